@@ -1,0 +1,220 @@
+//! Command definitions and their translation into taoli-core calls.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use taoli_core::catalog::catalog;
+use taoli_core::{Actor, NewSchool, NewTeacher, Result, SchoolFile, search};
+
+use crate::lang::{Lang, localize};
+use crate::output;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "taoli",
+    version,
+    about = "桃李 · 教师信息采集：在本机离线维护学校的教师信息，供全国教师管理信息系统报送。"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 新建学校文件
+    Init(InitArgs),
+    /// 教师：添加、列出
+    #[command(subcommand)]
+    Teacher(TeacherCommand),
+    /// 导出整个学校的数据
+    Export(ExportArgs),
+    /// 列出全部办学类型代码及其指标体系
+    SchoolTypes(ListArgs),
+    /// 列出身份证件类型
+    IdTypes(ListArgs),
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// 新学校文件的路径（.taoli）
+    school_file: PathBuf,
+    /// 学校标识码（10 位数字）
+    #[arg(long)]
+    code: String,
+    /// 学校名称（全称）
+    #[arg(long)]
+    name: String,
+    /// 办学类型代码（查看全部：taoli school-types）
+    #[arg(long = "type", id = "school_type", value_name = "办学类型代码")]
+    school_type: String,
+    /// 县级行政区划代码（6 位数字，可选）
+    #[arg(long)]
+    region: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum TeacherCommand {
+    /// 添加一位教师
+    Add(TeacherAddArgs),
+    /// 列出教师
+    List(TeacherListArgs),
+}
+
+#[derive(Debug, Args)]
+struct TeacherAddArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 姓名
+    #[arg(long)]
+    name: String,
+    /// 身份证件类型代码（1 为居民身份证；查看全部：taoli id-types）
+    #[arg(long, default_value = "1")]
+    id_type: String,
+    /// 身份证件号
+    #[arg(long)]
+    id_number: String,
+}
+
+#[derive(Debug, Args)]
+struct TeacherListArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 只列出姓名、拼音首字母或证件号后几位匹配的教师
+    #[arg(long)]
+    query: Option<String>,
+    /// 输出 JSON 而不是表格
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    /// 整个学校的 JSON（格式见 docs/export-json.md）
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 导出格式
+    #[arg(long, value_enum, default_value = "json")]
+    format: ExportFormat,
+    /// 写入此文件（不写则输出到屏幕）
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct ListArgs {
+    /// 输出 JSON 而不是表格
+    #[arg(long)]
+    json: bool,
+}
+
+/// Parses the command line; on `--help`, `--version` or a usage error, prints
+/// and returns the exit code to end with (0 for help, 1 for a usage error).
+pub fn parse(lang: Lang) -> std::result::Result<Cli, ExitCode> {
+    let cmd = localize(Cli::command(), lang);
+    let parsed = cmd
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    match parsed {
+        Ok(cli) => Ok(cli),
+        Err(e) => {
+            use clap::error::ErrorKind::*;
+            match e.kind() {
+                DisplayHelp | DisplayVersion => {
+                    let _ = e.print();
+                    Err(ExitCode::SUCCESS)
+                }
+                DisplayHelpOnMissingArgumentOrSubcommand => {
+                    let _ = e.print();
+                    Err(ExitCode::from(1))
+                }
+                _ => {
+                    eprintln!(
+                        "{}",
+                        lang.pick(
+                            "命令行参数有误（详见下方说明）。运行 `taoli --help` 查看用法。",
+                            "The command line is wrong (details below). Run `taoli --help` for usage."
+                        )
+                    );
+                    let _ = e.print();
+                    Err(ExitCode::from(1))
+                }
+            }
+        }
+    }
+}
+
+pub fn run(cli: Cli, lang: Lang) -> Result<()> {
+    let actor = Actor::local_user();
+    match cli.command {
+        Command::Init(args) => {
+            let school = NewSchool {
+                code: args.code,
+                name: args.name,
+                school_type: args.school_type,
+                region_code: args.region,
+            };
+            let file = SchoolFile::create(&args.school_file, &school, &actor)?;
+            output::school_created(&file.school()?, &args.school_file, lang);
+            file.close()
+        }
+        Command::Teacher(TeacherCommand::Add(args)) => {
+            let mut file = SchoolFile::open(&args.school_file)?;
+            let teacher = file.add_teacher(
+                &NewTeacher {
+                    name: args.name,
+                    id_type: args.id_type,
+                    id_number: args.id_number,
+                },
+                &actor,
+            )?;
+            output::teacher_added(&teacher, lang);
+            file.close()
+        }
+        Command::Teacher(TeacherCommand::List(args)) => {
+            let file = SchoolFile::open(&args.school_file)?;
+            let teachers = file.teachers()?;
+            let shown = search::filter(&teachers, args.query.as_deref().unwrap_or(""));
+            if args.json {
+                output::json(&shown)?;
+            } else {
+                output::teacher_table(&shown, teachers.len(), lang);
+            }
+            file.close()
+        }
+        Command::Export(args) => {
+            let file = SchoolFile::open(&args.school_file)?;
+            let ExportFormat::Json = args.format;
+            let export = file.export()?;
+            file.close()?;
+            match args.output {
+                Some(path) => output::json_to_file(&export, &path),
+                None => output::json(&export),
+            }
+        }
+        Command::SchoolTypes(args) => {
+            let types = catalog()?.school_types();
+            if args.json {
+                output::json(&types)
+            } else {
+                output::school_type_table(types, lang);
+                Ok(())
+            }
+        }
+        Command::IdTypes(args) => {
+            let types = catalog()?.id_types();
+            if args.json {
+                output::json(&types)
+            } else {
+                output::id_type_table(types, lang);
+                Ok(())
+            }
+        }
+    }
+}

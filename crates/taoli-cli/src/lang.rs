@@ -1,0 +1,128 @@
+//! The CLI's language: Simplified Chinese unless `TAOLI_LANG=en`.
+//! Help texts are written in Chinese on the clap definitions; [`localize`]
+//! swaps in the English ones.
+
+use clap::Command;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn from_env() -> Lang {
+        match std::env::var("TAOLI_LANG") {
+            Ok(v) if v.to_ascii_lowercase().starts_with("en") => Lang::En,
+            _ => Lang::Zh,
+        }
+    }
+
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// English help, keyed by `command path` or `command path/argument id`.
+const ENGLISH: &[(&str, &str)] = &[
+    ("taoli", "Taoli: keep a school's teacher records for the national teacher management information system, offline."),
+    ("taoli init", "Create a new school file"),
+    ("taoli init/school_file", "Path of the new school file (.taoli)"),
+    ("taoli init/code", "学校标识码: the school's 10-digit identification code"),
+    ("taoli init/name", "学校名称: the school's full name"),
+    ("taoli init/school_type", "办学类型代码: the school type code (see `taoli school-types`)"),
+    ("taoli init/region", "County-level administrative division code (6 digits), optional"),
+    ("taoli teacher", "Teachers: add and list"),
+    ("taoli teacher add", "Register a teacher"),
+    ("taoli teacher add/school_file", "The school file"),
+    ("taoli teacher add/name", "姓名: the teacher's name"),
+    ("taoli teacher add/id_type", "身份证件类型: ID document type code (1 = resident ID card; see `taoli id-types`)"),
+    ("taoli teacher add/id_number", "身份证件号: ID document number"),
+    ("taoli teacher list", "List the teachers"),
+    ("taoli teacher list/school_file", "The school file"),
+    ("taoli teacher list/json", "Print JSON instead of a table"),
+    ("taoli teacher list/query", "Only teachers matching a name, pinyin initials or the last digits of the ID"),
+    ("taoli export", "Export the whole school"),
+    ("taoli export/school_file", "The school file"),
+    ("taoli export/format", "Output format"),
+    ("taoli export/output", "Write to this file instead of standard output"),
+    ("taoli school-types", "List every school type code and its indicator set"),
+    ("taoli school-types/json", "Print JSON instead of a table"),
+    ("taoli id-types", "List the ID document types"),
+    ("taoli id-types/json", "Print JSON instead of a table"),
+];
+
+/// Headings, help and version texts in the chosen language, for every command.
+pub fn localize(cmd: Command, lang: Lang) -> Command {
+    localize_at(cmd, lang, "taoli")
+}
+
+fn localize_at(mut cmd: Command, lang: Lang, path: &str) -> Command {
+    let english = |key: &str| ENGLISH.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    let template = match lang {
+        Lang::Zh => "{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}",
+        Lang::En => "{before-help}{about-with-newline}\nUsage: {usage}\n\n{all-args}{after-help}",
+    };
+    cmd = cmd
+        .help_template(template)
+        .subcommand_help_heading(lang.pick("命令", "Commands"))
+        .disable_help_subcommand(true);
+    if lang == Lang::En {
+        if let Some(about) = english(path) {
+            cmd = cmd.about(about);
+        }
+    }
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in ids {
+        let key = format!("{path}/{id}");
+        cmd = cmd.mut_arg(&id, |arg| {
+            let heading = if arg.is_positional() {
+                lang.pick("参数", "Arguments")
+            } else {
+                lang.pick("选项", "Options")
+            };
+            let arg = arg.help_heading(heading);
+            match (lang, english(&key)) {
+                (Lang::En, Some(text)) => arg.help(text),
+                _ => arg,
+            }
+        });
+    }
+    cmd = cmd
+        .arg(
+            clap::Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(clap::ArgAction::Help)
+                .help(lang.pick("显示帮助", "Print help"))
+                .help_heading(lang.pick("选项", "Options")),
+        )
+        .disable_help_flag(true);
+    if cmd.get_version().is_some() {
+        cmd = cmd
+            .arg(
+                clap::Arg::new("version")
+                    .short('V')
+                    .long("version")
+                    .action(clap::ArgAction::Version)
+                    .help(lang.pick("显示版本", "Print version"))
+                    .help_heading(lang.pick("选项", "Options")),
+            )
+            .disable_version_flag(true);
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    for name in names {
+        let sub_path = format!("{path} {name}");
+        cmd = cmd.mut_subcommand(&name, |sub| localize_at(sub, lang, &sub_path));
+    }
+    cmd
+}

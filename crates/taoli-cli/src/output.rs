@@ -1,0 +1,142 @@
+//! What the CLI prints. Tables are for people; `--json` is for scripts.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+use taoli_core::catalog::{IdType, SchoolType, SchoolTypeScope};
+use taoli_core::{Error, Result, School, Teacher};
+
+use crate::lang::Lang;
+
+pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out).map_err(stdout_error)
+}
+
+/// Writes JSON to a file: first beside it, then moved into place, so a failed
+/// export never leaves half a file.
+pub fn json_to_file<T: Serialize + ?Sized>(value: &T, path: &Path) -> Result<()> {
+    let bytes = serde_json::to_vec_pretty(value)?;
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let io = |e| Error::Io {
+        path: path.to_owned(),
+        source: e,
+    };
+    std::fs::write(&partial, bytes).map_err(io)?;
+    std::fs::rename(&partial, path).map_err(io)
+}
+
+fn stdout_error(source: std::io::Error) -> Error {
+    Error::Io {
+        path: "<stdout>".into(),
+        source,
+    }
+}
+
+fn type_label(school: &School) -> String {
+    let name = school.school_type_name.as_deref().unwrap_or("");
+    match &school.indicator_set {
+        Some(set) => format!("{} {} · {}", school.school_type, name, set.name),
+        None => format!("{} {}", school.school_type, name),
+    }
+}
+
+pub fn school_created(school: &School, path: &Path, lang: Lang) {
+    match lang {
+        Lang::Zh => println!(
+            "已创建学校文件 {}：{}（学校标识码 {}，办学类型 {}）",
+            path.display(),
+            school.name,
+            school.code,
+            type_label(school)
+        ),
+        Lang::En => println!(
+            "Created school file {}: {} (code {}, school type {})",
+            path.display(),
+            school.name,
+            school.code,
+            type_label(school)
+        ),
+    }
+}
+
+pub fn teacher_added(teacher: &Teacher, lang: Lang) {
+    match lang {
+        Lang::Zh => println!(
+            "已添加教师 {}（{} {}）",
+            teacher.name, teacher.id_type_name, teacher.id_number
+        ),
+        Lang::En => println!(
+            "Added teacher {} ({} {})",
+            teacher.name, teacher.id_type_name, teacher.id_number
+        ),
+    }
+}
+
+pub fn teacher_table(teachers: &[&Teacher], total: usize, lang: Lang) {
+    if teachers.is_empty() {
+        println!(
+            "{}",
+            lang.pick(
+                "没有教师。用 `taoli teacher add` 添加。",
+                "No teachers. Add one with `taoli teacher add`."
+            )
+        );
+        return;
+    }
+    println!(
+        "{}\t{}\t{}\t{}",
+        lang.pick("序号", "No."),
+        lang.pick("姓名", "Name"),
+        lang.pick("证件类型", "ID type"),
+        lang.pick("证件号", "ID number")
+    );
+    for (i, t) in teachers.iter().enumerate() {
+        println!("{}\t{}\t{}\t{}", i + 1, t.name, t.id_type_name, t.id_number);
+    }
+    match lang {
+        Lang::Zh if teachers.len() == total => println!("共 {total} 人"),
+        Lang::Zh => println!("显示 {} 人，共 {total} 人", teachers.len()),
+        Lang::En => println!("{} of {total} teachers", teachers.len()),
+    }
+}
+
+pub fn school_type_table(types: &[SchoolType], lang: Lang) {
+    println!(
+        "{}\t{}\t{}",
+        lang.pick("代码", "Code"),
+        lang.pick("办学类型", "School type"),
+        lang.pick("指标体系", "Indicator set")
+    );
+    for t in types {
+        let set = match &t.scope {
+            SchoolTypeScope::In { set } => match lang {
+                Lang::Zh => set.name.clone(),
+                Lang::En => set.name_en.clone(),
+            },
+            SchoolTypeScope::Out { reason } => {
+                format!("{}{reason}", lang.pick("不采集：", "not collected: "))
+            }
+        };
+        println!("{}\t{}\t{}", t.code, t.name, set);
+    }
+}
+
+pub fn id_type_table(types: &[IdType], lang: Lang) {
+    println!(
+        "{}\t{}",
+        lang.pick("代码", "Code"),
+        lang.pick("身份证件类型", "ID type")
+    );
+    for t in types {
+        let name = match lang {
+            Lang::Zh => &t.name,
+            Lang::En => &t.name_en,
+        };
+        println!("{}\t{}", t.code, name);
+    }
+}

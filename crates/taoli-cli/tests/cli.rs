@@ -1,0 +1,296 @@
+//! The real `taoli` binary on temporary files: what succeeds, and every
+//! refusal — each with exit code 1, a Chinese message on stderr, and the school
+//! file byte-for-byte unchanged.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+const ZHANG_SAN_ID: &str = "11010519491231002X";
+
+fn taoli() -> Command {
+    let mut cmd = Command::cargo_bin("taoli").unwrap();
+    cmd.env_remove("TAOLI_LANG").env("USER", "测试员");
+    cmd
+}
+
+fn init(dir: &TempDir) -> PathBuf {
+    let path = dir.path().join("school.taoli");
+    taoli()
+        .arg("init")
+        .arg(&path)
+        .args(["--code", "2151012345", "--name", "桃李镇中心小学", "--type", "211"])
+        .assert()
+        .success();
+    path
+}
+
+fn add(path: &Path, name: &str, id_number: &str) -> assert_cmd::assert::Assert {
+    taoli()
+        .args(["teacher", "add"])
+        .arg(path)
+        .args(["--name", name, "--id-type", "1", "--id-number", id_number])
+        .assert()
+}
+
+/// Runs a command that must be refused and checks that it leaves `path` as it was.
+fn assert_refused_unchanged(path: &Path, args: &[&str], message: &str) {
+    let before = fs::read(path).unwrap();
+    taoli()
+        .args(args)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(message));
+    assert_eq!(fs::read(path).unwrap(), before, "file changed by: {args:?}");
+}
+
+#[test]
+fn init_creates_a_school_file_and_says_so() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("school.taoli");
+    taoli()
+        .arg("init")
+        .arg(&path)
+        .args(["--code", "2151012345", "--name", "桃李镇中心小学", "--type", "211"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("已创建学校文件"))
+        .stdout(predicate::str::contains("211 小学 · 中小学"));
+    assert!(path.is_file());
+}
+
+#[test]
+fn teacher_add_then_list_shows_the_teacher() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    add(&path, "张三", ZHANG_SAN_ID)
+        .success()
+        .stdout(predicate::str::contains("已添加教师 张三"));
+    taoli()
+        .args(["teacher", "list"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("张三"))
+        .stdout(predicate::str::contains(ZHANG_SAN_ID))
+        .stdout(predicate::str::contains("共 1 人"));
+}
+
+#[test]
+fn teacher_list_json_is_an_array_of_teachers() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    add(&path, "张三", ZHANG_SAN_ID).success();
+    let out = taoli()
+        .args(["teacher", "list", "--json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let teachers: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(teachers[0]["name"], "张三");
+    assert_eq!(teachers[0]["id_number"], ZHANG_SAN_ID);
+    assert_eq!(teachers[0]["id_type"], "1");
+}
+
+#[test]
+fn teacher_list_query_matches_pinyin_initials() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    add(&path, "张三", ZHANG_SAN_ID).success();
+    add(&path, "李四", "110105198001011238").success();
+    taoli()
+        .args(["teacher", "list", "--query", "ls"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("李四"))
+        .stdout(predicate::str::contains("张三").not());
+}
+
+#[test]
+fn export_json_holds_the_whole_school() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    add(&path, "张三", ZHANG_SAN_ID).success();
+    let out = dir.path().join("out.json");
+    taoli()
+        .arg("export")
+        .arg(&path)
+        .args(["--format", "json", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let export: serde_json::Value = serde_json::from_slice(&fs::read(&out).unwrap()).unwrap();
+    assert_eq!(export["format"], "taoli.school");
+    assert_eq!(export["format_version"], 1);
+    assert_eq!(export["school"]["name"], "桃李镇中心小学");
+    assert_eq!(export["teachers"][0]["name"], "张三");
+}
+
+#[test]
+fn export_json_goes_to_standard_output_without_o() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    let out = taoli().arg("export").arg(&path).output().unwrap();
+    assert!(out.status.success());
+    let export: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(export["school"]["code"], "2151012345");
+}
+
+#[test]
+fn init_refuses_an_unknown_school_type_and_says_where_to_look() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("school.taoli");
+    taoli()
+        .arg("init")
+        .arg(&path)
+        .args(["--code", "2151012345", "--name", "某校", "--type", "999"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("办学类型代码「999」不存在"))
+        .stderr(predicate::str::contains("taoli school-types"));
+    assert!(!path.exists());
+}
+
+#[test]
+fn init_refuses_an_out_of_scope_school_type_with_the_reason() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("school.taoli");
+    taoli()
+        .arg("init")
+        .arg(&path)
+        .args(["--code", "2151012345", "--name", "某技校", "--type", "366"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("技工学校"));
+    assert!(!path.exists());
+}
+
+#[test]
+fn init_refuses_a_school_code_that_is_not_ten_digits() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("school.taoli");
+    taoli()
+        .arg("init")
+        .arg(&path)
+        .args(["--code", "215101234", "--name", "某校", "--type", "211"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("学校标识码应为 10 位数字"));
+    assert!(!path.exists());
+}
+
+#[test]
+fn init_refuses_to_overwrite_an_existing_school_file() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    let p = path.to_str().unwrap();
+    assert_refused_unchanged(
+        &path,
+        &["init", p, "--code", "2151099999", "--name", "另一所", "--type", "211"],
+        "已存在",
+    );
+}
+
+#[test]
+fn teacher_add_refuses_the_same_id_a_second_time() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    add(&path, "张三", ZHANG_SAN_ID).success();
+    let p = path.to_str().unwrap();
+    assert_refused_unchanged(
+        &path,
+        &["teacher", "add", p, "--name", "张叁", "--id-number", "11010519491231002x"],
+        "已登记给教师「张三」",
+    );
+}
+
+#[test]
+fn teacher_add_refuses_a_wrong_check_character() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    let p = path.to_str().unwrap();
+    assert_refused_unchanged(
+        &path,
+        &["teacher", "add", p, "--name", "张三", "--id-number", "110105194912310020"],
+        "第18位校验码应为 X，实为 0",
+    );
+}
+
+#[test]
+fn teacher_add_refuses_an_unknown_id_type() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    let p = path.to_str().unwrap();
+    assert_refused_unchanged(
+        &path,
+        &["teacher", "add", p, "--name", "张三", "--id-type", "Q", "--id-number", "X1"],
+        "身份证件类型「Q」不存在",
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_school_file_is_refused_and_unchanged() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("roster.taoli");
+    fs::write(&path, "姓名,身份证号\n").unwrap();
+    let p = path.to_str().unwrap();
+    assert_refused_unchanged(
+        &path,
+        &["teacher", "add", p, "--name", "张三", "--id-number", ZHANG_SAN_ID],
+        "不是桃李学校文件",
+    );
+    assert_refused_unchanged(&path, &["teacher", "list", p], "不是桃李学校文件");
+}
+
+#[test]
+fn a_missing_school_file_is_reported_with_exit_code_1() {
+    taoli()
+        .args(["teacher", "list", "/nonexistent/school.taoli"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("找不到文件"));
+}
+
+#[test]
+fn a_usage_error_exits_with_1_and_points_to_help() {
+    taoli()
+        .args(["teacher", "add"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("taoli --help"));
+}
+
+#[test]
+fn help_is_in_chinese_by_default() {
+    taoli()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("用法"))
+        .stdout(predicate::str::contains("新建学校文件"));
+}
+
+#[test]
+fn help_is_in_english_with_taoli_lang_en() {
+    taoli()
+        .env("TAOLI_LANG", "en")
+        .args(["init", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Usage"))
+        .stdout(predicate::str::contains("Create a new school file"));
+}
+
+#[test]
+fn school_types_lists_codes_with_their_sets() {
+    taoli()
+        .arg("school-types")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("211\t小学\t中小学"))
+        .stdout(predicate::str::contains("366\t技工学校\t不采集"));
+}

@@ -1,0 +1,52 @@
+//! TypeScript declarations of every type the UI receives or sends, generated
+//! from these Rust types (ts-rs) into one checked-in file, `ui/src/bindings.ts`.
+//! A test fails when that file is stale; `TAOLI_UPDATE_BINDINGS=1 cargo test -p
+//! taoli-core bindings` rewrites it.
+
+use ts_rs::{Config, TS};
+
+use crate::catalog::{IdNumberForm, IdType, IndicatorSet, SchoolType, SchoolTypeScope};
+use crate::error::{ErrorKind, ErrorPayload};
+use crate::export::{SchoolExport, TeacherExport};
+use crate::id_number::IdGender;
+use crate::recent::RecentFile;
+use crate::record::IndicatorRecord;
+use crate::revision::{Action, Entity, Revision};
+use crate::school::{NewSchool, School};
+use crate::teacher::{NewTeacher, Teacher};
+
+/// The contents of `ui/src/bindings.ts`.
+pub fn typescript() -> String {
+    let cfg = Config::default();
+    let decls = [
+        ErrorKind::decl(&cfg),
+        ErrorPayload::decl(&cfg),
+        IndicatorSet::decl(&cfg),
+        SchoolTypeScope::decl(&cfg),
+        SchoolType::decl(&cfg),
+        IdNumberForm::decl(&cfg),
+        IdType::decl(&cfg),
+        IdGender::decl(&cfg),
+        NewSchool::decl(&cfg),
+        School::decl(&cfg),
+        NewTeacher::decl(&cfg),
+        Teacher::decl(&cfg),
+        IndicatorRecord::decl(&cfg),
+        Entity::decl(&cfg),
+        Action::decl(&cfg),
+        Revision::decl(&cfg),
+        RecentFile::decl(&cfg),
+        TeacherExport::decl(&cfg),
+        SchoolExport::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types in crates/taoli-core by ts-rs. Do not edit.\n\
+         // Regenerate: TAOLI_UPDATE_BINDINGS=1 cargo test -p taoli-core --test bindings\n",
+    );
+    for decl in decls {
+        out.push_str("\nexport ");
+        out.push_str(&decl);
+        out.push('\n');
+    }
+    out
+}

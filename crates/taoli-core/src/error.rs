@@ -1,0 +1,182 @@
+//! The one error type of `taoli-core`.
+//!
+//! Every message is written for the clerk at the screen: it says what is wrong
+//! and how to put it right, in Simplified Chinese. [`Error::kind`] separates the
+//! clerk's input (something they can fix) from internal failures (something to
+//! report), which the CLI turns into exit codes 1 and 2.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Whether a failure is the user's to fix or ours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The input was wrong; the message says how to fix it.
+    User,
+    /// Something failed inside Taoli or the machine (disk, database engine).
+    Internal,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("学校标识码应为 10 位数字，实为「{0}」。请核对学校标识码后重新输入。")]
+    InvalidSchoolCode(String),
+
+    #[error("学校名称不能为空。请填写学校的全称。")]
+    EmptySchoolName,
+
+    #[error("学校名称最多 {max} 个字，实为 {len} 个字。请填写学校的规范全称。")]
+    SchoolNameTooLong { len: usize, max: usize },
+
+    #[error(
+        "办学类型代码「{0}」不存在。运行 `taoli school-types` 或在新建学校页的「办学类型」下拉框中查看全部有效代码。"
+    )]
+    UnknownSchoolType(String),
+
+    #[error("办学类型「{code} {name}」不在教师管理信息系统的采集范围内：{reason}")]
+    SchoolTypeOutOfScope {
+        code: String,
+        name: String,
+        reason: String,
+    },
+
+    #[error("行政区划代码应为 6 位数字（县级代码，如 510722），实为「{0}」。")]
+    InvalidRegionCode(String),
+
+    #[error("教师姓名不能为空。")]
+    EmptyTeacherName,
+
+    #[error("教师姓名最多 {max} 个字符，「{name}」有 {len} 个。")]
+    TeacherNameTooLong { name: String, len: usize, max: usize },
+
+    #[error("身份证件类型「{0}」不存在。有效类型：{1}。")]
+    UnknownIdType(String, String),
+
+    #[error("身份证件号「{id_number}」有误：{problem}")]
+    InvalidIdNumber { id_number: String, problem: String },
+
+    #[error(
+        "证件号 {id_number}（{id_type_name}）已登记给教师「{existing_name}」。同一证件只能登记一位教师；如需修改，请在教师列表中找到该教师。"
+    )]
+    DuplicateTeacher {
+        id_type_name: String,
+        id_number: String,
+        existing_name: String,
+    },
+
+    #[error("找不到证件号为 {0} 的教师。")]
+    TeacherNotFound(String),
+
+    #[error("找不到这条记录（{0}），它可能已被删除。")]
+    RecordNotFound(String),
+
+    #[error("这条记录已被修改过（当前版本 {current}，您编辑的是版本 {expected}）。请重新打开后再修改。")]
+    StaleRecord { expected: i64, current: i64 },
+
+    #[error("文件 {0} 已存在。请换一个文件名，或直接打开这个文件。")]
+    FileExists(PathBuf),
+
+    #[error("找不到文件 {0}。请检查路径是否正确，或文件是否已被移走。")]
+    FileNotFound(PathBuf),
+
+    #[error("{0} 不是桃李学校文件（.taoli）。请选择用桃李创建的学校文件。")]
+    NotASchoolFile(PathBuf),
+
+    #[error(
+        "学校文件 {path} 由更新版本的桃李创建（文件格式版本 {found}，本程序最高支持 {supported}）。请先升级桃李再打开，文件未作任何改动。"
+    )]
+    NewerSchoolFile {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+
+    #[error(
+        "学校文件 {path} 已损坏（完整性检查未通过：{detail}）。请不要继续使用它；请从备份恢复，或联系县级教师信息管理员。"
+    )]
+    CorruptSchoolFile { path: PathBuf, detail: String },
+
+    #[error("读写文件 {path} 失败：{source}。请检查磁盘空间和文件权限。")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("数据库操作失败：{0}")]
+    Database(#[from] rusqlite::Error),
+
+    #[error("数据格式错误：{0}")]
+    Json(#[from] serde_json::Error),
+
+    #[error("内置目录数据有误（{file}）：{detail}")]
+    Catalog { file: &'static str, detail: String },
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Io { .. } | Error::Database(_) | Error::Json(_) | Error::Catalog { .. } => {
+                ErrorKind::Internal
+            }
+            _ => ErrorKind::User,
+        }
+    }
+
+    /// A stable, machine-readable name for the failure (for the UI and scripts).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidSchoolCode(_) => "school.code_invalid",
+            Error::EmptySchoolName => "school.name_empty",
+            Error::SchoolNameTooLong { .. } => "school.name_too_long",
+            Error::UnknownSchoolType(_) => "school.type_unknown",
+            Error::SchoolTypeOutOfScope { .. } => "school.type_out_of_scope",
+            Error::InvalidRegionCode(_) => "school.region_invalid",
+            Error::EmptyTeacherName => "teacher.name_empty",
+            Error::TeacherNameTooLong { .. } => "teacher.name_too_long",
+            Error::UnknownIdType(..) => "teacher.id_type_unknown",
+            Error::InvalidIdNumber { .. } => "teacher.id_number_invalid",
+            Error::DuplicateTeacher { .. } => "teacher.duplicate",
+            Error::TeacherNotFound(_) => "teacher.not_found",
+            Error::RecordNotFound(_) => "record.not_found",
+            Error::StaleRecord { .. } => "record.stale",
+            Error::FileExists(_) => "file.exists",
+            Error::FileNotFound(_) => "file.not_found",
+            Error::NotASchoolFile(_) => "file.not_school_file",
+            Error::NewerSchoolFile { .. } => "file.newer_version",
+            Error::CorruptSchoolFile { .. } => "file.corrupt",
+            Error::Io { .. } => "internal.io",
+            Error::Database(_) => "internal.database",
+            Error::Json(_) => "internal.json",
+            Error::Catalog { .. } => "internal.catalog",
+        }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io { path, source }
+    }
+}
+
+/// An error as the UI receives it: what went wrong, in words and as a code.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ErrorPayload {
+    pub code: String,
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl From<&Error> for ErrorPayload {
+    fn from(error: &Error) -> Self {
+        ErrorPayload {
+            code: error.code().to_owned(),
+            kind: error.kind(),
+            message: error.to_string(),
+        }
+    }
+}

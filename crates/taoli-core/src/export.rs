@@ -1,0 +1,62 @@
+//! The whole school as one JSON document (`taoli export --format json`).
+//!
+//! The shape is documented in `docs/export-json.md`; later capabilities add
+//! members but never change or remove one without raising `format_version`.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::Result;
+use crate::record::IndicatorRecord;
+use crate::school::School;
+use crate::store::SchoolFile;
+use crate::teacher::Teacher;
+
+/// Names the document so that a reader can tell it from any other JSON.
+pub const EXPORT_FORMAT: &str = "taoli.school";
+/// Raised whenever a member changes meaning or disappears.
+pub const EXPORT_FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SchoolExport {
+    pub format: String,
+    pub format_version: u32,
+    pub taoli_version: String,
+    #[ts(type = "number")]
+    pub schema_version: i64,
+    pub exported_at: String,
+    pub school: School,
+    pub teachers: Vec<TeacherExport>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TeacherExport {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub teacher: Teacher,
+    pub records: Vec<IndicatorRecord>,
+}
+
+impl SchoolFile {
+    /// Everything in the school file, teachers in registration order and each
+    /// teacher's records by group and row.
+    pub fn export(&self) -> Result<SchoolExport> {
+        let teachers = self
+            .teachers()?
+            .into_iter()
+            .map(|teacher| {
+                let records = self.records(&teacher.id)?;
+                Ok(TeacherExport { teacher, records })
+            })
+            .collect::<Result<_>>()?;
+        Ok(SchoolExport {
+            format: EXPORT_FORMAT.to_owned(),
+            format_version: EXPORT_FORMAT_VERSION,
+            taoli_version: env!("CARGO_PKG_VERSION").to_owned(),
+            schema_version: self.schema_version()?,
+            exported_at: crate::time::now(),
+            school: self.school()?,
+            teachers,
+        })
+    }
+}

@@ -1,0 +1,25 @@
+//! `taoli-core`: everything Taoli knows and does, with no UI and no Tauri.
+//!
+//! The CLI (`taoli-cli`) and the desktop shell (`src-tauri`) only translate
+//! between their users and the functions here. See `docs/ARCHITECTURE.md`.
+
+pub mod bindings;
+pub mod catalog;
+pub mod error;
+pub mod export;
+pub mod id_number;
+pub mod recent;
+pub mod record;
+pub mod revision;
+pub mod school;
+pub mod search;
+pub mod store;
+pub mod teacher;
+pub mod text;
+mod time;
+
+pub use error::{Error, ErrorKind, ErrorPayload, Result};
+pub use revision::Actor;
+pub use school::{NewSchool, School};
+pub use store::SchoolFile;
+pub use teacher::{NewTeacher, Teacher};

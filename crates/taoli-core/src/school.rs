@@ -1,0 +1,156 @@
+//! The school (学校): its identity and the school type that decides what it reports.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::catalog::{IndicatorSet, SchoolTypeScope, catalog};
+use crate::error::{Error, Result};
+
+const NAME_MAX_CHARS: usize = 100;
+
+/// What a clerk gives to set up a school file.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct NewSchool {
+    /// 学校标识码: ten digits issued by the education authorities.
+    pub code: String,
+    /// 学校名称.
+    pub name: String,
+    /// 办学类型代码.
+    pub school_type: String,
+    /// 县级行政区划代码 (six digits), from which the province and city codes follow.
+    #[serde(default)]
+    pub region_code: Option<String>,
+}
+
+/// A school as stored, with what the catalog says about its type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct School {
+    pub code: String,
+    pub name: String,
+    pub school_type: String,
+    /// The school type's name, when the catalog knows the code.
+    pub school_type_name: Option<String>,
+    /// The indicator set the school reports against.
+    pub indicator_set: Option<IndicatorSet>,
+    pub province_code: Option<String>,
+    pub city_code: Option<String>,
+    pub county_code: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A [`NewSchool`] whose every field has been checked and normalized.
+#[derive(Debug, Clone)]
+pub(crate) struct ValidNewSchool {
+    pub code: String,
+    pub name: String,
+    pub school_type: String,
+    pub province_code: Option<String>,
+    pub city_code: Option<String>,
+    pub county_code: Option<String>,
+}
+
+impl NewSchool {
+    pub(crate) fn validate(&self) -> Result<ValidNewSchool> {
+        let code = crate::text::to_half_width(self.code.trim());
+        if code.len() != 10 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::InvalidSchoolCode(self.code.trim().to_owned()));
+        }
+        let name = self.name.trim().to_owned();
+        if name.is_empty() {
+            return Err(Error::EmptySchoolName);
+        }
+        let len = name.chars().count();
+        if len > NAME_MAX_CHARS {
+            return Err(Error::SchoolNameTooLong {
+                len,
+                max: NAME_MAX_CHARS,
+            });
+        }
+        let school_type = catalog()?
+            .collected_school_type(&self.school_type)?
+            .code
+            .clone();
+        let (province_code, city_code, county_code) = match self
+            .region_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
+            None => (None, None, None),
+            Some(region) => {
+                let region = crate::text::to_half_width(region);
+                if region.len() != 6 || !region.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(Error::InvalidRegionCode(region));
+                }
+                (
+                    Some(format!("{}0000", &region[..2])),
+                    Some(format!("{}00", &region[..4])),
+                    Some(region),
+                )
+            }
+        };
+        Ok(ValidNewSchool {
+            code,
+            name,
+            school_type,
+            province_code,
+            city_code,
+            county_code,
+        })
+    }
+}
+
+impl School {
+    pub(crate) fn describe_type(school_type: &str) -> (Option<String>, Option<IndicatorSet>) {
+        let Ok(catalog) = catalog() else {
+            return (None, None);
+        };
+        match catalog.school_type(school_type) {
+            Some(t) => {
+                let set = match &t.scope {
+                    SchoolTypeScope::In { set } => Some(set.clone()),
+                    SchoolTypeScope::Out { .. } => None,
+                };
+                (Some(t.name.clone()), set)
+            }
+            None => (None, None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn school(code: &str, school_type: &str) -> NewSchool {
+        NewSchool {
+            code: code.into(),
+            name: "  桃李镇中心小学 ".into(),
+            school_type: school_type.into(),
+            region_code: Some("510722".into()),
+        }
+    }
+
+    #[test]
+    fn region_code_gives_province_and_city() {
+        let valid = school("2151012345", "211").validate().unwrap();
+        assert_eq!(valid.province_code.as_deref(), Some("510000"));
+        assert_eq!(valid.city_code.as_deref(), Some("510700"));
+        assert_eq!(valid.name, "桃李镇中心小学");
+    }
+
+    #[test]
+    fn school_code_must_be_ten_digits() {
+        for bad in ["215101234", "21510123456", "21510A2345", ""] {
+            let err = school(bad, "211").validate().unwrap_err();
+            assert!(matches!(err, Error::InvalidSchoolCode(_)), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn full_width_school_code_is_accepted() {
+        let valid = school("２１５１０１２３４５", "211").validate().unwrap();
+        assert_eq!(valid.code, "2151012345");
+    }
+}

@@ -1,0 +1,146 @@
+//! Finding a teacher the way clerks type: part of the name, pinyin initials
+//! (`zs` finds 张三, also for characters with several readings), or the last
+//! digits of the ID number.
+
+use pinyin::ToPinyinMulti;
+
+use crate::teacher::Teacher;
+
+/// Teachers whose name, pinyin initials or ID number ending match `query`,
+/// in their original order. An empty query matches everyone.
+pub fn filter<'a>(teachers: &'a [Teacher], query: &str) -> Vec<&'a Teacher> {
+    let query = Query::new(query);
+    teachers.iter().filter(|t| query.matches(t)).collect()
+}
+
+#[derive(Debug)]
+struct Query {
+    text: String,
+    lower: String,
+}
+
+impl Query {
+    fn new(raw: &str) -> Query {
+        let text: String = crate::text::to_half_width(raw)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let lower = text.to_lowercase();
+        Query { text, lower }
+    }
+
+    fn matches(&self, teacher: &Teacher) -> bool {
+        if self.text.is_empty() {
+            return true;
+        }
+        if teacher.name.to_lowercase().replace(' ', "").contains(&self.lower) {
+            return true;
+        }
+        let upper = self.text.to_ascii_uppercase();
+        if upper.len() >= 2
+            && upper.bytes().all(|b| b.is_ascii_digit() || b == b'X')
+            && teacher.id_number.ends_with(&upper)
+        {
+            return true;
+        }
+        self.lower.bytes().all(|b| b.is_ascii_lowercase())
+            && initials_contain(&teacher.name, self.lower.as_bytes())
+    }
+}
+
+/// The possible initials of each character of a name: every reading's first
+/// letter for Chinese characters, the letter itself for Latin ones.
+fn initials(name: &str) -> Vec<Vec<u8>> {
+    name.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| {
+            let mut set: Vec<u8> = match c.to_pinyin_multi() {
+                Some(readings) => readings
+                    .into_iter()
+                    .filter_map(|p| p.first_letter().bytes().next())
+                    .collect(),
+                None => c
+                    .to_lowercase()
+                    .next()
+                    .filter(char::is_ascii_lowercase)
+                    .map(|l| vec![l as u8])
+                    .unwrap_or_default(),
+            };
+            set.sort_unstable();
+            set.dedup();
+            set
+        })
+        .collect()
+}
+
+/// True when `query` matches a run of consecutive characters' initials.
+fn initials_contain(name: &str, query: &[u8]) -> bool {
+    let sets = initials(name);
+    if query.len() > sets.len() {
+        return false;
+    }
+    (0..=sets.len() - query.len()).any(|start| {
+        query
+            .iter()
+            .zip(&sets[start..])
+            .all(|(q, set)| set.contains(q))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn teacher(name: &str, id_number: &str) -> Teacher {
+        Teacher {
+            id: name.into(),
+            name: name.into(),
+            id_type: "1".into(),
+            id_type_name: "居民身份证".into(),
+            id_number: id_number.into(),
+            version: 1,
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    }
+
+    fn names(found: Vec<&Teacher>) -> Vec<&str> {
+        found.into_iter().map(|t| t.name.as_str()).collect()
+    }
+
+    fn roster() -> Vec<Teacher> {
+        vec![
+            teacher("张三", "11010519491231002X"),
+            teacher("李四", "110105198001011234"),
+            teacher("曾小明", "110105198502024321"),
+        ]
+    }
+
+    #[test]
+    fn initials_find_the_teacher() {
+        assert_eq!(names(filter(&roster(), "zs")), ["张三"]);
+    }
+
+    #[test]
+    fn initials_cover_every_reading_of_a_character() {
+        // 曾 reads zēng as a surname and céng otherwise.
+        assert_eq!(names(filter(&roster(), "zxm")), ["曾小明"]);
+        assert_eq!(names(filter(&roster(), "cxm")), ["曾小明"]);
+    }
+
+    #[test]
+    fn part_of_the_name_finds_the_teacher() {
+        assert_eq!(names(filter(&roster(), "小明")), ["曾小明"]);
+    }
+
+    #[test]
+    fn last_digits_of_the_id_number_find_the_teacher() {
+        assert_eq!(names(filter(&roster(), "002x")), ["张三"]);
+        assert_eq!(names(filter(&roster(), "1234")), ["李四"]);
+    }
+
+    #[test]
+    fn empty_query_finds_everyone() {
+        assert_eq!(filter(&roster(), "  ").len(), 3);
+    }
+}

@@ -1,0 +1,50 @@
+//! Versioned schema migrations, one SQL file each.
+//!
+//! The file's schema version is SQLite's `user_version`. Migrations only ever
+//! append to this list; a released migration is never edited.
+
+use rusqlite::Connection;
+
+use crate::error::Result;
+use crate::time::now;
+
+#[derive(Debug)]
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+macro_rules! migration {
+    ($version:literal, $name:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sql: include_str!(concat!("migrations/", $name, ".sql")),
+        }
+    };
+}
+
+pub const MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_school_and_teachers"),
+    migration!(2, "0002_records_and_revisions"),
+];
+
+/// The schema version this build of Taoli writes.
+pub const CURRENT_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings a file at schema version `from` up to [`CURRENT_SCHEMA_VERSION`],
+/// each migration in its own transaction.
+pub(crate) fn apply(conn: &mut Connection, from: i64) -> Result<()> {
+    for migration in MIGRATIONS.iter().filter(|m| m.version > from) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(migration.sql)?;
+        tx.execute(
+            "INSERT INTO migration_log (version, name, applied_at, taoli_version) VALUES (?1, ?2, ?3, ?4)",
+            (migration.version, migration.name, now(), env!("CARGO_PKG_VERSION")),
+        )?;
+        tx.pragma_update(None, "user_version", migration.version)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! Writing and reading the revision history.
+
+use rusqlite::{Connection, Transaction};
+
+use super::SchoolFile;
+use crate::error::Result;
+use crate::revision::{Action, Actor, Entity, Revision};
+use crate::time::now;
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn record(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    entity: Entity,
+    entity_id: &str,
+    teacher_id: Option<&str>,
+    action: Action,
+    old_value: Option<&serde_json::Value>,
+    new_value: Option<&serde_json::Value>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO revision (at, actor, entity, entity_id, teacher_id, action, old_value, new_value)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        (
+            now(),
+            actor.name(),
+            entity.as_str(),
+            entity_id,
+            teacher_id,
+            action.as_str(),
+            old_value.map(serde_json::Value::to_string),
+            new_value.map(serde_json::Value::to_string),
+        ),
+    )?;
+    Ok(())
+}
+
+fn read(conn: &Connection, teacher_id: Option<&str>) -> Result<Vec<Revision>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, actor, entity, entity_id, teacher_id, action, old_value, new_value
+         FROM revision WHERE ?1 IS NULL OR teacher_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([teacher_id], |r| {
+        let json = |i: usize| -> rusqlite::Result<Option<serde_json::Value>> {
+            let text: Option<String> = r.get(i)?;
+            Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+        };
+        let entity: String = r.get(3)?;
+        let action: String = r.get(6)?;
+        Ok(Revision {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            entity: Entity::parse(&entity).unwrap_or(Entity::Record),
+            entity_id: r.get(4)?,
+            teacher_id: r.get(5)?,
+            action: Action::parse(&action).unwrap_or(Action::Update),
+            old_value: json(7)?,
+            new_value: json(8)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl SchoolFile {
+    /// The whole history of the school, oldest first.
+    pub fn revisions(&self) -> Result<Vec<Revision>> {
+        read(&self.conn, None)
+    }
+
+    /// The history of one teacher (their identity and every record), oldest first.
+    pub fn teacher_revisions(&self, teacher_id: &str) -> Result<Vec<Revision>> {
+        read(&self.conn, Some(teacher_id))
+    }
+}

@@ -1,0 +1,126 @@
+//! Teachers (教师): identity as the national system keys it.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::catalog::{IdType, catalog};
+use crate::error::{Error, Result};
+use crate::id_number;
+
+/// 姓名 holds at most this many characters (reference §3).
+pub const NAME_MAX_CHARS: usize = 20;
+
+/// What a clerk gives to register a teacher.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct NewTeacher {
+    /// 姓名.
+    pub name: String,
+    /// 身份证件类型 code (or its name), e.g. `1` for 居民身份证.
+    pub id_type: String,
+    /// 身份证件号.
+    pub id_number: String,
+}
+
+/// A teacher as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Teacher {
+    /// Stable internal id; never shown to clerks.
+    pub id: String,
+    pub name: String,
+    pub id_type: String,
+    pub id_type_name: String,
+    pub id_number: String,
+    #[ts(type = "number")]
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A [`NewTeacher`] checked and normalized.
+#[derive(Debug, Clone)]
+pub(crate) struct ValidNewTeacher {
+    pub name: String,
+    pub id_type: &'static IdType,
+    pub id_number: String,
+}
+
+impl NewTeacher {
+    pub(crate) fn validate(&self) -> Result<ValidNewTeacher> {
+        let name = crate::text::normalize_person_name(&self.name);
+        if name.is_empty() {
+            return Err(Error::EmptyTeacherName);
+        }
+        let len = name.chars().count();
+        if len > NAME_MAX_CHARS {
+            return Err(Error::TeacherNameTooLong {
+                name,
+                len,
+                max: NAME_MAX_CHARS,
+            });
+        }
+        let id_type = catalog()?.id_type(&self.id_type)?;
+        let id_number = id_number::normalize(&self.id_number);
+        id_number::check(id_type, &id_number).map_err(|problem| Error::InvalidIdNumber {
+            id_number: id_number.clone(),
+            problem,
+        })?;
+        Ok(ValidNewTeacher {
+            name,
+            id_type,
+            id_number,
+        })
+    }
+}
+
+pub(crate) fn id_type_name(code: &str) -> String {
+    catalog()
+        .ok()
+        .and_then(|c| c.id_types().iter().find(|t| t.code == code))
+        .map_or_else(|| code.to_owned(), |t| t.name.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new(name: &str, id_type: &str, id_number: &str) -> NewTeacher {
+        NewTeacher {
+            name: name.into(),
+            id_type: id_type.into(),
+            id_number: id_number.into(),
+        }
+    }
+
+    #[test]
+    fn resident_id_is_normalized_and_checked() {
+        let valid = new("张 三", "1", "11010519491231002x").validate().unwrap();
+        assert_eq!(valid.id_number, "11010519491231002X");
+        assert_eq!(valid.name, "张三");
+    }
+
+    #[test]
+    fn bad_check_character_is_refused_with_the_expected_one() {
+        let err = new("张三", "1", "110105194912310021").validate().unwrap_err();
+        assert!(err.to_string().contains("第18位校验码应为 X，实为 1"), "{err}");
+    }
+
+    #[test]
+    fn passport_numbers_take_letters() {
+        let valid = new("John Smith", "A", "e1234567").validate().unwrap();
+        assert_eq!(valid.id_number, "E1234567");
+    }
+
+    #[test]
+    fn empty_name_is_refused() {
+        let err = new("  ", "1", "11010519491231002X").validate().unwrap_err();
+        assert!(matches!(err, Error::EmptyTeacherName));
+    }
+
+    #[test]
+    fn overlong_name_is_refused() {
+        let err = new(&"张".repeat(21), "1", "11010519491231002X")
+            .validate()
+            .unwrap_err();
+        assert!(matches!(err, Error::TeacherNameTooLong { len: 21, .. }));
+    }
+}
