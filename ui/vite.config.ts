@@ -35,7 +35,11 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['tests/**/*.spec.ts'],
+    setupFiles: ['tests/setup.ts'],
     css: false,
     restoreMocks: true,
+    // Element Plus default-imports the CommonJS async-validator; inlining it lets Vite
+    // do the interop that the browser bundle gets (otherwise form rules never run in tests).
+    server: { deps: { inline: ['element-plus'] } },
   },
 })

@@ -28,28 +28,58 @@ impl Lang {
 
 /// English help, keyed by `command path` or `command path/argument id`.
 const ENGLISH: &[(&str, &str)] = &[
-    ("taoli", "Taoli: keep a school's teacher records for the national teacher management information system, offline."),
+    (
+        "taoli",
+        "Taoli: keep a school's teacher records for the national teacher management information system, offline.",
+    ),
     ("taoli init", "Create a new school file"),
-    ("taoli init/school_file", "Path of the new school file (.taoli)"),
-    ("taoli init/code", "学校标识码: the school's 10-digit identification code"),
+    (
+        "taoli init/school_file",
+        "Path of the new school file (.taoli)",
+    ),
+    (
+        "taoli init/code",
+        "学校标识码: the school's 10-digit identification code",
+    ),
     ("taoli init/name", "学校名称: the school's full name"),
-    ("taoli init/school_type", "办学类型代码: the school type code (see `taoli school-types`)"),
-    ("taoli init/region", "County-level administrative division code (6 digits), optional"),
+    (
+        "taoli init/school_type",
+        "办学类型代码: the school type code (see `taoli school-types`)",
+    ),
+    (
+        "taoli init/region",
+        "County-level administrative division code (6 digits), optional",
+    ),
     ("taoli teacher", "Teachers: add and list"),
     ("taoli teacher add", "Register a teacher"),
     ("taoli teacher add/school_file", "The school file"),
     ("taoli teacher add/name", "姓名: the teacher's name"),
-    ("taoli teacher add/id_type", "身份证件类型: ID document type code (1 = resident ID card; see `taoli id-types`)"),
-    ("taoli teacher add/id_number", "身份证件号: ID document number"),
+    (
+        "taoli teacher add/id_type",
+        "身份证件类型: ID document type code (1 = resident ID card; see `taoli id-types`)",
+    ),
+    (
+        "taoli teacher add/id_number",
+        "身份证件号: ID document number",
+    ),
     ("taoli teacher list", "List the teachers"),
     ("taoli teacher list/school_file", "The school file"),
     ("taoli teacher list/json", "Print JSON instead of a table"),
-    ("taoli teacher list/query", "Only teachers matching a name, pinyin initials or the last digits of the ID"),
+    (
+        "taoli teacher list/query",
+        "Only teachers matching a name, pinyin initials or the last digits of the ID",
+    ),
     ("taoli export", "Export the whole school"),
     ("taoli export/school_file", "The school file"),
     ("taoli export/format", "Output format"),
-    ("taoli export/output", "Write to this file instead of standard output"),
-    ("taoli school-types", "List every school type code and its indicator set"),
+    (
+        "taoli export/output",
+        "Write to this file instead of standard output",
+    ),
+    (
+        "taoli school-types",
+        "List every school type code and its indicator set",
+    ),
     ("taoli school-types/json", "Print JSON instead of a table"),
     ("taoli id-types", "List the ID document types"),
     ("taoli id-types/json", "Print JSON instead of a table"),
@@ -70,10 +100,8 @@ fn localize_at(mut cmd: Command, lang: Lang, path: &str) -> Command {
         .help_template(template)
         .subcommand_help_heading(lang.pick("命令", "Commands"))
         .disable_help_subcommand(true);
-    if lang == Lang::En {
-        if let Some(about) = english(path) {
-            cmd = cmd.about(about);
-        }
+    if let (Lang::En, Some(about)) = (lang, english(path)) {
+        cmd = cmd.about(about);
     }
     let ids: Vec<String> = cmd
         .get_arguments()

@@ -2,6 +2,8 @@
 //! refusal — each with exit code 1, a Chinese message on stderr, and the school
 //! file byte-for-byte unchanged.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -22,7 +24,14 @@ fn init(dir: &TempDir) -> PathBuf {
     taoli()
         .arg("init")
         .arg(&path)
-        .args(["--code", "2151012345", "--name", "桃李镇中心小学", "--type", "211"])
+        .args([
+            "--code",
+            "2151012345",
+            "--name",
+            "桃李镇中心小学",
+            "--type",
+            "211",
+        ])
         .assert()
         .success();
     path
@@ -54,7 +63,14 @@ fn init_creates_a_school_file_and_says_so() {
     taoli()
         .arg("init")
         .arg(&path)
-        .args(["--code", "2151012345", "--name", "桃李镇中心小学", "--type", "211"])
+        .args([
+            "--code",
+            "2151012345",
+            "--name",
+            "桃李镇中心小学",
+            "--type",
+            "211",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("已创建学校文件"))
@@ -190,7 +206,16 @@ fn init_refuses_to_overwrite_an_existing_school_file() {
     let p = path.to_str().unwrap();
     assert_refused_unchanged(
         &path,
-        &["init", p, "--code", "2151099999", "--name", "另一所", "--type", "211"],
+        &[
+            "init",
+            p,
+            "--code",
+            "2151099999",
+            "--name",
+            "另一所",
+            "--type",
+            "211",
+        ],
         "已存在",
     );
 }
@@ -203,7 +228,15 @@ fn teacher_add_refuses_the_same_id_a_second_time() {
     let p = path.to_str().unwrap();
     assert_refused_unchanged(
         &path,
-        &["teacher", "add", p, "--name", "张叁", "--id-number", "11010519491231002x"],
+        &[
+            "teacher",
+            "add",
+            p,
+            "--name",
+            "张叁",
+            "--id-number",
+            "11010519491231002x",
+        ],
         "已登记给教师「张三」",
     );
 }
@@ -215,7 +248,15 @@ fn teacher_add_refuses_a_wrong_check_character() {
     let p = path.to_str().unwrap();
     assert_refused_unchanged(
         &path,
-        &["teacher", "add", p, "--name", "张三", "--id-number", "110105194912310020"],
+        &[
+            "teacher",
+            "add",
+            p,
+            "--name",
+            "张三",
+            "--id-number",
+            "110105194912310020",
+        ],
         "第18位校验码应为 X，实为 0",
     );
 }
@@ -227,7 +268,17 @@ fn teacher_add_refuses_an_unknown_id_type() {
     let p = path.to_str().unwrap();
     assert_refused_unchanged(
         &path,
-        &["teacher", "add", p, "--name", "张三", "--id-type", "Q", "--id-number", "X1"],
+        &[
+            "teacher",
+            "add",
+            p,
+            "--name",
+            "张三",
+            "--id-type",
+            "Q",
+            "--id-number",
+            "X1",
+        ],
         "身份证件类型「Q」不存在",
     );
 }
@@ -240,7 +291,15 @@ fn a_file_that_is_not_a_school_file_is_refused_and_unchanged() {
     let p = path.to_str().unwrap();
     assert_refused_unchanged(
         &path,
-        &["teacher", "add", p, "--name", "张三", "--id-number", ZHANG_SAN_ID],
+        &[
+            "teacher",
+            "add",
+            p,
+            "--name",
+            "张三",
+            "--id-number",
+            ZHANG_SAN_ID,
+        ],
         "不是桃李学校文件",
     );
     assert_refused_unchanged(&path, &["teacher", "list", p], "不是桃李学校文件");

@@ -52,7 +52,11 @@ pub enum Error {
     EmptyTeacherName,
 
     #[error("教师姓名最多 {max} 个字符，「{name}」有 {len} 个。")]
-    TeacherNameTooLong { name: String, len: usize, max: usize },
+    TeacherNameTooLong {
+        name: String,
+        len: usize,
+        max: usize,
+    },
 
     #[error("身份证件类型「{0}」不存在。有效类型：{1}。")]
     UnknownIdType(String, String),
@@ -75,7 +79,9 @@ pub enum Error {
     #[error("找不到这条记录（{0}），它可能已被删除。")]
     RecordNotFound(String),
 
-    #[error("这条记录已被修改过（当前版本 {current}，您编辑的是版本 {expected}）。请重新打开后再修改。")]
+    #[error(
+        "这条记录已被修改过（当前版本 {current}，您编辑的是版本 {expected}）。请重新打开后再修改。"
+    )]
     StaleRecord { expected: i64, current: i64 },
 
     #[error("文件 {0} 已存在。请换一个文件名，或直接打开这个文件。")]

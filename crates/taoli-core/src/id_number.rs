@@ -103,7 +103,9 @@ pub fn check(id_type: &IdType, id: &str) -> Result<(), String> {
         IdNumberForm::General => {
             let len = id.chars().count();
             if len > GENERAL_MAX_LEN {
-                return Err(format!("证件号最多 {GENERAL_MAX_LEN} 个字符，实为 {len} 个。"));
+                return Err(format!(
+                    "证件号最多 {GENERAL_MAX_LEN} 个字符，实为 {len} 个。"
+                ));
             }
             if let Some(c) = id.chars().find(|c| !c.is_ascii_alphanumeric() && *c != '-') {
                 return Err(format!("证件号只能包含字母、数字和连字符，其中有「{c}」。"));
@@ -126,7 +128,10 @@ mod tests {
     #[test]
     fn accepts_a_valid_number_and_reads_date_and_gender() {
         let id = check_resident_id("11010519491231002X").unwrap();
-        assert_eq!(id.birth_date, NaiveDate::from_ymd_opt(1949, 12, 31).unwrap());
+        assert_eq!(
+            id.birth_date,
+            NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
+        );
         assert_eq!(id.gender, IdGender::Female);
     }
 
@@ -151,6 +156,9 @@ mod tests {
     #[test]
     fn normalize_cleans_spreadsheet_damage() {
         assert_eq!(normalize(" '11010519491231002x "), "11010519491231002X");
-        assert_eq!(normalize("１１０１０５ 19491231002ｘ"), "11010519491231002X");
+        assert_eq!(
+            normalize("１１０１０５ 19491231002ｘ"),
+            "11010519491231002X"
+        );
     }
 }

@@ -33,7 +33,12 @@ impl Query {
         if self.text.is_empty() {
             return true;
         }
-        if teacher.name.to_lowercase().replace(' ', "").contains(&self.lower) {
+        if teacher
+            .name
+            .to_lowercase()
+            .replace(' ', "")
+            .contains(&self.lower)
+        {
             return true;
         }
         let upper = self.text.to_ascii_uppercase();

@@ -72,6 +72,13 @@ impl NewTeacher {
     }
 }
 
+/// What is wrong with an ID number for a document type, as the clerk types it
+/// (`None` when it is acceptable). The same check [`NewTeacher`] applies on save.
+pub fn id_number_problem(id_type: &str, raw: &str) -> Result<Option<String>> {
+    let id_type = catalog()?.id_type(id_type)?;
+    Ok(id_number::check(id_type, &id_number::normalize(raw)).err())
+}
+
 pub(crate) fn id_type_name(code: &str) -> String {
     catalog()
         .ok()
@@ -100,14 +107,26 @@ mod tests {
 
     #[test]
     fn bad_check_character_is_refused_with_the_expected_one() {
-        let err = new("张三", "1", "110105194912310021").validate().unwrap_err();
-        assert!(err.to_string().contains("第18位校验码应为 X，实为 1"), "{err}");
+        let err = new("张三", "1", "110105194912310021")
+            .validate()
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("第18位校验码应为 X，实为 1"),
+            "{err}"
+        );
     }
 
     #[test]
     fn passport_numbers_take_letters() {
         let valid = new("John Smith", "A", "e1234567").validate().unwrap();
         assert_eq!(valid.id_number, "E1234567");
+    }
+
+    #[test]
+    fn id_number_problem_names_the_expected_check_character() {
+        let problem = id_number_problem("1", "110105194912310020").unwrap();
+        assert_eq!(problem.as_deref(), Some("第18位校验码应为 X，实为 0。"));
+        assert_eq!(id_number_problem("1", "11010519491231002x").unwrap(), None);
     }
 
     #[test]

@@ -22,7 +22,10 @@ pub fn is_cjk(c: char) -> bool {
 /// collapsed, and no spaces at all between Chinese characters (张 三 → 张三),
 /// while Latin names keep one space between words.
 pub fn normalize_person_name(raw: &str) -> String {
-    let words: Vec<&str> = raw.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = raw
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect();
     let mut out = String::with_capacity(raw.len());
     for (i, word) in words.iter().enumerate() {
         if i > 0 {

@@ -1,6 +1,8 @@
 //! The UI's TypeScript types are generated from the Rust types; this test fails
 //! when the checked-in file no longer matches them.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 
 #[test]

@@ -1,6 +1,8 @@
 //! The school file: how it is created, opened, migrated, refused, and how every
 //! change leaves a revision.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -158,8 +160,13 @@ fn a_migrated_file_accepts_records() {
     let path = dir.path().join("old.taoli");
     file_at_schema_version(&path, 1);
     let mut file = SchoolFile::open(&path).unwrap();
-    file.add_record("t1", "基本信息", fields(serde_json::json!({"XB": "2"})), &clerk())
-        .unwrap();
+    file.add_record(
+        "t1",
+        "基本信息",
+        fields(serde_json::json!({"XB": "2"})),
+        &clerk(),
+    )
+    .unwrap();
     assert_eq!(file.records("t1").unwrap().len(), 1);
 }
 
@@ -212,7 +219,11 @@ fn a_corrupted_file_is_refused_with_a_clear_message() {
     let err = SchoolFile::open(&path).unwrap_err();
     assert!(matches!(err, Error::CorruptSchoolFile { .. }), "{err}");
     assert!(err.to_string().contains("已损坏"), "{err}");
-    assert_eq!(fs::read(&path).unwrap(), bytes, "a refused file is not touched");
+    assert_eq!(
+        fs::read(&path).unwrap(),
+        bytes,
+        "a refused file is not touched"
+    );
 }
 
 #[test]
@@ -312,11 +323,21 @@ fn updating_a_record_bumps_its_version_and_keeps_old_and_new() {
     let (_, mut file) = new_file(&dir);
     let teacher = file.add_teacher(&zhang_san(), &clerk()).unwrap();
     let record = file
-        .add_record(&teacher.id, "基本信息", fields(serde_json::json!({"MZ": "01"})), &clerk())
+        .add_record(
+            &teacher.id,
+            "基本信息",
+            fields(serde_json::json!({"MZ": "01"})),
+            &clerk(),
+        )
         .unwrap();
     assert_eq!(record.version, 1);
     let updated = file
-        .update_record(&record.id, 1, fields(serde_json::json!({"MZ": "02"})), &clerk())
+        .update_record(
+            &record.id,
+            1,
+            fields(serde_json::json!({"MZ": "02"})),
+            &clerk(),
+        )
         .unwrap();
     assert_eq!(updated.version, 2);
 
@@ -339,7 +360,10 @@ fn an_edit_of_a_stale_version_is_refused() {
     let err = file
         .update_record(&record.id, 1, Fields::new(), &clerk())
         .unwrap_err();
-    assert!(matches!(err, Error::StaleRecord { current: 2, .. }), "{err}");
+    assert!(
+        matches!(err, Error::StaleRecord { current: 2, .. }),
+        "{err}"
+    );
 }
 
 #[test]
@@ -348,7 +372,12 @@ fn deleting_a_record_keeps_its_last_values_in_the_history() {
     let (_, mut file) = new_file(&dir);
     let teacher = file.add_teacher(&zhang_san(), &clerk()).unwrap();
     let record = file
-        .add_record(&teacher.id, "工作经历", fields(serde_json::json!({"RZDWMC": "某小学"})), &clerk())
+        .add_record(
+            &teacher.id,
+            "工作经历",
+            fields(serde_json::json!({"RZDWMC": "某小学"})),
+            &clerk(),
+        )
         .unwrap();
     file.delete_record(&record.id, &clerk()).unwrap();
     assert!(file.records(&teacher.id).unwrap().is_empty());
@@ -363,8 +392,13 @@ fn rows_of_a_multi_record_group_keep_their_order() {
     let (_, mut file) = new_file(&dir);
     let teacher = file.add_teacher(&zhang_san(), &clerk()).unwrap();
     for school in ["甲中学", "乙大学"] {
-        file.add_record(&teacher.id, "学习经历", fields(serde_json::json!({"YXMC": school})), &clerk())
-            .unwrap();
+        file.add_record(
+            &teacher.id,
+            "学习经历",
+            fields(serde_json::json!({"YXMC": school})),
+            &clerk(),
+        )
+        .unwrap();
     }
     let orders: Vec<i64> = file
         .records(&teacher.id)
@@ -380,8 +414,13 @@ fn export_holds_the_school_teachers_and_records() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = new_file(&dir);
     let teacher = file.add_teacher(&zhang_san(), &clerk()).unwrap();
-    file.add_record(&teacher.id, "基本信息", fields(serde_json::json!({"MZ": "01"})), &clerk())
-        .unwrap();
+    file.add_record(
+        &teacher.id,
+        "基本信息",
+        fields(serde_json::json!({"MZ": "01"})),
+        &clerk(),
+    )
+    .unwrap();
     let export = serde_json::to_value(file.export().unwrap()).unwrap();
     assert_eq!(export["format"], "taoli.school");
     assert_eq!(export["school"]["code"], "2151012345");

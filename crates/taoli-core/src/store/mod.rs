@@ -63,6 +63,9 @@ impl SchoolFile {
         if path.exists() {
             return Err(Error::FileExists(path.to_owned()));
         }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(Error::io(dir))?;
+        }
         let partial = sibling(path, "creating");
         remove_if_exists(&partial)?;
         let build = || -> Result<()> {

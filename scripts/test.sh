@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Sets up everything and runs the whole suite: Rust (unit, store, CLI, bindings),
+# UI unit tests, and end-to-end tests in the real window under Xvfb.
+# Ends with one line over everything: "N passed, N failed".
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+set +e
+export NO_COLOR=1 FORCE_COLOR=0
+
+need_toolchains
+need_apt "${APP_PACKAGES[@]}" "${E2E_PACKAGES[@]}"
+need_npm ui
+need_npm tests/e2e
+need_tauri_driver
+
+passed=0
+failed=0
+log_dir="$(mktemp -d)"
+
+# Adds a stage's counts; a stage that ends badly without counting a failure
+# (a build error, a crash) counts as one failure.
+tally() { # name exit-code passed failed
+  passed=$((passed + $3))
+  failed=$((failed + $4))
+  if [ "$2" -ne 0 ] && [ "$4" -eq 0 ]; then
+    echo "!! $1 did not complete (exit $2)"
+    failed=$((failed + 1))
+  fi
+}
+
+sum_matches() { # file regex(with one number group)
+  grep -aoE "$2" "$1" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}'
+}
+
+say "Checking formatting and lints"
+(cd "$TAOLI_ROOT" && cargo fmt --all -- --check && cargo clippy --workspace --all-targets --quiet -- -D warnings) 2>&1 | tee "$log_dir/lint.log"
+tally "cargo fmt/clippy" "${PIPESTATUS[0]}" 0 0
+
+build_ui 2>&1 | tee "$log_dir/ui-build.log"
+tally "UI build" "${PIPESTATUS[0]}" 0 0
+
+say "Rust tests"
+(cd "$TAOLI_ROOT" && cargo test --workspace --no-fail-fast) 2>&1 | tee "$log_dir/cargo.log"
+code=${PIPESTATUS[0]}
+tally "cargo test" "$code" \
+  "$(sum_matches "$log_dir/cargo.log" '[0-9]+ passed;')" \
+  "$(sum_matches "$log_dir/cargo.log" '[0-9]+ failed;')"
+
+say "UI unit tests"
+(cd "$TAOLI_ROOT/ui" && npx vitest run --reporter=default) 2>&1 | tee "$log_dir/vitest.log"
+code=${PIPESTATUS[0]}
+grep -aE '^ *Tests ' "$log_dir/vitest.log" > "$log_dir/vitest-summary.log"
+tally "vitest" "$code" \
+  "$(sum_matches "$log_dir/vitest-summary.log" '[0-9]+ passed')" \
+  "$(sum_matches "$log_dir/vitest-summary.log" '[0-9]+ failed')"
+
+say "End-to-end tests (real window under Xvfb)"
+(cd "$TAOLI_ROOT" && cargo build -p taoli-app -p taoli-fixtures) >/dev/null 2>&1
+XVFB_DISPLAY=":$((90 + RANDOM % 100))"
+Xvfb "$XVFB_DISPLAY" -screen 0 1280x860x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+sleep 1
+(cd "$TAOLI_ROOT/tests/e2e" && DISPLAY="$XVFB_DISPLAY" timeout 1200 npm test --silent) 2>&1 | tee "$log_dir/e2e.log"
+code=${PIPESTATUS[0]}
+kill "$xvfb_pid" 2>/dev/null
+tally "end-to-end" "$code" \
+  "$(sum_matches "$log_dir/e2e.log" 'ℹ pass [0-9]+')" \
+  "$(sum_matches "$log_dir/e2e.log" 'ℹ fail [0-9]+')"
+echo "Screenshots: tests/e2e/artifacts/screenshots/"
+
+echo
+echo "${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]

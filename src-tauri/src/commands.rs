@@ -1,0 +1,112 @@
+//! Tauri commands: each one a few lines over a taoli-core call. Errors reach
+//! the UI as `ErrorPayload` (code, kind, Chinese message).
+
+use std::path::PathBuf;
+
+use taoli_core::catalog::{IdType, SchoolType, catalog};
+use taoli_core::recent::{RecentFile, RecentFiles};
+use taoli_core::{Actor, ErrorPayload, NewSchool, NewTeacher, School, SchoolFile, Teacher, search};
+use tauri::State;
+
+use crate::state::{AppState, no_school_open};
+
+type Reply<T> = Result<T, ErrorPayload>;
+
+fn payload(error: taoli_core::Error) -> ErrorPayload {
+    ErrorPayload::from(&error)
+}
+
+#[tauri::command]
+pub fn launch_file(state: State<'_, AppState>) -> Option<String> {
+    state
+        .launch_file
+        .as_ref()
+        .map(|p| p.to_string_lossy().into_owned())
+}
+
+#[tauri::command]
+pub fn school_types() -> Reply<Vec<SchoolType>> {
+    Ok(catalog().map_err(payload)?.school_types().to_vec())
+}
+
+#[tauri::command]
+pub fn id_types() -> Reply<Vec<IdType>> {
+    Ok(catalog().map_err(payload)?.id_types().to_vec())
+}
+
+#[tauri::command]
+pub fn recent_files(state: State<'_, AppState>) -> Vec<RecentFile> {
+    RecentFiles::load(&state.config_dir).list()
+}
+
+#[tauri::command]
+pub fn forget_recent(state: State<'_, AppState>, path: String) -> Reply<Vec<RecentFile>> {
+    let mut recent = RecentFiles::load(&state.config_dir);
+    recent.forget(&path).map_err(payload)?;
+    Ok(recent.list())
+}
+
+#[tauri::command]
+pub fn default_school_path(state: State<'_, AppState>, code: String, name: String) -> String {
+    state
+        .data_dir
+        .join(taoli_core::store::default_file_name(&code, &name))
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Makes `file` the open school and puts it at the top of the recent list.
+fn make_current(state: &AppState, file: SchoolFile) -> Reply<School> {
+    let school = file.school().map_err(payload)?;
+    RecentFiles::load(&state.config_dir)
+        .touch(file.path(), &school.name, &school.code)
+        .map_err(payload)?;
+    *state.school() = Some(file);
+    Ok(school)
+}
+
+#[tauri::command]
+pub fn create_school(state: State<'_, AppState>, path: String, school: NewSchool) -> Reply<School> {
+    let file =
+        SchoolFile::create(&PathBuf::from(path), &school, &Actor::local_user()).map_err(payload)?;
+    make_current(&state, file)
+}
+
+#[tauri::command]
+pub fn open_school(state: State<'_, AppState>, path: String) -> Reply<School> {
+    let file = SchoolFile::open(&PathBuf::from(path)).map_err(payload)?;
+    make_current(&state, file)
+}
+
+#[tauri::command]
+pub fn close_school(state: State<'_, AppState>) -> Reply<()> {
+    match state.school().take() {
+        Some(file) => file.close().map_err(payload),
+        None => Ok(()),
+    }
+}
+
+#[tauri::command]
+pub fn list_teachers(state: State<'_, AppState>, query: String) -> Reply<Vec<Teacher>> {
+    let guard = state.school();
+    let file = guard.as_ref().ok_or_else(no_school_open)?;
+    let teachers = file.teachers().map_err(payload)?;
+    Ok(search::filter(&teachers, &query)
+        .into_iter()
+        .cloned()
+        .collect())
+}
+
+/// The live hint under the ID number field: what is wrong, or nothing.
+#[tauri::command]
+pub fn check_id_number(id_type: String, id_number: String) -> Reply<Option<String>> {
+    taoli_core::teacher::id_number_problem(&id_type, &id_number).map_err(payload)
+}
+
+#[tauri::command]
+pub fn add_teacher(state: State<'_, AppState>, teacher: NewTeacher) -> Reply<Teacher> {
+    let mut guard = state.school();
+    let file = guard.as_mut().ok_or_else(no_school_open)?;
+    file.add_teacher(&teacher, &Actor::local_user())
+        .map_err(payload)
+}

@@ -1,0 +1,61 @@
+//! The Taoli desktop shell. It owns the window and the open school file, and
+//! translates each UI call into one taoli-core call (see `commands`). No domain
+//! logic lives here.
+
+mod commands;
+mod state;
+
+use std::path::PathBuf;
+
+use tauri::Manager;
+
+use crate::state::AppState;
+
+/// Starts the app. `taoli-app [SCHOOL_FILE]` opens that school file at once.
+///
+/// Environment: `TAOLI_CONFIG_DIR` (where the recent-files list lives) and
+/// `TAOLI_DATA_DIR` (the default folder for new school files) override the
+/// platform folders; tests use them to stay out of the user's home.
+pub fn run() {
+    let launch_file = std::env::args_os().nth(1).map(PathBuf::from);
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .setup(move |app| {
+            let paths = app.path();
+            let config_dir = env_dir("TAOLI_CONFIG_DIR")
+                .or_else(|| paths.app_config_dir().ok())
+                .unwrap_or_else(|| PathBuf::from("."));
+            let data_dir = env_dir("TAOLI_DATA_DIR")
+                .or_else(|| paths.document_dir().ok().map(|d| d.join("桃李")))
+                .or_else(|| paths.home_dir().ok().map(|d| d.join("桃李")))
+                .unwrap_or_else(|| PathBuf::from("."));
+            app.manage(AppState::new(config_dir, data_dir, launch_file.clone()));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::launch_file,
+            commands::school_types,
+            commands::id_types,
+            commands::recent_files,
+            commands::forget_recent,
+            commands::default_school_path,
+            commands::create_school,
+            commands::open_school,
+            commands::close_school,
+            commands::list_teachers,
+            commands::check_id_number,
+            commands::add_teacher,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        // Startup invariant: without a window there is nothing left to do.
+        eprintln!("桃李无法启动：{error}");
+        std::process::exit(2);
+    }
+}
+
+fn env_dir(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}

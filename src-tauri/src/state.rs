@@ -1,0 +1,41 @@
+//! What the shell keeps between calls: the open school file and the folders.
+
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+
+use taoli_core::{ErrorKind, ErrorPayload, SchoolFile};
+
+#[derive(Debug)]
+pub struct AppState {
+    pub config_dir: PathBuf,
+    pub data_dir: PathBuf,
+    pub launch_file: Option<PathBuf>,
+    school: Mutex<Option<SchoolFile>>,
+}
+
+impl AppState {
+    pub fn new(config_dir: PathBuf, data_dir: PathBuf, launch_file: Option<PathBuf>) -> Self {
+        AppState {
+            config_dir,
+            data_dir,
+            launch_file,
+            school: Mutex::new(None),
+        }
+    }
+
+    /// The open school file slot. A panic while it was held cannot leave a
+    /// half-written file (every write is one transaction), so a poisoned lock
+    /// is taken over.
+    pub fn school(&self) -> MutexGuard<'_, Option<SchoolFile>> {
+        self.school.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The error for a call that needs an open school when none is.
+pub fn no_school_open() -> ErrorPayload {
+    ErrorPayload {
+        code: "app.no_school_open".to_owned(),
+        kind: ErrorKind::User,
+        message: "还没有打开学校文件。请先在开始页打开或新建一个学校文件。".to_owned(),
+    }
+}

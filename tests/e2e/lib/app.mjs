@@ -1,0 +1,204 @@
+// Starting and driving the real Taoli app: tauri-driver (which runs
+// WebKitWebDriver, which runs the app) and a WebdriverIO session over it.
+//
+// Every WebDriver call has a timeout; every session ends by killing anything
+// it started, so a hung app never outlives its test.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { remote } from 'webdriverio';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, '../../..');
+const targetDir = process.env.CARGO_TARGET_DIR || join(repoRoot, 'target');
+export const appBinary = process.env.TAOLI_APP || join(targetDir, 'debug', 'taoli-app');
+export const fixturesBinary = join(targetDir, 'debug', 'taoli-fixtures');
+export const screenshotDir = resolve(
+  process.env.TAOLI_SCREENSHOT_DIR || join(repoRoot, 'tests/e2e/artifacts/screenshots'),
+);
+const tauriDriver = process.env.TAURI_DRIVER || join(process.env.HOME || '', '.cargo/bin/tauri-driver');
+
+const CALL_TIMEOUT_MS = 20_000;
+
+/** A fresh pair of folders for one test: the app's config and data. */
+export function freshProfile() {
+  const root = mkdtempSync(join(tmpdir(), 'taoli-e2e-'));
+  const profile = { root, config: join(root, 'config'), data: join(root, 'data') };
+  mkdirSync(profile.config, { recursive: true });
+  mkdirSync(profile.data, { recursive: true });
+  return profile;
+}
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+async function waitForPort(port, child, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    const open = await new Promise((ok) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.destroy(); ok(true); });
+      socket.once('error', () => ok(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on ${port} within ${ms} ms`);
+}
+
+function killAppProcesses(nativePort) {
+  const patterns = [appBinary, `WebKitWebDriver --port=${nativePort} `];
+  for (const pattern of patterns) {
+    try {
+      execFileSync('pkill', ['-9', '-f', pattern], { stdio: 'ignore' });
+    } catch {
+      // pkill exits 1 when nothing matched: nothing was left running.
+    }
+  }
+}
+
+/**
+ * Starts the app with `profile`'s folders and optional command-line `args`,
+ * returns { browser, stop }. Call stop() in a finally block.
+ */
+export async function launch(profile, args = []) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driver = spawn(
+    tauriDriver,
+    ['--port', String(port), '--native-port', String(nativePort), '--native-driver', '/usr/bin/WebKitWebDriver'],
+    {
+      env: {
+        ...process.env,
+        TAOLI_CONFIG_DIR: profile.config,
+        TAOLI_DATA_DIR: profile.data,
+        // Known trap: either of these set makes screenshots hang.
+        WEBKIT_DISABLE_COMPOSITING_MODE: undefined,
+        WEBKIT_DISABLE_DMABUF_RENDERER: undefined,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      // Its own process group, so that stopping it also stops the
+      // WebKitWebDriver and app processes it starts.
+      detached: true,
+    },
+  );
+  let driverLog = '';
+  driver.stderr.on('data', (d) => { driverLog += d; });
+  const stop = async (browser) => {
+    if (browser) {
+      await Promise.race([
+        browser.deleteSession().catch(() => {}),
+        new Promise((r) => setTimeout(r, 10_000)),
+      ]);
+    }
+    try {
+      process.kill(-driver.pid, 'SIGKILL');
+    } catch {
+      // The group is already gone.
+    }
+    driver.stderr.destroy();
+    killAppProcesses(nativePort);
+  };
+  try {
+    await waitForPort(port, driver, 15_000);
+    const browser = await remote({
+      hostname: '127.0.0.1',
+      port,
+      logLevel: 'error',
+      connectionRetryTimeout: 60_000,
+      connectionRetryCount: 1,
+      waitforTimeout: CALL_TIMEOUT_MS,
+      capabilities: {
+        'wdio:enforceWebDriverClassic': true,
+        'tauri:options': { application: appBinary, args },
+      },
+    });
+    await browser.setTimeout({ implicit: 0, script: CALL_TIMEOUT_MS, pageLoad: 60_000 });
+    return { browser, stop: () => stop(browser) };
+  } catch (error) {
+    await stop(null);
+    throw new Error(`${error.message}\n--- tauri-driver ---\n${driverLog}`);
+  }
+}
+
+/** The element carrying data-testid, or the form control inside it. */
+export function byTestId(browser, id) {
+  return browser.$(`[data-testid="${id}"]`);
+}
+
+export async function inputOf(browser, id) {
+  const el = await byTestId(browser, id);
+  await el.waitForExist({ timeout: CALL_TIMEOUT_MS });
+  const tag = await el.getTagName();
+  if (tag === 'input' || tag === 'textarea') return el;
+  return el.$('input, textarea');
+}
+
+/** Types into a text field, replacing what it held. */
+export async function fill(browser, id, text) {
+  const input = await inputOf(browser, id);
+  await input.waitForDisplayed({ timeout: CALL_TIMEOUT_MS });
+  await input.click();
+  await input.clearValue();
+  await input.setValue(text);
+}
+
+/** Picks the first option of a filterable el-select after typing `text`. */
+export async function choose(browser, id, text) {
+  const select = await byTestId(browser, id);
+  await select.waitForDisplayed({ timeout: CALL_TIMEOUT_MS });
+  await select.click();
+  const input = await inputOf(browser, id);
+  await input.setValue(text);
+  await browser.pause(300);
+  await browser.keys('Enter');
+}
+
+export async function click(browser, id) {
+  const el = await byTestId(browser, id);
+  await el.waitForClickable({ timeout: CALL_TIMEOUT_MS });
+  await el.click();
+}
+
+/** The texts of every element with data-testid, read in one call (the list
+ * re-renders while it is read, so element references would go stale). */
+export async function textsOf(browser, id) {
+  return browser.execute(
+    (testId) => Array.from(document.querySelectorAll(`[data-testid="${testId}"]`)).map((e) => e.textContent.trim()),
+    id,
+  );
+}
+
+/** Waits until `predicate` holds, polling; fails with `message`. */
+export async function until(browser, predicate, message) {
+  try {
+    await browser.waitUntil(predicate, { timeout: CALL_TIMEOUT_MS, interval: 200, timeoutMsg: message });
+  } catch (error) {
+    const shot = await screenshot(browser, `failed-${Date.now()}`).catch(() => 'none');
+    error.message += ` (screenshot: ${shot})`;
+    throw error;
+  }
+}
+
+/** Saves a screenshot after two animation frames, so it shows the current frame. */
+export async function screenshot(browser, name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  const path = join(screenshotDir, `${name}.png`);
+  await browser.saveScreenshot(path);
+  return path;
+}

@@ -1,0 +1,80 @@
+// The one typed door to the Rust back end. Every command rejects with an ErrorPayload.
+import { invoke } from '@tauri-apps/api/core'
+import type {
+  ErrorPayload,
+  IdType,
+  NewSchool,
+  NewTeacher,
+  RecentFile,
+  School,
+  SchoolType,
+  Teacher,
+} from './bindings'
+import { i18n } from './i18n'
+
+export function launchFile(): Promise<string | null> {
+  return invoke<string | null>('launch_file')
+}
+
+export function schoolTypes(): Promise<SchoolType[]> {
+  return invoke<SchoolType[]>('school_types')
+}
+
+export function idTypes(): Promise<IdType[]> {
+  return invoke<IdType[]>('id_types')
+}
+
+export function recentFiles(): Promise<RecentFile[]> {
+  return invoke<RecentFile[]>('recent_files')
+}
+
+export function forgetRecent(path: string): Promise<RecentFile[]> {
+  return invoke<RecentFile[]>('forget_recent', { path })
+}
+
+export function defaultSchoolPath(code: string, name: string): Promise<string> {
+  return invoke<string>('default_school_path', { code, name })
+}
+
+export function createSchool(path: string, school: NewSchool): Promise<School> {
+  return invoke<School>('create_school', { path, school })
+}
+
+export function openSchool(path: string): Promise<School> {
+  return invoke<School>('open_school', { path })
+}
+
+export function closeSchool(): Promise<void> {
+  return invoke<void>('close_school')
+}
+
+export function listTeachers(query: string): Promise<Teacher[]> {
+  return invoke<Teacher[]>('list_teachers', { query })
+}
+
+/** What is wrong with an ID number as typed, or null when it is acceptable. */
+export function checkIdNumber(idType: string, idNumber: string): Promise<string | null> {
+  return invoke<string | null>('check_id_number', { idType, idNumber })
+}
+
+export function addTeacher(teacher: NewTeacher): Promise<Teacher> {
+  return invoke<Teacher>('add_teacher', { teacher })
+}
+
+export function isErrorPayload(e: unknown): e is ErrorPayload {
+  if (typeof e !== 'object' || e === null) return false
+  const candidate = e as Record<string, unknown>
+  return (
+    typeof candidate.message === 'string' &&
+    typeof candidate.code === 'string' &&
+    (candidate.kind === 'user' || candidate.kind === 'internal')
+  )
+}
+
+/** The text to show a clerk for a failed command. */
+export function errorMessage(e: unknown): string {
+  if (isErrorPayload(e)) return e.message
+  const t = i18n.global.t
+  const detail = typeof e === 'string' ? e : e instanceof Error ? e.message : ''
+  return detail ? t('errors.unexpectedWithDetail', { detail }) : t('errors.unexpected')
+}

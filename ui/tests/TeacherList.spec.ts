@@ -1,0 +1,89 @@
+import { mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { School, Teacher } from '../src/bindings'
+import TeacherList from '../src/components/TeacherList.vue'
+import { resetSession, setSchool, useSession } from '../src/session'
+import { plugins, settle, useChinese } from './helpers'
+
+const invoke = vi.hoisted(() => vi.fn())
+vi.mock('@tauri-apps/api/core', () => ({ invoke }))
+
+const SCHOOL: School = {
+  code: '1234567890',
+  name: '桃李小学',
+  school_type: '211',
+  school_type_name: '小学',
+  indicator_set: { id: 'primary_secondary', name: '中小学', name_en: 'Primary and secondary' },
+  province_code: null,
+  city_code: null,
+  county_code: null,
+  created_at: '2025-01-01T00:00:00Z',
+  updated_at: '2025-01-01T00:00:00Z',
+}
+
+function teacher(name: string, idNumber: string): Teacher {
+  return {
+    id: `id-${idNumber}`,
+    name,
+    id_type: '1',
+    id_type_name: '居民身份证',
+    id_number: idNumber,
+    version: 1,
+    created_at: '2025-01-01T00:00:00Z',
+    updated_at: '2025-01-01T00:00:00Z',
+  }
+}
+
+const ALL = [teacher('张三', '11010519491231002X'), teacher('李四', '110105194912310038')]
+
+let wrapper: ReturnType<typeof mount> | undefined
+
+describe('TeacherList', () => {
+  beforeEach(() => {
+    resetSession()
+    useChinese()
+    invoke.mockReset()
+    invoke.mockImplementation(async (cmd: string, args?: { query: string }) => {
+      if (cmd === 'list_teachers') return args?.query ? ALL.filter((t) => t.name === '张三') : ALL
+      if (cmd === 'id_types') return []
+      if (cmd === 'close_school') return null
+      throw new Error(`unexpected command ${cmd}`)
+    })
+  })
+
+  afterEach(() => {
+    wrapper?.unmount()
+    wrapper = undefined
+    document.body.innerHTML = ''
+  })
+
+  it('shows the school and its teacher count', async () => {
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    expect(wrapper.find('[data-testid="school-name"]').text()).toBe('桃李小学')
+    expect(wrapper.text()).toContain('211 小学 · 中小学指标体系')
+    expect(wrapper.find('[data-testid="teacher-count"]').text()).toBe('共 2 人')
+  })
+
+  it('asks the back end to search after the clerk stops typing and shows the filtered count', async () => {
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    invoke.mockClear()
+    await wrapper.find('[data-testid="teacher-search"]').setValue('zs')
+    expect(invoke).not.toHaveBeenCalledWith('list_teachers', expect.anything())
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('list_teachers', { query: 'zs' })
+    expect(wrapper.find('[data-testid="teacher-count"]').text()).toBe('显示 1 / 共 2 人')
+  })
+
+  it('closes the school and clears the session', async () => {
+    setSchool(SCHOOL)
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    await wrapper.find('[data-testid="close-school"]').trigger('click')
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('close_school')
+    expect(useSession().school.value).toBeNull()
+  })
+})

@@ -1,0 +1,38 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { addTeacher, createSchool, errorMessage } from '../src/api'
+import type { ErrorPayload } from '../src/bindings'
+import { setLocale } from '../src/i18n'
+import zhCN from '../src/i18n/zh-CN'
+
+const invoke = vi.hoisted(() => vi.fn())
+vi.mock('@tauri-apps/api/core', () => ({ invoke }))
+
+describe('errorMessage', () => {
+  beforeEach(() => setLocale('zh-CN'))
+
+  it('returns the message of an ErrorPayload', () => {
+    const payload: ErrorPayload = { code: 'invalid_id_number', kind: 'user', message: '身份证件号校验位不正确' }
+    expect(errorMessage(payload)).toBe('身份证件号校验位不正确')
+  })
+
+  it('returns the generic message for something that is not an ErrorPayload', () => {
+    expect(errorMessage({ unexpected: true })).toBe(zhCN.errors.unexpected)
+    expect(errorMessage(undefined)).toBe(zhCN.errors.unexpected)
+  })
+})
+
+describe('command wrappers', () => {
+  beforeEach(() => invoke.mockReset().mockResolvedValue(null))
+
+  it('pass arguments under the names the commands expect', async () => {
+    await createSchool('/tmp/a.taoli', { code: '1234567890', name: '桃李小学', school_type: '211', region_code: null })
+    await addTeacher({ name: '张三', id_type: '1', id_number: '11010519491231002X' })
+    expect(invoke).toHaveBeenNthCalledWith(1, 'create_school', {
+      path: '/tmp/a.taoli',
+      school: { code: '1234567890', name: '桃李小学', school_type: '211', region_code: null },
+    })
+    expect(invoke).toHaveBeenNthCalledWith(2, 'add_teacher', {
+      teacher: { name: '张三', id_type: '1', id_number: '11010519491231002X' },
+    })
+  })
+})
