@@ -31,12 +31,13 @@ sum_matches() { # file regex(with one number group)
   grep -aoE "$2" "$1" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}'
 }
 
+# The desktop shell embeds ui/dist at compile time: build the UI first.
+build_ui 2>&1 | tee "$log_dir/ui-build.log"
+tally "UI build" "${PIPESTATUS[0]}" 0 0
+
 say "Checking formatting and lints"
 (cd "$TAOLI_ROOT" && cargo fmt --all -- --check && cargo clippy --workspace --all-targets --quiet -- -D warnings) 2>&1 | tee "$log_dir/lint.log"
 tally "cargo fmt/clippy" "${PIPESTATUS[0]}" 0 0
-
-build_ui 2>&1 | tee "$log_dir/ui-build.log"
-tally "UI build" "${PIPESTATUS[0]}" 0 0
 
 say "Rust tests"
 (cd "$TAOLI_ROOT" && cargo test --workspace --no-fail-fast) 2>&1 | tee "$log_dir/cargo.log"

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use taoli_core::catalog::{IdType, SchoolType, catalog};
 use taoli_core::recent::{RecentFile, RecentFiles};
-use taoli_core::{Actor, ErrorPayload, NewSchool, NewTeacher, School, SchoolFile, Teacher, search};
+use taoli_core::search::TeacherListing;
+use taoli_core::{Actor, ErrorPayload, NewSchool, NewTeacher, School, SchoolFile, Teacher};
 use tauri::State;
 
 use crate::state::{AppState, no_school_open};
@@ -87,14 +88,10 @@ pub fn close_school(state: State<'_, AppState>) -> Reply<()> {
 }
 
 #[tauri::command]
-pub fn list_teachers(state: State<'_, AppState>, query: String) -> Reply<Vec<Teacher>> {
+pub fn list_teachers(state: State<'_, AppState>, query: String) -> Reply<TeacherListing> {
     let guard = state.school();
     let file = guard.as_ref().ok_or_else(no_school_open)?;
-    let teachers = file.teachers().map_err(payload)?;
-    Ok(search::filter(&teachers, &query)
-        .into_iter()
-        .cloned()
-        .collect())
+    file.find_teachers(&query).map_err(payload)
 }
 
 /// The live hint under the ID number field: what is wrong, or nothing.

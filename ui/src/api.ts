@@ -9,6 +9,7 @@ import type {
   School,
   SchoolType,
   Teacher,
+  TeacherListing,
 } from './bindings'
 import { i18n } from './i18n'
 
@@ -48,8 +49,9 @@ export function closeSchool(): Promise<void> {
   return invoke<void>('close_school')
 }
 
-export function listTeachers(query: string): Promise<Teacher[]> {
-  return invoke<Teacher[]>('list_teachers', { query })
+/** The teachers matching `query` (matching is done in Rust) and the school's total. */
+export function listTeachers(query: string): Promise<TeacherListing> {
+  return invoke<TeacherListing>('list_teachers', { query })
 }
 
 /** What is wrong with an ID number as typed, or null when it is acceptable. */

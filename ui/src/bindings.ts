@@ -77,6 +77,8 @@ export type Teacher = {
  */
 id: string, name: string, id_type: string, id_type_name: string, id_number: string, version: number, created_at: string, updated_at: string, };
 
+export type TeacherListing = { teachers: Array<Teacher>, total: number, };
+
 export type IndicatorRecord = { id: string, teacher_id: string, 
 /**
  * The information group (信息项), e.g. 基本信息.

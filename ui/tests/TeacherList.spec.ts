@@ -44,7 +44,10 @@ describe('TeacherList', () => {
     useChinese()
     invoke.mockReset()
     invoke.mockImplementation(async (cmd: string, args?: { query: string }) => {
-      if (cmd === 'list_teachers') return args?.query ? ALL.filter((t) => t.name === '张三') : ALL
+      if (cmd === 'list_teachers') {
+        const teachers = args?.query ? ALL.filter((t) => t.name === '张三') : ALL
+        return { teachers, total: ALL.length }
+      }
       if (cmd === 'id_types') return []
       if (cmd === 'close_school') return null
       throw new Error(`unexpected command ${cmd}`)

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use taoli_core::catalog::catalog;
-use taoli_core::{Actor, NewSchool, NewTeacher, Result, SchoolFile, search};
+use taoli_core::{Actor, NewSchool, NewTeacher, Result, SchoolFile};
 
 use crate::lang::{Lang, localize};
 use crate::output;
@@ -179,12 +179,11 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
         }
         Command::Teacher(TeacherCommand::List(args)) => {
             let file = SchoolFile::open(&args.school_file)?;
-            let teachers = file.teachers()?;
-            let shown = search::filter(&teachers, args.query.as_deref().unwrap_or(""));
+            let listing = file.find_teachers(args.query.as_deref().unwrap_or(""))?;
             if args.json {
-                output::json(&shown)?;
+                output::json(&listing.teachers)?;
             } else {
-                output::teacher_table(&shown, teachers.len(), lang);
+                output::teacher_table(&listing.teachers, listing.total, lang);
             }
             file.close()
         }

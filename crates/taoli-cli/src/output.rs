@@ -77,7 +77,7 @@ pub fn teacher_added(teacher: &Teacher, lang: Lang) {
     }
 }
 
-pub fn teacher_table(teachers: &[&Teacher], total: usize, lang: Lang) {
+pub fn teacher_table(teachers: &[Teacher], total: usize, lang: Lang) {
     if teachers.is_empty() {
         println!(
             "{}",

@@ -13,6 +13,7 @@ use crate::recent::RecentFile;
 use crate::record::IndicatorRecord;
 use crate::revision::{Action, Entity, Revision};
 use crate::school::{NewSchool, School};
+use crate::search::TeacherListing;
 use crate::teacher::{NewTeacher, Teacher};
 
 /// The contents of `ui/src/bindings.ts`.
@@ -31,6 +32,7 @@ pub fn typescript() -> String {
         School::decl(&cfg),
         NewTeacher::decl(&cfg),
         Teacher::decl(&cfg),
+        TeacherListing::decl(&cfg),
         IndicatorRecord::decl(&cfg),
         Entity::decl(&cfg),
         Action::decl(&cfg),

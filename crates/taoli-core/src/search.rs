@@ -3,8 +3,32 @@
 //! digits of the ID number.
 
 use pinyin::ToPinyinMulti;
+use serde::Serialize;
+use ts_rs::TS;
 
+use crate::error::Result;
+use crate::store::SchoolFile;
 use crate::teacher::Teacher;
+
+/// The teachers a search found, and how many the school has in all.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TeacherListing {
+    pub teachers: Vec<Teacher>,
+    #[ts(type = "number")]
+    pub total: usize,
+}
+
+impl SchoolFile {
+    /// The teachers matching `query` (everyone for an empty one), in
+    /// registration order, with the school's total.
+    pub fn find_teachers(&self, query: &str) -> Result<TeacherListing> {
+        let all = self.teachers()?;
+        let total = all.len();
+        let query = Query::new(query);
+        let teachers = all.into_iter().filter(|t| query.matches(t)).collect();
+        Ok(TeacherListing { teachers, total })
+    }
+}
 
 /// Teachers whose name, pinyin initials or ID number ending match `query`,
 /// in their original order. An empty query matches everyone.

@@ -427,3 +427,23 @@ fn export_holds_the_school_teachers_and_records() {
     assert_eq!(export["teachers"][0]["name"], "张三");
     assert_eq!(export["teachers"][0]["records"][0]["fields"]["MZ"], "01");
 }
+
+#[test]
+fn finding_teachers_reports_the_matches_and_the_school_total() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file) = new_file(&dir);
+    file.add_teacher(&zhang_san(), &clerk()).unwrap();
+    file.add_teacher(
+        &NewTeacher {
+            name: "李四".into(),
+            id_type: "1".into(),
+            id_number: "110105198001011238".into(),
+        },
+        &clerk(),
+    )
+    .unwrap();
+    let listing = file.find_teachers("ls").unwrap();
+    assert_eq!(listing.total, 2);
+    let names: Vec<_> = listing.teachers.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["李四"]);
+}
