@@ -156,47 +156,39 @@ fn export_json_goes_to_standard_output_without_o() {
     assert_eq!(export["school"]["code"], "2151012345");
 }
 
-#[test]
-fn init_refuses_an_unknown_school_type_and_says_where_to_look() {
+/// Runs `taoli init` that must be refused: exit 1, `messages` on stderr, no file.
+fn assert_init_refused(code: &str, school_type: &str, messages: &[&str]) {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("school.taoli");
-    taoli()
+    let mut assert = taoli()
         .arg("init")
         .arg(&path)
-        .args(["--code", "2151012345", "--name", "某校", "--type", "999"])
+        .args(["--code", code, "--name", "某校", "--type", school_type])
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("办学类型代码「999」不存在"))
-        .stderr(predicate::str::contains("taoli school-types"));
-    assert!(!path.exists());
+        .code(1);
+    for message in messages {
+        assert = assert.stderr(predicate::str::contains(*message));
+    }
+    assert!(!path.exists(), "a refused init left a file behind");
+}
+
+#[test]
+fn init_refuses_an_unknown_school_type_and_says_where_to_look() {
+    assert_init_refused(
+        "2151012345",
+        "999",
+        &["办学类型代码「999」不存在", "taoli school-types"],
+    );
 }
 
 #[test]
 fn init_refuses_an_out_of_scope_school_type_with_the_reason() {
-    let dir = TempDir::new().unwrap();
-    let path = dir.path().join("school.taoli");
-    taoli()
-        .arg("init")
-        .arg(&path)
-        .args(["--code", "2151012345", "--name", "某技校", "--type", "366"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("技工学校"));
-    assert!(!path.exists());
+    assert_init_refused("2151012345", "366", &["技工学校", "人力资源和社会保障"]);
 }
 
 #[test]
 fn init_refuses_a_school_code_that_is_not_ten_digits() {
-    let dir = TempDir::new().unwrap();
-    let path = dir.path().join("school.taoli");
-    taoli()
-        .arg("init")
-        .arg(&path)
-        .args(["--code", "215101234", "--name", "某校", "--type", "211"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("学校标识码应为 10 位数字"));
-    assert!(!path.exists());
+    assert_init_refused("215101234", "211", &["学校标识码应为 10 位数字"]);
 }
 
 #[test]
