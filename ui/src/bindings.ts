@@ -13,7 +13,11 @@ id: string,
 /**
  * Chinese name, e.g. 中小学.
  */
-name: string, name_en: string, };
+name: string, name_en: string, 
+/**
+ * False where the reference only infers the set's content.
+ */
+confirmed: boolean, };
 
 export type SchoolTypeScope = { "kind": "in", set: IndicatorSet, } | { "kind": "out", reason: string, };
 
@@ -112,3 +116,47 @@ export type TeacherExport = { records: Array<IndicatorRecord>,
 id: string, name: string, id_type: string, id_type_name: string, id_number: string, version: number, created_at: string, updated_at: string, };
 
 export type SchoolExport = { format: string, format_version: number, taoli_version: string, schema_version: number, exported_at: string, school: School, teachers: Array<TeacherExport>, };
+
+export type AllSets = "all";
+
+export type SetScope = AllSets | Array<string>;
+
+export type Filler = "teacher" | "school" | "bureau";
+
+export type FieldType = "text" | "code" | "multi_code" | "year_month" | "date" | "year" | "number" | "yes_no" | "id_number" | "phone" | "email";
+
+export type Code = { code: string, name: string, name_en: string | null, synonyms: Array<string>, parent: string | null, selectable: boolean, sets: SetScope, confirmed: boolean, };
+
+export type CodeTable = { id: string, name: string, name_en: string, source: string | null, confirmed: boolean, code: Array<Code>, };
+
+export type EffectiveField = { code: string, label: string, label_en: string, kind: FieldType, code_table: string | null, required: boolean, max_len: number | null, min: number | null, max: number | null, decimals: number | null, filled_by: Array<Filler>, derived: boolean, help: string | null, default: string | null, header_synonyms: Array<string>, confirmed: boolean, };
+
+export type EffectiveGroup = { id: string, name: string, name_en: string, multi: boolean, filled_by: Array<Filler>, help: string | null, fields: Array<EffectiveField>, };
+
+export type EffectiveCatalog = { set: IndicatorSet, groups: Array<EffectiveGroup>, 
+/**
+ * The code tables the set's fields use, holding only the set's codes.
+ */
+code_tables: Array<CodeTable>, };
+
+export type Severity = "warning" | "error";
+
+export type Problem = { teacher_id: string, teacher_name: string, group: string, group_name: string, record_id: string | null, 
+/**
+ * The row within a multi-record group, from 1.
+ */
+row_order: number | null, field: string | null, field_label: string | null, 
+/**
+ * The value found, as text.
+ */
+value: string | null, severity: Severity, 
+/**
+ * `required`, `format` (type, length, code, range) or a catalog rule's id.
+ */
+rule: string, 
+/**
+ * The whole message: teacher · group · field: what is wrong and what is expected.
+ */
+message: string, message_en: string, };
+
+export type ValidationReport = { set: string, teachers: number, errors: number, warnings: number, problems: Array<Problem>, };

@@ -30,6 +30,13 @@ enum Command {
     Teacher(TeacherCommand),
     /// 导出整个学校的数据
     Export(ExportArgs),
+    /// 指标记录：为多条记录的信息项（学习经历等）添加一条
+    #[command(subcommand)]
+    Record(RecordCommand),
+    /// 按本校指标体系校验全部教师信息（有错误时退出码为 1）
+    Validate(ValidateArgs),
+    /// 查看指标目录：指标体系、信息项、指标和代码表
+    Catalog(CatalogArgs),
     /// 列出全部办学类型代码及其指标体系
     SchoolTypes(ListArgs),
     /// 列出身份证件类型
@@ -60,6 +67,69 @@ enum TeacherCommand {
     Add(TeacherAddArgs),
     /// 列出教师
     List(TeacherListArgs),
+    /// 填写教师的单条信息项（默认基本信息），如 民族=汉族 参加工作年月=2005-09
+    Set(TeacherSetArgs),
+}
+
+#[derive(Debug, Args)]
+struct TeacherSetArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 教师的身份证件号
+    #[arg(long)]
+    id_number: String,
+    /// 信息项（默认 基本信息；也可以是 联系方式）
+    #[arg(long, default_value = "基本信息")]
+    group: String,
+    /// 指标=值（指标可写代码或中文名称，值可写代码或名称）；值留空则清除
+    #[arg(value_name = "指标=值", required = true)]
+    assignments: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum RecordCommand {
+    /// 添加一条记录，如 --group 学习经历 获得学历=大学本科 学位层次=学士 学习方式=全脱产
+    Add(RecordAddArgs),
+}
+
+#[derive(Debug, Args)]
+struct RecordAddArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 教师的身份证件号
+    #[arg(long)]
+    id_number: String,
+    /// 信息项，如 学习经历、工作经历
+    #[arg(long)]
+    group: String,
+    /// 指标=值
+    #[arg(value_name = "指标=值", required = true)]
+    assignments: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct ValidateArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 输出 JSON（格式见 docs/validation-json.md）
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct CatalogArgs {
+    /// 指标体系（如 中小学、幼儿园，或 primary_secondary）
+    #[arg(long)]
+    set: Option<String>,
+    /// 列出一个代码表的全部代码，如 ethnicity
+    #[arg(long, value_name = "代码表")]
+    codes: Option<String>,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+    /// 输出整个指标目录的 Markdown（即 docs/indicators.md）
+    #[arg(long, conflicts_with_all = ["set", "codes", "json"])]
+    markdown: bool,
 }
 
 #[derive(Debug, Args)]
@@ -150,9 +220,76 @@ pub fn parse(lang: Lang) -> std::result::Result<Cli, ExitCode> {
     }
 }
 
-pub fn run(cli: Cli, lang: Lang) -> Result<()> {
+pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
     let actor = Actor::local_user();
     match cli.command {
+        Command::Validate(args) => {
+            let file = SchoolFile::open(&args.school_file)?;
+            let report = file.validate()?;
+            file.close()?;
+            if args.json {
+                output::json(&report)?;
+            } else {
+                output::validation(&report, lang);
+            }
+            return Ok(if report.has_errors() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
+        Command::Catalog(args) => {
+            let catalog = catalog()?;
+            if args.markdown {
+                print!("{}", catalog.markdown());
+                return Ok(ExitCode::SUCCESS);
+            }
+            match (args.codes, args.set) {
+                (Some(table), set) => {
+                    let table = match set {
+                        Some(set) => catalog.effective(&set)?.code_table(&table).cloned(),
+                        None => catalog.code_table(&table).cloned(),
+                    }
+                    .ok_or_else(|| taoli_core::Error::UnknownCodeTable(table.clone()))?;
+                    if args.json {
+                        output::json(&table)?;
+                    } else {
+                        output::code_table(&table, lang);
+                    }
+                }
+                (None, Some(set)) => {
+                    let effective = catalog.effective(&set)?;
+                    if args.json {
+                        output::json(&effective)?;
+                    } else {
+                        output::effective_catalog(&effective, lang);
+                    }
+                }
+                (None, None) => {
+                    if args.json {
+                        output::json(catalog.sets())?;
+                    } else {
+                        output::sets(catalog, lang);
+                    }
+                }
+            }
+        }
+        Command::Teacher(TeacherCommand::Set(args)) => {
+            let mut file = SchoolFile::open(&args.school_file)?;
+            let teacher = file.teacher_by_id_number(None, &args.id_number)?;
+            let assignments = parse_assignments(&args.assignments)?;
+            let record = file.set_fields(&teacher.id, &args.group, &assignments, &actor)?;
+            output::record_saved(&teacher.name, &record, lang);
+            file.close()?;
+        }
+        Command::Record(RecordCommand::Add(args)) => {
+            let mut file = SchoolFile::open(&args.school_file)?;
+            let teacher = file.teacher_by_id_number(None, &args.id_number)?;
+            let assignments = parse_assignments(&args.assignments)?;
+            let record = file.add_group_record(&teacher.id, &args.group, &assignments, &actor)?;
+            output::record_saved(&teacher.name, &record, lang);
+            file.close()?;
+        }
         Command::Init(args) => {
             let school = NewSchool {
                 code: args.code,
@@ -162,7 +299,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             };
             let file = SchoolFile::create(&args.school_file, &school, &actor)?;
             output::school_created(&file.school()?, &args.school_file, lang);
-            file.close()
+            file.close()?;
         }
         Command::Teacher(TeacherCommand::Add(args)) => {
             let mut file = SchoolFile::open(&args.school_file)?;
@@ -175,7 +312,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
                 &actor,
             )?;
             output::teacher_added(&teacher, lang);
-            file.close()
+            file.close()?;
         }
         Command::Teacher(TeacherCommand::List(args)) => {
             let file = SchoolFile::open(&args.school_file)?;
@@ -185,7 +322,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             } else {
                 output::teacher_table(&listing.teachers, listing.total, lang);
             }
-            file.close()
+            file.close()?;
         }
         Command::Export(args) => {
             let file = SchoolFile::open(&args.school_file)?;
@@ -193,27 +330,32 @@ pub fn run(cli: Cli, lang: Lang) -> Result<()> {
             let export = file.export()?;
             file.close()?;
             match args.output {
-                Some(path) => output::json_to_file(&export, &path),
-                None => output::json(&export),
+                Some(path) => output::json_to_file(&export, &path)?,
+                None => output::json(&export)?,
             }
         }
         Command::SchoolTypes(args) => {
             let types = catalog()?.school_types();
             if args.json {
-                output::json(&types)
+                output::json(&types)?;
             } else {
                 output::school_type_table(types, lang);
-                Ok(())
             }
         }
         Command::IdTypes(args) => {
             let types = catalog()?.id_types();
             if args.json {
-                output::json(&types)
+                output::json(&types)?;
             } else {
                 output::id_type_table(types, lang);
-                Ok(())
             }
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_assignments(raw: &[String]) -> Result<Vec<(String, String)>> {
+    raw.iter()
+        .map(|a| taoli_core::entry::parse_assignment(a))
+        .collect()
 }

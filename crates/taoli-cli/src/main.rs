@@ -19,7 +19,7 @@ fn main() -> ExitCode {
         Err(exit) => return exit,
     };
     match cli::run(cli, lang) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(error) => {
             eprintln!("{}{error}", lang.pick("错误：", "Error: "));
             match error.kind() {

@@ -4,7 +4,11 @@ use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
-use taoli_core::catalog::{IdType, SchoolType, SchoolTypeScope};
+use taoli_core::catalog::{
+    Catalog, CodeTable, EffectiveCatalog, IdType, SchoolType, SchoolTypeScope, Severity,
+};
+use taoli_core::record::IndicatorRecord;
+use taoli_core::validate::ValidationReport;
 use taoli_core::{Error, Result, School, Teacher};
 
 use crate::lang::Lang;
@@ -138,5 +142,123 @@ pub fn id_type_table(types: &[IdType], lang: Lang) {
             Lang::En => &t.name_en,
         };
         println!("{}\t{}", t.code, name);
+    }
+}
+
+pub fn record_saved(teacher: &str, record: &IndicatorRecord, lang: Lang) {
+    let group = taoli_core::catalog::catalog()
+        .ok()
+        .and_then(|c| c.group(&record.group_code))
+        .map_or(record.group_code.as_str(), |g| match lang {
+            Lang::Zh => g.name.as_str(),
+            Lang::En => g.name_en.as_str(),
+        });
+    match lang {
+        Lang::Zh => println!(
+            "已保存 {teacher} 的「{group}」（第 {} 条，版本 {}）",
+            record.row_order, record.version
+        ),
+        Lang::En => println!(
+            "Saved {teacher}'s {group} (row {}, version {})",
+            record.row_order, record.version
+        ),
+    }
+}
+
+pub fn validation(report: &ValidationReport, lang: Lang) {
+    let mut last_teacher = "";
+    for p in &report.problems {
+        if p.teacher_id != last_teacher {
+            println!("\n{}", p.teacher_name);
+            last_teacher = &p.teacher_id;
+        }
+        let mark = match (p.severity, lang) {
+            (Severity::Error, Lang::Zh) => "错误",
+            (Severity::Warning, Lang::Zh) => "提醒",
+            (Severity::Error, Lang::En) => "error",
+            (Severity::Warning, Lang::En) => "warning",
+        };
+        let message = match lang {
+            Lang::Zh => &p.message,
+            Lang::En => &p.message_en,
+        };
+        println!("  [{mark}] {message}");
+    }
+    match lang {
+        Lang::Zh => println!(
+            "\n校验了 {} 位教师：{} 个错误，{} 个提醒。{}",
+            report.teachers,
+            report.errors,
+            report.warnings,
+            if report.errors > 0 {
+                "有错误的信息不能上报，请改正后再校验。"
+            } else {
+                ""
+            }
+        ),
+        Lang::En => println!(
+            "\nChecked {} teachers: {} errors, {} warnings.",
+            report.teachers, report.errors, report.warnings
+        ),
+    }
+}
+
+pub fn sets(catalog: &Catalog, lang: Lang) {
+    println!("{}", lang.pick("指标体系：", "Indicator sets:"));
+    for set in catalog.sets() {
+        println!("  {}\t{}\t{}", set.id, set.name, set.name_en);
+    }
+    println!(
+        "{}",
+        lang.pick(
+            "用 --set 查看某一指标体系的信息项和指标，用 --codes 查看代码表。",
+            "Use --set to see a set's groups and indicators, --codes for a code table."
+        )
+    );
+}
+
+pub fn effective_catalog(catalog: &EffectiveCatalog, lang: Lang) {
+    println!("{}（{}）", catalog.set.name, catalog.set.id);
+    for group in &catalog.groups {
+        let kind = match (group.multi, lang) {
+            (true, Lang::Zh) => "多条",
+            (false, Lang::Zh) => "单条",
+            (true, Lang::En) => "multi-record",
+            (false, Lang::En) => "single record",
+        };
+        println!("\n{} {}（{}，{kind}）", group.name, group.name_en, group.id);
+        for f in &group.fields {
+            let star = if f.required { "*" } else { " " };
+            let table = f
+                .code_table
+                .as_deref()
+                .map(|t| format!(" [{t}]"))
+                .unwrap_or_default();
+            let derived = if f.derived {
+                lang.pick(" （推算）", " (derived)")
+            } else {
+                ""
+            };
+            println!(
+                "  {star}{}\t{}\t{:?}{table}{derived}",
+                f.code, f.label, f.kind
+            );
+        }
+    }
+}
+
+pub fn code_table(table: &CodeTable, lang: Lang) {
+    println!("{}（{}）", table.name, table.id);
+    for c in &table.codes {
+        let parent = c
+            .parent
+            .as_deref()
+            .map(|p| format!("  ← {p}"))
+            .unwrap_or_default();
+        let name = match lang {
+            Lang::Zh => c.name.as_str(),
+            Lang::En => c.name_en.as_deref().unwrap_or(&c.name),
+        };
+        println!("  {}\t{name}{parent}", c.code);
     }
 }

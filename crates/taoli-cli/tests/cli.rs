@@ -345,3 +345,160 @@ fn school_types_lists_codes_with_their_sets() {
         .stdout(predicate::str::contains("211\t小学\t中小学"))
         .stdout(predicate::str::contains("366\t技工学校\t不采集"));
 }
+
+#[test]
+fn teacher_set_normalizes_labels_to_codes() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    add(&path, "张三", ZHANG_SAN_ID).success();
+    taoli()
+        .args(["teacher", "set"])
+        .arg(&path)
+        .args([
+            "--id-number",
+            ZHANG_SAN_ID,
+            "民族=汉",
+            "政治面貌=党员",
+            "参加工作年月=1970.9",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("已保存 张三 的「基本信息」"));
+    let out = taoli().arg("export").arg(&path).output().unwrap();
+    let export: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fields = &export["teachers"][0]["records"][0]["fields"];
+    assert_eq!(fields["ethnicity"], "01");
+    assert_eq!(fields["political_status"], serde_json::json!(["01"]));
+    assert_eq!(fields["work_start_month"], "1970-09");
+}
+
+#[test]
+fn teacher_set_refuses_an_unknown_code_and_changes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    add(&path, "张三", ZHANG_SAN_ID).success();
+    let p = path.to_str().unwrap();
+    assert_refused_unchanged(
+        &path,
+        &[
+            "teacher",
+            "set",
+            p,
+            "--id-number",
+            ZHANG_SAN_ID,
+            "民族=火星族",
+        ],
+        "不在「民族」代码表中",
+    );
+}
+
+#[test]
+fn teacher_set_refuses_an_unknown_field_and_lists_the_valid_ones() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    add(&path, "张三", ZHANG_SAN_ID).success();
+    let p = path.to_str().unwrap();
+    assert_refused_unchanged(
+        &path,
+        &[
+            "teacher",
+            "set",
+            p,
+            "--id-number",
+            ZHANG_SAN_ID,
+            "星座=白羊",
+        ],
+        "民族（ethnicity）",
+    );
+}
+
+#[test]
+fn record_add_appends_a_row_to_a_multi_record_group() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    add(&path, "张三", ZHANG_SAN_ID).success();
+    for level in ["普通高中毕业", "大学本科毕业"] {
+        taoli()
+            .args(["record", "add"])
+            .arg(&path)
+            .args(["--id-number", ZHANG_SAN_ID, "--group", "学习经历"])
+            .args([
+                format!("获得学历={level}").as_str(),
+                "学位层次=无",
+                "学习方式=全脱产(离岗)",
+            ])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("学习经历"));
+    }
+    let out = taoli().arg("export").arg(&path).output().unwrap();
+    let export: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = export["teachers"][0]["records"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1]["row_order"], 2);
+    assert_eq!(rows[1]["fields"]["education"], "21");
+}
+
+#[test]
+fn validate_exits_1_and_names_teacher_group_and_field() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    add(&path, "张三", ZHANG_SAN_ID).success();
+    taoli()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "张三 · 基本信息 · 性别：必填，不能为空",
+        ))
+        .stdout(predicate::str::contains("个错误"));
+}
+
+#[test]
+fn validate_json_reports_counts_and_problems() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    add(&path, "张三", ZHANG_SAN_ID).success();
+    taoli()
+        .args(["teacher", "set"])
+        .arg(&path)
+        .args(["--id-number", ZHANG_SAN_ID, "性别=男"])
+        .assert()
+        .success();
+    let out = taoli()
+        .args(["validate", "--json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["set"], "primary_secondary");
+    assert_eq!(report["teachers"], 1);
+    let problems = report["problems"].as_array().unwrap();
+    let gender = problems
+        .iter()
+        .find(|p| p["rule"] == "gender_matches_id")
+        .unwrap();
+    assert_eq!(gender["severity"], "warning");
+    assert_eq!(report["warnings"], 1);
+}
+
+#[test]
+fn catalog_prints_a_sets_groups_with_required_marks() {
+    taoli()
+        .args(["catalog", "--set", "幼儿园"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("进本园年月"))
+        .stdout(predicate::str::contains("*gender"));
+}
+
+#[test]
+fn catalog_refuses_an_unknown_set() {
+    taoli()
+        .args(["catalog", "--set", "火星学校"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("指标体系「火星学校」不存在"));
+}

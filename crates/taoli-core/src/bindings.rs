@@ -5,7 +5,10 @@
 
 use ts_rs::{Config, TS};
 
-use crate::catalog::{IdNumberForm, IdType, IndicatorSet, SchoolType, SchoolTypeScope};
+use crate::catalog::{
+    AllSets, Code, CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Filler,
+    IdNumberForm, IdType, IndicatorSet, SchoolType, SchoolTypeScope, SetScope, Severity,
+};
 use crate::error::{ErrorKind, ErrorPayload};
 use crate::export::{SchoolExport, TeacherExport};
 use crate::id_number::IdGender;
@@ -15,6 +18,7 @@ use crate::revision::{Action, Entity, Revision};
 use crate::school::{NewSchool, School};
 use crate::search::TeacherListing;
 use crate::teacher::{NewTeacher, Teacher};
+use crate::validate::{Problem, ValidationReport};
 
 /// The contents of `ui/src/bindings.ts`.
 pub fn typescript() -> String {
@@ -40,6 +44,18 @@ pub fn typescript() -> String {
         RecentFile::decl(&cfg),
         TeacherExport::decl(&cfg),
         SchoolExport::decl(&cfg),
+        AllSets::decl(&cfg),
+        SetScope::decl(&cfg),
+        Filler::decl(&cfg),
+        FieldType::decl(&cfg),
+        Code::decl(&cfg),
+        CodeTable::decl(&cfg),
+        EffectiveField::decl(&cfg),
+        EffectiveGroup::decl(&cfg),
+        EffectiveCatalog::decl(&cfg),
+        Severity::decl(&cfg),
+        Problem::decl(&cfg),
+        ValidationReport::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/taoli-core by ts-rs. Do not edit.\n\

@@ -45,6 +45,12 @@ pub enum Error {
         reason: String,
     },
 
+    #[error("指标体系「{given}」不存在。有效的指标体系：{valid}。")]
+    UnknownIndicatorSet { given: String, valid: String },
+
+    #[error("代码表「{0}」不存在。运行 `taoli catalog --set 中小学` 查看各指标使用的代码表。")]
+    UnknownCodeTable(String),
+
     #[error("行政区划代码应为 6 位数字（县级代码，如 510722），实为「{0}」。")]
     InvalidRegionCode(String),
 
@@ -75,6 +81,38 @@ pub enum Error {
 
     #[error("找不到证件号为 {0} 的教师。")]
     TeacherNotFound(String),
+
+    #[error("「{0}」应写成 指标=值 的形式，如 民族=汉族。")]
+    BadAssignment(String),
+
+    #[error("信息项「{group}」中没有指标「{field}」。可填的指标：{valid}。")]
+    UnknownField {
+        group: String,
+        field: String,
+        valid: String,
+    },
+
+    #[error("信息项「{group}」不属于本校的指标体系。可用的信息项：{valid}。")]
+    UnknownGroup { group: String, valid: String },
+
+    #[error("{field}「{value}」有误：{problem}。")]
+    InvalidValue {
+        field: String,
+        value: String,
+        problem: String,
+    },
+
+    #[error("「{0}」由其他信息项自动推算，不能直接填写。")]
+    DerivedField(String),
+
+    #[error("「{0}」是教师身份信息，不能在这里修改。")]
+    IdentityField(String),
+
+    #[error("「{0}」可以有多条记录，请用 `taoli record add` 添加一条。")]
+    MultiRecordGroup(String),
+
+    #[error("「{0}」只有一条记录，请用 `taoli teacher set` 填写。")]
+    SingleRecordGroup(String),
 
     #[error("找不到这条记录（{0}），它可能已被删除。")]
     RecordNotFound(String),
@@ -143,6 +181,8 @@ impl Error {
             Error::UnknownSchoolType(_) => "school.type_unknown",
             Error::SchoolTypeOutOfScope { .. } => "school.type_out_of_scope",
             Error::InvalidRegionCode(_) => "school.region_invalid",
+            Error::UnknownIndicatorSet { .. } => "catalog.set_unknown",
+            Error::UnknownCodeTable(_) => "catalog.code_table_unknown",
             Error::EmptyTeacherName => "teacher.name_empty",
             Error::TeacherNameTooLong { .. } => "teacher.name_too_long",
             Error::UnknownIdType(..) => "teacher.id_type_unknown",
@@ -150,6 +190,14 @@ impl Error {
             Error::DuplicateTeacher { .. } => "teacher.duplicate",
             Error::TeacherNotFound(_) => "teacher.not_found",
             Error::RecordNotFound(_) => "record.not_found",
+            Error::BadAssignment(_) => "entry.bad_assignment",
+            Error::UnknownField { .. } => "entry.unknown_field",
+            Error::UnknownGroup { .. } => "entry.unknown_group",
+            Error::InvalidValue { .. } => "entry.invalid_value",
+            Error::DerivedField(_) => "entry.derived_field",
+            Error::IdentityField(_) => "entry.identity_field",
+            Error::MultiRecordGroup(_) => "entry.multi_record_group",
+            Error::SingleRecordGroup(_) => "entry.single_record_group",
             Error::StaleRecord { .. } => "record.stale",
             Error::FileExists(_) => "file.exists",
             Error::FileNotFound(_) => "file.not_found",

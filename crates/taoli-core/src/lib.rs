@@ -5,6 +5,7 @@
 
 pub mod bindings;
 pub mod catalog;
+pub mod entry;
 pub mod error;
 pub mod export;
 pub mod id_number;
@@ -17,6 +18,7 @@ pub mod store;
 pub mod teacher;
 pub mod text;
 mod time;
+pub mod validate;
 
 pub use error::{Error, ErrorKind, ErrorPayload, Result};
 pub use revision::Actor;

@@ -136,6 +136,15 @@ impl SchoolFile {
         })
     }
 
+    /// Every record of the school, by teacher, group and row order.
+    pub fn all_records(&self) -> Result<Vec<IndicatorRecord>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM record ORDER BY teacher_id, group_code, row_order"
+        ))?;
+        let rows = stmt.query_map([], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// A teacher's records, by group and row order.
     pub fn records(&self, teacher_id: &str) -> Result<Vec<IndicatorRecord>> {
         let mut stmt = self.conn.prepare(&format!(

@@ -1,0 +1,165 @@
+//! `docs/indicators.md`, generated from the catalog (`taoli catalog --markdown`).
+//! A test fails when the committed file differs from what this writes.
+
+use std::fmt::Write;
+
+use super::{Catalog, SchoolTypeScope, SetScope};
+
+const GAPS_MD: &str = include_str!("../../catalog/GAPS.md");
+
+impl Catalog {
+    /// The whole catalog as Markdown.
+    pub fn markdown(&self) -> String {
+        let mut md = String::new();
+        let set_names = |scope: &SetScope| -> String {
+            match scope {
+                SetScope::All(_) => "全部".to_owned(),
+                SetScope::Only(ids) if ids.is_empty() => "—".to_owned(),
+                SetScope::Only(ids) => ids
+                    .iter()
+                    .map(|id| self.set(id).map_or(id.as_str(), |s| s.name.as_str()))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            }
+        };
+        let mark = |confirmed: bool| if confirmed { "" } else { " [I]" };
+        let _ = writeln!(
+            md,
+            "# Indicators\n\n\
+             Generated from `crates/taoli-core/catalog/` by `taoli catalog --markdown`; do not edit.\n\
+             [I] marks what the reference only infers: a province pack may change it.\n"
+        );
+        let _ = writeln!(
+            md,
+            "## Indicator sets (指标体系)\n\n| id | 名称 | name |\n|---|---|---|"
+        );
+        for s in self.sets() {
+            let _ = writeln!(
+                md,
+                "| `{}` | {}{} | {} |",
+                s.id,
+                s.name,
+                mark(s.confirmed),
+                s.name_en
+            );
+        }
+        let _ = writeln!(
+            md,
+            "\n## School types (办学类型代码)\n\n| 代码 | 办学类型 | 指标体系 |\n|---|---|---|"
+        );
+        for t in self.school_types() {
+            let set = match &t.scope {
+                SchoolTypeScope::In { set } => set.name.clone(),
+                SchoolTypeScope::Out { reason } => format!("不采集：{reason}"),
+            };
+            let _ = writeln!(
+                md,
+                "| {} | {}{} | {set} |",
+                t.code,
+                t.name,
+                mark(t.confirmed)
+            );
+        }
+        let _ = writeln!(
+            md,
+            "\n## Information groups (信息项) and indicators (指标)\n"
+        );
+        let _ = writeln!(
+            md,
+            "`*` required in the sets named; “所在” the sets that have the indicator.\n"
+        );
+        for g in self.groups() {
+            let _ = writeln!(
+                md,
+                "### {} {} (`{}`)\n\n{}，所在：{}。\n\n| 代码 | 指标 | 类型 | 代码表 | * 必填 | 所在 |\n|---|---|---|---|---|---|",
+                g.order,
+                g.name,
+                g.id,
+                if g.multi {
+                    "多条记录"
+                } else {
+                    "单条记录"
+                },
+                set_names(&g.sets)
+            );
+            for f in &g.fields {
+                let mut label = format!("{}{}", f.label, mark(f.confirmed));
+                for (set, other) in &f.labels_by_set {
+                    let _ = write!(
+                        label,
+                        "（{}：{other}）",
+                        self.set(set).map_or(set.as_str(), |s| s.name.as_str())
+                    );
+                }
+                if f.derived {
+                    label.push_str("（推算）");
+                }
+                let mut table = f
+                    .code_table
+                    .clone()
+                    .map(|t| format!("`{t}`"))
+                    .unwrap_or_default();
+                for (set, t) in &f.code_table_by_set {
+                    let _ = write!(
+                        table,
+                        "，{}：`{t}`",
+                        self.set(set).map_or(set.as_str(), |s| s.name.as_str())
+                    );
+                }
+                let _ = writeln!(
+                    md,
+                    "| `{}` | {label} | {:?} | {table} | {} | {} |",
+                    f.code,
+                    f.kind,
+                    set_names(&f.required),
+                    set_names(&f.sets)
+                );
+            }
+            md.push('\n');
+        }
+        let _ = writeln!(md, "## Code tables (代码表)\n");
+        for t in self.code_tables() {
+            let _ = writeln!(
+                md,
+                "### {} (`{}`){}\n\n{}\n",
+                t.name,
+                t.id,
+                mark(t.confirmed),
+                t.source.as_deref().unwrap_or("")
+            );
+            let codes: Vec<String> = t
+                .codes
+                .iter()
+                .map(|c| {
+                    let parent = c
+                        .parent
+                        .as_deref()
+                        .map(|p| format!("←{p}"))
+                        .unwrap_or_default();
+                    format!("{} {}{parent}{}", c.code, c.name, mark(c.confirmed))
+                })
+                .collect();
+            let _ = writeln!(md, "{}\n", codes.join(" · "));
+        }
+        let _ = writeln!(
+            md,
+            "## Rules (校验规则)\n\n| id | 信息项 | 级别 | 规则 |\n|---|---|---|---|"
+        );
+        for r in self.rules() {
+            let _ = writeln!(
+                md,
+                "| `{}` | {} | {:?} | {}{} |",
+                r.id,
+                self.group(&r.group)
+                    .map_or(r.group.as_str(), |g| g.name.as_str()),
+                r.severity,
+                r.message,
+                mark(r.confirmed)
+            );
+        }
+        md.push('\n');
+        md.push_str(GAPS_MD.trim_end());
+        md.push('\n');
+        md
+    }
+}

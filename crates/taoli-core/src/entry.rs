@@ -1,0 +1,286 @@
+//! Field-by-field data entry (`taoli teacher set`, `taoli record add`, the
+//! form): a clerk's `FIELD=VALUE` pairs, where FIELD is an indicator code or
+//! label and VALUE a code, label or synonym, normalized through the catalog
+//! before anything is stored.
+
+use serde_json::Value;
+
+use crate::catalog::{
+    CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, catalog,
+};
+use crate::error::{Error, Result};
+use crate::record::{Fields, IndicatorRecord};
+use crate::revision::Actor;
+use crate::store::SchoolFile;
+use crate::validate::BASIC_GROUP;
+use crate::validate::value::Moment;
+
+/// Fields of 基本信息 kept on the teacher row itself.
+const IDENTITY_FIELDS: [&str; 3] = ["name", "id_type", "id_number"];
+
+/// Splits `FIELD=VALUE` (or the full-width ＝).
+pub fn parse_assignment(raw: &str) -> Result<(String, String)> {
+    raw.split_once('=')
+        .or_else(|| raw.split_once('＝'))
+        .map(|(f, v)| (f.trim().to_owned(), v.trim().to_owned()))
+        .filter(|(f, _)| !f.is_empty())
+        .ok_or_else(|| Error::BadAssignment(raw.to_owned()))
+}
+
+/// Finds the field a clerk named, by code, label or header synonym.
+pub fn find_field<'a>(group: &'a EffectiveGroup, name: &str) -> Result<&'a EffectiveField> {
+    let name = name.trim().trim_start_matches('*');
+    group
+        .fields
+        .iter()
+        .find(|f| f.code == name || f.label == name || f.header_synonyms.iter().any(|s| s == name))
+        .ok_or_else(|| Error::UnknownField {
+            group: group.name.clone(),
+            field: name.to_owned(),
+            valid: group
+                .fields
+                .iter()
+                .filter(|f| !f.derived)
+                .map(|f| format!("{}（{}）", f.label, f.code))
+                .collect::<Vec<_>>()
+                .join("、"),
+        })
+}
+
+/// Turns what a clerk typed into the stored value for `field`. Empty text
+/// clears the field.
+pub fn normalize_value(
+    field: &EffectiveField,
+    table: Option<&CodeTable>,
+    raw: &str,
+) -> Result<Value> {
+    let raw = crate::text::to_half_width(raw.trim());
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(Value::Null);
+    }
+    let invalid = |problem: String| Error::InvalidValue {
+        field: field.label.clone(),
+        value: raw.to_owned(),
+        problem,
+    };
+    let resolve = |part: &str| -> Result<String> {
+        match table.and_then(|t| t.resolve(part)) {
+            Some(code) => Ok(code.code.clone()),
+            None if field.kind == FieldType::YesNo => match part {
+                "是" | "1" => Ok("1".into()),
+                "否" | "0" => Ok("0".into()),
+                _ => Err(invalid("应为「是」或「否」".into())),
+            },
+            None => Err(invalid(match table {
+                Some(t) => format!(
+                    "不在「{}」代码表中。运行 `taoli catalog --codes {}` 查看可填的代码",
+                    t.name, t.id
+                ),
+                None => "没有对应的代码表".into(),
+            })),
+        }
+    };
+    Ok(match field.kind {
+        FieldType::Code | FieldType::YesNo => Value::String(resolve(raw)?),
+        FieldType::MultiCode => Value::Array(
+            raw.split([',', '，', '、', ';', '；'])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| resolve(p).map(Value::String))
+                .collect::<Result<_>>()?,
+        ),
+        FieldType::Date | FieldType::YearMonth | FieldType::Year => {
+            Value::String(normalize_moment(field.kind, raw).ok_or_else(|| {
+                invalid(match field.kind {
+                    FieldType::Date => "应为日期，如 1985-03-04".into(),
+                    FieldType::YearMonth => "应为年月，如 2005-09".into(),
+                    _ => "应为四位年份，如 2025".into(),
+                })
+            })?)
+        }
+        FieldType::Number => {
+            let n: f64 = raw
+                .replace(',', "")
+                .parse()
+                .map_err(|_| invalid("应为数字".into()))?;
+            serde_json::Number::from_f64(n)
+                .map(Value::Number)
+                .ok_or_else(|| invalid("应为数字".into()))?
+        }
+        FieldType::IdNumber => Value::String(crate::id_number::normalize(raw)),
+        FieldType::Text | FieldType::Phone | FieldType::Email => Value::String(raw.to_owned()),
+    })
+}
+
+/// `1985-3-4`, `1985/03/04`, `1985.03`, `1985年3月` … to the stored form of
+/// the field's precision. Anything ambiguous (a two-digit year) is refused.
+fn normalize_moment(kind: FieldType, raw: &str) -> Option<String> {
+    let cleaned: String = raw
+        .replace(['年', '月', '/', '.'], "-")
+        .replace('日', "")
+        .trim_end_matches('-')
+        .to_owned();
+    let parts: Vec<&str> = cleaned.split('-').filter(|p| !p.is_empty()).collect();
+    let two = |p: &str| {
+        p.parse::<u32>()
+            .ok()
+            .filter(|n| *n < 100)
+            .map(|n| format!("{n:02}"))
+    };
+    let year = parts.first().filter(|y| y.len() == 4)?;
+    let text = match (kind, parts.as_slice()) {
+        (FieldType::Year, [_]) => year.to_string(),
+        (FieldType::YearMonth, [_, m]) | (FieldType::YearMonth, [_, m, _]) => {
+            format!("{year}-{}", two(m)?)
+        }
+        (FieldType::Date, [_, m, d]) => format!("{year}-{}-{}", two(m)?, two(d)?),
+        _ => return None,
+    };
+    Moment::parse(&text).map(|_| text)
+}
+
+fn effective_for(file: &SchoolFile) -> Result<EffectiveCatalog> {
+    let school = file.school()?;
+    let set = school
+        .indicator_set
+        .ok_or_else(|| Error::UnknownSchoolType(school.school_type.clone()))?;
+    catalog()?.effective(&set.id)
+}
+
+fn normalize_all(
+    effective: &EffectiveCatalog,
+    group: &EffectiveGroup,
+    assignments: &[(String, String)],
+    into: &mut Fields,
+) -> Result<()> {
+    for (name, raw) in assignments {
+        let field = find_field(group, name)?;
+        if field.derived {
+            return Err(Error::DerivedField(field.label.clone()));
+        }
+        if group.id == BASIC_GROUP && IDENTITY_FIELDS.contains(&field.code.as_str()) {
+            return Err(Error::IdentityField(field.label.clone()));
+        }
+        let table = field
+            .code_table
+            .as_deref()
+            .and_then(|t| effective.code_table(t));
+        match normalize_value(field, table, raw)? {
+            Value::Null => {
+                into.remove(&field.code);
+            }
+            value => {
+                into.insert(field.code.clone(), value);
+            }
+        }
+    }
+    Ok(())
+}
+
+impl SchoolFile {
+    /// Sets fields of a single-record group (基本信息 by default), creating its
+    /// record on first use. An empty value clears the field.
+    pub fn set_fields(
+        &mut self,
+        teacher_id: &str,
+        group: &str,
+        assignments: &[(String, String)],
+        actor: &Actor,
+    ) -> Result<IndicatorRecord> {
+        let effective = effective_for(self)?;
+        let group = find_group(&effective, group)?;
+        if group.multi {
+            return Err(Error::MultiRecordGroup(group.name.clone()));
+        }
+        let existing = self
+            .records(teacher_id)?
+            .into_iter()
+            .find(|r| r.group_code == group.id);
+        let mut fields = existing
+            .as_ref()
+            .map(|r| r.fields.clone())
+            .unwrap_or_default();
+        normalize_all(&effective, group, assignments, &mut fields)?;
+        match existing {
+            Some(record) => self.update_record(&record.id, record.version, fields, actor),
+            None => self.add_record(teacher_id, &group.id, fields, actor),
+        }
+    }
+
+    /// Adds a row to a multi-record group (学习经历 …).
+    pub fn add_group_record(
+        &mut self,
+        teacher_id: &str,
+        group: &str,
+        assignments: &[(String, String)],
+        actor: &Actor,
+    ) -> Result<IndicatorRecord> {
+        let effective = effective_for(self)?;
+        let group = find_group(&effective, group)?;
+        if !group.multi {
+            return Err(Error::SingleRecordGroup(group.name.clone()));
+        }
+        let mut fields = Fields::new();
+        normalize_all(&effective, group, assignments, &mut fields)?;
+        self.add_record(teacher_id, &group.id, fields, actor)
+    }
+}
+
+/// A group of the school's set, by id or Chinese name.
+pub fn find_group<'a>(effective: &'a EffectiveCatalog, name: &str) -> Result<&'a EffectiveGroup> {
+    let name = name.trim();
+    effective
+        .groups
+        .iter()
+        .find(|g| g.id == name || g.name == name)
+        .ok_or_else(|| Error::UnknownGroup {
+            group: name.to_owned(),
+            valid: effective
+                .groups
+                .iter()
+                .map(|g| g.name.clone())
+                .collect::<Vec<_>>()
+                .join("、"),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clerks_dates_become_the_stored_form() {
+        assert_eq!(
+            normalize_moment(FieldType::YearMonth, "1985.3").as_deref(),
+            Some("1985-03")
+        );
+        assert_eq!(
+            normalize_moment(FieldType::YearMonth, "1985年3月").as_deref(),
+            Some("1985-03")
+        );
+        assert_eq!(
+            normalize_moment(FieldType::Date, "1985/3/4").as_deref(),
+            Some("1985-03-04")
+        );
+        assert_eq!(
+            normalize_moment(FieldType::Date, "1985年3月4日").as_deref(),
+            Some("1985-03-04")
+        );
+    }
+
+    #[test]
+    fn two_digit_years_and_impossible_dates_are_refused() {
+        assert_eq!(normalize_moment(FieldType::YearMonth, "85.3"), None);
+        assert_eq!(normalize_moment(FieldType::Date, "2023-02-29"), None);
+    }
+
+    #[test]
+    fn assignments_split_on_the_first_equals_sign() {
+        assert_eq!(
+            parse_assignment("备注=a=b").unwrap(),
+            ("备注".to_owned(), "a=b".to_owned())
+        );
+        assert!(parse_assignment("民族").is_err());
+    }
+}
