@@ -3,9 +3,13 @@
 
 use std::path::PathBuf;
 
+use taoli_core::catalog::EffectiveCatalog;
 use taoli_core::catalog::{IdType, SchoolType, catalog};
+use taoli_core::entry::RecordDraft;
 use taoli_core::recent::{RecentFile, RecentFiles};
+use taoli_core::record::IndicatorRecord;
 use taoli_core::search::TeacherListing;
+use taoli_core::validate::{Problem, ValidationReport};
 use taoli_core::{Actor, ErrorPayload, NewSchool, NewTeacher, School, SchoolFile, Teacher};
 use tauri::State;
 
@@ -89,9 +93,7 @@ pub fn close_school(state: State<'_, AppState>) -> Reply<()> {
 
 #[tauri::command]
 pub fn list_teachers(state: State<'_, AppState>, query: String) -> Reply<TeacherListing> {
-    let guard = state.school();
-    let file = guard.as_ref().ok_or_else(no_school_open)?;
-    file.find_teachers(&query).map_err(payload)
+    with_school(&state, |file| file.find_teachers(&query))
 }
 
 /// The live hint under the ID number field: what is wrong, or nothing.
@@ -102,8 +104,54 @@ pub fn check_id_number(id_type: String, id_number: String) -> Reply<Option<Strin
 
 #[tauri::command]
 pub fn add_teacher(state: State<'_, AppState>, teacher: NewTeacher) -> Reply<Teacher> {
+    with_school(&state, |file| {
+        file.add_teacher(&teacher, &Actor::local_user())
+    })
+}
+
+/// Runs `f` on the open school file, or says that none is open.
+fn with_school<T>(
+    state: &AppState,
+    f: impl FnOnce(&mut SchoolFile) -> taoli_core::Result<T>,
+) -> Reply<T> {
     let mut guard = state.school();
     let file = guard.as_mut().ok_or_else(no_school_open)?;
-    file.add_teacher(&teacher, &Actor::local_user())
-        .map_err(payload)
+    f(file).map_err(payload)
+}
+
+/// The open school's indicator catalog: what the teacher form is built from.
+#[tauri::command]
+pub fn school_catalog(state: State<'_, AppState>) -> Reply<EffectiveCatalog> {
+    with_school(&state, |file| file.effective_catalog())
+}
+
+#[tauri::command]
+pub fn teacher_records(
+    state: State<'_, AppState>,
+    teacher_id: String,
+) -> Reply<Vec<IndicatorRecord>> {
+    with_school(&state, |file| file.records(&teacher_id))
+}
+
+#[tauri::command]
+pub fn save_record(state: State<'_, AppState>, draft: RecordDraft) -> Reply<IndicatorRecord> {
+    with_school(&state, |file| file.save_draft(&draft, &Actor::local_user()))
+}
+
+/// The problems the teacher would have with `draft` saved: the form's inline messages.
+#[tauri::command]
+pub fn check_record(state: State<'_, AppState>, draft: RecordDraft) -> Reply<Vec<Problem>> {
+    with_school(&state, |file| file.check_draft(&draft))
+}
+
+#[tauri::command]
+pub fn delete_record(state: State<'_, AppState>, record_id: String) -> Reply<()> {
+    with_school(&state, |file| {
+        file.delete_record(&record_id, &Actor::local_user())
+    })
+}
+
+#[tauri::command]
+pub fn validate_school(state: State<'_, AppState>) -> Reply<ValidationReport> {
+    with_school(&state, |file| file.validate())
 }

@@ -45,6 +45,12 @@ pub fn run() {
             commands::list_teachers,
             commands::check_id_number,
             commands::add_teacher,
+            commands::school_catalog,
+            commands::teacher_records,
+            commands::save_record,
+            commands::check_record,
+            commands::delete_record,
+            commands::validate_school,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -160,3 +160,21 @@ rule: string,
 message: string, message_en: string, };
 
 export type ValidationReport = { set: string, teachers: number, errors: number, warnings: number, problems: Array<Problem>, };
+
+export type RecordDraft = { teacher_id: string, 
+/**
+ * The group's id (`education`) or name.
+ */
+group: string, 
+/**
+ * The stored record being edited; none for a new row (or a first 基本信息).
+ */
+record_id: string | null, 
+/**
+ * The version the edit started from, to refuse edits of a changed record.
+ */
+expected_version: number | null, 
+/**
+ * Values keyed by field code: codes, dates, numbers or text as the form holds them.
+ */
+fields: Record<string, unknown>, };

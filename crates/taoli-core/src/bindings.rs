@@ -9,6 +9,7 @@ use crate::catalog::{
     AllSets, Code, CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Filler,
     IdNumberForm, IdType, IndicatorSet, SchoolType, SchoolTypeScope, SetScope, Severity,
 };
+use crate::entry::RecordDraft;
 use crate::error::{ErrorKind, ErrorPayload};
 use crate::export::{SchoolExport, TeacherExport};
 use crate::id_number::IdGender;
@@ -56,6 +57,7 @@ pub fn typescript() -> String {
         Severity::decl(&cfg),
         Problem::decl(&cfg),
         ValidationReport::decl(&cfg),
+        RecordDraft::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/taoli-core by ts-rs. Do not edit.\n\

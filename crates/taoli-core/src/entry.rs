@@ -141,11 +141,18 @@ fn normalize_moment(kind: FieldType, raw: &str) -> Option<String> {
 }
 
 fn effective_for(file: &SchoolFile) -> Result<EffectiveCatalog> {
-    let school = file.school()?;
-    let set = school
-        .indicator_set
-        .ok_or_else(|| Error::UnknownSchoolType(school.school_type.clone()))?;
-    catalog()?.effective(&set.id)
+    file.effective_catalog()
+}
+
+impl SchoolFile {
+    /// The catalog of the school's indicator set.
+    pub fn effective_catalog(&self) -> Result<EffectiveCatalog> {
+        let school = self.school()?;
+        let set = school
+            .indicator_set
+            .ok_or_else(|| Error::UnknownSchoolType(school.school_type.clone()))?;
+        catalog()?.effective(&set.id)
+    }
 }
 
 fn normalize_all(
@@ -224,6 +231,116 @@ impl SchoolFile {
         let mut fields = Fields::new();
         normalize_all(&effective, group, assignments, &mut fields)?;
         self.add_record(teacher_id, &group.id, fields, actor)
+    }
+}
+
+/// A record as the form sends it, before it is saved or checked.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+pub struct RecordDraft {
+    pub teacher_id: String,
+    /// The group's id (`education`) or name.
+    pub group: String,
+    /// The stored record being edited; none for a new row (or a first 基本信息).
+    pub record_id: Option<String>,
+    /// The version the edit started from, to refuse edits of a changed record.
+    #[ts(type = "number | null")]
+    pub expected_version: Option<i64>,
+    /// Values keyed by field code: codes, dates, numbers or text as the form holds them.
+    #[ts(type = "Record<string, unknown>")]
+    pub fields: Fields,
+}
+
+/// Normalizes every value of a draft through the catalog, refusing unknown,
+/// derived and identity fields.
+fn normalize_draft(
+    effective: &EffectiveCatalog,
+    group: &EffectiveGroup,
+    fields: &Fields,
+) -> Result<Fields> {
+    let mut out = Fields::new();
+    let assignments: Vec<(String, String)> = fields
+        .iter()
+        .map(|(code, value)| {
+            let text = match value {
+                Value::Array(items) => items
+                    .iter()
+                    .map(crate::validate::value::text)
+                    .collect::<Vec<_>>()
+                    .join(","),
+                other => crate::validate::value::text(other),
+            };
+            (code.clone(), text)
+        })
+        .collect();
+    normalize_all(effective, group, &assignments, &mut out)?;
+    Ok(out)
+}
+
+impl SchoolFile {
+    /// Saves a record from the form: creates it, or replaces the fields of the
+    /// one named (checking its version). A single-record group's first save
+    /// creates its record.
+    pub fn save_draft(&mut self, draft: &RecordDraft, actor: &Actor) -> Result<IndicatorRecord> {
+        let effective = effective_for(self)?;
+        let group = find_group(&effective, &draft.group)?;
+        let fields = normalize_draft(&effective, group, &draft.fields)?;
+        let existing = match &draft.record_id {
+            Some(id) => Some(id.clone()),
+            None if !group.multi => self
+                .records(&draft.teacher_id)?
+                .into_iter()
+                .find(|r| r.group_code == group.id)
+                .map(|r| r.id),
+            None => None,
+        };
+        match existing {
+            Some(id) => {
+                let version = match draft.expected_version {
+                    Some(v) => v,
+                    None => self.record(&id)?.version,
+                };
+                self.update_record(&id, version, fields, actor)
+            }
+            None => self.add_record(&draft.teacher_id, &group.id, fields, actor),
+        }
+    }
+
+    /// The problems a teacher would have with `draft` saved, without saving it:
+    /// what the form shows as the clerk types. Values that cannot even be
+    /// normalized come back as the error.
+    pub fn check_draft(&self, draft: &RecordDraft) -> Result<Vec<crate::validate::Problem>> {
+        let effective = effective_for(self)?;
+        let group = find_group(&effective, &draft.group)?;
+        let fields = normalize_draft(&effective, group, &draft.fields)?;
+        let teacher = self.teacher(&draft.teacher_id)?;
+        let mut records = self.records(&teacher.id)?;
+        let draft_id = draft.record_id.clone().or_else(|| {
+            (!group.multi)
+                .then(|| {
+                    records
+                        .iter()
+                        .find(|r| r.group_code == group.id)
+                        .map(|r| r.id.clone())
+                })
+                .flatten()
+        });
+        match draft_id
+            .as_deref()
+            .and_then(|id| records.iter_mut().find(|r| r.id == id))
+        {
+            Some(record) => record.fields = fields,
+            None => records.push(IndicatorRecord {
+                id: String::new(),
+                teacher_id: teacher.id.clone(),
+                group_code: group.id.clone(),
+                row_order: records.iter().filter(|r| r.group_code == group.id).count() as i64 + 1,
+                fields,
+                version: 0,
+                updated_at: String::new(),
+            }),
+        }
+        let validator = crate::validate::Validator::new(catalog()?, &effective.set.id)?;
+        Ok(validator.teacher(&teacher, &records))
     }
 }
 

@@ -136,6 +136,11 @@ impl SchoolFile {
         })
     }
 
+    /// One record by id.
+    pub fn record(&self, record_id: &str) -> Result<IndicatorRecord> {
+        by_id(&self.conn, record_id)
+    }
+
     /// Every record of the school, by teacher, group and row order.
     pub fn all_records(&self) -> Result<Vec<IndicatorRecord>> {
         let mut stmt = self.conn.prepare(&format!(

@@ -72,6 +72,18 @@ impl SchoolFile {
         })
     }
 
+    /// One teacher by internal id.
+    pub fn teacher(&self, teacher_id: &str) -> Result<Teacher> {
+        self.conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM teacher WHERE id = ?1"),
+                [teacher_id],
+                from_row,
+            )
+            .optional()?
+            .ok_or_else(|| Error::TeacherNotFound(teacher_id.to_owned()))
+    }
+
     /// Every teacher, in the order they were registered.
     pub fn teachers(&self) -> Result<Vec<Teacher>> {
         let mut stmt = self.conn.prepare(&format!(
