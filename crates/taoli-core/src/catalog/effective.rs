@@ -6,6 +6,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::model::{CodeTable, FieldType, Filler};
+
 use super::{Catalog, IndicatorSet};
 use crate::error::{Error, Result};
 
@@ -130,15 +131,7 @@ impl Catalog {
         let code_tables = table_ids
             .iter()
             .filter_map(|id| self.code_table(id))
-            .map(|t| CodeTable {
-                codes: t
-                    .codes
-                    .iter()
-                    .filter(|c| c.sets.contains(&set.id))
-                    .cloned()
-                    .collect(),
-                ..t.clone()
-            })
+            .map(|t| t.filtered(|c| c.sets.contains(&set.id)))
             .collect();
         Ok(EffectiveCatalog {
             set: set.clone(),

@@ -354,13 +354,12 @@ fn parse_file<T: serde::de::DeserializeOwned>(
 }
 
 fn id_type_table(id_types: &[IdType]) -> CodeTable {
-    CodeTable {
-        id: ID_TYPE_TABLE.to_owned(),
-        name: "身份证件类型".to_owned(),
-        name_en: "ID document type".to_owned(),
-        source: Some("catalog/id_types.toml".to_owned()),
-        confirmed: true,
-        codes: id_types
+    CodeTable::new(
+        ID_TYPE_TABLE.to_owned(),
+        "身份证件类型".to_owned(),
+        "ID document type".to_owned(),
+        Some("catalog/id_types.toml".to_owned()),
+        id_types
             .iter()
             .map(|t| Code {
                 code: t.code.clone(),
@@ -373,7 +372,7 @@ fn id_type_table(id_types: &[IdType]) -> CodeTable {
                 confirmed: true,
             })
             .collect(),
-    }
+    )
 }
 
 #[derive(Deserialize)]

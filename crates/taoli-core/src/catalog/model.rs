@@ -1,6 +1,7 @@
 //! The catalog's typed model: what the TOML files say, checked.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -119,11 +120,43 @@ pub struct CodeTable {
     pub confirmed: bool,
     #[serde(rename = "code")]
     pub codes: Vec<Code>,
+    /// Code → position in `codes`, built on first lookup.
+    #[serde(skip)]
+    #[ts(skip)]
+    index: OnceLock<HashMap<String, usize>>,
 }
 
 impl CodeTable {
+    pub fn new(id: String, name: String, name_en: String, source: Option<String>, codes: Vec<Code>) -> CodeTable {
+        CodeTable {
+            id,
+            name,
+            name_en,
+            source,
+            confirmed: true,
+            codes,
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The same table holding only the codes `keep` accepts.
+    pub fn filtered(&self, keep: impl Fn(&Code) -> bool) -> CodeTable {
+        CodeTable {
+            codes: self.codes.iter().filter(|c| keep(c)).cloned().collect(),
+            index: OnceLock::new(),
+            ..self.clone()
+        }
+    }
+
     pub fn get(&self, code: &str) -> Option<&Code> {
-        self.codes.iter().find(|c| c.code == code)
+        let index = self.index.get_or_init(|| {
+            self.codes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.code.clone(), i))
+                .collect()
+        });
+        index.get(code).map(|&i| &self.codes[i])
     }
 
     /// The code a clerk's value stands for: a code, a label or a synonym.

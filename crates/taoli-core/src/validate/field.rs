@@ -11,6 +11,8 @@ use crate::id_number;
 /// What the field checks need besides the value itself.
 pub struct FieldContext<'a> {
     pub table: Option<&'a CodeTable>,
+    /// Today, for dates that may not lie in the future.
+    pub today: Moment,
     /// The teacher's document type, for `id_number` fields.
     pub id_type: Option<&'a IdType>,
 }
@@ -30,6 +32,11 @@ pub fn check(field: &EffectiveField, value: &Value, ctx: &FieldContext<'_>) -> O
             }
         }
         FieldType::Code | FieldType::YesNo => {
+            if let Value::String(s) = value
+                && !s.contains([',', '，', '、', ';', '；'])
+            {
+                return check_code(field, s.trim(), ctx.table);
+            }
             let codes = value::codes(value);
             if codes.len() > 1 {
                 return Some(Detail::new(
@@ -56,13 +63,13 @@ pub fn check(field: &EffectiveField, value: &Value, ctx: &FieldContext<'_>) -> O
             }
             None
         }
-        FieldType::YearMonth => check_moment(value, "YYYY-MM", "年-月，如 2005-09", |m| {
+        FieldType::YearMonth => check_moment(value, ctx.today, "YYYY-MM", "年-月，如 2005-09", |m| {
             m.month.is_some() && m.day.is_none()
         }),
-        FieldType::Date => check_moment(value, "YYYY-MM-DD", "年-月-日，如 1985-03-04", |m| {
+        FieldType::Date => check_moment(value, ctx.today, "YYYY-MM-DD", "年-月-日，如 1985-03-04", |m| {
             m.day.is_some()
         }),
-        FieldType::Year => check_moment(value, "YYYY", "四位年份，如 2025", |m| {
+        FieldType::Year => check_moment(value, ctx.today, "YYYY", "四位年份，如 2025", |m| {
             m.month.is_none()
         }),
         FieldType::Number => check_number(field, value),
@@ -141,15 +148,19 @@ fn check_code(field: &EffectiveField, code: &str, table: Option<&CodeTable>) -> 
 
 fn check_moment(
     value: &Value,
+    today: Moment,
     form: &str,
     form_zh: &str,
     precision_ok: impl Fn(&Moment) -> bool,
 ) -> Option<Detail> {
-    let text = value::text(value);
-    match Moment::parse(&text) {
+    let parsed = match value {
+        Value::String(s) => Moment::parse(s),
+        _ => None,
+    };
+    match parsed {
         Some(m) if precision_ok(&m) => {
-            let now = chrono::Local::now().date_naive();
-            if Moment::from_date(now).compare(m) == std::cmp::Ordering::Less {
+            let text = value::text(value);
+            if today.compare(m) == std::cmp::Ordering::Less {
                 Some(Detail::new(
                     format!("「{text}」晚于今天"),
                     format!("\"{text}\" is in the future"),
@@ -163,10 +174,13 @@ fn check_moment(
                 None
             }
         }
-        _ => Some(Detail::new(
-            format!("应为{form_zh}，实为「{text}」"),
-            format!("expected {form}, found \"{text}\""),
-        )),
+        _ => {
+            let text = value::text(value);
+            Some(Detail::new(
+                format!("应为{form_zh}，实为「{text}」"),
+                format!("expected {form}, found \"{text}\""),
+            ))
+        }
     }
 }
 

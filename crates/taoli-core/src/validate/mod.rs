@@ -89,6 +89,9 @@ pub struct Validator<'c> {
     catalog: &'c Catalog,
     effective: EffectiveCatalog,
     rules: Vec<&'c Rule>,
+    /// Code table id → position in `effective.code_tables`.
+    tables: HashMap<String, usize>,
+    today: value::Moment,
     current_year: i32,
 }
 
@@ -97,6 +100,17 @@ pub(crate) struct Row<'a> {
     pub record_id: Option<&'a str>,
     pub row_order: Option<i64>,
     pub fields: &'a Fields,
+    /// For 基本信息: the identity fields kept on the teacher row.
+    pub identity: Option<&'a Fields>,
+}
+
+impl Row<'_> {
+    /// A field's value, identity fields included.
+    pub(crate) fn get(&self, code: &str) -> Option<&Value> {
+        self.identity
+            .and_then(|i| i.get(code))
+            .or_else(|| self.fields.get(code))
+    }
 }
 
 impl<'c> Validator<'c> {
@@ -108,12 +122,26 @@ impl<'c> Validator<'c> {
             .filter(|r| r.sets.contains(&effective.set.id))
             .filter(|r| effective.group(&r.group).is_some())
             .collect();
+        let tables = effective
+            .code_tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone(), i))
+            .collect();
+        let today = chrono::Local::now().date_naive();
         Ok(Validator {
             catalog,
             effective,
             rules,
-            current_year: chrono::Datelike::year(&chrono::Local::now().date_naive()),
+            tables,
+            today: value::Moment::from_date(today),
+            current_year: chrono::Datelike::year(&today),
         })
+    }
+
+    /// A code table of the set, by id.
+    pub(crate) fn table(&self, id: &str) -> Option<&crate::catalog::CodeTable> {
+        self.tables.get(id).map(|&i| &self.effective.code_tables[i])
     }
 
     pub fn effective(&self) -> &EffectiveCatalog {
@@ -133,7 +161,12 @@ impl<'c> Validator<'c> {
         for rows in by_group.values_mut() {
             rows.sort_by_key(|r| r.row_order);
         }
-        let basic = basic_fields(teacher, by_group.get(BASIC_GROUP).and_then(|r| r.first()));
+        let empty = Fields::new();
+        let basic = by_group
+            .get(BASIC_GROUP)
+            .and_then(|r| r.first())
+            .map_or(&empty, |r| &r.fields);
+        let identity = identity_fields(teacher);
         let id_type = self
             .catalog
             .id_types()
@@ -149,7 +182,8 @@ impl<'c> Validator<'c> {
                 vec![Row {
                     record_id: stored.and_then(|r| r.first()).map(|r| r.id.as_str()),
                     row_order: None,
-                    fields: &basic,
+                    fields: basic,
+                    identity: Some(&identity),
                 }]
             } else {
                 stored
@@ -159,6 +193,7 @@ impl<'c> Validator<'c> {
                         record_id: Some(r.id.as_str()),
                         row_order: group.multi.then_some(r.row_order),
                         fields: &r.fields,
+                        identity: None,
                     })
                     .collect()
             };
@@ -180,7 +215,7 @@ impl<'c> Validator<'c> {
             }
             for rule in self.rules.iter().filter(|r| r.group == group.id) {
                 rule::apply(
-                    self, rule, group, &rows, &basic, &by_group, id_type, teacher, &mut out,
+                    self, rule, group, &rows, basic, &by_group, id_type, teacher, &mut out,
                 );
             }
         }
@@ -195,7 +230,7 @@ impl<'c> Validator<'c> {
         out: &mut Out<'_, '_>,
     ) {
         for field in group.fields.iter().filter(|f| !f.derived) {
-            let value = row.fields.get(&field.code);
+            let value = row.get(&field.code);
             if value::is_empty(value) {
                 if field.required && !self.must_be_empty(group, field, row) {
                     out.push(
@@ -211,10 +246,8 @@ impl<'c> Validator<'c> {
             }
             let Some(value) = value else { continue };
             let ctx = field::FieldContext {
-                table: field
-                    .code_table
-                    .as_deref()
-                    .and_then(|t| self.effective.code_table(t)),
+                table: field.code_table.as_deref().and_then(|t| self.table(t)),
+                today: self.today,
                 id_type,
             };
             if let Some(detail) = field::check(field, value, &ctx) {
@@ -241,10 +274,9 @@ impl Validator<'_> {
     }
 }
 
-/// The basic group as the rules see it: the stored 基本信息 record with the
-/// teacher's identity (kept in the teacher table) filled in.
-fn basic_fields(teacher: &Teacher, record: Option<&&IndicatorRecord>) -> Fields {
-    let mut fields = record.map(|r| r.fields.clone()).unwrap_or_default();
+/// The 基本信息 fields kept on the teacher row rather than in the record.
+fn identity_fields(teacher: &Teacher) -> Fields {
+    let mut fields = Fields::new();
     fields.insert("name".into(), Value::String(teacher.name.clone()));
     fields.insert("id_type".into(), Value::String(teacher.id_type.clone()));
     fields.insert("id_number".into(), Value::String(teacher.id_number.clone()));
@@ -268,7 +300,7 @@ impl Out<'_, '_> {
         detail: Detail,
     ) {
         let value = field
-            .and_then(|f| row.fields.get(&f.code))
+            .and_then(|f| row.get(&f.code))
             .filter(|v| !value::is_empty(Some(v)))
             .map(value::text);
         let (row_zh, row_en) = match row.row_order {

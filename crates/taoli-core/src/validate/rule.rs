@@ -216,7 +216,7 @@ pub(super) fn apply(
                 let parent = parent_aliases.get(&parent).cloned().unwrap_or(parent);
                 let table = field(f)
                     .and_then(|ef: &EffectiveField| ef.code_table.as_deref())
-                    .and_then(|t| validator.effective().code_table(t));
+                    .and_then(|t| validator.table(t));
                 let child_parent = table
                     .and_then(|t| t.get(&child))
                     .and_then(|c| c.parent.clone());
@@ -302,14 +302,18 @@ fn moment(fields: &Fields, code: &str) -> Option<Moment> {
 
 pub(super) fn holds(condition: &Condition, fields: &Fields) -> bool {
     let found = filled(fields, &condition.field);
-    let codes = found.map(value::codes).unwrap_or_default();
     let value = condition.value.as_deref().unwrap_or_default();
+    let has = |wanted: &dyn Fn(&str) -> bool| match found {
+        None => false,
+        Some(Value::String(s)) if !s.contains([',', '，', '、', ';', '；']) => wanted(s.trim()),
+        Some(v) => value::codes(v).iter().any(|c| wanted(c)),
+    };
     match condition.op {
         ConditionOp::Present => found.is_some(),
         ConditionOp::Empty => found.is_none(),
-        ConditionOp::Eq => codes.iter().any(|c| c == value),
-        ConditionOp::Ne => found.is_some() && !codes.iter().any(|c| c == value),
-        ConditionOp::In => codes.iter().any(|c| condition.values.contains(c)),
+        ConditionOp::Eq => has(&|c| c == value),
+        ConditionOp::Ne => found.is_some() && !has(&|c| c == value),
+        ConditionOp::In => has(&|c| condition.values.iter().any(|v| v == c)),
     }
 }
 
