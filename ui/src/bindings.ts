@@ -178,3 +178,5 @@ expected_version: number | null,
  * Values keyed by field code: codes, dates, numbers or text as the form holds them.
  */
 fields: Record<string, unknown>, };
+
+export type PackInfo = { id: string, name: string, version: string, province: string | null, };

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use taoli_core::catalog::catalog;
+use taoli_core::catalog::{ProvincePack, catalog};
 use taoli_core::{Actor, NewSchool, NewTeacher, Result, SchoolFile};
 
 use crate::lang::{Lang, localize};
@@ -37,6 +37,9 @@ enum Command {
     Validate(ValidateArgs),
     /// 查看指标目录：指标体系、信息项、指标和代码表
     Catalog(CatalogArgs),
+    /// 省级补充包：让学校文件使用、查看或停用
+    #[command(subcommand)]
+    Province(ProvinceCommand),
     /// 列出全部办学类型代码及其指标体系
     SchoolTypes(ListArgs),
     /// 列出身份证件类型
@@ -116,11 +119,35 @@ struct ValidateArgs {
     json: bool,
 }
 
+#[derive(Debug, Subcommand)]
+enum ProvinceCommand {
+    /// 让学校使用一个省级补充包（替换原有的）
+    Use {
+        /// 学校文件
+        school_file: PathBuf,
+        /// 补充包文件（.toml）
+        pack: PathBuf,
+    },
+    /// 查看学校正在使用的补充包
+    Show {
+        /// 学校文件
+        school_file: PathBuf,
+    },
+    /// 停用补充包，只按全国指标校验
+    Clear {
+        /// 学校文件
+        school_file: PathBuf,
+    },
+}
+
 #[derive(Debug, Args)]
 struct CatalogArgs {
     /// 指标体系（如 中小学、幼儿园，或 primary_secondary）
     #[arg(long)]
     set: Option<String>,
+    /// 叠加一个省级补充包后再显示
+    #[arg(long, value_name = "补充包文件")]
+    province: Option<PathBuf>,
     /// 列出一个代码表的全部代码，如 ethnicity
     #[arg(long, value_name = "代码表")]
     codes: Option<String>,
@@ -239,7 +266,21 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             });
         }
         Command::Catalog(args) => {
-            let catalog = catalog()?;
+            let national = catalog()?;
+            let with_pack;
+            let catalog = match &args.province {
+                Some(path) => {
+                    let text =
+                        std::fs::read_to_string(path).map_err(|e| taoli_core::Error::Io {
+                            path: path.clone(),
+                            source: e,
+                        })?;
+                    let pack = ProvincePack::parse(&text, &path.display().to_string())?;
+                    with_pack = national.with_pack(&pack)?;
+                    &with_pack
+                }
+                None => national,
+            };
             if args.markdown {
                 print!("{}", catalog.markdown());
                 return Ok(ExitCode::SUCCESS);
@@ -273,6 +314,27 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
                     }
                 }
             }
+        }
+        Command::Province(ProvinceCommand::Use { school_file, pack }) => {
+            let text = std::fs::read_to_string(&pack).map_err(|e| taoli_core::Error::Io {
+                path: pack.clone(),
+                source: e,
+            })?;
+            let mut file = SchoolFile::open(&school_file)?;
+            let info = file.use_province_pack(&text, &pack.display().to_string(), &actor)?;
+            output::pack_in_use(Some(&info), lang);
+            file.close()?;
+        }
+        Command::Province(ProvinceCommand::Show { school_file }) => {
+            let file = SchoolFile::open(&school_file)?;
+            output::pack_in_use(file.province_pack()?.map(|p| p.info).as_ref(), lang);
+            file.close()?;
+        }
+        Command::Province(ProvinceCommand::Clear { school_file }) => {
+            let mut file = SchoolFile::open(&school_file)?;
+            file.clear_province_pack(&actor)?;
+            output::pack_in_use(None, lang);
+            file.close()?;
         }
         Command::Teacher(TeacherCommand::Set(args)) => {
             let mut file = SchoolFile::open(&args.school_file)?;

@@ -262,3 +262,20 @@ pub fn code_table(table: &CodeTable, lang: Lang) {
         println!("  {}\t{name}{parent}", c.code);
     }
 }
+
+pub fn pack_in_use(info: Option<&taoli_core::catalog::PackInfo>, lang: Lang) {
+    match (info, lang) {
+        (Some(p), Lang::Zh) => println!(
+            "本校使用省级补充包：{}（{}，{} 版）",
+            p.name, p.id, p.version
+        ),
+        (Some(p), Lang::En) => println!(
+            "This school uses the province pack {} ({}, version {})",
+            p.name, p.id, p.version
+        ),
+        (None, Lang::Zh) => println!("本校未使用省级补充包，按全国指标校验。"),
+        (None, Lang::En) => {
+            println!("This school uses no province pack: the national catalog applies.")
+        }
+    }
+}

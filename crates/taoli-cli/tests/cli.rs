@@ -502,3 +502,56 @@ fn catalog_refuses_an_unknown_set() {
         .code(1)
         .stderr(predicate::str::contains("指标体系「火星学校」不存在"));
 }
+
+fn province_fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/province")
+        .join(name)
+}
+
+#[test]
+fn province_use_then_show_names_the_pack_and_version() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    taoli()
+        .args(["province", "use"])
+        .arg(&path)
+        .arg(province_fixture("example-pack.toml"))
+        .assert()
+        .success();
+    taoli()
+        .args(["province", "show"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "示例省补充指标（example-province，2026.1 版）",
+        ));
+}
+
+#[test]
+fn province_use_refuses_a_contradicting_pack_and_changes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    let pack = province_fixture("drops-national-required.toml");
+    assert_refused_unchanged(
+        &path,
+        &[
+            "province",
+            "use",
+            path.to_str().unwrap(),
+            pack.to_str().unwrap(),
+        ],
+        "取消了全国必填指标「性别」",
+    );
+}
+
+#[test]
+fn catalog_with_a_province_pack_shows_its_fields() {
+    taoli()
+        .args(["catalog", "--set", "中小学", "--province"])
+        .arg(province_fixture("example-pack.toml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("乡村学校任教类型"));
+}

@@ -7,7 +7,7 @@ use ts_rs::{Config, TS};
 
 use crate::catalog::{
     AllSets, Code, CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Filler,
-    IdNumberForm, IdType, IndicatorSet, SchoolType, SchoolTypeScope, SetScope, Severity,
+    IdNumberForm, IdType, IndicatorSet, PackInfo, SchoolType, SchoolTypeScope, SetScope, Severity,
 };
 use crate::entry::RecordDraft;
 use crate::error::{ErrorKind, ErrorPayload};
@@ -58,6 +58,7 @@ pub fn typescript() -> String {
         Problem::decl(&cfg),
         ValidationReport::decl(&cfg),
         RecordDraft::decl(&cfg),
+        PackInfo::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/taoli-core by ts-rs. Do not edit.\n\

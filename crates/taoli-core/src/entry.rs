@@ -5,9 +5,7 @@
 
 use serde_json::Value;
 
-use crate::catalog::{
-    CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, catalog,
-};
+use crate::catalog::{CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType};
 use crate::error::{Error, Result};
 use crate::record::{Fields, IndicatorRecord};
 use crate::revision::Actor;
@@ -151,7 +149,7 @@ impl SchoolFile {
         let set = school
             .indicator_set
             .ok_or_else(|| Error::UnknownSchoolType(school.school_type.clone()))?;
-        catalog()?.effective(&set.id)
+        self.catalog()?.effective(&set.id)
     }
 }
 
@@ -339,7 +337,8 @@ impl SchoolFile {
                 updated_at: String::new(),
             }),
         }
-        let validator = crate::validate::Validator::new(catalog()?, &effective.set.id)?;
+        let catalog = self.catalog()?;
+        let validator = crate::validate::Validator::new(&catalog, &effective.set.id)?;
         Ok(validator.teacher(&teacher, &records))
     }
 }

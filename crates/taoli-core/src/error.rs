@@ -51,6 +51,9 @@ pub enum Error {
     #[error("代码表「{0}」不存在。运行 `taoli catalog --set 中小学` 查看各指标使用的代码表。")]
     UnknownCodeTable(String),
 
+    #[error("省级补充包 {pack} 不能使用：{reason}。请联系发布补充包的教育部门。")]
+    ProvincePack { pack: String, reason: String },
+
     #[error("行政区划代码应为 6 位数字（县级代码，如 510722），实为「{0}」。")]
     InvalidRegionCode(String),
 
@@ -183,6 +186,7 @@ impl Error {
             Error::InvalidRegionCode(_) => "school.region_invalid",
             Error::UnknownIndicatorSet { .. } => "catalog.set_unknown",
             Error::UnknownCodeTable(_) => "catalog.code_table_unknown",
+            Error::ProvincePack { .. } => "catalog.province_pack_refused",
             Error::EmptyTeacherName => "teacher.name_empty",
             Error::TeacherNameTooLong { .. } => "teacher.name_too_long",
             Error::UnknownIdType(..) => "teacher.id_type_unknown",

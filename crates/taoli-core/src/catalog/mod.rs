@@ -10,6 +10,7 @@
 mod effective;
 mod markdown;
 mod model;
+mod province;
 mod rules;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ use crate::error::{Error, Result};
 
 pub use effective::{EffectiveCatalog, EffectiveField, EffectiveGroup};
 pub use model::{AllSets, Code, CodeTable, Field, FieldType, Filler, Group, SetScope};
+pub use province::{PackInfo, ProvincePack};
 pub use rules::{Check, CompareOp, Condition, ConditionOp, Rule, Severity};
 
 const SETS_TOML: &str = include_str!("../../catalog/sets.toml");
@@ -96,7 +98,7 @@ pub struct IdType {
     pub form: IdNumberForm,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Catalog {
     sets: Vec<IndicatorSet>,
     school_types: Vec<SchoolType>,
@@ -153,7 +155,7 @@ impl Catalog {
     }
 
     /// Every cross-reference in the data, checked once at load.
-    fn check(&self) -> std::result::Result<(), String> {
+    pub(crate) fn check(&self) -> std::result::Result<(), String> {
         let known_set = |id: &str| self.sets.iter().any(|s| s.id == id);
         let check_scope = |scope: &SetScope, at: &str| -> std::result::Result<(), String> {
             match scope.ids().iter().find(|id| !known_set(id)) {

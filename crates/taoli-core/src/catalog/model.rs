@@ -127,7 +127,13 @@ pub struct CodeTable {
 }
 
 impl CodeTable {
-    pub fn new(id: String, name: String, name_en: String, source: Option<String>, codes: Vec<Code>) -> CodeTable {
+    pub fn new(
+        id: String,
+        name: String,
+        name_en: String,
+        source: Option<String>,
+        codes: Vec<Code>,
+    ) -> CodeTable {
         CodeTable {
             id,
             name,
@@ -143,6 +149,15 @@ impl CodeTable {
     pub fn filtered(&self, keep: impl Fn(&Code) -> bool) -> CodeTable {
         CodeTable {
             codes: self.codes.iter().filter(|c| keep(c)).cloned().collect(),
+            index: OnceLock::new(),
+            ..self.clone()
+        }
+    }
+
+    /// The same table holding `codes` instead.
+    pub fn with_codes(&self, codes: Vec<Code>) -> CodeTable {
+        CodeTable {
+            codes,
             index: OnceLock::new(),
             ..self.clone()
         }

@@ -28,6 +28,7 @@ macro_rules! migration {
 pub const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_school_and_teachers"),
     migration!(2, "0002_records_and_revisions"),
+    migration!(3, "0003_province_pack"),
 ];
 
 /// The schema version this build of Taoli writes.

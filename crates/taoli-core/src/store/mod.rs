@@ -6,6 +6,7 @@
 //! (not ours, newer than this build, corrupt) is left byte-for-byte unchanged.
 
 pub mod migrations;
+mod province;
 mod records;
 mod revisions;
 mod teachers;

@@ -63,12 +63,18 @@ pub fn check(field: &EffectiveField, value: &Value, ctx: &FieldContext<'_>) -> O
             }
             None
         }
-        FieldType::YearMonth => check_moment(value, ctx.today, "YYYY-MM", "年-月，如 2005-09", |m| {
-            m.month.is_some() && m.day.is_none()
-        }),
-        FieldType::Date => check_moment(value, ctx.today, "YYYY-MM-DD", "年-月-日，如 1985-03-04", |m| {
-            m.day.is_some()
-        }),
+        FieldType::YearMonth => {
+            check_moment(value, ctx.today, "YYYY-MM", "年-月，如 2005-09", |m| {
+                m.month.is_some() && m.day.is_none()
+            })
+        }
+        FieldType::Date => check_moment(
+            value,
+            ctx.today,
+            "YYYY-MM-DD",
+            "年-月-日，如 1985-03-04",
+            |m| m.day.is_some(),
+        ),
         FieldType::Year => check_moment(value, ctx.today, "YYYY", "四位年份，如 2025", |m| {
             m.month.is_none()
         }),

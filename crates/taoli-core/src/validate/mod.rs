@@ -342,8 +342,8 @@ impl SchoolFile {
         let set = school
             .indicator_set
             .ok_or_else(|| Error::UnknownSchoolType(school.school_type.clone()))?;
-        let catalog = crate::catalog::catalog()?;
-        let validator = Validator::new(catalog, &set.id)?;
+        let catalog = self.catalog()?;
+        let validator = Validator::new(&catalog, &set.id)?;
         let teachers = self.teachers()?;
         let mut records_by_teacher: HashMap<String, Vec<IndicatorRecord>> = HashMap::new();
         for record in self.all_records()? {

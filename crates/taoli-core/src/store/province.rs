@@ -1,0 +1,95 @@
+//! The province pack a school file uses, and the catalog that results.
+
+use std::borrow::Cow;
+
+use rusqlite::OptionalExtension;
+
+use super::{SchoolFile, revisions};
+use crate::catalog::{Catalog, PackInfo, ProvincePack, catalog};
+use crate::error::Result;
+use crate::revision::{Action, Actor, Entity};
+use crate::time::now;
+
+impl SchoolFile {
+    /// The province pack stored in the file, if any.
+    pub fn province_pack(&self) -> Result<Option<ProvincePack>> {
+        let stored: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT name, content FROM province_pack WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        stored
+            .map(|(name, text)| ProvincePack::parse(&text, &name))
+            .transpose()
+    }
+
+    /// The catalog this school validates against: the national one, with the
+    /// school's province pack applied when it has one.
+    pub fn catalog(&self) -> Result<Cow<'static, Catalog>> {
+        let national = catalog()?;
+        Ok(match self.province_pack()? {
+            Some(pack) => Cow::Owned(national.with_pack(&pack)?),
+            None => Cow::Borrowed(national),
+        })
+    }
+
+    /// Makes the school use a province pack, replacing any earlier one. The
+    /// pack is checked against the national catalog first; a refused pack
+    /// changes nothing.
+    pub fn use_province_pack(
+        &mut self,
+        text: &str,
+        source: &str,
+        actor: &Actor,
+    ) -> Result<PackInfo> {
+        let pack = ProvincePack::parse(text, source)?;
+        catalog()?.with_pack(&pack)?;
+        let old = self.province_pack()?.map(|p| p.info);
+        let info = pack.info.clone();
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO province_pack (id, pack_id, name, version, content, loaded_at, loaded_by)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+                (&info.id, &info.name, &info.version, text, now(), actor.name()),
+            )?;
+            let code: String = tx.query_row("SELECT code FROM school WHERE id = 1", [], |r| r.get(0))?;
+            revisions::record(
+                tx,
+                actor,
+                Entity::School,
+                &code,
+                None,
+                Action::Update,
+                Some(&serde_json::json!({ "province_pack": old })),
+                Some(&serde_json::json!({ "province_pack": info })),
+            )?;
+            Ok(())
+        })?;
+        Ok(pack.info)
+    }
+
+    /// Goes back to the national catalog alone.
+    pub fn clear_province_pack(&mut self, actor: &Actor) -> Result<()> {
+        let Some(old) = self.province_pack()?.map(|p| p.info) else {
+            return Ok(());
+        };
+        self.write(|tx| {
+            tx.execute("DELETE FROM province_pack", [])?;
+            let code: String =
+                tx.query_row("SELECT code FROM school WHERE id = 1", [], |r| r.get(0))?;
+            revisions::record(
+                tx,
+                actor,
+                Entity::School,
+                &code,
+                None,
+                Action::Update,
+                Some(&serde_json::json!({ "province_pack": old })),
+                Some(&serde_json::json!({ "province_pack": null })),
+            )
+        })
+    }
+}
