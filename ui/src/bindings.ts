@@ -157,9 +157,17 @@ rule: string,
 /**
  * The whole message: teacher · group · field: what is wrong and what is expected.
  */
-message: string, message_en: string, };
+message: string, message_en: string, 
+/**
+ * For a warning: the written reason it was accepted with, if any.
+ */
+reason: string | null, };
 
-export type ValidationReport = { set: string, teachers: number, errors: number, warnings: number, problems: Array<Problem>, };
+export type ValidationReport = { set: string, teachers: number, errors: number, warnings: number, 
+/**
+ * Warnings that carry a written reason.
+ */
+explained: number, problems: Array<Problem>, };
 
 export type RecordDraft = { teacher_id: string, 
 /**

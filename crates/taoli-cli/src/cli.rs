@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use taoli_core::catalog::{ProvincePack, catalog};
+use taoli_core::store::WarningRef;
 use taoli_core::{Actor, NewSchool, NewTeacher, Result, SchoolFile};
 
 use crate::lang::{Lang, localize};
@@ -37,6 +38,9 @@ enum Command {
     Validate(ValidateArgs),
     /// 查看指标目录：指标体系、信息项、指标和代码表
     Catalog(CatalogArgs),
+    /// 提醒：为可以保留的提醒写明理由（理由随记录一起上报）
+    #[command(subcommand)]
+    Warning(WarningCommand),
     /// 省级补充包：让学校文件使用、查看或停用
     #[command(subcommand)]
     Province(ProvinceCommand),
@@ -117,6 +121,33 @@ struct ValidateArgs {
     /// 输出 JSON（格式见 docs/validation-json.md）
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum WarningCommand {
+    /// 为一条提醒写明理由，如 --rule birth_date_matches_id --reason 以人事档案为准
+    Explain(WarningExplainArgs),
+}
+
+#[derive(Debug, Args)]
+struct WarningExplainArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 教师的身份证件号
+    #[arg(long)]
+    id_number: String,
+    /// 提醒的规则（taoli validate --json 中的 rule）
+    #[arg(long)]
+    rule: String,
+    /// 提醒所在的指标代码（同一规则提醒多个指标时必填）
+    #[arg(long)]
+    field: Option<String>,
+    /// 多条记录的信息项中的第几条
+    #[arg(long)]
+    row: Option<i64>,
+    /// 理由
+    #[arg(long)]
+    reason: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -314,6 +345,28 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
                     }
                 }
             }
+        }
+        Command::Warning(WarningCommand::Explain(args)) => {
+            let mut file = SchoolFile::open(&args.school_file)?;
+            let teacher = file.teacher_by_id_number(None, &args.id_number)?;
+            let warning = WarningRef {
+                teacher_id: &teacher.id,
+                rule: &args.rule,
+                field: args.field.as_deref(),
+                row_order: args.row,
+            };
+            file.explain_warning(&warning, &args.reason, &actor)?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("已为 {} 的提醒「{}」记下理由。", teacher.name, args.rule),
+                    Lang::En => format!(
+                        "Recorded the reason for {}'s warning {}.",
+                        teacher.name, args.rule
+                    ),
+                }
+            );
+            file.close()?;
         }
         Command::Province(ProvinceCommand::Use { school_file, pack }) => {
             let text = std::fs::read_to_string(&pack).map_err(|e| taoli_core::Error::Io {

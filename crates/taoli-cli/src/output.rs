@@ -182,14 +182,19 @@ pub fn validation(report: &ValidationReport, lang: Lang) {
             Lang::Zh => &p.message,
             Lang::En => &p.message_en,
         };
-        println!("  [{mark}] {message}");
+        match (&p.reason, lang) {
+            (Some(reason), Lang::Zh) => println!("  [{mark}] {message}（已说明：{reason}）"),
+            (Some(reason), Lang::En) => println!("  [{mark}] {message} (explained: {reason})"),
+            (None, _) => println!("  [{mark}] {message}"),
+        }
     }
     match lang {
         Lang::Zh => println!(
-            "\n校验了 {} 位教师：{} 个错误，{} 个提醒。{}",
+            "\n校验了 {} 位教师：{} 个错误，{} 个提醒（{} 个已说明理由）。{}",
             report.teachers,
             report.errors,
             report.warnings,
+            report.explained,
             if report.errors > 0 {
                 "有错误的信息不能上报，请改正后再校验。"
             } else {

@@ -555,3 +555,34 @@ fn catalog_with_a_province_pack_shows_its_fields() {
         .success()
         .stdout(predicate::str::contains("乡村学校任教类型"));
 }
+
+#[test]
+fn warning_explain_keeps_the_reason_and_validate_shows_it() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    add(&path, "张三", ZHANG_SAN_ID).success();
+    taoli()
+        .args(["teacher", "set"])
+        .arg(&path)
+        .args(["--id-number", ZHANG_SAN_ID, "性别=男"])
+        .assert()
+        .success();
+    taoli()
+        .args(["warning", "explain"])
+        .arg(&path)
+        .args([
+            "--id-number",
+            ZHANG_SAN_ID,
+            "--rule",
+            "gender_matches_id",
+            "--reason",
+            "以人事档案为准",
+        ])
+        .assert()
+        .success();
+    taoli()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .stdout(predicate::str::contains("（已说明：以人事档案为准）"));
+}

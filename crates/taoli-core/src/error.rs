@@ -117,6 +117,17 @@ pub enum Error {
     #[error("「{0}」只有一条记录，请用 `taoli teacher set` 填写。")]
     SingleRecordGroup(String),
 
+    #[error("说明不能为空：请写明为什么这条提醒可以保留（如“以人事档案为准”）。")]
+    EmptyWarningReason,
+
+    #[error(
+        "教师「{teacher}」目前没有规则「{rule}」的提醒。运行 `taoli validate` 查看当前的提醒。"
+    )]
+    NoSuchWarning { teacher: String, rule: String },
+
+    #[error("这是错误而不是提醒，不能用说明代替改正：{0}")]
+    ErrorNeedsFixing(String),
+
     #[error("找不到这条记录（{0}），它可能已被删除。")]
     RecordNotFound(String),
 
@@ -194,6 +205,9 @@ impl Error {
             Error::DuplicateTeacher { .. } => "teacher.duplicate",
             Error::TeacherNotFound(_) => "teacher.not_found",
             Error::RecordNotFound(_) => "record.not_found",
+            Error::EmptyWarningReason => "warning.reason_empty",
+            Error::NoSuchWarning { .. } => "warning.not_found",
+            Error::ErrorNeedsFixing(_) => "warning.is_error",
             Error::BadAssignment(_) => "entry.bad_assignment",
             Error::UnknownField { .. } => "entry.unknown_field",
             Error::UnknownGroup { .. } => "entry.unknown_group",

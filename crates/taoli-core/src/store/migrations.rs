@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_school_and_teachers"),
     migration!(2, "0002_records_and_revisions"),
     migration!(3, "0003_province_pack"),
+    migration!(4, "0004_warning_reasons"),
 ];
 
 /// The schema version this build of Taoli writes.

@@ -10,6 +10,7 @@ mod province;
 mod records;
 mod revisions;
 mod teachers;
+mod warnings;
 
 use std::fs;
 use std::io::Read;
@@ -23,6 +24,7 @@ use crate::school::{NewSchool, School};
 use crate::time::now;
 
 pub use migrations::CURRENT_SCHEMA_VERSION;
+pub use warnings::{WarningReasons, WarningRef};
 
 /// `PRAGMA application_id` of every school file: "TAOL".
 pub const APPLICATION_ID: i32 = 0x5441_4F4C;

@@ -46,6 +46,19 @@ pub struct Problem {
     /// The whole message: teacher · group · field: what is wrong and what is expected.
     pub message: String,
     pub message_en: String,
+    /// For a warning: the written reason it was accepted with, if any.
+    pub reason: Option<String>,
+}
+
+impl Problem {
+    /// How a problem is keyed for its reason: rule, record, field.
+    pub fn key(&self) -> (String, String, String) {
+        (
+            self.rule.clone(),
+            self.record_id.clone().unwrap_or_default(),
+            self.field.clone().unwrap_or_default(),
+        )
+    }
 }
 
 /// Every problem in a school, with counts.
@@ -58,6 +71,9 @@ pub struct ValidationReport {
     pub errors: usize,
     #[ts(type = "number")]
     pub warnings: usize,
+    /// Warnings that carry a written reason.
+    #[ts(type = "number")]
+    pub explained: usize,
     pub problems: Vec<Problem>,
 }
 
@@ -331,6 +347,7 @@ impl Out<'_, '_> {
                 "{} · {}{row_en}{field_en}: {}",
                 self.teacher.name, group.name_en, detail.en
             ),
+            reason: None,
         });
     }
 }
@@ -352,13 +369,20 @@ impl SchoolFile {
                 .or_default()
                 .push(record);
         }
+        let reasons = self.warning_reasons()?;
         let mut problems = Vec::new();
         for teacher in &teachers {
             let records = records_by_teacher
                 .get(&teacher.id)
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            problems.extend(validator.teacher(teacher, records));
+            let mut found = validator.teacher(teacher, records);
+            if let Some(given) = reasons.get(&teacher.id) {
+                for p in found.iter_mut().filter(|p| p.severity == Severity::Warning) {
+                    p.reason = given.get(&p.key()).cloned();
+                }
+            }
+            problems.extend(found);
         }
         Ok(report(&set.id, teachers.len(), problems))
     }
@@ -370,11 +394,13 @@ pub fn report(set: &str, teachers: usize, problems: Vec<Problem>) -> ValidationR
         .iter()
         .filter(|p| p.severity == Severity::Error)
         .count();
+    let explained = problems.iter().filter(|p| p.reason.is_some()).count();
     ValidationReport {
         set: set.to_owned(),
         teachers,
         errors,
         warnings: problems.len() - errors,
+        explained,
         problems,
     }
 }

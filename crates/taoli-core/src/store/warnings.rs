@@ -1,0 +1,98 @@
+//! Written reasons for accepted warnings.
+
+use std::collections::HashMap;
+
+use super::{SchoolFile, revisions};
+use crate::catalog::Severity;
+use crate::error::{Error, Result};
+use crate::revision::{Action, Actor, Entity};
+use crate::time::now;
+
+/// Reasons by teacher, keyed by (rule, record, field) as [`crate::validate::Problem::key`].
+pub type WarningReasons = HashMap<String, HashMap<(String, String, String), String>>;
+
+/// Which warning a reason is for.
+#[derive(Debug, Clone)]
+pub struct WarningRef<'a> {
+    pub teacher_id: &'a str,
+    pub rule: &'a str,
+    /// The field the warning names, if it names one.
+    pub field: Option<&'a str>,
+    /// The row of a multi-record group, from 1.
+    pub row_order: Option<i64>,
+}
+
+impl SchoolFile {
+    /// Keeps a written reason with a warning the teacher currently has. An
+    /// error cannot be explained away, and a warning that is not there now is
+    /// refused, so a reason always answers a real warning.
+    pub fn explain_warning(
+        &mut self,
+        warning: &WarningRef<'_>,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<()> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::EmptyWarningReason);
+        }
+        let teacher = self.teacher(warning.teacher_id)?;
+        let report = self.validate()?;
+        let problem = report
+            .problems
+            .into_iter()
+            .find(|p| {
+                p.teacher_id == teacher.id
+                    && p.rule == warning.rule
+                    && (warning.field.is_none() || p.field.as_deref() == warning.field)
+                    && (warning.row_order.is_none() || p.row_order == warning.row_order)
+            })
+            .ok_or_else(|| Error::NoSuchWarning {
+                teacher: teacher.name.clone(),
+                rule: warning.rule.to_owned(),
+            })?;
+        if problem.severity == Severity::Error {
+            return Err(Error::ErrorNeedsFixing(problem.message));
+        }
+        let (rule, record_key, field) = problem.key();
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO warning_reason (teacher_id, rule, record_key, field, reason, actor, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                (&teacher.id, &rule, &record_key, &field, reason, actor.name(), now()),
+            )?;
+            revisions::record(
+                tx,
+                actor,
+                Entity::Teacher,
+                &teacher.id,
+                Some(&teacher.id),
+                Action::Update,
+                None,
+                Some(&serde_json::json!({
+                    "warning_reason": { "rule": rule, "record": record_key, "field": field, "reason": reason }
+                })),
+            )
+        })
+    }
+
+    /// Every stored reason.
+    pub fn warning_reasons(&self) -> Result<WarningReasons> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT teacher_id, rule, record_key, field, reason FROM warning_reason")?;
+        let mut out = WarningReasons::new();
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                (r.get(1)?, r.get(2)?, r.get(3)?),
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (teacher, key, reason) = row?;
+            out.entry(teacher).or_default().insert(key, reason);
+        }
+        Ok(out)
+    }
+}
