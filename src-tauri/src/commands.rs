@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use taoli_core::catalog::EffectiveCatalog;
+use taoli_core::catalog::{EffectiveCatalog, PackInfo};
 use taoli_core::catalog::{IdType, SchoolType, catalog};
 use taoli_core::entry::RecordDraft;
 use taoli_core::recent::{RecentFile, RecentFiles};
@@ -154,4 +154,31 @@ pub fn delete_record(state: State<'_, AppState>, record_id: String) -> Reply<()>
 #[tauri::command]
 pub fn validate_school(state: State<'_, AppState>) -> Reply<ValidationReport> {
     with_school(&state, |file| file.validate())
+}
+
+/// The province pack the open school uses, if any.
+#[tauri::command]
+pub fn province_pack(state: State<'_, AppState>) -> Reply<Option<PackInfo>> {
+    with_school(&state, |file| Ok(file.province_pack()?.map(|p| p.info)))
+}
+
+/// Makes the open school use the province pack in the file at `path`.
+#[tauri::command]
+pub fn use_province_pack(state: State<'_, AppState>, path: String) -> Reply<PackInfo> {
+    let text = std::fs::read_to_string(&path).map_err(|source| {
+        payload(taoli_core::Error::Io {
+            path: path.clone().into(),
+            source,
+        })
+    })?;
+    with_school(&state, |file| {
+        file.use_province_pack(&text, &path, &Actor::local_user())
+    })
+}
+
+#[tauri::command]
+pub fn clear_province_pack(state: State<'_, AppState>) -> Reply<()> {
+    with_school(&state, |file| {
+        file.clear_province_pack(&Actor::local_user())
+    })
 }

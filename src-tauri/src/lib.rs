@@ -51,6 +51,9 @@ pub fn run() {
             commands::check_record,
             commands::delete_record,
             commands::validate_school,
+            commands::province_pack,
+            commands::use_province_pack,
+            commands::clear_province_pack,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

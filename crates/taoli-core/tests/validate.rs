@@ -587,3 +587,16 @@ fn kindergarten_requires_preschool_training_and_names_the_kindergarten() {
         .unwrap();
     assert!(entry.message.contains("进本园年月"), "{}", entry.message);
 }
+
+#[test]
+fn a_wrong_check_character_is_named_exactly() {
+    let mut t = teacher();
+    t.id_number = "110105194912310020".into();
+    let validator = Validator::new(catalog().unwrap(), "primary_secondary").unwrap();
+    let problems = validator.teacher(&t, &[record("basic", 1, basic())]);
+    let p = assert_one(&problems, "format", "id_number", Severity::Error);
+    assert_eq!(
+        p.message,
+        "张三 · 基本信息 · 身份证件号：第18位校验码应为 X，实为 0"
+    );
+}
