@@ -600,3 +600,31 @@ fn a_wrong_check_character_is_named_exactly() {
         "张三 · 基本信息 · 身份证件号：第18位校验码应为 X，实为 0"
     );
 }
+
+#[test]
+fn the_school_of_the_highest_education_must_agree_too() {
+    let mut b = basic();
+    set(&mut b, "highest_education", json!("21"));
+    set(&mut b, "highest_education_school", json!("乙师范学院"));
+    let problems = problems_in(
+        "primary_secondary",
+        &[
+            record("basic", 1, b),
+            record(
+                "education",
+                1,
+                fields(
+                    json!({"education": "21", "education_institution": "甲师范大学",
+                    "degree_level": "0", "study_mode": "1"}),
+                ),
+            ),
+        ],
+    );
+    let p = assert_one(
+        &problems,
+        "highest_education_from_education_history",
+        "highest_education_school",
+        Severity::Warning,
+    );
+    assert!(p.message.contains("应为「甲师范大学」"), "{}", p.message);
+}

@@ -225,19 +225,24 @@ impl Catalog {
             if let Check::DerivedHighest {
                 from_group,
                 from_field,
+                with,
                 ..
             }
             | Check::DerivedLatest {
                 from_group,
                 from_field,
+                with,
                 ..
             } = &rule.check
-                && self
-                    .group(from_group)
-                    .and_then(|g| g.field(from_field))
-                    .is_none()
             {
-                return Err(format!("{at}：{from_group}.{from_field} 不存在"));
+                let source = self
+                    .group(from_group)
+                    .ok_or_else(|| format!("{at}：信息项 {from_group} 不存在"))?;
+                for field in std::iter::once(from_field).chain(with.values()) {
+                    if source.field(field).is_none() {
+                        return Err(format!("{at}：{from_group}.{field} 不存在"));
+                    }
+                }
             }
         }
         Ok(())

@@ -144,6 +144,9 @@ pub enum Check {
         field: String,
         from_group: String,
         from_field: String,
+        /// More derived fields taken from the same row: 基本信息 field → source field.
+        #[serde(default)]
+        with: BTreeMap<String, String>,
     },
     /// A derived field agrees with the row of another group with the latest `order_by`.
     DerivedLatest {
@@ -151,6 +154,8 @@ pub enum Check {
         from_group: String,
         from_field: String,
         order_by: String,
+        #[serde(default)]
+        with: BTreeMap<String, String>,
     },
 }
 
@@ -180,9 +185,10 @@ impl Check {
             Check::LatestOpenEnded { start, end } | Check::NoOverlap { start, end } => {
                 vec![start, end]
             }
-            Check::DerivedHighest { field, .. } | Check::DerivedLatest { field, .. } => {
-                vec![field]
-            }
+            Check::DerivedHighest { field, with, .. }
+            | Check::DerivedLatest { field, with, .. } => std::iter::once(field.as_str())
+                .chain(with.keys().map(String::as_str))
+                .collect(),
         }
     }
 }

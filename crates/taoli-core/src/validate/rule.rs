@@ -77,47 +77,58 @@ pub(super) fn apply(
             field: derived,
             from_group,
             from_field,
+            with,
         }
         | Check::DerivedLatest {
             field: derived,
             from_group,
             from_field,
+            with,
             ..
         } => {
-            let Some(found) = basic.get(derived).filter(|v| !value::is_empty(Some(v))) else {
-                return;
-            };
-            let sources = by_group.get(from_group.as_str());
-            let source_rows = sources.map(Vec::as_slice).unwrap_or_default();
-            let expected = match &rule.check {
+            let source_rows = by_group
+                .get(from_group.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            // The row the derived fields come from: the highest code (the
+            // smallest number, 0 meaning none) or the latest by `order_by`.
+            let source = match &rule.check {
                 Check::DerivedHighest { .. } => source_rows
                     .iter()
-                    .filter_map(|r| r.fields.get(from_field))
-                    .map(value::text)
-                    .filter(|c| !c.is_empty() && c != "0")
-                    .min_by_key(|c| c.parse::<u32>().unwrap_or(u32::MAX)),
+                    .filter_map(|r| filled(&r.fields, from_field).map(|v| (r, value::text(v))))
+                    .filter(|(_, c)| c != "0")
+                    .min_by_key(|(_, c)| c.parse::<u32>().unwrap_or(u32::MAX))
+                    .map(|(r, _)| r),
                 Check::DerivedLatest { order_by, .. } => source_rows
                     .iter()
                     .filter_map(|r| moment(&r.fields, order_by).map(|m| (r, m)))
                     .max_by(|a, b| a.1.compare(b.1))
-                    .and_then(|(r, _)| r.fields.get(from_field))
-                    .map(value::text),
+                    .map(|(r, _)| r),
                 _ => None,
             };
-            if let Some(expected) = expected
-                && expected != value::text(found)
-            {
-                let source = validator
-                    .effective()
-                    .group(from_group)
-                    .map_or(from_group.as_str(), |g| g.name.as_str());
-                fail(
-                    out,
-                    &rows[0],
-                    derived,
-                    format!("（按{source}应为「{expected}」）"),
-                    format!(" (from {from_group}: \"{expected}\")"),
-                );
+            let Some(source) = source else { return };
+            let source_name = validator
+                .effective()
+                .group(from_group)
+                .map_or(from_group.as_str(), |g| g.name.as_str());
+            let pairs = std::iter::once((derived, from_field)).chain(with.iter());
+            for (basic_field, source_field) in pairs {
+                let (Some(found), Some(expected)) = (
+                    filled(basic, basic_field),
+                    filled(&source.fields, source_field),
+                ) else {
+                    continue;
+                };
+                let (found, expected) = (value::text(found), value::text(expected));
+                if found != expected {
+                    fail(
+                        out,
+                        &rows[0],
+                        basic_field,
+                        format!("（按{source_name}应为「{expected}」）"),
+                        format!(" (from {from_group}: \"{expected}\")"),
+                    );
+                }
             }
             return;
         }
