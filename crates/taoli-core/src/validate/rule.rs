@@ -86,6 +86,12 @@ pub(super) fn apply(
             with,
             ..
         } => {
+            let any_filled = std::iter::once(derived)
+                .chain(with.keys())
+                .any(|f| filled(basic, f).is_some());
+            if !any_filled {
+                return;
+            }
             let source_rows = by_group
                 .get(from_group.as_str())
                 .map(Vec::as_slice)
