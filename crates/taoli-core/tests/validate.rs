@@ -628,3 +628,16 @@ fn the_school_of_the_highest_education_must_agree_too() {
     );
     assert!(p.message.contains("应为「甲师范大学」"), "{}", p.message);
 }
+
+#[test]
+fn a_missing_required_field_is_reported_once() {
+    let problems = with_basic(|b| {
+        b.remove("political_status");
+    });
+    let about: Vec<&str> = problems
+        .iter()
+        .filter(|p| p.field.as_deref() == Some("political_status"))
+        .map(|p| p.rule.as_str())
+        .collect();
+    assert_eq!(about, ["required"]);
+}

@@ -191,7 +191,13 @@ pub(super) fn apply(
                 }
             }
             Check::Required { fields } => {
-                for f in fields.iter().filter(|f| filled(row.fields, f).is_none()) {
+                // A field the catalog already requires is reported once, by the field check.
+                let unreported = |f: &&String| !field(f).is_some_and(|ef| ef.required);
+                for f in fields
+                    .iter()
+                    .filter(unreported)
+                    .filter(|f| filled(row.fields, f).is_none())
+                {
                     fail(out, row, f, String::new(), String::new());
                 }
             }
