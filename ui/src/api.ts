@@ -1,15 +1,20 @@
 // The one typed door to the Rust back end. Every command rejects with an ErrorPayload.
 import { invoke } from '@tauri-apps/api/core'
 import type {
+  EffectiveCatalog,
   ErrorPayload,
   IdType,
+  IndicatorRecord,
   NewSchool,
   NewTeacher,
+  Problem,
   RecentFile,
+  RecordDraft,
   School,
   SchoolType,
   Teacher,
   TeacherListing,
+  ValidationReport,
 } from './bindings'
 import { i18n } from './i18n'
 
@@ -61,6 +66,35 @@ export function checkIdNumber(idType: string, idNumber: string): Promise<string 
 
 export function addTeacher(teacher: NewTeacher): Promise<Teacher> {
   return invoke<Teacher>('add_teacher', { teacher })
+}
+
+/** The open school's indicator set: groups (tab order), their fields and the code tables they use. */
+export function schoolCatalog(): Promise<EffectiveCatalog> {
+  return invoke<EffectiveCatalog>('school_catalog')
+}
+
+/** Every stored record of one teacher, by group and row order. */
+export function teacherRecords(teacherId: string): Promise<IndicatorRecord[]> {
+  return invoke<IndicatorRecord[]>('teacher_records', { teacherId })
+}
+
+/** Creates a record (record_id null) or replaces the fields of the one named. */
+export function saveRecord(draft: RecordDraft): Promise<IndicatorRecord> {
+  return invoke<IndicatorRecord>('save_record', { draft })
+}
+
+/** The problems the teacher would have with `draft` saved, without saving it. */
+export function checkRecord(draft: RecordDraft): Promise<Problem[]> {
+  return invoke<Problem[]>('check_record', { draft })
+}
+
+export function deleteRecord(recordId: string): Promise<void> {
+  return invoke<void>('delete_record', { recordId })
+}
+
+/** Every problem of every teacher of the open school. */
+export function validateSchool(): Promise<ValidationReport> {
+  return invoke<ValidationReport>('validate_school')
 }
 
 export function isErrorPayload(e: unknown): e is ErrorPayload {

@@ -1,19 +1,111 @@
-// The app's whole shared state: which school is open.
+// The app's whole shared state: which school is open, which screen shows it,
+// and what that screen was asked to show.
 import { computed, reactive } from 'vue'
-import type { School } from './bindings'
+import * as api from './api'
+import type { EffectiveCatalog, School, Severity, Teacher } from './bindings'
 
-const state = reactive<{ school: School | null }>({ school: null })
+/** The screens of an open school. */
+export type View = 'list' | 'form' | 'validation'
+
+/** Where the teacher form opens: a group's tab, and optionally one field (of one row). */
+export interface FormTarget {
+  group: string
+  field: string | null
+  recordId: string | null
+  rowOrder: number | null
+}
+
+export type SeverityFilter = 'all' | Severity
+
+interface State {
+  school: School | null
+  view: View
+  teacher: Teacher | null
+  target: FormTarget | null
+  /** The screen the form's back button returns to. */
+  formReturn: 'list' | 'validation'
+  listQuery: string
+  validationFilter: { severity: SeverityFilter; group: string }
+}
+
+const state = reactive<State>({
+  school: null,
+  view: 'list',
+  teacher: null,
+  target: null,
+  formReturn: 'list',
+  listQuery: '',
+  validationFilter: { severity: 'all', group: '' },
+})
+
+let catalogCache: { school: string; catalog: Promise<EffectiveCatalog> } | null = null
 
 export function setSchool(school: School | null): void {
   state.school = school
+  state.view = 'list'
+  state.teacher = null
+  state.target = null
+  state.listQuery = ''
+  state.validationFilter = { severity: 'all', group: '' }
+  catalogCache = null
+}
+
+/** The open school's indicator catalog, asked of the back end once per school. */
+export function schoolCatalog(): Promise<EffectiveCatalog> {
+  const school = state.school?.code ?? ''
+  if (catalogCache?.school !== school) {
+    const catalog = api.schoolCatalog()
+    catalogCache = { school, catalog }
+    catalog.catch(() => {
+      if (catalogCache?.catalog === catalog) catalogCache = null
+    })
+  }
+  return catalogCache.catalog
+}
+
+/** Opens a teacher's form, at `target` when given. */
+export function openTeacher(teacher: Teacher, target: FormTarget | null = null): void {
+  state.formReturn = state.view === 'validation' ? 'validation' : 'list'
+  state.teacher = teacher
+  state.target = target
+  state.view = 'form'
+}
+
+/** Leaves the form for the screen it was opened from. */
+export function leaveForm(): void {
+  state.view = state.formReturn
+  state.teacher = null
+  state.target = null
+}
+
+export function showList(): void {
+  state.view = 'list'
+}
+
+export function showValidation(): void {
+  state.view = 'validation'
+}
+
+export function setListQuery(query: string): void {
+  state.listQuery = query
 }
 
 export function useSession() {
   return {
     school: computed(() => state.school),
+    view: computed(() => state.view),
+    teacher: computed(() => state.teacher),
+    target: computed(() => state.target),
+    formReturn: computed(() => state.formReturn),
+    listQuery: computed(() => state.listQuery),
     setSchool,
     clearSchool: () => setSchool(null),
   }
+}
+
+/** The 校验 page's filters, kept while the clerk visits a teacher's form. */
+export function validationFilter(): State['validationFilter'] {
+  return state.validationFilter
 }
 
 let launchFileTaken = false
@@ -30,6 +122,6 @@ export function takeLaunchFileTurn(): boolean {
 
 /** For tests. */
 export function resetSession(): void {
-  state.school = null
+  setSchool(null)
   launchFileTaken = false
 }

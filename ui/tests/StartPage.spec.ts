@@ -16,7 +16,7 @@ const TYPES: SchoolType[] = [
     name: '小学',
     note: null,
     confirmed: true,
-    scope: { kind: 'in', set: { id: 'primary_secondary', name: '中小学', name_en: 'Primary and secondary' } },
+    scope: { kind: 'in', set: { id: 'primary_secondary', name: '中小学', name_en: 'Primary and secondary', confirmed: true } },
   },
   { code: '365', name: '技工学校', note: null, confirmed: true, scope: { kind: 'out', reason: OUT_REASON } },
 ]
@@ -26,7 +26,7 @@ const SCHOOL: School = {
   name: '桃李小学',
   school_type: '211',
   school_type_name: '小学',
-  indicator_set: { id: 'primary_secondary', name: '中小学', name_en: 'Primary and secondary' },
+  indicator_set: { id: 'primary_secondary', name: '中小学', name_en: 'Primary and secondary', confirmed: true },
   province_code: null,
   city_code: null,
   county_code: null,

@@ -13,7 +13,7 @@ const SCHOOL: School = {
   name: '桃李小学',
   school_type: '211',
   school_type_name: '小学',
-  indicator_set: { id: 'primary_secondary', name: '中小学', name_en: 'Primary and secondary' },
+  indicator_set: { id: 'primary_secondary', name: '中小学', name_en: 'Primary and secondary', confirmed: true },
   province_code: null,
   city_code: null,
   county_code: null,
@@ -88,5 +88,24 @@ describe('TeacherList', () => {
     await settle()
     expect(invoke).toHaveBeenCalledWith('close_school')
     expect(useSession().school.value).toBeNull()
+  })
+
+  it('opens a teacher’s form when the name is clicked', async () => {
+    setSchool(SCHOOL)
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins }, attachTo: document.body })
+    await settle()
+    const names = wrapper.findAll('[data-testid="teacher-row-name"]')
+    expect(names.length).toBeGreaterThan(0)
+    await names[1]!.trigger('click')
+    expect(useSession().view.value).toBe('form')
+    expect(useSession().teacher.value?.name).toBe(names[1]!.text())
+  })
+
+  it('opens the 校验 page from the header', async () => {
+    setSchool(SCHOOL)
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    await wrapper.find('[data-testid="open-validation"]').trigger('click')
+    expect(useSession().view.value).toBe('validation')
   })
 })

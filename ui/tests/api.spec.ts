@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { addTeacher, createSchool, errorMessage } from '../src/api'
+import { addTeacher, checkRecord, createSchool, deleteRecord, errorMessage, saveRecord, teacherRecords } from '../src/api'
 import type { ErrorPayload } from '../src/bindings'
 import { setLocale } from '../src/i18n'
 import zhCN from '../src/i18n/zh-CN'
@@ -34,5 +34,19 @@ describe('command wrappers', () => {
     expect(invoke).toHaveBeenNthCalledWith(2, 'add_teacher', {
       teacher: { name: '张三', id_type: '1', id_number: '11010519491231002X' },
     })
+  })
+
+  it('pass the record commands their arguments in camelCase', async () => {
+    const draft = { teacher_id: 't-1', group: 'basic', record_id: null, expected_version: null, fields: { gender: '2' } }
+    await teacherRecords('t-1')
+    await saveRecord(draft)
+    await checkRecord(draft)
+    await deleteRecord('r-1')
+    expect(invoke.mock.calls).toEqual([
+      ['teacher_records', { teacherId: 't-1' }],
+      ['save_record', { draft }],
+      ['check_record', { draft }],
+      ['delete_record', { recordId: 'r-1' }],
+    ])
   })
 })

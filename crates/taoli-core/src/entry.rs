@@ -293,10 +293,9 @@ impl SchoolFile {
         };
         match existing {
             Some(id) => {
-                let version = match draft.expected_version {
-                    Some(v) => v,
-                    None => self.record(&id)?.version,
-                };
+                let stored = self.record(&id)?;
+                let version = draft.expected_version.unwrap_or(stored.version);
+                let fields = keep_unformed(group, &stored.fields, fields);
                 self.update_record(&id, version, fields, actor)
             }
             None => self.add_record(&draft.teacher_id, &group.id, fields, actor),
@@ -341,6 +340,19 @@ impl SchoolFile {
         let validator = crate::validate::Validator::new(&catalog, &effective.set.id)?;
         Ok(validator.teacher(&teacher, &records))
     }
+}
+
+/// The form sends only the fields a clerk may type. What else the stored record
+/// holds — derived values (e.g. from an import) and fields of other sets or an
+/// earlier province pack — is kept, never silently dropped by a save.
+fn keep_unformed(group: &EffectiveGroup, stored: &Fields, mut fields: Fields) -> Fields {
+    for (code, value) in stored {
+        let typed_in_form = group.field(code).is_some_and(|f| !f.derived);
+        if !typed_in_form && !fields.contains_key(code) {
+            fields.insert(code.clone(), value.clone());
+        }
+    }
+    fields
 }
 
 /// A group of the school's set, by id or Chinese name.

@@ -447,3 +447,34 @@ fn finding_teachers_reports_the_matches_and_the_school_total() {
     let names: Vec<_> = listing.teachers.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["李四"]);
 }
+
+#[test]
+fn saving_the_form_keeps_derived_values_it_does_not_send() {
+    use taoli_core::entry::RecordDraft;
+    let dir = TempDir::new().unwrap();
+    let (_, mut file) = new_file(&dir);
+    let teacher = file.add_teacher(&zhang_san(), &clerk()).unwrap();
+    let record = file
+        .add_record(
+            &teacher.id,
+            "basic",
+            fields(serde_json::json!({"highest_education": "21", "ethnicity": "01"})),
+            &clerk(),
+        )
+        .unwrap();
+    let saved = file
+        .save_draft(
+            &RecordDraft {
+                teacher_id: teacher.id.clone(),
+                group: "basic".into(),
+                record_id: Some(record.id.clone()),
+                expected_version: Some(record.version),
+                fields: fields(serde_json::json!({"ethnicity": "汉族", "gender": "2"})),
+            },
+            &clerk(),
+        )
+        .unwrap();
+    assert_eq!(saved.fields["highest_education"], "21");
+    assert_eq!(saved.fields["ethnicity"], "01");
+    assert_eq!(saved.fields["gender"], "2");
+}

@@ -202,3 +202,49 @@ export async function screenshot(browser, name) {
   await browser.saveScreenshot(path);
   return path;
 }
+
+/** The label an el-select shows for its chosen value ('' when none). */
+export async function selectedText(browser, id) {
+  return browser.execute((testId) => {
+    const select = document.querySelector(`[data-testid="${testId}"]`);
+    const shown = select && select.querySelector('.el-select__placeholder:not(.is-transparent), .el-select__tags-text');
+    return shown ? shown.textContent.trim() : '';
+  }, id);
+}
+
+/** The texts of the Element Plus messages (toasts) now on screen. */
+export async function messages(browser) {
+  return browser.execute(() => Array.from(document.querySelectorAll('.el-message')).map((e) => e.textContent.trim()));
+}
+
+/** Waits for a toast containing `text`. */
+export async function untilMessage(browser, text) {
+  await until(browser, async () => (await messages(browser)).some((m) => m.includes(text)), `no message 「${text}」 appeared`);
+}
+
+/** The data-testid of the teacher form's active tab label (form-tab-<group>). */
+export async function activeFormTab(browser) {
+  return browser.execute(() => {
+    const label = document.querySelector('.el-tabs__item.is-active [data-testid^="form-tab-"]');
+    return label ? label.getAttribute('data-testid') : null;
+  });
+}
+
+/** Clicks the first element carrying data-testid whose text matches `pattern`. */
+export async function clickText(browser, id, pattern) {
+  const index = (await textsOf(browser, id)).findIndex((text) => pattern.test(text));
+  if (index < 0) throw new Error(`no [data-testid="${id}"] matching ${pattern}`);
+  const elements = await browser.$$(`[data-testid="${id}"]`);
+  await elements[index].scrollIntoView({ block: 'center' });
+  await elements[index].click();
+}
+
+/** Switches the interface to Chinese if it is not (the choice outlives a profile: it is in WebKit's storage). */
+export async function useChinese(browser) {
+  const lang = await browser.execute(() => document.documentElement.lang);
+  if (lang === 'zh-CN') return;
+  const zh = await browser.$('[data-testid="lang-switch"] .el-radio-button:first-child');
+  await zh.waitForClickable({ timeout: CALL_TIMEOUT_MS });
+  await zh.click();
+  await until(browser, async () => (await browser.execute(() => document.documentElement.lang)) === 'zh-CN', 'the interface did not switch to Chinese');
+}

@@ -1,0 +1,156 @@
+// The teacher form and the 校验 page in the real window: the demo school's
+// missing 基本信息 counted, a problem opening the form at its field, fields
+// filled and saved, and a 学习经历 row surviving a restart.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  launch, freshProfile, choose, click, clickText, byTestId, textsOf, until, screenshot, fixturesBinary,
+  selectedText, untilMessage, activeFormTab, useChinese,
+} from '../lib/app.mjs';
+
+function demoSchool() {
+  const profile = freshProfile();
+  const demo = join(profile.data, 'demo.taoli');
+  execFileSync(fixturesBinary, ['demo-file', demo]);
+  return { profile, demo };
+}
+
+async function waitForSchool(browser) {
+  const name = await byTestId(browser, 'school-name');
+  await name.waitForDisplayed({ timeout: 20_000 });
+  assert.equal(await name.getText(), '桃李县实验小学');
+  await useChinese(browser);
+}
+
+/** The error count of the 校验 page's summary, once it is shown. */
+async function errorCount(browser) {
+  let errors = null;
+  await until(
+    browser,
+    async () => {
+      const [summary] = await textsOf(browser, 'validation-summary');
+      const match = /共 (\d+) 位教师：(\d+) 个错误，(\d+) 个提醒/.exec(summary || '');
+      if (match) errors = Number(match[2]);
+      return match !== null;
+    },
+    'the 校验 summary never appeared',
+  );
+  return errors;
+}
+
+async function openForm(browser, name) {
+  await until(
+    browser,
+    async () => (await textsOf(browser, 'teacher-row-name')).includes(name),
+    `${name} is not in the teacher list`,
+  );
+  await clickText(browser, 'teacher-row-name', new RegExp(`^${name}$`));
+  await until(
+    browser,
+    async () => ((await textsOf(browser, 'form-title'))[0] || '').includes(name),
+    `the form of ${name} never opened`,
+  );
+}
+
+test('the 校验 page counts the missing 基本信息, opens the form at a problem, and counts fewer after saving', async () => {
+  const { profile, demo } = demoSchool();
+  const app = await launch(profile, [demo]);
+  const { browser } = app;
+  try {
+    await waitForSchool(browser);
+    await click(browser, 'open-validation');
+    const before = await errorCount(browser);
+    assert.ok(before > 0, 'the demo teachers have no 基本信息 yet, so every required field is missing');
+    const rows = await textsOf(browser, 'problem-row');
+    assert.ok(rows.length > 0, 'problems are listed');
+    await screenshot(browser, 'validation-page');
+
+    // The first problem is a required 基本信息 field of the first teacher.
+    const first = rows[0];
+    const teacher = first.replace(/^(错误|提醒)\s*/, '').split(' · ')[0];
+    await clickText(browser, 'problem-row', /.*/);
+    await until(browser, async () => (await activeFormTab(browser)) === 'form-tab-basic', 'the form did not open on 基本信息');
+    assert.match((await textsOf(browser, 'form-title'))[0], new RegExp(teacher));
+    await until(
+      browser,
+      async () => (await textsOf(browser, 'field-problem-gender')).some((t) => /必填/.test(t)),
+      'the missing 性别 is not shown under the field',
+    );
+
+    await choose(browser, 'field-basic-gender', '女');
+    await until(browser, async () => (await selectedText(browser, 'field-basic-gender')) === '2 女', '性别 was not set to 2 女');
+    await choose(browser, 'field-basic-ethnicity', '汉');
+    await until(browser, async () => /汉族/.test(await selectedText(browser, 'field-basic-ethnicity')), '民族 was not set to 汉族');
+    await until(
+      browser,
+      async () => (await textsOf(browser, 'field-problem-gender')).length === 0,
+      'the 性别 problem did not go away once filled',
+    );
+    await click(browser, 'form-save');
+    await untilMessage(browser, '已保存');
+    await screenshot(browser, 'teacher-form');
+
+    await click(browser, 'form-back');
+    await errorCount(browser);
+    await click(browser, 'validation-rerun');
+    let after = before;
+    await until(
+      browser,
+      async () => {
+        after = await errorCount(browser);
+        return after < before;
+      },
+      'the error count did not go down after saving',
+    );
+    assert.ok(after < before, `errors ${before} → ${after}`);
+  } finally {
+    await app.stop();
+  }
+});
+
+test('a 学习经历 row added in the form is still there after the app restarts', async () => {
+  const { profile, demo } = demoSchool();
+  const name = '李燕';
+
+  let app = await launch(profile, [demo]);
+  try {
+    const { browser } = app;
+    await waitForSchool(browser);
+    await openForm(browser, name);
+    await click(browser, 'form-tab-education');
+    await click(browser, 'add-row-education');
+    await choose(browser, 'field-education-education-0', '大学本科');
+    await choose(browser, 'field-education-degree_level-0', '学士');
+    await choose(browser, 'field-education-study_mode-0', '全脱产');
+    assert.match(await selectedText(browser, 'field-education-education-0'), /大学本科毕业/);
+    assert.match(await selectedText(browser, 'field-education-degree_level-0'), /学士/);
+    assert.match(await selectedText(browser, 'field-education-study_mode-0'), /全脱产/);
+    await click(browser, 'form-save');
+    await untilMessage(browser, '已保存');
+    await screenshot(browser, 'teacher-form-education');
+  } finally {
+    await app.stop();
+  }
+
+  app = await launch(profile, [demo]);
+  try {
+    const { browser } = app;
+    await waitForSchool(browser);
+    await openForm(browser, name);
+    await click(browser, 'form-tab-education');
+    await until(
+      browser,
+      async () => /大学本科毕业/.test(await selectedText(browser, 'field-education-education-0')),
+      'the saved 学习经历 row is missing after the restart',
+    );
+    assert.match(await selectedText(browser, 'field-education-degree_level-0'), /学士/);
+    assert.match(await selectedText(browser, 'field-education-study_mode-0'), /全脱产/);
+    assert.equal((await textsOf(browser, 'record-row-education')).length, 1);
+    await screenshot(browser, 'teacher-form-education-after-restart');
+  } finally {
+    await app.stop();
+  }
+});

@@ -1,0 +1,282 @@
+import { mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { IndicatorRecord, Problem, RecordDraft } from '../src/bindings'
+import TeacherForm from '../src/components/TeacherForm.vue'
+import type { FormTarget } from '../src/session'
+import { openTeacher, resetSession, showValidation, useSession } from '../src/session'
+import { BASIC, CATALOG, EDUCATION, TEACHER, problem, record } from './fakeCatalog'
+import {
+  byTestId,
+  clickTestId,
+  inputOf,
+  maybeTestId,
+  optionTexts,
+  pick,
+  routeInvoke,
+  typeInto,
+  wait,
+  type Handlers,
+} from './formHelpers'
+import { plugins, settle, useChinese } from './helpers'
+
+const invoke = vi.hoisted(() => vi.fn())
+vi.mock('@tauri-apps/api/core', () => ({ invoke }))
+
+const STORED_BASIC = record('r-basic', 'basic', { gender: '1', highest_education: '21', on_establishment: '1' })
+
+function backend(overrides: Handlers = {}, records: IndicatorRecord[] = [STORED_BASIC]): void {
+  routeInvoke(invoke, {
+    school_catalog: () => CATALOG,
+    teacher_records: () => records,
+    check_record: () => [],
+    ...overrides,
+  })
+}
+
+let wrapper: ReturnType<typeof mount> | undefined
+
+async function mountForm(target: FormTarget | null = null) {
+  wrapper = mount(TeacherForm, {
+    props: { teacher: TEACHER, target },
+    global: { plugins },
+    attachTo: document.body,
+  })
+  await settle()
+  await settle()
+  return wrapper
+}
+
+function calls(cmd: string): unknown[][] {
+  return invoke.mock.calls.filter((c) => c[0] === cmd)
+}
+
+describe('TeacherForm', () => {
+  beforeEach(() => {
+    resetSession()
+    useChinese()
+    invoke.mockReset()
+  })
+
+  afterEach(() => {
+    wrapper?.unmount()
+    wrapper = undefined
+    document.body.innerHTML = ''
+  })
+
+  it('builds one tab per group of the catalog, in catalog order', async () => {
+    backend()
+    await mountForm()
+    const tabs = Array.from(document.body.querySelectorAll('[data-testid^="form-tab-"]')).map((el) =>
+      el.getAttribute('data-testid'),
+    )
+    expect(tabs).toEqual(['form-tab-basic', 'form-tab-education'])
+    expect(byTestId('form-tab-basic').textContent).toContain('基本信息')
+    expect(byTestId('form-tab-education').textContent).toContain('学习经历')
+  })
+
+  it('shows a control for every field of a single-record group', async () => {
+    backend()
+    await mountForm()
+    for (const field of BASIC.fields) {
+      expect(maybeTestId(`field-basic-${field.code}`), field.code).not.toBeNull()
+    }
+    expect(byTestId('form-pane-basic').textContent).toContain('出生日期')
+  })
+
+  it('shows the teacher’s name and ID number in the title and in the read-only identity fields', async () => {
+    backend()
+    await mountForm()
+    expect(byTestId('form-title').textContent).toContain('张三')
+    expect(byTestId('form-title').textContent).toContain('11010519491231002X')
+    expect(inputOf('field-basic-name').value).toBe('张三')
+    expect(inputOf('field-basic-name').disabled).toBe(true)
+    expect(inputOf('field-basic-id_number').value).toBe('11010519491231002X')
+  })
+
+  it('filters a code select by the code typed', async () => {
+    backend()
+    await mountForm()
+    await typeInto('field-basic-gender', '2')
+    expect(optionTexts('field-basic-gender')).toEqual(['2 女'])
+  })
+
+  it('filters a code select by any part of a name or a synonym', async () => {
+    backend()
+    await mountForm()
+    await typeInto('field-basic-ethnicity', '蒙')
+    expect(optionTexts('field-basic-ethnicity')).toEqual(['02 蒙古族'])
+    await typeInto('field-basic-ethnicity', '汉')
+    expect(optionTexts('field-basic-ethnicity')).toEqual(['01 汉族'])
+  })
+
+  it('lists a code that may not be chosen as a disabled option', async () => {
+    backend()
+    await mountForm()
+    await typeInto('field-basic-gender', '未知')
+    const id = inputOf('field-basic-gender').getAttribute('aria-controls')!
+    const option = document.getElementById(id)!.querySelector('.el-select-dropdown__item')!
+    expect(option.textContent).toContain('0 未知的性别')
+    expect(option.classList.contains('is-disabled')).toBe(true)
+  })
+
+  it('shows a derived field read-only, with its value and the hint that it is worked out', async () => {
+    backend()
+    await mountForm()
+    const input = inputOf('field-basic-highest_education')
+    expect(input.disabled || input.readOnly).toBe(true)
+    expect(input.value).toBe('21 大学本科毕业')
+    expect(input.closest('[data-field-control]')!.textContent).toContain('由学习经历等自动推算')
+  })
+
+  it('marks required fields with an asterisk', async () => {
+    backend()
+    await mountForm()
+    const label = (code: string) => byTestId(`field-basic-${code}`).closest('[data-field-control]')!.querySelector('label')!
+    expect(label('gender').textContent).toContain('*')
+    expect(label('remarks').textContent).not.toContain('*')
+  })
+
+  it('saves the tab as a RecordDraft with the loaded version and without derived or identity fields', async () => {
+    const saved: RecordDraft[] = []
+    backend({
+      save_record: (args) => {
+        const draft = args!.draft as RecordDraft
+        saved.push(draft)
+        return { ...STORED_BASIC, fields: draft.fields, version: 4 }
+      },
+    })
+    await mountForm()
+    await pick('field-basic-ethnicity', '汉', '01 汉族')
+    await clickTestId('form-save')
+    await settle()
+
+    expect(saved).toEqual([
+      {
+        teacher_id: TEACHER.id,
+        group: 'basic',
+        record_id: 'r-basic',
+        expected_version: 3,
+        fields: { gender: '1', ethnicity: '01', on_establishment: '1' },
+      },
+    ])
+    expect(calls('teacher_records').length).toBe(2)
+    expect(document.body.textContent).toContain('已保存')
+  })
+
+  it('shows a problem from check_record under its field as the clerk types', async () => {
+    backend({
+      check_record: (args) =>
+        (args!.draft as RecordDraft).fields.ethnicity === '01'
+          ? [problem({ field: 'birth_date', field_label: '出生日期' })]
+          : [],
+    })
+    await mountForm()
+    expect(maybeTestId('field-problem-birth_date')).toBeNull()
+    await pick('field-basic-ethnicity', '汉', '01 汉族')
+    await wait(300)
+
+    const shown = byTestId('field-problem-birth_date')
+    expect(shown.textContent?.trim()).toBe('必填，不能为空')
+    expect(shown.querySelector('.problem-line')!.classList.contains('error')).toBe(true)
+    expect(shown.closest('[data-field-control]')!.classList.contains('has-error')).toBe(true)
+  })
+
+  it('waits for the clerk to pause before checking', async () => {
+    backend()
+    await mountForm()
+    const before = calls('check_record').length
+    await pick('field-basic-ethnicity', '汉', '01 汉族')
+    expect(calls('check_record').length).toBe(before)
+    await wait(300)
+    expect(calls('check_record').length).toBe(before + 1)
+  })
+
+  it('shows a warning under its field in the warning style', async () => {
+    backend({
+      check_record: (): Problem[] => [problem({ field: 'gender', severity: 'warning', rule: 'gender_matches_id' })],
+    })
+    await mountForm()
+    const shown = byTestId('field-problem-gender')
+    expect(shown.textContent?.trim()).toBe('与身份证件号不一致')
+    expect(shown.querySelector('.problem-line')!.classList.contains('warning')).toBe(true)
+  })
+
+  it('opens at the tab of the target group', async () => {
+    backend({}, [STORED_BASIC, record('r-edu', 'education', { education: '21' })])
+    await mountForm({ group: 'education', field: 'education', recordId: 'r-edu', rowOrder: 1 })
+    await settle()
+    expect(byTestId('form-tab-education').closest('.el-tabs__item')!.classList.contains('is-active')).toBe(true)
+    expect(byTestId('field-education-education-0').closest('[data-field-control]')!.classList.contains('highlighted')).toBe(
+      true,
+    )
+  })
+
+  it('shows a multi-record group as a table with a column per field and a row per record', async () => {
+    backend({}, [
+      STORED_BASIC,
+      record('r-edu-1', 'education', { education: '14' }, { row_order: 1 }),
+      record('r-edu-2', 'education', { education: '21' }, { row_order: 2 }),
+    ])
+    await mountForm()
+    await clickTestId('form-tab-education')
+    const table = byTestId('record-table-education')
+    const headers = Array.from(table.querySelectorAll('th')).map((th) => th.textContent?.trim())
+    for (const field of EDUCATION.fields) expect(headers.some((h) => h?.startsWith(field.label))).toBe(true)
+    expect(table.querySelectorAll('tbody tr')).toHaveLength(2)
+    expect(maybeTestId('field-education-study_years-1')).not.toBeNull()
+  })
+
+  it('saves a row added to a multi-record group as a new record', async () => {
+    const saved: RecordDraft[] = []
+    backend({
+      save_record: (args) => {
+        const draft = args!.draft as RecordDraft
+        saved.push(draft)
+        return record('r-new', 'education', draft.fields, { version: 1 })
+      },
+    })
+    await mountForm()
+    await clickTestId('form-tab-education')
+    await clickTestId('add-row-education')
+    await pick('field-education-education-0', '本科', '21 大学本科毕业')
+    await clickTestId('form-save')
+    await settle()
+    expect(saved).toEqual([
+      { teacher_id: TEACHER.id, group: 'education', record_id: null, expected_version: null, fields: { education: '21' } },
+    ])
+  })
+
+  it('deletes a saved row of a multi-record group once the clerk confirms', async () => {
+    backend({ delete_record: () => null }, [STORED_BASIC, record('r-edu', 'education', { education: '21' })])
+    await mountForm()
+    await clickTestId('form-tab-education')
+    await clickTestId('delete-row-education-0')
+    await wait(50)
+    const confirm = document.body.querySelector<HTMLElement>('.el-message-box .el-button--primary')!
+    expect(document.body.querySelector('.el-message-box')!.textContent).toContain('第 1 条')
+    confirm.click()
+    await wait(50)
+    expect(calls('delete_record')).toEqual([['delete_record', { recordId: 'r-edu' }]])
+    expect(maybeTestId('field-education-education-0')).toBeNull()
+  })
+
+  it('asks before leaving a teacher with unsaved changes', async () => {
+    backend()
+    openTeacher(TEACHER)
+    await mountForm()
+    await pick('field-basic-ethnicity', '汉', '01 汉族')
+    await clickTestId('form-back')
+    await settle()
+    expect(document.body.querySelector('.el-message-box')?.textContent).toContain('基本信息')
+    expect(useSession().view.value).toBe('form')
+  })
+
+  it('leaves at once for the screen it was opened from when nothing changed', async () => {
+    backend()
+    showValidation()
+    openTeacher(TEACHER)
+    await mountForm()
+    await clickTestId('form-back')
+    expect(useSession().view.value).toBe('validation')
+  })
+})
