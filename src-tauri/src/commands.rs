@@ -9,6 +9,7 @@ use taoli_core::entry::RecordDraft;
 use taoli_core::recent::{RecentFile, RecentFiles};
 use taoli_core::record::IndicatorRecord;
 use taoli_core::search::TeacherListing;
+use taoli_core::store::WarningRef;
 use taoli_core::validate::{Problem, ValidationReport};
 use taoli_core::{Actor, ErrorPayload, NewSchool, NewTeacher, School, SchoolFile, Teacher};
 use tauri::State;
@@ -180,5 +181,26 @@ pub fn use_province_pack(state: State<'_, AppState>, path: String) -> Reply<Pack
 pub fn clear_province_pack(state: State<'_, AppState>) -> Reply<()> {
     with_school(&state, |file| {
         file.clear_province_pack(&Actor::local_user())
+    })
+}
+
+/// Keeps a written reason with a warning the teacher has now.
+#[tauri::command]
+pub fn explain_warning(
+    state: State<'_, AppState>,
+    teacher_id: String,
+    rule: String,
+    field: Option<String>,
+    row_order: Option<i64>,
+    reason: String,
+) -> Reply<()> {
+    let warning = WarningRef {
+        teacher_id: &teacher_id,
+        rule: &rule,
+        field: field.as_deref(),
+        row_order,
+    };
+    with_school(&state, |file| {
+        file.explain_warning(&warning, &reason, &Actor::local_user())
     })
 }

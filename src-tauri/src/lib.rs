@@ -54,6 +54,7 @@ pub fn run() {
             commands::province_pack,
             commands::use_province_pack,
             commands::clear_province_pack,
+            commands::explain_warning,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {
