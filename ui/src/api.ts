@@ -7,6 +7,7 @@ import type {
   IndicatorRecord,
   NewSchool,
   NewTeacher,
+  PackInfo,
   Problem,
   RecentFile,
   RecordDraft,
@@ -95,6 +96,45 @@ export function deleteRecord(recordId: string): Promise<void> {
 /** Every problem of every teacher of the open school. */
 export function validateSchool(): Promise<ValidationReport> {
   return invoke<ValidationReport>('validate_school')
+}
+
+/** The province pack (省级补充包) the open school uses, or null for the national catalog alone. */
+export function provincePack(): Promise<PackInfo | null> {
+  return invoke<PackInfo | null>('province_pack')
+}
+
+/**
+ * Makes the open school use the pack in the .toml file at `path`. A pack that
+ * contradicts the national catalog is refused and nothing changes.
+ */
+export function useProvincePack(path: string): Promise<PackInfo> {
+  return invoke<PackInfo>('use_province_pack', { path })
+}
+
+/** Stops using the province pack: the school validates against the national catalog alone. */
+export function clearProvincePack(): Promise<void> {
+  return invoke<void>('clear_province_pack')
+}
+
+/** A warning the teacher has now, named as the Problem names it. */
+export interface WarningToExplain {
+  teacherId: string
+  rule: string
+  /** The Problem's `field`, null when absent. */
+  field: string | null
+  /** The Problem's `row_order`, null when absent. */
+  rowOrder: number | null
+}
+
+/** Keeps a written reason with a warning (refused for an error, an empty reason or a warning now gone). */
+export function explainWarning(warning: WarningToExplain, reason: string): Promise<void> {
+  return invoke<void>('explain_warning', {
+    teacherId: warning.teacherId,
+    rule: warning.rule,
+    field: warning.field,
+    rowOrder: warning.rowOrder,
+    reason,
+  })
 }
 
 export function isErrorPayload(e: unknown): e is ErrorPayload {

@@ -27,9 +27,13 @@ export type SchoolType = { code: string, name: string, note: string | null, scop
  */
 confirmed: boolean, };
 
-export type IdNumberForm = "resident_id" | "general";
+export type IdNumberForm = "resident_id" | "taiwan_permit" | "foreign_permanent_residence" | "general";
 
-export type IdType = { code: string, name: string, name_en: string, form: IdNumberForm, };
+export type IdType = { code: string, name: string, name_en: string, form: IdNumberForm, 
+/**
+ * False where the number's form is inferred.
+ */
+confirmed: boolean, };
 
 export type IdGender = "male" | "female";
 

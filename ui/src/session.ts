@@ -5,7 +5,7 @@ import * as api from './api'
 import type { EffectiveCatalog, School, Severity, Teacher } from './bindings'
 
 /** The screens of an open school. */
-export type View = 'list' | 'form' | 'validation'
+export type View = 'list' | 'form' | 'validation' | 'settings'
 
 /** Where the teacher form opens: a group's tab, and optionally one field (of one row). */
 export interface FormTarget {
@@ -63,6 +63,14 @@ export function schoolCatalog(): Promise<EffectiveCatalog> {
   return catalogCache.catalog
 }
 
+/**
+ * Forgets the cached catalog: the next schoolCatalog() asks the back end again.
+ * Called when the school's catalog changes (a province pack used or cleared).
+ */
+export function invalidateCatalog(): void {
+  catalogCache = null
+}
+
 /** Opens a teacher's form, at `target` when given. */
 export function openTeacher(teacher: Teacher, target: FormTarget | null = null): void {
   state.formReturn = state.view === 'validation' ? 'validation' : 'list'
@@ -84,6 +92,10 @@ export function showList(): void {
 
 export function showValidation(): void {
   state.view = 'validation'
+}
+
+export function showSettings(): void {
+  state.view = 'settings'
 }
 
 export function setListQuery(query: string): void {

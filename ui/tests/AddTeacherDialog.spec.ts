@@ -8,8 +8,8 @@ const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
 
 const ID_TYPES: IdType[] = [
-  { code: '1', name: '居民身份证', name_en: 'Resident identity card', form: 'resident_id' },
-  { code: '6', name: '护照', name_en: 'Passport', form: 'general' },
+  { code: '1', name: '居民身份证', name_en: 'Resident identity card', form: 'resident_id', confirmed: true },
+  { code: '6', name: '护照', name_en: 'Passport', form: 'general', confirmed: true },
 ]
 
 const DUPLICATE: ErrorPayload = {

@@ -108,4 +108,12 @@ describe('TeacherList', () => {
     await wrapper.find('[data-testid="open-validation"]').trigger('click')
     expect(useSession().view.value).toBe('validation')
   })
+
+  it('opens the settings from the header', async () => {
+    setSchool(SCHOOL)
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    await wrapper.find('[data-testid="open-settings"]').trigger('click')
+    expect(useSession().view.value).toBe('settings')
+  })
 })

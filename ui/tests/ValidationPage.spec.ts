@@ -41,8 +41,22 @@ const PROBLEMS: Problem[] = [
 
 function report(problems: Problem[]): ValidationReport {
   const errors = problems.filter((p) => p.severity === 'error').length
-  return { set: 'primary_secondary', teachers: 2, errors, warnings: problems.length - errors, explained: 0, problems }
+  const explained = problems.filter((p) => p.severity === 'warning' && p.reason).length
+  return { set: 'primary_secondary', teachers: 2, errors, warnings: problems.length - errors, explained, problems }
 }
+
+/** A warning of a multi-record group: a row and a field to name. */
+const ROW_WARNING = problem({
+  teacher_id: LI_SI.id,
+  teacher_name: LI_SI.name,
+  group: 'education',
+  field: 'study_years',
+  field_label: '学制',
+  record_id: 'r-edu',
+  row_order: 2,
+  severity: 'warning',
+  rule: 'study_years_usual',
+})
 
 function backend(problems: Problem[] = PROBLEMS): void {
   routeInvoke(invoke, {
@@ -58,6 +72,12 @@ async function mountPage() {
   wrapper = mount(ValidationPage, { global: { plugins }, attachTo: document.body })
   await settle()
   return wrapper
+}
+
+/** The explain dialog's textarea (Element Plus puts the test id on the control itself). */
+function reasonBox(): HTMLTextAreaElement {
+  const el = byTestId('explain-reason')
+  return (el instanceof HTMLTextAreaElement ? el : el.querySelector('textarea'))!
 }
 
 function rowTexts(): string[] {
@@ -153,5 +173,124 @@ describe('ValidationPage', () => {
     await clickTestId('validation-rerun')
     expect(byTestId('validation-summary').textContent).toBe('共 2 位教师：0 个错误，0 个提醒')
     expect(maybeTestId('validation-empty')).not.toBeNull()
+  })
+
+  it('counts the explained warnings in the summary', async () => {
+    backend([...PROBLEMS, { ...ROW_WARNING, reason: '以学籍档案为准' }])
+    await mountPage()
+    expect(byTestId('validation-summary').textContent).toBe('共 2 位教师：2 个错误，2 个提醒（其中 1 个已说明理由）')
+  })
+
+  it('offers a reason for warnings only', async () => {
+    backend()
+    await mountPage()
+    const rows = Array.from(document.body.querySelectorAll<HTMLElement>('[data-testid="problem-row"]'))
+    const withButton = rows.filter((row) => row.querySelector('[data-testid="explain-warning"]'))
+    expect(withButton).toHaveLength(1)
+    expect(withButton[0]!.textContent).toContain('与身份证件号不一致')
+    expect(withButton[0]!.querySelector('[data-testid="explain-warning"]')!.textContent?.trim()).toBe('填写理由')
+  })
+
+  it('shows the reason of an explained warning and offers to change it', async () => {
+    backend([{ ...ROW_WARNING, reason: '以学籍档案为准' }])
+    await mountPage()
+    expect(byTestId('problem-reason').textContent?.trim()).toBe('已说明：以学籍档案为准')
+    expect(byTestId('explain-warning').textContent?.trim()).toBe('修改理由')
+    await clickTestId('explain-warning')
+    expect(reasonBox().value).toBe('以学籍档案为准')
+  })
+
+  it('sends the reason with the warning it names and checks again', async () => {
+    let explained: Record<string, unknown> | undefined
+    let problems: Problem[] = [...PROBLEMS, ROW_WARNING]
+    routeInvoke(invoke, {
+      validate_school: () => report(problems),
+      list_teachers: () => ({ teachers: [TEACHER, LI_SI], total: 2 }),
+      school_catalog: () => CATALOG,
+      explain_warning: (args) => {
+        explained = args
+        problems = problems.map((p) => (p === ROW_WARNING ? { ...p, reason: String(args?.reason) } : p))
+        return null
+      },
+    })
+    await mountPage()
+    const validations = () => invoke.mock.calls.filter(([cmd]) => cmd === 'validate_school').length
+    expect(validations()).toBe(1)
+
+    const row = Array.from(document.body.querySelectorAll<HTMLElement>('[data-testid="problem-row"]')).find((el) =>
+      el.textContent?.includes('学制'),
+    )!
+    row.querySelector<HTMLElement>('[data-testid="explain-warning"]')!.click()
+    await settle()
+    expect(useSession().view.value).toBe('validation')
+    expect(byTestId('explain-dialog').textContent).toContain('李四 · 学习经历 · 学制')
+
+    const textarea = reasonBox()
+    textarea.value = '  五年制大专  '
+    textarea.dispatchEvent(new Event('input'))
+    await settle()
+    await clickTestId('explain-submit')
+
+    expect(explained).toEqual({
+      teacherId: LI_SI.id,
+      rule: 'study_years_usual',
+      field: 'study_years',
+      rowOrder: 2,
+      reason: '五年制大专',
+    })
+    expect(validations()).toBe(2)
+    expect(byTestId('validation-summary').textContent).toContain('（其中 1 个已说明理由）')
+    expect(byTestId('problem-reason').textContent?.trim()).toBe('已说明：五年制大专')
+  })
+
+  it('passes null for a warning without a field or row', async () => {
+    const schoolWide = problem({ severity: 'warning', rule: 'record_set_rule', field: null, field_label: null, row_order: null })
+    let explained: Record<string, unknown> | undefined
+    routeInvoke(invoke, {
+      validate_school: () => report([schoolWide]),
+      list_teachers: () => ({ teachers: [TEACHER, LI_SI], total: 2 }),
+      school_catalog: () => CATALOG,
+      explain_warning: (args) => {
+        explained = args
+        return null
+      },
+    })
+    await mountPage()
+    await clickTestId('explain-warning')
+    const textarea = reasonBox()
+    textarea.value = '已核对'
+    textarea.dispatchEvent(new Event('input'))
+    await settle()
+    await clickTestId('explain-submit')
+    expect(explained).toEqual({ teacherId: TEACHER.id, rule: 'record_set_rule', field: null, rowOrder: null, reason: '已核对' })
+  })
+
+  it('shows the back end’s refusal in the dialog and keeps it open', async () => {
+    routeInvoke(invoke, {
+      validate_school: () => report(PROBLEMS),
+      list_teachers: () => ({ teachers: [TEACHER, LI_SI], total: 2 }),
+      school_catalog: () => CATALOG,
+      explain_warning: () =>
+        Promise.reject({ code: 'warning_gone', kind: 'user', message: '这条提醒已经不存在了，请重新校验' }),
+    })
+    await mountPage()
+    await clickTestId('explain-warning')
+    const textarea = reasonBox()
+    textarea.value = '以人事档案为准'
+    textarea.dispatchEvent(new Event('input'))
+    await settle()
+    await clickTestId('explain-submit')
+    expect(byTestId('explain-error').textContent).toContain('这条提醒已经不存在了')
+    expect(byTestId('explain-dialog').isConnected).toBe(true)
+    expect(reasonBox().value).toBe('以人事档案为准')
+  })
+
+  it('asks for a reason before sending an empty one', async () => {
+    backend()
+    await mountPage()
+    await clickTestId('explain-warning')
+    await clickTestId('explain-submit')
+    expect(invoke.mock.calls.some(([cmd]) => cmd === 'explain_warning')).toBe(false)
+    expect(byTestId('explain-error').textContent).toContain('请填写理由')
   })
 })

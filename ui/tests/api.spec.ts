@@ -1,5 +1,17 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { addTeacher, checkRecord, createSchool, deleteRecord, errorMessage, saveRecord, teacherRecords } from '../src/api'
+import {
+  addTeacher,
+  checkRecord,
+  clearProvincePack,
+  createSchool,
+  deleteRecord,
+  errorMessage,
+  explainWarning,
+  provincePack,
+  saveRecord,
+  teacherRecords,
+  useProvincePack,
+} from '../src/api'
 import type { ErrorPayload } from '../src/bindings'
 import { setLocale } from '../src/i18n'
 import zhCN from '../src/i18n/zh-CN'
@@ -47,6 +59,22 @@ describe('command wrappers', () => {
       ['save_record', { draft }],
       ['check_record', { draft }],
       ['delete_record', { recordId: 'r-1' }],
+    ])
+  })
+
+  it('pass the province pack and warning commands their arguments in camelCase', async () => {
+    await provincePack()
+    await useProvincePack('/tmp/example-pack.toml')
+    await clearProvincePack()
+    await explainWarning({ teacherId: 't-1', rule: 'gender_matches_id', field: 'gender', rowOrder: null }, '以人事档案为准')
+    expect(invoke.mock.calls).toEqual([
+      ['province_pack'],
+      ['use_province_pack', { path: '/tmp/example-pack.toml' }],
+      ['clear_province_pack'],
+      [
+        'explain_warning',
+        { teacherId: 't-1', rule: 'gender_matches_id', field: 'gender', rowOrder: null, reason: '以人事档案为准' },
+      ],
     ])
   })
 })

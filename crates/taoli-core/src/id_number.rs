@@ -100,6 +100,31 @@ pub fn check(id_type: &IdType, id: &str) -> Result<(), String> {
     }
     match id_type.form {
         IdNumberForm::ResidentId => check_resident_id(id).map(|_| ()),
+        IdNumberForm::TaiwanPermit => {
+            let len = id.chars().count();
+            if !id.bytes().all(|b| b.is_ascii_digit()) || (len != 8 && len != 10) {
+                return Err(format!(
+                    "台湾居民来往大陆通行证号码应为 8 位数字（旧证 10 位），实为「{id}」。"
+                ));
+            }
+            Ok(())
+        }
+        IdNumberForm::ForeignPermanentResidence => {
+            let b = id.as_bytes();
+            let old_form = b.len() == 15
+                && b[..3].iter().all(u8::is_ascii_uppercase)
+                && b[3..].iter().all(u8::is_ascii_digit);
+            let new_form = b.len() == 18
+                && b[0] == b'9'
+                && check_character(&id[..17]).is_some_and(|c| id.ends_with(c));
+            if old_form || new_form {
+                Ok(())
+            } else {
+                Err(format!(
+                    "外国人永久居留身份证号码应为 3 位字母加 12 位数字，或以 9 开头的 18 位号码（末位为校验码），实为「{id}」。"
+                ))
+            }
+        }
         IdNumberForm::General => {
             let len = id.chars().count();
             if len > GENERAL_MAX_LEN {
@@ -151,6 +176,31 @@ mod tests {
     fn refuses_an_old_fifteen_digit_number() {
         let err = check_resident_id("110105491231002").unwrap_err();
         assert!(err.contains("15 位"), "{err}");
+    }
+
+    fn id_type(code: &str) -> IdType {
+        crate::catalog::catalog()
+            .unwrap()
+            .id_type(code)
+            .unwrap()
+            .clone()
+    }
+
+    #[test]
+    fn taiwan_permits_have_eight_or_ten_digits() {
+        assert!(check(&id_type("8"), "12345678").is_ok());
+        assert!(check(&id_type("8"), "1234567890").is_ok());
+        assert!(check(&id_type("8"), "1234567").is_err());
+    }
+
+    #[test]
+    fn foreign_permanent_residence_cards_take_both_forms() {
+        assert!(check(&id_type("9"), "USA123456789012").is_ok());
+        let first17 = "91011019800101123";
+        let new = format!("{first17}{}", check_character(first17).unwrap());
+        assert!(check(&id_type("9"), &new).is_ok());
+        assert!(check(&id_type("9"), "911011019800101120X").is_err());
+        assert!(check(&id_type("9"), "US1234567890123").is_err());
     }
 
     #[test]

@@ -86,6 +86,10 @@ export async function launch(profile, args = []) {
         ...process.env,
         TAOLI_CONFIG_DIR: profile.config,
         TAOLI_DATA_DIR: profile.data,
+        // WebKit keeps local storage (the UI language) under the XDG data
+        // folder: one per profile, so no test inherits another's settings.
+        XDG_DATA_HOME: join(profile.root, 'xdg-data'),
+        XDG_CACHE_HOME: join(profile.root, 'xdg-cache'),
         // Known trap: either of these set makes screenshots hang.
         WEBKIT_DISABLE_COMPOSITING_MODE: undefined,
         WEBKIT_DISABLE_DMABUF_RENDERER: undefined,
@@ -155,6 +159,13 @@ export async function fill(browser, id, text) {
   await input.click();
   await input.clearValue();
   await input.setValue(text);
+  // WebDriver's clear fires no input event, so a Vue v-model may keep the old
+  // text and put it back: then select it all and type over it, as a clerk would.
+  if ((await input.getValue()) !== text) {
+    await browser.keys(['Control', 'a']);
+    await browser.keys('Backspace');
+    await input.addValue(text);
+  }
 }
 
 /** Picks the first option of a filterable el-select after typing `text`. */

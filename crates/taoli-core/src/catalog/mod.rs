@@ -85,6 +85,11 @@ pub struct SchoolType {
 pub enum IdNumberForm {
     /// GB 11643-1999 citizen identity number.
     ResidentId,
+    /// 台湾居民来往大陆通行证: 8 digits (10 on older permits).
+    TaiwanPermit,
+    /// 外国人永久居留身份证: 3 letters + 12 digits (before 2023), or 18
+    /// characters starting with 9 and ending in a MOD 11-2 check character.
+    ForeignPermanentResidence,
     /// Letters and digits, at most 18 characters.
     General,
 }
@@ -96,6 +101,9 @@ pub struct IdType {
     pub name: String,
     pub name_en: String,
     pub form: IdNumberForm,
+    /// False where the number's form is inferred.
+    #[serde(default = "yes")]
+    pub confirmed: bool,
 }
 
 #[derive(Debug, Clone)]

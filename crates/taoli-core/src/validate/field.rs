@@ -85,7 +85,7 @@ pub fn check(field: &EffectiveField, value: &Value, ctx: &FieldContext<'_>) -> O
             id_number::check(id_type, &id).err().map(|zh| {
                 let en = match id_type.form {
                     IdNumberForm::ResidentId => "not a valid resident ID number".to_owned(),
-                    IdNumberForm::General => "not a valid document number".to_owned(),
+                    _ => "not a valid document number".to_owned(),
                 };
                 Detail::new(zh.trim_end_matches('。').to_owned(), en)
             })
