@@ -133,6 +133,14 @@ describe('ValidationPage', () => {
     expect(rowTexts()).toHaveLength(2)
   })
 
+  it('counts a teacher\'s errors even while only warnings are shown', async () => {
+    backend()
+    await mountPage()
+    await clickTestId('filter-severity-warning')
+    const header = document.body.querySelector('[data-testid="problem-teacher"]')
+    expect(header?.textContent).toContain('1 个错误')
+  })
+
   it('filters the problems by group', async () => {
     backend()
     await mountPage()
