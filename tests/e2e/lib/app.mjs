@@ -5,6 +5,7 @@
 // it started, so a hung app never outlives its test.
 
 import { spawn, execFileSync } from 'node:child_process';
+import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -175,14 +176,26 @@ export async function choose(browser, id, text) {
   await select.click();
   const input = await inputOf(browser, id);
   await input.setValue(text);
-  await browser.pause(300);
+  // Wait until the filtered list offers the option before pressing Enter
+  // (which takes the first match): at once, it could take whatever was first
+  // before the filter ran.
+  const offered = () =>
+    browser.execute(
+      (wanted) =>
+        [...document.querySelectorAll('.el-select-dropdown__item')].some(
+          (li) => li.offsetParent !== null && !li.classList.contains('is-disabled') && li.textContent.includes(wanted),
+        ),
+      text,
+    );
+  await until(browser, offered, `no option "${text}" in ${id}`);
+  await browser.pause(150);
   await browser.keys('Enter');
 }
 
 export async function click(browser, id) {
   const el = await byTestId(browser, id);
   await el.waitForClickable({ timeout: CALL_TIMEOUT_MS });
-  await el.click();
+  await clickWhenFree(browser, el);
 }
 
 /** The texts of every element with data-testid, read in one call (the list
@@ -246,8 +259,31 @@ export async function clickText(browser, id, pattern) {
   const index = (await textsOf(browser, id)).findIndex((text) => pattern.test(text));
   if (index < 0) throw new Error(`no [data-testid="${id}"] matching ${pattern}`);
   const elements = await browser.$$(`[data-testid="${id}"]`);
-  await elements[index].scrollIntoView({ block: 'center' });
-  await elements[index].click();
+  await elements[index].scrollIntoView({ block: 'nearest' });
+  await clickWhenFree(browser, elements[index]);
+}
+
+/**
+ * Clicks an element, waiting out what covers it for a moment (a toast, a
+ * closing dropdown, a dialog's fade): WebDriver refuses a click on a covered
+ * element, as a clerk's click would land on the cover.
+ */
+export async function clickWhenFree(browser, element) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await element.click();
+      return;
+    } catch (error) {
+      const transient = /intercepted|not interactable/.test(String(error.message));
+      if (!transient || attempt >= 20) {
+        const shot = await screenshot(browser, `failed-click-${Date.now()}`).catch(() => 'none');
+        const what = await element.getHTML({ includeSelectorTag: true }).catch(() => '?');
+        error.message += ` (clicking ${String(what).slice(0, 200)}; screenshot: ${shot})`;
+        throw error;
+      }
+      await browser.pause(250);
+    }
+  }
 }
 
 /** Switches the interface to Chinese if it is not (the choice outlives a profile: it is in WebKit's storage). */
@@ -258,4 +294,20 @@ export async function useChinese(browser) {
   await zh.waitForClickable({ timeout: CALL_TIMEOUT_MS });
   await zh.click();
   await until(browser, async () => (await browser.execute(() => document.documentElement.lang)) === 'zh-CN', 'the interface did not switch to Chinese');
+}
+
+/** A fresh profile holding the demo school (fixtures/demo) as a school file. */
+export function demoSchool() {
+  const profile = freshProfile();
+  const demo = join(profile.data, 'demo.taoli');
+  execFileSync(fixturesBinary, ['demo-file', demo]);
+  return { profile, demo };
+}
+
+/** Waits until the demo school is open, with the UI in Chinese. */
+export async function waitForDemoSchool(browser) {
+  const name = await byTestId(browser, 'school-name');
+  await name.waitForDisplayed({ timeout: 20_000 });
+  assert.equal(await name.getText(), '桃李县实验小学');
+  await useChinese(browser);
 }

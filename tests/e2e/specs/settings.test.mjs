@@ -5,30 +5,16 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
-  launch, freshProfile, fill, choose, click, clickText, byTestId, textsOf, until, screenshot, fixturesBinary,
+  launch, fill, choose, click, clickText, byTestId, textsOf, until, screenshot,
   selectedText, untilMessage, messages, repoRoot, useChinese,
+  demoSchool, waitForDemoSchool,
 } from '../lib/app.mjs';
 
 const EXAMPLE_PACK = join(repoRoot, 'fixtures/province/example-pack.toml');
 const BAD_PACK = join(repoRoot, 'fixtures/province/drops-national-required.toml');
 const EXAMPLE_INFO = '示例省补充指标（example-province，2026.1 版）';
-
-function demoSchool() {
-  const profile = freshProfile();
-  const demo = join(profile.data, 'demo.taoli');
-  execFileSync(fixturesBinary, ['demo-file', demo]);
-  return { profile, demo };
-}
-
-async function waitForSchool(browser) {
-  const name = await byTestId(browser, 'school-name');
-  await name.waitForDisplayed({ timeout: 20_000 });
-  assert.equal(await name.getText(), '桃李县实验小学');
-  await useChinese(browser);
-}
 
 /** Waits until the toasts are gone (they cover the top of the page in a screenshot). */
 async function untilNoMessages(browser) {
@@ -79,7 +65,7 @@ test('settings use the example province pack, refuse one that drops a national r
   const app = await launch(profile, [demo]);
   const { browser } = app;
   try {
-    await waitForSchool(browser);
+    await waitForDemoSchool(browser);
     await click(browser, 'open-settings');
     await until(
       browser,
@@ -119,7 +105,7 @@ test('a gender warning on the 校验 page is accepted with a written reason', as
   const app = await launch(profile, [demo]);
   const { browser } = app;
   try {
-    await waitForSchool(browser);
+    await waitForDemoSchool(browser);
     // 罗玉兰 510704199509208627: the 17th digit is even, so the ID number says female.
     await openForm(browser, '罗玉兰');
     await choose(browser, 'field-basic-gender', '男');

@@ -4,26 +4,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
-  launch, freshProfile, choose, click, clickText, byTestId, textsOf, until, screenshot, fixturesBinary,
+  launch, choose, click, clickText, byTestId, textsOf, until, screenshot,
   selectedText, untilMessage, activeFormTab, useChinese,
+  demoSchool, waitForDemoSchool,
 } from '../lib/app.mjs';
-
-function demoSchool() {
-  const profile = freshProfile();
-  const demo = join(profile.data, 'demo.taoli');
-  execFileSync(fixturesBinary, ['demo-file', demo]);
-  return { profile, demo };
-}
-
-async function waitForSchool(browser) {
-  const name = await byTestId(browser, 'school-name');
-  await name.waitForDisplayed({ timeout: 20_000 });
-  assert.equal(await name.getText(), '桃李县实验小学');
-  await useChinese(browser);
-}
 
 /** The error count of the 校验 page's summary, once it is shown. */
 async function errorCount(browser) {
@@ -60,7 +46,7 @@ test('the 校验 page counts the missing 基本信息, opens the form at a probl
   const app = await launch(profile, [demo]);
   const { browser } = app;
   try {
-    await waitForSchool(browser);
+    await waitForDemoSchool(browser);
     await click(browser, 'open-validation');
     const before = await errorCount(browser);
     assert.ok(before > 0, 'the demo teachers have no 基本信息 yet, so every required field is missing');
@@ -118,7 +104,7 @@ test('a 学习经历 row added in the form is still there after the app restarts
   let app = await launch(profile, [demo]);
   try {
     const { browser } = app;
-    await waitForSchool(browser);
+    await waitForDemoSchool(browser);
     await openForm(browser, name);
     await click(browser, 'form-tab-education');
     await click(browser, 'add-row-education');
@@ -138,7 +124,7 @@ test('a 学习经历 row added in the form is still there after the app restarts
   app = await launch(profile, [demo]);
   try {
     const { browser } = app;
-    await waitForSchool(browser);
+    await waitForDemoSchool(browser);
     await openForm(browser, name);
     await click(browser, 'form-tab-education');
     await until(
