@@ -311,3 +311,18 @@ export async function waitForDemoSchool(browser) {
   assert.equal(await name.getText(), '桃李县实验小学');
   await useChinese(browser);
 }
+
+/** Opens a teacher's form from the teacher list by clicking their name. */
+export async function openForm(browser, name) {
+  await until(
+    browser,
+    async () => (await textsOf(browser, 'teacher-row-name')).includes(name),
+    `${name} is not in the teacher list`,
+  );
+  await clickText(browser, 'teacher-row-name', new RegExp(`^${name}$`));
+  await until(
+    browser,
+    async () => ((await textsOf(browser, 'form-title'))[0] || '').includes(name),
+    `the form of ${name} never opened`,
+  );
+}

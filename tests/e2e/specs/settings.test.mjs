@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import {
   launch, fill, choose, click, clickText, byTestId, textsOf, until, screenshot,
   selectedText, untilMessage, messages, repoRoot, useChinese,
-  demoSchool, waitForDemoSchool,
+  demoSchool, waitForDemoSchool, openForm,
 } from '../lib/app.mjs';
 
 const EXAMPLE_PACK = join(repoRoot, 'fixtures/province/example-pack.toml');
@@ -23,20 +23,6 @@ async function untilNoMessages(browser) {
 
 async function packInfo(browser) {
   return (await textsOf(browser, 'pack-info'))[0] || '';
-}
-
-async function openForm(browser, name) {
-  await until(
-    browser,
-    async () => (await textsOf(browser, 'teacher-row-name')).includes(name),
-    `${name} is not in the teacher list`,
-  );
-  await clickText(browser, 'teacher-row-name', new RegExp(`^${name}$`));
-  await until(
-    browser,
-    async () => ((await textsOf(browser, 'form-title'))[0] || '').includes(name),
-    `the form of ${name} never opened`,
-  );
 }
 
 /** The texts of the 校验 rows that mention every one of `parts`. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import {
   launch, choose, click, clickText, byTestId, textsOf, until, screenshot,
   selectedText, untilMessage, activeFormTab, useChinese,
-  demoSchool, waitForDemoSchool,
+  demoSchool, waitForDemoSchool, openForm,
 } from '../lib/app.mjs';
 
 /** The error count of the 校验 page's summary, once it is shown. */
@@ -25,20 +25,6 @@ async function errorCount(browser) {
     'the 校验 summary never appeared',
   );
   return errors;
-}
-
-async function openForm(browser, name) {
-  await until(
-    browser,
-    async () => (await textsOf(browser, 'teacher-row-name')).includes(name),
-    `${name} is not in the teacher list`,
-  );
-  await clickText(browser, 'teacher-row-name', new RegExp(`^${name}$`));
-  await until(
-    browser,
-    async () => ((await textsOf(browser, 'form-title'))[0] || '').includes(name),
-    `the form of ${name} never opened`,
-  );
 }
 
 test('the 校验 page counts the missing 基本信息, opens the form at a problem, and counts fewer after saving', async () => {
