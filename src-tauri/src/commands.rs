@@ -1,9 +1,9 @@
 //! Tauri commands: each one a few lines over a taoli-core call. Errors reach
 //! the UI as `ErrorPayload` (code, kind, Chinese message).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use taoli_core::catalog::{EffectiveCatalog, PackInfo};
+use taoli_core::catalog::{EffectiveCatalog, PackInfo, ProvincePack};
 use taoli_core::catalog::{IdType, SchoolType, catalog};
 use taoli_core::entry::RecordDraft;
 use taoli_core::recent::{RecentFile, RecentFiles};
@@ -166,14 +166,9 @@ pub fn province_pack(state: State<'_, AppState>) -> Reply<Option<PackInfo>> {
 /// Makes the open school use the province pack in the file at `path`.
 #[tauri::command]
 pub fn use_province_pack(state: State<'_, AppState>, path: String) -> Reply<PackInfo> {
-    let text = std::fs::read_to_string(&path).map_err(|source| {
-        payload(taoli_core::Error::Io {
-            path: path.clone().into(),
-            source,
-        })
-    })?;
+    let pack = ProvincePack::load(Path::new(&path)).map_err(payload)?;
     with_school(&state, |file| {
-        file.use_province_pack(&text, &path, &Actor::local_user())
+        file.use_province_pack(&pack, &Actor::local_user())
     })
 }
 

@@ -301,12 +301,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             let with_pack;
             let catalog = match &args.province {
                 Some(path) => {
-                    let text =
-                        std::fs::read_to_string(path).map_err(|e| taoli_core::Error::Io {
-                            path: path.clone(),
-                            source: e,
-                        })?;
-                    let pack = ProvincePack::parse(&text, &path.display().to_string())?;
+                    let pack = ProvincePack::load(path)?;
                     with_pack = national.with_pack(&pack)?;
                     &with_pack
                 }
@@ -369,12 +364,9 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             file.close()?;
         }
         Command::Province(ProvinceCommand::Use { school_file, pack }) => {
-            let text = std::fs::read_to_string(&pack).map_err(|e| taoli_core::Error::Io {
-                path: pack.clone(),
-                source: e,
-            })?;
+            let pack = ProvincePack::load(&pack)?;
             let mut file = SchoolFile::open(&school_file)?;
-            let info = file.use_province_pack(&text, &pack.display().to_string(), &actor)?;
+            let info = file.use_province_pack(&pack, &actor)?;
             output::pack_in_use(Some(&info), lang);
             file.close()?;
         }

@@ -167,12 +167,8 @@ fn school(dir: &tempfile::TempDir) -> SchoolFile {
 fn the_school_file_remembers_its_pack_across_reopening() {
     let dir = tempfile::tempdir().unwrap();
     let mut file = school(&dir);
-    file.use_province_pack(
-        &fixture("example-pack.toml"),
-        "example-pack.toml",
-        &Actor::new("管理员"),
-    )
-    .unwrap();
+    file.use_province_pack(&pack("example-pack.toml"), &Actor::new("管理员"))
+        .unwrap();
     let path = file.path().to_owned();
     file.close().unwrap();
     let file = SchoolFile::open(&path).unwrap();
@@ -195,12 +191,8 @@ fn validation_follows_the_schools_pack() {
             .any(|p| p.field.as_deref() == Some("rural_post"))
     };
     assert!(!asks_rural_post(&file));
-    file.use_province_pack(
-        &fixture("example-pack.toml"),
-        "example-pack.toml",
-        &Actor::new("管理员"),
-    )
-    .unwrap();
+    file.use_province_pack(&pack("example-pack.toml"), &Actor::new("管理员"))
+        .unwrap();
     assert!(asks_rural_post(&file));
     file.clear_province_pack(&Actor::new("管理员")).unwrap();
     assert!(!asks_rural_post(&file));
@@ -211,12 +203,8 @@ fn a_refused_pack_leaves_the_school_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let mut file = school(&dir);
     let revisions = file.revisions().unwrap().len();
-    file.use_province_pack(
-        &fixture("drops-national-required.toml"),
-        "bad",
-        &Actor::new("管理员"),
-    )
-    .unwrap_err();
+    file.use_province_pack(&pack("drops-national-required.toml"), &Actor::new("管理员"))
+        .unwrap_err();
     assert!(file.province_pack().unwrap().is_none());
     assert_eq!(file.revisions().unwrap().len(), revisions);
 }

@@ -99,6 +99,15 @@ pub struct ProvincePack {
 }
 
 impl ProvincePack {
+    /// Reads and parses the pack in a file.
+    pub fn load(path: &std::path::Path) -> Result<ProvincePack> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        ProvincePack::parse(&text, &path.display().to_string())
+    }
+
     /// Parses a pack; `source` names it in messages (a file name).
     pub fn parse(text: &str, source: &str) -> Result<ProvincePack> {
         let file: PackFile = toml::from_str(text).map_err(|e| Error::ProvincePack {

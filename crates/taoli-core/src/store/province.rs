@@ -39,14 +39,9 @@ impl SchoolFile {
     /// Makes the school use a province pack, replacing any earlier one. The
     /// pack is checked against the national catalog first; a refused pack
     /// changes nothing.
-    pub fn use_province_pack(
-        &mut self,
-        text: &str,
-        source: &str,
-        actor: &Actor,
-    ) -> Result<PackInfo> {
-        let pack = ProvincePack::parse(text, source)?;
-        catalog()?.with_pack(&pack)?;
+    pub fn use_province_pack(&mut self, pack: &ProvincePack, actor: &Actor) -> Result<PackInfo> {
+        let text = pack.text.as_str();
+        catalog()?.with_pack(pack)?;
         let old = self.province_pack()?.map(|p| p.info);
         let info = pack.info.clone();
         self.write(|tx| {
@@ -68,7 +63,7 @@ impl SchoolFile {
             )?;
             Ok(())
         })?;
-        Ok(pack.info)
+        Ok(pack.info.clone())
     }
 
     /// Goes back to the national catalog alone.
