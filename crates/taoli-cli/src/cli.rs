@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use taoli_core::catalog::{ProvincePack, catalog};
+use taoli_core::import::{ImportOptions, ImportOutcome, MappingOverride, OnConflict};
 use taoli_core::store::WarningRef;
 use taoli_core::{Actor, NewSchool, NewTeacher, Result, SchoolFile};
 
@@ -44,6 +45,12 @@ enum Command {
     /// 省级补充包：让学校文件使用、查看或停用
     #[command(subcommand)]
     Province(ProvinceCommand),
+    /// 导入花名册或官方模板（.xlsx/.xls/.ods/.csv）：先预览，再一次性写入
+    Import(ImportArgs),
+    /// 撤销一次导入（默认最近一次）
+    ImportUndo(ImportUndoArgs),
+    /// 列出本校做过的导入
+    ImportHistory(ImportHistoryArgs),
     /// 列出全部办学类型代码及其指标体系
     SchoolTypes(ListArgs),
     /// 列出身份证件类型
@@ -233,6 +240,57 @@ struct ExportArgs {
     /// 写入此文件（不写则输出到屏幕）
     #[arg(short, long)]
     output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ConflictChoice {
+    /// 保留学校文件中已有的值（默认）
+    Keep,
+    /// 采用花名册中的值
+    Take,
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 花名册文件（.xlsx、.xlsm、.xls、.ods、.csv、.txt）
+    roster: PathBuf,
+    /// 只导入这个工作表（名称或序号，可重复）；默认导入全部可见的工作表
+    #[arg(long, value_name = "工作表")]
+    sheet: Vec<String>,
+    /// 指定某列对应的指标，如 --map 来校时间=进本校年月；不导入某列：--map 备用=-（可重复）
+    #[arg(long = "map", value_name = "表头=指标")]
+    map: Vec<String>,
+    /// 只预览，不写入学校文件
+    #[arg(long)]
+    dry_run: bool,
+    /// 已有值与花名册不同时：keep 保留已有值（默认），take 采用花名册的值
+    #[arg(long, value_enum, default_value = "keep")]
+    on_conflict: ConflictChoice,
+    /// 把未通过的行写入这个 .xlsx 文件（默认：导入时写在花名册旁边）
+    #[arg(long, value_name = "文件.xlsx")]
+    refused: Option<PathBuf>,
+    /// 输出 JSON（格式见 docs/import-json.md）
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct ImportUndoArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 要撤销的导入编号（见 taoli import-history）；不写则撤销最近一次
+    import_id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct ImportHistoryArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 输出 JSON 而不是表格
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -441,6 +499,23 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
                 None => output::json(&export)?,
             }
         }
+        Command::Import(args) => return import(args, &actor, lang),
+        Command::ImportUndo(args) => {
+            let mut file = SchoolFile::open(&args.school_file)?;
+            let result = file.undo_import(args.import_id.as_deref(), &actor)?;
+            output::import_undone(&result, lang);
+            file.close()?;
+        }
+        Command::ImportHistory(args) => {
+            let file = SchoolFile::open(&args.school_file)?;
+            let runs = file.imports()?;
+            file.close()?;
+            if args.json {
+                output::json(&runs)?;
+            } else {
+                output::import_history(&runs, lang);
+            }
+        }
         Command::SchoolTypes(args) => {
             let types = catalog()?.school_types();
             if args.json {
@@ -465,4 +540,65 @@ fn parse_assignments(raw: &[String]) -> Result<Vec<(String, String)>> {
     raw.iter()
         .map(|a| taoli_core::entry::parse_assignment(a))
         .collect()
+}
+
+fn import(args: ImportArgs, actor: &Actor, lang: Lang) -> Result<ExitCode> {
+    let options = ImportOptions {
+        sheets: args.sheet,
+        mappings: args
+            .map
+            .iter()
+            .map(|m| MappingOverride::parse(m))
+            .collect::<Result<_>>()?,
+        on_conflict: match args.on_conflict {
+            ConflictChoice::Keep => OnConflict::Keep,
+            ConflictChoice::Take => OnConflict::Take,
+        },
+    };
+    let mut roster = taoli_core::import::open(&args.roster)?;
+    let mut file = SchoolFile::open(&args.school_file)?;
+    let plan = file.plan_import(&mut roster, &options)?;
+    let refused_path = match (&args.refused, args.dry_run) {
+        (Some(path), _) => Some(path.clone()),
+        (None, false) if plan.preview.counts.refused > 0 => Some(beside(&args.roster)),
+        _ => None,
+    };
+    let import = if args.dry_run {
+        None
+    } else {
+        Some(file.commit_import(&plan, actor, &mut |_, _| {})?)
+    };
+    file.close()?;
+    let refused_workbook = match refused_path {
+        Some(path) if plan.preview.counts.refused > 0 => {
+            taoli_core::import::refused::write_refused_rows(&plan, &path)?;
+            Some(path.display().to_string())
+        }
+        _ => None,
+    };
+    let outcome = ImportOutcome {
+        dry_run: args.dry_run,
+        preview: plan.preview,
+        import,
+        refused_workbook,
+    };
+    if args.json {
+        output::json(&outcome)?;
+    } else {
+        output::import_outcome(&outcome, lang);
+    }
+    Ok(if outcome.preview.counts.refused > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `花名册-未通过.xlsx` next to the roster.
+fn beside(roster: &std::path::Path) -> PathBuf {
+    let stem = roster
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "花名册".into());
+    roster.with_file_name(format!("{stem}-未通过.xlsx"))
 }

@@ -81,6 +81,48 @@ const ENGLISH: &[(&str, &str)] = &[
         "List every school type code and its indicator set",
     ),
     ("taoli school-types/json", "Print JSON instead of a table"),
+    (
+        "taoli import",
+        "Import a roster or the official template (.xlsx/.xls/.ods/.csv): preview, then write it all at once",
+    ),
+    ("taoli import/school_file", "The school file"),
+    (
+        "taoli import/roster",
+        "The roster file (.xlsx, .xlsm, .xls, .ods, .csv, .txt)",
+    ),
+    (
+        "taoli import/sheet",
+        "Only this sheet (name or number; repeatable); default: every visible sheet",
+    ),
+    (
+        "taoli import/map",
+        "Which indicator a column holds, e.g. --map 来校时间=进本校年月; skip a column: --map 备用=- (repeatable)",
+    ),
+    ("taoli import/dry_run", "Only preview; write nothing"),
+    (
+        "taoli import/on_conflict",
+        "Where a stored value differs: keep it (default) or take the roster's",
+    ),
+    (
+        "taoli import/refused",
+        "Write the refused rows to this .xlsx (default when importing: next to the roster)",
+    ),
+    (
+        "taoli import/json",
+        "Print JSON (shape: docs/import-json.md)",
+    ),
+    (
+        "taoli import-undo",
+        "Undo an import (the latest by default)",
+    ),
+    ("taoli import-undo/school_file", "The school file"),
+    (
+        "taoli import-undo/import_id",
+        "The import to undo (see taoli import-history); default: the latest",
+    ),
+    ("taoli import-history", "List the school's imports"),
+    ("taoli import-history/school_file", "The school file"),
+    ("taoli import-history/json", "Print JSON instead of a table"),
     ("taoli id-types", "List the ID document types"),
     ("taoli id-types/json", "Print JSON instead of a table"),
 ];

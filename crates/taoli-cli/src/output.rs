@@ -7,6 +7,9 @@ use serde::Serialize;
 use taoli_core::catalog::{
     Catalog, CodeTable, EffectiveCatalog, IdType, SchoolType, SchoolTypeScope, Severity,
 };
+use taoli_core::import::{
+    ImportOutcome, ImportRun, MessageSeverity, OnConflict, RowStatus, UndoResult,
+};
 use taoli_core::record::IndicatorRecord;
 use taoli_core::validate::ValidationReport;
 use taoli_core::{Error, Result, School, Teacher};
@@ -282,5 +285,219 @@ pub fn pack_in_use(info: Option<&taoli_core::catalog::PackInfo>, lang: Lang) {
         (None, Lang::En) => {
             println!("This school uses no province pack: the national catalog applies.")
         }
+    }
+}
+
+/// How many refused rows and conflicts are listed before "…and N more".
+const LISTED: usize = 30;
+
+pub fn import_outcome(outcome: &ImportOutcome, lang: Lang) {
+    let preview = &outcome.preview;
+    for sheet in &preview.sheets {
+        let header = if sheet.header_rows.0 == sheet.header_rows.1 {
+            format!("{}", sheet.header_rows.0)
+        } else {
+            format!("{}–{}", sheet.header_rows.0, sheet.header_rows.1)
+        };
+        println!(
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "工作表「{}」：表头在第 {header} 行，数据 {} 行。",
+                    sheet.name, sheet.data_rows
+                ),
+                Lang::En => format!(
+                    "Sheet {}: header on row {header}, {} data rows.",
+                    sheet.name, sheet.data_rows
+                ),
+            }
+        );
+        if !sheet.unknown_columns.is_empty() {
+            println!(
+                "  {}{}",
+                lang.pick(
+                    "未识别、不导入的列（可用 --map 表头=指标 指定）：",
+                    "Columns not recognised and not imported (use --map HEADER=FIELD): "
+                ),
+                sheet.unknown_columns.join("、")
+            );
+        }
+    }
+    let refused: Vec<_> = preview
+        .rows
+        .iter()
+        .filter(|r| r.status == RowStatus::Refused)
+        .collect();
+    if !refused.is_empty() {
+        println!();
+        println!("{}", lang.pick("未通过的行：", "Refused rows:"));
+        for row in refused.iter().take(LISTED) {
+            let reasons: Vec<String> = row
+                .messages
+                .iter()
+                .filter(|m| m.severity == MessageSeverity::Refusal)
+                .map(|m| match (&m.column, &m.field) {
+                    (Some(c), Some(f)) => format!("{c} 列 {f}：{}", m.text),
+                    (None, Some(f)) => format!("{f}：{}", m.text),
+                    _ => m.text.clone(),
+                })
+                .collect();
+            println!(
+                "  {} {} {} {}",
+                row.sheet,
+                match lang {
+                    Lang::Zh => format!("第 {} 行", row.row),
+                    Lang::En => format!("row {}", row.row),
+                },
+                row.name,
+                reasons.join("；")
+            );
+        }
+        if refused.len() > LISTED {
+            println!(
+                "  {}",
+                match lang {
+                    Lang::Zh =>
+                        format!("……还有 {} 行，用 --json 查看全部。", refused.len() - LISTED),
+                    Lang::En => format!(
+                        "… and {} more; use --json to see all.",
+                        refused.len() - LISTED
+                    ),
+                }
+            );
+        }
+    }
+    let conflicts: Vec<_> = preview
+        .rows
+        .iter()
+        .flat_map(|r| r.changes.iter().filter(|c| c.conflict).map(move |c| (r, c)))
+        .collect();
+    if !conflicts.is_empty() {
+        println!();
+        println!(
+            "{}",
+            match (lang, preview.on_conflict) {
+                (Lang::Zh, OnConflict::Keep) =>
+                    "与已有值不同（保留已有值；要采用花名册的值请加 --on-conflict take）：",
+                (Lang::Zh, OnConflict::Take) => "与已有值不同（采用花名册的值）：",
+                (Lang::En, OnConflict::Keep) =>
+                    "Differs from the stored value (kept; --on-conflict take to use the roster's):",
+                (Lang::En, OnConflict::Take) =>
+                    "Differs from the stored value (the roster's is taken):",
+            }
+        );
+        for (row, change) in conflicts.iter().take(LISTED) {
+            println!(
+                "  {} {}·{}：{} → {}",
+                row.name, change.group_name, change.label, change.stored, change.imported
+            );
+        }
+        if conflicts.len() > LISTED {
+            println!("  …… +{}", conflicts.len() - LISTED);
+        }
+    }
+    let c = &preview.counts;
+    println!();
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "共 {} 行：新增 {}，更新 {}，无变化 {}，未通过 {}。",
+                c.total, c.new, c.update, c.unchanged, c.refused
+            ),
+            Lang::En => format!(
+                "{} rows: {} new, {} updated, {} unchanged, {} refused.",
+                c.total, c.new, c.update, c.unchanged, c.refused
+            ),
+        }
+    );
+    if let Some(path) = &outcome.refused_workbook {
+        println!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("未通过的行已写入 {path}：改正标红的单元格后可重新导入。"),
+                Lang::En => format!(
+                    "Refused rows written to {path}: fix the cells marked red and import it again."
+                ),
+            }
+        );
+    }
+    match &outcome.import {
+        Some(run) => println!(
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "已导入（编号 {}）：新登记教师 {} 位，写入记录 {} 条。如需撤销：taoli import-undo 学校文件 {}",
+                    run.id, run.teachers_created, run.records_written, run.id
+                ),
+                Lang::En => format!(
+                    "Imported (id {}): {} teachers registered, {} records written. To undo: taoli import-undo SCHOOL_FILE {}",
+                    run.id, run.teachers_created, run.records_written, run.id
+                ),
+            }
+        ),
+        None => println!(
+            "{}",
+            lang.pick(
+                "这是预览，学校文件没有改动。去掉 --dry-run 即可导入。",
+                "This was a preview; the school file is unchanged. Run again without --dry-run to import."
+            )
+        ),
+    }
+}
+
+pub fn import_undone(result: &UndoResult, lang: Lang) {
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "已撤销导入 {}（{}）：移除教师 {} 位、记录 {} 条，恢复记录 {} 条。",
+                result.import.id,
+                result.import.file_name,
+                result.teachers_removed,
+                result.records_removed,
+                result.records_restored
+            ),
+            Lang::En => format!(
+                "Undid import {} ({}): removed {} teachers and {} records, restored {} records.",
+                result.import.id,
+                result.import.file_name,
+                result.teachers_removed,
+                result.records_removed,
+                result.records_restored
+            ),
+        }
+    );
+}
+
+pub fn import_history(runs: &[ImportRun], lang: Lang) {
+    if runs.is_empty() {
+        println!("{}", lang.pick("还没有导入过。", "No imports yet."));
+        return;
+    }
+    for run in runs {
+        let undone = match &run.undone_at {
+            Some(at) => match lang {
+                Lang::Zh => format!("（已于 {at} 撤销）"),
+                Lang::En => format!(" (undone at {at})"),
+            },
+            None => String::new(),
+        };
+        println!(
+            "{}  {}  {}  {}{undone}",
+            run.id,
+            run.at,
+            run.file_name,
+            match lang {
+                Lang::Zh => format!(
+                    "新增 {} 更新 {} 未通过 {}",
+                    run.counts.new, run.counts.update, run.counts.refused
+                ),
+                Lang::En => format!(
+                    "{} new, {} updated, {} refused",
+                    run.counts.new, run.counts.update, run.counts.refused
+                ),
+            }
+        );
     }
 }

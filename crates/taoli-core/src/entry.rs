@@ -113,7 +113,25 @@ pub fn normalize_value(
 
 /// `1985-3-4`, `1985/03/04`, `1985.03`, `1985年3月` … to the stored form of
 /// the field's precision. Anything ambiguous (a two-digit year) is refused.
-fn normalize_moment(kind: FieldType, raw: &str) -> Option<String> {
+pub(crate) fn normalize_moment(kind: FieldType, raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    // A time of day after the date (`1985-03-04 00:00:00`, `1985-03-04T00:00`) is dropped.
+    let raw = raw
+        .split_once([' ', 'T'])
+        .filter(|(_, time)| time.contains(':'))
+        .map_or(raw, |(date, _)| date);
+    // Compact forms: 198503, 19850304.
+    let expanded;
+    let raw = if raw.bytes().all(|b| b.is_ascii_digit()) {
+        expanded = match raw.len() {
+            6 => format!("{}-{}", &raw[..4], &raw[4..]),
+            8 => format!("{}-{}-{}", &raw[..4], &raw[4..6], &raw[6..]),
+            _ => raw.to_owned(),
+        };
+        expanded.as_str()
+    } else {
+        raw
+    };
     let cleaned: String = raw
         .replace(['年', '月', '/', '.'], "-")
         .replace('日', "")
@@ -395,6 +413,23 @@ mod tests {
             normalize_moment(FieldType::Date, "1985年3月4日").as_deref(),
             Some("1985-03-04")
         );
+    }
+
+    #[test]
+    fn compact_dates_and_trailing_times_are_understood() {
+        assert_eq!(
+            normalize_moment(FieldType::YearMonth, "198503").as_deref(),
+            Some("1985-03")
+        );
+        assert_eq!(
+            normalize_moment(FieldType::Date, "19850304").as_deref(),
+            Some("1985-03-04")
+        );
+        assert_eq!(
+            normalize_moment(FieldType::Date, "1985-03-04 00:00:00").as_deref(),
+            Some("1985-03-04")
+        );
+        assert_eq!(normalize_moment(FieldType::Date, "850304"), None);
     }
 
     #[test]

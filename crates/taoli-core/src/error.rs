@@ -136,6 +136,78 @@ pub enum Error {
     )]
     StaleRecord { expected: i64, current: i64 },
 
+    #[error("无法读取花名册 {path}：{detail}。请确认文件没有在 Excel 或 WPS 中打开，然后重试。")]
+    RosterUnreadable { path: PathBuf, detail: String },
+
+    #[error("花名册 {0} 是空文件，没有可导入的内容。请检查是否选错了文件。")]
+    EmptyRoster(PathBuf),
+
+    #[error(
+        "{0} 实际上是网页（HTML）文件，只是扩展名像表格（常见于从网站导出的 .xls）。请用 Excel 或 WPS 打开它，另存为「Excel 工作簿（.xlsx）」后再导入。"
+    )]
+    RosterIsWebPage(PathBuf),
+
+    #[error(
+        "{0} 不是电子表格。可导入的格式：Excel 工作簿（.xlsx、.xlsm、.xls）、WPS/LibreOffice 表格（.ods）和 CSV 文本（.csv、.txt）。"
+    )]
+    NotASpreadsheet(PathBuf),
+
+    #[error(
+        "{0} 设置了打开密码，无法读取。请在 Excel 或 WPS 中打开它，在「文件 → 信息 → 保护工作簿」中取消密码并保存后再导入。"
+    )]
+    RosterPasswordProtected(PathBuf),
+
+    #[error(
+        "花名册 {path} 已损坏，无法读取（{detail}）。请用 Excel 或 WPS 打开并另存为新的 .xlsx 文件后再导入；如果也打不开，请找回原始文件。"
+    )]
+    CorruptRoster { path: PathBuf, detail: String },
+
+    #[error("花名册中没有工作表「{given}」。可选的工作表：{valid}。")]
+    UnknownSheet { given: String, valid: String },
+
+    #[error(
+        "工作表「{sheet}」有 {rows} 行，超过了一次导入的上限（1,000,000 行）。请把花名册拆成几个文件分别导入。"
+    )]
+    TooManyRows { sheet: String, rows: usize },
+
+    #[error(
+        "在工作表「{sheet}」的前 20 行中找不到表头：没有一行含有两个以上可识别的指标名称（如「姓名」「身份证件号」）。请确认表头在前 20 行内，或选择正确的工作表。"
+    )]
+    NoHeaderRow { sheet: String },
+
+    #[error(
+        "工作表「{sheet}」缺少「{missing}」列，无法确定每一行是哪位教师。请在花名册中加上这一列，或用「列对应」把已有的列指定为「{missing}」。"
+    )]
+    NoIdentityColumn { sheet: String, missing: String },
+
+    #[error(
+        "列对应「{0}」应写成 表头=指标 的形式，如 来校时间=进本校年月；不导入某列写成 表头=-。"
+    )]
+    BadColumnMapping(String),
+
+    #[error("花名册中没有表头为「{0}」的列。请按花名册中的表头原样填写。")]
+    UnknownColumn(String),
+
+    #[error("找不到指标「{target}」。{hint}")]
+    UnknownMappingTarget { target: String, hint: String },
+
+    #[error("找不到导入记录 {0}。运行 `taoli import-undo 学校文件` 不带编号，可撤销最近一次导入。")]
+    ImportNotFound(String),
+
+    #[error("本校还没有可撤销的导入。")]
+    NothingToUndo,
+
+    #[error("导入 {id} 已于 {at} 撤销过，不能再次撤销。")]
+    ImportAlreadyUndone { id: String, at: String },
+
+    #[error(
+        "不能撤销这次导入：导入之后，以下教师的信息又被修改过：{teachers}。撤销会抹掉这些修改。请先核对这些教师，必要时手工改回。"
+    )]
+    UndoBlocked { teachers: String },
+
+    #[error("预览之后学校文件已被修改（{detail}）。请重新预览后再导入。")]
+    StalePreview { detail: String },
+
     #[error("文件 {0} 已存在。请换一个文件名，或直接打开这个文件。")]
     FileExists(PathBuf),
 
@@ -217,6 +289,24 @@ impl Error {
             Error::MultiRecordGroup(_) => "entry.multi_record_group",
             Error::SingleRecordGroup(_) => "entry.single_record_group",
             Error::StaleRecord { .. } => "record.stale",
+            Error::RosterUnreadable { .. } => "import.unreadable",
+            Error::EmptyRoster(_) => "import.empty_file",
+            Error::RosterIsWebPage(_) => "import.web_page",
+            Error::NotASpreadsheet(_) => "import.not_spreadsheet",
+            Error::RosterPasswordProtected(_) => "import.password_protected",
+            Error::CorruptRoster { .. } => "import.corrupt",
+            Error::UnknownSheet { .. } => "import.sheet_unknown",
+            Error::TooManyRows { .. } => "import.too_many_rows",
+            Error::NoHeaderRow { .. } => "import.no_header",
+            Error::NoIdentityColumn { .. } => "import.no_identity_column",
+            Error::BadColumnMapping(_) => "import.bad_mapping",
+            Error::UnknownColumn(_) => "import.column_unknown",
+            Error::UnknownMappingTarget { .. } => "import.target_unknown",
+            Error::ImportNotFound(_) => "import.not_found",
+            Error::NothingToUndo => "import.nothing_to_undo",
+            Error::ImportAlreadyUndone { .. } => "import.already_undone",
+            Error::UndoBlocked { .. } => "import.undo_blocked",
+            Error::StalePreview { .. } => "import.stale_preview",
             Error::FileExists(_) => "file.exists",
             Error::FileNotFound(_) => "file.not_found",
             Error::NotASchoolFile(_) => "file.not_school_file",

@@ -9,6 +9,7 @@ pub mod entry;
 pub mod error;
 pub mod export;
 pub mod id_number;
+pub mod import;
 pub mod recent;
 pub mod record;
 pub mod revision;

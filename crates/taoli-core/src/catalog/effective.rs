@@ -41,6 +41,8 @@ pub struct EffectiveGroup {
     pub multi: bool,
     pub filled_by: Vec<Filler>,
     pub help: Option<String>,
+    /// The fields that identify a row of a multi-record group (may be empty).
+    pub key: Vec<String>,
     pub fields: Vec<EffectiveField>,
 }
 
@@ -92,6 +94,7 @@ impl Catalog {
                 multi: g.multi,
                 filled_by: g.filled_by.clone(),
                 help: g.help.clone(),
+                key: g.key.clone(),
                 fields: g
                     .fields
                     .iter()

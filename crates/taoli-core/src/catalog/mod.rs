@@ -195,6 +195,9 @@ impl Catalog {
         }
         for group in &self.groups {
             check_scope(&group.sets, &format!("信息项 {}", group.id))?;
+            if let Some(k) = group.key.iter().find(|k| group.field(k).is_none()) {
+                return Err(format!("信息项 {} 的行标识 {k} 不是它的指标", group.id));
+            }
             let mut seen = std::collections::BTreeSet::new();
             for field in &group.fields {
                 let at = format!("信息项 {} 指标 {}", group.id, field.code);

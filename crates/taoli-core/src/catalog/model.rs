@@ -264,6 +264,11 @@ pub struct Group {
     pub filled_by: Vec<Filler>,
     #[serde(default)]
     pub help: Option<String>,
+    /// For a multi-record group: the fields that tell one row from another
+    /// (e.g. 年度 of 年度考核). An imported row with the same key updates the
+    /// stored row instead of adding one.
+    #[serde(default)]
+    pub key: Vec<String>,
     #[serde(rename = "field")]
     pub fields: Vec<Field>,
 }

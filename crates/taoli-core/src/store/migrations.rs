@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_records_and_revisions"),
     migration!(3, "0003_province_pack"),
     migration!(4, "0004_warning_reasons"),
+    migration!(5, "0005_imports"),
 ];
 
 /// The schema version this build of Taoli writes.

@@ -5,6 +5,7 @@
 //! checks a file before anything is written to it, so a file that is refused
 //! (not ours, newer than this build, corrupt) is left byte-for-byte unchanged.
 
+mod imports;
 pub mod migrations;
 mod province;
 mod records;

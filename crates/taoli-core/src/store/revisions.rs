@@ -18,10 +18,11 @@ pub(super) fn record(
     old_value: Option<&serde_json::Value>,
     new_value: Option<&serde_json::Value>,
 ) -> Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO revision (at, actor, entity, entity_id, teacher_id, action, old_value, new_value)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        (
+    )?
+    .execute((
             now(),
             actor.name(),
             entity.as_str(),

@@ -1,0 +1,228 @@
+//! Importing legacy rosters and the official template (花名册导入).
+//!
+//! The flow, each step a module:
+//! 1. [`source`] opens the file (.xlsx/.xlsm/.xls/.ods through calamine,
+//!    .csv/.txt in UTF-8 or GB18030) and lists its sheets;
+//! 2. [`table`] finds the header row (two-row headers joined) and the data rows;
+//! 3. [`mapping`] matches headers to indicators (catalog names and synonyms,
+//!    remembered corrections, the clerk's corrections);
+//! 4. [`cell`] turns each cell into the stored value, refusing what it cannot
+//!    read with certainty;
+//! 5. [`plan`] compares every row with the school file: the dry-run preview
+//!    and the exact writes;
+//! 6. `store/imports.rs` commits a plan in one transaction, records it, and
+//!    undoes it; [`refused`] writes the refused rows back out for fixing.
+//!
+//! The JSON shape of the preview and the result is documented in
+//! `docs/import-json.md`.
+
+pub mod cell;
+pub mod mapping;
+pub mod plan;
+pub mod refused;
+pub mod source;
+pub mod table;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use mapping::{ColumnMapping, FieldTarget, MappingOverride, MappingSource};
+pub use plan::ImportPlan;
+pub use source::{RosterFile, RosterKind, SheetInfo, TextEncoding};
+
+use crate::record::Fields;
+
+/// The header of the refused-rows workbook's explanation column; a re-import
+/// skips it without listing it as unknown.
+pub const REFUSAL_COLUMN: &str = "导入未通过的原因";
+
+/// What to do where a stored value and an imported one differ.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OnConflict {
+    /// Keep what the school file holds (the default).
+    #[default]
+    Keep,
+    /// Take the roster's value.
+    Take,
+}
+
+/// What the clerk chose for an import.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct ImportOptions {
+    /// Sheet names or 1-based numbers; empty means every visible sheet.
+    pub sheets: Vec<String>,
+    pub mappings: Vec<MappingOverride>,
+    pub on_conflict: OnConflict,
+}
+
+/// A row's fate in the import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RowStatus {
+    /// A teacher not yet in the school file.
+    New,
+    /// A stored teacher whose values or records change.
+    Update,
+    /// A stored teacher the row adds nothing to.
+    Unchanged,
+    /// Not imported; the messages say why.
+    Refused,
+}
+
+/// How much a row message matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageSeverity {
+    /// Why the row is not imported.
+    Refusal,
+    /// The teacher will fail validation after the import (e.g. a required
+    /// field the roster lacks); to be fixed in the form. Does not stop the row.
+    Error,
+    /// A validation warning the teacher will have.
+    Warning,
+    /// Something the import did for the clerk (e.g. filled the birth date from the ID).
+    Info,
+}
+
+/// One message about a row.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RowMessage {
+    /// Stable code: `import.*` for reading the roster, `validate.*` for the engine's rules.
+    pub code: String,
+    pub severity: MessageSeverity,
+    /// The column letter of the cell concerned, if one.
+    pub column: Option<String>,
+    /// The indicator concerned, if one.
+    pub field: Option<String>,
+    pub text: String,
+}
+
+/// One value that the import changes or would change.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct FieldChange {
+    pub group: String,
+    pub group_name: String,
+    pub field: String,
+    pub label: String,
+    /// The stored value (empty when there is none).
+    pub stored: String,
+    pub imported: String,
+    /// Stored and imported values differ (rather than the import filling a blank).
+    pub conflict: bool,
+    /// The imported value is what will be stored.
+    pub taken: bool,
+}
+
+/// One data row of the roster in the preview.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RowPreview {
+    pub sheet: String,
+    /// The row number as Excel shows it.
+    #[ts(type = "number")]
+    pub row: u32,
+    pub status: RowStatus,
+    pub name: String,
+    pub id_type: Option<String>,
+    pub id_number: String,
+    /// Normalized values by group and field code.
+    #[ts(type = "Record<string, Record<string, unknown>>")]
+    pub values: BTreeMap<String, Fields>,
+    pub changes: Vec<FieldChange>,
+    pub messages: Vec<RowMessage>,
+}
+
+/// One sheet as read.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SheetPreview {
+    pub name: String,
+    /// First and last header row, as Excel numbers them.
+    #[ts(type = "[number, number]")]
+    pub header_rows: (u32, u32),
+    pub columns: Vec<ColumnMapping>,
+    /// Columns that will not be imported because no indicator matched.
+    pub unknown_columns: Vec<String>,
+    #[ts(type = "number")]
+    pub data_rows: usize,
+    /// The key corrections are remembered under.
+    pub layout: String,
+}
+
+/// Rows by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, TS)]
+pub struct ImportCounts {
+    #[ts(type = "number")]
+    pub total: usize,
+    #[ts(type = "number")]
+    pub new: usize,
+    #[ts(type = "number")]
+    pub update: usize,
+    #[ts(type = "number")]
+    pub unchanged: usize,
+    #[ts(type = "number")]
+    pub refused: usize,
+}
+
+/// The dry run's result: what an import would do, row by row.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportPreview {
+    pub file_name: String,
+    pub kind: RosterKind,
+    pub encoding: Option<TextEncoding>,
+    pub on_conflict: OnConflict,
+    pub sheets: Vec<SheetPreview>,
+    pub rows: Vec<RowPreview>,
+    pub counts: ImportCounts,
+}
+
+/// A committed import, as the school file records it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportRun {
+    pub id: String,
+    pub at: String,
+    pub actor: String,
+    pub file_name: String,
+    pub sheets: Vec<String>,
+    pub on_conflict: OnConflict,
+    pub counts: ImportCounts,
+    /// Teachers created and records written.
+    #[ts(type = "number")]
+    pub teachers_created: usize,
+    #[ts(type = "number")]
+    pub records_written: usize,
+    pub undone_at: Option<String>,
+    pub undone_by: Option<String>,
+}
+
+/// What undoing an import did.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct UndoResult {
+    pub import: ImportRun,
+    #[ts(type = "number")]
+    pub teachers_removed: usize,
+    #[ts(type = "number")]
+    pub records_removed: usize,
+    #[ts(type = "number")]
+    pub records_restored: usize,
+}
+
+/// Opens a roster and lists its sheets.
+pub fn open(path: &std::path::Path) -> crate::Result<RosterFile> {
+    RosterFile::open(path)
+}
+
+/// What `taoli import` and the app report: the preview, and once committed the
+/// import record and where the refused rows were written.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportOutcome {
+    /// True when nothing was written (`--dry-run`, or the wizard's preview).
+    pub dry_run: bool,
+    #[serde(flatten)]
+    pub preview: ImportPreview,
+    /// The committed import (absent in a dry run).
+    pub import: Option<ImportRun>,
+    /// The refused-rows workbook, when one was written.
+    pub refused_workbook: Option<String>,
+}

@@ -1,0 +1,1124 @@
+//! The dry run: every data row of the chosen sheets read, normalized, matched
+//! to the school's teachers and compared with what is stored. The result is a
+//! preview for the clerk ([`ImportPreview`]) and the exact writes a commit
+//! will make ([`ImportPlan`]); nothing is written here.
+
+use std::collections::{BTreeMap, HashMap};
+
+use calamine::Data;
+use serde_json::Value;
+
+use super::cell::{CellProblem, convert};
+use super::mapping::{
+    ColumnMapping, FieldTarget, HeaderMatcher, MappingOverride, MappingSource, layout_key,
+    normalize_header, propose,
+};
+use super::source::{Grid, RosterFile};
+use super::table::{Table, cell_text, find_table};
+use super::{
+    FieldChange, ImportCounts, ImportOptions, ImportPreview, MessageSeverity, OnConflict,
+    REFUSAL_COLUMN, RowMessage, RowPreview, RowStatus, SheetPreview,
+};
+use crate::catalog::{Check, EffectiveCatalog, EffectiveGroup, Severity};
+use crate::error::{Error, Result};
+use crate::id_number::IdGender;
+use crate::record::{Fields, IndicatorRecord};
+use crate::store::SchoolFile;
+use crate::teacher::{NewTeacher, Teacher};
+use crate::validate::{BASIC_GROUP, Validator};
+
+/// Who a planned write is for: a teacher already stored, or one this import creates.
+#[derive(Debug, Clone)]
+pub(crate) struct Person {
+    pub existing: Option<Teacher>,
+    pub name: String,
+    pub id_type: String,
+    pub id_number: String,
+    /// The planned name when the import renames a stored teacher.
+    pub rename: Option<String>,
+    /// Whether a `NewTeacher` write is planned for a person not yet stored.
+    pub planned: bool,
+}
+
+/// One write of a commit, in order.
+#[derive(Debug, Clone)]
+pub(crate) enum Write {
+    /// Registers `persons[person]`.
+    NewTeacher { person: usize },
+    /// Renames a stored teacher.
+    RenameTeacher { person: usize },
+    /// Creates a record (a single-record group's first, or a new row).
+    AddRecord {
+        person: usize,
+        group: String,
+        fields: Fields,
+    },
+    /// Replaces a stored record's fields; `version` is what the preview saw.
+    UpdateRecord {
+        record_id: String,
+        version: i64,
+        fields: Fields,
+    },
+}
+
+/// A refused row, kept whole for the refused-rows workbook.
+#[derive(Debug, Clone)]
+pub struct RefusedRow {
+    pub sheet: String,
+    pub row: u32,
+    pub cells: Vec<Data>,
+    /// Bad cells: column index within `cells` and why.
+    pub bad_cells: Vec<(usize, String)>,
+    pub reason: String,
+}
+
+/// A sheet's header as the refused-rows workbook repeats it.
+#[derive(Debug, Clone)]
+pub struct RefusedSheet {
+    pub name: String,
+    /// Column texts from the sheet's first column to its last.
+    pub headers: Vec<String>,
+    pub rows: Vec<RefusedRow>,
+}
+
+/// The preview and what a commit will do.
+#[derive(Debug)]
+pub struct ImportPlan {
+    pub preview: ImportPreview,
+    pub(crate) persons: Vec<Person>,
+    pub(crate) writes: Vec<Write>,
+    /// Corrections to remember: (layout, normalized header, target key or none).
+    pub(crate) remember: Vec<(String, String, Option<String>)>,
+    pub refused: Vec<RefusedSheet>,
+}
+
+/// A record as the plan sees it: stored, planned, or both.
+#[derive(Debug, Clone)]
+struct WorkingRecord {
+    stored: Option<(String, i64)>,
+    fields: Fields,
+    /// The write that creates or updates it, once planned.
+    write: Option<usize>,
+    /// Whether this import touched it (for validation messages).
+    touched: bool,
+}
+
+#[derive(Debug, Default)]
+struct PersonState {
+    records: BTreeMap<String, Vec<WorkingRecord>>,
+    /// The first row carrying 基本信息 or 联系方式 values: (sheet, row).
+    single_row: Option<(String, u32)>,
+    /// The preview rows of this person.
+    rows: Vec<usize>,
+    filled_from_id: bool,
+}
+
+struct Planner<'a> {
+    effective: &'a EffectiveCatalog,
+    on_conflict: OnConflict,
+    by_key: HashMap<(String, String), usize>,
+    stored_teachers: HashMap<(String, String), Teacher>,
+    stored_records: HashMap<String, Vec<IndicatorRecord>>,
+    persons: Vec<Person>,
+    states: Vec<PersonState>,
+    writes: Vec<Write>,
+    rows: Vec<RowPreview>,
+    birth_field: Option<String>,
+    gender_field: Option<String>,
+}
+
+impl SchoolFile {
+    /// Reads the roster and plans the import without writing anything.
+    pub fn plan_import(
+        &self,
+        roster: &mut RosterFile,
+        options: &ImportOptions,
+    ) -> Result<ImportPlan> {
+        let effective = self.effective_catalog()?;
+        let catalog = self.catalog()?;
+        let matcher = HeaderMatcher::new(&effective);
+        let remembered = self.remembered_mappings()?;
+        let explicit = !options.sheets.is_empty();
+        let chosen = roster.choose_sheets(&options.sheets)?;
+        let mut stored_records: HashMap<String, Vec<IndicatorRecord>> = HashMap::new();
+        for record in self.all_records()? {
+            stored_records
+                .entry(record.teacher_id.clone())
+                .or_default()
+                .push(record);
+        }
+        let stored_teachers = self
+            .teachers()?
+            .into_iter()
+            .map(|t| ((t.id_type.clone(), t.id_number.clone()), t))
+            .collect();
+        let (birth_field, gender_field) = id_derived_fields(&catalog, &effective);
+        let mut planner = Planner {
+            effective: &effective,
+            on_conflict: options.on_conflict,
+            by_key: HashMap::new(),
+            stored_teachers,
+            stored_records,
+            persons: Vec::new(),
+            states: Vec::new(),
+            writes: Vec::new(),
+            rows: Vec::new(),
+            birth_field,
+            gender_field,
+        };
+        let mut sheets = Vec::new();
+        let mut refused = Vec::new();
+        let mut remember = Vec::new();
+        let mut first_error = None;
+        for sheet in &chosen {
+            let grid = roster.grid(sheet)?;
+            let table = match find_table(&grid, &matcher) {
+                Ok(t) => t,
+                Err(e) if !explicit => {
+                    first_error.get_or_insert(e);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let headers: Vec<(u32, String)> = table
+                .columns
+                .iter()
+                .map(|(j, h)| (grid.column_index(*j), h.clone()))
+                .collect();
+            let mut columns = propose(&effective, &matcher, &grid.sheet, &headers);
+            let layout = layout_key(&columns);
+            apply_remembered(&mut columns, remembered.get(&layout));
+            let corrected = apply_overrides(&mut columns, &options.mappings, &matcher, &effective)?;
+            for c in corrected {
+                let column = &columns[c];
+                remember.push((
+                    layout.clone(),
+                    normalize_header(&column.header),
+                    column.target.as_ref().map(FieldTarget::key),
+                ));
+            }
+            fill_samples(&mut columns, &grid, &table);
+            check_identity(&columns, &grid.sheet, &effective)?;
+            let first_row = planner.rows.len();
+            let mut refused_rows = Vec::new();
+            for &r in &table.rows {
+                if let Some(row) = planner.plan_row(&grid, &columns, r) {
+                    refused_rows.push(row);
+                }
+            }
+            let width = grid.range.width();
+            let mut header_texts = vec![String::new(); width];
+            for (j, h) in &table.columns {
+                header_texts[*j] = h.clone();
+            }
+            if !refused_rows.is_empty() {
+                refused.push(RefusedSheet {
+                    name: grid.sheet.clone(),
+                    headers: header_texts,
+                    rows: refused_rows,
+                });
+            }
+            sheets.push(SheetPreview {
+                name: grid.sheet.clone(),
+                header_rows: (
+                    grid.row_number(table.header_rows.0),
+                    grid.row_number(table.header_rows.1),
+                ),
+                unknown_columns: columns
+                    .iter()
+                    .filter(|c| {
+                        matches!(c.source, MappingSource::Unknown | MappingSource::Ambiguous)
+                    })
+                    .map(|c| format!("{}（{} 列）", c.header, c.letter))
+                    .collect(),
+                columns,
+                data_rows: planner.rows.len() - first_row,
+                layout,
+            });
+        }
+        if let Some(o) = unknown_override(&options.mappings, &sheets) {
+            return Err(Error::UnknownColumn(o.header.clone()));
+        }
+        if sheets.is_empty() {
+            return Err(first_error.unwrap_or_else(|| Error::NoHeaderRow {
+                sheet: roster.path.display().to_string(),
+            }));
+        }
+        let validator = Validator::new(&catalog, &effective.set.id)?;
+        planner.validate(&validator);
+        let counts = ImportCounts::of(&planner.rows);
+        Ok(ImportPlan {
+            preview: ImportPreview {
+                file_name: roster
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                kind: roster.kind,
+                encoding: roster.encoding,
+                on_conflict: options.on_conflict,
+                sheets,
+                rows: planner.rows,
+                counts,
+            },
+            persons: planner.persons,
+            writes: planner.writes,
+            remember,
+            refused,
+        })
+    }
+}
+
+/// The 基本信息 fields a resident ID number determines, as the catalog's
+/// ID-agreement rules name them.
+fn id_derived_fields(
+    catalog: &crate::catalog::Catalog,
+    effective: &EffectiveCatalog,
+) -> (Option<String>, Option<String>) {
+    let mut birth = None;
+    let mut gender = None;
+    for rule in catalog.rules() {
+        if rule.group != BASIC_GROUP || !rule.sets.contains(&effective.set.id) {
+            continue;
+        }
+        match &rule.check {
+            Check::MatchesIdBirthDate { field } => birth = Some(field.clone()),
+            Check::MatchesIdGender { field } => gender = Some(field.clone()),
+            _ => {}
+        }
+    }
+    (birth, gender)
+}
+
+fn apply_remembered(
+    columns: &mut [ColumnMapping],
+    remembered: Option<&Vec<(String, Option<FieldTarget>)>>,
+) {
+    let Some(remembered) = remembered else { return };
+    for column in columns.iter_mut() {
+        let header = normalize_header(&column.header);
+        if let Some((_, target)) = remembered.iter().find(|(h, _)| *h == header) {
+            column.target = target.clone();
+            column.source = if target.is_some() {
+                MappingSource::Remembered
+            } else {
+                MappingSource::Ignored
+            };
+        }
+    }
+}
+
+/// Applies the clerk's corrections; returns the indexes of the columns changed.
+fn apply_overrides(
+    columns: &mut [ColumnMapping],
+    overrides: &[MappingOverride],
+    matcher: &HeaderMatcher,
+    effective: &EffectiveCatalog,
+) -> Result<Vec<usize>> {
+    let mut changed = Vec::new();
+    for o in overrides {
+        let wanted = normalize_header(&o.header);
+        let matching: Vec<usize> = columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                normalize_header(&c.header) == wanted
+                    || c.letter.eq_ignore_ascii_case(o.header.trim())
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if matching.is_empty() {
+            // A correction for another sheet of the roster.
+            continue;
+        }
+        let target = match &o.target {
+            Some(t) => Some(matcher.resolve(effective, t)?),
+            None => None,
+        };
+        for i in matching {
+            columns[i].source = if target.is_some() {
+                MappingSource::Corrected
+            } else {
+                MappingSource::Ignored
+            };
+            columns[i].target = target.clone();
+            columns[i].candidates.clear();
+            changed.push(i);
+        }
+    }
+    for c in columns.iter_mut() {
+        if normalize_header(&c.header) == normalize_header(REFUSAL_COLUMN) && c.target.is_none() {
+            c.source = MappingSource::Ignored;
+        }
+    }
+    Ok(changed)
+}
+
+/// Checks that every override names a column of some sheet.
+pub(crate) fn unknown_override<'a>(
+    overrides: &'a [MappingOverride],
+    sheets: &[SheetPreview],
+) -> Option<&'a MappingOverride> {
+    overrides.iter().find(|o| {
+        let wanted = normalize_header(&o.header);
+        !sheets.iter().any(|s| {
+            s.columns.iter().any(|c| {
+                normalize_header(&c.header) == wanted
+                    || c.letter.eq_ignore_ascii_case(o.header.trim())
+            })
+        })
+    })
+}
+
+fn fill_samples(columns: &mut [ColumnMapping], grid: &Grid, table: &Table) {
+    let start = grid.column_index(0);
+    for column in columns.iter_mut() {
+        let j = (column.index - start) as usize;
+        column.samples = table
+            .rows
+            .iter()
+            .filter_map(|&r| grid.range.get((r, j)))
+            .map(cell_text)
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .take(3)
+            .collect();
+    }
+}
+
+fn check_identity(
+    columns: &[ColumnMapping],
+    sheet: &str,
+    effective: &EffectiveCatalog,
+) -> Result<()> {
+    for code in ["name", "id_number"] {
+        let mapped = columns.iter().any(|c| {
+            c.target
+                .as_ref()
+                .is_some_and(|t| t.group == BASIC_GROUP && t.field == code)
+        });
+        if !mapped {
+            let label = effective
+                .group(BASIC_GROUP)
+                .and_then(|g| g.field(code))
+                .map_or(code.to_owned(), |f| f.label.clone());
+            return Err(Error::NoIdentityColumn {
+                sheet: sheet.to_owned(),
+                missing: label,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn is_identity(target: &FieldTarget) -> bool {
+    target.group == BASIC_GROUP && matches!(target.field.as_str(), "name" | "id_type" | "id_number")
+}
+
+fn display(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(display).collect::<Vec<_>>().join(","),
+        other => other.to_string(),
+    }
+}
+
+impl Planner<'_> {
+    fn group(&self, id: &str) -> Option<&EffectiveGroup> {
+        self.effective.group(id)
+    }
+
+    /// Plans one data row; returns it whole when refused.
+    fn plan_row(&mut self, grid: &Grid, columns: &[ColumnMapping], r: usize) -> Option<RefusedRow> {
+        let start = grid.column_index(0);
+        let mut values: BTreeMap<String, Fields> = BTreeMap::new();
+        let mut messages = Vec::new();
+        let mut bad_cells = Vec::new();
+        // 出生年月 with only a year and month: completed from the ID below.
+        let mut birth_month: Option<(String, usize, String, String, CellProblem)> = None;
+        for column in columns {
+            let Some(target) = &column.target else {
+                continue;
+            };
+            let j = (column.index - start) as usize;
+            let Some(cell) = grid.range.get((r, j)) else {
+                continue;
+            };
+            let Some(field) = self
+                .group(&target.group)
+                .and_then(|g| g.field(&target.field))
+            else {
+                continue;
+            };
+            let table_ref = field
+                .code_table
+                .as_deref()
+                .and_then(|t| self.effective.code_table(t));
+            match convert(field, table_ref, cell) {
+                Ok(None) => {}
+                Ok(Some(v)) => {
+                    values
+                        .entry(target.group.clone())
+                        .or_default()
+                        .insert(target.field.clone(), v);
+                }
+                Err(problem)
+                    if target.group == BASIC_GROUP
+                        && self.birth_field.as_deref() == Some(target.field.as_str())
+                        && let Some(month) = super::cell::year_month_only(cell) =>
+                {
+                    birth_month = Some((
+                        month,
+                        j,
+                        column.letter.clone(),
+                        field.label.clone(),
+                        problem,
+                    ));
+                }
+                Err(CellProblem { code, text }) => {
+                    bad_cells.push((j, text.clone()));
+                    messages.push(RowMessage {
+                        code: code.to_owned(),
+                        severity: MessageSeverity::Refusal,
+                        column: Some(column.letter.clone()),
+                        field: Some(field.label.clone()),
+                        text,
+                    });
+                }
+            }
+        }
+        let row_number = grid.row_number(r);
+        let basic = values.get(BASIC_GROUP);
+        let get = |code: &str| {
+            basic
+                .and_then(|b| b.get(code))
+                .map(display)
+                .unwrap_or_default()
+        };
+        let (name, id_type, id_number) = (get("name"), get("id_type"), get("id_number"));
+        let mut preview = RowPreview {
+            sheet: grid.sheet.clone(),
+            row: row_number,
+            status: RowStatus::Refused,
+            name: name.clone(),
+            id_type: (!id_type.is_empty()).then(|| id_type.clone()),
+            id_number: id_number.clone(),
+            values: values.clone(),
+            changes: Vec::new(),
+            messages,
+        };
+        let refuse = |mut preview: RowPreview,
+                      this: &mut Self,
+                      code: &str,
+                      text: String,
+                      bad: Vec<(usize, String)>| {
+            if !code.is_empty() {
+                preview.messages.push(RowMessage {
+                    code: code.to_owned(),
+                    severity: MessageSeverity::Refusal,
+                    column: None,
+                    field: None,
+                    text: text.clone(),
+                });
+            }
+            let reason = preview
+                .messages
+                .iter()
+                .filter(|m| m.severity == MessageSeverity::Refusal)
+                .map(|m| match &m.field {
+                    Some(f) => format!("{f}：{}", m.text),
+                    None => m.text.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("；");
+            preview.status = RowStatus::Refused;
+            this.rows.push(preview);
+            let width = grid.range.width();
+            Some(RefusedRow {
+                sheet: grid.sheet.clone(),
+                row: row_number,
+                cells: (0..width)
+                    .map(|c| grid.range.get((r, c)).cloned().unwrap_or(Data::Empty))
+                    .collect(),
+                bad_cells: bad,
+                reason,
+            })
+        };
+        if !bad_cells.is_empty() {
+            return refuse(preview, self, "", String::new(), bad_cells);
+        }
+        if name.is_empty() || id_number.is_empty() {
+            let missing = match (name.is_empty(), id_number.is_empty()) {
+                (true, true) => "姓名和身份证件号",
+                (true, false) => "姓名",
+                _ => "身份证件号",
+            };
+            return refuse(
+                preview,
+                self,
+                "import.identity_missing",
+                format!("这一行没有{missing}，无法确定是哪位教师。请补上后重新导入"),
+                Vec::new(),
+            );
+        }
+        let id_type = if id_type.is_empty() {
+            "1".to_owned()
+        } else {
+            id_type
+        };
+        let new = NewTeacher {
+            name: name.clone(),
+            id_type: id_type.clone(),
+            id_number: id_number.clone(),
+        };
+        let valid = match new.validate() {
+            Ok(v) => v,
+            Err(e) => {
+                let bad = columns
+                    .iter()
+                    .filter(|c| c.target.as_ref().is_some_and(is_identity))
+                    .filter(|c| {
+                        let field = c.target.as_ref().map(|t| t.field.as_str());
+                        matches!(
+                            (&e, field),
+                            (Error::InvalidIdNumber { .. }, Some("id_number"))
+                                | (Error::UnknownIdType(..), Some("id_type"))
+                                | (Error::TeacherNameTooLong { .. }, Some("name"))
+                        )
+                    })
+                    .map(|c| ((c.index - start) as usize, e.to_string()))
+                    .collect();
+                return refuse(preview, self, e.code(), e.to_string(), bad);
+            }
+        };
+        if let Some((month, j, letter, label, problem)) = birth_month.take() {
+            let from_id = (valid.id_type.code == "1")
+                .then(|| crate::id_number::check_resident_id(&valid.id_number).ok())
+                .flatten()
+                .map(|r| r.birth_date);
+            match (from_id, &self.birth_field) {
+                (Some(date), Some(field)) if date.format("%Y-%m").to_string() == month => {
+                    values
+                        .entry(BASIC_GROUP.to_owned())
+                        .or_default()
+                        .insert(field.clone(), Value::String(date.to_string()));
+                    preview.messages.push(RowMessage {
+                        code: "import.birth_date_completed".into(),
+                        severity: MessageSeverity::Info,
+                        column: Some(letter),
+                        field: Some(label),
+                        text: format!("花名册只有出生年月 {month}，已按身份证件号补全为 {date}"),
+                    });
+                }
+                (Some(date), _) => {
+                    let text = format!(
+                        "只有年月 {month}，且与身份证件号中的出生日期 {date} 不一致。请按人事档案填写完整的出生日期（年月日）"
+                    );
+                    preview.messages.push(RowMessage {
+                        code: "import.invalid_date".into(),
+                        severity: MessageSeverity::Refusal,
+                        column: Some(letter),
+                        field: Some(label),
+                        text: text.clone(),
+                    });
+                    return refuse(preview, self, "", String::new(), vec![(j, text)]);
+                }
+                (None, _) => {
+                    preview.messages.push(RowMessage {
+                        code: problem.code.to_owned(),
+                        severity: MessageSeverity::Refusal,
+                        column: Some(letter),
+                        field: Some(label),
+                        text: problem.text.clone(),
+                    });
+                    return refuse(preview, self, "", String::new(), vec![(j, problem.text)]);
+                }
+            }
+        }
+        preview.id_type = Some(valid.id_type.code.clone());
+        preview.id_number = valid.id_number.clone();
+        preview.name = valid.name.clone();
+        let key = (valid.id_type.code.clone(), valid.id_number.clone());
+        let carries_single = values.iter().any(|(g, fields)| {
+            self.group(g).is_some_and(|g| !g.multi)
+                && fields.keys().any(|f| {
+                    !(g == BASIC_GROUP && matches!(f.as_str(), "name" | "id_type" | "id_number"))
+                })
+        });
+        let person = self.person(&key, &valid.name);
+        if carries_single {
+            if let Some((sheet, row)) = &self.states[person].single_row {
+                let text = format!(
+                    "与工作表「{sheet}」第 {row} 行是同一人（证件号 {}），只导入第一次出现的那一行。如果这一行才是对的，请删去那一行后重新导入",
+                    valid.id_number
+                );
+                return refuse(preview, self, "import.duplicate_person", text, Vec::new());
+            }
+            self.states[person].single_row = Some((grid.sheet.clone(), row_number));
+        }
+        let row_index = self.rows.len();
+        self.states[person].rows.push(row_index);
+        let mut wrote = false;
+        let mut changed_stored = false;
+        if self.persons[person].existing.is_none() && !self.persons[person].planned {
+            self.writes.push(Write::NewTeacher { person });
+            self.persons[person].planned = true;
+        }
+        // The stored name differs: a conflict like any other value.
+        if let Some(existing) = &self.persons[person].existing
+            && existing.name != valid.name
+            && self.persons[person].rename.as_deref() != Some(valid.name.as_str())
+        {
+            let take = self.on_conflict == OnConflict::Take;
+            preview.changes.push(FieldChange {
+                group: BASIC_GROUP.into(),
+                group_name: self
+                    .group(BASIC_GROUP)
+                    .map_or_else(String::new, |g| g.name.clone()),
+                field: "name".into(),
+                label: "姓名".into(),
+                stored: existing.name.clone(),
+                imported: valid.name.clone(),
+                conflict: true,
+                taken: take,
+            });
+            if take {
+                self.persons[person].rename = Some(valid.name.clone());
+                self.writes.push(Write::RenameTeacher { person });
+                wrote = true;
+                changed_stored = true;
+            }
+        }
+        if let Some(basic) = values.get_mut(BASIC_GROUP) {
+            for code in ["name", "id_type", "id_number"] {
+                basic.remove(code);
+            }
+        }
+        if !self.states[person].filled_from_id
+            && let Ok(resident) = crate::id_number::check_resident_id(&valid.id_number)
+            && valid.id_type.code == "1"
+        {
+            self.states[person].filled_from_id = true;
+            let stored_basic = self.single_fields(person, BASIC_GROUP);
+            let basic = values.entry(BASIC_GROUP.to_owned()).or_default();
+            let mut filled = Vec::new();
+            if let Some(f) = &self.birth_field
+                && !basic.contains_key(f)
+                && !stored_basic.contains_key(f)
+            {
+                basic.insert(f.clone(), Value::String(resident.birth_date.to_string()));
+                filled.push(format!("出生日期 {}", resident.birth_date));
+            }
+            if let Some(f) = &self.gender_field
+                && !basic.contains_key(f)
+                && !stored_basic.contains_key(f)
+            {
+                let (code, label) = match resident.gender {
+                    IdGender::Male => ("1", "男"),
+                    IdGender::Female => ("2", "女"),
+                };
+                basic.insert(f.clone(), Value::String(code.to_owned()));
+                filled.push(format!("性别 {label}"));
+            }
+            if basic.is_empty() {
+                values.remove(BASIC_GROUP);
+            }
+            if !filled.is_empty() {
+                preview.messages.push(RowMessage {
+                    code: "import.filled_from_id".into(),
+                    severity: MessageSeverity::Info,
+                    column: None,
+                    field: None,
+                    text: format!("花名册中没有，已按身份证件号填写：{}", filled.join("、")),
+                });
+            }
+        }
+        for (group_id, fields) in &values {
+            let Some(group) = self.group(group_id).cloned() else {
+                continue;
+            };
+            let (w, c) = if group.multi {
+                self.plan_multi(person, &group, fields, &mut preview)
+            } else {
+                self.plan_single(person, &group, fields, &mut preview)
+            };
+            wrote |= w;
+            changed_stored |= c;
+        }
+        preview.values = values;
+        let identity = preview.values.entry(BASIC_GROUP.to_owned()).or_default();
+        identity.insert("name".into(), Value::String(valid.name.clone()));
+        identity.insert("id_type".into(), Value::String(valid.id_type.code.clone()));
+        identity.insert("id_number".into(), Value::String(valid.id_number.clone()));
+        preview.status = if self.persons[person].existing.is_none() {
+            RowStatus::New
+        } else if wrote || changed_stored {
+            RowStatus::Update
+        } else {
+            RowStatus::Unchanged
+        };
+        self.rows.push(preview);
+        None
+    }
+
+    fn person(&mut self, key: &(String, String), name: &str) -> usize {
+        if let Some(&i) = self.by_key.get(key) {
+            return i;
+        }
+        let existing = self.stored_teachers.get(key).cloned();
+        let mut state = PersonState::default();
+        if let Some(t) = &existing
+            && let Some(records) = self.stored_records.remove(&t.id)
+        {
+            for r in records {
+                state
+                    .records
+                    .entry(r.group_code.clone())
+                    .or_default()
+                    .push(WorkingRecord {
+                        stored: Some((r.id.clone(), r.version)),
+                        fields: r.fields,
+                        write: None,
+                        touched: false,
+                    });
+            }
+        }
+        self.persons.push(Person {
+            existing,
+            name: name.to_owned(),
+            id_type: key.0.clone(),
+            id_number: key.1.clone(),
+            rename: None,
+            planned: false,
+        });
+        self.states.push(state);
+        self.by_key.insert(key.clone(), self.persons.len() - 1);
+        self.persons.len() - 1
+    }
+
+    fn single_fields(&self, person: usize, group: &str) -> Fields {
+        self.states[person]
+            .records
+            .get(group)
+            .and_then(|r| r.first())
+            .map(|r| r.fields.clone())
+            .unwrap_or_default()
+    }
+
+    /// Compares imported values with `current`; returns the merged fields,
+    /// whether anything changes, and the changes to show.
+    fn merge(
+        &self,
+        group: &EffectiveGroup,
+        current: &Fields,
+        imported: &Fields,
+        preview: &mut RowPreview,
+    ) -> (Fields, bool) {
+        let take = self.on_conflict == OnConflict::Take;
+        let mut merged = current.clone();
+        let mut changed = false;
+        for (code, value) in imported {
+            let label = group.field(code).map_or(code.clone(), |f| f.label.clone());
+            match current.get(code) {
+                Some(stored) if stored == value => {}
+                Some(stored) if !stored.is_null() => {
+                    preview.changes.push(FieldChange {
+                        group: group.id.clone(),
+                        group_name: group.name.clone(),
+                        field: code.clone(),
+                        label,
+                        stored: display(stored),
+                        imported: display(value),
+                        conflict: true,
+                        taken: take,
+                    });
+                    if take {
+                        merged.insert(code.clone(), value.clone());
+                        changed = true;
+                    }
+                }
+                _ => {
+                    preview.changes.push(FieldChange {
+                        group: group.id.clone(),
+                        group_name: group.name.clone(),
+                        field: code.clone(),
+                        label,
+                        stored: String::new(),
+                        imported: display(value),
+                        conflict: false,
+                        taken: true,
+                    });
+                    merged.insert(code.clone(), value.clone());
+                    changed = true;
+                }
+            }
+        }
+        (merged, changed)
+    }
+
+    /// 基本信息, 联系方式: fills the one record. Returns (wrote, changed stored).
+    fn plan_single(
+        &mut self,
+        person: usize,
+        group: &EffectiveGroup,
+        fields: &Fields,
+        preview: &mut RowPreview,
+    ) -> (bool, bool) {
+        let current = self.single_fields(person, &group.id);
+        let (merged, changed) = self.merge(group, &current, fields, preview);
+        let records = self.states[person]
+            .records
+            .entry(group.id.clone())
+            .or_default();
+        if records.is_empty() {
+            records.push(WorkingRecord {
+                stored: None,
+                fields: Fields::new(),
+                write: None,
+                touched: false,
+            });
+        }
+        records[0].touched = true;
+        if !changed {
+            return (false, false);
+        }
+        let stored = records[0].stored.clone();
+        records[0].fields = merged.clone();
+        match records[0].write {
+            Some(w) => match &mut self.writes[w] {
+                Write::AddRecord { fields, .. } | Write::UpdateRecord { fields, .. } => {
+                    *fields = merged;
+                }
+                _ => {}
+            },
+            None => {
+                let write = match stored.clone() {
+                    Some((record_id, version)) => Write::UpdateRecord {
+                        record_id,
+                        version,
+                        fields: merged,
+                    },
+                    None => Write::AddRecord {
+                        person,
+                        group: group.id.clone(),
+                        fields: merged,
+                    },
+                };
+                self.writes.push(write);
+                let write = self.writes.len() - 1;
+                if let Some(r) = self.states[person].records.get_mut(&group.id) {
+                    r[0].write = Some(write);
+                }
+            }
+        }
+        (true, stored.is_some())
+    }
+
+    /// A row of a multi-record group: already there, an update of the row with
+    /// the same key, or a new row.
+    fn plan_multi(
+        &mut self,
+        person: usize,
+        group: &EffectiveGroup,
+        fields: &Fields,
+        preview: &mut RowPreview,
+    ) -> (bool, bool) {
+        let records = self.states[person]
+            .records
+            .entry(group.id.clone())
+            .or_default();
+        if let Some(same) = records
+            .iter_mut()
+            .find(|r| fields.iter().all(|(k, v)| r.fields.get(k) == Some(v)))
+        {
+            same.touched = true;
+            preview.messages.push(RowMessage {
+                code: "import.record_exists".into(),
+                severity: MessageSeverity::Info,
+                column: None,
+                field: None,
+                text: format!("{}中已有相同的一条记录，不再重复添加", group.name),
+            });
+            return (false, false);
+        }
+        let keyed = !group.key.is_empty() && group.key.iter().all(|k| fields.contains_key(k));
+        let same_key = keyed
+            .then(|| {
+                records
+                    .iter()
+                    .position(|r| group.key.iter().all(|k| r.fields.get(k) == fields.get(k)))
+            })
+            .flatten();
+        match same_key {
+            Some(i) => {
+                let current = self.states[person].records[&group.id][i].fields.clone();
+                let (merged, changed) = self.merge(group, &current, fields, preview);
+                let record = &mut self.states[person]
+                    .records
+                    .get_mut(&group.id)
+                    .map(|r| &mut r[i]);
+                let Some(record) = record else {
+                    return (false, false);
+                };
+                record.touched = true;
+                if !changed {
+                    return (false, false);
+                }
+                record.fields = merged.clone();
+                let stored = record.stored.clone();
+                match record.write {
+                    Some(w) => {
+                        if let Write::AddRecord { fields, .. }
+                        | Write::UpdateRecord { fields, .. } = &mut self.writes[w]
+                        {
+                            *fields = merged;
+                        }
+                    }
+                    None => {
+                        if let Some((record_id, version)) = stored.clone() {
+                            record.write = Some(self.writes.len());
+                            self.writes.push(Write::UpdateRecord {
+                                record_id,
+                                version,
+                                fields: merged,
+                            });
+                        }
+                    }
+                }
+                (true, stored.is_some())
+            }
+            None => {
+                for (code, value) in fields {
+                    preview.changes.push(FieldChange {
+                        group: group.id.clone(),
+                        group_name: group.name.clone(),
+                        field: code.clone(),
+                        label: group.field(code).map_or(code.clone(), |f| f.label.clone()),
+                        stored: String::new(),
+                        imported: display(value),
+                        conflict: false,
+                        taken: true,
+                    });
+                }
+                let write = self.writes.len();
+                self.writes.push(Write::AddRecord {
+                    person,
+                    group: group.id.clone(),
+                    fields: fields.clone(),
+                });
+                if let Some(records) = self.states[person].records.get_mut(&group.id) {
+                    records.push(WorkingRecord {
+                        stored: None,
+                        fields: fields.clone(),
+                        write: Some(write),
+                        touched: true,
+                    });
+                }
+                (true, false)
+            }
+        }
+    }
+
+    /// Runs the validation engine over each imported teacher as the commit
+    /// would leave them, and attaches the problems of the groups the import
+    /// touched to the teacher's first row.
+    fn validate(&mut self, validator: &Validator<'_>) {
+        for (person, state) in self.states.iter().enumerate() {
+            let Some(&first_row) = state.rows.first() else {
+                continue;
+            };
+            let p = &self.persons[person];
+            let teacher = Teacher {
+                id: p
+                    .existing
+                    .as_ref()
+                    .map_or_else(String::new, |t| t.id.clone()),
+                name: p.rename.clone().unwrap_or_else(|| p.name.clone()),
+                id_type: p.id_type.clone(),
+                id_type_name: String::new(),
+                id_number: p.id_number.clone(),
+                version: 0,
+                created_at: String::new(),
+                updated_at: String::new(),
+            };
+            let mut records = Vec::new();
+            let mut touched_groups = Vec::new();
+            for (group, rows) in &state.records {
+                if rows.iter().any(|r| r.touched) {
+                    touched_groups.push(group.as_str());
+                }
+                for (i, r) in rows.iter().enumerate() {
+                    records.push(IndicatorRecord {
+                        id: r
+                            .stored
+                            .as_ref()
+                            .map_or_else(String::new, |(id, _)| id.clone()),
+                        teacher_id: teacher.id.clone(),
+                        group_code: group.clone(),
+                        row_order: i as i64 + 1,
+                        fields: r.fields.clone(),
+                        version: 0,
+                        updated_at: String::new(),
+                    });
+                }
+            }
+            let problems = validator.teacher(&teacher, &records);
+            let mut missing: Vec<String> = Vec::new();
+            let mut messages = Vec::new();
+            for problem in problems
+                .into_iter()
+                .filter(|p| touched_groups.contains(&p.group.as_str()))
+            {
+                let label = problem.field_label.clone().unwrap_or_default();
+                if problem.rule == "required" && problem.severity == Severity::Error {
+                    let name = if problem.row_order.is_some() {
+                        format!("{}·{label}", problem.group_name)
+                    } else {
+                        label
+                    };
+                    if !missing.contains(&name) {
+                        missing.push(name);
+                    }
+                    continue;
+                }
+                messages.push(RowMessage {
+                    code: format!("validate.{}", problem.rule),
+                    severity: match problem.severity {
+                        Severity::Error => MessageSeverity::Error,
+                        Severity::Warning => MessageSeverity::Warning,
+                    },
+                    column: None,
+                    field: problem.field_label.clone(),
+                    text: problem.message,
+                });
+            }
+            if !missing.is_empty() {
+                messages.insert(
+                    0,
+                    RowMessage {
+                        code: "validate.required".into(),
+                        severity: MessageSeverity::Error,
+                        column: None,
+                        field: None,
+                        text: format!("导入后还需补全：{}", missing.join("、")),
+                    },
+                );
+            }
+            self.rows[first_row].messages.extend(messages);
+        }
+    }
+}
+
+impl ImportCounts {
+    fn of(rows: &[RowPreview]) -> ImportCounts {
+        let count = |s: RowStatus| rows.iter().filter(|r| r.status == s).count();
+        ImportCounts {
+            total: rows.len(),
+            new: count(RowStatus::New),
+            update: count(RowStatus::Update),
+            unchanged: count(RowStatus::Unchanged),
+            refused: count(RowStatus::Refused),
+        }
+    }
+}

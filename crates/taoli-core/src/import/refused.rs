@@ -1,0 +1,132 @@
+//! The refused-rows workbook: the rows an import did not take, as they were
+//! (the same columns, dates still dates), each offending cell highlighted with
+//! a note saying what is wrong, and a last column with the row's reasons.
+//! Once fixed, it imports like the original roster.
+
+use std::path::Path;
+
+use calamine::Data;
+use rust_xlsxwriter::{Color, Format, FormatBorder, Note, Workbook, XlsxError};
+
+use super::REFUSAL_COLUMN;
+use super::plan::{ImportPlan, RefusedSheet};
+use super::table::cell_text;
+use crate::error::{Error, Result};
+
+fn io_error(path: &Path, e: XlsxError) -> Error {
+    Error::Io {
+        path: path.to_owned(),
+        source: match e {
+            XlsxError::IoError(io) => io,
+            other => std::io::Error::other(other.to_string()),
+        },
+    }
+}
+
+/// Excel's limit on a sheet name's length.
+const SHEET_NAME_MAX: usize = 31;
+
+/// Writes the refused rows of `plan` to `out`. Returns how many rows were written.
+pub fn write_refused_rows(plan: &ImportPlan, out: &Path) -> Result<usize> {
+    let mut book = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xE8EEF7))
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap();
+    let text = Format::new().set_num_format("@");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let bad_text = Format::new()
+        .set_num_format("@")
+        .set_background_color(Color::RGB(0xFDE2E1))
+        .set_font_color(Color::RGB(0x9F1C1C));
+    let bad_date = Format::new()
+        .set_num_format("yyyy-mm-dd")
+        .set_background_color(Color::RGB(0xFDE2E1))
+        .set_font_color(Color::RGB(0x9F1C1C));
+    let reason = Format::new()
+        .set_font_color(Color::RGB(0x9F1C1C))
+        .set_text_wrap();
+    let mut written = 0;
+    let mut used_names: Vec<String> = Vec::new();
+    for sheet in &plan.refused {
+        let name = sheet_name(sheet, &used_names);
+        used_names.push(name.clone());
+        let ws = book.add_worksheet();
+        ws.set_name(&name).map_err(|e| io_error(out, e))?;
+        let width = sheet.headers.len() as u16;
+        for (j, h) in sheet.headers.iter().enumerate() {
+            ws.write_string_with_format(0, j as u16, h, &header)
+                .map_err(|e| io_error(out, e))?;
+            ws.set_column_width(j as u16, 14)
+                .map_err(|e| io_error(out, e))?;
+        }
+        ws.write_string_with_format(0, width, REFUSAL_COLUMN, &header)
+            .map_err(|e| io_error(out, e))?;
+        ws.set_column_width(width, 60)
+            .map_err(|e| io_error(out, e))?;
+        ws.set_freeze_panes(1, 0).map_err(|e| io_error(out, e))?;
+        for (i, row) in sheet.rows.iter().enumerate() {
+            let r = i as u32 + 1;
+            for (j, cell) in row.cells.iter().enumerate() {
+                let c = j as u16;
+                let bad = row.bad_cells.iter().find(|(b, _)| *b == j);
+                let (tf, df) = if bad.is_some() {
+                    (&bad_text, &bad_date)
+                } else {
+                    (&text, &date)
+                };
+                let result = match cell {
+                    Data::Empty if bad.is_none() => Ok(&mut *ws),
+                    Data::Empty => ws.write_blank(r, c, tf),
+                    Data::String(s) => ws.write_string_with_format(r, c, s, tf),
+                    Data::Float(f) => ws.write_number_with_format(r, c, *f, tf),
+                    Data::Int(n) => ws.write_number_with_format(r, c, *n as f64, tf),
+                    Data::Bool(b) => ws.write_boolean_with_format(r, c, *b, tf),
+                    Data::DateTime(d) => ws.write_number_with_format(r, c, d.as_f64(), df),
+                    other => ws.write_string_with_format(r, c, cell_text(other), tf),
+                };
+                result.map_err(|e| io_error(out, e))?;
+                if let Some((_, message)) = bad {
+                    let note = Note::new(message.as_str())
+                        .set_author("桃李")
+                        .set_width(320);
+                    ws.insert_note(r, c, &note).map_err(|e| io_error(out, e))?;
+                }
+            }
+            let why = format!("原第 {} 行：{}", row.row, row.reason);
+            ws.write_string_with_format(r, width, &why, &reason)
+                .map_err(|e| io_error(out, e))?;
+            written += 1;
+        }
+    }
+    if written == 0 {
+        let ws = book.add_worksheet();
+        ws.write_string(0, 0, "本次导入没有未通过的行。")
+            .map_err(|e| io_error(out, e))?;
+    }
+    book.save(out).map_err(|e| io_error(out, e))?;
+    Ok(written)
+}
+
+/// The original sheet name, shortened and made unique as Excel requires.
+fn sheet_name(sheet: &RefusedSheet, used: &[String]) -> String {
+    let base: String = sheet
+        .name
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+        .take(SHEET_NAME_MAX - 3)
+        .collect();
+    let base = if base.trim().is_empty() {
+        "未通过".to_owned()
+    } else {
+        base
+    };
+    let mut name = base.clone();
+    let mut n = 2;
+    while used.contains(&name) {
+        name = format!("{base}({n})");
+        n += 1;
+    }
+    name
+}

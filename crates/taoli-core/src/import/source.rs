@@ -1,0 +1,414 @@
+//! Reading a roster file: workbooks (.xlsx, .xlsm, .xls, .ods) through
+//! calamine, text files (.csv, .txt) decoded from UTF-8 or GB18030 and split
+//! by the csv crate. The kind of file is told by its bytes, not its name, so a
+//! renamed file or a web page saved as `.xls` gets the right message.
+
+use std::io::{BufReader, Cursor};
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Range, Reader, SheetVisible, Sheets};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::Error as ImportError;
+
+/// No roster holds more rows than this; a sheet above it is refused.
+pub const MAX_ROWS: usize = 1_000_000;
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// What the roster file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RosterKind {
+    Xlsx,
+    Xls,
+    Ods,
+    Csv,
+}
+
+/// One sheet of a roster, as the wizard lists it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SheetInfo {
+    /// Position in the workbook, from 1.
+    #[ts(type = "number")]
+    pub index: usize,
+    pub name: String,
+    /// Hidden sheets are skipped unless the clerk picks them.
+    pub hidden: bool,
+}
+
+/// The text encoding a CSV file was read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TextEncoding {
+    Utf8,
+    Gb18030,
+}
+
+/// An opened roster file.
+pub struct RosterFile {
+    pub path: PathBuf,
+    pub kind: RosterKind,
+    pub encoding: Option<TextEncoding>,
+    sheets: Vec<SheetInfo>,
+    content: Content,
+}
+
+impl std::fmt::Debug for RosterFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RosterFile")
+            .field("path", &self.path)
+            .field("kind", &self.kind)
+            .field("sheets", &self.sheets)
+            .finish_non_exhaustive()
+    }
+}
+
+enum Content {
+    Workbook(Box<Sheets<BufReader<Cursor<Vec<u8>>>>>),
+    Text(Option<Range<Data>>),
+}
+
+/// A sheet's cells. Row and column numbers shown to clerks are 1-based and
+/// count from the sheet's top-left corner, as Excel shows them.
+#[derive(Debug)]
+pub struct Grid {
+    pub sheet: String,
+    pub range: Range<Data>,
+}
+
+impl Grid {
+    /// The Excel row number (1-based) of the range's `i`-th row.
+    pub fn row_number(&self, i: usize) -> u32 {
+        self.range.start().map_or(0, |(r, _)| r) + i as u32 + 1
+    }
+
+    /// The Excel column index (0-based) of the range's `j`-th column.
+    pub fn column_index(&self, j: usize) -> u32 {
+        self.range.start().map_or(0, |(_, c)| c) + j as u32
+    }
+}
+
+impl RosterFile {
+    /// Opens a roster and lists its sheets. Nothing is read from the school file.
+    pub fn open(path: &Path) -> Result<RosterFile, ImportError> {
+        let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => ImportError::FileNotFound(path.to_owned()),
+            _ => ImportError::RosterUnreadable {
+                path: path.to_owned(),
+                detail: e.to_string(),
+            },
+        })?;
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(ImportError::EmptyRoster(path.to_owned()));
+        }
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        if bytes.starts_with(ZIP_MAGIC) {
+            open_zip(path, bytes, &extension)
+        } else if bytes.starts_with(OLE_MAGIC) {
+            open_ole(path, bytes)
+        } else if looks_like_html(&bytes) {
+            Err(ImportError::RosterIsWebPage(path.to_owned()))
+        } else if looks_like_text(&bytes) {
+            open_text(path, &bytes)
+        } else {
+            Err(ImportError::NotASpreadsheet(path.to_owned()))
+        }
+    }
+
+    pub fn sheets(&self) -> &[SheetInfo] {
+        &self.sheets
+    }
+
+    /// The sheets a clerk named (by name or 1-based number); with none named,
+    /// every visible sheet.
+    pub fn choose_sheets(&self, wanted: &[String]) -> Result<Vec<SheetInfo>, ImportError> {
+        if wanted.is_empty() {
+            return Ok(self.sheets.iter().filter(|s| !s.hidden).cloned().collect());
+        }
+        wanted
+            .iter()
+            .map(|w| {
+                let w = w.trim();
+                self.sheets
+                    .iter()
+                    .find(|s| s.name == w)
+                    .or_else(|| {
+                        w.parse::<usize>()
+                            .ok()
+                            .and_then(|n| self.sheets.iter().find(|s| s.index == n))
+                    })
+                    .cloned()
+                    .ok_or_else(|| ImportError::UnknownSheet {
+                        given: w.to_owned(),
+                        valid: self
+                            .sheets
+                            .iter()
+                            .map(|s| format!("{}. {}", s.index, s.name))
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                    })
+            })
+            .collect()
+    }
+
+    /// Reads one sheet's cells.
+    pub fn grid(&mut self, sheet: &SheetInfo) -> Result<Grid, ImportError> {
+        let range = match &mut self.content {
+            Content::Workbook(book) => {
+                book.worksheet_range(&sheet.name)
+                    .map_err(|e| ImportError::CorruptRoster {
+                        path: self.path.clone(),
+                        detail: e.to_string(),
+                    })?
+            }
+            Content::Text(range) => range.take().unwrap_or_else(Range::empty),
+        };
+        if range.height() > MAX_ROWS {
+            return Err(ImportError::TooManyRows {
+                sheet: sheet.name.clone(),
+                rows: range.height(),
+            });
+        }
+        Ok(Grid {
+            sheet: sheet.name.clone(),
+            range,
+        })
+    }
+}
+
+fn corrupt(path: &Path, detail: impl std::fmt::Display) -> ImportError {
+    ImportError::CorruptRoster {
+        path: path.to_owned(),
+        detail: detail.to_string(),
+    }
+}
+
+fn open_zip(path: &Path, bytes: Vec<u8>, extension: &str) -> Result<RosterFile, ImportError> {
+    let is_ods = extension == "ods"
+        || bytes
+            .windows(b"application/vnd.oasis.opendocument.spreadsheet".len())
+            .take(200)
+            .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet");
+    let reader = BufReader::new(Cursor::new(bytes));
+    let (book, kind) = if is_ods {
+        let ods = calamine::open_workbook_from_rs(reader).map_err(|e| match e {
+            calamine::OdsError::Password => ImportError::RosterPasswordProtected(path.to_owned()),
+            other => corrupt(path, other),
+        })?;
+        (Sheets::Ods(ods), RosterKind::Ods)
+    } else {
+        let xlsx = calamine::open_workbook_from_rs(reader).map_err(|e| corrupt(path, e))?;
+        (Sheets::Xlsx(xlsx), RosterKind::Xlsx)
+    };
+    Ok(workbook(path, book, kind))
+}
+
+fn open_ole(path: &Path, bytes: Vec<u8>) -> Result<RosterFile, ImportError> {
+    // A password-protected .xlsx is an OLE container holding "EncryptedPackage".
+    let marker: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
+        return Err(ImportError::RosterPasswordProtected(path.to_owned()));
+    }
+    let reader = BufReader::new(Cursor::new(bytes));
+    let xls = calamine::open_workbook_from_rs(reader).map_err(|e| match e {
+        calamine::XlsError::Password => ImportError::RosterPasswordProtected(path.to_owned()),
+        other => corrupt(path, other),
+    })?;
+    Ok(workbook(path, Sheets::Xls(xls), RosterKind::Xls))
+}
+
+fn workbook(path: &Path, book: Sheets<BufReader<Cursor<Vec<u8>>>>, kind: RosterKind) -> RosterFile {
+    let sheets = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .enumerate()
+        .map(|(i, s)| SheetInfo {
+            index: i + 1,
+            name: s.name.clone(),
+            hidden: s.visible != SheetVisible::Visible,
+        })
+        .collect();
+    RosterFile {
+        path: path.to_owned(),
+        kind,
+        encoding: None,
+        sheets,
+        content: Content::Workbook(Box::new(book)),
+    }
+}
+
+fn looks_like_html(bytes: &[u8]) -> bool {
+    let head: String = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)])
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || (head.starts_with("<?xml") && head.contains("urn:schemas-microsoft-com:office"))
+        || head.starts_with("<table")
+}
+
+fn looks_like_text(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    !head.contains(&0)
+        && head
+            .iter()
+            .filter(|b| b.is_ascii_control() && !b.is_ascii_whitespace())
+            .count()
+            * 100
+            <= head.len()
+}
+
+/// Decodes text as UTF-8 (with or without BOM) or, failing that, GB18030 (of
+/// which GBK and GB2312 are subsets); chardetng decides when the bytes are
+/// valid in both.
+pub fn decode_text(bytes: &[u8]) -> (String, TextEncoding) {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return (
+            String::from_utf8_lossy(rest).into_owned(),
+            TextEncoding::Utf8,
+        );
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (text.to_owned(), TextEncoding::Utf8);
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let guess = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
+    let encoding = if guess == encoding_rs::UTF_8 {
+        encoding_rs::UTF_8
+    } else {
+        encoding_rs::GB18030
+    };
+    let (text, _, _) = encoding.decode(bytes);
+    let kind = if encoding == encoding_rs::UTF_8 {
+        TextEncoding::Utf8
+    } else {
+        TextEncoding::Gb18030
+    };
+    (text.into_owned(), kind)
+}
+
+/// The separator used most consistently over the first lines: comma,
+/// semicolon or tab (quoted text is not counted).
+fn sniff_delimiter(text: &str) -> u8 {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(30)
+        .collect();
+    let count = |line: &str, d: char| {
+        let mut quoted = false;
+        line.chars()
+            .filter(|&c| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                !quoted && c == d
+            })
+            .count()
+    };
+    [',', '\t', ';', '，']
+        .into_iter()
+        .map(|d| {
+            let counts: Vec<usize> = lines.iter().map(|l| count(l, d)).collect();
+            let lines_with = counts.iter().filter(|&&n| n > 0).count();
+            (lines_with, counts.iter().sum::<usize>(), d)
+        })
+        .max_by_key(|&(lines_with, total, _)| (lines_with, total))
+        .filter(|&(lines_with, _, _)| lines_with > 0)
+        .map_or(b',', |(_, _, d)| if d == '，' { b',' } else { d as u8 })
+}
+
+fn open_text(path: &Path, bytes: &[u8]) -> Result<RosterFile, ImportError> {
+    let (mut text, encoding) = decode_text(bytes);
+    let delimiter = sniff_delimiter(&text);
+    if delimiter == b',' && !text.contains(',') && text.contains('，') {
+        text = text.replace('，', ",");
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| corrupt(path, e))?;
+        rows.push(record.iter().map(str::to_owned).collect());
+        if rows.len() > MAX_ROWS {
+            return Err(ImportError::TooManyRows {
+                sheet: sheet_name_of(path),
+                rows: rows.len(),
+            });
+        }
+    }
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let range = if rows.is_empty() || width == 0 {
+        Range::empty()
+    } else {
+        let mut range = Range::new((0, 0), (rows.len() as u32 - 1, width as u32 - 1));
+        for (i, row) in rows.into_iter().enumerate() {
+            for (j, cell) in row.into_iter().enumerate() {
+                if !cell.is_empty() {
+                    range.set_value((i as u32, j as u32), Data::String(cell));
+                }
+            }
+        }
+        range
+    };
+    Ok(RosterFile {
+        path: path.to_owned(),
+        kind: RosterKind::Csv,
+        encoding: Some(encoding),
+        sheets: vec![SheetInfo {
+            index: 1,
+            name: sheet_name_of(path),
+            hidden: false,
+        }],
+        content: Content::Text(Some(range)),
+    })
+}
+
+fn sheet_name_of(path: &Path) -> String {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("CSV")
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_text_is_decoded_as_gb18030() {
+        let (bytes, _, _) = encoding_rs::GBK.encode("姓名,身份证号\n张三,1\n");
+        let (text, encoding) = decode_text(&bytes);
+        assert_eq!(encoding, TextEncoding::Gb18030);
+        assert!(text.starts_with("姓名,身份证号"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_means_utf8() {
+        let (text, encoding) = decode_text("\u{feff}姓名".as_bytes());
+        assert_eq!((text.as_str(), encoding), ("姓名", TextEncoding::Utf8));
+    }
+
+    #[test]
+    fn the_most_consistent_separator_wins() {
+        assert_eq!(sniff_delimiter("a;b;c\n1;2;3\n"), b';');
+        assert_eq!(sniff_delimiter("a\tb\tc\n1\t2,5\t3\n"), b'\t');
+        assert_eq!(sniff_delimiter("a,b\n\"x;y\",2\n"), b',');
+    }
+}
