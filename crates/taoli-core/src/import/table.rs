@@ -70,6 +70,152 @@ pub fn number_text(f: f64) -> String {
     }
 }
 
+fn row_texts(grid: &Grid, row: usize, width: usize) -> Vec<String> {
+    (0..width)
+        .map(|c| {
+            grid.range
+                .get((row, c))
+                .map(cell_text)
+                .map(|t| t.trim().to_owned())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Column names of a two-row header: a group cell merged across several
+/// columns (filled rightwards) above its sub-headers, or a cell merged down
+/// over both rows.
+fn two_row_names(top: &[String], bottom: &[String], matcher: &HeaderMatcher) -> Vec<String> {
+    let mut carried = String::new();
+    top.iter()
+        .zip(bottom)
+        .map(|(t, b)| {
+            if !t.is_empty() {
+                carried = t.clone();
+            } else if b.is_empty() {
+                carried.clear();
+            }
+            let t = if t.is_empty() {
+                carried.as_str()
+            } else {
+                t.as_str()
+            };
+            if b.is_empty() {
+                return t.to_owned();
+            }
+            if t.is_empty() || t == b {
+                return b.clone();
+            }
+            let joined = format!("{t}{b}");
+            if !matcher.candidates(b).is_empty() {
+                b.clone()
+            } else if !matcher.candidates(&joined).is_empty() {
+                joined
+            } else if !matcher.candidates(t).is_empty() {
+                t.to_owned()
+            } else {
+                format!("{t}/{b}")
+            }
+        })
+        .collect()
+}
+
+fn score(names: &[String], matcher: &HeaderMatcher) -> usize {
+    names
+        .iter()
+        .filter(|n| !n.is_empty() && !matcher.candidates(n).is_empty())
+        .count()
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Finds the header and the data rows of a sheet.
+pub fn find_table(grid: &Grid, matcher: &HeaderMatcher) -> Result<Table> {
+    let (height, width) = grid.range.get_size();
+    let search = height.min(HEADER_SEARCH_ROWS);
+    let texts: Vec<Vec<String>> = (0..(search + 1).min(height))
+        .map(|r| row_texts(grid, r, width))
+        .collect();
+    // (score, first row, last row, names); a single row wins ties.
+    let mut best: Option<(usize, usize, usize, Vec<String>)> = None;
+    for (r, row) in texts.iter().enumerate().take(search) {
+        let s = score(row, matcher);
+        if best.as_ref().is_none_or(|b| s > b.0) {
+            best = Some((s, r, r, row.clone()));
+        }
+    }
+    for r in 0..search {
+        // A group row has several cells; a title row (one merged cell) is not one.
+        let filled = texts[r].iter().filter(|t| !t.is_empty()).count();
+        if r + 1 >= texts.len() || filled < 2 {
+            continue;
+        }
+        let names = two_row_names(&texts[r], &texts[r + 1], matcher);
+        let s = score(&names, matcher);
+        if best.as_ref().is_none_or(|b| s > b.0) {
+            best = Some((s, r, r + 1, names));
+        }
+    }
+    let Some((_, first, last, names)) = best.filter(|b| b.0 >= 2) else {
+        return Err(Error::NoHeaderRow {
+            sheet: grid.sheet.clone(),
+        });
+    };
+    let columns: Vec<(usize, String)> = names
+        .into_iter()
+        .enumerate()
+        .filter(|(_, n)| !n.is_empty())
+        .collect();
+    let header_squeezed: Vec<String> = texts[last].iter().map(|t| squeeze(t)).collect();
+    let mut rows = Vec::with_capacity(height.saturating_sub(last + 1));
+    for r in last + 1..height {
+        let mut blank = true;
+        let mut repeats_header = true;
+        let mut first_text: Option<String> = None;
+        for (c, header) in header_squeezed.iter().enumerate() {
+            let cell = grid.range.get((r, c)).unwrap_or(&Data::Empty);
+            if matches!(cell, Data::Empty) {
+                if !header.is_empty() {
+                    repeats_header = false;
+                }
+                continue;
+            }
+            let text = match cell {
+                Data::String(s) => squeeze(s),
+                other => squeeze(&cell_text(other)),
+            };
+            if text.is_empty() {
+                continue;
+            }
+            blank = false;
+            if text != *header {
+                repeats_header = false;
+            }
+            if first_text.is_none() {
+                first_text = Some(text);
+            }
+        }
+        if blank || repeats_header {
+            continue;
+        }
+        if first_text.is_some_and(|t| {
+            let t = t.trim_start_matches(['(', '（']);
+            END_MARKERS.iter().any(|m| t.starts_with(m))
+        }) {
+            break;
+        }
+        rows.push(r);
+    }
+    Ok(Table {
+        sheet: grid.sheet.clone(),
+        header_rows: (first, last),
+        columns,
+        rows,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
