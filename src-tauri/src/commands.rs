@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use taoli_core::catalog::{EffectiveCatalog, PackInfo, ProvincePack};
 use taoli_core::catalog::{IdType, SchoolType, catalog};
 use taoli_core::entry::RecordDraft;
+use taoli_core::import::{
+    self, ImportOptions, ImportRun, ImportSummary, RosterInfo, RowPage, RowStatus, UndoResult,
+};
 use taoli_core::recent::{RecentFile, RecentFiles};
 use taoli_core::record::IndicatorRecord;
 use taoli_core::search::TeacherListing;
@@ -14,7 +17,7 @@ use taoli_core::validate::{Problem, ValidationReport};
 use taoli_core::{Actor, ErrorPayload, NewSchool, NewTeacher, School, SchoolFile, Teacher};
 use tauri::State;
 
-use crate::state::{AppState, no_school_open};
+use crate::state::{AppState, no_import_pending, no_school_open};
 
 type Reply<T> = Result<T, ErrorPayload>;
 
@@ -198,4 +201,80 @@ pub fn explain_warning(
     with_school(&state, |file| {
         file.explain_warning(&warning, &reason, &Actor::local_user())
     })
+}
+
+// ── Roster import (the import wizard) ───────────────────────────────────────
+
+#[tauri::command]
+pub fn import_open(path: String) -> Reply<RosterInfo> {
+    Ok(import::open(Path::new(&path)).map_err(payload)?.info())
+}
+
+/// Plans the import (a dry run) and keeps the plan for paging and committing.
+#[tauri::command]
+pub fn import_preview(
+    state: State<'_, AppState>,
+    path: String,
+    options: ImportOptions,
+) -> Reply<ImportSummary> {
+    let mut roster = import::open(Path::new(&path)).map_err(payload)?;
+    let guard = state.school();
+    let file = guard.as_ref().ok_or_else(no_school_open)?;
+    let plan = file.plan_import(&mut roster, &options).map_err(payload)?;
+    let summary = plan.preview.summary();
+    *state.pending_import() = Some(plan);
+    Ok(summary)
+}
+
+#[tauri::command]
+pub fn import_rows(
+    state: State<'_, AppState>,
+    status: Option<RowStatus>,
+    offset: usize,
+    limit: usize,
+) -> Reply<RowPage> {
+    let pending = state.pending_import();
+    let plan = pending.as_ref().ok_or_else(no_import_pending)?;
+    Ok(plan.preview.rows_page(status, offset, limit))
+}
+
+/// Commits the previewed import, telling the window its progress
+/// (`import-progress` events with `[done, total]`).
+#[tauri::command]
+pub async fn import_commit(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+) -> Reply<ImportRun> {
+    let plan = state.pending_import().take().ok_or_else(no_import_pending)?;
+    let mut guard = state.school();
+    let file = guard.as_mut().ok_or_else(no_school_open)?;
+    let mut progress = |done: usize, total: usize| {
+        let _ = tauri::Emitter::emit(&app, "import-progress", (done, total));
+    };
+    let result = file.commit_import(&plan, &Actor::local_user(), &mut progress);
+    // The plan stays for the refused-rows workbook (and a retry after a failure).
+    *state.pending_import() = Some(plan);
+    result.map_err(payload)
+}
+
+#[tauri::command]
+pub fn import_save_refused(state: State<'_, AppState>, path: String) -> Reply<usize> {
+    let pending = state.pending_import();
+    let plan = pending.as_ref().ok_or_else(no_import_pending)?;
+    import::refused::write_refused_rows(plan, Path::new(&path)).map_err(payload)
+}
+
+#[tauri::command]
+pub fn import_history(state: State<'_, AppState>) -> Reply<Vec<ImportRun>> {
+    let guard = state.school();
+    let file = guard.as_ref().ok_or_else(no_school_open)?;
+    file.imports().map_err(payload)
+}
+
+#[tauri::command]
+pub fn import_undo(state: State<'_, AppState>, import_id: Option<String>) -> Reply<UndoResult> {
+    let mut guard = state.school();
+    let file = guard.as_mut().ok_or_else(no_school_open)?;
+    file.undo_import(import_id.as_deref(), &Actor::local_user())
+        .map_err(payload)
 }

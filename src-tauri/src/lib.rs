@@ -55,6 +55,13 @@ pub fn run() {
             commands::use_province_pack,
             commands::clear_province_pack,
             commands::explain_warning,
+            commands::import_open,
+            commands::import_preview,
+            commands::import_rows,
+            commands::import_commit,
+            commands::import_save_refused,
+            commands::import_history,
+            commands::import_undo,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

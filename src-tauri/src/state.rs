@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+use taoli_core::import::ImportPlan;
 use taoli_core::{ErrorKind, ErrorPayload, SchoolFile};
 
 #[derive(Debug)]
@@ -11,6 +12,8 @@ pub struct AppState {
     pub data_dir: PathBuf,
     pub launch_file: Option<PathBuf>,
     school: Mutex<Option<SchoolFile>>,
+    /// The import the wizard previewed, kept until it is committed or replaced.
+    pending_import: Mutex<Option<ImportPlan>>,
 }
 
 impl AppState {
@@ -20,6 +23,7 @@ impl AppState {
             data_dir,
             launch_file,
             school: Mutex::new(None),
+            pending_import: Mutex::new(None),
         }
     }
 
@@ -29,6 +33,11 @@ impl AppState {
     pub fn school(&self) -> MutexGuard<'_, Option<SchoolFile>> {
         self.school.lock().unwrap_or_else(|p| p.into_inner())
     }
+
+    /// The previewed import, if any.
+    pub fn pending_import(&self) -> MutexGuard<'_, Option<ImportPlan>> {
+        self.pending_import.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 /// The error for a call that needs an open school when none is.
@@ -37,5 +46,14 @@ pub fn no_school_open() -> ErrorPayload {
         code: "app.no_school_open".to_owned(),
         kind: ErrorKind::User,
         message: "还没有打开学校文件。请先在开始页打开或新建一个学校文件。".to_owned(),
+    }
+}
+
+/// The error for an import call that needs a preview first.
+pub fn no_import_pending() -> ErrorPayload {
+    ErrorPayload {
+        code: "app.no_import_pending".to_owned(),
+        kind: ErrorKind::User,
+        message: "还没有预览导入。请先选择花名册并完成预览。".to_owned(),
     }
 }

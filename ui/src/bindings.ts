@@ -135,7 +135,11 @@ export type CodeTable = { id: string, name: string, name_en: string, source: str
 
 export type EffectiveField = { code: string, label: string, label_en: string, kind: FieldType, code_table: string | null, required: boolean, max_len: number | null, min: number | null, max: number | null, decimals: number | null, filled_by: Array<Filler>, derived: boolean, help: string | null, default: string | null, header_synonyms: Array<string>, confirmed: boolean, };
 
-export type EffectiveGroup = { id: string, name: string, name_en: string, multi: boolean, filled_by: Array<Filler>, help: string | null, fields: Array<EffectiveField>, };
+export type EffectiveGroup = { id: string, name: string, name_en: string, multi: boolean, filled_by: Array<Filler>, help: string | null, 
+/**
+ * The fields that identify a row of a multi-record group (may be empty).
+ */
+key: Array<string>, fields: Array<EffectiveField>, };
 
 export type EffectiveCatalog = { set: IndicatorSet, groups: Array<EffectiveGroup>, 
 /**
@@ -192,3 +196,141 @@ expected_version: number | null,
 fields: Record<string, unknown>, };
 
 export type PackInfo = { id: string, name: string, version: string, province: string | null, };
+
+export type RosterKind = "xlsx" | "xls" | "ods" | "csv";
+
+export type TextEncoding = "utf8" | "gb18030";
+
+export type SheetInfo = { 
+/**
+ * Position in the workbook, from 1.
+ */
+index: number, name: string, 
+/**
+ * Hidden sheets are skipped unless the clerk picks them.
+ */
+hidden: boolean, };
+
+export type RosterInfo = { path: string, file_name: string, kind: RosterKind, encoding: TextEncoding | null, sheets: Array<SheetInfo>, };
+
+export type FieldTarget = { 
+/**
+ * The group's id, e.g. `basic`.
+ */
+group: string, group_name: string, 
+/**
+ * The field's code, e.g. `school_entry_month`.
+ */
+field: string, label: string, };
+
+export type MappingSource = "catalog" | "remembered" | "corrected" | "unknown" | "ambiguous" | "ignored";
+
+export type ColumnMapping = { 
+/**
+ * 0-based column index in the sheet.
+ */
+index: number, 
+/**
+ * The column's letter as Excel shows it (A, B, … AA).
+ */
+letter: string, 
+/**
+ * The header as written (two-row headers joined with「/」).
+ */
+header: string, target: FieldTarget | null, source: MappingSource, 
+/**
+ * For an ambiguous header, the indicators it could be.
+ */
+candidates: Array<FieldTarget>, 
+/**
+ * The first non-empty values of the column, to help the clerk decide.
+ */
+samples: Array<string>, };
+
+export type MappingOverride = { header: string, target: string | null, };
+
+export type OnConflict = "keep" | "take";
+
+export type ImportOptions = { 
+/**
+ * Sheet names or 1-based numbers; empty means every visible sheet.
+ */
+sheets: Array<string>, mappings: Array<MappingOverride>, on_conflict: OnConflict, };
+
+export type RowStatus = "new" | "update" | "unchanged" | "refused";
+
+export type MessageSeverity = "refusal" | "error" | "warning" | "info";
+
+export type RowMessage = { 
+/**
+ * Stable code: `import.*` for reading the roster, `validate.*` for the engine's rules.
+ */
+code: string, severity: MessageSeverity, 
+/**
+ * The column letter of the cell concerned, if one.
+ */
+column: string | null, 
+/**
+ * The indicator concerned, if one.
+ */
+field: string | null, text: string, };
+
+export type FieldChange = { group: string, group_name: string, field: string, label: string, 
+/**
+ * The stored value (empty when there is none).
+ */
+stored: string, imported: string, 
+/**
+ * Stored and imported values differ (rather than the import filling a blank).
+ */
+conflict: boolean, 
+/**
+ * The imported value is what will be stored.
+ */
+taken: boolean, };
+
+export type RowPreview = { sheet: string, 
+/**
+ * The row number as Excel shows it.
+ */
+row: number, status: RowStatus, name: string, id_type: string | null, id_number: string, 
+/**
+ * Normalized values by group and field code.
+ */
+values: Record<string, Record<string, unknown>>, changes: Array<FieldChange>, messages: Array<RowMessage>, };
+
+export type RowPage = { rows: Array<RowPreview>, 
+/**
+ * Rows matching the filter, over all pages.
+ */
+total: number, };
+
+export type SheetPreview = { name: string, 
+/**
+ * First and last header row, as Excel numbers them.
+ */
+header_rows: [number, number], columns: Array<ColumnMapping>, 
+/**
+ * Columns that will not be imported because no indicator matched.
+ */
+unknown_columns: Array<string>, data_rows: number, 
+/**
+ * The key corrections are remembered under.
+ */
+layout: string, };
+
+export type ImportCounts = { total: number, new: number, update: number, unchanged: number, refused: number, };
+
+export type ImportSummary = { file_name: string, kind: RosterKind, encoding: TextEncoding | null, on_conflict: OnConflict, sheets: Array<SheetPreview>, counts: ImportCounts, 
+/**
+ * Rows whose stored values differ from the roster's.
+ */
+conflicts: number, };
+
+export type ImportRun = { id: string, at: string, actor: string, file_name: string, sheets: Array<string>, on_conflict: OnConflict, counts: ImportCounts, 
+/**
+ * Teachers created and records written.
+ */
+teachers_created: number, records_written: number, undone_at: string | null, undone_by: string | null, };
+
+export type UndoResult = { import: ImportRun, teachers_removed: number, records_removed: number, records_restored: number, };

@@ -13,6 +13,11 @@ use crate::entry::RecordDraft;
 use crate::error::{ErrorKind, ErrorPayload};
 use crate::export::{SchoolExport, TeacherExport};
 use crate::id_number::IdGender;
+use crate::import::{
+    ColumnMapping, FieldChange, FieldTarget, ImportCounts, ImportOptions, ImportRun, ImportSummary,
+    MappingOverride, MappingSource, MessageSeverity, OnConflict, RosterInfo, RosterKind, RowMessage,
+    RowPage, RowPreview, RowStatus, SheetInfo, SheetPreview, TextEncoding, UndoResult,
+};
 use crate::recent::RecentFile;
 use crate::record::IndicatorRecord;
 use crate::revision::{Action, Entity, Revision};
@@ -59,6 +64,27 @@ pub fn typescript() -> String {
         ValidationReport::decl(&cfg),
         RecordDraft::decl(&cfg),
         PackInfo::decl(&cfg),
+        RosterKind::decl(&cfg),
+        TextEncoding::decl(&cfg),
+        SheetInfo::decl(&cfg),
+        RosterInfo::decl(&cfg),
+        FieldTarget::decl(&cfg),
+        MappingSource::decl(&cfg),
+        ColumnMapping::decl(&cfg),
+        MappingOverride::decl(&cfg),
+        OnConflict::decl(&cfg),
+        ImportOptions::decl(&cfg),
+        RowStatus::decl(&cfg),
+        MessageSeverity::decl(&cfg),
+        RowMessage::decl(&cfg),
+        FieldChange::decl(&cfg),
+        RowPreview::decl(&cfg),
+        RowPage::decl(&cfg),
+        SheetPreview::decl(&cfg),
+        ImportCounts::decl(&cfg),
+        ImportSummary::decl(&cfg),
+        ImportRun::decl(&cfg),
+        UndoResult::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/taoli-core by ts-rs. Do not edit.\n\

@@ -226,3 +226,82 @@ pub struct ImportOutcome {
     /// The refused-rows workbook, when one was written.
     pub refused_workbook: Option<String>,
 }
+
+/// A roster as the wizard first sees it: what kind of file and its sheets.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RosterInfo {
+    pub path: String,
+    pub file_name: String,
+    pub kind: RosterKind,
+    pub encoding: Option<TextEncoding>,
+    pub sheets: Vec<SheetInfo>,
+}
+
+impl RosterFile {
+    pub fn info(&self) -> RosterInfo {
+        RosterInfo {
+            path: self.path.display().to_string(),
+            file_name: self
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            kind: self.kind,
+            encoding: self.encoding,
+            sheets: self.sheets().to_vec(),
+        }
+    }
+}
+
+/// The preview without its rows, which the wizard pages through separately.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportSummary {
+    pub file_name: String,
+    pub kind: RosterKind,
+    pub encoding: Option<TextEncoding>,
+    pub on_conflict: OnConflict,
+    pub sheets: Vec<SheetPreview>,
+    pub counts: ImportCounts,
+    /// Rows whose stored values differ from the roster's.
+    #[ts(type = "number")]
+    pub conflicts: usize,
+}
+
+/// One page of preview rows.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RowPage {
+    pub rows: Vec<RowPreview>,
+    /// Rows matching the filter, over all pages.
+    #[ts(type = "number")]
+    pub total: usize,
+}
+
+impl ImportPreview {
+    pub fn summary(&self) -> ImportSummary {
+        ImportSummary {
+            file_name: self.file_name.clone(),
+            kind: self.kind,
+            encoding: self.encoding,
+            on_conflict: self.on_conflict,
+            sheets: self.sheets.clone(),
+            counts: self.counts,
+            conflicts: self
+                .rows
+                .iter()
+                .filter(|r| r.changes.iter().any(|c| c.conflict))
+                .count(),
+        }
+    }
+
+    /// Rows with `status` (all when none), `offset` rows skipped, at most `limit`.
+    pub fn rows_page(&self, status: Option<RowStatus>, offset: usize, limit: usize) -> RowPage {
+        let matching = self
+            .rows
+            .iter()
+            .filter(|r| status.is_none_or(|s| r.status == s));
+        RowPage {
+            total: matching.clone().count(),
+            rows: matching.skip(offset).take(limit).cloned().collect(),
+        }
+    }
+}

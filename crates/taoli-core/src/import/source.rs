@@ -68,7 +68,7 @@ impl std::fmt::Debug for RosterFile {
 
 enum Content {
     Workbook(Box<Sheets<BufReader<Cursor<Vec<u8>>>>>),
-    Text(Option<Range<Data>>),
+    Text(Range<Data>),
 }
 
 /// A sheet's cells. Row and column numbers shown to clerks are 1-based and
@@ -168,7 +168,7 @@ impl RosterFile {
                         detail: e.to_string(),
                     })?
             }
-            Content::Text(range) => range.take().unwrap_or_else(Range::empty),
+            Content::Text(range) => range.clone(),
         };
         if range.height() > MAX_ROWS {
             return Err(ImportError::TooManyRows {
@@ -376,7 +376,7 @@ fn open_text(path: &Path, bytes: &[u8]) -> Result<RosterFile, ImportError> {
             name: sheet_name_of(path),
             hidden: false,
         }],
-        content: Content::Text(Some(range)),
+        content: Content::Text(range),
     })
 }
 
