@@ -15,8 +15,8 @@ use crate::export::{SchoolExport, TeacherExport};
 use crate::id_number::IdGender;
 use crate::import::{
     ColumnMapping, FieldChange, FieldTarget, ImportCounts, ImportOptions, ImportRun, ImportSummary,
-    MappingOverride, MappingSource, MessageSeverity, OnConflict, RosterInfo, RosterKind, RowMessage,
-    RowPage, RowPreview, RowStatus, SheetInfo, SheetPreview, TextEncoding, UndoResult,
+    MappingOverride, MappingSource, MessageSeverity, OnConflict, RosterInfo, RosterKind,
+    RowMessage, RowPage, RowPreview, RowStatus, SheetInfo, SheetPreview, TextEncoding, UndoResult,
 };
 use crate::recent::RecentFile;
 use crate::record::IndicatorRecord;

@@ -52,7 +52,13 @@ pub fn normalize_value(
     table: Option<&CodeTable>,
     raw: &str,
 ) -> Result<Value> {
-    let raw = crate::text::to_half_width(raw.trim());
+    // Full-width forms become half-width where the value is a code, date,
+    // number or address; free text keeps what the clerk wrote (（语文）).
+    let raw = if field.kind == FieldType::Text {
+        raw.trim().to_owned()
+    } else {
+        crate::text::to_half_width(raw.trim())
+    };
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(Value::Null);
@@ -147,7 +153,10 @@ pub(crate) fn normalize_moment(kind: FieldType, raw: &str) -> Option<String> {
     let year = parts.first().filter(|y| y.len() == 4)?;
     let text = match (kind, parts.as_slice()) {
         (FieldType::Year, [_]) => year.to_string(),
-        (FieldType::YearMonth, [_, m]) | (FieldType::YearMonth, [_, m, _]) => {
+        (FieldType::YearMonth, [_, m]) => format!("{year}-{}", two(m)?),
+        // A whole date where a year and month will do: the date must still be real.
+        (FieldType::YearMonth, [_, m, d]) => {
+            Moment::parse(&format!("{year}-{}-{}", two(m)?, two(d)?))?;
             format!("{year}-{}", two(m)?)
         }
         (FieldType::Date, [_, m, d]) => format!("{year}-{}-{}", two(m)?, two(d)?),
@@ -436,6 +445,7 @@ mod tests {
     fn two_digit_years_and_impossible_dates_are_refused() {
         assert_eq!(normalize_moment(FieldType::YearMonth, "85.3"), None);
         assert_eq!(normalize_moment(FieldType::Date, "2023-02-29"), None);
+        assert_eq!(normalize_moment(FieldType::YearMonth, "2023-02-30"), None);
     }
 
     #[test]

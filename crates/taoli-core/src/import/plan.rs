@@ -415,6 +415,12 @@ fn is_identity(target: &FieldTarget) -> bool {
     target.group == BASIC_GROUP && matches!(target.field.as_str(), "name" | "id_type" | "id_number")
 }
 
+/// A refused row's preview carries what could be read of it.
+fn with_values(mut preview: RowPreview, values: &BTreeMap<String, Fields>) -> RowPreview {
+    preview.values = values.clone();
+    preview
+}
+
 fn display(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
@@ -504,7 +510,7 @@ impl Planner<'_> {
             name: name.clone(),
             id_type: (!id_type.is_empty()).then(|| id_type.clone()),
             id_number: id_number.clone(),
-            values: values.clone(),
+            values: BTreeMap::new(),
             changes: Vec::new(),
             messages,
         };
@@ -546,7 +552,13 @@ impl Planner<'_> {
             })
         };
         if !bad_cells.is_empty() {
-            return refuse(preview, self, "", String::new(), bad_cells);
+            return refuse(
+                with_values(preview, &values),
+                self,
+                "",
+                String::new(),
+                bad_cells,
+            );
         }
         if name.is_empty() || id_number.is_empty() {
             let missing = match (name.is_empty(), id_number.is_empty()) {
@@ -589,7 +601,13 @@ impl Planner<'_> {
                     })
                     .map(|c| ((c.index - start) as usize, e.to_string()))
                     .collect();
-                return refuse(preview, self, e.code(), e.to_string(), bad);
+                return refuse(
+                    with_values(preview, &values),
+                    self,
+                    e.code(),
+                    e.to_string(),
+                    bad,
+                );
             }
         };
         if let Some((month, j, letter, label, problem)) = birth_month.take() {
@@ -622,7 +640,13 @@ impl Planner<'_> {
                         field: Some(label),
                         text: text.clone(),
                     });
-                    return refuse(preview, self, "", String::new(), vec![(j, text)]);
+                    return refuse(
+                        with_values(preview, &values),
+                        self,
+                        "",
+                        String::new(),
+                        vec![(j, text)],
+                    );
                 }
                 (None, _) => {
                     preview.messages.push(RowMessage {
@@ -632,7 +656,13 @@ impl Planner<'_> {
                         field: Some(label),
                         text: problem.text.clone(),
                     });
-                    return refuse(preview, self, "", String::new(), vec![(j, problem.text)]);
+                    return refuse(
+                        with_values(preview, &values),
+                        self,
+                        "",
+                        String::new(),
+                        vec![(j, problem.text)],
+                    );
                 }
             }
         }
@@ -653,7 +683,13 @@ impl Planner<'_> {
                     "与工作表「{sheet}」第 {row} 行是同一人（证件号 {}），只导入第一次出现的那一行。如果这一行才是对的，请删去那一行后重新导入",
                     valid.id_number
                 );
-                return refuse(preview, self, "import.duplicate_person", text, Vec::new());
+                return refuse(
+                    with_values(preview, &values),
+                    self,
+                    "import.duplicate_person",
+                    text,
+                    Vec::new(),
+                );
             }
             self.states[person].single_row = Some((grid.sheet.clone(), row_number));
         }
@@ -735,13 +771,14 @@ impl Planner<'_> {
             }
         }
         for (group_id, fields) in &values {
-            let Some(group) = self.group(group_id).cloned() else {
+            let effective = self.effective;
+            let Some(group) = effective.group(group_id) else {
                 continue;
             };
             let (w, c) = if group.multi {
-                self.plan_multi(person, &group, fields, &mut preview)
+                self.plan_multi(person, group, fields, &mut preview)
             } else {
-                self.plan_single(person, &group, fields, &mut preview)
+                self.plan_single(person, group, fields, &mut preview)
             };
             wrote |= w;
             changed_stored |= c;
@@ -814,41 +851,41 @@ impl Planner<'_> {
         current: &Fields,
         imported: &Fields,
         preview: &mut RowPreview,
+        stored: bool,
     ) -> (Fields, bool) {
         let take = self.on_conflict == OnConflict::Take;
         let mut merged = current.clone();
         let mut changed = false;
+        let change =
+            |code: &String, stored: String, imported: &Value, conflict: bool| FieldChange {
+                group: group.id.clone(),
+                group_name: group.name.clone(),
+                field: code.clone(),
+                label: group.field(code).map_or(code.clone(), |f| f.label.clone()),
+                stored,
+                imported: display(imported),
+                conflict,
+                taken: take || !conflict,
+            };
         for (code, value) in imported {
-            let label = group.field(code).map_or(code.clone(), |f| f.label.clone());
             match current.get(code) {
-                Some(stored) if stored == value => {}
-                Some(stored) if !stored.is_null() => {
-                    preview.changes.push(FieldChange {
-                        group: group.id.clone(),
-                        group_name: group.name.clone(),
-                        field: code.clone(),
-                        label,
-                        stored: display(stored),
-                        imported: display(value),
-                        conflict: true,
-                        taken: take,
-                    });
+                Some(old) if old == value => {}
+                Some(old) if !old.is_null() => {
+                    preview
+                        .changes
+                        .push(change(code, display(old), value, true));
                     if take {
                         merged.insert(code.clone(), value.clone());
                         changed = true;
                     }
                 }
                 _ => {
-                    preview.changes.push(FieldChange {
-                        group: group.id.clone(),
-                        group_name: group.name.clone(),
-                        field: code.clone(),
-                        label,
-                        stored: String::new(),
-                        imported: display(value),
-                        conflict: false,
-                        taken: true,
-                    });
+                    // A new teacher's values are the row's values: no change list.
+                    if stored {
+                        preview
+                            .changes
+                            .push(change(code, String::new(), value, false));
+                    }
                     merged.insert(code.clone(), value.clone());
                     changed = true;
                 }
@@ -866,7 +903,8 @@ impl Planner<'_> {
         preview: &mut RowPreview,
     ) -> (bool, bool) {
         let current = self.single_fields(person, &group.id);
-        let (merged, changed) = self.merge(group, &current, fields, preview);
+        let stored = self.persons[person].existing.is_some();
+        let (merged, changed) = self.merge(group, &current, fields, preview, stored);
         let records = self.states[person]
             .records
             .entry(group.id.clone())
@@ -953,7 +991,8 @@ impl Planner<'_> {
         match same_key {
             Some(i) => {
                 let current = self.states[person].records[&group.id][i].fields.clone();
-                let (merged, changed) = self.merge(group, &current, fields, preview);
+                let stored = self.persons[person].existing.is_some();
+                let (merged, changed) = self.merge(group, &current, fields, preview, stored);
                 let record = &mut self.states[person]
                     .records
                     .get_mut(&group.id)
@@ -989,7 +1028,12 @@ impl Planner<'_> {
                 (true, stored.is_some())
             }
             None => {
-                for (code, value) in fields {
+                let listed = if self.persons[person].existing.is_some() {
+                    fields.iter().collect::<Vec<_>>()
+                } else {
+                    Vec::new()
+                };
+                for (code, value) in listed {
                     preview.changes.push(FieldChange {
                         group: group.id.clone(),
                         group_name: group.name.clone(),
@@ -1024,90 +1068,120 @@ impl Planner<'_> {
     /// would leave them, and attaches the problems of the groups the import
     /// touched to the teacher's first row.
     fn validate(&mut self, validator: &Validator<'_>) {
-        for (person, state) in self.states.iter().enumerate() {
-            let Some(&first_row) = state.rows.first() else {
-                continue;
-            };
-            let p = &self.persons[person];
-            let teacher = Teacher {
-                id: p
-                    .existing
-                    .as_ref()
-                    .map_or_else(String::new, |t| t.id.clone()),
-                name: p.rename.clone().unwrap_or_else(|| p.name.clone()),
-                id_type: p.id_type.clone(),
-                id_type_name: String::new(),
-                id_number: p.id_number.clone(),
-                version: 0,
-                created_at: String::new(),
-                updated_at: String::new(),
-            };
-            let mut records = Vec::new();
-            let mut touched_groups = Vec::new();
-            for (group, rows) in &state.records {
-                if rows.iter().any(|r| r.touched) {
-                    touched_groups.push(group.as_str());
-                }
-                for (i, r) in rows.iter().enumerate() {
-                    records.push(IndicatorRecord {
-                        id: r
-                            .stored
-                            .as_ref()
-                            .map_or_else(String::new, |(id, _)| id.clone()),
-                        teacher_id: teacher.id.clone(),
-                        group_code: group.clone(),
-                        row_order: i as i64 + 1,
-                        fields: r.fields.clone(),
-                        version: 0,
-                        updated_at: String::new(),
-                    });
-                }
-            }
-            let problems = validator.teacher(&teacher, &records);
-            let mut missing: Vec<String> = Vec::new();
-            let mut messages = Vec::new();
-            for problem in problems
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let chunk = self.states.len().div_ceil(threads).max(1);
+        let (persons, states) = (&self.persons, &self.states);
+        let found: Vec<(usize, Vec<RowMessage>)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..states.len())
+                .step_by(chunk)
+                .map(|start| {
+                    let end = (start + chunk).min(states.len());
+                    scope.spawn(move || {
+                        (start..end)
+                            .filter_map(|p| person_problems(validator, &persons[p], &states[p]))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
                 .into_iter()
-                .filter(|p| touched_groups.contains(&p.group.as_str()))
-            {
-                let label = problem.field_label.clone().unwrap_or_default();
-                if problem.rule == "required" && problem.severity == Severity::Error {
-                    let name = if problem.row_order.is_some() {
-                        format!("{}·{label}", problem.group_name)
-                    } else {
-                        label
-                    };
-                    if !missing.contains(&name) {
-                        missing.push(name);
-                    }
-                    continue;
-                }
-                messages.push(RowMessage {
-                    code: format!("validate.{}", problem.rule),
-                    severity: match problem.severity {
-                        Severity::Error => MessageSeverity::Error,
-                        Severity::Warning => MessageSeverity::Warning,
-                    },
-                    column: None,
-                    field: problem.field_label.clone(),
-                    text: problem.message,
-                });
-            }
-            if !missing.is_empty() {
-                messages.insert(
-                    0,
-                    RowMessage {
-                        code: "validate.required".into(),
-                        severity: MessageSeverity::Error,
-                        column: None,
-                        field: None,
-                        text: format!("导入后还需补全：{}", missing.join("、")),
-                    },
-                );
-            }
-            self.rows[first_row].messages.extend(messages);
+                .flat_map(|w| w.join().unwrap_or_default())
+                .collect()
+        });
+        for (row, messages) in found {
+            self.rows[row].messages.extend(messages);
         }
     }
+}
+
+/// The problems the validation engine finds in one imported teacher as the
+/// commit would leave them, limited to the groups the import touched, for the
+/// teacher's first row.
+fn person_problems(
+    validator: &Validator<'_>,
+    p: &Person,
+    state: &PersonState,
+) -> Option<(usize, Vec<RowMessage>)> {
+    let &first_row = state.rows.first()?;
+    let teacher = Teacher {
+        id: p
+            .existing
+            .as_ref()
+            .map_or_else(String::new, |t| t.id.clone()),
+        name: p.rename.clone().unwrap_or_else(|| p.name.clone()),
+        id_type: p.id_type.clone(),
+        id_type_name: String::new(),
+        id_number: p.id_number.clone(),
+        version: 0,
+        created_at: String::new(),
+        updated_at: String::new(),
+    };
+    let mut records = Vec::new();
+    let mut touched_groups = Vec::new();
+    for (group, rows) in &state.records {
+        if rows.iter().any(|r| r.touched) {
+            touched_groups.push(group.as_str());
+        }
+        for (i, r) in rows.iter().enumerate() {
+            records.push(IndicatorRecord {
+                id: r
+                    .stored
+                    .as_ref()
+                    .map_or_else(String::new, |(id, _)| id.clone()),
+                teacher_id: teacher.id.clone(),
+                group_code: group.clone(),
+                row_order: i as i64 + 1,
+                fields: r.fields.clone(),
+                version: 0,
+                updated_at: String::new(),
+            });
+        }
+    }
+    let problems = validator.teacher(&teacher, &records);
+    let mut missing: Vec<String> = Vec::new();
+    let mut messages = Vec::new();
+    for problem in problems
+        .into_iter()
+        .filter(|p| touched_groups.contains(&p.group.as_str()))
+    {
+        let label = problem.field_label.clone().unwrap_or_default();
+        if problem.rule == "required" && problem.severity == Severity::Error {
+            let name = if problem.row_order.is_some() {
+                format!("{}·{label}", problem.group_name)
+            } else {
+                label
+            };
+            if !missing.contains(&name) {
+                missing.push(name);
+            }
+            continue;
+        }
+        messages.push(RowMessage {
+            code: format!("validate.{}", problem.rule),
+            severity: match problem.severity {
+                Severity::Error => MessageSeverity::Error,
+                Severity::Warning => MessageSeverity::Warning,
+            },
+            column: None,
+            field: problem.field_label.clone(),
+            text: problem.message,
+        });
+    }
+    if !missing.is_empty() {
+        messages.insert(
+            0,
+            RowMessage {
+                code: "validate.required".into(),
+                severity: MessageSeverity::Error,
+                column: None,
+                field: None,
+                text: format!("导入后还需补全：{}", missing.join("、")),
+            },
+        );
+    }
+    Some((first_row, messages))
 }
 
 impl ImportCounts {

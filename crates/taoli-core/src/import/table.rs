@@ -120,11 +120,27 @@ fn two_row_names(top: &[String], bottom: &[String], matcher: &HeaderMatcher) -> 
         .collect()
 }
 
+/// How many distinct indicators a row of names stands for.
 fn score(names: &[String], matcher: &HeaderMatcher) -> usize {
-    names
-        .iter()
-        .filter(|n| !n.is_empty() && !matcher.candidates(n).is_empty())
-        .count()
+    let mut seen: Vec<&super::mapping::FieldTarget> = Vec::new();
+    for name in names.iter().filter(|n| !n.is_empty()) {
+        if let Some(target) = matcher.candidates(name).first()
+            && !seen.contains(&target)
+        {
+            seen.push(target);
+        }
+    }
+    seen.len()
+}
+
+/// A row holding numbers, dates or long digit strings (an ID, a phone) is
+/// data, never a header.
+fn looks_like_data(grid: &Grid, row: usize, width: usize) -> bool {
+    (0..width).any(|c| match grid.range.get((row, c)) {
+        Some(Data::String(s)) => s.bytes().filter(u8::is_ascii_digit).count() >= 6,
+        Some(Data::Empty) | None => false,
+        Some(_) => true,
+    })
 }
 
 fn squeeze(s: &str) -> String {
@@ -138,9 +154,16 @@ pub fn find_table(grid: &Grid, matcher: &HeaderMatcher) -> Result<Table> {
     let texts: Vec<Vec<String>> = (0..(search + 1).min(height))
         .map(|r| row_texts(grid, r, width))
         .collect();
-    // (score, first row, last row, names); a single row wins ties.
+    let data: Vec<bool> = (0..texts.len())
+        .map(|r| looks_like_data(grid, r, width))
+        .collect();
+    // (score, first row, last row, names); a single row wins ties, and an
+    // earlier candidate wins over a later one.
     let mut best: Option<(usize, usize, usize, Vec<String>)> = None;
     for (r, row) in texts.iter().enumerate().take(search) {
+        if data[r] {
+            continue;
+        }
         let s = score(row, matcher);
         if best.as_ref().is_none_or(|b| s > b.0) {
             best = Some((s, r, r, row.clone()));
@@ -149,7 +172,7 @@ pub fn find_table(grid: &Grid, matcher: &HeaderMatcher) -> Result<Table> {
     for r in 0..search {
         // A group row has several cells; a title row (one merged cell) is not one.
         let filled = texts[r].iter().filter(|t| !t.is_empty()).count();
-        if r + 1 >= texts.len() || filled < 2 {
+        if r + 1 >= texts.len() || filled < 2 || data[r] || data[r + 1] {
             continue;
         }
         let names = two_row_names(&texts[r], &texts[r + 1], matcher);

@@ -155,7 +155,10 @@ impl SchoolFile {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportRun> {
         let total = plan.writes.len();
-        self.write(|tx| {
+        // A bulk write: a bigger page cache keeps SQLite from spilling pages
+        // to the WAL before the commit.
+        self.conn.pragma_update(None, "cache_size", -131_072)?;
+        let result = self.write(|tx| {
             let at = now();
             let base = max_revision(tx)?;
             let mut teacher_ids: Vec<Option<String>> = plan
@@ -189,15 +192,16 @@ impl SchoolFile {
                         }
                         inserted?;
                         let json = teacher_json(&id, &p.name, &p.id_type, &p.id_number, 1, &at, &at)?;
-                        revisions::record(
+                        revisions::record_text(
                             tx,
+                            &at,
                             actor,
                             Entity::Teacher,
                             &id,
                             Some(&id),
                             Action::Create,
                             None,
-                            Some(&json),
+                            Some(&json.to_string()),
                         )?;
                         teacher_ids[*person] = Some(id);
                         teachers_created += 1;
@@ -272,15 +276,16 @@ impl SchoolFile {
                             version: 1,
                             updated_at: at.clone(),
                         };
-                        revisions::record(
+                        revisions::record_text(
                             tx,
+                            &at,
                             actor,
                             Entity::Record,
                             &id,
                             Some(&teacher_id),
                             Action::Create,
                             None,
-                            Some(&serde_json::to_value(&record)?),
+                            Some(&serde_json::to_string(&record)?),
                         )?;
                         records_written += 1;
                     }
@@ -371,7 +376,9 @@ impl SchoolFile {
                 undone_at: None,
                 undone_by: None,
             })
-        })
+        });
+        self.conn.pragma_update(None, "cache_size", -2000)?;
+        result
     }
 
     /// Every committed import, newest first.

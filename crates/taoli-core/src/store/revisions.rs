@@ -18,21 +18,47 @@ pub(super) fn record(
     old_value: Option<&serde_json::Value>,
     new_value: Option<&serde_json::Value>,
 ) -> Result<()> {
+    record_text(
+        tx,
+        &now(),
+        actor,
+        entity,
+        entity_id,
+        teacher_id,
+        action,
+        old_value.map(serde_json::Value::to_string).as_deref(),
+        new_value.map(serde_json::Value::to_string).as_deref(),
+    )
+}
+
+/// [`record`] with the time given and the values already as JSON text (for
+/// bulk writes such as an import, which share one timestamp).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn record_text(
+    tx: &Transaction<'_>,
+    at: &str,
+    actor: &Actor,
+    entity: Entity,
+    entity_id: &str,
+    teacher_id: Option<&str>,
+    action: Action,
+    old_value: Option<&str>,
+    new_value: Option<&str>,
+) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO revision (at, actor, entity, entity_id, teacher_id, action, old_value, new_value)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute((
-            now(),
-            actor.name(),
-            entity.as_str(),
-            entity_id,
-            teacher_id,
-            action.as_str(),
-            old_value.map(serde_json::Value::to_string),
-            new_value.map(serde_json::Value::to_string),
-        ),
-    )?;
+        at,
+        actor.name(),
+        entity.as_str(),
+        entity_id,
+        teacher_id,
+        action.as_str(),
+        old_value,
+        new_value,
+    ))?;
     Ok(())
 }
 

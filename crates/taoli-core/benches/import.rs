@@ -1,0 +1,296 @@
+//! Benchmark: importing a 100,000-row, 13-column messy roster (.xlsx) —
+//! parse + map + normalize + validate + commit — against calamine alone
+//! reading the same file. Goals (issue #4): at most 1.5× calamine's time,
+//! peak memory at most 400 MB.
+//!
+//!     cargo bench -p taoli-core --bench import
+//!
+//! Each measurement runs in its own process (this binary re-run with a mode
+//! argument) so that its peak memory (VmHWM) is its own. The roster is
+//! generated once into the target directory. `scripts/bench-import.sh` runs
+//! this and Python openpyxl (read-only mode) on the same file side by side.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use calamine::{Data, Reader};
+use rand::{Rng, SeedableRng};
+use rust_xlsxwriter::{Format, Workbook};
+use taoli_core::import::{ImportOptions, open};
+use taoli_core::{Actor, NewSchool, SchoolFile};
+
+const ROWS: u32 = 100_000;
+const RUNS: usize = 3;
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    match args.first().map(String::as_str) {
+        Some("generate") => generate(Path::new(&args[1])),
+        Some("calamine") => calamine_only(Path::new(&args[1])),
+        Some("import") => import(Path::new(&args[1])),
+        _ => compare(),
+    }
+}
+
+fn roster_path() -> PathBuf {
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+        .join("bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(format!("roster-{ROWS}.xlsx"))
+}
+
+fn compare() {
+    let roster = roster_path();
+    if !roster.exists() {
+        generate(&roster);
+    }
+    let me = std::env::current_exe().unwrap();
+    let run = |mode: &str| -> (f64, f64) {
+        let out = Command::new(&me).arg(mode).arg(&roster).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut fields = text.split_whitespace();
+        let secs: f64 = fields.next().unwrap().parse().unwrap();
+        let mb: f64 = fields.next().unwrap().parse().unwrap();
+        (secs, mb)
+    };
+    let best = |mode: &str| {
+        (0..RUNS)
+            .map(|_| run(mode))
+            .fold((f64::MAX, 0.0f64), |(t, m), (s, mb)| (t.min(s), m.max(mb)))
+    };
+    let (cal_s, cal_mb) = best("calamine");
+    let (imp_s, imp_mb) = best("import");
+    println!("roster: {} ({ROWS} rows × 13 columns)", roster.display());
+    println!("calamine alone (worksheet_range): {cal_s:.2} s, peak {cal_mb:.0} MB");
+    println!("taoli import (plan + commit):      {imp_s:.2} s, peak {imp_mb:.0} MB");
+    println!(
+        "ratio: {:.2}× (goal ≤ 1.5×), peak memory goal ≤ 400 MB",
+        imp_s / cal_s
+    );
+}
+
+/// Peak resident memory of this process so far, in MB.
+fn peak_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn calamine_only(roster: &Path) {
+    let start = Instant::now();
+    let mut book = calamine::open_workbook_auto(roster).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    let cells = range
+        .used_cells()
+        .filter(|(_, _, c)| !matches!(c, Data::Empty))
+        .count();
+    let secs = start.elapsed().as_secs_f64();
+    assert!(cells > ROWS as usize * 10);
+    println!("{secs:.3} {:.1}", peak_mb());
+}
+
+fn import(roster: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let school_path = dir.path().join("bench.taoli");
+    let school = NewSchool {
+        code: "5107220001".into(),
+        name: "基准测试小学".into(),
+        school_type: "211".into(),
+        region_code: None,
+    };
+    let actor = Actor::new("bench");
+    SchoolFile::create(&school_path, &school, &actor)
+        .unwrap()
+        .close()
+        .unwrap();
+    let start = Instant::now();
+    let mut file = SchoolFile::open(&school_path).unwrap();
+    let mut roster = open(roster).unwrap();
+    let plan = file
+        .plan_import(&mut roster, &ImportOptions::default())
+        .unwrap();
+    eprintln!(
+        "plan: {:.2} s, peak {:.0} MB",
+        start.elapsed().as_secs_f64(),
+        peak_mb()
+    );
+    let run = file.commit_import(&plan, &actor, &mut |_, _| {}).unwrap();
+    let secs = start.elapsed().as_secs_f64();
+    assert!(
+        run.teachers_created > ROWS as usize * 9 / 10,
+        "{:?}",
+        plan.preview.counts
+    );
+    println!("{secs:.3} {:.1}", peak_mb());
+}
+
+/// A valid resident ID number for a person born on `date` (YYYYMMDD).
+fn id_number(region: u32, date: &str, seq: u32) -> String {
+    let first17 = format!("{region:06}{date}{seq:03}");
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .bytes()
+        .zip(weights)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{first17}{check}")
+}
+
+/// The messy roster: a title row, a 填报单位 line, a two-row header with a
+/// merged group cell, dates in every clerk's style, labels and synonyms,
+/// blank rows, about 1% of rows with a cell that must be refused, and a 合计 row.
+fn generate(path: &Path) {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4);
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("教职工花名册").unwrap();
+    let date_format = Format::new().set_num_format("yyyy-mm-dd");
+    sheet
+        .write_string(0, 0, "某某县实验小学教职工花名册")
+        .unwrap();
+    sheet
+        .write_string(1, 0, "填报单位：某某县实验小学（盖章）")
+        .unwrap();
+    let top = [
+        "序号",
+        "基本情况",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "工作情况",
+        "",
+        "",
+        "",
+        "联系方式",
+    ];
+    let bottom = [
+        "",
+        "姓名",
+        "性别",
+        "身份证号",
+        "出生年月",
+        "民族",
+        "政治面貌",
+        "最高学历",
+        "参加工作时间",
+        "来校时间",
+        "职称",
+        "备注",
+        "手机",
+    ];
+    for (c, (t, b)) in top.iter().zip(bottom).enumerate() {
+        sheet.write_string(2, c as u16, *t).unwrap();
+        sheet.write_string(3, c as u16, b).unwrap();
+    }
+    let genders = ["男", "女", "1", "2"];
+    let ethnicities = ["汉", "汉族", "回族", "满", "壮族", "01"];
+    let politics = ["党员", "中共党员", "群众", "团员", "中国共产党党员", "民盟"];
+    let educations = ["本科", "大学本科", "大专", "专科", "研究生", "中师"];
+    let titles = [
+        "中学高级",
+        "中学一级",
+        "小学高级",
+        "二级教师",
+        "一级教师",
+        "小学一级",
+    ];
+    let mut r = 4u32;
+    for i in 0..ROWS {
+        if i % 1000 == 999 {
+            r += 1; // a blank row now and then
+        }
+        let year = rng.random_range(1965..2000);
+        let month = rng.random_range(1..=12u32);
+        let day = rng.random_range(1..=28u32);
+        let birth = format!("{year}{month:02}{day:02}");
+        let region = [110105, 510722, 440305, 320102][i as usize % 4];
+        let id = id_number(region, &birth, i % 1000);
+        let (name, id_cell) = (format!("教师{i:06}"), id.clone());
+        let c = |k: usize| k as u16;
+        sheet.write_number(r, c(0), f64::from(i + 1)).unwrap();
+        sheet.write_string(r, c(1), &name).unwrap();
+        sheet
+            .write_string(r, c(2), genders[(i % 4) as usize])
+            .unwrap();
+        if i % 100 == 42 {
+            // Excel turned the ID into a number: refused.
+            sheet
+                .write_number(r, c(3), id.parse::<f64>().unwrap_or(0.0))
+                .unwrap();
+        } else {
+            sheet.write_string(r, c(3), &id_cell).unwrap();
+        }
+        match i % 3 {
+            0 => sheet.write_string(r, c(4), format!("{year}.{month:02}")),
+            1 => sheet.write_string(r, c(4), format!("{year}年{month}月{day}日")),
+            _ => sheet.write_string(r, c(4), &birth),
+        }
+        .unwrap();
+        sheet
+            .write_string(r, c(5), ethnicities[(i % 6) as usize])
+            .unwrap();
+        sheet
+            .write_string(r, c(6), politics[(i % 6) as usize])
+            .unwrap();
+        sheet
+            .write_string(r, c(7), educations[(i % 6) as usize])
+            .unwrap();
+        let work_year = year + 22;
+        match i % 4 {
+            0 => {
+                let serial = days_since_1899(work_year, 9, 1);
+                sheet.write_number_with_format(r, c(8), serial, &date_format)
+            }
+            1 => sheet.write_string(r, c(8), format!("{work_year}.9")),
+            2 => sheet.write_string(r, c(8), format!("{work_year}/9/1")),
+            _ => sheet.write_string(r, c(8), format!("{work_year}09")),
+        }
+        .unwrap();
+        sheet
+            .write_string(r, c(9), format!("{}-{:02}", work_year + 2, 8))
+            .unwrap();
+        sheet
+            .write_string(r, c(10), titles[(i % 6) as usize])
+            .unwrap();
+        if i % 5 == 0 {
+            sheet.write_string(r, c(11), "借调").unwrap();
+        }
+        sheet
+            .write_string(r, c(12), format!("138{:08}", i))
+            .unwrap();
+        r += 1;
+    }
+    sheet.write_string(r, 0, "合计").unwrap();
+    sheet.write_string(r, 1, format!("{ROWS}人")).unwrap();
+    book.save(path).unwrap();
+}
+
+fn days_since_1899(year: i32, month: u32, day: u32) -> f64 {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(year, month, day).unwrap();
+    (date - epoch).num_days() as f64
+}
