@@ -22,6 +22,10 @@ use rust_xlsxwriter::{Format, Workbook};
 use taoli_core::import::{ImportOptions, open};
 use taoli_core::{Actor, NewSchool, SchoolFile};
 
+/// As in the `taoli` binary and the app.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ROWS: u32 = 100_000;
 const RUNS: usize = 3;
 
@@ -134,7 +138,9 @@ fn import(roster: &Path) {
         start.elapsed().as_secs_f64(),
         peak_mb()
     );
+    let t = Instant::now();
     let run = file.commit_import(&plan, &actor, &mut |_, _| {}).unwrap();
+    eprintln!("commit: {:.2} s", t.elapsed().as_secs_f64());
     let secs = start.elapsed().as_secs_f64();
     assert!(
         run.teachers_created > ROWS as usize * 9 / 10,

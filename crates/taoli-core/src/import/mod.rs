@@ -127,9 +127,10 @@ pub struct RowPreview {
     pub name: String,
     pub id_type: Option<String>,
     pub id_number: String,
-    /// Normalized values by group and field code.
+    /// Normalized values by group and field code. Kept as JSON text: a large
+    /// roster's preview holds one per row, and maps would cost ten times the memory.
     #[ts(type = "Record<string, Record<string, unknown>>")]
-    pub values: BTreeMap<String, Fields>,
+    pub values: Box<serde_json::value::RawValue>,
     pub changes: Vec<FieldChange>,
     pub messages: Vec<RowMessage>,
 }
@@ -274,6 +275,20 @@ pub struct RowPage {
     /// Rows matching the filter, over all pages.
     #[ts(type = "number")]
     pub total: usize,
+}
+
+impl RowPreview {
+    /// The row's normalized values, by group and field code.
+    pub fn values(&self) -> BTreeMap<String, Fields> {
+        serde_json::from_str(self.values.get()).unwrap_or_default()
+    }
+}
+
+/// Values as a preview row keeps them.
+pub(crate) fn raw_values(values: &BTreeMap<String, Fields>) -> Box<serde_json::value::RawValue> {
+    serde_json::value::to_raw_value(values).unwrap_or_else(|_| {
+        serde_json::value::RawValue::from_string("{}".into()).unwrap_or_default()
+    })
 }
 
 impl ImportPreview {

@@ -47,17 +47,22 @@ pub(crate) enum Write {
     NewTeacher { person: usize },
     /// Renames a stored teacher.
     RenameTeacher { person: usize },
-    /// Creates a record (a single-record group's first, or a new row).
+    /// Creates the record `states[person].records[group][index]`;
+    /// `row_order` is known for a new teacher, else it follows the stored rows.
     AddRecord {
         person: usize,
         group: String,
-        fields: Fields,
+        index: usize,
+        row_order: Option<i64>,
     },
-    /// Replaces a stored record's fields; `version` is what the preview saw.
+    /// Replaces a stored record's fields with those of
+    /// `states[person].records[group][index]`; `version` is what the preview saw.
     UpdateRecord {
+        person: usize,
+        group: String,
+        index: usize,
         record_id: String,
         version: i64,
-        fields: Fields,
     },
 }
 
@@ -87,6 +92,8 @@ pub struct ImportPlan {
     pub preview: ImportPreview,
     pub(crate) persons: Vec<Person>,
     pub(crate) writes: Vec<Write>,
+    /// Each person's records as the commit leaves them; writes point into it.
+    pub(crate) states: Vec<PersonState>,
     /// Corrections to remember: (layout, normalized header, target key or none).
     pub(crate) remember: Vec<(String, String, Option<String>)>,
     pub refused: Vec<RefusedSheet>,
@@ -94,18 +101,26 @@ pub struct ImportPlan {
 
 /// A record as the plan sees it: stored, planned, or both.
 #[derive(Debug, Clone)]
-struct WorkingRecord {
+pub(crate) struct WorkingRecord {
     stored: Option<(String, i64)>,
-    fields: Fields,
+    /// The fields as JSON text: compact while a large import is planned,
+    /// and what the commit stores as is.
+    pub text: String,
     /// The write that creates or updates it, once planned.
     write: Option<usize>,
     /// Whether this import touched it (for validation messages).
     touched: bool,
 }
 
+impl WorkingRecord {
+    pub(crate) fn fields(&self) -> Fields {
+        serde_json::from_str(&self.text).unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Default)]
-struct PersonState {
-    records: BTreeMap<String, Vec<WorkingRecord>>,
+pub(crate) struct PersonState {
+    pub records: BTreeMap<String, Vec<WorkingRecord>>,
     /// The first row carrying 基本信息 or 联系方式 values: (sheet, row).
     single_row: Option<(String, u32)>,
     /// The preview rows of this person.
@@ -263,6 +278,7 @@ impl SchoolFile {
             },
             persons: planner.persons,
             writes: planner.writes,
+            states: planner.states,
             remember,
             refused,
         })
@@ -417,7 +433,7 @@ fn is_identity(target: &FieldTarget) -> bool {
 
 /// A refused row's preview carries what could be read of it.
 fn with_values(mut preview: RowPreview, values: &BTreeMap<String, Fields>) -> RowPreview {
-    preview.values = values.clone();
+    preview.values = super::raw_values(values);
     preview
 }
 
@@ -510,7 +526,7 @@ impl Planner<'_> {
             name: name.clone(),
             id_type: (!id_type.is_empty()).then(|| id_type.clone()),
             id_number: id_number.clone(),
-            values: BTreeMap::new(),
+            values: super::raw_values(&BTreeMap::new()),
             changes: Vec::new(),
             messages,
         };
@@ -783,11 +799,11 @@ impl Planner<'_> {
             wrote |= w;
             changed_stored |= c;
         }
-        preview.values = values;
-        let identity = preview.values.entry(BASIC_GROUP.to_owned()).or_default();
+        let identity = values.entry(BASIC_GROUP.to_owned()).or_default();
         identity.insert("name".into(), Value::String(valid.name.clone()));
         identity.insert("id_type".into(), Value::String(valid.id_type.code.clone()));
         identity.insert("id_number".into(), Value::String(valid.id_number.clone()));
+        preview.values = super::raw_values(&values);
         preview.status = if self.persons[person].existing.is_none() {
             RowStatus::New
         } else if wrote || changed_stored {
@@ -815,7 +831,7 @@ impl Planner<'_> {
                     .or_default()
                     .push(WorkingRecord {
                         stored: Some((r.id.clone(), r.version)),
-                        fields: r.fields,
+                        text: Value::Object(r.fields).to_string(),
                         write: None,
                         touched: false,
                     });
@@ -839,7 +855,7 @@ impl Planner<'_> {
             .records
             .get(group)
             .and_then(|r| r.first())
-            .map(|r| r.fields.clone())
+            .map(WorkingRecord::fields)
             .unwrap_or_default()
     }
 
@@ -912,7 +928,7 @@ impl Planner<'_> {
         if records.is_empty() {
             records.push(WorkingRecord {
                 stored: None,
-                fields: Fields::new(),
+                text: "{}".to_owned(),
                 write: None,
                 touched: false,
             });
@@ -921,36 +937,28 @@ impl Planner<'_> {
         if !changed {
             return (false, false);
         }
-        let stored = records[0].stored.clone();
-        records[0].fields = merged.clone();
-        match records[0].write {
-            Some(w) => match &mut self.writes[w] {
-                Write::AddRecord { fields, .. } | Write::UpdateRecord { fields, .. } => {
-                    *fields = merged;
-                }
-                _ => {}
-            },
-            None => {
-                let write = match stored.clone() {
-                    Some((record_id, version)) => Write::UpdateRecord {
-                        record_id,
-                        version,
-                        fields: merged,
-                    },
-                    None => Write::AddRecord {
-                        person,
-                        group: group.id.clone(),
-                        fields: merged,
-                    },
-                };
-                self.writes.push(write);
-                let write = self.writes.len() - 1;
-                if let Some(r) = self.states[person].records.get_mut(&group.id) {
-                    r[0].write = Some(write);
-                }
-            }
+        records[0].text = Value::Object(merged).to_string();
+        let was_stored = records[0].stored.is_some();
+        if records[0].write.is_none() {
+            let write = match records[0].stored.clone() {
+                Some((record_id, version)) => Write::UpdateRecord {
+                    person,
+                    group: group.id.clone(),
+                    index: 0,
+                    record_id,
+                    version,
+                },
+                None => Write::AddRecord {
+                    person,
+                    group: group.id.clone(),
+                    index: 0,
+                    row_order: (!stored).then_some(1),
+                },
+            };
+            records[0].write = Some(self.writes.len());
+            self.writes.push(write);
         }
-        (true, stored.is_some())
+        (true, was_stored)
     }
 
     /// A row of a multi-record group: already there, an update of the row with
@@ -962,13 +970,16 @@ impl Planner<'_> {
         fields: &Fields,
         preview: &mut RowPreview,
     ) -> (bool, bool) {
+        let stored = self.persons[person].existing.is_some();
         let records = self.states[person]
             .records
             .entry(group.id.clone())
             .or_default();
-        if let Some(same) = records
-            .iter_mut()
-            .find(|r| fields.iter().all(|(k, v)| r.fields.get(k) == Some(v)))
+        let parsed: Vec<Fields> = records.iter().map(WorkingRecord::fields).collect();
+        if let Some(same) = parsed
+            .iter()
+            .position(|r| fields.iter().all(|(k, v)| r.get(k) == Some(v)))
+            .map(|i| &mut records[i])
         {
             same.touched = true;
             preview.messages.push(RowMessage {
@@ -983,82 +994,72 @@ impl Planner<'_> {
         let keyed = !group.key.is_empty() && group.key.iter().all(|k| fields.contains_key(k));
         let same_key = keyed
             .then(|| {
-                records
+                parsed
                     .iter()
-                    .position(|r| group.key.iter().all(|k| r.fields.get(k) == fields.get(k)))
+                    .position(|r| group.key.iter().all(|k| r.get(k) == fields.get(k)))
             })
             .flatten();
         match same_key {
             Some(i) => {
-                let current = self.states[person].records[&group.id][i].fields.clone();
-                let stored = self.persons[person].existing.is_some();
+                let current = parsed[i].clone();
                 let (merged, changed) = self.merge(group, &current, fields, preview, stored);
-                let record = &mut self.states[person]
+                let Some(record) = self.states[person]
                     .records
                     .get_mut(&group.id)
-                    .map(|r| &mut r[i]);
-                let Some(record) = record else {
+                    .and_then(|r| r.get_mut(i))
+                else {
                     return (false, false);
                 };
                 record.touched = true;
                 if !changed {
                     return (false, false);
                 }
-                record.fields = merged.clone();
-                let stored = record.stored.clone();
-                match record.write {
-                    Some(w) => {
-                        if let Write::AddRecord { fields, .. }
-                        | Write::UpdateRecord { fields, .. } = &mut self.writes[w]
-                        {
-                            *fields = merged;
-                        }
-                    }
-                    None => {
-                        if let Some((record_id, version)) = stored.clone() {
-                            record.write = Some(self.writes.len());
-                            self.writes.push(Write::UpdateRecord {
-                                record_id,
-                                version,
-                                fields: merged,
-                            });
-                        }
-                    }
-                }
-                (true, stored.is_some())
-            }
-            None => {
-                let listed = if self.persons[person].existing.is_some() {
-                    fields.iter().collect::<Vec<_>>()
-                } else {
-                    Vec::new()
-                };
-                for (code, value) in listed {
-                    preview.changes.push(FieldChange {
+                record.text = Value::Object(merged).to_string();
+                let was_stored = record.stored.is_some();
+                if record.write.is_none()
+                    && let Some((record_id, version)) = record.stored.clone()
+                {
+                    record.write = Some(self.writes.len());
+                    self.writes.push(Write::UpdateRecord {
+                        person,
                         group: group.id.clone(),
-                        group_name: group.name.clone(),
-                        field: code.clone(),
-                        label: group.field(code).map_or(code.clone(), |f| f.label.clone()),
-                        stored: String::new(),
-                        imported: display(value),
-                        conflict: false,
-                        taken: true,
+                        index: i,
+                        record_id,
+                        version,
                     });
                 }
-                let write = self.writes.len();
+                (true, was_stored)
+            }
+            None => {
+                if stored {
+                    for (code, value) in fields {
+                        preview.changes.push(FieldChange {
+                            group: group.id.clone(),
+                            group_name: group.name.clone(),
+                            field: code.clone(),
+                            label: group.field(code).map_or(code.clone(), |f| f.label.clone()),
+                            stored: String::new(),
+                            imported: display(value),
+                            conflict: false,
+                            taken: true,
+                        });
+                    }
+                }
+                let index = records.len();
+                records.push(WorkingRecord {
+                    stored: None,
+                    text: Value::Object(fields.clone()).to_string(),
+                    write: Some(self.writes.len()),
+                    touched: true,
+                });
                 self.writes.push(Write::AddRecord {
                     person,
                     group: group.id.clone(),
-                    fields: fields.clone(),
+                    index,
+                    // A new teacher's rows are numbered here; a stored
+                    // teacher's go after the rows the file holds.
+                    row_order: (!stored).then_some(index as i64 + 1),
                 });
-                if let Some(records) = self.states[person].records.get_mut(&group.id) {
-                    records.push(WorkingRecord {
-                        stored: None,
-                        fields: fields.clone(),
-                        write: Some(write),
-                        touched: true,
-                    });
-                }
                 (true, false)
             }
         }
@@ -1133,13 +1134,13 @@ fn person_problems(
                 teacher_id: teacher.id.clone(),
                 group_code: group.clone(),
                 row_order: i as i64 + 1,
-                fields: r.fields.clone(),
+                fields: r.fields(),
                 version: 0,
                 updated_at: String::new(),
             });
         }
     }
-    let problems = validator.teacher(&teacher, &records);
+    let problems = validator.teacher_brief(&teacher, &records);
     let mut missing: Vec<String> = Vec::new();
     let mut messages = Vec::new();
     for problem in problems

@@ -100,6 +100,15 @@ fn record_by_id(tx: &Transaction<'_>, id: &str) -> Result<Option<IndicatorRecord
         .optional()?)
 }
 
+/// The fields a write stores, as JSON text: the plan's working record it points to.
+fn planned_fields<'p>(plan: &'p ImportPlan, person: usize, group: &str, index: usize) -> &'p str {
+    plan.states
+        .get(person)
+        .and_then(|s| s.records.get(group))
+        .and_then(|r| r.get(index))
+        .map_or("{}", |r| r.text.as_str())
+}
+
 fn max_revision(tx: &Transaction<'_>) -> Result<i64> {
     Ok(tx.query_row("SELECT IFNULL(MAX(id), 0) FROM revision", [], |r| r.get(0))?)
 }
@@ -157,7 +166,7 @@ impl SchoolFile {
         let total = plan.writes.len();
         // A bulk write: a bigger page cache keeps SQLite from spilling pages
         // to the WAL before the commit.
-        self.conn.pragma_update(None, "cache_size", -131_072)?;
+        self.conn.pragma_update(None, "cache_size", -65_536)?;
         let result = self.write(|tx| {
             let at = now();
             let base = max_revision(tx)?;
@@ -166,7 +175,6 @@ impl SchoolFile {
                 .iter()
                 .map(|p| p.existing.as_ref().map(|t| t.id.clone()))
                 .collect();
-            let mut next_row: HashMap<(String, String), i64> = HashMap::new();
             let mut teachers_created = 0;
             let mut records_written = 0;
             for (done, write) in plan.writes.iter().enumerate() {
@@ -244,56 +252,55 @@ impl SchoolFile {
                     Write::AddRecord {
                         person,
                         group,
-                        fields,
+                        index,
+                        row_order,
                     } => {
-                        let Some(teacher_id) = teacher_ids[*person].clone() else {
+                        let Some(teacher_id) = teacher_ids[*person].as_deref() else {
                             continue;
                         };
-                        let key = (teacher_id.clone(), group.clone());
-                        let row_order = match next_row.get(&key) {
+                        let fields = planned_fields(plan, *person, group, *index);
+                        let row_order = match row_order {
                             Some(n) => *n,
-                            None if plan.persons[*person].existing.is_none() => 1,
                             None => tx
                                 .prepare_cached(
                                     "SELECT COALESCE(MAX(row_order), 0) + 1 FROM record WHERE teacher_id = ?1 AND group_code = ?2",
                                 )?
-                                .query_row((&teacher_id, group), |r| r.get(0))?,
+                                .query_row((teacher_id, group), |r| r.get(0))?,
                         };
-                        next_row.insert(key, row_order + 1);
                         let id = uuid::Uuid::now_v7().to_string();
-                        let text = Value::Object(fields.clone()).to_string();
+                        let text = fields;
                         tx.prepare_cached(
                             "INSERT INTO record (id, teacher_id, group_code, row_order, fields, version, updated_at)
                              VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
                         )?
-                        .execute((&id, &teacher_id, group, row_order, &text, &at))?;
-                        let record = IndicatorRecord {
-                            id: id.clone(),
-                            teacher_id: teacher_id.clone(),
-                            group_code: group.clone(),
-                            row_order,
-                            fields: fields.clone(),
-                            version: 1,
-                            updated_at: at.clone(),
-                        };
+                        .execute((&id, teacher_id, group, row_order, text, &at))?;
+                        // The record as `IndicatorRecord` serializes, built
+                        // around the fields' JSON rather than serializing them twice.
+                        let json = format!(
+                            r#"{{"id":"{id}","teacher_id":"{teacher_id}","group_code":{},"row_order":{row_order},"fields":{text},"version":1,"updated_at":"{at}"}}"#,
+                            serde_json::to_string(group)?
+                        );
                         revisions::record_text(
                             tx,
                             &at,
                             actor,
                             Entity::Record,
                             &id,
-                            Some(&teacher_id),
+                            Some(teacher_id),
                             Action::Create,
                             None,
-                            Some(&serde_json::to_string(&record)?),
+                            Some(&json),
                         )?;
                         records_written += 1;
                     }
                     Write::UpdateRecord {
+                        person,
+                        group,
+                        index,
                         record_id,
                         version,
-                        fields,
                     } => {
+                        let fields = planned_fields(plan, *person, group, *index);
                         let stale = || Error::StalePreview {
                             detail: "有记录在预览后被修改或删除".into(),
                         };
@@ -304,9 +311,9 @@ impl SchoolFile {
                         tx.prepare_cached(
                             "UPDATE record SET fields = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",
                         )?
-                        .execute((record_id, Value::Object(fields.clone()).to_string(), &at))?;
+                        .execute((record_id, fields, &at))?;
                         let new = IndicatorRecord {
-                            fields: fields.clone(),
+                            fields: serde_json::from_str(fields)?,
                             version: old.version + 1,
                             updated_at: at.clone(),
                             ..old.clone()

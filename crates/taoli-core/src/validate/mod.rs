@@ -166,6 +166,22 @@ impl<'c> Validator<'c> {
 
     /// Every problem of one teacher. `records` are the teacher's records, in any order.
     pub fn teacher(&self, teacher: &Teacher, records: &[IndicatorRecord]) -> Vec<Problem> {
+        self.teacher_problems(teacher, records, false)
+    }
+
+    /// [`Validator::teacher`], except that problems of rule `required` carry
+    /// no teacher, record, value or message: only group, row, field and rule.
+    /// For callers that summarize missing fields (the import preview).
+    pub fn teacher_brief(&self, teacher: &Teacher, records: &[IndicatorRecord]) -> Vec<Problem> {
+        self.teacher_problems(teacher, records, true)
+    }
+
+    fn teacher_problems(
+        &self,
+        teacher: &Teacher,
+        records: &[IndicatorRecord],
+        brief: bool,
+    ) -> Vec<Problem> {
         let mut problems = Vec::new();
         let mut by_group: HashMap<&str, Vec<&IndicatorRecord>> = HashMap::new();
         for record in records {
@@ -191,6 +207,7 @@ impl<'c> Validator<'c> {
         let mut out = Out {
             teacher,
             problems: &mut problems,
+            brief,
         };
         for group in &self.effective.groups {
             let stored = by_group.get(group.id.as_str());
@@ -303,6 +320,9 @@ fn identity_fields(teacher: &Teacher) -> Fields {
 pub(crate) struct Out<'t, 'p> {
     teacher: &'t Teacher,
     problems: &'p mut Vec<Problem>,
+    /// Leave `message`/`message_en` of `required` problems empty: callers
+    /// that only list the missing fields (the import preview) skip the cost.
+    brief: bool,
 }
 
 impl Out<'_, '_> {
@@ -315,6 +335,25 @@ impl Out<'_, '_> {
         rule: &str,
         detail: Detail,
     ) {
+        if self.brief && rule == "required" {
+            self.problems.push(Problem {
+                teacher_id: String::new(),
+                teacher_name: String::new(),
+                group: group.id.clone(),
+                group_name: group.name.clone(),
+                record_id: None,
+                row_order: row.row_order,
+                field: field.map(|f| f.code.clone()),
+                field_label: field.map(|f| f.label.clone()),
+                value: None,
+                severity,
+                rule: rule.to_owned(),
+                message: String::new(),
+                message_en: String::new(),
+                reason: None,
+            });
+            return;
+        }
         let value = field
             .and_then(|f| row.get(&f.code))
             .filter(|v| !value::is_empty(Some(v)))

@@ -27,3 +27,7 @@ CREATE TABLE import_mapping (
     at      TEXT NOT NULL,
     PRIMARY KEY (layout, header)
 );
+
+-- record_by_teacher repeats the UNIQUE (teacher_id, group_code, row_order)
+-- index, so every record write paid for two; the unique index serves the same reads.
+DROP INDEX IF EXISTS record_by_teacher;
