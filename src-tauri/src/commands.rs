@@ -241,11 +241,11 @@ pub fn import_rows(
 /// Commits the previewed import, telling the window its progress
 /// (`import-progress` events with `[done, total]`).
 #[tauri::command]
-pub async fn import_commit(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
-) -> Reply<ImportRun> {
-    let plan = state.pending_import().take().ok_or_else(no_import_pending)?;
+pub async fn import_commit(app: tauri::AppHandle, state: State<'_, AppState>) -> Reply<ImportRun> {
+    let plan = state
+        .pending_import()
+        .take()
+        .ok_or_else(no_import_pending)?;
     let mut guard = state.school();
     let file = guard.as_mut().ok_or_else(no_school_open)?;
     let mut progress = |done: usize, total: usize| {

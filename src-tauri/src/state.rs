@@ -36,7 +36,9 @@ impl AppState {
 
     /// The previewed import, if any.
     pub fn pending_import(&self) -> MutexGuard<'_, Option<ImportPlan>> {
-        self.pending_import.lock().unwrap_or_else(|p| p.into_inner())
+        self.pending_import
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 }
 

@@ -1,9 +1,13 @@
 // The one typed door to the Rust back end. Every command rejects with an ErrorPayload.
 import { invoke } from '@tauri-apps/api/core'
+import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import type {
   EffectiveCatalog,
   ErrorPayload,
   IdType,
+  ImportOptions,
+  ImportRun,
+  ImportSummary,
   IndicatorRecord,
   NewSchool,
   NewTeacher,
@@ -11,10 +15,14 @@ import type {
   Problem,
   RecentFile,
   RecordDraft,
+  RosterInfo,
+  RowPage,
+  RowStatus,
   School,
   SchoolType,
   Teacher,
   TeacherListing,
+  UndoResult,
   ValidationReport,
 } from './bindings'
 import { i18n } from './i18n'
@@ -134,6 +142,54 @@ export function explainWarning(warning: WarningToExplain, reason: string): Promi
     field: warning.field,
     rowOrder: warning.rowOrder,
     reason,
+  })
+}
+
+// ---- roster import (花名册导入) ----------------------------------------------
+
+/** Opens a roster (.xlsx/.xlsm/.xls/.ods/.csv/.txt): its kind, text encoding and sheets. */
+export function importOpen(path: string): Promise<RosterInfo> {
+  return invoke<RosterInfo>('import_open', { path })
+}
+
+/**
+ * Plans the import of the roster at `path` without writing anything. The back
+ * end keeps the plan for importRows, importCommit and importSaveRefused.
+ */
+export function importPreview(path: string, options: ImportOptions): Promise<ImportSummary> {
+  return invoke<ImportSummary>('import_preview', { path, options })
+}
+
+/** One page of the kept plan's rows: those with `status` (all when null). */
+export function importRows(status: RowStatus | null, offset: number, limit: number): Promise<RowPage> {
+  return invoke<RowPage>('import_rows', { status, offset, limit })
+}
+
+/** Writes the kept plan in one transaction; progress arrives through onImportProgress. */
+export function importCommit(): Promise<ImportRun> {
+  return invoke<ImportRun>('import_commit')
+}
+
+/** Writes the kept plan's refused rows, with their reasons, to the .xlsx at `path`; returns how many. */
+export function importSaveRefused(path: string): Promise<number> {
+  return invoke<number>('import_save_refused', { path })
+}
+
+/** The school's imports, newest first. */
+export function importHistory(): Promise<ImportRun[]> {
+  return invoke<ImportRun[]>('import_history')
+}
+
+/** Undoes the import named (the latest not undone when null); refused when its teachers changed since. */
+export function importUndo(importId: string | null): Promise<UndoResult> {
+  return invoke<UndoResult>('import_undo', { importId })
+}
+
+/** Calls `handler(done, total)` for each `import-progress` event while a commit writes. */
+export function onImportProgress(handler: (done: number, total: number) => void): Promise<UnlistenFn> {
+  return listen<[number, number]>('import-progress', (event) => {
+    const [done, total] = event.payload
+    handler(done, total)
   })
 }
 

@@ -5,7 +5,7 @@ import * as api from './api'
 import type { EffectiveCatalog, School, Severity, Teacher } from './bindings'
 
 /** The screens of an open school. */
-export type View = 'list' | 'form' | 'validation' | 'settings'
+export type View = 'list' | 'form' | 'validation' | 'settings' | 'import'
 
 /** Where the teacher form opens: a group's tab, and optionally one field (of one row). */
 export interface FormTarget {
@@ -96,6 +96,11 @@ export function showValidation(): void {
 
 export function showSettings(): void {
   state.view = 'settings'
+}
+
+/** The import wizard (花名册导入). */
+export function showImport(): void {
+  state.view = 'import'
 }
 
 export function setListQuery(query: string): void {

@@ -116,4 +116,13 @@ describe('TeacherList', () => {
     await wrapper.find('[data-testid="open-settings"]').trigger('click')
     expect(useSession().view.value).toBe('settings')
   })
+
+  it('opens the import wizard from the toolbar', async () => {
+    setSchool(SCHOOL)
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    expect(wrapper.find('[data-testid="import-open"]').text()).toBe('导入花名册')
+    await wrapper.find('[data-testid="import-open"]').trigger('click')
+    expect(useSession().view.value).toBe('import')
+  })
 })

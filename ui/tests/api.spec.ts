@@ -7,6 +7,13 @@ import {
   deleteRecord,
   errorMessage,
   explainWarning,
+  importCommit,
+  importHistory,
+  importOpen,
+  importPreview,
+  importRows,
+  importSaveRefused,
+  importUndo,
   provincePack,
   saveRecord,
   teacherRecords,
@@ -75,6 +82,28 @@ describe('command wrappers', () => {
         'explain_warning',
         { teacherId: 't-1', rule: 'gender_matches_id', field: 'gender', rowOrder: null, reason: '以人事档案为准' },
       ],
+    ])
+  })
+
+  it('pass the import commands their arguments in camelCase', async () => {
+    const options = { sheets: [], mappings: [{ header: '来校时间', target: '基本信息.进本校年月' }], on_conflict: 'keep' as const }
+    await importOpen('/tmp/花名册.csv')
+    await importPreview('/tmp/花名册.csv', options)
+    await importRows('refused', 200, 200)
+    await importCommit()
+    await importSaveRefused('/tmp/花名册-未通过.xlsx')
+    await importHistory()
+    await importUndo('imp-1')
+    await importUndo(null)
+    expect(invoke.mock.calls).toEqual([
+      ['import_open', { path: '/tmp/花名册.csv' }],
+      ['import_preview', { path: '/tmp/花名册.csv', options }],
+      ['import_rows', { status: 'refused', offset: 200, limit: 200 }],
+      ['import_commit'],
+      ['import_save_refused', { path: '/tmp/花名册-未通过.xlsx' }],
+      ['import_history'],
+      ['import_undo', { importId: 'imp-1' }],
+      ['import_undo', { importId: null }],
     ])
   })
 })

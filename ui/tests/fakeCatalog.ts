@@ -49,6 +49,7 @@ export const BASIC: EffectiveGroup = {
   multi: false,
   filled_by: ['school'],
   help: null,
+  key: [],
   fields: [
     field('name', '姓名', 'text', { required: true, max_len: 20 }),
     field('id_type', '身份证件类型', 'code', { required: true, code_table: 'id_type' }),
@@ -69,6 +70,7 @@ export const EDUCATION: EffectiveGroup = {
   multi: true,
   filled_by: ['school'],
   help: null,
+  key: [],
   fields: [
     field('education', '获得学历', 'code', { required: true, code_table: 'education_level' }),
     field('degree_name', '学位名称', 'code', { code_table: 'degree_name' }),
