@@ -295,7 +295,8 @@ export type RowPreview = { sheet: string,
  */
 row: number, status: RowStatus, name: string, id_type: string | null, id_number: string, 
 /**
- * Normalized values by group and field code.
+ * Normalized values by group and field code. Kept as JSON text: a large
+ * roster's preview holds one per row, and maps would cost ten times the memory.
  */
 values: Record<string, Record<string, unknown>>, changes: Array<FieldChange>, messages: Array<RowMessage>, };
 
