@@ -1,0 +1,641 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Roster import through the core API: the committed messy rosters give their
+//! expected results, and each safety promise of the import holds.
+
+#[path = "support/expected.rs"]
+mod expected;
+
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader};
+use taoli_core::import::{
+    ImportOptions, MappingOverride, OnConflict, REFUSAL_COLUMN, RowStatus, open,
+    refused::write_refused_rows,
+};
+use taoli_core::{Actor, NewSchool, NewTeacher, SchoolFile};
+use tempfile::TempDir;
+
+fn actor() -> Actor {
+    Actor::new("测试员")
+}
+
+fn school(dir: &TempDir) -> PathBuf {
+    let path = dir.path().join("school.taoli");
+    let school = NewSchool {
+        code: "2151072201".into(),
+        name: "XX县第一小学".into(),
+        school_type: "211".into(),
+        region_code: None,
+    };
+    SchoolFile::create(&path, &school, &actor())
+        .unwrap()
+        .close()
+        .unwrap();
+    path
+}
+
+/// A valid resident ID number for a birth date (YYYYMMDD) and sequence.
+fn id(date: &str, seq: u32) -> String {
+    let first17 = format!("510722{date}{seq:03}");
+    let check = taoli_core::id_number::check_character(&first17).unwrap();
+    format!("{first17}{check}")
+}
+
+fn write(dir: &TempDir, name: &str, text: &str) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn options() -> ImportOptions {
+    ImportOptions::default()
+}
+
+fn import(school: &Path, roster: &Path, options: &ImportOptions) -> taoli_core::import::ImportPlan {
+    let mut file = SchoolFile::open(school).unwrap();
+    let mut roster = open(roster).unwrap();
+    let plan = file.plan_import(&mut roster, options).unwrap();
+    file.commit_import(&plan, &actor(), &mut |_, _| {}).unwrap();
+    file.close().unwrap();
+    plan
+}
+
+fn preview(
+    school: &Path,
+    roster: &Path,
+    options: &ImportOptions,
+) -> taoli_core::import::ImportPlan {
+    let file = SchoolFile::open(school).unwrap();
+    let mut roster = open(roster).unwrap();
+    file.plan_import(&mut roster, options).unwrap()
+}
+
+fn basic(school: &Path, id_number: &str) -> serde_json::Map<String, serde_json::Value> {
+    let file = SchoolFile::open(school).unwrap();
+    let teacher = file.teacher_by_id_number(None, id_number).unwrap();
+    file.records(&teacher.id)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.group_code == "basic")
+        .map(|r| r.fields)
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_committed_roster_gives_its_expected_results() {
+    for path in expected::expected_files() {
+        let want = expected::load(&path);
+        let dir = TempDir::new().unwrap();
+        let school = school(&dir);
+        let (sheets, map) = expected::options(&want);
+        let options = ImportOptions {
+            sheets,
+            mappings: map
+                .iter()
+                .map(|m| MappingOverride::parse(m).unwrap())
+                .collect(),
+            on_conflict: OnConflict::Keep,
+        };
+        let roster = expected::rosters_dir().join(want["file"].as_str().unwrap());
+        let plan = preview(&school, &roster, &options);
+        let got = serde_json::to_value(&plan.preview).unwrap();
+        let problems = expected::mismatches(&want, &got);
+        assert!(
+            problems.is_empty(),
+            "{}:\n{}",
+            path.display(),
+            problems.join("\n")
+        );
+    }
+}
+
+#[test]
+fn every_bad_file_is_refused_with_its_message_and_the_school_file_unchanged() {
+    let want = expected::load(&expected::rosters_dir().join("expected/bad-files.json"));
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let before = std::fs::read(&school).unwrap();
+    for (file, code) in want.as_object().unwrap() {
+        let path = expected::rosters_dir().join(file);
+        let error = match open(&path) {
+            Err(e) => e,
+            Ok(mut roster) => {
+                let opened = SchoolFile::open(&school).unwrap();
+                let e = opened.plan_import(&mut roster, &options()).unwrap_err();
+                opened.close().unwrap();
+                e
+            }
+        };
+        assert_eq!(error.code(), code.as_str().unwrap(), "{file}: {error}");
+        assert!(
+            error
+                .to_string()
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{file}: {error}"
+        );
+    }
+    assert_eq!(std::fs::read(&school).unwrap(), before);
+}
+
+#[test]
+fn a_sheet_over_a_million_rows_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let mut text = String::from("姓名,身份证件号\n");
+    for i in 0..1_000_001u32 {
+        text.push_str(&format!("教师{i},1\n"));
+    }
+    let roster = write(&dir, "huge.csv", &text);
+    let error = open(&roster).unwrap_err();
+    assert_eq!(error.code(), "import.too_many_rows");
+}
+
+#[test]
+fn a_dry_run_leaves_the_school_file_byte_for_byte_unchanged() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let before = std::fs::read(&school).unwrap();
+    let roster = write(
+        &dir,
+        "r.csv",
+        &format!("姓名,身份证件号\n张三,{}\n", id("19850304", 11)),
+    );
+    let plan = preview(&school, &roster, &options());
+    assert_eq!(plan.preview.counts.new, 1);
+    assert_eq!(std::fs::read(&school).unwrap(), before);
+}
+
+#[test]
+fn a_commit_registers_the_new_teachers_with_their_values() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let (a, b) = (id("19850304", 11), id("19900722", 22));
+    let roster = write(
+        &dir,
+        "r.csv",
+        &format!("姓名,身份证件号,民族,来校时间\n张三,{a},汉,2005.9\n李四,{b},回族,2010年3月\n"),
+    );
+    import(&school, &roster, &options());
+    let file = SchoolFile::open(&school).unwrap();
+    assert_eq!(file.teachers().unwrap().len(), 2);
+    file.close().unwrap();
+    let fields = basic(&school, &b);
+    assert_eq!(fields["ethnicity"], "03");
+    assert_eq!(fields["school_entry_month"], "2010-03");
+}
+
+#[test]
+fn importing_the_same_roster_again_changes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let roster = write(
+        &dir,
+        "r.csv",
+        &format!("姓名,身份证件号,民族\n张三,{},汉\n", id("19850304", 11)),
+    );
+    import(&school, &roster, &options());
+    let again = preview(&school, &roster, &options());
+    assert_eq!(again.preview.rows[0].status, RowStatus::Unchanged);
+}
+
+#[test]
+fn a_blank_cell_never_overwrites_a_stored_value() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let a = id("19850304", 11);
+    import(
+        &school,
+        &write(
+            &dir,
+            "1.csv",
+            &format!("姓名,身份证件号,民族\n张三,{a},回族\n"),
+        ),
+        &options(),
+    );
+    let take = ImportOptions {
+        on_conflict: OnConflict::Take,
+        ..options()
+    };
+    import(
+        &school,
+        &write(&dir, "2.csv", &format!("姓名,身份证件号,民族\n张三,{a},\n")),
+        &take,
+    );
+    assert_eq!(basic(&school, &a)["ethnicity"], "03");
+}
+
+#[test]
+fn a_differing_value_keeps_the_stored_one_by_default_and_shows_the_difference() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let a = id("19850304", 11);
+    import(
+        &school,
+        &write(
+            &dir,
+            "1.csv",
+            &format!("姓名,身份证件号,民族\n张三,{a},回族\n"),
+        ),
+        &options(),
+    );
+    let plan = import(
+        &school,
+        &write(
+            &dir,
+            "2.csv",
+            &format!("姓名,身份证件号,民族\n张三,{a},汉族\n"),
+        ),
+        &options(),
+    );
+    let change = &plan.preview.rows[0].changes[0];
+    assert_eq!(
+        (
+            change.label.as_str(),
+            change.stored.as_str(),
+            change.imported.as_str()
+        ),
+        ("民族", "03", "01")
+    );
+    assert!(change.conflict && !change.taken);
+    assert_eq!(basic(&school, &a)["ethnicity"], "03");
+}
+
+#[test]
+fn on_conflict_take_stores_the_rosters_value() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let a = id("19850304", 11);
+    import(
+        &school,
+        &write(
+            &dir,
+            "1.csv",
+            &format!("姓名,身份证件号,民族\n张三,{a},回族\n"),
+        ),
+        &options(),
+    );
+    let take = ImportOptions {
+        on_conflict: OnConflict::Take,
+        ..options()
+    };
+    let plan = import(
+        &school,
+        &write(
+            &dir,
+            "2.csv",
+            &format!("姓名,身份证件号,民族\n张三,{a},汉族\n"),
+        ),
+        &take,
+    );
+    assert_eq!(plan.preview.rows[0].status, RowStatus::Update);
+    assert_eq!(basic(&school, &a)["ethnicity"], "01");
+}
+
+#[test]
+fn an_existing_teacher_matched_by_id_type_and_number_is_updated_not_duplicated() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let a = id("19850304", 11);
+    let mut file = SchoolFile::open(&school).unwrap();
+    file.add_teacher(
+        &NewTeacher {
+            name: "张三".into(),
+            id_type: "1".into(),
+            id_number: a.clone(),
+        },
+        &actor(),
+    )
+    .unwrap();
+    file.close().unwrap();
+    let plan = import(
+        &school,
+        &write(
+            &dir,
+            "r.csv",
+            &format!("姓名,身份证件类型,身份证件号,民族\n张三,居民身份证,{a},汉\n"),
+        ),
+        &options(),
+    );
+    assert_eq!(plan.preview.rows[0].status, RowStatus::Update);
+    let file = SchoolFile::open(&school).unwrap();
+    assert_eq!(file.teachers().unwrap().len(), 1);
+}
+
+#[test]
+fn the_same_person_twice_in_a_file_is_imported_once() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let a = id("19850304", 11);
+    let plan = import(
+        &school,
+        &write(
+            &dir,
+            "r.csv",
+            &format!("姓名,身份证件号,民族\n张三,{a},汉\n张三,{a},回族\n"),
+        ),
+        &options(),
+    );
+    assert_eq!(plan.preview.rows[1].status, RowStatus::Refused);
+    assert_eq!(
+        plan.preview.rows[1].messages[0].code,
+        "import.duplicate_person"
+    );
+    assert_eq!(basic(&school, &a)["ethnicity"], "01");
+}
+
+#[test]
+fn undo_removes_the_teachers_an_import_registered() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    import(
+        &school,
+        &write(
+            &dir,
+            "r.csv",
+            &format!("姓名,身份证件号,民族\n张三,{},汉\n", id("19850304", 11)),
+        ),
+        &options(),
+    );
+    let mut file = SchoolFile::open(&school).unwrap();
+    let undone = file.undo_import(None, &actor()).unwrap();
+    assert_eq!((undone.teachers_removed, undone.records_removed), (1, 1));
+    assert!(file.teachers().unwrap().is_empty());
+    assert!(file.imports().unwrap()[0].undone_at.is_some());
+}
+
+#[test]
+fn undo_puts_back_the_values_an_import_replaced() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let a = id("19850304", 11);
+    import(
+        &school,
+        &write(
+            &dir,
+            "1.csv",
+            &format!("姓名,身份证件号,民族\n张三,{a},回族\n"),
+        ),
+        &options(),
+    );
+    let take = ImportOptions {
+        on_conflict: OnConflict::Take,
+        ..options()
+    };
+    import(
+        &school,
+        &write(
+            &dir,
+            "2.csv",
+            &format!("姓名,身份证件号,民族\n张三,{a},汉族\n"),
+        ),
+        &take,
+    );
+    let mut file = SchoolFile::open(&school).unwrap();
+    let undone = file.undo_import(None, &actor()).unwrap();
+    file.close().unwrap();
+    assert_eq!(undone.records_restored, 1);
+    assert_eq!(basic(&school, &a)["ethnicity"], "03");
+}
+
+#[test]
+fn undo_stops_and_names_the_teacher_when_a_later_edit_touched_the_import() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let a = id("19850304", 11);
+    import(
+        &school,
+        &write(
+            &dir,
+            "r.csv",
+            &format!("姓名,身份证件号,民族\n张三,{a},汉\n"),
+        ),
+        &options(),
+    );
+    let mut file = SchoolFile::open(&school).unwrap();
+    let teacher = file.teacher_by_id_number(None, &a).unwrap();
+    file.set_fields(
+        &teacher.id,
+        "basic",
+        &[("民族".into(), "回族".into())],
+        &actor(),
+    )
+    .unwrap();
+    let error = file.undo_import(None, &actor()).unwrap_err();
+    assert_eq!(error.code(), "import.undo_blocked");
+    assert!(error.to_string().contains("张三"));
+    assert_eq!(file.teachers().unwrap().len(), 1);
+}
+
+#[test]
+fn an_import_cannot_be_undone_twice() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    import(
+        &school,
+        &write(
+            &dir,
+            "r.csv",
+            &format!("姓名,身份证件号\n张三,{}\n", id("19850304", 11)),
+        ),
+        &options(),
+    );
+    let mut file = SchoolFile::open(&school).unwrap();
+    let run = file.imports().unwrap().remove(0);
+    file.undo_import(Some(&run.id), &actor()).unwrap();
+    let error = file.undo_import(Some(&run.id), &actor()).unwrap_err();
+    assert_eq!(error.code(), "import.already_undone");
+}
+
+#[test]
+fn a_corrected_mapping_is_remembered_for_the_same_header_layout() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let header = "姓名,身份证件号,到校年月";
+    let first = write(
+        &dir,
+        "1.csv",
+        &format!("{header}\n张三,{},2005.9\n", id("19850304", 11)),
+    );
+    let corrected = ImportOptions {
+        mappings: vec![MappingOverride::parse("到校年月=进本校年月").unwrap()],
+        ..options()
+    };
+    import(&school, &first, &corrected);
+    let b = id("19900722", 22);
+    let second = write(&dir, "2.csv", &format!("{header}\n李四,{b},2012.3\n"));
+    let plan = import(&school, &second, &options());
+    let column = &plan.preview.sheets[0].columns[2];
+    assert_eq!(column.source, taoli_core::import::MappingSource::Remembered);
+    assert_eq!(basic(&school, &b)["school_entry_month"], "2012-03");
+}
+
+#[test]
+fn a_mapping_for_a_header_no_sheet_has_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let roster = write(
+        &dir,
+        "r.csv",
+        &format!("姓名,身份证件号\n张三,{}\n", id("19850304", 11)),
+    );
+    let file = SchoolFile::open(&school).unwrap();
+    let options = ImportOptions {
+        mappings: vec![MappingOverride::parse("调入时间=进本校年月").unwrap()],
+        ..options()
+    };
+    let error = file
+        .plan_import(&mut open(&roster).unwrap(), &options)
+        .unwrap_err();
+    assert_eq!(error.code(), "import.column_unknown");
+}
+
+#[test]
+fn a_roster_without_id_numbers_is_refused_naming_the_missing_column() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let roster = write(&dir, "r.csv", "姓名,民族,性别\n张三,汉,男\n");
+    let file = SchoolFile::open(&school).unwrap();
+    let error = file
+        .plan_import(&mut open(&roster).unwrap(), &options())
+        .unwrap_err();
+    assert_eq!(error.code(), "import.no_identity_column");
+    assert!(error.to_string().contains("身份证件号"));
+}
+
+#[test]
+fn a_keyed_multi_record_row_updates_the_stored_row_of_the_same_year() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let a = id("19850304", 11);
+    let take = ImportOptions {
+        on_conflict: OnConflict::Take,
+        ..options()
+    };
+    import(
+        &school,
+        &write(
+            &dir,
+            "1.csv",
+            &format!("姓名,身份证件号,考核年度,考核结果\n张三,{a},2024,合格\n"),
+        ),
+        &take,
+    );
+    let plan = import(
+        &school,
+        &write(
+            &dir,
+            "2.csv",
+            &format!("姓名,身份证件号,考核年度,考核结果\n张三,{a},2024,优秀\n"),
+        ),
+        &take,
+    );
+    assert_eq!(plan.preview.rows[0].status, RowStatus::Update);
+    let file = SchoolFile::open(&school).unwrap();
+    let teacher = file.teacher_by_id_number(None, &a).unwrap();
+    let assessments: Vec<_> = file
+        .records(&teacher.id)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.group_code == "assessment")
+        .collect();
+    assert_eq!(assessments.len(), 1);
+}
+
+#[test]
+fn the_refused_rows_workbook_keeps_the_rows_as_they_were_with_the_reasons() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let roster = expected::rosters_dir().join("legacy-messy.xlsx");
+    let plan = preview(&school, &roster, &options());
+    let out = dir.path().join("refused.xlsx");
+    let written = write_refused_rows(&plan, &out).unwrap();
+    assert_eq!(written, plan.preview.counts.refused);
+    let mut book = calamine::open_workbook_auto(&out).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let header: Vec<String> = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(header.last().map(String::as_str), Some(REFUSAL_COLUMN));
+    assert_eq!(range.height(), written + 1);
+    // Unfixed, the rows are refused again for the same reasons — except the
+    // second 张三, who is no longer a duplicate once alone.
+    let duplicates = plan
+        .preview
+        .rows
+        .iter()
+        .filter(|r| {
+            r.messages
+                .iter()
+                .any(|m| m.code == "import.duplicate_person")
+        })
+        .count();
+    let again = preview(&school, &out, &options());
+    assert_eq!(again.preview.counts.refused, written - duplicates);
+    assert_eq!(again.preview.counts.new, duplicates);
+}
+
+#[test]
+fn a_fixed_refused_row_imports_cleanly_and_its_dates_stay_dates() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let good = id("19850304", 11);
+    let roster = dir.path().join("r.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    for (c, h) in ["姓名", "身份证件号", "出生日期"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "张三").unwrap();
+    ws.write_number(1, 1, 5.107_221_985e17).unwrap();
+    ws.write_number_with_format(1, 2, 31_110.0, &date).unwrap();
+    book.save(&roster).unwrap();
+    let plan = preview(&school, &roster, &options());
+    assert_eq!(plan.preview.counts.refused, 1);
+    let refused = dir.path().join("refused.xlsx");
+    write_refused_rows(&plan, &refused).unwrap();
+    // The clerk retypes the ID as text; everything else stays as written out.
+    let mut fixed = calamine::open_workbook_auto(&refused).unwrap();
+    let sheet = fixed.sheet_names()[0].clone();
+    let range = fixed.worksheet_range(&sheet).unwrap();
+    assert!(
+        matches!(range.get((1, 2)), Some(Data::DateTime(_))),
+        "the date is still a date cell"
+    );
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    for (r, row) in range.rows().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell {
+                Data::DateTime(d) => ws
+                    .write_number_with_format(r, c, d.as_f64(), &date)
+                    .map(|_| ()),
+                Data::Float(_) if c == 1 => ws.write_string(r, c, &good).map(|_| ()),
+                Data::Float(f) => ws.write_number(r, c, *f).map(|_| ()),
+                Data::String(s) => ws.write_string(r, c, s).map(|_| ()),
+                _ => Ok(()),
+            }
+            .unwrap();
+        }
+    }
+    let fixed_path = dir.path().join("fixed.xlsx");
+    book.save(&fixed_path).unwrap();
+    import(&school, &fixed_path, &options());
+    assert_eq!(basic(&school, &good)["birth_date"], "1985-03-04");
+}
+
+#[test]
+fn hidden_sheets_are_skipped_unless_named() {
+    let roster = expected::rosters_dir().join("legacy-messy.xlsx");
+    let file = open(&roster).unwrap();
+    let chosen = file.choose_sheets(&[]).unwrap();
+    assert!(chosen.iter().all(|s| !s.hidden));
+    let hidden = file.choose_sheets(&["旧数据".into()]).unwrap();
+    assert!(hidden[0].hidden);
+}
