@@ -208,6 +208,24 @@ pub enum Error {
     #[error("预览之后学校文件已被修改（{detail}）。请重新预览后再导入。")]
     StalePreview { detail: String },
 
+    #[error(
+        "导出 CSV 时要用 --group 指定一个信息项（CSV 文件只能放一张表），如 --group 基本信息。本校的信息项：{valid}。"
+    )]
+    ExportGroupRequired { valid: String },
+
+    #[error(
+        "--group 只用于 CSV 导出；{format}总是包含全部信息项。请去掉 --group，或改用 --format csv 导出一个信息项。"
+    )]
+    ExportGroupNotUsed { format: String },
+
+    #[error(
+        "无法写入导出文件 {path}：{detail}。请确认文件夹存在、有写入权限，并且这个文件没有在 Excel 或 WPS 中打开；也可以用 -o 换一个位置。"
+    )]
+    ExportUnwritable { path: PathBuf, detail: String },
+
+    #[error("生成导出文件失败：{0}")]
+    ExportFailed(String),
+
     #[error("文件 {0} 已存在。请换一个文件名，或直接打开这个文件。")]
     FileExists(PathBuf),
 
@@ -251,9 +269,11 @@ pub enum Error {
 impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Io { .. } | Error::Database(_) | Error::Json(_) | Error::Catalog { .. } => {
-                ErrorKind::Internal
-            }
+            Error::Io { .. }
+            | Error::Database(_)
+            | Error::Json(_)
+            | Error::Catalog { .. }
+            | Error::ExportFailed(_) => ErrorKind::Internal,
             _ => ErrorKind::User,
         }
     }
@@ -307,6 +327,9 @@ impl Error {
             Error::ImportAlreadyUndone { .. } => "import.already_undone",
             Error::UndoBlocked { .. } => "import.undo_blocked",
             Error::StalePreview { .. } => "import.stale_preview",
+            Error::ExportGroupRequired { .. } => "export.group_required",
+            Error::ExportGroupNotUsed { .. } => "export.group_not_used",
+            Error::ExportUnwritable { .. } => "export.unwritable",
             Error::FileExists(_) => "file.exists",
             Error::FileNotFound(_) => "file.not_found",
             Error::NotASchoolFile(_) => "file.not_school_file",
@@ -316,6 +339,7 @@ impl Error {
             Error::Database(_) => "internal.database",
             Error::Json(_) => "internal.json",
             Error::Catalog { .. } => "internal.catalog",
+            Error::ExportFailed(_) => "internal.export",
         }
     }
 

@@ -13,8 +13,8 @@ use super::mapping::{
     ColumnMapping, FieldTarget, HeaderMatcher, MappingOverride, MappingSource, layout_key,
     normalize_header, propose,
 };
-use super::source::{Grid, RosterFile};
-use super::table::{Table, cell_text, find_table};
+use super::source::{RosterFile, SheetRow};
+use super::table::{HEADER_SEARCH_ROWS, RowKind, cell_text, find_header};
 use super::{
     FieldChange, ImportCounts, ImportOptions, ImportPreview, MessageSeverity, OnConflict,
     REFUSAL_COLUMN, RowMessage, RowPreview, RowStatus, SheetPreview,
@@ -186,21 +186,29 @@ impl SchoolFile {
         let mut remember = Vec::new();
         let mut first_error = None;
         for sheet in &chosen {
-            let grid = roster.grid(sheet)?;
-            let table = match find_table(&grid, &matcher) {
-                Ok(t) => t,
+            let mut stream = roster.rows(sheet)?;
+            let mut first_rows = Vec::new();
+            while let Some(row) = stream.next_row()? {
+                let number = row.number;
+                first_rows.push(row);
+                if number as usize > HEADER_SEARCH_ROWS {
+                    break;
+                }
+            }
+            let (header, below) = match find_header(&sheet.name, &first_rows, &matcher) {
+                Ok(found) => found,
                 Err(e) if !explicit => {
                     first_error.get_or_insert(e);
                     continue;
                 }
                 Err(e) => return Err(e),
             };
-            let headers: Vec<(u32, String)> = table
+            let headers: Vec<(u32, String)> = header
                 .columns
                 .iter()
-                .map(|(j, h)| (grid.column_index(*j), h.clone()))
+                .map(|(j, h)| (*j as u32, h.clone()))
                 .collect();
-            let mut columns = propose(&effective, &matcher, &grid.sheet, &headers);
+            let mut columns = propose(&effective, &matcher, &sheet.name, &headers);
             let layout = layout_key(&columns);
             apply_remembered(&mut columns, remembered.get(&layout));
             let corrected = apply_overrides(&mut columns, &options.mappings, &matcher, &effective)?;
@@ -212,33 +220,43 @@ impl SchoolFile {
                     column.target.as_ref().map(FieldTarget::key),
                 ));
             }
-            fill_samples(&mut columns, &grid, &table);
-            check_identity(&columns, &grid.sheet, &effective)?;
+            check_identity(&columns, &sheet.name, &effective)?;
             let first_row = planner.rows.len();
             let mut refused_rows = Vec::new();
-            for &r in &table.rows {
-                if let Some(row) = planner.plan_row(&grid, &columns, r) {
-                    refused_rows.push(row);
+            let mut pending = first_rows.into_iter().skip(below);
+            loop {
+                let row = match pending.next() {
+                    Some(row) => row,
+                    None => match stream.next_row()? {
+                        Some(row) => row,
+                        None => break,
+                    },
+                };
+                match header.classify(&row) {
+                    RowKind::Skip => continue,
+                    RowKind::End => break,
+                    RowKind::Data => {}
+                }
+                add_samples(&mut columns, &row);
+                if let Some(refused) = planner.plan_row(&sheet.name, &row, &columns) {
+                    refused_rows.push(refused);
                 }
             }
-            let width = grid.range.width();
+            let width = header.columns.iter().map(|(j, _)| j + 1).max().unwrap_or(0);
             let mut header_texts = vec![String::new(); width];
-            for (j, h) in &table.columns {
+            for (j, h) in &header.columns {
                 header_texts[*j] = h.clone();
             }
             if !refused_rows.is_empty() {
                 refused.push(RefusedSheet {
-                    name: grid.sheet.clone(),
+                    name: sheet.name.clone(),
                     headers: header_texts,
                     rows: refused_rows,
                 });
             }
             sheets.push(SheetPreview {
-                name: grid.sheet.clone(),
-                header_rows: (
-                    grid.row_number(table.header_rows.0),
-                    grid.row_number(table.header_rows.1),
-                ),
+                name: sheet.name.clone(),
+                header_rows: header.rows,
                 unknown_columns: columns
                     .iter()
                     .filter(|c| {
@@ -386,19 +404,14 @@ pub(crate) fn unknown_override<'a>(
     })
 }
 
-fn fill_samples(columns: &mut [ColumnMapping], grid: &Grid, table: &Table) {
-    let start = grid.column_index(0);
-    for column in columns.iter_mut() {
-        let j = (column.index - start) as usize;
-        column.samples = table
-            .rows
-            .iter()
-            .filter_map(|&r| grid.range.get((r, j)))
-            .map(cell_text)
-            .map(|t| t.trim().to_owned())
-            .filter(|t| !t.is_empty())
-            .take(3)
-            .collect();
+/// Adds a row's values to the columns' samples (the first three non-empty ones).
+fn add_samples(columns: &mut [ColumnMapping], row: &SheetRow) {
+    for column in columns.iter_mut().filter(|c| c.samples.len() < 3) {
+        let text = cell_text(row.cell(column.index as usize));
+        let text = text.trim();
+        if !text.is_empty() {
+            column.samples.push(text.to_owned());
+        }
     }
 }
 
@@ -452,8 +465,12 @@ impl Planner<'_> {
     }
 
     /// Plans one data row; returns it whole when refused.
-    fn plan_row(&mut self, grid: &Grid, columns: &[ColumnMapping], r: usize) -> Option<RefusedRow> {
-        let start = grid.column_index(0);
+    fn plan_row(
+        &mut self,
+        sheet: &str,
+        row: &SheetRow,
+        columns: &[ColumnMapping],
+    ) -> Option<RefusedRow> {
         let mut values: BTreeMap<String, Fields> = BTreeMap::new();
         let mut messages = Vec::new();
         let mut bad_cells = Vec::new();
@@ -463,10 +480,8 @@ impl Planner<'_> {
             let Some(target) = &column.target else {
                 continue;
             };
-            let j = (column.index - start) as usize;
-            let Some(cell) = grid.range.get((r, j)) else {
-                continue;
-            };
+            let j = column.index as usize;
+            let cell = row.cell(j);
             let Some(field) = self
                 .group(&target.group)
                 .and_then(|g| g.field(&target.field))
@@ -510,7 +525,7 @@ impl Planner<'_> {
                 }
             }
         }
-        let row_number = grid.row_number(r);
+        let row_number = row.number;
         let basic = values.get(BASIC_GROUP);
         let get = |code: &str| {
             basic
@@ -520,7 +535,7 @@ impl Planner<'_> {
         };
         let (name, id_type, id_number) = (get("name"), get("id_type"), get("id_number"));
         let mut preview = RowPreview {
-            sheet: grid.sheet.clone(),
+            sheet: sheet.to_owned(),
             row: row_number,
             status: RowStatus::Refused,
             name: name.clone(),
@@ -556,13 +571,10 @@ impl Planner<'_> {
                 .join("；");
             preview.status = RowStatus::Refused;
             this.rows.push(preview);
-            let width = grid.range.width();
             Some(RefusedRow {
-                sheet: grid.sheet.clone(),
+                sheet: sheet.to_owned(),
                 row: row_number,
-                cells: (0..width)
-                    .map(|c| grid.range.get((r, c)).cloned().unwrap_or(Data::Empty))
-                    .collect(),
+                cells: row.cells.clone(),
                 bad_cells: bad,
                 reason,
             })
@@ -615,7 +627,7 @@ impl Planner<'_> {
                                 | (Error::TeacherNameTooLong { .. }, Some("name"))
                         )
                     })
-                    .map(|c| ((c.index - start) as usize, e.to_string()))
+                    .map(|c| (c.index as usize, e.to_string()))
                     .collect();
                 return refuse(
                     with_values(preview, &values),
@@ -707,7 +719,7 @@ impl Planner<'_> {
                     Vec::new(),
                 );
             }
-            self.states[person].single_row = Some((grid.sheet.clone(), row_number));
+            self.states[person].single_row = Some((sheet.to_owned(), row_number));
         }
         let row_index = self.rows.len();
         self.states[person].rows.push(row_index);

@@ -71,24 +71,162 @@ enum Content {
     Text(Range<Data>),
 }
 
-/// A sheet's cells. Row and column numbers shown to clerks are 1-based and
-/// count from the sheet's top-left corner, as Excel shows them.
-#[derive(Debug)]
-pub struct Grid {
-    pub sheet: String,
-    pub range: Range<Data>,
+/// One row of a sheet: its number as Excel shows it (from 1) and its cells
+/// from column A on (absent trailing cells are empty).
+#[derive(Debug, Clone)]
+pub struct SheetRow {
+    pub number: u32,
+    pub cells: Vec<Data>,
 }
 
-impl Grid {
-    /// The Excel row number (1-based) of the range's `i`-th row.
-    pub fn row_number(&self, i: usize) -> u32 {
-        self.range.start().map_or(0, |(r, _)| r) + i as u32 + 1
+impl SheetRow {
+    pub fn cell(&self, column: usize) -> &Data {
+        self.cells.get(column).unwrap_or(&Data::Empty)
     }
+}
 
-    /// The Excel column index (0-based) of the range's `j`-th column.
-    pub fn column_index(&self, j: usize) -> u32 {
-        self.range.start().map_or(0, |(_, c)| c) + j as u32
+/// The rows of one sheet, in order. An .xlsx sheet is streamed from its XML
+/// (a 100,000-row roster is never held whole); other formats come from
+/// calamine's range.
+pub struct SheetRows<'a> {
+    pub sheet: String,
+    inner: Rows<'a>,
+    /// Rows given out so far, to refuse a sheet over [`MAX_ROWS`].
+    given: usize,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for SheetRows<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SheetRows")
+            .field("sheet", &self.sheet)
+            .finish_non_exhaustive()
     }
+}
+
+type Stream<'a> = calamine::XlsxCellReader<'a, BufReader<Cursor<Vec<u8>>>>;
+
+enum Rows<'a> {
+    Range {
+        range: Range<Data>,
+        next: usize,
+    },
+    Xlsx {
+        cells: Box<Stream<'a>>,
+        /// A cell read ahead: the first of the next row.
+        pending: Option<(u32, u32, Data)>,
+        done: bool,
+    },
+}
+
+fn owned(value: calamine::DataRef<'_>) -> Data {
+    use calamine::DataRef as R;
+    match value {
+        R::Int(i) => Data::Int(i),
+        R::Float(f) => Data::Float(f),
+        R::String(s) => Data::String(s),
+        R::SharedString(s) => Data::String(s.to_owned()),
+        R::Bool(b) => Data::Bool(b),
+        R::DateTime(d) => Data::DateTime(d),
+        R::DateTimeIso(s) => Data::DateTimeIso(s),
+        R::DurationIso(s) => Data::DurationIso(s),
+        R::Error(e) => Data::Error(e),
+        R::Empty => Data::Empty,
+    }
+}
+
+impl SheetRows<'_> {
+    /// The next row holding anything; `None` at the end of the sheet.
+    pub fn next_row(&mut self) -> Result<Option<SheetRow>, ImportError> {
+        let row = match &mut self.inner {
+            Rows::Range { range, next } => {
+                let (height, width) = range.get_size();
+                let (top, left) = range.start().unwrap_or((0, 0));
+                let mut found = None;
+                while *next < height {
+                    let r = *next;
+                    *next += 1;
+                    if (0..width).all(|c| matches!(range.get((r, c)), Some(Data::Empty) | None)) {
+                        continue;
+                    }
+                    let mut cells = vec![Data::Empty; left as usize];
+                    cells.extend(
+                        (0..width).map(|c| range.get((r, c)).cloned().unwrap_or(Data::Empty)),
+                    );
+                    found = Some(SheetRow {
+                        number: top + r as u32 + 1,
+                        cells,
+                    });
+                    break;
+                }
+                found
+            }
+            Rows::Xlsx {
+                cells,
+                pending,
+                done,
+            } => {
+                let mut row: Option<SheetRow> = None;
+                loop {
+                    let next = match pending.take() {
+                        Some(cell) => Some(cell),
+                        None if *done => None,
+                        None => match cells.next_cell() {
+                            Ok(Some(cell)) => {
+                                let (r, c) = cell.get_position();
+                                Some((r, c, owned(cell.get_value().clone())))
+                            }
+                            Ok(None) => {
+                                *done = true;
+                                None
+                            }
+                            Err(e) => {
+                                return Err(ImportError::CorruptRoster {
+                                    path: self.path.clone(),
+                                    detail: e.to_string(),
+                                });
+                            }
+                        },
+                    };
+                    let Some((r, c, value)) = next else { break };
+                    match &mut row {
+                        Some(current) if current.number != r + 1 => {
+                            *pending = Some((r, c, value));
+                            break;
+                        }
+                        Some(current) => put(current, c, value),
+                        None => {
+                            let mut fresh = SheetRow {
+                                number: r + 1,
+                                cells: Vec::new(),
+                            };
+                            put(&mut fresh, c, value);
+                            row = Some(fresh);
+                        }
+                    }
+                }
+                row
+            }
+        };
+        if row.is_some() {
+            self.given += 1;
+            if self.given > MAX_ROWS {
+                return Err(ImportError::TooManyRows {
+                    sheet: self.sheet.clone(),
+                    rows: self.given,
+                });
+            }
+        }
+        Ok(row)
+    }
+}
+
+fn put(row: &mut SheetRow, column: u32, value: Data) {
+    let c = column as usize;
+    if row.cells.len() <= c {
+        row.cells.resize(c + 1, Data::Empty);
+    }
+    row.cells[c] = value;
 }
 
 impl RosterFile {
@@ -158,27 +296,46 @@ impl RosterFile {
             .collect()
     }
 
-    /// Reads one sheet's cells.
-    pub fn grid(&mut self, sheet: &SheetInfo) -> Result<Grid, ImportError> {
-        let range = match &mut self.content {
-            Content::Workbook(book) => {
-                book.worksheet_range(&sheet.name)
-                    .map_err(|e| ImportError::CorruptRoster {
-                        path: self.path.clone(),
-                        detail: e.to_string(),
-                    })?
-            }
-            Content::Text(range) => range.clone(),
+    /// The rows of one sheet, streamed where the format allows.
+    pub fn rows(&mut self, sheet: &SheetInfo) -> Result<SheetRows<'_>, ImportError> {
+        let path = self.path.clone();
+        let fail = |e: String| ImportError::CorruptRoster {
+            path: path.clone(),
+            detail: e,
         };
-        if range.height() > MAX_ROWS {
-            return Err(ImportError::TooManyRows {
-                sheet: sheet.name.clone(),
-                rows: range.height(),
-            });
-        }
-        Ok(Grid {
+        let inner = match &mut self.content {
+            Content::Workbook(book) => match book.as_mut() {
+                Sheets::Xlsx(xlsx) => Rows::Xlsx {
+                    cells: Box::new(
+                        xlsx.worksheet_cells_reader(&sheet.name)
+                            .map_err(|e| fail(e.to_string()))?,
+                    ),
+                    pending: None,
+                    done: false,
+                },
+                other => {
+                    let range = other
+                        .worksheet_range(&sheet.name)
+                        .map_err(|e| fail(e.to_string()))?;
+                    if range.height() > MAX_ROWS {
+                        return Err(ImportError::TooManyRows {
+                            sheet: sheet.name.clone(),
+                            rows: range.height(),
+                        });
+                    }
+                    Rows::Range { range, next: 0 }
+                }
+            },
+            Content::Text(range) => Rows::Range {
+                range: range.clone(),
+                next: 0,
+            },
+        };
+        Ok(SheetRows {
             sheet: sheet.name.clone(),
-            range,
+            inner,
+            given: 0,
+            path: self.path.clone(),
         })
     }
 }

@@ -6,7 +6,7 @@
 use calamine::Data;
 
 use super::mapping::HeaderMatcher;
-use super::source::Grid;
+use super::source::SheetRow;
 use crate::error::{Error, Result};
 
 /// How far down the header row is looked for.
@@ -25,16 +25,25 @@ const END_MARKERS: [&str; 9] = [
     "制表日期",
 ];
 
-/// The table found in a sheet.
+/// A sheet's header: where it is and each column's name.
 #[derive(Debug, Clone)]
-pub struct Table {
-    pub sheet: String,
-    /// Index (within the grid) of the first and last header row.
-    pub header_rows: (usize, usize),
-    /// Each non-empty header: grid column index and its text.
+pub struct Header {
+    /// First and last header row, as Excel numbers them.
+    pub rows: (u32, u32),
+    /// Each non-empty header: column index (from column A = 0) and its name.
     pub columns: Vec<(usize, String)>,
-    /// Grid row indexes of the data rows, blank and repeated-header rows left out.
-    pub rows: Vec<usize>,
+    /// The last header row's texts without white space, to spot it repeated.
+    squeezed: Vec<String>,
+}
+
+/// What a row below the header is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    Data,
+    /// The header repeated (a roster printed page by page), or nothing but spaces.
+    Skip,
+    /// A 合计/小计 row or the sign-off lines: the table ends above it.
+    End,
 }
 
 /// A cell as text, the way a clerk sees it in the sheet.
@@ -70,15 +79,9 @@ pub fn number_text(f: f64) -> String {
     }
 }
 
-fn row_texts(grid: &Grid, row: usize, width: usize) -> Vec<String> {
+fn row_texts(row: &SheetRow, width: usize) -> Vec<String> {
     (0..width)
-        .map(|c| {
-            grid.range
-                .get((row, c))
-                .map(cell_text)
-                .map(|t| t.trim().to_owned())
-                .unwrap_or_default()
-        })
+        .map(|c| cell_text(row.cell(c)).trim().to_owned())
         .collect()
 }
 
@@ -135,11 +138,11 @@ fn score(names: &[String], matcher: &HeaderMatcher) -> usize {
 
 /// A row holding numbers, dates or long digit strings (an ID, a phone) is
 /// data, never a header.
-fn looks_like_data(grid: &Grid, row: usize, width: usize) -> bool {
-    (0..width).any(|c| match grid.range.get((row, c)) {
-        Some(Data::String(s)) => s.bytes().filter(u8::is_ascii_digit).count() >= 6,
-        Some(Data::Empty) | None => false,
-        Some(_) => true,
+fn looks_like_data(row: &SheetRow) -> bool {
+    row.cells.iter().any(|cell| match cell {
+        Data::String(s) => s.bytes().filter(u8::is_ascii_digit).count() >= 6,
+        Data::Empty => false,
+        _ => true,
     })
 }
 
@@ -147,73 +150,83 @@ fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// Finds the header and the data rows of a sheet.
-pub fn find_table(grid: &Grid, matcher: &HeaderMatcher) -> Result<Table> {
-    let (height, width) = grid.range.get_size();
-    let search = height.min(HEADER_SEARCH_ROWS);
-    let texts: Vec<Vec<String>> = (0..(search + 1).min(height))
-        .map(|r| row_texts(grid, r, width))
-        .collect();
-    let data: Vec<bool> = (0..texts.len())
-        .map(|r| looks_like_data(grid, r, width))
-        .collect();
-    // (score, first row, last row, names); a single row wins ties, and an
+/// Finds the header among a sheet's first rows (those numbered up to
+/// [`HEADER_SEARCH_ROWS`] + 1). Returns it and the position in `rows` of the
+/// first row below it.
+pub fn find_header(
+    sheet: &str,
+    rows: &[SheetRow],
+    matcher: &HeaderMatcher,
+) -> Result<(Header, usize)> {
+    let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    let texts: Vec<Vec<String>> = rows.iter().map(|r| row_texts(r, width)).collect();
+    let data: Vec<bool> = rows.iter().map(looks_like_data).collect();
+    let candidate = |i: usize| rows[i].number as usize <= HEADER_SEARCH_ROWS && !data[i];
+    // (score, first index, last index, names); a single row wins ties, and an
     // earlier candidate wins over a later one.
     let mut best: Option<(usize, usize, usize, Vec<String>)> = None;
-    for (r, row) in texts.iter().enumerate().take(search) {
-        if data[r] {
+    for (i, row) in texts.iter().enumerate() {
+        if !candidate(i) {
             continue;
         }
         let s = score(row, matcher);
         if best.as_ref().is_none_or(|b| s > b.0) {
-            best = Some((s, r, r, row.clone()));
+            best = Some((s, i, i, row.clone()));
         }
     }
-    for r in 0..search {
+    for i in 0..texts.len().saturating_sub(1) {
         // A group row has several cells; a title row (one merged cell) is not one.
-        let filled = texts[r].iter().filter(|t| !t.is_empty()).count();
-        if r + 1 >= texts.len() || filled < 2 || data[r] || data[r + 1] {
+        let filled = texts[i].iter().filter(|t| !t.is_empty()).count();
+        let adjacent = rows[i + 1].number == rows[i].number + 1;
+        if !candidate(i) || data[i + 1] || !adjacent || filled < 2 {
             continue;
         }
-        let names = two_row_names(&texts[r], &texts[r + 1], matcher);
+        let names = two_row_names(&texts[i], &texts[i + 1], matcher);
         let s = score(&names, matcher);
         if best.as_ref().is_none_or(|b| s > b.0) {
-            best = Some((s, r, r + 1, names));
+            best = Some((s, i, i + 1, names));
         }
     }
     let Some((_, first, last, names)) = best.filter(|b| b.0 >= 2) else {
         return Err(Error::NoHeaderRow {
-            sheet: grid.sheet.clone(),
+            sheet: sheet.to_owned(),
         });
     };
-    let columns: Vec<(usize, String)> = names
-        .into_iter()
-        .enumerate()
-        .filter(|(_, n)| !n.is_empty())
-        .collect();
-    let header_squeezed: Vec<String> = texts[last].iter().map(|t| squeeze(t)).collect();
-    let mut rows = Vec::with_capacity(height.saturating_sub(last + 1));
-    for r in last + 1..height {
+    let header = Header {
+        rows: (rows[first].number, rows[last].number),
+        columns: names
+            .into_iter()
+            .enumerate()
+            .filter(|(_, n)| !n.is_empty())
+            .collect(),
+        squeezed: texts[last].iter().map(|t| squeeze(t)).collect(),
+    };
+    Ok((header, last + 1))
+}
+
+impl Header {
+    /// Whether a row below the header is data, to be skipped, or the end of the table.
+    pub fn classify(&self, row: &SheetRow) -> RowKind {
         let mut blank = true;
         let mut repeats_header = true;
         let mut first_text: Option<String> = None;
-        for (c, header) in header_squeezed.iter().enumerate() {
-            let cell = grid.range.get((r, c)).unwrap_or(&Data::Empty);
-            if matches!(cell, Data::Empty) {
+        let width = row.cells.len().max(self.squeezed.len());
+        for c in 0..width {
+            let header = self.squeezed.get(c).map_or("", String::as_str);
+            let cell = row.cell(c);
+            let text = match cell {
+                Data::Empty => String::new(),
+                Data::String(s) => squeeze(s),
+                other => squeeze(&cell_text(other)),
+            };
+            if text.is_empty() {
                 if !header.is_empty() {
                     repeats_header = false;
                 }
                 continue;
             }
-            let text = match cell {
-                Data::String(s) => squeeze(s),
-                other => squeeze(&cell_text(other)),
-            };
-            if text.is_empty() {
-                continue;
-            }
             blank = false;
-            if text != *header {
+            if text != header {
                 repeats_header = false;
             }
             if first_text.is_none() {
@@ -221,22 +234,14 @@ pub fn find_table(grid: &Grid, matcher: &HeaderMatcher) -> Result<Table> {
             }
         }
         if blank || repeats_header {
-            continue;
+            return RowKind::Skip;
         }
-        if first_text.is_some_and(|t| {
+        let ends = first_text.is_some_and(|t| {
             let t = t.trim_start_matches(['(', '（']);
             END_MARKERS.iter().any(|m| t.starts_with(m))
-        }) {
-            break;
-        }
-        rows.push(r);
+        });
+        if ends { RowKind::End } else { RowKind::Data }
     }
-    Ok(Table {
-        sheet: grid.sheet.clone(),
-        header_rows: (first, last),
-        columns,
-        rows,
-    })
 }
 
 #[cfg(test)]

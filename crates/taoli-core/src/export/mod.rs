@@ -1,7 +1,22 @@
-//! The whole school as one JSON document (`taoli export --format json`).
+//! Exports (导出): the whole school as one JSON document (`taoli export
+//! --format json`, here), and spreadsheets a clerk can fill in and import
+//! (`docs/export-spreadsheets.md`):
+//! 1. [`layout`] decides the sheets and columns: one sheet per information
+//!    group, identity columns first, headers the importer recognizes;
+//! 2. [`cells`] turns stored values into cells (codes as labels, dates as text);
+//! 3. [`workbook`] writes the import template and the filled workbook (.xlsx),
+//!    with the instructions, the hidden code sheet and the dropdowns;
+//! 4. [`csv`] writes one group's sheet as CSV;
+//! 5. [`file`] names the formats and writes the result where the clerk asked.
 //!
-//! The shape is documented in `docs/export-json.md`; later capabilities add
+//! The JSON shape is documented in `docs/export-json.md`; later capabilities add
 //! members but never change or remove one without raising `format_version`.
+
+pub mod cells;
+pub mod csv;
+pub mod file;
+pub mod layout;
+pub mod workbook;
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -11,6 +26,9 @@ use crate::record::IndicatorRecord;
 use crate::school::School;
 use crate::store::SchoolFile;
 use crate::teacher::Teacher;
+
+pub use file::{ExportFormat, unused_path, write_file};
+pub use workbook::{CODE_SHEET, INSTRUCTIONS_SHEET};
 
 /// Names the document so that a reader can tell it from any other JSON.
 pub const EXPORT_FORMAT: &str = "taoli.school";

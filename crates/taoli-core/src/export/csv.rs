@@ -1,0 +1,39 @@
+//! One information group's sheet as CSV (`taoli export --format csv --group
+//! 基本信息`): the same columns and values as the workbook's sheet, in UTF-8
+//! with a byte order mark (without it Excel reads the file as GBK and shows
+//! garbage) and CRLF line ends.
+
+use super::cells::{by_teacher, rows};
+use super::layout::sheets;
+use crate::entry::find_group;
+use crate::error::{Error, Result};
+use crate::store::SchoolFile;
+
+/// The UTF-8 byte order mark.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl SchoolFile {
+    /// One group's sheet as CSV; `group` is its id (`basic`) or Chinese name
+    /// (基本信息). An unknown group is refused with the valid ones listed.
+    pub fn export_csv(&self, group: &str) -> Result<Vec<u8>> {
+        let effective = self.effective_catalog()?;
+        let group = find_group(&effective, group)?;
+        let sheet = sheets(&effective)?
+            .into_iter()
+            .find(|s| s.group.id == group.id)
+            .ok_or_else(|| Error::ExportFailed(format!("信息项 {} 没有工作表", group.id)))?;
+        let school = by_teacher(self.teachers()?, self.all_records()?);
+        let failed = |e: ::csv::Error| Error::ExportFailed(e.to_string());
+        let mut out = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(BOM.to_vec());
+        out.write_record(sheet.columns.iter().map(|c| c.header.as_str()))
+            .map_err(failed)?;
+        for row in rows(&effective, &sheet, &school) {
+            out.write_record(row.iter().map(|c| c.text()))
+                .map_err(failed)?;
+        }
+        out.into_inner()
+            .map_err(|e| Error::ExportFailed(e.to_string()))
+    }
+}

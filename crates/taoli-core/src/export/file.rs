@@ -1,0 +1,175 @@
+//! Where an export goes: the formats `taoli export` offers, the file a
+//! workbook is written to when the clerk names none, and writing it so that a
+//! failed export never leaves half a file behind.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::store::SchoolFile;
+
+/// What `taoli export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// The whole school as JSON (`docs/export-json.md`).
+    Json,
+    /// The empty import workbook of the school's indicator set.
+    Template,
+    /// The import workbook filled with the school's teachers.
+    Xlsx,
+    /// One information group's sheet as CSV.
+    Csv,
+}
+
+impl ExportFormat {
+    /// The format's name for the clerk.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "JSON",
+            ExportFormat::Template => "导入模板",
+            ExportFormat::Xlsx => "Excel 工作簿",
+            ExportFormat::Csv => "CSV",
+        }
+    }
+
+    /// The file a workbook is written to when no path is given
+    /// (`桃李镇中心小学-导入模板.xlsx`, `桃李镇中心小学-教师数据.xlsx`); none for
+    /// the formats that go to standard output.
+    pub fn default_file_name(self, school_name: &str) -> Option<String> {
+        let what = match self {
+            ExportFormat::Template => "导入模板",
+            ExportFormat::Xlsx => "教师数据",
+            ExportFormat::Json | ExportFormat::Csv => return None,
+        };
+        Some(format!("{}-{what}.xlsx", file_safe(school_name)))
+    }
+}
+
+/// A school name as part of a file name: the characters file systems refuse
+/// replaced.
+fn file_safe(name: &str) -> String {
+    let clean: String = name
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    if clean.is_empty() {
+        "学校".to_owned()
+    } else {
+        clean
+    }
+}
+
+impl SchoolFile {
+    /// The export in `format`. `group` names the information group of a CSV
+    /// export and must be absent for the others.
+    pub fn export_as(&self, format: ExportFormat, group: Option<&str>) -> Result<Vec<u8>> {
+        match (format, group) {
+            (ExportFormat::Csv, Some(group)) => self.export_csv(group),
+            (ExportFormat::Csv, None) => Err(Error::ExportGroupRequired {
+                valid: self
+                    .effective_catalog()?
+                    .groups
+                    .iter()
+                    .map(|g| g.name.clone())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            }),
+            (other, Some(_)) => Err(Error::ExportGroupNotUsed {
+                format: other.name().to_owned(),
+            }),
+            (ExportFormat::Json, None) => {
+                let mut bytes = serde_json::to_vec_pretty(&self.export()?)?;
+                bytes.push(b'\n');
+                Ok(bytes)
+            }
+            (ExportFormat::Template, None) => self.export_template(),
+            (ExportFormat::Xlsx, None) => self.export_workbook(),
+        }
+    }
+}
+
+/// `path` if nothing is there yet, else the first of `NAME(2).xlsx`,
+/// `NAME(3).xlsx` … that is free: a default name never overwrites a
+/// workbook a clerk may have filled in.
+pub fn unused_path(path: &Path) -> PathBuf {
+    if !path.exists() {
+        return path.to_owned();
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let extension = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    (2..)
+        .map(|n| path.with_file_name(format!("{stem}({n}){extension}")))
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| path.to_owned())
+}
+
+/// Writes an export to `path`, replacing what is there: first beside it, then
+/// moved into place. A path that cannot be written is refused with the reason.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let unwritable = |e: std::io::Error| Error::ExportUnwritable {
+        path: path.to_owned(),
+        detail: io_reason(&e),
+    };
+    if path.is_dir() {
+        return Err(Error::ExportUnwritable {
+            path: path.to_owned(),
+            detail: "这是一个文件夹，不是文件".to_owned(),
+        });
+    }
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, bytes).map_err(unwritable)?;
+    std::fs::rename(&partial, path).map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        unwritable(e)
+    })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "文件夹不存在".to_owned(),
+        ErrorKind::PermissionDenied => "没有写入权限，或文件正被其他程序使用".to_owned(),
+        ErrorKind::IsADirectory => "这是一个文件夹，不是文件".to_owned(),
+        ErrorKind::NotADirectory => "路径中有一段不是文件夹".to_owned(),
+        ErrorKind::ReadOnlyFilesystem => "磁盘是只读的".to_owned(),
+        ErrorKind::StorageFull => "磁盘空间不足".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_default_file_name_replaces_what_file_systems_refuse() {
+        assert_eq!(
+            ExportFormat::Template
+                .default_file_name("桃李/中心:小学")
+                .as_deref(),
+            Some("桃李_中心_小学-导入模板.xlsx")
+        );
+        assert_eq!(ExportFormat::Csv.default_file_name("桃李小学"), None);
+    }
+
+    #[test]
+    fn a_taken_default_path_gets_a_number() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("学校-教师数据.xlsx");
+        assert_eq!(unused_path(&path), path);
+        std::fs::write(&path, b"x").unwrap();
+        assert_eq!(unused_path(&path), dir.path().join("学校-教师数据(2).xlsx"));
+    }
+}
