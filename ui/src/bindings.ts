@@ -273,7 +273,12 @@ column: string | null,
 /**
  * The indicator concerned, if one.
  */
-field: string | null, text: string, };
+field: string | null, 
+/**
+ * Shared between rows with the same text (a large roster's rows mostly
+ * lack the same fields).
+ */
+text: string, };
 
 export type FieldChange = { group: string, group_name: string, field: string, label: string, 
 /**
@@ -289,7 +294,11 @@ conflict: boolean,
  */
 taken: boolean, };
 
-export type RowPreview = { sheet: string, 
+export type RowPreview = { 
+/**
+ * The sheet's name (one shared copy for all its rows).
+ */
+sheet: string, 
 /**
  * The row number as Excel shows it.
  */

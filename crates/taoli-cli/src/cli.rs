@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use taoli_core::catalog::{ProvincePack, catalog};
+use taoli_core::export;
 use taoli_core::import::{ImportOptions, ImportOutcome, MappingOverride, OnConflict};
 use taoli_core::store::WarningRef;
 use taoli_core::{Actor, NewSchool, NewTeacher, Result, SchoolFile};
@@ -30,7 +31,7 @@ enum Command {
     /// 教师：添加、列出
     #[command(subcommand)]
     Teacher(TeacherCommand),
-    /// 导出整个学校的数据
+    /// 导出：整个学校的 JSON、空白导入模板、填好教师信息的工作簿（.xlsx），或一个信息项的 CSV
     Export(ExportArgs),
     /// 指标记录：为多条记录的信息项（学习经历等）添加一条
     #[command(subcommand)]
@@ -224,21 +225,28 @@ struct TeacherListArgs {
     json: bool,
 }
 
+// The formats are described in the --format help (which lang.rs translates),
+// not here: clap would print these doc comments untranslated.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ExportFormat {
-    /// 整个学校的 JSON（格式见 docs/export-json.md）
     Json,
+    Template,
+    Xlsx,
+    Csv,
 }
 
 #[derive(Debug, Args)]
 struct ExportArgs {
     /// 学校文件
     school_file: PathBuf,
-    /// 导出格式
+    /// 导出格式：json 整个学校（docs/export-json.md）；template 空白导入模板；xlsx 填好本校教师信息的工作簿（可再导入）；csv 一个信息项的表格（要加 --group）
     #[arg(long, value_enum, default_value = "json")]
     format: ExportFormat,
-    /// 写入此文件（不写则输出到屏幕）
-    #[arg(short, long)]
+    /// CSV 导出的信息项（名称或代码），如 基本信息、学习经历
+    #[arg(long, value_name = "信息项")]
+    group: Option<String>,
+    /// 写入此文件（已有则覆盖）。不写时：json、csv 输出到屏幕；template、xlsx 存为当前文件夹下的「学校名称-导入模板.xlsx」或「学校名称-教师数据.xlsx」（同名文件已存在则加编号，不覆盖）
+    #[arg(short, long, value_name = "文件")]
     output: Option<PathBuf>,
 }
 
@@ -489,16 +497,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             }
             file.close()?;
         }
-        Command::Export(args) => {
-            let file = SchoolFile::open(&args.school_file)?;
-            let ExportFormat::Json = args.format;
-            let export = file.export()?;
-            file.close()?;
-            match args.output {
-                Some(path) => output::json_to_file(&export, &path)?,
-                None => output::json(&export)?,
-            }
-        }
+        Command::Export(args) => return export(args, lang),
         Command::Import(args) => return import(args, &actor, lang),
         Command::ImportUndo(args) => {
             let mut file = SchoolFile::open(&args.school_file)?;
@@ -533,6 +532,30 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             }
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(args: ExportArgs, lang: Lang) -> Result<ExitCode> {
+    let format = match args.format {
+        ExportFormat::Json => export::ExportFormat::Json,
+        ExportFormat::Template => export::ExportFormat::Template,
+        ExportFormat::Xlsx => export::ExportFormat::Xlsx,
+        ExportFormat::Csv => export::ExportFormat::Csv,
+    };
+    let file = SchoolFile::open(&args.school_file)?;
+    let bytes = file.export_as(format, args.group.as_deref())?;
+    let school = file.school()?;
+    file.close()?;
+    let path = match (args.output, format.default_file_name(&school.name)) {
+        (Some(path), _) => path,
+        (None, Some(name)) => export::unused_path(&PathBuf::from(name)),
+        (None, None) => {
+            output::raw(&bytes)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    export::write_file(&path, &bytes)?;
+    output::exported(format, &path, lang);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -69,12 +69,22 @@ const ENGLISH: &[(&str, &str)] = &[
         "taoli teacher list/query",
         "Only teachers matching a name, pinyin initials or the last digits of the ID",
     ),
-    ("taoli export", "Export the whole school"),
+    (
+        "taoli export",
+        "Export: the whole school as JSON, the empty import template, the workbook filled with the teachers (.xlsx), or one information group as CSV",
+    ),
     ("taoli export/school_file", "The school file"),
-    ("taoli export/format", "Output format"),
+    (
+        "taoli export/format",
+        "Output format: json the whole school (docs/export-json.md); template the empty import workbook; xlsx the workbook filled with the school's teachers (imports back); csv one information group (needs --group)",
+    ),
+    (
+        "taoli export/group",
+        "The information group of a CSV export, by name or id (e.g. 基本信息 or basic)",
+    ),
     (
         "taoli export/output",
-        "Write to this file instead of standard output",
+        "Write to this file (replacing it). Without it: json and csv go to standard output; template and xlsx go to 「school name-导入模板.xlsx」 or 「school name-教师数据.xlsx」 in the current folder (numbered, never overwritten, when the name is taken)",
     ),
     (
         "taoli school-types",

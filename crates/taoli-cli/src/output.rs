@@ -7,6 +7,7 @@ use serde::Serialize;
 use taoli_core::catalog::{
     Catalog, CodeTable, EffectiveCatalog, IdType, SchoolType, SchoolTypeScope, Severity,
 };
+use taoli_core::export::ExportFormat;
 use taoli_core::import::{
     ImportOutcome, ImportRun, MessageSeverity, OnConflict, RowStatus, UndoResult,
 };
@@ -22,19 +23,29 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     writeln!(out).map_err(stdout_error)
 }
 
-/// Writes JSON to a file: first beside it, then moved into place, so a failed
-/// export never leaves half a file.
-pub fn json_to_file<T: Serialize + ?Sized>(value: &T, path: &Path) -> Result<()> {
-    let bytes = serde_json::to_vec_pretty(value)?;
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = std::path::PathBuf::from(partial);
-    let io = |e| Error::Io {
-        path: path.to_owned(),
-        source: e,
-    };
-    std::fs::write(&partial, bytes).map_err(io)?;
-    std::fs::rename(&partial, path).map_err(io)
+/// An export as it is (CSV, JSON) on standard output.
+pub fn raw(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(stdout_error)
+}
+
+/// Where an export was written.
+pub fn exported(format: ExportFormat, path: &Path, lang: Lang) {
+    let path = path.display();
+    match (lang, format) {
+        (Lang::Zh, ExportFormat::Template) => println!("已生成导入模板：{path}"),
+        (Lang::Zh, ExportFormat::Xlsx) => {
+            println!("已导出全部教师信息：{path}（可用 taoli import 导回）")
+        }
+        (Lang::Zh, _) => println!("已导出到 {path}"),
+        (Lang::En, ExportFormat::Template) => println!("Wrote the import template: {path}"),
+        (Lang::En, ExportFormat::Xlsx) => {
+            println!("Wrote every teacher's records: {path} (taoli import reads it back)")
+        }
+        (Lang::En, _) => println!("Exported to {path}"),
+    }
 }
 
 fn stdout_error(source: std::io::Error) -> Error {
@@ -339,7 +350,7 @@ pub fn import_outcome(outcome: &ImportOutcome, lang: Lang) {
                 .map(|m| match (&m.column, &m.field) {
                     (Some(c), Some(f)) => format!("{c} 列 {f}：{}", m.text),
                     (None, Some(f)) => format!("{f}：{}", m.text),
-                    _ => m.text.clone(),
+                    _ => m.text.to_string(),
                 })
                 .collect();
             println!(

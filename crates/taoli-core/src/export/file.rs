@@ -24,7 +24,7 @@ impl ExportFormat {
     /// The format's name for the clerk.
     pub fn name(self) -> &'static str {
         match self {
-            ExportFormat::Json => "JSON",
+            ExportFormat::Json => "JSON 导出",
             ExportFormat::Template => "导入模板",
             ExportFormat::Xlsx => "Excel 工作簿",
             ExportFormat::Csv => "CSV",

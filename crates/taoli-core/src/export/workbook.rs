@@ -284,7 +284,7 @@ fn instructions(
             "{} 教师信息（{set}，{} 位教师，导出于 {}）",
             school.name,
             teachers.len(),
-            crate::time::now().get(..10).unwrap_or_default()
+            chrono::Local::now().format("%Y-%m-%d")
         ),
     };
     let multi: Vec<&Column> = sheets
@@ -353,15 +353,12 @@ fn instructions(
         } else {
             "每位教师最多一行".to_owned()
         };
-        let required = sheet
-            .columns
-            .iter()
-            .filter(|c| c.field.required && !c.is_identity())
-            .count();
+        let fields: Vec<&Column> = sheet.columns.iter().filter(|c| !c.is_identity()).collect();
+        let required = fields.iter().filter(|c| c.field.required).count();
         let line = format!(
-            "「{}」：{how}，{} 列（其中必填 {required} 列，另有姓名、身份证件类型、身份证件号 3 列）",
+            "「{}」：{how}；姓名、身份证件类型、身份证件号之后有 {} 项，其中 {required} 项必填",
             sheet.name,
-            sheet.columns.len()
+            fields.len()
         );
         ws.write_string_with_format(r, 0, &line, &formats.note)?;
         r += 1;

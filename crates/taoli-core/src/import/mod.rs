@@ -91,13 +91,17 @@ pub enum MessageSeverity {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RowMessage {
     /// Stable code: `import.*` for reading the roster, `validate.*` for the engine's rules.
-    pub code: String,
+    #[ts(type = "string")]
+    pub code: std::borrow::Cow<'static, str>,
     pub severity: MessageSeverity,
     /// The column letter of the cell concerned, if one.
     pub column: Option<String>,
     /// The indicator concerned, if one.
     pub field: Option<String>,
-    pub text: String,
+    /// Shared between rows with the same text (a large roster's rows mostly
+    /// lack the same fields).
+    #[ts(type = "string")]
+    pub text: std::sync::Arc<str>,
 }
 
 /// One value that the import changes or would change.
@@ -119,7 +123,9 @@ pub struct FieldChange {
 /// One data row of the roster in the preview.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RowPreview {
-    pub sheet: String,
+    /// The sheet's name (one shared copy for all its rows).
+    #[ts(type = "string")]
+    pub sheet: std::sync::Arc<str>,
     /// The row number as Excel shows it.
     #[ts(type = "number")]
     pub row: u32,

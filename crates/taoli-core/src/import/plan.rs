@@ -4,6 +4,7 @@
 //! will make ([`ImportPlan`]); nothing is written here.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use calamine::Data;
 use serde_json::Value;
@@ -51,7 +52,7 @@ pub(crate) enum Write {
     /// `row_order` is known for a new teacher, else it follows the stored rows.
     AddRecord {
         person: usize,
-        group: String,
+        group: Arc<str>,
         index: usize,
         row_order: Option<i64>,
     },
@@ -59,7 +60,7 @@ pub(crate) enum Write {
     /// `states[person].records[group][index]`; `version` is what the preview saw.
     UpdateRecord {
         person: usize,
-        group: String,
+        group: Arc<str>,
         index: usize,
         record_id: String,
         version: i64,
@@ -105,11 +106,14 @@ pub(crate) struct WorkingRecord {
     stored: Option<(String, i64)>,
     /// The fields as JSON text: compact while a large import is planned,
     /// and what the commit stores as is.
-    pub text: String,
+    pub text: Box<str>,
     /// The write that creates or updates it, once planned.
     write: Option<usize>,
     /// Whether this import touched it (for validation messages).
     touched: bool,
+    /// A stored row an imported row was found to match (as the same or by
+    /// key); each stored row matches one imported row at most.
+    matched: bool,
 }
 
 impl WorkingRecord {
@@ -118,11 +122,46 @@ impl WorkingRecord {
     }
 }
 
+/// A person's records by group: a short list, smaller than a map for the
+/// handful of groups a row fills.
+#[derive(Debug, Default)]
+pub(crate) struct GroupRecords(Vec<(Box<str>, Vec<WorkingRecord>)>);
+
+impl GroupRecords {
+    pub(crate) fn get(&self, group: &str) -> Option<&Vec<WorkingRecord>> {
+        self.0.iter().find(|(g, _)| &**g == group).map(|(_, r)| r)
+    }
+
+    fn get_mut(&mut self, group: &str) -> Option<&mut Vec<WorkingRecord>> {
+        self.0
+            .iter_mut()
+            .find(|(g, _)| &**g == group)
+            .map(|(_, r)| r)
+    }
+
+    /// The group's records, an empty list added first if there is none.
+    fn entry(&mut self, group: &str) -> &mut Vec<WorkingRecord> {
+        let at = match self.0.iter().position(|(g, _)| &**g == group) {
+            Some(at) => at,
+            None => {
+                self.0.push((group.into(), Vec::with_capacity(1)));
+                self.0.len() - 1
+            }
+        };
+        &mut self.0[at].1
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, &Vec<WorkingRecord>)> {
+        self.0.iter().map(|(g, r)| (&**g, r))
+    }
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct PersonState {
-    pub records: BTreeMap<String, Vec<WorkingRecord>>,
-    /// The first row carrying 基本信息 or 联系方式 values: (sheet, row).
-    single_row: Option<(String, u32)>,
+    pub records: GroupRecords,
+    /// For each single-record group (基本信息, 联系方式), the first row that
+    /// gave it values: (group, sheet, row). A second such row is a duplicate.
+    single_rows: Vec<(String, String, u32)>,
     /// The preview rows of this person.
     rows: Vec<usize>,
     filled_from_id: bool,
@@ -140,6 +179,8 @@ struct Planner<'a> {
     rows: Vec<RowPreview>,
     birth_field: Option<String>,
     gender_field: Option<String>,
+    /// One shared copy of each group id, for the writes.
+    group_keys: Vec<Arc<str>>,
 }
 
 impl SchoolFile {
@@ -180,12 +221,18 @@ impl SchoolFile {
             rows: Vec::new(),
             birth_field,
             gender_field,
+            group_keys: effective
+                .groups
+                .iter()
+                .map(|g| g.id.as_str().into())
+                .collect(),
         };
         let mut sheets = Vec::new();
         let mut refused = Vec::new();
         let mut remember = Vec::new();
         let mut first_error = None;
         for sheet in &chosen {
+            let sheet_name: Arc<str> = sheet.name.as_str().into();
             let mut stream = roster.rows(sheet)?;
             let mut first_rows = Vec::new();
             while let Some(row) = stream.next_row()? {
@@ -238,7 +285,7 @@ impl SchoolFile {
                     RowKind::Data => {}
                 }
                 add_samples(&mut columns, &row);
-                if let Some(refused) = planner.plan_row(&sheet.name, &row, &columns) {
+                if let Some(refused) = planner.plan_row(&sheet_name, &row, &columns) {
                     refused_rows.push(refused);
                 }
             }
@@ -467,7 +514,7 @@ impl Planner<'_> {
     /// Plans one data row; returns it whole when refused.
     fn plan_row(
         &mut self,
-        sheet: &str,
+        sheet: &Arc<str>,
         row: &SheetRow,
         columns: &[ColumnMapping],
     ) -> Option<RefusedRow> {
@@ -516,11 +563,11 @@ impl Planner<'_> {
                 Err(CellProblem { code, text }) => {
                     bad_cells.push((j, text.clone()));
                     messages.push(RowMessage {
-                        code: code.to_owned(),
+                        code: code.into(),
                         severity: MessageSeverity::Refusal,
                         column: Some(column.letter.clone()),
                         field: Some(field.label.clone()),
-                        text,
+                        text: text.into(),
                     });
                 }
             }
@@ -535,7 +582,7 @@ impl Planner<'_> {
         };
         let (name, id_type, id_number) = (get("name"), get("id_type"), get("id_number"));
         let mut preview = RowPreview {
-            sheet: sheet.to_owned(),
+            sheet: sheet.clone(),
             row: row_number,
             status: RowStatus::Refused,
             name: name.clone(),
@@ -547,16 +594,16 @@ impl Planner<'_> {
         };
         let refuse = |mut preview: RowPreview,
                       this: &mut Self,
-                      code: &str,
+                      code: &'static str,
                       text: String,
                       bad: Vec<(usize, String)>| {
             if !code.is_empty() {
                 preview.messages.push(RowMessage {
-                    code: code.to_owned(),
+                    code: code.into(),
                     severity: MessageSeverity::Refusal,
                     column: None,
                     field: None,
-                    text: text.clone(),
+                    text: text.as_str().into(),
                 });
             }
             let reason = preview
@@ -565,14 +612,14 @@ impl Planner<'_> {
                 .filter(|m| m.severity == MessageSeverity::Refusal)
                 .map(|m| match &m.field {
                     Some(f) => format!("{f}：{}", m.text),
-                    None => m.text.clone(),
+                    None => m.text.to_string(),
                 })
                 .collect::<Vec<_>>()
                 .join("；");
             preview.status = RowStatus::Refused;
             this.rows.push(preview);
             Some(RefusedRow {
-                sheet: sheet.to_owned(),
+                sheet: sheet.to_string(),
                 row: row_number,
                 cells: row.cells.clone(),
                 bad_cells: bad,
@@ -654,7 +701,8 @@ impl Planner<'_> {
                         severity: MessageSeverity::Info,
                         column: Some(letter),
                         field: Some(label),
-                        text: format!("花名册只有出生年月 {month}，已按身份证件号补全为 {date}"),
+                        text: format!("花名册只有出生年月 {month}，已按身份证件号补全为 {date}")
+                            .into(),
                     });
                 }
                 (Some(date), _) => {
@@ -666,7 +714,7 @@ impl Planner<'_> {
                         severity: MessageSeverity::Refusal,
                         column: Some(letter),
                         field: Some(label),
-                        text: text.clone(),
+                        text: text.as_str().into(),
                     });
                     return refuse(
                         with_values(preview, &values),
@@ -678,11 +726,11 @@ impl Planner<'_> {
                 }
                 (None, _) => {
                     preview.messages.push(RowMessage {
-                        code: problem.code.to_owned(),
+                        code: problem.code.into(),
                         severity: MessageSeverity::Refusal,
                         column: Some(letter),
                         field: Some(label),
-                        text: problem.text.clone(),
+                        text: problem.text.as_str().into(),
                     });
                     return refuse(
                         with_values(preview, &values),
@@ -698,28 +746,40 @@ impl Planner<'_> {
         preview.id_number = valid.id_number.clone();
         preview.name = valid.name.clone();
         let key = (valid.id_type.code.clone(), valid.id_number.clone());
-        let carries_single = values.iter().any(|(g, fields)| {
-            self.group(g).is_some_and(|g| !g.multi)
-                && fields.keys().any(|f| {
-                    !(g == BASIC_GROUP && matches!(f.as_str(), "name" | "id_type" | "id_number"))
-                })
-        });
+        // The single-record groups (基本信息, 联系方式) this row gives values for.
+        let single_groups: Vec<String> = values
+            .iter()
+            .filter(|(g, fields)| {
+                self.group(g).is_some_and(|g| !g.multi)
+                    && fields.keys().any(|f| {
+                        !(*g == BASIC_GROUP
+                            && matches!(f.as_str(), "name" | "id_type" | "id_number"))
+                    })
+            })
+            .map(|(g, _)| g.clone())
+            .collect();
         let person = self.person(&key, &valid.name);
-        if carries_single {
-            if let Some((sheet, row)) = &self.states[person].single_row {
-                let text = format!(
-                    "与工作表「{sheet}」第 {row} 行是同一人（证件号 {}），只导入第一次出现的那一行。如果这一行才是对的，请删去那一行后重新导入",
-                    valid.id_number
-                );
-                return refuse(
-                    with_values(preview, &values),
-                    self,
-                    "import.duplicate_person",
-                    text,
-                    Vec::new(),
-                );
-            }
-            self.states[person].single_row = Some((sheet.to_owned(), row_number));
+        if let Some((_, sheet, row)) = self.states[person]
+            .single_rows
+            .iter()
+            .find(|(g, _, _)| single_groups.contains(g))
+        {
+            let text = format!(
+                "与工作表「{sheet}」第 {row} 行是同一人（证件号 {}），只导入第一次出现的那一行。如果这一行才是对的，请删去那一行后重新导入",
+                valid.id_number
+            );
+            return refuse(
+                with_values(preview, &values),
+                self,
+                "import.duplicate_person",
+                text,
+                Vec::new(),
+            );
+        }
+        for group in single_groups {
+            self.states[person]
+                .single_rows
+                .push((group, sheet.to_string(), row_number));
         }
         let row_index = self.rows.len();
         self.states[person].rows.push(row_index);
@@ -794,7 +854,7 @@ impl Planner<'_> {
                     severity: MessageSeverity::Info,
                     column: None,
                     field: None,
-                    text: format!("花名册中没有，已按身份证件号填写：{}", filled.join("、")),
+                    text: format!("花名册中没有，已按身份证件号填写：{}", filled.join("、")).into(),
                 });
             }
         }
@@ -827,6 +887,14 @@ impl Planner<'_> {
         None
     }
 
+    fn group_key(&self, id: &str) -> Arc<str> {
+        self.group_keys
+            .iter()
+            .find(|k| &***k == id)
+            .cloned()
+            .unwrap_or_else(|| id.into())
+    }
+
     fn person(&mut self, key: &(String, String), name: &str) -> usize {
         if let Some(&i) = self.by_key.get(key) {
             return i;
@@ -837,16 +905,13 @@ impl Planner<'_> {
             && let Some(records) = self.stored_records.remove(&t.id)
         {
             for r in records {
-                state
-                    .records
-                    .entry(r.group_code.clone())
-                    .or_default()
-                    .push(WorkingRecord {
-                        stored: Some((r.id.clone(), r.version)),
-                        text: Value::Object(r.fields).to_string(),
-                        write: None,
-                        touched: false,
-                    });
+                state.records.entry(&r.group_code).push(WorkingRecord {
+                    stored: Some((r.id.clone(), r.version)),
+                    text: Value::Object(r.fields).to_string().into(),
+                    write: None,
+                    touched: false,
+                    matched: false,
+                });
             }
         }
         self.persons.push(Person {
@@ -933,36 +998,35 @@ impl Planner<'_> {
         let current = self.single_fields(person, &group.id);
         let stored = self.persons[person].existing.is_some();
         let (merged, changed) = self.merge(group, &current, fields, preview, stored);
-        let records = self.states[person]
-            .records
-            .entry(group.id.clone())
-            .or_default();
+        let key = self.group_key(&group.id);
+        let records = self.states[person].records.entry(&group.id);
         if records.is_empty() {
             records.push(WorkingRecord {
                 stored: None,
-                text: "{}".to_owned(),
+                text: "{}".into(),
                 write: None,
                 touched: false,
+                matched: false,
             });
         }
         records[0].touched = true;
         if !changed {
             return (false, false);
         }
-        records[0].text = Value::Object(merged).to_string();
+        records[0].text = Value::Object(merged).to_string().into();
         let was_stored = records[0].stored.is_some();
         if records[0].write.is_none() {
             let write = match records[0].stored.clone() {
                 Some((record_id, version)) => Write::UpdateRecord {
                     person,
-                    group: group.id.clone(),
+                    group: key.clone(),
                     index: 0,
                     record_id,
                     version,
                 },
                 None => Write::AddRecord {
                     person,
-                    group: group.id.clone(),
+                    group: key.clone(),
                     index: 0,
                     row_order: (!stored).then_some(1),
                 },
@@ -983,37 +1047,44 @@ impl Planner<'_> {
         preview: &mut RowPreview,
     ) -> (bool, bool) {
         let stored = self.persons[person].existing.is_some();
-        let records = self.states[person]
-            .records
-            .entry(group.id.clone())
-            .or_default();
-        let parsed: Vec<Fields> = records.iter().map(WorkingRecord::fields).collect();
+        let records = self.states[person].records.entry(&group.id);
+        // Only stored rows are matched (a roster may hold two equal rows, and
+        // both are imported), each at most once.
+        let parsed: Vec<Option<Fields>> = records
+            .iter()
+            .map(|r| (r.stored.is_some() && !r.matched).then(|| r.fields()))
+            .collect();
         if let Some(same) = parsed
             .iter()
-            .position(|r| fields.iter().all(|(k, v)| r.get(k) == Some(v)))
+            .position(|r| {
+                r.as_ref()
+                    .is_some_and(|r| fields.iter().all(|(k, v)| r.get(k) == Some(v)))
+            })
             .map(|i| &mut records[i])
         {
             same.touched = true;
+            same.matched = true;
             preview.messages.push(RowMessage {
                 code: "import.record_exists".into(),
                 severity: MessageSeverity::Info,
                 column: None,
                 field: None,
-                text: format!("{}中已有相同的一条记录，不再重复添加", group.name),
+                text: format!("{}中已有相同的一条记录，不再重复添加", group.name).into(),
             });
             return (false, false);
         }
         let keyed = !group.key.is_empty() && group.key.iter().all(|k| fields.contains_key(k));
         let same_key = keyed
             .then(|| {
-                parsed
-                    .iter()
-                    .position(|r| group.key.iter().all(|k| r.get(k) == fields.get(k)))
+                parsed.iter().position(|r| {
+                    r.as_ref()
+                        .is_some_and(|r| group.key.iter().all(|k| r.get(k) == fields.get(k)))
+                })
             })
             .flatten();
         match same_key {
             Some(i) => {
-                let current = parsed[i].clone();
+                let current = parsed[i].clone().unwrap_or_default();
                 let (merged, changed) = self.merge(group, &current, fields, preview, stored);
                 let Some(record) = self.states[person]
                     .records
@@ -1023,10 +1094,11 @@ impl Planner<'_> {
                     return (false, false);
                 };
                 record.touched = true;
+                record.matched = true;
                 if !changed {
                     return (false, false);
                 }
-                record.text = Value::Object(merged).to_string();
+                record.text = Value::Object(merged).to_string().into();
                 let was_stored = record.stored.is_some();
                 if record.write.is_none()
                     && let Some((record_id, version)) = record.stored.clone()
@@ -1034,7 +1106,7 @@ impl Planner<'_> {
                     record.write = Some(self.writes.len());
                     self.writes.push(Write::UpdateRecord {
                         person,
-                        group: group.id.clone(),
+                        group: self.group_key(&group.id),
                         index: i,
                         record_id,
                         version,
@@ -1060,13 +1132,14 @@ impl Planner<'_> {
                 let index = records.len();
                 records.push(WorkingRecord {
                     stored: None,
-                    text: Value::Object(fields.clone()).to_string(),
+                    text: Value::Object(fields.clone()).to_string().into(),
                     write: Some(self.writes.len()),
                     touched: true,
+                    matched: false,
                 });
                 self.writes.push(Write::AddRecord {
                     person,
-                    group: group.id.clone(),
+                    group: self.group_key(&group.id),
                     index,
                     // A new teacher's rows are numbered here; a stored
                     // teacher's go after the rows the file holds.
@@ -1092,8 +1165,11 @@ impl Planner<'_> {
                 .map(|start| {
                     let end = (start + chunk).min(states.len());
                     scope.spawn(move || {
+                        let mut texts = HashMap::new();
                         (start..end)
-                            .filter_map(|p| person_problems(validator, &persons[p], &states[p]))
+                            .filter_map(|p| {
+                                person_problems(validator, &persons[p], &states[p], &mut texts)
+                            })
                             .collect::<Vec<_>>()
                     })
                 })
@@ -1109,6 +1185,16 @@ impl Planner<'_> {
     }
 }
 
+/// One shared copy of a message text that many rows carry.
+fn intern(texts: &mut HashMap<String, Arc<str>>, text: String) -> Arc<str> {
+    if let Some(shared) = texts.get(&text) {
+        return shared.clone();
+    }
+    let shared: Arc<str> = text.as_str().into();
+    texts.insert(text, shared.clone());
+    shared
+}
+
 /// The problems the validation engine finds in one imported teacher as the
 /// commit would leave them, limited to the groups the import touched, for the
 /// teacher's first row.
@@ -1116,6 +1202,7 @@ fn person_problems(
     validator: &Validator<'_>,
     p: &Person,
     state: &PersonState,
+    texts: &mut HashMap<String, Arc<str>>,
 ) -> Option<(usize, Vec<RowMessage>)> {
     let &first_row = state.rows.first()?;
     let teacher = Teacher {
@@ -1133,9 +1220,9 @@ fn person_problems(
     };
     let mut records = Vec::new();
     let mut touched_groups = Vec::new();
-    for (group, rows) in &state.records {
+    for (group, rows) in state.records.iter() {
         if rows.iter().any(|r| r.touched) {
-            touched_groups.push(group.as_str());
+            touched_groups.push(group);
         }
         for (i, r) in rows.iter().enumerate() {
             records.push(IndicatorRecord {
@@ -1144,7 +1231,7 @@ fn person_problems(
                     .as_ref()
                     .map_or_else(String::new, |(id, _)| id.clone()),
                 teacher_id: teacher.id.clone(),
-                group_code: group.clone(),
+                group_code: group.to_owned(),
                 row_order: i as i64 + 1,
                 fields: r.fields(),
                 version: 0,
@@ -1172,14 +1259,14 @@ fn person_problems(
             continue;
         }
         messages.push(RowMessage {
-            code: format!("validate.{}", problem.rule),
+            code: format!("validate.{}", problem.rule).into(),
             severity: match problem.severity {
                 Severity::Error => MessageSeverity::Error,
                 Severity::Warning => MessageSeverity::Warning,
             },
             column: None,
             field: problem.field_label.clone(),
-            text: problem.message,
+            text: problem.message.into(),
         });
     }
     if !missing.is_empty() {
@@ -1190,7 +1277,7 @@ fn person_problems(
                 severity: MessageSeverity::Error,
                 column: None,
                 field: None,
-                text: format!("导入后还需补全：{}", missing.join("、")),
+                text: intern(texts, format!("导入后还需补全：{}", missing.join("、"))),
             },
         );
     }

@@ -106,7 +106,7 @@ fn planned_fields<'p>(plan: &'p ImportPlan, person: usize, group: &str, index: u
         .get(person)
         .and_then(|s| s.records.get(group))
         .and_then(|r| r.get(index))
-        .map_or("{}", |r| r.text.as_str())
+        .map_or("{}", |r| &*r.text)
 }
 
 fn max_revision(tx: &Transaction<'_>) -> Result<i64> {
@@ -166,7 +166,7 @@ impl SchoolFile {
         let total = plan.writes.len();
         // A bulk write: a bigger page cache keeps SQLite from spilling pages
         // to the WAL before the commit.
-        self.conn.pragma_update(None, "cache_size", -65_536)?;
+        self.conn.pragma_update(None, "cache_size", -16_384)?;
         let result = self.write(|tx| {
             let at = now();
             let base = max_revision(tx)?;
@@ -265,7 +265,7 @@ impl SchoolFile {
                                 .prepare_cached(
                                     "SELECT COALESCE(MAX(row_order), 0) + 1 FROM record WHERE teacher_id = ?1 AND group_code = ?2",
                                 )?
-                                .query_row((teacher_id, group), |r| r.get(0))?,
+                                .query_row((teacher_id, &**group), |r| r.get(0))?,
                         };
                         let id = uuid::Uuid::now_v7().to_string();
                         let text = fields;
@@ -273,7 +273,7 @@ impl SchoolFile {
                             "INSERT INTO record (id, teacher_id, group_code, row_order, fields, version, updated_at)
                              VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
                         )?
-                        .execute((&id, teacher_id, group, row_order, text, &at))?;
+                        .execute((&id, teacher_id, &**group, row_order, text, &at))?;
                         // The record as `IndicatorRecord` serializes, built
                         // around the fields' JSON rather than serializing them twice.
                         let json = format!(
