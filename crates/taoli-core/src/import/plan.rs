@@ -31,7 +31,7 @@ use crate::validate::{BASIC_GROUP, Validator};
 /// Who a planned write is for: a teacher already stored, or one this import creates.
 #[derive(Debug, Clone)]
 pub(crate) struct Person {
-    pub existing: Option<Teacher>,
+    pub existing: Option<Box<Teacher>>,
     pub name: String,
     pub id_type: String,
     pub id_number: String,
@@ -161,7 +161,7 @@ pub(crate) struct PersonState {
     pub records: GroupRecords,
     /// For each single-record group (基本信息, 联系方式), the first row that
     /// gave it values: (group, sheet, row). A second such row is a duplicate.
-    single_rows: Vec<(String, String, u32)>,
+    single_rows: Vec<(Arc<str>, Arc<str>, u32)>,
     /// The preview rows of this person.
     rows: Vec<usize>,
     filled_from_id: bool,
@@ -762,7 +762,7 @@ impl Planner<'_> {
         if let Some((_, sheet, row)) = self.states[person]
             .single_rows
             .iter()
-            .find(|(g, _, _)| single_groups.contains(g))
+            .find(|(g, _, _)| single_groups.iter().any(|s| **s == **g))
         {
             let text = format!(
                 "与工作表「{sheet}」第 {row} 行是同一人（证件号 {}），只导入第一次出现的那一行。如果这一行才是对的，请删去那一行后重新导入",
@@ -777,9 +777,10 @@ impl Planner<'_> {
             );
         }
         for group in single_groups {
+            let group = self.group_key(&group);
             self.states[person]
                 .single_rows
-                .push((group, sheet.to_string(), row_number));
+                .push((group, sheet.clone(), row_number));
         }
         let row_index = self.rows.len();
         self.states[person].rows.push(row_index);
@@ -899,7 +900,7 @@ impl Planner<'_> {
         if let Some(&i) = self.by_key.get(key) {
             return i;
         }
-        let existing = self.stored_teachers.get(key).cloned();
+        let existing = self.stored_teachers.get(key).cloned().map(Box::new);
         let mut state = PersonState::default();
         if let Some(t) = &existing
             && let Some(records) = self.stored_records.remove(&t.id)

@@ -166,7 +166,7 @@ impl SchoolFile {
         let total = plan.writes.len();
         // A bulk write: a bigger page cache keeps SQLite from spilling pages
         // to the WAL before the commit.
-        self.conn.pragma_update(None, "cache_size", -16_384)?;
+        self.conn.pragma_update(None, "cache_size", -8_192)?;
         let result = self.write(|tx| {
             let at = now();
             let base = max_revision(tx)?;
