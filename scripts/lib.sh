@@ -51,6 +51,20 @@ need_npm() {
   fi
 }
 
+# Python packages the tests use as independent readers (openpyxl checks the
+# exported workbooks' dropdowns and hidden sheet); installed only when missing.
+need_python() {
+  local missing=()
+  for package in "$@"; do
+    python3 -c "import $package" 2>/dev/null || missing+=("$package")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "Installing Python packages: ${missing[*]}"
+    python3 -m pip install --quiet --disable-pip-version-check "${missing[@]}" \
+      || python3 -m pip install --quiet --disable-pip-version-check --user "${missing[@]}"
+  fi
+}
+
 need_tauri_driver() {
   if ! cargo install --list | grep -q "^tauri-driver v$TAURI_DRIVER_VERSION:"; then
     say "Installing tauri-driver $TAURI_DRIVER_VERSION"

@@ -11,6 +11,7 @@ need_apt "${APP_PACKAGES[@]}" "${E2E_PACKAGES[@]}"
 need_npm ui
 need_npm tests/e2e
 need_tauri_driver
+need_python openpyxl
 
 passed=0
 failed=0

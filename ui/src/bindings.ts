@@ -323,7 +323,12 @@ header_rows: [number, number], columns: Array<ColumnMapping>,
 /**
  * Columns that will not be imported because no indicator matched.
  */
-unknown_columns: Array<string>, data_rows: number, 
+unknown_columns: Array<string>, 
+/**
+ * Catalog defaults given to the new records of fields the sheet has no
+ * column for, e.g. 「基本信息·国籍/地区 中国」.
+ */
+defaults: Array<string>, data_rows: number, 
 /**
  * The key corrections are remembered under.
  */

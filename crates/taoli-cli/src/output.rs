@@ -323,6 +323,16 @@ pub fn import_outcome(outcome: &ImportOutcome, lang: Lang) {
                 ),
             }
         );
+        if !sheet.defaults.is_empty() {
+            println!(
+                "  {}{}",
+                lang.pick(
+                    "表中没有这些列，新登记的记录按默认值填写：",
+                    "No column for these; new records get the default: "
+                ),
+                sheet.defaults.join("、")
+            );
+        }
         if !sheet.unknown_columns.is_empty() {
             println!(
                 "  {}{}",

@@ -639,3 +639,34 @@ fn hidden_sheets_are_skipped_unless_named() {
     let hidden = file.choose_sheets(&["旧数据".into()]).unwrap();
     assert!(hidden[0].hidden);
 }
+
+#[test]
+fn a_field_the_roster_has_no_column_for_gets_the_catalogs_default() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let a = id("19850304", 11);
+    let plan = import(
+        &school,
+        &write(&dir, "r.csv", &format!("姓名,身份证件号\n张三,{a}\n")),
+        &options(),
+    );
+    assert_eq!(basic(&school, &a)["nationality"], "156");
+    assert_eq!(plan.preview.sheets[0].defaults, ["基本信息·国籍/地区 中国"]);
+}
+
+#[test]
+fn an_empty_cell_in_a_column_the_roster_has_stays_empty() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let a = id("19850304", 11);
+    import(
+        &school,
+        &write(
+            &dir,
+            "r.csv",
+            &format!("姓名,身份证件号,国籍/地区\n张三,{a},\n"),
+        ),
+        &options(),
+    );
+    assert!(!basic(&school, &a).contains_key("nationality"));
+}

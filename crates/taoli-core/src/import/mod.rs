@@ -151,6 +151,9 @@ pub struct SheetPreview {
     pub columns: Vec<ColumnMapping>,
     /// Columns that will not be imported because no indicator matched.
     pub unknown_columns: Vec<String>,
+    /// Catalog defaults given to the new records of fields the sheet has no
+    /// column for, e.g. 「基本信息·国籍/地区 中国」.
+    pub defaults: Vec<String>,
     #[ts(type = "number")]
     pub data_rows: usize,
     /// The key corrections are remembered under.

@@ -170,7 +170,8 @@ pub(crate) struct PersonState {
 struct Planner<'a> {
     effective: &'a EffectiveCatalog,
     on_conflict: OnConflict,
-    by_key: HashMap<(String, String), usize>,
+    /// Person by 身份证件类型 and number, joined: `1\u{1f}510722…`.
+    by_key: HashMap<Box<str>, usize>,
     stored_teachers: HashMap<(String, String), Teacher>,
     stored_records: HashMap<String, Vec<IndicatorRecord>>,
     persons: Vec<Person>,
@@ -181,6 +182,11 @@ struct Planner<'a> {
     gender_field: Option<String>,
     /// One shared copy of each group id, for the writes.
     group_keys: Vec<Arc<str>>,
+    /// `group.field` of every column the current sheet maps: a catalog
+    /// default fills only a field the sheet has no column for.
+    sheet_fields: Vec<String>,
+    /// The defaults the current sheet's new records got (「国籍/地区 中国」).
+    defaults_used: std::cell::RefCell<Vec<String>>,
 }
 
 impl SchoolFile {
@@ -226,6 +232,8 @@ impl SchoolFile {
                 .iter()
                 .map(|g| g.id.as_str().into())
                 .collect(),
+            sheet_fields: Vec::new(),
+            defaults_used: Default::default(),
         };
         let mut sheets = Vec::new();
         let mut refused = Vec::new();
@@ -268,6 +276,10 @@ impl SchoolFile {
                 ));
             }
             check_identity(&columns, &sheet.name, &effective)?;
+            planner.sheet_fields = columns
+                .iter()
+                .filter_map(|c| c.target.as_ref().map(FieldTarget::key))
+                .collect();
             let first_row = planner.rows.len();
             let mut refused_rows = Vec::new();
             let mut pending = first_rows.into_iter().skip(below);
@@ -302,6 +314,7 @@ impl SchoolFile {
                 });
             }
             sheets.push(SheetPreview {
+                defaults: planner.defaults_used.take(),
                 name: sheet.name.clone(),
                 header_rows: header.rows,
                 unknown_columns: columns
@@ -888,6 +901,45 @@ impl Planner<'_> {
         None
     }
 
+    /// A new record's values with the catalog's defaults (国籍/地区 中国 …)
+    /// for fields the sheet has no column for, as the form would pre-fill
+    /// them; the sheet's preview says which. An empty cell in a column the sheet
+    /// has stays empty (so an exported workbook re-imports exactly).
+    fn with_defaults(&self, group: &EffectiveGroup, fields: &Fields) -> Fields {
+        let mut out = fields.clone();
+        let mut filled = Vec::new();
+        for field in group.fields.iter().filter(|f| !f.derived) {
+            let Some(default) = &field.default else {
+                continue;
+            };
+            if out.contains_key(&field.code)
+                || self
+                    .sheet_fields
+                    .contains(&format!("{}.{}", group.id, field.code))
+            {
+                continue;
+            }
+            let table = field
+                .code_table
+                .as_deref()
+                .and_then(|t| self.effective.code_table(t));
+            let Ok(value) = crate::entry::normalize_value(field, table, default) else {
+                continue;
+            };
+            let shown = table
+                .and_then(|t| t.get(default))
+                .map_or_else(|| default.clone(), |c| c.name.clone());
+            filled.push(format!("{}·{} {shown}", group.name, field.label));
+            out.insert(field.code.clone(), value);
+        }
+        for note in filled {
+            if !self.defaults_used.borrow().contains(&note) {
+                self.defaults_used.borrow_mut().push(note);
+            }
+        }
+        out
+    }
+
     fn group_key(&self, id: &str) -> Arc<str> {
         self.group_keys
             .iter()
@@ -897,7 +949,8 @@ impl Planner<'_> {
     }
 
     fn person(&mut self, key: &(String, String), name: &str) -> usize {
-        if let Some(&i) = self.by_key.get(key) {
+        let joined: Box<str> = format!("{}\u{1f}{}", key.0, key.1).into();
+        if let Some(&i) = self.by_key.get(&joined) {
             return i;
         }
         let existing = self.stored_teachers.get(key).cloned().map(Box::new);
@@ -924,7 +977,7 @@ impl Planner<'_> {
             planned: false,
         });
         self.states.push(state);
-        self.by_key.insert(key.clone(), self.persons.len() - 1);
+        self.by_key.insert(joined, self.persons.len() - 1);
         self.persons.len() - 1
     }
 
@@ -998,6 +1051,17 @@ impl Planner<'_> {
     ) -> (bool, bool) {
         let current = self.single_fields(person, &group.id);
         let stored = self.persons[person].existing.is_some();
+        let creates = self.states[person]
+            .records
+            .get(&group.id)
+            .is_none_or(|r| r.is_empty());
+        let with_defaults;
+        let fields = if creates {
+            with_defaults = self.with_defaults(group, fields);
+            &with_defaults
+        } else {
+            fields
+        };
         let (merged, changed) = self.merge(group, &current, fields, preview, stored);
         let key = self.group_key(&group.id);
         let records = self.states[person].records.entry(&group.id);
@@ -1130,10 +1194,12 @@ impl Planner<'_> {
                         });
                     }
                 }
+                let fields = self.with_defaults(group, fields);
+                let records = self.states[person].records.entry(&group.id);
                 let index = records.len();
                 records.push(WorkingRecord {
                     stored: None,
-                    text: Value::Object(fields.clone()).to_string().into(),
+                    text: Value::Object(fields).to_string().into(),
                     write: Some(self.writes.len()),
                     touched: true,
                     matched: false,
@@ -1182,6 +1248,10 @@ impl Planner<'_> {
         });
         for (row, messages) in found {
             self.rows[row].messages.extend(messages);
+        }
+        // A large roster's preview holds a row each: no spare capacity.
+        for row in &mut self.rows {
+            row.messages.shrink_to_fit();
         }
     }
 }
