@@ -126,6 +126,7 @@ function summary(args?: Record<string, unknown>, counts: ImportCounts = COUNTS):
         header_rows: [1, 1],
         columns,
         unknown_columns: columns.filter((c) => c.source === 'unknown').map((c) => `${c.header}（${c.letter} 列）`),
+        defaults: ['基本信息·国籍/地区 中国'],
         data_rows: counts.total,
         layout: '姓名|身份证件号|来校时间|备用',
       },
@@ -437,6 +438,14 @@ describe('ImportWizard', () => {
     const unknown = text('import-unknown-columns')
     expect(unknown).toContain('未识别、不导入的列')
     expect(unknown).toContain('来校时间（C 列）、备用（D 列）')
+  })
+
+  it('says which defaults new records get for the fields the sheet has no column for', async () => {
+    await mountWizard()
+    await toMapping()
+    const defaults = text('import-defaults')
+    expect(defaults).toContain('新登记的记录按默认值填写')
+    expect(defaults).toContain('基本信息·国籍/地区 中国')
   })
 
   it('previews again with the clerk’s correction when a column’s indicator is changed', async () => {

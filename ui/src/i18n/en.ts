@@ -227,6 +227,7 @@ const en: MessageSchema = {
       sheetTitle: 'Sheet “{name}”',
       sheetMeta: 'Header in row {rows}, {count} data rows',
       unknownTitle: 'Columns not recognized, not imported ({n})',
+      defaultsTitle: 'The sheet has no column for these; new records get the default:',
       unknownHelp: 'No indicator matched these columns, so they will not be imported. If one holds information you need, choose its indicator in the table below.',
       col: {
         letter: 'Col.',

@@ -226,6 +226,7 @@ const zhCN = {
       sheetTitle: '工作表「{name}」',
       sheetMeta: '表头在第 {rows} 行，数据 {count} 行',
       unknownTitle: '未识别、不导入的列（{n} 列）',
+      defaultsTitle: '表中没有这些列，新登记的记录按默认值填写：',
       unknownHelp: '这些列没有找到对应的指标，不会导入。如果其中有需要的信息，请在下表中为它选择指标。',
       col: {
         letter: '列',
