@@ -12,6 +12,18 @@ pub fn to_half_width(s: &str) -> String {
         .collect()
 }
 
+/// Text fit for a file name: the characters file systems refuse (and control
+/// characters) replaced with `_`.
+pub fn file_name_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect()
+}
+
 /// True for characters of the CJK ideograph blocks.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,

@@ -47,15 +47,7 @@ impl ExportFormat {
 /// A school name as part of a file name: the characters file systems refuse
 /// replaced.
 fn file_safe(name: &str) -> String {
-    let clean: String = name
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
-            c => c,
-        })
-        .collect();
+    let clean = crate::text::file_name_safe(name.trim());
     if clean.is_empty() {
         "学校".to_owned()
     } else {

@@ -280,13 +280,6 @@ fn remove_if_exists(path: &Path) -> Result<()> {
 /// A file name for a new school file: `2151012345-桃李镇中心小学.taoli`, with
 /// characters that file systems refuse replaced.
 pub fn default_file_name(code: &str, name: &str) -> String {
-    let clean: String = format!("{}-{}", code.trim(), name.trim())
-        .chars()
-        .map(|c| match c {
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
-            c => c,
-        })
-        .collect();
+    let clean = crate::text::file_name_safe(&format!("{}-{}", code.trim(), name.trim()));
     format!("{clean}.{FILE_EXTENSION}")
 }
