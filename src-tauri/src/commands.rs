@@ -12,6 +12,7 @@ use taoli_core::import::{
 use taoli_core::recent::{RecentFile, RecentFiles};
 use taoli_core::record::IndicatorRecord;
 use taoli_core::search::TeacherListing;
+use taoli_core::stats::SchoolStats;
 use taoli_core::store::WarningRef;
 use taoli_core::validate::{Problem, ValidationReport};
 use taoli_core::{Actor, ErrorPayload, NewSchool, NewTeacher, School, SchoolFile, Teacher};
@@ -158,6 +159,12 @@ pub fn delete_record(state: State<'_, AppState>, record_id: String) -> Reply<()>
 #[tauri::command]
 pub fn validate_school(state: State<'_, AppState>) -> Reply<ValidationReport> {
     with_school(&state, |file| file.validate())
+}
+
+/// The open school's statistics (统计 page), ages as of today.
+#[tauri::command]
+pub fn school_stats(state: State<'_, AppState>) -> Reply<SchoolStats> {
+    with_school(&state, |file| file.stats())
 }
 
 /// The province pack the open school uses, if any.

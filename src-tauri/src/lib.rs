@@ -51,6 +51,7 @@ pub fn run() {
             commands::check_record,
             commands::delete_record,
             commands::validate_school,
+            commands::school_stats,
             commands::province_pack,
             commands::use_province_pack,
             commands::clear_province_pack,

@@ -19,6 +19,7 @@ import type {
   RowPage,
   RowStatus,
   School,
+  SchoolStats,
   SchoolType,
   Teacher,
   TeacherListing,
@@ -104,6 +105,11 @@ export function deleteRecord(recordId: string): Promise<void> {
 /** Every problem of every teacher of the open school. */
 export function validateSchool(): Promise<ValidationReport> {
   return invoke<ValidationReport>('validate_school')
+}
+
+/** The open school's statistics (统计): teachers counted by gender, age band, education … as of today. */
+export function schoolStats(): Promise<SchoolStats> {
+  return invoke<SchoolStats>('school_stats')
 }
 
 /** The province pack (省级补充包) the open school uses, or null for the national catalog alone. */

@@ -349,3 +349,48 @@ export type ImportRun = { id: string, at: string, actor: string, file_name: stri
 teachers_created: number, records_written: number, undone_at: string | null, undone_by: string | null, };
 
 export type UndoResult = { import: ImportRun, teachers_removed: number, records_removed: number, records_restored: number, };
+
+export type StatsDimensionId = "gender" | "age" | "highest_education" | "current_title" | "ethnicity" | "political_status" | "on_establishment" | "staff_category";
+
+export type ChartKind = "pie" | "column";
+
+export type StatsBucket = { 
+/**
+ * Stable key: the code (`1`, `14`, `A1`), the age band (`le24`,
+ * `25-29` … `ge60`), `han` / `minority` for 民族, or [`MISSING_KEY`].
+ */
+key: string, label: string, label_en: string, count: number, 
+/**
+ * True for the bucket of teachers without a value (「未填」, or 「未知」 for age).
+ */
+missing: boolean, };
+
+export type StatsDimension = { id: StatsDimensionId, 
+/**
+ * The dimension's name: the indicator's label (性别, 最高学历 …) or 年龄.
+ */
+name: string, name_en: string, chart: ChartKind, 
+/**
+ * True where a teacher may count in several buckets (政治面貌 is
+ * multi-code): the counts may then add up to more than `total`.
+ */
+multi: boolean, 
+/**
+ * The teachers counted: every teacher of the school.
+ */
+total: number, 
+/**
+ * In the code table's order (age bands youngest first); the missing
+ * bucket always last.
+ */
+buckets: Array<StatsBucket>, };
+
+export type SchoolStats = { school_code: string, school_name: string, 
+/**
+ * The indicator set's id.
+ */
+set: string, 
+/**
+ * The day ages are counted on (YYYY-MM-DD).
+ */
+as_of: string, teachers: number, dimensions: Array<StatsDimension>, };

@@ -5,7 +5,7 @@ import * as api from './api'
 import type { EffectiveCatalog, School, Severity, Teacher } from './bindings'
 
 /** The screens of an open school. */
-export type View = 'list' | 'form' | 'validation' | 'settings' | 'import'
+export type View = 'list' | 'form' | 'validation' | 'stats' | 'settings' | 'import'
 
 /** Where the teacher form opens: a group's tab, and optionally one field (of one row). */
 export interface FormTarget {
@@ -92,6 +92,11 @@ export function showList(): void {
 
 export function showValidation(): void {
   state.view = 'validation'
+}
+
+/** The 统计 page. */
+export function showStats(): void {
+  state.view = 'stats'
 }
 
 export function showSettings(): void {

@@ -109,6 +109,14 @@ describe('TeacherList', () => {
     expect(useSession().view.value).toBe('validation')
   })
 
+  it('opens the 统计 page from the header', async () => {
+    setSchool(SCHOOL)
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    await wrapper.find('[data-testid="open-stats"]').trigger('click')
+    expect(useSession().view.value).toBe('stats')
+  })
+
   it('opens the settings from the header', async () => {
     setSchool(SCHOOL)
     wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })

@@ -38,6 +38,8 @@ enum Command {
     Record(RecordCommand),
     /// 按本校指标体系校验全部教师信息（有错误时退出码为 1）
     Validate(ValidateArgs),
+    /// 统计本校教师：按性别、年龄段、最高学历、专业技术职务、民族、政治面貌、是否在编、教职工类别的人数
+    Stats(StatsArgs),
     /// 查看指标目录：指标体系、信息项、指标和代码表
     Catalog(CatalogArgs),
     /// 提醒：为可以保留的提醒写明理由（理由随记录一起上报）
@@ -129,6 +131,18 @@ struct ValidateArgs {
     /// 输出 JSON（格式见 docs/validation-json.md）
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Debug, Args)]
+struct StatsArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 输出 JSON（格式见 docs/stats-json.md）
+    #[arg(long, conflicts_with = "xlsx")]
+    json: bool,
+    /// 把统计表连同图表写入这个 Excel 文件（.xlsx，已有则覆盖）
+    #[arg(long, value_name = "文件.xlsx")]
+    xlsx: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -361,6 +375,19 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             });
+        }
+        Command::Stats(args) => {
+            let file = SchoolFile::open(&args.school_file)?;
+            let stats = file.stats()?;
+            file.close()?;
+            match (&args.xlsx, args.json) {
+                (Some(path), _) => {
+                    taoli_core::stats::workbook::write(&stats, path)?;
+                    output::stats_written(&stats, path, lang);
+                }
+                (None, true) => output::json(&stats)?,
+                (None, false) => output::stats(&stats, lang),
+            }
         }
         Command::Catalog(args) => {
             let national = catalog()?;

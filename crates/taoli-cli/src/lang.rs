@@ -133,6 +133,16 @@ const ENGLISH: &[(&str, &str)] = &[
     ("taoli import-history", "List the school's imports"),
     ("taoli import-history/school_file", "The school file"),
     ("taoli import-history/json", "Print JSON instead of a table"),
+    (
+        "taoli stats",
+        "Count the school's teachers by gender, age band, highest education, professional title, ethnicity, political status, establishment and staff category",
+    ),
+    ("taoli stats/school_file", "The school file"),
+    ("taoli stats/json", "Print JSON (shape: docs/stats-json.md)"),
+    (
+        "taoli stats/xlsx",
+        "Write the tables with their charts to this Excel file (.xlsx; replaced if it exists)",
+    ),
     ("taoli id-types", "List the ID document types"),
     ("taoli id-types/json", "Print JSON instead of a table"),
 ];

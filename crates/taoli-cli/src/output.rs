@@ -12,6 +12,7 @@ use taoli_core::import::{
     ImportOutcome, ImportRun, MessageSeverity, OnConflict, RowStatus, UndoResult,
 };
 use taoli_core::record::IndicatorRecord;
+use taoli_core::stats::SchoolStats;
 use taoli_core::validate::ValidationReport;
 use taoli_core::{Error, Result, School, Teacher};
 
@@ -218,6 +219,63 @@ pub fn validation(report: &ValidationReport, lang: Lang) {
         Lang::En => println!(
             "\nChecked {} teachers: {} errors, {} warnings.",
             report.teachers, report.errors, report.warnings
+        ),
+    }
+}
+
+pub fn stats(stats: &SchoolStats, lang: Lang) {
+    match lang {
+        Lang::Zh => println!(
+            "{} 教师统计（截至 {}，共 {} 人）",
+            stats.school_name, stats.as_of, stats.teachers
+        ),
+        Lang::En => println!(
+            "{}: teachers as of {} ({} in all)",
+            stats.school_name, stats.as_of, stats.teachers
+        ),
+    }
+    for d in &stats.dimensions {
+        println!();
+        let name = match lang {
+            Lang::Zh => &d.name,
+            Lang::En => &d.name_en,
+        };
+        match (lang, d.multi) {
+            (Lang::Zh, false) => println!("{name}"),
+            (Lang::Zh, true) => println!("{name}（一人多项的，每项各计一次）"),
+            (Lang::En, false) => println!("{name}"),
+            (Lang::En, true) => println!("{name} (a teacher with several counts under each)"),
+        }
+        for b in &d.buckets {
+            let label = match lang {
+                Lang::Zh => &b.label,
+                Lang::En => &b.label_en,
+            };
+            println!("  {label}\t{}\t{}", b.count, share(b.count, d.total));
+        }
+        println!("  {}\t{}", lang.pick("合计", "Total"), d.total);
+    }
+}
+
+/// `count` of `total` as a percentage with one decimal.
+fn share(count: usize, total: usize) -> String {
+    if total == 0 {
+        return "-".to_owned();
+    }
+    format!("{:.1}%", count as f64 * 100.0 / total as f64)
+}
+
+pub fn stats_written(stats: &SchoolStats, path: &Path, lang: Lang) {
+    match lang {
+        Lang::Zh => println!(
+            "已把 {} 位教师的统计表和图表写入 {}",
+            stats.teachers,
+            path.display()
+        ),
+        Lang::En => println!(
+            "Wrote the statistics of {} teachers, with charts, to {}",
+            stats.teachers,
+            path.display()
         ),
     }
 }

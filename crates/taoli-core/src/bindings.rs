@@ -23,6 +23,7 @@ use crate::record::IndicatorRecord;
 use crate::revision::{Action, Entity, Revision};
 use crate::school::{NewSchool, School};
 use crate::search::TeacherListing;
+use crate::stats::{ChartKind, Dimension, SchoolStats, StatsBucket, StatsDimension};
 use crate::teacher::{NewTeacher, Teacher};
 use crate::validate::{Problem, ValidationReport};
 
@@ -85,6 +86,11 @@ pub fn typescript() -> String {
         ImportSummary::decl(&cfg),
         ImportRun::decl(&cfg),
         UndoResult::decl(&cfg),
+        Dimension::decl(&cfg),
+        ChartKind::decl(&cfg),
+        StatsBucket::decl(&cfg),
+        StatsDimension::decl(&cfg),
+        SchoolStats::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/taoli-core by ts-rs. Do not edit.\n\

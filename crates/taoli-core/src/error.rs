@@ -226,6 +226,14 @@ pub enum Error {
     #[error("生成导出文件失败：{0}")]
     ExportFailed(String),
 
+    #[error(
+        "无法写入统计表 {path}：{detail}。请确认文件夹存在、有写入权限，并且这个文件没有在 Excel 或 WPS 中打开；也可以换一个文件名。"
+    )]
+    StatsUnwritable { path: PathBuf, detail: String },
+
+    #[error("生成统计表失败：{0}")]
+    StatsFailed(String),
+
     #[error("文件 {0} 已存在。请换一个文件名，或直接打开这个文件。")]
     FileExists(PathBuf),
 
@@ -273,7 +281,8 @@ impl Error {
             | Error::Database(_)
             | Error::Json(_)
             | Error::Catalog { .. }
-            | Error::ExportFailed(_) => ErrorKind::Internal,
+            | Error::ExportFailed(_)
+            | Error::StatsFailed(_) => ErrorKind::Internal,
             _ => ErrorKind::User,
         }
     }
@@ -330,6 +339,7 @@ impl Error {
             Error::ExportGroupRequired { .. } => "export.group_required",
             Error::ExportGroupNotUsed { .. } => "export.group_not_used",
             Error::ExportUnwritable { .. } => "export.unwritable",
+            Error::StatsUnwritable { .. } => "stats.unwritable",
             Error::FileExists(_) => "file.exists",
             Error::FileNotFound(_) => "file.not_found",
             Error::NotASchoolFile(_) => "file.not_school_file",
@@ -340,6 +350,7 @@ impl Error {
             Error::Json(_) => "internal.json",
             Error::Catalog { .. } => "internal.catalog",
             Error::ExportFailed(_) => "internal.export",
+            Error::StatsFailed(_) => "internal.stats",
         }
     }
 

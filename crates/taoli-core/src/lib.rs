@@ -5,6 +5,7 @@
 
 pub mod bindings;
 pub mod catalog;
+pub mod derived;
 pub mod entry;
 pub mod error;
 pub mod export;
@@ -15,6 +16,7 @@ pub mod record;
 pub mod revision;
 pub mod school;
 pub mod search;
+pub mod stats;
 pub mod store;
 pub mod teacher;
 pub mod text;

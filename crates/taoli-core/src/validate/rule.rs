@@ -96,22 +96,7 @@ pub(super) fn apply(
                 .get(from_group.as_str())
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            // The row the derived fields come from: the highest code (the
-            // smallest number, 0 meaning none) or the latest by `order_by`.
-            let source = match &rule.check {
-                Check::DerivedHighest { .. } => source_rows
-                    .iter()
-                    .filter_map(|r| filled(&r.fields, from_field).map(|v| (r, value::text(v))))
-                    .filter(|(_, c)| c != "0")
-                    .min_by_key(|(_, c)| c.parse::<u32>().unwrap_or(u32::MAX))
-                    .map(|(r, _)| r),
-                Check::DerivedLatest { order_by, .. } => source_rows
-                    .iter()
-                    .filter_map(|r| moment(&r.fields, order_by).map(|m| (r, m)))
-                    .max_by(|a, b| a.1.compare(b.1))
-                    .map(|(r, _)| r),
-                _ => None,
-            };
+            let source = crate::derived::source_row(&rule.check, source_rows.iter().copied());
             let Some(source) = source else { return };
             let source_name = validator
                 .effective()
