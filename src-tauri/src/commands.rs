@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use taoli_core::catalog::{EffectiveCatalog, PackInfo, ProvincePack};
 use taoli_core::catalog::{IdType, SchoolType, catalog};
 use taoli_core::entry::RecordDraft;
+use taoli_core::export::ExportFormat;
 use taoli_core::import::{
     self, ImportOptions, ImportRun, ImportSummary, RosterInfo, RowPage, RowStatus, UndoResult,
 };
@@ -284,4 +285,35 @@ pub fn import_undo(state: State<'_, AppState>, import_id: Option<String>) -> Rep
     let file = guard.as_mut().ok_or_else(no_school_open)?;
     file.undo_import(import_id.as_deref(), &Actor::local_user())
         .map_err(payload)
+}
+
+// ── Spreadsheets out ─────────────────────────────────────────────────────────
+
+/// Writes the open school in `format` to `path` (a CSV needs `group`).
+#[tauri::command]
+pub fn export_file(
+    state: State<'_, AppState>,
+    format: ExportFormat,
+    group: Option<String>,
+    path: String,
+) -> Reply<String> {
+    let guard = state.school();
+    let file = guard.as_ref().ok_or_else(no_school_open)?;
+    let bytes = file.export_as(format, group.as_deref()).map_err(payload)?;
+    taoli_core::export::write_file(Path::new(&path), &bytes).map_err(payload)?;
+    Ok(path)
+}
+
+/// The file name the save dialog proposes for a workbook export.
+#[tauri::command]
+pub fn export_file_name(state: State<'_, AppState>, format: ExportFormat) -> Reply<String> {
+    let guard = state.school();
+    let file = guard.as_ref().ok_or_else(no_school_open)?;
+    let school = file.school().map_err(payload)?;
+    Ok(format.default_file_name(&school.name).unwrap_or_else(|| {
+        format!(
+            "{}-基本信息.csv",
+            taoli_core::text::file_name_safe(&school.name)
+        )
+    }))
 }

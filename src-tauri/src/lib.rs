@@ -63,6 +63,8 @@ pub fn run() {
             commands::import_save_refused,
             commands::import_history,
             commands::import_undo,
+            commands::export_file,
+            commands::export_file_name,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

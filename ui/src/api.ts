@@ -4,6 +4,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import type {
   EffectiveCatalog,
   ErrorPayload,
+  ExportFormat,
   IdType,
   ImportOptions,
   ImportRun,
@@ -108,6 +109,16 @@ export function validateSchool(): Promise<ValidationReport> {
 }
 
 /** The open school's statistics (统计): teachers counted by gender, age band, education … as of today. */
+/** Writes the open school as a workbook or CSV to `path`; returns the path written. */
+export function exportFile(format: ExportFormat, group: string | null, path: string): Promise<string> {
+  return invoke<string>('export_file', { format, group, path })
+}
+
+/** The file name the save dialog proposes for an export. */
+export function exportFileName(format: ExportFormat): Promise<string> {
+  return invoke<string>('export_file_name', { format })
+}
+
 export function schoolStats(): Promise<SchoolStats> {
   return invoke<SchoolStats>('school_stats')
 }

@@ -121,6 +121,8 @@ id: string, name: string, id_type: string, id_type_name: string, id_number: stri
 
 export type SchoolExport = { format: string, format_version: number, taoli_version: string, schema_version: number, exported_at: string, school: School, teachers: Array<TeacherExport>, };
 
+export type ExportFormat = "json" | "template" | "xlsx" | "csv";
+
 export type AllSets = "all";
 
 export type SetScope = AllSets | Array<string>;

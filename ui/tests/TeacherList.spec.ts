@@ -7,6 +7,8 @@ import { plugins, settle, useChinese } from './helpers'
 
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
+const dialog = vi.hoisted(() => ({ save: vi.fn() }))
+vi.mock('@tauri-apps/plugin-dialog', () => dialog)
 
 const SCHOOL: School = {
   code: '1234567890',
@@ -50,6 +52,8 @@ describe('TeacherList', () => {
       }
       if (cmd === 'id_types') return []
       if (cmd === 'close_school') return null
+      if (cmd === 'export_file_name') return '桃李小学-教师数据.xlsx'
+      if (cmd === 'export_file') return (args as unknown as { path: string }).path
       throw new Error(`unexpected command ${cmd}`)
     })
   })
@@ -115,6 +119,34 @@ describe('TeacherList', () => {
     await settle()
     await wrapper.find('[data-testid="open-stats"]').trigger('click')
     expect(useSession().view.value).toBe('stats')
+  })
+
+  it('exports the school’s data to the file the clerk chooses, proposing the school’s name', async () => {
+    dialog.save.mockResolvedValue('/home/clerk/数据.xlsx')
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    wrapper.findComponent({ name: 'ElDropdown' }).vm.$emit('command', 'xlsx')
+    await settle()
+    expect(dialog.save).toHaveBeenCalledWith(expect.objectContaining({ defaultPath: '桃李小学-教师数据.xlsx' }))
+    expect(invoke).toHaveBeenCalledWith('export_file', { format: 'xlsx', group: null, path: '/home/clerk/数据.xlsx' })
+  })
+
+  it('exports 基本信息 as CSV', async () => {
+    dialog.save.mockResolvedValue('/home/clerk/基本信息.csv')
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    wrapper.findComponent({ name: 'ElDropdown' }).vm.$emit('command', 'csv')
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('export_file', { format: 'csv', group: 'basic', path: '/home/clerk/基本信息.csv' })
+  })
+
+  it('writes nothing when the clerk cancels the save dialog', async () => {
+    dialog.save.mockResolvedValue(null)
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    wrapper.findComponent({ name: 'ElDropdown' }).vm.$emit('command', 'template')
+    await settle()
+    expect(invoke).not.toHaveBeenCalledWith('export_file', expect.anything())
   })
 
   it('opens the settings from the header', async () => {

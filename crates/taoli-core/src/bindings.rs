@@ -11,7 +11,7 @@ use crate::catalog::{
 };
 use crate::entry::RecordDraft;
 use crate::error::{ErrorKind, ErrorPayload};
-use crate::export::{SchoolExport, TeacherExport};
+use crate::export::{ExportFormat, SchoolExport, TeacherExport};
 use crate::id_number::IdGender;
 use crate::import::{
     ColumnMapping, FieldChange, FieldTarget, ImportCounts, ImportOptions, ImportRun, ImportSummary,
@@ -51,6 +51,7 @@ pub fn typescript() -> String {
         RecentFile::decl(&cfg),
         TeacherExport::decl(&cfg),
         SchoolExport::decl(&cfg),
+        ExportFormat::decl(&cfg),
         AllSets::decl(&cfg),
         SetScope::decl(&cfg),
         Filler::decl(&cfg),

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::store::SchoolFile;
 
-/// What `taoli export` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What `taoli export` (and the app's 导出 menu) writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
 pub enum ExportFormat {
     /// The whole school as JSON (`docs/export-json.md`).
     Json,
