@@ -37,6 +37,9 @@ APP_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev libxdo
   libayatana-appindicator3-dev librsvg2-dev fonts-noto-cjk)
 # What the end-to-end tests add: a virtual display and WebKit's WebDriver.
 E2E_PACKAGES=(xvfb webkit2gtk-driver xauth procps)
+# What the Rust tests use as independent readers: pdftotext and pdftoppm
+# check the printed verification sheets.
+TEST_PACKAGES=(poppler-utils)
 
 # npm packages of one folder, reinstalled only when its lock file changed.
 # `npm install` rather than `npm ci`: the registry here serves no packages for

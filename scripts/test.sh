@@ -7,7 +7,7 @@ set +e
 export NO_COLOR=1 FORCE_COLOR=0
 
 need_toolchains
-need_apt "${APP_PACKAGES[@]}" "${E2E_PACKAGES[@]}"
+need_apt "${APP_PACKAGES[@]}" "${E2E_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 need_npm ui
 need_npm tests/e2e
 need_tauri_driver

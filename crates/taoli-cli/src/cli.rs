@@ -7,6 +7,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use taoli_core::catalog::{ProvincePack, catalog};
 use taoli_core::export;
 use taoli_core::import::{ImportOptions, ImportOutcome, MappingOverride, OnConflict};
+use taoli_core::sheets::Template;
 use taoli_core::store::WarningRef;
 use taoli_core::{Actor, NewSchool, NewTeacher, Result, SchoolFile};
 
@@ -58,6 +59,43 @@ enum Command {
     SchoolTypes(ListArgs),
     /// 列出身份证件类型
     IdTypes(ListArgs),
+    /// 打印信息确认表（PDF）：每位教师一份，请教师核对签字
+    Sheets(SheetsArgs),
+    /// 登记教师已在信息确认表上签字（按确认表页脚的指纹）
+    Signoff(SignoffArgs),
+}
+
+#[derive(Debug, Args)]
+struct SheetsArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 写入此 PDF 文件（已有则覆盖）。不写时存为当前文件夹下的「学校名称-信息确认表.pdf」（同名文件已存在则加编号，不覆盖）
+    #[arg(short, long, value_name = "文件.pdf")]
+    output: Option<PathBuf>,
+    /// 只打印这位教师的确认表（身份证件号，可重复）；不写则打印全部教师
+    #[arg(long = "teacher", value_name = "身份证件号")]
+    teachers: Vec<String>,
+    /// 用这个模板（.typ）代替内置模板；也可用环境变量 TAOLI_SHEET_TEMPLATE 指定（见 docs/sheets.md）
+    #[arg(long, value_name = "模板.typ")]
+    template: Option<PathBuf>,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct SignoffArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 教师的身份证件号
+    #[arg(long)]
+    id_number: String,
+    /// 签字的确认表页脚上的指纹（12 位，如 3f9a21c0b7e4）
+    #[arg(long)]
+    fingerprint: String,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -517,14 +555,48 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
         Command::Teacher(TeacherCommand::List(args)) => {
             let file = SchoolFile::open(&args.school_file)?;
             let listing = file.find_teachers(args.query.as_deref().unwrap_or(""))?;
+            let signoffs = file.signoff_states()?;
             if args.json {
-                output::json(&listing.teachers)?;
+                output::teacher_list_json(&listing.teachers, &signoffs)?;
             } else {
-                output::teacher_table(&listing.teachers, listing.total, lang);
+                output::teacher_table(&listing.teachers, listing.total, &signoffs, lang);
             }
             file.close()?;
         }
         Command::Export(args) => return export(args, lang),
+        Command::Sheets(args) => {
+            let template = Template::resolve(args.template.as_deref())?;
+            let mut file = SchoolFile::open(&args.school_file)?;
+            let ids = args
+                .teachers
+                .iter()
+                .map(|n| file.teacher_by_id_number(None, n).map(|t| t.id))
+                .collect::<Result<Vec<_>>>()?;
+            let path = match args.output {
+                Some(path) => path,
+                None => export::unused_path(&PathBuf::from(taoli_core::sheets::default_file_name(
+                    &file.school()?.name,
+                ))),
+            };
+            let printed = file.print_sheets(&ids, &template, &path, &actor)?;
+            file.close()?;
+            if args.json {
+                output::json(&printed)?;
+            } else {
+                output::sheets_printed(&printed, lang);
+            }
+        }
+        Command::Signoff(args) => {
+            let mut file = SchoolFile::open(&args.school_file)?;
+            let teacher = file.teacher_by_id_number(None, &args.id_number)?;
+            let state = file.signoff(&teacher.id, &args.fingerprint, &actor)?;
+            file.close()?;
+            if args.json {
+                output::json(&state)?;
+            } else {
+                output::signed_off(&teacher.name, &state, lang);
+            }
+        }
         Command::Import(args) => return import(args, &actor, lang),
         Command::ImportUndo(args) => {
             let mut file = SchoolFile::open(&args.school_file)?;

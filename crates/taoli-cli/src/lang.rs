@@ -145,6 +145,38 @@ const ENGLISH: &[(&str, &str)] = &[
     ),
     ("taoli id-types", "List the ID document types"),
     ("taoli id-types/json", "Print JSON instead of a table"),
+    (
+        "taoli sheets",
+        "Print verification sheets (PDF): one per teacher, for them to check and sign",
+    ),
+    ("taoli sheets/school_file", "The school file"),
+    (
+        "taoli sheets/output",
+        "Write to this PDF (replacing it). Without it: 「school name-信息确认表.pdf」 in the current folder (numbered, never overwritten, when the name is taken)",
+    ),
+    (
+        "taoli sheets/teachers",
+        "Only this teacher's sheet, by ID number (repeatable); default: every teacher",
+    ),
+    (
+        "taoli sheets/template",
+        "Use this template (.typ) instead of the built-in one; TAOLI_SHEET_TEMPLATE does the same (see docs/sheets.md)",
+    ),
+    ("taoli sheets/json", "Print JSON"),
+    (
+        "taoli signoff",
+        "Record that a teacher signed their verification sheet (by the fingerprint on its footer)",
+    ),
+    ("taoli signoff/school_file", "The school file"),
+    (
+        "taoli signoff/id_number",
+        "身份证件号: the teacher's ID number",
+    ),
+    (
+        "taoli signoff/fingerprint",
+        "The fingerprint on the signed sheet's footer (12 characters, e.g. 3f9a21c0b7e4)",
+    ),
+    ("taoli signoff/json", "Print JSON"),
 ];
 
 /// Headings, help and version texts in the chosen language, for every command.

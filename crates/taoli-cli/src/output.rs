@@ -1,5 +1,6 @@
 //! What the CLI prints. Tables are for people; `--json` is for scripts.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -12,7 +13,9 @@ use taoli_core::import::{
     ImportOutcome, ImportRun, MessageSeverity, OnConflict, RowStatus, UndoResult,
 };
 use taoli_core::record::IndicatorRecord;
+use taoli_core::sheets::PrintedSheets;
 use taoli_core::stats::SchoolStats;
+use taoli_core::store::SignoffState;
 use taoli_core::validate::ValidationReport;
 use taoli_core::{Error, Result, School, Teacher};
 
@@ -96,7 +99,12 @@ pub fn teacher_added(teacher: &Teacher, lang: Lang) {
     }
 }
 
-pub fn teacher_table(teachers: &[Teacher], total: usize, lang: Lang) {
+pub fn teacher_table(
+    teachers: &[Teacher],
+    total: usize,
+    signoffs: &HashMap<String, SignoffState>,
+    lang: Lang,
+) {
     if teachers.is_empty() {
         println!(
             "{}",
@@ -108,20 +116,49 @@ pub fn teacher_table(teachers: &[Teacher], total: usize, lang: Lang) {
         return;
     }
     println!(
-        "{}\t{}\t{}\t{}",
+        "{}\t{}\t{}\t{}\t{}",
         lang.pick("序号", "No."),
         lang.pick("姓名", "Name"),
         lang.pick("证件类型", "ID type"),
-        lang.pick("证件号", "ID number")
+        lang.pick("证件号", "ID number"),
+        lang.pick("确认表", "Sheet")
     );
     for (i, t) in teachers.iter().enumerate() {
-        println!("{}\t{}\t{}\t{}", i + 1, t.name, t.id_type_name, t.id_number);
+        let state = signoffs.get(&t.id).unwrap_or(&SignoffState::None);
+        println!(
+            "{}\t{}\t{}\t{}\t{}",
+            i + 1,
+            t.name,
+            t.id_type_name,
+            t.id_number,
+            lang.pick(state.label(), state.label_en())
+        );
     }
     match lang {
         Lang::Zh if teachers.len() == total => println!("共 {total} 人"),
         Lang::Zh => println!("显示 {} 人，共 {total} 人", teachers.len()),
         Lang::En => println!("{} of {total} teachers", teachers.len()),
     }
+}
+
+/// The teachers as JSON: each teacher's fields and `signoff`, their sheet's
+/// sign-off state (docs/sheets.md).
+pub fn teacher_list_json(
+    teachers: &[Teacher],
+    signoffs: &HashMap<String, SignoffState>,
+) -> Result<()> {
+    let rows = teachers
+        .iter()
+        .map(|t| {
+            let mut row = serde_json::to_value(t)?;
+            if let Some(fields) = row.as_object_mut() {
+                let state = signoffs.get(&t.id).unwrap_or(&SignoffState::None);
+                fields.insert("signoff".into(), serde_json::to_value(state)?);
+            }
+            Ok(row)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    json(&rows)
 }
 
 pub fn school_type_table(types: &[SchoolType], lang: Lang) {
@@ -578,5 +615,56 @@ pub fn import_history(runs: &[ImportRun], lang: Lang) {
                 ),
             }
         );
+    }
+}
+
+/// Where the sheets were written, and whose.
+pub fn sheets_printed(printed: &PrintedSheets, lang: Lang) {
+    let count = printed.sheets.len();
+    match lang {
+        Lang::Zh => println!(
+            "已生成 {count} 位教师的信息确认表，共 {} 页：{}",
+            printed.pages, printed.path
+        ),
+        Lang::En => println!(
+            "Wrote the verification sheets of {count} teachers, {} pages: {}",
+            printed.pages, printed.path
+        ),
+    }
+    if count <= 20 {
+        for sheet in &printed.sheets {
+            println!("{}\t{}\t{}", sheet.name, sheet.id_number, sheet.fingerprint);
+        }
+    }
+    println!(
+        "{}",
+        lang.pick(
+            "请教师核对签字后，用 taoli signoff 按页脚的指纹登记。",
+            "Once a teacher has checked and signed, record it with taoli signoff and the fingerprint on the footer."
+        )
+    );
+}
+
+/// A sign-off recorded, and what it means now.
+pub fn signed_off(name: &str, state: &SignoffState, lang: Lang) {
+    match (lang, state) {
+        (
+            Lang::Zh,
+            SignoffState::Stale {
+                signed, current, ..
+            },
+        ) => println!(
+            "已登记 {name} 签字的信息确认表（指纹 {signed}）。注意：这份确认表打印之后，{name} 的信息又有改动（现在的指纹 {current}），请重新打印确认表，请教师核对签字。"
+        ),
+        (Lang::Zh, _) => println!("已登记 {name} 签字的信息确认表，信息与确认表一致。"),
+        (
+            Lang::En,
+            SignoffState::Stale {
+                signed, current, ..
+            },
+        ) => println!(
+            "Recorded {name}'s signed sheet ({signed}). Note: {name}'s information changed after it was printed (now {current}); print a new sheet for them to check and sign."
+        ),
+        (Lang::En, _) => println!("Recorded {name}'s signed sheet; it matches the information."),
     }
 }

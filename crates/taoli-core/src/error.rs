@@ -234,6 +234,46 @@ pub enum Error {
     #[error("生成统计表失败：{0}")]
     StatsFailed(String),
 
+    #[error(
+        "找不到中文字体，无法生成信息确认表。请安装 Noto Sans CJK（思源黑体）：Debian/Ubuntu 运行 `sudo apt install fonts-noto-cjk`；Windows 自带的微软雅黑、宋体也可以。也可以用环境变量 TAOLI_FONT 指定一个中文字体文件（.ttf、.ttc 或 .otf）。"
+    )]
+    NoChineseFont,
+
+    #[error(
+        "环境变量 TAOLI_FONT 指定的字体 {path} 不能用：{problem}。请指定一个含简体中文的字体文件（.ttf、.ttc 或 .otf），或删去 TAOLI_FONT 改用系统字体。"
+    )]
+    UnusableFont { path: PathBuf, problem: String },
+
+    #[error(
+        "信息确认表模板 {template} 有误，无法生成确认表：{detail}。请改正模板（说明见 docs/sheets.md），或不指定模板、改用内置模板。"
+    )]
+    SheetTemplate { template: String, detail: String },
+
+    #[error("没有可打印的信息确认表：本校还没有教师。请先添加或导入教师。")]
+    NoSheetsToPrint,
+
+    #[error(
+        "无法写入信息确认表 {path}：{detail}。请确认文件夹存在、有写入权限，并且这个文件没有在 PDF 阅读器中打开；也可以用 -o 换一个位置。"
+    )]
+    SheetsUnwritable { path: PathBuf, detail: String },
+
+    #[error("生成信息确认表失败：{0}")]
+    SheetsFailed(String),
+
+    #[error(
+        "指纹「{0}」格式不对：应为确认表页脚上「指纹」后的 12 位字母和数字（0-9、a-f），如 3f9a21c0b7e4。"
+    )]
+    InvalidFingerprint(String),
+
+    #[error(
+        "没有为教师「{teacher}」打印过指纹为 {fingerprint} 的信息确认表（{printed}）。请核对签字的确认表页脚上的指纹；找不到对应的确认表时，请重新打印，请教师核对签字后再登记。"
+    )]
+    FingerprintNotPrinted {
+        teacher: String,
+        fingerprint: String,
+        printed: String,
+    },
+
     #[error("文件 {0} 已存在。请换一个文件名，或直接打开这个文件。")]
     FileExists(PathBuf),
 
@@ -282,7 +322,8 @@ impl Error {
             | Error::Json(_)
             | Error::Catalog { .. }
             | Error::ExportFailed(_)
-            | Error::StatsFailed(_) => ErrorKind::Internal,
+            | Error::StatsFailed(_)
+            | Error::SheetsFailed(_) => ErrorKind::Internal,
             _ => ErrorKind::User,
         }
     }
@@ -340,6 +381,13 @@ impl Error {
             Error::ExportGroupNotUsed { .. } => "export.group_not_used",
             Error::ExportUnwritable { .. } => "export.unwritable",
             Error::StatsUnwritable { .. } => "stats.unwritable",
+            Error::NoChineseFont => "sheets.no_font",
+            Error::UnusableFont { .. } => "sheets.font_unusable",
+            Error::SheetTemplate { .. } => "sheets.template_invalid",
+            Error::NoSheetsToPrint => "sheets.nothing_to_print",
+            Error::SheetsUnwritable { .. } => "sheets.unwritable",
+            Error::InvalidFingerprint(_) => "signoff.fingerprint_invalid",
+            Error::FingerprintNotPrinted { .. } => "signoff.not_printed",
             Error::FileExists(_) => "file.exists",
             Error::FileNotFound(_) => "file.not_found",
             Error::NotASchoolFile(_) => "file.not_school_file",
@@ -351,6 +399,7 @@ impl Error {
             Error::Catalog { .. } => "internal.catalog",
             Error::ExportFailed(_) => "internal.export",
             Error::StatsFailed(_) => "internal.stats",
+            Error::SheetsFailed(_) => "internal.sheets",
         }
     }
 

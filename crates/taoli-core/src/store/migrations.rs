@@ -31,6 +31,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_province_pack"),
     migration!(4, "0004_warning_reasons"),
     migration!(5, "0005_imports"),
+    migration!(6, "0006_signoffs"),
 ];
 
 /// The schema version this build of Taoli writes.

@@ -10,6 +10,7 @@ pub mod migrations;
 mod province;
 mod records;
 mod revisions;
+mod signoffs;
 mod teachers;
 mod warnings;
 
@@ -25,6 +26,7 @@ use crate::school::{NewSchool, School};
 use crate::time::now;
 
 pub use migrations::CURRENT_SCHEMA_VERSION;
+pub use signoffs::SignoffState;
 pub use warnings::{WarningReasons, WarningRef};
 
 /// `PRAGMA application_id` of every school file: "TAOL".

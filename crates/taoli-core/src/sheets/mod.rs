@@ -1,0 +1,344 @@
+//! Verification sheets (信息确认表): one teacher's information, printed for
+//! them to check and sign. Each sheet carries a fingerprint of exactly the
+//! information it prints (`fingerprint`); printing records it, and a sign-off
+//! names it (`store/signoffs.rs`), so a signed paper is tied to one version of
+//! the record and a later change shows as 签字后有改动.
+//!
+//! `content` builds what is printed, `template` finds the layout (a Typst
+//! file a province may replace), `font` the Chinese font, `qr` draws the
+//! fingerprint as a QR code and `typeset` makes the PDF. The data the template
+//! receives is [`SheetData`], documented in `docs/sheets.md`.
+
+mod content;
+pub mod fingerprint;
+pub mod font;
+mod qr;
+pub mod template;
+mod typeset;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use ts_rs::TS;
+
+pub use content::{SheetColumn, SheetField, SheetGroup, TeacherInfo};
+pub use fingerprint::FINGERPRINT_LEN;
+pub use template::Template;
+
+use crate::catalog::Severity;
+use crate::error::{Error, Result};
+use crate::record::IndicatorRecord;
+use crate::revision::Actor;
+use crate::school::School;
+use crate::store::SchoolFile;
+use crate::teacher::Teacher;
+
+/// The school as a sheet's heading shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SchoolHeading {
+    pub name: String,
+    /// 学校标识码.
+    pub code: String,
+    /// 办学类型: code and name (211 小学).
+    pub school_type: String,
+    /// 指标体系 (中小学).
+    pub indicator_set: String,
+}
+
+/// An open warning (提醒 without a written reason) the sheet asks the teacher to check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SheetWarning {
+    /// The information group's name.
+    pub group: String,
+    /// The indicator's label, when the warning names one.
+    pub field: Option<String>,
+    /// The row of a multi-record group, from 1.
+    pub row: Option<i64>,
+    /// The whole message, as `taoli validate` shows it.
+    pub message: String,
+}
+
+/// One teacher's sheet: the information printed, its fingerprint, and the
+/// warnings to check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeacherSheet {
+    #[serde(skip)]
+    pub teacher_id: String,
+    pub fingerprint: String,
+    /// The QR code of the fingerprint, as a file the template reads (`/qr.png`).
+    pub qr: String,
+    #[serde(flatten)]
+    pub info: TeacherInfo,
+    pub warnings: Vec<SheetWarning>,
+}
+
+/// What the template receives as `/data.json`: one teacher's sheet.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetData<'a> {
+    /// The font family the sheet is set in (found on this computer).
+    pub font: &'a str,
+    /// When the sheets were printed, local time (2026-11-22 18:40).
+    pub printed_at: &'a str,
+    pub school: &'a SchoolHeading,
+    pub teacher: &'a TeacherSheet,
+}
+
+/// The sheets of one printing, before they are typeset.
+#[derive(Debug, Clone)]
+pub struct Sheets {
+    pub school: SchoolHeading,
+    pub printed_at: String,
+    pub teachers: Vec<TeacherSheet>,
+}
+
+/// A sheet as printed: whose, and with which fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct PrintedSheet {
+    pub teacher_id: String,
+    pub name: String,
+    pub id_number: String,
+    pub fingerprint: String,
+}
+
+/// Sheets typeset into one PDF.
+#[derive(Debug, Clone)]
+pub struct RenderedSheets {
+    pub pdf: Vec<u8>,
+    /// Pages in all.
+    pub pages: usize,
+    pub sheets: Vec<PrintedSheet>,
+    /// The font family used, and its file.
+    pub font: String,
+    pub font_path: PathBuf,
+}
+
+/// A printing: the PDF written and the fingerprints recorded.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PrintedSheets {
+    pub path: String,
+    #[ts(type = "number")]
+    pub pages: usize,
+    #[ts(type = "number")]
+    pub bytes: usize,
+    pub font: String,
+    pub sheets: Vec<PrintedSheet>,
+}
+
+impl SchoolFile {
+    /// The sheets of the teachers with these ids, in the order given (every
+    /// teacher, in registration order, when none is given).
+    pub fn sheets(&self, teacher_ids: &[String]) -> Result<Sheets> {
+        let (school, printed) = self.printed_information(teacher_ids)?;
+        let report = self.validate()?;
+        let mut warnings: HashMap<String, Vec<SheetWarning>> = HashMap::new();
+        for problem in report
+            .problems
+            .into_iter()
+            .filter(|p| p.severity == Severity::Warning && p.reason.is_none())
+        {
+            warnings
+                .entry(problem.teacher_id)
+                .or_default()
+                .push(SheetWarning {
+                    group: problem.group_name,
+                    field: problem.field_label,
+                    row: problem.row_order,
+                    message: problem.message,
+                });
+        }
+        let teachers = printed
+            .into_iter()
+            .map(|(teacher, info)| {
+                Ok(TeacherSheet {
+                    fingerprint: fingerprint::of(&info)?,
+                    qr: typeset::QR_FILE.to_owned(),
+                    warnings: warnings.remove(&teacher.id).unwrap_or_default(),
+                    teacher_id: teacher.id,
+                    info,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Sheets {
+            school: heading(&school),
+            printed_at: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
+            teachers,
+        })
+    }
+
+    /// The fingerprint each teacher's information has now, by teacher id
+    /// (only `teacher_id`'s when given).
+    pub fn current_fingerprints(
+        &self,
+        teacher_id: Option<&str>,
+    ) -> Result<HashMap<String, String>> {
+        let ids: Vec<String> = teacher_id.map(str::to_owned).into_iter().collect();
+        let (_, printed) = self.printed_information(&ids)?;
+        printed
+            .into_iter()
+            .map(|(teacher, info)| Ok((teacher.id, fingerprint::of(&info)?)))
+            .collect()
+    }
+
+    /// Typesets the sheets of these teachers (every teacher when none is
+    /// given) into one PDF, each teacher starting on a new page. Records nothing.
+    pub fn render_sheets(
+        &self,
+        teacher_ids: &[String],
+        template: &Template,
+    ) -> Result<RenderedSheets> {
+        let sheets = self.sheets(teacher_ids)?;
+        if sheets.teachers.is_empty() {
+            return Err(Error::NoSheetsToPrint);
+        }
+        let font = font::find()?;
+        let inputs = sheets
+            .teachers
+            .iter()
+            .map(|teacher| {
+                let data = SheetData {
+                    font: &font.family,
+                    printed_at: &sheets.printed_at,
+                    school: &sheets.school,
+                    teacher,
+                };
+                Ok(typeset::SheetInput {
+                    data: serde_json::to_vec(&data)?,
+                    qr: qr::png(&teacher.fingerprint)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let (pdf, pages) = typeset::pdf(template, &font, &inputs)?;
+        let printed = sheets
+            .teachers
+            .into_iter()
+            .map(|t| PrintedSheet {
+                teacher_id: t.teacher_id,
+                name: t.info.name,
+                id_number: t.info.id_number,
+                fingerprint: t.fingerprint,
+            })
+            .collect();
+        Ok(RenderedSheets {
+            pdf,
+            pages,
+            sheets: printed,
+            font: font.family,
+            font_path: font.path,
+        })
+    }
+
+    /// Prints the sheets of these teachers (every teacher when none is given)
+    /// to a PDF at `path`, replacing it, and records each fingerprint printed
+    /// (one transaction, a revision per teacher). Nothing is recorded when the
+    /// file cannot be written.
+    pub fn print_sheets(
+        &mut self,
+        teacher_ids: &[String],
+        template: &Template,
+        path: &Path,
+        actor: &Actor,
+    ) -> Result<PrintedSheets> {
+        let rendered = self.render_sheets(teacher_ids, template)?;
+        write_pdf(path, &rendered.pdf)?;
+        if let Err(error) = self.record_prints(&rendered.sheets, actor) {
+            let _ = std::fs::remove_file(path);
+            return Err(error);
+        }
+        Ok(PrintedSheets {
+            path: path.display().to_string(),
+            pages: rendered.pages,
+            bytes: rendered.pdf.len(),
+            font: rendered.font,
+            sheets: rendered.sheets,
+        })
+    }
+
+    /// The school and the chosen teachers' information as printed.
+    fn printed_information(
+        &self,
+        teacher_ids: &[String],
+    ) -> Result<(School, Vec<(Teacher, TeacherInfo)>)> {
+        let school = self.school()?;
+        let effective = self.effective_catalog()?;
+        let catalog = self.catalog()?;
+        let printer = content::Printer::new(&effective, &catalog);
+        let teachers = self.chosen_teachers(teacher_ids)?;
+        let records: Vec<IndicatorRecord> = match teachers.as_slice() {
+            [one] => self.records(&one.id)?,
+            _ => self.all_records()?,
+        };
+        let mut by_teacher: HashMap<&str, Vec<&IndicatorRecord>> = HashMap::new();
+        for record in &records {
+            by_teacher
+                .entry(record.teacher_id.as_str())
+                .or_default()
+                .push(record);
+        }
+        let printed = teachers
+            .into_iter()
+            .map(|teacher| {
+                let mine = by_teacher
+                    .get(teacher.id.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let info = printer.teacher(&teacher, mine);
+                (teacher, info)
+            })
+            .collect();
+        Ok((school, printed))
+    }
+
+    fn chosen_teachers(&self, teacher_ids: &[String]) -> Result<Vec<Teacher>> {
+        if teacher_ids.is_empty() {
+            return self.teachers();
+        }
+        let mut chosen: Vec<Teacher> = Vec::with_capacity(teacher_ids.len());
+        for id in teacher_ids {
+            if !chosen.iter().any(|t| &t.id == id) {
+                chosen.push(self.teacher(id)?);
+            }
+        }
+        Ok(chosen)
+    }
+}
+
+/// A file name for a school's sheets: `桃李镇中心小学-信息确认表.pdf`.
+pub fn default_file_name(school_name: &str) -> String {
+    format!(
+        "{}-信息确认表.pdf",
+        crate::text::file_name_safe(school_name.trim())
+    )
+}
+
+fn heading(school: &School) -> SchoolHeading {
+    SchoolHeading {
+        name: school.name.clone(),
+        code: school.code.clone(),
+        school_type: match &school.school_type_name {
+            Some(name) => format!("{} {name}", school.school_type),
+            None => school.school_type.clone(),
+        },
+        indicator_set: school
+            .indicator_set
+            .as_ref()
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// Writes the PDF beside its destination first, so a failure leaves no half file.
+fn write_pdf(path: &Path, bytes: &[u8]) -> Result<()> {
+    let unwritable = |e: std::io::Error| Error::SheetsUnwritable {
+        path: path.to_owned(),
+        detail: e.to_string(),
+    };
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, bytes).map_err(unwritable)?;
+    std::fs::rename(&partial, path).map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        unwritable(e)
+    })
+}

@@ -1,0 +1,225 @@
+//! Printed verification sheets and their sign-off (签字确认). Printing keeps
+//! the fingerprint of each teacher's sheet; marking a sheet signed names one
+//! of the fingerprints printed for that teacher. Each write is one transaction
+//! with its revisions (entity `teacher`, entity id `sheet:…` / `signoff:…`, so
+//! that printing or signing never counts as a change to the teacher's data).
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{SchoolFile, revisions};
+use crate::error::{Error, Result};
+use crate::revision::{Action, Actor, Entity};
+use crate::sheets::{PrintedSheet, fingerprint};
+use crate::time::now;
+
+/// Where a teacher's sheet stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SignoffState {
+    /// No sheet of theirs has been marked signed (未签字).
+    None,
+    /// They signed a sheet and their information is still what it printed (已签字).
+    Signed {
+        /// The fingerprint signed, which is also the current one.
+        current: String,
+        signed_by: String,
+        signed_at: String,
+    },
+    /// They signed a sheet, but their information has changed since (签字后有改动):
+    /// print a new sheet for them to check.
+    Stale {
+        signed: String,
+        current: String,
+        signed_by: String,
+        signed_at: String,
+    },
+}
+
+impl SignoffState {
+    /// How the teacher list shows the state.
+    pub fn label(&self) -> &'static str {
+        match self {
+            SignoffState::None => "未签字",
+            SignoffState::Signed { .. } => "已签字",
+            SignoffState::Stale { .. } => "签字后有改动",
+        }
+    }
+
+    /// The state in English, for `TAOLI_LANG=en`.
+    pub fn label_en(&self) -> &'static str {
+        match self {
+            SignoffState::None => "not signed",
+            SignoffState::Signed { .. } => "signed",
+            SignoffState::Stale { .. } => "changed since signed",
+        }
+    }
+
+    fn from_latest(latest: Option<Signoff>, current: &str) -> SignoffState {
+        match latest {
+            None => SignoffState::None,
+            Some(s) if s.fingerprint == current => SignoffState::Signed {
+                current: s.fingerprint,
+                signed_by: s.actor,
+                signed_at: s.at,
+            },
+            Some(s) => SignoffState::Stale {
+                signed: s.fingerprint,
+                current: current.to_owned(),
+                signed_by: s.actor,
+                signed_at: s.at,
+            },
+        }
+    }
+}
+
+/// A sign-off as stored.
+#[derive(Debug, Clone)]
+struct Signoff {
+    fingerprint: String,
+    actor: String,
+    at: String,
+}
+
+fn latest_signoffs(
+    conn: &Connection,
+    teacher_id: Option<&str>,
+) -> Result<HashMap<String, Signoff>> {
+    let mut stmt = conn.prepare(
+        "SELECT teacher_id, fingerprint, actor, at FROM signoff
+         WHERE id IN (SELECT MAX(id) FROM signoff WHERE ?1 IS NULL OR teacher_id = ?1 GROUP BY teacher_id)",
+    )?;
+    let rows = stmt.query_map([teacher_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            Signoff {
+                fingerprint: r.get(1)?,
+                actor: r.get(2)?,
+                at: r.get(3)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl SchoolFile {
+    /// Records the sheets just printed: one row and one revision per teacher,
+    /// all in one transaction.
+    pub(crate) fn record_prints(&mut self, sheets: &[PrintedSheet], actor: &Actor) -> Result<()> {
+        self.write(|tx| {
+            let at = now();
+            for sheet in sheets {
+                tx.prepare_cached(
+                    "INSERT INTO sheet_print (teacher_id, fingerprint, actor, at) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute((&sheet.teacher_id, &sheet.fingerprint, actor.name(), &at))?;
+                let value = serde_json::json!({ "sheet_printed": { "fingerprint": sheet.fingerprint } });
+                revisions::record_text(
+                    tx,
+                    &at,
+                    actor,
+                    Entity::Teacher,
+                    &format!("sheet:{}", sheet.teacher_id),
+                    Some(&sheet.teacher_id),
+                    Action::Create,
+                    None,
+                    Some(&value.to_string()),
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The fingerprints printed for a teacher, latest first.
+    pub fn printed_fingerprints(&self, teacher_id: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT fingerprint FROM sheet_print WHERE teacher_id = ?1
+             GROUP BY fingerprint ORDER BY MAX(id) DESC",
+        )?;
+        let rows = stmt.query_map([teacher_id], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Marks a teacher's sheet signed: `fingerprint` is the one on the signed
+    /// paper's footer (spaces, dashes and capitals allowed) and must be one
+    /// printed for this teacher. Returns the teacher's state after it; a sheet
+    /// printed before a later change is recorded as signed but shows as stale.
+    pub fn signoff(
+        &mut self,
+        teacher_id: &str,
+        fingerprint: &str,
+        actor: &Actor,
+    ) -> Result<SignoffState> {
+        let fingerprint = fingerprint::normalize(fingerprint)
+            .ok_or_else(|| Error::InvalidFingerprint(fingerprint.trim().to_owned()))?;
+        let teacher = self.teacher(teacher_id)?;
+        let printed = self.printed_fingerprints(&teacher.id)?;
+        if !printed.contains(&fingerprint) {
+            return Err(Error::FingerprintNotPrinted {
+                teacher: teacher.name,
+                fingerprint,
+                printed: if printed.is_empty() {
+                    "还没有为这位教师打印过确认表".to_owned()
+                } else {
+                    let shown: Vec<&str> = printed.iter().take(5).map(String::as_str).collect();
+                    format!("打印过的指纹：{}", shown.join("、"))
+                },
+            });
+        }
+        self.write(|tx| {
+            let at = now();
+            tx.execute(
+                "INSERT INTO signoff (teacher_id, fingerprint, actor, at) VALUES (?1, ?2, ?3, ?4)",
+                (&teacher.id, &fingerprint, actor.name(), &at),
+            )?;
+            revisions::record(
+                tx,
+                actor,
+                Entity::Teacher,
+                &format!("signoff:{}", teacher.id),
+                Some(&teacher.id),
+                Action::Create,
+                None,
+                Some(&serde_json::json!({ "signoff": { "fingerprint": fingerprint } })),
+            )
+        })?;
+        self.signoff_state(&teacher.id)
+    }
+
+    /// Where a teacher's sheet stands: not signed, signed, or changed since signed.
+    pub fn signoff_state(&self, teacher_id: &str) -> Result<SignoffState> {
+        let latest = latest_signoffs(&self.conn, Some(teacher_id))?.remove(teacher_id);
+        let Some(latest) = latest else {
+            self.teacher(teacher_id)?;
+            return Ok(SignoffState::None);
+        };
+        let current = self
+            .current_fingerprints(Some(teacher_id))?
+            .remove(teacher_id)
+            .unwrap_or_default();
+        Ok(SignoffState::from_latest(Some(latest), &current))
+    }
+
+    /// Every teacher's state, by teacher id.
+    pub fn signoff_states(&self) -> Result<HashMap<String, SignoffState>> {
+        let mut latest = latest_signoffs(&self.conn, None)?;
+        if latest.is_empty() {
+            return Ok(self
+                .teachers()?
+                .into_iter()
+                .map(|t| (t.id, SignoffState::None))
+                .collect());
+        }
+        Ok(self
+            .current_fingerprints(None)?
+            .into_iter()
+            .map(|(id, current)| {
+                let state = SignoffState::from_latest(latest.remove(&id), &current);
+                (id, state)
+            })
+            .collect())
+    }
+}
