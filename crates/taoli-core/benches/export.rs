@@ -40,8 +40,13 @@ fn main() {
         region_code: None,
     };
     let actor = Actor::new("bench");
-    SchoolFile::create(&school_path, &school, &actor).unwrap().close().unwrap();
-    let mut csv = String::from("姓名,身份证件号,性别,民族,政治面貌,参加工作年月,进本校年月,是否在编,手机,最高学历\n");
+    SchoolFile::create(&school_path, &school, &actor)
+        .unwrap()
+        .close()
+        .unwrap();
+    let mut csv = String::from(
+        "姓名,身份证件号,性别,民族,政治面貌,参加工作年月,进本校年月,是否在编,手机,最高学历\n",
+    );
     for i in 0..TEACHERS {
         // A different birth date per thousand teachers, a sequence number
         // within it: every ID number is unique.
@@ -59,9 +64,15 @@ fn main() {
     let roster = dir.path().join("roster.csv");
     std::fs::write(&roster, csv).unwrap();
     let mut file = SchoolFile::open(&school_path).unwrap();
-    let plan = file.plan_import(&mut open(&roster).unwrap(), &ImportOptions::default()).unwrap();
+    let plan = file
+        .plan_import(&mut open(&roster).unwrap(), &ImportOptions::default())
+        .unwrap();
     let run = file.commit_import(&plan, &actor, &mut |_, _| {}).unwrap();
-    assert_eq!(run.teachers_created, TEACHERS as usize, "{:?}", plan.preview.counts);
+    assert_eq!(
+        run.teachers_created, TEACHERS as usize,
+        "{:?}",
+        plan.preview.counts
+    );
 
     let mut taoli_best = f64::MAX;
     let mut bytes = Vec::new();
@@ -106,8 +117,13 @@ fn main() {
         assert!(!out.is_empty());
         raw_best = raw_best.min(start.elapsed().as_secs_f64());
     }
-    println!("school: {TEACHERS} teachers (基本信息, 联系方式, 学习经历), {cells} cells in the workbook");
-    println!("taoli export --format xlsx:      {taoli_best:.2} s ({} MB)", bytes.len() / 1_000_000);
+    println!(
+        "school: {TEACHERS} teachers (基本信息, 联系方式, 学习经历), {cells} cells in the workbook"
+    );
+    println!(
+        "taoli export --format xlsx:      {taoli_best:.2} s ({} MB)",
+        bytes.len() / 1_000_000
+    );
     println!("rust_xlsxwriter, same cells raw: {raw_best:.2} s");
     println!("ratio: {:.2}× (goal ≤ 2×)", taoli_best / raw_best);
 }
