@@ -310,10 +310,5 @@ pub fn export_file_name(state: State<'_, AppState>, format: ExportFormat) -> Rep
     let guard = state.school();
     let file = guard.as_ref().ok_or_else(no_school_open)?;
     let school = file.school().map_err(payload)?;
-    Ok(format.default_file_name(&school.name).unwrap_or_else(|| {
-        format!(
-            "{}-基本信息.csv",
-            taoli_core::text::file_name_safe(&school.name)
-        )
-    }))
+    Ok(format.suggested_file_name(&school.name))
 }

@@ -43,6 +43,18 @@ impl ExportFormat {
         };
         Some(format!("{}-{what}.xlsx", file_safe(school_name)))
     }
+
+    /// The name a save dialog proposes for this export: the workbook name,
+    /// `学校-基本信息.csv` for a CSV, `学校.json` for JSON.
+    pub fn suggested_file_name(self, school_name: &str) -> String {
+        match self {
+            ExportFormat::Csv => format!("{}-基本信息.csv", file_safe(school_name)),
+            ExportFormat::Json => format!("{}.json", file_safe(school_name)),
+            other => other
+                .default_file_name(school_name)
+                .unwrap_or_else(|| format!("{}.xlsx", file_safe(school_name))),
+        }
+    }
 }
 
 /// A school name as part of a file name: the characters file systems refuse
