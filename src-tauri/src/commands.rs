@@ -1,6 +1,7 @@
 //! Tauri commands: each one a few lines over a taoli-core call. Errors reach
 //! the UI as `ErrorPayload` (code, kind, Chinese message).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use taoli_core::catalog::{EffectiveCatalog, PackInfo, ProvincePack};
@@ -13,13 +14,14 @@ use taoli_core::import::{
 use taoli_core::recent::{RecentFile, RecentFiles};
 use taoli_core::record::IndicatorRecord;
 use taoli_core::search::TeacherListing;
+use taoli_core::sheets::{self, PrintedSheets, SheetsPreview, Template};
 use taoli_core::stats::SchoolStats;
-use taoli_core::store::WarningRef;
+use taoli_core::store::{SignoffInfo, SignoffState, WarningRef};
 use taoli_core::validate::{Problem, ValidationReport};
 use taoli_core::{Actor, ErrorPayload, NewSchool, NewTeacher, School, SchoolFile, Teacher};
 use tauri::State;
 
-use crate::state::{AppState, no_import_pending, no_school_open};
+use crate::state::{AppState, cannot_open, no_import_pending, no_school_open};
 
 type Reply<T> = Result<T, ErrorPayload>;
 
@@ -311,4 +313,85 @@ pub fn export_file_name(state: State<'_, AppState>, format: ExportFormat) -> Rep
     let file = guard.as_ref().ok_or_else(no_school_open)?;
     let school = file.school().map_err(payload)?;
     Ok(format.suggested_file_name(&school.name))
+}
+
+// ── Verification sheets and sign-off ─────────────────────────────────────────
+
+/// A preview of the sheets of these teachers (everyone when none): the first
+/// teachers' pages as SVG.
+#[tauri::command]
+pub async fn sheets_preview(
+    state: State<'_, AppState>,
+    teacher_ids: Vec<String>,
+) -> Reply<SheetsPreview> {
+    let template = Template::resolve(None).map_err(payload)?;
+    with_school(&state, |file| {
+        file.preview_sheets(&teacher_ids, &template, sheets::PREVIEW_TEACHERS)
+    })
+}
+
+/// Where the sheets are saved unless the clerk says otherwise: beside the
+/// school file, named after the school.
+#[tauri::command]
+pub fn sheets_default_path(state: State<'_, AppState>) -> Reply<String> {
+    with_school(&state, |file| {
+        let school = file.school()?;
+        let folder = file.path().parent().unwrap_or(&state.data_dir);
+        Ok(folder
+            .join(sheets::default_file_name(&school.name))
+            .display()
+            .to_string())
+    })
+}
+
+/// Prints the sheets of these teachers (everyone when none) to a PDF at
+/// `path` and records each fingerprint printed.
+#[tauri::command]
+pub async fn sheets_print(
+    state: State<'_, AppState>,
+    teacher_ids: Vec<String>,
+    path: String,
+) -> Reply<PrintedSheets> {
+    let template = Template::resolve(None).map_err(payload)?;
+    with_school(&state, |file| {
+        file.print_sheets(
+            &teacher_ids,
+            &template,
+            Path::new(&path),
+            &Actor::local_user(),
+        )
+    })
+}
+
+/// Opens a file the app wrote (the printed sheets) in the computer's own viewer.
+#[tauri::command]
+pub fn open_file(app: tauri::AppHandle, path: String) -> Reply<()> {
+    use tauri_plugin_opener::OpenerExt;
+    app.opener()
+        .open_path(&path, None::<&str>)
+        .map_err(|e| cannot_open(&path, &e.to_string()))
+}
+
+/// Every teacher's sign-off state, by teacher id.
+#[tauri::command]
+pub fn signoff_states(state: State<'_, AppState>) -> Reply<HashMap<String, SignoffState>> {
+    with_school(&state, |file| file.signoff_states())
+}
+
+/// A teacher's sign-off state and the versions of their sheet printed.
+#[tauri::command]
+pub fn signoff_info(state: State<'_, AppState>, teacher_id: String) -> Reply<SignoffInfo> {
+    with_school(&state, |file| file.signoff_info(&teacher_id))
+}
+
+/// Marks a teacher's sheet signed with the fingerprint on the signed paper.
+#[tauri::command]
+pub fn signoff(
+    state: State<'_, AppState>,
+    teacher_id: String,
+    fingerprint: String,
+) -> Reply<SignoffState> {
+    with_school(&state, |file| {
+        file.signoff(&teacher_id, &fingerprint, &Actor::local_user())
+    })
 }

@@ -20,6 +20,7 @@ pub fn run() {
     let launch_file = std::env::args_os().nth(1).map(PathBuf::from);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             let paths = app.path();
             let config_dir = env_dir("TAOLI_CONFIG_DIR")
@@ -65,6 +66,13 @@ pub fn run() {
             commands::import_undo,
             commands::export_file,
             commands::export_file_name,
+            commands::sheets_preview,
+            commands::sheets_default_path,
+            commands::sheets_print,
+            commands::open_file,
+            commands::signoff_states,
+            commands::signoff_info,
+            commands::signoff,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

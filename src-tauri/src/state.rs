@@ -59,3 +59,14 @@ pub fn no_import_pending() -> ErrorPayload {
         message: "还没有预览导入。请先选择花名册并完成预览。".to_owned(),
     }
 }
+
+/// The error for a file the computer could not open in its own viewer.
+pub fn cannot_open(path: &str, detail: &str) -> ErrorPayload {
+    ErrorPayload {
+        code: "app.cannot_open".to_owned(),
+        kind: ErrorKind::Internal,
+        message: format!(
+            "无法用本机的程序打开“{path}”（{detail}）。文件已保存，可以在文件夹里双击打开后打印。"
+        ),
+    }
+}

@@ -13,6 +13,7 @@ import type {
   NewSchool,
   NewTeacher,
   PackInfo,
+  PrintedSheets,
   Problem,
   RecentFile,
   RecordDraft,
@@ -22,6 +23,9 @@ import type {
   School,
   SchoolStats,
   SchoolType,
+  SheetsPreview,
+  SignoffInfo,
+  SignoffState,
   Teacher,
   TeacherListing,
   UndoResult,
@@ -208,6 +212,43 @@ export function onImportProgress(handler: (done: number, total: number) => void)
     const [done, total] = event.payload
     handler(done, total)
   })
+}
+
+// ── 信息确认表 and sign-off ──────────────────────────────────────────────────
+
+/** A preview of the sheets of these teachers (everyone when none): the first teachers' pages as SVG. */
+export function sheetsPreview(teacherIds: string[]): Promise<SheetsPreview> {
+  return invoke<SheetsPreview>('sheets_preview', { teacherIds })
+}
+
+/** Where the sheets are saved unless the clerk says otherwise (beside the school file). */
+export function sheetsDefaultPath(): Promise<string> {
+  return invoke<string>('sheets_default_path')
+}
+
+/** Prints the sheets to a PDF at `path` and records each fingerprint printed. */
+export function sheetsPrint(teacherIds: string[], path: string): Promise<PrintedSheets> {
+  return invoke<PrintedSheets>('sheets_print', { teacherIds, path })
+}
+
+/** Opens a file the app wrote in the computer's own viewer (to print the PDF). */
+export function openFile(path: string): Promise<void> {
+  return invoke<void>('open_file', { path })
+}
+
+/** Every teacher's sign-off state, by teacher id. */
+export function signoffStates(): Promise<Record<string, SignoffState>> {
+  return invoke<Record<string, SignoffState>>('signoff_states')
+}
+
+/** A teacher's sign-off state and the versions of their sheet printed, latest first. */
+export function signoffInfo(teacherId: string): Promise<SignoffInfo> {
+  return invoke<SignoffInfo>('signoff_info', { teacherId })
+}
+
+/** Marks a teacher's sheet signed with the fingerprint on the signed paper. */
+export function signoff(teacherId: string, fingerprint: string): Promise<SignoffState> {
+  return invoke<SignoffState>('signoff', { teacherId, fingerprint })
 }
 
 export function isErrorPayload(e: unknown): e is ErrorPayload {

@@ -396,3 +396,47 @@ set: string,
  * The day ages are counted on (YYYY-MM-DD).
  */
 as_of: string, teachers: number, dimensions: Array<StatsDimension>, };
+
+export type PrintedSheet = { teacher_id: string, name: string, id_number: string, fingerprint: string, };
+
+export type PrintedSheets = { path: string, pages: number, bytes: number, font: string, sheets: Array<PrintedSheet>, };
+
+export type SheetsPreview = { 
+/**
+ * Each page previewed, an SVG document.
+ */
+pages: Array<string>, 
+/**
+ * The teachers previewed, in order.
+ */
+sheets: Array<PrintedSheet>, 
+/**
+ * How many teachers the printing would hold in all.
+ */
+teachers: number, 
+/**
+ * The font family the sheets are set in.
+ */
+font: string, };
+
+export type SignoffState = { "state": "none" } | { "state": "signed", 
+/**
+ * The fingerprint signed, which is also the current one.
+ */
+current: string, signed_by: string, signed_at: string, } | { "state": "stale", signed: string, current: string, signed_by: string, signed_at: string, };
+
+export type SheetPrint = { fingerprint: string, 
+/**
+ * When it was last printed (RFC 3339, UTC).
+ */
+printed_at: string, printed_by: string, 
+/**
+ * Whether it prints the teacher's information as it is now.
+ */
+current: boolean, };
+
+export type SignoffInfo = { teacher_id: string, state: SignoffState, 
+/**
+ * Printed versions, latest first.
+ */
+prints: Array<SheetPrint>, };

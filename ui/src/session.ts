@@ -5,7 +5,7 @@ import * as api from './api'
 import type { EffectiveCatalog, School, Severity, Teacher } from './bindings'
 
 /** The screens of an open school. */
-export type View = 'list' | 'form' | 'validation' | 'stats' | 'settings' | 'import'
+export type View = 'list' | 'form' | 'validation' | 'stats' | 'settings' | 'import' | 'sheets'
 
 /** Where the teacher form opens: a group's tab, and optionally one field (of one row). */
 export interface FormTarget {
@@ -25,6 +25,10 @@ interface State {
   /** The screen the form's back button returns to. */
   formReturn: 'list' | 'validation'
   listQuery: string
+  /** The teachers whose 信息确认表 the sheets page prints (everyone when empty). */
+  sheetsFor: Teacher[]
+  /** The screen the sheets page's back button returns to. */
+  sheetsReturn: 'list' | 'form'
   validationFilter: { severity: SeverityFilter; group: string }
 }
 
@@ -35,6 +39,8 @@ const state = reactive<State>({
   target: null,
   formReturn: 'list',
   listQuery: '',
+  sheetsFor: [],
+  sheetsReturn: 'list',
   validationFilter: { severity: 'all', group: '' },
 })
 
@@ -46,6 +52,7 @@ export function setSchool(school: School | null): void {
   state.teacher = null
   state.target = null
   state.listQuery = ''
+  state.sheetsFor = []
   state.validationFilter = { severity: 'all', group: '' }
   catalogCache = null
 }
@@ -108,6 +115,21 @@ export function showImport(): void {
   state.view = 'import'
 }
 
+/**
+ * The 信息确认表 page for these teachers (everyone when none). Opened from a
+ * teacher's form, its back button returns there.
+ */
+export function showSheets(teachers: Teacher[]): void {
+  state.sheetsFor = [...teachers]
+  state.sheetsReturn = state.view === 'form' ? 'form' : 'list'
+  state.view = 'sheets'
+}
+
+/** Leaves the sheets page for the screen it was opened from. */
+export function leaveSheets(): void {
+  state.view = state.sheetsReturn === 'form' && state.teacher ? 'form' : 'list'
+}
+
 export function setListQuery(query: string): void {
   state.listQuery = query
 }
@@ -120,6 +142,7 @@ export function useSession() {
     target: computed(() => state.target),
     formReturn: computed(() => state.formReturn),
     listQuery: computed(() => state.listQuery),
+    sheetsFor: computed(() => state.sheetsFor),
     setSchool,
     clearSchool: () => setSchool(null),
   }

@@ -279,4 +279,24 @@ describe('TeacherForm', () => {
     await clickTestId('form-back')
     expect(useSession().view.value).toBe('validation')
   })
+
+  it('opens the sheets page for this teacher from 打印确认表', async () => {
+    backend()
+    openTeacher(TEACHER)
+    await mountForm()
+    await clickTestId('form-print-sheet')
+    expect(useSession().view.value).toBe('sheets')
+    expect(useSession().sheetsFor.value).toEqual([TEACHER])
+  })
+
+  it('asks to save before printing a teacher with unsaved changes', async () => {
+    backend()
+    openTeacher(TEACHER)
+    await mountForm()
+    await pick('field-basic-ethnicity', '汉', '01 汉族')
+    await clickTestId('form-print-sheet')
+    await settle()
+    expect(document.body.querySelector('.el-message')?.textContent).toContain('请先保存再打印')
+    expect(useSession().view.value).toBe('form')
+  })
 })

@@ -1,6 +1,6 @@
 import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { School, Teacher } from '../src/bindings'
+import type { School, SignoffState, Teacher } from '../src/bindings'
 import TeacherList from '../src/components/TeacherList.vue'
 import { resetSession, setSchool, useSession } from '../src/session'
 import { plugins, settle, useChinese } from './helpers'
@@ -38,6 +38,18 @@ function teacher(name: string, idNumber: string): Teacher {
 
 const ALL = [teacher('张三', '11010519491231002X'), teacher('李四', '110105194912310038')]
 
+/** 张三 signed and unchanged; 李四 changed since signing. */
+const SIGNOFFS: Record<string, SignoffState> = {
+  [ALL[0]!.id]: { state: 'signed', current: 'aaaaaaaaaaaa', signed_by: '王老师', signed_at: '2026-11-20T08:00:00Z' },
+  [ALL[1]!.id]: {
+    state: 'stale',
+    signed: 'aaaaaaaaaaaa',
+    current: 'bbbbbbbbbbbb',
+    signed_by: '王老师',
+    signed_at: '2026-11-20T08:00:00Z',
+  },
+}
+
 let wrapper: ReturnType<typeof mount> | undefined
 
 describe('TeacherList', () => {
@@ -51,6 +63,11 @@ describe('TeacherList', () => {
         return { teachers, total: ALL.length }
       }
       if (cmd === 'id_types') return []
+      if (cmd === 'signoff_states') return SIGNOFFS
+      if (cmd === 'signoff_info') {
+        const id = (args as unknown as { teacherId: string }).teacherId
+        return { teacher_id: id, state: SIGNOFFS[id], prints: [] }
+      }
       if (cmd === 'close_school') return null
       if (cmd === 'export_file_name') return '桃李小学-教师数据.xlsx'
       if (cmd === 'export_file') return (args as unknown as { path: string }).path
@@ -164,5 +181,43 @@ describe('TeacherList', () => {
     expect(wrapper.find('[data-testid="import-open"]').text()).toBe('导入花名册')
     await wrapper.find('[data-testid="import-open"]').trigger('click')
     expect(useSession().view.value).toBe('import')
+  })
+
+  it('shows each teacher’s sign-off state in the 确认表 column', async () => {
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins }, attachTo: document.body })
+    await settle()
+    const states = wrapper.findAll('[data-testid="teacher-row-signoff"]').map((el) => el.text())
+    expect(states).toEqual(['已签字', '签字后有改动'])
+  })
+
+  it('prints everyone’s sheets when no teacher is ticked', async () => {
+    setSchool(SCHOOL)
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins }, attachTo: document.body })
+    await settle()
+    expect(wrapper.find('[data-testid="print-sheets"]').text()).toBe('打印确认表')
+    await wrapper.find('[data-testid="print-sheets"]').trigger('click')
+    expect(useSession().view.value).toBe('sheets')
+    expect(useSession().sheetsFor.value).toEqual([])
+  })
+
+  it('prints only the ticked teachers’ sheets', async () => {
+    setSchool(SCHOOL)
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins }, attachTo: document.body })
+    await settle()
+    const boxes = wrapper.findAll('[data-testid="teacher-select"] input')
+    await boxes[1]!.setValue(true)
+    await settle()
+    expect(wrapper.find('[data-testid="print-sheets"]').text()).toBe('打印确认表（已选 1 人）')
+    await wrapper.find('[data-testid="print-sheets"]').trigger('click')
+    expect(useSession().sheetsFor.value.map((t) => t.name)).toEqual(['李四'])
+  })
+
+  it('opens the sign-off dialog from a teacher’s 确认表 state', async () => {
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins }, attachTo: document.body })
+    await settle()
+    await wrapper.findAll('[data-testid="teacher-row-signoff"]')[1]!.trigger('click')
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('signoff_info', { teacherId: ALL[1]!.id })
+    expect(document.body.querySelector('[data-testid="signoff-dialog"]')?.textContent).toContain('登记签字：李四')
   })
 })

@@ -1,6 +1,6 @@
 import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Problem, School, Teacher, ValidationReport } from '../src/bindings'
+import type { Problem, School, SignoffState, Teacher, ValidationReport } from '../src/bindings'
 import ValidationPage from '../src/components/ValidationPage.vue'
 import { resetSession, setSchool, showValidation, useSession } from '../src/session'
 import { CATALOG, TEACHER, problem } from './fakeCatalog'
@@ -58,9 +58,21 @@ const ROW_WARNING = problem({
   rule: 'study_years_usual',
 })
 
-function backend(problems: Problem[] = PROBLEMS): void {
+const STALE: SignoffState = {
+  state: 'stale',
+  signed: 'aaaaaaaaaaaa',
+  current: 'bbbbbbbbbbbb',
+  signed_by: '王老师',
+  signed_at: '2026-11-20T08:00:00Z',
+}
+
+function backend(
+  problems: Problem[] = PROBLEMS,
+  signoffs: Record<string, SignoffState> = { [TEACHER.id]: { state: 'none' }, [LI_SI.id]: { state: 'none' } },
+): void {
   routeInvoke(invoke, {
     validate_school: () => report(problems),
+    signoff_states: () => signoffs,
     list_teachers: () => ({ teachers: [TEACHER, LI_SI], total: 2 }),
     school_catalog: () => CATALOG,
   })
@@ -300,5 +312,47 @@ describe('ValidationPage', () => {
     await clickTestId('explain-submit')
     expect(invoke.mock.calls.some(([cmd]) => cmd === 'explain_warning')).toBe(false)
     expect(byTestId('explain-error').textContent).toContain('请填写理由')
+  })
+
+  it('lists the teachers whose information changed after they signed', async () => {
+    backend(PROBLEMS, { [TEACHER.id]: { state: 'none' }, [LI_SI.id]: STALE })
+    await mountPage()
+    expect(byTestId('validation-stale-signoffs').textContent).toContain('1 位教师签字后信息有改动')
+    const names = Array.from(document.body.querySelectorAll('[data-testid="validation-stale-teacher"]'))
+    expect(names.map((el) => el.textContent?.trim())).toEqual(['李四'])
+  })
+
+  it('shows no sign-off note when no sign-off is stale', async () => {
+    backend(PROBLEMS, {
+      [TEACHER.id]: { state: 'signed', current: 'aaaaaaaaaaaa', signed_by: '王老师', signed_at: '2026-11-20T08:00:00Z' },
+      [LI_SI.id]: { state: 'none' },
+    })
+    await mountPage()
+    expect(maybeTestId('validation-stale-signoffs')).toBeNull()
+  })
+
+  it('shows the stale sign-offs even when there is no problem', async () => {
+    backend([], { [TEACHER.id]: STALE, [LI_SI.id]: { state: 'none' } })
+    await mountPage()
+    expect(maybeTestId('validation-empty')).not.toBeNull()
+    expect(maybeTestId('validation-stale-signoffs')).not.toBeNull()
+  })
+
+  it('opens the sheets page for the stale teachers on 重新打印', async () => {
+    backend(PROBLEMS, { [TEACHER.id]: STALE, [LI_SI.id]: STALE })
+    await mountPage()
+    await clickTestId('validation-stale-reprint')
+    const session = useSession()
+    expect(session.view.value).toBe('sheets')
+    expect(session.sheetsFor.value.map((t) => t.name)).toEqual(['张三', '李四'])
+  })
+
+  it('opens a stale teacher’s form from the note', async () => {
+    backend(PROBLEMS, { [TEACHER.id]: { state: 'none' }, [LI_SI.id]: STALE })
+    await mountPage()
+    await clickTestId('validation-stale-teacher')
+    const session = useSession()
+    expect(session.view.value).toBe('form')
+    expect(session.teacher.value?.id).toBe(LI_SI.id)
   })
 })

@@ -23,7 +23,9 @@ use crate::record::IndicatorRecord;
 use crate::revision::{Action, Entity, Revision};
 use crate::school::{NewSchool, School};
 use crate::search::TeacherListing;
+use crate::sheets::{PrintedSheet, PrintedSheets, SheetsPreview};
 use crate::stats::{ChartKind, Dimension, SchoolStats, StatsBucket, StatsDimension};
+use crate::store::{SheetPrint, SignoffInfo, SignoffState};
 use crate::teacher::{NewTeacher, Teacher};
 use crate::validate::{Problem, ValidationReport};
 
@@ -92,6 +94,12 @@ pub fn typescript() -> String {
         StatsBucket::decl(&cfg),
         StatsDimension::decl(&cfg),
         SchoolStats::decl(&cfg),
+        PrintedSheet::decl(&cfg),
+        PrintedSheets::decl(&cfg),
+        SheetsPreview::decl(&cfg),
+        SignoffState::decl(&cfg),
+        SheetPrint::decl(&cfg),
+        SignoffInfo::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/taoli-core by ts-rs. Do not edit.\n\

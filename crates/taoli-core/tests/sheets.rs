@@ -661,3 +661,92 @@ fn the_missing_font_message_names_the_package_to_install() {
     assert!(message.contains("apt install fonts-noto-cjk"), "{message}");
     assert!(message.contains("TAOLI_FONT"), "{message}");
 }
+
+#[test]
+fn the_preview_shows_each_page_as_svg_with_the_printed_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _, _) = school(&dir);
+    let preview = file.preview_sheets(&[], &Template::built_in(), 10).unwrap();
+    assert_eq!(preview.teachers, 2);
+    assert_eq!(
+        preview
+            .sheets
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        ["张三", "李四"]
+    );
+    assert!(preview.pages.len() >= 2, "{} pages", preview.pages.len());
+    for page in &preview.pages {
+        assert!(page.starts_with("<svg"), "{}", &page[..40.min(page.len())]);
+        assert!(page.trim_end().ends_with("</svg>"));
+    }
+}
+
+#[test]
+fn the_preview_carries_the_fingerprints_a_printing_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, zhang, _) = school(&dir);
+    let preview = file
+        .preview_sheets(slice::from_ref(&zhang), &Template::built_in(), 10)
+        .unwrap();
+    let path = dir.path().join("sheets.pdf");
+    let printed = file
+        .print_sheets(
+            slice::from_ref(&zhang),
+            &Template::built_in(),
+            &path,
+            &clerk(),
+        )
+        .unwrap();
+    assert_eq!(preview.sheets, printed.sheets);
+}
+
+#[test]
+fn the_preview_of_a_large_printing_stops_at_its_limit_and_says_how_many_in_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _, li) = school(&dir);
+    let preview = file.preview_sheets(&[], &Template::built_in(), 1).unwrap();
+    assert_eq!(preview.teachers, 2);
+    assert_eq!(preview.sheets.len(), 1);
+    let alone = file
+        .preview_sheets(slice::from_ref(&li), &Template::built_in(), 1)
+        .unwrap();
+    assert_eq!(alone.sheets[0].teacher_id, li);
+}
+
+#[test]
+fn previewing_records_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, zhang, _) = school(&dir);
+    let revisions = file.revisions().unwrap().len();
+    file.preview_sheets(&[], &Template::built_in(), 10).unwrap();
+    assert_eq!(file.revisions().unwrap().len(), revisions);
+    assert!(file.printed_fingerprints(&zhang).unwrap().is_empty());
+}
+
+#[test]
+fn the_signoff_info_lists_printed_versions_latest_first_marking_the_current_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, zhang, _) = school(&dir);
+    print(&mut file, &dir, slice::from_ref(&zhang));
+    let old = file.printed_fingerprints(&zhang).unwrap()[0].clone();
+    set(&mut file, &zhang, "基本信息", &[("民族", "回族")]);
+    print(&mut file, &dir, slice::from_ref(&zhang));
+    let info = file.signoff_info(&zhang).unwrap();
+    assert_eq!(info.state, SignoffState::None);
+    assert_eq!(info.prints.len(), 2);
+    assert!(info.prints[0].current);
+    assert!(!info.prints[1].current);
+    assert_eq!(info.prints[1].fingerprint, old);
+    assert_eq!(info.prints[0].printed_by, "王老师");
+}
+
+#[test]
+fn the_signoff_info_of_a_teacher_never_printed_has_no_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, zhang, _) = school(&dir);
+    let info = file.signoff_info(&zhang).unwrap();
+    assert_eq!(info.state, SignoffState::None);
+    assert!(info.prints.is_empty());
+}

@@ -26,6 +26,10 @@ pub use content::{SheetColumn, SheetField, SheetGroup, TeacherInfo};
 pub use fingerprint::FINGERPRINT_LEN;
 pub use template::Template;
 
+/// How many teachers' sheets a preview shows; a printing of more previews
+/// the first ones and says how many it holds in all.
+pub const PREVIEW_TEACHERS: usize = 10;
+
 use crate::catalog::Severity;
 use crate::error::{Error, Result};
 use crate::record::IndicatorRecord;
@@ -99,6 +103,31 @@ pub struct PrintedSheet {
     pub name: String,
     pub id_number: String,
     pub fingerprint: String,
+}
+
+impl From<TeacherSheet> for PrintedSheet {
+    fn from(sheet: TeacherSheet) -> PrintedSheet {
+        PrintedSheet {
+            teacher_id: sheet.teacher_id,
+            name: sheet.info.name,
+            id_number: sheet.info.id_number,
+            fingerprint: sheet.fingerprint,
+        }
+    }
+}
+
+/// A preview of a printing: the first teachers' pages, as SVG images.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SheetsPreview {
+    /// Each page previewed, an SVG document.
+    pub pages: Vec<String>,
+    /// The teachers previewed, in order.
+    pub sheets: Vec<PrintedSheet>,
+    /// How many teachers the printing would hold in all.
+    #[ts(type = "number")]
+    pub teachers: usize,
+    /// The font family the sheets are set in.
+    pub font: String,
 }
 
 /// Sheets typeset into one PDF.
@@ -192,32 +221,12 @@ impl SchoolFile {
             return Err(Error::NoSheetsToPrint);
         }
         let font = font::find()?;
-        let inputs = sheets
-            .teachers
-            .iter()
-            .map(|teacher| {
-                let data = SheetData {
-                    font: &font.family,
-                    printed_at: &sheets.printed_at,
-                    school: &sheets.school,
-                    teacher,
-                };
-                Ok(typeset::SheetInput {
-                    data: serde_json::to_vec(&data)?,
-                    qr: qr::png(&teacher.fingerprint)?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let inputs = typeset_inputs(&sheets, &font.family)?;
         let (pdf, pages) = typeset::pdf(template, &font, &inputs)?;
         let printed = sheets
             .teachers
             .into_iter()
-            .map(|t| PrintedSheet {
-                teacher_id: t.teacher_id,
-                name: t.info.name,
-                id_number: t.info.id_number,
-                fingerprint: t.fingerprint,
-            })
+            .map(PrintedSheet::from)
             .collect();
         Ok(RenderedSheets {
             pdf,
@@ -225,6 +234,36 @@ impl SchoolFile {
             sheets: printed,
             font: font.family,
             font_path: font.path,
+        })
+    }
+
+    /// A preview of the sheets of these teachers (every teacher when none is
+    /// given): the pages of the first `max_teachers` of them as SVG images.
+    /// Records nothing; the fingerprints are those a printing now would carry.
+    pub fn preview_sheets(
+        &self,
+        teacher_ids: &[String],
+        template: &Template,
+        max_teachers: usize,
+    ) -> Result<SheetsPreview> {
+        let mut sheets = self.sheets(teacher_ids)?;
+        if sheets.teachers.is_empty() {
+            return Err(Error::NoSheetsToPrint);
+        }
+        let teachers = sheets.teachers.len();
+        sheets.teachers.truncate(max_teachers.max(1));
+        let font = font::find()?;
+        let inputs = typeset_inputs(&sheets, &font.family)?;
+        let pages = typeset::svg_pages(template, &font, &inputs)?;
+        Ok(SheetsPreview {
+            pages,
+            sheets: sheets
+                .teachers
+                .into_iter()
+                .map(PrintedSheet::from)
+                .collect(),
+            teachers,
+            font: font.family,
         })
     }
 
@@ -309,6 +348,26 @@ pub fn default_file_name(school_name: &str) -> String {
         "{}-信息确认表.pdf",
         crate::text::file_name_safe(school_name.trim())
     )
+}
+
+/// Each teacher's sheet as the template reads it: the data and the QR code.
+fn typeset_inputs(sheets: &Sheets, font: &str) -> Result<Vec<typeset::SheetInput>> {
+    sheets
+        .teachers
+        .iter()
+        .map(|teacher| {
+            let data = SheetData {
+                font,
+                printed_at: &sheets.printed_at,
+                school: &sheets.school,
+                teacher,
+            };
+            Ok(typeset::SheetInput {
+                data: serde_json::to_vec(&data)?,
+                qr: qr::png(&teacher.fingerprint)?,
+            })
+        })
+        .collect()
 }
 
 fn heading(school: &School) -> SchoolHeading {

@@ -101,6 +101,44 @@ pub(crate) fn pdf(
     font: &ChineseFont,
     sheets: &[SheetInput],
 ) -> Result<(Vec<u8>, usize)> {
+    let joined = document(template, font, sheets)?;
+    let count = joined.pages.len();
+    let options = typst_pdf::PdfOptions {
+        tagged: false,
+        ..Default::default()
+    };
+    let bytes = typst_pdf::pdf(&joined, &options).map_err(|diagnostics| {
+        Error::SheetsFailed(
+            diagnostics
+                .iter()
+                .map(|d| d.message.to_string())
+                .collect::<Vec<_>>()
+                .join("；"),
+        )
+    });
+    // Typst memoizes across compilations; let what this printing cached go.
+    typst::comemo::evict(10);
+    Ok((bytes?, count))
+}
+
+/// Typesets every sheet and returns each page as an SVG image, for a preview.
+pub(crate) fn svg_pages(
+    template: &Template,
+    font: &ChineseFont,
+    sheets: &[SheetInput],
+) -> Result<Vec<String>> {
+    let joined = document(template, font, sheets)?;
+    let pages = joined.pages.iter().map(typst_svg::svg).collect();
+    typst::comemo::evict(10);
+    Ok(pages)
+}
+
+/// Every sheet typeset, the pages joined into one document in order.
+fn document(
+    template: &Template,
+    font: &ChineseFont,
+    sheets: &[SheetInput],
+) -> Result<PagedDocument> {
     let today = chrono::Local::now().date_naive();
     let shared = Shared {
         library: LazyHash::new(Library::builder().build()),
@@ -125,28 +163,11 @@ pub(crate) fn pdf(
         info.get_or_insert(document.info);
         pages.extend(document.pages);
     }
-    let count = pages.len();
-    let joined = PagedDocument {
+    Ok(PagedDocument {
         pages,
         info: info.unwrap_or_default(),
         introspector: Introspector::default(),
-    };
-    let options = typst_pdf::PdfOptions {
-        tagged: false,
-        ..Default::default()
-    };
-    let bytes = typst_pdf::pdf(&joined, &options).map_err(|diagnostics| {
-        Error::SheetsFailed(
-            diagnostics
-                .iter()
-                .map(|d| d.message.to_string())
-                .collect::<Vec<_>>()
-                .join("；"),
-        )
-    })?;
-    // Typst memoizes across compilations; let what this printing cached go.
-    typst::comemo::evict(10);
-    Ok((bytes, count))
+    })
 }
 
 /// Each sheet as its own document, in order, on as many threads as there are cores.

@@ -26,7 +26,7 @@ use crate::school::{NewSchool, School};
 use crate::time::now;
 
 pub use migrations::CURRENT_SCHEMA_VERSION;
-pub use signoffs::SignoffState;
+pub use signoffs::{SheetPrint, SignoffInfo, SignoffState};
 pub use warnings::{WarningReasons, WarningRef};
 
 /// `PRAGMA application_id` of every school file: "TAOL".

@@ -76,6 +76,27 @@ impl SignoffState {
     }
 }
 
+/// One version of a teacher's sheet that was printed: the sign-off dialog
+/// lists these so the clerk can match the paper in hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SheetPrint {
+    pub fingerprint: String,
+    /// When it was last printed (RFC 3339, UTC).
+    pub printed_at: String,
+    pub printed_by: String,
+    /// Whether it prints the teacher's information as it is now.
+    pub current: bool,
+}
+
+/// A teacher's sign-off as the app shows it: the state and the versions printed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SignoffInfo {
+    pub teacher_id: String,
+    pub state: SignoffState,
+    /// Printed versions, latest first.
+    pub prints: Vec<SheetPrint>,
+}
+
 /// A sign-off as stored.
 #[derive(Debug, Clone)]
 struct Signoff {
@@ -141,6 +162,41 @@ impl SchoolFile {
         )?;
         let rows = stmt.query_map([teacher_id], |r| r.get::<_, String>(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A teacher's sign-off state with every version of their sheet printed.
+    pub fn signoff_info(&self, teacher_id: &str) -> Result<SignoffInfo> {
+        let state = self.signoff_state(teacher_id)?;
+        let current = match &state {
+            SignoffState::Signed { current, .. } | SignoffState::Stale { current, .. } => {
+                current.clone()
+            }
+            SignoffState::None => self
+                .current_fingerprints(Some(teacher_id))?
+                .remove(teacher_id)
+                .unwrap_or_default(),
+        };
+        let mut stmt = self.conn.prepare(
+            "SELECT fingerprint, actor, at FROM sheet_print WHERE id IN
+               (SELECT MAX(id) FROM sheet_print WHERE teacher_id = ?1 GROUP BY fingerprint)
+             ORDER BY id DESC",
+        )?;
+        let prints = stmt
+            .query_map([teacher_id], |r| {
+                let fingerprint: String = r.get(0)?;
+                Ok(SheetPrint {
+                    current: fingerprint == current,
+                    fingerprint,
+                    printed_by: r.get(1)?,
+                    printed_at: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(SignoffInfo {
+            teacher_id: teacher_id.to_owned(),
+            state,
+            prints,
+        })
     }
 
     /// Marks a teacher's sheet signed: `fingerprint` is the one on the signed
