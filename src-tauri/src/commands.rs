@@ -299,10 +299,14 @@ pub fn export_file(
     group: Option<String>,
     path: String,
 ) -> Reply<String> {
-    let guard = state.school();
-    let file = guard.as_ref().ok_or_else(no_school_open)?;
-    let bytes = file.export_as(format, group.as_deref()).map_err(payload)?;
-    taoli_core::export::write_file(Path::new(&path), &bytes).map_err(payload)?;
+    with_school(&state, |file| {
+        file.export_to(
+            format,
+            group.as_deref(),
+            Path::new(&path),
+            &Actor::local_user(),
+        )
+    })?;
     Ok(path)
 }
 

@@ -101,11 +101,15 @@ row_order: number, fields: Record<string, unknown>,
  */
 version: number, updated_at: string, };
 
-export type Entity = "school" | "teacher" | "record";
+export type Entity = "school" | "teacher" | "record" | "export";
 
 export type Action = "create" | "update" | "delete";
 
-export type Revision = { id: number, at: string, actor: string, entity: Entity, entity_id: string, teacher_id: string | null, action: Action, old_value: unknown, new_value: unknown, };
+export type Revision = { id: number, at: string, actor: string, entity: Entity, entity_id: string, teacher_id: string | null, action: Action, old_value: unknown, new_value: unknown, 
+/**
+ * The audit chain's hash of this entry (`store/audit.rs`).
+ */
+hash: string, };
 
 export type RecentFile = { path: string, school_name: string, school_code: string, opened_at: string, 
 /**
@@ -440,3 +444,79 @@ export type SignoffInfo = { teacher_id: string, state: SignoffState,
  * Printed versions, latest first.
  */
 prints: Array<SheetPrint>, };
+
+export type Operation = "school" | "teacher" | "record" | "warning_reason" | "sheet_print" | "signoff" | "export";
+
+export type AuditQuery = { teacher_id: string | null, 
+/**
+ * Who made the entry (exact name).
+ */
+actor: string | null, operation: Operation | null, 
+/**
+ * From this day on (`YYYY-MM-DD`, UTC as stored).
+ */
+from: string | null, 
+/**
+ * Up to and including this day.
+ */
+to: string | null, offset: number, 
+/**
+ * How many entries at most (all when 0).
+ */
+limit: number, };
+
+export type AuditChange = { 
+/**
+ * The value's place, as dotted keys (`fields.民族`, `name`).
+ */
+path: string, before: string | null, after: string | null, };
+
+export type AuditEntry = { id: number, at: string, actor: string, operation: Operation, 
+/**
+ * 新增 / 修改 / 删除.
+ */
+action: Action, teacher_id: string | null, 
+/**
+ * The teacher's name now (or as the entry recorded it, once removed).
+ */
+teacher_name: string | null, 
+/**
+ * What the entry is about: an information group, a file name, a fingerprint.
+ */
+subject: string, changes: Array<AuditChange>, hash: string, };
+
+export type AuditPage = { entries: Array<AuditEntry>, total: number, 
+/**
+ * Everyone who made an entry, for the operator filter.
+ */
+actors: Array<string>, };
+
+export type AuditBreak = { 
+/**
+ * The entry whose hash does not hold (for removed newest entries: the
+ * first id missing).
+ */
+id: number, 
+/**
+ * When the entry says it was made, if it is there.
+ */
+at: string | null, 
+/**
+ * What was found, for a clerk or an inspector.
+ */
+reason: string, };
+
+export type AuditCheck = { 
+/**
+ * Entries checked.
+ */
+entries: number, 
+/**
+ * The newest entry's hash, when the chain holds: note it down (or print
+ * it) to show later that nothing before it changed.
+ */
+head: string | null, 
+/**
+ * The first place the chain breaks, if it does.
+ */
+broken: AuditBreak | null, };

@@ -7,8 +7,9 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use taoli_core::catalog::{ProvincePack, catalog};
 use taoli_core::export;
 use taoli_core::import::{ImportOptions, ImportOutcome, MappingOverride, OnConflict};
+use taoli_core::revision::Operation;
 use taoli_core::sheets::Template;
-use taoli_core::store::WarningRef;
+use taoli_core::store::{AuditQuery, WarningRef};
 use taoli_core::{Actor, NewSchool, NewTeacher, Result, SchoolFile};
 
 use crate::lang::{Lang, localize};
@@ -55,6 +56,9 @@ enum Command {
     ImportUndo(ImportUndoArgs),
     /// 列出本校做过的导入
     ImportHistory(ImportHistoryArgs),
+    /// 操作记录（审计）：查看、导出，或核验是否被改动过
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// 列出全部办学类型代码及其指标体系
     SchoolTypes(ListArgs),
     /// 列出身份证件类型
@@ -208,6 +212,99 @@ struct WarningExplainArgs {
     /// 理由
     #[arg(long)]
     reason: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// 核验操作记录的校验链：发现被改动、删除或调换顺序的记录时退出码为 1
+    Verify {
+        /// 学校文件
+        school_file: PathBuf,
+        /// 输出 JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// 列出操作记录（最新的在前）
+    List(AuditListArgs),
+    /// 把操作记录导出为 CSV（Excel 可直接打开）
+    Export {
+        #[command(flatten)]
+        filter: AuditFilterArgs,
+        /// 写入此 CSV 文件（已有则覆盖）
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+struct AuditFilterArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 只看这位教师（身份证件号）
+    #[arg(long = "teacher", value_name = "ID_NUMBER")]
+    teacher: Option<String>,
+    /// 只看这位操作人
+    #[arg(long)]
+    actor: Option<String>,
+    /// 只看这类操作：school 学校设置、teacher 教师、record 信息记录、warning-reason 提醒理由、sheet-print 打印确认表、signoff 登记签字、export 导出
+    #[arg(long, value_enum)]
+    operation: Option<AuditOperation>,
+    /// 从这一天起（年-月-日）
+    #[arg(long)]
+    from: Option<String>,
+    /// 到这一天为止（年-月-日）
+    #[arg(long)]
+    to: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum AuditOperation {
+    School,
+    Teacher,
+    Record,
+    WarningReason,
+    SheetPrint,
+    Signoff,
+    Export,
+}
+
+#[derive(Debug, Args)]
+struct AuditListArgs {
+    #[command(flatten)]
+    filter: AuditFilterArgs,
+    /// 最多列出多少条（默认 50；0 为全部）
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+impl AuditFilterArgs {
+    fn query(&self, file: &SchoolFile) -> Result<AuditQuery> {
+        let teacher_id = match &self.teacher {
+            Some(number) => Some(file.teacher_by_id_number(None, number)?.id),
+            None => None,
+        };
+        let operation = self.operation.map(|o| match o {
+            AuditOperation::School => Operation::School,
+            AuditOperation::Teacher => Operation::Teacher,
+            AuditOperation::Record => Operation::Record,
+            AuditOperation::WarningReason => Operation::WarningReason,
+            AuditOperation::SheetPrint => Operation::SheetPrint,
+            AuditOperation::Signoff => Operation::Signoff,
+            AuditOperation::Export => Operation::Export,
+        });
+        Ok(AuditQuery {
+            teacher_id,
+            actor: self.actor.clone(),
+            operation,
+            from: self.from.clone(),
+            to: self.to.clone(),
+            offset: 0,
+            limit: 0,
+        })
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -501,6 +598,45 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             output::pack_in_use(Some(&info), lang);
             file.close()?;
         }
+        Command::Audit(AuditCommand::Verify { school_file, json }) => {
+            let file = SchoolFile::open(&school_file)?;
+            let check = file.verify_audit()?;
+            file.close()?;
+            if json {
+                output::json(&check)?;
+            } else {
+                output::audit_check(&check, lang);
+            }
+            if !check.intact() {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Audit(AuditCommand::List(args)) => {
+            let file = SchoolFile::open(&args.filter.school_file)?;
+            let query = AuditQuery {
+                limit: args.limit,
+                ..args.filter.query(&file)?
+            };
+            let page = file.audit_log(&query)?;
+            file.close()?;
+            if args.json {
+                output::json(&page)?;
+            } else {
+                output::audit_list(&page, lang);
+            }
+        }
+        Command::Audit(AuditCommand::Export {
+            filter,
+            output: path,
+        }) => {
+            let mut file = SchoolFile::open(&filter.school_file)?;
+            let query = filter.query(&file)?;
+            let bytes = file.audit_csv(&query)?;
+            export::write_file(&path, &bytes)?;
+            file.record_export("audit_csv", None, Some(&path), bytes.len(), &actor)?;
+            file.close()?;
+            output::audit_exported(&path, lang);
+        }
         Command::Province(ProvinceCommand::Show { school_file }) => {
             let file = SchoolFile::open(&school_file)?;
             output::pack_in_use(file.province_pack()?.map(|p| p.info).as_ref(), lang);
@@ -563,7 +699,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             }
             file.close()?;
         }
-        Command::Export(args) => return export(args, lang),
+        Command::Export(args) => return export(args, &actor, lang),
         Command::Sheets(args) => {
             let template = Template::resolve(args.template.as_deref())?;
             let mut file = SchoolFile::open(&args.school_file)?;
@@ -634,26 +770,29 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn export(args: ExportArgs, lang: Lang) -> Result<ExitCode> {
+fn export(args: ExportArgs, actor: &Actor, lang: Lang) -> Result<ExitCode> {
     let format = match args.format {
         ExportFormat::Json => export::ExportFormat::Json,
         ExportFormat::Template => export::ExportFormat::Template,
         ExportFormat::Xlsx => export::ExportFormat::Xlsx,
         ExportFormat::Csv => export::ExportFormat::Csv,
     };
-    let file = SchoolFile::open(&args.school_file)?;
-    let bytes = file.export_as(format, args.group.as_deref())?;
+    let mut file = SchoolFile::open(&args.school_file)?;
     let school = file.school()?;
-    file.close()?;
+    let group = args.group.as_deref();
     let path = match (args.output, format.default_file_name(&school.name)) {
         (Some(path), _) => path,
         (None, Some(name)) => export::unused_path(&PathBuf::from(name)),
         (None, None) => {
+            let bytes = file.export_as(format, group)?;
+            file.record_export(format.code(), group, None, bytes.len(), actor)?;
+            file.close()?;
             output::raw(&bytes)?;
             return Ok(ExitCode::SUCCESS);
         }
     };
-    export::write_file(&path, &bytes)?;
+    file.export_to(format, group, &path, actor)?;
+    file.close()?;
     output::exported(format, &path, lang);
     Ok(ExitCode::SUCCESS)
 }

@@ -15,7 +15,7 @@ use taoli_core::import::{
 use taoli_core::record::IndicatorRecord;
 use taoli_core::sheets::PrintedSheets;
 use taoli_core::stats::SchoolStats;
-use taoli_core::store::SignoffState;
+use taoli_core::store::{AuditCheck, AuditPage, SignoffState, action_label};
 use taoli_core::validate::ValidationReport;
 use taoli_core::{Error, Result, School, Teacher};
 
@@ -666,5 +666,82 @@ pub fn signed_off(name: &str, state: &SignoffState, lang: Lang) {
             "Recorded {name}'s signed sheet ({signed}). Note: {name}'s information changed after it was printed (now {current}); print a new sheet for them to check and sign."
         ),
         (Lang::En, _) => println!("Recorded {name}'s signed sheet; it matches the information."),
+    }
+}
+
+/// What `taoli audit verify` found.
+pub fn audit_check(check: &AuditCheck, lang: Lang) {
+    match (&check.broken, lang) {
+        (None, Lang::Zh) => println!(
+            "操作记录完整：共 {} 条，校验链未被改动。最新校验值：{}",
+            check.entries,
+            check.head.as_deref().unwrap_or("（无记录）")
+        ),
+        (None, Lang::En) => println!(
+            "The audit trail is intact: {} entries, chain unbroken. Latest hash: {}",
+            check.entries,
+            check.head.as_deref().unwrap_or("(none)")
+        ),
+        (Some(b), Lang::Zh) => println!(
+            "操作记录被改动过：第 {} 条{}处校验链断开——{}。此后的记录都无法证明未被改动。请保留此学校文件，交县级管理员核查，并从备份恢复。",
+            b.id,
+            b.at.as_deref()
+                .map(|at| format!("（{at}）"))
+                .unwrap_or_default(),
+            b.reason
+        ),
+        (Some(b), Lang::En) => println!(
+            "The audit trail was tampered with: the chain breaks at entry {}{}: {}. Keep this school file for the county administrator and restore from a backup.",
+            b.id,
+            b.at.as_deref()
+                .map(|at| format!(" ({at})"))
+                .unwrap_or_default(),
+            b.reason
+        ),
+    }
+}
+
+/// The audit log as lines, newest first.
+pub fn audit_list(page: &AuditPage, lang: Lang) {
+    if page.entries.is_empty() {
+        println!(
+            "{}",
+            lang.pick("没有符合条件的操作记录。", "No audit entries match.")
+        );
+        return;
+    }
+    for e in &page.entries {
+        let teacher = e.teacher_name.as_deref().unwrap_or("");
+        println!(
+            "{:>6}  {}  {}  {}{}  {}  {}",
+            e.id,
+            e.at,
+            e.actor,
+            e.operation.label(),
+            action_label(e.action),
+            teacher,
+            e.subject
+        );
+        for c in &e.changes {
+            println!(
+                "        {}：{} → {}",
+                c.path,
+                c.before.as_deref().unwrap_or("（空）"),
+                c.after.as_deref().unwrap_or("（空）")
+            );
+        }
+    }
+    let shown = page.entries.len();
+    match lang {
+        Lang::Zh => println!("显示 {shown} 条，共 {} 条。", page.total),
+        Lang::En => println!("{shown} shown of {}.", page.total),
+    }
+}
+
+/// Where the audit log was exported.
+pub fn audit_exported(path: &Path, lang: Lang) {
+    match lang {
+        Lang::Zh => println!("已导出操作记录：{}", path.display()),
+        Lang::En => println!("Audit log exported to {}", path.display()),
     }
 }

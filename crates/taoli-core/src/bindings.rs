@@ -20,12 +20,15 @@ use crate::import::{
 };
 use crate::recent::RecentFile;
 use crate::record::IndicatorRecord;
-use crate::revision::{Action, Entity, Revision};
+use crate::revision::{Action, Entity, Operation, Revision};
 use crate::school::{NewSchool, School};
 use crate::search::TeacherListing;
 use crate::sheets::{PrintedSheet, PrintedSheets, SheetsPreview};
 use crate::stats::{ChartKind, Dimension, SchoolStats, StatsBucket, StatsDimension};
-use crate::store::{SheetPrint, SignoffInfo, SignoffState};
+use crate::store::{
+    AuditBreak, AuditChange, AuditCheck, AuditEntry, AuditPage, AuditQuery, SheetPrint,
+    SignoffInfo, SignoffState,
+};
 use crate::teacher::{NewTeacher, Teacher};
 use crate::validate::{Problem, ValidationReport};
 
@@ -100,6 +103,13 @@ pub fn typescript() -> String {
         SignoffState::decl(&cfg),
         SheetPrint::decl(&cfg),
         SignoffInfo::decl(&cfg),
+        Operation::decl(&cfg),
+        AuditQuery::decl(&cfg),
+        AuditChange::decl(&cfg),
+        AuditEntry::decl(&cfg),
+        AuditPage::decl(&cfg),
+        AuditBreak::decl(&cfg),
+        AuditCheck::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/taoli-core by ts-rs. Do not edit.\n\

@@ -226,6 +226,9 @@ pub enum Error {
     #[error("生成导出文件失败：{0}")]
     ExportFailed(String),
 
+    #[error("日期「{0}」的格式不对。请写成 年-月-日，如 2026-03-31。")]
+    InvalidAuditDate(String),
+
     #[error(
         "无法写入统计表 {path}：{detail}。请确认文件夹存在、有写入权限，并且这个文件没有在 Excel 或 WPS 中打开；也可以换一个文件名。"
     )]
@@ -332,6 +335,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::InvalidSchoolCode(_) => "school.code_invalid",
+            Error::InvalidAuditDate(_) => "audit.date_invalid",
             Error::EmptySchoolName => "school.name_empty",
             Error::SchoolNameTooLong { .. } => "school.name_too_long",
             Error::UnknownSchoolType(_) => "school.type_unknown",

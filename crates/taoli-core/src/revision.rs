@@ -36,6 +36,8 @@ pub enum Entity {
     School,
     Teacher,
     Record,
+    /// A file written out of the school (an export): entity id is the file name.
+    Export,
 }
 
 impl Entity {
@@ -44,6 +46,7 @@ impl Entity {
             Entity::School => "school",
             Entity::Teacher => "teacher",
             Entity::Record => "record",
+            Entity::Export => "export",
         }
     }
 
@@ -52,6 +55,7 @@ impl Entity {
             "school" => Some(Entity::School),
             "teacher" => Some(Entity::Teacher),
             "record" => Some(Entity::Record),
+            "export" => Some(Entity::Export),
             _ => None,
         }
     }
@@ -84,6 +88,41 @@ impl Action {
     }
 }
 
+/// What an audit entry records, as the audit log groups them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Operation {
+    /// 新建学校文件, 修改学校信息, 省级补充包.
+    School,
+    /// 添加教师, 修改教师身份信息, 删除教师.
+    Teacher,
+    /// 新增、修改、删除信息记录 (by hand or by an import).
+    Record,
+    /// 填写提醒理由.
+    WarningReason,
+    /// 打印确认表.
+    SheetPrint,
+    /// 登记签字.
+    Signoff,
+    /// 导出.
+    Export,
+}
+
+impl Operation {
+    /// The operation's name in the audit log.
+    pub fn label(self) -> &'static str {
+        match self {
+            Operation::School => "学校设置",
+            Operation::Teacher => "教师",
+            Operation::Record => "信息记录",
+            Operation::WarningReason => "提醒理由",
+            Operation::SheetPrint => "打印确认表",
+            Operation::Signoff => "登记签字",
+            Operation::Export => "导出",
+        }
+    }
+}
+
 /// One change, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Revision {
@@ -99,4 +138,26 @@ pub struct Revision {
     pub old_value: Option<serde_json::Value>,
     #[ts(type = "unknown")]
     pub new_value: Option<serde_json::Value>,
+    /// The audit chain's hash of this entry (`store/audit.rs`).
+    pub hash: String,
+}
+
+impl Revision {
+    /// What kind of operation the entry records.
+    pub fn operation(&self) -> Operation {
+        let has = |key: &str| {
+            self.new_value
+                .as_ref()
+                .is_some_and(|v| v.get(key).is_some())
+        };
+        match self.entity {
+            Entity::School => Operation::School,
+            Entity::Record => Operation::Record,
+            Entity::Export => Operation::Export,
+            Entity::Teacher if self.entity_id.starts_with("sheet:") => Operation::SheetPrint,
+            Entity::Teacher if self.entity_id.starts_with("signoff:") => Operation::Signoff,
+            Entity::Teacher if has("warning_reason") => Operation::WarningReason,
+            Entity::Teacher => Operation::Teacher,
+        }
+    }
 }

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::revision::Actor;
 use crate::store::SchoolFile;
 
 /// What `taoli export` (and the app's 导出 menu) writes.
@@ -23,6 +24,16 @@ pub enum ExportFormat {
 
 impl ExportFormat {
     /// The format's name for the clerk.
+    /// The format as the audit trail and JSON name it: `json`, `template`, `xlsx`, `csv`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "json",
+            ExportFormat::Template => "template",
+            ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Csv => "csv",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             ExportFormat::Json => "JSON 导出",
@@ -69,6 +80,26 @@ fn file_safe(name: &str) -> String {
 }
 
 impl SchoolFile {
+    /// Writes the export in `format` to `path` and records it in the audit
+    /// trail. When it cannot be recorded, the file is removed again: no
+    /// export leaves the school unrecorded.
+    pub fn export_to(
+        &mut self,
+        format: ExportFormat,
+        group: Option<&str>,
+        path: &Path,
+        actor: &Actor,
+    ) -> Result<()> {
+        let bytes = self.export_as(format, group)?;
+        write_file(path, &bytes)?;
+        if let Err(error) = self.record_export(format.code(), group, Some(path), bytes.len(), actor)
+        {
+            let _ = std::fs::remove_file(path);
+            return Err(error);
+        }
+        Ok(())
+    }
+
     /// The export in `format`. `group` names the information group of a CSV
     /// export and must be absent for the others.
     pub fn export_as(&self, format: ExportFormat, group: Option<&str>) -> Result<Vec<u8>> {

@@ -3,7 +3,7 @@
 //! The file's schema version is SQLite's `user_version`. Migrations only ever
 //! append to this list; a released migration is never edited.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 
 use crate::error::Result;
 use crate::time::now;
@@ -13,6 +13,9 @@ pub struct Migration {
     pub version: i64,
     pub name: &'static str,
     pub sql: &'static str,
+    /// A step in Rust after the SQL, in the same transaction (what SQL cannot
+    /// do, such as hashing).
+    pub then: Option<fn(&Transaction<'_>) -> Result<()>>,
 }
 
 macro_rules! migration {
@@ -21,6 +24,15 @@ macro_rules! migration {
             version: $version,
             name: $name,
             sql: include_str!(concat!("migrations/", $name, ".sql")),
+            then: None,
+        }
+    };
+    ($version:literal, $name:literal, then $step:path) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sql: include_str!(concat!("migrations/", $name, ".sql")),
+            then: Some($step),
         }
     };
 }
@@ -32,6 +44,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_warning_reasons"),
     migration!(5, "0005_imports"),
     migration!(6, "0006_signoffs"),
+    migration!(7, "0007_audit_chain", then super::audit::seal_unchained),
 ];
 
 /// The schema version this build of Taoli writes.
@@ -43,6 +56,9 @@ pub(crate) fn apply(conn: &mut Connection, from: i64) -> Result<()> {
     for migration in MIGRATIONS.iter().filter(|m| m.version > from) {
         let tx = conn.transaction()?;
         tx.execute_batch(migration.sql)?;
+        if let Some(step) = migration.then {
+            step(&tx)?;
+        }
         tx.execute(
             "INSERT INTO migration_log (version, name, applied_at, taoli_version) VALUES (?1, ?2, ?3, ?4)",
             (migration.version, migration.name, now(), env!("CARGO_PKG_VERSION")),

@@ -5,6 +5,8 @@
 //! checks a file before anything is written to it, so a file that is refused
 //! (not ours, newer than this build, corrupt) is left byte-for-byte unchanged.
 
+mod audit;
+mod audit_log;
 mod imports;
 pub mod migrations;
 mod province;
@@ -25,6 +27,8 @@ use crate::revision::{Action, Actor, Entity};
 use crate::school::{NewSchool, School};
 use crate::time::now;
 
+pub use audit::{AuditBreak, AuditCheck};
+pub use audit_log::{AuditChange, AuditEntry, AuditPage, AuditQuery, action_label};
 pub use migrations::CURRENT_SCHEMA_VERSION;
 pub use signoffs::{SheetPrint, SignoffInfo, SignoffState};
 pub use warnings::{WarningReasons, WarningRef};

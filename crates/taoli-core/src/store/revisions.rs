@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, Transaction};
 
-use super::SchoolFile;
+use super::{SchoolFile, audit};
 use crate::error::Result;
 use crate::revision::{Action, Actor, Entity, Revision};
 use crate::time::now;
@@ -45,26 +45,38 @@ pub(super) fn record_text(
     old_value: Option<&str>,
     new_value: Option<&str>,
 ) -> Result<()> {
+    let entry = audit::Entry {
+        at,
+        actor: actor.name(),
+        entity: entity.as_str(),
+        entity_id,
+        teacher_id,
+        action: action.as_str(),
+        old_value,
+        new_value,
+    };
+    let hash = audit::hash(&audit::head(tx)?, &entry);
     tx.prepare_cached(
-        "INSERT INTO revision (at, actor, entity, entity_id, teacher_id, action, old_value, new_value)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO revision (at, actor, entity, entity_id, teacher_id, action, old_value, new_value, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute((
         at,
-        actor.name(),
-        entity.as_str(),
+        entry.actor,
+        entry.entity,
         entity_id,
         teacher_id,
-        action.as_str(),
+        entry.action,
         old_value,
         new_value,
+        hash,
     ))?;
     Ok(())
 }
 
 fn read(conn: &Connection, teacher_id: Option<&str>) -> Result<Vec<Revision>> {
     let mut stmt = conn.prepare(
-        "SELECT id, at, actor, entity, entity_id, teacher_id, action, old_value, new_value
+        "SELECT id, at, actor, entity, entity_id, teacher_id, action, old_value, new_value, hash
          FROM revision WHERE ?1 IS NULL OR teacher_id = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([teacher_id], |r| {
@@ -84,6 +96,7 @@ fn read(conn: &Connection, teacher_id: Option<&str>) -> Result<Vec<Revision>> {
             action: Action::parse(&action).unwrap_or(Action::Update),
             old_value: json(7)?,
             new_value: json(8)?,
+            hash: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

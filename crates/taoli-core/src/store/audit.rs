@@ -1,0 +1,321 @@
+//! The audit trail (操作痕迹): the revision history, chained. Each entry's
+//! hash is SHA-256 over the previous entry's hash and the entry's own fields,
+//! so editing, removing or reordering an entry breaks the chain from there
+//! on; removing the newest entries is caught by SQLite's own counter of the
+//! highest id handed out (`sqlite_sequence`).
+//!
+//! The chain proves the history was not changed by hand without recomputing
+//! every later hash; it is not a signature. With the file encrypted (#6) only
+//! someone holding its key could rewrite it.
+
+use rusqlite::{Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use std::path::Path;
+
+use super::{SchoolFile, revisions};
+use crate::error::Result;
+use crate::revision::{Action, Actor, Entity};
+
+/// The previous hash of the first entry.
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The fields of an entry that its hash covers, in order.
+pub(super) struct Entry<'a> {
+    pub at: &'a str,
+    pub actor: &'a str,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub teacher_id: Option<&'a str>,
+    pub action: &'a str,
+    pub old_value: Option<&'a str>,
+    pub new_value: Option<&'a str>,
+}
+
+/// The hash of `entry` following `previous`: hex SHA-256 over the previous
+/// hash and each field, every field length-prefixed (so no two different
+/// entries hash the same input) and a missing value told from an empty one.
+pub(super) fn hash(previous: &str, entry: &Entry<'_>) -> String {
+    let mut sha = Sha256::new();
+    sha.update(b"taoli-audit-v1\0");
+    sha.update(previous.as_bytes());
+    let mut field = |value: Option<&str>| match value {
+        None => sha.update(b"-"),
+        Some(v) => {
+            sha.update(b"+");
+            sha.update((v.len() as u64).to_le_bytes());
+            sha.update(v.as_bytes());
+        }
+    };
+    field(Some(entry.at));
+    field(Some(entry.actor));
+    field(Some(entry.entity));
+    field(Some(entry.entity_id));
+    field(entry.teacher_id);
+    field(Some(entry.action));
+    field(entry.old_value);
+    field(entry.new_value);
+    hex(&sha.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// The hash of the newest entry (the chain's head), or the genesis value.
+pub(super) fn head(conn: &Connection) -> Result<String> {
+    let head: Option<Option<String>> = conn
+        .prepare_cached("SELECT hash FROM revision ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(head.flatten().unwrap_or_else(|| GENESIS.to_owned()))
+}
+
+/// Hashes, in order, the entries written before the chain existed (the Rust
+/// step of migration 0007). Run in the migration's transaction.
+pub(super) fn seal_unchained(tx: &Transaction<'_>) -> Result<()> {
+    let rows: Vec<(i64, Row)> = {
+        let mut stmt = tx.prepare(
+            "SELECT id, at, actor, entity, entity_id, teacher_id, action, old_value, new_value
+             FROM revision WHERE hash IS NULL ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, Row::read(r, 1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut previous = GENESIS.to_owned();
+    let mut update = tx.prepare("UPDATE revision SET hash = ?1 WHERE id = ?2")?;
+    for (id, row) in rows {
+        previous = hash(&previous, &row.entry());
+        update.execute((&previous, id))?;
+    }
+    Ok(())
+}
+
+/// An entry as read back for checking.
+struct Row {
+    at: String,
+    actor: String,
+    entity: String,
+    entity_id: String,
+    teacher_id: Option<String>,
+    action: String,
+    old_value: Option<String>,
+    new_value: Option<String>,
+}
+
+impl Row {
+    fn read(r: &rusqlite::Row<'_>, from: usize) -> rusqlite::Result<Row> {
+        Ok(Row {
+            at: r.get(from)?,
+            actor: r.get(from + 1)?,
+            entity: r.get(from + 2)?,
+            entity_id: r.get(from + 3)?,
+            teacher_id: r.get(from + 4)?,
+            action: r.get(from + 5)?,
+            old_value: r.get(from + 6)?,
+            new_value: r.get(from + 7)?,
+        })
+    }
+
+    fn entry(&self) -> Entry<'_> {
+        Entry {
+            at: &self.at,
+            actor: &self.actor,
+            entity: &self.entity,
+            entity_id: &self.entity_id,
+            teacher_id: self.teacher_id.as_deref(),
+            action: &self.action,
+            old_value: self.old_value.as_deref(),
+            new_value: self.new_value.as_deref(),
+        }
+    }
+}
+
+/// What `taoli audit verify` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AuditCheck {
+    /// Entries checked.
+    #[ts(type = "number")]
+    pub entries: u64,
+    /// The newest entry's hash, when the chain holds: note it down (or print
+    /// it) to show later that nothing before it changed.
+    pub head: Option<String>,
+    /// The first place the chain breaks, if it does.
+    pub broken: Option<AuditBreak>,
+}
+
+impl AuditCheck {
+    pub fn intact(&self) -> bool {
+        self.broken.is_none()
+    }
+}
+
+/// Where and how the chain breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AuditBreak {
+    /// The entry whose hash does not hold (for removed newest entries: the
+    /// first id missing).
+    #[ts(type = "number")]
+    pub id: i64,
+    /// When the entry says it was made, if it is there.
+    pub at: Option<String>,
+    /// What was found, for a clerk or an inspector.
+    pub reason: String,
+}
+
+impl SchoolFile {
+    /// Records that the school's data left it: an export in `format` (of
+    /// `group`, for a CSV) to `destination` (the screen when none), `bytes` long.
+    pub fn record_export(
+        &mut self,
+        format: &str,
+        group: Option<&str>,
+        destination: Option<&Path>,
+        bytes: usize,
+        actor: &Actor,
+    ) -> Result<()> {
+        let file_name = destination.and_then(Path::file_name).map_or_else(
+            || "（屏幕输出）".to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let detail = serde_json::json!({
+            "format": format,
+            "group": group,
+            "path": destination.map(|p| p.display().to_string()),
+            "bytes": bytes,
+        });
+        self.write(|tx| {
+            revisions::record(
+                tx,
+                actor,
+                Entity::Export,
+                &file_name,
+                None,
+                Action::Create,
+                None,
+                Some(&detail),
+            )
+        })
+    }
+
+    /// Checks the whole audit chain, oldest entry first.
+    pub fn verify_audit(&self) -> Result<AuditCheck> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, hash, at, actor, entity, entity_id, teacher_id, action, old_value, new_value
+             FROM revision ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut previous = GENESIS.to_owned();
+        let mut entries = 0u64;
+        let mut last_id = 0i64;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let stored: Option<String> = r.get(1)?;
+            let row = Row::read(r, 2)?;
+            entries += 1;
+            let expected = hash(&previous, &row.entry());
+            let reason = match stored {
+                None => Some("这条记录没有校验值，是绕过桃李直接写入学校文件的".to_owned()),
+                Some(ref s) if *s != expected => Some(if id != last_id + 1 {
+                    format!(
+                        "第 {} 至 {} 条记录缺失，或这条记录被改动过",
+                        last_id + 1,
+                        id - 1
+                    )
+                } else {
+                    "这条记录的内容被改动过，或与前后记录的顺序被调换过".to_owned()
+                }),
+                Some(_) => None,
+            };
+            if let Some(reason) = reason {
+                return Ok(AuditCheck {
+                    entries,
+                    head: None,
+                    broken: Some(AuditBreak {
+                        id,
+                        at: Some(row.at),
+                        reason,
+                    }),
+                });
+            }
+            previous = expected;
+            last_id = id;
+        }
+        let handed_out: i64 = self
+            .conn
+            .query_row(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'revision'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0);
+        if handed_out > last_id {
+            return Ok(AuditCheck {
+                entries,
+                head: None,
+                broken: Some(AuditBreak {
+                    id: last_id + 1,
+                    at: None,
+                    reason: format!(
+                        "最新的 {} 条记录（第 {} 至 {} 条）被删除了",
+                        handed_out - last_id,
+                        last_id + 1,
+                        handed_out
+                    ),
+                }),
+            });
+        }
+        Ok(AuditCheck {
+            entries,
+            head: (entries > 0).then_some(previous),
+            broken: None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry<'a>(old: Option<&'a str>, new: Option<&'a str>) -> Entry<'a> {
+        Entry {
+            at: "2026-11-22T10:00:00.000Z",
+            actor: "王老师",
+            entity: "record",
+            entity_id: "r1",
+            teacher_id: Some("t1"),
+            action: "update",
+            old_value: old,
+            new_value: new,
+        }
+    }
+
+    #[test]
+    fn a_missing_value_hashes_differently_from_an_empty_one() {
+        assert_ne!(
+            hash(GENESIS, &entry(None, Some("{}"))),
+            hash(GENESIS, &entry(Some(""), Some("{}")))
+        );
+    }
+
+    #[test]
+    fn moving_text_between_fields_changes_the_hash() {
+        assert_ne!(
+            hash(GENESIS, &entry(Some("{\"a\":1}"), Some("{}"))),
+            hash(GENESIS, &entry(Some("{\"a\":1}{}"), None))
+        );
+    }
+
+    #[test]
+    fn the_hash_depends_on_the_previous_one() {
+        let e = entry(None, Some("{}"));
+        assert_ne!(hash(GENESIS, &e), hash(&hash(GENESIS, &e), &e));
+    }
+}

@@ -1,0 +1,372 @@
+//! Reading the audit trail (操作痕迹) as a log: newest first, filtered by
+//! teacher, operator, kind of operation and date, each entry with what
+//! changed from what to what. The app's 操作记录 page and `taoli audit list`
+//! show it; `audit_csv` writes it out for an inspector.
+
+use rusqlite::types::Value as SqlValue;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use super::SchoolFile;
+use crate::error::{Error, Result};
+use crate::revision::{Action, Entity, Operation, Revision};
+
+/// Which entries to show. Every field narrows; none shows everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct AuditQuery {
+    pub teacher_id: Option<String>,
+    /// Who made the entry (exact name).
+    pub actor: Option<String>,
+    pub operation: Option<Operation>,
+    /// From this day on (`YYYY-MM-DD`, UTC as stored).
+    pub from: Option<String>,
+    /// Up to and including this day.
+    pub to: Option<String>,
+    #[ts(type = "number")]
+    pub offset: usize,
+    /// How many entries at most (all when 0).
+    #[ts(type = "number")]
+    pub limit: usize,
+}
+
+/// One value that an entry changed: where in the record, from what, to what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AuditChange {
+    /// The value's place, as dotted keys (`fields.民族`, `name`).
+    pub path: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// An audit entry as the log shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AuditEntry {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub operation: Operation,
+    /// 新增 / 修改 / 删除.
+    pub action: Action,
+    pub teacher_id: Option<String>,
+    /// The teacher's name now (or as the entry recorded it, once removed).
+    pub teacher_name: Option<String>,
+    /// What the entry is about: an information group, a file name, a fingerprint.
+    pub subject: String,
+    pub changes: Vec<AuditChange>,
+    pub hash: String,
+}
+
+/// A page of the log and how many entries match in all.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    #[ts(type = "number")]
+    pub total: usize,
+    /// Everyone who made an entry, for the operator filter.
+    pub actors: Vec<String>,
+}
+
+/// The SQL condition matching an operation (see `Revision::operation`).
+fn operation_condition(operation: Operation) -> &'static str {
+    match operation {
+        Operation::School => "r.entity = 'school'",
+        Operation::Record => "r.entity = 'record'",
+        Operation::Export => "r.entity = 'export'",
+        Operation::SheetPrint => "(r.entity = 'teacher' AND r.entity_id LIKE 'sheet:%')",
+        Operation::Signoff => "(r.entity = 'teacher' AND r.entity_id LIKE 'signoff:%')",
+        Operation::WarningReason => {
+            "(r.entity = 'teacher' AND json_extract(r.new_value, '$.warning_reason') IS NOT NULL)"
+        }
+        Operation::Teacher => {
+            "(r.entity = 'teacher' AND r.entity_id NOT LIKE 'sheet:%' AND r.entity_id NOT LIKE 'signoff:%'
+              AND json_extract(r.new_value, '$.warning_reason') IS NULL)"
+        }
+    }
+}
+
+fn valid_day(day: &str) -> Result<&str> {
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map(|_| day)
+        .map_err(|_| Error::InvalidAuditDate(day.to_owned()))
+}
+
+impl SchoolFile {
+    /// The audit log, newest first, narrowed by `query`.
+    pub fn audit_log(&self, query: &AuditQuery) -> Result<AuditPage> {
+        let mut conditions: Vec<String> = Vec::new();
+        let mut params: Vec<SqlValue> = Vec::new();
+        if let Some(teacher) = &query.teacher_id {
+            params.push(SqlValue::Text(teacher.clone()));
+            conditions.push(format!("r.teacher_id = ?{}", params.len()));
+        }
+        if let Some(actor) = &query.actor {
+            params.push(SqlValue::Text(actor.clone()));
+            conditions.push(format!("r.actor = ?{}", params.len()));
+        }
+        if let Some(operation) = query.operation {
+            conditions.push(operation_condition(operation).to_owned());
+        }
+        if let Some(from) = &query.from {
+            params.push(SqlValue::Text(valid_day(from)?.to_owned()));
+            conditions.push(format!("r.at >= ?{}", params.len()));
+        }
+        if let Some(to) = &query.to {
+            // Every time of that day sorts before the next day's date.
+            let next = chrono::NaiveDate::parse_from_str(valid_day(to)?, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.succ_opt())
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_else(|| "9999-12-31".to_owned());
+            params.push(SqlValue::Text(next));
+            conditions.push(format!("r.at < ?{}", params.len()));
+        }
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT COUNT(*) FROM revision r {filter}"),
+            rusqlite::params_from_iter(params.iter()),
+            |r| r.get(0),
+        )?;
+        let limit = if query.limit == 0 {
+            -1
+        } else {
+            i64::try_from(query.limit).unwrap_or(i64::MAX)
+        };
+        let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT r.id, r.at, r.actor, r.entity, r.entity_id, r.teacher_id, r.action,
+                    r.old_value, r.new_value, r.hash, t.name
+             FROM revision r LEFT JOIN teacher t ON t.id = r.teacher_id
+             {filter} ORDER BY r.id DESC LIMIT {limit} OFFSET {offset}"
+        ))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
+            let json = |i: usize| -> rusqlite::Result<Option<Value>> {
+                let text: Option<String> = r.get(i)?;
+                Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+            };
+            let entity: String = r.get(3)?;
+            let action: String = r.get(6)?;
+            let revision = Revision {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                entity: Entity::parse(&entity).unwrap_or(Entity::Record),
+                entity_id: r.get(4)?,
+                teacher_id: r.get(5)?,
+                action: Action::parse(&action).unwrap_or(Action::Update),
+                old_value: json(7)?,
+                new_value: json(8)?,
+                hash: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+            };
+            let name: Option<String> = r.get(10)?;
+            Ok((revision, name))
+        })?;
+        let entries = rows
+            .map(|row| row.map(|(revision, name)| entry(revision, name)))
+            .collect::<rusqlite::Result<_>>()?;
+        let mut actors = self
+            .conn
+            .prepare("SELECT DISTINCT actor FROM revision ORDER BY actor")?;
+        let actors = actors
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(AuditPage {
+            entries,
+            total: usize::try_from(total).unwrap_or(0),
+            actors,
+        })
+    }
+
+    /// The log narrowed by `query` (every entry it matches, paging ignored)
+    /// as CSV for Excel: UTF-8 with a BOM, one row per changed value.
+    pub fn audit_csv(&self, query: &AuditQuery) -> Result<Vec<u8>> {
+        let all = AuditQuery {
+            offset: 0,
+            limit: 0,
+            ..query.clone()
+        };
+        let page = self.audit_log(&all)?;
+        let failed = |e: ::csv::Error| Error::ExportFailed(e.to_string());
+        let mut out = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(crate::export::csv::BOM.to_vec());
+        out.write_record([
+            "编号",
+            "时间",
+            "操作人",
+            "操作",
+            "动作",
+            "教师",
+            "对象",
+            "项目",
+            "原值",
+            "新值",
+            "校验值",
+        ])
+        .map_err(failed)?;
+        for e in &page.entries {
+            let id = e.id.to_string();
+            let head = [
+                id.as_str(),
+                e.at.as_str(),
+                e.actor.as_str(),
+                e.operation.label(),
+                action_label(e.action),
+                e.teacher_name.as_deref().unwrap_or(""),
+                e.subject.as_str(),
+            ];
+            let changes: Vec<(&str, &str, &str)> = if e.changes.is_empty() {
+                vec![("", "", "")]
+            } else {
+                e.changes
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.path.as_str(),
+                            c.before.as_deref().unwrap_or(""),
+                            c.after.as_deref().unwrap_or(""),
+                        )
+                    })
+                    .collect()
+            };
+            for (path, before, after) in changes {
+                let row = head
+                    .iter()
+                    .copied()
+                    .chain([path, before, after, e.hash.as_str()])
+                    .map(spreadsheet_safe);
+                out.write_record(row).map_err(failed)?;
+            }
+        }
+        out.into_inner()
+            .map_err(|e| Error::ExportFailed(e.to_string()))
+    }
+}
+
+/// A cell Excel will show as text, never run as a formula: typed values (a
+/// name, a reason) reach the log, and `=HYPERLINK(…)` must stay words.
+fn spreadsheet_safe(text: &str) -> String {
+    let mut chars = text.chars();
+    let risky = match chars.next() {
+        Some('=' | '+' | '@' | '\t' | '\r') => true,
+        Some('-') => !chars.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    };
+    if risky {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// 新增 / 修改 / 删除.
+pub fn action_label(action: Action) -> &'static str {
+    match action {
+        Action::Create => "新增",
+        Action::Update => "修改",
+        Action::Delete => "删除",
+    }
+}
+
+fn entry(revision: Revision, name: Option<String>) -> AuditEntry {
+    let operation = revision.operation();
+    let recorded_name = || {
+        [&revision.new_value, &revision.old_value]
+            .into_iter()
+            .flatten()
+            .find_map(|v| v.get("name").and_then(Value::as_str).map(str::to_owned))
+    };
+    let teacher_name = name.or_else(|| revision.teacher_id.as_ref().and_then(|_| recorded_name()));
+    let subject = subject(&revision, operation);
+    let mut changes = Vec::new();
+    diff(
+        "",
+        revision.old_value.as_ref(),
+        revision.new_value.as_ref(),
+        &mut changes,
+    );
+    AuditEntry {
+        id: revision.id,
+        at: revision.at,
+        actor: revision.actor,
+        operation,
+        action: revision.action,
+        teacher_id: revision.teacher_id,
+        teacher_name,
+        subject,
+        changes,
+        hash: revision.hash,
+    }
+}
+
+/// What an entry is about, in a few words.
+fn subject(revision: &Revision, operation: Operation) -> String {
+    let value = revision.new_value.as_ref().or(revision.old_value.as_ref());
+    let text = |pointer: &str| {
+        value
+            .and_then(|v| v.pointer(pointer))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    match operation {
+        Operation::Record => text("/group_code").unwrap_or_else(|| revision.entity_id.clone()),
+        Operation::SheetPrint => text("/sheet_printed/fingerprint").unwrap_or_default(),
+        Operation::Signoff => text("/signoff/fingerprint").unwrap_or_default(),
+        Operation::WarningReason => text("/warning_reason/rule").unwrap_or_default(),
+        Operation::Export | Operation::School | Operation::Teacher => revision.entity_id.clone(),
+    }
+}
+
+/// Every leaf that differs between `before` and `after`, by dotted path.
+fn diff(path: &str, before: Option<&Value>, after: Option<&Value>, out: &mut Vec<AuditChange>) {
+    match (before, after) {
+        (Some(Value::Object(a)), Some(Value::Object(b))) => {
+            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                diff(&join(path, key), a.get(key), b.get(key), out);
+            }
+        }
+        (Some(Value::Object(a)), None) => {
+            for (key, value) in a {
+                diff(&join(path, key), Some(value), None, out);
+            }
+        }
+        (None, Some(Value::Object(b))) => {
+            for (key, value) in b {
+                diff(&join(path, key), None, Some(value), out);
+            }
+        }
+        (a, b) if a == b => {}
+        (a, b) => {
+            let shown = |v: Option<&Value>| match v {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(other) => Some(other.to_string()),
+            };
+            let (before, after) = (shown(a), shown(b));
+            if before != after {
+                out.push(AuditChange {
+                    path: path.to_owned(),
+                    before,
+                    after,
+                });
+            }
+        }
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}

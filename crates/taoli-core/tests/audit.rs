@@ -1,0 +1,432 @@
+//! The audit trail (操作痕迹): every write appends a chained entry; editing,
+//! removing, reordering or forging an entry is found by `verify_audit`; the
+//! log reads newest first with filters, and exports as CSV.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use taoli_core::export::ExportFormat;
+use taoli_core::revision::{Action, Operation};
+use taoli_core::sheets::Template;
+use taoli_core::store::{AuditQuery, migrations::MIGRATIONS};
+use taoli_core::{Actor, NewSchool, NewTeacher, SchoolFile};
+use tempfile::TempDir;
+
+const ZHANG_SAN: &str = "11010519491231002X";
+const LI_SI: &str = "110105198001011238";
+
+fn clerk() -> Actor {
+    Actor::new("王老师")
+}
+
+/// A school with 张三 and 李四, 张三's 基本信息 entered and then changed.
+fn school(dir: &TempDir) -> (PathBuf, SchoolFile, String) {
+    let path = dir.path().join("school.taoli");
+    let mut file = SchoolFile::create(
+        &path,
+        &NewSchool {
+            code: "2151012345".into(),
+            name: "桃李镇中心小学".into(),
+            school_type: "211".into(),
+            region_code: None,
+        },
+        &clerk(),
+    )
+    .unwrap();
+    let zhang = add(&mut file, "张三", ZHANG_SAN);
+    add(&mut file, "李四", LI_SI);
+    set(&mut file, &zhang, &[("民族", "汉族"), ("性别", "女")]);
+    set(&mut file, &zhang, &[("民族", "回族")]);
+    (path, file, zhang)
+}
+
+fn add(file: &mut SchoolFile, name: &str, id_number: &str) -> String {
+    file.add_teacher(
+        &NewTeacher {
+            name: name.into(),
+            id_type: "1".into(),
+            id_number: id_number.into(),
+        },
+        &clerk(),
+    )
+    .unwrap()
+    .id
+}
+
+fn set(file: &mut SchoolFile, teacher: &str, pairs: &[(&str, &str)]) {
+    let pairs: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    file.set_fields(teacher, "基本信息", &pairs, &clerk())
+        .unwrap();
+}
+
+/// Changes the file behind Taoli's back, as someone with a SQLite tool would.
+fn tamper(path: &Path, sql: &str) {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+fn revision_count(path: &Path) -> i64 {
+    let conn = Connection::open(path).unwrap();
+    conn.query_row("SELECT COUNT(*) FROM revision", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn every_write_extends_an_intact_chain() {
+    let dir = TempDir::new().unwrap();
+    let (path, file, _) = school(&dir);
+    let check = file.verify_audit().unwrap();
+    assert!(check.intact(), "{check:?}");
+    file.close().unwrap();
+    assert_eq!(check.entries as i64, revision_count(&path));
+    assert_eq!(check.head.as_ref().map(String::len), Some(64));
+}
+
+#[test]
+fn each_entry_carries_its_hash() {
+    let dir = TempDir::new().unwrap();
+    let (_, file, _) = school(&dir);
+    let revisions = file.revisions().unwrap();
+    assert!(revisions.iter().all(|r| r.hash.len() == 64));
+    let mut hashes: Vec<&str> = revisions.iter().map(|r| r.hash.as_str()).collect();
+    hashes.dedup();
+    assert_eq!(hashes.len(), revisions.len());
+}
+
+#[test]
+fn an_edited_entry_breaks_the_chain_at_that_entry() {
+    let dir = TempDir::new().unwrap();
+    let (path, file, _) = school(&dir);
+    file.close().unwrap();
+    tamper(
+        &path,
+        "UPDATE revision SET new_value = replace(new_value, '03', '01') WHERE id = 5",
+    );
+    let check = SchoolFile::open(&path).unwrap().verify_audit().unwrap();
+    let broken = check.broken.expect("the edit is found");
+    assert_eq!(broken.id, 5);
+    assert!(broken.reason.contains("改动"), "{}", broken.reason);
+    assert!(check.head.is_none());
+}
+
+#[test]
+fn a_changed_operator_breaks_the_chain() {
+    let dir = TempDir::new().unwrap();
+    let (path, file, _) = school(&dir);
+    file.close().unwrap();
+    tamper(&path, "UPDATE revision SET actor = '李老师' WHERE id = 2");
+    let check = SchoolFile::open(&path).unwrap().verify_audit().unwrap();
+    assert_eq!(check.broken.unwrap().id, 2);
+}
+
+#[test]
+fn a_removed_entry_breaks_the_chain_and_names_the_gap() {
+    let dir = TempDir::new().unwrap();
+    let (path, file, _) = school(&dir);
+    file.close().unwrap();
+    tamper(&path, "DELETE FROM revision WHERE id = 3");
+    let broken = SchoolFile::open(&path)
+        .unwrap()
+        .verify_audit()
+        .unwrap()
+        .broken
+        .unwrap();
+    assert_eq!(broken.id, 4);
+    assert!(
+        broken.reason.contains("第 3 至 3 条记录缺失"),
+        "{}",
+        broken.reason
+    );
+}
+
+#[test]
+fn removing_the_newest_entries_is_found() {
+    let dir = TempDir::new().unwrap();
+    let (path, file, _) = school(&dir);
+    file.close().unwrap();
+    let last = revision_count(&path);
+    tamper(
+        &path,
+        &format!("DELETE FROM revision WHERE id >= {}", last - 1),
+    );
+    let broken = SchoolFile::open(&path)
+        .unwrap()
+        .verify_audit()
+        .unwrap()
+        .broken
+        .unwrap();
+    assert_eq!(broken.id, last - 1);
+    assert!(
+        broken.reason.contains("最新的 2 条记录"),
+        "{}",
+        broken.reason
+    );
+}
+
+#[test]
+fn swapped_entries_break_the_chain() {
+    let dir = TempDir::new().unwrap();
+    let (path, file, _) = school(&dir);
+    file.close().unwrap();
+    // Swap the contents (hashes included) of entries 2 and 3.
+    tamper(
+        &path,
+        "UPDATE revision SET id = -2 WHERE id = 2;
+         UPDATE revision SET id = 2 WHERE id = 3;
+         UPDATE revision SET id = 3 WHERE id = -2;",
+    );
+    let broken = SchoolFile::open(&path)
+        .unwrap()
+        .verify_audit()
+        .unwrap()
+        .broken
+        .unwrap();
+    assert_eq!(broken.id, 2);
+}
+
+#[test]
+fn an_entry_written_around_taoli_is_found() {
+    let dir = TempDir::new().unwrap();
+    let (path, file, _) = school(&dir);
+    file.close().unwrap();
+    tamper(
+        &path,
+        "INSERT INTO revision (at, actor, entity, entity_id, action)
+         VALUES ('2026-11-22T00:00:00.000Z', '某人', 'teacher', 'x', 'delete')",
+    );
+    let broken = SchoolFile::open(&path)
+        .unwrap()
+        .verify_audit()
+        .unwrap()
+        .broken
+        .unwrap();
+    assert!(broken.reason.contains("没有校验值"), "{}", broken.reason);
+}
+
+/// Builds a file as Taoli wrote it before the audit chain (schema 6), with
+/// two revisions.
+fn file_before_the_chain(path: &Path) {
+    let conn = Connection::open(path).unwrap();
+    for m in MIGRATIONS.iter().filter(|m| m.version <= 6) {
+        conn.execute_batch(m.sql).unwrap();
+        conn.execute(
+            "INSERT INTO migration_log VALUES (?1, ?2, '2026-01-01T00:00:00.000Z', '0.0.1')",
+            (m.version, m.name),
+        )
+        .unwrap();
+    }
+    conn.pragma_update(None, "user_version", 6).unwrap();
+    conn.execute_batch(
+        "INSERT INTO school (id, code, name, school_type, created_at, updated_at)
+           VALUES (1, '2151012345', '旧版学校', '211', 'x', 'x');
+         INSERT INTO teacher VALUES ('t1', '1', '11010519491231002X', '张三', 1, 'x', 'x');
+         INSERT INTO revision (at, actor, entity, entity_id, action, new_value)
+           VALUES ('2026-01-01T00:00:00.000Z', '王老师', 'school', '2151012345', 'create', '{}');
+         INSERT INTO revision (at, actor, entity, entity_id, teacher_id, action, new_value)
+           VALUES ('2026-01-02T00:00:00.000Z', '王老师', 'teacher', 't1', 't1', 'create', '{\"name\":\"张三\"}');",
+    )
+    .unwrap();
+}
+
+#[test]
+fn an_older_file_is_chained_when_opened_and_verifies() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("old.taoli");
+    file_before_the_chain(&path);
+    let mut file = SchoolFile::open(&path).unwrap();
+    let check = file.verify_audit().unwrap();
+    assert!(check.intact(), "{check:?}");
+    assert_eq!(check.entries, 2);
+    add(&mut file, "李四", LI_SI);
+    assert!(file.verify_audit().unwrap().intact());
+}
+
+#[test]
+fn an_export_to_a_file_is_recorded() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    let out = dir.path().join("教师数据.xlsx");
+    file.export_to(ExportFormat::Xlsx, None, &out, &clerk())
+        .unwrap();
+    let page = file
+        .audit_log(&AuditQuery {
+            operation: Some(Operation::Export),
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert_eq!(page.total, 1);
+    let entry = &page.entries[0];
+    assert_eq!(entry.subject, "教师数据.xlsx");
+    assert!(
+        entry
+            .changes
+            .iter()
+            .any(|c| c.path == "format" && c.after.as_deref() == Some("xlsx"))
+    );
+    assert!(file.verify_audit().unwrap().intact());
+}
+
+#[test]
+fn printing_and_signing_are_in_the_log() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, zhang) = school(&dir);
+    let printed = file
+        .print_sheets(
+            std::slice::from_ref(&zhang),
+            &Template::built_in(),
+            &dir.path().join("s.pdf"),
+            &clerk(),
+        )
+        .unwrap();
+    file.signoff(&zhang, &printed.sheets[0].fingerprint, &clerk())
+        .unwrap();
+    let log = file.audit_log(&AuditQuery::default()).unwrap();
+    assert_eq!(log.entries[0].operation, Operation::Signoff);
+    assert_eq!(log.entries[1].operation, Operation::SheetPrint);
+    assert_eq!(log.entries[0].subject, printed.sheets[0].fingerprint);
+    assert_eq!(log.entries[0].teacher_name.as_deref(), Some("张三"));
+}
+
+#[test]
+fn the_log_is_newest_first_and_shows_before_and_after() {
+    let dir = TempDir::new().unwrap();
+    let (_, file, _) = school(&dir);
+    let log = file.audit_log(&AuditQuery::default()).unwrap();
+    let newest = &log.entries[0];
+    assert_eq!(newest.operation, Operation::Record);
+    assert_eq!(newest.action, Action::Update);
+    let ethnicity: Vec<_> = newest
+        .changes
+        .iter()
+        .filter(|c| {
+            c.path.ends_with("MZ") || c.path.contains("民族") || c.path.contains("ethnicity")
+        })
+        .collect();
+    assert_eq!(ethnicity.len(), 1, "{:?}", newest.changes);
+    assert_eq!(ethnicity[0].before.as_deref(), Some("01"));
+    assert_eq!(ethnicity[0].after.as_deref(), Some("03"));
+    assert!(log.entries.windows(2).all(|w| w[0].id > w[1].id));
+}
+
+#[test]
+fn the_log_narrows_to_one_teacher() {
+    let dir = TempDir::new().unwrap();
+    let (_, file, zhang) = school(&dir);
+    let log = file
+        .audit_log(&AuditQuery {
+            teacher_id: Some(zhang.clone()),
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert_eq!(log.total, 3, "added, 基本信息 entered, then changed");
+    assert!(
+        log.entries
+            .iter()
+            .all(|e| e.teacher_id.as_deref() == Some(zhang.as_str()))
+    );
+}
+
+#[test]
+fn the_log_narrows_to_an_operator_and_lists_everyone() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    file.add_teacher(
+        &NewTeacher {
+            name: "赵六".into(),
+            id_type: "1".into(),
+            id_number: "110105198001010016".into(),
+        },
+        &Actor::new("李老师"),
+    )
+    .unwrap();
+    let log = file
+        .audit_log(&AuditQuery {
+            actor: Some("李老师".into()),
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert!(log.entries.iter().all(|e| e.actor == "李老师"));
+    assert!(log.actors.contains(&"王老师".to_owned()));
+}
+
+#[test]
+fn the_log_narrows_to_days() {
+    let dir = TempDir::new().unwrap();
+    let (_, file, _) = school(&dir);
+    let all = file.audit_log(&AuditQuery::default()).unwrap().total;
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let from_today = file
+        .audit_log(&AuditQuery {
+            from: Some(today.clone()),
+            to: Some(today),
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert_eq!(from_today.total, all);
+    let long_ago = file
+        .audit_log(&AuditQuery {
+            to: Some("2000-01-01".into()),
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert_eq!(long_ago.total, 0);
+}
+
+#[test]
+fn a_malformed_day_is_refused_in_chinese() {
+    let dir = TempDir::new().unwrap();
+    let (_, file, _) = school(&dir);
+    let err = file
+        .audit_log(&AuditQuery {
+            from: Some("2026/3/31".into()),
+            ..AuditQuery::default()
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("年-月-日"), "{err}");
+}
+
+#[test]
+fn the_log_pages() {
+    let dir = TempDir::new().unwrap();
+    let (_, file, _) = school(&dir);
+    let page = file
+        .audit_log(&AuditQuery {
+            offset: 1,
+            limit: 2,
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    let all = file.audit_log(&AuditQuery::default()).unwrap();
+    assert_eq!(page.entries.len(), 2);
+    assert_eq!(page.entries[0].id, all.entries[1].id);
+    assert_eq!(page.total, all.total);
+}
+
+#[test]
+fn the_csv_export_opens_in_excel_and_keeps_typed_formulas_as_text() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    file.add_teacher(
+        &NewTeacher {
+            name: "=HYPERLINK(\"x\")".into(),
+            id_type: "1".into(),
+            id_number: "110105198001010016".into(),
+        },
+        &clerk(),
+    )
+    .unwrap();
+    let csv = file.audit_csv(&AuditQuery::default()).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    assert!(text.starts_with("编号,时间,操作人,操作"));
+    assert!(text.contains("\r\n"));
+    assert!(
+        !text.contains(",=HYPERLINK"),
+        "a formula would run in Excel"
+    );
+}
