@@ -16,7 +16,7 @@ use taoli_core::record::IndicatorRecord;
 use taoli_core::search::TeacherListing;
 use taoli_core::sheets::{self, PrintedSheets, SheetsPreview, Template};
 use taoli_core::stats::SchoolStats;
-use taoli_core::store::{SignoffInfo, SignoffState, WarningRef};
+use taoli_core::store::{AuditCheck, AuditPage, AuditQuery, SignoffInfo, SignoffState, WarningRef};
 use taoli_core::validate::{Problem, ValidationReport};
 use taoli_core::{Actor, ErrorPayload, NewSchool, NewTeacher, School, SchoolFile, Teacher};
 use tauri::State;
@@ -397,5 +397,36 @@ pub fn signoff(
 ) -> Reply<SignoffState> {
     with_school(&state, |file| {
         file.signoff(&teacher_id, &fingerprint, &Actor::local_user())
+    })
+}
+
+// ── Audit trail (操作记录) ───────────────────────────────────────────────────
+
+/// A page of the audit log, newest first, narrowed by `query`.
+#[tauri::command]
+pub fn audit_log(state: State<'_, AppState>, query: AuditQuery) -> Reply<AuditPage> {
+    with_school(&state, |file| file.audit_log(&query))
+}
+
+/// Checks the audit chain.
+#[tauri::command]
+pub async fn audit_verify(state: State<'_, AppState>) -> Reply<AuditCheck> {
+    with_school(&state, |file| file.verify_audit())
+}
+
+/// Writes the log narrowed by `query` as CSV to `path` (recorded as an export).
+#[tauri::command]
+pub fn audit_export(state: State<'_, AppState>, query: AuditQuery, path: String) -> Reply<String> {
+    with_school(&state, |file| {
+        file.export_audit_to(&query, Path::new(&path), &Actor::local_user())
+    })?;
+    Ok(path)
+}
+
+/// The file name the save dialog proposes for the audit log.
+#[tauri::command]
+pub fn audit_file_name(state: State<'_, AppState>) -> Reply<String> {
+    with_school(&state, |file| {
+        Ok(taoli_core::store::audit_file_name(&file.school()?.name))
     })
 }

@@ -73,6 +73,10 @@ pub fn run() {
             commands::signoff_states,
             commands::signoff_info,
             commands::signoff,
+            commands::audit_log,
+            commands::audit_verify,
+            commands::audit_export,
+            commands::audit_file_name,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

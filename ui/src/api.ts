@@ -2,6 +2,9 @@
 import { invoke } from '@tauri-apps/api/core'
 import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import type {
+  AuditCheck,
+  AuditPage,
+  AuditQuery,
   EffectiveCatalog,
   ErrorPayload,
   ExportFormat,
@@ -249,6 +252,28 @@ export function signoffInfo(teacherId: string): Promise<SignoffInfo> {
 /** Marks a teacher's sheet signed with the fingerprint on the signed paper. */
 export function signoff(teacherId: string, fingerprint: string): Promise<SignoffState> {
   return invoke<SignoffState>('signoff', { teacherId, fingerprint })
+}
+
+// ── 操作记录 (audit trail) ───────────────────────────────────────────────────
+
+/** A page of the audit log, newest first. */
+export function auditLog(query: AuditQuery): Promise<AuditPage> {
+  return invoke<AuditPage>('audit_log', { query })
+}
+
+/** Checks the audit chain for edited, removed or reordered entries. */
+export function auditVerify(): Promise<AuditCheck> {
+  return invoke<AuditCheck>('audit_verify')
+}
+
+/** Writes the log narrowed by `query` as CSV to `path` (recorded as an export). */
+export function auditExport(query: AuditQuery, path: string): Promise<string> {
+  return invoke<string>('audit_export', { query, path })
+}
+
+/** The file name the save dialog proposes for the audit log. */
+export function auditFileName(): Promise<string> {
+  return invoke<string>('audit_file_name')
 }
 
 export function isErrorPayload(e: unknown): e is ErrorPayload {

@@ -5,7 +5,7 @@ import * as api from './api'
 import type { EffectiveCatalog, School, Severity, Teacher } from './bindings'
 
 /** The screens of an open school. */
-export type View = 'list' | 'form' | 'validation' | 'stats' | 'settings' | 'import' | 'sheets'
+export type View = 'list' | 'form' | 'validation' | 'stats' | 'settings' | 'import' | 'sheets' | 'audit'
 
 /** Where the teacher form opens: a group's tab, and optionally one field (of one row). */
 export interface FormTarget {
@@ -29,6 +29,10 @@ interface State {
   sheetsFor: Teacher[]
   /** The screen the sheets page's back button returns to. */
   sheetsReturn: 'list' | 'form'
+  /** The teacher the 操作记录 page opens filtered to (everyone when null). */
+  auditFor: Teacher | null
+  /** The screen the 操作记录 page's back button returns to. */
+  auditReturn: 'list' | 'form'
   validationFilter: { severity: SeverityFilter; group: string }
 }
 
@@ -41,6 +45,8 @@ const state = reactive<State>({
   listQuery: '',
   sheetsFor: [],
   sheetsReturn: 'list',
+  auditFor: null,
+  auditReturn: 'list',
   validationFilter: { severity: 'all', group: '' },
 })
 
@@ -53,6 +59,7 @@ export function setSchool(school: School | null): void {
   state.target = null
   state.listQuery = ''
   state.sheetsFor = []
+  state.auditFor = null
   state.validationFilter = { severity: 'all', group: '' }
   catalogCache = null
 }
@@ -130,6 +137,18 @@ export function leaveSheets(): void {
   state.view = state.sheetsReturn === 'form' && state.teacher ? 'form' : 'list'
 }
 
+/** The 操作记录 page, narrowed to `teacher` when given (from their form). */
+export function showAudit(teacher: Teacher | null = null): void {
+  state.auditFor = teacher
+  state.auditReturn = state.view === 'form' ? 'form' : 'list'
+  state.view = 'audit'
+}
+
+/** Leaves the 操作记录 page for the screen it was opened from. */
+export function leaveAudit(): void {
+  state.view = state.auditReturn === 'form' && state.teacher ? 'form' : 'list'
+}
+
 export function setListQuery(query: string): void {
   state.listQuery = query
 }
@@ -143,6 +162,7 @@ export function useSession() {
     formReturn: computed(() => state.formReturn),
     listQuery: computed(() => state.listQuery),
     sheetsFor: computed(() => state.sheetsFor),
+    auditFor: computed(() => state.auditFor),
     setSchool,
     clearSchool: () => setSchool(null),
   }

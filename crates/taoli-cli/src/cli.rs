@@ -631,9 +631,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
         }) => {
             let mut file = SchoolFile::open(&filter.school_file)?;
             let query = filter.query(&file)?;
-            let bytes = file.audit_csv(&query)?;
-            export::write_file(&path, &bytes)?;
-            file.record_export("audit_csv", None, Some(&path), bytes.len(), &actor)?;
+            file.export_audit_to(&query, &path, &actor)?;
             file.close()?;
             output::audit_exported(&path, lang);
         }

@@ -118,7 +118,7 @@ fn list_shows_the_newest_change_first_with_before_and_after() {
         first.contains("信息记录修改") && first.contains("张三"),
         "{text}"
     );
-    assert!(text.contains("01 → 03"), "{text}");
+    assert!(text.contains("民族：汉族 → 回族"), "{text}");
     assert!(text.contains("显示 4 条，共 4 条。"), "{text}");
 }
 

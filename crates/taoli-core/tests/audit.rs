@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use taoli_core::export::ExportFormat;
 use taoli_core::revision::{Action, Operation};
 use taoli_core::sheets::Template;
-use taoli_core::store::{AuditQuery, migrations::MIGRATIONS};
+use taoli_core::store::{AuditChange, AuditQuery, migrations::MIGRATIONS};
 use taoli_core::{Actor, NewSchool, NewTeacher, SchoolFile};
 use tempfile::TempDir;
 
@@ -266,7 +266,9 @@ fn an_export_to_a_file_is_recorded() {
         entry
             .changes
             .iter()
-            .any(|c| c.path == "format" && c.after.as_deref() == Some("xlsx"))
+            .any(|c| c.path == "格式" && c.after.as_deref() == Some("xlsx")),
+        "{:?}",
+        entry.changes
     );
     assert!(file.verify_audit().unwrap().intact());
 }
@@ -300,17 +302,41 @@ fn the_log_is_newest_first_and_shows_before_and_after() {
     let newest = &log.entries[0];
     assert_eq!(newest.operation, Operation::Record);
     assert_eq!(newest.action, Action::Update);
-    let ethnicity: Vec<_> = newest
-        .changes
-        .iter()
-        .filter(|c| {
-            c.path.ends_with("MZ") || c.path.contains("民族") || c.path.contains("ethnicity")
-        })
-        .collect();
-    assert_eq!(ethnicity.len(), 1, "{:?}", newest.changes);
-    assert_eq!(ethnicity[0].before.as_deref(), Some("01"));
-    assert_eq!(ethnicity[0].after.as_deref(), Some("03"));
+    assert_eq!(newest.subject, "基本信息");
+    assert_eq!(
+        newest.changes,
+        [AuditChange {
+            path: "民族".into(),
+            before: Some("汉族".into()),
+            after: Some("回族".into()),
+        }],
+        "only the indicator changed, by its label, codes as their names"
+    );
     assert!(log.entries.windows(2).all(|w| w[0].id > w[1].id));
+}
+
+#[test]
+fn a_new_teacher_shows_their_identity_by_label() {
+    let dir = TempDir::new().unwrap();
+    let (_, file, zhang) = school(&dir);
+    let log = file
+        .audit_log(&AuditQuery {
+            teacher_id: Some(zhang),
+            operation: Some(Operation::Teacher),
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    let added = &log.entries[0];
+    assert_eq!(added.subject, ZHANG_SAN);
+    let paths: Vec<&str> = added.changes.iter().map(|c| c.path.as_str()).collect();
+    assert!(
+        paths.contains(&"姓名") && paths.contains(&"身份证件号"),
+        "{paths:?}"
+    );
+    assert!(
+        !paths.contains(&"version") && !paths.contains(&"id"),
+        "{paths:?}"
+    );
 }
 
 #[test]
@@ -359,7 +385,7 @@ fn the_log_narrows_to_days() {
     let dir = TempDir::new().unwrap();
     let (_, file, _) = school(&dir);
     let all = file.audit_log(&AuditQuery::default()).unwrap().total;
-    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
     let from_today = file
         .audit_log(&AuditQuery {
             from: Some(today.clone()),

@@ -180,7 +180,7 @@ impl<'c> Printer<'c> {
 
     /// A stored value as the sheet prints it. A code its table does not hold
     /// is printed as stored, so that nothing is hidden from the teacher.
-    fn text(&self, field: &EffectiveField, value: Option<&Value>) -> String {
+    pub(crate) fn text(&self, field: &EffectiveField, value: Option<&Value>) -> String {
         let Some(value) = value.filter(|v| !value::is_empty(Some(v))) else {
             return String::new();
         };

@@ -9,7 +9,7 @@
 //! fingerprint as a QR code and `typeset` makes the PDF. The data the template
 //! receives is [`SheetData`], documented in `docs/sheets.md`.
 
-mod content;
+pub(crate) mod content;
 pub mod fingerprint;
 pub mod font;
 mod qr;

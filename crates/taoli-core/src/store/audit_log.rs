@@ -3,14 +3,18 @@
 //! changed from what to what. The app's 操作记录 page and `taoli audit list`
 //! show it; `audit_csv` writes it out for an inspector.
 
+use std::path::Path;
+
 use rusqlite::types::Value as SqlValue;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
 use super::SchoolFile;
+use crate::catalog::{Catalog, EffectiveCatalog};
 use crate::error::{Error, Result};
-use crate::revision::{Action, Entity, Operation, Revision};
+use crate::revision::{Action, Actor, Entity, Operation, Revision};
+use crate::sheets::content::Printer;
 
 /// Which entries to show. Every field narrows; none shows everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -20,7 +24,7 @@ pub struct AuditQuery {
     /// Who made the entry (exact name).
     pub actor: Option<String>,
     pub operation: Option<Operation>,
-    /// From this day on (`YYYY-MM-DD`, UTC as stored).
+    /// From this day on (`YYYY-MM-DD`, in this computer's local time).
     pub from: Option<String>,
     /// Up to and including this day.
     pub to: Option<String>,
@@ -87,10 +91,25 @@ fn operation_condition(operation: Operation) -> &'static str {
     }
 }
 
-fn valid_day(day: &str) -> Result<&str> {
-    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .map(|_| day)
-        .map_err(|_| Error::InvalidAuditDate(day.to_owned()))
+/// The instant a day (`YYYY-MM-DD`, this computer's local time) starts,
+/// `days_later` days on, as stored times are written (UTC, RFC 3339): the
+/// clerk's 3月31日 is their own day, not Greenwich's.
+fn day_start(day: &str, days_later: u64) -> Result<String> {
+    use chrono::TimeZone;
+    let invalid = || Error::InvalidAuditDate(day.to_owned());
+    let date = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+        .map_err(|_| invalid())?
+        .checked_add_days(chrono::Days::new(days_later))
+        .ok_or_else(invalid)?;
+    let midnight = date.and_hms_opt(0, 0, 0).ok_or_else(invalid)?;
+    let start = chrono::Local
+        .from_local_datetime(&midnight)
+        .earliest()
+        .ok_or_else(invalid)?;
+    Ok(start
+        .with_timezone(&chrono::Utc)
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string())
 }
 
 impl SchoolFile {
@@ -110,17 +129,11 @@ impl SchoolFile {
             conditions.push(operation_condition(operation).to_owned());
         }
         if let Some(from) = &query.from {
-            params.push(SqlValue::Text(valid_day(from)?.to_owned()));
+            params.push(SqlValue::Text(day_start(from, 0)?));
             conditions.push(format!("r.at >= ?{}", params.len()));
         }
         if let Some(to) = &query.to {
-            // Every time of that day sorts before the next day's date.
-            let next = chrono::NaiveDate::parse_from_str(valid_day(to)?, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.succ_opt())
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_else(|| "9999-12-31".to_owned());
-            params.push(SqlValue::Text(next));
+            params.push(SqlValue::Text(day_start(to, 1)?));
             conditions.push(format!("r.at < ?{}", params.len()));
         }
         let filter = if conditions.is_empty() {
@@ -139,6 +152,9 @@ impl SchoolFile {
             i64::try_from(query.limit).unwrap_or(i64::MAX)
         };
         let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+        let effective = self.effective_catalog()?;
+        let catalog = self.catalog()?;
+        let printer = Printer::new(&effective, &catalog);
         let mut stmt = self.conn.prepare(&format!(
             "SELECT r.id, r.at, r.actor, r.entity, r.entity_id, r.teacher_id, r.action,
                     r.old_value, r.new_value, r.hash, t.name
@@ -168,7 +184,9 @@ impl SchoolFile {
             Ok((revision, name))
         })?;
         let entries = rows
-            .map(|row| row.map(|(revision, name)| entry(revision, name)))
+            .map(|row| {
+                row.map(|(revision, name)| entry(revision, name, &effective, &printer, &catalog))
+            })
             .collect::<rusqlite::Result<_>>()?;
         let mut actors = self
             .conn
@@ -181,6 +199,23 @@ impl SchoolFile {
             total: usize::try_from(total).unwrap_or(0),
             actors,
         })
+    }
+
+    /// Writes the log narrowed by `query` as CSV to `path` and records the
+    /// export in the trail itself (the file is removed when it cannot be).
+    pub fn export_audit_to(
+        &mut self,
+        query: &AuditQuery,
+        path: &Path,
+        actor: &Actor,
+    ) -> Result<()> {
+        let bytes = self.audit_csv(query)?;
+        crate::export::write_file(path, &bytes)?;
+        if let Err(error) = self.record_export("audit_csv", None, Some(path), bytes.len(), actor) {
+            let _ = std::fs::remove_file(path);
+            return Err(error);
+        }
+        Ok(())
     }
 
     /// The log narrowed by `query` (every entry it matches, paging ignored)
@@ -249,6 +284,14 @@ impl SchoolFile {
     }
 }
 
+/// A file name for a school's audit log: `桃李镇中心小学-操作记录.csv`.
+pub fn audit_file_name(school_name: &str) -> String {
+    format!(
+        "{}-操作记录.csv",
+        crate::text::file_name_safe(school_name.trim())
+    )
+}
+
 /// A cell Excel will show as text, never run as a formula: typed values (a
 /// name, a reason) reach the log, and `=HYPERLINK(…)` must stay words.
 fn spreadsheet_safe(text: &str) -> String {
@@ -274,7 +317,27 @@ pub fn action_label(action: Action) -> &'static str {
     }
 }
 
-fn entry(revision: Revision, name: Option<String>) -> AuditEntry {
+/// Bookkeeping the store keeps beside the data: not worth a line in the log.
+const BOOKKEEPING: &[&str] = &[
+    "id",
+    "version",
+    "created_at",
+    "updated_at",
+    "teacher_id",
+    "group_code",
+    "row_order",
+    "id_type_name",
+    "school_type_name",
+    "indicator_set",
+];
+
+fn entry(
+    revision: Revision,
+    name: Option<String>,
+    effective: &EffectiveCatalog,
+    printer: &Printer<'_>,
+    catalog: &Catalog,
+) -> AuditEntry {
     let operation = revision.operation();
     let recorded_name = || {
         [&revision.new_value, &revision.old_value]
@@ -283,14 +346,71 @@ fn entry(revision: Revision, name: Option<String>) -> AuditEntry {
             .find_map(|v| v.get("name").and_then(Value::as_str).map(str::to_owned))
     };
     let teacher_name = name.or_else(|| revision.teacher_id.as_ref().and_then(|_| recorded_name()));
-    let subject = subject(&revision, operation);
-    let mut changes = Vec::new();
+    let value = revision.new_value.as_ref().or(revision.old_value.as_ref());
+    let group = (operation == Operation::Record)
+        .then(|| {
+            value
+                .and_then(|v| v.get("group_code"))
+                .and_then(Value::as_str)
+        })
+        .flatten()
+        .and_then(|id| effective.group(id));
+    let subject = match group {
+        Some(group) => match value
+            .and_then(|v| v.get("row_order"))
+            .and_then(Value::as_i64)
+        {
+            Some(row) if group.multi => format!("{} 第 {row} 条", group.name),
+            _ => group.name.clone(),
+        },
+        None => subject(&revision, operation),
+    };
+    let mut raw = Vec::new();
     diff(
         "",
         revision.old_value.as_ref(),
         revision.new_value.as_ref(),
-        &mut changes,
+        &mut raw,
     );
+    let changes = raw
+        .into_iter()
+        .filter(|(path, _, _)| {
+            let top = path.split('.').next().unwrap_or_default();
+            !BOOKKEEPING.contains(&top)
+        })
+        .map(|(path, before, after)| {
+            let field = group.and_then(|g| {
+                path.strip_prefix("fields.")
+                    .and_then(|code| g.fields.iter().find(|f| f.code == code))
+            });
+            match field {
+                Some(field) => AuditChange {
+                    path: field.label.clone(),
+                    before: shown(printer.text(field, before.as_ref())),
+                    after: shown(printer.text(field, after.as_ref())),
+                },
+                None => {
+                    // An ID type is stored as its code: show its name.
+                    let named = |value: Option<&Value>| {
+                        let text = plain(value)?;
+                        if operation == Operation::Teacher
+                            && path == "id_type"
+                            && let Ok(id_type) = catalog.id_type(&text)
+                        {
+                            return Some(id_type.name.clone());
+                        }
+                        Some(text)
+                    };
+                    AuditChange {
+                        before: named(before.as_ref()),
+                        after: named(after.as_ref()),
+                        path: key_label(operation, &path).map_or(path, str::to_owned),
+                    }
+                }
+            }
+        })
+        .filter(|c| c.before != c.after)
+        .collect();
     AuditEntry {
         id: revision.id,
         at: revision.at,
@@ -305,6 +425,45 @@ fn entry(revision: Revision, name: Option<String>) -> AuditEntry {
     }
 }
 
+/// The name of a value outside the catalog's indicators, as the log shows it.
+fn key_label(operation: Operation, path: &str) -> Option<&'static str> {
+    Some(match (operation, path) {
+        (Operation::Teacher, "name") => "姓名",
+        (Operation::Teacher, "id_type") => "身份证件类型",
+        (Operation::Teacher, "id_number") => "身份证件号",
+        (Operation::School, "code") => "学校标识码",
+        (Operation::School, "name") => "学校名称",
+        (Operation::School, "school_type") => "办学类型",
+        (Operation::School, "region_code") => "县级行政区划",
+        (Operation::School, p) if p.starts_with("province_pack.name") => "省级补充包",
+        (Operation::School, p) if p.starts_with("province_pack.version") => "补充包版本",
+        (Operation::Export, "format") => "格式",
+        (Operation::Export, "group") => "信息项",
+        (Operation::Export, "path") => "文件",
+        (Operation::Export, "bytes") => "大小（字节）",
+        (Operation::WarningReason, "warning_reason.reason") => "理由",
+        (Operation::WarningReason, "warning_reason.rule") => "规则",
+        (Operation::WarningReason, "warning_reason.field") => "指标",
+        (Operation::WarningReason, "warning_reason.record") => "记录",
+        (Operation::SheetPrint, "sheet_printed.fingerprint")
+        | (Operation::Signoff, "signoff.fingerprint") => "指纹",
+        _ => return None,
+    })
+}
+
+fn shown(text: String) -> Option<String> {
+    (!text.is_empty()).then_some(text)
+}
+
+fn plain(value: Option<&Value>) -> Option<String> {
+    match value {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.is_empty() => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => Some(other.to_string()),
+    }
+}
+
 /// What an entry is about, in a few words.
 fn subject(revision: &Revision, operation: Operation) -> String {
     let value = revision.new_value.as_ref().or(revision.old_value.as_ref());
@@ -315,16 +474,19 @@ fn subject(revision: &Revision, operation: Operation) -> String {
             .map(str::to_owned)
     };
     match operation {
-        Operation::Record => text("/group_code").unwrap_or_else(|| revision.entity_id.clone()),
         Operation::SheetPrint => text("/sheet_printed/fingerprint").unwrap_or_default(),
         Operation::Signoff => text("/signoff/fingerprint").unwrap_or_default(),
         Operation::WarningReason => text("/warning_reason/rule").unwrap_or_default(),
-        Operation::Export | Operation::School | Operation::Teacher => revision.entity_id.clone(),
+        Operation::Teacher => text("/id_number").unwrap_or_else(|| revision.entity_id.clone()),
+        Operation::Record | Operation::Export | Operation::School => revision.entity_id.clone(),
     }
 }
 
+/// A value that differs: its dotted path, before and after.
+type RawChange = (String, Option<Value>, Option<Value>);
+
 /// Every leaf that differs between `before` and `after`, by dotted path.
-fn diff(path: &str, before: Option<&Value>, after: Option<&Value>, out: &mut Vec<AuditChange>) {
+fn diff(path: &str, before: Option<&Value>, after: Option<&Value>, out: &mut Vec<RawChange>) {
     match (before, after) {
         (Some(Value::Object(a)), Some(Value::Object(b))) => {
             let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
@@ -345,21 +507,7 @@ fn diff(path: &str, before: Option<&Value>, after: Option<&Value>, out: &mut Vec
             }
         }
         (a, b) if a == b => {}
-        (a, b) => {
-            let shown = |v: Option<&Value>| match v {
-                None | Some(Value::Null) => None,
-                Some(Value::String(s)) => Some(s.clone()),
-                Some(other) => Some(other.to_string()),
-            };
-            let (before, after) = (shown(a), shown(b));
-            if before != after {
-                out.push(AuditChange {
-                    path: path.to_owned(),
-                    before,
-                    after,
-                });
-            }
-        }
+        (a, b) => out.push((path.to_owned(), a.cloned(), b.cloned())),
     }
 }
 

@@ -28,7 +28,9 @@ use crate::school::{NewSchool, School};
 use crate::time::now;
 
 pub use audit::{AuditBreak, AuditCheck};
-pub use audit_log::{AuditChange, AuditEntry, AuditPage, AuditQuery, action_label};
+pub use audit_log::{
+    AuditChange, AuditEntry, AuditPage, AuditQuery, action_label, audit_file_name,
+};
 pub use migrations::CURRENT_SCHEMA_VERSION;
 pub use signoffs::{SheetPrint, SignoffInfo, SignoffState};
 pub use warnings::{WarningReasons, WarningRef};
