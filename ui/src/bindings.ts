@@ -101,7 +101,7 @@ row_order: number, fields: Record<string, unknown>,
  */
 version: number, updated_at: string, };
 
-export type Entity = "school" | "teacher" | "record" | "export";
+export type Entity = "school" | "teacher" | "record" | "export" | "backup";
 
 export type Action = "create" | "update" | "delete";
 
@@ -445,7 +445,7 @@ export type SignoffInfo = { teacher_id: string, state: SignoffState,
  */
 prints: Array<SheetPrint>, };
 
-export type Operation = "school" | "teacher" | "record" | "warning_reason" | "sheet_print" | "signoff" | "export";
+export type Operation = "school" | "teacher" | "record" | "warning_reason" | "sheet_print" | "signoff" | "export" | "backup";
 
 export type AuditQuery = { teacher_id: string | null, 
 /**
@@ -453,7 +453,7 @@ export type AuditQuery = { teacher_id: string | null,
  */
 actor: string | null, operation: Operation | null, 
 /**
- * From this day on (`YYYY-MM-DD`, UTC as stored).
+ * From this day on (`YYYY-MM-DD`, in this computer's local time).
  */
 from: string | null, 
 /**
@@ -520,3 +520,11 @@ head: string | null,
  * The first place the chain breaks, if it does.
  */
 broken: AuditBreak | null, };
+
+export type BackupReason = "before_import" | "before_restore" | "daily" | "manual";
+
+export type Backup = { path: string, file_name: string, reason: BackupReason, 
+/**
+ * When it was made, local time as its name gives it (2026-11-22 20:47:00).
+ */
+made_at: string, bytes: number, };

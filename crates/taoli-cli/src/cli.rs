@@ -9,7 +9,7 @@ use taoli_core::export;
 use taoli_core::import::{ImportOptions, ImportOutcome, MappingOverride, OnConflict};
 use taoli_core::revision::Operation;
 use taoli_core::sheets::Template;
-use taoli_core::store::{AuditQuery, WarningRef};
+use taoli_core::store::{AuditQuery, BackupReason, WarningRef};
 use taoli_core::{Actor, NewSchool, NewTeacher, Result, SchoolFile};
 
 use crate::lang::{Lang, localize};
@@ -56,6 +56,12 @@ enum Command {
     ImportUndo(ImportUndoArgs),
     /// 列出本校做过的导入
     ImportHistory(ImportHistoryArgs),
+    /// 备份学校文件：默认存入学校文件旁的「…-备份」文件夹（自动保留最近 10 份及每月 1 份）；--to 备份到指定文件夹（如 U 盘）
+    Backup(BackupArgs),
+    /// 列出学校文件的自动备份（最新的在前）
+    BackupList(BackupListArgs),
+    /// 用一个备份恢复学校文件：先检查备份，再把现在的文件备份一份（恢复前），然后恢复
+    Restore(RestoreArgs),
     /// 操作记录（审计）：查看、导出，或核验是否被改动过
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -214,6 +220,35 @@ struct WarningExplainArgs {
     reason: String,
 }
 
+#[derive(Debug, Args)]
+struct BackupArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 备份到这个文件夹（如 U 盘）；这里的备份不会被自动清理
+    #[arg(long)]
+    to: Option<PathBuf>,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct BackupListArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct RestoreArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 要恢复的备份文件（.taoli）
+    backup: PathBuf,
+}
+
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
     /// 核验操作记录的校验链：发现被改动、删除或调换顺序的记录时退出码为 1
@@ -246,7 +281,7 @@ struct AuditFilterArgs {
     /// 只看这位操作人
     #[arg(long)]
     actor: Option<String>,
-    /// 只看这类操作：school 学校设置、teacher 教师、record 信息记录、warning-reason 提醒理由、sheet-print 打印确认表、signoff 登记签字、export 导出
+    /// 只看这类操作：school 学校设置、teacher 教师、record 信息记录、warning-reason 提醒理由、sheet-print 打印确认表、signoff 登记签字、export 导出、backup 备份与恢复
     #[arg(long, value_enum)]
     operation: Option<AuditOperation>,
     /// 从这一天起（年-月-日）
@@ -266,6 +301,7 @@ enum AuditOperation {
     SheetPrint,
     Signoff,
     Export,
+    Backup,
 }
 
 #[derive(Debug, Args)]
@@ -294,6 +330,7 @@ impl AuditFilterArgs {
             AuditOperation::SheetPrint => Operation::SheetPrint,
             AuditOperation::Signoff => Operation::Signoff,
             AuditOperation::Export => Operation::Export,
+            AuditOperation::Backup => Operation::Backup,
         });
         Ok(AuditQuery {
             teacher_id,
@@ -597,6 +634,36 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             let info = file.use_province_pack(&pack, &actor)?;
             output::pack_in_use(Some(&info), lang);
             file.close()?;
+        }
+        Command::Backup(args) => {
+            let mut file = SchoolFile::open(&args.school_file)?;
+            let backup = match &args.to {
+                Some(folder) => file.backup_to(folder, &actor)?,
+                None => file.backup_now(BackupReason::Manual, &actor)?,
+            };
+            file.close()?;
+            if args.json {
+                output::json(&backup)?;
+            } else {
+                output::backed_up(&backup, lang);
+            }
+        }
+        Command::BackupList(args) => {
+            let file = SchoolFile::open(&args.school_file)?;
+            let backups = file.backups()?;
+            let folder = file.backup_folder();
+            file.close()?;
+            if args.json {
+                output::json(&backups)?;
+            } else {
+                output::backup_list(&backups, &folder, lang);
+            }
+        }
+        Command::Restore(args) => {
+            let mut file = SchoolFile::open(&args.school_file)?;
+            let safety = file.restore(&args.backup, &actor)?;
+            file.close()?;
+            output::restored(&args.backup, &safety, lang);
         }
         Command::Audit(AuditCommand::Verify { school_file, json }) => {
             let file = SchoolFile::open(&school_file)?;

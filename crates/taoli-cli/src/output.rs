@@ -15,7 +15,7 @@ use taoli_core::import::{
 use taoli_core::record::IndicatorRecord;
 use taoli_core::sheets::PrintedSheets;
 use taoli_core::stats::SchoolStats;
-use taoli_core::store::{AuditCheck, AuditPage, SignoffState, action_label};
+use taoli_core::store::{AuditCheck, AuditPage, Backup, SignoffState, action_label};
 use taoli_core::validate::ValidationReport;
 use taoli_core::{Error, Result, School, Teacher};
 
@@ -743,5 +743,53 @@ pub fn audit_exported(path: &Path, lang: Lang) {
     match lang {
         Lang::Zh => println!("已导出操作记录：{}", path.display()),
         Lang::En => println!("Audit log exported to {}", path.display()),
+    }
+}
+
+/// Where a backup was written.
+pub fn backed_up(backup: &Backup, lang: Lang) {
+    match lang {
+        Lang::Zh => println!("已备份：{}（{} 字节）", backup.path, backup.bytes),
+        Lang::En => println!("Backed up to {} ({} bytes)", backup.path, backup.bytes),
+    }
+}
+
+/// The automatic backups, newest first.
+pub fn backup_list(backups: &[Backup], folder: &Path, lang: Lang) {
+    if backups.is_empty() {
+        match lang {
+            Lang::Zh => println!("{} 里还没有备份。", folder.display()),
+            Lang::En => println!("No backups in {} yet.", folder.display()),
+        }
+        return;
+    }
+    for b in backups {
+        println!(
+            "{}  {}  {:>10}  {}",
+            b.made_at,
+            b.reason.label(),
+            b.bytes,
+            b.file_name
+        );
+    }
+    match lang {
+        Lang::Zh => println!("共 {} 份，位于 {}", backups.len(), folder.display()),
+        Lang::En => println!("{} backups in {}", backups.len(), folder.display()),
+    }
+}
+
+/// A restore done, and where the file as it was went.
+pub fn restored(from: &Path, safety: &Backup, lang: Lang) {
+    match lang {
+        Lang::Zh => println!(
+            "已用 {} 恢复学校文件。恢复前的文件已备份为 {}，如需撤销可再用它恢复。",
+            from.display(),
+            safety.path
+        ),
+        Lang::En => println!(
+            "Restored the school file from {}. The file as it was is backed up as {}.",
+            from.display(),
+            safety.path
+        ),
     }
 }

@@ -283,6 +283,23 @@ pub enum Error {
     #[error("找不到文件 {0}。请检查路径是否正确，或文件是否已被移走。")]
     FileNotFound(PathBuf),
 
+    #[error(
+        "无法备份到 {folder}：{detail}。请确认文件夹（或 U 盘）可以写入、空间足够，然后重试；学校文件未受影响。"
+    )]
+    BackupFailed { folder: PathBuf, detail: String },
+
+    #[error("{path} 不能用来恢复：{detail}。请选择桃李做的另一个备份；学校文件未作任何改动。")]
+    BackupUnusable { path: PathBuf, detail: String },
+
+    #[error(
+        "{path} 是另一所学校（学校标识码 {found}）的备份，不是本校（{expected}）的。请选择本校的备份；学校文件未作任何改动。"
+    )]
+    BackupOfAnotherSchool {
+        path: PathBuf,
+        found: String,
+        expected: String,
+    },
+
     #[error("{0} 不是桃李学校文件（.taoli）。请选择用桃李创建的学校文件。")]
     NotASchoolFile(PathBuf),
 
@@ -393,6 +410,9 @@ impl Error {
             Error::InvalidFingerprint(_) => "signoff.fingerprint_invalid",
             Error::FingerprintNotPrinted { .. } => "signoff.not_printed",
             Error::FileExists(_) => "file.exists",
+            Error::BackupFailed { .. } => "backup.failed",
+            Error::BackupUnusable { .. } => "backup.unusable",
+            Error::BackupOfAnotherSchool { .. } => "backup.other_school",
             Error::FileNotFound(_) => "file.not_found",
             Error::NotASchoolFile(_) => "file.not_school_file",
             Error::NewerSchoolFile { .. } => "file.newer_version",

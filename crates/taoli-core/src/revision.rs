@@ -38,6 +38,8 @@ pub enum Entity {
     Record,
     /// A file written out of the school (an export): entity id is the file name.
     Export,
+    /// A backup made or restored: entity id is the backup's file name.
+    Backup,
 }
 
 impl Entity {
@@ -47,6 +49,7 @@ impl Entity {
             Entity::Teacher => "teacher",
             Entity::Record => "record",
             Entity::Export => "export",
+            Entity::Backup => "backup",
         }
     }
 
@@ -56,6 +59,7 @@ impl Entity {
             "teacher" => Some(Entity::Teacher),
             "record" => Some(Entity::Record),
             "export" => Some(Entity::Export),
+            "backup" => Some(Entity::Backup),
             _ => None,
         }
     }
@@ -106,6 +110,8 @@ pub enum Operation {
     Signoff,
     /// 导出.
     Export,
+    /// 备份, 恢复.
+    Backup,
 }
 
 impl Operation {
@@ -119,6 +125,7 @@ impl Operation {
             Operation::SheetPrint => "打印确认表",
             Operation::Signoff => "登记签字",
             Operation::Export => "导出",
+            Operation::Backup => "备份与恢复",
         }
     }
 }
@@ -154,6 +161,7 @@ impl Revision {
             Entity::School => Operation::School,
             Entity::Record => Operation::Record,
             Entity::Export => Operation::Export,
+            Entity::Backup => Operation::Backup,
             Entity::Teacher if self.entity_id.starts_with("sheet:") => Operation::SheetPrint,
             Entity::Teacher if self.entity_id.starts_with("signoff:") => Operation::Signoff,
             Entity::Teacher if has("warning_reason") => Operation::WarningReason,

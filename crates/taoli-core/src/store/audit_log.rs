@@ -79,6 +79,7 @@ fn operation_condition(operation: Operation) -> &'static str {
         Operation::School => "r.entity = 'school'",
         Operation::Record => "r.entity = 'record'",
         Operation::Export => "r.entity = 'export'",
+        Operation::Backup => "r.entity = 'backup'",
         Operation::SheetPrint => "(r.entity = 'teacher' AND r.entity_id LIKE 'sheet:%')",
         Operation::Signoff => "(r.entity = 'teacher' AND r.entity_id LIKE 'signoff:%')",
         Operation::WarningReason => {
@@ -440,7 +441,11 @@ fn key_label(operation: Operation, path: &str) -> Option<&'static str> {
         (Operation::Export, "format") => "格式",
         (Operation::Export, "group") => "信息项",
         (Operation::Export, "path") => "文件",
-        (Operation::Export, "bytes") => "大小（字节）",
+        (Operation::Export, "bytes") | (Operation::Backup, "bytes") => "大小（字节）",
+        (Operation::Backup, "reason") => "原因",
+        (Operation::Backup, "path") => "文件",
+        (Operation::Backup, "restored_from") => "从此备份恢复",
+        (Operation::Backup, "safety_backup") => "恢复前的备份",
         (Operation::WarningReason, "warning_reason.reason") => "理由",
         (Operation::WarningReason, "warning_reason.rule") => "规则",
         (Operation::WarningReason, "warning_reason.field") => "指标",
@@ -478,7 +483,9 @@ fn subject(revision: &Revision, operation: Operation) -> String {
         Operation::Signoff => text("/signoff/fingerprint").unwrap_or_default(),
         Operation::WarningReason => text("/warning_reason/rule").unwrap_or_default(),
         Operation::Teacher => text("/id_number").unwrap_or_else(|| revision.entity_id.clone()),
-        Operation::Record | Operation::Export | Operation::School => revision.entity_id.clone(),
+        Operation::Record | Operation::Export | Operation::School | Operation::Backup => {
+            revision.entity_id.clone()
+        }
     }
 }
 

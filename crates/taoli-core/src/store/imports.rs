@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, Row, Transaction};
 use serde_json::Value;
 
-use super::{SchoolFile, revisions};
+use super::{BackupReason, SchoolFile, revisions};
 use crate::error::{Error, Result};
 use crate::import::plan::Write;
 use crate::import::{FieldTarget, ImportCounts, ImportPlan, ImportRun, OnConflict, UndoResult};
@@ -164,6 +164,8 @@ impl SchoolFile {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportRun> {
         let total = plan.writes.len();
+        // The school as it was, in case the import was not what the clerk meant.
+        self.backup_now(BackupReason::BeforeImport, actor)?;
         // A bulk write: a bigger page cache keeps SQLite from spilling pages
         // to the WAL before the commit.
         self.conn.pragma_update(None, "cache_size", -8_192)?;

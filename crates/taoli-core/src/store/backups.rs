@@ -1,0 +1,386 @@
+//! Backups of the school file (备份) and restoring one (恢复).
+//!
+//! Automatic backups go to a folder beside the school file
+//! (`2151012345-桃李镇中心小学-备份/`), named for the time and the reason
+//! (`…-20261122-204700-导入前.taoli`): before every import and every restore,
+//! and once a day when the app opens the school. Of those, the newest
+//! [`KEEP_RECENT`] are kept, and the newest of every month. A backup to a
+//! chosen folder (a USB stick) is the clerk's own and never pruned.
+//!
+//! Each backup is made with SQLite's online backup API (a consistent copy of a
+//! live file), checked with `integrity_check`, and recorded in the audit
+//! trail. A restore checks the backup first (ours, intact, not newer, the same
+//! school), backs up the file as it is, copies the backup in, and records the
+//! restore: the chain of the restored history continues with that entry.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{APPLICATION_ID, CURRENT_SCHEMA_VERSION, SchoolFile, migrations, revisions};
+use crate::error::{Error, Result};
+use crate::revision::{Action, Actor, Entity};
+
+/// How many automatic backups are kept besides one per month.
+pub const KEEP_RECENT: usize = 10;
+
+/// Why a backup was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupReason {
+    /// Before an import is written (导入前).
+    BeforeImport,
+    /// Before a backup is restored over the file (恢复前).
+    BeforeRestore,
+    /// The first time the school is opened on a day (每日).
+    Daily,
+    /// Asked for by the clerk (手动).
+    Manual,
+}
+
+impl BackupReason {
+    /// The reason as the file name and the app show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            BackupReason::BeforeImport => "导入前",
+            BackupReason::BeforeRestore => "恢复前",
+            BackupReason::Daily => "每日",
+            BackupReason::Manual => "手动",
+        }
+    }
+
+    fn from_label(label: &str) -> Option<BackupReason> {
+        [
+            BackupReason::BeforeImport,
+            BackupReason::BeforeRestore,
+            BackupReason::Daily,
+            BackupReason::Manual,
+        ]
+        .into_iter()
+        .find(|r| r.label() == label)
+    }
+}
+
+/// A backup file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Backup {
+    pub path: String,
+    pub file_name: String,
+    pub reason: BackupReason,
+    /// When it was made, local time as its name gives it (2026-11-22 20:47:00).
+    pub made_at: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// The time stamp in a backup's name.
+const STAMP: &str = "%Y%m%d-%H%M%S";
+
+impl SchoolFile {
+    /// The folder automatic backups go to: beside the school file, named after it.
+    pub fn backup_folder(&self) -> PathBuf {
+        let stem = self
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "学校".to_owned());
+        self.path.with_file_name(format!("{stem}-备份"))
+    }
+
+    /// Makes an automatic backup now, prunes the folder and records it.
+    pub fn backup_now(&mut self, reason: BackupReason, actor: &Actor) -> Result<Backup> {
+        let folder = self.backup_folder();
+        let backup = self.backup_into(&folder, reason)?;
+        prune(&folder)?;
+        self.record_backup(&backup, actor)?;
+        Ok(backup)
+    }
+
+    /// Backs the school up into a folder the clerk chose (a USB stick); never pruned.
+    pub fn backup_to(&mut self, folder: &Path, actor: &Actor) -> Result<Backup> {
+        let backup = self.backup_into(folder, BackupReason::Manual)?;
+        self.record_backup(&backup, actor)?;
+        Ok(backup)
+    }
+
+    /// The daily backup, when none was made today. Returns it, if made.
+    pub fn daily_backup_if_due(&mut self, actor: &Actor) -> Result<Option<Backup>> {
+        let today = chrono::Local::now().format("%Y%m%d").to_string();
+        let made_today = self
+            .backups()?
+            .iter()
+            .any(|b| stamp_of(&b.file_name).is_some_and(|s| s.starts_with(&today)));
+        if made_today {
+            return Ok(None);
+        }
+        self.backup_now(BackupReason::Daily, actor).map(Some)
+    }
+
+    /// The automatic backups, newest first.
+    pub fn backups(&self) -> Result<Vec<Backup>> {
+        list(&self.backup_folder())
+    }
+
+    /// Replaces the school's data with a backup's, after checking the backup
+    /// (a Taoli school file, intact, not from a newer Taoli, of this school).
+    /// The file as it was is backed up first (恢复前), and the restore is
+    /// recorded. Returns that safety backup.
+    pub fn restore(&mut self, backup: &Path, actor: &Actor) -> Result<Backup> {
+        let version = check_backup(backup, &self.school()?.code)?;
+        let safety = self.backup_now(BackupReason::BeforeRestore, actor)?;
+        self.conn
+            .restore(
+                rusqlite::MAIN_DB,
+                backup,
+                None::<fn(rusqlite::backup::Progress)>,
+            )
+            .map_err(|e| Error::BackupUnusable {
+                path: backup.to_owned(),
+                detail: e.to_string(),
+            })?;
+        if version < CURRENT_SCHEMA_VERSION {
+            migrations::apply(&mut self.conn, version)?;
+        }
+        let detail = serde_json::json!({
+            "restored_from": backup.display().to_string(),
+            "safety_backup": safety.file_name,
+        });
+        self.write(|tx| {
+            revisions::record(
+                tx,
+                actor,
+                Entity::Backup,
+                &file_name(backup),
+                None,
+                Action::Update,
+                None,
+                Some(&detail),
+            )
+        })?;
+        Ok(safety)
+    }
+
+    /// Copies the live file into `folder` under a new name, checked.
+    fn backup_into(&self, folder: &Path, reason: BackupReason) -> Result<Backup> {
+        let failed = |detail: String| Error::BackupFailed {
+            folder: folder.to_owned(),
+            detail,
+        };
+        fs::create_dir_all(folder).map_err(|e| failed(e.to_string()))?;
+        let stem = self
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "学校".to_owned());
+        let stamp = chrono::Local::now().format(STAMP).to_string();
+        let name = |n: usize| match n {
+            1 => format!("{stem}-{stamp}-{}.taoli", reason.label()),
+            n => format!("{stem}-{stamp}-{}-{n}.taoli", reason.label()),
+        };
+        let path = (1..)
+            .map(|n| folder.join(name(n)))
+            .find(|p| !p.exists())
+            .ok_or_else(|| failed("无法取得文件名".to_owned()))?;
+        let mut partial = path.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = PathBuf::from(partial);
+        let copy = || -> Result<()> {
+            self.conn
+                .backup(rusqlite::MAIN_DB, &partial, None)
+                .map_err(|e| failed(e.to_string()))?;
+            // One self-contained file: no write-ahead log beside it to lose
+            // when it is copied to a USB stick.
+            let copy = Connection::open(&partial).map_err(|e| failed(e.to_string()))?;
+            copy.pragma_update_and_check(None, "journal_mode", "DELETE", |_| Ok(()))
+                .map_err(|e| failed(e.to_string()))?;
+            copy.close().map_err(|(_, e)| failed(e.to_string()))?;
+            check_backup(&partial, &self.school()?.code).map_err(|e| failed(e.to_string()))?;
+            fs::rename(&partial, &path).map_err(|e| failed(e.to_string()))
+        };
+        if let Err(error) = copy() {
+            let _ = fs::remove_file(&partial);
+            return Err(error);
+        }
+        describe(&path).ok_or_else(|| failed("备份文件写入后无法读取".to_owned()))
+    }
+
+    fn record_backup(&mut self, backup: &Backup, actor: &Actor) -> Result<()> {
+        let detail = serde_json::json!({
+            "reason": backup.reason.label(),
+            "path": backup.path,
+            "bytes": backup.bytes,
+        });
+        self.write(|tx| {
+            revisions::record(
+                tx,
+                actor,
+                Entity::Backup,
+                &backup.file_name,
+                None,
+                Action::Create,
+                None,
+                Some(&detail),
+            )
+        })
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Checks that `path` is a usable backup of the school `code`: a Taoli school
+/// file, intact, not from a newer Taoli. Returns its schema version.
+fn check_backup(path: &Path, code: &str) -> Result<i64> {
+    let unusable = |detail: String| Error::BackupUnusable {
+        path: path.to_owned(),
+        detail,
+    };
+    if !path.is_file() {
+        return Err(Error::FileNotFound(path.to_owned()));
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| unusable(e.to_string()))?;
+    let application_id: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(|_| unusable("不是桃李学校文件".to_owned()))?;
+    if application_id != APPLICATION_ID {
+        return Err(unusable("不是桃李学校文件".to_owned()));
+    }
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| unusable(e.to_string()))?;
+    if version > CURRENT_SCHEMA_VERSION {
+        return Err(unusable(format!(
+            "它由更新版本的桃李创建（文件格式版本 {version}），请先升级桃李"
+        )));
+    }
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))
+        .map_err(|e| unusable(e.to_string()))?;
+    if integrity != "ok" {
+        return Err(unusable(format!("完整性检查未通过：{integrity}")));
+    }
+    let found: String = conn
+        .query_row("SELECT code FROM school WHERE id = 1", [], |r| r.get(0))
+        .map_err(|_| unusable("文件中没有学校信息".to_owned()))?;
+    if found != code {
+        return Err(Error::BackupOfAnotherSchool {
+            path: path.to_owned(),
+            found,
+            expected: code.to_owned(),
+        });
+    }
+    Ok(version)
+}
+
+/// `…-20261122-204700-导入前.taoli` → `20261122-204700`: the rightmost
+/// `YYYYMMDD-HHMMSS` followed by a dash (the school's name may hold digits).
+fn stamp_of(file_name: &str) -> Option<&str> {
+    let base = file_name.strip_suffix(".taoli")?;
+    let is_stamp = |s: &[u8]| {
+        s.len() == STAMP_LEN + 1
+            && s[STAMP_LEN] == b'-'
+            && s[..STAMP_LEN].iter().enumerate().all(|(k, b)| {
+                if k == 8 {
+                    *b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            })
+    };
+    let bytes = base.as_bytes();
+    (0..bytes.len().saturating_sub(STAMP_LEN))
+        .rev()
+        .find(|&i| is_stamp(&bytes[i..=i + STAMP_LEN]))
+        .and_then(|i| base.get(i..i + STAMP_LEN))
+}
+
+/// `YYYYMMDD-HHMMSS`.
+const STAMP_LEN: usize = 15;
+
+/// A backup file as listed: its reason and time read from its name.
+fn describe(path: &Path) -> Option<Backup> {
+    let name = file_name(path);
+    let stamp = stamp_of(&name)?;
+    let after = name.split_once(stamp)?.1.trim_start_matches('-');
+    let label = after
+        .trim_end_matches(".taoli")
+        .split('-')
+        .next()
+        .unwrap_or_default();
+    let reason = BackupReason::from_label(label)?;
+    let made = chrono::NaiveDateTime::parse_from_str(stamp, STAMP).ok()?;
+    Some(Backup {
+        path: path.display().to_string(),
+        file_name: name.clone(),
+        reason,
+        made_at: made.format("%Y-%m-%d %H:%M:%S").to_string(),
+        bytes: fs::metadata(path).ok()?.len(),
+    })
+}
+
+/// The backups in `folder`, newest first (none when it does not exist).
+fn list(folder: &Path) -> Result<Vec<Backup>> {
+    let entries = match fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io(folder)(e)),
+    };
+    let mut backups: Vec<Backup> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| describe(&e.path()))
+        .collect();
+    backups.sort_by(|a, b| {
+        (b.made_at.as_str(), b.file_name.as_str()).cmp(&(a.made_at.as_str(), a.file_name.as_str()))
+    });
+    Ok(backups)
+}
+
+/// Keeps the newest [`KEEP_RECENT`] backups and the newest of every month.
+fn prune(folder: &Path) -> Result<()> {
+    let backups = list(folder)?;
+    let mut months_kept: Vec<&str> = Vec::new();
+    for (i, backup) in backups.iter().enumerate() {
+        let month = &backup.made_at[..7];
+        let newest_of_month = !months_kept.contains(&month);
+        if newest_of_month {
+            months_kept.push(month);
+        }
+        if i >= KEEP_RECENT && !newest_of_month {
+            fs::remove_file(&backup.path).map_err(Error::io(Path::new(&backup.path)))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backup_name_gives_its_time_and_reason() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir
+            .path()
+            .join("2151012345-桃李-镇-20261122-204700-导入前-2.taoli");
+        fs::write(&path, b"x").unwrap_or_else(|e| panic!("{e}"));
+        let backup = describe(&path).unwrap_or_else(|| panic!("not described"));
+        assert_eq!(backup.reason, BackupReason::BeforeImport);
+        assert_eq!(backup.made_at, "2026-11-22 20:47:00");
+    }
+
+    #[test]
+    fn a_file_without_a_stamp_is_not_a_backup() {
+        assert_eq!(stamp_of("桃李.taoli"), None);
+        assert_eq!(stamp_of("桃李-2026-11-22.taoli"), None);
+    }
+}
