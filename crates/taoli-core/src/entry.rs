@@ -65,7 +65,7 @@ pub fn normalize_value(
     }
     let invalid = |problem: String| Error::InvalidValue {
         field: field.label.clone(),
-        value: raw.to_owned(),
+        value: crate::text::excerpt(raw, 60),
         problem,
     };
     let resolve = |part: &str| -> Result<String> {

@@ -67,6 +67,11 @@ pub enum Error {
         max: usize,
     },
 
+    #[error(
+        "教师姓名「{name}」中有看不见的控制字符或排版符号（{chars}），常见于从网页或聊天软件复制的文字，会让姓名显示错乱、无法上报。请删掉这些字符后重新输入。"
+    )]
+    InvalidTeacherName { name: String, chars: String },
+
     #[error("身份证件类型「{0}」不存在。有效类型：{1}。")]
     UnknownIdType(String, String),
 
@@ -151,6 +156,30 @@ pub enum Error {
         "{0} 不是电子表格。可导入的格式：Excel 工作簿（.xlsx、.xlsm、.xls）、WPS/LibreOffice 表格（.ods）和 CSV 文本（.csv、.txt）。"
     )]
     NotASpreadsheet(PathBuf),
+
+    #[error(
+        "{0} 是 UTF-16 编码的文本（Excel 另存为「Unicode 文本」时的格式），桃李读不了这种编码。请用 Excel 或 WPS 打开它，另存为「Excel 工作簿（.xlsx）」或「CSV UTF-8（逗号分隔）」后再导入。"
+    )]
+    RosterUtf16(PathBuf),
+
+    #[error(
+        "花名册 {path} 混用了两种文字编码：第 {utf8_line} 行是 UTF-8，第 {other_line} 行是 GBK 等其他编码（常见于用不同的软件往同一个文件里追加内容）。无论按哪一种读取，都会有一部分变成乱码，所以没有导入。请用 WPS 或 Excel 打开它，核对这些行的文字，另存为「Excel 工作簿（.xlsx）」后再导入。"
+    )]
+    MixedEncoding {
+        path: PathBuf,
+        utf8_line: usize,
+        other_line: usize,
+    },
+
+    #[error(
+        "花名册 {path} 第 {line} 行有一个没有配对的英文双引号（\"）：从它开始到文件末尾的内容都会被读进同一个单元格，后面的行都会丢失，所以没有导入。请用记事本或 WPS 打开这个文件，在第 {line} 行删掉多余的引号或补上配对的引号，然后重新导入。"
+    )]
+    UnterminatedQuote { path: PathBuf, line: usize },
+
+    #[error(
+        "花名册 {path} 展开后约有 {cells} 个单元格，超过了桃李能读取的上限（{max} 个）。这通常是表格下方或右侧有大片重复填充或设置了格式的空白区域。请在 WPS 或 LibreOffice 中删掉多余的行和列，或另存为「Excel 工作簿（.xlsx）」后再导入。"
+    )]
+    RosterTooLarge { path: PathBuf, cells: u64, max: u64 },
 
     #[error(
         "{0} 设置了打开密码，无法读取。请在 Excel 或 WPS 中打开它，在「文件 → 信息 → 保护工作簿」中取消密码并保存后再导入。"
@@ -363,6 +392,7 @@ impl Error {
             Error::ProvincePack { .. } => "catalog.province_pack_refused",
             Error::EmptyTeacherName => "teacher.name_empty",
             Error::TeacherNameTooLong { .. } => "teacher.name_too_long",
+            Error::InvalidTeacherName { .. } => "teacher.name_invalid",
             Error::UnknownIdType(..) => "teacher.id_type_unknown",
             Error::InvalidIdNumber { .. } => "teacher.id_number_invalid",
             Error::DuplicateTeacher { .. } => "teacher.duplicate",
@@ -385,6 +415,10 @@ impl Error {
             Error::RosterIsWebPage(_) => "import.web_page",
             Error::NotASpreadsheet(_) => "import.not_spreadsheet",
             Error::RosterPasswordProtected(_) => "import.password_protected",
+            Error::RosterUtf16(_) => "import.utf16",
+            Error::MixedEncoding { .. } => "import.mixed_encoding",
+            Error::UnterminatedQuote { .. } => "import.unterminated_quote",
+            Error::RosterTooLarge { .. } => "import.too_large",
             Error::CorruptRoster { .. } => "import.corrupt",
             Error::UnknownSheet { .. } => "import.sheet_unknown",
             Error::TooManyRows { .. } => "import.too_many_rows",

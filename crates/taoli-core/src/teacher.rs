@@ -50,10 +50,11 @@ impl NewTeacher {
         if name.is_empty() {
             return Err(Error::EmptyTeacherName);
         }
+        invisible_characters(&name)?;
         let len = name.chars().count();
         if len > NAME_MAX_CHARS {
             return Err(Error::TeacherNameTooLong {
-                name,
+                name: crate::text::excerpt(&name, NAME_MAX_CHARS),
                 len,
                 max: NAME_MAX_CHARS,
             });
@@ -61,7 +62,7 @@ impl NewTeacher {
         let id_type = catalog()?.id_type(&self.id_type)?;
         let id_number = id_number::normalize(&self.id_number);
         id_number::check(id_type, &id_number).map_err(|problem| Error::InvalidIdNumber {
-            id_number: id_number.clone(),
+            id_number: crate::text::excerpt(&id_number, 40),
             problem,
         })?;
         Ok(ValidNewTeacher {
@@ -70,6 +71,39 @@ impl NewTeacher {
             id_number,
         })
     }
+}
+
+/// Refuses a name holding control characters, bidirectional overrides,
+/// zero-width characters or U+FFFD (see [`crate::text::invisible_kind`]):
+/// they make a name display as something else (a roster cell 「王\u{202E}五六」
+/// shows as 王六五), or hide in it so that two teachers' names look the same.
+fn invisible_characters(name: &str) -> Result<()> {
+    let mut found: Vec<char> = name
+        .chars()
+        .filter(|&c| crate::text::invisible_kind(c).is_some())
+        .collect();
+    if found.is_empty() {
+        return Ok(());
+    }
+    found.dedup();
+    let shown: String = name
+        .chars()
+        .map(|c| match crate::text::invisible_kind(c) {
+            Some(_) => format!("[U+{:04X}]", c as u32),
+            None => c.to_string(),
+        })
+        .collect();
+    let chars: Vec<String> = found
+        .iter()
+        .map(|&c| {
+            let kind = crate::text::invisible_kind(c).unwrap_or_default();
+            format!("U+{:04X} {kind}", c as u32)
+        })
+        .collect();
+    Err(Error::InvalidTeacherName {
+        name: crate::text::excerpt(&shown, 60),
+        chars: chars.join("、"),
+    })
 }
 
 /// What is wrong with an ID number for a document type, as the clerk types it

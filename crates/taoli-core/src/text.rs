@@ -52,6 +52,38 @@ pub fn normalize_person_name(raw: &str) -> String {
     out
 }
 
+/// What kind of character `c` is, when it has no place in a name: a control
+/// character (BEL, ESC …); a bidirectional control that reorders what
+/// follows it (U+202E RIGHT-TO-LEFT OVERRIDE shows 王\u{202E}五六 as 王六五); a
+/// zero-width character that hides in the text; or U+FFFD, which a decoder
+/// leaves where it could not read the bytes (mojibake). `None` otherwise.
+pub fn invisible_kind(c: char) -> Option<&'static str> {
+    match c {
+        c if c.is_control() => Some("控制字符"),
+        '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}' => Some("文字方向符"),
+        '\u{200B}'..='\u{200D}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{FEFF}'
+        | '\u{00AD}'
+        | '\u{180E}' => Some("零宽字符"),
+        '\u{FFFD}' => Some("乱码替换符 �"),
+        _ => None,
+    }
+}
+
+/// At most `max` characters of `s`, and 「…」 when it was cut: how a message
+/// quotes a value, so a 5 MB cell does not make a 5 MB message.
+pub fn excerpt(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &s[..end]),
+        None => s.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,6 +92,20 @@ mod tests {
     fn chinese_names_lose_inner_spaces() {
         assert_eq!(normalize_person_name(" 张\u{3000}三 "), "张三");
         assert_eq!(normalize_person_name("欧阳  小 明"), "欧阳小明");
+    }
+
+    #[test]
+    fn an_excerpt_cuts_long_text_at_a_character_boundary() {
+        assert_eq!(excerpt("张三李四", 2), "张三…");
+        assert_eq!(excerpt("张三", 2), "张三");
+    }
+
+    #[test]
+    fn bidi_overrides_and_zero_width_spaces_are_invisible() {
+        assert_eq!(invisible_kind('\u{202E}'), Some("文字方向符"));
+        assert_eq!(invisible_kind('\u{200B}'), Some("零宽字符"));
+        assert_eq!(invisible_kind('\u{7}'), Some("控制字符"));
+        assert_eq!(invisible_kind('·'), None);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! One information group's sheet as CSV (`taoli export --format csv --group
 //! 基本信息`): the same columns and values as the workbook's sheet, in UTF-8
 //! with a byte order mark (without it Excel reads the file as GBK and shows
-//! garbage) and CRLF line ends.
+//! garbage) and CRLF line ends. Text Excel would run as a formula is
+//! written so that Excel shows it as text ([`defused`]).
 
 use super::cells::{by_teacher, rows};
 use super::layout::sheets;
@@ -11,6 +12,21 @@ use crate::store::SchoolFile;
 
 /// The UTF-8 byte order mark.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A cell as the CSV holds it. Text starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return is a formula to Excel when it opens a CSV, and a
+/// roster can bring such text in as a name or an address (`=cmd|' /C
+/// calc'!A0` runs a program through DDE). It gets a leading apostrophe, which
+/// Excel shows as text (OWASP's advice on CSV injection); numbers such as
+/// `-5` are left as they are.
+pub fn defused(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && text.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
 
 impl SchoolFile {
     /// One group's sheet as CSV; `group` is its id (`basic`) or Chinese name
@@ -30,7 +46,7 @@ impl SchoolFile {
         out.write_record(sheet.columns.iter().map(|c| c.header.as_str()))
             .map_err(failed)?;
         for row in rows(&effective, &sheet, &school) {
-            out.write_record(row.iter().map(|c| c.text()))
+            out.write_record(row.iter().map(|c| defused(&c.text()).into_owned()))
                 .map_err(failed)?;
         }
         out.into_inner()

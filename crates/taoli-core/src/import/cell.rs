@@ -47,7 +47,8 @@ pub fn convert(
         return Ok(None);
     }
     match field.kind {
-        FieldType::IdNumber => id_number(cell).map(|v| Some(Value::String(v))),
+        // A cell of spaces cleans to nothing: an empty cell, like any other.
+        FieldType::IdNumber => id_number(cell).map(|v| (!v.is_empty()).then_some(Value::String(v))),
         FieldType::Date | FieldType::YearMonth | FieldType::Year => moment(field, cell),
         FieldType::Code | FieldType::MultiCode | FieldType::YesNo => code(field, table, cell),
         FieldType::Number => match cell {
@@ -154,12 +155,16 @@ fn moment(field: &EffectiveField, cell: &Data) -> Result<Option<Value>, CellProb
     let bad = |shown: &str, why: &str| {
         CellProblem::new(
             "import.invalid_date",
-            format!("{}「{shown}」{why}，应为{expected}", field.label),
+            format!(
+                "{}「{}」{why}，应为{expected}",
+                field.label,
+                crate::text::excerpt(shown, 40)
+            ),
         )
     };
     let text = match cell {
         Data::DateTime(d) => {
-            return match d.as_datetime() {
+            return match super::table::excel_datetime(d) {
                 Some(dt) => Ok(Some(Value::String(precision(dt.date())))),
                 None => Err(bad(&cell_text(cell), "不是有效日期")),
             };

@@ -13,6 +13,10 @@
 //! 6. `store/imports.rs` commits a plan in one transaction, records it, and
 //!    undoes it; [`refused`] writes the refused rows back out for fixing.
 //!
+//! A roster is untrusted input: `screen` checks a workbook's parts before
+//! calamine reads them, and `fixtures/hostile/` holds the malformed files
+//! every step must answer with a message rather than a panic or a hang.
+//!
 //! The JSON shape of the preview and the result is documented in
 //! `docs/import-json.md`.
 
@@ -20,6 +24,7 @@ pub mod cell;
 pub mod mapping;
 pub mod plan;
 pub mod refused;
+mod screen;
 pub mod source;
 pub mod table;
 

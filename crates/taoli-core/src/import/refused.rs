@@ -26,6 +26,22 @@ fn io_error(path: &Path, e: XlsxError) -> Error {
 /// Excel's limit on a sheet name's length.
 const SHEET_NAME_MAX: usize = 31;
 
+/// Excel's limit on the text of a cell; rust_xlsxwriter refuses longer text.
+const CELL_TEXT_MAX: usize = 32_767;
+
+/// Excel's last column index (XFD); the explanation column must fit too.
+const LAST_COLUMN: usize = 16_383;
+
+/// Text as a cell can hold it: a roster cell longer than Excel allows (a
+/// CSV has no limit) is cut, so writing the refused rows never fails on it.
+fn fit(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.len() <= CELL_TEXT_MAX {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(crate::text::excerpt(s, CELL_TEXT_MAX - 1))
+    }
+}
+
 /// Writes the refused rows of `plan` to `out`. Returns how many rows were written.
 pub fn write_refused_rows(plan: &ImportPlan, out: &Path) -> Result<usize> {
     let mut book = Workbook::new();
@@ -54,9 +70,12 @@ pub fn write_refused_rows(plan: &ImportPlan, out: &Path) -> Result<usize> {
         used_names.push(name.clone());
         let ws = book.add_worksheet();
         ws.set_name(&name).map_err(|e| io_error(out, e))?;
-        let width = sheet.headers.len() as u16;
-        for (j, h) in sheet.headers.iter().enumerate() {
-            ws.write_string_with_format(0, j as u16, h, &header)
+        // The explanation goes right of the widest row, within Excel's columns
+        // (a CSV row can be 100,000 cells wide; what lies beyond is left out).
+        let widest = sheet.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+        let width = sheet.headers.len().max(widest).min(LAST_COLUMN) as u16;
+        for (j, h) in sheet.headers.iter().take(width as usize).enumerate() {
+            ws.write_string_with_format(0, j as u16, fit(h).as_ref(), &header)
                 .map_err(|e| io_error(out, e))?;
             ws.set_column_width(j as u16, 14)
                 .map_err(|e| io_error(out, e))?;
@@ -68,7 +87,7 @@ pub fn write_refused_rows(plan: &ImportPlan, out: &Path) -> Result<usize> {
         ws.set_freeze_panes(1, 0).map_err(|e| io_error(out, e))?;
         for (i, row) in sheet.rows.iter().enumerate() {
             let r = i as u32 + 1;
-            for (j, cell) in row.cells.iter().enumerate() {
+            for (j, cell) in row.cells.iter().take(width as usize).enumerate() {
                 let c = j as u16;
                 let bad = row.bad_cells.iter().find(|(b, _)| *b == j);
                 let (tf, df) = if bad.is_some() {
@@ -79,12 +98,12 @@ pub fn write_refused_rows(plan: &ImportPlan, out: &Path) -> Result<usize> {
                 let result = match cell {
                     Data::Empty if bad.is_none() => Ok(&mut *ws),
                     Data::Empty => ws.write_blank(r, c, tf),
-                    Data::String(s) => ws.write_string_with_format(r, c, s, tf),
+                    Data::String(s) => ws.write_string_with_format(r, c, fit(s).as_ref(), tf),
                     Data::Float(f) => ws.write_number_with_format(r, c, *f, tf),
                     Data::Int(n) => ws.write_number_with_format(r, c, *n as f64, tf),
                     Data::Bool(b) => ws.write_boolean_with_format(r, c, *b, tf),
                     Data::DateTime(d) => ws.write_number_with_format(r, c, d.as_f64(), df),
-                    other => ws.write_string_with_format(r, c, cell_text(other), tf),
+                    other => ws.write_string_with_format(r, c, fit(&cell_text(other)).as_ref(), tf),
                 };
                 result.map_err(|e| io_error(out, e))?;
                 if let Some((_, message)) = bad {
@@ -95,7 +114,7 @@ pub fn write_refused_rows(plan: &ImportPlan, out: &Path) -> Result<usize> {
                 }
             }
             let why = format!("原第 {} 行：{}", row.row, row.reason);
-            ws.write_string_with_format(r, width, &why, &reason)
+            ws.write_string_with_format(r, width, fit(&why).as_ref(), &reason)
                 .map_err(|e| io_error(out, e))?;
             written += 1;
         }

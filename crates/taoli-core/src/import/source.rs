@@ -2,6 +2,11 @@
 //! calamine, text files (.csv, .txt) decoded from UTF-8 or GB18030 and split
 //! by the csv crate. The kind of file is told by its bytes, not its name, so a
 //! renamed file or a web page saved as `.xls` gets the right message.
+//!
+//! A roster is untrusted input. Workbooks are checked before calamine reads
+//! them ([`super::screen`]), calamine is never allowed to take the process down
+//! ([`guarded`]), cells outside Excel's grid are refused, and a text file is
+//! kept as its rows, never as a grid as wide as its widest line.
 
 use std::io::{BufReader, Cursor};
 use std::path::{Path, PathBuf};
@@ -14,6 +19,11 @@ use crate::error::Error as ImportError;
 
 /// No roster holds more rows than this; a sheet above it is refused.
 pub const MAX_ROWS: usize = 1_000_000;
+
+/// Excel's grid: 1,048,576 rows by 16,384 columns (A … XFD). A cell outside
+/// it is in no file Excel or WPS wrote; refusing it also bounds a row's width.
+pub const EXCEL_ROWS: u32 = 1_048_576;
+pub const EXCEL_COLUMNS: u32 = 16_384;
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -68,7 +78,10 @@ impl std::fmt::Debug for RosterFile {
 
 enum Content {
     Workbook(Box<Sheets<BufReader<Cursor<Vec<u8>>>>>),
-    Text(Range<Data>),
+    /// A text file's rows as split, trailing empty cells dropped. Not a grid:
+    /// one line of 100,000 commas above 5,000 short lines would make one of
+    /// half a billion cells (16 GB) from a 170 KB file.
+    Text(Vec<Vec<String>>),
 }
 
 /// One row of a sheet: its number as Excel shows it (from 1) and its cells
@@ -109,6 +122,10 @@ type Stream<'a> = calamine::XlsxCellReader<'a, BufReader<Cursor<Vec<u8>>>>;
 enum Rows<'a> {
     Range {
         range: Range<Data>,
+        next: usize,
+    },
+    Text {
+        rows: &'a [Vec<String>],
         next: usize,
     },
     Xlsx {
@@ -161,6 +178,22 @@ impl SheetRows<'_> {
                 }
                 found
             }
+            Rows::Text { rows, next } => {
+                let mut found = None;
+                while let Some(cells) = rows.get(*next) {
+                    *next += 1;
+                    if cells.is_empty() {
+                        continue;
+                    }
+                    found = Some(SheetRow {
+                        // At most MAX_ROWS rows are kept, so this fits.
+                        number: *next as u32,
+                        cells: cells.iter().map(|c| text_cell(c)).collect(),
+                    });
+                    break;
+                }
+                found
+            }
             Rows::Xlsx {
                 cells,
                 pending,
@@ -171,20 +204,19 @@ impl SheetRows<'_> {
                     let next = match pending.take() {
                         Some(cell) => Some(cell),
                         None if *done => None,
-                        None => match cells.next_cell() {
-                            Ok(Some(cell)) => {
+                        None => match guarded(&self.path, || {
+                            cells.next_cell().map_err(|e| corrupt(&self.path, e))
+                        })? {
+                            Some(cell) => {
                                 let (r, c) = cell.get_position();
+                                if r >= EXCEL_ROWS || c >= EXCEL_COLUMNS {
+                                    return Err(outside_grid(&self.path, r, c));
+                                }
                                 Some((r, c, owned(cell.get_value().clone())))
                             }
-                            Ok(None) => {
+                            None => {
                                 *done = true;
                                 None
-                            }
-                            Err(e) => {
-                                return Err(ImportError::CorruptRoster {
-                                    path: self.path.clone(),
-                                    detail: e.to_string(),
-                                });
                             }
                         },
                     };
@@ -221,6 +253,41 @@ impl SheetRows<'_> {
     }
 }
 
+fn text_cell(text: &str) -> Data {
+    if text.is_empty() {
+        Data::Empty
+    } else {
+        Data::String(text.to_owned())
+    }
+}
+
+/// A cell the sheet places outside Excel's grid (`XFE1`, `A1048577`).
+fn outside_grid(path: &Path, row: u32, column: u32) -> ImportError {
+    corrupt(
+        path,
+        format!(
+            "有单元格位于第 {} 行第 {} 列，超出了 Excel 表格的范围（最多 1,048,576 行、16,384 列），这不是 Excel 或 WPS 保存的文件",
+            u64::from(row) + 1,
+            u64::from(column) + 1
+        ),
+    )
+}
+
+/// Runs a call into calamine so that a panic inside it (an arithmetic
+/// overflow on a crafted cell reference such as `ZZZZZZZZZZZZ1`, found by the
+/// hostile corpus) refuses the file instead of ending the program.
+pub(crate) fn guarded<T>(
+    path: &Path,
+    read: impl FnOnce() -> Result<T, ImportError>,
+) -> Result<T, ImportError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        Err(corrupt(
+            path,
+            "文件内容不合规范，读取时出错（可能是被改动过或由不规范的软件生成）",
+        ))
+    })
+}
+
 fn put(row: &mut SheetRow, column: u32, value: Data) {
     let c = column as usize;
     if row.cells.len() <= c {
@@ -251,6 +318,10 @@ impl RosterFile {
             open_zip(path, bytes, &extension)
         } else if bytes.starts_with(OLE_MAGIC) {
             open_ole(path, bytes)
+        } else if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+            // Excel's 「Unicode 文本」: UTF-16 with a byte order mark. Without
+            // this it would be refused as not a spreadsheet, which it is.
+            Err(ImportError::RosterUtf16(path.to_owned()))
         } else if looks_like_html(&bytes) {
             Err(ImportError::RosterIsWebPage(path.to_owned()))
         } else if looks_like_text(&bytes) {
@@ -306,17 +377,19 @@ impl RosterFile {
         let inner = match &mut self.content {
             Content::Workbook(book) => match book.as_mut() {
                 Sheets::Xlsx(xlsx) => Rows::Xlsx {
-                    cells: Box::new(
+                    cells: Box::new(guarded(&path, || {
                         xlsx.worksheet_cells_reader(&sheet.name)
-                            .map_err(|e| fail(e.to_string()))?,
-                    ),
+                            .map_err(|e| fail(e.to_string()))
+                    })?),
                     pending: None,
                     done: false,
                 },
                 other => {
-                    let range = other
-                        .worksheet_range(&sheet.name)
-                        .map_err(|e| fail(e.to_string()))?;
+                    let range = guarded(&path, || {
+                        other
+                            .worksheet_range(&sheet.name)
+                            .map_err(|e| fail(e.to_string()))
+                    })?;
                     if range.height() > MAX_ROWS {
                         return Err(ImportError::TooManyRows {
                             sheet: sheet.name.clone(),
@@ -326,10 +399,7 @@ impl RosterFile {
                     Rows::Range { range, next: 0 }
                 }
             },
-            Content::Text(range) => Rows::Range {
-                range: range.clone(),
-                next: 0,
-            },
+            Content::Text(rows) => Rows::Text { rows, next: 0 },
         };
         Ok(SheetRows {
             sheet: sheet.name.clone(),
@@ -353,15 +423,22 @@ fn open_zip(path: &Path, bytes: Vec<u8>, extension: &str) -> Result<RosterFile, 
             .windows(b"application/vnd.oasis.opendocument.spreadsheet".len())
             .take(200)
             .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet");
+    super::screen::check_zip(path, &bytes)?;
     let reader = BufReader::new(Cursor::new(bytes));
     let (book, kind) = if is_ods {
-        let ods = calamine::open_workbook_from_rs(reader).map_err(|e| match e {
-            calamine::OdsError::Password => ImportError::RosterPasswordProtected(path.to_owned()),
-            other => corrupt(path, other),
+        let ods = guarded(path, || {
+            calamine::open_workbook_from_rs(reader).map_err(|e| match e {
+                calamine::OdsError::Password => {
+                    ImportError::RosterPasswordProtected(path.to_owned())
+                }
+                other => corrupt(path, other),
+            })
         })?;
         (Sheets::Ods(ods), RosterKind::Ods)
     } else {
-        let xlsx = calamine::open_workbook_from_rs(reader).map_err(|e| corrupt(path, e))?;
+        let xlsx = guarded(path, || {
+            calamine::open_workbook_from_rs(reader).map_err(|e| corrupt(path, e))
+        })?;
         (Sheets::Xlsx(xlsx), RosterKind::Xlsx)
     };
     Ok(workbook(path, book, kind))
@@ -376,10 +453,13 @@ fn open_ole(path: &Path, bytes: Vec<u8>) -> Result<RosterFile, ImportError> {
     if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
         return Err(ImportError::RosterPasswordProtected(path.to_owned()));
     }
+    super::screen::check_ole(path, &bytes)?;
     let reader = BufReader::new(Cursor::new(bytes));
-    let xls = calamine::open_workbook_from_rs(reader).map_err(|e| match e {
-        calamine::XlsError::Password => ImportError::RosterPasswordProtected(path.to_owned()),
-        other => corrupt(path, other),
+    let xls = guarded(path, || {
+        calamine::open_workbook_from_rs(reader).map_err(|e| match e {
+            calamine::XlsError::Password => ImportError::RosterPasswordProtected(path.to_owned()),
+            other => corrupt(path, other),
+        })
     })?;
     Ok(workbook(path, Sheets::Xls(xls), RosterKind::Xls))
 }
@@ -406,14 +486,28 @@ fn workbook(path: &Path, book: Sheets<BufReader<Cursor<Vec<u8>>>>, kind: RosterK
 }
 
 fn looks_like_html(bytes: &[u8]) -> bool {
-    let head: String = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)])
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .to_ascii_lowercase();
-    head.starts_with("<!doctype html")
-        || head.starts_with("<html")
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    let mut head = head.trim_start_matches('\u{feff}').trim_start();
+    // Pages saved by a browser start with a comment (`<!-- saved from url=… -->`).
+    while let Some(rest) = head.strip_prefix("<!--") {
+        head = rest
+            .split_once("-->")
+            .map_or("", |(_, after)| after)
+            .trim_start();
+    }
+    [
+        "<!doctype html",
+        "<html",
+        "<head",
+        "<body",
+        "<meta",
+        "<title",
+        "<style",
+        "<table",
+    ]
+    .iter()
+    .any(|tag| head.starts_with(tag))
         || (head.starts_with("<?xml") && head.contains("urn:schemas-microsoft-com:office"))
-        || head.starts_with("<table")
 }
 
 fn looks_like_text(bytes: &[u8]) -> bool {
@@ -489,10 +583,23 @@ fn sniff_delimiter(text: &str) -> u8 {
 }
 
 fn open_text(path: &Path, bytes: &[u8]) -> Result<RosterFile, ImportError> {
+    if let Some((utf8_line, other_line)) = mixed_encoding(bytes) {
+        return Err(ImportError::MixedEncoding {
+            path: path.to_owned(),
+            utf8_line,
+            other_line,
+        });
+    }
     let (mut text, encoding) = decode_text(bytes);
     let delimiter = sniff_delimiter(&text);
     if delimiter == b',' && !text.contains(',') && text.contains('，') {
         text = text.replace('，', ",");
+    }
+    if let Some(line) = unterminated_quote(&text, delimiter) {
+        return Err(ImportError::UnterminatedQuote {
+            path: path.to_owned(),
+            line,
+        });
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -502,7 +609,13 @@ fn open_text(path: &Path, bytes: &[u8]) -> Result<RosterFile, ImportError> {
     let mut rows: Vec<Vec<String>> = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| corrupt(path, e))?;
-        rows.push(record.iter().map(str::to_owned).collect());
+        let used = record
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_empty())
+            .last()
+            .map_or(0, |(i, _)| i + 1);
+        rows.push(record.iter().take(used).map(str::to_owned).collect());
         if rows.len() > MAX_ROWS {
             return Err(ImportError::TooManyRows {
                 sheet: sheet_name_of(path),
@@ -510,20 +623,6 @@ fn open_text(path: &Path, bytes: &[u8]) -> Result<RosterFile, ImportError> {
             });
         }
     }
-    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let range = if rows.is_empty() || width == 0 {
-        Range::empty()
-    } else {
-        let mut range = Range::new((0, 0), (rows.len() as u32 - 1, width as u32 - 1));
-        for (i, row) in rows.into_iter().enumerate() {
-            for (j, cell) in row.into_iter().enumerate() {
-                if !cell.is_empty() {
-                    range.set_value((i as u32, j as u32), Data::String(cell));
-                }
-            }
-        }
-        range
-    };
     Ok(RosterFile {
         path: path.to_owned(),
         kind: RosterKind::Csv,
@@ -533,8 +632,73 @@ fn open_text(path: &Path, bytes: &[u8]) -> Result<RosterFile, ImportError> {
             name: sheet_name_of(path),
             hidden: false,
         }],
-        content: Content::Text(range),
+        content: Content::Text(rows),
     })
+}
+
+/// Where a text file is UTF-8 in some lines and another encoding (GBK) in
+/// others — rows appended by a second program — the first line of each:
+/// (a UTF-8 line with Chinese text, a line that is not UTF-8), numbered from 1.
+/// Read either way, one part would import as mojibake under the right names.
+fn mixed_encoding(bytes: &[u8]) -> Option<(usize, usize)> {
+    if std::str::from_utf8(bytes).is_ok() {
+        return None;
+    }
+    let mut utf8_line = None;
+    let mut other_line = None;
+    let last = bytes.split(|&b| b == b'\n').count();
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        match std::str::from_utf8(line) {
+            // Two CJK characters in a valid line: GBK text is practically
+            // never also valid UTF-8 over that much.
+            Ok(text) if text.chars().filter(|&c| crate::text::is_cjk(c)).count() >= 2 => {
+                utf8_line.get_or_insert(i + 1);
+            }
+            Ok(_) => {}
+            // A line cut by the end of the file is not another encoding.
+            Err(e) if e.error_len().is_none() && i + 1 == last => {}
+            Err(_) => {
+                other_line.get_or_insert(i + 1);
+            }
+        }
+        if let (Some(u), Some(o)) = (utf8_line, other_line) {
+            return Some((u, o));
+        }
+    }
+    None
+}
+
+/// The line (from 1) of a quote that opens a field and is never closed: the
+/// csv crate would read everything after it, rows included, into one cell.
+/// Follows the csv crate's rules: a quote opens a quoted field only at the
+/// start of a field; inside one, `""` is a quote and `"` ends it.
+fn unterminated_quote(text: &str, delimiter: u8) -> Option<usize> {
+    let mut line = 1;
+    let mut opened_at = None;
+    let mut field_start = true;
+    let mut bytes = text.bytes().peekable();
+    while let Some(b) = bytes.next() {
+        if b == b'\n' {
+            line += 1;
+        }
+        match opened_at {
+            Some(_) if b == b'"' => {
+                if bytes.peek() == Some(&b'"') {
+                    bytes.next();
+                } else {
+                    opened_at = None;
+                    field_start = false;
+                }
+            }
+            Some(_) => {}
+            None if b == b'"' && field_start => {
+                opened_at = Some(line);
+                field_start = false;
+            }
+            None => field_start = b == delimiter || b == b'\n' || b == b'\r',
+        }
+    }
+    opened_at
 }
 
 fn sheet_name_of(path: &Path) -> String {

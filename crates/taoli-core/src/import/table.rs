@@ -46,6 +46,22 @@ pub enum RowKind {
     End,
 }
 
+/// The last serial Excel shows as a date: 9999-12-31 23:59:59.
+const LAST_SERIAL: f64 = 2_958_465.999_99;
+
+/// The date and time of an Excel date cell; `None` for a serial no calendar
+/// has (negative, past 9999-12-31, not a number). calamine's own conversion
+/// panics on some of those (`-1E+308` overflows chrono's
+/// `TimeDelta::milliseconds`), so it is only asked within Excel's range.
+pub fn excel_datetime(d: &calamine::ExcelDateTime) -> Option<chrono::NaiveDateTime> {
+    let serial = d.as_f64();
+    if serial.is_finite() && (0.0..=LAST_SERIAL).contains(&serial) {
+        d.as_datetime()
+    } else {
+        None
+    }
+}
+
 /// A cell as text, the way a clerk sees it in the sheet.
 pub fn cell_text(cell: &Data) -> String {
     match cell {
@@ -54,7 +70,7 @@ pub fn cell_text(cell: &Data) -> String {
         Data::Int(i) => i.to_string(),
         Data::Float(f) => number_text(*f),
         Data::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
-        Data::DateTime(d) => match d.as_datetime() {
+        Data::DateTime(d) => match excel_datetime(d) {
             Some(dt) if dt.time() == chrono::NaiveTime::MIN => dt.date().to_string(),
             Some(dt) => dt.to_string(),
             None => number_text(d.as_f64()),

@@ -276,7 +276,7 @@ impl SchoolFile {
                     .iter()
                     .copied()
                     .chain([path, before, after, e.hash.as_str()])
-                    .map(spreadsheet_safe);
+                    .map(|cell| crate::export::csv::defused(cell).into_owned());
                 out.write_record(row).map_err(failed)?;
             }
         }
@@ -291,22 +291,6 @@ pub fn audit_file_name(school_name: &str) -> String {
         "{}-操作记录.csv",
         crate::text::file_name_safe(school_name.trim())
     )
-}
-
-/// A cell Excel will show as text, never run as a formula: typed values (a
-/// name, a reason) reach the log, and `=HYPERLINK(…)` must stay words.
-fn spreadsheet_safe(text: &str) -> String {
-    let mut chars = text.chars();
-    let risky = match chars.next() {
-        Some('=' | '+' | '@' | '\t' | '\r') => true,
-        Some('-') => !chars.next().is_some_and(|c| c.is_ascii_digit()),
-        _ => false,
-    };
-    if risky {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
 }
 
 /// 新增 / 修改 / 删除.

@@ -1,0 +1,762 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Crash safety: every write the `taoli` command can make is started as a
+//! child process and killed with SIGKILL, 200 times in all, at a point drawn
+//! from a seeded ChaCha RNG: half the time after a delay anywhere in the
+//! command's run (before it opens the file, while it reads, after it is
+//! done), half the time once its write-ahead log has grown to a random size
+//! (a school file is in WAL mode, so that is inside its commit: frames of the
+//! transaction written, the commit frame perhaps not; or inside the
+//! checkpoint on close). After each kill the school file must:
+//!
+//! - pass SQLite's `integrity_check` and `foreign_key_check`, and open with
+//!   the core's own checks (`SchoolFile::open`);
+//! - hold exactly the data from before the command or exactly the data from
+//!   after it ran to the end: never part of an import, an undo, a print run…;
+//! - be consistent in itself ([`assert_consistent`]): every teacher and record
+//!   has the revisions that wrote it, each import's revision range is whole.
+//!
+//! Each run starts from a copy of a file prepared once. The writes covered:
+//! init, teacher add, teacher set, record add, warning explain, province use,
+//! province clear, import, import-undo, sheets (the prints it records),
+//! signoff, and opening a file of an older schema version (backup and
+//! migration).
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rusqlite::{Connection, OpenFlags};
+use taoli_core::SchoolFile;
+use taoli_core::revision::{Action, Entity};
+use tempfile::TempDir;
+
+const SEED: u64 = 0x7A011;
+
+fn taoli() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_taoli"));
+    cmd.env_remove("TAOLI_LANG")
+        .env_remove("TAOLI_FONT")
+        .env_remove("TAOLI_SHEET_TEMPLATE")
+        .env("USER", "测试员")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+/// Runs `taoli` to the end; panics unless it succeeds.
+fn run(args: &[OsString]) {
+    let out = taoli()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "taoli {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The write-ahead log beside a school file.
+fn wal(school: &Path) -> PathBuf {
+    let mut name = school.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+fn wal_size(school: &Path) -> u64 {
+    std::fs::metadata(wal(school)).map_or(0, |m| m.len())
+}
+
+/// Runs a write to the end, watching its write-ahead log: how long it took
+/// and the largest the log grew.
+fn measure(args: &[OsString], school: &Path) -> (Duration, u64) {
+    let started = Instant::now();
+    let mut child = taoli().args(args).spawn().unwrap();
+    let mut largest = 0;
+    let status = loop {
+        largest = largest.max(wal_size(school));
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    };
+    assert!(status.success(), "taoli {args:?} failed");
+    (started.elapsed(), largest)
+}
+
+/// When a run is killed.
+#[derive(Debug, Clone, Copy)]
+enum Trigger {
+    After(Duration),
+    /// Once the write-ahead log holds this many bytes.
+    WalAt(u64),
+}
+
+/// How the kill found the command: still running, and writing its log.
+struct Kill {
+    running: bool,
+    writing: bool,
+}
+
+fn kill(args: &[OsString], school: &Path, trigger: Trigger, took: Duration) -> Kill {
+    let started = Instant::now();
+    let mut child = taoli().args(args).spawn().unwrap();
+    match trigger {
+        Trigger::After(delay) => std::thread::sleep(delay),
+        Trigger::WalAt(bytes) => {
+            // Polled closely; gives up when the command is done or long overdue.
+            let give_up = took * 3 + Duration::from_secs(1);
+            while wal_size(school) < bytes
+                && started.elapsed() < give_up
+                && child.try_wait().unwrap().is_none()
+            {
+                std::thread::sleep(Duration::from_micros(100));
+            }
+        }
+    }
+    let running = child.try_wait().unwrap().is_none();
+    let writing = running && wal_size(school) > 0;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    Kill { running, writing }
+}
+
+fn args(items: &[&dyn AsRef<std::ffi::OsStr>]) -> Vec<OsString> {
+    items.iter().map(|a| a.as_ref().to_owned()).collect()
+}
+
+/// A valid resident ID number.
+fn id(region: &str, born: chrono::NaiveDate, seq: u32) -> String {
+    let first17 = format!("{region}{}{:03}", born.format("%Y%m%d"), seq % 1000);
+    let check = taoli_core::id_number::check_character(&first17).unwrap();
+    format!("{first17}{check}")
+}
+
+/// A roster of `n` teachers (ID numbers from `region`) with 基本信息 and
+/// 联系方式 values, so an import writes a teacher and two records per row.
+fn roster(path: &Path, region: &str, n: u32) -> Vec<String> {
+    let start = chrono::NaiveDate::from_ymd_opt(1960, 1, 1).unwrap();
+    let mut text = String::from("姓名,身份证件号,民族,政治面貌,参加工作年月,手机号码\n");
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let born = start + chrono::Duration::days(i64::from(i) * 7);
+        let id = id(region, born, i);
+        text.push_str(&format!("教师{i},{id},汉族,群众,2005-09,138{i:08}\n"));
+        ids.push(id);
+    }
+    std::fs::write(path, text).unwrap();
+    ids
+}
+
+/// A school file's data as a comparable text: everything a write changes,
+/// without ids and timestamps (which differ between runs). `None` when there
+/// is no file. Opening it replays a write-ahead log left by a killed process.
+fn logical_dump(path: &Path) -> Result<Option<String>, String> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .map_err(|e| e.to_string())?;
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    if integrity != "ok" {
+        return Err(format!("integrity_check: {integrity}"));
+    }
+    let rows = |sql: &str| -> Result<Vec<String>, String> {
+        let mut stmt = conn.prepare(sql).map_err(|e| format!("{sql}: {e}"))?;
+        let n = stmt.column_count();
+        let got = stmt
+            .query_map([], |r| {
+                (0..n)
+                    .map(|i| {
+                        let v: rusqlite::types::Value = r.get(i)?;
+                        Ok(format!("{v:?}"))
+                    })
+                    .collect::<rusqlite::Result<Vec<_>>>()
+                    .map(|cells| cells.join("|"))
+            })
+            .map_err(|e| e.to_string())?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| e.to_string())?;
+        Ok(got)
+    };
+    let has = |table: &str| -> Result<bool, String> {
+        Ok(!rows(&format!(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '{table}'"
+        ))?
+        .is_empty())
+    };
+    let mut dump = Vec::new();
+    let mut add = |title: &str, lines: Vec<String>| {
+        dump.push(format!("## {title}"));
+        dump.extend(lines);
+    };
+    add("user_version", rows("PRAGMA user_version")?);
+    add(
+        "migrations",
+        rows("SELECT version, name FROM migration_log ORDER BY version")?,
+    );
+    add(
+        "school",
+        rows("SELECT code, name, school_type FROM school")?,
+    );
+    add(
+        "teachers",
+        rows("SELECT id_type, id_number, name, version FROM teacher ORDER BY id_type, id_number")?,
+    );
+    add(
+        "records",
+        rows(
+            "SELECT t.id_number, r.group_code, r.row_order, r.fields, r.version
+             FROM record r JOIN teacher t ON t.id = r.teacher_id
+             ORDER BY t.id_number, r.group_code, r.row_order",
+        )?,
+    );
+    add(
+        "revisions",
+        rows(
+            "SELECT entity, action, COUNT(*) FROM revision GROUP BY entity, action ORDER BY 1, 2",
+        )?,
+    );
+    add(
+        "province pack",
+        rows("SELECT pack_id, version FROM province_pack")?,
+    );
+    add(
+        "warning reasons",
+        rows(
+            "SELECT t.id_number, w.rule, w.record_key, w.field, w.reason
+             FROM warning_reason w JOIN teacher t ON t.id = w.teacher_id ORDER BY 1, 2, 3, 4",
+        )?,
+    );
+    add(
+        "imports",
+        rows(
+            "SELECT file_name, counts, teachers_created, records_written, undone_at IS NOT NULL
+             FROM import_run ORDER BY at, id",
+        )?,
+    );
+    add(
+        "import mappings",
+        rows("SELECT layout, header, target FROM import_mapping ORDER BY 1, 2")?,
+    );
+    for table in ["sheet_print", "signoff"] {
+        if has(table)? {
+            add(table, rows(&format!("SELECT COUNT(*) FROM {table}"))?);
+        }
+    }
+    Ok(Some(dump.join("\n")))
+}
+
+/// Everything a school file must satisfy however the last write to it ended.
+/// Each check lives here once; the verification of the audit chain (issue
+/// #6, once the chain exists) is to be added here too, so that it runs after
+/// every kill of the crash test.
+fn assert_consistent(path: &Path) -> Result<(), String> {
+    // SQLite's own view: the pages and the foreign keys.
+    {
+        let conn = Connection::open(path).map_err(|e| e.to_string())?;
+        let integrity: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| e.to_string())?;
+        if integrity != "ok" {
+            return Err(format!("integrity_check: {integrity}"));
+        }
+        let broken: i64 = conn
+            .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| e.to_string())?;
+        if broken > 0 {
+            return Err(format!("{broken} rows break a foreign key"));
+        }
+        // Each import's revisions are one whole range that matches its counts.
+        let mut stmt = conn
+            .prepare("SELECT id, first_revision, last_revision, teachers_created, records_written FROM import_run")
+            .map_err(|e| e.to_string())?;
+        type Run = (String, Option<i64>, Option<i64>, i64, i64);
+        let runs: Vec<Run> = stmt
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .and_then(Iterator::collect)
+            .map_err(|e| e.to_string())?;
+        for (run, first, last, teachers, records) in runs {
+            let (Some(first), Some(last)) = (first, last) else {
+                continue;
+            };
+            let count = |sql: &str| -> Result<i64, String> {
+                conn.query_row(sql, (first, last), |r| r.get(0))
+                    .map_err(|e| e.to_string())
+            };
+            let all = count("SELECT COUNT(*) FROM revision WHERE id BETWEEN ?1 AND ?2")?;
+            let created = count(
+                "SELECT COUNT(*) FROM revision WHERE id BETWEEN ?1 AND ?2 AND entity = 'teacher' AND action = 'create'",
+            )?;
+            let written = count(
+                "SELECT COUNT(*) FROM revision WHERE id BETWEEN ?1 AND ?2 AND entity = 'record' AND action IN ('create', 'update')",
+            )?;
+            if all != last - first + 1 || created != teachers || written != records {
+                return Err(format!(
+                    "import {run}: revisions {first}..={last} hold {all}, {created} teachers, {written} records; the import recorded {teachers} teachers, {records} records"
+                ));
+            }
+        }
+    }
+    // The core's view: it opens the file, and every row has its revisions.
+    let file = SchoolFile::open(path).map_err(|e| format!("SchoolFile::open: {e}"))?;
+    file.school().map_err(|e| e.to_string())?;
+    let revisions = file.revisions().map_err(|e| e.to_string())?;
+    if !revisions
+        .iter()
+        .any(|r| r.entity == Entity::School && r.action == Action::Create)
+    {
+        return Err("no revision created the school".into());
+    }
+    let mut latest = HashMap::new();
+    let mut created = std::collections::HashSet::new();
+    let entity = |e: Entity| match e {
+        Entity::School => "school",
+        Entity::Teacher => "teacher",
+        Entity::Record => "record",
+    };
+    for r in &revisions {
+        let key = (entity(r.entity), r.entity_id.as_str());
+        if r.action == Action::Create {
+            created.insert(key);
+        }
+        latest.insert(key, r);
+    }
+    let teachers = file.teachers().map_err(|e| e.to_string())?;
+    for t in &teachers {
+        if !created.contains(&("teacher", t.id.as_str())) {
+            return Err(format!("teacher {} has no create revision", t.name));
+        }
+        let named = revisions
+            .iter()
+            .rev()
+            .filter(|r| r.entity == Entity::Teacher && r.entity_id == t.id)
+            .find_map(|r| r.new_value.as_ref()?.get("name").cloned());
+        if named.as_ref().and_then(|n| n.as_str()) != Some(t.name.as_str()) {
+            return Err(format!("teacher {}: last revision names {named:?}", t.name));
+        }
+    }
+    let records = file.all_records().map_err(|e| e.to_string())?;
+    for record in &records {
+        let Some(last) = latest.get(&("record", record.id.as_str())) else {
+            return Err(format!("record {} has no revision", record.id));
+        };
+        let new = last.new_value.as_ref();
+        let fields = new.and_then(|v| v.get("fields"));
+        let version = new.and_then(|v| v.get("version")).and_then(|v| v.as_i64());
+        if last.action == Action::Delete
+            || fields != Some(&serde_json::Value::Object(record.fields.clone()))
+            || version != Some(record.version)
+        {
+            return Err(format!(
+                "record {}: the last revision ({:?}) does not hold its fields and version",
+                record.id, last.action
+            ));
+        }
+    }
+    // What the revisions say was deleted is gone; what they say exists is there.
+    let teacher_ids: std::collections::HashSet<&str> =
+        teachers.iter().map(|t| t.id.as_str()).collect();
+    let record_ids: std::collections::HashSet<&str> =
+        records.iter().map(|r| r.id.as_str()).collect();
+    for ((entity, entity_id), last) in &latest {
+        let stored = match *entity {
+            "teacher" if entity_id.contains(':') => continue, // sheet:…, signoff:…
+            "teacher" => teacher_ids.contains(entity_id),
+            "record" => record_ids.contains(entity_id),
+            _ => continue,
+        };
+        if stored == (last.action == Action::Delete) {
+            return Err(format!(
+                "{entity} {entity_id}: last revision {:?}, {}",
+                last.action,
+                if stored { "still stored" } else { "not stored" }
+            ));
+        }
+    }
+    file.close().map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// The arguments of a write, given the school file's path.
+type Args = Box<dyn Fn(&Path) -> Vec<OsString>>;
+
+/// One write to crash: the file it starts from (none for `init`), its
+/// arguments, and how many runs it gets.
+struct Op {
+    name: &'static str,
+    runs: u32,
+    start: Option<PathBuf>,
+    args: Args,
+}
+
+/// The prepared files and the writes to crash.
+struct Setup {
+    _dir: TempDir,
+    ops: Vec<Op>,
+}
+
+const SCHOOL: [&str; 6] = [
+    "--code",
+    "2151072201",
+    "--name",
+    "XX县第一小学",
+    "--type",
+    "211",
+];
+
+/// Copies `from` (and nothing beside it: the prepared files are closed, so
+/// their write-ahead logs are empty) to `to`.
+fn copy(from: &Path, to: &Path) {
+    std::fs::copy(from, to).unwrap();
+}
+
+fn setup() -> Setup {
+    let dir = TempDir::new().unwrap();
+    let p = |name: &str| dir.path().join(name);
+    let base = p("base.taoli");
+    run(&args(&[
+        &"init", &base, &SCHOOL[0], &SCHOOL[1], &SCHOOL[2], &SCHOOL[3], &SCHOOL[4], &SCHOOL[5],
+    ]));
+    let staff = roster(&p("staff.csv"), "510722", 200);
+    run(&args(&[&"import", &base, &p("staff.csv")]));
+    let big = p("big.csv");
+    roster(&big, "510723", 2000);
+    let first = staff[0].clone();
+    let second = staff[1].clone();
+
+    // 教师0 (female by the ID) entered as male: a warning to explain.
+    let warned = p("warned.taoli");
+    copy(&base, &warned);
+    run(&args(&[
+        &"teacher",
+        &"set",
+        &warned,
+        &"--id-number",
+        &first,
+        &"性别=男",
+    ]));
+
+    let pack =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/province/example-pack.toml");
+    let packed = p("packed.taoli");
+    copy(&base, &packed);
+    run(&args(&[&"province", &"use", &packed, &pack]));
+
+    let imported = p("imported.taoli");
+    copy(&base, &imported);
+    run(&args(&[&"import", &imported, &big]));
+
+    // A sheet printed for 教师0, to sign off.
+    let printed = p("printed.taoli");
+    copy(&base, &printed);
+    let out = taoli()
+        .arg("sheets")
+        .arg(&printed)
+        .arg("-o")
+        .arg(p("printed.pdf"))
+        .args(["--teacher", &first, "--json"])
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let sheets: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fingerprint = sheets["sheets"][0]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The base file as the previous schema version left it.
+    let older = p("older.taoli");
+    copy(&base, &older);
+    {
+        let conn = Connection::open(&older).unwrap();
+        conn.execute_batch(
+            "DROP TABLE signoff; DROP TABLE sheet_print;
+             DELETE FROM migration_log WHERE version = 6; PRAGMA user_version = 5;",
+        )
+        .unwrap();
+    }
+
+    let new_id = id(
+        "510724",
+        chrono::NaiveDate::from_ymd_opt(1985, 3, 4).unwrap(),
+        11,
+    );
+    let pdf = p("crash.pdf");
+    let op = |name, runs, start: Option<&PathBuf>, args: Args| Op {
+        name,
+        runs,
+        start: start.cloned(),
+        args,
+    };
+    let (f1, f2, f3, f4, f5) = (
+        first.clone(),
+        first.clone(),
+        first.clone(),
+        first.clone(),
+        first.clone(),
+    );
+    let ops = vec![
+        op(
+            "init",
+            12,
+            None,
+            Box::new(|s| {
+                args(&[
+                    &"init", &s, &SCHOOL[0], &SCHOOL[1], &SCHOOL[2], &SCHOOL[3], &SCHOOL[4],
+                    &SCHOOL[5],
+                ])
+            }),
+        ),
+        op(
+            "teacher add",
+            16,
+            Some(&base),
+            Box::new(move |s| {
+                args(&[
+                    &"teacher",
+                    &"add",
+                    &s,
+                    &"--name",
+                    &"新教师",
+                    &"--id-number",
+                    &new_id,
+                ])
+            }),
+        ),
+        op(
+            "teacher set",
+            16,
+            Some(&base),
+            Box::new(move |s| {
+                args(&[
+                    &"teacher",
+                    &"set",
+                    &s,
+                    &"--id-number",
+                    &f1,
+                    &"民族=回族",
+                    &"婚姻状况=已婚",
+                ])
+            }),
+        ),
+        op(
+            "record add",
+            14,
+            Some(&base),
+            Box::new(move |s| {
+                args(&[
+                    &"record",
+                    &"add",
+                    &s,
+                    &"--id-number",
+                    &f2,
+                    &"--group",
+                    &"学习经历",
+                    &"获得学历=大学本科",
+                    &"入学年月=2001-09",
+                ])
+            }),
+        ),
+        op(
+            "warning explain",
+            12,
+            Some(&warned),
+            Box::new(move |s| {
+                args(&[
+                    &"warning",
+                    &"explain",
+                    &s,
+                    &"--id-number",
+                    &f3,
+                    &"--rule",
+                    &"gender_matches_id",
+                    &"--reason",
+                    &"以人事档案为准",
+                ])
+            }),
+        ),
+        op(
+            "province use",
+            12,
+            Some(&base),
+            Box::new(move |s| args(&[&"province", &"use", &s, &pack])),
+        ),
+        op(
+            "province clear",
+            12,
+            Some(&packed),
+            Box::new(|s| args(&[&"province", &"clear", &s])),
+        ),
+        op(
+            "import",
+            40,
+            Some(&base),
+            Box::new(move |s| args(&[&"import", &s, &big])),
+        ),
+        op(
+            "import-undo",
+            24,
+            Some(&imported),
+            Box::new(|s| args(&[&"import-undo", &s])),
+        ),
+        op(
+            "sheets",
+            12,
+            Some(&base),
+            Box::new(move |s| {
+                args(&[
+                    &"sheets",
+                    &s,
+                    &"-o",
+                    &pdf,
+                    &"--teacher",
+                    &f4,
+                    &"--teacher",
+                    &second,
+                ])
+            }),
+        ),
+        op(
+            "signoff",
+            14,
+            Some(&printed),
+            Box::new(move |s| {
+                args(&[
+                    &"signoff",
+                    &s,
+                    &"--id-number",
+                    &f5,
+                    &"--fingerprint",
+                    &fingerprint,
+                ])
+            }),
+        ),
+        op(
+            "open an older file",
+            16,
+            Some(&older),
+            Box::new(|s| args(&[&"teacher", &"list", &"--json", &s])),
+        ),
+    ];
+    Setup { _dir: dir, ops }
+}
+
+/// How one killed run ended.
+#[derive(Debug, Default)]
+struct Tally {
+    runs: u32,
+    before: u32,
+    after: u32,
+    /// Kills that found the command still running.
+    killed_running: u32,
+    /// Kills that found it running with its write-ahead log written to.
+    killed_writing: u32,
+}
+
+#[test]
+fn two_hundred_kills_across_every_write_leave_each_file_whole_and_all_or_nothing() {
+    let setup = setup();
+    assert_eq!(setup.ops.iter().map(|o| o.runs).sum::<u32>(), 200);
+    let work = TempDir::new().unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED);
+    let mut tallies: Vec<(&str, Tally)> = Vec::new();
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for op in &setup.ops {
+        // The states before and after the write, and how long it takes.
+        let dir = work.path().join(format!("{}-whole", op.name));
+        std::fs::create_dir_all(&dir).unwrap();
+        let school = dir.join("school.taoli");
+        if let Some(start) = &op.start {
+            copy(start, &school);
+        }
+        let before = logical_dump(&school).unwrap();
+        let (took, largest_wal) = measure(&(op.args)(&school), &school);
+        let after = logical_dump(&school).unwrap();
+        assert_ne!(before, after, "{} changed nothing", op.name);
+        let mut tally = Tally::default();
+        for _ in 0..op.runs {
+            n += 1;
+            let dir = work.path().join(format!("run-{n}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let school = dir.join("school.taoli");
+            if let Some(start) = &op.start {
+                copy(start, &school);
+            }
+            let trigger = if largest_wal > 0 && rng.random_bool(0.5) {
+                Trigger::WalAt(rng.random_range(1..=largest_wal))
+            } else {
+                // Anywhere from before the file is opened to after the command is done.
+                Trigger::After(took.mul_f64(rng.random_range(0.0..1.15)))
+            };
+            let killed = kill(&(op.args)(&school), &school, trigger, took);
+            tally.runs += 1;
+            tally.killed_running += u32::from(killed.running);
+            tally.killed_writing += u32::from(killed.writing);
+            let context = format!(
+                "run {n} ({}, killed at {trigger:?}; the whole run took {took:?})",
+                op.name
+            );
+            let state = match logical_dump(&school) {
+                Ok(state) => state,
+                Err(e) => {
+                    failures.push(format!("{context}: {e}"));
+                    continue;
+                }
+            };
+            if state == before {
+                tally.before += 1;
+            } else if state == after {
+                tally.after += 1;
+            } else {
+                failures.push(format!(
+                    "{context}: neither before nor after:\n{}",
+                    state.unwrap_or_default()
+                ));
+                continue;
+            }
+            if state.is_some()
+                && let Err(e) = assert_consistent(&school)
+            {
+                failures.push(format!("{context}: {e}"));
+            }
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+        tallies.push((op.name, tally));
+    }
+    for (name, t) in &tallies {
+        eprintln!(
+            "{name:>20}: {:>3} runs, {:>3} killed running, {:>3} of them writing; {:>3} left as before, {:>3} as after",
+            t.runs, t.killed_running, t.killed_writing, t.before, t.after
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    // The kills did land where they matter (counts depend on timing, so the
+    // bounds are loose).
+    let running: u32 = tallies.iter().map(|(_, t)| t.killed_running).sum();
+    let writing: u32 = tallies.iter().map(|(_, t)| t.killed_writing).sum();
+    assert!(
+        running >= 100,
+        "only {running} kills found the command running"
+    );
+    assert!(
+        writing >= 20,
+        "only {writing} kills found the command writing"
+    );
+}
