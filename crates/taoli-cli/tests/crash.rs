@@ -315,6 +315,14 @@ fn assert_consistent(path: &Path) -> Result<(), String> {
     // The core's view: it opens the file, and every row has its revisions.
     let file = SchoolFile::open(path).map_err(|e| format!("SchoolFile::open: {e}"))?;
     file.school().map_err(|e| e.to_string())?;
+    // The audit trail: every entry chained, none lost to the kill.
+    let check = file.verify_audit().map_err(|e| e.to_string())?;
+    if let Some(broken) = check.broken {
+        return Err(format!(
+            "audit chain broken at {}: {}",
+            broken.id, broken.reason
+        ));
+    }
     let revisions = file.revisions().map_err(|e| e.to_string())?;
     if !revisions
         .iter()
@@ -328,6 +336,8 @@ fn assert_consistent(path: &Path) -> Result<(), String> {
         Entity::School => "school",
         Entity::Teacher => "teacher",
         Entity::Record => "record",
+        Entity::Export => "export",
+        Entity::Backup => "backup",
     };
     for r in &revisions {
         let key = (entity(r.entity), r.entity_id.as_str());
@@ -487,7 +497,7 @@ fn setup() -> Setup {
         let conn = Connection::open(&older).unwrap();
         conn.execute_batch(
             "DROP TABLE signoff; DROP TABLE sheet_print;
-             DELETE FROM migration_log WHERE version = 6; PRAGMA user_version = 5;",
+             DELETE FROM migration_log WHERE version > 5; PRAGMA user_version = 5;",
         )
         .unwrap();
     }

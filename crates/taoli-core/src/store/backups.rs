@@ -16,7 +16,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -92,10 +92,18 @@ impl SchoolFile {
 
     /// Makes an automatic backup now, prunes the folder and records it.
     pub fn backup_now(&mut self, reason: BackupReason, actor: &Actor) -> Result<Backup> {
+        let backup = self.automatic_backup(reason)?;
+        self.record_backup(&backup, actor)?;
+        Ok(backup)
+    }
+
+    /// Makes an automatic backup and prunes the folder, without recording it:
+    /// for an operation that records the backup in its own transaction (an
+    /// import), so that a crash leaves neither the operation nor its record.
+    pub(super) fn automatic_backup(&self, reason: BackupReason) -> Result<Backup> {
         let folder = self.backup_folder();
         let backup = self.backup_into(&folder, reason)?;
         prune(&folder)?;
-        self.record_backup(&backup, actor)?;
         Ok(backup)
     }
 
@@ -208,24 +216,27 @@ impl SchoolFile {
     }
 
     fn record_backup(&mut self, backup: &Backup, actor: &Actor) -> Result<()> {
-        let detail = serde_json::json!({
-            "reason": backup.reason.label(),
-            "path": backup.path,
-            "bytes": backup.bytes,
-        });
-        self.write(|tx| {
-            revisions::record(
-                tx,
-                actor,
-                Entity::Backup,
-                &backup.file_name,
-                None,
-                Action::Create,
-                None,
-                Some(&detail),
-            )
-        })
+        self.write(|tx| record_backup(tx, backup, actor))
     }
+}
+
+/// The audit entry of a backup made.
+pub(super) fn record_backup(tx: &Transaction<'_>, backup: &Backup, actor: &Actor) -> Result<()> {
+    let detail = serde_json::json!({
+        "reason": backup.reason.label(),
+        "path": backup.path,
+        "bytes": backup.bytes,
+    });
+    revisions::record(
+        tx,
+        actor,
+        Entity::Backup,
+        &backup.file_name,
+        None,
+        Action::Create,
+        None,
+        Some(&detail),
+    )
 }
 
 fn file_name(path: &Path) -> String {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, Row, Transaction};
 use serde_json::Value;
 
-use super::{BackupReason, SchoolFile, revisions};
+use super::{BackupReason, SchoolFile, backups, revisions};
 use crate::error::{Error, Result};
 use crate::import::plan::Write;
 use crate::import::{FieldTarget, ImportCounts, ImportPlan, ImportRun, OnConflict, UndoResult};
@@ -164,12 +164,14 @@ impl SchoolFile {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportRun> {
         let total = plan.writes.len();
-        // The school as it was, in case the import was not what the clerk meant.
-        self.backup_now(BackupReason::BeforeImport, actor)?;
+        // The school as it was, in case the import was not what the clerk
+        // meant; recorded in the import's own transaction (all or nothing).
+        let backup = self.automatic_backup(BackupReason::BeforeImport)?;
         // A bulk write: a bigger page cache keeps SQLite from spilling pages
         // to the WAL before the commit.
         self.conn.pragma_update(None, "cache_size", -8_192)?;
         let result = self.write(|tx| {
+            backups::record_backup(tx, &backup, actor)?;
             let at = now();
             let base = max_revision(tx)?;
             let mut teacher_ids: Vec<Option<String>> = plan

@@ -51,10 +51,11 @@ pub const MIGRATIONS: &[Migration] = &[
 pub const CURRENT_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Brings a file at schema version `from` up to [`CURRENT_SCHEMA_VERSION`],
-/// each migration in its own transaction.
+/// every pending migration in one transaction: a crash or a failure halfway
+/// leaves the file at `from`, never at a version in between.
 pub(crate) fn apply(conn: &mut Connection, from: i64) -> Result<()> {
+    let tx = conn.transaction()?;
     for migration in MIGRATIONS.iter().filter(|m| m.version > from) {
-        let tx = conn.transaction()?;
         tx.execute_batch(migration.sql)?;
         if let Some(step) = migration.then {
             step(&tx)?;
@@ -64,7 +65,7 @@ pub(crate) fn apply(conn: &mut Connection, from: i64) -> Result<()> {
             (migration.version, migration.name, now(), env!("CARGO_PKG_VERSION")),
         )?;
         tx.pragma_update(None, "user_version", migration.version)?;
-        tx.commit()?;
     }
+    tx.commit()?;
     Ok(())
 }
