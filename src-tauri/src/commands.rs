@@ -16,7 +16,10 @@ use taoli_core::record::IndicatorRecord;
 use taoli_core::search::TeacherListing;
 use taoli_core::sheets::{self, PrintedSheets, SheetsPreview, Template};
 use taoli_core::stats::SchoolStats;
-use taoli_core::store::{AuditCheck, AuditPage, AuditQuery, SignoffInfo, SignoffState, WarningRef};
+use taoli_core::store::{
+    AuditCheck, AuditPage, AuditQuery, Backup, BackupList, BackupReason, SignoffInfo, SignoffState,
+    WarningRef,
+};
 use taoli_core::validate::{Problem, ValidationReport};
 use taoli_core::{Actor, ErrorPayload, NewSchool, NewTeacher, School, SchoolFile, Teacher};
 use tauri::State;
@@ -69,7 +72,13 @@ pub fn default_school_path(state: State<'_, AppState>, code: String, name: Strin
 }
 
 /// Makes `file` the open school and puts it at the top of the recent list.
-fn make_current(state: &AppState, file: SchoolFile) -> Reply<School> {
+fn make_current(state: &AppState, mut file: SchoolFile) -> Reply<School> {
+    // The day's backup. Failing it (a full disk, a read-only folder) must not
+    // keep the clerk from their school: it is said on the terminal, and the
+    // settings page shows the backups there are.
+    if let Err(error) = file.daily_backup_if_due(&Actor::local_user()) {
+        eprintln!("桃李：今天的自动备份没有做成：{error}");
+    }
     let school = file.school().map_err(payload)?;
     RecentFiles::load(&state.config_dir)
         .touch(file.path(), &school.name, &school.code)
@@ -428,5 +437,37 @@ pub fn audit_export(state: State<'_, AppState>, query: AuditQuery, path: String)
 pub fn audit_file_name(state: State<'_, AppState>) -> Reply<String> {
     with_school(&state, |file| {
         Ok(taoli_core::store::audit_file_name(&file.school()?.name))
+    })
+}
+
+// ── Backups (备份与恢复) ─────────────────────────────────────────────────────
+
+/// The automatic backups and their folder.
+#[tauri::command]
+pub fn backup_list(state: State<'_, AppState>) -> Reply<BackupList> {
+    with_school(&state, |file| file.backup_list())
+}
+
+/// An automatic backup now (手动).
+#[tauri::command]
+pub async fn backup_now(state: State<'_, AppState>) -> Reply<Backup> {
+    with_school(&state, |file| {
+        file.backup_now(BackupReason::Manual, &Actor::local_user())
+    })
+}
+
+/// A backup into a folder the clerk chose (a USB stick).
+#[tauri::command]
+pub async fn backup_to(state: State<'_, AppState>, folder: String) -> Reply<Backup> {
+    with_school(&state, |file| {
+        file.backup_to(Path::new(&folder), &Actor::local_user())
+    })
+}
+
+/// Restores the school from a backup; returns the backup of the file as it was.
+#[tauri::command]
+pub async fn restore_backup(state: State<'_, AppState>, path: String) -> Reply<Backup> {
+    with_school(&state, |file| {
+        file.restore(Path::new(&path), &Actor::local_user())
     })
 }

@@ -77,6 +77,10 @@ pub fn run() {
             commands::audit_verify,
             commands::audit_export,
             commands::audit_file_name,
+            commands::backup_list,
+            commands::backup_now,
+            commands::backup_to,
+            commands::restore_backup,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -5,6 +5,8 @@ import type {
   AuditCheck,
   AuditPage,
   AuditQuery,
+  Backup,
+  BackupList,
   EffectiveCatalog,
   ErrorPayload,
   ExportFormat,
@@ -274,6 +276,28 @@ export function auditExport(query: AuditQuery, path: string): Promise<string> {
 /** The file name the save dialog proposes for the audit log. */
 export function auditFileName(): Promise<string> {
   return invoke<string>('audit_file_name')
+}
+
+// ── 备份与恢复 ───────────────────────────────────────────────────────────────
+
+/** The automatic backups, newest first, and their folder. */
+export function backupList(): Promise<BackupList> {
+  return invoke<BackupList>('backup_list')
+}
+
+/** An automatic backup now. */
+export function backupNow(): Promise<Backup> {
+  return invoke<Backup>('backup_now')
+}
+
+/** A backup into a folder the clerk chose (a USB stick); never pruned. */
+export function backupTo(folder: string): Promise<Backup> {
+  return invoke<Backup>('backup_to', { folder })
+}
+
+/** Restores the school from a backup; returns the backup of the file as it was. */
+export function restoreBackup(path: string): Promise<Backup> {
+  return invoke<Backup>('restore_backup', { path })
 }
 
 export function isErrorPayload(e: unknown): e is ErrorPayload {

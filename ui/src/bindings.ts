@@ -528,3 +528,13 @@ export type Backup = { path: string, file_name: string, reason: BackupReason,
  * When it was made, local time as its name gives it (2026-11-22 20:47:00).
  */
 made_at: string, bytes: number, };
+
+export type BackupList = { folder: string, 
+/**
+ * Newest first.
+ */
+backups: Array<Backup>, 
+/**
+ * How many automatic backups are kept besides one per month.
+ */
+keep_recent: number, };

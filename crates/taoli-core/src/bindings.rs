@@ -26,8 +26,8 @@ use crate::search::TeacherListing;
 use crate::sheets::{PrintedSheet, PrintedSheets, SheetsPreview};
 use crate::stats::{ChartKind, Dimension, SchoolStats, StatsBucket, StatsDimension};
 use crate::store::{
-    AuditBreak, AuditChange, AuditCheck, AuditEntry, AuditPage, AuditQuery, Backup, BackupReason,
-    SheetPrint, SignoffInfo, SignoffState,
+    AuditBreak, AuditChange, AuditCheck, AuditEntry, AuditPage, AuditQuery, Backup, BackupList,
+    BackupReason, SheetPrint, SignoffInfo, SignoffState,
 };
 use crate::teacher::{NewTeacher, Teacher};
 use crate::validate::{Problem, ValidationReport};
@@ -112,6 +112,7 @@ pub fn typescript() -> String {
         AuditCheck::decl(&cfg),
         BackupReason::decl(&cfg),
         Backup::decl(&cfg),
+        BackupList::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/taoli-core by ts-rs. Do not edit.\n\

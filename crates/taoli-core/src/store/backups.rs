@@ -76,6 +76,17 @@ pub struct Backup {
     pub bytes: u64,
 }
 
+/// The automatic backups and where they are, as the app's settings show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct BackupList {
+    pub folder: String,
+    /// Newest first.
+    pub backups: Vec<Backup>,
+    /// How many automatic backups are kept besides one per month.
+    #[ts(type = "number")]
+    pub keep_recent: usize,
+}
+
 /// The time stamp in a backup's name.
 const STAMP: &str = "%Y%m%d-%H%M%S";
 
@@ -130,6 +141,15 @@ impl SchoolFile {
     /// The automatic backups, newest first.
     pub fn backups(&self) -> Result<Vec<Backup>> {
         list(&self.backup_folder())
+    }
+
+    /// The automatic backups with their folder.
+    pub fn backup_list(&self) -> Result<BackupList> {
+        Ok(BackupList {
+            folder: self.backup_folder().display().to_string(),
+            backups: self.backups()?,
+            keep_recent: KEEP_RECENT,
+        })
     }
 
     /// Replaces the school's data with a backup's, after checking the backup
@@ -346,13 +366,18 @@ fn list(folder: &Path) -> Result<Vec<Backup>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(Error::io(folder)(e)),
     };
-    let mut backups: Vec<Backup> = entries
+    // Two backups of the same second are told apart by when they were written.
+    let mut backups: Vec<(Backup, Option<std::time::SystemTime>)> = entries
         .filter_map(|e| e.ok())
-        .filter_map(|e| describe(&e.path()))
+        .filter_map(|e| {
+            let modified = e.metadata().ok().and_then(|m| m.modified().ok());
+            describe(&e.path()).map(|b| (b, modified))
+        })
         .collect();
-    backups.sort_by(|a, b| {
-        (b.made_at.as_str(), b.file_name.as_str()).cmp(&(a.made_at.as_str(), a.file_name.as_str()))
+    backups.sort_by(|(a, a_time), (b, b_time)| {
+        (b.made_at.as_str(), b_time).cmp(&(a.made_at.as_str(), a_time))
     });
+    let backups: Vec<Backup> = backups.into_iter().map(|(b, _)| b).collect();
     Ok(backups)
 }
 

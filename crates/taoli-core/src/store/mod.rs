@@ -32,7 +32,7 @@ pub use audit::{AuditBreak, AuditCheck};
 pub use audit_log::{
     AuditChange, AuditEntry, AuditPage, AuditQuery, action_label, audit_file_name,
 };
-pub use backups::{Backup, BackupReason, KEEP_RECENT};
+pub use backups::{Backup, BackupList, BackupReason, KEEP_RECENT};
 pub use migrations::CURRENT_SCHEMA_VERSION;
 pub use signoffs::{SheetPrint, SignoffInfo, SignoffState};
 pub use warnings::{WarningReasons, WarningRef};

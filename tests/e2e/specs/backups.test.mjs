@@ -1,0 +1,61 @@
+// 备份与恢复 in the real window: the day's backup is made when the school
+// opens, 立即备份 adds one, and restoring it (after the confirmation) takes
+// away a teacher added since.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  launch, click, fill, textsOf, until, screenshot, untilMessage,
+  demoSchool, waitForDemoSchool,
+} from '../lib/app.mjs';
+
+/** The demo school's teachers (fixtures/demo/school.json). */
+const DEMO_TEACHERS = 30;
+
+async function teacherCount(browser) {
+  const [text] = await textsOf(browser, 'teacher-count');
+  return Number(/共 (\d+) 人/.exec(text || '')?.[1]);
+}
+
+test('a backup made in 设置 is restored after confirming, taking away a teacher added since', async () => {
+  const { profile, demo } = demoSchool();
+  const app = await launch(profile, [demo]);
+  const { browser } = app;
+  try {
+    await waitForDemoSchool(browser);
+
+    // Opening the school made the day's backup.
+    await click(browser, 'open-settings');
+    await until(browser, async () => (await textsOf(browser, 'backup-row-reason')).includes('每日'), 'no daily backup is listed');
+    await click(browser, 'backup-now');
+    await untilMessage(browser, '已备份');
+    await until(browser, async () => (await textsOf(browser, 'backup-row-reason'))[0] === '手动', 'the new backup is not listed first');
+    await screenshot(browser, 'settings-backup');
+
+    // A teacher added after the backup.
+    await click(browser, 'settings-back');
+    await click(browser, 'add-teacher');
+    await fill(browser, 'teacher-name', '备份后');
+    await fill(browser, 'teacher-id-number', '110105198001011238');
+    await click(browser, 'teacher-submit');
+    await until(browser, async () => (await teacherCount(browser)) === DEMO_TEACHERS + 1, 'the teacher was not added');
+    await browser.keys('Escape');
+
+    // Restore the 手动 backup.
+    await click(browser, 'open-settings');
+    await until(browser, async () => (await textsOf(browser, 'backup-row-reason'))[0] === '手动', 'the manual backup is not listed');
+    const restoreButtons = await browser.$$('[data-testid="backup-restore"]');
+    await restoreButtons[0].click();
+    const confirm = await browser.$('.el-message-box .el-button--primary');
+    await confirm.waitForClickable({ timeout: 20_000 });
+    await confirm.click();
+    await untilMessage(browser, '已恢复');
+    await until(browser, async () => (await textsOf(browser, 'backup-row-reason')).includes('恢复前'), 'the file as it was is not backed up');
+
+    await click(browser, 'settings-back');
+    await until(browser, async () => (await teacherCount(browser)) === DEMO_TEACHERS, 'the restore did not take the added teacher away');
+    assert.ok(!(await textsOf(browser, 'teacher-row-name')).includes('备份后'));
+  } finally {
+    await app.stop();
+  }
+});
