@@ -398,6 +398,36 @@ fn undo_puts_back_the_values_an_import_replaced() {
 }
 
 #[test]
+fn undoing_a_rename_records_the_teacher_as_now_stored() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let a = id("19850304", 11);
+    import(
+        &school,
+        &write(&dir, "1.csv", &format!("姓名,身份证件号\n张三,{a}\n")),
+        &options(),
+    );
+    let take = ImportOptions {
+        on_conflict: OnConflict::Take,
+        ..options()
+    };
+    import(
+        &school,
+        &write(&dir, "2.csv", &format!("姓名,身份证件号\n张叁,{a}\n")),
+        &take,
+    );
+    let mut file = SchoolFile::open(&school).unwrap();
+    file.undo_import(None, &actor()).unwrap();
+    let stored = file.teachers().unwrap().remove(0);
+    assert_eq!(stored.name, "张三");
+    let last = file.teacher_revisions(&stored.id).unwrap().pop().unwrap();
+    let after = last.new_value.unwrap();
+    assert_eq!(after["name"], "张三");
+    assert_eq!(after["version"], stored.version);
+    assert_eq!(last.old_value.unwrap()["name"], "张叁");
+}
+
+#[test]
 fn undo_stops_and_names_the_teacher_when_a_later_edit_touched_the_import() {
     let dir = TempDir::new().unwrap();
     let school = school(&dir);

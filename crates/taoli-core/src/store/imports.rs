@@ -559,10 +559,37 @@ impl SchoolFile {
                             let Some(name) = old.as_ref().and_then(|o| o.get("name")).and_then(Value::as_str) else {
                                 continue;
                             };
+                            let read = |tx: &Transaction<'_>| -> Result<Option<Value>> {
+                                tx.query_row(
+                                    "SELECT id, name, id_type, id_number, version, created_at, updated_at FROM teacher WHERE id = ?1",
+                                    [&entity_id],
+                                    |r| {
+                                        Ok((
+                                            r.get::<_, String>(1)?,
+                                            r.get::<_, String>(2)?,
+                                            r.get::<_, String>(3)?,
+                                            r.get::<_, i64>(4)?,
+                                            r.get::<_, String>(5)?,
+                                            r.get::<_, String>(6)?,
+                                        ))
+                                    },
+                                )
+                                .optional()?
+                                .map(|(name, id_type, id_number, version, created, updated)| {
+                                    teacher_json(&entity_id, &name, &id_type, &id_number, version, &created, &updated)
+                                })
+                                .transpose()
+                            };
+                            let Some(before) = read(tx)? else {
+                                continue;
+                            };
                             tx.execute(
                                 "UPDATE teacher SET name = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",
                                 (&entity_id, name, &at),
                             )?;
+                            // The entry shows the row as it is now stored (its
+                            // version and time), not the copy the import replaced.
+                            let after = read(tx)?;
                             revisions::record(
                                 tx,
                                 actor,
@@ -570,8 +597,8 @@ impl SchoolFile {
                                 &entity_id,
                                 Some(&entity_id),
                                 Action::Update,
-                                None,
-                                old.as_ref(),
+                                Some(&before),
+                                after.as_ref(),
                             )?;
                         }
                         _ => {}
