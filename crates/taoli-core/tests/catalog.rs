@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use taoli_core::catalog::{EffectiveCatalog, FieldType, catalog};
+use taoli_core::catalog::{Check, EffectiveCatalog, FieldType, catalog};
 
 fn set(name: &str) -> EffectiveCatalog {
     catalog().unwrap().effective(name).unwrap()
@@ -25,6 +25,35 @@ fn the_catalog_loads_with_every_cross_reference_resolved() {
     let c = catalog().unwrap();
     assert_eq!(c.sets().len(), 6);
     assert_eq!(c.groups().len(), 17);
+}
+
+#[test]
+fn the_gender_rule_names_codes_of_the_gender_table() {
+    let c = catalog().unwrap();
+    let (field, male, female) = c
+        .rules()
+        .iter()
+        .find_map(|r| match &r.check {
+            Check::MatchesIdGender {
+                field,
+                male,
+                female,
+            } => Some((field.clone(), male.clone(), female.clone())),
+            _ => None,
+        })
+        .expect("a matches_id_gender rule");
+    let basic = set("中小学");
+    let table = basic
+        .group("basic")
+        .unwrap()
+        .field(&field)
+        .unwrap()
+        .code_table
+        .clone()
+        .unwrap();
+    let table = basic.code_table(&table).unwrap();
+    assert_eq!(table.get(&male).unwrap().name, "男");
+    assert_eq!(table.get(&female).unwrap().name, "女");
 }
 
 #[test]

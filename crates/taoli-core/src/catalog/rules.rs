@@ -129,8 +129,13 @@ pub enum Check {
     },
     /// The date agrees with the birth date in a resident ID number.
     MatchesIdBirthDate { field: String },
-    /// The gender code agrees with the 17th digit of a resident ID number.
-    MatchesIdGender { field: String },
+    /// The gender code agrees with the 17th digit of a resident ID number:
+    /// `male` for an odd digit, `female` for an even one (codes of the field's table).
+    MatchesIdGender {
+        field: String,
+        male: String,
+        female: String,
+    },
     /// A year before the current one.
     BeforeCurrentYear { field: String },
     /// Across a multi-record group: the row with the latest start has no end,
@@ -175,7 +180,7 @@ impl Check {
             Check::Alone { field, .. }
             | Check::NotCodes { field, .. }
             | Check::MatchesIdBirthDate { field }
-            | Check::MatchesIdGender { field }
+            | Check::MatchesIdGender { field, .. }
             | Check::BeforeCurrentYear { field } => vec![field],
             Check::ChildOf {
                 field,

@@ -20,7 +20,7 @@ use super::{
     FieldChange, ImportCounts, ImportOptions, ImportPreview, MessageSeverity, OnConflict,
     REFUSAL_COLUMN, RowMessage, RowPreview, RowStatus, SheetPreview,
 };
-use crate::catalog::{Check, EffectiveCatalog, EffectiveGroup, Severity};
+use crate::catalog::{Check, EffectiveCatalog, EffectiveGroup, IdNumberForm, Severity};
 use crate::error::{Error, Result};
 use crate::id_number::IdGender;
 use crate::record::{Fields, IndicatorRecord};
@@ -179,7 +179,9 @@ struct Planner<'a> {
     writes: Vec<Write>,
     rows: Vec<RowPreview>,
     birth_field: Option<String>,
-    gender_field: Option<String>,
+    gender_field: Option<GenderFromId>,
+    /// The ID type a roster without a 证件类型 column means: the resident ID.
+    default_id_type: String,
     /// One shared copy of each group id, for the writes.
     group_keys: Vec<Arc<str>>,
     /// `group.field` of every column the current sheet maps: a catalog
@@ -227,6 +229,11 @@ impl SchoolFile {
             rows: Vec::new(),
             birth_field,
             gender_field,
+            default_id_type: catalog
+                .id_types()
+                .iter()
+                .find(|t| t.form == IdNumberForm::ResidentId)
+                .map_or_else(|| "1".to_owned(), |t| t.code.clone()),
             group_keys: effective
                 .groups
                 .iter()
@@ -363,21 +370,49 @@ impl SchoolFile {
     }
 }
 
+/// The gender field a resident ID number fills, with its codes (and their
+/// names, for the preview) as the catalog's `matches_id_gender` rule gives them.
+#[derive(Debug, Clone)]
+struct GenderFromId {
+    field: String,
+    male: (String, String),
+    female: (String, String),
+}
+
 /// The 基本信息 fields a resident ID number determines, as the catalog's
 /// ID-agreement rules name them.
 fn id_derived_fields(
     catalog: &crate::catalog::Catalog,
     effective: &EffectiveCatalog,
-) -> (Option<String>, Option<String>) {
+) -> (Option<String>, Option<GenderFromId>) {
     let mut birth = None;
     let mut gender = None;
+    let label = |field: &str, code: &str| -> String {
+        effective
+            .group(BASIC_GROUP)
+            .and_then(|g| g.fields.iter().find(|f| f.code == field))
+            .and_then(|f| f.code_table.as_deref())
+            .and_then(|t| effective.code_table(t))
+            .and_then(|t| t.get(code))
+            .map_or_else(|| code.to_owned(), |c| c.name.clone())
+    };
     for rule in catalog.rules() {
         if rule.group != BASIC_GROUP || !rule.sets.contains(&effective.set.id) {
             continue;
         }
         match &rule.check {
             Check::MatchesIdBirthDate { field } => birth = Some(field.clone()),
-            Check::MatchesIdGender { field } => gender = Some(field.clone()),
+            Check::MatchesIdGender {
+                field,
+                male,
+                female,
+            } => {
+                gender = Some(GenderFromId {
+                    field: field.clone(),
+                    male: (male.clone(), label(field, male)),
+                    female: (female.clone(), label(field, female)),
+                })
+            }
             _ => {}
         }
     }
@@ -663,7 +698,7 @@ impl Planner<'_> {
             );
         }
         let id_type = if id_type.is_empty() {
-            "1".to_owned()
+            self.default_id_type.clone()
         } else {
             id_type
         };
@@ -699,7 +734,7 @@ impl Planner<'_> {
             }
         };
         if let Some((month, j, letter, label, problem)) = birth_month.take() {
-            let from_id = (valid.id_type.code == "1")
+            let from_id = (valid.id_type.form == IdNumberForm::ResidentId)
                 .then(|| crate::id_number::check_resident_id(&valid.id_number).ok())
                 .flatten()
                 .map(|r| r.birth_date);
@@ -835,7 +870,7 @@ impl Planner<'_> {
         }
         if !self.states[person].filled_from_id
             && let Ok(resident) = crate::id_number::check_resident_id(&valid.id_number)
-            && valid.id_type.code == "1"
+            && valid.id_type.form == IdNumberForm::ResidentId
         {
             self.states[person].filled_from_id = true;
             let stored_basic = self.single_fields(person, BASIC_GROUP);
@@ -848,15 +883,15 @@ impl Planner<'_> {
                 basic.insert(f.clone(), Value::String(resident.birth_date.to_string()));
                 filled.push(format!("出生日期 {}", resident.birth_date));
             }
-            if let Some(f) = &self.gender_field
-                && !basic.contains_key(f)
-                && !stored_basic.contains_key(f)
+            if let Some(gender) = &self.gender_field
+                && !basic.contains_key(&gender.field)
+                && !stored_basic.contains_key(&gender.field)
             {
                 let (code, label) = match resident.gender {
-                    IdGender::Male => ("1", "男"),
-                    IdGender::Female => ("2", "女"),
+                    IdGender::Male => &gender.male,
+                    IdGender::Female => &gender.female,
                 };
-                basic.insert(f.clone(), Value::String(code.to_owned()));
+                basic.insert(gender.field.clone(), Value::String(code.clone()));
                 filled.push(format!("性别 {label}"));
             }
             if basic.is_empty() {

@@ -240,7 +240,7 @@ pub(super) fn apply(
                     );
                 }
             }
-            Check::MatchesIdBirthDate { field: f } | Check::MatchesIdGender { field: f } => {
+            Check::MatchesIdBirthDate { field: f } | Check::MatchesIdGender { field: f, .. } => {
                 let Some(found) = filled(row.fields, f) else {
                     continue;
                 };
@@ -258,13 +258,14 @@ pub(super) fn apply(
                             .is_none_or(|m| m.compare(id_date) == Ordering::Equal);
                         (agrees, resident.birth_date.format("%Y-%m-%d").to_string())
                     }
-                    _ => {
+                    Check::MatchesIdGender { male, female, .. } => {
                         let code = match resident.gender {
-                            IdGender::Male => "1",
-                            IdGender::Female => "2",
+                            IdGender::Male => male,
+                            IdGender::Female => female,
                         };
-                        (found == code, code.to_owned())
+                        (found == *code, code.clone())
                     }
+                    _ => continue,
                 };
                 if !agrees {
                     fail(
