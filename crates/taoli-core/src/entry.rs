@@ -10,11 +10,7 @@ use crate::error::{Error, Result};
 use crate::record::{Fields, IndicatorRecord};
 use crate::revision::Actor;
 use crate::store::SchoolFile;
-use crate::validate::BASIC_GROUP;
 use crate::validate::value::Moment;
-
-/// Fields of 基本信息 kept on the teacher row itself.
-const IDENTITY_FIELDS: [&str; 3] = ["name", "id_type", "id_number"];
 
 /// Splits `FIELD=VALUE` (or the full-width ＝).
 pub fn parse_assignment(raw: &str) -> Result<(String, String)> {
@@ -191,7 +187,7 @@ fn normalize_all(
         if field.derived {
             return Err(Error::DerivedField(field.label.clone()));
         }
-        if group.id == BASIC_GROUP && IDENTITY_FIELDS.contains(&field.code.as_str()) {
+        if crate::teacher::is_identity_field(&group.id, &field.code) {
             return Err(Error::IdentityField(field.label.clone()));
         }
         let table = field

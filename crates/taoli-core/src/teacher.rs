@@ -10,6 +10,15 @@ use crate::id_number;
 /// 姓名 holds at most this many characters (reference §3).
 pub const NAME_MAX_CHARS: usize = 20;
 
+/// The 基本信息 fields kept on the teacher row itself rather than in a record
+/// (姓名, 身份证件类型, 身份证件号), in the order sheets and forms show them.
+pub const IDENTITY_FIELDS: [&str; 3] = ["name", "id_type", "id_number"];
+
+/// Whether `group.field` is one of the [`IDENTITY_FIELDS`].
+pub fn is_identity_field(group: &str, field: &str) -> bool {
+    group == crate::validate::BASIC_GROUP && IDENTITY_FIELDS.contains(&field)
+}
+
 /// What a clerk gives to register a teacher.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct NewTeacher {

@@ -10,8 +10,7 @@ use crate::catalog::{EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType
 use crate::error::{Error, Result};
 use crate::validate::BASIC_GROUP;
 
-/// The 基本信息 fields every sheet starts with, in this order.
-pub const IDENTITY_FIELDS: [&str; 3] = ["name", "id_type", "id_number"];
+pub use crate::teacher::IDENTITY_FIELDS;
 
 /// What joins the labels of a multi-code value (中共党员、民革会员).
 pub const MULTI_CODE_SEPARATOR: &str = "、";
@@ -32,7 +31,7 @@ pub struct Column {
 impl Column {
     /// The column holds one of the three identity fields.
     pub fn is_identity(&self) -> bool {
-        self.group == BASIC_GROUP && IDENTITY_FIELDS.contains(&self.field.code.as_str())
+        crate::teacher::is_identity_field(&self.group, &self.field.code)
     }
 
     /// The column takes a label from a code table (and so gets a dropdown).
@@ -122,9 +121,7 @@ pub fn sheets(effective: &EffectiveCatalog) -> Result<Vec<Sheet>> {
                 .fields
                 .iter()
                 .filter(|f| !f.derived)
-                .filter(|f| {
-                    !(group.id == BASIC_GROUP && IDENTITY_FIELDS.contains(&f.code.as_str()))
-                })
+                .filter(|f| !crate::teacher::is_identity_field(&group.id, &f.code))
                 .map(|f| column(group, f)),
         );
         let base = sheet_name(&group.name);

@@ -536,7 +536,7 @@ fn check_identity(
 }
 
 fn is_identity(target: &FieldTarget) -> bool {
-    target.group == BASIC_GROUP && matches!(target.field.as_str(), "name" | "id_type" | "id_number")
+    crate::teacher::is_identity_field(&target.group, &target.field)
 }
 
 /// A refused row's preview carries what could be read of it.
