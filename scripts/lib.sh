@@ -38,8 +38,9 @@ APP_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev libxdo
 # What the end-to-end tests add: a virtual display and WebKit's WebDriver.
 E2E_PACKAGES=(xvfb webkit2gtk-driver xauth procps)
 # What the Rust tests use as independent readers: pdftotext and pdftoppm
-# check the printed verification sheets.
-TEST_PACKAGES=(poppler-utils)
+# check the printed verification sheets. gnome-keyring and dbus (for
+# dbus-run-session) give them a real keychain (Secret Service) to store in.
+TEST_PACKAGES=(poppler-utils gnome-keyring dbus)
 
 # npm packages of one folder, reinstalled only when its lock file changed.
 # `npm install` rather than `npm ci`: the registry here serves no packages for

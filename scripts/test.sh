@@ -41,7 +41,13 @@ say "Checking formatting and lints"
 tally "cargo fmt/clippy" "${PIPESTATUS[0]}" 0 0
 
 say "Rust tests"
-(cd "$TAOLI_ROOT" && cargo test --workspace --no-fail-fast) 2>&1 | tee "$log_dir/cargo.log"
+# In a D-Bus session of their own with an unlocked GNOME Keyring, so the real
+# keychain test (crates/taoli-core/tests/keychain.rs) runs. The keyring's files
+# go to a throwaway folder, never the user's own ~/.local/share/keyrings.
+mkdir -p "$log_dir/keyrings"
+(cd "$TAOLI_ROOT" && TAOLI_KEYRING_HOME="$log_dir/keyrings" dbus-run-session -- sh -c \
+  'printf pw | XDG_DATA_HOME="$TAOLI_KEYRING_HOME" gnome-keyring-daemon --unlock --components=secrets >/dev/null; TAOLI_KEYCHAIN_TEST=1 cargo test --workspace --no-fail-fast') \
+  2>&1 | tee "$log_dir/cargo.log"
 code=${PIPESTATUS[0]}
 tally "cargo test" "$code" \
   "$(sum_matches "$log_dir/cargo.log" '[0-9]+ passed;')" \

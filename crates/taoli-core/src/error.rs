@@ -346,6 +346,42 @@ pub enum Error {
     )]
     CorruptSchoolFile { path: PathBuf, detail: String },
 
+    #[error(
+        "这台电脑的密钥环（Windows 凭据管理器、macOS 钥匙串或 Linux 的密钥环）现在不能使用：{detail}。桃李将改用学校文件中由系统管理员密码保护的密钥副本，打开学校文件时需要输入系统管理员的密码。"
+    )]
+    KeychainUnavailable { detail: String },
+
+    #[error(
+        "密码不正确，无法解开学校文件的密钥。请核对系统管理员的密码后重试：注意大小写，并确认没有开着中文输入法或大写锁定。"
+    )]
+    WrongPassword,
+
+    #[error(
+        "学校文件中由密码保护的密钥副本已损坏（{detail}），无法用密码解开。请从备份恢复学校文件，或联系县级教师信息管理员。"
+    )]
+    WrappedKeyDamaged { detail: String },
+
+    #[error(
+        "学校文件中的密钥副本由更新版本的桃李写入（格式版本 {version}，本程序只认得版本 {supported}）。请先升级桃李再打开这个文件。"
+    )]
+    WrappedKeyUnsupported { version: u64, supported: u32 },
+
+    #[error("密码不能为空。请设置一个至少 {min} 个字符的密码。")]
+    EmptyPassword { min: usize },
+
+    #[error(
+        "密码太短：只有 {len} 个字符，至少要 {min} 个。请换一个更长的密码，例如一句好记的话加上数字。"
+    )]
+    WeakPassword { len: usize, min: usize },
+
+    #[error(
+        "保存的账户密码记录已损坏（{detail}），无法核对密码。请由系统管理员为这个账户重新设置密码。"
+    )]
+    PasswordHashInvalid { detail: String },
+
+    #[error("密钥处理失败：{0}")]
+    SecretsFailed(String),
+
     #[error("读写文件 {path} 失败：{source}。请检查磁盘空间和文件权限。")]
     Io {
         path: PathBuf,
@@ -372,7 +408,8 @@ impl Error {
             | Error::Catalog { .. }
             | Error::ExportFailed(_)
             | Error::StatsFailed(_)
-            | Error::SheetsFailed(_) => ErrorKind::Internal,
+            | Error::SheetsFailed(_)
+            | Error::SecretsFailed(_) => ErrorKind::Internal,
             _ => ErrorKind::User,
         }
     }
@@ -451,6 +488,13 @@ impl Error {
             Error::NotASchoolFile(_) => "file.not_school_file",
             Error::NewerSchoolFile { .. } => "file.newer_version",
             Error::CorruptSchoolFile { .. } => "file.corrupt",
+            Error::KeychainUnavailable { .. } => "secrets.keychain_unavailable",
+            Error::WrongPassword => "secrets.wrong_password",
+            Error::WrappedKeyDamaged { .. } => "secrets.wrapped_key_damaged",
+            Error::WrappedKeyUnsupported { .. } => "secrets.wrapped_key_unsupported",
+            Error::EmptyPassword { .. } => "secrets.password_empty",
+            Error::WeakPassword { .. } => "secrets.password_weak",
+            Error::PasswordHashInvalid { .. } => "secrets.password_hash_invalid",
             Error::Io { .. } => "internal.io",
             Error::Database(_) => "internal.database",
             Error::Json(_) => "internal.json",
@@ -458,6 +502,7 @@ impl Error {
             Error::ExportFailed(_) => "internal.export",
             Error::StatsFailed(_) => "internal.stats",
             Error::SheetsFailed(_) => "internal.sheets",
+            Error::SecretsFailed(_) => "internal.secrets",
         }
     }
 

@@ -16,6 +16,7 @@ pub mod record;
 pub mod revision;
 pub mod school;
 pub mod search;
+pub mod secrets;
 pub mod sheets;
 pub mod stats;
 pub mod store;

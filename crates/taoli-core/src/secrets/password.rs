@@ -1,0 +1,73 @@
+//! Passwords: how strong one must be, and account passwords kept as Argon2id
+//! PHC strings (`$argon2id$v=19$m=19456,t=2,p=1$…`).
+
+use argon2::password_hash::Error as HashError;
+use argon2::{ARGON2ID_IDENT, Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+
+use super::wrap::KdfParams;
+use crate::error::{Error, Result};
+
+/// The fewest characters a password may have.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// Refuses a password that is empty (or only spaces) or shorter than
+/// [`MIN_PASSWORD_CHARS`] characters (counted as characters, so 8 汉字 pass).
+pub fn check_password_strength(password: &str) -> Result<()> {
+    if password.trim().is_empty() {
+        return Err(Error::EmptyPassword {
+            min: MIN_PASSWORD_CHARS,
+        });
+    }
+    let len = password.chars().count();
+    if len < MIN_PASSWORD_CHARS {
+        return Err(Error::WeakPassword {
+            len,
+            min: MIN_PASSWORD_CHARS,
+        });
+    }
+    Ok(())
+}
+
+/// The password as an Argon2id PHC string with a random salt and
+/// [`KdfParams::RECOMMENDED`]. The password must pass
+/// [`check_password_strength`].
+pub fn hash_password(password: &str) -> Result<String> {
+    check_password_strength(password)?;
+    let argon2 = argon2(&KdfParams::RECOMMENDED)?;
+    let hash = argon2
+        .hash_password(password.as_bytes())
+        .map_err(|e| Error::SecretsFailed(format!("无法计算密码摘要（{e}）")))?;
+    Ok(hash.to_string())
+}
+
+/// Whether `password` is the one `phc` was made from. A PHC string that is
+/// malformed, not Argon2id, or asks for more than [`KdfParams`]' limits is
+/// [`Error::PasswordHashInvalid`].
+pub fn verify_password(phc: &str, password: &str) -> Result<bool> {
+    let invalid = |detail: String| Error::PasswordHashInvalid { detail };
+    let hash = PasswordHash::new(phc).map_err(|e| invalid(format!("格式不对：{e}")))?;
+    if hash.algorithm != ARGON2ID_IDENT {
+        return Err(invalid(format!(
+            "算法应为 argon2id，实为 {}",
+            hash.algorithm
+        )));
+    }
+    let params = argon2::Params::try_from(&hash).map_err(|e| invalid(format!("参数不对：{e}")))?;
+    // Checks the bounds before Argon2 allocates what the string asks for.
+    KdfParams {
+        memory_kib: params.m_cost(),
+        iterations: params.t_cost(),
+        parallelism: params.p_cost(),
+    }
+    .argon2()
+    .map_err(invalid)?;
+    match Argon2::default().verify_password(password.as_bytes(), &hash) {
+        Ok(()) => Ok(true),
+        Err(HashError::PasswordInvalid) => Ok(false),
+        Err(e) => Err(invalid(format!("无法核对：{e}"))),
+    }
+}
+
+fn argon2(params: &KdfParams) -> Result<Argon2<'static>> {
+    params.argon2().map_err(Error::SecretsFailed)
+}
