@@ -205,7 +205,7 @@ export type PackInfo = { id: string, name: string, version: string, province: st
 
 export type RosterKind = "xlsx" | "xls" | "ods" | "csv";
 
-export type TextEncoding = "utf8" | "gb18030";
+export type TextEncoding = "utf8" | "gb18030" | "utf16";
 
 export type SheetInfo = { 
 /**

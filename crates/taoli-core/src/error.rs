@@ -158,11 +158,6 @@ pub enum Error {
     NotASpreadsheet(PathBuf),
 
     #[error(
-        "{0} 是 UTF-16 编码的文本（Excel 另存为「Unicode 文本」时的格式），桃李读不了这种编码。请用 Excel 或 WPS 打开它，另存为「Excel 工作簿（.xlsx）」或「CSV UTF-8（逗号分隔）」后再导入。"
-    )]
-    RosterUtf16(PathBuf),
-
-    #[error(
         "花名册 {path} 混用了两种文字编码：第 {utf8_line} 行是 UTF-8，第 {other_line} 行是 GBK 等其他编码（常见于用不同的软件往同一个文件里追加内容）。无论按哪一种读取，都会有一部分变成乱码，所以没有导入。请用 WPS 或 Excel 打开它，核对这些行的文字，另存为「Excel 工作簿（.xlsx）」后再导入。"
     )]
     MixedEncoding {
@@ -452,7 +447,6 @@ impl Error {
             Error::RosterIsWebPage(_) => "import.web_page",
             Error::NotASpreadsheet(_) => "import.not_spreadsheet",
             Error::RosterPasswordProtected(_) => "import.password_protected",
-            Error::RosterUtf16(_) => "import.utf16",
             Error::MixedEncoding { .. } => "import.mixed_encoding",
             Error::UnterminatedQuote { .. } => "import.unterminated_quote",
             Error::RosterTooLarge { .. } => "import.too_large",

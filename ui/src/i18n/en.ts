@@ -394,6 +394,7 @@ const en: MessageSchema = {
       encoding: {
         utf8: 'UTF-8',
         gb18030: 'GB18030 (GBK)',
+        utf16: 'UTF-16 (Unicode text)',
       },
     },
     mapping: {

@@ -393,6 +393,7 @@ const zhCN = {
       encoding: {
         utf8: 'UTF-8',
         gb18030: 'GB18030（GBK）',
+        utf16: 'UTF-16（Unicode 文本）',
       },
     },
     mapping: {

@@ -55,6 +55,9 @@ pub struct SheetInfo {
 pub enum TextEncoding {
     Utf8,
     Gb18030,
+    /// UTF-16 with a byte order mark: what Excel and WPS write when a sheet
+    /// is saved as 「Unicode 文本」 (tab-separated .txt).
+    Utf16,
 }
 
 /// An opened roster file.
@@ -318,10 +321,18 @@ impl RosterFile {
             open_zip(path, bytes, &extension)
         } else if bytes.starts_with(OLE_MAGIC) {
             open_ole(path, bytes)
-        } else if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-            // Excel's 「Unicode 文本」: UTF-16 with a byte order mark. Without
-            // this it would be refused as not a spreadsheet, which it is.
-            Err(ImportError::RosterUtf16(path.to_owned()))
+        } else if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(&bytes)
+            .filter(|(e, _)| *e == encoding_rs::UTF_16LE || *e == encoding_rs::UTF_16BE)
+        {
+            // Excel's and WPS's 「Unicode 文本」: UTF-16 with a byte order mark.
+            let (text, had_errors) = encoding.decode_with_bom_removal(&bytes);
+            if had_errors {
+                return Err(ImportError::CorruptRoster {
+                    path: path.to_owned(),
+                    detail: "UTF-16 文本中有无法解码的字符".to_owned(),
+                });
+            }
+            open_decoded(path, text.into_owned(), TextEncoding::Utf16)
         } else if looks_like_html(&bytes) {
             Err(ImportError::RosterIsWebPage(path.to_owned()))
         } else if looks_like_text(&bytes) {
@@ -590,7 +601,16 @@ fn open_text(path: &Path, bytes: &[u8]) -> Result<RosterFile, ImportError> {
             other_line,
         });
     }
-    let (mut text, encoding) = decode_text(bytes);
+    let (text, encoding) = decode_text(bytes);
+    open_decoded(path, text, encoding)
+}
+
+/// A text roster once decoded: its separator found, its rows read.
+fn open_decoded(
+    path: &Path,
+    mut text: String,
+    encoding: TextEncoding,
+) -> Result<RosterFile, ImportError> {
     let delimiter = sniff_delimiter(&text);
     if delimiter == b',' && !text.contains(',') && text.contains('，') {
         text = text.replace('，', ",");
