@@ -75,10 +75,30 @@ function killAppProcesses(nativePort) {
 /**
  * Starts the app with `profile`'s folders and optional command-line `args`,
  * returns { browser, stop }. Call stop() in a finally block.
+ *
+ * The two ports are found free and then handed over, so another process can
+ * take one in between (WebKitWebDriver then says "Unable to listen"): that
+ * start is retried once on fresh ports.
  */
 export async function launch(profile, args = []) {
+  try {
+    return await launchOnce(profile, args);
+  } catch (error) {
+    if (!/Unable to listen/.test(String(error.message))) throw error;
+    return launchOnce(profile, args);
+  }
+}
+
+/** Two distinct free ports: the OS may hand the same one out twice in a row. */
+async function freePorts() {
   const port = await freePort();
-  const nativePort = await freePort();
+  let nativePort = await freePort();
+  while (nativePort === port) nativePort = await freePort();
+  return [port, nativePort];
+}
+
+async function launchOnce(profile, args) {
+  const [port, nativePort] = await freePorts();
   const driver = spawn(
     tauriDriver,
     ['--port', String(port), '--native-port', String(nativePort), '--native-driver', '/usr/bin/WebKitWebDriver'],
@@ -157,7 +177,7 @@ export async function inputOf(browser, id) {
 export async function fill(browser, id, text) {
   const input = await inputOf(browser, id);
   await input.waitForDisplayed({ timeout: CALL_TIMEOUT_MS });
-  await input.click();
+  await clickWhenFree(browser, input);
   await input.clearValue();
   await input.setValue(text);
   // WebDriver's clear fires no input event, so a Vue v-model may keep the old

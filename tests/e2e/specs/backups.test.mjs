@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, click, fill, textsOf, until, screenshot, untilMessage,
+  launch, click, clickWhenFree, fill, textsOf, until, screenshot, untilMessage,
   demoSchool, waitForDemoSchool,
 } from '../lib/app.mjs';
 
@@ -45,10 +45,10 @@ test('a backup made in 设置 is restored after confirming, taking away a teache
     await click(browser, 'open-settings');
     await until(browser, async () => (await textsOf(browser, 'backup-row-reason'))[0] === '手动', 'the manual backup is not listed');
     const restoreButtons = await browser.$$('[data-testid="backup-restore"]');
-    await restoreButtons[0].click();
+    await clickWhenFree(browser, restoreButtons[0]);
     const confirm = await browser.$('.el-message-box .el-button--primary');
     await confirm.waitForClickable({ timeout: 20_000 });
-    await confirm.click();
+    await clickWhenFree(browser, confirm);
     await untilMessage(browser, '已恢复');
     await until(browser, async () => (await textsOf(browser, 'backup-row-reason')).includes('恢复前'), 'the file as it was is not backed up');
 

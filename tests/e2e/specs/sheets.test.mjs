@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  launch, click, clickText, fill, choose, textsOf, until, screenshot, untilMessage,
+  launch, click, clickText, clickWhenFree, fill, choose, textsOf, until, screenshot, untilMessage,
   demoSchool, waitForDemoSchool, openForm, selectedText,
 } from '../lib/app.mjs';
 
@@ -42,7 +42,7 @@ function pdfText(path) {
 async function clickSignoff(browser, name) {
   const index = (await textsOf(browser, 'teacher-row-name')).indexOf(name);
   const cells = await browser.$$('[data-testid="teacher-row-signoff"]');
-  await cells[index].click();
+  await clickWhenFree(browser, cells[index]);
 }
 
 /** The 确认表 state the teacher list shows for `name`. */
@@ -61,8 +61,8 @@ test('the ticked teachers’ sheets are previewed, printed to a PDF and signed o
     await until(browser, async () => (await textsOf(browser, 'teacher-row-name')).length >= 2, 'the teacher list is empty');
     const [first, second] = await textsOf(browser, 'teacher-row-name');
     const boxes = await browser.$$('[data-testid="teacher-select"]');
-    await boxes[0].click();
-    await boxes[1].click();
+    await clickWhenFree(browser, boxes[0]);
+    await clickWhenFree(browser, boxes[1]);
     await until(browser, async () => (await textsOf(browser, 'print-sheets'))[0] === '打印确认表（已选 2 人）', 'the button does not count the ticked teachers');
 
     await click(browser, 'print-sheets');
