@@ -436,3 +436,23 @@ fn password_length_counts_characters_not_bytes() {
     check_password_strength("桃李满天下春晖寸草").unwrap();
     check_password_strength("abcd1234").unwrap();
 }
+
+#[test]
+fn a_password_typed_full_width_verifies_against_its_half_width_form() {
+    let phc = hash_password("Taoli2026").unwrap();
+    assert!(verify_password(&phc, "Ｔａｏｌｉ２０２６").unwrap());
+}
+
+#[test]
+fn a_key_wrapped_under_a_full_width_password_unwraps_with_the_half_width_one() {
+    let key = SecretKey::generate().unwrap();
+    let wrapped = wrap(&key, "ｗａｎｇ老师１２３").unwrap();
+    let back = unwrap(&wrapped, "wang老师123").unwrap();
+    assert_eq!(back.as_bytes(), key.as_bytes());
+}
+
+#[test]
+fn case_still_counts_after_normalizing() {
+    let phc = hash_password("Taoli2026").unwrap();
+    assert!(!verify_password(&phc, "ｔａｏｌｉ２０２６").unwrap());
+}

@@ -7,6 +7,15 @@ use argon2::{ARGON2ID_IDENT, Argon2, PasswordHash, PasswordHasher, PasswordVerif
 use super::wrap::KdfParams;
 use crate::error::{Error, Result};
 
+/// A password as it is hashed and derived from: Unicode NFKC, so the same
+/// password typed through a Chinese input method in full-width form
+/// (ＡＢＣ１２３) and in half-width form (ABC123) is one password. Nothing else
+/// changes: case and spaces count.
+pub(crate) fn canonical(password: &str) -> zeroize::Zeroizing<String> {
+    use unicode_normalization::UnicodeNormalization;
+    zeroize::Zeroizing::new(password.nfkc().collect())
+}
+
 /// The fewest characters a password may have.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
@@ -35,7 +44,7 @@ pub fn hash_password(password: &str) -> Result<String> {
     check_password_strength(password)?;
     let argon2 = argon2(&KdfParams::RECOMMENDED)?;
     let hash = argon2
-        .hash_password(password.as_bytes())
+        .hash_password(canonical(password).as_bytes())
         .map_err(|e| Error::SecretsFailed(format!("无法计算密码摘要（{e}）")))?;
     Ok(hash.to_string())
 }
@@ -61,7 +70,7 @@ pub fn verify_password(phc: &str, password: &str) -> Result<bool> {
     }
     .argon2()
     .map_err(invalid)?;
-    match Argon2::default().verify_password(password.as_bytes(), &hash) {
+    match Argon2::default().verify_password(canonical(password).as_bytes(), &hash) {
         Ok(()) => Ok(true),
         Err(HashError::PasswordInvalid) => Ok(false),
         Err(e) => Err(invalid(format!("无法核对：{e}"))),

@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::key::{KEY_LEN, SecretKey};
-use super::password::check_password_strength;
+use super::password::{canonical, check_password_strength};
 use crate::error::{Error, Result};
 
 /// The stored form's version (`"v"`). A different one is refused with
@@ -186,7 +186,7 @@ fn cipher(
     let argon2 = params.argon2()?;
     let mut kek = Zeroizing::new([0u8; KEY_LEN]);
     argon2
-        .hash_password_into(password.as_bytes(), salt, &mut kek[..])
+        .hash_password_into(canonical(password).as_bytes(), salt, &mut kek[..])
         .map_err(|e| format!("无法由密码派生密钥（{e}）"))?;
     XChaCha20Poly1305::new_from_slice(&kek[..]).map_err(|e| format!("密钥长度不对（{e}）"))
 }
