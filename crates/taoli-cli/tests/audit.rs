@@ -7,41 +7,20 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use rusqlite::Connection;
 use tempfile::TempDir;
 
-const ZHANG_SAN_ID: &str = "11010519491231002X";
+mod support;
+use support::{add_teacher, init_school, taoli};
 
-fn taoli() -> Command {
-    let mut cmd = Command::cargo_bin("taoli").unwrap();
-    cmd.env_remove("TAOLI_LANG").env("USER", "测试员");
-    cmd
-}
+const ZHANG_SAN_ID: &str = "11010519491231002X";
 
 /// A school with 张三, her 民族 entered and then changed.
 fn school(dir: &TempDir) -> PathBuf {
     let path = dir.path().join("school.taoli");
-    taoli()
-        .arg("init")
-        .arg(&path)
-        .args([
-            "--code",
-            "2151012345",
-            "--name",
-            "桃李镇中心小学",
-            "--type",
-            "211",
-        ])
-        .assert()
-        .success();
-    taoli()
-        .args(["teacher", "add"])
-        .arg(&path)
-        .args(["--name", "张三", "--id-number", ZHANG_SAN_ID])
-        .assert()
-        .success();
+    init_school(&path);
+    add_teacher(&path, "张三", ZHANG_SAN_ID);
     for ethnicity in ["民族=汉族", "民族=回族"] {
         taoli()
             .args(["teacher", "set"])

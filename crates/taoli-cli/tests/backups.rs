@@ -4,42 +4,17 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-fn taoli() -> Command {
-    let mut cmd = Command::cargo_bin("taoli").unwrap();
-    cmd.env_remove("TAOLI_LANG").env("USER", "测试员");
-    cmd
-}
+mod support;
+use support::{add_teacher, init_school, taoli};
 
 fn school(dir: &TempDir) -> PathBuf {
     let path = dir.path().join("桃李.taoli");
-    taoli()
-        .arg("init")
-        .arg(&path)
-        .args([
-            "--code",
-            "2151012345",
-            "--name",
-            "桃李镇中心小学",
-            "--type",
-            "211",
-        ])
-        .assert()
-        .success();
-    add(&path, "张三", "11010519491231002X");
+    init_school(&path);
+    add_teacher(&path, "张三", "11010519491231002X");
     path
-}
-
-fn add(path: &Path, name: &str, id: &str) {
-    taoli()
-        .args(["teacher", "add"])
-        .arg(path)
-        .args(["--name", name, "--id-number", id])
-        .assert()
-        .success();
 }
 
 fn backup_json(path: &Path, extra: &[&str]) -> serde_json::Value {
@@ -96,7 +71,7 @@ fn restore_brings_back_the_backup_and_says_where_the_file_as_it_was_went() {
     let dir = TempDir::new().unwrap();
     let path = school(&dir);
     let backup = backup_json(&path, &[]);
-    add(&path, "李四", "110105198001011238");
+    add_teacher(&path, "李四", "110105198001011238");
     taoli()
         .arg("restore")
         .arg(&path)

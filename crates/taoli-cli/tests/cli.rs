@@ -7,17 +7,13 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-const ZHANG_SAN_ID: &str = "11010519491231002X";
+mod support;
+use support::taoli;
 
-fn taoli() -> Command {
-    let mut cmd = Command::cargo_bin("taoli").unwrap();
-    cmd.env_remove("TAOLI_LANG").env("USER", "测试员");
-    cmd
-}
+const ZHANG_SAN_ID: &str = "11010519491231002X";
 
 fn init(dir: &TempDir) -> PathBuf {
     let path = dir.path().join("school.taoli");

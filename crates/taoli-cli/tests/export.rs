@@ -7,18 +7,14 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
+mod support;
+use support::taoli;
+
 const ZHANG_SAN_ID: &str = "11010519491231002X";
 const SCHOOL_NAME: &str = "桃李镇中心小学";
-
-fn taoli() -> Command {
-    let mut cmd = Command::cargo_bin("taoli").unwrap();
-    cmd.env_remove("TAOLI_LANG").env("USER", "测试员");
-    cmd
-}
 
 fn init(dir: &TempDir, file: &str) -> PathBuf {
     let path = dir.path().join(file);

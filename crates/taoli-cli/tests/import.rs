@@ -10,15 +10,11 @@ mod expected;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-fn taoli() -> Command {
-    let mut cmd = Command::cargo_bin("taoli").unwrap();
-    cmd.env_remove("TAOLI_LANG").env("USER", "测试员");
-    cmd
-}
+mod support;
+use support::taoli;
 
 fn init(dir: &TempDir) -> PathBuf {
     let path = dir.path().join("school.taoli");

@@ -13,17 +13,11 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
+mod support;
+use support::taoli;
+
 const ZHANG_SAN_ID: &str = "11010519491231002X";
 const LI_SI_ID: &str = "110105198001011238";
-
-fn taoli() -> Command {
-    let mut cmd = Command::cargo_bin("taoli").unwrap();
-    cmd.env_remove("TAOLI_LANG")
-        .env_remove("TAOLI_FONT")
-        .env_remove("TAOLI_SHEET_TEMPLATE")
-        .env("USER", "测试员");
-    cmd
-}
 
 /// A school with 张三 and 李四.
 fn school(dir: &TempDir) -> PathBuf {

@@ -7,18 +7,14 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
+mod support;
+use support::taoli;
+
 const ZHANG_SAN_ID: &str = "11010519491231002X";
 const LI_SI_ID: &str = "110105198001011238";
-
-fn taoli() -> Command {
-    let mut cmd = Command::cargo_bin("taoli").unwrap();
-    cmd.env_remove("TAOLI_LANG").env("USER", "测试员");
-    cmd
-}
 
 /// A school of two: 张三 with her 基本信息 and a 学习经历 row, 李四 with nothing.
 fn school(dir: &TempDir) -> PathBuf {
