@@ -12,6 +12,32 @@ import {
 /** The demo school's teachers (fixtures/demo/school.json). */
 const DEMO_TEACHERS = 30;
 
+/** Whether the confirmation box is on screen. */
+async function confirmationShown(browser) {
+  return browser.execute(() =>
+    Array.from(document.querySelectorAll('.el-message-box')).some((b) => b.offsetParent !== null),
+  );
+}
+
+/**
+ * Clicks 恢复 on the newest backup until the confirmation shows: the table
+ * may re-render (the list reloads) between finding the button and clicking.
+ */
+async function askToRestoreNewest(browser) {
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    const [button] = await browser.$$('[data-testid="backup-restore"]');
+    await button.scrollIntoView({ block: 'center' });
+    await clickWhenFree(browser, button);
+    try {
+      await browser.waitUntil(() => confirmationShown(browser), { timeout: 5_000, interval: 200 });
+      return;
+    } catch {
+      // Not shown: the click landed on a row being replaced. Again.
+    }
+  }
+  throw new Error('the restore confirmation never appeared');
+}
+
 async function teacherCount(browser) {
   const [text] = await textsOf(browser, 'teacher-count');
   return Number(/共 (\d+) 人/.exec(text || '')?.[1]);
@@ -44,8 +70,7 @@ test('a backup made in 设置 is restored after confirming, taking away a teache
     // Restore the 手动 backup.
     await click(browser, 'open-settings');
     await until(browser, async () => (await textsOf(browser, 'backup-row-reason'))[0] === '手动', 'the manual backup is not listed');
-    const restoreButtons = await browser.$$('[data-testid="backup-restore"]');
-    await clickWhenFree(browser, restoreButtons[0]);
+    await askToRestoreNewest(browser);
     const confirm = await browser.$('.el-message-box .el-button--primary');
     await confirm.waitForClickable({ timeout: 20_000 });
     await clickWhenFree(browser, confirm);
