@@ -14,7 +14,7 @@ use predicates::prelude::*;
 use tempfile::TempDir;
 
 mod support;
-use support::taoli;
+use support::{add_teacher, init_school, taoli};
 
 const ZHANG_SAN_ID: &str = "11010519491231002X";
 const LI_SI_ID: &str = "110105198001011238";
@@ -22,26 +22,9 @@ const LI_SI_ID: &str = "110105198001011238";
 /// A school with 张三 and 李四.
 fn school(dir: &TempDir) -> PathBuf {
     let path = dir.path().join("school.taoli");
-    taoli()
-        .arg("init")
-        .arg(&path)
-        .args([
-            "--code",
-            "2151012345",
-            "--name",
-            "桃李镇中心小学",
-            "--type",
-            "211",
-        ])
-        .assert()
-        .success();
+    init_school(&path);
     for (name, id) in [("张三", ZHANG_SAN_ID), ("李四", LI_SI_ID)] {
-        taoli()
-            .args(["teacher", "add"])
-            .arg(&path)
-            .args(["--name", name, "--id-number", id])
-            .assert()
-            .success();
+        add_teacher(&path, name, id);
     }
     taoli()
         .args(["teacher", "set"])

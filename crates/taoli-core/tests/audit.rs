@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use taoli_core::export::ExportFormat;
 use taoli_core::revision::{Action, Operation};
 use taoli_core::sheets::Template;
-use taoli_core::store::{AuditChange, AuditQuery, migrations::MIGRATIONS};
+use taoli_core::store::{AuditBreak, AuditChange, AuditQuery, migrations::MIGRATIONS};
 use taoli_core::{Actor, NewSchool, NewTeacher, SchoolFile};
 use tempfile::TempDir;
 
@@ -68,6 +68,16 @@ fn set(file: &mut SchoolFile, teacher: &str, pairs: &[(&str, &str)]) {
 fn tamper(path: &Path, sql: &str) {
     let conn = Connection::open(path).unwrap();
     conn.execute_batch(sql).unwrap();
+}
+
+/// Where `verify_audit` finds the chain of the file at `path` broken.
+fn first_break(path: &Path) -> AuditBreak {
+    SchoolFile::open(path)
+        .unwrap()
+        .verify_audit()
+        .unwrap()
+        .broken
+        .expect("the chain is broken")
 }
 
 fn revision_count(path: &Path) -> i64 {
@@ -130,12 +140,7 @@ fn a_removed_entry_breaks_the_chain_and_names_the_gap() {
     let (path, file, _) = school(&dir);
     file.close().unwrap();
     tamper(&path, "DELETE FROM revision WHERE id = 3");
-    let broken = SchoolFile::open(&path)
-        .unwrap()
-        .verify_audit()
-        .unwrap()
-        .broken
-        .unwrap();
+    let broken = first_break(&path);
     assert_eq!(broken.id, 4);
     assert!(
         broken.reason.contains("第 3 至 3 条记录缺失"),
@@ -154,12 +159,7 @@ fn removing_the_newest_entries_is_found() {
         &path,
         &format!("DELETE FROM revision WHERE id >= {}", last - 1),
     );
-    let broken = SchoolFile::open(&path)
-        .unwrap()
-        .verify_audit()
-        .unwrap()
-        .broken
-        .unwrap();
+    let broken = first_break(&path);
     assert_eq!(broken.id, last - 1);
     assert!(
         broken.reason.contains("最新的 2 条记录"),
@@ -180,12 +180,7 @@ fn swapped_entries_break_the_chain() {
          UPDATE revision SET id = 2 WHERE id = 3;
          UPDATE revision SET id = 3 WHERE id = -2;",
     );
-    let broken = SchoolFile::open(&path)
-        .unwrap()
-        .verify_audit()
-        .unwrap()
-        .broken
-        .unwrap();
+    let broken = first_break(&path);
     assert_eq!(broken.id, 2);
 }
 
@@ -199,12 +194,7 @@ fn an_entry_written_around_taoli_is_found() {
         "INSERT INTO revision (at, actor, entity, entity_id, action)
          VALUES ('2026-11-22T00:00:00.000Z', '某人', 'teacher', 'x', 'delete')",
     );
-    let broken = SchoolFile::open(&path)
-        .unwrap()
-        .verify_audit()
-        .unwrap()
-        .broken
-        .unwrap();
+    let broken = first_break(&path);
     assert!(broken.reason.contains("没有校验值"), "{}", broken.reason);
 }
 
