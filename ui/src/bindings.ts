@@ -101,9 +101,9 @@ row_order: number, fields: Record<string, unknown>,
  */
 version: number, updated_at: string, };
 
-export type Entity = "school" | "teacher" | "record" | "export" | "backup";
+export type Entity = "school" | "teacher" | "record" | "export" | "backup" | "account";
 
-export type Action = "create" | "update" | "delete";
+export type Action = "create" | "update" | "delete" | "sign_in" | "sign_in_failed";
 
 export type Revision = { id: number, at: string, actor: string, entity: Entity, entity_id: string, teacher_id: string | null, action: Action, old_value: unknown, new_value: unknown, 
 /**
@@ -445,7 +445,7 @@ export type SignoffInfo = { teacher_id: string, state: SignoffState,
  */
 prints: Array<SheetPrint>, };
 
-export type Operation = "school" | "teacher" | "record" | "warning_reason" | "sheet_print" | "signoff" | "export" | "backup";
+export type Operation = "school" | "teacher" | "record" | "warning_reason" | "sheet_print" | "signoff" | "export" | "backup" | "account";
 
 export type AuditQuery = { teacher_id: string | null, 
 /**

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::catalog::{CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType};
 use crate::error::{Error, Result};
 use crate::record::{Fields, IndicatorRecord};
-use crate::revision::Actor;
+use crate::account::Permission;
 use crate::store::SchoolFile;
 use crate::validate::value::Moment;
 
@@ -214,15 +214,15 @@ impl SchoolFile {
         teacher_id: &str,
         group: &str,
         assignments: &[(String, String)],
-        actor: &Actor,
     ) -> Result<IndicatorRecord> {
+        self.require(Permission::TeachersEdit)?;
         let effective = effective_for(self)?;
         let group = find_group(&effective, group)?;
         if group.multi {
             return Err(Error::MultiRecordGroup(group.name.clone()));
         }
         let existing = self
-            .records(teacher_id)?
+            .stored_records(teacher_id)?
             .into_iter()
             .find(|r| r.group_code == group.id);
         let mut fields = existing
@@ -231,8 +231,8 @@ impl SchoolFile {
             .unwrap_or_default();
         normalize_all(&effective, group, assignments, &mut fields)?;
         match existing {
-            Some(record) => self.update_record(&record.id, record.version, fields, actor),
-            None => self.add_record(teacher_id, &group.id, fields, actor),
+            Some(record) => self.update_record(&record.id, record.version, fields),
+            None => self.add_record(teacher_id, &group.id, fields),
         }
     }
 
@@ -242,8 +242,8 @@ impl SchoolFile {
         teacher_id: &str,
         group: &str,
         assignments: &[(String, String)],
-        actor: &Actor,
     ) -> Result<IndicatorRecord> {
+        self.require(Permission::TeachersEdit)?;
         let effective = effective_for(self)?;
         let group = find_group(&effective, group)?;
         if !group.multi {
@@ -251,7 +251,7 @@ impl SchoolFile {
         }
         let mut fields = Fields::new();
         normalize_all(&effective, group, assignments, &mut fields)?;
-        self.add_record(teacher_id, &group.id, fields, actor)
+        self.add_record(teacher_id, &group.id, fields)
     }
 }
 
@@ -301,14 +301,15 @@ impl SchoolFile {
     /// Saves a record from the form: creates it, or replaces the fields of the
     /// one named (checking its version). A single-record group's first save
     /// creates its record.
-    pub fn save_draft(&mut self, draft: &RecordDraft, actor: &Actor) -> Result<IndicatorRecord> {
+    pub fn save_draft(&mut self, draft: &RecordDraft) -> Result<IndicatorRecord> {
+        self.require(Permission::TeachersEdit)?;
         let effective = effective_for(self)?;
         let group = find_group(&effective, &draft.group)?;
         let fields = normalize_draft(&effective, group, &draft.fields)?;
         let existing = match &draft.record_id {
             Some(id) => Some(id.clone()),
             None if !group.multi => self
-                .records(&draft.teacher_id)?
+                .stored_records(&draft.teacher_id)?
                 .into_iter()
                 .find(|r| r.group_code == group.id)
                 .map(|r| r.id),
@@ -316,12 +317,12 @@ impl SchoolFile {
         };
         match existing {
             Some(id) => {
-                let stored = self.record(&id)?;
+                let stored = self.stored_record(&id)?;
                 let version = draft.expected_version.unwrap_or(stored.version);
                 let fields = keep_unformed(group, &stored.fields, fields);
-                self.update_record(&id, version, fields, actor)
+                self.update_record(&id, version, fields)
             }
-            None => self.add_record(&draft.teacher_id, &group.id, fields, actor),
+            None => self.add_record(&draft.teacher_id, &group.id, fields),
         }
     }
 
@@ -329,11 +330,12 @@ impl SchoolFile {
     /// what the form shows as the clerk types. Values that cannot even be
     /// normalized come back as the error.
     pub fn check_draft(&self, draft: &RecordDraft) -> Result<Vec<crate::validate::Problem>> {
+        self.require(Permission::TeachersEdit)?;
         let effective = effective_for(self)?;
         let group = find_group(&effective, &draft.group)?;
         let fields = normalize_draft(&effective, group, &draft.fields)?;
-        let teacher = self.teacher(&draft.teacher_id)?;
-        let mut records = self.records(&teacher.id)?;
+        let teacher = self.stored_teacher(&draft.teacher_id)?;
+        let mut records = self.stored_records(&teacher.id)?;
         let draft_id = draft.record_id.clone().or_else(|| {
             (!group.multi)
                 .then(|| {

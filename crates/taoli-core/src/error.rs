@@ -377,6 +377,66 @@ pub enum Error {
     #[error("密钥处理失败：{0}")]
     SecretsFailed(String),
 
+    #[error("没有“{0}”这个角色。角色有：系统管理员、信息管理员、信息查询员。")]
+    UnknownRole(String),
+
+    #[error("{role}不能{action}。请用{roles}的账号登录后再做。")]
+    NotPermitted {
+        role: String,
+        action: String,
+        roles: String,
+    },
+
+    #[error("请先登录：输入账号和密码后再操作。")]
+    NotSignedIn,
+
+    #[error("已有 10 分钟没有操作，桃李已锁定。请重新输入密码解锁。")]
+    SessionLocked,
+
+    #[error("账号名不能为空。请填写使用者的真实姓名或工号。")]
+    EmptyUserName,
+
+    #[error("账号名“{name}”不能用：最多 {max} 个字，且不能含空格或控制字符。")]
+    InvalidUserName { name: String, max: usize },
+
+    #[error("账号“{0}”已经有了。请换一个名字，或为这个账号重设密码。")]
+    UserExists(String),
+
+    #[error("没有名为“{0}”的账号。请核对账号名；账号列表可以在「账号管理」或 taoli user list 中查看。")]
+    UserNotFound(String),
+
+    #[error("账号或密码不对。请核对后重试：注意大小写，并确认没有开着中文输入法或大写锁定。连续错 {limit} 次将锁定 {minutes} 分钟（还可以试 {left} 次）。")]
+    SignInFailed {
+        left: u32,
+        limit: u32,
+        minutes: u32,
+    },
+
+    #[error("账号“{name}”连续输错密码 {limit} 次，已锁定。请 {minutes} 分钟后再试，或请系统管理员重设密码。")]
+    AccountLocked {
+        name: String,
+        limit: u32,
+        minutes: i64,
+    },
+
+    #[error("账号“{0}”已停用。如需继续使用，请系统管理员重新启用。")]
+    AccountDisabled(String),
+
+    #[error("这个学校文件还没有账号。请先创建系统管理员账号（taoli user add 学校文件 姓名 --role 系统管理员，或在桃李中打开文件时按提示创建）。")]
+    NoUsersYet,
+
+    #[error("这个学校文件已经有账号了。请由系统管理员登录后添加新账号。")]
+    UsersExist,
+
+    #[error("第一个账号必须是系统管理员：由系统管理员再添加信息管理员和信息查询员。")]
+    FirstUserMustBeAdmin,
+
+    #[error("现在的密码不对，密码没有修改。请输入现在使用的密码。")]
+    WrongCurrentPassword,
+
+    #[error("“{0}”是唯一在用的系统管理员，不能停用或改为其他角色。请先添加另一位系统管理员。")]
+    LastAdmin(String),
+
     #[error("读写文件 {path} 失败：{source}。请检查磁盘空间和文件权限。")]
     Io {
         path: PathBuf,
@@ -489,6 +549,22 @@ impl Error {
             Error::EmptyPassword { .. } => "secrets.password_empty",
             Error::WeakPassword { .. } => "secrets.password_weak",
             Error::PasswordHashInvalid { .. } => "secrets.password_hash_invalid",
+            Error::UnknownRole(_) => "account.role_unknown",
+            Error::NotPermitted { .. } => "account.not_permitted",
+            Error::NotSignedIn => "account.not_signed_in",
+            Error::SessionLocked => "account.session_locked",
+            Error::EmptyUserName => "account.name_empty",
+            Error::InvalidUserName { .. } => "account.name_invalid",
+            Error::UserExists(_) => "account.exists",
+            Error::UserNotFound(_) => "account.not_found",
+            Error::SignInFailed { .. } => "account.sign_in_failed",
+            Error::AccountLocked { .. } => "account.locked",
+            Error::AccountDisabled(_) => "account.disabled",
+            Error::NoUsersYet => "account.none_yet",
+            Error::UsersExist => "account.users_exist",
+            Error::FirstUserMustBeAdmin => "account.first_must_be_admin",
+            Error::LastAdmin(_) => "account.last_admin",
+            Error::WrongCurrentPassword => "account.wrong_current_password",
             Error::Io { .. } => "internal.io",
             Error::Database(_) => "internal.database",
             Error::Json(_) => "internal.json",

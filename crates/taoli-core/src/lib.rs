@@ -3,6 +3,7 @@
 //! The CLI (`taoli-cli`) and the desktop shell (`src-tauri`) only translate
 //! between their users and the functions here. See `docs/ARCHITECTURE.md`.
 
+pub mod account;
 pub mod bindings;
 pub mod catalog;
 pub mod derived;
@@ -26,7 +27,8 @@ mod time;
 pub mod validate;
 
 pub use error::{Error, ErrorKind, ErrorPayload, Result};
-pub use revision::Actor;
+pub use account::{Actor, NewUser, Role, Session};
+pub use store::Credentials;
 pub use school::{NewSchool, School};
 pub use store::SchoolFile;
 pub use teacher::{NewTeacher, Teacher};

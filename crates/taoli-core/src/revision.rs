@@ -7,28 +7,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-/// Who makes a change. Until accounts exist this is the operating system user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor(String);
-
-impl Actor {
-    pub fn new(name: impl Into<String>) -> Actor {
-        Actor(name.into())
-    }
-
-    /// The person logged in to this computer, or 本机用户 when unknown.
-    pub fn local_user() -> Actor {
-        let name = ["USER", "USERNAME", "LOGNAME"]
-            .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
-            .unwrap_or_else(|| "本机用户".to_owned());
-        Actor(name)
-    }
-
-    pub fn name(&self) -> &str {
-        &self.0
-    }
-}
+pub use crate::account::Actor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -40,6 +19,8 @@ pub enum Entity {
     Export,
     /// A backup made or restored: entity id is the backup's file name.
     Backup,
+    /// An account: added, changed, signed in. Entity id is the account name.
+    Account,
 }
 
 impl Entity {
@@ -50,6 +31,7 @@ impl Entity {
             Entity::Record => "record",
             Entity::Export => "export",
             Entity::Backup => "backup",
+            Entity::Account => "account",
         }
     }
 
@@ -60,6 +42,7 @@ impl Entity {
             "record" => Some(Entity::Record),
             "export" => Some(Entity::Export),
             "backup" => Some(Entity::Backup),
+            "account" => Some(Entity::Account),
             _ => None,
         }
     }
@@ -71,6 +54,10 @@ pub enum Action {
     Create,
     Update,
     Delete,
+    /// An account signed in.
+    SignIn,
+    /// A wrong password was given for an account.
+    SignInFailed,
 }
 
 impl Action {
@@ -79,6 +66,8 @@ impl Action {
             Action::Create => "create",
             Action::Update => "update",
             Action::Delete => "delete",
+            Action::SignIn => "sign_in",
+            Action::SignInFailed => "sign_in_failed",
         }
     }
 
@@ -87,6 +76,8 @@ impl Action {
             "create" => Some(Action::Create),
             "update" => Some(Action::Update),
             "delete" => Some(Action::Delete),
+            "sign_in" => Some(Action::SignIn),
+            "sign_in_failed" => Some(Action::SignInFailed),
             _ => None,
         }
     }
@@ -112,6 +103,8 @@ pub enum Operation {
     Export,
     /// 备份, 恢复.
     Backup,
+    /// 登录, 账号的添加、停用、角色和密码.
+    Account,
 }
 
 impl Operation {
@@ -126,6 +119,7 @@ impl Operation {
             Operation::Signoff => "登记签字",
             Operation::Export => "导出",
             Operation::Backup => "备份与恢复",
+            Operation::Account => "账号与登录",
         }
     }
 }
@@ -162,6 +156,7 @@ impl Revision {
             Entity::Record => Operation::Record,
             Entity::Export => Operation::Export,
             Entity::Backup => Operation::Backup,
+            Entity::Account => Operation::Account,
             Entity::Teacher if self.entity_id.starts_with("sheet:") => Operation::SheetPrint,
             Entity::Teacher if self.entity_id.starts_with("signoff:") => Operation::Signoff,
             Entity::Teacher if has("warning_reason") => Operation::WarningReason,

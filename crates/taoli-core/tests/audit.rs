@@ -4,6 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/accounts.rs"]
+mod accounts;
+
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
@@ -11,29 +14,23 @@ use taoli_core::export::ExportFormat;
 use taoli_core::revision::{Action, Operation};
 use taoli_core::sheets::Template;
 use taoli_core::store::{AuditBreak, AuditChange, AuditQuery, migrations::MIGRATIONS};
-use taoli_core::{Actor, NewSchool, NewTeacher, SchoolFile};
+use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 use tempfile::TempDir;
 
 const ZHANG_SAN: &str = "11010519491231002X";
 const LI_SI: &str = "110105198001011238";
 
-fn clerk() -> Actor {
-    Actor::new("王老师")
-}
 
 /// A school with 张三 and 李四, 张三's 基本信息 entered and then changed.
 fn school(dir: &TempDir) -> (PathBuf, SchoolFile, String) {
     let path = dir.path().join("school.taoli");
-    let mut file = SchoolFile::create(
-        &path,
+    let mut file = accounts::create(&path,
         &NewSchool {
             code: "2151012345".into(),
             name: "桃李镇中心小学".into(),
             school_type: "211".into(),
             region_code: None,
-        },
-        &clerk(),
-    )
+        })
     .unwrap();
     let zhang = add(&mut file, "张三", ZHANG_SAN);
     add(&mut file, "李四", LI_SI);
@@ -49,7 +46,6 @@ fn add(file: &mut SchoolFile, name: &str, id_number: &str) -> String {
             id_type: "1".into(),
             id_number: id_number.into(),
         },
-        &clerk(),
     )
     .unwrap()
     .id
@@ -60,7 +56,7 @@ fn set(file: &mut SchoolFile, teacher: &str, pairs: &[(&str, &str)]) {
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    file.set_fields(teacher, "基本信息", &pairs, &clerk())
+    file.set_fields(teacher, "基本信息", &pairs)
         .unwrap();
 }
 
@@ -72,12 +68,23 @@ fn tamper(path: &Path, sql: &str) {
 
 /// Where `verify_audit` finds the chain of the file at `path` broken.
 fn first_break(path: &Path) -> AuditBreak {
-    SchoolFile::open(path)
+    accounts::open(path)
         .unwrap()
         .verify_audit()
         .unwrap()
         .broken
         .expect("the chain is broken")
+}
+
+/// The id of the entry that registered the first teacher.
+fn first_teacher_entry(path: &Path) -> i64 {
+    let conn = Connection::open(path).unwrap();
+    conn.query_row(
+        "SELECT min(id) FROM revision WHERE entity = 'teacher' AND action = 'create'",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
 }
 
 fn revision_count(path: &Path) -> i64 {
@@ -113,13 +120,14 @@ fn an_edited_entry_breaks_the_chain_at_that_entry() {
     let dir = TempDir::new().unwrap();
     let (path, file, _) = school(&dir);
     file.close().unwrap();
+    let edited = first_teacher_entry(&path);
     tamper(
         &path,
-        "UPDATE revision SET new_value = replace(new_value, '03', '01') WHERE id = 5",
+        &format!("UPDATE revision SET new_value = replace(new_value, '03', '01') WHERE id = {edited}"),
     );
-    let check = SchoolFile::open(&path).unwrap().verify_audit().unwrap();
+    let check = accounts::open(&path).unwrap().verify_audit().unwrap();
     let broken = check.broken.expect("the edit is found");
-    assert_eq!(broken.id, 5);
+    assert_eq!(broken.id, edited);
     assert!(broken.reason.contains("改动"), "{}", broken.reason);
     assert!(check.head.is_none());
 }
@@ -130,7 +138,7 @@ fn a_changed_operator_breaks_the_chain() {
     let (path, file, _) = school(&dir);
     file.close().unwrap();
     tamper(&path, "UPDATE revision SET actor = '李老师' WHERE id = 2");
-    let check = SchoolFile::open(&path).unwrap().verify_audit().unwrap();
+    let check = accounts::open(&path).unwrap().verify_audit().unwrap();
     assert_eq!(check.broken.unwrap().id, 2);
 }
 
@@ -159,10 +167,13 @@ fn removing_the_newest_entries_is_found() {
         &path,
         &format!("DELETE FROM revision WHERE id >= {}", last - 1),
     );
+    // Signing in to check writes a newer entry, chained to what is left:
+    // the numbers in between are missing.
     let broken = first_break(&path);
-    assert_eq!(broken.id, last - 1);
     assert!(
-        broken.reason.contains("最新的 2 条记录"),
+        broken
+            .reason
+            .contains(&format!("第 {} 至 {} 条记录缺失", last - 1, last)),
         "{}",
         broken.reason
     );
@@ -229,9 +240,18 @@ fn an_older_file_is_chained_when_opened_and_verifies() {
     let path = dir.path().join("old.taoli");
     file_before_the_chain(&path);
     let mut file = SchoolFile::open(&path).unwrap();
+    file.create_first_admin(&accounts::admin()).unwrap();
     let check = file.verify_audit().unwrap();
     assert!(check.intact(), "{check:?}");
-    assert_eq!(check.entries, 2);
+    // The two entries of the older file, then the new 系统管理员's account.
+    assert_eq!(check.entries, 3);
+    file.add_user(&taoli_core::NewUser {
+        name: accounts::CLERK.to_owned(),
+        role: taoli_core::Role::InfoManager,
+        password: accounts::PASSWORD.to_owned(),
+    })
+    .unwrap();
+    file.sign_in(&accounts::clerk()).unwrap();
     add(&mut file, "李四", LI_SI);
     assert!(file.verify_audit().unwrap().intact());
 }
@@ -241,7 +261,7 @@ fn an_export_to_a_file_is_recorded() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);
     let out = dir.path().join("教师数据.xlsx");
-    file.export_to(ExportFormat::Xlsx, None, &out, &clerk())
+    file.export_to(ExportFormat::Xlsx, None, &out)
         .unwrap();
     let page = file
         .audit_log(&AuditQuery {
@@ -272,10 +292,9 @@ fn printing_and_signing_are_in_the_log() {
             std::slice::from_ref(&zhang),
             &Template::built_in(),
             &dir.path().join("s.pdf"),
-            &clerk(),
         )
         .unwrap();
-    file.signoff(&zhang, &printed.sheets[0].fingerprint, &clerk())
+    file.signoff(&zhang, &printed.sheets[0].fingerprint)
         .unwrap();
     let log = file.audit_log(&AuditQuery::default()).unwrap();
     assert_eq!(log.entries[0].operation, Operation::Signoff);
@@ -357,7 +376,6 @@ fn the_log_narrows_to_an_operator_and_lists_everyone() {
             id_type: "1".into(),
             id_number: "110105198001010016".into(),
         },
-        &Actor::new("李老师"),
     )
     .unwrap();
     let log = file
@@ -433,7 +451,6 @@ fn the_csv_export_opens_in_excel_and_keeps_typed_formulas_as_text() {
             id_type: "1".into(),
             id_number: "110105198001010016".into(),
         },
-        &clerk(),
     )
     .unwrap();
     let csv = file.audit_csv(&AuditQuery::default()).unwrap();

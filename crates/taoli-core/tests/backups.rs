@@ -5,6 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/accounts.rs"]
+mod accounts;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -12,24 +15,18 @@ use taoli_core::error::Error;
 use taoli_core::import::{ImportOptions, open};
 use taoli_core::revision::Operation;
 use taoli_core::store::{AuditQuery, BackupReason, KEEP_RECENT};
-use taoli_core::{Actor, NewSchool, NewTeacher, SchoolFile};
+use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 use tempfile::TempDir;
 
-fn clerk() -> Actor {
-    Actor::new("王老师")
-}
 
 fn school_at(path: &Path, code: &str) -> SchoolFile {
-    SchoolFile::create(
-        path,
+    accounts::create(path,
         &NewSchool {
             code: code.into(),
             name: "桃李镇中心小学".into(),
             school_type: "211".into(),
             region_code: None,
-        },
-        &clerk(),
-    )
+        })
     .unwrap()
 }
 
@@ -40,7 +37,6 @@ fn add(file: &mut SchoolFile, name: &str, id_number: &str) {
             id_type: "1".into(),
             id_number: id_number.into(),
         },
-        &clerk(),
     )
     .unwrap();
 }
@@ -68,7 +64,7 @@ fn files_in(folder: &Path) -> usize {
 fn a_backup_is_a_checked_copy_named_for_its_time_and_reason() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = school(&dir);
-    let backup = file.backup_now(BackupReason::Manual, &clerk()).unwrap();
+    let backup = file.backup_now(BackupReason::Manual).unwrap();
     assert!(backup.file_name.starts_with("2151012345-桃李镇中心小学-"));
     assert!(
         backup.file_name.ends_with("-手动.taoli"),
@@ -79,7 +75,7 @@ fn a_backup_is_a_checked_copy_named_for_its_time_and_reason() {
         Path::new(&backup.path).parent().unwrap(),
         dir.path().join("2151012345-桃李镇中心小学-备份")
     );
-    let copy = SchoolFile::open(Path::new(&backup.path)).unwrap();
+    let copy = accounts::open(Path::new(&backup.path)).unwrap();
     assert_eq!(names(&copy), ["张三"]);
 }
 
@@ -87,7 +83,7 @@ fn a_backup_is_a_checked_copy_named_for_its_time_and_reason() {
 fn a_backup_is_recorded_in_the_audit_trail() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = school(&dir);
-    let backup = file.backup_now(BackupReason::Manual, &clerk()).unwrap();
+    let backup = file.backup_now(BackupReason::Manual).unwrap();
     let log = file
         .audit_log(&AuditQuery {
             operation: Some(Operation::Backup),
@@ -108,11 +104,11 @@ fn an_import_is_preceded_by_a_backup_without_it() {
     let plan = file
         .plan_import(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();
-    file.commit_import(&plan, &clerk(), &mut |_, _| {}).unwrap();
+    file.commit_import(&plan, &mut |_, _| {}).unwrap();
     let backups = file.backups().unwrap();
     assert_eq!(backups.len(), 1);
     assert_eq!(backups[0].reason, BackupReason::BeforeImport);
-    let before = SchoolFile::open(Path::new(&backups[0].path)).unwrap();
+    let before = accounts::open(Path::new(&backups[0].path)).unwrap();
     assert_eq!(names(&before), ["张三"]);
     assert_eq!(names(&file), ["张三", "李四"]);
 }
@@ -121,9 +117,9 @@ fn an_import_is_preceded_by_a_backup_without_it() {
 fn the_daily_backup_is_made_once_a_day() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = school(&dir);
-    let first = file.daily_backup_if_due(&clerk()).unwrap();
+    let first = file.daily_backup_if_due().unwrap();
     assert_eq!(first.unwrap().reason, BackupReason::Daily);
-    assert!(file.daily_backup_if_due(&clerk()).unwrap().is_none());
+    assert!(file.daily_backup_if_due().unwrap().is_none());
     assert_eq!(file.backups().unwrap().len(), 1);
 }
 
@@ -142,7 +138,7 @@ fn automatic_backups_keep_the_newest_ten_and_the_newest_of_each_month() {
         }
     }
     for _ in 0..KEEP_RECENT {
-        file.backup_now(BackupReason::Manual, &clerk()).unwrap();
+        file.backup_now(BackupReason::Manual).unwrap();
     }
     let kept = file.backups().unwrap();
     let old: Vec<&str> = kept
@@ -171,7 +167,7 @@ fn a_backup_to_a_chosen_folder_is_the_clerks_own() {
     let (_, mut file) = school(&dir);
     let usb = dir.path().join("U盘");
     for _ in 0..(KEEP_RECENT + 2) {
-        file.backup_to(&usb, &clerk()).unwrap();
+        file.backup_to(&usb).unwrap();
     }
     assert_eq!(files_in(&usb), KEEP_RECENT + 2, "never pruned");
     assert!(
@@ -187,7 +183,7 @@ fn an_unwritable_folder_is_refused_in_chinese_and_nothing_recorded() {
     let blocked = dir.path().join("文件而非文件夹");
     fs::write(&blocked, b"x").unwrap();
     let revisions = file.revisions().unwrap().len();
-    let err = file.backup_to(&blocked, &clerk()).unwrap_err();
+    let err = file.backup_to(&blocked).unwrap_err();
     assert!(matches!(err, Error::BackupFailed { .. }), "{err}");
     assert!(err.to_string().contains("无法备份到"), "{err}");
     assert_eq!(file.revisions().unwrap().len(), revisions);
@@ -197,12 +193,13 @@ fn an_unwritable_folder_is_refused_in_chinese_and_nothing_recorded() {
 fn restoring_brings_back_the_data_backed_up_and_keeps_the_file_as_it_was() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = school(&dir);
-    let backup = file.backup_now(BackupReason::Manual, &clerk()).unwrap();
+    let backup = file.backup_now(BackupReason::Manual).unwrap();
     add(&mut file, "李四", "110105198001011238");
-    let safety = file.restore(Path::new(&backup.path), &clerk()).unwrap();
+    file.sign_in(&accounts::admin()).unwrap();
+    let safety = file.restore(Path::new(&backup.path)).unwrap();
     assert_eq!(names(&file), ["张三"]);
     assert_eq!(safety.reason, BackupReason::BeforeRestore);
-    let before = SchoolFile::open(Path::new(&safety.path)).unwrap();
+    let before = accounts::open(Path::new(&safety.path)).unwrap();
     assert_eq!(names(&before), ["张三", "李四"]);
 }
 
@@ -210,9 +207,10 @@ fn restoring_brings_back_the_data_backed_up_and_keeps_the_file_as_it_was() {
 fn a_restore_is_recorded_and_the_chain_still_verifies() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = school(&dir);
-    let backup = file.backup_now(BackupReason::Manual, &clerk()).unwrap();
+    let backup = file.backup_now(BackupReason::Manual).unwrap();
     add(&mut file, "李四", "110105198001011238");
-    file.restore(Path::new(&backup.path), &clerk()).unwrap();
+    file.sign_in(&accounts::admin()).unwrap();
+    file.restore(Path::new(&backup.path)).unwrap();
     let newest = &file.audit_log(&AuditQuery::default()).unwrap().entries[0];
     assert_eq!(newest.operation, Operation::Backup);
     assert!(
@@ -227,15 +225,16 @@ fn a_restore_is_recorded_and_the_chain_still_verifies() {
 fn a_damaged_backup_is_refused_and_the_file_unchanged() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = school(&dir);
-    let backup = file.backup_now(BackupReason::Manual, &clerk()).unwrap();
+    let backup = file.backup_now(BackupReason::Manual).unwrap();
     let mut bytes = fs::read(&backup.path).unwrap();
     let half = bytes.len() / 2;
     bytes.truncate(half);
     let damaged = dir.path().join("坏备份.taoli");
     fs::write(&damaged, &bytes).unwrap();
     add(&mut file, "李四", "110105198001011238");
+    file.sign_in(&accounts::admin()).unwrap();
     let revisions = file.revisions().unwrap().len();
-    let err = file.restore(&damaged, &clerk()).unwrap_err();
+    let err = file.restore(&damaged).unwrap_err();
     assert!(err.to_string().contains("不能用来恢复"), "{err}");
     assert_eq!(names(&file), ["张三", "李四"]);
     assert_eq!(file.revisions().unwrap().len(), revisions);
@@ -247,7 +246,8 @@ fn a_file_that_is_not_a_school_file_is_refused() {
     let (_, mut file) = school(&dir);
     let text = dir.path().join("笔记.taoli");
     fs::write(&text, "这不是数据库").unwrap();
-    let err = file.restore(&text, &clerk()).unwrap_err();
+    file.sign_in(&accounts::admin()).unwrap();
+    let err = file.restore(&text).unwrap_err();
     assert!(matches!(err, Error::BackupUnusable { .. }), "{err}");
 }
 
@@ -256,8 +256,9 @@ fn a_backup_of_another_school_is_refused() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = school(&dir);
     let mut other = school_at(&dir.path().join("别校.taoli"), "2151099999");
-    let theirs = other.backup_now(BackupReason::Manual, &clerk()).unwrap();
-    let err = file.restore(Path::new(&theirs.path), &clerk()).unwrap_err();
+    let theirs = other.backup_now(BackupReason::Manual).unwrap();
+    file.sign_in(&accounts::admin()).unwrap();
+    let err = file.restore(Path::new(&theirs.path)).unwrap_err();
     assert!(matches!(err, Error::BackupOfAnotherSchool { .. }), "{err}");
     assert!(err.to_string().contains("2151099999"), "{err}");
     assert_eq!(names(&file), ["张三"]);

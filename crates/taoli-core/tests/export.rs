@@ -6,6 +6,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/accounts.rs"]
+mod accounts;
+
 use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -17,12 +20,9 @@ use taoli_core::catalog::{
 };
 use taoli_core::export::{CODE_SHEET, ExportFormat, INSTRUCTIONS_SHEET, write_file};
 use taoli_core::import::{ImportOptions, open};
-use taoli_core::{Actor, NewSchool, NewTeacher, SchoolFile, Teacher};
+use taoli_core::{NewSchool, NewTeacher, SchoolFile, Teacher};
 use tempfile::TempDir;
 
-fn clerk() -> Actor {
-    Actor::new("测试员")
-}
 
 /// A valid resident ID number for a birth date (YYYYMMDD) and sequence.
 fn resident_id(date: &str, seq: u32) -> String {
@@ -38,7 +38,7 @@ fn new_school(dir: &TempDir, file: &str, school_type: &str) -> SchoolFile {
         school_type: school_type.into(),
         region_code: Some("510722".into()),
     };
-    SchoolFile::create(&dir.path().join(file), &school, &clerk()).unwrap()
+    accounts::create(&dir.path().join(file), &school).unwrap()
 }
 
 fn primary_school(dir: &TempDir) -> SchoolFile {
@@ -52,7 +52,6 @@ fn add_teacher(file: &mut SchoolFile, name: &str, id_type: &str, id_number: &str
             id_type: id_type.into(),
             id_number: id_number.into(),
         },
-        &clerk(),
     )
     .unwrap()
 }
@@ -62,7 +61,7 @@ fn set(file: &mut SchoolFile, teacher: &Teacher, group: &str, values: &[(&str, &
         .iter()
         .map(|(f, v)| ((*f).to_owned(), (*v).to_owned()))
         .collect();
-    file.set_fields(&teacher.id, group, &values, &clerk())
+    file.set_fields(&teacher.id, group, &values)
         .unwrap();
 }
 
@@ -71,7 +70,7 @@ fn add_row(file: &mut SchoolFile, teacher: &Teacher, group: &str, values: &[(&st
         .iter()
         .map(|(f, v)| ((*f).to_owned(), (*v).to_owned()))
         .collect();
-    file.add_group_record(&teacher.id, group, &values, &clerk())
+    file.add_group_record(&teacher.id, group, &values)
         .unwrap();
 }
 
@@ -247,7 +246,9 @@ fn the_template_includes_the_fields_of_the_school_s_province_pack() {
     let pack_path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/province/example-pack.toml");
     let pack = ProvincePack::load(&pack_path).unwrap();
-    file.use_province_pack(&pack, &clerk()).unwrap();
+    file.sign_in(&accounts::admin()).unwrap();
+    file.use_province_pack(&pack).unwrap();
+    file.sign_in(&accounts::clerk()).unwrap();
     let mut book = workbook(file.export_template().unwrap());
     let basic = headers(&sheet(&mut book, "基本信息"));
     assert!(basic.contains(&"*乡村学校任教类型".to_owned()), "{basic:?}");
@@ -635,17 +636,17 @@ fn full_school(dir: &TempDir, school_type: &str, groups: impl Fn(&str) -> bool) 
                     _ => {}
                 }
             }
-            file.set_fields(&full.id, "basic", &values, &clerk())
+            file.set_fields(&full.id, "basic", &values)
                 .unwrap();
         } else if group.multi {
             for n in 1..=2 {
                 let values = every_value(&effective, &group.id, n, &[]);
-                file.add_group_record(&full.id, &group.id, &values, &clerk())
+                file.add_group_record(&full.id, &group.id, &values)
                     .unwrap();
             }
         } else {
             let values = every_value(&effective, &group.id, 1, &[]);
-            file.set_fields(&full.id, &group.id, &values, &clerk())
+            file.set_fields(&full.id, &group.id, &values)
                 .unwrap();
         }
     }
@@ -715,7 +716,7 @@ fn round_trip(dir: &TempDir, file: &SchoolFile, school_type: &str) -> SchoolFile
         .collect();
     assert!(unknown.is_empty(), "unrecognized columns: {unknown:?}");
     fresh
-        .commit_import(&plan, &clerk(), &mut |_, _| {})
+        .commit_import(&plan, &mut |_, _| {})
         .unwrap();
     fresh
 }

@@ -18,6 +18,9 @@
 //! the source tree (`failure_persistence: None`): a failing case is printed
 //! in full; make it a named test (or a file in `fixtures/hostile/`).
 
+#[path = "support/accounts.rs"]
+mod accounts;
+
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -28,7 +31,7 @@ use proptest::test_runner::{Config, TestCaseError, TestRng, TestRunner};
 use taoli_core::catalog::{EffectiveCatalog, FieldType, catalog};
 use taoli_core::import::cell::convert;
 use taoli_core::import::{ImportOptions, RowStatus, open};
-use taoli_core::{Actor, ErrorKind, NewSchool, SchoolFile};
+use taoli_core::{ErrorKind, NewSchool, SchoolFile};
 use tempfile::TempDir;
 
 /// A runner for `cases` cases (times `TAOLI_FUZZ_SCALE`), seeded the same
@@ -63,7 +66,7 @@ fn school(dir: &TempDir) -> PathBuf {
         school_type: "211".into(),
         region_code: None,
     };
-    SchoolFile::create(&path, &school, &Actor::new("测试员"))
+    accounts::create(&path, &school)
         .unwrap()
         .close()
         .unwrap();
@@ -124,7 +127,7 @@ fn prefixes() -> impl Strategy<Value = Vec<u8>> {
 #[test]
 fn arbitrary_bytes_under_every_extension_are_read_or_refused_clearly() {
     let dir = TempDir::new().unwrap();
-    let file = SchoolFile::open(&school(&dir)).unwrap();
+    let file = accounts::open(&school(&dir)).unwrap();
     let roster = |ext: &str| dir.path().join(format!("roster.{ext}"));
     let strategy = (
         prop::sample::select(EXTENSIONS.to_vec()),
@@ -145,7 +148,7 @@ fn arbitrary_bytes_under_every_extension_are_read_or_refused_clearly() {
 #[test]
 fn arbitrary_delimited_text_is_read_or_refused_clearly() {
     let dir = TempDir::new().unwrap();
-    let file = SchoolFile::open(&school(&dir)).unwrap();
+    let file = accounts::open(&school(&dir)).unwrap();
     let path = dir.path().join("roster.csv");
     let text = "(姓名|身份证件号|出生日期|[\",;\t\r\n ，]|[0-9Xx]{1,18}|张三|\u{202E}|\u{0}|\u{FEFF}|é){0,60}";
     let strategy = (text, any::<bool>());
@@ -249,7 +252,7 @@ fn mutate(bytes: &mut Vec<u8>, mutations: &[Mutation]) {
 #[test]
 fn committed_rosters_with_bytes_flipped_cut_or_inserted_are_read_or_refused_clearly() {
     let dir = TempDir::new().unwrap();
-    let file = SchoolFile::open(&school(&dir)).unwrap();
+    let file = accounts::open(&school(&dir)).unwrap();
     let seeds = seeds();
     let strategy = (0..seeds.len(), prop::collection::vec(mutation(), 1..4));
     runner(768)
@@ -295,7 +298,7 @@ fn rezip(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
 #[test]
 fn workbooks_with_mutated_xml_parts_are_read_or_refused_clearly() {
     let dir = TempDir::new().unwrap();
-    let file = SchoolFile::open(&school(&dir)).unwrap();
+    let file = accounts::open(&school(&dir)).unwrap();
     let books: Vec<(&str, Parts)> = vec![
         ("xlsx", parts(&fixture("rosters/template.xlsx"))),
         ("xlsx", parts(&fixture("rosters/legacy-messy.xlsx"))),
@@ -519,7 +522,7 @@ fn cell_text() -> impl Strategy<Value = String> {
 #[test]
 fn a_csv_roster_of_arbitrary_cells_is_planned_with_chinese_reasons() {
     let dir = TempDir::new().unwrap();
-    let file = SchoolFile::open(&school(&dir)).unwrap();
+    let file = accounts::open(&school(&dir)).unwrap();
     let path = dir.path().join("roster.csv");
     let headers = basic_headers();
     let width = headers.len();
@@ -553,7 +556,7 @@ fn a_valid_row_imports_with_its_id_number_and_birth_date_unchanged() {
                 format!("姓名,身份证件号,出生日期\n{name},'{id},{written}\n"),
             )
             .unwrap();
-            let mut file = SchoolFile::open(&school).unwrap();
+            let mut file = accounts::open(&school).unwrap();
             let plan = file
                 .plan_import(&mut open(&roster).unwrap(), &ImportOptions::default())
                 .unwrap();
@@ -563,7 +566,7 @@ fn a_valid_row_imports_with_its_id_number_and_birth_date_unchanged() {
                 "{:?}",
                 plan.preview.rows[0].messages
             );
-            file.commit_import(&plan, &Actor::new("测试员"), &mut |_, _| {})
+            file.commit_import(&plan, &mut |_, _| {})
                 .unwrap();
             let teacher = file.teacher_by_id_number(None, &id).unwrap();
             prop_assert_eq!(&teacher.name, &name);

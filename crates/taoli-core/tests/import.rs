@@ -5,6 +5,9 @@
 #[path = "support/expected.rs"]
 mod expected;
 
+#[path = "support/accounts.rs"]
+mod accounts;
+
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
@@ -12,12 +15,9 @@ use taoli_core::import::{
     ImportOptions, MappingOverride, OnConflict, REFUSAL_COLUMN, RowStatus, open,
     refused::write_refused_rows,
 };
-use taoli_core::{Actor, NewSchool, NewTeacher, SchoolFile};
+use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 use tempfile::TempDir;
 
-fn actor() -> Actor {
-    Actor::new("测试员")
-}
 
 fn school(dir: &TempDir) -> PathBuf {
     let path = dir.path().join("school.taoli");
@@ -27,7 +27,7 @@ fn school(dir: &TempDir) -> PathBuf {
         school_type: "211".into(),
         region_code: None,
     };
-    SchoolFile::create(&path, &school, &actor())
+    accounts::create(&path, &school)
         .unwrap()
         .close()
         .unwrap();
@@ -52,10 +52,10 @@ fn options() -> ImportOptions {
 }
 
 fn import(school: &Path, roster: &Path, options: &ImportOptions) -> taoli_core::import::ImportPlan {
-    let mut file = SchoolFile::open(school).unwrap();
+    let mut file = accounts::open(school).unwrap();
     let mut roster = open(roster).unwrap();
     let plan = file.plan_import(&mut roster, options).unwrap();
-    file.commit_import(&plan, &actor(), &mut |_, _| {}).unwrap();
+    file.commit_import(&plan, &mut |_, _| {}).unwrap();
     file.close().unwrap();
     plan
 }
@@ -65,13 +65,13 @@ fn preview(
     roster: &Path,
     options: &ImportOptions,
 ) -> taoli_core::import::ImportPlan {
-    let file = SchoolFile::open(school).unwrap();
+    let file = accounts::open(school).unwrap();
     let mut roster = open(roster).unwrap();
     file.plan_import(&mut roster, options).unwrap()
 }
 
 fn basic(school: &Path, id_number: &str) -> serde_json::Map<String, serde_json::Value> {
-    let file = SchoolFile::open(school).unwrap();
+    let file = accounts::open(school).unwrap();
     let teacher = file.teacher_by_id_number(None, id_number).unwrap();
     file.records(&teacher.id)
         .unwrap()
@@ -114,13 +114,13 @@ fn every_bad_file_is_refused_with_its_message_and_the_school_file_unchanged() {
     let want = expected::load(&expected::rosters_dir().join("expected/bad-files.json"));
     let dir = TempDir::new().unwrap();
     let school = school(&dir);
-    let before = std::fs::read(&school).unwrap();
+    let before = accounts::data_snapshot(&school);
     for (file, code) in want.as_object().unwrap() {
         let path = expected::rosters_dir().join(file);
         let error = match open(&path) {
             Err(e) => e,
             Ok(mut roster) => {
-                let opened = SchoolFile::open(&school).unwrap();
+                let opened = accounts::open(&school).unwrap();
                 let e = opened.plan_import(&mut roster, &options()).unwrap_err();
                 opened.close().unwrap();
                 e
@@ -135,7 +135,7 @@ fn every_bad_file_is_refused_with_its_message_and_the_school_file_unchanged() {
             "{file}: {error}"
         );
     }
-    assert_eq!(std::fs::read(&school).unwrap(), before);
+    assert_eq!(accounts::data_snapshot(&school), before);
 }
 
 #[test]
@@ -154,7 +154,7 @@ fn a_sheet_over_a_million_rows_is_refused() {
 fn a_dry_run_leaves_the_school_file_byte_for_byte_unchanged() {
     let dir = TempDir::new().unwrap();
     let school = school(&dir);
-    let before = std::fs::read(&school).unwrap();
+    let before = accounts::data_snapshot(&school);
     let roster = write(
         &dir,
         "r.csv",
@@ -162,7 +162,7 @@ fn a_dry_run_leaves_the_school_file_byte_for_byte_unchanged() {
     );
     let plan = preview(&school, &roster, &options());
     assert_eq!(plan.preview.counts.new, 1);
-    assert_eq!(std::fs::read(&school).unwrap(), before);
+    assert_eq!(accounts::data_snapshot(&school), before);
 }
 
 #[test]
@@ -176,7 +176,7 @@ fn a_commit_registers_the_new_teachers_with_their_values() {
         &format!("姓名,身份证件号,民族,来校时间\n张三,{a},汉,2005.9\n李四,{b},回族,2010年3月\n"),
     );
     import(&school, &roster, &options());
-    let file = SchoolFile::open(&school).unwrap();
+    let file = accounts::open(&school).unwrap();
     assert_eq!(file.teachers().unwrap().len(), 2);
     file.close().unwrap();
     let fields = basic(&school, &b);
@@ -296,14 +296,13 @@ fn an_existing_teacher_matched_by_id_type_and_number_is_updated_not_duplicated()
     let dir = TempDir::new().unwrap();
     let school = school(&dir);
     let a = id("19850304", 11);
-    let mut file = SchoolFile::open(&school).unwrap();
+    let mut file = accounts::open(&school).unwrap();
     file.add_teacher(
         &NewTeacher {
             name: "张三".into(),
             id_type: "1".into(),
             id_number: a.clone(),
         },
-        &actor(),
     )
     .unwrap();
     file.close().unwrap();
@@ -317,7 +316,7 @@ fn an_existing_teacher_matched_by_id_type_and_number_is_updated_not_duplicated()
         &options(),
     );
     assert_eq!(plan.preview.rows[0].status, RowStatus::Update);
-    let file = SchoolFile::open(&school).unwrap();
+    let file = accounts::open(&school).unwrap();
     assert_eq!(file.teachers().unwrap().len(), 1);
 }
 
@@ -356,8 +355,8 @@ fn undo_removes_the_teachers_an_import_registered() {
         ),
         &options(),
     );
-    let mut file = SchoolFile::open(&school).unwrap();
-    let undone = file.undo_import(None, &actor()).unwrap();
+    let mut file = accounts::open(&school).unwrap();
+    let undone = file.undo_import(None).unwrap();
     assert_eq!((undone.teachers_removed, undone.records_removed), (1, 1));
     assert!(file.teachers().unwrap().is_empty());
     assert!(file.imports().unwrap()[0].undone_at.is_some());
@@ -390,8 +389,8 @@ fn undo_puts_back_the_values_an_import_replaced() {
         ),
         &take,
     );
-    let mut file = SchoolFile::open(&school).unwrap();
-    let undone = file.undo_import(None, &actor()).unwrap();
+    let mut file = accounts::open(&school).unwrap();
+    let undone = file.undo_import(None).unwrap();
     file.close().unwrap();
     assert_eq!(undone.records_restored, 1);
     assert_eq!(basic(&school, &a)["ethnicity"], "03");
@@ -416,8 +415,8 @@ fn undoing_a_rename_records_the_teacher_as_now_stored() {
         &write(&dir, "2.csv", &format!("姓名,身份证件号\n张叁,{a}\n")),
         &take,
     );
-    let mut file = SchoolFile::open(&school).unwrap();
-    file.undo_import(None, &actor()).unwrap();
+    let mut file = accounts::open(&school).unwrap();
+    file.undo_import(None).unwrap();
     let stored = file.teachers().unwrap().remove(0);
     assert_eq!(stored.name, "张三");
     let last = file.teacher_revisions(&stored.id).unwrap().pop().unwrap();
@@ -441,16 +440,15 @@ fn undo_stops_and_names_the_teacher_when_a_later_edit_touched_the_import() {
         ),
         &options(),
     );
-    let mut file = SchoolFile::open(&school).unwrap();
+    let mut file = accounts::open(&school).unwrap();
     let teacher = file.teacher_by_id_number(None, &a).unwrap();
     file.set_fields(
         &teacher.id,
         "basic",
         &[("民族".into(), "回族".into())],
-        &actor(),
     )
     .unwrap();
-    let error = file.undo_import(None, &actor()).unwrap_err();
+    let error = file.undo_import(None).unwrap_err();
     assert_eq!(error.code(), "import.undo_blocked");
     assert!(error.to_string().contains("张三"));
     assert_eq!(file.teachers().unwrap().len(), 1);
@@ -469,10 +467,10 @@ fn an_import_cannot_be_undone_twice() {
         ),
         &options(),
     );
-    let mut file = SchoolFile::open(&school).unwrap();
+    let mut file = accounts::open(&school).unwrap();
     let run = file.imports().unwrap().remove(0);
-    file.undo_import(Some(&run.id), &actor()).unwrap();
-    let error = file.undo_import(Some(&run.id), &actor()).unwrap_err();
+    file.undo_import(Some(&run.id)).unwrap();
+    let error = file.undo_import(Some(&run.id)).unwrap_err();
     assert_eq!(error.code(), "import.already_undone");
 }
 
@@ -508,7 +506,7 @@ fn a_mapping_for_a_header_no_sheet_has_is_refused() {
         "r.csv",
         &format!("姓名,身份证件号\n张三,{}\n", id("19850304", 11)),
     );
-    let file = SchoolFile::open(&school).unwrap();
+    let file = accounts::open(&school).unwrap();
     let options = ImportOptions {
         mappings: vec![MappingOverride::parse("调入时间=进本校年月").unwrap()],
         ..options()
@@ -524,7 +522,7 @@ fn a_roster_without_id_numbers_is_refused_naming_the_missing_column() {
     let dir = TempDir::new().unwrap();
     let school = school(&dir);
     let roster = write(&dir, "r.csv", "姓名,民族,性别\n张三,汉,男\n");
-    let file = SchoolFile::open(&school).unwrap();
+    let file = accounts::open(&school).unwrap();
     let error = file
         .plan_import(&mut open(&roster).unwrap(), &options())
         .unwrap_err();
@@ -560,7 +558,7 @@ fn a_keyed_multi_record_row_updates_the_stored_row_of_the_same_year() {
         &take,
     );
     assert_eq!(plan.preview.rows[0].status, RowStatus::Update);
-    let file = SchoolFile::open(&school).unwrap();
+    let file = accounts::open(&school).unwrap();
     let teacher = file.teacher_by_id_number(None, &a).unwrap();
     let assessments: Vec<_> = file
         .records(&teacher.id)

@@ -3,11 +3,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/accounts.rs"]
+mod accounts;
+
 use std::path::PathBuf;
 
 use taoli_core::catalog::{ProvincePack, Severity, catalog};
 use taoli_core::error::Error;
-use taoli_core::{Actor, NewSchool, NewTeacher, SchoolFile};
+use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 
 fn fixture(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -140,16 +143,13 @@ fn a_malformed_pack_says_where() {
 
 fn school(dir: &tempfile::TempDir) -> SchoolFile {
     let path = dir.path().join("s.taoli");
-    let mut file = SchoolFile::create(
-        &path,
+    let mut file = accounts::create(&path,
         &NewSchool {
             code: "2151012345".into(),
             name: "某小学".into(),
             school_type: "211".into(),
             region_code: None,
-        },
-        &Actor::new("管理员"),
-    )
+        })
     .unwrap();
     file.add_teacher(
         &NewTeacher {
@@ -157,7 +157,6 @@ fn school(dir: &tempfile::TempDir) -> SchoolFile {
             id_type: "1".into(),
             id_number: "11010519491231002X".into(),
         },
-        &Actor::new("管理员"),
     )
     .unwrap();
     file
@@ -167,11 +166,13 @@ fn school(dir: &tempfile::TempDir) -> SchoolFile {
 fn the_school_file_remembers_its_pack_across_reopening() {
     let dir = tempfile::tempdir().unwrap();
     let mut file = school(&dir);
-    file.use_province_pack(&pack("example-pack.toml"), &Actor::new("管理员"))
+    file.sign_in(&accounts::admin()).unwrap();
+    file.use_province_pack(&pack("example-pack.toml"))
         .unwrap();
+    file.sign_in(&accounts::clerk()).unwrap();
     let path = file.path().to_owned();
     file.close().unwrap();
-    let file = SchoolFile::open(&path).unwrap();
+    let file = accounts::open(&path).unwrap();
     let info = file.province_pack().unwrap().unwrap().info;
     assert_eq!(
         (info.id.as_str(), info.version.as_str()),
@@ -191,10 +192,14 @@ fn validation_follows_the_schools_pack() {
             .any(|p| p.field.as_deref() == Some("rural_post"))
     };
     assert!(!asks_rural_post(&file));
-    file.use_province_pack(&pack("example-pack.toml"), &Actor::new("管理员"))
+    file.sign_in(&accounts::admin()).unwrap();
+    file.use_province_pack(&pack("example-pack.toml"))
         .unwrap();
+    file.sign_in(&accounts::clerk()).unwrap();
     assert!(asks_rural_post(&file));
-    file.clear_province_pack(&Actor::new("管理员")).unwrap();
+    file.sign_in(&accounts::admin()).unwrap();
+    file.clear_province_pack().unwrap();
+    file.sign_in(&accounts::clerk()).unwrap();
     assert!(!asks_rural_post(&file));
 }
 
@@ -202,8 +207,9 @@ fn validation_follows_the_schools_pack() {
 fn a_refused_pack_leaves_the_school_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let mut file = school(&dir);
+    file.sign_in(&accounts::admin()).unwrap();
     let revisions = file.revisions().unwrap().len();
-    file.use_province_pack(&pack("drops-national-required.toml"), &Actor::new("管理员"))
+    file.use_province_pack(&pack("drops-national-required.toml"))
         .unwrap_err();
     assert!(file.province_pack().unwrap().is_none());
     assert_eq!(file.revisions().unwrap().len(), revisions);

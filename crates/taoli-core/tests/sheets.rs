@@ -7,6 +7,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/accounts.rs"]
+mod accounts;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::slice;
@@ -14,21 +17,18 @@ use std::slice;
 use taoli_core::error::Error;
 use taoli_core::sheets::{TeacherSheet, Template};
 use taoli_core::store::{SignoffState, WarningRef};
-use taoli_core::{Actor, NewSchool, NewTeacher, SchoolFile};
+use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 
 const ZHANG_SAN_ID: &str = "11010519491231002X";
 const LI_SI_ID: &str = "110105198001011238";
 
-fn clerk() -> Actor {
-    Actor::new("王老师")
-}
 
 fn set(file: &mut SchoolFile, id: &str, group: &str, pairs: &[(&str, &str)]) {
     let pairs: Vec<(String, String)> = pairs
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    file.set_fields(id, group, &pairs, &clerk()).unwrap();
+    file.set_fields(id, group, &pairs).unwrap();
 }
 
 fn add(file: &mut SchoolFile, id: &str, group: &str, pairs: &[(&str, &str)]) {
@@ -36,7 +36,7 @@ fn add(file: &mut SchoolFile, id: &str, group: &str, pairs: &[(&str, &str)]) {
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    file.add_group_record(id, group, &pairs, &clerk()).unwrap();
+    file.add_group_record(id, group, &pairs).unwrap();
 }
 
 fn teacher(file: &mut SchoolFile, name: &str, id_number: &str) -> String {
@@ -46,7 +46,6 @@ fn teacher(file: &mut SchoolFile, name: &str, id_number: &str) -> String {
             id_type: "1".into(),
             id_number: id_number.into(),
         },
-        &clerk(),
     )
     .unwrap()
     .id
@@ -56,16 +55,13 @@ fn teacher(file: &mut SchoolFile, name: &str, id_number: &str) -> String {
 /// warning) and 李四, both with records in several groups. Returns the file
 /// and the two teachers' ids.
 fn school(dir: &tempfile::TempDir) -> (SchoolFile, String, String) {
-    let mut file = SchoolFile::create(
-        &dir.path().join("school.taoli"),
+    let mut file = accounts::create(&dir.path().join("school.taoli"),
         &NewSchool {
             code: "2151012345".into(),
             name: "桃李镇中心小学".into(),
             school_type: "211".into(),
             region_code: None,
-        },
-        &clerk(),
-    )
+        })
     .unwrap();
     let zhang = teacher(&mut file, "张三", ZHANG_SAN_ID);
     set(
@@ -115,7 +111,7 @@ fn school(dir: &tempfile::TempDir) -> (SchoolFile, String, String) {
 /// Prints `ids`' sheets (everyone's when empty) with the built-in template.
 fn print(file: &mut SchoolFile, dir: &tempfile::TempDir, ids: &[String]) -> PathBuf {
     let path = dir.path().join("sheets.pdf");
-    file.print_sheets(ids, &Template::built_in(), &path, &clerk())
+    file.print_sheets(ids, &Template::built_in(), &path)
         .unwrap();
     path
 }
@@ -262,7 +258,7 @@ fn each_teacher_starts_on_a_new_page_counted_from_one() {
     let (mut file, _, _) = school(&dir);
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(&[], &Template::built_in(), &path, &clerk())
+        .print_sheets(&[], &Template::built_in(), &path)
         .unwrap();
     let mut first_pages = Vec::new();
     for page in 1..=printed.pages {
@@ -286,7 +282,7 @@ fn the_footer_shows_page_x_of_y_print_time_and_fingerprint() {
     let (mut file, zhang, _) = school(&dir);
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(&[zhang], &Template::built_in(), &path, &clerk())
+        .print_sheets(&[zhang], &Template::built_in(), &path)
         .unwrap();
     let fingerprint = &printed.sheets[0].fingerprint;
     let pages = printed.pages;
@@ -318,7 +314,7 @@ fn the_qr_code_decodes_to_the_fingerprint() {
     let (mut file, zhang, _) = school(&dir);
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(&[zhang], &Template::built_in(), &path, &clerk())
+        .print_sheets(&[zhang], &Template::built_in(), &path)
         .unwrap();
     // The rendered first page is kept as target/tmp/sheet-page1.png.
     let png = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sheet-page1.png");
@@ -365,7 +361,6 @@ fn a_warning_with_a_written_reason_is_not_listed() {
             row_order: None,
         },
         "以人事档案为准",
-        &clerk(),
     )
     .unwrap();
     let sheets = file.sheets(&[zhang]).unwrap();
@@ -427,7 +422,7 @@ fn printing_records_each_fingerprint_with_a_revision() {
     let revisions = file.revisions().unwrap().len();
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(&[], &Template::built_in(), &path, &clerk())
+        .print_sheets(&[], &Template::built_in(), &path)
         .unwrap();
     for (id, sheet) in [&zhang, &li].into_iter().zip(&printed.sheets) {
         assert_eq!(&sheet.teacher_id, id);
@@ -452,20 +447,17 @@ fn only_the_named_teachers_are_printed() {
 #[test]
 fn a_school_without_teachers_has_no_sheets_to_print() {
     let dir = tempfile::tempdir().unwrap();
-    let mut file = SchoolFile::create(
-        &dir.path().join("empty.taoli"),
+    let mut file = accounts::create(&dir.path().join("empty.taoli"),
         &NewSchool {
             code: "2151012345".into(),
             name: "桃李镇中心小学".into(),
             school_type: "211".into(),
             region_code: None,
-        },
-        &clerk(),
-    )
+        })
     .unwrap();
     let path = dir.path().join("sheets.pdf");
     let err = file
-        .print_sheets(&[], &Template::built_in(), &path, &clerk())
+        .print_sheets(&[], &Template::built_in(), &path)
         .unwrap_err();
     assert!(matches!(err, Error::NoSheetsToPrint), "{err}");
     assert!(!path.exists());
@@ -481,11 +473,10 @@ fn a_matching_fingerprint_marks_the_sheet_signed() {
             slice::from_ref(&zhang),
             &Template::built_in(),
             &path,
-            &clerk(),
         )
         .unwrap();
     let fingerprint = printed.sheets[0].fingerprint.to_uppercase();
-    let state = file.signoff(&zhang, &fingerprint, &clerk()).unwrap();
+    let state = file.signoff(&zhang, &fingerprint).unwrap();
     assert!(
         matches!(&state, SignoffState::Signed { current, signed_by, .. }
             if *current == printed.sheets[0].fingerprint && signed_by == "王老师"),
@@ -500,30 +491,30 @@ fn a_fingerprint_never_printed_for_the_teacher_is_refused_and_the_file_unchanged
     let (mut file, zhang, li) = school(&dir);
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(&[], &Template::built_in(), &path, &clerk())
+        .print_sheets(&[], &Template::built_in(), &path)
         .unwrap();
     let school_path = file.path().to_owned();
     file.close().unwrap();
-    let before = std::fs::read(&school_path).unwrap();
+    let before = accounts::data_snapshot(&school_path);
 
-    let mut file = SchoolFile::open(&school_path).unwrap();
+    let mut file = accounts::open(&school_path).unwrap();
     // 李四's fingerprint is not one printed for 张三.
     let err = file
-        .signoff(&zhang, &printed.sheets[1].fingerprint, &clerk())
+        .signoff(&zhang, &printed.sheets[1].fingerprint)
         .unwrap_err();
     assert!(matches!(err, Error::FingerprintNotPrinted { .. }), "{err}");
     assert!(err.to_string().contains("张三"), "{err}");
     assert_eq!(file.signoff_state(&zhang).unwrap(), SignoffState::None);
     assert_eq!(file.signoff_state(&li).unwrap(), SignoffState::None);
     file.close().unwrap();
-    assert_eq!(std::fs::read(&school_path).unwrap(), before);
+    assert_eq!(accounts::data_snapshot(&school_path), before);
 }
 
 #[test]
 fn a_fingerprint_that_is_not_twelve_hex_digits_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, zhang, _) = school(&dir);
-    let err = file.signoff(&zhang, "12345", &clerk()).unwrap_err();
+    let err = file.signoff(&zhang, "12345").unwrap_err();
     assert!(matches!(err, Error::InvalidFingerprint(_)), "{err}");
 }
 
@@ -537,11 +528,10 @@ fn a_change_after_signoff_makes_it_stale() {
             slice::from_ref(&zhang),
             &Template::built_in(),
             &path,
-            &clerk(),
         )
         .unwrap();
     let signed = printed.sheets[0].fingerprint.clone();
-    file.signoff(&zhang, &signed, &clerk()).unwrap();
+    file.signoff(&zhang, &signed).unwrap();
     set(&mut file, &zhang, "基本信息", &[("民族", "回族")]);
     let state = file.signoff_state(&zhang).unwrap();
     let current = file.current_fingerprints(Some(&zhang)).unwrap()[&zhang].clone();
@@ -570,12 +560,11 @@ fn signing_a_sheet_printed_before_a_change_is_recorded_but_stale() {
             slice::from_ref(&zhang),
             &Template::built_in(),
             &path,
-            &clerk(),
         )
         .unwrap();
     set(&mut file, &zhang, "基本信息", &[("民族", "回族")]);
     let state = file
-        .signoff(&zhang, &printed.sheets[0].fingerprint, &clerk())
+        .signoff(&zhang, &printed.sheets[0].fingerprint)
         .unwrap();
     assert!(matches!(state, SignoffState::Stale { .. }), "{state:?}");
 }
@@ -590,10 +579,9 @@ fn every_teacher_has_a_signoff_state() {
             slice::from_ref(&zhang),
             &Template::built_in(),
             &path,
-            &clerk(),
         )
         .unwrap();
-    file.signoff(&zhang, &printed.sheets[0].fingerprint, &clerk())
+    file.signoff(&zhang, &printed.sheets[0].fingerprint)
         .unwrap();
     let states = file.signoff_states().unwrap();
     assert_eq!(states[&zhang].label(), "已签字");
@@ -620,7 +608,7 @@ fn a_province_template_replaces_the_layout_and_reads_files_beside_it() {
     let template = Template::load(&pack.join("sheet.typ")).unwrap();
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(&[zhang], &template, &path, &clerk())
+        .print_sheets(&[zhang], &template, &path)
         .unwrap();
     let text = pdf_text(&path, None);
     assert!(text.contains(&format!(
@@ -646,7 +634,6 @@ fn a_broken_template_is_refused_with_its_line_and_nothing_recorded() {
             slice::from_ref(&zhang),
             &Template::load(&broken).unwrap(),
             &path,
-            &clerk(),
         )
         .unwrap_err();
     assert!(matches!(err, Error::SheetTemplate { .. }), "{err}");
@@ -696,7 +683,6 @@ fn the_preview_carries_the_fingerprints_a_printing_would() {
             slice::from_ref(&zhang),
             &Template::built_in(),
             &path,
-            &clerk(),
         )
         .unwrap();
     assert_eq!(preview.sheets, printed.sheets);

@@ -5,6 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/accounts.rs"]
+mod accounts;
+
 use std::io::Cursor;
 use std::path::Path;
 
@@ -14,7 +17,7 @@ use serde_json::json;
 use taoli_core::error::Error;
 use taoli_core::id_number::check_character;
 use taoli_core::stats::{ChartKind, Dimension, MISSING_KEY, SchoolStats, StatsDimension, workbook};
-use taoli_core::{Actor, NewSchool, NewTeacher, SchoolFile, Teacher};
+use taoli_core::{NewSchool, NewTeacher, SchoolFile, Teacher};
 use tempfile::TempDir;
 
 /// The day every test counts ages on.
@@ -22,21 +25,15 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()
 }
 
-fn clerk() -> Actor {
-    Actor::new("王老师")
-}
 
 fn school(dir: &TempDir) -> SchoolFile {
-    SchoolFile::create(
-        &dir.path().join("school.taoli"),
+    accounts::create(&dir.path().join("school.taoli"),
         &NewSchool {
             code: "2151012345".into(),
             name: "桃李镇中心小学".into(),
             school_type: "211".into(),
             region_code: None,
-        },
-        &clerk(),
-    )
+        })
     .unwrap()
 }
 
@@ -54,7 +51,6 @@ fn add(file: &mut SchoolFile, name: &str, id_number: &str) -> Teacher {
             id_type: "1".into(),
             id_number: id_number.into(),
         },
-        &clerk(),
     )
     .unwrap()
 }
@@ -69,7 +65,7 @@ fn set(file: &mut SchoolFile, teacher: &Teacher, assignments: &[(&str, &str)]) {
         .iter()
         .map(|(f, v)| ((*f).to_owned(), (*v).to_owned()))
         .collect();
-    file.set_fields(&teacher.id, "基本信息", &assignments, &clerk())
+    file.set_fields(&teacher.id, "基本信息", &assignments)
         .unwrap();
 }
 
@@ -78,7 +74,7 @@ fn add_row(file: &mut SchoolFile, teacher: &Teacher, group: &str, assignments: &
         .iter()
         .map(|(f, v)| ((*f).to_owned(), (*v).to_owned()))
         .collect();
-    file.add_group_record(&teacher.id, group, &assignments, &clerk())
+    file.add_group_record(&teacher.id, group, &assignments)
         .unwrap();
 }
 
@@ -249,7 +245,6 @@ fn age_is_unknown_without_a_birth_date_or_a_resident_id_number() {
             id_type: "A".into(),
             id_number: "E12345678".into(),
         },
-        &clerk(),
     )
     .unwrap();
     let stats = stats(&file);
@@ -279,7 +274,7 @@ fn a_stored_highest_education_is_counted_as_stored() {
     let t = add_plain(&mut file, "甲", "001");
     add_row(&mut file, &t, "学习经历", &[("获得学历", "大学本科毕业")]);
     let basic = json!({ "highest_education": "14" });
-    file.add_record(&t.id, "basic", basic.as_object().unwrap().clone(), &clerk())
+    file.add_record(&t.id, "basic", basic.as_object().unwrap().clone())
         .unwrap();
     let stats = stats(&file);
     assert_eq!(

@@ -2,26 +2,23 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/accounts.rs"]
+mod accounts;
+
 use taoli_core::error::Error;
 use taoli_core::store::WarningRef;
-use taoli_core::{Actor, NewSchool, NewTeacher, SchoolFile};
+use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 
-fn clerk() -> Actor {
-    Actor::new("王老师")
-}
 
 /// A school with 张三 (female by her ID number) entered as male: a warning.
 fn school(dir: &tempfile::TempDir) -> (SchoolFile, String) {
-    let mut file = SchoolFile::create(
-        &dir.path().join("s.taoli"),
+    let mut file = accounts::create(&dir.path().join("s.taoli"),
         &NewSchool {
             code: "2151012345".into(),
             name: "某小学".into(),
             school_type: "211".into(),
             region_code: None,
-        },
-        &clerk(),
-    )
+        })
     .unwrap();
     let teacher = file
         .add_teacher(
@@ -30,14 +27,12 @@ fn school(dir: &tempfile::TempDir) -> (SchoolFile, String) {
                 id_type: "1".into(),
                 id_number: "11010519491231002X".into(),
             },
-            &clerk(),
         )
         .unwrap();
     file.set_fields(
         &teacher.id,
         "基本信息",
         &[("性别".into(), "男".into())],
-        &clerk(),
     )
     .unwrap();
     (file, teacher.id)
@@ -59,7 +54,6 @@ fn an_explained_warning_carries_its_reason_in_the_report() {
     file.explain_warning(
         &warning(&id, "gender_matches_id"),
         "以人事档案为准",
-        &clerk(),
     )
     .unwrap();
     let report = file.validate().unwrap();
@@ -77,7 +71,7 @@ fn an_error_cannot_be_explained_away() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, id) = school(&dir);
     let err = file
-        .explain_warning(&warning(&id, "required"), "以后再填", &clerk())
+        .explain_warning(&warning(&id, "required"), "以后再填")
         .unwrap_err();
     assert!(matches!(err, Error::ErrorNeedsFixing(_)), "{err}");
 }
@@ -90,7 +84,6 @@ fn a_reason_for_a_warning_that_is_not_there_is_refused() {
         .explain_warning(
             &warning(&id, "birth_date_matches_id"),
             "以人事档案为准",
-            &clerk(),
         )
         .unwrap_err();
     assert!(matches!(err, Error::NoSuchWarning { .. }), "{err}");
@@ -101,7 +94,7 @@ fn an_empty_reason_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, id) = school(&dir);
     let err = file
-        .explain_warning(&warning(&id, "gender_matches_id"), "  ", &clerk())
+        .explain_warning(&warning(&id, "gender_matches_id"), "  ")
         .unwrap_err();
     assert!(matches!(err, Error::EmptyWarningReason));
 }
@@ -113,7 +106,6 @@ fn explaining_a_warning_leaves_a_revision() {
     file.explain_warning(
         &warning(&id, "gender_matches_id"),
         "以人事档案为准",
-        &clerk(),
     )
     .unwrap();
     let last = file.teacher_revisions(&id).unwrap().pop().unwrap();

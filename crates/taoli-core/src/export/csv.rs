@@ -32,13 +32,14 @@ impl SchoolFile {
     /// One group's sheet as CSV; `group` is its id (`basic`) or Chinese name
     /// (基本信息). An unknown group is refused with the valid ones listed.
     pub fn export_csv(&self, group: &str) -> Result<Vec<u8>> {
+        self.require(crate::account::Permission::Export)?;
         let effective = self.effective_catalog()?;
         let group = find_group(&effective, group)?;
         let sheet = sheets(&effective)?
             .into_iter()
             .find(|s| s.group.id == group.id)
             .ok_or_else(|| Error::ExportFailed(format!("信息项 {} 没有工作表", group.id)))?;
-        let school = by_teacher(self.teachers()?, self.all_records()?);
+        let school = by_teacher(self.stored_teachers()?, self.stored_all_records()?);
         let failed = |e: ::csv::Error| Error::ExportFailed(e.to_string());
         let mut out = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)

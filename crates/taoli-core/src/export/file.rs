@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::revision::Actor;
 use crate::store::SchoolFile;
 
 /// What `taoli export` (and the app's 导出 menu) writes.
@@ -88,12 +87,11 @@ impl SchoolFile {
         format: ExportFormat,
         group: Option<&str>,
         path: &Path,
-        actor: &Actor,
     ) -> Result<()> {
+        let actor = &self.require(crate::account::Permission::Export)?;
         let bytes = self.export_as(format, group)?;
         write_file(path, &bytes)?;
-        if let Err(error) = self.record_export(format.code(), group, Some(path), bytes.len(), actor)
-        {
+        if let Err(error) = self.log_export(actor, format.code(), group, Some(path), bytes.len()) {
             let _ = std::fs::remove_file(path);
             return Err(error);
         }
@@ -103,6 +101,7 @@ impl SchoolFile {
     /// The export in `format`. `group` names the information group of a CSV
     /// export and must be absent for the others.
     pub fn export_as(&self, format: ExportFormat, group: Option<&str>) -> Result<Vec<u8>> {
+        self.require(crate::account::Permission::Export)?;
         match (format, group) {
             (ExportFormat::Csv, Some(group)) => self.export_csv(group),
             (ExportFormat::Csv, None) => Err(Error::ExportGroupRequired {

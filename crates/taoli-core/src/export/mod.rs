@@ -59,11 +59,12 @@ impl SchoolFile {
     /// Everything in the school file, teachers in registration order and each
     /// teacher's records by group and row.
     pub fn export(&self) -> Result<SchoolExport> {
+        self.require(crate::account::Permission::Export)?;
         let teachers = self
-            .teachers()?
+            .stored_teachers()?
             .into_iter()
             .map(|teacher| {
-                let records = self.records(&teacher.id)?;
+                let records = self.stored_records(&teacher.id)?;
                 Ok(TeacherExport { teacher, records })
             })
             .collect::<Result<_>>()?;

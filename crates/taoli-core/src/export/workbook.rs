@@ -37,6 +37,7 @@ impl SchoolFile {
     /// The empty import workbook for the school's indicator set (and its
     /// province pack).
     pub fn export_template(&self) -> Result<Vec<u8>> {
+        self.require(crate::account::Permission::Export)?;
         let effective = self.effective_catalog()?;
         build(&self.school()?, &effective, None)
     }
@@ -44,8 +45,9 @@ impl SchoolFile {
     /// The import workbook filled with every teacher of the school. Imported
     /// into an empty school of the same type, it gives the same school.
     pub fn export_workbook(&self) -> Result<Vec<u8>> {
+        self.require(crate::account::Permission::Export)?;
         let effective = self.effective_catalog()?;
-        let school = by_teacher(self.teachers()?, self.all_records()?);
+        let school = by_teacher(self.stored_teachers()?, self.stored_all_records()?);
         build(&self.school()?, &effective, Some(&school))
     }
 }

@@ -198,6 +198,7 @@ impl SchoolFile {
         roster: &mut RosterFile,
         options: &ImportOptions,
     ) -> Result<ImportPlan> {
+        self.require(crate::account::Permission::Import)?;
         let effective = self.effective_catalog()?;
         let catalog = self.catalog()?;
         let matcher = HeaderMatcher::new(&effective);
@@ -205,14 +206,14 @@ impl SchoolFile {
         let explicit = !options.sheets.is_empty();
         let chosen = roster.choose_sheets(&options.sheets)?;
         let mut stored_records: HashMap<String, Vec<IndicatorRecord>> = HashMap::new();
-        for record in self.all_records()? {
+        for record in self.stored_all_records()? {
             stored_records
                 .entry(record.teacher_id.clone())
                 .or_default()
                 .push(record);
         }
         let stored_teachers = self
-            .teachers()?
+            .stored_teachers()?
             .into_iter()
             .map(|t| ((t.id_type.clone(), t.id_number.clone()), t))
             .collect();

@@ -33,7 +33,7 @@ pub const PREVIEW_TEACHERS: usize = 10;
 use crate::catalog::Severity;
 use crate::error::{Error, Result};
 use crate::record::IndicatorRecord;
-use crate::revision::Actor;
+use crate::account::Permission;
 use crate::school::School;
 use crate::store::SchoolFile;
 use crate::teacher::Teacher;
@@ -158,8 +158,9 @@ impl SchoolFile {
     /// The sheets of the teachers with these ids, in the order given (every
     /// teacher, in registration order, when none is given).
     pub fn sheets(&self, teacher_ids: &[String]) -> Result<Sheets> {
+        self.require(Permission::SheetsPrint)?;
         let (school, printed) = self.printed_information(teacher_ids)?;
-        let report = self.validate()?;
+        let report = self.validation_report()?;
         let mut warnings: HashMap<String, Vec<SheetWarning>> = HashMap::new();
         for problem in report
             .problems
@@ -201,6 +202,7 @@ impl SchoolFile {
         &self,
         teacher_id: Option<&str>,
     ) -> Result<HashMap<String, String>> {
+        self.require(Permission::TeachersView)?;
         let ids: Vec<String> = teacher_id.map(str::to_owned).into_iter().collect();
         let (_, printed) = self.printed_information(&ids)?;
         printed
@@ -276,8 +278,8 @@ impl SchoolFile {
         teacher_ids: &[String],
         template: &Template,
         path: &Path,
-        actor: &Actor,
     ) -> Result<PrintedSheets> {
+        let actor = &self.require(Permission::SheetsPrint)?;
         let rendered = self.render_sheets(teacher_ids, template)?;
         write_pdf(path, &rendered.pdf)?;
         if let Err(error) = self.record_prints(&rendered.sheets, actor) {
@@ -304,8 +306,8 @@ impl SchoolFile {
         let printer = content::Printer::new(&effective, &catalog);
         let teachers = self.chosen_teachers(teacher_ids)?;
         let records: Vec<IndicatorRecord> = match teachers.as_slice() {
-            [one] => self.records(&one.id)?,
-            _ => self.all_records()?,
+            [one] => self.stored_records(&one.id)?,
+            _ => self.stored_all_records()?,
         };
         let mut by_teacher: HashMap<&str, Vec<&IndicatorRecord>> = HashMap::new();
         for record in &records {
@@ -330,12 +332,12 @@ impl SchoolFile {
 
     fn chosen_teachers(&self, teacher_ids: &[String]) -> Result<Vec<Teacher>> {
         if teacher_ids.is_empty() {
-            return self.teachers();
+            return self.stored_teachers();
         }
         let mut chosen: Vec<Teacher> = Vec::with_capacity(teacher_ids.len());
         for id in teacher_ids {
             if !chosen.iter().any(|t| &t.id == id) {
-                chosen.push(self.teacher(id)?);
+                chosen.push(self.stored_teacher(id)?);
             }
         }
         Ok(chosen)

@@ -217,6 +217,7 @@ impl SchoolFile {
 
     /// The school's statistics, ages counted on `today`.
     pub fn stats_as_of(&self, today: NaiveDate) -> Result<SchoolStats> {
+        self.require(crate::account::Permission::TeachersView)?;
         let school = self.school()?;
         let effective = self.effective_catalog()?;
         let catalog = self.catalog()?;
@@ -226,8 +227,8 @@ impl SchoolFile {
             .filter(|r| r.sets.contains(&effective.set.id))
             .filter(|r| effective.group(&r.group).is_some())
             .collect();
-        let teachers = self.teachers()?;
-        let records = self.all_records()?;
+        let teachers = self.stored_teachers()?;
+        let records = self.stored_all_records()?;
         let mut by_teacher: HashMap<&str, Vec<&IndicatorRecord>> = HashMap::new();
         for record in &records {
             by_teacher

@@ -17,7 +17,8 @@ use std::path::Path;
 
 use super::{SchoolFile, revisions};
 use crate::error::Result;
-use crate::revision::{Action, Actor, Entity};
+use crate::account::{Actor, Permission};
+use crate::revision::{Action, Entity};
 
 /// The previous hash of the first entry.
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -178,7 +179,19 @@ impl SchoolFile {
         group: Option<&str>,
         destination: Option<&Path>,
         bytes: usize,
+    ) -> Result<()> {
+        let actor = self.require(Permission::Export)?;
+        self.log_export(&actor, format, group, destination, bytes)
+    }
+
+    /// [`SchoolFile::record_export`] for an account already checked.
+    pub(crate) fn log_export(
+        &mut self,
         actor: &Actor,
+        format: &str,
+        group: Option<&str>,
+        destination: Option<&Path>,
+        bytes: usize,
     ) -> Result<()> {
         let file_name = destination.and_then(Path::file_name).map_or_else(
             || "（屏幕输出）".to_owned(),
@@ -206,6 +219,7 @@ impl SchoolFile {
 
     /// Checks the whole audit chain, oldest entry first.
     pub fn verify_audit(&self) -> Result<AuditCheck> {
+        self.require(Permission::AuditView)?;
         let mut stmt = self.conn.prepare(
             "SELECT id, hash, at, actor, entity, entity_id, teacher_id, action, old_value, new_value
              FROM revision ORDER BY id",
@@ -231,6 +245,15 @@ impl SchoolFile {
                 } else {
                     "这条记录的内容被改动过，或与前后记录的顺序被调换过".to_owned()
                 }),
+                // Entries are numbered without gaps (AUTOINCREMENT, and a
+                // rolled-back entry takes its number back with it): a gap
+                // whose next entry still chains means entries were removed
+                // and later ones written after them.
+                Some(_) if id != last_id + 1 => Some(format!(
+                    "第 {} 至 {} 条记录缺失（被删除了）",
+                    last_id + 1,
+                    id - 1
+                )),
                 Some(_) => None,
             };
             if let Some(reason) = reason {

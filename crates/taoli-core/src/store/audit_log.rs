@@ -11,9 +11,11 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use super::SchoolFile;
+use crate::account::Role;
 use crate::catalog::{Catalog, EffectiveCatalog};
 use crate::error::{Error, Result};
-use crate::revision::{Action, Actor, Entity, Operation, Revision};
+use crate::account::Permission;
+use crate::revision::{Action, Entity, Operation, Revision};
 use crate::sheets::content::Printer;
 
 /// Which entries to show. Every field narrows; none shows everything.
@@ -80,6 +82,7 @@ fn operation_condition(operation: Operation) -> &'static str {
         Operation::Record => "r.entity = 'record'",
         Operation::Export => "r.entity = 'export'",
         Operation::Backup => "r.entity = 'backup'",
+        Operation::Account => "r.entity = 'account'",
         Operation::SheetPrint => "(r.entity = 'teacher' AND r.entity_id LIKE 'sheet:%')",
         Operation::Signoff => "(r.entity = 'teacher' AND r.entity_id LIKE 'signoff:%')",
         Operation::WarningReason => {
@@ -116,6 +119,7 @@ fn day_start(day: &str, days_later: u64) -> Result<String> {
 impl SchoolFile {
     /// The audit log, newest first, narrowed by `query`.
     pub fn audit_log(&self, query: &AuditQuery) -> Result<AuditPage> {
+        self.require(Permission::AuditView)?;
         let mut conditions: Vec<String> = Vec::new();
         let mut params: Vec<SqlValue> = Vec::new();
         if let Some(teacher) = &query.teacher_id {
@@ -208,11 +212,11 @@ impl SchoolFile {
         &mut self,
         query: &AuditQuery,
         path: &Path,
-        actor: &Actor,
     ) -> Result<()> {
+        let actor = self.require(Permission::AuditView)?;
         let bytes = self.audit_csv(query)?;
         crate::export::write_file(path, &bytes)?;
-        if let Err(error) = self.record_export("audit_csv", None, Some(path), bytes.len(), actor) {
+        if let Err(error) = self.log_export(&actor, "audit_csv", None, Some(path), bytes.len()) {
             let _ = std::fs::remove_file(path);
             return Err(error);
         }
@@ -299,6 +303,8 @@ pub fn action_label(action: Action) -> &'static str {
         Action::Create => "新增",
         Action::Update => "修改",
         Action::Delete => "删除",
+        Action::SignIn => "登录",
+        Action::SignInFailed => "密码错误",
     }
 }
 
@@ -384,6 +390,13 @@ fn entry(
                         {
                             return Some(id_type.name.clone());
                         }
+                        if operation == Operation::Account
+                            && path == "role"
+                            && let Some(role) =
+                                Role::ALL.into_iter().find(|r| r.code() == text)
+                        {
+                            return Some(role.label().to_owned());
+                        }
                         Some(text)
                     };
                     AuditChange {
@@ -430,6 +443,12 @@ fn key_label(operation: Operation, path: &str) -> Option<&'static str> {
         (Operation::Backup, "path") => "文件",
         (Operation::Backup, "restored_from") => "从此备份恢复",
         (Operation::Backup, "safety_backup") => "恢复前的备份",
+        (Operation::Account, "name") => "账号",
+        (Operation::Account, "role") => "角色",
+        (Operation::Account, "disabled") => "已停用",
+        (Operation::Account, "password_changed") => "密码已修改",
+        (Operation::Account, "failed_attempts") => "连续输错次数",
+        (Operation::Account, "locked_until") => "锁定到",
         (Operation::WarningReason, "warning_reason.reason") => "理由",
         (Operation::WarningReason, "warning_reason.rule") => "规则",
         (Operation::WarningReason, "warning_reason.field") => "指标",
@@ -467,7 +486,11 @@ fn subject(revision: &Revision, operation: Operation) -> String {
         Operation::Signoff => text("/signoff/fingerprint").unwrap_or_default(),
         Operation::WarningReason => text("/warning_reason/rule").unwrap_or_default(),
         Operation::Teacher => text("/id_number").unwrap_or_else(|| revision.entity_id.clone()),
-        Operation::Record | Operation::Export | Operation::School | Operation::Backup => {
+        Operation::Record
+        | Operation::Export
+        | Operation::School
+        | Operation::Backup
+        | Operation::Account => {
             revision.entity_id.clone()
         }
     }

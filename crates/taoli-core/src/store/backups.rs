@@ -22,7 +22,8 @@ use ts_rs::TS;
 
 use super::{APPLICATION_ID, CURRENT_SCHEMA_VERSION, SchoolFile, migrations, revisions};
 use crate::error::{Error, Result};
-use crate::revision::{Action, Actor, Entity};
+use crate::account::{Actor, Permission};
+use crate::revision::{Action, Entity};
 
 /// How many automatic backups are kept besides one per month.
 pub const KEEP_RECENT: usize = 10;
@@ -102,7 +103,8 @@ impl SchoolFile {
     }
 
     /// Makes an automatic backup now, prunes the folder and records it.
-    pub fn backup_now(&mut self, reason: BackupReason, actor: &Actor) -> Result<Backup> {
+    pub fn backup_now(&mut self, reason: BackupReason) -> Result<Backup> {
+        let actor = &self.require(Permission::Backup)?;
         let backup = self.automatic_backup(reason)?;
         self.record_backup(&backup, actor)?;
         Ok(backup)
@@ -119,27 +121,32 @@ impl SchoolFile {
     }
 
     /// Backs the school up into a folder the clerk chose (a USB stick); never pruned.
-    pub fn backup_to(&mut self, folder: &Path, actor: &Actor) -> Result<Backup> {
+    pub fn backup_to(&mut self, folder: &Path) -> Result<Backup> {
+        let actor = &self.require(Permission::Backup)?;
         let backup = self.backup_into(folder, BackupReason::Manual)?;
         self.record_backup(&backup, actor)?;
         Ok(backup)
     }
 
     /// The daily backup, when none was made today. Returns it, if made.
-    pub fn daily_backup_if_due(&mut self, actor: &Actor) -> Result<Option<Backup>> {
+    /// It protects the school whoever signed in, so any account triggers it.
+    pub fn daily_backup_if_due(&mut self) -> Result<Option<Backup>> {
+        let actor = self.require(Permission::TeachersView)?;
         let today = chrono::Local::now().format("%Y%m%d").to_string();
-        let made_today = self
-            .backups()?
+        let made_today = list(&self.backup_folder())?
             .iter()
             .any(|b| stamp_of(&b.file_name).is_some_and(|s| s.starts_with(&today)));
         if made_today {
             return Ok(None);
         }
-        self.backup_now(BackupReason::Daily, actor).map(Some)
+        let backup = self.automatic_backup(BackupReason::Daily)?;
+        self.record_backup(&backup, &actor)?;
+        Ok(Some(backup))
     }
 
     /// The automatic backups, newest first.
     pub fn backups(&self) -> Result<Vec<Backup>> {
+        self.require(Permission::Backup)?;
         list(&self.backup_folder())
     }
 
@@ -156,9 +163,16 @@ impl SchoolFile {
     /// (a Taoli school file, intact, not from a newer Taoli, of this school).
     /// The file as it was is backed up first (恢复前), and the restore is
     /// recorded. Returns that safety backup.
-    pub fn restore(&mut self, backup: &Path, actor: &Actor) -> Result<Backup> {
+    ///
+    /// A backup from before accounts existed has none: the accounts of the
+    /// file as it was are kept, so nobody is locked out and nobody can claim
+    /// the file as its first 系统管理员.
+    pub fn restore(&mut self, backup: &Path) -> Result<Backup> {
+        let actor = &self.require(Permission::Restore)?;
         let version = check_backup(backup, &self.school()?.code)?;
-        let safety = self.backup_now(BackupReason::BeforeRestore, actor)?;
+        let safety = self.automatic_backup(BackupReason::BeforeRestore)?;
+        self.record_backup(&safety, actor)?;
+        let accounts = super::accounts::saved_accounts(&self.conn)?;
         self.conn
             .restore(
                 rusqlite::MAIN_DB,
@@ -177,6 +191,7 @@ impl SchoolFile {
             "safety_backup": safety.file_name,
         });
         self.write(|tx| {
+            super::accounts::restore_accounts_if_none(tx, &accounts)?;
             revisions::record(
                 tx,
                 actor,

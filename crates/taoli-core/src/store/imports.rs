@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::import::plan::Write;
 use crate::import::{FieldTarget, ImportCounts, ImportPlan, ImportRun, OnConflict, UndoResult};
 use crate::record::{Fields, IndicatorRecord};
-use crate::revision::{Action, Actor, Entity};
+use crate::revision::{Action, Entity};
 use crate::teacher::{Teacher, id_type_name};
 use crate::time::now;
 
@@ -117,6 +117,7 @@ impl SchoolFile {
     /// Corrections remembered per header layout. Targets no longer in the
     /// school's catalog (after a province pack change) are left out.
     pub fn remembered_mappings(&self) -> Result<HashMap<String, RememberedLayout>> {
+        self.require(crate::account::Permission::Import)?;
         let effective = self.effective_catalog()?;
         let mut stmt = self
             .conn
@@ -160,9 +161,9 @@ impl SchoolFile {
     pub fn commit_import(
         &mut self,
         plan: &ImportPlan,
-        actor: &Actor,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportRun> {
+        let actor = &self.require(crate::account::Permission::Import)?;
         let total = plan.writes.len();
         // The school as it was, in case the import was not what the clerk
         // meant; recorded in the import's own transaction (all or nothing).
@@ -394,6 +395,7 @@ impl SchoolFile {
 
     /// Every committed import, newest first.
     pub fn imports(&self) -> Result<Vec<ImportRun>> {
+        self.require(crate::account::Permission::Import)?;
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {RUN_COLUMNS} FROM import_run ORDER BY at DESC, id DESC"
         ))?;
@@ -406,7 +408,8 @@ impl SchoolFile {
     /// Undoes a committed import as a whole (the latest one not yet undone
     /// when `id` is none). Refuses, naming the teachers, when anything the
     /// import wrote was changed afterwards.
-    pub fn undo_import(&mut self, id: Option<&str>, actor: &Actor) -> Result<UndoResult> {
+    pub fn undo_import(&mut self, id: Option<&str>) -> Result<UndoResult> {
+        let actor = &self.require(crate::account::Permission::Import)?;
         let found = match id {
             Some(id) => self
                 .conn

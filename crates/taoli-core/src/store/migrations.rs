@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_imports"),
     migration!(6, "0006_signoffs"),
     migration!(7, "0007_audit_chain", then super::audit::seal_unchained),
+    migration!(8, "0008_accounts"),
 ];
 
 /// The schema version this build of Taoli writes.

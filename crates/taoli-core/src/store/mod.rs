@@ -5,6 +5,7 @@
 //! checks a file before anything is written to it, so a file that is refused
 //! (not ours, newer than this build, corrupt) is left byte-for-byte unchanged.
 
+mod accounts;
 mod audit;
 mod audit_log;
 mod backups;
@@ -24,10 +25,12 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction};
 
 use crate::error::{Error, Result};
-use crate::revision::{Action, Actor, Entity};
+use crate::account::{Actor, NewUser, Role};
+use crate::revision::{Action, Entity};
 use crate::school::{NewSchool, School};
 use crate::time::now;
 
+pub use accounts::{Credentials, IDLE_LIMIT, LOCK_MINUTES, MAX_FAILED_SIGN_INS};
 pub use audit::{AuditBreak, AuditCheck};
 pub use audit_log::{
     AuditChange, AuditEntry, AuditPage, AuditQuery, action_label, audit_file_name,
@@ -49,6 +52,9 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 pub struct SchoolFile {
     conn: Connection,
     path: PathBuf,
+    /// Who is signed in; None until [`SchoolFile::sign_in`].
+    session: Option<accounts::SignedIn>,
+    idle_limit: std::time::Duration,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -69,11 +75,15 @@ fn connect(path: &Path, access: Access) -> Result<Connection> {
 }
 
 impl SchoolFile {
-    /// Creates a new school file at `path`. Refuses to overwrite anything.
+    /// Creates a new school file at `path` with its first account, the
+    /// 系统管理员 `admin`, who is signed in. Refuses to overwrite anything.
     /// The file is built beside its destination and moved into place only when
     /// complete, so a failure leaves nothing behind.
-    pub fn create(path: &Path, school: &NewSchool, actor: &Actor) -> Result<SchoolFile> {
+    pub fn create(path: &Path, school: &NewSchool, admin: &Credentials) -> Result<SchoolFile> {
         let valid = school.validate()?;
+        let admin_name = crate::account::valid_user_name(&admin.name)?;
+        crate::secrets::check_password_strength(&admin.password)?;
+        let actor = &Actor::new(admin_name.clone(), Role::SystemAdmin);
         if path.exists() {
             return Err(Error::FileExists(path.to_owned()));
         }
@@ -111,6 +121,15 @@ impl SchoolFile {
                 None,
                 Some(&serde_json::to_value(&school)?),
             )?;
+            accounts::insert_user(
+                &tx,
+                &NewUser {
+                    name: admin_name.clone(),
+                    role: Role::SystemAdmin,
+                    password: admin.password.clone(),
+                },
+                actor,
+            )?;
             tx.commit()?;
             conn.close().map_err(|(_, e)| Error::Database(e))
         };
@@ -119,7 +138,9 @@ impl SchoolFile {
             return Err(error);
         }
         fs::rename(&partial, path).map_err(Error::io(path))?;
-        SchoolFile::open(path)
+        let mut file = SchoolFile::open(path)?;
+        file.session = Some(accounts::SignedIn::new(actor.clone()));
+        Ok(file)
     }
 
     /// Opens an existing school file: checks that it is one, that this build can
@@ -168,6 +189,8 @@ impl SchoolFile {
         Ok(SchoolFile {
             conn,
             path: path.to_owned(),
+            session: None,
+            idle_limit: IDLE_LIMIT,
         })
     }
 

@@ -7,7 +7,7 @@ use rusqlite::OptionalExtension;
 use super::{SchoolFile, revisions};
 use crate::catalog::{Catalog, PackInfo, ProvincePack, catalog};
 use crate::error::Result;
-use crate::revision::{Action, Actor, Entity};
+use crate::revision::{Action, Entity};
 use crate::time::now;
 
 impl SchoolFile {
@@ -39,7 +39,8 @@ impl SchoolFile {
     /// Makes the school use a province pack, replacing any earlier one. The
     /// pack is checked against the national catalog first; a refused pack
     /// changes nothing.
-    pub fn use_province_pack(&mut self, pack: &ProvincePack, actor: &Actor) -> Result<PackInfo> {
+    pub fn use_province_pack(&mut self, pack: &ProvincePack) -> Result<PackInfo> {
+        let actor = &self.require(crate::account::Permission::SettingsManage)?;
         let text = pack.text.as_str();
         catalog()?.with_pack(pack)?;
         let old = self.province_pack()?.map(|p| p.info);
@@ -67,7 +68,8 @@ impl SchoolFile {
     }
 
     /// Goes back to the national catalog alone.
-    pub fn clear_province_pack(&mut self, actor: &Actor) -> Result<()> {
+    pub fn clear_province_pack(&mut self) -> Result<()> {
+        let actor = &self.require(crate::account::Permission::SettingsManage)?;
         let Some(old) = self.province_pack()?.map(|p| p.info) else {
             return Ok(());
         };

@@ -6,7 +6,8 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use super::{SchoolFile, revisions};
 use crate::error::{Error, Result};
 use crate::record::{Fields, IndicatorRecord};
-use crate::revision::{Action, Actor, Entity};
+use crate::account::Permission;
+use crate::revision::{Action, Entity};
 use crate::time::now;
 
 const COLUMNS: &str = "id, teacher_id, group_code, row_order, fields, version, updated_at";
@@ -44,8 +45,8 @@ impl SchoolFile {
         teacher_id: &str,
         group_code: &str,
         fields: Fields,
-        actor: &Actor,
     ) -> Result<IndicatorRecord> {
+        let actor = &self.require(Permission::TeachersEdit)?;
         self.write(|tx| {
             let exists: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM teacher WHERE id = ?1)",
@@ -85,8 +86,8 @@ impl SchoolFile {
         record_id: &str,
         expected_version: i64,
         fields: Fields,
-        actor: &Actor,
     ) -> Result<IndicatorRecord> {
+        let actor = &self.require(Permission::TeachersEdit)?;
         self.write(|tx| {
             let old = by_id(tx, record_id)?;
             if old.version != expected_version {
@@ -119,7 +120,8 @@ impl SchoolFile {
     }
 
     /// Removes a record; its last values stay in the revision history.
-    pub fn delete_record(&mut self, record_id: &str, actor: &Actor) -> Result<()> {
+    pub fn delete_record(&mut self, record_id: &str) -> Result<()> {
+        let actor = &self.require(Permission::TeachersEdit)?;
         self.write(|tx| {
             let old = by_id(tx, record_id)?;
             tx.execute("DELETE FROM record WHERE id = ?1", [record_id])?;
@@ -136,13 +138,60 @@ impl SchoolFile {
         })
     }
 
-    /// One record by id.
+    /// One record by id (masked values for a role that reads masked).
     pub fn record(&self, record_id: &str) -> Result<IndicatorRecord> {
+        self.require(Permission::TeachersView)?;
+        let record = self.stored_record(record_id)?;
+        Ok(self.shown_records(vec![record])?.remove(0))
+    }
+
+    /// Every record of the school, by teacher, group and row order (masked
+    /// values for a role that reads masked).
+    pub fn all_records(&self) -> Result<Vec<IndicatorRecord>> {
+        self.require(Permission::TeachersView)?;
+        self.shown_records(self.stored_all_records()?)
+    }
+
+    /// A teacher's records, by group and row order (masked values for a role
+    /// that reads masked).
+    pub fn records(&self, teacher_id: &str) -> Result<Vec<IndicatorRecord>> {
+        self.require(Permission::TeachersView)?;
+        self.shown_records(self.stored_records(teacher_id)?)
+    }
+
+    /// Records as the signed-in account may see them: values of the masked
+    /// field types (ID and phone numbers) hidden for a role that reads masked.
+    pub(crate) fn shown_records(
+        &self,
+        mut records: Vec<IndicatorRecord>,
+    ) -> Result<Vec<IndicatorRecord>> {
+        if !self.masked() {
+            return Ok(records);
+        }
+        let effective = self.effective_catalog()?;
+        for record in &mut records {
+            let Some(group) = effective.group(&record.group_code) else {
+                continue;
+            };
+            for field in &group.fields {
+                if !crate::account::is_masked_type(field.kind) {
+                    continue;
+                }
+                if let Some(serde_json::Value::String(value)) = record.fields.get_mut(&field.code) {
+                    *value = crate::account::mask(value);
+                }
+            }
+        }
+        Ok(records)
+    }
+
+    /// One record as stored, for the core's own use (no check, no mask).
+    pub(crate) fn stored_record(&self, record_id: &str) -> Result<IndicatorRecord> {
         by_id(&self.conn, record_id)
     }
 
-    /// Every record of the school, by teacher, group and row order.
-    pub fn all_records(&self) -> Result<Vec<IndicatorRecord>> {
+    /// Every record as stored, for the core's own use (no check, no mask).
+    pub(crate) fn stored_all_records(&self) -> Result<Vec<IndicatorRecord>> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {COLUMNS} FROM record ORDER BY teacher_id, group_code, row_order"
         ))?;
@@ -150,8 +199,8 @@ impl SchoolFile {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// A teacher's records, by group and row order.
-    pub fn records(&self, teacher_id: &str) -> Result<Vec<IndicatorRecord>> {
+    /// A teacher's records as stored, for the core's own use (no check, no mask).
+    pub(crate) fn stored_records(&self, teacher_id: &str) -> Result<Vec<IndicatorRecord>> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {COLUMNS} FROM record WHERE teacher_id = ?1 ORDER BY group_code, row_order"
         ))?;

@@ -105,11 +105,13 @@ fn read(conn: &Connection, teacher_id: Option<&str>) -> Result<Vec<Revision>> {
 impl SchoolFile {
     /// The whole history of the school, oldest first.
     pub fn revisions(&self) -> Result<Vec<Revision>> {
+        self.require(crate::account::Permission::AuditView)?;
         read(&self.conn, None)
     }
 
     /// The history of one teacher (their identity and every record), oldest first.
     pub fn teacher_revisions(&self, teacher_id: &str) -> Result<Vec<Revision>> {
+        self.require(crate::account::Permission::AuditView)?;
         read(&self.conn, Some(teacher_id))
     }
 }

@@ -12,7 +12,8 @@ use ts_rs::TS;
 
 use super::{SchoolFile, revisions};
 use crate::error::{Error, Result};
-use crate::revision::{Action, Actor, Entity};
+use crate::account::{Actor, Permission};
+use crate::revision::{Action, Entity};
 use crate::sheets::{PrintedSheet, fingerprint};
 use crate::time::now;
 
@@ -156,6 +157,11 @@ impl SchoolFile {
 
     /// The fingerprints printed for a teacher, latest first.
     pub fn printed_fingerprints(&self, teacher_id: &str) -> Result<Vec<String>> {
+        self.require(Permission::TeachersView)?;
+        self.stored_fingerprints(teacher_id)
+    }
+
+    fn stored_fingerprints(&self, teacher_id: &str) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare(
             "SELECT fingerprint FROM sheet_print WHERE teacher_id = ?1
              GROUP BY fingerprint ORDER BY MAX(id) DESC",
@@ -166,6 +172,7 @@ impl SchoolFile {
 
     /// A teacher's sign-off state with every version of their sheet printed.
     pub fn signoff_info(&self, teacher_id: &str) -> Result<SignoffInfo> {
+        self.require(Permission::TeachersView)?;
         let state = self.signoff_state(teacher_id)?;
         let current = match &state {
             SignoffState::Signed { current, .. } | SignoffState::Stale { current, .. } => {
@@ -207,12 +214,12 @@ impl SchoolFile {
         &mut self,
         teacher_id: &str,
         fingerprint: &str,
-        actor: &Actor,
     ) -> Result<SignoffState> {
+        let actor = &self.require(Permission::SheetsPrint)?;
         let fingerprint = fingerprint::normalize(fingerprint)
             .ok_or_else(|| Error::InvalidFingerprint(fingerprint.trim().to_owned()))?;
-        let teacher = self.teacher(teacher_id)?;
-        let printed = self.printed_fingerprints(&teacher.id)?;
+        let teacher = self.stored_teacher(teacher_id)?;
+        let printed = self.stored_fingerprints(&teacher.id)?;
         if !printed.contains(&fingerprint) {
             return Err(Error::FingerprintNotPrinted {
                 teacher: teacher.name,
@@ -247,9 +254,10 @@ impl SchoolFile {
 
     /// Where a teacher's sheet stands: not signed, signed, or changed since signed.
     pub fn signoff_state(&self, teacher_id: &str) -> Result<SignoffState> {
+        self.require(Permission::TeachersView)?;
         let latest = latest_signoffs(&self.conn, Some(teacher_id))?.remove(teacher_id);
         let Some(latest) = latest else {
-            self.teacher(teacher_id)?;
+            self.stored_teacher(teacher_id)?;
             return Ok(SignoffState::None);
         };
         let current = self
@@ -261,10 +269,11 @@ impl SchoolFile {
 
     /// Every teacher's state, by teacher id.
     pub fn signoff_states(&self) -> Result<HashMap<String, SignoffState>> {
+        self.require(Permission::TeachersView)?;
         let mut latest = latest_signoffs(&self.conn, None)?;
         if latest.is_empty() {
             return Ok(self
-                .teachers()?
+                .stored_teachers()?
                 .into_iter()
                 .map(|t| (t.id, SignoffState::None))
                 .collect());

@@ -4,7 +4,8 @@ use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{SchoolFile, revisions};
 use crate::error::{Error, Result};
-use crate::revision::{Action, Actor, Entity};
+use crate::account::Permission;
+use crate::revision::{Action, Entity};
 use crate::teacher::{NewTeacher, Teacher, id_type_name};
 use crate::time::now;
 
@@ -36,7 +37,8 @@ fn find(conn: &Connection, id_type: &str, id_number: &str) -> Result<Option<Teac
 
 impl SchoolFile {
     /// Registers a teacher. Refuses a second teacher with the same ID type and number.
-    pub fn add_teacher(&mut self, new: &NewTeacher, actor: &Actor) -> Result<Teacher> {
+    pub fn add_teacher(&mut self, new: &NewTeacher) -> Result<Teacher> {
+        let actor = &self.require(Permission::TeachersEdit)?;
         let valid = new.validate()?;
         self.write(|tx| {
             if let Some(existing) = find(tx, &valid.id_type.code, &valid.id_number)? {
@@ -72,8 +74,33 @@ impl SchoolFile {
         })
     }
 
-    /// One teacher by internal id.
+    /// One teacher by internal id (ID number masked for a role that reads masked).
     pub fn teacher(&self, teacher_id: &str) -> Result<Teacher> {
+        self.require(Permission::TeachersView)?;
+        Ok(self.shown(self.stored_teacher(teacher_id)?))
+    }
+
+    /// Every teacher, in the order they were registered (ID numbers masked
+    /// for a role that reads masked).
+    pub fn teachers(&self) -> Result<Vec<Teacher>> {
+        self.require(Permission::TeachersView)?;
+        Ok(self
+            .stored_teachers()?
+            .into_iter()
+            .map(|t| self.shown(t))
+            .collect())
+    }
+
+    /// A teacher as the signed-in account may see it.
+    pub(crate) fn shown(&self, mut teacher: Teacher) -> Teacher {
+        if self.masked() {
+            teacher.id_number = crate::account::mask(&teacher.id_number);
+        }
+        teacher
+    }
+
+    /// One teacher as stored, for the core's own use (no check, no mask).
+    pub(crate) fn stored_teacher(&self, teacher_id: &str) -> Result<Teacher> {
         self.conn
             .query_row(
                 &format!("SELECT {COLUMNS} FROM teacher WHERE id = ?1"),
@@ -84,8 +111,8 @@ impl SchoolFile {
             .ok_or_else(|| Error::TeacherNotFound(teacher_id.to_owned()))
     }
 
-    /// Every teacher, in the order they were registered.
-    pub fn teachers(&self) -> Result<Vec<Teacher>> {
+    /// Every teacher as stored, for the core's own use (no check, no mask).
+    pub(crate) fn stored_teachers(&self) -> Result<Vec<Teacher>> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {COLUMNS} FROM teacher ORDER BY created_at, id"
         ))?;
@@ -97,6 +124,15 @@ impl SchoolFile {
     /// matches (ID numbers of different types practically never collide; when they
     /// do, the resident ID card wins).
     pub fn teacher_by_id_number(&self, id_type: Option<&str>, id_number: &str) -> Result<Teacher> {
+        self.require(Permission::TeachersView)?;
+        Ok(self.shown(self.stored_teacher_by_id_number(id_type, id_number)?))
+    }
+
+    pub(crate) fn stored_teacher_by_id_number(
+        &self,
+        id_type: Option<&str>,
+        id_number: &str,
+    ) -> Result<Teacher> {
         let id_number = crate::id_number::normalize(id_number);
         let found = match id_type {
             Some(code) => {

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use super::{SchoolFile, revisions};
 use crate::catalog::Severity;
 use crate::error::{Error, Result};
-use crate::revision::{Action, Actor, Entity};
+use crate::account::Permission;
+use crate::revision::{Action, Entity};
 use crate::time::now;
 
 /// Reasons by teacher, keyed by (rule, record, field) as [`crate::validate::Problem::key`].
@@ -30,14 +31,14 @@ impl SchoolFile {
         &mut self,
         warning: &WarningRef<'_>,
         reason: &str,
-        actor: &Actor,
     ) -> Result<()> {
+        let actor = &self.require(Permission::TeachersEdit)?;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(Error::EmptyWarningReason);
         }
-        let teacher = self.teacher(warning.teacher_id)?;
-        let report = self.validate()?;
+        let teacher = self.stored_teacher(warning.teacher_id)?;
+        let report = self.validation_report()?;
         let problem = report
             .problems
             .into_iter()
@@ -78,6 +79,11 @@ impl SchoolFile {
 
     /// Every stored reason.
     pub fn warning_reasons(&self) -> Result<WarningReasons> {
+        self.require(Permission::TeachersView)?;
+        self.stored_warning_reasons()
+    }
+
+    pub(crate) fn stored_warning_reasons(&self) -> Result<WarningReasons> {
         let mut stmt = self
             .conn
             .prepare("SELECT teacher_id, rule, record_key, field, reason FROM warning_reason")?;

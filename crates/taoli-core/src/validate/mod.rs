@@ -392,23 +392,49 @@ impl Out<'_, '_> {
 }
 
 impl SchoolFile {
-    /// Validates every teacher of the school against its indicator set.
+    /// Validates every teacher of the school against its indicator set. For
+    /// a role that reads masked, ID and phone numbers in the problems are masked.
     pub fn validate(&self) -> Result<ValidationReport> {
+        self.require(crate::account::Permission::TeachersView)?;
+        let mut report = self.validation_report()?;
+        if self.masked() {
+            let effective = self.effective_catalog()?;
+            for problem in &mut report.problems {
+                let masked_type = effective
+                    .group(&problem.group)
+                    .zip(problem.field.as_deref())
+                    .and_then(|(g, f)| g.field(f))
+                    .is_some_and(|f| crate::account::is_masked_type(f.kind));
+                if let (true, Some(value)) = (masked_type, problem.value.as_mut()) {
+                    let shown = crate::account::mask(value);
+                    if !value.is_empty() {
+                        problem.message = problem.message.replace(value.as_str(), &shown);
+                        problem.message_en = problem.message_en.replace(value.as_str(), &shown);
+                    }
+                    *value = shown;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// [`SchoolFile::validate`] on the stored values, for the core's own use.
+    pub(crate) fn validation_report(&self) -> Result<ValidationReport> {
         let school = self.school()?;
         let set = school
             .indicator_set
             .ok_or_else(|| Error::UnknownSchoolType(school.school_type.clone()))?;
         let catalog = self.catalog()?;
         let validator = Validator::new(&catalog, &set.id)?;
-        let teachers = self.teachers()?;
+        let teachers = self.stored_teachers()?;
         let mut records_by_teacher: HashMap<String, Vec<IndicatorRecord>> = HashMap::new();
-        for record in self.all_records()? {
+        for record in self.stored_all_records()? {
             records_by_teacher
                 .entry(record.teacher_id.clone())
                 .or_default()
                 .push(record);
         }
-        let reasons = self.warning_reasons()?;
+        let reasons = self.stored_warning_reasons()?;
         let mut problems = Vec::new();
         for teacher in &teachers {
             let records = records_by_teacher

@@ -1,0 +1,498 @@
+//! Accounts in the school file: signing in and out, the idle lock, and the
+//! 系统管理员's account management. Every change here, every sign-in and every
+//! failed one goes into the audit trail.
+
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction};
+use serde::Deserialize;
+use serde_json::json;
+use ts_rs::TS;
+
+use super::{SchoolFile, revisions};
+use crate::account::{Actor, NewUser, Permission, Role, Session, User, valid_user_name};
+use crate::error::{Error, Result};
+use crate::revision::{Action, Entity};
+use crate::secrets::{check_password_strength, hash_password, verify_password};
+use crate::time::now;
+
+/// Wrong passwords in a row before an account is locked.
+pub const MAX_FAILED_SIGN_INS: u32 = 5;
+/// How long a locked account waits, in minutes.
+pub const LOCK_MINUTES: u32 = 5;
+/// How long the app may sit unused before it locks itself.
+pub const IDLE_LIMIT: Duration = Duration::from_secs(10 * 60);
+
+/// An account name and its password, as typed at sign-in.
+#[derive(Clone, Deserialize, TS)]
+pub struct Credentials {
+    pub name: String,
+    pub password: String,
+}
+
+impl Credentials {
+    pub fn new(name: impl Into<String>, password: impl Into<String>) -> Credentials {
+        Credentials {
+            name: name.into(),
+            password: password.into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("name", &self.name)
+            .field("password", &"…")
+            .finish()
+    }
+}
+
+/// Who is signed in to an open school file, and since when nothing happened.
+#[derive(Debug)]
+pub(super) struct SignedIn {
+    actor: Actor,
+    last_active: Cell<Instant>,
+    locked: Cell<bool>,
+}
+
+impl SignedIn {
+    pub(super) fn new(actor: Actor) -> SignedIn {
+        SignedIn {
+            actor,
+            last_active: Cell::new(Instant::now()),
+            locked: Cell::new(false),
+        }
+    }
+}
+
+const COLUMNS: &str = "name, role, disabled_at, created_at, last_sign_in_at";
+
+fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    let role_code: String = row.get(1)?;
+    let role = role_of(&role_code);
+    let disabled_at: Option<String> = row.get(2)?;
+    Ok(User {
+        name: row.get(0)?,
+        role,
+        role_label: role.label().to_owned(),
+        disabled: disabled_at.is_some(),
+        created_at: row.get(3)?,
+        last_sign_in_at: row.get(4)?,
+    })
+}
+
+/// The role a stored code names. The table's CHECK allows only the three
+/// codes; anything else reads as the least privileged role.
+fn role_of(code: &str) -> Role {
+    Role::ALL
+        .into_iter()
+        .find(|r| r.code() == code)
+        .unwrap_or(Role::InfoViewer)
+}
+
+fn account_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM account", [], |r| r.get(0))?)
+}
+
+fn find_user(conn: &Connection, name: &str) -> Result<Option<User>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM account WHERE name = ?1"),
+            [name],
+            user_from_row,
+        )
+        .optional()?)
+}
+
+fn existing_user(conn: &Connection, name: &str) -> Result<User> {
+    find_user(conn, name)?.ok_or_else(|| Error::UserNotFound(name.to_owned()))
+}
+
+fn active_admins(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM account WHERE role = 'system_admin' AND disabled_at IS NULL",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// Writes a new account (checked) and records it.
+pub(super) fn insert_user(tx: &Transaction<'_>, new: &NewUser, by: &Actor) -> Result<User> {
+    let name = valid_user_name(&new.name)?;
+    check_password_strength(&new.password)?;
+    if find_user(tx, &name)?.is_some() {
+        return Err(Error::UserExists(name));
+    }
+    let hash = hash_password(&new.password)?;
+    let at = now();
+    tx.execute(
+        "INSERT INTO account (name, role, password_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+        (&name, new.role.code(), &hash, &at),
+    )?;
+    revisions::record(
+        tx,
+        by,
+        Entity::Account,
+        &name,
+        None,
+        Action::Create,
+        None,
+        Some(&json!({ "name": name, "role": new.role.code() })),
+    )?;
+    existing_user(tx, &name)
+}
+
+/// Every account row as stored (hashes included), to carry across a restore.
+pub(super) type SavedAccounts = Vec<[Option<String>; 8]>;
+
+pub(super) fn saved_accounts(conn: &Connection) -> Result<SavedAccounts> {
+    let mut stmt = conn.prepare(
+        "SELECT name, role, password_hash, disabled_at, locked_until, last_sign_in_at, created_at, updated_at FROM account",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok([
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+        ])
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// After a restore: when the restored data has no accounts (a backup from
+/// before accounts existed), puts back the accounts the file had.
+pub(super) fn restore_accounts_if_none(tx: &Transaction<'_>, saved: &SavedAccounts) -> Result<()> {
+    if account_count(tx)? > 0 {
+        return Ok(());
+    }
+    for row in saved {
+        tx.execute(
+            "INSERT INTO account (name, role, password_hash, disabled_at, locked_until, last_sign_in_at, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            rusqlite::params_from_iter(row.iter()),
+        )?;
+    }
+    Ok(())
+}
+
+impl SchoolFile {
+    /// The signed-in account, or why there is none. Every operation asks
+    /// through here; it also keeps the idle clock.
+    pub(crate) fn require(&self, permission: Permission) -> Result<Actor> {
+        let Some(session) = &self.session else {
+            return Err(if account_count(&self.conn)? == 0 {
+                Error::NoUsersYet
+            } else {
+                Error::NotSignedIn
+            });
+        };
+        if session.locked.get() || session.last_active.get().elapsed() > self.idle_limit {
+            session.locked.set(true);
+            return Err(Error::SessionLocked);
+        }
+        session.actor.require(permission)?;
+        session.last_active.set(Instant::now());
+        Ok(session.actor.clone())
+    }
+
+    /// Whether reads show ID and phone numbers masked for the signed-in account.
+    pub(crate) fn masked(&self) -> bool {
+        self.session.as_ref().is_none_or(|s| s.actor.sees_masked())
+    }
+
+    /// The signed-in account, if any.
+    pub fn session(&self) -> Option<Session> {
+        self.session.as_ref().map(|s| Session::of(&s.actor))
+    }
+
+    /// Whether the file has any account yet (files made before accounts
+    /// existed have none until their first 系统管理员 is created).
+    pub fn has_users(&self) -> Result<bool> {
+        Ok(account_count(&self.conn)? > 0)
+    }
+
+    /// Signs in. Five wrong passwords in a row lock the account for five
+    /// minutes; a disabled account is refused. Both outcomes are audited.
+    pub fn sign_in(&mut self, credentials: &Credentials) -> Result<Session> {
+        if account_count(&self.conn)? == 0 {
+            return Err(Error::NoUsersYet);
+        }
+        // A failed attempt leaves the session as it was (a locked one stays
+        // locked); only success replaces it.
+        let name = crate::text::normalize_person_name(&credentials.name);
+        let row: Option<(String, Option<String>, u32, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT password_hash, disabled_at, failed_attempts, locked_until FROM account WHERE name = ?1",
+                [&name],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let failed = |left: u32| Error::SignInFailed {
+            left,
+            limit: MAX_FAILED_SIGN_INS,
+            minutes: LOCK_MINUTES,
+        };
+        let Some((hash, disabled_at, failures, locked_until)) = row else {
+            return Err(failed(MAX_FAILED_SIGN_INS - 1));
+        };
+        if let Some(minutes) = locked_minutes_left(locked_until.as_deref()) {
+            return Err(Error::AccountLocked {
+                name,
+                limit: MAX_FAILED_SIGN_INS,
+                minutes,
+            });
+        }
+        if !verify_password(&hash, &credentials.password)? {
+            // A lock that has run out starts a fresh count.
+            let failures = if locked_until.is_some() { 1 } else { failures + 1 };
+            let lock = failures >= MAX_FAILED_SIGN_INS;
+            let until = lock.then(|| {
+                (Utc::now() + chrono::Duration::minutes(i64::from(LOCK_MINUTES)))
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            });
+            let by = Actor::new(name.clone(), role_of(""));
+            self.write(|tx| {
+                tx.execute(
+                    "UPDATE account SET failed_attempts = ?2, locked_until = ?3 WHERE name = ?1",
+                    (&name, if lock { 0 } else { failures }, &until),
+                )?;
+                revisions::record(
+                    tx,
+                    &by,
+                    Entity::Account,
+                    &name,
+                    None,
+                    Action::SignInFailed,
+                    None,
+                    Some(&json!({ "failed_attempts": failures, "locked_until": until })),
+                )
+            })?;
+            return Err(if lock {
+                Error::AccountLocked {
+                    name,
+                    limit: MAX_FAILED_SIGN_INS,
+                    minutes: i64::from(LOCK_MINUTES),
+                }
+            } else {
+                failed(MAX_FAILED_SIGN_INS - failures)
+            });
+        }
+        if disabled_at.is_some() {
+            return Err(Error::AccountDisabled(name));
+        }
+        let user = existing_user(&self.conn, &name)?;
+        let actor = Actor::new(user.name.clone(), user.role);
+        self.write(|tx| {
+            let at = now();
+            tx.execute(
+                "UPDATE account SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = ?2 WHERE name = ?1",
+                (&name, &at),
+            )?;
+            revisions::record(
+                tx,
+                &actor,
+                Entity::Account,
+                &name,
+                None,
+                Action::SignIn,
+                None,
+                Some(&json!({ "role": user.role.code() })),
+            )
+        })?;
+        let session = Session::of(&actor);
+        self.session = Some(SignedIn::new(actor));
+        Ok(session)
+    }
+
+    /// Signs out: the file stays open, but nothing more can be done until
+    /// someone signs in.
+    pub fn sign_out(&mut self) {
+        self.session = None;
+    }
+
+    /// Locks the session now (the app's 锁定 button, or its idle timer).
+    pub fn lock(&mut self) {
+        if let Some(session) = &self.session {
+            session.locked.set(true);
+        }
+    }
+
+    /// Unlocks a locked session with the signed-in account's password.
+    pub fn unlock(&mut self, password: &str) -> Result<Session> {
+        let name = match &self.session {
+            Some(session) => session.actor.name().to_owned(),
+            None => return Err(Error::NotSignedIn),
+        };
+        self.sign_in(&Credentials::new(name, password))
+    }
+
+    /// How long the session may sit idle before it locks (10 minutes).
+    pub fn set_idle_limit(&mut self, limit: Duration) {
+        self.idle_limit = limit;
+    }
+
+    /// Creates the first account of a file that has none (one made before
+    /// accounts existed): it must be a 系统管理员, who is then signed in.
+    pub fn create_first_admin(&mut self, admin: &Credentials) -> Result<Session> {
+        if account_count(&self.conn)? > 0 {
+            return Err(Error::UsersExist);
+        }
+        let name = valid_user_name(&admin.name)?;
+        let actor = Actor::new(name.clone(), Role::SystemAdmin);
+        self.write(|tx| {
+            insert_user(
+                tx,
+                &NewUser {
+                    name: name.clone(),
+                    role: Role::SystemAdmin,
+                    password: admin.password.clone(),
+                },
+                &actor,
+            )
+        })?;
+        let session = Session::of(&actor);
+        self.session = Some(SignedIn::new(actor));
+        Ok(session)
+    }
+
+    /// Every account, by name.
+    pub fn users(&self) -> Result<Vec<User>> {
+        self.require(Permission::UsersManage)?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {COLUMNS} FROM account ORDER BY name"))?;
+        let rows = stmt.query_map([], user_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Adds an account (系统管理员 only).
+    pub fn add_user(&mut self, new: &NewUser) -> Result<User> {
+        let actor = self.require(Permission::UsersManage)?;
+        self.write(|tx| insert_user(tx, new, &actor))
+    }
+
+    /// Disables or re-enables an account. The last active 系统管理员 cannot
+    /// be disabled.
+    pub fn set_user_disabled(&mut self, name: &str, disabled: bool) -> Result<User> {
+        let actor = self.require(Permission::UsersManage)?;
+        self.write(|tx| {
+            let user = existing_user(tx, name)?;
+            if user.disabled == disabled {
+                return Ok(user);
+            }
+            if disabled && user.role == Role::SystemAdmin && active_admins(tx)? <= 1 {
+                return Err(Error::LastAdmin(user.name));
+            }
+            let at = now();
+            tx.execute(
+                "UPDATE account SET disabled_at = ?2, updated_at = ?3 WHERE name = ?1",
+                (&user.name, disabled.then_some(&at), &at),
+            )?;
+            revisions::record(
+                tx,
+                &actor,
+                Entity::Account,
+                &user.name,
+                None,
+                Action::Update,
+                Some(&json!({ "disabled": user.disabled })),
+                Some(&json!({ "disabled": disabled })),
+            )?;
+            existing_user(tx, &user.name)
+        })
+    }
+
+    /// Gives an account another role. The last active 系统管理员 keeps theirs.
+    pub fn set_user_role(&mut self, name: &str, role: Role) -> Result<User> {
+        let actor = self.require(Permission::UsersManage)?;
+        self.write(|tx| {
+            let user = existing_user(tx, name)?;
+            if user.role == role {
+                return Ok(user);
+            }
+            if user.role == Role::SystemAdmin && !user.disabled && active_admins(tx)? <= 1 {
+                return Err(Error::LastAdmin(user.name));
+            }
+            tx.execute(
+                "UPDATE account SET role = ?2, updated_at = ?3 WHERE name = ?1",
+                (&user.name, role.code(), now()),
+            )?;
+            revisions::record(
+                tx,
+                &actor,
+                Entity::Account,
+                &user.name,
+                None,
+                Action::Update,
+                Some(&json!({ "role": user.role.code() })),
+                Some(&json!({ "role": role.code() })),
+            )?;
+            existing_user(tx, &user.name)
+        })
+    }
+
+    /// Sets a new password: one's own (any role, after giving the current
+    /// one), or anyone's by a 系统管理员, which also lifts a lock.
+    pub fn change_password(
+        &mut self,
+        name: &str,
+        current: Option<&str>,
+        new_password: &str,
+    ) -> Result<()> {
+        let Some(session) = &self.session else {
+            return Err(Error::NotSignedIn);
+        };
+        let own = session.actor.name() == name.trim();
+        let actor = if own {
+            self.require(Permission::TeachersView)?
+        } else {
+            self.require(Permission::UsersManage)?
+        };
+        check_password_strength(new_password)?;
+        if own {
+            let hash: String = self.conn.query_row(
+                "SELECT password_hash FROM account WHERE name = ?1",
+                [actor.name()],
+                |r| r.get(0),
+            )?;
+            if !verify_password(&hash, current.unwrap_or_default())? {
+                return Err(Error::WrongCurrentPassword);
+            }
+        }
+        let hash = hash_password(new_password)?;
+        self.write(|tx| {
+            let user = existing_user(tx, name.trim())?;
+            tx.execute(
+                "UPDATE account SET password_hash = ?2, failed_attempts = 0, locked_until = NULL, updated_at = ?3 WHERE name = ?1",
+                (&user.name, &hash, now()),
+            )?;
+            revisions::record(
+                tx,
+                &actor,
+                Entity::Account,
+                &user.name,
+                None,
+                Action::Update,
+                None,
+                Some(&json!({ "password_changed": true })),
+            )
+        })
+    }
+}
+
+/// Minutes until a lock ends, rounded up; None when there is no lock or it
+/// has ended.
+fn locked_minutes_left(locked_until: Option<&str>) -> Option<i64> {
+    let until = DateTime::parse_from_rfc3339(locked_until?).ok()?;
+    let left = until.with_timezone(&Utc) - Utc::now();
+    (left > chrono::Duration::zero()).then(|| (left.num_seconds() + 59) / 60)
+}

@@ -1,0 +1,528 @@
+//! Accounts (账号) and roles (角色): signing in, the lockout after wrong
+//! passwords, the idle lock, the 系统管理员's account management, and the
+//! permission matrix checked by calling the core as each role.
+
+use std::time::Duration;
+
+use taoli_core::account::{Permission, mask};
+use taoli_core::export::ExportFormat;
+use taoli_core::revision::{Entity, Operation};
+use taoli_core::store::{AuditQuery, BackupReason};
+use taoli_core::{Credentials, Error, NewSchool, NewTeacher, NewUser, Role, SchoolFile};
+use tempfile::TempDir;
+
+#[path = "support/accounts.rs"]
+mod accounts;
+
+use accounts::{ADMIN, CLERK, PASSWORD, VIEWER};
+
+const ZHANG_SAN: &str = "11010519491231002X";
+
+fn demo_school() -> NewSchool {
+    NewSchool {
+        code: "2151012345".into(),
+        name: "桃李镇中心小学".into(),
+        school_type: "211".into(),
+        region_code: None,
+    }
+}
+
+/// A school with the three accounts and 张三 (with a mobile number), signed in
+/// as the clerk.
+fn school(dir: &TempDir) -> (std::path::PathBuf, SchoolFile, String) {
+    let path = dir.path().join("school.taoli");
+    let mut file = accounts::create(&path, &demo_school()).unwrap();
+    let teacher = file
+        .add_teacher(&NewTeacher {
+            name: "张三".into(),
+            id_type: "1".into(),
+            id_number: ZHANG_SAN.into(),
+        })
+        .unwrap();
+    file.set_fields(
+        &teacher.id,
+        "联系方式",
+        &[("mobile".to_owned(), "13812345678".to_owned())],
+    )
+    .unwrap();
+    (path, file, teacher.id)
+}
+
+fn wrong(name: &str) -> Credentials {
+    Credentials::new(name, "not-the-password")
+}
+
+#[test]
+fn a_new_school_file_is_signed_in_as_its_system_admin() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("new.taoli");
+    let file = SchoolFile::create(&path, &demo_school(), &accounts::admin()).unwrap();
+    let session = file.session().unwrap();
+    assert_eq!(session.name, ADMIN);
+    assert_eq!(session.role, Role::SystemAdmin);
+    assert_eq!(session.role_label, "系统管理员");
+}
+
+#[test]
+fn a_new_school_file_refuses_a_short_admin_password_and_leaves_nothing() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("new.taoli");
+    let err =
+        SchoolFile::create(&path, &demo_school(), &Credentials::new(ADMIN, "123")).unwrap_err();
+    assert!(matches!(err, Error::WeakPassword { .. }), "{err}");
+    assert!(!path.exists());
+}
+
+#[test]
+fn an_opened_file_shows_nothing_before_sign_in() {
+    let dir = TempDir::new().unwrap();
+    let (path, file, _) = school(&dir);
+    file.close().unwrap();
+    let file = SchoolFile::open(&path).unwrap();
+    assert!(file.session().is_none());
+    let err = file.teachers().unwrap_err();
+    assert!(matches!(err, Error::NotSignedIn), "{err}");
+    assert!(err.to_string().contains("请先登录"), "{err}");
+}
+
+#[test]
+fn signing_in_with_the_right_password_gives_the_accounts_role() {
+    let dir = TempDir::new().unwrap();
+    let (path, file, _) = school(&dir);
+    file.close().unwrap();
+    let mut file = SchoolFile::open(&path).unwrap();
+    let session = file.sign_in(&accounts::viewer()).unwrap();
+    assert_eq!(session.role, Role::InfoViewer);
+    assert!(session.masked);
+    assert_eq!(session.permissions, vec![Permission::TeachersView]);
+}
+
+#[test]
+fn a_wrong_password_is_refused_and_says_how_many_tries_are_left() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    let err = file.sign_in(&wrong(CLERK)).unwrap_err();
+    assert!(matches!(err, Error::SignInFailed { left: 4, .. }), "{err}");
+    assert!(err.to_string().contains("还可以试 4 次"), "{err}");
+    assert!(file.session().is_none());
+}
+
+#[test]
+fn an_unknown_account_gets_the_same_answer_as_a_wrong_password() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    let err = file.sign_in(&Credentials::new("赵六", PASSWORD)).unwrap_err();
+    assert!(matches!(err, Error::SignInFailed { .. }), "{err}");
+}
+
+#[test]
+fn five_wrong_passwords_lock_the_account_even_against_the_right_one() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    for _ in 0..4 {
+        file.sign_in(&wrong(CLERK)).unwrap_err();
+    }
+    let fifth = file.sign_in(&wrong(CLERK)).unwrap_err();
+    assert!(matches!(fifth, Error::AccountLocked { minutes: 5, .. }), "{fifth}");
+    let right = file.sign_in(&accounts::clerk()).unwrap_err();
+    assert!(matches!(right, Error::AccountLocked { .. }), "{right}");
+    assert!(right.to_string().contains("分钟后再试"), "{right}");
+}
+
+#[test]
+fn a_right_password_before_the_fifth_try_starts_the_count_again() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    for _ in 0..4 {
+        file.sign_in(&wrong(CLERK)).unwrap_err();
+    }
+    file.sign_in(&accounts::clerk()).unwrap();
+    let err = file.sign_in(&wrong(CLERK)).unwrap_err();
+    assert!(matches!(err, Error::SignInFailed { left: 4, .. }), "{err}");
+}
+
+#[test]
+fn a_system_admin_resetting_the_password_lifts_the_lock() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    for _ in 0..5 {
+        file.sign_in(&wrong(CLERK)).unwrap_err();
+    }
+    file.sign_in(&accounts::admin()).unwrap();
+    file.change_password(CLERK, None, "a-new-password").unwrap();
+    file.sign_in(&Credentials::new(CLERK, "a-new-password"))
+        .unwrap();
+}
+
+#[test]
+fn a_disabled_account_cannot_sign_in() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    file.sign_in(&accounts::admin()).unwrap();
+    let user = file.set_user_disabled(CLERK, true).unwrap();
+    assert!(user.disabled);
+    let err = file.sign_in(&accounts::clerk()).unwrap_err();
+    assert!(matches!(err, Error::AccountDisabled(_)), "{err}");
+}
+
+#[test]
+fn the_last_system_admin_can_be_neither_disabled_nor_given_another_role() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    file.sign_in(&accounts::admin()).unwrap();
+    let err = file.set_user_disabled(ADMIN, true).unwrap_err();
+    assert!(matches!(err, Error::LastAdmin(_)), "{err}");
+    let err = file.set_user_role(ADMIN, Role::InfoManager).unwrap_err();
+    assert!(matches!(err, Error::LastAdmin(_)), "{err}");
+}
+
+#[test]
+fn an_account_name_is_taken_only_once() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    file.sign_in(&accounts::admin()).unwrap();
+    let err = file
+        .add_user(&NewUser {
+            name: CLERK.into(),
+            role: Role::InfoViewer,
+            password: PASSWORD.into(),
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::UserExists(_)), "{err}");
+}
+
+#[test]
+fn changing_ones_own_password_needs_the_current_one() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    let err = file
+        .change_password(CLERK, Some("guess-guess"), "another-password")
+        .unwrap_err();
+    assert!(matches!(err, Error::WrongCurrentPassword), "{err}");
+    file.change_password(CLERK, Some(PASSWORD), "another-password")
+        .unwrap();
+    file.sign_in(&Credentials::new(CLERK, "another-password"))
+        .unwrap();
+}
+
+#[test]
+fn passwords_are_kept_only_as_argon2id_hashes() {
+    let dir = TempDir::new().unwrap();
+    let (path, file, _) = school(&dir);
+    file.close().unwrap();
+    let conn = accounts::raw_connection(&path);
+    let hashes: Vec<String> = conn
+        .prepare("SELECT password_hash FROM account")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(hashes.len(), 3);
+    for hash in hashes {
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(!hash.contains(PASSWORD));
+    }
+}
+
+#[test]
+fn an_idle_session_locks_and_the_password_unlocks_it() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    file.set_idle_limit(Duration::ZERO);
+    std::thread::sleep(Duration::from_millis(2));
+    let err = file.teachers().unwrap_err();
+    assert!(matches!(err, Error::SessionLocked), "{err}");
+    file.set_idle_limit(taoli_core::store::IDLE_LIMIT);
+    // Still locked: a lock ends only with the password.
+    assert!(matches!(
+        file.teachers().unwrap_err(),
+        Error::SessionLocked
+    ));
+    file.unlock(PASSWORD).unwrap();
+    assert_eq!(file.teachers().unwrap().len(), 1);
+}
+
+#[test]
+fn locking_by_hand_needs_the_password_too() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    file.lock();
+    assert!(matches!(
+        file.teachers().unwrap_err(),
+        Error::SessionLocked
+    ));
+    file.unlock("not-it-at-all").unwrap_err();
+    file.unlock(PASSWORD).unwrap();
+    file.teachers().unwrap();
+}
+
+#[test]
+fn a_viewer_reads_id_and_phone_numbers_masked() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, teacher) = school(&dir);
+    file.sign_in(&accounts::viewer()).unwrap();
+    let shown = &file.teachers().unwrap()[0];
+    assert_eq!(shown.id_number, "1101**********002X");
+    assert_eq!(file.teacher(&teacher).unwrap().id_number, "1101**********002X");
+    let records = file.records(&teacher).unwrap();
+    let mobile = records
+        .iter()
+        .find_map(|r| r.fields.get("mobile"))
+        .and_then(|v| v.as_str())
+        .unwrap();
+    assert_eq!(mobile, "138****5678");
+    let found = file.find_teachers("张").unwrap();
+    assert_eq!(found.teachers[0].id_number, "1101**********002X");
+}
+
+#[test]
+fn a_viewer_sees_no_full_id_number_in_validation_messages() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    file.sign_in(&accounts::viewer()).unwrap();
+    let report = file.validate().unwrap();
+    for problem in &report.problems {
+        assert!(!problem.message.contains(ZHANG_SAN), "{}", problem.message);
+        assert!(!problem.message.contains("13812345678"), "{}", problem.message);
+    }
+}
+
+#[test]
+fn a_manager_reads_full_numbers() {
+    let dir = TempDir::new().unwrap();
+    let (_, file, _) = school(&dir);
+    assert_eq!(file.teachers().unwrap()[0].id_number, ZHANG_SAN);
+}
+
+#[test]
+fn masking_keeps_the_ends_of_a_number() {
+    assert_eq!(mask("513321198503040987"), "5133**********0987");
+    assert_eq!(mask("13812345678"), "138****5678");
+}
+
+#[test]
+fn a_refused_operation_names_the_role_and_who_may_do_it() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    file.sign_in(&accounts::viewer()).unwrap();
+    let err = file
+        .add_teacher(&NewTeacher {
+            name: "李四".into(),
+            id_type: "1".into(),
+            id_number: "110105198001011238".into(),
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::NotPermitted { .. }), "{err}");
+    let text = err.to_string();
+    assert!(text.contains("信息查询员不能"), "{text}");
+    assert!(text.contains("信息管理员"), "{text}");
+}
+
+/// One operation of the core, and the permission it needs.
+struct Case {
+    name: &'static str,
+    needs: Permission,
+    run: fn(&mut SchoolFile, &Ctx) -> taoli_core::Result<()>,
+}
+
+struct Ctx {
+    teacher: String,
+    dir: std::path::PathBuf,
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "teachers",
+            needs: Permission::TeachersView,
+            run: |f, _| f.teachers().map(drop),
+        },
+        Case {
+            name: "validate",
+            needs: Permission::TeachersView,
+            run: |f, _| f.validate().map(drop),
+        },
+        Case {
+            name: "stats",
+            needs: Permission::TeachersView,
+            run: |f, _| f.stats().map(drop),
+        },
+        Case {
+            name: "add_teacher",
+            needs: Permission::TeachersEdit,
+            run: |f, _| {
+                f.add_teacher(&NewTeacher {
+                    name: "李四".into(),
+                    id_type: "1".into(),
+                    id_number: "110105198001011238".into(),
+                })
+                .map(drop)
+            },
+        },
+        Case {
+            name: "set_fields",
+            needs: Permission::TeachersEdit,
+            run: |f, c| {
+                f.set_fields(
+                    &c.teacher,
+                    "基本信息",
+                    &[("ethnicity".to_owned(), "汉族".to_owned())],
+                )
+                .map(drop)
+            },
+        },
+        Case {
+            name: "import history",
+            needs: Permission::Import,
+            run: |f, _| f.imports().map(drop),
+        },
+        Case {
+            name: "export",
+            needs: Permission::Export,
+            run: |f, c| f.export_to(ExportFormat::Xlsx, None, &c.dir.join("out.xlsx")),
+        },
+        Case {
+            name: "sheets",
+            needs: Permission::SheetsPrint,
+            run: |f, c| f.sheets(std::slice::from_ref(&c.teacher)).map(drop),
+        },
+        Case {
+            name: "audit log",
+            needs: Permission::AuditView,
+            run: |f, _| f.audit_log(&AuditQuery::default()).map(drop),
+        },
+        Case {
+            name: "verify audit",
+            needs: Permission::AuditView,
+            run: |f, _| f.verify_audit().map(drop),
+        },
+        Case {
+            name: "backup",
+            needs: Permission::Backup,
+            run: |f, _| f.backup_now(BackupReason::Manual).map(drop),
+        },
+        Case {
+            name: "restore",
+            needs: Permission::Restore,
+            // A file that is no backup: allowed roles get past the check and
+            // are refused by the backup check instead.
+            run: |f, c| {
+                let text = c.dir.join("not-a-backup.taoli");
+                std::fs::write(&text, "x").unwrap();
+                f.restore(&text).map(drop)
+            },
+        },
+        Case {
+            name: "clear province pack",
+            needs: Permission::SettingsManage,
+            run: |f, _| f.clear_province_pack(),
+        },
+        Case {
+            name: "users",
+            needs: Permission::UsersManage,
+            run: |f, _| f.users().map(drop),
+        },
+    ]
+}
+
+#[test]
+fn every_role_may_do_exactly_what_the_permission_matrix_gives_it() {
+    for role in Role::ALL {
+        let who = match role {
+            Role::SystemAdmin => accounts::admin(),
+            Role::InfoManager => accounts::clerk(),
+            Role::InfoViewer => accounts::viewer(),
+        };
+        for case in cases() {
+            let dir = TempDir::new().unwrap();
+            let (_, mut file, teacher) = school(&dir);
+            file.sign_in(&who).unwrap();
+            let ctx = Ctx {
+                teacher,
+                dir: dir.path().to_owned(),
+            };
+            let result = (case.run)(&mut file, &ctx);
+            let refused = matches!(result, Err(Error::NotPermitted { .. }));
+            assert_eq!(
+                refused,
+                !role.allows(case.needs),
+                "{} as {}: {result:?}",
+                case.name,
+                role.label()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_three_roles_follow_the_national_split() {
+    assert!(Role::SystemAdmin.allows(Permission::UsersManage));
+    assert!(Role::SystemAdmin.allows(Permission::Restore));
+    assert!(!Role::SystemAdmin.allows(Permission::TeachersEdit));
+    assert!(Role::InfoManager.allows(Permission::TeachersEdit));
+    assert!(Role::InfoManager.allows(Permission::Import));
+    assert!(Role::InfoManager.allows(Permission::SheetsPrint));
+    assert!(Role::InfoManager.allows(Permission::BatchesSubmit));
+    assert!(!Role::InfoManager.allows(Permission::UsersManage));
+    assert_eq!(Role::InfoViewer.permissions(), vec![Permission::TeachersView]);
+}
+
+#[test]
+fn sign_ins_wrong_passwords_and_account_changes_are_in_the_audit_trail() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    file.sign_in(&wrong(VIEWER)).unwrap_err();
+    file.sign_in(&accounts::admin()).unwrap();
+    file.set_user_role(VIEWER, Role::InfoManager).unwrap();
+    let page = file
+        .audit_log(&AuditQuery {
+            operation: Some(Operation::Account),
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    let actions: Vec<String> = page
+        .entries
+        .iter()
+        .map(|e| format!("{} {} {}", e.actor, taoli_core::store::action_label(e.action), e.subject))
+        .collect();
+    assert!(actions.contains(&format!("{VIEWER} 密码错误 {VIEWER}")), "{actions:?}");
+    assert!(actions.contains(&format!("{ADMIN} 登录 {ADMIN}")), "{actions:?}");
+    let change = page
+        .entries
+        .iter()
+        .find(|e| e.changes.iter().any(|c| c.path == "角色"))
+        .expect("the role change");
+    assert_eq!(change.changes[0].before.as_deref(), Some("信息查询员"));
+    assert_eq!(change.changes[0].after.as_deref(), Some("信息管理员"));
+    assert!(file.verify_audit().unwrap().intact());
+    assert!(
+        file.revisions()
+            .unwrap()
+            .iter()
+            .filter(|r| r.entity == Entity::Account)
+            .all(|r| !r.new_value.as_ref().is_some_and(|v| v.to_string().contains("argon2")))
+    );
+}
+
+#[test]
+fn a_file_without_accounts_takes_its_first_system_admin_once() {
+    let dir = TempDir::new().unwrap();
+    let (path, file, _) = school(&dir);
+    file.close().unwrap();
+    accounts::raw_connection(&path)
+        .execute("DELETE FROM account", [])
+        .unwrap();
+    let mut file = SchoolFile::open(&path).unwrap();
+    assert!(!file.has_users().unwrap());
+    assert!(matches!(
+        file.sign_in(&accounts::clerk()).unwrap_err(),
+        Error::NoUsersYet
+    ));
+    file.create_first_admin(&accounts::admin()).unwrap();
+    assert!(matches!(
+        file.create_first_admin(&Credentials::new("别人", PASSWORD))
+            .unwrap_err(),
+        Error::UsersExist
+    ));
+}

@@ -1,0 +1,111 @@
+//! Accounts for tests: every school is created with a 系统管理员 and a
+//! 信息管理员 (the clerk who enters data), and opened signed in as the clerk.
+//! Included by `#[path]` from the test files that need it.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use taoli_core::{Credentials, NewSchool, NewUser, Role, SchoolFile};
+
+pub const ADMIN: &str = "管理员";
+pub const CLERK: &str = "王老师";
+pub const VIEWER: &str = "李老师";
+pub const PASSWORD: &str = "taoli-test-pass";
+
+pub fn admin() -> Credentials {
+    Credentials::new(ADMIN, PASSWORD)
+}
+
+pub fn clerk() -> Credentials {
+    Credentials::new(CLERK, PASSWORD)
+}
+
+pub fn viewer() -> Credentials {
+    Credentials::new(VIEWER, PASSWORD)
+}
+
+/// A new school file with the three accounts, signed in as the clerk.
+pub fn create(path: &Path, school: &NewSchool) -> taoli_core::Result<SchoolFile> {
+    let mut file = SchoolFile::create(path, school, &admin())?;
+    for (name, role) in [(CLERK, Role::InfoManager), (VIEWER, Role::InfoViewer)] {
+        file.add_user(&NewUser {
+            name: name.to_owned(),
+            role,
+            password: PASSWORD.to_owned(),
+        })?;
+    }
+    file.sign_in(&clerk())?;
+    Ok(file)
+}
+
+/// Opens a school file signed in as the clerk.
+pub fn open(path: &Path) -> taoli_core::Result<SchoolFile> {
+    open_as(path, &clerk())
+}
+
+/// Opens a school file signed in as `who`.
+pub fn open_as(path: &Path, who: &Credentials) -> taoli_core::Result<SchoolFile> {
+    let mut file = SchoolFile::open(path)?;
+    file.sign_in(who)?;
+    Ok(file)
+}
+
+/// A plain SQLite connection to a school file, as a tool outside Taoli would
+/// open it (to tamper with it, or to look inside).
+pub fn raw_connection(path: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).expect("open the school file with SQLite")
+}
+
+/// Everything a school file holds, as text, leaving out the accounts and the
+/// sign-in entries of the audit trail: opening a file to try something
+/// signs in, which is recorded, and nothing else may change.
+pub fn data_snapshot(path: &Path) -> String {
+    let conn = raw_connection(path);
+    let mut tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT IN ('account', 'sqlite_sequence') ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    tables.sort();
+    let mut out = String::new();
+    for table in tables {
+        let filter = if table == "revision" {
+            " WHERE entity <> 'account'"
+        } else {
+            ""
+        };
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{table}\"{filter} ORDER BY 1"))
+            .unwrap();
+        let columns = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                (0..columns)
+                    .map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}")))
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .unwrap();
+        out.push_str(&format!("[{table}]\n"));
+        for row in rows {
+            out.push_str(&row.unwrap().join("|"));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Opens a file made before accounts existed: its first 系统管理员 is
+/// created, then the clerk, who is signed in.
+pub fn open_older(path: &Path) -> taoli_core::Result<SchoolFile> {
+    let mut file = SchoolFile::open(path)?;
+    file.create_first_admin(&admin())?;
+    file.add_user(&NewUser {
+        name: CLERK.to_owned(),
+        role: Role::InfoManager,
+        password: PASSWORD.to_owned(),
+    })?;
+    file.sign_in(&clerk())?;
+    Ok(file)
+}
