@@ -10,12 +10,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../tests/support/accounts.rs"]
+mod accounts;
+
 use std::time::Instant;
 
 use calamine::{Data, Reader};
 use taoli_core::export::ExportFormat;
 use taoli_core::import::{ImportOptions, open};
-use taoli_core::{Actor, NewSchool, SchoolFile};
+use taoli_core::NewSchool;
 
 /// As in the `taoli` binary and the app.
 #[global_allocator]
@@ -39,8 +42,7 @@ fn main() {
         school_type: "211".into(),
         region_code: None,
     };
-    let actor = Actor::new("bench");
-    SchoolFile::create(&school_path, &school, &actor)
+    accounts::create(&school_path, &school)
         .unwrap()
         .close()
         .unwrap();
@@ -63,11 +65,11 @@ fn main() {
     }
     let roster = dir.path().join("roster.csv");
     std::fs::write(&roster, csv).unwrap();
-    let mut file = SchoolFile::open(&school_path).unwrap();
+    let mut file = accounts::open(&school_path).unwrap();
     let plan = file
         .plan_import(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();
-    let run = file.commit_import(&plan, &actor, &mut |_, _| {}).unwrap();
+    let run = file.commit_import(&plan, &mut |_, _| {}).unwrap();
     assert_eq!(
         run.teachers_created, TEACHERS as usize,
         "{:?}",

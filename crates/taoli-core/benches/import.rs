@@ -12,6 +12,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../tests/support/accounts.rs"]
+mod accounts;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -20,7 +23,7 @@ use calamine::{Data, Reader};
 use rand::{Rng, SeedableRng};
 use rust_xlsxwriter::{Format, Workbook};
 use taoli_core::import::{ImportOptions, open};
-use taoli_core::{Actor, NewSchool, SchoolFile};
+use taoli_core::NewSchool;
 
 /// As in the `taoli` binary and the app.
 #[global_allocator]
@@ -122,13 +125,12 @@ fn import(roster: &Path) {
         school_type: "211".into(),
         region_code: None,
     };
-    let actor = Actor::new("bench");
-    SchoolFile::create(&school_path, &school, &actor)
+    accounts::create(&school_path, &school)
         .unwrap()
         .close()
         .unwrap();
     let start = Instant::now();
-    let mut file = SchoolFile::open(&school_path).unwrap();
+    let mut file = accounts::open(&school_path).unwrap();
     let mut roster = open(roster).unwrap();
     let plan = file
         .plan_import(&mut roster, &ImportOptions::default())
@@ -139,7 +141,7 @@ fn import(roster: &Path) {
         peak_mb()
     );
     let t = Instant::now();
-    let run = file.commit_import(&plan, &actor, &mut |_, _| {}).unwrap();
+    let run = file.commit_import(&plan, &mut |_, _| {}).unwrap();
     eprintln!("commit: {:.2} s", t.elapsed().as_secs_f64());
     let secs = start.elapsed().as_secs_f64();
     assert!(

@@ -11,6 +11,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../tests/support/accounts.rs"]
+mod accounts;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -18,7 +21,7 @@ use serde_json::{Value, json};
 use taoli_core::id_number::check_character;
 use taoli_core::record::Fields;
 use taoli_core::sheets::Template;
-use taoli_core::{Actor, NewSchool, NewTeacher, SchoolFile};
+use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -44,14 +47,13 @@ fn fields(v: Value) -> Fields {
 }
 
 fn build(dir: &std::path::Path) -> SchoolFile {
-    let actor = Actor::new("基准测试");
     let school = NewSchool {
         code: "2151072201".into(),
         name: "桃李县实验小学".into(),
         school_type: "211".into(),
         region_code: Some("510722".into()),
     };
-    let mut file = SchoolFile::create(&dir.join("bench.taoli"), &school, &actor).unwrap();
+    let mut file = accounts::create(&dir.join("bench.taoli"), &school).unwrap();
     for i in 0..TEACHERS {
         let year = 1965 + (i % 35) as i32;
         let month = 1 + i % 9;
@@ -74,7 +76,6 @@ fn build(dir: &std::path::Path) -> SchoolFile {
                     id_type: "1".into(),
                     id_number,
                 },
-                &actor,
             )
             .unwrap();
         let birth = if i % 3 == 0 {
@@ -84,7 +85,7 @@ fn build(dir: &std::path::Path) -> SchoolFile {
             format!("{year}-0{month}-1{}", i % 10)
         };
         let mut add = |group: &str, v: Value| {
-            file.add_record(&teacher.id, group, fields(v), &actor)
+            file.add_record(&teacher.id, group, fields(v))
                 .unwrap();
         };
         add(
@@ -156,7 +157,6 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
     let template = Template::built_in();
-    let actor = Actor::new("基准测试");
     let out = base.path().join("sheets.pdf");
     let mut times = Vec::new();
     let mut pages = 0;
@@ -165,7 +165,7 @@ fn main() {
         // Each run cold, as one `taoli sheets` is: nothing left from the last.
         typst::comemo::evict(0);
         let start = Instant::now();
-        let printed = file.print_sheets(&[], &template, &out, &actor).unwrap();
+        let printed = file.print_sheets(&[], &template, &out).unwrap();
         times.push(start.elapsed().as_secs_f64());
         pages = printed.pages;
         bytes = printed.bytes;

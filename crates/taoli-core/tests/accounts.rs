@@ -1,6 +1,7 @@
 //! Accounts (账号) and roles (角色): signing in, the lockout after wrong
 //! passwords, the idle lock, the 系统管理员's account management, and the
 //! permission matrix checked by calling the core as each role.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 

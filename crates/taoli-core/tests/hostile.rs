@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use taoli_core::import::refused::write_refused_rows;
 use taoli_core::import::{ImportOptions, ImportPlan, RowStatus, open};
-use taoli_core::{NewSchool, SchoolFile};
+use taoli_core::NewSchool;
 use tempfile::TempDir;
 
 /// Longest a file may take to be refused or imported (debug build, 2 cores):

@@ -15,7 +15,7 @@ use taoli_core::import::{
     ImportOptions, MappingOverride, OnConflict, REFUSAL_COLUMN, RowStatus, open,
     refused::write_refused_rows,
 };
-use taoli_core::{NewSchool, NewTeacher, SchoolFile};
+use taoli_core::{NewSchool, NewTeacher};
 use tempfile::TempDir;
 
 

@@ -1,7 +1,7 @@
 //! Accounts for tests: every school is created with a 系统管理员 and a
 //! 信息管理员 (the clerk who enters data), and opened signed in as the clerk.
 //! Included by `#[path]` from the test files that need it.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 
