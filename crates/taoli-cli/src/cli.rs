@@ -10,9 +10,11 @@ use taoli_core::import::{ImportOptions, ImportOutcome, MappingOverride, OnConfli
 use taoli_core::revision::Operation;
 use taoli_core::sheets::Template;
 use taoli_core::store::{AuditQuery, BackupReason, WarningRef};
-use taoli_core::{Actor, NewSchool, NewTeacher, Result, SchoolFile};
+use taoli_core::{Credentials, NewSchool, NewTeacher, NewUser, Role, SchoolFile};
 
+use crate::error::Result;
 use crate::lang::{Lang, localize};
+use crate::login::{Login, PASSWORD_VARIABLE};
 use crate::output;
 
 #[derive(Debug, Parser)]
@@ -22,14 +24,20 @@ use crate::output;
     about = "桃李 · 教师信息采集：在本机离线维护学校的教师信息，供全国教师管理信息系统报送。"
 )]
 pub struct Cli {
+    /// 登录的账号（也可用环境变量 TAOLI_USER）。密码取自环境变量 TAOLI_PASSWORD，没有时在终端询问
+    #[arg(long, global = true, env = "TAOLI_USER", value_name = "账号")]
+    user: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// 新建学校文件
+    /// 新建学校文件，同时建立系统管理员账号（--admin）
     Init(InitArgs),
+    /// 账号：添加、列出、停用、启用、改密码、改角色（系统管理员）
+    #[command(subcommand)]
+    User(UserCommand),
     /// 教师：添加、列出
     #[command(subcommand)]
     Teacher(TeacherCommand),
@@ -124,6 +132,72 @@ struct InitArgs {
     /// 县级行政区划代码（6 位数字，可选）
     #[arg(long)]
     region: Option<String>,
+    /// 系统管理员的账号名（真实姓名或工号）；密码取自环境变量 TAOLI_PASSWORD，没有时在终端输入两次
+    #[arg(long, value_name = "账号")]
+    admin: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// 添加账号（新账号的密码取自环境变量 TAOLI_NEW_PASSWORD，没有时在终端输入两次）。学校文件还没有账号时，先添加的必须是系统管理员，不需要登录
+    Add(UserAddArgs),
+    /// 列出全部账号
+    List(UserListArgs),
+    /// 停用账号：停用后不能再登录，操作记录保留
+    Disable(UserNameArgs),
+    /// 重新启用停用的账号
+    Enable(UserNameArgs),
+    /// 修改密码：不写账号名时改自己的；系统管理员可以为别人重设（新密码取自 TAOLI_NEW_PASSWORD 或在终端输入）
+    Passwd(UserPasswdArgs),
+    /// 修改账号的角色
+    Role(UserRoleArgs),
+}
+
+#[derive(Debug, Args)]
+struct UserAddArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 新账号名（真实姓名或工号）
+    name: String,
+    /// 角色：系统管理员、信息管理员或信息查询员
+    #[arg(long, value_name = "角色")]
+    role: String,
+}
+
+#[derive(Debug, Args)]
+struct UserListArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct UserNameArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 账号名
+    name: String,
+}
+
+#[derive(Debug, Args)]
+struct UserPasswdArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 账号名（不写时改登录账号自己的密码）
+    name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct UserRoleArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 账号名
+    name: String,
+    /// 新角色：系统管理员、信息管理员或信息查询员
+    #[arg(long, value_name = "角色")]
+    role: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -281,7 +355,7 @@ struct AuditFilterArgs {
     /// 只看这位操作人
     #[arg(long)]
     actor: Option<String>,
-    /// 只看这类操作：school 学校设置、teacher 教师、record 信息记录、warning-reason 提醒理由、sheet-print 打印确认表、signoff 登记签字、export 导出、backup 备份与恢复
+    /// 只看这类操作：school 学校设置、teacher 教师、record 信息记录、warning-reason 提醒理由、sheet-print 打印确认表、signoff 登记签字、export 导出、backup 备份与恢复、account 账号与登录
     #[arg(long, value_enum)]
     operation: Option<AuditOperation>,
     /// 从这一天起（年-月-日）
@@ -302,6 +376,7 @@ enum AuditOperation {
     Signoff,
     Export,
     Backup,
+    Account,
 }
 
 #[derive(Debug, Args)]
@@ -331,6 +406,7 @@ impl AuditFilterArgs {
             AuditOperation::Signoff => Operation::Signoff,
             AuditOperation::Export => Operation::Export,
             AuditOperation::Backup => Operation::Backup,
+            AuditOperation::Account => Operation::Account,
         });
         Ok(AuditQuery {
             teacher_id,
@@ -531,10 +607,13 @@ pub fn parse(lang: Lang) -> std::result::Result<Cli, ExitCode> {
 }
 
 pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
-    let actor = Actor::local_user();
+    let login = Login {
+        user: cli.user,
+        lang,
+    };
     match cli.command {
         Command::Validate(args) => {
-            let file = SchoolFile::open(&args.school_file)?;
+            let file = login.open(&args.school_file)?;
             let report = file.validate()?;
             file.close()?;
             if args.json {
@@ -549,7 +628,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             });
         }
         Command::Stats(args) => {
-            let file = SchoolFile::open(&args.school_file)?;
+            let file = login.open(&args.school_file)?;
             let stats = file.stats()?;
             file.close()?;
             match (&args.xlsx, args.json) {
@@ -607,7 +686,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             }
         }
         Command::Warning(WarningCommand::Explain(args)) => {
-            let mut file = SchoolFile::open(&args.school_file)?;
+            let mut file = login.open(&args.school_file)?;
             let teacher = file.teacher_by_id_number(None, &args.id_number)?;
             let warning = WarningRef {
                 teacher_id: &teacher.id,
@@ -615,7 +694,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
                 field: args.field.as_deref(),
                 row_order: args.row,
             };
-            file.explain_warning(&warning, &args.reason, &actor)?;
+            file.explain_warning(&warning, &args.reason)?;
             println!(
                 "{}",
                 match lang {
@@ -630,16 +709,16 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
         }
         Command::Province(ProvinceCommand::Use { school_file, pack }) => {
             let pack = ProvincePack::load(&pack)?;
-            let mut file = SchoolFile::open(&school_file)?;
-            let info = file.use_province_pack(&pack, &actor)?;
+            let mut file = login.open(&school_file)?;
+            let info = file.use_province_pack(&pack)?;
             output::pack_in_use(Some(&info), lang);
             file.close()?;
         }
         Command::Backup(args) => {
-            let mut file = SchoolFile::open(&args.school_file)?;
+            let mut file = login.open(&args.school_file)?;
             let backup = match &args.to {
-                Some(folder) => file.backup_to(folder, &actor)?,
-                None => file.backup_now(BackupReason::Manual, &actor)?,
+                Some(folder) => file.backup_to(folder)?,
+                None => file.backup_now(BackupReason::Manual)?,
             };
             file.close()?;
             if args.json {
@@ -649,7 +728,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             }
         }
         Command::BackupList(args) => {
-            let file = SchoolFile::open(&args.school_file)?;
+            let file = login.open(&args.school_file)?;
             let backups = file.backups()?;
             let folder = file.backup_folder();
             file.close()?;
@@ -660,13 +739,13 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             }
         }
         Command::Restore(args) => {
-            let mut file = SchoolFile::open(&args.school_file)?;
-            let safety = file.restore(&args.backup, &actor)?;
+            let mut file = login.open(&args.school_file)?;
+            let safety = file.restore(&args.backup)?;
             file.close()?;
             output::restored(&args.backup, &safety, lang);
         }
         Command::Audit(AuditCommand::Verify { school_file, json }) => {
-            let file = SchoolFile::open(&school_file)?;
+            let file = login.open(&school_file)?;
             let check = file.verify_audit()?;
             file.close()?;
             if json {
@@ -679,7 +758,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             }
         }
         Command::Audit(AuditCommand::List(args)) => {
-            let file = SchoolFile::open(&args.filter.school_file)?;
+            let file = login.open(&args.filter.school_file)?;
             let query = AuditQuery {
                 limit: args.limit,
                 ..args.filter.query(&file)?
@@ -696,39 +775,40 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             filter,
             output: path,
         }) => {
-            let mut file = SchoolFile::open(&filter.school_file)?;
+            let mut file = login.open(&filter.school_file)?;
             let query = filter.query(&file)?;
-            file.export_audit_to(&query, &path, &actor)?;
+            file.export_audit_to(&query, &path)?;
             file.close()?;
             output::audit_exported(&path, lang);
         }
         Command::Province(ProvinceCommand::Show { school_file }) => {
-            let file = SchoolFile::open(&school_file)?;
+            let file = login.open(&school_file)?;
             output::pack_in_use(file.province_pack()?.map(|p| p.info).as_ref(), lang);
             file.close()?;
         }
         Command::Province(ProvinceCommand::Clear { school_file }) => {
-            let mut file = SchoolFile::open(&school_file)?;
-            file.clear_province_pack(&actor)?;
+            let mut file = login.open(&school_file)?;
+            file.clear_province_pack()?;
             output::pack_in_use(None, lang);
             file.close()?;
         }
         Command::Teacher(TeacherCommand::Set(args)) => {
-            let mut file = SchoolFile::open(&args.school_file)?;
+            let mut file = login.open(&args.school_file)?;
             let teacher = file.teacher_by_id_number(None, &args.id_number)?;
             let assignments = parse_assignments(&args.assignments)?;
-            let record = file.set_fields(&teacher.id, &args.group, &assignments, &actor)?;
+            let record = file.set_fields(&teacher.id, &args.group, &assignments)?;
             output::record_saved(&teacher.name, &record, lang);
             file.close()?;
         }
         Command::Record(RecordCommand::Add(args)) => {
-            let mut file = SchoolFile::open(&args.school_file)?;
+            let mut file = login.open(&args.school_file)?;
             let teacher = file.teacher_by_id_number(None, &args.id_number)?;
             let assignments = parse_assignments(&args.assignments)?;
-            let record = file.add_group_record(&teacher.id, &args.group, &assignments, &actor)?;
+            let record = file.add_group_record(&teacher.id, &args.group, &assignments)?;
             output::record_saved(&teacher.name, &record, lang);
             file.close()?;
         }
+        Command::User(command) => user(command, &login, lang)?,
         Command::Init(args) => {
             let school = NewSchool {
                 code: args.code,
@@ -736,25 +816,30 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
                 school_type: args.school_type,
                 region_code: args.region,
             };
-            let file = SchoolFile::create(&args.school_file, &school, &actor)?;
+            let password = match std::env::var(PASSWORD_VARIABLE) {
+                Ok(password) => password,
+                Err(_) => login.new_password(&args.admin)?,
+            };
+            let file = SchoolFile::create(
+                &args.school_file,
+                &school,
+                &Credentials::new(&args.admin, password),
+            )?;
             output::school_created(&file.school()?, &args.school_file, lang);
             file.close()?;
         }
         Command::Teacher(TeacherCommand::Add(args)) => {
-            let mut file = SchoolFile::open(&args.school_file)?;
-            let teacher = file.add_teacher(
-                &NewTeacher {
-                    name: args.name,
-                    id_type: args.id_type,
-                    id_number: args.id_number,
-                },
-                &actor,
-            )?;
+            let mut file = login.open(&args.school_file)?;
+            let teacher = file.add_teacher(&NewTeacher {
+                name: args.name,
+                id_type: args.id_type,
+                id_number: args.id_number,
+            })?;
             output::teacher_added(&teacher, lang);
             file.close()?;
         }
         Command::Teacher(TeacherCommand::List(args)) => {
-            let file = SchoolFile::open(&args.school_file)?;
+            let file = login.open(&args.school_file)?;
             let listing = file.find_teachers(args.query.as_deref().unwrap_or(""))?;
             let signoffs = file.signoff_states()?;
             if args.json {
@@ -764,22 +849,22 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             }
             file.close()?;
         }
-        Command::Export(args) => return export(args, &actor, lang),
+        Command::Export(args) => return export(args, &login, lang),
         Command::Sheets(args) => {
             let template = Template::resolve(args.template.as_deref())?;
-            let mut file = SchoolFile::open(&args.school_file)?;
+            let mut file = login.open(&args.school_file)?;
             let ids = args
                 .teachers
                 .iter()
                 .map(|n| file.teacher_by_id_number(None, n).map(|t| t.id))
-                .collect::<Result<Vec<_>>>()?;
+                .collect::<taoli_core::Result<Vec<_>>>()?;
             let path = match args.output {
                 Some(path) => path,
                 None => export::unused_path(&PathBuf::from(taoli_core::sheets::default_file_name(
                     &file.school()?.name,
                 ))),
             };
-            let printed = file.print_sheets(&ids, &template, &path, &actor)?;
+            let printed = file.print_sheets(&ids, &template, &path)?;
             file.close()?;
             if args.json {
                 output::json(&printed)?;
@@ -788,9 +873,9 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             }
         }
         Command::Signoff(args) => {
-            let mut file = SchoolFile::open(&args.school_file)?;
+            let mut file = login.open(&args.school_file)?;
             let teacher = file.teacher_by_id_number(None, &args.id_number)?;
-            let state = file.signoff(&teacher.id, &args.fingerprint, &actor)?;
+            let state = file.signoff(&teacher.id, &args.fingerprint)?;
             file.close()?;
             if args.json {
                 output::json(&state)?;
@@ -798,15 +883,15 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
                 output::signed_off(&teacher.name, &state, lang);
             }
         }
-        Command::Import(args) => return import(args, &actor, lang),
+        Command::Import(args) => return import(args, &login, lang),
         Command::ImportUndo(args) => {
-            let mut file = SchoolFile::open(&args.school_file)?;
-            let result = file.undo_import(args.import_id.as_deref(), &actor)?;
+            let mut file = login.open(&args.school_file)?;
+            let result = file.undo_import(args.import_id.as_deref())?;
             output::import_undone(&result, lang);
             file.close()?;
         }
         Command::ImportHistory(args) => {
-            let file = SchoolFile::open(&args.school_file)?;
+            let file = login.open(&args.school_file)?;
             let runs = file.imports()?;
             file.close()?;
             if args.json {
@@ -835,14 +920,85 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn export(args: ExportArgs, actor: &Actor, lang: Lang) -> Result<ExitCode> {
+/// The account commands. `user add` on a file without accounts creates its
+/// first 系统管理员 without signing in (a file from before accounts existed).
+fn user(command: UserCommand, login: &Login, lang: Lang) -> Result<()> {
+    match command {
+        UserCommand::Add(args) => {
+            let role = Role::parse(&args.role)?;
+            let mut file = SchoolFile::open(&args.school_file)?;
+            let user = if file.has_users()? {
+                file.sign_in(&login.credentials()?)?;
+                let password = login.new_password(&args.name)?;
+                file.add_user(&NewUser {
+                    name: args.name,
+                    role,
+                    password,
+                })?
+            } else {
+                if role != Role::SystemAdmin {
+                    return Err(taoli_core::Error::FirstUserMustBeAdmin.into());
+                }
+                let password = login.new_password(&args.name)?;
+                file.create_first_admin(&Credentials::new(&args.name, password))?;
+                file.users()?.remove(0)
+            };
+            output::user_added(&user, lang);
+            file.close()?;
+        }
+        UserCommand::List(args) => {
+            let file = login.open(&args.school_file)?;
+            let users = file.users()?;
+            file.close()?;
+            if args.json {
+                output::json(&users)?;
+            } else {
+                output::users(&users, lang);
+            }
+        }
+        UserCommand::Disable(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let user = file.set_user_disabled(&args.name, true)?;
+            output::user_changed(&user, lang);
+            file.close()?;
+        }
+        UserCommand::Enable(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let user = file.set_user_disabled(&args.name, false)?;
+            output::user_changed(&user, lang);
+            file.close()?;
+        }
+        UserCommand::Role(args) => {
+            let role = Role::parse(&args.role)?;
+            let mut file = login.open(&args.school_file)?;
+            let user = file.set_user_role(&args.name, role)?;
+            output::user_changed(&user, lang);
+            file.close()?;
+        }
+        UserCommand::Passwd(args) => {
+            let credentials = login.credentials()?;
+            let mut file = SchoolFile::open(&args.school_file)?;
+            file.sign_in(&credentials)?;
+            let name = args.name.unwrap_or_else(|| credentials.name.clone());
+            let own = name.trim() == credentials.name.trim();
+            let new_password = login.new_password(&name)?;
+            let current = own.then_some(credentials.password.as_str());
+            file.change_password(&name, current, &new_password)?;
+            output::password_changed(&name, lang);
+            file.close()?;
+        }
+    }
+    Ok(())
+}
+
+fn export(args: ExportArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     let format = match args.format {
         ExportFormat::Json => export::ExportFormat::Json,
         ExportFormat::Template => export::ExportFormat::Template,
         ExportFormat::Xlsx => export::ExportFormat::Xlsx,
         ExportFormat::Csv => export::ExportFormat::Csv,
     };
-    let mut file = SchoolFile::open(&args.school_file)?;
+    let mut file = login.open(&args.school_file)?;
     let school = file.school()?;
     let group = args.group.as_deref();
     let path = match (args.output, format.default_file_name(&school.name)) {
@@ -850,39 +1006,39 @@ fn export(args: ExportArgs, actor: &Actor, lang: Lang) -> Result<ExitCode> {
         (None, Some(name)) => export::unused_path(&PathBuf::from(name)),
         (None, None) => {
             let bytes = file.export_as(format, group)?;
-            file.record_export(format.code(), group, None, bytes.len(), actor)?;
+            file.record_export(format.code(), group, None, bytes.len())?;
             file.close()?;
             output::raw(&bytes)?;
             return Ok(ExitCode::SUCCESS);
         }
     };
-    file.export_to(format, group, &path, actor)?;
+    file.export_to(format, group, &path)?;
     file.close()?;
     output::exported(format, &path, lang);
     Ok(ExitCode::SUCCESS)
 }
 
-fn parse_assignments(raw: &[String]) -> Result<Vec<(String, String)>> {
+fn parse_assignments(raw: &[String]) -> taoli_core::Result<Vec<(String, String)>> {
     raw.iter()
         .map(|a| taoli_core::entry::parse_assignment(a))
         .collect()
 }
 
-fn import(args: ImportArgs, actor: &Actor, lang: Lang) -> Result<ExitCode> {
+fn import(args: ImportArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     let options = ImportOptions {
         sheets: args.sheet,
         mappings: args
             .map
             .iter()
             .map(|m| MappingOverride::parse(m))
-            .collect::<Result<_>>()?,
+            .collect::<taoli_core::Result<_>>()?,
         on_conflict: match args.on_conflict {
             ConflictChoice::Keep => OnConflict::Keep,
             ConflictChoice::Take => OnConflict::Take,
         },
     };
     let mut roster = taoli_core::import::open(&args.roster)?;
-    let mut file = SchoolFile::open(&args.school_file)?;
+    let mut file = login.open(&args.school_file)?;
     let plan = file.plan_import(&mut roster, &options)?;
     let refused_path = match (&args.refused, args.dry_run) {
         (Some(path), _) => Some(path.clone()),
@@ -892,7 +1048,7 @@ fn import(args: ImportArgs, actor: &Actor, lang: Lang) -> Result<ExitCode> {
     let import = if args.dry_run {
         None
     } else {
-        Some(file.commit_import(&plan, actor, &mut |_, _| {})?)
+        Some(file.commit_import(&plan, &mut |_, _| {})?)
     };
     file.close()?;
     let refused_workbook = match refused_path {

@@ -32,7 +32,10 @@ const ENGLISH: &[(&str, &str)] = &[
         "taoli",
         "Taoli: keep a school's teacher records for the national teacher management information system, offline.",
     ),
-    ("taoli init", "Create a new school file"),
+    (
+        "taoli init",
+        "Create a new school file with its system administrator account (--admin)",
+    ),
     (
         "taoli init/school_file",
         "Path of the new school file (.taoli)",
@@ -49,6 +52,59 @@ const ENGLISH: &[(&str, &str)] = &[
     (
         "taoli init/region",
         "County-level administrative division code (6 digits), optional",
+    ),
+    (
+        "taoli init/admin",
+        "Account name of the system administrator (real name or staff number); password from TAOLI_PASSWORD, or typed twice",
+    ),
+    (
+        "taoli/user",
+        "Account to sign in as (or TAOLI_USER); password from TAOLI_PASSWORD, or asked at the terminal",
+    ),
+    (
+        "taoli user",
+        "Accounts: add, list, disable, enable, change passwords and roles (system administrator)",
+    ),
+    (
+        "taoli user add",
+        "Add an account (its password from TAOLI_NEW_PASSWORD, or typed twice). A file without accounts takes a system administrator first, without signing in",
+    ),
+    ("taoli user add/school_file", "School file"),
+    (
+        "taoli user add/name",
+        "New account name (real name or staff number)",
+    ),
+    (
+        "taoli user add/role",
+        "Role: 系统管理员 (admin), 信息管理员 (manager) or 信息查询员 (viewer)",
+    ),
+    ("taoli user list", "List every account"),
+    ("taoli user list/school_file", "School file"),
+    ("taoli user list/json", "Print JSON"),
+    (
+        "taoli user disable",
+        "Disable an account: it can no longer sign in; its audit entries stay",
+    ),
+    ("taoli user disable/school_file", "School file"),
+    ("taoli user disable/name", "Account name"),
+    ("taoli user enable", "Enable a disabled account again"),
+    ("taoli user enable/school_file", "School file"),
+    ("taoli user enable/name", "Account name"),
+    (
+        "taoli user passwd",
+        "Change a password: your own without a name; a system administrator may reset anyone's (new password from TAOLI_NEW_PASSWORD or typed)",
+    ),
+    ("taoli user passwd/school_file", "School file"),
+    (
+        "taoli user passwd/name",
+        "Account name (without it, the signed-in account's own password)",
+    ),
+    ("taoli user role", "Give an account another role"),
+    ("taoli user role/school_file", "School file"),
+    ("taoli user role/name", "Account name"),
+    (
+        "taoli user role/role",
+        "New role: 系统管理员 (admin), 信息管理员 (manager) or 信息查询员 (viewer)",
     ),
     ("taoli teacher", "Teachers: add and list"),
     ("taoli teacher add", "Register a teacher"),

@@ -5,7 +5,9 @@
 //! stderr says what and how to fix it); 2 an internal failure.
 
 mod cli;
+mod error;
 mod lang;
+mod login;
 mod output;
 
 use std::process::ExitCode;

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
+use taoli_core::account::User;
 use taoli_core::catalog::{
     Catalog, CodeTable, EffectiveCatalog, IdType, SchoolType, SchoolTypeScope, Severity,
 };
@@ -83,6 +84,56 @@ pub fn school_created(school: &School, path: &Path, lang: Lang) {
             school.code,
             type_label(school)
         ),
+    }
+}
+
+pub fn user_added(user: &User, lang: Lang) {
+    match lang {
+        Lang::Zh => println!("已添加账号 {}（{}）", user.name, user.role_label),
+        Lang::En => println!("Added account {} ({})", user.name, user.role.label_en()),
+    }
+}
+
+pub fn user_changed(user: &User, lang: Lang) {
+    let state = match (lang, user.disabled) {
+        (Lang::Zh, true) => "已停用",
+        (Lang::Zh, false) => "可以登录",
+        (Lang::En, true) => "disabled",
+        (Lang::En, false) => "can sign in",
+    };
+    match lang {
+        Lang::Zh => println!("账号 {}：{}，{}", user.name, user.role_label, state),
+        Lang::En => println!("Account {}: {}, {}", user.name, user.role.label_en(), state),
+    }
+}
+
+pub fn password_changed(name: &str, lang: Lang) {
+    match lang {
+        Lang::Zh => println!("已修改账号 {name} 的密码"),
+        Lang::En => println!("Changed the password of {name}"),
+    }
+}
+
+/// The accounts as a table: name, role, state, last sign-in.
+pub fn users(users: &[User], lang: Lang) {
+    let header = match lang {
+        Lang::Zh => ["账号", "角色", "状态", "最近登录"],
+        Lang::En => ["Account", "Role", "State", "Last sign-in"],
+    };
+    println!("{}", header.join("\t"));
+    for user in users {
+        let role = match lang {
+            Lang::Zh => user.role_label.as_str(),
+            Lang::En => user.role.label_en(),
+        };
+        let state = match (lang, user.disabled) {
+            (Lang::Zh, true) => "已停用",
+            (Lang::Zh, false) => "在用",
+            (Lang::En, true) => "disabled",
+            (Lang::En, false) => "active",
+        };
+        let last = user.last_sign_in_at.as_deref().unwrap_or("-");
+        println!("{}\t{role}\t{state}\t{last}", user.name);
     }
 }
 

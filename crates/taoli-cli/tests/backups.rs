@@ -72,7 +72,7 @@ fn restore_brings_back_the_backup_and_says_where_the_file_as_it_was_went() {
     let path = school(&dir);
     let backup = backup_json(&path, &[]);
     add_teacher(&path, "李四", "110105198001011238");
-    taoli()
+    support::taoli_as_admin()
         .arg("restore")
         .arg(&path)
         .arg(backup["path"].as_str().unwrap())
@@ -94,7 +94,7 @@ fn restoring_a_file_that_is_not_a_backup_is_refused_with_exit_1() {
     let path = school(&dir);
     let junk = dir.path().join("笔记.taoli");
     std::fs::write(&junk, "不是数据库").unwrap();
-    taoli()
+    support::taoli_as_admin()
         .arg("restore")
         .arg(&path)
         .arg(&junk)

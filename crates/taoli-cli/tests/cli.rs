@@ -27,9 +27,12 @@ fn init(dir: &TempDir) -> PathBuf {
             "桃李镇中心小学",
             "--type",
             "211",
+            "--admin",
+            support::ADMIN,
         ])
         .assert()
         .success();
+    support::add_user(&path, support::CLERK, "信息管理员");
     path
 }
 
@@ -43,13 +46,17 @@ fn add(path: &Path, name: &str, id_number: &str) -> assert_cmd::assert::Assert {
 
 /// Runs a command that must be refused and checks that it leaves `path` as it was.
 fn assert_refused_unchanged(path: &Path, args: &[&str], message: &str) {
-    let before = fs::read(path).unwrap();
+    let before = support::accounts::data_snapshot(path);
     taoli()
         .args(args)
         .assert()
         .code(1)
         .stderr(predicate::str::contains(message));
-    assert_eq!(fs::read(path).unwrap(), before, "file changed by: {args:?}");
+    assert_eq!(
+        support::accounts::data_snapshot(path),
+        before,
+        "file changed by: {args:?}"
+    );
 }
 
 #[test]
@@ -66,6 +73,8 @@ fn init_creates_a_school_file_and_says_so() {
             "桃李镇中心小学",
             "--type",
             "211",
+            "--admin",
+            support::ADMIN,
         ])
         .assert()
         .success()
@@ -160,6 +169,7 @@ fn assert_init_refused(code: &str, school_type: &str, messages: &[&str]) {
         .arg("init")
         .arg(&path)
         .args(["--code", code, "--name", "某校", "--type", school_type])
+        .args(["--admin", support::ADMIN])
         .assert()
         .code(1);
     for message in messages {
@@ -203,6 +213,8 @@ fn init_refuses_to_overwrite_an_existing_school_file() {
             "另一所",
             "--type",
             "211",
+            "--admin",
+            support::ADMIN,
         ],
         "已存在",
     );
@@ -509,7 +521,7 @@ fn province_fixture(name: &str) -> PathBuf {
 fn province_use_then_show_names_the_pack_and_version() {
     let dir = TempDir::new().unwrap();
     let path = init(&dir);
-    taoli()
+    support::taoli_as_admin()
         .args(["province", "use"])
         .arg(&path)
         .arg(province_fixture("example-pack.toml"))
@@ -533,6 +545,8 @@ fn province_use_refuses_a_contradicting_pack_and_changes_nothing() {
     assert_refused_unchanged(
         &path,
         &[
+            "--user",
+            support::ADMIN,
             "province",
             "use",
             path.to_str().unwrap(),

@@ -30,8 +30,8 @@ use std::time::{Duration, Instant};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rusqlite::{Connection, OpenFlags};
-use taoli_core::SchoolFile;
 use taoli_core::revision::{Action, Entity};
+use taoli_core::{Credentials, SchoolFile};
 use tempfile::TempDir;
 
 const SEED: u64 = 0x7A011;
@@ -41,7 +41,9 @@ fn taoli() -> Command {
     cmd.env_remove("TAOLI_LANG")
         .env_remove("TAOLI_FONT")
         .env_remove("TAOLI_SHEET_TEMPLATE")
-        .env("USER", "测试员")
+        .env("TAOLI_USER", "测试员")
+        .env("TAOLI_PASSWORD", PASSWORD)
+        .env("TAOLI_NEW_PASSWORD", PASSWORD)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null());
@@ -50,7 +52,18 @@ fn taoli() -> Command {
 
 /// Runs `taoli` to the end; panics unless it succeeds.
 fn run(args: &[OsString]) {
-    let out = taoli()
+    run_with(taoli(), args);
+}
+
+/// [`run`] signed in as the 系统管理员.
+fn run_as_admin(args: &[OsString]) {
+    let mut cmd = taoli();
+    cmd.env("TAOLI_USER", "管理员");
+    run_with(cmd, args);
+}
+
+fn run_with(mut cmd: Command, args: &[OsString]) {
+    let out = cmd
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -209,6 +222,12 @@ fn logical_dump(path: &Path) -> Result<Option<String>, String> {
         "school",
         rows("SELECT code, name, school_type FROM school")?,
     );
+    if has("account")? {
+        add(
+            "accounts",
+            rows("SELECT name, role, disabled_at IS NULL FROM account ORDER BY name")?,
+        );
+    }
     add(
         "teachers",
         rows("SELECT id_type, id_number, name, version FROM teacher ORDER BY id_type, id_number")?,
@@ -224,7 +243,11 @@ fn logical_dump(path: &Path) -> Result<Option<String>, String> {
     add(
         "revisions",
         rows(
-            "SELECT entity, action, COUNT(*) FROM revision GROUP BY entity, action ORDER BY 1, 2",
+            // Each command signs in first, a transaction of its own: the
+            // sign-in entries are left out, so a kill between the sign-in and
+            // the write reads as before the write.
+            "SELECT entity, action, COUNT(*) FROM revision WHERE action <> 'sign_in'
+             GROUP BY entity, action ORDER BY 1, 2",
         )?,
     );
     add(
@@ -313,7 +336,16 @@ fn assert_consistent(path: &Path) -> Result<(), String> {
         }
     }
     // The core's view: it opens the file, and every row has its revisions.
-    let file = SchoolFile::open(path).map_err(|e| format!("SchoolFile::open: {e}"))?;
+    let mut file = SchoolFile::open(path).map_err(|e| format!("SchoolFile::open: {e}"))?;
+    // The 系统管理员 is in every file, even one whose init was the write
+    // killed; an older file killed before its first account gets it now.
+    let admin = Credentials::new("管理员", PASSWORD);
+    if file.has_users().map_err(|e| e.to_string())? {
+        file.sign_in(&admin)
+    } else {
+        file.create_first_admin(&admin)
+    }
+    .map_err(|e| format!("sign in: {e}"))?;
     file.school().map_err(|e| e.to_string())?;
     // The audit trail: every entry chained, none lost to the kill.
     let check = file.verify_audit().map_err(|e| e.to_string())?;
@@ -338,6 +370,7 @@ fn assert_consistent(path: &Path) -> Result<(), String> {
         Entity::Record => "record",
         Entity::Export => "export",
         Entity::Backup => "backup",
+        Entity::Account => "account",
     };
     for r in &revisions {
         let key = (entity(r.entity), r.entity_id.as_str());
@@ -412,6 +445,9 @@ struct Op {
     runs: u32,
     start: Option<PathBuf>,
     args: Args,
+    /// For a command of two transactions by design: makes, from the start
+    /// file, the state between them, which a kill may also leave.
+    middle: Option<fn(&Path)>,
 }
 
 /// The prepared files and the writes to crash.
@@ -420,14 +456,19 @@ struct Setup {
     ops: Vec<Op>,
 }
 
-const SCHOOL: [&str; 6] = [
+const SCHOOL: [&str; 8] = [
     "--code",
     "2151072201",
     "--name",
     "XX县第一小学",
     "--type",
     "211",
+    "--admin",
+    "管理员",
 ];
+
+/// Every account's password in these files.
+const PASSWORD: &str = "taoli-test-pass";
 
 /// Copies `from` (and nothing beside it: the prepared files are closed, so
 /// their write-ahead logs are empty) to `to`.
@@ -441,6 +482,16 @@ fn setup() -> Setup {
     let base = p("base.taoli");
     run(&args(&[
         &"init", &base, &SCHOOL[0], &SCHOOL[1], &SCHOOL[2], &SCHOOL[3], &SCHOOL[4], &SCHOOL[5],
+        &SCHOOL[6], &SCHOOL[7],
+    ]));
+    // The clerk the writes sign in as (TAOLI_USER), added by the 系统管理员.
+    run_as_admin(&args(&[
+        &"user",
+        &"add",
+        &base,
+        &"测试员",
+        &"--role",
+        &"信息管理员",
     ]));
     let staff = roster(&p("staff.csv"), "510722", 200);
     run(&args(&[&"import", &base, &p("staff.csv")]));
@@ -465,7 +516,7 @@ fn setup() -> Setup {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/province/example-pack.toml");
     let packed = p("packed.taoli");
     copy(&base, &packed);
-    run(&args(&[&"province", &"use", &packed, &pack]));
+    run_as_admin(&args(&[&"province", &"use", &packed, &pack]));
 
     let imported = p("imported.taoli");
     copy(&base, &imported);
@@ -496,7 +547,7 @@ fn setup() -> Setup {
     {
         let conn = Connection::open(&older).unwrap();
         conn.execute_batch(
-            "DROP TABLE signoff; DROP TABLE sheet_print;
+            "DROP TABLE signoff; DROP TABLE sheet_print; DROP TABLE account;
              DELETE FROM migration_log WHERE version > 5; PRAGMA user_version = 5;",
         )
         .unwrap();
@@ -513,6 +564,7 @@ fn setup() -> Setup {
         runs,
         start: start.cloned(),
         args,
+        middle: None,
     };
     let (f1, f2, f3, f4, f5) = (
         first.clone(),
@@ -529,13 +581,19 @@ fn setup() -> Setup {
             Box::new(|s| {
                 args(&[
                     &"init", &s, &SCHOOL[0], &SCHOOL[1], &SCHOOL[2], &SCHOOL[3], &SCHOOL[4],
-                    &SCHOOL[5],
+                    &SCHOOL[5], &SCHOOL[6], &SCHOOL[7],
                 ])
             }),
         ),
         op(
+            "user passwd",
+            8,
+            Some(&base),
+            Box::new(|s| args(&[&"user", &"passwd", &s])),
+        ),
+        op(
             "teacher add",
-            16,
+            8,
             Some(&base),
             Box::new(move |s| {
                 args(&[
@@ -605,13 +663,13 @@ fn setup() -> Setup {
             "province use",
             12,
             Some(&base),
-            Box::new(move |s| args(&[&"province", &"use", &s, &pack])),
+            Box::new(move |s| args(&[&"--user", &"管理员", &"province", &"use", &s, &pack])),
         ),
         op(
             "province clear",
             12,
             Some(&packed),
-            Box::new(|s| args(&[&"province", &"clear", &s])),
+            Box::new(|s| args(&[&"--user", &"管理员", &"province", &"clear", &s])),
         ),
         op(
             "import",
@@ -657,12 +715,18 @@ fn setup() -> Setup {
                 ])
             }),
         ),
-        op(
-            "open an older file",
-            16,
-            Some(&older),
-            Box::new(|s| args(&[&"teacher", &"list", &"--json", &s])),
-        ),
+        Op {
+            // An older file has no accounts: opening it to create its first
+            // 系统管理员 migrates it (one transaction), then writes the
+            // account (another).
+            middle: Some(|s| SchoolFile::open(s).unwrap().close().unwrap()),
+            ..op(
+                "open an older file",
+                16,
+                Some(&older),
+                Box::new(|s| args(&[&"user", &"add", &s, &"管理员", &"--role", &"系统管理员"])),
+            )
+        },
     ];
     Setup { _dir: dir, ops }
 }
@@ -673,6 +737,8 @@ struct Tally {
     runs: u32,
     before: u32,
     after: u32,
+    /// Left between a two-transaction command's transactions.
+    middle: u32,
     /// Kills that found the command still running.
     killed_running: u32,
     /// Kills that found it running with its write-ahead log written to.
@@ -700,6 +766,12 @@ fn two_hundred_kills_across_every_write_leave_each_file_whole_and_all_or_nothing
         let (took, largest_wal) = measure(&(op.args)(&school), &school);
         let after = logical_dump(&school).unwrap();
         assert_ne!(before, after, "{} changed nothing", op.name);
+        let middle = op.middle.map(|make| {
+            let school = dir.join("middle.taoli");
+            copy(op.start.as_ref().unwrap(), &school);
+            make(&school);
+            logical_dump(&school).unwrap()
+        });
         let mut tally = Tally::default();
         for _ in 0..op.runs {
             n += 1;
@@ -734,6 +806,8 @@ fn two_hundred_kills_across_every_write_leave_each_file_whole_and_all_or_nothing
                 tally.before += 1;
             } else if state == after {
                 tally.after += 1;
+            } else if middle.as_ref() == Some(&state) {
+                tally.middle += 1;
             } else {
                 failures.push(format!(
                     "{context}: neither before nor after:\n{}",
@@ -752,8 +826,8 @@ fn two_hundred_kills_across_every_write_leave_each_file_whole_and_all_or_nothing
     }
     for (name, t) in &tallies {
         eprintln!(
-            "{name:>20}: {:>3} runs, {:>3} killed running, {:>3} of them writing; {:>3} left as before, {:>3} as after",
-            t.runs, t.killed_running, t.killed_writing, t.before, t.after
+            "{name:>20}: {:>3} runs, {:>3} killed running, {:>3} of them writing; {:>3} left as before, {:>3} between, {:>3} as after",
+            t.runs, t.killed_running, t.killed_writing, t.before, t.middle, t.after
         );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

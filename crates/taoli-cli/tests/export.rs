@@ -28,9 +28,12 @@ fn init(dir: &TempDir, file: &str) -> PathBuf {
             SCHOOL_NAME,
             "--type",
             "211",
+            "--admin",
+            support::ADMIN,
         ])
         .assert()
         .success();
+    support::add_user(&path, support::CLERK, "信息管理员");
     path
 }
 

@@ -28,9 +28,12 @@ fn init(dir: &TempDir) -> PathBuf {
             "XX县第一小学",
             "--type",
             "211",
+            "--admin",
+            support::ADMIN,
         ])
         .assert()
         .success();
+    support::add_user(&path, support::CLERK, "信息管理员");
     path
 }
 
@@ -89,7 +92,7 @@ fn a_dry_run_of_every_committed_roster_gives_its_expected_results() {
 fn a_dry_run_writes_nothing_to_the_school_file() {
     let dir = TempDir::new().unwrap();
     let school = init(&dir);
-    let before = fs::read(&school).unwrap();
+    let before = support::accounts::data_snapshot(&school);
     taoli()
         .arg("import")
         .arg(&school)
@@ -97,7 +100,7 @@ fn a_dry_run_writes_nothing_to_the_school_file() {
         .arg("--dry-run")
         .assert()
         .stdout(predicate::str::contains("这是预览，学校文件没有改动"));
-    assert_eq!(fs::read(&school).unwrap(), before);
+    assert_eq!(support::accounts::data_snapshot(&school), before);
 }
 
 #[test]
@@ -198,7 +201,7 @@ fn a_bad_file_is_refused_with_a_chinese_message_and_the_school_file_unchanged() 
     let want = expected::load(&expected::rosters_dir().join("expected/bad-files.json"));
     let dir = TempDir::new().unwrap();
     let school = init(&dir);
-    let before = fs::read(&school).unwrap();
+    let before = support::accounts::data_snapshot(&school);
     for file in want.as_object().unwrap().keys() {
         taoli()
             .arg("import")
@@ -208,7 +211,7 @@ fn a_bad_file_is_refused_with_a_chinese_message_and_the_school_file_unchanged() 
             .code(1)
             .stderr(predicate::str::is_match("[\u{4e00}-\u{9fff}]").unwrap());
         assert_eq!(
-            fs::read(&school).unwrap(),
+            support::accounts::data_snapshot(&school),
             before,
             "{file} changed the school file"
         );

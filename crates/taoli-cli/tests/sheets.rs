@@ -74,11 +74,15 @@ fn pdf_text(pdf: &Path) -> String {
 
 /// Runs a command that must be refused and checks that it leaves `path` as it was.
 fn assert_refused_unchanged(cmd: &mut Command, path: &Path, message: &str) {
-    let before = fs::read(path).unwrap();
+    let before = support::accounts::data_snapshot(path);
     cmd.assert()
         .code(1)
         .stderr(predicate::str::contains(message));
-    assert_eq!(fs::read(path).unwrap(), before, "the school file changed");
+    assert_eq!(
+        support::accounts::data_snapshot(path),
+        before,
+        "the school file changed"
+    );
 }
 
 fn list(path: &Path) -> String {

@@ -16,9 +16,9 @@ mod accounts;
 use std::time::Instant;
 
 use calamine::{Data, Reader};
+use taoli_core::NewSchool;
 use taoli_core::export::ExportFormat;
 use taoli_core::import::{ImportOptions, open};
-use taoli_core::NewSchool;
 
 /// As in the `taoli` binary and the app.
 #[global_allocator]

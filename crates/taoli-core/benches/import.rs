@@ -22,8 +22,8 @@ use std::time::Instant;
 use calamine::{Data, Reader};
 use rand::{Rng, SeedableRng};
 use rust_xlsxwriter::{Format, Workbook};
-use taoli_core::import::{ImportOptions, open};
 use taoli_core::NewSchool;
+use taoli_core::import::{ImportOptions, open};
 
 /// As in the `taoli` binary and the app.
 #[global_allocator]

@@ -70,13 +70,11 @@ fn build(dir: &std::path::Path) -> SchoolFile {
         let place = format!("四川省{}县{}镇", PLACES[i % 8], PLACES[(i / 8) % 8]);
         let school = format!("{}县第{}小学", PLACES[(i / 3) % 8], 1 + i % 12);
         let teacher = file
-            .add_teacher(
-                &NewTeacher {
-                    name,
-                    id_type: "1".into(),
-                    id_number,
-                },
-            )
+            .add_teacher(&NewTeacher {
+                name,
+                id_type: "1".into(),
+                id_number,
+            })
             .unwrap();
         let birth = if i % 3 == 0 {
             // Differs from the ID number: a warning to check on the sheet.
@@ -85,8 +83,7 @@ fn build(dir: &std::path::Path) -> SchoolFile {
             format!("{year}-0{month}-1{}", i % 10)
         };
         let mut add = |group: &str, v: Value| {
-            file.add_record(&teacher.id, group, fields(v))
-                .unwrap();
+            file.add_record(&teacher.id, group, fields(v)).unwrap();
         };
         add(
             "basic",

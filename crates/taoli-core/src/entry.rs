@@ -5,10 +5,10 @@
 
 use serde_json::Value;
 
+use crate::account::Permission;
 use crate::catalog::{CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType};
 use crate::error::{Error, Result};
 use crate::record::{Fields, IndicatorRecord};
-use crate::account::Permission;
 use crate::store::SchoolFile;
 use crate::validate::value::Moment;
 

@@ -402,17 +402,19 @@ pub enum Error {
     #[error("账号“{0}”已经有了。请换一个名字，或为这个账号重设密码。")]
     UserExists(String),
 
-    #[error("没有名为“{0}”的账号。请核对账号名；账号列表可以在「账号管理」或 taoli user list 中查看。")]
+    #[error(
+        "没有名为“{0}”的账号。请核对账号名；账号列表可以在「账号管理」或 taoli user list 中查看。"
+    )]
     UserNotFound(String),
 
-    #[error("账号或密码不对。请核对后重试：注意大小写，并确认没有开着中文输入法或大写锁定。连续错 {limit} 次将锁定 {minutes} 分钟（还可以试 {left} 次）。")]
-    SignInFailed {
-        left: u32,
-        limit: u32,
-        minutes: u32,
-    },
+    #[error(
+        "账号或密码不对。请核对后重试：注意大小写，并确认没有开着中文输入法或大写锁定。连续错 {limit} 次将锁定 {minutes} 分钟（还可以试 {left} 次）。"
+    )]
+    SignInFailed { left: u32, limit: u32, minutes: u32 },
 
-    #[error("账号“{name}”连续输错密码 {limit} 次，已锁定。请 {minutes} 分钟后再试，或请系统管理员重设密码。")]
+    #[error(
+        "账号“{name}”连续输错密码 {limit} 次，已锁定。请 {minutes} 分钟后再试，或请系统管理员重设密码。"
+    )]
     AccountLocked {
         name: String,
         limit: u32,
@@ -422,7 +424,9 @@ pub enum Error {
     #[error("账号“{0}”已停用。如需继续使用，请系统管理员重新启用。")]
     AccountDisabled(String),
 
-    #[error("这个学校文件还没有账号。请先创建系统管理员账号（taoli user add 学校文件 姓名 --role 系统管理员，或在桃李中打开文件时按提示创建）。")]
+    #[error(
+        "这个学校文件还没有账号。请先创建系统管理员账号（taoli user add 学校文件 姓名 --role 系统管理员，或在桃李中打开文件时按提示创建）。"
+    )]
     NoUsersYet,
 
     #[error("这个学校文件已经有账号了。请由系统管理员登录后添加新账号。")]

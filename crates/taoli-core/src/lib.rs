@@ -26,9 +26,9 @@ pub mod text;
 mod time;
 pub mod validate;
 
-pub use error::{Error, ErrorKind, ErrorPayload, Result};
 pub use account::{Actor, NewUser, Role, Session};
-pub use store::Credentials;
+pub use error::{Error, ErrorKind, ErrorPayload, Result};
 pub use school::{NewSchool, School};
+pub use store::Credentials;
 pub use store::SchoolFile;
 pub use teacher::{NewTeacher, Teacher};

@@ -119,7 +119,7 @@ impl Operation {
             Operation::Signoff => "登记签字",
             Operation::Export => "导出",
             Operation::Backup => "备份与恢复",
-            Operation::Account => "账号与登录",
+            Operation::Account => "账号",
         }
     }
 }

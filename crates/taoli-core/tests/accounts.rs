@@ -113,7 +113,9 @@ fn a_wrong_password_is_refused_and_says_how_many_tries_are_left() {
 fn an_unknown_account_gets_the_same_answer_as_a_wrong_password() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);
-    let err = file.sign_in(&Credentials::new("赵六", PASSWORD)).unwrap_err();
+    let err = file
+        .sign_in(&Credentials::new("赵六", PASSWORD))
+        .unwrap_err();
     assert!(matches!(err, Error::SignInFailed { .. }), "{err}");
 }
 
@@ -125,7 +127,10 @@ fn five_wrong_passwords_lock_the_account_even_against_the_right_one() {
         file.sign_in(&wrong(CLERK)).unwrap_err();
     }
     let fifth = file.sign_in(&wrong(CLERK)).unwrap_err();
-    assert!(matches!(fifth, Error::AccountLocked { minutes: 5, .. }), "{fifth}");
+    assert!(
+        matches!(fifth, Error::AccountLocked { minutes: 5, .. }),
+        "{fifth}"
+    );
     let right = file.sign_in(&accounts::clerk()).unwrap_err();
     assert!(matches!(right, Error::AccountLocked { .. }), "{right}");
     assert!(right.to_string().contains("分钟后再试"), "{right}");
@@ -237,10 +242,7 @@ fn an_idle_session_locks_and_the_password_unlocks_it() {
     assert!(matches!(err, Error::SessionLocked), "{err}");
     file.set_idle_limit(taoli_core::store::IDLE_LIMIT);
     // Still locked: a lock ends only with the password.
-    assert!(matches!(
-        file.teachers().unwrap_err(),
-        Error::SessionLocked
-    ));
+    assert!(matches!(file.teachers().unwrap_err(), Error::SessionLocked));
     file.unlock(PASSWORD).unwrap();
     assert_eq!(file.teachers().unwrap().len(), 1);
 }
@@ -250,10 +252,7 @@ fn locking_by_hand_needs_the_password_too() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);
     file.lock();
-    assert!(matches!(
-        file.teachers().unwrap_err(),
-        Error::SessionLocked
-    ));
+    assert!(matches!(file.teachers().unwrap_err(), Error::SessionLocked));
     file.unlock("not-it-at-all").unwrap_err();
     file.unlock(PASSWORD).unwrap();
     file.teachers().unwrap();
@@ -266,7 +265,10 @@ fn a_viewer_reads_id_and_phone_numbers_masked() {
     file.sign_in(&accounts::viewer()).unwrap();
     let shown = &file.teachers().unwrap()[0];
     assert_eq!(shown.id_number, "1101**********002X");
-    assert_eq!(file.teacher(&teacher).unwrap().id_number, "1101**********002X");
+    assert_eq!(
+        file.teacher(&teacher).unwrap().id_number,
+        "1101**********002X"
+    );
     let records = file.records(&teacher).unwrap();
     let mobile = records
         .iter()
@@ -286,7 +288,11 @@ fn a_viewer_sees_no_full_id_number_in_validation_messages() {
     let report = file.validate().unwrap();
     for problem in &report.problems {
         assert!(!problem.message.contains(ZHANG_SAN), "{}", problem.message);
-        assert!(!problem.message.contains("13812345678"), "{}", problem.message);
+        assert!(
+            !problem.message.contains("13812345678"),
+            "{}",
+            problem.message
+        );
     }
 }
 
@@ -467,7 +473,10 @@ fn the_three_roles_follow_the_national_split() {
     assert!(Role::InfoManager.allows(Permission::SheetsPrint));
     assert!(Role::InfoManager.allows(Permission::BatchesSubmit));
     assert!(!Role::InfoManager.allows(Permission::UsersManage));
-    assert_eq!(Role::InfoViewer.permissions(), vec![Permission::TeachersView]);
+    assert_eq!(
+        Role::InfoViewer.permissions(),
+        vec![Permission::TeachersView]
+    );
 }
 
 #[test]
@@ -486,10 +495,23 @@ fn sign_ins_wrong_passwords_and_account_changes_are_in_the_audit_trail() {
     let actions: Vec<String> = page
         .entries
         .iter()
-        .map(|e| format!("{} {} {}", e.actor, taoli_core::store::action_label(e.action), e.subject))
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e.actor,
+                taoli_core::store::action_label(e.action),
+                e.subject
+            )
+        })
         .collect();
-    assert!(actions.contains(&format!("{VIEWER} 密码错误 {VIEWER}")), "{actions:?}");
-    assert!(actions.contains(&format!("{ADMIN} 登录 {ADMIN}")), "{actions:?}");
+    assert!(
+        actions.contains(&format!("{VIEWER} 密码错误 {VIEWER}")),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&format!("{ADMIN} 登录 {ADMIN}")),
+        "{actions:?}"
+    );
     let change = page
         .entries
         .iter()
@@ -503,7 +525,10 @@ fn sign_ins_wrong_passwords_and_account_changes_are_in_the_audit_trail() {
             .unwrap()
             .iter()
             .filter(|r| r.entity == Entity::Account)
-            .all(|r| !r.new_value.as_ref().is_some_and(|v| v.to_string().contains("argon2")))
+            .all(|r| !r
+                .new_value
+                .as_ref()
+                .is_some_and(|v| v.to_string().contains("argon2")))
     );
 }
 

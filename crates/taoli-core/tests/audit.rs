@@ -20,17 +20,18 @@ use tempfile::TempDir;
 const ZHANG_SAN: &str = "11010519491231002X";
 const LI_SI: &str = "110105198001011238";
 
-
 /// A school with 张三 and 李四, 张三's 基本信息 entered and then changed.
 fn school(dir: &TempDir) -> (PathBuf, SchoolFile, String) {
     let path = dir.path().join("school.taoli");
-    let mut file = accounts::create(&path,
+    let mut file = accounts::create(
+        &path,
         &NewSchool {
             code: "2151012345".into(),
             name: "桃李镇中心小学".into(),
             school_type: "211".into(),
             region_code: None,
-        })
+        },
+    )
     .unwrap();
     let zhang = add(&mut file, "张三", ZHANG_SAN);
     add(&mut file, "李四", LI_SI);
@@ -40,13 +41,11 @@ fn school(dir: &TempDir) -> (PathBuf, SchoolFile, String) {
 }
 
 fn add(file: &mut SchoolFile, name: &str, id_number: &str) -> String {
-    file.add_teacher(
-        &NewTeacher {
-            name: name.into(),
-            id_type: "1".into(),
-            id_number: id_number.into(),
-        },
-    )
+    file.add_teacher(&NewTeacher {
+        name: name.into(),
+        id_type: "1".into(),
+        id_number: id_number.into(),
+    })
     .unwrap()
     .id
 }
@@ -56,8 +55,7 @@ fn set(file: &mut SchoolFile, teacher: &str, pairs: &[(&str, &str)]) {
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    file.set_fields(teacher, "基本信息", &pairs)
-        .unwrap();
+    file.set_fields(teacher, "基本信息", &pairs).unwrap();
 }
 
 /// Changes the file behind Taoli's back, as someone with a SQLite tool would.
@@ -123,7 +121,9 @@ fn an_edited_entry_breaks_the_chain_at_that_entry() {
     let edited = first_teacher_entry(&path);
     tamper(
         &path,
-        &format!("UPDATE revision SET new_value = replace(new_value, '03', '01') WHERE id = {edited}"),
+        &format!(
+            "UPDATE revision SET new_value = replace(new_value, '03', '01') WHERE id = {edited}"
+        ),
     );
     let check = accounts::open(&path).unwrap().verify_audit().unwrap();
     let broken = check.broken.expect("the edit is found");
@@ -261,8 +261,7 @@ fn an_export_to_a_file_is_recorded() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);
     let out = dir.path().join("教师数据.xlsx");
-    file.export_to(ExportFormat::Xlsx, None, &out)
-        .unwrap();
+    file.export_to(ExportFormat::Xlsx, None, &out).unwrap();
     let page = file
         .audit_log(&AuditQuery {
             operation: Some(Operation::Export),
@@ -370,13 +369,11 @@ fn the_log_narrows_to_one_teacher() {
 fn the_log_narrows_to_an_operator_and_lists_everyone() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);
-    file.add_teacher(
-        &NewTeacher {
-            name: "赵六".into(),
-            id_type: "1".into(),
-            id_number: "110105198001010016".into(),
-        },
-    )
+    file.add_teacher(&NewTeacher {
+        name: "赵六".into(),
+        id_type: "1".into(),
+        id_number: "110105198001010016".into(),
+    })
     .unwrap();
     let log = file
         .audit_log(&AuditQuery {
@@ -445,13 +442,11 @@ fn the_log_pages() {
 fn the_csv_export_opens_in_excel_and_keeps_typed_formulas_as_text() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);
-    file.add_teacher(
-        &NewTeacher {
-            name: "=HYPERLINK(\"x\")".into(),
-            id_type: "1".into(),
-            id_number: "110105198001010016".into(),
-        },
-    )
+    file.add_teacher(&NewTeacher {
+        name: "=HYPERLINK(\"x\")".into(),
+        id_type: "1".into(),
+        id_number: "110105198001010016".into(),
+    })
     .unwrap();
     let csv = file.audit_csv(&AuditQuery::default()).unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBF"));

@@ -18,26 +18,25 @@ use taoli_core::store::{AuditQuery, BackupReason, KEEP_RECENT};
 use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 use tempfile::TempDir;
 
-
 fn school_at(path: &Path, code: &str) -> SchoolFile {
-    accounts::create(path,
+    accounts::create(
+        path,
         &NewSchool {
             code: code.into(),
             name: "桃李镇中心小学".into(),
             school_type: "211".into(),
             region_code: None,
-        })
+        },
+    )
     .unwrap()
 }
 
 fn add(file: &mut SchoolFile, name: &str, id_number: &str) {
-    file.add_teacher(
-        &NewTeacher {
-            name: name.into(),
-            id_type: "1".into(),
-            id_number: id_number.into(),
-        },
-    )
+    file.add_teacher(&NewTeacher {
+        name: name.into(),
+        id_type: "1".into(),
+        id_number: id_number.into(),
+    })
     .unwrap();
 }
 

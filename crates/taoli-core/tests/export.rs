@@ -23,7 +23,6 @@ use taoli_core::import::{ImportOptions, open};
 use taoli_core::{NewSchool, NewTeacher, SchoolFile, Teacher};
 use tempfile::TempDir;
 
-
 /// A valid resident ID number for a birth date (YYYYMMDD) and sequence.
 fn resident_id(date: &str, seq: u32) -> String {
     let first17 = format!("110105{date}{seq:03}");
@@ -46,13 +45,11 @@ fn primary_school(dir: &TempDir) -> SchoolFile {
 }
 
 fn add_teacher(file: &mut SchoolFile, name: &str, id_type: &str, id_number: &str) -> Teacher {
-    file.add_teacher(
-        &NewTeacher {
-            name: name.into(),
-            id_type: id_type.into(),
-            id_number: id_number.into(),
-        },
-    )
+    file.add_teacher(&NewTeacher {
+        name: name.into(),
+        id_type: id_type.into(),
+        id_number: id_number.into(),
+    })
     .unwrap()
 }
 
@@ -61,8 +58,7 @@ fn set(file: &mut SchoolFile, teacher: &Teacher, group: &str, values: &[(&str, &
         .iter()
         .map(|(f, v)| ((*f).to_owned(), (*v).to_owned()))
         .collect();
-    file.set_fields(&teacher.id, group, &values)
-        .unwrap();
+    file.set_fields(&teacher.id, group, &values).unwrap();
 }
 
 fn add_row(file: &mut SchoolFile, teacher: &Teacher, group: &str, values: &[(&str, &str)]) {
@@ -70,8 +66,7 @@ fn add_row(file: &mut SchoolFile, teacher: &Teacher, group: &str, values: &[(&st
         .iter()
         .map(|(f, v)| ((*f).to_owned(), (*v).to_owned()))
         .collect();
-    file.add_group_record(&teacher.id, group, &values)
-        .unwrap();
+    file.add_group_record(&teacher.id, group, &values).unwrap();
 }
 
 fn workbook(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
@@ -636,18 +631,15 @@ fn full_school(dir: &TempDir, school_type: &str, groups: impl Fn(&str) -> bool) 
                     _ => {}
                 }
             }
-            file.set_fields(&full.id, "basic", &values)
-                .unwrap();
+            file.set_fields(&full.id, "basic", &values).unwrap();
         } else if group.multi {
             for n in 1..=2 {
                 let values = every_value(&effective, &group.id, n, &[]);
-                file.add_group_record(&full.id, &group.id, &values)
-                    .unwrap();
+                file.add_group_record(&full.id, &group.id, &values).unwrap();
             }
         } else {
             let values = every_value(&effective, &group.id, 1, &[]);
-            file.set_fields(&full.id, &group.id, &values)
-                .unwrap();
+            file.set_fields(&full.id, &group.id, &values).unwrap();
         }
     }
     let sparse = add_teacher(&mut file, "李四", "A", "E12345678");
@@ -715,9 +707,7 @@ fn round_trip(dir: &TempDir, file: &SchoolFile, school_type: &str) -> SchoolFile
         })
         .collect();
     assert!(unknown.is_empty(), "unrecognized columns: {unknown:?}");
-    fresh
-        .commit_import(&plan, &mut |_, _| {})
-        .unwrap();
+    fresh.commit_import(&plan, &mut |_, _| {}).unwrap();
     fresh
 }
 

@@ -66,10 +66,7 @@ fn school(dir: &TempDir) -> PathBuf {
         school_type: "211".into(),
         region_code: None,
     };
-    accounts::create(&path, &school)
-        .unwrap()
-        .close()
-        .unwrap();
+    accounts::create(&path, &school).unwrap().close().unwrap();
     path
 }
 
@@ -566,8 +563,7 @@ fn a_valid_row_imports_with_its_id_number_and_birth_date_unchanged() {
                 "{:?}",
                 plan.preview.rows[0].messages
             );
-            file.commit_import(&plan, &mut |_, _| {})
-                .unwrap();
+            file.commit_import(&plan, &mut |_, _| {}).unwrap();
             let teacher = file.teacher_by_id_number(None, &id).unwrap();
             prop_assert_eq!(&teacher.name, &name);
             let basic = file

@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use taoli_core::NewSchool;
 use taoli_core::import::refused::write_refused_rows;
 use taoli_core::import::{ImportOptions, ImportPlan, RowStatus, open};
-use taoli_core::NewSchool;
 use tempfile::TempDir;
 
 /// Longest a file may take to be refused or imported (debug build, 2 cores):
@@ -41,7 +41,6 @@ fn expected() -> serde_json::Map<String, Value> {
         .clone()
 }
 
-
 fn school(dir: &TempDir) -> PathBuf {
     let path = dir.path().join("school.taoli");
     let school = NewSchool {
@@ -50,10 +49,7 @@ fn school(dir: &TempDir) -> PathBuf {
         school_type: "211".into(),
         region_code: None,
     };
-    accounts::create(&path, &school)
-        .unwrap()
-        .close()
-        .unwrap();
+    accounts::create(&path, &school).unwrap().close().unwrap();
     path
 }
 
@@ -394,13 +390,11 @@ fn a_name_with_a_right_to_left_override_cannot_be_added_by_hand_either() {
     let dir = TempDir::new().unwrap();
     let mut file = accounts::open(&school(&dir)).unwrap();
     let error = file
-        .add_teacher(
-            &taoli_core::NewTeacher {
-                name: "王\u{202E}五六".into(),
-                id_type: "1".into(),
-                id_number: id("19850304", 11),
-            },
-        )
+        .add_teacher(&taoli_core::NewTeacher {
+            name: "王\u{202E}五六".into(),
+            id_type: "1".into(),
+            id_number: id("19850304", 11),
+        })
         .unwrap_err();
     assert_eq!(error.code(), "teacher.name_invalid");
     assert!(error.to_string().contains("U+202E"), "{error}");

@@ -18,7 +18,6 @@ use taoli_core::import::{
 use taoli_core::{NewSchool, NewTeacher};
 use tempfile::TempDir;
 
-
 fn school(dir: &TempDir) -> PathBuf {
     let path = dir.path().join("school.taoli");
     let school = NewSchool {
@@ -27,10 +26,7 @@ fn school(dir: &TempDir) -> PathBuf {
         school_type: "211".into(),
         region_code: None,
     };
-    accounts::create(&path, &school)
-        .unwrap()
-        .close()
-        .unwrap();
+    accounts::create(&path, &school).unwrap().close().unwrap();
     path
 }
 
@@ -297,13 +293,11 @@ fn an_existing_teacher_matched_by_id_type_and_number_is_updated_not_duplicated()
     let school = school(&dir);
     let a = id("19850304", 11);
     let mut file = accounts::open(&school).unwrap();
-    file.add_teacher(
-        &NewTeacher {
-            name: "张三".into(),
-            id_type: "1".into(),
-            id_number: a.clone(),
-        },
-    )
+    file.add_teacher(&NewTeacher {
+        name: "张三".into(),
+        id_type: "1".into(),
+        id_number: a.clone(),
+    })
     .unwrap();
     file.close().unwrap();
     let plan = import(
@@ -442,12 +436,8 @@ fn undo_stops_and_names_the_teacher_when_a_later_edit_touched_the_import() {
     );
     let mut file = accounts::open(&school).unwrap();
     let teacher = file.teacher_by_id_number(None, &a).unwrap();
-    file.set_fields(
-        &teacher.id,
-        "basic",
-        &[("民族".into(), "回族".into())],
-    )
-    .unwrap();
+    file.set_fields(&teacher.id, "basic", &[("民族".into(), "回族".into())])
+        .unwrap();
     let error = file.undo_import(None).unwrap_err();
     assert_eq!(error.code(), "import.undo_blocked");
     assert!(error.to_string().contains("张三"));

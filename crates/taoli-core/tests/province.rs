@@ -143,21 +143,21 @@ fn a_malformed_pack_says_where() {
 
 fn school(dir: &tempfile::TempDir) -> SchoolFile {
     let path = dir.path().join("s.taoli");
-    let mut file = accounts::create(&path,
+    let mut file = accounts::create(
+        &path,
         &NewSchool {
             code: "2151012345".into(),
             name: "某小学".into(),
             school_type: "211".into(),
             region_code: None,
-        })
-    .unwrap();
-    file.add_teacher(
-        &NewTeacher {
-            name: "张三".into(),
-            id_type: "1".into(),
-            id_number: "11010519491231002X".into(),
         },
     )
+    .unwrap();
+    file.add_teacher(&NewTeacher {
+        name: "张三".into(),
+        id_type: "1".into(),
+        id_number: "11010519491231002X".into(),
+    })
     .unwrap();
     file
 }
@@ -167,8 +167,7 @@ fn the_school_file_remembers_its_pack_across_reopening() {
     let dir = tempfile::tempdir().unwrap();
     let mut file = school(&dir);
     file.sign_in(&accounts::admin()).unwrap();
-    file.use_province_pack(&pack("example-pack.toml"))
-        .unwrap();
+    file.use_province_pack(&pack("example-pack.toml")).unwrap();
     file.sign_in(&accounts::clerk()).unwrap();
     let path = file.path().to_owned();
     file.close().unwrap();
@@ -193,8 +192,7 @@ fn validation_follows_the_schools_pack() {
     };
     assert!(!asks_rural_post(&file));
     file.sign_in(&accounts::admin()).unwrap();
-    file.use_province_pack(&pack("example-pack.toml"))
-        .unwrap();
+    file.use_province_pack(&pack("example-pack.toml")).unwrap();
     file.sign_in(&accounts::clerk()).unwrap();
     assert!(asks_rural_post(&file));
     file.sign_in(&accounts::admin()).unwrap();

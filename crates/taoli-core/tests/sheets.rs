@@ -22,7 +22,6 @@ use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 const ZHANG_SAN_ID: &str = "11010519491231002X";
 const LI_SI_ID: &str = "110105198001011238";
 
-
 fn set(file: &mut SchoolFile, id: &str, group: &str, pairs: &[(&str, &str)]) {
     let pairs: Vec<(String, String)> = pairs
         .iter()
@@ -40,13 +39,11 @@ fn add(file: &mut SchoolFile, id: &str, group: &str, pairs: &[(&str, &str)]) {
 }
 
 fn teacher(file: &mut SchoolFile, name: &str, id_number: &str) -> String {
-    file.add_teacher(
-        &NewTeacher {
-            name: name.into(),
-            id_type: "1".into(),
-            id_number: id_number.into(),
-        },
-    )
+    file.add_teacher(&NewTeacher {
+        name: name.into(),
+        id_type: "1".into(),
+        id_number: id_number.into(),
+    })
     .unwrap()
     .id
 }
@@ -55,13 +52,15 @@ fn teacher(file: &mut SchoolFile, name: &str, id_number: &str) -> String {
 /// warning) and 李四, both with records in several groups. Returns the file
 /// and the two teachers' ids.
 fn school(dir: &tempfile::TempDir) -> (SchoolFile, String, String) {
-    let mut file = accounts::create(&dir.path().join("school.taoli"),
+    let mut file = accounts::create(
+        &dir.path().join("school.taoli"),
         &NewSchool {
             code: "2151012345".into(),
             name: "桃李镇中心小学".into(),
             school_type: "211".into(),
             region_code: None,
-        })
+        },
+    )
     .unwrap();
     let zhang = teacher(&mut file, "张三", ZHANG_SAN_ID);
     set(
@@ -447,13 +446,15 @@ fn only_the_named_teachers_are_printed() {
 #[test]
 fn a_school_without_teachers_has_no_sheets_to_print() {
     let dir = tempfile::tempdir().unwrap();
-    let mut file = accounts::create(&dir.path().join("empty.taoli"),
+    let mut file = accounts::create(
+        &dir.path().join("empty.taoli"),
         &NewSchool {
             code: "2151012345".into(),
             name: "桃李镇中心小学".into(),
             school_type: "211".into(),
             region_code: None,
-        })
+        },
+    )
     .unwrap();
     let path = dir.path().join("sheets.pdf");
     let err = file
@@ -469,11 +470,7 @@ fn a_matching_fingerprint_marks_the_sheet_signed() {
     let (mut file, zhang, _) = school(&dir);
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(
-            slice::from_ref(&zhang),
-            &Template::built_in(),
-            &path,
-        )
+        .print_sheets(slice::from_ref(&zhang), &Template::built_in(), &path)
         .unwrap();
     let fingerprint = printed.sheets[0].fingerprint.to_uppercase();
     let state = file.signoff(&zhang, &fingerprint).unwrap();
@@ -524,11 +521,7 @@ fn a_change_after_signoff_makes_it_stale() {
     let (mut file, zhang, _) = school(&dir);
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(
-            slice::from_ref(&zhang),
-            &Template::built_in(),
-            &path,
-        )
+        .print_sheets(slice::from_ref(&zhang), &Template::built_in(), &path)
         .unwrap();
     let signed = printed.sheets[0].fingerprint.clone();
     file.signoff(&zhang, &signed).unwrap();
@@ -556,11 +549,7 @@ fn signing_a_sheet_printed_before_a_change_is_recorded_but_stale() {
     let (mut file, zhang, _) = school(&dir);
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(
-            slice::from_ref(&zhang),
-            &Template::built_in(),
-            &path,
-        )
+        .print_sheets(slice::from_ref(&zhang), &Template::built_in(), &path)
         .unwrap();
     set(&mut file, &zhang, "基本信息", &[("民族", "回族")]);
     let state = file
@@ -575,11 +564,7 @@ fn every_teacher_has_a_signoff_state() {
     let (mut file, zhang, li) = school(&dir);
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(
-            slice::from_ref(&zhang),
-            &Template::built_in(),
-            &path,
-        )
+        .print_sheets(slice::from_ref(&zhang), &Template::built_in(), &path)
         .unwrap();
     file.signoff(&zhang, &printed.sheets[0].fingerprint)
         .unwrap();
@@ -607,9 +592,7 @@ fn a_province_template_replaces_the_layout_and_reads_files_beside_it() {
     .unwrap();
     let template = Template::load(&pack.join("sheet.typ")).unwrap();
     let path = dir.path().join("sheets.pdf");
-    let printed = file
-        .print_sheets(&[zhang], &template, &path)
-        .unwrap();
+    let printed = file.print_sheets(&[zhang], &template, &path).unwrap();
     let text = pdf_text(&path, None);
     assert!(text.contains(&format!(
         "省级模板张三指纹{}",
@@ -679,11 +662,7 @@ fn the_preview_carries_the_fingerprints_a_printing_would() {
         .unwrap();
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(
-            slice::from_ref(&zhang),
-            &Template::built_in(),
-            &path,
-        )
+        .print_sheets(slice::from_ref(&zhang), &Template::built_in(), &path)
         .unwrap();
     assert_eq!(preview.sheets, printed.sheets);
 }

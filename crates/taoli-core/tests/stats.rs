@@ -25,15 +25,16 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()
 }
 
-
 fn school(dir: &TempDir) -> SchoolFile {
-    accounts::create(&dir.path().join("school.taoli"),
+    accounts::create(
+        &dir.path().join("school.taoli"),
         &NewSchool {
             code: "2151012345".into(),
             name: "桃李镇中心小学".into(),
             school_type: "211".into(),
             region_code: None,
-        })
+        },
+    )
     .unwrap()
 }
 
@@ -45,13 +46,11 @@ fn resident_id(birth: &str, sequence: &str) -> String {
 }
 
 fn add(file: &mut SchoolFile, name: &str, id_number: &str) -> Teacher {
-    file.add_teacher(
-        &NewTeacher {
-            name: name.into(),
-            id_type: "1".into(),
-            id_number: id_number.into(),
-        },
-    )
+    file.add_teacher(&NewTeacher {
+        name: name.into(),
+        id_type: "1".into(),
+        id_number: id_number.into(),
+    })
     .unwrap()
 }
 
@@ -239,13 +238,11 @@ fn the_filled_birth_date_wins_over_the_id_number() {
 fn age_is_unknown_without_a_birth_date_or_a_resident_id_number() {
     let dir = TempDir::new().unwrap();
     let mut file = school(&dir);
-    file.add_teacher(
-        &NewTeacher {
-            name: "Anna Smith".into(),
-            id_type: "A".into(),
-            id_number: "E12345678".into(),
-        },
-    )
+    file.add_teacher(&NewTeacher {
+        name: "Anna Smith".into(),
+        id_type: "A".into(),
+        id_number: "E12345678".into(),
+    })
     .unwrap();
     let stats = stats(&file);
     let ages = dimension(&stats, Dimension::Age);

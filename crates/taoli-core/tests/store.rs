@@ -17,7 +17,6 @@ use taoli_core::store::{APPLICATION_ID, CURRENT_SCHEMA_VERSION, migrations::MIGR
 use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 use tempfile::TempDir;
 
-
 fn demo_school() -> NewSchool {
     NewSchool {
         code: "2151012345".into(),
@@ -160,12 +159,8 @@ fn a_migrated_file_accepts_records() {
     let path = dir.path().join("old.taoli");
     file_at_schema_version(&path, 1);
     let mut file = accounts::open_older(&path).unwrap();
-    file.add_record(
-        "t1",
-        "基本信息",
-        fields(serde_json::json!({"XB": "2"})),
-    )
-    .unwrap();
+    file.add_record("t1", "基本信息", fields(serde_json::json!({"XB": "2"})))
+        .unwrap();
     assert_eq!(file.records("t1").unwrap().len(), 1);
 }
 
@@ -196,13 +191,11 @@ fn a_corrupted_file_is_refused_with_a_clear_message() {
     for i in 0..200 {
         let id = format!("{:06}19800101{:03}", 110105, i);
         let check = taoli_core::id_number::check_character(&id).unwrap();
-        file.add_teacher(
-            &NewTeacher {
-                name: format!("教师{i}"),
-                id_type: "1".into(),
-                id_number: format!("{id}{check}"),
-            },
-        )
+        file.add_teacher(&NewTeacher {
+            name: format!("教师{i}"),
+            id_type: "1".into(),
+            id_number: format!("{id}{check}"),
+        })
         .unwrap();
     }
     file.close().unwrap();
@@ -299,7 +292,10 @@ fn creating_the_school_writes_a_revision() {
     let revisions = file.revisions().unwrap();
     assert_eq!(revisions[0].entity, Entity::School);
     assert_eq!(
-        revisions.iter().filter(|r| r.entity == Entity::School).count(),
+        revisions
+            .iter()
+            .filter(|r| r.entity == Entity::School)
+            .count(),
         1
     );
     assert_eq!(revisions[0].action, Action::Create);
@@ -332,11 +328,7 @@ fn updating_a_record_bumps_its_version_and_keeps_old_and_new() {
         .unwrap();
     assert_eq!(record.version, 1);
     let updated = file
-        .update_record(
-            &record.id,
-            1,
-            fields(serde_json::json!({"MZ": "02"})),
-        )
+        .update_record(&record.id, 1, fields(serde_json::json!({"MZ": "02"})))
         .unwrap();
     assert_eq!(updated.version, 2);
 
@@ -354,8 +346,7 @@ fn an_edit_of_a_stale_version_is_refused() {
     let record = file
         .add_record(&teacher.id, "学习经历", Fields::new())
         .unwrap();
-    file.update_record(&record.id, 1, Fields::new())
-        .unwrap();
+    file.update_record(&record.id, 1, Fields::new()).unwrap();
     let err = file
         .update_record(&record.id, 1, Fields::new())
         .unwrap_err();
@@ -429,13 +420,11 @@ fn finding_teachers_reports_the_matches_and_the_school_total() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = new_file(&dir);
     file.add_teacher(&zhang_san()).unwrap();
-    file.add_teacher(
-        &NewTeacher {
-            name: "李四".into(),
-            id_type: "1".into(),
-            id_number: "110105198001011238".into(),
-        },
-    )
+    file.add_teacher(&NewTeacher {
+        name: "李四".into(),
+        id_type: "1".into(),
+        id_number: "110105198001011238".into(),
+    })
     .unwrap();
     let listing = file.find_teachers("ls").unwrap();
     assert_eq!(listing.total, 2);
@@ -457,15 +446,13 @@ fn saving_the_form_keeps_derived_values_it_does_not_send() {
         )
         .unwrap();
     let saved = file
-        .save_draft(
-            &RecordDraft {
-                teacher_id: teacher.id.clone(),
-                group: "basic".into(),
-                record_id: Some(record.id.clone()),
-                expected_version: Some(record.version),
-                fields: fields(serde_json::json!({"ethnicity": "汉族", "gender": "2"})),
-            },
-        )
+        .save_draft(&RecordDraft {
+            teacher_id: teacher.id.clone(),
+            group: "basic".into(),
+            record_id: Some(record.id.clone()),
+            expected_version: Some(record.version),
+            fields: fields(serde_json::json!({"ethnicity": "汉族", "gender": "2"})),
+        })
         .unwrap();
     assert_eq!(saved.fields["highest_education"], "21");
     assert_eq!(saved.fields["ethnicity"], "01");

@@ -9,32 +9,27 @@ use taoli_core::error::Error;
 use taoli_core::store::WarningRef;
 use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 
-
 /// A school with 张三 (female by her ID number) entered as male: a warning.
 fn school(dir: &tempfile::TempDir) -> (SchoolFile, String) {
-    let mut file = accounts::create(&dir.path().join("s.taoli"),
+    let mut file = accounts::create(
+        &dir.path().join("s.taoli"),
         &NewSchool {
             code: "2151012345".into(),
             name: "某小学".into(),
             school_type: "211".into(),
             region_code: None,
-        })
-    .unwrap();
-    let teacher = file
-        .add_teacher(
-            &NewTeacher {
-                name: "张三".into(),
-                id_type: "1".into(),
-                id_number: "11010519491231002X".into(),
-            },
-        )
-        .unwrap();
-    file.set_fields(
-        &teacher.id,
-        "基本信息",
-        &[("性别".into(), "男".into())],
+        },
     )
     .unwrap();
+    let teacher = file
+        .add_teacher(&NewTeacher {
+            name: "张三".into(),
+            id_type: "1".into(),
+            id_number: "11010519491231002X".into(),
+        })
+        .unwrap();
+    file.set_fields(&teacher.id, "基本信息", &[("性别".into(), "男".into())])
+        .unwrap();
     (file, teacher.id)
 }
 
@@ -51,11 +46,8 @@ fn warning<'a>(teacher_id: &'a str, rule: &'a str) -> WarningRef<'a> {
 fn an_explained_warning_carries_its_reason_in_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, id) = school(&dir);
-    file.explain_warning(
-        &warning(&id, "gender_matches_id"),
-        "以人事档案为准",
-    )
-    .unwrap();
+    file.explain_warning(&warning(&id, "gender_matches_id"), "以人事档案为准")
+        .unwrap();
     let report = file.validate().unwrap();
     let p = report
         .problems
@@ -81,10 +73,7 @@ fn a_reason_for_a_warning_that_is_not_there_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, id) = school(&dir);
     let err = file
-        .explain_warning(
-            &warning(&id, "birth_date_matches_id"),
-            "以人事档案为准",
-        )
+        .explain_warning(&warning(&id, "birth_date_matches_id"), "以人事档案为准")
         .unwrap_err();
     assert!(matches!(err, Error::NoSuchWarning { .. }), "{err}");
 }
@@ -103,11 +92,8 @@ fn an_empty_reason_is_refused() {
 fn explaining_a_warning_leaves_a_revision() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, id) = school(&dir);
-    file.explain_warning(
-        &warning(&id, "gender_matches_id"),
-        "以人事档案为准",
-    )
-    .unwrap();
+    file.explain_warning(&warning(&id, "gender_matches_id"), "以人事档案为准")
+        .unwrap();
     let last = file.teacher_revisions(&id).unwrap().pop().unwrap();
     assert_eq!(
         last.new_value.unwrap()["warning_reason"]["reason"],

@@ -7,15 +7,47 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-/// The real `taoli` binary: Chinese messages, the operator 测试员, and the
-/// built-in sheet template and font lookup whatever the caller's environment.
+/// The core tests' account helpers, for a look inside a school file.
+#[path = "../../../taoli-core/tests/support/accounts.rs"]
+pub mod accounts;
+
+/// The 系统管理员 every test school is created with.
+pub const ADMIN: &str = "管理员";
+/// The 信息管理员 the commands sign in as.
+pub const CLERK: &str = "测试员";
+/// Every test account's password.
+pub const PASSWORD: &str = "taoli-test-pass";
+
+/// The real `taoli` binary: Chinese messages, signed in as the clerk 测试员,
+/// and the built-in sheet template and font lookup whatever the caller's
+/// environment.
 pub fn taoli() -> Command {
     let mut cmd = Command::cargo_bin("taoli").unwrap();
     cmd.env_remove("TAOLI_LANG")
         .env_remove("TAOLI_FONT")
         .env_remove("TAOLI_SHEET_TEMPLATE")
-        .env("USER", "测试员");
+        .env_remove("TAOLI_NEW_PASSWORD")
+        .env("TAOLI_USER", CLERK)
+        .env("TAOLI_PASSWORD", PASSWORD);
     cmd
+}
+
+/// [`taoli`] signed in as the 系统管理员 instead.
+pub fn taoli_as_admin() -> Command {
+    let mut cmd = taoli();
+    cmd.env("TAOLI_USER", ADMIN);
+    cmd
+}
+
+/// Adds an account with the test password, as the 系统管理员.
+pub fn add_user(path: &Path, name: &str, role: &str) {
+    taoli_as_admin()
+        .args(["user", "add"])
+        .arg(path)
+        .args([name, "--role", role])
+        .env("TAOLI_NEW_PASSWORD", PASSWORD)
+        .assert()
+        .success();
 }
 
 /// Creates 桃李镇中心小学 (学校标识码 2151012345, 211 小学) at `path`.
@@ -30,9 +62,12 @@ pub fn init_school(path: &Path) {
             "桃李镇中心小学",
             "--type",
             "211",
+            "--admin",
+            ADMIN,
         ])
         .assert()
         .success();
+    add_user(path, CLERK, "信息管理员");
 }
 
 /// Registers a teacher with a resident ID number.

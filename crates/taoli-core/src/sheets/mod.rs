@@ -30,10 +30,10 @@ pub use template::Template;
 /// the first ones and says how many it holds in all.
 pub const PREVIEW_TEACHERS: usize = 10;
 
+use crate::account::Permission;
 use crate::catalog::Severity;
 use crate::error::{Error, Result};
 use crate::record::IndicatorRecord;
-use crate::account::Permission;
 use crate::school::School;
 use crate::store::SchoolFile;
 use crate::teacher::Teacher;

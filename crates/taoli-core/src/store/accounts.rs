@@ -253,7 +253,11 @@ impl SchoolFile {
         }
         if !verify_password(&hash, &credentials.password)? {
             // A lock that has run out starts a fresh count.
-            let failures = if locked_until.is_some() { 1 } else { failures + 1 };
+            let failures = if locked_until.is_some() {
+                1
+            } else {
+                failures + 1
+            };
             let lock = failures >= MAX_FAILED_SIGN_INS;
             let until = lock.then(|| {
                 (Utc::now() + chrono::Duration::minutes(i64::from(LOCK_MINUTES)))
@@ -305,7 +309,7 @@ impl SchoolFile {
                 None,
                 Action::SignIn,
                 None,
-                Some(&json!({ "role": user.role.code() })),
+                Some(&json!({ "signed_in_as": user.role.code() })),
             )
         })?;
         let session = Session::of(&actor);

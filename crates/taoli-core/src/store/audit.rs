@@ -16,8 +16,8 @@ use ts_rs::TS;
 use std::path::Path;
 
 use super::{SchoolFile, revisions};
-use crate::error::Result;
 use crate::account::{Actor, Permission};
+use crate::error::Result;
 use crate::revision::{Action, Entity};
 
 /// The previous hash of the first entry.

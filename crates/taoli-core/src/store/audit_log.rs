@@ -11,10 +11,10 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use super::SchoolFile;
+use crate::account::Permission;
 use crate::account::Role;
 use crate::catalog::{Catalog, EffectiveCatalog};
 use crate::error::{Error, Result};
-use crate::account::Permission;
 use crate::revision::{Action, Entity, Operation, Revision};
 use crate::sheets::content::Printer;
 
@@ -208,11 +208,7 @@ impl SchoolFile {
 
     /// Writes the log narrowed by `query` as CSV to `path` and records the
     /// export in the trail itself (the file is removed when it cannot be).
-    pub fn export_audit_to(
-        &mut self,
-        query: &AuditQuery,
-        path: &Path,
-    ) -> Result<()> {
+    pub fn export_audit_to(&mut self, query: &AuditQuery, path: &Path) -> Result<()> {
         let actor = self.require(Permission::AuditView)?;
         let bytes = self.audit_csv(query)?;
         crate::export::write_file(path, &bytes)?;
@@ -391,9 +387,8 @@ fn entry(
                             return Some(id_type.name.clone());
                         }
                         if operation == Operation::Account
-                            && path == "role"
-                            && let Some(role) =
-                                Role::ALL.into_iter().find(|r| r.code() == text)
+                            && (path == "role" || path == "signed_in_as")
+                            && let Some(role) = Role::ALL.into_iter().find(|r| r.code() == text)
                         {
                             return Some(role.label().to_owned());
                         }
@@ -445,6 +440,7 @@ fn key_label(operation: Operation, path: &str) -> Option<&'static str> {
         (Operation::Backup, "safety_backup") => "恢复前的备份",
         (Operation::Account, "name") => "账号",
         (Operation::Account, "role") => "角色",
+        (Operation::Account, "signed_in_as") => "登录身份",
         (Operation::Account, "disabled") => "已停用",
         (Operation::Account, "password_changed") => "密码已修改",
         (Operation::Account, "failed_attempts") => "连续输错次数",
@@ -490,9 +486,7 @@ fn subject(revision: &Revision, operation: Operation) -> String {
         | Operation::Export
         | Operation::School
         | Operation::Backup
-        | Operation::Account => {
-            revision.entity_id.clone()
-        }
+        | Operation::Account => revision.entity_id.clone(),
     }
 }
 

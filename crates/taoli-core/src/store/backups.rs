@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{APPLICATION_ID, CURRENT_SCHEMA_VERSION, SchoolFile, migrations, revisions};
-use crate::error::{Error, Result};
 use crate::account::{Actor, Permission};
+use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
 
 /// How many automatic backups are kept besides one per month.

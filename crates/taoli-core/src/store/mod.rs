@@ -24,8 +24,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction};
 
-use crate::error::{Error, Result};
 use crate::account::{Actor, NewUser, Role};
+use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
 use crate::school::{NewSchool, School};
 use crate::time::now;

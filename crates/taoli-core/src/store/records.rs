@@ -4,9 +4,9 @@
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{SchoolFile, revisions};
+use crate::account::Permission;
 use crate::error::{Error, Result};
 use crate::record::{Fields, IndicatorRecord};
-use crate::account::Permission;
 use crate::revision::{Action, Entity};
 use crate::time::now;
 

@@ -11,8 +11,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{SchoolFile, revisions};
-use crate::error::{Error, Result};
 use crate::account::{Actor, Permission};
+use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
 use crate::sheets::{PrintedSheet, fingerprint};
 use crate::time::now;
@@ -210,11 +210,7 @@ impl SchoolFile {
     /// paper's footer (spaces, dashes and capitals allowed) and must be one
     /// printed for this teacher. Returns the teacher's state after it; a sheet
     /// printed before a later change is recorded as signed but shows as stale.
-    pub fn signoff(
-        &mut self,
-        teacher_id: &str,
-        fingerprint: &str,
-    ) -> Result<SignoffState> {
+    pub fn signoff(&mut self, teacher_id: &str, fingerprint: &str) -> Result<SignoffState> {
         let actor = &self.require(Permission::SheetsPrint)?;
         let fingerprint = fingerprint::normalize(fingerprint)
             .ok_or_else(|| Error::InvalidFingerprint(fingerprint.trim().to_owned()))?;

@@ -3,8 +3,8 @@
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{SchoolFile, revisions};
-use crate::error::{Error, Result};
 use crate::account::Permission;
+use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
 use crate::teacher::{NewTeacher, Teacher, id_type_name};
 use crate::time::now;

@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use super::{SchoolFile, revisions};
+use crate::account::Permission;
 use crate::catalog::Severity;
 use crate::error::{Error, Result};
-use crate::account::Permission;
 use crate::revision::{Action, Entity};
 use crate::time::now;
 
@@ -27,11 +27,7 @@ impl SchoolFile {
     /// Keeps a written reason with a warning the teacher currently has. An
     /// error cannot be explained away, and a warning that is not there now is
     /// refused, so a reason always answers a real warning.
-    pub fn explain_warning(
-        &mut self,
-        warning: &WarningRef<'_>,
-        reason: &str,
-    ) -> Result<()> {
+    pub fn explain_warning(&mut self, warning: &WarningRef<'_>, reason: &str) -> Result<()> {
         let actor = &self.require(Permission::TeachersEdit)?;
         let reason = reason.trim();
         if reason.is_empty() {

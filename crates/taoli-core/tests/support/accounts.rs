@@ -59,8 +59,17 @@ pub fn raw_connection(path: &Path) -> rusqlite::Connection {
 /// Everything a school file holds, as text, leaving out the accounts and the
 /// sign-in entries of the audit trail: opening a file to try something
 /// signs in, which is recorded, and nothing else may change.
+/// A file that is not a school file is compared byte for byte.
 pub fn data_snapshot(path: &Path) -> String {
     let conn = raw_connection(path);
+    if conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .is_err()
+    {
+        return format!("{:?}", std::fs::read(path).unwrap());
+    }
     let mut tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT IN ('account', 'sqlite_sequence') ORDER BY name")
         .unwrap()
@@ -83,7 +92,10 @@ pub fn data_snapshot(path: &Path) -> String {
         let rows = stmt
             .query_map([], |r| {
                 (0..columns)
-                    .map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}")))
+                    .map(|i| {
+                        r.get::<_, rusqlite::types::Value>(i)
+                            .map(|v| format!("{v:?}"))
+                    })
                     .collect::<rusqlite::Result<Vec<_>>>()
             })
             .unwrap();
