@@ -377,6 +377,11 @@ pub enum Error {
     #[error("密钥处理失败：{0}")]
     SecretsFailed(String),
 
+    /// The upstream (or the client checking its answer) refused: the
+    /// refusal's own Chinese message (`docs/protocol.md`).
+    #[error("{0}")]
+    Refused(#[from] crate::protocol::Refusal),
+
     #[error("读写文件 {path} 失败：{source}。请检查磁盘空间和文件权限。")]
     Io {
         path: PathBuf,
@@ -405,6 +410,16 @@ impl Error {
             | Error::StatsFailed(_)
             | Error::SheetsFailed(_)
             | Error::SecretsFailed(_) => ErrorKind::Internal,
+            Error::Refused(refusal)
+                if matches!(
+                    refusal.code,
+                    crate::protocol::RefusalCode::ServerError
+                        | crate::protocol::RefusalCode::MalformedResponse
+                        | crate::protocol::RefusalCode::Unknown
+                ) =>
+            {
+                ErrorKind::Internal
+            }
             _ => ErrorKind::User,
         }
     }
@@ -489,6 +504,7 @@ impl Error {
             Error::EmptyPassword { .. } => "secrets.password_empty",
             Error::WeakPassword { .. } => "secrets.password_weak",
             Error::PasswordHashInvalid { .. } => "secrets.password_hash_invalid",
+            Error::Refused(refusal) => refusal.code.error_code(),
             Error::Io { .. } => "internal.io",
             Error::Database(_) => "internal.database",
             Error::Json(_) => "internal.json",
