@@ -440,6 +440,10 @@ pub enum Error {
 
     #[error("“{0}”是唯一在用的系统管理员，不能停用或改为其他角色。请先添加另一位系统管理员。")]
     LastAdmin(String),
+    /// The upstream (or the client checking its answer) refused: the
+    /// refusal's own Chinese message (`docs/protocol.md`).
+    #[error("{0}")]
+    Refused(#[from] crate::protocol::Refusal),
 
     #[error("读写文件 {path} 失败：{source}。请检查磁盘空间和文件权限。")]
     Io {
@@ -469,6 +473,16 @@ impl Error {
             | Error::StatsFailed(_)
             | Error::SheetsFailed(_)
             | Error::SecretsFailed(_) => ErrorKind::Internal,
+            Error::Refused(refusal)
+                if matches!(
+                    refusal.code,
+                    crate::protocol::RefusalCode::ServerError
+                        | crate::protocol::RefusalCode::MalformedResponse
+                        | crate::protocol::RefusalCode::Unknown
+                ) =>
+            {
+                ErrorKind::Internal
+            }
             _ => ErrorKind::User,
         }
     }
@@ -569,6 +583,7 @@ impl Error {
             Error::FirstUserMustBeAdmin => "account.first_must_be_admin",
             Error::LastAdmin(_) => "account.last_admin",
             Error::WrongCurrentPassword => "account.wrong_current_password",
+            Error::Refused(refusal) => refusal.code.error_code(),
             Error::Io { .. } => "internal.io",
             Error::Database(_) => "internal.database",
             Error::Json(_) => "internal.json",

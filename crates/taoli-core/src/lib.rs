@@ -12,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod id_number;
 pub mod import;
+pub mod protocol;
 pub mod recent;
 pub mod record;
 pub mod revision;

@@ -268,7 +268,10 @@ corpus! {
 fn corpus_files() -> BTreeSet<String> {
     std::fs::read_dir(hostile_dir())
         .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .map(|e| e.unwrap())
+        // `protocol/` is the batch protocol's corpus (tests/fuzz_protocol.rs).
+        .filter(|e| e.file_type().unwrap().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| {
             !matches!(
                 n.as_str(),

@@ -1,23 +1,193 @@
 //! `taoli-upstream`: the reference upstream server for Taoli's batch protocol.
 //!
-//! Only the crate's place in the workspace exists so far: the protocol, the
-//! server (`serve`, `enroll-code`, `review`) and their tests arrive with the
-//! signed-batches capability. Until then the binary says so and exits 1.
+//! ```text
+//! taoli-upstream serve --db FILE --listen 127.0.0.1:PORT [--admin] [--fault-…]
+//! taoli-upstream enroll-code --db FILE --school CODE [--valid-days N]
+//! taoli-upstream review --db FILE --batch ID --record ID (--accept | --return REASON) [--deliver-twice]
+//! taoli-upstream revoke-key --db FILE --key-id ID
+//! ```
+//!
+//! Exit codes: 0 success, 1 the operator's input was refused, 2 the server failed.
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::{ArgGroup, Parser, Subcommand};
+use taoli_core::protocol::Decision;
+use taoli_upstream::{Db, Error, Faults, Server};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "taoli-upstream",
+    version,
+    about = "桃李批次协议（taoli-batch/1）的参考上游服务器 / The reference upstream server for Taoli's batch protocol"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 启动服务 / Serve the protocol, the /review page and (with --admin) /admin/faults.
+    Serve {
+        /// 数据库文件（不存在时新建）/ The database file (created when missing).
+        #[arg(long)]
+        db: PathBuf,
+        /// 监听地址，端口 0 表示任选空闲端口 / Address to listen on; port 0 picks a free one.
+        #[arg(long, default_value = "127.0.0.1:8750")]
+        listen: SocketAddr,
+        /// 开放 /admin/faults（只用于测试）/ Enable /admin/faults (tests only).
+        #[arg(long)]
+        admin: bool,
+        /// 上传数据收到这么多字节后断开连接 / Drop a payload upload's connection after this many body bytes.
+        #[arg(long, value_name = "BYTES")]
+        fault_drop_after: Option<u64>,
+        /// 断开几次上传（默认 1）/ How many uploads to drop (default 1).
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        fault_drop_times: u32,
+        /// 接下来这么多次成功的写入保存后仍答复 500 / Answer the next N successful writes with 500 after committing.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        fault_500_after_commit: u32,
+        /// 每个请求先等这么多毫秒 / Wait this long before every request.
+        #[arg(long, value_name = "MS", default_value_t = 0)]
+        fault_delay_ms: u64,
+        /// 每条审核结果发送两次 / Deliver every review result twice.
+        #[arg(long)]
+        fault_duplicate_reviews: bool,
+    },
+    /// 为学校生成一次性报送码 / Issue a school a one-time enrollment code.
+    EnrollCode {
+        #[arg(long)]
+        db: PathBuf,
+        /// 学校标识码（10 位数字）/ The school's 10-digit code.
+        #[arg(long)]
+        school: String,
+        /// 有效天数 / Days the code stays valid.
+        #[arg(long, default_value_t = 30)]
+        valid_days: u32,
+    },
+    /// 审核一条记录：生效或退回 / Accept or return one record.
+    #[command(group(ArgGroup::new("decision").required(true).args(["accept", "return_reason"])))]
+    Review {
+        #[arg(long)]
+        db: PathBuf,
+        /// 批次编号 / The batch id.
+        #[arg(long)]
+        batch: String,
+        /// 记录编号（批次数据中的 id）/ The record's id in the batch.
+        #[arg(long)]
+        record: String,
+        /// 生效 / Accept.
+        #[arg(long)]
+        accept: bool,
+        /// 退回，并写明理由 / Return, with the reason.
+        #[arg(long = "return", value_name = "REASON")]
+        return_reason: Option<String>,
+        /// 故障注入：这条结果发送两次 / Fault: deliver this result twice.
+        #[arg(long)]
+        deliver_twice: bool,
+    },
+    /// 停用学校的签名密钥 / Revoke a school's signing key.
+    RevokeKey {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        key_id: String,
+    },
+}
+
 fn main() -> ExitCode {
-    match std::env::args().nth(1).as_deref() {
-        Some("--version" | "-V") => {
-            println!("taoli-upstream {}", env!("CARGO_PKG_VERSION"));
-            ExitCode::SUCCESS
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("taoli-upstream：{error}");
+            match error {
+                Error::Database(_) | Error::Io(_) | Error::ServerKeyDamaged(_) => ExitCode::from(2),
+                _ => ExitCode::from(1),
+            }
         }
-        _ => {
-            eprintln!(
-                "taoli-upstream：参考上游服务器尚未提供任何命令（随“签名批次上传”功能一起实现）。\n\
-                 taoli-upstream: the reference upstream server has no commands yet; they arrive with signed batch upload."
+    }
+}
+
+fn run(command: Command) -> Result<(), Error> {
+    match command {
+        Command::Serve {
+            db,
+            listen,
+            admin,
+            fault_drop_after,
+            fault_drop_times,
+            fault_500_after_commit,
+            fault_delay_ms,
+            fault_duplicate_reviews,
+        } => {
+            let faults = Faults {
+                drop_after_bytes: fault_drop_after,
+                drop_times: fault_drop_times,
+                fail_after_commit: fault_500_after_commit,
+                delay_ms: fault_delay_ms,
+                duplicate_reviews: fault_duplicate_reviews,
+            };
+            let db = Db::open(&db)?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async move {
+                let server = Server::start(db, listen, admin, faults).await?;
+                println!("taoli-upstream listening on {}", server.url());
+                tokio::select! {
+                    () = server.wait() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+                Ok(())
+            })
+        }
+        Command::EnrollCode {
+            db,
+            school,
+            valid_days,
+        } => {
+            let code = Db::open(&db)?.issue_enrollment_code(&school, valid_days)?;
+            println!("{code}");
+            Ok(())
+        }
+        Command::Review {
+            db,
+            batch,
+            record,
+            accept,
+            return_reason,
+            deliver_twice,
+        } => {
+            let decision = if accept {
+                Decision::Accepted
+            } else {
+                Decision::Returned
+            };
+            let deliveries = if deliver_twice { 2 } else { 1 };
+            let result = Db::open(&db)?.review(
+                &batch,
+                &record,
+                decision,
+                return_reason.as_deref(),
+                deliveries,
+            )?;
+            println!(
+                "{} {} {}（cursor {}）",
+                result.batch_id,
+                result.record,
+                decision.label(),
+                result.cursor
             );
-            ExitCode::from(1)
+            Ok(())
+        }
+        Command::RevokeKey { db, key_id } => {
+            Db::open(&db)?.revoke_key(&key_id)?;
+            println!("{key_id} 已停用");
+            Ok(())
         }
     }
 }

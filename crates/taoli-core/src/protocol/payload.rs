@@ -1,0 +1,376 @@
+//! The batch payload: what changed since the last accepted batch, as JSON,
+//! gzip-compressed (flate2 over the pure-Rust miniz_oxide).
+//!
+//! Each entry of `changes` is one record (记录) the upstream reviews on its
+//! own, named by its `id`. Teacher and record contents stay
+//! `serde_json::Value` maps keyed by indicator field code (`docs/indicators.md`).
+
+use std::collections::HashSet;
+use std::io::Read;
+
+use flate2::Compression;
+use flate2::bufread::GzDecoder;
+use flate2::write::GzEncoder;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::codec;
+use super::manifest::Manifest;
+use super::refusal::{Refusal, RefusalCode};
+use super::{MAX_PAYLOAD_BYTES, MAX_PAYLOAD_JSON_BYTES, MAX_RECORDS, PROTOCOL_VERSION};
+
+/// What one change does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeOp {
+    /// A teacher the upstream has not seen: identity and 基本信息 values.
+    NewTeacher,
+    /// A record of a group (学习经历 …) the upstream has not seen.
+    NewRecord,
+    /// New values for a teacher not yet in effect upstream (`base_version` → `version`).
+    UpdateTeacher,
+    /// New values for a record not yet in effect upstream.
+    UpdateRecord,
+    /// Removing a teacher (with `reason`).
+    RemoveTeacher,
+    /// Removing a record (with `reason`).
+    RemoveRecord,
+    /// 变更申请: changing values already in effect upstream; needs `reason`
+    /// and the county's approval.
+    ChangeRequest,
+}
+
+impl ChangeOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeOp::NewTeacher => "new_teacher",
+            ChangeOp::NewRecord => "new_record",
+            ChangeOp::UpdateTeacher => "update_teacher",
+            ChangeOp::UpdateRecord => "update_record",
+            ChangeOp::RemoveTeacher => "remove_teacher",
+            ChangeOp::RemoveRecord => "remove_record",
+            ChangeOp::ChangeRequest => "change_request",
+        }
+    }
+
+    /// The Chinese name a reviewer sees.
+    pub fn label(self) -> &'static str {
+        match self {
+            ChangeOp::NewTeacher => "新增教师",
+            ChangeOp::NewRecord => "新增记录",
+            ChangeOp::UpdateTeacher => "修改教师信息",
+            ChangeOp::UpdateRecord => "修改记录",
+            ChangeOp::RemoveTeacher => "删除教师",
+            ChangeOp::RemoveRecord => "删除记录",
+            ChangeOp::ChangeRequest => "变更申请",
+        }
+    }
+}
+
+/// One change, reviewed on its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    /// Unique within the batch; the receipt and review results name it.
+    pub id: String,
+    pub op: ChangeOp,
+    /// The teacher's stable id (as the school file keeps it).
+    pub teacher_id: String,
+    /// The record's id: for record changes, and for a change request on a record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<String>,
+    /// The information group (`education`, `work` …): with `record_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The version the upstream last saw: updates, removals, change requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_version: Option<i64>,
+    /// The version this change makes: new, updates, change requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// Values keyed by indicator field code: all of them for new and updated
+    /// teachers and records, the changed ones for a change request, none for
+    /// a removal.
+    #[serde(default)]
+    pub fields: Map<String, Value>,
+    /// Why: required for removals and change requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The written reason kept with an accepted warning (提醒理由), sent with the
+/// data it explains. Not reviewed on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WarningReason {
+    pub teacher_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<String>,
+    /// The rule's id in `rules.toml`.
+    pub rule: String,
+    pub reason: String,
+}
+
+/// The payload before compression.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Payload {
+    /// [`PROTOCOL_VERSION`].
+    pub protocol: String,
+    pub school: String,
+    pub batch_id: String,
+    pub changes: Vec<Change>,
+    #[serde(default)]
+    pub warning_reasons: Vec<WarningReason>,
+}
+
+/// The longest reason (removal, change request, warning) in characters.
+pub const MAX_REASON_CHARS: usize = 500;
+
+impl Payload {
+    /// An empty payload for `school`'s batch `batch_id`.
+    pub fn new(school: &str, batch_id: &str) -> Payload {
+        Payload {
+            protocol: PROTOCOL_VERSION.into(),
+            school: school.into(),
+            batch_id: batch_id.into(),
+            changes: Vec::new(),
+            warning_reasons: Vec::new(),
+        }
+    }
+
+    /// Records to review: one per change.
+    pub fn record_count(&self) -> u64 {
+        self.changes.len() as u64
+    }
+
+    /// The compact JSON, gzip-compressed: the bytes the manifest hashes and
+    /// the upload sends. Checked first, so what is sent would be accepted.
+    pub fn encode(&self) -> Result<Vec<u8>, Refusal> {
+        self.check()?;
+        let json = codec::to_json_bytes(self);
+        if json.len() > MAX_PAYLOAD_JSON_BYTES {
+            return Err(Refusal::with_detail(
+                RefusalCode::TooLarge,
+                format!(
+                    "数据有 {} 字节，上限是 {MAX_PAYLOAD_JSON_BYTES} 字节",
+                    json.len()
+                ),
+            ));
+        }
+        let compressed = compress(&json)?;
+        if compressed.len() > MAX_PAYLOAD_BYTES {
+            return Err(Refusal::with_detail(
+                RefusalCode::TooLarge,
+                format!(
+                    "压缩后的数据有 {} 字节，上限是 {MAX_PAYLOAD_BYTES} 字节",
+                    compressed.len()
+                ),
+            ));
+        }
+        Ok(compressed)
+    }
+
+    /// Decompresses (at most [`MAX_PAYLOAD_JSON_BYTES`]) and reads a payload.
+    pub fn decode(compressed: &[u8]) -> Result<Payload, Refusal> {
+        Payload::decode_with_limit(compressed, MAX_PAYLOAD_JSON_BYTES)
+    }
+
+    /// [`Payload::decode`] with a smaller bound on the decompressed size.
+    pub fn decode_with_limit(compressed: &[u8], max_json: usize) -> Result<Payload, Refusal> {
+        let json = decompress(compressed, max_json)?;
+        let object = codec::open_object(
+            &json,
+            max_json,
+            "批次数据",
+            RefusalCode::MalformedPayload,
+            None,
+        )?;
+        let payload: Payload = codec::typed(object, "批次数据", RefusalCode::MalformedPayload)?;
+        payload.check()?;
+        Ok(payload)
+    }
+
+    /// Whether the payload is the one `manifest` describes: same school,
+    /// same batch, as many records.
+    pub fn check_against(&self, manifest: &Manifest) -> Result<(), Refusal> {
+        let bad = |d: String| Err(Refusal::with_detail(RefusalCode::MalformedPayload, d));
+        if self.school != manifest.school {
+            return bad(format!(
+                "数据的学校标识码 {} 与批次清单的 {} 不一致",
+                codec::clip(&self.school),
+                manifest.school
+            ));
+        }
+        if self.batch_id != manifest.batch_id {
+            return bad("数据的批次编号与批次清单的不一致".into());
+        }
+        if self.record_count() != manifest.record_count {
+            return bad(format!(
+                "数据有 {} 条记录，批次清单写的是 {} 条",
+                self.record_count(),
+                manifest.record_count
+            ));
+        }
+        Ok(())
+    }
+
+    fn check(&self) -> Result<(), Refusal> {
+        let bad = |d: String| Err(Refusal::with_detail(RefusalCode::MalformedPayload, d));
+        if self.protocol != PROTOCOL_VERSION {
+            return Err(Refusal::with_detail(
+                RefusalCode::UnsupportedVersion,
+                format!("批次数据的协议版本是「{}」", codec::clip(&self.protocol)),
+            ));
+        }
+        if !codec::is_school_code(&self.school) {
+            return bad("学校标识码应为 10 位数字".into());
+        }
+        if !codec::is_uuid_v7(&self.batch_id) {
+            return bad("批次编号应为小写的 UUIDv7".into());
+        }
+        if self.changes.is_empty() {
+            return bad("批次中没有任何记录".into());
+        }
+        if self.changes.len() as u64 > MAX_RECORDS {
+            return bad(format!("批次中的记录超过 {MAX_RECORDS} 条"));
+        }
+        let mut ids = HashSet::with_capacity(self.changes.len());
+        for (n, change) in self.changes.iter().enumerate() {
+            if !ids.insert(change.id.as_str()) {
+                return bad(format!("第 {} 条记录的编号与前面的重复", n + 1));
+            }
+            change
+                .check()
+                .or_else(|d| bad(format!("第 {} 条记录（{}）{d}", n + 1, change.op.label())))?;
+        }
+        for (n, warning) in self.warning_reasons.iter().enumerate() {
+            let ok = codec::is_token(&warning.teacher_id)
+                && warning.record_id.as_deref().is_none_or(codec::is_token)
+                && codec::is_token(&warning.rule)
+                && reason_ok(&warning.reason);
+            if !ok {
+                return bad(format!("第 {} 条提醒理由不完整或格式不对", n + 1));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn reason_ok(reason: &str) -> bool {
+    !reason.trim().is_empty() && reason.chars().count() <= MAX_REASON_CHARS
+}
+
+impl Change {
+    /// The rules of each op; the error is the detail after 第 N 条记录.
+    fn check(&self) -> Result<(), String> {
+        if !codec::is_token(&self.id) {
+            return Err("的编号格式不对（1–128 个字母、数字或 -_.:@）".into());
+        }
+        if !codec::is_token(&self.teacher_id) {
+            return Err("的教师编号格式不对".into());
+        }
+        let on_record = matches!(
+            self.op,
+            ChangeOp::NewRecord | ChangeOp::UpdateRecord | ChangeOp::RemoveRecord
+        );
+        match (&self.record_id, &self.group) {
+            (Some(r), Some(g)) if codec::is_token(r) && codec::is_token(g) => {
+                if matches!(
+                    self.op,
+                    ChangeOp::NewTeacher | ChangeOp::UpdateTeacher | ChangeOp::RemoveTeacher
+                ) {
+                    return Err("是教师的改动，不应有记录编号和信息项".into());
+                }
+            }
+            (None, None) if !on_record => {}
+            (None, None) => return Err("缺少记录编号（record_id）和信息项（group）".into()),
+            _ => return Err("的记录编号和信息项应同时给出且格式正确".into()),
+        }
+        let (needs_base, needs_version, needs_fields, needs_reason) = match self.op {
+            ChangeOp::NewTeacher | ChangeOp::NewRecord => (false, true, true, false),
+            ChangeOp::UpdateTeacher | ChangeOp::UpdateRecord => (true, true, true, false),
+            ChangeOp::RemoveTeacher | ChangeOp::RemoveRecord => (true, false, false, true),
+            ChangeOp::ChangeRequest => (true, true, true, true),
+        };
+        if needs_base != self.base_version.is_some() {
+            return Err(if needs_base {
+                "缺少原版本号（base_version）".into()
+            } else {
+                "不应有原版本号（base_version）".into()
+            });
+        }
+        if needs_version != self.version.is_some() {
+            return Err(if needs_version {
+                "缺少版本号（version）".into()
+            } else {
+                "不应有版本号（version）".into()
+            });
+        }
+        if self.base_version.is_some_and(|v| v < 1) || self.version.is_some_and(|v| v < 1) {
+            return Err("的版本号应从 1 开始".into());
+        }
+        if let (Some(base), Some(version)) = (self.base_version, self.version)
+            && version <= base
+        {
+            return Err("的版本号应大于原版本号".into());
+        }
+        if needs_fields == self.fields.is_empty() {
+            return Err(if needs_fields {
+                "没有任何指标的值".into()
+            } else {
+                "是删除，不应带指标的值".into()
+            });
+        }
+        if self.fields.keys().any(|k| !codec::is_token(k)) {
+            return Err("的指标代码格式不对".into());
+        }
+        match &self.reason {
+            Some(r) if !reason_ok(r) => Err(format!("的理由应为 1–{MAX_REASON_CHARS} 个字")),
+            None if needs_reason => Err("缺少理由（reason）".into()),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// gzip of `bytes` (default level).
+pub fn compress(bytes: &[u8]) -> Result<Vec<u8>, Refusal> {
+    use std::io::Write;
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+    encoder
+        .write_all(bytes)
+        .and_then(|()| encoder.finish())
+        .map_err(|e| Refusal::with_detail(RefusalCode::MalformedPayload, format!("压缩失败：{e}")))
+}
+
+/// Inflates one gzip member, refusing more than `max` bytes of output
+/// (a decompression bomb stops at `max` + 1) and anything after the member.
+pub fn decompress(compressed: &[u8], max: usize) -> Result<Vec<u8>, Refusal> {
+    let bad = |d: String| Refusal::with_detail(RefusalCode::MalformedPayload, d);
+    if compressed.len() > MAX_PAYLOAD_BYTES {
+        return Err(Refusal::with_detail(
+            RefusalCode::TooLarge,
+            format!(
+                "压缩后的数据有 {} 字节，上限是 {MAX_PAYLOAD_BYTES} 字节",
+                compressed.len()
+            ),
+        ));
+    }
+    let mut decoder = GzDecoder::new(compressed);
+    let mut out = Vec::new();
+    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+    (&mut decoder)
+        .take(limit)
+        .read_to_end(&mut out)
+        .map_err(|e| bad(format!("数据无法解压（不是完整的 gzip）：{e}")))?;
+    if out.len() > max {
+        return Err(Refusal::with_detail(
+            RefusalCode::TooLarge,
+            format!("解压后的数据超过上限 {max} 字节"),
+        ));
+    }
+    if !decoder.into_inner().is_empty() {
+        return Err(bad("gzip 数据之后还有多余的字节".into()));
+    }
+    Ok(out)
+}

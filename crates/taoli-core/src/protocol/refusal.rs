@@ -1,0 +1,325 @@
+//! Refusals (拒收): why the upstream, or the client checking what the
+//! upstream sent, would not take something.
+//!
+//! Every refusal has a stable machine code ([`RefusalCode`], snake_case on the
+//! wire) and a Chinese message for the clerk that says what is wrong and what
+//! to do. On the wire a refusal is `{"code":"…","message":"…"}` with the HTTP
+//! status [`RefusalCode::http_status`] gives (`docs/protocol.md`).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::PROTOCOL_VERSION;
+
+/// The machine code of a refusal. Stable: the client acts on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalCode {
+    /// The protocol version is not `taoli-batch/1`.
+    UnsupportedVersion,
+    /// The signature algorithm is not one this side knows (only `ed25519`).
+    UnsupportedAlgorithm,
+    /// Larger than the protocol allows (manifest, payload or decompressed payload).
+    TooLarge,
+    /// A request (envelope, enrollment, review decision) that cannot be read.
+    MalformedRequest,
+    /// The manifest cannot be read, is not canonical, or its fields are invalid.
+    MalformedManifest,
+    /// The payload cannot be decompressed or read, or disagrees with its manifest.
+    MalformedPayload,
+    /// An answer from the upstream (receipt, review page, enrollment) that cannot be read.
+    MalformedResponse,
+    /// The signature does not verify over the exact signed bytes.
+    BadSignature,
+    /// The signing key is not registered with the upstream.
+    KeyUnknown,
+    /// The signing key was revoked (the school enrolled again, or the county revoked it).
+    KeyRevoked,
+    /// The school named is not the one the key (or the enrollment code) belongs to.
+    WrongSchool,
+    /// The batch's sequence number was already taken by an accepted batch.
+    SequenceReplayed,
+    /// The batch does not follow the last accepted batch (a gap, or another base).
+    SequenceOutOfOrder,
+    /// The payload's SHA-256 differs from the manifest's.
+    PayloadHashMismatch,
+    /// The batch id is already used by a batch with other bytes.
+    BatchConflict,
+    /// A resumed upload does not start where the upstream's copy ends.
+    OffsetMismatch,
+    /// No batch with that id.
+    BatchNotFound,
+    /// The enrollment code (报送码) is unknown, already used or expired.
+    EnrollmentCodeInvalid,
+    /// The upstream's receipt does not verify against the pinned key or does
+    /// not match the batch it answers.
+    ReceiptInvalid,
+    /// A signed request is too old or too far in the future.
+    RequestExpired,
+    /// The upstream failed; try again later.
+    ServerError,
+    /// A code this build does not know (a newer upstream); the message says what.
+    #[serde(other)]
+    Unknown,
+}
+
+impl RefusalCode {
+    /// Every code, in documentation order.
+    pub const ALL: [RefusalCode; 22] = [
+        RefusalCode::UnsupportedVersion,
+        RefusalCode::UnsupportedAlgorithm,
+        RefusalCode::TooLarge,
+        RefusalCode::MalformedRequest,
+        RefusalCode::MalformedManifest,
+        RefusalCode::MalformedPayload,
+        RefusalCode::MalformedResponse,
+        RefusalCode::BadSignature,
+        RefusalCode::KeyUnknown,
+        RefusalCode::KeyRevoked,
+        RefusalCode::WrongSchool,
+        RefusalCode::SequenceReplayed,
+        RefusalCode::SequenceOutOfOrder,
+        RefusalCode::PayloadHashMismatch,
+        RefusalCode::BatchConflict,
+        RefusalCode::OffsetMismatch,
+        RefusalCode::BatchNotFound,
+        RefusalCode::EnrollmentCodeInvalid,
+        RefusalCode::ReceiptInvalid,
+        RefusalCode::RequestExpired,
+        RefusalCode::ServerError,
+        RefusalCode::Unknown,
+    ];
+
+    /// The wire form, e.g. `bad_signature`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefusalCode::UnsupportedVersion => "unsupported_version",
+            RefusalCode::UnsupportedAlgorithm => "unsupported_algorithm",
+            RefusalCode::TooLarge => "too_large",
+            RefusalCode::MalformedRequest => "malformed_request",
+            RefusalCode::MalformedManifest => "malformed_manifest",
+            RefusalCode::MalformedPayload => "malformed_payload",
+            RefusalCode::MalformedResponse => "malformed_response",
+            RefusalCode::BadSignature => "bad_signature",
+            RefusalCode::KeyUnknown => "key_unknown",
+            RefusalCode::KeyRevoked => "key_revoked",
+            RefusalCode::WrongSchool => "wrong_school",
+            RefusalCode::SequenceReplayed => "sequence_replayed",
+            RefusalCode::SequenceOutOfOrder => "sequence_out_of_order",
+            RefusalCode::PayloadHashMismatch => "payload_hash_mismatch",
+            RefusalCode::BatchConflict => "batch_conflict",
+            RefusalCode::OffsetMismatch => "offset_mismatch",
+            RefusalCode::BatchNotFound => "batch_not_found",
+            RefusalCode::EnrollmentCodeInvalid => "enrollment_code_invalid",
+            RefusalCode::ReceiptInvalid => "receipt_invalid",
+            RefusalCode::RequestExpired => "request_expired",
+            RefusalCode::ServerError => "server_error",
+            RefusalCode::Unknown => "unknown",
+        }
+    }
+
+    /// The code as `taoli_core::Error::code` names it: `protocol.<code>`.
+    pub fn error_code(self) -> &'static str {
+        match self {
+            RefusalCode::UnsupportedVersion => "protocol.unsupported_version",
+            RefusalCode::UnsupportedAlgorithm => "protocol.unsupported_algorithm",
+            RefusalCode::TooLarge => "protocol.too_large",
+            RefusalCode::MalformedRequest => "protocol.malformed_request",
+            RefusalCode::MalformedManifest => "protocol.malformed_manifest",
+            RefusalCode::MalformedPayload => "protocol.malformed_payload",
+            RefusalCode::MalformedResponse => "protocol.malformed_response",
+            RefusalCode::BadSignature => "protocol.bad_signature",
+            RefusalCode::KeyUnknown => "protocol.key_unknown",
+            RefusalCode::KeyRevoked => "protocol.key_revoked",
+            RefusalCode::WrongSchool => "protocol.wrong_school",
+            RefusalCode::SequenceReplayed => "protocol.sequence_replayed",
+            RefusalCode::SequenceOutOfOrder => "protocol.sequence_out_of_order",
+            RefusalCode::PayloadHashMismatch => "protocol.payload_hash_mismatch",
+            RefusalCode::BatchConflict => "protocol.batch_conflict",
+            RefusalCode::OffsetMismatch => "protocol.offset_mismatch",
+            RefusalCode::BatchNotFound => "protocol.batch_not_found",
+            RefusalCode::EnrollmentCodeInvalid => "protocol.enrollment_code_invalid",
+            RefusalCode::ReceiptInvalid => "protocol.receipt_invalid",
+            RefusalCode::RequestExpired => "protocol.request_expired",
+            RefusalCode::ServerError => "protocol.server_error",
+            RefusalCode::Unknown => "protocol.unknown",
+        }
+    }
+
+    /// The HTTP status the upstream answers this refusal with.
+    pub fn http_status(self) -> u16 {
+        match self {
+            RefusalCode::UnsupportedVersion
+            | RefusalCode::UnsupportedAlgorithm
+            | RefusalCode::MalformedRequest
+            | RefusalCode::MalformedManifest => 400,
+            RefusalCode::BadSignature
+            | RefusalCode::KeyUnknown
+            | RefusalCode::KeyRevoked
+            | RefusalCode::RequestExpired => 401,
+            RefusalCode::WrongSchool | RefusalCode::EnrollmentCodeInvalid => 403,
+            RefusalCode::BatchNotFound => 404,
+            RefusalCode::SequenceReplayed
+            | RefusalCode::SequenceOutOfOrder
+            | RefusalCode::BatchConflict
+            | RefusalCode::OffsetMismatch => 409,
+            RefusalCode::TooLarge => 413,
+            RefusalCode::PayloadHashMismatch | RefusalCode::MalformedPayload => 422,
+            RefusalCode::MalformedResponse
+            | RefusalCode::ReceiptInvalid
+            | RefusalCode::Unknown
+            | RefusalCode::ServerError => 500,
+        }
+    }
+
+    /// Whether sending the same thing again later may succeed (the link, or
+    /// the upstream, failed) rather than needing a change first.
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            RefusalCode::ServerError | RefusalCode::OffsetMismatch | RefusalCode::RequestExpired
+        )
+    }
+
+    /// The clerk's message: what is wrong and what to do.
+    pub fn message(self) -> &'static str {
+        match self {
+            RefusalCode::UnsupportedVersion => {
+                "上报数据的协议版本不受支持（上级系统只接受 taoli-batch/1）。请把桃李升级到最新版本后重新上报。"
+            }
+            RefusalCode::UnsupportedAlgorithm => {
+                "上报数据使用的签名算法不受支持。请把桃李升级到最新版本后重新上报。"
+            }
+            RefusalCode::TooLarge => {
+                "这一批上报的数据超过了上级系统一次能接收的上限。请分成几批上报；如果仍然出现，请联系县级教师信息管理员。"
+            }
+            RefusalCode::MalformedRequest => {
+                "上级系统无法读取这次请求的内容。请把桃李升级到最新版本后重试；如果仍然出现，请联系县级教师信息管理员。"
+            }
+            RefusalCode::MalformedManifest => {
+                "批次清单的内容不完整或格式不对，上级系统没有接收。请重新生成这一批次后上报；如果仍然出现，请联系县级教师信息管理员。"
+            }
+            RefusalCode::MalformedPayload => {
+                "批次中的教师数据无法读取，或与批次清单不一致，上级系统没有接收。请重新生成这一批次后上报。"
+            }
+            RefusalCode::MalformedResponse => {
+                "上级系统的答复无法读取，这次上报的结果还不能确认。请稍后重试；如果仍然出现，请联系县级教师信息管理员。"
+            }
+            RefusalCode::BadSignature => {
+                "批次的签名与内容不符：数据在传输中被改动，或不是用本校登记的签名密钥签的。上级系统没有接收。请重新上报；如果仍然出现，请联系县级教师信息管理员。"
+            }
+            RefusalCode::KeyUnknown => {
+                "上级系统不认得这台电脑的签名密钥：本校还没有在这台电脑上登记。请向县教育局申请报送码，在桃李中登记后再上报。"
+            }
+            RefusalCode::KeyRevoked => {
+                "这台电脑的签名密钥已经停用（本校已在别的电脑上重新登记，或县教育局停用了它）。请向县教育局申请新的报送码，重新登记后再上报。"
+            }
+            RefusalCode::WrongSchool => {
+                "学校标识码与登记的学校不一致：这个签名密钥或报送码属于另一所学校。请核对本校的学校标识码；如果无误，请向县教育局申请本校的报送码。"
+            }
+            RefusalCode::SequenceReplayed => {
+                "这一批次的序号已经上报过，上级系统不会重复接收。请先在桃李中取回上级系统的回执，再上报新的改动。"
+            }
+            RefusalCode::SequenceOutOfOrder => {
+                "批次的顺序不对：它没有接在上级系统最后收到的批次之后。请先上报之前未完成的批次，或在桃李中重新生成这一批次。"
+            }
+            RefusalCode::PayloadHashMismatch => {
+                "上级系统收到的数据与批次清单中的校验值不一致（传输中损坏或被改动），没有接收。请重新上报这一批次。"
+            }
+            RefusalCode::BatchConflict => {
+                "这个批次编号已经用于另一份内容不同的批次，上级系统没有接收。请在桃李中重新生成批次后上报。"
+            }
+            RefusalCode::OffsetMismatch => {
+                "续传的位置与上级系统已收到的不一致。桃李会从上级系统已收到的位置继续上传；请稍后重试。"
+            }
+            RefusalCode::BatchNotFound => "上级系统找不到这个批次。请在桃李中重新上报这一批次。",
+            RefusalCode::EnrollmentCodeInvalid => {
+                "报送码不正确、已经用过或已过期。请核对报送码（注意不要混淆字母和数字），或向县教育局重新申请一个报送码。"
+            }
+            RefusalCode::ReceiptInvalid => {
+                "上级系统的回执无法验证（签名不符，或与上报的批次对不上），不能作为已上报的凭证。请稍后重新上报；如果仍然出现，请联系县级教师信息管理员。"
+            }
+            RefusalCode::RequestExpired => {
+                "请求的时间与上级系统的时间相差太多，没有被接受。请核对这台电脑的日期和时间后重试。"
+            }
+            RefusalCode::ServerError => {
+                "上级系统暂时出错，没有完成这次请求。请稍后重试；桃李会保留要上报的数据。"
+            }
+            RefusalCode::Unknown => {
+                "上级系统拒收了这次上报，原因是本版本桃李不认识的。请把桃李升级到最新版本后重试。"
+            }
+        }
+    }
+}
+
+impl fmt::Display for RefusalCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A refusal: the machine code and the clerk's message (the code's message,
+/// with the particulars after it in 「」 or （）).
+///
+/// Reading one ignores fields this build does not know, so a newer upstream
+/// can add particulars without making its refusals unreadable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct Refusal {
+    pub code: RefusalCode,
+    pub message: String,
+}
+
+impl Refusal {
+    /// The refusal with the code's own message.
+    pub fn new(code: RefusalCode) -> Refusal {
+        Refusal {
+            code,
+            message: code.message().to_owned(),
+        }
+    }
+
+    /// The refusal with the particulars after the code's message, e.g.
+    /// `（序号 3，上级系统最后收到的是 5）`.
+    pub fn with_detail(code: RefusalCode, detail: impl fmt::Display) -> Refusal {
+        Refusal {
+            code,
+            message: format!("{}（{detail}）", code.message()),
+        }
+    }
+
+    /// The HTTP status this refusal is sent with.
+    pub fn http_status(&self) -> u16 {
+        self.code.http_status()
+    }
+
+    /// The wire form, compact JSON.
+    pub fn to_json(&self) -> String {
+        // A struct of a code and a string always serializes.
+        serde_json::to_string(self)
+            .unwrap_or_else(|_| format!("{{\"code\":\"{}\",\"message\":\"\"}}", self.code.as_str()))
+    }
+
+    /// Reads a refusal the upstream sent. Anything that is not one (an HTML
+    /// error page from a proxy, say) is [`RefusalCode::MalformedResponse`],
+    /// never a panic.
+    pub fn decode(bytes: &[u8]) -> Result<Refusal, Refusal> {
+        if bytes.len() > super::MAX_REFUSAL_BYTES {
+            return Err(Refusal::with_detail(
+                RefusalCode::MalformedResponse,
+                format!("拒收说明有 {} 字节，超过上限", bytes.len()),
+            ));
+        }
+        let refusal: Refusal = serde_json::from_slice(bytes).map_err(|e| {
+            Refusal::with_detail(
+                RefusalCode::MalformedResponse,
+                format!("不是 {PROTOCOL_VERSION} 的拒收说明：{e}"),
+            )
+        })?;
+        if refusal.message.trim().is_empty() {
+            return Ok(Refusal::new(refusal.code));
+        }
+        Ok(refusal)
+    }
+}

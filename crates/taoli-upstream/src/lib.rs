@@ -1,0 +1,19 @@
+//! `taoli-upstream`: the reference upstream server for Taoli's batch
+//! protocol `taoli-batch/1` (`docs/protocol.md`), and its executable
+//! specification.
+//!
+//! It enrolls schools with one-time codes, verifies and stores signed
+//! batches (resumable, idempotent by batch id), signs receipts with its own
+//! key (made on first start, kept in its SQLite database), lets a reviewer
+//! accept or return records (`review` command, `/review` page), serves the
+//! results by cursor, and injects faults for tests ([`Faults`]). The wire
+//! types and codecs are `taoli_core::protocol`, shared with the client.
+
+pub mod db;
+pub mod error;
+mod review_page;
+mod server;
+
+pub use db::Db;
+pub use error::{Error, Result};
+pub use server::{Faults, Server};

@@ -1,0 +1,764 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The protocol's edge cases against a real server on 127.0.0.1, over HTTP,
+//! one behaviour per test (docs/protocol.md). Each test starts its own
+//! server (port 0) on its own database.
+
+mod support;
+
+use std::collections::HashSet;
+use std::process::Command;
+
+use reqwest::StatusCode;
+use support::{Batch, Harness, OTHER_SCHOOL, SCHOOL, assert_refused, receipt_of};
+use taoli_core::protocol::{
+    self, BatchState, BatchStatus, Decision, EnrollmentRequest, Manifest, RecordStatus,
+    RefusalCode, SignedManifest, SigningKey,
+};
+use taoli_upstream::Faults;
+
+// ---------------------------------------------------------------- enrollment
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enrollment_with_a_code_pins_the_upstream_receipt_key() {
+    let h = Harness::start().await;
+    let school = h.enroll(SCHOOL).await;
+    let upstream = h
+        .client
+        .get(h.url("/v1/upstream-key"))
+        .send()
+        .await
+        .unwrap()
+        .json::<protocol::PublicKeyWire>()
+        .await
+        .unwrap();
+    assert_eq!(school.pinned.to_wire(), upstream);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_enrollment_code_is_used_up_by_its_first_key() {
+    let h = Harness::start().await;
+    let code = h.issue_code(SCHOOL);
+    h.enroll_with_code(SCHOOL, &code).await;
+    let second = SigningKey::generate().unwrap();
+    let response = h
+        .post_enroll(&EnrollmentRequest::new(SCHOOL, &code, &second))
+        .await;
+    assert_refused(response, RefusalCode::EnrollmentCodeInvalid).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_enrollment_retried_with_the_same_key_gets_the_same_answer() {
+    let h = Harness::start().await;
+    let code = h.issue_code(SCHOOL);
+    let key = SigningKey::generate().unwrap();
+    let request = EnrollmentRequest::new(SCHOOL, &code, &key);
+    h.set_faults(Faults {
+        fail_after_commit: 1,
+        ..Faults::default()
+    });
+    assert_refused(h.post_enroll(&request).await, RefusalCode::ServerError).await;
+    let retried = h.post_enroll(&request).await;
+    assert_eq!(retried.status(), StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_enrollment_code_typed_in_lower_case_with_spaces_still_works() {
+    let h = Harness::start().await;
+    let code = h.issue_code(SCHOOL).to_lowercase().replace('-', " ");
+    h.enroll_with_code(SCHOOL, &code).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_enrollment_code_of_another_school_is_refused_wrong_school() {
+    let h = Harness::start().await;
+    let code = h.issue_code(OTHER_SCHOOL);
+    let key = SigningKey::generate().unwrap();
+    let response = h
+        .post_enroll(&EnrollmentRequest::new(SCHOOL, &code, &key))
+        .await;
+    assert_refused(response, RefusalCode::WrongSchool).await;
+}
+
+// -------------------------------------------------------------------- upload
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_gets_a_receipt_that_verifies_with_the_pinned_key() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(3);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    assert_eq!(receipt.batch_id, batch.id);
+    assert_eq!(receipt.payload_sha256, batch.manifest.payload_sha256);
+    assert_eq!(receipt.records.len(), 6);
+    assert!(
+        receipt
+            .records
+            .iter()
+            .all(|r| r.status == RecordStatus::Pending)
+    );
+    assert_eq!(h.received_batches(SCHOOL), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receipt_does_not_verify_with_another_key() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let response = h.upload(&batch).await;
+    let status = BatchStatus::decode(&response.bytes().await.unwrap()).unwrap();
+    let signed = status.signed_receipt().unwrap().unwrap();
+    school.pinned = SigningKey::generate().unwrap().public_key();
+    let refusal = signed.verify(&school.pinned).unwrap_err();
+    assert_eq!(refusal.code, RefusalCode::ReceiptInvalid);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_batch_id_with_the_same_bytes_returns_the_same_receipt() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(2);
+    let first = h.upload_ok(&mut school, &batch).await;
+
+    let again = h.post_manifest(&batch.envelope).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(receipt_of(again, &school, &batch).await, first);
+    let payload_again = h.put_payload(&batch.id, 0, &batch.payload).await.unwrap();
+    assert_eq!(payload_again.status(), StatusCode::OK);
+    assert_eq!(receipt_of(payload_again, &school, &batch).await, first);
+    assert_eq!(h.received_batches(SCHOOL), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_batch_id_with_other_bytes_is_refused_409_batch_conflict() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(2);
+    h.upload_ok(&mut school, &batch).await;
+
+    let mut other = batch.manifest.clone();
+    other.created_at = protocol::timestamp(chrono::Utc::now() + chrono::Duration::seconds(5));
+    let other = Batch::signed(other, batch.payload.clone(), &school.key);
+    let response = h.post_manifest(&other.envelope).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert_refused(response, RefusalCode::BatchConflict).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_payload_bytes_for_a_received_batch_are_refused_409_batch_conflict() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(2);
+    h.upload_ok(&mut school, &batch).await;
+    let mut other = batch.payload.clone();
+    other[20] ^= 0xff;
+    let response = h.put_payload(&batch.id, 0, &other).await.unwrap();
+    assert_refused(response, RefusalCode::BatchConflict).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_upload_resumes_from_the_bytes_held_and_stores_one_batch() {
+    let h = Harness::start().await;
+    let school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(200);
+    assert!(batch.payload.len() > 1500, "{}", batch.payload.len());
+    assert_eq!(
+        h.post_manifest(&batch.envelope).await.status(),
+        StatusCode::CREATED
+    );
+
+    h.set_faults(Faults {
+        drop_after_bytes: Some(1000),
+        ..Faults::default()
+    });
+    let dropped = h.put_payload(&batch.id, 0, &batch.payload).await;
+    assert!(dropped.is_err(), "the connection should have dropped");
+    let held = h.held(&batch.id).await;
+    assert_eq!(held, 1000);
+
+    let rest = &batch.payload[usize::try_from(held).unwrap()..];
+    let response = h.put_payload(&batch.id, held, rest).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    receipt_of(response, &school, &batch).await;
+    assert_eq!(h.received_batches(SCHOOL), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_dropped_again_and_again_still_completes_by_resuming() {
+    let h = Harness::start().await;
+    let school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(40);
+    h.post_manifest(&batch.envelope).await;
+    h.set_faults(Faults {
+        drop_after_bytes: Some(400),
+        drop_times: 1000,
+        ..Faults::default()
+    });
+    let mut attempts = 0;
+    let response = loop {
+        attempts += 1;
+        assert!(attempts < 100);
+        let held = h.held(&batch.id).await;
+        let rest = &batch.payload[usize::try_from(held).unwrap()..];
+        if let Ok(response) = h.put_payload(&batch.id, held, rest).await {
+            break response;
+        }
+    };
+    assert_eq!(response.status(), StatusCode::OK);
+    receipt_of(response, &school, &batch).await;
+    assert!(attempts > 2);
+    assert_eq!(h.received_batches(SCHOOL), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resume_at_the_wrong_offset_is_refused_with_the_bytes_held() {
+    let h = Harness::start().await;
+    let school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(10);
+    h.post_manifest(&batch.envelope).await;
+    let response = h
+        .put_payload(&batch.id, 0, &batch.payload[..100])
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = h
+        .put_payload(&batch.id, 50, &batch.payload[50..])
+        .await
+        .unwrap();
+    assert_eq!(response.headers()[protocol::HEADER_UPLOAD_OFFSET], "100");
+    assert_refused(response, RefusalCode::OffsetMismatch).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_500_after_committing_the_payload_then_a_retry_stores_exactly_one_batch() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(3);
+    h.post_manifest(&batch.envelope).await;
+    h.set_faults(Faults {
+        fail_after_commit: 1,
+        ..Faults::default()
+    });
+    let failed = h.put_payload(&batch.id, 0, &batch.payload).await.unwrap();
+    assert_refused(failed, RefusalCode::ServerError).await;
+
+    // The client does not know what happened: it sends everything again.
+    let again = h.post_manifest(&batch.envelope).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    let retried = h.put_payload(&batch.id, 0, &batch.payload).await.unwrap();
+    assert_eq!(retried.status(), StatusCode::OK);
+    receipt_of(retried, &school, &batch).await;
+    school.last = Some((1, batch.id.clone()));
+    assert_eq!(h.received_batches(SCHOOL), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_500_after_committing_the_manifest_then_a_retry_continues_the_same_batch() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(3);
+    h.set_faults(Faults {
+        fail_after_commit: 1,
+        ..Faults::default()
+    });
+    assert_refused(
+        h.post_manifest(&batch.envelope).await,
+        RefusalCode::ServerError,
+    )
+    .await;
+    h.upload_ok(&mut school, &batch).await;
+    assert_eq!(h.received_batches(SCHOOL), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_upstream_still_answers() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    h.set_faults(Faults {
+        delay_ms: 300,
+        ..Faults::default()
+    });
+    let started = std::time::Instant::now();
+    let batch = school.next_batch(1);
+    h.upload_ok(&mut school, &batch).await;
+    assert!(started.elapsed() >= std::time::Duration::from_millis(600));
+}
+
+// ------------------------------------------------------------------ refusals
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tampered_payload_is_refused_payload_hash_mismatch_and_discarded() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(3);
+    h.post_manifest(&batch.envelope).await;
+    let mut tampered = batch.payload.clone();
+    let middle = tampered.len() / 2;
+    tampered[middle] ^= 0x01;
+    let response = h.put_payload(&batch.id, 0, &tampered).await.unwrap();
+    assert_refused(response, RefusalCode::PayloadHashMismatch).await;
+    assert_eq!(h.held(&batch.id).await, 0);
+    assert_eq!(h.received_batches(SCHOOL), 0);
+    // The right bytes still go through.
+    h.upload_ok(&mut school, &batch).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tampered_manifest_is_refused_bad_signature() {
+    let h = Harness::start().await;
+    let school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(3);
+    let mut signed = SignedManifest::decode(&batch.envelope).unwrap();
+    let text = String::from_utf8(signed.manifest_bytes.clone()).unwrap();
+    signed.manifest_bytes = text
+        .replace("\"record_count\":6", "\"record_count\":7")
+        .into_bytes();
+    assert_ne!(signed.manifest_bytes, batch.manifest.canonical_bytes());
+    let response = h.post_manifest(&signed.encode()).await;
+    assert_refused(response, RefusalCode::BadSignature).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manifest_signed_by_another_key_under_the_schools_key_id_is_refused_bad_signature() {
+    let h = Harness::start().await;
+    let school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let stranger = SigningKey::generate().unwrap();
+    let mut signed = SignedManifest::decode(&batch.envelope).unwrap();
+    signed.signature = stranger.sign(&signed.manifest_bytes);
+    let response = h.post_manifest(&signed.encode()).await;
+    assert_refused(response, RefusalCode::BadSignature).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_signed_by_an_unregistered_key_is_refused_key_unknown() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    school.key = SigningKey::generate().unwrap();
+    let batch = school.next_batch(1);
+    let response = h.post_manifest(&batch.envelope).await;
+    assert_refused(response, RefusalCode::KeyUnknown).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_signed_by_a_key_replaced_by_a_new_enrollment_is_refused_key_revoked() {
+    let h = Harness::start().await;
+    let old = h.enroll(SCHOOL).await;
+    let _new = h.enroll(SCHOOL).await;
+    let batch = old.next_batch(1);
+    let response = h.post_manifest(&batch.envelope).await;
+    assert_refused(response, RefusalCode::KeyRevoked).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replayed_sequence_is_refused_sequence_replayed() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let first = school.next_batch(1);
+    h.upload_ok(&mut school, &first).await;
+    let replay = school.batch(SCHOOL, 1, None, 1);
+    let response = h.post_manifest(&replay.envelope).await;
+    assert_refused(response, RefusalCode::SequenceReplayed).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_skipped_sequence_is_refused_sequence_out_of_order() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let first = school.next_batch(1);
+    h.upload_ok(&mut school, &first).await;
+    let third = school.batch(SCHOOL, 3, Some(&first.id), 1);
+    let response = h.post_manifest(&third.envelope).await;
+    assert_refused(response, RefusalCode::SequenceOutOfOrder).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_built_on_another_base_is_refused_sequence_out_of_order() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let first = school.next_batch(1);
+    h.upload_ok(&mut school, &first).await;
+    let elsewhere = uuid::Uuid::now_v7().hyphenated().to_string();
+    let second = school.batch(SCHOOL, 2, Some(&elsewhere), 1);
+    let response = h.post_manifest(&second.envelope).await;
+    assert_refused(response, RefusalCode::SequenceOutOfOrder).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_batches_racing_for_one_sequence_leave_the_loser_refused() {
+    let h = Harness::start().await;
+    let school = h.enroll(SCHOOL).await;
+    let a = school.next_batch(1);
+    let b = school.next_batch(1);
+    assert_eq!(
+        h.post_manifest(&a.envelope).await.status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        h.post_manifest(&b.envelope).await.status(),
+        StatusCode::CREATED
+    );
+    let won = h.put_payload(&a.id, 0, &a.payload).await.unwrap();
+    assert_eq!(won.status(), StatusCode::OK);
+    let lost = h.put_payload(&b.id, 0, &b.payload).await.unwrap();
+    assert_refused(lost, RefusalCode::SequenceReplayed).await;
+    let status = h
+        .client
+        .get(h.url(&format!("/v1/batches/{}", b.id)))
+        .send()
+        .await
+        .unwrap();
+    let status = BatchStatus::decode(&status.bytes().await.unwrap()).unwrap();
+    assert_eq!(status.state, BatchState::Refused);
+    assert_eq!(h.received_batches(SCHOOL), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_for_another_school_is_refused_wrong_school() {
+    let h = Harness::start().await;
+    let school = h.enroll(SCHOOL).await;
+    let batch = school.batch(OTHER_SCHOOL, 1, None, 1);
+    let response = h.post_manifest(&batch.envelope).await;
+    assert_refused(response, RefusalCode::WrongSchool).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manifest_of_an_unsupported_version_is_refused_unsupported_version() {
+    let h = Harness::start().await;
+    let school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let mut manifest: Manifest = batch.manifest.clone();
+    manifest.protocol = "taoli-batch/2".into();
+    let signed = SignedManifest::sign(&manifest, &school.key);
+    let response = h.post_manifest(&signed.encode()).await;
+    assert_refused(response, RefusalCode::UnsupportedVersion).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_envelope_of_an_unsupported_version_is_refused_unsupported_version() {
+    let h = Harness::start().await;
+    let school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let text = String::from_utf8(batch.envelope.clone()).unwrap();
+    let response = h
+        .post_manifest(text.replace("taoli-batch/1", "taoli-batch/9").as_bytes())
+        .await;
+    assert_refused(response, RefusalCode::UnsupportedVersion).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_envelope_of_an_unknown_algorithm_is_refused_unsupported_algorithm() {
+    let h = Harness::start().await;
+    let school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let text = String::from_utf8(batch.envelope.clone()).unwrap();
+    let response = h
+        .post_manifest(
+            text.replace("\"alg\":\"ed25519\"", "\"alg\":\"sm2\"")
+                .as_bytes(),
+        )
+        .await;
+    assert_refused(response, RefusalCode::UnsupportedAlgorithm).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payload_that_disagrees_with_its_manifest_is_refused_malformed_payload() {
+    let h = Harness::start().await;
+    let school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(2);
+    // A manifest that promises one record more than the payload holds.
+    let mut manifest = batch.manifest.clone();
+    manifest.record_count += 1;
+    let lying = Batch::signed(manifest, batch.payload.clone(), &school.key);
+    let response = h.upload(&lying).await;
+    assert_refused(response, RefusalCode::MalformedPayload).await;
+    // Refused for good: the same batch again gets the same refusal.
+    let again = h.post_manifest(&lying.envelope).await;
+    assert_refused(again, RefusalCode::MalformedPayload).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_instead_of_an_envelope_is_refused_malformed_request() {
+    let h = Harness::start().await;
+    let response = h.post_manifest(b"<html>not json</html>").await;
+    assert_refused(response, RefusalCode::MalformedRequest).await;
+}
+
+// ------------------------------------------------------------------- reviews
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_returned_record_reaches_the_school_with_its_reason_by_cursor() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let teacher = &receipt.records[0].id;
+    let record = &receipt.records[1].id;
+    let db = h.server.db();
+    db.review(&batch.id, teacher, Decision::Accepted, None, 1)
+        .unwrap();
+    db.review(
+        &batch.id,
+        record,
+        Decision::Returned,
+        Some("毕业年月早于入学年月，请核对学历证书"),
+        1,
+    )
+    .unwrap();
+
+    let page = h.review_page(&school, 0).await;
+    assert_eq!(page.results.len(), 2);
+    assert!(!page.more);
+    let returned = &page.results[1];
+    assert_eq!(returned.record, *record);
+    assert_eq!(returned.decision, Decision::Returned);
+    assert_eq!(
+        returned.reason.as_deref(),
+        Some("毕业年月早于入学年月，请核对学历证书")
+    );
+    assert_eq!(page.results[0].decision, Decision::Accepted);
+
+    let after = h.review_page(&school, page.next).await;
+    assert!(after.results.is_empty());
+    assert_eq!(after.next, page.next);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_duplicate_review_delivery_is_harmless() {
+    let h = Harness::start_with(true).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let record = receipt.records[0].id.clone();
+    // Switched on through the admin endpoint, as a test of the binary would.
+    let set = h
+        .client
+        .put(h.url("/admin/faults"))
+        .body(r#"{"duplicate_reviews":true}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), StatusCode::OK);
+    let form = h
+        .client
+        .post(h.url("/review"))
+        .form(&[
+            ("batch", batch.id.as_str()),
+            ("record", record.as_str()),
+            ("action", "return"),
+            ("reason", "身份证件号与姓名不符"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(form.status().is_success(), "{}", form.status());
+
+    let page = h.review_page(&school, 0).await;
+    assert_eq!(page.results.len(), 2, "delivered twice");
+    assert_eq!(page.results[0].review_id, page.results[1].review_id);
+    let mut seen = HashSet::new();
+    let applied = page.decisions(&mut seen);
+    assert_eq!(applied.len(), 1);
+    assert_eq!(applied[0].reason.as_deref(), Some("身份证件号与姓名不符"));
+
+    // Asking again from the same cursor gives the same page, and nothing new to apply.
+    let again = h.review_page(&school, 0).await;
+    assert_eq!(again, page);
+    assert!(again.decisions(&mut seen).is_empty());
+    assert!(h.review_page(&school, page.next).await.results.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_is_reviewed_only_once() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let db = h.server.db();
+    let record = &receipt.records[0].id;
+    db.review(&batch.id, record, Decision::Accepted, None, 1)
+        .unwrap();
+    let again = db.review(&batch.id, record, Decision::Returned, Some("重复"), 1);
+    assert!(matches!(
+        again,
+        Err(taoli_upstream::Error::AlreadyReviewed { .. })
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reviews_are_refused_without_the_schools_signature() {
+    let h = Harness::start().await;
+    let school = h.enroll(SCHOOL).await;
+    let other = h.enroll(OTHER_SCHOOL).await;
+    let unsigned = h
+        .client
+        .get(h.url(&format!("/v1/schools/{SCHOOL}/reviews?after=0")))
+        .send()
+        .await
+        .unwrap();
+    assert_refused(unsigned, RefusalCode::MalformedRequest).await;
+
+    let path = format!("/v1/schools/{SCHOOL}/reviews?after=0");
+    let signature = other.key.sign_request("GET", &path, &protocol::now());
+    let response = h
+        .client
+        .get(h.url(&path))
+        .header(protocol::HEADER_KEY_ID, signature.key_id)
+        .header(protocol::HEADER_DATE, signature.date)
+        .header(protocol::HEADER_SIGNATURE, signature.signature)
+        .send()
+        .await
+        .unwrap();
+    assert_refused(response, RefusalCode::WrongSchool).await;
+
+    let stale = protocol::timestamp(chrono::Utc::now() - chrono::Duration::hours(1));
+    let signature = school.key.sign_request("GET", &path, &stale);
+    let response = h
+        .client
+        .get(h.url(&path))
+        .header(protocol::HEADER_KEY_ID, signature.key_id)
+        .header(protocol::HEADER_DATE, signature.date)
+        .header(protocol::HEADER_SIGNATURE, signature.signature)
+        .send()
+        .await
+        .unwrap();
+    assert_refused(response, RefusalCode::RequestExpired).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_review_page_lists_pending_records_and_accepts_one() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let page = h
+        .client
+        .get(h.url("/review"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("待审核记录"));
+    assert!(page.contains(&batch.id));
+    assert!(page.contains("新增教师"));
+    assert!(page.contains("教师0"));
+
+    let accepted = h
+        .client
+        .post(h.url("/review"))
+        .form(&[
+            ("batch", batch.id.as_str()),
+            ("record", receipt.records[0].id.as_str()),
+            ("action", "accept"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(accepted.status().is_success());
+    let results = h.review_page(&school, 0).await.results;
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0].decision, Decision::Accepted);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn returning_without_a_reason_on_the_review_page_is_refused_in_chinese() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let response = h
+        .client
+        .post(h.url("/review"))
+        .form(&[
+            ("batch", batch.id.as_str()),
+            ("record", receipt.records[0].id.as_str()),
+            ("action", "return"),
+            ("reason", "  "),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.text().await.unwrap().contains("退回时要写明理由"));
+}
+
+// --------------------------------------------------------------- the binary
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_commands_issue_a_code_and_review_against_the_served_database() {
+    let h = Harness::start().await;
+    let exe = env!("CARGO_BIN_EXE_taoli-upstream");
+    let issued = Command::new(exe)
+        .args(["enroll-code", "--db"])
+        .arg(h.db_path())
+        .args(["--school", SCHOOL])
+        .output()
+        .unwrap();
+    assert!(issued.status.success(), "{issued:?}");
+    let code = String::from_utf8(issued.stdout).unwrap().trim().to_owned();
+    assert_eq!(code.len(), 19, "{code}");
+    let mut school = h.enroll_with_code(SCHOOL, &code).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+
+    let reviewed = Command::new(exe)
+        .args(["review", "--db"])
+        .arg(h.db_path())
+        .args(["--batch", &batch.id, "--record", &receipt.records[0].id])
+        .args(["--return", "出生日期与身份证件号不一致"])
+        .output()
+        .unwrap();
+    assert!(reviewed.status.success(), "{reviewed:?}");
+    let page = h.review_page(&school, 0).await;
+    assert_eq!(
+        page.results[0].reason.as_deref(),
+        Some("出生日期与身份证件号不一致")
+    );
+
+    let twice = Command::new(exe)
+        .args(["review", "--db"])
+        .arg(h.db_path())
+        .args([
+            "--batch",
+            &batch.id,
+            "--record",
+            &receipt.records[0].id,
+            "--accept",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("不能再次审核"));
+}
+
+#[test]
+fn serve_prints_where_it_listens_and_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("served.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_taoli-upstream"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_owned();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let answer = runtime.block_on(async {
+        reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .unwrap()
+            .get(format!("{url}/v1/upstream-key"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(answer, StatusCode::OK, "{line}");
+}
