@@ -342,7 +342,40 @@ pub enum Error {
     CorruptSchoolFile { path: PathBuf, detail: String },
 
     #[error(
-        "这台电脑的密钥环（Windows 凭据管理器、macOS 钥匙串或 Linux 的密钥环）现在不能使用：{detail}。桃李将改用学校文件中由系统管理员密码保护的密钥副本，打开学校文件时需要输入系统管理员的密码。"
+        "学校文件 {0} 已加密，要用系统管理员的密码才能打开（在另一台电脑上第一次打开它，或这台电脑的密钥环中没有它的密钥时都会这样）。请输入系统管理员的密码。"
+    )]
+    FileKeyNeeded(PathBuf),
+
+    #[error(
+        "系统管理员密码不正确，打不开学校文件 {0}。请核对密码后重试：注意大小写，并确认没有开着中文输入法或大写锁定。如果系统管理员改过密码，请用改过之后的密码；如果确认密码无误仍然打不开，文件可能已损坏，请从备份恢复。文件未作任何改动。"
+    )]
+    WrongFilePassword(PathBuf),
+
+    #[error("学校文件 {0} 已经加密，不需要再加密。要更换密码，请修改系统管理员的密码。")]
+    AlreadyEncrypted(PathBuf),
+
+    #[error(
+        "学校文件 {0} 还没有加密，无法更换它的密码。请先设置系统管理员的密码，为学校文件加密。"
+    )]
+    NotEncrypted(PathBuf),
+
+    #[error(
+        "无法为学校文件 {path} 加密：{detail}。学校文件保持原样，没有加密，数据未受影响。请确认磁盘空间足够、文件没有被其他程序打开，然后重试。"
+    )]
+    EncryptFailed { path: PathBuf, detail: String },
+
+    #[error(
+        "无法更换学校文件 {path} 的密码：{detail}。学校文件仍用原来的密码，数据未受影响。请关闭其他打开这个学校文件的桃李窗口后重试。"
+    )]
+    RekeyFailed { path: PathBuf, detail: String },
+
+    #[error(
+        "备份 {0} 是在系统管理员更改密码之前做的（或来自另一份加密的学校文件），用现在的密码打不开。请输入做这个备份时系统管理员的密码来恢复它；学校文件未作任何改动。"
+    )]
+    BackupKeyMismatch(PathBuf),
+
+    #[error(
+        "这台电脑的密钥环（Windows 凭据管理器、macOS 钥匙串或 Linux 的密钥环）现在不能使用：{detail}。桃李会改用系统管理员密码：打开加密的学校文件时，请输入系统管理员的密码（这台电脑暂时记不住学校文件的密钥）。"
     )]
     KeychainUnavailable { detail: String },
 
@@ -560,6 +593,13 @@ impl Error {
             Error::NotASchoolFile(_) => "file.not_school_file",
             Error::NewerSchoolFile { .. } => "file.newer_version",
             Error::CorruptSchoolFile { .. } => "file.corrupt",
+            Error::FileKeyNeeded(_) => "file.key_needed",
+            Error::WrongFilePassword(_) => "file.wrong_password",
+            Error::AlreadyEncrypted(_) => "file.already_encrypted",
+            Error::NotEncrypted(_) => "file.not_encrypted",
+            Error::EncryptFailed { .. } => "file.encrypt_failed",
+            Error::RekeyFailed { .. } => "file.rekey_failed",
+            Error::BackupKeyMismatch(_) => "backup.key_mismatch",
             Error::KeychainUnavailable { .. } => "secrets.keychain_unavailable",
             Error::WrongPassword => "secrets.wrong_password",
             Error::WrappedKeyDamaged { .. } => "secrets.wrapped_key_damaged",

@@ -1,15 +1,15 @@
-//! Secrets: the school key (密钥), where it is kept, and passwords (密码).
+//! Secrets: keys (密钥), where they are kept, and passwords (密码).
 //!
-//! The school file will be encrypted under a random 256-bit [`SecretKey`].
-//! That key is kept twice:
+//! [`derive_key`] is the one Argon2id derivation from a password. The school
+//! file's SQLCipher key is derived with it from the 系统管理员 password and
+//! the file's salt (`store::FileKey`, `docs/encryption.md`), and cached in
+//! the computer's keychain (密钥环: Secret Service on Linux, Credential Manager
+//! on Windows, Keychain on macOS) through a [`SecretStore`], so the file opens
+//! on its own PC without a password.
 //!
-//! - in the computer's keychain (密钥环: Secret Service on Linux, Credential
-//!   Manager on Windows, Keychain on macOS) through a [`SecretStore`], so the
-//!   file opens on its own PC without a password;
-//! - inside the school file as a [`WrappedKey`]: the key encrypted under the
-//!   系统管理员 password (Argon2id + XChaCha20-Poly1305), so a file moved to
-//!   another PC, or a PC whose keychain cannot be used, opens with that
-//!   password.
+//! A random 256-bit [`SecretKey`] kept somewhere that has room for it (the
+//! upstream signing key, later) is wrapped under a password as a
+//! [`WrappedKey`] (Argon2id + XChaCha20-Poly1305).
 //!
 //! Account passwords are kept as Argon2id PHC strings ([`hash_password`],
 //! [`verify_password`]). Every password that protects something first passes
@@ -29,8 +29,8 @@ pub use key::{KEY_LEN, SecretKey};
 pub use password::{MIN_PASSWORD_CHARS, check_password_strength, hash_password, verify_password};
 pub use store::{KeychainSecretStore, MemorySecretStore, SERVICE, SecretStore, school_key_account};
 pub use wrap::{
-    AEAD_NAME, FORMAT_VERSION, KDF_NAME, KdfParams, NONCE_LEN, SALT_LEN, WrappedKey, unwrap, wrap,
-    wrap_with,
+    AEAD_NAME, FORMAT_VERSION, KDF_NAME, KdfParams, NONCE_LEN, SALT_LEN, WrappedKey, derive_key,
+    unwrap, wrap, wrap_with,
 };
 
 pub use zeroize::Zeroizing;
@@ -38,7 +38,7 @@ pub use zeroize::Zeroizing;
 use crate::error::{Error, Result};
 
 /// Fills `buf` from the operating system's CSPRNG.
-fn random_bytes(buf: &mut [u8]) -> Result<()> {
+pub(crate) fn random_bytes(buf: &mut [u8]) -> Result<()> {
     getrandom::fill(buf)
         .map_err(|e| Error::SecretsFailed(format!("无法从操作系统取得随机数（{e}）")))
 }

@@ -177,18 +177,38 @@ pub fn unwrap(wrapped: &WrappedKey, password: &str) -> Result<SecretKey> {
     SecretKey::from_slice(&buffer)
 }
 
+/// The 256-bit key Argon2id derives from `password` (as typed: it is
+/// normalized to NFKC first, as everywhere else) and `salt` with `params`.
+///
+/// This is the key-encryption key of [`wrap`], and the school file's own key
+/// (`store::FileKey`). The password is not checked for strength here: a key
+/// is derived to open as well as to protect, and a later change of the rule
+/// must not lock anyone out.
+pub fn derive_key(password: &str, salt: &[u8; SALT_LEN], params: KdfParams) -> Result<SecretKey> {
+    derive(&params, salt, password).map_err(Error::SecretsFailed)
+}
+
+fn derive(
+    params: &KdfParams,
+    salt: &[u8; SALT_LEN],
+    password: &str,
+) -> std::result::Result<SecretKey, String> {
+    let argon2 = params.argon2()?;
+    let mut key = Zeroizing::new([0u8; KEY_LEN]);
+    argon2
+        .hash_password_into(canonical(password).as_bytes(), salt, &mut key[..])
+        .map_err(|e| format!("无法由密码派生密钥（{e}）"))?;
+    SecretKey::from_slice(&key[..]).map_err(|e| e.to_string())
+}
+
 /// XChaCha20-Poly1305 under the key Argon2id derives from `password`.
 fn cipher(
     params: &KdfParams,
     salt: &[u8; SALT_LEN],
     password: &str,
 ) -> std::result::Result<XChaCha20Poly1305, String> {
-    let argon2 = params.argon2()?;
-    let mut kek = Zeroizing::new([0u8; KEY_LEN]);
-    argon2
-        .hash_password_into(canonical(password).as_bytes(), salt, &mut kek[..])
-        .map_err(|e| format!("无法由密码派生密钥（{e}）"))?;
-    XChaCha20Poly1305::new_from_slice(&kek[..]).map_err(|e| format!("密钥长度不对（{e}）"))
+    let kek = derive(params, salt, password)?;
+    XChaCha20Poly1305::new_from_slice(kek.as_bytes()).map_err(|e| format!("密钥长度不对（{e}）"))
 }
 
 fn damaged(detail: String) -> Error {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 use ts_rs::TS;
 
-use super::{SchoolFile, revisions};
+use super::{FileKey, SchoolFile, revisions};
 use crate::account::{Actor, NewUser, Permission, Role, Session, User, valid_user_name};
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
@@ -313,8 +313,24 @@ impl SchoolFile {
             )
         })?;
         let session = Session::of(&actor);
+        let admin = actor.role() == Role::SystemAdmin;
         self.session = Some(SignedIn::new(actor));
+        if admin && !self.is_encrypted() {
+            // A file from before encryption (or whose first encryption
+            // failed): the 系统管理员's password encrypts it now.
+            self.encrypt(FileKey::derive(&credentials.password, FileKey::new_salt()?)?)?;
+        }
         Ok(session)
+    }
+
+    /// The file key follows the 系统管理员 password set last: setting one
+    /// rewrites an encrypted file under the key it derives (with the file's
+    /// own salt), so that password opens the file on another PC.
+    fn rekey_for_admin_password(&mut self, password: &str) -> Result<()> {
+        let Some(salt) = self.key.as_ref().map(|k| *k.salt()) else {
+            return Ok(());
+        };
+        self.rekey(FileKey::derive(password, salt)?)
     }
 
     /// Signs out: the file stays open, but nothing more can be done until
@@ -365,6 +381,9 @@ impl SchoolFile {
         })?;
         let session = Session::of(&actor);
         self.session = Some(SignedIn::new(actor));
+        if !self.is_encrypted() {
+            self.encrypt(FileKey::derive(&admin.password, FileKey::new_salt()?)?)?;
+        }
         Ok(session)
     }
 
@@ -379,8 +398,17 @@ impl SchoolFile {
     }
 
     /// Adds an account (系统管理员 only).
+    /// A new 系统管理员's password becomes the file's password too.
     pub fn add_user(&mut self, new: &NewUser) -> Result<User> {
         let actor = self.require(Permission::UsersManage)?;
+        let name = valid_user_name(&new.name)?;
+        check_password_strength(&new.password)?;
+        if find_user(&self.conn, &name)?.is_some() {
+            return Err(Error::UserExists(name));
+        }
+        if new.role == Role::SystemAdmin {
+            self.rekey_for_admin_password(&new.password)?;
+        }
         self.write(|tx| insert_user(tx, new, &actor))
     }
 
@@ -471,6 +499,10 @@ impl SchoolFile {
             if !verify_password(&hash, current.unwrap_or_default())? {
                 return Err(Error::WrongCurrentPassword);
             }
+        }
+        let target = existing_user(&self.conn, name.trim())?;
+        if target.role == Role::SystemAdmin {
+            self.rekey_for_admin_password(new_password)?;
         }
         let hash = hash_password(new_password)?;
         self.write(|tx| {

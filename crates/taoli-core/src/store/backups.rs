@@ -8,7 +8,8 @@
 //! chosen folder (a USB stick) is the clerk's own and never pruned.
 //!
 //! Each backup is made with SQLite's online backup API (a consistent copy of a
-//! live file), checked with `integrity_check`, and recorded in the audit
+//! live file; an encrypted file's backup is encrypted under the same key and
+//! salt), checked with `integrity_check`, and recorded in the audit
 //! trail. A restore checks the backup first (ours, intact, not newer, the same
 //! school), backs up the file as it is, copies the backup in, and records the
 //! restore: the chain of the restored history continues with that entry.
@@ -16,11 +17,15 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, Transaction};
+use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{APPLICATION_ID, CURRENT_SCHEMA_VERSION, SchoolFile, migrations, revisions};
+use super::cipher::{encrypted_copy, is_not_a_database, probe};
+use super::{
+    APPLICATION_ID, Access, CURRENT_SCHEMA_VERSION, FILE_SALT_LEN, FileKey, SchoolFile, connect,
+    copy_database, migrations, remove_if_exists, revisions, sibling,
+};
 use crate::account::{Actor, Permission};
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
@@ -164,25 +169,105 @@ impl SchoolFile {
     /// The file as it was is backed up first (恢复前), and the restore is
     /// recorded. Returns that safety backup.
     ///
+    /// A backup of an encrypted file is read with the file's key. One made
+    /// before the 系统管理员 password was changed does not open with it:
+    /// [`Error::BackupKeyMismatch`]; restore it with
+    /// [`SchoolFile::restore_with_password`] and the password of that time.
+    ///
     /// A backup from before accounts existed has none: the accounts of the
     /// file as it was are kept, so nobody is locked out and nobody can claim
     /// the file as its first 系统管理员.
     pub fn restore(&mut self, backup: &Path) -> Result<Backup> {
+        let actor = self.require(Permission::Restore)?;
+        self.restore_from(backup, None, &actor)
+    }
+
+    /// [`SchoolFile::restore`] of an encrypted backup made under an earlier
+    /// 系统管理员 password: `password` is the one it was made under. A wrong
+    /// one is [`Error::WrongFilePassword`], with the school file unchanged.
+    /// The restored data is encrypted under the file's current key.
+    pub fn restore_with_password(
+        &mut self,
+        backup: &Path,
+        password: &str,
+    ) -> Result<Backup> {
         let actor = &self.require(Permission::Restore)?;
-        let version = check_backup(backup, &self.school()?.code)?;
-        let safety = self.automatic_backup(BackupReason::BeforeRestore)?;
-        self.record_backup(&safety, actor)?;
+        match backup_salt(backup)? {
+            Some(salt) => {
+                let key = FileKey::derive(password, salt)?;
+                self.restore_from(backup, Some(&key), actor)
+            }
+            None => self.restore_from(backup, None, actor),
+        }
+    }
+
+    fn restore_from(
+        &mut self,
+        backup: &Path,
+        backup_key: Option<&FileKey>,
+        actor: &Actor,
+    ) -> Result<Backup> {
+        let code = self.school()?.code;
+        let salt = backup_salt(backup)?;
+        // The key the backup is read with: the one given, else the file's own.
+        let own = self.key.as_ref().map(FileKey::duplicate).transpose()?;
+        let key = match (salt, backup_key, own.as_ref()) {
+            (None, _, _) => None,
+            // Restoring would write the backup's data into a plaintext file.
+            (Some(_), _, None) => {
+                return Err(Error::BackupUnusable {
+                    path: backup.to_owned(),
+                    detail: "它已加密，而学校文件没有加密（要恢复它，请先设置系统管理员密码、为学校文件加密）".to_owned(),
+                });
+            }
+            (Some(_), Some(given), _) => Some(given),
+            (Some(_), None, Some(own)) => Some(own),
+        };
+        let version = check_backup(backup, &code, key, backup_key.is_some())?;
+        // The online backup copies pages between two files under one key. A
+        // backup under another key, or a plaintext backup of a file that is
+        // now encrypted, is first exported into a copy under the file's key.
+        let same_key = match (key, own.as_ref()) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.salt() == b.salt() && a.key().as_bytes() == b.key().as_bytes(),
+            _ => false,
+        };
+        let converted = match own.as_ref() {
+            Some(own) if !same_key => {
+                let copy = sibling(&self.path, "restoring");
+                remove_if_exists(&copy)?;
+                if let Err(error) = encrypted_copy(backup, key, &copy, own) {
+                    let _ = fs::remove_file(&copy);
+                    return Err(Error::BackupUnusable {
+                        path: backup.to_owned(),
+                        detail: error.to_string(),
+                    });
+                }
+                Some(copy)
+            }
+            _ => None,
+        };
         let accounts = super::accounts::saved_accounts(&self.conn)?;
-        self.conn
-            .restore(
-                rusqlite::MAIN_DB,
-                backup,
-                None::<fn(rusqlite::backup::Progress)>,
-            )
-            .map_err(|e| Error::BackupUnusable {
-                path: backup.to_owned(),
-                detail: e.to_string(),
-            })?;
+        let restored = (|| -> Result<Backup> {
+            let (source_path, source_key) = match &converted {
+                Some(copy) => (copy.as_path(), own.as_ref()),
+                None => (backup, key),
+            };
+            let source = connect(source_path, Access::ReadOnly, source_key)?;
+            let safety = self.automatic_backup(BackupReason::BeforeRestore)?;
+            self.record_backup(&safety, actor)?;
+            rusqlite::backup::Backup::new(&source, &mut self.conn)
+                .and_then(|b| b.run_to_completion(1024, std::time::Duration::from_millis(10), None))
+                .map_err(|e| Error::BackupUnusable {
+                    path: backup.to_owned(),
+                    detail: e.to_string(),
+                })?;
+            Ok(safety)
+        })();
+        if let Some(copy) = &converted {
+            let _ = fs::remove_file(copy);
+        }
+        let safety = restored?;
         if version < CURRENT_SCHEMA_VERSION {
             migrations::apply(&mut self.conn, version)?;
         }
@@ -231,16 +316,17 @@ impl SchoolFile {
         partial.push(".partial");
         let partial = PathBuf::from(partial);
         let copy = || -> Result<()> {
-            self.conn
-                .backup(rusqlite::MAIN_DB, &partial, None)
-                .map_err(|e| failed(e.to_string()))?;
+            // Under the file's own key and salt, when it has them.
+            let key = self.key.as_ref();
+            let copy =
+                copy_database(&self.conn, &partial, key).map_err(|e| failed(e.to_string()))?;
             // One self-contained file: no write-ahead log beside it to lose
             // when it is copied to a USB stick.
-            let copy = Connection::open(&partial).map_err(|e| failed(e.to_string()))?;
             copy.pragma_update_and_check(None, "journal_mode", "DELETE", |_| Ok(()))
                 .map_err(|e| failed(e.to_string()))?;
             copy.close().map_err(|(_, e)| failed(e.to_string()))?;
-            check_backup(&partial, &self.school()?.code).map_err(|e| failed(e.to_string()))?;
+            check_backup(&partial, &self.school()?.code, key, false)
+                .map_err(|e| failed(e.to_string()))?;
             fs::rename(&partial, &path).map_err(|e| failed(e.to_string()))
         };
         if let Err(error) = copy() {
@@ -280,9 +366,22 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// A backup's salt (see [`super::file_salt`]); a file that is not even
+/// shaped like a school file is unusable.
+fn backup_salt(path: &Path) -> Result<Option<[u8; FILE_SALT_LEN]>> {
+    match super::check_header(path) {
+        Err(Error::NotASchoolFile(_)) => Err(Error::BackupUnusable {
+            path: path.to_owned(),
+            detail: "不是桃李学校文件".to_owned(),
+        }),
+        other => other,
+    }
+}
+
 /// Checks that `path` is a usable backup of the school `code`: a Taoli school
-/// file, intact, not from a newer Taoli. Returns its schema version.
-fn check_backup(path: &Path, code: &str) -> Result<i64> {
+/// file, intact, not from a newer Taoli, read with `key` (the file's own, or
+/// the one the clerk's password gave: `key_given`). Returns its schema version.
+fn check_backup(path: &Path, code: &str, key: Option<&FileKey>, key_given: bool) -> Result<i64> {
     let unusable = |detail: String| Error::BackupUnusable {
         path: path.to_owned(),
         detail,
@@ -290,11 +389,18 @@ fn check_backup(path: &Path, code: &str) -> Result<i64> {
     if !path.is_file() {
         return Err(Error::FileNotFound(path.to_owned()));
     }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| unusable(e.to_string()))?;
+    let conn = connect(path, Access::ReadOnly, key).map_err(|e| unusable(e.to_string()))?;
+    if key.is_some() {
+        probe(&conn).map_err(|e| {
+            if !is_not_a_database(&e) {
+                unusable(e.to_string())
+            } else if key_given {
+                Error::WrongFilePassword(path.to_owned())
+            } else {
+                Error::BackupKeyMismatch(path.to_owned())
+            }
+        })?;
+    }
     let application_id: i32 = conn
         .pragma_query_value(None, "application_id", |r| r.get(0))
         .map_err(|_| unusable("不是桃李学校文件".to_owned()))?;

@@ -1,14 +1,17 @@
 //! The school file (学校文件): one SQLite file per school, extension `.taoli`.
 //!
 //! [`connect`] is the only place in Taoli that opens a SQLite connection to a
-//! school file; encryption at rest will be added there. [`SchoolFile::open`]
+//! school file, and the place its key is given: an encrypted file is a
+//! SQLCipher database (`cipher.rs`, `docs/encryption.md`). [`SchoolFile::open`]
 //! checks a file before anything is written to it, so a file that is refused
-//! (not ours, newer than this build, corrupt) is left byte-for-byte unchanged.
+//! (not ours, newer than this build, corrupt, a wrong password) is left
+//! byte-for-byte unchanged.
 
 mod accounts;
 mod audit;
 mod audit_log;
 mod backups;
+mod cipher;
 mod imports;
 pub mod migrations;
 mod province;
@@ -28,6 +31,7 @@ use crate::account::{Actor, NewUser, Role};
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
 use crate::school::{NewSchool, School};
+use crate::secrets::SecretStore;
 use crate::time::now;
 
 pub use accounts::{Credentials, IDLE_LIMIT, LOCK_MINUTES, MAX_FAILED_SIGN_INS};
@@ -36,6 +40,10 @@ pub use audit_log::{
     AuditChange, AuditEntry, AuditPage, AuditQuery, action_label, audit_file_name,
 };
 pub use backups::{Backup, BackupList, BackupReason, KEEP_RECENT};
+pub use cipher::{
+    EncryptedCopies, FILE_KEY_PARAMS, FILE_SALT_LEN, FileKey, file_key_account, file_salt,
+    raw_connection, recall_file_key, remember_file_key,
+};
 pub use migrations::CURRENT_SCHEMA_VERSION;
 pub use signoffs::{SheetPrint, SignoffInfo, SignoffState};
 pub use warnings::{WarningReasons, WarningRef};
@@ -55,100 +63,157 @@ pub struct SchoolFile {
     /// Who is signed in; None until [`SchoolFile::sign_in`].
     session: Option<accounts::SignedIn>,
     idle_limit: std::time::Duration,
+    /// The key of an encrypted file, for every other connection to it and its
+    /// copies (backups, the copy before a migration, a restore).
+    key: Option<FileKey>,
 }
 
 #[derive(Debug, Clone, Copy)]
 enum Access {
     Create,
     ReadWrite,
+    ReadOnly,
 }
 
-/// Opens a SQLite connection to a school file. The one place that does.
-fn connect(path: &Path, access: Access) -> Result<Connection> {
+/// Opens a SQLite connection to a school file (or a copy of one): the one
+/// place that does. The key of an encrypted file is given first, before any
+/// other statement; temporary tables and sorts stay in memory, so nothing of
+/// the school's data goes to a temporary file.
+fn connect(path: &Path, access: Access, key: Option<&FileKey>) -> Result<Connection> {
     let flags = match access {
         Access::Create => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
         Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
+        Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
     } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
+    if let Some(key) = key {
+        cipher::apply_key(&conn, key)?;
+    }
+    cipher::quiet(&conn)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(conn)
 }
 
+/// Copies the database `from` is connected to into a new file at `to`, keyed
+/// with `key` (the same key as `from`'s, or none for both), with SQLite's
+/// online backup API: a consistent copy of a live file.
+fn copy_database(from: &Connection, to: &Path, key: Option<&FileKey>) -> Result<Connection> {
+    let mut copy = connect(to, Access::Create, key)?;
+    rusqlite::backup::Backup::new(from, &mut copy)?.run_to_completion(
+        1024,
+        std::time::Duration::from_millis(10),
+        None,
+    )?;
+    Ok(copy)
+}
+
 impl SchoolFile {
     /// Creates a new school file at `path` with its first account, the
-    /// 系统管理员 `admin`, who is signed in. Refuses to overwrite anything.
-    /// The file is built beside its destination and moved into place only when
+    /// 系统管理员 `admin`, who is signed in. The file is encrypted from its
+    /// first page on, under the key derived from the 系统管理员's password
+    /// and a new salt (`docs/encryption.md`); keep the key in the keychain
+    /// with [`SchoolFile::remember_key`]. Refuses to overwrite anything; the
+    /// file is built beside its destination and moved into place only when
     /// complete, so a failure leaves nothing behind.
     pub fn create(path: &Path, school: &NewSchool, admin: &Credentials) -> Result<SchoolFile> {
-        let valid = school.validate()?;
         let admin_name = crate::account::valid_user_name(&admin.name)?;
         crate::secrets::check_password_strength(&admin.password)?;
-        let actor = &Actor::new(admin_name.clone(), Role::SystemAdmin);
-        if path.exists() {
-            return Err(Error::FileExists(path.to_owned()));
-        }
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(Error::io(dir))?;
-        }
-        let partial = sibling(path, "creating");
-        remove_if_exists(&partial)?;
-        let build = || -> Result<()> {
-            let mut conn = connect(&partial, Access::Create)?;
-            migrations::apply(&mut conn, 0)?;
-            let tx = conn.transaction()?;
-            let at = now();
-            tx.execute(
-                "INSERT INTO school (id, code, name, school_type, province_code, city_code, county_code, created_at, updated_at)
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-                (
-                    &valid.code,
-                    &valid.name,
-                    &valid.school_type,
-                    &valid.province_code,
-                    &valid.city_code,
-                    &valid.county_code,
-                    &at,
-                ),
-            )?;
-            let school = read_school(&tx)?;
-            revisions::record(
-                &tx,
-                actor,
-                Entity::School,
-                &school.code,
-                None,
-                Action::Create,
-                None,
-                Some(&serde_json::to_value(&school)?),
-            )?;
-            accounts::insert_user(
-                &tx,
-                &NewUser {
-                    name: admin_name.clone(),
-                    role: Role::SystemAdmin,
-                    password: admin.password.clone(),
-                },
-                actor,
-            )?;
-            tx.commit()?;
-            conn.close().map_err(|(_, e)| Error::Database(e))
+        let actor = Actor::new(admin_name.clone(), Role::SystemAdmin);
+        let key = FileKey::derive(&admin.password, FileKey::new_salt()?)?;
+        let first = NewUser {
+            name: admin_name,
+            role: Role::SystemAdmin,
+            password: admin.password.clone(),
         };
-        if let Err(error) = build() {
-            let _ = fs::remove_file(&partial);
-            return Err(error);
-        }
-        fs::rename(&partial, path).map_err(Error::io(path))?;
-        let mut file = SchoolFile::open(path)?;
-        file.session = Some(accounts::SignedIn::new(actor.clone()));
+        build(path, school, &actor, &first, &key)?;
+        let mut file = SchoolFile::open_with_key(path, &key)?;
+        file.session = Some(accounts::SignedIn::new(actor));
         Ok(file)
     }
 
-    /// Opens an existing school file: checks that it is one, that this build can
-    /// read it and that it is intact; backs up and migrates an older file.
+
+    /// Opens an existing, plaintext school file: checks that it is one, that
+    /// this build can read it and that it is intact; backs up and migrates an
+    /// older file. An encrypted file is [`Error::FileKeyNeeded`]: open it with
+    /// [`SchoolFile::open_with_store`] or [`SchoolFile::open_with_password`].
     pub fn open(path: &Path) -> Result<SchoolFile> {
-        check_header(path)?;
-        let mut conn = connect(path, Access::ReadWrite)?;
+        match check_header(path)? {
+            None => SchoolFile::open_checked(path, None),
+            Some(_) => Err(Error::FileKeyNeeded(path.to_owned())),
+        }
+    }
+
+    /// Opens a school file with its key. A key of another file (another salt)
+    /// or a wrong key is [`Error::WrongFilePassword`], with the file
+    /// unchanged. A plaintext file opens as it is, without the key.
+    pub fn open_with_key(path: &Path, key: &FileKey) -> Result<SchoolFile> {
+        match check_header(path)? {
+            None => SchoolFile::open_checked(path, None),
+            Some(salt) if &salt == key.salt() => SchoolFile::open_checked(path, Some(key)),
+            Some(_) => Err(Error::WrongFilePassword(path.to_owned())),
+        }
+    }
+
+    /// Opens a school file with the key kept for it in `store` (the
+    /// keychain), found by the file's salt. When there is none, or it no
+    /// longer opens the file (the password was changed on another PC), the
+    /// error is [`Error::FileKeyNeeded`]: ask for the 系统管理员 password and
+    /// call [`SchoolFile::open_with_password`]. A plaintext file opens as it is.
+    pub fn open_with_store(path: &Path, store: &dyn SecretStore) -> Result<SchoolFile> {
+        let Some(salt) = check_header(path)? else {
+            return SchoolFile::open_checked(path, None);
+        };
+        let Some(key) = recall_file_key(store, &salt)? else {
+            return Err(Error::FileKeyNeeded(path.to_owned()));
+        };
+        match SchoolFile::open_checked(path, Some(&key)) {
+            Err(Error::WrongFilePassword(_)) => Err(Error::FileKeyNeeded(path.to_owned())),
+            other => other,
+        }
+    }
+
+    /// Opens an encrypted school file with the 系统管理员 password: derives
+    /// its key from the password and the file's salt, opens it, and keeps the
+    /// key in `store` so that this PC opens it without the password next
+    /// time. A wrong password is [`Error::WrongFilePassword`], with the file
+    /// unchanged. A keychain that cannot be used does not stop the file from
+    /// opening; the password is then asked for again next time. A plaintext
+    /// file opens as it is.
+    pub fn open_with_password(
+        path: &Path,
+        password: &str,
+        store: &dyn SecretStore,
+    ) -> Result<SchoolFile> {
+        let Some(salt) = check_header(path)? else {
+            return SchoolFile::open_checked(path, None);
+        };
+        let key = FileKey::derive(password, salt)?;
+        let file = SchoolFile::open_checked(path, Some(&key))?;
+        let _ = remember_file_key(store, &key);
+        Ok(file)
+    }
+
+    /// Opens a file whose header was checked, with its key if it has one.
+    fn open_checked(path: &Path, key: Option<&FileKey>) -> Result<SchoolFile> {
+        let mut conn = connect(path, Access::ReadWrite, key)?;
+        if key.is_some() {
+            // The first read of an encrypted file is where a wrong key shows.
+            cipher::probe(&conn).map_err(|e| {
+                if cipher::is_not_a_database(&e) {
+                    Error::WrongFilePassword(path.to_owned())
+                } else {
+                    Error::Database(e)
+                }
+            })?;
+        }
         let not_ours = |e: rusqlite::Error| match e.sqlite_error_code() {
+            // Past the first page, "not a database" in an encrypted file is a
+            // page that does not decrypt: damage.
+            Some(ErrorCode::NotADatabase) if key.is_some() => Error::CorruptSchoolFile {
+                path: path.to_owned(),
+                detail: e.to_string(),
+            },
             Some(ErrorCode::NotADatabase) => Error::NotASchoolFile(path.to_owned()),
             Some(ErrorCode::DatabaseCorrupt) => Error::CorruptSchoolFile {
                 path: path.to_owned(),
@@ -183,7 +248,9 @@ impl SchoolFile {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         if version < CURRENT_SCHEMA_VERSION {
             let backup = backup_path(path, version);
-            conn.backup(rusqlite::MAIN_DB, &backup, None)?;
+            copy_database(&conn, &backup, key)?
+                .close()
+                .map_err(|(_, e)| Error::Database(e))?;
             migrations::apply(&mut conn, version)?;
         }
         Ok(SchoolFile {
@@ -191,7 +258,23 @@ impl SchoolFile {
             path: path.to_owned(),
             session: None,
             idle_limit: IDLE_LIMIT,
+            key: key.map(FileKey::duplicate).transpose()?,
         })
+    }
+
+    /// Whether the file is encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// Keeps the file's key in `store` (the keychain), so that this PC opens
+    /// it without the password: after [`SchoolFile::encrypt`] and
+    /// [`SchoolFile::rekey`]. Nothing to keep for a plaintext file.
+    pub fn remember_key(&self, store: &dyn SecretStore) -> Result<()> {
+        match &self.key {
+            Some(key) => remember_file_key(store, key),
+            None => Ok(()),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -220,6 +303,64 @@ impl SchoolFile {
         tx.commit()?;
         Ok(value)
     }
+}
+
+/// Builds a new school file at `path` (keyed with `key`, if given) beside
+/// it and moves it into place when complete: a failure leaves nothing behind.
+fn build(
+    path: &Path,
+    school: &NewSchool,
+    actor: &Actor,
+    admin: &NewUser,
+    key: &FileKey,
+) -> Result<()> {
+    let valid = school.validate()?;
+    if path.exists() {
+        return Err(Error::FileExists(path.to_owned()));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).map_err(Error::io(dir))?;
+    }
+    let partial = sibling(path, "creating");
+    remove_if_exists(&partial)?;
+    let build = || -> Result<()> {
+        let mut conn = connect(&partial, Access::Create, Some(key))?;
+        migrations::apply(&mut conn, 0)?;
+        let tx = conn.transaction()?;
+        let at = now();
+        tx.execute(
+            "INSERT INTO school (id, code, name, school_type, province_code, city_code, county_code, created_at, updated_at)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+            (
+                &valid.code,
+                &valid.name,
+                &valid.school_type,
+                &valid.province_code,
+                &valid.city_code,
+                &valid.county_code,
+                &at,
+            ),
+        )?;
+        let school = read_school(&tx)?;
+        revisions::record(
+            &tx,
+            actor,
+            Entity::School,
+            &school.code,
+            None,
+            Action::Create,
+            None,
+            Some(&serde_json::to_value(&school)?),
+        )?;
+        accounts::insert_user(&tx, admin, actor)?;
+        tx.commit()?;
+        conn.close().map_err(|(_, e)| Error::Database(e))
+    };
+    if let Err(error) = build() {
+        let _ = fs::remove_file(&partial);
+        return Err(error);
+    }
+    fs::rename(&partial, path).map_err(Error::io(path))
 }
 
 fn read_school(conn: &Connection) -> Result<School> {
@@ -252,7 +393,11 @@ fn read_school(conn: &Connection) -> Result<School> {
     })
 }
 
-fn check_header(path: &Path) -> Result<()> {
+/// Checks that `path` looks like a school file before SQLite opens it, and
+/// returns its salt: `None` for a plaintext SQLite file, the first 16 bytes
+/// for an encrypted one (no SQLite header, and a whole number of 1 KiB
+/// pages, as every SQLCipher file is).
+fn check_header(path: &Path) -> Result<Option<[u8; FILE_SALT_LEN]>> {
     let mut file = match fs::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -260,12 +405,14 @@ fn check_header(path: &Path) -> Result<()> {
         }
         Err(e) => return Err(Error::io(path)(e)),
     };
-    if file.metadata().map_err(Error::io(path))?.is_dir() {
+    let metadata = file.metadata().map_err(Error::io(path))?;
+    if metadata.is_dir() {
         return Err(Error::NotASchoolFile(path.to_owned()));
     }
     let mut header = [0u8; 16];
     match file.read_exact(&mut header) {
-        Ok(()) if &header == SQLITE_MAGIC => Ok(()),
+        Ok(()) if &header == SQLITE_MAGIC => Ok(None),
+        Ok(()) if metadata.len() > 0 && metadata.len() % 1024 == 0 => Ok(Some(header)),
         Ok(()) => Err(Error::NotASchoolFile(path.to_owned())),
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
             Err(Error::NotASchoolFile(path.to_owned()))

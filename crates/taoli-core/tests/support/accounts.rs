@@ -5,6 +5,8 @@
 
 use std::path::Path;
 
+use taoli_core::secrets::MemorySecretStore;
+use taoli_core::store::{FileKey, file_salt};
 use taoli_core::{Credentials, NewSchool, NewUser, Role, SchoolFile};
 
 pub const ADMIN: &str = "管理员";
@@ -43,17 +45,27 @@ pub fn open(path: &Path) -> taoli_core::Result<SchoolFile> {
     open_as(path, &clerk())
 }
 
-/// Opens a school file signed in as `who`.
+/// Opens a school file signed in as `who`. The file key comes from the
+/// 系统管理员's password (every test account has the same one), as on a PC
+/// whose keychain does not have it.
 pub fn open_as(path: &Path, who: &Credentials) -> taoli_core::Result<SchoolFile> {
-    let mut file = SchoolFile::open(path)?;
+    let mut file = SchoolFile::open_with_password(path, PASSWORD, &MemorySecretStore::new())?;
     file.sign_in(who)?;
     Ok(file)
 }
 
-/// A plain SQLite connection to a school file, as a tool outside Taoli would
-/// open it (to tamper with it, or to look inside).
+/// The key of the school file at `path` (from the test password), if it
+/// is encrypted.
+pub fn file_key(path: &Path) -> Option<FileKey> {
+    let salt = file_salt(path).expect("read the file's salt")?;
+    Some(FileKey::derive(PASSWORD, salt).expect("derive the file key"))
+}
+
+/// A plain SQLite connection to a school file, with its key, as a tool
+/// outside Taoli would open it (to tamper with it, or to look inside).
 pub fn raw_connection(path: &Path) -> rusqlite::Connection {
-    rusqlite::Connection::open(path).expect("open the school file with SQLite")
+    taoli_core::store::raw_connection(path, file_key(path).as_ref())
+        .expect("open the school file with SQLite")
 }
 
 /// Everything a school file holds, as text, leaving out the accounts and the
@@ -111,7 +123,7 @@ pub fn data_snapshot(path: &Path) -> String {
 /// Opens a file made before accounts existed: its first 系统管理员 is
 /// created, then the clerk, who is signed in.
 pub fn open_older(path: &Path) -> taoli_core::Result<SchoolFile> {
-    let mut file = SchoolFile::open(path)?;
+    let mut file = SchoolFile::open_with_password(path, PASSWORD, &MemorySecretStore::new())?;
     file.create_first_admin(&admin())?;
     file.add_user(&NewUser {
         name: CLERK.to_owned(),
