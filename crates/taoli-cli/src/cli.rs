@@ -14,7 +14,7 @@ use taoli_core::{Credentials, NewSchool, NewTeacher, NewUser, Role, SchoolFile};
 
 use crate::error::Result;
 use crate::lang::{Lang, localize};
-use crate::login::{Login, PASSWORD_VARIABLE};
+use crate::login::{Login, PASSWORD_VARIABLE, keep_key};
 use crate::output;
 
 #[derive(Debug, Parser)]
@@ -926,9 +926,16 @@ fn user(command: UserCommand, login: &Login, lang: Lang) -> Result<()> {
     match command {
         UserCommand::Add(args) => {
             let role = Role::parse(&args.role)?;
-            let mut file = SchoolFile::open(&args.school_file)?;
+            // Whoever is named signs in; a file without accounts needs nobody.
+            let credentials = login
+                .user
+                .is_some()
+                .then(|| login.credentials())
+                .transpose()?;
+            let password = credentials.as_ref().map(|c| c.password.as_str());
+            let mut file = login.open_file(&args.school_file, password)?;
             let user = if file.has_users()? {
-                file.sign_in(&login.credentials()?)?;
+                file.sign_in(&credentials.ok_or(crate::error::CliError::UserNeeded)?)?;
                 let password = login.new_password(&args.name)?;
                 file.add_user(&NewUser {
                     name: args.name,
@@ -943,6 +950,7 @@ fn user(command: UserCommand, login: &Login, lang: Lang) -> Result<()> {
                 file.create_first_admin(&Credentials::new(&args.name, password))?;
                 file.users()?.remove(0)
             };
+            keep_key(&file);
             output::user_added(&user, lang);
             file.close()?;
         }
@@ -977,13 +985,13 @@ fn user(command: UserCommand, login: &Login, lang: Lang) -> Result<()> {
         }
         UserCommand::Passwd(args) => {
             let credentials = login.credentials()?;
-            let mut file = SchoolFile::open(&args.school_file)?;
-            file.sign_in(&credentials)?;
+            let mut file = login.open_as(&args.school_file, &credentials)?;
             let name = args.name.unwrap_or_else(|| credentials.name.clone());
             let own = name.trim() == credentials.name.trim();
             let new_password = login.new_password(&name)?;
             let current = own.then_some(credentials.password.as_str());
             file.change_password(&name, current, &new_password)?;
+            keep_key(&file);
             output::password_changed(&name, lang);
             file.close()?;
         }

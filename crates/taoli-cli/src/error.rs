@@ -22,6 +22,11 @@ pub enum CliError {
         detail: String,
     },
 
+    #[error(
+        "这个学校文件已加密，这台电脑上还没有它的密钥，输入的密码也打不开它。请用系统管理员的账号和密码在这台电脑上登录一次（之后其他账号也能打开），或把系统管理员的密码放在环境变量 TAOLI_ADMIN_PASSWORD 中。"
+    )]
+    FileKeyMissing,
+
     #[error("两次输入的密码不一样，没有做任何改动。请重新运行，两次输入同一个密码。")]
     PasswordsDiffer,
 }

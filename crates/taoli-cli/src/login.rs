@@ -5,13 +5,17 @@
 
 use std::path::Path;
 
-use taoli_core::{Credentials, SchoolFile};
+use taoli_core::secrets::{KeychainSecretStore, MemorySecretStore, SecretStore};
+use taoli_core::{Credentials, Error, SchoolFile};
 
 use crate::error::{CliError, Result};
 use crate::lang::Lang;
 
 pub const PASSWORD_VARIABLE: &str = "TAOLI_PASSWORD";
 pub const NEW_PASSWORD_VARIABLE: &str = "TAOLI_NEW_PASSWORD";
+/// The 系统管理员 password, to open an encrypted school file on a computer
+/// whose keychain does not have its key yet, when signing in as someone else.
+pub const ADMIN_PASSWORD_VARIABLE: &str = "TAOLI_ADMIN_PASSWORD";
 
 /// Who the command line signs in as.
 #[derive(Debug, Clone)]
@@ -23,12 +27,54 @@ pub struct Login {
 impl Login {
     /// Opens a school file and signs in.
     pub fn open(&self, path: &Path) -> Result<SchoolFile> {
-        let mut file = SchoolFile::open(path)?;
+        self.open_as(path, &self.credentials()?)
+    }
+
+    /// Opens a school file and signs in with `credentials`.
+    pub fn open_as(&self, path: &Path, credentials: &Credentials) -> Result<SchoolFile> {
+        let mut file = self.open_file(path, Some(&credentials.password))?;
         if !file.has_users()? {
-            return Err(taoli_core::Error::NoUsersYet.into());
+            return Err(Error::NoUsersYet.into());
         }
-        file.sign_in(&self.credentials()?)?;
+        file.sign_in(credentials)?;
+        // Signing in as the 系统管理员 may have encrypted an older file.
+        keep_key(&file);
         Ok(file)
+    }
+
+    /// Opens a school file, not signed in. An encrypted file's key comes
+    /// from this computer's keychain; else from the 系统管理员 password in
+    /// `TAOLI_ADMIN_PASSWORD`, or the password of the account signing in
+    /// (which is it, when that account is the 系统管理员). Found that way, the
+    /// key is kept in the keychain for next time.
+    pub fn open_file(&self, path: &Path, password: Option<&str>) -> Result<SchoolFile> {
+        let keychain = KeychainSecretStore::new().ok();
+        if let Some(keychain) = &keychain {
+            match SchoolFile::open_with_store(path, keychain) {
+                Err(Error::FileKeyNeeded(_)) => {}
+                other => return Ok(other?),
+            }
+        }
+        let memory = MemorySecretStore::new();
+        let store: &dyn SecretStore = match &keychain {
+            Some(keychain) => keychain,
+            None => &memory,
+        };
+        let password = match std::env::var(ADMIN_PASSWORD_VARIABLE) {
+            Ok(password) => password,
+            Err(_) => match SchoolFile::open(path) {
+                // A plaintext file needs no key.
+                Err(Error::FileKeyNeeded(_)) => match password {
+                    Some(password) => password.to_owned(),
+                    None => self.credentials()?.password,
+                },
+                other => return Ok(other?),
+            },
+        };
+        SchoolFile::open_with_password(path, &password, store).map_err(|e| match e {
+            Error::WrongFilePassword(_) => CliError::FileKeyMissing,
+            other => other.into(),
+        })
     }
 
     /// The account name and its password.
@@ -67,6 +113,15 @@ impl Login {
             return Err(CliError::PasswordsDiffer);
         }
         Ok(one)
+    }
+}
+
+/// Keeps the file's key in this computer's keychain, when there is one, so
+/// the next command opens the file without the 系统管理员 password. After a
+/// 系统管理员's password was set, this is the new key.
+pub fn keep_key(file: &SchoolFile) {
+    if let Ok(keychain) = KeychainSecretStore::new() {
+        let _ = file.remember_key(&keychain);
     }
 }
 

@@ -8,7 +8,6 @@
 use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
-use rusqlite::Connection;
 use tempfile::TempDir;
 
 mod support;
@@ -33,7 +32,9 @@ fn school(dir: &TempDir) -> PathBuf {
 }
 
 fn tamper(path: &Path, sql: &str) {
-    Connection::open(path).unwrap().execute_batch(sql).unwrap();
+    support::accounts::raw_connection(path)
+        .execute_batch(sql)
+        .unwrap();
 }
 
 #[test]

@@ -29,8 +29,10 @@ use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use taoli_core::revision::{Action, Entity};
+use taoli_core::secrets::MemorySecretStore;
+use taoli_core::store::{FileKey, file_salt, raw_connection};
 use taoli_core::{Credentials, SchoolFile};
 use tempfile::TempDir;
 
@@ -169,6 +171,18 @@ fn roster(path: &Path, region: &str, n: u32) -> Vec<String> {
     ids
 }
 
+/// A plain SQLite connection to a (possibly encrypted) school file, keyed
+/// with the key of the test 系统管理员's password. Opening it replays a
+/// write-ahead log left by a killed process.
+fn raw(path: &Path) -> Result<Connection, String> {
+    let key = file_salt(path)
+        .map_err(|e| e.to_string())?
+        .map(|salt| FileKey::derive(PASSWORD, salt))
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    raw_connection(path, key.as_ref()).map_err(|e| e.to_string())
+}
+
 /// A school file's data as a comparable text: everything a write changes,
 /// without ids and timestamps (which differ between runs). `None` when there
 /// is no file. Opening it replays a write-ahead log left by a killed process.
@@ -176,8 +190,7 @@ fn logical_dump(path: &Path) -> Result<Option<String>, String> {
     if !path.exists() {
         return Ok(None);
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
-        .map_err(|e| e.to_string())?;
+    let conn = raw(path)?;
     let integrity: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .map_err(|e| e.to_string())?;
@@ -287,7 +300,7 @@ fn logical_dump(path: &Path) -> Result<Option<String>, String> {
 fn assert_consistent(path: &Path) -> Result<(), String> {
     // SQLite's own view: the pages and the foreign keys.
     {
-        let conn = Connection::open(path).map_err(|e| e.to_string())?;
+        let conn = raw(path)?;
         let integrity: String = conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .map_err(|e| e.to_string())?;
@@ -336,7 +349,8 @@ fn assert_consistent(path: &Path) -> Result<(), String> {
         }
     }
     // The core's view: it opens the file, and every row has its revisions.
-    let mut file = SchoolFile::open(path).map_err(|e| format!("SchoolFile::open: {e}"))?;
+    let mut file = SchoolFile::open_with_password(path, PASSWORD, &MemorySecretStore::new())
+        .map_err(|e| format!("SchoolFile::open_with_password: {e}"))?;
     // The 系统管理员 is in every file, even one whose init was the write
     // killed; an older file killed before its first account gets it now.
     let admin = Credentials::new("管理员", PASSWORD);
@@ -545,7 +559,7 @@ fn setup() -> Setup {
     let older = p("older.taoli");
     copy(&base, &older);
     {
-        let conn = Connection::open(&older).unwrap();
+        let conn = raw(&older).unwrap();
         conn.execute_batch(
             "DROP TABLE signoff; DROP TABLE sheet_print; DROP TABLE account;
              DELETE FROM migration_log WHERE version > 5; PRAGMA user_version = 5;",
@@ -719,7 +733,12 @@ fn setup() -> Setup {
             // An older file has no accounts: opening it to create its first
             // 系统管理员 migrates it (one transaction), then writes the
             // account (another).
-            middle: Some(|s| SchoolFile::open(s).unwrap().close().unwrap()),
+            middle: Some(|s| {
+                SchoolFile::open_with_password(s, PASSWORD, &MemorySecretStore::new())
+                    .unwrap()
+                    .close()
+                    .unwrap()
+            }),
             ..op(
                 "open an older file",
                 16,

@@ -263,3 +263,46 @@ fn a_file_without_accounts_takes_a_system_admin_first_without_signing_in() {
         .assert()
         .success();
 }
+
+#[test]
+fn on_a_new_pc_a_clerk_cannot_open_the_encrypted_file_alone() {
+    let dir = TempDir::new().unwrap();
+    let path = school(&dir);
+    support::taoli_on_a_new_pc()
+        .env("TAOLI_PASSWORD", "the-clerks-own-password")
+        .args(["teacher", "list"])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("已加密")
+                .and(predicate::str::contains("TAOLI_ADMIN_PASSWORD")),
+        );
+}
+
+#[test]
+fn on_a_new_pc_the_system_admin_password_opens_the_encrypted_file() {
+    let dir = TempDir::new().unwrap();
+    let path = school(&dir);
+    support::taoli_on_a_new_pc()
+        .env("TAOLI_USER", ADMIN)
+        .args(["user", "list"])
+        .arg(&path)
+        .assert()
+        .success();
+}
+
+#[test]
+fn the_school_file_holds_no_teacher_name_in_the_clear() {
+    let dir = TempDir::new().unwrap();
+    let path = school(&dir);
+    add_teacher(&path, "欧阳秀英", ZHANG_SAN_ID);
+    let bytes = std::fs::read(&path).unwrap();
+    let name = "欧阳秀英".as_bytes();
+    assert!(!bytes.windows(name.len()).any(|w| w == name));
+    assert!(
+        !bytes
+            .windows(ZHANG_SAN_ID.len())
+            .any(|w| w == ZHANG_SAN_ID.as_bytes())
+    );
+}

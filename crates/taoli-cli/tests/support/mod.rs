@@ -28,7 +28,22 @@ pub fn taoli() -> Command {
         .env_remove("TAOLI_SHEET_TEMPLATE")
         .env_remove("TAOLI_NEW_PASSWORD")
         .env("TAOLI_USER", CLERK)
-        .env("TAOLI_PASSWORD", PASSWORD);
+        .env("TAOLI_PASSWORD", PASSWORD)
+        // The file key on a computer whose keychain does not have it (the
+        // test machine may have no keychain at all).
+        .env("TAOLI_ADMIN_PASSWORD", PASSWORD);
+    cmd
+}
+
+/// [`taoli`] on a computer without a keychain, and without the 系统管理员
+/// password at hand: an encrypted file opens only with the password of the
+/// account signing in, when that is the 系统管理员's.
+pub fn taoli_on_a_new_pc() -> Command {
+    let mut cmd = taoli();
+    cmd.env_remove("TAOLI_ADMIN_PASSWORD").env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/taoli-test-bus",
+    );
     cmd
 }
 

@@ -318,7 +318,10 @@ impl SchoolFile {
         if admin && !self.is_encrypted() {
             // A file from before encryption (or whose first encryption
             // failed): the 系统管理员's password encrypts it now.
-            self.encrypt(FileKey::derive(&credentials.password, FileKey::new_salt()?)?)?;
+            self.encrypt(FileKey::derive(
+                &credentials.password,
+                FileKey::new_salt()?,
+            )?)?;
         }
         Ok(session)
     }
