@@ -21,7 +21,12 @@ use taoli_core::store::{
     WarningRef,
 };
 use taoli_core::validate::{Problem, ValidationReport};
-use taoli_core::{Actor, ErrorPayload, NewSchool, NewTeacher, School, SchoolFile, Teacher};
+use taoli_core::account::User;
+use taoli_core::{
+    Credentials, ErrorPayload, NewSchool, NewTeacher, NewUser, Role, SchoolFile,
+    Session, Teacher,
+};
+use taoli_core::store::OpenedSchool;
 use tauri::State;
 
 use crate::state::{AppState, cannot_open, no_import_pending, no_school_open};
@@ -72,32 +77,146 @@ pub fn default_school_path(state: State<'_, AppState>, code: String, name: Strin
 }
 
 /// Makes `file` the open school and puts it at the top of the recent list.
-fn make_current(state: &AppState, mut file: SchoolFile) -> Reply<School> {
-    // The day's backup. Failing it (a full disk, a read-only folder) must not
-    // keep the clerk from their school: it is said on the terminal, and the
-    // settings page shows the backups there are.
-    if let Err(error) = file.daily_backup_if_due(&Actor::local_user()) {
-        eprintln!("桃李：今天的自动备份没有做成：{error}");
-    }
-    let school = file.school().map_err(payload)?;
+fn make_current(state: &AppState, file: SchoolFile) -> Reply<OpenedSchool> {
+    let opened = file.opened().map_err(payload)?;
+    let school = &opened.school;
     RecentFiles::load(&state.config_dir)
         .touch(file.path(), &school.name, &school.code)
         .map_err(payload)?;
+    state.keep_key(&file);
     *state.school() = Some(file);
-    Ok(school)
+    Ok(opened)
 }
 
+/// The day's backup, once someone is signed in. Failing it (a full disk, a
+/// read-only folder) must not keep the clerk from their school: the
+/// settings page shows the backups there are.
+fn daily_backup(file: &mut SchoolFile) {
+    let _ = file.daily_backup_if_due();
+}
+
+/// Creates a school file with its 系统管理员, who is signed in.
 #[tauri::command]
-pub fn create_school(state: State<'_, AppState>, path: String, school: NewSchool) -> Reply<School> {
-    let file =
-        SchoolFile::create(&PathBuf::from(path), &school, &Actor::local_user()).map_err(payload)?;
+pub fn create_school(
+    state: State<'_, AppState>,
+    path: String,
+    school: NewSchool,
+    admin: Credentials,
+) -> Reply<OpenedSchool> {
+    let mut file = SchoolFile::create(&PathBuf::from(path), &school, &admin).map_err(payload)?;
+    daily_backup(&mut file);
     make_current(&state, file)
 }
 
+/// Opens a school file, nobody signed in. An encrypted file's key comes from
+/// this computer's keychain; without it the error is `file.key_needed` and
+/// the UI asks for the 系统管理员 password ([`open_school_with_password`]).
 #[tauri::command]
-pub fn open_school(state: State<'_, AppState>, path: String) -> Reply<School> {
-    let file = SchoolFile::open(&PathBuf::from(path)).map_err(payload)?;
+pub fn open_school(state: State<'_, AppState>, path: String) -> Reply<OpenedSchool> {
+    let file = state.open(&PathBuf::from(path)).map_err(payload)?;
     make_current(&state, file)
+}
+
+/// Opens an encrypted school file with the 系统管理员 password (a computer
+/// whose keychain does not have its key); the key is kept for next time.
+#[tauri::command]
+pub fn open_school_with_password(
+    state: State<'_, AppState>,
+    path: String,
+    password: String,
+) -> Reply<OpenedSchool> {
+    let file = state
+        .open_with_password(&PathBuf::from(path), &password)
+        .map_err(payload)?;
+    make_current(&state, file)
+}
+
+/// Signs in to the open school; then the day's backup is made if due.
+#[tauri::command]
+pub fn sign_in(state: State<'_, AppState>, credentials: Credentials) -> Reply<Session> {
+    let session = with_school(&state, |file| {
+        let session = file.sign_in(&credentials)?;
+        daily_backup(file);
+        Ok(session)
+    })?;
+    with_school(&state, |file| {
+        state.keep_key(file);
+        Ok(())
+    })?;
+    Ok(session)
+}
+
+/// Creates the first account of a school file that has none: its 系统管理员.
+#[tauri::command]
+pub fn create_first_admin(state: State<'_, AppState>, admin: Credentials) -> Reply<Session> {
+    with_school(&state, |file| {
+        let session = file.create_first_admin(&admin)?;
+        state.keep_key(file);
+        Ok(session)
+    })
+}
+
+#[tauri::command]
+pub fn sign_out(state: State<'_, AppState>) -> Reply<()> {
+    with_school(&state, |file| {
+        file.sign_out();
+        Ok(())
+    })
+}
+
+/// Locks the session (the 锁定 button, or ten idle minutes in the UI).
+#[tauri::command]
+pub fn lock_session(state: State<'_, AppState>) -> Reply<()> {
+    with_school(&state, |file| {
+        file.lock();
+        Ok(())
+    })
+}
+
+#[tauri::command]
+pub fn unlock_session(state: State<'_, AppState>, password: String) -> Reply<Session> {
+    with_school(&state, |file| file.unlock(&password))
+}
+
+#[tauri::command]
+pub fn list_users(state: State<'_, AppState>) -> Reply<Vec<User>> {
+    with_school(&state, |file| file.users())
+}
+
+#[tauri::command]
+pub fn add_user(state: State<'_, AppState>, user: NewUser) -> Reply<User> {
+    with_school(&state, |file| {
+        let added = file.add_user(&user)?;
+        // A new 系统管理员's password is the file's password now.
+        state.keep_key(file);
+        Ok(added)
+    })
+}
+
+#[tauri::command]
+pub fn set_user_disabled(state: State<'_, AppState>, name: String, disabled: bool) -> Reply<User> {
+    with_school(&state, |file| file.set_user_disabled(&name, disabled))
+}
+
+#[tauri::command]
+pub fn set_user_role(state: State<'_, AppState>, name: String, role: Role) -> Reply<User> {
+    with_school(&state, |file| file.set_user_role(&name, role))
+}
+
+/// Sets a password: one's own (with the current one) or, for a 系统管理员,
+/// anyone's. Setting a 系统管理员's rewrites the file under the new key.
+#[tauri::command]
+pub fn change_password(
+    state: State<'_, AppState>,
+    name: String,
+    current: Option<String>,
+    password: String,
+) -> Reply<()> {
+    with_school(&state, |file| {
+        file.change_password(&name, current.as_deref(), &password)?;
+        state.keep_key(file);
+        Ok(())
+    })
 }
 
 #[tauri::command]
@@ -122,7 +241,7 @@ pub fn check_id_number(id_type: String, id_number: String) -> Reply<Option<Strin
 #[tauri::command]
 pub fn add_teacher(state: State<'_, AppState>, teacher: NewTeacher) -> Reply<Teacher> {
     with_school(&state, |file| {
-        file.add_teacher(&teacher, &Actor::local_user())
+        file.add_teacher(&teacher)
     })
 }
 
@@ -152,7 +271,7 @@ pub fn teacher_records(
 
 #[tauri::command]
 pub fn save_record(state: State<'_, AppState>, draft: RecordDraft) -> Reply<IndicatorRecord> {
-    with_school(&state, |file| file.save_draft(&draft, &Actor::local_user()))
+    with_school(&state, |file| file.save_draft(&draft))
 }
 
 /// The problems the teacher would have with `draft` saved: the form's inline messages.
@@ -164,7 +283,7 @@ pub fn check_record(state: State<'_, AppState>, draft: RecordDraft) -> Reply<Vec
 #[tauri::command]
 pub fn delete_record(state: State<'_, AppState>, record_id: String) -> Reply<()> {
     with_school(&state, |file| {
-        file.delete_record(&record_id, &Actor::local_user())
+        file.delete_record(&record_id)
     })
 }
 
@@ -190,14 +309,14 @@ pub fn province_pack(state: State<'_, AppState>) -> Reply<Option<PackInfo>> {
 pub fn use_province_pack(state: State<'_, AppState>, path: String) -> Reply<PackInfo> {
     let pack = ProvincePack::load(Path::new(&path)).map_err(payload)?;
     with_school(&state, |file| {
-        file.use_province_pack(&pack, &Actor::local_user())
+        file.use_province_pack(&pack)
     })
 }
 
 #[tauri::command]
 pub fn clear_province_pack(state: State<'_, AppState>) -> Reply<()> {
     with_school(&state, |file| {
-        file.clear_province_pack(&Actor::local_user())
+        file.clear_province_pack()
     })
 }
 
@@ -218,7 +337,7 @@ pub fn explain_warning(
         row_order,
     };
     with_school(&state, |file| {
-        file.explain_warning(&warning, &reason, &Actor::local_user())
+        file.explain_warning(&warning, &reason)
     })
 }
 
@@ -270,7 +389,7 @@ pub async fn import_commit(app: tauri::AppHandle, state: State<'_, AppState>) ->
     let mut progress = |done: usize, total: usize| {
         let _ = tauri::Emitter::emit(&app, "import-progress", (done, total));
     };
-    let result = file.commit_import(&plan, &Actor::local_user(), &mut progress);
+    let result = file.commit_import(&plan, &mut progress);
     // The plan stays for the refused-rows workbook (and a retry after a failure).
     *state.pending_import() = Some(plan);
     result.map_err(payload)
@@ -294,7 +413,7 @@ pub fn import_history(state: State<'_, AppState>) -> Reply<Vec<ImportRun>> {
 pub fn import_undo(state: State<'_, AppState>, import_id: Option<String>) -> Reply<UndoResult> {
     let mut guard = state.school();
     let file = guard.as_mut().ok_or_else(no_school_open)?;
-    file.undo_import(import_id.as_deref(), &Actor::local_user())
+    file.undo_import(import_id.as_deref())
         .map_err(payload)
 }
 
@@ -313,7 +432,6 @@ pub fn export_file(
             format,
             group.as_deref(),
             Path::new(&path),
-            &Actor::local_user(),
         )
     })?;
     Ok(path)
@@ -371,7 +489,6 @@ pub async fn sheets_print(
             &teacher_ids,
             &template,
             Path::new(&path),
-            &Actor::local_user(),
         )
     })
 }
@@ -405,7 +522,7 @@ pub fn signoff(
     fingerprint: String,
 ) -> Reply<SignoffState> {
     with_school(&state, |file| {
-        file.signoff(&teacher_id, &fingerprint, &Actor::local_user())
+        file.signoff(&teacher_id, &fingerprint)
     })
 }
 
@@ -427,7 +544,7 @@ pub async fn audit_verify(state: State<'_, AppState>) -> Reply<AuditCheck> {
 #[tauri::command]
 pub fn audit_export(state: State<'_, AppState>, query: AuditQuery, path: String) -> Reply<String> {
     with_school(&state, |file| {
-        file.export_audit_to(&query, Path::new(&path), &Actor::local_user())
+        file.export_audit_to(&query, Path::new(&path))
     })?;
     Ok(path)
 }
@@ -452,7 +569,7 @@ pub fn backup_list(state: State<'_, AppState>) -> Reply<BackupList> {
 #[tauri::command]
 pub async fn backup_now(state: State<'_, AppState>) -> Reply<Backup> {
     with_school(&state, |file| {
-        file.backup_now(BackupReason::Manual, &Actor::local_user())
+        file.backup_now(BackupReason::Manual)
     })
 }
 
@@ -460,7 +577,7 @@ pub async fn backup_now(state: State<'_, AppState>) -> Reply<Backup> {
 #[tauri::command]
 pub async fn backup_to(state: State<'_, AppState>, folder: String) -> Reply<Backup> {
     with_school(&state, |file| {
-        file.backup_to(Path::new(&folder), &Actor::local_user())
+        file.backup_to(Path::new(&folder))
     })
 }
 
@@ -468,6 +585,6 @@ pub async fn backup_to(state: State<'_, AppState>, folder: String) -> Reply<Back
 #[tauri::command]
 pub async fn restore_backup(state: State<'_, AppState>, path: String) -> Reply<Backup> {
     with_school(&state, |file| {
-        file.restore(Path::new(&path), &Actor::local_user())
+        file.restore(Path::new(&path))
     })
 }

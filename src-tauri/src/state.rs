@@ -3,7 +3,10 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+use std::path::Path;
+
 use taoli_core::import::ImportPlan;
+use taoli_core::secrets::{KeychainSecretStore, MemorySecretStore, SecretStore};
 use taoli_core::{ErrorKind, ErrorPayload, SchoolFile};
 
 #[derive(Debug)]
@@ -32,6 +35,42 @@ impl AppState {
     /// is taken over.
     pub fn school(&self) -> MutexGuard<'_, Option<SchoolFile>> {
         self.school.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// This computer's keychain, where school file keys are kept; None when
+    /// it cannot be used (the 系统管理员 password is then asked for at each
+    /// open). Asked for each time: a keychain that was locked may be open now.
+    fn keychain(&self) -> Option<KeychainSecretStore> {
+        KeychainSecretStore::new().ok()
+    }
+
+    /// Opens a school file with the key the keychain holds for it (a
+    /// plaintext file as it is): `file.key_needed` when it has none.
+    pub fn open(&self, path: &Path) -> taoli_core::Result<SchoolFile> {
+        match self.keychain() {
+            Some(keychain) => SchoolFile::open_with_store(path, &keychain),
+            None => SchoolFile::open_with_store(path, &MemorySecretStore::new()),
+        }
+    }
+
+    /// Opens an encrypted school file with the 系统管理员 password, keeping
+    /// the key in the keychain when there is one.
+    pub fn open_with_password(&self, path: &Path, password: &str) -> taoli_core::Result<SchoolFile> {
+        let memory = MemorySecretStore::new();
+        let keychain = self.keychain();
+        let store: &dyn SecretStore = match &keychain {
+            Some(keychain) => keychain,
+            None => &memory,
+        };
+        SchoolFile::open_with_password(path, password, store)
+    }
+
+    /// Keeps the open file's key in the keychain (after it was created,
+    /// encrypted or given a new 系统管理员 password); nothing without one.
+    pub fn keep_key(&self, file: &SchoolFile) {
+        if let Some(keychain) = self.keychain() {
+            let _ = file.remember_key(&keychain);
+        }
     }
 
     /// The previewed import, if any.

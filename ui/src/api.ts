@@ -1,8 +1,14 @@
 // The one typed door to the Rust back end. Every command rejects with an ErrorPayload.
-import { invoke } from '@tauri-apps/api/core'
+import { invoke as tauriInvoke } from '@tauri-apps/api/core'
 import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import type {
   AuditCheck,
+  Credentials,
+  NewUser,
+  OpenedSchool,
+  Role,
+  Session,
+  User,
   AuditPage,
   AuditQuery,
   Backup,
@@ -25,7 +31,6 @@ import type {
   RosterInfo,
   RowPage,
   RowStatus,
-  School,
   SchoolStats,
   SchoolType,
   SheetsPreview,
@@ -37,6 +42,23 @@ import type {
   ValidationReport,
 } from './bindings'
 import { i18n } from './i18n'
+
+/** Told when the back end says the session is locked (ten idle minutes). */
+let onLocked: () => void = () => {}
+
+export function whenLocked(handler: () => void): void {
+  onLocked = handler
+}
+
+/** Every command goes through here: a locked session shows the lock screen. */
+async function invoke<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await (args === undefined ? tauriInvoke<T>(command) : tauriInvoke<T>(command, args))
+  } catch (e) {
+    if (isErrorPayload(e) && e.code === 'account.session_locked') onLocked()
+    throw e
+  }
+}
 
 export function launchFile(): Promise<string | null> {
   return invoke<string | null>('launch_file')
@@ -62,12 +84,65 @@ export function defaultSchoolPath(code: string, name: string): Promise<string> {
   return invoke<string>('default_school_path', { code, name })
 }
 
-export function createSchool(path: string, school: NewSchool): Promise<School> {
-  return invoke<School>('create_school', { path, school })
+export function createSchool(
+  path: string,
+  school: NewSchool,
+  admin: Credentials,
+): Promise<OpenedSchool> {
+  return invoke<OpenedSchool>('create_school', { path, school, admin })
 }
 
-export function openSchool(path: string): Promise<School> {
-  return invoke<School>('open_school', { path })
+export function openSchool(path: string): Promise<OpenedSchool> {
+  return invoke<OpenedSchool>('open_school', { path })
+}
+
+/** Opens an encrypted school file with the 系统管理员 password. */
+export function openSchoolWithPassword(path: string, password: string): Promise<OpenedSchool> {
+  return invoke<OpenedSchool>('open_school_with_password', { path, password })
+}
+
+export function signIn(credentials: Credentials): Promise<Session> {
+  return invoke<Session>('sign_in', { credentials })
+}
+
+export function createFirstAdmin(admin: Credentials): Promise<Session> {
+  return invoke<Session>('create_first_admin', { admin })
+}
+
+export function signOut(): Promise<void> {
+  return invoke<void>('sign_out')
+}
+
+export function lockSession(): Promise<void> {
+  return invoke<void>('lock_session')
+}
+
+export function unlockSession(password: string): Promise<Session> {
+  return invoke<Session>('unlock_session', { password })
+}
+
+export function listUsers(): Promise<User[]> {
+  return invoke<User[]>('list_users')
+}
+
+export function addUser(user: NewUser): Promise<User> {
+  return invoke<User>('add_user', { user })
+}
+
+export function setUserDisabled(name: string, disabled: boolean): Promise<User> {
+  return invoke<User>('set_user_disabled', { name, disabled })
+}
+
+export function setUserRole(name: string, role: Role): Promise<User> {
+  return invoke<User>('set_user_role', { name, role })
+}
+
+export function changePassword(
+  name: string,
+  current: string | null,
+  password: string,
+): Promise<void> {
+  return invoke<void>('change_password', { name, current, password })
 }
 
 export function closeSchool(): Promise<void> {

@@ -5,6 +5,28 @@ export type ErrorKind = "user" | "internal";
 
 export type ErrorPayload = { code: string, kind: ErrorKind, message: string, };
 
+export type Role = "system_admin" | "info_manager" | "info_viewer";
+
+export type Permission = "teachers.view" | "teachers.view_full" | "teachers.edit" | "import" | "export" | "sheets.print" | "batches.submit" | "audit.view" | "backup" | "restore" | "settings.manage" | "users.manage";
+
+export type Session = { name: string, role: Role, role_label: string, permissions: Array<Permission>, 
+/**
+ * True when ID and phone numbers are shown masked.
+ */
+masked: boolean, };
+
+export type User = { name: string, role: Role, 
+/**
+ * 系统管理员 / 信息管理员 / 信息查询员.
+ */
+role_label: string, disabled: boolean, created_at: string, last_sign_in_at: string | null, };
+
+export type NewUser = { name: string, role: Role, password: string, };
+
+export type Credentials = { name: string, password: string, };
+
+export type OpenedSchool = { school: School, session: Session | null, has_users: boolean, };
+
 export type IndicatorSet = { 
 /**
  * Stable identifier, e.g. `primary_secondary`.

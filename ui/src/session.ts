@@ -2,7 +2,15 @@
 // and what that screen was asked to show.
 import { computed, reactive } from 'vue'
 import * as api from './api'
-import type { EffectiveCatalog, School, Severity, Teacher } from './bindings'
+import type {
+  EffectiveCatalog,
+  OpenedSchool,
+  Permission,
+  School,
+  Session,
+  Severity,
+  Teacher,
+} from './bindings'
 
 /** The screens of an open school. */
 export type View = 'list' | 'form' | 'validation' | 'stats' | 'settings' | 'import' | 'sheets' | 'audit'
@@ -19,6 +27,12 @@ export type SeverityFilter = 'all' | Severity
 
 interface State {
   school: School | null
+  /** Who is signed in to the open school; null shows the sign-in page. */
+  account: Session | null
+  /** Whether the open school has any account (an older file has none). */
+  hasUsers: boolean
+  /** The session is locked: the lock screen asks for the password. */
+  locked: boolean
   view: View
   teacher: Teacher | null
   target: FormTarget | null
@@ -38,6 +52,9 @@ interface State {
 
 const state = reactive<State>({
   school: null,
+  account: null,
+  hasUsers: true,
+  locked: false,
   view: 'list',
   teacher: null,
   target: null,
@@ -52,8 +69,58 @@ const state = reactive<State>({
 
 let catalogCache: { school: string; catalog: Promise<EffectiveCatalog> } | null = null
 
+/** A school file just opened (or created): the school and who is signed in. */
+export function setOpened(opened: OpenedSchool): void {
+  setSchool(opened.school)
+  state.account = opened.session
+  state.hasUsers = opened.has_users
+}
+
+/** Someone signed in (or unlocked): the list of their school shows. */
+export function setAccount(account: Session | null): void {
+  state.account = account
+  state.locked = false
+  if (account) state.hasUsers = true
+  state.view = 'list'
+  state.teacher = null
+}
+
+/** Unlocked with the password: the screen underneath is as it was. */
+export function setUnlocked(account: Session): void {
+  state.account = account
+  state.locked = false
+}
+
+/** The session was locked (by hand, idle time, or the back end saying so). */
+export function setLocked(locked: boolean): void {
+  state.locked = locked && state.account !== null
+}
+
+/** Closes the open school file and goes back to the start page. */
+export async function clearSchoolFile(): Promise<void> {
+  try {
+    await api.closeSchool()
+  } finally {
+    setSchool(null)
+  }
+}
+
+/** Signs out: the sign-in page of the same school shows. */
+export async function signOut(): Promise<void> {
+  await api.signOut()
+  setAccount(null)
+}
+
+/** Whether the signed-in account may do what `permission` covers. */
+export function can(permission: Permission): boolean {
+  return state.account?.permissions.includes(permission) ?? false
+}
+
 export function setSchool(school: School | null): void {
   state.school = school
+  state.account = null
+  state.locked = false
+  state.hasUsers = true
   state.view = 'list'
   state.teacher = null
   state.target = null
@@ -156,6 +223,9 @@ export function setListQuery(query: string): void {
 export function useSession() {
   return {
     school: computed(() => state.school),
+    account: computed(() => state.account),
+    hasUsers: computed(() => state.hasUsers),
+    locked: computed(() => state.locked),
     view: computed(() => state.view),
     teacher: computed(() => state.teacher),
     target: computed(() => state.target),

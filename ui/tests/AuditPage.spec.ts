@@ -5,7 +5,7 @@ import AuditPage from '../src/components/AuditPage.vue'
 import { openTeacher, resetSession, setSchool, showAudit, useSession } from '../src/session'
 import { CATALOG, TEACHER } from './fakeCatalog'
 import { byTestId, clickTestId, maybeTestId, routeInvoke } from './formHelpers'
-import { plugins, settle, useChinese } from './helpers'
+import { plugins, settle, useChinese, signInForTests } from './helpers'
 
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
@@ -71,7 +71,9 @@ async function mountPage() {
 describe('AuditPage', () => {
   beforeEach(() => {
     resetSession()
+    signInForTests()
     setSchool(SCHOOL)
+    signInForTests()
     useChinese()
     invoke.mockReset()
     dialog.save.mockReset()

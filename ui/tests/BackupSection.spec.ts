@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Backup, BackupList } from '../src/bindings'
 import BackupSection from '../src/components/BackupSection.vue'
 import { byTestId, clickTestId, inputOf, routeInvoke } from './formHelpers'
-import { plugins, settle, useChinese } from './helpers'
+import { plugins, settle, signInForTests, useChinese } from './helpers'
 
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
@@ -48,6 +48,7 @@ async function answer(confirm: boolean): Promise<void> {
 
 describe('BackupSection', () => {
   beforeEach(() => {
+    signInForTests()
     useChinese()
     invoke.mockReset()
     dialog.open.mockReset()

@@ -16,7 +16,7 @@ import ImportWizard from '../src/components/ImportWizard.vue'
 import { resetSession, setSchool, showImport, useSession } from '../src/session'
 import { CATALOG } from './fakeCatalog'
 import { byTestId, clickTestId, maybeTestId, routeInvoke, typeInto, type Handlers } from './formHelpers'
-import { plugins, settle, useChinese } from './helpers'
+import { plugins, settle, useChinese, signInForTests } from './helpers'
 
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
@@ -327,7 +327,9 @@ describe('ImportWizard', () => {
   beforeEach(() => {
     vi.stubGlobal('ResizeObserver', SizedResizeObserver)
     resetSession()
+    signInForTests()
     setSchool(SCHOOL)
+    signInForTests()
     showImport()
     useChinese()
     invoke.mockReset()

@@ -5,7 +5,7 @@ import SettingsPage from '../src/components/SettingsPage.vue'
 import { resetSession, schoolCatalog, setSchool, showSettings, useSession } from '../src/session'
 import { CATALOG } from './fakeCatalog'
 import { byTestId, clickTestId, inputOf, maybeTestId, routeInvoke, typeInto, type Handlers } from './formHelpers'
-import { plugins, settle, useChinese } from './helpers'
+import { plugins, settle, useChinese, signInForTests } from './helpers'
 
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
@@ -65,7 +65,9 @@ async function confirmMessageBox(): Promise<void> {
 describe('SettingsPage', () => {
   beforeEach(() => {
     resetSession()
+    signInForTests()
     setSchool(SCHOOL)
+    signInForTests()
     showSettings()
     useChinese()
     invoke.mockReset()

@@ -5,7 +5,7 @@ import SheetsPage from '../src/components/SheetsPage.vue'
 import { resetSession, setSchool, showSheets, useSession } from '../src/session'
 import { CATALOG, TEACHER } from './fakeCatalog'
 import { byTestId, clickTestId, inputOf, maybeTestId, routeInvoke } from './formHelpers'
-import { plugins, settle, useChinese } from './helpers'
+import { plugins, settle, useChinese, signInForTests } from './helpers'
 
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
@@ -65,7 +65,9 @@ async function mountPage() {
 describe('SheetsPage', () => {
   beforeEach(() => {
     resetSession()
+    signInForTests()
     setSchool(SCHOOL)
+    signInForTests()
     useChinese()
     invoke.mockReset()
     dialog.save.mockReset()

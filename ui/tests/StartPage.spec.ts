@@ -1,9 +1,9 @@
 import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { ErrorPayload, School, SchoolType } from '../src/bindings'
+import type { Session, ErrorPayload, School, SchoolType } from '../src/bindings'
 import StartPage from '../src/components/StartPage.vue'
 import { resetSession, useSession } from '../src/session'
-import { plugins, settle, settleValidation, useChinese } from './helpers'
+import { plugins, settle, settleValidation, useChinese, signInForTests } from './helpers'
 
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
@@ -20,6 +20,14 @@ const TYPES: SchoolType[] = [
   },
   { code: '365', name: '技工学校', note: null, confirmed: true, scope: { kind: 'out', reason: OUT_REASON } },
 ]
+
+const ADMIN_SESSION: Session = {
+  name: '管理员',
+  role: 'system_admin',
+  role_label: '系统管理员',
+  permissions: ['teachers.view', 'users.manage'],
+  masked: false,
+}
 
 const SCHOOL: School = {
   code: '1234567890',
@@ -60,6 +68,7 @@ function mountPage() {
 describe('StartPage', () => {
   beforeEach(() => {
     resetSession()
+    signInForTests()
     useChinese()
     invoke.mockReset()
   })
@@ -85,7 +94,7 @@ describe('StartPage', () => {
   })
 
   it('opens the file the app was launched with', async () => {
-    backend({ launch_file: () => '/home/clerk/demo.taoli', open_school: () => SCHOOL })
+    backend({ launch_file: () => '/home/clerk/demo.taoli', open_school: () => ({ school: SCHOOL, session: null, has_users: true }) })
     mountPage()
     await settle()
     expect(invoke).toHaveBeenCalledWith('open_school', { path: '/home/clerk/demo.taoli' })
@@ -132,7 +141,7 @@ describe('StartPage', () => {
   it('fills the save location from code and name and creates the school', async () => {
     backend({
       default_school_path: (args) => `/home/clerk/桃李/${args!.code}-${args!.name}.taoli`,
-      create_school: () => SCHOOL,
+      create_school: () => ({ school: SCHOOL, session: ADMIN_SESSION, has_users: true }),
     })
     const page = mountPage()
     await settle()
@@ -148,12 +157,39 @@ describe('StartPage', () => {
     )
     primary!.click()
     await settle()
+    await page.find('[data-testid="create-admin"]').setValue('管理员')
+    await page.find('[data-testid="create-password"]').setValue('taoli-admin')
+    await page.find('[data-testid="create-password2"]').setValue('taoli-admin')
     await page.find('[data-testid="create-submit"]').trigger('click')
     await settle()
 
     expect(invoke).toHaveBeenCalledWith('create_school', {
       path: '/home/clerk/桃李/1234567890-桃李小学.taoli',
       school: { code: '1234567890', name: '桃李小学', school_type: '211', region_code: null },
+      admin: { name: '管理员', password: 'taoli-admin' },
+    })
+    expect(useSession().school.value).toEqual(SCHOOL)
+    expect(useSession().account.value?.role).toBe('system_admin')
+  })
+
+  it('asks for the 系统管理员 password when this computer has no key for the file', async () => {
+    backend({
+      launch_file: () => '/home/clerk/moved.taoli',
+      open_school: () =>
+        Promise.reject({ code: 'file.key_needed', kind: 'user', message: '需要密钥' }),
+      open_school_with_password: () => ({ school: SCHOOL, session: null, has_users: true }),
+    })
+    mountPage()
+    await settle()
+    const input = document.body.querySelector<HTMLInputElement>('.key-dialog input')!
+    input.value = 'taoli-admin'
+    input.dispatchEvent(new Event('input'))
+    await settle()
+    document.body.querySelector<HTMLElement>('.key-dialog .el-button--primary')!.click()
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('open_school_with_password', {
+      path: '/home/clerk/moved.taoli',
+      password: 'taoli-admin',
     })
     expect(useSession().school.value).toEqual(SCHOOL)
   })

@@ -6,7 +6,7 @@ import { setLocale } from '../src/i18n'
 import { resetSession, setSchool, showStats, useSession } from '../src/session'
 import { CATALOG } from './fakeCatalog'
 import { byTestId, clickTestId, routeInvoke } from './formHelpers'
-import { plugins, settle, useChinese } from './helpers'
+import { plugins, settle, useChinese, signInForTests } from './helpers'
 
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
@@ -135,7 +135,9 @@ function total(id: string): string {
 describe('StatsPage', () => {
   beforeEach(() => {
     resetSession()
+    signInForTests()
     setSchool(SCHOOL)
+    signInForTests()
     showStats()
     useChinese()
     invoke.mockReset()

@@ -17,7 +17,7 @@ import {
   wait,
   type Handlers,
 } from './formHelpers'
-import { plugins, settle, useChinese } from './helpers'
+import { plugins, settle, useChinese, signInForTests } from './helpers'
 
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
@@ -53,6 +53,7 @@ function calls(cmd: string): unknown[][] {
 describe('TeacherForm', () => {
   beforeEach(() => {
     resetSession()
+    signInForTests()
     useChinese()
     invoke.mockReset()
   })

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { School, SignoffState, Teacher } from '../src/bindings'
 import TeacherList from '../src/components/TeacherList.vue'
 import { resetSession, setSchool, useSession } from '../src/session'
-import { plugins, settle, useChinese } from './helpers'
+import { plugins, settle, useChinese, signInForTests } from './helpers'
 
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
@@ -55,6 +55,7 @@ let wrapper: ReturnType<typeof mount> | undefined
 describe('TeacherList', () => {
   beforeEach(() => {
     resetSession()
+    signInForTests()
     useChinese()
     invoke.mockReset()
     invoke.mockImplementation(async (cmd: string, args?: { query: string }) => {
@@ -89,6 +90,16 @@ describe('TeacherList', () => {
     expect(wrapper.find('[data-testid="teacher-count"]').text()).toBe('共 2 人')
   })
 
+  it('hides what a 信息查询员 may not do: add, import, export, print, 操作记录', async () => {
+    signInForTests(['teachers.view'])
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    for (const testid of ['add-teacher', 'import-open', 'export-open', 'print-sheets', 'open-audit']) {
+      expect(wrapper.find(`[data-testid="${testid}"]`).exists(), testid).toBe(false)
+    }
+    expect(wrapper.find('[data-testid="open-validation"]').exists()).toBe(true)
+  })
+
   it('asks the back end to search after the clerk stops typing and shows the filtered count', async () => {
     wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
     await settle()
@@ -103,6 +114,7 @@ describe('TeacherList', () => {
 
   it('closes the school and clears the session', async () => {
     setSchool(SCHOOL)
+    signInForTests()
     wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
     await settle()
     await wrapper.find('[data-testid="close-school"]').trigger('click')
@@ -113,6 +125,7 @@ describe('TeacherList', () => {
 
   it('opens a teacher’s form when the name is clicked', async () => {
     setSchool(SCHOOL)
+    signInForTests()
     wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins }, attachTo: document.body })
     await settle()
     const names = wrapper.findAll('[data-testid="teacher-row-name"]')
@@ -124,6 +137,7 @@ describe('TeacherList', () => {
 
   it('opens the 校验 page from the header', async () => {
     setSchool(SCHOOL)
+    signInForTests()
     wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
     await settle()
     await wrapper.find('[data-testid="open-validation"]').trigger('click')
@@ -132,6 +146,7 @@ describe('TeacherList', () => {
 
   it('opens the 统计 page from the header', async () => {
     setSchool(SCHOOL)
+    signInForTests()
     wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
     await settle()
     await wrapper.find('[data-testid="open-stats"]').trigger('click')
@@ -168,6 +183,7 @@ describe('TeacherList', () => {
 
   it('opens the settings from the header', async () => {
     setSchool(SCHOOL)
+    signInForTests()
     wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
     await settle()
     await wrapper.find('[data-testid="open-settings"]').trigger('click')
@@ -176,6 +192,7 @@ describe('TeacherList', () => {
 
   it('opens the import wizard from the toolbar', async () => {
     setSchool(SCHOOL)
+    signInForTests()
     wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
     await settle()
     expect(wrapper.find('[data-testid="import-open"]').text()).toBe('导入花名册')
@@ -192,6 +209,7 @@ describe('TeacherList', () => {
 
   it('prints everyone’s sheets when no teacher is ticked', async () => {
     setSchool(SCHOOL)
+    signInForTests()
     wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins }, attachTo: document.body })
     await settle()
     expect(wrapper.find('[data-testid="print-sheets"]').text()).toBe('打印确认表')
@@ -202,6 +220,7 @@ describe('TeacherList', () => {
 
   it('prints only the ticked teachers’ sheets', async () => {
     setSchool(SCHOOL)
+    signInForTests()
     wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins }, attachTo: document.body })
     await settle()
     const boxes = wrapper.findAll('[data-testid="teacher-select"] input')

@@ -5,7 +5,7 @@ import ValidationPage from '../src/components/ValidationPage.vue'
 import { resetSession, setSchool, showValidation, useSession } from '../src/session'
 import { CATALOG, TEACHER, problem } from './fakeCatalog'
 import { byTestId, clickTestId, maybeTestId, routeInvoke } from './formHelpers'
-import { plugins, settle, useChinese } from './helpers'
+import { plugins, settle, useChinese, signInForTests } from './helpers'
 
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
@@ -108,7 +108,9 @@ async function chooseGroup(label: string): Promise<void> {
 describe('ValidationPage', () => {
   beforeEach(() => {
     resetSession()
+    signInForTests()
     setSchool(SCHOOL)
+    signInForTests()
     showValidation()
     useChinese()
     invoke.mockReset()

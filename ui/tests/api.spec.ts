@@ -44,11 +44,16 @@ describe('command wrappers', () => {
   beforeEach(() => invoke.mockReset().mockResolvedValue(null))
 
   it('pass arguments under the names the commands expect', async () => {
-    await createSchool('/tmp/a.taoli', { code: '1234567890', name: '桃李小学', school_type: '211', region_code: null })
+    await createSchool(
+      '/tmp/a.taoli',
+      { code: '1234567890', name: '桃李小学', school_type: '211', region_code: null },
+      { name: '管理员', password: 'taoli-admin' },
+    )
     await addTeacher({ name: '张三', id_type: '1', id_number: '11010519491231002X' })
     expect(invoke).toHaveBeenNthCalledWith(1, 'create_school', {
       path: '/tmp/a.taoli',
       school: { code: '1234567890', name: '桃李小学', school_type: '211', region_code: null },
+      admin: { name: '管理员', password: 'taoli-admin' },
     })
     expect(invoke).toHaveBeenNthCalledWith(2, 'add_teacher', {
       teacher: { name: '张三', id_type: '1', id_number: '11010519491231002X' },

@@ -5,6 +5,7 @@
 
 use ts_rs::{Config, TS};
 
+use crate::account::{NewUser, Permission, Role, Session, User};
 use crate::catalog::{
     AllSets, Code, CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Filler,
     IdNumberForm, IdType, IndicatorSet, PackInfo, SchoolType, SchoolTypeScope, SetScope, Severity,
@@ -27,7 +28,7 @@ use crate::sheets::{PrintedSheet, PrintedSheets, SheetsPreview};
 use crate::stats::{ChartKind, Dimension, SchoolStats, StatsBucket, StatsDimension};
 use crate::store::{
     AuditBreak, AuditChange, AuditCheck, AuditEntry, AuditPage, AuditQuery, Backup, BackupList,
-    BackupReason, SheetPrint, SignoffInfo, SignoffState,
+    BackupReason, Credentials, OpenedSchool, SheetPrint, SignoffInfo, SignoffState,
 };
 use crate::teacher::{NewTeacher, Teacher};
 use crate::validate::{Problem, ValidationReport};
@@ -38,6 +39,13 @@ pub fn typescript() -> String {
     let decls = [
         ErrorKind::decl(&cfg),
         ErrorPayload::decl(&cfg),
+        Role::decl(&cfg),
+        Permission::decl(&cfg),
+        Session::decl(&cfg),
+        User::decl(&cfg),
+        NewUser::decl(&cfg),
+        Credentials::decl(&cfg),
+        OpenedSchool::decl(&cfg),
         IndicatorSet::decl(&cfg),
         SchoolTypeScope::decl(&cfg),
         SchoolType::decl(&cfg),

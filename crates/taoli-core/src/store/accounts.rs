@@ -50,6 +50,15 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
+/// What the UI needs after a school file is opened: the school, who is
+/// signed in (nobody yet, after an open), and whether it has any account.
+#[derive(Debug, Clone, serde::Serialize, TS)]
+pub struct OpenedSchool {
+    pub school: crate::school::School,
+    pub session: Option<Session>,
+    pub has_users: bool,
+}
+
 /// Who is signed in to an open school file, and since when nothing happened.
 #[derive(Debug)]
 pub(super) struct SignedIn {
@@ -211,6 +220,15 @@ impl SchoolFile {
     /// The signed-in account, if any.
     pub fn session(&self) -> Option<Session> {
         self.session.as_ref().map(|s| Session::of(&s.actor))
+    }
+
+    /// The school, who is signed in and whether there are accounts.
+    pub fn opened(&self) -> Result<OpenedSchool> {
+        Ok(OpenedSchool {
+            school: self.school()?,
+            session: self.session(),
+            has_users: self.has_users()?,
+        })
     }
 
     /// Whether the file has any account yet (files made before accounts

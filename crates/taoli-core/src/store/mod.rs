@@ -34,7 +34,7 @@ use crate::school::{NewSchool, School};
 use crate::secrets::SecretStore;
 use crate::time::now;
 
-pub use accounts::{Credentials, IDLE_LIMIT, LOCK_MINUTES, MAX_FAILED_SIGN_INS};
+pub use accounts::{Credentials, IDLE_LIMIT, LOCK_MINUTES, MAX_FAILED_SIGN_INS, OpenedSchool};
 pub use audit::{AuditBreak, AuditCheck};
 pub use audit_log::{
     AuditChange, AuditEntry, AuditPage, AuditQuery, action_label, audit_file_name,
