@@ -186,11 +186,7 @@ impl SchoolFile {
     /// 系统管理员 password: `password` is the one it was made under. A wrong
     /// one is [`Error::WrongFilePassword`], with the school file unchanged.
     /// The restored data is encrypted under the file's current key.
-    pub fn restore_with_password(
-        &mut self,
-        backup: &Path,
-        password: &str,
-    ) -> Result<Backup> {
+    pub fn restore_with_password(&mut self, backup: &Path, password: &str) -> Result<Backup> {
         let actor = &self.require(Permission::Restore)?;
         match backup_salt(backup)? {
             Some(salt) => {

@@ -132,7 +132,6 @@ impl SchoolFile {
         Ok(file)
     }
 
-
     /// Opens an existing, plaintext school file: checks that it is one, that
     /// this build can read it and that it is intact; backs up and migrates an
     /// older file. An encrypted file is [`Error::FileKeyNeeded`]: open it with
