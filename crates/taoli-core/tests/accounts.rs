@@ -79,7 +79,7 @@ fn an_opened_file_shows_nothing_before_sign_in() {
     let dir = TempDir::new().unwrap();
     let (path, file, _) = school(&dir);
     file.close().unwrap();
-    let file = SchoolFile::open(&path).unwrap();
+    let file = accounts::open_signed_out(&path).unwrap();
     assert!(file.session().is_none());
     let err = file.teachers().unwrap_err();
     assert!(matches!(err, Error::NotSignedIn), "{err}");
@@ -91,7 +91,7 @@ fn signing_in_with_the_right_password_gives_the_accounts_role() {
     let dir = TempDir::new().unwrap();
     let (path, file, _) = school(&dir);
     file.close().unwrap();
-    let mut file = SchoolFile::open(&path).unwrap();
+    let mut file = accounts::open_signed_out(&path).unwrap();
     let session = file.sign_in(&accounts::viewer()).unwrap();
     assert_eq!(session.role, Role::InfoViewer);
     assert!(session.masked);
@@ -540,7 +540,7 @@ fn a_file_without_accounts_takes_its_first_system_admin_once() {
     accounts::raw_connection(&path)
         .execute("DELETE FROM account", [])
         .unwrap();
-    let mut file = SchoolFile::open(&path).unwrap();
+    let mut file = accounts::open_signed_out(&path).unwrap();
     assert!(!file.has_users().unwrap());
     assert!(matches!(
         file.sign_in(&accounts::clerk()).unwrap_err(),

@@ -6,15 +6,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/accounts.rs"]
+mod accounts;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rusqlite::Connection;
+use accounts::{ADMIN, CLERK, PASSWORD, admin, clerk};
 use taoli_core::error::Error;
 use taoli_core::import::{ImportOptions, open};
+use taoli_core::revision::Entity;
 use taoli_core::secrets::{MemorySecretStore, SecretStore};
 use taoli_core::store::{BackupReason, FileKey, file_key_account, file_salt, migrations};
-use taoli_core::{Actor, NewSchool, NewTeacher, SchoolFile};
+use taoli_core::{Credentials, NewSchool, NewTeacher, NewUser, Role, SchoolFile};
 use tempfile::TempDir;
 
 /// The teacher whose data must never be found in the clear.
@@ -24,12 +28,9 @@ const ID_NUMBER: &str = "511321198503040983";
 const OTHER_NAME: &str = "司马建国";
 const OTHER_ID: &str = "511321198503040916";
 
-const PASSWORD: &str = "桃李满天下2026";
+/// The 系统管理员's password after a change. Every test account starts with
+/// [`PASSWORD`], and the file key is derived from the 系统管理员's.
 const NEW_PASSWORD: &str = "春风化雨2027!";
-
-fn clerk() -> Actor {
-    Actor::new("王老师")
-}
 
 fn new_school() -> NewSchool {
     NewSchool {
@@ -52,25 +53,42 @@ fn school_path(dir: &TempDir) -> PathBuf {
     dir.path().join("2151012345-桃李镇中心小学.taoli")
 }
 
+/// A key from the 系统管理员's password and a new salt, for a file not yet
+/// encrypted.
 fn new_key() -> FileKey {
     FileKey::derive(PASSWORD, FileKey::new_salt().unwrap()).unwrap()
 }
 
-/// An encrypted school file with the known teacher in it, still open.
+/// A new PC: a keychain with nothing in it.
+fn new_pc() -> MemorySecretStore {
+    MemorySecretStore::new()
+}
+
+/// An encrypted school file (as every new one is) with the known teacher in
+/// it, still open, signed in as the clerk; with its key.
 fn encrypted_school(dir: &TempDir) -> (PathBuf, SchoolFile, FileKey) {
     let path = school_path(dir);
-    let key = new_key();
-    let mut file = SchoolFile::create_encrypted(&path, &new_school(), &clerk(), &key).unwrap();
-    file.add_teacher(&teacher(NAME, ID_NUMBER), &clerk())
-        .unwrap();
+    let mut file = accounts::create(&path, &new_school()).unwrap();
+    assert!(file.is_encrypted());
+    file.add_teacher(&teacher(NAME, ID_NUMBER)).unwrap();
+    let key = accounts::file_key(&path).expect("an encrypted file");
     (path, file, key)
 }
 
+/// A plaintext school file, as Taoli wrote them before encryption, with the
+/// known teacher in it and the three accounts, open and signed in as the
+/// clerk (whose sign-in leaves it plaintext; a 系统管理员's would encrypt it).
+/// Made as an encrypted school elsewhere, exported without a key.
 fn plaintext_school(dir: &TempDir) -> (PathBuf, SchoolFile) {
     let path = school_path(dir);
-    let mut file = SchoolFile::create(&path, &new_school(), &clerk()).unwrap();
-    file.add_teacher(&teacher(NAME, ID_NUMBER), &clerk())
-        .unwrap();
+    let elsewhere = TempDir::new().unwrap();
+    let source = elsewhere.path().join("加密.taoli");
+    let mut file = accounts::create(&source, &new_school()).unwrap();
+    file.add_teacher(&teacher(NAME, ID_NUMBER)).unwrap();
+    file.close().unwrap();
+    accounts::plaintext_copy(&source, &path);
+    let file = accounts::open(&path).unwrap();
+    assert!(!file.is_encrypted());
     (path, file)
 }
 
@@ -156,7 +174,8 @@ fn names(file: &SchoolFile) -> Vec<String> {
 }
 
 /// Imports the second teacher from a roster kept outside `dir`'s school
-/// folder (the roster is the clerk's own plaintext file).
+/// folder (the roster is the clerk's own plaintext file). The clerk must be
+/// signed in.
 fn import_other(file: &mut SchoolFile, roster_dir: &TempDir) {
     let roster = roster_dir.path().join("花名册.csv");
     fs::write(
@@ -167,15 +186,48 @@ fn import_other(file: &mut SchoolFile, roster_dir: &TempDir) {
     let plan = file
         .plan_import(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();
-    file.commit_import(&plan, &clerk(), &mut |_, _| {}).unwrap();
+    file.commit_import(&plan, &mut |_, _| {}).unwrap();
+}
+
+/// The audit trail without the accounts' entries (signing in adds one).
+fn data_revisions(file: &SchoolFile) -> usize {
+    file.revisions()
+        .unwrap()
+        .iter()
+        .filter(|r| r.entity != Entity::Account)
+        .count()
+}
+
+/// The 系统管理员 changes their own password: the file is rekeyed.
+fn change_admin_password(file: &mut SchoolFile, new: &str) {
+    file.sign_in(&admin()).unwrap();
+    file.change_password(ADMIN, Some(PASSWORD), new).unwrap();
+}
+
+/// A folder where `encrypt` would build the encrypted copy of `path`, so that
+/// encrypting it fails.
+fn block_encryption(path: &Path) -> PathBuf {
+    let in_the_way = with_suffix(path, ".encrypting");
+    fs::create_dir(&in_the_way).unwrap();
+    fs::write(in_the_way.join("x"), b"x").unwrap();
+    in_the_way
+}
+
+/// `text` typed with a Chinese input method in full-width mode: ＡＢＣ１２３.
+fn full_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '!'..='~' => char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap(),
+            c => c,
+        })
+        .collect()
 }
 
 #[test]
 fn the_encrypted_file_and_its_write_ahead_log_hold_no_teacher_data() {
     let dir = TempDir::new().unwrap();
     let (path, mut file, _) = encrypted_school(&dir);
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID), &clerk())
-        .unwrap();
+    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
     // Still open: the writes are in the write-ahead log, not yet in the file.
     let wal = with_suffix(&path, "-wal");
     let shm = with_suffix(&path, "-shm");
@@ -205,10 +257,10 @@ fn automatic_backups_of_an_encrypted_file_hold_no_teacher_data() {
     let dir = TempDir::new().unwrap();
     let roster_dir = TempDir::new().unwrap();
     let (_, mut file, _) = encrypted_school(&dir);
-    file.daily_backup_if_due(&clerk()).unwrap().unwrap();
-    file.backup_now(BackupReason::Manual, &clerk()).unwrap();
+    file.daily_backup_if_due().unwrap().unwrap();
+    file.backup_now(BackupReason::Manual).unwrap();
     import_other(&mut file, &roster_dir);
-    file.backup_now(BackupReason::Manual, &clerk()).unwrap();
+    file.backup_now(BackupReason::Manual).unwrap();
     let backups = file.backups().unwrap();
     assert_eq!(backups.len(), 4, "{backups:?}");
     for backup in files_under(&file.backup_folder()) {
@@ -221,7 +273,7 @@ fn a_backup_to_a_chosen_folder_holds_no_teacher_data() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = encrypted_school(&dir);
     let usb = dir.path().join("U盘");
-    let backup = file.backup_to(&usb, &clerk()).unwrap();
+    let backup = file.backup_to(&usb).unwrap();
     assert_eq!(files_under(&usb), [PathBuf::from(&backup.path)]);
     assert_no_teacher_data(Path::new(&backup.path));
 }
@@ -230,27 +282,21 @@ fn a_backup_to_a_chosen_folder_holds_no_teacher_data() {
 fn a_backup_of_an_encrypted_file_opens_with_the_same_key() {
     let dir = TempDir::new().unwrap();
     let (path, mut file, key) = encrypted_school(&dir);
-    let backup = file.backup_now(BackupReason::Manual, &clerk()).unwrap();
+    let backup = file.backup_now(BackupReason::Manual).unwrap();
     let backup = Path::new(&backup.path);
     assert_eq!(file_salt(backup).unwrap(), Some(*key.salt()));
     assert_eq!(file_salt(&path).unwrap(), Some(*key.salt()));
-    let copy = SchoolFile::open_with_key(backup, &key).unwrap();
+    let mut copy = SchoolFile::open_with_key(backup, &key).unwrap();
+    assert!(copy.is_encrypted());
+    copy.sign_in(&clerk()).unwrap();
     assert_eq!(names(&copy), [NAME]);
 }
 
-/// Builds an encrypted file as a Taoli release with only the first six
-/// migrations would have written it, with the known teacher.
-fn encrypted_file_at_schema_6(path: &Path, key: &FileKey) {
-    let conn = Connection::open(path).unwrap();
-    let hex: String = key
-        .key()
-        .as_bytes()
-        .iter()
-        .chain(key.salt().iter())
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    conn.execute_batch(&format!("PRAGMA key = \"x'{hex}'\";"))
-        .unwrap();
+/// Builds a file as a Taoli release with only the first six migrations
+/// would have written it (no accounts), with the known teacher: encrypted
+/// under `key`, or plaintext.
+fn file_at_schema_6(path: &Path, key: Option<&FileKey>) {
+    let conn = taoli_core::store::raw_connection(path, key).unwrap();
     for m in migrations::MIGRATIONS.iter().filter(|m| m.version <= 6) {
         conn.execute_batch(m.sql).unwrap();
         conn.execute(
@@ -273,19 +319,24 @@ fn encrypted_file_at_schema_6(path: &Path, key: &FileKey) {
     .unwrap();
 }
 
+/// The copies made before a migration beside the school file.
+fn migration_copies(dir: &TempDir) -> Vec<PathBuf> {
+    files_under(dir.path())
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".bak"))
+        .collect()
+}
+
 #[test]
 fn the_copy_made_before_a_migration_holds_no_teacher_data() {
     let dir = TempDir::new().unwrap();
     let path = school_path(&dir);
     let key = new_key();
-    encrypted_file_at_schema_6(&path, &key);
+    file_at_schema_6(&path, Some(&key));
     assert_no_teacher_data(&path);
-    let file = SchoolFile::open_with_key(&path, &key).unwrap();
+    let file = accounts::open_older(&path).unwrap();
     assert_eq!(names(&file), [NAME]);
-    let copies: Vec<PathBuf> = files_under(dir.path())
-        .into_iter()
-        .filter(|p| p.to_string_lossy().ends_with(".bak"))
-        .collect();
+    let copies = migration_copies(&dir);
     assert_eq!(copies.len(), 1, "{copies:?}");
     assert_no_teacher_data(&copies[0]);
     assert_eq!(file_salt(&copies[0]).unwrap(), Some(*key.salt()));
@@ -296,11 +347,12 @@ fn no_file_beside_an_encrypted_school_holds_teacher_data_after_a_days_work() {
     let dir = TempDir::new().unwrap();
     let roster_dir = TempDir::new().unwrap();
     let (path, mut file, _) = encrypted_school(&dir);
-    file.daily_backup_if_due(&clerk()).unwrap();
+    file.daily_backup_if_due().unwrap();
     import_other(&mut file, &roster_dir);
-    let backup = file.backup_now(BackupReason::Manual, &clerk()).unwrap();
-    file.backup_to(&dir.path().join("U盘"), &clerk()).unwrap();
-    file.restore(Path::new(&backup.path), &clerk()).unwrap();
+    let backup = file.backup_now(BackupReason::Manual).unwrap();
+    file.backup_to(&dir.path().join("U盘")).unwrap();
+    file.sign_in(&admin()).unwrap();
+    file.restore(Path::new(&backup.path)).unwrap();
     // Everything Taoli keeps on its own: the file, its log, its backups.
     let kept = files_under(dir.path());
     assert!(kept.len() >= 6, "{kept:?}");
@@ -317,7 +369,7 @@ fn a_wrong_password_is_refused_and_the_file_left_unchanged() {
     let (path, file, _) = encrypted_school(&dir);
     file.close().unwrap();
     let before = fs::read(&path).unwrap();
-    let store = MemorySecretStore::new();
+    let store = new_pc();
     let err = SchoolFile::open_with_password(&path, "不是这个密码123", &store).unwrap_err();
     assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
     assert_eq!(err.code(), "file.wrong_password");
@@ -337,19 +389,94 @@ fn a_new_pc_opens_the_file_with_the_password_then_from_its_keychain() {
     let dir = TempDir::new().unwrap();
     let (path, file, _) = encrypted_school(&dir);
     file.close().unwrap();
-    let new_pc = MemorySecretStore::new();
+    let new_pc = new_pc();
     let err = SchoolFile::open_with_store(&path, &new_pc).unwrap_err();
     assert!(matches!(err, Error::FileKeyNeeded(_)), "{err}");
 
-    let file = SchoolFile::open_with_password(&path, PASSWORD, &new_pc).unwrap();
+    let mut file = SchoolFile::open_with_password(&path, PASSWORD, &new_pc).unwrap();
+    assert!(
+        file.session().is_none(),
+        "the file opens; nobody is signed in"
+    );
+    file.sign_in(&clerk()).unwrap();
     assert_eq!(names(&file), [NAME]);
     file.close().unwrap();
     let salt = file_salt(&path).unwrap().unwrap();
     assert!(new_pc.get(&file_key_account(&salt)).unwrap().is_some());
 
-    let file = SchoolFile::open_with_store(&path, &new_pc).unwrap();
-    assert_eq!(names(&file), [NAME]);
+    let mut file = SchoolFile::open_with_store(&path, &new_pc).unwrap();
     assert!(file.is_encrypted());
+    file.sign_in(&clerk()).unwrap();
+    assert_eq!(names(&file), [NAME]);
+}
+
+#[test]
+fn only_the_system_admins_password_opens_the_file_on_a_new_pc() {
+    let dir = TempDir::new().unwrap();
+    let path = school_path(&dir);
+    let clerk_password = "王老师的密码2026";
+    let viewer_password = "李老师的密码2026";
+    let mut file = SchoolFile::create(&path, &new_school(), &admin()).unwrap();
+    for (name, role, password) in [
+        (CLERK, Role::InfoManager, clerk_password),
+        (accounts::VIEWER, Role::InfoViewer, viewer_password),
+    ] {
+        file.add_user(&NewUser {
+            name: name.to_owned(),
+            role,
+            password: password.to_owned(),
+        })
+        .unwrap();
+    }
+    // Another account's password, reset by the 系统管理员, is not the file's.
+    file.change_password(CLERK, None, "王老师的新密码2027")
+        .unwrap();
+    file.sign_in(&Credentials::new(CLERK, "王老师的新密码2027"))
+        .unwrap();
+    file.add_teacher(&teacher(NAME, ID_NUMBER)).unwrap();
+    file.close().unwrap();
+    let before = fs::read(&path).unwrap();
+
+    let new_pc = new_pc();
+    for password in [clerk_password, "王老师的新密码2027", viewer_password] {
+        let err = SchoolFile::open_with_password(&path, password, &new_pc).unwrap_err();
+        assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
+    }
+    assert_eq!(fs::read(&path).unwrap(), before, "byte for byte");
+    let salt = file_salt(&path).unwrap().unwrap();
+    assert!(new_pc.get(&file_key_account(&salt)).unwrap().is_none());
+
+    let mut file = SchoolFile::open_with_password(&path, PASSWORD, &new_pc).unwrap();
+    file.sign_in(&Credentials::new(accounts::VIEWER, viewer_password))
+        .unwrap();
+    assert_eq!(names(&file), [NAME]);
+}
+
+#[test]
+fn a_second_system_admin_makes_their_password_the_files() {
+    let dir = TempDir::new().unwrap();
+    let (path, mut file, key) = encrypted_school(&dir);
+    file.sign_in(&admin()).unwrap();
+    file.add_user(&NewUser {
+        name: "赵主任".to_owned(),
+        role: Role::SystemAdmin,
+        password: NEW_PASSWORD.to_owned(),
+    })
+    .unwrap();
+    assert!(file.verify_audit().unwrap().intact());
+    file.close().unwrap();
+    assert_no_teacher_data(&path);
+
+    let new_pc = new_pc();
+    let err = SchoolFile::open_with_password(&path, PASSWORD, &new_pc).unwrap_err();
+    assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
+    let mut file = SchoolFile::open_with_password(&path, NEW_PASSWORD, &new_pc).unwrap();
+    assert_eq!(file_salt(&path).unwrap(), Some(*key.salt()), "same salt");
+    // The first 系统管理员 still signs in with their own password.
+    file.sign_in(&admin()).unwrap();
+    assert_eq!(names(&file), [NAME]);
+    file.sign_in(&Credentials::new("赵主任", NEW_PASSWORD))
+        .unwrap();
 }
 
 #[test]
@@ -357,9 +484,10 @@ fn a_password_typed_in_full_width_opens_the_file() {
     let dir = TempDir::new().unwrap();
     let (path, file, _) = encrypted_school(&dir);
     file.close().unwrap();
-    let full_width = "桃李满天下２０２６";
-    let file =
-        SchoolFile::open_with_password(&path, full_width, &MemorySecretStore::new()).unwrap();
+    let typed = full_width(PASSWORD);
+    assert_ne!(typed, PASSWORD);
+    let mut file = SchoolFile::open_with_password(&path, &typed, &new_pc()).unwrap();
+    file.sign_in(&clerk()).unwrap();
     assert_eq!(names(&file), [NAME]);
 }
 
@@ -381,15 +509,23 @@ fn the_plaintext_only_open_says_an_encrypted_file_needs_its_key() {
 fn a_plaintext_file_still_opens_everywhere() {
     let dir = TempDir::new().unwrap();
     let (path, file) = plaintext_school(&dir);
-    assert!(!file.is_encrypted());
     file.close().unwrap();
     assert_eq!(file_salt(&path).unwrap(), None);
-    let store = MemorySecretStore::new();
-    assert_eq!(names(&SchoolFile::open(&path).unwrap()), [NAME]);
-    assert_eq!(
-        names(&SchoolFile::open_with_store(&path, &store).unwrap()),
-        [NAME]
-    );
+    let store = new_pc();
+    for mut file in [
+        SchoolFile::open(&path).unwrap(),
+        SchoolFile::open_with_store(&path, &store).unwrap(),
+        SchoolFile::open_with_password(&path, "随便什么密码123", &store).unwrap(),
+    ] {
+        assert!(!file.is_encrypted());
+        // Any account but a 系统管理员 leaves it as it is.
+        file.sign_in(&clerk()).unwrap();
+        assert_eq!(names(&file), [NAME]);
+        file.sign_in(&accounts::viewer()).unwrap();
+        assert!(!file.is_encrypted());
+        file.close().unwrap();
+    }
+    assert_eq!(file_salt(&path).unwrap(), None);
 }
 
 #[test]
@@ -408,59 +544,137 @@ fn random_pages_are_refused_as_a_wrong_password_and_left_unchanged() {
     let path = dir.path().join("随机.taoli");
     let bytes: Vec<u8> = (0..8192u32).map(|i| (i * 7919 % 251) as u8).collect();
     fs::write(&path, &bytes).unwrap();
-    let err =
-        SchoolFile::open_with_password(&path, PASSWORD, &MemorySecretStore::new()).unwrap_err();
+    let err = SchoolFile::open_with_password(&path, PASSWORD, &new_pc()).unwrap_err();
     assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
     assert_eq!(fs::read(&path).unwrap(), bytes);
 }
 
 #[test]
-fn encrypting_a_plaintext_file_keeps_every_teacher_and_the_audit_chain() {
+fn the_first_system_admin_sign_in_encrypts_a_plaintext_file_keeping_everything() {
     let dir = TempDir::new().unwrap();
     let roster_dir = TempDir::new().unwrap();
     let (path, mut file) = plaintext_school(&dir);
     import_other(&mut file, &roster_dir);
-    let revisions = file.revisions().unwrap().len();
-    file.encrypt(new_key()).unwrap();
+    let revisions = data_revisions(&file);
+    file.sign_in(&admin()).unwrap();
     assert!(file.is_encrypted());
     assert_eq!(names(&file), both());
-    assert_eq!(file.revisions().unwrap().len(), revisions);
+    assert_eq!(data_revisions(&file), revisions);
     assert!(file.verify_audit().unwrap().intact());
     file.close().unwrap();
     assert!(!with_suffix(&path, "-wal").exists());
     assert_no_teacher_data(&path);
-    let file = SchoolFile::open_with_password(&path, PASSWORD, &MemorySecretStore::new()).unwrap();
+    // Under the key of the password the 系统管理员 signed in with.
+    let new_pc = new_pc();
+    let mut file = SchoolFile::open_with_password(&path, PASSWORD, &new_pc).unwrap();
+    assert!(file.is_encrypted());
+    file.sign_in(&clerk()).unwrap();
     assert!(file.verify_audit().unwrap().intact());
-    assert_eq!(file.revisions().unwrap().len(), revisions);
+    assert_eq!(data_revisions(&file), revisions);
+    assert_eq!(names(&file), both());
+}
+
+#[test]
+fn the_first_system_admin_of_an_older_plaintext_file_encrypts_it_and_its_copies() {
+    let dir = TempDir::new().unwrap();
+    let path = school_path(&dir);
+    file_at_schema_6(&path, None);
+    assert!(
+        !found_in(&path).is_empty(),
+        "the search finds it in the clear"
+    );
+    let mut file = SchoolFile::open(&path).unwrap();
+    assert!(!file.has_users().unwrap());
+    let copies = migration_copies(&dir);
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    assert!(!found_in(&copies[0]).is_empty(), "the copy is plaintext");
+
+    file.create_first_admin(&admin()).unwrap();
+    assert!(file.is_encrypted());
+    assert_eq!(names(&file), [NAME]);
+    let salt = file_salt(&path).unwrap().unwrap();
+    assert_eq!(file_salt(&copies[0]).unwrap(), Some(salt));
+    for path in files_under(dir.path()) {
+        // The new write-ahead log may still be empty.
+        let found = found_in(&path);
+        assert!(found.is_empty(), "{} holds {found:?}", path.display());
+    }
+    file.close().unwrap();
+    assert_no_teacher_data(&path);
+    let mut file = SchoolFile::open_with_password(&path, PASSWORD, &new_pc()).unwrap();
+    file.sign_in(&admin()).unwrap();
+    assert_eq!(names(&file), [NAME]);
+}
+
+#[test]
+fn the_first_system_admin_of_an_encrypted_file_without_accounts_sets_its_password() {
+    // A file encrypted before accounts existed, under the password of that
+    // time: the file key follows the first 系统管理员's password.
+    let dir = TempDir::new().unwrap();
+    let path = school_path(&dir);
+    let key = new_key();
+    file_at_schema_6(&path, Some(&key));
+    let mut file = SchoolFile::open_with_key(&path, &key).unwrap();
+    // The key is changed first: when that fails, nobody is added.
+    let elsewhere = SchoolFile::open_with_key(&path, &key).unwrap();
+    let err = file
+        .create_first_admin(&Credentials::new(ADMIN, NEW_PASSWORD))
+        .unwrap_err();
+    assert!(matches!(err, Error::RekeyFailed { .. }), "{err}");
+    assert!(!file.has_users().unwrap());
+    assert!(file.session().is_none());
+    drop(elsewhere);
+    file.create_first_admin(&Credentials::new(ADMIN, NEW_PASSWORD))
+        .unwrap();
+    assert_eq!(names(&file), [NAME]);
+    file.close().unwrap();
+
+    let new_pc = new_pc();
+    let err = SchoolFile::open_with_password(&path, PASSWORD, &new_pc).unwrap_err();
+    assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
+    let mut file = SchoolFile::open_with_password(&path, NEW_PASSWORD, &new_pc).unwrap();
+    assert_eq!(file_salt(&path).unwrap(), Some(*key.salt()), "same salt");
+    file.sign_in(&Credentials::new(ADMIN, NEW_PASSWORD))
+        .unwrap();
+    assert_eq!(names(&file), [NAME]);
 }
 
 #[test]
 fn encrypting_a_plaintext_file_encrypts_its_earlier_backups() {
     let dir = TempDir::new().unwrap();
     let (path, mut file) = plaintext_school(&dir);
-    let backup = file.backup_now(BackupReason::Manual, &clerk()).unwrap();
-    assert!(!found_in(Path::new(&backup.path)).is_empty());
-    let key = new_key();
-    let copies = file.encrypt(key).unwrap();
-    assert_eq!(copies.encrypted, [PathBuf::from(&backup.path)]);
-    assert!(copies.left_plaintext.is_empty(), "{copies:?}");
+    let backup = file.backup_now(BackupReason::Manual).unwrap();
+    let backup = PathBuf::from(&backup.path);
+    assert!(!found_in(&backup).is_empty(), "a plaintext backup");
+    file.sign_in(&admin()).unwrap();
+    assert!(file.is_encrypted());
     for path in files_under(dir.path()) {
         assert_no_teacher_data(&path);
     }
     let salt = file_salt(&path).unwrap().unwrap();
-    assert_eq!(file_salt(Path::new(&backup.path)).unwrap(), Some(salt));
-    let store = MemorySecretStore::new();
-    let copy = SchoolFile::open_with_password(Path::new(&backup.path), PASSWORD, &store).unwrap();
+    assert_eq!(file_salt(&backup).unwrap(), Some(salt));
+    let mut copy = SchoolFile::open_with_password(&backup, PASSWORD, &new_pc()).unwrap();
+    copy.sign_in(&clerk()).unwrap();
     assert_eq!(names(&copy), [NAME]);
 }
 
 #[test]
-fn encrypting_an_encrypted_file_is_refused() {
+fn encrypting_takes_a_system_admin_and_an_encrypted_file_is_not_encrypted_again() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = encrypted_school(&dir);
     let err = file.encrypt(new_key()).unwrap_err();
+    assert!(matches!(err, Error::NotPermitted { .. }), "{err}");
+    file.sign_in(&admin()).unwrap();
+    let err = file.encrypt(new_key()).unwrap_err();
     assert!(matches!(err, Error::AlreadyEncrypted(_)), "{err}");
     assert_eq!(names(&file), [NAME]);
+
+    let plain_dir = TempDir::new().unwrap();
+    let (path, mut plain) = plaintext_school(&plain_dir);
+    let err = plain.encrypt(new_key()).unwrap_err();
+    assert!(matches!(err, Error::NotPermitted { .. }), "{err}");
+    assert!(!plain.is_encrypted());
+    assert_eq!(file_salt(&path).unwrap(), None);
 }
 
 #[test]
@@ -468,32 +682,42 @@ fn a_failed_encryption_leaves_the_plaintext_file_as_it_was() {
     let dir = TempDir::new().unwrap();
     let (path, mut file) = plaintext_school(&dir);
     // Where the encrypted copy would be built, a folder is in the way.
-    let in_the_way = with_suffix(&path, ".encrypting");
-    fs::create_dir(&in_the_way).unwrap();
-    fs::write(in_the_way.join("x"), b"x").unwrap();
-    let err = file.encrypt(new_key()).unwrap_err();
+    let in_the_way = block_encryption(&path);
+    let err = file.sign_in(&admin()).unwrap_err();
     assert!(!file.is_encrypted(), "{err}");
     assert_eq!(file_salt(&path).unwrap(), None);
+    file.sign_in(&clerk()).unwrap();
     assert_eq!(names(&file), [NAME]);
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID), &clerk())
-        .unwrap();
+    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
     file.close().unwrap();
-    assert_eq!(names(&SchoolFile::open(&path).unwrap()), both());
+    let mut file = SchoolFile::open(&path).unwrap();
+    file.sign_in(&clerk()).unwrap();
+    assert_eq!(names(&file), both());
+
+    // The next 系统管理员 sign-in encrypts it.
+    fs::remove_dir_all(&in_the_way).unwrap();
+    file.sign_in(&admin()).unwrap();
+    assert!(file.is_encrypted());
+    assert_eq!(names(&file), both());
+    file.close().unwrap();
+    assert_no_teacher_data(&path);
 }
 
 #[test]
 fn encrypting_a_file_open_elsewhere_is_refused_and_changes_nothing() {
     let dir = TempDir::new().unwrap();
     let (path, mut file) = plaintext_school(&dir);
-    let mut elsewhere = SchoolFile::open(&path).unwrap();
-    let err = file.encrypt(new_key()).unwrap_err();
+    let mut elsewhere = accounts::open(&path).unwrap();
+    let err = file.sign_in(&admin()).unwrap_err();
     assert!(matches!(err, Error::EncryptFailed { .. }), "{err}");
     assert!(err.to_string().contains("另一个桃李窗口"), "{err}");
     assert!(err.to_string().contains("没有加密"), "{err}");
+    assert!(!file.is_encrypted());
     assert_eq!(file_salt(&path).unwrap(), None);
     elsewhere
-        .add_teacher(&teacher(OTHER_NAME, OTHER_ID), &clerk())
+        .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
         .unwrap();
+    file.sign_in(&clerk()).unwrap();
     assert_eq!(names(&file), both());
 }
 
@@ -501,37 +725,46 @@ fn encrypting_a_file_open_elsewhere_is_refused_and_changes_nothing() {
 fn after_a_password_change_the_new_password_opens_the_file_and_the_old_does_not() {
     let dir = TempDir::new().unwrap();
     let (path, mut file, key) = encrypted_school(&dir);
-    let new = FileKey::derive(NEW_PASSWORD, *key.salt()).unwrap();
-    file.rekey(new).unwrap();
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID), &clerk())
-        .unwrap();
+    change_admin_password(&mut file, NEW_PASSWORD);
+    file.sign_in(&clerk()).unwrap();
+    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
     assert!(file.verify_audit().unwrap().intact());
     file.close().unwrap();
     assert_no_teacher_data(&path);
 
-    let store = MemorySecretStore::new();
+    let store = new_pc();
     let err = SchoolFile::open_with_password(&path, PASSWORD, &store).unwrap_err();
     assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
-    let file = SchoolFile::open_with_password(&path, NEW_PASSWORD, &store).unwrap();
-    assert_eq!(names(&file), both());
+    let mut file = SchoolFile::open_with_password(&path, NEW_PASSWORD, &store).unwrap();
     assert_eq!(file_salt(&path).unwrap(), Some(*key.salt()), "same salt");
+    file.sign_in(&Credentials::new(ADMIN, NEW_PASSWORD))
+        .unwrap();
+    assert_eq!(names(&file), both());
 }
 
 #[test]
 fn a_password_change_while_the_file_is_open_elsewhere_is_refused() {
     let dir = TempDir::new().unwrap();
     let (path, mut file, key) = encrypted_school(&dir);
-    let elsewhere = SchoolFile::open_with_key(&path, &key).unwrap();
+    let mut elsewhere = SchoolFile::open_with_key(&path, &key).unwrap();
+    elsewhere.sign_in(&clerk()).unwrap();
+    file.sign_in(&admin()).unwrap();
     let err = file
-        .rekey(FileKey::derive(NEW_PASSWORD, *key.salt()).unwrap())
+        .change_password(ADMIN, Some(PASSWORD), NEW_PASSWORD)
         .unwrap_err();
     assert!(matches!(err, Error::RekeyFailed { .. }), "{err}");
     assert!(err.to_string().contains("仍用原来的密码"), "{err}");
     assert_eq!(names(&elsewhere), [NAME]);
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID), &clerk())
-        .unwrap();
+    // Neither the key nor the account's password changed.
+    assert!(
+        file.sign_in(&Credentials::new(ADMIN, NEW_PASSWORD))
+            .is_err()
+    );
+    file.sign_in(&clerk()).unwrap();
+    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
     drop((file, elsewhere));
-    let file = SchoolFile::open_with_password(&path, PASSWORD, &MemorySecretStore::new()).unwrap();
+    let mut file = SchoolFile::open_with_password(&path, PASSWORD, &new_pc()).unwrap();
+    file.sign_in(&admin()).unwrap();
     assert_eq!(names(&file), both());
 }
 
@@ -539,24 +772,25 @@ fn a_password_change_while_the_file_is_open_elsewhere_is_refused() {
 fn a_key_with_another_salt_is_refused_for_a_password_change() {
     let dir = TempDir::new().unwrap();
     let (path, mut file, _) = encrypted_school(&dir);
-    assert!(
-        file.rekey(FileKey::derive(NEW_PASSWORD, FileKey::new_salt().unwrap()).unwrap())
-            .is_err()
-    );
+    let other_salt = || FileKey::derive(NEW_PASSWORD, FileKey::new_salt().unwrap()).unwrap();
+    let err = file.rekey(other_salt()).unwrap_err();
+    assert!(matches!(err, Error::NotPermitted { .. }), "{err}");
+    file.sign_in(&admin()).unwrap();
+    assert!(file.rekey(other_salt()).is_err());
     file.close().unwrap();
-    let file = SchoolFile::open_with_password(&path, PASSWORD, &MemorySecretStore::new()).unwrap();
+    let mut file = SchoolFile::open_with_password(&path, PASSWORD, &new_pc()).unwrap();
+    file.sign_in(&clerk()).unwrap();
     assert_eq!(names(&file), [NAME]);
 }
 
 #[test]
 fn a_keychain_key_from_before_a_password_change_asks_for_the_password() {
     let dir = TempDir::new().unwrap();
-    let (path, mut file, key) = encrypted_school(&dir);
-    let this_pc = MemorySecretStore::new();
+    let (path, mut file, _) = encrypted_school(&dir);
+    let this_pc = new_pc();
     file.remember_key(&this_pc).unwrap();
     // Changed on another PC: this PC's keychain keeps the old key.
-    file.rekey(FileKey::derive(NEW_PASSWORD, *key.salt()).unwrap())
-        .unwrap();
+    change_admin_password(&mut file, NEW_PASSWORD);
     file.close().unwrap();
     let err = SchoolFile::open_with_store(&path, &this_pc).unwrap_err();
     assert!(matches!(err, Error::FileKeyNeeded(_)), "{err}");
@@ -564,20 +798,19 @@ fn a_keychain_key_from_before_a_password_change_asks_for_the_password() {
         .unwrap()
         .close()
         .unwrap();
-    assert_eq!(
-        names(&SchoolFile::open_with_store(&path, &this_pc).unwrap()),
-        [NAME]
-    );
+    let mut file = SchoolFile::open_with_store(&path, &this_pc).unwrap();
+    file.sign_in(&clerk()).unwrap();
+    assert_eq!(names(&file), [NAME]);
 }
 
 #[test]
 fn an_encrypted_backup_is_restored() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = encrypted_school(&dir);
-    let backup = file.backup_now(BackupReason::Manual, &clerk()).unwrap();
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID), &clerk())
-        .unwrap();
-    let safety = file.restore(Path::new(&backup.path), &clerk()).unwrap();
+    let backup = file.backup_now(BackupReason::Manual).unwrap();
+    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    file.sign_in(&admin()).unwrap();
+    let safety = file.restore(Path::new(&backup.path)).unwrap();
     assert_eq!(names(&file), [NAME]);
     assert!(file.verify_audit().unwrap().intact());
     assert_no_teacher_data(Path::new(&safety.path));
@@ -586,35 +819,38 @@ fn an_encrypted_backup_is_restored() {
 #[test]
 fn a_backup_from_before_a_password_change_needs_the_password_of_that_time() {
     let dir = TempDir::new().unwrap();
-    let (path, mut file, key) = encrypted_school(&dir);
-    let backup = file.backup_now(BackupReason::Manual, &clerk()).unwrap();
+    let (path, mut file, _) = encrypted_school(&dir);
+    let backup = file.backup_now(BackupReason::Manual).unwrap();
     let backup = PathBuf::from(&backup.path);
-    file.rekey(FileKey::derive(NEW_PASSWORD, *key.salt()).unwrap())
-        .unwrap();
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID), &clerk())
+    change_admin_password(&mut file, NEW_PASSWORD);
+    file.sign_in(&clerk()).unwrap();
+    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    file.sign_in(&Credentials::new(ADMIN, NEW_PASSWORD))
         .unwrap();
     let revisions = file.revisions().unwrap().len();
 
-    let err = file.restore(&backup, &clerk()).unwrap_err();
+    let err = file.restore(&backup).unwrap_err();
     assert!(matches!(err, Error::BackupKeyMismatch(_)), "{err}");
     assert_eq!(err.code(), "backup.key_mismatch");
     assert!(err.to_string().contains("更改密码之前"), "{err}");
     assert_eq!(file.revisions().unwrap().len(), revisions, "nothing done");
 
     let err = file
-        .restore_with_password(&backup, "不是当时的密码", &clerk())
+        .restore_with_password(&backup, "不是当时的密码")
         .unwrap_err();
     assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
     assert_eq!(file.revisions().unwrap().len(), revisions, "nothing done");
 
-    file.restore_with_password(&backup, PASSWORD, &clerk())
-        .unwrap();
+    file.restore_with_password(&backup, PASSWORD).unwrap();
     assert_eq!(names(&file), [NAME]);
     assert!(file.verify_audit().unwrap().intact());
     file.close().unwrap();
     // Restored under the file's current key, not the backup's.
-    let file =
-        SchoolFile::open_with_password(&path, NEW_PASSWORD, &MemorySecretStore::new()).unwrap();
+    let new_pc = new_pc();
+    let err = SchoolFile::open_with_password(&path, PASSWORD, &new_pc).unwrap_err();
+    assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
+    let mut file = SchoolFile::open_with_password(&path, NEW_PASSWORD, &new_pc).unwrap();
+    file.sign_in(&clerk()).unwrap();
     assert_eq!(names(&file), [NAME]);
     assert!(
         files_under(dir.path())
@@ -628,32 +864,43 @@ fn a_plaintext_backup_restores_into_an_encrypted_file_encrypted() {
     let dir = TempDir::new().unwrap();
     let (path, mut file) = plaintext_school(&dir);
     let usb = dir.path().join("U盘");
-    let backup = file.backup_to(&usb, &clerk()).unwrap();
-    let copies = file.encrypt(new_key()).unwrap();
-    assert!(copies.encrypted.is_empty(), "the USB stick is out of reach");
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID), &clerk())
-        .unwrap();
-    file.restore(Path::new(&backup.path), &clerk()).unwrap();
+    let backup = file.backup_to(&usb).unwrap();
+    let backup = PathBuf::from(&backup.path);
+    file.sign_in(&admin()).unwrap();
+    assert!(file.is_encrypted());
+    assert_eq!(
+        file_salt(&backup).unwrap(),
+        None,
+        "the USB stick is out of reach"
+    );
+    file.sign_in(&clerk()).unwrap();
+    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    file.sign_in(&admin()).unwrap();
+    file.restore(&backup).unwrap();
     assert_eq!(names(&file), [NAME]);
     assert!(file.verify_audit().unwrap().intact());
     file.close().unwrap();
     assert_no_teacher_data(&path);
+    let mut file = SchoolFile::open_with_password(&path, PASSWORD, &new_pc()).unwrap();
+    file.sign_in(&clerk()).unwrap();
+    assert_eq!(names(&file), [NAME]);
 }
 
 #[test]
 fn an_encrypted_backup_is_not_restored_into_a_plaintext_file() {
     let dir = TempDir::new().unwrap();
     let (_, mut encrypted, _) = encrypted_school(&dir);
-    let backup = encrypted
-        .backup_to(&dir.path().join("U盘"), &clerk())
-        .unwrap();
+    let backup = encrypted.backup_to(&dir.path().join("U盘")).unwrap();
     let plain_dir = TempDir::new().unwrap();
-    let (_, mut plain) = plaintext_school(&plain_dir);
-    plain
-        .add_teacher(&teacher(OTHER_NAME, OTHER_ID), &clerk())
-        .unwrap();
+    let (path, mut plain) = plaintext_school(&plain_dir);
+    plain.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    // Only a 系统管理员 restores, and their sign-in encrypts the file: it
+    // stays plaintext only when that encryption failed.
+    block_encryption(&path);
+    plain.sign_in(&admin()).unwrap_err();
+    assert!(!plain.is_encrypted());
     let err = plain
-        .restore_with_password(Path::new(&backup.path), PASSWORD, &clerk())
+        .restore_with_password(Path::new(&backup.path), PASSWORD)
         .unwrap_err();
     assert!(matches!(err, Error::BackupUnusable { .. }), "{err}");
     assert!(err.to_string().contains("学校文件没有加密"), "{err}");
@@ -684,7 +931,7 @@ fn a_wrong_password_writes_nothing_to_standard_error() {
         let dir = TempDir::new().unwrap();
         let (path, file, _) = encrypted_school(&dir);
         file.close().unwrap();
-        let store = MemorySecretStore::new();
+        let store = new_pc();
         SchoolFile::open_with_password(&path, "不是这个密码123", &store).unwrap_err();
         SchoolFile::open_with_store(&path, &store).unwrap_err();
         return;

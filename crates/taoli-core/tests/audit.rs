@@ -60,7 +60,7 @@ fn set(file: &mut SchoolFile, teacher: &str, pairs: &[(&str, &str)]) {
 
 /// Changes the file behind Taoli's back, as someone with a SQLite tool would.
 fn tamper(path: &Path, sql: &str) {
-    let conn = Connection::open(path).unwrap();
+    let conn = accounts::raw_connection(path);
     conn.execute_batch(sql).unwrap();
 }
 
@@ -76,7 +76,7 @@ fn first_break(path: &Path) -> AuditBreak {
 
 /// The id of the entry that registered the first teacher.
 fn first_teacher_entry(path: &Path) -> i64 {
-    let conn = Connection::open(path).unwrap();
+    let conn = accounts::raw_connection(path);
     conn.query_row(
         "SELECT min(id) FROM revision WHERE entity = 'teacher' AND action = 'create'",
         [],
@@ -86,7 +86,7 @@ fn first_teacher_entry(path: &Path) -> i64 {
 }
 
 fn revision_count(path: &Path) -> i64 {
-    let conn = Connection::open(path).unwrap();
+    let conn = accounts::raw_connection(path);
     conn.query_row("SELECT COUNT(*) FROM revision", [], |r| r.get(0))
         .unwrap()
 }
@@ -122,7 +122,7 @@ fn an_edited_entry_breaks_the_chain_at_that_entry() {
     tamper(
         &path,
         &format!(
-            "UPDATE revision SET new_value = replace(new_value, '03', '01') WHERE id = {edited}"
+            "UPDATE revision SET new_value = replace(new_value, '张三', '章三') WHERE id = {edited}"
         ),
     );
     let check = accounts::open(&path).unwrap().verify_audit().unwrap();
@@ -210,7 +210,7 @@ fn an_entry_written_around_taoli_is_found() {
 }
 
 /// Builds a file as Taoli wrote it before the audit chain (schema 6), with
-/// two revisions.
+/// two revisions: plaintext, without accounts.
 fn file_before_the_chain(path: &Path) {
     let conn = Connection::open(path).unwrap();
     for m in MIGRATIONS.iter().filter(|m| m.version <= 6) {
@@ -241,6 +241,10 @@ fn an_older_file_is_chained_when_opened_and_verifies() {
     file_before_the_chain(&path);
     let mut file = SchoolFile::open(&path).unwrap();
     file.create_first_admin(&accounts::admin()).unwrap();
+    assert!(
+        file.is_encrypted(),
+        "the first 系统管理员's password encrypts it"
+    );
     let check = file.verify_audit().unwrap();
     assert!(check.intact(), "{check:?}");
     // The two entries of the older file, then the new 系统管理员's account.

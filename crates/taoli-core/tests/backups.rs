@@ -257,7 +257,14 @@ fn a_backup_of_another_school_is_refused() {
     let mut other = school_at(&dir.path().join("别校.taoli"), "2151099999");
     let theirs = other.backup_now(BackupReason::Manual).unwrap();
     file.sign_in(&accounts::admin()).unwrap();
+    // Encrypted under the other school's key: this file's key does not open it.
     let err = file.restore(Path::new(&theirs.path)).unwrap_err();
+    assert!(matches!(err, Error::BackupKeyMismatch(_)), "{err}");
+    assert!(err.to_string().contains("另一份加密的学校文件"), "{err}");
+    // With the other school's password it opens, and is of another school.
+    let err = file
+        .restore_with_password(Path::new(&theirs.path), accounts::PASSWORD)
+        .unwrap_err();
     assert!(matches!(err, Error::BackupOfAnotherSchool { .. }), "{err}");
     assert!(err.to_string().contains("2151099999"), "{err}");
     assert_eq!(names(&file), ["张三"]);

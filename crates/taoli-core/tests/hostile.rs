@@ -59,9 +59,7 @@ fn is_chinese(text: &str) -> bool {
 
 /// Rows in the school file's tables, for comparing before and after.
 fn counts(school: &Path) -> (i64, i64, i64, i64) {
-    let conn =
-        rusqlite::Connection::open_with_flags(school, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
+    let conn = accounts::raw_connection(school);
     let count = |table: &str| -> i64 {
         conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
             .unwrap()

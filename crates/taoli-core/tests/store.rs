@@ -45,7 +45,8 @@ fn fields(json: serde_json::Value) -> Fields {
 }
 
 /// Builds a file as a Taoli release with only the first `version` migrations
-/// would have written it.
+/// would have written it: plaintext, without accounts (open it with
+/// [`accounts::open_older`], which encrypts it).
 fn file_at_schema_version(path: &Path, version: i64) {
     let conn = Connection::open(path).unwrap();
     for m in MIGRATIONS.iter().filter(|m| m.version <= version) {
@@ -88,7 +89,7 @@ fn a_created_file_records_its_schema_version_and_application_id() {
     let (path, file) = new_file(&dir);
     assert_eq!(file.schema_version().unwrap(), CURRENT_SCHEMA_VERSION);
     file.close().unwrap();
-    let conn = Connection::open(&path).unwrap();
+    let conn = accounts::raw_connection(&path);
     let app_id: i32 = conn
         .pragma_query_value(None, "application_id", |r| r.get(0))
         .unwrap();
@@ -100,7 +101,7 @@ fn an_open_file_uses_the_write_ahead_log() {
     let dir = TempDir::new().unwrap();
     let (path, file) = new_file(&dir);
     drop(file);
-    let conn = Connection::open(&path).unwrap();
+    let conn = accounts::raw_connection(&path);
     let mode: String = conn
         .pragma_query_value(None, "journal_mode", |r| r.get(0))
         .unwrap();
@@ -145,7 +146,8 @@ fn an_older_file_is_backed_up_then_migrated() {
         .filter(|p| p.to_string_lossy().contains(".taoli.v1-"))
         .collect();
     assert_eq!(backups.len(), 1, "one backup of the version-1 file");
-    let backup = Connection::open(&backups[0]).unwrap();
+    // Encrypted with the file when its first 系统管理员 was created.
+    let backup = accounts::raw_connection(&backups[0]);
     let version: i64 = backup
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
@@ -170,7 +172,7 @@ fn a_newer_file_is_refused_and_left_unchanged() {
     let (path, file) = new_file(&dir);
     drop(file);
     {
-        let conn = Connection::open(&path).unwrap();
+        let conn = accounts::raw_connection(&path);
         conn.pragma_update(None, "user_version", CURRENT_SCHEMA_VERSION + 1)
             .unwrap();
     }

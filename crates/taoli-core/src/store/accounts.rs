@@ -348,10 +348,15 @@ impl SchoolFile {
     /// rewrites an encrypted file under the key it derives (with the file's
     /// own salt), so that password opens the file on another PC.
     fn rekey_for_admin_password(&mut self, password: &str) -> Result<()> {
-        let Some(salt) = self.key.as_ref().map(|k| *k.salt()) else {
+        let Some(current) = &self.key else {
             return Ok(());
         };
-        self.rekey(FileKey::derive(password, salt)?)
+        let new = FileKey::derive(password, *current.salt())?;
+        if new.key().as_bytes() == current.key().as_bytes() {
+            // The same password: the file is already under its key.
+            return Ok(());
+        }
+        self.rekey(new)
     }
 
     /// Signs out: the file stays open, but nothing more can be done until
@@ -388,7 +393,17 @@ impl SchoolFile {
             return Err(Error::UsersExist);
         }
         let name = valid_user_name(&admin.name)?;
+        check_password_strength(&admin.password)?;
         let actor = Actor::new(name.clone(), Role::SystemAdmin);
+        if self.is_encrypted() {
+            // Encrypted before it had accounts: the key follows this
+            // 系统管理员's password, like every 系统管理员 password set; first,
+            // as in `add_user`, so that a failure adds nobody.
+            let before = self.session.replace(SignedIn::new(actor.clone()));
+            let rekeyed = self.rekey_for_admin_password(&admin.password);
+            self.session = before;
+            rekeyed?;
+        }
         self.write(|tx| {
             insert_user(
                 tx,

@@ -54,10 +54,17 @@ pub fn open_as(path: &Path, who: &Credentials) -> taoli_core::Result<SchoolFile>
     Ok(file)
 }
 
+/// Opens a school file with nobody signed in, as the app does before its
+/// sign-in screen (the file key from the 系统管理员's password).
+pub fn open_signed_out(path: &Path) -> taoli_core::Result<SchoolFile> {
+    SchoolFile::open_with_password(path, PASSWORD, &MemorySecretStore::new())
+}
+
 /// The key of the school file at `path` (from the test password), if it
-/// is encrypted.
+/// is encrypted: None for a plaintext file, and for a missing or empty file
+/// or one that is not shaped like a school file (SQLite is left to open or
+/// refuse it as it is).
 pub fn file_key(path: &Path) -> Option<FileKey> {
-    // A missing file, or one that is no school file, has no key.
     let salt = file_salt(path).ok().flatten()?;
     Some(FileKey::derive(PASSWORD, salt).expect("derive the file key"))
 }
@@ -67,6 +74,31 @@ pub fn file_key(path: &Path) -> Option<FileKey> {
 pub fn raw_connection(path: &Path) -> rusqlite::Connection {
     taoli_core::store::raw_connection(path, file_key(path).as_ref())
         .expect("open the school file with SQLite")
+}
+
+/// Writes a plaintext copy of the encrypted school file at `encrypted` to
+/// `plaintext` (which must not exist), as a school file from before
+/// encryption was: `sqlcipher_export` into a database attached with an empty
+/// key, with the schema version and application id, which the export leaves
+/// out. The file must be closed.
+pub fn plaintext_copy(encrypted: &Path, plaintext: &Path) {
+    assert!(!plaintext.exists(), "{} exists", plaintext.display());
+    let conn = raw_connection(encrypted);
+    conn.execute(
+        "ATTACH DATABASE ?1 AS plaintext KEY ''",
+        [plaintext.to_str().expect("a UTF-8 path")],
+    )
+    .unwrap();
+    conn.query_row("SELECT sqlcipher_export('plaintext')", [], |_| Ok(()))
+        .unwrap();
+    for pragma in ["user_version", "application_id"] {
+        let value: i64 = conn.pragma_query_value(None, pragma, |r| r.get(0)).unwrap();
+        conn.pragma_update(Some("plaintext"), pragma, value)
+            .unwrap();
+    }
+    conn.execute_batch("DETACH DATABASE plaintext").unwrap();
+    conn.close().unwrap();
+    assert_eq!(file_salt(plaintext).unwrap(), None, "a plaintext copy");
 }
 
 /// Everything a school file holds, as text, leaving out the accounts and the
