@@ -23,7 +23,7 @@ export const screenshotDir = resolve(
 );
 const tauriDriver = process.env.TAURI_DRIVER || join(process.env.HOME || '', '.cargo/bin/tauri-driver');
 
-const CALL_TIMEOUT_MS = 20_000;
+export const CALL_TIMEOUT_MS = 20_000;
 
 /** A fresh pair of folders for one test: the app's config and data. */
 export function freshProfile() {
@@ -324,8 +324,46 @@ export function demoSchool() {
   return { profile, demo };
 }
 
-/** Waits until the demo school is open, with the UI in Chinese. */
-export async function waitForDemoSchool(browser) {
+/** The demo school's accounts (fixtures/demo/school.json), one per role. */
+export const ADMIN = { name: '管理员', password: 'taoli-admin' };
+export const CLERK = { name: '王老师', password: 'taoli-demo' };
+export const VIEWER = { name: '李老师', password: 'taoli-view' };
+
+/**
+ * Gets past what stands between an opened school file and its teacher list:
+ * the 系统管理员 password when this computer's keychain has no key for the
+ * file (the test machine has no keychain), then the sign-in page.
+ */
+export async function signIn(browser, who = CLERK, adminPassword = ADMIN.password) {
+  await until(
+    browser,
+    async () =>
+      (await browser.$('.key-dialog').isDisplayed().catch(() => false)) ||
+      (await byTestId(browser, 'login-page').isDisplayed().catch(() => false)),
+    'neither the key dialog nor the sign-in page showed',
+  );
+  if (await browser.$('.key-dialog').isDisplayed().catch(() => false)) {
+    const input = await browser.$('.key-dialog input');
+    await input.setValue(adminPassword);
+    await clickWhenFree(browser, await browser.$('.key-dialog .el-button--primary'));
+  }
+  const page = await byTestId(browser, 'login-page');
+  await page.waitForDisplayed({ timeout: 20_000 });
+  await fill(browser, 'login-name', who.name);
+  await fill(browser, 'login-password', who.password);
+  await click(browser, 'login-submit');
+  await (await byTestId(browser, 'account-bar')).waitForDisplayed({ timeout: 20_000 });
+}
+
+/** Signs out and signs in as `who` (the school stays open). */
+export async function switchUser(browser, who) {
+  await click(browser, 'sign-out');
+  await signIn(browser, who);
+}
+
+/** Waits until the demo school is open and `who` signed in, with the UI in Chinese. */
+export async function waitForDemoSchool(browser, who = CLERK) {
+  await signIn(browser, who);
   const name = await byTestId(browser, 'school-name');
   await name.waitForDisplayed({ timeout: 20_000 });
   assert.equal(await name.getText(), '桃李县实验小学');

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   launch, click, clickWhenFree, fill, textsOf, until, screenshot, untilMessage,
-  demoSchool, waitForDemoSchool,
+  demoSchool, waitForDemoSchool, switchUser, ADMIN,
 } from '../lib/app.mjs';
 
 /** The demo school's teachers (fixtures/demo/school.json). */
@@ -67,7 +67,8 @@ test('a backup made in 设置 is restored after confirming, taking away a teache
     await until(browser, async () => (await teacherCount(browser)) === DEMO_TEACHERS + 1, 'the teacher was not added');
     await browser.keys('Escape');
 
-    // Restore the 手动 backup.
+    // Restore the 手动 backup: a 系统管理员's task.
+    await switchUser(browser, ADMIN);
     await click(browser, 'open-settings');
     await until(browser, async () => (await textsOf(browser, 'backup-row-reason'))[0] === '手动', 'the manual backup is not listed');
     await askToRestoreNewest(browser);

@@ -1,5 +1,7 @@
 // The walking skeleton's main path in the real window: create a school on the
-// start page, add a teacher, quit, start again, and find the teacher.
+// start page with its 系统管理员, who adds a 信息管理员; the 信息管理员 adds a
+// teacher; quit, start again (the 系统管理员 password opens the encrypted file
+// on this keychain-less machine), sign in, and find the teacher.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,7 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
   launch, freshProfile, fill, choose, click, byTestId, textsOf, until, screenshot, fixturesBinary,
+  signIn, switchUser, CLERK,
 } from '../lib/app.mjs';
+
+const ADMIN = { name: '校长', password: 'admin-pass-2026' };
 
 const ZHANG_SAN = { name: '张三', id: '11010519491231002X' };
 
@@ -15,10 +20,25 @@ async function createSchool(browser) {
   await fill(browser, 'create-code', '2151012345');
   await fill(browser, 'create-name', '桃李镇中心小学');
   await choose(browser, 'create-type', '211');
+  await fill(browser, 'create-admin', ADMIN.name);
+  await fill(browser, 'create-password', ADMIN.password);
+  await fill(browser, 'create-password2', ADMIN.password);
   await click(browser, 'create-submit');
   const name = await byTestId(browser, 'school-name');
   await name.waitForDisplayed({ timeout: 20_000 });
   assert.equal(await name.getText(), '桃李镇中心小学');
+  // The 系统管理员 enters no teachers: they add the clerk who does.
+  await click(browser, 'open-settings');
+  await fill(browser, 'account-new-name', CLERK.name);
+  await fill(browser, 'account-new-password', CLERK.password);
+  await click(browser, 'account-add');
+  await until(
+    browser,
+    async () => ((await textsOf(browser, 'accounts-table'))[0] || '').includes(CLERK.name),
+    'the new account is not listed',
+  );
+  await click(browser, 'settings-back');
+  await switchUser(browser, CLERK);
 }
 
 async function addTeacher(browser, { name, id }) {
@@ -52,6 +72,7 @@ test('a school created on the start page keeps its teacher after the app restart
     await recent.waitForDisplayed({ timeout: 20_000 });
     assert.match(await recent.getText(), /桃李镇中心小学/);
     await recent.click();
+    await signIn(app.browser, CLERK, ADMIN.password);
     await until(
       app.browser,
       async () => (await textsOf(app.browser, 'teacher-row-name')).includes(ZHANG_SAN.name),
@@ -93,6 +114,7 @@ test('the app opens the demo school given on its command line, and search finds 
   execFileSync(fixturesBinary, ['demo-file', demo]);
   const app = await launch(profile, [demo]);
   try {
+    await signIn(app.browser, CLERK);
     const name = await byTestId(app.browser, 'school-name');
     await name.waitForDisplayed({ timeout: 20_000 });
     assert.equal(await name.getText(), '桃李县实验小学');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import {
   launch, fill, choose, click, clickText, byTestId, textsOf, until, screenshot,
   selectedText, untilMessage, messages, repoRoot, useChinese,
-  demoSchool, waitForDemoSchool, openForm,
+  demoSchool, waitForDemoSchool, openForm, ADMIN,
 } from '../lib/app.mjs';
 
 const EXAMPLE_PACK = join(repoRoot, 'fixtures/province/example-pack.toml');
@@ -51,7 +51,8 @@ test('settings use the example province pack, refuse one that drops a national r
   const app = await launch(profile, [demo]);
   const { browser } = app;
   try {
-    await waitForDemoSchool(browser);
+    // The province pack is a setting: the 系统管理员's.
+    await waitForDemoSchool(browser, ADMIN);
     await click(browser, 'open-settings');
     await until(
       browser,
