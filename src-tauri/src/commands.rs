@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use taoli_core::account::User;
 use taoli_core::catalog::{EffectiveCatalog, PackInfo, ProvincePack};
 use taoli_core::catalog::{IdType, SchoolType, catalog};
 use taoli_core::entry::RecordDraft;
@@ -16,17 +17,15 @@ use taoli_core::record::IndicatorRecord;
 use taoli_core::search::TeacherListing;
 use taoli_core::sheets::{self, PrintedSheets, SheetsPreview, Template};
 use taoli_core::stats::SchoolStats;
+use taoli_core::store::OpenedSchool;
 use taoli_core::store::{
     AuditCheck, AuditPage, AuditQuery, Backup, BackupList, BackupReason, SignoffInfo, SignoffState,
     WarningRef,
 };
 use taoli_core::validate::{Problem, ValidationReport};
-use taoli_core::account::User;
 use taoli_core::{
-    Credentials, ErrorPayload, NewSchool, NewTeacher, NewUser, Role, SchoolFile,
-    Session, Teacher,
+    Credentials, ErrorPayload, NewSchool, NewTeacher, NewUser, Role, SchoolFile, Session, Teacher,
 };
-use taoli_core::store::OpenedSchool;
 use tauri::State;
 
 use crate::state::{AppState, cannot_open, no_import_pending, no_school_open};
@@ -240,9 +239,7 @@ pub fn check_id_number(id_type: String, id_number: String) -> Reply<Option<Strin
 
 #[tauri::command]
 pub fn add_teacher(state: State<'_, AppState>, teacher: NewTeacher) -> Reply<Teacher> {
-    with_school(&state, |file| {
-        file.add_teacher(&teacher)
-    })
+    with_school(&state, |file| file.add_teacher(&teacher))
 }
 
 /// Runs `f` on the open school file, or says that none is open.
@@ -282,9 +279,7 @@ pub fn check_record(state: State<'_, AppState>, draft: RecordDraft) -> Reply<Vec
 
 #[tauri::command]
 pub fn delete_record(state: State<'_, AppState>, record_id: String) -> Reply<()> {
-    with_school(&state, |file| {
-        file.delete_record(&record_id)
-    })
+    with_school(&state, |file| file.delete_record(&record_id))
 }
 
 #[tauri::command]
@@ -308,16 +303,12 @@ pub fn province_pack(state: State<'_, AppState>) -> Reply<Option<PackInfo>> {
 #[tauri::command]
 pub fn use_province_pack(state: State<'_, AppState>, path: String) -> Reply<PackInfo> {
     let pack = ProvincePack::load(Path::new(&path)).map_err(payload)?;
-    with_school(&state, |file| {
-        file.use_province_pack(&pack)
-    })
+    with_school(&state, |file| file.use_province_pack(&pack))
 }
 
 #[tauri::command]
 pub fn clear_province_pack(state: State<'_, AppState>) -> Reply<()> {
-    with_school(&state, |file| {
-        file.clear_province_pack()
-    })
+    with_school(&state, |file| file.clear_province_pack())
 }
 
 /// Keeps a written reason with a warning the teacher has now.
@@ -336,9 +327,7 @@ pub fn explain_warning(
         field: field.as_deref(),
         row_order,
     };
-    with_school(&state, |file| {
-        file.explain_warning(&warning, &reason)
-    })
+    with_school(&state, |file| file.explain_warning(&warning, &reason))
 }
 
 // ── Roster import (the import wizard) ───────────────────────────────────────
@@ -413,8 +402,7 @@ pub fn import_history(state: State<'_, AppState>) -> Reply<Vec<ImportRun>> {
 pub fn import_undo(state: State<'_, AppState>, import_id: Option<String>) -> Reply<UndoResult> {
     let mut guard = state.school();
     let file = guard.as_mut().ok_or_else(no_school_open)?;
-    file.undo_import(import_id.as_deref())
-        .map_err(payload)
+    file.undo_import(import_id.as_deref()).map_err(payload)
 }
 
 // ── Spreadsheets out ─────────────────────────────────────────────────────────
@@ -428,11 +416,7 @@ pub fn export_file(
     path: String,
 ) -> Reply<String> {
     with_school(&state, |file| {
-        file.export_to(
-            format,
-            group.as_deref(),
-            Path::new(&path),
-        )
+        file.export_to(format, group.as_deref(), Path::new(&path))
     })?;
     Ok(path)
 }
@@ -485,11 +469,7 @@ pub async fn sheets_print(
 ) -> Reply<PrintedSheets> {
     let template = Template::resolve(None).map_err(payload)?;
     with_school(&state, |file| {
-        file.print_sheets(
-            &teacher_ids,
-            &template,
-            Path::new(&path),
-        )
+        file.print_sheets(&teacher_ids, &template, Path::new(&path))
     })
 }
 
@@ -521,9 +501,7 @@ pub fn signoff(
     teacher_id: String,
     fingerprint: String,
 ) -> Reply<SignoffState> {
-    with_school(&state, |file| {
-        file.signoff(&teacher_id, &fingerprint)
-    })
+    with_school(&state, |file| file.signoff(&teacher_id, &fingerprint))
 }
 
 // ── Audit trail (操作记录) ───────────────────────────────────────────────────
@@ -568,23 +546,17 @@ pub fn backup_list(state: State<'_, AppState>) -> Reply<BackupList> {
 /// An automatic backup now (手动).
 #[tauri::command]
 pub async fn backup_now(state: State<'_, AppState>) -> Reply<Backup> {
-    with_school(&state, |file| {
-        file.backup_now(BackupReason::Manual)
-    })
+    with_school(&state, |file| file.backup_now(BackupReason::Manual))
 }
 
 /// A backup into a folder the clerk chose (a USB stick).
 #[tauri::command]
 pub async fn backup_to(state: State<'_, AppState>, folder: String) -> Reply<Backup> {
-    with_school(&state, |file| {
-        file.backup_to(Path::new(&folder))
-    })
+    with_school(&state, |file| file.backup_to(Path::new(&folder)))
 }
 
 /// Restores the school from a backup; returns the backup of the file as it was.
 #[tauri::command]
 pub async fn restore_backup(state: State<'_, AppState>, path: String) -> Reply<Backup> {
-    with_school(&state, |file| {
-        file.restore(Path::new(&path))
-    })
+    with_school(&state, |file| file.restore(Path::new(&path)))
 }

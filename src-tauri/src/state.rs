@@ -55,7 +55,11 @@ impl AppState {
 
     /// Opens an encrypted school file with the 系统管理员 password, keeping
     /// the key in the keychain when there is one.
-    pub fn open_with_password(&self, path: &Path, password: &str) -> taoli_core::Result<SchoolFile> {
+    pub fn open_with_password(
+        &self,
+        path: &Path,
+        password: &str,
+    ) -> taoli_core::Result<SchoolFile> {
         let memory = MemorySecretStore::new();
         let keychain = self.keychain();
         let store: &dyn SecretStore = match &keychain {
