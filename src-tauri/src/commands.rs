@@ -560,3 +560,16 @@ pub async fn backup_to(state: State<'_, AppState>, folder: String) -> Reply<Back
 pub async fn restore_backup(state: State<'_, AppState>, path: String) -> Reply<Backup> {
     with_school(&state, |file| file.restore(Path::new(&path)))
 }
+
+/// Restores a backup made under an earlier 系统管理员 password, given that
+/// password (after `restore_backup` said `backup.key_mismatch`).
+#[tauri::command]
+pub async fn restore_backup_with_password(
+    state: State<'_, AppState>,
+    path: String,
+    password: String,
+) -> Reply<Backup> {
+    with_school(&state, |file| {
+        file.restore_with_password(Path::new(&path), &password)
+    })
+}

@@ -92,6 +92,7 @@ pub fn run() {
             commands::backup_now,
             commands::backup_to,
             commands::restore_backup,
+            commands::restore_backup_with_password,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

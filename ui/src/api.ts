@@ -375,6 +375,11 @@ export function restoreBackup(path: string): Promise<Backup> {
   return invoke<Backup>('restore_backup', { path })
 }
 
+/** Restores a backup made under an earlier 系统管理员 password. */
+export function restoreBackupWithPassword(path: string, password: string): Promise<Backup> {
+  return invoke<Backup>('restore_backup_with_password', { path, password })
+}
+
 export function isErrorPayload(e: unknown): e is ErrorPayload {
   if (typeof e !== 'object' || e === null) return false
   const candidate = e as Record<string, unknown>

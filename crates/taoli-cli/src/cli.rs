@@ -740,7 +740,15 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
         }
         Command::Restore(args) => {
             let mut file = login.open(&args.school_file)?;
-            let safety = file.restore(&args.backup)?;
+            let safety = match file.restore(&args.backup) {
+                // A backup made before the 系统管理员 password was changed
+                // opens with the password of that time.
+                Err(taoli_core::Error::BackupKeyMismatch(_)) => {
+                    let old = login.backup_password()?;
+                    file.restore_with_password(&args.backup, &old)?
+                }
+                other => other?,
+            };
             file.close()?;
             output::restored(&args.backup, &safety, lang);
         }

@@ -16,6 +16,8 @@ pub const NEW_PASSWORD_VARIABLE: &str = "TAOLI_NEW_PASSWORD";
 /// The 系统管理员 password, to open an encrypted school file on a computer
 /// whose keychain does not have its key yet, when signing in as someone else.
 pub const ADMIN_PASSWORD_VARIABLE: &str = "TAOLI_ADMIN_PASSWORD";
+/// The 系统管理员 password a backup was made under, when it has changed since.
+pub const BACKUP_PASSWORD_VARIABLE: &str = "TAOLI_BACKUP_PASSWORD";
 
 /// Who the command line signs in as.
 #[derive(Debug, Clone)]
@@ -90,6 +92,16 @@ impl Login {
         };
         let password = password(PASSWORD_VARIABLE, &prompt, "密码")?;
         Ok(Credentials::new(name, password))
+    }
+
+    /// The 系统管理员 password a backup was made under: from
+    /// `TAOLI_BACKUP_PASSWORD`, or typed.
+    pub fn backup_password(&self) -> Result<String> {
+        let prompt = match self.lang {
+            Lang::Zh => "做这个备份时系统管理员的密码：",
+            Lang::En => "System administrator password when the backup was made: ",
+        };
+        password(BACKUP_PASSWORD_VARIABLE, prompt, "备份时的密码")
     }
 
     /// A new password: from `TAOLI_NEW_PASSWORD`, or typed twice.

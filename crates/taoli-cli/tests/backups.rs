@@ -103,3 +103,46 @@ fn restoring_a_file_that_is_not_a_backup_is_refused_with_exit_1() {
         .stderr(predicate::str::contains("不能用来恢复"));
     assert!(teacher_names(&path).contains("张三"));
 }
+
+#[test]
+fn a_backup_from_before_a_password_change_restores_with_the_password_of_that_time() {
+    let dir = TempDir::new().unwrap();
+    let path = school(&dir);
+    let backup = backup_json(&path, &[]);
+    add_teacher(&path, "李四", "110105198001011238");
+    const NEW: &str = "a-new-admin-password";
+    support::taoli_as_admin()
+        .args(["user", "passwd"])
+        .arg(&path)
+        .env("TAOLI_NEW_PASSWORD", NEW)
+        .assert()
+        .success();
+    let as_admin_now = || {
+        let mut cmd = support::taoli_as_admin();
+        cmd.env("TAOLI_PASSWORD", NEW)
+            .env("TAOLI_ADMIN_PASSWORD", NEW);
+        cmd
+    };
+    // Without the old password there is nothing to open the backup with.
+    as_admin_now()
+        .arg("restore")
+        .arg(&path)
+        .arg(backup["path"].as_str().unwrap())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("TAOLI_BACKUP_PASSWORD"));
+    as_admin_now()
+        .env("TAOLI_BACKUP_PASSWORD", support::PASSWORD)
+        .arg("restore")
+        .arg(&path)
+        .arg(backup["path"].as_str().unwrap())
+        .assert()
+        .success();
+    let mut list = taoli();
+    list.env("TAOLI_ADMIN_PASSWORD", NEW)
+        .args(["teacher", "list"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("张三").and(predicate::str::contains("李四").not()));
+}

@@ -553,3 +553,27 @@ fn a_file_without_accounts_takes_its_first_system_admin_once() {
         Error::UsersExist
     ));
 }
+
+#[test]
+fn a_restore_keeps_the_accounts_as_they_are_now() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    let backup = file
+        .backup_now(taoli_core::store::BackupReason::Manual)
+        .unwrap();
+    file.sign_in(&accounts::admin()).unwrap();
+    file.set_user_disabled(VIEWER, true).unwrap();
+    file.change_password(ADMIN, Some(PASSWORD), "the-admin-password-now")
+        .unwrap();
+    file.restore_with_password(std::path::Path::new(&backup.path), PASSWORD)
+        .unwrap();
+    let viewer = file
+        .users()
+        .unwrap()
+        .into_iter()
+        .find(|u| u.name == VIEWER)
+        .unwrap();
+    assert!(viewer.disabled, "a restore brought back a disabled account");
+    file.sign_in(&Credentials::new(ADMIN, "the-admin-password-now"))
+        .unwrap();
+}

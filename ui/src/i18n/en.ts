@@ -344,6 +344,7 @@ const en: MessageSchema = {
     },
   },
   backup: {
+    oldPasswordTitle: 'System administrator password when this backup was made',
     title: 'Backups',
     help: 'Taoli backs the school up before every import and restore, and the first time it is opened each day, into {folder}, keeping the newest {keep} and one a month. Back up elsewhere (a USB stick) regularly, too.',
     now: 'Back up now',

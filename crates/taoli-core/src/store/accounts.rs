@@ -176,12 +176,13 @@ pub(super) fn saved_accounts(conn: &Connection) -> Result<SavedAccounts> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// After a restore: when the restored data has no accounts (a backup from
-/// before accounts existed), puts back the accounts the file had.
-pub(super) fn restore_accounts_if_none(tx: &Transaction<'_>, saved: &SavedAccounts) -> Result<()> {
-    if account_count(tx)? > 0 {
-        return Ok(());
-    }
+/// After a restore: puts back the accounts the file had. Accounts are not
+/// the school's data but who may use it: a restore must not bring back an
+/// account disabled since, an old password, or (from a backup made before
+/// accounts existed) no account at all. It also keeps the file key and the
+/// 系统管理员's password in step.
+pub(super) fn put_back_accounts(tx: &Transaction<'_>, saved: &SavedAccounts) -> Result<()> {
+    tx.execute("DELETE FROM account", [])?;
     for row in saved {
         tx.execute(
             "INSERT INTO account (name, role, password_hash, disabled_at, locked_until, last_sign_in_at, created_at, updated_at)

@@ -174,9 +174,10 @@ impl SchoolFile {
     /// [`Error::BackupKeyMismatch`]; restore it with
     /// [`SchoolFile::restore_with_password`] and the password of that time.
     ///
-    /// A backup from before accounts existed has none: the accounts of the
-    /// file as it was are kept, so nobody is locked out and nobody can claim
-    /// the file as its first 系统管理员.
+    /// The accounts are the file's as they are now, not the backup's: a
+    /// restore brings back the school's data, never an account disabled
+    /// since or an old password (and a backup from before accounts existed
+    /// leaves nobody locked out, and nobody able to claim the file).
     pub fn restore(&mut self, backup: &Path) -> Result<Backup> {
         let actor = self.require(Permission::Restore)?;
         self.restore_from(backup, None, &actor)
@@ -272,7 +273,7 @@ impl SchoolFile {
             "safety_backup": safety.file_name,
         });
         self.write(|tx| {
-            super::accounts::restore_accounts_if_none(tx, &accounts)?;
+            super::accounts::put_back_accounts(tx, &accounts)?;
             revisions::record(
                 tx,
                 actor,
