@@ -75,6 +75,18 @@ describe('TeacherForm', () => {
     expect(byTestId('form-tab-education').textContent).toContain('学习经历')
   })
 
+  it('is read only for a 信息查询员: no save, no print, inputs disabled', async () => {
+    signInForTests(['teachers.view'])
+    backend()
+    await mountForm()
+    expect(maybeTestId('form-save')).toBeNull()
+    expect(maybeTestId('form-print-sheet')).toBeNull()
+    expect(byTestId('form-readonly').textContent).toContain('只读')
+    const inputs = Array.from(document.body.querySelectorAll<HTMLInputElement>('.form-body input'))
+    expect(inputs.length).toBeGreaterThan(0)
+    expect(inputs.every((input) => input.disabled)).toBe(true)
+  })
+
   it('shows a control for every field of a single-record group', async () => {
     backend()
     await mountForm()
