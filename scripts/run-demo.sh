@@ -30,4 +30,7 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
 fi
 
 say "Opening Taoli on $DEMO_FILE"
+echo "Sign in as 王老师 / taoli-demo (信息管理员), 管理员 / taoli-admin (系统管理员)"
+echo "or 李老师 / taoli-view (信息查询员). Asked for the 系统管理员 password first?"
+echo "This computer's keychain has no key for the encrypted file yet: taoli-admin."
 exec "$CARGO_TARGET_DIR/debug/taoli-app" "$DEMO_FILE"
