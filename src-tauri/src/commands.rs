@@ -88,10 +88,16 @@ fn make_current(state: &AppState, file: SchoolFile) -> Reply<OpenedSchool> {
 }
 
 /// The day's backup, once someone is signed in. Failing it (a full disk, a
-/// read-only folder) must not keep the clerk from their school: the
-/// settings page shows the backups there are.
-fn daily_backup(file: &mut SchoolFile) {
-    let _ = file.daily_backup_if_due();
+/// read-only folder) must not keep the clerk from their school: the problem
+/// is kept for the UI to say (`daily_backup_problem`).
+fn daily_backup(state: &AppState, file: &mut SchoolFile) {
+    *state.daily_backup_problem() = file.daily_backup_if_due().err().map(|e| e.to_string());
+}
+
+/// Why today's automatic backup could not be made, if it could not.
+#[tauri::command]
+pub fn daily_backup_problem(state: State<'_, AppState>) -> Option<String> {
+    state.daily_backup_problem().clone()
 }
 
 /// Creates a school file with its 系统管理员, who is signed in.
@@ -103,7 +109,7 @@ pub fn create_school(
     admin: Credentials,
 ) -> Reply<OpenedSchool> {
     let mut file = SchoolFile::create(&PathBuf::from(path), &school, &admin).map_err(payload)?;
-    daily_backup(&mut file);
+    daily_backup(&state, &mut file);
     make_current(&state, file)
 }
 
@@ -135,7 +141,7 @@ pub fn open_school_with_password(
 pub fn sign_in(state: State<'_, AppState>, credentials: Credentials) -> Reply<Session> {
     let session = with_school(&state, |file| {
         let session = file.sign_in(&credentials)?;
-        daily_backup(file);
+        daily_backup(&state, file);
         Ok(session)
     })?;
     with_school(&state, |file| {

@@ -44,6 +44,7 @@ pub fn run() {
             commands::open_school,
             commands::open_school_with_password,
             commands::sign_in,
+            commands::daily_backup_problem,
             commands::create_first_admin,
             commands::sign_out,
             commands::lock_session,

@@ -17,6 +17,8 @@ pub struct AppState {
     school: Mutex<Option<SchoolFile>>,
     /// The import the wizard previewed, kept until it is committed or replaced.
     pending_import: Mutex<Option<ImportPlan>>,
+    /// Why today's automatic backup failed, if it did.
+    daily_backup_problem: Mutex<Option<String>>,
 }
 
 impl AppState {
@@ -27,6 +29,7 @@ impl AppState {
             launch_file,
             school: Mutex::new(None),
             pending_import: Mutex::new(None),
+            daily_backup_problem: Mutex::new(None),
         }
     }
 
@@ -75,6 +78,13 @@ impl AppState {
         if let Some(keychain) = self.keychain() {
             let _ = file.remember_key(&keychain);
         }
+    }
+
+    /// Why today's automatic backup failed, if it did.
+    pub fn daily_backup_problem(&self) -> MutexGuard<'_, Option<String>> {
+        self.daily_backup_problem
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
     /// The previewed import, if any.

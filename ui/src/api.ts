@@ -105,6 +105,11 @@ export function signIn(credentials: Credentials): Promise<Session> {
   return invoke<Session>('sign_in', { credentials })
 }
 
+/** Why today's automatic backup could not be made, if it could not. */
+export function dailyBackupProblem(): Promise<string | null> {
+  return invoke<string | null>('daily_backup_problem')
+}
+
 export function createFirstAdmin(admin: Credentials): Promise<Session> {
   return invoke<Session>('create_first_admin', { admin })
 }

@@ -64,6 +64,19 @@ describe('LoginPage', () => {
     expect(useSession().account.value).toEqual(CLERK)
   })
 
+  it('says so when today’s automatic backup could not be made', async () => {
+    routeInvoke(invoke, {
+      sign_in: () => CLERK,
+      daily_backup_problem: () => '无法备份到 /media/U盘：磁盘已满',
+    })
+    const page = mountPage()
+    await page.find('[data-testid="login-name"]').setValue('王老师')
+    await page.find('[data-testid="login-password"]').setValue('taoli-demo')
+    await page.find('[data-testid="login-submit"]').trigger('click')
+    await settle()
+    expect(document.body.textContent).toContain('今天的自动备份没有做成：无法备份到 /media/U盘：磁盘已满')
+  })
+
   it('shows the back end message for a wrong password and clears the password', async () => {
     routeInvoke(invoke, {
       sign_in: () =>

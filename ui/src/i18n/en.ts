@@ -13,6 +13,7 @@ const en: MessageSchema = {
     unexpectedWithDetail: 'Something unexpected went wrong: {detail}',
   },
   login: {
+    backupFailed: 'Today’s automatic backup could not be made: {problem}',
     name: 'Account',
     password: 'Password',
     nameRequired: 'Enter the account name',

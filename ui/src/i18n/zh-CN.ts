@@ -12,6 +12,7 @@ const zhCN = {
     unexpectedWithDetail: '出现了意外错误：{detail}',
   },
   login: {
+    backupFailed: '今天的自动备份没有做成：{problem}',
     name: '账号',
     password: '密码',
     nameRequired: '请填写账号名',
