@@ -337,11 +337,14 @@ const en: MessageSchema = {
       signoff: 'Sign-off',
       export: 'Export',
       backup: 'Backup and restore',
+      account: 'Accounts and sign-ins',
     },
     action: {
       create: 'added',
       update: 'changed',
       delete: 'deleted',
+      sign_in: 'Signed in',
+      sign_in_failed: 'Wrong password',
     },
   },
   backup: {

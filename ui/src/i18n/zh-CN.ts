@@ -336,11 +336,14 @@ const zhCN = {
       signoff: '登记签字',
       export: '导出',
       backup: '备份与恢复',
+      account: '账号与登录',
     },
     action: {
       create: '新增',
       update: '修改',
       delete: '删除',
+      sign_in: '登录',
+      sign_in_failed: '密码错误',
     },
   },
   backup: {
