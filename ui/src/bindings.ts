@@ -123,7 +123,7 @@ row_order: number, fields: Record<string, unknown>,
  */
 version: number, updated_at: string, };
 
-export type Entity = "school" | "teacher" | "record" | "export" | "backup" | "account";
+export type Entity = "school" | "teacher" | "record" | "export" | "backup" | "account" | "upstream";
 
 export type Action = "create" | "update" | "delete" | "sign_in" | "sign_in_failed";
 
@@ -467,7 +467,7 @@ export type SignoffInfo = { teacher_id: string, state: SignoffState,
  */
 prints: Array<SheetPrint>, };
 
-export type Operation = "school" | "teacher" | "record" | "warning_reason" | "sheet_print" | "signoff" | "export" | "backup" | "account";
+export type Operation = "school" | "teacher" | "record" | "warning_reason" | "sheet_print" | "signoff" | "export" | "backup" | "account" | "upload";
 
 export type AuditQuery = { teacher_id: string | null, 
 /**
@@ -543,7 +543,7 @@ head: string | null,
  */
 broken: AuditBreak | null, };
 
-export type BackupReason = "before_import" | "before_restore" | "daily" | "manual";
+export type BackupReason = "before_import" | "before_restore" | "before_batch" | "daily" | "manual";
 
 export type Backup = { path: string, file_name: string, reason: BackupReason, 
 /**

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use taoli_core::batches::SubmitOptions;
 use taoli_core::catalog::{ProvincePack, catalog};
 use taoli_core::export;
 use taoli_core::import::{ImportOptions, ImportOutcome, MappingOverride, OnConflict};
@@ -12,6 +13,7 @@ use taoli_core::sheets::Template;
 use taoli_core::store::{AuditQuery, BackupReason, WarningRef};
 use taoli_core::{Credentials, NewSchool, NewTeacher, NewUser, Role, SchoolFile};
 
+use crate::batches;
 use crate::error::Result;
 use crate::lang::{Lang, localize};
 use crate::login::{Login, PASSWORD_VARIABLE, keep_key};
@@ -81,6 +83,123 @@ enum Command {
     Sheets(SheetsArgs),
     /// 登记教师已在信息确认表上签字（按确认表页脚的指纹）
     Signoff(SignoffArgs),
+    /// 登记上报：用县教育局发的报送码，在上级系统登记本校的签名密钥（每台电脑一次）
+    Enroll(EnrollArgs),
+    /// 报送：把上次报送以来的改动生成批次、签名、上传，并取回审核结果
+    Submit(SubmitArgs),
+    /// 同步：接着上传没有传完的批次，取回审核结果
+    Sync(SyncArgs),
+    /// 批次文件：导出已签名的批次（.taolibatch，可带到别的电脑上传），或上传这样的文件
+    #[command(subcommand)]
+    Batch(BatchCommand),
+    /// 回执：列出本校保存的上级系统回执，或导入在别的电脑上传得到的回执文件
+    Receipts(ReceiptsArgs),
+    /// 上报状态：每位教师、每个批次的状态，下一个截止日期，还缺什么
+    Status(StatusArgs),
+}
+
+#[derive(Debug, Args)]
+struct EnrollArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 上级系统的地址，如 https://jsgl.example.gov.cn
+    #[arg(long, value_name = "URL")]
+    upstream: String,
+    /// 县教育局发的报送码（16 位，如 7KQ2-M9XD-4HVA-PT3R；空格、横线和大小写不要紧）
+    #[arg(long, value_name = "CODE")]
+    code: String,
+    /// 连不上时最多试几次（默认 6）
+    #[arg(long, value_name = "N")]
+    retries: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+struct SubmitArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 变更理由：更改已生效的信息（变更申请）或删除已生效的记录时必须写明，随这一批的每条变更申请上报
+    #[arg(long, value_name = "REASON")]
+    reason: Option<String>,
+    /// 连不上时最多试几次（默认 6）
+    #[arg(long, value_name = "N")]
+    retries: Option<u32>,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct SyncArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 连不上时最多试几次（默认 6）
+    #[arg(long, value_name = "N")]
+    retries: Option<u32>,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum BatchCommand {
+    /// 把待上传的批次（没有时先生成一批）签名后写入 .taolibatch 文件，带到能上网的电脑上传
+    Export(BatchExportArgs),
+    /// 上传一个 .taolibatch 文件（不需要学校文件），把回执写入文件带回学校导入
+    Upload(BatchUploadArgs),
+}
+
+#[derive(Debug, Args)]
+struct BatchExportArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 写入这个批次文件（.taolibatch，已有则覆盖）
+    #[arg(short, long, value_name = "FILE.taolibatch")]
+    output: PathBuf,
+    /// 变更理由（见 taoli submit --reason）
+    #[arg(long, value_name = "REASON")]
+    reason: Option<String>,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct BatchUploadArgs {
+    /// 批次文件（.taolibatch）
+    file: PathBuf,
+    /// 上级系统的地址；不写时用批次文件中登记时的地址
+    #[arg(long, value_name = "URL")]
+    upstream: Option<String>,
+    /// 把回执写入这个文件；不写时写在批次文件旁（同名，扩展名 .taolireceipt）
+    #[arg(short, long, value_name = "RECEIPT")]
+    output: Option<PathBuf>,
+    /// 连不上时最多试几次（默认 6）
+    #[arg(long, value_name = "N")]
+    retries: Option<u32>,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct ReceiptsArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 导入这个回执文件（taoli batch upload 在别的电脑上写出的 .taolireceipt）
+    #[arg(long, value_name = "RECEIPT")]
+    import: Option<PathBuf>,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct StatusArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -355,7 +474,7 @@ struct AuditFilterArgs {
     /// 只看这位操作人
     #[arg(long)]
     actor: Option<String>,
-    /// 只看这类操作：school 学校设置、teacher 教师、record 信息记录、warning-reason 提醒理由、sheet-print 打印确认表、signoff 登记签字、export 导出、backup 备份与恢复、account 账号与登录
+    /// 只看这类操作：school 学校设置、teacher 教师、record 信息记录、warning-reason 提醒理由、sheet-print 打印确认表、signoff 登记签字、export 导出、backup 备份与恢复、account 账号与登录、upload 上报
     #[arg(long, value_enum)]
     operation: Option<AuditOperation>,
     /// 从这一天起（年-月-日）
@@ -377,6 +496,7 @@ enum AuditOperation {
     Export,
     Backup,
     Account,
+    Upload,
 }
 
 #[derive(Debug, Args)]
@@ -407,6 +527,7 @@ impl AuditFilterArgs {
             AuditOperation::Export => Operation::Export,
             AuditOperation::Backup => Operation::Backup,
             AuditOperation::Account => Operation::Account,
+            AuditOperation::Upload => Operation::Upload,
         });
         Ok(AuditQuery {
             teacher_id,
@@ -892,6 +1013,115 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             }
         }
         Command::Import(args) => return import(args, &login, lang),
+        Command::Enroll(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let info = batches::with_keys(&login, |keys| {
+                file.enroll(
+                    &args.upstream,
+                    &args.code,
+                    keys,
+                    batches::backoff(args.retries),
+                )
+            })?;
+            file.close()?;
+            batches::enrolled(&info, lang);
+        }
+        Command::Submit(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let options = SubmitOptions {
+                change_reason: args.reason,
+                sync: batches::sync_options(args.retries),
+            };
+            let outcome = batches::with_keys(&login, |keys| file.submit(keys, &options))?;
+            file.close()?;
+            if args.json {
+                output::json(&outcome)?;
+                return Ok(exit_code(outcome.sync.complete()));
+            }
+            batches::submitted(outcome.built.as_ref(), lang);
+            return Ok(batches::sync_report(&outcome.sync, lang));
+        }
+        Command::Sync(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let options = batches::sync_options(args.retries);
+            let report = batches::with_keys(&login, |keys| file.sync(keys, &options))?;
+            file.close()?;
+            if args.json {
+                output::json(&report)?;
+                return Ok(exit_code(report.complete()));
+            }
+            let code = batches::sync_report(&report, lang);
+            if report.received.is_empty()
+                && report.refused.is_empty()
+                && report.pending.is_none()
+                && report.reviews.accepted + report.reviews.returned == 0
+                && report.review_error.is_none()
+            {
+                println!(
+                    "{}",
+                    lang.pick(
+                        "没有要上传的批次，也没有新的审核结果。",
+                        "Nothing to upload and no new review results."
+                    )
+                );
+            }
+            return Ok(code);
+        }
+        Command::Batch(BatchCommand::Export(args)) => {
+            let mut file = login.open(&args.school_file)?;
+            let exported = batches::with_keys(&login, |keys| {
+                file.export_batch(keys, args.reason.as_deref(), &args.output)
+            })?;
+            file.close()?;
+            if args.json {
+                output::json(&exported)?;
+            } else {
+                batches::exported(exported.as_ref(), lang);
+            }
+        }
+        Command::Batch(BatchCommand::Upload(args)) => {
+            let uploaded = taoli_core::batches::upload_file(
+                &args.file,
+                args.upstream.as_deref(),
+                args.output.as_deref(),
+                batches::backoff(args.retries),
+            )?;
+            if args.json {
+                output::json(&uploaded)?;
+            } else {
+                batches::uploaded(&uploaded, lang);
+            }
+        }
+        Command::Receipts(args) => {
+            let mut file = login.open(&args.school_file)?;
+            if let Some(path) = &args.import {
+                let imported = file.import_receipt(path)?;
+                file.close()?;
+                if args.json {
+                    output::json(&imported)?;
+                } else {
+                    batches::receipt_imported(&imported, lang);
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let receipts = file.receipts()?;
+            file.close()?;
+            if args.json {
+                output::json(&receipts)?;
+            } else {
+                batches::receipts(&receipts, lang);
+            }
+        }
+        Command::Status(args) => {
+            let file = login.open(&args.school_file)?;
+            let status = file.outbox_status()?;
+            file.close()?;
+            if args.json {
+                output::json(&status)?;
+            } else {
+                batches::status(&status, lang);
+            }
+        }
         Command::ImportUndo(args) => {
             let mut file = login.open(&args.school_file)?;
             let result = file.undo_import(args.import_id.as_deref())?;
@@ -1090,6 +1320,15 @@ fn import(args: ImportArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// 0 when everything went, 1 when something waits or failed.
+fn exit_code(complete: bool) -> ExitCode {
+    if complete {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 /// `花名册-未通过.xlsx` next to the roster.

@@ -233,6 +233,99 @@ const ENGLISH: &[(&str, &str)] = &[
         "The fingerprint on the signed sheet's footer (12 characters, e.g. 3f9a21c0b7e4)",
     ),
     ("taoli signoff/json", "Print JSON"),
+    (
+        "taoli enroll",
+        "Enroll for reporting: register the school's signing key with the upstream using the county's one-time enrollment code (once per computer)",
+    ),
+    ("taoli enroll/school_file", "The school file"),
+    (
+        "taoli enroll/upstream",
+        "The upstream system's address, e.g. https://jsgl.example.gov.cn",
+    ),
+    (
+        "taoli enroll/code",
+        "The enrollment code the county issued (16 characters, e.g. 7KQ2-M9XD-4HVA-PT3R; spaces, dashes and case do not matter)",
+    ),
+    (
+        "taoli enroll/retries",
+        "How many attempts when the upstream cannot be reached (default 6)",
+    ),
+    (
+        "taoli submit",
+        "Submit: build a batch of everything changed since the last report, sign it, upload it and pull the review results",
+    ),
+    ("taoli submit/school_file", "The school file"),
+    (
+        "taoli submit/reason",
+        "Reason for changes to information already in effect (change requests) and for removing it; sent with each change request of the batch",
+    ),
+    (
+        "taoli submit/retries",
+        "How many attempts when the upstream cannot be reached (default 6)",
+    ),
+    ("taoli submit/json", "Print JSON"),
+    (
+        "taoli sync",
+        "Sync: go on uploading a batch not fully sent, and pull the review results",
+    ),
+    ("taoli sync/school_file", "The school file"),
+    (
+        "taoli sync/retries",
+        "How many attempts when the upstream cannot be reached (default 6)",
+    ),
+    ("taoli sync/json", "Print JSON"),
+    (
+        "taoli batch",
+        "Batch files: export a signed batch (.taolibatch) to carry to another computer, or upload such a file",
+    ),
+    (
+        "taoli batch export",
+        "Write the batch waiting to be uploaded (building one first when there is none), signed, to a .taolibatch file",
+    ),
+    ("taoli batch export/school_file", "The school file"),
+    (
+        "taoli batch export/output",
+        "Write to this batch file (.taolibatch; replaced if it exists)",
+    ),
+    (
+        "taoli batch export/reason",
+        "Reason for change requests (see taoli submit --reason)",
+    ),
+    ("taoli batch export/json", "Print JSON"),
+    (
+        "taoli batch upload",
+        "Upload a .taolibatch file (no school file needed) and write the receipt to a file to take back and import",
+    ),
+    ("taoli batch upload/file", "The batch file (.taolibatch)"),
+    (
+        "taoli batch upload/upstream",
+        "The upstream's address; default: the one the batch file names",
+    ),
+    (
+        "taoli batch upload/output",
+        "Write the receipt to this file; default: beside the batch file, same name, extension .taolireceipt",
+    ),
+    (
+        "taoli batch upload/retries",
+        "How many attempts when the upstream cannot be reached (default 6)",
+    ),
+    ("taoli batch upload/json", "Print JSON"),
+    (
+        "taoli receipts",
+        "Receipts: list the upstream's receipts the school keeps, or import a receipt file from an upload made elsewhere",
+    ),
+    ("taoli receipts/school_file", "The school file"),
+    (
+        "taoli receipts/import",
+        "Import this receipt file (the .taolireceipt taoli batch upload wrote on another computer)",
+    ),
+    ("taoli receipts/json", "Print JSON"),
+    (
+        "taoli status",
+        "Reporting status: each teacher and batch, the next deadline, and what is still missing",
+    ),
+    ("taoli status/school_file", "The school file"),
+    ("taoli status/json", "Print JSON"),
 ];
 
 /// Headings, help and version texts in the chosen language, for every command.

@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 the user's input is wrong (a Chinese message on
 //! stderr says what and how to fix it); 2 an internal failure.
 
+mod batches;
 mod cli;
 mod error;
 mod lang;

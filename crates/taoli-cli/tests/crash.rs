@@ -385,6 +385,7 @@ fn assert_consistent(path: &Path) -> Result<(), String> {
         Entity::Export => "export",
         Entity::Backup => "backup",
         Entity::Account => "account",
+        Entity::Upstream => "upstream",
     };
     for r in &revisions {
         let key = (entity(r.entity), r.entity_id.as_str());

@@ -473,6 +473,66 @@ pub enum Error {
 
     #[error("“{0}”是唯一在用的系统管理员，不能停用或改为其他角色。请先添加另一位系统管理员。")]
     LastAdmin(String),
+
+    #[error(
+        "本校还没有登记上报：这个学校文件还不能向上级系统报送。请向县教育局申请报送码，再登记（命令行：taoli enroll 学校文件 --upstream 上级系统地址 --code 报送码）。"
+    )]
+    NotEnrolled,
+
+    #[error(
+        "上级系统地址「{0}」不对：应以 http:// 或 https:// 开头，例如 https://jsgl.example.gov.cn。请向县教育局核对上级系统的地址。"
+    )]
+    InvalidUpstreamUrl(String),
+
+    #[error(
+        "连不上上级系统（{upstream}）：{detail}。要上报的数据已保存在学校文件中，不会丢失；请检查网络后再同步（命令行：taoli sync 学校文件），桃李会从中断处接着上传，不会重复上报。"
+    )]
+    UpstreamUnreachable { upstream: String, detail: String },
+
+    #[error(
+        "这台电脑上找不到本校登记时生成的签名密钥（{detail}）：可能换了电脑，或密钥环被清空。请向县教育局申请新的报送码，重新登记（taoli enroll）后再上报；已经上报的数据不受影响。"
+    )]
+    SigningKeyMissing { detail: String },
+
+    #[error(
+        "这台电脑没有可用的密钥环，本校的签名密钥加密保存在学校文件中，要用系统管理员的密码才能使用。请提供系统管理员的密码（命令行：环境变量 TAOLI_ADMIN_PASSWORD）后重试。"
+    )]
+    AdminPasswordNeeded,
+
+    #[error(
+        "这个密码解不开学校文件中保存的签名密钥：签名密钥是用登记上报时系统管理员的密码加密的（系统管理员自己改密码时会一并更新；被别人重设密码时不会）。请输入那时系统管理员的密码；如果不记得了，请向县教育局申请新的报送码，重新登记（taoli enroll）。"
+    )]
+    SigningKeyPasswordWrong,
+
+    #[error(
+        "系统管理员的密码不对，签名密钥没有保存，也没有登记。请核对系统管理员的密码后重试：注意大小写，并确认没有开着中文输入法或大写锁定。"
+    )]
+    WrongAdminPassword,
+
+    #[error(
+        "第 {sequence} 批（{batch_id}）还没有上传完成，不能再生成新的批次。请先同步（taoli sync 学校文件）把它传完；新的改动会在下一批上报。"
+    )]
+    BatchInFlight { sequence: i64, batch_id: String },
+
+    #[error(
+        "批次文件 {path} 无法读取：{detail}。请确认它是桃李导出的 .taolibatch 文件，且没有损坏；必要时请在学校的电脑上重新导出（taoli batch export）。"
+    )]
+    BatchFileUnreadable { path: PathBuf, detail: String },
+
+    #[error(
+        "回执文件 {path} 无法读取：{detail}。请确认它是上传批次时得到的回执文件（taoli batch upload 的 -o 文件），且没有损坏。"
+    )]
+    ReceiptFileUnreadable { path: PathBuf, detail: String },
+
+    #[error(
+        "回执对应的批次（{batch_id}）不在这个学校文件中。请确认导入的是本校、由这个学校文件导出的批次的回执。"
+    )]
+    ReceiptOfAnotherBatch { batch_id: String },
+
+    #[error(
+        "变更理由不能为空，最多 {max} 个字。请写明为什么要更改已经生效的信息，例如「姓名登记有误，以户口簿为准」。"
+    )]
+    InvalidChangeReason { max: usize },
     /// The upstream (or the client checking its answer) refused: the
     /// refusal's own Chinese message (`docs/protocol.md`).
     #[error("{0}")]
@@ -622,6 +682,18 @@ impl Error {
             Error::UsersExist => "account.users_exist",
             Error::FirstUserMustBeAdmin => "account.first_must_be_admin",
             Error::LastAdmin(_) => "account.last_admin",
+            Error::NotEnrolled => "batches.not_enrolled",
+            Error::InvalidUpstreamUrl(_) => "batches.upstream_url_invalid",
+            Error::UpstreamUnreachable { .. } => "batches.upstream_unreachable",
+            Error::SigningKeyMissing { .. } => "batches.signing_key_missing",
+            Error::AdminPasswordNeeded => "batches.admin_password_needed",
+            Error::WrongAdminPassword => "batches.admin_password_wrong",
+            Error::SigningKeyPasswordWrong => "batches.signing_key_password_wrong",
+            Error::BatchInFlight { .. } => "batches.in_flight",
+            Error::BatchFileUnreadable { .. } => "batches.file_unreadable",
+            Error::ReceiptFileUnreadable { .. } => "batches.receipt_file_unreadable",
+            Error::ReceiptOfAnotherBatch { .. } => "batches.receipt_of_another_batch",
+            Error::InvalidChangeReason { .. } => "batches.change_reason_invalid",
             Error::WrongCurrentPassword => "account.wrong_current_password",
             Error::Refused(refusal) => refusal.code.error_code(),
             Error::Io { .. } => "internal.io",

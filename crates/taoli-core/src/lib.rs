@@ -4,6 +4,7 @@
 //! between their users and the functions here. See `docs/ARCHITECTURE.md`.
 
 pub mod account;
+pub mod batches;
 pub mod bindings;
 pub mod catalog;
 pub mod derived;

@@ -21,6 +21,10 @@ pub enum Entity {
     Backup,
     /// An account: added, changed, signed in. Entity id is the account name.
     Account,
+    /// Reporting to the upstream (上报): the enrollment, a batch built,
+    /// signed, uploaded, its receipt, a review result. Entity id is
+    /// `enrollment`, the batch id, or the reviewed change's id.
+    Upstream,
 }
 
 impl Entity {
@@ -32,6 +36,7 @@ impl Entity {
             Entity::Export => "export",
             Entity::Backup => "backup",
             Entity::Account => "account",
+            Entity::Upstream => "upstream",
         }
     }
 
@@ -43,6 +48,7 @@ impl Entity {
             "export" => Some(Entity::Export),
             "backup" => Some(Entity::Backup),
             "account" => Some(Entity::Account),
+            "upstream" => Some(Entity::Upstream),
             _ => None,
         }
     }
@@ -105,6 +111,8 @@ pub enum Operation {
     Backup,
     /// 登录, 账号的添加、停用、角色和密码.
     Account,
+    /// 上报: 登记, 批次的生成、签名、上传、回执, 审核结果.
+    Upload,
 }
 
 impl Operation {
@@ -120,6 +128,7 @@ impl Operation {
             Operation::Export => "导出",
             Operation::Backup => "备份与恢复",
             Operation::Account => "账号",
+            Operation::Upload => "上报",
         }
     }
 }
@@ -157,6 +166,7 @@ impl Revision {
             Entity::Export => Operation::Export,
             Entity::Backup => Operation::Backup,
             Entity::Account => Operation::Account,
+            Entity::Upstream => Operation::Upload,
             Entity::Teacher if self.entity_id.starts_with("sheet:") => Operation::SheetPrint,
             Entity::Teacher if self.entity_id.starts_with("signoff:") => Operation::Signoff,
             Entity::Teacher if has("warning_reason") => Operation::WarningReason,

@@ -431,6 +431,52 @@ fn cases() -> Vec<Case> {
             needs: Permission::UsersManage,
             run: |f, _| f.users().map(drop),
         },
+        Case {
+            name: "outbox status",
+            needs: Permission::TeachersView,
+            run: |f, _| f.outbox_status().map(drop),
+        },
+        Case {
+            name: "receipts",
+            needs: Permission::TeachersView,
+            run: |f, _| f.receipts().map(drop),
+        },
+        Case {
+            name: "build batch",
+            needs: Permission::BatchesSubmit,
+            // Not enrolled: allowed roles get past the check and are told
+            // to enroll instead.
+            run: |f, _| f.build_batch(None).map(drop),
+        },
+        Case {
+            name: "enroll",
+            needs: Permission::BatchesSubmit,
+            run: |f, _| {
+                f.enroll(
+                    "not a url",
+                    "AAAA",
+                    &taoli_core::batches::KeyAccess::default(),
+                    taoli_core::batches::Backoff::default(),
+                )
+                .map(drop)
+            },
+        },
+        Case {
+            name: "sync",
+            needs: Permission::BatchesSubmit,
+            run: |f, _| {
+                f.sync(
+                    &taoli_core::batches::KeyAccess::default(),
+                    &taoli_core::batches::SyncOptions::default(),
+                )
+                .map(drop)
+            },
+        },
+        Case {
+            name: "import receipt",
+            needs: Permission::BatchesSubmit,
+            run: |f, c| f.import_receipt(&c.dir.join("none.taolireceipt")).map(drop),
+        },
     ]
 }
 

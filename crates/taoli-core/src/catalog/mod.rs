@@ -31,6 +31,7 @@ const SETS_TOML: &str = include_str!("../../catalog/sets.toml");
 const SCHOOL_TYPES_TOML: &str = include_str!("../../catalog/school_types.toml");
 const ID_TYPES_TOML: &str = include_str!("../../catalog/id_types.toml");
 const RULES_TOML: &str = include_str!("../../catalog/rules.toml");
+const DEADLINES_TOML: &str = include_str!("../../catalog/deadlines.toml");
 static CODES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/catalog/codes");
 static GROUPS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/catalog/groups");
 
@@ -106,6 +107,21 @@ pub struct IdType {
     pub confirmed: bool,
 }
 
+/// A reporting deadline (报送截止日期): a day of every year by which the
+/// upstream expects the school's data (`catalog/deadlines.toml`; a province
+/// pack may replace the list).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Deadline {
+    /// 1–12.
+    pub month: u32,
+    /// 1–31, a day the month has in every year (no 29 February).
+    pub day: u32,
+    /// What must be done by then, as clerks read it.
+    pub label: String,
+    pub label_en: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Catalog {
     sets: Vec<IndicatorSet>,
@@ -114,6 +130,7 @@ pub struct Catalog {
     code_tables: BTreeMap<String, CodeTable>,
     groups: Vec<Group>,
     rules: Vec<Rule>,
+    deadlines: Vec<Deadline>,
 }
 
 /// The embedded catalog, parsed once.
@@ -150,6 +167,8 @@ impl Catalog {
         groups.sort_by_key(|g| g.order);
         let rules: RulesFile =
             toml::from_str(RULES_TOML).map_err(|e| ("catalog/rules.toml", e.to_string()))?;
+        let deadlines: DeadlinesFile = toml::from_str(DEADLINES_TOML)
+            .map_err(|e| ("catalog/deadlines.toml", e.to_string()))?;
         let catalog = Catalog {
             sets,
             school_types,
@@ -157,6 +176,7 @@ impl Catalog {
             code_tables,
             groups,
             rules: rules.rule,
+            deadlines: deadlines.deadline,
         };
         catalog.check().map_err(|d| ("catalog", d))?;
         Ok(catalog)
@@ -219,6 +239,18 @@ impl Catalog {
                 if needs_table && field.code_table.is_none() {
                     return Err(format!("{at}：代码型指标须指定 code_table"));
                 }
+            }
+        }
+        if self.deadlines.is_empty() {
+            return Err("没有任何报送截止日期".to_owned());
+        }
+        for deadline in &self.deadlines {
+            // 2023 is not a leap year: a day valid in it is valid every year.
+            if chrono::NaiveDate::from_ymd_opt(2023, deadline.month, deadline.day).is_none() {
+                return Err(format!(
+                    "报送截止日期 {} 月 {} 日不是每年都有的日期",
+                    deadline.month, deadline.day
+                ));
             }
         }
         for rule in &self.rules {
@@ -297,6 +329,12 @@ impl Catalog {
         &self.rules
     }
 
+    /// The reporting deadlines, every year (`catalog/deadlines.toml`, or the
+    /// province pack's own list).
+    pub fn deadlines(&self) -> &[Deadline] {
+        &self.deadlines
+    }
+
     /// Every school type, in code order, in scope or not.
     pub fn school_types(&self) -> &[SchoolType] {
         &self.school_types
@@ -353,6 +391,12 @@ struct SetsFile {
 fn parse_sets(text: &str) -> std::result::Result<Vec<IndicatorSet>, String> {
     let file: SetsFile = toml::from_str(text).map_err(|e| e.to_string())?;
     Ok(file.set)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeadlinesFile {
+    deadline: Vec<Deadline>,
 }
 
 #[derive(Deserialize)]

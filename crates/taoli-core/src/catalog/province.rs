@@ -19,6 +19,7 @@
 //! [[field]]        # a field added to a group: group = "basic", then the field's keys
 //! [[required]]     # group = "basic", field = "native_place", sets = [...] or "all"
 //! [[rule]]         # a new rule, or the replacement of an inferred national one (same id)
+//! [[deadline]]     # the province's reporting deadlines: month, day, label, label_en (replace the national list)
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -26,7 +27,7 @@ use ts_rs::TS;
 
 use super::model::{Code, CodeTable, Field, Group, SetScope};
 use super::rules::Rule;
-use super::{Catalog, IndicatorSet, SchoolType, SchoolTypeScope};
+use super::{Catalog, Deadline, IndicatorSet, SchoolType, SchoolTypeScope};
 use crate::error::{Error, Result};
 
 /// Which pack a school uses.
@@ -88,6 +89,8 @@ struct PackFile {
     required: Vec<RequiredChange>,
     #[serde(default)]
     rule: Vec<Rule>,
+    #[serde(default)]
+    deadline: Vec<Deadline>,
 }
 
 /// A parsed province pack, with its text kept so a school file can store it.
@@ -272,6 +275,9 @@ impl Catalog {
                 Some(i) => c.rules[i] = rule.clone(),
                 None => c.rules.push(rule.clone()),
             }
+        }
+        if !f.deadline.is_empty() {
+            c.deadlines = f.deadline.clone();
         }
         c.check().map_err(refuse)?;
         Ok(c)

@@ -538,6 +538,15 @@ impl SchoolFile {
             }
         }
         let target = existing_user(&self.conn, name.trim())?;
+        // A signing key kept in the school file follows its 系统管理员's own
+        // password change (docs/batches.md); a reset by someone else cannot
+        // carry it (the old password is not given).
+        let rewrapped = match (target.role, own, current) {
+            (Role::SystemAdmin, true, Some(current)) => {
+                self.rewrapped_signing_key(current, new_password)?
+            }
+            _ => None,
+        };
         if target.role == Role::SystemAdmin {
             self.rekey_for_admin_password(new_password)?;
         }
@@ -548,6 +557,12 @@ impl SchoolFile {
                 "UPDATE account SET password_hash = ?2, failed_attempts = 0, locked_until = NULL, updated_at = ?3 WHERE name = ?1",
                 (&user.name, &hash, now()),
             )?;
+            if let Some(wrapped) = &rewrapped {
+                tx.execute(
+                    "UPDATE enrollment SET wrapped_key = ?1 WHERE id = 1 AND key_place = 'school_file'",
+                    [wrapped],
+                )?;
+            }
             revisions::record(
                 tx,
                 &actor,

@@ -83,6 +83,7 @@ fn operation_condition(operation: Operation) -> &'static str {
         Operation::Export => "r.entity = 'export'",
         Operation::Backup => "r.entity = 'backup'",
         Operation::Account => "r.entity = 'account'",
+        Operation::Upload => "r.entity = 'upstream'",
         Operation::SheetPrint => "(r.entity = 'teacher' AND r.entity_id LIKE 'sheet:%')",
         Operation::Signoff => "(r.entity = 'teacher' AND r.entity_id LIKE 'signoff:%')",
         Operation::WarningReason => {
@@ -445,6 +446,23 @@ fn key_label(operation: Operation, path: &str) -> Option<&'static str> {
         (Operation::Account, "password_changed") => "密码已修改",
         (Operation::Account, "failed_attempts") => "连续输错次数",
         (Operation::Account, "locked_until") => "锁定到",
+        (Operation::Upload, "state") => "状态",
+        (Operation::Upload, "sequence") => "批次序号",
+        (Operation::Upload, "record_count") => "记录数",
+        (Operation::Upload, "payload_bytes") => "数据大小（字节）",
+        (Operation::Upload, "payload_sha256") => "数据校验值",
+        (Operation::Upload, "receipt_sha256") => "回执校验值",
+        (Operation::Upload, "received_at") => "上级系统收到时间",
+        (Operation::Upload, "upstream") => "上级系统",
+        (Operation::Upload, "key_id") => "签名密钥",
+        (Operation::Upload, "key_place") => "密钥保存处",
+        (Operation::Upload, "upstream_key_id") => "上级系统密钥",
+        (Operation::Upload, "batch_id") => "批次",
+        (Operation::Upload, "decision") => "审核结果",
+        (Operation::Upload, "reason") => "理由",
+        (Operation::Upload, "refusal") => "拒收原因",
+        (Operation::Upload, "path") => "文件",
+        (Operation::Upload, "error") => "失败原因",
         (Operation::WarningReason, "warning_reason.reason") => "理由",
         (Operation::WarningReason, "warning_reason.rule") => "规则",
         (Operation::WarningReason, "warning_reason.field") => "指标",
@@ -486,7 +504,8 @@ fn subject(revision: &Revision, operation: Operation) -> String {
         | Operation::Export
         | Operation::School
         | Operation::Backup
-        | Operation::Account => revision.entity_id.clone(),
+        | Operation::Account
+        | Operation::Upload => revision.entity_id.clone(),
     }
 }
 

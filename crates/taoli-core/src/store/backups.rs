@@ -2,7 +2,8 @@
 //!
 //! Automatic backups go to a folder beside the school file
 //! (`2151012345-桃李镇中心小学-备份/`), named for the time and the reason
-//! (`…-20261122-204700-导入前.taoli`): before every import and every restore,
+//! (`…-20261122-204700-导入前.taoli`): before every import, every batch built
+//! for the upstream (报送前) and every restore,
 //! and once a day when the app opens the school. Of those, the newest
 //! [`KEEP_RECENT`] are kept, and the newest of every month. A backup to a
 //! chosen folder (a USB stick) is the clerk's own and never pruned.
@@ -41,6 +42,8 @@ pub enum BackupReason {
     BeforeImport,
     /// Before a backup is restored over the file (恢复前).
     BeforeRestore,
+    /// Before a batch is built for the upstream (报送前).
+    BeforeBatch,
     /// The first time the school is opened on a day (每日).
     Daily,
     /// Asked for by the clerk (手动).
@@ -53,6 +56,7 @@ impl BackupReason {
         match self {
             BackupReason::BeforeImport => "导入前",
             BackupReason::BeforeRestore => "恢复前",
+            BackupReason::BeforeBatch => "报送前",
             BackupReason::Daily => "每日",
             BackupReason::Manual => "手动",
         }
@@ -62,6 +66,7 @@ impl BackupReason {
         [
             BackupReason::BeforeImport,
             BackupReason::BeforeRestore,
+            BackupReason::BeforeBatch,
             BackupReason::Daily,
             BackupReason::Manual,
         ]

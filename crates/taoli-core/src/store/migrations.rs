@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_signoffs"),
     migration!(7, "0007_audit_chain", then super::audit::seal_unchained),
     migration!(8, "0008_accounts"),
+    migration!(9, "0009_outbox"),
 ];
 
 /// The schema version this build of Taoli writes.

@@ -14,6 +14,7 @@ mod backups;
 mod cipher;
 mod imports;
 pub mod migrations;
+pub(crate) mod outbox;
 mod province;
 mod records;
 mod revisions;
@@ -45,6 +46,7 @@ pub use cipher::{
     raw_connection, recall_file_key, remember_file_key,
 };
 pub use migrations::CURRENT_SCHEMA_VERSION;
+pub use outbox::ReviewsApplied;
 pub use signoffs::{SheetPrint, SignoffInfo, SignoffState};
 pub use warnings::{WarningReasons, WarningRef};
 

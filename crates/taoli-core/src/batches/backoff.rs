@@ -1,0 +1,86 @@
+//! Waiting between upload attempts: exponential backoff with jitter, so a
+//! county's schools that lost the link together do not all come back at
+//! the same instant.
+
+use std::time::Duration;
+
+/// How often and how long to wait between attempts of one sync pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    /// The first wait (before jitter).
+    pub initial: Duration,
+    /// No wait is longer than this.
+    pub max: Duration,
+    /// Attempts in one pass, the first included; after the last failure the
+    /// batch waits in the outbox for the next sync.
+    pub attempts: u32,
+}
+
+impl Default for Backoff {
+    /// 0.5 s, 1 s, 2 s, 4 s … at most 30 s, six attempts: about a minute of
+    /// trying before a pass gives up.
+    fn default() -> Self {
+        Backoff {
+            initial: Duration::from_millis(500),
+            max: Duration::from_secs(30),
+            attempts: 6,
+        }
+    }
+}
+
+impl Backoff {
+    /// The wait after failed attempt `n` (0 for the first failure): the
+    /// exponential step `initial × 2ⁿ` (at most `max`), of which a random
+    /// half ("equal jitter"): between half the step and the whole step.
+    pub fn delay(&self, n: u32) -> Duration {
+        let step = self
+            .initial
+            .saturating_mul(2u32.saturating_pow(n.min(30)))
+            .min(self.max);
+        let half = step / 2;
+        let nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX);
+        if nanos == 0 {
+            return step;
+        }
+        half + Duration::from_nanos(random_u64() % (nanos + 1))
+    }
+}
+
+fn random_u64() -> u64 {
+    let mut bytes = [0u8; 8];
+    // Without randomness the wait is the whole step: still bounded.
+    let _ = getrandom::fill(&mut bytes);
+    u64::from_le_bytes(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_wait_lies_between_half_the_step_and_the_step() {
+        let backoff = Backoff::default();
+        for n in 0..10 {
+            let step = (Duration::from_millis(500) * 2u32.pow(n)).min(Duration::from_secs(30));
+            for _ in 0..50 {
+                let wait = backoff.delay(n);
+                assert!(wait >= step / 2 && wait <= step, "{n}: {wait:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn waits_stop_growing_at_the_maximum() {
+        let backoff = Backoff::default();
+        assert!(backoff.delay(40) <= Duration::from_secs(30));
+        assert!(backoff.delay(u32::MAX) <= Duration::from_secs(30));
+    }
+
+    #[test]
+    fn jitter_spreads_the_waits() {
+        let backoff = Backoff::default();
+        let waits: std::collections::HashSet<Duration> =
+            (0..20).map(|_| backoff.delay(3)).collect();
+        assert!(waits.len() > 1);
+    }
+}

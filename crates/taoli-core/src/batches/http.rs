@@ -1,0 +1,317 @@
+//! The HTTP side of the protocol, and the only place Taoli talks to the
+//! network: reqwest's blocking client over rustls. Every answer is read
+//! bounded and through the protocol's decoders; every failure is either the
+//! link ([`Failure::Link`]: no answer at all) or the upstream's refusal
+//! ([`Failure::Refused`]: a code and a Chinese message).
+
+use std::io::Read;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use reqwest::blocking::{Client, RequestBuilder, Response};
+
+use crate::error::{Error, Result};
+use crate::protocol::{
+    self, BatchStatus, EnrollmentRequest, HEADER_DATE, HEADER_KEY_ID, HEADER_SIGNATURE,
+    HEADER_UPLOAD_OFFSET, MAX_BATCH_STATUS_BYTES, MAX_ENROLLMENT_BYTES, MAX_REFUSAL_BYTES,
+    MAX_REVIEW_PAGE_BYTES, Refusal, RefusalCode, ReviewPage, SigningKey,
+};
+
+/// How long to wait for a connection.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long one request may take in all (a payload chunk on a slow link).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Why a request did not succeed.
+#[derive(Debug, Clone)]
+pub(crate) enum Failure {
+    /// No answer: the connection failed, broke or timed out.
+    Link(String),
+    /// The upstream answered with a refusal (or something unreadable,
+    /// read as `malformed_response`).
+    Refused {
+        refusal: Refusal,
+        /// `Upload-Offset` of an `offset_mismatch`: the bytes held.
+        upload_offset: Option<u64>,
+        /// The upstream's clock, from its `Date` header.
+        server_date: Option<DateTime<Utc>>,
+    },
+}
+
+impl Failure {
+    fn refused(refusal: Refusal) -> Failure {
+        Failure::Refused {
+            refusal,
+            upload_offset: None,
+            server_date: None,
+        }
+    }
+
+    pub(crate) fn code(&self) -> Option<RefusalCode> {
+        match self {
+            Failure::Link(_) => None,
+            Failure::Refused { refusal, .. } => Some(refusal.code),
+        }
+    }
+
+    /// The failure as the core's error, for `upstream`.
+    pub(crate) fn into_error(self, upstream: &str) -> Error {
+        match self {
+            Failure::Link(detail) => Error::UpstreamUnreachable {
+                upstream: upstream.to_owned(),
+                detail,
+            },
+            Failure::Refused { refusal, .. } => Error::Refused(refusal),
+        }
+    }
+
+    /// What the clerk reads about it.
+    pub(crate) fn message(&self, upstream: &str) -> String {
+        self.clone().into_error(upstream).to_string()
+    }
+}
+
+/// An answer that was a success.
+struct Answer {
+    upload_offset: Option<u64>,
+    body: Vec<u8>,
+}
+
+/// The upstream at one base URL.
+#[derive(Debug, Clone)]
+pub(crate) struct Upstream {
+    base: String,
+    client: Client,
+}
+
+/// Checks an upstream address: `http://` or `https://` with a host; the
+/// base URL kept without a trailing slash.
+pub(crate) fn normalize_url(url: &str) -> Result<String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let parsed =
+        reqwest::Url::parse(trimmed).map_err(|_| Error::InvalidUpstreamUrl(url.to_owned()))?;
+    let ok = matches!(parsed.scheme(), "http" | "https")
+        && parsed.host_str().is_some_and(|h| !h.is_empty())
+        && parsed.query().is_none()
+        && parsed.fragment().is_none();
+    if !ok {
+        return Err(Error::InvalidUpstreamUrl(url.to_owned()));
+    }
+    Ok(trimmed.to_owned())
+}
+
+impl Upstream {
+    pub(crate) fn new(url: &str) -> Result<Upstream> {
+        let base = normalize_url(url)?;
+        let mut builder = Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .user_agent(concat!("taoli/", env!("CARGO_PKG_VERSION")));
+        let local = reqwest::Url::parse(&base)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .is_some_and(|h| h == "localhost" || h == "127.0.0.1" || h == "[::1]");
+        if local {
+            // A proxy in the environment must not stand between this
+            // computer and itself.
+            builder = builder.no_proxy();
+        }
+        let client = builder.build().map_err(|e| Error::UpstreamUnreachable {
+            upstream: base.clone(),
+            detail: format!("无法准备网络连接（{e}）"),
+        })?;
+        Ok(Upstream { base, client })
+    }
+
+    pub(crate) fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Sends a request and reads its answer, at most `limit` bytes of it.
+    fn call(&self, request: RequestBuilder, limit: usize) -> Result<Answer, Failure> {
+        let response = request.send().map_err(|e| Failure::Link(link_detail(&e)))?;
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let upload_offset = header(HEADER_UPLOAD_OFFSET).and_then(|v| v.parse().ok());
+        let server_date = header("date").and_then(|d| {
+            DateTime::parse_from_rfc2822(&d)
+                .ok()
+                .map(|d| d.with_timezone(&Utc))
+        });
+        let success = (200..300).contains(&status);
+        let body = read_bounded(response, if success { limit } else { MAX_REFUSAL_BYTES })
+            .map_err(|e| Failure::Link(format!("读取答复时连接中断（{e}）")))?;
+        if success {
+            return Ok(Answer {
+                upload_offset,
+                body,
+            });
+        }
+        let refusal = match Refusal::decode(&body) {
+            Ok(refusal) => refusal,
+            Err(_) if status >= 500 => Refusal::with_detail(
+                RefusalCode::ServerError,
+                format!("HTTP {status}，答复不是上报协议的格式"),
+            ),
+            Err(unreadable) => unreadable,
+        };
+        Err(Failure::Refused {
+            refusal,
+            upload_offset,
+            server_date,
+        })
+    }
+
+    /// `POST /v1/enroll`: the answer's bytes.
+    pub(crate) fn enroll(&self, request: &EnrollmentRequest) -> Result<Vec<u8>, Failure> {
+        let answer = self.call(
+            self.client
+                .post(self.url("/v1/enroll"))
+                .header("content-type", "application/json")
+                .body(request.to_json()),
+            MAX_ENROLLMENT_BYTES,
+        )?;
+        Ok(answer.body)
+    }
+
+    /// `POST /v1/batches`: the signed manifest; where the batch stands.
+    pub(crate) fn post_manifest(&self, envelope: &[u8]) -> Result<BatchStatus, Failure> {
+        let answer = self.call(
+            self.client
+                .post(self.url("/v1/batches"))
+                .header("content-type", "application/json")
+                .body(envelope.to_vec()),
+            MAX_BATCH_STATUS_BYTES,
+        )?;
+        status_of(&answer.body)
+    }
+
+    /// `GET /v1/batches/{id}`.
+    pub(crate) fn batch_status(&self, batch_id: &str) -> Result<BatchStatus, Failure> {
+        let answer = self.call(
+            self.client
+                .get(self.url(&format!("/v1/batches/{batch_id}"))),
+            MAX_BATCH_STATUS_BYTES,
+        )?;
+        status_of(&answer.body)
+    }
+
+    /// `PUT /v1/batches/{id}/payload` from `offset`.
+    pub(crate) fn put_payload(
+        &self,
+        batch_id: &str,
+        offset: u64,
+        bytes: &[u8],
+    ) -> Result<BatchStatus, Failure> {
+        let answer = self.call(
+            self.client
+                .put(self.url(&format!("/v1/batches/{batch_id}/payload")))
+                .header(HEADER_UPLOAD_OFFSET, offset)
+                .header("content-type", "application/octet-stream")
+                .body(bytes.to_vec()),
+            MAX_BATCH_STATUS_BYTES,
+        )?;
+        let status = status_of(&answer.body)?;
+        if let Some(held) = answer.upload_offset
+            && held != status.received_bytes
+        {
+            return Err(Failure::refused(Refusal::with_detail(
+                RefusalCode::MalformedResponse,
+                "答复的 Upload-Offset 与批次状态中的字节数不一致",
+            )));
+        }
+        Ok(status)
+    }
+
+    /// `GET /v1/schools/{school}/reviews?after=N` as a signed request, dated
+    /// `now` (this computer's clock, corrected for a known skew).
+    pub(crate) fn reviews(
+        &self,
+        school: &str,
+        after: u64,
+        key: &SigningKey,
+        now: DateTime<Utc>,
+    ) -> Result<ReviewPage, Failure> {
+        let path = format!("/v1/schools/{school}/reviews?after={after}");
+        let signature = key.sign_request("GET", &path, &protocol::timestamp(now));
+        let answer = self.call(
+            self.client
+                .get(self.url(&path))
+                .header(HEADER_KEY_ID, signature.key_id)
+                .header(HEADER_DATE, signature.date)
+                .header(HEADER_SIGNATURE, signature.signature),
+            MAX_REVIEW_PAGE_BYTES,
+        )?;
+        ReviewPage::decode(&answer.body, school, after).map_err(Failure::refused)
+    }
+}
+
+fn status_of(body: &[u8]) -> Result<BatchStatus, Failure> {
+    BatchStatus::decode(body).map_err(Failure::refused)
+}
+
+fn read_bounded(response: Response, limit: usize) -> std::io::Result<Vec<u8>> {
+    let mut body = Vec::new();
+    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+    response.take(cap).read_to_end(&mut body)?;
+    Ok(body)
+}
+
+/// A failed connection, as the clerk reads it (reqwest's own text kept in
+/// （） for whoever helps them).
+fn link_detail(error: &reqwest::Error) -> String {
+    let what = if error.is_timeout() {
+        "等待上级系统答复超时"
+    } else if error.is_connect() {
+        "无法建立连接"
+    } else {
+        "连接中断"
+    };
+    let mut detail = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        detail.push_str(": ");
+        detail.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    format!("{what}（{detail}）")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_upstream_address_needs_http_or_https_and_a_host() {
+        assert_eq!(
+            normalize_url(" https://jsgl.example.gov.cn/ ").unwrap_or_default(),
+            "https://jsgl.example.gov.cn"
+        );
+        assert_eq!(
+            normalize_url("http://127.0.0.1:8750").unwrap_or_default(),
+            "http://127.0.0.1:8750"
+        );
+        for bad in [
+            "jsgl.example.gov.cn",
+            "ftp://x",
+            "",
+            "http://",
+            "https://x/?a=1",
+        ] {
+            assert!(
+                matches!(normalize_url(bad), Err(Error::InvalidUpstreamUrl(_))),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! Reporting to the upstream system (上报, issue #7, `docs/batches.md`): the
+//! school's side of the batch protocol `taoli-batch/1` (`docs/protocol.md`).
+//!
+//! - **Enrollment** ([`crate::SchoolFile::enroll`]): the school's Ed25519
+//!   signing key is made here, kept in the keychain (or, where there is
+//!   none, in the school file wrapped under the 系统管理员 password:
+//!   [`KeyAccess`]), registered with the one-time 报送码, and the upstream's
+//!   receipt key is pinned.
+//! - **The outbox** (`store/outbox.rs`): a batch is built from every teacher
+//!   and record changed since the last received batch ([`plan`]), signed,
+//!   uploaded resumably and idempotently ([`deliver`] over [`http`]), and
+//!   kept with its signed receipt forever. Each step is one transaction, so
+//!   a batch survives a crash exactly where it stood.
+//! - **Reviews** are pulled by cursor and applied once per `review_id`:
+//!   退回 puts a record back to the clerk with the reason, 生效 makes it
+//!   effective. A review never changes the school's data.
+//! - **Offline carry** ([`carry`]): a `.taolibatch` file any Taoli can
+//!   upload, and a receipt file that comes back.
+//! - **Status** ([`OutboxStatus`]): per teacher 待上传 / 上传中 / 已接收 /
+//!   已退回 / 已生效, per batch, the next deadline ([`deadline`]) and what is
+//!   still missing.
+
+mod backoff;
+pub mod carry;
+pub mod deadline;
+mod deliver;
+mod http;
+mod keys;
+pub(crate) mod plan;
+mod sync;
+
+use serde::Serialize;
+
+pub use backoff::Backoff;
+pub use carry::{
+    BATCH_FILE_EXTENSION, BatchFile, RECEIPT_FILE_EXTENSION, UploadedFile, upload_file,
+};
+pub use deadline::NextDeadline;
+pub use keys::{KeyAccess, KeyPlace};
+pub use sync::{SubmitOptions, SubmitOutcome, SyncOptions, SyncReport};
+
+use crate::protocol::Refusal;
+
+/// Where a batch stands in the school's outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchState {
+    /// Made from the changes, not yet signed (the signing key was not at hand).
+    Built,
+    /// Signed; not yet sent.
+    Signed,
+    /// Being sent: the upstream may hold part of it.
+    Uploading,
+    /// The upstream holds it whole: its signed receipt is kept.
+    Received,
+    /// Every record of it has been reviewed.
+    Reviewed,
+    /// The upstream refused it for good (the refusal is kept); its records
+    /// go in a new batch.
+    Refused,
+}
+
+impl BatchState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BatchState::Built => "built",
+            BatchState::Signed => "signed",
+            BatchState::Uploading => "uploading",
+            BatchState::Received => "received",
+            BatchState::Reviewed => "reviewed",
+            BatchState::Refused => "refused",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<BatchState> {
+        [
+            BatchState::Built,
+            BatchState::Signed,
+            BatchState::Uploading,
+            BatchState::Received,
+            BatchState::Reviewed,
+            BatchState::Refused,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+
+    /// The step as the audit trail names it (已生成, 已签名 …); the
+    /// batch list shows [`BatchSummary::state_label`] instead.
+    pub fn label(self) -> &'static str {
+        match self {
+            BatchState::Built => "已生成",
+            BatchState::Signed => "已签名",
+            BatchState::Uploading => "上传中",
+            BatchState::Received => "已接收",
+            BatchState::Reviewed => "已审核",
+            BatchState::Refused => "被拒收",
+        }
+    }
+
+    /// Not yet received nor refused: the one batch that may be in flight.
+    pub fn in_flight(self) -> bool {
+        matches!(
+            self,
+            BatchState::Built | BatchState::Signed | BatchState::Uploading
+        )
+    }
+
+    /// The upstream gave its receipt.
+    pub fn received(self) -> bool {
+        matches!(self, BatchState::Received | BatchState::Reviewed)
+    }
+}
+
+/// Where a teacher's information stands with the upstream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadStatus {
+    /// 已退回: the reviewer returned something; fix it and report again.
+    Returned,
+    /// 待上传: changes not yet in any batch (held back while there are errors).
+    Pending,
+    /// 上传中: in a batch not yet received.
+    Uploading,
+    /// 已接收: received, waiting for review.
+    Received,
+    /// 已生效: everything accepted.
+    Effective,
+}
+
+impl UploadStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UploadStatus::Returned => "returned",
+            UploadStatus::Pending => "pending",
+            UploadStatus::Uploading => "uploading",
+            UploadStatus::Received => "received",
+            UploadStatus::Effective => "effective",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            UploadStatus::Returned => "已退回",
+            UploadStatus::Pending => "待上传",
+            UploadStatus::Uploading => "上传中",
+            UploadStatus::Received => "已接收",
+            UploadStatus::Effective => "已生效",
+        }
+    }
+}
+
+/// The school's registration with the upstream, as the status shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnrollmentInfo {
+    pub upstream: String,
+    pub school: String,
+    /// The school's signing key's id.
+    pub key_id: String,
+    /// Where this computer keeps the signing key.
+    pub key_place: KeyPlace,
+    /// The pinned upstream receipt key's id.
+    pub upstream_key_id: String,
+    pub enrolled_at: String,
+    pub enrolled_by: String,
+    /// The review results are asked for after this cursor.
+    pub review_cursor: u64,
+}
+
+/// One batch of the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BatchSummary {
+    pub id: String,
+    pub sequence: i64,
+    /// The received batch this one builds on.
+    pub base_batch: Option<String>,
+    pub state: BatchState,
+    /// 待上传 / 上传中 / 已接收 / 已退回 / 已生效, or 被拒收.
+    pub state_label: String,
+    pub created_at: String,
+    pub created_by: String,
+    pub record_count: i64,
+    /// The compressed payload's size in bytes.
+    pub payload_bytes: i64,
+    pub payload_sha256: String,
+    pub key_id: Option<String>,
+    pub signed_at: Option<String>,
+    pub exported_at: Option<String>,
+    /// Failed upload attempts so far, and the last failure.
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    /// When the upstream had it whole, by the upstream's clock (the receipt's).
+    pub received_at: Option<String>,
+    /// SHA-256 of the kept receipt envelope.
+    pub receipt_sha256: Option<String>,
+    pub refusal: Option<Refusal>,
+    /// Its records: accepted (生效), returned (退回), waiting (待审核).
+    pub accepted: i64,
+    pub returned: i64,
+    pub pending: i64,
+}
+
+/// A record the reviewer returned, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReturnedRecord {
+    pub batch_id: String,
+    /// The change's id in the batch.
+    pub change_id: String,
+    /// The information group (`basic` …) for a record, none for the teacher's identity.
+    pub group: Option<String>,
+    pub group_name: Option<String>,
+    pub reason: String,
+    /// The version the reviewer saw; the teacher's data may have moved on.
+    pub version: Option<i64>,
+    /// Whether a newer edit already answers it (the next batch carries it).
+    pub superseded: bool,
+}
+
+/// One teacher's reporting status.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeacherUpload {
+    pub teacher_id: String,
+    pub name: String,
+    /// Masked for a role that reads masked.
+    pub id_number: String,
+    pub status: UploadStatus,
+    pub status_label: String,
+    /// Changes not yet in any batch.
+    pub unsent: usize,
+    /// Errors that hold the teacher back.
+    pub errors: usize,
+    /// Warnings without a written reason (提醒理由), which hold the teacher back too.
+    pub unexplained_warnings: usize,
+    /// Why unsent changes wait, as the clerk reads it.
+    pub held_back: Option<String>,
+    /// What the reviewer returned (not yet answered by a newer edit, or answered).
+    pub returned: Vec<ReturnedRecord>,
+}
+
+/// How many teachers are in each status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StatusCounts {
+    pub returned: usize,
+    pub pending: usize,
+    pub uploading: usize,
+    pub received: usize,
+    pub effective: usize,
+}
+
+/// What still stands between the school and a complete report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Missing {
+    /// Teachers held back by errors (fix them).
+    pub teachers_with_errors: usize,
+    /// Teachers held back by warnings without a written reason.
+    pub teachers_with_unexplained_warnings: usize,
+    /// Changes not yet in any batch (including the held back ones).
+    pub unsent_changes: usize,
+    /// Of those, changes to information already in effect: they go as
+    /// 变更申请 and need a reason (`SubmitOptions::change_reason`).
+    pub changes_needing_reason: usize,
+    /// Records returned by the reviewer and not yet corrected.
+    pub returned_records: usize,
+    /// A batch built but not yet received by the upstream.
+    pub batch_in_flight: bool,
+    /// The school is not enrolled yet.
+    pub not_enrolled: bool,
+}
+
+impl Missing {
+    /// Nothing is missing: everything is sent and nothing waits for the clerk.
+    pub fn is_empty(&self) -> bool {
+        self == &Missing::default()
+    }
+}
+
+/// Everything about the school's reporting: per teacher, per batch, the next
+/// deadline and what is missing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutboxStatus {
+    pub enrollment: Option<EnrollmentInfo>,
+    /// Newest first.
+    pub batches: Vec<BatchSummary>,
+    /// In the order the teachers were registered.
+    pub teachers: Vec<TeacherUpload>,
+    pub counts: StatusCounts,
+    /// The next reporting deadline.
+    pub deadline: Option<NextDeadline>,
+    pub missing: Missing,
+}
+
+/// A kept receipt (回执).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptInfo {
+    pub batch_id: String,
+    pub sequence: i64,
+    pub record_count: i64,
+    /// By the upstream's clock.
+    pub received_at: String,
+    /// The upstream key that signed it (the pinned one).
+    pub key_id: String,
+    pub receipt_sha256: String,
+    /// The signed receipt envelope, exactly as the upstream sent it.
+    pub receipt: String,
+}
+
+/// What importing a receipt file did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReceiptImport {
+    pub batch: BatchSummary,
+    /// False when the file's receipt was already kept.
+    pub newly_received: bool,
+}
+
+/// What a batch export wrote.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BatchExport {
+    pub batch: BatchSummary,
+    pub path: String,
+    pub bytes: usize,
+}

@@ -1,0 +1,609 @@
+//! What the upstream has seen of each teacher and record, and what the next
+//! batch carries: every teacher and record whose version is newer than the
+//! one the last batches carried (`docs/batches.md`).
+//!
+//! Pure: it reads what the store gives it and decides; it writes nothing.
+//! The outbox status and the batch builder share it, so what the status
+//! calls 待上传 is exactly what the next batch carries.
+//!
+//! The rules:
+//! - Never carried: `new_teacher` / `new_record`.
+//! - Carried at version *c*, now at *v* > *c*: `update_teacher` /
+//!   `update_record` (base *c*), or a `change_request` (变更申请, with the
+//!   clerk's reason and only the changed values) when the upstream already
+//!   accepted a version of it (生效).
+//! - Carried, now gone (or emptied): `remove_teacher` / `remove_record`
+//!   (base *c*); the removal of something in effect needs a reason too.
+//! - A teacher with an error, or with a warning that has no written reason,
+//!   is held back whole; warnings with reasons travel with the teacher.
+//! - A review never changes these versions: a returned version stays
+//!   returned until the clerk edits, and the edit is carried as new.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{Map, Value};
+
+use super::BatchState;
+use crate::catalog::Severity;
+use crate::protocol::{Change, ChangeOp, MAX_REASON_CHARS, WarningReason};
+use crate::record::IndicatorRecord;
+use crate::teacher::Teacher;
+use crate::validate::Problem;
+
+/// The most changes one batch carries; the rest wait for the next batch.
+pub(crate) const MAX_CHANGES_PER_BATCH: usize = 50_000;
+
+/// The reason sent with the removal of something the upstream has not put
+/// in effect (a removal needs one; the clerk gives one only for 变更申请).
+pub(crate) const REMOVAL_REASON: &str = "本校已删除这条信息，此前报送的版本作废";
+
+/// A teacher's identity or one of their records, as a batch names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum EntityKind {
+    Teacher,
+    Record,
+}
+
+impl EntityKind {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Teacher => "teacher",
+            EntityKind::Record => "record",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<EntityKind> {
+        match text {
+            "teacher" => Some(EntityKind::Teacher),
+            "record" => Some(EntityKind::Record),
+            _ => None,
+        }
+    }
+}
+
+/// What the reviewer decided about a carried change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ItemStatus {
+    Pending,
+    Accepted,
+    Returned,
+}
+
+impl ItemStatus {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            ItemStatus::Pending => "pending",
+            ItemStatus::Accepted => "accepted",
+            ItemStatus::Returned => "returned",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> ItemStatus {
+        match text {
+            "accepted" => ItemStatus::Accepted,
+            "returned" => ItemStatus::Returned,
+            _ => ItemStatus::Pending,
+        }
+    }
+}
+
+/// One change a batch carried (a batch that was not refused).
+#[derive(Debug, Clone)]
+pub(crate) struct ItemRow {
+    pub batch_id: String,
+    pub batch_state: BatchState,
+    pub change_id: String,
+    pub op: ChangeOp,
+    pub teacher_id: String,
+    pub entity: EntityKind,
+    pub entity_id: String,
+    pub group_code: Option<String>,
+    pub version: Option<i64>,
+    pub status: ItemStatus,
+    pub reason: Option<String>,
+}
+
+impl ItemRow {
+    fn is_removal(&self) -> bool {
+        matches!(self.op, ChangeOp::RemoveTeacher | ChangeOp::RemoveRecord)
+    }
+}
+
+/// What the planner reads.
+pub(crate) struct Inputs<'a> {
+    /// Every teacher, in registration order.
+    pub teachers: &'a [Teacher],
+    pub records: &'a [IndicatorRecord],
+    /// The validation problems of every teacher (with warning reasons).
+    pub problems: &'a [Problem],
+    /// The changes of every batch not refused, oldest batch first.
+    pub items: &'a [ItemRow],
+}
+
+/// Where one teacher or record stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Standing {
+    /// Not in any batch at its current version: the next batch carries it.
+    Unsent(Unsent),
+    /// Carried by a batch not yet received.
+    InFlight,
+    /// Received, waiting for review.
+    Received,
+    /// Returned by the reviewer (with the reason on the item).
+    Returned,
+    /// Accepted: in effect upstream.
+    Effective,
+}
+
+/// The change the next batch makes for an entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Unsent {
+    pub op: ChangeOp,
+    pub base: Option<i64>,
+    pub version: Option<i64>,
+}
+
+impl Unsent {
+    /// Changing or removing something in effect upstream needs the clerk's reason.
+    pub(crate) fn needs_reason(&self, effective: bool) -> bool {
+        self.op == ChangeOp::ChangeRequest
+            || (effective && matches!(self.op, ChangeOp::RemoveTeacher | ChangeOp::RemoveRecord))
+    }
+}
+
+/// The current data of an entity.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Current<'a> {
+    Teacher(&'a Teacher),
+    Record(&'a IndicatorRecord),
+    Gone,
+}
+
+/// One teacher or record, what the upstream saw of it, and its standing.
+#[derive(Debug, Clone)]
+pub(crate) struct EntityAssessment<'a> {
+    pub kind: EntityKind,
+    pub id: String,
+    pub group: Option<String>,
+    pub current: Current<'a>,
+    /// The last change a batch carried for it.
+    pub latest: Option<&'a ItemRow>,
+    /// Whether the upstream accepted a version of it (it is in effect).
+    pub effective: bool,
+    pub standing: Standing,
+}
+
+impl EntityAssessment<'_> {
+    pub(crate) fn needs_reason(&self) -> bool {
+        match &self.standing {
+            Standing::Unsent(unsent) => unsent.needs_reason(self.effective),
+            _ => false,
+        }
+    }
+}
+
+/// One teacher (or a removed one whose removal is still to be sent).
+#[derive(Debug, Clone)]
+pub(crate) struct TeacherAssessment<'a> {
+    pub teacher_id: String,
+    /// None once the teacher was removed from the school file.
+    pub teacher: Option<&'a Teacher>,
+    /// The teacher's identity first, then the records.
+    pub entities: Vec<EntityAssessment<'a>>,
+    pub errors: usize,
+    pub unexplained_warnings: usize,
+    /// The warnings with a written reason, which travel with the teacher.
+    pub warning_reasons: Vec<WarningReason>,
+}
+
+impl TeacherAssessment<'_> {
+    /// Held back whole: errors, or warnings without a reason.
+    pub(crate) fn held_back(&self) -> bool {
+        self.teacher.is_some() && (self.errors > 0 || self.unexplained_warnings > 0)
+    }
+
+    pub(crate) fn unsent(&self) -> impl Iterator<Item = &EntityAssessment<'_>> {
+        self.entities
+            .iter()
+            .filter(|e| matches!(e.standing, Standing::Unsent(_)))
+    }
+}
+
+/// What the upstream saw of one entity: its last carried change and
+/// whether any version of it was accepted.
+struct History<'a> {
+    latest: &'a ItemRow,
+    effective: bool,
+}
+
+fn histories<'a>(items: &'a [ItemRow]) -> HashMap<(EntityKind, &'a str), History<'a>> {
+    let mut out: HashMap<(EntityKind, &str), History<'_>> = HashMap::new();
+    for item in items {
+        let accepted = item.status == ItemStatus::Accepted && !item.is_removal();
+        out.entry((item.entity, item.entity_id.as_str()))
+            .and_modify(|h| {
+                h.latest = item;
+                h.effective |= accepted;
+            })
+            .or_insert(History {
+                latest: item,
+                effective: accepted,
+            });
+    }
+    out
+}
+
+/// The standing of something carried and not changed since.
+fn carried_standing(latest: &ItemRow) -> Standing {
+    if latest.batch_state.in_flight() {
+        return Standing::InFlight;
+    }
+    match latest.status {
+        ItemStatus::Pending => Standing::Received,
+        ItemStatus::Returned => Standing::Returned,
+        ItemStatus::Accepted => Standing::Effective,
+    }
+}
+
+fn standing(
+    kind: EntityKind,
+    present: Option<i64>,
+    history: Option<&History<'_>>,
+) -> Option<Standing> {
+    let (new, update, remove) = match kind {
+        EntityKind::Teacher => (
+            ChangeOp::NewTeacher,
+            ChangeOp::UpdateTeacher,
+            ChangeOp::RemoveTeacher,
+        ),
+        EntityKind::Record => (
+            ChangeOp::NewRecord,
+            ChangeOp::UpdateRecord,
+            ChangeOp::RemoveRecord,
+        ),
+    };
+    let Some(history) = history else {
+        return present.map(|v| {
+            Standing::Unsent(Unsent {
+                op: new,
+                base: None,
+                version: Some(v),
+            })
+        });
+    };
+    let latest = history.latest;
+    match (present, latest.is_removal()) {
+        (Some(v), false) => match latest.version {
+            Some(carried) if v > carried => Some(Standing::Unsent(Unsent {
+                op: if history.effective {
+                    ChangeOp::ChangeRequest
+                } else {
+                    update
+                },
+                base: Some(carried),
+                version: Some(v),
+            })),
+            _ => Some(carried_standing(latest)),
+        },
+        // Ids are never reused, so a removed entity does not come back.
+        (Some(_), true) | (None, true) => Some(carried_standing(latest)),
+        (None, false) => Some(Standing::Unsent(Unsent {
+            op: remove,
+            base: latest.version,
+            version: None,
+        })),
+    }
+}
+
+/// Where every teacher and record stands.
+pub(crate) fn assess<'a>(inputs: &Inputs<'a>) -> Vec<TeacherAssessment<'a>> {
+    let history = histories(inputs.items);
+    let mut records_by_teacher: HashMap<&str, Vec<&IndicatorRecord>> = HashMap::new();
+    for record in inputs.records {
+        records_by_teacher
+            .entry(record.teacher_id.as_str())
+            .or_default()
+            .push(record);
+    }
+    let mut problems_by_teacher: HashMap<&str, Vec<&Problem>> = HashMap::new();
+    for problem in inputs.problems {
+        problems_by_teacher
+            .entry(problem.teacher_id.as_str())
+            .or_default()
+            .push(problem);
+    }
+    let present_records: HashSet<&str> = inputs.records.iter().map(|r| r.id.as_str()).collect();
+    let present_teachers: HashSet<&str> = inputs.teachers.iter().map(|t| t.id.as_str()).collect();
+
+    // Records carried once and gone now, by teacher.
+    let mut gone_records: HashMap<&str, Vec<&ItemRow>> = HashMap::new();
+    let mut gone_teachers: Vec<&ItemRow> = Vec::new();
+    let mut seen_gone: HashSet<(EntityKind, &str)> = HashSet::new();
+    for item in inputs.items.iter().rev() {
+        if !seen_gone.insert((item.entity, item.entity_id.as_str())) {
+            continue;
+        }
+        match item.entity {
+            EntityKind::Record if !present_records.contains(item.entity_id.as_str()) => {
+                gone_records
+                    .entry(item.teacher_id.as_str())
+                    .or_default()
+                    .push(item);
+            }
+            EntityKind::Teacher if !present_teachers.contains(item.entity_id.as_str()) => {
+                gone_teachers.push(item);
+            }
+            _ => {}
+        }
+    }
+
+    let mut out = Vec::with_capacity(inputs.teachers.len() + gone_teachers.len());
+    for teacher in inputs.teachers {
+        let mut entities = Vec::new();
+        let teacher_history = history.get(&(EntityKind::Teacher, teacher.id.as_str()));
+        if let Some(standing) =
+            standing(EntityKind::Teacher, Some(teacher.version), teacher_history)
+        {
+            entities.push(EntityAssessment {
+                kind: EntityKind::Teacher,
+                id: teacher.id.clone(),
+                group: None,
+                current: Current::Teacher(teacher),
+                latest: teacher_history.map(|h| h.latest),
+                effective: teacher_history.is_some_and(|h| h.effective),
+                standing,
+            });
+        }
+        for record in records_by_teacher
+            .get(teacher.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let record_history = history.get(&(EntityKind::Record, record.id.as_str()));
+            // An emptied record carries nothing: it is reported as removed.
+            let present = (!record.fields.is_empty()).then_some(record.version);
+            let Some(standing) = standing(EntityKind::Record, present, record_history) else {
+                continue;
+            };
+            entities.push(EntityAssessment {
+                kind: EntityKind::Record,
+                id: record.id.clone(),
+                group: Some(record.group_code.clone()),
+                current: if present.is_some() {
+                    Current::Record(record)
+                } else {
+                    Current::Gone
+                },
+                latest: record_history.map(|h| h.latest),
+                effective: record_history.is_some_and(|h| h.effective),
+                standing,
+            });
+        }
+        for item in gone_records
+            .get(teacher.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let record_history = history.get(&(EntityKind::Record, item.entity_id.as_str()));
+            if let Some(standing) = standing(EntityKind::Record, None, record_history) {
+                entities.push(EntityAssessment {
+                    kind: EntityKind::Record,
+                    id: item.entity_id.clone(),
+                    group: item.group_code.clone(),
+                    current: Current::Gone,
+                    latest: Some(item),
+                    effective: record_history.is_some_and(|h| h.effective),
+                    standing,
+                });
+            }
+        }
+        let problems = problems_by_teacher
+            .get(teacher.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let errors = problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count();
+        let unexplained_warnings = problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning && p.reason.is_none())
+            .count();
+        let mut warning_reasons: Vec<WarningReason> = Vec::new();
+        for problem in problems {
+            let Some(reason) = &problem.reason else {
+                continue;
+            };
+            let reason = clip_reason(reason);
+            let duplicate = warning_reasons.iter().any(|w| {
+                w.rule == problem.rule && w.record_id == problem.record_id && w.reason == reason
+            });
+            if !duplicate {
+                warning_reasons.push(WarningReason {
+                    teacher_id: teacher.id.clone(),
+                    record_id: problem.record_id.clone(),
+                    rule: problem.rule.clone(),
+                    reason,
+                });
+            }
+        }
+        out.push(TeacherAssessment {
+            teacher_id: teacher.id.clone(),
+            teacher: Some(teacher),
+            entities,
+            errors,
+            unexplained_warnings,
+            warning_reasons,
+        });
+    }
+    for item in gone_teachers {
+        let teacher_history = history.get(&(EntityKind::Teacher, item.entity_id.as_str()));
+        if let Some(standing) = standing(EntityKind::Teacher, None, teacher_history) {
+            out.push(TeacherAssessment {
+                teacher_id: item.entity_id.clone(),
+                teacher: None,
+                entities: vec![EntityAssessment {
+                    kind: EntityKind::Teacher,
+                    id: item.entity_id.clone(),
+                    group: None,
+                    current: Current::Gone,
+                    latest: Some(item),
+                    effective: teacher_history.is_some_and(|h| h.effective),
+                    standing,
+                }],
+                errors: 0,
+                unexplained_warnings: 0,
+                warning_reasons: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+fn clip_reason(reason: &str) -> String {
+    reason.trim().chars().take(MAX_REASON_CHARS).collect()
+}
+
+/// One change of the next batch, with the entity it carries.
+#[derive(Debug, Clone)]
+pub(crate) struct PlannedChange {
+    pub change: Change,
+    pub entity: EntityKind,
+    pub entity_id: String,
+    pub group_code: Option<String>,
+}
+
+/// The next batch's content.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Plan {
+    pub changes: Vec<PlannedChange>,
+    pub warning_reasons: Vec<WarningReason>,
+}
+
+/// The values an entity had at an earlier version (for a 变更申请's changed
+/// values); None when they are not known.
+pub(crate) type OldFields<'f> = dyn Fn(EntityKind, &str, i64) -> Option<Map<String, Value>> + 'f;
+
+/// The changes the next batch carries: every unsent change of every teacher
+/// not held back, in registration order, at most [`MAX_CHANGES_PER_BATCH`]
+/// (a teacher's changes are never split). Changes that need a reason wait
+/// when `change_reason` is None.
+pub(crate) fn plan(
+    teachers: &[TeacherAssessment<'_>],
+    change_reason: Option<&str>,
+    old_fields: &OldFields<'_>,
+) -> Plan {
+    let mut plan = Plan::default();
+    for teacher in teachers {
+        if teacher.held_back() {
+            continue;
+        }
+        let mut changes = Vec::new();
+        for entity in teacher.unsent() {
+            let Standing::Unsent(unsent) = &entity.standing else {
+                continue;
+            };
+            let reason = if unsent.needs_reason(entity.effective) {
+                match change_reason {
+                    Some(reason) => Some(clip_reason(reason)),
+                    None => continue,
+                }
+            } else if matches!(unsent.op, ChangeOp::RemoveTeacher | ChangeOp::RemoveRecord) {
+                Some(REMOVAL_REASON.to_owned())
+            } else {
+                None
+            };
+            changes.push(change_for(
+                &teacher.teacher_id,
+                entity,
+                unsent,
+                reason,
+                old_fields,
+            ));
+        }
+        if changes.is_empty() {
+            continue;
+        }
+        if !plan.changes.is_empty() && plan.changes.len() + changes.len() > MAX_CHANGES_PER_BATCH {
+            break;
+        }
+        plan.changes.extend(changes);
+        plan.warning_reasons
+            .extend(teacher.warning_reasons.iter().cloned());
+    }
+    plan
+}
+
+/// The identity fields of a teacher, as a change carries them.
+pub(crate) fn identity_fields(teacher: &Teacher) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("name".into(), Value::from(teacher.name.clone()));
+    fields.insert("id_type".into(), Value::from(teacher.id_type.clone()));
+    fields.insert("id_number".into(), Value::from(teacher.id_number.clone()));
+    fields
+}
+
+fn change_for(
+    teacher_id: &str,
+    entity: &EntityAssessment<'_>,
+    unsent: &Unsent,
+    reason: Option<String>,
+    old_fields: &OldFields<'_>,
+) -> PlannedChange {
+    let fields = match entity.current {
+        Current::Teacher(t) => identity_fields(t),
+        Current::Record(r) => r.fields.clone(),
+        Current::Gone => Map::new(),
+    };
+    let fields = match (unsent.op, unsent.base) {
+        (ChangeOp::ChangeRequest, Some(base)) => {
+            match old_fields(entity.kind, &entity.id, base) {
+                Some(old) => {
+                    let changed: Map<String, Value> = fields
+                        .iter()
+                        .filter(|(k, v)| old.get(*k) != Some(*v))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .chain(
+                            // A value cleared since: sent as null.
+                            old.keys()
+                                .filter(|k| !fields.contains_key(*k))
+                                .map(|k| (k.clone(), Value::Null)),
+                        )
+                        .collect();
+                    if changed.is_empty() { fields } else { changed }
+                }
+                None => fields,
+            }
+        }
+        _ => fields,
+    };
+    let version_tag = unsent
+        .version
+        .map_or_else(|| "removed".to_owned(), |v| v.to_string());
+    let id = match (unsent.op, entity.kind) {
+        (ChangeOp::ChangeRequest, _) => format!("change:{}@{version_tag}", entity.id),
+        (_, EntityKind::Teacher) => format!("teacher:{}@{version_tag}", entity.id),
+        (_, EntityKind::Record) => format!("record:{}@{version_tag}", entity.id),
+    };
+    let on_record = entity.kind == EntityKind::Record;
+    PlannedChange {
+        change: Change {
+            id,
+            op: unsent.op,
+            teacher_id: teacher_id.to_owned(),
+            record_id: on_record.then(|| entity.id.clone()),
+            group: if on_record {
+                entity.group.clone()
+            } else {
+                None
+            },
+            base_version: unsent.base,
+            version: unsent.version,
+            fields,
+            reason,
+        },
+        entity: entity.kind,
+        entity_id: entity.id.clone(),
+        group_code: entity.group.clone(),
+    }
+}

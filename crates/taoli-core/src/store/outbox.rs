@@ -1,0 +1,1122 @@
+//! The outbox in the school file (`docs/batches.md`): the enrollment, the
+//! batches with their payloads and receipts, the records each batch
+//! carries, and the review results. Every state change of a batch is one
+//! transaction with its audit entry (entity `upstream`), so a crash or a
+//! restart finds each batch exactly where it stood.
+//!
+//! The network side is `crate::batches`; this module only reads and writes
+//! the file.
+
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+use serde_json::{Map, Value, json};
+
+use super::backups::{BackupReason, record_backup};
+use super::{SchoolFile, revisions};
+use crate::account::{Actor, Permission};
+use crate::batches::plan::{self, EntityKind, Inputs, ItemRow, ItemStatus, Standing};
+use crate::batches::{
+    BatchState, BatchSummary, EnrollmentInfo, KeyPlace, Missing, OutboxStatus, ReceiptInfo,
+    ReturnedRecord, StatusCounts, TeacherUpload, UploadStatus,
+};
+use crate::error::{Error, Result};
+use crate::protocol::{
+    self, ChangeOp, Payload, PublicKey, PublicKeyWire, Refusal, RefusalCode, ReviewPage,
+};
+use crate::revision::{Action, Entity};
+use crate::time::now;
+
+/// The enrollment as stored.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredEnrollment {
+    pub upstream: String,
+    pub school: String,
+    pub key_id: String,
+    pub key_place: KeyPlace,
+    pub wrapped_key: Option<String>,
+    pub upstream_key: PublicKey,
+    pub enrolled_at: String,
+    pub enrolled_by: String,
+    pub review_cursor: u64,
+}
+
+/// A key made for an enrollment still waiting for its answer.
+#[derive(Debug, Clone)]
+pub(crate) struct PendingEnrollment {
+    pub upstream: String,
+    pub key_id: String,
+    pub key_place: KeyPlace,
+    pub wrapped_key: Option<String>,
+}
+
+/// A batch as stored, bytes included.
+#[derive(Debug, Clone)]
+pub(crate) struct BatchRow {
+    pub id: String,
+    pub sequence: i64,
+    pub base_batch: Option<String>,
+    pub state: BatchState,
+    pub created_at: String,
+    pub record_count: i64,
+    pub payload: Vec<u8>,
+    pub payload_sha256: String,
+    pub envelope: Option<Vec<u8>>,
+}
+
+/// What applying a page of review results did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ReviewsApplied {
+    /// Results applied for the first time.
+    pub accepted: usize,
+    pub returned: usize,
+    /// Deliveries of a result already applied (dropped).
+    pub duplicates: usize,
+    /// Results about batches this school file does not hold (kept, not applied).
+    pub unknown: usize,
+}
+
+impl ReviewsApplied {
+    pub(crate) fn add(&mut self, other: ReviewsApplied) {
+        self.accepted += other.accepted;
+        self.returned += other.returned;
+        self.duplicates += other.duplicates;
+        self.unknown += other.unknown;
+    }
+}
+
+fn refusal_json(refusal: &Refusal) -> String {
+    refusal.to_json()
+}
+
+fn enrollment_from_row(r: &Row<'_>) -> rusqlite::Result<(StoredEnrollmentRaw, String)> {
+    Ok((
+        StoredEnrollmentRaw {
+            upstream: r.get(0)?,
+            school: r.get(1)?,
+            key_id: r.get(2)?,
+            key_place: r.get(3)?,
+            wrapped_key: r.get(4)?,
+            enrolled_at: r.get(6)?,
+            enrolled_by: r.get(7)?,
+            review_cursor: r.get(8)?,
+        },
+        r.get(5)?,
+    ))
+}
+
+struct StoredEnrollmentRaw {
+    upstream: String,
+    school: String,
+    key_id: String,
+    key_place: String,
+    wrapped_key: Option<String>,
+    enrolled_at: String,
+    enrolled_by: String,
+    review_cursor: i64,
+}
+
+const BATCH_COLUMNS: &str = "b.id, b.sequence, b.base_batch, b.state, b.created_at, b.created_by, b.record_count,
+     length(b.payload), b.payload_sha256, b.key_id, b.signed_at, b.exported_at, b.attempts, b.last_error,
+     b.received_at, b.receipt, b.refusal,
+     (SELECT count(*) FROM batch_item i WHERE i.batch_id = b.id AND i.status = 'accepted'),
+     (SELECT count(*) FROM batch_item i WHERE i.batch_id = b.id AND i.status = 'returned'),
+     (SELECT count(*) FROM batch_item i WHERE i.batch_id = b.id AND i.status = 'pending')";
+
+fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<BatchSummary> {
+    let state: String = r.get(3)?;
+    let state = BatchState::parse(&state).unwrap_or(BatchState::Refused);
+    let receipt: Option<Vec<u8>> = r.get(15)?;
+    let refusal: Option<String> = r.get(16)?;
+    let returned: i64 = r.get(18)?;
+    Ok(BatchSummary {
+        id: r.get(0)?,
+        sequence: r.get(1)?,
+        base_batch: r.get(2)?,
+        state,
+        state_label: batch_status_label(state, returned).to_owned(),
+        created_at: r.get(4)?,
+        created_by: r.get(5)?,
+        record_count: r.get(6)?,
+        payload_bytes: r.get(7)?,
+        payload_sha256: r.get(8)?,
+        key_id: r.get(9)?,
+        signed_at: r.get(10)?,
+        exported_at: r.get(11)?,
+        attempts: r.get(12)?,
+        last_error: r.get(13)?,
+        received_at: r.get(14)?,
+        receipt_sha256: receipt.map(|bytes| protocol::sha256_hex(&bytes)),
+        refusal: refusal.and_then(|text| Refusal::decode(text.as_bytes()).ok()),
+        accepted: r.get(17)?,
+        returned,
+        pending: r.get(19)?,
+    })
+}
+
+/// A batch's status in the clerk's five words (and 被拒收).
+pub(crate) fn batch_status_label(state: BatchState, returned: i64) -> &'static str {
+    match state {
+        BatchState::Built | BatchState::Signed => UploadStatus::Pending.label(),
+        BatchState::Uploading => UploadStatus::Uploading.label(),
+        BatchState::Received => UploadStatus::Received.label(),
+        BatchState::Reviewed if returned > 0 => UploadStatus::Returned.label(),
+        BatchState::Reviewed => UploadStatus::Effective.label(),
+        BatchState::Refused => BatchState::Refused.label(),
+    }
+}
+
+fn batch_row_from(r: &Row<'_>) -> rusqlite::Result<BatchRow> {
+    let state: String = r.get(3)?;
+    Ok(BatchRow {
+        id: r.get(0)?,
+        sequence: r.get(1)?,
+        base_batch: r.get(2)?,
+        state: BatchState::parse(&state).unwrap_or(BatchState::Refused),
+        created_at: r.get(4)?,
+        record_count: r.get(5)?,
+        payload: r.get(6)?,
+        payload_sha256: r.get(7)?,
+        envelope: r.get(8)?,
+    })
+}
+
+const BATCH_ROW_COLUMNS: &str =
+    "id, sequence, base_batch, state, created_at, record_count, payload, payload_sha256, envelope";
+
+/// The audit entry of a batch moving from one state to another.
+fn record_transition(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    batch_id: &str,
+    from: BatchState,
+    to: Value,
+) -> Result<()> {
+    revisions::record(
+        tx,
+        actor,
+        Entity::Upstream,
+        batch_id,
+        None,
+        Action::Update,
+        Some(&json!({ "state": from.label() })),
+        Some(&to),
+    )
+}
+
+/// A new batch ready to be written: the plan's payload and what it carries.
+pub(crate) struct NewBatch {
+    pub id: String,
+    pub sequence: i64,
+    pub base_batch: Option<String>,
+    pub created_at: String,
+    pub payload: Vec<u8>,
+    pub changes: Vec<plan::PlannedChange>,
+}
+
+impl SchoolFile {
+    // ----- reads for the core's own use (unchecked) -----
+
+    pub(crate) fn stored_enrollment(&self) -> Result<Option<StoredEnrollment>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT upstream, school, key_id, key_place, wrapped_key, upstream_key, enrolled_at, enrolled_by, review_cursor
+                 FROM enrollment WHERE id = 1",
+                [],
+                enrollment_from_row,
+            )
+            .optional()?;
+        let Some((raw, upstream_key)) = row else {
+            return Ok(None);
+        };
+        let wire: PublicKeyWire = serde_json::from_str(&upstream_key)?;
+        let upstream_key = PublicKey::from_wire(&wire, RefusalCode::ReceiptInvalid)?;
+        Ok(Some(StoredEnrollment {
+            upstream: raw.upstream,
+            school: raw.school,
+            key_id: raw.key_id,
+            key_place: KeyPlace::parse(&raw.key_place),
+            wrapped_key: raw.wrapped_key,
+            upstream_key,
+            enrolled_at: raw.enrolled_at,
+            enrolled_by: raw.enrolled_by,
+            review_cursor: u64::try_from(raw.review_cursor).unwrap_or(0),
+        }))
+    }
+
+    /// The enrollment, or [`Error::NotEnrolled`].
+    pub(crate) fn required_enrollment(&self) -> Result<StoredEnrollment> {
+        self.stored_enrollment()?.ok_or(Error::NotEnrolled)
+    }
+
+    pub(crate) fn pending_enrollment(&self) -> Result<Option<PendingEnrollment>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT upstream, key_id, key_place, wrapped_key FROM enrollment_pending WHERE id = 1",
+                [],
+                |r| {
+                    let place: String = r.get(2)?;
+                    Ok(PendingEnrollment {
+                        upstream: r.get(0)?,
+                        key_id: r.get(1)?,
+                        key_place: KeyPlace::parse(&place),
+                        wrapped_key: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Whether `password` is the password of an active 系统管理员.
+    pub(crate) fn is_admin_password(&self, password: &str) -> Result<bool> {
+        let mut stmt = self.conn.prepare(
+            "SELECT password_hash FROM account WHERE role = 'system_admin' AND disabled_at IS NULL",
+        )?;
+        let hashes = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for hash in hashes {
+            if crate::secrets::verify_password(&hash, password)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The signing key kept in the school file, wrapped anew under
+    /// `new_password`, when it is wrapped under `current` now; None when
+    /// there is no such key or another password wraps it.
+    pub(crate) fn rewrapped_signing_key(
+        &self,
+        current: &str,
+        new_password: &str,
+    ) -> Result<Option<String>> {
+        let Some(enrollment) = self.stored_enrollment()? else {
+            return Ok(None);
+        };
+        let Some(wrapped) = enrollment.wrapped_key else {
+            return Ok(None);
+        };
+        let secret = match crate::secrets::unwrap(
+            &crate::secrets::WrappedKey::from_json(&wrapped)?,
+            current,
+        ) {
+            Ok(secret) => secret,
+            Err(Error::WrongPassword) => return Ok(None),
+            Err(other) => return Err(other),
+        };
+        Ok(Some(
+            crate::secrets::wrap(&secret, new_password)?.to_json()?,
+        ))
+    }
+
+    pub(crate) fn batch_row(&self, batch_id: &str) -> Result<Option<BatchRow>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {BATCH_ROW_COLUMNS} FROM batch WHERE id = ?1"),
+                [batch_id],
+                batch_row_from,
+            )
+            .optional()?)
+    }
+
+    /// The batch built but not yet received or refused, if there is one
+    /// (there is at most one).
+    pub(crate) fn batch_in_flight(&self) -> Result<Option<BatchRow>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {BATCH_ROW_COLUMNS} FROM batch
+                     WHERE state IN ('built', 'signed', 'uploading') ORDER BY rowid LIMIT 1"
+                ),
+                [],
+                batch_row_from,
+            )
+            .optional()?)
+    }
+
+    /// The last batch the upstream received: (sequence, id).
+    fn last_received(&self) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT sequence, id FROM batch WHERE state IN ('received', 'reviewed')
+                 ORDER BY sequence DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Every change carried by a batch that was not refused, oldest batch first.
+    pub(crate) fn carried_items(&self) -> Result<Vec<ItemRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT i.batch_id, b.state, i.change_id, i.op, i.teacher_id, i.entity, i.entity_id,
+                    i.group_code, i.version, i.status, i.reason
+             FROM batch_item i JOIN batch b ON b.id = i.batch_id
+             WHERE b.state <> 'refused'
+             ORDER BY b.sequence, b.rowid, i.rowid",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let state: String = r.get(1)?;
+            let op: String = r.get(3)?;
+            let entity: String = r.get(5)?;
+            let status: String = r.get(9)?;
+            Ok((state, op, entity, status, {
+                ItemRow {
+                    batch_id: r.get(0)?,
+                    batch_state: BatchState::Built,
+                    change_id: r.get(2)?,
+                    op: ChangeOp::NewTeacher,
+                    teacher_id: r.get(4)?,
+                    entity: EntityKind::Teacher,
+                    entity_id: r.get(6)?,
+                    group_code: r.get(7)?,
+                    version: r.get(8)?,
+                    status: ItemStatus::Pending,
+                    reason: r.get(10)?,
+                }
+            }))
+        })?;
+        let mut items = Vec::new();
+        for row in rows {
+            let (state, op, entity, status, mut item) = row?;
+            item.batch_state = BatchState::parse(&state).unwrap_or(BatchState::Refused);
+            item.op = serde_json::from_value(Value::String(op))?;
+            item.entity = EntityKind::parse(&entity).unwrap_or(EntityKind::Record);
+            item.status = ItemStatus::parse(&status);
+            items.push(item);
+        }
+        Ok(items)
+    }
+
+    /// The values an entity had at `version`, from its revisions: a
+    /// record's fields, or a teacher's identity.
+    pub(crate) fn fields_at_version(
+        &self,
+        kind: EntityKind,
+        id: &str,
+        version: i64,
+    ) -> Option<Map<String, Value>> {
+        let text: String = self
+            .conn
+            .query_row(
+                "SELECT new_value FROM revision
+                 WHERE entity = ?1 AND entity_id = ?2 AND json_extract(new_value, '$.version') = ?3
+                 ORDER BY id DESC LIMIT 1",
+                params![kind.as_str(), id, version],
+                |r| r.get(0),
+            )
+            .ok()?;
+        let value: Value = serde_json::from_str(&text).ok()?;
+        match kind {
+            EntityKind::Record => value.get("fields")?.as_object().cloned(),
+            EntityKind::Teacher => Some(
+                ["name", "id_type", "id_number"]
+                    .into_iter()
+                    .filter_map(|k| value.get(k).map(|v| (k.to_owned(), v.clone())))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn stored_batch_summaries(&self, only: Option<&str>) -> Result<Vec<BatchSummary>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {BATCH_COLUMNS} FROM batch b WHERE ?1 IS NULL OR b.id = ?1 ORDER BY b.rowid DESC"
+        ))?;
+        let rows = stmt.query_map([only], summary_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub(crate) fn batch_summary(&self, batch_id: &str) -> Result<BatchSummary> {
+        self.stored_batch_summaries(Some(batch_id))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::ReceiptOfAnotherBatch {
+                batch_id: batch_id.to_owned(),
+            })
+    }
+
+    // ----- writes for the core's own use (each one transaction) -----
+
+    /// Remembers the key made for an enrollment before it is sent.
+    pub(crate) fn save_pending_enrollment(&mut self, pending: &PendingEnrollment) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO enrollment_pending (id, upstream, key_id, key_place, wrapped_key, created_at)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                params![
+                    pending.upstream,
+                    pending.key_id,
+                    pending.key_place.as_str(),
+                    pending.wrapped_key,
+                    now()
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Records an answered enrollment: the new key and the pinned upstream
+    /// key replace any earlier enrollment; a batch in flight under the old
+    /// key will be refused (`key_revoked`), so it is closed and its records
+    /// go in the next batch.
+    pub(crate) fn complete_enrollment(
+        &mut self,
+        actor: &Actor,
+        enrollment: &StoredEnrollment,
+    ) -> Result<()> {
+        let old = self.stored_enrollment()?;
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO enrollment (id, upstream, school, key_id, key_place, wrapped_key, upstream_key,
+                                                    enrolled_at, enrolled_by, review_cursor)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    enrollment.upstream,
+                    enrollment.school,
+                    enrollment.key_id,
+                    enrollment.key_place.as_str(),
+                    enrollment.wrapped_key,
+                    serde_json::to_string(&enrollment.upstream_key.to_wire())?,
+                    enrollment.enrolled_at,
+                    enrollment.enrolled_by,
+                    i64::try_from(enrollment.review_cursor).unwrap_or(0),
+                ],
+            )?;
+            tx.execute("DELETE FROM enrollment_pending", [])?;
+            let revoked = Refusal::with_detail(RefusalCode::KeyRevoked, "本校已重新登记，这一批次作废");
+            let in_flight: Vec<(String, String)> = tx
+                .prepare("SELECT id, state FROM batch WHERE state IN ('built', 'signed', 'uploading')")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (id, state) in in_flight {
+                tx.execute(
+                    "UPDATE batch SET state = 'refused', refusal = ?2, closed_at = ?3 WHERE id = ?1",
+                    params![id, refusal_json(&revoked), now()],
+                )?;
+                record_transition(
+                    tx,
+                    actor,
+                    &id,
+                    BatchState::parse(&state).unwrap_or(BatchState::Built),
+                    json!({ "state": BatchState::Refused.label(), "refusal": revoked.message }),
+                )?;
+            }
+            revisions::record(
+                tx,
+                actor,
+                Entity::Upstream,
+                "enrollment",
+                None,
+                if old.is_some() {
+                    Action::Update
+                } else {
+                    Action::Create
+                },
+                old.as_ref()
+                    .map(|o| json!({ "upstream": o.upstream, "key_id": o.key_id }))
+                    .as_ref(),
+                Some(&json!({
+                    "upstream": enrollment.upstream,
+                    "key_id": enrollment.key_id,
+                    "key_place": enrollment.key_place.label(),
+                    "upstream_key_id": enrollment.upstream_key.key_id(),
+                })),
+            )
+        })
+    }
+
+    /// Marks a built batch signed with `envelope`.
+    pub(crate) fn mark_signed(
+        &mut self,
+        actor: &Actor,
+        batch_id: &str,
+        key_id: &str,
+        envelope: &[u8],
+    ) -> Result<()> {
+        self.write(|tx| {
+            let changed = tx.execute(
+                "UPDATE batch SET state = 'signed', key_id = ?2, envelope = ?3, signed_at = ?4
+                 WHERE id = ?1 AND state = 'built'",
+                params![batch_id, key_id, envelope, now()],
+            )?;
+            if changed == 1 {
+                record_transition(
+                    tx,
+                    actor,
+                    batch_id,
+                    BatchState::Built,
+                    json!({ "state": BatchState::Signed.label(), "key_id": key_id }),
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Marks a signed batch as being uploaded (before the first byte goes).
+    pub(crate) fn mark_uploading(
+        &mut self,
+        actor: &Actor,
+        batch_id: &str,
+        upstream: &str,
+    ) -> Result<()> {
+        self.write(|tx| {
+            let changed = tx.execute(
+                "UPDATE batch SET state = 'uploading' WHERE id = ?1 AND state = 'signed'",
+                [batch_id],
+            )?;
+            if changed == 1 {
+                record_transition(
+                    tx,
+                    actor,
+                    batch_id,
+                    BatchState::Signed,
+                    json!({ "state": BatchState::Uploading.label(), "upstream": upstream }),
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Counts a failed upload attempt and keeps what went wrong.
+    pub(crate) fn note_upload_failure(&mut self, batch_id: &str, message: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE batch SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+                params![batch_id, message],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Keeps a verified receipt: the batch is received. Nothing changes when
+    /// it already was.
+    pub(crate) fn mark_received(
+        &mut self,
+        actor: &Actor,
+        batch_id: &str,
+        receipt: &[u8],
+        received_at: &str,
+        from_file: Option<&str>,
+    ) -> Result<bool> {
+        self.write(|tx| {
+            let state: String =
+                tx.query_row("SELECT state FROM batch WHERE id = ?1", [batch_id], |r| {
+                    r.get(0)
+                })?;
+            let state = BatchState::parse(&state).unwrap_or(BatchState::Refused);
+            if !state.in_flight() {
+                return Ok(false);
+            }
+            tx.execute(
+                "UPDATE batch SET state = 'received', receipt = ?2, received_at = ?3, closed_at = ?4, last_error = NULL
+                 WHERE id = ?1",
+                params![batch_id, receipt, received_at, now()],
+            )?;
+            record_transition(
+                tx,
+                actor,
+                batch_id,
+                state,
+                json!({
+                    "state": BatchState::Received.label(),
+                    "received_at": received_at,
+                    "receipt_sha256": protocol::sha256_hex(receipt),
+                    "path": from_file,
+                }),
+            )?;
+            Ok(true)
+        })
+    }
+
+    /// Closes a batch the upstream refused for good.
+    pub(crate) fn mark_refused(
+        &mut self,
+        actor: &Actor,
+        batch_id: &str,
+        refusal: &Refusal,
+    ) -> Result<()> {
+        self.write(|tx| {
+            let state: String =
+                tx.query_row("SELECT state FROM batch WHERE id = ?1", [batch_id], |r| {
+                    r.get(0)
+                })?;
+            let state = BatchState::parse(&state).unwrap_or(BatchState::Refused);
+            if !state.in_flight() {
+                return Ok(());
+            }
+            tx.execute(
+                "UPDATE batch SET state = 'refused', refusal = ?2, closed_at = ?3, last_error = ?4 WHERE id = ?1",
+                params![batch_id, refusal_json(refusal), now(), refusal.message],
+            )?;
+            record_transition(
+                tx,
+                actor,
+                batch_id,
+                state,
+                json!({
+                    "state": BatchState::Refused.label(),
+                    "refusal": format!("{}：{}", refusal.code, refusal.message),
+                }),
+            )
+        })
+    }
+
+    /// Records that a batch was written to a `.taolibatch` file (an export).
+    pub(crate) fn mark_exported(
+        &mut self,
+        actor: &Actor,
+        batch_id: &str,
+        path: &std::path::Path,
+        bytes: usize,
+    ) -> Result<()> {
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE batch SET exported_at = ?2 WHERE id = ?1",
+                params![batch_id, now()],
+            )?;
+            revisions::record(
+                tx,
+                actor,
+                Entity::Export,
+                &file_name,
+                None,
+                Action::Create,
+                None,
+                Some(&json!({
+                    "format": crate::batches::BATCH_FILE_EXTENSION,
+                    "batch_id": batch_id,
+                    "path": path.display().to_string(),
+                    "bytes": bytes,
+                })),
+            )
+        })
+    }
+
+    /// Applies a page of review results in one transaction: each
+    /// `review_id` once (a repeated delivery is dropped), the decision on the
+    /// change it names, a batch whose every change is decided marked
+    /// reviewed, and the cursor moved to the page's `next`. The school's
+    /// data is never touched: a review only says where it stands.
+    pub(crate) fn apply_review_page(
+        &mut self,
+        actor: &Actor,
+        page: &ReviewPage,
+    ) -> Result<ReviewsApplied> {
+        self.write(|tx| {
+            let mut applied = ReviewsApplied::default();
+            let mut touched: Vec<String> = Vec::new();
+            let at = now();
+            for result in &page.results {
+                let item: Option<(String, String)> = tx
+                    .query_row(
+                        "SELECT teacher_id, status FROM batch_item WHERE batch_id = ?1 AND change_id = ?2",
+                        params![result.batch_id, result.record],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?;
+                let inserted = tx.execute(
+                    "INSERT OR IGNORE INTO review_result
+                         (review_id, cursor, batch_id, change_id, decision, reason, reviewed_at, applied_at, known)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![
+                        result.review_id,
+                        i64::try_from(result.cursor).unwrap_or(i64::MAX),
+                        result.batch_id,
+                        result.record,
+                        result.decision.as_str(),
+                        result.reason,
+                        result.reviewed_at,
+                        at,
+                        i64::from(item.is_some()),
+                    ],
+                )?;
+                if inserted == 0 {
+                    applied.duplicates += 1;
+                    continue;
+                }
+                let Some((teacher_id, status)) = item else {
+                    applied.unknown += 1;
+                    continue;
+                };
+                if status != ItemStatus::Pending.as_str() {
+                    // A change is decided once; a second decision is kept
+                    // in review_result only.
+                    applied.duplicates += 1;
+                    continue;
+                }
+                tx.execute(
+                    "UPDATE batch_item SET status = ?3, reason = ?4, review_id = ?5, reviewed_at = ?6
+                     WHERE batch_id = ?1 AND change_id = ?2",
+                    params![
+                        result.batch_id,
+                        result.record,
+                        result.decision.as_str(),
+                        result.reason,
+                        result.review_id,
+                        result.reviewed_at
+                    ],
+                )?;
+                match result.decision {
+                    protocol::Decision::Accepted => applied.accepted += 1,
+                    protocol::Decision::Returned => applied.returned += 1,
+                }
+                revisions::record(
+                    tx,
+                    actor,
+                    Entity::Upstream,
+                    &result.record,
+                    Some(&teacher_id),
+                    Action::Update,
+                    None,
+                    Some(&json!({
+                        "batch_id": result.batch_id,
+                        "decision": result.decision.label(),
+                        "reason": result.reason,
+                    })),
+                )?;
+                if !touched.contains(&result.batch_id) {
+                    touched.push(result.batch_id.clone());
+                }
+            }
+            for batch_id in touched {
+                let pending: i64 = tx.query_row(
+                    "SELECT count(*) FROM batch_item WHERE batch_id = ?1 AND status = 'pending'",
+                    [&batch_id],
+                    |r| r.get(0),
+                )?;
+                let changed = if pending == 0 {
+                    tx.execute(
+                        "UPDATE batch SET state = 'reviewed' WHERE id = ?1 AND state = 'received'",
+                        [&batch_id],
+                    )?
+                } else {
+                    0
+                };
+                if changed == 1 {
+                    record_transition(
+                        tx,
+                        actor,
+                        &batch_id,
+                        BatchState::Received,
+                        json!({ "state": BatchState::Reviewed.label() }),
+                    )?;
+                }
+            }
+            tx.execute(
+                "UPDATE enrollment SET review_cursor = max(review_cursor, ?1) WHERE id = 1",
+                [i64::try_from(page.next).unwrap_or(i64::MAX)],
+            )?;
+            Ok(applied)
+        })
+    }
+
+    /// Writes a new batch (state built) with the changes it carries, and
+    /// records it and the backup made before it, in one transaction.
+    fn insert_batch(
+        &mut self,
+        actor: &Actor,
+        batch: &NewBatch,
+        backup: &super::Backup,
+    ) -> Result<()> {
+        self.write(|tx| {
+            let sha = protocol::sha256_hex(&batch.payload);
+            tx.execute(
+                "INSERT INTO batch (id, sequence, base_batch, state, created_at, created_by, record_count, payload, payload_sha256)
+                 VALUES (?1, ?2, ?3, 'built', ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    batch.id,
+                    batch.sequence,
+                    batch.base_batch,
+                    batch.created_at,
+                    actor.name(),
+                    batch.changes.len() as i64,
+                    batch.payload,
+                    sha
+                ],
+            )?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO batch_item (batch_id, change_id, op, teacher_id, entity, entity_id, group_code, version, base_version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            for planned in &batch.changes {
+                let change = &planned.change;
+                insert.execute(params![
+                    batch.id,
+                    change.id,
+                    change.op.as_str(),
+                    change.teacher_id,
+                    planned.entity.as_str(),
+                    planned.entity_id,
+                    planned.group_code,
+                    change.version,
+                    change.base_version
+                ])?;
+            }
+            record_backup(tx, backup, actor)?;
+            revisions::record(
+                tx,
+                actor,
+                Entity::Upstream,
+                &batch.id,
+                None,
+                Action::Create,
+                None,
+                Some(&json!({
+                    "state": BatchState::Built.label(),
+                    "sequence": batch.sequence,
+                    "record_count": batch.changes.len(),
+                    "payload_bytes": batch.payload.len(),
+                    "payload_sha256": sha,
+                })),
+            )
+        })
+    }
+
+    /// Builds the next batch (批次): every teacher and record changed since
+    /// the batches the upstream received, of every teacher without errors
+    /// (and without warnings lacking a reason), as a gzip payload, after an
+    /// automatic backup (报送前). `change_reason` is the reason sent with
+    /// 变更申请 (changes to information in effect upstream); without it those
+    /// changes wait. None when there is nothing to send. Refused while
+    /// another batch is in flight ([`Error::BatchInFlight`]): one batch at a
+    /// time, so sequences never collide. Not signed yet: see
+    /// [`SchoolFile::sign_batch`].
+    pub fn build_batch(&mut self, change_reason: Option<&str>) -> Result<Option<BatchSummary>> {
+        let actor = self.require(Permission::BatchesSubmit)?;
+        let enrollment = self.required_enrollment()?;
+        let change_reason = match change_reason.map(str::trim) {
+            Some(r) if r.is_empty() || r.chars().count() > protocol::MAX_REASON_CHARS => {
+                return Err(Error::InvalidChangeReason {
+                    max: protocol::MAX_REASON_CHARS,
+                });
+            }
+            other => other,
+        };
+        if let Some(batch) = self.batch_in_flight()? {
+            return Err(Error::BatchInFlight {
+                sequence: batch.sequence,
+                batch_id: batch.id,
+            });
+        }
+        let teachers = self.stored_teachers()?;
+        let records = self.stored_all_records()?;
+        let report = self.validation_report()?;
+        let items = self.carried_items()?;
+        let assessed = plan::assess(&Inputs {
+            teachers: &teachers,
+            records: &records,
+            problems: &report.problems,
+            items: &items,
+        });
+        let old_fields =
+            |kind: EntityKind, id: &str, version: i64| self.fields_at_version(kind, id, version);
+        let planned = plan::plan(&assessed, change_reason, &old_fields);
+        if planned.changes.is_empty() {
+            return Ok(None);
+        }
+        let (sequence, base_batch) = match self.last_received()? {
+            Some((sequence, id)) => (sequence + 1, Some(id)),
+            None => (1, None),
+        };
+        let id = uuid::Uuid::now_v7().hyphenated().to_string();
+        let mut payload = Payload::new(&enrollment.school, &id);
+        payload.changes = planned.changes.iter().map(|c| c.change.clone()).collect();
+        payload.warning_reasons = planned.warning_reasons;
+        let bytes = payload.encode()?;
+        let batch = NewBatch {
+            id,
+            sequence,
+            base_batch,
+            created_at: protocol::now(),
+            payload: bytes,
+            changes: planned.changes,
+        };
+        let backup = self.automatic_backup(BackupReason::BeforeBatch)?;
+        self.insert_batch(&actor, &batch, &backup)?;
+        self.batch_summary(&batch.id).map(Some)
+    }
+
+    // ----- public reads -----
+
+    /// The school's enrollment with the upstream, if it has one.
+    pub fn enrollment(&self) -> Result<Option<EnrollmentInfo>> {
+        self.require(Permission::TeachersView)?;
+        Ok(self.stored_enrollment()?.map(|e| EnrollmentInfo {
+            upstream: e.upstream,
+            school: e.school,
+            key_id: e.key_id,
+            key_place: e.key_place,
+            upstream_key_id: e.upstream_key.key_id(),
+            enrolled_at: e.enrolled_at,
+            enrolled_by: e.enrolled_by,
+            review_cursor: e.review_cursor,
+        }))
+    }
+
+    /// Every batch of the outbox, newest first.
+    pub fn batches(&self) -> Result<Vec<BatchSummary>> {
+        self.require(Permission::TeachersView)?;
+        self.stored_batch_summaries(None)
+    }
+
+    /// Every kept receipt (回执), newest first: the evidence of what the
+    /// school reported and when the upstream had it.
+    pub fn receipts(&self) -> Result<Vec<ReceiptInfo>> {
+        self.require(Permission::TeachersView)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, sequence, record_count, received_at, receipt FROM batch
+             WHERE receipt IS NOT NULL ORDER BY sequence DESC, rowid DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Vec<u8>>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (batch_id, sequence, record_count, received_at, receipt) = row?;
+            let key_id = protocol::SignedReceipt::decode(&receipt)
+                .map(|s| s.key_id)
+                .unwrap_or_default();
+            out.push(ReceiptInfo {
+                batch_id,
+                sequence,
+                record_count,
+                received_at: received_at.unwrap_or_default(),
+                key_id,
+                receipt_sha256: protocol::sha256_hex(&receipt),
+                receipt: String::from_utf8_lossy(&receipt).into_owned(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Where the school's reporting stands: each teacher (待上传 / 上传中 /
+    /// 已接收 / 已退回 / 已生效, with the reviewer's reasons), each batch, the
+    /// next deadline and what is still missing.
+    pub fn outbox_status(&self) -> Result<OutboxStatus> {
+        self.require(Permission::TeachersView)?;
+        let enrollment = self.enrollment()?;
+        let teachers = self.stored_teachers()?;
+        let records = self.stored_all_records()?;
+        let report = self.validation_report()?;
+        let items = self.carried_items()?;
+        let assessed = plan::assess(&Inputs {
+            teachers: &teachers,
+            records: &records,
+            problems: &report.problems,
+            items: &items,
+        });
+        let effective = self.effective_catalog()?;
+        let group_name = |id: &str| effective.group(id).map(|g| g.name.clone());
+        let mut counts = StatusCounts::default();
+        let mut missing = Missing {
+            not_enrolled: enrollment.is_none(),
+            batch_in_flight: self.batch_in_flight()?.is_some(),
+            ..Missing::default()
+        };
+        let mut out = Vec::with_capacity(assessed.len());
+        for teacher in &assessed {
+            let unsent = teacher.unsent().count();
+            let needing_reason = teacher.unsent().filter(|e| e.needs_reason()).count();
+            missing.unsent_changes += unsent;
+            missing.changes_needing_reason += needing_reason;
+            let Some(stored) = teacher.teacher else {
+                continue;
+            };
+            let mut returned = Vec::new();
+            let mut status = UploadStatus::Effective;
+            for entity in &teacher.entities {
+                let here = match &entity.standing {
+                    Standing::Unsent(_) => UploadStatus::Pending,
+                    Standing::InFlight => UploadStatus::Uploading,
+                    Standing::Received => UploadStatus::Received,
+                    Standing::Returned => UploadStatus::Returned,
+                    Standing::Effective => UploadStatus::Effective,
+                };
+                status = status.min(here);
+                if let Some(latest) = entity.latest
+                    && latest.status == ItemStatus::Returned
+                {
+                    let superseded = !matches!(entity.standing, Standing::Returned);
+                    if !superseded {
+                        missing.returned_records += 1;
+                    }
+                    returned.push(ReturnedRecord {
+                        batch_id: latest.batch_id.clone(),
+                        change_id: latest.change_id.clone(),
+                        group: entity.group.clone(),
+                        group_name: entity.group.as_deref().and_then(&group_name),
+                        reason: latest.reason.clone().unwrap_or_default(),
+                        version: latest.version,
+                        superseded,
+                    });
+                }
+            }
+            match status {
+                UploadStatus::Returned => counts.returned += 1,
+                UploadStatus::Pending => counts.pending += 1,
+                UploadStatus::Uploading => counts.uploading += 1,
+                UploadStatus::Received => counts.received += 1,
+                UploadStatus::Effective => counts.effective += 1,
+            }
+            if teacher.errors > 0 {
+                missing.teachers_with_errors += 1;
+            } else if teacher.unexplained_warnings > 0 {
+                missing.teachers_with_unexplained_warnings += 1;
+            }
+            let held_back = if unsent == 0 {
+                None
+            } else if teacher.errors > 0 {
+                Some(format!(
+                    "有 {} 处错误，改正后才能上报（taoli validate 查看）",
+                    teacher.errors
+                ))
+            } else if teacher.unexplained_warnings > 0 {
+                Some(format!(
+                    "有 {} 条提醒还没有写明理由，写明后才能上报（taoli warning explain）",
+                    teacher.unexplained_warnings
+                ))
+            } else if needing_reason > 0 {
+                Some("已生效的信息有改动，要作为变更申请上报，需写明变更理由".to_owned())
+            } else {
+                None
+            };
+            let shown = self.shown(stored.clone());
+            out.push(TeacherUpload {
+                teacher_id: stored.id.clone(),
+                name: stored.name.clone(),
+                id_number: shown.id_number,
+                status,
+                status_label: status.label().to_owned(),
+                unsent,
+                errors: teacher.errors,
+                unexplained_warnings: teacher.unexplained_warnings,
+                held_back,
+                returned,
+            });
+        }
+        let today = chrono::Local::now().date_naive();
+        let deadline = crate::batches::deadline::next_deadline(self.catalog()?.deadlines(), today);
+        Ok(OutboxStatus {
+            enrollment,
+            batches: self.stored_batch_summaries(None)?,
+            teachers: out,
+            counts,
+            deadline,
+            missing,
+        })
+    }
+}

@@ -1,0 +1,222 @@
+//! The reference upstream server (`taoli-upstream`) on 127.0.0.1, in this
+//! process as its own tests run it, for the batch tests of the core and the
+//! CLI; and teachers complete enough to be reported.
+//! Included by `#[path]` from the test files that need it.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use serde_json::json;
+use taoli_core::protocol::Decision;
+use taoli_core::record::Fields;
+use taoli_core::{NewTeacher, SchoolFile, Teacher};
+use taoli_upstream::{Db, Faults, Server};
+use tempfile::TempDir;
+
+/// A running upstream with its own database.
+pub struct Upstream {
+    runtime: tokio::runtime::Runtime,
+    server: Option<Server>,
+    dir: TempDir,
+}
+
+impl Upstream {
+    pub fn start() -> Upstream {
+        Upstream::start_with(Faults::default())
+    }
+
+    pub fn start_with(faults: Faults) -> Upstream {
+        let dir = tempfile::tempdir().unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let db = Db::open(&dir.path().join("upstream.db")).unwrap();
+        let listen: SocketAddr = "127.0.0.1:0".parse().unwrap();
+        let server = runtime
+            .block_on(Server::start(db, listen, false, faults))
+            .unwrap();
+        Upstream {
+            runtime,
+            server: Some(server),
+            dir,
+        }
+    }
+
+    fn server(&self) -> &Server {
+        self.server.as_ref().unwrap()
+    }
+
+    pub fn url(&self) -> String {
+        self.server().url()
+    }
+
+    pub fn db(&self) -> &Db {
+        self.server().db()
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("upstream.db")
+    }
+
+    /// A one-time enrollment code (报送码) for `school`.
+    pub fn code(&self, school: &str) -> String {
+        self.db().issue_enrollment_code(school, 30).unwrap()
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        self.server().set_faults(faults);
+    }
+
+    /// Accepts (生效) one record of a batch.
+    pub fn accept(&self, batch: &str, record: &str) {
+        self.db()
+            .review(batch, record, Decision::Accepted, None, 1)
+            .unwrap();
+    }
+
+    /// Returns (退回) one record of a batch with `reason`.
+    pub fn send_back(&self, batch: &str, record: &str, reason: &str) {
+        self.db()
+            .review(batch, record, Decision::Returned, Some(reason), 1)
+            .unwrap();
+    }
+
+    /// Accepts every record of a batch; `deliveries` 2 delivers each result twice.
+    pub fn accept_all(&self, batch: &str, deliveries: u32) {
+        for record in self.records(batch) {
+            self.db()
+                .review(batch, &record, Decision::Accepted, None, deliveries)
+                .unwrap();
+        }
+    }
+
+    /// A read-only look at the upstream's database.
+    pub fn sql(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open_with_flags(
+            self.db_path(),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .unwrap()
+    }
+
+    /// The record ids of a batch, in payload order.
+    pub fn records(&self, batch: &str) -> Vec<String> {
+        let conn = self.sql();
+        let mut stmt = conn
+            .prepare("SELECT record FROM batch_record WHERE batch_id = ?1 ORDER BY position")
+            .unwrap();
+        stmt.query_map([batch], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    /// How many batches of `school` the upstream holds as received.
+    pub fn received(&self, school: &str) -> u64 {
+        self.db().received_batches(school).unwrap()
+    }
+
+    /// Every batch the upstream knows (any state): (id, state).
+    pub fn batches(&self) -> Vec<(String, String)> {
+        let conn = self.sql();
+        let mut stmt = conn
+            .prepare("SELECT batch_id, state FROM batch ORDER BY rowid")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    /// The payload the upstream stored for a received batch.
+    pub fn payload(&self, batch: &str) -> Option<Vec<u8>> {
+        self.db().stored_payload(batch).unwrap()
+    }
+
+    /// The payload bytes held so far for a batch still arriving.
+    pub fn held(&self, batch: &str) -> u64 {
+        let conn = self.sql();
+        conn.query_row(
+            "SELECT coalesce(sum(length(bytes)), 0) FROM payload_chunk WHERE batch_id = ?1",
+            [batch],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap() as u64
+    }
+}
+
+impl Drop for Upstream {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            self.runtime.block_on(server.stop());
+        }
+    }
+}
+
+/// A resident ID number for a birth date and a sequence number, with its
+/// check character.
+pub fn id_number(birth: &str, seq: u32) -> String {
+    let first17 = format!("510722{}{:03}", birth.replace('-', ""), seq % 1000);
+    let check = taoli_core::id_number::check_character(&first17).unwrap();
+    format!("{first17}{check}")
+}
+
+fn fields(value: serde_json::Value) -> Fields {
+    value.as_object().unwrap().clone()
+}
+
+/// Registers a teacher whose information is complete and correct for a
+/// 小学 (no errors, no warnings): 基本信息 and a row of 学习经历, 工作经历
+/// and 岗位聘任. `n` makes the ID number and dates differ.
+pub fn add_complete_teacher(file: &mut SchoolFile, name: &str, n: u32) -> Teacher {
+    let year = 1970 + n % 25;
+    let birth = format!("{year}-0{}-1{}", 1 + n % 9, n % 9);
+    let id = id_number(&birth, n);
+    let gender = if (id.as_bytes()[16] - b'0') % 2 == 1 {
+        "1"
+    } else {
+        "2"
+    };
+    let teacher = file
+        .add_teacher(&NewTeacher {
+            name: name.to_owned(),
+            id_type: "1".into(),
+            id_number: id,
+        })
+        .unwrap();
+    let basic = fields(json!({
+        "gender": gender, "nationality": "156", "birth_date": birth,
+        "ethnicity": "01", "political_status": ["13"],
+        "work_start_month": format!("{}-09", year + 22), "school_entry_month": format!("{}-09", year + 25),
+        "staff_source": "101", "staff_category": "A1", "on_establishment": "1",
+        "contract": "1", "normal_major_graduate": "1", "special_ed_trained": "0",
+        "special_ed_certificate": "0", "it_ability": "3", "free_normal_student": "0",
+        "grassroots_project": "0", "special_grade_teacher": "0", "key_teacher": "0",
+        "mental_health_teacher": "0", "personnel_status": "100",
+        "highest_education": "21"
+    }));
+    file.add_record(&teacher.id, "basic", basic).unwrap();
+    file.add_record(
+        &teacher.id,
+        "education",
+        fields(json!({"education": "21", "degree_level": "4", "study_mode": "1",
+            "enrollment_month": format!("{}-09", year + 18), "graduation_month": format!("{}-07", year + 22)})),
+    )
+    .unwrap();
+    file.add_record(
+        &teacher.id,
+        "work",
+        fields(json!({"employer": "桃李县实验小学", "start_month": format!("{}-09", year + 22)})),
+    )
+    .unwrap();
+    file.add_record(
+        &teacher.id,
+        "post",
+        fields(json!({"post_category": "1", "post_level": "998", "start_month": format!("{}-09", year + 25)})),
+    )
+    .unwrap();
+    teacher
+}
