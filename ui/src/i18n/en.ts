@@ -338,6 +338,7 @@ const en: MessageSchema = {
       export: 'Export',
       backup: 'Backup and restore',
       account: 'Accounts and sign-ins',
+      upload: 'Upload',
     },
     action: {
       create: 'added',
@@ -379,6 +380,7 @@ const en: MessageSchema = {
     reason: {
       before_import: 'before import',
       before_restore: 'before restore',
+      before_batch: 'before a batch',
       daily: 'daily',
       manual: 'manual',
     },

@@ -337,6 +337,7 @@ const zhCN = {
       export: '导出',
       backup: '备份与恢复',
       account: '账号与登录',
+      upload: '上报',
     },
     action: {
       create: '新增',
@@ -378,6 +379,7 @@ const zhCN = {
     reason: {
       before_import: '导入前',
       before_restore: '恢复前',
+      before_batch: '报送前',
       daily: '每日',
       manual: '手动',
     },
