@@ -6,7 +6,6 @@ use std::sync::{Mutex, MutexGuard};
 use std::path::Path;
 
 use taoli_core::import::ImportPlan;
-use taoli_core::secrets::{KeychainSecretStore, MemorySecretStore, SecretStore};
 use taoli_core::{ErrorKind, ErrorPayload, SchoolFile};
 
 #[derive(Debug)]
@@ -40,20 +39,10 @@ impl AppState {
         self.school.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// This computer's keychain, where school file keys are kept; None when
-    /// it cannot be used (the 系统管理员 password is then asked for at each
-    /// open). Asked for each time: a keychain that was locked may be open now.
-    fn keychain(&self) -> Option<KeychainSecretStore> {
-        KeychainSecretStore::new().ok()
-    }
-
-    /// Opens a school file with the key the keychain holds for it (a
-    /// plaintext file as it is): `file.key_needed` when it has none.
+    /// Opens a school file with the key this computer's keychain holds for
+    /// it (a plaintext file as it is): `file.key_needed` when it has none.
     pub fn open(&self, path: &Path) -> taoli_core::Result<SchoolFile> {
-        match self.keychain() {
-            Some(keychain) => SchoolFile::open_with_store(path, &keychain),
-            None => SchoolFile::open_with_store(path, &MemorySecretStore::new()),
-        }
+        SchoolFile::open_on_this_computer(path, None)
     }
 
     /// Opens an encrypted school file with the 系统管理员 password, keeping
@@ -63,21 +52,13 @@ impl AppState {
         path: &Path,
         password: &str,
     ) -> taoli_core::Result<SchoolFile> {
-        let memory = MemorySecretStore::new();
-        let keychain = self.keychain();
-        let store: &dyn SecretStore = match &keychain {
-            Some(keychain) => keychain,
-            None => &memory,
-        };
-        SchoolFile::open_with_password(path, password, store)
+        SchoolFile::open_on_this_computer(path, Some(password))
     }
 
     /// Keeps the open file's key in the keychain (after it was created,
     /// encrypted or given a new 系统管理员 password); nothing without one.
     pub fn keep_key(&self, file: &SchoolFile) {
-        if let Some(keychain) = self.keychain() {
-            let _ = file.remember_key(&keychain);
-        }
+        file.keep_key_on_this_computer();
     }
 
     /// Why today's automatic backup failed, if it did.

@@ -5,7 +5,6 @@
 
 use std::path::Path;
 
-use taoli_core::secrets::{KeychainSecretStore, MemorySecretStore, SecretStore};
 use taoli_core::{Credentials, Error, SchoolFile};
 
 use crate::error::{CliError, Result};
@@ -50,22 +49,9 @@ impl Login {
     /// (which is it, when that account is the 系统管理员). Found that way, the
     /// key is kept in the keychain for next time.
     pub fn open_file(&self, path: &Path, password: Option<&str>) -> Result<SchoolFile> {
-        let keychain = KeychainSecretStore::new().ok();
-        if let Some(keychain) = &keychain {
-            match SchoolFile::open_with_store(path, keychain) {
-                Err(Error::FileKeyNeeded(_)) => {}
-                other => return Ok(other?),
-            }
-        }
-        let memory = MemorySecretStore::new();
-        let store: &dyn SecretStore = match &keychain {
-            Some(keychain) => keychain,
-            None => &memory,
-        };
         let password = match std::env::var(ADMIN_PASSWORD_VARIABLE) {
             Ok(password) => password,
-            Err(_) => match SchoolFile::open(path) {
-                // A plaintext file needs no key.
+            Err(_) => match SchoolFile::open_on_this_computer(path, None) {
                 Err(Error::FileKeyNeeded(_)) => match password {
                     Some(password) => password.to_owned(),
                     None => self.credentials()?.password,
@@ -73,7 +59,7 @@ impl Login {
                 other => return Ok(other?),
             },
         };
-        SchoolFile::open_with_password(path, &password, store).map_err(|e| match e {
+        SchoolFile::open_on_this_computer(path, Some(&password)).map_err(|e| match e {
             Error::WrongFilePassword(_) => CliError::FileKeyMissing,
             other => other.into(),
         })
@@ -132,9 +118,7 @@ impl Login {
 /// the next command opens the file without the 系统管理员 password. After a
 /// 系统管理员's password was set, this is the new key.
 pub fn keep_key(file: &SchoolFile) {
-    if let Ok(keychain) = KeychainSecretStore::new() {
-        let _ = file.remember_key(&keychain);
-    }
+    file.keep_key_on_this_computer();
 }
 
 fn password(variable: &'static str, prompt_text: &str, what: &'static str) -> Result<String> {
