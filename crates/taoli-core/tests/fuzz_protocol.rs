@@ -15,11 +15,14 @@
 //! Seeded for reproducible runs; `TAOLI_FUZZ_RANDOM=1 TAOLI_FUZZ_SCALE=20`
 //! hunts longer. `TAOLI_WRITE_FIXTURES=1` rewrites the hostile corpus.
 
+#[path = "support/mutation.rs"]
+mod mutation;
+use mutation::{mutate, mutation};
+
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use proptest::sample::Index;
 use proptest::test_runner::{Config, TestCaseError, TestRng, TestRunner};
 use serde_json::{Map, Value, json};
 use taoli_core::protocol::{
@@ -418,15 +421,6 @@ fn prefixes() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
-/// One change to an encoding's bytes; positions scale to its length.
-#[derive(Debug, Clone)]
-enum Mutation {
-    Flip(Index, u8),
-    Truncate(Index),
-    Insert(Index, Vec<u8>),
-    Overwrite(Index, Vec<u8>),
-}
-
 /// What a damaged or hostile document tends to hold.
 const TOKENS: [&str; 14] = [
     "\"",
@@ -444,43 +438,6 @@ const TOKENS: [&str; 14] = [
     "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
     "\u{202E}",
 ];
-
-fn mutation() -> impl Strategy<Value = Mutation> {
-    let bytes = prop_oneof![
-        prop::collection::vec(any::<u8>(), 1..16),
-        prop::sample::select(TOKENS.to_vec()).prop_map(|t| t.as_bytes().to_vec()),
-    ];
-    prop_oneof![
-        (any::<Index>(), 0u8..8).prop_map(|(i, bit)| Mutation::Flip(i, bit)),
-        any::<Index>().prop_map(Mutation::Truncate),
-        (any::<Index>(), bytes.clone()).prop_map(|(i, b)| Mutation::Insert(i, b)),
-        (any::<Index>(), bytes).prop_map(|(i, b)| Mutation::Overwrite(i, b)),
-    ]
-}
-
-fn mutate(bytes: &mut Vec<u8>, mutations: &[Mutation]) {
-    for m in mutations {
-        if bytes.is_empty() {
-            return;
-        }
-        match m {
-            Mutation::Flip(i, bit) => {
-                let at = i.index(bytes.len());
-                bytes[at] ^= 1 << bit;
-            }
-            Mutation::Truncate(i) => bytes.truncate(i.index(bytes.len())),
-            Mutation::Insert(i, b) => {
-                let at = i.index(bytes.len() + 1);
-                bytes.splice(at..at, b.iter().copied());
-            }
-            Mutation::Overwrite(i, b) => {
-                let at = i.index(bytes.len());
-                let end = (at + b.len()).min(bytes.len());
-                bytes.splice(at..end, b.iter().copied());
-            }
-        }
-    }
-}
 
 /// An envelope around `body` signed by `key`, as the wire carries it.
 fn envelope(body_field: &str, body: &[u8], key: &SigningKey) -> Vec<u8> {
@@ -529,7 +486,10 @@ fn arbitrary_bytes_gzip_compressed_are_refused_as_payloads_clearly() {
 #[test]
 fn valid_encodings_with_bytes_flipped_cut_or_inserted_are_decoded_or_refused_clearly() {
     let valid: Vec<(Decoder, Vec<u8>)> = DECODERS.iter().map(|d| (*d, d.valid())).collect();
-    let strategy = (0..valid.len(), prop::collection::vec(mutation(), 1..4));
+    let strategy = (
+        0..valid.len(),
+        prop::collection::vec(mutation(&TOKENS), 1..4),
+    );
     runner(800)
         .run(&strategy, |(which, mutations)| {
             let (decoder, original) = &valid[which];
@@ -545,13 +505,16 @@ fn mutated_manifests_signed_anew_are_decoded_or_refused_clearly() {
     let manifest = sample_manifest().canonical_bytes();
     let key = school_key();
     runner(400)
-        .run(&prop::collection::vec(mutation(), 1..4), |mutations| {
-            let mut bytes = manifest.clone();
-            mutate(&mut bytes, &mutations);
-            let signed = envelope("manifest", &bytes, &key);
-            decoded_or_refused_clearly(Decoder::SignedManifest, &signed)?;
-            decoded_or_refused_clearly(Decoder::Manifest, &bytes)
-        })
+        .run(
+            &prop::collection::vec(mutation(&TOKENS), 1..4),
+            |mutations| {
+                let mut bytes = manifest.clone();
+                mutate(&mut bytes, &mutations);
+                let signed = envelope("manifest", &bytes, &key);
+                decoded_or_refused_clearly(Decoder::SignedManifest, &signed)?;
+                decoded_or_refused_clearly(Decoder::Manifest, &bytes)
+            },
+        )
         .unwrap();
 }
 
@@ -560,12 +523,15 @@ fn mutated_receipts_signed_anew_are_decoded_or_refused_clearly() {
     let receipt = sample_receipt().canonical_bytes();
     let key = upstream_key();
     runner(300)
-        .run(&prop::collection::vec(mutation(), 1..4), |mutations| {
-            let mut bytes = receipt.clone();
-            mutate(&mut bytes, &mutations);
-            let signed = envelope("receipt", &bytes, &key);
-            decoded_or_refused_clearly(Decoder::SignedReceipt, &signed)
-        })
+        .run(
+            &prop::collection::vec(mutation(&TOKENS), 1..4),
+            |mutations| {
+                let mut bytes = receipt.clone();
+                mutate(&mut bytes, &mutations);
+                let signed = envelope("receipt", &bytes, &key);
+                decoded_or_refused_clearly(Decoder::SignedReceipt, &signed)
+            },
+        )
         .unwrap();
 }
 
@@ -573,12 +539,15 @@ fn mutated_receipts_signed_anew_are_decoded_or_refused_clearly() {
 fn mutated_payload_json_compressed_anew_is_decoded_or_refused_clearly() {
     let json = serde_json::to_vec(&sample_payload()).unwrap();
     runner(400)
-        .run(&prop::collection::vec(mutation(), 1..4), |mutations| {
-            let mut bytes = json.clone();
-            mutate(&mut bytes, &mutations);
-            let compressed = protocol::compress(&bytes).unwrap();
-            decoded_or_refused_clearly(Decoder::Payload, &compressed)
-        })
+        .run(
+            &prop::collection::vec(mutation(&TOKENS), 1..4),
+            |mutations| {
+                let mut bytes = json.clone();
+                mutate(&mut bytes, &mutations);
+                let compressed = protocol::compress(&bytes).unwrap();
+                decoded_or_refused_clearly(Decoder::Payload, &compressed)
+            },
+        )
         .unwrap();
 }
 

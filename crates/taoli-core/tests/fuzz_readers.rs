@@ -21,6 +21,10 @@
 #[path = "support/accounts.rs"]
 mod accounts;
 
+#[path = "support/mutation.rs"]
+mod mutation;
+use mutation::{mutate, mutation};
+
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -184,15 +188,6 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
     ]
 }
 
-/// One change to a file's bytes; positions are scaled to the file's length.
-#[derive(Debug, Clone)]
-enum Mutation {
-    Flip(Index, u8),
-    Truncate(Index),
-    Insert(Index, Vec<u8>),
-    Overwrite(Index, Vec<u8>),
-}
-
 /// What a hand-edited or damaged XML part tends to hold.
 const XML_TOKENS: [&str; 12] = [
     "<",
@@ -209,49 +204,15 @@ const XML_TOKENS: [&str; 12] = [
     "\u{202E}",
 ];
 
-fn mutation() -> impl Strategy<Value = Mutation> {
-    let bytes = prop_oneof![
-        prop::collection::vec(any::<u8>(), 1..16),
-        prop::sample::select(XML_TOKENS.to_vec()).prop_map(|t| t.as_bytes().to_vec()),
-    ];
-    prop_oneof![
-        (any::<Index>(), 0u8..8).prop_map(|(i, bit)| Mutation::Flip(i, bit)),
-        any::<Index>().prop_map(Mutation::Truncate),
-        (any::<Index>(), bytes.clone()).prop_map(|(i, b)| Mutation::Insert(i, b)),
-        (any::<Index>(), bytes).prop_map(|(i, b)| Mutation::Overwrite(i, b)),
-    ]
-}
-
-fn mutate(bytes: &mut Vec<u8>, mutations: &[Mutation]) {
-    for m in mutations {
-        if bytes.is_empty() {
-            return;
-        }
-        match m {
-            Mutation::Flip(i, bit) => {
-                let at = i.index(bytes.len());
-                bytes[at] ^= 1 << bit;
-            }
-            Mutation::Truncate(i) => bytes.truncate(i.index(bytes.len())),
-            Mutation::Insert(i, b) => {
-                let at = i.index(bytes.len() + 1);
-                bytes.splice(at..at, b.iter().copied());
-            }
-            Mutation::Overwrite(i, b) => {
-                let at = i.index(bytes.len());
-                let end = (at + b.len()).min(bytes.len());
-                bytes.splice(at..end, b.iter().copied());
-            }
-        }
-    }
-}
-
 #[test]
 fn committed_rosters_with_bytes_flipped_cut_or_inserted_are_read_or_refused_clearly() {
     let dir = TempDir::new().unwrap();
     let file = accounts::open(&school(&dir)).unwrap();
     let seeds = seeds();
-    let strategy = (0..seeds.len(), prop::collection::vec(mutation(), 1..4));
+    let strategy = (
+        0..seeds.len(),
+        prop::collection::vec(mutation(&XML_TOKENS), 1..4),
+    );
     runner(768)
         .run(&strategy, |(seed, mutations)| {
             let (ext, original) = &seeds[seed];
@@ -304,7 +265,7 @@ fn workbooks_with_mutated_xml_parts_are_read_or_refused_clearly() {
     let strategy = (
         0..books.len(),
         any::<Index>(),
-        prop::collection::vec(mutation(), 1..4),
+        prop::collection::vec(mutation(&XML_TOKENS), 1..4),
     );
     runner(768)
         .run(&strategy, |(book, part, mutations)| {
