@@ -290,24 +290,27 @@ impl SchoolFile {
                 .collect();
             let first_row = planner.rows.len();
             let mut refused_rows = Vec::new();
-            let mut pending = first_rows.into_iter().skip(below);
-            loop {
-                let row = match pending.next() {
-                    Some(row) => row,
-                    None => match stream.next_row()? {
-                        Some(row) => row,
-                        None => break,
-                    },
-                };
+            let mut take = |row: SheetRow| -> Result<bool> {
                 match header.classify(&row) {
-                    RowKind::Skip => continue,
-                    RowKind::End => break,
+                    RowKind::Skip => return Ok(true),
+                    RowKind::End => return Ok(false),
                     RowKind::Data => {}
                 }
                 add_samples(&mut columns, &row);
                 if let Some(refused) = planner.plan_row(&sheet_name, &row, &columns) {
                     refused_rows.push(refused);
                 }
+                Ok(true)
+            };
+            let mut ended = false;
+            for row in first_rows.into_iter().skip(below) {
+                if !take(row)? {
+                    ended = true;
+                    break;
+                }
+            }
+            if !ended {
+                stream.read_ahead(&mut take)?;
             }
             let width = header.columns.iter().map(|(j, _)| j + 1).max().unwrap_or(0);
             let mut header_texts = vec![String::new(); width];

@@ -155,6 +155,59 @@ fn owned(value: calamine::DataRef<'_>) -> Data {
     }
 }
 
+/// Rows a reading thread hands over at a time ([`SheetRows::read_ahead`]).
+const READ_AHEAD_ROWS: usize = 256;
+
+/// Chunks read ahead and not yet taken: bounds the memory reading ahead holds.
+const READ_AHEAD_CHUNKS: usize = 4;
+
+impl SheetRows<'_> {
+    /// Hands every remaining row to `take`, in order, while a second thread
+    /// reads (inflates and parses) the rows after it, so that on two cores
+    /// reading a large roster and planning its rows overlap. `take` answers
+    /// false to stop (the 合计 row that ends a table); the reader stops too.
+    pub fn read_ahead(
+        &mut self,
+        mut take: impl FnMut(SheetRow) -> Result<bool, ImportError>,
+    ) -> Result<(), ImportError> {
+        type Chunk = Result<Vec<SheetRow>, ImportError>;
+        std::thread::scope(|scope| {
+            let (sender, chunks) = std::sync::mpsc::sync_channel::<Chunk>(READ_AHEAD_CHUNKS);
+            scope.spawn(move || {
+                loop {
+                    let mut chunk = Vec::with_capacity(READ_AHEAD_ROWS);
+                    let mut end = false;
+                    while chunk.len() < READ_AHEAD_ROWS {
+                        match self.next_row() {
+                            Ok(Some(row)) => chunk.push(row),
+                            Ok(None) => {
+                                end = true;
+                                break;
+                            }
+                            Err(e) => {
+                                let _ = sender.send(Err(e));
+                                return;
+                            }
+                        }
+                    }
+                    // A send fails once the taker stopped: nothing more to read.
+                    if (!chunk.is_empty() && sender.send(Ok(chunk)).is_err()) || end {
+                        return;
+                    }
+                }
+            });
+            for chunk in chunks {
+                for row in chunk? {
+                    if !take(row)? {
+                        return Ok(());
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
 impl SheetRows<'_> {
     /// The next row holding anything; `None` at the end of the sheet.
     pub fn next_row(&mut self) -> Result<Option<SheetRow>, ImportError> {

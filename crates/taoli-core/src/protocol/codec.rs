@@ -12,20 +12,9 @@ use uuid::Uuid;
 use super::refusal::{Refusal, RefusalCode};
 use super::{ALGORITHM_ED25519, PROTOCOL_VERSION};
 
-/// Lowercase hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
-}
-
 /// SHA-256 of `bytes`, lowercase hex (64 characters).
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// True for a SHA-256 in its wire form: 64 lowercase hex digits.

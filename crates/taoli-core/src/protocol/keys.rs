@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use super::codec::{self, base64, hex, unbase64};
+use super::codec::{self, base64, unbase64};
 use super::refusal::{Refusal, RefusalCode};
 use super::{ALGORITHM_ED25519, PROTOCOL_VERSION};
 use crate::error::{Error, Result};
@@ -28,7 +28,7 @@ pub fn signing_key_account(school_code: &str) -> String {
 
 /// A key id: the first 16 bytes of SHA-256 over the raw public key, hex.
 pub fn key_id_of(public_key: &[u8; ED25519_KEY_LEN]) -> String {
-    hex(&Sha256::digest(public_key)[..16])
+    hex::encode(&Sha256::digest(public_key)[..16])
 }
 
 /// An Ed25519 signing key, wiped from memory when dropped (`ed25519-dalek`'s

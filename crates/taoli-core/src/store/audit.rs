@@ -58,15 +58,7 @@ pub(super) fn hash(previous: &str, entry: &Entry<'_>) -> String {
     field(Some(entry.action));
     field(entry.old_value);
     field(entry.new_value);
-    hex(&sha.finalize())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    hex::encode(sha.finalize())
 }
 
 /// The hash of the newest entry (the chain's head), or the genesis value.

@@ -116,23 +116,16 @@ impl FileKey {
 impl fmt::Debug for FileKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FileKey")
-            .field("salt", &hex(&self.salt))
+            .field("salt", &hex::encode(&self.salt))
             .field("key", &self.key)
             .finish()
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::new(), |mut text, byte| {
-        let _ = write!(text, "{byte:02x}");
-        text
-    })
-}
-
 /// The keychain account a file key is cached under: `file-key-<32 hex salt>`.
 /// Named by the salt, so every copy of a file (its backups too) finds it.
 pub fn file_key_account(salt: &[u8; FILE_SALT_LEN]) -> String {
-    format!("file-key-{}", hex(salt))
+    format!("file-key-{}", hex::encode(salt))
 }
 
 /// Keeps `key` in `store` (the keychain), replacing an earlier key of the
@@ -570,7 +563,7 @@ mod tests {
         let salt: [u8; 16] = std::array::from_fn(|i| i as u8 + 1);
         let key = FileKey::derive("桃李满天下2026", salt).unwrap();
         assert_eq!(
-            hex(key.key().as_bytes()),
+            hex::encode(key.key().as_bytes()),
             "afb39eceb8b5778f25c4a7b8f1f8d400655d1d4c6e9083e63427223fa71c3b18"
         );
     }

@@ -175,6 +175,7 @@ impl SchoolFile {
             backups::record_backup(tx, &backup, actor)?;
             let at = now();
             let base = max_revision(tx)?;
+            let mut chain = revisions::Chain::start(tx)?;
             let mut teacher_ids: Vec<Option<String>> = plan
                 .persons
                 .iter()
@@ -205,7 +206,7 @@ impl SchoolFile {
                         }
                         inserted?;
                         let json = teacher_json(&id, &p.name, &p.id_type, &p.id_number, 1, &at, &at)?;
-                        revisions::record_text(
+                        chain.record_text(
                             tx,
                             &at,
                             actor,
@@ -243,7 +244,7 @@ impl SchoolFile {
                             &old.created_at,
                             &at,
                         )?;
-                        revisions::record(
+                        chain.record(
                             tx,
                             actor,
                             Entity::Teacher,
@@ -285,7 +286,7 @@ impl SchoolFile {
                             r#"{{"id":"{id}","teacher_id":"{teacher_id}","group_code":{},"row_order":{row_order},"fields":{text},"version":1,"updated_at":"{at}"}}"#,
                             serde_json::to_string(group)?
                         );
-                        revisions::record_text(
+                        chain.record_text(
                             tx,
                             &at,
                             actor,
@@ -323,7 +324,7 @@ impl SchoolFile {
                             updated_at: at.clone(),
                             ..old.clone()
                         };
-                        revisions::record(
+                        chain.record(
                             tx,
                             actor,
                             Entity::Record,

@@ -31,8 +31,7 @@ pub(super) fn record(
     )
 }
 
-/// [`record`] with the time given and the values already as JSON text (for
-/// bulk writes such as an import, which share one timestamp).
+/// [`record`] with the time given and the values already as JSON text.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn record_text(
     tx: &Transaction<'_>,
@@ -45,33 +44,95 @@ pub(super) fn record_text(
     old_value: Option<&str>,
     new_value: Option<&str>,
 ) -> Result<()> {
-    let entry = audit::Entry {
-        at,
-        actor: actor.name(),
-        entity: entity.as_str(),
-        entity_id,
-        teacher_id,
-        action: action.as_str(),
-        old_value,
-        new_value,
-    };
-    let hash = audit::hash(&audit::head(tx)?, &entry);
-    tx.prepare_cached(
-        "INSERT INTO revision (at, actor, entity, entity_id, teacher_id, action, old_value, new_value, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute((
-        at,
-        entry.actor,
-        entry.entity,
-        entity_id,
-        teacher_id,
-        entry.action,
-        old_value,
-        new_value,
-        hash,
-    ))?;
-    Ok(())
+    Chain::start(tx)?.record_text(
+        tx, at, actor, entity, entity_id, teacher_id, action, old_value, new_value,
+    )
+}
+
+/// The audit chain's head held for a run of writes in one transaction (a
+/// bulk write such as an import): the head is read once instead of before
+/// every entry. Every revision the transaction writes meanwhile must go
+/// through the same `Chain`, or the chain would fork.
+pub(super) struct Chain {
+    head: String,
+}
+
+impl Chain {
+    pub(super) fn start(tx: &Transaction<'_>) -> Result<Chain> {
+        Ok(Chain {
+            head: audit::head(tx)?,
+        })
+    }
+
+    /// [`record`] with the time given and the values already as JSON text.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn record_text(
+        &mut self,
+        tx: &Transaction<'_>,
+        at: &str,
+        actor: &Actor,
+        entity: Entity,
+        entity_id: &str,
+        teacher_id: Option<&str>,
+        action: Action,
+        old_value: Option<&str>,
+        new_value: Option<&str>,
+    ) -> Result<()> {
+        let entry = audit::Entry {
+            at,
+            actor: actor.name(),
+            entity: entity.as_str(),
+            entity_id,
+            teacher_id,
+            action: action.as_str(),
+            old_value,
+            new_value,
+        };
+        let hash = audit::hash(&self.head, &entry);
+        tx.prepare_cached(
+            "INSERT INTO revision (at, actor, entity, entity_id, teacher_id, action, old_value, new_value, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute((
+            at,
+            entry.actor,
+            entry.entity,
+            entity_id,
+            teacher_id,
+            entry.action,
+            old_value,
+            new_value,
+            &hash,
+        ))?;
+        self.head = hash;
+        Ok(())
+    }
+
+    /// [`record`] through the chain.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn record(
+        &mut self,
+        tx: &Transaction<'_>,
+        actor: &Actor,
+        entity: Entity,
+        entity_id: &str,
+        teacher_id: Option<&str>,
+        action: Action,
+        old_value: Option<&serde_json::Value>,
+        new_value: Option<&serde_json::Value>,
+    ) -> Result<()> {
+        self.record_text(
+            tx,
+            &now(),
+            actor,
+            entity,
+            entity_id,
+            teacher_id,
+            action,
+            old_value.map(serde_json::Value::to_string).as_deref(),
+            new_value.map(serde_json::Value::to_string).as_deref(),
+        )
+    }
 }
 
 fn read(conn: &Connection, teacher_id: Option<&str>) -> Result<Vec<Revision>> {
