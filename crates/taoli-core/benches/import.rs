@@ -41,6 +41,7 @@ fn main() {
         Some("generate") => generate(Path::new(&args[1])),
         Some("calamine") => calamine_only(Path::new(&args[1])),
         Some("import") => import(Path::new(&args[1])),
+        Some("store-only") => store_only(Path::new(&args[1])),
         _ => compare(),
     }
 }
@@ -80,6 +81,23 @@ fn compare() {
     };
     let (cal_s, cal_mb) = best("calamine");
     let (imp_s, imp_mb) = best("import");
+    let store = (0..RUNS)
+        .map(|_| {
+            let out = Command::new(&me)
+                .arg("store-only")
+                .arg(&roster)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            let mut f = text.split_whitespace().map(|x| x.parse::<f64>().unwrap());
+            (f.next().unwrap(), f.next().unwrap())
+        })
+        .fold((f64::MAX, f64::MAX), |(a, b), (x, y)| (a.min(x), b.min(y)));
     println!("roster: {} ({ROWS} rows × 13 columns)", roster.display());
     println!("calamine alone (worksheet_range): {cal_s:.2} s, peak {cal_mb:.0} MB");
     println!("taoli import (plan + commit):      {imp_s:.2} s, peak {imp_mb:.0} MB");
@@ -87,6 +105,89 @@ fn compare() {
         "ratio: {:.2}× (goal ≤ 1.5×), peak memory goal ≤ 400 MB",
         imp_s / cal_s
     );
+    println!(
+        "SQLite alone writing the import's rows: {:.2} s ({:.2}×); with their revisions: {:.2} s ({:.2}×)",
+        store.0,
+        store.0 / cal_s,
+        store.1,
+        store.1 / cal_s
+    );
+}
+
+/// The floor under any import: SQLite (SQLCipher) alone inserting exactly
+/// the rows Taoli's import of the roster writes — its teachers and records,
+/// then also their revisions — in one transaction into a new school file,
+/// with prepared statements and nothing else. The rows are taken, untimed,
+/// from a real import of the roster. Prints both times.
+fn store_only(roster: &Path) {
+    type Row = Vec<rusqlite::types::Value>;
+    let dir = tempfile::tempdir().unwrap();
+    let school = NewSchool {
+        code: "5107220001".into(),
+        name: "基准测试小学".into(),
+        school_type: "211".into(),
+        region_code: None,
+    };
+    let source = dir.path().join("source.taoli");
+    let mut file = accounts::create(&source, &school).unwrap();
+    let first = file.revisions().unwrap().len();
+    let mut opened = open(roster).unwrap();
+    let plan = file
+        .plan_import(&mut opened, &ImportOptions::default())
+        .unwrap();
+    file.commit_import(&plan, &mut |_, _| {}).unwrap();
+    drop(plan);
+    file.close().unwrap();
+    let read = |sql: &str| -> Vec<Row> {
+        let conn = accounts::raw_connection(&source);
+        let mut stmt = conn.prepare(sql).unwrap();
+        let width = stmt.column_count();
+        stmt.query_map([], |r| (0..width).map(|i| r.get(i)).collect())
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let teachers =
+        read("SELECT id, id_type, id_number, name, version, created_at, updated_at FROM teacher");
+    let records = read(
+        "SELECT id, teacher_id, group_code, row_order, fields, version, updated_at FROM record",
+    );
+    let revisions = read(&format!(
+        "SELECT at, actor, entity, entity_id, teacher_id, action, old_value, new_value, hash
+         FROM revision WHERE id > {first} AND entity IN ('teacher', 'record') ORDER BY id"
+    ));
+    let insert = |n: u32, with_revisions: bool| -> f64 {
+        let path = dir.path().join(format!("floor-{n}.taoli"));
+        accounts::create(&path, &school).unwrap().close().unwrap();
+        let mut conn = accounts::raw_connection(&path);
+        let start = Instant::now();
+        let tx = conn.transaction().unwrap();
+        let put = |sql: &str, rows: &[Row]| {
+            let mut stmt = tx.prepare(sql).unwrap();
+            for row in rows {
+                stmt.execute(rusqlite::params_from_iter(row)).unwrap();
+            }
+        };
+        put(
+            "INSERT INTO teacher (id, id_type, id_number, name, version, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            &teachers,
+        );
+        put(
+            "INSERT INTO record (id, teacher_id, group_code, row_order, fields, version, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            &records,
+        );
+        if with_revisions {
+            put(
+                "INSERT INTO revision (at, actor, entity, entity_id, teacher_id, action, old_value, new_value, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                &revisions,
+            );
+        }
+        tx.commit().unwrap();
+        start.elapsed().as_secs_f64()
+    };
+    let data = insert(1, false);
+    let all = insert(2, true);
+    println!("{data:.3} {all:.3}");
 }
 
 /// Peak resident memory of this process so far, in MB.

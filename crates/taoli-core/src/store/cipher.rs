@@ -116,7 +116,7 @@ impl FileKey {
 impl fmt::Debug for FileKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FileKey")
-            .field("salt", &hex::encode(&self.salt))
+            .field("salt", &hex::encode(self.salt))
             .field("key", &self.key)
             .finish()
     }

@@ -1,0 +1,143 @@
+//! Validation of every planned teacher as the commit would leave them, for
+//! the preview's messages (on as many threads as the computer has).
+
+use super::*;
+
+impl Planner<'_> {
+    /// Runs the validation engine over each imported teacher as the commit
+    /// would leave them, and attaches the problems of the groups the import
+    /// touched to the teacher's first row.
+    pub(super) fn validate(&mut self, validator: &Validator<'_>) {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let chunk = self.states.len().div_ceil(threads).max(1);
+        let (persons, states) = (&self.persons, &self.states);
+        let found: Vec<(usize, Vec<RowMessage>)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..states.len())
+                .step_by(chunk)
+                .map(|start| {
+                    let end = (start + chunk).min(states.len());
+                    scope.spawn(move || {
+                        let mut texts = HashMap::new();
+                        (start..end)
+                            .filter_map(|p| {
+                                person_problems(validator, &persons[p], &states[p], &mut texts)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_default())
+                .collect()
+        });
+        for (row, messages) in found {
+            self.rows[row].messages.extend(messages);
+        }
+        // A large roster's preview holds a row each: no spare capacity.
+        for row in &mut self.rows {
+            row.messages.shrink_to_fit();
+        }
+    }
+}
+
+/// One shared copy of a message text that many rows carry.
+fn intern(texts: &mut HashMap<String, Arc<str>>, text: String) -> Arc<str> {
+    if let Some(shared) = texts.get(&text) {
+        return shared.clone();
+    }
+    let shared: Arc<str> = text.as_str().into();
+    texts.insert(text, shared.clone());
+    shared
+}
+
+/// The problems the validation engine finds in one imported teacher as the
+/// commit would leave them, limited to the groups the import touched, for the
+/// teacher's first row.
+fn person_problems(
+    validator: &Validator<'_>,
+    p: &Person,
+    state: &PersonState,
+    texts: &mut HashMap<String, Arc<str>>,
+) -> Option<(usize, Vec<RowMessage>)> {
+    let &first_row = state.rows.first()?;
+    let teacher = Teacher {
+        id: p
+            .existing
+            .as_ref()
+            .map_or_else(String::new, |t| t.id.clone()),
+        name: p.rename.clone().unwrap_or_else(|| p.name.clone()),
+        id_type: p.id_type.clone(),
+        id_type_name: String::new(),
+        id_number: p.id_number.clone(),
+        version: 0,
+        created_at: String::new(),
+        updated_at: String::new(),
+    };
+    let mut records = Vec::new();
+    let mut touched_groups = Vec::new();
+    for (group, rows) in state.records.iter() {
+        if rows.iter().any(|r| r.touched) {
+            touched_groups.push(group);
+        }
+        for (i, r) in rows.iter().enumerate() {
+            records.push(IndicatorRecord {
+                id: r
+                    .stored
+                    .as_ref()
+                    .map_or_else(String::new, |(id, _)| id.clone()),
+                teacher_id: teacher.id.clone(),
+                group_code: group.to_owned(),
+                row_order: i as i64 + 1,
+                fields: r.fields(),
+                version: 0,
+                updated_at: String::new(),
+            });
+        }
+    }
+    let problems = validator.teacher_brief(&teacher, &records);
+    let mut missing: Vec<String> = Vec::new();
+    let mut messages = Vec::new();
+    for problem in problems
+        .into_iter()
+        .filter(|p| touched_groups.contains(&p.group.as_str()))
+    {
+        let label = problem.field_label.clone().unwrap_or_default();
+        if problem.rule == "required" && problem.severity == Severity::Error {
+            let name = if problem.row_order.is_some() {
+                format!("{}·{label}", problem.group_name)
+            } else {
+                label
+            };
+            if !missing.contains(&name) {
+                missing.push(name);
+            }
+            continue;
+        }
+        messages.push(RowMessage {
+            code: format!("validate.{}", problem.rule).into(),
+            severity: match problem.severity {
+                Severity::Error => MessageSeverity::Error,
+                Severity::Warning => MessageSeverity::Warning,
+            },
+            column: None,
+            field: problem.field_label.clone(),
+            text: problem.message.into(),
+        });
+    }
+    if !missing.is_empty() {
+        messages.insert(
+            0,
+            RowMessage {
+                code: "validate.required".into(),
+                severity: MessageSeverity::Error,
+                column: None,
+                field: None,
+                text: intern(texts, format!("导入后还需补全：{}", missing.join("、"))),
+            },
+        );
+    }
+    Some((first_row, messages))
+}

@@ -1,0 +1,576 @@
+//! The dry run: every data row of the chosen sheets read, normalized, matched
+//! to the school's teachers and compared with what is stored. The result is a
+//! preview for the clerk ([`ImportPreview`]) and the exact writes a commit
+//! will make ([`ImportPlan`]); nothing is written here.
+
+mod checks;
+mod person;
+mod row;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use calamine::Data;
+use serde_json::Value;
+
+use super::cell::{CellProblem, convert};
+use super::mapping::{
+    ColumnMapping, FieldTarget, HeaderMatcher, MappingOverride, MappingSource, layout_key,
+    normalize_header, propose,
+};
+use super::source::{RosterFile, SheetRow};
+use super::table::{HEADER_SEARCH_ROWS, RowKind, cell_text, find_header};
+use super::{
+    FieldChange, ImportCounts, ImportOptions, ImportPreview, MessageSeverity, OnConflict,
+    REFUSAL_COLUMN, RowMessage, RowPreview, RowStatus, SheetPreview,
+};
+use crate::catalog::{Check, EffectiveCatalog, EffectiveGroup, IdNumberForm, Severity};
+use crate::error::{Error, Result};
+use crate::id_number::IdGender;
+use crate::record::{Fields, IndicatorRecord};
+use crate::store::SchoolFile;
+use crate::teacher::{NewTeacher, Teacher};
+use crate::validate::{BASIC_GROUP, Validator};
+
+/// Who a planned write is for: a teacher already stored, or one this import creates.
+#[derive(Debug, Clone)]
+pub(crate) struct Person {
+    pub existing: Option<Box<Teacher>>,
+    pub name: String,
+    pub id_type: String,
+    pub id_number: String,
+    /// The planned name when the import renames a stored teacher.
+    pub rename: Option<String>,
+    /// Whether a `NewTeacher` write is planned for a person not yet stored.
+    pub planned: bool,
+}
+
+/// One write of a commit, in order.
+#[derive(Debug, Clone)]
+pub(crate) enum Write {
+    /// Registers `persons[person]`.
+    NewTeacher { person: usize },
+    /// Renames a stored teacher.
+    RenameTeacher { person: usize },
+    /// Creates the record `states[person].records[group][index]`;
+    /// `row_order` is known for a new teacher, else it follows the stored rows.
+    AddRecord {
+        person: usize,
+        group: Arc<str>,
+        index: usize,
+        row_order: Option<i64>,
+    },
+    /// Replaces a stored record's fields with those of
+    /// `states[person].records[group][index]`; `version` is what the preview saw.
+    UpdateRecord {
+        person: usize,
+        group: Arc<str>,
+        index: usize,
+        record_id: String,
+        version: i64,
+    },
+}
+
+/// A refused row, kept whole for the refused-rows workbook.
+#[derive(Debug, Clone)]
+pub struct RefusedRow {
+    pub sheet: String,
+    pub row: u32,
+    pub cells: Vec<Data>,
+    /// Bad cells: column index within `cells` and why.
+    pub bad_cells: Vec<(usize, String)>,
+    pub reason: String,
+}
+
+/// A sheet's header as the refused-rows workbook repeats it.
+#[derive(Debug, Clone)]
+pub struct RefusedSheet {
+    pub name: String,
+    /// Column texts from the sheet's first column to its last.
+    pub headers: Vec<String>,
+    pub rows: Vec<RefusedRow>,
+}
+
+/// The preview and what a commit will do.
+#[derive(Debug)]
+pub struct ImportPlan {
+    pub preview: ImportPreview,
+    pub(crate) persons: Vec<Person>,
+    pub(crate) writes: Vec<Write>,
+    /// Each person's records as the commit leaves them; writes point into it.
+    pub(crate) states: Vec<PersonState>,
+    /// Corrections to remember: (layout, normalized header, target key or none).
+    pub(crate) remember: Vec<(String, String, Option<String>)>,
+    pub refused: Vec<RefusedSheet>,
+}
+
+/// A record as the plan sees it: stored, planned, or both.
+#[derive(Debug, Clone)]
+pub(crate) struct WorkingRecord {
+    stored: Option<(String, i64)>,
+    /// The fields as JSON text: compact while a large import is planned,
+    /// and what the commit stores as is.
+    pub text: Box<str>,
+    /// The write that creates or updates it, once planned.
+    write: Option<usize>,
+    /// Whether this import touched it (for validation messages).
+    touched: bool,
+    /// A stored row an imported row was found to match (as the same or by
+    /// key); each stored row matches one imported row at most.
+    matched: bool,
+}
+
+impl WorkingRecord {
+    pub(crate) fn fields(&self) -> Fields {
+        serde_json::from_str(&self.text).unwrap_or_default()
+    }
+}
+
+/// A person's records by group: a short list, smaller than a map for the
+/// handful of groups a row fills.
+#[derive(Debug, Default)]
+pub(crate) struct GroupRecords(Vec<(Box<str>, Vec<WorkingRecord>)>);
+
+impl GroupRecords {
+    pub(crate) fn get(&self, group: &str) -> Option<&Vec<WorkingRecord>> {
+        self.0.iter().find(|(g, _)| &**g == group).map(|(_, r)| r)
+    }
+
+    fn get_mut(&mut self, group: &str) -> Option<&mut Vec<WorkingRecord>> {
+        self.0
+            .iter_mut()
+            .find(|(g, _)| &**g == group)
+            .map(|(_, r)| r)
+    }
+
+    /// The group's records, an empty list added first if there is none.
+    fn entry(&mut self, group: &str) -> &mut Vec<WorkingRecord> {
+        let at = match self.0.iter().position(|(g, _)| &**g == group) {
+            Some(at) => at,
+            None => {
+                self.0.push((group.into(), Vec::with_capacity(1)));
+                self.0.len() - 1
+            }
+        };
+        &mut self.0[at].1
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, &Vec<WorkingRecord>)> {
+        self.0.iter().map(|(g, r)| (&**g, r))
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct PersonState {
+    pub records: GroupRecords,
+    /// For each single-record group (基本信息, 联系方式), the first row that
+    /// gave it values: (group, sheet, row). A second such row is a duplicate.
+    single_rows: Vec<(Arc<str>, Arc<str>, u32)>,
+    /// The preview rows of this person.
+    rows: Vec<usize>,
+    filled_from_id: bool,
+}
+
+struct Planner<'a> {
+    effective: &'a EffectiveCatalog,
+    on_conflict: OnConflict,
+    /// Person by 身份证件类型 and number, joined: `1\u{1f}510722…`.
+    by_key: HashMap<Box<str>, usize>,
+    stored_teachers: HashMap<(String, String), Teacher>,
+    stored_records: HashMap<String, Vec<IndicatorRecord>>,
+    persons: Vec<Person>,
+    states: Vec<PersonState>,
+    writes: Vec<Write>,
+    rows: Vec<RowPreview>,
+    birth_field: Option<String>,
+    gender_field: Option<GenderFromId>,
+    /// The ID type a roster without a 证件类型 column means: the resident ID.
+    default_id_type: String,
+    /// One shared copy of each group id, for the writes.
+    group_keys: Vec<Arc<str>>,
+    /// `group.field` of every column the current sheet maps: a catalog
+    /// default fills only a field the sheet has no column for.
+    sheet_fields: Vec<String>,
+    /// The defaults the current sheet's new records got (「国籍/地区 中国」).
+    defaults_used: std::cell::RefCell<Vec<String>>,
+}
+
+impl SchoolFile {
+    /// Reads the roster and plans the import without writing anything.
+    pub fn plan_import(
+        &self,
+        roster: &mut RosterFile,
+        options: &ImportOptions,
+    ) -> Result<ImportPlan> {
+        self.require(crate::account::Permission::Import)?;
+        let effective = self.effective_catalog()?;
+        let catalog = self.catalog()?;
+        let matcher = HeaderMatcher::new(&effective);
+        let remembered = self.remembered_mappings()?;
+        let explicit = !options.sheets.is_empty();
+        let chosen = roster.choose_sheets(&options.sheets)?;
+        let mut stored_records: HashMap<String, Vec<IndicatorRecord>> = HashMap::new();
+        for record in self.stored_all_records()? {
+            stored_records
+                .entry(record.teacher_id.clone())
+                .or_default()
+                .push(record);
+        }
+        let stored_teachers = self
+            .stored_teachers()?
+            .into_iter()
+            .map(|t| ((t.id_type.clone(), t.id_number.clone()), t))
+            .collect();
+        let (birth_field, gender_field) = id_derived_fields(&catalog, &effective);
+        let mut planner = Planner {
+            effective: &effective,
+            on_conflict: options.on_conflict,
+            by_key: HashMap::new(),
+            stored_teachers,
+            stored_records,
+            persons: Vec::new(),
+            states: Vec::new(),
+            writes: Vec::new(),
+            rows: Vec::new(),
+            birth_field,
+            gender_field,
+            default_id_type: catalog
+                .id_types()
+                .iter()
+                .find(|t| t.form == IdNumberForm::ResidentId)
+                .map_or_else(|| "1".to_owned(), |t| t.code.clone()),
+            group_keys: effective
+                .groups
+                .iter()
+                .map(|g| g.id.as_str().into())
+                .collect(),
+            sheet_fields: Vec::new(),
+            defaults_used: Default::default(),
+        };
+        let mut sheets = Vec::new();
+        let mut refused = Vec::new();
+        let mut remember = Vec::new();
+        let mut first_error = None;
+        for sheet in &chosen {
+            let sheet_name: Arc<str> = sheet.name.as_str().into();
+            let mut stream = roster.rows(sheet)?;
+            let mut first_rows = Vec::new();
+            while let Some(row) = stream.next_row()? {
+                let number = row.number;
+                first_rows.push(row);
+                if number as usize > HEADER_SEARCH_ROWS {
+                    break;
+                }
+            }
+            let (header, below) = match find_header(&sheet.name, &first_rows, &matcher) {
+                Ok(found) => found,
+                Err(e) if !explicit => {
+                    first_error.get_or_insert(e);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let headers: Vec<(u32, String)> = header
+                .columns
+                .iter()
+                .map(|(j, h)| (*j as u32, h.clone()))
+                .collect();
+            let mut columns = propose(&effective, &matcher, &sheet.name, &headers);
+            let layout = layout_key(&columns);
+            apply_remembered(&mut columns, remembered.get(&layout));
+            let corrected = apply_overrides(&mut columns, &options.mappings, &matcher, &effective)?;
+            for c in corrected {
+                let column = &columns[c];
+                remember.push((
+                    layout.clone(),
+                    normalize_header(&column.header),
+                    column.target.as_ref().map(FieldTarget::key),
+                ));
+            }
+            check_identity(&columns, &sheet.name, &effective)?;
+            planner.sheet_fields = columns
+                .iter()
+                .filter_map(|c| c.target.as_ref().map(FieldTarget::key))
+                .collect();
+            let first_row = planner.rows.len();
+            let mut refused_rows = Vec::new();
+            let mut take = |row: SheetRow| -> Result<bool> {
+                match header.classify(&row) {
+                    RowKind::Skip => return Ok(true),
+                    RowKind::End => return Ok(false),
+                    RowKind::Data => {}
+                }
+                add_samples(&mut columns, &row);
+                if let Some(refused) = planner.plan_row(&sheet_name, &row, &columns) {
+                    refused_rows.push(refused);
+                }
+                Ok(true)
+            };
+            let mut ended = false;
+            for row in first_rows.into_iter().skip(below) {
+                if !take(row)? {
+                    ended = true;
+                    break;
+                }
+            }
+            if !ended {
+                stream.read_ahead(&mut take)?;
+            }
+            let width = header.columns.iter().map(|(j, _)| j + 1).max().unwrap_or(0);
+            let mut header_texts = vec![String::new(); width];
+            for (j, h) in &header.columns {
+                header_texts[*j] = h.clone();
+            }
+            if !refused_rows.is_empty() {
+                refused.push(RefusedSheet {
+                    name: sheet.name.clone(),
+                    headers: header_texts,
+                    rows: refused_rows,
+                });
+            }
+            sheets.push(SheetPreview {
+                defaults: planner.defaults_used.take(),
+                name: sheet.name.clone(),
+                header_rows: header.rows,
+                unknown_columns: columns
+                    .iter()
+                    .filter(|c| {
+                        matches!(c.source, MappingSource::Unknown | MappingSource::Ambiguous)
+                    })
+                    .map(|c| format!("{}（{} 列）", c.header, c.letter))
+                    .collect(),
+                columns,
+                data_rows: planner.rows.len() - first_row,
+                layout,
+            });
+        }
+        if let Some(o) = unknown_override(&options.mappings, &sheets) {
+            return Err(Error::UnknownColumn(o.header.clone()));
+        }
+        if sheets.is_empty() {
+            return Err(first_error.unwrap_or_else(|| Error::NoHeaderRow {
+                sheet: roster.path.display().to_string(),
+            }));
+        }
+        let validator = Validator::new(&catalog, &effective.set.id)?;
+        planner.validate(&validator);
+        let counts = ImportCounts::of(&planner.rows);
+        Ok(ImportPlan {
+            preview: ImportPreview {
+                file_name: roster
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                kind: roster.kind,
+                encoding: roster.encoding,
+                on_conflict: options.on_conflict,
+                sheets,
+                rows: planner.rows,
+                counts,
+            },
+            persons: planner.persons,
+            writes: planner.writes,
+            states: planner.states,
+            remember,
+            refused,
+        })
+    }
+}
+
+/// The gender field a resident ID number fills, with its codes (and their
+/// names, for the preview) as the catalog's `matches_id_gender` rule gives them.
+#[derive(Debug, Clone)]
+struct GenderFromId {
+    field: String,
+    male: (String, String),
+    female: (String, String),
+}
+
+/// The 基本信息 fields a resident ID number determines, as the catalog's
+/// ID-agreement rules name them.
+fn id_derived_fields(
+    catalog: &crate::catalog::Catalog,
+    effective: &EffectiveCatalog,
+) -> (Option<String>, Option<GenderFromId>) {
+    let mut birth = None;
+    let mut gender = None;
+    let label = |field: &str, code: &str| -> String {
+        effective
+            .group(BASIC_GROUP)
+            .and_then(|g| g.fields.iter().find(|f| f.code == field))
+            .and_then(|f| f.code_table.as_deref())
+            .and_then(|t| effective.code_table(t))
+            .and_then(|t| t.get(code))
+            .map_or_else(|| code.to_owned(), |c| c.name.clone())
+    };
+    for rule in catalog.rules() {
+        if rule.group != BASIC_GROUP || !rule.sets.contains(&effective.set.id) {
+            continue;
+        }
+        match &rule.check {
+            Check::MatchesIdBirthDate { field } => birth = Some(field.clone()),
+            Check::MatchesIdGender {
+                field,
+                male,
+                female,
+            } => {
+                gender = Some(GenderFromId {
+                    field: field.clone(),
+                    male: (male.clone(), label(field, male)),
+                    female: (female.clone(), label(field, female)),
+                })
+            }
+            _ => {}
+        }
+    }
+    (birth, gender)
+}
+
+fn apply_remembered(
+    columns: &mut [ColumnMapping],
+    remembered: Option<&Vec<(String, Option<FieldTarget>)>>,
+) {
+    let Some(remembered) = remembered else { return };
+    for column in columns.iter_mut() {
+        let header = normalize_header(&column.header);
+        if let Some((_, target)) = remembered.iter().find(|(h, _)| *h == header) {
+            column.target = target.clone();
+            column.source = if target.is_some() {
+                MappingSource::Remembered
+            } else {
+                MappingSource::Ignored
+            };
+        }
+    }
+}
+
+/// Applies the clerk's corrections; returns the indexes of the columns changed.
+fn apply_overrides(
+    columns: &mut [ColumnMapping],
+    overrides: &[MappingOverride],
+    matcher: &HeaderMatcher,
+    effective: &EffectiveCatalog,
+) -> Result<Vec<usize>> {
+    let mut changed = Vec::new();
+    for o in overrides {
+        let wanted = normalize_header(&o.header);
+        let matching: Vec<usize> = columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                normalize_header(&c.header) == wanted
+                    || c.letter.eq_ignore_ascii_case(o.header.trim())
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if matching.is_empty() {
+            // A correction for another sheet of the roster.
+            continue;
+        }
+        let target = match &o.target {
+            Some(t) => Some(matcher.resolve(effective, t)?),
+            None => None,
+        };
+        for i in matching {
+            columns[i].source = if target.is_some() {
+                MappingSource::Corrected
+            } else {
+                MappingSource::Ignored
+            };
+            columns[i].target = target.clone();
+            columns[i].candidates.clear();
+            changed.push(i);
+        }
+    }
+    for c in columns.iter_mut() {
+        if normalize_header(&c.header) == normalize_header(REFUSAL_COLUMN) && c.target.is_none() {
+            c.source = MappingSource::Ignored;
+        }
+    }
+    Ok(changed)
+}
+
+/// Checks that every override names a column of some sheet.
+pub(crate) fn unknown_override<'a>(
+    overrides: &'a [MappingOverride],
+    sheets: &[SheetPreview],
+) -> Option<&'a MappingOverride> {
+    overrides.iter().find(|o| {
+        let wanted = normalize_header(&o.header);
+        !sheets.iter().any(|s| {
+            s.columns.iter().any(|c| {
+                normalize_header(&c.header) == wanted
+                    || c.letter.eq_ignore_ascii_case(o.header.trim())
+            })
+        })
+    })
+}
+
+/// Adds a row's values to the columns' samples (the first three non-empty ones).
+fn add_samples(columns: &mut [ColumnMapping], row: &SheetRow) {
+    for column in columns.iter_mut().filter(|c| c.samples.len() < 3) {
+        let text = cell_text(row.cell(column.index as usize));
+        let text = text.trim();
+        if !text.is_empty() {
+            column.samples.push(text.to_owned());
+        }
+    }
+}
+
+fn check_identity(
+    columns: &[ColumnMapping],
+    sheet: &str,
+    effective: &EffectiveCatalog,
+) -> Result<()> {
+    for code in ["name", "id_number"] {
+        let mapped = columns.iter().any(|c| {
+            c.target
+                .as_ref()
+                .is_some_and(|t| t.group == BASIC_GROUP && t.field == code)
+        });
+        if !mapped {
+            let label = effective
+                .group(BASIC_GROUP)
+                .and_then(|g| g.field(code))
+                .map_or(code.to_owned(), |f| f.label.clone());
+            return Err(Error::NoIdentityColumn {
+                sheet: sheet.to_owned(),
+                missing: label,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn is_identity(target: &FieldTarget) -> bool {
+    crate::teacher::is_identity_field(&target.group, &target.field)
+}
+
+/// A refused row's preview carries what could be read of it.
+fn with_values(mut preview: RowPreview, values: &BTreeMap<String, Fields>) -> RowPreview {
+    preview.values = super::raw_values(values);
+    preview
+}
+
+fn display(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(display).collect::<Vec<_>>().join(","),
+        other => other.to_string(),
+    }
+}
+
+impl ImportCounts {
+    fn of(rows: &[RowPreview]) -> ImportCounts {
+        let count = |s: RowStatus| rows.iter().filter(|r| r.status == s).count();
+        ImportCounts {
+            total: rows.len(),
+            new: count(RowStatus::New),
+            update: count(RowStatus::Update),
+            unchanged: count(RowStatus::Unchanged),
+            refused: count(RowStatus::Refused),
+        }
+    }
+}
