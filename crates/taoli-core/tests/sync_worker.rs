@@ -637,3 +637,31 @@ fn the_proposed_file_names_name_the_school_and_the_batch() {
         "桃李镇中心小学-第1批回执.taolireceipt"
     );
 }
+
+#[test]
+fn without_a_keychain_enrolling_through_the_worker_asks_for_the_password_and_says_a_wrong_code() {
+    let upstream = Upstream::start();
+    let school = School::new();
+    let (worker, _passes) = school.worker_with(None, every(Duration::from_secs(600)));
+    assert!(matches!(
+        worker.enroll(&upstream.url(), "AAAA-BBBB-CCCC-DDDD", None),
+        Err(Error::AdminPasswordNeeded)
+    ));
+    let wrong = worker.enroll(
+        &upstream.url(),
+        "AAAA-BBBB-CCCC-DDDD",
+        Some(accounts::PASSWORD),
+    );
+    assert!(
+        matches!(&wrong, Err(Error::Refused(r)) if r.code == taoli_core::protocol::RefusalCode::EnrollmentCodeInvalid),
+        "{wrong:?}"
+    );
+    let code = upstream.code(SCHOOL);
+    let enrolled = worker
+        .enroll(&upstream.url(), &code, Some(accounts::PASSWORD))
+        .unwrap();
+    assert_eq!(
+        enrolled.key_place,
+        taoli_core::batches::KeyPlace::SchoolFile
+    );
+}

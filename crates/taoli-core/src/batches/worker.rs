@@ -102,7 +102,7 @@ pub struct SyncPass {
 /// What a pass came to, before it is scheduled and told.
 enum Step {
     /// The sync ran.
-    Synced(SyncReport),
+    Synced(Box<SyncReport>),
     /// The school is not enrolled: nothing to do.
     Idle,
     /// It could not run or failed.
@@ -194,7 +194,7 @@ impl Shared {
         };
         let keys = KeyAccess::new(self.keychain.as_deref(), admin_password);
         match file.sync(&keys, &self.options.sync) {
-            Ok(report) => Step::Synced(report),
+            Ok(report) => Step::Synced(Box::new(report)),
             Err(error) if ends_the_worker(&error) => Step::Ended(error),
             Err(error) => Step::Failed(error),
         }
@@ -222,11 +222,11 @@ impl Shared {
                 return None;
             }
             Step::Synced(report) if report.waiting() => {
-                (retry(&mut schedule), Some(report.clone()), None)
+                (retry(&mut schedule), Some((**report).clone()), None)
             }
             Step::Synced(report) => {
                 schedule.failures = 0;
-                (self.options.interval, Some(report.clone()), None)
+                (self.options.interval, Some((**report).clone()), None)
             }
             Step::Failed(error) if waits_for_the_clerk(error) => {
                 (self.options.interval, None, Some(ErrorPayload::from(error)))
@@ -375,9 +375,10 @@ impl SyncWorker {
             sync: self.shared.options.sync,
         };
         let outcome = self.with_file(|file| file.submit(&keys, &options))?;
-        let pass = self
-            .shared
-            .settle(&Step::Synced(outcome.sync.clone()), outcome.built.is_some());
+        let pass = self.shared.settle(
+            &Step::Synced(Box::new(outcome.sync.clone())),
+            outcome.built.is_some(),
+        );
         self.shared.tell(pass.as_ref());
         Ok(outcome)
     }
