@@ -1,6 +1,6 @@
 import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { OutboxStatus, SyncPass } from '../src/bindings'
+import type { ErrorPayload, OutboxStatus, SyncPass } from '../src/bindings'
 import SubmitPage from '../src/components/SubmitPage.vue'
 import { resetSession, useSession } from '../src/session'
 import { uploadOf } from '../src/uploads'
@@ -73,7 +73,7 @@ async function fireSyncPass(told: SyncPass): Promise<void> {
   await settle()
 }
 
-const NEEDS_PASSWORD = {
+const NEEDS_PASSWORD: ErrorPayload = {
   code: 'batches.admin_password_needed',
   kind: 'user',
   message: '这台电脑没有可用的密钥环……',
@@ -358,6 +358,11 @@ describe('SubmitPage', () => {
     })
     expect(byTestId('submit-last-sync').textContent).toContain('连不上上级系统')
     expect(byTestId('submit-last-sync').classList.contains('failed')).toBe(true)
+  })
+
+  it('says how to unlock the signing key when the worker’s pass needed the 系统管理员 password', async () => {
+    await mountPage({ last_sync: () => pass({ report: null, error: NEEDS_PASSWORD }) })
+    expect(byTestId('submit-last-sync').textContent).toContain('请点「立即同步」或「立即上传」输入一次')
   })
 
   it('reads everything again when the worker says a pass changed something', async () => {

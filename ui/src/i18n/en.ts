@@ -388,6 +388,7 @@ const en: MessageSchema = {
     importReceipt: 'Import receipt file…',
     importReceiptTitle: 'Import the .taolireceipt file from the computer that uploaded a batch file',
     lastSync: 'Last sync: {at}, {result}',
+    syncNeedsPassword: 'The signing key needs the system administrator’s password: click Sync now or Upload now and enter it once; automatic sync then goes on.',
     lastSyncNone: 'No sync yet since signing in; Taoli syncs in the background.',
     nextSync: 'Next automatic sync: {at}',
     syncResult: {

@@ -387,6 +387,7 @@ const zhCN = {
     importReceipt: '导入回执文件…',
     importReceiptTitle: '导入在别的电脑上传批次后得到的 .taolireceipt 回执文件',
     lastSync: '最近同步：{at}，{result}',
+    syncNeedsPassword: '签名密钥要用系统管理员的密码解开：请点「立即同步」或「立即上传」输入一次，之后自动同步就能继续。',
     lastSyncNone: '本次登录后还没有同步过，桃李会在后台自动同步。',
     nextSync: '下次自动同步：{at}',
     syncResult: {
