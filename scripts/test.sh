@@ -62,7 +62,7 @@ tally "vitest" "$code" \
   "$(sum_matches "$log_dir/vitest-summary.log" '[0-9]+ failed')"
 
 say "End-to-end tests (real window under Xvfb)"
-(cd "$TAOLI_ROOT" && cargo build -p taoli-app -p taoli-fixtures) >/dev/null 2>&1
+(cd "$TAOLI_ROOT" && cargo build -p taoli-app -p taoli-fixtures -p taoli-cli -p taoli-upstream) >/dev/null 2>&1
 XVFB_DISPLAY=":$((90 + RANDOM % 100))"
 Xvfb "$XVFB_DISPLAY" -screen 0 1280x860x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!

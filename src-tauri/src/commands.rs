@@ -5,6 +5,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use taoli_core::account::User;
+use taoli_core::batches::{
+    BatchExport, EnrollmentInfo, OutboxStatus, ReceiptImport, ReceiptInfo, SubmitOutcome, SyncPass,
+    SyncWorker,
+};
 use taoli_core::catalog::{EffectiveCatalog, PackInfo, ProvincePack};
 use taoli_core::catalog::{IdType, SchoolType, catalog};
 use taoli_core::entry::RecordDraft;
@@ -26,9 +30,13 @@ use taoli_core::validate::{Problem, ValidationReport};
 use taoli_core::{
     Credentials, ErrorPayload, NewSchool, NewTeacher, NewUser, Role, SchoolFile, Session, Teacher,
 };
-use tauri::State;
+use tauri::{AppHandle, Emitter, State};
 
-use crate::state::{AppState, cannot_open, no_import_pending, no_school_open};
+use crate::state::{AppState, cannot_open, no_import_pending, no_school_open, task_failed};
+
+/// The event each sync pass sends the window (payload: `SyncPass`), so the
+/// 报送 page and the teacher list show what changed.
+pub const SYNC_PASS_EVENT: &str = "sync-pass";
 
 type Reply<T> = Result<T, ErrorPayload>;
 
@@ -77,6 +85,9 @@ pub fn default_school_path(state: State<'_, AppState>, code: String, name: Strin
 
 /// Makes `file` the open school and puts it at the top of the recent list.
 fn make_current(state: &AppState, file: SchoolFile) -> Reply<OpenedSchool> {
+    if file.session().is_none() {
+        state.stop_worker();
+    }
     let opened = file.opened().map_err(payload)?;
     let school = &opened.school;
     RecentFiles::load(&state.config_dir)
@@ -103,6 +114,7 @@ pub fn daily_backup_problem(state: State<'_, AppState>) -> Option<String> {
 /// Creates a school file with its 系统管理员, who is signed in.
 #[tauri::command]
 pub fn create_school(
+    app: AppHandle,
     state: State<'_, AppState>,
     path: String,
     school: NewSchool,
@@ -110,7 +122,17 @@ pub fn create_school(
 ) -> Reply<OpenedSchool> {
     let mut file = SchoolFile::create(&PathBuf::from(path), &school, &admin).map_err(payload)?;
     daily_backup(&state, &mut file);
+    start_worker(&app, &state, &file);
     make_current(&state, file)
+}
+
+/// Starts the sync worker of the session now signed in to `file`; its
+/// passes go to the window as `sync-pass` events.
+fn start_worker(app: &AppHandle, state: &AppState, file: &SchoolFile) {
+    let app = app.clone();
+    state.start_worker(file, move |pass| {
+        let _ = app.emit(SYNC_PASS_EVENT, pass);
+    });
 }
 
 /// Opens a school file, nobody signed in. An encrypted file's key comes from
@@ -138,10 +160,15 @@ pub fn open_school_with_password(
 
 /// Signs in to the open school; then the day's backup is made if due.
 #[tauri::command]
-pub fn sign_in(state: State<'_, AppState>, credentials: Credentials) -> Reply<Session> {
+pub fn sign_in(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    credentials: Credentials,
+) -> Reply<Session> {
     let session = with_school(&state, |file| {
         let session = file.sign_in(&credentials)?;
         daily_backup(&state, file);
+        start_worker(&app, &state, file);
         Ok(session)
     })?;
     with_school(&state, |file| {
@@ -153,16 +180,22 @@ pub fn sign_in(state: State<'_, AppState>, credentials: Credentials) -> Reply<Se
 
 /// Creates the first account of a school file that has none: its 系统管理员.
 #[tauri::command]
-pub fn create_first_admin(state: State<'_, AppState>, admin: Credentials) -> Reply<Session> {
+pub fn create_first_admin(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    admin: Credentials,
+) -> Reply<Session> {
     with_school(&state, |file| {
         let session = file.create_first_admin(&admin)?;
         state.keep_key(file);
+        start_worker(&app, &state, file);
         Ok(session)
     })
 }
 
 #[tauri::command]
 pub fn sign_out(state: State<'_, AppState>) -> Reply<()> {
+    state.stop_worker();
     with_school(&state, |file| {
         file.sign_out();
         Ok(())
@@ -172,15 +205,25 @@ pub fn sign_out(state: State<'_, AppState>) -> Reply<()> {
 /// Locks the session (the 锁定 button, or ten idle minutes in the UI).
 #[tauri::command]
 pub fn lock_session(state: State<'_, AppState>) -> Reply<()> {
+    state.stop_worker();
     with_school(&state, |file| {
         file.lock();
         Ok(())
     })
 }
 
+/// Unlocks with the password: a new session, with a new sync worker.
 #[tauri::command]
-pub fn unlock_session(state: State<'_, AppState>, password: String) -> Reply<Session> {
-    with_school(&state, |file| file.unlock(&password))
+pub fn unlock_session(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    password: String,
+) -> Reply<Session> {
+    with_school(&state, |file| {
+        let session = file.unlock(&password)?;
+        start_worker(&app, &state, file);
+        Ok(session)
+    })
 }
 
 #[tauri::command]
@@ -226,6 +269,7 @@ pub fn change_password(
 
 #[tauri::command]
 pub fn close_school(state: State<'_, AppState>) -> Reply<()> {
+    state.stop_worker();
     match state.school().take() {
         Some(file) => file.close().map_err(payload),
         None => Ok(()),
@@ -578,4 +622,141 @@ pub async fn restore_backup_with_password(
     with_school(&state, |file| {
         file.restore_with_password(Path::new(&path), &password)
     })
+}
+
+// ── 报送 (reporting to the upstream, docs/batches.md) ─────────────────────────
+// What goes over the network runs on the sync worker's handle of the school
+// file, never on the window's: a slow link holds no other call.
+
+/// Runs `f` on the session's sync worker (or says why there is none), on a
+/// thread where blocking is allowed: the HTTP client blocks, which the async
+/// runtime's own threads must never do.
+async fn on_worker<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&SyncWorker) -> taoli_core::Result<T> + Send + 'static,
+) -> Reply<T> {
+    let worker = state.worker()?;
+    tauri::async_runtime::spawn_blocking(move || f(&worker).map_err(payload))
+        .await
+        .map_err(|e| task_failed(&e.to_string()))?
+}
+
+/// The school's enrollment with the upstream, or null before it enrolls.
+#[tauri::command]
+pub fn enrollment(state: State<'_, AppState>) -> Reply<Option<EnrollmentInfo>> {
+    with_school(&state, |file| file.enrollment())
+}
+
+/// Enrolls (登记) with the upstream at `upstream` and the county's 报送码;
+/// `admin_password` when this computer has no keychain.
+#[tauri::command]
+pub async fn enroll(
+    state: State<'_, AppState>,
+    upstream: String,
+    code: String,
+    admin_password: Option<String>,
+) -> Reply<EnrollmentInfo> {
+    on_worker(&state, move |worker| {
+        worker.enroll(&upstream, &code, admin_password.as_deref())
+    })
+    .await
+}
+
+/// 立即上传: sends what waits, builds, signs and uploads a batch of what
+/// changed (with the 变更理由 for changes to information in effect), pulls
+/// the reviews.
+#[tauri::command]
+pub async fn submit(
+    state: State<'_, AppState>,
+    change_reason: Option<String>,
+    admin_password: Option<String>,
+) -> Reply<SubmitOutcome> {
+    on_worker(&state, move |worker| {
+        worker.submit(change_reason.as_deref(), admin_password.as_deref())
+    })
+    .await
+}
+
+/// 立即同步: a sync pass now.
+#[tauri::command]
+pub async fn sync_now(
+    state: State<'_, AppState>,
+    admin_password: Option<String>,
+) -> Reply<SyncPass> {
+    on_worker(&state, move |worker| {
+        worker.sync_now(admin_password.as_deref())
+    })
+    .await
+}
+
+/// The last sync pass of this session (the worker's or the clerk's), if any.
+#[tauri::command]
+pub fn last_sync(state: State<'_, AppState>) -> Option<SyncPass> {
+    state.worker().ok().and_then(|worker| worker.last_pass())
+}
+
+/// Where the school's reporting stands: each teacher and batch, the next
+/// deadline and what is still missing.
+#[tauri::command]
+pub async fn outbox_status(state: State<'_, AppState>) -> Reply<OutboxStatus> {
+    with_school(&state, |file| file.outbox_status())
+}
+
+/// The kept receipts (回执), newest first.
+#[tauri::command]
+pub fn receipts(state: State<'_, AppState>) -> Reply<Vec<ReceiptInfo>> {
+    with_school(&state, |file| file.receipts())
+}
+
+/// Writes the receipt of `batch_id`, as kept, to `path`.
+#[tauri::command]
+pub fn export_receipt(
+    state: State<'_, AppState>,
+    batch_id: String,
+    path: String,
+) -> Reply<ReceiptInfo> {
+    with_school(&state, |file| {
+        file.export_receipt(&batch_id, Path::new(&path))
+    })
+}
+
+/// The file name the save dialog proposes for the receipt of batch `sequence`.
+#[tauri::command]
+pub fn receipt_file_name(state: State<'_, AppState>, sequence: i64) -> Reply<String> {
+    with_school(&state, |file| file.receipt_file_name(sequence))
+}
+
+/// The file name the save dialog proposes for a `.taolibatch`.
+#[tauri::command]
+pub fn batch_file_name(state: State<'_, AppState>) -> Reply<String> {
+    with_school(&state, |file| file.batch_file_name())
+}
+
+/// Writes the batch in flight (or a new one) to a `.taolibatch` at `path`
+/// for a USB stick; null when there is nothing to report.
+#[tauri::command]
+pub async fn export_batch(
+    state: State<'_, AppState>,
+    path: String,
+    change_reason: Option<String>,
+    admin_password: Option<String>,
+) -> Reply<Option<BatchExport>> {
+    on_worker(&state, move |worker| {
+        worker.export_batch(
+            Path::new(&path),
+            change_reason.as_deref(),
+            admin_password.as_deref(),
+        )
+    })
+    .await
+}
+
+/// Imports a receipt file (`.taolireceipt`) that came back from the
+/// computer that uploaded a carried batch.
+#[tauri::command]
+pub async fn import_receipt(state: State<'_, AppState>, path: String) -> Reply<ReceiptImport> {
+    on_worker(&state, move |worker| {
+        worker.import_receipt(Path::new(&path))
+    })
+    .await
 }

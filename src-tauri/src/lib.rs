@@ -94,6 +94,18 @@ pub fn run() {
             commands::backup_to,
             commands::restore_backup,
             commands::restore_backup_with_password,
+            commands::enrollment,
+            commands::enroll,
+            commands::submit,
+            commands::sync_now,
+            commands::last_sync,
+            commands::outbox_status,
+            commands::receipts,
+            commands::export_receipt,
+            commands::receipt_file_name,
+            commands::batch_file_name,
+            commands::export_batch,
+            commands::import_receipt,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -3,6 +3,13 @@ import { invoke as tauriInvoke } from '@tauri-apps/api/core'
 import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import type {
   AuditCheck,
+  BatchExport,
+  EnrollmentInfo,
+  OutboxStatus,
+  ReceiptImport,
+  ReceiptInfo,
+  SubmitOutcome,
+  SyncPass,
   Credentials,
   NewUser,
   OpenedSchool,
@@ -383,6 +390,81 @@ export function restoreBackup(path: string): Promise<Backup> {
 /** Restores a backup made under an earlier 系统管理员 password. */
 export function restoreBackupWithPassword(path: string, password: string): Promise<Backup> {
   return invoke<Backup>('restore_backup_with_password', { path, password })
+}
+
+// ── 报送 (reporting to the upstream) ─────────────────────────────────────────
+
+/** The school's enrollment with the upstream, or null before it enrolls. */
+export function enrollment(): Promise<EnrollmentInfo | null> {
+  return invoke<EnrollmentInfo | null>('enrollment')
+}
+
+/**
+ * Enrolls (登记) with the upstream at `upstream` and the county's 报送码. On a
+ * computer without a keychain the core asks for the 系统管理员 password
+ * (`batches.admin_password_needed`).
+ */
+export function enroll(upstream: string, code: string, adminPassword: string | null): Promise<EnrollmentInfo> {
+  return invoke<EnrollmentInfo>('enroll', { upstream, code, adminPassword })
+}
+
+/** 立即上传: builds, signs and uploads a batch of what changed, then pulls the reviews. */
+export function submit(changeReason: string | null, adminPassword: string | null): Promise<SubmitOutcome> {
+  return invoke<SubmitOutcome>('submit', { changeReason, adminPassword })
+}
+
+/** 立即同步: sends what waits and pulls the review results now. */
+export function syncNow(adminPassword: string | null): Promise<SyncPass> {
+  return invoke<SyncPass>('sync_now', { adminPassword })
+}
+
+/** The last sync pass of this session, if any. */
+export function lastSync(): Promise<SyncPass | null> {
+  return invoke<SyncPass | null>('last_sync')
+}
+
+/** Each teacher's and batch's status, the next deadline and what is still missing. */
+export function outboxStatus(): Promise<OutboxStatus> {
+  return invoke<OutboxStatus>('outbox_status')
+}
+
+/** The kept receipts (回执), newest first. */
+export function receipts(): Promise<ReceiptInfo[]> {
+  return invoke<ReceiptInfo[]>('receipts')
+}
+
+/** Writes the receipt of a batch, as kept, to `path`. */
+export function exportReceipt(batchId: string, path: string): Promise<ReceiptInfo> {
+  return invoke<ReceiptInfo>('export_receipt', { batchId, path })
+}
+
+/** The file name the save dialog proposes for the receipt of batch `sequence`. */
+export function receiptFileName(sequence: number): Promise<string> {
+  return invoke<string>('receipt_file_name', { sequence })
+}
+
+/** The file name the save dialog proposes for a .taolibatch. */
+export function batchFileName(): Promise<string> {
+  return invoke<string>('batch_file_name')
+}
+
+/** Writes the batch in flight (or a new one) to a .taolibatch for a USB stick; null when nothing is to report. */
+export function exportBatch(
+  path: string,
+  changeReason: string | null,
+  adminPassword: string | null,
+): Promise<BatchExport | null> {
+  return invoke<BatchExport | null>('export_batch', { path, changeReason, adminPassword })
+}
+
+/** Imports a .taolireceipt that came back from the computer that uploaded a carried batch. */
+export function importReceipt(path: string): Promise<ReceiptImport> {
+  return invoke<ReceiptImport>('import_receipt', { path })
+}
+
+/** Calls `handler` with each sync pass (the worker's or the clerk's). */
+export function onSyncPass(handler: (pass: SyncPass) => void): Promise<UnlistenFn> {
+  return listen<SyncPass>('sync-pass', (event) => handler(event.payload))
 }
 
 export function isErrorPayload(e: unknown): e is ErrorPayload {

@@ -560,3 +560,256 @@ backups: Array<Backup>,
  * How many automatic backups are kept besides one per month.
  */
 keep_recent: number, };
+
+export type RefusalCode = "unsupported_version" | "unsupported_algorithm" | "too_large" | "malformed_request" | "malformed_manifest" | "malformed_payload" | "malformed_response" | "bad_signature" | "key_unknown" | "key_revoked" | "wrong_school" | "sequence_replayed" | "sequence_out_of_order" | "payload_hash_mismatch" | "batch_conflict" | "offset_mismatch" | "batch_not_found" | "enrollment_code_invalid" | "receipt_invalid" | "request_expired" | "server_error" | "unknown";
+
+export type Refusal = { code: RefusalCode, message: string, };
+
+export type KeyPlace = "keychain" | "school_file";
+
+export type BatchState = "built" | "signed" | "uploading" | "received" | "reviewed" | "refused";
+
+export type UploadStatus = "returned" | "pending" | "uploading" | "received" | "effective";
+
+export type EnrollmentInfo = { upstream: string, school: string, 
+/**
+ * The school's signing key's id.
+ */
+key_id: string, 
+/**
+ * Where this computer keeps the signing key.
+ */
+key_place: KeyPlace, 
+/**
+ * The pinned upstream receipt key's id.
+ */
+upstream_key_id: string, enrolled_at: string, enrolled_by: string, 
+/**
+ * The review results are asked for after this cursor.
+ */
+review_cursor: number, };
+
+export type BatchSummary = { id: string, sequence: number, 
+/**
+ * The received batch this one builds on.
+ */
+base_batch: string | null, state: BatchState, 
+/**
+ * 待上传 / 上传中 / 已接收 / 已退回 / 已生效, or 被拒收.
+ */
+state_label: string, created_at: string, created_by: string, record_count: number, 
+/**
+ * The compressed payload's size in bytes.
+ */
+payload_bytes: number, payload_sha256: string, key_id: string | null, signed_at: string | null, exported_at: string | null, 
+/**
+ * Failed upload attempts so far, and the last failure.
+ */
+attempts: number, last_error: string | null, 
+/**
+ * When the upstream had it whole, by the upstream's clock (the receipt's).
+ */
+received_at: string | null, 
+/**
+ * SHA-256 of the kept receipt envelope.
+ */
+receipt_sha256: string | null, refusal: Refusal | null, 
+/**
+ * Its records: accepted (生效), returned (退回), waiting (待审核).
+ */
+accepted: number, returned: number, pending: number, };
+
+export type ReturnedRecord = { batch_id: string, 
+/**
+ * The change's id in the batch.
+ */
+change_id: string, 
+/**
+ * The information group (`basic` …) for a record, none for the teacher's identity.
+ */
+group: string | null, group_name: string | null, reason: string, 
+/**
+ * The version the reviewer saw; the teacher's data may have moved on.
+ */
+version: number | null, 
+/**
+ * Whether a newer edit already answers it (the next batch carries it).
+ */
+superseded: boolean, };
+
+export type TeacherUpload = { teacher_id: string, name: string, 
+/**
+ * Masked for a role that reads masked.
+ */
+id_number: string, status: UploadStatus, status_label: string, 
+/**
+ * Changes not yet in any batch.
+ */
+unsent: number, 
+/**
+ * Errors that hold the teacher back.
+ */
+errors: number, 
+/**
+ * Warnings without a written reason (提醒理由), which hold the teacher back too.
+ */
+unexplained_warnings: number, 
+/**
+ * Why unsent changes wait, as the clerk reads it.
+ */
+held_back: string | null, 
+/**
+ * What the reviewer returned (not yet answered by a newer edit, or answered).
+ */
+returned: Array<ReturnedRecord>, };
+
+export type StatusCounts = { returned: number, pending: number, uploading: number, received: number, effective: number, };
+
+export type Missing = { 
+/**
+ * Teachers held back by errors (fix them).
+ */
+teachers_with_errors: number, 
+/**
+ * Teachers held back by warnings without a written reason.
+ */
+teachers_with_unexplained_warnings: number, 
+/**
+ * Changes not yet in any batch (including the held back ones).
+ */
+unsent_changes: number, 
+/**
+ * Of those, changes to information already in effect: they go as
+ * 变更申请 and need a reason (`SubmitOptions::change_reason`).
+ */
+changes_needing_reason: number, 
+/**
+ * Records returned by the reviewer and not yet corrected.
+ */
+returned_records: number, 
+/**
+ * A batch built but not yet received by the upstream.
+ */
+batch_in_flight: boolean, 
+/**
+ * The school is not enrolled yet.
+ */
+not_enrolled: boolean, };
+
+export type NextDeadline = { 
+/**
+ * `YYYY-MM-DD`.
+ */
+date: string, 
+/**
+ * What must be done by then.
+ */
+label: string, label_en: string, 
+/**
+ * Days from today (0 on the day itself).
+ */
+days_left: number, };
+
+export type OutboxStatus = { enrollment: EnrollmentInfo | null, 
+/**
+ * Newest first.
+ */
+batches: Array<BatchSummary>, 
+/**
+ * In the order the teachers were registered.
+ */
+teachers: Array<TeacherUpload>, counts: StatusCounts, 
+/**
+ * The next reporting deadline.
+ */
+deadline: NextDeadline | null, missing: Missing, };
+
+export type ReceiptInfo = { batch_id: string, sequence: number, record_count: number, 
+/**
+ * By the upstream's clock.
+ */
+received_at: string, 
+/**
+ * The upstream key that signed it (the pinned one).
+ */
+key_id: string, receipt_sha256: string, 
+/**
+ * The signed receipt envelope, exactly as the upstream sent it.
+ */
+receipt: string, };
+
+export type ReceiptImport = { batch: BatchSummary, 
+/**
+ * False when the file's receipt was already kept.
+ */
+newly_received: boolean, };
+
+export type BatchExport = { batch: BatchSummary, path: string, bytes: number, };
+
+export type ReviewsApplied = { 
+/**
+ * Results applied for the first time.
+ */
+accepted: number, returned: number, 
+/**
+ * Deliveries of a result already applied (dropped).
+ */
+duplicates: number, 
+/**
+ * Results about batches this school file does not hold (kept, not applied).
+ */
+unknown: number, };
+
+export type SyncReport = { 
+/**
+ * Batches the upstream received in this pass (receipt verified and kept).
+ */
+received: Array<BatchSummary>, 
+/**
+ * Batches the upstream refused for good in this pass.
+ */
+refused: Array<BatchSummary>, 
+/**
+ * The batch still waiting to be sent, when the link failed.
+ */
+pending: BatchSummary | null, 
+/**
+ * Why it waits.
+ */
+pending_error: ErrorPayload | null, 
+/**
+ * Review results applied.
+ */
+reviews: ReviewsApplied, 
+/**
+ * Why review results could not be read, if they could not.
+ */
+review_error: ErrorPayload | null, };
+
+export type SubmitOutcome = { built: BatchSummary | null, sync: SyncReport, };
+
+export type SyncPass = { 
+/**
+ * When it ended (RFC 3339, UTC).
+ */
+at: string, 
+/**
+ * What the sync did, when it ran.
+ */
+report: SyncReport | null, 
+/**
+ * Why it did not run or did not finish: the upstream did not answer,
+ * the signing key needs the 系统管理员 password …
+ */
+error: ErrorPayload | null, 
+/**
+ * Whether it changed where anything stands (a batch received or
+ * refused, a batch built, review results applied): lists showing
+ * statuses read them again.
+ */
+changed: boolean, 
+/**
+ * When the worker runs its next pass (RFC 3339, UTC); None once it
+ * has stopped.
+ */
+next_at: string | null, };

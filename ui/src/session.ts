@@ -2,6 +2,7 @@
 // and what that screen was asked to show.
 import { computed, reactive } from 'vue'
 import * as api from './api'
+import { clearUploads } from './uploads'
 import type {
   EffectiveCatalog,
   OpenedSchool,
@@ -13,7 +14,7 @@ import type {
 } from './bindings'
 
 /** The screens of an open school. */
-export type View = 'list' | 'form' | 'validation' | 'stats' | 'settings' | 'import' | 'sheets' | 'audit'
+export type View = 'list' | 'form' | 'validation' | 'stats' | 'settings' | 'import' | 'sheets' | 'audit' | 'submit'
 
 /** Where the teacher form opens: a group's tab, and optionally one field (of one row). */
 export interface FormTarget {
@@ -78,6 +79,7 @@ export function setOpened(opened: OpenedSchool): void {
 
 /** Someone signed in (or unlocked): the list of their school shows. */
 export function setAccount(account: Session | null): void {
+  if (account?.name !== state.account?.name) clearUploads()
   state.account = account
   state.locked = false
   if (account) state.hasUsers = true
@@ -129,6 +131,7 @@ export function setSchool(school: School | null): void {
   state.auditFor = null
   state.validationFilter = { severity: 'all', group: '' }
   catalogCache = null
+  clearUploads()
 }
 
 /** The open school's indicator catalog, asked of the back end once per school. */
@@ -173,6 +176,11 @@ export function showList(): void {
 
 export function showValidation(): void {
   state.view = 'validation'
+}
+
+/** The 报送 page: enrollment, the deadline, batches, receipts, each teacher's status. */
+export function showSubmit(): void {
+  state.view = 'submit'
 }
 
 /** The 统计 page. */

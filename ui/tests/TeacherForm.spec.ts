@@ -18,6 +18,8 @@ import {
   type Handlers,
 } from './formHelpers'
 import { plugins, settle, useChinese, signInForTests } from './helpers'
+import { EFFECTIVE, upload, status } from './outboxFixtures'
+import { keepUploads } from '../src/uploads'
 
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
@@ -62,6 +64,34 @@ describe('TeacherForm', () => {
     wrapper?.unmount()
     wrapper = undefined
     document.body.innerHTML = ''
+  })
+
+  it('shows what the upstream returned of this teacher, with the reviewer’s reason', async () => {
+    keepUploads(
+      status({
+        teachers: [
+          upload(TEACHER.id, TEACHER.name, 'returned', '已退回', {
+            returned: [
+              { batch_id: 'b-1', change_id: 'record:r-basic@1', group: 'basic', group_name: '基本信息', reason: '民族与户籍不一致', version: 1, superseded: false },
+              { batch_id: 'b-1', change_id: 'record:r-edu@1', group: 'education', group_name: '学习经历', reason: '已改', version: 1, superseded: true },
+            ],
+          }),
+        ],
+      }),
+    )
+    backend()
+    await mountForm()
+    expect(byTestId('form-returned').textContent).toContain('上级系统退回了这位教师的信息')
+    expect(Array.from(document.body.querySelectorAll('[data-testid="form-returned-reason"]')).map((e) => e.textContent?.trim())).toEqual([
+      '基本信息：民族与户籍不一致',
+    ])
+  })
+
+  it('shows nothing about the upstream for a teacher nothing was returned of', async () => {
+    keepUploads(status({ teachers: [{ ...EFFECTIVE, teacher_id: TEACHER.id }] }))
+    backend()
+    await mountForm()
+    expect(maybeTestId('form-returned')).toBeNull()
   })
 
   it('builds one tab per group of the catalog, in catalog order', async () => {

@@ -4,11 +4,21 @@ import type { School, SignoffState, Teacher } from '../src/bindings'
 import TeacherList from '../src/components/TeacherList.vue'
 import { resetSession, setSchool, useSession } from '../src/session'
 import { plugins, settle, useChinese, signInForTests } from './helpers'
+import { EFFECTIVE, RETURNED, pass, status } from './outboxFixtures'
 
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
 const dialog = vi.hoisted(() => ({ save: vi.fn() }))
 vi.mock('@tauri-apps/plugin-dialog', () => dialog)
+const events = vi.hoisted(() => ({ syncPass: null as ((event: { payload: unknown }) => void) | null }))
+vi.mock('@tauri-apps/api/event', () => ({
+  listen: vi.fn(async (name: string, handler: (event: { payload: unknown }) => void) => {
+    if (name === 'sync-pass') events.syncPass = handler
+    return () => {
+      if (events.syncPass === handler) events.syncPass = null
+    }
+  }),
+}))
 
 const SCHOOL: School = {
   code: '1234567890',
@@ -65,6 +75,7 @@ describe('TeacherList', () => {
       }
       if (cmd === 'id_types') return []
       if (cmd === 'signoff_states') return SIGNOFFS
+      if (cmd === 'outbox_status') return status({ teachers: [RETURNED, EFFECTIVE] })
       if (cmd === 'signoff_info') {
         const id = (args as unknown as { teacherId: string }).teacherId
         return { teacher_id: id, state: SIGNOFFS[id], prints: [] }
@@ -229,6 +240,42 @@ describe('TeacherList', () => {
     expect(wrapper.find('[data-testid="print-sheets"]').text()).toBe('打印确认表（已选 1 人）')
     await wrapper.find('[data-testid="print-sheets"]').trigger('click')
     expect(useSession().sheetsFor.value.map((t) => t.name)).toEqual(['李四'])
+  })
+
+  it('shows each teacher’s reporting status in the 报送 column', async () => {
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins }, attachTo: document.body })
+    await settle()
+    const states = wrapper.findAll('[data-testid="teacher-row-upload"]').map((el) => el.text())
+    expect(states).toEqual(['已退回', '已生效'])
+  })
+
+  it('reads the reporting statuses again after a sync pass that changed something', async () => {
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins }, attachTo: document.body })
+    await settle()
+    invoke.mockClear()
+    events.syncPass?.({ payload: pass({ changed: false }) })
+    await settle()
+    expect(invoke).not.toHaveBeenCalledWith('outbox_status')
+    events.syncPass?.({ payload: pass({ changed: true }) })
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('outbox_status')
+  })
+
+  it('stops listening to sync passes once it is gone', async () => {
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    wrapper.unmount()
+    wrapper = undefined
+    expect(events.syncPass).toBeNull()
+  })
+
+  it('opens the 报送 page from the header', async () => {
+    setSchool(SCHOOL)
+    signInForTests()
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    await wrapper.find('[data-testid="open-submit"]').trigger('click')
+    expect(useSession().view.value).toBe('submit')
   })
 
   it('opens the sign-off dialog from a teacher’s 确认表 state', async () => {

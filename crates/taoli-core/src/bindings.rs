@@ -6,6 +6,11 @@
 use ts_rs::{Config, TS};
 
 use crate::account::{NewUser, Permission, Role, Session, User};
+use crate::batches::{
+    BatchExport, BatchState, BatchSummary, EnrollmentInfo, KeyPlace, Missing, NextDeadline,
+    OutboxStatus, ReceiptImport, ReceiptInfo, ReturnedRecord, StatusCounts, SubmitOutcome,
+    SyncPass, SyncReport, TeacherUpload, UploadStatus,
+};
 use crate::catalog::{
     AllSets, Code, CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Filler,
     IdNumberForm, IdType, IndicatorSet, PackInfo, SchoolType, SchoolTypeScope, SetScope, Severity,
@@ -19,6 +24,7 @@ use crate::import::{
     MappingOverride, MappingSource, MessageSeverity, OnConflict, RosterInfo, RosterKind,
     RowMessage, RowPage, RowPreview, RowStatus, SheetInfo, SheetPreview, TextEncoding, UndoResult,
 };
+use crate::protocol::{Refusal, RefusalCode};
 use crate::recent::RecentFile;
 use crate::record::IndicatorRecord;
 use crate::revision::{Action, Entity, Operation, Revision};
@@ -28,7 +34,7 @@ use crate::sheets::{PrintedSheet, PrintedSheets, SheetsPreview};
 use crate::stats::{ChartKind, Dimension, SchoolStats, StatsBucket, StatsDimension};
 use crate::store::{
     AuditBreak, AuditChange, AuditCheck, AuditEntry, AuditPage, AuditQuery, Backup, BackupList,
-    BackupReason, Credentials, OpenedSchool, SheetPrint, SignoffInfo, SignoffState,
+    BackupReason, Credentials, OpenedSchool, ReviewsApplied, SheetPrint, SignoffInfo, SignoffState,
 };
 use crate::teacher::{NewTeacher, Teacher};
 use crate::validate::{Problem, ValidationReport};
@@ -121,6 +127,26 @@ pub fn typescript() -> String {
         BackupReason::decl(&cfg),
         Backup::decl(&cfg),
         BackupList::decl(&cfg),
+        RefusalCode::decl(&cfg),
+        Refusal::decl(&cfg),
+        KeyPlace::decl(&cfg),
+        BatchState::decl(&cfg),
+        UploadStatus::decl(&cfg),
+        EnrollmentInfo::decl(&cfg),
+        BatchSummary::decl(&cfg),
+        ReturnedRecord::decl(&cfg),
+        TeacherUpload::decl(&cfg),
+        StatusCounts::decl(&cfg),
+        Missing::decl(&cfg),
+        NextDeadline::decl(&cfg),
+        OutboxStatus::decl(&cfg),
+        ReceiptInfo::decl(&cfg),
+        ReceiptImport::decl(&cfg),
+        BatchExport::decl(&cfg),
+        ReviewsApplied::decl(&cfg),
+        SyncReport::decl(&cfg),
+        SubmitOutcome::decl(&cfg),
+        SyncPass::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in crates/taoli-core by ts-rs. Do not edit.\n\

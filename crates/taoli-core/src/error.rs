@@ -530,6 +530,19 @@ pub enum Error {
     ReceiptOfAnotherBatch { batch_id: String },
 
     #[error(
+        "第 {sequence} 批（{batch_id}）还没有回执：上级系统收到整批数据后才会给回执。请先同步，等它显示「已接收」后再导出回执。"
+    )]
+    NoReceiptYet { sequence: i64, batch_id: String },
+
+    #[error("找不到批次 {0}：这个学校文件里没有这一批。请刷新报送页后重试。")]
+    BatchNotFound(String),
+
+    #[error(
+        "桃李无法启动自动同步（{0}）。报送不受影响：可以用「立即上传」「立即同步」手动上报；关闭桃李再打开会重新启动自动同步。"
+    )]
+    SyncWorkerFailed(String),
+
+    #[error(
         "变更理由不能为空，最多 {max} 个字。请写明为什么要更改已经生效的信息，例如「姓名登记有误，以户口簿为准」。"
     )]
     InvalidChangeReason { max: usize },
@@ -565,7 +578,8 @@ impl Error {
             | Error::ExportFailed(_)
             | Error::StatsFailed(_)
             | Error::SheetsFailed(_)
-            | Error::SecretsFailed(_) => ErrorKind::Internal,
+            | Error::SecretsFailed(_)
+            | Error::SyncWorkerFailed(_) => ErrorKind::Internal,
             Error::Refused(refusal)
                 if matches!(
                     refusal.code,
@@ -694,6 +708,9 @@ impl Error {
             Error::ReceiptFileUnreadable { .. } => "batches.receipt_file_unreadable",
             Error::ReceiptOfAnotherBatch { .. } => "batches.receipt_of_another_batch",
             Error::InvalidChangeReason { .. } => "batches.change_reason_invalid",
+            Error::NoReceiptYet { .. } => "batches.no_receipt_yet",
+            Error::BatchNotFound(_) => "batches.batch_not_found",
+            Error::SyncWorkerFailed(_) => "batches.sync_worker_failed",
             Error::WrongCurrentPassword => "account.wrong_current_password",
             Error::Refused(refusal) => refusal.code.error_code(),
             Error::Io { .. } => "internal.io",

@@ -195,10 +195,12 @@ fn without_a_keychain_the_key_is_kept_wrapped_under_the_admin_password() {
         .query_row("SELECT wrapped_key FROM enrollment", [], |r| r.get(0))
         .unwrap();
     assert!(wrapped.contains("\"kdf\":\"argon2id\""), "{wrapped}");
-    // The key is usable with the password, and only with it.
+    // The key is usable with the password, and only with it (in a session
+    // that has not unlocked it yet: tests/sync_worker.rs).
     school.teacher("张三", 1);
     let outcome = school.file.submit(&keys, &submit_options()).unwrap();
     assert_eq!(outcome.sync.received.len(), 1);
+    school.file.sign_in(&accounts::clerk()).unwrap();
     let without = KeyAccess::new(None, None);
     assert!(matches!(
         school.file.sync(&without, &fast()),

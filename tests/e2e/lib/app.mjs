@@ -6,7 +6,7 @@
 
 import { spawn, execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,8 @@ export const repoRoot = resolve(here, '../../..');
 const targetDir = process.env.CARGO_TARGET_DIR || join(repoRoot, 'target');
 export const appBinary = process.env.TAOLI_APP || join(targetDir, 'debug', 'taoli-app');
 export const fixturesBinary = join(targetDir, 'debug', 'taoli-fixtures');
+export const cliBinary = join(targetDir, 'debug', 'taoli');
+export const upstreamBinary = join(targetDir, 'debug', 'taoli-upstream');
 export const screenshotDir = resolve(
   process.env.TAOLI_SCREENSHOT_DIR || join(repoRoot, 'tests/e2e/artifacts/screenshots'),
 );
@@ -73,19 +75,20 @@ function killAppProcesses(nativePort) {
 }
 
 /**
- * Starts the app with `profile`'s folders and optional command-line `args`,
- * returns { browser, stop }. Call stop() in a finally block.
+ * Starts the app with `profile`'s folders, optional command-line `args` and
+ * extra environment `env`, returns { browser, stop }. Call stop() in a
+ * finally block.
  *
  * The two ports are found free and then handed over, so another process can
  * take one in between (WebKitWebDriver then says "Unable to listen"): that
  * start is retried once on fresh ports.
  */
-export async function launch(profile, args = []) {
+export async function launch(profile, args = [], env = {}) {
   try {
-    return await launchOnce(profile, args);
+    return await launchOnce(profile, args, env);
   } catch (error) {
     if (!/Unable to listen/.test(String(error.message))) throw error;
-    return launchOnce(profile, args);
+    return launchOnce(profile, args, env);
   }
 }
 
@@ -97,7 +100,7 @@ async function freePorts() {
   return [port, nativePort];
 }
 
-async function launchOnce(profile, args) {
+async function launchOnce(profile, args, env) {
   const [port, nativePort] = await freePorts();
   const driver = spawn(
     tauriDriver,
@@ -105,6 +108,7 @@ async function launchOnce(profile, args) {
     {
       env: {
         ...process.env,
+        ...env,
         TAOLI_CONFIG_DIR: profile.config,
         TAOLI_DATA_DIR: profile.data,
         // WebKit keeps local storage (the UI language) under the XDG data
@@ -137,6 +141,8 @@ async function launchOnce(profile, args) {
     }
     driver.stderr.destroy();
     killAppProcesses(nativePort);
+    // What the app wrote to its standard error, when asked for (debugging a spec).
+    if (process.env.TAOLI_E2E_APP_LOG) appendFileSync(process.env.TAOLI_E2E_APP_LOG, driverLog);
   };
   try {
     await waitForPort(port, driver, 15_000);

@@ -4,11 +4,12 @@
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::catalog::Deadline;
 
 /// The next deadline and how far off it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct NextDeadline {
     /// `YYYY-MM-DD`.
     pub date: String,
@@ -16,6 +17,7 @@ pub struct NextDeadline {
     pub label: String,
     pub label_en: String,
     /// Days from today (0 on the day itself).
+    #[ts(type = "number")]
     pub days_left: i64,
 }
 

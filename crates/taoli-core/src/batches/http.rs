@@ -172,6 +172,19 @@ impl Upstream {
         })
     }
 
+    /// Whether the upstream answers at all, within `within`: `GET
+    /// /v1/upstream-key`, any HTTP answer counting. The sync worker asks
+    /// this before a pass, so that a link that is down costs one short
+    /// request instead of a pass of retries.
+    pub(crate) fn answers(&self, within: Duration) -> Result<(), Failure> {
+        self.client
+            .get(self.url("/v1/upstream-key"))
+            .timeout(within)
+            .send()
+            .map(|_| ())
+            .map_err(|e| Failure::Link(link_detail(&e)))
+    }
+
     /// `POST /v1/enroll`: the answer's bytes.
     pub(crate) fn enroll(&self, request: &EnrollmentRequest) -> Result<Vec<u8>, Failure> {
         let answer = self.call(

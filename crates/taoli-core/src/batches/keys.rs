@@ -13,13 +13,14 @@
 use std::fmt;
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::protocol::SigningKey;
 use crate::secrets::{SecretKey, SecretStore, WrappedKey};
 
 /// Where this computer keeps the school's signing key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyPlace {
     /// The computer's keychain (密钥环 / 凭据管理器 / 钥匙串).

@@ -28,8 +28,10 @@ mod http;
 mod keys;
 pub(crate) mod plan;
 mod sync;
+mod worker;
 
 use serde::Serialize;
+use ts_rs::TS;
 
 pub use backoff::Backoff;
 pub use carry::{
@@ -38,11 +40,12 @@ pub use carry::{
 pub use deadline::NextDeadline;
 pub use keys::{KeyAccess, KeyPlace};
 pub use sync::{SubmitOptions, SubmitOutcome, SyncOptions, SyncReport};
+pub use worker::{SyncPass, SyncWorker, WorkerOptions};
 
 use crate::protocol::Refusal;
 
 /// Where a batch stands in the school's outbox.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum BatchState {
     /// Made from the changes, not yet signed (the signing key was not at hand).
@@ -113,7 +116,7 @@ impl BatchState {
 }
 
 /// Where a teacher's information stands with the upstream.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum UploadStatus {
     /// 已退回: the reviewer returned something; fix it and report again.
@@ -151,7 +154,7 @@ impl UploadStatus {
 }
 
 /// The school's registration with the upstream, as the status shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct EnrollmentInfo {
     pub upstream: String,
     pub school: String,
@@ -164,13 +167,15 @@ pub struct EnrollmentInfo {
     pub enrolled_at: String,
     pub enrolled_by: String,
     /// The review results are asked for after this cursor.
+    #[ts(type = "number")]
     pub review_cursor: u64,
 }
 
 /// One batch of the outbox.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct BatchSummary {
     pub id: String,
+    #[ts(type = "number")]
     pub sequence: i64,
     /// The received batch this one builds on.
     pub base_batch: Option<String>,
@@ -179,14 +184,17 @@ pub struct BatchSummary {
     pub state_label: String,
     pub created_at: String,
     pub created_by: String,
+    #[ts(type = "number")]
     pub record_count: i64,
     /// The compressed payload's size in bytes.
+    #[ts(type = "number")]
     pub payload_bytes: i64,
     pub payload_sha256: String,
     pub key_id: Option<String>,
     pub signed_at: Option<String>,
     pub exported_at: Option<String>,
     /// Failed upload attempts so far, and the last failure.
+    #[ts(type = "number")]
     pub attempts: i64,
     pub last_error: Option<String>,
     /// When the upstream had it whole, by the upstream's clock (the receipt's).
@@ -195,13 +203,16 @@ pub struct BatchSummary {
     pub receipt_sha256: Option<String>,
     pub refusal: Option<Refusal>,
     /// Its records: accepted (生效), returned (退回), waiting (待审核).
+    #[ts(type = "number")]
     pub accepted: i64,
+    #[ts(type = "number")]
     pub returned: i64,
+    #[ts(type = "number")]
     pub pending: i64,
 }
 
 /// A record the reviewer returned, with the reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ReturnedRecord {
     pub batch_id: String,
     /// The change's id in the batch.
@@ -211,13 +222,14 @@ pub struct ReturnedRecord {
     pub group_name: Option<String>,
     pub reason: String,
     /// The version the reviewer saw; the teacher's data may have moved on.
+    #[ts(type = "number | null")]
     pub version: Option<i64>,
     /// Whether a newer edit already answers it (the next batch carries it).
     pub superseded: bool,
 }
 
 /// One teacher's reporting status.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct TeacherUpload {
     pub teacher_id: String,
     pub name: String,
@@ -226,10 +238,13 @@ pub struct TeacherUpload {
     pub status: UploadStatus,
     pub status_label: String,
     /// Changes not yet in any batch.
+    #[ts(type = "number")]
     pub unsent: usize,
     /// Errors that hold the teacher back.
+    #[ts(type = "number")]
     pub errors: usize,
     /// Warnings without a written reason (提醒理由), which hold the teacher back too.
+    #[ts(type = "number")]
     pub unexplained_warnings: usize,
     /// Why unsent changes wait, as the clerk reads it.
     pub held_back: Option<String>,
@@ -238,28 +253,38 @@ pub struct TeacherUpload {
 }
 
 /// How many teachers are in each status.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 pub struct StatusCounts {
+    #[ts(type = "number")]
     pub returned: usize,
+    #[ts(type = "number")]
     pub pending: usize,
+    #[ts(type = "number")]
     pub uploading: usize,
+    #[ts(type = "number")]
     pub received: usize,
+    #[ts(type = "number")]
     pub effective: usize,
 }
 
 /// What still stands between the school and a complete report.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 pub struct Missing {
     /// Teachers held back by errors (fix them).
+    #[ts(type = "number")]
     pub teachers_with_errors: usize,
     /// Teachers held back by warnings without a written reason.
+    #[ts(type = "number")]
     pub teachers_with_unexplained_warnings: usize,
     /// Changes not yet in any batch (including the held back ones).
+    #[ts(type = "number")]
     pub unsent_changes: usize,
     /// Of those, changes to information already in effect: they go as
     /// 变更申请 and need a reason (`SubmitOptions::change_reason`).
+    #[ts(type = "number")]
     pub changes_needing_reason: usize,
     /// Records returned by the reviewer and not yet corrected.
+    #[ts(type = "number")]
     pub returned_records: usize,
     /// A batch built but not yet received by the upstream.
     pub batch_in_flight: bool,
@@ -276,7 +301,7 @@ impl Missing {
 
 /// Everything about the school's reporting: per teacher, per batch, the next
 /// deadline and what is missing.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct OutboxStatus {
     pub enrollment: Option<EnrollmentInfo>,
     /// Newest first.
@@ -290,10 +315,12 @@ pub struct OutboxStatus {
 }
 
 /// A kept receipt (回执).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ReceiptInfo {
     pub batch_id: String,
+    #[ts(type = "number")]
     pub sequence: i64,
+    #[ts(type = "number")]
     pub record_count: i64,
     /// By the upstream's clock.
     pub received_at: String,
@@ -305,7 +332,7 @@ pub struct ReceiptInfo {
 }
 
 /// What importing a receipt file did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ReceiptImport {
     pub batch: BatchSummary,
     /// False when the file's receipt was already kept.
@@ -313,9 +340,10 @@ pub struct ReceiptImport {
 }
 
 /// What a batch export wrote.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct BatchExport {
     pub batch: BatchSummary,
     pub path: String,
+    #[ts(type = "number")]
     pub bytes: usize,
 }

@@ -8,13 +8,14 @@ use std::path::Path;
 
 use chrono::{TimeDelta, Utc};
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::backoff::Backoff;
 use super::carry::{BatchFile, read_receipt_file};
 use super::deliver::{Delivered, Delivery, Policy, deliver};
 use super::http::{Failure, Upstream, normalize_url};
-use super::keys::{KeyAccess, keep_new_key, load_key};
-use super::{BatchExport, BatchState, BatchSummary, EnrollmentInfo, ReceiptImport};
+use super::keys::{KeyAccess, KeyPlace, keep_new_key, load_key};
+use super::{BatchExport, BatchState, BatchSummary, EnrollmentInfo, ReceiptImport, ReceiptInfo};
 use crate::account::{Actor, Permission};
 use crate::error::{Error, ErrorPayload, Result};
 use crate::protocol::{
@@ -64,7 +65,7 @@ pub struct SubmitOptions {
 }
 
 /// What a sync pass did.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, TS)]
 pub struct SyncReport {
     /// Batches the upstream received in this pass (receipt verified and kept).
     pub received: Vec<BatchSummary>,
@@ -85,10 +86,24 @@ impl SyncReport {
     pub fn complete(&self) -> bool {
         self.pending.is_none() && self.review_error.is_none() && self.refused.is_empty()
     }
+
+    /// Whether the pass changed where anything stands: a batch received or
+    /// refused, review results applied (what a list of statuses must show).
+    pub fn changed(&self) -> bool {
+        !self.received.is_empty()
+            || !self.refused.is_empty()
+            || self.reviews.accepted + self.reviews.returned > 0
+    }
+
+    /// Whether something still waits for the link: a batch not yet
+    /// received, or review results that could not be read.
+    pub fn waiting(&self) -> bool {
+        self.pending.is_some() || self.review_error.is_some()
+    }
 }
 
 /// What a submit did: the batch it built (if there were changes), and the sync.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, TS)]
 pub struct SubmitOutcome {
     pub built: Option<BatchSummary>,
     pub sync: SyncReport,
@@ -168,6 +183,7 @@ impl SchoolFile {
             return Err(last.into_error(client.base()));
         };
         let (response, pinned) = EnrollmentResponse::decode(&bytes, &request)?;
+        let key_place = pending.key_place;
         self.complete_enrollment(
             &actor,
             &StoredEnrollment {
@@ -182,22 +198,36 @@ impl SchoolFile {
                 review_cursor: 0,
             },
         )?;
+        if key_place == KeyPlace::SchoolFile {
+            // The password was just given: not asked again this session.
+            self.keep_session_signing_key(&key)?;
+        }
         self.enrollment()?.ok_or(Error::NotEnrolled)
     }
 
-    /// The school's signing key, from where enrollment kept it.
+    /// The school's signing key, from where enrollment kept it. A key kept
+    /// in the school file, once unlocked with the 系统管理员 password, is
+    /// kept for the rest of the session (until it is locked or ends), so
+    /// the password is asked for once and the sync worker can sign.
     fn signing_key(
         &self,
         enrollment: &StoredEnrollment,
         keys: &KeyAccess<'_>,
     ) -> Result<SigningKey> {
-        load_key(
+        if let Some(key) = self.session_signing_key(&enrollment.key_id)? {
+            return Ok(key);
+        }
+        let key = load_key(
             keys,
             &enrollment.school,
             &enrollment.key_id,
             enrollment.key_place,
             enrollment.wrapped_key.as_deref(),
-        )
+        )?;
+        if enrollment.key_place == KeyPlace::SchoolFile {
+            self.keep_session_signing_key(&key)?;
+        }
+        Ok(key)
     }
 
     /// Signs the batch in flight if it is only built: the manifest (batch
@@ -463,6 +493,36 @@ impl SchoolFile {
             path: path.display().to_string(),
             bytes: bytes.len(),
         }))
+    }
+
+    /// Writes the kept receipt (回执) of batch `batch_id` to `path`, byte
+    /// for byte as the upstream signed it (a `.taolireceipt` file, which
+    /// [`SchoolFile::import_receipt`] reads back), and records the export.
+    pub fn export_receipt(&mut self, batch_id: &str, path: &Path) -> Result<ReceiptInfo> {
+        let actor = self.require(Permission::Export)?;
+        let receipt = self
+            .receipts()?
+            .into_iter()
+            .find(|r| r.batch_id == batch_id);
+        let Some(receipt) = receipt else {
+            let batch = self
+                .batch_row(batch_id)?
+                .ok_or_else(|| Error::BatchNotFound(batch_id.to_owned()))?;
+            return Err(Error::NoReceiptYet {
+                sequence: batch.sequence,
+                batch_id: batch.id,
+            });
+        };
+        let bytes = receipt.receipt.as_bytes();
+        crate::export::write_file(path, bytes)?;
+        self.log_export(
+            &actor,
+            super::RECEIPT_FILE_EXTENSION,
+            None,
+            Some(path),
+            bytes.len(),
+        )?;
+        Ok(receipt)
     }
 
     /// Imports a receipt file (`.taolireceipt`, from `taoli batch upload` on

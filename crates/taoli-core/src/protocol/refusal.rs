@@ -9,11 +9,12 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::PROTOCOL_VERSION;
 
 /// The machine code of a refusal. Stable: the client acts on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RefusalCode {
     /// The protocol version is not `taoli-batch/1`.
@@ -264,7 +265,7 @@ impl fmt::Display for RefusalCode {
 ///
 /// Reading one ignores fields this build does not know, so a newer upstream
 /// can add particulars without making its refusals unreadable.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
 #[error("{message}")]
 pub struct Refusal {
     pub code: RefusalCode,

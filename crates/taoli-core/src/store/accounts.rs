@@ -2,7 +2,8 @@
 //! 系统管理员's account management. Every change here, every sign-in and every
 //! failed one goes into the audit trail.
 
-use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -14,6 +15,7 @@ use ts_rs::TS;
 use super::{FileKey, SchoolFile, revisions};
 use crate::account::{Actor, NewUser, Permission, Role, Session, User, valid_user_name};
 use crate::error::{Error, Result};
+use crate::protocol::SigningKey;
 use crate::revision::{Action, Entity};
 use crate::secrets::{check_password_strength, hash_password, verify_password};
 use crate::time::now;
@@ -60,20 +62,51 @@ pub struct OpenedSchool {
 }
 
 /// Who is signed in to an open school file, and since when nothing happened.
+///
+/// Shared by every handle of the file opened for this session
+/// ([`SchoolFile::second_handle`]): locking, signing out or signing in again
+/// on the first ends it for all of them.
 #[derive(Debug)]
 pub(super) struct SignedIn {
     actor: Actor,
-    last_active: Cell<Instant>,
-    locked: Cell<bool>,
+    last_active: Mutex<Instant>,
+    locked: AtomicBool,
+    /// Signed out, or replaced by another sign-in.
+    ended: AtomicBool,
+    /// The school's signing key, once the 系统管理员 password unlocked the
+    /// copy kept in the school file during this session (docs/batches.md):
+    /// forgotten when the session is locked or ends, wiped when dropped.
+    signing_key: Mutex<Option<SigningKey>>,
 }
 
 impl SignedIn {
-    pub(super) fn new(actor: Actor) -> SignedIn {
-        SignedIn {
+    pub(super) fn new(actor: Actor) -> Arc<SignedIn> {
+        Arc::new(SignedIn {
             actor,
-            last_active: Cell::new(Instant::now()),
-            locked: Cell::new(false),
-        }
+            last_active: Mutex::new(Instant::now()),
+            locked: AtomicBool::new(false),
+            ended: AtomicBool::new(false),
+            signing_key: Mutex::new(None),
+        })
+    }
+
+    fn last_active(&self) -> MutexGuard<'_, Instant> {
+        // An Instant cannot be left half-written: a poisoned lock is taken over.
+        self.last_active.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn signing_key(&self) -> MutexGuard<'_, Option<SigningKey>> {
+        self.signing_key.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn lock(&self) {
+        self.locked.store(true, Ordering::SeqCst);
+        *self.signing_key() = None;
+    }
+
+    fn end(&self) {
+        self.ended.store(true, Ordering::SeqCst);
+        self.lock();
     }
 }
 
@@ -204,13 +237,46 @@ impl SchoolFile {
                 Error::NotSignedIn
             });
         };
-        if session.locked.get() || session.last_active.get().elapsed() > self.idle_limit {
-            session.locked.set(true);
+        if session.ended.load(Ordering::SeqCst) {
+            return Err(Error::NotSignedIn);
+        }
+        if session.locked.load(Ordering::SeqCst)
+            || session.last_active().elapsed() > self.idle_limit
+        {
+            session.lock();
             return Err(Error::SessionLocked);
         }
         session.actor.require(permission)?;
-        session.last_active.set(Instant::now());
+        if !self.second {
+            // Only what the person does keeps the session awake; a second
+            // handle's work (the sync worker's) does not.
+            *session.last_active() = Instant::now();
+        }
         Ok(session.actor.clone())
+    }
+
+    /// The signing key this session unlocked, if it is `key_id`.
+    pub(crate) fn session_signing_key(&self, key_id: &str) -> Result<Option<SigningKey>> {
+        let Some(session) = &self.session else {
+            return Ok(None);
+        };
+        let kept = session.signing_key();
+        match kept.as_ref() {
+            Some(key) if key.key_id() == key_id => {
+                SigningKey::from_bytes(&key.to_bytes()[..]).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Keeps the signing key unlocked with the 系统管理员 password for the
+    /// rest of the session, so that it is asked for once (and the sync
+    /// worker can sign).
+    pub(crate) fn keep_session_signing_key(&self, key: &SigningKey) -> Result<()> {
+        if let Some(session) = &self.session {
+            *session.signing_key() = Some(SigningKey::from_bytes(&key.to_bytes()[..])?);
+        }
+        Ok(())
     }
 
     /// Whether reads show ID and phone numbers masked for the signed-in account.
@@ -333,7 +399,9 @@ impl SchoolFile {
         })?;
         let session = Session::of(&actor);
         let admin = actor.role() == Role::SystemAdmin;
-        self.session = Some(SignedIn::new(actor));
+        if let Some(before) = self.session.replace(SignedIn::new(actor)) {
+            before.end();
+        }
         if admin && !self.is_encrypted() {
             // A file from before encryption (or whose first encryption
             // failed): the 系统管理员's password encrypts it now.
@@ -363,13 +431,15 @@ impl SchoolFile {
     /// Signs out: the file stays open, but nothing more can be done until
     /// someone signs in.
     pub fn sign_out(&mut self) {
-        self.session = None;
+        if let Some(session) = self.session.take() {
+            session.end();
+        }
     }
 
     /// Locks the session now (the app's 锁定 button, or its idle timer).
     pub fn lock(&mut self) {
         if let Some(session) = &self.session {
-            session.locked.set(true);
+            session.lock();
         }
     }
 

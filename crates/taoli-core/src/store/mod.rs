@@ -62,8 +62,12 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 pub struct SchoolFile {
     conn: Connection,
     path: PathBuf,
-    /// Who is signed in; None until [`SchoolFile::sign_in`].
-    session: Option<accounts::SignedIn>,
+    /// Who is signed in; None until [`SchoolFile::sign_in`]. Shared with
+    /// the second handles opened for the session.
+    session: Option<std::sync::Arc<accounts::SignedIn>>,
+    /// A second handle ([`SchoolFile::second_handle`]): its work does not
+    /// keep the session awake.
+    second: bool,
     idle_limit: std::time::Duration,
     /// The key of an encrypted file, for every other connection to it and its
     /// copies (backups, the copy before a migration, a restore).
@@ -292,8 +296,41 @@ impl SchoolFile {
             conn,
             path: path.to_owned(),
             session: None,
+            second: false,
             idle_limit: IDLE_LIMIT,
             key: key.map(FileKey::duplicate).transpose()?,
+        })
+    }
+
+    /// Another connection to this open file for the same signed-in session,
+    /// for work on another thread that must not wait for this handle nor
+    /// make it wait (the app's sync worker, docs/batches.md): a network call
+    /// made through it leaves this handle free. It follows the session:
+    /// once the session is locked (by hand or idle), signed out, or replaced
+    /// by another sign-in, every operation on it is refused; and its own
+    /// work does not count as activity, so it never keeps an idle session
+    /// from locking. The file was checked and migrated when this handle
+    /// opened it; SQLite's write-ahead log lets both read at once, and each
+    /// write waits for the other's transaction to end.
+    pub fn second_handle(&self) -> Result<SchoolFile> {
+        let Some(session) = &self.session else {
+            return Err(Error::NotSignedIn);
+        };
+        let conn = connect(&self.path, Access::ReadWrite, self.key.as_ref())?;
+        let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+        if application_id != APPLICATION_ID {
+            // Replaced on disk since it was opened.
+            return Err(Error::NotASchoolFile(self.path.clone()));
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(SchoolFile {
+            conn,
+            path: self.path.clone(),
+            session: Some(std::sync::Arc::clone(session)),
+            second: true,
+            idle_limit: self.idle_limit,
+            key: self.key.as_ref().map(FileKey::duplicate).transpose()?,
         })
     }
 

@@ -63,14 +63,18 @@ pub(crate) struct BatchRow {
 }
 
 /// What applying a page of review results did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct ReviewsApplied {
     /// Results applied for the first time.
+    #[ts(type = "number")]
     pub accepted: usize,
+    #[ts(type = "number")]
     pub returned: usize,
     /// Deliveries of a result already applied (dropped).
+    #[ts(type = "number")]
     pub duplicates: usize,
     /// Results about batches this school file does not hold (kept, not applied).
+    #[ts(type = "number")]
     pub unknown: usize,
 }
 
@@ -961,6 +965,35 @@ impl SchoolFile {
         }))
     }
 
+    /// The file name the save dialog proposes for the batch a `.taolibatch`
+    /// export writes: the one in flight, or the next one
+    /// (`桃李镇中心小学-第3批.taolibatch`).
+    pub fn batch_file_name(&self) -> Result<String> {
+        self.require(Permission::TeachersView)?;
+        let sequence = match self.batch_in_flight()? {
+            Some(batch) => batch.sequence,
+            None => self
+                .last_received()?
+                .map_or(1, |(sequence, _)| sequence + 1),
+        };
+        Ok(format!(
+            "{}-第{sequence}批.{}",
+            crate::text::file_name_safe(self.school()?.name.trim()),
+            crate::batches::BATCH_FILE_EXTENSION
+        ))
+    }
+
+    /// The file name the save dialog proposes for the receipt of batch
+    /// `sequence` (`桃李镇中心小学-第3批回执.taolireceipt`).
+    pub fn receipt_file_name(&self, sequence: i64) -> Result<String> {
+        self.require(Permission::TeachersView)?;
+        Ok(format!(
+            "{}-第{sequence}批回执.{}",
+            crate::text::file_name_safe(self.school()?.name.trim()),
+            crate::batches::RECEIPT_FILE_EXTENSION
+        ))
+    }
+
     /// Every batch of the outbox, newest first.
     pub fn batches(&self) -> Result<Vec<BatchSummary>> {
         self.require(Permission::TeachersView)?;
@@ -1081,12 +1114,12 @@ impl SchoolFile {
                 None
             } else if teacher.errors > 0 {
                 Some(format!(
-                    "有 {} 处错误，改正后才能上报（taoli validate 查看）",
+                    "有 {} 处错误，改正后才能上报（在「校验」页查看；命令行 taoli validate）",
                     teacher.errors
                 ))
             } else if teacher.unexplained_warnings > 0 {
                 Some(format!(
-                    "有 {} 条提醒还没有写明理由，写明后才能上报（taoli warning explain）",
+                    "有 {} 条提醒还没有写明理由，写明后才能上报（在「校验」页填写提醒理由；命令行 taoli warning explain）",
                     teacher.unexplained_warnings
                 ))
             } else if needing_reason > 0 {

@@ -1,0 +1,469 @@
+import { mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { ErrorPayload, OutboxStatus, SyncPass } from '../src/bindings'
+import SubmitPage from '../src/components/SubmitPage.vue'
+import { resetSession, useSession } from '../src/session'
+import { uploadOf } from '../src/uploads'
+import { byTestId, clickTestId, maybeTestId, routeInvoke, typeInto, wait, type Handlers } from './formHelpers'
+import { plugins, settle, signInForTests, useChinese } from './helpers'
+import { NOTHING_MISSING, RECEIPT, batch, pass, report, status } from './outboxFixtures'
+
+const invoke = vi.hoisted(() => vi.fn())
+vi.mock('@tauri-apps/api/core', () => ({ invoke }))
+const dialog = vi.hoisted(() => ({ open: vi.fn(), save: vi.fn() }))
+vi.mock('@tauri-apps/plugin-dialog', () => dialog)
+const events = vi.hoisted(() => ({ syncPass: null as ((event: { payload: unknown }) => void) | null }))
+vi.mock('@tauri-apps/api/event', () => ({
+  listen: vi.fn(async (name: string, handler: (event: { payload: unknown }) => void) => {
+    if (name === 'sync-pass') events.syncPass = handler
+    return () => {
+      if (events.syncPass === handler) events.syncPass = null
+    }
+  }),
+}))
+
+const NOT_ENROLLED: OutboxStatus = status({
+  enrollment: null,
+  batches: [],
+  missing: { ...NOTHING_MISSING, not_enrolled: true },
+})
+
+let wrapper: ReturnType<typeof mount> | undefined
+
+async function mountPage(overrides: Handlers = {}, shown: OutboxStatus = status()) {
+  routeInvoke(invoke, {
+    outbox_status: () => shown,
+    receipts: () => (shown.enrollment ? [RECEIPT] : []),
+    last_sync: () => null,
+    ...overrides,
+  })
+  wrapper = mount(SubmitPage, { global: { plugins }, attachTo: document.body })
+  await settle()
+  await settle()
+  return wrapper
+}
+
+function calls(cmd: string): unknown[][] {
+  return invoke.mock.calls.filter((c) => c[0] === cmd)
+}
+
+function texts(testid: string): string[] {
+  return Array.from(document.body.querySelectorAll(`[data-testid="${testid}"]`)).map((e) => e.textContent?.trim() ?? '')
+}
+
+function toasts(): string {
+  return Array.from(document.body.querySelectorAll('.el-message')).map((e) => e.textContent).join('\n')
+}
+
+/** Types `password` into the 系统管理员 password box and confirms it. */
+async function answerPassword(password: string): Promise<void> {
+  await wait(50)
+  const box = document.body.querySelector('.admin-password-dialog')
+  if (!box) throw new Error('the password was not asked for')
+  const input = box.querySelector('input')!
+  input.value = password
+  input.dispatchEvent(new Event('input'))
+  await settle()
+  box.querySelector<HTMLElement>('.el-button--primary')!.click()
+  await wait(100)
+}
+
+async function fireSyncPass(told: SyncPass): Promise<void> {
+  events.syncPass?.({ payload: told })
+  await settle()
+}
+
+const NEEDS_PASSWORD: ErrorPayload = {
+  code: 'batches.admin_password_needed',
+  kind: 'user',
+  message: '这台电脑没有可用的密钥环……',
+}
+
+describe('SubmitPage', () => {
+  beforeEach(() => {
+    resetSession()
+    signInForTests()
+    useChinese()
+    invoke.mockReset()
+    dialog.open.mockReset()
+    dialog.save.mockReset()
+    events.syncPass = null
+  })
+
+  afterEach(() => {
+    wrapper?.unmount()
+    wrapper = undefined
+    document.body.innerHTML = ''
+  })
+
+  // ----- not enrolled -----
+
+  it('says the school is not enrolled and offers to enroll', async () => {
+    await mountPage({}, NOT_ENROLLED)
+    expect(byTestId('submit-not-enrolled').textContent).toContain('本校还没有登记上报')
+    expect(maybeTestId('enroll-open')).not.toBeNull()
+    expect(maybeTestId('submit-now')).toBeNull()
+  })
+
+  it('enrolls with the upstream address and the 报送码 typed, then shows the school enrolled', async () => {
+    let enrolled = false
+    await mountPage({
+      outbox_status: () => (enrolled ? status() : NOT_ENROLLED),
+      receipts: () => [],
+      enroll: () => {
+        enrolled = true
+        return status().enrollment
+      },
+    })
+    await clickTestId('enroll-open')
+    await typeInto('enroll-upstream', ' http://127.0.0.1:8750 ')
+    await typeInto('enroll-code', '7KQ2-M9XD-4HVA-PT3R')
+    await clickTestId('enroll-submit')
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('enroll', {
+      upstream: 'http://127.0.0.1:8750',
+      code: '7KQ2-M9XD-4HVA-PT3R',
+      adminPassword: null,
+    })
+    expect(byTestId('submit-enrollment').textContent).toContain('http://127.0.0.1:8750')
+    expect(toasts()).toContain('登记成功')
+  })
+
+  it('asks for the upstream address and the code before enrolling', async () => {
+    await mountPage({}, NOT_ENROLLED)
+    await clickTestId('enroll-open')
+    await clickTestId('enroll-submit')
+    expect(byTestId('enroll-error').textContent).toContain('请填写上级系统的地址')
+    await typeInto('enroll-upstream', 'http://127.0.0.1:8750')
+    await clickTestId('enroll-submit')
+    expect(byTestId('enroll-error').textContent).toContain('请填写县教育局给的报送码')
+    expect(calls('enroll')).toEqual([])
+  })
+
+  it('shows the core’s message for a wrong 报送码 in the dialog', async () => {
+    await mountPage(
+      {
+        enroll: () => {
+          throw {
+            code: 'protocol.enrollment_code_invalid',
+            kind: 'user',
+            message: '报送码不对、已经用过或已过期。请核对报送码，或向县教育局重新申请。',
+          }
+        },
+      },
+      NOT_ENROLLED,
+    )
+    await clickTestId('enroll-open')
+    await typeInto('enroll-upstream', 'http://127.0.0.1:8750')
+    await typeInto('enroll-code', 'AAAA-BBBB-CCCC-DDDD')
+    await clickTestId('enroll-submit')
+    await settle()
+    expect(byTestId('enroll-error').textContent).toContain('报送码不对')
+    expect(maybeTestId('submit-enrollment')).toBeNull()
+  })
+
+  it('asks for the 系统管理员 password when the core needs it to keep the key, and enrolls with it', async () => {
+    const passwords: unknown[] = []
+    await mountPage(
+      {
+        enroll: (args) => {
+          passwords.push(args?.adminPassword)
+          if (!args?.adminPassword) throw NEEDS_PASSWORD
+          return status().enrollment
+        },
+      },
+      NOT_ENROLLED,
+    )
+    await clickTestId('enroll-open')
+    expect(maybeTestId('enroll-admin-password')).toBeNull()
+    await typeInto('enroll-upstream', 'http://127.0.0.1:8750')
+    await typeInto('enroll-code', '7KQ2-M9XD-4HVA-PT3R')
+    await clickTestId('enroll-submit')
+    await settle()
+    expect(byTestId('enroll-password-help').textContent).toContain('没有可用的密钥环')
+    await typeInto('enroll-admin-password', 'taoli-admin')
+    await clickTestId('enroll-submit')
+    await settle()
+    expect(passwords).toEqual([null, 'taoli-admin'])
+  })
+
+  it('does not offer enrolling to a role that may not report', async () => {
+    signInForTests(['teachers.view'])
+    await mountPage({}, NOT_ENROLLED)
+    expect(maybeTestId('enroll-open')).toBeNull()
+    expect(byTestId('submit-not-enrolled').textContent).toContain('由信息管理员操作')
+  })
+
+  // ----- enrolled: deadline and what is missing -----
+
+  it('counts down to the next deadline', async () => {
+    await mountPage()
+    expect(byTestId('submit-deadline').textContent).toBe('下一个报送截止日期：2027-03-31（上一年度数据全部更新完毕），还有 120 天')
+  })
+
+  it('lists what is still missing', async () => {
+    await mountPage(
+      {},
+      status({
+        missing: {
+          ...NOTHING_MISSING,
+          teachers_with_errors: 2,
+          unsent_changes: 5,
+          changes_needing_reason: 1,
+          returned_records: 1,
+          batch_in_flight: true,
+        },
+      }),
+    )
+    expect(texts('submit-missing-item')).toEqual([
+      '2 位教师的信息有错误，改正后才能上报（在「校验」页查看）',
+      '5 处改动还没有上传',
+      '其中 1 处是对已生效信息的更改，上传时要写明变更理由',
+      '1 条记录被上级系统退回，还没有改正',
+      '有一批数据还没有上传完成，桃李会自动接着上传',
+    ])
+  })
+
+  it('says so when nothing is missing', async () => {
+    await mountPage({}, status({ missing: NOTHING_MISSING }))
+    expect(maybeTestId('submit-missing')).toBeNull()
+    expect(byTestId('submit-all-sent').textContent).toContain('所有信息都已上报')
+  })
+
+  // ----- 立即上传 -----
+
+  it('submits without a reason when no change needs one, and says the upstream received the batch', async () => {
+    await mountPage({
+      submit: () => ({ built: batch(2), sync: report({ received: [batch(2, { record_count: 3 })] }) }),
+    })
+    await clickTestId('submit-now')
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('submit', { changeReason: null, adminPassword: null })
+    expect(toasts()).toContain('已上传第 2 批（3 条记录），上级系统已接收，回执已保存')
+  })
+
+  it('says there was nothing new to report', async () => {
+    await mountPage({ submit: () => ({ built: null, sync: report() }) })
+    await clickTestId('submit-now')
+    await settle()
+    expect(toasts()).toContain('没有新的改动要上报')
+  })
+
+  it('says a batch that could not be sent yet waits and goes on by itself', async () => {
+    const waiting = batch(2, { state: 'uploading', state_label: '上传中', received_at: null })
+    await mountPage({
+      submit: () => ({
+        built: waiting,
+        sync: report({
+          pending: waiting,
+          pending_error: { code: 'batches.upstream_unreachable', kind: 'user', message: '连不上上级系统（http://127.0.0.1:8750）。' },
+        }),
+      }),
+    })
+    await clickTestId('submit-now')
+    await settle()
+    expect(toasts()).toContain('第 2 批还没有上传完成：连不上上级系统')
+    expect(toasts()).toContain('桃李会自动接着上传')
+  })
+
+  it('asks for the 变更理由 when changes to information in effect need one, and sends it', async () => {
+    await mountPage(
+      { submit: () => ({ built: batch(2), sync: report({ received: [batch(2)] }) }) },
+      status({ missing: { ...NOTHING_MISSING, unsent_changes: 1, changes_needing_reason: 1 } }),
+    )
+    await clickTestId('submit-now')
+    expect(byTestId('reason-dialog').textContent).toContain('有 1 处改动是对已经生效的信息的更改')
+    await clickTestId('reason-submit')
+    expect(byTestId('reason-error').textContent).toContain('请写明变更理由')
+    expect(calls('submit')).toEqual([])
+    const box = byTestId('reason-input')
+    const input = box instanceof HTMLTextAreaElement ? box : box.querySelector('textarea')!
+    input.value = '姓名登记有误，以户口簿为准'
+    input.dispatchEvent(new Event('input'))
+    await settle()
+    await clickTestId('reason-submit')
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('submit', { changeReason: '姓名登记有误，以户口簿为准', adminPassword: null })
+  })
+
+  it('submits the other changes without a reason when the clerk leaves those for later', async () => {
+    await mountPage(
+      { submit: () => ({ built: batch(2), sync: report() }) },
+      status({ missing: { ...NOTHING_MISSING, unsent_changes: 2, changes_needing_reason: 1 } }),
+    )
+    await clickTestId('submit-now')
+    await clickTestId('reason-skip')
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('submit', { changeReason: null, adminPassword: null })
+  })
+
+  it('submits nothing when the clerk cancels the 变更理由', async () => {
+    await mountPage({}, status({ missing: { ...NOTHING_MISSING, unsent_changes: 1, changes_needing_reason: 1 } }))
+    await clickTestId('submit-now')
+    await clickTestId('reason-cancel')
+    await settle()
+    expect(calls('submit')).toEqual([])
+  })
+
+  it('asks for the 系统管理员 password when the signing key needs it, and submits again with it', async () => {
+    const passwords: unknown[] = []
+    await mountPage({
+      submit: (args) => {
+        passwords.push(args?.adminPassword)
+        if (!args?.adminPassword) throw NEEDS_PASSWORD
+        return { built: batch(2), sync: report({ received: [batch(2)] }) }
+      },
+    })
+    await clickTestId('submit-now')
+    await answerPassword('taoli-admin')
+    await settle()
+    expect(passwords).toEqual([null, 'taoli-admin'])
+    expect(toasts()).toContain('上级系统已接收')
+  })
+
+  it('shows the core’s refusal of a submit', async () => {
+    await mountPage({
+      submit: () => {
+        throw { code: 'batches.signing_key_missing', kind: 'user', message: '这台电脑上找不到本校登记时生成的签名密钥' }
+      },
+    })
+    await clickTestId('submit-now')
+    await settle()
+    expect(byTestId('submit-error').textContent).toContain('找不到本校登记时生成的签名密钥')
+  })
+
+  it('hides submitting from a role that may not report', async () => {
+    signInForTests(['teachers.view'])
+    await mountPage()
+    for (const testid of ['submit-now', 'sync-now', 'export-batch', 'import-receipt', 'batch-row-export-receipt']) {
+      expect(maybeTestId(testid), testid).toBeNull()
+    }
+    expect(texts('upload-row-status')).toEqual(['已退回', '已生效'])
+  })
+
+  // ----- syncing -----
+
+  it('shows the last sync and when the next one comes', async () => {
+    await mountPage({
+      last_sync: () => pass({ report: report({ reviews: { accepted: 1, returned: 1, duplicates: 0, unknown: 0 } }) }),
+    })
+    expect(byTestId('submit-last-sync').textContent).toContain('取回审核结果：生效 1 条，退回 1 条')
+    expect(byTestId('submit-next-sync').textContent).toContain('下次自动同步')
+  })
+
+  it('shows why the last sync did not go through', async () => {
+    await mountPage({
+      last_sync: () =>
+        pass({ report: null, error: { code: 'batches.upstream_unreachable', kind: 'user', message: '连不上上级系统（http://127.0.0.1:8750）' } }),
+    })
+    expect(byTestId('submit-last-sync').textContent).toContain('连不上上级系统')
+    expect(byTestId('submit-last-sync').classList.contains('failed')).toBe(true)
+  })
+
+  it('says how to unlock the signing key when the worker’s pass needed the 系统管理员 password', async () => {
+    await mountPage({ last_sync: () => pass({ report: null, error: NEEDS_PASSWORD }) })
+    expect(byTestId('submit-last-sync').textContent).toContain('请点「立即同步」或「立即上传」输入一次')
+  })
+
+  it('reads everything again when the worker says a pass changed something', async () => {
+    await mountPage()
+    invoke.mockClear()
+    await fireSyncPass(pass({ changed: false }))
+    expect(calls('outbox_status')).toEqual([])
+    await fireSyncPass(pass({ changed: true, report: report({ reviews: { accepted: 0, returned: 1, duplicates: 0, unknown: 0 } }) }))
+    expect(calls('outbox_status').length).toBe(1)
+    expect(byTestId('submit-last-sync').textContent).toContain('退回 1 条')
+  })
+
+  it('syncs now and says what came back', async () => {
+    await mountPage({ sync_now: () => pass({ report: report({ received: [batch(2)] }) }) })
+    await clickTestId('sync-now')
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('sync_now', { adminPassword: null })
+    expect(toasts()).toContain('同步完成：上级系统接收了 1 批')
+  })
+
+  // ----- each teacher -----
+
+  it('shows each teacher’s status and the reviewer’s reason of a returned one', async () => {
+    await mountPage()
+    expect(texts('upload-row-status')).toEqual(['已退回', '已生效'])
+    expect(texts('upload-row-note')).toEqual(['退回（身份信息）：姓名与户籍不一致，请核对'])
+    expect(uploadOf('id-11010519491231002X')?.status).toBe('returned')
+  })
+
+  it('shows only the teachers of the status chosen', async () => {
+    await mountPage()
+    byTestId('upload-count-effective').click()
+    await settle()
+    expect(texts('upload-row-name')).toEqual(['李四'])
+  })
+
+  // ----- batches and receipts -----
+
+  it('lists the batches with the core’s state and their records', async () => {
+    await mountPage()
+    await clickTestId('submit-tab-batches')
+    expect(texts('batch-row-sequence')).toEqual(['第 1 批'])
+    expect(texts('batch-row-state')).toEqual(['已接收'])
+    expect(texts('batch-row-records')[0]).toContain('2 条（生效 0，退回 0，待审核 2）')
+  })
+
+  it('shows a receipt’s details', async () => {
+    await mountPage()
+    await clickTestId('submit-tab-batches')
+    await clickTestId('batch-row-receipt')
+    expect(byTestId('receipt-batch').textContent).toBe('b-1')
+    expect(byTestId('receipt-sha256').textContent).toBe('b'.repeat(64))
+    expect(byTestId('receipt-json').textContent).toContain('"protocol": "taoli-batch/1"')
+  })
+
+  it('exports a receipt to the file the clerk picks, proposing the core’s name', async () => {
+    dialog.save.mockResolvedValue('/media/usb/第1批回执.taolireceipt')
+    await mountPage({
+      receipt_file_name: () => '桃李小学-第1批回执.taolireceipt',
+      export_receipt: () => RECEIPT,
+    })
+    await clickTestId('submit-tab-batches')
+    await clickTestId('batch-row-export-receipt')
+    await settle()
+    expect(dialog.save).toHaveBeenCalledWith(expect.objectContaining({ defaultPath: '桃李小学-第1批回执.taolireceipt' }))
+    expect(invoke).toHaveBeenCalledWith('export_receipt', { batchId: 'b-1', path: '/media/usb/第1批回执.taolireceipt' })
+    expect(toasts()).toContain('回执已导出到 /media/usb/第1批回执.taolireceipt')
+  })
+
+  it('writes a batch file for a USB stick', async () => {
+    dialog.save.mockResolvedValue('/media/usb/第2批.taolibatch')
+    await mountPage({
+      batch_file_name: () => '桃李小学-第2批.taolibatch',
+      export_batch: (args) => ({ batch: batch(2), path: args?.path, bytes: 900 }),
+    })
+    await clickTestId('export-batch')
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('export_batch', { path: '/media/usb/第2批.taolibatch', changeReason: null, adminPassword: null })
+    expect(toasts()).toContain('已把第 2 批（2 条记录，已签名）写入 /media/usb/第2批.taolibatch')
+  })
+
+  it('says when there was nothing to write to a batch file', async () => {
+    dialog.save.mockResolvedValue('/media/usb/第2批.taolibatch')
+    await mountPage({ batch_file_name: () => '桃李小学-第2批.taolibatch', export_batch: () => null })
+    await clickTestId('export-batch')
+    await settle()
+    expect(toasts()).toContain('没有要上报的改动，没有写出批次文件')
+  })
+
+  it('imports the receipt file that came back', async () => {
+    dialog.open.mockResolvedValue('/media/usb/第2批.taolireceipt')
+    await mountPage({ import_receipt: () => ({ batch: batch(2), newly_received: true }) })
+    await clickTestId('import-receipt')
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('import_receipt', { path: '/media/usb/第2批.taolireceipt' })
+    expect(toasts()).toContain('已导入第 2 批的回执')
+  })
+
+  it('goes back to the teacher list', async () => {
+    await mountPage()
+    await clickTestId('submit-back')
+    expect(useSession().view.value).toBe('list')
+  })
+})
