@@ -475,7 +475,7 @@ pub enum Error {
     LastAdmin(String),
 
     #[error(
-        "本校还没有登记上报：这个学校文件还不能向上级系统报送。请向县教育局申请报送码，再登记（命令行：taoli enroll 学校文件 --upstream 上级系统地址 --code 报送码）。"
+        "本校还没有登记上报：这个学校文件还不能向上级系统报送。请向县教育局申请报送码，再登记（桃李：报送 → 登记上报；命令行：taoli enroll 学校文件 --upstream 上级系统地址 --code 报送码）。"
     )]
     NotEnrolled,
 
@@ -485,22 +485,22 @@ pub enum Error {
     InvalidUpstreamUrl(String),
 
     #[error(
-        "连不上上级系统（{upstream}）：{detail}。要上报的数据已保存在学校文件中，不会丢失；请检查网络后再同步（命令行：taoli sync 学校文件），桃李会从中断处接着上传，不会重复上报。"
+        "连不上上级系统（{upstream}）：{detail}。要上报的数据已保存在学校文件中，不会丢失；请检查网络后再同步（桃李：报送 → 立即同步，或等它自动同步；命令行：taoli sync 学校文件），桃李会从中断处接着上传，不会重复上报。"
     )]
     UpstreamUnreachable { upstream: String, detail: String },
 
     #[error(
-        "这台电脑上找不到本校登记时生成的签名密钥（{detail}）：可能换了电脑，或密钥环被清空。请向县教育局申请新的报送码，重新登记（taoli enroll）后再上报；已经上报的数据不受影响。"
+        "这台电脑上找不到本校登记时生成的签名密钥（{detail}）：可能换了电脑，或密钥环被清空。请向县教育局申请新的报送码，重新登记（报送 → 登记上报；命令行：taoli enroll）后再上报；已经上报的数据不受影响。"
     )]
     SigningKeyMissing { detail: String },
 
     #[error(
-        "这台电脑没有可用的密钥环，本校的签名密钥加密保存在学校文件中，要用系统管理员的密码才能使用。请提供系统管理员的密码（命令行：环境变量 TAOLI_ADMIN_PASSWORD）后重试。"
+        "这台电脑没有可用的密钥环，本校的签名密钥加密保存在学校文件中，要用系统管理员的密码才能使用。请提供系统管理员的密码（桃李：报送页会请您输入；命令行：环境变量 TAOLI_ADMIN_PASSWORD）后重试。"
     )]
     AdminPasswordNeeded,
 
     #[error(
-        "这个密码解不开学校文件中保存的签名密钥：签名密钥是用登记上报时系统管理员的密码加密的（系统管理员自己改密码时会一并更新；被别人重设密码时不会）。请输入那时系统管理员的密码；如果不记得了，请向县教育局申请新的报送码，重新登记（taoli enroll）。"
+        "这个密码解不开学校文件中保存的签名密钥：签名密钥是用登记上报时系统管理员的密码加密的（系统管理员自己改密码时会一并更新；被别人重设密码时不会）。请输入那时系统管理员的密码；如果不记得了，请向县教育局申请新的报送码，重新登记（报送 → 登记上报；命令行：taoli enroll）。"
     )]
     SigningKeyPasswordWrong,
 
@@ -510,12 +510,12 @@ pub enum Error {
     WrongAdminPassword,
 
     #[error(
-        "第 {sequence} 批（{batch_id}）还没有上传完成，不能再生成新的批次。请先同步（taoli sync 学校文件）把它传完；新的改动会在下一批上报。"
+        "第 {sequence} 批（{batch_id}）还没有上传完成，不能再生成新的批次。请先同步（桃李：报送 → 立即同步；命令行：taoli sync 学校文件）把它传完；新的改动会在下一批上报。"
     )]
     BatchInFlight { sequence: i64, batch_id: String },
 
     #[error(
-        "批次文件 {path} 无法读取：{detail}。请确认它是桃李导出的 .taolibatch 文件，且没有损坏；必要时请在学校的电脑上重新导出（taoli batch export）。"
+        "批次文件 {path} 无法读取：{detail}。请确认它是桃李导出的 .taolibatch 文件，且没有损坏；必要时请在学校的电脑上重新导出（报送 → 导出批次文件；命令行：taoli batch export）。"
     )]
     BatchFileUnreadable { path: PathBuf, detail: String },
 
