@@ -5,7 +5,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use taoli_core::protocol::Decision;
@@ -27,7 +27,18 @@ impl Upstream {
     }
 
     pub fn start_with(faults: Faults) -> Upstream {
+        Upstream::start_in(tempfile::tempdir().unwrap(), faults)
+    }
+
+    /// An upstream whose database starts as a copy of `db` (a
+    /// [`Upstream::snapshot`]): its receipt key, enrollments and batches.
+    pub fn start_from(db: &Path, faults: Faults) -> Upstream {
         let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(db, dir.path().join("upstream.db")).unwrap();
+        Upstream::start_in(dir, faults)
+    }
+
+    fn start_in(dir: TempDir, faults: Faults) -> Upstream {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -43,6 +54,13 @@ impl Upstream {
             server: Some(server),
             dir,
         }
+    }
+
+    /// A consistent copy of the database as it is now, at `to`.
+    pub fn snapshot(&self, to: &Path) {
+        self.sql()
+            .execute("VACUUM INTO ?1", [to.to_str().unwrap()])
+            .unwrap();
     }
 
     fn server(&self) -> &Server {
