@@ -7,6 +7,8 @@
 
 #[path = "support/accounts.rs"]
 mod accounts;
+#[path = "support/throttle.rs"]
+mod throttle;
 #[path = "support/upstream.rs"]
 mod upstream;
 
@@ -78,11 +80,14 @@ impl School {
     }
 
     fn enroll(&mut self, upstream: &Upstream) {
+        self.enroll_at(upstream, &upstream.url());
+    }
+
+    /// Enrolls with `upstream`, reached at `url` (through a proxy).
+    fn enroll_at(&mut self, upstream: &Upstream, url: &str) {
         let code = upstream.code(SCHOOL);
         let keys = KeyAccess::new(Some(&self.keychain), None);
-        self.file
-            .enroll(&upstream.url(), &code, &keys, fast().backoff)
-            .unwrap();
+        self.file.enroll(url, &code, &keys, fast().backoff).unwrap();
     }
 
     fn teacher(&mut self, name: &str, n: u32) -> Teacher {
@@ -663,6 +668,42 @@ fn a_connection_dropped_mid_body_resumes_from_the_bytes_held() {
         taoli_core::protocol::sha256_hex(&upstream.payload(&built.id).unwrap()),
         built.payload_sha256
     );
+}
+
+#[test]
+fn a_submit_through_a_256_kbit_line_is_received_exactly_once() {
+    let upstream = Upstream::start();
+    let addr = upstream
+        .url()
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+    let line = throttle::Throttle::start(addr, throttle::KBIT_256);
+    let mut school = School::new();
+    school.enroll_at(&upstream, &line.url());
+    for n in 0..5 {
+        school.teacher(&format!("教师{n}"), n);
+    }
+    line.reset();
+    let outcome = school.submit();
+    let built = outcome.built.unwrap();
+    assert_eq!(built.state, BatchState::Received, "{:?}", outcome.sync);
+    assert_eq!(upstream.received(SCHOOL), 1);
+    assert_eq!(upstream.batches().len(), 1);
+    assert_eq!(
+        taoli_core::protocol::sha256_hex(&upstream.payload(&built.id).unwrap()),
+        built.payload_sha256
+    );
+    assert_eq!(school.file.receipts().unwrap().len(), 1);
+    // It all went through the line: the manifest once, the payload whole.
+    let traffic = line.traffic();
+    let manifests = traffic
+        .requests
+        .iter()
+        .filter(|r| *r == "POST /v1/batches")
+        .count();
+    assert_eq!(manifests, 1, "{:?}", traffic.requests);
+    assert!(traffic.up > u64::try_from(built.payload_bytes).unwrap());
 }
 
 #[test]
