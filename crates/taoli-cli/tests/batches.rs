@@ -95,6 +95,16 @@ impl School {
     fn status(&self) -> Value {
         self.json(&["status"])
     }
+
+    /// The SHA-256 of every kept receipt, as `taoli receipts --json` lists them.
+    fn receipt_hashes(&self) -> Vec<String> {
+        self.json(&["receipts"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["receipt_sha256"].as_str().unwrap().to_owned())
+            .collect()
+    }
 }
 
 #[test]
@@ -266,18 +276,9 @@ fn a_school_file_restored_from_an_old_backup_submits_without_a_manual_step() {
         .assert()
         .success();
     taoli().args(["submit", school.p()]).assert().success();
-    let before: Vec<String> = school
-        .json(&["receipts"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["receipt_sha256"].as_str().unwrap().to_owned())
-        .collect();
-    support::taoli_as_admin()
-        .env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            "unix:path=/nonexistent/taoli-test-bus",
-        )
+    let before = school.receipt_hashes();
+    taoli()
+        .env("TAOLI_USER", support::ADMIN)
         .args(["restore", school.p()])
         .arg(backup["path"].as_str().unwrap())
         .assert()
@@ -291,13 +292,7 @@ fn a_school_file_restored_from_an_old_backup_submits_without_a_manual_step() {
         .stdout(predicate::str::contains("第 3 批已上传"));
     assert_eq!(upstream.received(SCHOOL), 3);
     assert_eq!(upstream.batches().len(), 3);
-    let kept: Vec<String> = school
-        .json(&["receipts"])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["receipt_sha256"].as_str().unwrap().to_owned())
-        .collect();
+    let kept = school.receipt_hashes();
     assert_eq!(kept.len(), 3);
     for sha in &before {
         assert!(kept.contains(sha), "{sha} not kept again");

@@ -519,23 +519,28 @@ fn copy(from: &Path, to: &Path) {
     std::fs::copy(from, to).unwrap();
 }
 
-fn setup() -> Setup {
-    let dir = TempDir::new().unwrap();
-    let p = |name: &str| dir.path().join(name);
-    let base = p("base.taoli");
+/// Creates the school at `path` with the clerk the writes sign in as
+/// (TAOLI_USER), added by the 系统管理员.
+fn new_school(path: &Path) {
     run(&args(&[
-        &"init", &base, &SCHOOL[0], &SCHOOL[1], &SCHOOL[2], &SCHOOL[3], &SCHOOL[4], &SCHOOL[5],
+        &"init", &path, &SCHOOL[0], &SCHOOL[1], &SCHOOL[2], &SCHOOL[3], &SCHOOL[4], &SCHOOL[5],
         &SCHOOL[6], &SCHOOL[7],
     ]));
-    // The clerk the writes sign in as (TAOLI_USER), added by the 系统管理员.
     run_as_admin(&args(&[
         &"user",
         &"add",
-        &base,
+        &path,
         &"测试员",
         &"--role",
         &"信息管理员",
     ]));
+}
+
+fn setup() -> Setup {
+    let dir = TempDir::new().unwrap();
+    let p = |name: &str| dir.path().join(name);
+    let base = p("base.taoli");
+    new_school(&base);
     let staff = roster(&p("staff.csv"), "510722", 200);
     run(&args(&[&"import", &base, &p("staff.csv")]));
     let big = p("big.csv");
@@ -1043,18 +1048,7 @@ fn submit_and_sync_killed_anywhere_leave_every_batch_received_exactly_once() {
     let p = |name: &str| dir.path().join(name);
     // The school: six complete teachers, enrolled with the upstream.
     let base = p("base.taoli");
-    run(&args(&[
-        &"init", &base, &SCHOOL[0], &SCHOOL[1], &SCHOOL[2], &SCHOOL[3], &SCHOOL[4], &SCHOOL[5],
-        &SCHOOL[6], &SCHOOL[7],
-    ]));
-    run_as_admin(&args(&[
-        &"user",
-        &"add",
-        &base,
-        &"测试员",
-        &"--role",
-        &"信息管理员",
-    ]));
+    new_school(&base);
     {
         let mut file =
             SchoolFile::open_with_password(&base, PASSWORD, &MemorySecretStore::new()).unwrap();

@@ -254,18 +254,26 @@ fn realign(tx: &Transaction<'_>, actor: &Actor, change: &Change) -> Result<()> {
     );
     match entity_of(change) {
         (EntityKind::Teacher, id) => {
-            let Some(teacher) = super::teachers::by_id(tx, id)? else {
+            let Some(teacher) = super::teachers::find_by_id(tx, id)? else {
                 return Ok(());
             };
             let same = teacher.version == carried
                 && full
                 && plan::identity_fields(&teacher) == change.fields;
             if teacher.version <= carried && !same {
-                super::teachers::raise_version(tx, actor, &teacher, carried + 1)?;
+                raise_version(
+                    tx,
+                    actor,
+                    EntityKind::Teacher,
+                    id,
+                    id,
+                    &teacher,
+                    carried + 1,
+                )?;
             }
         }
         (EntityKind::Record, id) => {
-            let Some(record) = super::records::find(tx, id)? else {
+            let Some(record) = super::records::find_by_id(tx, id)? else {
                 return Ok(());
             };
             if record.fields.is_empty() {
@@ -273,11 +281,56 @@ fn realign(tx: &Transaction<'_>, actor: &Actor, change: &Change) -> Result<()> {
             }
             let same = record.version == carried && full && record.fields == change.fields;
             if record.version <= carried && !same {
-                super::records::raise_version(tx, actor, &record, carried + 1)?;
+                let teacher = record.teacher_id.clone();
+                raise_version(
+                    tx,
+                    actor,
+                    EntityKind::Record,
+                    id,
+                    &teacher,
+                    &record,
+                    carried + 1,
+                )?;
             }
         }
     }
     Ok(())
+}
+
+/// Moves a teacher or a record (`old`, as stored) to `version`, its values
+/// unchanged, with the revision of it (old → new as stored).
+fn raise_version<T: serde::Serialize>(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    kind: EntityKind,
+    id: &str,
+    teacher_id: &str,
+    old: &T,
+    version: i64,
+) -> Result<()> {
+    let (table, entity) = match kind {
+        EntityKind::Teacher => ("teacher", Entity::Teacher),
+        EntityKind::Record => ("record", Entity::Record),
+    };
+    tx.execute(
+        &format!("UPDATE {table} SET version = ?2, updated_at = ?3 WHERE id = ?1"),
+        params![id, version, now()],
+    )?;
+    let new = match kind {
+        EntityKind::Teacher => super::teachers::find_by_id(tx, id)?.map(serde_json::to_value),
+        EntityKind::Record => super::records::find_by_id(tx, id)?.map(serde_json::to_value),
+    }
+    .transpose()?;
+    revisions::record(
+        tx,
+        actor,
+        entity,
+        id,
+        Some(teacher_id),
+        Action::Update,
+        Some(&serde_json::to_value(old)?),
+        new.as_ref(),
+    )
 }
 
 impl SchoolFile {

@@ -1,10 +1,10 @@
 //! Indicator records in the school file. Every change bumps the record's
 //! version and writes a revision with the old and new values.
 
-use rusqlite::{Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{SchoolFile, revisions};
-use crate::account::{Actor, Permission};
+use crate::account::Permission;
 use crate::error::{Error, Result};
 use crate::record::{Fields, IndicatorRecord};
 use crate::revision::{Action, Entity};
@@ -29,17 +29,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<IndicatorRecord> {
 }
 
 fn by_id(conn: &Connection, id: &str) -> Result<IndicatorRecord> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM record WHERE id = ?1"),
-        [id],
-        from_row,
-    )
-    .optional()?
-    .ok_or_else(|| Error::RecordNotFound(id.to_owned()))
+    find_by_id(conn, id)?.ok_or_else(|| Error::RecordNotFound(id.to_owned()))
 }
 
 /// One record as stored, if there is one.
-pub(super) fn find(conn: &Connection, id: &str) -> Result<Option<IndicatorRecord>> {
+pub(super) fn find_by_id(conn: &Connection, id: &str) -> Result<Option<IndicatorRecord>> {
     Ok(conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM record WHERE id = ?1"),
@@ -47,31 +41,6 @@ pub(super) fn find(conn: &Connection, id: &str) -> Result<Option<IndicatorRecord
             from_row,
         )
         .optional()?)
-}
-
-/// Moves a record to `version`, the values unchanged, with its revision
-/// (see `teachers::raise_version`).
-pub(super) fn raise_version(
-    tx: &Transaction<'_>,
-    actor: &Actor,
-    old: &IndicatorRecord,
-    version: i64,
-) -> Result<()> {
-    tx.execute(
-        "UPDATE record SET version = ?2, updated_at = ?3 WHERE id = ?1",
-        (&old.id, version, now()),
-    )?;
-    let new = by_id(tx, &old.id)?;
-    revisions::record(
-        tx,
-        actor,
-        Entity::Record,
-        &old.id,
-        Some(&old.teacher_id),
-        Action::Update,
-        Some(&serde_json::to_value(old)?),
-        Some(&serde_json::to_value(&new)?),
-    )
 }
 
 impl SchoolFile {

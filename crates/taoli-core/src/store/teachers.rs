@@ -1,9 +1,9 @@
 //! Teachers in the school file.
 
-use rusqlite::{Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{SchoolFile, revisions};
-use crate::account::{Actor, Permission};
+use crate::account::Permission;
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
 use crate::teacher::{NewTeacher, Teacher, id_type_name};
@@ -36,7 +36,7 @@ fn find(conn: &Connection, id_type: &str, id_number: &str) -> Result<Option<Teac
 }
 
 /// One teacher as stored, if there is one.
-pub(super) fn by_id(conn: &Connection, id: &str) -> Result<Option<Teacher>> {
+pub(super) fn find_by_id(conn: &Connection, id: &str) -> Result<Option<Teacher>> {
     Ok(conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM teacher WHERE id = ?1"),
@@ -44,35 +44,6 @@ pub(super) fn by_id(conn: &Connection, id: &str) -> Result<Option<Teacher>> {
             from_row,
         )
         .optional()?)
-}
-
-/// Moves a teacher to `version`, the values unchanged, with its revision:
-/// for a school file restored from an old backup whose teacher is older
-/// than what the upstream was already sent (docs/batches.md), so that the
-/// next batch carries the file's values as the newer version.
-pub(super) fn raise_version(
-    tx: &Transaction<'_>,
-    actor: &Actor,
-    old: &Teacher,
-    version: i64,
-) -> Result<()> {
-    tx.execute(
-        "UPDATE teacher SET version = ?2, updated_at = ?3 WHERE id = ?1",
-        (&old.id, version, now()),
-    )?;
-    let Some(new) = by_id(tx, &old.id)? else {
-        return Err(Error::TeacherNotFound(old.id.clone()));
-    };
-    revisions::record(
-        tx,
-        actor,
-        Entity::Teacher,
-        &old.id,
-        Some(&old.id),
-        Action::Update,
-        Some(&serde_json::to_value(old)?),
-        Some(&serde_json::to_value(&new)?),
-    )
 }
 
 impl SchoolFile {
@@ -141,13 +112,7 @@ impl SchoolFile {
 
     /// One teacher as stored, for the core's own use (no check, no mask).
     pub(crate) fn stored_teacher(&self, teacher_id: &str) -> Result<Teacher> {
-        self.conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM teacher WHERE id = ?1"),
-                [teacher_id],
-                from_row,
-            )
-            .optional()?
+        find_by_id(&self.conn, teacher_id)?
             .ok_or_else(|| Error::TeacherNotFound(teacher_id.to_owned()))
     }
 
