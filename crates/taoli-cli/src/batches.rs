@@ -107,6 +107,11 @@ fn batch_line(batch: &BatchSummary, lang: Lang) -> String {
                 .received_at
                 .as_deref()
                 .map_or_else(String::new, |at| format!("上级系统收到于 {at}"))
+                + if batch.recovered_at.is_some() {
+                    "（恢复备份后从上级系统取回）"
+                } else {
+                    ""
+                }
         ),
         Lang::En => format!(
             "batch {}\t{}\t{}\t{} records\t{}",
@@ -118,12 +123,33 @@ fn batch_line(batch: &BatchSummary, lang: Lang) -> String {
                 .received_at
                 .as_deref()
                 .map_or_else(String::new, |at| format!("received {at}"))
+                + if batch.recovered_at.is_some() {
+                    " (taken back from the upstream after a restore)"
+                } else {
+                    ""
+                }
         ),
     }
 }
 
 /// Prints what a sync pass did; the exit code is 1 when something waits or failed.
 pub fn sync_report(report: &SyncReport, lang: Lang) -> ExitCode {
+    for batch in &report.replayed {
+        let first = report.recovered.first().map_or(0, |b| b.sequence);
+        let last = report.recovered.last().map_or(0, |b| b.sequence);
+        match lang {
+            Lang::Zh => println!(
+                "第 {} 批的序号上级系统已经收到过：这个学校文件是从较早的备份恢复的。已从上级系统取回第 {first}–{last} 批（{} 个批次）的回执，核验后重新保存；这一批的改动放入新的批次，接在第 {last} 批之后上报。",
+                batch.sequence,
+                report.recovered.len()
+            ),
+            Lang::En => println!(
+                "The upstream already had a batch {}: this school file was restored from an older backup. Took back batches {first}–{last} ({} batches) with their receipts, verified and kept; this batch's changes go in a new batch after batch {last}.",
+                batch.sequence,
+                report.recovered.len()
+            ),
+        }
+    }
     for batch in &report.received {
         match lang {
             Lang::Zh => println!(
@@ -166,6 +192,15 @@ pub fn sync_report(report: &SyncReport, lang: Lang) -> ExitCode {
         }
     }
     let mut failed = !report.refused.is_empty();
+    if let Some(error) = &report.recovery_error {
+        failed = true;
+        print_error(
+            lang,
+            "没有从上级系统取回已收到的批次",
+            "Could not take back the batches the upstream received",
+            error,
+        );
+    }
     if let (Some(batch), Some(error)) = (&report.pending, &report.pending_error) {
         failed = true;
         match lang {

@@ -95,6 +95,16 @@ impl School {
     fn status(&self) -> Value {
         self.json(&["status"])
     }
+
+    /// The SHA-256 of every kept receipt, as `taoli receipts --json` lists them.
+    fn receipt_hashes(&self) -> Vec<String> {
+        self.json(&["receipts"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["receipt_sha256"].as_str().unwrap().to_owned())
+            .collect()
+    }
 }
 
 #[test]
@@ -244,6 +254,55 @@ fn a_taoli_killed_mid_upload_resumes_to_exactly_one_batch() {
         taoli_core::protocol::sha256_hex(&upstream.payload(&batch).unwrap()),
         status["batches"][0]["payload_sha256"].as_str().unwrap()
     );
+}
+
+#[test]
+fn a_school_file_restored_from_an_old_backup_submits_without_a_manual_step() {
+    let upstream = Upstream::start();
+    let school = School::new();
+    let teachers = school.teachers(2);
+    school.enroll(&upstream);
+    let out = taoli()
+        .args(["backup", "--json", school.p()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let backup: Value = serde_json::from_slice(&out.stdout).unwrap();
+    taoli().args(["submit", school.p()]).assert().success();
+    taoli()
+        .args(["teacher", "set", school.p(), "--id-number"])
+        .arg(&teachers[0].id_number)
+        .arg("民族=蒙古族")
+        .assert()
+        .success();
+    taoli().args(["submit", school.p()]).assert().success();
+    let before = school.receipt_hashes();
+    taoli()
+        .env("TAOLI_USER", support::ADMIN)
+        .args(["restore", school.p()])
+        .arg(backup["path"].as_str().unwrap())
+        .assert()
+        .success();
+    taoli()
+        .args(["submit", school.p()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("这个学校文件是从较早的备份恢复的"))
+        .stdout(predicate::str::contains("已从上级系统取回第 1–2 批"))
+        .stdout(predicate::str::contains("第 3 批已上传"));
+    assert_eq!(upstream.received(SCHOOL), 3);
+    assert_eq!(upstream.batches().len(), 3);
+    let kept = school.receipt_hashes();
+    assert_eq!(kept.len(), 3);
+    for sha in &before {
+        assert!(kept.contains(sha), "{sha} not kept again");
+    }
+    taoli()
+        .args(["status", school.p()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("恢复备份后从上级系统取回"))
+        .stdout(predicate::str::contains("全部改动都已上报"));
 }
 
 #[test]

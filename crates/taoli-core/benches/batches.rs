@@ -6,8 +6,9 @@
 //!     cargo bench -p taoli-core --bench batches
 //!
 //! The school is written straight into the file with SQL in one
-//! transaction (the setup is not timed, and the audit trail does not matter
-//! here); the school enrolls with the reference upstream in this process.
+//! transaction (`tests/support/bulk.rs`; the setup is not timed, and the
+//! audit trail does not matter here); the school enrolls with the reference
+//! upstream in this process.
 //! Each run removes the previous run's batch first. `build_batch` includes
 //! the automatic backup made before every batch (报送前), so a backup's time
 //! is measured on its own too.
@@ -16,12 +17,13 @@
 
 #[path = "../tests/support/accounts.rs"]
 mod accounts;
+#[path = "../tests/support/bulk.rs"]
+mod bulk;
 #[path = "../tests/support/upstream.rs"]
 mod upstream;
 
 use std::time::Instant;
 
-use serde_json::json;
 use taoli_core::NewSchool;
 use taoli_core::batches::{Backoff, KeyAccess};
 use taoli_core::secrets::MemorySecretStore;
@@ -45,7 +47,11 @@ fn main() {
         region_code: None,
     };
     accounts::create(&path, &school).unwrap().close().unwrap();
-    fill(&path);
+    bulk::fill(
+        &mut accounts::raw_connection(&path),
+        TEACHERS,
+        bulk::REPORTED,
+    );
 
     let server = upstream::Upstream::start();
     let keychain = MemorySecretStore::new();
@@ -104,74 +110,4 @@ fn main() {
         "compressed payload: {bytes} bytes, {:.0} bytes per teacher",
         bytes as f64 / f64::from(TEACHERS)
     );
-}
-
-/// Writes the teachers and their records in one transaction.
-fn fill(path: &std::path::Path) {
-    let mut conn = accounts::raw_connection(path);
-    let tx = conn.transaction().unwrap();
-    let at = "2026-03-01T08:00:00.000Z";
-    for n in 0..TEACHERS {
-        let year = 1965 + n % 35;
-        let birth = format!("{year}-{:02}-{:02}", 1 + n % 12, 1 + n % 28);
-        let first17 = format!("510722{}{:03}", birth.replace('-', ""), n % 1000);
-        let check = taoli_core::id_number::check_character(&first17).unwrap();
-        let id_number = format!("{first17}{check}");
-        let gender = if (first17.as_bytes()[16] - b'0') % 2 == 1 {
-            "1"
-        } else {
-            "2"
-        };
-        let teacher = format!("t{n:05}");
-        tx.execute(
-            "INSERT INTO teacher (id, id_type, id_number, name, version, created_at, updated_at)
-             VALUES (?1, '1', ?2, ?3, 1, ?4, ?4)",
-            (&teacher, &id_number, format!("教师{n:05}"), at),
-        )
-        .unwrap();
-        let records = [
-            (
-                "basic",
-                json!({
-                    "gender": gender, "nationality": "156", "birth_date": birth,
-                    "ethnicity": "01", "political_status": ["13"],
-                    "work_start_month": format!("{}-09", year + 22), "school_entry_month": format!("{}-09", year + 25),
-                    "staff_source": "101", "staff_category": "A1", "on_establishment": "1",
-                    "contract": "1", "normal_major_graduate": "1", "special_ed_trained": "0",
-                    "special_ed_certificate": "0", "it_ability": "3", "free_normal_student": "0",
-                    "grassroots_project": "0", "special_grade_teacher": "0", "key_teacher": "0",
-                    "mental_health_teacher": "0", "personnel_status": "100",
-                    "highest_education": "21"
-                }),
-            ),
-            (
-                "education",
-                json!({"education": "21", "degree_level": "4", "study_mode": "1",
-                    "enrollment_month": format!("{}-09", year + 18), "graduation_month": format!("{}-07", year + 22)}),
-            ),
-            (
-                "work",
-                json!({"employer": "桃李县实验小学", "start_month": format!("{}-09", year + 22)}),
-            ),
-            (
-                "post",
-                json!({"post_category": "1", "post_level": "998", "start_month": format!("{}-09", year + 25)}),
-            ),
-        ];
-        for (group, fields) in records {
-            tx.execute(
-                "INSERT INTO record (id, teacher_id, group_code, row_order, fields, version, updated_at)
-                 VALUES (?1, ?2, ?3, 1, ?4, 1, ?5)",
-                (
-                    format!("{teacher}-{group}"),
-                    &teacher,
-                    group,
-                    fields.to_string(),
-                    at,
-                ),
-            )
-            .unwrap();
-        }
-    }
-    tx.commit().unwrap();
 }

@@ -543,6 +543,11 @@ pub enum Error {
     SyncWorkerFailed(String),
 
     #[error(
+        "上级系统记录的本校第 {sequence} 批，没有接在这个学校文件最后收到的批次之后：学校文件与上级系统的记录对不上，桃李无法自动接上。请不要再恢复别的备份，联系县级教师信息管理员核对本校已报送的批次。"
+    )]
+    UpstreamHistoryMismatch { sequence: u64 },
+
+    #[error(
         "变更理由不能为空，最多 {max} 个字。请写明为什么要更改已经生效的信息，例如「姓名登记有误，以户口簿为准」。"
     )]
     InvalidChangeReason { max: usize },
@@ -711,6 +716,7 @@ impl Error {
             Error::NoReceiptYet { .. } => "batches.no_receipt_yet",
             Error::BatchNotFound(_) => "batches.batch_not_found",
             Error::SyncWorkerFailed(_) => "batches.sync_worker_failed",
+            Error::UpstreamHistoryMismatch { .. } => "batches.upstream_history_mismatch",
             Error::WrongCurrentPassword => "account.wrong_current_password",
             Error::Refused(refusal) => refusal.code.error_code(),
             Error::Io { .. } => "internal.io",

@@ -7,6 +7,8 @@
 
 #[path = "support/accounts.rs"]
 mod accounts;
+#[path = "support/throttle.rs"]
+mod throttle;
 #[path = "support/upstream.rs"]
 mod upstream;
 
@@ -77,16 +79,15 @@ impl School {
         }
     }
 
-    fn keys(&self) -> KeyAccess<'_> {
-        KeyAccess::new(Some(&self.keychain), None)
+    fn enroll(&mut self, upstream: &Upstream) {
+        self.enroll_at(upstream, &upstream.url());
     }
 
-    fn enroll(&mut self, upstream: &Upstream) {
+    /// Enrolls with `upstream`, reached at `url` (through a proxy).
+    fn enroll_at(&mut self, upstream: &Upstream, url: &str) {
         let code = upstream.code(SCHOOL);
         let keys = KeyAccess::new(Some(&self.keychain), None);
-        self.file
-            .enroll(&upstream.url(), &code, &keys, fast().backoff)
-            .unwrap();
+        self.file.enroll(url, &code, &keys, fast().backoff).unwrap();
     }
 
     fn teacher(&mut self, name: &str, n: u32) -> Teacher {
@@ -672,6 +673,42 @@ fn a_connection_dropped_mid_body_resumes_from_the_bytes_held() {
 }
 
 #[test]
+fn a_submit_through_a_256_kbit_line_is_received_exactly_once() {
+    let upstream = Upstream::start();
+    let addr = upstream
+        .url()
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+    let line = throttle::Throttle::start(addr, throttle::KBIT_256);
+    let mut school = School::new();
+    school.enroll_at(&upstream, &line.url());
+    for n in 0..5 {
+        school.teacher(&format!("教师{n}"), n);
+    }
+    line.reset();
+    let outcome = school.submit();
+    let built = outcome.built.unwrap();
+    assert_eq!(built.state, BatchState::Received, "{:?}", outcome.sync);
+    assert_eq!(upstream.received(SCHOOL), 1);
+    assert_eq!(upstream.batches().len(), 1);
+    assert_eq!(
+        taoli_core::protocol::sha256_hex(&upstream.payload(&built.id).unwrap()),
+        built.payload_sha256
+    );
+    assert_eq!(school.file.receipts().unwrap().len(), 1);
+    // It all went through the line: the manifest once, the payload whole.
+    let traffic = line.traffic();
+    let manifests = traffic
+        .requests
+        .iter()
+        .filter(|r| *r == "POST /v1/batches")
+        .count();
+    assert_eq!(manifests, 1, "{:?}", traffic.requests);
+    assert!(traffic.up > u64::try_from(built.payload_bytes).unwrap());
+}
+
+#[test]
 fn an_unreachable_upstream_keeps_the_batch_for_the_next_sync() {
     let upstream = Upstream::start();
     let mut school = School::new();
@@ -740,25 +777,215 @@ fn a_revoked_key_refuses_the_batch_and_its_records_go_after_enrolling_again() {
     assert_eq!(upstream.received(SCHOOL), 1);
 }
 
+// ----- a school file restored from an old backup (docs/batches.md) -----
+
+/// Makes a backup of the school file as it is now (in a folder of its own).
+fn backup(school: &mut School) -> PathBuf {
+    let folder = school.path.with_file_name("backups");
+    PathBuf::from(school.file.backup_to(&folder).unwrap().path)
+}
+
+/// Restores `backup` over the school file, as the 系统管理员 does, and
+/// signs the clerk in again.
+fn restore(school: &mut School, backup: &Path) {
+    school.file.sign_in(&accounts::admin()).unwrap();
+    school.file.restore(backup).unwrap();
+    school.file.sign_in(&accounts::clerk()).unwrap();
+}
+
+/// A school with two teachers that made a backup, then sent two batches (the
+/// second changing 张三's 民族), then restored the backup: it has lost both
+/// batches, and 张三's change.
+struct Restored {
+    upstream: Upstream,
+    school: School,
+    zhang: Teacher,
+    li: Teacher,
+    /// The two batches sent before the restore, and their receipts' SHA-256.
+    sent: Vec<(String, String)>,
+}
+
+fn restored_from_before_two_batches() -> Restored {
+    let upstream = Upstream::start();
+    let mut school = School::new();
+    school.enroll(&upstream);
+    let zhang = school.teacher("张三", 1);
+    let li = school.teacher("李四", 2);
+    let old = backup(&mut school);
+    let first = school.submit().built.unwrap();
+    set_basic(&mut school.file, &zhang, "民族", "02");
+    let second = school.submit().built.unwrap();
+    let receipts = school.file.receipts().unwrap();
+    let sent = [first, second]
+        .iter()
+        .map(|b| {
+            let receipt = receipts.iter().find(|r| r.batch_id == b.id).unwrap();
+            (b.id.clone(), receipt.receipt_sha256.clone())
+        })
+        .collect();
+    restore(&mut school, &old);
+    assert!(school.file.batches().unwrap().is_empty());
+    Restored {
+        upstream,
+        school,
+        zhang,
+        li,
+        sent,
+    }
+}
+
 #[test]
-fn a_file_restored_from_before_a_received_batch_is_refused_as_a_replay() {
+fn a_file_restored_from_before_two_batches_reports_its_changes_after_them() {
+    let mut r = restored_from_before_two_batches();
+    set_basic(&mut r.school.file, &r.li, "民族", "03");
+    let outcome = r.school.submit();
+    assert!(outcome.sync.complete(), "{:?}", outcome.sync);
+    assert_eq!(outcome.sync.replayed.len(), 1);
+    assert_eq!(outcome.sync.recovered.len(), 2);
+    let built = outcome.built.unwrap();
+    assert_eq!(built.state, BatchState::Received);
+    assert_eq!(built.sequence, 3);
+    assert_eq!(built.base_batch.as_deref(), Some(r.sent[1].0.as_str()));
+    // The upstream holds each batch once: the two sent before, and this one.
+    assert_eq!(r.upstream.received(SCHOOL), 3);
+    let held: Vec<String> = r.upstream.batches().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(held, [r.sent[0].0.clone(), r.sent[1].0.clone(), built.id]);
+    let status = r.school.file.outbox_status().unwrap();
+    assert_eq!(status.missing.unsent_changes, 0);
+    assert!(!status.missing.batch_in_flight);
+}
+
+#[test]
+fn the_receipts_of_the_batches_lost_to_a_restore_are_taken_back_and_kept() {
+    let mut r = restored_from_before_two_batches();
+    r.school.submit();
+    let receipts = r.school.file.receipts().unwrap();
+    for (batch, sha256) in &r.sent {
+        let kept = receipts.iter().find(|k| k.batch_id == *batch).unwrap();
+        assert_eq!(kept.receipt_sha256, *sha256);
+        let summary = r
+            .school
+            .file
+            .batches()
+            .unwrap()
+            .into_iter()
+            .find(|b| b.id == *batch)
+            .unwrap();
+        assert!(summary.recovered_at.is_some());
+        assert_eq!(summary.state, BatchState::Received);
+    }
+}
+
+#[test]
+fn a_value_the_restore_took_back_goes_up_as_the_newer_version() {
+    let mut r = restored_from_before_two_batches();
+    let basic = basic_record_id(&r.school.file, &r.zhang);
+    let built = r.school.submit().built.unwrap();
+    // The upstream had 张三's 民族 02 as version 2; the restored file has
+    // 01, which goes as version 3.
+    let changes = r.school.payload(&built.id).changes;
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].record_id.as_deref(), Some(basic.as_str()));
+    assert_eq!(changes[0].op.as_str(), "update_record");
+    assert_eq!(changes[0].base_version, Some(2));
+    assert_eq!(changes[0].version, Some(3));
+    assert_eq!(changes[0].fields["ethnicity"], json!("01"));
+    assert_eq!(r.school.file.record(&basic).unwrap().version, 3);
+}
+
+#[test]
+fn review_results_of_the_batches_taken_back_count_before_the_next_batch() {
+    let mut r = restored_from_before_two_batches();
+    r.upstream.accept_all(&r.sent[0].0, 1);
+    r.upstream.accept_all(&r.sent[1].0, 1);
+    // 李四's record, in effect upstream, changed in the restored file: a
+    // 变更申请 with only the changed value.
+    set_basic(&mut r.school.file, &r.li, "民族", "03");
+    let options = SubmitOptions {
+        change_reason: Some("民族登记有误，以户口簿为准".into()),
+        sync: fast(),
+    };
+    let built = r.school.submit_with(&options).built.unwrap();
+    let changes = r.school.payload(&built.id).changes;
+    let li_basic = basic_record_id(&r.school.file, &r.li);
+    let change = changes
+        .iter()
+        .find(|c| c.record_id.as_deref() == Some(li_basic.as_str()))
+        .unwrap();
+    assert_eq!(change.op.as_str(), "change_request");
+    assert_eq!(change.fields.len(), 1);
+    assert_eq!(change.fields["ethnicity"], json!("03"));
+    let li = r.school.status_of(&r.li);
+    assert_eq!(li.status, UploadStatus::Received);
+}
+
+#[test]
+fn a_file_restored_from_before_a_batch_it_sent_sends_nothing_twice() {
     let upstream = Upstream::start();
     let mut school = School::new();
     school.enroll(&upstream);
     school.teacher("张三", 1);
-    // A copy of the school as it was before the first batch went.
-    let folder = school.path.with_file_name("copy");
-    let before = school.file.backup_to(&folder).unwrap();
-    school.submit();
-    let mut copy = accounts::open(Path::new(&before.path)).unwrap();
-    let keys = school.keys();
-    let outcome = copy.submit(&keys, &submit_options()).unwrap();
-    let refused = &outcome.sync.refused[0];
+    let old = backup(&mut school);
+    let sent = school.submit().built.unwrap();
+    restore(&mut school, &old);
+    let outcome = school.submit();
+    assert!(outcome.sync.complete(), "{:?}", outcome.sync);
+    assert_eq!(outcome.sync.recovered[0].id, sent.id);
+    assert!(outcome.built.is_none(), "{:?}", outcome.built);
+    assert_eq!(upstream.received(SCHOOL), 1);
+    assert_eq!(upstream.batches().len(), 1);
+}
+
+#[test]
+fn lost_batches_whose_receipts_do_not_verify_are_not_kept() {
+    let mut r = restored_from_before_two_batches();
+    // The school file pins another upstream key than the one that signed.
+    let forged = SigningKey::generate().unwrap().public_key().to_wire();
+    accounts::raw_connection(&r.school.path)
+        .execute(
+            "UPDATE enrollment SET upstream_key = ?1",
+            [serde_json::to_string(&forged).unwrap()],
+        )
+        .unwrap();
+    let outcome = r.school.submit();
+    let error = outcome.sync.recovery_error.unwrap();
+    assert_eq!(error.code, "protocol.receipt_invalid");
     assert_eq!(
-        refused.refusal.as_ref().unwrap().code,
+        outcome.sync.refused[0].refusal.as_ref().unwrap().code,
         RefusalCode::SequenceReplayed
     );
-    assert_eq!(upstream.received(SCHOOL), 1);
+    assert!(r.school.file.receipts().unwrap().is_empty());
+    assert_eq!(r.upstream.received(SCHOOL), 2);
+}
+
+#[test]
+fn an_upstream_history_that_does_not_follow_the_files_is_not_taken_back() {
+    let upstream = Upstream::start();
+    let mut school = School::new();
+    school.enroll(&upstream);
+    let teacher = school.teacher("张三", 1);
+    school.submit();
+    let old = backup(&mut school);
+    set_basic(&mut school.file, &teacher, "民族", "02");
+    school.submit();
+    set_basic(&mut school.file, &teacher, "民族", "03");
+    school.submit();
+    restore(&mut school, &old);
+    // The restored file's first batch is not the one the upstream holds.
+    let conn = accounts::raw_connection(&school.path);
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         UPDATE batch_item SET batch_id = '0190f5e4-7a3b-7c4d-8e5f-0123456789ab';
+         UPDATE batch SET id = '0190f5e4-7a3b-7c4d-8e5f-0123456789ab';",
+    )
+    .unwrap();
+    drop(conn);
+    set_basic(&mut school.file, &teacher, "民族", "04");
+    let outcome = school.submit();
+    let error = outcome.sync.recovery_error.unwrap();
+    assert_eq!(error.code, "batches.upstream_history_mismatch");
+    assert_eq!(school.file.receipts().unwrap().len(), 1);
+    assert_eq!(upstream.received(SCHOOL), 3);
 }
 
 // ----- offline carry -----

@@ -5,7 +5,7 @@
 //!
 //! Every decoder — signed manifest, manifest, payload (decompress + parse),
 //! signed receipt, receipt, review page, enrollment request and response,
-//! batch status, refusal — gets arbitrary bytes and mutations of valid
+//! batch status, the batches the upstream holds, refusal — gets arbitrary bytes and mutations of valid
 //! encodings (bytes flipped, cut, inserted; manifests and receipts mutated
 //! and then signed anew, so the checks behind the signature are reached;
 //! payload JSON mutated and compressed anew). Properties: nothing panics;
@@ -26,10 +26,10 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRng, TestRunner};
 use serde_json::{Map, Value, json};
 use taoli_core::protocol::{
-    self, BatchState, BatchStatus, Change, ChangeOp, Decision, EnrollmentRequest,
-    EnrollmentResponse, MAX_PAYLOAD_JSON_BYTES, Manifest, ManifestFields, Payload, PublicKeyWire,
-    Receipt, Refusal, RefusalCode, ReviewPage, ReviewResult, SignedManifest, SignedReceipt,
-    SigningKey, WarningReason,
+    self, BatchHistory, BatchState, BatchStatus, Change, ChangeOp, Decision, EnrollmentRequest,
+    EnrollmentResponse, HeldBatch, MAX_PAYLOAD_JSON_BYTES, Manifest, ManifestFields, Payload,
+    PublicKeyWire, Receipt, Refusal, RefusalCode, ReviewPage, ReviewResult, SignedManifest,
+    SignedReceipt, SigningKey, WarningReason,
 };
 use taoli_core::secrets::{MemorySecretStore, SecretStore};
 
@@ -202,6 +202,19 @@ fn sample_batch_status() -> BatchStatus {
     status
 }
 
+/// What the upstream holds after sequence 1: the sample batch (sequence 2).
+fn sample_batch_history() -> BatchHistory {
+    let signed = SignedReceipt::sign(&sample_receipt(), &upstream_key());
+    let held = HeldBatch::new(
+        2,
+        BATCH,
+        &sample_manifest().canonical_bytes(),
+        &signed.encode(),
+    )
+    .unwrap();
+    BatchHistory::new(SCHOOL, 2, vec![held])
+}
+
 // ------------------------------------------------------------------ decoders
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,10 +228,11 @@ enum Decoder {
     EnrollmentRequest,
     EnrollmentResponse,
     BatchStatus,
+    BatchHistory,
     Refusal,
 }
 
-const DECODERS: [Decoder; 10] = [
+const DECODERS: [Decoder; 11] = [
     Decoder::SignedManifest,
     Decoder::Manifest,
     Decoder::Payload,
@@ -228,6 +242,7 @@ const DECODERS: [Decoder; 10] = [
     Decoder::EnrollmentRequest,
     Decoder::EnrollmentResponse,
     Decoder::BatchStatus,
+    Decoder::BatchHistory,
     Decoder::Refusal,
 ];
 
@@ -243,6 +258,7 @@ impl Decoder {
             Decoder::EnrollmentRequest => "enrollment_request",
             Decoder::EnrollmentResponse => "enrollment_response",
             Decoder::BatchStatus => "batch_status",
+            Decoder::BatchHistory => "batch_history",
             Decoder::Refusal => "refusal",
         }
     }
@@ -276,6 +292,13 @@ impl Decoder {
                 let status = BatchStatus::decode(bytes)?;
                 if let Some(signed) = status.signed_receipt()? {
                     signed.verify(&upstream_key().public_key())?;
+                }
+                Ok(())
+            }
+            Decoder::BatchHistory => {
+                let history = BatchHistory::decode(bytes, SCHOOL, 1)?;
+                for held in &history.batches {
+                    held.verify(&upstream_key().public_key())?;
                 }
                 Ok(())
             }
@@ -326,7 +349,7 @@ impl Decoder {
                 UnsupportedVersion,
                 UnsupportedAlgorithm,
             ],
-            Decoder::BatchStatus => &[
+            Decoder::BatchStatus | Decoder::BatchHistory => &[
                 MalformedResponse,
                 TooLarge,
                 UnsupportedVersion,
@@ -353,6 +376,7 @@ impl Decoder {
             Decoder::EnrollmentRequest => sample_enrollment_request().to_json(),
             Decoder::EnrollmentResponse => sample_enrollment_response().to_json(),
             Decoder::BatchStatus => sample_batch_status().to_json(),
+            Decoder::BatchHistory => sample_batch_history().to_json(),
             Decoder::Refusal => Refusal::with_detail(RefusalCode::SequenceReplayed, "序号 2")
                 .to_json()
                 .into_bytes(),

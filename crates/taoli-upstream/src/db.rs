@@ -12,9 +12,10 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use chrono::{Duration, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use taoli_core::protocol::{
-    self, BatchState, BatchStatus, Change, Decision, EnrollmentRequest, EnrollmentResponse,
-    MAX_REASON_CHARS, Manifest, Payload, PublicKey, Receipt, Refusal, RefusalCode, ReviewPage,
-    ReviewResult, SignedManifest, SignedReceipt, SigningKey, normalize_enrollment_code,
+    self, BatchHistory, BatchState, BatchStatus, Change, Decision, EnrollmentRequest,
+    EnrollmentResponse, HeldBatch, MAX_REASON_CHARS, Manifest, Payload, PublicKey, Receipt,
+    Refusal, RefusalCode, ReviewPage, ReviewResult, SignedManifest, SignedReceipt, SigningKey,
+    normalize_enrollment_code,
 };
 use uuid::Uuid;
 
@@ -686,6 +687,59 @@ impl Db {
         let more = results.len() > limit;
         results.truncate(limit);
         Ok(protocol::review_page(school, after, results, more))
+    }
+
+    /// The school's received batches after sequence `after`, in order, at
+    /// most `limit` of them and no more than
+    /// [`protocol::BATCH_HISTORY_PAGE_BYTES`] (at least one), with the
+    /// school's last accepted sequence: what a school file restored from an
+    /// old backup takes back (`GET /v1/schools/{school}/batches`).
+    pub fn held_batches(&self, school: &str, after: u64, limit: usize) -> Result<BatchHistory> {
+        let conn = self.conn();
+        let last: i64 = conn.query_row(
+            "SELECT coalesce(max(sequence), 0) FROM batch WHERE school = ?1 AND state = 'received'",
+            [school],
+            |r| r.get(0),
+        )?;
+        let mut stmt = conn.prepare(
+            "SELECT sequence, batch_id, manifest, receipt FROM batch
+             WHERE school = ?1 AND state = 'received' AND sequence > ?2
+             ORDER BY sequence LIMIT ?3",
+        )?;
+        let after_sql = i64::try_from(after).unwrap_or(i64::MAX);
+        let mut rows = stmt.query(params![school, after_sql, limit as i64])?;
+        let mut batches = Vec::new();
+        let mut bytes = 0usize;
+        while let Some(row) = rows.next()? {
+            if !batches.is_empty() && bytes >= protocol::BATCH_HISTORY_PAGE_BYTES {
+                break;
+            }
+            let batch_id: String = row.get(1)?;
+            let manifest: Vec<u8> = row.get(2)?;
+            let receipt: Vec<u8> = row.get::<_, Option<Vec<u8>>>(3)?.unwrap_or_default();
+            bytes += manifest.len() / 3 * 4 + receipt.len();
+            batches.push(HeldBatch::new(
+                row.get::<_, i64>(0)? as u64,
+                &batch_id,
+                &manifest,
+                &receipt,
+            )?);
+        }
+        Ok(BatchHistory::new(school, last as u64, batches))
+    }
+
+    /// The payload of one of `school`'s received batches, exactly as it
+    /// arrived; None for a batch of another school, unknown or not received.
+    pub fn held_payload(&self, school: &str, batch_id: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT payload FROM batch WHERE batch_id = ?1 AND school = ?2 AND state = 'received'",
+                [batch_id, school],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
     }
 
     /// Every record waiting for review, oldest batch first.

@@ -176,6 +176,11 @@ fn router(state: AppState, admin: bool) -> Router {
         )
         .route("/v1/batches/{id}/receipt", get(receipt))
         .route("/v1/schools/{school}/reviews", get(reviews))
+        .route("/v1/schools/{school}/batches", get(held_batches))
+        .route(
+            "/v1/schools/{school}/batches/{id}/payload",
+            get(held_payload),
+        )
         .route("/review", get(review_page_get).post(review_page_post));
     if admin {
         app = app.route("/admin/faults", get(get_faults).put(put_faults));
@@ -447,14 +452,8 @@ struct ReviewsQuery {
     limit: Option<usize>,
 }
 
-async fn reviews(
-    State(state): State<AppState>,
-    Path(school): Path<String>,
-    Query(query): Query<ReviewsQuery>,
-    method: Method,
-    uri: axum::http::Uri,
-    headers: HeaderMap,
-) -> ApiResult {
+/// The three headers of a signed request.
+fn request_signature(headers: &HeaderMap) -> std::result::Result<RequestSignature, Refusal> {
     let header = |name: &str| {
         headers
             .get(name)
@@ -467,43 +466,144 @@ async fn reviews(
                 )
             })
     };
-    let signature = RequestSignature {
+    Ok(RequestSignature {
         key_id: header(HEADER_KEY_ID)?,
         date: header(HEADER_DATE)?,
         signature: header(HEADER_SIGNATURE)?,
-    };
-    let path_and_query = uri
-        .path_and_query()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_default();
-    let limit = query.limit.unwrap_or(100).clamp(1, MAX_REVIEW_PAGE_RESULTS);
-    let page = blocking(&state, move |db, _| {
-        let Some(school_key) = db.school_key(&signature.key_id)? else {
+    })
+}
+
+/// A signed request about `school`'s own data, as it arrived.
+struct SignedRequest {
+    school: String,
+    method: Method,
+    path_and_query: String,
+    signature: RequestSignature,
+}
+
+impl SignedRequest {
+    fn new(
+        school: String,
+        method: &Method,
+        uri: &axum::http::Uri,
+        headers: &HeaderMap,
+    ) -> std::result::Result<SignedRequest, Refusal> {
+        Ok(SignedRequest {
+            school,
+            method: method.clone(),
+            path_and_query: uri
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
+            signature: request_signature(headers)?,
+        })
+    }
+
+    /// The key it names is registered, not revoked and the school's own,
+    /// and its signature covers this method, path and query and a date
+    /// within the window of the upstream's clock. `what` names the data
+    /// for the refusal of another school's key.
+    fn check(&self, db: &Db, what: &str) -> Result<()> {
+        let Some(school_key) = db.school_key(&self.signature.key_id)? else {
             return Err(Error::refused(RefusalCode::KeyUnknown));
         };
         if school_key.revoked {
             return Err(Error::refused(RefusalCode::KeyRevoked));
         }
-        if school_key.school != school {
+        if school_key.school != self.school {
             return Err(Error::refused_with(
                 RefusalCode::WrongSchool,
                 format!(
-                    "签名密钥登记在 {} 名下，不能读取 {school} 的审核结果",
-                    school_key.school
+                    "签名密钥登记在 {} 名下，不能读取 {} 的{what}",
+                    school_key.school, self.school
                 ),
             ));
         }
         protocol::verify_request(
             &school_key.key,
-            method.as_str(),
-            &path_and_query,
-            &signature,
+            self.method.as_str(),
+            &self.path_and_query,
+            &self.signature,
             chrono::Utc::now(),
         )?;
-        db.reviews(&school, query.after, limit)
+        Ok(())
+    }
+}
+
+async fn reviews(
+    State(state): State<AppState>,
+    Path(school): Path<String>,
+    Query(query): Query<ReviewsQuery>,
+    method: Method,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> ApiResult {
+    let request = SignedRequest::new(school, &method, &uri, &headers)?;
+    let limit = query.limit.unwrap_or(100).clamp(1, MAX_REVIEW_PAGE_RESULTS);
+    let page = blocking(&state, move |db, _| {
+        request.check(db, "审核结果")?;
+        db.reviews(&request.school, query.after, limit)
     })
     .await?;
     Ok(json_response(StatusCode::OK, page.to_json()))
+}
+
+#[derive(Debug, Deserialize)]
+struct HistoryQuery {
+    #[serde(default)]
+    after: u64,
+    limit: Option<usize>,
+}
+
+/// `GET /v1/schools/{school}/batches?after=N`: the received batches after
+/// sequence N, with their manifests and receipts.
+async fn held_batches(
+    State(state): State<AppState>,
+    Path(school): Path<String>,
+    Query(query): Query<HistoryQuery>,
+    method: Method,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> ApiResult {
+    let request = SignedRequest::new(school, &method, &uri, &headers)?;
+    let limit = query
+        .limit
+        .unwrap_or(20)
+        .clamp(1, protocol::MAX_BATCH_HISTORY_BATCHES);
+    let history = blocking(&state, move |db, _| {
+        request.check(db, "批次记录")?;
+        db.held_batches(&request.school, query.after, limit)
+    })
+    .await?;
+    Ok(json_response(StatusCode::OK, history.to_json()))
+}
+
+/// `GET /v1/schools/{school}/batches/{id}/payload`: a received batch's
+/// payload, exactly as it arrived.
+async fn held_payload(
+    State(state): State<AppState>,
+    Path((school, id)): Path<(String, String)>,
+    method: Method,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> ApiResult {
+    let request = SignedRequest::new(school, &method, &uri, &headers)?;
+    let payload = blocking(&state, move |db, _| {
+        request.check(db, "批次数据")?;
+        db.held_payload(&request.school, &id)?.ok_or_else(|| {
+            Error::refused_with(
+                RefusalCode::BatchNotFound,
+                format!("本校没有已收齐的批次 {id}"),
+            )
+        })
+    })
+    .await?;
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/gzip")],
+        payload,
+    )
+        .into_response())
 }
 
 async fn review_page_get(State(state): State<AppState>) -> Response {

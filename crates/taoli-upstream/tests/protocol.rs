@@ -683,6 +683,114 @@ async fn returning_without_a_reason_on_the_review_page_is_refused_in_chinese() {
     assert!(response.text().await.unwrap().contains("退回时要写明理由"));
 }
 
+// --------------------------------------------------- what the upstream holds
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_batches_held_after_a_sequence_are_listed_with_receipts_that_verify() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let mut batches = Vec::new();
+    for teachers in [1, 2, 3] {
+        let batch = school.next_batch(teachers);
+        h.upload_ok(&mut school, &batch).await;
+        batches.push(batch);
+    }
+    let history = h.held_batches(&school, 1).await;
+    assert_eq!(history.last_sequence, 3);
+    assert_eq!(history.batches.len(), 2);
+    for (held, batch) in history.batches.iter().zip(&batches[1..]) {
+        let verified = held.verify(&school.pinned).unwrap();
+        assert_eq!(verified.manifest, batch.manifest);
+        assert_eq!(verified.receipt.batch_id, batch.id);
+    }
+    assert!(h.held_batches(&school, 3).await.batches.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_still_arriving_is_not_listed_as_held() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let first = school.next_batch(1);
+    h.upload_ok(&mut school, &first).await;
+    let arriving = school.next_batch(2);
+    h.post_manifest(&arriving.envelope).await;
+    h.put_payload(&arriving.id, 0, &arriving.payload[..10])
+        .await
+        .unwrap();
+    let history = h.held_batches(&school, 0).await;
+    assert_eq!(history.last_sequence, 1);
+    let ids: Vec<&str> = history
+        .batches
+        .iter()
+        .map(|b| b.batch_id.as_str())
+        .collect();
+    assert_eq!(ids, [first.id.as_str()]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_held_payload_comes_back_byte_for_byte() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(4);
+    h.upload_ok(&mut school, &batch).await;
+    let path = format!("/v1/schools/{SCHOOL}/batches/{}/payload", batch.id);
+    let response = h.signed_get(&school.key, &path).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.bytes().await.unwrap().as_ref(), batch.payload);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_payload_of_a_batch_not_received_is_batch_not_found() {
+    let h = Harness::start().await;
+    let school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    h.post_manifest(&batch.envelope).await;
+    let path = format!("/v1/schools/{SCHOOL}/batches/{}/payload", batch.id);
+    let response = h.signed_get(&school.key, &path).await;
+    assert_refused(response, RefusalCode::BatchNotFound).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_schools_key_cannot_read_what_a_school_sent() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let other = h.enroll(OTHER_SCHOOL).await;
+    let batch = school.next_batch(1);
+    h.upload_ok(&mut school, &batch).await;
+    let listing = h
+        .signed_get(&other.key, &format!("/v1/schools/{SCHOOL}/batches?after=0"))
+        .await;
+    assert_refused(listing, RefusalCode::WrongSchool).await;
+    let payload = h
+        .signed_get(
+            &other.key,
+            &format!("/v1/schools/{SCHOOL}/batches/{}/payload", batch.id),
+        )
+        .await;
+    assert_refused(payload, RefusalCode::WrongSchool).await;
+    // Nor through its own school's address.
+    let own = h
+        .signed_get(
+            &other.key,
+            &format!("/v1/schools/{OTHER_SCHOOL}/batches/{}/payload", batch.id),
+        )
+        .await;
+    assert_refused(own, RefusalCode::BatchNotFound).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_batches_held_are_refused_without_a_signature() {
+    let h = Harness::start().await;
+    h.enroll(SCHOOL).await;
+    let unsigned = h
+        .client
+        .get(h.url(&format!("/v1/schools/{SCHOOL}/batches?after=0")))
+        .send()
+        .await
+        .unwrap();
+    assert_refused(unsigned, RefusalCode::MalformedRequest).await;
+}
+
 // --------------------------------------------------------------- the binary
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,9 +12,10 @@ use reqwest::blocking::{Client, RequestBuilder, Response};
 
 use crate::error::{Error, Result};
 use crate::protocol::{
-    self, BatchStatus, EnrollmentRequest, HEADER_DATE, HEADER_KEY_ID, HEADER_SIGNATURE,
-    HEADER_UPLOAD_OFFSET, MAX_BATCH_STATUS_BYTES, MAX_ENROLLMENT_BYTES, MAX_REFUSAL_BYTES,
-    MAX_REVIEW_PAGE_BYTES, Refusal, RefusalCode, ReviewPage, SigningKey,
+    self, BatchHistory, BatchStatus, EnrollmentRequest, HEADER_DATE, HEADER_KEY_ID,
+    HEADER_SIGNATURE, HEADER_UPLOAD_OFFSET, MAX_BATCH_HISTORY_BYTES, MAX_BATCH_STATUS_BYTES,
+    MAX_ENROLLMENT_BYTES, MAX_PAYLOAD_BYTES, MAX_REFUSAL_BYTES, MAX_REVIEW_PAGE_BYTES, Refusal,
+    RefusalCode, ReviewPage, SigningKey,
 };
 
 /// How long to wait for a connection.
@@ -246,8 +247,27 @@ impl Upstream {
         Ok(status)
     }
 
-    /// `GET /v1/schools/{school}/reviews?after=N` as a signed request, dated
-    /// `now` (this computer's clock, corrected for a known skew).
+    /// A signed `GET` of `path` (the school's own data), dated `now` (this
+    /// computer's clock, corrected for a known skew).
+    fn signed_get(
+        &self,
+        path: &str,
+        key: &SigningKey,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Answer, Failure> {
+        let signature = key.sign_request("GET", path, &protocol::timestamp(now));
+        self.call(
+            self.client
+                .get(self.url(path))
+                .header(HEADER_KEY_ID, signature.key_id)
+                .header(HEADER_DATE, signature.date)
+                .header(HEADER_SIGNATURE, signature.signature),
+            limit,
+        )
+    }
+
+    /// `GET /v1/schools/{school}/reviews?after=N` as a signed request.
     pub(crate) fn reviews(
         &self,
         school: &str,
@@ -256,16 +276,42 @@ impl Upstream {
         now: DateTime<Utc>,
     ) -> Result<ReviewPage, Failure> {
         let path = format!("/v1/schools/{school}/reviews?after={after}");
-        let signature = key.sign_request("GET", &path, &protocol::timestamp(now));
-        let answer = self.call(
-            self.client
-                .get(self.url(&path))
-                .header(HEADER_KEY_ID, signature.key_id)
-                .header(HEADER_DATE, signature.date)
-                .header(HEADER_SIGNATURE, signature.signature),
-            MAX_REVIEW_PAGE_BYTES,
-        )?;
+        let answer = self.signed_get(&path, key, now, MAX_REVIEW_PAGE_BYTES)?;
         ReviewPage::decode(&answer.body, school, after).map_err(Failure::refused)
+    }
+
+    /// `GET /v1/schools/{school}/batches?after=N` as a signed request: the
+    /// batches the upstream received after sequence N.
+    pub(crate) fn batch_history(
+        &self,
+        school: &str,
+        after: u64,
+        key: &SigningKey,
+        now: DateTime<Utc>,
+    ) -> Result<BatchHistory, Failure> {
+        let path = format!("/v1/schools/{school}/batches?after={after}");
+        let answer = self.signed_get(&path, key, now, MAX_BATCH_HISTORY_BYTES)?;
+        BatchHistory::decode(&answer.body, school, after).map_err(Failure::refused)
+    }
+
+    /// `GET /v1/schools/{school}/batches/{id}/payload` as a signed request:
+    /// a received batch's payload bytes (not yet checked).
+    pub(crate) fn held_payload(
+        &self,
+        school: &str,
+        batch_id: &str,
+        key: &SigningKey,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<u8>, Failure> {
+        let path = format!("/v1/schools/{school}/batches/{batch_id}/payload");
+        let answer = self.signed_get(&path, key, now, MAX_PAYLOAD_BYTES)?;
+        if answer.body.len() > MAX_PAYLOAD_BYTES {
+            return Err(Failure::refused(Refusal::with_detail(
+                RefusalCode::TooLarge,
+                format!("批次 {batch_id} 的数据超过上限"),
+            )));
+        }
+        Ok(answer.body)
     }
 }
 

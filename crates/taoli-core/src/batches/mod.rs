@@ -16,6 +16,9 @@
 //!   effective. A review never changes the school's data.
 //! - **Offline carry** ([`carry`]): a `.taolibatch` file any Taoli can
 //!   upload, and a receipt file that comes back.
+//! - **A restored school file** (`recover`): refused `sequence_replayed`
+//!   because it lost batches the upstream received, it takes them back with
+//!   their receipts and numbers its next batch after them.
 //! - **Status** ([`OutboxStatus`]): per teacher 待上传 / 上传中 / 已接收 /
 //!   已退回 / 已生效, per batch, the next deadline ([`deadline`]) and what is
 //!   still missing.
@@ -27,6 +30,7 @@ mod deliver;
 mod http;
 mod keys;
 pub(crate) mod plan;
+mod recover;
 mod sync;
 mod worker;
 
@@ -209,6 +213,10 @@ pub struct BatchSummary {
     pub returned: i64,
     #[ts(type = "number")]
     pub pending: i64,
+    /// When this school file took the batch back from the upstream, having
+    /// lost it to a restore from an older backup (its receipt verified
+    /// again); None for a batch made and sent from this file.
+    pub recovered_at: Option<String>,
 }
 
 /// A record the reviewer returned, with the reason.

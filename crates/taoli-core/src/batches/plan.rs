@@ -14,6 +14,8 @@
 //!   accepted a version of it (生效).
 //! - Carried, now gone (or emptied): `remove_teacher` / `remove_record`
 //!   (base *c*); the removal of something in effect needs a reason too.
+//! - Reported removed, and present again (filled again, or a school file
+//!   restored from before the removal): `new_teacher` / `new_record`.
 //! - A teacher with an error, or with a warning that has no written reason,
 //!   is held back whole; warnings with reasons travel with the teacher.
 //! - A review never changes these versions: a returned version stays
@@ -285,8 +287,15 @@ fn standing(
             })),
             _ => Some(carried_standing(latest)),
         },
-        // Ids are never reused, so a removed entity does not come back.
-        (Some(_), true) | (None, true) => Some(carried_standing(latest)),
+        // Reported removed, and here again: a record emptied and filled
+        // again, or a school file restored from before the removal. The
+        // upstream is told of it anew.
+        (Some(v), true) => Some(Standing::Unsent(Unsent {
+            op: new,
+            base: None,
+            version: Some(v),
+        })),
+        (None, true) => Some(carried_standing(latest)),
         (None, false) => Some(Standing::Unsent(Unsent {
             op: remove,
             base: latest.version,

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -54,6 +54,56 @@ impl Default for SyncOptions {
     }
 }
 
+/// A pass's signed requests (review results, the batches the upstream
+/// holds): each retried after a failed link or a `server_error` with the
+/// pass's backoff, and dated by this computer's clock corrected, once a
+/// `request_expired` tells the upstream's time from its `Date`, by the skew.
+pub(crate) struct SignedCalls {
+    offset: TimeDelta,
+    corrected: bool,
+    backoff: Backoff,
+}
+
+impl SignedCalls {
+    pub(crate) fn new(options: &SyncOptions) -> SignedCalls {
+        SignedCalls {
+            offset: options.clock_offset,
+            corrected: false,
+            backoff: options.backoff,
+        }
+    }
+
+    /// Makes the request `f` dates with the time it is given.
+    pub(crate) fn call<T>(
+        &mut self,
+        mut f: impl FnMut(DateTime<Utc>) -> std::result::Result<T, Failure>,
+    ) -> std::result::Result<T, Failure> {
+        let mut failures = 0u32;
+        loop {
+            match f(Utc::now() + self.offset) {
+                Ok(value) => return Ok(value),
+                Err(Failure::Refused {
+                    refusal,
+                    server_date: Some(server),
+                    ..
+                }) if refusal.code == RefusalCode::RequestExpired && !self.corrected => {
+                    // This computer's clock is off: go by the upstream's.
+                    self.offset = server - Utc::now();
+                    self.corrected = true;
+                }
+                Err(failure) => {
+                    let again = matches!(failure.code(), None | Some(RefusalCode::ServerError));
+                    if !again || failures + 1 >= self.backoff.attempts.max(1) {
+                        return Err(failure);
+                    }
+                    std::thread::sleep(self.backoff.delay(failures));
+                    failures += 1;
+                }
+            }
+        }
+    }
+}
+
 /// What to submit, and how.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SubmitOptions {
@@ -71,6 +121,17 @@ pub struct SyncReport {
     pub received: Vec<BatchSummary>,
     /// Batches the upstream refused for good in this pass.
     pub refused: Vec<BatchSummary>,
+    /// Batches refused `sequence_replayed` in this pass because this school
+    /// file was restored from a backup made before some batches were
+    /// received; those were taken back ([`SyncReport::recovered`]) and the
+    /// refused batch's changes wait for the next batch, numbered after them.
+    pub replayed: Vec<BatchSummary>,
+    /// Batches the upstream had received that this school file had lost,
+    /// taken back in this pass with their receipts verified again.
+    pub recovered: Vec<BatchSummary>,
+    /// Why the lost batches could not be taken back, when they could not
+    /// (the replayed batch is then in [`SyncReport::refused`]).
+    pub recovery_error: Option<ErrorPayload>,
     /// The batch still waiting to be sent, when the link failed.
     pub pending: Option<BatchSummary>,
     /// Why it waits.
@@ -84,7 +145,10 @@ pub struct SyncReport {
 impl SyncReport {
     /// Everything went: nothing waits, nothing failed.
     pub fn complete(&self) -> bool {
-        self.pending.is_none() && self.review_error.is_none() && self.refused.is_empty()
+        self.pending.is_none()
+            && self.review_error.is_none()
+            && self.refused.is_empty()
+            && self.recovery_error.is_none()
     }
 
     /// Whether the pass changed where anything stands: a batch received or
@@ -344,7 +408,21 @@ impl SchoolFile {
             }
             Delivered::Refused(refusal) => {
                 self.mark_refused(actor, &batch.id, &refusal)?;
-                report.refused.push(self.batch_summary(&batch.id)?);
+                let refused = self.batch_summary(&batch.id)?;
+                if refusal.code == RefusalCode::SequenceReplayed {
+                    // Restored from an older backup: take back what the
+                    // upstream received since, then what it decided.
+                    match self.take_back_lost_batches(actor, enrollment, key, options) {
+                        Ok(recovered) if !recovered.is_empty() => {
+                            report.replayed.push(refused);
+                            report.recovered.extend(recovered);
+                            return self.pull_reviews(actor, enrollment, key, options, report);
+                        }
+                        Ok(_) => {}
+                        Err(error) => report.recovery_error = Some(ErrorPayload::from(&error)),
+                    }
+                }
+                report.refused.push(refused);
             }
             Delivered::NotYet(failure) => {
                 let error = failure.into_error(client.base());
@@ -366,17 +444,16 @@ impl SchoolFile {
         report: &mut SyncReport,
     ) -> Result<()> {
         let client = Upstream::new(&enrollment.upstream)?;
-        let mut cursor = enrollment.review_cursor;
-        let mut offset = options.clock_offset;
-        let mut corrected = false;
-        let mut failures = 0u32;
+        // As kept now: an earlier pull of this pass may have moved it.
+        let mut cursor = self
+            .stored_enrollment()?
+            .map_or(enrollment.review_cursor, |e| e.review_cursor);
+        let mut calls = SignedCalls::new(options);
         let mut pages = 0usize;
         while pages < MAX_REVIEW_PAGES {
-            let now = Utc::now() + offset;
-            match client.reviews(&enrollment.school, cursor, key, now) {
+            match calls.call(|now| client.reviews(&enrollment.school, cursor, key, now)) {
                 Ok(page) => {
                     pages += 1;
-                    failures = 0;
                     let applied = self.apply_review_page(actor, &page)?;
                     report.reviews.add(applied);
                     cursor = cursor.max(page.next);
@@ -384,24 +461,10 @@ impl SchoolFile {
                         return Ok(());
                     }
                 }
-                Err(Failure::Refused {
-                    refusal,
-                    server_date: Some(server),
-                    ..
-                }) if refusal.code == RefusalCode::RequestExpired && !corrected => {
-                    // This computer's clock is off: go by the upstream's.
-                    offset = server - Utc::now();
-                    corrected = true;
-                }
                 Err(failure) => {
-                    let again = matches!(failure.code(), None | Some(RefusalCode::ServerError));
-                    if !again || failures + 1 >= options.backoff.attempts.max(1) {
-                        report.review_error =
-                            Some(ErrorPayload::from(&failure.into_error(client.base())));
-                        return Ok(());
-                    }
-                    std::thread::sleep(options.backoff.delay(failures));
-                    failures += 1;
+                    report.review_error =
+                        Some(ErrorPayload::from(&failure.into_error(client.base())));
+                    return Ok(());
                 }
             }
         }
@@ -427,7 +490,9 @@ impl SchoolFile {
     /// batch of everything changed since ([`SchoolFile::build_batch`]),
     /// signs it, uploads it and keeps its receipt; then pulls the review
     /// results. When the batch in flight cannot be sent now, no new batch is
-    /// built (one batch at a time).
+    /// built (one batch at a time). A batch refused as a replay (the school
+    /// file was restored from an older backup) is followed, once the lost
+    /// batches are taken back, by a new batch numbered after them.
     pub fn submit(
         &mut self,
         keys: &KeyAccess<'_>,
@@ -438,14 +503,25 @@ impl SchoolFile {
         let key = self.signing_key(&enrollment, keys)?;
         let mut outcome = SubmitOutcome::default();
         self.send_in_flight(&actor, &enrollment, &key, &options.sync, &mut outcome.sync)?;
-        if outcome.sync.pending.is_none() {
-            outcome.built = self.build_batch(options.change_reason.as_deref())?;
-            if outcome.built.is_some() {
-                self.send_in_flight(&actor, &enrollment, &key, &options.sync, &mut outcome.sync)?;
-                if let Some(built) = &mut outcome.built {
-                    *built = self.batch_summary(&built.id)?;
-                }
+        // A second round only after a batch was refused as a replay and
+        // the lost batches were taken back: its changes go again, numbered
+        // after them.
+        for _ in 0..2 {
+            if outcome.sync.pending.is_some() || outcome.sync.recovery_error.is_some() {
+                break;
             }
+            let replayed = outcome.sync.replayed.len();
+            let Some(built) = self.build_batch(options.change_reason.as_deref())? else {
+                break;
+            };
+            self.send_in_flight(&actor, &enrollment, &key, &options.sync, &mut outcome.sync)?;
+            if outcome.sync.replayed.len() == replayed {
+                outcome.built = Some(self.batch_summary(&built.id)?);
+                break;
+            }
+            // Refused as a replay, and recovered from: it is in
+            // `sync.replayed`; what it carried is planned again.
+            outcome.built = None;
         }
         self.pull_reviews(&actor, &enrollment, &key, &options.sync, &mut outcome.sync)?;
         Ok(outcome)

@@ -11,6 +11,9 @@
 //!   statement that it holds the batch, every record pending review.
 //! - **Review** ([`ReviewPage`], [`ReviewResult`]): each record accepted (生效)
 //!   or returned (退回), pulled by cursor.
+//! - **History** ([`BatchHistory`], [`HeldBatch`]): the batches the upstream
+//!   received from the school, with their manifests and receipts, for a
+//!   school file restored from before some of them.
 //! - **Refusals** ([`Refusal`], [`RefusalCode`]): a machine code and a
 //!   Chinese message for everything either side will not take.
 //!
@@ -24,6 +27,7 @@ mod batch;
 mod codec;
 mod enroll;
 mod envelope;
+mod history;
 mod keys;
 mod manifest;
 mod payload;
@@ -35,6 +39,10 @@ pub use batch::{BatchState, BatchStatus, MAX_BATCH_STATUS_BYTES};
 pub use codec::{now, sha256_hex, timestamp};
 pub use enroll::{
     EnrollmentRequest, EnrollmentResponse, MAX_ENROLLMENT_BYTES, normalize_enrollment_code,
+};
+pub use history::{
+    BATCH_HISTORY_PAGE_BYTES, BatchHistory, HeldBatch, MAX_BATCH_HISTORY_BATCHES,
+    MAX_BATCH_HISTORY_BYTES, VerifiedBatch,
 };
 pub use keys::{
     ED25519_KEY_LEN, ED25519_SIGNATURE_LEN, HEADER_DATE, HEADER_KEY_ID, HEADER_SIGNATURE,

@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_audit_chain", then super::audit::seal_unchained),
     migration!(8, "0008_accounts"),
     migration!(9, "0009_outbox"),
+    migration!(10, "0010_recovered_batches"),
 ];
 
 /// The schema version this build of Taoli writes.

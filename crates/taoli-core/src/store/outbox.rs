@@ -20,7 +20,7 @@ use crate::batches::{
 };
 use crate::error::{Error, Result};
 use crate::protocol::{
-    self, ChangeOp, Payload, PublicKey, PublicKeyWire, Refusal, RefusalCode, ReviewPage,
+    self, Change, ChangeOp, Payload, PublicKey, PublicKeyWire, Refusal, RefusalCode, ReviewPage,
 };
 use crate::revision::{Action, Entity};
 use crate::time::now;
@@ -123,7 +123,8 @@ const BATCH_COLUMNS: &str = "b.id, b.sequence, b.base_batch, b.state, b.created_
      b.received_at, b.receipt, b.refusal,
      (SELECT count(*) FROM batch_item i WHERE i.batch_id = b.id AND i.status = 'accepted'),
      (SELECT count(*) FROM batch_item i WHERE i.batch_id = b.id AND i.status = 'returned'),
-     (SELECT count(*) FROM batch_item i WHERE i.batch_id = b.id AND i.status = 'pending')";
+     (SELECT count(*) FROM batch_item i WHERE i.batch_id = b.id AND i.status = 'pending'),
+     b.recovered_at";
 
 fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<BatchSummary> {
     let state: String = r.get(3)?;
@@ -153,6 +154,7 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<BatchSummary> {
         accepted: r.get(17)?,
         returned,
         pending: r.get(19)?,
+        recovered_at: r.get(20)?,
     })
 }
 
@@ -214,6 +216,125 @@ pub(crate) struct NewBatch {
     pub created_at: String,
     pub payload: Vec<u8>,
     pub changes: Vec<plan::PlannedChange>,
+}
+
+/// A batch the upstream received that this school file had lost (it was
+/// restored from an older backup), its receipt verified: to be kept again.
+pub(crate) struct RecoveredBatch<'a> {
+    pub manifest: &'a protocol::Manifest,
+    /// The signed receipt envelope, as the upstream gave it.
+    pub receipt: &'a [u8],
+    pub received_at: &'a str,
+    /// The compressed payload, its SHA-256 checked against the manifest.
+    pub payload: &'a [u8],
+    pub changes: &'a [Change],
+}
+
+/// The entity a change names: a record when it has a record id, else the
+/// teacher's identity (as the planner makes them).
+fn entity_of(change: &Change) -> (EntityKind, &str) {
+    match &change.record_id {
+        Some(record) => (EntityKind::Record, record.as_str()),
+        None => (EntityKind::Teacher, change.teacher_id.as_str()),
+    }
+}
+
+/// After a batch is taken back: an entity it carried at version *c* that
+/// this file holds at a version not above *c*, with other values (or values
+/// that cannot be compared: a 变更申请 carries only the changed ones), is
+/// older here than what the upstream has. It moves to version *c* + 1, with
+/// its revision, so that the next batch carries the file's values as the
+/// newer version. Equal values at version *c* are what the upstream has.
+fn realign(tx: &Transaction<'_>, actor: &Actor, change: &Change) -> Result<()> {
+    let Some(carried) = change.version else {
+        return Ok(()); // a removal: the planner re-adds what the file still has
+    };
+    let full = matches!(
+        change.op,
+        ChangeOp::NewTeacher
+            | ChangeOp::UpdateTeacher
+            | ChangeOp::NewRecord
+            | ChangeOp::UpdateRecord
+    );
+    match entity_of(change) {
+        (EntityKind::Teacher, id) => {
+            let Some(teacher) = super::teachers::find_by_id(tx, id)? else {
+                return Ok(());
+            };
+            let same = teacher.version == carried
+                && full
+                && plan::identity_fields(&teacher) == change.fields;
+            if teacher.version <= carried && !same {
+                raise_version(
+                    tx,
+                    actor,
+                    EntityKind::Teacher,
+                    id,
+                    id,
+                    &teacher,
+                    carried + 1,
+                )?;
+            }
+        }
+        (EntityKind::Record, id) => {
+            let Some(record) = super::records::find_by_id(tx, id)? else {
+                return Ok(());
+            };
+            if record.fields.is_empty() {
+                return Ok(()); // emptied: reported as removed
+            }
+            let same = record.version == carried && full && record.fields == change.fields;
+            if record.version <= carried && !same {
+                let teacher = record.teacher_id.clone();
+                raise_version(
+                    tx,
+                    actor,
+                    EntityKind::Record,
+                    id,
+                    &teacher,
+                    &record,
+                    carried + 1,
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Moves a teacher or a record (`old`, as stored) to `version`, its values
+/// unchanged, with the revision of it (old → new as stored).
+fn raise_version<T: serde::Serialize>(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    kind: EntityKind,
+    id: &str,
+    teacher_id: &str,
+    old: &T,
+    version: i64,
+) -> Result<()> {
+    let (table, entity) = match kind {
+        EntityKind::Teacher => ("teacher", Entity::Teacher),
+        EntityKind::Record => ("record", Entity::Record),
+    };
+    tx.execute(
+        &format!("UPDATE {table} SET version = ?2, updated_at = ?3 WHERE id = ?1"),
+        params![id, version, now()],
+    )?;
+    let new = match kind {
+        EntityKind::Teacher => super::teachers::find_by_id(tx, id)?.map(serde_json::to_value),
+        EntityKind::Record => super::records::find_by_id(tx, id)?.map(serde_json::to_value),
+    }
+    .transpose()?;
+    revisions::record(
+        tx,
+        actor,
+        entity,
+        id,
+        Some(teacher_id),
+        Action::Update,
+        Some(&serde_json::to_value(old)?),
+        new.as_ref(),
+    )
 }
 
 impl SchoolFile {
@@ -342,7 +463,7 @@ impl SchoolFile {
     }
 
     /// The last batch the upstream received: (sequence, id).
-    fn last_received(&self) -> Result<Option<(i64, String)>> {
+    pub(crate) fn last_received(&self) -> Result<Option<(i64, String)>> {
         Ok(self
             .conn
             .query_row(
@@ -404,6 +525,9 @@ impl SchoolFile {
         id: &str,
         version: i64,
     ) -> Option<Map<String, Value>> {
+        if let Some(recovered) = self.recovered_fields(kind, id, version) {
+            return recovered;
+        }
         let text: String = self
             .conn
             .query_row(
@@ -424,6 +548,41 @@ impl SchoolFile {
                     .collect(),
             ),
         }
+    }
+
+    /// The values a batch taken back from the upstream carried for an
+    /// entity at `version`: what the upstream has, where this file's own
+    /// revisions of that version (made after the backup it was restored
+    /// from) may differ. `Some(None)` when such a batch carried only part
+    /// of them (a 变更申请); None when no batch taken back carried it.
+    fn recovered_fields(
+        &self,
+        kind: EntityKind,
+        id: &str,
+        version: i64,
+    ) -> Option<Option<Map<String, Value>>> {
+        let (payload, change_id): (Vec<u8>, String) = self
+            .conn
+            .query_row(
+                "SELECT b.payload, i.change_id FROM batch_item i JOIN batch b ON b.id = i.batch_id
+                 WHERE i.entity = ?1 AND i.entity_id = ?2 AND i.version = ?3
+                   AND b.recovered_at IS NOT NULL AND b.state <> 'refused'
+                 ORDER BY b.sequence DESC LIMIT 1",
+                params![kind.as_str(), id, version],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .ok()?;
+        let payload = Payload::decode(&payload).ok();
+        let change = payload
+            .as_ref()
+            .and_then(|p| p.changes.iter().find(|c| c.id == change_id));
+        Some(change.and_then(|c| match c.op {
+            ChangeOp::NewTeacher
+            | ChangeOp::UpdateTeacher
+            | ChangeOp::NewRecord
+            | ChangeOp::UpdateRecord => Some(c.fields.clone()),
+            _ => None,
+        }))
     }
 
     fn stored_batch_summaries(&self, only: Option<&str>) -> Result<Vec<BatchSummary>> {
@@ -819,6 +978,112 @@ impl SchoolFile {
                 [i64::try_from(page.next).unwrap_or(i64::MAX)],
             )?;
             Ok(applied)
+        })
+    }
+
+    /// Keeps a batch taken back from the upstream (its receipt verified
+    /// with the pinned key, its payload against the receipt) as received,
+    /// in one transaction: the batch with its receipt and payload, the
+    /// changes it carried, the entities this file holds older than it
+    /// carried moved past it ([`realign`]), and the audit entry. A batch
+    /// this file still has (not yet received here) is only marked received.
+    pub(crate) fn keep_recovered_batch(
+        &mut self,
+        actor: &Actor,
+        batch: &RecoveredBatch<'_>,
+    ) -> Result<()> {
+        let manifest = batch.manifest;
+        self.write(|tx| {
+            let at = now();
+            let receipt_sha256 = protocol::sha256_hex(batch.receipt);
+            let existing: Option<String> = tx
+                .query_row(
+                    "SELECT state FROM batch WHERE id = ?1",
+                    [&manifest.batch_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(state) = existing {
+                let state = BatchState::parse(&state).unwrap_or(BatchState::Refused);
+                if state.received() {
+                    return Ok(());
+                }
+                tx.execute(
+                    "UPDATE batch SET state = 'received', receipt = ?2, received_at = ?3, closed_at = ?4,
+                                      recovered_at = ?4, refusal = NULL, last_error = NULL
+                     WHERE id = ?1",
+                    params![manifest.batch_id, batch.receipt, batch.received_at, at],
+                )?;
+                return record_transition(
+                    tx,
+                    actor,
+                    &manifest.batch_id,
+                    state,
+                    json!({
+                        "state": BatchState::Received.label(),
+                        "received_at": batch.received_at,
+                        "receipt_sha256": receipt_sha256,
+                        "recovered": true,
+                    }),
+                );
+            }
+            tx.execute(
+                "INSERT INTO batch (id, sequence, base_batch, state, created_at, created_by, record_count, payload,
+                                    payload_sha256, key_id, receipt, received_at, closed_at, recovered_at)
+                 VALUES (?1, ?2, ?3, 'received', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+                params![
+                    manifest.batch_id,
+                    i64::try_from(manifest.sequence).unwrap_or(i64::MAX),
+                    manifest.previous_batch,
+                    manifest.created_at,
+                    actor.name(),
+                    batch.changes.len() as i64,
+                    batch.payload,
+                    manifest.payload_sha256,
+                    manifest.key_id,
+                    batch.receipt,
+                    batch.received_at,
+                    at
+                ],
+            )?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO batch_item (batch_id, change_id, op, teacher_id, entity, entity_id, group_code, version, base_version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            for change in batch.changes {
+                let (entity, entity_id) = entity_of(change);
+                insert.execute(params![
+                    manifest.batch_id,
+                    change.id,
+                    change.op.as_str(),
+                    change.teacher_id,
+                    entity.as_str(),
+                    entity_id,
+                    change.group,
+                    change.version,
+                    change.base_version
+                ])?;
+                realign(tx, actor, change)?;
+            }
+            revisions::record(
+                tx,
+                actor,
+                Entity::Upstream,
+                &manifest.batch_id,
+                None,
+                Action::Create,
+                None,
+                Some(&json!({
+                    "state": BatchState::Received.label(),
+                    "sequence": manifest.sequence,
+                    "record_count": batch.changes.len(),
+                    "payload_bytes": batch.payload.len(),
+                    "payload_sha256": manifest.payload_sha256,
+                    "received_at": batch.received_at,
+                    "receipt_sha256": receipt_sha256,
+                    "recovered": true,
+                })),
+            )
         })
     }
 

@@ -29,13 +29,18 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<IndicatorRecord> {
 }
 
 fn by_id(conn: &Connection, id: &str) -> Result<IndicatorRecord> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM record WHERE id = ?1"),
-        [id],
-        from_row,
-    )
-    .optional()?
-    .ok_or_else(|| Error::RecordNotFound(id.to_owned()))
+    find_by_id(conn, id)?.ok_or_else(|| Error::RecordNotFound(id.to_owned()))
+}
+
+/// One record as stored, if there is one.
+pub(super) fn find_by_id(conn: &Connection, id: &str) -> Result<Option<IndicatorRecord>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM record WHERE id = ?1"),
+            [id],
+            from_row,
+        )
+        .optional()?)
 }
 
 impl SchoolFile {

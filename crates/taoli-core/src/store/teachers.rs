@@ -35,6 +35,17 @@ fn find(conn: &Connection, id_type: &str, id_number: &str) -> Result<Option<Teac
         .optional()?)
 }
 
+/// One teacher as stored, if there is one.
+pub(super) fn find_by_id(conn: &Connection, id: &str) -> Result<Option<Teacher>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM teacher WHERE id = ?1"),
+            [id],
+            from_row,
+        )
+        .optional()?)
+}
+
 impl SchoolFile {
     /// Registers a teacher. Refuses a second teacher with the same ID type and number.
     pub fn add_teacher(&mut self, new: &NewTeacher) -> Result<Teacher> {
@@ -101,13 +112,7 @@ impl SchoolFile {
 
     /// One teacher as stored, for the core's own use (no check, no mask).
     pub(crate) fn stored_teacher(&self, teacher_id: &str) -> Result<Teacher> {
-        self.conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM teacher WHERE id = ?1"),
-                [teacher_id],
-                from_row,
-            )
-            .optional()?
+        find_by_id(&self.conn, teacher_id)?
             .ok_or_else(|| Error::TeacherNotFound(teacher_id.to_owned()))
     }
 

@@ -5,7 +5,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use taoli_core::protocol::Decision;
@@ -27,7 +27,18 @@ impl Upstream {
     }
 
     pub fn start_with(faults: Faults) -> Upstream {
+        Upstream::start_in(tempfile::tempdir().unwrap(), faults)
+    }
+
+    /// An upstream whose database starts as a copy of `db` (a
+    /// [`Upstream::snapshot`]): its receipt key, enrollments and batches.
+    pub fn start_from(db: &Path, faults: Faults) -> Upstream {
         let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(db, dir.path().join("upstream.db")).unwrap();
+        Upstream::start_in(dir, faults)
+    }
+
+    fn start_in(dir: TempDir, faults: Faults) -> Upstream {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -43,6 +54,13 @@ impl Upstream {
             server: Some(server),
             dir,
         }
+    }
+
+    /// A consistent copy of the database as it is now, at `to`.
+    pub fn snapshot(&self, to: &Path) {
+        self.sql()
+            .execute("VACUUM INTO ?1", [to.to_str().unwrap()])
+            .unwrap();
     }
 
     fn server(&self) -> &Server {
@@ -168,55 +186,70 @@ fn fields(value: serde_json::Value) -> Fields {
     value.as_object().unwrap().clone()
 }
 
+/// 1 (男) or 2 (女), as the ID number's 17th digit says.
+pub fn gender_of(id_number: &str) -> &'static str {
+    if (id_number.as_bytes()[16] - b'0') % 2 == 1 {
+        "1"
+    } else {
+        "2"
+    }
+}
+
+/// The records of a teacher complete and correct for a 小学 (no errors, no
+/// warnings), born on `birth` in `year` with the ID number `id`: 基本信息
+/// and a row of 学习经历, 工作经历 and 岗位聘任, by group.
+pub fn complete_records(
+    year: u32,
+    birth: &str,
+    id: &str,
+) -> [(&'static str, serde_json::Value); 4] {
+    [
+        (
+            "basic",
+            json!({
+                "gender": gender_of(id), "nationality": "156", "birth_date": birth,
+                "ethnicity": "01", "political_status": ["13"],
+                "work_start_month": format!("{}-09", year + 22), "school_entry_month": format!("{}-09", year + 25),
+                "staff_source": "101", "staff_category": "A1", "on_establishment": "1",
+                "contract": "1", "normal_major_graduate": "1", "special_ed_trained": "0",
+                "special_ed_certificate": "0", "it_ability": "3", "free_normal_student": "0",
+                "grassroots_project": "0", "special_grade_teacher": "0", "key_teacher": "0",
+                "mental_health_teacher": "0", "personnel_status": "100",
+                "highest_education": "21"
+            }),
+        ),
+        (
+            "education",
+            json!({"education": "21", "degree_level": "4", "study_mode": "1",
+                "enrollment_month": format!("{}-09", year + 18), "graduation_month": format!("{}-07", year + 22)}),
+        ),
+        (
+            "work",
+            json!({"employer": "桃李县实验小学", "start_month": format!("{}-09", year + 22)}),
+        ),
+        (
+            "post",
+            json!({"post_category": "1", "post_level": "998", "start_month": format!("{}-09", year + 25)}),
+        ),
+    ]
+}
+
 /// Registers a teacher whose information is complete and correct for a
-/// 小学 (no errors, no warnings): 基本信息 and a row of 学习经历, 工作经历
-/// and 岗位聘任. `n` makes the ID number and dates differ.
+/// 小学 (no errors, no warnings): [`complete_records`]. `n` makes the ID
+/// number and dates differ.
 pub fn add_complete_teacher(file: &mut SchoolFile, name: &str, n: u32) -> Teacher {
     let year = 1970 + n % 25;
     let birth = format!("{year}-0{}-1{}", 1 + n % 9, n % 9);
     let id = id_number(&birth, n);
-    let gender = if (id.as_bytes()[16] - b'0') % 2 == 1 {
-        "1"
-    } else {
-        "2"
-    };
     let teacher = file
         .add_teacher(&NewTeacher {
             name: name.to_owned(),
             id_type: "1".into(),
-            id_number: id,
+            id_number: id.clone(),
         })
         .unwrap();
-    let basic = fields(json!({
-        "gender": gender, "nationality": "156", "birth_date": birth,
-        "ethnicity": "01", "political_status": ["13"],
-        "work_start_month": format!("{}-09", year + 22), "school_entry_month": format!("{}-09", year + 25),
-        "staff_source": "101", "staff_category": "A1", "on_establishment": "1",
-        "contract": "1", "normal_major_graduate": "1", "special_ed_trained": "0",
-        "special_ed_certificate": "0", "it_ability": "3", "free_normal_student": "0",
-        "grassroots_project": "0", "special_grade_teacher": "0", "key_teacher": "0",
-        "mental_health_teacher": "0", "personnel_status": "100",
-        "highest_education": "21"
-    }));
-    file.add_record(&teacher.id, "basic", basic).unwrap();
-    file.add_record(
-        &teacher.id,
-        "education",
-        fields(json!({"education": "21", "degree_level": "4", "study_mode": "1",
-            "enrollment_month": format!("{}-09", year + 18), "graduation_month": format!("{}-07", year + 22)})),
-    )
-    .unwrap();
-    file.add_record(
-        &teacher.id,
-        "work",
-        fields(json!({"employer": "桃李县实验小学", "start_month": format!("{}-09", year + 22)})),
-    )
-    .unwrap();
-    file.add_record(
-        &teacher.id,
-        "post",
-        fields(json!({"post_category": "1", "post_level": "998", "start_month": format!("{}-09", year + 25)})),
-    )
-    .unwrap();
+    for (group, values) in complete_records(year, &birth, &id) {
+        file.add_record(&teacher.id, group, fields(values)).unwrap();
+    }
     teacher
 }

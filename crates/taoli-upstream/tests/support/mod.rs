@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Map, Value, json};
 use taoli_core::protocol::{
-    self, BatchStatus, Change, ChangeOp, EnrollmentRequest, EnrollmentResponse,
+    self, BatchHistory, BatchStatus, Change, ChangeOp, EnrollmentRequest, EnrollmentResponse,
     HEADER_UPLOAD_OFFSET, Manifest, ManifestFields, Payload, PublicKey, Receipt, Refusal,
     RefusalCode, ReviewPage, SignedManifest, SignedReceipt, SigningKey,
 };
@@ -151,17 +151,30 @@ impl Harness {
         self.server.set_faults(faults);
     }
 
-    pub async fn reviews(&self, school: &School, after: u64) -> Response {
-        let path = format!("/v1/schools/{}/reviews?after={after}", school.code);
-        let signature = school.key.sign_request("GET", &path, &protocol::now());
+    /// A `GET` of `path` signed with `key`, now.
+    pub async fn signed_get(&self, key: &SigningKey, path: &str) -> Response {
+        let signature = key.sign_request("GET", path, &protocol::now());
         self.client
-            .get(self.url(&path))
+            .get(self.url(path))
             .header(protocol::HEADER_KEY_ID, signature.key_id)
             .header(protocol::HEADER_DATE, signature.date)
             .header(protocol::HEADER_SIGNATURE, signature.signature)
             .send()
             .await
             .unwrap()
+    }
+
+    pub async fn reviews(&self, school: &School, after: u64) -> Response {
+        let path = format!("/v1/schools/{}/reviews?after={after}", school.code);
+        self.signed_get(&school.key, &path).await
+    }
+
+    /// `GET /v1/schools/{school}/batches?after=N`, signed by the school.
+    pub async fn held_batches(&self, school: &School, after: u64) -> BatchHistory {
+        let path = format!("/v1/schools/{}/batches?after={after}", school.code);
+        let response = self.signed_get(&school.key, &path).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        BatchHistory::decode(&response.bytes().await.unwrap(), &school.code, after).unwrap()
     }
 
     pub async fn review_page(&self, school: &School, after: u64) -> ReviewPage {
