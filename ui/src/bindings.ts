@@ -617,7 +617,13 @@ receipt_sha256: string | null, refusal: Refusal | null,
 /**
  * Its records: accepted (生效), returned (退回), waiting (待审核).
  */
-accepted: number, returned: number, pending: number, };
+accepted: number, returned: number, pending: number, 
+/**
+ * When this school file took the batch back from the upstream, having
+ * lost it to a restore from an older backup (its receipt verified
+ * again); None for a batch made and sent from this file.
+ */
+recovered_at: string | null, };
 
 export type ReturnedRecord = { batch_id: string, 
 /**
@@ -769,6 +775,23 @@ received: Array<BatchSummary>,
  * Batches the upstream refused for good in this pass.
  */
 refused: Array<BatchSummary>, 
+/**
+ * Batches refused `sequence_replayed` in this pass because this school
+ * file was restored from a backup made before some batches were
+ * received; those were taken back ([`SyncReport::recovered`]) and the
+ * refused batch's changes wait for the next batch, numbered after them.
+ */
+replayed: Array<BatchSummary>, 
+/**
+ * Batches the upstream had received that this school file had lost,
+ * taken back in this pass with their receipts verified again.
+ */
+recovered: Array<BatchSummary>, 
+/**
+ * Why the lost batches could not be taken back, when they could not
+ * (the replayed batch is then in [`SyncReport::refused`]).
+ */
+recovery_error: ErrorPayload | null, 
 /**
  * The batch still waiting to be sent, when the link failed.
  */

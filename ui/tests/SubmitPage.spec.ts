@@ -360,6 +360,24 @@ describe('SubmitPage', () => {
     expect(byTestId('submit-last-sync').classList.contains('failed')).toBe(true)
   })
 
+  it('says the batches lost by restoring a backup were taken back from the upstream', async () => {
+    await mountPage({ last_sync: () => pass({ report: report({ recovered: [batch(1), batch(2)] }) }) })
+    expect(byTestId('submit-last-sync').textContent).toContain('恢复备份后丢失的 2 批已从上级系统取回')
+  })
+
+  it('says why the batches lost by restoring a backup could not be taken back', async () => {
+    await mountPage({
+      last_sync: () =>
+        pass({
+          report: report({
+            refused: [batch(3, { state: 'refused', state_label: '被拒收' })],
+            recovery_error: { code: 'batches.upstream_history_mismatch', kind: 'user', message: '学校文件与上级系统的记录对不上' },
+          }),
+        }),
+    })
+    expect(byTestId('submit-last-sync').textContent).toContain('没能从上级系统取回恢复备份后丢失的批次：学校文件与上级系统的记录对不上')
+  })
+
   it('says how to unlock the signing key when the worker’s pass needed the 系统管理员 password', async () => {
     await mountPage({ last_sync: () => pass({ report: null, error: NEEDS_PASSWORD }) })
     expect(byTestId('submit-last-sync').textContent).toContain('请点「立即同步」或「立即上传」输入一次')

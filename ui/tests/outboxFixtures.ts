@@ -87,6 +87,7 @@ export function batch(sequence: number, more: Partial<BatchSummary> = {}): Batch
     accepted: 0,
     returned: 0,
     pending: 2,
+    recovered_at: null,
     ...more,
   }
 }
@@ -117,6 +118,9 @@ export function report(more: Partial<SyncReport> = {}): SyncReport {
   return {
     received: [],
     refused: [],
+    replayed: [],
+    recovered: [],
+    recovery_error: null,
     pending: null,
     pending_error: null,
     reviews: { accepted: 0, returned: 0, duplicates: 0, unknown: 0 },

@@ -398,6 +398,8 @@ const en: MessageSchema = {
       reviews: 'review results: {accepted} accepted, {returned} returned',
       pending: 'batch {sequence} is not fully uploaded: {message}',
       reviewError: 'could not read the review results: {message}',
+      recovered: '{n} batches lost by restoring a backup were taken back from the upstream (receipts verified again); this school’s changes go in the next batch',
+      recoveryError: 'could not take back the batches lost by restoring a backup: {message}',
     },
     count: {
       returned: 'Returned',

@@ -397,6 +397,8 @@ const zhCN = {
       reviews: '取回审核结果：生效 {accepted} 条，退回 {returned} 条',
       pending: '第 {sequence} 批还没有上传完成：{message}',
       reviewError: '没有取回审核结果：{message}',
+      recovered: '恢复备份后丢失的 {n} 批已从上级系统取回（回执已重新核验），本校的改动随下一批上报',
+      recoveryError: '没能从上级系统取回恢复备份后丢失的批次：{message}',
     },
     count: {
       returned: '已退回',
