@@ -23,21 +23,10 @@ use taoli_core::protocol::{Payload, RefusalCode, SignedReceipt, SigningKey};
 use taoli_core::revision::Operation;
 use taoli_core::secrets::MemorySecretStore;
 use taoli_core::store::{AuditQuery, BackupReason};
-use taoli_core::{Error, NewSchool, SchoolFile, Teacher};
+use taoli_core::{Error, SchoolFile, Teacher};
 use taoli_upstream::Faults;
 use tempfile::TempDir;
-use upstream::{Upstream, add_complete_teacher};
-
-const SCHOOL: &str = "2151012345";
-
-fn new_school() -> NewSchool {
-    NewSchool {
-        code: SCHOOL.into(),
-        name: "桃李镇中心小学".into(),
-        school_type: "211".into(),
-        region_code: None,
-    }
-}
+use upstream::{SCHOOL, Upstream, add_complete_teacher, new_school};
 
 /// Quick retries, so that tests of a failing link take milliseconds.
 fn fast() -> SyncOptions {

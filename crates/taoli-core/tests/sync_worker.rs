@@ -22,25 +22,14 @@ use taoli_core::batches::{
 };
 use taoli_core::secrets::{MemorySecretStore, SecretStore};
 use taoli_core::store::AuditQuery;
-use taoli_core::{Error, NewSchool, SchoolFile, Teacher};
+use taoli_core::{Error, SchoolFile, Teacher};
 use taoli_upstream::Faults;
 use tempfile::TempDir;
-use upstream::{Upstream, add_complete_teacher};
-
-const SCHOOL: &str = "2151012345";
+use upstream::{SCHOOL, Upstream, add_complete_teacher, new_school};
 
 /// Long enough for any pass on 127.0.0.1; a test that waits this long for
 /// something fails.
 const PATIENCE: Duration = Duration::from_secs(20);
-
-fn new_school() -> NewSchool {
-    NewSchool {
-        code: SCHOOL.into(),
-        name: "桃李镇中心小学".into(),
-        school_type: "211".into(),
-        region_code: None,
-    }
-}
 
 /// Quick retries, so that tests of a failing link take milliseconds.
 fn fast() -> SyncOptions {

@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::revision::{Action, Actor, Entity, Revision};
 use crate::time::now;
 
+/// Writes one revision (an audit entry) in `tx`, chained after the newest.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn record(
     tx: &Transaction<'_>,
@@ -18,16 +19,8 @@ pub(super) fn record(
     old_value: Option<&serde_json::Value>,
     new_value: Option<&serde_json::Value>,
 ) -> Result<()> {
-    record_text(
-        tx,
-        &now(),
-        actor,
-        entity,
-        entity_id,
-        teacher_id,
-        action,
-        old_value.map(serde_json::Value::to_string).as_deref(),
-        new_value.map(serde_json::Value::to_string).as_deref(),
+    Chain::start(tx)?.record(
+        tx, actor, entity, entity_id, teacher_id, action, old_value, new_value,
     )
 }
 

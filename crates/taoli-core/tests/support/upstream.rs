@@ -10,9 +10,22 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 use taoli_core::protocol::Decision;
 use taoli_core::record::Fields;
-use taoli_core::{NewTeacher, SchoolFile, Teacher};
+use taoli_core::{NewSchool, NewTeacher, SchoolFile, Teacher};
 use taoli_upstream::{Db, Faults, Server};
 use tempfile::TempDir;
+
+/// The school the batch tests report for (学校标识码).
+pub const SCHOOL: &str = "2151012345";
+
+/// A 小学 with the code [`SCHOOL`].
+pub fn new_school() -> NewSchool {
+    NewSchool {
+        code: SCHOOL.into(),
+        name: "桃李镇中心小学".into(),
+        school_type: "211".into(),
+        region_code: None,
+    }
+}
 
 /// A running upstream with its own database.
 pub struct Upstream {
