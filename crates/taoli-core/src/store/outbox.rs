@@ -22,8 +22,11 @@ use crate::error::{Error, Result};
 use crate::protocol::{
     self, Change, ChangeOp, Payload, PublicKey, PublicKeyWire, Refusal, RefusalCode, ReviewPage,
 };
+use crate::record::IndicatorRecord;
 use crate::revision::{Action, Entity};
+use crate::teacher::Teacher;
 use crate::time::now;
+use crate::validate::Problem;
 
 /// The enrollment as stored.
 #[derive(Debug, Clone)]
@@ -337,6 +340,26 @@ fn raise_version<T: serde::Serialize>(
     )
 }
 
+/// The school as reporting sees it: teachers, records, their validation
+/// problems and every change carried so far.
+struct ReportingInputs {
+    teachers: Vec<Teacher>,
+    records: Vec<IndicatorRecord>,
+    problems: Vec<Problem>,
+    items: Vec<ItemRow>,
+}
+
+impl ReportingInputs {
+    fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            teachers: &self.teachers,
+            records: &self.records,
+            problems: &self.problems,
+            items: &self.items,
+        }
+    }
+}
+
 impl SchoolFile {
     // ----- reads for the core's own use (unchecked) -----
 
@@ -473,6 +496,17 @@ impl SchoolFile {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?)
+    }
+
+    /// What the next batch and the 报送 status are worked out from,
+    /// read once ([`ReportingInputs::inputs`]).
+    fn reporting_inputs(&self) -> Result<ReportingInputs> {
+        Ok(ReportingInputs {
+            teachers: self.stored_teachers()?,
+            records: self.stored_all_records()?,
+            problems: self.validation_report()?.problems,
+            items: self.carried_items()?,
+        })
     }
 
     /// Every change carried by a batch that was not refused, oldest batch first.
@@ -1175,16 +1209,8 @@ impl SchoolFile {
                 batch_id: batch.id,
             });
         }
-        let teachers = self.stored_teachers()?;
-        let records = self.stored_all_records()?;
-        let report = self.validation_report()?;
-        let items = self.carried_items()?;
-        let assessed = plan::assess(&Inputs {
-            teachers: &teachers,
-            records: &records,
-            problems: &report.problems,
-            items: &items,
-        });
+        let inputs = self.reporting_inputs()?;
+        let assessed = plan::assess(&inputs.inputs());
         let old_fields =
             |kind: EntityKind, id: &str, version: i64| self.fields_at_version(kind, id, version);
         let planned = plan::plan(&assessed, change_reason, &old_fields);
@@ -1307,16 +1333,8 @@ impl SchoolFile {
     pub fn outbox_status(&self) -> Result<OutboxStatus> {
         self.require(Permission::TeachersView)?;
         let enrollment = self.enrollment()?;
-        let teachers = self.stored_teachers()?;
-        let records = self.stored_all_records()?;
-        let report = self.validation_report()?;
-        let items = self.carried_items()?;
-        let assessed = plan::assess(&Inputs {
-            teachers: &teachers,
-            records: &records,
-            problems: &report.problems,
-            items: &items,
-        });
+        let inputs = self.reporting_inputs()?;
+        let assessed = plan::assess(&inputs.inputs());
         let effective = self.effective_catalog()?;
         let group_name = |id: &str| effective.group(id).map(|g| g.name.clone());
         let mut counts = StatusCounts::default();
