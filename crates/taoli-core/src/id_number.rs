@@ -77,15 +77,19 @@ pub fn check_resident_id(id: &str) -> Result<ResidentId, String> {
     {
         return Err(format!("第{}位应为数字，实为「{c}」。", pos + 1));
     }
-    let date = &id[6..14];
+    // The first 17 characters are ASCII digits (checked above), so these
+    // byte ranges fall on character boundaries; `get` keeps that a non-panic
+    // even if the check above ever changes.
+    let date = id.get(6..14).unwrap_or_default();
     let birth_date = NaiveDate::parse_from_str(date, "%Y%m%d")
         .map_err(|_| format!("第7–14位应为出生日期，「{date}」不是有效日期。"))?;
-    let found = id[17..].chars().next().unwrap_or(' ');
-    let expected = check_character(&id[..17]).unwrap_or('?');
+    let found = id.chars().nth(17).unwrap_or(' ');
+    let expected = id.get(..17).and_then(check_character).unwrap_or('?');
     if found != expected {
         return Err(format!("第18位校验码应为 {expected}，实为 {found}。"));
     }
-    let gender = if (id.as_bytes()[16] - b'0') % 2 == 1 {
+    let sequence_digit = id.chars().nth(16).and_then(|c| c.to_digit(10)).unwrap_or(0);
+    let gender = if sequence_digit % 2 == 1 {
         IdGender::Male
     } else {
         IdGender::Female
@@ -110,13 +114,18 @@ pub fn check(id_type: &IdType, id: &str) -> Result<(), String> {
             Ok(())
         }
         IdNumberForm::ForeignPermanentResidence => {
-            let b = id.as_bytes();
-            let old_form = b.len() == 15
-                && b[..3].iter().all(u8::is_ascii_uppercase)
-                && b[3..].iter().all(u8::is_ascii_digit);
-            let new_form = b.len() == 18
-                && b[0] == b'9'
-                && check_character(&id[..17]).is_some_and(|c| id.ends_with(c));
+            // Byte positions are only compared once the whole number is
+            // known to be ASCII: a multi-byte character never reaches a slice.
+            let chars: Vec<char> = id.chars().collect();
+            let old_form = chars.len() == 15
+                && chars.iter().take(3).all(char::is_ascii_uppercase)
+                && chars.iter().skip(3).all(char::is_ascii_digit);
+            let new_form = chars.len() == 18
+                && chars.first() == Some(&'9')
+                && id
+                    .get(..17)
+                    .and_then(check_character)
+                    .is_some_and(|c| chars.last() == Some(&c));
             if old_form || new_form {
                 Ok(())
             } else {
@@ -143,6 +152,26 @@ pub fn check(id_type: &IdType, id: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refuses_a_permanent_residence_number_ending_in_a_chinese_character() {
+        // 15 ASCII digits and one three-byte character: 18 bytes, as long
+        // as a valid new-form number, which once sliced inside the character.
+        let id_type = crate::catalog::catalog()
+            .unwrap()
+            .id_types()
+            .iter()
+            .find(|t| t.form == IdNumberForm::ForeignPermanentResidence)
+            .cloned()
+            .unwrap();
+        assert!(check(&id_type, "900000000000000中").is_err());
+    }
+
+    #[test]
+    fn refuses_a_resident_id_whose_check_character_is_chinese() {
+        let error = check_resident_id("11010519491231002中").unwrap_err();
+        assert!(error.contains("校验码"), "{error}");
+    }
 
     #[test]
     fn computes_the_standard_example_check_character() {
