@@ -16,6 +16,7 @@ use taoli_core::export::ExportFormat;
 use taoli_core::import::{
     self, ImportOptions, ImportRun, ImportSummary, RosterInfo, RowPage, RowStatus, UndoResult,
 };
+use taoli_core::panic_report;
 use taoli_core::recent::{RecentFile, RecentFiles};
 use taoli_core::record::IndicatorRecord;
 use taoli_core::search::TeacherListing;
@@ -44,43 +45,74 @@ fn payload(error: taoli_core::Error) -> ErrorPayload {
     ErrorPayload::from(&error)
 }
 
+/// Runs a command's work; a panic inside it becomes the 「内部错误」 reply
+/// (`taoli_core::panic_report`) instead of taking the window down. The work
+/// had the school file's transaction open, if any: it rolled back.
+fn guard<T>(work: impl FnOnce() -> Reply<T>) -> Reply<T> {
+    panic_report::catch(work).unwrap_or_else(|report| Err(payload(report.into())))
+}
+
+/// A blocking task that did not come back: its panic's report, or why not.
+fn joined(error: tauri::Error) -> ErrorPayload {
+    match error {
+        tauri::Error::JoinError(join) if join.is_panic() => {
+            payload(panic_report::report_of_other_thread(join.into_panic().as_ref()).into())
+        }
+        other => task_failed(&other.to_string()),
+    }
+}
+
 #[tauri::command]
-pub fn launch_file(state: State<'_, AppState>) -> Option<String> {
-    state
-        .launch_file
-        .as_ref()
-        .map(|p| p.to_string_lossy().into_owned())
+pub fn launch_file(state: State<'_, AppState>) -> Reply<Option<String>> {
+    guard(|| {
+        Ok({
+            state
+                .launch_file
+                .as_ref()
+                .map(|p| p.to_string_lossy().into_owned())
+        })
+    })
 }
 
 #[tauri::command]
 pub fn school_types() -> Reply<Vec<SchoolType>> {
-    Ok(catalog().map_err(payload)?.school_types().to_vec())
+    guard(|| Ok(catalog().map_err(payload)?.school_types().to_vec()))
 }
 
 #[tauri::command]
 pub fn id_types() -> Reply<Vec<IdType>> {
-    Ok(catalog().map_err(payload)?.id_types().to_vec())
+    guard(|| Ok(catalog().map_err(payload)?.id_types().to_vec()))
 }
 
 #[tauri::command]
-pub fn recent_files(state: State<'_, AppState>) -> Vec<RecentFile> {
-    RecentFiles::load(&state.config_dir).list()
+pub fn recent_files(state: State<'_, AppState>) -> Reply<Vec<RecentFile>> {
+    guard(|| Ok({ RecentFiles::load(&state.config_dir).list() }))
 }
 
 #[tauri::command]
 pub fn forget_recent(state: State<'_, AppState>, path: String) -> Reply<Vec<RecentFile>> {
-    let mut recent = RecentFiles::load(&state.config_dir);
-    recent.forget(&path).map_err(payload)?;
-    Ok(recent.list())
+    guard(|| {
+        let mut recent = RecentFiles::load(&state.config_dir);
+        recent.forget(&path).map_err(payload)?;
+        Ok(recent.list())
+    })
 }
 
 #[tauri::command]
-pub fn default_school_path(state: State<'_, AppState>, code: String, name: String) -> String {
-    state
-        .data_dir
-        .join(taoli_core::store::default_file_name(&code, &name))
-        .to_string_lossy()
-        .into_owned()
+pub fn default_school_path(
+    state: State<'_, AppState>,
+    code: String,
+    name: String,
+) -> Reply<String> {
+    guard(|| {
+        Ok({
+            state
+                .data_dir
+                .join(taoli_core::store::default_file_name(&code, &name))
+                .to_string_lossy()
+                .into_owned()
+        })
+    })
 }
 
 /// Makes `file` the open school and puts it at the top of the recent list.
@@ -107,8 +139,8 @@ fn daily_backup(state: &AppState, file: &mut SchoolFile) {
 
 /// Why today's automatic backup could not be made, if it could not.
 #[tauri::command]
-pub fn daily_backup_problem(state: State<'_, AppState>) -> Option<String> {
-    state.daily_backup_problem().clone()
+pub fn daily_backup_problem(state: State<'_, AppState>) -> Reply<Option<String>> {
+    guard(|| Ok({ state.daily_backup_problem().clone() }))
 }
 
 /// Creates a school file with its 系统管理员, who is signed in.
@@ -120,10 +152,13 @@ pub fn create_school(
     school: NewSchool,
     admin: Credentials,
 ) -> Reply<OpenedSchool> {
-    let mut file = SchoolFile::create(&PathBuf::from(path), &school, &admin).map_err(payload)?;
-    daily_backup(&state, &mut file);
-    start_worker(&app, &state, &file);
-    make_current(&state, file)
+    guard(|| {
+        let mut file =
+            SchoolFile::create(&PathBuf::from(path), &school, &admin).map_err(payload)?;
+        daily_backup(&state, &mut file);
+        start_worker(&app, &state, &file);
+        make_current(&state, file)
+    })
 }
 
 /// Starts the sync worker of the session now signed in to `file`; its
@@ -140,8 +175,10 @@ fn start_worker(app: &AppHandle, state: &AppState, file: &SchoolFile) {
 /// the UI asks for the 系统管理员 password ([`open_school_with_password`]).
 #[tauri::command]
 pub fn open_school(state: State<'_, AppState>, path: String) -> Reply<OpenedSchool> {
-    let file = state.open(&PathBuf::from(path)).map_err(payload)?;
-    make_current(&state, file)
+    guard(|| {
+        let file = state.open(&PathBuf::from(path)).map_err(payload)?;
+        make_current(&state, file)
+    })
 }
 
 /// Opens an encrypted school file with the 系统管理员 password (a computer
@@ -152,10 +189,12 @@ pub fn open_school_with_password(
     path: String,
     password: String,
 ) -> Reply<OpenedSchool> {
-    let file = state
-        .open_with_password(&PathBuf::from(path), &password)
-        .map_err(payload)?;
-    make_current(&state, file)
+    guard(|| {
+        let file = state
+            .open_with_password(&PathBuf::from(path), &password)
+            .map_err(payload)?;
+        make_current(&state, file)
+    })
 }
 
 /// Signs in to the open school; then the day's backup is made if due.
@@ -165,17 +204,19 @@ pub fn sign_in(
     state: State<'_, AppState>,
     credentials: Credentials,
 ) -> Reply<Session> {
-    let session = with_school(&state, |file| {
-        let session = file.sign_in(&credentials)?;
-        daily_backup(&state, file);
-        start_worker(&app, &state, file);
+    guard(|| {
+        let session = with_school(&state, |file| {
+            let session = file.sign_in(&credentials)?;
+            daily_backup(&state, file);
+            start_worker(&app, &state, file);
+            Ok(session)
+        })?;
+        with_school(&state, |file| {
+            state.keep_key(file);
+            Ok(())
+        })?;
         Ok(session)
-    })?;
-    with_school(&state, |file| {
-        state.keep_key(file);
-        Ok(())
-    })?;
-    Ok(session)
+    })
 }
 
 /// Creates the first account of a school file that has none: its 系统管理员.
@@ -185,30 +226,36 @@ pub fn create_first_admin(
     state: State<'_, AppState>,
     admin: Credentials,
 ) -> Reply<Session> {
-    with_school(&state, |file| {
-        let session = file.create_first_admin(&admin)?;
-        state.keep_key(file);
-        start_worker(&app, &state, file);
-        Ok(session)
+    guard(|| {
+        with_school(&state, |file| {
+            let session = file.create_first_admin(&admin)?;
+            state.keep_key(file);
+            start_worker(&app, &state, file);
+            Ok(session)
+        })
     })
 }
 
 #[tauri::command]
 pub fn sign_out(state: State<'_, AppState>) -> Reply<()> {
-    state.stop_worker();
-    with_school(&state, |file| {
-        file.sign_out();
-        Ok(())
+    guard(|| {
+        state.stop_worker();
+        with_school(&state, |file| {
+            file.sign_out();
+            Ok(())
+        })
     })
 }
 
 /// Locks the session (the 锁定 button, or ten idle minutes in the UI).
 #[tauri::command]
 pub fn lock_session(state: State<'_, AppState>) -> Reply<()> {
-    state.stop_worker();
-    with_school(&state, |file| {
-        file.lock();
-        Ok(())
+    guard(|| {
+        state.stop_worker();
+        with_school(&state, |file| {
+            file.lock();
+            Ok(())
+        })
     })
 }
 
@@ -219,36 +266,40 @@ pub fn unlock_session(
     state: State<'_, AppState>,
     password: String,
 ) -> Reply<Session> {
-    with_school(&state, |file| {
-        let session = file.unlock(&password)?;
-        start_worker(&app, &state, file);
-        Ok(session)
+    guard(|| {
+        with_school(&state, |file| {
+            let session = file.unlock(&password)?;
+            start_worker(&app, &state, file);
+            Ok(session)
+        })
     })
 }
 
 #[tauri::command]
 pub fn list_users(state: State<'_, AppState>) -> Reply<Vec<User>> {
-    with_school(&state, |file| file.users())
+    guard(|| with_school(&state, |file| file.users()))
 }
 
 #[tauri::command]
 pub fn add_user(state: State<'_, AppState>, user: NewUser) -> Reply<User> {
-    with_school(&state, |file| {
-        let added = file.add_user(&user)?;
-        // A new 系统管理员's password is the file's password now.
-        state.keep_key(file);
-        Ok(added)
+    guard(|| {
+        with_school(&state, |file| {
+            let added = file.add_user(&user)?;
+            // A new 系统管理员's password is the file's password now.
+            state.keep_key(file);
+            Ok(added)
+        })
     })
 }
 
 #[tauri::command]
 pub fn set_user_disabled(state: State<'_, AppState>, name: String, disabled: bool) -> Reply<User> {
-    with_school(&state, |file| file.set_user_disabled(&name, disabled))
+    guard(|| with_school(&state, |file| file.set_user_disabled(&name, disabled)))
 }
 
 #[tauri::command]
 pub fn set_user_role(state: State<'_, AppState>, name: String, role: Role) -> Reply<User> {
-    with_school(&state, |file| file.set_user_role(&name, role))
+    guard(|| with_school(&state, |file| file.set_user_role(&name, role)))
 }
 
 /// Sets a password: one's own (with the current one) or, for a 系统管理员,
@@ -260,36 +311,40 @@ pub fn change_password(
     current: Option<String>,
     password: String,
 ) -> Reply<()> {
-    with_school(&state, |file| {
-        file.change_password(&name, current.as_deref(), &password)?;
-        state.keep_key(file);
-        Ok(())
+    guard(|| {
+        with_school(&state, |file| {
+            file.change_password(&name, current.as_deref(), &password)?;
+            state.keep_key(file);
+            Ok(())
+        })
     })
 }
 
 #[tauri::command]
 pub fn close_school(state: State<'_, AppState>) -> Reply<()> {
-    state.stop_worker();
-    match state.school().take() {
-        Some(file) => file.close().map_err(payload),
-        None => Ok(()),
-    }
+    guard(|| {
+        state.stop_worker();
+        match state.school().take() {
+            Some(file) => file.close().map_err(payload),
+            None => Ok(()),
+        }
+    })
 }
 
 #[tauri::command]
 pub fn list_teachers(state: State<'_, AppState>, query: String) -> Reply<TeacherListing> {
-    with_school(&state, |file| file.find_teachers(&query))
+    guard(|| with_school(&state, |file| file.find_teachers(&query)))
 }
 
 /// The live hint under the ID number field: what is wrong, or nothing.
 #[tauri::command]
 pub fn check_id_number(id_type: String, id_number: String) -> Reply<Option<String>> {
-    taoli_core::teacher::id_number_problem(&id_type, &id_number).map_err(payload)
+    guard(|| taoli_core::teacher::id_number_problem(&id_type, &id_number).map_err(payload))
 }
 
 #[tauri::command]
 pub fn add_teacher(state: State<'_, AppState>, teacher: NewTeacher) -> Reply<Teacher> {
-    with_school(&state, |file| file.add_teacher(&teacher))
+    guard(|| with_school(&state, |file| file.add_teacher(&teacher)))
 }
 
 /// Runs `f` on the open school file, or says that none is open.
@@ -305,7 +360,7 @@ fn with_school<T>(
 /// The open school's indicator catalog: what the teacher form is built from.
 #[tauri::command]
 pub fn school_catalog(state: State<'_, AppState>) -> Reply<EffectiveCatalog> {
-    with_school(&state, |file| file.effective_catalog())
+    guard(|| with_school(&state, |file| file.effective_catalog()))
 }
 
 #[tauri::command]
@@ -313,52 +368,54 @@ pub fn teacher_records(
     state: State<'_, AppState>,
     teacher_id: String,
 ) -> Reply<Vec<IndicatorRecord>> {
-    with_school(&state, |file| file.records(&teacher_id))
+    guard(|| with_school(&state, |file| file.records(&teacher_id)))
 }
 
 #[tauri::command]
 pub fn save_record(state: State<'_, AppState>, draft: RecordDraft) -> Reply<IndicatorRecord> {
-    with_school(&state, |file| file.save_draft(&draft))
+    guard(|| with_school(&state, |file| file.save_draft(&draft)))
 }
 
 /// The problems the teacher would have with `draft` saved: the form's inline messages.
 #[tauri::command]
 pub fn check_record(state: State<'_, AppState>, draft: RecordDraft) -> Reply<Vec<Problem>> {
-    with_school(&state, |file| file.check_draft(&draft))
+    guard(|| with_school(&state, |file| file.check_draft(&draft)))
 }
 
 #[tauri::command]
 pub fn delete_record(state: State<'_, AppState>, record_id: String) -> Reply<()> {
-    with_school(&state, |file| file.delete_record(&record_id))
+    guard(|| with_school(&state, |file| file.delete_record(&record_id)))
 }
 
 #[tauri::command]
 pub fn validate_school(state: State<'_, AppState>) -> Reply<ValidationReport> {
-    with_school(&state, |file| file.validate())
+    guard(|| with_school(&state, |file| file.validate()))
 }
 
 /// The open school's statistics (统计 page), ages as of today.
 #[tauri::command]
 pub fn school_stats(state: State<'_, AppState>) -> Reply<SchoolStats> {
-    with_school(&state, |file| file.stats())
+    guard(|| with_school(&state, |file| file.stats()))
 }
 
 /// The province pack the open school uses, if any.
 #[tauri::command]
 pub fn province_pack(state: State<'_, AppState>) -> Reply<Option<PackInfo>> {
-    with_school(&state, |file| Ok(file.province_pack()?.map(|p| p.info)))
+    guard(|| with_school(&state, |file| Ok(file.province_pack()?.map(|p| p.info))))
 }
 
 /// Makes the open school use the province pack in the file at `path`.
 #[tauri::command]
 pub fn use_province_pack(state: State<'_, AppState>, path: String) -> Reply<PackInfo> {
-    let pack = ProvincePack::load(Path::new(&path)).map_err(payload)?;
-    with_school(&state, |file| file.use_province_pack(&pack))
+    guard(|| {
+        let pack = ProvincePack::load(Path::new(&path)).map_err(payload)?;
+        with_school(&state, |file| file.use_province_pack(&pack))
+    })
 }
 
 #[tauri::command]
 pub fn clear_province_pack(state: State<'_, AppState>) -> Reply<()> {
-    with_school(&state, |file| file.clear_province_pack())
+    guard(|| with_school(&state, |file| file.clear_province_pack()))
 }
 
 /// Keeps a written reason with a warning the teacher has now.
@@ -371,20 +428,22 @@ pub fn explain_warning(
     row_order: Option<i64>,
     reason: String,
 ) -> Reply<()> {
-    let warning = WarningRef {
-        teacher_id: &teacher_id,
-        rule: &rule,
-        field: field.as_deref(),
-        row_order,
-    };
-    with_school(&state, |file| file.explain_warning(&warning, &reason))
+    guard(|| {
+        let warning = WarningRef {
+            teacher_id: &teacher_id,
+            rule: &rule,
+            field: field.as_deref(),
+            row_order,
+        };
+        with_school(&state, |file| file.explain_warning(&warning, &reason))
+    })
 }
 
 // ── Roster import (the import wizard) ───────────────────────────────────────
 
 #[tauri::command]
 pub fn import_open(path: String) -> Reply<RosterInfo> {
-    Ok(import::open(Path::new(&path)).map_err(payload)?.info())
+    guard(|| Ok(import::open(Path::new(&path)).map_err(payload)?.info()))
 }
 
 /// Plans the import (a dry run) and keeps the plan for paging and committing.
@@ -394,13 +453,15 @@ pub fn import_preview(
     path: String,
     options: ImportOptions,
 ) -> Reply<ImportSummary> {
-    let mut roster = import::open(Path::new(&path)).map_err(payload)?;
-    let guard = state.school();
-    let file = guard.as_ref().ok_or_else(no_school_open)?;
-    let plan = file.plan_import(&mut roster, &options).map_err(payload)?;
-    let summary = plan.preview.summary();
-    *state.pending_import() = Some(plan);
-    Ok(summary)
+    guard(|| {
+        let mut roster = import::open(Path::new(&path)).map_err(payload)?;
+        let guard = state.school();
+        let file = guard.as_ref().ok_or_else(no_school_open)?;
+        let plan = file.plan_import(&mut roster, &options).map_err(payload)?;
+        let summary = plan.preview.summary();
+        *state.pending_import() = Some(plan);
+        Ok(summary)
+    })
 }
 
 #[tauri::command]
@@ -410,49 +471,59 @@ pub fn import_rows(
     offset: usize,
     limit: usize,
 ) -> Reply<RowPage> {
-    let pending = state.pending_import();
-    let plan = pending.as_ref().ok_or_else(no_import_pending)?;
-    Ok(plan.preview.rows_page(status, offset, limit))
+    guard(|| {
+        let pending = state.pending_import();
+        let plan = pending.as_ref().ok_or_else(no_import_pending)?;
+        Ok(plan.preview.rows_page(status, offset, limit))
+    })
 }
 
 /// Commits the previewed import, telling the window its progress
 /// (`import-progress` events with `[done, total]`).
 #[tauri::command]
 pub async fn import_commit(app: tauri::AppHandle, state: State<'_, AppState>) -> Reply<ImportRun> {
-    let plan = state
-        .pending_import()
-        .take()
-        .ok_or_else(no_import_pending)?;
-    let mut guard = state.school();
-    let file = guard.as_mut().ok_or_else(no_school_open)?;
-    let mut progress = |done: usize, total: usize| {
-        let _ = tauri::Emitter::emit(&app, "import-progress", (done, total));
-    };
-    let result = file.commit_import(&plan, &mut progress);
-    // The plan stays for the refused-rows workbook (and a retry after a failure).
-    *state.pending_import() = Some(plan);
-    result.map_err(payload)
+    guard(|| {
+        let plan = state
+            .pending_import()
+            .take()
+            .ok_or_else(no_import_pending)?;
+        let mut guard = state.school();
+        let file = guard.as_mut().ok_or_else(no_school_open)?;
+        let mut progress = |done: usize, total: usize| {
+            let _ = tauri::Emitter::emit(&app, "import-progress", (done, total));
+        };
+        let result = file.commit_import(&plan, &mut progress);
+        // The plan stays for the refused-rows workbook (and a retry after a failure).
+        *state.pending_import() = Some(plan);
+        result.map_err(payload)
+    })
 }
 
 #[tauri::command]
 pub fn import_save_refused(state: State<'_, AppState>, path: String) -> Reply<usize> {
-    let pending = state.pending_import();
-    let plan = pending.as_ref().ok_or_else(no_import_pending)?;
-    import::refused::write_refused_rows(plan, Path::new(&path)).map_err(payload)
+    guard(|| {
+        let pending = state.pending_import();
+        let plan = pending.as_ref().ok_or_else(no_import_pending)?;
+        import::refused::write_refused_rows(plan, Path::new(&path)).map_err(payload)
+    })
 }
 
 #[tauri::command]
 pub fn import_history(state: State<'_, AppState>) -> Reply<Vec<ImportRun>> {
-    let guard = state.school();
-    let file = guard.as_ref().ok_or_else(no_school_open)?;
-    file.imports().map_err(payload)
+    guard(|| {
+        let guard = state.school();
+        let file = guard.as_ref().ok_or_else(no_school_open)?;
+        file.imports().map_err(payload)
+    })
 }
 
 #[tauri::command]
 pub fn import_undo(state: State<'_, AppState>, import_id: Option<String>) -> Reply<UndoResult> {
-    let mut guard = state.school();
-    let file = guard.as_mut().ok_or_else(no_school_open)?;
-    file.undo_import(import_id.as_deref()).map_err(payload)
+    guard(|| {
+        let mut guard = state.school();
+        let file = guard.as_mut().ok_or_else(no_school_open)?;
+        file.undo_import(import_id.as_deref()).map_err(payload)
+    })
 }
 
 // ── Spreadsheets out ─────────────────────────────────────────────────────────
@@ -465,19 +536,23 @@ pub fn export_file(
     group: Option<String>,
     path: String,
 ) -> Reply<String> {
-    with_school(&state, |file| {
-        file.export_to(format, group.as_deref(), Path::new(&path))
-    })?;
-    Ok(path)
+    guard(|| {
+        with_school(&state, |file| {
+            file.export_to(format, group.as_deref(), Path::new(&path))
+        })?;
+        Ok(path)
+    })
 }
 
 /// The file name the save dialog proposes for a workbook export.
 #[tauri::command]
 pub fn export_file_name(state: State<'_, AppState>, format: ExportFormat) -> Reply<String> {
-    let guard = state.school();
-    let file = guard.as_ref().ok_or_else(no_school_open)?;
-    let school = file.school().map_err(payload)?;
-    Ok(format.suggested_file_name(&school.name))
+    guard(|| {
+        let guard = state.school();
+        let file = guard.as_ref().ok_or_else(no_school_open)?;
+        let school = file.school().map_err(payload)?;
+        Ok(format.suggested_file_name(&school.name))
+    })
 }
 
 // ── Verification sheets and sign-off ─────────────────────────────────────────
@@ -489,9 +564,11 @@ pub async fn sheets_preview(
     state: State<'_, AppState>,
     teacher_ids: Vec<String>,
 ) -> Reply<SheetsPreview> {
-    let template = Template::resolve(None).map_err(payload)?;
-    with_school(&state, |file| {
-        file.preview_sheets(&teacher_ids, &template, sheets::PREVIEW_TEACHERS)
+    guard(|| {
+        let template = Template::resolve(None).map_err(payload)?;
+        with_school(&state, |file| {
+            file.preview_sheets(&teacher_ids, &template, sheets::PREVIEW_TEACHERS)
+        })
     })
 }
 
@@ -499,13 +576,15 @@ pub async fn sheets_preview(
 /// school file, named after the school.
 #[tauri::command]
 pub fn sheets_default_path(state: State<'_, AppState>) -> Reply<String> {
-    with_school(&state, |file| {
-        let school = file.school()?;
-        let folder = file.path().parent().unwrap_or(&state.data_dir);
-        Ok(folder
-            .join(sheets::default_file_name(&school.name))
-            .display()
-            .to_string())
+    guard(|| {
+        with_school(&state, |file| {
+            let school = file.school()?;
+            let folder = file.path().parent().unwrap_or(&state.data_dir);
+            Ok(folder
+                .join(sheets::default_file_name(&school.name))
+                .display()
+                .to_string())
+        })
     })
 }
 
@@ -517,31 +596,35 @@ pub async fn sheets_print(
     teacher_ids: Vec<String>,
     path: String,
 ) -> Reply<PrintedSheets> {
-    let template = Template::resolve(None).map_err(payload)?;
-    with_school(&state, |file| {
-        file.print_sheets(&teacher_ids, &template, Path::new(&path))
+    guard(|| {
+        let template = Template::resolve(None).map_err(payload)?;
+        with_school(&state, |file| {
+            file.print_sheets(&teacher_ids, &template, Path::new(&path))
+        })
     })
 }
 
 /// Opens a file the app wrote (the printed sheets) in the computer's own viewer.
 #[tauri::command]
 pub fn open_file(app: tauri::AppHandle, path: String) -> Reply<()> {
-    use tauri_plugin_opener::OpenerExt;
-    app.opener()
-        .open_path(&path, None::<&str>)
-        .map_err(|e| cannot_open(&path, &e.to_string()))
+    guard(|| {
+        use tauri_plugin_opener::OpenerExt;
+        app.opener()
+            .open_path(&path, None::<&str>)
+            .map_err(|e| cannot_open(&path, &e.to_string()))
+    })
 }
 
 /// Every teacher's sign-off state, by teacher id.
 #[tauri::command]
 pub fn signoff_states(state: State<'_, AppState>) -> Reply<HashMap<String, SignoffState>> {
-    with_school(&state, |file| file.signoff_states())
+    guard(|| with_school(&state, |file| file.signoff_states()))
 }
 
 /// A teacher's sign-off state and the versions of their sheet printed.
 #[tauri::command]
 pub fn signoff_info(state: State<'_, AppState>, teacher_id: String) -> Reply<SignoffInfo> {
-    with_school(&state, |file| file.signoff_info(&teacher_id))
+    guard(|| with_school(&state, |file| file.signoff_info(&teacher_id)))
 }
 
 /// Marks a teacher's sheet signed with the fingerprint on the signed paper.
@@ -551,7 +634,7 @@ pub fn signoff(
     teacher_id: String,
     fingerprint: String,
 ) -> Reply<SignoffState> {
-    with_school(&state, |file| file.signoff(&teacher_id, &fingerprint))
+    guard(|| with_school(&state, |file| file.signoff(&teacher_id, &fingerprint)))
 }
 
 // ── Audit trail (操作记录) ───────────────────────────────────────────────────
@@ -559,29 +642,33 @@ pub fn signoff(
 /// A page of the audit log, newest first, narrowed by `query`.
 #[tauri::command]
 pub fn audit_log(state: State<'_, AppState>, query: AuditQuery) -> Reply<AuditPage> {
-    with_school(&state, |file| file.audit_log(&query))
+    guard(|| with_school(&state, |file| file.audit_log(&query)))
 }
 
 /// Checks the audit chain.
 #[tauri::command]
 pub async fn audit_verify(state: State<'_, AppState>) -> Reply<AuditCheck> {
-    with_school(&state, |file| file.verify_audit())
+    guard(|| with_school(&state, |file| file.verify_audit()))
 }
 
 /// Writes the log narrowed by `query` as CSV to `path` (recorded as an export).
 #[tauri::command]
 pub fn audit_export(state: State<'_, AppState>, query: AuditQuery, path: String) -> Reply<String> {
-    with_school(&state, |file| {
-        file.export_audit_to(&query, Path::new(&path))
-    })?;
-    Ok(path)
+    guard(|| {
+        with_school(&state, |file| {
+            file.export_audit_to(&query, Path::new(&path))
+        })?;
+        Ok(path)
+    })
 }
 
 /// The file name the save dialog proposes for the audit log.
 #[tauri::command]
 pub fn audit_file_name(state: State<'_, AppState>) -> Reply<String> {
-    with_school(&state, |file| {
-        Ok(taoli_core::store::audit_file_name(&file.school()?.name))
+    guard(|| {
+        with_school(&state, |file| {
+            Ok(taoli_core::store::audit_file_name(&file.school()?.name))
+        })
     })
 }
 
@@ -590,25 +677,25 @@ pub fn audit_file_name(state: State<'_, AppState>) -> Reply<String> {
 /// The automatic backups and their folder.
 #[tauri::command]
 pub fn backup_list(state: State<'_, AppState>) -> Reply<BackupList> {
-    with_school(&state, |file| file.backup_list())
+    guard(|| with_school(&state, |file| file.backup_list()))
 }
 
 /// An automatic backup now (手动).
 #[tauri::command]
 pub async fn backup_now(state: State<'_, AppState>) -> Reply<Backup> {
-    with_school(&state, |file| file.backup_now(BackupReason::Manual))
+    guard(|| with_school(&state, |file| file.backup_now(BackupReason::Manual)))
 }
 
 /// A backup into a folder the clerk chose (a USB stick).
 #[tauri::command]
 pub async fn backup_to(state: State<'_, AppState>, folder: String) -> Reply<Backup> {
-    with_school(&state, |file| file.backup_to(Path::new(&folder)))
+    guard(|| with_school(&state, |file| file.backup_to(Path::new(&folder))))
 }
 
 /// Restores the school from a backup; returns the backup of the file as it was.
 #[tauri::command]
 pub async fn restore_backup(state: State<'_, AppState>, path: String) -> Reply<Backup> {
-    with_school(&state, |file| file.restore(Path::new(&path)))
+    guard(|| with_school(&state, |file| file.restore(Path::new(&path))))
 }
 
 /// Restores a backup made under an earlier 系统管理员 password, given that
@@ -619,8 +706,10 @@ pub async fn restore_backup_with_password(
     path: String,
     password: String,
 ) -> Reply<Backup> {
-    with_school(&state, |file| {
-        file.restore_with_password(Path::new(&path), &password)
+    guard(|| {
+        with_school(&state, |file| {
+            file.restore_with_password(Path::new(&path), &password)
+        })
     })
 }
 
@@ -636,15 +725,15 @@ async fn on_worker<T: Send + 'static>(
     f: impl FnOnce(&SyncWorker) -> taoli_core::Result<T> + Send + 'static,
 ) -> Reply<T> {
     let worker = state.worker()?;
-    tauri::async_runtime::spawn_blocking(move || f(&worker).map_err(payload))
+    tauri::async_runtime::spawn_blocking(move || guard(|| f(&worker).map_err(payload)))
         .await
-        .map_err(|e| task_failed(&e.to_string()))?
+        .map_err(joined)?
 }
 
 /// The school's enrollment with the upstream, or null before it enrolls.
 #[tauri::command]
 pub fn enrollment(state: State<'_, AppState>) -> Reply<Option<EnrollmentInfo>> {
-    with_school(&state, |file| file.enrollment())
+    guard(|| with_school(&state, |file| file.enrollment()))
 }
 
 /// Enrolls (登记) with the upstream at `upstream` and the county's 报送码;
@@ -691,21 +780,21 @@ pub async fn sync_now(
 
 /// The last sync pass of this session (the worker's or the clerk's), if any.
 #[tauri::command]
-pub fn last_sync(state: State<'_, AppState>) -> Option<SyncPass> {
-    state.worker().ok().and_then(|worker| worker.last_pass())
+pub fn last_sync(state: State<'_, AppState>) -> Reply<Option<SyncPass>> {
+    guard(|| Ok({ state.worker().ok().and_then(|worker| worker.last_pass()) }))
 }
 
 /// Where the school's reporting stands: each teacher and batch, the next
 /// deadline and what is still missing.
 #[tauri::command]
 pub async fn outbox_status(state: State<'_, AppState>) -> Reply<OutboxStatus> {
-    with_school(&state, |file| file.outbox_status())
+    guard(|| with_school(&state, |file| file.outbox_status()))
 }
 
 /// The kept receipts (回执), newest first.
 #[tauri::command]
 pub fn receipts(state: State<'_, AppState>) -> Reply<Vec<ReceiptInfo>> {
-    with_school(&state, |file| file.receipts())
+    guard(|| with_school(&state, |file| file.receipts()))
 }
 
 /// Writes the receipt of `batch_id`, as kept, to `path`.
@@ -715,21 +804,23 @@ pub fn export_receipt(
     batch_id: String,
     path: String,
 ) -> Reply<ReceiptInfo> {
-    with_school(&state, |file| {
-        file.export_receipt(&batch_id, Path::new(&path))
+    guard(|| {
+        with_school(&state, |file| {
+            file.export_receipt(&batch_id, Path::new(&path))
+        })
     })
 }
 
 /// The file name the save dialog proposes for the receipt of batch `sequence`.
 #[tauri::command]
 pub fn receipt_file_name(state: State<'_, AppState>, sequence: i64) -> Reply<String> {
-    with_school(&state, |file| file.receipt_file_name(sequence))
+    guard(|| with_school(&state, |file| file.receipt_file_name(sequence)))
 }
 
 /// The file name the save dialog proposes for a `.taolibatch`.
 #[tauri::command]
 pub fn batch_file_name(state: State<'_, AppState>) -> Reply<String> {
-    with_school(&state, |file| file.batch_file_name())
+    guard(|| with_school(&state, |file| file.batch_file_name()))
 }
 
 /// Writes the batch in flight (or a new one) to a `.taolibatch` at `path`

@@ -16,6 +16,8 @@ use crate::state::AppState;
 /// Environment: `TAOLI_CONFIG_DIR` (where the recent-files list lives) and
 /// `TAOLI_DATA_DIR` (the default folder for new school files) override the
 /// platform folders; tests use them to stay out of the user's home.
+/// `TAOLI_REPORT_DIR` is where a caught panic's report goes (else the app's
+/// local data folder's `错误报告`).
 pub fn run() {
     let launch_file = std::env::args_os().nth(1).map(PathBuf::from);
     let result = tauri::Builder::default()
@@ -23,6 +25,10 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             let paths = app.path();
+            let reports_dir = env_dir("TAOLI_REPORT_DIR")
+                .or_else(|| paths.app_local_data_dir().ok().map(|d| d.join("错误报告")))
+                .unwrap_or_else(|| std::env::temp_dir().join("taoli").join("错误报告"));
+            taoli_core::panic_report::install(reports_dir);
             let config_dir = env_dir("TAOLI_CONFIG_DIR")
                 .or_else(|| paths.app_config_dir().ok())
                 .unwrap_or_else(|| PathBuf::from("."));

@@ -2,7 +2,9 @@
 //! arguments, makes one or two core calls and prints the result; nothing else.
 //!
 //! Exit codes: 0 success; 1 the user's input is wrong (a Chinese message on
-//! stderr says what and how to fix it); 2 an internal failure.
+//! stderr says what and how to fix it); 2 an internal failure, a caught panic
+//! among them (「内部错误」 with its code and report file, the school file as
+//! it was: `taoli_core::panic_report`).
 
 mod batches;
 mod cli;
@@ -13,7 +15,7 @@ mod output;
 
 use std::process::ExitCode;
 
-use taoli_core::ErrorKind;
+use taoli_core::{Error, ErrorKind, panic_report};
 
 /// Imports of large rosters allocate many small values; mimalloc does that
 /// faster than the system allocator, especially across threads.
@@ -26,7 +28,13 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(exit) => return exit,
     };
-    match cli::run(cli, lang) {
+    panic_report::install(reports_dir());
+    let outcome = panic_report::catch(|| cli::run(cli, lang)).unwrap_or_else(|report| {
+        // Everything `run` had open was dropped on the way here: an open
+        // transaction rolled back, the school file is as it was.
+        Err(Error::from(report).into())
+    });
+    match outcome {
         Ok(code) => code,
         Err(error) => {
             eprintln!("{}{error}", lang.pick("错误：", "Error: "));
@@ -36,4 +44,15 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Where a caught panic's report goes: `TAOLI_REPORT_DIR`, else the user's
+/// local data folder (`~/.local/share/taoli/错误报告`, `%LOCALAPPDATA%\taoli\错误报告`),
+/// else the temporary folder.
+fn reports_dir() -> std::path::PathBuf {
+    std::env::var_os("TAOLI_REPORT_DIR")
+        .map(std::path::PathBuf::from)
+        .or_else(|| dirs::data_local_dir().map(|d| d.join("taoli")))
+        .unwrap_or_else(|| std::env::temp_dir().join("taoli"))
+        .join("错误报告")
 }

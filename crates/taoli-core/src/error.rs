@@ -571,6 +571,13 @@ pub enum Error {
 
     #[error("内置目录数据有误（{file}）：{detail}")]
     Catalog { file: &'static str, detail: String },
+
+    /// A panic caught at the boundary (`panic_report`): the operation was
+    /// not done and the school file is as it was before it.
+    #[error(
+        "内部错误（编号 {code}）：桃李遇到了一个不该发生的问题，刚才的操作没有完成，学校文件保持操作前的样子，可以继续使用。详细情况已记录在「{file}」：请把这个文件和编号发给为学校安装桃李的县（区）信息技术负责人。"
+    )]
+    Panicked { code: String, file: String },
 }
 
 impl Error {
@@ -584,7 +591,8 @@ impl Error {
             | Error::StatsFailed(_)
             | Error::SheetsFailed(_)
             | Error::SecretsFailed(_)
-            | Error::SyncWorkerFailed(_) => ErrorKind::Internal,
+            | Error::SyncWorkerFailed(_)
+            | Error::Panicked { .. } => ErrorKind::Internal,
             Error::Refused(refusal)
                 if matches!(
                     refusal.code,
@@ -716,6 +724,7 @@ impl Error {
             Error::NoReceiptYet { .. } => "batches.no_receipt_yet",
             Error::BatchNotFound(_) => "batches.batch_not_found",
             Error::SyncWorkerFailed(_) => "batches.sync_worker_failed",
+            Error::Panicked { .. } => "internal.panic",
             Error::UpstreamHistoryMismatch { .. } => "batches.upstream_history_mismatch",
             Error::WrongCurrentPassword => "account.wrong_current_password",
             Error::Refused(refusal) => refusal.code.error_code(),

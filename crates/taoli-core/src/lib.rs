@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod id_number;
 pub mod import;
+pub mod panic_report;
 pub mod protocol;
 pub mod recent;
 pub mod record;

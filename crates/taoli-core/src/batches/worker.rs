@@ -279,7 +279,10 @@ impl Shared {
                         .0;
                 }
             }
-            let step = self.pass(None);
+            // A panic in a pass must not end the worker: it is reported as
+            // the pass's failure, and the next pass is scheduled as usual.
+            let step = crate::panic_report::catch(|| self.pass(None))
+                .unwrap_or_else(|report| Step::Failed(report.into()));
             let pass = self.settle(&step, false);
             if !self.stopped() {
                 self.tell(pass.as_ref());

@@ -71,6 +71,7 @@ impl Chain {
         old_value: Option<&str>,
         new_value: Option<&str>,
     ) -> Result<()> {
+        crate::panic_report::injection_point("revision", entity.as_str());
         let entry = audit::Entry {
             at,
             actor: actor.name(),
