@@ -47,12 +47,15 @@ fn main() -> ExitCode {
 }
 
 /// Where a caught panic's report goes: `TAOLI_REPORT_DIR`, else the user's
-/// local data folder (`~/.local/share/taoli/错误报告`, `%LOCALAPPDATA%\taoli\错误报告`),
-/// else the temporary folder.
+/// local data folder's `taoli/错误报告` (`~/.local/share/…`,
+/// `%LOCALAPPDATA%\…`), else the temporary folder's.
 fn reports_dir() -> std::path::PathBuf {
     std::env::var_os("TAOLI_REPORT_DIR")
         .map(std::path::PathBuf::from)
-        .or_else(|| dirs::data_local_dir().map(|d| d.join("taoli")))
-        .unwrap_or_else(|| std::env::temp_dir().join("taoli"))
-        .join("错误报告")
+        .unwrap_or_else(|| {
+            dirs::data_local_dir()
+                .unwrap_or_else(std::env::temp_dir)
+                .join("taoli")
+                .join("错误报告")
+        })
 }
