@@ -65,12 +65,10 @@ fn joined(error: tauri::Error) -> ErrorPayload {
 #[tauri::command]
 pub fn launch_file(state: State<'_, AppState>) -> Reply<Option<String>> {
     guard(|| {
-        Ok({
-            state
-                .launch_file
-                .as_ref()
-                .map(|p| p.to_string_lossy().into_owned())
-        })
+        Ok(state
+            .launch_file
+            .as_ref()
+            .map(|p| p.to_string_lossy().into_owned()))
     })
 }
 
@@ -86,7 +84,7 @@ pub fn id_types() -> Reply<Vec<IdType>> {
 
 #[tauri::command]
 pub fn recent_files(state: State<'_, AppState>) -> Reply<Vec<RecentFile>> {
-    guard(|| Ok({ RecentFiles::load(&state.config_dir).list() }))
+    guard(|| Ok(RecentFiles::load(&state.config_dir).list()))
 }
 
 #[tauri::command]
@@ -105,13 +103,11 @@ pub fn default_school_path(
     name: String,
 ) -> Reply<String> {
     guard(|| {
-        Ok({
-            state
-                .data_dir
-                .join(taoli_core::store::default_file_name(&code, &name))
-                .to_string_lossy()
-                .into_owned()
-        })
+        Ok(state
+            .data_dir
+            .join(taoli_core::store::default_file_name(&code, &name))
+            .to_string_lossy()
+            .into_owned())
     })
 }
 
@@ -140,7 +136,7 @@ fn daily_backup(state: &AppState, file: &mut SchoolFile) {
 /// Why today's automatic backup could not be made, if it could not.
 #[tauri::command]
 pub fn daily_backup_problem(state: State<'_, AppState>) -> Reply<Option<String>> {
-    guard(|| Ok({ state.daily_backup_problem().clone() }))
+    guard(|| Ok(state.daily_backup_problem().clone()))
 }
 
 /// Creates a school file with its 系统管理员, who is signed in.
@@ -781,7 +777,7 @@ pub async fn sync_now(
 /// The last sync pass of this session (the worker's or the clerk's), if any.
 #[tauri::command]
 pub fn last_sync(state: State<'_, AppState>) -> Reply<Option<SyncPass>> {
-    guard(|| Ok({ state.worker().ok().and_then(|worker| worker.last_pass()) }))
+    guard(|| Ok(state.worker().ok().and_then(|worker| worker.last_pass())))
 }
 
 /// Where the school's reporting stands: each teacher and batch, the next

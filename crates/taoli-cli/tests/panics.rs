@@ -21,7 +21,9 @@ const ROSTER: &str = "fixtures/panic/roster.csv";
 fn roster(dir: &Path) -> std::path::PathBuf {
     let copy = dir.join("roster.csv");
     if !copy.exists() {
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(ROSTER);
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(ROSTER);
         std::fs::copy(source, &copy).unwrap();
     }
     copy

@@ -86,7 +86,7 @@ pub fn install(reports_dir: PathBuf) {
             .location()
             .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
             .unwrap_or_else(|| "unknown".to_owned());
-        let message = info.payload_as_str().unwrap_or("(no message)");
+        let message = payload_text(info.payload());
         let backtrace = std::backtrace::Backtrace::force_capture();
         let code = code_for(&place);
         let file = REPORTS_DIR
