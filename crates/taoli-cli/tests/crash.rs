@@ -235,7 +235,10 @@ fn opening_password(path: &Path) -> Result<Option<&'static str>, String> {
 /// with the key of the test 系统管理员's password (old or new, whichever
 /// opens it). Opening it replays a write-ahead log left by a killed process.
 fn raw(path: &Path) -> Result<Connection, String> {
-    let key = match (opening_password(path)?, file_salt(path).map_err(|e| e.to_string())?) {
+    let key = match (
+        opening_password(path)?,
+        file_salt(path).map_err(|e| e.to_string())?,
+    ) {
         (Some(password), Some(salt)) => Some(derive(password, salt)?),
         _ => None,
     };
@@ -255,7 +258,10 @@ fn derive(password: &str, salt: [u8; 16]) -> Result<FileKey, String> {
         None => {
             let key = FileKey::derive(password, salt).map_err(|e| e.to_string())?;
             let bytes = key.key().as_bytes().to_vec();
-            KEYS.with(|k| k.borrow_mut().insert((password.to_owned(), salt), bytes.clone()));
+            KEYS.with(|k| {
+                k.borrow_mut()
+                    .insert((password.to_owned(), salt), bytes.clone())
+            });
             bytes
         }
     };
@@ -694,7 +700,8 @@ fn plaintext_copy(encrypted: &Path, plaintext: &Path) {
         .unwrap();
     for pragma in ["user_version", "application_id"] {
         let value: i64 = conn.pragma_query_value(None, pragma, |r| r.get(0)).unwrap();
-        conn.pragma_update(Some("plaintext"), pragma, value).unwrap();
+        conn.pragma_update(Some("plaintext"), pragma, value)
+            .unwrap();
     }
     conn.execute_batch("DETACH DATABASE plaintext").unwrap();
     assert_eq!(file_salt(plaintext).unwrap(), None);
@@ -1028,8 +1035,7 @@ fn setup() -> Setup {
             // one transaction; then the restore, another.
             middle: Some(|s| {
                 let mut file =
-                    SchoolFile::open_with_password(s, PASSWORD, &MemorySecretStore::new())
-                        .unwrap();
+                    SchoolFile::open_with_password(s, PASSWORD, &MemorySecretStore::new()).unwrap();
                 file.sign_in(&Credentials::new("管理员", PASSWORD)).unwrap();
                 file.backup_now(taoli_core::store::BackupReason::BeforeRestore)
                     .unwrap();

@@ -639,7 +639,9 @@ pub fn campaign(start: &Start, runs: u64, seed: u64, totals: &mut Totals) {
         let started = Instant::now();
         let passes = totals.passes;
         if let Err(failure) = one_run(start, n, &mut rng, &mut serial, totals) {
-            totals.failures.push(format!("run {n} (seed {seed}): {failure}"));
+            totals
+                .failures
+                .push(format!("run {n} (seed {seed}): {failure}"));
         }
         if verbose {
             eprintln!(
@@ -677,7 +679,9 @@ fn one_run(
         plan.insert(rng.random_range(0..FAULT_WINDOW), Fault { kind, at });
     }
     let rounds = rng.random_range(1..=3u32);
-    let kill_round = rng.random_bool(1.0 / 3.0).then(|| rng.random_range(0..rounds));
+    let kill_round = rng
+        .random_bool(1.0 / 3.0)
+        .then(|| rng.random_range(0..rounds));
     let mut options = SubmitOptions {
         change_reason: None,
         sync: fast(),
@@ -710,7 +714,13 @@ fn one_run(
                 std::thread::sleep(delay);
                 child.kill().unwrap();
                 child.wait().unwrap();
-                *link.shared.injected.lock().unwrap().entry(Kind::ClientKill).or_default() += 1;
+                *link
+                    .shared
+                    .injected
+                    .lock()
+                    .unwrap()
+                    .entry(Kind::ClientKill)
+                    .or_default() += 1;
                 // Restarted.
                 file = Some(
                     SchoolFile::open_with_key(&school, &key)
@@ -779,7 +789,9 @@ fn submit_until_sent(
             Err(e) => last = e.to_string(),
         }
     }
-    Err(format!("not everything sent after {MAX_PASSES} passes: {last}"))
+    Err(format!(
+        "not everything sent after {MAX_PASSES} passes: {last}"
+    ))
 }
 
 /// The batches a school file holds: id, state, payload, envelope, receipt.
@@ -799,7 +811,9 @@ fn check(
         .prepare("SELECT id, state, payload, envelope, receipt FROM batch ORDER BY sequence")
         .unwrap();
     let ours: Vec<FileBatch> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
         .unwrap()
         .collect::<rusqlite::Result<_>>()
         .unwrap();
@@ -860,7 +874,10 @@ fn check(
             [(state, _)] => problems.push(format!("upstream batch {id} is {state} or other bytes")),
             _ => {
                 totals.duplicated += 1;
-                problems.push(format!("the upstream holds batch {id} {} times", held.len()));
+                problems.push(format!(
+                    "the upstream holds batch {id} {} times",
+                    held.len()
+                ));
             }
         }
     }
@@ -875,7 +892,9 @@ fn check(
     let our_ids: HashSet<&str> = ours.iter().map(|b| b.0.as_str()).collect();
     for id in &theirs {
         if !our_ids.contains(id.as_str()) {
-            problems.push(format!("the upstream holds batch {id}, which the file does not"));
+            problems.push(format!(
+                "the upstream holds batch {id}, which the file does not"
+            ));
         }
     }
     let records: Vec<(String, String, String)> = up
@@ -899,7 +918,9 @@ fn check(
             .any(|(_, t, content)| t == teacher && content.contains(mobile.as_str()));
         if !held {
             totals.lost += 1;
-            problems.push(format!("teacher {teacher}: mobile {mobile} is not held upstream"));
+            problems.push(format!(
+                "teacher {teacher}: mobile {mobile} is not held upstream"
+            ));
         }
     }
     if problems.is_empty() {

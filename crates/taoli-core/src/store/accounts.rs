@@ -487,9 +487,7 @@ impl SchoolFile {
         let written = if self.is_encrypted() {
             // Encrypted before it had accounts: the key follows this
             // 系统管理员's password, like every 系统管理员 password set.
-            self.write_with_admin_password(&admin.password, |tx| {
-                insert_user(tx, &first, &actor)
-            })
+            self.write_with_admin_password(&admin.password, |tx| insert_user(tx, &first, &actor))
         } else {
             // A plaintext file is encrypted under that password, the
             // account written inside the encrypted file: both or neither.
@@ -527,7 +525,8 @@ impl SchoolFile {
         if new.role == Role::SystemAdmin {
             // The new 系统管理员's password becomes the file's, with the
             // account in the same step.
-            return self.write_with_admin_password(&new.password, |tx| insert_user(tx, new, &actor));
+            return self
+                .write_with_admin_password(&new.password, |tx| insert_user(tx, new, &actor));
         }
         self.write(|tx| insert_user(tx, new, &actor))
     }

@@ -324,7 +324,8 @@ impl SchoolFile {
     /// Keep the key in the keychain afterwards ([`SchoolFile::remember_key`]).
     pub fn encrypt(&mut self, key: FileKey) -> Result<EncryptedCopies> {
         self.require(crate::account::Permission::UsersManage)?;
-        self.encrypt_with(key, |_| Ok(())).map(|((), copies)| copies)
+        self.encrypt_with(key, |_| Ok(()))
+            .map(|((), copies)| copies)
     }
 
     /// [`SchoolFile::encrypt`] with `change` written into the encrypted file
