@@ -749,7 +749,7 @@ fn after_a_password_change_the_new_password_opens_the_file_and_the_old_does_not(
 #[test]
 fn a_password_change_cut_short_before_its_rename_left_the_old_key_and_password() {
     let dir = TempDir::new().unwrap();
-    let (path, mut file, _) = encrypted_school(&dir);
+    let (path, file, _) = encrypted_school(&dir);
     let left = with_suffix(&path, ".rekeying");
     fs::write(&left, b"a copy cut short").unwrap();
     file.close().unwrap();

@@ -388,10 +388,11 @@ fn exchange(target: SocketAddr, request: &[u8]) -> Vec<u8> {
     answer
 }
 
-/// The requests of one client connection, each with its fault.
+/// The request of one client connection (one: it is forwarded with
+/// `Connection: close`), with its fault.
 fn serve(mut client: TcpStream, shared: &Arc<Shared>) {
     let _ = client.set_nodelay(true);
-    while let Some(request) = read_request(&mut client) {
+    if let Some(request) = read_request(&mut client) {
         let n = shared.requests.fetch_add(1, Ordering::SeqCst);
         let fault = shared.plan.lock().unwrap().remove(&n);
         let target = shared.target();
@@ -479,7 +480,6 @@ fn serve(mut client: TcpStream, shared: &Arc<Shared>) {
         }
         // The upstream closed after its answer; so does the link.
         let _ = client.shutdown(Shutdown::Both);
-        return;
     }
 }
 
