@@ -742,6 +742,30 @@ fn after_a_password_change_the_new_password_opens_the_file_and_the_old_does_not(
     assert_eq!(names(&file), both());
 }
 
+/// A password change writes the whole file anew beside it, the account's
+/// new password inside, and renames it over the file: one cut short before
+/// the rename (its copy left as `NAME.taoli.rekeying`) changed nothing, and
+/// the next change starts afresh.
+#[test]
+fn a_password_change_cut_short_before_its_rename_left_the_old_key_and_password() {
+    let dir = TempDir::new().unwrap();
+    let (path, file, _) = encrypted_school(&dir);
+    let left = with_suffix(&path, ".rekeying");
+    fs::write(&left, b"a copy cut short").unwrap();
+    file.close().unwrap();
+    let store = new_pc();
+    let mut file = SchoolFile::open_with_password(&path, PASSWORD, &store).unwrap();
+    file.sign_in(&admin()).unwrap();
+
+    change_admin_password(&mut file, NEW_PASSWORD);
+    assert!(!left.exists(), "the copy cut short is gone");
+    file.close().unwrap();
+    let mut file = SchoolFile::open_with_password(&path, NEW_PASSWORD, &new_pc()).unwrap();
+    file.sign_in(&Credentials::new(ADMIN, NEW_PASSWORD))
+        .unwrap();
+    assert!(file.verify_audit().unwrap().intact());
+}
+
 #[test]
 fn a_password_change_while_the_file_is_open_elsewhere_is_refused() {
     let dir = TempDir::new().unwrap();

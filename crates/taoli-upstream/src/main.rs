@@ -50,6 +50,9 @@ enum Command {
         /// 接下来这么多次成功的写入保存后仍答复 500 / Answer the next N successful writes with 500 after committing.
         #[arg(long, value_name = "N", default_value_t = 0)]
         fault_500_after_commit: u32,
+        /// 接下来这么多次写入（POST、PUT）不处理，直接答复 500 / Answer the next N writes with 500 before handling them.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        fault_500_before_commit: u32,
         /// 每个请求先等这么多毫秒 / Wait this long before every request.
         #[arg(long, value_name = "MS", default_value_t = 0)]
         fault_delay_ms: u64,
@@ -121,6 +124,7 @@ fn run(command: Command) -> Result<(), Error> {
             fault_drop_after,
             fault_drop_times,
             fault_500_after_commit,
+            fault_500_before_commit,
             fault_delay_ms,
             fault_duplicate_reviews,
         } => {
@@ -128,6 +132,7 @@ fn run(command: Command) -> Result<(), Error> {
                 drop_after_bytes: fault_drop_after,
                 drop_times: fault_drop_times,
                 fail_after_commit: fault_500_after_commit,
+                fail_before_commit: fault_500_before_commit,
                 delay_ms: fault_delay_ms,
                 duplicate_reviews: fault_duplicate_reviews,
             };

@@ -44,6 +44,10 @@ pub struct Faults {
     /// Answer the next this-many successful writes (enroll, manifest,
     /// payload) with 500 `server_error`, after committing them.
     pub fail_after_commit: u32,
+    /// Answer the next this-many writes (any `POST` or `PUT`) with 500
+    /// `server_error` before doing anything: nothing is committed, as
+    /// when the upstream fails before it reaches its database.
+    pub fail_before_commit: u32,
     /// Wait this long before handling every request.
     pub delay_ms: u64,
     /// Queue every review result twice (same `review_id`).
@@ -67,6 +71,16 @@ impl AppState {
         let mut faults = self.faults();
         if faults.fail_after_commit > 0 {
             faults.fail_after_commit -= 1;
+            return true;
+        }
+        false
+    }
+
+    /// Whether this write is to be answered with a 500 before it is handled.
+    fn fail_before_commit(&self) -> bool {
+        let mut faults = self.faults();
+        if faults.fail_before_commit > 0 {
+            faults.fail_before_commit -= 1;
             return true;
         }
         false
@@ -162,6 +176,13 @@ fn injected_500() -> ApiError {
     ))
 }
 
+fn injected_500_before_commit() -> ApiError {
+    ApiError::from(Refusal::with_detail(
+        RefusalCode::ServerError,
+        "测试用的故障注入：没有处理，答复 500",
+    ))
+}
+
 /// The router with every route of `docs/protocol.md`, and `/admin/faults`
 /// when `admin`.
 fn router(state: AppState, admin: bool) -> Router {
@@ -198,10 +219,16 @@ async fn not_found() -> ApiError {
     ))
 }
 
+/// The faults every request meets first: the delay, and a write answered
+/// with a 500 before it is handled.
 async fn delay(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let ms = state.faults().delay_ms;
     if ms > 0 {
         tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+    let write = matches!(*request.method(), Method::POST | Method::PUT);
+    if write && !request.uri().path().starts_with("/admin") && state.fail_before_commit() {
+        return injected_500_before_commit().into_response();
     }
     next.run(request).await
 }

@@ -252,6 +252,27 @@ async fn a_500_after_committing_the_payload_then_a_retry_stores_exactly_one_batc
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_500_before_commit_keeps_nothing_of_the_payload_and_the_retry_completes_the_batch() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(3);
+    h.post_manifest(&batch.envelope).await;
+    h.set_faults(Faults {
+        fail_before_commit: 1,
+        ..Faults::default()
+    });
+    let failed = h.put_payload(&batch.id, 0, &batch.payload).await.unwrap();
+    assert_refused(failed, RefusalCode::ServerError).await;
+    assert_eq!(h.held(&batch.id).await, 0, "nothing of it was kept");
+
+    let retried = h.put_payload(&batch.id, 0, &batch.payload).await.unwrap();
+    assert_eq!(retried.status(), StatusCode::OK);
+    receipt_of(retried, &school, &batch).await;
+    school.last = Some((1, batch.id.clone()));
+    assert_eq!(h.received_batches(SCHOOL), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_500_after_committing_the_manifest_then_a_retry_continues_the_same_batch() {
     let h = Harness::start().await;
     let mut school = h.enroll(SCHOOL).await;

@@ -413,19 +413,28 @@ impl SchoolFile {
         Ok(session)
     }
 
-    /// The file key follows the 系统管理员 password set last: setting one
-    /// rewrites an encrypted file under the key it derives (with the file's
-    /// own salt), so that password opens the file on another PC.
-    fn rekey_for_admin_password(&mut self, password: &str) -> Result<()> {
+    /// Writes `change`, which sets a 系统管理员's password: the file key
+    /// follows the 系统管理员 password set last, so an encrypted file is
+    /// written anew under the key that password derives (with the file's
+    /// own salt), with `change` inside it, in one step
+    /// ([`SchoolFile::rekey_with`]): a crash leaves either the old key and
+    /// the old password or the new key and the new password, never one
+    /// without the other. A plaintext file, or the same password again,
+    /// is an ordinary transaction.
+    fn write_with_admin_password<T>(
+        &mut self,
+        password: &str,
+        change: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         let Some(current) = &self.key else {
-            return Ok(());
+            return self.write(change);
         };
         let new = FileKey::derive(password, *current.salt())?;
         if new.key().as_bytes() == current.key().as_bytes() {
             // The same password: the file is already under its key.
-            return Ok(());
+            return self.write(change);
         }
-        self.rekey(new)
+        self.rekey_with(new, change)
     }
 
     /// Signs out: the file stays open, but nothing more can be done until
@@ -466,32 +475,32 @@ impl SchoolFile {
         let name = valid_user_name(&admin.name)?;
         check_password_strength(&admin.password)?;
         let actor = Actor::new(name.clone(), Role::SystemAdmin);
-        if self.is_encrypted() {
+        let first = NewUser {
+            name: name.clone(),
+            role: Role::SystemAdmin,
+            password: admin.password.clone(),
+        };
+        // Signed in already for the rewrite (encrypting the backups beside
+        // a plaintext file reads them as the 系统管理员); a failure adds
+        // nobody and signs nobody in.
+        let before = self.session.replace(SignedIn::new(actor.clone()));
+        let written = if self.is_encrypted() {
             // Encrypted before it had accounts: the key follows this
-            // 系统管理员's password, like every 系统管理员 password set; first,
-            // as in `add_user`, so that a failure adds nobody.
-            let before = self.session.replace(SignedIn::new(actor.clone()));
-            let rekeyed = self.rekey_for_admin_password(&admin.password);
+            // 系统管理员's password, like every 系统管理员 password set.
+            self.write_with_admin_password(&admin.password, |tx| insert_user(tx, &first, &actor))
+        } else {
+            // A plaintext file is encrypted under that password, the
+            // account written inside the encrypted file: both or neither.
+            FileKey::derive(&admin.password, FileKey::new_salt()?).and_then(|key| {
+                self.encrypt_with(key, |tx| insert_user(tx, &first, &actor))
+                    .map(|(user, _)| user)
+            })
+        };
+        if let Err(error) = written {
             self.session = before;
-            rekeyed?;
+            return Err(error);
         }
-        self.write(|tx| {
-            insert_user(
-                tx,
-                &NewUser {
-                    name: name.clone(),
-                    role: Role::SystemAdmin,
-                    password: admin.password.clone(),
-                },
-                &actor,
-            )
-        })?;
-        let session = Session::of(&actor);
-        self.session = Some(SignedIn::new(actor));
-        if !self.is_encrypted() {
-            self.encrypt(FileKey::derive(&admin.password, FileKey::new_salt()?)?)?;
-        }
-        Ok(session)
+        Ok(Session::of(&actor))
     }
 
     /// Every account, by name.
@@ -514,7 +523,10 @@ impl SchoolFile {
             return Err(Error::UserExists(name));
         }
         if new.role == Role::SystemAdmin {
-            self.rekey_for_admin_password(&new.password)?;
+            // The new 系统管理员's password becomes the file's, with the
+            // account in the same step.
+            return self
+                .write_with_admin_password(&new.password, |tx| insert_user(tx, new, &actor));
         }
         self.write(|tx| insert_user(tx, new, &actor))
     }
@@ -617,11 +629,8 @@ impl SchoolFile {
             }
             _ => None,
         };
-        if target.role == Role::SystemAdmin {
-            self.rekey_for_admin_password(new_password)?;
-        }
         let hash = hash_password(new_password)?;
-        self.write(|tx| {
+        let change = |tx: &Transaction<'_>| {
             let user = existing_user(tx, name.trim())?;
             tx.execute(
                 "UPDATE account SET password_hash = ?2, failed_attempts = 0, locked_until = NULL, updated_at = ?3 WHERE name = ?1",
@@ -643,7 +652,13 @@ impl SchoolFile {
                 None,
                 Some(&json!({ "password_changed": true })),
             )
-        })
+        };
+        if target.role == Role::SystemAdmin {
+            // The file's key and the account's password in one step.
+            self.write_with_admin_password(new_password, change)
+        } else {
+            self.write(change)
+        }
     }
 }
 

@@ -226,70 +226,72 @@ impl SchoolFile {
             (Some(_), None, Some(own)) => Some(own),
         };
         let version = check_backup(backup, &code, key, backup_key.is_some())?;
-        // The online backup copies pages between two files under one key. A
-        // backup under another key, or a plaintext backup of a file that is
-        // now encrypted, is first exported into a copy under the file's key.
-        let same_key = match (key, own.as_ref()) {
-            (None, None) => true,
-            (Some(a), Some(b)) => a.salt() == b.salt() && a.key().as_bytes() == b.key().as_bytes(),
-            _ => false,
-        };
-        let converted = match own.as_ref() {
-            Some(own) if !same_key => {
-                let copy = sibling(&self.path, "restoring");
-                remove_if_exists(&copy)?;
-                if let Err(error) = encrypted_copy(backup, key, &copy, own) {
-                    let _ = fs::remove_file(&copy);
-                    return Err(Error::BackupUnusable {
-                        path: backup.to_owned(),
-                        detail: error.to_string(),
-                    });
-                }
-                Some(copy)
-            }
-            _ => None,
-        };
+        // Everything the restore writes is made in a copy beside the file
+        // (the backup under the file's key, migrated, the accounts put
+        // back, the restore recorded), then copied into the file in one
+        // transaction: a crash leaves the file as it was or restored, never
+        // the backup's accounts or its data without the record.
+        let staged = sibling(&self.path, "restoring");
+        remove_if_exists(&staged)?;
+        if let Err(error) = stage_restore(backup, key, &staged, own.as_ref()) {
+            let _ = fs::remove_file(&staged);
+            return Err(Error::BackupUnusable {
+                path: backup.to_owned(),
+                detail: error.to_string(),
+            });
+        }
+        let restored = self.restore_staged(&staged, own.as_ref(), version, backup, actor);
+        let _ = fs::remove_file(&staged);
+        restored
+    }
+
+    /// The rest of a restore once the backup is `staged` under the file's
+    /// key: the file as it is backed up (恢复前) and that recorded, the copy
+    /// made whole (migrated from `version`, the accounts put back, the
+    /// restore recorded), then written into the file.
+    fn restore_staged(
+        &mut self,
+        staged: &Path,
+        own: Option<&FileKey>,
+        version: i64,
+        backup: &Path,
+        actor: &Actor,
+    ) -> Result<Backup> {
+        let safety = self.automatic_backup(BackupReason::BeforeRestore)?;
+        self.record_backup(&safety, actor)?;
         let accounts = super::accounts::saved_accounts(&self.conn)?;
-        let restored = (|| -> Result<Backup> {
-            let (source_path, source_key) = match &converted {
-                Some(copy) => (copy.as_path(), own.as_ref()),
-                None => (backup, key),
-            };
-            let source = connect(source_path, Access::ReadOnly, source_key)?;
-            let safety = self.automatic_backup(BackupReason::BeforeRestore)?;
-            self.record_backup(&safety, actor)?;
-            rusqlite::backup::Backup::new(&source, &mut self.conn)
-                .and_then(|b| b.run_to_completion(1024, std::time::Duration::from_millis(10), None))
-                .map_err(|e| Error::BackupUnusable {
-                    path: backup.to_owned(),
-                    detail: e.to_string(),
-                })?;
-            Ok(safety)
-        })();
-        if let Some(copy) = &converted {
-            let _ = fs::remove_file(copy);
-        }
-        let safety = restored?;
-        if version < CURRENT_SCHEMA_VERSION {
-            migrations::apply(&mut self.conn, version)?;
-        }
         let detail = serde_json::json!({
             "restored_from": backup.display().to_string(),
             "safety_backup": safety.file_name,
         });
-        self.write(|tx| {
-            super::accounts::put_back_accounts(tx, &accounts)?;
-            revisions::record(
-                tx,
-                actor,
-                Entity::Backup,
-                &file_name(backup),
-                None,
-                Action::Update,
-                None,
-                Some(&detail),
-            )
-        })?;
+        let mut conn = connect(staged, Access::ReadWrite, own)?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        if version < CURRENT_SCHEMA_VERSION {
+            migrations::apply(&mut conn, version)?;
+        }
+        let tx = conn.transaction()?;
+        super::accounts::put_back_accounts(&tx, &accounts)?;
+        revisions::record(
+            &tx,
+            actor,
+            Entity::Backup,
+            &file_name(backup),
+            None,
+            Action::Update,
+            None,
+            Some(&detail),
+        )?;
+        tx.commit()?;
+        conn.close().map_err(|(_, e)| Error::Database(e))?;
+        // The online backup writes the whole copy into the file in one
+        // transaction of the destination.
+        let source = connect(staged, Access::ReadOnly, own)?;
+        rusqlite::backup::Backup::new(&source, &mut self.conn)
+            .and_then(|b| b.run_to_completion(1024, std::time::Duration::from_millis(10), None))
+            .map_err(|e| Error::BackupUnusable {
+                path: backup.to_owned(),
+                detail: e.to_string(),
+            })?;
         Ok(safety)
     }
 
@@ -360,6 +362,31 @@ pub(super) fn record_backup(tx: &Transaction<'_>, backup: &Backup, actor: &Actor
         None,
         Some(&detail),
     )
+}
+
+/// Copies the backup at `backup` (read with `key`) to `staged`, under the
+/// school file's own key `own` (or plaintext, when the file is): page by
+/// page when the keys are the same, else exported under `own`.
+fn stage_restore(
+    backup: &Path,
+    key: Option<&FileKey>,
+    staged: &Path,
+    own: Option<&FileKey>,
+) -> Result<()> {
+    let same_key = match (key, own) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.salt() == b.salt() && a.key().as_bytes() == b.key().as_bytes(),
+        _ => false,
+    };
+    match own {
+        Some(own) if !same_key => encrypted_copy(backup, key, staged, own),
+        _ => {
+            let source = connect(backup, Access::ReadOnly, key)?;
+            copy_database(&source, staged, own)?
+                .close()
+                .map_err(|(_, e)| Error::Database(e))
+        }
+    }
 }
 
 fn file_name(path: &Path) -> String {

@@ -188,12 +188,6 @@ pub(super) fn quiet(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Rewrites every page of `conn`'s database under `key` (`PRAGMA rekey`).
-/// SQLCipher reports no failure of its own here; the caller checks the result.
-pub(super) fn apply_rekey(conn: &Connection, key: &FileKey) -> Result<()> {
-    set_key(conn, "rekey", key)
-}
-
 fn set_key(conn: &Connection, pragma: &str, key: &FileKey) -> Result<()> {
     let mut sql = Zeroizing::new(format!("PRAGMA {pragma} = \""));
     sql.push_str(&key.raw_key_text());
@@ -282,17 +276,45 @@ pub struct EncryptedCopies {
     pub left_plaintext: Vec<PathBuf>,
 }
 
+/// Which of the two rewrites of the whole file is under way: what a failure
+/// is reported as, and where the new file is built.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Rewrite {
+    /// A plaintext file encrypted ([`Error::EncryptFailed`]).
+    Encrypt,
+    /// An encrypted file given another key ([`Error::RekeyFailed`]).
+    Rekey,
+}
+
+impl Rewrite {
+    /// The new file's name beside the school file.
+    fn suffix(self) -> &'static str {
+        match self {
+            Rewrite::Encrypt => "encrypting",
+            Rewrite::Rekey => "rekeying",
+        }
+    }
+
+    fn failed(self, path: &Path, detail: String) -> Error {
+        let path = path.to_owned();
+        match self {
+            Rewrite::Encrypt => Error::EncryptFailed { path, detail },
+            Rewrite::Rekey => Error::RekeyFailed { path, detail },
+        }
+    }
+}
+
 impl SchoolFile {
     /// Encrypts this plaintext school file under `key`, in place.
     ///
-    /// The write-ahead log is checkpointed, an encrypted copy is exported
-    /// beside the file (`sqlcipher_export`, with the schema version and
-    /// application id), checked, and renamed over the original; the
-    /// connection is reopened with the key. All or nothing: a failure leaves
-    /// the plaintext file as it was ([`Error::EncryptFailed`]). Then the
-    /// automatic backups and the copies made before migrations are encrypted
-    /// the same way, each on its own; backups the clerk made to a folder of
-    /// their choice (a USB stick) are out of reach and stay plaintext.
+    /// An encrypted copy is exported beside the file (`sqlcipher_export`,
+    /// with the schema version and application id), checked, and renamed
+    /// over the original; the connection is reopened with the key. All or
+    /// nothing: a failure leaves the plaintext file as it was
+    /// ([`Error::EncryptFailed`]). Then the automatic backups and the copies
+    /// made before migrations are encrypted the same way, each on its own;
+    /// backups the clerk made to a folder of their choice (a USB stick) are
+    /// out of reach and stay plaintext.
     ///
     /// No other connection may have the file open (another Taoli window or
     /// command): that is refused before anything is done. Should reopening
@@ -302,73 +324,25 @@ impl SchoolFile {
     /// Keep the key in the keychain afterwards ([`SchoolFile::remember_key`]).
     pub fn encrypt(&mut self, key: FileKey) -> Result<EncryptedCopies> {
         self.require(crate::account::Permission::UsersManage)?;
+        self.encrypt_with(key, |_| Ok(()))
+            .map(|((), copies)| copies)
+    }
+
+    /// [`SchoolFile::encrypt`] with `change` written into the encrypted file
+    /// before it replaces the plaintext one: both happen, or neither (the
+    /// first 系统管理员 of a plaintext file and its encryption). The caller
+    /// checked the permission.
+    pub(super) fn encrypt_with<T>(
+        &mut self,
+        key: FileKey,
+        change: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<(T, EncryptedCopies)> {
         if self.key.is_some() {
             return Err(Error::AlreadyEncrypted(self.path.clone()));
         }
-        let path = self.path.clone();
-        let failed = |detail: String| Error::EncryptFailed {
-            path: path.clone(),
-            detail,
-        };
-        let target = sibling(&path, "encrypting");
-        remove_if_exists(&target)?;
-        let made = (|| -> std::result::Result<(), String> {
-            // Everything in the write-ahead log into the file, which is what
-            // the export reads. Leaving WAL mode needs the only connection to
-            // the file: another Taoli writing to it now would write into the
-            // plaintext file about to be replaced.
-            self.conn
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-                .map_err(|e| e.to_string())?;
-            let in_use = "学校文件正被另一个桃李窗口或命令使用，请先关闭它们".to_owned();
-            let mode: String = self
-                .conn
-                .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))
-                .map_err(|e| {
-                    if is_busy(&e) {
-                        in_use.clone()
-                    } else {
-                        e.to_string()
-                    }
-                })?;
-            if !mode.eq_ignore_ascii_case("delete") {
-                return Err(in_use);
-            }
-            encrypted_copy(&path, None, &target, &key).map_err(|e| e.to_string())
-        })();
-        if let Err(detail) = made {
-            let _ = fs::remove_file(&target);
-            let _ = self
-                .conn
-                .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()));
-            return Err(failed(detail));
-        }
-
-        // The plaintext connection closes before its file is replaced (which
-        // Windows requires).
-        let plain = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
-        if let Err((conn, error)) = plain.close() {
-            self.conn = conn;
-            let _ = self
-                .conn
-                .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()));
-            let _ = fs::remove_file(&target);
-            return Err(failed(error.to_string()));
-        }
-        if let Err(error) = fs::rename(&target, &path) {
-            let _ = fs::remove_file(&target);
-            self.conn = SchoolFile::open_checked(&path, None)?.conn;
-            return Err(failed(error.to_string()));
-        }
-        // A closed file leaves no log behind; were one left, it would be
-        // plaintext.
-        for suffix in ["-wal", "-shm"] {
-            remove_if_exists(&with_suffix(&path, suffix))?;
-        }
-        let reopened = SchoolFile::open_checked(&path, Some(&key))?;
-        self.conn = reopened.conn;
-        self.key = reopened.key;
-        Ok(self.encrypt_copies(&key))
+        let value = self.rewrite_under(Rewrite::Encrypt, key, change)?;
+        let copies = self.key.as_ref().map(|key| self.encrypt_copies(key));
+        Ok((value, copies.unwrap_or_default()))
     }
 
     /// Encrypts the plaintext copies beside the file, each in place.
@@ -411,57 +385,150 @@ impl SchoolFile {
     /// Keep the new key in the keychain afterwards ([`SchoolFile::remember_key`]).
     pub fn rekey(&mut self, new: FileKey) -> Result<()> {
         self.require(crate::account::Permission::UsersManage)?;
+        self.rekey_with(new, |_| Ok(()))
+    }
+
+    /// [`SchoolFile::rekey`] with `change` (the account whose password the
+    /// new key follows) written into the file under the new key before it
+    /// replaces the old one: the key and the password change together, or
+    /// neither does (docs/encryption.md, "One step"). The caller checked
+    /// the permission.
+    pub(super) fn rekey_with<T>(
+        &mut self,
+        new: FileKey,
+        change: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         let Some(current) = &self.key else {
             return Err(Error::NotEncrypted(self.path.clone()));
-        };
-        let failed = |detail: &str| Error::RekeyFailed {
-            path: self.path.clone(),
-            detail: detail.to_owned(),
         };
         if new.salt != current.salt {
             return Err(Error::SecretsFailed(
                 "新密钥的盐与学校文件的不同：新密钥应由新密码和学校文件原有的盐派生".to_owned(),
             ));
         }
-        // Rekeying rewrites every page; SQLCipher does it safely with a
-        // rollback journal, not a write-ahead log.
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        let in_use = || failed("学校文件正被另一个桃李窗口或命令使用");
-        let mode: String = self
-            .conn
-            .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))
-            .map_err(|e| {
-                if is_busy(&e) {
-                    in_use()
-                } else {
-                    Error::Database(e)
-                }
-            })?;
-        if !mode.eq_ignore_ascii_case("delete") {
-            return Err(in_use());
-        }
-        let rekeyed = apply_rekey(&self.conn, &new);
-        let back_to_wal =
-            self.conn
-                .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()));
-        rekeyed?;
-        back_to_wal?;
-        // SQLCipher reports no failure of its own from a rekey: a fresh
-        // connection must open the file with the new key.
-        let opens = connect(&self.path, Access::ReadWrite, Some(&new))
-            .and_then(|c| probe(&c).map_err(Error::Database));
-        if opens.is_err() {
-            // Whatever SQLCipher kept of the new key, this connection starts
-            // again from the key that opens the file.
-            let current = current.duplicate()?;
-            let reopened = SchoolFile::open_checked(&self.path, Some(&current))?;
-            self.conn = reopened.conn;
-            return Err(failed("新密码没有生效"));
-        }
-        self.key = Some(new);
-        Ok(())
+        self.rewrite_under(Rewrite::Rekey, new, change)
     }
+
+    /// Writes the whole file anew under `key`, with `change` made in it, and
+    /// puts it in place of the file in one rename: the one way the file's
+    /// key changes (encrypting a plaintext file, a new key), so that a
+    /// crash or a power cut at any moment leaves either the file as it was,
+    /// under its old key (or none) with nothing of `change`, or the new file
+    /// under `key` with all of it.
+    ///
+    /// 1. The write-ahead log is checkpointed into the file and the journal
+    ///    mode set to DELETE: this needs the only connection to the file, so
+    ///    another Taoli window or command that has it open is refused here,
+    ///    before anything is written.
+    /// 2. A new file beside it (`NAME.taoli.rekeying`, `.encrypting`), keyed
+    ///    with `key`, receives everything (`sqlcipher_export`, with the schema
+    ///    version and application id); `change` runs in one transaction on
+    ///    it; it must pass `integrity_check`; closed, its pages are on disk.
+    /// 3. This connection closes and the new file is renamed over the old
+    ///    one (the commit point); any `-wal`/`-shm` left is removed, and the
+    ///    connection is reopened under `key`.
+    ///
+    /// A failure before the rename leaves the file as it was, back in WAL
+    /// mode, and removes the new file.
+    fn rewrite_under<T>(
+        &mut self,
+        rewrite: Rewrite,
+        key: FileKey,
+        change: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let path = self.path.clone();
+        let target = sibling(&path, rewrite.suffix());
+        // Left by a rewrite that was cut short: never the school file.
+        remove_if_exists(&target)?;
+        let source_key = self.key.as_ref().map(FileKey::duplicate).transpose()?;
+        let made = (|| -> std::result::Result<T, String> {
+            // Everything in the write-ahead log into the file, which is what
+            // the export reads. Leaving WAL mode needs the only connection to
+            // the file: another Taoli writing to it now would write into the
+            // file about to be replaced.
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                .map_err(|e| e.to_string())?;
+            let in_use = "学校文件正被另一个桃李窗口或命令使用，请先关闭它们".to_owned();
+            let mode: String = self
+                .conn
+                .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))
+                .map_err(|e| {
+                    if is_busy(&e) {
+                        in_use.clone()
+                    } else {
+                        e.to_string()
+                    }
+                })?;
+            if !mode.eq_ignore_ascii_case("delete") {
+                return Err(in_use);
+            }
+            rewritten_copy(&path, source_key.as_ref(), &target, &key, change)
+                .map_err(|e| e.to_string())
+        })();
+        let value = match made {
+            Ok(value) => value,
+            Err(detail) => {
+                let _ = fs::remove_file(&target);
+                let _ = self
+                    .conn
+                    .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()));
+                return Err(rewrite.failed(&path, detail));
+            }
+        };
+
+        // The old connection closes before its file is replaced (which
+        // Windows requires).
+        let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        if let Err((conn, error)) = old.close() {
+            self.conn = conn;
+            let _ = self
+                .conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()));
+            let _ = fs::remove_file(&target);
+            return Err(rewrite.failed(&path, error.to_string()));
+        }
+        if let Err(error) = fs::rename(&target, &path) {
+            let _ = fs::remove_file(&target);
+            self.conn = SchoolFile::open_checked(&path, source_key.as_ref())?.conn;
+            return Err(rewrite.failed(&path, error.to_string()));
+        }
+        // A file closed in DELETE mode leaves no log behind; were one left,
+        // it would belong to the old file.
+        for suffix in ["-wal", "-shm"] {
+            remove_if_exists(&with_suffix(&path, suffix))?;
+        }
+        let reopened = SchoolFile::open_checked(&path, Some(&key))?;
+        self.conn = reopened.conn;
+        self.key = reopened.key;
+        Ok(value)
+    }
+}
+
+/// The school file at `source` (plaintext, or encrypted under `source_key`)
+/// exported into a new file at `target` under `key`, with `change` made in
+/// it in one transaction, checked and closed.
+fn rewritten_copy<T>(
+    source: &Path,
+    source_key: Option<&FileKey>,
+    target: &Path,
+    key: &FileKey,
+    change: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+) -> Result<T> {
+    let mut conn = connect(target, Access::Create, Some(key))?;
+    export_into(&conn, source, source_key)?;
+    let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    if application_id != APPLICATION_ID {
+        return Err(Error::NotASchoolFile(source.to_owned()));
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let tx = conn.transaction()?;
+    let value = change(&tx)?;
+    tx.commit()?;
+    check_integrity(&conn, target)?;
+    conn.close().map_err(|(_, e)| Error::Database(e))?;
+    Ok(value)
 }
 
 /// Exports the school file at `source` (plaintext, or encrypted under
