@@ -7,6 +7,7 @@ TAOLI_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # A target directory outside the clone, so a fresh clone reuses earlier builds.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/taoli/target}"
 TAURI_DRIVER_VERSION="2.1.0"
+CARGO_DENY_VERSION="0.20.2"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -73,6 +74,15 @@ need_tauri_driver() {
   if ! cargo install --list | grep -q "^tauri-driver v$TAURI_DRIVER_VERSION:"; then
     say "Installing tauri-driver $TAURI_DRIVER_VERSION"
     cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
+  fi
+}
+
+# cargo-deny checks the dependencies' licenses, duplicates and sources
+# (deny.toml, docs/reliability.md "Dependencies"). Built from crates.io.
+need_cargo_deny() {
+  if ! cargo install --list | grep -q "^cargo-deny v$CARGO_DENY_VERSION:"; then
+    say "Installing cargo-deny $CARGO_DENY_VERSION"
+    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
   fi
 }
 

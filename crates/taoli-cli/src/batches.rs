@@ -179,7 +179,7 @@ pub fn sync_report(report: &SyncReport, lang: Lang) -> ExitCode {
         }
     }
     let reviews = &report.reviews;
-    if reviews.accepted + reviews.returned > 0 {
+    if reviews.accepted.saturating_add(reviews.returned) > 0 {
         match lang {
             Lang::Zh => println!(
                 "取回审核结果：生效 {} 条，退回 {} 条（taoli status 查看退回理由）。",

@@ -1054,7 +1054,11 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             if report.received.is_empty()
                 && report.refused.is_empty()
                 && report.pending.is_none()
-                && report.reviews.accepted + report.reviews.returned == 0
+                && report
+                    .reviews
+                    .accepted
+                    .saturating_add(report.reviews.returned)
+                    == 0
                 && report.review_error.is_none()
             {
                 println!(

@@ -178,7 +178,7 @@ pub fn teacher_table(
         let state = signoffs.get(&t.id).unwrap_or(&SignoffState::None);
         println!(
             "{}\t{}\t{}\t{}\t{}",
-            i + 1,
+            i.saturating_add(1),
             t.name,
             t.id_type_name,
             t.id_number,
@@ -524,11 +524,13 @@ pub fn import_outcome(outcome: &ImportOutcome, lang: Lang) {
             println!(
                 "  {}",
                 match lang {
-                    Lang::Zh =>
-                        format!("……还有 {} 行，用 --json 查看全部。", refused.len() - LISTED),
+                    Lang::Zh => format!(
+                        "……还有 {} 行，用 --json 查看全部。",
+                        refused.len().saturating_sub(LISTED)
+                    ),
                     Lang::En => format!(
                         "… and {} more; use --json to see all.",
-                        refused.len() - LISTED
+                        refused.len().saturating_sub(LISTED)
                     ),
                 }
             );
@@ -560,7 +562,7 @@ pub fn import_outcome(outcome: &ImportOutcome, lang: Lang) {
             );
         }
         if conflicts.len() > LISTED {
-            println!("  …… +{}", conflicts.len() - LISTED);
+            println!("  …… +{}", conflicts.len().saturating_sub(LISTED));
         }
     }
     let c = &preview.counts;

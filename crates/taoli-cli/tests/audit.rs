@@ -3,7 +3,13 @@
 //! first with before → after; export writes a CSV and is itself recorded, as
 //! is every `taoli export`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,12 @@
 //! `taoli backup`, `backup-list` and `restore` through the real binary.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,13 @@
 //! `taoli` process killed in the middle of an upload, offline carry, roles
 //! and help. One behaviour per test.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 mod support;
 #[path = "../../taoli-core/tests/support/upstream.rs"]

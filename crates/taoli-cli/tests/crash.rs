@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 //! Crash safety: every write the `taoli` command can make is started as a
 //! child process and killed with SIGKILL, 200 times in all, at a point drawn
 //! from a seeded ChaCha RNG: half the time after a delay anywhere in the

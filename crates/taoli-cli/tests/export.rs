@@ -2,7 +2,13 @@
 //! without `-o`, a workbook that `taoli import` reads back, and the refusals
 //! (exit code 1 with a Chinese message saying what to do).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,13 @@
 //! the committed messy rosters give their expected results, a commit can be
 //! undone, and bad files are refused with the school file unchanged.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 #[path = "../../taoli-core/tests/support/expected.rs"]
 mod expected;

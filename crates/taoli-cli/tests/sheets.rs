@@ -4,7 +4,13 @@
 //!
 //! Needs a Chinese font (Debian: fonts-noto-cjk) and poppler-utils.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

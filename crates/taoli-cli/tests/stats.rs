@@ -2,7 +2,13 @@
 //! TAOLI_LANG=en), `--json` in the documented shape, `--xlsx` writing the
 //! workbook, and the refusals (exit code 1 with a message saying what to do).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

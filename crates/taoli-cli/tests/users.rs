@@ -1,6 +1,11 @@
 //! Accounts from the command line: `init --admin`, `--user` with
 //! `TAOLI_PASSWORD`, and `taoli user add|list|disable|enable|passwd|role`.
-#![allow(clippy::unwrap_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 use std::path::PathBuf;
 

@@ -13,7 +13,13 @@
 //! the automatic backup made before every batch (报送前), so a backup's time
 //! is measured on its own too.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 #[path = "../tests/support/accounts.rs"]
 mod accounts;

@@ -17,7 +17,13 @@
 //! with an upstream and a proxy of its own. Prints each run, the best, the
 //! bytes each way and the requests.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 #[path = "../tests/support/accounts.rs"]
 mod accounts;

@@ -8,7 +8,13 @@
 //! timed); the raw side writes exactly the cells Taoli's workbook holds, read
 //! back from it with calamine.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 #[path = "../tests/support/accounts.rs"]
 mod accounts;

@@ -10,7 +10,13 @@
 //! generated once into the target directory. `scripts/bench-import.sh` runs
 //! this and Python openpyxl (read-only mode) on the same file side by side.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 #[path = "../tests/support/accounts.rs"]
 mod accounts;

@@ -9,7 +9,13 @@
 //! docs/benchmarks.md. The school file is built on /dev/shm where there is one
 //! (building it is not timed).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 #[path = "../tests/support/accounts.rs"]
 mod accounts;

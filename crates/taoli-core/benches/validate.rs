@@ -5,7 +5,13 @@
 //!
 //! Prints the best of five runs; the figure goes in docs/benchmarks.md.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 use std::time::Instant;
 

@@ -210,9 +210,12 @@ pub fn mask(value: &str) -> String {
         4..=7 => (0, 2),
         _ => (0, 0),
     };
-    let mut out: String = chars[..head].iter().collect();
-    out.extend(std::iter::repeat_n('*', n - head - tail));
-    out.extend(&chars[n - tail..]);
+    let mut out: String = chars.iter().take(head).collect();
+    out.extend(std::iter::repeat_n(
+        '*',
+        n.saturating_sub(head).saturating_sub(tail),
+    ));
+    out.extend(chars.iter().skip(n.saturating_sub(tail)));
     out
 }
 
@@ -246,11 +249,14 @@ struct RoleEntry {
 
 impl Policy {
     fn role(&self, role: Role) -> &RoleEntry {
-        // `load` checked that every role has an entry.
+        // `load` checked that every role has an entry, so the list is not
+        // empty and the fallback is never taken.
+        #[allow(clippy::indexing_slicing)]
+        let fallback = &self.roles[0];
         self.roles
             .iter()
             .find(|r| r.code == role)
-            .unwrap_or(&self.roles[0])
+            .unwrap_or(fallback)
     }
 }
 

@@ -125,9 +125,9 @@ pub(crate) fn normalize_moment(kind: FieldType, raw: &str) -> Option<String> {
     // Compact forms: 198503, 19850304.
     let expanded;
     let raw = if raw.bytes().all(|b| b.is_ascii_digit()) {
-        expanded = match raw.len() {
-            6 => format!("{}-{}", &raw[..4], &raw[4..]),
-            8 => format!("{}-{}-{}", &raw[..4], &raw[4..6], &raw[6..]),
+        expanded = match (raw.len(), raw.get(..4), raw.get(4..6), raw.get(6..)) {
+            (6, Some(year), Some(month), _) => format!("{year}-{month}"),
+            (8, Some(year), Some(month), Some(day)) => format!("{year}-{month}-{day}"),
             _ => raw.to_owned(),
         };
         expanded.as_str()
@@ -355,7 +355,8 @@ impl SchoolFile {
                 id: String::new(),
                 teacher_id: teacher.id.clone(),
                 group_code: group.id.clone(),
-                row_order: records.iter().filter(|r| r.group_code == group.id).count() as i64 + 1,
+                row_order: (records.iter().filter(|r| r.group_code == group.id).count() as i64)
+                    .saturating_add(1),
                 fields,
                 version: 0,
                 updated_at: String::new(),

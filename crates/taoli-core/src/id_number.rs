@@ -48,12 +48,13 @@ pub fn check_character(first17: &str) -> Option<char> {
     if first17.len() != 17 || !first17.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
+    // At most 17 × 9 × 10: no overflow, and `% 11` picks one of the 11 characters.
     let sum: u32 = first17
         .bytes()
         .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    Some(CHECK_CHARS[(sum % 11) as usize])
+        .map(|(b, w)| u32::from(b.saturating_sub(b'0')).saturating_mul(w))
+        .fold(0, u32::saturating_add);
+    CHECK_CHARS.get((sum % 11) as usize).copied()
 }
 
 /// Checks a normalized resident ID number and reads the birth date and gender.
@@ -75,7 +76,10 @@ pub fn check_resident_id(id: &str) -> Result<ResidentId, String> {
         .enumerate()
         .find(|(_, c)| !c.is_ascii_digit())
     {
-        return Err(format!("第{}位应为数字，实为「{c}」。", pos + 1));
+        return Err(format!(
+            "第{}位应为数字，实为「{c}」。",
+            pos.saturating_add(1)
+        ));
     }
     // The first 17 characters are ASCII digits (checked above), so these
     // byte ranges fall on character boundaries; `get` keeps that a non-panic

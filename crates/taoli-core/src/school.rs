@@ -84,8 +84,8 @@ impl NewSchool {
                     return Err(Error::InvalidRegionCode(region));
                 }
                 (
-                    Some(format!("{}0000", &region[..2])),
-                    Some(format!("{}00", &region[..4])),
+                    region.get(..2).map(|province| format!("{province}0000")),
+                    region.get(..4).map(|city| format!("{city}00")),
                     Some(region),
                 )
             }

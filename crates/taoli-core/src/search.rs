@@ -108,10 +108,10 @@ fn initials_contain(name: &str, query: &[u8]) -> bool {
     if query.len() > sets.len() {
         return false;
     }
-    (0..=sets.len() - query.len()).any(|start| {
+    (0..=sets.len().saturating_sub(query.len())).any(|start| {
         query
             .iter()
-            .zip(&sets[start..])
+            .zip(sets.iter().skip(start))
             .all(|(q, set)| set.contains(q))
     })
 }

@@ -5,7 +5,9 @@
 pub fn to_half_width(s: &str) -> String {
     s.chars()
         .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{FF01}'..='\u{FF5E}' => {
+                char::from_u32((c as u32).saturating_sub(0xFEE0)).unwrap_or(c)
+            }
             '\u{3000}' => ' ',
             _ => c,
         })
@@ -39,15 +41,17 @@ pub fn normalize_person_name(raw: &str) -> String {
         .filter(|w| !w.is_empty())
         .collect();
     let mut out = String::with_capacity(raw.len());
-    for (i, word) in words.iter().enumerate() {
-        if i > 0 {
-            let prev_cjk = words[i - 1].chars().last().is_some_and(is_cjk);
+    let mut prev: Option<&str> = None;
+    for word in words {
+        if let Some(prev) = prev {
+            let prev_cjk = prev.chars().last().is_some_and(is_cjk);
             let next_cjk = word.chars().next().is_some_and(is_cjk);
             if !(prev_cjk && next_cjk) {
                 out.push(' ');
             }
         }
         out.push_str(word);
+        prev = Some(word);
     }
     out
 }
@@ -79,7 +83,7 @@ pub fn invisible_kind(c: char) -> Option<&'static str> {
 /// quotes a value, so a 5 MB cell does not make a 5 MB message.
 pub fn excerpt(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
-        Some((end, _)) => format!("{}…", &s[..end]),
+        Some((end, _)) => format!("{}…", s.get(..end).unwrap_or(s)),
         None => s.to_owned(),
     }
 }

@@ -1,7 +1,13 @@
 //! Accounts (账号) and roles (角色): signing in, the lockout after wrong
 //! passwords, the idle lock, the 系统管理员's account management, and the
 //! permission matrix checked by calling the core as each role.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 use std::time::Duration;
 

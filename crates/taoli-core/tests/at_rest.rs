@@ -4,7 +4,13 @@
 //! its own; a password change, encrypting a plaintext file and restoring keep
 //! every teacher and the audit chain (docs/encryption.md).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 #[path = "support/accounts.rs"]
 mod accounts;

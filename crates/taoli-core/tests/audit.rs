@@ -2,7 +2,13 @@
 //! removing, reordering or forging an entry is found by `verify_audit`; the
 //! log reads newest first with filters, and exports as CSV.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 #[path = "support/accounts.rs"]
 mod accounts;

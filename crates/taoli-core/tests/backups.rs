@@ -3,7 +3,13 @@
 //! and one a month, recorded in the audit trail; a restore checks the backup,
 //! keeps the file as it was, and is itself recorded.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 #[path = "support/accounts.rs"]
 mod accounts;

@@ -3,7 +3,13 @@
 //! the edit-in-flight rule, faults on the link, refusals, offline carry.
 //! One behaviour per test.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 #[path = "support/accounts.rs"]
 mod accounts;

@@ -1,7 +1,13 @@
 //! The UI's TypeScript types are generated from the Rust types; this test fails
 //! when the checked-in file no longer matches them.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 use std::path::PathBuf;
 

@@ -1,7 +1,13 @@
 //! The indicator catalog as data: it loads, every set sees what the reference
 //! says, and docs/indicators.md is what the catalog generates.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 use std::path::PathBuf;
 

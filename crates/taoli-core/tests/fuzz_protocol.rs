@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 //! The protocol's decoders as properties (proptest in place of cargo-fuzz,
 //! as in `fuzz_readers.rs`), and the hostile protocol corpus
 //! (`fixtures/hostile/protocol/`).

@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 //! Property tests in place of fuzzing (the toolchain is stable, so no
 //! cargo-fuzz): arbitrary bytes under every roster extension, committed
 //! rosters with bytes flipped, cut and inserted (and workbooks whose XML

@@ -1,7 +1,13 @@
 //! GB 11643-1999 resident ID numbers, as properties: every number built with
 //! its check character passes; any single-character change fails.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 use proptest::prelude::*;
 use taoli_core::id_number::{check_character, check_resident_id};

@@ -1,7 +1,13 @@
 //! Province packs: what they may change, what they may not, and how a school
 //! file keeps the one it uses.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 #[path = "support/accounts.rs"]
 mod accounts;

@@ -2,7 +2,13 @@
 //! 系统管理员 password (Argon2id + XChaCha20-Poly1305) and its stored form,
 //! and account password hashing. The real keychain is `tests/keychain.rs`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 use std::sync::Arc;
 use std::thread;

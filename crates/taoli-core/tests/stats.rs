@@ -3,7 +3,13 @@
 //! in 「未填」, derived fields taken from their source group as the catalog's
 //! rules say, and the workbook with a table and a chart per dimension.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 #[path = "support/accounts.rs"]
 mod accounts;

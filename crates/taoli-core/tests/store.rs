@@ -1,7 +1,13 @@
 //! The school file: how it is created, opened, migrated, refused, and how every
 //! change leaves a revision.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 #[path = "support/accounts.rs"]
 mod accounts;

@@ -2,7 +2,13 @@
 //! teacher whose record is complete and correct, changes one thing, and names
 //! the problem that must appear.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 
 use serde_json::{Value, json};
 use taoli_core::Teacher;

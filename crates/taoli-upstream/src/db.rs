@@ -213,19 +213,26 @@ impl Db {
         })?;
         let chars: String = random
             .iter()
-            .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+            .filter_map(|b| {
+                let at = usize::from(*b).checked_rem(ALPHABET.len())?;
+                ALPHABET.get(at).copied().map(char::from)
+            })
             .collect();
         let now = Utc::now();
+        let expires = now
+            .checked_add_signed(Duration::days(i64::from(valid_days)))
+            .ok_or(Error::InvalidValidDays(valid_days))?;
         self.conn().execute(
             "INSERT INTO enrollment_code (code_hash, school, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
             params![
                 code_hash(&chars),
                 school,
                 protocol::timestamp(now),
-                protocol::timestamp(now + Duration::days(i64::from(valid_days)))
+                protocol::timestamp(expires)
             ],
         )?;
-        let groups: Vec<&str> = (0..4).map(|i| &chars[i * 4..i * 4 + 4]).collect();
+        let letters: Vec<char> = chars.chars().collect();
+        let groups: Vec<String> = letters.chunks(4).map(|g| g.iter().collect()).collect();
         Ok(groups.join("-"))
     }
 
@@ -435,7 +442,7 @@ impl Db {
         if offset != held {
             return Err(offset_mismatch(held));
         }
-        if held + bytes.len() as u64 > size {
+        if held.saturating_add(bytes.len() as u64) > size {
             return Err(Error::refused_with(
                 RefusalCode::TooLarge,
                 format!("批次清单写明数据共 {size} 字节，上传的超出了"),
@@ -448,7 +455,7 @@ impl Db {
             )?;
         }
         tx.commit()?;
-        Ok(held + bytes.len() as u64)
+        Ok(held.saturating_add(bytes.len() as u64))
     }
 
     /// The payload bytes held and the batch's state and size.
@@ -667,22 +674,25 @@ impl Db {
         )?;
         let after_sql = i64::try_from(after).unwrap_or(i64::MAX);
         let mut results = stmt
-            .query_map(params![school, after_sql, (limit + 1) as i64], |r| {
-                let decision: String = r.get(4)?;
-                Ok(ReviewResult {
-                    cursor: r.get::<_, i64>(0)? as u64,
-                    review_id: r.get(1)?,
-                    batch_id: r.get(2)?,
-                    record: r.get(3)?,
-                    decision: if decision == "accepted" {
-                        Decision::Accepted
-                    } else {
-                        Decision::Returned
-                    },
-                    reason: r.get(5)?,
-                    reviewed_at: r.get(6)?,
-                })
-            })?
+            .query_map(
+                params![school, after_sql, limit.saturating_add(1) as i64],
+                |r| {
+                    let decision: String = r.get(4)?;
+                    Ok(ReviewResult {
+                        cursor: r.get::<_, i64>(0)? as u64,
+                        review_id: r.get(1)?,
+                        batch_id: r.get(2)?,
+                        record: r.get(3)?,
+                        decision: if decision == "accepted" {
+                            Decision::Accepted
+                        } else {
+                            Decision::Returned
+                        },
+                        reason: r.get(5)?,
+                        reviewed_at: r.get(6)?,
+                    })
+                },
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let more = results.len() > limit;
         results.truncate(limit);
@@ -717,7 +727,11 @@ impl Db {
             let batch_id: String = row.get(1)?;
             let manifest: Vec<u8> = row.get(2)?;
             let receipt: Vec<u8> = row.get::<_, Option<Vec<u8>>>(3)?.unwrap_or_default();
-            bytes += manifest.len() / 3 * 4 + receipt.len();
+            bytes = bytes.saturating_add(
+                (manifest.len() / 3)
+                    .saturating_mul(4)
+                    .saturating_add(receipt.len()),
+            );
             batches.push(HeldBatch::new(
                 row.get::<_, i64>(0)? as u64,
                 &batch_id,
@@ -801,7 +815,7 @@ fn check_sequence(conn: &Connection, manifest: &Manifest) -> Result<()> {
             ),
         ));
     }
-    if manifest.sequence != last_sequence + 1 {
+    if manifest.sequence != last_sequence.saturating_add(1) {
         return Err(Error::refused_with(
             RefusalCode::SequenceOutOfOrder,
             format!(

@@ -70,7 +70,7 @@ impl AppState {
     fn fail_after_commit(&self) -> bool {
         let mut faults = self.faults();
         if faults.fail_after_commit > 0 {
-            faults.fail_after_commit -= 1;
+            faults.fail_after_commit = faults.fail_after_commit.saturating_sub(1);
             return true;
         }
         false
@@ -98,7 +98,7 @@ impl AppState {
             faults.drop_after_bytes = None;
             faults.drop_times = 0;
         } else {
-            faults.drop_times -= 1;
+            faults.drop_times = faults.drop_times.saturating_sub(1);
         }
     }
 }
@@ -371,7 +371,7 @@ async fn put_payload(
             upload_offset: Some(held),
         });
     }
-    let room = size - held;
+    let room = size.saturating_sub(held);
     let drop_after = state.drop_after();
     let mut received: Vec<u8> = Vec::new();
     let mut stream = body.into_data_stream();

@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 //! The protocol's edge cases against a real server on 127.0.0.1, over HTTP,
 //! one behaviour per test (docs/protocol.md). Each test starts its own
 //! server (port 0) on its own database.
@@ -890,4 +896,18 @@ fn serve_prints_where_it_listens_and_answers() {
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(answer, StatusCode::OK, "{line}");
+}
+
+#[test]
+fn an_enrollment_code_valid_past_the_calendar_is_refused_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let issued = Command::new(env!("CARGO_BIN_EXE_taoli-upstream"))
+        .args(["enroll-code", "--db"])
+        .arg(dir.path().join("upstream.db"))
+        .args(["--school", SCHOOL, "--valid-days", &u32::MAX.to_string()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&issued.stderr);
+    assert_eq!(issued.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("有效天数"), "{stderr}");
 }

@@ -37,12 +37,15 @@ impl Backoff {
             .initial
             .saturating_mul(2u32.saturating_pow(n.min(30)))
             .min(self.max);
-        let half = step / 2;
+        let half = step.checked_div(2).unwrap_or_default();
         let nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX);
         if nanos == 0 {
             return step;
         }
-        half + Duration::from_nanos(random_u64() % (nanos + 1))
+        let jitter = random_u64()
+            .checked_rem(nanos.saturating_add(1))
+            .unwrap_or(0);
+        half.saturating_add(Duration::from_nanos(jitter))
     }
 }
 

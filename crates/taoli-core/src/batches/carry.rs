@@ -131,7 +131,7 @@ impl BatchFile {
         let envelope = serde_json::to_vec(&envelope)?;
         let signed = SignedManifest::decode(&envelope).map_err(|r| bad(r.message))?;
         let manifest = signed.unverified_manifest().map_err(|r| bad(r.message))?;
-        if payload.len() > MAX_PAYLOAD_BYTES.div_ceil(3) * 4 {
+        if payload.len() > MAX_PAYLOAD_BYTES.div_ceil(3).saturating_mul(4) {
             return Err(bad("数据超过上限".into()));
         }
         let payload = Base64::decode_vec(&payload)

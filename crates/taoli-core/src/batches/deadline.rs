@@ -23,7 +23,7 @@ pub struct NextDeadline {
 
 /// The first deadline on or after `today`.
 pub fn next_deadline(deadlines: &[Deadline], today: NaiveDate) -> Option<NextDeadline> {
-    [today.year(), today.year() + 1]
+    [today.year(), today.year().saturating_add(1)]
         .into_iter()
         .flat_map(|year| {
             deadlines.iter().filter_map(move |d| {
@@ -36,7 +36,7 @@ pub fn next_deadline(deadlines: &[Deadline], today: NaiveDate) -> Option<NextDea
             date: date.format("%Y-%m-%d").to_string(),
             label: d.label.clone(),
             label_en: d.label_en.clone(),
-            days_left: (date - today).num_days(),
+            days_left: date.signed_duration_since(today).num_days(),
         })
 }
 

@@ -105,7 +105,7 @@ pub(crate) fn deliver(
         }
         // After any failure the manifest may have arrived.
         maybe_posted = true;
-        if n + 1 < attempts {
+        if n.saturating_add(1) < attempts {
             std::thread::sleep(policy.backoff.delay(n));
         }
     }
@@ -133,7 +133,7 @@ fn attempt(
     let chunk = policy.chunk_bytes.max(1);
     // Every round either moves the offset forward or ends; a misbehaving
     // upstream cannot keep it going for ever.
-    let mut rounds = size / chunk + 16;
+    let mut rounds = size.checked_div(chunk).unwrap_or(size).saturating_add(16);
     loop {
         check_status(&status, delivery)?;
         match status.state {
@@ -158,13 +158,14 @@ fn attempt(
                 "上级系统一直没有收齐数据",
             )));
         }
-        rounds -= 1;
+        rounds = rounds.saturating_sub(1);
         let offset = usize::try_from(status.received_bytes).unwrap_or(usize::MAX);
         let end = offset.saturating_add(chunk).min(size);
         match upstream.put_payload(
             delivery.batch_id,
             status.received_bytes,
-            &delivery.payload[offset..end],
+            // `check_status` keeps `received_bytes` within the payload.
+            delivery.payload.get(offset..end).unwrap_or_default(),
         ) {
             Ok(next) => status = next,
             Err(Failure::Refused {

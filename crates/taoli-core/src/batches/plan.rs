@@ -346,7 +346,7 @@ pub(crate) fn assess<'a>(inputs: &Inputs<'a>) -> Vec<TeacherAssessment<'a>> {
         }
     }
 
-    let mut out = Vec::with_capacity(inputs.teachers.len() + gone_teachers.len());
+    let mut out = Vec::with_capacity(inputs.teachers.len().saturating_add(gone_teachers.len()));
     for teacher in inputs.teachers {
         let mut entities = Vec::new();
         let teacher_history = history.get(&(EntityKind::Teacher, teacher.id.as_str()));
@@ -533,7 +533,9 @@ pub(crate) fn plan(
         if changes.is_empty() {
             continue;
         }
-        if !plan.changes.is_empty() && plan.changes.len() + changes.len() > MAX_CHANGES_PER_BATCH {
+        if !plan.changes.is_empty()
+            && plan.changes.len().saturating_add(changes.len()) > MAX_CHANGES_PER_BATCH
+        {
             break;
         }
         plan.changes.extend(changes);

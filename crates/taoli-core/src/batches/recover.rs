@@ -85,7 +85,7 @@ impl SchoolFile {
                 recovered.push(self.batch_summary(&manifest.batch_id)?);
                 previous = Some(manifest.batch_id.clone());
             }
-            if history.batches.len() as u64 + after >= history.last_sequence {
+            if (history.batches.len() as u64).saturating_add(after) >= history.last_sequence {
                 return Ok(recovered);
             }
         }

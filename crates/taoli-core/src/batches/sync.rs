@@ -80,7 +80,8 @@ impl SignedCalls {
     ) -> std::result::Result<T, Failure> {
         let mut failures = 0u32;
         loop {
-            match f(Utc::now() + self.offset) {
+            let now = Utc::now();
+            match f(now.checked_add_signed(self.offset).unwrap_or(now)) {
                 Ok(value) => return Ok(value),
                 Err(Failure::Refused {
                     refusal,
@@ -88,16 +89,16 @@ impl SignedCalls {
                     ..
                 }) if refusal.code == RefusalCode::RequestExpired && !self.corrected => {
                     // This computer's clock is off: go by the upstream's.
-                    self.offset = server - Utc::now();
+                    self.offset = server.signed_duration_since(Utc::now());
                     self.corrected = true;
                 }
                 Err(failure) => {
                     let again = matches!(failure.code(), None | Some(RefusalCode::ServerError));
-                    if !again || failures + 1 >= self.backoff.attempts.max(1) {
+                    if !again || failures.saturating_add(1) >= self.backoff.attempts.max(1) {
                         return Err(failure);
                     }
                     std::thread::sleep(self.backoff.delay(failures));
-                    failures += 1;
+                    failures = failures.saturating_add(1);
                 }
             }
         }
@@ -156,7 +157,7 @@ impl SyncReport {
     pub fn changed(&self) -> bool {
         !self.received.is_empty()
             || !self.refused.is_empty()
-            || self.reviews.accepted + self.reviews.returned > 0
+            || self.reviews.accepted.saturating_add(self.reviews.returned) > 0
     }
 
     /// Whether something still waits for the link: a batch not yet
@@ -239,7 +240,7 @@ impl SchoolFile {
                     }
                 }
             }
-            if n + 1 < backoff.attempts {
+            if n.saturating_add(1) < backoff.attempts {
                 std::thread::sleep(backoff.delay(n));
             }
         }
@@ -453,7 +454,7 @@ impl SchoolFile {
         while pages < MAX_REVIEW_PAGES {
             match calls.call(|now| client.reviews(&enrollment.school, cursor, key, now)) {
                 Ok(page) => {
-                    pages += 1;
+                    pages = pages.saturating_add(1);
                     let applied = self.apply_review_page(actor, &page)?;
                     report.reviews.add(applied);
                     cursor = cursor.max(page.next);

@@ -70,7 +70,7 @@ impl WorkerOptions {
             first_pass: Duration::from_secs(3).min(interval),
             interval,
             retry: Backoff {
-                initial: interval / 10,
+                initial: interval.checked_div(10).unwrap_or_default(),
                 max: interval,
                 attempts: u32::MAX,
             },
@@ -218,7 +218,7 @@ impl Shared {
                 return None;
             }
             Step::Idle => {
-                schedule.due = now + self.options.interval;
+                schedule.due = later(now, self.options.interval);
                 return None;
             }
             Step::Synced(report) if report.waiting() => {
@@ -233,8 +233,12 @@ impl Shared {
             }
             Step::Failed(error) => (retry(&mut schedule), None, Some(ErrorPayload::from(error))),
         };
-        schedule.due = now + wait;
-        let next = chrono::Utc::now() + chrono::TimeDelta::from_std(wait).unwrap_or_default();
+        schedule.due = later(now, wait);
+        let wall = chrono::Utc::now();
+        let next = chrono::TimeDelta::from_std(wait)
+            .ok()
+            .and_then(|wait| wall.checked_add_signed(wait))
+            .unwrap_or(wall);
         let pass = SyncPass {
             at: crate::protocol::now(),
             changed: built || report.as_ref().is_some_and(SyncReport::changed),
@@ -271,7 +275,7 @@ impl Shared {
                     if now >= schedule.due {
                         break;
                     }
-                    let wait = schedule.due - now;
+                    let wait = schedule.due.saturating_duration_since(now);
                     schedule = self
                         .wake
                         .wait_timeout(schedule, wait)
@@ -325,7 +329,7 @@ impl SyncWorker {
             file: Mutex::new(Some(handle)),
             schedule: Mutex::new(Schedule {
                 stopped: false,
-                due: Instant::now() + options.first_pass,
+                due: later(Instant::now(), options.first_pass),
                 failures: 0,
                 last: None,
             }),
@@ -470,4 +474,12 @@ impl SchoolFile {
         self.require(Permission::BatchesSubmit)?;
         Ok(self.stored_enrollment()?.map(|e| e.upstream))
     }
+}
+
+/// `wait` after `now`; a wait too long for the clock (an interval of
+/// centuries) is cut to a year, which is as good as never for a pass.
+fn later(now: Instant, wait: Duration) -> Instant {
+    now.checked_add(wait)
+        .or_else(|| now.checked_add(Duration::from_secs(365 * 24 * 3600)))
+        .unwrap_or(now)
 }

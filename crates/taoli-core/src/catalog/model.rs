@@ -171,7 +171,7 @@ impl CodeTable {
                 .map(|(i, c)| (c.code.clone(), i))
                 .collect()
         });
-        index.get(code).map(|&i| &self.codes[i])
+        index.get(code).and_then(|&i| self.codes.get(i))
     }
 
     /// The code a clerk's value stands for: a code, a label or a synonym.

@@ -142,8 +142,9 @@ impl Catalog {
         }
         for change in &f.school_type {
             let national = c.school_types.iter().position(|t| t.code == change.code);
-            if let Some(i) = national
-                && c.school_types[i].confirmed
+            if national
+                .and_then(|i| c.school_types.get(i))
+                .is_some_and(|t| t.confirmed)
             {
                 return Err(refuse(format!(
                     "改动了全国确定的办学类型 {}（只能改动标注为推断的条目）",
@@ -176,8 +177,8 @@ impl Catalog {
                 scope,
                 confirmed: false,
             };
-            match national {
-                Some(i) => c.school_types[i] = entry,
+            match national.and_then(|i| c.school_types.get_mut(i)) {
+                Some(national) => *national = entry,
                 None => c.school_types.push(entry),
             }
         }
@@ -265,14 +266,14 @@ impl Catalog {
             field.required = change.sets.clone();
         }
         for rule in &f.rule {
-            match c.rules.iter().position(|r| r.id == rule.id) {
-                Some(i) if c.rules[i].confirmed => {
+            match c.rules.iter_mut().find(|r| r.id == rule.id) {
+                Some(national) if national.confirmed => {
                     return Err(refuse(format!(
                         "改动了全国确定的校验规则「{}」（只能改动标注为推断的规则）",
                         rule.id
                     )));
                 }
-                Some(i) => c.rules[i] = rule.clone(),
+                Some(national) => *national = rule.clone(),
                 None => c.rules.push(rule.clone()),
             }
         }

@@ -126,12 +126,12 @@ pub fn sheets(effective: &EffectiveCatalog) -> Result<Vec<Sheet>> {
         );
         let base = sheet_name(&group.name);
         let mut name = base.clone();
-        let mut n = 2;
+        let mut n = 2u32;
         while used.contains(&name) {
             let suffix = format!("({n})");
-            let keep = SHEET_NAME_MAX - suffix.chars().count();
+            let keep = SHEET_NAME_MAX.saturating_sub(suffix.chars().count());
             name = format!("{}{suffix}", base.chars().take(keep).collect::<String>());
-            n += 1;
+            n = n.saturating_add(1);
         }
         used.push(name.clone());
         sheets.push(Sheet {

@@ -129,7 +129,7 @@ impl<'a> CodeSheet<'a> {
             format!(
                 "={}!${letter}$2:${letter}${}",
                 quote_sheet_name(CODE_SHEET),
-                labels.len() + 1
+                labels.len().saturating_add(1)
             ),
             labels,
         ))
@@ -142,7 +142,12 @@ impl<'a> CodeSheet<'a> {
             let col = j as u16;
             ws.write_string_with_format(0, col, &table.name, &formats.header)?;
             for (i, label) in labels.iter().enumerate() {
-                ws.write_string_with_format(i as u32 + 1, col, *label, &formats.text)?;
+                ws.write_string_with_format(
+                    (i as u32).saturating_add(1),
+                    col,
+                    *label,
+                    &formats.text,
+                )?;
             }
             let widest = labels
                 .iter()
@@ -210,7 +215,7 @@ fn group_sheet(
     ws.set_row_height(0, 15.0 * header_lines as f64 + 6.0)?;
     ws.set_freeze_panes(1, 1)?;
     for (i, row) in rows.iter().enumerate() {
-        let r = i as u32 + 1;
+        let r = (i as u32).saturating_add(1);
         for (j, cell) in row.iter().enumerate() {
             let col = j as u16;
             match cell {
@@ -339,14 +344,14 @@ fn instructions(
     ws.write_string_with_format(0, 0, &title, &formats.title)?;
     let mut r = 2;
     for (i, line) in lines.iter().enumerate() {
-        let line = format!("{}. {line}", i + 1);
+        let line = format!("{}. {line}", i.saturating_add(1));
         ws.write_string_with_format(r, 0, &line, &formats.note)?;
         ws.set_row_height(r, 15.0 * lines_at(&line, 110.0) as f64 + 4.0)?;
-        r += 1;
+        r = r.saturating_add(1);
     }
-    r += 1;
+    r = r.saturating_add(1);
     ws.write_string_with_format(r, 0, "各工作表：", &formats.title)?;
-    r += 1;
+    r = r.saturating_add(1);
     for sheet in sheets {
         let how = if sheet.group.id == BASIC_GROUP {
             "每位教师一行".to_owned()
@@ -363,7 +368,7 @@ fn instructions(
             fields.len()
         );
         ws.write_string_with_format(r, 0, &line, &formats.note)?;
-        r += 1;
+        r = r.saturating_add(1);
     }
     Ok(())
 }

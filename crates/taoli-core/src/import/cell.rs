@@ -178,10 +178,9 @@ fn moment(field: &EffectiveField, cell: &Data) -> Result<Option<Value>, CellProb
                 return Err(CellProblem::new(
                     "import.ambiguous_month",
                     format!(
-                        "{}「{shown}」是数字单元格，无法分辨是 1 月还是 10 月（Excel 会把 1985.10 存成 1985.1）。请把这一列设为「文本」格式，按 {}.10 或 {}.01 的样子重新填写",
+                        "{}「{shown}」是数字单元格，无法分辨是 1 月还是 10 月（Excel 会把 1985.10 存成 1985.1）。请把这一列设为「文本」格式，按 {year}.10 或 {year}.01 的样子重新填写",
                         field.label,
-                        &shown[..4.min(shown.len())],
-                        &shown[..4.min(shown.len())]
+                        year = shown.chars().take(4).collect::<String>(),
                     ),
                 ));
             }
@@ -257,7 +256,9 @@ fn from_serial(serial: i64) -> chrono::NaiveDate {
     // Serial 1 is 1900-01-01 and Excel counts a 29 February 1900 that never
     // was, so from serial 61 on the epoch is 1899-12-30.
     let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
-    epoch + chrono::Duration::days(serial)
+    chrono::Duration::try_days(serial)
+        .and_then(|days| epoch.checked_add_signed(days))
+        .unwrap_or(epoch)
 }
 
 fn code(

@@ -122,7 +122,7 @@ fn without_suffix(normalized: &str) -> Option<&str> {
         .strip_suffix(')')
         .or_else(|| normalized.strip_suffix('】'))?;
     let open = trimmed.rfind(['(', '【'])?;
-    Some(&normalized[..open]).filter(|s| !s.is_empty())
+    normalized.get(..open).filter(|s| !s.is_empty())
 }
 
 /// Every name the catalog knows a field by, normalized, and the fields that carry it.
@@ -186,7 +186,9 @@ impl HeaderMatcher {
         match found {
             [] => Err(unknown()),
             [one] => Ok(one.clone()),
-            many => Ok(prefer(many, None).unwrap_or_else(|| many[0].clone())),
+            many => prefer(many, None)
+                .or_else(|| many.first().cloned())
+                .ok_or_else(unknown),
         }
     }
 }
@@ -204,15 +206,18 @@ fn prefer(candidates: &[FieldTarget], context: Option<&Context>) -> Option<Field
             .iter()
             .filter(|t| ctx.groups.contains(&t.group))
             .collect();
-        if in_context.len() == 1 {
-            return Some(in_context[0].clone());
+        if let [one] = in_context.as_slice() {
+            return Some((*one).clone());
         }
     }
     let single: Vec<&FieldTarget> = candidates
         .iter()
         .filter(|t| t.group == BASIC_GROUP || t.group == "contact")
         .collect();
-    (single.len() == 1).then(|| single[0].clone())
+    match single.as_slice() {
+        [one] => Some((*one).clone()),
+        _ => None,
+    }
 }
 
 struct Context {
@@ -281,12 +286,12 @@ pub fn layout_key(columns: &[ColumnMapping]) -> String {
 
 /// Excel's name for a 0-based column index.
 pub fn column_letter(index: u32) -> String {
-    let mut n = index + 1;
+    let mut n = u64::from(index).saturating_add(1);
     let mut letters = Vec::new();
     while n > 0 {
-        let rem = ((n - 1) % 26) as u8;
-        letters.push((b'A' + rem) as char);
-        n = (n - 1) / 26;
+        let rem = (n.saturating_sub(1) % 26) as u8;
+        letters.push(char::from(b'A'.saturating_add(rem)));
+        n = n.saturating_sub(1) / 26;
     }
     letters.iter().rev().collect()
 }

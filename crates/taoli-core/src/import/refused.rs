@@ -63,7 +63,7 @@ pub fn write_refused_rows(plan: &ImportPlan, out: &Path) -> Result<usize> {
     let reason = Format::new()
         .set_font_color(Color::RGB(0x9F1C1C))
         .set_text_wrap();
-    let mut written = 0;
+    let mut written = 0usize;
     let mut used_names: Vec<String> = Vec::new();
     for sheet in &plan.refused {
         let name = sheet_name(sheet, &used_names);
@@ -86,7 +86,7 @@ pub fn write_refused_rows(plan: &ImportPlan, out: &Path) -> Result<usize> {
             .map_err(|e| io_error(out, e))?;
         ws.set_freeze_panes(1, 0).map_err(|e| io_error(out, e))?;
         for (i, row) in sheet.rows.iter().enumerate() {
-            let r = i as u32 + 1;
+            let r = (i as u32).saturating_add(1);
             for (j, cell) in row.cells.iter().take(width as usize).enumerate() {
                 let c = j as u16;
                 let bad = row.bad_cells.iter().find(|(b, _)| *b == j);
@@ -116,7 +116,7 @@ pub fn write_refused_rows(plan: &ImportPlan, out: &Path) -> Result<usize> {
             let why = format!("原第 {} 行：{}", row.row, row.reason);
             ws.write_string_with_format(r, width, fit(&why).as_ref(), &reason)
                 .map_err(|e| io_error(out, e))?;
-            written += 1;
+            written = written.saturating_add(1);
         }
     }
     if written == 0 {
@@ -142,10 +142,10 @@ fn sheet_name(sheet: &RefusedSheet, used: &[String]) -> String {
         base
     };
     let mut name = base.clone();
-    let mut n = 2;
+    let mut n = 2u32;
     while used.contains(&name) {
         name = format!("{base}({n})");
-        n += 1;
+        n = n.saturating_add(1);
     }
     name
 }

@@ -65,8 +65,13 @@ pub(crate) fn check_zip(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 const MAX_SECTOR: u32 = 0xFFFF_FFFA;
 
 fn le_u32(bytes: &[u8], at: usize) -> Option<u32> {
-    let b = bytes.get(at..at + 4)?;
-    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    let b = bytes.get(at..at.checked_add(4)?)?;
+    Some(word(b))
+}
+
+/// A little-endian word from four bytes (0 if `b` is not four bytes long).
+fn word(b: &[u8]) -> u32 {
+    <[u8; 4]>::try_from(b).map_or(0, u32::from_le_bytes)
 }
 
 /// Refuses a compound file (.xls) whose FAT or mini FAT links sectors in a
@@ -90,29 +95,32 @@ pub(crate) fn check_ole(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     // calamine reads sector `id` at file offset (id + 1) × size, accepts ids
     // up to the file's length over the sector size, and sees a sector cut
     // short by the end of the file as filled up with zeros: so does this.
-    let sectors = bytes.len() / size;
+    let sectors = bytes.len().checked_div(size).unwrap_or(0);
     let sector = |id: u32| -> Option<Vec<u32>> {
         if id as usize > sectors {
             return None;
         }
-        let start = (id as usize + 1) * size;
+        let start = (id as usize).checked_add(1)?.checked_mul(size)?;
         let mut data = bytes.get(start..).unwrap_or_default();
-        data = &data[..data.len().min(size)];
-        let mut words: Vec<u32> = data
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
+        data = data.get(..size).unwrap_or(data);
+        let mut words: Vec<u32> = data.chunks_exact(4).map(word).collect();
         words.resize(size / 4, 0);
         Some(words)
     };
     // The FAT's sectors: 109 listed in the header, the rest in a chain of
     // DIFAT sectors whose last entry points to the next.
-    let mut difat: Vec<u32> = (0..109).filter_map(|i| le_u32(bytes, 76 + 4 * i)).collect();
+    let mut difat: Vec<u32> = bytes
+        .get(76..)
+        .unwrap_or_default()
+        .chunks_exact(4)
+        .take(109)
+        .map(word)
+        .collect();
     let mut next = le_u32(bytes, 68).unwrap_or(u32::MAX);
-    let mut steps = 0;
+    let mut steps = 0usize;
     while next <= MAX_SECTOR {
-        steps += 1;
-        if steps > sectors + 1 {
+        steps = steps.saturating_add(1);
+        if steps > sectors.saturating_add(1) {
             return Err(damaged());
         }
         let Some(mut entries) = sector(next) else {
@@ -122,7 +130,7 @@ pub(crate) fn check_ole(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         difat.extend(entries);
     }
     let fat_sectors: Vec<u32> = difat.into_iter().filter(|&id| id <= MAX_SECTOR).collect();
-    if fat_sectors.len() > sectors + 1 {
+    if fat_sectors.len() > sectors.saturating_add(1) {
         return Err(damaged());
     }
     let fat: Vec<u32> = fat_sectors
@@ -155,16 +163,21 @@ fn has_loop(next: &[u32]) -> bool {
     for start in 0..next.len() {
         let mut path = Vec::new();
         let mut at = start;
-        while at < next.len() && state[at] == 0 {
-            state[at] = 1;
-            path.push(at);
-            at = next[at] as usize;
-        }
-        if at < next.len() && state[at] == 1 {
-            return true;
+        loop {
+            match state.get_mut(at) {
+                Some(seen @ 0) => {
+                    *seen = 1;
+                    path.push(at);
+                    at = next.get(at).map_or(usize::MAX, |&n| n as usize);
+                }
+                Some(1) => return true,
+                _ => break,
+            }
         }
         for p in path {
-            state[p] = 2;
+            if let Some(seen) = state.get_mut(p) {
+                *seen = 2;
+            }
         }
     }
     false
@@ -215,11 +228,11 @@ fn check_shared_strings(path: &Path, part: impl Read) -> Result<(), Error> {
     if declared > MAX_SHARED_STRINGS {
         return Err(refused());
     }
-    let needed = declared * 5;
+    let needed = declared.saturating_mul(5);
     let read = xml.buffer_position();
     let mut rest = xml.into_inner().take(needed.saturating_sub(read));
     let more = std::io::copy(&mut rest, &mut std::io::sink()).unwrap_or(0);
-    if read + more < needed {
+    if read.saturating_add(more) < needed {
         return Err(refused());
     }
     Ok(())
@@ -259,7 +272,9 @@ impl Grid {
     }
 
     fn cells(&self) -> u64 {
-        let width = self.columns.map_or(0, |(l, r)| r + 1 - l);
+        let width = self
+            .columns
+            .map_or(0, |(l, r)| r.saturating_add(1).saturating_sub(l));
         self.rows.saturating_mul(width)
     }
 }
@@ -299,7 +314,7 @@ fn check_ods_grid(path: &Path, part: impl Read) -> Result<(), Error> {
                 let repeats = attribute(e, "table:number-rows-repeated")
                     .unwrap_or(1)
                     .min(MAX_ROWS.saturating_sub(rows_so_far));
-                rows_so_far += repeats;
+                rows_so_far = rows_so_far.saturating_add(repeats);
                 row = Some(OpenRow {
                     repeats,
                     filled: None,
@@ -311,7 +326,7 @@ fn check_ods_grid(path: &Path, part: impl Read) -> Result<(), Error> {
                 let repeats = attribute(e, "table:number-rows-repeated")
                     .unwrap_or(1)
                     .min(MAX_ROWS.saturating_sub(rows_so_far));
-                rows_so_far += repeats;
+                rows_so_far = rows_so_far.saturating_add(repeats);
                 grid.add_row(repeats, None);
             }
             Event::End(e) if e.name().as_ref() == "table:table-row" => {
@@ -345,13 +360,13 @@ fn check_ods_grid(path: &Path, part: impl Read) -> Result<(), Error> {
                     || has_attribute(e, "office:value-type")
                     || has_attribute(e, "table:formula");
                 if valued && repeats > 0 {
-                    let (l, r) = (*column, *column + repeats - 1);
+                    let (l, r) = (*column, column.saturating_add(repeats).saturating_sub(1));
                     *filled = Some(match *filled {
                         Some((a, b)) => (a.min(l), b.max(r)),
                         None => (l, r),
                     });
                 }
-                *column += repeats;
+                *column = column.saturating_add(repeats);
             }
             _ => {}
         }

@@ -218,7 +218,7 @@ impl SheetRows<'_> {
                 let mut found = None;
                 while *next < height {
                     let r = *next;
-                    *next += 1;
+                    *next = next.saturating_add(1);
                     if (0..width).all(|c| matches!(range.get((r, c)), Some(Data::Empty) | None)) {
                         continue;
                     }
@@ -227,7 +227,7 @@ impl SheetRows<'_> {
                         (0..width).map(|c| range.get((r, c)).cloned().unwrap_or(Data::Empty)),
                     );
                     found = Some(SheetRow {
-                        number: top + r as u32 + 1,
+                        number: top.saturating_add(r as u32).saturating_add(1),
                         cells,
                     });
                     break;
@@ -237,7 +237,7 @@ impl SheetRows<'_> {
             Rows::Text { rows, next } => {
                 let mut found = None;
                 while let Some(cells) = rows.get(*next) {
-                    *next += 1;
+                    *next = next.saturating_add(1);
                     if cells.is_empty() {
                         continue;
                     }
@@ -278,14 +278,14 @@ impl SheetRows<'_> {
                     };
                     let Some((r, c, value)) = next else { break };
                     match &mut row {
-                        Some(current) if current.number != r + 1 => {
+                        Some(current) if current.number != r.saturating_add(1) => {
                             *pending = Some((r, c, value));
                             break;
                         }
                         Some(current) => put(current, c, value),
                         None => {
                             let mut fresh = SheetRow {
-                                number: r + 1,
+                                number: r.saturating_add(1),
                                 cells: Vec::new(),
                             };
                             put(&mut fresh, c, value);
@@ -297,7 +297,7 @@ impl SheetRows<'_> {
             }
         };
         if row.is_some() {
-            self.given += 1;
+            self.given = self.given.saturating_add(1);
             if self.given > MAX_ROWS {
                 return Err(ImportError::TooManyRows {
                     sheet: self.sheet.clone(),
@@ -347,9 +347,11 @@ pub(crate) fn guarded<T>(
 fn put(row: &mut SheetRow, column: u32, value: Data) {
     let c = column as usize;
     if row.cells.len() <= c {
-        row.cells.resize(c + 1, Data::Empty);
+        row.cells.resize(c.saturating_add(1), Data::Empty);
     }
-    row.cells[c] = value;
+    if let Some(cell) = row.cells.get_mut(c) {
+        *cell = value;
+    }
 }
 
 impl RosterFile {
@@ -535,7 +537,7 @@ fn workbook(path: &Path, book: Sheets<BufReader<Cursor<Vec<u8>>>>, kind: RosterK
         .filter(|s| s.typ == calamine::SheetType::WorkSheet)
         .enumerate()
         .map(|(i, s)| SheetInfo {
-            index: i + 1,
+            index: i.saturating_add(1),
             name: s.name.clone(),
             hidden: s.visible != SheetVisible::Visible,
         })
@@ -550,7 +552,7 @@ fn workbook(path: &Path, book: Sheets<BufReader<Cursor<Vec<u8>>>>, kind: RosterK
 }
 
 fn looks_like_html(bytes: &[u8]) -> bool {
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    let head = String::from_utf8_lossy(bytes.get(..4096).unwrap_or(bytes)).to_ascii_lowercase();
     let mut head = head.trim_start_matches('\u{feff}').trim_start();
     // Pages saved by a browser start with a comment (`<!-- saved from url=… -->`).
     while let Some(rest) = head.strip_prefix("<!--") {
@@ -575,13 +577,13 @@ fn looks_like_html(bytes: &[u8]) -> bool {
 }
 
 fn looks_like_text(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(8192)];
+    let head = bytes.get(..8192).unwrap_or(bytes);
     !head.contains(&0)
         && head
             .iter()
             .filter(|b| b.is_ascii_control() && !b.is_ascii_whitespace())
             .count()
-            * 100
+            .saturating_mul(100)
             <= head.len()
 }
 
@@ -687,7 +689,7 @@ fn open_decoded(
             .enumerate()
             .filter(|(_, c)| !c.is_empty())
             .last()
-            .map_or(0, |(i, _)| i + 1);
+            .map_or(0, |(i, _)| i.saturating_add(1));
         rows.push(record.iter().take(used).map(str::to_owned).collect());
         if rows.len() > MAX_ROWS {
             return Err(ImportError::TooManyRows {
@@ -725,13 +727,13 @@ fn mixed_encoding(bytes: &[u8]) -> Option<(usize, usize)> {
             // Two CJK characters in a valid line: GBK text is practically
             // never also valid UTF-8 over that much.
             Ok(text) if text.chars().filter(|&c| crate::text::is_cjk(c)).count() >= 2 => {
-                utf8_line.get_or_insert(i + 1);
+                utf8_line.get_or_insert(i.saturating_add(1));
             }
             Ok(_) => {}
             // A line cut by the end of the file is not another encoding.
-            Err(e) if e.error_len().is_none() && i + 1 == last => {}
+            Err(e) if e.error_len().is_none() && i.saturating_add(1) == last => {}
             Err(_) => {
-                other_line.get_or_insert(i + 1);
+                other_line.get_or_insert(i.saturating_add(1));
             }
         }
         if let (Some(u), Some(o)) = (utf8_line, other_line) {
@@ -746,13 +748,13 @@ fn mixed_encoding(bytes: &[u8]) -> Option<(usize, usize)> {
 /// Follows the csv crate's rules: a quote opens a quoted field only at the
 /// start of a field; inside one, `""` is a quote and `"` ends it.
 fn unterminated_quote(text: &str, delimiter: u8) -> Option<usize> {
-    let mut line = 1;
+    let mut line = 1usize;
     let mut opened_at = None;
     let mut field_start = true;
     let mut bytes = text.bytes().peekable();
     while let Some(b) = bytes.next() {
         if b == b'\n' {
-            line += 1;
+            line = line.saturating_add(1);
         }
         match opened_at {
             Some(_) if b == b'"' => {

@@ -177,7 +177,11 @@ pub fn find_header(
     let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
     let texts: Vec<Vec<String>> = rows.iter().map(|r| row_texts(r, width)).collect();
     let data: Vec<bool> = rows.iter().map(looks_like_data).collect();
-    let candidate = |i: usize| rows[i].number as usize <= HEADER_SEARCH_ROWS && !data[i];
+    let candidate = |i: usize| {
+        rows.get(i)
+            .is_some_and(|r| r.number as usize <= HEADER_SEARCH_ROWS)
+            && data.get(i) == Some(&false)
+    };
     // (score, first index, last index, names); a single row wins ties, and an
     // earlier candidate wins over a later one.
     let mut best: Option<(usize, usize, usize, Vec<String>)> = None;
@@ -190,17 +194,21 @@ pub fn find_header(
             best = Some((s, i, i, row.clone()));
         }
     }
-    for i in 0..texts.len().saturating_sub(1) {
+    let pairs = texts.windows(2).zip(rows.windows(2)).zip(data.windows(2));
+    for (i, ((texts, rows), data)) in pairs.enumerate() {
+        let ([upper, lower], [top, below], [_, below_is_data]) = (texts, rows, data) else {
+            continue;
+        };
         // A group row has several cells; a title row (one merged cell) is not one.
-        let filled = texts[i].iter().filter(|t| !t.is_empty()).count();
-        let adjacent = rows[i + 1].number == rows[i].number + 1;
-        if !candidate(i) || data[i + 1] || !adjacent || filled < 2 {
+        let filled = upper.iter().filter(|t| !t.is_empty()).count();
+        let adjacent = below.number == top.number.saturating_add(1);
+        if !candidate(i) || *below_is_data || !adjacent || filled < 2 {
             continue;
         }
-        let names = two_row_names(&texts[i], &texts[i + 1], matcher);
+        let names = two_row_names(upper, lower, matcher);
         let s = score(&names, matcher);
         if best.as_ref().is_none_or(|b| s > b.0) {
-            best = Some((s, i, i + 1, names));
+            best = Some((s, i, i.saturating_add(1), names));
         }
     }
     let Some((_, first, last, names)) = best.filter(|b| b.0 >= 2) else {
@@ -209,15 +217,21 @@ pub fn find_header(
         });
     };
     let header = Header {
-        rows: (rows[first].number, rows[last].number),
+        rows: (
+            rows.get(first).map_or(0, |r| r.number),
+            rows.get(last).map_or(0, |r| r.number),
+        ),
         columns: names
             .into_iter()
             .enumerate()
             .filter(|(_, n)| !n.is_empty())
             .collect(),
-        squeezed: texts[last].iter().map(|t| squeeze(t)).collect(),
+        squeezed: texts
+            .get(last)
+            .map(|t| t.iter().map(|t| squeeze(t)).collect())
+            .unwrap_or_default(),
     };
-    Ok((header, last + 1))
+    Ok((header, last.saturating_add(1)))
 }
 
 impl Header {

@@ -29,7 +29,7 @@ pub(crate) fn base64(bytes: &[u8]) -> String {
 /// Standard base64 with padding, refused when not exactly that (base64ct is
 /// strict about padding and trailing bits, so one byte string has one text).
 pub(crate) fn unbase64(text: &str, max_len: usize) -> Result<Vec<u8>, String> {
-    if text.len() > max_len.div_ceil(3) * 4 {
+    if text.len() > max_len.div_ceil(3).saturating_mul(4) {
         return Err(format!("base64 文本有 {} 个字符，超过上限", text.len()));
     }
     Base64::decode_vec(text).map_err(|e| format!("不是有效的 base64（{e}）"))

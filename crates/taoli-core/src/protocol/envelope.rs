@@ -55,7 +55,7 @@ impl Envelope {
         what: &str,
         malformed: RefusalCode,
     ) -> Result<Envelope, Refusal> {
-        let max = max_body.div_ceil(3) * 4 + 512;
+        let max = max_body.div_ceil(3).saturating_mul(4).saturating_add(512);
         let mut object = codec::open_object(bytes, max, what, malformed, Some("alg"))?;
         let bad = |detail: String| Refusal::with_detail(malformed, detail);
         let mut text = |field: &str| match object.remove(field) {

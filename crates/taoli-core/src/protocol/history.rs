@@ -146,10 +146,10 @@ impl BatchHistory {
         }
         let mut expected = after;
         for batch in &history.batches {
-            expected += 1;
-            if batch.sequence != expected {
-                return bad("的批次序号不连续");
-            }
+            expected = match expected.checked_add(1) {
+                Some(next) if batch.sequence == next => next,
+                _ => return bad("的批次序号不连续"),
+            };
             if !codec::is_uuid_v7(&batch.batch_id)
                 || batch.manifest.is_empty()
                 || !batch.receipt.is_object()

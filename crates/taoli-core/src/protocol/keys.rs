@@ -28,7 +28,9 @@ pub fn signing_key_account(school_code: &str) -> String {
 
 /// A key id: the first 16 bytes of SHA-256 over the raw public key, hex.
 pub fn key_id_of(public_key: &[u8; ED25519_KEY_LEN]) -> String {
-    hex::encode(&Sha256::digest(public_key)[..16])
+    let digest = Sha256::digest(public_key);
+    let digest = digest.as_slice();
+    hex::encode(digest.get(..16).unwrap_or(digest))
 }
 
 /// An Ed25519 signing key, wiped from memory when dropped (`ed25519-dalek`'s
@@ -278,7 +280,7 @@ pub fn verify_request(
             "请求时间（Taoli-Date）格式不对",
         ));
     };
-    if (now - at).num_seconds().abs() > REQUEST_WINDOW_SECONDS {
+    if now.signed_duration_since(at).num_seconds().abs() > REQUEST_WINDOW_SECONDS {
         return Err(Refusal::with_detail(
             RefusalCode::RequestExpired,
             format!(

@@ -238,11 +238,18 @@ impl Payload {
         let mut ids = HashSet::with_capacity(self.changes.len());
         for (n, change) in self.changes.iter().enumerate() {
             if !ids.insert(change.id.as_str()) {
-                return bad(format!("第 {} 条记录的编号与前面的重复", n + 1));
+                return bad(format!(
+                    "第 {} 条记录的编号与前面的重复",
+                    n.saturating_add(1)
+                ));
             }
-            change
-                .check()
-                .or_else(|d| bad(format!("第 {} 条记录（{}）{d}", n + 1, change.op.label())))?;
+            change.check().or_else(|d| {
+                bad(format!(
+                    "第 {} 条记录（{}）{d}",
+                    n.saturating_add(1),
+                    change.op.label()
+                ))
+            })?;
         }
         for (n, warning) in self.warning_reasons.iter().enumerate() {
             let ok = codec::is_token(&warning.teacher_id)
@@ -250,7 +257,10 @@ impl Payload {
                 && codec::is_token(&warning.rule)
                 && reason_ok(&warning.reason);
             if !ok {
-                return bad(format!("第 {} 条提醒理由不完整或格式不对", n + 1));
+                return bad(format!(
+                    "第 {} 条提醒理由不完整或格式不对",
+                    n.saturating_add(1)
+                ));
             }
         }
         Ok(())

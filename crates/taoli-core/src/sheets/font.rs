@@ -176,7 +176,7 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             if depth > 0 {
-                walk(&path, depth - 1, out);
+                walk(&path, depth.saturating_sub(1), out);
             }
             continue;
         }

@@ -13,11 +13,16 @@ pub fn png(text: &str) -> Result<Vec<u8>> {
     let failed = |e: &dyn std::fmt::Display| Error::SheetsFailed(format!("二维码：{e}"));
     let code = QrCode::with_error_correction_level(text, EcLevel::M).map_err(|e| failed(&e))?;
     let width = code.width();
-    let size = width + 2 * QUIET_ZONE;
-    let mut pixels = vec![255u8; size * size];
-    for (i, color) in code.to_colors().into_iter().enumerate() {
-        if color == Color::Dark {
-            pixels[(i / width + QUIET_ZONE) * size + i % width + QUIET_ZONE] = 0;
+    let size = width.saturating_add(2 * QUIET_ZONE);
+    let mut pixels = vec![255u8; size.saturating_mul(size)];
+    let colors = code.to_colors();
+    // The code's rows, each drawn into a pixel row below and right of the quiet zone.
+    let pixel_rows = pixels.chunks_mut(size.max(1)).skip(QUIET_ZONE);
+    for (pixel_row, color_row) in pixel_rows.zip(colors.chunks(width.max(1))) {
+        for (pixel, color) in pixel_row.iter_mut().skip(QUIET_ZONE).zip(color_row) {
+            if *color == Color::Dark {
+                *pixel = 0;
+            }
         }
     }
     let side = u32::try_from(size).map_err(|e| failed(&e))?;

@@ -183,7 +183,7 @@ fn typeset_all(shared: &Shared<'_>, sheets: &[SheetInput]) -> Result<Vec<PagedDo
                     sheets
                         .iter()
                         .enumerate()
-                        .filter(|(i, _)| i % threads == k)
+                        .filter(|(i, _)| i.checked_rem(threads) == Some(k))
                         .map(|(i, sheet)| typeset(shared, sheet).map(|d| (i, d)))
                         .collect::<Result<Vec<_>>>()
                 })
@@ -232,7 +232,7 @@ fn describe(world: &SheetWorld<'_>, diagnostics: &[SourceDiagnostic]) -> String 
                 .and_then(|(source, range)| source.lines().byte_to_line(range.start));
             let hints: String = d.hints.iter().map(|h| format!("（{h}）")).collect();
             match line {
-                Some(line) => format!("第 {} 行：{}{hints}", line + 1, d.message),
+                Some(line) => format!("第 {} 行：{}{hints}", line.saturating_add(1), d.message),
                 None => format!("{}{hints}", d.message),
             }
         })

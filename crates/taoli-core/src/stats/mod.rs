@@ -323,7 +323,10 @@ impl<'a> Person<'a> {
         };
         let born = stored.or_else(from_id)?;
         let had_birthday = (today.month(), today.day()) >= (born.month(), born.day());
-        let years = today.year() - born.year() - i32::from(!had_birthday);
+        let years = today
+            .year()
+            .saturating_sub(born.year())
+            .saturating_sub(i32::from(!had_birthday));
         u32::try_from(years).ok()
     }
 }
@@ -349,7 +352,7 @@ impl Tally {
 
     fn add(&mut self, key: &str, label: &str, label_en: &str) {
         match self.buckets.iter_mut().find(|b| b.key == key) {
-            Some(bucket) => bucket.count += 1,
+            Some(bucket) => bucket.count = bucket.count.saturating_add(1),
             None => self.buckets.push(StatsBucket {
                 key: key.to_owned(),
                 label: label.to_owned(),
@@ -440,7 +443,7 @@ impl Counting<'_> {
                 .map(value::codes)
                 .unwrap_or_default();
             if codes.is_empty() {
-                tally.missing += 1;
+                tally.missing = tally.missing.saturating_add(1);
                 continue;
             }
             let mut seen: Vec<&str> = Vec::new();
@@ -482,7 +485,7 @@ impl Counting<'_> {
                         .unwrap_or(AGE_BANDS[0]);
                     tally.add(key, label, label);
                 }
-                None => tally.missing += 1,
+                None => tally.missing = tally.missing.saturating_add(1),
             }
         }
         let order = |key: &str| {
@@ -519,7 +522,7 @@ impl Counting<'_> {
         }
         for person in self.people {
             match person.value(ETHNICITY, self.rules).map(value::text) {
-                None => tally.missing += 1,
+                None => tally.missing = tally.missing.saturating_add(1),
                 Some(code) if code == HAN => tally.add(groups[0].0, groups[0].1, groups[0].2),
                 Some(_) => tally.add(groups[1].0, groups[1].1, groups[1].2),
             }

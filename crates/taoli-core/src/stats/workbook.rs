@@ -103,7 +103,7 @@ fn write_sheet(sheet: &mut Worksheet, stats: &SchoolStats) -> Result<(), XlsxErr
     for dimension in &stats.dimensions {
         let rows = write_table(sheet, row, dimension, &f)?;
         sheet.insert_chart(row, CHART_COLUMN, &chart(dimension, row))?;
-        row += rows.max(CHART_ROWS) + 1;
+        row = row.saturating_add(rows.max(CHART_ROWS)).saturating_add(1);
     }
     let widest = stats
         .dimensions
@@ -142,27 +142,27 @@ fn write_table(
             count as f64 / total as f64
         }
     };
-    let mut row = top + 1;
+    let mut row = top.saturating_add(1);
     for bucket in &dimension.buckets {
         sheet.write_string_with_format(row, 0, &bucket.label, &f.label)?;
         sheet.write_number_with_format(row, 1, bucket.count as f64, &f.count)?;
         sheet.write_number_with_format(row, 2, share(bucket.count), &f.share)?;
-        row += 1;
+        row = row.saturating_add(1);
     }
     sheet.write_string_with_format(row, 0, "合计", &f.total_label)?;
     sheet.write_number_with_format(row, 1, total as f64, &f.total_count)?;
     sheet.write_number_with_format(row, 2, share(total), &f.total_share)?;
     if dimension.multi {
-        row += 1;
+        row = row.saturating_add(1);
         sheet.write_string_with_format(row, 0, MULTI_NOTE, &f.note)?;
     }
-    Ok(row - top + 1)
+    Ok(row.saturating_sub(top).saturating_add(1))
 }
 
 /// The chart of the table at `top`: its buckets, not its 合计.
 fn chart(dimension: &StatsDimension, top: u32) -> Chart {
-    let first = top + 1;
-    let last = top + dimension.buckets.len() as u32;
+    let first = top.saturating_add(1);
+    let last = top.saturating_add(dimension.buckets.len() as u32);
     let mut chart = match dimension.chart {
         ChartKind::Pie => Chart::new_pie(),
         ChartKind::Column => Chart::new_column(),

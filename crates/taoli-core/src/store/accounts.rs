@@ -341,11 +341,13 @@ impl SchoolFile {
             let failures = if locked_until.is_some() {
                 1
             } else {
-                failures + 1
+                failures.saturating_add(1)
             };
             let lock = failures >= MAX_FAILED_SIGN_INS;
             let until = lock.then(|| {
-                (Utc::now() + chrono::Duration::minutes(i64::from(LOCK_MINUTES)))
+                let now = Utc::now();
+                now.checked_add_signed(chrono::Duration::minutes(i64::from(LOCK_MINUTES)))
+                    .unwrap_or(now)
                     .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
             });
             let by = Actor::new(name.clone(), role_of(""));
@@ -372,7 +374,7 @@ impl SchoolFile {
                     minutes: i64::from(LOCK_MINUTES),
                 }
             } else {
-                failed(MAX_FAILED_SIGN_INS - failures)
+                failed(MAX_FAILED_SIGN_INS.saturating_sub(failures))
             });
         }
         if disabled_at.is_some() {
@@ -666,6 +668,6 @@ impl SchoolFile {
 /// has ended.
 fn locked_minutes_left(locked_until: Option<&str>) -> Option<i64> {
     let until = DateTime::parse_from_rfc3339(locked_until?).ok()?;
-    let left = until.with_timezone(&Utc) - Utc::now();
-    (left > chrono::Duration::zero()).then(|| (left.num_seconds() + 59) / 60)
+    let left = until.with_timezone(&Utc).signed_duration_since(Utc::now());
+    (left > chrono::Duration::zero()).then(|| left.num_seconds().saturating_add(59) / 60)
 }

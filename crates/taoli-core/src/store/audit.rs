@@ -106,13 +106,13 @@ impl Row {
     fn read(r: &rusqlite::Row<'_>, from: usize) -> rusqlite::Result<Row> {
         Ok(Row {
             at: r.get(from)?,
-            actor: r.get(from + 1)?,
-            entity: r.get(from + 2)?,
-            entity_id: r.get(from + 3)?,
-            teacher_id: r.get(from + 4)?,
-            action: r.get(from + 5)?,
-            old_value: r.get(from + 6)?,
-            new_value: r.get(from + 7)?,
+            actor: r.get(from.saturating_add(1))?,
+            entity: r.get(from.saturating_add(2))?,
+            entity_id: r.get(from.saturating_add(3))?,
+            teacher_id: r.get(from.saturating_add(4))?,
+            action: r.get(from.saturating_add(5))?,
+            old_value: r.get(from.saturating_add(6))?,
+            new_value: r.get(from.saturating_add(7))?,
         })
     }
 
@@ -224,15 +224,15 @@ impl SchoolFile {
             let id: i64 = r.get(0)?;
             let stored: Option<String> = r.get(1)?;
             let row = Row::read(r, 2)?;
-            entries += 1;
+            entries = entries.saturating_add(1);
             let expected = hash(&previous, &row.entry());
             let reason = match stored {
                 None => Some("这条记录没有校验值，是绕过桃李直接写入学校文件的".to_owned()),
-                Some(ref s) if *s != expected => Some(if id != last_id + 1 {
+                Some(ref s) if *s != expected => Some(if id != last_id.saturating_add(1) {
                     format!(
                         "第 {} 至 {} 条记录缺失，或这条记录被改动过",
-                        last_id + 1,
-                        id - 1
+                        last_id.saturating_add(1),
+                        id.saturating_sub(1)
                     )
                 } else {
                     "这条记录的内容被改动过，或与前后记录的顺序被调换过".to_owned()
@@ -241,10 +241,10 @@ impl SchoolFile {
                 // rolled-back entry takes its number back with it): a gap
                 // whose next entry still chains means entries were removed
                 // and later ones written after them.
-                Some(_) if id != last_id + 1 => Some(format!(
+                Some(_) if id != last_id.saturating_add(1) => Some(format!(
                     "第 {} 至 {} 条记录缺失（被删除了）",
-                    last_id + 1,
-                    id - 1
+                    last_id.saturating_add(1),
+                    id.saturating_sub(1)
                 )),
                 Some(_) => None,
             };
@@ -276,12 +276,12 @@ impl SchoolFile {
                 entries,
                 head: None,
                 broken: Some(AuditBreak {
-                    id: last_id + 1,
+                    id: last_id.saturating_add(1),
                     at: None,
                     reason: format!(
                         "最新的 {} 条记录（第 {} 至 {} 条）被删除了",
-                        handed_out - last_id,
-                        last_id + 1,
+                        handed_out.saturating_sub(last_id),
+                        last_id.saturating_add(1),
                         handed_out
                     ),
                 }),

@@ -467,22 +467,23 @@ fn check_backup(path: &Path, code: &str, key: Option<&FileKey>, key_given: bool)
 /// `YYYYMMDD-HHMMSS` followed by a dash (the school's name may hold digits).
 fn stamp_of(file_name: &str) -> Option<&str> {
     let base = file_name.strip_suffix(".taoli")?;
-    let is_stamp = |s: &[u8]| {
-        s.len() == STAMP_LEN + 1
-            && s[STAMP_LEN] == b'-'
-            && s[..STAMP_LEN].iter().enumerate().all(|(k, b)| {
-                if k == 8 {
-                    *b == b'-'
-                } else {
-                    b.is_ascii_digit()
-                }
-            })
+    let is_stamp = |s: &[u8]| match s.split_last() {
+        Some((b'-', stamp)) => {
+            stamp.len() == STAMP_LEN
+                && stamp.iter().enumerate().all(|(k, b)| {
+                    if k == 8 {
+                        *b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                })
+        }
+        _ => false,
     };
-    let bytes = base.as_bytes();
-    (0..bytes.len().saturating_sub(STAMP_LEN))
-        .rev()
-        .find(|&i| is_stamp(&bytes[i..=i + STAMP_LEN]))
-        .and_then(|i| base.get(i..i + STAMP_LEN))
+    base.as_bytes()
+        .windows(STAMP_LEN + 1)
+        .rposition(is_stamp)
+        .and_then(|i| base.get(i..i.saturating_add(STAMP_LEN)))
 }
 
 /// `YYYYMMDD-HHMMSS`.
@@ -536,7 +537,7 @@ fn prune(folder: &Path) -> Result<()> {
     let backups = list(folder)?;
     let mut months_kept: Vec<&str> = Vec::new();
     for (i, backup) in backups.iter().enumerate() {
-        let month = &backup.made_at[..7];
+        let month = backup.made_at.get(..7).unwrap_or(&backup.made_at);
         let newest_of_month = !months_kept.contains(&month);
         if newest_of_month {
             months_kept.push(month);

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{BackupReason, SchoolFile, backups, revisions};
 use crate::error::{Error, Result};
-use crate::import::plan::Write;
+use crate::import::plan::{Person, Write};
 use crate::import::{FieldTarget, ImportCounts, ImportPlan, ImportRun, OnConflict, UndoResult};
 use crate::record::{Fields, IndicatorRecord};
 use crate::revision::{Action, Entity};
@@ -181,15 +181,15 @@ impl SchoolFile {
                 .iter()
                 .map(|p| p.existing.as_ref().map(|t| t.id.clone()))
                 .collect();
-            let mut teachers_created = 0;
-            let mut records_written = 0;
+            let mut teachers_created = 0usize;
+            let mut records_written = 0usize;
             for (done, write) in plan.writes.iter().enumerate() {
                 if done % 500 == 0 {
                     progress(done, total);
                 }
                 match write {
                     Write::NewTeacher { person } => {
-                        let p = &plan.persons[*person];
+                        let p = planned_person(plan, *person)?;
                         let id = uuid::Uuid::now_v7().to_string();
                         let inserted = tx
                             .prepare_cached(
@@ -217,11 +217,13 @@ impl SchoolFile {
                             None,
                             Some(&json.to_string()),
                         )?;
-                        teacher_ids[*person] = Some(id);
-                        teachers_created += 1;
+                        if let Some(slot) = teacher_ids.get_mut(*person) {
+                            *slot = Some(id);
+                        }
+                        teachers_created = teachers_created.saturating_add(1);
                     }
                     Write::RenameTeacher { person } => {
-                        let p = &plan.persons[*person];
+                        let p = planned_person(plan, *person)?;
                         let (Some(old), Some(name)) = (&p.existing, &p.rename) else { continue };
                         let changed = tx
                             .prepare_cached(
@@ -240,7 +242,7 @@ impl SchoolFile {
                             name,
                             &old.id_type,
                             &old.id_number,
-                            old.version + 1,
+                            old.version.saturating_add(1),
                             &old.created_at,
                             &at,
                         )?;
@@ -261,7 +263,8 @@ impl SchoolFile {
                         index,
                         row_order,
                     } => {
-                        let Some(teacher_id) = teacher_ids[*person].as_deref() else {
+                        let Some(teacher_id) = teacher_ids.get(*person).and_then(Option::as_deref)
+                        else {
                             continue;
                         };
                         let fields = planned_fields(plan, *person, group, *index);
@@ -297,7 +300,7 @@ impl SchoolFile {
                             None,
                             Some(&json),
                         )?;
-                        records_written += 1;
+                        records_written = records_written.saturating_add(1);
                     }
                     Write::UpdateRecord {
                         person,
@@ -320,7 +323,7 @@ impl SchoolFile {
                         .execute((record_id, fields, &at))?;
                         let new = IndicatorRecord {
                             fields: serde_json::from_str(fields)?,
-                            version: old.version + 1,
+                            version: old.version.saturating_add(1),
                             updated_at: at.clone(),
                             ..old.clone()
                         };
@@ -334,13 +337,13 @@ impl SchoolFile {
                             Some(&serde_json::to_value(&old)?),
                             Some(&serde_json::to_value(&new)?),
                         )?;
-                        records_written += 1;
+                        records_written = records_written.saturating_add(1);
                     }
                 }
             }
             let last = max_revision(tx)?;
             let (first, last) = if last > base {
-                (Some(base + 1), Some(last))
+                (Some(base.saturating_add(1)), Some(last))
             } else {
                 (None, None)
             };
@@ -492,7 +495,7 @@ impl SchoolFile {
                                     Some(&serde_json::to_value(&current)?),
                                     None,
                                 )?;
-                                result.records_removed += 1;
+                                result.records_removed = result.records_removed.saturating_add(1);
                             }
                         }
                         ("record", "update") => {
@@ -509,7 +512,7 @@ impl SchoolFile {
                             )?;
                             let restored = IndicatorRecord {
                                 fields,
-                                version: current.version + 1,
+                                version: current.version.saturating_add(1),
                                 updated_at: at.clone(),
                                 ..current.clone()
                             };
@@ -523,7 +526,7 @@ impl SchoolFile {
                                 Some(&serde_json::to_value(&current)?),
                                 Some(&serde_json::to_value(&restored)?),
                             )?;
-                            result.records_restored += 1;
+                            result.records_restored = result.records_restored.saturating_add(1);
                         }
                         ("teacher", "create") => {
                             let current = tx
@@ -557,7 +560,7 @@ impl SchoolFile {
                                 Some(&json),
                                 None,
                             )?;
-                            result.teachers_removed += 1;
+                            result.teachers_removed = result.teachers_removed.saturating_add(1);
                         }
                         ("teacher", "update") => {
                             let Some(name) = old.as_ref().and_then(|o| o.get("name")).and_then(Value::as_str) else {
@@ -620,4 +623,12 @@ impl SchoolFile {
         result.import = run;
         Ok(result)
     }
+}
+
+/// The person a write of the plan is for. The planner hands out only its own
+/// positions, so a miss means the plan is not the one previewed.
+fn planned_person(plan: &ImportPlan, person: usize) -> Result<&Person> {
+    plan.persons.get(person).ok_or_else(|| Error::StalePreview {
+        detail: "导入计划与预览对不上".to_owned(),
+    })
 }

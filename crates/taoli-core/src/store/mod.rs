@@ -498,7 +498,7 @@ fn check_integrity(conn: &Connection, path: &Path) -> Result<()> {
     let problems: Vec<String> = stmt
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<_>>()?;
-    if problems.len() == 1 && problems[0] == "ok" {
+    if matches!(problems.as_slice(), [only] if only == "ok") {
         return Ok(());
     }
     Err(Error::CorruptSchoolFile {

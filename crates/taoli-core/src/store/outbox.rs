@@ -83,10 +83,10 @@ pub struct ReviewsApplied {
 
 impl ReviewsApplied {
     pub(crate) fn add(&mut self, other: ReviewsApplied) {
-        self.accepted += other.accepted;
-        self.returned += other.returned;
-        self.duplicates += other.duplicates;
-        self.unknown += other.unknown;
+        self.accepted = self.accepted.saturating_add(other.accepted);
+        self.returned = self.returned.saturating_add(other.returned);
+        self.duplicates = self.duplicates.saturating_add(other.duplicates);
+        self.unknown = self.unknown.saturating_add(other.unknown);
     }
 }
 
@@ -275,7 +275,7 @@ fn realign(tx: &Transaction<'_>, actor: &Actor, change: &Change) -> Result<()> {
                     id,
                     id,
                     &teacher,
-                    carried + 1,
+                    carried.saturating_add(1),
                 )?;
             }
         }
@@ -296,7 +296,7 @@ fn realign(tx: &Transaction<'_>, actor: &Actor, change: &Change) -> Result<()> {
                     id,
                     &teacher,
                     &record,
-                    carried + 1,
+                    carried.saturating_add(1),
                 )?;
             }
         }
@@ -936,17 +936,17 @@ impl SchoolFile {
                     ],
                 )?;
                 if inserted == 0 {
-                    applied.duplicates += 1;
+                    applied.duplicates = applied.duplicates.saturating_add(1);
                     continue;
                 }
                 let Some((teacher_id, status)) = item else {
-                    applied.unknown += 1;
+                    applied.unknown = applied.unknown.saturating_add(1);
                     continue;
                 };
                 if status != ItemStatus::Pending.as_str() {
                     // A change is decided once; a second decision is kept
                     // in review_result only.
-                    applied.duplicates += 1;
+                    applied.duplicates = applied.duplicates.saturating_add(1);
                     continue;
                 }
                 tx.execute(
@@ -962,8 +962,8 @@ impl SchoolFile {
                     ],
                 )?;
                 match result.decision {
-                    protocol::Decision::Accepted => applied.accepted += 1,
-                    protocol::Decision::Returned => applied.returned += 1,
+                    protocol::Decision::Accepted => applied.accepted = applied.accepted.saturating_add(1),
+                    protocol::Decision::Returned => applied.returned = applied.returned.saturating_add(1),
                 }
                 revisions::record(
                     tx,
@@ -1218,7 +1218,7 @@ impl SchoolFile {
             return Ok(None);
         }
         let (sequence, base_batch) = match self.last_received()? {
-            Some((sequence, id)) => (sequence + 1, Some(id)),
+            Some((sequence, id)) => (sequence.saturating_add(1), Some(id)),
             None => (1, None),
         };
         let id = uuid::Uuid::now_v7().hyphenated().to_string();
@@ -1265,7 +1265,7 @@ impl SchoolFile {
             Some(batch) => batch.sequence,
             None => self
                 .last_received()?
-                .map_or(1, |(sequence, _)| sequence + 1),
+                .map_or(1, |(sequence, _)| sequence.saturating_add(1)),
         };
         Ok(format!(
             "{}-第{sequence}批.{}",
@@ -1347,8 +1347,10 @@ impl SchoolFile {
         for teacher in &assessed {
             let unsent = teacher.unsent().count();
             let needing_reason = teacher.unsent().filter(|e| e.needs_reason()).count();
-            missing.unsent_changes += unsent;
-            missing.changes_needing_reason += needing_reason;
+            missing.unsent_changes = missing.unsent_changes.saturating_add(unsent);
+            missing.changes_needing_reason = missing
+                .changes_needing_reason
+                .saturating_add(needing_reason);
             let Some(stored) = teacher.teacher else {
                 continue;
             };
@@ -1368,7 +1370,7 @@ impl SchoolFile {
                 {
                     let superseded = !matches!(entity.standing, Standing::Returned);
                     if !superseded {
-                        missing.returned_records += 1;
+                        missing.returned_records = missing.returned_records.saturating_add(1);
                     }
                     returned.push(ReturnedRecord {
                         batch_id: latest.batch_id.clone(),
@@ -1382,16 +1384,17 @@ impl SchoolFile {
                 }
             }
             match status {
-                UploadStatus::Returned => counts.returned += 1,
-                UploadStatus::Pending => counts.pending += 1,
-                UploadStatus::Uploading => counts.uploading += 1,
-                UploadStatus::Received => counts.received += 1,
-                UploadStatus::Effective => counts.effective += 1,
+                UploadStatus::Returned => counts.returned = counts.returned.saturating_add(1),
+                UploadStatus::Pending => counts.pending = counts.pending.saturating_add(1),
+                UploadStatus::Uploading => counts.uploading = counts.uploading.saturating_add(1),
+                UploadStatus::Received => counts.received = counts.received.saturating_add(1),
+                UploadStatus::Effective => counts.effective = counts.effective.saturating_add(1),
             }
             if teacher.errors > 0 {
-                missing.teachers_with_errors += 1;
+                missing.teachers_with_errors = missing.teachers_with_errors.saturating_add(1);
             } else if teacher.unexplained_warnings > 0 {
-                missing.teachers_with_unexplained_warnings += 1;
+                missing.teachers_with_unexplained_warnings =
+                    missing.teachers_with_unexplained_warnings.saturating_add(1);
             }
             let held_back = if unsent == 0 {
                 None

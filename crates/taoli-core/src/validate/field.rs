@@ -122,7 +122,9 @@ pub fn check(field: &EffectiveField, value: &Value, ctx: &FieldContext<'_>) -> O
 }
 
 fn is_mobile(digits: &str) -> bool {
-    digits.len() == 11 && digits.starts_with('1') && matches!(digits.as_bytes()[1], b'3'..=b'9')
+    digits.len() == 11
+        && digits.starts_with('1')
+        && matches!(digits.as_bytes().get(1), Some(b'3'..=b'9'))
 }
 
 fn check_code(field: &EffectiveField, code: &str, table: Option<&CodeTable>) -> Option<Detail> {

@@ -157,7 +157,9 @@ impl<'c> Validator<'c> {
 
     /// A code table of the set, by id.
     pub(crate) fn table(&self, id: &str) -> Option<&crate::catalog::CodeTable> {
-        self.tables.get(id).map(|&i| &self.effective.code_tables[i])
+        self.tables
+            .get(id)
+            .and_then(|&i| self.effective.code_tables.get(i))
     }
 
     pub fn effective(&self) -> &EffectiveCatalog {
@@ -230,10 +232,12 @@ impl<'c> Validator<'c> {
                     })
                     .collect()
             };
-            if !group.multi && rows.len() > 1 {
+            if !group.multi
+                && let Some(second) = rows.get(1)
+            {
                 out.push(
                     group,
-                    &rows[1],
+                    second,
                     None,
                     Severity::Error,
                     "single_record",
@@ -464,7 +468,7 @@ pub fn report(set: &str, teachers: usize, problems: Vec<Problem>) -> ValidationR
         set: set.to_owned(),
         teachers,
         errors,
-        warnings: problems.len() - errors,
+        warnings: problems.len().saturating_sub(errors),
         explained,
         problems,
     }

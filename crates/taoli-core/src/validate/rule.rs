@@ -64,7 +64,7 @@ pub(super) fn apply(
                 .collect();
             dated.sort_by(|a, b| a.1.compare(b.1));
             for pair in dated.windows(2) {
-                let (prev, next) = (&pair[0], &pair[1]);
+                let [prev, next] = pair else { continue };
                 if let Some(prev_end) = moment(prev.0.fields, end)
                     && prev_end.compare(next.1) == Ordering::Greater
                 {
@@ -111,10 +111,12 @@ pub(super) fn apply(
                     continue;
                 };
                 let (found, expected) = (value::text(found), value::text(expected));
-                if found != expected {
+                if found != expected
+                    && let Some(row) = rows.first()
+                {
                     fail(
                         out,
-                        &rows[0],
+                        row,
                         basic_field,
                         format!("（按{source_name}应为「{expected}」）"),
                         format!(" (from {from_group}: \"{expected}\")"),
@@ -171,8 +173,10 @@ pub(super) fn apply(
                 }
             }
             Check::NotBoth { fields } => {
-                if fields.iter().all(|f| filled(row.fields, f).is_some()) {
-                    fail(out, row, &fields[0], String::new(), String::new());
+                if fields.iter().all(|f| filled(row.fields, f).is_some())
+                    && let Some(first) = fields.first()
+                {
+                    fail(out, row, first, String::new(), String::new());
                 }
             }
             Check::Required { fields } => {

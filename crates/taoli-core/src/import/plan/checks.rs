@@ -14,15 +14,17 @@ impl Planner<'_> {
         let chunk = self.states.len().div_ceil(threads).max(1);
         let (persons, states) = (&self.persons, &self.states);
         let found: Vec<(usize, Vec<RowMessage>)> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..states.len())
-                .step_by(chunk)
-                .map(|start| {
-                    let end = (start + chunk).min(states.len());
+            let workers: Vec<_> = persons
+                .chunks(chunk)
+                .zip(states.chunks(chunk))
+                .map(|(persons, states)| {
                     scope.spawn(move || {
                         let mut texts = HashMap::new();
-                        (start..end)
-                            .filter_map(|p| {
-                                person_problems(validator, &persons[p], &states[p], &mut texts)
+                        persons
+                            .iter()
+                            .zip(states)
+                            .filter_map(|(person, state)| {
+                                person_problems(validator, person, state, &mut texts)
                             })
                             .collect::<Vec<_>>()
                     })
@@ -34,7 +36,9 @@ impl Planner<'_> {
                 .collect()
         });
         for (row, messages) in found {
-            self.rows[row].messages.extend(messages);
+            if let Some(row) = self.rows.get_mut(row) {
+                row.messages.extend(messages);
+            }
         }
         // A large roster's preview holds a row each: no spare capacity.
         for row in &mut self.rows {
@@ -90,7 +94,7 @@ fn person_problems(
                     .map_or_else(String::new, |(id, _)| id.clone()),
                 teacher_id: teacher.id.clone(),
                 group_code: group.to_owned(),
-                row_order: i as i64 + 1,
+                row_order: (i as i64).saturating_add(1),
                 fields: r.fields(),
                 version: 0,
                 updated_at: String::new(),

@@ -149,10 +149,13 @@ impl GroupRecords {
             Some(at) => at,
             None => {
                 self.0.push((group.into(), Vec::with_capacity(1)));
-                self.0.len() - 1
+                self.0.len().saturating_sub(1)
             }
         };
-        &mut self.0[at].1
+        // `at` is the position just found, or that of the entry just pushed.
+        #[allow(clippy::indexing_slicing)]
+        let records = &mut self.0[at].1;
+        records
     }
 
     fn iter(&self) -> impl Iterator<Item = (&str, &Vec<WorkingRecord>)> {
@@ -279,8 +282,7 @@ impl SchoolFile {
             let layout = layout_key(&columns);
             apply_remembered(&mut columns, remembered.get(&layout));
             let corrected = apply_overrides(&mut columns, &options.mappings, &matcher, &effective)?;
-            for c in corrected {
-                let column = &columns[c];
+            for column in corrected.into_iter().filter_map(|c| columns.get(c)) {
                 remember.push((
                     layout.clone(),
                     normalize_header(&column.header),
@@ -316,10 +318,17 @@ impl SchoolFile {
             if !ended {
                 stream.read_ahead(&mut take)?;
             }
-            let width = header.columns.iter().map(|(j, _)| j + 1).max().unwrap_or(0);
+            let width = header
+                .columns
+                .iter()
+                .map(|(j, _)| j.saturating_add(1))
+                .max()
+                .unwrap_or(0);
             let mut header_texts = vec![String::new(); width];
             for (j, h) in &header.columns {
-                header_texts[*j] = h.clone();
+                if let Some(text) = header_texts.get_mut(*j) {
+                    text.clone_from(h);
+                }
             }
             if !refused_rows.is_empty() {
                 refused.push(RefusedSheet {
@@ -340,7 +349,7 @@ impl SchoolFile {
                     .map(|c| format!("{}（{} 列）", c.header, c.letter))
                     .collect(),
                 columns,
-                data_rows: planner.rows.len() - first_row,
+                data_rows: planner.rows.len().saturating_sub(first_row),
                 layout,
             });
         }
@@ -473,14 +482,16 @@ fn apply_overrides(
             None => None,
         };
         for i in matching {
-            columns[i].source = if target.is_some() {
-                MappingSource::Corrected
-            } else {
-                MappingSource::Ignored
-            };
-            columns[i].target = target.clone();
-            columns[i].candidates.clear();
-            changed.push(i);
+            if let Some(column) = columns.get_mut(i) {
+                column.source = if target.is_some() {
+                    MappingSource::Corrected
+                } else {
+                    MappingSource::Ignored
+                };
+                column.target = target.clone();
+                column.candidates.clear();
+                changed.push(i);
+            }
         }
     }
     for c in columns.iter_mut() {

@@ -34,14 +34,22 @@ impl Planner<'_> {
             planned: false,
         });
         self.states.push(state);
-        self.by_key.insert(joined, self.persons.len() - 1);
-        self.persons.len() - 1
+        let person = self.persons.len().saturating_sub(1);
+        self.by_key.insert(joined, person);
+        person
+    }
+
+    /// Whether the person is a teacher the school file already holds.
+    pub(super) fn is_stored(&self, person: usize) -> bool {
+        self.persons
+            .get(person)
+            .is_some_and(|p| p.existing.is_some())
     }
 
     pub(super) fn single_fields(&self, person: usize, group: &str) -> Fields {
-        self.states[person]
-            .records
-            .get(group)
+        self.states
+            .get(person)
+            .and_then(|s| s.records.get(group))
             .and_then(|r| r.first())
             .map(WorkingRecord::fields)
             .unwrap_or_default()
@@ -107,10 +115,11 @@ impl Planner<'_> {
         preview: &mut RowPreview,
     ) -> (bool, bool) {
         let current = self.single_fields(person, &group.id);
-        let stored = self.persons[person].existing.is_some();
-        let creates = self.states[person]
-            .records
-            .get(&group.id)
+        let stored = self.is_stored(person);
+        let creates = self
+            .states
+            .get(person)
+            .and_then(|s| s.records.get(&group.id))
             .is_none_or(|r| r.is_empty());
         let with_defaults;
         let fields = if creates {
@@ -121,7 +130,10 @@ impl Planner<'_> {
         };
         let (merged, changed) = self.merge(group, &current, fields, preview, stored);
         let key = self.group_key(&group.id);
-        let records = self.states[person].records.entry(&group.id);
+        let Some(state) = self.states.get_mut(person) else {
+            return (false, false);
+        };
+        let records = state.records.entry(&group.id);
         if records.is_empty() {
             records.push(WorkingRecord {
                 stored: None,
@@ -131,14 +143,17 @@ impl Planner<'_> {
                 matched: false,
             });
         }
-        records[0].touched = true;
+        let Some(record) = records.first_mut() else {
+            return (false, false);
+        };
+        record.touched = true;
         if !changed {
             return (false, false);
         }
-        records[0].text = Value::Object(merged).to_string().into();
-        let was_stored = records[0].stored.is_some();
-        if records[0].write.is_none() {
-            let write = match records[0].stored.clone() {
+        record.text = Value::Object(merged).to_string().into();
+        let was_stored = record.stored.is_some();
+        if record.write.is_none() {
+            let write = match record.stored.clone() {
                 Some((record_id, version)) => Write::UpdateRecord {
                     person,
                     group: key.clone(),
@@ -153,7 +168,7 @@ impl Planner<'_> {
                     row_order: (!stored).then_some(1),
                 },
             };
-            records[0].write = Some(self.writes.len());
+            record.write = Some(self.writes.len());
             self.writes.push(write);
         }
         (true, was_stored)
@@ -168,8 +183,11 @@ impl Planner<'_> {
         fields: &Fields,
         preview: &mut RowPreview,
     ) -> (bool, bool) {
-        let stored = self.persons[person].existing.is_some();
-        let records = self.states[person].records.entry(&group.id);
+        let stored = self.is_stored(person);
+        let Some(state) = self.states.get_mut(person) else {
+            return (false, false);
+        };
+        let records = state.records.entry(&group.id);
         // Only stored rows are matched (a roster may hold two equal rows, and
         // both are imported), each at most once.
         let parsed: Vec<Option<Fields>> = records
@@ -182,7 +200,7 @@ impl Planner<'_> {
                 r.as_ref()
                     .is_some_and(|r| fields.iter().all(|(k, v)| r.get(k) == Some(v)))
             })
-            .map(|i| &mut records[i])
+            .and_then(|i| records.get_mut(i))
         {
             same.touched = true;
             same.matched = true;
@@ -206,11 +224,12 @@ impl Planner<'_> {
             .flatten();
         match same_key {
             Some(i) => {
-                let current = parsed[i].clone().unwrap_or_default();
+                let current = parsed.get(i).cloned().flatten().unwrap_or_default();
                 let (merged, changed) = self.merge(group, &current, fields, preview, stored);
-                let Some(record) = self.states[person]
-                    .records
-                    .get_mut(&group.id)
+                let Some(record) = self
+                    .states
+                    .get_mut(person)
+                    .and_then(|s| s.records.get_mut(&group.id))
                     .and_then(|r| r.get_mut(i))
                 else {
                     return (false, false);
@@ -252,7 +271,10 @@ impl Planner<'_> {
                     }
                 }
                 let fields = self.with_defaults(group, fields);
-                let records = self.states[person].records.entry(&group.id);
+                let Some(state) = self.states.get_mut(person) else {
+                    return (false, false);
+                };
+                let records = state.records.entry(&group.id);
                 let index = records.len();
                 records.push(WorkingRecord {
                     stored: None,
@@ -267,7 +289,7 @@ impl Planner<'_> {
                     index,
                     // A new teacher's rows are numbered here; a stored
                     // teacher's go after the rows the file holds.
-                    row_order: (!stored).then_some(index as i64 + 1),
+                    row_order: (!stored).then_some((index as i64).saturating_add(1)),
                 });
                 (true, false)
             }

@@ -257,11 +257,11 @@ impl Planner<'_> {
             .map(|(g, _)| g.clone())
             .collect();
         let person = self.person(&key, &valid.name);
-        if let Some((_, sheet, row)) = self.states[person]
-            .single_rows
-            .iter()
-            .find(|(g, _, _)| single_groups.iter().any(|s| **s == **g))
-        {
+        if let Some((_, sheet, row)) = self.states.get(person).and_then(|s| {
+            s.single_rows
+                .iter()
+                .find(|(g, _, _)| single_groups.iter().any(|s| **s == **g))
+        }) {
             let text = format!(
                 "与工作表「{sheet}」第 {row} 行是同一人（证件号 {}），只导入第一次出现的那一行。如果这一行才是对的，请删去那一行后重新导入",
                 valid.id_number
@@ -276,22 +276,31 @@ impl Planner<'_> {
         }
         for group in single_groups {
             let group = self.group_key(&group);
-            self.states[person]
-                .single_rows
-                .push((group, sheet.clone(), row_number));
+            if let Some(state) = self.states.get_mut(person) {
+                state.single_rows.push((group, sheet.clone(), row_number));
+            }
         }
         let row_index = self.rows.len();
-        self.states[person].rows.push(row_index);
+        if let Some(state) = self.states.get_mut(person) {
+            state.rows.push(row_index);
+        }
         let mut wrote = false;
         let mut changed_stored = false;
-        if self.persons[person].existing.is_none() && !self.persons[person].planned {
+        if let Some(new) = self.persons.get_mut(person)
+            && new.existing.is_none()
+            && !new.planned
+        {
+            new.planned = true;
             self.writes.push(Write::NewTeacher { person });
-            self.persons[person].planned = true;
         }
         // The stored name differs: a conflict like any other value.
-        if let Some(existing) = &self.persons[person].existing
+        if let Some(Person {
+            existing: Some(existing),
+            rename,
+            ..
+        }) = self.persons.get(person)
             && existing.name != valid.name
-            && self.persons[person].rename.as_deref() != Some(valid.name.as_str())
+            && rename.as_deref() != Some(valid.name.as_str())
         {
             let take = self.on_conflict == OnConflict::Take;
             preview.changes.push(FieldChange {
@@ -306,8 +315,8 @@ impl Planner<'_> {
                 conflict: true,
                 taken: take,
             });
-            if take {
-                self.persons[person].rename = Some(valid.name.clone());
+            if take && let Some(renamed) = self.persons.get_mut(person) {
+                renamed.rename = Some(valid.name.clone());
                 self.writes.push(Write::RenameTeacher { person });
                 wrote = true;
                 changed_stored = true;
@@ -318,11 +327,12 @@ impl Planner<'_> {
                 basic.remove(code);
             }
         }
-        if !self.states[person].filled_from_id
+        if let Some(state) = self.states.get_mut(person)
+            && !state.filled_from_id
             && let Ok(resident) = crate::id_number::check_resident_id(&valid.id_number)
             && valid.id_type.form == IdNumberForm::ResidentId
         {
-            self.states[person].filled_from_id = true;
+            state.filled_from_id = true;
             let stored_basic = self.single_fields(person, BASIC_GROUP);
             let basic = values.entry(BASIC_GROUP.to_owned()).or_default();
             let mut filled = Vec::new();
@@ -375,7 +385,7 @@ impl Planner<'_> {
         identity.insert("id_type".into(), Value::String(valid.id_type.code.clone()));
         identity.insert("id_number".into(), Value::String(valid.id_number.clone()));
         preview.values = crate::import::raw_values(&values);
-        preview.status = if self.persons[person].existing.is_none() {
+        preview.status = if !self.is_stored(person) {
             RowStatus::New
         } else if wrote || changed_stored {
             RowStatus::Update
