@@ -11,6 +11,7 @@ need_apt "${APP_PACKAGES[@]}" "${E2E_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 need_npm ui
 need_npm tests/e2e
 need_tauri_driver
+need_cargo_deny
 need_python openpyxl
 
 passed=0
@@ -39,6 +40,13 @@ tally "UI build" "${PIPESTATUS[0]}" 0 0
 say "Checking formatting and lints"
 (cd "$TAOLI_ROOT" && cargo fmt --all -- --check && cargo clippy --workspace --all-targets --quiet -- -D warnings) 2>&1 | tee "$log_dir/lint.log"
 tally "cargo fmt/clippy" "${PIPESTATUS[0]}" 0 0
+
+say "Checking the dependencies (cargo deny: licenses, bans, sources)"
+(cd "$TAOLI_ROOT" && cargo deny check licenses bans sources) 2>&1 | tee "$log_dir/deny.log"
+code=${PIPESTATUS[0]}
+tally "cargo deny" "$code" \
+  "$(grep -aoE '(licenses|bans|sources) ok' "$log_dir/deny.log" | wc -l)" \
+  "$(grep -aoE '(licenses|bans|sources) FAILED' "$log_dir/deny.log" | wc -l)"
 
 say "Rust tests"
 # In a D-Bus session of their own with an unlocked GNOME Keyring, so the real

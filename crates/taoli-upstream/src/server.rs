@@ -80,7 +80,7 @@ impl AppState {
     fn fail_before_commit(&self) -> bool {
         let mut faults = self.faults();
         if faults.fail_before_commit > 0 {
-            faults.fail_before_commit -= 1;
+            faults.fail_before_commit = faults.fail_before_commit.saturating_sub(1);
             return true;
         }
         false
