@@ -399,6 +399,7 @@ impl SchoolFile {
         })?;
         let session = Session::of(&actor);
         let admin = actor.role() == Role::SystemAdmin;
+        self.holder_signed_in(Some(actor.name()));
         if let Some(before) = self.session.replace(SignedIn::new(actor)) {
             before.end();
         }
@@ -434,6 +435,7 @@ impl SchoolFile {
         if let Some(session) = self.session.take() {
             session.end();
         }
+        self.holder_signed_in(None);
     }
 
     /// Locks the session now (the app's 锁定 button, or its idle timer).
@@ -487,6 +489,7 @@ impl SchoolFile {
             )
         })?;
         let session = Session::of(&actor);
+        self.holder_signed_in(Some(actor.name()));
         self.session = Some(SignedIn::new(actor));
         if !self.is_encrypted() {
             self.encrypt(FileKey::derive(&admin.password, FileKey::new_salt()?)?)?;

@@ -334,13 +334,16 @@ impl SchoolFile {
             if !mode.eq_ignore_ascii_case("delete") {
                 return Err(in_use);
             }
+            // On a network share, the export's connection must get to read it.
+            self.release_sqlite_lock().map_err(|e| e.to_string())?;
             encrypted_copy(&path, None, &target, &key).map_err(|e| e.to_string())
         })();
         if let Err(detail) = made {
             let _ = fs::remove_file(&target);
             let _ = self
                 .conn
-                .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()));
+                .pragma_update_and_check(None, "journal_mode", self.journal_mode(), |_| Ok(()));
+            let _ = self.retake_sqlite_lock();
             return Err(failed(detail));
         }
 
@@ -351,11 +354,11 @@ impl SchoolFile {
             self.conn = conn;
             let _ = self
                 .conn
-                .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()));
+                .pragma_update_and_check(None, "journal_mode", self.journal_mode(), |_| Ok(()));
             let _ = fs::remove_file(&target);
             return Err(failed(error.to_string()));
         }
-        if let Err(error) = fs::rename(&target, &path) {
+        if let Err(error) = crate::fsio::rename_durably(&target, &path) {
             let _ = fs::remove_file(&target);
             self.conn = SchoolFile::open_checked(&path, None)?.conn;
             return Err(failed(error.to_string()));
@@ -387,7 +390,9 @@ impl SchoolFile {
                 Ok(None) => {
                     let target = with_suffix(&copy, ".encrypting");
                     let done = encrypted_copy(&copy, None, &target, key)
-                        .and_then(|()| fs::rename(&target, &copy).map_err(Error::io(&copy)));
+                        .and_then(|()| {
+                            crate::fsio::rename_durably(&target, &copy).map_err(Error::io(&copy))
+                        });
                     match done {
                         Ok(()) => outcome.encrypted.push(copy),
                         Err(_) => {
@@ -444,13 +449,16 @@ impl SchoolFile {
         let rekeyed = apply_rekey(&self.conn, &new);
         let back_to_wal =
             self.conn
-                .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()));
+                .pragma_update_and_check(None, "journal_mode", self.journal_mode(), |_| Ok(()));
         rekeyed?;
         back_to_wal?;
         // SQLCipher reports no failure of its own from a rekey: a fresh
-        // connection must open the file with the new key.
+        // connection must open the file with the new key (on a network
+        // share, with this connection's lock let go of for it).
+        self.release_sqlite_lock()?;
         let opens = connect(&self.path, Access::ReadWrite, Some(&new))
             .and_then(|c| probe(&c).map_err(Error::Database));
+        self.retake_sqlite_lock()?;
         if opens.is_err() {
             // Whatever SQLCipher kept of the new key, this connection starts
             // again from the key that opens the file.
