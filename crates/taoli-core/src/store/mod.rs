@@ -51,7 +51,7 @@ pub use audit_log::{
 };
 pub use backups::{Backup, BackupList, BackupReason, KEEP_RECENT};
 pub use lock::{LockHolder, computer_name, lock_path};
-pub use share::NetworkShare;
+pub use share::{CopiedToThisComputer, NetworkShare};
 pub use cipher::{
     EncryptedCopies, FILE_KEY_PARAMS, FILE_SALT_LEN, FileKey, file_key_account, file_salt,
     raw_connection, recall_file_key, remember_file_key,

@@ -106,6 +106,14 @@ impl NetworkShare {
     }
 }
 
+/// What 复制到本机 gives the window: where the copy is, and the copy as
+/// opened (signed in as before).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CopiedToThisComputer {
+    pub path: String,
+    pub opened: super::OpenedSchool,
+}
+
 impl SchoolFile {
     /// The network share this file lies on, if it does: the window shows
     /// its notice with a 「复制到本机」 button.
