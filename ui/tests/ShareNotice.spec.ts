@@ -76,7 +76,7 @@ describe('ShareNotice', () => {
   it('warns that the file is on a network share, naming it, and offers 复制到本机', async () => {
     await mountNotice({ network_share: () => SHARE })
     const notice = maybeTestId('share-notice')!
-    expect(notice.classList).toContain('el-alert--warning')
+    expect(notice.querySelector('.el-alert--warning')).not.toBeNull()
     expect(notice.textContent).toContain(
       '这个学校文件在网络共享文件夹上（Windows 共享文件夹（SMB）：//192.168.1.10/教务处）',
     )
