@@ -199,12 +199,14 @@ fn a_plaintext_file_on_a_network_share_is_encrypted_when_the_admin_signs_in() {
     // the share as anywhere.
     file.change_password(accounts::ADMIN, Some(accounts::PASSWORD), "taoli-new-pass-2")
         .unwrap();
+    file.sign_in(&accounts::clerk()).unwrap();
     add(&mut file, "李四", "110105194912310046");
     file.close().unwrap();
     let file =
         SchoolFile::open_with_password(&path, "taoli-new-pass-2", &taoli_core::secrets::MemorySecretStore::new())
             .unwrap();
     assert!(file.network_share().is_some());
+    assert!(file.is_encrypted());
     drop(file);
 }
 
