@@ -8,9 +8,10 @@
 //! killed with SIGKILL (no chance to clean up: the lock file stays behind),
 //! the second opens the file.
 //!
-//! No network file system can be mounted on the test machine (its kernel
-//! has no cifs or nfs module), so the network-share test names its folder
-//! in `TAOLI_TEST_NETWORK_SHARE`; everything past the detection is real.
+//! The network-share test here names its folder in
+//! `TAOLI_TEST_NETWORK_SHARE` (SMB and NFS cannot be mounted on the test
+//! machine); everything past the detection is real. `tests/sshfs.rs` does
+//! it on a real sshfs mount.
 
 #![allow(clippy::unwrap_used)]
 

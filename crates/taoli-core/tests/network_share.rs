@@ -1,9 +1,10 @@
 //! A school file on a network share (网络共享文件夹) and the lock beside an
 //! open school file (文件锁).
 //!
-//! No network file system can be mounted on the test machine (its kernel
-//! has no cifs or nfs module), so these tests name a temporary folder to be
-//! treated as a network share (`store::share::treat_as_network_share`, the
+//! SMB and NFS cannot be mounted on the test machine (its kernel has no
+//! cifs or nfs module), and a real sshfs mount per test would be slow
+//! (`crates/taoli-cli/tests/sshfs.rs` makes one), so these tests name a
+//! temporary folder to be treated as a network share (`store::share::treat_as_network_share`, the
 //! in-process form of `TAOLI_TEST_NETWORK_SHARE`); everything past the
 //! detection is real: the real SQLite file, its journal mode and locks.
 //! The detection itself is tested on real mountinfo and mount text in

@@ -20,10 +20,10 @@
 //!   (OneDrive, 坚果云 …) copies to other PCs, which is a local folder to
 //!   Windows (docs/reliability.md).
 //!
-//! No network file system can be mounted on the test machine (its kernel
-//! has no cifs or nfs module), so the parsers are tested on real mountinfo
-//! and mount text, and the journal-mode switch by naming a folder to treat
-//! as a network share ([`TEST_SHARE_VARIABLE`], [`treat_as_network_share`]).
+//! The test machine's kernel has no cifs or nfs module, so the parsers are
+//! tested on real mountinfo and mount text; `crates/taoli-cli/tests/sshfs.rs`
+//! mounts a real sshfs over 127.0.0.1; the other tests name a folder to
+//! treat as a network share ([`TEST_SHARE_VARIABLE`], [`treat_as_network_share`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -68,8 +68,8 @@ pub const NETWORK_FILE_SYSTEMS: &[(&str, &str)] = &[
 ];
 
 /// A folder whose files are treated as lying on a network share, for
-/// tests of a whole program (the `taoli` command): no network file system
-/// can be mounted on the test machine.
+/// tests of a whole program (the `taoli` command): SMB and NFS cannot be
+/// mounted on the test machine.
 pub const TEST_SHARE_VARIABLE: &str = "TAOLI_TEST_NETWORK_SHARE";
 
 /// What the app and the command tell the clerk about a school file on a
@@ -157,8 +157,8 @@ fn detect(_canonical: &Path) -> Option<NetworkShare> {
 static ASSUMED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Treats every school file under `folder` as lying on a network share,
-/// in this process: for tests, since no network file system can be mounted
-/// on the test machine. (A whole program is told with
+/// in this process: for tests, since SMB and NFS cannot be mounted on the
+/// test machine. (A whole program is told with
 /// [`TEST_SHARE_VARIABLE`].)
 #[doc(hidden)]
 pub fn treat_as_network_share(folder: &Path) {
