@@ -21,11 +21,11 @@ use taoli_core::record::IndicatorRecord;
 use taoli_core::search::TeacherListing;
 use taoli_core::sheets::{self, PrintedSheets, SheetsPreview, Template};
 use taoli_core::stats::SchoolStats;
-use taoli_core::store::{CopiedToThisComputer, NetworkShare, OpenedSchool};
 use taoli_core::store::{
     AuditCheck, AuditPage, AuditQuery, Backup, BackupList, BackupReason, SignoffInfo, SignoffState,
     WarningRef,
 };
+use taoli_core::store::{CopiedToThisComputer, NetworkShare, OpenedSchool};
 use taoli_core::validate::{Problem, ValidationReport};
 use taoli_core::{
     Credentials, ErrorPayload, NewSchool, NewTeacher, NewUser, Role, SchoolFile, Session, Teacher,

@@ -41,7 +41,10 @@ fn a_backup_and_an_import_on_a_full_disk_say_so_and_change_nothing() {
     let elsewhere = tempfile::tempdir().unwrap();
     let roster = elsewhere.path().join("花名册.xlsx");
     std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/rosters/legacy-messy.xlsx"),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/rosters/legacy-messy.xlsx"
+        ),
         &roster,
     )
     .unwrap();
@@ -51,7 +54,12 @@ fn a_backup_and_an_import_on_a_full_disk_say_so_and_change_nothing() {
 
     let backup = taoli().arg("backup").arg(&school).assert().code(1);
     assert_disk_full_message(&stderr_of(backup));
-    let import = taoli().arg("import").arg(&school).arg(&roster).assert().code(1);
+    let import = taoli()
+        .arg("import")
+        .arg(&school)
+        .arg(&roster)
+        .assert()
+        .code(1);
     assert_disk_full_message(&stderr_of(import));
 
     disk.empty_filler();

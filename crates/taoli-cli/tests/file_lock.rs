@@ -44,7 +44,14 @@ fn hold_open(school: &Path, upstream: &TcpListener) -> Child {
     std::process::Command::new(env!("CARGO_BIN_EXE_taoli"))
         .arg("enroll")
         .arg(school)
-        .args(["--upstream", &url, "--code", "7KQ2-M9XD-4HVA-PT3R", "--retries", "1"])
+        .args([
+            "--upstream",
+            &url,
+            "--code",
+            "7KQ2-M9XD-4HVA-PT3R",
+            "--retries",
+            "1",
+        ])
         .env_remove("TAOLI_LANG")
         .env("TAOLI_USER", CLERK)
         .env("TAOLI_PASSWORD", PASSWORD)
@@ -88,15 +95,23 @@ fn a_second_taoli_is_refused_naming_the_holder_until_the_first_is_killed() {
         .clone();
     let message = String::from_utf8_lossy(&refused.stderr).into_owned();
     assert!(
-        message.contains(&format!("{CLERK} 正在这台电脑上的另一个桃李窗口或命令中使用这个学校文件（自 ")),
+        message.contains(&format!(
+            "{CLERK} 正在这台电脑上的另一个桃李窗口或命令中使用这个学校文件（自 "
+        )),
         "{message}"
     );
-    assert!(message.contains(&format!("进程 {}", holder.id())), "{message}");
+    assert!(
+        message.contains(&format!("进程 {}", holder.id())),
+        "{message}"
+    );
 
     // Killed: the operating system lets go of its lock; its lock file stays.
     holder.kill().unwrap();
     holder.wait().unwrap();
-    assert!(lock_path(&school).exists(), "a killed program leaves its lock file");
+    assert!(
+        lock_path(&school).exists(),
+        "a killed program leaves its lock file"
+    );
     let listed = taoli()
         .args(["teacher", "list", "--json"])
         .arg(&school)
@@ -105,7 +120,10 @@ fn a_second_taoli_is_refused_naming_the_holder_until_the_first_is_killed() {
         .get_output()
         .clone();
     assert!(String::from_utf8_lossy(&listed.stdout).contains("张三"));
-    assert!(!lock_path(&school).exists(), "removed when the command closed the file");
+    assert!(
+        !lock_path(&school).exists(),
+        "removed when the command closed the file"
+    );
     drop(upstream);
 }
 
@@ -145,7 +163,10 @@ fn a_file_on_a_network_share_gets_a_notice_a_rollback_journal_and_a_copy_to_this
         .get_output()
         .clone();
     let notice = String::from_utf8_lossy(&added.stderr).into_owned();
-    assert!(notice.contains("这个学校文件在网络共享文件夹上"), "{notice}");
+    assert!(
+        notice.contains("这个学校文件在网络共享文件夹上"),
+        "{notice}"
+    );
     assert!(notice.contains("「复制到本机」"), "{notice}");
     let journal: String = support::accounts::raw_connection(&school)
         .pragma_query_value(None, "journal_mode", |r| r.get(0))

@@ -556,10 +556,10 @@ pub enum Error {
     #[error("{0}")]
     Refused(#[from] crate::protocol::Refusal),
 
-    #[error("{}", crate::store::LockHolder::refusal(holder.as_ref()))]
+    #[error("{}", crate::store::LockHolder::refusal(holder.as_deref()))]
     SchoolFileInUse {
         path: PathBuf,
-        holder: Option<crate::store::LockHolder>,
+        holder: Option<Box<crate::store::LockHolder>>,
     },
 
     #[error(

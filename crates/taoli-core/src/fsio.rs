@@ -90,7 +90,11 @@ pub fn is_storage_full(error: &io::Error) -> bool {
     ) {
         return true;
     }
-    let codes: &[i32] = if cfg!(windows) { &[39, 112] } else { &[28, 122] };
+    let codes: &[i32] = if cfg!(windows) {
+        &[39, 112]
+    } else {
+        &[28, 122]
+    };
     error.raw_os_error().is_some_and(|c| codes.contains(&c))
 }
 

@@ -23,12 +23,12 @@ mod upstream;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use small_disk::SmallDisk;
 use taoli_core::batches::{Backoff, KeyAccess};
 use taoli_core::import::{ImportOptions, open};
 use taoli_core::secrets::MemorySecretStore;
 use taoli_core::store::BackupReason;
 use taoli_core::{Error, SchoolFile};
-use small_disk::SmallDisk;
 use upstream::{SCHOOL, Upstream, add_complete_teacher, new_school};
 
 /// The tmpfs: room for the school file, its log and a backup or two.
@@ -179,7 +179,8 @@ fn an_import_on_a_full_disk_is_refused_and_imports_nothing() {
         return;
     };
     let (path, mut file) = school_on(&disk);
-    let roster = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/rosters/legacy-messy.xlsx");
+    let roster =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/rosters/legacy-messy.xlsx");
     let plan = file
         .plan_import(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();

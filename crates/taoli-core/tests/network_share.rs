@@ -76,7 +76,10 @@ fn a_file_on_a_network_share_is_kept_in_a_rollback_journal_not_the_write_ahead_l
     let mut file = accounts::create(&path, &new_school()).unwrap();
     add(&mut file, "张三", "11010519491231002X");
     assert!(!with_suffix(&path, "-wal").exists(), "no write-ahead log");
-    assert!(!with_suffix(&path, "-shm").exists(), "no shared memory file");
+    assert!(
+        !with_suffix(&path, "-shm").exists(),
+        "no shared memory file"
+    );
     file.close().unwrap();
     assert_eq!(journal_mode(&path), "delete");
 }
@@ -123,7 +126,11 @@ fn the_notice_says_where_the_file_is_and_offers_copying_it_to_this_computer() {
     let file = accounts::create(&path, &new_school()).unwrap();
     let share = file.network_share().unwrap();
     assert!(share.notice.starts_with("这个学校文件在网络共享文件夹上（"));
-    assert!(share.notice.contains(&dir.path().canonicalize().unwrap().display().to_string()));
+    assert!(
+        share
+            .notice
+            .contains(&dir.path().canonicalize().unwrap().display().to_string())
+    );
     assert!(share.notice.contains("两台电脑不能同时打开"));
     assert!(share.notice.contains("「复制到本机」"));
     let local = TempDir::new().unwrap();
@@ -136,7 +143,10 @@ fn a_second_handle_and_the_sync_worker_are_refused_on_a_network_share_with_the_r
     let (_dir, path) = share_folder();
     let file = accounts::create(&path, &new_school()).unwrap();
     let error = file.second_handle().unwrap_err();
-    assert!(matches!(error, Error::NetworkShareOneConnection), "{error:?}");
+    assert!(
+        matches!(error, Error::NetworkShareOneConnection),
+        "{error:?}"
+    );
     assert_eq!(error.code(), "file.network_share_one_connection");
     assert!(error.to_string().contains("复制到本机"), "{error}");
     let worker = SyncWorker::start(&file, None, WorkerOptions::default(), |_| {});
@@ -153,7 +163,10 @@ fn copying_to_this_computer_opens_a_checked_local_copy_signed_in_as_before() {
     add(&mut file, "张三", "11010519491231002X");
     let local = TempDir::new().unwrap();
     let mut copy = file.copy_to_this_computer(local.path()).unwrap();
-    assert_eq!(copy.path(), local.path().join("2151012345-桃李镇中心小学.taoli"));
+    assert_eq!(
+        copy.path(),
+        local.path().join("2151012345-桃李镇中心小学.taoli")
+    );
     assert_eq!(copy.network_share(), None);
     assert_eq!(copy.session().unwrap().name, accounts::CLERK);
     assert_eq!(names(&copy), ["张三"]);
@@ -198,14 +211,21 @@ fn a_plaintext_file_on_a_network_share_is_encrypted_when_the_admin_signs_in() {
     assert_eq!(names(&file), ["张三"]);
     // The password changed: the file is rewritten under the new key, on
     // the share as anywhere.
-    file.change_password(accounts::ADMIN, Some(accounts::PASSWORD), "taoli-new-pass-2")
-        .unwrap();
+    file.change_password(
+        accounts::ADMIN,
+        Some(accounts::PASSWORD),
+        "taoli-new-pass-2",
+    )
+    .unwrap();
     file.sign_in(&accounts::clerk()).unwrap();
     add(&mut file, "李四", "110105194912310046");
     file.close().unwrap();
-    let file =
-        SchoolFile::open_with_password(&path, "taoli-new-pass-2", &taoli_core::secrets::MemorySecretStore::new())
-            .unwrap();
+    let file = SchoolFile::open_with_password(
+        &path,
+        "taoli-new-pass-2",
+        &taoli_core::secrets::MemorySecretStore::new(),
+    )
+    .unwrap();
     assert!(file.network_share().is_some());
     assert!(file.is_encrypted());
     drop(file);
@@ -248,7 +268,10 @@ fn signing_out_and_in_again_updates_the_account_in_the_lock_file() {
 fn a_lock_file_left_by_a_program_that_ended_is_taken_over() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("学校.taoli");
-    accounts::create(&path, &new_school()).unwrap().close().unwrap();
+    accounts::create(&path, &new_school())
+        .unwrap()
+        .close()
+        .unwrap();
     let stale = LockHolder {
         computer: "办公室电脑".into(),
         os_user: "clerk".into(),

@@ -340,9 +340,12 @@ impl SchoolFile {
         })();
         if let Err(detail) = made {
             let _ = fs::remove_file(&target);
-            let _ = self
-                .conn
-                .pragma_update_and_check(None, "journal_mode", self.journal_mode(), |_| Ok(()));
+            let _ = self.conn.pragma_update_and_check(
+                None,
+                "journal_mode",
+                self.journal_mode(),
+                |_| Ok(()),
+            );
             let _ = self.retake_sqlite_lock();
             return Err(failed(detail));
         }
@@ -352,9 +355,12 @@ impl SchoolFile {
         let plain = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
         if let Err((conn, error)) = plain.close() {
             self.conn = conn;
-            let _ = self
-                .conn
-                .pragma_update_and_check(None, "journal_mode", self.journal_mode(), |_| Ok(()));
+            let _ = self.conn.pragma_update_and_check(
+                None,
+                "journal_mode",
+                self.journal_mode(),
+                |_| Ok(()),
+            );
             let _ = fs::remove_file(&target);
             return Err(failed(error.to_string()));
         }
@@ -389,10 +395,9 @@ impl SchoolFile {
                 Ok(Some(_)) => {} // already encrypted
                 Ok(None) => {
                     let target = with_suffix(&copy, ".encrypting");
-                    let done = encrypted_copy(&copy, None, &target, key)
-                        .and_then(|()| {
-                            crate::fsio::rename_durably(&target, &copy).map_err(Error::io(&copy))
-                        });
+                    let done = encrypted_copy(&copy, None, &target, key).and_then(|()| {
+                        crate::fsio::rename_durably(&target, &copy).map_err(Error::io(&copy))
+                    });
                     match done {
                         Ok(()) => outcome.encrypted.push(copy),
                         Err(_) => {
@@ -447,9 +452,12 @@ impl SchoolFile {
             return Err(in_use());
         }
         let rekeyed = apply_rekey(&self.conn, &new);
-        let back_to_wal =
-            self.conn
-                .pragma_update_and_check(None, "journal_mode", self.journal_mode(), |_| Ok(()));
+        let back_to_wal = self.conn.pragma_update_and_check(
+            None,
+            "journal_mode",
+            self.journal_mode(),
+            |_| Ok(()),
+        );
         rekeyed?;
         back_to_wal?;
         // SQLCipher reports no failure of its own from a rekey: a fresh

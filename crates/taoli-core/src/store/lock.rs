@@ -168,7 +168,7 @@ pub(crate) fn acquire(school: &Path) -> Result<Option<Arc<FileLock>>> {
             Err(e) if held_elsewhere(&e) => {
                 return Err(Error::SchoolFileInUse {
                     path: school.to_owned(),
-                    holder: read_holder(&path),
+                    holder: read_holder(&path).map(Box::new),
                 });
             }
             Err(e) if unguardable(&e) => return Ok(None),
@@ -179,7 +179,7 @@ pub(crate) fn acquire(school: &Path) -> Result<Option<Arc<FileLock>>> {
             Ok(false) => {
                 return Err(Error::SchoolFileInUse {
                     path: school.to_owned(),
-                    holder: read_holder(&path),
+                    holder: read_holder(&path).map(Box::new),
                 });
             }
             // A file system without locks: unguarded, as before.
@@ -199,7 +199,7 @@ pub(crate) fn acquire(school: &Path) -> Result<Option<Arc<FileLock>>> {
     }
     Err(Error::SchoolFileInUse {
         path: school.to_owned(),
-        holder: read_holder(&path),
+        holder: read_holder(&path).map(Box::new),
     })
 }
 
@@ -346,7 +346,11 @@ fn is_still_at(_file: &File, _path: &Path) -> bool {
 /// Who the lock file says holds it, if it can be read.
 fn read_holder(path: &Path) -> Option<LockHolder> {
     let mut text = Vec::new();
-    File::open(path).ok()?.take(64 * 1024).read_to_end(&mut text).ok()?;
+    File::open(path)
+        .ok()?
+        .take(64 * 1024)
+        .read_to_end(&mut text)
+        .ok()?;
     serde_json::from_slice(&text).ok()
 }
 
@@ -378,7 +382,10 @@ mod tests {
     #[test]
     fn the_refusal_on_this_computer_speaks_of_another_window_or_command() {
         let message = LockHolder::refusal(Some(&holder(&computer_name(), None)));
-        assert!(message.contains("电脑用户 clerk 正在这台电脑上"), "{message}");
+        assert!(
+            message.contains("电脑用户 clerk 正在这台电脑上"),
+            "{message}"
+        );
         assert!(message.contains("进程 4321"), "{message}");
     }
 
@@ -402,7 +409,10 @@ mod tests {
             serde_json::from_slice(&std::fs::read(lock_path(&school)).unwrap()).unwrap();
         assert_eq!(written.pid, std::process::id());
         first.set_account(Some("王老师"));
-        assert_eq!(read_holder(&lock_path(&school)).unwrap().account.as_deref(), Some("王老师"));
+        assert_eq!(
+            read_holder(&lock_path(&school)).unwrap().account.as_deref(),
+            Some("王老师")
+        );
         drop(first);
         assert!(lock_path(&school).exists());
         drop(second);

@@ -50,14 +50,14 @@ pub use audit_log::{
     AuditChange, AuditEntry, AuditPage, AuditQuery, action_label, audit_file_name,
 };
 pub use backups::{Backup, BackupList, BackupReason, KEEP_RECENT};
-pub use lock::{LockHolder, computer_name, lock_path};
-pub use share::{CopiedToThisComputer, NetworkShare};
 pub use cipher::{
     EncryptedCopies, FILE_KEY_PARAMS, FILE_SALT_LEN, FileKey, file_key_account, file_salt,
     raw_connection, recall_file_key, remember_file_key,
 };
+pub use lock::{LockHolder, computer_name, lock_path};
 pub use migrations::CURRENT_SCHEMA_VERSION;
 pub use outbox::ReviewsApplied;
+pub use share::{CopiedToThisComputer, NetworkShare};
 pub use signoffs::{SheetPrint, SignoffInfo, SignoffState};
 pub use warnings::{WarningReasons, WarningRef};
 

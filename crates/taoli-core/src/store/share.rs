@@ -221,11 +221,7 @@ pub fn from_mount_output(output: &str, path: &Path) -> Option<NetworkShare> {
         let Some((mount_point, options)) = rest.rsplit_once(" (") else {
             continue;
         };
-        let file_system = options
-            .split([',', ')'])
-            .next()
-            .unwrap_or_default()
-            .trim();
+        let file_system = options.split([',', ')']).next().unwrap_or_default().trim();
         let depth = Path::new(mount_point).components().count();
         if path.starts_with(mount_point) && best.is_none_or(|(d, _, _)| depth >= d) {
             best = Some((depth, file_system, source));
@@ -329,7 +325,8 @@ mod tests {
 
     #[test]
     fn a_file_opened_through_the_file_managers_network_places_is_on_a_network_share() {
-        let share = share_of("/run/user/1000/gvfs/smb-share:server=pc1,share=d/桃李.taoli").unwrap();
+        let share =
+            share_of("/run/user/1000/gvfs/smb-share:server=pc1,share=d/桃李.taoli").unwrap();
         assert_eq!(share.file_system, "fuse.gvfsd-fuse");
     }
 
@@ -360,7 +357,10 @@ mod tests {
 70 29 0:60 / /srv rw - nfs server:/a rw
 71 70 0:61 / /srv rw - ext4 /dev/sdb1 rw
 ";
-        assert_eq!(from_mountinfo(mountinfo, Path::new("/srv/桃李.taoli")), None);
+        assert_eq!(
+            from_mountinfo(mountinfo, Path::new("/srv/桃李.taoli")),
+            None
+        );
     }
 
     #[test]
