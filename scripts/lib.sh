@@ -41,7 +41,8 @@ E2E_PACKAGES=(xvfb webkit2gtk-driver xauth procps)
 # What the Rust tests use as independent readers: pdftotext and pdftoppm
 # check the printed verification sheets. gnome-keyring and dbus (for
 # dbus-run-session) give them a real keychain (Secret Service) to store in.
-TEST_PACKAGES=(poppler-utils gnome-keyring dbus)
+# sshfs and openssh-server: a real network share for crates/taoli-cli/tests/sshfs.rs.
+TEST_PACKAGES=(poppler-utils gnome-keyring dbus sshfs openssh-server)
 
 # npm packages of one folder, reinstalled only when its lock file changed.
 # `npm install` rather than `npm ci`: the registry here serves no packages for

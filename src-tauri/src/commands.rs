@@ -22,11 +22,11 @@ use taoli_core::record::IndicatorRecord;
 use taoli_core::search::TeacherListing;
 use taoli_core::sheets::{self, PrintedSheets, SheetsPreview, Template};
 use taoli_core::stats::SchoolStats;
-use taoli_core::store::OpenedSchool;
 use taoli_core::store::{
     AuditCheck, AuditPage, AuditQuery, Backup, BackupList, BackupReason, SignoffInfo, SignoffState,
     WarningRef,
 };
+use taoli_core::store::{CopiedToThisComputer, NetworkShare, OpenedSchool};
 use taoli_core::validate::{Problem, ValidationReport};
 use taoli_core::{
     Credentials, ErrorPayload, NewSchool, NewTeacher, NewUser, Role, SchoolFile, Session, Teacher,
@@ -314,6 +314,36 @@ pub fn change_password(
             Ok(())
         })
     })
+}
+
+/// The network share the open school file lies on, if it does: the window
+/// shows its notice with 「复制到本机」.
+#[tauri::command]
+pub fn network_share(state: State<'_, AppState>) -> Reply<Option<NetworkShare>> {
+    with_school(&state, |file| Ok(file.network_share().cloned()))
+}
+
+/// 复制到本机: copies the open school file into `folder` (the default data
+/// folder when none is given), makes the copy the open school, signed in
+/// as before, and closes the file on the share.
+#[tauri::command]
+pub fn copy_to_this_computer(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    folder: Option<String>,
+) -> Reply<CopiedToThisComputer> {
+    let folder = folder.map_or_else(|| state.data_dir.clone(), PathBuf::from);
+    let copy = with_school(&state, |file| file.copy_to_this_computer(&folder))?;
+    state.stop_worker();
+    if let Some(original) = state.school().take() {
+        // The copy is made and checked: a failure to close the original
+        // (the share gone) does not undo it.
+        let _ = original.close();
+    }
+    let path = copy.path().display().to_string();
+    start_worker(&app, &state, &copy);
+    let opened = make_current(&state, copy)?;
+    Ok(CopiedToThisComputer { path, opened })
 }
 
 #[tauri::command]

@@ -72,6 +72,8 @@ pub fn run() {
             commands::set_user_role,
             commands::change_password,
             commands::close_school,
+            commands::network_share,
+            commands::copy_to_this_computer,
             commands::list_teachers,
             commands::check_id_number,
             commands::add_teacher,

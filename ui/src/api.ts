@@ -12,6 +12,8 @@ import type {
   SyncPass,
   Credentials,
   NewUser,
+  CopiedToThisComputer,
+  NetworkShare,
   OpenedSchool,
   Role,
   Session,
@@ -159,6 +161,19 @@ export function changePassword(
 
 export function closeSchool(): Promise<void> {
   return invoke<void>('close_school')
+}
+
+/** The network share the open school file lies on, or null on a local disk. */
+export function networkShare(): Promise<NetworkShare | null> {
+  return invoke<NetworkShare | null>('network_share')
+}
+
+/**
+ * 复制到本机: copies the open school file into `folder` (the default folder
+ * for school files when null) and opens the copy, signed in as before.
+ */
+export function copyToThisComputer(folder: string | null): Promise<CopiedToThisComputer> {
+  return invoke<CopiedToThisComputer>('copy_to_this_computer', { folder })
 }
 
 /** The teachers matching `query` (matching is done in Rust) and the school's total. */

@@ -27,6 +27,27 @@ export type Credentials = { name: string, password: string, };
 
 export type OpenedSchool = { school: School, session: Session | null, has_users: boolean, };
 
+export type NetworkShare = { 
+/**
+ * Where the share comes from: `//server/share`, `\\server\share`,
+ * `server:/export`.
+ */
+source: string, 
+/**
+ * What kind of share it is, for the clerk (`Windows 共享文件夹（SMB）`).
+ */
+kind: string, 
+/**
+ * The file system type as the system names it (`cifs`, `nfs4`, `unc`).
+ */
+file_system: string, 
+/**
+ * The notice the window and the command show.
+ */
+notice: string, };
+
+export type CopiedToThisComputer = { path: string, opened: OpenedSchool, };
+
 export type IndicatorSet = { 
 /**
  * Stable identifier, e.g. `primary_secondary`.

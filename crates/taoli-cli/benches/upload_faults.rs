@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 //! The upload fault campaign, long (docs/reliability.md, "Upload fault
 //! campaign"): the same runs as `tests/upload_faults.rs`, as many as asked,
 //! printing the faults injected by kind and the totals (runs, batches,

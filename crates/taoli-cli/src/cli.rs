@@ -70,6 +70,8 @@ enum Command {
     Backup(BackupArgs),
     /// 列出学校文件的自动备份（最新的在前）
     BackupList(BackupListArgs),
+    /// 复制到本机：把网络共享文件夹上的学校文件复制到这台电脑的文件夹（检查过的副本），以后请用副本
+    CopyToThisComputer(CopyToThisComputerArgs),
     /// 用一个备份恢复学校文件：先检查备份，再把现在的文件备份一份（恢复前），然后恢复
     Restore(RestoreArgs),
     /// 操作记录（审计）：查看、导出，或核验是否被改动过
@@ -420,6 +422,17 @@ struct BackupArgs {
     /// 备份到这个文件夹（如 U 盘）；这里的备份不会被自动清理
     #[arg(long)]
     to: Option<PathBuf>,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct CopyToThisComputerArgs {
+    /// 学校文件（在网络共享文件夹上的那个）
+    school_file: PathBuf,
+    /// 这台电脑上的文件夹，副本放在这里（与原文件同名；同名文件已有时加上 (2)）
+    folder: PathBuf,
     /// 输出 JSON
     #[arg(long)]
     json: bool,
@@ -846,6 +859,18 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
                 output::json(&backup)?;
             } else {
                 output::backed_up(&backup, lang);
+            }
+        }
+        Command::CopyToThisComputer(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let copy = file.copy_to_this_computer(&args.folder)?;
+            let path = copy.path().to_owned();
+            copy.close()?;
+            file.close()?;
+            if args.json {
+                output::json(&serde_json::json!({ "path": path.display().to_string() }))?;
+            } else {
+                output::copied_to_this_computer(&path, lang);
             }
         }
         Command::BackupList(args) => {

@@ -49,6 +49,15 @@ impl Login {
     /// (which is it, when that account is the 系统管理员). Found that way, the
     /// key is kept in the keychain for next time.
     pub fn open_file(&self, path: &Path, password: Option<&str>) -> Result<SchoolFile> {
+        let file = self.open_file_quietly(path, password)?;
+        // A file on a network share: said on every command, on standard error.
+        if let Some(share) = file.network_share() {
+            eprintln!("{}", share.notice);
+        }
+        Ok(file)
+    }
+
+    fn open_file_quietly(&self, path: &Path, password: Option<&str>) -> Result<SchoolFile> {
         let password = match std::env::var(ADMIN_PASSWORD_VARIABLE) {
             Ok(password) => password,
             Err(_) => match SchoolFile::open_on_this_computer(path, None) {

@@ -807,6 +807,20 @@ pub fn backed_up(backup: &Backup, lang: Lang) {
     }
 }
 
+/// Where 复制到本机 put the copy.
+pub fn copied_to_this_computer(path: &Path, lang: Lang) {
+    match lang {
+        Lang::Zh => println!(
+            "已复制到本机：{}。以后请打开这个副本，不要再用网络共享文件夹上的原文件。",
+            path.display()
+        ),
+        Lang::En => println!(
+            "Copied to this computer: {}. From now on open this copy, not the file on the network share.",
+            path.display()
+        ),
+    }
+}
+
 /// The automatic backups, newest first.
 pub fn backup_list(backups: &[Backup], folder: &Path, lang: Lang) {
     if backups.is_empty() {

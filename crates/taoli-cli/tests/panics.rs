@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 //! A panic that escapes anyway (docs/reliability.md, "Panics at the
 //! boundary"): the real `taoli` binary is made to panic in the middle of a
 //! write (`TAOLI_TEST_PANIC_AT=revision.teacher:N` panics while the N-th

@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 //! The upload fault campaign, short: 50 seeded runs of a school reporting
 //! through a link that cuts requests and answers, answers 500 before and
 //! after committing, delivers requests twice and late, delays them,

@@ -34,7 +34,8 @@ use crate::sheets::{PrintedSheet, PrintedSheets, SheetsPreview};
 use crate::stats::{ChartKind, Dimension, SchoolStats, StatsBucket, StatsDimension};
 use crate::store::{
     AuditBreak, AuditChange, AuditCheck, AuditEntry, AuditPage, AuditQuery, Backup, BackupList,
-    BackupReason, Credentials, OpenedSchool, ReviewsApplied, SheetPrint, SignoffInfo, SignoffState,
+    BackupReason, CopiedToThisComputer, Credentials, NetworkShare, OpenedSchool, ReviewsApplied,
+    SheetPrint, SignoffInfo, SignoffState,
 };
 use crate::teacher::{NewTeacher, Teacher};
 use crate::validate::{Problem, ValidationReport};
@@ -52,6 +53,8 @@ pub fn typescript() -> String {
         NewUser::decl(&cfg),
         Credentials::decl(&cfg),
         OpenedSchool::decl(&cfg),
+        NetworkShare::decl(&cfg),
+        CopiedToThisComputer::decl(&cfg),
         IndicatorSet::decl(&cfg),
         SchoolTypeScope::decl(&cfg),
         SchoolType::decl(&cfg),

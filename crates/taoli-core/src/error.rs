@@ -556,6 +556,23 @@ pub enum Error {
     #[error("{0}")]
     Refused(#[from] crate::protocol::Refusal),
 
+    #[error("{}", crate::store::LockHolder::refusal(holder.as_deref()))]
+    SchoolFileInUse {
+        path: PathBuf,
+        holder: Option<Box<crate::store::LockHolder>>,
+    },
+
+    #[error(
+        "这个学校文件在网络共享文件夹上，桃李只用一个连接打开它，所以自动同步和「报送」页的上传在这里不能用。请先「复制到本机」再报送（命令行：taoli copy-to-this-computer）。"
+    )]
+    NetworkShareOneConnection,
+
+    #[error(
+        "磁盘空间不足：{} 所在的磁盘还需要约 {needed_mb} MB。请删除不用的文件或把学校文件复制到空间更大的磁盘后重试。学校文件没有改动。",
+        folder.display()
+    )]
+    DiskFull { folder: PathBuf, needed_mb: u64 },
+
     #[error("读写文件 {path} 失败：{source}。请检查磁盘空间和文件权限。")]
     Io {
         path: PathBuf,
@@ -727,6 +744,9 @@ impl Error {
             Error::Panicked { .. } => "internal.panic",
             Error::UpstreamHistoryMismatch { .. } => "batches.upstream_history_mismatch",
             Error::WrongCurrentPassword => "account.wrong_current_password",
+            Error::SchoolFileInUse { .. } => "file.in_use",
+            Error::NetworkShareOneConnection => "file.network_share_one_connection",
+            Error::DiskFull { .. } => "disk.full",
             Error::Refused(refusal) => refusal.code.error_code(),
             Error::Io { .. } => "internal.io",
             Error::Database(_) => "internal.database",
@@ -743,6 +763,44 @@ impl Error {
         let path = path.into();
         move |source| Error::Io { path, source }
     }
+
+    /// A full disk (or quota) under `folder`, where about `wanted` bytes
+    /// were to be written: the message says how much more room is needed.
+    pub fn disk_full(folder: &std::path::Path, wanted: u64) -> Error {
+        const MIB: u64 = 1024 * 1024;
+        let free = crate::fsio::available_bytes(folder).unwrap_or(0);
+        let short = wanted.saturating_sub(free).max(1);
+        Error::DiskFull {
+            folder: folder.to_owned(),
+            needed_mb: short.div_ceil(MIB),
+        }
+    }
+
+    /// Whether this failure is a full disk: SQLite's SQLITE_FULL, or an I/O
+    /// error with ErrorKind::StorageFull (ENOSPC, os error 28).
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            Error::DiskFull { .. } => true,
+            Error::Database(e) => is_sqlite_full(e),
+            Error::Io { source, .. } => crate::fsio::is_storage_full(source),
+            _ => false,
+        }
+    }
+
+    /// This failure, or [`Error::DiskFull`] when it is a full disk under
+    /// `folder` where about `wanted` bytes were to be written.
+    pub fn or_disk_full(self, folder: &std::path::Path, wanted: u64) -> Error {
+        match self {
+            Error::DiskFull { .. } => self,
+            other if other.is_disk_full() => Error::disk_full(folder, wanted),
+            other => other,
+        }
+    }
+}
+
+/// Whether SQLite failed for a full disk.
+pub(crate) fn is_sqlite_full(error: &rusqlite::Error) -> bool {
+    error.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
 }
 
 /// An error as the UI receives it: what went wrong, in words and as a code.

@@ -22,6 +22,7 @@ pub mod derived;
 pub mod entry;
 pub mod error;
 pub mod export;
+pub mod fsio;
 pub mod id_number;
 pub mod import;
 pub mod panic_report;

@@ -86,9 +86,7 @@ impl RecentFiles {
             fs::create_dir_all(dir).map_err(Error::io(dir))?;
         }
         let json = serde_json::to_vec_pretty(&self.entries)?;
-        let partial = self.file.with_extension("json.partial");
-        fs::write(&partial, json).map_err(Error::io(&partial))?;
-        fs::rename(&partial, &self.file).map_err(Error::io(&self.file))
+        crate::fsio::write_bytes_atomically(&self.file, &json).map_err(Error::io(&self.file))
     }
 }
 

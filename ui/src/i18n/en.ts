@@ -103,6 +103,13 @@ const en: MessageSchema = {
     browse: 'Browse…',
     submit: 'Create and open',
   },
+  share: {
+    notice:
+      'This school file is on a network share ({kind}: {source}). To keep it from being damaged, Taoli opened it the safer way, which is slower; two computers cannot open it at once. Copy it to this computer before working on it.',
+    copy: 'Copy to this computer',
+    copyTitle: 'Copy the school file into the Taoli folder on this computer, check it and open the copy; use the copy from now on',
+    copied: 'Copied to this computer: {path}. From now on open this copy, not the file on the network share.',
+  },
   list: {
     schoolCode: 'School code {code}',
     typeLine: '{type} · {set} indicators',

@@ -148,12 +148,20 @@ pub fn unused_path(path: &Path) -> PathBuf {
         .unwrap_or_else(|| path.to_owned())
 }
 
-/// Writes an export to `path`, replacing what is there: first beside it, then
-/// moved into place. A path that cannot be written is refused with the reason.
+/// Writes an export to `path`, replacing what is there, with
+/// [`crate::fsio::write_atomically`]: never half a file, and the old one kept
+/// when writing fails. A path that cannot be written is refused with the
+/// reason; a full disk is [`Error::DiskFull`].
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let unwritable = |e: std::io::Error| Error::ExportUnwritable {
-        path: path.to_owned(),
-        detail: io_reason(&e),
+    let unwritable = |e: std::io::Error| {
+        if crate::fsio::is_storage_full(&e) {
+            let wanted = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+            return Error::disk_full(crate::fsio::folder_of(path), wanted);
+        }
+        Error::ExportUnwritable {
+            path: path.to_owned(),
+            detail: io_reason(&e),
+        }
     };
     if path.is_dir() {
         return Err(Error::ExportUnwritable {
@@ -161,14 +169,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
             detail: "这是一个文件夹，不是文件".to_owned(),
         });
     }
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    std::fs::write(&partial, bytes).map_err(unwritable)?;
-    std::fs::rename(&partial, path).map_err(|e| {
-        let _ = std::fs::remove_file(&partial);
-        unwritable(e)
-    })
+    crate::fsio::write_bytes_atomically(path, bytes).map_err(unwritable)
 }
 
 fn io_reason(e: &std::io::Error) -> String {

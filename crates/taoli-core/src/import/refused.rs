@@ -42,7 +42,8 @@ fn fit(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Writes the refused rows of `plan` to `out`. Returns how many rows were written.
+/// Writes the refused rows of `plan` to `out` (whole or not at all,
+/// [`crate::fsio::write_atomically`]). Returns how many rows were written.
 pub fn write_refused_rows(plan: &ImportPlan, out: &Path) -> Result<usize> {
     let mut book = Workbook::new();
     let header = Format::new()
@@ -124,7 +125,10 @@ pub fn write_refused_rows(plan: &ImportPlan, out: &Path) -> Result<usize> {
         ws.write_string(0, 0, "本次导入没有未通过的行。")
             .map_err(|e| io_error(out, e))?;
     }
-    book.save(out).map_err(|e| io_error(out, e))?;
+    let bytes = book.save_to_buffer().map_err(|e| io_error(out, e))?;
+    let wanted = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    crate::fsio::write_bytes_atomically(out, &bytes)
+        .map_err(|e| Error::io(out)(e).or_disk_full(crate::fsio::folder_of(out), wanted))?;
     Ok(written)
 }
 

@@ -388,18 +388,17 @@ fn heading(school: &School) -> SchoolHeading {
     }
 }
 
-/// Writes the PDF beside its destination first, so a failure leaves no half file.
+/// Writes the PDF with [`crate::fsio::write_atomically`], so a failure
+/// leaves no half file; a full disk is [`Error::DiskFull`].
 fn write_pdf(path: &Path, bytes: &[u8]) -> Result<()> {
-    let unwritable = |e: std::io::Error| Error::SheetsUnwritable {
-        path: path.to_owned(),
-        detail: e.to_string(),
-    };
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    std::fs::write(&partial, bytes).map_err(unwritable)?;
-    std::fs::rename(&partial, path).map_err(|e| {
-        let _ = std::fs::remove_file(&partial);
-        unwritable(e)
+    crate::fsio::write_bytes_atomically(path, bytes).map_err(|e| {
+        if crate::fsio::is_storage_full(&e) {
+            let wanted = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+            return Error::disk_full(crate::fsio::folder_of(path), wanted);
+        }
+        Error::SheetsUnwritable {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        }
     })
 }

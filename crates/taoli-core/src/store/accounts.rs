@@ -401,6 +401,7 @@ impl SchoolFile {
         })?;
         let session = Session::of(&actor);
         let admin = actor.role() == Role::SystemAdmin;
+        self.holder_signed_in(Some(actor.name()));
         if let Some(before) = self.session.replace(SignedIn::new(actor)) {
             before.end();
         }
@@ -445,6 +446,7 @@ impl SchoolFile {
         if let Some(session) = self.session.take() {
             session.end();
         }
+        self.holder_signed_in(None);
     }
 
     /// Locks the session now (the app's 锁定 button, or its idle timer).
@@ -502,6 +504,7 @@ impl SchoolFile {
             self.session = before;
             return Err(error);
         }
+        self.holder_signed_in(Some(actor.name()));
         Ok(Session::of(&actor))
     }
 

@@ -295,13 +295,11 @@ impl SchoolFile {
         Ok(safety)
     }
 
-    /// Copies the live file into `folder` under a new name, checked.
+    /// Copies the live file into `folder` under a new name, checked. A full
+    /// disk is [`Error::DiskFull`], with nothing left behind.
     fn backup_into(&self, folder: &Path, reason: BackupReason) -> Result<Backup> {
-        let failed = |detail: String| Error::BackupFailed {
-            folder: folder.to_owned(),
-            detail,
-        };
-        fs::create_dir_all(folder).map_err(|e| failed(e.to_string()))?;
+        let failed = |error: Error| self.copy_failed(folder, error);
+        fs::create_dir_all(folder).map_err(|e| failed(Error::io(folder)(e)))?;
         let stem = self
             .path
             .file_stem()
@@ -315,29 +313,98 @@ impl SchoolFile {
         let path = (1..)
             .map(|n| folder.join(name(n)))
             .find(|p| !p.exists())
-            .ok_or_else(|| failed("无法取得文件名".to_owned()))?;
-        let mut partial = path.as_os_str().to_owned();
-        partial.push(".partial");
-        let partial = PathBuf::from(partial);
+            .ok_or_else(|| failed(Error::FileExists(folder.join(name(1)))))?;
+        self.checked_copy_to(&path).map_err(failed)?;
+        describe(&path).ok_or_else(|| Error::BackupFailed {
+            folder: folder.to_owned(),
+            detail: "备份文件写入后无法读取".to_owned(),
+        })
+    }
+
+    /// Copies the live file to `path` with SQLite's online backup API (under
+    /// the file's own key and salt), checks the copy, and moves it into
+    /// place (`fsio::rename_durably`): a failure leaves nothing behind.
+    fn checked_copy_to(&self, path: &Path) -> Result<()> {
+        let partial = crate::fsio::partial_path(path);
         let copy = || -> Result<()> {
-            // Under the file's own key and salt, when it has them.
             let key = self.key.as_ref();
-            let copy =
-                copy_database(&self.conn, &partial, key).map_err(|e| failed(e.to_string()))?;
+            let copy = copy_database(&self.conn, &partial, key)?;
             // One self-contained file: no write-ahead log beside it to lose
             // when it is copied to a USB stick.
-            copy.pragma_update_and_check(None, "journal_mode", "DELETE", |_| Ok(()))
-                .map_err(|e| failed(e.to_string()))?;
-            copy.close().map_err(|(_, e)| failed(e.to_string()))?;
-            check_backup(&partial, &self.school()?.code, key, false)
-                .map_err(|e| failed(e.to_string()))?;
-            fs::rename(&partial, &path).map_err(|e| failed(e.to_string()))
+            copy.pragma_update_and_check(None, "journal_mode", "DELETE", |_| Ok(()))?;
+            copy.close().map_err(|(_, e)| Error::Database(e))?;
+            check_backup(&partial, &self.school()?.code, key, false)?;
+            crate::fsio::rename_durably(&partial, path).map_err(Error::io(path))
         };
-        if let Err(error) = copy() {
+        let copied = copy();
+        if copied.is_err() {
             let _ = fs::remove_file(&partial);
-            return Err(error);
+            let mut journal = partial.as_os_str().to_owned();
+            journal.push("-journal");
+            let _ = fs::remove_file(PathBuf::from(journal));
         }
-        describe(&path).ok_or_else(|| failed("备份文件写入后无法读取".to_owned()))
+        copied
+    }
+
+    /// What the clerk is told when a copy into `folder` failed: a full disk
+    /// with the room it needs (about the file's size), else why.
+    fn copy_failed(&self, folder: &Path, error: Error) -> Error {
+        if error.is_disk_full() {
+            let size = fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
+            return Error::disk_full(folder, size.saturating_add(1024 * 1024));
+        }
+        match error {
+            Error::BackupFailed { .. } | Error::FileExists(_) => error,
+            other => Error::BackupFailed {
+                folder: folder.to_owned(),
+                detail: other.to_string(),
+            },
+        }
+    }
+
+    /// 复制到本机: copies this school file (one on a network share) into
+    /// `folder` on this computer and opens the copy, signed in as the same
+    /// account. The copy is a checked one, made like a backup (SQLite's
+    /// online backup API, under the file's own key, `integrity_check`),
+    /// named as the file is (`学校(2).taoli` when that name is taken). The
+    /// file itself is left as it was, with the copy recorded in its audit
+    /// trail: close it and work on the copy.
+    pub fn copy_to_this_computer(&mut self, folder: &Path) -> Result<SchoolFile> {
+        let actor = self.require(Permission::Backup)?;
+        fs::create_dir_all(folder).map_err(|e| self.copy_failed(folder, Error::io(folder)(e)))?;
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_owned())
+            .unwrap_or_else(|| format!("学校.{}", super::FILE_EXTENSION).into());
+        let target = crate::export::unused_path(&folder.join(name));
+        self.checked_copy_to(&target)
+            .map_err(|e| self.copy_failed(folder, e))?;
+        let detail = serde_json::json!({
+            "reason": "复制到本机",
+            "path": target.display().to_string(),
+            "computer": super::computer_name(),
+        });
+        self.write(|tx| {
+            revisions::record(
+                tx,
+                &actor,
+                Entity::Backup,
+                &file_name(&target),
+                None,
+                Action::Create,
+                None,
+                Some(&detail),
+            )
+        })?;
+        let mut copy = match &self.key {
+            Some(key) => SchoolFile::open_with_key(&target, key)?,
+            None => SchoolFile::open(&target)?,
+        };
+        copy.holder_signed_in(Some(actor.name()));
+        copy.session = self.session.clone();
+        copy.idle_limit = self.idle_limit;
+        Ok(copy)
     }
 
     fn record_backup(&mut self, backup: &Backup, actor: &Actor) -> Result<()> {

@@ -360,8 +360,9 @@ impl SchoolFile {
                 Ok(Some(_)) => {} // already encrypted
                 Ok(None) => {
                     let target = with_suffix(&copy, ".encrypting");
-                    let done = encrypted_copy(&copy, None, &target, key)
-                        .and_then(|()| fs::rename(&target, &copy).map_err(Error::io(&copy)));
+                    let done = encrypted_copy(&copy, None, &target, key).and_then(|()| {
+                        crate::fsio::rename_durably(&target, &copy).map_err(Error::io(&copy))
+                    });
                     match done {
                         Ok(()) => outcome.encrypted.push(copy),
                         Err(_) => {
@@ -463,6 +464,8 @@ impl SchoolFile {
             if !mode.eq_ignore_ascii_case("delete") {
                 return Err(in_use);
             }
+            // On a network share, the export's connection must get to read it.
+            self.release_sqlite_lock().map_err(|e| e.to_string())?;
             rewritten_copy(&path, source_key.as_ref(), &target, &key, change)
                 .map_err(|e| e.to_string())
         })();
@@ -470,9 +473,13 @@ impl SchoolFile {
             Ok(value) => value,
             Err(detail) => {
                 let _ = fs::remove_file(&target);
-                let _ = self
-                    .conn
-                    .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()));
+                let _ = self.conn.pragma_update_and_check(
+                    None,
+                    "journal_mode",
+                    self.journal_mode(),
+                    |_| Ok(()),
+                );
+                let _ = self.retake_sqlite_lock();
                 return Err(rewrite.failed(&path, detail));
             }
         };
@@ -482,13 +489,19 @@ impl SchoolFile {
         let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
         if let Err((conn, error)) = old.close() {
             self.conn = conn;
-            let _ = self
-                .conn
-                .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()));
+            let _ = self.conn.pragma_update_and_check(
+                None,
+                "journal_mode",
+                self.journal_mode(),
+                |_| Ok(()),
+            );
+            let _ = self.retake_sqlite_lock();
             let _ = fs::remove_file(&target);
             return Err(rewrite.failed(&path, error.to_string()));
         }
-        if let Err(error) = fs::rename(&target, &path) {
+        // The commit point; the folder is synced so the rename survives a
+        // power cut.
+        if let Err(error) = crate::fsio::rename_durably(&target, &path) {
             let _ = fs::remove_file(&target);
             self.conn = SchoolFile::open_checked(&path, source_key.as_ref())?.conn;
             return Err(rewrite.failed(&path, error.to_string()));

@@ -6,6 +6,12 @@
 //! checks a file before anything is written to it, so a file that is refused
 //! (not ours, newer than this build, corrupt, a wrong password) is left
 //! byte-for-byte unchanged.
+//!
+//! Where the file lies matters (docs/reliability.md): a file on a network
+//! share (`share.rs`) is kept in a rollback journal with SQLite's lock held
+//! for as long as it is open, instead of the write-ahead log, and every open
+//! file has its lock file beside it (`lock.rs`), so that a second Taoli, on
+//! this PC or another, is told who has it open instead of corrupting it.
 
 mod accounts;
 mod audit;
@@ -13,11 +19,13 @@ mod audit_log;
 mod backups;
 mod cipher;
 mod imports;
+mod lock;
 pub mod migrations;
 pub(crate) mod outbox;
 mod province;
 mod records;
 mod revisions;
+pub mod share;
 mod signoffs;
 mod teachers;
 mod warnings;
@@ -25,6 +33,7 @@ mod warnings;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction};
 
@@ -45,8 +54,10 @@ pub use cipher::{
     EncryptedCopies, FILE_KEY_PARAMS, FILE_SALT_LEN, FileKey, file_key_account, file_salt,
     raw_connection, recall_file_key, remember_file_key,
 };
+pub use lock::{LockHolder, computer_name, lock_path};
 pub use migrations::CURRENT_SCHEMA_VERSION;
 pub use outbox::ReviewsApplied;
+pub use share::{CopiedToThisComputer, NetworkShare};
 pub use signoffs::{SheetPrint, SignoffInfo, SignoffState};
 pub use warnings::{WarningReasons, WarningRef};
 
@@ -72,6 +83,12 @@ pub struct SchoolFile {
     /// The key of an encrypted file, for every other connection to it and its
     /// copies (backups, the copy before a migration, a restore).
     key: Option<FileKey>,
+    /// The network share the file lies on, if it does (`share.rs`).
+    share: Option<NetworkShare>,
+    /// The lock beside the file (`lock.rs`), shared by every handle of the
+    /// file in this program; after `conn`, so that the connection closes
+    /// before the lock is let go of. None where no lock file can be made.
+    lock: Option<Arc<lock::FileLock>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -134,6 +151,7 @@ impl SchoolFile {
         };
         build(path, school, &actor, &first, &key)?;
         let mut file = SchoolFile::open_with_key(path, &key)?;
+        file.holder_signed_in(Some(actor.name()));
         file.session = Some(accounts::SignedIn::new(actor));
         Ok(file)
     }
@@ -233,9 +251,28 @@ impl SchoolFile {
         Ok(file)
     }
 
-    /// Opens a file whose header was checked, with its key if it has one.
+    /// Opens a file whose header was checked, with its key if it has one:
+    /// takes its lock first (refused while another program holds it), and
+    /// keeps a file on a network share in a rollback journal.
     fn open_checked(path: &Path, key: Option<&FileKey>) -> Result<SchoolFile> {
+        let lock = lock::acquire(path)?;
+        let share = share::network_share_of(path);
+        let mut file = SchoolFile::open_locked(path, key, share.is_some())
+            .map_err(|e| on_full_disk(e, path))?;
+        file.share = share;
+        file.lock = lock;
+        Ok(file)
+    }
+
+    fn open_locked(path: &Path, key: Option<&FileKey>, on_share: bool) -> Result<SchoolFile> {
         let mut conn = connect(path, Access::ReadWrite, key)?;
+        if on_share {
+            // Before anything is read: SQLite then keeps its lock on the
+            // file for as long as it is open, and never uses shared memory
+            // (which a network share cannot give) even for a file left in
+            // write-ahead-log mode by an earlier open on a local disk.
+            conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+        }
         if key.is_some() {
             // The first read of an encrypted file is where a wrong key shows.
             cipher::probe(&conn).map_err(|e| {
@@ -282,7 +319,7 @@ impl SchoolFile {
             other => other,
         })?;
 
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        conn.pragma_update_and_check(None, "journal_mode", journal_mode(on_share), |_| Ok(()))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         if version < CURRENT_SCHEMA_VERSION {
@@ -299,6 +336,8 @@ impl SchoolFile {
             second: false,
             idle_limit: IDLE_LIMIT,
             key: key.map(FileKey::duplicate).transpose()?,
+            share: None,
+            lock: None,
         })
     }
 
@@ -312,10 +351,16 @@ impl SchoolFile {
     /// from locking. The file was checked and migrated when this handle
     /// opened it; SQLite's write-ahead log lets both read at once, and each
     /// write waits for the other's transaction to end.
+    ///
+    /// A file on a network share has one connection only (this handle keeps
+    /// SQLite's lock on it): [`Error::NetworkShareOneConnection`].
     pub fn second_handle(&self) -> Result<SchoolFile> {
         let Some(session) = &self.session else {
             return Err(Error::NotSignedIn);
         };
+        if self.share.is_some() {
+            return Err(Error::NetworkShareOneConnection);
+        }
         let conn = connect(&self.path, Access::ReadWrite, self.key.as_ref())?;
         let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
         if application_id != APPLICATION_ID {
@@ -331,7 +376,45 @@ impl SchoolFile {
             second: true,
             idle_limit: self.idle_limit,
             key: self.key.as_ref().map(FileKey::duplicate).transpose()?,
+            share: None,
+            lock: self.lock.clone(),
         })
+    }
+
+    /// Names the Taoli account signed in (None: signed out) in the lock file.
+    pub(super) fn holder_signed_in(&self, account: Option<&str>) {
+        if let Some(lock) = &self.lock {
+            lock.set_account(account);
+        }
+    }
+
+    /// The journal mode this file is kept in: the write-ahead log, or a
+    /// rollback journal on a network share.
+    pub(super) fn journal_mode(&self) -> &'static str {
+        journal_mode(self.share.is_some())
+    }
+
+    /// On a network share, lets go of SQLite's lock that this connection
+    /// keeps, so that another connection of this program can read the file
+    /// for a moment (encrypting it exports it through one); retaken with
+    /// [`SchoolFile::retake_sqlite_lock`]. Nothing elsewhere. Other
+    /// programs are still kept out by the lock file.
+    pub(super) fn release_sqlite_lock(&self) -> Result<()> {
+        if self.share.is_some() {
+            self.conn.pragma_update(None, "locking_mode", "NORMAL")?;
+            // The lock goes at the next access in NORMAL mode.
+            cipher::probe(&self.conn)?;
+        }
+        Ok(())
+    }
+
+    /// Keeps SQLite's lock again after [`SchoolFile::release_sqlite_lock`].
+    pub(super) fn retake_sqlite_lock(&self) -> Result<()> {
+        if self.share.is_some() {
+            self.conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+            cipher::probe(&self.conn)?;
+        }
+        Ok(())
     }
 
     /// Whether the file is encrypted.
@@ -369,12 +452,34 @@ impl SchoolFile {
         self.conn.close().map_err(|(_, e)| Error::Database(e))
     }
 
+    /// Runs `f` in one transaction. A full disk rolls it back and is told
+    /// as [`Error::DiskFull`], the file as it was.
     fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction()?;
-        let value = f(&tx)?;
-        tx.commit()?;
-        Ok(value)
+        let written = (|| {
+            let tx = self.conn.transaction()?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        written.map_err(|e| on_full_disk(e, &self.path))
     }
+}
+
+/// The journal mode of a school file: the write-ahead log, or on a network
+/// share (where the log's shared memory cannot work) a rollback journal.
+fn journal_mode(on_share: bool) -> &'static str {
+    if on_share { "DELETE" } else { "WAL" }
+}
+
+/// A failure, or [`Error::DiskFull`] when the disk under the school file at
+/// `path` is full. Its writes need room for about the file's size (a
+/// rollback journal, the log's checkpoint), at least a megabyte.
+fn on_full_disk(error: Error, path: &Path) -> Error {
+    if !error.is_disk_full() {
+        return error;
+    }
+    let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    error.or_disk_full(crate::fsio::folder_of(path), size.max(1024 * 1024))
 }
 
 /// Builds a new school file at `path` (keyed with `key`, if given) beside
@@ -432,7 +537,7 @@ fn build(
         let _ = fs::remove_file(&partial);
         return Err(error);
     }
-    fs::rename(&partial, path).map_err(Error::io(path))
+    crate::fsio::rename_durably(&partial, path).map_err(Error::io(path))
 }
 
 fn read_school(conn: &Connection) -> Result<School> {
