@@ -21,7 +21,9 @@ use taoli_core::record::IndicatorRecord;
 use taoli_core::search::TeacherListing;
 use taoli_core::sheets::{self, PrintedSheets, SheetsPreview, Template};
 use taoli_core::stats::SchoolStats;
-use taoli_core::store::OpenedSchool;
+use taoli_core::recovery::RecoveryCode;
+use taoli_core::secrets::MemorySecretStore;
+use taoli_core::store::{OpenedSchool, RecoveryCodeShown, RecoveryStatus};
 use taoli_core::store::{
     AuditCheck, AuditPage, AuditQuery, Backup, BackupList, BackupReason, SignoffInfo, SignoffState,
     WarningRef,
@@ -265,6 +267,83 @@ pub fn change_password(
         state.keep_key(file);
         Ok(())
     })
+}
+
+/// Whether the 系统管理员 just signed in (or who created the school) is to
+/// be shown a new recovery code: the file has none yet.
+#[tauri::command]
+pub fn recovery_code_missing(state: State<'_, AppState>) -> Reply<bool> {
+    with_school(&state, |file| file.recovery_code_missing())
+}
+
+/// Where the recovery code stands (设置 → 账号); a missing recovery file is
+/// written again.
+#[tauri::command]
+pub fn recovery_status(state: State<'_, AppState>) -> Reply<RecoveryStatus> {
+    with_school(&state, |file| file.recovery_status())
+}
+
+/// A new recovery code to show; nothing is kept until [`recovery_keep_code`].
+#[tauri::command]
+pub fn recovery_new_code(state: State<'_, AppState>) -> Reply<RecoveryCodeShown> {
+    with_school(&state, |file| file.new_recovery_code().map(|(_, shown)| shown))
+}
+
+/// Writes the 恢复码保管单 of `code` beside the school file and returns its
+/// path (the window opens it in the system viewer to print).
+#[tauri::command]
+pub async fn recovery_sheet(state: State<'_, AppState>, code: String) -> Reply<String> {
+    with_school(&state, |file| {
+        let code = RecoveryCode::parse(&code)?;
+        let name = format!(
+            "{}-恢复码保管单.pdf",
+            taoli_core::text::file_name_safe(&file.school()?.name)
+        );
+        let folder = file.path().parent().unwrap_or(&state.data_dir);
+        let path = taoli_core::export::unused_path(&folder.join(name));
+        file.write_recovery_sheet(&code, &path)?;
+        Ok(path.display().to_string())
+    })
+}
+
+/// Makes `code` the file's recovery code, once the 系统管理员 has it.
+#[tauri::command]
+pub fn recovery_keep_code(state: State<'_, AppState>, code: String) -> Reply<RecoveryStatus> {
+    with_school(&state, |file| {
+        file.set_recovery_code(&RecoveryCode::parse(&code)?)
+    })
+}
+
+/// The 系统管理员 accounts whose password the recovery code of the file at
+/// `path` may set; a wrong code is refused here, before a new password is asked.
+#[tauri::command]
+pub fn recovery_accounts(path: String, code: String) -> Reply<Vec<String>> {
+    SchoolFile::recovery_accounts(Path::new(&path), &code, None).map_err(payload)
+}
+
+/// Opens the file at `path` with its recovery code, sets `account`'s new
+/// password and signs them in; the new key is kept in the keychain.
+#[tauri::command]
+pub fn recover_with_code(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+    code: String,
+    account: Option<String>,
+    password: String,
+) -> Reply<OpenedSchool> {
+    let mut file = SchoolFile::recover_with_code(
+        Path::new(&path),
+        &code,
+        None,
+        account.as_deref(),
+        &password,
+        &MemorySecretStore::new(),
+    )
+    .map_err(payload)?;
+    daily_backup(&state, &mut file);
+    start_worker(&app, &state, &file);
+    make_current(&state, file)
 }
 
 #[tauri::command]

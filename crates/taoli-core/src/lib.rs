@@ -16,6 +16,7 @@ pub mod import;
 pub mod protocol;
 pub mod recent;
 pub mod record;
+pub mod recovery;
 pub mod revision;
 pub mod school;
 pub mod search;

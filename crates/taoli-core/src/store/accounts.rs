@@ -327,6 +327,9 @@ impl SchoolFile {
             minutes: LOCK_MINUTES,
         };
         let Some((hash, disabled_at, failures, locked_until)) = row else {
+            // As slow as a wrong password, so that the time the answer
+            // takes does not tell which account names exist.
+            let _ = verify_password(unknown_account_hash()?, &credentials.password);
             return Err(failed(MAX_FAILED_SIGN_INS - 1));
         };
         if let Some(minutes) = locked_minutes_left(locked_until.as_deref()) {
@@ -416,7 +419,7 @@ impl SchoolFile {
     /// The file key follows the 系统管理员 password set last: setting one
     /// rewrites an encrypted file under the key it derives (with the file's
     /// own salt), so that password opens the file on another PC.
-    fn rekey_for_admin_password(&mut self, password: &str) -> Result<()> {
+    pub(super) fn rekey_for_admin_password(&mut self, password: &str) -> Result<()> {
         let Some(current) = &self.key else {
             return Ok(());
         };
@@ -645,6 +648,18 @@ impl SchoolFile {
             )
         })
     }
+}
+
+/// The hash an unknown account name's password is checked against: made
+/// once per process, with the parameters of every account's hash
+/// ([`hash_password`]), from a password nobody types.
+fn unknown_account_hash() -> Result<&'static str> {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(hash) = HASH.get() {
+        return Ok(hash);
+    }
+    let made = hash_password("no account has this password")?;
+    Ok(HASH.get_or_init(|| made))
 }
 
 /// Minutes until a lock ends, rounded up; None when there is no lock or it

@@ -104,12 +104,7 @@ const STAMP: &str = "%Y%m%d-%H%M%S";
 impl SchoolFile {
     /// The folder automatic backups go to: beside the school file, named after it.
     pub fn backup_folder(&self) -> PathBuf {
-        let stem = self
-            .path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "学校".to_owned());
-        self.path.with_file_name(format!("{stem}-备份"))
+        backup_folder_of(&self.path)
     }
 
     /// Makes an automatic backup now, prunes the folder and records it.
@@ -250,6 +245,7 @@ impl SchoolFile {
             _ => None,
         };
         let accounts = super::accounts::saved_accounts(&self.conn)?;
+        let recovery = super::recovery::saved_recovery(&self.conn)?;
         let restored = (|| -> Result<Backup> {
             let (source_path, source_key) = match &converted {
                 Some(copy) => (copy.as_path(), own.as_ref()),
@@ -279,6 +275,7 @@ impl SchoolFile {
         });
         self.write(|tx| {
             super::accounts::put_back_accounts(tx, &accounts)?;
+            super::recovery::put_back_recovery(tx, &recovery)?;
             revisions::record(
                 tx,
                 actor,
@@ -329,7 +326,10 @@ impl SchoolFile {
             copy.close().map_err(|(_, e)| failed(e.to_string()))?;
             check_backup(&partial, &self.school()?.code, key, false)
                 .map_err(|e| failed(e.to_string()))?;
-            fs::rename(&partial, &path).map_err(|e| failed(e.to_string()))
+            fs::rename(&partial, &path).map_err(|e| failed(e.to_string()))?;
+            // The recovery file goes with every backup (store/recovery.rs).
+            self.write_sidecar_into(folder)
+                .map_err(|e| failed(e.to_string()))
         };
         if let Err(error) = copy() {
             let _ = fs::remove_file(&partial);
@@ -341,6 +341,15 @@ impl SchoolFile {
     fn record_backup(&mut self, backup: &Backup, actor: &Actor) -> Result<()> {
         self.write(|tx| record_backup(tx, backup, actor))
     }
+}
+
+/// The folder automatic backups of the school file at `path` go to.
+pub(super) fn backup_folder_of(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "学校".to_owned());
+    path.with_file_name(format!("{stem}-备份"))
 }
 
 /// The audit entry of a backup made.

@@ -411,6 +411,19 @@ impl SchoolFile {
     /// Keep the new key in the keychain afterwards ([`SchoolFile::remember_key`]).
     pub fn rekey(&mut self, new: FileKey) -> Result<()> {
         self.require(crate::account::Permission::UsersManage)?;
+        match &self.key {
+            None => return Err(Error::NotEncrypted(self.path.clone())),
+            Some(current) if new.salt != current.salt => {
+                return Err(Error::SecretsFailed(
+                    "新密钥的盐与学校文件的不同：新密钥应由新密码和学校文件原有的盐派生"
+                        .to_owned(),
+                ));
+            }
+            Some(_) => {}
+        }
+        // The recovery files hold the new key before the file is under it
+        // (store/recovery.rs).
+        self.before_rekey(&new)?;
         let Some(current) = &self.key else {
             return Err(Error::NotEncrypted(self.path.clone()));
         };
@@ -418,11 +431,6 @@ impl SchoolFile {
             path: self.path.clone(),
             detail: detail.to_owned(),
         };
-        if new.salt != current.salt {
-            return Err(Error::SecretsFailed(
-                "新密钥的盐与学校文件的不同：新密钥应由新密码和学校文件原有的盐派生".to_owned(),
-            ));
-        }
         // Rekeying rewrites every page; SQLCipher does it safely with a
         // rollback journal, not a write-ahead log.
         self.conn

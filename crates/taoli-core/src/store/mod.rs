@@ -17,6 +17,7 @@ pub mod migrations;
 pub(crate) mod outbox;
 mod province;
 mod records;
+mod recovery;
 mod revisions;
 mod signoffs;
 mod teachers;
@@ -47,6 +48,7 @@ pub use cipher::{
 };
 pub use migrations::CURRENT_SCHEMA_VERSION;
 pub use outbox::ReviewsApplied;
+pub use recovery::{RecoveryCodeShown, RecoveryStatus};
 pub use signoffs::{SheetPrint, SignoffInfo, SignoffState};
 pub use warnings::{WarningReasons, WarningRef};
 
@@ -123,6 +125,29 @@ impl SchoolFile {
     /// file is built beside its destination and moved into place only when
     /// complete, so a failure leaves nothing behind.
     pub fn create(path: &Path, school: &NewSchool, admin: &Credentials) -> Result<SchoolFile> {
+        SchoolFile::create_with(path, school, admin, None)
+    }
+
+    /// [`SchoolFile::create`] with `recovery` as the file's recovery code from
+    /// its first transaction on (store/recovery.rs): the file exists with its
+    /// code or not at all. Its recovery file is written beside it.
+    pub fn create_with_recovery_code(
+        path: &Path,
+        school: &NewSchool,
+        admin: &Credentials,
+        recovery: &crate::recovery::RecoveryCode,
+    ) -> Result<SchoolFile> {
+        let file = SchoolFile::create_with(path, school, admin, Some(recovery))?;
+        file.write_sidecars(None)?;
+        Ok(file)
+    }
+
+    fn create_with(
+        path: &Path,
+        school: &NewSchool,
+        admin: &Credentials,
+        recovery: Option<&crate::recovery::RecoveryCode>,
+    ) -> Result<SchoolFile> {
         let admin_name = crate::account::valid_user_name(&admin.name)?;
         crate::secrets::check_password_strength(&admin.password)?;
         let actor = Actor::new(admin_name.clone(), Role::SystemAdmin);
@@ -132,7 +157,7 @@ impl SchoolFile {
             role: Role::SystemAdmin,
             password: admin.password.clone(),
         };
-        build(path, school, &actor, &first, &key)?;
+        build(path, school, &actor, &first, &key, recovery)?;
         let mut file = SchoolFile::open_with_key(path, &key)?;
         file.session = Some(accounts::SignedIn::new(actor));
         Ok(file)
@@ -385,6 +410,7 @@ fn build(
     actor: &Actor,
     admin: &NewUser,
     key: &FileKey,
+    recovery: Option<&crate::recovery::RecoveryCode>,
 ) -> Result<()> {
     let valid = school.validate()?;
     if path.exists() {
@@ -425,6 +451,9 @@ fn build(
             Some(&serde_json::to_value(&school)?),
         )?;
         accounts::insert_user(&tx, admin, actor)?;
+        if let Some(code) = recovery {
+            recovery::keep_code(&tx, code, actor)?;
+        }
         tx.commit()?;
         conn.close().map_err(|(_, e)| Error::Database(e))
     };
