@@ -460,6 +460,7 @@ fn an_unknown_account_name_takes_as_long_as_a_wrong_password() {
             Error::SignInFailed { .. }
         ));
     });
+    eprintln!("sign-in medians: unknown name {unknown:?}, wrong password {wrong_password:?}");
     assert!(
         unknown.as_secs_f64() >= 0.5 * wrong_password.as_secs_f64(),
         "unknown name {unknown:?}, wrong password {wrong_password:?}"

@@ -91,7 +91,9 @@ impl RecoveryCode {
         }
         let mut digits = Zeroizing::new([0u8; DATA_CHARS]);
         for (g, group) in values.chunks(GROUP_CHARS).enumerate() {
-            let (data, check) = group.split_at(GROUP_DATA);
+            let Some((data, check)) = group.split_at_checked(GROUP_DATA) else {
+                return Err(malformed("组的长度不对".to_owned()));
+            };
             if check.first().copied() != Some(check_digit(g, data)) {
                 return Err(malformed(format!(
                     "第 {} 组有误（可能有一个字符抄错或两个字符前后颠倒），请对照恢复码保管单核对这一组",

@@ -247,12 +247,24 @@ impl Sidecar {
             iterations: stored.t,
             parallelism: stored.p,
         };
-        params.argon2().map_err(&damaged)?;
+        if params.memory_kib < 8 * params.parallelism.max(1)
+            || params.memory_kib > KdfParams::MAX_MEMORY_KIB
+            || params.iterations < 1
+            || params.iterations > KdfParams::MAX_ITERATIONS
+            || params.parallelism < 1
+            || params.parallelism > KdfParams::MAX_PARALLELISM
+        {
+            return Err(damaged(format!(
+                "Argon2id 参数超出范围（m={}，t={}，p={}）",
+                stored.m, stored.t, stored.p
+            )));
+        }
         let file_salt = hex::decode(&stored.file_salt)
             .ok()
             .and_then(|b| <[u8; SALT_LEN]>::try_from(b.as_slice()).ok())
             .ok_or_else(|| damaged("file_salt 不对".to_owned()))?;
-        let code_salt = fixed::<SALT_LEN>(&stored.code_salt).ok_or_else(|| damaged("code_salt 不对".to_owned()))?;
+        let code_salt = fixed::<SALT_LEN>(&stored.code_salt)
+            .ok_or_else(|| damaged("code_salt 不对".to_owned()))?;
         let keys = stored
             .keys
             .iter()

@@ -656,10 +656,10 @@ impl SchoolFile {
 fn unknown_account_hash() -> Result<&'static str> {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     if let Some(hash) = HASH.get() {
-        return Ok(hash);
+        return Ok(hash.as_str());
     }
     let made = hash_password("no account has this password")?;
-    Ok(HASH.get_or_init(|| made))
+    Ok(HASH.get_or_init(|| made).as_str())
 }
 
 /// Minutes until a lock ends, rounded up; None when there is no lock or it

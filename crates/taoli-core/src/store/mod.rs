@@ -138,7 +138,9 @@ impl SchoolFile {
         recovery: &crate::recovery::RecoveryCode,
     ) -> Result<SchoolFile> {
         let file = SchoolFile::create_with(path, school, admin, Some(recovery))?;
-        file.write_sidecars(None)?;
+        // A recovery file that cannot be written now (the file is made, and
+        // its code must still be shown) is written again by `recovery_status`.
+        let _ = file.write_sidecars(None);
         Ok(file)
     }
 
@@ -410,7 +412,7 @@ fn build(
     actor: &Actor,
     admin: &NewUser,
     key: &FileKey,
-    recovery: Option<&crate::recovery::RecoveryCode>,
+    recovery_code: Option<&crate::recovery::RecoveryCode>,
 ) -> Result<()> {
     let valid = school.validate()?;
     if path.exists() {
@@ -451,7 +453,7 @@ fn build(
             Some(&serde_json::to_value(&school)?),
         )?;
         accounts::insert_user(&tx, admin, actor)?;
-        if let Some(code) = recovery {
+        if let Some(code) = recovery_code {
             recovery::keep_code(&tx, code, actor)?;
         }
         tx.commit()?;

@@ -140,8 +140,8 @@ fn store_escrow(tx: &Transaction<'_>, wrapping: &WrappingKey, by: &Actor) -> Res
              created_at = ?7, created_by = ?8",
         rusqlite::params![
             wrapping.code_id,
-            &wrapping.key.as_bytes()[..],
-            &wrapping.salt[..],
+            wrapping.key.as_bytes().as_slice(),
+            wrapping.salt.as_slice(),
             wrapping.params.memory_kib,
             wrapping.params.iterations,
             wrapping.params.parallelism,
@@ -195,7 +195,7 @@ pub(super) struct SavedRecovery {
 }
 
 pub(super) fn saved_recovery(conn: &Connection) -> Result<SavedRecovery> {
-    let code = conn
+    let code: Option<Vec<rusqlite::types::Value>> = conn
         .query_row(
             "SELECT id, code_id, kek, salt, m, t, p, created_at, created_by FROM recovery_code WHERE id = 1",
             [],
@@ -203,8 +203,10 @@ pub(super) fn saved_recovery(conn: &Connection) -> Result<SavedRecovery> {
         )
         .optional()?;
     let mut stmt = conn.prepare("SELECT key, retired_at FROM file_key_history")?;
-    let history = stmt
-        .query_map([], |r| Ok((Zeroizing::new(r.get::<_, Vec<u8>>(0)?), r.get(1)?)))?
+    let history: Vec<(Zeroizing<Vec<u8>>, String)> = stmt
+        .query_map([], |r| {
+            Ok((Zeroizing::new(r.get::<_, Vec<u8>>(0)?), r.get::<_, String>(1)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(SavedRecovery { code, history })
 }
@@ -223,7 +225,7 @@ pub(super) fn put_back_recovery(tx: &Transaction<'_>, saved: &SavedRecovery) -> 
     for (key, retired_at) in &saved.history {
         tx.execute(
             "INSERT OR IGNORE INTO file_key_history (key, retired_at) VALUES (?1, ?2)",
-            (&key[..], retired_at),
+            (key.as_slice(), retired_at),
         )?;
     }
     Ok(())
@@ -235,9 +237,8 @@ impl SchoolFile {
     /// code was never kept): the app then shows a new code once.
     pub fn recovery_code_missing(&self) -> Result<bool> {
         let admin = self
-            .session
-            .as_ref()
-            .is_some_and(|s| s.actor.role() == Role::SystemAdmin);
+            .session()
+            .is_some_and(|s| s.role == Role::SystemAdmin);
         Ok(admin && self.key.is_some() && escrow(&self.conn)?.is_none())
     }
 
@@ -475,7 +476,7 @@ impl SchoolFile {
         self.write(|tx| {
             tx.execute(
                 "INSERT OR IGNORE INTO file_key_history (key, retired_at) VALUES (?1, ?2)",
-                (&retired[..], now()),
+                (retired.as_slice(), now()),
             )?;
             Ok(())
         })?;
