@@ -371,7 +371,7 @@ pub(super) fn record_backup(tx: &Transaction<'_>, backup: &Backup, actor: &Actor
     )
 }
 
-fn file_name(path: &Path) -> String {
+pub(super) fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()

@@ -24,6 +24,7 @@ use serde_json::json;
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
+use super::backups::file_name;
 use super::{FileKey, SchoolFile, accounts, backups, check_header, revisions};
 use crate::account::{Actor, Permission, Role};
 use crate::error::{Error, Result};
@@ -652,8 +653,3 @@ fn sidecars_in(folder: &Path) -> Vec<PathBuf> {
     found
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
