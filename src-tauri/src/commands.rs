@@ -18,16 +18,16 @@ use taoli_core::import::{
 };
 use taoli_core::recent::{RecentFile, RecentFiles};
 use taoli_core::record::IndicatorRecord;
+use taoli_core::recovery::RecoveryCode;
 use taoli_core::search::TeacherListing;
+use taoli_core::secrets::MemorySecretStore;
 use taoli_core::sheets::{self, PrintedSheets, SheetsPreview, Template};
 use taoli_core::stats::SchoolStats;
-use taoli_core::recovery::RecoveryCode;
-use taoli_core::secrets::MemorySecretStore;
-use taoli_core::store::{OpenedSchool, RecoveryCodeShown, RecoveryStatus};
 use taoli_core::store::{
     AuditCheck, AuditPage, AuditQuery, Backup, BackupList, BackupReason, SignoffInfo, SignoffState,
     WarningRef,
 };
+use taoli_core::store::{OpenedSchool, RecoveryCodeShown, RecoveryStatus};
 use taoli_core::validate::{Problem, ValidationReport};
 use taoli_core::{
     Credentials, ErrorPayload, NewSchool, NewTeacher, NewUser, Role, SchoolFile, Session, Teacher,
@@ -286,7 +286,9 @@ pub fn recovery_status(state: State<'_, AppState>) -> Reply<RecoveryStatus> {
 /// A new recovery code to show; nothing is kept until [`recovery_keep_code`].
 #[tauri::command]
 pub fn recovery_new_code(state: State<'_, AppState>) -> Reply<RecoveryCodeShown> {
-    with_school(&state, |file| file.new_recovery_code().map(|(_, shown)| shown))
+    with_school(&state, |file| {
+        file.new_recovery_code().map(|(_, shown)| shown)
+    })
 }
 
 /// Writes the 恢复码保管单 of `code` beside the school file and returns its

@@ -190,7 +190,9 @@ pub fn print_code(shown: &RecoveryCodeShown, sheet: Option<&Path>, lang: Lang) {
             }
         }
         Lang::En => {
-            println!("Recovery code (shown this once; write it down or print it and keep it in the school safe):");
+            println!(
+                "Recovery code (shown this once; write it down or print it and keep it in the school safe):"
+            );
             println!();
             println!("    {}", shown.groups.join("  "));
             println!();

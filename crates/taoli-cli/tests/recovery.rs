@@ -130,7 +130,11 @@ fn recovery_new_replaces_the_code_and_the_old_one_no_longer_opens() {
         .arg(&path)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let new = code_in(&String::from_utf8(out.stdout).unwrap());
     assert_ne!(new, old);
     assert!(SchoolFile::open_with_recovery_code(&path, &old, None).is_err());
@@ -285,7 +289,9 @@ fn a_password_change_killed_at_any_moment_leaves_a_file_the_code_opens() {
         assert_eq!(opened.school().unwrap().name, "桃李镇中心小学", "run {run}");
         opened.close().unwrap();
     }
-    eprintln!("taoli user passwd: {took:?} a run; {killed_running} of {runs} kills found it running");
+    eprintln!(
+        "taoli user passwd: {took:?} a run; {killed_running} of {runs} kills found it running"
+    );
     assert!(
         killed_running * 2 >= runs,
         "only {killed_running} of {runs} kills found the command running ({took:?} a run)"

@@ -389,7 +389,10 @@ fn a_viewer_exports_nothing_with_a_full_id_number_or_birth_date() {
             Error::NotPermitted { .. }
         ));
     }
-    assert!(matches!(file.export().unwrap_err(), Error::NotPermitted { .. }));
+    assert!(matches!(
+        file.export().unwrap_err(),
+        Error::NotPermitted { .. }
+    ));
 }
 
 #[test]

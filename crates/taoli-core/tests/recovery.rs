@@ -8,7 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use taoli_core::recovery::{CODE_BITS, GROUP_CHARS, GROUPS, RecoveryCode, sidecar_in, sidecar_path};
+use taoli_core::recovery::{
+    CODE_BITS, GROUP_CHARS, GROUPS, RecoveryCode, sidecar_in, sidecar_path,
+};
 use taoli_core::revision::Operation;
 use taoli_core::secrets::MemorySecretStore;
 use taoli_core::store::{AuditQuery, BackupReason, raw_connection};
@@ -67,7 +69,11 @@ fn open_as_admin(path: &Path, password: &str) -> SchoolFile {
 }
 
 fn teacher_names(file: &SchoolFile) -> Vec<String> {
-    file.teachers().unwrap().into_iter().map(|t| t.name).collect()
+    file.teachers()
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect()
 }
 
 /// The audit trail's account entries, as `path: after` lines.
@@ -103,7 +109,7 @@ fn a_code_is_seven_groups_of_five_with_140_random_bits() {
     let groups = code.groups();
     assert_eq!(groups.len(), GROUPS);
     assert!(groups.iter().all(|g| g.chars().count() == GROUP_CHARS));
-    assert!(CODE_BITS >= 128, "{CODE_BITS}");
+    const { assert!(CODE_BITS >= 128) };
     let text = code.display();
     assert!(
         text.chars()
@@ -144,7 +150,7 @@ fn a_typo_is_named_by_its_group_and_the_code_is_never_echoed() {
     let written = RecoveryCode::generate().unwrap().display().to_string();
     for group in 0..GROUPS {
         let typo = with_typo(&written, group);
-        let err = RecoveryCode::parse(&typo).err().expect("a typo is caught");
+        let err = RecoveryCode::parse(&typo).expect_err("a typo is caught");
         assert!(matches!(err, Error::RecoveryCodeMalformed { .. }), "{err}");
         let text = err.to_string();
         assert!(text.contains(&format!("第 {} 组", group + 1)), "{text}");
@@ -250,8 +256,8 @@ fn an_existing_file_gets_its_code_at_the_admins_sign_in_and_recovers_with_it() {
     make_pre_feature(&path);
 
     // A 信息管理员's sign-in is not asked for a code; the 系统管理员's is.
-    let mut file = SchoolFile::open_with_password(&path, PASSWORD, &MemorySecretStore::new())
-        .unwrap();
+    let mut file =
+        SchoolFile::open_with_password(&path, PASSWORD, &MemorySecretStore::new()).unwrap();
     file.sign_in(&Credentials::new("王老师", PASSWORD)).unwrap();
     assert!(!file.recovery_code_missing().unwrap());
     file.sign_in(&admin()).unwrap();
@@ -384,8 +390,15 @@ fn a_wrong_code_changes_nothing() {
         SchoolFile::recover_with_code(&path, &other, None, None, NEW_PASSWORD, &store).unwrap_err();
     assert!(matches!(err, Error::WrongRecoveryCode(_)), "{err}");
     assert!(err.to_string().contains("文件未作任何改动"), "{err}");
-    let err = SchoolFile::recover_with_code(&path, &with_typo(&code, 3), None, None, NEW_PASSWORD, &store)
-        .unwrap_err();
+    let err = SchoolFile::recover_with_code(
+        &path,
+        &with_typo(&code, 3),
+        None,
+        None,
+        NEW_PASSWORD,
+        &store,
+    )
+    .unwrap_err();
     assert!(matches!(err, Error::RecoveryCodeMalformed { .. }), "{err}");
 
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
@@ -405,15 +418,9 @@ fn a_short_new_password_is_refused_before_the_file_is_touched() {
     let dir = TempDir::new().unwrap();
     let (path, code) = school_with_code(&dir);
     let bytes = std::fs::read(&path).unwrap();
-    let err = SchoolFile::recover_with_code(
-        &path,
-        &code,
-        None,
-        None,
-        "123",
-        &MemorySecretStore::new(),
-    )
-    .unwrap_err();
+    let err =
+        SchoolFile::recover_with_code(&path, &code, None, None, "123", &MemorySecretStore::new())
+            .unwrap_err();
     assert!(matches!(err, Error::WeakPassword { .. }), "{err}");
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
 }
@@ -434,7 +441,8 @@ fn with_two_admins_the_recovery_asks_which_and_lifts_that_ones_lock() {
         let _ = file.sign_in(&Credentials::new("李副校长", "not-the-password"));
     }
     assert!(matches!(
-        file.sign_in(&Credentials::new("李副校长", PASSWORD)).unwrap_err(),
+        file.sign_in(&Credentials::new("李副校长", PASSWORD))
+            .unwrap_err(),
         Error::AccountLocked { .. }
     ));
     file.close().unwrap();
@@ -448,8 +456,9 @@ fn with_two_admins_the_recovery_asks_which_and_lifts_that_ones_lock() {
         SchoolFile::recover_with_code(&path, &code, None, None, NEW_PASSWORD, &store).unwrap_err();
     assert!(matches!(err, Error::RecoveryAccountNeeded { .. }), "{err}");
     assert!(err.to_string().contains("张校长、李副校长"), "{err}");
-    let err = SchoolFile::recover_with_code(&path, &code, None, Some("王老师"), NEW_PASSWORD, &store)
-        .unwrap_err();
+    let err =
+        SchoolFile::recover_with_code(&path, &code, None, Some("王老师"), NEW_PASSWORD, &store)
+            .unwrap_err();
     assert!(matches!(err, Error::RecoveryAccountUnknown { .. }), "{err}");
 
     let mut file =
@@ -566,7 +575,10 @@ fn a_missing_recovery_file_is_named_and_written_again_by_the_status() {
     std::fs::remove_file(sidecar_path(&path)).unwrap();
     let err = SchoolFile::open_with_recovery_code(&path, &code, None).unwrap_err();
     assert!(matches!(err, Error::RecoverySidecarMissing { .. }), "{err}");
-    assert!(err.to_string().contains("桃李镇中心小学.taoli.恢复"), "{err}");
+    assert!(
+        err.to_string().contains("桃李镇中心小学.taoli.恢复"),
+        "{err}"
+    );
 
     let mut file = open_as_admin(&path, PASSWORD);
     assert!(file.recovery_status().unwrap().repaired);
@@ -582,8 +594,8 @@ fn a_missing_recovery_file_is_named_and_written_again_by_the_status() {
 fn only_a_system_admin_sees_or_changes_the_code() {
     let dir = TempDir::new().unwrap();
     let (path, _) = school_with_code(&dir);
-    let mut file = SchoolFile::open_with_password(&path, PASSWORD, &MemorySecretStore::new())
-        .unwrap();
+    let mut file =
+        SchoolFile::open_with_password(&path, PASSWORD, &MemorySecretStore::new()).unwrap();
     file.sign_in(&Credentials::new("王老师", PASSWORD)).unwrap();
     assert!(matches!(
         file.new_recovery_code().unwrap_err(),

@@ -145,11 +145,7 @@ impl Sidecar {
                 let mut buffer = Zeroizing::new(Vec::with_capacity(KEY_LEN + TAG_LEN));
                 buffer.extend_from_slice(key.as_bytes());
                 cipher
-                    .encrypt_in_place(
-                        &XNonce::from(nonce),
-                        &associated(&file_salt),
-                        &mut *buffer,
-                    )
+                    .encrypt_in_place(&XNonce::from(nonce), &associated(&file_salt), &mut *buffer)
                     .map_err(|_| Error::SecretsFailed("无法为恢复文件加密密钥".to_owned()))?;
                 Ok(Sealed {
                     nonce,
@@ -237,7 +233,10 @@ impl Sidecar {
             )));
         }
         if stored.kdf != KDF || stored.aead != AEAD {
-            return Err(damaged(format!("未知的算法（{}、{}）", stored.kdf, stored.aead)));
+            return Err(damaged(format!(
+                "未知的算法（{}、{}）",
+                stored.kdf, stored.aead
+            )));
         }
         if stored.keys.is_empty() || stored.keys.len() > MAX_KEYS {
             return Err(damaged(format!("密钥数目不对（{}）", stored.keys.len())));

@@ -415,8 +415,7 @@ impl SchoolFile {
             None => return Err(Error::NotEncrypted(self.path.clone())),
             Some(current) if new.salt != current.salt => {
                 return Err(Error::SecretsFailed(
-                    "新密钥的盐与学校文件的不同：新密钥应由新密码和学校文件原有的盐派生"
-                        .to_owned(),
+                    "新密钥的盐与学校文件的不同：新密钥应由新密码和学校文件原有的盐派生".to_owned(),
                 ));
             }
             Some(_) => {}

@@ -206,7 +206,10 @@ pub(super) fn saved_recovery(conn: &Connection) -> Result<SavedRecovery> {
     let mut stmt = conn.prepare("SELECT key, retired_at FROM file_key_history")?;
     let history: Vec<(Zeroizing<Vec<u8>>, String)> = stmt
         .query_map([], |r| {
-            Ok((Zeroizing::new(r.get::<_, Vec<u8>>(0)?), r.get::<_, String>(1)?))
+            Ok((
+                Zeroizing::new(r.get::<_, Vec<u8>>(0)?),
+                r.get::<_, String>(1)?,
+            ))
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(SavedRecovery { code, history })
@@ -237,9 +240,7 @@ impl SchoolFile {
     /// recovery code yet (one made before recovery codes existed, or whose
     /// code was never kept): the app then shows a new code once.
     pub fn recovery_code_missing(&self) -> Result<bool> {
-        let admin = self
-            .session()
-            .is_some_and(|s| s.role == Role::SystemAdmin);
+        let admin = self.session().is_some_and(|s| s.role == Role::SystemAdmin);
         Ok(admin && self.key.is_some() && escrow(&self.conn)?.is_none())
     }
 
@@ -652,4 +653,3 @@ fn sidecars_in(folder: &Path) -> Vec<PathBuf> {
     found.sort();
     found
 }
-
