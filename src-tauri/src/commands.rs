@@ -19,14 +19,18 @@ use taoli_core::import::{
 use taoli_core::panic_report;
 use taoli_core::recent::{RecentFile, RecentFiles};
 use taoli_core::record::IndicatorRecord;
+use taoli_core::recovery::RecoveryCode;
 use taoli_core::search::TeacherListing;
+use taoli_core::secrets::MemorySecretStore;
 use taoli_core::sheets::{self, PrintedSheets, SheetsPreview, Template};
 use taoli_core::stats::SchoolStats;
 use taoli_core::store::{
     AuditCheck, AuditPage, AuditQuery, Backup, BackupList, BackupReason, SignoffInfo, SignoffState,
     WarningRef,
 };
-use taoli_core::store::{CopiedToThisComputer, NetworkShare, OpenedSchool};
+use taoli_core::store::{
+    CopiedToThisComputer, NetworkShare, OpenedSchool, RecoveryCodeShown, RecoveryStatus,
+};
 use taoli_core::validate::{Problem, ValidationReport};
 use taoli_core::{
     Credentials, ErrorPayload, NewSchool, NewTeacher, NewUser, Role, SchoolFile, Session, Teacher,
@@ -320,7 +324,7 @@ pub fn change_password(
 /// shows its notice with 「复制到本机」.
 #[tauri::command]
 pub fn network_share(state: State<'_, AppState>) -> Reply<Option<NetworkShare>> {
-    with_school(&state, |file| Ok(file.network_share().cloned()))
+    guard(|| with_school(&state, |file| Ok(file.network_share().cloned())))
 }
 
 /// 复制到本机: copies the open school file into `folder` (the default data
@@ -332,18 +336,107 @@ pub fn copy_to_this_computer(
     state: State<'_, AppState>,
     folder: Option<String>,
 ) -> Reply<CopiedToThisComputer> {
-    let folder = folder.map_or_else(|| state.data_dir.clone(), PathBuf::from);
-    let copy = with_school(&state, |file| file.copy_to_this_computer(&folder))?;
-    state.stop_worker();
-    if let Some(original) = state.school().take() {
-        // The copy is made and checked: a failure to close the original
-        // (the share gone) does not undo it.
-        let _ = original.close();
-    }
-    let path = copy.path().display().to_string();
-    start_worker(&app, &state, &copy);
-    let opened = make_current(&state, copy)?;
-    Ok(CopiedToThisComputer { path, opened })
+    guard(|| {
+        let folder = folder.map_or_else(|| state.data_dir.clone(), PathBuf::from);
+        let copy = with_school(&state, |file| file.copy_to_this_computer(&folder))?;
+        state.stop_worker();
+        if let Some(original) = state.school().take() {
+            // The copy is made and checked: a failure to close the original
+            // (the share gone) does not undo it.
+            let _ = original.close();
+        }
+        let path = copy.path().display().to_string();
+        start_worker(&app, &state, &copy);
+        let opened = make_current(&state, copy)?;
+        Ok(CopiedToThisComputer { path, opened })
+    })
+}
+
+/// Whether the 系统管理员 just signed in (or who created the school) is to
+/// be shown a new recovery code: the file has none yet.
+#[tauri::command]
+pub fn recovery_code_missing(state: State<'_, AppState>) -> Reply<bool> {
+    guard(|| with_school(&state, |file| file.recovery_code_missing()))
+}
+
+/// Where the recovery code stands (设置 → 账号); a missing recovery file is
+/// written again.
+#[tauri::command]
+pub fn recovery_status(state: State<'_, AppState>) -> Reply<RecoveryStatus> {
+    guard(|| with_school(&state, |file| file.recovery_status()))
+}
+
+/// A new recovery code to show; nothing is kept until [`recovery_keep_code`].
+#[tauri::command]
+pub fn recovery_new_code(state: State<'_, AppState>) -> Reply<RecoveryCodeShown> {
+    guard(|| {
+        with_school(&state, |file| {
+            file.new_recovery_code().map(|(_, shown)| shown)
+        })
+    })
+}
+
+/// Writes the 恢复码保管单 of `code` beside the school file and returns its
+/// path (the window opens it in the system viewer to print).
+#[tauri::command]
+pub async fn recovery_sheet(state: State<'_, AppState>, code: String) -> Reply<String> {
+    guard(|| {
+        with_school(&state, |file| {
+            let code = RecoveryCode::parse(&code)?;
+            let name = format!(
+                "{}-恢复码保管单.pdf",
+                taoli_core::text::file_name_safe(&file.school()?.name)
+            );
+            let folder = file.path().parent().unwrap_or(&state.data_dir);
+            let path = taoli_core::export::unused_path(&folder.join(name));
+            file.write_recovery_sheet(&code, &path)?;
+            Ok(path.display().to_string())
+        })
+    })
+}
+
+/// Makes `code` the file's recovery code, once the 系统管理员 has it.
+#[tauri::command]
+pub fn recovery_keep_code(state: State<'_, AppState>, code: String) -> Reply<RecoveryStatus> {
+    guard(|| {
+        with_school(&state, |file| {
+            file.set_recovery_code(&RecoveryCode::parse(&code)?)
+        })
+    })
+}
+
+/// The 系统管理员 accounts whose password the recovery code of the file at
+/// `path` may set; a wrong code is refused here, before a new password is asked.
+#[tauri::command]
+pub fn recovery_accounts(path: String, code: String) -> Reply<Vec<String>> {
+    guard(|| SchoolFile::recovery_accounts(Path::new(&path), &code, None).map_err(payload))
+}
+
+/// Opens the file at `path` with its recovery code, sets `account`'s new
+/// password and signs them in; the new key is kept in the keychain.
+#[tauri::command]
+pub fn recover_with_code(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+    code: String,
+    account: Option<String>,
+    password: String,
+) -> Reply<OpenedSchool> {
+    guard(|| {
+        let mut file = SchoolFile::recover_with_code(
+            Path::new(&path),
+            &code,
+            None,
+            account.as_deref(),
+            &password,
+            &MemorySecretStore::new(),
+        )
+        .map_err(payload)?;
+        daily_backup(&state, &mut file);
+        start_worker(&app, &state, &file);
+        make_current(&state, file)
+    })
 }
 
 #[tauri::command]

@@ -37,6 +37,8 @@ import type {
   Problem,
   RecentFile,
   RecordDraft,
+  RecoveryCodeShown,
+  RecoveryStatus,
   RosterInfo,
   RowPage,
   RowStatus,
@@ -336,6 +338,46 @@ export function sheetsDefaultPath(): Promise<string> {
 /** Prints the sheets to a PDF at `path` and records each fingerprint printed. */
 export function sheetsPrint(teacherIds: string[], path: string): Promise<PrintedSheets> {
   return invoke<PrintedSheets>('sheets_print', { teacherIds, path })
+}
+
+/** Whether the 系统管理员 signed in now is to be shown a new recovery code (the file has none). */
+export function recoveryCodeMissing(): Promise<boolean> {
+  return invoke<boolean>('recovery_code_missing')
+}
+
+/** Where the recovery code stands (设置 → 账号). */
+export function recoveryStatus(): Promise<RecoveryStatus> {
+  return invoke<RecoveryStatus>('recovery_status')
+}
+
+/** A new recovery code to show once; nothing is kept until {@link recoveryKeepCode}. */
+export function recoveryNewCode(): Promise<RecoveryCodeShown> {
+  return invoke<RecoveryCodeShown>('recovery_new_code')
+}
+
+/** Writes the 恢复码保管单 of `code` beside the school file; returns its path. */
+export function recoverySheet(code: string): Promise<string> {
+  return invoke<string>('recovery_sheet', { code })
+}
+
+/** Makes `code` the file's recovery code (the old one stops opening it). */
+export function recoveryKeepCode(code: string): Promise<RecoveryStatus> {
+  return invoke<RecoveryStatus>('recovery_keep_code', { code })
+}
+
+/** The 系统管理员 accounts the recovery code of the file at `path` may set a password for. */
+export function recoveryAccounts(path: string, code: string): Promise<string[]> {
+  return invoke<string[]>('recovery_accounts', { path, code })
+}
+
+/** Opens the file with its recovery code and gives `account` a new password, signed in. */
+export function recoverWithCode(
+  path: string,
+  code: string,
+  account: string | null,
+  password: string,
+): Promise<OpenedSchool> {
+  return invoke<OpenedSchool>('recover_with_code', { path, code, account, password })
 }
 
 /** Opens a file the app wrote in the computer's own viewer (to print the PDF). */

@@ -582,6 +582,48 @@ backups: Array<Backup>,
  */
 keep_recent: number, };
 
+export type RecoveryStatus = { 
+/**
+ * Whether the school file is encrypted (a plaintext file needs no code).
+ */
+encrypted: boolean, 
+/**
+ * Whether the file has a recovery code.
+ */
+has_code: boolean, 
+/**
+ * The code's number, as its sheet prints it (not the code).
+ */
+code_id: string | null, created_at: string | null, created_by: string | null, 
+/**
+ * The recovery file beside the school file.
+ */
+sidecar_path: string, sidecar_name: string, 
+/**
+ * How many keys the recovery file holds: the current one and those of
+ * backups made under earlier 系统管理员 passwords.
+ */
+keys: number, 
+/**
+ * Whether the recovery file was missing or out of date and was written
+ * again just now.
+ */
+repaired: boolean, };
+
+export type RecoveryCodeShown = { 
+/**
+ * Groups joined by dashes: `7KQ4M-XR2ZP-…`.
+ */
+code: string, groups: Array<string>, 
+/**
+ * The code's number, as its sheet prints it.
+ */
+code_id: string, 
+/**
+ * The recovery file's name, to keep with the backups.
+ */
+sidecar_name: string, };
+
 export type RefusalCode = "unsupported_version" | "unsupported_algorithm" | "too_large" | "malformed_request" | "malformed_manifest" | "malformed_payload" | "malformed_response" | "bad_signature" | "key_unknown" | "key_revoked" | "wrong_school" | "sequence_replayed" | "sequence_out_of_order" | "payload_hash_mismatch" | "batch_conflict" | "offset_mismatch" | "batch_not_found" | "enrollment_code_invalid" | "receipt_invalid" | "request_expired" | "server_error" | "unknown";
 
 export type Refusal = { code: RefusalCode, message: string, };

@@ -193,4 +193,21 @@ describe('StartPage', () => {
     })
     expect(useSession().school.value).toEqual(SCHOOL)
   })
+
+  it('offers the recovery code when the 系统管理员 password is forgotten', async () => {
+    backend({
+      launch_file: () => '/home/clerk/moved.taoli',
+      open_school: () =>
+        Promise.reject({ code: 'file.key_needed', kind: 'user', message: '需要密钥' }),
+    })
+    mountPage()
+    await settle()
+    const forgot = document.body.querySelector<HTMLElement>('.key-dialog .key-forgot')!
+    expect(forgot.textContent).toContain('忘记密码？用恢复码')
+    forgot.click()
+    await settle()
+    await new Promise((resolve) => setTimeout(resolve, 350))
+    expect(document.body.querySelector('[data-testid="recovery-code-input"]')).not.toBeNull()
+    expect(invoke).not.toHaveBeenCalledWith('open_school_with_password', expect.anything())
+  })
 })

@@ -40,6 +40,9 @@ enum Command {
     /// 账号：添加、列出、停用、启用、改密码、改角色（系统管理员）
     #[command(subcommand)]
     User(UserCommand),
+    /// 恢复码：忘记系统管理员密码时打开学校文件的另一把钥匙（查看状态、更换、打印保管单、恢复）
+    #[command(subcommand)]
+    Recovery(crate::recovery::RecoveryCommand),
     /// 教师：添加、列出
     #[command(subcommand)]
     Teacher(TeacherCommand),
@@ -256,6 +259,9 @@ struct InitArgs {
     /// 系统管理员的账号名（真实姓名或工号）；密码取自环境变量 TAOLI_PASSWORD，没有时在终端输入两次
     #[arg(long, value_name = "账号")]
     admin: String,
+    /// 同时把恢复码保管单写到这个 PDF 文件（恢复码总会显示一次）
+    #[arg(long, value_name = "PDF")]
+    recovery_sheet: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -963,6 +969,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             file.close()?;
         }
         Command::User(command) => user(command, &login, lang)?,
+        Command::Recovery(command) => crate::recovery::run(command, &login, lang)?,
         Command::Init(args) => {
             let school = NewSchool {
                 code: args.code,
@@ -974,12 +981,22 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
                 Ok(password) => password,
                 Err(_) => login.new_password(&args.admin)?,
             };
-            let file = SchoolFile::create(
+            // The file is made with its recovery code, in one transaction.
+            let code = taoli_core::recovery::RecoveryCode::generate()?;
+            let file = SchoolFile::create_with_recovery_code(
                 &args.school_file,
                 &school,
                 &Credentials::new(&args.admin, password),
+                &code,
             )?;
             output::school_created(&file.school()?, &args.school_file, lang);
+            // Shown before the sheet is written: a sheet that cannot be
+            // written (no Chinese font) must not hide the code.
+            let shown = file.recovery_code_shown(&code);
+            crate::recovery::print_code(&shown, args.recovery_sheet.as_deref(), lang);
+            if let Some(sheet) = &args.recovery_sheet {
+                file.write_recovery_sheet(&code, sheet)?;
+            }
             file.close()?;
         }
         Command::Teacher(TeacherCommand::Add(args)) => {

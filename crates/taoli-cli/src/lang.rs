@@ -58,6 +58,30 @@ const ENGLISH: &[(&str, &str)] = &[
         "Account name of the system administrator (real name or staff number); password from TAOLI_PASSWORD, or typed twice",
     ),
     (
+        "taoli init/recovery_sheet",
+        "Also write the recovery code sheet to this PDF (the code is always shown once)",
+    ),
+    (
+        "taoli recovery",
+        "Recovery code: the other key to the school file when the system administrator password is forgotten (status, a new code, its sheet, recover)",
+    ),
+    (
+        "taoli recovery show-status",
+        "Whether the file has a recovery code, who made it and when, where its recovery file is (system administrator)",
+    ),
+    (
+        "taoli recovery new",
+        "Make a new recovery code and show it once (system administrator); the old one no longer opens the file",
+    ),
+    (
+        "taoli recovery sheet",
+        "Print the recovery code sheet (PDF) again: the code from TAOLI_RECOVERY_CODE or typed, checked against the file (system administrator)",
+    ),
+    (
+        "taoli recovery recover",
+        "Forgot the system administrator password: open the school file with the recovery code and set a new password (code from TAOLI_RECOVERY_CODE or typed; new password from TAOLI_NEW_PASSWORD or typed twice)",
+    ),
+    (
         "taoli/user",
         "Account to sign in as (or TAOLI_USER); password from TAOLI_PASSWORD, or asked at the terminal",
     ),

@@ -23,6 +23,7 @@ mod error;
 mod lang;
 mod login;
 mod output;
+mod recovery;
 
 use std::process::ExitCode;
 

@@ -248,7 +248,8 @@ fn export_group_is_refused_for_a_workbook() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("--group 只用于 CSV"));
-    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    // Only the school file and its recovery file: no export was written.
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
 }
 
 #[test]

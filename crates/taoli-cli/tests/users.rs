@@ -106,7 +106,7 @@ fn a_viewer_lists_teachers_with_their_id_numbers_masked() {
         .arg(&path)
         .assert()
         .success()
-        .stdout(predicate::str::contains("1101**********002X"))
+        .stdout(predicate::str::contains("110105**********2X"))
         .stdout(predicate::str::contains(ZHANG_SAN_ID).not());
 }
 

@@ -4,7 +4,8 @@
 //! matrix between roles and operations come from `catalog/roles.toml`. Every
 //! operation of [`crate::SchoolFile`] asks for one [`Permission`] of the
 //! signed-in [`Actor`]; a role without [`Permission::TeachersViewFull`] reads
-//! ID and phone numbers masked ([`mask`]).
+//! ID and phone numbers masked ([`mask`]) and dates of birth as their year
+//! ([`year_only`]).
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -198,25 +199,61 @@ pub fn is_masked_type(field_type: FieldType) -> bool {
     policy().is_ok_and(|p| p.masked_field_types.contains(&field_type))
 }
 
-/// A number with its middle hidden: 513321198503040987 → 5133**********0987,
-/// 13812345678 → 138****5678. Short values keep only their last characters.
-pub fn mask(value: &str) -> String {
+/// Whether the field `field` of the group `group` (a date of birth) is shown
+/// as its year only to a role without full view (`roles.toml`'s
+/// `year_only_fields`, `group.field`).
+pub fn is_year_only_field(group: &str, field: &str) -> bool {
+    policy().is_ok_and(|p| {
+        p.year_only_fields
+            .iter()
+            .any(|f| f.split_once('.') == Some((group, field)))
+    })
+}
+
+/// A value of a masked field type with its middle hidden, for a role
+/// without full view: an ID number keeps its first 6 and last 2 characters
+/// when it has 18 (513321198503040987 → 513321**********87: the region, not
+/// the date of birth); a mobile number its first 3 and last 4
+/// (13812345678 → 138****5678). Any other length keeps at most a third of
+/// its characters, three quarters of them at the start.
+pub fn mask(value: &str, field_type: FieldType) -> String {
     let chars: Vec<char> = value.chars().collect();
     let n = chars.len();
-    let (head, tail) = match n {
-        0 => return String::new(),
-        15.. => (4, 4),
-        8..=14 => (3, 4),
-        4..=7 => (0, 2),
-        _ => (0, 0),
+    let (head, tail) = match (field_type, n) {
+        (_, 0) => return String::new(),
+        (FieldType::IdNumber, 18) => (6, 2),
+        (FieldType::Phone, 11) => (3, 4),
+        (_, n) => {
+            let shown = n / 3;
+            let tail = shown.div_ceil(4).min(2);
+            (shown.saturating_sub(tail), tail)
+        }
     };
-    let mut out: String = chars.iter().take(head).collect();
-    out.extend(std::iter::repeat_n(
-        '*',
-        n.saturating_sub(head).saturating_sub(tail),
-    ));
-    out.extend(chars.iter().skip(n.saturating_sub(tail)));
-    out
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i < head || i >= n.saturating_sub(tail) {
+                *c
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
+/// A date of birth as a role without full view sees it: its year only
+/// (1985-03-04 → 1985年). A value that does not start with a four-digit year
+/// is hidden entirely.
+pub fn year_only(value: &str) -> String {
+    let year: String = value.chars().take(4).collect();
+    if value.is_empty() {
+        String::new()
+    } else if year.chars().count() == 4 && year.chars().all(|c| c.is_ascii_digit()) {
+        format!("{year}年")
+    } else {
+        "****".to_owned()
+    }
 }
 
 /// The permission matrix, as loaded from `roles.toml`.
@@ -224,6 +261,7 @@ pub fn mask(value: &str) -> String {
 #[serde(deny_unknown_fields)]
 struct Policy {
     masked_field_types: Vec<FieldType>,
+    year_only_fields: Vec<String>,
     permission: Vec<PermissionEntry>,
     #[serde(rename = "role")]
     roles: Vec<RoleEntry>,
@@ -356,13 +394,39 @@ mod tests {
     }
 
     #[test]
-    fn an_eighteen_digit_id_keeps_four_digits_each_end() {
-        assert_eq!(mask("513321198503040987"), "5133**********0987");
+    fn an_eighteen_digit_id_keeps_its_region_and_last_two() {
+        assert_eq!(
+            mask("513321198503040987", FieldType::IdNumber),
+            "513321**********87"
+        );
     }
 
     #[test]
     fn a_mobile_number_keeps_three_then_four() {
-        assert_eq!(mask("13812345678"), "138****5678");
+        assert_eq!(mask("13812345678", FieldType::Phone), "138****5678");
+    }
+
+    #[test]
+    fn other_lengths_keep_at_most_a_third() {
+        for n in 0..40 {
+            let value: String = "7".repeat(n);
+            let shown = mask(&value, FieldType::IdNumber)
+                .chars()
+                .filter(|c| *c != '*')
+                .count();
+            if n != 18 {
+                assert!(shown * 3 <= n, "{n}: {shown}");
+            }
+        }
+        assert_eq!(mask("E12345678", FieldType::IdNumber), "E1******8");
+        assert_eq!(mask("0851-8888888", FieldType::Phone), "085********8");
+    }
+
+    #[test]
+    fn a_birth_date_shows_its_year_only() {
+        assert_eq!(year_only("1985-03-04"), "1985年");
+        assert_eq!(year_only(""), "");
+        assert_eq!(year_only("85-3-4"), "****");
     }
 
     #[test]

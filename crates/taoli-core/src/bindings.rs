@@ -34,8 +34,8 @@ use crate::sheets::{PrintedSheet, PrintedSheets, SheetsPreview};
 use crate::stats::{ChartKind, Dimension, SchoolStats, StatsBucket, StatsDimension};
 use crate::store::{
     AuditBreak, AuditChange, AuditCheck, AuditEntry, AuditPage, AuditQuery, Backup, BackupList,
-    BackupReason, CopiedToThisComputer, Credentials, NetworkShare, OpenedSchool, ReviewsApplied,
-    SheetPrint, SignoffInfo, SignoffState,
+    BackupReason, CopiedToThisComputer, Credentials, NetworkShare, OpenedSchool, RecoveryCodeShown,
+    RecoveryStatus, ReviewsApplied, SheetPrint, SignoffInfo, SignoffState,
 };
 use crate::teacher::{NewTeacher, Teacher};
 use crate::validate::{Problem, ValidationReport};
@@ -130,6 +130,8 @@ pub fn typescript() -> String {
         BackupReason::decl(&cfg),
         Backup::decl(&cfg),
         BackupList::decl(&cfg),
+        RecoveryStatus::decl(&cfg),
+        RecoveryCodeShown::decl(&cfg),
         RefusalCode::decl(&cfg),
         Refusal::decl(&cfg),
         KeyPlace::decl(&cfg),

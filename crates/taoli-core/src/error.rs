@@ -354,6 +354,48 @@ pub enum Error {
     #[error("学校文件 {0} 已经加密，不需要再加密。要更换密码，请修改系统管理员的密码。")]
     AlreadyEncrypted(PathBuf),
 
+    #[error("恢复码不对：{detail}。恢复码共 7 组、每组 5 个字符，请对照恢复码保管单重新输入。")]
+    RecoveryCodeMalformed { detail: String },
+
+    #[error(
+        "这个恢复码打不开学校文件 {0}：它不是这个学校文件的恢复码，或者已经被更换。请找到最新的恢复码保管单再试。文件未作任何改动。"
+    )]
+    WrongRecoveryCode(PathBuf),
+
+    #[error(
+        "找不到学校文件 {path} 的恢复文件「{name}」。它应在学校文件旁边或备份文件夹中；请把它复制到学校文件所在的文件夹，或直接选择它，然后重试。"
+    )]
+    RecoverySidecarMissing { path: PathBuf, name: String },
+
+    #[error("恢复文件 {path} 无法读取（{detail}）。请改用备份文件夹中的恢复文件。")]
+    RecoverySidecarDamaged { path: PathBuf, detail: String },
+
+    #[error(
+        "恢复文件 {sidecar} 不是学校文件 {path} 的（它属于另一个学校文件）。请选择与这个学校文件放在一起的恢复文件。"
+    )]
+    RecoverySidecarOfAnotherFile { sidecar: PathBuf, path: PathBuf },
+
+    #[error(
+        "恢复码正确，但恢复文件 {sidecar} 中的密钥都打不开学校文件 {path}：这个学校文件可能是在恢复文件之后从别处复制来的。请改用备份文件夹中的恢复文件，或从备份恢复。文件未作任何改动。"
+    )]
+    RecoveryKeysDoNotOpen { sidecar: PathBuf, path: PathBuf },
+
+    #[error("这个学校文件有多个系统管理员（{names}），请选择要重设哪一个的密码。")]
+    RecoveryAccountNeeded { names: String },
+
+    #[error("“{name}”不是这个学校文件中可用的系统管理员。可以重设密码的系统管理员：{names}。")]
+    RecoveryAccountUnknown { name: String, names: String },
+
+    #[error(
+        "学校文件 {0} 中没有可用的系统管理员账号，恢复码无法为谁重设密码。请联系县级教师信息管理员。"
+    )]
+    RecoveryNoAdmin(PathBuf),
+
+    #[error(
+        "学校文件 {0} 没有加密，不用恢复码就能打开。打开后请用系统管理员账号登录；忘记密码时请另一位系统管理员重设。"
+    )]
+    RecoveryNotNeeded(PathBuf),
+
     #[error(
         "学校文件 {0} 还没有加密，无法更换它的密码。请先设置系统管理员的密码，为学校文件加密。"
     )]
@@ -700,6 +742,16 @@ impl Error {
             Error::FileKeyNeeded(_) => "file.key_needed",
             Error::WrongFilePassword(_) => "file.wrong_password",
             Error::AlreadyEncrypted(_) => "file.already_encrypted",
+            Error::RecoveryCodeMalformed { .. } => "recovery.code_malformed",
+            Error::WrongRecoveryCode(_) => "recovery.wrong_code",
+            Error::RecoverySidecarMissing { .. } => "recovery.sidecar_missing",
+            Error::RecoverySidecarDamaged { .. } => "recovery.sidecar_damaged",
+            Error::RecoverySidecarOfAnotherFile { .. } => "recovery.sidecar_of_another_file",
+            Error::RecoveryKeysDoNotOpen { .. } => "recovery.keys_do_not_open",
+            Error::RecoveryAccountNeeded { .. } => "recovery.account_needed",
+            Error::RecoveryAccountUnknown { .. } => "recovery.account_unknown",
+            Error::RecoveryNoAdmin(_) => "recovery.no_admin",
+            Error::RecoveryNotNeeded(_) => "recovery.not_needed",
             Error::NotEncrypted(_) => "file.not_encrypted",
             Error::EncryptFailed { .. } => "file.encrypt_failed",
             Error::RekeyFailed { .. } => "file.rekey_failed",

@@ -29,6 +29,7 @@ pub mod panic_report;
 pub mod protocol;
 pub mod recent;
 pub mod record;
+pub mod recovery;
 pub mod revision;
 pub mod school;
 pub mod search;

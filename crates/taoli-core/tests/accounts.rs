@@ -11,7 +11,8 @@
 
 use std::time::Duration;
 
-use taoli_core::account::{Permission, mask};
+use taoli_core::account::{Permission, mask, year_only};
+use taoli_core::catalog::FieldType;
 use taoli_core::export::ExportFormat;
 use taoli_core::revision::{Entity, Operation};
 use taoli_core::store::{AuditQuery, BackupReason};
@@ -34,8 +35,11 @@ fn demo_school() -> NewSchool {
     }
 }
 
-/// A school with the three accounts and 张三 (with a mobile number), signed in
-/// as the clerk.
+/// 张三's date of birth, as his ID number gives it.
+const ZHANG_SAN_BORN: &str = "1949-12-31";
+
+/// A school with the three accounts and 张三 (with a mobile number and his
+/// date of birth), signed in as the clerk.
 fn school(dir: &TempDir) -> (std::path::PathBuf, SchoolFile, String) {
     let path = dir.path().join("school.taoli");
     let mut file = accounts::create(&path, &demo_school()).unwrap();
@@ -50,6 +54,12 @@ fn school(dir: &TempDir) -> (std::path::PathBuf, SchoolFile, String) {
         &teacher.id,
         "联系方式",
         &[("mobile".to_owned(), "13812345678".to_owned())],
+    )
+    .unwrap();
+    file.set_fields(
+        &teacher.id,
+        "基本信息",
+        &[("birth_date".to_owned(), ZHANG_SAN_BORN.to_owned())],
     )
     .unwrap();
     (path, file, teacher.id)
@@ -270,10 +280,10 @@ fn a_viewer_reads_id_and_phone_numbers_masked() {
     let (_, mut file, teacher) = school(&dir);
     file.sign_in(&accounts::viewer()).unwrap();
     let shown = &file.teachers().unwrap()[0];
-    assert_eq!(shown.id_number, "1101**********002X");
+    assert_eq!(shown.id_number, "110105**********2X");
     assert_eq!(
         file.teacher(&teacher).unwrap().id_number,
-        "1101**********002X"
+        "110105**********2X"
     );
     let records = file.records(&teacher).unwrap();
     let mobile = records
@@ -282,8 +292,19 @@ fn a_viewer_reads_id_and_phone_numbers_masked() {
         .and_then(|v| v.as_str())
         .unwrap();
     assert_eq!(mobile, "138****5678");
+    let born = records
+        .iter()
+        .find_map(|r| r.fields.get("birth_date"))
+        .and_then(|v| v.as_str())
+        .unwrap();
+    assert_eq!(born, "1949年");
     let found = file.find_teachers("张").unwrap();
-    assert_eq!(found.teachers[0].id_number, "1101**********002X");
+    assert_eq!(found.teachers[0].id_number, "110105**********2X");
+    for record in file.all_records().unwrap() {
+        let text = serde_json::to_string(&record.fields).unwrap();
+        assert!(!text.contains(ZHANG_SAN_BORN), "{text}");
+        assert!(!text.contains("13812345678"), "{text}");
+    }
 }
 
 #[test]
@@ -299,7 +320,85 @@ fn a_viewer_sees_no_full_id_number_in_validation_messages() {
             "{}",
             problem.message
         );
+        for text in [&problem.message, &problem.message_en] {
+            assert!(!text.contains(ZHANG_SAN_BORN), "{text}");
+            assert!(!text.contains("19491231"), "{text}");
+        }
+        if let Some(value) = &problem.value {
+            assert!(!value.contains(ZHANG_SAN_BORN), "{value}");
+            assert!(!value.contains(ZHANG_SAN), "{value}");
+        }
     }
+}
+
+/// A birth date that disagrees with the ID number is a problem whose
+/// message quotes both: a 信息查询员 reads neither in full.
+#[test]
+fn a_viewer_sees_no_full_birth_date_in_a_message_that_quotes_one() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, teacher) = school(&dir);
+    file.set_fields(
+        &teacher,
+        "基本信息",
+        &[("birth_date".to_owned(), "1950-01-02".to_owned())],
+    )
+    .unwrap();
+    let quoting = |file: &SchoolFile, needle: &str| {
+        file.validate()
+            .unwrap()
+            .problems
+            .iter()
+            .filter(|p| p.message.contains(needle))
+            .count()
+    };
+    assert!(
+        quoting(&file, "1950-01-02") > 0,
+        "the clerk reads the date in the message"
+    );
+    file.sign_in(&accounts::viewer()).unwrap();
+    assert_eq!(quoting(&file, "1950-01-02"), 0);
+    assert_eq!(quoting(&file, ZHANG_SAN), 0);
+    assert!(quoting(&file, "1950年") > 0);
+}
+
+/// A 信息查询员 may not export (least privilege, `roles.toml`): nothing
+/// with a full ID number or date of birth leaves the school through them.
+/// (Exports read through the same masking as the reads, should a role that
+/// reads masked ever be allowed to export.)
+#[test]
+fn a_viewer_exports_nothing_with_a_full_id_number_or_birth_date() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    file.sign_in(&accounts::viewer()).unwrap();
+    for (format, group) in [
+        (ExportFormat::Json, None),
+        (ExportFormat::Xlsx, None),
+        (ExportFormat::Csv, Some("基本信息")),
+    ] {
+        let out = dir.path().join(format!("out.{}", format.code()));
+        let refused = file.export_to(format, group, &out);
+        match refused {
+            Err(Error::NotPermitted { .. }) => assert!(!out.exists()),
+            Err(other) => panic!("{other}"),
+            Ok(()) => {
+                let bytes = std::fs::read(&out).unwrap();
+                for needle in [ZHANG_SAN, ZHANG_SAN_BORN, "13812345678"] {
+                    assert!(
+                        !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                        "{needle} in the {format:?} export"
+                    );
+                }
+            }
+        }
+        assert!(matches!(
+            file.export_as(format, group).unwrap_err(),
+            Error::NotPermitted { .. }
+        ));
+    }
+    assert!(matches!(
+        file.export().unwrap_err(),
+        Error::NotPermitted { .. }
+    ));
 }
 
 #[test]
@@ -310,9 +409,71 @@ fn a_manager_reads_full_numbers() {
 }
 
 #[test]
-fn masking_keeps_the_ends_of_a_number() {
-    assert_eq!(mask("513321198503040987"), "5133**********0987");
-    assert_eq!(mask("13812345678"), "138****5678");
+fn masking_keeps_the_region_of_an_id_number_and_the_ends_of_a_mobile() {
+    assert_eq!(
+        mask("513321198503040987", FieldType::IdNumber),
+        "513321**********87"
+    );
+    assert_eq!(mask("13812345678", FieldType::Phone), "138****5678");
+    // Shorter numbers keep at most a third.
+    assert_eq!(mask("G12345678", FieldType::IdNumber), "G1******8");
+    assert_eq!(year_only("1985-03-04"), "1985年");
+}
+
+/// The median of five timings of `f`.
+fn median_of_five(mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..5)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[2]
+}
+
+/// An unknown account name must not answer faster than a wrong password
+/// (which runs Argon2id), or the time would tell which names exist.
+#[test]
+fn an_unknown_account_name_takes_as_long_as_a_wrong_password() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    // Warm up: the first unknown name also makes the hash it is checked against.
+    let _ = file.sign_in(&wrong("没有这个人"));
+    let mut unknown_names = (0..).map(|i| format!("没有这个人{i}"));
+    let unknown = median_of_five(|| {
+        let name = unknown_names.next().unwrap();
+        assert!(matches!(
+            file.sign_in(&wrong(&name)).unwrap_err(),
+            Error::SignInFailed { .. }
+        ));
+    });
+    // A fresh account each time, so none locks.
+    let mut accounts_made = 0;
+    file.sign_in(&accounts::admin()).unwrap();
+    for i in 0..5 {
+        file.add_user(&NewUser {
+            name: format!("试{i}"),
+            role: Role::InfoViewer,
+            password: PASSWORD.into(),
+        })
+        .unwrap();
+        accounts_made += 1;
+    }
+    let mut known = (0..accounts_made).map(|i| format!("试{i}"));
+    let wrong_password = median_of_five(|| {
+        let name = known.next().unwrap();
+        assert!(matches!(
+            file.sign_in(&wrong(&name)).unwrap_err(),
+            Error::SignInFailed { .. }
+        ));
+    });
+    eprintln!("sign-in medians: unknown name {unknown:?}, wrong password {wrong_password:?}");
+    assert!(
+        unknown.as_secs_f64() >= 0.5 * wrong_password.as_secs_f64(),
+        "unknown name {unknown:?}, wrong password {wrong_password:?}"
+    );
 }
 
 #[test]

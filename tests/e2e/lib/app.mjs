@@ -390,3 +390,27 @@ export async function openForm(browser, name) {
     `the form of ${name} never opened`,
   );
 }
+
+/**
+ * The recovery code dialog shown to the 系统管理员 of a new school (or of a
+ * file without a code): waits for the code, takes a screenshot named `shot`
+ * when given, ticks 「我已抄写或打印并妥善保管」, closes it, and returns the
+ * code as shown (seven groups joined by dashes).
+ */
+export async function keepRecoveryCode(browser, shot) {
+  await until(
+    browser,
+    async () => (await textsOf(browser, 'recovery-code-group')).length === 7,
+    'the recovery code dialog did not show a code',
+  );
+  const code = (await textsOf(browser, 'recovery-code-group')).join('-');
+  if (shot) await screenshot(browser, shot);
+  await click(browser, 'recovery-confirm');
+  await click(browser, 'recovery-done');
+  await until(
+    browser,
+    async () => !(await byTestId(browser, 'recovery-done').isDisplayed().catch(() => false)),
+    'the recovery code dialog did not close',
+  );
+  return code;
+}

@@ -57,7 +57,7 @@ test('a 信息查询员 reads ID numbers masked and cannot add or import', async
     await waitForDemoSchool(browser, VIEWER);
     await until(browser, async () => (await textsOf(browser, 'teacher-row-id')).length > 0, 'no teachers listed');
     const ids = await textsOf(browser, 'teacher-row-id');
-    assert.ok(ids.every((id) => /^\d{4}\*{10}[\dX]{4}$/.test(id)), `IDs not masked: ${ids.slice(0, 3)}`);
+    assert.ok(ids.every((id) => /^\d{6}\*{10}[\dX]{2}$/.test(id)), `IDs not masked: ${ids.slice(0, 3)}`);
     for (const id of ['add-teacher', 'import-open', 'export-open', 'print-sheets', 'open-audit']) {
       assert.equal(await (await byTestId(browser, id)).isExisting(), false, `${id} is shown to a 信息查询员`);
     }

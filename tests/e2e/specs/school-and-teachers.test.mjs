@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
   launch, freshProfile, fill, choose, click, byTestId, textsOf, until, screenshot, fixturesBinary,
-  signIn, switchUser, CLERK,
+  signIn, switchUser, keepRecoveryCode, CLERK,
 } from '../lib/app.mjs';
 
 const ADMIN = { name: '校长', password: 'admin-pass-2026' };
@@ -24,6 +24,8 @@ async function createSchool(browser) {
   await fill(browser, 'create-password', ADMIN.password);
   await fill(browser, 'create-password2', ADMIN.password);
   await click(browser, 'create-submit');
+  // The new school's recovery code, shown once (tests/e2e/specs/recovery.test.mjs).
+  await keepRecoveryCode(browser);
   const name = await byTestId(browser, 'school-name');
   await name.waitForDisplayed({ timeout: 20_000 });
   assert.equal(await name.getText(), '桃李镇中心小学');

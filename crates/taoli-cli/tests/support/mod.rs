@@ -67,7 +67,14 @@ pub fn add_user(path: &Path, name: &str, role: &str) {
 
 /// Creates 桃李镇中心小学 (学校标识码 2151012345, 211 小学) at `path`.
 pub fn init_school(path: &Path) {
-    taoli()
+    init(path, &[]);
+    add_user(path, CLERK, "信息管理员");
+}
+
+/// Runs `taoli init` for 桃李镇中心小学 at `path` with `extra` arguments, and
+/// returns what it printed (the recovery code among it).
+pub fn init(path: &Path, extra: &[&str]) -> String {
+    let out = taoli()
         .arg("init")
         .arg(path)
         .args([
@@ -80,9 +87,10 @@ pub fn init_school(path: &Path) {
             "--admin",
             ADMIN,
         ])
+        .args(extra)
         .assert()
         .success();
-    add_user(path, CLERK, "信息管理员");
+    String::from_utf8_lossy(&out.get_output().stdout).into_owned()
 }
 
 /// Registers a teacher with a resident ID number.

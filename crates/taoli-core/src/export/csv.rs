@@ -4,7 +4,7 @@
 //! garbage) and CRLF line ends. Text Excel would run as a formula is
 //! written so that Excel shows it as text ([`defused`]).
 
-use super::cells::{by_teacher, rows};
+use super::cells::rows;
 use super::layout::sheets;
 use crate::entry::find_group;
 use crate::error::{Error, Result};
@@ -39,7 +39,7 @@ impl SchoolFile {
             .into_iter()
             .find(|s| s.group.id == group.id)
             .ok_or_else(|| Error::ExportFailed(format!("信息项 {} 没有工作表", group.id)))?;
-        let school = by_teacher(self.stored_teachers()?, self.stored_all_records()?);
+        let school = self.shown_school()?;
         let failed = |e: ::csv::Error| Error::ExportFailed(e.to_string());
         let mut out = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)

@@ -14,7 +14,7 @@ use rust_xlsxwriter::{
 };
 
 use super::TeacherExport;
-use super::cells::{Cell, by_teacher, rows};
+use super::cells::{Cell, rows};
 use super::layout::{Column, MULTI_CODE_SEPARATOR, Sheet, sheets};
 use crate::catalog::{CodeTable, EffectiveCatalog, FieldType};
 use crate::error::{Error, Result};
@@ -47,7 +47,7 @@ impl SchoolFile {
     pub fn export_workbook(&self) -> Result<Vec<u8>> {
         self.require(crate::account::Permission::Export)?;
         let effective = self.effective_catalog()?;
-        let school = by_teacher(self.stored_teachers()?, self.stored_all_records()?);
+        let school = self.shown_school()?;
         build(&self.school()?, &effective, Some(&school))
     }
 }

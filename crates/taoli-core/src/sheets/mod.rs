@@ -12,9 +12,9 @@
 pub(crate) mod content;
 pub mod fingerprint;
 pub mod font;
-mod qr;
+pub(crate) mod qr;
 pub mod template;
-mod typeset;
+pub(crate) mod typeset;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -327,6 +327,9 @@ impl SchoolFile {
             minutes: LOCK_MINUTES,
         };
         let Some((hash, disabled_at, failures, locked_until)) = row else {
+            // As slow as a wrong password, so that the time the answer
+            // takes does not tell which account names exist.
+            let _ = verify_password(unknown_account_hash()?, &credentials.password);
             return Err(failed(MAX_FAILED_SIGN_INS - 1));
         };
         if let Some(minutes) = locked_minutes_left(locked_until.as_deref()) {
@@ -424,7 +427,7 @@ impl SchoolFile {
     /// the old password or the new key and the new password, never one
     /// without the other. A plaintext file, or the same password again,
     /// is an ordinary transaction.
-    fn write_with_admin_password<T>(
+    pub(super) fn write_with_admin_password<T>(
         &mut self,
         password: &str,
         change: impl FnOnce(&Transaction<'_>) -> Result<T>,
@@ -665,6 +668,18 @@ impl SchoolFile {
             self.write(change)
         }
     }
+}
+
+/// The hash an unknown account name's password is checked against: made
+/// once per process, with the parameters of every account's hash
+/// ([`hash_password`]), from a password nobody types.
+fn unknown_account_hash() -> Result<&'static str> {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(hash) = HASH.get() {
+        return Ok(hash.as_str());
+    }
+    let made = hash_password("no account has this password")?;
+    Ok(HASH.get_or_init(|| made).as_str())
 }
 
 /// Minutes until a lock ends, rounded up; None when there is no lock or it

@@ -104,12 +104,7 @@ const STAMP: &str = "%Y%m%d-%H%M%S";
 impl SchoolFile {
     /// The folder automatic backups go to: beside the school file, named after it.
     pub fn backup_folder(&self) -> PathBuf {
-        let stem = self
-            .path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "学校".to_owned());
-        self.path.with_file_name(format!("{stem}-备份"))
+        backup_folder_of(&self.path)
     }
 
     /// Makes an automatic backup now, prunes the folder and records it.
@@ -260,6 +255,7 @@ impl SchoolFile {
         let safety = self.automatic_backup(BackupReason::BeforeRestore)?;
         self.record_backup(&safety, actor)?;
         let accounts = super::accounts::saved_accounts(&self.conn)?;
+        let recovery = super::recovery::saved_recovery(&self.conn)?;
         let detail = serde_json::json!({
             "restored_from": backup.display().to_string(),
             "safety_backup": safety.file_name,
@@ -271,6 +267,7 @@ impl SchoolFile {
         }
         let tx = conn.transaction()?;
         super::accounts::put_back_accounts(&tx, &accounts)?;
+        super::recovery::put_back_recovery(&tx, &recovery)?;
         revisions::record(
             &tx,
             actor,
@@ -315,6 +312,8 @@ impl SchoolFile {
             .find(|p| !p.exists())
             .ok_or_else(|| failed(Error::FileExists(folder.join(name(1)))))?;
         self.checked_copy_to(&path).map_err(failed)?;
+        // The recovery file goes with every backup (store/recovery.rs).
+        self.write_sidecar_into(folder).map_err(failed)?;
         describe(&path).ok_or_else(|| Error::BackupFailed {
             folder: folder.to_owned(),
             detail: "备份文件写入后无法读取".to_owned(),
@@ -412,6 +411,15 @@ impl SchoolFile {
     }
 }
 
+/// The folder automatic backups of the school file at `path` go to.
+pub(super) fn backup_folder_of(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "学校".to_owned());
+    path.with_file_name(format!("{stem}-备份"))
+}
+
 /// The audit entry of a backup made.
 pub(super) fn record_backup(tx: &Transaction<'_>, backup: &Backup, actor: &Actor) -> Result<()> {
     let detail = serde_json::json!({
@@ -456,7 +464,7 @@ fn stage_restore(
     }
 }
 
-fn file_name(path: &Path) -> String {
+pub(super) fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()

@@ -399,14 +399,19 @@ impl SchoolFile {
         new: FileKey,
         change: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
-        let Some(current) = &self.key else {
-            return Err(Error::NotEncrypted(self.path.clone()));
-        };
-        if new.salt != current.salt {
-            return Err(Error::SecretsFailed(
-                "新密钥的盐与学校文件的不同：新密钥应由新密码和学校文件原有的盐派生".to_owned(),
-            ));
+        match &self.key {
+            None => return Err(Error::NotEncrypted(self.path.clone())),
+            Some(current) if new.salt != current.salt => {
+                return Err(Error::SecretsFailed(
+                    "新密钥的盐与学校文件的不同：新密钥应由新密码和学校文件原有的盐派生".to_owned(),
+                ));
+            }
+            Some(_) => {}
         }
+        // The recovery files hold the new key (beside the current one)
+        // before the file is under it (store/recovery.rs): a crash at any
+        // point leaves the recovery code able to open the file.
+        self.before_rekey(&new)?;
         self.rewrite_under(Rewrite::Rekey, new, change)
     }
 

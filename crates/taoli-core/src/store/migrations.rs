@@ -48,6 +48,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_accounts"),
     migration!(9, "0009_outbox"),
     migration!(10, "0010_recovered_batches"),
+    migration!(11, "0011_recovery_code"),
 ];
 
 /// The schema version this build of Taoli writes.

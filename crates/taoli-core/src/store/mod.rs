@@ -24,6 +24,7 @@ pub mod migrations;
 pub(crate) mod outbox;
 mod province;
 mod records;
+mod recovery;
 mod revisions;
 pub mod share;
 mod signoffs;
@@ -57,6 +58,7 @@ pub use cipher::{
 pub use lock::{LockHolder, computer_name, lock_path};
 pub use migrations::CURRENT_SCHEMA_VERSION;
 pub use outbox::ReviewsApplied;
+pub use recovery::{RecoveryCodeShown, RecoveryStatus};
 pub use share::{CopiedToThisComputer, NetworkShare};
 pub use signoffs::{SheetPrint, SignoffInfo, SignoffState};
 pub use warnings::{WarningReasons, WarningRef};
@@ -140,6 +142,31 @@ impl SchoolFile {
     /// file is built beside its destination and moved into place only when
     /// complete, so a failure leaves nothing behind.
     pub fn create(path: &Path, school: &NewSchool, admin: &Credentials) -> Result<SchoolFile> {
+        SchoolFile::create_with(path, school, admin, None)
+    }
+
+    /// [`SchoolFile::create`] with `recovery` as the file's recovery code from
+    /// its first transaction on (store/recovery.rs): the file exists with its
+    /// code or not at all. Its recovery file is written beside it.
+    pub fn create_with_recovery_code(
+        path: &Path,
+        school: &NewSchool,
+        admin: &Credentials,
+        recovery: &crate::recovery::RecoveryCode,
+    ) -> Result<SchoolFile> {
+        let file = SchoolFile::create_with(path, school, admin, Some(recovery))?;
+        // A recovery file that cannot be written now (the file is made, and
+        // its code must still be shown) is written again by `recovery_status`.
+        let _ = file.write_sidecars(None);
+        Ok(file)
+    }
+
+    fn create_with(
+        path: &Path,
+        school: &NewSchool,
+        admin: &Credentials,
+        recovery: Option<&crate::recovery::RecoveryCode>,
+    ) -> Result<SchoolFile> {
         let admin_name = crate::account::valid_user_name(&admin.name)?;
         crate::secrets::check_password_strength(&admin.password)?;
         let actor = Actor::new(admin_name.clone(), Role::SystemAdmin);
@@ -149,7 +176,7 @@ impl SchoolFile {
             role: Role::SystemAdmin,
             password: admin.password.clone(),
         };
-        build(path, school, &actor, &first, &key)?;
+        build(path, school, &actor, &first, &key, recovery)?;
         let mut file = SchoolFile::open_with_key(path, &key)?;
         file.holder_signed_in(Some(actor.name()));
         file.session = Some(accounts::SignedIn::new(actor));
@@ -490,6 +517,7 @@ fn build(
     actor: &Actor,
     admin: &NewUser,
     key: &FileKey,
+    recovery_code: Option<&crate::recovery::RecoveryCode>,
 ) -> Result<()> {
     let valid = school.validate()?;
     if path.exists() {
@@ -530,6 +558,9 @@ fn build(
             Some(&serde_json::to_value(&school)?),
         )?;
         accounts::insert_user(&tx, admin, actor)?;
+        if let Some(code) = recovery_code {
+            recovery::keep_code(&tx, code, actor)?;
+        }
         tx.commit()?;
         conn.close().map_err(|(_, e)| Error::Database(e))
     };

@@ -1,6 +1,8 @@
 //! Indicator records in the school file. Every change bumps the record's
 //! version and writes a revision with the old and new values.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{SchoolFile, revisions};
@@ -164,8 +166,9 @@ impl SchoolFile {
         self.shown_records(self.stored_records(teacher_id)?)
     }
 
-    /// Records as the signed-in account may see them: values of the masked
-    /// field types (ID and phone numbers) hidden for a role that reads masked.
+    /// Records as the signed-in account may see them: for a role that reads
+    /// masked, values of the masked field types (ID and phone numbers) with
+    /// their middle hidden and dates of birth as their year.
     pub(crate) fn shown_records(
         &self,
         mut records: Vec<IndicatorRecord>,
@@ -179,15 +182,56 @@ impl SchoolFile {
                 continue;
             };
             for field in &group.fields {
-                if !crate::account::is_masked_type(field.kind) {
+                let masked = crate::account::is_masked_type(field.kind);
+                let year_only = crate::account::is_year_only_field(&group.id, &field.code);
+                if !masked && !year_only {
                     continue;
                 }
                 if let Some(serde_json::Value::String(value)) = record.fields.get_mut(&field.code) {
-                    *value = crate::account::mask(value);
+                    *value = if year_only {
+                        crate::account::year_only(value)
+                    } else {
+                        crate::account::mask(value, field.kind)
+                    };
                 }
             }
         }
         Ok(records)
+    }
+
+    /// For a role that reads masked: each teacher's values that it may not
+    /// see in full (the ID number, phone numbers, the date of birth), each
+    /// with what it is shown instead, longest first, by teacher id. For
+    /// text that quotes values (validation messages).
+    pub(crate) fn masked_values(&self) -> Result<HashMap<String, Vec<(String, String)>>> {
+        let mut out: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for teacher in self.stored_teachers()? {
+            let shown = self.shown(teacher.clone()).id_number;
+            out.entry(teacher.id)
+                .or_default()
+                .push((teacher.id_number, shown));
+        }
+        let records = self.stored_all_records()?;
+        let shown = self.shown_records(records.clone())?;
+        for (full, shown) in records.iter().zip(&shown) {
+            for (code, value) in &full.fields {
+                let (Some(full_text), Some(shown_text)) = (
+                    value.as_str(),
+                    shown.fields.get(code).and_then(|v| v.as_str()),
+                ) else {
+                    continue;
+                };
+                if full_text != shown_text && !full_text.is_empty() {
+                    out.entry(full.teacher_id.clone())
+                        .or_default()
+                        .push((full_text.to_owned(), shown_text.to_owned()));
+                }
+            }
+        }
+        for pairs in out.values_mut() {
+            pairs.sort_by_key(|(full, _)| std::cmp::Reverse(full.chars().count()));
+        }
+        Ok(out)
     }
 
     /// One record as stored, for the core's own use (no check, no mask).

@@ -105,7 +105,8 @@ impl SchoolFile {
     /// A teacher as the signed-in account may see it.
     pub(crate) fn shown(&self, mut teacher: Teacher) -> Teacher {
         if self.masked() {
-            teacher.id_number = crate::account::mask(&teacher.id_number);
+            teacher.id_number =
+                crate::account::mask(&teacher.id_number, crate::catalog::FieldType::IdNumber);
         }
         teacher
     }

@@ -397,25 +397,32 @@ impl Out<'_, '_> {
 
 impl SchoolFile {
     /// Validates every teacher of the school against its indicator set. For
-    /// a role that reads masked, ID and phone numbers in the problems are masked.
+    /// a role that reads masked, ID and phone numbers in the problems are
+    /// masked and dates of birth shown as their year.
     pub fn validate(&self) -> Result<ValidationReport> {
         self.require(crate::account::Permission::TeachersView)?;
         let mut report = self.validation_report()?;
         if self.masked() {
-            let effective = self.effective_catalog()?;
+            // Every value the role may not see in full, wherever a message
+            // quotes it (a rule on one field may name another's value).
+            let hidden = self.masked_values()?;
             for problem in &mut report.problems {
-                let masked_type = effective
-                    .group(&problem.group)
-                    .zip(problem.field.as_deref())
-                    .and_then(|(g, f)| g.field(f))
-                    .is_some_and(|f| crate::account::is_masked_type(f.kind));
-                if let (true, Some(value)) = (masked_type, problem.value.as_mut()) {
-                    let shown = crate::account::mask(value);
-                    if !value.is_empty() {
-                        problem.message = problem.message.replace(value.as_str(), &shown);
-                        problem.message_en = problem.message_en.replace(value.as_str(), &shown);
+                let Some(pairs) = hidden.get(&problem.teacher_id) else {
+                    continue;
+                };
+                for (full, shown) in pairs {
+                    if let Some(value) = problem.value.as_mut() {
+                        if value == full {
+                            value.clone_from(shown);
+                        } else if full.chars().count() >= 4 {
+                            *value = value.replace(full.as_str(), shown);
+                        }
                     }
-                    *value = shown;
+                    // A value of a few characters would match ordinary text.
+                    if full.chars().count() >= 4 {
+                        problem.message = problem.message.replace(full.as_str(), shown);
+                        problem.message_en = problem.message_en.replace(full.as_str(), shown);
+                    }
                 }
             }
         }

@@ -1,0 +1,65 @@
+//! The recovery code sheet (恢复码保管单): one A4 page with the school, the
+//! code in large grouped characters and as a QR code, the date, what the
+//! recovery file is called, and how to keep and use it. Typeset with Typst
+//! like the verification sheets (`crates/taoli-core/sheets/recovery.typ`).
+
+use serde::Serialize;
+
+use super::code::{GROUPS, RecoveryCode};
+use crate::error::Result;
+use crate::sheets::{Template, font, qr, typeset};
+
+const TEMPLATE: &str = include_str!("../../sheets/recovery.typ");
+
+/// What the template reads from `/data.json`.
+#[derive(Serialize)]
+struct RecoverySheetData<'a> {
+    font: &'a str,
+    school_name: &'a str,
+    school_code: &'a str,
+    groups: Vec<String>,
+    group_count: usize,
+    file_name: &'a str,
+    sidecar_name: &'a str,
+    made_on: String,
+    made_by: &'a str,
+    code_id: &'a str,
+}
+
+/// Who and what the sheet names besides the code.
+pub(crate) struct SheetFacts<'a> {
+    pub school_name: &'a str,
+    pub school_code: &'a str,
+    pub file_name: &'a str,
+    pub sidecar_name: &'a str,
+    pub made_by: &'a str,
+    pub code_id: &'a str,
+}
+
+/// The sheet of `code` as a PDF.
+pub(crate) fn pdf(code: &RecoveryCode, facts: &SheetFacts<'_>) -> Result<Vec<u8>> {
+    let font = font::find()?;
+    let data = RecoverySheetData {
+        font: &font.family,
+        school_name: facts.school_name,
+        school_code: facts.school_code,
+        groups: code.groups(),
+        group_count: GROUPS,
+        file_name: facts.file_name,
+        sidecar_name: facts.sidecar_name,
+        made_on: chrono::Local::now().format("%Y年%-m月%-d日").to_string(),
+        made_by: facts.made_by,
+        code_id: facts.code_id,
+    };
+    let template = Template {
+        name: "恢复码保管单模板".to_owned(),
+        text: TEMPLATE.to_owned(),
+        root: None,
+    };
+    let input = typeset::SheetInput {
+        data: serde_json::to_vec(&data)?,
+        qr: qr::png(&code.display())?,
+    };
+    let (pdf, _) = typeset::pdf(&template, &font, &[input])?;
+    Ok(pdf)
+}
