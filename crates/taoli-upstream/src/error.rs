@@ -44,6 +44,9 @@ pub enum Error {
     #[error("学校标识码应为 10 位数字，实为「{0}」。")]
     InvalidSchoolCode(String),
 
+    #[error("报送码有效天数应为 0–{max} 天，实为 {0} 天。请改小 --valid-days。", max = crate::db::MAX_VALID_DAYS)]
+    InvalidValidDays(u32),
+
     #[error("找不到批次 {0}。请在 /review 页面上核对批次编号。")]
     BatchNotFound(String),
 
