@@ -178,6 +178,7 @@ fn a_changed_pack_the_catalog_accepts_is_stored_in_a_school_file_or_refused_in_c
     // Only the 系统管理员 may change the province pack.
     let mut file = accounts::create(&path, &school).unwrap();
     file.sign_in(&accounts::admin()).unwrap();
+    let file = std::cell::RefCell::new(file);
     let original: toml::Value = toml::from_str(&example_pack()).unwrap();
     let mut all = Vec::new();
     places(&original, &mut Vec::new(), &mut all);
@@ -193,6 +194,7 @@ fn a_changed_pack_the_catalog_accepts_is_stored_in_a_school_file_or_refused_in_c
             }
             let text = toml::to_string(&pack).unwrap();
             if let Some(pack) = applied_or_refused_clearly(&text)? {
+                let mut file = file.borrow_mut();
                 match file.use_province_pack(&pack) {
                     Ok(_) => {
                         file.effective_catalog().unwrap();

@@ -81,7 +81,7 @@ fn typed_number() -> impl Strategy<Value = (IdType, String)> {
 
 #[test]
 fn an_id_number_of_any_type_in_any_text_is_checked_without_panicking() {
-    runner(4000)
+    runner(2000)
         .run(&typed_number(), |(id_type, raw)| {
             let normalized = id_number::normalize(&raw);
             prop_assert!(!normalized.chars().any(char::is_whitespace));
@@ -96,7 +96,7 @@ fn an_id_number_of_any_type_in_any_text_is_checked_without_panicking() {
 #[test]
 fn a_resident_id_that_passes_is_eighteen_characters_ending_in_its_check_character() {
     let strategy = prop_oneof![near(resident_id()), any_text()];
-    runner(4000)
+    runner(2000)
         .run(&strategy, |raw| {
             let normalized = id_number::normalize(&raw);
             match id_number::check_resident_id(&normalized) {
@@ -184,7 +184,7 @@ fn a_new_teacher_of_any_name_type_and_number_is_added_or_refused_in_chinese() {
 
 #[test]
 fn a_normalized_person_name_normalizes_to_itself() {
-    runner(3000)
+    runner(1500)
         .run(&any_text(), |raw| {
             let name = text::normalize_person_name(&raw);
             prop_assert_eq!(text::normalize_person_name(&name), name.clone());
@@ -196,7 +196,7 @@ fn a_normalized_person_name_normalizes_to_itself() {
 
 #[test]
 fn text_helpers_keep_characters_whole() {
-    runner(3000)
+    runner(1500)
         .run(&(any_text(), 0usize..64), |(raw, max)| {
             let half = text::to_half_width(&raw);
             prop_assert_eq!(half.chars().count(), raw.chars().count());
@@ -235,7 +235,7 @@ fn any_value_typed_into_any_field_is_normalized_or_refused_in_chinese() {
         .flat_map(|g| g.fields.iter())
         .collect();
     let strategy = (0..fields.len(), typed_value());
-    runner(6000)
+    runner(1500)
         .run(&strategy, |(i, raw)| {
             let field = fields[i];
             let table = field
@@ -270,7 +270,7 @@ fn any_assignment_names_a_field_and_group_or_is_refused_in_chinese() {
         near(prop::sample::select(group_names).boxed()),
         hostile_text(8)
     ];
-    runner(3000)
+    runner(1500)
         .run(&(assignment, group), |(raw, group)| {
             let found = entry::parse_assignment(&raw).and_then(|(field, _)| {
                 let group = entry::find_group(&effective, &group)
@@ -370,7 +370,7 @@ fn any_header_is_matched_or_unknown_and_any_correction_parsed_or_refused() {
         ),
         Just("(((((((((((((((((((((((((((((((()".to_owned()),
     ];
-    runner(3000)
+    runner(1500)
         .run(&(header.clone(), header), |(header, target)| {
             let normalized = normalize_header(&header);
             prop_assert_eq!(normalize_header(&normalized), normalized.clone());
