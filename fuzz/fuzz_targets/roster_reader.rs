@@ -32,7 +32,8 @@ fn bench() -> Option<Bench> {
         region_code: None,
     };
     let path = dir.path().join("school.taoli");
-    let mut file = SchoolFile::create(&path, &school, &Credentials::new("管理员", PASSWORD)).ok()?;
+    let mut file =
+        SchoolFile::create(&path, &school, &Credentials::new("管理员", PASSWORD)).ok()?;
     file.add_user(&NewUser {
         name: "王老师".into(),
         role: Role::InfoManager,
@@ -65,7 +66,10 @@ fuzz_target!(|data: &[u8]| {
             return;
         };
         let _ = source.info();
-        if let Ok(plan) = bench.file.plan_import(&mut source, &ImportOptions::default()) {
+        if let Ok(plan) = bench
+            .file
+            .plan_import(&mut source, &ImportOptions::default())
+        {
             let _ = plan.preview.summary();
             let _ = write_refused_rows(&plan, &bench.dir.path().join("refused.xlsx"));
         }

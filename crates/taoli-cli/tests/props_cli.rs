@@ -18,9 +18,9 @@ mod props;
 
 use std::path::Path;
 
+use props::{any_text, hostile_text, is_chinese, near, runner};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-use props::{any_text, hostile_text, is_chinese, near, runner};
 use support::{init_school, taoli};
 use tempfile::TempDir;
 
@@ -50,8 +50,14 @@ fn exits_cleanly(cmd: &mut assert_cmd::Command, what: &str) -> Result<(), TestCa
 }
 
 fn resident_id() -> impl Strategy<Value = String> {
-    (110_000u32..=659_999, 1950i32..=2005, 1u32..=12, 1u32..=28, 0u32..=999).prop_map(
-        |(region, y, m, d, seq)| {
+    (
+        110_000u32..=659_999,
+        1950i32..=2005,
+        1u32..=12,
+        1u32..=28,
+        0u32..=999,
+    )
+        .prop_map(|(region, y, m, d, seq)| {
             let first17 = format!("{region:06}{y:04}{m:02}{d:02}{seq:03}");
             let sum: u32 = first17
                 .bytes()
@@ -60,8 +66,7 @@ fn resident_id() -> impl Strategy<Value = String> {
                 .sum();
             let check = b"10X98765432"[(sum % 11) as usize] as char;
             format!("{first17}{check}")
-        },
-    )
+        })
 }
 
 /// An ID type code (every one of the catalog, or any text) and a number.
@@ -137,7 +142,12 @@ fn teacher_list_with_any_query_exits_0() {
                 .args(["--query", &arg(&query)])
                 .output()
                 .unwrap();
-            prop_assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+            prop_assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             Ok(())
         })
         .unwrap();

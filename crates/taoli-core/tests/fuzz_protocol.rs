@@ -34,13 +34,13 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use serde_json::{Map, Value, json};
+use taoli_core::batches::BatchFile;
 use taoli_core::protocol::{
     self, BatchHistory, BatchState, BatchStatus, Change, ChangeOp, Decision, EnrollmentRequest,
     EnrollmentResponse, HeldBatch, MAX_PAYLOAD_JSON_BYTES, Manifest, ManifestFields, Payload,
     PublicKeyWire, Receipt, Refusal, RefusalCode, ReviewPage, ReviewResult, SignedManifest,
     SignedReceipt, SigningKey, WarningReason,
 };
-use taoli_core::batches::BatchFile;
 use taoli_core::secrets::{MemorySecretStore, SecretStore};
 
 const SCHOOL: &str = "2151072201";
@@ -414,7 +414,6 @@ fn decoded_or_refused_clearly(decoder: Decoder, bytes: &[u8]) -> Result<(), Test
     Ok(())
 }
 
-
 fn decoder() -> impl Strategy<Value = Decoder> {
     prop::sample::select(DECODERS.to_vec())
 }
@@ -594,7 +593,11 @@ fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                pointers(v, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                pointers(
+                    v,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         Value::Array(items) => {
@@ -614,16 +617,43 @@ fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
 fn documents() -> Vec<(Decoder, Value)> {
     let json_of = |bytes: Vec<u8>| serde_json::from_slice::<Value>(&bytes).unwrap();
     vec![
-        (Decoder::SignedManifest, json_of(sample_manifest().canonical_bytes())),
-        (Decoder::Manifest, json_of(sample_manifest().canonical_bytes())),
-        (Decoder::Payload, json_of(serde_json::to_vec(&sample_payload()).unwrap())),
-        (Decoder::SignedReceipt, json_of(sample_receipt().canonical_bytes())),
-        (Decoder::Receipt, json_of(sample_receipt().canonical_bytes())),
+        (
+            Decoder::SignedManifest,
+            json_of(sample_manifest().canonical_bytes()),
+        ),
+        (
+            Decoder::Manifest,
+            json_of(sample_manifest().canonical_bytes()),
+        ),
+        (
+            Decoder::Payload,
+            json_of(serde_json::to_vec(&sample_payload()).unwrap()),
+        ),
+        (
+            Decoder::SignedReceipt,
+            json_of(sample_receipt().canonical_bytes()),
+        ),
+        (
+            Decoder::Receipt,
+            json_of(sample_receipt().canonical_bytes()),
+        ),
         (Decoder::ReviewPage, json_of(sample_review_page().to_json())),
-        (Decoder::EnrollmentRequest, json_of(sample_enrollment_request().to_json())),
-        (Decoder::EnrollmentResponse, json_of(sample_enrollment_response().to_json())),
-        (Decoder::BatchStatus, json_of(sample_batch_status().to_json())),
-        (Decoder::BatchHistory, json_of(sample_batch_history().to_json())),
+        (
+            Decoder::EnrollmentRequest,
+            json_of(sample_enrollment_request().to_json()),
+        ),
+        (
+            Decoder::EnrollmentResponse,
+            json_of(sample_enrollment_response().to_json()),
+        ),
+        (
+            Decoder::BatchStatus,
+            json_of(sample_batch_status().to_json()),
+        ),
+        (
+            Decoder::BatchHistory,
+            json_of(sample_batch_history().to_json()),
+        ),
         (Decoder::Refusal, json_of(Decoder::Refusal.valid())),
     ]
 }
@@ -730,7 +760,11 @@ fn a_long_string_where_a_number_belongs_is_refused_with_a_short_message() {
     let compressed = protocol::compress(&serde_json::to_vec(&document).unwrap()).unwrap();
     let refusal = Payload::decode(&compressed).unwrap_err();
     assert_eq!(refusal.code, RefusalCode::MalformedPayload);
-    assert!(refusal.message.chars().count() < 1000, "{}", refusal.message);
+    assert!(
+        refusal.message.chars().count() < 1000,
+        "{}",
+        refusal.message
+    );
 }
 
 #[test]

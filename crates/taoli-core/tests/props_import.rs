@@ -25,9 +25,9 @@ mod props;
 
 use std::path::{Path, PathBuf};
 
+use props::{any_text, hostile_text, is_chinese, near, runner};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-use props::{any_text, hostile_text, is_chinese, near, runner};
 use taoli_core::catalog::{IdNumberForm, catalog};
 use taoli_core::import::refused::write_refused_rows;
 use taoli_core::import::{ImportOptions, MappingOverride, OnConflict, RowStatus, open};
@@ -59,13 +59,18 @@ fn labels() -> Vec<String> {
 }
 
 fn resident_id() -> impl Strategy<Value = String> {
-    (110_000u32..=659_999, 1950i32..=2005, 1u32..=12, 1u32..=28, 0u32..=999).prop_map(
-        |(region, y, m, d, seq)| {
+    (
+        110_000u32..=659_999,
+        1950i32..=2005,
+        1u32..=12,
+        1u32..=28,
+        0u32..=999,
+    )
+        .prop_map(|(region, y, m, d, seq)| {
             let first17 = format!("{region:06}{y:04}{m:02}{d:02}{seq:03}");
             let check = id_number::check_character(&first17).unwrap();
             format!("{first17}{check}")
-        },
-    )
+        })
 }
 
 /// An ID type (its code or its name) and a number valid, nearly valid or
@@ -78,10 +83,8 @@ fn identity() -> impl Strategy<Value = (String, String)> {
             IdNumberForm::TaiwanPermit => "[0-9]{8}".boxed(),
             IdNumberForm::ForeignPermanentResidence => prop_oneof![
                 "[A-Z]{3}[0-9]{12}",
-                "9[0-9]{16}".prop_map(|f| format!(
-                    "{f}{}",
-                    id_number::check_character(&f).unwrap()
-                )),
+                "9[0-9]{16}"
+                    .prop_map(|f| format!("{f}{}", id_number::check_character(&f).unwrap())),
             ]
             .boxed(),
             IdNumberForm::General => "[A-Z0-9]{6,18}".boxed(),
@@ -108,7 +111,11 @@ fn headers() -> impl Strategy<Value = Vec<String>> {
         1 => hostile_text(12),
     ];
     prop::collection::vec(header, 0..6).prop_map(|rest| {
-        let mut all = vec!["姓名".to_owned(), "身份证件类型".to_owned(), "身份证件号".to_owned()];
+        let mut all = vec![
+            "姓名".to_owned(),
+            "身份证件类型".to_owned(),
+            "身份证件号".to_owned(),
+        ];
         all.extend(rest);
         all
     })
@@ -300,15 +307,18 @@ fn an_xlsx_roster_of_arbitrary_cells_is_imported_or_refused_in_chinese() {
         prop::bool::weighted(0.2),
     );
     runner(200)
-        .run(&strategy, |((header, body), sheet_name, options, commit)| {
-            let mut all = vec![header];
-            all.extend(body);
-            let Some(bytes) = xlsx_bytes(&sheet_name, &all) else {
-                return Ok(());
-            };
-            std::fs::write(&path, bytes).unwrap();
-            imported_or_refused_clearly(&mut file.borrow_mut(), &path, &options, commit)
-        })
+        .run(
+            &strategy,
+            |((header, body), sheet_name, options, commit)| {
+                let mut all = vec![header];
+                all.extend(body);
+                let Some(bytes) = xlsx_bytes(&sheet_name, &all) else {
+                    return Ok(());
+                };
+                std::fs::write(&path, bytes).unwrap();
+                imported_or_refused_clearly(&mut file.borrow_mut(), &path, &options, commit)
+            },
+        )
         .unwrap();
 }
 
@@ -325,7 +335,12 @@ fn utf16_units(text: &str, strays: &[(prop::sample::Index, u16)]) -> Vec<u16> {
 fn a_utf16_roster_with_lone_surrogates_is_imported_or_refused_in_chinese() {
     let dir = TempDir::new().unwrap();
     let file = std::cell::RefCell::new(accounts::open(&school(&dir)).unwrap());
-    let surrogate = prop_oneof![0xD800u16..=0xDBFF, 0xDC00u16..=0xDFFF, Just(0xFEFF), Just(0)];
+    let surrogate = prop_oneof![
+        0xD800u16..=0xDBFF,
+        0xDC00u16..=0xDFFF,
+        Just(0xFEFF),
+        Just(0)
+    ];
     let strategy = (
         table(),
         prop::collection::vec((any::<prop::sample::Index>(), surrogate), 0..4),
@@ -354,7 +369,12 @@ fn a_utf16_roster_with_lone_surrogates_is_imported_or_refused_in_chinese() {
             }
             let path = dir.path().join(format!("roster.{ext}"));
             std::fs::write(&path, bytes).unwrap();
-            imported_or_refused_clearly(&mut file.borrow_mut(), &path, &ImportOptions::default(), false)
+            imported_or_refused_clearly(
+                &mut file.borrow_mut(),
+                &path,
+                &ImportOptions::default(),
+                false,
+            )
         })
         .unwrap();
 }

@@ -20,10 +20,10 @@ mod mutation;
 #[path = "support/props.rs"]
 mod props;
 
+use props::{any_text, is_chinese, runner};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::TestCaseError;
-use props::{any_text, is_chinese, runner};
 use taoli_core::catalog::{ProvincePack, catalog};
 use taoli_core::import::mapping::HeaderMatcher;
 use taoli_core::{ErrorKind, NewSchool};
@@ -31,7 +31,8 @@ use tempfile::TempDir;
 
 fn example_pack() -> String {
     std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/province/example-pack.toml"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/province/example-pack.toml"),
     )
     .unwrap()
 }
@@ -65,8 +66,18 @@ fn applied_or_refused_clearly(text: &str) -> Result<Option<ProvincePack>, TestCa
 
 /// TOML a hand-edited pack tends to hold.
 const TOKENS: [&str; 12] = [
-    "\"", "[", "]]", "[[field]]\n", "=", "\n", "'''", "\\u0000", "1e400", "\u{202E}",
-    "group = \"basic\"\n", "code = \"\"\n",
+    "\"",
+    "[",
+    "]]",
+    "[[field]]\n",
+    "=",
+    "\n",
+    "'''",
+    "\\u0000",
+    "1e400",
+    "\u{202E}",
+    "group = \"basic\"\n",
+    "code = \"\"\n",
 ];
 
 #[test]
@@ -184,7 +195,10 @@ fn a_changed_pack_the_catalog_accepts_is_stored_in_a_school_file_or_refused_in_c
     places(&original, &mut Vec::new(), &mut all);
     let label_paths: Vec<Vec<String>> = all
         .into_iter()
-        .filter(|p| p.last().is_some_and(|k| matches!(k.as_str(), "name" | "label" | "help" | "message")))
+        .filter(|p| {
+            p.last()
+                .is_some_and(|k| matches!(k.as_str(), "name" | "label" | "help" | "message"))
+        })
         .collect();
     runner(60)
         .run(&(any::<Index>(), any_text()), |(i, text)| {

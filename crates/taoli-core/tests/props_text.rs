@@ -20,8 +20,8 @@ mod props;
 
 use std::cell::RefCell;
 
-use proptest::prelude::*;
 use props::{any_text, hostile_text, is_chinese, near, runner};
+use proptest::prelude::*;
 use taoli_core::catalog::{EffectiveCatalog, IdNumberForm, IdType, catalog};
 use taoli_core::import::MappingOverride;
 use taoli_core::import::mapping::{HeaderMatcher, column_letter, normalize_header};
@@ -38,13 +38,18 @@ fn id_types() -> Vec<IdType> {
 
 /// A valid resident ID number.
 fn resident_id() -> impl Strategy<Value = String> {
-    (110_000u32..=659_999, 1901i32..=2099, 1u32..=12, 1u32..=28, 0u32..=999).prop_map(
-        |(region, y, m, d, seq)| {
+    (
+        110_000u32..=659_999,
+        1901i32..=2099,
+        1u32..=12,
+        1u32..=28,
+        0u32..=999,
+    )
+        .prop_map(|(region, y, m, d, seq)| {
             let first17 = format!("{region:06}{y:04}{m:02}{d:02}{seq:03}");
             let check = id_number::check_character(&first17).unwrap();
             format!("{first17}{check}")
-        },
-    )
+        })
 }
 
 /// A valid number of the form `form` requires.
@@ -167,7 +172,12 @@ fn a_new_teacher_of_any_name_type_and_number_is_added_or_refused_in_chinese() {
             match file.borrow_mut().add_teacher(&new) {
                 Ok(added) => {
                     prop_assert_eq!(&added.name, &text::normalize_person_name(&name));
-                    prop_assert!(!added.name.chars().any(|c| text::invisible_kind(c).is_some()));
+                    prop_assert!(
+                        !added
+                            .name
+                            .chars()
+                            .any(|c| text::invisible_kind(c).is_some())
+                    );
                     prop_assert!(added.name.chars().count() <= teacher::NAME_MAX_CHARS);
                 }
                 Err(e) => {
@@ -201,7 +211,11 @@ fn text_helpers_keep_characters_whole() {
             let half = text::to_half_width(&raw);
             prop_assert_eq!(half.chars().count(), raw.chars().count());
             let safe = text::file_name_safe(&raw);
-            prop_assert!(!safe.chars().any(|c| c.is_control() || "/\\:*?\"<>|".contains(c)));
+            prop_assert!(
+                !safe
+                    .chars()
+                    .any(|c| c.is_control() || "/\\:*?\"<>|".contains(c))
+            );
             let cut = text::excerpt(&raw, max);
             prop_assert!(cut.chars().count() <= max + 1);
             prop_assert!(raw.starts_with(cut.trim_end_matches('…')));
@@ -302,7 +316,12 @@ fn any_draft_is_checked_and_saved_or_refused_in_chinese() {
     let groups: Vec<(String, Vec<String>)> = effective
         .groups
         .iter()
-        .map(|g| (g.id.clone(), g.fields.iter().map(|f| f.code.clone()).collect()))
+        .map(|g| {
+            (
+                g.id.clone(),
+                g.fields.iter().map(|f| f.code.clone()).collect(),
+            )
+        })
         .collect();
     let value = prop_oneof![
         4 => typed_value().prop_map(serde_json::Value::String),
@@ -317,35 +336,44 @@ fn any_draft_is_checked_and_saved_or_refused_in_chinese() {
             Just(serde_json::json!(true)),
         ],
     ];
-    let draft = (prop::sample::select(groups), any::<bool>()).prop_flat_map(move |((group, codes), by_name)| {
-        let code = prop_oneof![4 => prop::sample::select(codes), 1 => hostile_text(8)];
-        (
-            Just(group),
-            Just(by_name),
-            prop::collection::btree_map(code, value.clone(), 0..5),
-            prop::option::of(hostile_text(8)),
-            prop::option::of(any::<i64>()),
-        )
-    });
+    let draft = (prop::sample::select(groups), any::<bool>()).prop_flat_map(
+        move |((group, codes), by_name)| {
+            let code = prop_oneof![4 => prop::sample::select(codes), 1 => hostile_text(8)];
+            (
+                Just(group),
+                Just(by_name),
+                prop::collection::btree_map(code, value.clone(), 0..5),
+                prop::option::of(hostile_text(8)),
+                prop::option::of(any::<i64>()),
+            )
+        },
+    );
     let teacher_id = teacher.id.clone();
     let file = RefCell::new(file);
     runner(400)
-        .run(&draft, |(group, hostile_group, fields, record_id, version)| {
-            let draft = entry::RecordDraft {
-                teacher_id: teacher_id.clone(),
-                group: if hostile_group { format!("{group}\u{202E}") } else { group },
-                record_id,
-                expected_version: version,
-                fields: fields.into_iter().collect(),
-            };
-            if let Err(e) = file.borrow().check_draft(&draft) {
-                prop_assert!(is_chinese(&e.to_string()), "{e}");
-            }
-            if let Err(e) = file.borrow_mut().save_draft(&draft) {
-                prop_assert!(is_chinese(&e.to_string()), "{e}");
-            }
-            Ok(())
-        })
+        .run(
+            &draft,
+            |(group, hostile_group, fields, record_id, version)| {
+                let draft = entry::RecordDraft {
+                    teacher_id: teacher_id.clone(),
+                    group: if hostile_group {
+                        format!("{group}\u{202E}")
+                    } else {
+                        group
+                    },
+                    record_id,
+                    expected_version: version,
+                    fields: fields.into_iter().collect(),
+                };
+                if let Err(e) = file.borrow().check_draft(&draft) {
+                    prop_assert!(is_chinese(&e.to_string()), "{e}");
+                }
+                if let Err(e) = file.borrow_mut().save_draft(&draft) {
+                    prop_assert!(is_chinese(&e.to_string()), "{e}");
+                }
+                Ok(())
+            },
+        )
         .unwrap();
 }
 
@@ -390,11 +418,16 @@ fn any_header_is_matched_or_unknown_and_any_correction_parsed_or_refused() {
 #[test]
 fn every_column_index_has_a_letter() {
     runner(2000)
-        .run(&prop_oneof![any::<u32>(), Just(u32::MAX), 0u32..20_000], |i| {
-            let letters = column_letter(i);
-            prop_assert!(!letters.is_empty() && letters.bytes().all(|b| b.is_ascii_uppercase()));
-            Ok(())
-        })
+        .run(
+            &prop_oneof![any::<u32>(), Just(u32::MAX), 0u32..20_000],
+            |i| {
+                let letters = column_letter(i);
+                prop_assert!(
+                    !letters.is_empty() && letters.bytes().all(|b| b.is_ascii_uppercase())
+                );
+                Ok(())
+            },
+        )
         .unwrap();
 }
 
@@ -424,10 +457,7 @@ fn any_search_query_over_any_names_finds_a_subset_in_order() {
     ];
     runner(2000)
         .run(&(names, query), |(names, query)| {
-            let teachers: Vec<_> = names
-                .into_iter()
-                .map(|(n, id)| teacher(n, id))
-                .collect();
+            let teachers: Vec<_> = names.into_iter().map(|(n, id)| teacher(n, id)).collect();
             let found = search::filter(&teachers, &query);
             prop_assert!(found.len() <= teachers.len());
             let mut rest = teachers.iter();

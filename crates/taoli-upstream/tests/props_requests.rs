@@ -22,9 +22,9 @@ mod props;
 #[path = "../../taoli-core/tests/support/mutation.rs"]
 mod mutation;
 
+use props::{any_text, hostile_text, runner};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-use props::{any_text, hostile_text, runner};
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use support::{Harness, SCHOOL, School};
@@ -90,7 +90,10 @@ fn path() -> impl Strategy<Value = String> {
         query(),
     )
         .prop_map(|(template, a, b, query)| {
-            format!("{}{query}", template.replacen("{}", &a, 1).replacen("{}", &b, 1))
+            format!(
+                "{}{query}",
+                template.replacen("{}", &a, 1).replacen("{}", &b, 1)
+            )
         })
 }
 
@@ -126,7 +129,14 @@ fn headers() -> impl Strategy<Value = Vec<(&'static str, String)>> {
 
 /// What a damaged or hostile document tends to hold.
 const TOKENS: [&str; 8] = [
-    "\"", "{", "}", "null", "-1", "18446744073709551616", "\\ud800", "\u{202E}",
+    "\"",
+    "{",
+    "}",
+    "null",
+    "-1",
+    "18446744073709551616",
+    "\\ud800",
+    "\u{202E}",
 ];
 
 /// Valid request bodies: an enrollment, a signed manifest, a payload, a
@@ -203,7 +213,11 @@ async fn answered(
     let response = match response {
         Ok(r) => r,
         Err(e) if e.is_builder() => return Ok(()),
-        Err(e) => return Err(TestCaseError::fail(format!("{method} {path}: no answer: {e}"))),
+        Err(e) => {
+            return Err(TestCaseError::fail(format!(
+                "{method} {path}: no answer: {e}"
+            )));
+        }
     };
     let status = response.status();
     prop_assert!(
@@ -284,7 +298,10 @@ fn signed_reads_with_any_query_are_answered_without_a_server_error() {
         query(),
     )
         .prop_map(|(template, a, b, query)| {
-            format!("{}{query}", template.replacen("{}", &a, 1).replacen("{}", &b, 1))
+            format!(
+                "{}{query}",
+                template.replacen("{}", &a, 1).replacen("{}", &b, 1)
+            )
         });
     runner(200)
         .run(&(path, any::<bool>()), |(path, head)| {
