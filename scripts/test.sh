@@ -61,6 +61,13 @@ tally "cargo test" "$code" \
   "$(sum_matches "$log_dir/cargo.log" '[0-9]+ passed;')" \
   "$(sum_matches "$log_dir/cargo.log" '[0-9]+ failed;')"
 
+say "Coverage-guided fuzzing, bounded (scripts/fuzz.sh; 10 minutes a target: docs/reliability.md)"
+bash "$TAOLI_ROOT/scripts/fuzz.sh" 15 2>&1 | tee "$log_dir/fuzz.log"
+code=${PIPESTATUS[0]}
+tally "fuzz" "$code" \
+  "$(sum_matches "$log_dir/fuzz.log" 'fuzz: [0-9]+ passed')" \
+  "$(sum_matches "$log_dir/fuzz.log" 'passed, [0-9]+ failed')"
+
 say "UI unit tests"
 (cd "$TAOLI_ROOT/ui" && npx vitest run --reporter=default) 2>&1 | tee "$log_dir/vitest.log"
 code=${PIPESTATUS[0]}

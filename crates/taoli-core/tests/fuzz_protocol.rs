@@ -18,19 +18,29 @@
 //! every failure is a [`Refusal`] with one of the codes that decoder may
 //! give and a Chinese message of bounded length.
 //!
+//! Structured too: every string, number and object of every valid document
+//! replaced by any value (hostile text from `support/props.rs`, numbers past
+//! `u64`, nesting), and signed or compressed anew, so the checks on each
+//! field are reached with text no byte mutation makes.
+//!
 //! Seeded for reproducible runs; `TAOLI_FUZZ_RANDOM=1 TAOLI_FUZZ_SCALE=20`
-//! hunts longer. `TAOLI_WRITE_FIXTURES=1` rewrites the hostile corpus.
+//! (or `PROPTEST_CASES=N`) hunts longer. `TAOLI_WRITE_FIXTURES=1` rewrites the hostile corpus.
 
 #[path = "support/mutation.rs"]
 mod mutation;
 use mutation::{mutate, mutation};
 
+#[path = "support/props.rs"]
+mod props;
+use props::{is_chinese, runner};
+
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRng, TestRunner};
+use proptest::test_runner::TestCaseError;
 use serde_json::{Map, Value, json};
+use taoli_core::batches::BatchFile;
 use taoli_core::protocol::{
     self, BatchHistory, BatchState, BatchStatus, Change, ChangeOp, Decision, EnrollmentRequest,
     EnrollmentResponse, HeldBatch, MAX_PAYLOAD_JSON_BYTES, Manifest, ManifestFields, Payload,
@@ -390,10 +400,6 @@ impl Decoder {
     }
 }
 
-fn is_chinese(text: &str) -> bool {
-    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-}
-
 /// Decoded, or refused with an allowed code and a clear Chinese message.
 fn decoded_or_refused_clearly(decoder: Decoder, bytes: &[u8]) -> Result<(), TestCaseError> {
     if let Err(refusal) = decoder.decode(bytes) {
@@ -412,26 +418,6 @@ fn decoded_or_refused_clearly(decoder: Decoder, bytes: &[u8]) -> Result<(), Test
         );
     }
     Ok(())
-}
-
-// ------------------------------------------------------------------ runner
-
-fn runner(cases: u32) -> TestRunner {
-    let scale: u32 = std::env::var("TAOLI_FUZZ_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1);
-    let config = Config {
-        cases: cases * scale,
-        failure_persistence: None,
-        ..Config::default()
-    };
-    if std::env::var_os("TAOLI_FUZZ_RANDOM").is_some() {
-        TestRunner::new(config)
-    } else {
-        let rng = TestRng::deterministic_rng(config.rng_algorithm);
-        TestRunner::new_with_rng(config, rng)
-    }
 }
 
 fn decoder() -> impl Strategy<Value = Decoder> {
@@ -579,6 +565,218 @@ fn mutated_payload_json_compressed_anew_is_decoded_or_refused_clearly() {
             },
         )
         .unwrap();
+}
+
+/// Any JSON value a field may be given: hostile text, numbers past the
+/// integer types, nesting, nothing.
+fn any_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        4 => props::any_text().prop_map(Value::String),
+        1 => props::near(Just("2026-03-01T08:00:00.000Z".to_owned()).boxed()).prop_map(Value::String),
+        1 => props::near(Just(BATCH.to_owned()).boxed()).prop_map(Value::String),
+        1 => prop_oneof![
+            Just(json!(u64::MAX)),
+            Just(json!(i64::MIN)),
+            Just(json!(-1)),
+            Just(json!(0)),
+            Just(json!(1e308)),
+            Just(json!(0.5)),
+            any::<i64>().prop_map(|n| json!(n)),
+        ],
+        1 => prop_oneof![
+            Just(Value::Null),
+            Just(json!(true)),
+            Just(json!([])),
+            Just(json!({})),
+            Just(json!([[["x"]]])),
+            Just(json!({"protocol": "taoli-batch/1"})),
+        ],
+    ]
+}
+
+/// The JSON pointer of every value inside `value`, containers included.
+fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                pointers(
+                    v,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                pointers(v, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+    if !at.is_empty() {
+        out.push(at);
+    }
+}
+
+/// A valid document of every decoder as JSON, and how its bytes reach the
+/// decoder again once a field is changed (signed or compressed anew).
+fn documents() -> Vec<(Decoder, Value)> {
+    let json_of = |bytes: Vec<u8>| serde_json::from_slice::<Value>(&bytes).unwrap();
+    vec![
+        (
+            Decoder::SignedManifest,
+            json_of(sample_manifest().canonical_bytes()),
+        ),
+        (
+            Decoder::Manifest,
+            json_of(sample_manifest().canonical_bytes()),
+        ),
+        (
+            Decoder::Payload,
+            json_of(serde_json::to_vec(&sample_payload()).unwrap()),
+        ),
+        (
+            Decoder::SignedReceipt,
+            json_of(sample_receipt().canonical_bytes()),
+        ),
+        (
+            Decoder::Receipt,
+            json_of(sample_receipt().canonical_bytes()),
+        ),
+        (Decoder::ReviewPage, json_of(sample_review_page().to_json())),
+        (
+            Decoder::EnrollmentRequest,
+            json_of(sample_enrollment_request().to_json()),
+        ),
+        (
+            Decoder::EnrollmentResponse,
+            json_of(sample_enrollment_response().to_json()),
+        ),
+        (
+            Decoder::BatchStatus,
+            json_of(sample_batch_status().to_json()),
+        ),
+        (
+            Decoder::BatchHistory,
+            json_of(sample_batch_history().to_json()),
+        ),
+        (Decoder::Refusal, json_of(Decoder::Refusal.valid())),
+    ]
+}
+
+/// The bytes `decoder` reads for `document`.
+fn encoded(decoder: Decoder, document: &Value) -> Vec<u8> {
+    let bytes = serde_json::to_vec(document).unwrap();
+    match decoder {
+        Decoder::SignedManifest => envelope("manifest", &bytes, &school_key()),
+        Decoder::SignedReceipt => envelope("receipt", &bytes, &upstream_key()),
+        Decoder::Payload => protocol::compress(&bytes).unwrap(),
+        _ => bytes,
+    }
+}
+
+#[test]
+fn every_field_of_every_document_given_any_value_is_decoded_or_refused_clearly() {
+    let documents: Vec<(Decoder, Value, Vec<String>)> = documents()
+        .into_iter()
+        .map(|(d, v)| {
+            let mut at = Vec::new();
+            pointers(&v, String::new(), &mut at);
+            (d, v, at)
+        })
+        .collect();
+    let edits = prop::collection::vec((any::<prop::sample::Index>(), any_value()), 1..4);
+    runner(800)
+        .run(&(0..documents.len(), edits), |(which, edits)| {
+            let (decoder, original, at) = &documents[which];
+            let mut document = original.clone();
+            for (i, value) in edits {
+                if let Some(slot) = document.pointer_mut(&at[i.index(at.len())]) {
+                    *slot = value;
+                }
+            }
+            decoded_or_refused_clearly(*decoder, &encoded(*decoder, &document))
+        })
+        .unwrap();
+}
+
+/// A `.taolibatch` of the sample batch.
+fn sample_batch_file() -> Vec<u8> {
+    BatchFile {
+        upstream: "http://127.0.0.1:8080".into(),
+        upstream_key: upstream_key().public_key(),
+        envelope: SignedManifest::sign(&sample_manifest(), &school_key()).encode(),
+        payload: sample_payload_bytes(),
+    }
+    .encode()
+    .unwrap()
+}
+
+/// `.taolibatch` files (the courier's copy of a batch): arbitrary bytes,
+/// the sample file with bytes flipped, cut and inserted, and with any of
+/// its fields given any value. Read, or refused for the clerk in Chinese.
+#[test]
+fn a_batch_file_of_any_bytes_or_fields_is_read_or_refused_in_chinese() {
+    let valid = sample_batch_file();
+    let document: Value = serde_json::from_slice(&valid).unwrap();
+    let mut at = Vec::new();
+    pointers(&document, String::new(), &mut at);
+    let bytes = prop_oneof![
+        (prefixes(), prop::collection::vec(any::<u8>(), 0..1024)).prop_map(|(mut p, t)| {
+            p.extend(t);
+            p
+        }),
+        prop::collection::vec(mutation(&TOKENS), 1..4).prop_map(move |m| {
+            let mut bytes = valid.clone();
+            mutate(&mut bytes, &m);
+            bytes
+        }),
+        prop::collection::vec((any::<prop::sample::Index>(), any_value()), 1..4).prop_map(
+            move |edits| {
+                let mut changed = document.clone();
+                for (i, value) in edits {
+                    if let Some(slot) = changed.pointer_mut(&at[i.index(at.len())]) {
+                        *slot = value;
+                    }
+                }
+                serde_json::to_vec(&changed).unwrap()
+            }
+        ),
+    ];
+    runner(500)
+        .run(&bytes, |bytes| {
+            if let Err(e) = BatchFile::decode(&bytes, Path::new("批次.taolibatch")) {
+                let message = e.to_string();
+                prop_assert_eq!(e.kind(), taoli_core::ErrorKind::User, "{}", message);
+                prop_assert!(is_chinese(&message), "{message}");
+                prop_assert!(message.chars().count() < 1000, "{message}");
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// A field of the wrong type once came back quoted whole in the refusal
+/// (serde's `invalid type: string "000…"`): a 1,000-character message for
+/// a 1,000-character string where a payload's `version` number belongs.
+#[test]
+fn a_long_string_where_a_number_belongs_is_refused_with_a_short_message() {
+    let mut document = serde_json::to_value(sample_payload()).unwrap();
+    document["changes"][0]["version"] = Value::String("0".repeat(100_000));
+    let compressed = protocol::compress(&serde_json::to_vec(&document).unwrap()).unwrap();
+    let refusal = Payload::decode(&compressed).unwrap_err();
+    assert_eq!(refusal.code, RefusalCode::MalformedPayload);
+    assert!(
+        refusal.message.chars().count() < 1000,
+        "{}",
+        refusal.message
+    );
+}
+
+#[test]
+fn the_sample_batch_file_is_read_back() {
+    let file = BatchFile::decode(&sample_batch_file(), Path::new("批次.taolibatch")).unwrap();
+    assert_eq!(file.payload, sample_payload_bytes());
 }
 
 /// Text as a clerk or a hostile file might hold it.
@@ -952,6 +1150,33 @@ fn the_committed_protocol_corpus_is_what_this_test_writes() {
     }
     if std::fs::read(dir.join("expected.json")).ok() != Some(expected) {
         stale.push("expected.json");
+    }
+    assert!(
+        stale.is_empty(),
+        "stale (TAOLI_WRITE_FIXTURES=1 rewrites them): {stale:?}"
+    );
+}
+
+/// The cargo-fuzz target `protocol_decoder` starts from every valid
+/// encoding and a `.taolibatch` (`fuzz/corpus/protocol_decoder/valid-*`), written from here
+/// with `TAOLI_WRITE_FIXTURES=1`, as the hostile corpus is.
+#[test]
+fn the_fuzz_seed_corpus_holds_every_valid_encoding() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/protocol_decoder");
+    let mut stale = Vec::new();
+    let seeds = DECODERS
+        .iter()
+        .map(|d| (d.name(), d.valid()))
+        .chain([("taolibatch", sample_batch_file())]);
+    for (name, bytes) in seeds {
+        let path = dir.join(format!("valid-{name}"));
+        if std::env::var_os("TAOLI_WRITE_FIXTURES").is_some() {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &bytes).unwrap();
+        }
+        if std::fs::read(&path).ok() != Some(bytes) {
+            stale.push(name);
+        }
     }
     assert!(
         stale.is_empty(),

@@ -20,7 +20,7 @@
 //! Runs are reproducible: a fixed seed unless `TAOLI_FUZZ_RANDOM=1`, and the
 //! case counts (about 20 s in all, debug build) times `TAOLI_FUZZ_SCALE`,
 //! e.g. `TAOLI_FUZZ_RANDOM=1 TAOLI_FUZZ_SCALE=20 cargo test -p taoli-core
-//! --test fuzz_readers` for a longer hunt. No failure file is written into
+//! --test fuzz_readers` for a longer hunt (`PROPTEST_CASES=N` runs N of each). No failure file is written into
 //! the source tree (`failure_persistence: None`): a failing case is printed
 //! in full; make it a named test (or a file in `fixtures/hostile/`).
 
@@ -31,42 +31,22 @@ mod accounts;
 mod mutation;
 use mutation::{mutate, mutation};
 
+#[path = "support/props.rs"]
+mod props;
+use props::{is_chinese, runner};
+
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
 use proptest::prelude::*;
 use proptest::sample::Index;
-use proptest::test_runner::{Config, TestCaseError, TestRng, TestRunner};
+use proptest::test_runner::TestCaseError;
 use taoli_core::catalog::{EffectiveCatalog, FieldType, catalog};
 use taoli_core::import::cell::convert;
 use taoli_core::import::{ImportOptions, RowStatus, open};
 use taoli_core::{ErrorKind, NewSchool, SchoolFile};
 use tempfile::TempDir;
-
-/// A runner for `cases` cases (times `TAOLI_FUZZ_SCALE`), seeded the same
-/// on every run unless `TAOLI_FUZZ_RANDOM` is set.
-fn runner(cases: u32) -> TestRunner {
-    let scale: u32 = std::env::var("TAOLI_FUZZ_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1);
-    let config = Config {
-        cases: cases * scale,
-        failure_persistence: None,
-        ..Config::default()
-    };
-    if std::env::var_os("TAOLI_FUZZ_RANDOM").is_some() {
-        TestRunner::new(config)
-    } else {
-        let rng = TestRng::deterministic_rng(config.rng_algorithm);
-        TestRunner::new_with_rng(config, rng)
-    }
-}
-
-fn is_chinese(text: &str) -> bool {
-    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-}
 
 fn school(dir: &TempDir) -> PathBuf {
     let path = dir.path().join("school.taoli");

@@ -24,6 +24,9 @@ use crate::error::{Error, Result};
 /// `PRAGMA application_id` of an upstream database ("TLUP").
 const APPLICATION_ID: i64 = 0x544c_5550;
 
+/// The longest an enrollment code may stay valid: ten years.
+pub const MAX_VALID_DAYS: u32 = 3660;
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS server_key (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -198,7 +201,7 @@ impl Db {
     }
 
     /// Issues a one-time enrollment code (报送码) for `school`, valid for
-    /// `valid_days`. Only its SHA-256 is kept.
+    /// `valid_days` (at most [`MAX_VALID_DAYS`]). Only its SHA-256 is kept.
     pub fn issue_enrollment_code(&self, school: &str, valid_days: u32) -> Result<String> {
         if school.len() != 10 || !school.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Error::InvalidSchoolCode(school.to_owned()));
@@ -219,8 +222,10 @@ impl Db {
             })
             .collect();
         let now = Utc::now();
+        // Past chrono's last year (262143) `now + days` would panic.
         let expires = now
             .checked_add_signed(Duration::days(i64::from(valid_days)))
+            .filter(|_| valid_days <= MAX_VALID_DAYS)
             .ok_or(Error::InvalidValidDays(valid_days))?;
         self.conn().execute(
             "INSERT INTO enrollment_code (code_hash, school, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",

@@ -44,9 +44,7 @@ pub enum Error {
     #[error("学校标识码应为 10 位数字，实为「{0}」。")]
     InvalidSchoolCode(String),
 
-    #[error(
-        "有效天数 {0} 太大，算出的截止日期超出了日历。请写一个合理的天数，如 --valid-days 30。"
-    )]
+    #[error("报送码有效天数应为 0–{max} 天，实为 {0} 天。请改小 --valid-days。", max = crate::db::MAX_VALID_DAYS)]
     InvalidValidDays(u32),
 
     #[error("找不到批次 {0}。请在 /review 页面上核对批次编号。")]

@@ -121,7 +121,12 @@ impl BatchFile {
             .remove("upstream_key")
             .map(serde_json::from_value)
             .transpose()
-            .map_err(|e| bad(format!("上级系统公钥有误（{e}）")))?
+            .map_err(|e| {
+                bad(format!(
+                    "上级系统公钥有误（{}）",
+                    crate::text::excerpt(&e.to_string(), 200)
+                ))
+            })?
             .ok_or_else(|| bad("缺少「upstream_key」".into()))?;
         let upstream_key = PublicKey::from_wire(&upstream_key, RefusalCode::MalformedRequest)
             .map_err(|r| bad(r.message))?;

@@ -286,12 +286,21 @@ pub fn layout_key(columns: &[ColumnMapping]) -> String {
 
 /// Excel's name for a 0-based column index.
 pub fn column_letter(index: u32) -> String {
-    let mut n = u64::from(index).saturating_add(1);
+    // Counted in u64: the last index (u32::MAX) has no successor in u32.
+    // Bijective base 26: each step takes the letter of n % 26 (A for 0) and
+    // goes on with n / 26 - 1, until nothing is left.
+    let mut n = u64::from(index);
     let mut letters = Vec::new();
-    while n > 0 {
-        let rem = (n.saturating_sub(1) % 26) as u8;
-        letters.push(char::from(b'A'.saturating_add(rem)));
-        n = n.saturating_sub(1) / 26;
+    loop {
+        let letter = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            .get(usize::try_from(n % 26).unwrap_or_default())
+            .copied()
+            .unwrap_or(b'A');
+        letters.push(char::from(letter));
+        match (n / 26).checked_sub(1) {
+            Some(rest) => n = rest,
+            None => break,
+        }
     }
     letters.iter().rev().collect()
 }
@@ -323,6 +332,12 @@ mod tests {
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(701), "ZZ");
         assert_eq!(column_letter(702), "AAA");
+    }
+
+    #[test]
+    fn the_last_column_index_has_a_letter_instead_of_overflowing() {
+        // u32::MAX + 1 overflowed when counted in u32.
+        assert_eq!(column_letter(u32::MAX), "MWLQKWV");
     }
 
     #[test]

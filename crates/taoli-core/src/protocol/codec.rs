@@ -146,14 +146,29 @@ pub(crate) fn check_algorithm(
     }
 }
 
-/// The typed form of an object already opened by [`open_object`].
+/// The typed form of an object already opened by [`open_object`]. serde
+/// quotes a value of the wrong type whole (`invalid type: string "…"`), so
+/// its message is cut to [`MAX_DETAIL_CHARS`]: a megabyte string where a
+/// number belongs makes a short refusal, not a megabyte one.
 pub(crate) fn typed<T: DeserializeOwned>(
     object: Map<String, Value>,
     what: &str,
     malformed: RefusalCode,
 ) -> Result<T, Refusal> {
-    serde_json::from_value(Value::Object(object))
-        .map_err(|e| Refusal::with_detail(malformed, format!("{what}的字段有误：{e}")))
+    serde_json::from_value(Value::Object(object)).map_err(|e| {
+        Refusal::with_detail(
+            malformed,
+            format!("{what}的字段有误：{}", detail(&e.to_string())),
+        )
+    })
+}
+
+/// The longest text from a parser's error that a message quotes.
+pub(crate) const MAX_DETAIL_CHARS: usize = 200;
+
+/// At most [`MAX_DETAIL_CHARS`] characters of a parser's error text.
+pub(crate) fn detail(text: &str) -> String {
+    crate::text::excerpt(text, MAX_DETAIL_CHARS)
 }
 
 /// At most 40 characters of untrusted text, for a message.

@@ -315,7 +315,10 @@ impl Refusal {
         let refusal: Refusal = serde_json::from_slice(bytes).map_err(|e| {
             Refusal::with_detail(
                 RefusalCode::MalformedResponse,
-                format!("不是 {PROTOCOL_VERSION} 的拒收说明：{e}"),
+                format!(
+                    "不是 {PROTOCOL_VERSION} 的拒收说明：{}",
+                    super::codec::detail(&e.to_string())
+                ),
             )
         })?;
         if refusal.message.trim().is_empty() {
