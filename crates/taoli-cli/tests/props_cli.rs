@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 //! The real `taoli` binary on arbitrary input (the core's text strategies,
 //! `taoli-core/tests/support/props.rs`): `teacher add` with any name, ID type
 //! and number (every type of the catalog, valid, nearly valid and

@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 //! The import pipeline end to end over arbitrary text: real rosters written
 //! with arbitrary headers and cell text (CSV through the csv crate, .xlsx
 //! through rust_xlsxwriter with text, number and boolean cells and any sheet

@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 //! Province packs (省级补充包) from arbitrary text: any text as a pack, the
 //! committed example pack with bytes flipped, cut and inserted, and the
 //! example pack with any value of its TOML (a code, a label, a rule's field,

@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 //! Every public entry that takes a person's text, as properties over
 //! arbitrary Unicode (`support/props.rs`): ID numbers of every ID type in
 //! the catalog, person names, code values and dates typed as `FIELD=VALUE`,

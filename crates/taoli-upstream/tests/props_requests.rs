@@ -1,4 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
 //! Arbitrary requests against a real server on 127.0.0.1 (`support`): any
 //! method on every route with hostile path segments and queries, the
 //! signature and upload headers holding any text, bodies of arbitrary bytes
