@@ -202,3 +202,25 @@ fn after_a_caught_panic_the_same_command_succeeds() {
         .success();
     audit_verifies(&school);
 }
+
+#[test]
+fn a_roster_the_reader_panics_on_is_refused_and_writes_no_error_report() {
+    let dir = TempDir::new().unwrap();
+    let school = school_with_two_teachers(&dir);
+    let reports = dir.path().join("reports");
+    let roster = dir.path().join("calamine-overflow.xlsx");
+    let source =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/panic/calamine-overflow.xlsx");
+    std::fs::copy(source, &roster).unwrap();
+    let out = taoli()
+        .arg("import")
+        .arg(&school)
+        .arg(&roster)
+        .env("TAOLI_REPORT_DIR", &reports)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("已损坏"), "{stderr}");
+    assert!(!reports.exists(), "an expected panic wrote a report");
+}

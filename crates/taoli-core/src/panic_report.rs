@@ -73,6 +73,11 @@ struct Recorded {
 }
 
 static REPORTS_DIR: OnceLock<PathBuf> = OnceLock::new();
+
+thread_local! {
+    /// Set while [`expected`] runs work whose panic is part of its answer.
+    static EXPECTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 static LAST: Mutex<Option<Recorded>> = Mutex::new(None);
 
 /// Installs the panic hook: each panic writes a report into `reports_dir`
@@ -82,6 +87,9 @@ pub fn install(reports_dir: PathBuf) {
     // A second call keeps the first folder; the hook is the same.
     let _ = REPORTS_DIR.set(reports_dir);
     std::panic::set_hook(Box::new(|info| {
+        if EXPECTED.with(std::cell::Cell::get) {
+            return;
+        }
         let place = info
             .location()
             .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
@@ -108,6 +116,16 @@ pub fn catch<T>(work: impl FnOnce() -> T) -> Result<T, PanicReport> {
         taken_report(|recorded| recorded.thread == here)
             .unwrap_or_else(|| PanicReport::unrecorded(payload_text(payload.as_ref())))
     })
+}
+
+/// Runs `work` whose panic is an expected answer that the caller turns into
+/// a refusal (a third-party reader that panics on a crafted file): the panic
+/// is caught and no report is written for it.
+pub fn expected<T>(work: impl FnOnce() -> T) -> std::thread::Result<T> {
+    let before = EXPECTED.with(|e| e.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    EXPECTED.with(|e| e.set(before));
+    result
 }
 
 /// The report of a panic caught on another thread (a blocking task whose
@@ -288,6 +306,13 @@ mod tests {
         assert_eq!(left.len(), KEEP_REPORTS);
         assert!(!dir.path().join("桃李错误报告-0000.txt").exists());
         assert!(dir.path().join("桃李错误报告-0054.txt").exists());
+    }
+
+    #[test]
+    fn an_expected_panic_comes_back_as_an_error() {
+        let caught = expected(|| -> u8 { panic!("crafted file") });
+        assert!(caught.is_err());
+        assert_eq!(expected(|| 3).ok(), Some(3));
     }
 
     #[test]

@@ -336,7 +336,8 @@ pub(crate) fn guarded<T>(
     path: &Path,
     read: impl FnOnce() -> Result<T, ImportError>,
 ) -> Result<T, ImportError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+    // An expected panic: no 内部错误 report is written for it.
+    crate::panic_report::expected(read).unwrap_or_else(|_| {
         Err(corrupt(
             path,
             "文件内容不合规范，读取时出错（可能是被改动过或由不规范的软件生成）",
