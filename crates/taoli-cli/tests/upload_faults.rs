@@ -32,7 +32,13 @@ fn fifty_runs_of_upload_faults_end_with_every_batch_held_exactly_once_and_nothin
     let started = Instant::now();
     let start = Start::new(Path::new(env!("CARGO_BIN_EXE_taoli")));
     let mut totals = Totals::default();
-    campaign(&start, 50, SEED, &mut totals);
+    // TAOLI_UPLOAD_FAULT_RUNS=N runs a longer campaign through the same test
+    // (in the debug build; the bench is the release one).
+    let runs = std::env::var("TAOLI_UPLOAD_FAULT_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(50);
+    campaign(&start, runs, SEED, &mut totals);
     totals.print(started.elapsed());
     assert!(totals.failures.is_empty(), "{:#?}", totals.failures);
     assert_eq!((totals.lost, totals.duplicated), (0, 0));
