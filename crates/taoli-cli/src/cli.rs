@@ -1334,7 +1334,9 @@ fn import(args: ImportArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     let plan = file.plan_import(&mut roster, &options)?;
     let refused_path = match (&args.refused, args.dry_run) {
         (Some(path), _) => Some(path.clone()),
-        (None, false) if plan.preview.counts.refused > 0 => Some(beside(&args.roster)),
+        (None, false) if plan.preview.counts.refused > 0 || !plan.pending.is_empty() => {
+            Some(beside(&args.roster))
+        }
         _ => None,
     };
     let import = if args.dry_run {
@@ -1344,7 +1346,7 @@ fn import(args: ImportArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     };
     file.close()?;
     let refused_workbook = match refused_path {
-        Some(path) if plan.preview.counts.refused > 0 => {
+        Some(path) if plan.preview.counts.refused > 0 || !plan.pending.is_empty() => {
             taoli_core::import::refused::write_refused_rows(&plan, &path)?;
             Some(path.display().to_string())
         }

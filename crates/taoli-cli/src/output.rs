@@ -10,9 +10,7 @@ use taoli_core::catalog::{
     Catalog, CodeTable, EffectiveCatalog, IdType, SchoolType, SchoolTypeScope, Severity,
 };
 use taoli_core::export::ExportFormat;
-use taoli_core::import::{
-    ImportOutcome, ImportRun, MessageSeverity, OnConflict, RowStatus, UndoResult,
-};
+use taoli_core::import::{ImportOutcome, ImportRun, MessageSeverity, OnConflict, UndoResult};
 use taoli_core::record::IndicatorRecord;
 use taoli_core::sheets::PrintedSheets;
 use taoli_core::stats::SchoolStats;
@@ -490,47 +488,75 @@ pub fn import_outcome(outcome: &ImportOutcome, lang: Lang) {
             );
         }
     }
-    let refused: Vec<_> = preview
-        .rows
-        .iter()
-        .filter(|r| r.status == RowStatus::Refused)
-        .collect();
-    if !refused.is_empty() {
+    for skipped in &preview.skipped_sheets {
+        println!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("跳过工作表「{}」：{}。", skipped.name, skipped.reason),
+                Lang::En => format!("Sheet {} skipped: {}.", skipped.name, skipped.reason),
+            }
+        );
+    }
+    // Repeated things once: one line per column and way of writing, and per
+    // column and kind of problem; `--json` keeps every row's own messages.
+    if !preview.notes.is_empty() {
         println!();
-        println!("{}", lang.pick("未通过的行：", "Refused rows:"));
-        for row in refused.iter().take(LISTED) {
-            let reasons: Vec<String> = row
-                .messages
-                .iter()
-                .filter(|m| m.severity == MessageSeverity::Refusal)
-                .map(|m| match (&m.column, &m.field) {
-                    (Some(c), Some(f)) => format!("{c} 列 {f}：{}", m.text),
-                    (None, Some(f)) => format!("{f}：{}", m.text),
-                    _ => m.text.to_string(),
-                })
-                .collect();
-            println!(
-                "  {} {} {} {}",
-                row.sheet,
-                match lang {
-                    Lang::Zh => format!("第 {} 行", row.row),
-                    Lang::En => format!("row {}", row.row),
-                },
-                row.name,
-                reasons.join("；")
-            );
+        println!(
+            "{}",
+            lang.pick(
+                "已按代码表识别的写法：",
+                "Values understood in another form:"
+            )
+        );
+        for note in preview.notes.iter().take(LISTED) {
+            println!("  {}", note.text);
         }
-        if refused.len() > LISTED {
+        if preview.notes.len() > LISTED {
+            println!("  …… +{}", preview.notes.len().saturating_sub(LISTED));
+        }
+    }
+    let sections = [
+        (
+            MessageSeverity::Refusal,
+            lang.pick("未通过的行（整行未导入）：", "Refused rows (not imported):"),
+        ),
+        (
+            MessageSeverity::Error,
+            lang.pick(
+                "待修正（已导入，这一项先空着，原文记在教师信息里）：",
+                "To correct (imported with the field empty; the cell's text is kept on the teacher):",
+            ),
+        ),
+        (
+            MessageSeverity::Warning,
+            lang.pick("提醒：", "Warnings:"),
+        ),
+    ];
+    for (severity, title) in sections {
+        let groups: Vec<_> = preview
+            .problem_groups
+            .iter()
+            .filter(|g| g.severity == severity)
+            .collect();
+        if groups.is_empty() {
+            continue;
+        }
+        println!();
+        println!("{title}");
+        for group in groups.iter().take(LISTED) {
+            println!("  {}", group.text);
+        }
+        if groups.len() > LISTED {
             println!(
                 "  {}",
                 match lang {
                     Lang::Zh => format!(
-                        "……还有 {} 行，用 --json 查看全部。",
-                        refused.len().saturating_sub(LISTED)
+                        "……还有 {} 类，用 --json 查看全部。",
+                        groups.len().saturating_sub(LISTED)
                     ),
                     Lang::En => format!(
-                        "… and {} more; use --json to see all.",
-                        refused.len().saturating_sub(LISTED)
+                        "… and {} more kinds; use --json to see all.",
+                        groups.len().saturating_sub(LISTED)
                     ),
                 }
             );
@@ -584,9 +610,11 @@ pub fn import_outcome(outcome: &ImportOutcome, lang: Lang) {
         println!(
             "{}",
             match lang {
-                Lang::Zh => format!("未通过的行已写入 {path}：改正标红的单元格后可重新导入。"),
+                Lang::Zh => format!(
+                    "未通过的行和待修正的单元格已写入 {path}：改正标红的单元格后可重新导入；待修正的在「待修正」表。"
+                ),
                 Lang::En => format!(
-                    "Refused rows written to {path}: fix the cells marked red and import it again."
+                    "Refused rows and cells to correct written to {path}: fix the cells marked red and import it again; cells to correct are on the 待修正 sheet."
                 ),
             }
         );

@@ -64,15 +64,24 @@ pub fn normalize_value(
         value: crate::text::excerpt(raw, 60),
         problem,
     };
-    let resolve = |part: &str| -> Result<String> {
-        match table.and_then(|t| t.resolve(part)) {
-            Some(code) => Ok(code.code.clone()),
-            None if field.kind == FieldType::YesNo => match part {
-                "是" | "1" => Ok("1".into()),
-                "否" | "0" => Ok("0".into()),
+    // `None`: a way of saying "none" where the table has no code for it.
+    let resolve = |part: &str| -> Result<Option<String>> {
+        use crate::catalog::Reading;
+        match table.map(|t| t.read(part)) {
+            Some(Reading::Code(code)) => Ok(Some(code.code.clone())),
+            Some(Reading::Empty) => Ok(None),
+            Some(Reading::Mismatch { code, written_name }) => Err(invalid(format!(
+                "前面的代码 {} 是「{}」，后面的名称却是「{}」，两者不一致。请按人事档案改成其中正确的一个",
+                code.code,
+                code.name,
+                crate::text::excerpt(&written_name, 30)
+            ))),
+            _ if field.kind == FieldType::YesNo => match part {
+                "是" | "1" => Ok(Some("1".into())),
+                "否" | "0" => Ok(Some("0".into())),
                 _ => Err(invalid("应为「是」或「否」".into())),
             },
-            None => Err(invalid(match table {
+            _ => Err(invalid(match table {
                 Some(t) => format!(
                     "不在「{}」代码表中。运行 `taoli catalog --codes {}` 查看可填的代码",
                     t.name, t.id
@@ -82,14 +91,24 @@ pub fn normalize_value(
         }
     };
     Ok(match field.kind {
-        FieldType::Code | FieldType::YesNo => Value::String(resolve(raw)?),
-        FieldType::MultiCode => Value::Array(
-            raw.split([',', '，', '、', ';', '；'])
+        FieldType::Code | FieldType::YesNo => match resolve(raw)? {
+            Some(code) => Value::String(code),
+            None => Value::Null,
+        },
+        FieldType::MultiCode => {
+            let codes: Vec<Value> = raw
+                .split([',', '，', '、', ';', '；'])
                 .map(str::trim)
                 .filter(|p| !p.is_empty())
-                .map(|p| resolve(p).map(Value::String))
-                .collect::<Result<_>>()?,
-        ),
+                .filter_map(|p| resolve(p).transpose())
+                .map(|r| r.map(Value::String))
+                .collect::<Result<_>>()?;
+            if codes.is_empty() {
+                Value::Null
+            } else {
+                Value::Array(codes)
+            }
+        }
         FieldType::Date | FieldType::YearMonth | FieldType::Year => {
             Value::String(normalize_moment(field.kind, raw).ok_or_else(|| {
                 invalid(match field.kind {

@@ -221,6 +221,9 @@ pub enum Error {
     #[error("本校还没有可撤销的导入。")]
     NothingToUndo,
 
+    #[error("找不到待修正项 {0}，可能已被清除或随导入撤销。请刷新后再看。")]
+    PendingValueNotFound(String),
+
     #[error("导入 {id} 已于 {at} 撤销过，不能再次撤销。")]
     ImportAlreadyUndone { id: String, at: String },
 
@@ -717,6 +720,7 @@ impl Error {
             Error::UnknownMappingTarget { .. } => "import.target_unknown",
             Error::ImportNotFound(_) => "import.not_found",
             Error::NothingToUndo => "import.nothing_to_undo",
+            Error::PendingValueNotFound(_) => "pending.not_found",
             Error::ImportAlreadyUndone { .. } => "import.already_undone",
             Error::UndoBlocked { .. } => "import.undo_blocked",
             Error::StalePreview { .. } => "import.stale_preview",

@@ -26,6 +26,7 @@ pub mod fsio;
 pub mod id_number;
 pub mod import;
 pub mod panic_report;
+pub mod pending;
 pub mod protocol;
 pub mod recent;
 pub mod record;

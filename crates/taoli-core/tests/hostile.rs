@@ -177,6 +177,21 @@ fn check(name: &str) {
             );
         }
     }
+    // Every row of a file that expects warnings carries one of them.
+    if let Some(wanted) = outcome.get("warnings").and_then(Value::as_array) {
+        let wanted: Vec<&str> = wanted.iter().filter_map(Value::as_str).collect();
+        for row in &plan.preview.rows {
+            assert!(
+                row.messages.iter().any(|m| {
+                    m.severity == taoli_core::import::MessageSeverity::Warning
+                        && wanted.contains(&&*m.code)
+                }),
+                "{name} row {}: {:?}",
+                row.row,
+                row.messages.iter().map(|m| &m.code).collect::<Vec<_>>()
+            );
+        }
+    }
     if let Some(values) = outcome.get("values").and_then(Value::as_object) {
         for (row, groups) in values {
             let preview = plan
@@ -248,7 +263,7 @@ corpus! {
     an_xlsx_cell_reference_that_overflows_is_refused_as_corrupt => "cell-reference-overflow.xlsx",
     an_xlsx_with_a_header_16384_columns_wide_imports => "header-16384-columns.xlsx",
     xlsx_formulas_are_read_as_their_cached_values_never_evaluated => "formula-cells.xlsx",
-    xlsx_date_cells_no_calendar_has_are_refused_as_invalid_dates => "date-cells-out-of-range.xlsx",
+    xlsx_date_cells_no_calendar_has_are_replaced_by_the_birth_date_the_id_states => "date-cells-out-of-range.xlsx",
     an_xlsx_named_xls_imports_as_the_workbook_it_is => "xlsx-renamed.xls",
     an_xlsx_named_csv_imports_as_the_workbook_it_is => "xlsx-renamed.csv",
     an_ods_repeating_a_cell_into_98_million_is_refused_as_too_large => "ods-repeated-cell-bomb.ods",
@@ -266,7 +281,7 @@ corpus! {
     formula_text_in_a_csv_is_stored_as_plain_text => "formula-injection.csv",
     names_with_control_or_direction_characters_are_refused => "control-characters-in-names.csv",
     id_numbers_made_of_emoji_are_refused => "emoji-id-numbers.csv",
-    dates_no_calendar_has_are_refused_as_invalid_dates => "impossible-dates.csv",
+    dates_no_calendar_has_are_replaced_by_the_birth_date_the_id_states => "impossible-dates.csv",
 }
 
 fn corpus_files() -> BTreeSet<String> {

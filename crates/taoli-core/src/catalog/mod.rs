@@ -12,6 +12,7 @@ mod markdown;
 mod model;
 mod province;
 mod rules;
+mod written;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -26,6 +27,7 @@ pub use effective::{EffectiveCatalog, EffectiveField, EffectiveGroup};
 pub use model::{AllSets, Code, CodeTable, Field, FieldType, Filler, Group, SetScope};
 pub use province::{PackInfo, ProvincePack};
 pub use rules::{Check, CompareOp, Condition, ConditionOp, Rule, Severity};
+pub use written::{Form, Reading, squeeze};
 
 const SETS_TOML: &str = include_str!("../../catalog/sets.toml");
 const SCHOOL_TYPES_TOML: &str = include_str!("../../catalog/school_types.toml");
@@ -191,7 +193,16 @@ impl Catalog {
                 None => Ok(()),
             }
         };
+        written::check_value_forms()?;
         for table in self.code_tables.values() {
+            if let Some(none) = table.none_code.as_deref().filter(|c| !c.is_empty())
+                && table.get(none).is_none()
+            {
+                return Err(format!(
+                    "代码表 {} 的 none_code {none} 不是它的代码",
+                    table.id
+                ));
+            }
             let mut seen = std::collections::BTreeSet::new();
             for code in &table.codes {
                 if !seen.insert(code.code.as_str()) {

@@ -118,12 +118,25 @@ pub struct CodeTable {
     pub source: Option<String>,
     #[serde(default = "yes")]
     pub confirmed: bool,
+    /// The code that "none" (无, 未评, / …) stands for; unset: the code named
+    /// 无, if any; empty: none, so those words leave the value empty.
+    #[serde(default)]
+    pub none_code: Option<String>,
+    /// This table's own ways of saying "none", instead of the catalog's
+    /// (`catalog/value_forms.toml`).
+    #[serde(default)]
+    pub none_words: Option<Vec<String>>,
     #[serde(rename = "code")]
     pub codes: Vec<Code>,
     /// Code → position in `codes`, built on first lookup.
     #[serde(skip)]
     #[ts(skip)]
     index: OnceLock<HashMap<String, usize>>,
+    /// Comparison form (`written::squeeze`) of every code, label and synonym →
+    /// position in `codes`, built on first lookup.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub(super) keys: OnceLock<HashMap<String, usize>>,
 }
 
 impl CodeTable {
@@ -140,8 +153,11 @@ impl CodeTable {
             name_en,
             source,
             confirmed: true,
+            none_code: None,
+            none_words: None,
             codes,
             index: OnceLock::new(),
+            keys: OnceLock::new(),
         }
     }
 
@@ -150,6 +166,7 @@ impl CodeTable {
         CodeTable {
             codes: self.codes.iter().filter(|c| keep(c)).cloned().collect(),
             index: OnceLock::new(),
+            keys: OnceLock::new(),
             ..self.clone()
         }
     }
@@ -159,6 +176,7 @@ impl CodeTable {
         CodeTable {
             codes,
             index: OnceLock::new(),
+            keys: OnceLock::new(),
             ..self.clone()
         }
     }
@@ -174,23 +192,13 @@ impl CodeTable {
         index.get(code).and_then(|&i| self.codes.get(i))
     }
 
-    /// The code a clerk's value stands for: a code, a label or a synonym.
+    /// The code a clerk's value stands for, in any form [`CodeTable::read`]
+    /// accepts; `None` for a mismatch, a "none" without a code, or nothing.
     pub fn resolve(&self, value: &str) -> Option<&Code> {
-        let value = value.trim();
-        self.get(value)
-            .or_else(|| self.codes.iter().find(|c| c.name == value))
-            .or_else(|| {
-                self.codes
-                    .iter()
-                    .find(|c| c.synonyms.iter().any(|s| s == value))
-            })
-            .or_else(|| {
-                self.codes.iter().find(|c| {
-                    c.name_en
-                        .as_deref()
-                        .is_some_and(|n| n.eq_ignore_ascii_case(value))
-                })
-            })
+        match self.read(value) {
+            super::written::Reading::Code(code) => Some(code),
+            _ => None,
+        }
     }
 }
 

@@ -22,6 +22,7 @@
 
 pub mod cell;
 pub mod mapping;
+pub mod notes;
 pub mod plan;
 pub mod refused;
 mod screen;
@@ -188,8 +189,22 @@ pub struct ImportPreview {
     pub encoding: Option<TextEncoding>,
     pub on_conflict: OnConflict,
     pub sheets: Vec<SheetPreview>,
+    /// Sheets of the workbook that were not read, with why (a template's
+    /// code sheets, instructions).
+    pub skipped_sheets: Vec<SkippedSheet>,
     pub rows: Vec<RowPreview>,
     pub counts: ImportCounts,
+    /// Ways of writing the import understood, one line per column and way.
+    pub notes: Vec<notes::ImportNote>,
+    /// The rows' refusals, errors and warnings, one line per column and kind.
+    pub problem_groups: Vec<notes::ProblemGroup>,
+}
+
+/// A sheet the import passed over.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SkippedSheet {
+    pub name: String,
+    pub reason: String,
 }
 
 /// A committed import, as the school file records it.

@@ -120,7 +120,11 @@ pub fn write_refused_rows(plan: &ImportPlan, out: &Path) -> Result<usize> {
             written = written.saturating_add(1);
         }
     }
-    if written == 0 {
+    if !plan.pending.is_empty() {
+        write_pending(&mut book, plan, &header, &text, &bad_text, &used_names)
+            .map_err(|e| io_error(out, e))?;
+    }
+    if written == 0 && plan.pending.is_empty() {
         let ws = book.add_worksheet();
         ws.write_string(0, 0, "本次导入没有未通过的行。")
             .map_err(|e| io_error(out, e))?;
@@ -130,6 +134,63 @@ pub fn write_refused_rows(plan: &ImportPlan, out: &Path) -> Result<usize> {
     crate::fsio::write_bytes_atomically(out, &bytes)
         .map_err(|e| Error::io(out)(e).or_disk_full(crate::fsio::folder_of(out), wanted))?;
     Ok(written)
+}
+
+/// The name of the sheet listing the 待修正 cells.
+pub const PENDING_SHEET: &str = "待修正";
+
+/// One line per cell imported empty and kept as 待修正: where it was, whose
+/// it is, what it said and why it was not taken.
+fn write_pending(
+    book: &mut Workbook,
+    plan: &ImportPlan,
+    header: &Format,
+    text: &Format,
+    bad: &Format,
+    used: &[String],
+) -> std::result::Result<(), XlsxError> {
+    let mut name = PENDING_SHEET.to_owned();
+    let mut n = 2u32;
+    while used.contains(&name) {
+        name = format!("{PENDING_SHEET}({n})");
+        n = n.saturating_add(1);
+    }
+    let ws = book.add_worksheet();
+    ws.set_name(&name)?;
+    let columns = [
+        ("工作表", 14.0),
+        ("行", 6.0),
+        ("列", 5.0),
+        ("姓名", 10.0),
+        ("身份证件号", 21.0),
+        ("指标", 16.0),
+        ("原文", 20.0),
+        ("问题（已导入，这一项先空着；请在教师信息中填写）", 70.0),
+    ];
+    for (j, (title, width)) in columns.iter().enumerate() {
+        let c = j as u16;
+        ws.write_string_with_format(0, c, *title, header)?;
+        ws.set_column_width(c, *width)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    for (i, cell) in plan.pending.iter().enumerate() {
+        let r = (i as u32).saturating_add(1);
+        let (who, id) = plan
+            .persons
+            .get(cell.person)
+            .map_or((String::new(), String::new()), |p| {
+                (p.name.clone(), p.id_number.clone())
+            });
+        ws.write_string_with_format(r, 0, fit(&cell.sheet).as_ref(), text)?;
+        ws.write_number(r, 1, f64::from(cell.row))?;
+        ws.write_string_with_format(r, 2, &cell.column, text)?;
+        ws.write_string_with_format(r, 3, fit(&who).as_ref(), text)?;
+        ws.write_string_with_format(r, 4, fit(&id).as_ref(), text)?;
+        ws.write_string_with_format(r, 5, fit(&cell.label).as_ref(), text)?;
+        ws.write_string_with_format(r, 6, fit(&cell.raw).as_ref(), bad)?;
+        ws.write_string_with_format(r, 7, fit(&cell.problem).as_ref(), text)?;
+    }
+    Ok(())
 }
 
 /// The original sheet name, shortened and made unique as Excel requires.

@@ -356,6 +356,22 @@ impl SchoolFile {
             }
             let preview = &plan.preview;
             let id = uuid::Uuid::now_v7().to_string();
+            for cell in &plan.pending {
+                let Some(teacher_id) = teacher_ids.get(cell.person).and_then(Option::as_deref)
+                else {
+                    continue;
+                };
+                let source = format!("工作表「{}」第 {} 行 {} 列", cell.sheet, cell.row, cell.column);
+                let row = super::pending::NewPending {
+                    teacher_id,
+                    group: &cell.group,
+                    field: &cell.field,
+                    raw: &cell.raw,
+                    problem: &cell.problem,
+                    source: &source,
+                };
+                super::pending::insert(tx, &row, Some(&id), &at)?;
+            }
             let sheets: Vec<&str> = preview.sheets.iter().map(|s| s.name.as_str()).collect();
             tx.execute(
                 "INSERT INTO import_run (id, at, actor, file_name, sheets, on_conflict, counts,
@@ -612,6 +628,7 @@ impl SchoolFile {
                     }
                 }
             }
+            super::pending::delete_for_import(tx, &run.id)?;
             tx.execute(
                 "UPDATE import_run SET undone_at = ?2, undone_by = ?3 WHERE id = ?1",
                 (&run.id, &at, actor.name()),

@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_outbox"),
     migration!(10, "0010_recovered_batches"),
     migration!(11, "0011_recovery_code"),
+    migration!(12, "0012_pending_values"),
 ];
 
 /// The schema version this build of Taoli writes.

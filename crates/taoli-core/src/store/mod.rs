@@ -22,6 +22,7 @@ mod imports;
 mod lock;
 pub mod migrations;
 pub(crate) mod outbox;
+mod pending;
 mod province;
 mod records;
 mod recovery;

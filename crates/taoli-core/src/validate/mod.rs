@@ -460,6 +460,15 @@ impl SchoolFile {
             }
             problems.extend(found);
         }
+        let pending = self.stored_pending(None)?;
+        if !pending.is_empty() {
+            problems.extend(crate::pending::problems(
+                &pending,
+                &teachers,
+                &records_by_teacher,
+                validator.effective(),
+            ));
+        }
         Ok(report(&set.id, teachers.len(), problems))
     }
 }

@@ -22,9 +22,12 @@ use super::source::{RosterFile, SheetRow};
 use super::table::{HEADER_SEARCH_ROWS, RowKind, cell_text, find_header};
 use super::{
     FieldChange, ImportCounts, ImportOptions, ImportPreview, MessageSeverity, OnConflict,
-    REFUSAL_COLUMN, RowMessage, RowPreview, RowStatus, SheetPreview,
+    REFUSAL_COLUMN, RowMessage, RowPreview, RowStatus, SheetPreview, SkippedSheet,
 };
-use crate::catalog::{Check, EffectiveCatalog, EffectiveGroup, IdNumberForm, Severity};
+use crate::catalog::{
+    Check, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Form, IdNumberForm,
+    Reading, Severity,
+};
 use crate::error::{Error, Result};
 use crate::id_number::IdGender;
 use crate::record::{Fields, IndicatorRecord};
@@ -71,6 +74,26 @@ pub(crate) enum Write {
     },
 }
 
+/// The message code of a cell imported empty and kept on a 待修正 error.
+pub(crate) const PENDING_CODE: &str = "import.pending_correction";
+
+/// A cell that could not be read, kept as written on an error the clerk
+/// must fix (待修正): the record is imported with the field empty.
+#[derive(Debug, Clone)]
+pub struct PendingCell {
+    pub(crate) person: usize,
+    pub group: String,
+    pub field: String,
+    pub label: String,
+    /// The cell as the roster wrote it.
+    pub raw: String,
+    pub problem_code: &'static str,
+    pub problem: String,
+    pub sheet: String,
+    pub row: u32,
+    pub column: String,
+}
+
 /// A refused row, kept whole for the refused-rows workbook.
 #[derive(Debug, Clone)]
 pub struct RefusedRow {
@@ -102,6 +125,8 @@ pub struct ImportPlan {
     /// Corrections to remember: (layout, normalized header, target key or none).
     pub(crate) remember: Vec<(String, String, Option<String>)>,
     pub refused: Vec<RefusedSheet>,
+    /// Cells imported empty and kept on a 待修正 error, in row order.
+    pub pending: Vec<PendingCell>,
 }
 
 /// A record as the plan sees it: stored, planned, or both.
@@ -196,6 +221,10 @@ struct Planner<'a> {
     sheet_fields: Vec<String>,
     /// The defaults the current sheet's new records got (「国籍/地区 中国」).
     defaults_used: std::cell::RefCell<Vec<String>>,
+    /// Cells kept on a 待修正 error so far.
+    pending: Vec<PendingCell>,
+    /// Ways of writing understood so far.
+    notes: crate::import::notes::Notes,
 }
 
 impl SchoolFile {
@@ -249,11 +278,14 @@ impl SchoolFile {
                 .collect(),
             sheet_fields: Vec::new(),
             defaults_used: Default::default(),
+            pending: Vec::new(),
+            notes: Default::default(),
         };
         let mut sheets = Vec::new();
         let mut refused = Vec::new();
         let mut remember = Vec::new();
         let mut first_error = None;
+        let mut skipped = Vec::new();
         for sheet in &chosen {
             let sheet_name: Arc<str> = sheet.name.as_str().into();
             let mut stream = roster.rows(sheet)?;
@@ -268,6 +300,10 @@ impl SchoolFile {
             let (header, below) = match find_header(&sheet.name, &first_rows, &matcher) {
                 Ok(found) => found,
                 Err(e) if !explicit => {
+                    skipped.push(SkippedSheet {
+                        name: sheet.name.clone(),
+                        reason: "找不到表头（姓名、身份证件号等列名），不是教师名单".into(),
+                    });
                     first_error.get_or_insert(e);
                     continue;
                 }
@@ -282,6 +318,33 @@ impl SchoolFile {
             let layout = layout_key(&columns);
             apply_remembered(&mut columns, remembered.get(&layout));
             let corrected = apply_overrides(&mut columns, &options.mappings, &matcher, &effective)?;
+            // A sheet without 姓名 and 证件号 columns holds no teachers: the
+            // national templates' code sheets (基础信息, 学段学科 …) list the
+            // dropdown values under headers like 性别 and 民族. Unless the
+            // clerk chose the sheet, it is passed over and the preview says so.
+            if let Err(e) = check_identity(&columns, &sheet.name, &effective) {
+                if explicit {
+                    return Err(e);
+                }
+                skipped.push(SkippedSheet {
+                    name: sheet.name.clone(),
+                    reason: format!(
+                        "没有姓名和身份证件号列，不是教师名单（像是代码表或填写说明：{}）",
+                        crate::text::excerpt(
+                            &header
+                                .columns
+                                .iter()
+                                .map(|(_, h)| h.as_str())
+                                .take(6)
+                                .collect::<Vec<_>>()
+                                .join("、"),
+                            40
+                        )
+                    ),
+                });
+                first_error.get_or_insert(e);
+                continue;
+            }
             for column in corrected.into_iter().filter_map(|c| columns.get(c)) {
                 remember.push((
                     layout.clone(),
@@ -289,7 +352,6 @@ impl SchoolFile {
                     column.target.as_ref().map(FieldTarget::key),
                 ));
             }
-            check_identity(&columns, &sheet.name, &effective)?;
             planner.sheet_fields = columns
                 .iter()
                 .filter_map(|c| c.target.as_ref().map(FieldTarget::key))
@@ -364,6 +426,8 @@ impl SchoolFile {
         let validator = Validator::new(&catalog, &effective.set.id)?;
         planner.validate(&validator);
         let counts = ImportCounts::of(&planner.rows);
+        let problem_groups = crate::import::notes::problem_groups(&planner.rows);
+        let notes = std::mem::take(&mut planner.notes).finish();
         Ok(ImportPlan {
             preview: ImportPreview {
                 file_name: roster
@@ -375,14 +439,18 @@ impl SchoolFile {
                 encoding: roster.encoding,
                 on_conflict: options.on_conflict,
                 sheets,
+                skipped_sheets: skipped,
                 rows: planner.rows,
                 counts,
+                notes,
+                problem_groups,
             },
             persons: planner.persons,
             writes: planner.writes,
             states: planner.states,
             remember,
             refused,
+            pending: planner.pending,
         })
     }
 }

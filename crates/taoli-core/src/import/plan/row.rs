@@ -19,6 +19,7 @@ impl Planner<'_> {
         let mut values: BTreeMap<String, Fields> = BTreeMap::new();
         let mut messages = Vec::new();
         let mut bad_cells = Vec::new();
+        let mut pending: Vec<PendingCell> = Vec::new();
         // 出生年月 with only a year and month: completed from the ID below.
         let mut birth_month: Option<(String, usize, String, String, CellProblem)> = None;
         for column in columns {
@@ -27,7 +28,8 @@ impl Planner<'_> {
             };
             let j = column.index as usize;
             let cell = row.cell(j);
-            let Some(field) = self
+            let effective = self.effective;
+            let Some(field) = effective
                 .group(&target.group)
                 .and_then(|g| g.field(&target.field))
             else {
@@ -36,8 +38,12 @@ impl Planner<'_> {
             let table_ref = field
                 .code_table
                 .as_deref()
-                .and_then(|t| self.effective.code_table(t));
-            match convert(field, table_ref, cell) {
+                .and_then(|t| effective.code_table(t));
+            let converted = convert(field, table_ref, cell);
+            if converted.is_ok() {
+                self.note_form(sheet, &column.letter, field, table_ref, cell, row.number);
+            }
+            match converted {
                 Ok(None) => {}
                 Ok(Some(v)) => {
                     values
@@ -58,7 +64,9 @@ impl Planner<'_> {
                         problem,
                     ));
                 }
-                Err(CellProblem { code, text }) => {
+                // Only who the row is can refuse it; any other bad cell is
+                // kept as written, on an error the clerk must fix (待修正).
+                Err(CellProblem { code, text }) if is_identity(target) => {
                     bad_cells.push((j, text.clone()));
                     messages.push(RowMessage {
                         code: code.into(),
@@ -66,6 +74,28 @@ impl Planner<'_> {
                         column: Some(column.letter.clone()),
                         field: Some(field.label.clone()),
                         text: text.into(),
+                    });
+                }
+                Err(CellProblem { code, text }) => {
+                    let raw = crate::text::excerpt(cell_text(cell).trim(), 200);
+                    messages.push(RowMessage {
+                        code: PENDING_CODE.into(),
+                        severity: MessageSeverity::Error,
+                        column: Some(column.letter.clone()),
+                        field: Some(field.label.clone()),
+                        text: format!("{text}。这一项先空着导入，原文「{raw}」记为待修正").into(),
+                    });
+                    pending.push(PendingCell {
+                        person: 0,
+                        group: target.group.clone(),
+                        field: target.field.clone(),
+                        label: field.label.clone(),
+                        raw,
+                        problem_code: code,
+                        problem: text,
+                        sheet: sheet.to_string(),
+                        row: row.number,
+                        column: column.letter.clone(),
                     });
                 }
             }
@@ -183,7 +213,7 @@ impl Planner<'_> {
                 );
             }
         };
-        if let Some((month, j, letter, label, problem)) = birth_month.take() {
+        if let Some((month, _, letter, label, problem)) = birth_month.take() {
             let from_id = (valid.id_type.form == IdNumberForm::ResidentId)
                 .then(|| crate::id_number::check_resident_id(&valid.id_number).ok())
                 .flatten()
@@ -203,40 +233,48 @@ impl Planner<'_> {
                             .into(),
                     });
                 }
-                (Some(date), _) => {
-                    let text = format!(
-                        "只有年月 {month}，且与身份证件号中的出生日期 {date} 不一致。请按人事档案填写完整的出生日期（年月日）"
-                    );
+                (Some(date), Some(field)) => {
+                    // The ID states the date: filled from it, the roster's
+                    // year-month kept on the message.
+                    values
+                        .entry(BASIC_GROUP.to_owned())
+                        .or_default()
+                        .insert(field.clone(), Value::String(date.to_string()));
                     preview.messages.push(RowMessage {
-                        code: "import.invalid_date".into(),
-                        severity: MessageSeverity::Refusal,
+                        code: "import.birth_date_from_id".into(),
+                        severity: MessageSeverity::Warning,
                         column: Some(letter),
                         field: Some(label),
-                        text: text.as_str().into(),
+                        text: format!(
+                            "花名册只有出生年月 {month}，与身份证件号中的出生日期 {date} 不一致，已按身份证件号填为 {date}。如果人事档案不同，请在教师信息中改正"
+                        )
+                        .into(),
                     });
-                    return refuse(
-                        with_values(preview, &values),
-                        self,
-                        "",
-                        String::new(),
-                        vec![(j, text)],
-                    );
                 }
-                (None, _) => {
+                (_, _) => {
                     preview.messages.push(RowMessage {
-                        code: problem.code.into(),
-                        severity: MessageSeverity::Refusal,
-                        column: Some(letter),
-                        field: Some(label),
-                        text: problem.text.as_str().into(),
+                        code: PENDING_CODE.into(),
+                        severity: MessageSeverity::Error,
+                        column: Some(letter.clone()),
+                        field: Some(label.clone()),
+                        text: format!(
+                            "{}。这一项先空着导入，原文「{month}」记为待修正",
+                            problem.text
+                        )
+                        .into(),
                     });
-                    return refuse(
-                        with_values(preview, &values),
-                        self,
-                        "",
-                        String::new(),
-                        vec![(j, problem.text)],
-                    );
+                    pending.push(PendingCell {
+                        person: 0,
+                        group: BASIC_GROUP.to_owned(),
+                        field: self.birth_field.clone().unwrap_or_default(),
+                        label,
+                        raw: month,
+                        problem_code: problem.code,
+                        problem: problem.text,
+                        sheet: sheet.to_string(),
+                        row: row_number,
+                        column: letter,
+                    });
                 }
             }
         }
@@ -367,6 +405,31 @@ impl Planner<'_> {
                 });
             }
         }
+        // What the ID gives is always filled: a bad 出生日期 or 性别 cell the
+        // ID answered for is no longer waiting for the clerk.
+        let answered = |p: &PendingCell| {
+            values
+                .get(&p.group)
+                .is_some_and(|fields| fields.contains_key(&p.field))
+        };
+        for cell in pending.iter().filter(|p| answered(p)) {
+            for message in preview.messages.iter_mut().filter(|m| {
+                m.code == PENDING_CODE && m.column.as_deref() == Some(cell.column.as_str())
+            }) {
+                message.code = "import.replaced_from_id".into();
+                message.severity = MessageSeverity::Warning;
+                message.text = format!(
+                    "{}「{}」{}；已按身份证件号填写",
+                    cell.label, cell.raw, cell.problem
+                )
+                .into();
+            }
+        }
+        pending.retain(|p| !answered(p));
+        for mut cell in pending {
+            cell.person = person;
+            self.pending.push(cell);
+        }
         for (group_id, fields) in &values {
             let effective = self.effective;
             let Some(group) = effective.group(group_id) else {
@@ -394,6 +457,48 @@ impl Planner<'_> {
         };
         self.rows.push(preview);
         None
+    }
+
+    /// Notes a value written another way than the table writes it (汉 族,
+    /// 01-汉族, 未评) or a name with spaces inside, for the grouped notes.
+    fn note_form(
+        &mut self,
+        sheet: &str,
+        column: &str,
+        field: &EffectiveField,
+        table: Option<&crate::catalog::CodeTable>,
+        cell: &Data,
+        row: u32,
+    ) {
+        let Data::String(text) = cell else {
+            return;
+        };
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        if field.code == "name" && field.kind == FieldType::Text {
+            let name = crate::text::normalize_person_name(text);
+            if name != text {
+                self.notes
+                    .add(sheet, column, &field.label, Form::Spaced, row, text, &name);
+            }
+            return;
+        }
+        let Some(table) = table else {
+            return;
+        };
+        if !matches!(field.kind, FieldType::Code | FieldType::YesNo) || table.get(text).is_some() {
+            return;
+        }
+        let (reading, form) = table.read_form(text);
+        let taken = match reading {
+            Reading::Code(code) => code.name.clone(),
+            Reading::Empty => String::new(),
+            _ => return,
+        };
+        self.notes
+            .add(sheet, column, &field.label, form, row, text, &taken);
     }
 
     /// A new record's values with the catalog's defaults (国籍/地区 中国 …)
