@@ -17,6 +17,7 @@ use taoli_core::import::{
     self, ImportOptions, ImportRun, ImportSummary, RosterInfo, RowPage, RowStatus, UndoResult,
 };
 use taoli_core::panic_report;
+use taoli_core::pending::PendingValue;
 use taoli_core::recent::{RecentFile, RecentFiles};
 use taoli_core::record::IndicatorRecord;
 use taoli_core::recovery::RecoveryCode;
@@ -535,6 +536,21 @@ pub fn use_province_pack(state: State<'_, AppState>, path: String) -> Reply<Pack
 #[tauri::command]
 pub fn clear_province_pack(state: State<'_, AppState>) -> Reply<()> {
     guard(|| with_school(&state, |file| file.clear_province_pack()))
+}
+
+/// The open 待修正 values, of one teacher when given.
+#[tauri::command]
+pub fn pending_values(
+    state: State<'_, AppState>,
+    teacher_id: Option<String>,
+) -> Reply<Vec<PendingValue>> {
+    guard(|| with_school(&state, |file| file.pending_values(teacher_id.as_deref())))
+}
+
+/// Clears one 待修正 value the clerk has checked.
+#[tauri::command]
+pub fn clear_pending_value(state: State<'_, AppState>, id: String) -> Reply<()> {
+    guard(|| with_school(&state, |file| file.clear_pending_value(&id)))
 }
 
 /// Keeps a written reason with a warning the teacher has now.

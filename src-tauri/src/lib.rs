@@ -95,6 +95,8 @@ pub fn run() {
             commands::use_province_pack,
             commands::clear_province_pack,
             commands::explain_warning,
+            commands::pending_values,
+            commands::clear_pending_value,
             commands::import_open,
             commands::import_preview,
             commands::import_rows,

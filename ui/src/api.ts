@@ -28,6 +28,7 @@ import type {
   IdType,
   ImportOptions,
   ImportRun,
+  PendingValue,
   ImportSummary,
   IndicatorRecord,
   NewSchool,
@@ -273,6 +274,18 @@ export function explainWarning(warning: WarningToExplain, reason: string): Promi
     rowOrder: warning.rowOrder,
     reason,
   })
+}
+
+// ---- 待修正 (values an import could not read) ---------------------------------
+
+/** The open 待修正 values, of one teacher when given. */
+export function pendingValues(teacherId: string | null): Promise<PendingValue[]> {
+  return invoke<PendingValue[]>('pending_values', { teacherId })
+}
+
+/** Clears one 待修正 value the clerk has checked. */
+export function clearPendingValue(id: string): Promise<void> {
+  return invoke<void>('clear_pending_value', { id })
 }
 
 // ---- roster import (花名册导入) ----------------------------------------------

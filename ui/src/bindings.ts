@@ -180,7 +180,17 @@ export type FieldType = "text" | "code" | "multi_code" | "year_month" | "date" |
 
 export type Code = { code: string, name: string, name_en: string | null, synonyms: Array<string>, parent: string | null, selectable: boolean, sets: SetScope, confirmed: boolean, };
 
-export type CodeTable = { id: string, name: string, name_en: string, source: string | null, confirmed: boolean, code: Array<Code>, };
+export type CodeTable = { id: string, name: string, name_en: string, source: string | null, confirmed: boolean, 
+/**
+ * The code that "none" (无, 未评, / …) stands for; unset: the code named
+ * 无, if any; empty: none, so those words leave the value empty.
+ */
+none_code: string | null, 
+/**
+ * This table's own ways of saying "none", instead of the catalog's
+ * (`catalog/value_forms.toml`).
+ */
+none_words: Array<string> | null, code: Array<Code>, };
 
 export type EffectiveField = { code: string, label: string, label_en: string, kind: FieldType, code_table: string | null, required: boolean, max_len: number | null, min: number | null, max: number | null, decimals: number | null, filled_by: Array<Filler>, derived: boolean, help: string | null, default: string | null, header_synonyms: Array<string>, confirmed: boolean, };
 
@@ -385,11 +395,67 @@ layout: string, };
 
 export type ImportCounts = { total: number, new: number, update: number, unchanged: number, refused: number, };
 
+export type SkippedSheet = { name: string, reason: string, };
+
+export type ImportNote = { sheet: string, column: string, field: string, count: number, 
+/**
+ * The first rows (as Excel numbers them).
+ */
+rows: Array<number>, 
+/**
+ * The first value written this way, and what it was taken as.
+ */
+example: string, taken_as: string, 
+/**
+ * The whole line: 「民族（F 列）2,314 行写成了『汉 族』等带空格的写法：已按『汉族』处理」.
+ */
+text: string, };
+
+export type ProblemGroup = { severity: MessageSeverity, code: string, column: string | null, field: string | null, count: number, 
+/**
+ * The first rows: sheet and row number.
+ */
+rows: Array<[string, number]>, 
+/**
+ * The first row's message, which names what to do.
+ */
+example: string, 
+/**
+ * The whole line, with the count and example rows.
+ */
+text: string, };
+
 export type ImportSummary = { file_name: string, kind: RosterKind, encoding: TextEncoding | null, on_conflict: OnConflict, sheets: Array<SheetPreview>, counts: ImportCounts, 
 /**
  * Rows whose stored values differ from the roster's.
  */
-conflicts: number, };
+conflicts: number, skipped_sheets: Array<SkippedSheet>, notes: Array<ImportNote>, problem_groups: Array<ProblemGroup>, 
+/**
+ * Cells imported empty and kept as 待修正.
+ */
+pending: number, };
+
+export type PendingValue = { id: string, teacher_id: string, 
+/**
+ * The information group (信息项) and indicator the value was for.
+ */
+group: string, field: string, 
+/**
+ * The text as the roster had it.
+ */
+raw: string, 
+/**
+ * Why it could not be taken.
+ */
+problem: string, 
+/**
+ * Where it came from: 「工作表『教师信息』第 12 行 F 列」.
+ */
+source: string, 
+/**
+ * The import that kept it.
+ */
+import_id: string | null, created_at: string, };
 
 export type ImportRun = { id: string, at: string, actor: string, file_name: string, sheets: Array<string>, on_conflict: OnConflict, counts: ImportCounts, 
 /**

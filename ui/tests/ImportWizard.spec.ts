@@ -133,6 +133,10 @@ function summary(args?: Record<string, unknown>, counts: ImportCounts = COUNTS):
     ],
     counts,
     conflicts: 0,
+    skipped_sheets: [],
+    notes: [],
+    problem_groups: [],
+    pending: 0,
   }
 }
 

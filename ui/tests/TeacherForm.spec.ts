@@ -1,6 +1,6 @@
 import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { IndicatorRecord, Problem, RecordDraft } from '../src/bindings'
+import type { IndicatorRecord, PendingValue, Problem, RecordDraft } from '../src/bindings'
 import TeacherForm from '../src/components/TeacherForm.vue'
 import type { FormTarget } from '../src/session'
 import { openTeacher, resetSession, showValidation, useSession } from '../src/session'
@@ -24,6 +24,18 @@ import { keepUploads } from '../src/uploads'
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
 
+const PENDING: PendingValue = {
+  id: 'p1',
+  teacher_id: TEACHER.id,
+  group: 'basic',
+  field: 'ethnicity',
+  raw: '火星族',
+  problem: '不在「民族」代码表中',
+  source: '工作表「教师信息」第 2 行 C 列',
+  import_id: 'i1',
+  created_at: '2026-12-06T00:00:00Z',
+}
+
 const STORED_BASIC = record('r-basic', 'basic', { gender: '1', highest_education: '21', on_establishment: '1' })
 
 function backend(overrides: Handlers = {}, records: IndicatorRecord[] = [STORED_BASIC]): void {
@@ -31,6 +43,7 @@ function backend(overrides: Handlers = {}, records: IndicatorRecord[] = [STORED_
     school_catalog: () => CATALOG,
     teacher_records: () => records,
     check_record: () => [],
+    pending_values: () => [],
     ...overrides,
   })
 }
@@ -341,5 +354,28 @@ describe('TeacherForm', () => {
     await settle()
     expect(document.body.querySelector('.el-message')?.textContent).toContain('请先保存再打印')
     expect(useSession().view.value).toBe('form')
+  })
+  it('lists the values an import could not read, with what the roster had', async () => {
+    backend({ pending_values: () => [PENDING] }, [record('r-basic', 'basic', { gender: '1' })])
+    const w = await mountForm()
+    const items = w.findAll('[data-testid="form-pending-item"]')
+    expect(items).toHaveLength(1)
+    expect(items[0].text()).toContain('火星族')
+    expect(items[0].text()).toContain('第 2 行 C 列')
+  })
+
+  it('clears a pending value the clerk has checked', async () => {
+    backend({ pending_values: () => [PENDING], clear_pending_value: () => null }, [record('r-basic', 'basic', { gender: '1' })])
+    const w = await mountForm()
+    await w.find('[data-testid="form-pending-clear"]').trigger('click')
+    await settle()
+    expect(calls('clear_pending_value')[0][1]).toEqual({ id: 'p1' })
+    expect(w.find('[data-testid="form-pending"]').exists()).toBe(false)
+  })
+
+  it('hides a pending value once its field holds a value', async () => {
+    backend({ pending_values: () => [PENDING] }, [record('r-basic', 'basic', { gender: '1', ethnicity: '01' })])
+    const w = await mountForm()
+    expect(w.find('[data-testid="form-pending"]').exists()).toBe(false)
   })
 })

@@ -39,7 +39,7 @@ function code(value: string, name: string, extra: Partial<Code> = {}): Code {
 }
 
 function table(id: string, name: string, codes: Code[]): CodeTable {
-  return { id, name, name_en: name, source: null, confirmed: true, code: codes }
+  return { id, name, name_en: name, source: null, confirmed: true, none_code: null, none_words: null, code: codes }
 }
 
 export const BASIC: EffectiveGroup = {

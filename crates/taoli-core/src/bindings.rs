@@ -19,11 +19,14 @@ use crate::entry::RecordDraft;
 use crate::error::{ErrorKind, ErrorPayload};
 use crate::export::{ExportFormat, SchoolExport, TeacherExport};
 use crate::id_number::IdGender;
+use crate::import::notes::{ImportNote, ProblemGroup};
 use crate::import::{
     ColumnMapping, FieldChange, FieldTarget, ImportCounts, ImportOptions, ImportRun, ImportSummary,
     MappingOverride, MappingSource, MessageSeverity, OnConflict, RosterInfo, RosterKind,
-    RowMessage, RowPage, RowPreview, RowStatus, SheetInfo, SheetPreview, TextEncoding, UndoResult,
+    RowMessage, RowPage, RowPreview, RowStatus, SheetInfo, SheetPreview, SkippedSheet,
+    TextEncoding, UndoResult,
 };
+use crate::pending::PendingValue;
 use crate::protocol::{Refusal, RefusalCode};
 use crate::recent::RecentFile;
 use crate::record::IndicatorRecord;
@@ -106,7 +109,11 @@ pub fn typescript() -> String {
         RowPage::decl(&cfg),
         SheetPreview::decl(&cfg),
         ImportCounts::decl(&cfg),
+        SkippedSheet::decl(&cfg),
+        ImportNote::decl(&cfg),
+        ProblemGroup::decl(&cfg),
         ImportSummary::decl(&cfg),
+        PendingValue::decl(&cfg),
         ImportRun::decl(&cfg),
         UndoResult::decl(&cfg),
         Dimension::decl(&cfg),

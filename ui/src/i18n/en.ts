@@ -208,6 +208,11 @@ const en: MessageSchema = {
     added: 'Teacher {name} added',
   },
   form: {
+    pendingTitle: '{n} value(s) could not be read at import and were left empty (to correct). Fill them in from the personnel file; clear those that should stay empty:',
+    pendingItem: 'the roster had "{raw}": {problem} ({source})',
+    pendingClear: 'Clear',
+    pendingClearTitle: 'Checked: keep this field as it is now (or empty)',
+    pendingCleared: 'Cleared',
     returnedTitle: 'The upstream returned this teacher’s information; correct it and report again:',
     returnedItem: '{group}: {reason}',
     returnedIdentity: 'identity',
@@ -680,6 +685,13 @@ const en: MessageSchema = {
         ignored: 'Not imported',
       },
     },
+    digest: {
+      problems: 'Problems to look at ({n} kinds, one line each)',
+      notes: 'Values understood in another form ({n} kinds)',
+      skipped: 'Sheets skipped ({n})',
+      skippedSheet: '{name}: {reason}',
+      severity: { refusal: 'Refused', error: 'To correct', warning: 'Warning', info: 'Note' },
+    },
     preview: {
       counts: '{total} rows: {new} new, {update} updated, {unchanged} unchanged, {refused} refused',
       filterLabel: 'Filter by status',
@@ -730,6 +742,7 @@ const en: MessageSchema = {
       written: '{teachers} new teachers registered, {records} records written',
       id: 'Import ID: {id}',
       refusedHelp: 'The {n} refused rows were not imported. Save them with their reasons as an Excel file, fix them and import again.',
+      pendingHelp: '{n} cell(s) could not be read; those fields were imported empty and kept as to correct: fix them on the validation page or in the teacher form, or save them with the refused rows (sheet 待修正).',
       saveRefused: 'Save refused rows…',
       refusedFilterName: 'Excel workbook',
       savedRefused: '{n} rows saved to {path}',

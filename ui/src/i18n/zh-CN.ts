@@ -207,6 +207,11 @@ const zhCN = {
     added: '已添加教师 {name}',
   },
   form: {
+    pendingTitle: '导入时有 {n} 项没能识别，先空着导入了（待修正）。请按人事档案填写；确认应为空的可清除：',
+    pendingItem: '花名册写的是「{raw}」：{problem}（{source}）',
+    pendingClear: '清除',
+    pendingClearTitle: '已核对，这一项保持现在的值（或空着）',
+    pendingCleared: '已清除这条待修正',
     returnedTitle: '上级系统退回了这位教师的信息，请改正后重新上报：',
     returnedItem: '{group}：{reason}',
     returnedIdentity: '身份信息',
@@ -679,6 +684,13 @@ const zhCN = {
         ignored: '不导入',
       },
     },
+    digest: {
+      problems: '需要留意的问题（{n} 类，同类只列一行）',
+      notes: '已按代码表识别的写法（{n} 类）',
+      skipped: '跳过的工作表（{n} 个）',
+      skippedSheet: '「{name}」：{reason}',
+      severity: { refusal: '未通过', error: '待修正', warning: '提醒', info: '说明' },
+    },
     preview: {
       counts: '共 {total} 行：新增 {new}，更新 {update}，无变化 {unchanged}，未通过 {refused}',
       filterLabel: '按状态筛选',
@@ -729,6 +741,7 @@ const zhCN = {
       written: '登记了 {teachers} 位新教师，写入 {records} 条记录',
       id: '导入编号：{id}',
       refusedHelp: '未通过的 {n} 行没有导入。可以把它们连同原因保存为 Excel 文件，改正后再导入。',
+      pendingHelp: '有 {n} 个单元格没能识别，这一项先空着导入、原文记为待修正：在校验页或教师信息中逐个改正；也可保存到「未通过的行」工作簿的「待修正」表。',
       saveRefused: '保存未通过的行…',
       refusedFilterName: 'Excel 工作簿',
       savedRefused: '已把 {n} 行保存到 {path}',

@@ -295,6 +295,12 @@ pub struct ImportSummary {
     /// Rows whose stored values differ from the roster's.
     #[ts(type = "number")]
     pub conflicts: usize,
+    pub skipped_sheets: Vec<SkippedSheet>,
+    pub notes: Vec<notes::ImportNote>,
+    pub problem_groups: Vec<notes::ProblemGroup>,
+    /// Cells imported empty and kept as 待修正.
+    #[ts(type = "number")]
+    pub pending: usize,
 }
 
 /// One page of preview rows.
@@ -333,6 +339,15 @@ impl ImportPreview {
                 .rows
                 .iter()
                 .filter(|r| r.changes.iter().any(|c| c.conflict))
+                .count(),
+            skipped_sheets: self.skipped_sheets.clone(),
+            notes: self.notes.clone(),
+            problem_groups: self.problem_groups.clone(),
+            pending: self
+                .rows
+                .iter()
+                .flat_map(|r| &r.messages)
+                .filter(|m| m.code == plan::PENDING_CODE)
                 .count(),
         }
     }
