@@ -88,22 +88,73 @@ const TEACHING_HEADERS: [&str; 9] = [
 fn write_roster(path: &Path, wang: &str, zhao: &str) {
     let basic: [[&str; 20]; 2] = [
         [
-            "王教授", "居民身份证", wang, "男", "1975-03-08", "中国", "汉族", "中共党员",
-            "已婚", "健康或良好", "2003-07", "2003-07", "应届毕业生", "外校（境外）",
-            "专任教师", "是", "聘用合同", "计算机科学与技术学院", "在本单位任职", "T0001",
+            "王教授",
+            "居民身份证",
+            wang,
+            "男",
+            "1975-03-08",
+            "中国",
+            "汉族",
+            "中共党员",
+            "已婚",
+            "健康或良好",
+            "2003-07",
+            "2003-07",
+            "应届毕业生",
+            "外校（境外）",
+            "专任教师",
+            "是",
+            "聘用合同",
+            "计算机科学与技术学院",
+            "在本单位任职",
+            "T0001",
         ],
         [
-            "赵研究员", "居民身份证", zhao, "女", "1982-11-20", "中国", "回族", "群众", "未婚",
-            "健康或良好", "2010-09", "2012-01", "调入", "本校", "科研机构人员", "是",
-            "聘用合同", "先进材料研究院", "在本单位任职", "T0002",
+            "赵研究员",
+            "居民身份证",
+            zhao,
+            "女",
+            "1982-11-20",
+            "中国",
+            "回族",
+            "群众",
+            "未婚",
+            "健康或良好",
+            "2010-09",
+            "2012-01",
+            "调入",
+            "本校",
+            "科研机构人员",
+            "是",
+            "聘用合同",
+            "先进材料研究院",
+            "在本单位任职",
+            "T0002",
         ],
     ];
     let teaching: [[&str; 9]; 2] = [
         [
-            "王教授", wang, "2024", "下半年", "博士生导师", "计算机科学与技术", "是", "64",
+            "王教授",
+            wang,
+            "2024",
+            "下半年",
+            "博士生导师",
+            "计算机科学与技术",
+            "是",
+            "64",
             "12.5",
         ],
-        ["赵研究员", zhao, "2024", "上半年", "硕导", "材料科学与工程", "否", "0", "40"],
+        [
+            "赵研究员",
+            zhao,
+            "2024",
+            "上半年",
+            "硕导",
+            "材料科学与工程",
+            "否",
+            "0",
+            "40",
+        ],
     ];
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet().set_name("基本信息").unwrap();
@@ -112,7 +163,9 @@ fn write_roster(path: &Path, wang: &str, zhao: &str) {
     }
     for (row, values) in basic.iter().enumerate() {
         for (col, value) in values.iter().enumerate() {
-            sheet.write_string(row as u32 + 1, col as u16, *value).unwrap();
+            sheet
+                .write_string(row as u32 + 1, col as u16, *value)
+                .unwrap();
         }
     }
     let sheet = workbook.add_worksheet().set_name("教育教学").unwrap();
@@ -121,7 +174,9 @@ fn write_roster(path: &Path, wang: &str, zhao: &str) {
     }
     for (row, values) in teaching.iter().enumerate() {
         for (col, value) in values.iter().enumerate() {
-            sheet.write_string(row as u32 + 1, col as u16, *value).unwrap();
+            sheet
+                .write_string(row as u32 + 1, col as u16, *value)
+                .unwrap();
         }
     }
     workbook.save(path).unwrap();
@@ -177,7 +232,10 @@ fn a_university_roster_imports_into_the_university_set_with_its_own_codes() {
     assert_eq!(basic["marital_status"], "20");
     let basic = &records(&export, &zhao, "basic")[0];
     assert_eq!(basic["academic_origin"], "1");
-    assert_eq!(basic["staff_category"], "B", "the 高校 table's 科研机构人员");
+    assert_eq!(
+        basic["staff_category"], "B",
+        "the 高校 table's 科研机构人员"
+    );
 
     let teaching = &records(&export, &wang, "teaching")[0];
     assert_eq!(teaching["year"], "2024");
@@ -218,7 +276,9 @@ fn an_imported_university_teacher_is_validated_against_the_university_set() {
         .collect();
     assert!(basic_required.is_empty(), "{basic_required:#?}");
     assert!(
-        !problems.iter().any(|p| p["field"] == "normal_major_graduate"),
+        !problems
+            .iter()
+            .any(|p| p["field"] == "normal_major_graduate"),
         "a 中小学 field was asked for: {problems:#?}"
     );
 }

@@ -130,12 +130,18 @@ fn university_teaching_rows_are_per_year_and_term_with_supervisor_and_discipline
 fn staff_category_uses_the_higher_education_table_in_both_higher_sets() {
     for id in HIGHER {
         let effective = set(id);
-        let field = effective.group("basic").unwrap().field("staff_category").unwrap();
+        let field = effective
+            .group("basic")
+            .unwrap()
+            .field("staff_category")
+            .unwrap();
         assert_eq!(
             field.code_table.as_deref(),
             Some("staff_category_higher_education")
         );
-        let table = effective.code_table("staff_category_higher_education").unwrap();
+        let table = effective
+            .code_table("staff_category_higher_education")
+            .unwrap();
         assert_eq!(table.resolve("科研机构人员").unwrap().code, "B");
         assert_eq!(table.resolve("专任教师").unwrap().code, "A1");
         assert_eq!(table.resolve("其他附设机构人员").unwrap().code, "D");
@@ -252,7 +258,14 @@ fn a_pack_may_relax_a_field_inferred_in_university_but_not_where_it_is_confirmed
     )
     .unwrap();
     let basic = relaxed.effective("university").unwrap();
-    assert!(!basic.group("basic").unwrap().field("marital_status").unwrap().required);
+    assert!(
+        !basic
+            .group("basic")
+            .unwrap()
+            .field("marital_status")
+            .unwrap()
+            .required
+    );
     let err = pack(
         "[[required]]\ngroup = \"basic\"\nfield = \"ethnicity\"\nsets = [\"kindergarten\", \"secondary_vocational\", \"special_education\", \"higher_vocational\", \"university\"]\n",
     )

@@ -126,7 +126,12 @@ fn a_university_teacher_is_not_asked_for_the_primary_secondary_fields() {
     let problems = problems_in("university", &[]);
     let asked: Vec<&str> = problems.iter().filter_map(|p| p.field.as_deref()).collect();
     assert!(asked.contains(&"academic_origin"), "{asked:?}");
-    for k12 in ["normal_major_graduate", "it_ability", "key_teacher", "grassroots_project"] {
+    for k12 in [
+        "normal_major_graduate",
+        "it_ability",
+        "key_teacher",
+        "grassroots_project",
+    ] {
         assert!(!asked.contains(&k12), "{k12} asked: {asked:?}");
     }
 }
@@ -165,7 +170,10 @@ fn a_university_term_takes_the_half_year_codes() {
 
 #[test]
 fn a_complete_correct_higher_vocational_teacher_has_no_problems() {
-    let problems = problems_in("higher_vocational", &[record("basic", 1, vocational_basic())]);
+    let problems = problems_in(
+        "higher_vocational",
+        &[record("basic", 1, vocational_basic())],
+    );
     assert_eq!(problems, Vec::new());
 }
 

@@ -216,7 +216,10 @@ impl Catalog {
         for group in &self.groups {
             check_scope(&group.sets, &format!("信息项 {}", group.id))?;
             if let Some(set) = group.key_by_set.keys().find(|id| !known_set(id)) {
-                return Err(format!("信息项 {} 的行标识：未定义的指标体系 {set}", group.id));
+                return Err(format!(
+                    "信息项 {} 的行标识：未定义的指标体系 {set}",
+                    group.id
+                ));
             }
             for set in self.sets.iter().filter(|s| group.sets.contains(&s.id)) {
                 let missing = group.key_for(&set.id).iter().find(|k| {
@@ -255,7 +258,10 @@ impl Catalog {
                         && !field.sets.contains(&s.id)
                 });
                 if let Some(set) = absent {
-                    return Err(format!("{at}：在{}中必填，但{}没有这个指标", set.name, set.name));
+                    return Err(format!(
+                        "{at}：在{}中必填，但{}没有这个指标",
+                        set.name, set.name
+                    ));
                 }
                 let tables = field
                     .code_table
