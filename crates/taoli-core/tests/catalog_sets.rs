@@ -220,11 +220,31 @@ fn disciplines_hang_under_their_categories_and_renamed_ones_are_found() {
     let code = table.get("0812").unwrap();
     assert_eq!(code.name, "计算机科学与技术");
     assert_eq!(code.parent.as_deref(), Some("08"));
-    assert_eq!(table.get("08").unwrap().name, "工学");
+    assert_eq!(table.get("08").unwrap().name, "工学门类");
+    assert_eq!(table.resolve("工学").unwrap().code, "08");
+    assert_eq!(table.resolve("哲学").unwrap().code, "0101", "the 一级学科, not the 门类");
     assert_eq!(table.resolve("公共管理学").unwrap().code, "1204");
     assert_eq!(table.resolve("军制学").unwrap().code, "1106");
     let categories = table.codes.iter().filter(|c| c.parent.is_none()).count();
     assert_eq!(categories, 14);
+}
+
+#[test]
+fn no_two_codes_a_set_offers_in_one_table_share_a_name() {
+    // Exports write labels, so a label must lead back to one code.
+    for id in SETS {
+        for table in &set(id).code_tables {
+            let mut seen = std::collections::BTreeMap::new();
+            for code in &table.codes {
+                if let Some(other) = seen.insert(code.name.clone(), code.code.clone()) {
+                    panic!(
+                        "{id}: {} has {} and {} both named {}",
+                        table.id, other, code.code, code.name
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[test]
