@@ -222,7 +222,11 @@ fn disciplines_hang_under_their_categories_and_renamed_ones_are_found() {
     assert_eq!(code.parent.as_deref(), Some("08"));
     assert_eq!(table.get("08").unwrap().name, "工学门类");
     assert_eq!(table.resolve("工学").unwrap().code, "08");
-    assert_eq!(table.resolve("哲学").unwrap().code, "0101", "the 一级学科, not the 门类");
+    assert_eq!(
+        table.resolve("哲学").unwrap().code,
+        "0101",
+        "the 一级学科, not the 门类"
+    );
     assert_eq!(table.resolve("公共管理学").unwrap().code, "1204");
     assert_eq!(table.resolve("军制学").unwrap().code, "1106");
     let categories = table.codes.iter().filter(|c| c.parent.is_none()).count();
