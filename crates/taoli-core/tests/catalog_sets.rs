@@ -149,6 +149,31 @@ fn staff_category_uses_the_higher_education_table_in_both_higher_sets() {
 }
 
 #[test]
+fn university_training_rows_take_the_higher_education_form_codes() {
+    let university = set("university");
+    let training = university.group("training").unwrap();
+    let table = |field: &str| training.field(field).unwrap().code_table.clone().unwrap();
+    assert_eq!(
+        table("training_category"),
+        "training_category_higher_education"
+    );
+    assert_eq!(table("training_mode"), "training_mode_higher_education");
+    let category = university
+        .code_table("training_category_higher_education")
+        .unwrap();
+    assert_eq!(category.resolve("校级").unwrap().code, "60");
+    let k12 = set("primary_secondary");
+    let k12 = k12.group("training").unwrap();
+    assert_eq!(
+        k12.field("training_category")
+            .unwrap()
+            .code_table
+            .as_deref(),
+        Some("training_category")
+    );
+}
+
+#[test]
 fn every_code_table_a_field_names_exists_and_offers_a_choice_in_its_set() {
     let c = catalog().unwrap();
     for id in SETS {
