@@ -94,7 +94,7 @@ impl Catalog {
                 multi: g.multi,
                 filled_by: g.filled_by.clone(),
                 help: g.help.clone(),
-                key: g.key.clone(),
+                key: g.key_for(&set.id).to_vec(),
                 fields: g
                     .fields
                     .iter()
@@ -125,7 +125,7 @@ impl Catalog {
                             help: f.help.clone(),
                             default: f.default.clone(),
                             header_synonyms: f.header_synonyms.clone(),
-                            confirmed: f.confirmed,
+                            confirmed: f.confirmed_in(&set.id),
                         }
                     })
                     .collect(),

@@ -69,9 +69,21 @@ impl Catalog {
             "`*` required in the sets named; “所在” the sets that have the indicator.\n"
         );
         for g in self.groups() {
+            let mut key = String::new();
+            if !g.key.is_empty() {
+                let _ = write!(key, "，行标识：{}", g.key.join(" + "));
+            }
+            for (set, fields) in &g.key_by_set {
+                let _ = write!(
+                    key,
+                    "（{}：{}）",
+                    self.set(set).map_or(set.as_str(), |s| s.name.as_str()),
+                    fields.join(" + ")
+                );
+            }
             let _ = writeln!(
                 md,
-                "### {} {} (`{}`)\n\n{}，所在：{}。\n\n| 代码 | 指标 | 类型 | 代码表 | * 必填 | 所在 |\n|---|---|---|---|---|---|",
+                "### {} {} (`{}`)\n\n{}，所在：{}{key}。\n\n| 代码 | 指标 | 类型 | 代码表 | * 必填 | 所在 |\n|---|---|---|---|---|---|",
                 g.order,
                 g.name,
                 g.id,
@@ -89,6 +101,20 @@ impl Catalog {
                         label,
                         "（{}：{other}）",
                         self.set(set).map_or(set.as_str(), |s| s.name.as_str())
+                    );
+                }
+                let differs: Vec<&str> = f
+                    .confirmed_by_set
+                    .iter()
+                    .filter(|(_, confirmed)| **confirmed != f.confirmed)
+                    .map(|(set, _)| self.set(set).map_or(set.as_str(), |s| s.name.as_str()))
+                    .collect();
+                if !differs.is_empty() {
+                    let _ = write!(
+                        label,
+                        "（{}：{}）",
+                        differs.join("、"),
+                        if f.confirmed { "[I]" } else { "已确认" }
                     );
                 }
                 if f.derived {

@@ -226,8 +226,24 @@ impl Catalog {
         }
         for group in &self.groups {
             check_scope(&group.sets, &format!("信息项 {}", group.id))?;
-            if let Some(k) = group.key.iter().find(|k| group.field(k).is_none()) {
-                return Err(format!("信息项 {} 的行标识 {k} 不是它的指标", group.id));
+            if let Some(set) = group.key_by_set.keys().find(|id| !known_set(id)) {
+                return Err(format!(
+                    "信息项 {} 的行标识：未定义的指标体系 {set}",
+                    group.id
+                ));
+            }
+            for set in self.sets.iter().filter(|s| group.sets.contains(&s.id)) {
+                let missing = group.key_for(&set.id).iter().find(|k| {
+                    group
+                        .field(k)
+                        .is_none_or(|field| !field.sets.contains(&set.id))
+                });
+                if let Some(k) = missing {
+                    return Err(format!(
+                        "信息项 {} 在{}中的行标识 {k} 不是它在该指标体系中的指标",
+                        group.id, set.name
+                    ));
+                }
             }
             let mut seen = std::collections::BTreeSet::new();
             for field in &group.fields {
@@ -237,6 +253,27 @@ impl Catalog {
                 }
                 check_scope(&field.sets, &at)?;
                 check_scope(&field.required, &at)?;
+                let by_set = field
+                    .labels_by_set
+                    .keys()
+                    .chain(field.code_table_by_set.keys())
+                    .chain(field.confirmed_by_set.keys());
+                for set in by_set {
+                    if !known_set(set) {
+                        return Err(format!("{at}：未定义的指标体系 {set}"));
+                    }
+                }
+                let absent = self.sets.iter().find(|s| {
+                    group.sets.contains(&s.id)
+                        && field.required.contains(&s.id)
+                        && !field.sets.contains(&s.id)
+                });
+                if let Some(set) = absent {
+                    return Err(format!(
+                        "{at}：在{}中必填，但{}没有这个指标",
+                        set.name, set.name
+                    ));
+                }
                 let tables = field
                     .code_table
                     .iter()
@@ -272,8 +309,19 @@ impl Catalog {
                 .ok_or_else(|| format!("{at}：信息项 {} 不存在", rule.group))?;
             let when = rule.when.as_ref().map(|w| w.field.as_str());
             for field in rule.check.fields().into_iter().chain(when) {
-                if group.field(field).is_none() {
+                let Some(found) = group.field(field) else {
                     return Err(format!("{at}：信息项 {} 中没有指标 {field}", rule.group));
+                };
+                let lacking = self.sets.iter().find(|s| {
+                    rule.sets.contains(&s.id)
+                        && group.sets.contains(&s.id)
+                        && !found.sets.contains(&s.id)
+                });
+                if let Some(set) = lacking {
+                    return Err(format!(
+                        "{at}：适用于{}，但{}没有指标 {}.{field}（请用 sets 限定规则）",
+                        set.name, set.name, rule.group
+                    ));
                 }
             }
             if let Check::DerivedHighest {

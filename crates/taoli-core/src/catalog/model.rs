@@ -241,6 +241,11 @@ pub struct Field {
     pub default: Option<String>,
     #[serde(default = "yes")]
     pub confirmed: bool,
+    /// Where the field's shape or required-ness is confirmed in some sets and
+    /// only inferred in others: `{ university = false }` marks it inferred in
+    /// 高校 while `confirmed` speaks for the other sets.
+    #[serde(default)]
+    pub confirmed_by_set: BTreeMap<String, bool>,
 }
 
 impl Field {
@@ -255,6 +260,14 @@ impl Field {
     /// The label this field carries in `set`.
     pub fn label_for(&self, set: &str) -> &str {
         self.labels_by_set.get(set).unwrap_or(&self.label)
+    }
+
+    /// Whether the field is confirmed (not only inferred) in `set`.
+    pub fn confirmed_in(&self, set: &str) -> bool {
+        self.confirmed_by_set
+            .get(set)
+            .copied()
+            .unwrap_or(self.confirmed)
     }
 }
 
@@ -277,6 +290,10 @@ pub struct Group {
     /// stored row instead of adding one.
     #[serde(default)]
     pub key: Vec<String>,
+    /// The row key where a set identifies rows by other fields (e.g. 高校
+    /// 教育教学 rows by 年度 and 学期 instead of 学年 and 学期).
+    #[serde(default)]
+    pub key_by_set: BTreeMap<String, Vec<String>>,
     #[serde(rename = "field")]
     pub fields: Vec<Field>,
 }
@@ -284,5 +301,10 @@ pub struct Group {
 impl Group {
     pub fn field(&self, code: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.code == code)
+    }
+
+    /// The fields that identify a row of this group in `set`.
+    pub fn key_for(&self, set: &str) -> &[String] {
+        self.key_by_set.get(set).unwrap_or(&self.key)
     }
 }

@@ -251,11 +251,12 @@ impl Catalog {
                 .find(|g| g.id == change.group)
                 .and_then(|g| g.fields.iter_mut().find(|fl| fl.code == change.field))
                 .ok_or_else(|| refuse(format!("指标 {}.{} 不存在", change.group, change.field)))?;
-            if field.confirmed {
-                let dropped = self
-                    .sets()
-                    .iter()
-                    .find(|s| field.required.contains(&s.id) && !change.sets.contains(&s.id));
+            {
+                let dropped = self.sets().iter().find(|s| {
+                    field.confirmed_in(&s.id)
+                        && field.required.contains(&s.id)
+                        && !change.sets.contains(&s.id)
+                });
                 if let Some(set) = dropped {
                     return Err(refuse(format!(
                         "取消了全国必填指标「{}」在{}中的必填要求",
