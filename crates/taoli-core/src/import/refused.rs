@@ -139,6 +139,29 @@ pub fn write_refused_rows(plan: &ImportPlan, out: &Path) -> Result<usize> {
 /// The name of the sheet listing the 待修正 cells.
 pub const PENDING_SHEET: &str = "待修正";
 
+/// The 待修正 sheet's header. It names 姓名 and 身份证件号, so an import of
+/// the workbook recognises the sheet by this header and passes over it: its
+/// cells are already in the school file.
+pub const PENDING_HEADERS: [&str; 8] = [
+    "工作表",
+    "行",
+    "列",
+    "姓名",
+    "身份证件号",
+    "指标",
+    "原文",
+    "问题（已导入，这一项先空着；请在教师信息中填写）",
+];
+
+/// Whether a sheet's header is the 待修正 sheet's.
+pub fn is_pending_header(headers: &[&str]) -> bool {
+    headers.len() == PENDING_HEADERS.len()
+        && headers
+            .iter()
+            .zip(PENDING_HEADERS)
+            .all(|(h, want)| h.trim() == want)
+}
+
 /// One line per cell imported empty and kept as 待修正: where it was, whose
 /// it is, what it said and why it was not taken.
 fn write_pending(
@@ -157,20 +180,11 @@ fn write_pending(
     }
     let ws = book.add_worksheet();
     ws.set_name(&name)?;
-    let columns = [
-        ("工作表", 14.0),
-        ("行", 6.0),
-        ("列", 5.0),
-        ("姓名", 10.0),
-        ("身份证件号", 21.0),
-        ("指标", 16.0),
-        ("原文", 20.0),
-        ("问题（已导入，这一项先空着；请在教师信息中填写）", 70.0),
-    ];
-    for (j, (title, width)) in columns.iter().enumerate() {
+    let widths = [14.0, 6.0, 5.0, 10.0, 21.0, 16.0, 20.0, 70.0];
+    for (j, (title, width)) in PENDING_HEADERS.iter().zip(widths).enumerate() {
         let c = j as u16;
         ws.write_string_with_format(0, c, *title, header)?;
-        ws.set_column_width(c, *width)?;
+        ws.set_column_width(c, width)?;
     }
     ws.set_freeze_panes(1, 0)?;
     for (i, cell) in plan.pending.iter().enumerate() {

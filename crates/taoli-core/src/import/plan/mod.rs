@@ -309,6 +309,14 @@ impl SchoolFile {
                 }
                 Err(e) => return Err(e),
             };
+            let texts: Vec<&str> = header.columns.iter().map(|(_, h)| h.as_str()).collect();
+            if !explicit && crate::import::refused::is_pending_header(&texts) {
+                skipped.push(SkippedSheet {
+                    name: sheet.name.clone(),
+                    reason: "是桃李列出的待修正单元格，这些教师已经导入，请在教师信息中改正".into(),
+                });
+                continue;
+            }
             let headers: Vec<(u32, String)> = header
                 .columns
                 .iter()
