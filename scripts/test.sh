@@ -10,6 +10,9 @@ need_toolchains
 need_apt "${APP_PACKAGES[@]}" "${E2E_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 need_npm ui
 need_npm tests/e2e
+# The pinned data package the region table is generated from (crates/taoli-core/
+# tests/regions.rs checks the committed table against it).
+need_npm scripts/regions
 need_tauri_driver
 need_cargo_deny
 need_python openpyxl

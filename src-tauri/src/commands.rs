@@ -10,7 +10,7 @@ use taoli_core::batches::{
     SyncWorker,
 };
 use taoli_core::catalog::{EffectiveCatalog, PackInfo, ProvincePack};
-use taoli_core::catalog::{IdType, SchoolType, catalog};
+use taoli_core::catalog::{IdType, Regions, SchoolType, catalog};
 use taoli_core::entry::RecordDraft;
 use taoli_core::export::ExportFormat;
 use taoli_core::import::{
@@ -85,6 +85,12 @@ pub fn school_types() -> Reply<Vec<SchoolType>> {
 #[tauri::command]
 pub fn id_types() -> Reply<Vec<IdType>> {
     guard(|| Ok(catalog().map_err(payload)?.id_types().to_vec()))
+}
+
+/// The administrative divisions (行政区划) the region picker offers.
+#[tauri::command]
+pub fn regions() -> Reply<&'static Regions> {
+    guard(|| Ok(catalog().map_err(payload)?.regions()))
 }
 
 #[tauri::command]

@@ -54,6 +54,7 @@ pub fn run() {
             commands::launch_file,
             commands::school_types,
             commands::id_types,
+            commands::regions,
             commands::recent_files,
             commands::forget_recent,
             commands::default_school_path,

@@ -40,6 +40,7 @@ import type {
   RecordDraft,
   RecoveryCodeShown,
   RecoveryStatus,
+  Regions,
   RosterInfo,
   RowPage,
   RowStatus,
@@ -82,6 +83,11 @@ export function schoolTypes(): Promise<SchoolType[]> {
 
 export function idTypes(): Promise<IdType[]> {
   return invoke<IdType[]>('id_types')
+}
+
+/** The administrative divisions (行政区划) 籍贯 and 出生地 are chosen from, with their pinyin. */
+export function regions(): Promise<Regions> {
+  return invoke<Regions>('regions')
 }
 
 export function recentFiles(): Promise<RecentFile[]> {

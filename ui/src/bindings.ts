@@ -176,7 +176,7 @@ export type SetScope = AllSets | Array<string>;
 
 export type Filler = "teacher" | "school" | "bureau";
 
-export type FieldType = "text" | "code" | "multi_code" | "year_month" | "date" | "year" | "number" | "yes_no" | "id_number" | "phone" | "email";
+export type FieldType = "text" | "code" | "multi_code" | "year_month" | "date" | "year" | "number" | "yes_no" | "id_number" | "phone" | "email" | "region";
 
 export type Code = { code: string, name: string, name_en: string | null, synonyms: Array<string>, parent: string | null, selectable: boolean, sets: SetScope, confirmed: boolean, };
 
@@ -205,6 +205,48 @@ export type EffectiveCatalog = { set: IndicatorSet, groups: Array<EffectiveGroup
  * The code tables the set's fields use, holding only the set's codes.
  */
 code_tables: Array<CodeTable>, };
+
+export type Region = { 
+/**
+ * Six digits, e.g. 510107.
+ */
+code: string, 
+/**
+ * The division's own name (武侯区).
+ */
+name: string, 
+/**
+ * 1 province, 2 prefecture-level city, 3 county.
+ */
+level: number, 
+/**
+ * The division it belongs to; none for a province. Counties of the four
+ * municipalities and the province-administered ones (济源市) belong to
+ * their province directly.
+ */
+parent: string | null, 
+/**
+ * The name's pinyin without tones or spaces (wuhouqu).
+ */
+pinyin: string, 
+/**
+ * The first letters of its syllables (whq).
+ */
+initials: string, };
+
+export type Regions = { 
+/**
+ * The data package it was made from.
+ */
+source: string, 
+/**
+ * The data's edition, as the package names it.
+ */
+edition: string, 
+/**
+ * Every division, in code order.
+ */
+regions: Array<Region>, };
 
 export type Severity = "warning" | "error";
 

@@ -7,6 +7,7 @@ import type {
   EffectiveCatalog,
   OpenedSchool,
   Permission,
+  Regions,
   School,
   Session,
   Severity,
@@ -145,6 +146,23 @@ export function schoolCatalog(): Promise<EffectiveCatalog> {
     })
   }
   return catalogCache.catalog
+}
+
+let regionsCache: Promise<Regions> | null = null
+
+/**
+ * The administrative divisions 籍贯 and 出生地 are chosen from: the same for
+ * every school, asked of the back end once.
+ */
+export function regionTable(): Promise<Regions> {
+  if (regionsCache === null) {
+    const regions = api.regions()
+    regionsCache = regions
+    regions.catch(() => {
+      if (regionsCache === regions) regionsCache = null
+    })
+  }
+  return regionsCache
 }
 
 /**

@@ -592,11 +592,20 @@ struct CatalogArgs {
     /// 列出一个代码表的全部代码，如 ethnicity
     #[arg(long, value_name = "代码表")]
     codes: Option<String>,
+    /// 查找行政区划（籍贯、出生地可填的省、市、县）：按名称、拼音、首字母或代码开头，如 成都、chengdu、cdwh；不写关键词则列出全部
+    #[arg(
+        long,
+        value_name = "关键词",
+        num_args = 0..=1,
+        default_missing_value = "",
+        conflicts_with_all = ["set", "codes", "province"]
+    )]
+    regions: Option<String>,
     /// 输出 JSON
     #[arg(long)]
     json: bool,
     /// 输出整个指标目录的 Markdown（即 docs/indicators.md）
-    #[arg(long, conflicts_with_all = ["set", "codes", "json"])]
+    #[arg(long, conflicts_with_all = ["set", "codes", "json", "regions"])]
     markdown: bool,
 }
 
@@ -793,6 +802,16 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
             };
             if args.markdown {
                 print!("{}", catalog.markdown());
+                return Ok(ExitCode::SUCCESS);
+            }
+            if let Some(query) = &args.regions {
+                let regions = catalog.regions();
+                let found = regions.search(query);
+                if args.json {
+                    output::json(&found)?;
+                } else {
+                    output::regions(regions, &found, query, lang);
+                }
                 return Ok(ExitCode::SUCCESS);
             }
             match (args.codes, args.set) {

@@ -172,6 +172,10 @@ const ENGLISH: &[(&str, &str)] = &[
     ),
     ("taoli school-types/json", "Print JSON instead of a table"),
     (
+        "taoli catalog/regions",
+        "Find administrative divisions (the provinces, cities and counties 籍贯 and 出生地 take) by name, pinyin, initials or leading code digits, e.g. 成都, chengdu, cdwh; without a query, list them all",
+    ),
+    (
         "taoli import",
         "Import a roster or the official template (.xlsx/.xls/.ods/.csv): preview, then write it all at once",
     ),

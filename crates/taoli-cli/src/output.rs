@@ -426,6 +426,31 @@ pub fn code_table(table: &CodeTable, lang: Lang) {
     }
 }
 
+/// The divisions a region search found: code and full name, one a line,
+/// then where the table comes from.
+pub fn regions(
+    table: &taoli_core::catalog::Regions,
+    found: &[&taoli_core::catalog::Region],
+    query: &str,
+    lang: Lang,
+) {
+    for region in found {
+        println!("  {}\t{}", region.code, table.display(&region.code));
+    }
+    match (found.is_empty(), lang) {
+        (true, Lang::Zh) => println!(
+            "没有与「{}」相符的行政区划。可输入名称的一部分（成都）、拼音（chengdu）或首字母（cd）。",
+            query.trim()
+        ),
+        (true, Lang::En) => println!(
+            "No division matches \"{}\". Type part of a name (成都), its pinyin (chengdu) or initials (cd).",
+            query.trim()
+        ),
+        (false, Lang::Zh) => println!("共 {} 个。行政区划：{}", found.len(), table.edition),
+        (false, Lang::En) => println!("{} found. Divisions: {}", found.len(), table.edition),
+    }
+}
+
 pub fn pack_in_use(info: Option<&taoli_core::catalog::PackInfo>, lang: Lang) {
     match (info, lang) {
         (Some(p), Lang::Zh) => println!(

@@ -407,6 +407,45 @@ fn teacher_set_refuses_an_unknown_code_and_changes_nothing() {
 }
 
 #[test]
+fn teacher_set_stores_a_native_place_written_in_short_as_its_code() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    add(&path, "张三", ZHANG_SAN_ID).success();
+    taoli()
+        .args(["teacher", "set"])
+        .arg(&path)
+        .args(["--id-number", ZHANG_SAN_ID, "籍贯=四川成都武侯"])
+        .assert()
+        .success();
+    let out = taoli().arg("export").arg(&path).output().unwrap();
+    let export: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        export["teachers"][0]["records"][0]["fields"]["native_place"],
+        "510107"
+    );
+}
+
+#[test]
+fn teacher_set_refuses_a_place_that_is_no_division_and_changes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    add(&path, "张三", ZHANG_SAN_ID).success();
+    let p = path.to_str().unwrap();
+    assert_refused_unchanged(
+        &path,
+        &[
+            "teacher",
+            "set",
+            p,
+            "--id-number",
+            ZHANG_SAN_ID,
+            "籍贯=火星市",
+        ],
+        "taoli catalog --regions",
+    );
+}
+
+#[test]
 fn teacher_set_refuses_an_unknown_field_and_lists_the_valid_ones() {
     let dir = TempDir::new().unwrap();
     let path = init(&dir);
@@ -506,6 +545,42 @@ fn catalog_prints_a_sets_groups_with_required_marks() {
         .success()
         .stdout(predicate::str::contains("进本园年月"))
         .stdout(predicate::str::contains("*gender"));
+}
+
+#[test]
+fn catalog_regions_finds_a_division_by_pinyin_and_prints_its_full_name() {
+    taoli()
+        .args(["catalog", "--regions", "chengduwuhou"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("510107\t四川省成都市武侯区"))
+        .stdout(predicate::str::contains("2023年统计用区划代码"));
+}
+
+#[test]
+fn catalog_regions_json_is_the_list_of_matching_divisions() {
+    let out = taoli()
+        .args(["catalog", "--regions", "whq", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"510107"), "{codes:?}");
+}
+
+#[test]
+fn catalog_regions_says_when_nothing_matches() {
+    taoli()
+        .args(["catalog", "--regions", "火星"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("没有与「火星」相符的行政区划"));
 }
 
 #[test]

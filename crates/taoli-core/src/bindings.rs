@@ -13,7 +13,8 @@ use crate::batches::{
 };
 use crate::catalog::{
     AllSets, Code, CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Filler,
-    IdNumberForm, IdType, IndicatorSet, PackInfo, SchoolType, SchoolTypeScope, SetScope, Severity,
+    IdNumberForm, IdType, IndicatorSet, PackInfo, Region, Regions, SchoolType, SchoolTypeScope,
+    SetScope, Severity,
 };
 use crate::entry::RecordDraft;
 use crate::error::{ErrorKind, ErrorPayload};
@@ -86,6 +87,8 @@ pub fn typescript() -> String {
         EffectiveField::decl(&cfg),
         EffectiveGroup::decl(&cfg),
         EffectiveCatalog::decl(&cfg),
+        Region::decl(&cfg),
+        Regions::decl(&cfg),
         Severity::decl(&cfg),
         Problem::decl(&cfg),
         ValidationReport::decl(&cfg),

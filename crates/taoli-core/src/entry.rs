@@ -128,6 +128,13 @@ pub fn normalize_value(
                 .ok_or_else(|| invalid("应为数字".into()))?
         }
         FieldType::IdNumber => Value::String(crate::id_number::normalize(raw)),
+        FieldType::Region => {
+            let regions = crate::catalog::catalog()?.regions();
+            match regions.resolve(raw) {
+                Ok(region) => Value::String(region.code.clone()),
+                Err(miss) => return Err(invalid(miss.problem(regions))),
+            }
+        }
         FieldType::Text | FieldType::Phone | FieldType::Email => Value::String(raw.to_owned()),
     })
 }
@@ -291,15 +298,34 @@ pub struct RecordDraft {
 }
 
 /// Normalizes every value of a draft through the catalog, refusing unknown,
-/// derived and identity fields.
+/// derived and identity fields. A `region` value the form sends back as the
+/// record stores it (text kept from before the field held codes) is kept as
+/// stored, not read again: it stays until the clerk picks a division.
 fn normalize_draft(
     effective: &EffectiveCatalog,
     group: &EffectiveGroup,
     fields: &Fields,
+    stored: Option<&Fields>,
 ) -> Result<Fields> {
     let mut out = Fields::new();
+    let unchanged_region = |code: &str, value: &Value| {
+        group
+            .field(code)
+            .is_some_and(|f| f.kind == FieldType::Region)
+            && stored.and_then(|s| s.get(code)).is_some_and(|kept| {
+                crate::validate::value::text(kept) == crate::validate::value::text(value)
+            })
+    };
+    for (code, value) in fields {
+        if unchanged_region(code, value)
+            && let Some(kept) = stored.and_then(|s| s.get(code))
+        {
+            out.insert(code.clone(), kept.clone());
+        }
+    }
     let assignments: Vec<(String, String)> = fields
         .iter()
+        .filter(|(code, value)| !unchanged_region(code, value))
         .map(|(code, value)| {
             let text = match value {
                 Value::Array(items) => items
@@ -324,7 +350,6 @@ impl SchoolFile {
         self.require(Permission::TeachersEdit)?;
         let effective = effective_for(self)?;
         let group = find_group(&effective, &draft.group)?;
-        let fields = normalize_draft(&effective, group, &draft.fields)?;
         let existing = match &draft.record_id {
             Some(id) => Some(id.clone()),
             None if !group.multi => self
@@ -334,14 +359,23 @@ impl SchoolFile {
                 .map(|r| r.id),
             None => None,
         };
-        match existing {
-            Some(id) => {
-                let stored = self.stored_record(&id)?;
+        let stored = existing
+            .as_deref()
+            .map(|id| self.stored_record(id))
+            .transpose()?;
+        let fields = normalize_draft(
+            &effective,
+            group,
+            &draft.fields,
+            stored.as_ref().map(|r| &r.fields),
+        )?;
+        match (existing, stored) {
+            (Some(id), Some(stored)) => {
                 let version = draft.expected_version.unwrap_or(stored.version);
                 let fields = keep_unformed(group, &stored.fields, fields);
                 self.update_record(&id, version, fields)
             }
-            None => self.add_record(&draft.teacher_id, &group.id, fields),
+            _ => self.add_record(&draft.teacher_id, &group.id, fields),
         }
     }
 
@@ -352,7 +386,6 @@ impl SchoolFile {
         self.require(Permission::TeachersEdit)?;
         let effective = effective_for(self)?;
         let group = find_group(&effective, &draft.group)?;
-        let fields = normalize_draft(&effective, group, &draft.fields)?;
         let teacher = self.stored_teacher(&draft.teacher_id)?;
         let mut records = self.stored_records(&teacher.id)?;
         let draft_id = draft.record_id.clone().or_else(|| {
@@ -365,6 +398,11 @@ impl SchoolFile {
                 })
                 .flatten()
         });
+        let stored = draft_id
+            .as_deref()
+            .and_then(|id| records.iter().find(|r| r.id == id))
+            .map(|r| r.fields.clone());
+        let fields = normalize_draft(&effective, group, &draft.fields, stored.as_ref())?;
         match draft_id
             .as_deref()
             .and_then(|id| records.iter_mut().find(|r| r.id == id))

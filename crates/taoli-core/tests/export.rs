@@ -597,6 +597,7 @@ fn value_for(effective: &EffectiveCatalog, field: &EffectiveField, n: usize) -> 
         FieldType::Phone => format!("1380013800{n}"),
         FieldType::Email => format!("teacher{n}@example.com"),
         FieldType::IdNumber => resident_id("19850304", 123),
+        FieldType::Region => ["510107", "510722", "110105"][(n - 1) % 3].to_owned(),
     }
 }
 

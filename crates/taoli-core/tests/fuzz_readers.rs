@@ -301,6 +301,7 @@ fn has_stored_form(kind: &FieldType, value: &serde_json::Value) -> bool {
         FieldType::YearMonth => text.len() == 7 && date_of_month(text),
         FieldType::Year => text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()),
         FieldType::IdNumber => !text.is_empty() && !text.chars().any(char::is_whitespace),
+        FieldType::Region => text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit()),
         _ => true,
     }
 }

@@ -79,7 +79,7 @@ fn school(dir: &tempfile::TempDir) -> (SchoolFile, String, String) {
             ("出生日期", "1949-12-31"),
             ("政治面貌", "中共党员"),
             ("参加工作年月", "1970-09"),
-            ("籍贯", "四川省桃李县"),
+            ("籍贯", "绵阳三台"),
         ],
     );
     set(&mut file, &zhang, "联系方式", &[("手机", "13800138000")]);
@@ -185,6 +185,15 @@ fn codes_are_printed_as_their_labels() {
 }
 
 #[test]
+fn a_division_is_printed_as_its_full_name_not_its_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _, _) = school(&dir);
+    let sheets = file.sheets(&[]).unwrap();
+    let zhang = sheet_of(&sheets.teachers, "张三");
+    assert_eq!(value(zhang, "基本信息", "籍贯"), "四川省绵阳市三台县");
+}
+
+#[test]
 fn a_derived_field_prints_the_value_its_source_group_gives() {
     let dir = tempfile::tempdir().unwrap();
     let (file, _, _) = school(&dir);
@@ -235,6 +244,7 @@ fn every_printed_value_is_in_the_pdf() {
         "1970-09",
         "桃李县第二小学",
         "13800138000",
+        "四川省绵阳市三台县",
     ] {
         assert!(text.contains(printed), "{printed} missing");
     }

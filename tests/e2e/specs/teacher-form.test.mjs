@@ -1,6 +1,7 @@
 // The teacher form and the 校验 page in the real window: the demo school's
 // missing 基本信息 counted, a problem opening the form at its field, fields
-// filled and saved, and a 学习经历 row surviving a restart.
+// filled and saved, a 学习经历 row surviving a restart, and 籍贯 picked from the
+// administrative divisions by typing pinyin.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 import {
   launch, choose, click, clickText, byTestId, textsOf, until, screenshot,
   selectedText, untilMessage, activeFormTab, useChinese,
-  demoSchool, waitForDemoSchool, openForm,
+  demoSchool, waitForDemoSchool, openForm, inputOf,
 } from '../lib/app.mjs';
 
 /** The error count of the 校验 page's summary, once it is shown. */
@@ -122,6 +123,62 @@ test('a 学习经历 row added in the form is still there after the app restarts
     assert.match(await selectedText(browser, 'field-education-study_mode-0'), /全脱产/);
     assert.equal((await textsOf(browser, 'record-row-education')).length, 1);
     await screenshot(browser, 'teacher-form-education-after-restart');
+  } finally {
+    await app.stop();
+  }
+});
+
+/** The text a region picker shows (the chosen division's full name). */
+async function regionShown(browser, id) {
+  return browser.execute((testId) => {
+    const input = document.querySelector(`[data-testid="${testId}"] input`);
+    return input ? input.value : '';
+  }, id);
+}
+
+test('籍贯 is picked by typing its pinyin, saved as the division, and shown by its full name after reopening', async () => {
+  const { profile, demo } = demoSchool();
+  const name = '李燕';
+  const app = await launch(profile, [demo]);
+  const { browser } = app;
+  try {
+    await waitForDemoSchool(browser);
+    await openForm(browser, name);
+    await until(browser, async () => (await activeFormTab(browser)) === 'form-tab-basic', 'the form did not open on 基本信息');
+
+    // Typing the pinyin of 绵阳 and 三台 offers 四川省绵阳市三台县; Enter takes it.
+    const input = await inputOf(browser, 'field-basic-native_place');
+    await input.waitForDisplayed({ timeout: 10_000 });
+    await input.click();
+    await input.setValue('mianyangsantai');
+    await until(
+      browser,
+      () =>
+        browser.execute(() =>
+          [...document.querySelectorAll('.taoli-region-dropdown .el-cascader__suggestion-item')].some(
+            (li) => li.offsetParent !== null && li.textContent.includes('四川省绵阳市三台县'),
+          ),
+        ),
+      'typing mianyangsantai did not offer 四川省绵阳市三台县',
+    );
+    await screenshot(browser, 'teacher-form-region-search');
+    await browser.keys('Enter');
+    await until(
+      browser,
+      async () => (await regionShown(browser, 'field-basic-native_place')) === '四川省绵阳市三台县',
+      '籍贯 does not show 四川省绵阳市三台县 once picked',
+    );
+    await click(browser, 'form-save');
+    await untilMessage(browser, '已保存');
+
+    await click(browser, 'form-back');
+    await openForm(browser, name);
+    await until(
+      browser,
+      async () => (await regionShown(browser, 'field-basic-native_place')) === '四川省绵阳市三台县',
+      'the saved 籍贯 is not shown by its full name after reopening the form',
+    );
+    await screenshot(browser, 'teacher-form-region-saved');
   } finally {
     await app.stop();
   }

@@ -85,6 +85,9 @@ pub enum FieldType {
     IdNumber,
     Phone,
     Email,
+    /// An administrative division (行政区划, GB/T 2260): its six-digit code,
+    /// from the catalog's region table.
+    Region,
 }
 
 /// One code of a code table.

@@ -136,6 +136,9 @@ pub enum Check {
         male: String,
         female: String,
     },
+    /// The first six digits of a resident ID number are a division of the
+    /// region table (reported on `field`, the ID number).
+    IdRegionKnown { field: String },
     /// A year before the current one.
     BeforeCurrentYear { field: String },
     /// Across a multi-record group: the row with the latest start has no end,
@@ -180,6 +183,7 @@ impl Check {
             Check::Alone { field, .. }
             | Check::NotCodes { field, .. }
             | Check::MatchesIdBirthDate { field }
+            | Check::IdRegionKnown { field }
             | Check::MatchesIdGender { field, .. }
             | Check::BeforeCurrentYear { field } => vec![field],
             Check::ChildOf {

@@ -129,6 +129,15 @@ pub fn cell(effective: &EffectiveCatalog, column: &Column, value: &Value) -> Cel
         (FieldType::Code | FieldType::YesNo | FieldType::MultiCode, v) => {
             text(label(&scalar_text(v)))
         }
+        // A division's full name (四川省成都市武侯区), which the importer reads
+        // back to its code; text stored before the field held codes, as stored.
+        (FieldType::Region, v) => {
+            let stored = scalar_text(v);
+            text(match crate::catalog::catalog() {
+                Ok(catalog) => catalog.regions().display(&stored),
+                Err(_) => stored,
+            })
+        }
         (FieldType::Number, Value::Number(n)) => n.as_f64().map_or(Cell::Empty, Cell::Number),
         (FieldType::Number, Value::String(s)) => match s.trim().parse::<f64>() {
             Ok(n) if n.is_finite() => Cell::Number(n),

@@ -60,7 +60,7 @@ pub fn convert(
             let name = crate::text::normalize_person_name(&cell_text(cell));
             Ok((!name.is_empty()).then_some(Value::String(name)))
         }
-        FieldType::Text | FieldType::Phone | FieldType::Email => {
+        FieldType::Text | FieldType::Phone | FieldType::Email | FieldType::Region => {
             text_value(field, table, &cell_text(cell))
         }
     }

@@ -1,13 +1,15 @@
 //! What a verification sheet prints for one teacher: every information group
 //! of the school's set, in catalog order, each indicator with its label and
 //! its value as a clerk reads it (codes as their labels, several codes joined
-//! with 「、」, dates as stored). Derived 基本信息 fields (最高学历 …) show the
+//! with 「、」, divisions as their full names, dates as stored). Derived 基本信息 fields (最高学历 …) show the
 //! value the catalog's rule takes from the source group when none is stored.
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::catalog::{Catalog, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Rule};
+use crate::catalog::{
+    Catalog, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Regions, Rule,
+};
 use crate::record::{Fields, IndicatorRecord};
 use crate::teacher::Teacher;
 use crate::validate::{BASIC_GROUP, value};
@@ -62,6 +64,7 @@ pub struct SheetColumn {
 pub(crate) struct Printer<'c> {
     effective: &'c EffectiveCatalog,
     rules: &'c [Rule],
+    regions: &'c Regions,
 }
 
 impl<'c> Printer<'c> {
@@ -69,6 +72,7 @@ impl<'c> Printer<'c> {
         Printer {
             effective,
             rules: catalog.rules(),
+            regions: catalog.regions(),
         }
     }
 
@@ -200,6 +204,8 @@ impl<'c> Printer<'c> {
                     .collect::<Vec<_>>()
                     .join(CODE_SEPARATOR)
             }
+            // The division's full name; text stored before the field held codes, as stored.
+            FieldType::Region => self.regions.display(&value::text(value)),
             _ => value::text(value),
         }
     }

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::Detail;
 use super::value::{self, Moment};
-use crate::catalog::{CodeTable, EffectiveField, FieldType, IdNumberForm, IdType};
+use crate::catalog::{CodeTable, EffectiveField, FieldType, IdNumberForm, IdType, Regions};
 use crate::id_number;
 
 /// What the field checks need besides the value itself.
@@ -118,7 +118,45 @@ pub fn check(field: &EffectiveField, value: &Value, ctx: &FieldContext<'_>) -> O
                 )
             })
         }
+        // A warning, not an error: see `check_region`.
+        FieldType::Region => None,
     }
+}
+
+/// The rule id of a `region` value that is not a division's code.
+pub const REGION_RULE: &str = "region_code";
+
+/// A `region` field's stored value that is no division's code: text kept
+/// from before the field held codes, or a code of an older edition. Kept
+/// and shown as it is, with a warning to pick the division from the list.
+pub fn check_region(value: &Value, regions: &Regions) -> Option<Detail> {
+    let text = value::text(value);
+    if regions.get(&text).is_some() {
+        return None;
+    }
+    if text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Detail::new(
+            format!(
+                "「{text}」不是现行的行政区划代码（{}），可能已撤销或调整，请从行政区划列表中重新选择",
+                regions.edition
+            ),
+            format!(
+                "\"{text}\" is not a current administrative division code; choose one from the list"
+            ),
+        ));
+    }
+    let hint = regions
+        .resolve(&text)
+        .map(|r| format!("，它对应「{} {}」", r.code, regions.display(&r.code)))
+        .unwrap_or_default();
+    Some(Detail::new(
+        format!(
+            "「{text}」是文字，不是行政区划代码{hint}，请从行政区划列表中选择（选择前原文字保留不变）"
+        ),
+        format!(
+            "\"{text}\" is text, not an administrative division code; choose one from the list (the text is kept until then)"
+        ),
+    ))
 }
 
 fn is_mobile(digits: &str) -> bool {

@@ -282,6 +282,19 @@ impl<'c> Validator<'c> {
                 continue;
             }
             let Some(value) = value else { continue };
+            if field.kind == crate::catalog::FieldType::Region {
+                if let Some(detail) = field::check_region(value, self.catalog.regions()) {
+                    out.push(
+                        group,
+                        row,
+                        Some(field),
+                        Severity::Warning,
+                        field::REGION_RULE,
+                        detail,
+                    );
+                }
+                continue;
+            }
             let ctx = field::FieldContext {
                 table: field.code_table.as_deref().and_then(|t| self.table(t)),
                 today: self.today,

@@ -281,6 +281,21 @@ pub(super) fn apply(
                     );
                 }
             }
+            Check::IdRegionKnown { field: f } => {
+                let resident = id_type
+                    .filter(|t| t.form == IdNumberForm::ResidentId)
+                    .and_then(|_| id_number::check_resident_id(&teacher.id_number).ok());
+                let prefix = teacher.id_number.get(..6).unwrap_or_default();
+                if resident.is_some() && validator.catalog.regions().get(prefix).is_none() {
+                    fail(
+                        out,
+                        row,
+                        f,
+                        format!("（前 6 位 {prefix}）"),
+                        format!(" (first six digits {prefix})"),
+                    );
+                }
+            }
             Check::BeforeCurrentYear { field: f } => {
                 let Some(found) = filled(row.fields, f) else {
                     continue;
