@@ -1,8 +1,10 @@
 // The import wizard (导入花名册) in the real window: a small UTF-8 CSV roster
 // goes into the demo school. Its 来校时间 column is recognized as 进本校年月,
-// the preview counts three new teachers and refuses the row whose year has
-// two digits, the commit adds the three to the teacher list, and undoing the
-// import from the history takes them away again.
+// the preview counts four new teachers and refuses the row whose ID number
+// has a wrong check character; the row whose year has two digits is imported
+// with that cell kept as 待修正, which the teacher form then lists. The commit
+// adds the four to the teacher list, and undoing the import from the history
+// takes them away again.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   launch, fill, click, byTestId, textsOf, until, screenshot, messages, clickWhenFree,
-  demoSchool, waitForDemoSchool,
+  demoSchool, waitForDemoSchool, clickText,
 } from '../lib/app.mjs';
 
 /** GB 11643-1999: the check character of a resident ID number's first 17 digits. */
@@ -28,8 +30,14 @@ const IMPORTED = [
   { name: '吴晓琳', gender: '女', id: residentId('51072219900722202'), since: '2015.09' },
   { name: '郑国栋', gender: '男', id: residentId('51072219780109303'), since: '2001年9月' },
 ];
-/** 来校时间 85.3: the century cannot be known, so the row is refused. */
-const REFUSED = { name: '冯雅婷', gender: '女', id: residentId('51072219920430404'), since: '85.3' };
+/** 来校时间 85.3: the century cannot be known, so the cell is kept as 待修正. */
+const PENDING = { name: '冯雅婷', gender: '女', id: residentId('51072219920430404'), since: '85.3' };
+/** A wrong check character: who the row is cannot be known, so it is refused. */
+const REFUSED = (() => {
+  const good = residentId('51072219880606505');
+  const wrong = good.endsWith('1') ? '2' : '1';
+  return { name: '钱晓梅', gender: '女', id: good.slice(0, 17) + wrong, since: '2012-09' };
+})();
 
 const DEMO_TEACHERS = 30;
 
@@ -39,7 +47,7 @@ function writeRoster() {
   const birth = (id) => `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
   const lines = [
     '姓名,性别,身份证件号,出生日期,民族,政治面貌,来校时间',
-    ...[...IMPORTED, REFUSED].map((t) => [t.name, t.gender, t.id, birth(t.id), '汉族', '群众', t.since].join(',')),
+    ...[...IMPORTED, PENDING, REFUSED].map((t) => [t.name, t.gender, t.id, birth(t.id), '汉族', '群众', t.since].join(',')),
   ];
   const path = join(dir, '教师花名册.csv');
   writeFileSync(path, `${lines.join('\r\n')}\r\n`, 'utf8');
@@ -114,19 +122,28 @@ test('a CSV roster is previewed, imported into the demo school and undone', asyn
     // 4 预览
     await until(
       browser,
-      async () => (await textsOf(browser, 'import-counts'))[0] === '共 4 行：新增 3，更新 0，无变化 0，未通过 1',
-      'the preview does not count 3 new rows and 1 refused',
+      async () => (await textsOf(browser, 'import-counts'))[0] === '共 5 行：新增 4，更新 0，无变化 0，未通过 1',
+      'the preview does not count 4 new rows and 1 refused',
     );
-    assert.equal((await textsOf(browser, 'import-filter-new'))[0], '新增 3');
+    assert.equal((await textsOf(browser, 'import-filter-new'))[0], '新增 4');
     assert.equal((await textsOf(browser, 'import-filter-refused'))[0], '未通过 1');
     await until(
       browser,
-      async () => (await textsOf(browser, 'import-row-name')).length === 4,
-      'the preview table does not show the 4 rows',
+      async () => (await textsOf(browser, 'import-row-name')).length === 5,
+      'the preview table does not show the 5 rows',
     );
-    const refusal = (await textsOf(browser, 'import-row-message')).find((text) => text.includes('85.3'));
-    assert.ok(refusal, 'the refused row’s message is not shown');
-    assert.match(refusal, /^G 列 · 进本校年月：.*年份只有两位/);
+    const pending = (await textsOf(browser, 'import-row-message')).find((text) => text.includes('85.3'));
+    assert.ok(pending, 'the 待修正 cell’s message is not shown');
+    assert.match(pending, /^G 列 · 进本校年月：.*年份只有两位.*待修正/);
+    // Problems grouped: one line per column and kind, the refusal first.
+    await until(
+      browser,
+      async () => (await textsOf(browser, 'import-problem-group')).length === 2,
+      'the preview does not group the refusal and the 待修正 cell',
+    );
+    const groups = await textsOf(browser, 'import-problem-group');
+    assert.match(groups[0], /^未通过/);
+    assert.match(groups[1], /^待修正\s*进本校年月（G 列）第 5 行/);
     await screenshot(browser, 'import-preview');
 
     // Only the refused rows when 未通过 is chosen.
@@ -137,13 +154,14 @@ test('a CSV roster is previewed, imported into the demo school and undone', asyn
       'filtering by 未通过 does not show only the refused row',
     );
     await click(browser, 'import-filter-all');
-    await until(browser, async () => (await textsOf(browser, 'import-row-name')).length === 4, 'the filter 全部 did not show every row');
+    await until(browser, async () => (await textsOf(browser, 'import-row-name')).length === 5, 'the filter 全部 did not show every row');
 
     // 5 导入
     await click(browser, 'import-commit');
     const result = await byTestId(browser, 'import-result');
     await result.waitForDisplayed({ timeout: 20_000 });
-    assert.deepEqual(await textsOf(browser, 'import-result-counts'), ['新增 3，更新 0，无变化 0，未通过 1']);
+    assert.deepEqual(await textsOf(browser, 'import-result-counts'), ['新增 4，更新 0，无变化 0，未通过 1']);
+    assert.match((await textsOf(browser, 'import-result-pending'))[0] || '', /^有 1 个单元格没能识别/);
     assert.match((await textsOf(browser, 'import-result-id'))[0] || '', /^导入编号：\S+/);
     assert.equal((await textsOf(browser, 'import-save-refused')).length, 1, 'refused rows can be saved');
     await screenshot(browser, 'import-result');
@@ -151,8 +169,8 @@ test('a CSV roster is previewed, imported into the demo school and undone', asyn
     await click(browser, 'import-done');
     await until(
       browser,
-      async () => (await teacherCount(browser)) === `共 ${DEMO_TEACHERS + 3} 人`,
-      'the teacher list does not count the 3 imported teachers',
+      async () => (await teacherCount(browser)) === `共 ${DEMO_TEACHERS + 4} 人`,
+      'the teacher list does not count the 4 imported teachers',
     );
     await fill(browser, 'teacher-search', IMPORTED[0].name);
     await until(
@@ -161,6 +179,27 @@ test('a CSV roster is previewed, imported into the demo school and undone', asyn
       `${IMPORTED[0].name} is not in the teacher list after the import`,
     );
     assert.ok(!(await textsOf(browser, 'teacher-row-name')).includes(REFUSED.name));
+
+    // The teacher whose cell could not be read: the form lists it as 待修正.
+    await fill(browser, 'teacher-search', PENDING.name);
+    await until(
+      browser,
+      async () => (await textsOf(browser, 'teacher-row-name')).join() === PENDING.name,
+      `${PENDING.name} is not in the teacher list after the import`,
+    );
+    await clickText(browser, 'teacher-row-name', new RegExp(PENDING.name));
+    await until(
+      browser,
+      async () => (await textsOf(browser, 'form-pending-item')).length === 1,
+      'the teacher form does not list the 待修正 value',
+    );
+    const item = (await textsOf(browser, 'form-pending-item'))[0];
+    assert.match(item, /进本校年月/);
+    assert.match(item, /花名册写的是「85\.3」/);
+    assert.match(item, /第 5 行 G 列/);
+    await screenshot(browser, 'form-pending');
+    await click(browser, 'form-back');
+    await fill(browser, 'teacher-search', IMPORTED[0].name);
 
     // Undo from the history of the import wizard.
     await click(browser, 'import-open');
@@ -173,8 +212,8 @@ test('a CSV roster is previewed, imported into the demo school and undone', asyn
     await confirmBox(browser);
     await until(
       browser,
-      async () => (await messages(browser)).some((text) => text.includes('已撤销：删除 3 位教师')),
-      'undoing did not say that 3 teachers were removed',
+      async () => (await messages(browser)).some((text) => text.includes('已撤销：删除 4 位教师')),
+      'undoing did not say that 4 teachers were removed',
     );
     await until(
       browser,
