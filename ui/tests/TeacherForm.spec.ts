@@ -360,8 +360,8 @@ describe('TeacherForm', () => {
     const w = await mountForm()
     const items = w.findAll('[data-testid="form-pending-item"]')
     expect(items).toHaveLength(1)
-    expect(items[0].text()).toContain('火星族')
-    expect(items[0].text()).toContain('第 2 行 C 列')
+    expect(items[0]?.text()).toContain('火星族')
+    expect(items[0]?.text()).toContain('第 2 行 C 列')
   })
 
   it('clears a pending value the clerk has checked', async () => {
@@ -369,7 +369,7 @@ describe('TeacherForm', () => {
     const w = await mountForm()
     await w.find('[data-testid="form-pending-clear"]').trigger('click')
     await settle()
-    expect(calls('clear_pending_value')[0][1]).toEqual({ id: 'p1' })
+    expect(calls('clear_pending_value')[0]?.[1]).toEqual({ id: 'p1' })
     expect(w.find('[data-testid="form-pending"]').exists()).toBe(false)
   })
 
