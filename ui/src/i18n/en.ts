@@ -694,7 +694,7 @@ const en: MessageSchema = {
       notes: 'Values understood in another form ({n} kinds)',
       skipped: 'Sheets skipped ({n})',
       skippedSheet: '{name}: {reason}',
-      severity: { refusal: 'Refused', error: 'To correct', warning: 'Warning', info: 'Note' },
+      severity: { refusal: 'Refused', pending: 'To correct', error: 'To complete', warning: 'Warning', info: 'Note' },
     },
     preview: {
       counts: '{total} rows: {new} new, {update} updated, {unchanged} unchanged, {refused} refused',

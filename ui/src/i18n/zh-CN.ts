@@ -693,7 +693,7 @@ const zhCN = {
       notes: '已按代码表识别的写法（{n} 类）',
       skipped: '跳过的工作表（{n} 个）',
       skippedSheet: '「{name}」：{reason}',
-      severity: { refusal: '未通过', error: '待修正', warning: '提醒', info: '说明' },
+      severity: { refusal: '未通过', pending: '待修正', error: '需补全', warning: '提醒', info: '说明' },
     },
     preview: {
       counts: '共 {total} 行：新增 {new}，更新 {update}，无变化 {unchanged}，未通过 {refused}',
