@@ -190,15 +190,17 @@ impl CodeTable {
     fn by_key(&self, key: &str) -> Option<&Code> {
         let index = self.keys.get_or_init(|| {
             let mut index: HashMap<String, usize> = HashMap::new();
-            let passes: [&dyn Fn(&Code) -> Vec<String>; 4] = [
-                &|c| vec![squeeze(&c.code)],
-                &|c| vec![squeeze(&c.name)],
-                &|c| c.synonyms.iter().map(|s| squeeze(s)).collect(),
-                &|c| c.name_en.iter().map(|s| squeeze(s)).collect(),
-            ];
-            for pass in passes {
+            // Codes first, then labels, synonyms and English labels: the
+            // first to claim a comparison form keeps it.
+            for pass in 0..4 {
                 for (i, code) in self.codes.iter().enumerate() {
-                    for k in pass(code) {
+                    let keys: Vec<String> = match pass {
+                        0 => vec![squeeze(&code.code)],
+                        1 => vec![squeeze(&code.name)],
+                        2 => code.synonyms.iter().map(|s| squeeze(s)).collect(),
+                        _ => code.name_en.iter().map(|s| squeeze(s)).collect(),
+                    };
+                    for k in keys {
                         index.entry(k).or_insert(i);
                     }
                 }
@@ -233,7 +235,7 @@ impl CodeTable {
         let digits = plain
             .char_indices()
             .take_while(|(_, c)| c.is_ascii_alphanumeric())
-            .map(|(i, c)| i + c.len_utf8())
+            .map(|(i, c)| i.saturating_add(c.len_utf8()))
             .last()?;
         // Only when the rest names that very code: 2级 is not 「2-二级」 misspelt.
         (1..=digits).rev().find_map(|end| {

@@ -61,6 +61,15 @@ struct Tally {
     taken_as: String,
 }
 
+/// Where a note's value was: sheet, column letter, field label, row.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct At<'a> {
+    pub sheet: &'a str,
+    pub column: &'a str,
+    pub field: &'a str,
+    pub row: u32,
+}
+
 /// Collects the notes while rows are planned.
 #[derive(Debug, Default)]
 pub(crate) struct Notes {
@@ -68,20 +77,17 @@ pub(crate) struct Notes {
 }
 
 impl Notes {
-    /// Notes that `written` in `field` (column `column`) was read as `taken_as`.
-    pub(crate) fn add(
-        &mut self,
-        sheet: &str,
-        column: &str,
-        field: &str,
-        form: Form,
-        row: u32,
-        written: &str,
-        taken_as: &str,
-    ) {
+    /// Notes that `written` in `field` at `at` was read as `taken_as`.
+    pub(crate) fn add(&mut self, at: &At<'_>, form: Form, written: &str, taken_as: &str) {
         if form == Form::Exact {
             return;
         }
+        let At {
+            sheet,
+            column,
+            field,
+            row,
+        } = *at;
         let tally = self
             .seen
             .entry((sheet.to_owned(), column.to_owned(), field.to_owned(), form))
@@ -232,7 +238,13 @@ mod tests {
     fn one_way_of_writing_in_one_column_is_one_note_with_its_count() {
         let mut notes = Notes::default();
         for row in 2..=2_315 {
-            notes.add("教师信息", "F", "民族", Form::Spaced, row, "汉 族", "汉族");
+            let at = At {
+                sheet: "教师信息",
+                column: "F",
+                field: "民族",
+                row,
+            };
+            notes.add(&at, Form::Spaced, "汉 族", "汉族");
         }
         let notes = notes.finish();
         assert_eq!(notes.len(), 1);
@@ -245,7 +257,13 @@ mod tests {
     #[test]
     fn values_written_as_the_table_writes_them_make_no_note() {
         let mut notes = Notes::default();
-        notes.add("教师信息", "F", "民族", Form::Exact, 2, "汉族", "汉族");
+        let at = At {
+            sheet: "教师信息",
+            column: "F",
+            field: "民族",
+            row: 2,
+        };
+        notes.add(&at, Form::Exact, "汉族", "汉族");
         assert!(notes.finish().is_empty());
     }
 }

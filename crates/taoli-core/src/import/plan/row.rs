@@ -477,11 +477,16 @@ impl Planner<'_> {
         if text.is_empty() {
             return;
         }
+        let at = crate::import::notes::At {
+            sheet,
+            column,
+            field: &field.label,
+            row,
+        };
         if field.code == "name" && field.kind == FieldType::Text {
             let name = crate::text::normalize_person_name(text);
             if name != text {
-                self.notes
-                    .add(sheet, column, &field.label, Form::Spaced, row, text, &name);
+                self.notes.add(&at, Form::Spaced, text, &name);
             }
             return;
         }
@@ -497,8 +502,7 @@ impl Planner<'_> {
             Reading::Empty => String::new(),
             _ => return,
         };
-        self.notes
-            .add(sheet, column, &field.label, form, row, text, &taken);
+        self.notes.add(&at, form, text, &taken);
     }
 
     /// A new record's values with the catalog's defaults (国籍/地区 中国 …)
