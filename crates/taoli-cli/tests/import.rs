@@ -253,3 +253,104 @@ fn unknown_columns_are_listed_never_silently_dropped() {
                 .and(predicate::str::contains("家庭成员")),
         );
 }
+
+/// A valid resident ID number for a birth date (YYYYMMDD) and sequence.
+fn resident_id(date: &str, seq: u32) -> String {
+    let first17 = format!("510722{date}{seq:03}");
+    let check = taoli_core::id_number::check_character(&first17).unwrap();
+    format!("{first17}{check}")
+}
+
+/// Twelve teachers whose 民族 no code table has, and thirty written 「汉 族」.
+fn repetitive_roster(dir: &TempDir) -> PathBuf {
+    let mut text = String::from("姓名,身份证件号,民族\n");
+    for i in 0..12 {
+        text.push_str(&format!(
+            "教师{i},{},火星族\n",
+            resident_id("19850304", 100 + i)
+        ));
+    }
+    for i in 0..30 {
+        text.push_str(&format!(
+            "老师{i},{},汉 族\n",
+            resident_id("19900101", 300 + i)
+        ));
+    }
+    let path = dir.path().join("花名册.csv");
+    fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_problem_repeated_down_a_column_is_printed_once_with_its_count() {
+    let dir = TempDir::new().unwrap();
+    let school = init(&dir);
+    let out = taoli()
+        .arg("import")
+        .arg(&school)
+        .arg(repetitive_roster(&dir))
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout.lines().filter(|l| l.contains("火星族")).count(),
+        1,
+        "{stdout}"
+    );
+    assert!(stdout.contains("民族（C 列）12 行"), "{stdout}");
+    assert!(
+        stdout.contains("民族（C 列）30 行写成了『汉 族』"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn json_keeps_every_rows_own_message_beside_the_grouped_lines() {
+    let dir = TempDir::new().unwrap();
+    let school = init(&dir);
+    let out = taoli()
+        .arg("import")
+        .arg(&school)
+        .arg(repetitive_roster(&dir))
+        .args(["--dry-run", "--json"])
+        .output()
+        .unwrap();
+    let got = json(&out.stdout);
+    let per_row = got["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["messages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["code"] == "import.pending_correction")
+        })
+        .count();
+    assert_eq!(per_row, 12);
+    let group = got["problem_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["code"] == "import.pending_correction")
+        .unwrap();
+    assert_eq!(group["count"], 12);
+    assert_eq!(got["notes"][0]["count"], 30);
+}
+
+#[test]
+fn an_import_with_cells_to_correct_writes_them_beside_the_roster() {
+    let dir = TempDir::new().unwrap();
+    let school = init(&dir);
+    taoli()
+        .arg("import")
+        .arg(&school)
+        .arg(repetitive_roster(&dir))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("待修正"));
+    assert_eq!(teacher_count(&school), 42);
+    assert!(dir.path().join("花名册-未通过.xlsx").exists());
+}
