@@ -12,7 +12,8 @@ use taoli_core::batches::{
 use taoli_core::catalog::{EffectiveCatalog, PackInfo, ProvincePack};
 use taoli_core::catalog::{IdType, Regions, SchoolType, catalog};
 use taoli_core::entry::RecordDraft;
-use taoli_core::export::ExportFormat;
+use taoli_core::export::{ExportFormat, SheetStyle};
+use taoli_core::id_derived::IdDerivedValue;
 use taoli_core::import::{
     self, ImportOptions, ImportRun, ImportSummary, RosterInfo, RowPage, RowStatus, UndoResult,
 };
@@ -468,6 +469,17 @@ pub fn check_id_number(id_type: String, id_number: String) -> Reply<Option<Strin
     guard(|| taoli_core::teacher::id_number_problem(&id_type, &id_number).map_err(payload))
 }
 
+/// What a valid resident ID number gives of 基本信息 (出生日期, 性别), for the
+/// form to fill where empty; nothing for another ID type or an invalid number.
+#[tauri::command]
+pub fn id_derived_values(
+    state: State<'_, AppState>,
+    id_type: String,
+    id_number: String,
+) -> Reply<Vec<IdDerivedValue>> {
+    guard(|| with_school(&state, |file| file.id_derived_values(&id_type, &id_number)))
+}
+
 #[tauri::command]
 pub fn add_teacher(state: State<'_, AppState>, teacher: NewTeacher) -> Reply<Teacher> {
     guard(|| with_school(&state, |file| file.add_teacher(&teacher)))
@@ -669,17 +681,24 @@ pub fn import_undo(state: State<'_, AppState>, import_id: Option<String>) -> Rep
 
 // ── Spreadsheets out ─────────────────────────────────────────────────────────
 
-/// Writes the open school in `format` to `path` (a CSV needs `group`).
+/// Writes the open school in `format` to `path` (a CSV needs `group`), in
+/// `style` (Taoli's own when none).
 #[tauri::command]
 pub fn export_file(
     state: State<'_, AppState>,
     format: ExportFormat,
     group: Option<String>,
     path: String,
+    style: Option<SheetStyle>,
 ) -> Reply<String> {
     guard(|| {
         with_school(&state, |file| {
-            file.export_to(format, group.as_deref(), Path::new(&path))
+            file.export_to_in(
+                format,
+                group.as_deref(),
+                style.unwrap_or_default(),
+                Path::new(&path),
+            )
         })?;
         Ok(path)
     })
@@ -687,12 +706,16 @@ pub fn export_file(
 
 /// The file name the save dialog proposes for a workbook export.
 #[tauri::command]
-pub fn export_file_name(state: State<'_, AppState>, format: ExportFormat) -> Reply<String> {
+pub fn export_file_name(
+    state: State<'_, AppState>,
+    format: ExportFormat,
+    style: Option<SheetStyle>,
+) -> Reply<String> {
     guard(|| {
         let guard = state.school();
         let file = guard.as_ref().ok_or_else(no_school_open)?;
         let school = file.school().map_err(payload)?;
-        Ok(format.suggested_file_name(&school.name))
+        Ok(format.suggested_file_name_in(&school.name, style.unwrap_or_default()))
     })
 }
 

@@ -84,6 +84,7 @@ pub fn run() {
             commands::copy_to_this_computer,
             commands::list_teachers,
             commands::check_id_number,
+            commands::id_derived_values,
             commands::add_teacher,
             commands::school_catalog,
             commands::teacher_records,

@@ -25,6 +25,7 @@ import type {
   EffectiveCatalog,
   ErrorPayload,
   ExportFormat,
+  IdDerivedValue,
   IdType,
   ImportOptions,
   ImportRun,
@@ -46,6 +47,7 @@ import type {
   RowStatus,
   SchoolStats,
   SchoolType,
+  SheetStyle,
   SheetsPreview,
   SignoffInfo,
   SignoffState,
@@ -195,6 +197,14 @@ export function checkIdNumber(idType: string, idNumber: string): Promise<string 
   return invoke<string | null>('check_id_number', { idType, idNumber })
 }
 
+/**
+ * What a valid resident ID number gives of 基本信息 (出生日期, 性别) in the
+ * school's set; nothing for another ID type or an invalid number.
+ */
+export function idDerivedValues(idType: string, idNumber: string): Promise<IdDerivedValue[]> {
+  return invoke<IdDerivedValue[]>('id_derived_values', { idType, idNumber })
+}
+
 export function addTeacher(teacher: NewTeacher): Promise<Teacher> {
   return invoke<Teacher>('add_teacher', { teacher })
 }
@@ -230,13 +240,18 @@ export function validateSchool(): Promise<ValidationReport> {
 
 /** The open school's statistics (统计): teachers counted by gender, age band, education … as of today. */
 /** Writes the open school as a workbook or CSV to `path`; returns the path written. */
-export function exportFile(format: ExportFormat, group: string | null, path: string): Promise<string> {
-  return invoke<string>('export_file', { format, group, path })
+export function exportFile(
+  format: ExportFormat,
+  group: string | null,
+  path: string,
+  style: SheetStyle = 'taoli',
+): Promise<string> {
+  return invoke<string>('export_file', { format, group, path, style })
 }
 
 /** The file name the save dialog proposes for an export. */
-export function exportFileName(format: ExportFormat): Promise<string> {
-  return invoke<string>('export_file_name', { format })
+export function exportFileName(format: ExportFormat, style: SheetStyle = 'taoli'): Promise<string> {
+  return invoke<string>('export_file_name', { format, style })
 }
 
 export function schoolStats(): Promise<SchoolStats> {

@@ -80,6 +80,24 @@ confirmed: boolean, };
 
 export type IdGender = "male" | "female";
 
+export type IdDerivedValue = { 
+/**
+ * The field's code, e.g. `birth_date`.
+ */
+field: string, 
+/**
+ * The field's label for the school's set (出生日期).
+ */
+label: string, 
+/**
+ * The value as stored: `1985-03-04`, or the 性别 code `1`.
+ */
+value: string, 
+/**
+ * The value as the clerk reads it: `1985-03-04`, 男.
+ */
+shown: string, };
+
 export type NewSchool = { 
 /**
  * 学校标识码: ten digits issued by the education authorities.
@@ -169,6 +187,8 @@ id: string, name: string, id_type: string, id_type_name: string, id_number: stri
 export type SchoolExport = { format: string, format_version: number, taoli_version: string, schema_version: number, exported_at: string, school: School, teachers: Array<TeacherExport>, };
 
 export type ExportFormat = "json" | "template" | "xlsx" | "csv";
+
+export type SheetStyle = "taoli" | "national";
 
 export type AllSets = "all";
 

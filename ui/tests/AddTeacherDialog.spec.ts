@@ -160,4 +160,41 @@ describe('AddTeacherDialog', () => {
     expect(document.body.querySelector('[data-testid="teacher-id-hint"]')).toBeNull()
     expect(invoke.mock.calls.map((c) => c[0])).not.toContain('check_id_number')
   })
+
+  it('says what saving fills from a valid resident ID: 出生日期 and 性别', async () => {
+    invoke.mockImplementation(async (cmd: string, args?: Record<string, unknown>) => {
+      if (cmd === 'id_types') return ID_TYPES
+      if (cmd === 'check_id_number') return null
+      if (cmd === 'id_derived_values') {
+        expect(args).toEqual({ idType: '1', idNumber: '11010519491231002X' })
+        return [
+          { field: 'birth_date', label: '出生日期', value: '1949-12-31', shown: '1949-12-31' },
+          { field: 'gender', label: '性别', value: '2', shown: '女' },
+        ]
+      }
+      throw new Error(`unexpected command ${cmd}`)
+    })
+    mountDialog()
+    await settle()
+    await type('teacher-id-number', '11010519491231002X')
+    await new Promise((r) => setTimeout(r, 200))
+    await settle()
+    const derived = document.body.querySelector('[data-testid="teacher-id-derived"]')
+    expect(derived?.textContent).toContain('保存后将按身份证件号填写：出生日期 1949-12-31、性别 女')
+  })
+
+  it('says nothing of derived values for an ID number the back end refuses', async () => {
+    invoke.mockImplementation(async (cmd: string) => {
+      if (cmd === 'id_types') return ID_TYPES
+      if (cmd === 'check_id_number') return '第18位校验码应为 X，实为 0。'
+      throw new Error(`unexpected command ${cmd}`)
+    })
+    mountDialog()
+    await settle()
+    await type('teacher-id-number', '110105194912310020')
+    await new Promise((r) => setTimeout(r, 200))
+    await settle()
+    expect(document.body.querySelector('[data-testid="teacher-id-derived"]')).toBeNull()
+    expect(invoke.mock.calls.map((c) => c[0])).not.toContain('id_derived_values')
+  })
 })

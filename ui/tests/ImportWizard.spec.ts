@@ -446,6 +446,31 @@ describe('ImportWizard', () => {
     expect(unknown).toContain('来校时间（C 列）、备用（D 列）')
   })
 
+  it('says which columns were mapped as the clerk chose for the same header before', async () => {
+    const entry = target('basic', '基本信息', 'school_entry_month', '进本校年月')
+    await mountWizard(
+      backend({
+        import_preview: (args) => {
+          const result = summary(args)
+          const sheet = result.sheets[0]!
+          sheet.columns[2] = { ...sheet.columns[2]!, target: entry, source: 'remembered' }
+          sheet.unknown_columns = ['备用（D 列）']
+          return result
+        },
+      }),
+    )
+    await toMapping()
+    expect(text('import-remembered')).toContain('已按上次的选择对应')
+    expect(texts('import-remembered-line')).toEqual(['C 列『来校时间』→ 基本信息 · 进本校年月'])
+    expect(mappingRows()[2]).toContain('上次的对应')
+  })
+
+  it('says nothing of earlier choices when no column used one', async () => {
+    await mountWizard()
+    await toMapping()
+    expect(maybeTestId('import-remembered')).toBeNull()
+  })
+
   it('says which defaults new records get for the fields the sheet has no column for', async () => {
     await mountWizard()
     await toMapping()

@@ -219,6 +219,59 @@ describe('TeacherForm', () => {
     expect(document.body.textContent).toContain('已保存')
   })
 
+  const FROM_ID = [
+    { field: 'birth_date', label: '出生日期', value: '1949-12-31', shown: '1949-12-31' },
+    { field: 'gender', label: '性别', value: '2', shown: '女' },
+  ]
+
+  it('fills 出生日期 and 性别 from the teacher’s resident ID where 基本信息 has none, says so, and saves them', async () => {
+    const saved: RecordDraft[] = []
+    backend(
+      {
+        id_derived_values: () => FROM_ID,
+        save_record: (args) => {
+          const draft = args!.draft as RecordDraft
+          saved.push(draft)
+          return record('r-new', 'basic', draft.fields)
+        },
+      },
+      [],
+    )
+    await mountForm()
+    expect(calls('id_derived_values')[0]![1]).toEqual({ idType: TEACHER.id_type, idNumber: TEACHER.id_number })
+    expect(byTestId('form-filled-from-id').textContent).toContain('已按身份证件号填写：出生日期 1949-12-31、性别 女')
+    const checked = calls('check_record').map((c) => (c[1] as { draft: RecordDraft }).draft.fields)
+    expect(checked[0]).toMatchObject({ birth_date: '1949-12-31', gender: '2' })
+    await clickTestId('form-save')
+    await settle()
+    expect(saved[0]!.fields).toMatchObject({ birth_date: '1949-12-31', gender: '2' })
+    expect(maybeTestId('form-filled-from-id')).toBeNull()
+  })
+
+  it('keeps a value 基本信息 holds where the ID number says otherwise (the 档案 may differ)', async () => {
+    backend({ id_derived_values: () => FROM_ID })
+    await mountForm()
+    const note = byTestId('form-filled-from-id').textContent ?? ''
+    expect(note).toContain('出生日期 1949-12-31')
+    expect(note).not.toContain('性别')
+    const checked = calls('check_record').map((c) => (c[1] as { draft: RecordDraft }).draft.fields)
+    expect(checked[0]).toMatchObject({ gender: '1', birth_date: '1949-12-31' })
+  })
+
+  it('fills nothing and says nothing when the ID number gives nothing', async () => {
+    backend({ id_derived_values: () => [] }, [])
+    await mountForm()
+    expect(maybeTestId('form-filled-from-id')).toBeNull()
+  })
+
+  it('asks nothing of the ID number for a 信息查询员, who cannot save', async () => {
+    signInForTests(['teachers.view'])
+    backend({ id_derived_values: () => FROM_ID }, [])
+    await mountForm()
+    expect(calls('id_derived_values')).toEqual([])
+    expect(maybeTestId('form-filled-from-id')).toBeNull()
+  })
+
   it('shows a problem from check_record under its field as the clerk types', async () => {
     backend({
       check_record: (args) =>

@@ -171,7 +171,7 @@ describe('TeacherList', () => {
     wrapper.findComponent({ name: 'ElDropdown' }).vm.$emit('command', 'xlsx')
     await settle()
     expect(dialog.save).toHaveBeenCalledWith(expect.objectContaining({ defaultPath: '桃李小学-教师数据.xlsx' }))
-    expect(invoke).toHaveBeenCalledWith('export_file', { format: 'xlsx', group: null, path: '/home/clerk/数据.xlsx' })
+    expect(invoke).toHaveBeenCalledWith('export_file', { format: 'xlsx', group: null, path: '/home/clerk/数据.xlsx', style: 'taoli' })
   })
 
   it('exports 基本信息 as CSV', async () => {
@@ -180,7 +180,30 @@ describe('TeacherList', () => {
     await settle()
     wrapper.findComponent({ name: 'ElDropdown' }).vm.$emit('command', 'csv')
     await settle()
-    expect(invoke).toHaveBeenCalledWith('export_file', { format: 'csv', group: 'basic', path: '/home/clerk/基本信息.csv' })
+    expect(invoke).toHaveBeenCalledWith('export_file', { format: 'csv', group: 'basic', path: '/home/clerk/基本信息.csv', style: 'taoli' })
+  })
+
+  it('exports the school’s data in the national template form (代码-名称) when the clerk picks it', async () => {
+    dialog.save.mockResolvedValue('/home/clerk/国家模板.xlsx')
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    wrapper.findComponent({ name: 'ElDropdown' }).vm.$emit('command', 'national-xlsx')
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('export_file_name', { format: 'xlsx', style: 'national' })
+    expect(invoke).toHaveBeenCalledWith('export_file', {
+      format: 'xlsx',
+      group: null,
+      path: '/home/clerk/国家模板.xlsx',
+      style: 'national',
+    })
+  })
+
+  it('offers the national template form in the 导出 menu', async () => {
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    const items = wrapper.findAllComponents({ name: 'ElDropdownItem' }).map((item) => item.text())
+    expect(items).toContain('导入模板（国家模板格式）')
+    expect(items).toContain('全校教师数据（国家模板格式）')
   })
 
   it('writes nothing when the clerk cancels the save dialog', async () => {

@@ -656,6 +656,9 @@ struct ExportArgs {
     /// CSV 导出的信息项（名称或代码），如 基本信息、学习经历
     #[arg(long, value_name = "信息项")]
     group: Option<String>,
+    /// 按国家系统导入模板的写法：代码写作「代码-名称」（如 1-男、A1-专任教师、0-否），表头与模板一致（各指标体系依照的模板版本见 docs/export-spreadsheets.md）。用于 template、xlsx、csv
+    #[arg(long)]
+    national: bool,
     /// 写入此文件（已有则覆盖）。不写时：json、csv 输出到屏幕；template、xlsx 存为当前文件夹下的「学校名称-导入模板.xlsx」或「学校名称-教师数据.xlsx」（同名文件已存在则加编号，不覆盖）
     #[arg(short, long, value_name = "文件")]
     output: Option<PathBuf>,
@@ -1025,7 +1028,9 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
                 id_type: args.id_type,
                 id_number: args.id_number,
             })?;
-            output::teacher_added(&teacher, lang);
+            // What add_teacher filled of 基本信息 from a resident ID number.
+            let from_id = file.id_derived_values(&teacher.id_type, &teacher.id_number)?;
+            output::teacher_added(&teacher, &from_id, lang);
             file.close()?;
         }
         Command::Teacher(TeacherCommand::List(args)) => {
@@ -1309,23 +1314,32 @@ fn export(args: ExportArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
         ExportFormat::Xlsx => export::ExportFormat::Xlsx,
         ExportFormat::Csv => export::ExportFormat::Csv,
     };
+    let style = if args.national {
+        export::SheetStyle::National
+    } else {
+        export::SheetStyle::Taoli
+    };
     let mut file = login.open(&args.school_file)?;
     let school = file.school()?;
     let group = args.group.as_deref();
-    let path = match (args.output, format.default_file_name(&school.name)) {
+    let path = match (
+        args.output,
+        format.default_file_name_in(&school.name, style),
+    ) {
         (Some(path), _) => path,
         (None, Some(name)) => export::unused_path(&PathBuf::from(name)),
         (None, None) => {
-            let bytes = file.export_as(format, group)?;
-            file.record_export(format.code(), group, None, bytes.len())?;
+            let bytes = file.export_as_in(format, group, style)?;
+            let style = export::file::style_code(style);
+            file.record_styled_export(format.code(), style, group, None, bytes.len())?;
             file.close()?;
             output::raw(&bytes)?;
             return Ok(ExitCode::SUCCESS);
         }
     };
-    file.export_to(format, group, &path)?;
+    file.export_to_in(format, group, style, &path)?;
     file.close()?;
-    output::exported(format, &path, lang);
+    output::exported(format, style, &path, lang);
     Ok(ExitCode::SUCCESS)
 }
 

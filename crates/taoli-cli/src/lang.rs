@@ -163,6 +163,10 @@ const ENGLISH: &[(&str, &str)] = &[
         "The information group of a CSV export, by name or id (e.g. 基本信息 or basic)",
     ),
     (
+        "taoli export/national",
+        "Write as the national system's import template does: codes as 「code-name」 (1-男, A1-专任教师, 0-否) and the template's headers (the edition each set follows: docs/export-spreadsheets.md). For template, xlsx and csv",
+    ),
+    (
         "taoli export/output",
         "Write to this file (replacing it). Without it: json and csv go to standard output; template and xlsx go to 「school name-导入模板.xlsx」 or 「school name-教师数据.xlsx」 in the current folder (numbered, never overwritten, when the name is taken)",
     ),

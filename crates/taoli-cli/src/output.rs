@@ -9,8 +9,11 @@ use taoli_core::account::User;
 use taoli_core::catalog::{
     Catalog, CodeTable, EffectiveCatalog, IdType, SchoolType, SchoolTypeScope, Severity,
 };
-use taoli_core::export::ExportFormat;
-use taoli_core::import::{ImportOutcome, ImportRun, MessageSeverity, OnConflict, UndoResult};
+use taoli_core::export::{ExportFormat, SheetStyle};
+use taoli_core::id_derived::IdDerivedValue;
+use taoli_core::import::{
+    ImportOutcome, ImportRun, MappingSource, MessageSeverity, OnConflict, UndoResult,
+};
 use taoli_core::record::IndicatorRecord;
 use taoli_core::sheets::PrintedSheets;
 use taoli_core::stats::SchoolStats;
@@ -35,19 +38,25 @@ pub fn raw(bytes: &[u8]) -> Result<()> {
 }
 
 /// Where an export was written.
-pub fn exported(format: ExportFormat, path: &Path, lang: Lang) {
+pub fn exported(format: ExportFormat, style: SheetStyle, path: &Path, lang: Lang) {
     let path = path.display();
+    let national = style == SheetStyle::National;
+    let (zh, en) = if national {
+        ("（国家模板格式）", " (national template form)")
+    } else {
+        ("", "")
+    };
     match (lang, format) {
-        (Lang::Zh, ExportFormat::Template) => println!("已生成导入模板：{path}"),
+        (Lang::Zh, ExportFormat::Template) => println!("已生成导入模板{zh}：{path}"),
         (Lang::Zh, ExportFormat::Xlsx) => {
-            println!("已导出全部教师信息：{path}（可用 taoli import 导回）")
+            println!("已导出全部教师信息{zh}：{path}（可用 taoli import 导回）")
         }
-        (Lang::Zh, _) => println!("已导出到 {path}"),
-        (Lang::En, ExportFormat::Template) => println!("Wrote the import template: {path}"),
+        (Lang::Zh, _) => println!("已导出到 {path}{zh}"),
+        (Lang::En, ExportFormat::Template) => println!("Wrote the import template{en}: {path}"),
         (Lang::En, ExportFormat::Xlsx) => {
-            println!("Wrote every teacher's records: {path} (taoli import reads it back)")
+            println!("Wrote every teacher's records{en}: {path} (taoli import reads it back)")
         }
-        (Lang::En, _) => println!("Exported to {path}"),
+        (Lang::En, _) => println!("Exported to {path}{en}"),
     }
 }
 
@@ -135,7 +144,7 @@ pub fn users(users: &[User], lang: Lang) {
     }
 }
 
-pub fn teacher_added(teacher: &Teacher, lang: Lang) {
+pub fn teacher_added(teacher: &Teacher, from_id: &[IdDerivedValue], lang: Lang) {
     match lang {
         Lang::Zh => println!(
             "已添加教师 {}（{} {}）",
@@ -145,6 +154,17 @@ pub fn teacher_added(teacher: &Teacher, lang: Lang) {
             "Added teacher {} ({} {})",
             teacher.name, teacher.id_type_name, teacher.id_number
         ),
+    }
+    if !from_id.is_empty() {
+        let values: Vec<String> = from_id
+            .iter()
+            .map(|v| format!("{} {}", v.label, v.shown))
+            .collect();
+        println!(
+            "  {}{}",
+            lang.pick("已按身份证件号填写：", "Filled from the ID number: "),
+            values.join("、")
+        );
     }
 }
 
@@ -500,6 +520,30 @@ pub fn import_outcome(outcome: &ImportOutcome, lang: Lang) {
                     "No column for these; new records get the default: "
                 ),
                 sheet.defaults.join("、")
+            );
+        }
+        let remembered: Vec<String> = sheet
+            .columns
+            .iter()
+            .filter(|c| c.source == MappingSource::Remembered)
+            .filter_map(|c| {
+                let header = c.header.split_whitespace().collect::<Vec<_>>().join(" ");
+                c.target.as_ref().map(|t| match lang {
+                    Lang::Zh => {
+                        format!("{} 列「{header}」→ {}·{}", c.letter, t.group_name, t.label)
+                    }
+                    Lang::En => format!(
+                        "column {} 「{header}」 → {}·{}",
+                        c.letter, t.group_name, t.label
+                    ),
+                })
+            })
+            .collect();
+        if !remembered.is_empty() {
+            println!(
+                "  {}{}",
+                lang.pick("已按上次的选择对应：", "Mapped as chosen last time: "),
+                remembered.join(lang.pick("；", "; "))
             );
         }
         if !sheet.unknown_columns.is_empty() {

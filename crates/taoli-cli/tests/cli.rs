@@ -107,6 +107,17 @@ fn teacher_add_then_list_shows_the_teacher() {
 }
 
 #[test]
+fn teacher_add_says_what_it_filled_from_a_resident_id_number() {
+    let dir = TempDir::new().unwrap();
+    let path = init(&dir);
+    add(&path, "张三", ZHANG_SAN_ID)
+        .success()
+        .stdout(predicate::str::contains(
+            "已按身份证件号填写：出生日期 1949-12-31、性别 女",
+        ));
+}
+
+#[test]
 fn teacher_list_json_is_an_array_of_teachers() {
     let dir = TempDir::new().unwrap();
     let path = init(&dir);
@@ -486,7 +497,13 @@ fn record_add_appends_a_row_to_a_multi_record_group() {
     }
     let out = taoli().arg("export").arg(&path).output().unwrap();
     let export: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rows = export["teachers"][0]["records"].as_array().unwrap();
+    // Besides the 基本信息 his ID number gave when he was added.
+    let rows: Vec<&serde_json::Value> = export["teachers"][0]["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["group_code"] == "education")
+        .collect();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1]["row_order"], 2);
     assert_eq!(rows[1]["fields"]["education"], "21");
@@ -503,8 +520,11 @@ fn validate_exits_1_and_names_teacher_group_and_field() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "张三 · 基本信息 · 性别：必填，不能为空",
+            "张三 · 基本信息 · 民族：必填，不能为空",
         ))
+        // 性别 and 出生日期 came from his ID number when he was added.
+        .stdout(predicate::str::contains("性别：必填").not())
+        .stdout(predicate::str::contains("出生日期：必填").not())
         .stdout(predicate::str::contains("个错误"));
 }
 

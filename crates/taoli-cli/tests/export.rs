@@ -310,3 +310,65 @@ fn every_export_argument_has_english_help() {
         .stdout(predicate::str::contains("导出格式").not())
         .stdout(predicate::str::contains("写入此文件").not());
 }
+
+// ---------------------------------------------------------------- --national
+
+#[test]
+fn export_national_writes_the_template_s_headers_and_code_dash_name_values() {
+    let dir = TempDir::new().unwrap();
+    let school = school_with_zhang_san(&dir);
+    let out = taoli()
+        .arg("export")
+        .arg(&school)
+        .args(["--format", "csv", "--group", "基本信息", "--national"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for needle in [
+        "*是否心里健康教育教师",
+        "\"*出生日期\n(yyyy-MM-dd)\"",
+        "1-居民身份证",
+        "2-女",
+        "01-汉族",
+        "01-中共党员、04-民革会员",
+        "1-是",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in:\n{text}");
+    }
+}
+
+#[test]
+fn export_national_xlsx_without_o_says_so_in_its_name() {
+    let dir = TempDir::new().unwrap();
+    let school = school_with_zhang_san(&dir);
+    let name = format!("{SCHOOL_NAME}-教师数据-国家模板格式.xlsx");
+    taoli()
+        .current_dir(dir.path())
+        .arg("export")
+        .arg(&school)
+        .args(["--format", "xlsx", "--national"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("国家模板格式"))
+        .stdout(predicate::str::contains(name.as_str()));
+    assert!(is_xlsx(&dir.path().join(name)));
+}
+
+#[test]
+fn export_national_json_is_refused_with_what_to_do() {
+    let dir = TempDir::new().unwrap();
+    let school = init(&dir, "school.taoli");
+    taoli()
+        .arg("export")
+        .arg(&school)
+        .args(["--format", "json", "--national"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("国家模板格式只用于表格导出"))
+        .stderr(predicate::str::contains("--format xlsx"));
+}

@@ -18,7 +18,8 @@ use crate::catalog::{
 };
 use crate::entry::RecordDraft;
 use crate::error::{ErrorKind, ErrorPayload};
-use crate::export::{ExportFormat, SchoolExport, TeacherExport};
+use crate::export::{ExportFormat, SchoolExport, SheetStyle, TeacherExport};
+use crate::id_derived::IdDerivedValue;
 use crate::id_number::IdGender;
 use crate::import::notes::{ImportNote, ProblemGroup};
 use crate::import::{
@@ -65,6 +66,7 @@ pub fn typescript() -> String {
         IdNumberForm::decl(&cfg),
         IdType::decl(&cfg),
         IdGender::decl(&cfg),
+        IdDerivedValue::decl(&cfg),
         NewSchool::decl(&cfg),
         School::decl(&cfg),
         NewTeacher::decl(&cfg),
@@ -78,6 +80,7 @@ pub fn typescript() -> String {
         TeacherExport::decl(&cfg),
         SchoolExport::decl(&cfg),
         ExportFormat::decl(&cfg),
+        SheetStyle::decl(&cfg),
         AllSets::decl(&cfg),
         SetScope::decl(&cfg),
         Filler::decl(&cfg),

@@ -246,6 +246,11 @@ pub enum Error {
     ExportGroupNotUsed { format: String },
 
     #[error(
+        "{style}只用于表格导出（template、xlsx、csv）；JSON 导出总是按代码保存全部数据。请去掉 --national，或改用 --format xlsx。"
+    )]
+    ExportStyleNotUsed { style: String },
+
+    #[error(
         "无法写入导出文件 {path}：{detail}。请确认文件夹存在、有写入权限，并且这个文件没有在 Excel 或 WPS 中打开；也可以用 -o 换一个位置。"
     )]
     ExportUnwritable { path: PathBuf, detail: String },
@@ -726,6 +731,7 @@ impl Error {
             Error::StalePreview { .. } => "import.stale_preview",
             Error::ExportGroupRequired { .. } => "export.group_required",
             Error::ExportGroupNotUsed { .. } => "export.group_not_used",
+            Error::ExportStyleNotUsed { .. } => "export.style_not_used",
             Error::ExportUnwritable { .. } => "export.unwritable",
             Error::StatsUnwritable { .. } => "stats.unwritable",
             Error::NoChineseFont => "sheets.no_font",

@@ -23,6 +23,7 @@ pub mod entry;
 pub mod error;
 pub mod export;
 pub mod fsio;
+pub mod id_derived;
 pub mod id_number;
 pub mod import;
 pub mod panic_report;

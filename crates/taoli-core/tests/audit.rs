@@ -367,7 +367,10 @@ fn the_log_narrows_to_one_teacher() {
             ..AuditQuery::default()
         })
         .unwrap();
-    assert_eq!(log.total, 3, "added, 基本信息 entered, then changed");
+    assert_eq!(
+        log.total, 4,
+        "added, 出生日期 and 性别 from the ID number, 基本信息 entered, then changed"
+    );
     assert!(
         log.entries
             .iter()

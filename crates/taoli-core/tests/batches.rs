@@ -32,7 +32,7 @@ use taoli_core::store::{AuditQuery, BackupReason};
 use taoli_core::{Error, SchoolFile, Teacher};
 use taoli_upstream::Faults;
 use tempfile::TempDir;
-use upstream::{SCHOOL, Upstream, add_complete_teacher, new_school};
+use upstream::{BASIC_VERSION, SCHOOL, Upstream, add_complete_teacher, new_school};
 
 /// Quick retries, so that tests of a failing link take milliseconds.
 fn fast() -> SyncOptions {
@@ -332,8 +332,8 @@ fn the_next_batch_follows_the_last_received_one() {
     assert_eq!(second.record_count, 1);
     let payload = school.payload(&second.id);
     assert_eq!(payload.changes[0].op.as_str(), "update_record");
-    assert_eq!(payload.changes[0].base_version, Some(1));
-    assert_eq!(payload.changes[0].version, Some(2));
+    assert_eq!(payload.changes[0].base_version, Some(BASIC_VERSION));
+    assert_eq!(payload.changes[0].version, Some(BASIC_VERSION + 1));
     assert_eq!(upstream.received(SCHOOL), 2);
 }
 
@@ -441,7 +441,7 @@ fn a_returned_record_shows_its_reason_and_goes_again_once_fixed() {
     let teacher = school.teacher("张三", 1);
     let first = school.submit().built.unwrap();
     let basic = basic_record_id(&school.file, &teacher);
-    let returned = format!("record:{basic}@1");
+    let returned = format!("record:{basic}@{BASIC_VERSION}");
     for record in upstream.records(&first.id) {
         if record == returned {
             upstream.send_back(&first.id, &record, "民族与户籍登记不一致，请核对");
@@ -465,7 +465,7 @@ fn a_returned_record_shows_its_reason_and_goes_again_once_fixed() {
     let payload = school.payload(&second.id);
     assert_eq!(payload.changes.len(), 1);
     assert_eq!(payload.changes[0].op.as_str(), "update_record");
-    assert_eq!(payload.changes[0].base_version, Some(1));
+    assert_eq!(payload.changes[0].base_version, Some(BASIC_VERSION));
     upstream.accept_all(&second.id, 1);
     school.sync();
     let status = school.status_of(&teacher);
@@ -574,7 +574,7 @@ fn an_edit_made_while_its_record_is_in_flight_goes_in_the_next_batch() {
         .iter()
         .find(|c| c.record_id.as_deref() == Some(&basic))
         .unwrap();
-    assert_eq!(change.version, Some(1));
+    assert_eq!(change.version, Some(BASIC_VERSION));
     assert_eq!(change.fields["ethnicity"], json!("01"));
     // No second batch while one is in flight.
     let error = school.file.build_batch(None).unwrap_err();
@@ -588,8 +588,8 @@ fn an_edit_made_while_its_record_is_in_flight_goes_in_the_next_batch() {
     let changes = school.payload(&next.id).changes;
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0].op.as_str(), "update_record");
-    assert_eq!(changes[0].base_version, Some(1));
-    assert_eq!(changes[0].version, Some(2));
+    assert_eq!(changes[0].base_version, Some(BASIC_VERSION));
+    assert_eq!(changes[0].version, Some(BASIC_VERSION + 1));
     assert_eq!(changes[0].fields["ethnicity"], json!("02"));
     assert_eq!(upstream.received(SCHOOL), 2);
 }
@@ -601,21 +601,28 @@ fn a_review_of_the_old_version_never_overwrites_the_newer_edit() {
     school.enroll(&upstream);
     let teacher = school.teacher("张三", 1);
     let first = school.submit().built.unwrap();
-    // Edited while version 1 waits for review …
+    // Edited while its first reported version waits for review …
     set_basic(&mut school.file, &teacher, "民族", "02");
-    // … and then version 1 is returned.
+    // … and then that version is returned.
     let basic = basic_record_id(&school.file, &teacher);
-    upstream.send_back(&first.id, &format!("record:{basic}@1"), "民族有误");
+    upstream.send_back(
+        &first.id,
+        &format!("record:{basic}@{BASIC_VERSION}"),
+        "民族有误",
+    );
     school.sync();
     let record = school.file.record(&basic).unwrap();
     assert_eq!(record.fields["ethnicity"], json!("02"));
-    assert_eq!(record.version, 2);
+    assert_eq!(record.version, BASIC_VERSION + 1);
     let status = school.status_of(&teacher);
     // The newer edit already answers the reason: it waits to be sent.
     assert_eq!(status.status, UploadStatus::Pending);
     assert!(status.returned[0].superseded);
     let next = school.submit().built.unwrap();
-    assert_eq!(school.payload(&next.id).changes[0].version, Some(2));
+    assert_eq!(
+        school.payload(&next.id).changes[0].version,
+        Some(BASIC_VERSION + 1)
+    );
 }
 
 // ----- faults on the link -----
@@ -876,16 +883,19 @@ fn a_value_the_restore_took_back_goes_up_as_the_newer_version() {
     let mut r = restored_from_before_two_batches();
     let basic = basic_record_id(&r.school.file, &r.zhang);
     let built = r.school.submit().built.unwrap();
-    // The upstream had 张三's 民族 02 as version 2; the restored file has
-    // 01, which goes as version 3.
+    // The upstream had 张三's 民族 02 as the version after the first; the
+    // restored file has 01, which goes as the version after that.
     let changes = r.school.payload(&built.id).changes;
     assert_eq!(changes.len(), 1, "{changes:?}");
     assert_eq!(changes[0].record_id.as_deref(), Some(basic.as_str()));
     assert_eq!(changes[0].op.as_str(), "update_record");
-    assert_eq!(changes[0].base_version, Some(2));
-    assert_eq!(changes[0].version, Some(3));
+    assert_eq!(changes[0].base_version, Some(BASIC_VERSION + 1));
+    assert_eq!(changes[0].version, Some(BASIC_VERSION + 2));
     assert_eq!(changes[0].fields["ethnicity"], json!("01"));
-    assert_eq!(r.school.file.record(&basic).unwrap().version, 3);
+    assert_eq!(
+        r.school.file.record(&basic).unwrap().version,
+        BASIC_VERSION + 2
+    );
 }
 
 #[test]

@@ -60,6 +60,16 @@ fn add(file: &mut SchoolFile, name: &str, id_number: &str) -> Teacher {
     .unwrap()
 }
 
+/// A teacher with a passport: nothing of 基本信息 filled from the number.
+fn add_passport_holder(file: &mut SchoolFile, name: &str, number: &str) -> Teacher {
+    file.add_teacher(&NewTeacher {
+        name: name.into(),
+        id_type: "A".into(),
+        id_number: number.into(),
+    })
+    .unwrap()
+}
+
 /// A teacher born on 1990-01-01 (by the ID number) with nothing else filled.
 fn add_plain(file: &mut SchoolFile, name: &str, sequence: &str) -> Teacher {
     add(file, name, &resident_id("19900101", sequence))
@@ -154,7 +164,7 @@ fn gender_is_counted_by_the_code_table_labels() {
         let t = add_plain(&mut file, name, seq);
         set(&mut file, &t, &[("性别", gender)]);
     }
-    add_plain(&mut file, "丁", "004");
+    add_passport_holder(&mut file, "丁", "E12345678");
     let stats = stats(&file);
     assert_eq!(
         counts(&stats, Dimension::Gender),
@@ -276,8 +286,16 @@ fn a_stored_highest_education_is_counted_as_stored() {
     let mut file = school(&dir);
     let t = add_plain(&mut file, "甲", "001");
     add_row(&mut file, &t, "学习经历", &[("获得学历", "大学本科毕业")]);
-    let basic = json!({ "highest_education": "14" });
-    file.add_record(&t.id, "basic", basic.as_object().unwrap().clone())
+    // Into the 基本信息 that add_teacher wrote from the ID number.
+    let basic = file
+        .records(&t.id)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.group_code == "basic")
+        .unwrap();
+    let mut fields = basic.fields.clone();
+    fields.insert("highest_education".into(), json!("14"));
+    file.update_record(&basic.id, basic.version, fields)
         .unwrap();
     let stats = stats(&file);
     assert_eq!(
@@ -389,12 +407,18 @@ fn staff_category_uses_the_labels_of_the_school_s_set() {
 }
 
 #[test]
-fn a_teacher_with_nothing_filled_is_unfilled_everywhere_but_age() {
+fn a_teacher_with_nothing_filled_is_unfilled_everywhere_but_age_and_gender() {
     let dir = TempDir::new().unwrap();
     let mut file = school(&dir);
     add_plain(&mut file, "甲", "001");
     let stats = stats(&file);
-    for d in stats.dimensions.iter().filter(|d| d.id != Dimension::Age) {
+    // 出生日期 and 性别 are what the ID number gives (tests/id_derived.rs).
+    assert_eq!(count_of(&stats, Dimension::Gender, "男"), 1);
+    let rest = stats
+        .dimensions
+        .iter()
+        .filter(|d| d.id != Dimension::Age && d.id != Dimension::Gender);
+    for d in rest {
         let missing = d.buckets.last().unwrap();
         assert!(missing.missing, "{:?}", d.id);
         assert_eq!(

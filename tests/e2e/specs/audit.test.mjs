@@ -18,7 +18,8 @@ test('a saved change shows at the top of the 操作记录 with before and after,
     await until(browser, async () => (await textsOf(browser, 'teacher-row-name')).length >= 2, 'the teacher list is empty');
     const name = (await textsOf(browser, 'teacher-row-name'))[1];
 
-    // The demo teachers have no 基本信息 yet: saving 民族 adds their record.
+    // The demo teachers' 基本信息 holds only the 出生日期 and 性别 their ID
+    // numbers gave when they were added: saving 民族 changes that record.
     await openForm(browser, name);
     assert.equal(await selectedText(browser, 'field-basic-ethnicity'), '');
     await choose(browser, 'field-basic-ethnicity', '回族');
@@ -31,7 +32,7 @@ test('a saved change shows at the top of the 操作记录 with before and after,
     await until(browser, async () => (await textsOf(browser, 'audit-row')).length > 0, 'the log shows no entry');
     const teachers = await textsOf(browser, 'audit-row-teacher');
     assert.ok(teachers.every((t) => t === name), `entries of other teachers: ${teachers}`);
-    assert.equal((await textsOf(browser, 'audit-row-operation'))[0], '信息记录 · 新增');
+    assert.equal((await textsOf(browser, 'audit-row-operation'))[0], '信息记录 · 修改');
     assert.match((await textsOf(browser, 'audit-row-changes'))[0], /民族：（空） → 回族/);
     await click(browser, 'audit-back');
     await until(browser, async () => ((await textsOf(browser, 'form-title'))[0] || '').includes(name), 'the form did not come back');

@@ -7,6 +7,8 @@
 //! tables, rule fields), so a mistake in the data fails the build's tests, not a
 //! clerk's session.
 
+pub mod templates;
+
 mod effective;
 mod markdown;
 mod model;

@@ -1,5 +1,6 @@
 //! The school's stored values as spreadsheet cells: codes as their labels
-//! (multi-code labels joined with 「、」), dates as text in the stored form,
+//! (or 「代码-名称」 in the national form, [`Writing::code`]; multi-code
+//! values joined with 「、」), dates as text in the stored form,
 //! numbers as numbers. One row per teacher on 基本信息, one row per record on
 //! every other sheet; the importer reads each back to the same stored value.
 
@@ -9,6 +10,7 @@ use serde_json::Value;
 
 use super::TeacherExport;
 use super::layout::{Column, MULTI_CODE_SEPARATOR, Sheet};
+use super::style::Writing;
 use crate::catalog::{EffectiveCatalog, FieldType};
 use crate::record::{Fields, IndicatorRecord};
 use crate::teacher::Teacher;
@@ -57,6 +59,7 @@ pub fn by_teacher(teachers: Vec<Teacher>, records: Vec<IndicatorRecord>) -> Vec<
 /// The rows of one sheet: for 基本信息 one per teacher, elsewhere one per record.
 pub fn rows(
     effective: &EffectiveCatalog,
+    writing: &Writing,
     sheet: &Sheet,
     school: &[TeacherExport],
 ) -> Vec<Vec<Cell>> {
@@ -69,9 +72,11 @@ pub fn rows(
             .filter(|r| r.group_code == sheet.group.id);
         if sheet.group.id == BASIC_GROUP {
             let fields = records.next().map_or(&empty, |r| &r.fields);
-            rows.push(row(effective, sheet, &person.teacher, fields));
+            rows.push(row(effective, writing, sheet, &person.teacher, fields));
         } else {
-            rows.extend(records.map(|r| row(effective, sheet, &person.teacher, &r.fields)));
+            rows.extend(
+                records.map(|r| row(effective, writing, sheet, &person.teacher, &r.fields)),
+            );
         }
     }
     rows
@@ -79,6 +84,7 @@ pub fn rows(
 
 fn row(
     effective: &EffectiveCatalog,
+    writing: &Writing,
     sheet: &Sheet,
     teacher: &Teacher,
     fields: &Fields,
@@ -93,11 +99,11 @@ fn row(
                     "id_type" => &teacher.id_type,
                     _ => &teacher.id_number,
                 };
-                cell(effective, column, &Value::String(value.clone()))
+                cell(effective, writing, column, &Value::String(value.clone()))
             } else {
                 fields
                     .get(&column.field.code)
-                    .map_or(Cell::Empty, |v| cell(effective, column, v))
+                    .map_or(Cell::Empty, |v| cell(effective, writing, column, v))
             }
         })
         .collect()
@@ -105,7 +111,12 @@ fn row(
 
 /// A stored value as its column shows it. A code the table does not hold is
 /// written as it is stored, so that nothing is lost.
-pub fn cell(effective: &EffectiveCatalog, column: &Column, value: &Value) -> Cell {
+pub fn cell(
+    effective: &EffectiveCatalog,
+    writing: &Writing,
+    column: &Column,
+    value: &Value,
+) -> Cell {
     let field = &column.field;
     let table = field
         .code_table
@@ -114,7 +125,7 @@ pub fn cell(effective: &EffectiveCatalog, column: &Column, value: &Value) -> Cel
     let label = |code: &str| -> String {
         table
             .and_then(|t| t.get(code))
-            .map_or_else(|| code.to_owned(), |c| c.name.clone())
+            .map_or_else(|| code.to_owned(), |c| writing.code(c))
     };
     match (field.kind, value) {
         (_, Value::Null) => Cell::Empty,

@@ -6,6 +6,7 @@
 
 use super::cells::rows;
 use super::layout::sheets;
+use super::style::{SheetStyle, Writing};
 use crate::entry::find_group;
 use crate::error::{Error, Result};
 use crate::store::SchoolFile;
@@ -32,10 +33,17 @@ impl SchoolFile {
     /// One group's sheet as CSV; `group` is its id (`basic`) or Chinese name
     /// (基本信息). An unknown group is refused with the valid ones listed.
     pub fn export_csv(&self, group: &str) -> Result<Vec<u8>> {
+        self.export_csv_in(group, SheetStyle::Taoli)
+    }
+
+    /// [`SchoolFile::export_csv`] in `style` (the national form: 「代码-名称」
+    /// values and the template's headers).
+    pub fn export_csv_in(&self, group: &str, style: SheetStyle) -> Result<Vec<u8>> {
         self.require(crate::account::Permission::Export)?;
         let effective = self.effective_catalog()?;
+        let writing = Writing::new(style, &effective)?;
         let group = find_group(&effective, group)?;
-        let sheet = sheets(&effective)?
+        let sheet = sheets(&effective, &writing)?
             .into_iter()
             .find(|s| s.group.id == group.id)
             .ok_or_else(|| Error::ExportFailed(format!("信息项 {} 没有工作表", group.id)))?;
@@ -46,7 +54,7 @@ impl SchoolFile {
             .from_writer(BOM.to_vec());
         out.write_record(sheet.columns.iter().map(|c| c.header.as_str()))
             .map_err(failed)?;
-        for row in rows(&effective, &sheet, &school) {
+        for row in rows(&effective, &writing, &sheet, &school) {
             out.write_record(row.iter().map(|c| defused(&c.text()).into_owned()))
                 .map_err(failed)?;
         }

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::style::SheetStyle;
 use crate::error::{Error, Result};
 use crate::store::SchoolFile;
 
@@ -46,24 +47,51 @@ impl ExportFormat {
     /// (`桃李镇中心小学-导入模板.xlsx`, `桃李镇中心小学-教师数据.xlsx`); none for
     /// the formats that go to standard output.
     pub fn default_file_name(self, school_name: &str) -> Option<String> {
+        self.default_file_name_in(school_name, SheetStyle::Taoli)
+    }
+
+    /// [`ExportFormat::default_file_name`] for a workbook in `style`: the
+    /// national form's says so (`桃李镇中心小学-教师数据-国家模板格式.xlsx`).
+    pub fn default_file_name_in(self, school_name: &str, style: SheetStyle) -> Option<String> {
         let what = match self {
             ExportFormat::Template => "导入模板",
             ExportFormat::Xlsx => "教师数据",
             ExportFormat::Json | ExportFormat::Csv => return None,
         };
-        Some(format!("{}-{what}.xlsx", file_safe(school_name)))
+        Some(format!(
+            "{}-{what}{}.xlsx",
+            file_safe(school_name),
+            style_suffix(style)
+        ))
     }
 
     /// The name a save dialog proposes for this export: the workbook name,
     /// `学校-基本信息.csv` for a CSV, `学校.json` for JSON.
     pub fn suggested_file_name(self, school_name: &str) -> String {
+        self.suggested_file_name_in(school_name, SheetStyle::Taoli)
+    }
+
+    /// [`ExportFormat::suggested_file_name`] for an export in `style`.
+    pub fn suggested_file_name_in(self, school_name: &str, style: SheetStyle) -> String {
         match self {
-            ExportFormat::Csv => format!("{}-基本信息.csv", file_safe(school_name)),
+            ExportFormat::Csv => format!(
+                "{}-基本信息{}.csv",
+                file_safe(school_name),
+                style_suffix(style)
+            ),
             ExportFormat::Json => format!("{}.json", file_safe(school_name)),
             other => other
-                .default_file_name(school_name)
+                .default_file_name_in(school_name, style)
                 .unwrap_or_else(|| format!("{}.xlsx", file_safe(school_name))),
         }
+    }
+}
+
+/// What a file name adds for a style: nothing for Taoli's own.
+fn style_suffix(style: SheetStyle) -> String {
+    match style {
+        SheetStyle::Taoli => String::new(),
+        other => format!("-{}", other.name()),
     }
 }
 
@@ -88,10 +116,30 @@ impl SchoolFile {
         group: Option<&str>,
         path: &Path,
     ) -> Result<()> {
+        self.export_to_in(format, group, SheetStyle::Taoli, path)
+    }
+
+    /// [`SchoolFile::export_to`] in `style`; the audit entry names a style
+    /// other than Taoli's own.
+    pub fn export_to_in(
+        &mut self,
+        format: ExportFormat,
+        group: Option<&str>,
+        style: SheetStyle,
+        path: &Path,
+    ) -> Result<()> {
         let actor = &self.require(crate::account::Permission::Export)?;
-        let bytes = self.export_as(format, group)?;
+        let bytes = self.export_as_in(format, group, style)?;
         write_file(path, &bytes)?;
-        if let Err(error) = self.log_export(actor, format.code(), group, Some(path), bytes.len()) {
+        let logged = self.log_styled_export(
+            actor,
+            format.code(),
+            style_code(style),
+            group,
+            Some(path),
+            bytes.len(),
+        );
+        if let Err(error) = logged {
             let _ = std::fs::remove_file(path);
             return Err(error);
         }
@@ -101,9 +149,25 @@ impl SchoolFile {
     /// The export in `format`. `group` names the information group of a CSV
     /// export and must be absent for the others.
     pub fn export_as(&self, format: ExportFormat, group: Option<&str>) -> Result<Vec<u8>> {
+        self.export_as_in(format, group, SheetStyle::Taoli)
+    }
+
+    /// [`SchoolFile::export_as`] in `style`. The national form is a
+    /// spreadsheet's: a JSON export with it is refused.
+    pub fn export_as_in(
+        &self,
+        format: ExportFormat,
+        group: Option<&str>,
+        style: SheetStyle,
+    ) -> Result<Vec<u8>> {
         self.require(crate::account::Permission::Export)?;
+        if format == ExportFormat::Json && style != SheetStyle::Taoli {
+            return Err(Error::ExportStyleNotUsed {
+                style: style.name().to_owned(),
+            });
+        }
         match (format, group) {
-            (ExportFormat::Csv, Some(group)) => self.export_csv(group),
+            (ExportFormat::Csv, Some(group)) => self.export_csv_in(group, style),
             (ExportFormat::Csv, None) => Err(Error::ExportGroupRequired {
                 valid: self
                     .effective_catalog()?
@@ -121,10 +185,16 @@ impl SchoolFile {
                 bytes.push(b'\n');
                 Ok(bytes)
             }
-            (ExportFormat::Template, None) => self.export_template(),
-            (ExportFormat::Xlsx, None) => self.export_workbook(),
+            (ExportFormat::Template, None) => self.export_template_in(style),
+            (ExportFormat::Xlsx, None) => self.export_workbook_in(style),
         }
     }
+}
+
+/// The style as the audit entry names it: none for Taoli's own, so that
+/// its entries read as before.
+pub fn style_code(style: SheetStyle) -> Option<&'static str> {
+    (style != SheetStyle::Taoli).then(|| style.code())
 }
 
 /// `path` if nothing is there yet, else the first of `NAME(2).xlsx`,
@@ -198,6 +268,20 @@ mod tests {
             Some("桃李_中心_小学-导入模板.xlsx")
         );
         assert_eq!(ExportFormat::Csv.default_file_name("桃李小学"), None);
+    }
+
+    #[test]
+    fn a_national_form_workbook_says_so_in_its_name() {
+        assert_eq!(
+            ExportFormat::Xlsx
+                .default_file_name_in("桃李小学", SheetStyle::National)
+                .as_deref(),
+            Some("桃李小学-教师数据-国家模板格式.xlsx")
+        );
+        assert_eq!(
+            ExportFormat::Csv.suggested_file_name_in("桃李小学", SheetStyle::National),
+            "桃李小学-基本信息-国家模板格式.csv"
+        );
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! row of a multi-record group can be matched to its teacher), then every
 //! field a clerk types, in catalog order. Headers are what the importer
 //! recognizes: the field's label, `*` before a required one, and the expected
-//! form of a date under it.
+//! form of a date under it ([`Writing::header`]: Taoli's own, or the national
+//! template's).
 
+use super::style::Writing;
 use crate::catalog::{EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType};
 use crate::error::{Error, Result};
 use crate::validate::BASIC_GROUP;
@@ -62,16 +64,6 @@ pub fn moment_form(kind: FieldType) -> Option<&'static str> {
     }
 }
 
-/// A column's header: `*` before a required field's label, and a date's
-/// expected form on a second line (`*出生日期\n(yyyy-MM-dd)`).
-pub fn header(field: &EffectiveField) -> String {
-    let star = if field.required { "*" } else { "" };
-    match moment_form(field.kind) {
-        Some(form) => format!("{star}{}\n({form})", field.label),
-        None => format!("{star}{}", field.label),
-    }
-}
-
 /// A group's name as a sheet name: without the characters Excel refuses and
 /// at most 31 characters long.
 pub fn sheet_name(group_name: &str) -> String {
@@ -86,16 +78,16 @@ pub fn sheet_name(group_name: &str) -> String {
     name.trim_matches('\'').to_owned()
 }
 
-fn column(group: &EffectiveGroup, field: &EffectiveField) -> Column {
+fn column(group: &EffectiveGroup, field: &EffectiveField, writing: &Writing) -> Column {
     Column {
         group: group.id.clone(),
         field: field.clone(),
-        header: header(field),
+        header: writing.header(&group.id, field),
     }
 }
 
-/// The sheets of a set, in the catalog's group order.
-pub fn sheets(effective: &EffectiveCatalog) -> Result<Vec<Sheet>> {
+/// The sheets of a set, in the catalog's group order, headed as `writing` writes.
+pub fn sheets(effective: &EffectiveCatalog, writing: &Writing) -> Result<Vec<Sheet>> {
     let basic = effective.group(BASIC_GROUP).ok_or_else(|| Error::Catalog {
         file: "catalog/groups",
         detail: format!("指标体系 {} 没有基本信息", effective.set.id),
@@ -105,7 +97,7 @@ pub fn sheets(effective: &EffectiveCatalog) -> Result<Vec<Sheet>> {
         .map(|code| {
             basic
                 .field(code)
-                .map(|f| column(basic, f))
+                .map(|f| column(basic, f, writing))
                 .ok_or_else(|| Error::Catalog {
                     file: "catalog/groups/01_basic.toml",
                     detail: format!("基本信息缺少身份指标 {code}"),
@@ -122,7 +114,7 @@ pub fn sheets(effective: &EffectiveCatalog) -> Result<Vec<Sheet>> {
                 .iter()
                 .filter(|f| !f.derived)
                 .filter(|f| !crate::teacher::is_identity_field(&group.id, &f.code))
-                .map(|f| column(group, f)),
+                .map(|f| column(group, f, writing)),
         );
         let base = sheet_name(&group.name);
         let mut name = base.clone();

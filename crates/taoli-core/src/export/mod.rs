@@ -7,7 +7,9 @@
 //! 3. [`workbook`] writes the import template and the filled workbook (.xlsx),
 //!    with the instructions, the hidden code sheet and the dropdowns;
 //! 4. [`csv`] writes one group's sheet as CSV;
-//! 5. [`file`] names the formats and writes the result where the clerk asked.
+//! 5. [`file`] names the formats and writes the result where the clerk asked;
+//! 6. [`style`] is how headers and code values are written: Taoli's own, or
+//!    the national template's 「代码-名称」 (`catalog/templates.toml`).
 //!
 //! The JSON shape is documented in `docs/export-json.md`; later capabilities add
 //! members but never change or remove one without raising `format_version`.
@@ -16,6 +18,7 @@ pub mod cells;
 pub mod csv;
 pub mod file;
 pub mod layout;
+pub mod style;
 pub mod workbook;
 
 use serde::Serialize;
@@ -28,6 +31,7 @@ use crate::store::SchoolFile;
 use crate::teacher::Teacher;
 
 pub use file::{ExportFormat, unused_path, write_file};
+pub use style::SheetStyle;
 pub use workbook::{CODE_SHEET, INSTRUCTIONS_SHEET};
 
 /// Names the document so that a reader can tell it from any other JSON.

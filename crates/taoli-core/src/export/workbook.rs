@@ -16,6 +16,7 @@ use rust_xlsxwriter::{
 use super::TeacherExport;
 use super::cells::{Cell, rows};
 use super::layout::{Column, MULTI_CODE_SEPARATOR, Sheet, sheets};
+use super::style::{SheetStyle, Writing};
 use crate::catalog::{CodeTable, EffectiveCatalog, FieldType};
 use crate::error::{Error, Result};
 use crate::import::mapping::column_letter;
@@ -37,18 +38,32 @@ impl SchoolFile {
     /// The empty import workbook for the school's indicator set (and its
     /// province pack).
     pub fn export_template(&self) -> Result<Vec<u8>> {
+        self.export_template_in(SheetStyle::Taoli)
+    }
+
+    /// [`SchoolFile::export_template`] in `style`: the national form heads
+    /// its columns as the national template does.
+    pub fn export_template_in(&self, style: SheetStyle) -> Result<Vec<u8>> {
         self.require(crate::account::Permission::Export)?;
         let effective = self.effective_catalog()?;
-        build(&self.school()?, &effective, None)
+        let writing = Writing::new(style, &effective)?;
+        build(&self.school()?, &effective, &writing, None)
     }
 
     /// The import workbook filled with every teacher of the school. Imported
     /// into an empty school of the same type, it gives the same school.
     pub fn export_workbook(&self) -> Result<Vec<u8>> {
+        self.export_workbook_in(SheetStyle::Taoli)
+    }
+
+    /// [`SchoolFile::export_workbook`] in `style`: the national form writes
+    /// codes as 「代码-名称」 and heads its columns as the national template does.
+    pub fn export_workbook_in(&self, style: SheetStyle) -> Result<Vec<u8>> {
         self.require(crate::account::Permission::Export)?;
         let effective = self.effective_catalog()?;
+        let writing = Writing::new(style, &effective)?;
         let school = self.shown_school()?;
-        build(&self.school()?, &effective, Some(&school))
+        build(&self.school()?, &effective, &writing, Some(&school))
     }
 }
 
@@ -84,14 +99,14 @@ impl Formats {
 }
 
 /// The code tables the sheets' code columns use, in order of first use, and
-/// where each one's labels sit on the code sheet.
+/// where each one's labels (names, or 「代码-名称」) sit on the code sheet.
 struct CodeSheet<'a> {
-    tables: Vec<(&'a CodeTable, Vec<&'a str>)>,
+    tables: Vec<(&'a CodeTable, Vec<String>)>,
 }
 
 impl<'a> CodeSheet<'a> {
-    fn new(effective: &'a EffectiveCatalog, sheets: &[Sheet]) -> CodeSheet<'a> {
-        let mut tables: Vec<(&CodeTable, Vec<&str>)> = Vec::new();
+    fn new(effective: &'a EffectiveCatalog, writing: &Writing, sheets: &[Sheet]) -> CodeSheet<'a> {
+        let mut tables: Vec<(&CodeTable, Vec<String>)> = Vec::new();
         for column in sheets.iter().flat_map(|s| &s.columns) {
             let Some(table) = column
                 .field
@@ -106,7 +121,7 @@ impl<'a> CodeSheet<'a> {
                     .codes
                     .iter()
                     .filter(|c| c.selectable)
-                    .map(|c| c.name.as_str())
+                    .map(|c| writing.code(c))
                     .collect();
                 tables.push((table, labels));
             }
@@ -115,7 +130,7 @@ impl<'a> CodeSheet<'a> {
     }
 
     /// The list formula of a table's labels, e.g. `=代码表!$C$2:$C$58`.
-    fn range(&self, table_id: &str) -> Option<(String, &[&'a str])> {
+    fn range(&self, table_id: &str) -> Option<(String, &[String])> {
         let (j, (_, labels)) = self
             .tables
             .iter()
@@ -145,7 +160,7 @@ impl<'a> CodeSheet<'a> {
                 ws.write_string_with_format(
                     (i as u32).saturating_add(1),
                     col,
-                    *label,
+                    label,
                     &formats.text,
                 )?;
             }
@@ -166,15 +181,21 @@ impl<'a> CodeSheet<'a> {
 fn build(
     school: &School,
     effective: &EffectiveCatalog,
+    writing: &Writing,
     data: Option<&[TeacherExport]>,
 ) -> Result<Vec<u8>> {
-    let sheets = sheets(effective)?;
-    let codes = CodeSheet::new(effective, &sheets);
+    let sheets = sheets(effective, writing)?;
+    let codes = CodeSheet::new(effective, writing, &sheets);
     let formats = Formats::new();
     let mut book = Workbook::new();
-    instructions(&mut book, &formats, school, effective, &sheets, data).map_err(failed)?;
+    instructions(
+        &mut book, &formats, school, effective, writing, &sheets, data,
+    )
+    .map_err(failed)?;
     for sheet in &sheets {
-        let rows = data.map(|d| rows(effective, sheet, d)).unwrap_or_default();
+        let rows = data
+            .map(|d| rows(effective, writing, sheet, d))
+            .unwrap_or_default();
         let ws = book.add_worksheet();
         group_sheet(ws, &formats, &codes, sheet, &rows).map_err(failed)?;
         if data.is_some() && sheet.group.id == BASIC_GROUP {
@@ -253,7 +274,7 @@ fn dropdown(codes: &CodeSheet<'_>, column: &Column) -> Result<Option<DataValidat
         let example = labels
             .iter()
             .take(2)
-            .copied()
+            .map(String::as_str)
             .collect::<Vec<_>>()
             .join(MULTI_CODE_SEPARATOR);
         validation
@@ -281,19 +302,42 @@ fn instructions(
     formats: &Formats,
     school: &School,
     effective: &EffectiveCatalog,
+    writing: &Writing,
     sheets: &[Sheet],
     data: Option<&[TeacherExport]>,
 ) -> Result<(), XlsxError> {
     let set = &effective.set.name;
+    let style = match writing.edition() {
+        Some(edition) => format!("，{}：{}", SheetStyle::National.name(), edition.title()),
+        None => String::new(),
+    };
     let title = match data {
-        None => format!("{} 教师信息导入模板（{set}）", school.name),
+        None => format!("{} 教师信息导入模板（{set}{style}）", school.name),
         Some(teachers) => format!(
-            "{} 教师信息（{set}，{} 位教师，导出于 {}）",
+            "{} 教师信息（{set}，{} 位教师，导出于 {}{style}）",
             school.name,
             teachers.len(),
             chrono::Local::now().format("%Y-%m-%d")
         ),
     };
+    // The first code of the first two tables the sheets use (1-男, 1-中国 …).
+    let mut examples: Vec<String> = Vec::new();
+    for column in sheets.iter().flat_map(|s| &s.columns) {
+        let first = column
+            .field
+            .code_table
+            .as_deref()
+            .filter(|_| column.is_code() && !column.is_identity())
+            .and_then(|t| effective.code_table(t))
+            .and_then(|t| t.codes.iter().find(|c| c.selectable))
+            .map(|c| format!("「{}」", writing.code(c)));
+        if let Some(first) = first
+            && !examples.contains(&first)
+            && examples.len() < 2
+        {
+            examples.push(first);
+        }
+    }
     let multi: Vec<&Column> = sheets
         .iter()
         .flat_map(|s| &s.columns)
@@ -308,6 +352,13 @@ fn instructions(
         "日期按表头括号中的格式填写：日期 yyyy-MM-dd（如 1985-03-04），年月 yyyy-MM（如 2005-09），年份 yyyy（如 2025）。这些列已设为文本格式，请直接输入，不要改成日期格式。".to_owned(),
         "带下拉箭头的列（代码和「是/否」）请从下拉列表中选择，不要自己输入其他写法。".to_owned(),
     ];
+    if let Some(edition) = writing.edition() {
+        lines.push(format!(
+            "本工作簿按国家系统导入模板「{}」的写法：代码和「是/否」写作「代码-名称」，如{}；表头与模板一致（必填项前带「*」，日期列在第二行注明格式）。",
+            edition.title(),
+            examples.concat(),
+        ));
+    }
     if let Some(first) = multi.first() {
         let example = first
             .field
@@ -319,7 +370,7 @@ fn instructions(
                     .iter()
                     .filter(|c| c.selectable)
                     .take(2)
-                    .map(|c| c.name.as_str())
+                    .map(|c| writing.code(c))
                     .collect::<Vec<_>>()
                     .join(MULTI_CODE_SEPARATOR)
             })

@@ -44,7 +44,8 @@ impl FieldTarget {
 pub enum MappingSource {
     /// The header is the indicator's name or one of its catalog synonyms.
     Catalog,
-    /// The school corrected this header before, for the same header layout.
+    /// The school chose this for the same header before: in a sheet of the
+    /// same header layout, or by header name (`import/learned.rs`).
     Remembered,
     /// The clerk set it for this import.
     Corrected,

@@ -5,7 +5,8 @@
 //!    .csv/.txt in UTF-8 or GB18030) and lists its sheets;
 //! 2. [`table`] finds the header row (two-row headers joined) and the data rows;
 //! 3. [`mapping`] matches headers to indicators (catalog names and synonyms,
-//!    remembered corrections, the clerk's corrections);
+//!    remembered corrections — [`learned`]: for the same layout, or by header
+//!    name — and the clerk's corrections);
 //! 4. [`cell`] turns each cell into the stored value, refusing what it cannot
 //!    read with certainty;
 //! 5. [`plan`] compares every row with the school file: the dry-run preview
@@ -21,6 +22,7 @@
 //! `docs/import-json.md`.
 
 pub mod cell;
+pub mod learned;
 pub mod mapping;
 pub mod notes;
 pub mod plan;

@@ -172,8 +172,21 @@ impl SchoolFile {
         destination: Option<&Path>,
         bytes: usize,
     ) -> Result<()> {
+        self.record_styled_export(format, None, group, destination, bytes)
+    }
+
+    /// [`SchoolFile::record_export`] of a spreadsheet written in a style
+    /// (`national`; none for Taoli's own, which the entry does not name).
+    pub fn record_styled_export(
+        &mut self,
+        format: &str,
+        style: Option<&str>,
+        group: Option<&str>,
+        destination: Option<&Path>,
+        bytes: usize,
+    ) -> Result<()> {
         let actor = self.require(Permission::Export)?;
-        self.log_export(&actor, format, group, destination, bytes)
+        self.log_styled_export(&actor, format, style, group, destination, bytes)
     }
 
     /// [`SchoolFile::record_export`] for an account already checked.
@@ -185,16 +198,32 @@ impl SchoolFile {
         destination: Option<&Path>,
         bytes: usize,
     ) -> Result<()> {
+        self.log_styled_export(actor, format, None, group, destination, bytes)
+    }
+
+    /// [`SchoolFile::log_export`] naming the export's style.
+    pub(crate) fn log_styled_export(
+        &mut self,
+        actor: &Actor,
+        format: &str,
+        style: Option<&str>,
+        group: Option<&str>,
+        destination: Option<&Path>,
+        bytes: usize,
+    ) -> Result<()> {
         let file_name = destination.and_then(Path::file_name).map_or_else(
             || "（屏幕输出）".to_owned(),
             |n| n.to_string_lossy().into_owned(),
         );
-        let detail = serde_json::json!({
+        let mut detail = serde_json::json!({
             "format": format,
             "group": group,
             "path": destination.map(|p| p.display().to_string()),
             "bytes": bytes,
         });
+        if let (Some(style), Some(object)) = (style, detail.as_object_mut()) {
+            object.insert("style".to_owned(), serde_json::Value::from(style));
+        }
         self.write(|tx| {
             revisions::record(
                 tx,

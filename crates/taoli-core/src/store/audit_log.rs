@@ -432,6 +432,7 @@ fn key_label(operation: Operation, path: &str) -> Option<&'static str> {
         (Operation::School, p) if p.starts_with("province_pack.name") => "省级补充包",
         (Operation::School, p) if p.starts_with("province_pack.version") => "补充包版本",
         (Operation::Export, "format") => "格式",
+        (Operation::Export, "style") => "写法",
         (Operation::Export, "group") => "信息项",
         (Operation::Export, "path") => "文件",
         (Operation::Export, "bytes") | (Operation::Backup, "bytes") => "大小（字节）",

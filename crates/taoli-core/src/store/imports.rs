@@ -1,22 +1,19 @@
 //! Committing an import plan, the record of committed imports, undoing one,
-//! and the column corrections remembered per header layout.
-
-use std::collections::HashMap;
+//! and the column corrections the school remembers (`import_mapping`, used
+//! by `import/learned.rs`).
 
 use rusqlite::{OptionalExtension, Row, Transaction};
 use serde_json::Value;
 
 use super::{BackupReason, SchoolFile, backups, revisions};
 use crate::error::{Error, Result};
+use crate::import::learned::Remembered;
 use crate::import::plan::{Person, Write};
-use crate::import::{FieldTarget, ImportCounts, ImportPlan, ImportRun, OnConflict, UndoResult};
+use crate::import::{ImportCounts, ImportPlan, ImportRun, OnConflict, UndoResult};
 use crate::record::{Fields, IndicatorRecord};
 use crate::revision::{Action, Entity};
 use crate::teacher::{Teacher, id_type_name};
 use crate::time::now;
-
-/// Corrections remembered for one header layout: normalized header → target (none: not imported).
-pub type RememberedLayout = Vec<(String, Option<FieldTarget>)>;
 
 const RUN_COLUMNS: &str = "id, at, actor, file_name, sheets, on_conflict, counts, teachers_created, records_written, undone_at, undone_by, first_revision, last_revision";
 
@@ -114,45 +111,26 @@ fn max_revision(tx: &Transaction<'_>) -> Result<i64> {
 }
 
 impl SchoolFile {
-    /// Corrections remembered per header layout. Targets no longer in the
+    /// The column corrections the school remembers, newest first: what
+    /// [`Remembered::apply`] gives a later roster, for the same header layout
+    /// or by header name (`import/learned.rs`). Targets no longer in the
     /// school's catalog (after a province pack change) are left out.
-    pub fn remembered_mappings(&self) -> Result<HashMap<String, RememberedLayout>> {
+    pub fn remembered_choices(&self) -> Result<Remembered> {
         self.require(crate::account::Permission::Import)?;
         let effective = self.effective_catalog()?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT layout, header, target FROM import_mapping ORDER BY layout, header")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-            ))
-        })?;
-        let mut out: HashMap<String, RememberedLayout> = HashMap::new();
-        for row in rows {
-            let (layout, header, target) = row?;
-            let target = match target {
-                None => None,
-                Some(key) => {
-                    let Some((group, field)) = key.split_once('.') else {
-                        continue;
-                    };
-                    let Some(g) = effective.group(group) else {
-                        continue;
-                    };
-                    let Some(f) = g.field(field) else { continue };
-                    Some(FieldTarget {
-                        group: g.id.clone(),
-                        group_name: g.name.clone(),
-                        field: f.code.clone(),
-                        label: f.label.clone(),
-                    })
-                }
-            };
-            out.entry(layout).or_default().push((header, target));
-        }
-        Ok(out)
+        let mut stmt = self.conn.prepare(
+            "SELECT layout, header, target FROM import_mapping ORDER BY at DESC, layout, header",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Remembered::new(&effective, rows))
     }
 
     /// Writes a plan's accepted rows in one transaction, records the import,

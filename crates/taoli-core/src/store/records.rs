@@ -45,6 +45,37 @@ pub(super) fn find_by_id(conn: &Connection, id: &str) -> Result<Option<Indicator
         .optional()?)
 }
 
+/// Writes a new record of a stored teacher after the group's existing rows,
+/// with its revision, inside the caller's transaction.
+pub(super) fn insert(
+    tx: &rusqlite::Transaction<'_>,
+    actor: &crate::revision::Actor,
+    teacher_id: &str,
+    group_code: &str,
+    fields: Fields,
+) -> Result<IndicatorRecord> {
+    let id = uuid::Uuid::now_v7().to_string();
+    tx.execute(
+        "INSERT INTO record (id, teacher_id, group_code, row_order, fields, version, updated_at)
+         VALUES (?1, ?2, ?3,
+                 (SELECT COALESCE(MAX(row_order), 0) + 1 FROM record WHERE teacher_id = ?2 AND group_code = ?3),
+                 ?4, 1, ?5)",
+        (&id, teacher_id, group_code, serde_json::Value::Object(fields).to_string(), now()),
+    )?;
+    let record = by_id(tx, &id)?;
+    revisions::record(
+        tx,
+        actor,
+        Entity::Record,
+        &record.id,
+        Some(teacher_id),
+        Action::Create,
+        None,
+        Some(&serde_json::to_value(&record)?),
+    )?;
+    Ok(record)
+}
+
 impl SchoolFile {
     /// Adds a record to a teacher's information group, after the existing rows.
     pub fn add_record(
@@ -63,26 +94,7 @@ impl SchoolFile {
             if !exists {
                 return Err(Error::TeacherNotFound(teacher_id.to_owned()));
             }
-            let id = uuid::Uuid::now_v7().to_string();
-            tx.execute(
-                "INSERT INTO record (id, teacher_id, group_code, row_order, fields, version, updated_at)
-                 VALUES (?1, ?2, ?3,
-                         (SELECT COALESCE(MAX(row_order), 0) + 1 FROM record WHERE teacher_id = ?2 AND group_code = ?3),
-                         ?4, 1, ?5)",
-                (&id, teacher_id, group_code, serde_json::Value::Object(fields).to_string(), now()),
-            )?;
-            let record = by_id(tx, &id)?;
-            revisions::record(
-                tx,
-                actor,
-                Entity::Record,
-                &record.id,
-                Some(teacher_id),
-                Action::Create,
-                None,
-                Some(&serde_json::to_value(&record)?),
-            )?;
-            Ok(record)
+            insert(tx, actor, teacher_id, group_code, fields)
         })
     }
 

@@ -2,12 +2,13 @@
 
 use rusqlite::{Connection, OptionalExtension, Row};
 
-use super::{SchoolFile, revisions};
+use super::{SchoolFile, records, revisions};
 use crate::account::Permission;
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
 use crate::teacher::{NewTeacher, Teacher, id_type_name};
 use crate::time::now;
+use crate::validate::BASIC_GROUP;
 
 const COLUMNS: &str = "id, name, id_type, id_number, version, created_at, updated_at";
 
@@ -48,9 +49,23 @@ pub(super) fn find_by_id(conn: &Connection, id: &str) -> Result<Option<Teacher>>
 
 impl SchoolFile {
     /// Registers a teacher. Refuses a second teacher with the same ID type and number.
+    /// A valid resident ID number also gives the teacher's 出生日期 and 性别
+    /// ([`crate::id_derived`]): they are written as the teacher's first
+    /// 基本信息 in the same transaction, as an import fills them.
     pub fn add_teacher(&mut self, new: &NewTeacher) -> Result<Teacher> {
         let actor = &self.require(Permission::TeachersEdit)?;
         let valid = new.validate()?;
+        // A school without an indicator set (its type out of scope) has no
+        // 基本信息 to fill: the teacher is registered all the same.
+        let from_id = match self.effective_catalog() {
+            Ok(effective) => crate::id_derived::id_derived_values(
+                &*self.catalog()?,
+                &effective,
+                valid.id_type,
+                &valid.id_number,
+            ),
+            Err(_) => Vec::new(),
+        };
         self.write(|tx| {
             if let Some(existing) = find(tx, &valid.id_type.code, &valid.id_number)? {
                 return Err(Error::DuplicateTeacher {
@@ -81,6 +96,10 @@ impl SchoolFile {
                 None,
                 Some(&serde_json::to_value(&teacher)?),
             )?;
+            let mut basic = crate::record::Fields::new();
+            if !crate::id_derived::fill_empty(&mut basic, &from_id).is_empty() {
+                records::insert(tx, actor, &teacher.id, BASIC_GROUP, basic)?;
+            }
             Ok(teacher)
         })
     }

@@ -250,6 +250,11 @@ pub fn complete_records(
 /// Registers a teacher whose information is complete and correct for a
 /// 小学 (no errors, no warnings): [`complete_records`]. `n` makes the ID
 /// number and dates differ.
+/// The version of a complete teacher's 基本信息 when it is first reported:
+/// `add_teacher` writes it (the 出生日期 and 性别 the ID number gives) and
+/// [`add_complete_teacher`] completes it.
+pub const BASIC_VERSION: i64 = 2;
+
 pub fn add_complete_teacher(file: &mut SchoolFile, name: &str, n: u32) -> Teacher {
     let year = 1970 + n % 25;
     let birth = format!("{year}-0{}-1{}", 1 + n % 9, n % 9);
@@ -262,7 +267,23 @@ pub fn add_complete_teacher(file: &mut SchoolFile, name: &str, n: u32) -> Teache
         })
         .unwrap();
     for (group, values) in complete_records(year, &birth, &id) {
-        file.add_record(&teacher.id, group, fields(values)).unwrap();
+        // add_teacher already wrote the 基本信息 the ID number gives
+        // (出生日期, 性别): the rest joins that record.
+        let written = file
+            .records(&teacher.id)
+            .unwrap()
+            .into_iter()
+            .find(|r| r.group_code == group);
+        match written {
+            Some(record) => {
+                let mut all = record.fields;
+                all.extend(fields(values));
+                file.update_record(&record.id, record.version, all).unwrap();
+            }
+            None => {
+                file.add_record(&teacher.id, group, fields(values)).unwrap();
+            }
+        }
     }
     teacher
 }

@@ -25,10 +25,11 @@ use super::{
     REFUSAL_COLUMN, RowMessage, RowPreview, RowStatus, SheetPreview, SkippedSheet,
 };
 use crate::catalog::{
-    Check, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Form, IdNumberForm,
-    Reading, Severity,
+    EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Form, IdNumberForm, Reading,
+    Severity,
 };
 use crate::error::{Error, Result};
+use crate::id_derived::GenderFromId;
 use crate::id_number::IdGender;
 use crate::record::{Fields, IndicatorRecord};
 use crate::store::SchoolFile;
@@ -238,7 +239,7 @@ impl SchoolFile {
         let effective = self.effective_catalog()?;
         let catalog = self.catalog()?;
         let matcher = HeaderMatcher::new(&effective);
-        let remembered = self.remembered_mappings()?;
+        let remembered = self.remembered_choices()?;
         let explicit = !options.sheets.is_empty();
         let chosen = roster.choose_sheets(&options.sheets)?;
         let mut stored_records: HashMap<String, Vec<IndicatorRecord>> = HashMap::new();
@@ -324,7 +325,7 @@ impl SchoolFile {
                 .collect();
             let mut columns = propose(&effective, &matcher, &sheet.name, &headers);
             let layout = layout_key(&columns);
-            apply_remembered(&mut columns, remembered.get(&layout));
+            remembered.apply(&effective, &sheet.name, &mut columns, &layout);
             let corrected = apply_overrides(&mut columns, &options.mappings, &matcher, &effective)?;
             // A sheet without 姓名 and 证件号 columns holds no teachers: the
             // national templates' code sheets (基础信息, 学段学科 …) list the
@@ -463,71 +464,15 @@ impl SchoolFile {
     }
 }
 
-/// The gender field a resident ID number fills, with its codes (and their
-/// names, for the preview) as the catalog's `matches_id_gender` rule gives them.
-#[derive(Debug, Clone)]
-struct GenderFromId {
-    field: String,
-    male: (String, String),
-    female: (String, String),
-}
-
 /// The 基本信息 fields a resident ID number determines, as the catalog's
-/// ID-agreement rules name them.
+/// ID-agreement rules name them (shared with `add_teacher` and the form:
+/// [`crate::id_derived`]).
 fn id_derived_fields(
     catalog: &crate::catalog::Catalog,
     effective: &EffectiveCatalog,
 ) -> (Option<String>, Option<GenderFromId>) {
-    let mut birth = None;
-    let mut gender = None;
-    let label = |field: &str, code: &str| -> String {
-        effective
-            .group(BASIC_GROUP)
-            .and_then(|g| g.fields.iter().find(|f| f.code == field))
-            .and_then(|f| f.code_table.as_deref())
-            .and_then(|t| effective.code_table(t))
-            .and_then(|t| t.get(code))
-            .map_or_else(|| code.to_owned(), |c| c.name.clone())
-    };
-    for rule in catalog.rules() {
-        if rule.group != BASIC_GROUP || !rule.sets.contains(&effective.set.id) {
-            continue;
-        }
-        match &rule.check {
-            Check::MatchesIdBirthDate { field } => birth = Some(field.clone()),
-            Check::MatchesIdGender {
-                field,
-                male,
-                female,
-            } => {
-                gender = Some(GenderFromId {
-                    field: field.clone(),
-                    male: (male.clone(), label(field, male)),
-                    female: (female.clone(), label(field, female)),
-                })
-            }
-            _ => {}
-        }
-    }
-    (birth, gender)
-}
-
-fn apply_remembered(
-    columns: &mut [ColumnMapping],
-    remembered: Option<&Vec<(String, Option<FieldTarget>)>>,
-) {
-    let Some(remembered) = remembered else { return };
-    for column in columns.iter_mut() {
-        let header = normalize_header(&column.header);
-        if let Some((_, target)) = remembered.iter().find(|(h, _)| *h == header) {
-            column.target = target.clone();
-            column.source = if target.is_some() {
-                MappingSource::Remembered
-            } else {
-                MappingSource::Ignored
-            };
-        }
-    }
+    let fields = crate::id_derived::id_fields(catalog, effective);
+    (fields.birth, fields.gender)
 }
 
 /// Applies the clerk's corrections; returns the indexes of the columns changed.
