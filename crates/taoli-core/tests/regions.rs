@@ -23,6 +23,7 @@ use taoli_core::entry::RecordDraft;
 use taoli_core::error::Error;
 use taoli_core::export::cells::{Cell, cell};
 use taoli_core::export::layout::Column;
+use taoli_core::export::style::Writing;
 use taoli_core::record::{Fields, IndicatorRecord};
 use taoli_core::validate::{Problem, Validator};
 use taoli_core::{NewSchool, NewTeacher, SchoolFile, Teacher};
@@ -594,11 +595,16 @@ fn an_export_writes_the_full_name_and_keeps_stored_text() {
         field,
     };
     assert_eq!(
-        cell(&effective, &column, &json!("510107")),
+        cell(&effective, &Writing::taoli(), &column, &json!("510107")),
         Cell::Text("四川省成都市武侯区".into())
     );
     assert_eq!(
-        cell(&effective, &column, &json!("河南郑州老城")),
+        cell(
+            &effective,
+            &Writing::taoli(),
+            &column,
+            &json!("河南郑州老城")
+        ),
         Cell::Text("河南郑州老城".into())
     );
 }
