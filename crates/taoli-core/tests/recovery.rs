@@ -239,8 +239,8 @@ fn make_pre_feature(path: &Path) {
     )
     .unwrap();
     conn.execute_batch(
-        "DROP TABLE recovery_code; DROP TABLE file_key_history;
-         DELETE FROM migration_log WHERE name = '0011_recovery_code';
+        "DROP TABLE recovery_code; DROP TABLE file_key_history; DROP TABLE pending_value;
+         DELETE FROM migration_log WHERE name IN ('0011_recovery_code', '0012_pending_values');
          PRAGMA user_version = 10;",
     )
     .unwrap();
