@@ -45,7 +45,7 @@ async function mappingRow(browser, header) {
   }, header);
 }
 
-/** Chooses `text` as the indicator of the 列对应 row headed `header`, as a clerk would: open, type, Enter. */
+/** Chooses `text` as the indicator of the 列对应 row headed `header`, as a clerk would: open, type, click the option. */
 async function chooseTarget(browser, header, text) {
   const index = await browser.execute((wanted) => {
     const rows = Array.from(document.querySelectorAll('[data-testid="import-mapping"] .el-table__body tr'));
@@ -68,7 +68,16 @@ async function chooseTarget(browser, header, text) {
     );
   await until(browser, offered, `no indicator "${text}" offered for ${header}`);
   await browser.pause(150);
-  await browser.keys('Enter');
+  // el-select-v2 takes Enter only for an option hovered with the arrow keys:
+  // click the option, as the mouse would.
+  const clicked = await browser.execute((wanted) => {
+    const li = [...document.querySelectorAll('.el-select-dropdown__item')].find(
+      (el) => el.offsetParent !== null && !el.classList.contains('is-disabled') && el.textContent.trim() === wanted,
+    );
+    if (li) li.click();
+    return Boolean(li);
+  }, text);
+  assert.ok(clicked, `no option exactly "${text}"`);
 }
 
 /** Opens the import wizard on `roster` and goes on to its 列对应 step. */

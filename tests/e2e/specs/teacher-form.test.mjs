@@ -188,6 +188,11 @@ test('籍贯 is picked by typing its pinyin, saved as the division, and shown by
       'the saved 籍贯 is not shown by its full name after reopening the form',
     );
     await screenshot(browser, 'teacher-form-region-saved');
+  } finally {
+    await app.stop();
+  }
+});
+
 test('a teacher added with a resident ID number finds 出生日期 and 性别 filled from it in the form', async () => {
   const { profile, demo } = demoSchool();
   const app = await launch(profile, [demo]);
