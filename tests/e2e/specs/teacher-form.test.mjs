@@ -214,6 +214,8 @@ test('a teacher added with a resident ID number finds 出生日期 and 性别 fi
     await click(browser, 'teacher-submit');
     await untilMessage(browser, `已添加教师 ${teacher.name}`);
 
+    // The list is virtual: find the new teacher by name, as a clerk would.
+    await fill(browser, 'teacher-search', teacher.name);
     await openForm(browser, teacher.name);
     await until(browser, async () => (await activeFormTab(browser)) === 'form-tab-basic', 'the form did not open on 基本信息');
     await until(
