@@ -2,7 +2,9 @@
 //! the same normalization as typed input ([`crate::entry::normalize_value`]);
 //! what only spreadsheets do — date cells, serial numbers, numbers where text
 //! belongs, ID numbers mangled by Excel — is handled here. Where the cell
-//! cannot be read with certainty it is refused, never guessed.
+//! cannot be read with certainty it is never guessed: the problem goes back to
+//! the planner, which refuses the row for an identity cell and otherwise keeps
+//! the cell as 待修正 (`import::plan::PendingCell`).
 
 use calamine::Data;
 use serde_json::Value;
