@@ -209,9 +209,8 @@ impl Db {
         // No 0/O, 1/I/L: a clerk copies it from paper.
         const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
         let mut random = [0u8; 16];
-        getrandom::fill(&mut random).map_err(|e| {
-            Error::Protocol(taoli_protocol::Error::Random(e.to_string()))
-        })?;
+        getrandom::fill(&mut random)
+            .map_err(|e| Error::Protocol(taoli_protocol::Error::Random(e.to_string())))?;
         let chars: String = random
             .iter()
             .filter_map(|b| {

@@ -17,9 +17,9 @@ use axum::routing::{get, post, put};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use taoli_protocol::{
-    self as protocol, BatchState, BatchStatus, Decision, EnrollmentRequest, HEADER_DATE, HEADER_KEY_ID,
-    HEADER_SIGNATURE, HEADER_UPLOAD_OFFSET, MAX_REVIEW_PAGE_RESULTS, Refusal, RefusalCode,
-    RequestSignature, SignedManifest, SigningKey,
+    self as protocol, BatchState, BatchStatus, Decision, EnrollmentRequest, HEADER_DATE,
+    HEADER_KEY_ID, HEADER_SIGNATURE, HEADER_UPLOAD_OFFSET, MAX_REVIEW_PAGE_RESULTS, Refusal,
+    RefusalCode, RequestSignature, SignedManifest, SigningKey,
 };
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, oneshot};
