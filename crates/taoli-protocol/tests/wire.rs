@@ -4,7 +4,12 @@
 //! same keys, and encode again to exactly the committed bytes. Also the
 //! crate's own error, request signatures and enrollment codes.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 use std::path::Path;
 
