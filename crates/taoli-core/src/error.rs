@@ -606,6 +606,11 @@ pub enum Error {
     #[error("{0}")]
     Refused(#[from] crate::protocol::Refusal),
 
+    /// Making or reading a signing key failed (the protocol crate's own
+    /// error, `internal.secrets` as before it had one).
+    #[error("{0}")]
+    Protocol(#[from] crate::protocol::Error),
+
     #[error("{}", crate::store::LockHolder::refusal(holder.as_deref()))]
     SchoolFileInUse {
         path: PathBuf,
@@ -658,6 +663,7 @@ impl Error {
             | Error::StatsFailed(_)
             | Error::SheetsFailed(_)
             | Error::SecretsFailed(_)
+            | Error::Protocol(_)
             | Error::SyncWorkerFailed(_)
             | Error::Panicked { .. } => ErrorKind::Internal,
             Error::Refused(refusal)
@@ -817,7 +823,7 @@ impl Error {
             Error::ExportFailed(_) => "internal.export",
             Error::StatsFailed(_) => "internal.stats",
             Error::SheetsFailed(_) => "internal.sheets",
-            Error::SecretsFailed(_) => "internal.secrets",
+            Error::SecretsFailed(_) | Error::Protocol(_) => "internal.secrets",
         }
     }
 

@@ -27,7 +27,7 @@ use taoli_core::batches::{
 };
 use taoli_core::protocol::{Payload, RefusalCode, SignedReceipt, SigningKey};
 use taoli_core::revision::Operation;
-use taoli_core::secrets::MemorySecretStore;
+use taoli_core::secrets::{MemorySecretStore, SigningKeyStore};
 use taoli_core::store::{AuditQuery, BackupReason};
 use taoli_core::{Error, SchoolFile, Teacher};
 use taoli_upstream::Faults;

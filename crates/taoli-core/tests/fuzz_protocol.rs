@@ -47,7 +47,7 @@ use taoli_core::protocol::{
     PublicKeyWire, Receipt, Refusal, RefusalCode, ReviewPage, ReviewResult, SignedManifest,
     SignedReceipt, SigningKey, WarningReason,
 };
-use taoli_core::secrets::{MemorySecretStore, SecretStore};
+use taoli_core::secrets::{MemorySecretStore, SecretStore, SigningKeyStore};
 
 const SCHOOL: &str = "2151072201";
 const BATCH: &str = "0190f5e4-7a3b-7c4d-8e5f-0123456789ab";

@@ -11,8 +11,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use chrono::{Duration, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use taoli_core::protocol::{
-    self, BatchHistory, BatchState, BatchStatus, Change, Decision, EnrollmentRequest,
+use taoli_protocol::{
+    self as protocol, BatchHistory, BatchState, BatchStatus, Change, Decision, EnrollmentRequest,
     EnrollmentResponse, HeldBatch, MAX_REASON_CHARS, Manifest, Payload, PublicKey, Receipt,
     Refusal, RefusalCode, ReviewPage, ReviewResult, SignedManifest, SignedReceipt, SigningKey,
     normalize_enrollment_code,
@@ -209,11 +209,8 @@ impl Db {
         // No 0/O, 1/I/L: a clerk copies it from paper.
         const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
         let mut random = [0u8; 16];
-        getrandom::fill(&mut random).map_err(|e| {
-            Error::Core(taoli_core::Error::SecretsFailed(format!(
-                "无法从操作系统取得随机数（{e}）"
-            )))
-        })?;
+        getrandom::fill(&mut random)
+            .map_err(|e| Error::Protocol(taoli_protocol::Error::Random(e.to_string())))?;
         let chars: String = random
             .iter()
             .filter_map(|b| {

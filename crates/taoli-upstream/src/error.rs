@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use taoli_core::protocol::{Refusal, RefusalCode};
+use taoli_protocol::{Refusal, RefusalCode};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -72,8 +72,9 @@ pub enum Error {
     #[error("服务器的回执签名密钥已损坏：{0}。请从备份恢复数据库。")]
     ServerKeyDamaged(String),
 
+    /// Making or reading the receipt-signing key failed.
     #[error("{0}")]
-    Core(#[from] taoli_core::Error),
+    Protocol(#[from] taoli_protocol::Error),
 }
 
 impl Error {

@@ -7,7 +7,7 @@
 //! key (made on first start, kept in its SQLite database), lets a reviewer
 //! accept or return records (`review` command, `/review` page), serves the
 //! results by cursor, and injects faults for tests ([`Faults`]). The wire
-//! types and codecs are `taoli_core::protocol`, shared with the client.
+//! types and codecs are `taoli_protocol` (crates/taoli-protocol), shared with the client.
 
 // Unit tests may index and count freely (docs/reliability.md, "Lints");
 // the non-test build of this crate is linted in full.

@@ -25,7 +25,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{ArgGroup, Parser, Subcommand};
-use taoli_core::protocol::Decision;
+use taoli_protocol::Decision;
 use taoli_upstream::{Db, Error, Faults, Server};
 
 #[derive(Debug, Parser)]

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use taoli_core::protocol::ChangeOp;
+use taoli_protocol::ChangeOp;
 
 use crate::db::PendingRecord;
 

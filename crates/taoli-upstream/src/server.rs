@@ -16,10 +16,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post, put};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use taoli_core::protocol::{
-    self, BatchState, BatchStatus, Decision, EnrollmentRequest, HEADER_DATE, HEADER_KEY_ID,
-    HEADER_SIGNATURE, HEADER_UPLOAD_OFFSET, MAX_REVIEW_PAGE_RESULTS, Refusal, RefusalCode,
-    RequestSignature, SignedManifest, SigningKey,
+use taoli_protocol::{
+    self as protocol, BatchState, BatchStatus, Decision, EnrollmentRequest, HEADER_DATE,
+    HEADER_KEY_ID, HEADER_SIGNATURE, HEADER_UPLOAD_OFFSET, MAX_REVIEW_PAGE_RESULTS, Refusal,
+    RefusalCode, RequestSignature, SignedManifest, SigningKey,
 };
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, oneshot};

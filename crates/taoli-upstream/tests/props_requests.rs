@@ -34,7 +34,7 @@ use proptest::test_runner::TestCaseError;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use support::{Harness, SCHOOL, School};
-use taoli_core::protocol::{self, EnrollmentRequest, HEADER_UPLOAD_OFFSET, SigningKey};
+use taoli_protocol::{self as protocol, EnrollmentRequest, HEADER_UPLOAD_OFFSET, SigningKey};
 
 /// Every byte but unreserved ones percent-encoded: a path segment of any text.
 fn encode(text: &str) -> String {

@@ -16,8 +16,8 @@ use std::process::Command;
 
 use reqwest::StatusCode;
 use support::{Batch, Harness, OTHER_SCHOOL, SCHOOL, assert_refused, receipt_of};
-use taoli_core::protocol::{
-    self, BatchState, BatchStatus, Decision, EnrollmentRequest, Manifest, RecordStatus,
+use taoli_protocol::{
+    self as protocol, BatchState, BatchStatus, Decision, EnrollmentRequest, Manifest, RecordStatus,
     RefusalCode, SignedManifest, SigningKey,
 };
 use taoli_upstream::Faults;

@@ -17,7 +17,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::protocol::SigningKey;
-use crate::secrets::{SecretKey, SecretStore, WrappedKey};
+use crate::secrets::{SecretKey, SecretStore, SigningKeyStore, WrappedKey};
 
 /// Where this computer keeps the school's signing key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]

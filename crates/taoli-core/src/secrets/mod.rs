@@ -22,11 +22,13 @@
 
 mod key;
 mod password;
+mod signing_key;
 mod store;
 mod wrap;
 
 pub use key::{KEY_LEN, SecretKey};
 pub use password::{MIN_PASSWORD_CHARS, check_password_strength, hash_password, verify_password};
+pub use signing_key::{SigningKeyStore, signing_key_account};
 pub use store::{KeychainSecretStore, MemorySecretStore, SERVICE, SecretStore, school_key_account};
 pub use wrap::{
     AEAD_NAME, FORMAT_VERSION, KDF_NAME, KdfParams, NONCE_LEN, SALT_LEN, WrappedKey, derive_key,

@@ -263,7 +263,7 @@ impl SchoolFile {
         let kept = session.signing_key();
         match kept.as_ref() {
             Some(key) if key.key_id() == key_id => {
-                SigningKey::from_bytes(&key.to_bytes()[..]).map(Some)
+                Ok(Some(SigningKey::from_bytes(&key.to_bytes()[..])?))
             }
             _ => Ok(None),
         }

@@ -7,10 +7,10 @@ use std::net::SocketAddr;
 
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Map, Value, json};
-use taoli_core::protocol::{
-    self, BatchHistory, BatchStatus, Change, ChangeOp, EnrollmentRequest, EnrollmentResponse,
-    HEADER_UPLOAD_OFFSET, Manifest, ManifestFields, Payload, PublicKey, Receipt, Refusal,
-    RefusalCode, ReviewPage, SignedManifest, SignedReceipt, SigningKey,
+use taoli_protocol::{
+    self as protocol, BatchHistory, BatchStatus, Change, ChangeOp, EnrollmentRequest,
+    EnrollmentResponse, HEADER_UPLOAD_OFFSET, Manifest, ManifestFields, Payload, PublicKey,
+    Receipt, Refusal, RefusalCode, ReviewPage, SignedManifest, SignedReceipt, SigningKey,
 };
 use taoli_upstream::{Db, Faults, Server};
 use tempfile::TempDir;

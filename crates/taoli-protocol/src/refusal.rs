@@ -9,12 +9,12 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use super::PROTOCOL_VERSION;
 
 /// The machine code of a refusal. Stable: the client acts on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RefusalCode {
     /// The protocol version is not `taoli-batch/1`.
@@ -265,7 +265,8 @@ impl fmt::Display for RefusalCode {
 ///
 /// Reading one ignores fields this build does not know, so a newer upstream
 /// can add particulars without making its refusals unreadable.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[error("{message}")]
 pub struct Refusal {
     pub code: RefusalCode,

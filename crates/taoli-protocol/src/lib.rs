@@ -1,5 +1,7 @@
-//! The batch protocol `taoli-batch/1` (`docs/protocol.md`): the wire types
-//! and codecs the school's client and the upstream share.
+//! `taoli-protocol`: the batch protocol `taoli-batch/1` (`docs/protocol.md`),
+//! the wire types and codecs the school's client (`taoli-core`, which
+//! re-exports this crate as `taoli_core::protocol`) and the upstream
+//! (`taoli-upstream`) share.
 //!
 //! - **Enrollment** ([`EnrollmentRequest`], [`EnrollmentResponse`]): the school
 //!   registers the public half of its [`SchoolSigningKey`] with a one-time
@@ -22,11 +24,28 @@
 //! version and the algorithm before anything else, and ends in a value or a
 //! [`Refusal`], never a panic. Signatures are Ed25519 (`ed25519-dalek`,
 //! `verify_strict`); no cryptography or compression is written here.
+//!
+//! The crate does no I/O: no files, no network, no keychain. Its only
+//! contact with the system is the clock ([`now`]) and the operating
+//! system's random numbers for a new key ([`SigningKey::generate`]); where
+//! a school keeps its key is `taoli-core`'s business.
+
+// Unit tests may index and count freely (docs/reliability.md, "Lints");
+// the non-test build of this crate is linted in full.
+#![cfg_attr(
+    test,
+    allow(
+        clippy::indexing_slicing,
+        clippy::string_slice,
+        clippy::arithmetic_side_effects
+    )
+)]
 
 mod batch;
 mod codec;
 mod enroll;
 mod envelope;
+mod error;
 mod history;
 mod keys;
 mod manifest;
@@ -34,12 +53,14 @@ mod payload;
 mod receipt;
 mod refusal;
 mod review;
+mod text;
 
 pub use batch::{BatchState, BatchStatus, MAX_BATCH_STATUS_BYTES};
 pub use codec::{now, sha256_hex, timestamp};
 pub use enroll::{
     EnrollmentRequest, EnrollmentResponse, MAX_ENROLLMENT_BYTES, normalize_enrollment_code,
 };
+pub use error::{Error, Result};
 pub use history::{
     BATCH_HISTORY_PAGE_BYTES, BatchHistory, HeldBatch, MAX_BATCH_HISTORY_BATCHES,
     MAX_BATCH_HISTORY_BYTES, VerifiedBatch,
@@ -47,7 +68,7 @@ pub use history::{
 pub use keys::{
     ED25519_KEY_LEN, ED25519_SIGNATURE_LEN, HEADER_DATE, HEADER_KEY_ID, HEADER_SIGNATURE,
     PublicKey, PublicKeyWire, REQUEST_WINDOW_SECONDS, RequestSignature, SchoolSigningKey,
-    SigningKey, key_id_of, request_signing_bytes, signing_key_account, verify_request,
+    SigningKey, key_id_of, request_signing_bytes, verify_request,
 };
 pub use manifest::{MAX_SIGNED_MANIFEST_BYTES, Manifest, ManifestFields, SignedManifest};
 pub use payload::{

@@ -14,17 +14,10 @@ use super::codec::{self, base64, unbase64};
 use super::refusal::{Refusal, RefusalCode};
 use super::{ALGORITHM_ED25519, PROTOCOL_VERSION};
 use crate::error::{Error, Result};
-use crate::secrets::SecretStore;
 
 /// Length of an Ed25519 secret key, public key, and signature in bytes.
 pub const ED25519_KEY_LEN: usize = 32;
 pub const ED25519_SIGNATURE_LEN: usize = 64;
-
-/// The keychain account a school's signing key is kept under:
-/// `signing-key:<学校标识码>`.
-pub fn signing_key_account(school_code: &str) -> String {
-    format!("signing-key:{school_code}")
-}
 
 /// A key id: the first 16 bytes of SHA-256 over the raw public key, hex.
 pub fn key_id_of(public_key: &[u8; ED25519_KEY_LEN]) -> String {
@@ -41,15 +34,14 @@ pub struct SigningKey {
 }
 
 /// The school's signing key: made on the school's PC at enrollment and kept
-/// in the keychain ([`SigningKey::save`]).
+/// in the keychain (by `taoli-core`; this crate keeps nothing).
 pub type SchoolSigningKey = SigningKey;
 
 impl SigningKey {
     /// A new key from the operating system's CSPRNG.
     pub fn generate() -> Result<SigningKey> {
         let mut seed = Zeroizing::new([0u8; ED25519_KEY_LEN]);
-        getrandom::fill(&mut seed[..])
-            .map_err(|e| Error::SecretsFailed(format!("无法从操作系统取得随机数（{e}）")))?;
+        getrandom::fill(&mut seed[..]).map_err(|e| Error::Random(e.to_string()))?;
         Ok(SigningKey {
             inner: ed25519_dalek::SigningKey::from_bytes(&seed),
         })
@@ -58,11 +50,9 @@ impl SigningKey {
     /// A key from its 32 secret bytes (as kept in a store); the caller wipes its copy.
     pub fn from_bytes(bytes: &[u8]) -> Result<SigningKey> {
         let seed: Zeroizing<[u8; ED25519_KEY_LEN]> =
-            Zeroizing::new(bytes.try_into().map_err(|_| {
-                Error::SecretsFailed(format!(
-                    "签名密钥应为 {ED25519_KEY_LEN} 字节，实为 {} 字节",
-                    bytes.len()
-                ))
+            Zeroizing::new(bytes.try_into().map_err(|_| Error::KeyLength {
+                expected: ED25519_KEY_LEN,
+                actual: bytes.len(),
             })?);
         Ok(SigningKey {
             inner: ed25519_dalek::SigningKey::from_bytes(&seed),
@@ -87,20 +77,6 @@ impl SigningKey {
     /// The signature over exactly `message`.
     pub fn sign(&self, message: &[u8]) -> [u8; ED25519_SIGNATURE_LEN] {
         self.inner.sign(message).to_bytes()
-    }
-
-    /// Keeps the key in `store` as the school's signing key (account
-    /// [`signing_key_account`]).
-    pub fn save(&self, store: &dyn SecretStore, school_code: &str) -> Result<()> {
-        store.set(&signing_key_account(school_code), &self.to_bytes()[..])
-    }
-
-    /// The school's signing key from `store`, if one was saved.
-    pub fn load(store: &dyn SecretStore, school_code: &str) -> Result<Option<SigningKey>> {
-        match store.get(&signing_key_account(school_code))? {
-            Some(bytes) => SigningKey::from_bytes(&bytes).map(Some),
-            None => Ok(None),
-        }
     }
 }
 

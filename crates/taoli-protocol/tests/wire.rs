@@ -1,0 +1,177 @@
+//! The wire stays byte for byte what it was: the valid encodings committed
+//! in `fuzz/corpus/protocol_decoder/valid-*` (written by taoli-core's
+//! `tests/fuzz_protocol.rs` with fixed keys) decode here, verify with the
+//! same keys, and encode again to exactly the committed bytes. Also the
+//! crate's own error, request signatures and enrollment codes.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
+
+use std::path::Path;
+
+use taoli_protocol::{
+    EnrollmentRequest, Error, Manifest, Payload, Receipt, Refusal, RefusalCode, SignedManifest,
+    SignedReceipt, SigningKey, key_id_of, normalize_enrollment_code, sha256_hex, verify_request,
+};
+
+/// The fixed keys the seed corpus was signed with.
+fn school_key() -> SigningKey {
+    SigningKey::from_bytes(&[1; 32]).unwrap()
+}
+
+fn upstream_key() -> SigningKey {
+    SigningKey::from_bytes(&[2; 32]).unwrap()
+}
+
+fn seed(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/corpus/protocol_decoder")
+        .join(format!("valid-{name}"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn a_committed_manifest_encodes_to_its_own_bytes() {
+    let bytes = seed("manifest");
+    let manifest = Manifest::decode(&bytes).unwrap();
+    assert_eq!(manifest.canonical_bytes(), bytes);
+}
+
+#[test]
+fn a_committed_signed_manifest_verifies_and_signs_to_the_same_bytes() {
+    let bytes = seed("signed_manifest");
+    let signed = SignedManifest::decode(&bytes).unwrap();
+    let manifest = signed.verify(&school_key().public_key()).unwrap();
+    assert_eq!(manifest.canonical_bytes(), seed("manifest"));
+    // Ed25519 signatures are deterministic: the same key over the same
+    // canonical bytes gives the committed envelope exactly.
+    assert_eq!(
+        SignedManifest::sign(&manifest, &school_key()).encode(),
+        bytes
+    );
+    // Another key's signature is refused.
+    let refused = signed.verify(&upstream_key().public_key()).unwrap_err();
+    assert_eq!(refused.code, RefusalCode::BadSignature);
+}
+
+#[test]
+fn a_committed_payload_is_the_one_its_manifest_names() {
+    let bytes = seed("payload");
+    let manifest = Manifest::decode(&seed("manifest")).unwrap();
+    let payload = Payload::decode(&bytes).unwrap();
+    payload.check_against(&manifest).unwrap();
+    assert_eq!(
+        sha256_hex(&bytes),
+        "2e453812a620628e9574c67bec70d5eb3928718f13303f511daf98bbdfad1103"
+    );
+}
+
+#[test]
+fn a_committed_signed_receipt_verifies_and_signs_to_the_same_bytes() {
+    let bytes = seed("signed_receipt");
+    let signed = SignedReceipt::decode(&bytes).unwrap();
+    let manifest = Manifest::decode(&seed("manifest")).unwrap();
+    let receipt = signed
+        .verify_for(&upstream_key().public_key(), &manifest)
+        .unwrap();
+    assert_eq!(receipt.canonical_bytes(), seed("receipt"));
+    assert_eq!(Receipt::decode(&seed("receipt")).unwrap(), receipt);
+    assert_eq!(
+        SignedReceipt::sign(&receipt, &upstream_key()).encode(),
+        bytes
+    );
+}
+
+#[test]
+fn a_committed_enrollment_request_and_refusal_encode_to_their_own_bytes() {
+    let bytes = seed("enrollment_request");
+    let (request, key) = EnrollmentRequest::decode(&bytes).unwrap();
+    assert_eq!(key, school_key().public_key());
+    assert_eq!(request.to_json(), bytes);
+
+    let bytes = seed("refusal");
+    let refusal = Refusal::decode(&bytes).unwrap();
+    assert_eq!(refusal.code, RefusalCode::SequenceReplayed);
+    assert_eq!(refusal.to_json().into_bytes(), bytes);
+}
+
+#[test]
+fn a_key_id_is_the_first_half_of_the_public_keys_sha256() {
+    let key = school_key();
+    assert_eq!(key.key_id(), "34750f98bd59fcfc946da45aaabe933b");
+    assert_eq!(key_id_of(key.public_key().as_bytes()), key.key_id());
+    let hash = sha256_hex(key.public_key().as_bytes());
+    assert_eq!(hash[..32], key.key_id());
+}
+
+#[test]
+fn a_kept_key_of_the_wrong_length_is_a_clear_chinese_error() {
+    let error = SigningKey::from_bytes(&[7; 31]).unwrap_err();
+    assert_eq!(
+        error,
+        Error::KeyLength {
+            expected: 32,
+            actual: 31
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "密钥处理失败：签名密钥应为 32 字节，实为 31 字节"
+    );
+    let key = SigningKey::generate().unwrap();
+    let again = SigningKey::from_bytes(&key.to_bytes()[..]).unwrap();
+    assert_eq!(again.key_id(), key.key_id());
+}
+
+#[test]
+fn a_signed_request_verifies_only_as_signed_and_within_the_window() {
+    let key = school_key();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-03-01T08:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let date = taoli_protocol::timestamp(now);
+    let path = "/v1/schools/2151072201/reviews?after=0";
+    let signature = key.sign_request("GET", path, &date);
+    let public = key.public_key();
+    verify_request(&public, "GET", path, &signature, now).unwrap();
+
+    let other_path = verify_request(
+        &public,
+        "GET",
+        "/v1/schools/2151072201/reviews?after=1",
+        &signature,
+        now,
+    )
+    .unwrap_err();
+    assert_eq!(other_path.code, RefusalCode::BadSignature);
+
+    let late = now + chrono::Duration::seconds(taoli_protocol::REQUEST_WINDOW_SECONDS + 1);
+    let expired = verify_request(&public, "GET", path, &signature, late).unwrap_err();
+    assert_eq!(expired.code, RefusalCode::RequestExpired);
+    let in_time = now + chrono::Duration::seconds(taoli_protocol::REQUEST_WINDOW_SECONDS);
+    verify_request(&public, "GET", path, &signature, in_time).unwrap();
+}
+
+#[test]
+fn an_enrollment_code_typed_full_width_with_dashes_is_read_as_its_characters() {
+    assert_eq!(normalize_enrollment_code("ａｂ３－４ｃ\u{3000}d"), "AB34CD");
+    assert_eq!(normalize_enrollment_code("AB34-CD"), "AB34CD");
+}
+
+#[test]
+fn a_parsers_long_error_is_cut_in_a_refusal() {
+    // A long string where a number belongs: serde quotes the value whole,
+    // the refusal quotes a little of it.
+    let long = "九".repeat(1000);
+    let text = String::from_utf8(seed("manifest")).unwrap();
+    let bytes = text.replace("\"sequence\":2", &format!("\"sequence\":\"{long}\""));
+    assert!(bytes.len() < taoli_protocol::MAX_MANIFEST_BYTES);
+    let refused = Manifest::decode(bytes.as_bytes()).unwrap_err();
+    assert_eq!(refused.code, RefusalCode::MalformedManifest);
+    assert!(refused.message.contains("九…"), "{}", refused.message);
+    assert!(refused.message.chars().count() < 400, "{}", refused.message);
+}
