@@ -15,6 +15,7 @@
 )]
 
 pub mod account;
+pub mod audit;
 pub mod batches;
 pub mod bindings;
 pub mod catalog;

@@ -29,6 +29,7 @@ pub mod deadline;
 mod deliver;
 mod http;
 mod keys;
+pub(crate) mod outbox;
 pub(crate) mod plan;
 mod recover;
 mod sync;
@@ -43,6 +44,7 @@ pub use carry::{
 };
 pub use deadline::NextDeadline;
 pub use keys::{KeyAccess, KeyPlace};
+pub use outbox::ReviewsApplied;
 pub use sync::{SubmitOptions, SubmitOutcome, SyncOptions, SyncReport};
 pub use worker::{SyncPass, SyncWorker, WorkerOptions};
 

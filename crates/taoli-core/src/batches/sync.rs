@@ -17,12 +17,13 @@ use super::http::{Failure, Upstream, normalize_url};
 use super::keys::{KeyAccess, KeyPlace, keep_new_key, load_key};
 use super::{BatchExport, BatchState, BatchSummary, EnrollmentInfo, ReceiptImport, ReceiptInfo};
 use crate::account::{Actor, Permission};
+use crate::batches::ReviewsApplied;
+use crate::batches::outbox::{PendingEnrollment, StoredEnrollment};
 use crate::error::{Error, ErrorPayload, Result};
 use crate::protocol::{
     EnrollmentRequest, EnrollmentResponse, Manifest, RefusalCode, SignedManifest, SigningKey,
 };
-use crate::store::outbox::{PendingEnrollment, StoredEnrollment};
-use crate::store::{ReviewsApplied, SchoolFile};
+use crate::store::SchoolFile;
 
 /// Bytes per payload request: small enough that a broken link loses little,
 /// large enough that a 16 MiB batch takes 64 requests.

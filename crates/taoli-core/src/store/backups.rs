@@ -118,7 +118,7 @@ impl SchoolFile {
     /// Makes an automatic backup and prunes the folder, without recording it:
     /// for an operation that records the backup in its own transaction (an
     /// import), so that a crash leaves neither the operation nor its record.
-    pub(super) fn automatic_backup(&self, reason: BackupReason) -> Result<Backup> {
+    pub(crate) fn automatic_backup(&self, reason: BackupReason) -> Result<Backup> {
         let folder = self.backup_folder();
         let backup = self.backup_into(&folder, reason)?;
         prune(&folder)?;
@@ -376,7 +376,7 @@ impl SchoolFile {
             .file_name()
             .map(|n| n.to_owned())
             .unwrap_or_else(|| format!("学校.{}", super::FILE_EXTENSION).into());
-        let target = crate::export::unused_path(&folder.join(name));
+        let target = crate::fsio::unused_path(&folder.join(name));
         self.checked_copy_to(&target)
             .map_err(|e| self.copy_failed(folder, e))?;
         let detail = serde_json::json!({
@@ -412,7 +412,7 @@ impl SchoolFile {
 }
 
 /// The folder automatic backups of the school file at `path` go to.
-pub(super) fn backup_folder_of(path: &Path) -> PathBuf {
+pub(crate) fn backup_folder_of(path: &Path) -> PathBuf {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -421,7 +421,7 @@ pub(super) fn backup_folder_of(path: &Path) -> PathBuf {
 }
 
 /// The audit entry of a backup made.
-pub(super) fn record_backup(tx: &Transaction<'_>, backup: &Backup, actor: &Actor) -> Result<()> {
+pub(crate) fn record_backup(tx: &Transaction<'_>, backup: &Backup, actor: &Actor) -> Result<()> {
     let detail = serde_json::json!({
         "reason": backup.reason.label(),
         "path": backup.path,
@@ -464,7 +464,7 @@ fn stage_restore(
     }
 }
 
-pub(super) fn file_name(path: &Path) -> String {
+pub(crate) fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
