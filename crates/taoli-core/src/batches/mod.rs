@@ -6,7 +6,7 @@
 //!   none, in the school file wrapped under the 系统管理员 password:
 //!   [`KeyAccess`]), registered with the one-time 报送码, and the upstream's
 //!   receipt key is pinned.
-//! - **The outbox** (`store/outbox.rs`): a batch is built from every teacher
+//! - **The outbox** (`outbox.rs`): a batch is built from every teacher
 //!   and record changed since the last received batch ([`plan`]), signed,
 //!   uploaded resumably and idempotently ([`deliver`] over [`http`]), and
 //!   kept with its signed receipt forever. Each step is one transaction, so

@@ -1,7 +1,7 @@
 //! The operations a clerk runs: enroll, submit (build, sign, upload), sync
 //! (send what is pending, pull reviews), export a batch to a file, import a
 //! receipt. Each checks its permission first; each step that changes the
-//! outbox is one transaction (`store/outbox.rs`) before or after the network
+//! outbox is one transaction (`outbox.rs`) before or after the network
 //! call it stands for, never in the middle of one.
 
 use std::path::Path;
