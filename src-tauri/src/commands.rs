@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use taoli_core::account::User;
+use taoli_core::audit::{AuditPage, AuditQuery};
 use taoli_core::batches::{
     BatchExport, EnrollmentInfo, OutboxStatus, ReceiptImport, ReceiptInfo, SubmitOutcome, SyncPass,
     SyncWorker,
@@ -24,12 +25,9 @@ use taoli_core::record::IndicatorRecord;
 use taoli_core::recovery::RecoveryCode;
 use taoli_core::search::TeacherListing;
 use taoli_core::secrets::MemorySecretStore;
-use taoli_core::sheets::{self, PrintedSheets, SheetsPreview, Template};
+use taoli_core::sheets::{self, PrintedSheets, SheetsPreview, SignoffInfo, SignoffState, Template};
 use taoli_core::stats::SchoolStats;
-use taoli_core::store::{
-    AuditCheck, AuditPage, AuditQuery, Backup, BackupList, BackupReason, SignoffInfo, SignoffState,
-    WarningRef,
-};
+use taoli_core::store::{AuditCheck, Backup, BackupList, BackupReason, WarningRef};
 use taoli_core::store::{
     CopiedToThisComputer, NetworkShare, OpenedSchool, RecoveryCodeShown, RecoveryStatus,
 };
@@ -831,7 +829,7 @@ pub fn audit_export(state: State<'_, AppState>, query: AuditQuery, path: String)
 pub fn audit_file_name(state: State<'_, AppState>) -> Reply<String> {
     guard(|| {
         with_school(&state, |file| {
-            Ok(taoli_core::store::audit_file_name(&file.school()?.name))
+            Ok(taoli_core::audit::audit_file_name(&file.school()?.name))
         })
     })
 }

@@ -4,13 +4,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use taoli_core::audit::AuditQuery;
 use taoli_core::batches::SubmitOptions;
 use taoli_core::catalog::{ProvincePack, catalog};
 use taoli_core::export;
 use taoli_core::import::{ImportOptions, ImportOutcome, MappingOverride, OnConflict};
 use taoli_core::revision::Operation;
 use taoli_core::sheets::Template;
-use taoli_core::store::{AuditQuery, BackupReason, WarningRef};
+use taoli_core::store::{BackupReason, WarningRef};
 use taoli_core::{Credentials, NewSchool, NewTeacher, NewUser, Role, SchoolFile};
 
 use crate::batches;

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 use taoli_core::account::User;
+use taoli_core::audit::{AuditPage, action_label};
 use taoli_core::catalog::{
     Catalog, CodeTable, EffectiveCatalog, IdType, SchoolType, SchoolTypeScope, Severity,
 };
@@ -16,8 +17,9 @@ use taoli_core::import::{
 };
 use taoli_core::record::IndicatorRecord;
 use taoli_core::sheets::PrintedSheets;
+use taoli_core::sheets::SignoffState;
 use taoli_core::stats::SchoolStats;
-use taoli_core::store::{AuditCheck, AuditPage, Backup, SignoffState, action_label};
+use taoli_core::store::{AuditCheck, Backup};
 use taoli_core::validate::ValidationReport;
 use taoli_core::{Error, Result, School, Teacher};
 

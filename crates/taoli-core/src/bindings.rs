@@ -6,10 +6,11 @@
 use ts_rs::{Config, TS};
 
 use crate::account::{NewUser, Permission, Role, Session, User};
+use crate::audit::{AuditChange, AuditEntry, AuditPage, AuditQuery};
 use crate::batches::{
     BatchExport, BatchState, BatchSummary, EnrollmentInfo, KeyPlace, Missing, NextDeadline,
-    OutboxStatus, ReceiptImport, ReceiptInfo, ReturnedRecord, StatusCounts, SubmitOutcome,
-    SyncPass, SyncReport, TeacherUpload, UploadStatus,
+    OutboxStatus, ReceiptImport, ReceiptInfo, ReturnedRecord, ReviewsApplied, StatusCounts,
+    SubmitOutcome, SyncPass, SyncReport, TeacherUpload, UploadStatus,
 };
 use crate::catalog::{
     AllSets, Code, CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Filler,
@@ -35,12 +36,13 @@ use crate::record::IndicatorRecord;
 use crate::revision::{Action, Entity, Operation, Revision};
 use crate::school::{NewSchool, School};
 use crate::search::TeacherListing;
-use crate::sheets::{PrintedSheet, PrintedSheets, SheetsPreview};
+use crate::sheets::{
+    PrintedSheet, PrintedSheets, SheetPrint, SheetsPreview, SignoffInfo, SignoffState,
+};
 use crate::stats::{ChartKind, Dimension, SchoolStats, StatsBucket, StatsDimension};
 use crate::store::{
-    AuditBreak, AuditChange, AuditCheck, AuditEntry, AuditPage, AuditQuery, Backup, BackupList,
-    BackupReason, CopiedToThisComputer, Credentials, NetworkShare, OpenedSchool, RecoveryCodeShown,
-    RecoveryStatus, ReviewsApplied, SheetPrint, SignoffInfo, SignoffState,
+    AuditBreak, AuditCheck, Backup, BackupList, BackupReason, CopiedToThisComputer, Credentials,
+    NetworkShare, OpenedSchool, RecoveryCodeShown, RecoveryStatus,
 };
 use crate::teacher::{NewTeacher, Teacher};
 use crate::validate::{Problem, ValidationReport};

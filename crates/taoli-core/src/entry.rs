@@ -9,7 +9,8 @@ use crate::account::Permission;
 use crate::catalog::{CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType};
 use crate::error::{Error, Result};
 use crate::record::{Fields, IndicatorRecord};
-use crate::store::SchoolFile;
+use crate::store::{SchoolFile, records, teachers};
+use crate::teacher::{NewTeacher, Teacher};
 use crate::validate::value::Moment;
 
 /// Splits `FIELD=VALUE` (or the full-width ＝).
@@ -189,6 +190,36 @@ pub(crate) fn normalize_moment(kind: FieldType, raw: &str) -> Option<String> {
 
 fn effective_for(file: &SchoolFile) -> Result<EffectiveCatalog> {
     file.effective_catalog()
+}
+
+impl SchoolFile {
+    /// Registers a teacher. Refuses a second teacher with the same ID type and number.
+    /// A valid resident ID number also gives the teacher's 出生日期 and 性别
+    /// ([`crate::id_derived`]): they are written as the teacher's first
+    /// 基本信息 in the same transaction, as an import fills them.
+    pub fn add_teacher(&mut self, new: &NewTeacher) -> Result<Teacher> {
+        let actor = &self.require(Permission::TeachersEdit)?;
+        let valid = new.validate()?;
+        // A school without an indicator set (its type out of scope) has no
+        // 基本信息 to fill: the teacher is registered all the same.
+        let from_id = match self.effective_catalog() {
+            Ok(effective) => crate::id_derived::id_derived_values(
+                &*self.catalog()?,
+                &effective,
+                valid.id_type,
+                &valid.id_number,
+            ),
+            Err(_) => Vec::new(),
+        };
+        self.write(|tx| {
+            let teacher = teachers::insert(tx, actor, &valid)?;
+            let mut basic = Fields::new();
+            if !crate::id_derived::fill_empty(&mut basic, &from_id).is_empty() {
+                records::insert(tx, actor, &teacher.id, crate::validate::BASIC_GROUP, basic)?;
+            }
+            Ok(teacher)
+        })
+    }
 }
 
 impl SchoolFile {

@@ -113,6 +113,27 @@ pub fn available_bytes(folder: &Path) -> Option<u64> {
     }
 }
 
+/// `path` if nothing is there yet, else the first of `NAME(2).xlsx`,
+/// `NAME(3).xlsx` … that is free: a default name never overwrites a
+/// workbook a clerk may have filled in.
+pub fn unused_path(path: &Path) -> PathBuf {
+    if !path.exists() {
+        return path.to_owned();
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let extension = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    (2..)
+        .map(|n| path.with_file_name(format!("{stem}({n}){extension}")))
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| path.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -158,5 +179,14 @@ mod tests {
         assert!(!is_storage_full(&io::Error::from(
             io::ErrorKind::PermissionDenied
         )));
+    }
+
+    #[test]
+    fn a_taken_default_path_gets_a_number() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("学校-教师数据.xlsx");
+        assert_eq!(unused_path(&path), path);
+        std::fs::write(&path, b"x").unwrap();
+        assert_eq!(unused_path(&path), dir.path().join("学校-教师数据(2).xlsx"));
     }
 }

@@ -15,6 +15,8 @@
 )]
 
 pub mod account;
+pub mod audit;
+pub mod backups;
 pub mod batches;
 pub mod bindings;
 pub mod catalog;

@@ -7,6 +7,7 @@
 //! (single-record groups) or the clerk clears it; the teacher form lists it
 //! beside the field. Undoing the import removes what it kept.
 
+use rusqlite::{OptionalExtension, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -57,6 +58,70 @@ impl SchoolFile {
         } else {
             Err(Error::PendingValueNotFound(id.trim().to_owned()))
         }
+    }
+}
+
+// Reading the rows (`pending_value`); the writes of the import and its
+// undo are the store's (`store/pending.rs`).
+
+const COLUMNS: &str =
+    "id, teacher_id, group_code, field_code, raw, problem, source, import_id, created_at";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingValue> {
+    Ok(PendingValue {
+        id: r.get(0)?,
+        teacher_id: r.get(1)?,
+        group: r.get(2)?,
+        field: r.get(3)?,
+        raw: r.get(4)?,
+        problem: r.get(5)?,
+        source: r.get(6)?,
+        import_id: r.get(7)?,
+        created_at: r.get(8)?,
+    })
+}
+
+/// Every value not cleared, oldest first; of one teacher when given.
+pub(crate) fn open(
+    conn: &rusqlite::Connection,
+    teacher_id: Option<&str>,
+) -> Result<Vec<PendingValue>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM pending_value
+         WHERE cleared_at IS NULL AND (?1 IS NULL OR teacher_id = ?1)
+         ORDER BY created_at, rowid"
+    ))?;
+    let rows = stmt
+        .query_map([teacher_id], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+pub(crate) fn get(tx: &Transaction<'_>, id: &str) -> Result<Option<PendingValue>> {
+    Ok(tx
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM pending_value WHERE id = ?1 AND cleared_at IS NULL"),
+            [id],
+            from_row,
+        )
+        .optional()?)
+}
+
+impl SchoolFile {
+    /// Every open 待修正 value (of one teacher when given), unmasked.
+    pub(crate) fn stored_pending(&self, teacher_id: Option<&str>) -> Result<Vec<PendingValue>> {
+        open(&self.conn, teacher_id)
+    }
+
+    /// Marks one open value cleared by `by`; false when there is none by that id.
+    pub(crate) fn clear_stored_pending(&mut self, id: &str, at: &str, by: &str) -> Result<bool> {
+        self.write(|tx| {
+            if get(tx, id)?.is_none() {
+                return Ok(false);
+            }
+            crate::store::pending::clear(tx, id, at, by)?;
+            Ok(true)
+        })
     }
 }
 

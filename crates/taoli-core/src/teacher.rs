@@ -16,7 +16,7 @@ pub const IDENTITY_FIELDS: [&str; 3] = ["name", "id_type", "id_number"];
 
 /// Whether `group.field` is one of the [`IDENTITY_FIELDS`].
 pub fn is_identity_field(group: &str, field: &str) -> bool {
-    group == crate::validate::BASIC_GROUP && IDENTITY_FIELDS.contains(&field)
+    group == crate::catalog::BASIC_GROUP && IDENTITY_FIELDS.contains(&field)
 }
 
 /// What a clerk gives to register a teacher.

@@ -12,10 +12,11 @@
 use std::time::Duration;
 
 use taoli_core::account::{Permission, mask, year_only};
+use taoli_core::audit::AuditQuery;
 use taoli_core::catalog::FieldType;
 use taoli_core::export::ExportFormat;
 use taoli_core::revision::{Entity, Operation};
-use taoli_core::store::{AuditQuery, BackupReason};
+use taoli_core::store::BackupReason;
 use taoli_core::{Credentials, Error, NewSchool, NewTeacher, NewUser, Role, SchoolFile};
 use tempfile::TempDir;
 
@@ -712,7 +713,7 @@ fn sign_ins_wrong_passwords_and_account_changes_are_in_the_audit_trail() {
             format!(
                 "{} {} {}",
                 e.actor,
-                taoli_core::store::action_label(e.action),
+                taoli_core::audit::action_label(e.action),
                 e.subject
             )
         })

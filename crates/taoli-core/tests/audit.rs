@@ -16,10 +16,11 @@ mod accounts;
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
+use taoli_core::audit::{AuditChange, AuditQuery};
 use taoli_core::export::ExportFormat;
 use taoli_core::revision::{Action, Operation};
 use taoli_core::sheets::Template;
-use taoli_core::store::{AuditBreak, AuditChange, AuditQuery, migrations::MIGRATIONS};
+use taoli_core::store::{AuditBreak, migrations::MIGRATIONS};
 use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 use tempfile::TempDir;
 

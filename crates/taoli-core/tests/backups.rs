@@ -17,10 +17,11 @@ mod accounts;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use taoli_core::audit::AuditQuery;
 use taoli_core::error::Error;
 use taoli_core::import::{ImportOptions, open};
 use taoli_core::revision::Operation;
-use taoli_core::store::{AuditQuery, BackupReason, KEEP_RECENT};
+use taoli_core::store::{BackupReason, KEEP_RECENT};
 use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 use tempfile::TempDir;
 

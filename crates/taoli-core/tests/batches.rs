@@ -22,13 +22,14 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::json;
+use taoli_core::audit::AuditQuery;
 use taoli_core::batches::{
     Backoff, BatchFile, BatchState, KeyAccess, KeyPlace, SubmitOptions, SyncOptions, UploadStatus,
 };
 use taoli_core::protocol::{Payload, RefusalCode, SignedReceipt, SigningKey};
 use taoli_core::revision::Operation;
 use taoli_core::secrets::{MemorySecretStore, SigningKeyStore};
-use taoli_core::store::{AuditQuery, BackupReason};
+use taoli_core::store::BackupReason;
 use taoli_core::{Error, SchoolFile, Teacher};
 use taoli_upstream::Faults;
 use tempfile::TempDir;

@@ -1392,8 +1392,8 @@ fn the_national_form_is_refused_for_a_json_export() {
 
 #[test]
 fn a_national_form_export_names_its_style_in_the_audit_trail() {
+    use taoli_core::audit::AuditQuery;
     use taoli_core::revision::Operation;
-    use taoli_core::store::AuditQuery;
     let dir = TempDir::new().unwrap();
     let mut file = coded_school(&dir);
     let out = dir.path().join("教师数据.xlsx");

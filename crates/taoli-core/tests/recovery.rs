@@ -14,12 +14,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use taoli_core::audit::AuditQuery;
 use taoli_core::recovery::{
     CODE_BITS, GROUP_CHARS, GROUPS, RecoveryCode, sidecar_in, sidecar_path,
 };
 use taoli_core::revision::Operation;
 use taoli_core::secrets::MemorySecretStore;
-use taoli_core::store::{AuditQuery, BackupReason, raw_connection};
+use taoli_core::store::{BackupReason, raw_connection};
 use taoli_core::{Credentials, Error, NewSchool, NewTeacher, NewUser, Role, SchoolFile};
 use tempfile::TempDir;
 

@@ -21,8 +21,9 @@ use std::process::Command;
 use std::slice;
 
 use taoli_core::error::Error;
+use taoli_core::sheets::SignoffState;
 use taoli_core::sheets::{TeacherSheet, Template};
-use taoli_core::store::{SignoffState, WarningRef};
+use taoli_core::store::WarningRef;
 use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 
 const ZHANG_SAN_ID: &str = "11010519491231002X";

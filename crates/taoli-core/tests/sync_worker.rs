@@ -22,12 +22,12 @@ use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use taoli_core::audit::AuditQuery;
 use taoli_core::batches::{
     Backoff, KeyAccess, SubmitOptions, SyncOptions, SyncPass, SyncWorker, UploadStatus,
     WorkerOptions,
 };
 use taoli_core::secrets::{MemorySecretStore, SecretStore};
-use taoli_core::store::AuditQuery;
 use taoli_core::{Error, SchoolFile, Teacher};
 use taoli_upstream::Faults;
 use tempfile::TempDir;

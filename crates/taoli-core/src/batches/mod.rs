@@ -6,7 +6,7 @@
 //!   none, in the school file wrapped under the 系统管理员 password:
 //!   [`KeyAccess`]), registered with the one-time 报送码, and the upstream's
 //!   receipt key is pinned.
-//! - **The outbox** (`store/outbox.rs`): a batch is built from every teacher
+//! - **The outbox** (`outbox.rs`): a batch is built from every teacher
 //!   and record changed since the last received batch ([`plan`]), signed,
 //!   uploaded resumably and idempotently ([`deliver`] over [`http`]), and
 //!   kept with its signed receipt forever. Each step is one transaction, so
@@ -29,6 +29,7 @@ pub mod deadline;
 mod deliver;
 mod http;
 mod keys;
+pub(crate) mod outbox;
 pub(crate) mod plan;
 mod recover;
 mod sync;
@@ -43,6 +44,7 @@ pub use carry::{
 };
 pub use deadline::NextDeadline;
 pub use keys::{KeyAccess, KeyPlace};
+pub use outbox::ReviewsApplied;
 pub use sync::{SubmitOptions, SubmitOutcome, SyncOptions, SyncReport};
 pub use worker::{SyncPass, SyncWorker, WorkerOptions};
 

@@ -12,10 +12,10 @@ use super::BatchSummary;
 use super::http::Upstream;
 use super::sync::{SignedCalls, SyncOptions};
 use crate::account::Actor;
+use crate::batches::outbox::{RecoveredBatch, StoredEnrollment};
 use crate::error::{Error, Result};
 use crate::protocol::{self, Payload, Refusal, RefusalCode, SigningKey};
 use crate::store::SchoolFile;
-use crate::store::outbox::{RecoveredBatch, StoredEnrollment};
 
 impl SchoolFile {
     /// Takes back every batch the upstream received after this file's last

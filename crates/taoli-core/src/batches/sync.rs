@@ -1,7 +1,7 @@
 //! The operations a clerk runs: enroll, submit (build, sign, upload), sync
 //! (send what is pending, pull reviews), export a batch to a file, import a
 //! receipt. Each checks its permission first; each step that changes the
-//! outbox is one transaction (`store/outbox.rs`) before or after the network
+//! outbox is one transaction (`outbox.rs`) before or after the network
 //! call it stands for, never in the middle of one.
 
 use std::path::Path;
@@ -17,12 +17,13 @@ use super::http::{Failure, Upstream, normalize_url};
 use super::keys::{KeyAccess, KeyPlace, keep_new_key, load_key};
 use super::{BatchExport, BatchState, BatchSummary, EnrollmentInfo, ReceiptImport, ReceiptInfo};
 use crate::account::{Actor, Permission};
+use crate::batches::ReviewsApplied;
+use crate::batches::outbox::{PendingEnrollment, StoredEnrollment};
 use crate::error::{Error, ErrorPayload, Result};
 use crate::protocol::{
     EnrollmentRequest, EnrollmentResponse, Manifest, RefusalCode, SignedManifest, SigningKey,
 };
-use crate::store::outbox::{PendingEnrollment, StoredEnrollment};
-use crate::store::{ReviewsApplied, SchoolFile};
+use crate::store::SchoolFile;
 
 /// Bytes per payload request: small enough that a broken link loses little,
 /// large enough that a 16 MiB batch takes 64 requests.

@@ -43,6 +43,10 @@ const REGIONS_TSV: &str = include_str!("../../catalog/regions/regions.tsv");
 static CODES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/catalog/codes");
 static GROUPS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/catalog/groups");
 
+/// The group holding a teacher's identity and basic facts (基本信息); also
+/// named `validate::BASIC_GROUP`.
+pub const BASIC_GROUP: &str = "basic";
+
 /// The code table id under which the 身份证件类型 are also offered to fields.
 pub const ID_TYPE_TABLE: &str = "id_type";
 

@@ -2,7 +2,7 @@
 //! workbook is written to when the clerk names none, and writing it so that a
 //! failed export never leaves half a file behind.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::style::SheetStyle;
 use crate::error::{Error, Result};
@@ -197,27 +197,6 @@ pub fn style_code(style: SheetStyle) -> Option<&'static str> {
     (style != SheetStyle::Taoli).then(|| style.code())
 }
 
-/// `path` if nothing is there yet, else the first of `NAME(2).xlsx`,
-/// `NAME(3).xlsx` … that is free: a default name never overwrites a
-/// workbook a clerk may have filled in.
-pub fn unused_path(path: &Path) -> PathBuf {
-    if !path.exists() {
-        return path.to_owned();
-    }
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let extension = path
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
-    (2..)
-        .map(|n| path.with_file_name(format!("{stem}({n}){extension}")))
-        .find(|p| !p.exists())
-        .unwrap_or_else(|| path.to_owned())
-}
-
 /// Writes an export to `path`, replacing what is there, with
 /// [`crate::fsio::write_atomically`]: never half a file, and the old one kept
 /// when writing fails. A path that cannot be written is refused with the
@@ -282,14 +261,5 @@ mod tests {
             ExportFormat::Csv.suggested_file_name_in("桃李小学", SheetStyle::National),
             "桃李小学-基本信息-国家模板格式.csv"
         );
-    }
-
-    #[test]
-    fn a_taken_default_path_gets_a_number() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let path = dir.path().join("学校-教师数据.xlsx");
-        assert_eq!(unused_path(&path), path);
-        std::fs::write(&path, b"x").unwrap();
-        assert_eq!(unused_path(&path), dir.path().join("学校-教师数据(2).xlsx"));
     }
 }

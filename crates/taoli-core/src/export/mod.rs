@@ -30,7 +30,8 @@ use crate::school::School;
 use crate::store::SchoolFile;
 use crate::teacher::Teacher;
 
-pub use file::{ExportFormat, unused_path, write_file};
+pub use crate::fsio::unused_path;
+pub use file::{ExportFormat, write_file};
 pub use style::SheetStyle;
 pub use workbook::{CODE_SHEET, INSTRUCTIONS_SHEET};
 

@@ -11,8 +11,10 @@
 //!    read with certainty;
 //! 5. [`plan`] compares every row with the school file: the dry-run preview
 //!    and the exact writes;
-//! 6. `store/imports.rs` commits a plan in one transaction, records it, and
-//!    undoes it; [`refused`] writes the refused rows back out for fixing.
+//! 6. `commit.rs` commits a plan in one transaction and records it
+//!    (`runs.rs`: the record of imports and the remembered corrections),
+//!    `undo.rs` undoes it; [`refused`] writes the refused rows back out for
+//!    fixing.
 //!
 //! A roster is untrusted input: `screen` checks a workbook's parts before
 //! calamine reads them, and `fixtures/hostile/` holds the malformed files
@@ -22,14 +24,17 @@
 //! `docs/import-json.md`.
 
 pub mod cell;
+mod commit;
 pub mod learned;
 pub mod mapping;
 pub mod notes;
 pub mod plan;
 pub mod refused;
+mod runs;
 mod screen;
 pub mod source;
 pub mod table;
+mod undo;
 
 use std::collections::BTreeMap;
 

@@ -3,13 +3,45 @@
 //! recovery file is called, and how to keep and use it. Typeset with Typst
 //! like the verification sheets (`crates/taoli-core/sheets/recovery.typ`).
 
+use std::path::Path;
+
 use serde::Serialize;
 
 use super::code::{GROUPS, RecoveryCode};
+use super::{code_id, sidecar_path};
 use crate::error::Result;
 use crate::sheets::{Template, font, qr, typeset};
+use crate::store::SchoolFile;
+use crate::store::backups::file_name;
 
 const TEMPLATE: &str = include_str!("../../sheets/recovery.typ");
+
+impl SchoolFile {
+    /// The recovery code sheet (恢复码保管单) of `code` as a PDF (系统管理员).
+    pub fn recovery_sheet(&self, code: &RecoveryCode) -> Result<Vec<u8>> {
+        let actor = self.require(crate::account::Permission::UsersManage)?;
+        let school = self.school()?;
+        let sidecar = file_name(&sidecar_path(self.path()));
+        let id = code_id(code);
+        pdf(
+            code,
+            &SheetFacts {
+                school_name: &school.name,
+                school_code: &school.code,
+                file_name: &file_name(self.path()),
+                sidecar_name: &sidecar,
+                made_by: actor.name(),
+                code_id: &id,
+            },
+        )
+    }
+
+    /// Writes the sheet of `code` to `path` (a PDF).
+    pub fn write_recovery_sheet(&self, code: &RecoveryCode, path: &Path) -> Result<()> {
+        let pdf = self.recovery_sheet(code)?;
+        super::sidecar::write_atomically(path, &pdf)
+    }
+}
 
 /// What the template reads from `/data.json`.
 #[derive(Serialize)]

@@ -1,7 +1,7 @@
 //! Verification sheets (信息确认表): one teacher's information, printed for
 //! them to check and sign. Each sheet carries a fingerprint of exactly the
 //! information it prints (`fingerprint`); printing records it, and a sign-off
-//! names it (`store/signoffs.rs`), so a signed paper is tied to one version of
+//! names it (`sheets/signoffs.rs`), so a signed paper is tied to one version of
 //! the record and a later change shows as 签字后有改动.
 //!
 //! `content` builds what is printed, `template` finds the layout (a Typst
@@ -13,6 +13,7 @@ pub(crate) mod content;
 pub mod fingerprint;
 pub mod font;
 pub(crate) mod qr;
+mod signoffs;
 pub mod template;
 pub(crate) mod typeset;
 
@@ -24,6 +25,7 @@ use ts_rs::TS;
 
 pub use content::{SheetColumn, SheetField, SheetGroup, TeacherInfo};
 pub use fingerprint::FINGERPRINT_LEN;
+pub use signoffs::{SheetPrint, SignoffInfo, SignoffState};
 pub use template::Template;
 
 /// How many teachers' sheets a preview shows; a printing of more previews

@@ -67,7 +67,7 @@ pub struct OpenedSchool {
 /// ([`SchoolFile::second_handle`]): locking, signing out or signing in again
 /// on the first ends it for all of them.
 #[derive(Debug)]
-pub(super) struct SignedIn {
+pub(crate) struct SignedIn {
     actor: Actor,
     last_active: Mutex<Instant>,
     locked: AtomicBool,
@@ -80,7 +80,7 @@ pub(super) struct SignedIn {
 }
 
 impl SignedIn {
-    pub(super) fn new(actor: Actor) -> Arc<SignedIn> {
+    pub(crate) fn new(actor: Actor) -> Arc<SignedIn> {
         Arc::new(SignedIn {
             actor,
             last_active: Mutex::new(Instant::now()),
@@ -162,7 +162,7 @@ fn active_admins(conn: &Connection) -> Result<i64> {
 }
 
 /// Writes a new account (checked) and records it.
-pub(super) fn insert_user(tx: &Transaction<'_>, new: &NewUser, by: &Actor) -> Result<User> {
+pub(crate) fn insert_user(tx: &Transaction<'_>, new: &NewUser, by: &Actor) -> Result<User> {
     let name = valid_user_name(&new.name)?;
     check_password_strength(&new.password)?;
     if find_user(tx, &name)?.is_some() {
@@ -188,9 +188,9 @@ pub(super) fn insert_user(tx: &Transaction<'_>, new: &NewUser, by: &Actor) -> Re
 }
 
 /// Every account row as stored (hashes included), to carry across a restore.
-pub(super) type SavedAccounts = Vec<[Option<String>; 8]>;
+pub(crate) type SavedAccounts = Vec<[Option<String>; 8]>;
 
-pub(super) fn saved_accounts(conn: &Connection) -> Result<SavedAccounts> {
+pub(crate) fn saved_accounts(conn: &Connection) -> Result<SavedAccounts> {
     let mut stmt = conn.prepare(
         "SELECT name, role, password_hash, disabled_at, locked_until, last_sign_in_at, created_at, updated_at FROM account",
     )?;
@@ -214,7 +214,7 @@ pub(super) fn saved_accounts(conn: &Connection) -> Result<SavedAccounts> {
 /// account disabled since, an old password, or (from a backup made before
 /// accounts existed) no account at all. It also keeps the file key and the
 /// 系统管理员's password in step.
-pub(super) fn put_back_accounts(tx: &Transaction<'_>, saved: &SavedAccounts) -> Result<()> {
+pub(crate) fn put_back_accounts(tx: &Transaction<'_>, saved: &SavedAccounts) -> Result<()> {
     tx.execute("DELETE FROM account", [])?;
     for row in saved {
         tx.execute(
@@ -427,7 +427,7 @@ impl SchoolFile {
     /// the old password or the new key and the new password, never one
     /// without the other. A plaintext file, or the same password again,
     /// is an ordinary transaction.
-    pub(super) fn write_with_admin_password<T>(
+    pub(crate) fn write_with_admin_password<T>(
         &mut self,
         password: &str,
         change: impl FnOnce(&Transaction<'_>) -> Result<T>,

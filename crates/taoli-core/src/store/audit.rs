@@ -24,7 +24,7 @@ use crate::revision::{Action, Entity};
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The fields of an entry that its hash covers, in order.
-pub(super) struct Entry<'a> {
+pub(crate) struct Entry<'a> {
     pub at: &'a str,
     pub actor: &'a str,
     pub entity: &'a str,
@@ -38,7 +38,7 @@ pub(super) struct Entry<'a> {
 /// The hash of `entry` following `previous`: hex SHA-256 over the previous
 /// hash and each field, every field length-prefixed (so no two different
 /// entries hash the same input) and a missing value told from an empty one.
-pub(super) fn hash(previous: &str, entry: &Entry<'_>) -> String {
+pub(crate) fn hash(previous: &str, entry: &Entry<'_>) -> String {
     let mut sha = Sha256::new();
     sha.update(b"taoli-audit-v1\0");
     sha.update(previous.as_bytes());
@@ -62,7 +62,7 @@ pub(super) fn hash(previous: &str, entry: &Entry<'_>) -> String {
 }
 
 /// The hash of the newest entry (the chain's head), or the genesis value.
-pub(super) fn head(conn: &Connection) -> Result<String> {
+pub(crate) fn head(conn: &Connection) -> Result<String> {
     let head: Option<Option<String>> = conn
         .prepare_cached("SELECT hash FROM revision ORDER BY id DESC LIMIT 1")?
         .query_row([], |r| r.get(0))
@@ -72,7 +72,7 @@ pub(super) fn head(conn: &Connection) -> Result<String> {
 
 /// Hashes, in order, the entries written before the chain existed (the Rust
 /// step of migration 0007). Run in the migration's transaction.
-pub(super) fn seal_unchained(tx: &Transaction<'_>) -> Result<()> {
+pub(crate) fn seal_unchained(tx: &Transaction<'_>) -> Result<()> {
     let rows: Vec<(i64, Row)> = {
         let mut stmt = tx.prepare(
             "SELECT id, at, actor, entity, entity_id, teacher_id, action, old_value, new_value

@@ -14,6 +14,10 @@
 //! trail. A restore checks the backup first (ours, intact, not newer, the same
 //! school), backs up the file as it is, copies the backup in, and records the
 //! restore: the chain of the restored history continues with that entry.
+//!
+//! This is the mechanism (the checked copy, pruning, staging a restore into
+//! the open file); the clerk's doors to it (who may, the daily backup, the
+//! list) are `crate::backups`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -102,103 +106,17 @@ pub struct BackupList {
 const STAMP: &str = "%Y%m%d-%H%M%S";
 
 impl SchoolFile {
-    /// The folder automatic backups go to: beside the school file, named after it.
-    pub fn backup_folder(&self) -> PathBuf {
-        backup_folder_of(&self.path)
-    }
-
-    /// Makes an automatic backup now, prunes the folder and records it.
-    pub fn backup_now(&mut self, reason: BackupReason) -> Result<Backup> {
-        let actor = &self.require(Permission::Backup)?;
-        let backup = self.automatic_backup(reason)?;
-        self.record_backup(&backup, actor)?;
-        Ok(backup)
-    }
-
     /// Makes an automatic backup and prunes the folder, without recording it:
     /// for an operation that records the backup in its own transaction (an
     /// import), so that a crash leaves neither the operation nor its record.
-    pub(super) fn automatic_backup(&self, reason: BackupReason) -> Result<Backup> {
-        let folder = self.backup_folder();
+    pub(crate) fn automatic_backup(&self, reason: BackupReason) -> Result<Backup> {
+        let folder = backup_folder_of(&self.path);
         let backup = self.backup_into(&folder, reason)?;
         prune(&folder)?;
         Ok(backup)
     }
 
-    /// Backs the school up into a folder the clerk chose (a USB stick); never pruned.
-    pub fn backup_to(&mut self, folder: &Path) -> Result<Backup> {
-        let actor = &self.require(Permission::Backup)?;
-        let backup = self.backup_into(folder, BackupReason::Manual)?;
-        self.record_backup(&backup, actor)?;
-        Ok(backup)
-    }
-
-    /// The daily backup, when none was made today. Returns it, if made.
-    /// It protects the school whoever signed in, so any account triggers it.
-    pub fn daily_backup_if_due(&mut self) -> Result<Option<Backup>> {
-        let actor = self.require(Permission::TeachersView)?;
-        let today = chrono::Local::now().format("%Y%m%d").to_string();
-        let made_today = list(&self.backup_folder())?
-            .iter()
-            .any(|b| stamp_of(&b.file_name).is_some_and(|s| s.starts_with(&today)));
-        if made_today {
-            return Ok(None);
-        }
-        let backup = self.automatic_backup(BackupReason::Daily)?;
-        self.record_backup(&backup, &actor)?;
-        Ok(Some(backup))
-    }
-
-    /// The automatic backups, newest first.
-    pub fn backups(&self) -> Result<Vec<Backup>> {
-        self.require(Permission::Backup)?;
-        list(&self.backup_folder())
-    }
-
-    /// The automatic backups with their folder.
-    pub fn backup_list(&self) -> Result<BackupList> {
-        Ok(BackupList {
-            folder: self.backup_folder().display().to_string(),
-            backups: self.backups()?,
-            keep_recent: KEEP_RECENT,
-        })
-    }
-
-    /// Replaces the school's data with a backup's, after checking the backup
-    /// (a Taoli school file, intact, not from a newer Taoli, of this school).
-    /// The file as it was is backed up first (恢复前), and the restore is
-    /// recorded. Returns that safety backup.
-    ///
-    /// A backup of an encrypted file is read with the file's key. One made
-    /// before the 系统管理员 password was changed does not open with it:
-    /// [`Error::BackupKeyMismatch`]; restore it with
-    /// [`SchoolFile::restore_with_password`] and the password of that time.
-    ///
-    /// The accounts are the file's as they are now, not the backup's: a
-    /// restore brings back the school's data, never an account disabled
-    /// since or an old password (and a backup from before accounts existed
-    /// leaves nobody locked out, and nobody able to claim the file).
-    pub fn restore(&mut self, backup: &Path) -> Result<Backup> {
-        let actor = self.require(Permission::Restore)?;
-        self.restore_from(backup, None, &actor)
-    }
-
-    /// [`SchoolFile::restore`] of an encrypted backup made under an earlier
-    /// 系统管理员 password: `password` is the one it was made under. A wrong
-    /// one is [`Error::WrongFilePassword`], with the school file unchanged.
-    /// The restored data is encrypted under the file's current key.
-    pub fn restore_with_password(&mut self, backup: &Path, password: &str) -> Result<Backup> {
-        let actor = &self.require(Permission::Restore)?;
-        match backup_salt(backup)? {
-            Some(salt) => {
-                let key = FileKey::derive(password, salt)?;
-                self.restore_from(backup, Some(&key), actor)
-            }
-            None => self.restore_from(backup, None, actor),
-        }
-    }
-
-    fn restore_from(
+    pub(crate) fn restore_from(
         &mut self,
         backup: &Path,
         backup_key: Option<&FileKey>,
@@ -253,7 +171,7 @@ impl SchoolFile {
         actor: &Actor,
     ) -> Result<Backup> {
         let safety = self.automatic_backup(BackupReason::BeforeRestore)?;
-        self.record_backup(&safety, actor)?;
+        self.write(|tx| record_backup(tx, &safety, actor))?;
         let accounts = super::accounts::saved_accounts(&self.conn)?;
         let recovery = super::recovery::saved_recovery(&self.conn)?;
         let detail = serde_json::json!({
@@ -294,7 +212,7 @@ impl SchoolFile {
 
     /// Copies the live file into `folder` under a new name, checked. A full
     /// disk is [`Error::DiskFull`], with nothing left behind.
-    fn backup_into(&self, folder: &Path, reason: BackupReason) -> Result<Backup> {
+    pub(crate) fn backup_into(&self, folder: &Path, reason: BackupReason) -> Result<Backup> {
         let failed = |error: Error| self.copy_failed(folder, error);
         fs::create_dir_all(folder).map_err(|e| failed(Error::io(folder)(e)))?;
         let stem = self
@@ -376,7 +294,7 @@ impl SchoolFile {
             .file_name()
             .map(|n| n.to_owned())
             .unwrap_or_else(|| format!("学校.{}", super::FILE_EXTENSION).into());
-        let target = crate::export::unused_path(&folder.join(name));
+        let target = crate::fsio::unused_path(&folder.join(name));
         self.checked_copy_to(&target)
             .map_err(|e| self.copy_failed(folder, e))?;
         let detail = serde_json::json!({
@@ -405,14 +323,10 @@ impl SchoolFile {
         copy.idle_limit = self.idle_limit;
         Ok(copy)
     }
-
-    fn record_backup(&mut self, backup: &Backup, actor: &Actor) -> Result<()> {
-        self.write(|tx| record_backup(tx, backup, actor))
-    }
 }
 
 /// The folder automatic backups of the school file at `path` go to.
-pub(super) fn backup_folder_of(path: &Path) -> PathBuf {
+pub(crate) fn backup_folder_of(path: &Path) -> PathBuf {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -421,7 +335,7 @@ pub(super) fn backup_folder_of(path: &Path) -> PathBuf {
 }
 
 /// The audit entry of a backup made.
-pub(super) fn record_backup(tx: &Transaction<'_>, backup: &Backup, actor: &Actor) -> Result<()> {
+pub(crate) fn record_backup(tx: &Transaction<'_>, backup: &Backup, actor: &Actor) -> Result<()> {
     let detail = serde_json::json!({
         "reason": backup.reason.label(),
         "path": backup.path,
@@ -464,7 +378,7 @@ fn stage_restore(
     }
 }
 
-pub(super) fn file_name(path: &Path) -> String {
+pub(crate) fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
@@ -472,7 +386,7 @@ pub(super) fn file_name(path: &Path) -> String {
 
 /// A backup's salt (see [`super::file_salt`]); a file that is not even
 /// shaped like a school file is unusable.
-fn backup_salt(path: &Path) -> Result<Option<[u8; FILE_SALT_LEN]>> {
+pub(crate) fn backup_salt(path: &Path) -> Result<Option<[u8; FILE_SALT_LEN]>> {
     match super::check_header(path) {
         Err(Error::NotASchoolFile(_)) => Err(Error::BackupUnusable {
             path: path.to_owned(),
@@ -540,7 +454,7 @@ fn check_backup(path: &Path, code: &str, key: Option<&FileKey>, key_given: bool)
 
 /// `…-20261122-204700-导入前.taoli` → `20261122-204700`: the rightmost
 /// `YYYYMMDD-HHMMSS` followed by a dash (the school's name may hold digits).
-fn stamp_of(file_name: &str) -> Option<&str> {
+pub(crate) fn stamp_of(file_name: &str) -> Option<&str> {
     let base = file_name.strip_suffix(".taoli")?;
     let is_stamp = |s: &[u8]| match s.split_last() {
         Some((b'-', stamp)) => {
@@ -586,7 +500,7 @@ fn describe(path: &Path) -> Option<Backup> {
 }
 
 /// The backups in `folder`, newest first (none when it does not exist).
-fn list(folder: &Path) -> Result<Vec<Backup>> {
+pub(crate) fn list(folder: &Path) -> Result<Vec<Backup>> {
     let entries = match fs::read_dir(folder) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),

@@ -160,7 +160,7 @@ pub fn file_salt(path: &Path) -> Result<Option<[u8; FILE_SALT_LEN]>> {
 /// Gives `conn` its key: the first statement on a new connection, before any
 /// read. The statement's text holds the key, so a failure here is reported by
 /// its SQLite code only.
-pub(super) fn apply_key(conn: &Connection, key: &FileKey) -> Result<()> {
+pub(crate) fn apply_key(conn: &Connection, key: &FileKey) -> Result<()> {
     set_key(conn, "key", key)
 }
 
@@ -183,7 +183,7 @@ pub fn raw_connection(path: &Path, key: Option<&FileKey>) -> Result<Connection> 
 /// message; Taoli reports every failure itself. The level is global, and a
 /// later first activation would raise it again, so every connection sets it
 /// after its key.
-pub(super) fn quiet(conn: &Connection) -> Result<()> {
+pub(crate) fn quiet(conn: &Connection) -> Result<()> {
     conn.execute_batch("PRAGMA cipher_log_level = NONE")?;
     Ok(())
 }
@@ -209,7 +209,7 @@ fn without_text(error: rusqlite::Error) -> Error {
 /// it should be), with `sqlcipher_export`: the way between plaintext and
 /// encrypted, and between two keys. Copies the schema version and
 /// application id too, which the export leaves out.
-pub(super) fn export_into(
+pub(crate) fn export_into(
     target: &Connection,
     source: &Path,
     source_key: Option<&FileKey>,
@@ -248,7 +248,7 @@ pub(super) fn export_into(
 
 /// Whether `error` is SQLite's "file is not a database": for an encrypted
 /// file, the sign of a wrong key (or a damaged first page).
-pub(super) fn is_not_a_database(error: &rusqlite::Error) -> bool {
+pub(crate) fn is_not_a_database(error: &rusqlite::Error) -> bool {
     error.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase)
 }
 
@@ -261,7 +261,7 @@ fn is_busy(error: &rusqlite::Error) -> bool {
 }
 
 /// Reads the first page: fails with "not a database" when the key is wrong.
-pub(super) fn probe(conn: &Connection) -> rusqlite::Result<()> {
+pub(crate) fn probe(conn: &Connection) -> rusqlite::Result<()> {
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
 }
 
@@ -279,7 +279,7 @@ pub struct EncryptedCopies {
 /// Which of the two rewrites of the whole file is under way: what a failure
 /// is reported as, and where the new file is built.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Rewrite {
+pub(crate) enum Rewrite {
     /// A plaintext file encrypted ([`Error::EncryptFailed`]).
     Encrypt,
     /// An encrypted file given another key ([`Error::RekeyFailed`]).
@@ -332,7 +332,7 @@ impl SchoolFile {
     /// before it replaces the plaintext one: both happen, or neither (the
     /// first 系统管理员 of a plaintext file and its encryption). The caller
     /// checked the permission.
-    pub(super) fn encrypt_with<T>(
+    pub(crate) fn encrypt_with<T>(
         &mut self,
         key: FileKey,
         change: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
@@ -394,7 +394,7 @@ impl SchoolFile {
     /// replaces the old one: the key and the password change together, or
     /// neither does (docs/encryption.md, "One step"). The caller checked
     /// the permission.
-    pub(super) fn rekey_with<T>(
+    pub(crate) fn rekey_with<T>(
         &mut self,
         new: FileKey,
         change: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
@@ -552,7 +552,7 @@ fn rewritten_copy<T>(
 /// Exports the school file at `source` (plaintext, or encrypted under
 /// `source_key`) into a new file at `target` encrypted under `key`, and
 /// checks it.
-pub(super) fn encrypted_copy(
+pub(crate) fn encrypted_copy(
     source: &Path,
     source_key: Option<&FileKey>,
     target: &Path,

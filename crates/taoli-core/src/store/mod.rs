@@ -15,21 +15,17 @@
 
 mod accounts;
 mod audit;
-mod audit_log;
-mod backups;
+pub(crate) mod backups;
 mod cipher;
-mod imports;
 mod lock;
 pub mod migrations;
-pub(crate) mod outbox;
-mod pending;
+pub(crate) mod pending;
 mod province;
-mod records;
+pub(crate) mod records;
 mod recovery;
-mod revisions;
+pub(crate) mod revisions;
 pub mod share;
-mod signoffs;
-mod teachers;
+pub(crate) mod teachers;
 mod warnings;
 
 use std::fs;
@@ -48,9 +44,6 @@ use crate::time::now;
 
 pub use accounts::{Credentials, IDLE_LIMIT, LOCK_MINUTES, MAX_FAILED_SIGN_INS, OpenedSchool};
 pub use audit::{AuditBreak, AuditCheck};
-pub use audit_log::{
-    AuditChange, AuditEntry, AuditPage, AuditQuery, action_label, audit_file_name,
-};
 pub use backups::{Backup, BackupList, BackupReason, KEEP_RECENT};
 pub use cipher::{
     EncryptedCopies, FILE_KEY_PARAMS, FILE_SALT_LEN, FileKey, file_key_account, file_salt,
@@ -58,10 +51,8 @@ pub use cipher::{
 };
 pub use lock::{LockHolder, computer_name, lock_path};
 pub use migrations::CURRENT_SCHEMA_VERSION;
-pub use outbox::ReviewsApplied;
 pub use recovery::{RecoveryCodeShown, RecoveryStatus};
 pub use share::{CopiedToThisComputer, NetworkShare};
-pub use signoffs::{SheetPrint, SignoffInfo, SignoffState};
 pub use warnings::{WarningReasons, WarningRef};
 
 /// `PRAGMA application_id` of every school file: "TAOL".
@@ -74,7 +65,7 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// An open school file. All reads and writes of a school's data go through it.
 #[derive(Debug)]
 pub struct SchoolFile {
-    conn: Connection,
+    pub(crate) conn: Connection,
     path: PathBuf,
     /// Who is signed in; None until [`SchoolFile::sign_in`]. Shared with
     /// the second handles opened for the session.
@@ -410,7 +401,7 @@ impl SchoolFile {
     }
 
     /// Names the Taoli account signed in (None: signed out) in the lock file.
-    pub(super) fn holder_signed_in(&self, account: Option<&str>) {
+    pub(crate) fn holder_signed_in(&self, account: Option<&str>) {
         if let Some(lock) = &self.lock {
             lock.set_account(account);
         }
@@ -418,7 +409,7 @@ impl SchoolFile {
 
     /// The journal mode this file is kept in: the write-ahead log, or a
     /// rollback journal on a network share.
-    pub(super) fn journal_mode(&self) -> &'static str {
+    pub(crate) fn journal_mode(&self) -> &'static str {
         journal_mode(self.share.is_some())
     }
 
@@ -427,7 +418,7 @@ impl SchoolFile {
     /// for a moment (encrypting it exports it through one); retaken with
     /// [`SchoolFile::retake_sqlite_lock`]. Nothing elsewhere. Other
     /// programs are still kept out by the lock file.
-    pub(super) fn release_sqlite_lock(&self) -> Result<()> {
+    pub(crate) fn release_sqlite_lock(&self) -> Result<()> {
         if self.share.is_some() {
             self.conn.pragma_update(None, "locking_mode", "NORMAL")?;
             // The lock goes at the next access in NORMAL mode.
@@ -437,7 +428,7 @@ impl SchoolFile {
     }
 
     /// Keeps SQLite's lock again after [`SchoolFile::release_sqlite_lock`].
-    pub(super) fn retake_sqlite_lock(&self) -> Result<()> {
+    pub(crate) fn retake_sqlite_lock(&self) -> Result<()> {
         if self.share.is_some() {
             self.conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
             cipher::probe(&self.conn)?;
@@ -482,7 +473,7 @@ impl SchoolFile {
 
     /// Runs `f` in one transaction. A full disk rolls it back and is told
     /// as [`Error::DiskFull`], the file as it was.
-    fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let written = (|| {
             let tx = self.conn.transaction()?;
             let value = f(&tx)?;

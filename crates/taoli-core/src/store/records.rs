@@ -35,7 +35,7 @@ fn by_id(conn: &Connection, id: &str) -> Result<IndicatorRecord> {
 }
 
 /// One record as stored, if there is one.
-pub(super) fn find_by_id(conn: &Connection, id: &str) -> Result<Option<IndicatorRecord>> {
+pub(crate) fn find_by_id(conn: &Connection, id: &str) -> Result<Option<IndicatorRecord>> {
     Ok(conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM record WHERE id = ?1"),
@@ -47,7 +47,7 @@ pub(super) fn find_by_id(conn: &Connection, id: &str) -> Result<Option<Indicator
 
 /// Writes a new record of a stored teacher after the group's existing rows,
 /// with its revision, inside the caller's transaction.
-pub(super) fn insert(
+pub(crate) fn insert(
     tx: &rusqlite::Transaction<'_>,
     actor: &crate::revision::Actor,
     teacher_id: &str,

@@ -155,7 +155,7 @@ fn store_escrow(tx: &Transaction<'_>, wrapping: &WrappingKey, by: &Actor) -> Res
 
 /// Makes `code` the file's recovery code, audited: 「生成恢复码」 for the
 /// first, 「更换恢复码」 for one in place of another.
-pub(super) fn keep_code(tx: &Transaction<'_>, code: &RecoveryCode, by: &Actor) -> Result<()> {
+pub(crate) fn keep_code(tx: &Transaction<'_>, code: &RecoveryCode, by: &Actor) -> Result<()> {
     let wrapping = WrappingKey::new(code)?;
     let had = escrow(tx)?.is_some();
     let (action, what) = if had {
@@ -190,12 +190,12 @@ fn history(conn: &Connection) -> Result<Vec<SecretKey>> {
 
 /// What a restore carries over from the file as it was (like its accounts):
 /// the code, and the older keys.
-pub(super) struct SavedRecovery {
+pub(crate) struct SavedRecovery {
     code: Option<Vec<rusqlite::types::Value>>,
     history: Vec<(Zeroizing<Vec<u8>>, String)>,
 }
 
-pub(super) fn saved_recovery(conn: &Connection) -> Result<SavedRecovery> {
+pub(crate) fn saved_recovery(conn: &Connection) -> Result<SavedRecovery> {
     let code: Option<Vec<rusqlite::types::Value>> = conn
         .query_row(
             "SELECT id, code_id, kek, salt, m, t, p, created_at, created_by FROM recovery_code WHERE id = 1",
@@ -217,7 +217,7 @@ pub(super) fn saved_recovery(conn: &Connection) -> Result<SavedRecovery> {
 
 /// After a restore: the file keeps the code it had (not the backup's, which
 /// may be an older one) and every older key either knew.
-pub(super) fn put_back_recovery(tx: &Transaction<'_>, saved: &SavedRecovery) -> Result<()> {
+pub(crate) fn put_back_recovery(tx: &Transaction<'_>, saved: &SavedRecovery) -> Result<()> {
     tx.execute("DELETE FROM recovery_code", [])?;
     if let Some(code) = &saved.code {
         tx.execute(
@@ -329,31 +329,6 @@ impl SchoolFile {
     pub fn is_recovery_code(&self, code: &RecoveryCode) -> Result<bool> {
         self.require(Permission::UsersManage)?;
         Ok(escrow(&self.conn)?.is_some_and(|e| e.wrapping.code_id == code_id(code)))
-    }
-
-    /// The recovery code sheet (恢复码保管单) of `code` as a PDF (系统管理员).
-    pub fn recovery_sheet(&self, code: &RecoveryCode) -> Result<Vec<u8>> {
-        let actor = self.require(Permission::UsersManage)?;
-        let school = self.school()?;
-        let sidecar = file_name(&sidecar_path(&self.path));
-        let id = code_id(code);
-        crate::recovery::sheet::pdf(
-            code,
-            &crate::recovery::sheet::SheetFacts {
-                school_name: &school.name,
-                school_code: &school.code,
-                file_name: &file_name(&self.path),
-                sidecar_name: &sidecar,
-                made_by: actor.name(),
-                code_id: &id,
-            },
-        )
-    }
-
-    /// Writes the sheet of `code` to `path` (a PDF).
-    pub fn write_recovery_sheet(&self, code: &RecoveryCode, path: &Path) -> Result<()> {
-        let pdf = self.recovery_sheet(code)?;
-        crate::recovery::sidecar::write_atomically(path, &pdf)
     }
 
     /// Opens the encrypted school file at `path` (or a backup of it) with
@@ -471,7 +446,7 @@ impl SchoolFile {
     /// Before the file is rewritten under `new` (a 系统管理员 password
     /// change): the current key joins the older keys, and the recovery files
     /// are written with `new` and every older key (see the module's doc).
-    pub(super) fn before_rekey(&mut self, new: &FileKey) -> Result<()> {
+    pub(crate) fn before_rekey(&mut self, new: &FileKey) -> Result<()> {
         let Some(current) = &self.key else {
             return Ok(());
         };
@@ -488,7 +463,7 @@ impl SchoolFile {
 
     /// Writes the recovery file into `folder` (a backup folder), when the
     /// file has a code.
-    pub(super) fn write_sidecar_into(&self, folder: &Path) -> Result<()> {
+    pub(crate) fn write_sidecar_into(&self, folder: &Path) -> Result<()> {
         match self.sealed_sidecar(None)? {
             Some(sidecar) => sidecar.write(&sidecar_in(folder, &self.path)),
             None => Ok(()),
@@ -497,7 +472,7 @@ impl SchoolFile {
 
     /// Writes the recovery files (beside the school file, and in its backup
     /// folder when there is one) with `extra` first, when the file has a code.
-    pub(super) fn write_sidecars(&self, extra: Option<&SecretKey>) -> Result<()> {
+    pub(crate) fn write_sidecars(&self, extra: Option<&SecretKey>) -> Result<()> {
         let Some(sidecar) = self.sealed_sidecar(extra)? else {
             return Ok(());
         };

@@ -9,7 +9,7 @@ use crate::time::now;
 
 /// Writes one revision (an audit entry) in `tx`, chained after the newest.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn record(
+pub(crate) fn record(
     tx: &Transaction<'_>,
     actor: &Actor,
     entity: Entity,
@@ -26,7 +26,7 @@ pub(super) fn record(
 
 /// [`record`] with the time given and the values already as JSON text.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn record_text(
+pub(crate) fn record_text(
     tx: &Transaction<'_>,
     at: &str,
     actor: &Actor,
@@ -46,12 +46,12 @@ pub(super) fn record_text(
 /// bulk write such as an import): the head is read once instead of before
 /// every entry. Every revision the transaction writes meanwhile must go
 /// through the same `Chain`, or the chain would fork.
-pub(super) struct Chain {
+pub(crate) struct Chain {
     head: String,
 }
 
 impl Chain {
-    pub(super) fn start(tx: &Transaction<'_>) -> Result<Chain> {
+    pub(crate) fn start(tx: &Transaction<'_>) -> Result<Chain> {
         Ok(Chain {
             head: audit::head(tx)?,
         })
@@ -59,7 +59,7 @@ impl Chain {
 
     /// [`record`] with the time given and the values already as JSON text.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn record_text(
+    pub(crate) fn record_text(
         &mut self,
         tx: &Transaction<'_>,
         at: &str,
@@ -104,7 +104,7 @@ impl Chain {
 
     /// [`record`] through the chain.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn record(
+    pub(crate) fn record(
         &mut self,
         tx: &Transaction<'_>,
         actor: &Actor,

@@ -1,14 +1,13 @@
 //! Teachers in the school file.
 
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 
-use super::{SchoolFile, records, revisions};
-use crate::account::Permission;
+use super::{SchoolFile, revisions};
+use crate::account::{Actor, Permission};
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
-use crate::teacher::{NewTeacher, Teacher, id_type_name};
+use crate::teacher::{Teacher, ValidNewTeacher, id_type_name};
 use crate::time::now;
-use crate::validate::BASIC_GROUP;
 
 const COLUMNS: &str = "id, name, id_type, id_number, version, created_at, updated_at";
 
@@ -37,7 +36,7 @@ fn find(conn: &Connection, id_type: &str, id_number: &str) -> Result<Option<Teac
 }
 
 /// One teacher as stored, if there is one.
-pub(super) fn find_by_id(conn: &Connection, id: &str) -> Result<Option<Teacher>> {
+pub(crate) fn find_by_id(conn: &Connection, id: &str) -> Result<Option<Teacher>> {
     Ok(conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM teacher WHERE id = ?1"),
@@ -47,63 +46,46 @@ pub(super) fn find_by_id(conn: &Connection, id: &str) -> Result<Option<Teacher>>
         .optional()?)
 }
 
-impl SchoolFile {
-    /// Registers a teacher. Refuses a second teacher with the same ID type and number.
-    /// A valid resident ID number also gives the teacher's 出生日期 and 性别
-    /// ([`crate::id_derived`]): they are written as the teacher's first
-    /// 基本信息 in the same transaction, as an import fills them.
-    pub fn add_teacher(&mut self, new: &NewTeacher) -> Result<Teacher> {
-        let actor = &self.require(Permission::TeachersEdit)?;
-        let valid = new.validate()?;
-        // A school without an indicator set (its type out of scope) has no
-        // 基本信息 to fill: the teacher is registered all the same.
-        let from_id = match self.effective_catalog() {
-            Ok(effective) => crate::id_derived::id_derived_values(
-                &*self.catalog()?,
-                &effective,
-                valid.id_type,
-                &valid.id_number,
-            ),
-            Err(_) => Vec::new(),
-        };
-        self.write(|tx| {
-            if let Some(existing) = find(tx, &valid.id_type.code, &valid.id_number)? {
-                return Err(Error::DuplicateTeacher {
-                    id_type_name: valid.id_type.name.clone(),
-                    id_number: valid.id_number.clone(),
-                    existing_name: existing.name,
-                });
-            }
-            let id = uuid::Uuid::now_v7().to_string();
-            let at = now();
-            tx.execute(
-                "INSERT INTO teacher (id, id_type, id_number, name, version, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)",
-                (&id, &valid.id_type.code, &valid.id_number, &valid.name, &at),
-            )?;
-            let teacher = tx.query_row(
-                &format!("SELECT {COLUMNS} FROM teacher WHERE id = ?1"),
-                [&id],
-                from_row,
-            )?;
-            revisions::record(
-                tx,
-                actor,
-                Entity::Teacher,
-                &teacher.id,
-                Some(&teacher.id),
-                Action::Create,
-                None,
-                Some(&serde_json::to_value(&teacher)?),
-            )?;
-            let mut basic = crate::record::Fields::new();
-            if !crate::id_derived::fill_empty(&mut basic, &from_id).is_empty() {
-                records::insert(tx, actor, &teacher.id, BASIC_GROUP, basic)?;
-            }
-            Ok(teacher)
-        })
+/// Inserts a teacher with their revision. Refuses a second teacher with the
+/// same ID type and number.
+pub(crate) fn insert(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    valid: &ValidNewTeacher,
+) -> Result<Teacher> {
+    if let Some(existing) = find(tx, &valid.id_type.code, &valid.id_number)? {
+        return Err(Error::DuplicateTeacher {
+            id_type_name: valid.id_type.name.clone(),
+            id_number: valid.id_number.clone(),
+            existing_name: existing.name,
+        });
     }
+    let id = uuid::Uuid::now_v7().to_string();
+    let at = now();
+    tx.execute(
+        "INSERT INTO teacher (id, id_type, id_number, name, version, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)",
+        (&id, &valid.id_type.code, &valid.id_number, &valid.name, &at),
+    )?;
+    let teacher = tx.query_row(
+        &format!("SELECT {COLUMNS} FROM teacher WHERE id = ?1"),
+        [&id],
+        from_row,
+    )?;
+    revisions::record(
+        tx,
+        actor,
+        Entity::Teacher,
+        &teacher.id,
+        Some(&teacher.id),
+        Action::Create,
+        None,
+        Some(&serde_json::to_value(&teacher)?),
+    )?;
+    Ok(teacher)
+}
 
+impl SchoolFile {
     /// One teacher by internal id (ID number masked for a role that reads masked).
     pub fn teacher(&self, teacher_id: &str) -> Result<Teacher> {
         self.require(Permission::TeachersView)?;

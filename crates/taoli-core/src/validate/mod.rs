@@ -23,7 +23,7 @@ use crate::store::SchoolFile;
 use crate::teacher::Teacher;
 
 /// The group holding a teacher's identity and basic facts.
-pub const BASIC_GROUP: &str = "basic";
+pub use crate::catalog::BASIC_GROUP;
 
 /// One thing wrong with a teacher's record.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

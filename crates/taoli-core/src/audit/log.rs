@@ -10,13 +10,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use super::SchoolFile;
 use crate::account::Permission;
 use crate::account::Role;
 use crate::catalog::{Catalog, EffectiveCatalog};
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity, Operation, Revision};
 use crate::sheets::content::Printer;
+use crate::store::SchoolFile;
 
 /// Which entries to show. Every field narrows; none shows everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

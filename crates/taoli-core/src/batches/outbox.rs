@@ -4,14 +4,12 @@
 //! transaction with its audit entry (entity `upstream`), so a crash or a
 //! restart finds each batch exactly where it stood.
 //!
-//! The network side is `crate::batches`; this module only reads and writes
-//! the file.
+//! The network side is the rest of `crate::batches`; this module holds the
+//! outbox's rules and reads and writes its tables through the store.
 
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde_json::{Map, Value, json};
 
-use super::backups::{BackupReason, record_backup};
-use super::{SchoolFile, revisions};
 use crate::account::{Actor, Permission};
 use crate::batches::plan::{self, EntityKind, Inputs, ItemRow, ItemStatus, Standing};
 use crate::batches::{
@@ -24,6 +22,8 @@ use crate::protocol::{
 };
 use crate::record::IndicatorRecord;
 use crate::revision::{Action, Entity};
+use crate::store::backups::{BackupReason, record_backup};
+use crate::store::{SchoolFile, revisions};
 use crate::teacher::Teacher;
 use crate::time::now;
 use crate::validate::Problem;
@@ -261,7 +261,7 @@ fn realign(tx: &Transaction<'_>, actor: &Actor, change: &Change) -> Result<()> {
     );
     match entity_of(change) {
         (EntityKind::Teacher, id) => {
-            let Some(teacher) = super::teachers::find_by_id(tx, id)? else {
+            let Some(teacher) = crate::store::teachers::find_by_id(tx, id)? else {
                 return Ok(());
             };
             let same = teacher.version == carried
@@ -280,7 +280,7 @@ fn realign(tx: &Transaction<'_>, actor: &Actor, change: &Change) -> Result<()> {
             }
         }
         (EntityKind::Record, id) => {
-            let Some(record) = super::records::find_by_id(tx, id)? else {
+            let Some(record) = crate::store::records::find_by_id(tx, id)? else {
                 return Ok(());
             };
             if record.fields.is_empty() {
@@ -324,8 +324,10 @@ fn raise_version<T: serde::Serialize>(
         params![id, version, now()],
     )?;
     let new = match kind {
-        EntityKind::Teacher => super::teachers::find_by_id(tx, id)?.map(serde_json::to_value),
-        EntityKind::Record => super::records::find_by_id(tx, id)?.map(serde_json::to_value),
+        EntityKind::Teacher => {
+            crate::store::teachers::find_by_id(tx, id)?.map(serde_json::to_value)
+        }
+        EntityKind::Record => crate::store::records::find_by_id(tx, id)?.map(serde_json::to_value),
     }
     .transpose()?;
     revisions::record(
@@ -1127,7 +1129,7 @@ impl SchoolFile {
         &mut self,
         actor: &Actor,
         batch: &NewBatch,
-        backup: &super::Backup,
+        backup: &crate::store::Backup,
     ) -> Result<()> {
         self.write(|tx| {
             let sha = protocol::sha256_hex(&batch.payload);

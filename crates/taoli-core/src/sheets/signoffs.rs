@@ -10,11 +10,11 @@ use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{SchoolFile, revisions};
 use crate::account::{Actor, Permission};
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
 use crate::sheets::{PrintedSheet, fingerprint};
+use crate::store::{SchoolFile, revisions};
 use crate::time::now;
 
 /// Where a teacher's sheet stands.

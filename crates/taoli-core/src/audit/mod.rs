@@ -1,0 +1,9 @@
+//! The audit trail (操作痕迹) as the clerk and an inspector read it: the
+//! 操作记录 page's queries, its labels and its CSV (`log.rs`).
+//!
+//! The chain itself (each entry's hash, `verify_audit`) is the store's
+//! (`store/audit.rs`): this module only reads the revisions it wrote.
+
+mod log;
+
+pub use log::{AuditChange, AuditEntry, AuditPage, AuditQuery, action_label, audit_file_name};

@@ -1,0 +1,435 @@
+//! Committing an import plan ([`SchoolFile::commit_import`]): in one
+//! transaction, with the backup taken just before it, the plan's writes in
+//! order (each with its revision), then the clerk's column corrections, the
+//! cells kept on a 待修正 error, and the record of the import (`import_run`)
+//! that names the revisions it wrote, for the undo (`undo.rs`).
+
+use rusqlite::Transaction;
+
+use super::plan::{Person, Write};
+use super::runs::{max_revision, record_by_id, teacher_json};
+use super::{ImportPlan, ImportRun, OnConflict};
+use crate::account::{Actor, Permission};
+use crate::error::{Error, Result};
+use crate::record::IndicatorRecord;
+use crate::revision::{Action, Entity};
+use crate::store::backups::{self, BackupReason};
+use crate::store::{SchoolFile, pending, revisions};
+use crate::time::now;
+
+impl SchoolFile {
+    /// Writes a plan's accepted rows in one transaction, records the import,
+    /// and remembers the clerk's column corrections. `progress` is told
+    /// (writes done, writes in all) as the commit goes.
+    pub fn commit_import(
+        &mut self,
+        plan: &ImportPlan,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportRun> {
+        let actor = &self.require(Permission::Import)?;
+        let total = plan.writes.len();
+        // The school as it was, in case the import was not what the clerk
+        // meant; recorded in the import's own transaction (all or nothing).
+        let backup = self.automatic_backup(BackupReason::BeforeImport)?;
+        // A bulk write: a bigger page cache keeps SQLite from spilling pages
+        // to the WAL before the commit.
+        self.conn.pragma_update(None, "cache_size", -8_192)?;
+        let result = self.write(|tx| {
+            backups::record_backup(tx, &backup, actor)?;
+            let at = now();
+            let base = max_revision(tx)?;
+            let written = apply_writes(tx, plan, actor, &at, progress)?;
+            let revisions = revisions_since(tx, base)?;
+            remember_corrections(tx, plan, actor, &at)?;
+            let id = uuid::Uuid::now_v7().to_string();
+            keep_pending_cells(tx, plan, &written.teacher_ids, &id, &at)?;
+            let run = record_run(tx, plan, actor, Run { id, at }, &written, revisions)?;
+            progress(total, total);
+            Ok(run)
+        });
+        self.conn.pragma_update(None, "cache_size", -2000)?;
+        result
+    }
+}
+
+/// What the plan's writes left behind.
+struct Written {
+    /// Each person's teacher id: stored, or registered by this import; none
+    /// for a person the plan does not register.
+    teacher_ids: Vec<Option<String>>,
+    teachers_created: usize,
+    records_written: usize,
+}
+
+/// The import's id and time.
+struct Run {
+    id: String,
+    at: String,
+}
+
+/// Carries out the plan's writes in order, each with its revision on the
+/// audit chain, telling `progress` every 500 writes.
+fn apply_writes(
+    tx: &Transaction<'_>,
+    plan: &ImportPlan,
+    actor: &Actor,
+    at: &str,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Written> {
+    let total = plan.writes.len();
+    let mut writer = Writer {
+        tx,
+        plan,
+        actor,
+        at,
+        chain: revisions::Chain::start(tx)?,
+        written: Written {
+            teacher_ids: plan
+                .persons
+                .iter()
+                .map(|p| p.existing.as_ref().map(|t| t.id.clone()))
+                .collect(),
+            teachers_created: 0,
+            records_written: 0,
+        },
+    };
+    for (done, write) in plan.writes.iter().enumerate() {
+        if done % 500 == 0 {
+            progress(done, total);
+        }
+        match write {
+            Write::NewTeacher { person } => writer.new_teacher(*person)?,
+            Write::RenameTeacher { person } => writer.rename_teacher(*person)?,
+            Write::AddRecord {
+                person,
+                group,
+                index,
+                row_order,
+            } => writer.add_record(*person, group, *index, *row_order)?,
+            Write::UpdateRecord {
+                person,
+                group,
+                index,
+                record_id,
+                version,
+            } => writer.update_record(*person, group, *index, record_id, *version)?,
+        }
+    }
+    Ok(writer.written)
+}
+
+/// One commit's writes under way.
+struct Writer<'a, 't> {
+    tx: &'a Transaction<'t>,
+    plan: &'a ImportPlan,
+    actor: &'a Actor,
+    at: &'a str,
+    chain: revisions::Chain,
+    written: Written,
+}
+
+impl Writer<'_, '_> {
+    /// Registers a new teacher; refused as a stale preview when someone
+    /// registered the same ID number since.
+    fn new_teacher(&mut self, person: usize) -> Result<()> {
+        let (tx, at) = (self.tx, self.at);
+        let p = planned_person(self.plan, person)?;
+        let id = uuid::Uuid::now_v7().to_string();
+        let inserted = tx
+            .prepare_cached(
+                "INSERT INTO teacher (id, id_type, id_number, name, version, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)",
+            )?
+            .execute((&id, &p.id_type, &p.id_number, &p.name, at));
+        if let Err(rusqlite::Error::SqliteFailure(e, _)) = &inserted
+            && e.code == rusqlite::ErrorCode::ConstraintViolation
+        {
+            return Err(Error::StalePreview {
+                detail: format!("证件号 {} 的教师已在预览后登记", p.id_number),
+            });
+        }
+        inserted?;
+        let json = teacher_json(&id, &p.name, &p.id_type, &p.id_number, 1, at, at)?;
+        self.chain.record_text(
+            tx,
+            at,
+            self.actor,
+            Entity::Teacher,
+            &id,
+            Some(&id),
+            Action::Create,
+            None,
+            Some(&json.to_string()),
+        )?;
+        if let Some(slot) = self.written.teacher_ids.get_mut(person) {
+            *slot = Some(id);
+        }
+        self.written.teachers_created = self.written.teachers_created.saturating_add(1);
+        Ok(())
+    }
+
+    /// Renames a stored teacher; refused as a stale preview when the row
+    /// changed since.
+    fn rename_teacher(&mut self, person: usize) -> Result<()> {
+        let (tx, at) = (self.tx, self.at);
+        let p = planned_person(self.plan, person)?;
+        let (Some(old), Some(name)) = (&p.existing, &p.rename) else {
+            return Ok(());
+        };
+        let changed = tx
+            .prepare_cached(
+                "UPDATE teacher SET name = ?2, version = version + 1, updated_at = ?3
+                 WHERE id = ?1 AND version = ?4",
+            )?
+            .execute((&old.id, name, at, old.version))?;
+        if changed == 0 {
+            return Err(Error::StalePreview {
+                detail: format!("教师「{}」已在预览后被修改", old.name),
+            });
+        }
+        let before = serde_json::to_value(old)?;
+        let after = teacher_json(
+            &old.id,
+            name,
+            &old.id_type,
+            &old.id_number,
+            old.version.saturating_add(1),
+            &old.created_at,
+            at,
+        )?;
+        self.chain.record(
+            tx,
+            self.actor,
+            Entity::Teacher,
+            &old.id,
+            Some(&old.id),
+            Action::Update,
+            Some(&before),
+            Some(&after),
+        )?;
+        Ok(())
+    }
+
+    /// Creates a record (after the teacher's stored rows of the group when
+    /// the plan gives no row order); nothing for a person not registered.
+    fn add_record(
+        &mut self,
+        person: usize,
+        group: &str,
+        index: usize,
+        row_order: Option<i64>,
+    ) -> Result<()> {
+        let (tx, at) = (self.tx, self.at);
+        let Some(teacher_id) = self
+            .written
+            .teacher_ids
+            .get(person)
+            .and_then(Option::as_deref)
+        else {
+            return Ok(());
+        };
+        let fields = planned_fields(self.plan, person, group, index);
+        let row_order = match row_order {
+            Some(n) => n,
+            None => tx
+                .prepare_cached(
+                    "SELECT COALESCE(MAX(row_order), 0) + 1 FROM record WHERE teacher_id = ?1 AND group_code = ?2",
+                )?
+                .query_row((teacher_id, group), |r| r.get(0))?,
+        };
+        let id = uuid::Uuid::now_v7().to_string();
+        let text = fields;
+        tx.prepare_cached(
+            "INSERT INTO record (id, teacher_id, group_code, row_order, fields, version, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
+        )?
+        .execute((&id, teacher_id, group, row_order, text, at))?;
+        // The record as `IndicatorRecord` serializes, built around the
+        // fields' JSON rather than serializing them twice.
+        let json = format!(
+            r#"{{"id":"{id}","teacher_id":"{teacher_id}","group_code":{},"row_order":{row_order},"fields":{text},"version":1,"updated_at":"{at}"}}"#,
+            serde_json::to_string(group)?
+        );
+        self.chain.record_text(
+            tx,
+            at,
+            self.actor,
+            Entity::Record,
+            &id,
+            Some(teacher_id),
+            Action::Create,
+            None,
+            Some(&json),
+        )?;
+        self.written.records_written = self.written.records_written.saturating_add(1);
+        Ok(())
+    }
+
+    /// Replaces a stored record's fields; refused as a stale preview when
+    /// the record changed or went since.
+    fn update_record(
+        &mut self,
+        person: usize,
+        group: &str,
+        index: usize,
+        record_id: &str,
+        version: i64,
+    ) -> Result<()> {
+        let (tx, at) = (self.tx, self.at);
+        let fields = planned_fields(self.plan, person, group, index);
+        let stale = || Error::StalePreview {
+            detail: "有记录在预览后被修改或删除".into(),
+        };
+        let old = record_by_id(tx, record_id)?.ok_or_else(stale)?;
+        if old.version != version {
+            return Err(stale());
+        }
+        tx.prepare_cached(
+            "UPDATE record SET fields = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",
+        )?
+        .execute((record_id, fields, at))?;
+        let new = IndicatorRecord {
+            fields: serde_json::from_str(fields)?,
+            version: old.version.saturating_add(1),
+            updated_at: at.to_owned(),
+            ..old.clone()
+        };
+        self.chain.record(
+            tx,
+            self.actor,
+            Entity::Record,
+            record_id,
+            Some(&old.teacher_id),
+            Action::Update,
+            Some(&serde_json::to_value(&old)?),
+            Some(&serde_json::to_value(&new)?),
+        )?;
+        self.written.records_written = self.written.records_written.saturating_add(1);
+        Ok(())
+    }
+}
+
+/// The first and last revision written after `base`, none when the writes
+/// wrote none: what the undo reads back.
+fn revisions_since(tx: &Transaction<'_>, base: i64) -> Result<(Option<i64>, Option<i64>)> {
+    let last = max_revision(tx)?;
+    Ok(if last > base {
+        (Some(base.saturating_add(1)), Some(last))
+    } else {
+        (None, None)
+    })
+}
+
+/// Remembers the clerk's column corrections (`import_mapping`) for the
+/// next roster of the same layout or with the same headers.
+fn remember_corrections(
+    tx: &Transaction<'_>,
+    plan: &ImportPlan,
+    actor: &Actor,
+    at: &str,
+) -> Result<()> {
+    for (layout, header, target) in &plan.remember {
+        tx.prepare_cached(
+            "INSERT INTO import_mapping (layout, header, target, actor, at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (layout, header) DO UPDATE SET target = excluded.target, actor = excluded.actor, at = excluded.at",
+        )?
+        .execute((layout, header, target, actor.name(), at))?;
+    }
+    Ok(())
+}
+
+/// Keeps each cell the import could not read on a 待修正 error of its
+/// teacher, naming where in the roster it was; the undo removes them.
+fn keep_pending_cells(
+    tx: &Transaction<'_>,
+    plan: &ImportPlan,
+    teacher_ids: &[Option<String>],
+    import_id: &str,
+    at: &str,
+) -> Result<()> {
+    for cell in &plan.pending {
+        let Some(teacher_id) = teacher_ids.get(cell.person).and_then(Option::as_deref) else {
+            continue;
+        };
+        let source = format!(
+            "工作表「{}」第 {} 行 {} 列",
+            cell.sheet, cell.row, cell.column
+        );
+        let row = pending::NewPending {
+            teacher_id,
+            group: &cell.group,
+            field: &cell.field,
+            raw: &cell.raw,
+            problem: &cell.problem,
+            source: &source,
+        };
+        pending::insert(tx, &row, Some(import_id), at)?;
+    }
+    Ok(())
+}
+
+/// Records the import (`import_run`) with what it wrote and the range of
+/// its revisions, and gives it back as the clerk sees it.
+fn record_run(
+    tx: &Transaction<'_>,
+    plan: &ImportPlan,
+    actor: &Actor,
+    run: Run,
+    written: &Written,
+    (first, last): (Option<i64>, Option<i64>),
+) -> Result<ImportRun> {
+    let Run { id, at } = run;
+    let preview = &plan.preview;
+    let sheets: Vec<&str> = preview.sheets.iter().map(|s| s.name.as_str()).collect();
+    tx.execute(
+        "INSERT INTO import_run (id, at, actor, file_name, sheets, on_conflict, counts,
+                                 teachers_created, records_written, first_revision, last_revision)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        (
+            &id,
+            &at,
+            actor.name(),
+            &preview.file_name,
+            serde_json::to_string(&sheets)?,
+            match preview.on_conflict {
+                OnConflict::Keep => "keep",
+                OnConflict::Take => "take",
+            },
+            serde_json::to_string(&preview.counts)?,
+            written.teachers_created as i64,
+            written.records_written as i64,
+            first,
+            last,
+        ),
+    )?;
+    Ok(ImportRun {
+        id,
+        at,
+        actor: actor.name().to_owned(),
+        file_name: preview.file_name.clone(),
+        sheets: sheets.into_iter().map(str::to_owned).collect(),
+        on_conflict: preview.on_conflict,
+        counts: preview.counts,
+        teachers_created: written.teachers_created,
+        records_written: written.records_written,
+        undone_at: None,
+        undone_by: None,
+    })
+}
+
+/// The fields a write stores, as JSON text: the plan's working record it points to.
+fn planned_fields<'p>(plan: &'p ImportPlan, person: usize, group: &str, index: usize) -> &'p str {
+    plan.states
+        .get(person)
+        .and_then(|s| s.records.get(group))
+        .and_then(|r| r.get(index))
+        .map_or("{}", |r| &*r.text)
+}
+
+/// The person a write of the plan is for. The planner hands out only its own
+/// positions, so a miss means the plan is not the one previewed.
+fn planned_person(plan: &ImportPlan, person: usize) -> Result<&Person> {
+    plan.persons.get(person).ok_or_else(|| Error::StalePreview {
+        detail: "导入计划与预览对不上".to_owned(),
+    })
+}

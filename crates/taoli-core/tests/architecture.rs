@@ -1,0 +1,225 @@
+//! The layers of taoli-core, checked from the source (docs/ARCHITECTURE.md,
+//! "Invariants"): `store/` is the bottom layer. It may name only the crate's
+//! modules that are themselves below it; a feature (import, batches, sheets,
+//! export, validate, pending, ...) keeps its tables' logic in its own module
+//! and calls down into the store, never the other way round.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects
+)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The modules `store/` may name: the store itself and the modules below it
+/// (each of them names no feature module either).
+const STORE_MAY_USE: &[&str] = &[
+    "store",
+    "error",
+    "time",
+    "text",
+    "fsio",
+    "panic_report",
+    "revision",
+    "record",
+    "teacher",
+    "school",
+    "secrets",
+    "account",
+    "catalog",
+    "id_number",
+    "recovery",
+    "protocol",
+];
+
+/// Paths inside an allowed module that are still above the store.
+const STORE_MAY_NOT_USE: &[&str] = &["recovery::sheet"];
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The source with comment lines blanked (so a doc link is not a use),
+/// keeping every line where it was.
+fn without_comments(source: &str) -> String {
+    source
+        .lines()
+        .map(|line| {
+            if line.trim_start().starts_with("//") {
+                ""
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// Every crate path a source names, with the byte offset where it is named:
+/// `crate::a::b` gives `a::b`; `crate::{a::b, c}` gives `a::b` and `c`.
+fn crate_paths(source: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = source[from..].find("crate::") {
+        let start = from + at;
+        from = start + "crate::".len();
+        if source[..start].chars().next_back().is_some_and(is_ident) {
+            continue; // e.g. `taoli_core::`, not this crate
+        }
+        let rest = &source[from..];
+        if let Some(group) = rest.strip_prefix('{') {
+            // A use group: its top-level items, each a path.
+            let mut depth = 0usize;
+            let mut item = String::new();
+            let mut item_at = from + 1;
+            for (i, c) in group.char_indices() {
+                match c {
+                    '{' => {
+                        depth += 1;
+                        item.push(c);
+                    }
+                    '}' if depth == 0 => {
+                        push_item(&mut found, item_at, &item);
+                        break;
+                    }
+                    '}' => {
+                        depth -= 1;
+                        item.push(c);
+                    }
+                    ',' if depth == 0 => {
+                        push_item(&mut found, item_at, &item);
+                        item.clear();
+                        item_at = from + 1 + i + 1;
+                    }
+                    _ => item.push(c),
+                }
+            }
+        } else {
+            let path: String = rest
+                .chars()
+                .take_while(|&c| is_ident(c) || c == ':')
+                .collect();
+            found.push((start, path));
+        }
+    }
+    found
+}
+
+fn push_item(found: &mut Vec<(usize, String)>, at: usize, item: &str) {
+    let trimmed = item.trim_start();
+    let offset = item.len() - trimmed.len();
+    let path: String = trimmed
+        .chars()
+        .take_while(|&c| is_ident(c) || c == ':')
+        .collect();
+    if !path.is_empty() {
+        found.push((at + offset, path));
+    }
+}
+
+/// Why `path` (after `crate::`) is not allowed in the store, if it is not.
+fn refusal(path: &str) -> Option<String> {
+    let module = path.split("::").next().unwrap_or_default();
+    if module == "self" || module.is_empty() {
+        return None;
+    }
+    if !STORE_MAY_USE.contains(&module) {
+        return Some(format!("`crate::{module}` is not below the store"));
+    }
+    STORE_MAY_NOT_USE
+        .iter()
+        .find(|above| path == **above || path.starts_with(&format!("{above}::")))
+        .map(|above| format!("`crate::{above}` is not below the store"))
+}
+
+/// Every place in the store's sources that names a module above the store:
+/// "file:line: why".
+fn violations(store: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    rust_files(store, &mut files);
+    files.sort();
+    let mut out = Vec::new();
+    for file in files {
+        let source = without_comments(&fs::read_to_string(&file).unwrap());
+        let shown = file.strip_prefix(store.parent().unwrap()).unwrap_or(&file);
+        for (at, path) in crate_paths(&source) {
+            if let Some(why) = refusal(&path) {
+                let line = source[..at].matches('\n').count() + 1;
+                out.push(format!("{}:{line}: {why}", shown.display()));
+            }
+        }
+        // `super::super::x` from a file below store/, or `super::x` from
+        // store/mod.rs, reaches the crate root the same way `crate::x` does.
+        let is_root =
+            file.file_name().is_some_and(|n| n == "mod.rs") && file.parent() == Some(store);
+        for (at, _) in source.match_indices(if is_root { "super::" } else { "super::super::" }) {
+            let line = source[..at].matches('\n').count() + 1;
+            out.push(format!(
+                "{}:{line}: reaches the crate root with `super::`; name it with `crate::`",
+                shown.display()
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn store_names_no_module_above_it() {
+    let store = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store");
+    let found = violations(&store);
+    assert!(
+        found.is_empty(),
+        "store/ is the bottom layer (docs/ARCHITECTURE.md, Invariants); it names modules above it:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_check_sees_every_form_of_a_crate_path() {
+    let source = "use crate::error::Result;\n\
+                  use crate::{time::now, import::plan::{Person, Write}};\n\
+                  // a doc link to [`crate::export`] is not a use\n\
+                  let x = crate::batches::BATCH_FILE_EXTENSION;\n\
+                  let y = taoli_core::import::x;\n\
+                  crate::recovery::sheet::pdf();\n\
+                  crate::recovery::code_id();\n";
+    let named: Vec<String> = crate_paths(&without_comments(source))
+        .into_iter()
+        .map(|(_, path)| path)
+        .collect();
+    assert_eq!(
+        named,
+        [
+            "error::Result",
+            "time::now",
+            "import::plan::",
+            "batches::BATCH_FILE_EXTENSION",
+            "recovery::sheet::pdf",
+            "recovery::code_id"
+        ]
+    );
+    let refused: Vec<&String> = named.iter().filter(|p| refusal(p).is_some()).collect();
+    assert_eq!(
+        refused,
+        [
+            "import::plan::",
+            "batches::BATCH_FILE_EXTENSION",
+            "recovery::sheet::pdf"
+        ]
+    );
+}
