@@ -4,6 +4,7 @@
 //! will make ([`ImportPlan`]); nothing is written here.
 
 mod checks;
+mod classify;
 mod person;
 mod row;
 
@@ -577,12 +578,6 @@ fn check_identity(
 
 fn is_identity(target: &FieldTarget) -> bool {
     crate::teacher::is_identity_field(&target.group, &target.field)
-}
-
-/// A refused row's preview carries what could be read of it.
-fn with_values(mut preview: RowPreview, values: &BTreeMap<String, Fields>) -> RowPreview {
-    preview.values = super::raw_values(values);
-    preview
 }
 
 fn display(value: &Value) -> String {
