@@ -333,29 +333,13 @@ impl Planner<'_> {
             return Effect::NONE;
         }
         record.text = Value::Object(merged).to_string().into();
-        let was_stored = record.stored.is_some();
         if record.write.is_none() {
-            let write = match record.stored.clone() {
-                Some((record_id, version)) => Write::UpdateRecord {
-                    person,
-                    group: key.clone(),
-                    index: 0,
-                    record_id,
-                    version,
-                },
-                None => Write::AddRecord {
-                    person,
-                    group: key.clone(),
-                    index: 0,
-                    row_order: (!stored).then_some(1),
-                },
-            };
             record.write = Some(self.writes.len());
-            self.writes.push(write);
+            self.writes.push(single_write(record, person, key, stored));
         }
         Effect {
             wrote: true,
-            changed_stored: was_stored,
+            changed_stored: record.stored.is_some(),
         }
     }
 
@@ -509,5 +493,25 @@ impl Planner<'_> {
             wrote: true,
             changed_stored: false,
         }
+    }
+}
+
+/// The write of a single-record group's record: an update of the stored one,
+/// or the record added (first of a new teacher's).
+fn single_write(record: &WorkingRecord, person: usize, group: Arc<str>, stored: bool) -> Write {
+    match record.stored.clone() {
+        Some((record_id, version)) => Write::UpdateRecord {
+            person,
+            group,
+            index: 0,
+            record_id,
+            version,
+        },
+        None => Write::AddRecord {
+            person,
+            group,
+            index: 0,
+            row_order: (!stored).then_some(1),
+        },
     }
 }

@@ -31,6 +31,71 @@ struct BirthMonth {
     problem: CellProblem,
 }
 
+impl BirthMonth {
+    /// The message of a date filled from the ID: completed when the ID
+    /// agrees with the roster's year-month, else the ID's date taken and the
+    /// roster's year-month kept on the message.
+    fn filled_from_id(self, date: chrono::NaiveDate) -> RowMessage {
+        let month = self.month;
+        let (code, severity, text) = if date.format("%Y-%m").to_string() == month {
+            (
+                "import.birth_date_completed",
+                MessageSeverity::Info,
+                format!("花名册只有出生年月 {month}，已按身份证件号补全为 {date}"),
+            )
+        } else {
+            (
+                "import.birth_date_from_id",
+                MessageSeverity::Warning,
+                format!(
+                    "花名册只有出生年月 {month}，与身份证件号中的出生日期 {date} 不一致，已按身份证件号填为 {date}。如果人事档案不同，请在教师信息中改正"
+                ),
+            )
+        };
+        RowMessage {
+            code: code.into(),
+            severity,
+            column: Some(self.letter),
+            field: Some(self.label),
+            text: text.into(),
+        }
+    }
+
+    /// The ID states no date: the year-month kept as written on a 待修正 error.
+    fn pending(self, sheet: &str, row: u32, field: String) -> (RowMessage, PendingCell) {
+        let BirthMonth {
+            month,
+            letter,
+            label,
+            problem,
+        } = self;
+        let message = RowMessage {
+            code: PENDING_CODE.into(),
+            severity: MessageSeverity::Error,
+            column: Some(letter.clone()),
+            field: Some(label.clone()),
+            text: format!(
+                "{}。这一项先空着导入，原文「{month}」记为待修正",
+                problem.text
+            )
+            .into(),
+        };
+        let cell = PendingCell {
+            person: 0,
+            group: BASIC_GROUP.to_owned(),
+            field,
+            label,
+            raw: month,
+            problem_code: problem.code,
+            problem: problem.text,
+            sheet: sheet.to_owned(),
+            row,
+            column: letter,
+        };
+        (message, cell)
+    }
+}
+
 /// A data row's mapped cells as read.
 #[derive(Debug, Default)]
 struct ReadRow {
@@ -293,70 +358,25 @@ impl Planner<'_> {
         read: &mut ReadRow,
         preview: &mut RowPreview,
     ) {
-        let BirthMonth {
-            month,
-            letter,
-            label,
-            problem,
-        } = month;
         let from_id = (valid.id_type.form == IdNumberForm::ResidentId)
             .then(|| crate::id_number::check_resident_id(&valid.id_number).ok())
             .flatten()
             .map(|r| r.birth_date);
-        let (Some(date), Some(field)) = (from_id, &self.birth_field) else {
-            preview.messages.push(RowMessage {
-                code: PENDING_CODE.into(),
-                severity: MessageSeverity::Error,
-                column: Some(letter.clone()),
-                field: Some(label.clone()),
-                text: format!(
-                    "{}。这一项先空着导入，原文「{month}」记为待修正",
-                    problem.text
-                )
-                .into(),
-            });
-            read.pending.push(PendingCell {
-                person: 0,
-                group: BASIC_GROUP.to_owned(),
-                field: self.birth_field.clone().unwrap_or_default(),
-                label,
-                raw: month,
-                problem_code: problem.code,
-                problem: problem.text,
-                sheet: sheet.to_string(),
-                row,
-                column: letter,
-            });
-            return;
-        };
-        read.values
-            .entry(BASIC_GROUP.to_owned())
-            .or_default()
-            .insert(field.clone(), Value::String(date.to_string()));
-        let (code, severity, text) = if date.format("%Y-%m").to_string() == month {
-            (
-                "import.birth_date_completed",
-                MessageSeverity::Info,
-                format!("花名册只有出生年月 {month}，已按身份证件号补全为 {date}"),
-            )
-        } else {
-            // The ID states the date: filled from it, the roster's
-            // year-month kept on the message.
-            (
-                "import.birth_date_from_id",
-                MessageSeverity::Warning,
-                format!(
-                    "花名册只有出生年月 {month}，与身份证件号中的出生日期 {date} 不一致，已按身份证件号填为 {date}。如果人事档案不同，请在教师信息中改正"
-                ),
-            )
-        };
-        preview.messages.push(RowMessage {
-            code: code.into(),
-            severity,
-            column: Some(letter),
-            field: Some(label),
-            text: text.into(),
-        });
+        match (from_id, &self.birth_field) {
+            (Some(date), Some(field)) => {
+                read.values
+                    .entry(BASIC_GROUP.to_owned())
+                    .or_default()
+                    .insert(field.clone(), Value::String(date.to_string()));
+                preview.messages.push(month.filled_from_id(date));
+            }
+            _ => {
+                let field = self.birth_field.clone().unwrap_or_default();
+                let (message, cell) = month.pending(sheet, row, field);
+                preview.messages.push(message);
+                read.pending.push(cell);
+            }
+        }
     }
 
     /// The first row of a resident-ID teacher fills 出生日期 and 性别 from the
