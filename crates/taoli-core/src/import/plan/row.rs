@@ -1,6 +1,9 @@
-//! Reading one data row: each mapped cell normalized to the stored value,
-//! refused with its reason where it cannot be read with certainty, and the
-//! row's values grouped by information group.
+//! Planning one data row, as named steps (`plan_row`): its mapped cells read
+//! into stored values by group (`read_cells`; an unreadable identity cell
+//! marks the row for refusal, any other becomes 待修正), who the row is
+//! (`classify::identify`), 出生年月 completed from the ID, the person matched
+//! (`person.rs`), the name, what the ID gives and the row's groups merged
+//! (`classify.rs`), and the row's kind decided by `classify::classify`.
 
 use super::classify::{Refusal, RowOutcome, classify, identify};
 use super::*;
