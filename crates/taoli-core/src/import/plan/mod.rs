@@ -4,6 +4,7 @@
 //! will make ([`ImportPlan`]); nothing is written here.
 
 mod checks;
+mod classify;
 mod person;
 mod row;
 
@@ -18,8 +19,8 @@ use super::mapping::{
     ColumnMapping, FieldTarget, HeaderMatcher, MappingOverride, MappingSource, layout_key,
     normalize_header, propose,
 };
-use super::source::{RosterFile, SheetRow};
-use super::table::{HEADER_SEARCH_ROWS, RowKind, cell_text, find_header};
+use super::source::{RosterFile, SheetInfo, SheetRow};
+use super::table::{HEADER_SEARCH_ROWS, Header, RowKind, cell_text, find_header};
 use super::{
     FieldChange, ImportCounts, ImportOptions, ImportPreview, MessageSeverity, OnConflict,
     REFUSAL_COLUMN, RowMessage, RowPreview, RowStatus, SheetPreview, SkippedSheet,
@@ -240,8 +241,39 @@ impl SchoolFile {
         let catalog = self.catalog()?;
         let matcher = HeaderMatcher::new(&effective);
         let remembered = self.remembered_choices()?;
-        let explicit = !options.sheets.is_empty();
+        let context = SheetContext {
+            effective: &effective,
+            matcher: &matcher,
+            remembered: &remembered,
+            options,
+            explicit: !options.sheets.is_empty(),
+        };
         let chosen = roster.choose_sheets(&options.sheets)?;
+        let mut planner = self.planner(&catalog, &effective, options.on_conflict)?;
+        let mut planned = SheetsPlanned::default();
+        for sheet in &chosen {
+            planner.plan_sheet(roster, sheet, &context, &mut planned)?;
+        }
+        if let Some(o) = unknown_override(&options.mappings, &planned.sheets) {
+            return Err(Error::UnknownColumn(o.header.clone()));
+        }
+        if planned.sheets.is_empty() {
+            return Err(planned.first_error.unwrap_or_else(|| Error::NoHeaderRow {
+                sheet: roster.path.display().to_string(),
+            }));
+        }
+        let validator = Validator::new(&catalog, &effective.set.id)?;
+        planner.validate(&validator);
+        Ok(planner.finish(roster, options.on_conflict, planned))
+    }
+
+    /// A planner over the school's stored teachers and their records.
+    fn planner<'a>(
+        &self,
+        catalog: &crate::catalog::Catalog,
+        effective: &'a EffectiveCatalog,
+        on_conflict: OnConflict,
+    ) -> Result<Planner<'a>> {
         let mut stored_records: HashMap<String, Vec<IndicatorRecord>> = HashMap::new();
         for record in self.stored_all_records()? {
             stored_records
@@ -254,10 +286,10 @@ impl SchoolFile {
             .into_iter()
             .map(|t| ((t.id_type.clone(), t.id_number.clone()), t))
             .collect();
-        let (birth_field, gender_field) = id_derived_fields(&catalog, &effective);
-        let mut planner = Planner {
-            effective: &effective,
-            on_conflict: options.on_conflict,
+        let (birth_field, gender_field) = id_derived_fields(catalog, effective);
+        Ok(Planner {
+            effective,
+            on_conflict,
             by_key: HashMap::new(),
             stored_teachers,
             stored_records,
@@ -281,163 +313,221 @@ impl SchoolFile {
             defaults_used: Default::default(),
             pending: Vec::new(),
             notes: Default::default(),
+        })
+    }
+}
+
+/// What every sheet of the roster is read with.
+struct SheetContext<'a> {
+    effective: &'a EffectiveCatalog,
+    matcher: &'a HeaderMatcher,
+    remembered: &'a crate::import::learned::Remembered,
+    options: &'a ImportOptions,
+    /// Whether the clerk chose the sheets: a chosen sheet that is not a
+    /// roster is an error, any other is passed over and the preview says so.
+    explicit: bool,
+}
+
+/// What the sheets planned so far gave.
+#[derive(Default)]
+struct SheetsPlanned {
+    sheets: Vec<SheetPreview>,
+    skipped: Vec<SkippedSheet>,
+    refused: Vec<RefusedSheet>,
+    /// Corrections to remember: (layout, normalized header, target key or none).
+    remember: Vec<(String, String, Option<String>)>,
+    /// Why the first sheet passed over is not a roster, for when none is.
+    first_error: Option<Error>,
+}
+
+impl SheetsPlanned {
+    /// Passes a sheet over (when the clerk did not choose it), or fails.
+    fn skip(
+        &mut self,
+        context: &SheetContext<'_>,
+        name: &str,
+        reason: String,
+        error: Error,
+    ) -> Result<()> {
+        if context.explicit {
+            return Err(error);
+        }
+        self.skipped.push(SkippedSheet {
+            name: name.to_owned(),
+            reason,
+        });
+        self.first_error.get_or_insert(error);
+        Ok(())
+    }
+}
+
+impl SheetContext<'_> {
+    /// The sheet's header and the index of the first row below it; none when
+    /// the sheet is passed over (no header, or Taoli's own 待修正 sheet).
+    fn header(
+        &self,
+        sheet: &SheetInfo,
+        first_rows: &[SheetRow],
+        planned: &mut SheetsPlanned,
+    ) -> Result<Option<(Header, usize)>> {
+        let (header, below) = match find_header(&sheet.name, first_rows, self.matcher) {
+            Ok(found) => found,
+            Err(e) => {
+                let reason = "找不到表头（姓名、身份证件号等列名），不是教师名单".into();
+                planned.skip(self, &sheet.name, reason, e)?;
+                return Ok(None);
+            }
         };
-        let mut sheets = Vec::new();
-        let mut refused = Vec::new();
-        let mut remember = Vec::new();
-        let mut first_error = None;
-        let mut skipped = Vec::new();
-        for sheet in &chosen {
-            let sheet_name: Arc<str> = sheet.name.as_str().into();
-            let mut stream = roster.rows(sheet)?;
-            let mut first_rows = Vec::new();
-            while let Some(row) = stream.next_row()? {
-                let number = row.number;
-                first_rows.push(row);
-                if number as usize > HEADER_SEARCH_ROWS {
-                    break;
-                }
-            }
-            let (header, below) = match find_header(&sheet.name, &first_rows, &matcher) {
-                Ok(found) => found,
-                Err(e) if !explicit => {
-                    skipped.push(SkippedSheet {
-                        name: sheet.name.clone(),
-                        reason: "找不到表头（姓名、身份证件号等列名），不是教师名单".into(),
-                    });
-                    first_error.get_or_insert(e);
-                    continue;
-                }
-                Err(e) => return Err(e),
-            };
-            let texts: Vec<&str> = header.columns.iter().map(|(_, h)| h.as_str()).collect();
-            if !explicit && crate::import::refused::is_pending_header(&texts) {
-                skipped.push(SkippedSheet {
-                    name: sheet.name.clone(),
-                    reason: "是桃李列出的待修正单元格，这些教师已经导入，请在教师信息中改正".into(),
-                });
-                continue;
-            }
-            let headers: Vec<(u32, String)> = header
-                .columns
-                .iter()
-                .map(|(j, h)| (*j as u32, h.clone()))
-                .collect();
-            let mut columns = propose(&effective, &matcher, &sheet.name, &headers);
-            let layout = layout_key(&columns);
-            remembered.apply(&effective, &sheet.name, &mut columns, &layout);
-            let corrected = apply_overrides(&mut columns, &options.mappings, &matcher, &effective)?;
-            // A sheet without 姓名 and 证件号 columns holds no teachers: the
-            // national templates' code sheets (基础信息, 学段学科 …) list the
-            // dropdown values under headers like 性别 and 民族. Unless the
-            // clerk chose the sheet, it is passed over and the preview says so.
-            if let Err(e) = check_identity(&columns, &sheet.name, &effective) {
-                if explicit {
-                    return Err(e);
-                }
-                skipped.push(SkippedSheet {
-                    name: sheet.name.clone(),
-                    reason: format!(
-                        "没有姓名和身份证件号列，不是教师名单（像是代码表或填写说明：{}）",
-                        crate::text::excerpt(
-                            &header
-                                .columns
-                                .iter()
-                                .map(|(_, h)| h.as_str())
-                                .take(6)
-                                .collect::<Vec<_>>()
-                                .join("、"),
-                            40
-                        )
-                    ),
-                });
-                first_error.get_or_insert(e);
-                continue;
-            }
-            for column in corrected.into_iter().filter_map(|c| columns.get(c)) {
-                remember.push((
-                    layout.clone(),
-                    normalize_header(&column.header),
-                    column.target.as_ref().map(FieldTarget::key),
-                ));
-            }
-            planner.sheet_fields = columns
-                .iter()
-                .filter_map(|c| c.target.as_ref().map(FieldTarget::key))
-                .collect();
-            let first_row = planner.rows.len();
-            let mut refused_rows = Vec::new();
-            let mut take = |row: SheetRow| -> Result<bool> {
-                match header.classify(&row) {
-                    RowKind::Skip => return Ok(true),
-                    RowKind::End => return Ok(false),
-                    RowKind::Data => {}
-                }
-                add_samples(&mut columns, &row);
-                if let Some(refused) = planner.plan_row(&sheet_name, &row, &columns) {
-                    refused_rows.push(refused);
-                }
-                Ok(true)
-            };
-            let mut ended = false;
-            for row in first_rows.into_iter().skip(below) {
-                if !take(row)? {
-                    ended = true;
-                    break;
-                }
-            }
-            if !ended {
-                stream.read_ahead(&mut take)?;
-            }
-            let width = header
-                .columns
-                .iter()
-                .map(|(j, _)| j.saturating_add(1))
-                .max()
-                .unwrap_or(0);
-            let mut header_texts = vec![String::new(); width];
-            for (j, h) in &header.columns {
-                if let Some(text) = header_texts.get_mut(*j) {
-                    text.clone_from(h);
-                }
-            }
-            if !refused_rows.is_empty() {
-                refused.push(RefusedSheet {
-                    name: sheet.name.clone(),
-                    headers: header_texts,
-                    rows: refused_rows,
-                });
-            }
-            sheets.push(SheetPreview {
-                defaults: planner.defaults_used.take(),
+        let texts: Vec<&str> = header.columns.iter().map(|(_, h)| h.as_str()).collect();
+        if !self.explicit && crate::import::refused::is_pending_header(&texts) {
+            planned.skipped.push(SkippedSheet {
                 name: sheet.name.clone(),
-                header_rows: header.rows,
-                unknown_columns: columns
-                    .iter()
-                    .filter(|c| {
-                        matches!(c.source, MappingSource::Unknown | MappingSource::Ambiguous)
-                    })
-                    .map(|c| format!("{}（{} 列）", c.header, c.letter))
-                    .collect(),
-                columns,
-                data_rows: planner.rows.len().saturating_sub(first_row),
-                layout,
+                reason: "是桃李列出的待修正单元格，这些教师已经导入，请在教师信息中改正".into(),
+            });
+            return Ok(None);
+        }
+        Ok(Some((header, below)))
+    }
+
+    /// The sheet's columns mapped to indicators (proposed, then what was
+    /// remembered, then the clerk's corrections, which are remembered) and
+    /// their layout; none when the sheet is passed over.
+    fn columns(
+        &self,
+        sheet: &SheetInfo,
+        header: &Header,
+        planned: &mut SheetsPlanned,
+    ) -> Result<Option<(Vec<ColumnMapping>, String)>> {
+        let effective = self.effective;
+        let headers: Vec<(u32, String)> = header
+            .columns
+            .iter()
+            .map(|(j, h)| (*j as u32, h.clone()))
+            .collect();
+        let mut columns = propose(effective, self.matcher, &sheet.name, &headers);
+        let layout = layout_key(&columns);
+        self.remembered
+            .apply(effective, &sheet.name, &mut columns, &layout);
+        let corrected = apply_overrides(
+            &mut columns,
+            &self.options.mappings,
+            self.matcher,
+            effective,
+        )?;
+        // A sheet without 姓名 and 证件号 columns holds no teachers: the
+        // national templates' code sheets (基础信息, 学段学科 …) list the
+        // dropdown values under headers like 性别 and 民族. Unless the
+        // clerk chose the sheet, it is passed over and the preview says so.
+        if let Err(e) = check_identity(&columns, &sheet.name, effective) {
+            let shown = header
+                .columns
+                .iter()
+                .map(|(_, h)| h.as_str())
+                .take(6)
+                .collect::<Vec<_>>()
+                .join("、");
+            let reason = format!(
+                "没有姓名和身份证件号列，不是教师名单（像是代码表或填写说明：{}）",
+                crate::text::excerpt(&shown, 40)
+            );
+            planned.skip(self, &sheet.name, reason, e)?;
+            return Ok(None);
+        }
+        for column in corrected.into_iter().filter_map(|c| columns.get(c)) {
+            planned.remember.push((
+                layout.clone(),
+                normalize_header(&column.header),
+                column.target.as_ref().map(FieldTarget::key),
+            ));
+        }
+        Ok(Some((columns, layout)))
+    }
+}
+
+impl Planner<'_> {
+    /// Plans one sheet: its header found, its columns mapped, its data rows
+    /// planned while a second thread reads ahead.
+    fn plan_sheet(
+        &mut self,
+        roster: &mut RosterFile,
+        sheet: &SheetInfo,
+        context: &SheetContext<'_>,
+        planned: &mut SheetsPlanned,
+    ) -> Result<()> {
+        let mut stream = roster.rows(sheet)?;
+        let mut first_rows = Vec::new();
+        while let Some(row) = stream.next_row()? {
+            let number = row.number;
+            first_rows.push(row);
+            if number as usize > HEADER_SEARCH_ROWS {
+                break;
+            }
+        }
+        let Some((header, below)) = context.header(sheet, &first_rows, planned)? else {
+            return Ok(());
+        };
+        let Some((mut columns, layout)) = context.columns(sheet, &header, planned)? else {
+            return Ok(());
+        };
+        self.sheet_fields = columns
+            .iter()
+            .filter_map(|c| c.target.as_ref().map(FieldTarget::key))
+            .collect();
+        let first_row = self.rows.len();
+        let sheet_name: Arc<str> = sheet.name.as_str().into();
+        let mut refused_rows = Vec::new();
+        let mut take = |row: SheetRow| -> Result<bool> {
+            match header.classify(&row) {
+                RowKind::Skip => return Ok(true),
+                RowKind::End => return Ok(false),
+                RowKind::Data => {}
+            }
+            add_samples(&mut columns, &row);
+            if let Some(refused) = self.plan_row(&sheet_name, &row, &columns) {
+                refused_rows.push(refused);
+            }
+            Ok(true)
+        };
+        let mut ended = false;
+        for row in first_rows.into_iter().skip(below) {
+            if !take(row)? {
+                ended = true;
+                break;
+            }
+        }
+        if !ended {
+            stream.read_ahead(&mut take)?;
+        }
+        if !refused_rows.is_empty() {
+            planned.refused.push(RefusedSheet {
+                name: sheet.name.clone(),
+                headers: header_texts(&header),
+                rows: refused_rows,
             });
         }
-        if let Some(o) = unknown_override(&options.mappings, &sheets) {
-            return Err(Error::UnknownColumn(o.header.clone()));
-        }
-        if sheets.is_empty() {
-            return Err(first_error.unwrap_or_else(|| Error::NoHeaderRow {
-                sheet: roster.path.display().to_string(),
-            }));
-        }
-        let validator = Validator::new(&catalog, &effective.set.id)?;
-        planner.validate(&validator);
-        let counts = ImportCounts::of(&planner.rows);
-        let problem_groups = crate::import::notes::problem_groups(&planner.rows);
-        let notes = std::mem::take(&mut planner.notes).finish();
-        Ok(ImportPlan {
+        planned.sheets.push(SheetPreview {
+            defaults: self.defaults_used.take(),
+            name: sheet.name.clone(),
+            header_rows: header.rows,
+            unknown_columns: unknown_columns(&columns),
+            columns,
+            data_rows: self.rows.len().saturating_sub(first_row),
+            layout,
+        });
+        Ok(())
+    }
+
+    /// The plan: the preview with every row, and the writes.
+    fn finish(
+        mut self,
+        roster: &RosterFile,
+        on_conflict: OnConflict,
+        planned: SheetsPlanned,
+    ) -> ImportPlan {
+        let counts = ImportCounts::of(&self.rows);
+        let problem_groups = crate::import::notes::problem_groups(&self.rows);
+        let notes = std::mem::take(&mut self.notes).finish();
+        ImportPlan {
             preview: ImportPreview {
                 file_name: roster
                     .path
@@ -446,22 +536,49 @@ impl SchoolFile {
                     .unwrap_or_default(),
                 kind: roster.kind,
                 encoding: roster.encoding,
-                on_conflict: options.on_conflict,
-                sheets,
-                skipped_sheets: skipped,
-                rows: planner.rows,
+                on_conflict,
+                sheets: planned.sheets,
+                skipped_sheets: planned.skipped,
+                rows: self.rows,
                 counts,
                 notes,
                 problem_groups,
             },
-            persons: planner.persons,
-            writes: planner.writes,
-            states: planner.states,
-            remember,
-            refused,
-            pending: planner.pending,
-        })
+            persons: self.persons,
+            writes: self.writes,
+            states: self.states,
+            remember: planned.remember,
+            refused: planned.refused,
+            pending: self.pending,
+        }
     }
+}
+
+/// A sheet's header texts from its first column to its last, for the
+/// refused-rows workbook.
+fn header_texts(header: &Header) -> Vec<String> {
+    let width = header
+        .columns
+        .iter()
+        .map(|(j, _)| j.saturating_add(1))
+        .max()
+        .unwrap_or(0);
+    let mut texts = vec![String::new(); width];
+    for (j, h) in &header.columns {
+        if let Some(text) = texts.get_mut(*j) {
+            text.clone_from(h);
+        }
+    }
+    texts
+}
+
+/// The columns no indicator was found for, as the preview lists them.
+fn unknown_columns(columns: &[ColumnMapping]) -> Vec<String> {
+    columns
+        .iter()
+        .filter(|c| matches!(c.source, MappingSource::Unknown | MappingSource::Ambiguous))
+        .map(|c| format!("{}（{} 列）", c.header, c.letter))
+        .collect()
 }
 
 /// The 基本信息 fields a resident ID number determines, as the catalog's
@@ -577,12 +694,6 @@ fn check_identity(
 
 fn is_identity(target: &FieldTarget) -> bool {
     crate::teacher::is_identity_field(&target.group, &target.field)
-}
-
-/// A refused row's preview carries what could be read of it.
-fn with_values(mut preview: RowPreview, values: &BTreeMap<String, Fields>) -> RowPreview {
-    preview.values = super::raw_values(values);
-    preview
 }
 
 fn display(value: &Value) -> String {

@@ -1,8 +1,193 @@
-//! Reading one data row: each mapped cell normalized to the stored value,
-//! refused with its reason where it cannot be read with certainty, and the
-//! row's values grouped by information group.
+//! Planning one data row, as named steps (`plan_row`): its mapped cells read
+//! into stored values by group (`read_cells`; an unreadable identity cell
+//! marks the row for refusal, any other becomes 待修正), who the row is
+//! (`classify::identify`), 出生年月 completed from the ID, the person matched
+//! (`person.rs`), the name, what the ID gives and the row's groups merged
+//! (`classify.rs`), and the row's kind decided by `classify::classify`.
 
+use super::classify::{Refusal, RowOutcome, classify, identify};
 use super::*;
+use crate::teacher::ValidNewTeacher;
+
+/// A mapped cell of a data row, and where it is.
+struct MappedCell<'r> {
+    sheet: &'r Arc<str>,
+    row: &'r SheetRow,
+    column: &'r ColumnMapping,
+    target: &'r FieldTarget,
+    field: &'r EffectiveField,
+}
+
+impl<'r> MappedCell<'r> {
+    fn cell(&self) -> &'r Data {
+        self.row.cell(self.column.index as usize)
+    }
+}
+
+/// 出生年月 written with only a year and month: completed from the ID once
+/// the row's ID is known.
+#[derive(Debug)]
+struct BirthMonth {
+    month: String,
+    letter: String,
+    label: String,
+    problem: CellProblem,
+}
+
+impl BirthMonth {
+    /// The message of a date filled from the ID: completed when the ID
+    /// agrees with the roster's year-month, else the ID's date taken and the
+    /// roster's year-month kept on the message.
+    fn filled_from_id(self, date: chrono::NaiveDate) -> RowMessage {
+        let month = self.month;
+        let (code, severity, text) = if date.format("%Y-%m").to_string() == month {
+            (
+                "import.birth_date_completed",
+                MessageSeverity::Info,
+                format!("花名册只有出生年月 {month}，已按身份证件号补全为 {date}"),
+            )
+        } else {
+            (
+                "import.birth_date_from_id",
+                MessageSeverity::Warning,
+                format!(
+                    "花名册只有出生年月 {month}，与身份证件号中的出生日期 {date} 不一致，已按身份证件号填为 {date}。如果人事档案不同，请在教师信息中改正"
+                ),
+            )
+        };
+        RowMessage {
+            code: code.into(),
+            severity,
+            column: Some(self.letter),
+            field: Some(self.label),
+            text: text.into(),
+        }
+    }
+
+    /// The ID states no date: the year-month kept as written on a 待修正 error.
+    fn pending(self, sheet: &str, row: u32, field: String) -> (RowMessage, PendingCell) {
+        let BirthMonth {
+            month,
+            letter,
+            label,
+            problem,
+        } = self;
+        let message = RowMessage {
+            code: PENDING_CODE.into(),
+            severity: MessageSeverity::Error,
+            column: Some(letter.clone()),
+            field: Some(label.clone()),
+            text: format!(
+                "{}。这一项先空着导入，原文「{month}」记为待修正",
+                problem.text
+            )
+            .into(),
+        };
+        let cell = PendingCell {
+            person: 0,
+            group: BASIC_GROUP.to_owned(),
+            field,
+            label,
+            raw: month,
+            problem_code: problem.code,
+            problem: problem.text,
+            sheet: sheet.to_owned(),
+            row,
+            column: letter,
+        };
+        (message, cell)
+    }
+}
+
+/// A data row's mapped cells as read.
+#[derive(Debug, Default)]
+struct ReadRow {
+    values: BTreeMap<String, Fields>,
+    messages: Vec<RowMessage>,
+    /// Identity cells that could not be read: column index and why.
+    bad_cells: Vec<(usize, String)>,
+    /// Other cells that could not be read, kept on a 待修正 error.
+    pending: Vec<PendingCell>,
+    birth_month: Option<BirthMonth>,
+}
+
+impl ReadRow {
+    /// A cell that could not be read. Only who the row is can refuse it; any
+    /// other bad cell is kept as written, on an error the clerk must fix
+    /// (待修正), and 出生年月 with only a year and month waits for the ID.
+    fn unreadable(&mut self, at: &MappedCell<'_>, problem: CellProblem, birth_field: Option<&str>) {
+        let (target, letter, label) = (at.target, &at.column.letter, &at.field.label);
+        if target.group == BASIC_GROUP
+            && birth_field == Some(target.field.as_str())
+            && let Some(month) = crate::import::cell::year_month_only(at.cell())
+        {
+            self.birth_month = Some(BirthMonth {
+                month,
+                letter: letter.clone(),
+                label: label.clone(),
+                problem,
+            });
+            return;
+        }
+        let CellProblem { code, text } = problem;
+        if is_identity(target) {
+            self.bad_cells
+                .push((at.column.index as usize, text.clone()));
+            self.messages.push(RowMessage {
+                code: code.into(),
+                severity: MessageSeverity::Refusal,
+                column: Some(letter.clone()),
+                field: Some(label.clone()),
+                text: text.into(),
+            });
+            return;
+        }
+        let raw = crate::text::excerpt(cell_text(at.cell()).trim(), 200);
+        self.messages.push(RowMessage {
+            code: PENDING_CODE.into(),
+            severity: MessageSeverity::Error,
+            column: Some(letter.clone()),
+            field: Some(label.clone()),
+            text: format!("{text}。这一项先空着导入，原文「{raw}」记为待修正").into(),
+        });
+        self.pending.push(PendingCell {
+            person: 0,
+            group: target.group.clone(),
+            field: target.field.clone(),
+            label: label.clone(),
+            raw,
+            problem_code: code,
+            problem: text,
+            sheet: at.sheet.to_string(),
+            row: at.row.number,
+            column: letter.clone(),
+        });
+    }
+}
+
+/// The row's preview as read, refused until planning says otherwise; its
+/// identity is the cells' (姓名, 证件类型, 证件号), empty where missing.
+fn start_preview(sheet: &Arc<str>, row: u32, read: &mut ReadRow) -> RowPreview {
+    let basic = read.values.get(BASIC_GROUP);
+    let get = |code: &str| {
+        basic
+            .and_then(|b| b.get(code))
+            .map(display)
+            .unwrap_or_default()
+    };
+    let id_type = get("id_type");
+    RowPreview {
+        sheet: sheet.clone(),
+        row,
+        status: RowStatus::Refused,
+        name: get("name"),
+        id_type: (!id_type.is_empty()).then_some(id_type),
+        id_number: get("id_number"),
+        values: crate::import::raw_values(&BTreeMap::new()),
+        changes: Vec::new(),
+        messages: std::mem::take(&mut read.messages),
+    }
+}
 
 impl Planner<'_> {
     pub(super) fn group(&self, id: &str) -> Option<&EffectiveGroup> {
@@ -16,397 +201,253 @@ impl Planner<'_> {
         row: &SheetRow,
         columns: &[ColumnMapping],
     ) -> Option<RefusedRow> {
-        let mut values: BTreeMap<String, Fields> = BTreeMap::new();
-        let mut messages = Vec::new();
-        let mut bad_cells = Vec::new();
-        let mut pending: Vec<PendingCell> = Vec::new();
-        // 出生年月 with only a year and month: completed from the ID below.
-        let mut birth_month: Option<(String, usize, String, String, CellProblem)> = None;
+        let mut read = self.read_cells(sheet, row, columns);
+        let mut preview = start_preview(sheet, row.number, &mut read);
+        let outcome = self.plan_teacher(sheet, row.number, columns, &mut read, &mut preview);
+        preview.status = classify(&outcome);
+        match outcome {
+            RowOutcome::Refused(refusal) => {
+                Some(self.refuse(sheet, row, preview, &read.values, refusal))
+            }
+            RowOutcome::Planned { .. } => {
+                preview.values = crate::import::raw_values(&read.values);
+                self.rows.push(preview);
+                None
+            }
+        }
+    }
+
+    /// Reads each mapped cell of the row into its value, or says why it cannot.
+    fn read_cells(
+        &mut self,
+        sheet: &Arc<str>,
+        row: &SheetRow,
+        columns: &[ColumnMapping],
+    ) -> ReadRow {
+        let mut read = ReadRow::default();
+        let effective = self.effective;
         for column in columns {
             let Some(target) = &column.target else {
                 continue;
             };
-            let j = column.index as usize;
-            let cell = row.cell(j);
-            let effective = self.effective;
             let Some(field) = effective
                 .group(&target.group)
                 .and_then(|g| g.field(&target.field))
             else {
                 continue;
             };
-            let table_ref = field
+            let at = MappedCell {
+                sheet,
+                row,
+                column,
+                target,
+                field,
+            };
+            let table = field
                 .code_table
                 .as_deref()
                 .and_then(|t| effective.code_table(t));
-            let converted = convert(field, table_ref, cell);
-            if converted.is_ok() {
-                self.note_form(sheet, &column.letter, field, table_ref, cell, row.number);
-            }
-            match converted {
-                Ok(None) => {}
-                Ok(Some(v)) => {
-                    values
-                        .entry(target.group.clone())
-                        .or_default()
-                        .insert(target.field.clone(), v);
+            match convert(field, table, at.cell()) {
+                Ok(value) => {
+                    self.note_form(&at, table);
+                    if let Some(value) = value {
+                        read.values
+                            .entry(target.group.clone())
+                            .or_default()
+                            .insert(target.field.clone(), value);
+                    }
                 }
-                Err(problem)
-                    if target.group == BASIC_GROUP
-                        && self.birth_field.as_deref() == Some(target.field.as_str())
-                        && let Some(month) = crate::import::cell::year_month_only(cell) =>
-                {
-                    birth_month = Some((
-                        month,
-                        j,
-                        column.letter.clone(),
-                        field.label.clone(),
-                        problem,
-                    ));
-                }
-                // Only who the row is can refuse it; any other bad cell is
-                // kept as written, on an error the clerk must fix (待修正).
-                Err(CellProblem { code, text }) if is_identity(target) => {
-                    bad_cells.push((j, text.clone()));
-                    messages.push(RowMessage {
-                        code: code.into(),
-                        severity: MessageSeverity::Refusal,
-                        column: Some(column.letter.clone()),
-                        field: Some(field.label.clone()),
-                        text: text.into(),
-                    });
-                }
-                Err(CellProblem { code, text }) => {
-                    let raw = crate::text::excerpt(cell_text(cell).trim(), 200);
-                    messages.push(RowMessage {
-                        code: PENDING_CODE.into(),
-                        severity: MessageSeverity::Error,
-                        column: Some(column.letter.clone()),
-                        field: Some(field.label.clone()),
-                        text: format!("{text}。这一项先空着导入，原文「{raw}」记为待修正").into(),
-                    });
-                    pending.push(PendingCell {
-                        person: 0,
-                        group: target.group.clone(),
-                        field: target.field.clone(),
-                        label: field.label.clone(),
-                        raw,
-                        problem_code: code,
-                        problem: text,
-                        sheet: sheet.to_string(),
-                        row: row.number,
-                        column: column.letter.clone(),
-                    });
-                }
+                Err(problem) => read.unreadable(&at, problem, self.birth_field.as_deref()),
             }
         }
-        let row_number = row.number;
-        let basic = values.get(BASIC_GROUP);
-        let get = |code: &str| {
-            basic
-                .and_then(|b| b.get(code))
-                .map(display)
-                .unwrap_or_default()
+        read
+    }
+
+    /// Who the row is and what it writes for them: refused when who cannot be
+    /// told with certainty, else matched to a person and merged.
+    fn plan_teacher(
+        &mut self,
+        sheet: &Arc<str>,
+        row: u32,
+        columns: &[ColumnMapping],
+        read: &mut ReadRow,
+        preview: &mut RowPreview,
+    ) -> RowOutcome {
+        let bad_cells = std::mem::take(&mut read.bad_cells);
+        let valid = match identify(preview, bad_cells, columns, &self.default_id_type) {
+            Ok(valid) => valid,
+            Err(refusal) => return RowOutcome::Refused(refusal),
         };
-        let (name, id_type, id_number) = (get("name"), get("id_type"), get("id_number"));
-        let mut preview = RowPreview {
-            sheet: sheet.clone(),
-            row: row_number,
-            status: RowStatus::Refused,
-            name: name.clone(),
-            id_type: (!id_type.is_empty()).then(|| id_type.clone()),
-            id_number: id_number.clone(),
-            values: crate::import::raw_values(&BTreeMap::new()),
-            changes: Vec::new(),
-            messages,
-        };
-        let refuse = |mut preview: RowPreview,
-                      this: &mut Self,
-                      code: &'static str,
-                      text: String,
-                      bad: Vec<(usize, String)>| {
-            if !code.is_empty() {
-                preview.messages.push(RowMessage {
-                    code: code.into(),
-                    severity: MessageSeverity::Refusal,
-                    column: None,
-                    field: None,
-                    text: text.as_str().into(),
-                });
-            }
-            let reason = preview
-                .messages
-                .iter()
-                .filter(|m| m.severity == MessageSeverity::Refusal)
-                .map(|m| match &m.field {
-                    Some(f) => format!("{f}：{}", m.text),
-                    None => m.text.to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join("；");
-            preview.status = RowStatus::Refused;
-            this.rows.push(preview);
-            Some(RefusedRow {
-                sheet: sheet.to_string(),
-                row: row_number,
-                cells: row.cells.clone(),
-                bad_cells: bad,
-                reason,
-            })
-        };
-        if !bad_cells.is_empty() {
-            return refuse(
-                with_values(preview, &values),
-                self,
-                "",
-                String::new(),
-                bad_cells,
-            );
-        }
-        if name.is_empty() || id_number.is_empty() {
-            let missing = match (name.is_empty(), id_number.is_empty()) {
-                (true, true) => "姓名和身份证件号",
-                (true, false) => "姓名",
-                _ => "身份证件号",
-            };
-            return refuse(
-                preview,
-                self,
-                "import.identity_missing",
-                format!("这一行没有{missing}，无法确定是哪位教师。请补上后重新导入"),
-                Vec::new(),
-            );
-        }
-        let id_type = if id_type.is_empty() {
-            self.default_id_type.clone()
-        } else {
-            id_type
-        };
-        let new = NewTeacher {
-            name: name.clone(),
-            id_type: id_type.clone(),
-            id_number: id_number.clone(),
-        };
-        let valid = match new.validate() {
-            Ok(v) => v,
-            Err(e) => {
-                let bad = columns
-                    .iter()
-                    .filter(|c| c.target.as_ref().is_some_and(is_identity))
-                    .filter(|c| {
-                        let field = c.target.as_ref().map(|t| t.field.as_str());
-                        matches!(
-                            (&e, field),
-                            (Error::InvalidIdNumber { .. }, Some("id_number"))
-                                | (Error::UnknownIdType(..), Some("id_type"))
-                                | (Error::TeacherNameTooLong { .. }, Some("name"))
-                        )
-                    })
-                    .map(|c| (c.index as usize, e.to_string()))
-                    .collect();
-                return refuse(
-                    with_values(preview, &values),
-                    self,
-                    e.code(),
-                    e.to_string(),
-                    bad,
-                );
-            }
-        };
-        if let Some((month, _, letter, label, problem)) = birth_month.take() {
-            let from_id = (valid.id_type.form == IdNumberForm::ResidentId)
-                .then(|| crate::id_number::check_resident_id(&valid.id_number).ok())
-                .flatten()
-                .map(|r| r.birth_date);
-            match (from_id, &self.birth_field) {
-                (Some(date), Some(field)) if date.format("%Y-%m").to_string() == month => {
-                    values
-                        .entry(BASIC_GROUP.to_owned())
-                        .or_default()
-                        .insert(field.clone(), Value::String(date.to_string()));
-                    preview.messages.push(RowMessage {
-                        code: "import.birth_date_completed".into(),
-                        severity: MessageSeverity::Info,
-                        column: Some(letter),
-                        field: Some(label),
-                        text: format!("花名册只有出生年月 {month}，已按身份证件号补全为 {date}")
-                            .into(),
-                    });
-                }
-                (Some(date), Some(field)) => {
-                    // The ID states the date: filled from it, the roster's
-                    // year-month kept on the message.
-                    values
-                        .entry(BASIC_GROUP.to_owned())
-                        .or_default()
-                        .insert(field.clone(), Value::String(date.to_string()));
-                    preview.messages.push(RowMessage {
-                        code: "import.birth_date_from_id".into(),
-                        severity: MessageSeverity::Warning,
-                        column: Some(letter),
-                        field: Some(label),
-                        text: format!(
-                            "花名册只有出生年月 {month}，与身份证件号中的出生日期 {date} 不一致，已按身份证件号填为 {date}。如果人事档案不同，请在教师信息中改正"
-                        )
-                        .into(),
-                    });
-                }
-                (_, _) => {
-                    preview.messages.push(RowMessage {
-                        code: PENDING_CODE.into(),
-                        severity: MessageSeverity::Error,
-                        column: Some(letter.clone()),
-                        field: Some(label.clone()),
-                        text: format!(
-                            "{}。这一项先空着导入，原文「{month}」记为待修正",
-                            problem.text
-                        )
-                        .into(),
-                    });
-                    pending.push(PendingCell {
-                        person: 0,
-                        group: BASIC_GROUP.to_owned(),
-                        field: self.birth_field.clone().unwrap_or_default(),
-                        label,
-                        raw: month,
-                        problem_code: problem.code,
-                        problem: problem.text,
-                        sheet: sheet.to_string(),
-                        row: row_number,
-                        column: letter,
-                    });
-                }
-            }
+        if let Some(month) = read.birth_month.take() {
+            self.complete_birth_month(sheet, row, month, &valid, read, preview);
         }
         preview.id_type = Some(valid.id_type.code.clone());
         preview.id_number = valid.id_number.clone();
         preview.name = valid.name.clone();
-        let key = (valid.id_type.code.clone(), valid.id_number.clone());
-        // The single-record groups (基本信息, 联系方式) this row gives values for.
-        let single_groups: Vec<String> = values
-            .iter()
-            .filter(|(g, fields)| {
-                self.group(g).is_some_and(|g| !g.multi)
-                    && fields.keys().any(|f| {
-                        !(*g == BASIC_GROUP
-                            && matches!(f.as_str(), "name" | "id_type" | "id_number"))
-                    })
-            })
-            .map(|(g, _)| g.clone())
-            .collect();
-        let person = self.person(&key, &valid.name);
-        if let Some((_, sheet, row)) = self.states.get(person).and_then(|s| {
-            s.single_rows
-                .iter()
-                .find(|(g, _, _)| single_groups.iter().any(|s| **s == **g))
-        }) {
-            let text = format!(
-                "与工作表「{sheet}」第 {row} 行是同一人（证件号 {}），只导入第一次出现的那一行。如果这一行才是对的，请删去那一行后重新导入",
-                valid.id_number
-            );
-            return refuse(
-                with_values(preview, &values),
-                self,
-                "import.duplicate_person",
-                text,
-                Vec::new(),
-            );
-        }
-        for group in single_groups {
-            let group = self.group_key(&group);
-            if let Some(state) = self.states.get_mut(person) {
-                state.single_rows.push((group, sheet.clone(), row_number));
-            }
-        }
-        let row_index = self.rows.len();
-        if let Some(state) = self.states.get_mut(person) {
-            state.rows.push(row_index);
-        }
-        let mut wrote = false;
-        let mut changed_stored = false;
-        if let Some(new) = self.persons.get_mut(person)
-            && new.existing.is_none()
-            && !new.planned
-        {
-            new.planned = true;
-            self.writes.push(Write::NewTeacher { person });
-        }
-        // The stored name differs: a conflict like any other value.
-        if let Some(Person {
-            existing: Some(existing),
-            rename,
-            ..
-        }) = self.persons.get(person)
-            && existing.name != valid.name
-            && rename.as_deref() != Some(valid.name.as_str())
-        {
-            let take = self.on_conflict == OnConflict::Take;
-            preview.changes.push(FieldChange {
-                group: BASIC_GROUP.into(),
-                group_name: self
-                    .group(BASIC_GROUP)
-                    .map_or_else(String::new, |g| g.name.clone()),
-                field: "name".into(),
-                label: "姓名".into(),
-                stored: existing.name.clone(),
-                imported: valid.name.clone(),
-                conflict: true,
-                taken: take,
-            });
-            if take && let Some(renamed) = self.persons.get_mut(person) {
-                renamed.rename = Some(valid.name.clone());
-                self.writes.push(Write::RenameTeacher { person });
-                wrote = true;
-                changed_stored = true;
-            }
-        }
+        let person = match self.claim_person(sheet, row, &valid, &read.values) {
+            Ok(person) => person,
+            Err(refusal) => return RowOutcome::Refused(refusal),
+        };
+        let mut effect = self.plan_name(person, &valid, preview);
+        let values = &mut read.values;
         if let Some(basic) = values.get_mut(BASIC_GROUP) {
             for code in ["name", "id_type", "id_number"] {
                 basic.remove(code);
             }
         }
-        if let Some(state) = self.states.get_mut(person)
-            && !state.filled_from_id
-            && let Ok(resident) = crate::id_number::check_resident_id(&valid.id_number)
-            && valid.id_type.form == IdNumberForm::ResidentId
-        {
-            state.filled_from_id = true;
-            let stored_basic = self.single_fields(person, BASIC_GROUP);
-            let basic = values.entry(BASIC_GROUP.to_owned()).or_default();
-            let mut filled = Vec::new();
-            if let Some(f) = &self.birth_field
-                && !basic.contains_key(f)
-                && !stored_basic.contains_key(f)
-            {
-                basic.insert(f.clone(), Value::String(resident.birth_date.to_string()));
-                filled.push(format!("出生日期 {}", resident.birth_date));
+        self.fill_from_id(person, &valid, values, preview);
+        self.settle_pending(person, std::mem::take(&mut read.pending), values, preview);
+        effect |= self.plan_groups(person, values, preview);
+        let identity = values.entry(BASIC_GROUP.to_owned()).or_default();
+        identity.insert("name".into(), Value::String(valid.name));
+        identity.insert("id_type".into(), Value::String(valid.id_type.code.clone()));
+        identity.insert("id_number".into(), Value::String(valid.id_number));
+        RowOutcome::Planned {
+            stored: self.is_stored(person),
+            effect,
+        }
+    }
+
+    /// A refused row: its preview says why, and it is kept whole for the
+    /// refused-rows workbook.
+    fn refuse(
+        &mut self,
+        sheet: &Arc<str>,
+        row: &SheetRow,
+        mut preview: RowPreview,
+        values: &BTreeMap<String, Fields>,
+        refusal: Refusal,
+    ) -> RefusedRow {
+        if refusal.shows_values {
+            preview.values = crate::import::raw_values(values);
+        }
+        if let Some((code, text)) = refusal.message {
+            preview.messages.push(RowMessage {
+                code: code.into(),
+                severity: MessageSeverity::Refusal,
+                column: None,
+                field: None,
+                text: text.into(),
+            });
+        }
+        let reason = preview
+            .messages
+            .iter()
+            .filter(|m| m.severity == MessageSeverity::Refusal)
+            .map(|m| match &m.field {
+                Some(f) => format!("{f}：{}", m.text),
+                None => m.text.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("；");
+        self.rows.push(preview);
+        RefusedRow {
+            sheet: sheet.to_string(),
+            row: row.number,
+            cells: row.cells.clone(),
+            bad_cells: refusal.bad_cells,
+            reason,
+        }
+    }
+
+    /// 出生年月 with only a year and month: the date the ID states, or kept
+    /// on a 待修正 error when the ID states none.
+    fn complete_birth_month(
+        &self,
+        sheet: &Arc<str>,
+        row: u32,
+        month: BirthMonth,
+        valid: &ValidNewTeacher,
+        read: &mut ReadRow,
+        preview: &mut RowPreview,
+    ) {
+        let from_id = (valid.id_type.form == IdNumberForm::ResidentId)
+            .then(|| crate::id_number::check_resident_id(&valid.id_number).ok())
+            .flatten()
+            .map(|r| r.birth_date);
+        match (from_id, &self.birth_field) {
+            (Some(date), Some(field)) => {
+                read.values
+                    .entry(BASIC_GROUP.to_owned())
+                    .or_default()
+                    .insert(field.clone(), Value::String(date.to_string()));
+                preview.messages.push(month.filled_from_id(date));
             }
-            if let Some(gender) = &self.gender_field
-                && !basic.contains_key(&gender.field)
-                && !stored_basic.contains_key(&gender.field)
-            {
-                let (code, label) = match resident.gender {
-                    IdGender::Male => &gender.male,
-                    IdGender::Female => &gender.female,
-                };
-                basic.insert(gender.field.clone(), Value::String(code.clone()));
-                filled.push(format!("性别 {label}"));
-            }
-            if basic.is_empty() {
-                values.remove(BASIC_GROUP);
-            }
-            if !filled.is_empty() {
-                preview.messages.push(RowMessage {
-                    code: "import.filled_from_id".into(),
-                    severity: MessageSeverity::Info,
-                    column: None,
-                    field: None,
-                    text: format!("花名册中没有，已按身份证件号填写：{}", filled.join("、")).into(),
-                });
+            _ => {
+                let field = self.birth_field.clone().unwrap_or_default();
+                let (message, cell) = month.pending(sheet, row, field);
+                preview.messages.push(message);
+                read.pending.push(cell);
             }
         }
-        // What the ID gives is always filled: a bad 出生日期 or 性别 cell the
-        // ID answered for is no longer waiting for the clerk.
+    }
+
+    /// The first row of a resident-ID teacher fills 出生日期 and 性别 from the
+    /// ID where neither the roster nor the school file has them.
+    fn fill_from_id(
+        &mut self,
+        person: usize,
+        valid: &ValidNewTeacher,
+        values: &mut BTreeMap<String, Fields>,
+        preview: &mut RowPreview,
+    ) {
+        let Some(state) = self.states.get_mut(person) else {
+            return;
+        };
+        if state.filled_from_id {
+            return;
+        }
+        let Ok(resident) = crate::id_number::check_resident_id(&valid.id_number) else {
+            return;
+        };
+        if valid.id_type.form != IdNumberForm::ResidentId {
+            return;
+        }
+        state.filled_from_id = true;
+        let stored_basic = self.single_fields(person, BASIC_GROUP);
+        let basic = values.entry(BASIC_GROUP.to_owned()).or_default();
+        let mut filled = Vec::new();
+        if let Some(f) = &self.birth_field
+            && !basic.contains_key(f)
+            && !stored_basic.contains_key(f)
+        {
+            basic.insert(f.clone(), Value::String(resident.birth_date.to_string()));
+            filled.push(format!("出生日期 {}", resident.birth_date));
+        }
+        if let Some(gender) = &self.gender_field
+            && !basic.contains_key(&gender.field)
+            && !stored_basic.contains_key(&gender.field)
+        {
+            let (code, label) = match resident.gender {
+                IdGender::Male => &gender.male,
+                IdGender::Female => &gender.female,
+            };
+            basic.insert(gender.field.clone(), Value::String(code.clone()));
+            filled.push(format!("性别 {label}"));
+        }
+        if basic.is_empty() {
+            values.remove(BASIC_GROUP);
+        }
+        if !filled.is_empty() {
+            preview.messages.push(RowMessage {
+                code: "import.filled_from_id".into(),
+                severity: MessageSeverity::Info,
+                column: None,
+                field: None,
+                text: format!("花名册中没有，已按身份证件号填写：{}", filled.join("、")).into(),
+            });
+        }
+    }
+
+    /// Keeps the row's unreadable cells as 待修正 for the person, except those
+    /// the ID answered for (出生日期, 性别): what the ID gives is always filled.
+    fn settle_pending(
+        &mut self,
+        person: usize,
+        mut pending: Vec<PendingCell>,
+        values: &BTreeMap<String, Fields>,
+        preview: &mut RowPreview,
+    ) {
         let answered = |p: &PendingCell| {
             values
                 .get(&p.group)
@@ -430,47 +471,13 @@ impl Planner<'_> {
             cell.person = person;
             self.pending.push(cell);
         }
-        for (group_id, fields) in &values {
-            let effective = self.effective;
-            let Some(group) = effective.group(group_id) else {
-                continue;
-            };
-            let (w, c) = if group.multi {
-                self.plan_multi(person, group, fields, &mut preview)
-            } else {
-                self.plan_single(person, group, fields, &mut preview)
-            };
-            wrote |= w;
-            changed_stored |= c;
-        }
-        let identity = values.entry(BASIC_GROUP.to_owned()).or_default();
-        identity.insert("name".into(), Value::String(valid.name.clone()));
-        identity.insert("id_type".into(), Value::String(valid.id_type.code.clone()));
-        identity.insert("id_number".into(), Value::String(valid.id_number.clone()));
-        preview.values = crate::import::raw_values(&values);
-        preview.status = if !self.is_stored(person) {
-            RowStatus::New
-        } else if wrote || changed_stored {
-            RowStatus::Update
-        } else {
-            RowStatus::Unchanged
-        };
-        self.rows.push(preview);
-        None
     }
 
     /// Notes a value written another way than the table writes it (汉 族,
     /// 01-汉族, 未评) or a name with spaces inside, for the grouped notes.
-    fn note_form(
-        &mut self,
-        sheet: &str,
-        column: &str,
-        field: &EffectiveField,
-        table: Option<&crate::catalog::CodeTable>,
-        cell: &Data,
-        row: u32,
-    ) {
-        let Data::String(text) = cell else {
+    fn note_form(&mut self, at: &MappedCell<'_>, table: Option<&crate::catalog::CodeTable>) {
+        let field = at.field;
+        let Data::String(text) = at.cell() else {
             return;
         };
         let text = text.trim();
@@ -478,10 +485,10 @@ impl Planner<'_> {
             return;
         }
         let at = crate::import::notes::At {
-            sheet,
-            column,
+            sheet: at.sheet,
+            column: &at.column.letter,
             field: &field.label,
-            row,
+            row: at.row.number,
         };
         if field.code == "name" && field.kind == FieldType::Text {
             let name = crate::text::normalize_person_name(text);

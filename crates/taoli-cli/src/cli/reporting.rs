@@ -1,0 +1,145 @@
+//! Reporting to the county (报送): `enroll`, `submit`, `sync`, `batch`, `receipts`, `status`; printing is `crate::batches`'.
+
+use super::*;
+
+/// `taoli enroll`.
+pub(super) fn enroll(args: EnrollArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
+    let mut file = login.open(&args.school_file)?;
+    let info = batches::with_keys(login, |keys| {
+        file.enroll(
+            &args.upstream,
+            &args.code,
+            keys,
+            batches::backoff(args.retries),
+        )
+    })?;
+    file.close()?;
+    batches::enrolled(&info, lang);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `taoli submit` (exits 1 when something waits or failed).
+pub(super) fn submit(args: SubmitArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
+    let mut file = login.open(&args.school_file)?;
+    let options = SubmitOptions {
+        change_reason: args.reason,
+        sync: batches::sync_options(args.retries),
+    };
+    let outcome = batches::with_keys(login, |keys| file.submit(keys, &options))?;
+    file.close()?;
+    if args.json {
+        output::json(&outcome)?;
+        return Ok(exit_code(outcome.sync.complete()));
+    }
+    batches::submitted(outcome.built.as_ref(), lang);
+    Ok(batches::sync_report(&outcome.sync, lang))
+}
+
+/// `taoli sync` (exits 1 when something waits or failed).
+pub(super) fn sync(args: SyncArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
+    let mut file = login.open(&args.school_file)?;
+    let options = batches::sync_options(args.retries);
+    let report = batches::with_keys(login, |keys| file.sync(keys, &options))?;
+    file.close()?;
+    if args.json {
+        output::json(&report)?;
+        return Ok(exit_code(report.complete()));
+    }
+    let code = batches::sync_report(&report, lang);
+    if report.received.is_empty()
+        && report.refused.is_empty()
+        && report.pending.is_none()
+        && report
+            .reviews
+            .accepted
+            .saturating_add(report.reviews.returned)
+            == 0
+        && report.review_error.is_none()
+    {
+        println!(
+            "{}",
+            lang.pick(
+                "没有要上传的批次，也没有新的审核结果。",
+                "Nothing to upload and no new review results."
+            )
+        );
+    }
+    Ok(code)
+}
+
+/// `taoli batch export|upload`.
+pub(super) fn batch(command: BatchCommand, login: &Login, lang: Lang) -> Result<ExitCode> {
+    match command {
+        BatchCommand::Export(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let exported = batches::with_keys(login, |keys| {
+                file.export_batch(keys, args.reason.as_deref(), &args.output)
+            })?;
+            file.close()?;
+            if args.json {
+                output::json(&exported)?;
+            } else {
+                batches::exported(exported.as_ref(), lang);
+            }
+        }
+        BatchCommand::Upload(args) => {
+            let uploaded = taoli_core::batches::upload_file(
+                &args.file,
+                args.upstream.as_deref(),
+                args.output.as_deref(),
+                batches::backoff(args.retries),
+            )?;
+            if args.json {
+                output::json(&uploaded)?;
+            } else {
+                batches::uploaded(&uploaded, lang);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `taoli receipts`: list them, or import a receipt file.
+pub(super) fn receipts(args: ReceiptsArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
+    let mut file = login.open(&args.school_file)?;
+    if let Some(path) = &args.import {
+        let imported = file.import_receipt(path)?;
+        file.close()?;
+        if args.json {
+            output::json(&imported)?;
+        } else {
+            batches::receipt_imported(&imported, lang);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let receipts = file.receipts()?;
+    file.close()?;
+    if args.json {
+        output::json(&receipts)?;
+    } else {
+        batches::receipts(&receipts, lang);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `taoli status`.
+pub(super) fn status(args: StatusArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
+    let file = login.open(&args.school_file)?;
+    let status = file.outbox_status()?;
+    file.close()?;
+    if args.json {
+        output::json(&status)?;
+    } else {
+        batches::status(&status, lang);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// 0 when everything went, 1 when something waits or failed.
+fn exit_code(complete: bool) -> ExitCode {
+    if complete {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

@@ -1,0 +1,163 @@
+//! Teachers and their records: `teacher`, `record`, `warning`, `validate`, `stats`, the 信息确认表 (`sheets`, `signoff`).
+
+use super::*;
+
+/// `taoli teacher add|list|set`.
+pub(super) fn teacher(command: TeacherCommand, login: &Login, lang: Lang) -> Result<ExitCode> {
+    match command {
+        TeacherCommand::Add(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let teacher = file.add_teacher(&NewTeacher {
+                name: args.name,
+                id_type: args.id_type,
+                id_number: args.id_number,
+            })?;
+            // What add_teacher filled of 基本信息 from a resident ID number.
+            let from_id = file.id_derived_values(&teacher.id_type, &teacher.id_number)?;
+            output::teacher_added(&teacher, &from_id, lang);
+            file.close()?;
+        }
+        TeacherCommand::List(args) => {
+            let file = login.open(&args.school_file)?;
+            let listing = file.find_teachers(args.query.as_deref().unwrap_or(""))?;
+            let signoffs = file.signoff_states()?;
+            if args.json {
+                output::teacher_list_json(&listing.teachers, &signoffs)?;
+            } else {
+                output::teacher_table(&listing.teachers, listing.total, &signoffs, lang);
+            }
+            file.close()?;
+        }
+        TeacherCommand::Set(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let teacher = file.teacher_by_id_number(None, &args.id_number)?;
+            let assignments = parse_assignments(&args.assignments)?;
+            let record = file.set_fields(&teacher.id, &args.group, &assignments)?;
+            output::record_saved(&teacher.name, &record, lang);
+            file.close()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `taoli record add`.
+pub(super) fn record(command: RecordCommand, login: &Login, lang: Lang) -> Result<ExitCode> {
+    match command {
+        RecordCommand::Add(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let teacher = file.teacher_by_id_number(None, &args.id_number)?;
+            let assignments = parse_assignments(&args.assignments)?;
+            let record = file.add_group_record(&teacher.id, &args.group, &assignments)?;
+            output::record_saved(&teacher.name, &record, lang);
+            file.close()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `taoli warning explain`.
+pub(super) fn warning(command: WarningCommand, login: &Login, lang: Lang) -> Result<ExitCode> {
+    match command {
+        WarningCommand::Explain(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let teacher = file.teacher_by_id_number(None, &args.id_number)?;
+            let warning = WarningRef {
+                teacher_id: &teacher.id,
+                rule: &args.rule,
+                field: args.field.as_deref(),
+                row_order: args.row,
+            };
+            file.explain_warning(&warning, &args.reason)?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("已为 {} 的提醒「{}」记下理由。", teacher.name, args.rule),
+                    Lang::En => format!(
+                        "Recorded the reason for {}'s warning {}.",
+                        teacher.name, args.rule
+                    ),
+                }
+            );
+            file.close()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `taoli validate` (exits 1 when there are errors).
+pub(super) fn validate(args: ValidateArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
+    let file = login.open(&args.school_file)?;
+    let report = file.validate()?;
+    file.close()?;
+    if args.json {
+        output::json(&report)?;
+    } else {
+        output::validation(&report, lang);
+    }
+    Ok(if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `taoli stats`.
+pub(super) fn stats(args: StatsArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
+    let file = login.open(&args.school_file)?;
+    let stats = file.stats()?;
+    file.close()?;
+    match (&args.xlsx, args.json) {
+        (Some(path), _) => {
+            taoli_core::stats::workbook::write(&stats, path)?;
+            output::stats_written(&stats, path, lang);
+        }
+        (None, true) => output::json(&stats)?,
+        (None, false) => output::stats(&stats, lang),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `taoli sheets`: the 信息确认表 PDF.
+pub(super) fn sheets(args: SheetsArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
+    let template = Template::resolve(args.template.as_deref())?;
+    let mut file = login.open(&args.school_file)?;
+    let ids = args
+        .teachers
+        .iter()
+        .map(|n| file.teacher_by_id_number(None, n).map(|t| t.id))
+        .collect::<taoli_core::Result<Vec<_>>>()?;
+    let path = match args.output {
+        Some(path) => path,
+        None => export::unused_path(&PathBuf::from(taoli_core::sheets::default_file_name(
+            &file.school()?.name,
+        ))),
+    };
+    let printed = file.print_sheets(&ids, &template, &path)?;
+    file.close()?;
+    if args.json {
+        output::json(&printed)?;
+    } else {
+        output::sheets_printed(&printed, lang);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `taoli signoff`.
+pub(super) fn signoff(args: SignoffArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
+    let mut file = login.open(&args.school_file)?;
+    let teacher = file.teacher_by_id_number(None, &args.id_number)?;
+    let state = file.signoff(&teacher.id, &args.fingerprint)?;
+    file.close()?;
+    if args.json {
+        output::json(&state)?;
+    } else {
+        output::signed_off(&teacher.name, &state, lang);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_assignments(raw: &[String]) -> taoli_core::Result<Vec<(String, String)>> {
+    raw.iter()
+        .map(|a| taoli_core::entry::parse_assignment(a))
+        .collect()
+}
