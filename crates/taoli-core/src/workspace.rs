@@ -192,6 +192,12 @@ impl Workspace {
         }
     }
 
+    /// Makes a file opened by [`Workspace::open_unbound`] the open one (the
+    /// CLI, after checking it before signing in).
+    pub fn adopt(&mut self, file: SchoolFile) -> Result<OpenedSchool> {
+        self.make_current(file)
+    }
+
     /// Creates a school file with its 系统管理员, who is signed in, and makes
     /// it the open one.
     pub fn create(
@@ -353,7 +359,7 @@ impl Workspace {
 
     /// Keeps `file`'s key in the keychain; nothing without one (a keychain
     /// that fails is passed over: the password is asked for next time).
-    fn keep_key(&self, file: &SchoolFile) {
+    pub fn keep_key(&self, file: &SchoolFile) {
         if let Some(keychain) = &self.keychain {
             let _ = file.remember_key(keychain.as_ref());
         }
