@@ -33,9 +33,7 @@ use taoli_core::store::{
     CopiedToThisComputer, NetworkShare, OpenedSchool, RecoveryCodeShown, RecoveryStatus,
 };
 use taoli_core::validate::{Problem, ValidationReport};
-use taoli_core::{
-    Credentials, NewSchool, NewTeacher, NewUser, Role, SchoolFile, Session, Teacher,
-};
+use taoli_core::{Credentials, NewSchool, NewTeacher, NewUser, Role, SchoolFile, Session, Teacher};
 
 use crate::state::{AppState, cannot_open, no_import_pending, no_school_open};
 use crate::surface::{Reply, commands, payload};

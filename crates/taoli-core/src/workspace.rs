@@ -377,12 +377,9 @@ impl Workspace {
             return;
         };
         let on_pass = Arc::clone(&hooks.on_pass);
-        let started = SyncWorker::start(
-            file,
-            self.keychain.clone(),
-            hooks.options,
-            move |pass| on_pass(pass),
-        )
+        let started = SyncWorker::start(file, self.keychain.clone(), hooks.options, move |pass| {
+            on_pass(pass)
+        })
         .map(Arc::new)
         .map_err(|e| ErrorPayload::from(&e));
         self.worker.replace(Some(started));

@@ -187,7 +187,11 @@ fn the_daily_backup_is_taken_once_a_day() {
     again.sign_out().unwrap();
     again.sign_in(&admin()).unwrap();
     again.close().unwrap();
-    assert_eq!(daily_backups(&path), 1, "signing in again the same day does not");
+    assert_eq!(
+        daily_backups(&path),
+        1,
+        "signing in again the same day does not"
+    );
 }
 
 #[test]
