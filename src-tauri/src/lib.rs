@@ -15,6 +15,7 @@
 
 mod commands;
 mod state;
+mod surface;
 
 use std::path::PathBuf;
 
@@ -47,102 +48,28 @@ pub fn run() {
                 .or_else(|| paths.document_dir().ok().map(|d| d.join("桃李")))
                 .or_else(|| paths.home_dir().ok().map(|d| d.join("桃李")))
                 .unwrap_or_else(|| PathBuf::from("."));
-            app.manage(AppState::new(config_dir, data_dir, launch_file.clone()));
+            let on_pass = state::tell_window(app.handle().clone(), commands::SYNC_PASS_EVENT);
+            app.manage(AppState::new(
+                config_dir,
+                data_dir,
+                launch_file.clone(),
+                on_pass,
+            ));
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::launch_file,
-            commands::school_types,
-            commands::id_types,
-            commands::regions,
-            commands::recent_files,
-            commands::forget_recent,
-            commands::default_school_path,
-            commands::create_school,
-            commands::open_school,
-            commands::open_school_with_password,
-            commands::sign_in,
-            commands::daily_backup_problem,
-            commands::create_first_admin,
-            commands::sign_out,
-            commands::lock_session,
-            commands::unlock_session,
-            commands::list_users,
-            commands::add_user,
-            commands::set_user_disabled,
-            commands::set_user_role,
-            commands::change_password,
-            commands::recovery_code_missing,
-            commands::recovery_status,
-            commands::recovery_new_code,
-            commands::recovery_sheet,
-            commands::recovery_keep_code,
-            commands::recovery_accounts,
-            commands::recover_with_code,
-            commands::close_school,
-            commands::network_share,
-            commands::copy_to_this_computer,
-            commands::list_teachers,
-            commands::check_id_number,
-            commands::id_derived_values,
-            commands::add_teacher,
-            commands::school_catalog,
-            commands::teacher_records,
-            commands::save_record,
-            commands::check_record,
-            commands::delete_record,
-            commands::validate_school,
-            commands::school_stats,
-            commands::province_pack,
-            commands::use_province_pack,
-            commands::clear_province_pack,
-            commands::explain_warning,
-            commands::pending_values,
-            commands::clear_pending_value,
-            commands::import_open,
-            commands::import_preview,
-            commands::import_rows,
-            commands::import_commit,
-            commands::import_save_refused,
-            commands::import_history,
-            commands::import_undo,
-            commands::export_file,
-            commands::export_file_name,
-            commands::sheets_preview,
-            commands::sheets_default_path,
-            commands::sheets_print,
-            commands::open_file,
-            commands::signoff_states,
-            commands::signoff_info,
-            commands::signoff,
-            commands::audit_log,
-            commands::audit_verify,
-            commands::audit_export,
-            commands::audit_file_name,
-            commands::backup_list,
-            commands::backup_now,
-            commands::backup_to,
-            commands::restore_backup,
-            commands::restore_backup_with_password,
-            commands::enrollment,
-            commands::enroll,
-            commands::submit,
-            commands::sync_now,
-            commands::last_sync,
-            commands::outbox_status,
-            commands::receipts,
-            commands::export_receipt,
-            commands::receipt_file_name,
-            commands::batch_file_name,
-            commands::export_batch,
-            commands::import_receipt,
-        ])
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!());
     if let Err(error) = result {
         // Startup invariant: without a window there is nothing left to do.
         eprintln!("桃李无法启动：{error}");
         std::process::exit(2);
     }
+}
+
+/// The contents of `ui/src/commands.ts`: the UI's typed function of every
+/// command (`surface`); a test fails when the checked-in file is stale.
+pub fn commands_typescript() -> String {
+    surface::typescript(&commands::table())
 }
 
 fn env_dir(name: &str) -> Option<PathBuf> {

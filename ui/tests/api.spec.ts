@@ -18,6 +18,7 @@ import {
   saveRecord,
   teacherRecords,
   useProvincePack,
+  whenLocked,
 } from '../src/api'
 import type { ErrorPayload } from '../src/bindings'
 import { setLocale } from '../src/i18n'
@@ -110,5 +111,17 @@ describe('command wrappers', () => {
       ['import_undo', { importId: 'imp-1' }],
       ['import_undo', { importId: null }],
     ])
+  })
+
+  it('show the lock screen when any command says the session is locked', async () => {
+    const locked: ErrorPayload = { code: 'account.session_locked', kind: 'user', message: '已锁定' }
+    const onLocked = vi.fn()
+    whenLocked(onLocked)
+    invoke.mockRejectedValueOnce(locked).mockRejectedValueOnce({ ...locked, code: 'account.not_permitted' })
+    await expect(teacherRecords('t-1')).rejects.toEqual(locked)
+    expect(onLocked).toHaveBeenCalledTimes(1)
+    await expect(provincePack()).rejects.toMatchObject({ code: 'account.not_permitted' })
+    expect(onLocked).toHaveBeenCalledTimes(1)
+    whenLocked(() => {})
   })
 })

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use taoli_core::workspace::Workspace;
 use taoli_core::{Credentials, Error, SchoolFile};
 
 use crate::error::{CliError, Result};
@@ -31,16 +32,17 @@ impl Login {
         self.open_as(path, &self.credentials()?)
     }
 
-    /// Opens a school file and signs in with `credentials`.
+    /// Opens a school file and signs in with `credentials`; the key is kept
+    /// (signing in as the 系统管理员 may have encrypted an older file).
     pub fn open_as(&self, path: &Path, credentials: &Credentials) -> Result<SchoolFile> {
-        let mut file = self.open_file(path, Some(&credentials.password))?;
+        let mut workspace = Workspace::on_this_computer();
+        let file = self.open_in(&workspace, path, Some(&credentials.password))?;
         if !file.has_users()? {
             return Err(Error::NoUsersYet.into());
         }
-        file.sign_in(credentials)?;
-        // Signing in as the 系统管理员 may have encrypted an older file.
-        keep_key(&file);
-        Ok(file)
+        workspace.adopt(file)?;
+        workspace.sign_in(credentials)?;
+        workspace.into_file().ok_or(Error::NoSchoolOpen.into())
     }
 
     /// Opens a school file, not signed in. An encrypted file's key comes
@@ -49,7 +51,16 @@ impl Login {
     /// (which is it, when that account is the 系统管理员). Found that way, the
     /// key is kept in the keychain for next time.
     pub fn open_file(&self, path: &Path, password: Option<&str>) -> Result<SchoolFile> {
-        let file = self.open_file_quietly(path, password)?;
+        self.open_in(&Workspace::on_this_computer(), path, password)
+    }
+
+    fn open_in(
+        &self,
+        workspace: &Workspace,
+        path: &Path,
+        password: Option<&str>,
+    ) -> Result<SchoolFile> {
+        let file = self.open_file_quietly(workspace, path, password)?;
         // A file on a network share: said on every command, on standard error.
         if let Some(share) = file.network_share() {
             eprintln!("{}", share.notice);
@@ -57,10 +68,15 @@ impl Login {
         Ok(file)
     }
 
-    fn open_file_quietly(&self, path: &Path, password: Option<&str>) -> Result<SchoolFile> {
+    fn open_file_quietly(
+        &self,
+        workspace: &Workspace,
+        path: &Path,
+        password: Option<&str>,
+    ) -> Result<SchoolFile> {
         let password = match std::env::var(ADMIN_PASSWORD_VARIABLE) {
             Ok(password) => password,
-            Err(_) => match SchoolFile::open_on_this_computer(path, None) {
+            Err(_) => match workspace.open_unbound(path, None) {
                 Err(Error::FileKeyNeeded(_)) => match password {
                     Some(password) => password.to_owned(),
                     None => self.credentials()?.password,
@@ -68,10 +84,12 @@ impl Login {
                 other => return Ok(other?),
             },
         };
-        SchoolFile::open_on_this_computer(path, Some(&password)).map_err(|e| match e {
-            Error::WrongFilePassword(_) => CliError::FileKeyMissing,
-            other => other.into(),
-        })
+        workspace
+            .open_unbound(path, Some(&password))
+            .map_err(|e| match e {
+                Error::WrongFilePassword(_) => CliError::FileKeyMissing,
+                other => other.into(),
+            })
     }
 
     /// The account name and its password.
@@ -127,7 +145,7 @@ impl Login {
 /// the next command opens the file without the 系统管理员 password. After a
 /// 系统管理员's password was set, this is the new key.
 pub fn keep_key(file: &SchoolFile) {
-    file.keep_key_on_this_computer();
+    Workspace::on_this_computer().keep_key(file);
 }
 
 fn password(variable: &'static str, prompt_text: &str, what: &'static str) -> Result<String> {

@@ -473,6 +473,11 @@ pub enum Error {
     #[error("请先登录：输入账号和密码后再操作。")]
     NotSignedIn,
 
+    /// A call that needs an open school file while none is (the app's
+    /// workspace, `crate::workspace`).
+    #[error("还没有打开学校文件。请先在开始页打开或新建一个学校文件。")]
+    NoSchoolOpen,
+
     #[error("已有 10 分钟没有操作，桃李已锁定。请重新输入密码解锁。")]
     SessionLocked,
 
@@ -782,6 +787,7 @@ impl Error {
             Error::UnknownRole(_) => "account.role_unknown",
             Error::NotPermitted { .. } => "account.not_permitted",
             Error::NotSignedIn => "account.not_signed_in",
+            Error::NoSchoolOpen => "app.no_school_open",
             Error::SessionLocked => "account.session_locked",
             Error::EmptyUserName => "account.name_empty",
             Error::InvalidUserName { .. } => "account.name_invalid",

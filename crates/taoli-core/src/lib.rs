@@ -45,6 +45,7 @@ pub mod teacher;
 pub mod text;
 mod time;
 pub mod validate;
+pub mod workspace;
 
 pub use account::{Actor, NewUser, Role, Session};
 pub use error::{Error, ErrorKind, ErrorPayload, Result};

@@ -222,40 +222,6 @@ impl SchoolFile {
     /// unchanged. A keychain that cannot be used does not stop the file from
     /// opening; the password is then asked for again next time. A plaintext
     /// file opens as it is.
-    /// Opens a school file on this computer, as the app and the CLI do: the
-    /// key from this computer's keychain when it has it; else, with
-    /// `admin_password`, the key that password derives (kept in the keychain
-    /// for next time, when there is one); else [`Error::FileKeyNeeded`]. A
-    /// plaintext file opens as it is. A keychain that cannot be used is
-    /// passed over.
-    pub fn open_on_this_computer(path: &Path, admin_password: Option<&str>) -> Result<SchoolFile> {
-        let keychain = crate::secrets::KeychainSecretStore::new().ok();
-        if let Some(keychain) = &keychain {
-            match SchoolFile::open_with_store(path, keychain) {
-                Err(Error::FileKeyNeeded(_)) => {}
-                other => return other,
-            }
-        }
-        let memory = crate::secrets::MemorySecretStore::new();
-        let store: &dyn SecretStore = match &keychain {
-            Some(keychain) => keychain,
-            None => &memory,
-        };
-        match admin_password {
-            Some(password) => SchoolFile::open_with_password(path, password, store),
-            None => SchoolFile::open_with_store(path, store),
-        }
-    }
-
-    /// Keeps the file's key in this computer's keychain, when there is one
-    /// (after the file was created, encrypted, or given a new 系统管理员
-    /// password), so it opens here without the password next time.
-    pub fn keep_key_on_this_computer(&self) {
-        if let Ok(keychain) = crate::secrets::KeychainSecretStore::new() {
-            let _ = self.remember_key(&keychain);
-        }
-    }
-
     pub fn open_with_password(
         path: &Path,
         password: &str,
