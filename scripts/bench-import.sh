@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
 # The roster-import benchmark of docs/benchmarks.md: Taoli's import (plan +
-# commit) and calamine alone on the same generated 100,000-row messy .xlsx,
-# then Python openpyxl (read-only mode) reading that file, side by side.
+# commit), calamine alone and the store's floor on two 100,000-row rosters —
+# the benchmark's own 13-column roster and the county roster of
+# `taoli_fixtures::messy` (other headers, widths and quirks) — then Python
+# openpyxl (read-only mode) reading each file, side by side.
 #
 #     bash scripts/bench-import.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/taoli/target}"
-cargo bench -p taoli-core --bench import
-roster="$CARGO_TARGET_DIR/bench-data/roster-100000.xlsx"
+data="$CARGO_TARGET_DIR/bench-data"
+county="$data/messy/messy-100000.xlsx"
+if [ ! -f "$county" ]; then
+  mkdir -p "$data/messy"
+  cargo run --quiet --profile bench -p taoli-fixtures -- messy 100000 "$data/messy"
+fi
+cargo bench -p taoli-core --bench import -- "$county"
 python3 -m pip install --quiet --disable-pip-version-check openpyxl >/dev/null
-python3 - "$roster" <<'PY'
+python3 - "$data/roster-100000.xlsx" "$county" <<'PY'
+import subprocess, sys
+
+# Each file in its own process, so each peak is its own.
+CHILD = """
 import resource, sys, time
 import openpyxl
 start = time.perf_counter()
@@ -20,5 +31,8 @@ for row in book.worksheets[0].iter_rows(values_only=True):
     cells += sum(1 for v in row if v is not None)
 secs = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(f"openpyxl read-only (iter_rows):    {secs:.2f} s, peak {peak:.0f} MB ({cells} cells)")
+print(f"openpyxl read-only (iter_rows) of {sys.argv[1]}: {secs:.2f} s, peak {peak:.0f} MB ({cells} cells)")
+"""
+for path in sys.argv[1:]:
+    subprocess.run([sys.executable, "-c", CHILD, path], check=True)
 PY

@@ -386,7 +386,7 @@ commands! {
     /// Commits the previewed import, telling the window its progress
     /// (`import-progress` events with `[done, total]`).
     fn import_commit() -> ImportRun = task {
-        let plan = state
+        let mut plan = state
             .pending_import()
             .take()
             .ok_or_else(no_import_pending)?;
@@ -394,7 +394,11 @@ commands! {
             let _ = tauri::Emitter::emit(&app, IMPORT_PROGRESS_EVENT, (done, total));
         };
         let result = with_school(&state, |file| file.commit_import(&plan, &mut progress));
-        // The plan stays for the refused-rows workbook (and a retry after a failure).
+        // The plan stays for the refused-rows workbook (and a retry after a
+        // failure); once committed, only what the workbook and the pages need.
+        if result.is_ok() {
+            plan.settle();
+        }
         *state.pending_import() = Some(plan);
         result
     }

@@ -604,6 +604,39 @@ fn the_refused_rows_workbook_keeps_the_rows_as_they_were_with_the_reasons() {
 }
 
 #[test]
+fn a_settled_plan_still_writes_its_refused_rows_workbook() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let roster = expected::rosters_dir().join("legacy-messy.xlsx");
+    let mut plan = import(&school, &roster, &options());
+    assert!(plan.preview.counts.refused > 0);
+    plan.settle();
+    let out = dir.path().join("refused.xlsx");
+    let written = write_refused_rows(&plan, &out).unwrap();
+    assert_eq!(written, plan.preview.counts.refused);
+    assert_eq!(plan.preview.rows.len(), plan.preview.counts.total);
+}
+
+#[test]
+fn a_settled_plan_is_not_committed_a_second_time() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let roster = expected::rosters_dir().join("legacy-messy.xlsx");
+    let mut plan = import(&school, &roster, &options());
+    plan.settle();
+    let mut file = accounts::open(&school).unwrap();
+    let teachers = file.teachers().unwrap().len();
+    let err = file.commit_import(&plan, &mut |_, _| {}).unwrap_err();
+    assert!(
+        matches!(err, taoli_core::Error::StalePreview { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("重新预览"), "{err}");
+    assert_eq!(file.teachers().unwrap().len(), teachers);
+    assert_eq!(file.imports().unwrap().len(), 1);
+}
+
+#[test]
 fn a_fixed_refused_row_imports_cleanly_and_its_dates_stay_dates() {
     let dir = TempDir::new().unwrap();
     let school = school(&dir);

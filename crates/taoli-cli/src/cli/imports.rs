@@ -19,7 +19,8 @@ pub(super) fn import(args: ImportArgs, login: &Login, lang: Lang) -> Result<Exit
     };
     let mut roster = taoli_core::import::open(&args.roster)?;
     let mut file = login.open(&args.school_file)?;
-    let plan = file.plan_import(&mut roster, &options)?;
+    let mut plan = file.plan_import(&mut roster, &options)?;
+    drop(roster);
     let refused_path = match (&args.refused, args.dry_run) {
         (Some(path), _) => Some(path.clone()),
         (None, false) if plan.preview.counts.refused > 0 || !plan.pending.is_empty() => {
@@ -33,6 +34,8 @@ pub(super) fn import(args: ImportArgs, login: &Login, lang: Lang) -> Result<Exit
         Some(file.commit_import(&plan, &mut |_, _| {})?)
     };
     file.close()?;
+    // The report and the workbook need only the preview and the refused rows.
+    plan.settle();
     let refused_workbook = match refused_path {
         Some(path) if plan.preview.counts.refused > 0 || !plan.pending.is_empty() => {
             taoli_core::import::refused::write_refused_rows(&plan, &path)?;

@@ -6,7 +6,7 @@
 
 use rusqlite::Transaction;
 
-use super::plan::{Person, Write};
+use super::plan::{Person, StoredRecord, WorkingRecord, Write};
 use super::runs::{max_revision, record_by_id, teacher_json};
 use super::{ImportPlan, ImportRun, OnConflict};
 use crate::account::{Actor, Permission};
@@ -27,6 +27,11 @@ impl SchoolFile {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportRun> {
         let actor = &self.require(Permission::Import)?;
+        if plan.is_settled() {
+            return Err(Error::StalePreview {
+                detail: "这次导入已经提交过了".into(),
+            });
+        }
         let total = plan.writes.len();
         // The school as it was, in case the import was not what the clerk
         // meant; recorded in the import's own transaction (all or nothing).
@@ -104,15 +109,13 @@ fn apply_writes(
                 person,
                 group,
                 index,
-                row_order,
-            } => writer.add_record(*person, group, *index, *row_order)?,
+                numbered,
+            } => writer.add_record(*person, group, *index, *numbered)?,
             Write::UpdateRecord {
                 person,
                 group,
                 index,
-                record_id,
-                version,
-            } => writer.update_record(*person, group, *index, record_id, *version)?,
+            } => writer.update_record(*person, group, *index)?,
         }
     }
     Ok(writer.written)
@@ -210,14 +213,14 @@ impl Writer<'_, '_> {
         Ok(())
     }
 
-    /// Creates a record (after the teacher's stored rows of the group when
-    /// the plan gives no row order); nothing for a person not registered.
+    /// Creates a record (numbered by the plan, or after the teacher's stored
+    /// rows of the group); nothing for a person not registered.
     fn add_record(
         &mut self,
         person: usize,
         group: &str,
         index: usize,
-        row_order: Option<i64>,
+        numbered: bool,
     ) -> Result<()> {
         let (tx, at) = (self.tx, self.at);
         let Some(teacher_id) = self
@@ -229,13 +232,13 @@ impl Writer<'_, '_> {
             return Ok(());
         };
         let fields = planned_fields(self.plan, person, group, index);
-        let row_order = match row_order {
-            Some(n) => n,
-            None => tx
-                .prepare_cached(
-                    "SELECT COALESCE(MAX(row_order), 0) + 1 FROM record WHERE teacher_id = ?1 AND group_code = ?2",
-                )?
-                .query_row((teacher_id, group), |r| r.get(0))?,
+        let row_order: i64 = if numbered {
+            i64::try_from(index).map_or(i64::MAX, |i| i.saturating_add(1))
+        } else {
+            tx.prepare_cached(
+                "SELECT COALESCE(MAX(row_order), 0) + 1 FROM record WHERE teacher_id = ?1 AND group_code = ?2",
+            )?
+            .query_row((teacher_id, group), |r| r.get(0))?
         };
         let id = uuid::Uuid::now_v7().to_string();
         let text = fields;
@@ -267,19 +270,21 @@ impl Writer<'_, '_> {
 
     /// Replaces a stored record's fields; refused as a stale preview when
     /// the record changed or went since.
-    fn update_record(
-        &mut self,
-        person: usize,
-        group: &str,
-        index: usize,
-        record_id: &str,
-        version: i64,
-    ) -> Result<()> {
+    fn update_record(&mut self, person: usize, group: &str, index: usize) -> Result<()> {
         let (tx, at) = (self.tx, self.at);
-        let fields = planned_fields(self.plan, person, group, index);
         let stale = || Error::StalePreview {
             detail: "有记录在预览后被修改或删除".into(),
         };
+        let planned = planned_record(self.plan, person, group, index);
+        let fields = planned.map_or("{}", |r| &*r.text);
+        let Some(StoredRecord {
+            id: record_id,
+            version,
+        }) = planned.and_then(|r| r.stored.as_deref())
+        else {
+            return Err(stale());
+        };
+        let (record_id, version) = (record_id.as_str(), *version);
         let old = record_by_id(tx, record_id)?.ok_or_else(stale)?;
         if old.version != version {
             return Err(stale());
@@ -419,11 +424,19 @@ fn record_run(
 
 /// The fields a write stores, as JSON text: the plan's working record it points to.
 fn planned_fields<'p>(plan: &'p ImportPlan, person: usize, group: &str, index: usize) -> &'p str {
+    planned_record(plan, person, group, index).map_or("{}", |r| &*r.text)
+}
+
+fn planned_record<'p>(
+    plan: &'p ImportPlan,
+    person: usize,
+    group: &str,
+    index: usize,
+) -> Option<&'p WorkingRecord> {
     plan.states
         .get(person)
         .and_then(|s| s.records.get(group))
         .and_then(|r| r.get(index))
-        .map_or("{}", |r| &*r.text)
 }
 
 /// The person a write of the plan is for. The planner hands out only its own

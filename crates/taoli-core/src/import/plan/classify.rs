@@ -315,12 +315,12 @@ impl Planner<'_> {
         let Some(state) = self.states.get_mut(person) else {
             return Effect::NONE;
         };
-        let records = state.records.entry(&group.id);
+        let records = state.records.entry(&key);
         if records.is_empty() {
             records.push(WorkingRecord {
                 stored: None,
                 text: "{}".into(),
-                write: None,
+                written: false,
                 touched: false,
                 matched: false,
             });
@@ -333,8 +333,8 @@ impl Planner<'_> {
             return Effect::NONE;
         }
         record.text = Value::Object(merged).to_string().into();
-        if record.write.is_none() {
-            record.write = Some(self.writes.len());
+        if !record.written {
+            record.written = true;
             self.writes.push(single_write(record, person, key, stored));
         }
         Effect {
@@ -352,10 +352,11 @@ impl Planner<'_> {
         fields: &Fields,
         preview: &mut RowPreview,
     ) -> Effect {
+        let key = self.group_key(&group.id);
         let Some(state) = self.states.get_mut(person) else {
             return Effect::NONE;
         };
-        let records = state.records.entry(&group.id);
+        let records = state.records.entry(&key);
         // Only stored rows are matched (a roster may hold two equal rows, and
         // both are imported), each at most once.
         let parsed: Vec<Option<Fields>> = records
@@ -427,16 +428,12 @@ impl Planner<'_> {
         }
         record.text = Value::Object(merged).to_string().into();
         let was_stored = record.stored.is_some();
-        if record.write.is_none()
-            && let Some((record_id, version)) = record.stored.clone()
-        {
-            record.write = Some(self.writes.len());
+        if !record.written && was_stored {
+            record.written = true;
             self.writes.push(Write::UpdateRecord {
                 person,
                 group: self.group_key(&group.id),
                 index,
-                record_id,
-                version,
             });
         }
         Effect {
@@ -469,25 +466,26 @@ impl Planner<'_> {
             }
         }
         let fields = self.with_defaults(group, fields);
+        let key = self.group_key(&group.id);
         let Some(state) = self.states.get_mut(person) else {
             return Effect::NONE;
         };
-        let records = state.records.entry(&group.id);
+        let records = state.records.entry(&key);
         let index = records.len();
         records.push(WorkingRecord {
             stored: None,
             text: Value::Object(fields).to_string().into(),
-            write: Some(self.writes.len()),
+            written: true,
             touched: true,
             matched: false,
         });
         self.writes.push(Write::AddRecord {
             person,
-            group: self.group_key(&group.id),
+            group: key,
             index,
             // A new teacher's rows are numbered here; a stored
             // teacher's go after the rows the file holds.
-            row_order: (!stored).then_some((index as i64).saturating_add(1)),
+            numbered: !stored,
         });
         Effect {
             wrote: true,
@@ -499,19 +497,18 @@ impl Planner<'_> {
 /// The write of a single-record group's record: an update of the stored one,
 /// or the record added (first of a new teacher's).
 fn single_write(record: &WorkingRecord, person: usize, group: Arc<str>, stored: bool) -> Write {
-    match record.stored.clone() {
-        Some((record_id, version)) => Write::UpdateRecord {
+    if record.stored.is_some() {
+        Write::UpdateRecord {
             person,
             group,
             index: 0,
-            record_id,
-            version,
-        },
-        None => Write::AddRecord {
+        }
+    } else {
+        Write::AddRecord {
             person,
             group,
             index: 0,
-            row_order: (!stored).then_some(1),
-        },
+            numbered: !stored,
+        }
     }
 }

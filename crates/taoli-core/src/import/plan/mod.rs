@@ -50,29 +50,30 @@ pub(crate) struct Person {
     pub planned: bool,
 }
 
-/// One write of a commit, in order.
+/// One write of a commit, in order. A large import plans half a million of
+/// them, so a write only points into the plan (40 bytes): what it writes is
+/// in `states`.
 #[derive(Debug, Clone)]
 pub(crate) enum Write {
     /// Registers `persons[person]`.
     NewTeacher { person: usize },
     /// Renames a stored teacher.
     RenameTeacher { person: usize },
-    /// Creates the record `states[person].records[group][index]`;
-    /// `row_order` is known for a new teacher, else it follows the stored rows.
+    /// Creates the record `states[person].records[group][index]`; a new
+    /// teacher's records are `numbered` from the plan (the index plus one),
+    /// a stored teacher's follow the rows the file holds.
     AddRecord {
         person: usize,
         group: Arc<str>,
         index: usize,
-        row_order: Option<i64>,
+        numbered: bool,
     },
-    /// Replaces a stored record's fields with those of
-    /// `states[person].records[group][index]`; `version` is what the preview saw.
+    /// Replaces the stored record `states[person].records[group][index]`
+    /// (its `stored` id and the version the preview saw) with its fields.
     UpdateRecord {
         person: usize,
         group: Arc<str>,
         index: usize,
-        record_id: String,
-        version: i64,
     },
 }
 
@@ -129,17 +130,49 @@ pub struct ImportPlan {
     pub refused: Vec<RefusedSheet>,
     /// Cells imported empty and kept on a 待修正 error, in row order.
     pub pending: Vec<PendingCell>,
+    /// Committed: only the preview, the refused rows and the 待修正 cells
+    /// are left ([`ImportPlan::settle`]).
+    settled: bool,
 }
 
-/// A record as the plan sees it: stored, planned, or both.
+impl ImportPlan {
+    /// Lets go of what only a commit needs: the writes, the people and their
+    /// working records, most of a large plan's memory (on a 100,000-row
+    /// roster, about half). The preview, the refused rows and the 待修正
+    /// cells stay for the report and the refused-rows workbook. A settled
+    /// plan is not committed again: the clerk previews the roster anew.
+    pub fn settle(&mut self) {
+        self.settled = true;
+        self.persons = Vec::new();
+        self.writes = Vec::new();
+        self.states = Vec::new();
+        self.remember = Vec::new();
+    }
+
+    /// Whether the plan was settled after its commit.
+    pub fn is_settled(&self) -> bool {
+        self.settled
+    }
+}
+
+/// A stored record's id and the version the preview saw.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredRecord {
+    pub id: String,
+    pub version: i64,
+}
+
+/// A record as the plan sees it: stored, planned, or both. Kept small
+/// (32 bytes): a large import holds one for each of its 400,000 records.
 #[derive(Debug, Clone)]
 pub(crate) struct WorkingRecord {
-    stored: Option<(String, i64)>,
+    /// Boxed: a new teacher's records, most of a large import, have none.
+    pub stored: Option<Box<StoredRecord>>,
     /// The fields as JSON text: compact while a large import is planned,
     /// and what the commit stores as is.
     pub text: Box<str>,
-    /// The write that creates or updates it, once planned.
-    write: Option<usize>,
+    /// Whether a write creating or updating it is planned.
+    written: bool,
     /// Whether this import touched it (for validation messages).
     touched: bool,
     /// A stored row an imported row was found to match (as the same or by
@@ -154,9 +187,9 @@ impl WorkingRecord {
 }
 
 /// A person's records by group: a short list, smaller than a map for the
-/// handful of groups a row fills.
+/// handful of groups a row fills; the group ids are the planner's shared ones.
 #[derive(Debug, Default)]
-pub(crate) struct GroupRecords(Vec<(Box<str>, Vec<WorkingRecord>)>);
+pub(crate) struct GroupRecords(Vec<(Arc<str>, Vec<WorkingRecord>)>);
 
 impl GroupRecords {
     pub(crate) fn get(&self, group: &str) -> Option<&Vec<WorkingRecord>> {
@@ -171,11 +204,11 @@ impl GroupRecords {
     }
 
     /// The group's records, an empty list added first if there is none.
-    fn entry(&mut self, group: &str) -> &mut Vec<WorkingRecord> {
-        let at = match self.0.iter().position(|(g, _)| &**g == group) {
+    fn entry(&mut self, group: &Arc<str>) -> &mut Vec<WorkingRecord> {
+        let at = match self.0.iter().position(|(g, _)| g == group) {
             Some(at) => at,
             None => {
-                self.0.push((group.into(), Vec::with_capacity(1)));
+                self.0.push((group.clone(), Vec::with_capacity(1)));
                 self.0.len().saturating_sub(1)
             }
         };
@@ -550,6 +583,7 @@ impl Planner<'_> {
             remember: planned.remember,
             refused: planned.refused,
             pending: self.pending,
+            settled: false,
         }
     }
 }

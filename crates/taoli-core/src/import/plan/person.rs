@@ -18,10 +18,14 @@ impl Planner<'_> {
             && let Some(records) = self.stored_records.remove(&t.id)
         {
             for r in records {
-                state.records.entry(&r.group_code).push(WorkingRecord {
-                    stored: Some((r.id.clone(), r.version)),
+                let group = self.group_key(&r.group_code);
+                state.records.entry(&group).push(WorkingRecord {
+                    stored: Some(Box::new(StoredRecord {
+                        id: r.id,
+                        version: r.version,
+                    })),
                     text: Value::Object(r.fields).to_string().into(),
-                    write: None,
+                    written: false,
                     touched: false,
                     matched: false,
                 });
