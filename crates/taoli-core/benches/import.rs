@@ -231,7 +231,10 @@ fn calamine_only(roster: &Path) {
         .filter(|(_, _, c)| !matches!(c, Data::Empty))
         .count();
     let secs = start.elapsed().as_secs_f64();
-    assert!(cells > ROWS as usize * 10, "{cells} cells: not a roster of {ROWS} rows");
+    assert!(
+        cells > ROWS as usize * 10,
+        "{cells} cells: not a roster of {ROWS} rows"
+    );
     println!("{secs:.3} {:.1}", peak_mb());
 }
 

@@ -88,10 +88,7 @@ fn person_problems(
         }
         for (i, r) in rows.iter().enumerate() {
             records.push(IndicatorRecord {
-                id: r
-                    .stored
-                    .as_ref()
-                    .map_or_else(String::new, |s| s.id.clone()),
+                id: r.stored.as_ref().map_or_else(String::new, |s| s.id.clone()),
                 teacher_id: teacher.id.clone(),
                 group_code: group.to_owned(),
                 row_order: (i as i64).saturating_add(1),
