@@ -26,10 +26,11 @@ use taoli_core::recovery::RecoveryCode;
 use taoli_core::search::TeacherListing;
 use taoli_core::sheets::{self, PrintedSheets, SheetsPreview, SignoffInfo, SignoffState, Template};
 use taoli_core::stats::SchoolStats;
-use taoli_core::store::{AuditCheck, Backup, BackupList, BackupReason, WarningRef};
+use taoli_core::store::{AuditCheck, Backup, BackupList, BackupReason};
 use taoli_core::store::{
     CopiedToThisComputer, NetworkShare, OpenedSchool, RecoveryCodeShown, RecoveryStatus,
 };
+use taoli_core::validate::WarningRef;
 use taoli_core::validate::{Problem, ValidationReport};
 use taoli_core::{Credentials, NewSchool, NewTeacher, NewUser, Role, SchoolFile, Session, Teacher};
 

@@ -11,7 +11,8 @@ use taoli_core::export;
 use taoli_core::import::{ImportOptions, ImportOutcome, MappingOverride, OnConflict};
 use taoli_core::revision::Operation;
 use taoli_core::sheets::Template;
-use taoli_core::store::{BackupReason, WarningRef};
+use taoli_core::store::BackupReason;
+use taoli_core::validate::WarningRef;
 use taoli_core::{Credentials, NewSchool, NewTeacher, NewUser, Role, SchoolFile};
 
 use crate::batches;

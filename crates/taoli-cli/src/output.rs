@@ -13,7 +13,8 @@ use taoli_core::catalog::{
 use taoli_core::export::{ExportFormat, SheetStyle};
 use taoli_core::id_derived::IdDerivedValue;
 use taoli_core::import::{
-    ImportOutcome, ImportRun, MappingSource, MessageSeverity, OnConflict, UndoResult,
+    ImportOutcome, ImportPreview, ImportRun, MappingSource, MessageSeverity, OnConflict,
+    SheetPreview, UndoResult,
 };
 use taoli_core::record::IndicatorRecord;
 use taoli_core::sheets::PrintedSheets;
@@ -496,68 +497,7 @@ const LISTED: usize = 30;
 pub fn import_outcome(outcome: &ImportOutcome, lang: Lang) {
     let preview = &outcome.preview;
     for sheet in &preview.sheets {
-        let header = if sheet.header_rows.0 == sheet.header_rows.1 {
-            format!("{}", sheet.header_rows.0)
-        } else {
-            format!("{}–{}", sheet.header_rows.0, sheet.header_rows.1)
-        };
-        println!(
-            "{}",
-            match lang {
-                Lang::Zh => format!(
-                    "工作表「{}」：表头在第 {header} 行，数据 {} 行。",
-                    sheet.name, sheet.data_rows
-                ),
-                Lang::En => format!(
-                    "Sheet {}: header on row {header}, {} data rows.",
-                    sheet.name, sheet.data_rows
-                ),
-            }
-        );
-        if !sheet.defaults.is_empty() {
-            println!(
-                "  {}{}",
-                lang.pick(
-                    "表中没有这些列，新登记的记录按默认值填写：",
-                    "No column for these; new records get the default: "
-                ),
-                sheet.defaults.join("、")
-            );
-        }
-        let remembered: Vec<String> = sheet
-            .columns
-            .iter()
-            .filter(|c| c.source == MappingSource::Remembered)
-            .filter_map(|c| {
-                let header = c.header.split_whitespace().collect::<Vec<_>>().join(" ");
-                c.target.as_ref().map(|t| match lang {
-                    Lang::Zh => {
-                        format!("{} 列「{header}」→ {}·{}", c.letter, t.group_name, t.label)
-                    }
-                    Lang::En => format!(
-                        "column {} 「{header}」 → {}·{}",
-                        c.letter, t.group_name, t.label
-                    ),
-                })
-            })
-            .collect();
-        if !remembered.is_empty() {
-            println!(
-                "  {}{}",
-                lang.pick("已按上次的选择对应：", "Mapped as chosen last time: "),
-                remembered.join(lang.pick("；", "; "))
-            );
-        }
-        if !sheet.unknown_columns.is_empty() {
-            println!(
-                "  {}{}",
-                lang.pick(
-                    "未识别、不导入的列（可用 --map 表头=指标 指定）：",
-                    "Columns not recognised and not imported (use --map HEADER=FIELD): "
-                ),
-                sheet.unknown_columns.join("、")
-            );
-        }
+        import_sheet(sheet, lang);
     }
     for skipped in &preview.skipped_sheets {
         println!(
@@ -568,8 +508,82 @@ pub fn import_outcome(outcome: &ImportOutcome, lang: Lang) {
             }
         );
     }
-    // Repeated things once: one line per column and way of writing, and per
-    // column and kind of problem; `--json` keeps every row's own messages.
+    import_notes(preview, lang);
+    import_problems(preview, lang);
+    import_conflicts(preview, lang);
+    import_result(outcome, lang);
+}
+
+/// Where a sheet's header and data are, the defaults its new records get, the
+/// columns mapped as remembered and those not imported.
+fn import_sheet(sheet: &SheetPreview, lang: Lang) {
+    let header = if sheet.header_rows.0 == sheet.header_rows.1 {
+        format!("{}", sheet.header_rows.0)
+    } else {
+        format!("{}–{}", sheet.header_rows.0, sheet.header_rows.1)
+    };
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "工作表「{}」：表头在第 {header} 行，数据 {} 行。",
+                sheet.name, sheet.data_rows
+            ),
+            Lang::En => format!(
+                "Sheet {}: header on row {header}, {} data rows.",
+                sheet.name, sheet.data_rows
+            ),
+        }
+    );
+    if !sheet.defaults.is_empty() {
+        println!(
+            "  {}{}",
+            lang.pick(
+                "表中没有这些列，新登记的记录按默认值填写：",
+                "No column for these; new records get the default: "
+            ),
+            sheet.defaults.join("、")
+        );
+    }
+    let remembered: Vec<String> = sheet
+        .columns
+        .iter()
+        .filter(|c| c.source == MappingSource::Remembered)
+        .filter_map(|c| {
+            let header = c.header.split_whitespace().collect::<Vec<_>>().join(" ");
+            c.target.as_ref().map(|t| match lang {
+                Lang::Zh => {
+                    format!("{} 列「{header}」→ {}·{}", c.letter, t.group_name, t.label)
+                }
+                Lang::En => format!(
+                    "column {} 「{header}」 → {}·{}",
+                    c.letter, t.group_name, t.label
+                ),
+            })
+        })
+        .collect();
+    if !remembered.is_empty() {
+        println!(
+            "  {}{}",
+            lang.pick("已按上次的选择对应：", "Mapped as chosen last time: "),
+            remembered.join(lang.pick("；", "; "))
+        );
+    }
+    if !sheet.unknown_columns.is_empty() {
+        println!(
+            "  {}{}",
+            lang.pick(
+                "未识别、不导入的列（可用 --map 表头=指标 指定）：",
+                "Columns not recognised and not imported (use --map HEADER=FIELD): "
+            ),
+            sheet.unknown_columns.join("、")
+        );
+    }
+}
+
+/// Repeated things once: one line per column and way of writing, and per
+/// column and kind of problem; `--json` keeps every row's own messages.
+fn import_notes(preview: &ImportPreview, lang: Lang) {
     if !preview.notes.is_empty() {
         println!();
         println!(
@@ -586,6 +600,10 @@ pub fn import_outcome(outcome: &ImportOutcome, lang: Lang) {
             println!("  …… +{}", preview.notes.len().saturating_sub(LISTED));
         }
     }
+}
+
+/// The grouped refusals, 待修正 cells and warnings, a section each.
+fn import_problems(preview: &ImportPreview, lang: Lang) {
     let sections = [
         (
             MessageSeverity::Refusal,
@@ -633,6 +651,10 @@ pub fn import_outcome(outcome: &ImportOutcome, lang: Lang) {
             );
         }
     }
+}
+
+/// The values that differ from what the file holds, and which was kept.
+fn import_conflicts(preview: &ImportPreview, lang: Lang) {
     let conflicts: Vec<_> = preview
         .rows
         .iter()
@@ -662,7 +684,12 @@ pub fn import_outcome(outcome: &ImportOutcome, lang: Lang) {
             println!("  …… +{}", conflicts.len().saturating_sub(LISTED));
         }
     }
-    let c = &preview.counts;
+}
+
+/// The counts, the refused-rows workbook, and what was imported (or that
+/// this was a preview).
+fn import_result(outcome: &ImportOutcome, lang: Lang) {
+    let c = &outcome.preview.counts;
     println!();
     println!(
         "{}",

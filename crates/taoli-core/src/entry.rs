@@ -222,17 +222,6 @@ impl SchoolFile {
     }
 }
 
-impl SchoolFile {
-    /// The catalog of the school's indicator set.
-    pub fn effective_catalog(&self) -> Result<EffectiveCatalog> {
-        let school = self.school()?;
-        let set = school
-            .indicator_set
-            .ok_or_else(|| Error::UnknownSchoolType(school.school_type.clone()))?;
-        self.catalog()?.effective(&set.id)
-    }
-}
-
 fn normalize_all(
     effective: &EffectiveCatalog,
     group: &EffectiveGroup,

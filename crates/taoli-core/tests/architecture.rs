@@ -223,3 +223,113 @@ fn the_check_sees_every_form_of_a_crate_path() {
         ]
     );
 }
+
+/// Methods a feature defines on `SchoolFile` that the store may still call,
+/// each with why. Everything else a feature adds to `SchoolFile` is above the
+/// store: calling it from `store/` is a cycle the `use` lines do not show.
+const STORE_MAY_CALL: &[(&str, &str)] = &[
+    (
+        "rewrapped_signing_key",
+        "a 系统管理员's own password change re-wraps the batches' signing key in the same transaction",
+    ),
+    (
+        "validate",
+        "`school.validate()` when a file is built is `NewSchool::validate` (school.rs, below the store), not the engine's",
+    ),
+];
+
+/// The names of the methods each `impl SchoolFile` block outside `store/`
+/// defines, with the file that defines them.
+fn feature_methods(src: &Path) -> Vec<(String, PathBuf)> {
+    let mut files = Vec::new();
+    rust_files(src, &mut files);
+    let store = src.join("store");
+    let mut out = Vec::new();
+    for file in files.into_iter().filter(|f| !f.starts_with(&store)) {
+        let source = without_comments(&fs::read_to_string(&file).unwrap());
+        let mut rest = source.as_str();
+        while let Some(at) = rest.find("impl SchoolFile {") {
+            let block = &rest[at..];
+            // The block ends at the first line that is a lone closing brace.
+            let end = block.find("\n}").unwrap_or(block.len());
+            for line in block[..end].lines() {
+                let line = line.trim_start();
+                let after = ["pub fn ", "pub(crate) fn ", "pub(super) fn ", "fn "]
+                    .iter()
+                    .find_map(|p| line.strip_prefix(p));
+                if let Some(after) = after {
+                    let name: String = after.chars().take_while(|&c| is_ident(c)).collect();
+                    out.push((name, file.clone()));
+                }
+            }
+            rest = &block[end..];
+        }
+    }
+    out
+}
+
+/// Every call in the store's sources of a method a feature defines on
+/// `SchoolFile`: "file:line: why".
+fn calls_up(src: &Path) -> Vec<String> {
+    let features = feature_methods(src);
+    let store = src.join("store");
+    // A name the store also defines is the store's own (a private helper).
+    let mut store_files = Vec::new();
+    rust_files(&store, &mut store_files);
+    store_files.sort();
+    let sources: Vec<(PathBuf, String)> = store_files
+        .iter()
+        .map(|f| (f.clone(), without_comments(&fs::read_to_string(f).unwrap())))
+        .collect();
+    let own = |name: &str| {
+        sources
+            .iter()
+            .any(|(_, s)| s.contains(&format!("fn {name}(")) || s.contains(&format!("fn {name}<")))
+    };
+    let mut out = Vec::new();
+    for (file, source) in &sources {
+        let shown = file.strip_prefix(src).unwrap_or(file);
+        for (name, defined_in) in &features {
+            if own(name) || STORE_MAY_CALL.iter().any(|(n, _)| n == name) {
+                continue;
+            }
+            for (at, _) in source.match_indices(&format!(".{name}(")) {
+                let line = source[..at].matches('\n').count() + 1;
+                out.push(format!(
+                    "{}:{line}: calls `{name}`, which {} defines above the store",
+                    shown.display(),
+                    defined_in.strip_prefix(src).unwrap_or(defined_in).display()
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn store_calls_no_method_a_feature_defines() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let found = calls_up(&src);
+    assert!(
+        found.is_empty(),
+        "store/ is the bottom layer (docs/ARCHITECTURE.md, Invariants); it calls up into features:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_method_check_finds_the_features_methods() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let names: Vec<String> = feature_methods(&src).into_iter().map(|(n, _)| n).collect();
+    // One from each of a few features, so a change in how impl blocks are
+    // written cannot quietly make the check above see nothing.
+    for expected in [
+        "plan_import",
+        "commit_import",
+        "validation_report",
+        "explain_warning",
+        "backups",
+    ] {
+        assert!(names.iter().any(|n| n == expected), "{expected} not found");
+    }
+}

@@ -416,7 +416,7 @@ fn a_warning_travels_with_its_written_reason() {
     school
         .file
         .explain_warning(
-            &taoli_core::store::WarningRef {
+            &taoli_core::validate::WarningRef {
                 teacher_id: &teacher.id,
                 rule: &problem.rule,
                 field: problem.field.as_deref(),

@@ -14,7 +14,7 @@
 mod accounts;
 
 use taoli_core::record::Fields;
-use taoli_core::store::WarningRef;
+use taoli_core::validate::WarningRef;
 use taoli_core::{NewSchool, NewTeacher, SchoolFile, Teacher};
 use tempfile::TempDir;
 

@@ -23,7 +23,7 @@ use std::slice;
 use taoli_core::error::Error;
 use taoli_core::sheets::SignoffState;
 use taoli_core::sheets::{TeacherSheet, Template};
-use taoli_core::store::WarningRef;
+use taoli_core::validate::WarningRef;
 use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 
 const ZHANG_SAN_ID: &str = "11010519491231002X";

@@ -12,7 +12,7 @@
 mod accounts;
 
 use taoli_core::error::Error;
-use taoli_core::store::WarningRef;
+use taoli_core::validate::WarningRef;
 use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 
 /// A school with 张三 (female by her ID number) entered as male: a warning.

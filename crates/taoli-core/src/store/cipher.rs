@@ -347,12 +347,14 @@ impl SchoolFile {
 
     /// Encrypts the plaintext copies beside the file, each in place.
     fn encrypt_copies(&self, key: &FileKey) -> EncryptedCopies {
-        let mut copies: Vec<PathBuf> = self
-            .backups()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|b| PathBuf::from(b.path))
-            .collect();
+        // Every automatic backup, whoever encrypts (the listing, not the
+        // clerk's permission-checked `backups`).
+        let mut copies: Vec<PathBuf> =
+            super::backups::list(&super::backups::backup_folder_of(&self.path))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|b| PathBuf::from(b.path))
+                .collect();
         copies.extend(migration_copies(&self.path));
         let mut outcome = EncryptedCopies::default();
         for copy in copies {

@@ -26,7 +26,7 @@ mod recovery;
 pub(crate) mod revisions;
 pub mod share;
 pub(crate) mod teachers;
-mod warnings;
+pub(crate) mod warnings;
 
 use std::fs;
 use std::io::Read;
@@ -53,7 +53,7 @@ pub use lock::{LockHolder, computer_name, lock_path};
 pub use migrations::CURRENT_SCHEMA_VERSION;
 pub use recovery::{RecoveryCodeShown, RecoveryStatus};
 pub use share::{CopiedToThisComputer, NetworkShare};
-pub use warnings::{WarningReasons, WarningRef};
+pub use warnings::WarningReasons;
 
 /// `PRAGMA application_id` of every school file: "TAOL".
 pub const APPLICATION_ID: i32 = 0x5441_4F4C;

@@ -5,8 +5,8 @@ use std::borrow::Cow;
 use rusqlite::OptionalExtension;
 
 use super::{SchoolFile, revisions};
-use crate::catalog::{Catalog, PackInfo, ProvincePack, catalog};
-use crate::error::Result;
+use crate::catalog::{Catalog, EffectiveCatalog, PackInfo, ProvincePack, catalog};
+use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
 use crate::time::now;
 
@@ -34,6 +34,16 @@ impl SchoolFile {
             Some(pack) => Cow::Owned(national.with_pack(&pack)?),
             None => Cow::Borrowed(national),
         })
+    }
+
+    /// The catalog of the school's indicator set (decided by its school type),
+    /// with its province pack applied.
+    pub fn effective_catalog(&self) -> Result<EffectiveCatalog> {
+        let school = self.school()?;
+        let set = school
+            .indicator_set
+            .ok_or_else(|| Error::UnknownSchoolType(school.school_type.clone()))?;
+        self.catalog()?.effective(&set.id)
     }
 
     /// Makes the school use a province pack, replacing any earlier one. The

@@ -1,100 +1,70 @@
-//! Written reasons for accepted warnings.
+//! The `warning_reason` table: written reasons for accepted warnings, read and
+//! written on a transaction. Explaining a warning (which warnings may be
+//! explained, by whom) is the validation feature's: `validate/warnings.rs`.
 
 use std::collections::HashMap;
 
-use super::{SchoolFile, revisions};
-use crate::account::Permission;
-use crate::catalog::Severity;
-use crate::error::{Error, Result};
-use crate::revision::{Action, Entity};
-use crate::time::now;
+use rusqlite::{Connection, Transaction};
+
+use super::SchoolFile;
+use crate::error::Result;
 
 /// Reasons by teacher, keyed by (rule, record, field) as [`crate::validate::Problem::key`].
 pub type WarningReasons = HashMap<String, HashMap<(String, String, String), String>>;
 
-/// Which warning a reason is for.
-#[derive(Debug, Clone)]
-pub struct WarningRef<'a> {
-    pub teacher_id: &'a str,
-    pub rule: &'a str,
-    /// The field the warning names, if it names one.
-    pub field: Option<&'a str>,
-    /// The row of a multi-record group, from 1.
-    pub row_order: Option<i64>,
+/// A written reason, as a row of the table.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WarningReasonRow<'a> {
+    pub(crate) teacher_id: &'a str,
+    pub(crate) rule: &'a str,
+    pub(crate) record_key: &'a str,
+    pub(crate) field: &'a str,
+    pub(crate) reason: &'a str,
+    pub(crate) actor: &'a str,
+    pub(crate) at: &'a str,
+}
+
+/// Keeps a reason, replacing an earlier one for the same warning.
+pub(crate) fn put_warning_reason(tx: &Transaction<'_>, row: &WarningReasonRow<'_>) -> Result<()> {
+    tx.execute(
+        "INSERT OR REPLACE INTO warning_reason (teacher_id, rule, record_key, field, reason, actor, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        (
+            row.teacher_id,
+            row.rule,
+            row.record_key,
+            row.field,
+            row.reason,
+            row.actor,
+            row.at,
+        ),
+    )?;
+    Ok(())
+}
+
+/// Every stored reason.
+pub(crate) fn warning_reasons(conn: &Connection) -> Result<WarningReasons> {
+    let mut stmt =
+        conn.prepare("SELECT teacher_id, rule, record_key, field, reason FROM warning_reason")?;
+    let mut out = WarningReasons::new();
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            (r.get(1)?, r.get(2)?, r.get(3)?),
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (teacher, key, reason) = row?;
+        out.entry(teacher).or_default().insert(key, reason);
+    }
+    Ok(out)
 }
 
 impl SchoolFile {
-    /// Keeps a written reason with a warning the teacher currently has. An
-    /// error cannot be explained away, and a warning that is not there now is
-    /// refused, so a reason always answers a real warning.
-    pub fn explain_warning(&mut self, warning: &WarningRef<'_>, reason: &str) -> Result<()> {
-        let actor = &self.require(Permission::TeachersEdit)?;
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(Error::EmptyWarningReason);
-        }
-        let teacher = self.stored_teacher(warning.teacher_id)?;
-        let report = self.validation_report()?;
-        let problem = report
-            .problems
-            .into_iter()
-            .find(|p| {
-                p.teacher_id == teacher.id
-                    && p.rule == warning.rule
-                    && (warning.field.is_none() || p.field.as_deref() == warning.field)
-                    && (warning.row_order.is_none() || p.row_order == warning.row_order)
-            })
-            .ok_or_else(|| Error::NoSuchWarning {
-                teacher: teacher.name.clone(),
-                rule: warning.rule.to_owned(),
-            })?;
-        if problem.severity == Severity::Error {
-            return Err(Error::ErrorNeedsFixing(problem.message));
-        }
-        let (rule, record_key, field) = problem.key();
-        self.write(|tx| {
-            tx.execute(
-                "INSERT OR REPLACE INTO warning_reason (teacher_id, rule, record_key, field, reason, actor, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                (&teacher.id, &rule, &record_key, &field, reason, actor.name(), now()),
-            )?;
-            revisions::record(
-                tx,
-                actor,
-                Entity::Teacher,
-                &teacher.id,
-                Some(&teacher.id),
-                Action::Update,
-                None,
-                Some(&serde_json::json!({
-                    "warning_reason": { "rule": rule, "record": record_key, "field": field, "reason": reason }
-                })),
-            )
-        })
-    }
-
-    /// Every stored reason.
-    pub fn warning_reasons(&self) -> Result<WarningReasons> {
-        self.require(Permission::TeachersView)?;
-        self.stored_warning_reasons()
-    }
-
+    /// Every stored reason, without a permission check: for the features
+    /// that show warnings to whoever may already see them.
     pub(crate) fn stored_warning_reasons(&self) -> Result<WarningReasons> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT teacher_id, rule, record_key, field, reason FROM warning_reason")?;
-        let mut out = WarningReasons::new();
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                (r.get(1)?, r.get(2)?, r.get(3)?),
-                r.get::<_, String>(4)?,
-            ))
-        })?;
-        for row in rows {
-            let (teacher, key, reason) = row?;
-            out.entry(teacher).or_default().insert(key, reason);
-        }
-        Ok(out)
+        warning_reasons(&self.conn)
     }
 }

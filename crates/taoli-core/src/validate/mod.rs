@@ -9,6 +9,7 @@
 mod field;
 mod rule;
 pub mod value;
+mod warnings;
 
 use std::collections::HashMap;
 
@@ -24,6 +25,7 @@ use crate::teacher::Teacher;
 
 /// The group holding a teacher's identity and basic facts.
 pub use crate::catalog::BASIC_GROUP;
+pub use warnings::WarningRef;
 
 /// One thing wrong with a teacher's record.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
