@@ -201,10 +201,7 @@ commands! {
     fn recovery_sheet(code: String) -> String = task {
         with_school(&state, |file| {
             let code = RecoveryCode::parse(&code)?;
-            let name = format!(
-                "{}-恢复码保管单.pdf",
-                taoli_core::text::file_name_safe(&file.school()?.name)
-            );
+            let name = taoli_core::recovery::sheet_file_name(&file.school()?.name);
             let folder = file.path().parent().unwrap_or(&state.data_dir);
             let path = taoli_core::export::unused_path(&folder.join(name));
             file.write_recovery_sheet(&code, &path)?;

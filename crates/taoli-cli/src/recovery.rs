@@ -103,10 +103,9 @@ pub fn run(command: RecoveryCommand, login: &Login, lang: Lang) -> Result<()> {
             }
             let path = match args.output {
                 Some(path) => path,
-                None => taoli_core::export::unused_path(&PathBuf::from(format!(
-                    "{}-恢复码保管单.pdf",
-                    taoli_core::text::file_name_safe(&file.school()?.name)
-                ))),
+                None => taoli_core::export::unused_path(&PathBuf::from(
+                    taoli_core::recovery::sheet_file_name(&file.school()?.name),
+                )),
             };
             file.write_recovery_sheet(&code, &path)?;
             file.close()?;

@@ -17,4 +17,5 @@ pub(crate) mod sheet;
 pub(crate) mod sidecar;
 
 pub use code::{CODE_BITS, CODE_CHARS, GROUP_CHARS, GROUPS, RecoveryCode};
+pub use sheet::default_file_name as sheet_file_name;
 pub use sidecar::{SIDECAR_SUFFIX, SIDECAR_VERSION, code_id, sidecar_in, sidecar_path};

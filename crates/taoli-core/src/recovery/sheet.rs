@@ -16,6 +16,15 @@ use crate::store::backups::file_name;
 
 const TEMPLATE: &str = include_str!("../../sheets/recovery.typ");
 
+/// A file name for a school's recovery code sheet:
+/// `桃李镇中心小学-恢复码保管单.pdf`.
+pub fn default_file_name(school_name: &str) -> String {
+    format!(
+        "{}-恢复码保管单.pdf",
+        crate::text::file_name_safe(school_name.trim())
+    )
+}
+
 impl SchoolFile {
     /// The recovery code sheet (恢复码保管单) of `code` as a PDF (系统管理员).
     pub fn recovery_sheet(&self, code: &RecoveryCode) -> Result<Vec<u8>> {
@@ -94,4 +103,17 @@ pub(crate) fn pdf(code: &RecoveryCode, facts: &SheetFacts<'_>) -> Result<Vec<u8>
     };
     let (pdf, _) = typeset::pdf(&template, &font, &[input])?;
     Ok(pdf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_file_name;
+
+    #[test]
+    fn the_sheet_is_named_after_the_school_with_unsafe_characters_replaced() {
+        assert_eq!(
+            default_file_name(" 桃李镇/中心小学 "),
+            "桃李镇_中心小学-恢复码保管单.pdf"
+        );
+    }
 }
