@@ -57,6 +57,10 @@ fn a_secret_is_set_read_back_and_deleted_in_the_real_keychain() {
             tries < 10,
             "the keychain refused the secret {tries} times: {error}"
         );
+        let _ = writeln!(
+            std::io::stderr(),
+            "keychain test: try {tries} refused ({error}); trying again"
+        );
         std::thread::sleep(std::time::Duration::from_millis(500));
     }
     let read = store.get(&account).unwrap().expect("secret just set");

@@ -406,10 +406,26 @@ export async function keepRecoveryCode(browser, shot) {
   const code = (await textsOf(browser, 'recovery-code-group')).join('-');
   if (shot) await screenshot(browser, shot);
   await click(browser, 'recovery-confirm');
+  // 完成 is enabled once the tick has reached the dialog's state; a click
+  // before that does nothing, so wait for it, and click again while the
+  // dialog stays open with 完成 enabled (a second click while the first is
+  // saving is ignored by the dialog).
+  await until(
+    browser,
+    async () => byTestId(browser, 'recovery-done').isEnabled().catch(() => false),
+    '完成 never became clickable after ticking the confirmation',
+  );
   await click(browser, 'recovery-done');
   await until(
     browser,
-    async () => !(await byTestId(browser, 'recovery-done').isDisplayed().catch(() => false)),
+    async () => {
+      const done = await byTestId(browser, 'recovery-done');
+      if (!(await done.isDisplayed().catch(() => false))) return true;
+      const idle = (await done.isEnabled().catch(() => false))
+        && !(await done.getAttribute('class').catch(() => '')).includes('is-loading');
+      if (idle) await done.click().catch(() => {});
+      return false;
+    },
     'the recovery code dialog did not close',
   );
   return code;
