@@ -1,6 +1,6 @@
 //! The `warning_reason` table: written reasons for accepted warnings, read and
 //! written on a transaction. Explaining a warning (which warnings may be
-//! explained, by whom) is the validation feature's: `validate/warnings.rs`.
+//! explained, by whom) belongs to the validation feature, which calls down here.
 
 use std::collections::HashMap;
 
@@ -9,7 +9,8 @@ use rusqlite::{Connection, Transaction};
 use super::SchoolFile;
 use crate::error::Result;
 
-/// Reasons by teacher, keyed by (rule, record, field) as [`crate::validate::Problem::key`].
+/// Reasons by teacher, keyed by (rule, record, field): the key the
+/// validation engine gives each of its problems.
 pub type WarningReasons = HashMap<String, HashMap<(String, String, String), String>>;
 
 /// A written reason, as a row of the table.
