@@ -256,7 +256,7 @@ commands! {
     /// The teachers matching `query` (matching is done in Rust) and the
     /// school's total.
     fn list_teachers(query: String) -> TeacherListing = sync {
-        with_school(&state, |file| file.find_teachers(&query))
+        with_school(&state, |file| file.search().teachers(&query))
     }
 
     /// The live hint under the ID number field: what is wrong, or nothing.
@@ -268,11 +268,11 @@ commands! {
     /// the form to fill where empty; nothing for another ID type or an
     /// invalid number.
     fn id_derived_values(id_type: String, id_number: String) -> Vec<IdDerivedValue> = sync {
-        with_school(&state, |file| file.id_derived_values(&id_type, &id_number))
+        with_school(&state, |file| file.data_entry().id_derived_values(&id_type, &id_number))
     }
 
     fn add_teacher(teacher: NewTeacher) -> Teacher = sync {
-        with_school(&state, |file| file.add_teacher(&teacher))
+        with_school(&state, |file| file.data_entry().add_teacher(&teacher))
     }
 
     /// The open school's indicator catalog: what the teacher form is built
@@ -288,13 +288,13 @@ commands! {
 
     /// Creates a record (record_id null) or replaces the fields of the one named.
     fn save_record(draft: RecordDraft) -> IndicatorRecord = sync {
-        with_school(&state, |file| file.save_draft(&draft))
+        with_school(&state, |file| file.data_entry().save_draft(&draft))
     }
 
     /// The problems the teacher would have with `draft` saved: the form's
     /// inline messages.
     fn check_record(draft: RecordDraft) -> Vec<Problem> = sync {
-        with_school(&state, |file| file.check_draft(&draft))
+        with_school(&state, |file| file.data_entry().check_draft(&draft))
     }
 
     fn delete_record(record_id: String) -> () = sync {
@@ -368,7 +368,7 @@ commands! {
     /// Plans the import (a dry run) and keeps the plan for paging and committing.
     fn import_preview(path: String, options: ImportOptions) -> ImportSummary = sync {
         let mut roster = import::open(Path::new(&path)).map_err(payload)?;
-        let plan = with_school(&state, |file| file.plan_import(&mut roster, &options))?;
+        let plan = with_school(&state, |file| file.imports().plan(&mut roster, &options))?;
         let summary = plan.preview.summary();
         *state.pending_import() = Some(plan);
         Ok(summary)
@@ -391,7 +391,7 @@ commands! {
         let mut progress = |done: usize, total: usize| {
             let _ = tauri::Emitter::emit(&app, IMPORT_PROGRESS_EVENT, (done, total));
         };
-        let result = with_school(&state, |file| file.commit_import(&plan, &mut progress));
+        let result = with_school(&state, |file| file.imports().commit(&plan, &mut progress));
         // The plan stays for the refused-rows workbook (and a retry after a
         // failure); once committed, only what the workbook and the pages need.
         if result.is_ok() {
@@ -411,13 +411,13 @@ commands! {
 
     /// The school's imports, newest first.
     fn import_history() -> Vec<ImportRun> = sync {
-        with_school(&state, |file| file.imports())
+        with_school(&state, |file| file.imports().runs())
     }
 
     /// Undoes the import named (the latest not undone when null); refused
     /// when its teachers changed since.
     fn import_undo(import_id: Option<String>) -> UndoResult = sync {
-        with_school(&state, |file| file.undo_import(import_id.as_deref()))
+        with_school(&state, |file| file.imports().undo(import_id.as_deref()))
     }
 
     // ── Spreadsheets out ────────────────────────────────────────────────────

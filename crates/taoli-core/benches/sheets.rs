@@ -76,6 +76,7 @@ fn build(dir: &std::path::Path) -> SchoolFile {
         let place = format!("四川省{}县{}镇", PLACES[i % 8], PLACES[(i / 8) % 8]);
         let school = format!("{}县第{}小学", PLACES[(i / 3) % 8], 1 + i % 12);
         let teacher = file
+            .data_entry()
             .add_teacher(&NewTeacher {
                 name,
                 id_type: "1".into(),

@@ -45,24 +45,27 @@ fn school(dir: &TempDir) -> (std::path::PathBuf, SchoolFile, String) {
     let path = dir.path().join("school.taoli");
     let mut file = accounts::create(&path, &demo_school()).unwrap();
     let teacher = file
+        .data_entry()
         .add_teacher(&NewTeacher {
             name: "张三".into(),
             id_type: "1".into(),
             id_number: ZHANG_SAN.into(),
         })
         .unwrap();
-    file.set_fields(
-        &teacher.id,
-        "联系方式",
-        &[("mobile".to_owned(), "13812345678".to_owned())],
-    )
-    .unwrap();
-    file.set_fields(
-        &teacher.id,
-        "基本信息",
-        &[("birth_date".to_owned(), ZHANG_SAN_BORN.to_owned())],
-    )
-    .unwrap();
+    file.data_entry()
+        .set_fields(
+            &teacher.id,
+            "联系方式",
+            &[("mobile".to_owned(), "13812345678".to_owned())],
+        )
+        .unwrap();
+    file.data_entry()
+        .set_fields(
+            &teacher.id,
+            "基本信息",
+            &[("birth_date".to_owned(), ZHANG_SAN_BORN.to_owned())],
+        )
+        .unwrap();
     (path, file, teacher.id)
 }
 
@@ -299,7 +302,7 @@ fn a_viewer_reads_id_and_phone_numbers_masked() {
         .and_then(|v| v.as_str())
         .unwrap();
     assert_eq!(born, "1949年");
-    let found = file.find_teachers("张").unwrap();
+    let found = file.search().teachers("张").unwrap();
     assert_eq!(found.teachers[0].id_number, "110105**********2X");
     for record in file.all_records().unwrap() {
         let text = serde_json::to_string(&record.fields).unwrap();
@@ -338,12 +341,13 @@ fn a_viewer_sees_no_full_id_number_in_validation_messages() {
 fn a_viewer_sees_no_full_birth_date_in_a_message_that_quotes_one() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, teacher) = school(&dir);
-    file.set_fields(
-        &teacher,
-        "基本信息",
-        &[("birth_date".to_owned(), "1950-01-02".to_owned())],
-    )
-    .unwrap();
+    file.data_entry()
+        .set_fields(
+            &teacher,
+            "基本信息",
+            &[("birth_date".to_owned(), "1950-01-02".to_owned())],
+        )
+        .unwrap();
     let quoting = |file: &SchoolFile, needle: &str| {
         file.validate()
             .unwrap()
@@ -483,6 +487,7 @@ fn a_refused_operation_names_the_role_and_who_may_do_it() {
     let (_, mut file, _) = school(&dir);
     file.sign_in(&accounts::viewer()).unwrap();
     let err = file
+        .data_entry()
         .add_teacher(&NewTeacher {
             name: "李四".into(),
             id_type: "1".into(),
@@ -528,30 +533,32 @@ fn cases() -> Vec<Case> {
             name: "add_teacher",
             needs: Permission::TeachersEdit,
             run: |f, _| {
-                f.add_teacher(&NewTeacher {
-                    name: "李四".into(),
-                    id_type: "1".into(),
-                    id_number: "110105198001011238".into(),
-                })
-                .map(drop)
+                f.data_entry()
+                    .add_teacher(&NewTeacher {
+                        name: "李四".into(),
+                        id_type: "1".into(),
+                        id_number: "110105198001011238".into(),
+                    })
+                    .map(drop)
             },
         },
         Case {
             name: "set_fields",
             needs: Permission::TeachersEdit,
             run: |f, c| {
-                f.set_fields(
-                    &c.teacher,
-                    "基本信息",
-                    &[("ethnicity".to_owned(), "汉族".to_owned())],
-                )
-                .map(drop)
+                f.data_entry()
+                    .set_fields(
+                        &c.teacher,
+                        "基本信息",
+                        &[("ethnicity".to_owned(), "汉族".to_owned())],
+                    )
+                    .map(drop)
             },
         },
         Case {
             name: "import history",
             needs: Permission::Import,
-            run: |f, _| f.imports().map(drop),
+            run: |f, _| f.imports().runs().map(drop),
         },
         Case {
             name: "export",

@@ -76,7 +76,9 @@ fn encrypted_school(dir: &TempDir) -> (PathBuf, SchoolFile, FileKey) {
     let path = school_path(dir);
     let mut file = accounts::create(&path, &new_school()).unwrap();
     assert!(file.is_encrypted());
-    file.add_teacher(&teacher(NAME, ID_NUMBER)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(NAME, ID_NUMBER))
+        .unwrap();
     let key = accounts::file_key(&path).expect("an encrypted file");
     (path, file, key)
 }
@@ -90,7 +92,9 @@ fn plaintext_school(dir: &TempDir) -> (PathBuf, SchoolFile) {
     let elsewhere = TempDir::new().unwrap();
     let source = elsewhere.path().join("加密.taoli");
     let mut file = accounts::create(&source, &new_school()).unwrap();
-    file.add_teacher(&teacher(NAME, ID_NUMBER)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(NAME, ID_NUMBER))
+        .unwrap();
     file.close().unwrap();
     accounts::plaintext_copy(&source, &path);
     let file = accounts::open(&path).unwrap();
@@ -190,9 +194,10 @@ fn import_other(file: &mut SchoolFile, roster_dir: &TempDir) {
     )
     .unwrap();
     let plan = file
-        .plan_import(&mut open(&roster).unwrap(), &ImportOptions::default())
+        .imports()
+        .plan(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();
-    file.commit_import(&plan, &mut |_, _| {}).unwrap();
+    file.imports().commit(&plan, &mut |_, _| {}).unwrap();
 }
 
 /// The audit trail without the accounts' entries (signing in adds one).
@@ -233,7 +238,9 @@ fn full_width(text: &str) -> String {
 fn the_encrypted_file_and_its_write_ahead_log_hold_no_teacher_data() {
     let dir = TempDir::new().unwrap();
     let (path, mut file, _) = encrypted_school(&dir);
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
+        .unwrap();
     // Still open: the writes are in the write-ahead log, not yet in the file.
     let wal = with_suffix(&path, "-wal");
     let shm = with_suffix(&path, "-shm");
@@ -439,7 +446,9 @@ fn only_the_system_admins_password_opens_the_file_on_a_new_pc() {
         .unwrap();
     file.sign_in(&Credentials::new(CLERK, "王老师的新密码2027"))
         .unwrap();
-    file.add_teacher(&teacher(NAME, ID_NUMBER)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(NAME, ID_NUMBER))
+        .unwrap();
     file.close().unwrap();
     let before = fs::read(&path).unwrap();
 
@@ -694,7 +703,9 @@ fn a_failed_encryption_leaves_the_plaintext_file_as_it_was() {
     assert_eq!(file_salt(&path).unwrap(), None);
     file.sign_in(&clerk()).unwrap();
     assert_eq!(names(&file), [NAME]);
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
+        .unwrap();
     file.close().unwrap();
     let mut file = SchoolFile::open(&path).unwrap();
     file.sign_in(&clerk()).unwrap();
@@ -721,6 +732,7 @@ fn encrypting_a_file_open_elsewhere_is_refused_and_changes_nothing() {
     assert!(!file.is_encrypted());
     assert_eq!(file_salt(&path).unwrap(), None);
     elsewhere
+        .data_entry()
         .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
         .unwrap();
     file.sign_in(&clerk()).unwrap();
@@ -733,7 +745,9 @@ fn after_a_password_change_the_new_password_opens_the_file_and_the_old_does_not(
     let (path, mut file, key) = encrypted_school(&dir);
     change_admin_password(&mut file, NEW_PASSWORD);
     file.sign_in(&clerk()).unwrap();
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
+        .unwrap();
     assert!(file.verify_audit().unwrap().intact());
     file.close().unwrap();
     assert_no_teacher_data(&path);
@@ -791,7 +805,9 @@ fn a_password_change_while_the_file_is_open_elsewhere_is_refused() {
             .is_err()
     );
     file.sign_in(&clerk()).unwrap();
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
+        .unwrap();
     drop((file, elsewhere));
     let mut file = SchoolFile::open_with_password(&path, PASSWORD, &new_pc()).unwrap();
     file.sign_in(&admin()).unwrap();
@@ -838,7 +854,9 @@ fn an_encrypted_backup_is_restored() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = encrypted_school(&dir);
     let backup = file.backup_now(BackupReason::Manual).unwrap();
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
+        .unwrap();
     file.sign_in(&admin()).unwrap();
     let safety = file.restore(Path::new(&backup.path)).unwrap();
     assert_eq!(names(&file), [NAME]);
@@ -854,7 +872,9 @@ fn a_backup_from_before_a_password_change_needs_the_password_of_that_time() {
     let backup = PathBuf::from(&backup.path);
     change_admin_password(&mut file, NEW_PASSWORD);
     file.sign_in(&clerk()).unwrap();
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
+        .unwrap();
     file.sign_in(&Credentials::new(ADMIN, NEW_PASSWORD))
         .unwrap();
     let revisions = file.revisions().unwrap().len();
@@ -904,7 +924,9 @@ fn a_plaintext_backup_restores_into_an_encrypted_file_encrypted() {
         "the USB stick is out of reach"
     );
     file.sign_in(&clerk()).unwrap();
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
+        .unwrap();
     file.sign_in(&admin()).unwrap();
     file.restore(&backup).unwrap();
     assert_eq!(names(&file), [NAME]);
@@ -923,7 +945,10 @@ fn an_encrypted_backup_is_not_restored_into_a_plaintext_file() {
     let backup = encrypted.backup_to(&dir.path().join("U盘")).unwrap();
     let plain_dir = TempDir::new().unwrap();
     let (path, mut plain) = plaintext_school(&plain_dir);
-    plain.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    plain
+        .data_entry()
+        .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
+        .unwrap();
     // Only a 系统管理员 restores, and their sign-in encrypts the file: it
     // stays plaintext only when that encryption failed.
     block_encryption(&path);

@@ -48,13 +48,14 @@ fn school(dir: &TempDir) -> (PathBuf, SchoolFile, String) {
 }
 
 fn add(file: &mut SchoolFile, name: &str, id_number: &str) -> String {
-    file.add_teacher(&NewTeacher {
-        name: name.into(),
-        id_type: "1".into(),
-        id_number: id_number.into(),
-    })
-    .unwrap()
-    .id
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: name.into(),
+            id_type: "1".into(),
+            id_number: id_number.into(),
+        })
+        .unwrap()
+        .id
 }
 
 fn set(file: &mut SchoolFile, teacher: &str, pairs: &[(&str, &str)]) {
@@ -62,7 +63,9 @@ fn set(file: &mut SchoolFile, teacher: &str, pairs: &[(&str, &str)]) {
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    file.set_fields(teacher, "基本信息", &pairs).unwrap();
+    file.data_entry()
+        .set_fields(teacher, "基本信息", &pairs)
+        .unwrap();
 }
 
 /// Changes the file behind Taoli's back, as someone with a SQLite tool would.
@@ -383,12 +386,13 @@ fn the_log_narrows_to_one_teacher() {
 fn the_log_narrows_to_an_operator_and_lists_everyone() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);
-    file.add_teacher(&NewTeacher {
-        name: "赵六".into(),
-        id_type: "1".into(),
-        id_number: "110105198001010016".into(),
-    })
-    .unwrap();
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: "赵六".into(),
+            id_type: "1".into(),
+            id_number: "110105198001010016".into(),
+        })
+        .unwrap();
     let log = file
         .audit_log(&AuditQuery {
             actor: Some("李老师".into()),
@@ -456,12 +460,13 @@ fn the_log_pages() {
 fn the_csv_export_opens_in_excel_and_keeps_typed_formulas_as_text() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);
-    file.add_teacher(&NewTeacher {
-        name: "=HYPERLINK(\"x\")".into(),
-        id_type: "1".into(),
-        id_number: "110105198001010016".into(),
-    })
-    .unwrap();
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: "=HYPERLINK(\"x\")".into(),
+            id_type: "1".into(),
+            id_number: "110105198001010016".into(),
+        })
+        .unwrap();
     let csv = file.audit_csv(&AuditQuery::default()).unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBF"));
     let text = String::from_utf8(csv[3..].to_vec()).unwrap();

@@ -39,12 +39,13 @@ fn school_at(path: &Path, code: &str) -> SchoolFile {
 }
 
 fn add(file: &mut SchoolFile, name: &str, id_number: &str) {
-    file.add_teacher(&NewTeacher {
-        name: name.into(),
-        id_type: "1".into(),
-        id_number: id_number.into(),
-    })
-    .unwrap();
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: name.into(),
+            id_type: "1".into(),
+            id_number: id_number.into(),
+        })
+        .unwrap();
 }
 
 fn school(dir: &TempDir) -> (PathBuf, SchoolFile) {
@@ -108,9 +109,10 @@ fn an_import_is_preceded_by_a_backup_without_it() {
     let roster = dir.path().join("花名册.csv");
     fs::write(&roster, "姓名,身份证件号\n李四,110105198001011238\n").unwrap();
     let plan = file
-        .plan_import(&mut open(&roster).unwrap(), &ImportOptions::default())
+        .imports()
+        .plan(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();
-    file.commit_import(&plan, &mut |_, _| {}).unwrap();
+    file.imports().commit(&plan, &mut |_, _| {}).unwrap();
     let backups = file.backups().unwrap();
     assert_eq!(backups.len(), 1);
     assert_eq!(backups[0].reason, BackupReason::BeforeImport);

@@ -127,12 +127,13 @@ impl School {
 }
 
 fn set_basic(file: &mut SchoolFile, teacher: &Teacher, field: &str, value: &str) {
-    file.set_fields(
-        &teacher.id,
-        "基本信息",
-        &[(field.to_owned(), value.to_owned())],
-    )
-    .unwrap();
+    file.data_entry()
+        .set_fields(
+            &teacher.id,
+            "基本信息",
+            &[(field.to_owned(), value.to_owned())],
+        )
+        .unwrap();
 }
 
 fn basic_record_id(file: &SchoolFile, teacher: &Teacher) -> String {

@@ -52,12 +52,13 @@ fn primary_school(dir: &TempDir) -> SchoolFile {
 }
 
 fn add_teacher(file: &mut SchoolFile, name: &str, id_type: &str, id_number: &str) -> Teacher {
-    file.add_teacher(&NewTeacher {
-        name: name.into(),
-        id_type: id_type.into(),
-        id_number: id_number.into(),
-    })
-    .unwrap()
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: name.into(),
+            id_type: id_type.into(),
+            id_number: id_number.into(),
+        })
+        .unwrap()
 }
 
 fn set(file: &mut SchoolFile, teacher: &Teacher, group: &str, values: &[(&str, &str)]) {
@@ -65,7 +66,9 @@ fn set(file: &mut SchoolFile, teacher: &Teacher, group: &str, values: &[(&str, &
         .iter()
         .map(|(f, v)| ((*f).to_owned(), (*v).to_owned()))
         .collect();
-    file.set_fields(&teacher.id, group, &values).unwrap();
+    file.data_entry()
+        .set_fields(&teacher.id, group, &values)
+        .unwrap();
 }
 
 fn add_row(file: &mut SchoolFile, teacher: &Teacher, group: &str, values: &[(&str, &str)]) {
@@ -73,7 +76,9 @@ fn add_row(file: &mut SchoolFile, teacher: &Teacher, group: &str, values: &[(&st
         .iter()
         .map(|(f, v)| ((*f).to_owned(), (*v).to_owned()))
         .collect();
-    file.add_group_record(&teacher.id, group, &values).unwrap();
+    file.data_entry()
+        .add_group_record(&teacher.id, group, &values)
+        .unwrap();
 }
 
 fn workbook(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
@@ -364,12 +369,13 @@ fn the_instructions_explain_required_marks_dates_rows_dropdowns_and_id_numbers()
 #[test]
 fn the_instructions_sheet_is_not_taken_for_a_roster() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
+    let mut file = primary_school(&dir);
     let path = dir.path().join("template.xlsx");
     write_file(&path, &file.export_template().unwrap()).unwrap();
     let mut roster = open(&path).unwrap();
     let plan = file
-        .plan_import(&mut roster, &ImportOptions::default())
+        .imports()
+        .plan(&mut roster, &ImportOptions::default())
         .unwrap();
     assert!(
         plan.preview
@@ -639,15 +645,21 @@ fn full_school(dir: &TempDir, school_type: &str, groups: impl Fn(&str) -> bool) 
                     _ => {}
                 }
             }
-            file.set_fields(&full.id, "basic", &values).unwrap();
+            file.data_entry()
+                .set_fields(&full.id, "basic", &values)
+                .unwrap();
         } else if group.multi {
             for n in 1..=2 {
                 let values = every_value(&effective, &group.id, n, &[]);
-                file.add_group_record(&full.id, &group.id, &values).unwrap();
+                file.data_entry()
+                    .add_group_record(&full.id, &group.id, &values)
+                    .unwrap();
             }
         } else {
             let values = every_value(&effective, &group.id, 1, &[]);
-            file.set_fields(&full.id, &group.id, &values).unwrap();
+            file.data_entry()
+                .set_fields(&full.id, &group.id, &values)
+                .unwrap();
         }
     }
     let sparse = add_teacher(&mut file, "李四", "A", "E12345678");
@@ -704,7 +716,8 @@ fn round_trip_in(
     let mut fresh = new_school(dir, "fresh.taoli", school_type);
     let mut roster = open(&path).unwrap();
     let plan = fresh
-        .plan_import(&mut roster, &ImportOptions::default())
+        .imports()
+        .plan(&mut roster, &ImportOptions::default())
         .unwrap();
     let refused: Vec<String> = plan
         .preview
@@ -725,7 +738,7 @@ fn round_trip_in(
         })
         .collect();
     assert!(unknown.is_empty(), "unrecognized columns: {unknown:?}");
-    fresh.commit_import(&plan, &mut |_, _| {}).unwrap();
+    fresh.imports().commit(&plan, &mut |_, _| {}).unwrap();
     fresh
 }
 
@@ -990,10 +1003,11 @@ fn a_csv_export_imports_back() {
     let (file, id) = small_school(&dir);
     let path = dir.path().join("basic.csv");
     write_file(&path, &file.export_csv("基本信息").unwrap()).unwrap();
-    let fresh = new_school(&dir, "fresh.taoli", "211");
+    let mut fresh = new_school(&dir, "fresh.taoli", "211");
     let mut roster = open(&path).unwrap();
     let plan = fresh
-        .plan_import(&mut roster, &ImportOptions::default())
+        .imports()
+        .plan(&mut roster, &ImportOptions::default())
         .unwrap();
     assert_eq!(plan.preview.counts.new, 2);
     let zhang = plan

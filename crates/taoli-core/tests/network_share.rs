@@ -39,12 +39,13 @@ fn new_school() -> NewSchool {
 }
 
 fn add(file: &mut SchoolFile, name: &str, id_number: &str) {
-    file.add_teacher(&NewTeacher {
-        name: name.into(),
-        id_type: "1".into(),
-        id_number: id_number.into(),
-    })
-    .unwrap();
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: name.into(),
+            id_type: "1".into(),
+            id_number: id_number.into(),
+        })
+        .unwrap();
 }
 
 /// A folder treated as a network share, and the path of a school file in it.

@@ -48,9 +48,10 @@ fn import(school: &Path, roster: &Path) -> taoli_core::import::ImportPlan {
     let mut file = accounts::open(school).unwrap();
     let mut roster = open(roster).unwrap();
     let plan = file
-        .plan_import(&mut roster, &ImportOptions::default())
+        .imports()
+        .plan(&mut roster, &ImportOptions::default())
         .unwrap();
-    file.commit_import(&plan, &mut |_, _| {}).unwrap();
+    file.imports().commit(&plan, &mut |_, _| {}).unwrap();
     file.close().unwrap();
     plan
 }
@@ -228,7 +229,7 @@ fn undoing_the_import_removes_its_pending_values() {
     );
     import(&school, &roster);
     let mut file = accounts::open(&school).unwrap();
-    file.undo_import(None).unwrap();
+    file.imports().undo(None).unwrap();
     assert!(file.pending_values(None).unwrap().is_empty());
 }
 

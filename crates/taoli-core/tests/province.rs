@@ -159,12 +159,13 @@ fn school(dir: &tempfile::TempDir) -> SchoolFile {
         },
     )
     .unwrap();
-    file.add_teacher(&NewTeacher {
-        name: "张三".into(),
-        id_type: "1".into(),
-        id_number: "11010519491231002X".into(),
-    })
-    .unwrap();
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: "张三".into(),
+            id_type: "1".into(),
+            id_number: "11010519491231002X".into(),
+        })
+        .unwrap();
     file
 }
 

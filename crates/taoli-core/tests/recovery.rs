@@ -56,12 +56,13 @@ fn school_with_code(dir: &TempDir) -> (PathBuf, String) {
     })
     .unwrap();
     file.sign_in(&Credentials::new("王老师", PASSWORD)).unwrap();
-    file.add_teacher(&NewTeacher {
-        name: "张三".into(),
-        id_type: "1".into(),
-        id_number: ZHANG_SAN.into(),
-    })
-    .unwrap();
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: "张三".into(),
+            id_type: "1".into(),
+            id_number: ZHANG_SAN.into(),
+        })
+        .unwrap();
     file.close().unwrap();
     (path, code.display().to_string())
 }

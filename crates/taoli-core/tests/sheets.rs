@@ -34,7 +34,7 @@ fn set(file: &mut SchoolFile, id: &str, group: &str, pairs: &[(&str, &str)]) {
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    file.set_fields(id, group, &pairs).unwrap();
+    file.data_entry().set_fields(id, group, &pairs).unwrap();
 }
 
 fn add(file: &mut SchoolFile, id: &str, group: &str, pairs: &[(&str, &str)]) {
@@ -42,17 +42,20 @@ fn add(file: &mut SchoolFile, id: &str, group: &str, pairs: &[(&str, &str)]) {
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    file.add_group_record(id, group, &pairs).unwrap();
+    file.data_entry()
+        .add_group_record(id, group, &pairs)
+        .unwrap();
 }
 
 fn teacher(file: &mut SchoolFile, name: &str, id_number: &str) -> String {
-    file.add_teacher(&NewTeacher {
-        name: name.into(),
-        id_type: "1".into(),
-        id_number: id_number.into(),
-    })
-    .unwrap()
-    .id
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: name.into(),
+            id_type: "1".into(),
+            id_number: id_number.into(),
+        })
+        .unwrap()
+        .id
 }
 
 /// 桃李镇中心小学 with 张三 (entered as male, female by her ID number: a

@@ -216,7 +216,7 @@ fn a_second_handles_work_does_not_keep_the_session_awake() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(matches!(
-        school.file.find_teachers(""),
+        school.file.search().teachers(""),
         Err(Error::SessionLocked)
     ));
 }
@@ -245,7 +245,7 @@ fn the_first_handle_reads_and_writes_while_a_sync_on_the_second_waits_on_the_net
     std::thread::sleep(Duration::from_millis(300));
     let before = Instant::now();
     school.teacher("李四", 2);
-    assert_eq!(school.file.find_teachers("").unwrap().total, 2);
+    assert_eq!(school.file.search().teachers("").unwrap().total, 2);
     assert!(
         before.elapsed() < Duration::from_millis(1000),
         "the first handle waited {:?}",

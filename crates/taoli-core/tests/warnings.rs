@@ -28,13 +28,15 @@ fn school(dir: &tempfile::TempDir) -> (SchoolFile, String) {
     )
     .unwrap();
     let teacher = file
+        .data_entry()
         .add_teacher(&NewTeacher {
             name: "张三".into(),
             id_type: "1".into(),
             id_number: "11010519491231002X".into(),
         })
         .unwrap();
-    file.set_fields(&teacher.id, "基本信息", &[("性别".into(), "男".into())])
+    file.data_entry()
+        .set_fields(&teacher.id, "基本信息", &[("性别".into(), "男".into())])
         .unwrap();
     (file, teacher.id)
 }

@@ -7,19 +7,23 @@ pub(super) fn teacher(command: TeacherCommand, login: &Login, lang: Lang) -> Res
     match command {
         TeacherCommand::Add(args) => {
             let mut file = login.open(&args.school_file)?;
-            let teacher = file.add_teacher(&NewTeacher {
+            let teacher = file.data_entry().add_teacher(&NewTeacher {
                 name: args.name,
                 id_type: args.id_type,
                 id_number: args.id_number,
             })?;
             // What add_teacher filled of 基本信息 from a resident ID number.
-            let from_id = file.id_derived_values(&teacher.id_type, &teacher.id_number)?;
+            let from_id = file
+                .data_entry()
+                .id_derived_values(&teacher.id_type, &teacher.id_number)?;
             output::teacher_added(&teacher, &from_id, lang);
             file.close()?;
         }
         TeacherCommand::List(args) => {
             let file = login.open(&args.school_file)?;
-            let listing = file.find_teachers(args.query.as_deref().unwrap_or(""))?;
+            let listing = file
+                .search()
+                .teachers(args.query.as_deref().unwrap_or(""))?;
             let signoffs = file.signoff_states()?;
             if args.json {
                 output::teacher_list_json(&listing.teachers, &signoffs)?;
@@ -32,7 +36,9 @@ pub(super) fn teacher(command: TeacherCommand, login: &Login, lang: Lang) -> Res
             let mut file = login.open(&args.school_file)?;
             let teacher = file.teacher_by_id_number(None, &args.id_number)?;
             let assignments = parse_assignments(&args.assignments)?;
-            let record = file.set_fields(&teacher.id, &args.group, &assignments)?;
+            let record = file
+                .data_entry()
+                .set_fields(&teacher.id, &args.group, &assignments)?;
             output::record_saved(&teacher.name, &record, lang);
             file.close()?;
         }
@@ -47,7 +53,9 @@ pub(super) fn record(command: RecordCommand, login: &Login, lang: Lang) -> Resul
             let mut file = login.open(&args.school_file)?;
             let teacher = file.teacher_by_id_number(None, &args.id_number)?;
             let assignments = parse_assignments(&args.assignments)?;
-            let record = file.add_group_record(&teacher.id, &args.group, &assignments)?;
+            let record =
+                file.data_entry()
+                    .add_group_record(&teacher.id, &args.group, &assignments)?;
             output::record_saved(&teacher.name, &record, lang);
             file.close()?;
         }

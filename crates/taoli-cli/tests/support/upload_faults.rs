@@ -543,12 +543,13 @@ fn edit(file: &mut SchoolFile, serial: &mut u64) -> Vec<(String, String)> {
     for teacher in file.teachers().unwrap() {
         *serial += 1;
         let mobile = format!("139{:08}", *serial % 100_000_000);
-        file.set_fields(
-            &teacher.id,
-            "contact",
-            &[("mobile".to_owned(), mobile.clone())],
-        )
-        .unwrap();
+        file.data_entry()
+            .set_fields(
+                &teacher.id,
+                "contact",
+                &[("mobile".to_owned(), mobile.clone())],
+            )
+            .unwrap();
         set.push((teacher.id, mobile));
     }
     set

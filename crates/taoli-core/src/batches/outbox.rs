@@ -365,37 +365,9 @@ impl ReportingInputs {
 impl SchoolFile {
     // ----- reads for the core's own use (unchecked) -----
 
-    pub(crate) fn stored_enrollment(&self) -> Result<Option<StoredEnrollment>> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT upstream, school, key_id, key_place, wrapped_key, upstream_key, enrolled_at, enrolled_by, review_cursor
-                 FROM enrollment WHERE id = 1",
-                [],
-                enrollment_from_row,
-            )
-            .optional()?;
-        let Some((raw, upstream_key)) = row else {
-            return Ok(None);
-        };
-        let wire: PublicKeyWire = serde_json::from_str(&upstream_key)?;
-        let upstream_key = PublicKey::from_wire(&wire, RefusalCode::ReceiptInvalid)?;
-        Ok(Some(StoredEnrollment {
-            upstream: raw.upstream,
-            school: raw.school,
-            key_id: raw.key_id,
-            key_place: KeyPlace::parse(&raw.key_place),
-            wrapped_key: raw.wrapped_key,
-            upstream_key,
-            enrolled_at: raw.enrolled_at,
-            enrolled_by: raw.enrolled_by,
-            review_cursor: u64::try_from(raw.review_cursor).unwrap_or(0),
-        }))
-    }
-
     /// The enrollment, or [`Error::NotEnrolled`].
     pub(crate) fn required_enrollment(&self) -> Result<StoredEnrollment> {
-        self.stored_enrollment()?.ok_or(Error::NotEnrolled)
+        stored_enrollment(self)?.ok_or(Error::NotEnrolled)
     }
 
     pub(crate) fn pending_enrollment(&self) -> Result<Option<PendingEnrollment>> {
@@ -431,33 +403,6 @@ impl SchoolFile {
             }
         }
         Ok(false)
-    }
-
-    /// The signing key kept in the school file, wrapped anew under
-    /// `new_password`, when it is wrapped under `current` now; None when
-    /// there is no such key or another password wraps it.
-    pub(crate) fn rewrapped_signing_key(
-        &self,
-        current: &str,
-        new_password: &str,
-    ) -> Result<Option<String>> {
-        let Some(enrollment) = self.stored_enrollment()? else {
-            return Ok(None);
-        };
-        let Some(wrapped) = enrollment.wrapped_key else {
-            return Ok(None);
-        };
-        let secret = match crate::secrets::unwrap(
-            &crate::secrets::WrappedKey::from_json(&wrapped)?,
-            current,
-        ) {
-            Ok(secret) => secret,
-            Err(Error::WrongPassword) => return Ok(None),
-            Err(other) => return Err(other),
-        };
-        Ok(Some(
-            crate::secrets::wrap(&secret, new_password)?.to_json()?,
-        ))
     }
 
     pub(crate) fn batch_row(&self, batch_id: &str) -> Result<Option<BatchRow>> {
@@ -667,7 +612,7 @@ impl SchoolFile {
         actor: &Actor,
         enrollment: &StoredEnrollment,
     ) -> Result<()> {
-        let old = self.stored_enrollment()?;
+        let old = stored_enrollment(self)?;
         self.write(|tx| {
             tx.execute(
                 "INSERT OR REPLACE INTO enrollment (id, upstream, school, key_id, key_place, wrapped_key, upstream_key,
@@ -1246,7 +1191,7 @@ impl SchoolFile {
     /// The school's enrollment with the upstream, if it has one.
     pub fn enrollment(&self) -> Result<Option<EnrollmentInfo>> {
         self.require(Permission::TeachersView)?;
-        Ok(self.stored_enrollment()?.map(|e| EnrollmentInfo {
+        Ok(stored_enrollment(self)?.map(|e| EnrollmentInfo {
             upstream: e.upstream,
             school: e.school,
             key_id: e.key_id,
@@ -1439,5 +1384,68 @@ impl SchoolFile {
             deadline,
             missing,
         })
+    }
+}
+
+/// The enrollment as the school file keeps it (unchecked: the core's own
+/// read, for the reporting service and the store's password change).
+pub(crate) fn stored_enrollment(school: &SchoolFile) -> Result<Option<StoredEnrollment>> {
+    let row = school
+        .conn
+        .query_row(
+            "SELECT upstream, school, key_id, key_place, wrapped_key, upstream_key, enrolled_at, enrolled_by, review_cursor
+             FROM enrollment WHERE id = 1",
+            [],
+            enrollment_from_row,
+        )
+        .optional()?;
+    let Some((raw, upstream_key)) = row else {
+        return Ok(None);
+    };
+    let wire: PublicKeyWire = serde_json::from_str(&upstream_key)?;
+    let upstream_key = PublicKey::from_wire(&wire, RefusalCode::ReceiptInvalid)?;
+    Ok(Some(StoredEnrollment {
+        upstream: raw.upstream,
+        school: raw.school,
+        key_id: raw.key_id,
+        key_place: KeyPlace::parse(&raw.key_place),
+        wrapped_key: raw.wrapped_key,
+        upstream_key,
+        enrolled_at: raw.enrolled_at,
+        enrolled_by: raw.enrolled_by,
+        review_cursor: u64::try_from(raw.review_cursor).unwrap_or(0),
+    }))
+}
+
+/// The one method a feature keeps on the handle: the store calls it
+/// (docs/ARCHITECTURE.md, "The store is the bottom layer"; allowed in
+/// `tests/architecture.rs`) when a 系统管理员's own password change re-wraps
+/// the signing key in the same transaction.
+impl SchoolFile {
+    /// The signing key kept in the school file, wrapped anew under
+    /// `new_password`, when it is wrapped under `current` now; None when
+    /// there is no such key or another password wraps it.
+    pub(crate) fn rewrapped_signing_key(
+        &self,
+        current: &str,
+        new_password: &str,
+    ) -> Result<Option<String>> {
+        let Some(enrollment) = stored_enrollment(self)? else {
+            return Ok(None);
+        };
+        let Some(wrapped) = enrollment.wrapped_key else {
+            return Ok(None);
+        };
+        let secret = match crate::secrets::unwrap(
+            &crate::secrets::WrappedKey::from_json(&wrapped)?,
+            current,
+        ) {
+            Ok(secret) => secret,
+            Err(Error::WrongPassword) => return Ok(None),
+            Err(other) => return Err(other),
+        };
+        Ok(Some(
+            crate::secrets::wrap(&secret, new_password)?.to_json()?,
+        ))
     }
 }

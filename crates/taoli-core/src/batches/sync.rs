@@ -18,7 +18,7 @@ use super::keys::{KeyAccess, KeyPlace, keep_new_key, load_key};
 use super::{BatchExport, BatchState, BatchSummary, EnrollmentInfo, ReceiptImport, ReceiptInfo};
 use crate::account::{Actor, Permission};
 use crate::batches::ReviewsApplied;
-use crate::batches::outbox::{PendingEnrollment, StoredEnrollment};
+use crate::batches::outbox::{PendingEnrollment, StoredEnrollment, stored_enrollment};
 use crate::error::{Error, ErrorPayload, Result};
 use crate::protocol::{
     EnrollmentRequest, EnrollmentResponse, Manifest, RefusalCode, SignedManifest, SigningKey,
@@ -447,9 +447,8 @@ impl SchoolFile {
     ) -> Result<()> {
         let client = Upstream::new(&enrollment.upstream)?;
         // As kept now: an earlier pull of this pass may have moved it.
-        let mut cursor = self
-            .stored_enrollment()?
-            .map_or(enrollment.review_cursor, |e| e.review_cursor);
+        let mut cursor =
+            stored_enrollment(self)?.map_or(enrollment.review_cursor, |e| e.review_cursor);
         let mut calls = SignedCalls::new(options);
         let mut pages = 0usize;
         while pages < MAX_REVIEW_PAGES {

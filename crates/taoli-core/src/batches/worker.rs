@@ -29,6 +29,7 @@ use ts_rs::TS;
 use super::backoff::Backoff;
 use super::http::Upstream;
 use super::keys::KeyAccess;
+use super::outbox::stored_enrollment;
 use super::sync::{SubmitOptions, SubmitOutcome, SyncOptions, SyncReport};
 use super::{BatchExport, EnrollmentInfo, ReceiptImport};
 use crate::account::Permission;
@@ -472,7 +473,7 @@ impl SchoolFile {
     /// the school is not enrolled.
     fn reporting_upstream(&self) -> Result<Option<String>> {
         self.require(Permission::BatchesSubmit)?;
-        Ok(self.stored_enrollment()?.map(|e| e.upstream))
+        Ok(stored_enrollment(self)?.map(|e| e.upstream))
     }
 }
 
