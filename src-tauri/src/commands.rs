@@ -204,7 +204,7 @@ commands! {
             let name = taoli_core::recovery::sheet_file_name(&file.school()?.name);
             let folder = file.path().parent().unwrap_or(&state.data_dir);
             let path = taoli_core::export::unused_path(&folder.join(name));
-            file.write_recovery_sheet(&code, &path)?;
+            file.recovery_sheet().write(&code, &path)?;
             Ok(path.display().to_string())
         })
     }
@@ -303,12 +303,12 @@ commands! {
 
     /// Every problem of every teacher of the open school.
     fn validate_school() -> ValidationReport = sync {
-        with_school(&state, |file| file.validate())
+        with_school(&state, |file| file.validation().report())
     }
 
     /// The open school's statistics (统计 page), ages as of today.
     fn school_stats() -> SchoolStats = sync {
-        with_school(&state, |file| file.stats())
+        with_school(&state, |file| file.stats().count())
     }
 
     /// The province pack (省级补充包) the open school uses, if any.
@@ -344,17 +344,17 @@ commands! {
             field: field.as_deref(),
             row_order,
         };
-        with_school(&state, |file| file.explain_warning(&warning, &reason))
+        with_school(&state, |file| file.validation().explain_warning(&warning, &reason))
     }
 
     /// The open 待修正 values, of one teacher when given.
     fn pending_values(teacher_id: Option<String>) -> Vec<PendingValue> = sync {
-        with_school(&state, |file| file.pending_values(teacher_id.as_deref()))
+        with_school(&state, |file| file.pending().values(teacher_id.as_deref()))
     }
 
     /// Clears one 待修正 value the clerk has checked.
     fn clear_pending_value(id: String) -> () = sync {
-        with_school(&state, |file| file.clear_pending_value(&id))
+        with_school(&state, |file| file.pending().clear(&id))
     }
 
     // ── Roster import (the import wizard) ───────────────────────────────────
@@ -431,7 +431,7 @@ commands! {
         style: Option<SheetStyle>,
     ) -> String = sync {
         with_school(&state, |file| {
-            file.export_to_in(
+            file.exports().to_file_in(
                 format,
                 group.as_deref(),
                 style.unwrap_or_default(),
@@ -456,7 +456,7 @@ commands! {
     fn sheets_preview(teacher_ids: Vec<String>) -> SheetsPreview = task {
         let template = Template::resolve(None).map_err(payload)?;
         with_school(&state, |file| {
-            file.preview_sheets(&teacher_ids, &template, sheets::PREVIEW_TEACHERS)
+            file.sheets().preview(&teacher_ids, &template, sheets::PREVIEW_TEACHERS)
         })
     }
 
@@ -478,7 +478,7 @@ commands! {
     fn sheets_print(teacher_ids: Vec<String>, path: String) -> PrintedSheets = task {
         let template = Template::resolve(None).map_err(payload)?;
         with_school(&state, |file| {
-            file.print_sheets(&teacher_ids, &template, Path::new(&path))
+            file.sheets().print(&teacher_ids, &template, Path::new(&path))
         })
     }
 
@@ -493,25 +493,25 @@ commands! {
 
     /// Every teacher's sign-off state, by teacher id.
     fn signoff_states() -> HashMap<String, SignoffState> = sync {
-        with_school(&state, |file| file.signoff_states())
+        with_school(&state, |file| file.sheets().signoff_states())
     }
 
     /// A teacher's sign-off state and the versions of their sheet printed,
     /// latest first.
     fn signoff_info(teacher_id: String) -> SignoffInfo = sync {
-        with_school(&state, |file| file.signoff_info(&teacher_id))
+        with_school(&state, |file| file.sheets().signoff_info(&teacher_id))
     }
 
     /// Marks a teacher's sheet signed with the fingerprint on the signed paper.
     fn signoff(teacher_id: String, fingerprint: String) -> SignoffState = sync {
-        with_school(&state, |file| file.signoff(&teacher_id, &fingerprint))
+        with_school(&state, |file| file.sheets().signoff(&teacher_id, &fingerprint))
     }
 
     // ── Audit trail (操作记录) ──────────────────────────────────────────────
 
     /// A page of the audit log, newest first, narrowed by `query`.
     fn audit_log(query: AuditQuery) -> AuditPage = sync {
-        with_school(&state, |file| file.audit_log(&query))
+        with_school(&state, |file| file.audit().log(&query))
     }
 
     /// Checks the audit chain for edited, removed or reordered entries.
@@ -522,7 +522,7 @@ commands! {
     /// Writes the log narrowed by `query` as CSV to `path` (recorded as an
     /// export).
     fn audit_export(query: AuditQuery, path: String) -> String = sync {
-        with_school(&state, |file| file.export_audit_to(&query, Path::new(&path)))?;
+        with_school(&state, |file| file.audit().export_to(&query, Path::new(&path)))?;
         Ok(path)
     }
 
@@ -537,30 +537,30 @@ commands! {
 
     /// The automatic backups, newest first, and their folder.
     fn backup_list() -> BackupList = sync {
-        with_school(&state, |file| file.backup_list())
+        with_school(&state, |file| file.backups().listing())
     }
 
     /// An automatic backup now (手动).
     fn backup_now() -> Backup = task {
-        with_school(&state, |file| file.backup_now(BackupReason::Manual))
+        with_school(&state, |file| file.backups().now(BackupReason::Manual))
     }
 
     /// A backup into a folder the clerk chose (a USB stick); never pruned.
     fn backup_to(folder: String) -> Backup = task {
-        with_school(&state, |file| file.backup_to(Path::new(&folder)))
+        with_school(&state, |file| file.backups().to_folder(Path::new(&folder)))
     }
 
     /// Restores the school from a backup; returns the backup of the file as
     /// it was.
     fn restore_backup(path: String) -> Backup = task {
-        with_school(&state, |file| file.restore(Path::new(&path)))
+        with_school(&state, |file| file.backups().restore(Path::new(&path)))
     }
 
     /// Restores a backup made under an earlier 系统管理员 password, given
     /// that password (after `restore_backup` said `backup.key_mismatch`).
     fn restore_backup_with_password(path: String, password: String) -> Backup = task {
         with_school(&state, |file| {
-            file.restore_with_password(Path::new(&path), &password)
+            file.backups().restore_with_password(Path::new(&path), &password)
         })
     }
 
@@ -568,7 +568,7 @@ commands! {
 
     /// The school's enrollment with the upstream, or null before it enrolls.
     fn enrollment() -> Option<EnrollmentInfo> = sync {
-        with_school(&state, |file| file.enrollment())
+        with_school(&state, |file| file.reporting().enrollment())
     }
 
     /// Enrolls (登记) with the upstream at `upstream` and the county's 报送码;
@@ -605,29 +605,29 @@ commands! {
     /// Where the school's reporting stands: each teacher and batch, the next
     /// deadline and what is still missing.
     fn outbox_status() -> OutboxStatus = task {
-        with_school(&state, |file| file.outbox_status())
+        with_school(&state, |file| file.reporting().outbox_status())
     }
 
     /// The kept receipts (回执), newest first.
     fn receipts() -> Vec<ReceiptInfo> = sync {
-        with_school(&state, |file| file.receipts())
+        with_school(&state, |file| file.reporting().receipts())
     }
 
     /// Writes the receipt of `batch_id`, as kept, to `path`.
     fn export_receipt(batch_id: String, path: String) -> ReceiptInfo = sync {
         with_school(&state, |file| {
-            file.export_receipt(&batch_id, Path::new(&path))
+            file.reporting().export_receipt(&batch_id, Path::new(&path))
         })
     }
 
     /// The file name the save dialog proposes for the receipt of batch `sequence`.
     fn receipt_file_name(sequence: i64) -> String = sync {
-        with_school(&state, |file| file.receipt_file_name(sequence))
+        with_school(&state, |file| file.reporting().receipt_file_name(sequence))
     }
 
     /// The file name the save dialog proposes for a `.taolibatch`.
     fn batch_file_name() -> String = sync {
-        with_school(&state, |file| file.batch_file_name())
+        with_school(&state, |file| file.reporting().batch_file_name())
     }
 
     /// Writes the batch in flight (or a new one) to a `.taolibatch` at `path`

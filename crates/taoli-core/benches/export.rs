@@ -87,7 +87,7 @@ fn main() {
     let mut bytes = Vec::new();
     for _ in 0..RUNS {
         let start = Instant::now();
-        bytes = file.export_as(ExportFormat::Xlsx, None).unwrap();
+        bytes = file.exports().as_format(ExportFormat::Xlsx, None).unwrap();
         taoli_best = taoli_best.min(start.elapsed().as_secs_f64());
     }
     let exported = dir.path().join("export.xlsx");

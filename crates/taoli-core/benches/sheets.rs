@@ -169,7 +169,7 @@ fn main() {
         // Each run cold, as one `taoli sheets` is: nothing left from the last.
         typst::comemo::evict(0);
         let start = Instant::now();
-        let printed = file.print_sheets(&[], &template, &out).unwrap();
+        let printed = file.sheets().print(&[], &template, &out).unwrap();
         times.push(start.elapsed().as_secs_f64());
         pages = printed.pages;
         bytes = printed.bytes;

@@ -270,13 +270,13 @@ fn automatic_backups_of_an_encrypted_file_hold_no_teacher_data() {
     let dir = TempDir::new().unwrap();
     let roster_dir = TempDir::new().unwrap();
     let (_, mut file, _) = encrypted_school(&dir);
-    file.daily_backup_if_due().unwrap().unwrap();
-    file.backup_now(BackupReason::Manual).unwrap();
+    file.backups().daily_if_due().unwrap().unwrap();
+    file.backups().now(BackupReason::Manual).unwrap();
     import_other(&mut file, &roster_dir);
-    file.backup_now(BackupReason::Manual).unwrap();
-    let backups = file.backups().unwrap();
+    file.backups().now(BackupReason::Manual).unwrap();
+    let backups = file.backups().list().unwrap();
     assert_eq!(backups.len(), 4, "{backups:?}");
-    for backup in files_under(&file.backup_folder()) {
+    for backup in files_under(&file.backups().folder()) {
         assert_no_teacher_data(&backup);
     }
 }
@@ -286,7 +286,7 @@ fn a_backup_to_a_chosen_folder_holds_no_teacher_data() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = encrypted_school(&dir);
     let usb = dir.path().join("U盘");
-    let backup = file.backup_to(&usb).unwrap();
+    let backup = file.backups().to_folder(&usb).unwrap();
     assert_eq!(files_under(&usb), [PathBuf::from(&backup.path)]);
     assert_no_teacher_data(Path::new(&backup.path));
 }
@@ -295,7 +295,7 @@ fn a_backup_to_a_chosen_folder_holds_no_teacher_data() {
 fn a_backup_of_an_encrypted_file_opens_with_the_same_key() {
     let dir = TempDir::new().unwrap();
     let (path, mut file, key) = encrypted_school(&dir);
-    let backup = file.backup_now(BackupReason::Manual).unwrap();
+    let backup = file.backups().now(BackupReason::Manual).unwrap();
     let backup = Path::new(&backup.path);
     assert_eq!(file_salt(backup).unwrap(), Some(*key.salt()));
     assert_eq!(file_salt(&path).unwrap(), Some(*key.salt()));
@@ -360,12 +360,12 @@ fn no_file_beside_an_encrypted_school_holds_teacher_data_after_a_days_work() {
     let dir = TempDir::new().unwrap();
     let roster_dir = TempDir::new().unwrap();
     let (path, mut file, _) = encrypted_school(&dir);
-    file.daily_backup_if_due().unwrap();
+    file.backups().daily_if_due().unwrap();
     import_other(&mut file, &roster_dir);
-    let backup = file.backup_now(BackupReason::Manual).unwrap();
-    file.backup_to(&dir.path().join("U盘")).unwrap();
+    let backup = file.backups().now(BackupReason::Manual).unwrap();
+    file.backups().to_folder(&dir.path().join("U盘")).unwrap();
     file.sign_in(&admin()).unwrap();
-    file.restore(Path::new(&backup.path)).unwrap();
+    file.backups().restore(Path::new(&backup.path)).unwrap();
     // Everything Taoli keeps on its own: the file, its log, its backups.
     let kept = files_under(dir.path());
     assert!(kept.len() >= 6, "{kept:?}");
@@ -658,7 +658,7 @@ fn the_first_system_admin_of_an_encrypted_file_without_accounts_sets_its_passwor
 fn encrypting_a_plaintext_file_encrypts_its_earlier_backups() {
     let dir = TempDir::new().unwrap();
     let (path, mut file) = plaintext_school(&dir);
-    let backup = file.backup_now(BackupReason::Manual).unwrap();
+    let backup = file.backups().now(BackupReason::Manual).unwrap();
     let backup = PathBuf::from(&backup.path);
     assert!(!found_in(&backup).is_empty(), "a plaintext backup");
     file.sign_in(&admin()).unwrap();
@@ -853,12 +853,12 @@ fn a_keychain_key_from_before_a_password_change_asks_for_the_password() {
 fn an_encrypted_backup_is_restored() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = encrypted_school(&dir);
-    let backup = file.backup_now(BackupReason::Manual).unwrap();
+    let backup = file.backups().now(BackupReason::Manual).unwrap();
     file.data_entry()
         .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
         .unwrap();
     file.sign_in(&admin()).unwrap();
-    let safety = file.restore(Path::new(&backup.path)).unwrap();
+    let safety = file.backups().restore(Path::new(&backup.path)).unwrap();
     assert_eq!(names(&file), [NAME]);
     assert!(file.verify_audit().unwrap().intact());
     assert_no_teacher_data(Path::new(&safety.path));
@@ -868,7 +868,7 @@ fn an_encrypted_backup_is_restored() {
 fn a_backup_from_before_a_password_change_needs_the_password_of_that_time() {
     let dir = TempDir::new().unwrap();
     let (path, mut file, _) = encrypted_school(&dir);
-    let backup = file.backup_now(BackupReason::Manual).unwrap();
+    let backup = file.backups().now(BackupReason::Manual).unwrap();
     let backup = PathBuf::from(&backup.path);
     change_admin_password(&mut file, NEW_PASSWORD);
     file.sign_in(&clerk()).unwrap();
@@ -879,19 +879,22 @@ fn a_backup_from_before_a_password_change_needs_the_password_of_that_time() {
         .unwrap();
     let revisions = file.revisions().unwrap().len();
 
-    let err = file.restore(&backup).unwrap_err();
+    let err = file.backups().restore(&backup).unwrap_err();
     assert!(matches!(err, Error::BackupKeyMismatch(_)), "{err}");
     assert_eq!(err.code(), "backup.key_mismatch");
     assert!(err.to_string().contains("更改密码之前"), "{err}");
     assert_eq!(file.revisions().unwrap().len(), revisions, "nothing done");
 
     let err = file
+        .backups()
         .restore_with_password(&backup, "不是当时的密码")
         .unwrap_err();
     assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
     assert_eq!(file.revisions().unwrap().len(), revisions, "nothing done");
 
-    file.restore_with_password(&backup, PASSWORD).unwrap();
+    file.backups()
+        .restore_with_password(&backup, PASSWORD)
+        .unwrap();
     assert_eq!(names(&file), [NAME]);
     assert!(file.verify_audit().unwrap().intact());
     file.close().unwrap();
@@ -914,7 +917,7 @@ fn a_plaintext_backup_restores_into_an_encrypted_file_encrypted() {
     let dir = TempDir::new().unwrap();
     let (path, mut file) = plaintext_school(&dir);
     let usb = dir.path().join("U盘");
-    let backup = file.backup_to(&usb).unwrap();
+    let backup = file.backups().to_folder(&usb).unwrap();
     let backup = PathBuf::from(&backup.path);
     file.sign_in(&admin()).unwrap();
     assert!(file.is_encrypted());
@@ -928,7 +931,7 @@ fn a_plaintext_backup_restores_into_an_encrypted_file_encrypted() {
         .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
         .unwrap();
     file.sign_in(&admin()).unwrap();
-    file.restore(&backup).unwrap();
+    file.backups().restore(&backup).unwrap();
     assert_eq!(names(&file), [NAME]);
     assert!(file.verify_audit().unwrap().intact());
     file.close().unwrap();
@@ -942,7 +945,10 @@ fn a_plaintext_backup_restores_into_an_encrypted_file_encrypted() {
 fn an_encrypted_backup_is_not_restored_into_a_plaintext_file() {
     let dir = TempDir::new().unwrap();
     let (_, mut encrypted, _) = encrypted_school(&dir);
-    let backup = encrypted.backup_to(&dir.path().join("U盘")).unwrap();
+    let backup = encrypted
+        .backups()
+        .to_folder(&dir.path().join("U盘"))
+        .unwrap();
     let plain_dir = TempDir::new().unwrap();
     let (path, mut plain) = plaintext_school(&plain_dir);
     plain
@@ -955,12 +961,13 @@ fn an_encrypted_backup_is_not_restored_into_a_plaintext_file() {
     plain.sign_in(&admin()).unwrap_err();
     assert!(!plain.is_encrypted());
     let err = plain
+        .backups()
         .restore_with_password(Path::new(&backup.path), PASSWORD)
         .unwrap_err();
     assert!(matches!(err, Error::BackupUnusable { .. }), "{err}");
     assert!(err.to_string().contains("学校文件没有加密"), "{err}");
     assert_eq!(names(&plain), both());
-    assert!(plain.backups().unwrap().is_empty(), "nothing done");
+    assert!(plain.backups().list().unwrap().is_empty(), "nothing done");
 }
 
 #[test]

@@ -167,18 +167,18 @@ fn a_backup_on_a_full_disk_is_refused_and_leaves_no_partial_copy() {
     let (path, mut file) = school_on(&disk);
     let before = content(&path);
     disk.fill_leaving(LEFT_KIB);
-    let error = file.backup_now(BackupReason::Manual).unwrap_err();
+    let error = file.backups().now(BackupReason::Manual).unwrap_err();
     assert_disk_full(&error);
     assert!(
         error.to_string().contains("-备份"),
         "names the backup folder: {error}"
     );
     assert_nothing_half_written(&disk);
-    assert_eq!(file.backups().unwrap(), Vec::new());
+    assert_eq!(file.backups().list().unwrap(), Vec::new());
     assert_unchanged(&disk, &path, file, &before);
     // With room again, the same backup is made.
     let mut file = accounts::open(&path).unwrap();
-    file.backup_now(BackupReason::Manual).unwrap();
+    file.backups().now(BackupReason::Manual).unwrap();
 }
 
 #[test]
@@ -217,15 +217,19 @@ fn building_a_batch_on_a_full_disk_is_refused_and_builds_none() {
         max: Duration::from_millis(20),
         attempts: 3,
     };
-    file.enroll(&upstream.url(), &upstream.code(SCHOOL), &keys, backoff)
+    file.reporting()
+        .enroll(&upstream.url(), &upstream.code(SCHOOL), &keys, backoff)
         .unwrap();
     let before = content(&path);
     disk.fill_leaving(LEFT_KIB);
     let carry = disk.path().join("第1批.taolibatch");
-    let error = file.export_batch(&keys, None, &carry).unwrap_err();
+    let error = file
+        .reporting()
+        .export_batch(&keys, None, &carry)
+        .unwrap_err();
     assert_disk_full(&error);
     assert!(!carry.exists());
-    assert!(file.outbox_status().unwrap().batches.is_empty());
+    assert!(file.reporting().outbox_status().unwrap().batches.is_empty());
     assert_nothing_half_written(&disk);
     assert_unchanged(&disk, &path, file, &before);
 }

@@ -397,8 +397,8 @@ fn a_formula_brought_in_by_a_roster_is_exported_to_csv_as_text() {
     let dir = TempDir::new().unwrap();
     let school = school(&dir);
     import(&school, &roster(&dir, "formula-injection.csv")).unwrap();
-    let file = accounts::open(&school).unwrap();
-    let bytes = file.export_csv("基本信息").unwrap();
+    let mut file = accounts::open(&school).unwrap();
+    let bytes = file.exports().csv("基本信息").unwrap();
     let mut names: Vec<String> = csv::Reader::from_reader(bytes.as_slice())
         .records()
         .map(|r| r.unwrap()[0].to_owned())

@@ -84,7 +84,7 @@ fn a_new_teacher_s_birth_date_and_gender_are_not_reported_missing() {
     let dir = TempDir::new().unwrap();
     let mut file = school(&dir);
     add(&mut file, "张三", "1", WOMAN);
-    let report = file.validate().unwrap();
+    let report = file.validation().report().unwrap();
     let missing: Vec<_> = report
         .problems
         .iter()
@@ -116,17 +116,18 @@ fn a_birth_date_the_personnel_file_gives_differently_is_kept_with_the_warning_an
         )
         .unwrap();
     assert_eq!(basic(&file, &teacher).unwrap()["birth_date"], "1950-01-02");
-    file.explain_warning(
-        &WarningRef {
-            teacher_id: &teacher.id,
-            rule: "birth_date_matches_id",
-            field: None,
-            row_order: None,
-        },
-        "以人事档案为准",
-    )
-    .unwrap();
-    let report = file.validate().unwrap();
+    file.validation()
+        .explain_warning(
+            &WarningRef {
+                teacher_id: &teacher.id,
+                rule: "birth_date_matches_id",
+                field: None,
+                row_order: None,
+            },
+            "以人事档案为准",
+        )
+        .unwrap();
+    let report = file.validation().report().unwrap();
     let warning = report
         .problems
         .iter()

@@ -187,7 +187,8 @@ fn copying_to_this_computer_opens_a_checked_local_copy_signed_in_as_before() {
     // The file on the share is as it was, with the copy recorded.
     assert_eq!(names(&file), ["张三"]);
     let log = file
-        .audit_log(&taoli_core::audit::AuditQuery::default())
+        .audit()
+        .log(&taoli_core::audit::AuditQuery::default())
         .unwrap();
     assert!(
         log.entries

@@ -98,7 +98,7 @@ fn add_row(file: &mut SchoolFile, teacher: &Teacher, group: &str, assignments: &
 }
 
 fn stats(file: &SchoolFile) -> SchoolStats {
-    file.stats_as_of(today()).unwrap()
+    file.stats().count_as_of(today()).unwrap()
 }
 
 fn dimension(stats: &SchoolStats, id: Dimension) -> &StatsDimension {

@@ -429,7 +429,7 @@ fn export_holds_the_school_teachers_and_records() {
         fields(serde_json::json!({"YXMC": "甲中学"})),
     )
     .unwrap();
-    let export = serde_json::to_value(file.export().unwrap()).unwrap();
+    let export = serde_json::to_value(file.exports().document().unwrap()).unwrap();
     assert_eq!(export["format"], "taoli.school");
     assert_eq!(export["school"]["code"], "2151012345");
     assert_eq!(export["teachers"][0]["name"], "张三");

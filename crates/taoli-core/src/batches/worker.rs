@@ -33,6 +33,7 @@ use super::outbox::stored_enrollment;
 use super::sync::{SubmitOptions, SubmitOutcome, SyncOptions, SyncReport};
 use super::{BatchExport, EnrollmentInfo, ReceiptImport};
 use crate::account::Permission;
+use crate::batches::Reporting;
 use crate::error::{Error, ErrorPayload, Result};
 use crate::secrets::SecretStore;
 use crate::store::SchoolFile;
@@ -169,11 +170,11 @@ impl Shared {
     /// when the upstream does not answer; else a sync.
     fn pass(&self, admin_password: Option<&str>) -> Step {
         let upstream = {
-            let guard = self.file();
-            let Some(file) = guard.as_ref() else {
+            let mut guard = self.file();
+            let Some(file) = guard.as_mut() else {
                 return Step::Ended(Error::NotSignedIn);
             };
-            match file.reporting_upstream() {
+            match file.reporting().reporting_upstream() {
                 Ok(Some(upstream)) => upstream,
                 Ok(None) => return Step::Idle,
                 Err(error) if ends_the_worker(&error) => return Step::Ended(error),
@@ -194,7 +195,7 @@ impl Shared {
             return Step::Ended(Error::NotSignedIn);
         };
         let keys = KeyAccess::new(self.keychain.as_deref(), admin_password);
-        match file.sync(&keys, &self.options.sync) {
+        match file.reporting().sync(&keys, &self.options.sync) {
             Ok(report) => Step::Synced(Box::new(report)),
             Err(error) if ends_the_worker(&error) => Step::Ended(error),
             Err(error) => Step::Failed(error),
@@ -355,7 +356,7 @@ impl SyncWorker {
         f(file)
     }
 
-    /// Enrolls the school (登记, [`SchoolFile::enroll`]) and runs a pass soon.
+    /// Enrolls the school (登记, [`crate::batches::Reporting::enroll`]) and runs a pass soon.
     pub fn enroll(
         &self,
         upstream: &str,
@@ -364,12 +365,13 @@ impl SyncWorker {
     ) -> Result<EnrollmentInfo> {
         let keys = KeyAccess::new(self.shared.keychain.as_deref(), admin_password);
         let backoff = self.shared.options.sync.backoff;
-        let info = self.with_file(|file| file.enroll(upstream, code, &keys, backoff))?;
+        let info =
+            self.with_file(|file| file.reporting().enroll(upstream, code, &keys, backoff))?;
         self.wake();
         Ok(info)
     }
 
-    /// Submits (立即上传, [`SchoolFile::submit`]); what it sent and pulled
+    /// Submits (立即上传, [`crate::batches::Reporting::submit`]); what it sent and pulled
     /// counts as a pass, so a batch it could not send is tried again on the
     /// retry schedule.
     pub fn submit(
@@ -382,7 +384,7 @@ impl SyncWorker {
             change_reason: change_reason.map(str::to_owned),
             sync: self.shared.options.sync,
         };
-        let outcome = self.with_file(|file| file.submit(&keys, &options))?;
+        let outcome = self.with_file(|file| file.reporting().submit(&keys, &options))?;
         let pass = self.shared.settle(
             &Step::Synced(Box::new(outcome.sync.clone())),
             outcome.built.is_some(),
@@ -392,7 +394,7 @@ impl SyncWorker {
     }
 
     /// Writes the batch in flight, or a new one, to a `.taolibatch` file
-    /// for another computer to upload ([`SchoolFile::export_batch`]).
+    /// for another computer to upload ([`crate::batches::Reporting::export_batch`]).
     pub fn export_batch(
         &self,
         path: &Path,
@@ -400,13 +402,13 @@ impl SyncWorker {
         admin_password: Option<&str>,
     ) -> Result<Option<BatchExport>> {
         let keys = KeyAccess::new(self.shared.keychain.as_deref(), admin_password);
-        self.with_file(|file| file.export_batch(&keys, change_reason, path))
+        self.with_file(|file| file.reporting().export_batch(&keys, change_reason, path))
     }
 
     /// Imports the receipt file of a carried batch
-    /// ([`SchoolFile::import_receipt`]).
+    /// ([`crate::batches::Reporting::import_receipt`]).
     pub fn import_receipt(&self, path: &Path) -> Result<ReceiptImport> {
-        self.with_file(|file| file.import_receipt(path))
+        self.with_file(|file| file.reporting().import_receipt(path))
     }
 
     /// A pass now (立即同步), with the 系统管理员 password when the signing
@@ -468,12 +470,12 @@ impl Drop for SyncWorker {
     }
 }
 
-impl SchoolFile {
+impl Reporting<'_> {
     /// The upstream to sync with, for a session that may report: None when
     /// the school is not enrolled.
     fn reporting_upstream(&self) -> Result<Option<String>> {
-        self.require(Permission::BatchesSubmit)?;
-        Ok(stored_enrollment(self)?.map(|e| e.upstream))
+        self.school.require(Permission::BatchesSubmit)?;
+        Ok(stored_enrollment(self.school)?.map(|e| e.upstream))
     }
 }
 
