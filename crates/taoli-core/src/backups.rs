@@ -81,7 +81,7 @@ impl Backups<'_> {
     /// A backup of an encrypted file is read with the file's key. One made
     /// before the 系统管理员 password was changed does not open with it:
     /// [`Error::BackupKeyMismatch`]; restore it with
-    /// [`crate::backups::Backups::restore_with_password`] and the password of that time.
+    /// [`Backups::restore_with_password`] and the password of that time.
     ///
     /// The accounts are the file's as they are now, not the backup's: a
     /// restore brings back the school's data, never an account disabled
@@ -92,7 +92,7 @@ impl Backups<'_> {
         self.school.restore_from(backup, None, &actor)
     }
 
-    /// [`crate::backups::Backups::restore`] of an encrypted backup made under an earlier
+    /// [`Backups::restore`] of an encrypted backup made under an earlier
     /// 系统管理员 password: `password` is the one it was made under. A wrong
     /// one is [`Error::WrongFilePassword`], with the school file unchanged.
     /// The restored data is encrypted under the file's current key.

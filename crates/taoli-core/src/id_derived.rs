@@ -2,7 +2,7 @@
 //! teacher's 基本信息: the 出生日期 of its digits 7–14 and the 性别 of its
 //! 17th. Which fields, and which 性别 codes, are the catalog's ID-agreement
 //! rules (`matches_id_birth_date`, `matches_id_gender`); the import, a new
-//! teacher ([`crate::entry::DataEntry::add_teacher`]) and the teacher form fill them
+//! teacher ([`DataEntry::add_teacher`]) and the teacher form fill them
 //! from here, and only where they are empty: a value the personnel file
 //! (档案) gives differently stays, and the rule's warning asks for its reason.
 

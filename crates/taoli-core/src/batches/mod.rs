@@ -1,7 +1,7 @@
 //! Reporting to the upstream system (上报, issue #7, `docs/batches.md`): the
 //! school's side of the batch protocol `taoli-batch/1` (`docs/protocol.md`).
 //!
-//! - **Enrollment** ([`crate::batches::Reporting::enroll`]): the school's Ed25519
+//! - **Enrollment** ([`Reporting::enroll`]): the school's Ed25519
 //!   signing key is made here, kept in the keychain (or, where there is
 //!   none, in the school file wrapped under the 系统管理员 password:
 //!   [`KeyAccess`]), registered with the one-time 报送码, and the upstream's

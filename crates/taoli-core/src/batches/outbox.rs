@@ -1144,7 +1144,7 @@ impl Reporting<'_> {
     /// changes wait. None when there is nothing to send. Refused while
     /// another batch is in flight ([`Error::BatchInFlight`]): one batch at a
     /// time, so sequences never collide. Not signed yet: see
-    /// [`crate::batches::Reporting::sign_batch`].
+    /// [`Reporting::sign_batch`].
     pub fn build_batch(&mut self, change_reason: Option<&str>) -> Result<Option<BatchSummary>> {
         let actor = self.school.require(Permission::BatchesSubmit)?;
         let enrollment = self.required_enrollment()?;

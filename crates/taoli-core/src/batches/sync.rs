@@ -488,7 +488,7 @@ impl Reporting<'_> {
     }
 
     /// Submits (报送): sends a batch still in flight first; then builds a new
-    /// batch of everything changed since ([`crate::batches::Reporting::build_batch`]),
+    /// batch of everything changed since ([`Reporting::build_batch`]),
     /// signs it, uploads it and keeps its receipt; then pulls the review
     /// results. When the batch in flight cannot be sent now, no new batch is
     /// built (one batch at a time). A batch refused as a replay (the school
@@ -531,7 +531,7 @@ impl Reporting<'_> {
     /// Writes the batch in flight (or, when none is, a new one built now) as
     /// a `.taolibatch` file at `path`, signed, for another computer to upload
     /// (`docs/batches.md`, "Offline carry"). The batch stays in the outbox
-    /// until its receipt comes back ([`crate::batches::Reporting::import_receipt`]) or a
+    /// until its receipt comes back ([`Reporting::import_receipt`]) or a
     /// sync sends it itself: the same batch id either way, so it is received
     /// once. None when there is nothing to report.
     pub fn export_batch(
@@ -574,7 +574,7 @@ impl Reporting<'_> {
 
     /// Writes the kept receipt (回执) of batch `batch_id` to `path`, byte
     /// for byte as the upstream signed it (a `.taolireceipt` file, which
-    /// [`crate::batches::Reporting::import_receipt`] reads back), and records the export.
+    /// [`Reporting::import_receipt`] reads back), and records the export.
     pub fn export_receipt(&mut self, batch_id: &str, path: &Path) -> Result<ReceiptInfo> {
         let actor = self.school.require(Permission::Export)?;
         let receipt = self

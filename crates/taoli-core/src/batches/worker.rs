@@ -356,7 +356,7 @@ impl SyncWorker {
         f(file)
     }
 
-    /// Enrolls the school (登记, [`crate::batches::Reporting::enroll`]) and runs a pass soon.
+    /// Enrolls the school (登记, [`Reporting::enroll`]) and runs a pass soon.
     pub fn enroll(
         &self,
         upstream: &str,
@@ -371,7 +371,7 @@ impl SyncWorker {
         Ok(info)
     }
 
-    /// Submits (立即上传, [`crate::batches::Reporting::submit`]); what it sent and pulled
+    /// Submits (立即上传, [`Reporting::submit`]); what it sent and pulled
     /// counts as a pass, so a batch it could not send is tried again on the
     /// retry schedule.
     pub fn submit(
@@ -394,7 +394,7 @@ impl SyncWorker {
     }
 
     /// Writes the batch in flight, or a new one, to a `.taolibatch` file
-    /// for another computer to upload ([`crate::batches::Reporting::export_batch`]).
+    /// for another computer to upload ([`Reporting::export_batch`]).
     pub fn export_batch(
         &self,
         path: &Path,
@@ -406,7 +406,7 @@ impl SyncWorker {
     }
 
     /// Imports the receipt file of a carried batch
-    /// ([`crate::batches::Reporting::import_receipt`]).
+    /// ([`Reporting::import_receipt`]).
     pub fn import_receipt(&self, path: &Path) -> Result<ReceiptImport> {
         self.with_file(|file| file.reporting().import_receipt(path))
     }

@@ -36,7 +36,7 @@ impl Exports<'_> {
         self.csv_in(group, SheetStyle::Taoli)
     }
 
-    /// [`crate::export::Exports::csv`] in `style` (the national form: 「代码-名称」
+    /// [`Exports::csv`] in `style` (the national form: 「代码-名称」
     /// values and the template's headers).
     pub fn csv_in(&self, group: &str, style: SheetStyle) -> Result<Vec<u8>> {
         self.school.require(crate::account::Permission::Export)?;

@@ -119,7 +119,7 @@ impl Exports<'_> {
         self.to_file_in(format, group, SheetStyle::Taoli, path)
     }
 
-    /// [`crate::export::Exports::to_file`] in `style`; the audit entry names a style
+    /// [`Exports::to_file`] in `style`; the audit entry names a style
     /// other than Taoli's own.
     pub fn to_file_in(
         &mut self,
@@ -152,7 +152,7 @@ impl Exports<'_> {
         self.as_format_in(format, group, SheetStyle::Taoli)
     }
 
-    /// [`crate::export::Exports::as_format`] in `style`. The national form is a
+    /// [`Exports::as_format`] in `style`. The national form is a
     /// spreadsheet's: a JSON export with it is refused.
     pub fn as_format_in(
         &self,

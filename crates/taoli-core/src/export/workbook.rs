@@ -41,7 +41,7 @@ impl Exports<'_> {
         self.template_in(SheetStyle::Taoli)
     }
 
-    /// [`crate::export::Exports::template`] in `style`: the national form heads
+    /// [`Exports::template`] in `style`: the national form heads
     /// its columns as the national template does.
     pub fn template_in(&self, style: SheetStyle) -> Result<Vec<u8>> {
         self.school.require(crate::account::Permission::Export)?;
@@ -56,7 +56,7 @@ impl Exports<'_> {
         self.workbook_in(SheetStyle::Taoli)
     }
 
-    /// [`crate::export::Exports::workbook`] in `style`: the national form writes
+    /// [`Exports::workbook`] in `style`: the national form writes
     /// codes as 「代码-名称」 and heads its columns as the national template does.
     pub fn workbook_in(&self, style: SheetStyle) -> Result<Vec<u8>> {
         self.school.require(crate::account::Permission::Export)?;

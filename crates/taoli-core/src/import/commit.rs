@@ -1,4 +1,4 @@
-//! Committing an import plan ([`crate::import::Imports::commit`]): in one
+//! Committing an import plan ([`Imports::commit`]): in one
 //! transaction, with the backup taken just before it, the plan's writes in
 //! order (each with its revision), then the clerk's column corrections, the
 //! cells kept on a 待修正 error, and the record of the import (`import_run`)

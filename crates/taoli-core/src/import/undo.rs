@@ -1,4 +1,4 @@
-//! Undoing a committed import as a whole ([`crate::import::Imports::undo`]): the
+//! Undoing a committed import as a whole ([`Imports::undo`]): the
 //! import's revisions (`first_revision..=last_revision` of its `import_run`)
 //! are read back newest first and each write is taken back with its own
 //! revision, in one transaction; refused, naming the teachers, when anything
