@@ -359,7 +359,7 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn history(&self, kind: EntityKind, id: &str) -> Option<&History<'a>> {
+    fn history(&self, kind: EntityKind, id: &'a str) -> Option<&History<'a>> {
         self.history.get(&(kind, id))
     }
 
@@ -386,7 +386,11 @@ impl<'a> Index<'a> {
             .get(teacher.id.as_str())
             .map(Vec::as_slice)
             .unwrap_or_default();
-        entities.extend(records.iter().filter_map(|record| self.present_record(record)));
+        entities.extend(
+            records
+                .iter()
+                .filter_map(|record| self.present_record(record)),
+        );
         let gone = self
             .gone_records
             .get(teacher.id.as_str())
