@@ -1,4 +1,5 @@
-//! The CLI's language: Simplified Chinese unless `TAOLI_LANG=en`.
+//! The CLI's language: Simplified Chinese unless `TAOLI_LANG=en`, for its
+//! help and its error messages (the core's from its message catalogs).
 //! Help texts are written in Chinese on the clap definitions; [`localize`]
 //! swaps in the English ones.
 
@@ -30,7 +31,7 @@ impl Lang {
 const ENGLISH: &[(&str, &str)] = &[
     (
         "taoli",
-        "Taoli: keep a school's teacher records for the national teacher management information system, offline.",
+        "Taoli: keep a school's teacher records for the national teacher management information system, offline. Help and error messages are in Chinese; TAOLI_LANG=en gives English.",
     ),
     (
         "taoli init",

@@ -19,7 +19,7 @@ use super::{BatchExport, BatchState, BatchSummary, EnrollmentInfo, ReceiptImport
 use crate::account::{Actor, Permission};
 use crate::batches::ReviewsApplied;
 use crate::batches::outbox::{PendingEnrollment, StoredEnrollment};
-use crate::error::{Error, ErrorPayload, Result};
+use crate::error::{Error, ErrorPayload, Locale, Result};
 use crate::protocol::{
     EnrollmentRequest, EnrollmentResponse, Manifest, RefusalCode, SignedManifest, SigningKey,
 };
@@ -404,7 +404,7 @@ impl SchoolFile {
                         let error = Error::Refused(refusal);
                         self.note_upload_failure(&batch.id, &error.to_string())?;
                         report.pending = Some(self.batch_summary(&batch.id)?);
-                        report.pending_error = Some(ErrorPayload::from(&error));
+                        report.pending_error = Some(ErrorPayload::new(&error, Locale::ZhCn));
                     }
                 }
             }
@@ -421,7 +421,7 @@ impl SchoolFile {
                             return self.pull_reviews(actor, enrollment, key, options, report);
                         }
                         Ok(_) => {}
-                        Err(error) => report.recovery_error = Some(ErrorPayload::from(&error)),
+                        Err(error) => report.recovery_error = Some(ErrorPayload::new(&error, Locale::ZhCn)),
                     }
                 }
                 report.refused.push(refused);
@@ -429,7 +429,7 @@ impl SchoolFile {
             Delivered::NotYet(failure) => {
                 let error = failure.into_error(client.base());
                 report.pending = Some(self.batch_summary(&batch.id)?);
-                report.pending_error = Some(ErrorPayload::from(&error));
+                report.pending_error = Some(ErrorPayload::new(&error, Locale::ZhCn));
             }
         }
         Ok(())
@@ -465,7 +465,7 @@ impl SchoolFile {
                 }
                 Err(failure) => {
                     report.review_error =
-                        Some(ErrorPayload::from(&failure.into_error(client.base())));
+                        Some(ErrorPayload::new(&failure.into_error(client.base()), Locale::ZhCn));
                     return Ok(());
                 }
             }

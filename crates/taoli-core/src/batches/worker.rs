@@ -32,7 +32,7 @@ use super::keys::KeyAccess;
 use super::sync::{SubmitOptions, SubmitOutcome, SyncOptions, SyncReport};
 use super::{BatchExport, EnrollmentInfo, ReceiptImport};
 use crate::account::Permission;
-use crate::error::{Error, ErrorPayload, Result};
+use crate::error::{Error, ErrorPayload, Result, SharedLocale};
 use crate::secrets::SecretStore;
 use crate::store::SchoolFile;
 
@@ -147,6 +147,8 @@ struct Shared {
     wake: Condvar,
     keychain: Option<Arc<dyn SecretStore>>,
     options: WorkerOptions,
+    /// The language of each pass's error.
+    locale: SharedLocale,
     on_pass: Listener,
 }
 
@@ -229,9 +231,9 @@ impl Shared {
                 (self.options.interval, Some((**report).clone()), None)
             }
             Step::Failed(error) if waits_for_the_clerk(error) => {
-                (self.options.interval, None, Some(ErrorPayload::from(error)))
+                (self.options.interval, None, Some(ErrorPayload::new(error, self.locale.get())))
             }
-            Step::Failed(error) => (retry(&mut schedule), None, Some(ErrorPayload::from(error))),
+            Step::Failed(error) => (retry(&mut schedule), None, Some(ErrorPayload::new(error, self.locale.get()))),
         };
         schedule.due = later(now, wait);
         let wall = chrono::Utc::now();
@@ -323,6 +325,18 @@ impl SyncWorker {
         options: WorkerOptions,
         on_pass: impl Fn(&SyncPass) + Send + Sync + 'static,
     ) -> Result<SyncWorker> {
+        SyncWorker::start_in(file, keychain, options, SharedLocale::default(), on_pass)
+    }
+
+    /// [`SyncWorker::start`], each pass's error said in `locale` as it is
+    /// at the time (the app's language).
+    pub fn start_in(
+        file: &SchoolFile,
+        keychain: Option<Arc<dyn SecretStore>>,
+        options: WorkerOptions,
+        locale: SharedLocale,
+        on_pass: impl Fn(&SyncPass) + Send + Sync + 'static,
+    ) -> Result<SyncWorker> {
         file.require(Permission::BatchesSubmit)?;
         let handle = file.second_handle()?;
         let shared = Arc::new(Shared {
@@ -336,6 +350,7 @@ impl SyncWorker {
             wake: Condvar::new(),
             keychain,
             options,
+            locale,
             on_pass: Box::new(on_pass),
         });
         let thread = Arc::clone(&shared);
