@@ -1,7 +1,8 @@
 //! Tauri commands, each declared once in the table below (see `surface`):
 //! a few lines over a taoli-core call. Errors reach the UI as `ErrorPayload`
-//! (code, kind, message in the window's language, `set_locale`). The session policy (the key kept, the
-//! daily backup, the sync worker) is the core's `Workspace`'s.
+//! (code, kind, message in the window's language, `set_locale`). The
+//! session policy (the key kept, the daily backup, the sync worker) is the
+//! core's `Workspace`'s.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

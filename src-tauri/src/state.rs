@@ -181,6 +181,9 @@ mod tests {
         state.set_locale(Locale::En);
         let refused = state.worker().unwrap_err();
         assert_eq!(refused.code, "account.not_signed_in");
-        assert_eq!(refused.message, "Sign in first: enter your account and password.");
+        assert_eq!(
+            refused.message,
+            "Sign in first: enter your account and password."
+        );
     }
 }

@@ -181,7 +181,9 @@ pub async fn on_worker<T: Send + 'static>(
     f: impl FnOnce(&taoli_core::batches::SyncWorker) -> taoli_core::Result<T> + Send + 'static,
 ) -> Answer<T> {
     let locale = state.locale();
-    let worker = state.worker().map_err(|failure| Failure::from(failure).said(locale))?;
+    let worker = state
+        .worker()
+        .map_err(|failure| Failure::from(failure).said(locale))?;
     tauri::async_runtime::spawn_blocking(move || guard(locale, || f(&worker).map_err(payload)))
         .await
         .map_err(|e| joined(e).said(locale))?

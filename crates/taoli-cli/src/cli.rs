@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use taoli_core::audit::AuditQuery;
-use taoli_core::batches::SubmitOptions;
+use taoli_core::batches::{SubmitOptions, SyncOptions};
 use taoli_core::catalog::ProvincePack;
 use taoli_core::export;
 use taoli_core::import::{ImportOptions, ImportOutcome, MappingOverride, OnConflict};

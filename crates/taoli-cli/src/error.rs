@@ -1,7 +1,7 @@
 //! The CLI's own failures (how to sign in from a command line), beside the
 //! core's, which pass through as they are.
 
-use taoli_core::{ErrorKind, Locale};
+use taoli_core::ErrorKind;
 
 use crate::lang::Lang;
 
@@ -38,8 +38,7 @@ impl CliError {
     /// its catalogs, the CLI's own here. `Display` is the Chinese one.
     pub fn message(&self, lang: Lang) -> String {
         match (self, lang) {
-            (CliError::Core(e), Lang::Zh) => e.message(Locale::ZhCn),
-            (CliError::Core(e), Lang::En) => e.message(Locale::En),
+            (CliError::Core(e), lang) => e.message(lang.locale()),
             (_, Lang::Zh) => self.to_string(),
             (CliError::UserNeeded, Lang::En) => "Name the account to sign in with by --user NAME (or the TAOLI_USER environment variable); give the password in the TAOLI_PASSWORD environment variable, or type it when asked.".to_owned(),
             (CliError::NoPassword { what, variable, detail }, Lang::En) => format!(

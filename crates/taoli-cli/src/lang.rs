@@ -19,6 +19,14 @@ impl Lang {
         }
     }
 
+    /// The locale the core's messages are said in.
+    pub fn locale(self) -> taoli_core::Locale {
+        match self {
+            Lang::Zh => taoli_core::Locale::ZhCn,
+            Lang::En => taoli_core::Locale::En,
+        }
+    }
+
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {
             Lang::Zh => zh,

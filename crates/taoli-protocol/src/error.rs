@@ -22,7 +22,9 @@ impl Error {
     pub fn message_in_english(&self) -> String {
         match self {
             Error::Random(detail) => {
-                format!("Handling a key failed: the operating system gave no random numbers ({detail})")
+                format!(
+                    "Handling a key failed: the operating system gave no random numbers ({detail})"
+                )
             }
             Error::KeyLength { expected, actual } => format!(
                 "Handling a key failed: a signing key should be {expected} bytes, not {actual}"

@@ -153,6 +153,15 @@ struct Shared {
 }
 
 impl Shared {
+    /// The pass's sync options, its report's errors in the language as it
+    /// is now.
+    fn sync_options(&self) -> SyncOptions {
+        SyncOptions {
+            locale: self.locale.get(),
+            ..self.options.sync
+        }
+    }
+
     fn file(&self) -> MutexGuard<'_, Option<SchoolFile>> {
         // Every write is one transaction: a panic cannot leave one half done.
         self.file.lock().unwrap_or_else(|p| p.into_inner())
@@ -195,7 +204,7 @@ impl Shared {
             return Step::Ended(Error::NotSignedIn);
         };
         let keys = KeyAccess::new(self.keychain.as_deref(), admin_password);
-        match file.sync(&keys, &self.options.sync) {
+        match file.sync(&keys, &self.sync_options()) {
             Ok(report) => Step::Synced(Box::new(report)),
             Err(error) if ends_the_worker(&error) => Step::Ended(error),
             Err(error) => Step::Failed(error),
@@ -230,10 +239,16 @@ impl Shared {
                 schedule.failures = 0;
                 (self.options.interval, Some((**report).clone()), None)
             }
-            Step::Failed(error) if waits_for_the_clerk(error) => {
-                (self.options.interval, None, Some(ErrorPayload::new(error, self.locale.get())))
-            }
-            Step::Failed(error) => (retry(&mut schedule), None, Some(ErrorPayload::new(error, self.locale.get()))),
+            Step::Failed(error) if waits_for_the_clerk(error) => (
+                self.options.interval,
+                None,
+                Some(ErrorPayload::new(error, self.locale.get())),
+            ),
+            Step::Failed(error) => (
+                retry(&mut schedule),
+                None,
+                Some(ErrorPayload::new(error, self.locale.get())),
+            ),
         };
         schedule.due = later(now, wait);
         let wall = chrono::Utc::now();
@@ -394,7 +409,7 @@ impl SyncWorker {
         let keys = KeyAccess::new(self.shared.keychain.as_deref(), admin_password);
         let options = SubmitOptions {
             change_reason: change_reason.map(str::to_owned),
-            sync: self.shared.options.sync,
+            sync: self.shared.sync_options(),
         };
         let outcome = self.with_file(|file| file.submit(&keys, &options))?;
         let pass = self.shared.settle(

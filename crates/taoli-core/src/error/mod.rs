@@ -38,7 +38,10 @@ pub enum Error {
 
     EmptySchoolName,
 
-    SchoolNameTooLong { len: usize, max: usize },
+    SchoolNameTooLong {
+        len: usize,
+        max: usize,
+    },
 
     UnknownSchoolType(String),
 
@@ -48,11 +51,17 @@ pub enum Error {
         reason: String,
     },
 
-    UnknownIndicatorSet { given: String, valid: String },
+    UnknownIndicatorSet {
+        given: String,
+        valid: String,
+    },
 
     UnknownCodeTable(String),
 
-    ProvincePack { pack: String, reason: String },
+    ProvincePack {
+        pack: String,
+        reason: String,
+    },
 
     InvalidRegionCode(String),
 
@@ -64,11 +73,17 @@ pub enum Error {
         max: usize,
     },
 
-    InvalidTeacherName { name: String, chars: String },
+    InvalidTeacherName {
+        name: String,
+        chars: String,
+    },
 
     UnknownIdType(String, String),
 
-    InvalidIdNumber { id_number: String, problem: String },
+    InvalidIdNumber {
+        id_number: String,
+        problem: String,
+    },
 
     DuplicateTeacher {
         id_type_name: String,
@@ -86,7 +101,10 @@ pub enum Error {
         valid: String,
     },
 
-    UnknownGroup { group: String, valid: String },
+    UnknownGroup {
+        group: String,
+        valid: String,
+    },
 
     InvalidValue {
         field: String,
@@ -104,15 +122,24 @@ pub enum Error {
 
     EmptyWarningReason,
 
-    NoSuchWarning { teacher: String, rule: String },
+    NoSuchWarning {
+        teacher: String,
+        rule: String,
+    },
 
     ErrorNeedsFixing(String),
 
     RecordNotFound(String),
 
-    StaleRecord { expected: i64, current: i64 },
+    StaleRecord {
+        expected: i64,
+        current: i64,
+    },
 
-    RosterUnreadable { path: PathBuf, detail: String },
+    RosterUnreadable {
+        path: PathBuf,
+        detail: String,
+    },
 
     EmptyRoster(PathBuf),
 
@@ -126,27 +153,51 @@ pub enum Error {
         other_line: usize,
     },
 
-    UnterminatedQuote { path: PathBuf, line: usize },
+    UnterminatedQuote {
+        path: PathBuf,
+        line: usize,
+    },
 
-    RosterTooLarge { path: PathBuf, cells: u64, max: u64 },
+    RosterTooLarge {
+        path: PathBuf,
+        cells: u64,
+        max: u64,
+    },
 
     RosterPasswordProtected(PathBuf),
 
-    CorruptRoster { path: PathBuf, detail: String },
+    CorruptRoster {
+        path: PathBuf,
+        detail: String,
+    },
 
-    UnknownSheet { given: String, valid: String },
+    UnknownSheet {
+        given: String,
+        valid: String,
+    },
 
-    TooManyRows { sheet: String, rows: usize },
+    TooManyRows {
+        sheet: String,
+        rows: usize,
+    },
 
-    NoHeaderRow { sheet: String },
+    NoHeaderRow {
+        sheet: String,
+    },
 
-    NoIdentityColumn { sheet: String, missing: String },
+    NoIdentityColumn {
+        sheet: String,
+        missing: String,
+    },
 
     BadColumnMapping(String),
 
     UnknownColumn(String),
 
-    UnknownMappingTarget { target: String, hint: String },
+    UnknownMappingTarget {
+        target: String,
+        hint: String,
+    },
 
     ImportNotFound(String),
 
@@ -154,37 +205,65 @@ pub enum Error {
 
     PendingValueNotFound(String),
 
-    ImportAlreadyUndone { id: String, at: String },
+    ImportAlreadyUndone {
+        id: String,
+        at: String,
+    },
 
-    UndoBlocked { teachers: String },
+    UndoBlocked {
+        teachers: String,
+    },
 
-    StalePreview { detail: String },
+    StalePreview {
+        detail: String,
+    },
 
-    ExportGroupRequired { valid: String },
+    ExportGroupRequired {
+        valid: String,
+    },
 
-    ExportGroupNotUsed { format: String },
+    ExportGroupNotUsed {
+        format: String,
+    },
 
-    ExportStyleNotUsed { style: String },
+    ExportStyleNotUsed {
+        style: String,
+    },
 
-    ExportUnwritable { path: PathBuf, detail: String },
+    ExportUnwritable {
+        path: PathBuf,
+        detail: String,
+    },
 
     ExportFailed(String),
 
     InvalidAuditDate(String),
 
-    StatsUnwritable { path: PathBuf, detail: String },
+    StatsUnwritable {
+        path: PathBuf,
+        detail: String,
+    },
 
     StatsFailed(String),
 
     NoChineseFont,
 
-    UnusableFont { path: PathBuf, problem: String },
+    UnusableFont {
+        path: PathBuf,
+        problem: String,
+    },
 
-    SheetTemplate { template: String, detail: String },
+    SheetTemplate {
+        template: String,
+        detail: String,
+    },
 
     NoSheetsToPrint,
 
-    SheetsUnwritable { path: PathBuf, detail: String },
+    SheetsUnwritable {
+        path: PathBuf,
+        detail: String,
+    },
 
     SheetsFailed(String),
 
@@ -200,9 +279,15 @@ pub enum Error {
 
     FileNotFound(PathBuf),
 
-    BackupFailed { folder: PathBuf, detail: String },
+    BackupFailed {
+        folder: PathBuf,
+        detail: String,
+    },
 
-    BackupUnusable { path: PathBuf, detail: String },
+    BackupUnusable {
+        path: PathBuf,
+        detail: String,
+    },
 
     BackupOfAnotherSchool {
         path: PathBuf,
@@ -218,7 +303,10 @@ pub enum Error {
         supported: i64,
     },
 
-    CorruptSchoolFile { path: PathBuf, detail: String },
+    CorruptSchoolFile {
+        path: PathBuf,
+        detail: String,
+    },
 
     FileKeyNeeded(PathBuf),
 
@@ -226,21 +314,40 @@ pub enum Error {
 
     AlreadyEncrypted(PathBuf),
 
-    RecoveryCodeMalformed { detail: String },
+    RecoveryCodeMalformed {
+        detail: String,
+    },
 
     WrongRecoveryCode(PathBuf),
 
-    RecoverySidecarMissing { path: PathBuf, name: String },
+    RecoverySidecarMissing {
+        path: PathBuf,
+        name: String,
+    },
 
-    RecoverySidecarDamaged { path: PathBuf, detail: String },
+    RecoverySidecarDamaged {
+        path: PathBuf,
+        detail: String,
+    },
 
-    RecoverySidecarOfAnotherFile { sidecar: PathBuf, path: PathBuf },
+    RecoverySidecarOfAnotherFile {
+        sidecar: PathBuf,
+        path: PathBuf,
+    },
 
-    RecoveryKeysDoNotOpen { sidecar: PathBuf, path: PathBuf },
+    RecoveryKeysDoNotOpen {
+        sidecar: PathBuf,
+        path: PathBuf,
+    },
 
-    RecoveryAccountNeeded { names: String },
+    RecoveryAccountNeeded {
+        names: String,
+    },
 
-    RecoveryAccountUnknown { name: String, names: String },
+    RecoveryAccountUnknown {
+        name: String,
+        names: String,
+    },
 
     RecoveryNoAdmin(PathBuf),
 
@@ -248,32 +355,55 @@ pub enum Error {
 
     NotEncrypted(PathBuf),
 
-    EncryptFailed { path: PathBuf, detail: String },
+    EncryptFailed {
+        path: PathBuf,
+        detail: String,
+    },
 
-    RekeyFailed { path: PathBuf, detail: String },
+    RekeyFailed {
+        path: PathBuf,
+        detail: String,
+    },
 
     BackupKeyMismatch(PathBuf),
 
-    KeychainUnavailable { detail: String },
+    KeychainUnavailable {
+        detail: String,
+    },
 
     WrongPassword,
 
-    WrappedKeyDamaged { detail: String },
+    WrappedKeyDamaged {
+        detail: String,
+    },
 
-    WrappedKeyUnsupported { version: u64, supported: u32 },
+    WrappedKeyUnsupported {
+        version: u64,
+        supported: u32,
+    },
 
-    EmptyPassword { min: usize },
+    EmptyPassword {
+        min: usize,
+    },
 
-    WeakPassword { len: usize, min: usize },
+    WeakPassword {
+        len: usize,
+        min: usize,
+    },
 
-    PasswordHashInvalid { detail: String },
+    PasswordHashInvalid {
+        detail: String,
+    },
 
     SecretsFailed(String),
 
     UnknownRole(String),
 
     /// The signed-in `role` may not do what `permission` covers.
-    NotPermitted { role: Role, permission: Permission },
+    NotPermitted {
+        role: Role,
+        permission: Permission,
+    },
 
     NotSignedIn,
 
@@ -285,13 +415,20 @@ pub enum Error {
 
     EmptyUserName,
 
-    InvalidUserName { name: String, max: usize },
+    InvalidUserName {
+        name: String,
+        max: usize,
+    },
 
     UserExists(String),
 
     UserNotFound(String),
 
-    SignInFailed { left: u32, limit: u32, minutes: u32 },
+    SignInFailed {
+        left: u32,
+        limit: u32,
+        minutes: u32,
+    },
 
     AccountLocked {
         name: String,
@@ -315,9 +452,14 @@ pub enum Error {
 
     InvalidUpstreamUrl(String),
 
-    UpstreamUnreachable { upstream: String, detail: String },
+    UpstreamUnreachable {
+        upstream: String,
+        detail: String,
+    },
 
-    SigningKeyMissing { detail: String },
+    SigningKeyMissing {
+        detail: String,
+    },
 
     AdminPasswordNeeded,
 
@@ -325,23 +467,41 @@ pub enum Error {
 
     WrongAdminPassword,
 
-    BatchInFlight { sequence: i64, batch_id: String },
+    BatchInFlight {
+        sequence: i64,
+        batch_id: String,
+    },
 
-    BatchFileUnreadable { path: PathBuf, detail: String },
+    BatchFileUnreadable {
+        path: PathBuf,
+        detail: String,
+    },
 
-    ReceiptFileUnreadable { path: PathBuf, detail: String },
+    ReceiptFileUnreadable {
+        path: PathBuf,
+        detail: String,
+    },
 
-    ReceiptOfAnotherBatch { batch_id: String },
+    ReceiptOfAnotherBatch {
+        batch_id: String,
+    },
 
-    NoReceiptYet { sequence: i64, batch_id: String },
+    NoReceiptYet {
+        sequence: i64,
+        batch_id: String,
+    },
 
     BatchNotFound(String),
 
     SyncWorkerFailed(String),
 
-    UpstreamHistoryMismatch { sequence: u64 },
+    UpstreamHistoryMismatch {
+        sequence: u64,
+    },
 
-    InvalidChangeReason { max: usize },
+    InvalidChangeReason {
+        max: usize,
+    },
     /// The upstream (or the client checking its answer) refused: the
     /// refusal's own message, in English from its code
     /// (`Refusal::message_in_english`, `docs/protocol.md`).
@@ -358,7 +518,10 @@ pub enum Error {
 
     NetworkShareOneConnection,
 
-    DiskFull { folder: PathBuf, needed_mb: u64 },
+    DiskFull {
+        folder: PathBuf,
+        needed_mb: u64,
+    },
 
     Io {
         path: PathBuf,
@@ -369,11 +532,17 @@ pub enum Error {
 
     Json(serde_json::Error),
 
-    Catalog { file: &'static str, detail: String },
+    Catalog {
+        file: &'static str,
+        detail: String,
+    },
 
     /// A panic caught at the boundary (`panic_report`): the operation was
     /// not done and the school file is as it was before it.
-    Panicked { code: String, file: String },
+    Panicked {
+        code: String,
+        file: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -515,47 +684,121 @@ impl Error {
             Error::EmptySchoolName => vec![],
             Error::SchoolNameTooLong { len, max } => vec![("len", shown(len)), ("max", shown(max))],
             Error::UnknownSchoolType(code) => vec![("code", shown(code))],
-            Error::SchoolTypeOutOfScope { code, name, reason } => vec![("code", shown(code)), ("name", shown(name)), ("reason", shown(reason))],
-            Error::UnknownIndicatorSet { given, valid } => vec![("given", shown(given)), ("valid", shown(valid))],
+            Error::SchoolTypeOutOfScope { code, name, reason } => vec![
+                ("code", shown(code)),
+                ("name", shown(name)),
+                ("reason", shown(reason)),
+            ],
+            Error::UnknownIndicatorSet { given, valid } => {
+                vec![("given", shown(given)), ("valid", shown(valid))]
+            }
             Error::UnknownCodeTable(table) => vec![("table", shown(table))],
-            Error::ProvincePack { pack, reason } => vec![("pack", shown(pack)), ("reason", shown(reason))],
+            Error::ProvincePack { pack, reason } => {
+                vec![("pack", shown(pack)), ("reason", shown(reason))]
+            }
             Error::InvalidRegionCode(value) => vec![("value", shown(value))],
             Error::EmptyTeacherName => vec![],
-            Error::TeacherNameTooLong { name, len, max } => vec![("name", shown(name)), ("len", shown(len)), ("max", shown(max))],
-            Error::InvalidTeacherName { name, chars } => vec![("name", shown(name)), ("chars", shown(chars))],
-            Error::UnknownIdType(given, valid) => vec![("given", shown(given)), ("valid", shown(valid))],
-            Error::InvalidIdNumber { id_number, problem } => vec![("id_number", shown(id_number)), ("problem", shown(problem))],
-            Error::DuplicateTeacher { id_type_name, id_number, existing_name } => vec![("id_type_name", shown(id_type_name)), ("id_number", shown(id_number)), ("existing_name", shown(existing_name))],
+            Error::TeacherNameTooLong { name, len, max } => vec![
+                ("name", shown(name)),
+                ("len", shown(len)),
+                ("max", shown(max)),
+            ],
+            Error::InvalidTeacherName { name, chars } => {
+                vec![("name", shown(name)), ("chars", shown(chars))]
+            }
+            Error::UnknownIdType(given, valid) => {
+                vec![("given", shown(given)), ("valid", shown(valid))]
+            }
+            Error::InvalidIdNumber { id_number, problem } => {
+                vec![("id_number", shown(id_number)), ("problem", shown(problem))]
+            }
+            Error::DuplicateTeacher {
+                id_type_name,
+                id_number,
+                existing_name,
+            } => vec![
+                ("id_type_name", shown(id_type_name)),
+                ("id_number", shown(id_number)),
+                ("existing_name", shown(existing_name)),
+            ],
             Error::TeacherNotFound(id_number) => vec![("id_number", shown(id_number))],
             Error::BadAssignment(text) => vec![("text", shown(text))],
-            Error::UnknownField { group, field, valid } => vec![("group", shown(group)), ("field", shown(field)), ("valid", shown(valid))],
-            Error::UnknownGroup { group, valid } => vec![("group", shown(group)), ("valid", shown(valid))],
-            Error::InvalidValue { field, value, problem } => vec![("field", shown(field)), ("value", shown(value)), ("problem", shown(problem))],
+            Error::UnknownField {
+                group,
+                field,
+                valid,
+            } => vec![
+                ("group", shown(group)),
+                ("field", shown(field)),
+                ("valid", shown(valid)),
+            ],
+            Error::UnknownGroup { group, valid } => {
+                vec![("group", shown(group)), ("valid", shown(valid))]
+            }
+            Error::InvalidValue {
+                field,
+                value,
+                problem,
+            } => vec![
+                ("field", shown(field)),
+                ("value", shown(value)),
+                ("problem", shown(problem)),
+            ],
             Error::DerivedField(field) => vec![("field", shown(field))],
             Error::IdentityField(field) => vec![("field", shown(field))],
             Error::MultiRecordGroup(group) => vec![("group", shown(group))],
             Error::SingleRecordGroup(group) => vec![("group", shown(group))],
             Error::EmptyWarningReason => vec![],
-            Error::NoSuchWarning { teacher, rule } => vec![("teacher", shown(teacher)), ("rule", shown(rule))],
+            Error::NoSuchWarning { teacher, rule } => {
+                vec![("teacher", shown(teacher)), ("rule", shown(rule))]
+            }
             Error::ErrorNeedsFixing(problem) => vec![("problem", shown(problem))],
             Error::RecordNotFound(record) => vec![("record", shown(record))],
-            Error::StaleRecord { expected, current } => vec![("expected", shown(expected)), ("current", shown(current))],
-            Error::RosterUnreadable { path, detail } => vec![("path", shown(path)), ("detail", shown(detail))],
+            Error::StaleRecord { expected, current } => {
+                vec![("expected", shown(expected)), ("current", shown(current))]
+            }
+            Error::RosterUnreadable { path, detail } => {
+                vec![("path", shown(path)), ("detail", shown(detail))]
+            }
             Error::EmptyRoster(path) => vec![("path", shown(path))],
             Error::RosterIsWebPage(path) => vec![("path", shown(path))],
             Error::NotASpreadsheet(path) => vec![("path", shown(path))],
-            Error::MixedEncoding { path, utf8_line, other_line } => vec![("path", shown(path)), ("utf8_line", shown(utf8_line)), ("other_line", shown(other_line))],
-            Error::UnterminatedQuote { path, line } => vec![("path", shown(path)), ("line", shown(line))],
-            Error::RosterTooLarge { path, cells, max } => vec![("path", shown(path)), ("cells", shown(cells)), ("max", shown(max))],
+            Error::MixedEncoding {
+                path,
+                utf8_line,
+                other_line,
+            } => vec![
+                ("path", shown(path)),
+                ("utf8_line", shown(utf8_line)),
+                ("other_line", shown(other_line)),
+            ],
+            Error::UnterminatedQuote { path, line } => {
+                vec![("path", shown(path)), ("line", shown(line))]
+            }
+            Error::RosterTooLarge { path, cells, max } => vec![
+                ("path", shown(path)),
+                ("cells", shown(cells)),
+                ("max", shown(max)),
+            ],
             Error::RosterPasswordProtected(path) => vec![("path", shown(path))],
-            Error::CorruptRoster { path, detail } => vec![("path", shown(path)), ("detail", shown(detail))],
-            Error::UnknownSheet { given, valid } => vec![("given", shown(given)), ("valid", shown(valid))],
-            Error::TooManyRows { sheet, rows } => vec![("sheet", shown(sheet)), ("rows", shown(rows))],
+            Error::CorruptRoster { path, detail } => {
+                vec![("path", shown(path)), ("detail", shown(detail))]
+            }
+            Error::UnknownSheet { given, valid } => {
+                vec![("given", shown(given)), ("valid", shown(valid))]
+            }
+            Error::TooManyRows { sheet, rows } => {
+                vec![("sheet", shown(sheet)), ("rows", shown(rows))]
+            }
             Error::NoHeaderRow { sheet } => vec![("sheet", shown(sheet))],
-            Error::NoIdentityColumn { sheet, missing } => vec![("sheet", shown(sheet)), ("missing", shown(missing))],
+            Error::NoIdentityColumn { sheet, missing } => {
+                vec![("sheet", shown(sheet)), ("missing", shown(missing))]
+            }
             Error::BadColumnMapping(text) => vec![("text", shown(text))],
             Error::UnknownColumn(header) => vec![("header", shown(header))],
-            Error::UnknownMappingTarget { target, hint } => vec![("target", shown(target)), ("hint", shown(hint))],
+            Error::UnknownMappingTarget { target, hint } => {
+                vec![("target", shown(target)), ("hint", shown(hint))]
+            }
             Error::ImportNotFound(id) => vec![("id", shown(id))],
             Error::NothingToUndo => vec![],
             Error::PendingValueNotFound(id) => vec![("id", shown(id))],
@@ -565,48 +808,104 @@ impl Error {
             Error::ExportGroupRequired { valid } => vec![("valid", shown(valid))],
             Error::ExportGroupNotUsed { format } => vec![("format", shown(format))],
             Error::ExportStyleNotUsed { style } => vec![("style", shown(style))],
-            Error::ExportUnwritable { path, detail } => vec![("path", shown(path)), ("detail", shown(detail))],
+            Error::ExportUnwritable { path, detail } => {
+                vec![("path", shown(path)), ("detail", shown(detail))]
+            }
             Error::ExportFailed(detail) => vec![("detail", shown(detail))],
             Error::InvalidAuditDate(value) => vec![("value", shown(value))],
-            Error::StatsUnwritable { path, detail } => vec![("path", shown(path)), ("detail", shown(detail))],
+            Error::StatsUnwritable { path, detail } => {
+                vec![("path", shown(path)), ("detail", shown(detail))]
+            }
             Error::StatsFailed(detail) => vec![("detail", shown(detail))],
             Error::NoChineseFont => vec![],
-            Error::UnusableFont { path, problem } => vec![("path", shown(path)), ("problem", shown(problem))],
-            Error::SheetTemplate { template, detail } => vec![("template", shown(template)), ("detail", shown(detail))],
+            Error::UnusableFont { path, problem } => {
+                vec![("path", shown(path)), ("problem", shown(problem))]
+            }
+            Error::SheetTemplate { template, detail } => {
+                vec![("template", shown(template)), ("detail", shown(detail))]
+            }
             Error::NoSheetsToPrint => vec![],
-            Error::SheetsUnwritable { path, detail } => vec![("path", shown(path)), ("detail", shown(detail))],
+            Error::SheetsUnwritable { path, detail } => {
+                vec![("path", shown(path)), ("detail", shown(detail))]
+            }
             Error::SheetsFailed(detail) => vec![("detail", shown(detail))],
             Error::InvalidFingerprint(value) => vec![("value", shown(value))],
-            Error::FingerprintNotPrinted { teacher, fingerprint, printed } => vec![("teacher", shown(teacher)), ("fingerprint", shown(fingerprint)), ("printed", shown(printed))],
+            Error::FingerprintNotPrinted {
+                teacher,
+                fingerprint,
+                printed,
+            } => vec![
+                ("teacher", shown(teacher)),
+                ("fingerprint", shown(fingerprint)),
+                ("printed", shown(printed)),
+            ],
             Error::FileExists(path) => vec![("path", shown(path))],
             Error::FileNotFound(path) => vec![("path", shown(path))],
-            Error::BackupFailed { folder, detail } => vec![("folder", shown(folder)), ("detail", shown(detail))],
-            Error::BackupUnusable { path, detail } => vec![("path", shown(path)), ("detail", shown(detail))],
-            Error::BackupOfAnotherSchool { path, found, expected } => vec![("path", shown(path)), ("found", shown(found)), ("expected", shown(expected))],
+            Error::BackupFailed { folder, detail } => {
+                vec![("folder", shown(folder)), ("detail", shown(detail))]
+            }
+            Error::BackupUnusable { path, detail } => {
+                vec![("path", shown(path)), ("detail", shown(detail))]
+            }
+            Error::BackupOfAnotherSchool {
+                path,
+                found,
+                expected,
+            } => vec![
+                ("path", shown(path)),
+                ("found", shown(found)),
+                ("expected", shown(expected)),
+            ],
             Error::NotASchoolFile(path) => vec![("path", shown(path))],
-            Error::NewerSchoolFile { path, found, supported } => vec![("path", shown(path)), ("found", shown(found)), ("supported", shown(supported))],
-            Error::CorruptSchoolFile { path, detail } => vec![("path", shown(path)), ("detail", shown(detail))],
+            Error::NewerSchoolFile {
+                path,
+                found,
+                supported,
+            } => vec![
+                ("path", shown(path)),
+                ("found", shown(found)),
+                ("supported", shown(supported)),
+            ],
+            Error::CorruptSchoolFile { path, detail } => {
+                vec![("path", shown(path)), ("detail", shown(detail))]
+            }
             Error::FileKeyNeeded(path) => vec![("path", shown(path))],
             Error::WrongFilePassword(path) => vec![("path", shown(path))],
             Error::AlreadyEncrypted(path) => vec![("path", shown(path))],
             Error::RecoveryCodeMalformed { detail } => vec![("detail", shown(detail))],
             Error::WrongRecoveryCode(path) => vec![("path", shown(path))],
-            Error::RecoverySidecarMissing { path, name } => vec![("path", shown(path)), ("name", shown(name))],
-            Error::RecoverySidecarDamaged { path, detail } => vec![("path", shown(path)), ("detail", shown(detail))],
-            Error::RecoverySidecarOfAnotherFile { sidecar, path } => vec![("sidecar", shown(sidecar)), ("path", shown(path))],
-            Error::RecoveryKeysDoNotOpen { sidecar, path } => vec![("sidecar", shown(sidecar)), ("path", shown(path))],
+            Error::RecoverySidecarMissing { path, name } => {
+                vec![("path", shown(path)), ("name", shown(name))]
+            }
+            Error::RecoverySidecarDamaged { path, detail } => {
+                vec![("path", shown(path)), ("detail", shown(detail))]
+            }
+            Error::RecoverySidecarOfAnotherFile { sidecar, path } => {
+                vec![("sidecar", shown(sidecar)), ("path", shown(path))]
+            }
+            Error::RecoveryKeysDoNotOpen { sidecar, path } => {
+                vec![("sidecar", shown(sidecar)), ("path", shown(path))]
+            }
             Error::RecoveryAccountNeeded { names } => vec![("names", shown(names))],
-            Error::RecoveryAccountUnknown { name, names } => vec![("name", shown(name)), ("names", shown(names))],
+            Error::RecoveryAccountUnknown { name, names } => {
+                vec![("name", shown(name)), ("names", shown(names))]
+            }
             Error::RecoveryNoAdmin(path) => vec![("path", shown(path))],
             Error::RecoveryNotNeeded(path) => vec![("path", shown(path))],
             Error::NotEncrypted(path) => vec![("path", shown(path))],
-            Error::EncryptFailed { path, detail } => vec![("path", shown(path)), ("detail", shown(detail))],
-            Error::RekeyFailed { path, detail } => vec![("path", shown(path)), ("detail", shown(detail))],
+            Error::EncryptFailed { path, detail } => {
+                vec![("path", shown(path)), ("detail", shown(detail))]
+            }
+            Error::RekeyFailed { path, detail } => {
+                vec![("path", shown(path)), ("detail", shown(detail))]
+            }
             Error::BackupKeyMismatch(path) => vec![("path", shown(path))],
             Error::KeychainUnavailable { detail } => vec![("detail", shown(detail))],
             Error::WrongPassword => vec![],
             Error::WrappedKeyDamaged { detail } => vec![("detail", shown(detail))],
-            Error::WrappedKeyUnsupported { version, supported } => vec![("version", shown(version)), ("supported", shown(supported))],
+            Error::WrappedKeyUnsupported { version, supported } => {
+                vec![("version", shown(version)), ("supported", shown(supported))]
+            }
             Error::EmptyPassword { min } => vec![("min", shown(min))],
             Error::WeakPassword { len, min } => vec![("len", shown(len)), ("min", shown(min))],
             Error::PasswordHashInvalid { detail } => vec![("detail", shown(detail))],
@@ -616,11 +915,29 @@ impl Error {
             Error::NoSchoolOpen => vec![],
             Error::SessionLocked => vec![],
             Error::EmptyUserName => vec![],
-            Error::InvalidUserName { name, max } => vec![("name", shown(name)), ("max", shown(max))],
+            Error::InvalidUserName { name, max } => {
+                vec![("name", shown(name)), ("max", shown(max))]
+            }
             Error::UserExists(name) => vec![("name", shown(name))],
             Error::UserNotFound(name) => vec![("name", shown(name))],
-            Error::SignInFailed { left, limit, minutes } => vec![("left", shown(left)), ("limit", shown(limit)), ("minutes", shown(minutes))],
-            Error::AccountLocked { name, limit, minutes } => vec![("name", shown(name)), ("limit", shown(limit)), ("minutes", shown(minutes))],
+            Error::SignInFailed {
+                left,
+                limit,
+                minutes,
+            } => vec![
+                ("left", shown(left)),
+                ("limit", shown(limit)),
+                ("minutes", shown(minutes)),
+            ],
+            Error::AccountLocked {
+                name,
+                limit,
+                minutes,
+            } => vec![
+                ("name", shown(name)),
+                ("limit", shown(limit)),
+                ("minutes", shown(minutes)),
+            ],
             Error::AccountDisabled(name) => vec![("name", shown(name))],
             Error::NoUsersYet => vec![],
             Error::UsersExist => vec![],
@@ -629,26 +946,42 @@ impl Error {
             Error::LastAdmin(name) => vec![("name", shown(name))],
             Error::NotEnrolled => vec![],
             Error::InvalidUpstreamUrl(url) => vec![("url", shown(url))],
-            Error::UpstreamUnreachable { upstream, detail } => vec![("upstream", shown(upstream)), ("detail", shown(detail))],
+            Error::UpstreamUnreachable { upstream, detail } => {
+                vec![("upstream", shown(upstream)), ("detail", shown(detail))]
+            }
             Error::SigningKeyMissing { detail } => vec![("detail", shown(detail))],
             Error::AdminPasswordNeeded => vec![],
             Error::SigningKeyPasswordWrong => vec![],
             Error::WrongAdminPassword => vec![],
-            Error::BatchInFlight { sequence, batch_id } => vec![("sequence", shown(sequence)), ("batch_id", shown(batch_id))],
-            Error::BatchFileUnreadable { path, detail } => vec![("path", shown(path)), ("detail", shown(detail))],
-            Error::ReceiptFileUnreadable { path, detail } => vec![("path", shown(path)), ("detail", shown(detail))],
+            Error::BatchInFlight { sequence, batch_id } => {
+                vec![("sequence", shown(sequence)), ("batch_id", shown(batch_id))]
+            }
+            Error::BatchFileUnreadable { path, detail } => {
+                vec![("path", shown(path)), ("detail", shown(detail))]
+            }
+            Error::ReceiptFileUnreadable { path, detail } => {
+                vec![("path", shown(path)), ("detail", shown(detail))]
+            }
             Error::ReceiptOfAnotherBatch { batch_id } => vec![("batch_id", shown(batch_id))],
-            Error::NoReceiptYet { sequence, batch_id } => vec![("sequence", shown(sequence)), ("batch_id", shown(batch_id))],
+            Error::NoReceiptYet { sequence, batch_id } => {
+                vec![("sequence", shown(sequence)), ("batch_id", shown(batch_id))]
+            }
             Error::BatchNotFound(id) => vec![("id", shown(id))],
             Error::SyncWorkerFailed(detail) => vec![("detail", shown(detail))],
             Error::UpstreamHistoryMismatch { sequence } => vec![("sequence", shown(sequence))],
             Error::InvalidChangeReason { max } => vec![("max", shown(max))],
             Error::NetworkShareOneConnection => vec![],
-            Error::DiskFull { folder, needed_mb } => vec![("folder", shown(folder)), ("needed_mb", shown(needed_mb))],
-            Error::Io { path, source } => vec![("path", shown(path)), ("detail", source.to_string())],
+            Error::DiskFull { folder, needed_mb } => {
+                vec![("folder", shown(folder)), ("needed_mb", shown(needed_mb))]
+            }
+            Error::Io { path, source } => {
+                vec![("path", shown(path)), ("detail", source.to_string())]
+            }
             Error::Database(detail) => vec![("detail", detail.to_string())],
             Error::Json(detail) => vec![("detail", detail.to_string())],
-            Error::Catalog { file, detail } => vec![("file", shown(file)), ("detail", shown(detail))],
+            Error::Catalog { file, detail } => {
+                vec![("file", shown(file)), ("detail", shown(detail))]
+            }
             Error::Panicked { code, file } => vec![("code", shown(code)), ("file", shown(file))],
         }
     }

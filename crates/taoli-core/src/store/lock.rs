@@ -91,7 +91,11 @@ impl LockHolder {
         if holder.computer == computer_name() {
             (
                 "file.in_use.this_computer",
-                vec![("who", who), ("since", since), ("pid", holder.pid.to_string())],
+                vec![
+                    ("who", who),
+                    ("since", since),
+                    ("pid", holder.pid.to_string()),
+                ],
             )
         } else {
             (
