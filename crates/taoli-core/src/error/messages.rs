@@ -130,7 +130,7 @@ pub fn render(locale: Locale, key: &str, args: &[(&str, String)]) -> String {
 /// argument's own braces are left as they are). A name without an argument
 /// stays as written.
 pub fn fill(template: &str, args: &[(&str, String)]) -> String {
-    let mut out = String::with_capacity(template.len() + 32);
+    let mut out = String::with_capacity(template.len().saturating_add(32));
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         let (before, from_brace) = rest.split_at(open);
