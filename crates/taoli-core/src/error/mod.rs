@@ -656,11 +656,14 @@ impl Error {
 
     /// The named arguments of this error's message, as its template names
     /// them (`{path}`, `{detail}` …). Most do not depend on `locale`; a
-    /// role's and a permission's names and a lock holder's do.
+    /// role's and a permission's names and a lock holder's do. A refusal
+    /// has none (its message is the protocol crate's, per refusal code); the
+    /// protocol crate's own error gives its Chinese text as `detail`, which
+    /// fits `internal.secrets` (its English is the crate's own too).
     pub fn arguments(&self, locale: Locale) -> Vec<(&'static str, String)> {
         match self {
             Error::NotPermitted { role, permission } => {
-                let (label, allowed_label, or): (fn(Role) -> &'static str, _, _) = match locale {
+                let (label, action, or): (fn(Role) -> &'static str, _, _) = match locale {
                     Locale::ZhCn => (Role::label, permission.label(), "或"),
                     Locale::En => (Role::label_en, permission.label_en(), " or "),
                 };
@@ -671,7 +674,7 @@ impl Error {
                     .collect();
                 vec![
                     ("role", label(*role).to_owned()),
-                    ("action", allowed_label.to_owned()),
+                    ("action", action.to_owned()),
                     ("roles", roles.join(or)),
                 ]
             }
