@@ -146,6 +146,7 @@ fn every_variant() -> Vec<Error> {
         Error::StalePreview {
             detail: "x".to_owned(),
         },
+        Error::ImportAlreadyCommitted,
         Error::ExportGroupRequired {
             valid: "x".to_owned(),
         },
@@ -437,6 +438,7 @@ fn variant(error: &Error) -> &'static str {
         Error::ImportAlreadyUndone { .. } => "ImportAlreadyUndone",
         Error::UndoBlocked { .. } => "UndoBlocked",
         Error::StalePreview { .. } => "StalePreview",
+        Error::ImportAlreadyCommitted => "ImportAlreadyCommitted",
         Error::ExportGroupRequired { .. } => "ExportGroupRequired",
         Error::ExportGroupNotUsed { .. } => "ExportGroupNotUsed",
         Error::ExportStyleNotUsed { .. } => "ExportStyleNotUsed",
@@ -577,7 +579,7 @@ fn the_shipped_catalogs_parse() {
 #[test]
 fn every_variant_has_a_sample() {
     let sampled: BTreeSet<&str> = every_variant().iter().map(variant).collect();
-    assert_eq!(sampled.len(), 143, "{sampled:?}");
+    assert_eq!(sampled.len(), 144, "{sampled:?}");
 }
 
 #[test]

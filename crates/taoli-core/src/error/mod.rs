@@ -218,6 +218,10 @@ pub enum Error {
         detail: String,
     },
 
+    /// The plan was committed already (and settled): a second commit would
+    /// write its rows twice.
+    ImportAlreadyCommitted,
+
     ExportGroupRequired {
         valid: String,
     },
@@ -808,6 +812,7 @@ impl Error {
             Error::ImportAlreadyUndone { id, at } => vec![("id", shown(id)), ("at", shown(at))],
             Error::UndoBlocked { teachers } => vec![("teachers", shown(teachers))],
             Error::StalePreview { detail } => vec![("detail", shown(detail))],
+            Error::ImportAlreadyCommitted => vec![],
             Error::ExportGroupRequired { valid } => vec![("valid", shown(valid))],
             Error::ExportGroupNotUsed { format } => vec![("format", shown(format))],
             Error::ExportStyleNotUsed { style } => vec![("style", shown(style))],
@@ -1071,6 +1076,7 @@ impl Error {
             Error::ImportAlreadyUndone { .. } => "import.already_undone",
             Error::UndoBlocked { .. } => "import.undo_blocked",
             Error::StalePreview { .. } => "import.stale_preview",
+            Error::ImportAlreadyCommitted => "import.already_committed",
             Error::ExportGroupRequired { .. } => "export.group_required",
             Error::ExportGroupNotUsed { .. } => "export.group_not_used",
             Error::ExportStyleNotUsed { .. } => "export.style_not_used",
