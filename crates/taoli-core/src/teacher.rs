@@ -119,7 +119,9 @@ fn invisible_characters(name: &str) -> Result<()> {
 /// (`None` when it is acceptable). The same check [`NewTeacher`] applies on save.
 pub fn id_number_problem(id_type: &str, raw: &str) -> Result<Option<String>> {
     let id_type = catalog()?.id_type(id_type)?;
-    Ok(id_number::check(id_type, &id_number::normalize(raw)).err())
+    Ok(id_number::check(id_type, &id_number::normalize(raw))
+        .err()
+        .map(|problem| problem.to_string()))
 }
 
 pub(crate) fn id_type_name(code: &str) -> String {

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use taoli_core::account::Permission;
 use taoli_core::error::messages::{self, Locale, placeholders, template};
+use taoli_core::id_number::IdProblem;
 use taoli_core::protocol::{Refusal, RefusalCode};
 use taoli_core::store::{LockHolder, computer_name};
 use taoli_core::{Error, ErrorKind, ErrorPayload, Role};
@@ -48,7 +49,7 @@ fn every_variant() -> Vec<Error> {
         Error::UnknownIdType("x".to_owned(), "x".to_owned()),
         Error::InvalidIdNumber {
             id_number: "x".to_owned(),
-            problem: "x".to_owned(),
+            problem: IdProblem::Empty,
         },
         Error::DuplicateTeacher {
             id_type_name: "x".to_owned(),
@@ -795,5 +796,68 @@ fn locale_serializes_as_the_ui_s_tags() {
     assert_eq!(
         serde_json::from_str::<Locale>("\"en\"").unwrap(),
         Locale::En
+    );
+}
+
+/// One of every ID number problem.
+fn every_id_problem() -> Vec<IdProblem> {
+    vec![
+        IdProblem::Empty,
+        IdProblem::OldResidentId,
+        IdProblem::ResidentIdLength { len: 17 },
+        IdProblem::NotADigit {
+            position: 3,
+            found: 'O',
+        },
+        IdProblem::BirthDate {
+            date: "19851340".to_owned(),
+        },
+        IdProblem::CheckCharacter {
+            expected: 'X',
+            found: '3',
+        },
+        IdProblem::TaiwanPermit {
+            id: "12345".to_owned(),
+        },
+        IdProblem::ForeignPermanentResidence {
+            id: "AB1".to_owned(),
+        },
+        IdProblem::TooLong { max: 18, len: 20 },
+        IdProblem::Character { found: '#' },
+    ]
+}
+
+#[test]
+fn each_id_number_problem_template_names_exactly_its_arguments() {
+    for problem in every_id_problem() {
+        for locale in Locale::ALL {
+            let wanted = names(&problem.arguments());
+            let template = template(locale, problem.key()).unwrap();
+            let used: BTreeSet<String> = placeholders(template)
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            assert_eq!(used, wanted, "{} ({locale:?}): {template}", problem.key());
+        }
+    }
+}
+
+#[test]
+fn an_invalid_id_number_is_explained_in_english_in_the_english_message() {
+    let error = Error::InvalidIdNumber {
+        id_number: "51072219851340123X".to_owned(),
+        problem: IdProblem::BirthDate {
+            date: "19851340".to_owned(),
+        },
+    };
+    let english = error.message(Locale::En);
+    assert!(
+        english.contains("“19851340” is not a valid date"),
+        "{english}"
+    );
+    assert!(!english.chars().any(is_cjk), "{english}");
+    assert_eq!(
+        error.to_string(),
+        "身份证件号「51072219851340123X」有误：第7–14位应为出生日期，「19851340」不是有效日期。"
     );
 }

@@ -97,7 +97,7 @@ fn an_id_number_of_any_type_in_any_text_is_checked_without_panicking() {
             let normalized = id_number::normalize(&raw);
             prop_assert!(!normalized.chars().any(char::is_whitespace));
             if let Err(problem) = id_number::check(&id_type, &normalized) {
-                prop_assert!(is_chinese(&problem), "{problem}");
+                prop_assert!(is_chinese(&problem.to_string()), "{problem}");
             }
             Ok(())
         })
@@ -117,7 +117,7 @@ fn a_resident_id_that_passes_is_eighteen_characters_ending_in_its_check_characte
                     let check = id_number::check_character(first17).unwrap();
                     prop_assert!(normalized.ends_with(check), "{normalized}");
                 }
-                Err(problem) => prop_assert!(is_chinese(&problem), "{problem}"),
+                Err(problem) => prop_assert!(is_chinese(&problem.to_string()), "{problem}"),
             }
             prop_assert!(id_number::check_character(&raw).is_none_or(|c| c.is_ascii()));
             Ok(())

@@ -82,7 +82,7 @@ pub enum Error {
 
     InvalidIdNumber {
         id_number: String,
-        problem: String,
+        problem: crate::id_number::IdProblem,
     },
 
     DuplicateTeacher {
@@ -717,7 +717,10 @@ impl Error {
                 vec![("given", shown(given)), ("valid", shown(valid))]
             }
             Error::InvalidIdNumber { id_number, problem } => {
-                vec![("id_number", shown(id_number)), ("problem", shown(problem))]
+                vec![
+                    ("id_number", shown(id_number)),
+                    ("problem", problem.message(locale)),
+                ]
             }
             Error::DuplicateTeacher {
                 id_type_name,
