@@ -271,7 +271,7 @@ commands! {
 
     /// The live hint under the ID number field: what is wrong, or nothing.
     fn check_id_number(id_type: String, id_number: String) -> Option<String> = sync {
-        taoli_core::teacher::id_number_problem(&id_type, &id_number).map_err(payload)
+        taoli_core::teacher::id_number_problem(&id_type, &id_number, state.locale()).map_err(payload)
     }
 
     /// What a valid resident ID number gives of 基本信息 (出生日期, 性别), for

@@ -29,6 +29,7 @@ use std::cell::RefCell;
 use props::{any_text, hostile_text, is_chinese, near, runner};
 use proptest::prelude::*;
 use taoli_core::catalog::{EffectiveCatalog, IdNumberForm, IdType, catalog};
+use taoli_core::error::Locale;
 use taoli_core::import::MappingOverride;
 use taoli_core::import::mapping::{HeaderMatcher, column_letter, normalize_header};
 use taoli_core::{ErrorKind, NewSchool, NewTeacher, entry, id_number, search, teacher, text};
@@ -135,7 +136,7 @@ fn the_id_number_hint_answers_any_type_name_and_any_number() {
     let strategy = (code, prop_oneof![near(resident_id()), any_text()]);
     runner(2000)
         .run(&strategy, |(code, raw)| {
-            match teacher::id_number_problem(&code, &raw) {
+            match teacher::id_number_problem(&code, &raw, Locale::ZhCn) {
                 Ok(Some(problem)) => prop_assert!(is_chinese(&problem), "{problem}"),
                 Ok(None) => {}
                 Err(e) => prop_assert!(is_chinese(&e.to_string()), "{e}"),
