@@ -6,9 +6,8 @@
 # openpyxl (read-only mode) reading each file, side by side.
 #
 #     bash scripts/bench-import.sh
-set -euo pipefail
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/taoli/target}"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$TAOLI_ROOT"
 data="$CARGO_TARGET_DIR/bench-data"
 county="$data/messy/messy-100000.xlsx"
 if [ ! -f "$county" ]; then
@@ -16,7 +15,7 @@ if [ ! -f "$county" ]; then
   cargo run --quiet --profile bench -p taoli-fixtures -- messy 100000 "$data/messy"
 fi
 cargo bench -p taoli-core --bench import -- "$county"
-python3 -m pip install --quiet --disable-pip-version-check openpyxl >/dev/null
+need_python openpyxl
 python3 - "$data/roster-100000.xlsx" "$county" <<'PY'
 import subprocess, sys
 

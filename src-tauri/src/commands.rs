@@ -1,7 +1,8 @@
 //! Tauri commands, each declared once in the table below (see `surface`):
 //! a few lines over a taoli-core call. Errors reach the UI as `ErrorPayload`
-//! (code, kind, Chinese message). The session policy (the key kept, the
-//! daily backup, the sync worker) is the core's `Workspace`'s.
+//! (code, kind, message in the window's language, `set_locale`). The
+//! session policy (the key kept, the daily backup, the sync worker) is the
+//! core's `Workspace`'s.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -32,7 +33,9 @@ use taoli_core::store::{
 };
 use taoli_core::validate::WarningRef;
 use taoli_core::validate::{Problem, ValidationReport};
-use taoli_core::{Credentials, NewSchool, NewTeacher, NewUser, Role, SchoolFile, Session, Teacher};
+use taoli_core::{
+    Credentials, Locale, NewSchool, NewTeacher, NewUser, Role, SchoolFile, Session, Teacher,
+};
 
 use crate::state::{AppState, cannot_open, no_import_pending, no_school_open};
 use crate::surface::{Reply, commands, payload};
@@ -71,6 +74,13 @@ commands! {
             .launch_file
             .as_ref()
             .map(|p| p.to_string_lossy().into_owned()))
+    }
+
+    /// The window's language: every error after it is said in `locale`
+    /// (the UI calls it at start and when the clerk switches language).
+    fn set_locale(locale: Locale) -> () = sync {
+        state.set_locale(locale);
+        Ok(())
     }
 
     fn school_types() -> Vec<SchoolType> = sync {
@@ -261,7 +271,7 @@ commands! {
 
     /// The live hint under the ID number field: what is wrong, or nothing.
     fn check_id_number(id_type: String, id_number: String) -> Option<String> = sync {
-        taoli_core::teacher::id_number_problem(&id_type, &id_number).map_err(payload)
+        taoli_core::teacher::id_number_problem(&id_type, &id_number, state.locale()).map_err(payload)
     }
 
     /// What a valid resident ID number gives of 基本信息 (出生日期, 性别), for

@@ -9,7 +9,9 @@ use std::time::Duration;
 use taoli_core::batches::WorkerOptions;
 use taoli_core::import::ImportPlan;
 use taoli_core::workspace::{PassHook, Worker, WorkerSlot, Workspace};
-use taoli_core::{ErrorKind, ErrorPayload};
+use taoli_core::{ErrorKind, Locale, SharedLocale};
+
+use crate::surface::Failure;
 
 /// Seconds between the sync worker's passes, instead of five minutes
 /// (the end-to-end tests make it short).
@@ -25,6 +27,9 @@ pub struct AppState {
     worker: WorkerSlot,
     /// The import the wizard previewed, kept until it is committed or replaced.
     pending_import: Mutex<Option<ImportPlan>>,
+    /// The window's language (`set_locale`), which every error is said in;
+    /// the workspace and its sync worker share it.
+    locale: SharedLocale,
 }
 
 impl AppState {
@@ -37,10 +42,12 @@ impl AppState {
         launch_file: Option<PathBuf>,
         on_pass: PassHook,
     ) -> Self {
+        let locale = SharedLocale::default();
         let workspace = Workspace::on_this_computer()
             .with_recent_files(config_dir.clone())
             .with_daily_backup()
-            .with_sync_worker(worker_options(), on_pass);
+            .with_sync_worker(worker_options(), on_pass)
+            .with_locale(locale.clone());
         let worker = workspace.worker_slot();
         AppState {
             config_dir,
@@ -49,7 +56,18 @@ impl AppState {
             workspace: Mutex::new(workspace),
             worker,
             pending_import: Mutex::new(None),
+            locale,
         }
+    }
+
+    /// The window's language.
+    pub fn locale(&self) -> Locale {
+        self.locale.get()
+    }
+
+    /// Says every error from now on in `locale` (the window's choice).
+    pub fn set_locale(&self, locale: Locale) {
+        self.locale.set(locale);
     }
 
     /// The workspace. A panic while it was held cannot leave a half-written
@@ -90,37 +108,82 @@ pub fn tell_window(app: tauri::AppHandle, event: &'static str) -> PassHook {
 }
 
 /// The error for a call that needs an open school when none is.
-pub fn no_school_open() -> ErrorPayload {
-    ErrorPayload::from(&taoli_core::Error::NoSchoolOpen)
+pub fn no_school_open() -> Failure {
+    Failure::Core(taoli_core::Error::NoSchoolOpen)
 }
 
 /// The error for an import call that needs a preview first.
-pub fn no_import_pending() -> ErrorPayload {
-    ErrorPayload {
-        code: "app.no_import_pending".to_owned(),
+pub fn no_import_pending() -> Failure {
+    Failure::App {
+        code: "app.no_import_pending",
         kind: ErrorKind::User,
-        message: "还没有预览导入。请先选择花名册并完成预览。".to_owned(),
+        args: vec![],
     }
 }
 
 /// The error for a call whose thread ended without an answer.
-pub fn task_failed(detail: &str) -> ErrorPayload {
-    ErrorPayload {
-        code: "app.task_failed".to_owned(),
+pub fn task_failed(detail: &str) -> Failure {
+    Failure::App {
+        code: "app.task_failed",
         kind: ErrorKind::Internal,
-        message: format!(
-            "桃李内部出错，这一步没有完成（{detail}）。已经保存的数据不受影响；请重试，如果一直出现，请关闭桃李再打开。"
-        ),
+        args: vec![("detail", detail.to_owned())],
     }
 }
 
 /// The error for a file the computer could not open in its own viewer.
-pub fn cannot_open(path: &str, detail: &str) -> ErrorPayload {
-    ErrorPayload {
-        code: "app.cannot_open".to_owned(),
+pub fn cannot_open(path: &str, detail: &str) -> Failure {
+    Failure::App {
+        code: "app.cannot_open",
         kind: ErrorKind::Internal,
-        message: format!(
-            "无法用本机的程序打开“{path}”（{detail}）。文件已保存，可以在文件夹里双击打开后打印。"
-        ),
+        args: vec![("path", path.to_owned()), ("detail", detail.to_owned())],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::surface::guard;
+
+    fn app_state() -> AppState {
+        let dir = std::env::temp_dir().join("taoli-app-state-test");
+        AppState::new(dir.clone(), dir, None, Arc::new(|_| {}))
+    }
+
+    #[test]
+    fn errors_are_chinese_until_the_window_chooses_english() {
+        let state = app_state();
+        let chinese = guard(state.locale(), || Err::<(), _>(no_school_open())).unwrap_err();
+        assert_eq!(chinese.message, taoli_core::Error::NoSchoolOpen.to_string());
+        state.set_locale(Locale::En);
+        let english = guard(state.locale(), || Err::<(), _>(no_school_open())).unwrap_err();
+        assert_eq!(english.code, "app.no_school_open");
+        assert_eq!(
+            english.message,
+            "No school file is open. Open or create a school file on the start page first."
+        );
+    }
+
+    #[test]
+    fn the_app_s_own_failures_are_said_in_the_window_s_language() {
+        let state = app_state();
+        state.set_locale(Locale::En);
+        let failed = guard(state.locale(), || Err::<(), _>(no_import_pending())).unwrap_err();
+        assert_eq!(failed.code, "app.no_import_pending");
+        assert_eq!(
+            failed.message,
+            "No import has been previewed yet. Choose a roster and finish its preview first."
+        );
+    }
+
+    #[test]
+    fn the_sync_worker_s_refusal_follows_the_window_s_language() {
+        let state = app_state();
+        state.set_locale(Locale::En);
+        let refused = state.worker().unwrap_err();
+        assert_eq!(refused.code, "account.not_signed_in");
+        assert_eq!(
+            refused.message,
+            "Sign in first: enter your account and password."
+        );
     }
 }

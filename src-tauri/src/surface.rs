@@ -16,21 +16,67 @@
 //! takes a while), `worker |w|` on the session's sync worker (what goes over
 //! the network, its body giving a `taoli_core::Result`).
 
-use taoli_core::ErrorPayload;
 use taoli_core::panic_report;
+use taoli_core::{ErrorKind, ErrorPayload, Locale};
 use ts_rs::{Config, TS};
 
-pub type Reply<T> = Result<T, ErrorPayload>;
+/// What a command's body gives: its answer, or why not, said in the
+/// window's language only when the command answers ([`guard`]).
+pub type Reply<T> = Result<T, Failure>;
 
-pub fn payload(error: taoli_core::Error) -> ErrorPayload {
-    ErrorPayload::from(&error)
+/// What a Tauri command answers the window: the answer or an `ErrorPayload`.
+pub type Answer<T> = Result<T, ErrorPayload>;
+
+/// Why a command failed, not yet put in words.
+#[derive(Debug)]
+pub enum Failure {
+    /// The core's error.
+    Core(taoli_core::Error),
+    /// The app's own: a key of the message catalogs and its arguments.
+    App {
+        code: &'static str,
+        kind: ErrorKind,
+        args: Vec<(&'static str, String)>,
+    },
+    /// Already said (the core's refusal of a sync worker, kept as said).
+    Said(ErrorPayload),
+}
+
+impl From<taoli_core::Error> for Failure {
+    fn from(error: taoli_core::Error) -> Failure {
+        Failure::Core(error)
+    }
+}
+
+impl From<ErrorPayload> for Failure {
+    fn from(payload: ErrorPayload) -> Failure {
+        Failure::Said(payload)
+    }
+}
+
+impl Failure {
+    /// The failure as the window receives it, in `locale`.
+    pub fn said(self, locale: Locale) -> ErrorPayload {
+        match self {
+            Failure::Core(error) => ErrorPayload::new(&error, locale),
+            Failure::App { code, kind, args } => ErrorPayload::app(code, kind, &args, locale),
+            Failure::Said(payload) => payload,
+        }
+    }
+}
+
+pub fn payload(error: taoli_core::Error) -> Failure {
+    Failure::Core(error)
 }
 
 /// Runs a command's work; a panic inside it becomes the 「内部错误」 reply
 /// (`taoli_core::panic_report`) instead of taking the window down. The work
-/// had the school file's transaction open, if any: it rolled back.
-pub fn guard<T>(work: impl FnOnce() -> Reply<T>) -> Reply<T> {
-    panic_report::catch(work).unwrap_or_else(|report| Err(payload(report.into())))
+/// had the school file's transaction open, if any: it rolled back. A
+/// failure is said in `locale` (the window's language).
+pub fn guard<T>(locale: Locale, work: impl FnOnce() -> Reply<T>) -> Answer<T> {
+    panic_report::catch(work)
+        .unwrap_or_else(|report| Err(payload(report.into())))
+        .map_err(|failure| failure.said(locale))
 }
 
 /// One command as the UI calls it.
@@ -92,8 +138,8 @@ macro_rules! command_fn {
             $app: tauri::AppHandle,
             $state: tauri::State<'_, $crate::state::AppState>,
             $($arg: $ty),*
-        ) -> $crate::surface::Reply<$ret> {
-            $crate::surface::guard(|| $body)
+        ) -> $crate::surface::Answer<$ret> {
+            $crate::surface::guard($state.locale(), || $body)
         }
     };
     (task [$($doc:literal)*] $name:ident [$app:ident $state:ident] ($($arg:ident: $ty:ty),*) $ret:ty $body:block) => {
@@ -104,8 +150,8 @@ macro_rules! command_fn {
             $app: tauri::AppHandle,
             $state: tauri::State<'_, $crate::state::AppState>,
             $($arg: $ty),*
-        ) -> $crate::surface::Reply<$ret> {
-            $crate::surface::guard(|| $body)
+        ) -> $crate::surface::Answer<$ret> {
+            $crate::surface::guard($state.locale(), || $body)
         }
     };
     (worker [$($doc:literal)*] $name:ident [$app:ident $state:ident] ($($arg:ident: $ty:ty),*) $ret:ty |$worker:ident| $body:block) => {
@@ -116,7 +162,7 @@ macro_rules! command_fn {
             $app: tauri::AppHandle,
             $state: tauri::State<'_, $crate::state::AppState>,
             $($arg: $ty),*
-        ) -> $crate::surface::Reply<$ret> {
+        ) -> $crate::surface::Answer<$ret> {
             $crate::surface::on_worker(&$state, move |$worker| $body).await
         }
     };
@@ -133,15 +179,18 @@ pub(crate) use commands;
 pub async fn on_worker<T: Send + 'static>(
     state: &crate::state::AppState,
     f: impl FnOnce(&taoli_core::batches::SyncWorker) -> taoli_core::Result<T> + Send + 'static,
-) -> Reply<T> {
-    let worker = state.worker()?;
-    tauri::async_runtime::spawn_blocking(move || guard(|| f(&worker).map_err(payload)))
+) -> Answer<T> {
+    let locale = state.locale();
+    let worker = state
+        .worker()
+        .map_err(|failure| Failure::from(failure).said(locale))?;
+    tauri::async_runtime::spawn_blocking(move || guard(locale, || f(&worker).map_err(payload)))
         .await
-        .map_err(joined)?
+        .map_err(|e| joined(e).said(locale))?
 }
 
 /// A blocking task that did not come back: its panic's report, or why not.
-fn joined(error: tauri::Error) -> ErrorPayload {
+fn joined(error: tauri::Error) -> Failure {
     match error {
         tauri::Error::JoinError(join) if join.is_panic() => {
             payload(panic_report::report_of_other_thread(join.into_panic().as_ref()).into())

@@ -5,6 +5,8 @@ export type ErrorKind = "user" | "internal";
 
 export type ErrorPayload = { code: string, kind: ErrorKind, message: string, };
 
+export type Locale = "zh-CN" | "en";
+
 export type Role = "system_admin" | "info_manager" | "info_viewer";
 
 export type Permission = "teachers.view" | "teachers.view_full" | "teachers.edit" | "import" | "export" | "sheets.print" | "batches.submit" | "audit.view" | "backup" | "restore" | "settings.manage" | "users.manage";

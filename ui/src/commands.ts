@@ -19,6 +19,7 @@ import type {
   ImportRun,
   ImportSummary,
   IndicatorRecord,
+  Locale,
   NetworkShare,
   NewSchool,
   NewTeacher,
@@ -61,6 +62,14 @@ import type {
  */
 export function launchFile(): Promise<string | null> {
   return invoke<string | null>('launch_file')
+}
+
+/**
+ * The window's language: every error after it is said in `locale`
+ * (the UI calls it at start and when the clerk switches language).
+ */
+export function setLocale(locale: Locale): Promise<void> {
+  return invoke<void>('set_locale', { locale })
 }
 
 export function schoolTypes(): Promise<Array<SchoolType>> {

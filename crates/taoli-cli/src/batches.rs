@@ -345,7 +345,17 @@ pub fn receipts(receipts: &[ReceiptInfo], lang: Lang) {
     }
 }
 
+/// `taoli status`: where the school stands with the upstream, section by section.
 pub fn status(status: &OutboxStatus, lang: Lang) {
+    enrollment(status, lang);
+    deadline(status, lang);
+    counts(status, lang);
+    teachers(status, lang);
+    batches(status, lang);
+    missing(status, lang);
+}
+
+fn enrollment(status: &OutboxStatus, lang: Lang) {
     match (&status.enrollment, lang) {
         (Some(e), Lang::Zh) => println!(
             "上级系统：{}（{} 登记，签名密钥保存在{}）",
@@ -366,6 +376,9 @@ pub fn status(status: &OutboxStatus, lang: Lang) {
             "Not enrolled yet: get an enrollment code from the county, then run taoli enroll SCHOOL_FILE --upstream URL --code CODE."
         ),
     }
+}
+
+fn deadline(status: &OutboxStatus, lang: Lang) {
     if let Some(d) = &status.deadline {
         match lang {
             Lang::Zh => println!(
@@ -378,6 +391,9 @@ pub fn status(status: &OutboxStatus, lang: Lang) {
             ),
         }
     }
+}
+
+fn counts(status: &OutboxStatus, lang: Lang) {
     let c = &status.counts;
     match lang {
         Lang::Zh => println!(
@@ -389,6 +405,10 @@ pub fn status(status: &OutboxStatus, lang: Lang) {
             c.effective, c.received, c.uploading, c.pending, c.returned
         ),
     }
+}
+
+/// One line a teacher: name, ID number, status and what is returned or waits.
+fn teachers(status: &OutboxStatus, lang: Lang) {
     if !status.teachers.is_empty() {
         println!(
             "{}",
@@ -424,6 +444,9 @@ pub fn status(status: &OutboxStatus, lang: Lang) {
             notes.join("；")
         );
     }
+}
+
+fn batches(status: &OutboxStatus, lang: Lang) {
     if !status.batches.is_empty() {
         println!("{}", lang.pick("批次：", "Batches:"));
         for batch in &status.batches {
@@ -433,6 +456,10 @@ pub fn status(status: &OutboxStatus, lang: Lang) {
             }
         }
     }
+}
+
+/// What is still to do before everything is reported, or that nothing is.
+fn missing(status: &OutboxStatus, lang: Lang) {
     let m = &status.missing;
     if m.is_empty() {
         println!(

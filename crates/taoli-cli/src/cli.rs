@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use taoli_core::audit::AuditQuery;
-use taoli_core::batches::SubmitOptions;
+use taoli_core::batches::{SubmitOptions, SyncOptions};
 use taoli_core::catalog::ProvincePack;
 use taoli_core::export;
 use taoli_core::import::{ImportOptions, ImportOutcome, MappingOverride, OnConflict};
@@ -34,7 +34,7 @@ mod users;
 #[command(
     name = "taoli",
     version,
-    about = "桃李 · 教师信息采集：在本机离线维护学校的教师信息，供全国教师管理信息系统报送。"
+    about = "桃李 · 教师信息采集：在本机离线维护学校的教师信息，供全国教师管理信息系统报送。帮助和错误信息为中文；设置环境变量 TAOLI_LANG=en 改用英文。"
 )]
 pub struct Cli {
     /// 登录的账号（也可用环境变量 TAOLI_USER）。密码取自环境变量 TAOLI_PASSWORD，没有时在终端询问

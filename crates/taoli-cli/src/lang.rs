@@ -1,4 +1,5 @@
-//! The CLI's language: Simplified Chinese unless `TAOLI_LANG=en`.
+//! The CLI's language: Simplified Chinese unless `TAOLI_LANG=en`, for its
+//! help and its error messages (the core's from its message catalogs).
 //! Help texts are written in Chinese on the clap definitions; [`localize`]
 //! swaps in the English ones.
 
@@ -18,6 +19,14 @@ impl Lang {
         }
     }
 
+    /// The locale the core's messages are said in.
+    pub fn locale(self) -> taoli_core::Locale {
+        match self {
+            Lang::Zh => taoli_core::Locale::ZhCn,
+            Lang::En => taoli_core::Locale::En,
+        }
+    }
+
     pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {
             Lang::Zh => zh,
@@ -30,7 +39,7 @@ impl Lang {
 const ENGLISH: &[(&str, &str)] = &[
     (
         "taoli",
-        "Taoli: keep a school's teacher records for the national teacher management information system, offline.",
+        "Taoli: keep a school's teacher records for the national teacher management information system, offline. Help and error messages are in Chinese; TAOLI_LANG=en gives English.",
     ),
     (
         "taoli init",

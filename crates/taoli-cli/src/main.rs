@@ -49,7 +49,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("{}{error}", lang.pick("错误：", "Error: "));
+            eprintln!("{}{}", lang.pick("错误：", "Error: "), error.message(lang));
             match error.kind() {
                 ErrorKind::User => ExitCode::from(1),
                 ErrorKind::Internal => ExitCode::from(2),

@@ -362,6 +362,24 @@ fn help_is_in_english_with_taoli_lang_en() {
 }
 
 #[test]
+fn errors_are_in_english_with_taoli_lang_en() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("school.taoli");
+    taoli()
+        .env("TAOLI_LANG", "en")
+        .arg("init")
+        .arg(&path)
+        .args(["--code", "215101234", "--name", "某校", "--type", "211"])
+        .args(["--admin", support::ADMIN])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "Error: The school code must be 10 digits, not “215101234”.",
+        ))
+        .stderr(predicate::str::contains("学校标识码").not());
+}
+
+#[test]
 fn school_types_lists_codes_with_their_sets() {
     taoli()
         .arg("school-types")

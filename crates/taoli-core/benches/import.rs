@@ -77,23 +77,25 @@ fn compare(others: &[PathBuf]) {
 }
 
 /// Best time (and largest peak) of `RUNS` runs of a mode, each in its own process.
-fn best(mode: &str, roster: &Path) -> (f64, f64) {
+/// Runs this bench binary as `mode` on `roster` in a child process (so each
+/// peak is its own) and returns the two numbers it prints.
+fn run_child(mode: &str, roster: &Path) -> (f64, f64) {
     let me = std::env::current_exe().unwrap();
-    let run = || -> (f64, f64) {
-        let out = Command::new(&me).arg(mode).arg(roster).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = String::from_utf8_lossy(&out.stdout);
-        let mut fields = text.split_whitespace();
-        let secs: f64 = fields.next().unwrap().parse().unwrap();
-        let mb: f64 = fields.next().unwrap().parse().unwrap();
-        (secs, mb)
-    };
+    let out = Command::new(&me).arg(mode).arg(roster).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut fields = text.split_whitespace().map(|x| x.parse::<f64>().unwrap());
+    (fields.next().unwrap(), fields.next().unwrap())
+}
+
+/// The best time and the highest peak of `RUNS` runs of `mode`.
+fn best(mode: &str, roster: &Path) -> (f64, f64) {
     (0..RUNS)
-        .map(|_| run())
+        .map(|_| run_child(mode, roster))
         .fold((f64::MAX, 0.0f64), |(t, m), (s, mb)| (t.min(s), m.max(mb)))
 }
 
@@ -102,22 +104,7 @@ fn compare_on(roster: &Path, what: &str) {
     let (imp_s, imp_mb) = best("import", roster);
     // Both times of the floor, each the best of its runs.
     let (floor, floor_all) = (0..RUNS)
-        .map(|_| {
-            let me = std::env::current_exe().unwrap();
-            let out = Command::new(&me)
-                .arg("store-only")
-                .arg(roster)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let text = String::from_utf8_lossy(&out.stdout).into_owned();
-            let mut f = text.split_whitespace().map(|x| x.parse::<f64>().unwrap());
-            (f.next().unwrap(), f.next().unwrap())
-        })
+        .map(|_| run_child("store-only", roster))
         .fold((f64::MAX, f64::MAX), |(a, b), (x, y)| (a.min(x), b.min(y)));
     println!("roster: {} ({what})", roster.display());
     println!("  calamine alone (worksheet_range): {cal_s:.2} s, peak {cal_mb:.0} MB");

@@ -139,6 +139,14 @@ impl Permission {
             .and_then(|p| p.permission.iter().find(|d| d.code == self))
             .map_or("", |d| d.label.as_str())
     }
+
+    /// What the permission covers, in English.
+    pub fn label_en(self) -> &'static str {
+        policy()
+            .ok()
+            .and_then(|p| p.permission.iter().find(|d| d.code == self))
+            .map_or("", |d| d.label_en.as_str())
+    }
 }
 
 /// Who does something: a signed-in account and its role. Only signing in
@@ -182,14 +190,8 @@ impl Actor {
             return Ok(());
         }
         Err(Error::NotPermitted {
-            role: self.role.label().to_owned(),
-            action: permission.label().to_owned(),
-            roles: Role::ALL
-                .into_iter()
-                .filter(|r| r.allows(permission))
-                .map(Role::label)
-                .collect::<Vec<_>>()
-                .join("或"),
+            role: self.role,
+            permission,
         })
     }
 }

@@ -18,7 +18,7 @@ use crate::catalog::{
     SetScope, Severity,
 };
 use crate::entry::RecordDraft;
-use crate::error::{ErrorKind, ErrorPayload};
+use crate::error::{ErrorKind, ErrorPayload, Locale};
 use crate::export::{ExportFormat, SchoolExport, SheetStyle, TeacherExport};
 use crate::id_derived::IdDerivedValue;
 use crate::id_number::IdGender;
@@ -53,6 +53,7 @@ pub fn typescript() -> String {
     let decls = [
         ErrorKind::decl(&cfg),
         ErrorPayload::decl(&cfg),
+        Locale::decl(&cfg),
         Role::decl(&cfg),
         Permission::decl(&cfg),
         Session::decl(&cfg),

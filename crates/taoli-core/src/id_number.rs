@@ -9,6 +9,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::catalog::{IdNumberForm, IdType};
+use crate::error::messages::{self, Locale};
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
@@ -57,18 +58,103 @@ pub fn check_character(first17: &str) -> Option<char> {
     CHECK_CHARS.get((sum % 11) as usize).copied()
 }
 
+/// What is wrong with an ID number: said in the clerk's language from the
+/// message catalogs (`id_number.*` keys), Chinese by `Display`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdProblem {
+    Empty,
+    /// A 15-digit first-generation resident ID.
+    OldResidentId,
+    ResidentIdLength {
+        len: usize,
+    },
+    NotADigit {
+        position: usize,
+        found: char,
+    },
+    BirthDate {
+        date: String,
+    },
+    CheckCharacter {
+        expected: char,
+        found: char,
+    },
+    TaiwanPermit {
+        id: String,
+    },
+    ForeignPermanentResidence {
+        id: String,
+    },
+    TooLong {
+        max: usize,
+        len: usize,
+    },
+    Character {
+        found: char,
+    },
+}
+
+impl IdProblem {
+    /// Its message's key in the catalogs.
+    pub fn key(&self) -> &'static str {
+        match self {
+            IdProblem::Empty => "id_number.empty",
+            IdProblem::OldResidentId => "id_number.old_resident_id",
+            IdProblem::ResidentIdLength { .. } => "id_number.resident_id_length",
+            IdProblem::NotADigit { .. } => "id_number.not_a_digit",
+            IdProblem::BirthDate { .. } => "id_number.birth_date",
+            IdProblem::CheckCharacter { .. } => "id_number.check_character",
+            IdProblem::TaiwanPermit { .. } => "id_number.taiwan_permit",
+            IdProblem::ForeignPermanentResidence { .. } => "id_number.foreign_permanent_residence",
+            IdProblem::TooLong { .. } => "id_number.too_long",
+            IdProblem::Character { .. } => "id_number.character",
+        }
+    }
+
+    /// Its message's arguments, by the names its templates use.
+    pub fn arguments(&self) -> Vec<(&'static str, String)> {
+        match self {
+            IdProblem::Empty | IdProblem::OldResidentId => vec![],
+            IdProblem::ResidentIdLength { len } => vec![("len", len.to_string())],
+            IdProblem::NotADigit { position, found } => vec![
+                ("position", position.to_string()),
+                ("found", found.to_string()),
+            ],
+            IdProblem::BirthDate { date } => vec![("date", date.clone())],
+            IdProblem::CheckCharacter { expected, found } => vec![
+                ("expected", expected.to_string()),
+                ("found", found.to_string()),
+            ],
+            IdProblem::TaiwanPermit { id } | IdProblem::ForeignPermanentResidence { id } => {
+                vec![("id", id.clone())]
+            }
+            IdProblem::TooLong { max, len } => {
+                vec![("max", max.to_string()), ("len", len.to_string())]
+            }
+            IdProblem::Character { found } => vec![("found", found.to_string())],
+        }
+    }
+
+    /// The sentence in `locale`.
+    pub fn message(&self, locale: Locale) -> String {
+        messages::render(locale, self.key(), &self.arguments())
+    }
+}
+
+impl std::fmt::Display for IdProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Locale::ZhCn))
+    }
+}
+
 /// Checks a normalized resident ID number and reads the birth date and gender.
-/// The error is a sentence for the clerk.
-pub fn check_resident_id(id: &str) -> Result<ResidentId, String> {
+pub fn check_resident_id(id: &str) -> Result<ResidentId, IdProblem> {
     let len = id.chars().count();
     if len == 15 && id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(
-            "这是 15 位的旧身份证号，系统只接受 18 位居民身份证号。请按本人现持有的 18 位身份证填写。"
-                .to_owned(),
-        );
+        return Err(IdProblem::OldResidentId);
     }
     if len != 18 {
-        return Err(format!("居民身份证号应为 18 位，实为 {len} 位。"));
+        return Err(IdProblem::ResidentIdLength { len });
     }
     if let Some((pos, c)) = id
         .chars()
@@ -76,21 +162,23 @@ pub fn check_resident_id(id: &str) -> Result<ResidentId, String> {
         .enumerate()
         .find(|(_, c)| !c.is_ascii_digit())
     {
-        return Err(format!(
-            "第{}位应为数字，实为「{c}」。",
-            pos.saturating_add(1)
-        ));
+        return Err(IdProblem::NotADigit {
+            position: pos.saturating_add(1),
+            found: c,
+        });
     }
     // The first 17 characters are ASCII digits (checked above), so these
     // byte ranges fall on character boundaries; `get` keeps that a non-panic
     // even if the check above ever changes.
     let date = id.get(6..14).unwrap_or_default();
-    let birth_date = NaiveDate::parse_from_str(date, "%Y%m%d")
-        .map_err(|_| format!("第7–14位应为出生日期，「{date}」不是有效日期。"))?;
+    let birth_date =
+        NaiveDate::parse_from_str(date, "%Y%m%d").map_err(|_| IdProblem::BirthDate {
+            date: date.to_owned(),
+        })?;
     let found = id.chars().nth(17).unwrap_or(' ');
     let expected = id.get(..17).and_then(check_character).unwrap_or('?');
     if found != expected {
-        return Err(format!("第18位校验码应为 {expected}，实为 {found}。"));
+        return Err(IdProblem::CheckCharacter { expected, found });
     }
     let sequence_digit = id.chars().nth(16).and_then(|c| c.to_digit(10)).unwrap_or(0);
     let gender = if sequence_digit % 2 == 1 {
@@ -102,18 +190,16 @@ pub fn check_resident_id(id: &str) -> Result<ResidentId, String> {
 }
 
 /// Checks a normalized number against the form its document type requires.
-pub fn check(id_type: &IdType, id: &str) -> Result<(), String> {
+pub fn check(id_type: &IdType, id: &str) -> Result<(), IdProblem> {
     if id.is_empty() {
-        return Err("证件号不能为空。".to_owned());
+        return Err(IdProblem::Empty);
     }
     match id_type.form {
         IdNumberForm::ResidentId => check_resident_id(id).map(|_| ()),
         IdNumberForm::TaiwanPermit => {
             let len = id.chars().count();
             if !id.bytes().all(|b| b.is_ascii_digit()) || (len != 8 && len != 10) {
-                return Err(format!(
-                    "台湾居民来往大陆通行证号码应为 8 位数字（旧证 10 位），实为「{id}」。"
-                ));
+                return Err(IdProblem::TaiwanPermit { id: id.to_owned() });
             }
             Ok(())
         }
@@ -133,20 +219,19 @@ pub fn check(id_type: &IdType, id: &str) -> Result<(), String> {
             if old_form || new_form {
                 Ok(())
             } else {
-                Err(format!(
-                    "外国人永久居留身份证号码应为 3 位字母加 12 位数字，或以 9 开头的 18 位号码（末位为校验码），实为「{id}」。"
-                ))
+                Err(IdProblem::ForeignPermanentResidence { id: id.to_owned() })
             }
         }
         IdNumberForm::General => {
             let len = id.chars().count();
             if len > GENERAL_MAX_LEN {
-                return Err(format!(
-                    "证件号最多 {GENERAL_MAX_LEN} 个字符，实为 {len} 个。"
-                ));
+                return Err(IdProblem::TooLong {
+                    max: GENERAL_MAX_LEN,
+                    len,
+                });
             }
             if let Some(c) = id.chars().find(|c| !c.is_ascii_alphanumeric() && *c != '-') {
-                return Err(format!("证件号只能包含字母、数字和连字符，其中有「{c}」。"));
+                return Err(IdProblem::Character { found: c });
             }
             Ok(())
         }
@@ -174,7 +259,7 @@ mod tests {
     #[test]
     fn refuses_a_resident_id_whose_check_character_is_chinese() {
         let error = check_resident_id("11010519491231002中").unwrap_err();
-        assert!(error.contains("校验码"), "{error}");
+        assert!(error.to_string().contains("校验码"), "{error}");
     }
 
     #[test]
@@ -196,19 +281,27 @@ mod tests {
     #[test]
     fn names_expected_and_found_check_character() {
         let err = check_resident_id("110105194912310020").unwrap_err();
-        assert_eq!(err, "第18位校验码应为 X，实为 0。");
+        assert_eq!(
+            err,
+            IdProblem::CheckCharacter {
+                expected: 'X',
+                found: '0'
+            }
+        );
+        assert_eq!(err.to_string(), "第18位校验码应为 X，实为 0。");
     }
 
     #[test]
     fn refuses_an_impossible_date() {
         let err = check_resident_id("110105194902300021").unwrap_err();
-        assert!(err.contains("不是有效日期"), "{err}");
+        assert!(err.to_string().contains("不是有效日期"), "{err}");
     }
 
     #[test]
     fn refuses_an_old_fifteen_digit_number() {
         let err = check_resident_id("110105491231002").unwrap_err();
-        assert!(err.contains("15 位"), "{err}");
+        assert_eq!(err, IdProblem::OldResidentId);
+        assert!(err.to_string().contains("15 位"), "{err}");
     }
 
     fn id_type(code: &str) -> IdType {

@@ -49,7 +49,7 @@ pub mod validate;
 pub mod workspace;
 
 pub use account::{Actor, NewUser, Role, Session};
-pub use error::{Error, ErrorKind, ErrorPayload, Result};
+pub use error::{Error, ErrorKind, ErrorPayload, Locale, Result, SharedLocale};
 pub use school::{NewSchool, School};
 pub use store::Credentials;
 pub use store::SchoolFile;

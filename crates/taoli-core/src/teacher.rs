@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::catalog::{IdType, catalog};
-use crate::error::{Error, Result};
+use crate::error::{Error, Locale, Result};
 use crate::id_number;
 
 /// 姓名 holds at most this many characters (reference §3).
@@ -115,11 +115,14 @@ fn invisible_characters(name: &str) -> Result<()> {
     })
 }
 
-/// What is wrong with an ID number for a document type, as the clerk types it
-/// (`None` when it is acceptable). The same check [`NewTeacher`] applies on save.
-pub fn id_number_problem(id_type: &str, raw: &str) -> Result<Option<String>> {
+/// What is wrong with an ID number for a document type, as the clerk types it,
+/// said in `locale` (`None` when it is acceptable). The same check
+/// [`NewTeacher`] applies on save.
+pub fn id_number_problem(id_type: &str, raw: &str, locale: Locale) -> Result<Option<String>> {
     let id_type = catalog()?.id_type(id_type)?;
-    Ok(id_number::check(id_type, &id_number::normalize(raw)).err())
+    Ok(id_number::check(id_type, &id_number::normalize(raw))
+        .err()
+        .map(|problem| problem.message(locale)))
 }
 
 pub(crate) fn id_type_name(code: &str) -> String {
@@ -167,9 +170,19 @@ mod tests {
 
     #[test]
     fn id_number_problem_names_the_expected_check_character() {
-        let problem = id_number_problem("1", "110105194912310020").unwrap();
+        let problem = id_number_problem("1", "110105194912310020", Locale::ZhCn).unwrap();
         assert_eq!(problem.as_deref(), Some("第18位校验码应为 X，实为 0。"));
-        assert_eq!(id_number_problem("1", "11010519491231002x").unwrap(), None);
+        let valid = id_number_problem("1", "11010519491231002x", Locale::ZhCn).unwrap();
+        assert_eq!(valid, None);
+    }
+
+    #[test]
+    fn id_number_problem_is_said_in_the_locale_asked_for() {
+        let problem = id_number_problem("1", "110105194912310020", Locale::En).unwrap();
+        assert_eq!(
+            problem.as_deref(),
+            Some("The check character (the 18th) should be X, not 0.")
+        );
     }
 
     #[test]

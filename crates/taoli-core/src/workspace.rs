@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::account::{NewUser, Session, User};
 use crate::batches::{SyncPass, SyncWorker, WorkerOptions};
-use crate::error::{Error, ErrorPayload, Result};
+use crate::error::{Error, ErrorPayload, Result, SharedLocale};
 use crate::recent::RecentFiles;
 use crate::school::NewSchool;
 use crate::secrets::{KeychainSecretStore, MemorySecretStore, SecretStore};
@@ -32,7 +32,11 @@ pub type Worker = std::result::Result<Arc<SyncWorker>, ErrorPayload>;
 /// The workspace's sync worker, readable without the workspace: a report
 /// that waits on the network never holds the open file's other calls.
 #[derive(Debug, Clone, Default)]
-pub struct WorkerSlot(Arc<Mutex<Option<Worker>>>);
+pub struct WorkerSlot {
+    worker: Arc<Mutex<Option<Worker>>>,
+    /// The language of its refusals (the workspace's).
+    locale: SharedLocale,
+}
 
 impl WorkerSlot {
     /// The session's sync worker, or why there is none
@@ -40,7 +44,7 @@ impl WorkerSlot {
     pub fn current(&self) -> Worker {
         self.slot()
             .clone()
-            .unwrap_or_else(|| Err(ErrorPayload::from(&Error::NotSignedIn)))
+            .unwrap_or_else(|| Err(ErrorPayload::new(&Error::NotSignedIn, self.locale.get())))
     }
 
     fn replace(&self, worker: Option<Worker>) {
@@ -52,7 +56,7 @@ impl WorkerSlot {
 
     /// A panic while it was held cannot leave it half-changed: taken over.
     fn slot(&self) -> MutexGuard<'_, Option<Worker>> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
+        self.worker.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -75,6 +79,8 @@ pub struct Workspace {
     /// Why today's automatic backup failed, if it did.
     daily_backup_problem: Option<String>,
     worker: WorkerSlot,
+    /// The language its messages are said in (the app's; Chinese unless set).
+    locale: SharedLocale,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -100,6 +106,7 @@ impl Workspace {
             file: None,
             daily_backup_problem: None,
             worker: WorkerSlot::default(),
+            locale: SharedLocale::default(),
         }
     }
 
@@ -128,6 +135,20 @@ impl Workspace {
     pub fn with_sync_worker(mut self, options: WorkerOptions, on_pass: PassHook) -> Workspace {
         self.worker_hooks = Some(WorkerHooks { options, on_pass });
         self
+    }
+
+    /// Says this workspace's messages in `locale` (the sync worker's
+    /// errors and refusals too, from its next one).
+    pub fn with_locale(mut self, locale: SharedLocale) -> Workspace {
+        self.worker.locale = locale.clone();
+        self.locale = locale;
+        self
+    }
+
+    /// The language this workspace's messages are said in, shared: setting
+    /// it changes the language of whatever reads it.
+    pub fn locale(&self) -> SharedLocale {
+        self.locale.clone()
     }
 
     /// The open school file, if any.
@@ -377,11 +398,15 @@ impl Workspace {
             return;
         };
         let on_pass = Arc::clone(&hooks.on_pass);
-        let started = SyncWorker::start(file, self.keychain.clone(), hooks.options, move |pass| {
-            on_pass(pass)
-        })
+        let started = SyncWorker::start_in(
+            file,
+            self.keychain.clone(),
+            hooks.options,
+            self.locale.clone(),
+            move |pass| on_pass(pass),
+        )
         .map(Arc::new)
-        .map_err(|e| ErrorPayload::from(&e));
+        .map_err(|e| ErrorPayload::new(&e, self.locale.get()));
         self.worker.replace(Some(started));
     }
 

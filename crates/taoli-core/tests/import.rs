@@ -632,10 +632,11 @@ fn a_settled_plan_is_not_committed_a_second_time() {
     let teachers = file.teachers().unwrap().len();
     let err = file.imports().commit(&plan, &mut |_, _| {}).unwrap_err();
     assert!(
-        matches!(err, taoli_core::Error::StalePreview { .. }),
+        matches!(err, taoli_core::Error::ImportAlreadyCommitted),
         "{err}"
     );
-    assert!(err.to_string().contains("重新预览"), "{err}");
+    assert_eq!(err.code(), "import.already_committed");
+    assert!(err.to_string().contains("已经提交过了"), "{err}");
     assert_eq!(file.teachers().unwrap().len(), teachers);
     assert_eq!(file.imports().runs().unwrap().len(), 1);
 }

@@ -29,6 +29,7 @@ use std::cell::RefCell;
 use props::{any_text, hostile_text, is_chinese, near, runner};
 use proptest::prelude::*;
 use taoli_core::catalog::{EffectiveCatalog, IdNumberForm, IdType, catalog};
+use taoli_core::error::Locale;
 use taoli_core::import::MappingOverride;
 use taoli_core::import::mapping::{HeaderMatcher, column_letter, normalize_header};
 use taoli_core::{ErrorKind, NewSchool, NewTeacher, entry, id_number, search, teacher, text};
@@ -97,7 +98,7 @@ fn an_id_number_of_any_type_in_any_text_is_checked_without_panicking() {
             let normalized = id_number::normalize(&raw);
             prop_assert!(!normalized.chars().any(char::is_whitespace));
             if let Err(problem) = id_number::check(&id_type, &normalized) {
-                prop_assert!(is_chinese(&problem), "{problem}");
+                prop_assert!(is_chinese(&problem.to_string()), "{problem}");
             }
             Ok(())
         })
@@ -117,7 +118,7 @@ fn a_resident_id_that_passes_is_eighteen_characters_ending_in_its_check_characte
                     let check = id_number::check_character(first17).unwrap();
                     prop_assert!(normalized.ends_with(check), "{normalized}");
                 }
-                Err(problem) => prop_assert!(is_chinese(&problem), "{problem}"),
+                Err(problem) => prop_assert!(is_chinese(&problem.to_string()), "{problem}"),
             }
             prop_assert!(id_number::check_character(&raw).is_none_or(|c| c.is_ascii()));
             Ok(())
@@ -135,7 +136,7 @@ fn the_id_number_hint_answers_any_type_name_and_any_number() {
     let strategy = (code, prop_oneof![near(resident_id()), any_text()]);
     runner(2000)
         .run(&strategy, |(code, raw)| {
-            match teacher::id_number_problem(&code, &raw) {
+            match teacher::id_number_problem(&code, &raw, Locale::ZhCn) {
                 Ok(Some(problem)) => prop_assert!(is_chinese(&problem), "{problem}"),
                 Ok(None) => {}
                 Err(e) => prop_assert!(is_chinese(&e.to_string()), "{e}"),

@@ -17,5 +17,21 @@ pub enum Error {
     KeyLength { expected: usize, actual: usize },
 }
 
+impl Error {
+    /// The message in English (`Display` is the Chinese one).
+    pub fn message_in_english(&self) -> String {
+        match self {
+            Error::Random(detail) => {
+                format!(
+                    "Handling a key failed: the operating system gave no random numbers ({detail})"
+                )
+            }
+            Error::KeyLength { expected, actual } => format!(
+                "Handling a key failed: a signing key should be {expected} bytes, not {actual}"
+            ),
+        }
+    }
+}
+
 /// The crate's result; the error defaults to [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

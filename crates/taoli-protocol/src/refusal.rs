@@ -252,6 +252,78 @@ impl RefusalCode {
             }
         }
     }
+
+    /// The clerk's message in English (the English UI's and `TAOLI_LANG=en`'s).
+    pub fn message_en(self) -> &'static str {
+        match self {
+            RefusalCode::UnsupportedVersion => {
+                "The protocol version of the reported data is not supported (the upstream takes taoli-batch/1 only). Update Taoli to the latest version and report again."
+            }
+            RefusalCode::UnsupportedAlgorithm => {
+                "The reported data is signed with an algorithm that is not supported. Update Taoli to the latest version and report again."
+            }
+            RefusalCode::TooLarge => {
+                "This batch is larger than the upstream takes at once. Report it in several batches; if this keeps happening, contact the county teacher information administrator."
+            }
+            RefusalCode::MalformedRequest => {
+                "The upstream cannot read this request. Update Taoli to the latest version and try again; if this keeps happening, contact the county teacher information administrator."
+            }
+            RefusalCode::MalformedManifest => {
+                "The batch manifest is incomplete or not in the right form, so the upstream did not take it. Make the batch again and report it; if this keeps happening, contact the county teacher information administrator."
+            }
+            RefusalCode::MalformedPayload => {
+                "The teachers' data in the batch cannot be read, or does not match the batch manifest, so the upstream did not take it. Make the batch again and report it."
+            }
+            RefusalCode::MalformedResponse => {
+                "The upstream's answer cannot be read, so the result of this report is not confirmed yet. Try again later; if this keeps happening, contact the county teacher information administrator."
+            }
+            RefusalCode::BadSignature => {
+                "The batch's signature does not match its contents: the data was changed on the way, or was not signed with the signing key this school enrolled. The upstream did not take it. Report again; if this keeps happening, contact the county teacher information administrator."
+            }
+            RefusalCode::KeyUnknown => {
+                "The upstream does not know this computer's signing key: the school has not enrolled on this computer. Ask the county education bureau for an enrollment code, enroll in Taoli, then report."
+            }
+            RefusalCode::KeyRevoked => {
+                "This computer's signing key is no longer in use (the school enrolled again on another computer, or the county education bureau revoked it). Ask the county education bureau for a new enrollment code, enroll again, then report."
+            }
+            RefusalCode::WrongSchool => {
+                "The school code does not match the enrolled school: this signing key or enrollment code belongs to another school. Check this school's school code; if it is right, ask the county education bureau for this school's enrollment code."
+            }
+            RefusalCode::SequenceReplayed => {
+                "This batch's sequence number was already used by another batch the upstream received, and the upstream will not take it twice. Taoli fetches the receipts of the batches the upstream received and reports the changes again in a new batch; if this keeps happening, contact the county teacher information administrator."
+            }
+            RefusalCode::SequenceOutOfOrder => {
+                "The batches are out of order: this one does not follow the last batch the upstream received. Report the unfinished batches before it first, or make this batch again in Taoli."
+            }
+            RefusalCode::PayloadHashMismatch => {
+                "The data the upstream received does not match the check value in the batch manifest (damaged or changed on the way), so it was not taken. Report this batch again."
+            }
+            RefusalCode::BatchConflict => {
+                "This batch id is already used by another batch with different contents, so the upstream did not take it. Make the batch again in Taoli and report it."
+            }
+            RefusalCode::OffsetMismatch => {
+                "The point the upload resumed from does not match what the upstream has received. Taoli carries on from where the upstream's copy ends; try again later."
+            }
+            RefusalCode::BatchNotFound => {
+                "The upstream cannot find this batch. Report this batch again in Taoli."
+            }
+            RefusalCode::EnrollmentCodeInvalid => {
+                "The enrollment code is wrong, already used or expired. Check the enrollment code (do not confuse letters and digits), or ask the county education bureau for a new one."
+            }
+            RefusalCode::ReceiptInvalid => {
+                "The upstream's receipt cannot be verified (its signature does not match, or it does not match the batch reported), so it does not prove the batch was reported. Report again later; if this keeps happening, contact the county teacher information administrator."
+            }
+            RefusalCode::RequestExpired => {
+                "The time of the request is too far from the upstream's time, so it was not accepted. Check this computer's date and time, then try again."
+            }
+            RefusalCode::ServerError => {
+                "The upstream failed and did not finish this request. Try again later; Taoli keeps the data to report."
+            }
+            RefusalCode::Unknown => {
+                "The upstream refused this report for a reason this version of Taoli does not know. Update Taoli to the latest version and try again."
+            }
+        }
+    }
 }
 
 impl fmt::Display for RefusalCode {
@@ -288,6 +360,27 @@ impl Refusal {
         Refusal {
             code,
             message: format!("{}（{detail}）", code.message()),
+        }
+    }
+
+    /// The refusal in English: the code's English message, with the
+    /// particulars (as written, often Chinese) after it. A message that is
+    /// not the code's own (a newer upstream's words) follows as it came.
+    pub fn message_in_english(&self) -> String {
+        let english = self.code.message_en();
+        let particulars = self
+            .message
+            .strip_prefix(self.code.message())
+            .unwrap_or(&self.message)
+            .trim();
+        let particulars = particulars
+            .strip_prefix('（')
+            .and_then(|p| p.strip_suffix('）'))
+            .unwrap_or(particulars);
+        if particulars.is_empty() {
+            english.to_owned()
+        } else {
+            format!("{english} ({particulars})")
         }
     }
 

@@ -175,3 +175,28 @@ fn a_parsers_long_error_is_cut_in_a_refusal() {
     assert!(refused.message.contains("九…"), "{}", refused.message);
     assert!(refused.message.chars().count() < 400, "{}", refused.message);
 }
+
+#[test]
+fn every_refusal_code_has_an_english_message_without_chinese() {
+    for code in RefusalCode::ALL {
+        let english = code.message_en();
+        assert!(!english.is_empty(), "{code}");
+        assert!(
+            english.chars().all(|c| c.is_ascii() || "’".contains(c)),
+            "{code}: {english}"
+        );
+    }
+}
+
+#[test]
+fn a_refusal_in_english_keeps_its_particulars() {
+    let refusal = Refusal::with_detail(RefusalCode::SequenceOutOfOrder, "序号 3");
+    assert_eq!(
+        refusal.message_in_english(),
+        format!("{} (序号 3)", RefusalCode::SequenceOutOfOrder.message_en())
+    );
+    assert_eq!(
+        Refusal::new(RefusalCode::KeyRevoked).message_in_english(),
+        RefusalCode::KeyRevoked.message_en()
+    );
+}

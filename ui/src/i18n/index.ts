@@ -1,4 +1,5 @@
 import { createI18n } from 'vue-i18n'
+import { setLocale as setBackEndLocale } from '../commands'
 import en from './en'
 import zhCN from './zh-CN'
 
@@ -35,7 +36,18 @@ export function currentLocale(): AppLocale {
   return isAppLocale(value) ? value : 'zh-CN'
 }
 
+/**
+ * Tells the back end the interface language, so the errors it sends come
+ * in it (the core's messages are rendered per locale from their codes).
+ */
+export function tellBackEndLocale(locale: AppLocale = currentLocale()): void {
+  setBackEndLocale(locale).catch(() => {
+    // Outside the app (no back end): its errors stay in Chinese.
+  })
+}
+
 export function setLocale(locale: AppLocale): void {
+  tellBackEndLocale(locale)
   i18n.global.locale.value = locale
   try {
     globalThis.localStorage?.setItem(LOCALE_STORAGE_KEY, locale)

@@ -23,7 +23,10 @@ pub(super) fn submit(args: SubmitArgs, login: &Login, lang: Lang) -> Result<Exit
     let mut file = login.open(&args.school_file)?;
     let options = SubmitOptions {
         change_reason: args.reason,
-        sync: batches::sync_options(args.retries),
+        sync: SyncOptions {
+            locale: lang.locale(),
+            ..batches::sync_options(args.retries)
+        },
     };
     let outcome = batches::with_keys(login, |keys| file.reporting().submit(keys, &options))?;
     file.close()?;
@@ -38,7 +41,10 @@ pub(super) fn submit(args: SubmitArgs, login: &Login, lang: Lang) -> Result<Exit
 /// `taoli sync` (exits 1 when something waits or failed).
 pub(super) fn sync(args: SyncArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     let mut file = login.open(&args.school_file)?;
-    let options = batches::sync_options(args.retries);
+    let options = SyncOptions {
+        locale: lang.locale(),
+        ..batches::sync_options(args.retries)
+    };
     let report = batches::with_keys(login, |keys| file.reporting().sync(keys, &options))?;
     file.close()?;
     if args.json {

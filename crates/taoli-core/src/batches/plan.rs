@@ -306,30 +306,192 @@ fn standing(
 
 /// Where every teacher and record stands.
 pub(crate) fn assess<'a>(inputs: &Inputs<'a>) -> Vec<TeacherAssessment<'a>> {
-    let history = histories(inputs.items);
-    let mut records_by_teacher: HashMap<&str, Vec<&IndicatorRecord>> = HashMap::new();
-    for record in inputs.records {
-        records_by_teacher
-            .entry(record.teacher_id.as_str())
-            .or_default()
-            .push(record);
+    let index = Index::new(inputs);
+    let mut out = Vec::with_capacity(
+        inputs
+            .teachers
+            .len()
+            .saturating_add(index.gone_teachers.len()),
+    );
+    for teacher in inputs.teachers {
+        out.push(index.present_teacher(teacher));
     }
-    let mut problems_by_teacher: HashMap<&str, Vec<&Problem>> = HashMap::new();
-    for problem in inputs.problems {
-        problems_by_teacher
-            .entry(problem.teacher_id.as_str())
-            .or_default()
-            .push(problem);
+    for item in &index.gone_teachers {
+        out.extend(index.gone_teacher(item));
     }
+    out
+}
+
+/// The inputs looked up by teacher and entity: what [`assess`] asks of them.
+struct Index<'a> {
+    history: HashMap<(EntityKind, &'a str), History<'a>>,
+    records_by_teacher: HashMap<&'a str, Vec<&'a IndicatorRecord>>,
+    problems_by_teacher: HashMap<&'a str, Vec<&'a Problem>>,
+    /// Records carried once and gone now, by teacher.
+    gone_records: HashMap<&'a str, Vec<&'a ItemRow>>,
+    /// Teachers carried once and gone now.
+    gone_teachers: Vec<&'a ItemRow>,
+}
+
+impl<'a> Index<'a> {
+    fn new(inputs: &Inputs<'a>) -> Index<'a> {
+        let mut records_by_teacher: HashMap<&str, Vec<&IndicatorRecord>> = HashMap::new();
+        for record in inputs.records {
+            records_by_teacher
+                .entry(record.teacher_id.as_str())
+                .or_default()
+                .push(record);
+        }
+        let mut problems_by_teacher: HashMap<&str, Vec<&Problem>> = HashMap::new();
+        for problem in inputs.problems {
+            problems_by_teacher
+                .entry(problem.teacher_id.as_str())
+                .or_default()
+                .push(problem);
+        }
+        let gone = gone(inputs);
+        Index {
+            history: histories(inputs.items),
+            records_by_teacher,
+            problems_by_teacher,
+            gone_records: gone.records,
+            gone_teachers: gone.teachers,
+        }
+    }
+
+    fn history(&self, kind: EntityKind, id: &'a str) -> Option<&History<'a>> {
+        self.history.get(&(kind, id))
+    }
+
+    /// A teacher still in the file: their identity, records present and
+    /// records gone, and what their problems hold back.
+    fn present_teacher(&self, teacher: &'a Teacher) -> TeacherAssessment<'a> {
+        let mut entities = Vec::new();
+        let teacher_history = self.history(EntityKind::Teacher, &teacher.id);
+        if let Some(standing) =
+            standing(EntityKind::Teacher, Some(teacher.version), teacher_history)
+        {
+            entities.push(EntityAssessment {
+                kind: EntityKind::Teacher,
+                id: teacher.id.clone(),
+                group: None,
+                current: Current::Teacher(teacher),
+                latest: teacher_history.map(|h| h.latest),
+                effective: teacher_history.is_some_and(|h| h.effective),
+                standing,
+            });
+        }
+        let records = self
+            .records_by_teacher
+            .get(teacher.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        entities.extend(
+            records
+                .iter()
+                .filter_map(|record| self.present_record(record)),
+        );
+        let gone = self
+            .gone_records
+            .get(teacher.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        entities.extend(gone.iter().filter_map(|item| self.gone_record(item)));
+        let problems = self
+            .problems_by_teacher
+            .get(teacher.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        TeacherAssessment {
+            teacher_id: teacher.id.clone(),
+            teacher: Some(teacher),
+            entities,
+            errors: problems
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .count(),
+            unexplained_warnings: problems
+                .iter()
+                .filter(|p| p.severity == Severity::Warning && p.reason.is_none())
+                .count(),
+            warning_reasons: warning_reasons(&teacher.id, problems),
+        }
+    }
+
+    fn present_record(&self, record: &'a IndicatorRecord) -> Option<EntityAssessment<'a>> {
+        let record_history = self.history(EntityKind::Record, &record.id);
+        // An emptied record carries nothing: it is reported as removed.
+        let present = (!record.fields.is_empty()).then_some(record.version);
+        let standing = standing(EntityKind::Record, present, record_history)?;
+        Some(EntityAssessment {
+            kind: EntityKind::Record,
+            id: record.id.clone(),
+            group: Some(record.group_code.clone()),
+            current: if present.is_some() {
+                Current::Record(record)
+            } else {
+                Current::Gone
+            },
+            latest: record_history.map(|h| h.latest),
+            effective: record_history.is_some_and(|h| h.effective),
+            standing,
+        })
+    }
+
+    fn gone_record(&self, item: &'a ItemRow) -> Option<EntityAssessment<'a>> {
+        let record_history = self.history(EntityKind::Record, &item.entity_id);
+        let standing = standing(EntityKind::Record, None, record_history)?;
+        Some(EntityAssessment {
+            kind: EntityKind::Record,
+            id: item.entity_id.clone(),
+            group: item.group_code.clone(),
+            current: Current::Gone,
+            latest: Some(item),
+            effective: record_history.is_some_and(|h| h.effective),
+            standing,
+        })
+    }
+
+    /// A teacher carried once and no longer in the file.
+    fn gone_teacher(&self, item: &'a ItemRow) -> Option<TeacherAssessment<'a>> {
+        let teacher_history = self.history(EntityKind::Teacher, &item.entity_id);
+        let standing = standing(EntityKind::Teacher, None, teacher_history)?;
+        Some(TeacherAssessment {
+            teacher_id: item.entity_id.clone(),
+            teacher: None,
+            entities: vec![EntityAssessment {
+                kind: EntityKind::Teacher,
+                id: item.entity_id.clone(),
+                group: None,
+                current: Current::Gone,
+                latest: Some(item),
+                effective: teacher_history.is_some_and(|h| h.effective),
+                standing,
+            }],
+            errors: 0,
+            unexplained_warnings: 0,
+            warning_reasons: Vec::new(),
+        })
+    }
+}
+
+/// What the batches carried that is no longer in the file.
+struct Gone<'a> {
+    /// Records, by teacher.
+    records: HashMap<&'a str, Vec<&'a ItemRow>>,
+    teachers: Vec<&'a ItemRow>,
+}
+
+/// The records and teachers the batches carried whose latest item is for
+/// an entity no longer in the file.
+fn gone<'a>(inputs: &Inputs<'a>) -> Gone<'a> {
     let present_records: HashSet<&str> = inputs.records.iter().map(|r| r.id.as_str()).collect();
     let present_teachers: HashSet<&str> = inputs.teachers.iter().map(|t| t.id.as_str()).collect();
-
-    // Records carried once and gone now, by teacher.
     let mut gone_records: HashMap<&str, Vec<&ItemRow>> = HashMap::new();
     let mut gone_teachers: Vec<&ItemRow> = Vec::new();
-    let mut seen_gone: HashSet<(EntityKind, &str)> = HashSet::new();
+    let mut seen: HashSet<(EntityKind, &str)> = HashSet::new();
     for item in inputs.items.iter().rev() {
-        if !seen_gone.insert((item.entity, item.entity_id.as_str())) {
+        if !seen.insert((item.entity, item.entity_id.as_str())) {
             continue;
         }
         match item.entity {
@@ -345,128 +507,33 @@ pub(crate) fn assess<'a>(inputs: &Inputs<'a>) -> Vec<TeacherAssessment<'a>> {
             _ => {}
         }
     }
+    Gone {
+        records: gone_records,
+        teachers: gone_teachers,
+    }
+}
 
-    let mut out = Vec::with_capacity(inputs.teachers.len().saturating_add(gone_teachers.len()));
-    for teacher in inputs.teachers {
-        let mut entities = Vec::new();
-        let teacher_history = history.get(&(EntityKind::Teacher, teacher.id.as_str()));
-        if let Some(standing) =
-            standing(EntityKind::Teacher, Some(teacher.version), teacher_history)
-        {
-            entities.push(EntityAssessment {
-                kind: EntityKind::Teacher,
-                id: teacher.id.clone(),
-                group: None,
-                current: Current::Teacher(teacher),
-                latest: teacher_history.map(|h| h.latest),
-                effective: teacher_history.is_some_and(|h| h.effective),
-                standing,
-            });
-        }
-        for record in records_by_teacher
-            .get(teacher.id.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-        {
-            let record_history = history.get(&(EntityKind::Record, record.id.as_str()));
-            // An emptied record carries nothing: it is reported as removed.
-            let present = (!record.fields.is_empty()).then_some(record.version);
-            let Some(standing) = standing(EntityKind::Record, present, record_history) else {
-                continue;
-            };
-            entities.push(EntityAssessment {
-                kind: EntityKind::Record,
-                id: record.id.clone(),
-                group: Some(record.group_code.clone()),
-                current: if present.is_some() {
-                    Current::Record(record)
-                } else {
-                    Current::Gone
-                },
-                latest: record_history.map(|h| h.latest),
-                effective: record_history.is_some_and(|h| h.effective),
-                standing,
-            });
-        }
-        for item in gone_records
-            .get(teacher.id.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-        {
-            let record_history = history.get(&(EntityKind::Record, item.entity_id.as_str()));
-            if let Some(standing) = standing(EntityKind::Record, None, record_history) {
-                entities.push(EntityAssessment {
-                    kind: EntityKind::Record,
-                    id: item.entity_id.clone(),
-                    group: item.group_code.clone(),
-                    current: Current::Gone,
-                    latest: Some(item),
-                    effective: record_history.is_some_and(|h| h.effective),
-                    standing,
-                });
-            }
-        }
-        let problems = problems_by_teacher
-            .get(teacher.id.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let errors = problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .count();
-        let unexplained_warnings = problems
-            .iter()
-            .filter(|p| p.severity == Severity::Warning && p.reason.is_none())
-            .count();
-        let mut warning_reasons: Vec<WarningReason> = Vec::new();
-        for problem in problems {
-            let Some(reason) = &problem.reason else {
-                continue;
-            };
-            let reason = clip_reason(reason);
-            let duplicate = warning_reasons.iter().any(|w| {
-                w.rule == problem.rule && w.record_id == problem.record_id && w.reason == reason
-            });
-            if !duplicate {
-                warning_reasons.push(WarningReason {
-                    teacher_id: teacher.id.clone(),
-                    record_id: problem.record_id.clone(),
-                    rule: problem.rule.clone(),
-                    reason,
-                });
-            }
-        }
-        out.push(TeacherAssessment {
-            teacher_id: teacher.id.clone(),
-            teacher: Some(teacher),
-            entities,
-            errors,
-            unexplained_warnings,
-            warning_reasons,
+/// The written reasons of a teacher's accepted warnings, each once.
+fn warning_reasons(teacher_id: &str, problems: &[&Problem]) -> Vec<WarningReason> {
+    let mut reasons: Vec<WarningReason> = Vec::new();
+    for problem in problems {
+        let Some(reason) = &problem.reason else {
+            continue;
+        };
+        let reason = clip_reason(reason);
+        let duplicate = reasons.iter().any(|w| {
+            w.rule == problem.rule && w.record_id == problem.record_id && w.reason == reason
         });
-    }
-    for item in gone_teachers {
-        let teacher_history = history.get(&(EntityKind::Teacher, item.entity_id.as_str()));
-        if let Some(standing) = standing(EntityKind::Teacher, None, teacher_history) {
-            out.push(TeacherAssessment {
-                teacher_id: item.entity_id.clone(),
-                teacher: None,
-                entities: vec![EntityAssessment {
-                    kind: EntityKind::Teacher,
-                    id: item.entity_id.clone(),
-                    group: None,
-                    current: Current::Gone,
-                    latest: Some(item),
-                    effective: teacher_history.is_some_and(|h| h.effective),
-                    standing,
-                }],
-                errors: 0,
-                unexplained_warnings: 0,
-                warning_reasons: Vec::new(),
+        if !duplicate {
+            reasons.push(WarningReason {
+                teacher_id: teacher_id.to_owned(),
+                record_id: problem.record_id.clone(),
+                rule: problem.rule.clone(),
+                reason,
             });
         }
     }
-    out
+    reasons
 }
 
 fn clip_reason(reason: &str) -> String {

@@ -20,7 +20,7 @@ use crate::account::{Actor, Permission};
 use crate::batches::Reporting;
 use crate::batches::ReviewsApplied;
 use crate::batches::outbox::{PendingEnrollment, StoredEnrollment, stored_enrollment};
-use crate::error::{Error, ErrorPayload, Result};
+use crate::error::{Error, ErrorPayload, Locale, Result};
 use crate::protocol::{
     EnrollmentRequest, EnrollmentResponse, Manifest, RefusalCode, SignedManifest, SigningKey,
 };
@@ -43,6 +43,8 @@ pub struct SyncOptions {
     /// `request_expired`, the skew is read from its `Date` and corrected
     /// for the rest of the pass.
     pub clock_offset: TimeDelta,
+    /// The language of the report's errors (`pending_error` …).
+    pub locale: Locale,
 }
 
 impl Default for SyncOptions {
@@ -51,6 +53,7 @@ impl Default for SyncOptions {
             backoff: Backoff::default(),
             chunk_bytes: DEFAULT_CHUNK_BYTES,
             clock_offset: TimeDelta::zero(),
+            locale: Locale::ZhCn,
         }
     }
 }
@@ -404,7 +407,7 @@ impl Reporting<'_> {
                         let error = Error::Refused(refusal);
                         self.note_upload_failure(&batch.id, &error.to_string())?;
                         report.pending = Some(self.batch_summary(&batch.id)?);
-                        report.pending_error = Some(ErrorPayload::from(&error));
+                        report.pending_error = Some(ErrorPayload::new(&error, options.locale));
                     }
                 }
             }
@@ -421,7 +424,9 @@ impl Reporting<'_> {
                             return self.pull_reviews(actor, enrollment, key, options, report);
                         }
                         Ok(_) => {}
-                        Err(error) => report.recovery_error = Some(ErrorPayload::from(&error)),
+                        Err(error) => {
+                            report.recovery_error = Some(ErrorPayload::new(&error, options.locale))
+                        }
                     }
                 }
                 report.refused.push(refused);
@@ -429,7 +434,7 @@ impl Reporting<'_> {
             Delivered::NotYet(failure) => {
                 let error = failure.into_error(client.base());
                 report.pending = Some(self.batch_summary(&batch.id)?);
-                report.pending_error = Some(ErrorPayload::from(&error));
+                report.pending_error = Some(ErrorPayload::new(&error, options.locale));
             }
         }
         Ok(())
@@ -463,8 +468,10 @@ impl Reporting<'_> {
                     }
                 }
                 Err(failure) => {
-                    report.review_error =
-                        Some(ErrorPayload::from(&failure.into_error(client.base())));
+                    report.review_error = Some(ErrorPayload::new(
+                        &failure.into_error(client.base()),
+                        options.locale,
+                    ));
                     return Ok(());
                 }
             }

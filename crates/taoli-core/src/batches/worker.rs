@@ -34,7 +34,7 @@ use super::sync::{SubmitOptions, SubmitOutcome, SyncOptions, SyncReport};
 use super::{BatchExport, EnrollmentInfo, ReceiptImport};
 use crate::account::Permission;
 use crate::batches::Reporting;
-use crate::error::{Error, ErrorPayload, Result};
+use crate::error::{Error, ErrorPayload, Result, SharedLocale};
 use crate::secrets::SecretStore;
 use crate::store::SchoolFile;
 
@@ -149,10 +149,21 @@ struct Shared {
     wake: Condvar,
     keychain: Option<Arc<dyn SecretStore>>,
     options: WorkerOptions,
+    /// The language of each pass's error.
+    locale: SharedLocale,
     on_pass: Listener,
 }
 
 impl Shared {
+    /// The pass's sync options, its report's errors in the language as it
+    /// is now.
+    fn sync_options(&self) -> SyncOptions {
+        SyncOptions {
+            locale: self.locale.get(),
+            ..self.options.sync
+        }
+    }
+
     fn file(&self) -> MutexGuard<'_, Option<SchoolFile>> {
         // Every write is one transaction: a panic cannot leave one half done.
         self.file.lock().unwrap_or_else(|p| p.into_inner())
@@ -195,7 +206,7 @@ impl Shared {
             return Step::Ended(Error::NotSignedIn);
         };
         let keys = KeyAccess::new(self.keychain.as_deref(), admin_password);
-        match file.reporting().sync(&keys, &self.options.sync) {
+        match file.reporting().sync(&keys, &self.sync_options()) {
             Ok(report) => Step::Synced(Box::new(report)),
             Err(error) if ends_the_worker(&error) => Step::Ended(error),
             Err(error) => Step::Failed(error),
@@ -230,10 +241,16 @@ impl Shared {
                 schedule.failures = 0;
                 (self.options.interval, Some((**report).clone()), None)
             }
-            Step::Failed(error) if waits_for_the_clerk(error) => {
-                (self.options.interval, None, Some(ErrorPayload::from(error)))
-            }
-            Step::Failed(error) => (retry(&mut schedule), None, Some(ErrorPayload::from(error))),
+            Step::Failed(error) if waits_for_the_clerk(error) => (
+                self.options.interval,
+                None,
+                Some(ErrorPayload::new(error, self.locale.get())),
+            ),
+            Step::Failed(error) => (
+                retry(&mut schedule),
+                None,
+                Some(ErrorPayload::new(error, self.locale.get())),
+            ),
         };
         schedule.due = later(now, wait);
         let wall = chrono::Utc::now();
@@ -325,6 +342,18 @@ impl SyncWorker {
         options: WorkerOptions,
         on_pass: impl Fn(&SyncPass) + Send + Sync + 'static,
     ) -> Result<SyncWorker> {
+        SyncWorker::start_in(file, keychain, options, SharedLocale::default(), on_pass)
+    }
+
+    /// [`SyncWorker::start`], each pass's error said in `locale` as it is
+    /// at the time (the app's language).
+    pub fn start_in(
+        file: &SchoolFile,
+        keychain: Option<Arc<dyn SecretStore>>,
+        options: WorkerOptions,
+        locale: SharedLocale,
+        on_pass: impl Fn(&SyncPass) + Send + Sync + 'static,
+    ) -> Result<SyncWorker> {
         file.require(Permission::BatchesSubmit)?;
         let handle = file.second_handle()?;
         let shared = Arc::new(Shared {
@@ -338,6 +367,7 @@ impl SyncWorker {
             wake: Condvar::new(),
             keychain,
             options,
+            locale,
             on_pass: Box::new(on_pass),
         });
         let thread = Arc::clone(&shared);
@@ -382,7 +412,7 @@ impl SyncWorker {
         let keys = KeyAccess::new(self.shared.keychain.as_deref(), admin_password);
         let options = SubmitOptions {
             change_reason: change_reason.map(str::to_owned),
-            sync: self.shared.options.sync,
+            sync: self.shared.sync_options(),
         };
         let outcome = self.with_file(|file| file.reporting().submit(&keys, &options))?;
         let pass = self.shared.settle(

@@ -125,163 +125,215 @@ impl ProvincePack {
     }
 }
 
+/// Why a pack is refused, in words for whoever publishes it.
+type Applied = std::result::Result<(), String>;
+
 impl Catalog {
     /// This catalog with a province pack applied, or the reason it is refused.
     pub fn with_pack(&self, pack: &ProvincePack) -> Result<Catalog> {
-        let refuse = |reason: String| Error::ProvincePack {
-            pack: format!("{}（{} 版）", pack.info.name, pack.info.version),
-            reason,
-        };
         let mut c = self.clone();
+        c.apply(pack, self.sets())
+            .and_then(|()| c.check())
+            .map_err(|reason| Error::ProvincePack {
+                pack: format!("{}（{} 版）", pack.info.name, pack.info.version),
+                reason,
+            })?;
+        Ok(c)
+    }
+
+    /// Applies each part of a pack in turn; `national_sets` are the sets
+    /// before the pack (whose confirmed requirements it may not drop).
+    fn apply(&mut self, pack: &ProvincePack, national_sets: &[IndicatorSet]) -> Applied {
         let f = &pack.file;
-        for set in &f.set {
-            if c.set(&set.id).is_some() {
-                return Err(refuse(format!("重新定义了全国指标体系「{}」", set.id)));
-            }
-            c.sets.push(set.clone());
-        }
+        self.add_sets(&f.set)?;
         for change in &f.school_type {
-            let national = c.school_types.iter().position(|t| t.code == change.code);
-            if national
-                .and_then(|i| c.school_types.get(i))
-                .is_some_and(|t| t.confirmed)
-            {
-                return Err(refuse(format!(
-                    "改动了全国确定的办学类型 {}（只能改动标注为推断的条目）",
-                    change.code
-                )));
-            }
-            let scope = match (&change.scope, &change.set, &change.reason) {
-                (Some(s), None, Some(reason)) if s == "out" => SchoolTypeScope::Out {
-                    reason: reason.clone(),
-                },
-                (None, Some(set), None) => SchoolTypeScope::In {
-                    set: c.set(set).cloned().ok_or_else(|| {
-                        refuse(format!(
-                            "办学类型 {} 指向不存在的指标体系 {set}",
-                            change.code
-                        ))
-                    })?,
-                },
-                _ => {
-                    return Err(refuse(format!(
-                        "办学类型 {} 应写 set，或 scope = \"out\" 加 reason",
-                        change.code
-                    )));
-                }
-            };
-            let entry = SchoolType {
-                code: change.code.clone(),
-                name: change.name.clone(),
-                note: Some(format!("{}（{}）", pack.info.name, pack.info.version)),
-                scope,
-                confirmed: false,
-            };
-            match national.and_then(|i| c.school_types.get_mut(i)) {
-                Some(national) => *national = entry,
-                None => c.school_types.push(entry),
-            }
+            self.change_school_type(change, &pack.info)?;
         }
-        for table in &f.code_table {
-            if c.code_tables.contains_key(&table.id) {
-                return Err(refuse(format!(
-                    "重新定义了全国代码表「{}」（向已有代码表添加代码请用 [[codes]]）",
-                    table.id
-                )));
-            }
-            c.code_tables
-                .insert(table.id.clone(), table.filtered(|_| true));
-        }
+        self.add_code_tables(&f.code_table)?;
         for addition in &f.codes {
-            let table = c
-                .code_tables
-                .get(&addition.table)
-                .ok_or_else(|| refuse(format!("代码表「{}」不存在", addition.table)))?;
-            let mut codes = table.codes.clone();
-            for code in &addition.code {
-                match table.get(&code.code) {
-                    Some(existing) if existing.name != code.name => {
-                        return Err(refuse(format!(
-                            "重新定义了全国代码 {} {}（全国为「{}」）",
-                            addition.table, code.code, existing.name
-                        )));
-                    }
-                    Some(_) => {}
-                    None => codes.push(code.clone()),
-                }
-            }
-            let merged = table.with_codes(codes);
-            c.code_tables.insert(addition.table.clone(), merged);
+            self.add_codes(addition)?;
         }
-        for group in &f.group {
-            if c.group(&group.id).is_some() {
-                return Err(refuse(format!(
-                    "重新定义了全国信息项「{}」（向已有信息项添加指标请用 [[field]]）",
-                    group.id
-                )));
-            }
-            c.groups.push(group.clone());
-        }
+        self.add_groups(&f.group)?;
         for raw in &f.field {
-            let mut raw = raw.clone();
-            let group_id = match raw.remove("group") {
-                Some(toml::Value::String(g)) => g,
-                _ => return Err(refuse("[[field]] 须写 group = \"信息项 id\"".to_owned())),
-            };
-            let field: Field = toml::Value::Table(raw)
-                .try_into()
-                .map_err(|e| refuse(format!("信息项 {group_id} 的新增指标格式有误：{e}")))?;
-            let group = c
-                .groups
-                .iter_mut()
-                .find(|g| g.id == group_id)
-                .ok_or_else(|| refuse(format!("信息项「{group_id}」不存在")))?;
-            if group.field(&field.code).is_some() {
-                return Err(refuse(format!(
-                    "重新定义了全国指标 {group_id}.{}",
-                    field.code
-                )));
-            }
-            group.fields.push(field);
+            self.add_field(raw)?;
         }
         for change in &f.required {
-            let field = c
-                .groups
-                .iter_mut()
-                .find(|g| g.id == change.group)
-                .and_then(|g| g.fields.iter_mut().find(|fl| fl.code == change.field))
-                .ok_or_else(|| refuse(format!("指标 {}.{} 不存在", change.group, change.field)))?;
-            {
-                let dropped = self.sets().iter().find(|s| {
-                    field.confirmed_in(&s.id)
-                        && field.required.contains(&s.id)
-                        && !change.sets.contains(&s.id)
-                });
-                if let Some(set) = dropped {
-                    return Err(refuse(format!(
-                        "取消了全国必填指标「{}」在{}中的必填要求",
-                        field.label, set.name
-                    )));
-                }
-            }
-            field.required = change.sets.clone();
+            self.change_required(change, national_sets)?;
         }
-        for rule in &f.rule {
-            match c.rules.iter_mut().find(|r| r.id == rule.id) {
+        self.change_rules(&f.rule)?;
+        if !f.deadline.is_empty() {
+            self.deadlines = f.deadline.clone();
+        }
+        Ok(())
+    }
+
+    fn add_sets(&mut self, sets: &[IndicatorSet]) -> Applied {
+        for set in sets {
+            if self.set(&set.id).is_some() {
+                return Err(format!("重新定义了全国指标体系「{}」", set.id));
+            }
+            self.sets.push(set.clone());
+        }
+        Ok(())
+    }
+
+    /// A school type added, or an inferred one changed (its set, or out of scope).
+    fn change_school_type(&mut self, change: &SchoolTypeChange, info: &PackInfo) -> Applied {
+        let national = self.school_types.iter().position(|t| t.code == change.code);
+        if national
+            .and_then(|i| self.school_types.get(i))
+            .is_some_and(|t| t.confirmed)
+        {
+            return Err(format!(
+                "改动了全国确定的办学类型 {}（只能改动标注为推断的条目）",
+                change.code
+            ));
+        }
+        let scope = match (&change.scope, &change.set, &change.reason) {
+            (Some(s), None, Some(reason)) if s == "out" => SchoolTypeScope::Out {
+                reason: reason.clone(),
+            },
+            (None, Some(set), None) => SchoolTypeScope::In {
+                set: self.set(set).cloned().ok_or_else(|| {
+                    format!("办学类型 {} 指向不存在的指标体系 {set}", change.code)
+                })?,
+            },
+            _ => {
+                return Err(format!(
+                    "办学类型 {} 应写 set，或 scope = \"out\" 加 reason",
+                    change.code
+                ));
+            }
+        };
+        let entry = SchoolType {
+            code: change.code.clone(),
+            name: change.name.clone(),
+            note: Some(format!("{}（{}）", info.name, info.version)),
+            scope,
+            confirmed: false,
+        };
+        match national.and_then(|i| self.school_types.get_mut(i)) {
+            Some(national) => *national = entry,
+            None => self.school_types.push(entry),
+        }
+        Ok(())
+    }
+
+    fn add_code_tables(&mut self, tables: &[CodeTable]) -> Applied {
+        for table in tables {
+            if self.code_tables.contains_key(&table.id) {
+                return Err(format!(
+                    "重新定义了全国代码表「{}」（向已有代码表添加代码请用 [[codes]]）",
+                    table.id
+                ));
+            }
+            self.code_tables
+                .insert(table.id.clone(), table.filtered(|_| true));
+        }
+        Ok(())
+    }
+
+    /// Codes added to an existing table; a national code may not be renamed.
+    fn add_codes(&mut self, addition: &CodesAddition) -> Applied {
+        let table = self
+            .code_tables
+            .get(&addition.table)
+            .ok_or_else(|| format!("代码表「{}」不存在", addition.table))?;
+        let mut codes = table.codes.clone();
+        for code in &addition.code {
+            match table.get(&code.code) {
+                Some(existing) if existing.name != code.name => {
+                    return Err(format!(
+                        "重新定义了全国代码 {} {}（全国为「{}」）",
+                        addition.table, code.code, existing.name
+                    ));
+                }
+                Some(_) => {}
+                None => codes.push(code.clone()),
+            }
+        }
+        let merged = table.with_codes(codes);
+        self.code_tables.insert(addition.table.clone(), merged);
+        Ok(())
+    }
+
+    fn add_groups(&mut self, groups: &[Group]) -> Applied {
+        for group in groups {
+            if self.group(&group.id).is_some() {
+                return Err(format!(
+                    "重新定义了全国信息项「{}」（向已有信息项添加指标请用 [[field]]）",
+                    group.id
+                ));
+            }
+            self.groups.push(group.clone());
+        }
+        Ok(())
+    }
+
+    /// A `[[field]]`: a new indicator in an existing group.
+    fn add_field(&mut self, raw: &toml::Table) -> Applied {
+        let mut raw = raw.clone();
+        let group_id = match raw.remove("group") {
+            Some(toml::Value::String(g)) => g,
+            _ => return Err("[[field]] 须写 group = \"信息项 id\"".to_owned()),
+        };
+        let field: Field = toml::Value::Table(raw)
+            .try_into()
+            .map_err(|e| format!("信息项 {group_id} 的新增指标格式有误：{e}"))?;
+        let group = self
+            .groups
+            .iter_mut()
+            .find(|g| g.id == group_id)
+            .ok_or_else(|| format!("信息项「{group_id}」不存在"))?;
+        if group.field(&field.code).is_some() {
+            return Err(format!("重新定义了全国指标 {group_id}.{}", field.code));
+        }
+        group.fields.push(field);
+        Ok(())
+    }
+
+    /// Where an indicator is required; a nationally confirmed requirement
+    /// may not be dropped.
+    fn change_required(
+        &mut self,
+        change: &RequiredChange,
+        national_sets: &[IndicatorSet],
+    ) -> Applied {
+        let field = self
+            .groups
+            .iter_mut()
+            .find(|g| g.id == change.group)
+            .and_then(|g| g.fields.iter_mut().find(|fl| fl.code == change.field))
+            .ok_or_else(|| format!("指标 {}.{} 不存在", change.group, change.field))?;
+        let dropped = national_sets.iter().find(|s| {
+            field.confirmed_in(&s.id)
+                && field.required.contains(&s.id)
+                && !change.sets.contains(&s.id)
+        });
+        if let Some(set) = dropped {
+            return Err(format!(
+                "取消了全国必填指标「{}」在{}中的必填要求",
+                field.label, set.name
+            ));
+        }
+        field.required = change.sets.clone();
+        Ok(())
+    }
+
+    /// Rules added, or inferred ones replaced; a confirmed rule stays.
+    fn change_rules(&mut self, rules: &[Rule]) -> Applied {
+        for rule in rules {
+            match self.rules.iter_mut().find(|r| r.id == rule.id) {
                 Some(national) if national.confirmed => {
-                    return Err(refuse(format!(
+                    return Err(format!(
                         "改动了全国确定的校验规则「{}」（只能改动标注为推断的规则）",
                         rule.id
-                    )));
+                    ));
                 }
                 Some(national) => *national = rule.clone(),
-                None => c.rules.push(rule.clone()),
+                None => self.rules.push(rule.clone()),
             }
         }
-        if !f.deadline.is_empty() {
-            c.deadlines = f.deadline.clone();
-        }
-        c.check().map_err(refuse)?;
-        Ok(c)
+        Ok(())
     }
 }

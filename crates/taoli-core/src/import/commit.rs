@@ -29,9 +29,7 @@ impl Imports<'_> {
     ) -> Result<ImportRun> {
         let actor = &self.school.require(Permission::Import)?;
         if plan.is_settled() {
-            return Err(Error::StalePreview {
-                detail: "这次导入已经提交过了".into(),
-            });
+            return Err(Error::ImportAlreadyCommitted);
         }
         let total = plan.writes.len();
         // The school as it was, in case the import was not what the clerk

@@ -31,6 +31,7 @@ use std::sync::{Arc, Mutex, Weak};
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::messages::{self, Locale};
 use crate::error::{Error, Result};
 
 /// Who holds a school file: what the lock file says.
@@ -60,43 +61,70 @@ impl LockHolder {
     }
 
     /// The refusal a second opener gets: who uses the file, where, since
-    /// when, and what to do.
+    /// when, and what to do (in Chinese; [`LockHolder::refusal_in`]).
     pub fn refusal(holder: Option<&LockHolder>) -> String {
+        LockHolder::refusal_in(holder, Locale::ZhCn)
+    }
+
+    /// The refusal in `locale`.
+    pub fn refusal_in(holder: Option<&LockHolder>, locale: Locale) -> String {
+        let (key, args) = LockHolder::refusal_arguments(holder, locale);
+        messages::render(locale, key, &args)
+    }
+
+    /// The refusal's catalog key (under `file.in_use`) and its arguments.
+    pub(crate) fn refusal_arguments(
+        holder: Option<&LockHolder>,
+        locale: Locale,
+    ) -> (&'static str, Vec<(&'static str, String)>) {
         let Some(holder) = holder else {
-            return "另一个桃李窗口或命令（在这台电脑或另一台电脑上）正在使用这个学校文件。请关闭它后再打开；如果它所在的电脑已经关机或死机，请等几分钟后再试。".to_owned();
+            return ("file.in_use", vec![]);
         };
         let who = match (&holder.account, holder.os_user.trim()) {
             (Some(account), _) => account.clone(),
-            (None, "") => "有人".to_owned(),
-            (None, user) => format!("电脑用户 {user}"),
+            (None, "") => messages::render(locale, "file.in_use.someone", &[]),
+            (None, user) => {
+                messages::render(locale, "file.in_use.os_user", &[("user", user.to_owned())])
+            }
         };
-        let since = since_text(&holder.since);
+        let since = since_text(&holder.since, locale);
         if holder.computer == computer_name() {
-            format!(
-                "{who} 正在这台电脑上的另一个桃李窗口或命令中使用这个学校文件（自 {since} 起，进程 {}）。请先关闭那个窗口或等命令结束后再打开；如果找不到它，请重新启动电脑后再打开。",
-                holder.pid
+            (
+                "file.in_use.this_computer",
+                vec![
+                    ("who", who),
+                    ("since", since),
+                    ("pid", holder.pid.to_string()),
+                ],
             )
         } else {
-            format!(
-                "{who} 正在 {} 上使用这个学校文件（自 {since} 起）。请在那台电脑上关闭桃李后再打开；如果那台电脑已经关机或死机，请等几分钟（共享文件夹会自动解除它的占用）后再试，仍然打不开时，请重新启动存放共享文件夹的电脑。",
-                holder.computer
+            (
+                "file.in_use.other_computer",
+                vec![
+                    ("who", who),
+                    ("computer", holder.computer.clone()),
+                    ("since", since),
+                ],
             )
         }
     }
 }
 
-/// `10:32` today, `11月22日 10:32` on another day (local time).
-fn since_text(since: &str) -> String {
+/// `10:32` today, `11月22日 10:32` (`Nov 22 10:32`) on another day (local time).
+fn since_text(since: &str, locale: Locale) -> String {
     match chrono::DateTime::parse_from_rfc3339(since) {
         Ok(at) => {
             let at = at.with_timezone(&chrono::Local);
             if at.date_naive() == chrono::Local::now().date_naive() {
                 at.format("%H:%M").to_string()
             } else {
-                at.format("%-m月%-d日 %H:%M").to_string()
+                match locale {
+                    Locale::ZhCn => at.format("%-m月%-d日 %H:%M").to_string(),
+                    Locale::En => at.format("%b %-d %H:%M").to_string(),
+                }
             }
         }
-        Err(_) => "不明时间".to_owned(),
+        Err(_) => messages::render(locale, "file.in_use.unknown_time", &[]),
     }
 }
 

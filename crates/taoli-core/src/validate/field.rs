@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use super::Detail;
 use super::value::{self, Moment};
-use crate::catalog::{CodeTable, EffectiveField, FieldType, IdNumberForm, IdType, Regions};
+use crate::catalog::{CodeTable, EffectiveField, FieldType, IdType, Regions};
+use crate::error::Locale;
 use crate::id_number;
 
 /// What the field checks need besides the value itself.
@@ -82,12 +83,13 @@ pub fn check(field: &EffectiveField, value: &Value, ctx: &FieldContext<'_>) -> O
         FieldType::IdNumber => {
             let id = id_number::normalize(&value::text(value));
             let id_type = ctx.id_type?;
-            id_number::check(id_type, &id).err().map(|zh| {
-                let en = match id_type.form {
-                    IdNumberForm::ResidentId => "not a valid resident ID number".to_owned(),
-                    _ => "not a valid document number".to_owned(),
-                };
-                Detail::new(zh.trim_end_matches('。').to_owned(), en)
+            id_number::check(id_type, &id).err().map(|problem| {
+                let zh = problem.message(Locale::ZhCn);
+                let en = problem.message(Locale::En);
+                Detail::new(
+                    zh.trim_end_matches('。').to_owned(),
+                    en.trim_end_matches('.').to_owned(),
+                )
             })
         }
         FieldType::Phone => {
