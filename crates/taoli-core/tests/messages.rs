@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use taoli_core::account::Permission;
+use taoli_core::error::StaleReason;
 use taoli_core::error::messages::{self, Locale, placeholders, template};
 use taoli_core::id_number::IdProblem;
 use taoli_core::protocol::{Refusal, RefusalCode};
@@ -132,7 +133,6 @@ fn every_variant() -> Vec<Error> {
         Error::UnknownColumn("x".to_owned()),
         Error::UnknownMappingTarget {
             target: "x".to_owned(),
-            hint: "x".to_owned(),
         },
         Error::ImportNotFound("x".to_owned()),
         Error::NothingToUndo,
@@ -145,7 +145,7 @@ fn every_variant() -> Vec<Error> {
             teachers: "x".to_owned(),
         },
         Error::StalePreview {
-            detail: "x".to_owned(),
+            reason: StaleReason::RecordChanged,
         },
         Error::ImportAlreadyCommitted,
         Error::ExportGroupRequired {
@@ -545,7 +545,7 @@ const APP_KEYS: [&str; 3] = [
 /// Chinese an English message may keep: values a clerk types or reads as
 /// they are (an indicator set, a sheet's footer word, column names, the
 /// role names beside their English ones).
-const ALLOWED_CHINESE: [&str; 10] = [
+const ALLOWED_CHINESE: [&str; 12] = [
     "中小学",
     "民族=汉族",
     "来校时间=进本校年月",
@@ -556,6 +556,9 @@ const ALLOWED_CHINESE: [&str; 10] = [
     "系统管理员",
     "信息管理员",
     "信息查询员",
+    // After the longer terms that hold them.
+    "学习经历.毕业年月",
+    "进本校年月",
 ];
 
 fn is_cjk(c: char) -> bool {

@@ -196,7 +196,6 @@ pub enum Error {
 
     UnknownMappingTarget {
         target: String,
-        hint: String,
     },
 
     ImportNotFound(String),
@@ -215,7 +214,7 @@ pub enum Error {
     },
 
     StalePreview {
-        detail: String,
+        reason: StaleReason,
     },
 
     /// The plan was committed already (and settled): a second commit would
@@ -593,6 +592,44 @@ impl From<serde_json::Error> for Error {
     }
 }
 
+/// What changed in the school file after an import's preview
+/// ([`Error::StalePreview`]), said from the catalogs (`import.stale.*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaleReason {
+    /// A teacher the plan registers was registered meanwhile.
+    TeacherRegistered { id_number: String },
+    /// A teacher the plan renames was changed meanwhile.
+    TeacherChanged { name: String },
+    /// A record the plan writes was changed or deleted meanwhile.
+    RecordChanged,
+    /// The plan does not match its own preview.
+    PlanMismatch,
+}
+
+impl StaleReason {
+    fn key(&self) -> &'static str {
+        match self {
+            StaleReason::TeacherRegistered { .. } => "import.stale.teacher_registered",
+            StaleReason::TeacherChanged { .. } => "import.stale.teacher_changed",
+            StaleReason::RecordChanged => "import.stale.record_changed",
+            StaleReason::PlanMismatch => "import.stale.plan_mismatch",
+        }
+    }
+
+    fn arguments(&self) -> Vec<(&'static str, String)> {
+        match self {
+            StaleReason::TeacherRegistered { id_number } => vec![("id_number", id_number.clone())],
+            StaleReason::TeacherChanged { name } => vec![("name", name.clone())],
+            StaleReason::RecordChanged | StaleReason::PlanMismatch => vec![],
+        }
+    }
+
+    /// The reason in `locale`.
+    pub fn message(&self, locale: Locale) -> String {
+        messages::render(locale, self.key(), &self.arguments())
+    }
+}
+
 /// An argument as a message shows it.
 trait Shown {
     fn shown(&self) -> String;
@@ -806,15 +843,13 @@ impl Error {
             }
             Error::BadColumnMapping(text) => vec![("text", shown(text))],
             Error::UnknownColumn(header) => vec![("header", shown(header))],
-            Error::UnknownMappingTarget { target, hint } => {
-                vec![("target", shown(target)), ("hint", shown(hint))]
-            }
+            Error::UnknownMappingTarget { target } => vec![("target", shown(target))],
             Error::ImportNotFound(id) => vec![("id", shown(id))],
             Error::NothingToUndo => vec![],
             Error::PendingValueNotFound(id) => vec![("id", shown(id))],
             Error::ImportAlreadyUndone { id, at } => vec![("id", shown(id)), ("at", shown(at))],
             Error::UndoBlocked { teachers } => vec![("teachers", shown(teachers))],
-            Error::StalePreview { detail } => vec![("detail", shown(detail))],
+            Error::StalePreview { reason } => vec![("detail", reason.message(locale))],
             Error::ImportAlreadyCommitted => vec![],
             Error::ExportGroupRequired { valid } => vec![("valid", shown(valid))],
             Error::ExportGroupNotUsed { format } => vec![("format", shown(format))],

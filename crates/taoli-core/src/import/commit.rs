@@ -10,7 +10,7 @@ use super::plan::{Person, StoredRecord, WorkingRecord, Write};
 use super::runs::{max_revision, record_by_id, teacher_json};
 use super::{ImportPlan, ImportRun, OnConflict};
 use crate::account::{Actor, Permission};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, StaleReason};
 use crate::import::Imports;
 use crate::record::IndicatorRecord;
 use crate::revision::{Action, Entity};
@@ -147,7 +147,9 @@ impl Writer<'_, '_> {
             && e.code == rusqlite::ErrorCode::ConstraintViolation
         {
             return Err(Error::StalePreview {
-                detail: format!("证件号 {} 的教师已在预览后登记", p.id_number),
+                reason: StaleReason::TeacherRegistered {
+                    id_number: p.id_number.clone(),
+                },
             });
         }
         inserted?;
@@ -186,7 +188,9 @@ impl Writer<'_, '_> {
             .execute((&old.id, name, at, old.version))?;
         if changed == 0 {
             return Err(Error::StalePreview {
-                detail: format!("教师「{}」已在预览后被修改", old.name),
+                reason: StaleReason::TeacherChanged {
+                    name: old.name.clone(),
+                },
             });
         }
         let before = serde_json::to_value(old)?;
@@ -272,7 +276,7 @@ impl Writer<'_, '_> {
     fn update_record(&mut self, person: usize, group: &str, index: usize) -> Result<()> {
         let (tx, at) = (self.tx, self.at);
         let stale = || Error::StalePreview {
-            detail: "有记录在预览后被修改或删除".into(),
+            reason: StaleReason::RecordChanged,
         };
         let planned = planned_record(self.plan, person, group, index);
         let fields = planned.map_or("{}", |r| &*r.text);
@@ -442,6 +446,6 @@ fn planned_record<'p>(
 /// positions, so a miss means the plan is not the one previewed.
 fn planned_person(plan: &ImportPlan, person: usize) -> Result<&Person> {
     plan.persons.get(person).ok_or_else(|| Error::StalePreview {
-        detail: "导入计划与预览对不上".to_owned(),
+        reason: StaleReason::PlanMismatch,
     })
 }

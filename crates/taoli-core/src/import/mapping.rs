@@ -169,11 +169,8 @@ impl HeaderMatcher {
 
     /// A target named by a clerk: `信息项.指标`, or a field's code, label or synonym.
     pub fn resolve(&self, effective: &EffectiveCatalog, target: &str) -> Result<FieldTarget> {
-        let unknown = || {
-            Error::UnknownMappingTarget {
+        let unknown = || Error::UnknownMappingTarget {
             target: target.to_owned(),
-            hint: "请填写指标名称（如「进本校年月」）或「信息项.指标」（如「学习经历.毕业年月」）；运行 `taoli catalog` 查看全部指标。".into(),
-        }
         };
         if let Some((group, field)) = target.split_once(['.', '。', '·']) {
             let group = crate::entry::find_group(effective, group).map_err(|_| unknown())?;
