@@ -72,8 +72,8 @@ fuzz_target!(init: report_panics_without_aborting(), |data: &[u8]| {
     };
     let ext = EXTENSIONS[usize::from(pick) % EXTENSIONS.len()];
     BENCH.with(|bench| {
-        let bench = bench.borrow();
-        let Some(bench) = bench.as_ref() else {
+        let mut bench = bench.borrow_mut();
+        let Some(bench) = bench.as_mut() else {
             return;
         };
         let roster: PathBuf = bench.dir.path().join(format!("roster.{ext}"));
@@ -86,7 +86,8 @@ fuzz_target!(init: report_panics_without_aborting(), |data: &[u8]| {
         let _ = source.info();
         if let Ok(plan) = bench
             .file
-            .plan_import(&mut source, &ImportOptions::default())
+            .imports()
+            .plan(&mut source, &ImportOptions::default())
         {
             let _ = plan.preview.summary();
             let _ = write_refused_rows(&plan, &bench.dir.path().join("refused.xlsx"));

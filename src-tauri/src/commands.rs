@@ -214,7 +214,7 @@ commands! {
             let name = taoli_core::recovery::sheet_file_name(&file.school()?.name);
             let folder = file.path().parent().unwrap_or(&state.data_dir);
             let path = taoli_core::export::unused_path(&folder.join(name));
-            file.write_recovery_sheet(&code, &path)?;
+            file.recovery_sheet().write(&code, &path)?;
             Ok(path.display().to_string())
         })
     }
@@ -266,7 +266,7 @@ commands! {
     /// The teachers matching `query` (matching is done in Rust) and the
     /// school's total.
     fn list_teachers(query: String) -> TeacherListing = sync {
-        with_school(&state, |file| file.find_teachers(&query))
+        with_school(&state, |file| file.search().teachers(&query))
     }
 
     /// The live hint under the ID number field: what is wrong, or nothing.
@@ -278,11 +278,11 @@ commands! {
     /// the form to fill where empty; nothing for another ID type or an
     /// invalid number.
     fn id_derived_values(id_type: String, id_number: String) -> Vec<IdDerivedValue> = sync {
-        with_school(&state, |file| file.id_derived_values(&id_type, &id_number))
+        with_school(&state, |file| file.data_entry().id_derived_values(&id_type, &id_number))
     }
 
     fn add_teacher(teacher: NewTeacher) -> Teacher = sync {
-        with_school(&state, |file| file.add_teacher(&teacher))
+        with_school(&state, |file| file.data_entry().add_teacher(&teacher))
     }
 
     /// The open school's indicator catalog: what the teacher form is built
@@ -298,13 +298,13 @@ commands! {
 
     /// Creates a record (record_id null) or replaces the fields of the one named.
     fn save_record(draft: RecordDraft) -> IndicatorRecord = sync {
-        with_school(&state, |file| file.save_draft(&draft))
+        with_school(&state, |file| file.data_entry().save_draft(&draft))
     }
 
     /// The problems the teacher would have with `draft` saved: the form's
     /// inline messages.
     fn check_record(draft: RecordDraft) -> Vec<Problem> = sync {
-        with_school(&state, |file| file.check_draft(&draft))
+        with_school(&state, |file| file.data_entry().check_draft(&draft))
     }
 
     fn delete_record(record_id: String) -> () = sync {
@@ -313,12 +313,12 @@ commands! {
 
     /// Every problem of every teacher of the open school.
     fn validate_school() -> ValidationReport = sync {
-        with_school(&state, |file| file.validate())
+        with_school(&state, |file| file.validation().report())
     }
 
     /// The open school's statistics (统计 page), ages as of today.
     fn school_stats() -> SchoolStats = sync {
-        with_school(&state, |file| file.stats())
+        with_school(&state, |file| file.stats().count())
     }
 
     /// The province pack (省级补充包) the open school uses, if any.
@@ -354,17 +354,17 @@ commands! {
             field: field.as_deref(),
             row_order,
         };
-        with_school(&state, |file| file.explain_warning(&warning, &reason))
+        with_school(&state, |file| file.validation().explain_warning(&warning, &reason))
     }
 
     /// The open 待修正 values, of one teacher when given.
     fn pending_values(teacher_id: Option<String>) -> Vec<PendingValue> = sync {
-        with_school(&state, |file| file.pending_values(teacher_id.as_deref()))
+        with_school(&state, |file| file.pending().values(teacher_id.as_deref()))
     }
 
     /// Clears one 待修正 value the clerk has checked.
     fn clear_pending_value(id: String) -> () = sync {
-        with_school(&state, |file| file.clear_pending_value(&id))
+        with_school(&state, |file| file.pending().clear(&id))
     }
 
     // ── Roster import (the import wizard) ───────────────────────────────────
@@ -378,7 +378,7 @@ commands! {
     /// Plans the import (a dry run) and keeps the plan for paging and committing.
     fn import_preview(path: String, options: ImportOptions) -> ImportSummary = sync {
         let mut roster = import::open(Path::new(&path)).map_err(payload)?;
-        let plan = with_school(&state, |file| file.plan_import(&mut roster, &options))?;
+        let plan = with_school(&state, |file| file.imports().plan(&mut roster, &options))?;
         let summary = plan.preview.summary();
         *state.pending_import() = Some(plan);
         Ok(summary)
@@ -401,7 +401,7 @@ commands! {
         let mut progress = |done: usize, total: usize| {
             let _ = tauri::Emitter::emit(&app, IMPORT_PROGRESS_EVENT, (done, total));
         };
-        let result = with_school(&state, |file| file.commit_import(&plan, &mut progress));
+        let result = with_school(&state, |file| file.imports().commit(&plan, &mut progress));
         // The plan stays for the refused-rows workbook (and a retry after a
         // failure); once committed, only what the workbook and the pages need.
         if result.is_ok() {
@@ -421,13 +421,13 @@ commands! {
 
     /// The school's imports, newest first.
     fn import_history() -> Vec<ImportRun> = sync {
-        with_school(&state, |file| file.imports())
+        with_school(&state, |file| file.imports().runs())
     }
 
     /// Undoes the import named (the latest not undone when null); refused
     /// when its teachers changed since.
     fn import_undo(import_id: Option<String>) -> UndoResult = sync {
-        with_school(&state, |file| file.undo_import(import_id.as_deref()))
+        with_school(&state, |file| file.imports().undo(import_id.as_deref()))
     }
 
     // ── Spreadsheets out ────────────────────────────────────────────────────
@@ -441,7 +441,7 @@ commands! {
         style: Option<SheetStyle>,
     ) -> String = sync {
         with_school(&state, |file| {
-            file.export_to_in(
+            file.exports().to_file_in(
                 format,
                 group.as_deref(),
                 style.unwrap_or_default(),
@@ -466,7 +466,7 @@ commands! {
     fn sheets_preview(teacher_ids: Vec<String>) -> SheetsPreview = task {
         let template = Template::resolve(None).map_err(payload)?;
         with_school(&state, |file| {
-            file.preview_sheets(&teacher_ids, &template, sheets::PREVIEW_TEACHERS)
+            file.sheets().preview(&teacher_ids, &template, sheets::PREVIEW_TEACHERS)
         })
     }
 
@@ -488,7 +488,7 @@ commands! {
     fn sheets_print(teacher_ids: Vec<String>, path: String) -> PrintedSheets = task {
         let template = Template::resolve(None).map_err(payload)?;
         with_school(&state, |file| {
-            file.print_sheets(&teacher_ids, &template, Path::new(&path))
+            file.sheets().print(&teacher_ids, &template, Path::new(&path))
         })
     }
 
@@ -503,25 +503,25 @@ commands! {
 
     /// Every teacher's sign-off state, by teacher id.
     fn signoff_states() -> HashMap<String, SignoffState> = sync {
-        with_school(&state, |file| file.signoff_states())
+        with_school(&state, |file| file.sheets().signoff_states())
     }
 
     /// A teacher's sign-off state and the versions of their sheet printed,
     /// latest first.
     fn signoff_info(teacher_id: String) -> SignoffInfo = sync {
-        with_school(&state, |file| file.signoff_info(&teacher_id))
+        with_school(&state, |file| file.sheets().signoff_info(&teacher_id))
     }
 
     /// Marks a teacher's sheet signed with the fingerprint on the signed paper.
     fn signoff(teacher_id: String, fingerprint: String) -> SignoffState = sync {
-        with_school(&state, |file| file.signoff(&teacher_id, &fingerprint))
+        with_school(&state, |file| file.sheets().signoff(&teacher_id, &fingerprint))
     }
 
     // ── Audit trail (操作记录) ──────────────────────────────────────────────
 
     /// A page of the audit log, newest first, narrowed by `query`.
     fn audit_log(query: AuditQuery) -> AuditPage = sync {
-        with_school(&state, |file| file.audit_log(&query))
+        with_school(&state, |file| file.audit().log(&query))
     }
 
     /// Checks the audit chain for edited, removed or reordered entries.
@@ -532,7 +532,7 @@ commands! {
     /// Writes the log narrowed by `query` as CSV to `path` (recorded as an
     /// export).
     fn audit_export(query: AuditQuery, path: String) -> String = sync {
-        with_school(&state, |file| file.export_audit_to(&query, Path::new(&path)))?;
+        with_school(&state, |file| file.audit().export_to(&query, Path::new(&path)))?;
         Ok(path)
     }
 
@@ -547,30 +547,30 @@ commands! {
 
     /// The automatic backups, newest first, and their folder.
     fn backup_list() -> BackupList = sync {
-        with_school(&state, |file| file.backup_list())
+        with_school(&state, |file| file.backups().listing())
     }
 
     /// An automatic backup now (手动).
     fn backup_now() -> Backup = task {
-        with_school(&state, |file| file.backup_now(BackupReason::Manual))
+        with_school(&state, |file| file.backups().now(BackupReason::Manual))
     }
 
     /// A backup into a folder the clerk chose (a USB stick); never pruned.
     fn backup_to(folder: String) -> Backup = task {
-        with_school(&state, |file| file.backup_to(Path::new(&folder)))
+        with_school(&state, |file| file.backups().to_folder(Path::new(&folder)))
     }
 
     /// Restores the school from a backup; returns the backup of the file as
     /// it was.
     fn restore_backup(path: String) -> Backup = task {
-        with_school(&state, |file| file.restore(Path::new(&path)))
+        with_school(&state, |file| file.backups().restore(Path::new(&path)))
     }
 
     /// Restores a backup made under an earlier 系统管理员 password, given
     /// that password (after `restore_backup` said `backup.key_mismatch`).
     fn restore_backup_with_password(path: String, password: String) -> Backup = task {
         with_school(&state, |file| {
-            file.restore_with_password(Path::new(&path), &password)
+            file.backups().restore_with_password(Path::new(&path), &password)
         })
     }
 
@@ -578,7 +578,7 @@ commands! {
 
     /// The school's enrollment with the upstream, or null before it enrolls.
     fn enrollment() -> Option<EnrollmentInfo> = sync {
-        with_school(&state, |file| file.enrollment())
+        with_school(&state, |file| file.reporting().enrollment())
     }
 
     /// Enrolls (登记) with the upstream at `upstream` and the county's 报送码;
@@ -615,29 +615,29 @@ commands! {
     /// Where the school's reporting stands: each teacher and batch, the next
     /// deadline and what is still missing.
     fn outbox_status() -> OutboxStatus = task {
-        with_school(&state, |file| file.outbox_status())
+        with_school(&state, |file| file.reporting().outbox_status())
     }
 
     /// The kept receipts (回执), newest first.
     fn receipts() -> Vec<ReceiptInfo> = sync {
-        with_school(&state, |file| file.receipts())
+        with_school(&state, |file| file.reporting().receipts())
     }
 
     /// Writes the receipt of `batch_id`, as kept, to `path`.
     fn export_receipt(batch_id: String, path: String) -> ReceiptInfo = sync {
         with_school(&state, |file| {
-            file.export_receipt(&batch_id, Path::new(&path))
+            file.reporting().export_receipt(&batch_id, Path::new(&path))
         })
     }
 
     /// The file name the save dialog proposes for the receipt of batch `sequence`.
     fn receipt_file_name(sequence: i64) -> String = sync {
-        with_school(&state, |file| file.receipt_file_name(sequence))
+        with_school(&state, |file| file.reporting().receipt_file_name(sequence))
     }
 
     /// The file name the save dialog proposes for a `.taolibatch`.
     fn batch_file_name() -> String = sync {
-        with_school(&state, |file| file.batch_file_name())
+        with_school(&state, |file| file.reporting().batch_file_name())
     }
 
     /// Writes the batch in flight (or a new one) to a `.taolibatch` at `path`

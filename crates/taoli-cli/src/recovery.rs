@@ -107,7 +107,7 @@ pub fn run(command: RecoveryCommand, login: &Login, lang: Lang) -> Result<()> {
                     taoli_core::recovery::sheet_file_name(&file.school()?.name),
                 )),
             };
-            file.write_recovery_sheet(&code, &path)?;
+            file.recovery_sheet().write(&code, &path)?;
             file.close()?;
             match lang {
                 Lang::Zh => println!("已写出恢复码保管单 {}", path.display()),
@@ -165,7 +165,7 @@ pub fn new_code(file: &mut SchoolFile, sheet: Option<&Path>) -> Result<RecoveryC
     let (code, shown) = file.new_recovery_code()?;
     if let Some(sheet) = sheet {
         // The sheet first: a code whose sheet could not be written is not kept.
-        file.write_recovery_sheet(&code, sheet)?;
+        file.recovery_sheet().write(&code, sheet)?;
     }
     file.set_recovery_code(&code)?;
     Ok(shown)

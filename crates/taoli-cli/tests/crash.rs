@@ -1068,7 +1068,8 @@ fn setup() -> Setup {
                 let mut file =
                     SchoolFile::open_with_password(s, PASSWORD, &MemorySecretStore::new()).unwrap();
                 file.sign_in(&Credentials::new("管理员", PASSWORD)).unwrap();
-                file.backup_now(taoli_core::store::BackupReason::BeforeRestore)
+                file.backups()
+                    .now(taoli_core::store::BackupReason::BeforeRestore)
                     .unwrap();
                 file.close().unwrap();
             }),

@@ -63,14 +63,15 @@ fn main() {
     let keychain = MemorySecretStore::new();
     let keys = KeyAccess::new(Some(&keychain), None);
     let mut file = accounts::open(&path).unwrap();
-    file.enroll(
-        &server.url(),
-        &server.code(SCHOOL),
-        &keys,
-        Backoff::default(),
-    )
-    .unwrap();
-    let problems = file.validate().unwrap();
+    file.reporting()
+        .enroll(
+            &server.url(),
+            &server.code(SCHOOL),
+            &keys,
+            Backoff::default(),
+        )
+        .unwrap();
+    let problems = file.validation().report().unwrap();
     assert_eq!(
         problems.errors + problems.warnings,
         0,
@@ -89,9 +90,9 @@ fn main() {
             .unwrap();
         drop(conn);
         let start = Instant::now();
-        let built = file.build_batch(None).unwrap().unwrap();
+        let built = file.reporting().build_batch(None).unwrap().unwrap();
         let built_at = start.elapsed().as_secs_f64();
-        let signed = file.sign_batch(&keys).unwrap().unwrap();
+        let signed = file.reporting().sign_batch(&keys).unwrap().unwrap();
         let total = start.elapsed().as_secs_f64();
         assert!(signed.key_id.is_some());
         build_best = build_best.min(built_at);
@@ -103,7 +104,7 @@ fn main() {
     let mut backup_best = f64::MAX;
     for _ in 0..RUNS {
         let start = Instant::now();
-        file.backup_now(BackupReason::BeforeBatch).unwrap();
+        file.backups().now(BackupReason::BeforeBatch).unwrap();
         backup_best = backup_best.min(start.elapsed().as_secs_f64());
     }
     println!("batch: {TEACHERS} changed teachers, {records} changes (best of {RUNS})");

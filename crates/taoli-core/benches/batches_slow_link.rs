@@ -77,10 +77,11 @@ fn main() {
         let keychain = MemorySecretStore::new();
         let keys = KeyAccess::new(Some(&keychain), None);
         let mut file = accounts::open(&path).unwrap();
-        file.enroll(&line.url(), &server.code(SCHOOL), &keys, Backoff::default())
+        file.reporting()
+            .enroll(&line.url(), &server.code(SCHOOL), &keys, Backoff::default())
             .unwrap();
         if run == 0 {
-            let problems = file.validate().unwrap();
+            let problems = file.validation().report().unwrap();
             assert_eq!(
                 problems.errors + problems.warnings,
                 0,
@@ -97,7 +98,10 @@ fn main() {
         }
         line.reset();
         let start = Instant::now();
-        let outcome = file.submit(&keys, &SubmitOptions::default()).unwrap();
+        let outcome = file
+            .reporting()
+            .submit(&keys, &SubmitOptions::default())
+            .unwrap();
         let took = start.elapsed().as_secs_f64();
         let traffic = line.traffic();
         let built = outcome.built.unwrap();
@@ -114,7 +118,7 @@ fn main() {
             summary(&traffic.requests)
         );
         if run == 0 {
-            let receipt = file.receipts().unwrap().remove(0).receipt.len();
+            let receipt = file.reporting().receipts().unwrap().remove(0).receipt.len();
             println!(
                 "batch: {} changes, payload {} bytes (gzip), receipt envelope {receipt} bytes",
                 built.record_count, built.payload_bytes

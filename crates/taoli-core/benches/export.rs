@@ -73,9 +73,10 @@ fn main() {
     std::fs::write(&roster, csv).unwrap();
     let mut file = accounts::open(&school_path).unwrap();
     let plan = file
-        .plan_import(&mut open(&roster).unwrap(), &ImportOptions::default())
+        .imports()
+        .plan(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();
-    let run = file.commit_import(&plan, &mut |_, _| {}).unwrap();
+    let run = file.imports().commit(&plan, &mut |_, _| {}).unwrap();
     assert_eq!(
         run.teachers_created, TEACHERS as usize,
         "{:?}",
@@ -86,7 +87,7 @@ fn main() {
     let mut bytes = Vec::new();
     for _ in 0..RUNS {
         let start = Instant::now();
-        bytes = file.export_as(ExportFormat::Xlsx, None).unwrap();
+        bytes = file.exports().as_format(ExportFormat::Xlsx, None).unwrap();
         taoli_best = taoli_best.min(start.elapsed().as_secs_f64());
     }
     let exported = dir.path().join("export.xlsx");

@@ -138,9 +138,10 @@ fn store_only(roster: &Path) {
     let first = file.revisions().unwrap().len();
     let mut opened = open(roster).unwrap();
     let plan = file
-        .plan_import(&mut opened, &ImportOptions::default())
+        .imports()
+        .plan(&mut opened, &ImportOptions::default())
         .unwrap();
-    file.commit_import(&plan, &mut |_, _| {}).unwrap();
+    file.imports().commit(&plan, &mut |_, _| {}).unwrap();
     drop(plan);
     file.close().unwrap();
     let read = |sql: &str| -> Vec<Row> {
@@ -242,7 +243,8 @@ fn import(roster: &Path) {
     let mut file = accounts::open(&school_path).unwrap();
     let mut roster = open(roster).unwrap();
     let plan = file
-        .plan_import(&mut roster, &ImportOptions::default())
+        .imports()
+        .plan(&mut roster, &ImportOptions::default())
         .unwrap();
     eprintln!(
         "plan: {:.2} s, peak {:.0} MB",
@@ -250,7 +252,7 @@ fn import(roster: &Path) {
         peak_mb()
     );
     let t = Instant::now();
-    let run = file.commit_import(&plan, &mut |_, _| {}).unwrap();
+    let run = file.imports().commit(&plan, &mut |_, _| {}).unwrap();
     eprintln!("commit: {:.2} s", t.elapsed().as_secs_f64());
     let secs = start.elapsed().as_secs_f64();
     assert!(

@@ -76,6 +76,7 @@ fn build(dir: &std::path::Path) -> SchoolFile {
         let place = format!("四川省{}县{}镇", PLACES[i % 8], PLACES[(i / 8) % 8]);
         let school = format!("{}县第{}小学", PLACES[(i / 3) % 8], 1 + i % 12);
         let teacher = file
+            .data_entry()
             .add_teacher(&NewTeacher {
                 name,
                 id_type: "1".into(),
@@ -168,7 +169,7 @@ fn main() {
         // Each run cold, as one `taoli sheets` is: nothing left from the last.
         typst::comemo::evict(0);
         let start = Instant::now();
-        let printed = file.print_sheets(&[], &template, &out).unwrap();
+        let printed = file.sheets().print(&[], &template, &out).unwrap();
         times.push(start.elapsed().as_secs_f64());
         pages = printed.pages;
         bytes = printed.bytes;

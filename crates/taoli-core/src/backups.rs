@@ -11,55 +11,64 @@ use crate::error::Result;
 use crate::store::backups::{backup_folder_of, backup_salt, list, record_backup, stamp_of};
 use crate::store::{Backup, BackupList, BackupReason, FileKey, KEEP_RECENT, SchoolFile};
 
-impl SchoolFile {
+/// Backups (备份) and restore (恢复): the clerk's doors to them.
+///
+/// A service of the school file, reached with [`SchoolFile::backups`];
+/// each public method checks the signed-in role first.
+#[derive(Debug)]
+pub struct Backups<'a> {
+    pub(crate) school: &'a mut SchoolFile,
+}
+
+impl Backups<'_> {
     /// The folder automatic backups go to: beside the school file, named after it.
-    pub fn backup_folder(&self) -> PathBuf {
-        backup_folder_of(self.path())
+    pub fn folder(&self) -> PathBuf {
+        backup_folder_of(self.school.path())
     }
 
     /// Makes an automatic backup now, prunes the folder and records it.
-    pub fn backup_now(&mut self, reason: BackupReason) -> Result<Backup> {
-        let actor = &self.require(Permission::Backup)?;
-        let backup = self.automatic_backup(reason)?;
-        self.write(|tx| record_backup(tx, &backup, actor))?;
+    pub fn now(&mut self, reason: BackupReason) -> Result<Backup> {
+        let actor = &self.school.require(Permission::Backup)?;
+        let backup = self.school.automatic_backup(reason)?;
+        self.school.write(|tx| record_backup(tx, &backup, actor))?;
         Ok(backup)
     }
 
     /// Backs the school up into a folder the clerk chose (a USB stick); never pruned.
-    pub fn backup_to(&mut self, folder: &Path) -> Result<Backup> {
-        let actor = &self.require(Permission::Backup)?;
-        let backup = self.backup_into(folder, BackupReason::Manual)?;
-        self.write(|tx| record_backup(tx, &backup, actor))?;
+    pub fn to_folder(&mut self, folder: &Path) -> Result<Backup> {
+        let actor = &self.school.require(Permission::Backup)?;
+        let backup = self.school.backup_into(folder, BackupReason::Manual)?;
+        self.school.write(|tx| record_backup(tx, &backup, actor))?;
         Ok(backup)
     }
 
     /// The daily backup, when none was made today. Returns it, if made.
     /// It protects the school whoever signed in, so any account triggers it.
-    pub fn daily_backup_if_due(&mut self) -> Result<Option<Backup>> {
-        let actor = self.require(Permission::TeachersView)?;
+    pub fn daily_if_due(&mut self) -> Result<Option<Backup>> {
+        let actor = self.school.require(Permission::TeachersView)?;
         let today = chrono::Local::now().format("%Y%m%d").to_string();
-        let made_today = list(&self.backup_folder())?
+        let made_today = list(&self.folder())?
             .iter()
             .any(|b| stamp_of(&b.file_name).is_some_and(|s| s.starts_with(&today)));
         if made_today {
             return Ok(None);
         }
-        let backup = self.automatic_backup(BackupReason::Daily)?;
-        self.write(|tx| record_backup(tx, &backup, &actor))?;
+        let backup = self.school.automatic_backup(BackupReason::Daily)?;
+        self.school.write(|tx| record_backup(tx, &backup, &actor))?;
         Ok(Some(backup))
     }
 
     /// The automatic backups, newest first.
-    pub fn backups(&self) -> Result<Vec<Backup>> {
-        self.require(Permission::Backup)?;
-        list(&self.backup_folder())
+    pub fn list(&self) -> Result<Vec<Backup>> {
+        self.school.require(Permission::Backup)?;
+        list(&self.folder())
     }
 
     /// The automatic backups with their folder.
-    pub fn backup_list(&self) -> Result<BackupList> {
+    pub fn listing(&self) -> Result<BackupList> {
         Ok(BackupList {
-            folder: self.backup_folder().display().to_string(),
-            backups: self.backups()?,
+            folder: self.folder().display().to_string(),
+            backups: self.list()?,
             keep_recent: KEEP_RECENT,
         })
     }
@@ -72,29 +81,29 @@ impl SchoolFile {
     /// A backup of an encrypted file is read with the file's key. One made
     /// before the 系统管理员 password was changed does not open with it:
     /// [`Error::BackupKeyMismatch`]; restore it with
-    /// [`SchoolFile::restore_with_password`] and the password of that time.
+    /// [`Backups::restore_with_password`] and the password of that time.
     ///
     /// The accounts are the file's as they are now, not the backup's: a
     /// restore brings back the school's data, never an account disabled
     /// since or an old password (and a backup from before accounts existed
     /// leaves nobody locked out, and nobody able to claim the file).
     pub fn restore(&mut self, backup: &Path) -> Result<Backup> {
-        let actor = self.require(Permission::Restore)?;
-        self.restore_from(backup, None, &actor)
+        let actor = self.school.require(Permission::Restore)?;
+        self.school.restore_from(backup, None, &actor)
     }
 
-    /// [`SchoolFile::restore`] of an encrypted backup made under an earlier
+    /// [`Backups::restore`] of an encrypted backup made under an earlier
     /// 系统管理员 password: `password` is the one it was made under. A wrong
     /// one is [`Error::WrongFilePassword`], with the school file unchanged.
     /// The restored data is encrypted under the file's current key.
     pub fn restore_with_password(&mut self, backup: &Path, password: &str) -> Result<Backup> {
-        let actor = &self.require(Permission::Restore)?;
+        let actor = &self.school.require(Permission::Restore)?;
         match backup_salt(backup)? {
             Some(salt) => {
                 let key = FileKey::derive(password, salt)?;
-                self.restore_from(backup, Some(&key), actor)
+                self.school.restore_from(backup, Some(&key), actor)
             }
-            None => self.restore_from(backup, None, actor),
+            None => self.school.restore_from(backup, None, actor),
         }
     }
 }

@@ -192,26 +192,36 @@ fn effective_for(file: &SchoolFile) -> Result<EffectiveCatalog> {
     file.effective_catalog()
 }
 
-impl SchoolFile {
+/// Field-by-field entry (录入): adding a teacher, setting fields, adding a
+/// record of a group, the form's drafts and what an ID number gives.
+///
+/// A service of the school file, reached with [`SchoolFile::entry`];
+/// each public method checks the signed-in role first.
+#[derive(Debug)]
+pub struct DataEntry<'a> {
+    pub(crate) school: &'a mut SchoolFile,
+}
+
+impl DataEntry<'_> {
     /// Registers a teacher. Refuses a second teacher with the same ID type and number.
     /// A valid resident ID number also gives the teacher's 出生日期 and 性别
     /// ([`crate::id_derived`]): they are written as the teacher's first
     /// 基本信息 in the same transaction, as an import fills them.
     pub fn add_teacher(&mut self, new: &NewTeacher) -> Result<Teacher> {
-        let actor = &self.require(Permission::TeachersEdit)?;
+        let actor = &self.school.require(Permission::TeachersEdit)?;
         let valid = new.validate()?;
         // A school without an indicator set (its type out of scope) has no
         // 基本信息 to fill: the teacher is registered all the same.
-        let from_id = match self.effective_catalog() {
+        let from_id = match self.school.effective_catalog() {
             Ok(effective) => crate::id_derived::id_derived_values(
-                &*self.catalog()?,
+                &*self.school.catalog()?,
                 &effective,
                 valid.id_type,
                 &valid.id_number,
             ),
             Err(_) => Vec::new(),
         };
-        self.write(|tx| {
+        self.school.write(|tx| {
             let teacher = teachers::insert(tx, actor, &valid)?;
             let mut basic = Fields::new();
             if !crate::id_derived::fill_empty(&mut basic, &from_id).is_empty() {
@@ -252,7 +262,7 @@ fn normalize_all(
     Ok(())
 }
 
-impl SchoolFile {
+impl DataEntry<'_> {
     /// Sets fields of a single-record group (基本信息 by default), creating its
     /// record on first use. An empty value clears the field.
     pub fn set_fields(
@@ -261,13 +271,14 @@ impl SchoolFile {
         group: &str,
         assignments: &[(String, String)],
     ) -> Result<IndicatorRecord> {
-        self.require(Permission::TeachersEdit)?;
-        let effective = effective_for(self)?;
+        self.school.require(Permission::TeachersEdit)?;
+        let effective = effective_for(self.school)?;
         let group = find_group(&effective, group)?;
         if group.multi {
             return Err(Error::MultiRecordGroup(group.name.clone()));
         }
         let existing = self
+            .school
             .stored_records(teacher_id)?
             .into_iter()
             .find(|r| r.group_code == group.id);
@@ -277,8 +288,10 @@ impl SchoolFile {
             .unwrap_or_default();
         normalize_all(&effective, group, assignments, &mut fields)?;
         match existing {
-            Some(record) => self.update_record(&record.id, record.version, fields),
-            None => self.add_record(teacher_id, &group.id, fields),
+            Some(record) => self
+                .school
+                .update_record(&record.id, record.version, fields),
+            None => self.school.add_record(teacher_id, &group.id, fields),
         }
     }
 
@@ -289,15 +302,15 @@ impl SchoolFile {
         group: &str,
         assignments: &[(String, String)],
     ) -> Result<IndicatorRecord> {
-        self.require(Permission::TeachersEdit)?;
-        let effective = effective_for(self)?;
+        self.school.require(Permission::TeachersEdit)?;
+        let effective = effective_for(self.school)?;
         let group = find_group(&effective, group)?;
         if !group.multi {
             return Err(Error::SingleRecordGroup(group.name.clone()));
         }
         let mut fields = Fields::new();
         normalize_all(&effective, group, assignments, &mut fields)?;
-        self.add_record(teacher_id, &group.id, fields)
+        self.school.add_record(teacher_id, &group.id, fields)
     }
 }
 
@@ -362,17 +375,18 @@ fn normalize_draft(
     Ok(out)
 }
 
-impl SchoolFile {
+impl DataEntry<'_> {
     /// Saves a record from the form: creates it, or replaces the fields of the
     /// one named (checking its version). A single-record group's first save
     /// creates its record.
     pub fn save_draft(&mut self, draft: &RecordDraft) -> Result<IndicatorRecord> {
-        self.require(Permission::TeachersEdit)?;
-        let effective = effective_for(self)?;
+        self.school.require(Permission::TeachersEdit)?;
+        let effective = effective_for(self.school)?;
         let group = find_group(&effective, &draft.group)?;
         let existing = match &draft.record_id {
             Some(id) => Some(id.clone()),
             None if !group.multi => self
+                .school
                 .stored_records(&draft.teacher_id)?
                 .into_iter()
                 .find(|r| r.group_code == group.id)
@@ -381,7 +395,7 @@ impl SchoolFile {
         };
         let stored = existing
             .as_deref()
-            .map(|id| self.stored_record(id))
+            .map(|id| self.school.stored_record(id))
             .transpose()?;
         let fields = normalize_draft(
             &effective,
@@ -393,9 +407,9 @@ impl SchoolFile {
             (Some(id), Some(stored)) => {
                 let version = draft.expected_version.unwrap_or(stored.version);
                 let fields = keep_unformed(group, &stored.fields, fields);
-                self.update_record(&id, version, fields)
+                self.school.update_record(&id, version, fields)
             }
-            _ => self.add_record(&draft.teacher_id, &group.id, fields),
+            _ => self.school.add_record(&draft.teacher_id, &group.id, fields),
         }
     }
 
@@ -403,11 +417,11 @@ impl SchoolFile {
     /// what the form shows as the clerk types. Values that cannot even be
     /// normalized come back as the error.
     pub fn check_draft(&self, draft: &RecordDraft) -> Result<Vec<crate::validate::Problem>> {
-        self.require(Permission::TeachersEdit)?;
-        let effective = effective_for(self)?;
+        self.school.require(Permission::TeachersEdit)?;
+        let effective = effective_for(self.school)?;
         let group = find_group(&effective, &draft.group)?;
-        let teacher = self.stored_teacher(&draft.teacher_id)?;
-        let mut records = self.stored_records(&teacher.id)?;
+        let teacher = self.school.stored_teacher(&draft.teacher_id)?;
+        let mut records = self.school.stored_records(&teacher.id)?;
         let draft_id = draft.record_id.clone().or_else(|| {
             (!group.multi)
                 .then(|| {
@@ -439,7 +453,7 @@ impl SchoolFile {
                 updated_at: String::new(),
             }),
         }
-        let catalog = self.catalog()?;
+        let catalog = self.school.catalog()?;
         let validator = crate::validate::Validator::new(&catalog, &effective.set.id)?;
         Ok(validator.teacher(&teacher, &records))
     }

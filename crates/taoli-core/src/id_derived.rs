@@ -2,7 +2,7 @@
 //! teacher's 基本信息: the 出生日期 of its digits 7–14 and the 性别 of its
 //! 17th. Which fields, and which 性别 codes, are the catalog's ID-agreement
 //! rules (`matches_id_birth_date`, `matches_id_gender`); the import, a new
-//! teacher ([`crate::SchoolFile::add_teacher`]) and the teacher form fill them
+//! teacher ([`DataEntry::add_teacher`]) and the teacher form fill them
 //! from here, and only where they are empty: a value the personnel file
 //! (档案) gives differently stays, and the rule's warning asks for its reason.
 
@@ -10,10 +10,10 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::catalog::{Catalog, Check, EffectiveCatalog, IdNumberForm, IdType};
+use crate::entry::DataEntry;
 use crate::error::Result;
 use crate::id_number::{IdGender, ResidentId};
 use crate::record::Fields;
-use crate::store::SchoolFile;
 use crate::validate::BASIC_GROUP;
 
 /// One 基本信息 value a resident ID number gives.
@@ -141,15 +141,16 @@ pub fn id_derived_values(
     }
 }
 
-impl SchoolFile {
+impl DataEntry<'_> {
     /// What an ID number of `id_type` (code or name) gives of 基本信息 in the
     /// school's indicator set: the values the teacher form fills where its
     /// fields are empty, as the clerk types or opens a teacher.
     pub fn id_derived_values(&self, id_type: &str, id_number: &str) -> Result<Vec<IdDerivedValue>> {
-        self.require(crate::account::Permission::TeachersView)?;
-        let catalog = self.catalog()?;
+        self.school
+            .require(crate::account::Permission::TeachersView)?;
+        let catalog = self.school.catalog()?;
         let id_type = catalog.id_type(id_type)?;
-        let effective = self.effective_catalog()?;
+        let effective = self.school.effective_catalog()?;
         Ok(id_derived_values(&catalog, &effective, id_type, id_number))
     }
 }

@@ -38,6 +38,7 @@ pub mod revision;
 pub mod school;
 pub mod search;
 pub mod secrets;
+pub mod services;
 pub mod sheets;
 pub mod stats;
 pub mod store;

@@ -34,13 +34,22 @@ pub struct PendingValue {
     pub created_at: String,
 }
 
-impl SchoolFile {
+/// The values waiting for the clerk (待修正): reading and clearing them.
+///
+/// A service of the school file, reached with [`SchoolFile::pending`];
+/// each public method checks the signed-in role first.
+#[derive(Debug)]
+pub struct Pending<'a> {
+    pub(crate) school: &'a mut SchoolFile,
+}
+
+impl Pending<'_> {
     /// The open 待修正 values, of one teacher when given. A role that reads
     /// masked sees that a value is waiting, not its text.
-    pub fn pending_values(&self, teacher_id: Option<&str>) -> Result<Vec<PendingValue>> {
-        self.require(Permission::TeachersView)?;
-        let mut values = self.stored_pending(teacher_id)?;
-        if self.masked() {
+    pub fn values(&self, teacher_id: Option<&str>) -> Result<Vec<PendingValue>> {
+        self.school.require(Permission::TeachersView)?;
+        let mut values = stored_pending(self.school, teacher_id)?;
+        if self.school.masked() {
             for value in &mut values {
                 value.raw = "＊＊＊".to_owned();
             }
@@ -50,8 +59,8 @@ impl SchoolFile {
 
     /// Clears one 待修正 value: the clerk has checked that the field is
     /// right as it is (left empty, or filled in the form).
-    pub fn clear_pending_value(&mut self, id: &str) -> Result<()> {
-        let actor = self.require(Permission::TeachersEdit)?;
+    pub fn clear(&mut self, id: &str) -> Result<()> {
+        let actor = self.school.require(Permission::TeachersEdit)?;
         let at = crate::time::now();
         if self.clear_stored_pending(id.trim(), &at, actor.name())? {
             Ok(())
@@ -107,15 +116,10 @@ pub(crate) fn get(tx: &Transaction<'_>, id: &str) -> Result<Option<PendingValue>
         .optional()?)
 }
 
-impl SchoolFile {
-    /// Every open 待修正 value (of one teacher when given), unmasked.
-    pub(crate) fn stored_pending(&self, teacher_id: Option<&str>) -> Result<Vec<PendingValue>> {
-        open(&self.conn, teacher_id)
-    }
-
+impl Pending<'_> {
     /// Marks one open value cleared by `by`; false when there is none by that id.
     pub(crate) fn clear_stored_pending(&mut self, id: &str, at: &str, by: &str) -> Result<bool> {
-        self.write(|tx| {
+        self.school.write(|tx| {
             if get(tx, id)?.is_none() {
                 return Ok(false);
             }
@@ -123,6 +127,14 @@ impl SchoolFile {
             Ok(true)
         })
     }
+}
+
+/// Every open 待修正 value (of one teacher when given), unmasked.
+pub(crate) fn stored_pending(
+    school: &SchoolFile,
+    teacher_id: Option<&str>,
+) -> Result<Vec<PendingValue>> {
+    open(&school.conn, teacher_id)
 }
 
 /// The 待修正 values still open, as validation errors: a value for a field

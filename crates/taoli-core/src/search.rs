@@ -18,11 +18,20 @@ pub struct TeacherListing {
     pub total: usize,
 }
 
-impl SchoolFile {
+/// Finding teachers (查找) by name, pinyin initials or ID ending.
+///
+/// A service of the school file, reached with [`SchoolFile::search`];
+/// each public method checks the signed-in role first.
+#[derive(Debug)]
+pub struct Search<'a> {
+    pub(crate) school: &'a SchoolFile,
+}
+
+impl Search<'_> {
     /// The teachers matching `query` (everyone for an empty one), in
     /// registration order, with the school's total.
-    pub fn find_teachers(&self, query: &str) -> Result<TeacherListing> {
-        let all = self.teachers()?;
+    pub fn teachers(&self, query: &str) -> Result<TeacherListing> {
+        let all = self.school.teachers()?;
         let total = all.len();
         let query = Query::new(query);
         let teachers = all.into_iter().filter(|t| query.matches(t)).collect();

@@ -374,7 +374,7 @@ impl Workspace {
     /// problem is kept to be said ([`Workspace::daily_backup_problem`]).
     fn daily_backup(&mut self, file: &mut SchoolFile) {
         if self.daily_backup {
-            self.daily_backup_problem = file.daily_backup_if_due().err().map(|e| e.to_string());
+            self.daily_backup_problem = file.backups().daily_if_due().err().map(|e| e.to_string());
         }
     }
 

@@ -45,24 +45,27 @@ fn school(dir: &TempDir) -> (std::path::PathBuf, SchoolFile, String) {
     let path = dir.path().join("school.taoli");
     let mut file = accounts::create(&path, &demo_school()).unwrap();
     let teacher = file
+        .data_entry()
         .add_teacher(&NewTeacher {
             name: "张三".into(),
             id_type: "1".into(),
             id_number: ZHANG_SAN.into(),
         })
         .unwrap();
-    file.set_fields(
-        &teacher.id,
-        "联系方式",
-        &[("mobile".to_owned(), "13812345678".to_owned())],
-    )
-    .unwrap();
-    file.set_fields(
-        &teacher.id,
-        "基本信息",
-        &[("birth_date".to_owned(), ZHANG_SAN_BORN.to_owned())],
-    )
-    .unwrap();
+    file.data_entry()
+        .set_fields(
+            &teacher.id,
+            "联系方式",
+            &[("mobile".to_owned(), "13812345678".to_owned())],
+        )
+        .unwrap();
+    file.data_entry()
+        .set_fields(
+            &teacher.id,
+            "基本信息",
+            &[("birth_date".to_owned(), ZHANG_SAN_BORN.to_owned())],
+        )
+        .unwrap();
     (path, file, teacher.id)
 }
 
@@ -299,7 +302,7 @@ fn a_viewer_reads_id_and_phone_numbers_masked() {
         .and_then(|v| v.as_str())
         .unwrap();
     assert_eq!(born, "1949年");
-    let found = file.find_teachers("张").unwrap();
+    let found = file.search().teachers("张").unwrap();
     assert_eq!(found.teachers[0].id_number, "110105**********2X");
     for record in file.all_records().unwrap() {
         let text = serde_json::to_string(&record.fields).unwrap();
@@ -313,7 +316,7 @@ fn a_viewer_sees_no_full_id_number_in_validation_messages() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);
     file.sign_in(&accounts::viewer()).unwrap();
-    let report = file.validate().unwrap();
+    let report = file.validation().report().unwrap();
     for problem in &report.problems {
         assert!(!problem.message.contains(ZHANG_SAN), "{}", problem.message);
         assert!(
@@ -338,14 +341,16 @@ fn a_viewer_sees_no_full_id_number_in_validation_messages() {
 fn a_viewer_sees_no_full_birth_date_in_a_message_that_quotes_one() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, teacher) = school(&dir);
-    file.set_fields(
-        &teacher,
-        "基本信息",
-        &[("birth_date".to_owned(), "1950-01-02".to_owned())],
-    )
-    .unwrap();
-    let quoting = |file: &SchoolFile, needle: &str| {
-        file.validate()
+    file.data_entry()
+        .set_fields(
+            &teacher,
+            "基本信息",
+            &[("birth_date".to_owned(), "1950-01-02".to_owned())],
+        )
+        .unwrap();
+    let quoting = |file: &mut SchoolFile, needle: &str| {
+        file.validation()
+            .report()
             .unwrap()
             .problems
             .iter()
@@ -353,13 +358,13 @@ fn a_viewer_sees_no_full_birth_date_in_a_message_that_quotes_one() {
             .count()
     };
     assert!(
-        quoting(&file, "1950-01-02") > 0,
+        quoting(&mut file, "1950-01-02") > 0,
         "the clerk reads the date in the message"
     );
     file.sign_in(&accounts::viewer()).unwrap();
-    assert_eq!(quoting(&file, "1950-01-02"), 0);
-    assert_eq!(quoting(&file, ZHANG_SAN), 0);
-    assert!(quoting(&file, "1950年") > 0);
+    assert_eq!(quoting(&mut file, "1950-01-02"), 0);
+    assert_eq!(quoting(&mut file, ZHANG_SAN), 0);
+    assert!(quoting(&mut file, "1950年") > 0);
 }
 
 /// A 信息查询员 may not export (least privilege, `roles.toml`): nothing
@@ -377,7 +382,7 @@ fn a_viewer_exports_nothing_with_a_full_id_number_or_birth_date() {
         (ExportFormat::Csv, Some("基本信息")),
     ] {
         let out = dir.path().join(format!("out.{}", format.code()));
-        let refused = file.export_to(format, group, &out);
+        let refused = file.exports().to_file(format, group, &out);
         match refused {
             Err(Error::NotPermitted { .. }) => assert!(!out.exists()),
             Err(other) => panic!("{other}"),
@@ -392,12 +397,12 @@ fn a_viewer_exports_nothing_with_a_full_id_number_or_birth_date() {
             }
         }
         assert!(matches!(
-            file.export_as(format, group).unwrap_err(),
+            file.exports().as_format(format, group).unwrap_err(),
             Error::NotPermitted { .. }
         ));
     }
     assert!(matches!(
-        file.export().unwrap_err(),
+        file.exports().document().unwrap_err(),
         Error::NotPermitted { .. }
     ));
 }
@@ -483,6 +488,7 @@ fn a_refused_operation_names_the_role_and_who_may_do_it() {
     let (_, mut file, _) = school(&dir);
     file.sign_in(&accounts::viewer()).unwrap();
     let err = file
+        .data_entry()
         .add_teacher(&NewTeacher {
             name: "李四".into(),
             id_type: "1".into(),
@@ -517,56 +523,65 @@ fn cases() -> Vec<Case> {
         Case {
             name: "validate",
             needs: Permission::TeachersView,
-            run: |f, _| f.validate().map(drop),
+            run: |f, _| f.validation().report().map(drop),
         },
         Case {
             name: "stats",
             needs: Permission::TeachersView,
-            run: |f, _| f.stats().map(drop),
+            run: |f, _| f.stats().count().map(drop),
         },
         Case {
             name: "add_teacher",
             needs: Permission::TeachersEdit,
             run: |f, _| {
-                f.add_teacher(&NewTeacher {
-                    name: "李四".into(),
-                    id_type: "1".into(),
-                    id_number: "110105198001011238".into(),
-                })
-                .map(drop)
+                f.data_entry()
+                    .add_teacher(&NewTeacher {
+                        name: "李四".into(),
+                        id_type: "1".into(),
+                        id_number: "110105198001011238".into(),
+                    })
+                    .map(drop)
             },
         },
         Case {
             name: "set_fields",
             needs: Permission::TeachersEdit,
             run: |f, c| {
-                f.set_fields(
-                    &c.teacher,
-                    "基本信息",
-                    &[("ethnicity".to_owned(), "汉族".to_owned())],
-                )
-                .map(drop)
+                f.data_entry()
+                    .set_fields(
+                        &c.teacher,
+                        "基本信息",
+                        &[("ethnicity".to_owned(), "汉族".to_owned())],
+                    )
+                    .map(drop)
             },
         },
         Case {
             name: "import history",
             needs: Permission::Import,
-            run: |f, _| f.imports().map(drop),
+            run: |f, _| f.imports().runs().map(drop),
         },
         Case {
             name: "export",
             needs: Permission::Export,
-            run: |f, c| f.export_to(ExportFormat::Xlsx, None, &c.dir.join("out.xlsx")),
+            run: |f, c| {
+                f.exports()
+                    .to_file(ExportFormat::Xlsx, None, &c.dir.join("out.xlsx"))
+            },
         },
         Case {
             name: "sheets",
             needs: Permission::SheetsPrint,
-            run: |f, c| f.sheets(std::slice::from_ref(&c.teacher)).map(drop),
+            run: |f, c| {
+                f.sheets()
+                    .gather(std::slice::from_ref(&c.teacher))
+                    .map(drop)
+            },
         },
         Case {
             name: "audit log",
             needs: Permission::AuditView,
-            run: |f, _| f.audit_log(&AuditQuery::default()).map(drop),
+            run: |f, _| f.audit().log(&AuditQuery::default()).map(drop),
         },
         Case {
             name: "verify audit",
@@ -576,7 +591,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "backup",
             needs: Permission::Backup,
-            run: |f, _| f.backup_now(BackupReason::Manual).map(drop),
+            run: |f, _| f.backups().now(BackupReason::Manual).map(drop),
         },
         Case {
             name: "restore",
@@ -586,7 +601,7 @@ fn cases() -> Vec<Case> {
             run: |f, c| {
                 let text = c.dir.join("not-a-backup.taoli");
                 std::fs::write(&text, "x").unwrap();
-                f.restore(&text).map(drop)
+                f.backups().restore(&text).map(drop)
             },
         },
         Case {
@@ -602,48 +617,54 @@ fn cases() -> Vec<Case> {
         Case {
             name: "outbox status",
             needs: Permission::TeachersView,
-            run: |f, _| f.outbox_status().map(drop),
+            run: |f, _| f.reporting().outbox_status().map(drop),
         },
         Case {
             name: "receipts",
             needs: Permission::TeachersView,
-            run: |f, _| f.receipts().map(drop),
+            run: |f, _| f.reporting().receipts().map(drop),
         },
         Case {
             name: "build batch",
             needs: Permission::BatchesSubmit,
             // Not enrolled: allowed roles get past the check and are told
             // to enroll instead.
-            run: |f, _| f.build_batch(None).map(drop),
+            run: |f, _| f.reporting().build_batch(None).map(drop),
         },
         Case {
             name: "enroll",
             needs: Permission::BatchesSubmit,
             run: |f, _| {
-                f.enroll(
-                    "not a url",
-                    "AAAA",
-                    &taoli_core::batches::KeyAccess::default(),
-                    taoli_core::batches::Backoff::default(),
-                )
-                .map(drop)
+                f.reporting()
+                    .enroll(
+                        "not a url",
+                        "AAAA",
+                        &taoli_core::batches::KeyAccess::default(),
+                        taoli_core::batches::Backoff::default(),
+                    )
+                    .map(drop)
             },
         },
         Case {
             name: "sync",
             needs: Permission::BatchesSubmit,
             run: |f, _| {
-                f.sync(
-                    &taoli_core::batches::KeyAccess::default(),
-                    &taoli_core::batches::SyncOptions::default(),
-                )
-                .map(drop)
+                f.reporting()
+                    .sync(
+                        &taoli_core::batches::KeyAccess::default(),
+                        &taoli_core::batches::SyncOptions::default(),
+                    )
+                    .map(drop)
             },
         },
         Case {
             name: "import receipt",
             needs: Permission::BatchesSubmit,
-            run: |f, c| f.import_receipt(&c.dir.join("none.taolireceipt")).map(drop),
+            run: |f, c| {
+                f.reporting()
+                    .import_receipt(&c.dir.join("none.taolireceipt"))
+                    .map(drop)
+            },
         },
     ]
 }
@@ -701,7 +722,8 @@ fn sign_ins_wrong_passwords_and_account_changes_are_in_the_audit_trail() {
     file.sign_in(&accounts::admin()).unwrap();
     file.set_user_role(VIEWER, Role::InfoManager).unwrap();
     let page = file
-        .audit_log(&AuditQuery {
+        .audit()
+        .log(&AuditQuery {
             operation: Some(Operation::Account),
             ..AuditQuery::default()
         })
@@ -773,13 +795,15 @@ fn a_restore_keeps_the_accounts_as_they_are_now() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);
     let backup = file
-        .backup_now(taoli_core::store::BackupReason::Manual)
+        .backups()
+        .now(taoli_core::store::BackupReason::Manual)
         .unwrap();
     file.sign_in(&accounts::admin()).unwrap();
     file.set_user_disabled(VIEWER, true).unwrap();
     file.change_password(ADMIN, Some(PASSWORD), "the-admin-password-now")
         .unwrap();
-    file.restore_with_password(std::path::Path::new(&backup.path), PASSWORD)
+    file.backups()
+        .restore_with_password(std::path::Path::new(&backup.path), PASSWORD)
         .unwrap();
     let viewer = file
         .users()

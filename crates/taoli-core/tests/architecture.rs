@@ -2,7 +2,9 @@
 //! "Invariants"): `store/` is the bottom layer. It may name only the crate's
 //! modules that are themselves below it; a feature (import, batches, sheets,
 //! export, validate, pending, ...) keeps its tables' logic in its own module
-//! and calls down into the store, never the other way round.
+//! and calls down into the store, never the other way round. And
+//! `SchoolFile` is a small handle: a feature adds a service reached from it
+//! (`services.rs`), never methods of its own on it.
 
 #![allow(
     clippy::unwrap_used,
@@ -227,19 +229,14 @@ fn the_check_sees_every_form_of_a_crate_path() {
 /// Methods a feature defines on `SchoolFile` that the store may still call,
 /// each with why. Everything else a feature adds to `SchoolFile` is above the
 /// store: calling it from `store/` is a cycle the `use` lines do not show.
-const STORE_MAY_CALL: &[(&str, &str)] = &[
-    (
-        "rewrapped_signing_key",
-        "a 系统管理员's own password change re-wraps the batches' signing key in the same transaction",
-    ),
-    (
-        "validate",
-        "`school.validate()` when a file is built is `NewSchool::validate` (school.rs, below the store), not the engine's",
-    ),
-];
+const STORE_MAY_CALL: &[(&str, &str)] = &[(
+    "rewrapped_signing_key",
+    "a 系统管理员's own password change re-wraps the batches' signing key in the same transaction",
+)];
 
 /// The names of the methods each `impl SchoolFile` block outside `store/`
-/// defines, with the file that defines them.
+/// defines (the services' accessors in `services.rs`, and what
+/// `HANDLE_MAY_KEEP` allows), with the file that defines them.
 fn feature_methods(src: &Path) -> Vec<(String, PathBuf)> {
     let mut files = Vec::new();
     rust_files(src, &mut files);
@@ -323,13 +320,141 @@ fn the_method_check_finds_the_features_methods() {
     let names: Vec<String> = feature_methods(&src).into_iter().map(|(n, _)| n).collect();
     // One from each of a few features, so a change in how impl blocks are
     // written cannot quietly make the check above see nothing.
-    for expected in [
-        "plan_import",
-        "commit_import",
-        "validation_report",
-        "explain_warning",
+    for expected in ["imports", "reporting", "backups", "rewrapped_signing_key"] {
+        assert!(names.iter().any(|n| n == expected), "{expected} not found");
+    }
+}
+
+/// Methods a feature module may still define on `SchoolFile` itself (outside
+/// `store/` and `services.rs`), each with why: (file under `src/`, method).
+const HANDLE_MAY_KEEP: &[(&str, &str, &str)] = &[(
+    "batches/outbox.rs",
+    "rewrapped_signing_key",
+    "the store calls it (see `STORE_MAY_CALL`): a 系统管理员's own password change re-wraps the signing key in the same transaction, before any service exists",
+)];
+
+/// Each `impl SchoolFile` block outside `store/`: (file under `src/`, line,
+/// the block's `fn` lines, trimmed). Any way of naming the type counts
+/// (`impl SchoolFile`, `impl crate::store::SchoolFile`).
+fn handle_impls(src: &Path) -> Vec<(String, usize, Vec<String>)> {
+    let mut files = Vec::new();
+    rust_files(src, &mut files);
+    files.sort();
+    let store = src.join("store");
+    let mut out = Vec::new();
+    for file in files.into_iter().filter(|f| !f.starts_with(&store)) {
+        let shown = file
+            .strip_prefix(src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let source = without_comments(&fs::read_to_string(&file).unwrap());
+        let lines: Vec<&str> = source.lines().collect();
+        let mut i = 0;
+        while i < lines.len() {
+            let line = lines[i];
+            let is_impl = line.starts_with("impl")
+                && line.trim_end().ends_with('{')
+                && line
+                    .trim_end()
+                    .trim_end_matches('{')
+                    .trim_end()
+                    .rsplit([' ', ':'])
+                    .next()
+                    == Some("SchoolFile");
+            if !is_impl {
+                i += 1;
+                continue;
+            }
+            let start = i + 1;
+            let mut fns = Vec::new();
+            i += 1;
+            while i < lines.len() && lines[i] != "}" {
+                let trimmed = lines[i].trim_start();
+                if ["pub fn ", "pub(crate) fn ", "pub(super) fn ", "fn "]
+                    .iter()
+                    .any(|p| trimmed.starts_with(p))
+                {
+                    fns.push(trimmed.to_string());
+                }
+                i += 1;
+            }
+            out.push((shown.clone(), start, fns));
+        }
+    }
+    out
+}
+
+fn fn_name(line: &str) -> String {
+    let after = line.split("fn ").nth(1).unwrap_or_default();
+    after.chars().take_while(|&c| is_ident(c)).collect()
+}
+
+#[test]
+fn features_add_services_not_methods_on_the_handle() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    for (file, line, fns) in handle_impls(&src) {
+        for f in &fns {
+            let name = fn_name(f);
+            let allowed = if file == "services.rs" {
+                // An accessor: `pub fn name(&self) -> Service<'_> {`.
+                f.starts_with("pub fn ")
+                    && (f.contains("(&self) -> ") || f.contains("(&mut self) -> "))
+                    && f.ends_with("<'_> {")
+            } else {
+                HANDLE_MAY_KEEP
+                    .iter()
+                    .any(|(kept_in, kept, _)| *kept_in == file && *kept == name)
+            };
+            if !allowed {
+                found.push(format!("{file}:{line}: `{name}` on `SchoolFile`"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "`SchoolFile` is the handle (docs/ARCHITECTURE.md, Invariants): a feature adds a service \
+         (a struct borrowing the handle, its accessor in services.rs), not methods on it:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_handle_check_sees_the_accessors_and_what_is_kept() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let impls = handle_impls(&src);
+    let named = |file: &str| -> Vec<String> {
+        impls
+            .iter()
+            .filter(|(f, _, _)| f == file)
+            .flat_map(|(_, _, fns)| fns.iter().map(|f| fn_name(f)))
+            .collect()
+    };
+    let services = named("services.rs");
+    for accessor in [
+        "data_entry",
+        "search",
+        "imports",
+        "pending",
+        "validation",
+        "exports",
+        "stats",
+        "sheets",
+        "recovery_sheet",
+        "reporting",
+        "audit",
         "backups",
     ] {
-        assert!(names.iter().any(|n| n == expected), "{expected} not found");
+        assert!(
+            services.iter().any(|n| n == accessor),
+            "{accessor} not found"
+        );
+    }
+    for (file, kept, _) in HANDLE_MAY_KEEP {
+        assert!(
+            named(file).iter().any(|n| n == kept),
+            "{file} no longer keeps `{kept}`: take it out of HANDLE_MAY_KEEP"
+        );
     }
 }

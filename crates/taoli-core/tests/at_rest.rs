@@ -76,7 +76,9 @@ fn encrypted_school(dir: &TempDir) -> (PathBuf, SchoolFile, FileKey) {
     let path = school_path(dir);
     let mut file = accounts::create(&path, &new_school()).unwrap();
     assert!(file.is_encrypted());
-    file.add_teacher(&teacher(NAME, ID_NUMBER)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(NAME, ID_NUMBER))
+        .unwrap();
     let key = accounts::file_key(&path).expect("an encrypted file");
     (path, file, key)
 }
@@ -90,7 +92,9 @@ fn plaintext_school(dir: &TempDir) -> (PathBuf, SchoolFile) {
     let elsewhere = TempDir::new().unwrap();
     let source = elsewhere.path().join("加密.taoli");
     let mut file = accounts::create(&source, &new_school()).unwrap();
-    file.add_teacher(&teacher(NAME, ID_NUMBER)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(NAME, ID_NUMBER))
+        .unwrap();
     file.close().unwrap();
     accounts::plaintext_copy(&source, &path);
     let file = accounts::open(&path).unwrap();
@@ -190,9 +194,10 @@ fn import_other(file: &mut SchoolFile, roster_dir: &TempDir) {
     )
     .unwrap();
     let plan = file
-        .plan_import(&mut open(&roster).unwrap(), &ImportOptions::default())
+        .imports()
+        .plan(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();
-    file.commit_import(&plan, &mut |_, _| {}).unwrap();
+    file.imports().commit(&plan, &mut |_, _| {}).unwrap();
 }
 
 /// The audit trail without the accounts' entries (signing in adds one).
@@ -233,7 +238,9 @@ fn full_width(text: &str) -> String {
 fn the_encrypted_file_and_its_write_ahead_log_hold_no_teacher_data() {
     let dir = TempDir::new().unwrap();
     let (path, mut file, _) = encrypted_school(&dir);
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
+        .unwrap();
     // Still open: the writes are in the write-ahead log, not yet in the file.
     let wal = with_suffix(&path, "-wal");
     let shm = with_suffix(&path, "-shm");
@@ -263,13 +270,13 @@ fn automatic_backups_of_an_encrypted_file_hold_no_teacher_data() {
     let dir = TempDir::new().unwrap();
     let roster_dir = TempDir::new().unwrap();
     let (_, mut file, _) = encrypted_school(&dir);
-    file.daily_backup_if_due().unwrap().unwrap();
-    file.backup_now(BackupReason::Manual).unwrap();
+    file.backups().daily_if_due().unwrap().unwrap();
+    file.backups().now(BackupReason::Manual).unwrap();
     import_other(&mut file, &roster_dir);
-    file.backup_now(BackupReason::Manual).unwrap();
-    let backups = file.backups().unwrap();
+    file.backups().now(BackupReason::Manual).unwrap();
+    let backups = file.backups().list().unwrap();
     assert_eq!(backups.len(), 4, "{backups:?}");
-    for backup in files_under(&file.backup_folder()) {
+    for backup in files_under(&file.backups().folder()) {
         assert_no_teacher_data(&backup);
     }
 }
@@ -279,7 +286,7 @@ fn a_backup_to_a_chosen_folder_holds_no_teacher_data() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = encrypted_school(&dir);
     let usb = dir.path().join("U盘");
-    let backup = file.backup_to(&usb).unwrap();
+    let backup = file.backups().to_folder(&usb).unwrap();
     assert_eq!(files_under(&usb), [PathBuf::from(&backup.path)]);
     assert_no_teacher_data(Path::new(&backup.path));
 }
@@ -288,7 +295,7 @@ fn a_backup_to_a_chosen_folder_holds_no_teacher_data() {
 fn a_backup_of_an_encrypted_file_opens_with_the_same_key() {
     let dir = TempDir::new().unwrap();
     let (path, mut file, key) = encrypted_school(&dir);
-    let backup = file.backup_now(BackupReason::Manual).unwrap();
+    let backup = file.backups().now(BackupReason::Manual).unwrap();
     let backup = Path::new(&backup.path);
     assert_eq!(file_salt(backup).unwrap(), Some(*key.salt()));
     assert_eq!(file_salt(&path).unwrap(), Some(*key.salt()));
@@ -353,12 +360,12 @@ fn no_file_beside_an_encrypted_school_holds_teacher_data_after_a_days_work() {
     let dir = TempDir::new().unwrap();
     let roster_dir = TempDir::new().unwrap();
     let (path, mut file, _) = encrypted_school(&dir);
-    file.daily_backup_if_due().unwrap();
+    file.backups().daily_if_due().unwrap();
     import_other(&mut file, &roster_dir);
-    let backup = file.backup_now(BackupReason::Manual).unwrap();
-    file.backup_to(&dir.path().join("U盘")).unwrap();
+    let backup = file.backups().now(BackupReason::Manual).unwrap();
+    file.backups().to_folder(&dir.path().join("U盘")).unwrap();
     file.sign_in(&admin()).unwrap();
-    file.restore(Path::new(&backup.path)).unwrap();
+    file.backups().restore(Path::new(&backup.path)).unwrap();
     // Everything Taoli keeps on its own: the file, its log, its backups.
     let kept = files_under(dir.path());
     assert!(kept.len() >= 6, "{kept:?}");
@@ -439,7 +446,9 @@ fn only_the_system_admins_password_opens_the_file_on_a_new_pc() {
         .unwrap();
     file.sign_in(&Credentials::new(CLERK, "王老师的新密码2027"))
         .unwrap();
-    file.add_teacher(&teacher(NAME, ID_NUMBER)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(NAME, ID_NUMBER))
+        .unwrap();
     file.close().unwrap();
     let before = fs::read(&path).unwrap();
 
@@ -649,7 +658,7 @@ fn the_first_system_admin_of_an_encrypted_file_without_accounts_sets_its_passwor
 fn encrypting_a_plaintext_file_encrypts_its_earlier_backups() {
     let dir = TempDir::new().unwrap();
     let (path, mut file) = plaintext_school(&dir);
-    let backup = file.backup_now(BackupReason::Manual).unwrap();
+    let backup = file.backups().now(BackupReason::Manual).unwrap();
     let backup = PathBuf::from(&backup.path);
     assert!(!found_in(&backup).is_empty(), "a plaintext backup");
     file.sign_in(&admin()).unwrap();
@@ -694,7 +703,9 @@ fn a_failed_encryption_leaves_the_plaintext_file_as_it_was() {
     assert_eq!(file_salt(&path).unwrap(), None);
     file.sign_in(&clerk()).unwrap();
     assert_eq!(names(&file), [NAME]);
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
+        .unwrap();
     file.close().unwrap();
     let mut file = SchoolFile::open(&path).unwrap();
     file.sign_in(&clerk()).unwrap();
@@ -721,6 +732,7 @@ fn encrypting_a_file_open_elsewhere_is_refused_and_changes_nothing() {
     assert!(!file.is_encrypted());
     assert_eq!(file_salt(&path).unwrap(), None);
     elsewhere
+        .data_entry()
         .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
         .unwrap();
     file.sign_in(&clerk()).unwrap();
@@ -733,7 +745,9 @@ fn after_a_password_change_the_new_password_opens_the_file_and_the_old_does_not(
     let (path, mut file, key) = encrypted_school(&dir);
     change_admin_password(&mut file, NEW_PASSWORD);
     file.sign_in(&clerk()).unwrap();
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
+        .unwrap();
     assert!(file.verify_audit().unwrap().intact());
     file.close().unwrap();
     assert_no_teacher_data(&path);
@@ -791,7 +805,9 @@ fn a_password_change_while_the_file_is_open_elsewhere_is_refused() {
             .is_err()
     );
     file.sign_in(&clerk()).unwrap();
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
+        .unwrap();
     drop((file, elsewhere));
     let mut file = SchoolFile::open_with_password(&path, PASSWORD, &new_pc()).unwrap();
     file.sign_in(&admin()).unwrap();
@@ -837,10 +853,12 @@ fn a_keychain_key_from_before_a_password_change_asks_for_the_password() {
 fn an_encrypted_backup_is_restored() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = encrypted_school(&dir);
-    let backup = file.backup_now(BackupReason::Manual).unwrap();
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    let backup = file.backups().now(BackupReason::Manual).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
+        .unwrap();
     file.sign_in(&admin()).unwrap();
-    let safety = file.restore(Path::new(&backup.path)).unwrap();
+    let safety = file.backups().restore(Path::new(&backup.path)).unwrap();
     assert_eq!(names(&file), [NAME]);
     assert!(file.verify_audit().unwrap().intact());
     assert_no_teacher_data(Path::new(&safety.path));
@@ -850,28 +868,33 @@ fn an_encrypted_backup_is_restored() {
 fn a_backup_from_before_a_password_change_needs_the_password_of_that_time() {
     let dir = TempDir::new().unwrap();
     let (path, mut file, _) = encrypted_school(&dir);
-    let backup = file.backup_now(BackupReason::Manual).unwrap();
+    let backup = file.backups().now(BackupReason::Manual).unwrap();
     let backup = PathBuf::from(&backup.path);
     change_admin_password(&mut file, NEW_PASSWORD);
     file.sign_in(&clerk()).unwrap();
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
+        .unwrap();
     file.sign_in(&Credentials::new(ADMIN, NEW_PASSWORD))
         .unwrap();
     let revisions = file.revisions().unwrap().len();
 
-    let err = file.restore(&backup).unwrap_err();
+    let err = file.backups().restore(&backup).unwrap_err();
     assert!(matches!(err, Error::BackupKeyMismatch(_)), "{err}");
     assert_eq!(err.code(), "backup.key_mismatch");
     assert!(err.to_string().contains("更改密码之前"), "{err}");
     assert_eq!(file.revisions().unwrap().len(), revisions, "nothing done");
 
     let err = file
+        .backups()
         .restore_with_password(&backup, "不是当时的密码")
         .unwrap_err();
     assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
     assert_eq!(file.revisions().unwrap().len(), revisions, "nothing done");
 
-    file.restore_with_password(&backup, PASSWORD).unwrap();
+    file.backups()
+        .restore_with_password(&backup, PASSWORD)
+        .unwrap();
     assert_eq!(names(&file), [NAME]);
     assert!(file.verify_audit().unwrap().intact());
     file.close().unwrap();
@@ -894,7 +917,7 @@ fn a_plaintext_backup_restores_into_an_encrypted_file_encrypted() {
     let dir = TempDir::new().unwrap();
     let (path, mut file) = plaintext_school(&dir);
     let usb = dir.path().join("U盘");
-    let backup = file.backup_to(&usb).unwrap();
+    let backup = file.backups().to_folder(&usb).unwrap();
     let backup = PathBuf::from(&backup.path);
     file.sign_in(&admin()).unwrap();
     assert!(file.is_encrypted());
@@ -904,9 +927,11 @@ fn a_plaintext_backup_restores_into_an_encrypted_file_encrypted() {
         "the USB stick is out of reach"
     );
     file.sign_in(&clerk()).unwrap();
-    file.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    file.data_entry()
+        .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
+        .unwrap();
     file.sign_in(&admin()).unwrap();
-    file.restore(&backup).unwrap();
+    file.backups().restore(&backup).unwrap();
     assert_eq!(names(&file), [NAME]);
     assert!(file.verify_audit().unwrap().intact());
     file.close().unwrap();
@@ -920,22 +945,29 @@ fn a_plaintext_backup_restores_into_an_encrypted_file_encrypted() {
 fn an_encrypted_backup_is_not_restored_into_a_plaintext_file() {
     let dir = TempDir::new().unwrap();
     let (_, mut encrypted, _) = encrypted_school(&dir);
-    let backup = encrypted.backup_to(&dir.path().join("U盘")).unwrap();
+    let backup = encrypted
+        .backups()
+        .to_folder(&dir.path().join("U盘"))
+        .unwrap();
     let plain_dir = TempDir::new().unwrap();
     let (path, mut plain) = plaintext_school(&plain_dir);
-    plain.add_teacher(&teacher(OTHER_NAME, OTHER_ID)).unwrap();
+    plain
+        .data_entry()
+        .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
+        .unwrap();
     // Only a 系统管理员 restores, and their sign-in encrypts the file: it
     // stays plaintext only when that encryption failed.
     block_encryption(&path);
     plain.sign_in(&admin()).unwrap_err();
     assert!(!plain.is_encrypted());
     let err = plain
+        .backups()
         .restore_with_password(Path::new(&backup.path), PASSWORD)
         .unwrap_err();
     assert!(matches!(err, Error::BackupUnusable { .. }), "{err}");
     assert!(err.to_string().contains("学校文件没有加密"), "{err}");
     assert_eq!(names(&plain), both());
-    assert!(plain.backups().unwrap().is_empty(), "nothing done");
+    assert!(plain.backups().list().unwrap().is_empty(), "nothing done");
 }
 
 #[test]

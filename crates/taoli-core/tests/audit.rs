@@ -48,13 +48,14 @@ fn school(dir: &TempDir) -> (PathBuf, SchoolFile, String) {
 }
 
 fn add(file: &mut SchoolFile, name: &str, id_number: &str) -> String {
-    file.add_teacher(&NewTeacher {
-        name: name.into(),
-        id_type: "1".into(),
-        id_number: id_number.into(),
-    })
-    .unwrap()
-    .id
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: name.into(),
+            id_type: "1".into(),
+            id_number: id_number.into(),
+        })
+        .unwrap()
+        .id
 }
 
 fn set(file: &mut SchoolFile, teacher: &str, pairs: &[(&str, &str)]) {
@@ -62,7 +63,9 @@ fn set(file: &mut SchoolFile, teacher: &str, pairs: &[(&str, &str)]) {
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    file.set_fields(teacher, "基本信息", &pairs).unwrap();
+    file.data_entry()
+        .set_fields(teacher, "基本信息", &pairs)
+        .unwrap();
 }
 
 /// Changes the file behind Taoli's back, as someone with a SQLite tool would.
@@ -272,9 +275,12 @@ fn an_export_to_a_file_is_recorded() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);
     let out = dir.path().join("教师数据.xlsx");
-    file.export_to(ExportFormat::Xlsx, None, &out).unwrap();
+    file.exports()
+        .to_file(ExportFormat::Xlsx, None, &out)
+        .unwrap();
     let page = file
-        .audit_log(&AuditQuery {
+        .audit()
+        .log(&AuditQuery {
             operation: Some(Operation::Export),
             ..AuditQuery::default()
         })
@@ -298,15 +304,17 @@ fn printing_and_signing_are_in_the_log() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, zhang) = school(&dir);
     let printed = file
-        .print_sheets(
+        .sheets()
+        .print(
             std::slice::from_ref(&zhang),
             &Template::built_in(),
             &dir.path().join("s.pdf"),
         )
         .unwrap();
-    file.signoff(&zhang, &printed.sheets[0].fingerprint)
+    file.sheets()
+        .signoff(&zhang, &printed.sheets[0].fingerprint)
         .unwrap();
-    let log = file.audit_log(&AuditQuery::default()).unwrap();
+    let log = file.audit().log(&AuditQuery::default()).unwrap();
     assert_eq!(log.entries[0].operation, Operation::Signoff);
     assert_eq!(log.entries[1].operation, Operation::SheetPrint);
     assert_eq!(log.entries[0].subject, printed.sheets[0].fingerprint);
@@ -316,8 +324,8 @@ fn printing_and_signing_are_in_the_log() {
 #[test]
 fn the_log_is_newest_first_and_shows_before_and_after() {
     let dir = TempDir::new().unwrap();
-    let (_, file, _) = school(&dir);
-    let log = file.audit_log(&AuditQuery::default()).unwrap();
+    let (_, mut file, _) = school(&dir);
+    let log = file.audit().log(&AuditQuery::default()).unwrap();
     let newest = &log.entries[0];
     assert_eq!(newest.operation, Operation::Record);
     assert_eq!(newest.action, Action::Update);
@@ -337,9 +345,10 @@ fn the_log_is_newest_first_and_shows_before_and_after() {
 #[test]
 fn a_new_teacher_shows_their_identity_by_label() {
     let dir = TempDir::new().unwrap();
-    let (_, file, zhang) = school(&dir);
+    let (_, mut file, zhang) = school(&dir);
     let log = file
-        .audit_log(&AuditQuery {
+        .audit()
+        .log(&AuditQuery {
             teacher_id: Some(zhang),
             operation: Some(Operation::Teacher),
             ..AuditQuery::default()
@@ -361,9 +370,10 @@ fn a_new_teacher_shows_their_identity_by_label() {
 #[test]
 fn the_log_narrows_to_one_teacher() {
     let dir = TempDir::new().unwrap();
-    let (_, file, zhang) = school(&dir);
+    let (_, mut file, zhang) = school(&dir);
     let log = file
-        .audit_log(&AuditQuery {
+        .audit()
+        .log(&AuditQuery {
             teacher_id: Some(zhang.clone()),
             ..AuditQuery::default()
         })
@@ -383,14 +393,16 @@ fn the_log_narrows_to_one_teacher() {
 fn the_log_narrows_to_an_operator_and_lists_everyone() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);
-    file.add_teacher(&NewTeacher {
-        name: "赵六".into(),
-        id_type: "1".into(),
-        id_number: "110105198001010016".into(),
-    })
-    .unwrap();
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: "赵六".into(),
+            id_type: "1".into(),
+            id_number: "110105198001010016".into(),
+        })
+        .unwrap();
     let log = file
-        .audit_log(&AuditQuery {
+        .audit()
+        .log(&AuditQuery {
             actor: Some("李老师".into()),
             ..AuditQuery::default()
         })
@@ -402,11 +414,12 @@ fn the_log_narrows_to_an_operator_and_lists_everyone() {
 #[test]
 fn the_log_narrows_to_days() {
     let dir = TempDir::new().unwrap();
-    let (_, file, _) = school(&dir);
-    let all = file.audit_log(&AuditQuery::default()).unwrap().total;
+    let (_, mut file, _) = school(&dir);
+    let all = file.audit().log(&AuditQuery::default()).unwrap().total;
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
     let from_today = file
-        .audit_log(&AuditQuery {
+        .audit()
+        .log(&AuditQuery {
             from: Some(today.clone()),
             to: Some(today),
             ..AuditQuery::default()
@@ -414,7 +427,8 @@ fn the_log_narrows_to_days() {
         .unwrap();
     assert_eq!(from_today.total, all);
     let long_ago = file
-        .audit_log(&AuditQuery {
+        .audit()
+        .log(&AuditQuery {
             to: Some("2000-01-01".into()),
             ..AuditQuery::default()
         })
@@ -425,9 +439,10 @@ fn the_log_narrows_to_days() {
 #[test]
 fn a_malformed_day_is_refused_in_chinese() {
     let dir = TempDir::new().unwrap();
-    let (_, file, _) = school(&dir);
+    let (_, mut file, _) = school(&dir);
     let err = file
-        .audit_log(&AuditQuery {
+        .audit()
+        .log(&AuditQuery {
             from: Some("2026/3/31".into()),
             ..AuditQuery::default()
         })
@@ -438,15 +453,16 @@ fn a_malformed_day_is_refused_in_chinese() {
 #[test]
 fn the_log_pages() {
     let dir = TempDir::new().unwrap();
-    let (_, file, _) = school(&dir);
+    let (_, mut file, _) = school(&dir);
     let page = file
-        .audit_log(&AuditQuery {
+        .audit()
+        .log(&AuditQuery {
             offset: 1,
             limit: 2,
             ..AuditQuery::default()
         })
         .unwrap();
-    let all = file.audit_log(&AuditQuery::default()).unwrap();
+    let all = file.audit().log(&AuditQuery::default()).unwrap();
     assert_eq!(page.entries.len(), 2);
     assert_eq!(page.entries[0].id, all.entries[1].id);
     assert_eq!(page.total, all.total);
@@ -456,13 +472,14 @@ fn the_log_pages() {
 fn the_csv_export_opens_in_excel_and_keeps_typed_formulas_as_text() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);
-    file.add_teacher(&NewTeacher {
-        name: "=HYPERLINK(\"x\")".into(),
-        id_type: "1".into(),
-        id_number: "110105198001010016".into(),
-    })
-    .unwrap();
-    let csv = file.audit_csv(&AuditQuery::default()).unwrap();
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: "=HYPERLINK(\"x\")".into(),
+            id_type: "1".into(),
+            id_number: "110105198001010016".into(),
+        })
+        .unwrap();
+    let csv = file.audit().csv(&AuditQuery::default()).unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBF"));
     let text = String::from_utf8(csv[3..].to_vec()).unwrap();
     assert!(text.starts_with("编号,时间,操作人,操作"));

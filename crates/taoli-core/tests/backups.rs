@@ -39,12 +39,13 @@ fn school_at(path: &Path, code: &str) -> SchoolFile {
 }
 
 fn add(file: &mut SchoolFile, name: &str, id_number: &str) {
-    file.add_teacher(&NewTeacher {
-        name: name.into(),
-        id_type: "1".into(),
-        id_number: id_number.into(),
-    })
-    .unwrap();
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: name.into(),
+            id_type: "1".into(),
+            id_number: id_number.into(),
+        })
+        .unwrap();
 }
 
 fn school(dir: &TempDir) -> (PathBuf, SchoolFile) {
@@ -70,7 +71,7 @@ fn files_in(folder: &Path) -> usize {
 fn a_backup_is_a_checked_copy_named_for_its_time_and_reason() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = school(&dir);
-    let backup = file.backup_now(BackupReason::Manual).unwrap();
+    let backup = file.backups().now(BackupReason::Manual).unwrap();
     assert!(backup.file_name.starts_with("2151012345-桃李镇中心小学-"));
     assert!(
         backup.file_name.ends_with("-手动.taoli"),
@@ -89,9 +90,10 @@ fn a_backup_is_a_checked_copy_named_for_its_time_and_reason() {
 fn a_backup_is_recorded_in_the_audit_trail() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = school(&dir);
-    let backup = file.backup_now(BackupReason::Manual).unwrap();
+    let backup = file.backups().now(BackupReason::Manual).unwrap();
     let log = file
-        .audit_log(&AuditQuery {
+        .audit()
+        .log(&AuditQuery {
             operation: Some(Operation::Backup),
             ..AuditQuery::default()
         })
@@ -108,10 +110,11 @@ fn an_import_is_preceded_by_a_backup_without_it() {
     let roster = dir.path().join("花名册.csv");
     fs::write(&roster, "姓名,身份证件号\n李四,110105198001011238\n").unwrap();
     let plan = file
-        .plan_import(&mut open(&roster).unwrap(), &ImportOptions::default())
+        .imports()
+        .plan(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();
-    file.commit_import(&plan, &mut |_, _| {}).unwrap();
-    let backups = file.backups().unwrap();
+    file.imports().commit(&plan, &mut |_, _| {}).unwrap();
+    let backups = file.backups().list().unwrap();
     assert_eq!(backups.len(), 1);
     assert_eq!(backups[0].reason, BackupReason::BeforeImport);
     let before = accounts::open(Path::new(&backups[0].path)).unwrap();
@@ -123,17 +126,17 @@ fn an_import_is_preceded_by_a_backup_without_it() {
 fn the_daily_backup_is_made_once_a_day() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = school(&dir);
-    let first = file.daily_backup_if_due().unwrap();
+    let first = file.backups().daily_if_due().unwrap();
     assert_eq!(first.unwrap().reason, BackupReason::Daily);
-    assert!(file.daily_backup_if_due().unwrap().is_none());
-    assert_eq!(file.backups().unwrap().len(), 1);
+    assert!(file.backups().daily_if_due().unwrap().is_none());
+    assert_eq!(file.backups().list().unwrap().len(), 1);
 }
 
 #[test]
 fn automatic_backups_keep_the_newest_ten_and_the_newest_of_each_month() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = school(&dir);
-    let folder = file.backup_folder();
+    let folder = file.backups().folder();
     fs::create_dir_all(&folder).unwrap();
     // Twelve older backups this year: two in each of six months.
     for month in 1..=6 {
@@ -144,9 +147,9 @@ fn automatic_backups_keep_the_newest_ten_and_the_newest_of_each_month() {
         }
     }
     for _ in 0..KEEP_RECENT {
-        file.backup_now(BackupReason::Manual).unwrap();
+        file.backups().now(BackupReason::Manual).unwrap();
     }
-    let kept = file.backups().unwrap();
+    let kept = file.backups().list().unwrap();
     let old: Vec<&str> = kept
         .iter()
         .filter(|b| b.made_at.starts_with("2025"))
@@ -173,11 +176,11 @@ fn a_backup_to_a_chosen_folder_is_the_clerks_own() {
     let (_, mut file) = school(&dir);
     let usb = dir.path().join("U盘");
     for _ in 0..(KEEP_RECENT + 2) {
-        file.backup_to(&usb).unwrap();
+        file.backups().to_folder(&usb).unwrap();
     }
     assert_eq!(files_in(&usb), KEEP_RECENT + 2, "never pruned");
     assert!(
-        file.backups().unwrap().is_empty(),
+        file.backups().list().unwrap().is_empty(),
         "not among the automatic ones"
     );
 }
@@ -189,7 +192,7 @@ fn an_unwritable_folder_is_refused_in_chinese_and_nothing_recorded() {
     let blocked = dir.path().join("文件而非文件夹");
     fs::write(&blocked, b"x").unwrap();
     let revisions = file.revisions().unwrap().len();
-    let err = file.backup_to(&blocked).unwrap_err();
+    let err = file.backups().to_folder(&blocked).unwrap_err();
     assert!(matches!(err, Error::BackupFailed { .. }), "{err}");
     assert!(err.to_string().contains("无法备份到"), "{err}");
     assert_eq!(file.revisions().unwrap().len(), revisions);
@@ -199,10 +202,10 @@ fn an_unwritable_folder_is_refused_in_chinese_and_nothing_recorded() {
 fn restoring_brings_back_the_data_backed_up_and_keeps_the_file_as_it_was() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = school(&dir);
-    let backup = file.backup_now(BackupReason::Manual).unwrap();
+    let backup = file.backups().now(BackupReason::Manual).unwrap();
     add(&mut file, "李四", "110105198001011238");
     file.sign_in(&accounts::admin()).unwrap();
-    let safety = file.restore(Path::new(&backup.path)).unwrap();
+    let safety = file.backups().restore(Path::new(&backup.path)).unwrap();
     assert_eq!(names(&file), ["张三"]);
     assert_eq!(safety.reason, BackupReason::BeforeRestore);
     let before = accounts::open(Path::new(&safety.path)).unwrap();
@@ -213,11 +216,11 @@ fn restoring_brings_back_the_data_backed_up_and_keeps_the_file_as_it_was() {
 fn a_restore_is_recorded_and_the_chain_still_verifies() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = school(&dir);
-    let backup = file.backup_now(BackupReason::Manual).unwrap();
+    let backup = file.backups().now(BackupReason::Manual).unwrap();
     add(&mut file, "李四", "110105198001011238");
     file.sign_in(&accounts::admin()).unwrap();
-    file.restore(Path::new(&backup.path)).unwrap();
-    let newest = &file.audit_log(&AuditQuery::default()).unwrap().entries[0];
+    file.backups().restore(Path::new(&backup.path)).unwrap();
+    let newest = &file.audit().log(&AuditQuery::default()).unwrap().entries[0];
     assert_eq!(newest.operation, Operation::Backup);
     assert!(
         newest.changes.iter().any(|c| c.path == "从此备份恢复"),
@@ -231,7 +234,7 @@ fn a_restore_is_recorded_and_the_chain_still_verifies() {
 fn a_damaged_backup_is_refused_and_the_file_unchanged() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = school(&dir);
-    let backup = file.backup_now(BackupReason::Manual).unwrap();
+    let backup = file.backups().now(BackupReason::Manual).unwrap();
     let mut bytes = fs::read(&backup.path).unwrap();
     let half = bytes.len() / 2;
     bytes.truncate(half);
@@ -240,7 +243,7 @@ fn a_damaged_backup_is_refused_and_the_file_unchanged() {
     add(&mut file, "李四", "110105198001011238");
     file.sign_in(&accounts::admin()).unwrap();
     let revisions = file.revisions().unwrap().len();
-    let err = file.restore(&damaged).unwrap_err();
+    let err = file.backups().restore(&damaged).unwrap_err();
     assert!(err.to_string().contains("不能用来恢复"), "{err}");
     assert_eq!(names(&file), ["张三", "李四"]);
     assert_eq!(file.revisions().unwrap().len(), revisions);
@@ -253,7 +256,7 @@ fn a_file_that_is_not_a_school_file_is_refused() {
     let text = dir.path().join("笔记.taoli");
     fs::write(&text, "这不是数据库").unwrap();
     file.sign_in(&accounts::admin()).unwrap();
-    let err = file.restore(&text).unwrap_err();
+    let err = file.backups().restore(&text).unwrap_err();
     assert!(matches!(err, Error::BackupUnusable { .. }), "{err}");
 }
 
@@ -262,14 +265,15 @@ fn a_backup_of_another_school_is_refused() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = school(&dir);
     let mut other = school_at(&dir.path().join("别校.taoli"), "2151099999");
-    let theirs = other.backup_now(BackupReason::Manual).unwrap();
+    let theirs = other.backups().now(BackupReason::Manual).unwrap();
     file.sign_in(&accounts::admin()).unwrap();
     // Encrypted under the other school's key: this file's key does not open it.
-    let err = file.restore(Path::new(&theirs.path)).unwrap_err();
+    let err = file.backups().restore(Path::new(&theirs.path)).unwrap_err();
     assert!(matches!(err, Error::BackupKeyMismatch(_)), "{err}");
     assert!(err.to_string().contains("另一份加密的学校文件"), "{err}");
     // With the other school's password it opens, and is of another school.
     let err = file
+        .backups()
         .restore_with_password(Path::new(&theirs.path), accounts::PASSWORD)
         .unwrap_err();
     assert!(matches!(err, Error::BackupOfAnotherSchool { .. }), "{err}");

@@ -83,7 +83,10 @@ impl School {
     fn enroll_at(&mut self, upstream: &Upstream, url: &str) {
         let code = upstream.code(SCHOOL);
         let keys = KeyAccess::new(Some(&self.keychain), None);
-        self.file.enroll(url, &code, &keys, fast().backoff).unwrap();
+        self.file
+            .reporting()
+            .enroll(url, &code, &keys, fast().backoff)
+            .unwrap();
     }
 
     fn teacher(&mut self, name: &str, n: u32) -> Teacher {
@@ -96,16 +99,17 @@ impl School {
 
     fn submit_with(&mut self, options: &SubmitOptions) -> taoli_core::batches::SubmitOutcome {
         let keys = KeyAccess::new(Some(&self.keychain), None);
-        self.file.submit(&keys, options).unwrap()
+        self.file.reporting().submit(&keys, options).unwrap()
     }
 
     fn sync(&mut self) -> taoli_core::batches::SyncReport {
         let keys = KeyAccess::new(Some(&self.keychain), None);
-        self.file.sync(&keys, &fast()).unwrap()
+        self.file.reporting().sync(&keys, &fast()).unwrap()
     }
 
-    fn status_of(&self, teacher: &Teacher) -> taoli_core::batches::TeacherUpload {
+    fn status_of(&mut self, teacher: &Teacher) -> taoli_core::batches::TeacherUpload {
         self.file
+            .reporting()
             .outbox_status()
             .unwrap()
             .teachers
@@ -127,12 +131,13 @@ impl School {
 }
 
 fn set_basic(file: &mut SchoolFile, teacher: &Teacher, field: &str, value: &str) {
-    file.set_fields(
-        &teacher.id,
-        "基本信息",
-        &[(field.to_owned(), value.to_owned())],
-    )
-    .unwrap();
+    file.data_entry()
+        .set_fields(
+            &teacher.id,
+            "基本信息",
+            &[(field.to_owned(), value.to_owned())],
+        )
+        .unwrap();
 }
 
 fn basic_record_id(file: &SchoolFile, teacher: &Teacher) -> String {
@@ -150,7 +155,7 @@ fn basic_record_id(file: &SchoolFile, teacher: &Teacher) -> String {
 fn a_complete_teacher_has_nothing_to_fix() {
     let mut school = School::new();
     school.teacher("张三", 1);
-    let report = school.file.validate().unwrap();
+    let report = school.file.validation().report().unwrap();
     assert!(report.problems.is_empty(), "{:#?}", report.problems);
 }
 
@@ -161,7 +166,7 @@ fn enrolling_keeps_the_key_in_the_keychain_and_pins_the_upstream_key() {
     let upstream = Upstream::start();
     let mut school = School::new();
     school.enroll(&upstream);
-    let enrollment = school.file.enrollment().unwrap().unwrap();
+    let enrollment = school.file.reporting().enrollment().unwrap().unwrap();
     assert_eq!(enrollment.key_place, KeyPlace::Keychain);
     assert_eq!(enrollment.school, SCHOOL);
     let key = SigningKey::load(&school.keychain, SCHOOL).unwrap().unwrap();
@@ -184,6 +189,7 @@ fn without_a_keychain_the_key_is_kept_wrapped_under_the_admin_password() {
     let keys = KeyAccess::new(None, Some(accounts::PASSWORD));
     let enrollment = school
         .file
+        .reporting()
         .enroll(&upstream.url(), &code, &keys, fast().backoff)
         .unwrap();
     assert_eq!(enrollment.key_place, KeyPlace::SchoolFile);
@@ -195,12 +201,16 @@ fn without_a_keychain_the_key_is_kept_wrapped_under_the_admin_password() {
     // The key is usable with the password, and only with it (in a session
     // that has not unlocked it yet: tests/sync_worker.rs).
     school.teacher("张三", 1);
-    let outcome = school.file.submit(&keys, &submit_options()).unwrap();
+    let outcome = school
+        .file
+        .reporting()
+        .submit(&keys, &submit_options())
+        .unwrap();
     assert_eq!(outcome.sync.received.len(), 1);
     school.file.sign_in(&accounts::clerk()).unwrap();
     let without = KeyAccess::new(None, None);
     assert!(matches!(
-        school.file.sync(&without, &fast()),
+        school.file.reporting().sync(&without, &fast()),
         Err(Error::AdminPasswordNeeded)
     ));
 }
@@ -214,6 +224,7 @@ fn without_a_keychain_enrolling_needs_the_right_admin_password() {
     assert!(matches!(
         school
             .file
+            .reporting()
             .enroll(&upstream.url(), &code, &none, fast().backoff),
         Err(Error::AdminPasswordNeeded)
     ));
@@ -221,11 +232,12 @@ fn without_a_keychain_enrolling_needs_the_right_admin_password() {
     assert!(matches!(
         school
             .file
+            .reporting()
             .enroll(&upstream.url(), &code, &wrong, fast().backoff),
         Err(Error::WrongAdminPassword)
     ));
     // Nothing reached the upstream: the code is still good.
-    assert!(school.file.enrollment().unwrap().is_none());
+    assert!(school.file.reporting().enrollment().unwrap().is_none());
     school.enroll_with(&upstream, &code);
 }
 
@@ -233,6 +245,7 @@ impl School {
     fn enroll_with(&mut self, upstream: &Upstream, code: &str) {
         let keys = KeyAccess::new(Some(&self.keychain), None);
         self.file
+            .reporting()
             .enroll(&upstream.url(), code, &keys, fast().backoff)
             .unwrap();
     }
@@ -248,6 +261,7 @@ fn a_used_enrollment_code_is_refused_with_its_code() {
     let keys = KeyAccess::new(Some(&second.keychain), None);
     let error = second
         .file
+        .reporting()
         .enroll(&upstream.url(), &code, &keys, fast().backoff)
         .unwrap_err();
     assert_eq!(error.code(), "protocol.enrollment_code_invalid");
@@ -260,6 +274,7 @@ fn an_unreachable_upstream_is_a_chinese_message_and_no_enrollment() {
     let keys = KeyAccess::new(Some(&school.keychain), None);
     let error = school
         .file
+        .reporting()
         .enroll(
             "http://127.0.0.1:9",
             "AAAA-BBBB-CCCC-DDDD",
@@ -269,7 +284,7 @@ fn an_unreachable_upstream_is_a_chinese_message_and_no_enrollment() {
         .unwrap_err();
     assert_eq!(error.code(), "batches.upstream_unreachable");
     assert!(error.to_string().contains("连不上上级系统"), "{error}");
-    assert!(school.file.enrollment().unwrap().is_none());
+    assert!(school.file.reporting().enrollment().unwrap().is_none());
 }
 
 #[test]
@@ -277,7 +292,11 @@ fn submitting_before_enrolling_says_how_to_enroll() {
     let mut school = School::new();
     school.teacher("张三", 1);
     let keys = KeyAccess::new(Some(&school.keychain), None);
-    let error = school.file.submit(&keys, &submit_options()).unwrap_err();
+    let error = school
+        .file
+        .reporting()
+        .submit(&keys, &submit_options())
+        .unwrap_err();
     assert!(matches!(error, Error::NotEnrolled));
     assert!(error.to_string().contains("taoli enroll"), "{error}");
 }
@@ -310,7 +329,7 @@ fn submitting_builds_signs_uploads_and_keeps_a_verified_receipt() {
         built.payload_sha256
     );
     // The receipt is kept, and verifies with the pinned key.
-    let receipts = school.file.receipts().unwrap();
+    let receipts = school.file.reporting().receipts().unwrap();
     assert_eq!(receipts.len(), 1);
     let signed = SignedReceipt::decode(receipts[0].receipt.as_bytes()).unwrap();
     let server_key = upstream.db().server_key().unwrap().public_key();
@@ -357,7 +376,7 @@ fn a_backup_is_made_before_each_batch_is_built() {
     school.enroll(&upstream);
     school.teacher("张三", 1);
     school.submit();
-    let backups = school.file.backups().unwrap();
+    let backups = school.file.backups().list().unwrap();
     assert!(
         backups
             .iter()
@@ -382,7 +401,7 @@ fn a_teacher_with_errors_is_left_out_of_the_batch() {
     assert_eq!(status.status, UploadStatus::Pending);
     assert!(status.errors > 0);
     assert!(status.held_back.unwrap().contains("错误"));
-    let overall = school.file.outbox_status().unwrap();
+    let overall = school.file.reporting().outbox_status().unwrap();
     assert_eq!(overall.missing.teachers_with_errors, 1);
     assert!(overall.missing.unsent_changes > 0);
 }
@@ -397,7 +416,8 @@ fn a_warning_travels_with_its_written_reason() {
     set_basic(&mut school.file, &teacher, "出生日期", "1970-01-11");
     let problem = school
         .file
-        .validate()
+        .validation()
+        .report()
         .unwrap()
         .problems
         .into_iter()
@@ -415,6 +435,7 @@ fn a_warning_travels_with_its_written_reason() {
     );
     school
         .file
+        .validation()
         .explain_warning(
             &taoli_core::validate::WarningRef {
                 teacher_id: &teacher.id,
@@ -472,7 +493,7 @@ fn a_returned_record_shows_its_reason_and_goes_again_once_fixed() {
     let status = school.status_of(&teacher);
     assert_eq!(status.status, UploadStatus::Effective);
     assert_eq!(status.status_label, "已生效");
-    let batches = school.file.batches().unwrap();
+    let batches = school.file.reporting().batches().unwrap();
     assert_eq!(batches[0].state, BatchState::Reviewed);
     assert_eq!(batches[0].state_label, "已生效");
     assert_eq!(batches[1].state_label, "已退回");
@@ -496,7 +517,8 @@ fn a_review_delivered_twice_is_applied_once() {
     assert_eq!(kept, 5);
     let entries = school
         .file
-        .audit_log(&AuditQuery {
+        .audit()
+        .log(&AuditQuery {
             operation: Some(Operation::Upload),
             ..AuditQuery::default()
         })
@@ -524,7 +546,7 @@ fn an_accepted_record_changed_later_goes_as_a_change_request_with_the_reason() {
     set_basic(&mut school.file, &teacher, "民族", "02");
     // Without a reason it waits, and the status says why.
     assert!(school.submit().built.is_none());
-    let status = school.file.outbox_status().unwrap();
+    let status = school.file.reporting().outbox_status().unwrap();
     assert_eq!(status.missing.changes_needing_reason, 1);
     let options = SubmitOptions {
         change_reason: Some("民族登记有误，以户口簿为准".into()),
@@ -578,7 +600,7 @@ fn an_edit_made_while_its_record_is_in_flight_goes_in_the_next_batch() {
     assert_eq!(change.version, Some(BASIC_VERSION));
     assert_eq!(change.fields["ethnicity"], json!("01"));
     // No second batch while one is in flight.
-    let error = school.file.build_batch(None).unwrap_err();
+    let error = school.file.reporting().build_batch(None).unwrap_err();
     assert_eq!(error.code(), "batches.in_flight");
     assert_eq!(school.status_of(&teacher).status, UploadStatus::Pending);
     // Once it arrives, the edit goes as the next version.
@@ -699,7 +721,7 @@ fn a_submit_through_a_256_kbit_line_is_received_exactly_once() {
         taoli_core::protocol::sha256_hex(&upstream.payload(&built.id).unwrap()),
         built.payload_sha256
     );
-    assert_eq!(school.file.receipts().unwrap().len(), 1);
+    assert_eq!(school.file.reporting().receipts().unwrap().len(), 1);
     // It all went through the line: the manifest once, the payload whole.
     let traffic = line.traffic();
     let manifests = traffic
@@ -718,7 +740,7 @@ fn an_unreachable_upstream_keeps_the_batch_for_the_next_sync() {
     school.enroll(&upstream);
     let teacher = school.teacher("张三", 1);
     let batch = batch_in_flight(&mut school, "http://127.0.0.1:9");
-    let summary = school.file.batches().unwrap().remove(0);
+    let summary = school.file.reporting().batches().unwrap().remove(0);
     assert_eq!(summary.id, batch);
     assert_eq!(summary.state, BatchState::Uploading);
     assert_eq!(summary.attempts, 5);
@@ -746,10 +768,10 @@ fn a_skewed_clock_is_corrected_from_the_upstreams_date() {
             clock_offset: skew,
             ..fast()
         };
-        let report = school.file.sync(&keys, &options).unwrap();
+        let report = school.file.reporting().sync(&keys, &options).unwrap();
         assert!(report.review_error.is_none(), "{:?}", report.review_error);
     }
-    let batches = school.file.batches().unwrap();
+    let batches = school.file.reporting().batches().unwrap();
     assert_eq!(batches[0].state, BatchState::Reviewed);
     assert_eq!(batches[0].accepted, 5);
 }
@@ -762,7 +784,13 @@ fn a_revoked_key_refuses_the_batch_and_its_records_go_after_enrolling_again() {
     let mut school = School::new();
     school.enroll(&upstream);
     school.teacher("张三", 1);
-    let key_id = school.file.enrollment().unwrap().unwrap().key_id;
+    let key_id = school
+        .file
+        .reporting()
+        .enrollment()
+        .unwrap()
+        .unwrap()
+        .key_id;
     upstream.db().revoke_key(&key_id).unwrap();
     let outcome = school.submit();
     assert_eq!(outcome.sync.refused.len(), 1);
@@ -785,14 +813,14 @@ fn a_revoked_key_refuses_the_batch_and_its_records_go_after_enrolling_again() {
 /// Makes a backup of the school file as it is now (in a folder of its own).
 fn backup(school: &mut School) -> PathBuf {
     let folder = school.path.with_file_name("backups");
-    PathBuf::from(school.file.backup_to(&folder).unwrap().path)
+    PathBuf::from(school.file.backups().to_folder(&folder).unwrap().path)
 }
 
 /// Restores `backup` over the school file, as the 系统管理员 does, and
 /// signs the clerk in again.
 fn restore(school: &mut School, backup: &Path) {
     school.file.sign_in(&accounts::admin()).unwrap();
-    school.file.restore(backup).unwrap();
+    school.file.backups().restore(backup).unwrap();
     school.file.sign_in(&accounts::clerk()).unwrap();
 }
 
@@ -818,7 +846,7 @@ fn restored_from_before_two_batches() -> Restored {
     let first = school.submit().built.unwrap();
     set_basic(&mut school.file, &zhang, "民族", "02");
     let second = school.submit().built.unwrap();
-    let receipts = school.file.receipts().unwrap();
+    let receipts = school.file.reporting().receipts().unwrap();
     let sent = [first, second]
         .iter()
         .map(|b| {
@@ -827,7 +855,7 @@ fn restored_from_before_two_batches() -> Restored {
         })
         .collect();
     restore(&mut school, &old);
-    assert!(school.file.batches().unwrap().is_empty());
+    assert!(school.file.reporting().batches().unwrap().is_empty());
     Restored {
         upstream,
         school,
@@ -853,7 +881,7 @@ fn a_file_restored_from_before_two_batches_reports_its_changes_after_them() {
     assert_eq!(r.upstream.received(SCHOOL), 3);
     let held: Vec<String> = r.upstream.batches().into_iter().map(|(id, _)| id).collect();
     assert_eq!(held, [r.sent[0].0.clone(), r.sent[1].0.clone(), built.id]);
-    let status = r.school.file.outbox_status().unwrap();
+    let status = r.school.file.reporting().outbox_status().unwrap();
     assert_eq!(status.missing.unsent_changes, 0);
     assert!(!status.missing.batch_in_flight);
 }
@@ -862,13 +890,14 @@ fn a_file_restored_from_before_two_batches_reports_its_changes_after_them() {
 fn the_receipts_of_the_batches_lost_to_a_restore_are_taken_back_and_kept() {
     let mut r = restored_from_before_two_batches();
     r.school.submit();
-    let receipts = r.school.file.receipts().unwrap();
+    let receipts = r.school.file.reporting().receipts().unwrap();
     for (batch, sha256) in &r.sent {
         let kept = receipts.iter().find(|k| k.batch_id == *batch).unwrap();
         assert_eq!(kept.receipt_sha256, *sha256);
         let summary = r
             .school
             .file
+            .reporting()
             .batches()
             .unwrap()
             .into_iter()
@@ -960,7 +989,7 @@ fn lost_batches_whose_receipts_do_not_verify_are_not_kept() {
         outcome.sync.refused[0].refusal.as_ref().unwrap().code,
         RefusalCode::SequenceReplayed
     );
-    assert!(r.school.file.receipts().unwrap().is_empty());
+    assert!(r.school.file.reporting().receipts().unwrap().is_empty());
     assert_eq!(r.upstream.received(SCHOOL), 2);
 }
 
@@ -990,7 +1019,7 @@ fn an_upstream_history_that_does_not_follow_the_files_is_not_taken_back() {
     let outcome = school.submit();
     let error = outcome.sync.recovery_error.unwrap();
     assert_eq!(error.code, "batches.upstream_history_mismatch");
-    assert_eq!(school.file.receipts().unwrap().len(), 1);
+    assert_eq!(school.file.reporting().receipts().unwrap().len(), 1);
     assert_eq!(upstream.received(SCHOOL), 3);
 }
 
@@ -1001,6 +1030,7 @@ fn export(school: &mut School) -> (PathBuf, taoli_core::batches::BatchExport) {
     let keys = KeyAccess::new(Some(&school.keychain), None);
     let exported = school
         .file
+        .reporting()
         .export_batch(&keys, None, &path)
         .unwrap()
         .unwrap();
@@ -1026,7 +1056,7 @@ fn an_exported_batch_uploads_from_anywhere_and_its_receipt_comes_back() {
     assert_eq!(upstream.received(SCHOOL), 1);
     let receipt = PathBuf::from(&uploaded.receipt_path);
     assert_eq!(receipt.extension().unwrap(), "taolireceipt");
-    let imported = school.file.import_receipt(&receipt).unwrap();
+    let imported = school.file.reporting().import_receipt(&receipt).unwrap();
     assert!(imported.newly_received);
     assert_eq!(imported.batch.state, BatchState::Received);
     assert_eq!(school.status_of(&teacher).status, UploadStatus::Received);
@@ -1034,7 +1064,14 @@ fn an_exported_batch_uploads_from_anywhere_and_its_receipt_comes_back() {
     school.sync();
     assert_eq!(upstream.batches().len(), 1);
     // Importing it again changes nothing.
-    assert!(!school.file.import_receipt(&receipt).unwrap().newly_received);
+    assert!(
+        !school
+            .file
+            .reporting()
+            .import_receipt(&receipt)
+            .unwrap()
+            .newly_received
+    );
 }
 
 #[test]
@@ -1121,10 +1158,11 @@ fn a_receipt_not_signed_by_the_pinned_key_is_refused_receipt_invalid() {
     std::fs::write(&uploaded.receipt_path, forged.encode()).unwrap();
     let error = school
         .file
+        .reporting()
         .import_receipt(Path::new(&uploaded.receipt_path))
         .unwrap_err();
     assert_eq!(error.code(), "protocol.receipt_invalid");
-    let batch = school.file.batches().unwrap().remove(0);
+    let batch = school.file.reporting().batches().unwrap().remove(0);
     assert_eq!(batch.id, exported.batch.id);
     assert_eq!(batch.state, BatchState::Signed);
 }
@@ -1139,12 +1177,16 @@ fn a_viewer_cannot_submit_but_reads_the_status() {
     school.teacher("张三", 1);
     school.file.sign_in(&accounts::viewer()).unwrap();
     let keys = KeyAccess::new(Some(&school.keychain), None);
-    let error = school.file.submit(&keys, &submit_options()).unwrap_err();
+    let error = school
+        .file
+        .reporting()
+        .submit(&keys, &submit_options())
+        .unwrap_err();
     assert!(matches!(error, Error::NotPermitted { .. }), "{error}");
     assert!(error.to_string().contains("信息查询员"), "{error}");
-    let error = school.file.sync(&keys, &fast()).unwrap_err();
+    let error = school.file.reporting().sync(&keys, &fast()).unwrap_err();
     assert!(matches!(error, Error::NotPermitted { .. }));
-    let status = school.file.outbox_status().unwrap();
+    let status = school.file.reporting().outbox_status().unwrap();
     assert!(status.teachers[0].id_number.contains('*'));
     assert_eq!(upstream.batches().len(), 0);
 }
@@ -1153,7 +1195,7 @@ fn a_viewer_cannot_submit_but_reads_the_status() {
 fn the_status_names_the_next_deadline_and_what_is_missing() {
     let mut school = School::new();
     school.teacher("张三", 1);
-    let status = school.file.outbox_status().unwrap();
+    let status = school.file.reporting().outbox_status().unwrap();
     let deadline = status.deadline.unwrap();
     assert!(
         deadline.date.ends_with("-03-31") || deadline.date.ends_with("-09-30"),
@@ -1192,7 +1234,8 @@ fn enrolling_building_signing_uploading_and_the_receipt_are_in_the_audit_trail()
     let batch = school.submit().built.unwrap();
     let log = school
         .file
-        .audit_log(&AuditQuery {
+        .audit()
+        .log(&AuditQuery {
             operation: Some(Operation::Upload),
             ..AuditQuery::default()
         })
@@ -1222,6 +1265,7 @@ fn a_key_kept_in_the_school_file_follows_its_admins_own_password_change() {
     let old = KeyAccess::new(None, Some(accounts::PASSWORD));
     school
         .file
+        .reporting()
         .enroll(&upstream.url(), &code, &old, fast().backoff)
         .unwrap();
     school.file.sign_in(&accounts::admin()).unwrap();
@@ -1232,11 +1276,15 @@ fn a_key_kept_in_the_school_file_follows_its_admins_own_password_change() {
         .unwrap();
     school.file.sign_in(&accounts::clerk()).unwrap();
     school.teacher("张三", 1);
-    let stale = school.file.sync(&old, &fast()).unwrap_err();
+    let stale = school.file.reporting().sync(&old, &fast()).unwrap_err();
     assert_eq!(stale.code(), "batches.signing_key_password_wrong");
     assert!(stale.to_string().contains("重新登记"), "{stale}");
     let new = KeyAccess::new(None, Some(new_password));
-    let outcome = school.file.submit(&new, &submit_options()).unwrap();
+    let outcome = school
+        .file
+        .reporting()
+        .submit(&new, &submit_options())
+        .unwrap();
     assert_eq!(outcome.sync.received.len(), 1);
 }
 

@@ -138,6 +138,7 @@ fn a_teacher_edit_on_a_full_disk_is_refused_and_changes_nothing() {
     let before = content(&path);
     disk.fill_leaving(LEFT_KIB);
     let error = file
+        .data_entry()
         .set_fields(
             &teacher.id,
             "基本信息",
@@ -149,12 +150,13 @@ fn a_teacher_edit_on_a_full_disk_is_refused_and_changes_nothing() {
     assert_unchanged(&disk, &path, file, &before);
     // With room again, the same edit is saved.
     let mut file = accounts::open(&path).unwrap();
-    file.set_fields(
-        &teacher.id,
-        "基本信息",
-        &[("political_status".to_owned(), "01".to_owned())],
-    )
-    .unwrap();
+    file.data_entry()
+        .set_fields(
+            &teacher.id,
+            "基本信息",
+            &[("political_status".to_owned(), "01".to_owned())],
+        )
+        .unwrap();
 }
 
 #[test]
@@ -165,18 +167,18 @@ fn a_backup_on_a_full_disk_is_refused_and_leaves_no_partial_copy() {
     let (path, mut file) = school_on(&disk);
     let before = content(&path);
     disk.fill_leaving(LEFT_KIB);
-    let error = file.backup_now(BackupReason::Manual).unwrap_err();
+    let error = file.backups().now(BackupReason::Manual).unwrap_err();
     assert_disk_full(&error);
     assert!(
         error.to_string().contains("-备份"),
         "names the backup folder: {error}"
     );
     assert_nothing_half_written(&disk);
-    assert_eq!(file.backups().unwrap(), Vec::new());
+    assert_eq!(file.backups().list().unwrap(), Vec::new());
     assert_unchanged(&disk, &path, file, &before);
     // With room again, the same backup is made.
     let mut file = accounts::open(&path).unwrap();
-    file.backup_now(BackupReason::Manual).unwrap();
+    file.backups().now(BackupReason::Manual).unwrap();
 }
 
 #[test]
@@ -188,12 +190,13 @@ fn an_import_on_a_full_disk_is_refused_and_imports_nothing() {
     let roster =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/rosters/legacy-messy.xlsx");
     let plan = file
-        .plan_import(&mut open(&roster).unwrap(), &ImportOptions::default())
+        .imports()
+        .plan(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();
     let teachers = file.teachers().unwrap().len();
     let before = content(&path);
     disk.fill_leaving(LEFT_KIB);
-    let error = file.commit_import(&plan, &mut |_, _| {}).unwrap_err();
+    let error = file.imports().commit(&plan, &mut |_, _| {}).unwrap_err();
     assert_disk_full(&error);
     assert_eq!(file.teachers().unwrap().len(), teachers);
     assert_nothing_half_written(&disk);
@@ -214,15 +217,19 @@ fn building_a_batch_on_a_full_disk_is_refused_and_builds_none() {
         max: Duration::from_millis(20),
         attempts: 3,
     };
-    file.enroll(&upstream.url(), &upstream.code(SCHOOL), &keys, backoff)
+    file.reporting()
+        .enroll(&upstream.url(), &upstream.code(SCHOOL), &keys, backoff)
         .unwrap();
     let before = content(&path);
     disk.fill_leaving(LEFT_KIB);
     let carry = disk.path().join("第1批.taolibatch");
-    let error = file.export_batch(&keys, None, &carry).unwrap_err();
+    let error = file
+        .reporting()
+        .export_batch(&keys, None, &carry)
+        .unwrap_err();
     assert_disk_full(&error);
     assert!(!carry.exists());
-    assert!(file.outbox_status().unwrap().batches.is_empty());
+    assert!(file.reporting().outbox_status().unwrap().batches.is_empty());
     assert_nothing_half_written(&disk);
     assert_unchanged(&disk, &path, file, &before);
 }

@@ -52,12 +52,13 @@ fn primary_school(dir: &TempDir) -> SchoolFile {
 }
 
 fn add_teacher(file: &mut SchoolFile, name: &str, id_type: &str, id_number: &str) -> Teacher {
-    file.add_teacher(&NewTeacher {
-        name: name.into(),
-        id_type: id_type.into(),
-        id_number: id_number.into(),
-    })
-    .unwrap()
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: name.into(),
+            id_type: id_type.into(),
+            id_number: id_number.into(),
+        })
+        .unwrap()
 }
 
 fn set(file: &mut SchoolFile, teacher: &Teacher, group: &str, values: &[(&str, &str)]) {
@@ -65,7 +66,9 @@ fn set(file: &mut SchoolFile, teacher: &Teacher, group: &str, values: &[(&str, &
         .iter()
         .map(|(f, v)| ((*f).to_owned(), (*v).to_owned()))
         .collect();
-    file.set_fields(&teacher.id, group, &values).unwrap();
+    file.data_entry()
+        .set_fields(&teacher.id, group, &values)
+        .unwrap();
 }
 
 fn add_row(file: &mut SchoolFile, teacher: &Teacher, group: &str, values: &[(&str, &str)]) {
@@ -73,7 +76,9 @@ fn add_row(file: &mut SchoolFile, teacher: &Teacher, group: &str, values: &[(&st
         .iter()
         .map(|(f, v)| ((*f).to_owned(), (*v).to_owned()))
         .collect();
-    file.add_group_record(&teacher.id, group, &values).unwrap();
+    file.data_entry()
+        .add_group_record(&teacher.id, group, &values)
+        .unwrap();
 }
 
 fn workbook(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
@@ -113,9 +118,9 @@ fn cell<'a>(range: &'a calamine::Range<Data>, header: &str, row: usize) -> &'a D
 #[test]
 fn the_template_has_instructions_then_one_sheet_per_group_then_the_code_sheet() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
+    let mut file = primary_school(&dir);
     let effective = file.effective_catalog().unwrap();
-    let book = workbook(file.export_template().unwrap());
+    let book = workbook(file.exports().template().unwrap());
     let mut want = vec![INSTRUCTIONS_SHEET.to_owned()];
     want.extend(effective.groups.iter().map(|g| g.name.clone()));
     want.push(CODE_SHEET.to_owned());
@@ -125,8 +130,8 @@ fn the_template_has_instructions_then_one_sheet_per_group_then_the_code_sheet() 
 #[test]
 fn the_code_sheet_is_hidden_and_every_other_sheet_visible() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
-    let book = workbook(file.export_template().unwrap());
+    let mut file = primary_school(&dir);
+    let book = workbook(file.exports().template().unwrap());
     for sheet in book.sheets_metadata() {
         let hidden = sheet.visible != SheetVisible::Visible;
         assert_eq!(hidden, sheet.name == CODE_SHEET, "{}", sheet.name);
@@ -136,9 +141,9 @@ fn the_code_sheet_is_hidden_and_every_other_sheet_visible() {
 #[test]
 fn every_sheet_starts_with_the_identity_columns() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
+    let mut file = primary_school(&dir);
     let effective = file.effective_catalog().unwrap();
-    let mut book = workbook(file.export_template().unwrap());
+    let mut book = workbook(file.exports().template().unwrap());
     for group in &effective.groups {
         let range = sheet(&mut book, &group.name);
         assert_eq!(
@@ -165,9 +170,9 @@ fn expected_header(field: &EffectiveField) -> String {
 #[test]
 fn after_the_identity_come_every_typed_field_of_the_group_in_catalog_order() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
+    let mut file = primary_school(&dir);
     let effective = file.effective_catalog().unwrap();
-    let mut book = workbook(file.export_template().unwrap());
+    let mut book = workbook(file.exports().template().unwrap());
     for group in &effective.groups {
         let want: Vec<String> = group
             .fields
@@ -187,8 +192,8 @@ fn after_the_identity_come_every_typed_field_of_the_group_in_catalog_order() {
 #[test]
 fn required_headers_carry_a_star_and_date_headers_their_form() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
-    let mut book = workbook(file.export_template().unwrap());
+    let mut file = primary_school(&dir);
+    let mut book = workbook(file.exports().template().unwrap());
     let basic = headers(&sheet(&mut book, "基本信息"));
     assert!(
         basic.contains(&"*出生日期\n(yyyy-MM-dd)".to_owned()),
@@ -206,8 +211,8 @@ fn required_headers_carry_a_star_and_date_headers_their_form() {
 #[test]
 fn derived_fields_are_not_columns() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
-    let mut book = workbook(file.export_template().unwrap());
+    let mut file = primary_school(&dir);
+    let mut book = workbook(file.exports().template().unwrap());
     let basic = headers(&sheet(&mut book, "基本信息"));
     assert!(!basic.iter().any(|h| h.contains("最高学历")), "{basic:?}");
     assert!(
@@ -222,7 +227,7 @@ fn the_template_holds_no_teacher() {
     let mut file = primary_school(&dir);
     add_teacher(&mut file, "张三", "1", &resident_id("19850304", 123));
     let effective = file.effective_catalog().unwrap();
-    let mut book = workbook(file.export_template().unwrap());
+    let mut book = workbook(file.exports().template().unwrap());
     for group in &effective.groups {
         assert_eq!(sheet(&mut book, &group.name).height(), 1, "{}", group.name);
     }
@@ -231,8 +236,8 @@ fn the_template_holds_no_teacher() {
 #[test]
 fn the_template_follows_the_school_s_indicator_set() {
     let dir = TempDir::new().unwrap();
-    let file = new_school(&dir, "vocational.taoli", "361");
-    let mut book = workbook(file.export_template().unwrap());
+    let mut file = new_school(&dir, "vocational.taoli", "361");
+    let mut book = workbook(file.exports().template().unwrap());
     let basic = headers(&sheet(&mut book, "基本信息"));
     assert!(
         basic.contains(&"*企业工作(实践)时长".to_owned()),
@@ -251,7 +256,7 @@ fn the_template_includes_the_fields_of_the_school_s_province_pack() {
     file.sign_in(&accounts::admin()).unwrap();
     file.use_province_pack(&pack).unwrap();
     file.sign_in(&accounts::clerk()).unwrap();
-    let mut book = workbook(file.export_template().unwrap());
+    let mut book = workbook(file.exports().template().unwrap());
     let basic = headers(&sheet(&mut book, "基本信息"));
     assert!(basic.contains(&"*乡村学校任教类型".to_owned()), "{basic:?}");
     let codes = headers(&sheet(&mut book, CODE_SHEET));
@@ -279,9 +284,9 @@ fn code_sheet_column(book: &mut Xlsx<Cursor<Vec<u8>>>, table_name: &str) -> Vec<
 #[test]
 fn the_code_sheet_lists_the_selectable_labels_of_every_table_the_sheets_use() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
+    let mut file = primary_school(&dir);
     let effective = file.effective_catalog().unwrap();
-    let mut book = workbook(file.export_template().unwrap());
+    let mut book = workbook(file.exports().template().unwrap());
     let used: Vec<&str> = effective
         .groups
         .iter()
@@ -312,8 +317,8 @@ fn the_code_sheet_lists_the_selectable_labels_of_every_table_the_sheets_use() {
 #[test]
 fn the_code_sheet_holds_all_249_nationalities() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
-    let mut book = workbook(file.export_template().unwrap());
+    let mut file = primary_school(&dir);
+    let mut book = workbook(file.exports().template().unwrap());
     let nationality = catalog().unwrap().code_table("nationality").unwrap();
     let labels = code_sheet_column(&mut book, &nationality.name);
     assert_eq!(labels.len(), 249);
@@ -322,8 +327,8 @@ fn the_code_sheet_holds_all_249_nationalities() {
 #[test]
 fn headings_are_left_out_of_the_code_sheet() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
-    let mut book = workbook(file.export_template().unwrap());
+    let mut file = primary_school(&dir);
+    let mut book = workbook(file.exports().template().unwrap());
     let gender = catalog().unwrap().code_table("gender").unwrap();
     let labels = code_sheet_column(&mut book, &gender.name);
     let headings: Vec<&str> = gender
@@ -342,8 +347,8 @@ fn headings_are_left_out_of_the_code_sheet() {
 #[test]
 fn the_instructions_explain_required_marks_dates_rows_dropdowns_and_id_numbers() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
-    let mut book = workbook(file.export_template().unwrap());
+    let mut file = primary_school(&dir);
+    let mut book = workbook(file.exports().template().unwrap());
     let range = sheet(&mut book, INSTRUCTIONS_SHEET);
     let text: String = range.rows().flatten().map(|d| d.to_string()).collect();
     for needle in [
@@ -364,12 +369,13 @@ fn the_instructions_explain_required_marks_dates_rows_dropdowns_and_id_numbers()
 #[test]
 fn the_instructions_sheet_is_not_taken_for_a_roster() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
+    let mut file = primary_school(&dir);
     let path = dir.path().join("template.xlsx");
-    write_file(&path, &file.export_template().unwrap()).unwrap();
+    write_file(&path, &file.exports().template().unwrap()).unwrap();
     let mut roster = open(&path).unwrap();
     let plan = file
-        .plan_import(&mut roster, &ImportOptions::default())
+        .imports()
+        .plan(&mut roster, &ImportOptions::default())
         .unwrap();
     assert!(
         plan.preview
@@ -432,8 +438,8 @@ fn small_school(dir: &TempDir) -> (SchoolFile, String) {
 #[test]
 fn basic_information_has_one_row_per_teacher_with_identity_from_the_teacher() {
     let dir = TempDir::new().unwrap();
-    let (file, id) = small_school(&dir);
-    let mut book = workbook(file.export_workbook().unwrap());
+    let (mut file, id) = small_school(&dir);
+    let mut book = workbook(file.exports().workbook().unwrap());
     let basic = sheet(&mut book, "基本信息");
     assert_eq!(basic.height(), 3);
     assert_eq!(cell(&basic, "*姓名", 1), &Data::String("张三".into()));
@@ -448,8 +454,8 @@ fn basic_information_has_one_row_per_teacher_with_identity_from_the_teacher() {
 #[test]
 fn other_sheets_have_one_row_per_record_in_row_order() {
     let dir = TempDir::new().unwrap();
-    let (file, _) = small_school(&dir);
-    let mut book = workbook(file.export_workbook().unwrap());
+    let (mut file, _) = small_school(&dir);
+    let mut book = workbook(file.exports().workbook().unwrap());
     let education = sheet(&mut book, "学习经历");
     assert_eq!(education.height(), 3);
     assert_eq!(cell(&education, "*姓名", 2), &Data::String("张三".into()));
@@ -467,8 +473,8 @@ fn other_sheets_have_one_row_per_record_in_row_order() {
 #[test]
 fn codes_are_written_as_their_labels() {
     let dir = TempDir::new().unwrap();
-    let (file, _) = small_school(&dir);
-    let mut book = workbook(file.export_workbook().unwrap());
+    let (mut file, _) = small_school(&dir);
+    let mut book = workbook(file.exports().workbook().unwrap());
     let basic = sheet(&mut book, "基本信息");
     assert_eq!(cell(&basic, "*民族", 1), &Data::String("汉族".into()));
     assert_eq!(cell(&basic, "*是否在编", 1), &Data::String("是".into()));
@@ -481,10 +487,10 @@ fn codes_are_written_as_their_labels() {
 #[test]
 fn a_multi_code_value_is_its_labels_joined_with_a_pause_mark() {
     let dir = TempDir::new().unwrap();
-    let (file, _) = small_school(&dir);
+    let (mut file, _) = small_school(&dir);
     let table = catalog().unwrap().code_table("political_status").unwrap();
     let label = |code: &str| table.get(code).unwrap().name.clone();
-    let mut book = workbook(file.export_workbook().unwrap());
+    let mut book = workbook(file.exports().workbook().unwrap());
     let basic = sheet(&mut book, "基本信息");
     assert_eq!(
         cell(&basic, "*政治面貌", 1),
@@ -495,8 +501,8 @@ fn a_multi_code_value_is_its_labels_joined_with_a_pause_mark() {
 #[test]
 fn dates_are_text_in_the_stored_form() {
     let dir = TempDir::new().unwrap();
-    let (file, _) = small_school(&dir);
-    let mut book = workbook(file.export_workbook().unwrap());
+    let (mut file, _) = small_school(&dir);
+    let mut book = workbook(file.exports().workbook().unwrap());
     let basic = sheet(&mut book, "基本信息");
     assert_eq!(
         cell(&basic, "*出生日期\n(yyyy-MM-dd)", 1),
@@ -509,8 +515,8 @@ fn dates_are_text_in_the_stored_form() {
 #[test]
 fn numbers_are_written_as_numbers() {
     let dir = TempDir::new().unwrap();
-    let (file, _) = small_school(&dir);
-    let mut book = workbook(file.export_workbook().unwrap());
+    let (mut file, _) = small_school(&dir);
+    let mut book = workbook(file.exports().workbook().unwrap());
     let pay = sheet(&mut book, "基本待遇");
     assert_eq!(cell(&pay, "基本工资", 1), &Data::Float(3210.5));
 }
@@ -518,8 +524,8 @@ fn numbers_are_written_as_numbers() {
 #[test]
 fn an_unset_value_is_an_empty_cell() {
     let dir = TempDir::new().unwrap();
-    let (file, _) = small_school(&dir);
-    let mut book = workbook(file.export_workbook().unwrap());
+    let (mut file, _) = small_school(&dir);
+    let mut book = workbook(file.exports().workbook().unwrap());
     let basic = sheet(&mut book, "基本信息");
     assert_eq!(cell(&basic, "曾用名", 1), &Data::Empty);
     assert_eq!(cell(&basic, "*民族", 2), &Data::Empty);
@@ -639,15 +645,21 @@ fn full_school(dir: &TempDir, school_type: &str, groups: impl Fn(&str) -> bool) 
                     _ => {}
                 }
             }
-            file.set_fields(&full.id, "basic", &values).unwrap();
+            file.data_entry()
+                .set_fields(&full.id, "basic", &values)
+                .unwrap();
         } else if group.multi {
             for n in 1..=2 {
                 let values = every_value(&effective, &group.id, n, &[]);
-                file.add_group_record(&full.id, &group.id, &values).unwrap();
+                file.data_entry()
+                    .add_group_record(&full.id, &group.id, &values)
+                    .unwrap();
             }
         } else {
             let values = every_value(&effective, &group.id, 1, &[]);
-            file.set_fields(&full.id, &group.id, &values).unwrap();
+            file.data_entry()
+                .set_fields(&full.id, &group.id, &values)
+                .unwrap();
         }
     }
     let sparse = add_teacher(&mut file, "李四", "A", "E12345678");
@@ -666,8 +678,8 @@ fn full_school(dir: &TempDir, school_type: &str, groups: impl Fn(&str) -> bool) 
 
 /// A JSON export without what differs between two files holding the same
 /// data: internal ids, timestamps and versions.
-fn comparable(file: &SchoolFile) -> Value {
-    let mut export = serde_json::to_value(file.export().unwrap()).unwrap();
+fn comparable(file: &mut SchoolFile) -> Value {
+    let mut export = serde_json::to_value(file.exports().document().unwrap()).unwrap();
     let strip = |v: &mut Value, keys: &[&str]| {
         if let Some(o) = v.as_object_mut() {
             for k in keys {
@@ -688,23 +700,24 @@ fn comparable(file: &SchoolFile) -> Value {
 
 /// Exports `file` as the filled workbook, imports it into an empty school of
 /// the same type and returns that school.
-fn round_trip(dir: &TempDir, file: &SchoolFile, school_type: &str) -> SchoolFile {
+fn round_trip(dir: &TempDir, file: &mut SchoolFile, school_type: &str) -> SchoolFile {
     round_trip_in(dir, file, school_type, SheetStyle::Taoli)
 }
 
 /// [`round_trip`] with the workbook written in `style`.
 fn round_trip_in(
     dir: &TempDir,
-    file: &SchoolFile,
+    file: &mut SchoolFile,
     school_type: &str,
     style: SheetStyle,
 ) -> SchoolFile {
     let path = dir.path().join("round-trip.xlsx");
-    write_file(&path, &file.export_workbook_in(style).unwrap()).unwrap();
+    write_file(&path, &file.exports().workbook_in(style).unwrap()).unwrap();
     let mut fresh = new_school(dir, "fresh.taoli", school_type);
     let mut roster = open(&path).unwrap();
     let plan = fresh
-        .plan_import(&mut roster, &ImportOptions::default())
+        .imports()
+        .plan(&mut roster, &ImportOptions::default())
         .unwrap();
     let refused: Vec<String> = plan
         .preview
@@ -725,7 +738,7 @@ fn round_trip_in(
         })
         .collect();
     assert!(unknown.is_empty(), "unrecognized columns: {unknown:?}");
-    fresh.commit_import(&plan, &mut |_, _| {}).unwrap();
+    fresh.imports().commit(&plan, &mut |_, _| {}).unwrap();
     fresh
 }
 
@@ -807,9 +820,9 @@ fn assert_round_trip(groups: impl Fn(&str) -> bool + Copy) {
 fn assert_round_trip_in(groups: impl Fn(&str) -> bool + Copy, style: SheetStyle) {
     for (set, school_type) in school_type_per_set() {
         let dir = TempDir::new().unwrap();
-        let original = full_school(&dir, &school_type, groups);
-        let imported = round_trip_in(&dir, &original, &school_type, style);
-        let problems = differences(&comparable(&original), &comparable(&imported));
+        let mut original = full_school(&dir, &school_type, groups);
+        let mut imported = round_trip_in(&dir, &mut original, &school_type, style);
+        let problems = differences(&comparable(&mut original), &comparable(&mut imported));
         assert!(
             problems.is_empty(),
             "{set} ({school_type}):\n{}",
@@ -843,9 +856,9 @@ fn two_trainings(dir: &TempDir, first: &[(&str, &str)], second: &[(&str, &str)])
     file
 }
 
-fn assert_same_after_round_trip(dir: &TempDir, original: &SchoolFile) {
-    let imported = round_trip(dir, original, "211");
-    let problems = differences(&comparable(original), &comparable(&imported));
+fn assert_same_after_round_trip(dir: &TempDir, original: &mut SchoolFile) {
+    let mut imported = round_trip(dir, original, "211");
+    let problems = differences(&comparable(original), &comparable(&mut imported));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -853,14 +866,14 @@ fn assert_same_after_round_trip(dir: &TempDir, original: &SchoolFile) {
 fn two_identical_rows_of_a_multi_record_group_survive_export_and_import() {
     let dir = TempDir::new().unwrap();
     let row = [("project_name", "暑期全员培训"), ("year", "2023")];
-    let original = two_trainings(&dir, &row, &row);
-    assert_same_after_round_trip(&dir, &original);
+    let mut original = two_trainings(&dir, &row, &row);
+    assert_same_after_round_trip(&dir, &mut original);
 }
 
 #[test]
 fn a_row_holding_part_of_an_earlier_row_s_values_survives_export_and_import() {
     let dir = TempDir::new().unwrap();
-    let original = two_trainings(
+    let mut original = two_trainings(
         &dir,
         &[
             ("project_name", "暑期全员培训"),
@@ -869,7 +882,7 @@ fn a_row_holding_part_of_an_earlier_row_s_values_survives_export_and_import() {
         ],
         &[("project_name", "暑期全员培训"), ("year", "2023")],
     );
-    assert_same_after_round_trip(&dir, &original);
+    assert_same_after_round_trip(&dir, &mut original);
 }
 
 #[test]
@@ -911,16 +924,16 @@ fn csv_text(bytes: &[u8]) -> String {
 #[test]
 fn csv_starts_with_a_byte_order_mark() {
     let dir = TempDir::new().unwrap();
-    let (file, _) = small_school(&dir);
-    let bytes = file.export_csv("基本信息").unwrap();
+    let (mut file, _) = small_school(&dir);
+    let bytes = file.exports().csv("基本信息").unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
 }
 
 #[test]
 fn csv_lines_end_with_crlf() {
     let dir = TempDir::new().unwrap();
-    let (file, _) = small_school(&dir);
-    let bytes = file.export_csv("基本待遇").unwrap();
+    let (mut file, _) = small_school(&dir);
+    let bytes = file.exports().csv("基本待遇").unwrap();
     let text = csv_text(&bytes);
     assert!(text.ends_with("\r\n"));
     // One CRLF per record (header and one row); the header's date form
@@ -943,9 +956,9 @@ fn csv_records(bytes: &[u8]) -> Vec<Vec<String>> {
 #[test]
 fn csv_has_the_columns_and_values_of_the_workbook_sheet() {
     let dir = TempDir::new().unwrap();
-    let (file, _) = small_school(&dir);
-    let records = csv_records(&file.export_csv("学习经历").unwrap());
-    let mut book = workbook(file.export_workbook().unwrap());
+    let (mut file, _) = small_school(&dir);
+    let records = csv_records(&file.exports().csv("学习经历").unwrap());
+    let mut book = workbook(file.exports().workbook().unwrap());
     let range = sheet(&mut book, "学习经历");
     let want: Vec<Vec<String>> = (0..range.height()).map(|r| row_texts(&range, r)).collect();
     assert_eq!(records, want);
@@ -954,8 +967,8 @@ fn csv_has_the_columns_and_values_of_the_workbook_sheet() {
 #[test]
 fn csv_numbers_show_without_a_trailing_zero() {
     let dir = TempDir::new().unwrap();
-    let (file, _) = small_school(&dir);
-    let records = csv_records(&file.export_csv("基本待遇").unwrap());
+    let (mut file, _) = small_school(&dir);
+    let records = csv_records(&file.exports().csv("基本待遇").unwrap());
     let col = records[0].iter().position(|h| h == "基本工资").unwrap();
     assert_eq!(records[1][col], "3210.5");
 }
@@ -963,18 +976,18 @@ fn csv_numbers_show_without_a_trailing_zero() {
 #[test]
 fn csv_takes_the_group_by_id_or_chinese_name() {
     let dir = TempDir::new().unwrap();
-    let (file, _) = small_school(&dir);
+    let (mut file, _) = small_school(&dir);
     assert_eq!(
-        file.export_csv("education").unwrap(),
-        file.export_csv("学习经历").unwrap()
+        file.exports().csv("education").unwrap(),
+        file.exports().csv("学习经历").unwrap()
     );
 }
 
 #[test]
 fn csv_of_an_unknown_group_is_refused_with_the_valid_ones() {
     let dir = TempDir::new().unwrap();
-    let (file, _) = small_school(&dir);
-    let error = file.export_csv("工资").unwrap_err();
+    let (mut file, _) = small_school(&dir);
+    let error = file.exports().csv("工资").unwrap_err();
     assert_eq!(error.code(), "entry.unknown_group");
     let message = error.to_string();
     assert!(message.contains("工资"), "{message}");
@@ -987,13 +1000,14 @@ fn csv_of_an_unknown_group_is_refused_with_the_valid_ones() {
 #[test]
 fn a_csv_export_imports_back() {
     let dir = TempDir::new().unwrap();
-    let (file, id) = small_school(&dir);
+    let (mut file, id) = small_school(&dir);
     let path = dir.path().join("basic.csv");
-    write_file(&path, &file.export_csv("基本信息").unwrap()).unwrap();
-    let fresh = new_school(&dir, "fresh.taoli", "211");
+    write_file(&path, &file.exports().csv("基本信息").unwrap()).unwrap();
+    let mut fresh = new_school(&dir, "fresh.taoli", "211");
     let mut roster = open(&path).unwrap();
     let plan = fresh
-        .plan_import(&mut roster, &ImportOptions::default())
+        .imports()
+        .plan(&mut roster, &ImportOptions::default())
         .unwrap();
     assert_eq!(plan.preview.counts.new, 2);
     let zhang = plan
@@ -1013,8 +1027,11 @@ fn a_csv_export_imports_back() {
 #[test]
 fn a_csv_export_without_a_group_is_refused_with_the_groups_listed() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
-    let error = file.export_as(ExportFormat::Csv, None).unwrap_err();
+    let mut file = primary_school(&dir);
+    let error = file
+        .exports()
+        .as_format(ExportFormat::Csv, None)
+        .unwrap_err();
     assert_eq!(error.code(), "export.group_required");
     assert!(error.to_string().contains("基本信息、联系方式"), "{error}");
 }
@@ -1022,9 +1039,10 @@ fn a_csv_export_without_a_group_is_refused_with_the_groups_listed() {
 #[test]
 fn a_group_is_refused_for_a_workbook_export() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
+    let mut file = primary_school(&dir);
     let error = file
-        .export_as(ExportFormat::Xlsx, Some("基本信息"))
+        .exports()
+        .as_format(ExportFormat::Xlsx, Some("基本信息"))
         .unwrap_err();
     assert_eq!(error.code(), "export.group_not_used");
 }
@@ -1032,8 +1050,8 @@ fn a_group_is_refused_for_a_workbook_export() {
 #[test]
 fn the_json_format_is_the_whole_school_export() {
     let dir = TempDir::new().unwrap();
-    let (file, _) = small_school(&dir);
-    let bytes = file.export_as(ExportFormat::Json, None).unwrap();
+    let (mut file, _) = small_school(&dir);
+    let bytes = file.exports().as_format(ExportFormat::Json, None).unwrap();
     let json: Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(json["format"], "taoli.school");
     assert_eq!(json["teachers"].as_array().unwrap().len(), 2);
@@ -1124,9 +1142,9 @@ fn openpyxl_report(path: &Path) -> Value {
 #[test]
 fn openpyxl_sees_the_hidden_code_sheet_and_a_dropdown_on_every_code_column() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
+    let mut file = primary_school(&dir);
     let path = dir.path().join("template.xlsx");
-    write_file(&path, &file.export_template().unwrap()).unwrap();
+    write_file(&path, &file.exports().template().unwrap()).unwrap();
     let report = openpyxl_report(&path);
     assert_eq!(report["code_sheet_state"], "hidden");
     assert_eq!(report["freeze"], "B2");
@@ -1161,9 +1179,9 @@ fn openpyxl_sees_the_hidden_code_sheet_and_a_dropdown_on_every_code_column() {
 #[test]
 fn openpyxl_sees_the_nationality_dropdown_reach_all_249_labels() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
+    let mut file = primary_school(&dir);
     let path = dir.path().join("template.xlsx");
-    write_file(&path, &file.export_template().unwrap()).unwrap();
+    write_file(&path, &file.exports().template().unwrap()).unwrap();
     let report = openpyxl_report(&path);
     assert_eq!(
         report["code_columns"]["国籍/地区"], 249,
@@ -1179,9 +1197,9 @@ fn openpyxl_sees_the_nationality_dropdown_reach_all_249_labels() {
 #[test]
 fn openpyxl_sees_id_numbers_as_text_cells() {
     let dir = TempDir::new().unwrap();
-    let (file, _) = small_school(&dir);
+    let (mut file, _) = small_school(&dir);
     let path = dir.path().join("data.xlsx");
-    write_file(&path, &file.export_workbook().unwrap()).unwrap();
+    write_file(&path, &file.exports().workbook().unwrap()).unwrap();
     let report = openpyxl_report(&path);
     assert_eq!(report["id_format"], "@");
 }
@@ -1189,8 +1207,8 @@ fn openpyxl_sees_id_numbers_as_text_cells() {
 // ---------------------------------------------------------------- national template form
 
 /// The filled workbook in the national template's form.
-fn national_workbook(file: &SchoolFile) -> Xlsx<Cursor<Vec<u8>>> {
-    workbook(file.export_workbook_in(SheetStyle::National).unwrap())
+fn national_workbook(file: &mut SchoolFile) -> Xlsx<Cursor<Vec<u8>>> {
+    workbook(file.exports().workbook_in(SheetStyle::National).unwrap())
 }
 
 /// 张三 with a value of each kind the national templates write as
@@ -1218,8 +1236,8 @@ fn coded_school(dir: &TempDir) -> SchoolFile {
 #[test]
 fn the_national_form_heads_required_fields_with_a_star_and_dates_with_their_form() {
     let dir = TempDir::new().unwrap();
-    let file = coded_school(&dir);
-    let basic = headers(&sheet(&mut national_workbook(&file), "基本信息"));
+    let mut file = coded_school(&dir);
+    let basic = headers(&sheet(&mut national_workbook(&mut file), "基本信息"));
     for header in [
         "*姓名",
         "*性别",
@@ -1237,8 +1255,8 @@ fn the_national_form_heads_required_fields_with_a_star_and_dates_with_their_form
 #[test]
 fn the_national_form_heads_the_mental_health_column_with_the_template_s_own_misspelling() {
     let dir = TempDir::new().unwrap();
-    let file = coded_school(&dir);
-    let basic = headers(&sheet(&mut national_workbook(&file), "基本信息"));
+    let mut file = coded_school(&dir);
+    let basic = headers(&sheet(&mut national_workbook(&mut file), "基本信息"));
     assert!(
         basic.contains(&"*是否心里健康教育教师".to_owned()),
         "{basic:?}"
@@ -1249,8 +1267,8 @@ fn the_national_form_heads_the_mental_health_column_with_the_template_s_own_miss
 #[test]
 fn a_kindergarten_s_national_form_heads_its_entry_month_as_进本园年月() {
     let dir = TempDir::new().unwrap();
-    let file = new_school(&dir, "kindergarten.taoli", "111");
-    let book = file.export_template_in(SheetStyle::National).unwrap();
+    let mut file = new_school(&dir, "kindergarten.taoli", "111");
+    let book = file.exports().template_in(SheetStyle::National).unwrap();
     let basic = headers(&sheet(&mut workbook(book), "基本信息"));
     assert!(
         basic.contains(&"*进本园年月\n(yyyy-MM)".to_owned()),
@@ -1263,10 +1281,10 @@ fn a_kindergarten_s_national_form_heads_its_entry_month_as_进本园年月() {
 fn every_set_s_national_headers_are_its_template_edition_s() {
     for (set, school_type) in school_type_per_set() {
         let dir = TempDir::new().unwrap();
-        let file = new_school(&dir, "school.taoli", &school_type);
+        let mut file = new_school(&dir, "school.taoli", &school_type);
         let effective = file.effective_catalog().unwrap();
         let edition = edition_for(&set).unwrap();
-        let mut book = workbook(file.export_template_in(SheetStyle::National).unwrap());
+        let mut book = workbook(file.exports().template_in(SheetStyle::National).unwrap());
         let basic = effective.group("basic").unwrap();
         let identity = ["name", "id_type", "id_number"];
         // The identity columns first, then the others in catalog order.
@@ -1288,8 +1306,8 @@ fn every_set_s_national_headers_are_its_template_edition_s() {
 #[test]
 fn the_national_form_writes_codes_as_code_dash_name() {
     let dir = TempDir::new().unwrap();
-    let file = coded_school(&dir);
-    let basic = sheet(&mut national_workbook(&file), "基本信息");
+    let mut file = coded_school(&dir);
+    let basic = sheet(&mut national_workbook(&mut file), "基本信息");
     for (header, want) in [
         ("*身份证件类型", "1-居民身份证"),
         ("*性别", "1-男"),
@@ -1310,8 +1328,8 @@ fn the_national_form_writes_codes_as_code_dash_name() {
 #[test]
 fn the_national_form_writes_dates_and_free_text_as_stored() {
     let dir = TempDir::new().unwrap();
-    let file = coded_school(&dir);
-    let basic = sheet(&mut national_workbook(&file), "基本信息");
+    let mut file = coded_school(&dir);
+    let basic = sheet(&mut national_workbook(&mut file), "基本信息");
     assert_eq!(
         cell(&basic, "*出生日期\n(yyyy-MM-dd)", 1),
         &Data::String("1985-03-04".into())
@@ -1326,8 +1344,8 @@ fn the_national_form_writes_dates_and_free_text_as_stored() {
 #[test]
 fn the_national_form_s_dropdowns_offer_code_dash_name() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
-    let mut book = workbook(file.export_template_in(SheetStyle::National).unwrap());
+    let mut file = primary_school(&dir);
+    let mut book = workbook(file.exports().template_in(SheetStyle::National).unwrap());
     let gender = catalog().unwrap().code_table("gender").unwrap();
     let want: Vec<String> = gender
         .codes
@@ -1342,8 +1360,8 @@ fn the_national_form_s_dropdowns_offer_code_dash_name() {
 #[test]
 fn the_national_form_s_instructions_name_the_template_edition() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
-    let mut book = workbook(file.export_template_in(SheetStyle::National).unwrap());
+    let mut file = primary_school(&dir);
+    let mut book = workbook(file.exports().template_in(SheetStyle::National).unwrap());
     let range = sheet(&mut book, INSTRUCTIONS_SHEET);
     let text: String = range.rows().flatten().map(|d| d.to_string()).collect();
     let edition = edition_for("primary_secondary").unwrap();
@@ -1354,10 +1372,11 @@ fn the_national_form_s_instructions_name_the_template_edition() {
 #[test]
 fn a_national_form_csv_has_the_template_s_headers_and_code_dash_name_values() {
     let dir = TempDir::new().unwrap();
-    let file = coded_school(&dir);
+    let mut file = coded_school(&dir);
     let records = csv_records(
         &file
-            .export_csv_in("基本信息", SheetStyle::National)
+            .exports()
+            .csv_in("基本信息", SheetStyle::National)
             .unwrap(),
     );
     let col = |header: &str| records[0].iter().position(|h| h == header).unwrap();
@@ -1369,22 +1388,27 @@ fn a_national_form_csv_has_the_template_s_headers_and_code_dash_name_values() {
 #[test]
 fn taoli_s_own_form_is_unchanged_by_the_national_one() {
     let dir = TempDir::new().unwrap();
-    let file = coded_school(&dir);
+    let mut file = coded_school(&dir);
     assert_eq!(
-        file.export_as_in(ExportFormat::Csv, Some("基本信息"), SheetStyle::Taoli)
+        file.exports()
+            .as_format_in(ExportFormat::Csv, Some("基本信息"), SheetStyle::Taoli)
             .unwrap(),
-        file.export_csv("基本信息").unwrap()
+        file.exports().csv("基本信息").unwrap()
     );
-    let basic = sheet(&mut workbook(file.export_workbook().unwrap()), "基本信息");
+    let basic = sheet(
+        &mut workbook(file.exports().workbook().unwrap()),
+        "基本信息",
+    );
     assert_eq!(cell(&basic, "*性别", 1), &Data::String("男".into()));
 }
 
 #[test]
 fn the_national_form_is_refused_for_a_json_export() {
     let dir = TempDir::new().unwrap();
-    let file = primary_school(&dir);
+    let mut file = primary_school(&dir);
     let error = file
-        .export_as_in(ExportFormat::Json, None, SheetStyle::National)
+        .exports()
+        .as_format_in(ExportFormat::Json, None, SheetStyle::National)
         .unwrap_err();
     assert_eq!(error.code(), "export.style_not_used");
     assert!(error.to_string().contains("国家模板格式"), "{error}");
@@ -1397,10 +1421,12 @@ fn a_national_form_export_names_its_style_in_the_audit_trail() {
     let dir = TempDir::new().unwrap();
     let mut file = coded_school(&dir);
     let out = dir.path().join("教师数据.xlsx");
-    file.export_to_in(ExportFormat::Xlsx, None, SheetStyle::National, &out)
+    file.exports()
+        .to_file_in(ExportFormat::Xlsx, None, SheetStyle::National, &out)
         .unwrap();
     let page = file
-        .audit_log(&AuditQuery {
+        .audit()
+        .log(&AuditQuery {
             operation: Some(Operation::Export),
             ..AuditQuery::default()
         })

@@ -88,7 +88,7 @@ fn counts(school: &Path) -> (i64, i64, i64, i64) {
 fn import(school: &Path, roster: &Path) -> taoli_core::Result<ImportPlan> {
     let mut roster = open(roster)?;
     let mut file = accounts::open(school).unwrap();
-    let plan = file.plan_import(&mut roster, &ImportOptions::default());
+    let plan = file.imports().plan(&mut roster, &ImportOptions::default());
     let plan = match plan {
         Ok(plan) => plan,
         Err(e) => {
@@ -96,7 +96,7 @@ fn import(school: &Path, roster: &Path) -> taoli_core::Result<ImportPlan> {
             return Err(e);
         }
     };
-    file.commit_import(&plan, &mut |_, _| {})?;
+    file.imports().commit(&plan, &mut |_, _| {})?;
     file.close().unwrap();
     Ok(plan)
 }
@@ -397,8 +397,8 @@ fn a_formula_brought_in_by_a_roster_is_exported_to_csv_as_text() {
     let dir = TempDir::new().unwrap();
     let school = school(&dir);
     import(&school, &roster(&dir, "formula-injection.csv")).unwrap();
-    let file = accounts::open(&school).unwrap();
-    let bytes = file.export_csv("基本信息").unwrap();
+    let mut file = accounts::open(&school).unwrap();
+    let bytes = file.exports().csv("基本信息").unwrap();
     let mut names: Vec<String> = csv::Reader::from_reader(bytes.as_slice())
         .records()
         .map(|r| r.unwrap()[0].to_owned())
@@ -412,6 +412,7 @@ fn a_name_with_a_right_to_left_override_cannot_be_added_by_hand_either() {
     let dir = TempDir::new().unwrap();
     let mut file = accounts::open(&school(&dir)).unwrap();
     let error = file
+        .data_entry()
         .add_teacher(&taoli_core::NewTeacher {
             name: "王\u{202E}五六".into(),
             id_type: "1".into(),

@@ -35,12 +35,13 @@ fn school(dir: &TempDir) -> SchoolFile {
 }
 
 fn add(file: &mut SchoolFile, name: &str, id_type: &str, id_number: &str) -> Teacher {
-    file.add_teacher(&NewTeacher {
-        name: name.into(),
-        id_type: id_type.into(),
-        id_number: id_number.into(),
-    })
-    .unwrap()
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: name.into(),
+            id_type: id_type.into(),
+            id_number: id_number.into(),
+        })
+        .unwrap()
 }
 
 fn basic(file: &SchoolFile, teacher: &Teacher) -> Option<Fields> {
@@ -83,7 +84,7 @@ fn a_new_teacher_s_birth_date_and_gender_are_not_reported_missing() {
     let dir = TempDir::new().unwrap();
     let mut file = school(&dir);
     add(&mut file, "张三", "1", WOMAN);
-    let report = file.validate().unwrap();
+    let report = file.validation().report().unwrap();
     let missing: Vec<_> = report
         .problems
         .iter()
@@ -107,24 +108,26 @@ fn a_birth_date_the_personnel_file_gives_differently_is_kept_with_the_warning_an
     let dir = TempDir::new().unwrap();
     let mut file = school(&dir);
     let teacher = add(&mut file, "张三", "1", WOMAN);
-    file.set_fields(
-        &teacher.id,
-        "基本信息",
-        &[("出生日期".into(), "1950-01-02".into())],
-    )
-    .unwrap();
+    file.data_entry()
+        .set_fields(
+            &teacher.id,
+            "基本信息",
+            &[("出生日期".into(), "1950-01-02".into())],
+        )
+        .unwrap();
     assert_eq!(basic(&file, &teacher).unwrap()["birth_date"], "1950-01-02");
-    file.explain_warning(
-        &WarningRef {
-            teacher_id: &teacher.id,
-            rule: "birth_date_matches_id",
-            field: None,
-            row_order: None,
-        },
-        "以人事档案为准",
-    )
-    .unwrap();
-    let report = file.validate().unwrap();
+    file.validation()
+        .explain_warning(
+            &WarningRef {
+                teacher_id: &teacher.id,
+                rule: "birth_date_matches_id",
+                field: None,
+                row_order: None,
+            },
+            "以人事档案为准",
+        )
+        .unwrap();
+    let report = file.validation().report().unwrap();
     let warning = report
         .problems
         .iter()
@@ -136,8 +139,8 @@ fn a_birth_date_the_personnel_file_gives_differently_is_kept_with_the_warning_an
 #[test]
 fn the_school_says_what_an_id_number_gives_for_the_form() {
     let dir = TempDir::new().unwrap();
-    let file = school(&dir);
-    let values = file.id_derived_values("1", WOMAN).unwrap();
+    let mut file = school(&dir);
+    let values = file.data_entry().id_derived_values("1", WOMAN).unwrap();
     let got: Vec<(&str, &str, &str, &str)> = values
         .iter()
         .map(|v| {
@@ -161,14 +164,16 @@ fn the_school_says_what_an_id_number_gives_for_the_form() {
 #[test]
 fn an_id_number_still_being_typed_gives_nothing() {
     let dir = TempDir::new().unwrap();
-    let file = school(&dir);
+    let mut file = school(&dir);
     assert!(
-        file.id_derived_values("1", "1101051949")
+        file.data_entry()
+            .id_derived_values("1", "1101051949")
             .unwrap()
             .is_empty()
     );
     assert!(
-        file.id_derived_values("1", "110105194912310021")
+        file.data_entry()
+            .id_derived_values("1", "110105194912310021")
             .unwrap()
             .is_empty()
     );

@@ -56,8 +56,8 @@ fn options() -> ImportOptions {
 fn import(school: &Path, roster: &Path, options: &ImportOptions) -> taoli_core::import::ImportPlan {
     let mut file = accounts::open(school).unwrap();
     let mut roster = open(roster).unwrap();
-    let plan = file.plan_import(&mut roster, options).unwrap();
-    file.commit_import(&plan, &mut |_, _| {}).unwrap();
+    let plan = file.imports().plan(&mut roster, options).unwrap();
+    file.imports().commit(&plan, &mut |_, _| {}).unwrap();
     file.close().unwrap();
     plan
 }
@@ -67,9 +67,9 @@ fn preview(
     roster: &Path,
     options: &ImportOptions,
 ) -> taoli_core::import::ImportPlan {
-    let file = accounts::open(school).unwrap();
+    let mut file = accounts::open(school).unwrap();
     let mut roster = open(roster).unwrap();
-    file.plan_import(&mut roster, options).unwrap()
+    file.imports().plan(&mut roster, options).unwrap()
 }
 
 fn basic(school: &Path, id_number: &str) -> serde_json::Map<String, serde_json::Value> {
@@ -122,8 +122,8 @@ fn every_bad_file_is_refused_with_its_message_and_the_school_file_unchanged() {
         let error = match open(&path) {
             Err(e) => e,
             Ok(mut roster) => {
-                let opened = accounts::open(&school).unwrap();
-                let e = opened.plan_import(&mut roster, &options()).unwrap_err();
+                let mut opened = accounts::open(&school).unwrap();
+                let e = opened.imports().plan(&mut roster, &options()).unwrap_err();
                 opened.close().unwrap();
                 e
             }
@@ -299,12 +299,13 @@ fn an_existing_teacher_matched_by_id_type_and_number_is_updated_not_duplicated()
     let school = school(&dir);
     let a = id("19850304", 11);
     let mut file = accounts::open(&school).unwrap();
-    file.add_teacher(&NewTeacher {
-        name: "张三".into(),
-        id_type: "1".into(),
-        id_number: a.clone(),
-    })
-    .unwrap();
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: "张三".into(),
+            id_type: "1".into(),
+            id_number: a.clone(),
+        })
+        .unwrap();
     file.close().unwrap();
     let plan = import(
         &school,
@@ -356,10 +357,10 @@ fn undo_removes_the_teachers_an_import_registered() {
         &options(),
     );
     let mut file = accounts::open(&school).unwrap();
-    let undone = file.undo_import(None).unwrap();
+    let undone = file.imports().undo(None).unwrap();
     assert_eq!((undone.teachers_removed, undone.records_removed), (1, 1));
     assert!(file.teachers().unwrap().is_empty());
-    assert!(file.imports().unwrap()[0].undone_at.is_some());
+    assert!(file.imports().runs().unwrap()[0].undone_at.is_some());
 }
 
 #[test]
@@ -390,7 +391,7 @@ fn undo_puts_back_the_values_an_import_replaced() {
         &take,
     );
     let mut file = accounts::open(&school).unwrap();
-    let undone = file.undo_import(None).unwrap();
+    let undone = file.imports().undo(None).unwrap();
     file.close().unwrap();
     assert_eq!(undone.records_restored, 1);
     assert_eq!(basic(&school, &a)["ethnicity"], "03");
@@ -416,7 +417,7 @@ fn undoing_a_rename_records_the_teacher_as_now_stored() {
         &take,
     );
     let mut file = accounts::open(&school).unwrap();
-    file.undo_import(None).unwrap();
+    file.imports().undo(None).unwrap();
     let stored = file.teachers().unwrap().remove(0);
     assert_eq!(stored.name, "张三");
     let last = file.teacher_revisions(&stored.id).unwrap().pop().unwrap();
@@ -442,9 +443,10 @@ fn undo_stops_and_names_the_teacher_when_a_later_edit_touched_the_import() {
     );
     let mut file = accounts::open(&school).unwrap();
     let teacher = file.teacher_by_id_number(None, &a).unwrap();
-    file.set_fields(&teacher.id, "basic", &[("民族".into(), "回族".into())])
+    file.data_entry()
+        .set_fields(&teacher.id, "basic", &[("民族".into(), "回族".into())])
         .unwrap();
-    let error = file.undo_import(None).unwrap_err();
+    let error = file.imports().undo(None).unwrap_err();
     assert_eq!(error.code(), "import.undo_blocked");
     assert!(error.to_string().contains("张三"));
     assert_eq!(file.teachers().unwrap().len(), 1);
@@ -464,9 +466,9 @@ fn an_import_cannot_be_undone_twice() {
         &options(),
     );
     let mut file = accounts::open(&school).unwrap();
-    let run = file.imports().unwrap().remove(0);
-    file.undo_import(Some(&run.id)).unwrap();
-    let error = file.undo_import(Some(&run.id)).unwrap_err();
+    let run = file.imports().runs().unwrap().remove(0);
+    file.imports().undo(Some(&run.id)).unwrap();
+    let error = file.imports().undo(Some(&run.id)).unwrap_err();
     assert_eq!(error.code(), "import.already_undone");
 }
 
@@ -502,13 +504,14 @@ fn a_mapping_for_a_header_no_sheet_has_is_refused() {
         "r.csv",
         &format!("姓名,身份证件号\n张三,{}\n", id("19850304", 11)),
     );
-    let file = accounts::open(&school).unwrap();
+    let mut file = accounts::open(&school).unwrap();
     let options = ImportOptions {
         mappings: vec![MappingOverride::parse("调入时间=进本校年月").unwrap()],
         ..options()
     };
     let error = file
-        .plan_import(&mut open(&roster).unwrap(), &options)
+        .imports()
+        .plan(&mut open(&roster).unwrap(), &options)
         .unwrap_err();
     assert_eq!(error.code(), "import.column_unknown");
 }
@@ -518,9 +521,10 @@ fn a_roster_without_id_numbers_is_refused_naming_the_missing_column() {
     let dir = TempDir::new().unwrap();
     let school = school(&dir);
     let roster = write(&dir, "r.csv", "姓名,民族,性别\n张三,汉,男\n");
-    let file = accounts::open(&school).unwrap();
+    let mut file = accounts::open(&school).unwrap();
     let error = file
-        .plan_import(&mut open(&roster).unwrap(), &options())
+        .imports()
+        .plan(&mut open(&roster).unwrap(), &options())
         .unwrap_err();
     assert_eq!(error.code(), "import.no_identity_column");
     assert!(error.to_string().contains("身份证件号"));
@@ -626,7 +630,7 @@ fn a_settled_plan_is_not_committed_a_second_time() {
     plan.settle();
     let mut file = accounts::open(&school).unwrap();
     let teachers = file.teachers().unwrap().len();
-    let err = file.commit_import(&plan, &mut |_, _| {}).unwrap_err();
+    let err = file.imports().commit(&plan, &mut |_, _| {}).unwrap_err();
     assert!(
         matches!(err, taoli_core::Error::ImportAlreadyCommitted),
         "{err}"
@@ -634,7 +638,7 @@ fn a_settled_plan_is_not_committed_a_second_time() {
     assert_eq!(err.code(), "import.already_committed");
     assert!(err.to_string().contains("已经提交过了"), "{err}");
     assert_eq!(file.teachers().unwrap().len(), teachers);
-    assert_eq!(file.imports().unwrap().len(), 1);
+    assert_eq!(file.imports().runs().unwrap().len(), 1);
 }
 
 #[test]

@@ -57,16 +57,16 @@ fn corrected(map: &[&str]) -> ImportOptions {
 }
 
 fn preview(school: &Path, roster: &Path, options: &ImportOptions) -> ImportPlan {
-    let file = accounts::open(school).unwrap();
+    let mut file = accounts::open(school).unwrap();
     let mut roster = open(roster).unwrap();
-    file.plan_import(&mut roster, options).unwrap()
+    file.imports().plan(&mut roster, options).unwrap()
 }
 
 fn import(school: &Path, roster: &Path, options: &ImportOptions) -> ImportPlan {
     let mut file = accounts::open(school).unwrap();
     let mut roster = open(roster).unwrap();
-    let plan = file.plan_import(&mut roster, options).unwrap();
-    file.commit_import(&plan, &mut |_, _| {}).unwrap();
+    let plan = file.imports().plan(&mut roster, options).unwrap();
+    file.imports().commit(&plan, &mut |_, _| {}).unwrap();
     file.close().unwrap();
     plan
 }

@@ -39,12 +39,13 @@ fn new_school() -> NewSchool {
 }
 
 fn add(file: &mut SchoolFile, name: &str, id_number: &str) {
-    file.add_teacher(&NewTeacher {
-        name: name.into(),
-        id_type: "1".into(),
-        id_number: id_number.into(),
-    })
-    .unwrap();
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: name.into(),
+            id_type: "1".into(),
+            id_number: id_number.into(),
+        })
+        .unwrap();
 }
 
 /// A folder treated as a network share, and the path of a school file in it.
@@ -186,7 +187,8 @@ fn copying_to_this_computer_opens_a_checked_local_copy_signed_in_as_before() {
     // The file on the share is as it was, with the copy recorded.
     assert_eq!(names(&file), ["张三"]);
     let log = file
-        .audit_log(&taoli_core::audit::AuditQuery::default())
+        .audit()
+        .log(&taoli_core::audit::AuditQuery::default())
         .unwrap();
     assert!(
         log.entries

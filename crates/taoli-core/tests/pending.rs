@@ -48,9 +48,10 @@ fn import(school: &Path, roster: &Path) -> taoli_core::import::ImportPlan {
     let mut file = accounts::open(school).unwrap();
     let mut roster = open(roster).unwrap();
     let plan = file
-        .plan_import(&mut roster, &ImportOptions::default())
+        .imports()
+        .plan(&mut roster, &ImportOptions::default())
         .unwrap();
-    file.commit_import(&plan, &mut |_, _| {}).unwrap();
+    file.imports().commit(&plan, &mut |_, _| {}).unwrap();
     file.close().unwrap();
     plan
 }
@@ -106,8 +107,8 @@ fn the_unreadable_cell_is_kept_as_a_pending_value_with_its_source() {
         &format!("姓名,身份证件号,民族\n张三,{zhang},火星族\n"),
     );
     import(&school, &roster);
-    let file = accounts::open(&school).unwrap();
-    let pending = file.pending_values(None).unwrap();
+    let mut file = accounts::open(&school).unwrap();
+    let pending = file.pending().values(None).unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].field, "ethnicity");
     assert_eq!(pending[0].raw, "火星族");
@@ -129,8 +130,8 @@ fn validation_reports_a_pending_value_as_an_error_naming_the_raw_text() {
         &format!("姓名,身份证件号,民族\n张三,{zhang},火星族\n"),
     );
     import(&school, &roster);
-    let file = accounts::open(&school).unwrap();
-    let report = file.validate().unwrap();
+    let mut file = accounts::open(&school).unwrap();
+    let report = file.validation().report().unwrap();
     let pending: Vec<_> = report
         .problems
         .iter()
@@ -172,7 +173,7 @@ fn filling_the_field_answers_the_pending_value() {
     fields.insert("ethnicity".into(), "01".into());
     file.update_record(&record.id, record.version, fields)
         .unwrap();
-    let report = file.validate().unwrap();
+    let report = file.validation().report().unwrap();
     assert!(!report.problems.iter().any(|p| p.rule == PENDING_RULE));
 }
 
@@ -187,12 +188,13 @@ fn a_cleared_pending_value_is_no_longer_reported() {
     );
     import(&school, &roster);
     let mut file = accounts::open(&school).unwrap();
-    let pending = file.pending_values(None).unwrap();
-    file.clear_pending_value(&pending[0].id).unwrap();
-    assert!(file.pending_values(None).unwrap().is_empty());
+    let pending = file.pending().values(None).unwrap();
+    file.pending().clear(&pending[0].id).unwrap();
+    assert!(file.pending().values(None).unwrap().is_empty());
     assert!(
         !file
-            .validate()
+            .validation()
+            .report()
             .unwrap()
             .problems
             .iter()
@@ -211,9 +213,9 @@ fn clearing_a_pending_value_twice_says_it_is_gone() {
     );
     import(&school, &roster);
     let mut file = accounts::open(&school).unwrap();
-    let id = file.pending_values(None).unwrap()[0].id.clone();
-    file.clear_pending_value(&id).unwrap();
-    let err = file.clear_pending_value(&id).unwrap_err();
+    let id = file.pending().values(None).unwrap()[0].id.clone();
+    file.pending().clear(&id).unwrap();
+    let err = file.pending().clear(&id).unwrap_err();
     assert_eq!(err.code(), "pending.not_found");
 }
 
@@ -228,8 +230,8 @@ fn undoing_the_import_removes_its_pending_values() {
     );
     import(&school, &roster);
     let mut file = accounts::open(&school).unwrap();
-    file.undo_import(None).unwrap();
-    assert!(file.pending_values(None).unwrap().is_empty());
+    file.imports().undo(None).unwrap();
+    assert!(file.pending().values(None).unwrap().is_empty());
 }
 
 #[test]
@@ -242,8 +244,8 @@ fn a_reader_sees_that_a_value_is_pending_but_not_its_text() {
         &format!("姓名,身份证件号,参加工作年月\n张三,{zhang},去年九月\n"),
     );
     import(&school, &roster);
-    let file = accounts::open_as(&school, &accounts::viewer()).unwrap();
-    let pending = file.pending_values(None).unwrap();
+    let mut file = accounts::open_as(&school, &accounts::viewer()).unwrap();
+    let pending = file.pending().values(None).unwrap();
     assert_eq!(pending.len(), 1);
     assert!(!pending[0].raw.contains("九月"));
 }

@@ -185,7 +185,7 @@ fn imported_or_refused_clearly(
     options: &ImportOptions,
     commit: bool,
 ) -> Result<(), TestCaseError> {
-    let planned = open(roster).and_then(|mut r| file.plan_import(&mut r, options));
+    let planned = open(roster).and_then(|mut r| file.imports().plan(&mut r, options));
     let plan = match planned {
         Ok(plan) => plan,
         Err(e) => {
@@ -207,7 +207,7 @@ fn imported_or_refused_clearly(
         prop_assert!(is_chinese(&e.to_string()), "{e}");
     }
     if commit {
-        match file.commit_import(&plan, &mut |_, _| {}) {
+        match file.imports().commit(&plan, &mut |_, _| {}) {
             Ok(_) => {
                 for teacher in file.teachers().unwrap() {
                     file.records(&teacher.id).unwrap();

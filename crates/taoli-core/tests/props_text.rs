@@ -176,7 +176,7 @@ fn a_new_teacher_of_any_name_type_and_number_is_added_or_refused_in_chinese() {
                 id_type: other_type.unwrap_or(t.code),
                 id_number: number,
             };
-            match file.borrow_mut().add_teacher(&new) {
+            match file.borrow_mut().data_entry().add_teacher(&new) {
                 Ok(added) => {
                     prop_assert_eq!(&added.name, &text::normalize_person_name(&name));
                     prop_assert!(
@@ -313,6 +313,7 @@ fn any_draft_is_checked_and_saved_or_refused_in_chinese() {
     let dir = TempDir::new().unwrap();
     let mut file = school_file(&dir);
     let teacher = file
+        .data_entry()
         .add_teacher(&NewTeacher {
             name: "张三".into(),
             id_type: "1".into(),
@@ -372,10 +373,10 @@ fn any_draft_is_checked_and_saved_or_refused_in_chinese() {
                     expected_version: version,
                     fields: fields.into_iter().collect(),
                 };
-                if let Err(e) = file.borrow().check_draft(&draft) {
+                if let Err(e) = file.borrow_mut().data_entry().check_draft(&draft) {
                     prop_assert!(is_chinese(&e.to_string()), "{e}");
                 }
-                if let Err(e) = file.borrow_mut().save_draft(&draft) {
+                if let Err(e) = file.borrow_mut().data_entry().save_draft(&draft) {
                     prop_assert!(is_chinese(&e.to_string()), "{e}");
                 }
                 Ok(())

@@ -56,12 +56,13 @@ fn school_with_code(dir: &TempDir) -> (PathBuf, String) {
     })
     .unwrap();
     file.sign_in(&Credentials::new("王老师", PASSWORD)).unwrap();
-    file.add_teacher(&NewTeacher {
-        name: "张三".into(),
-        id_type: "1".into(),
-        id_number: ZHANG_SAN.into(),
-    })
-    .unwrap();
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: "张三".into(),
+            id_type: "1".into(),
+            id_number: ZHANG_SAN.into(),
+        })
+        .unwrap();
     file.close().unwrap();
     (path, code.display().to_string())
 }
@@ -84,9 +85,10 @@ fn teacher_names(file: &SchoolFile) -> Vec<String> {
 }
 
 /// The audit trail's account entries, as `path: after` lines.
-fn account_changes(file: &SchoolFile) -> Vec<String> {
+fn account_changes(file: &mut SchoolFile) -> Vec<String> {
     let page = file
-        .audit_log(&AuditQuery {
+        .audit()
+        .log(&AuditQuery {
             operation: Some(Operation::Account),
             ..AuditQuery::default()
         })
@@ -197,16 +199,16 @@ fn a_new_file_is_recovered_after_losing_the_password_and_the_keychain() {
         Error::WrongFilePassword(_)
     ));
 
-    let file =
+    let mut file =
         SchoolFile::recover_with_code(&path, &code, None, None, NEW_PASSWORD, &new_pc).unwrap();
     let session = file.session().unwrap();
     assert_eq!(session.name, ADMIN);
     assert_eq!(session.role, Role::SystemAdmin);
     assert_eq!(teacher_names(&file), ["张三"]);
     assert!(
-        account_changes(&file).contains(&"用恢复码重设密码: true".to_owned()),
+        account_changes(&mut file).contains(&"用恢复码重设密码: true".to_owned()),
         "{:?}",
-        account_changes(&file)
+        account_changes(&mut file)
     );
     file.close().unwrap();
 
@@ -280,9 +282,9 @@ fn an_existing_file_gets_its_code_at_the_admins_sign_in_and_recovers_with_it() {
     assert_eq!(status.keys, 1);
     assert!(!file.recovery_code_missing().unwrap());
     assert!(
-        account_changes(&file).contains(&"生成恢复码: true".to_owned()),
+        account_changes(&mut file).contains(&"生成恢复码: true".to_owned()),
         "{:?}",
-        account_changes(&file)
+        account_changes(&mut file)
     );
     file.close().unwrap();
     assert!(sidecar_path(&path).is_file());
@@ -307,10 +309,10 @@ fn a_backup_made_before_a_password_change_opens_with_the_code() {
     let (path, code) = school_with_code(&dir);
     let usb = dir.path().join("U盘");
     let mut file = open_as_admin(&path, PASSWORD);
-    let old_backup = PathBuf::from(file.backup_now(BackupReason::Manual).unwrap().path);
-    let chosen = PathBuf::from(file.backup_to(&usb).unwrap().path);
+    let old_backup = PathBuf::from(file.backups().now(BackupReason::Manual).unwrap().path);
+    let chosen = PathBuf::from(file.backups().to_folder(&usb).unwrap().path);
     assert!(
-        sidecar_in(&file.backup_folder(), &path).is_file(),
+        sidecar_in(&file.backups().folder(), &path).is_file(),
         "a recovery file goes with the automatic backups"
     );
     assert!(
@@ -351,7 +353,7 @@ fn changing_the_code_makes_the_old_one_fail_and_is_audited() {
     let dir = TempDir::new().unwrap();
     let (path, old_code) = school_with_code(&dir);
     let mut file = open_as_admin(&path, PASSWORD);
-    file.backup_now(BackupReason::Manual).unwrap();
+    file.backups().now(BackupReason::Manual).unwrap();
     file.change_password(ADMIN, Some(PASSWORD), NEW_PASSWORD)
         .unwrap();
     let before = file.recovery_status().unwrap().code_id;
@@ -361,11 +363,11 @@ fn changing_the_code_makes_the_old_one_fail_and_is_audited() {
     assert_eq!(status.code_id.as_deref(), Some(shown.code_id.as_str()));
     assert_eq!(status.keys, 2, "the new code opens the older backups too");
     assert!(
-        account_changes(&file).contains(&"更换恢复码: true".to_owned()),
+        account_changes(&mut file).contains(&"更换恢复码: true".to_owned()),
         "{:?}",
-        account_changes(&file)
+        account_changes(&mut file)
     );
-    let backup_folder = file.backup_folder();
+    let backup_folder = file.backups().folder();
     file.close().unwrap();
 
     let err = SchoolFile::open_with_recovery_code(&path, &old_code, None).unwrap_err();
@@ -559,10 +561,10 @@ fn restoring_a_backup_keeps_the_files_code() {
     let dir = TempDir::new().unwrap();
     let (path, old_code) = school_with_code(&dir);
     let mut file = open_as_admin(&path, PASSWORD);
-    let backup = PathBuf::from(file.backup_now(BackupReason::Manual).unwrap().path);
+    let backup = PathBuf::from(file.backups().now(BackupReason::Manual).unwrap().path);
     let (code, shown) = file.new_recovery_code().unwrap();
     file.set_recovery_code(&code).unwrap();
-    file.restore(&backup).unwrap();
+    file.backups().restore(&backup).unwrap();
     assert_eq!(
         file.recovery_status().unwrap().code_id.as_deref(),
         Some(shown.code_id.as_str())
@@ -637,7 +639,7 @@ fn the_sheet_prints_the_code_the_school_and_the_recovery_files_name() {
     let mut file = open_as_admin(&path, PASSWORD);
     let (code, shown) = file.new_recovery_code().unwrap();
     let pdf = dir.path().join("保管单.pdf");
-    file.write_recovery_sheet(&code, &pdf).unwrap();
+    file.recovery_sheet().write(&code, &pdf).unwrap();
     file.set_recovery_code(&code).unwrap();
     assert!(file.is_recovery_code(&code).unwrap());
     file.close().unwrap();

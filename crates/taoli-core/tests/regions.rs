@@ -491,6 +491,7 @@ fn school(dir: &tempfile::TempDir) -> (SchoolFile, String) {
     )
     .unwrap();
     let id = file
+        .data_entry()
         .add_teacher(&NewTeacher {
             name: "张三".into(),
             id_type: "1".into(),
@@ -502,7 +503,8 @@ fn school(dir: &tempfile::TempDir) -> (SchoolFile, String) {
 }
 
 fn set(file: &mut SchoolFile, id: &str, field: &str, value: &str) -> taoli_core::Result<Fields> {
-    file.set_fields(id, "基本信息", &[(field.to_owned(), value.to_owned())])
+    file.data_entry()
+        .set_fields(id, "基本信息", &[(field.to_owned(), value.to_owned())])
         .map(|r| r.fields)
 }
 
@@ -556,14 +558,14 @@ fn a_form_save_keeps_stored_text_the_clerk_did_not_change() {
             .unwrap()
             .clone(),
     };
-    let problems = file.check_draft(&draft).unwrap();
+    let problems = file.data_entry().check_draft(&draft).unwrap();
     assert!(
         problems
             .iter()
             .any(|p| p.rule == "region_code" && p.severity == Severity::Warning),
         "{problems:#?}"
     );
-    let saved = file.save_draft(&draft).unwrap();
+    let saved = file.data_entry().save_draft(&draft).unwrap();
     assert_eq!(saved.fields["native_place"], json!("河南郑州老城"));
     assert_eq!(saved.fields["birthplace"], json!("510100"));
 }

@@ -34,7 +34,7 @@ fn set(file: &mut SchoolFile, id: &str, group: &str, pairs: &[(&str, &str)]) {
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    file.set_fields(id, group, &pairs).unwrap();
+    file.data_entry().set_fields(id, group, &pairs).unwrap();
 }
 
 fn add(file: &mut SchoolFile, id: &str, group: &str, pairs: &[(&str, &str)]) {
@@ -42,17 +42,20 @@ fn add(file: &mut SchoolFile, id: &str, group: &str, pairs: &[(&str, &str)]) {
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    file.add_group_record(id, group, &pairs).unwrap();
+    file.data_entry()
+        .add_group_record(id, group, &pairs)
+        .unwrap();
 }
 
 fn teacher(file: &mut SchoolFile, name: &str, id_number: &str) -> String {
-    file.add_teacher(&NewTeacher {
-        name: name.into(),
-        id_type: "1".into(),
-        id_number: id_number.into(),
-    })
-    .unwrap()
-    .id
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: name.into(),
+            id_type: "1".into(),
+            id_number: id_number.into(),
+        })
+        .unwrap()
+        .id
 }
 
 /// 桃李镇中心小学 with 张三 (entered as male, female by her ID number: a
@@ -117,7 +120,8 @@ fn school(dir: &tempfile::TempDir) -> (SchoolFile, String, String) {
 /// Prints `ids`' sheets (everyone's when empty) with the built-in template.
 fn print(file: &mut SchoolFile, dir: &tempfile::TempDir, ids: &[String]) -> PathBuf {
     let path = dir.path().join("sheets.pdf");
-    file.print_sheets(ids, &Template::built_in(), &path)
+    file.sheets()
+        .print(ids, &Template::built_in(), &path)
         .unwrap();
     path
 }
@@ -168,8 +172,8 @@ fn value<'a>(sheet: &'a TeacherSheet, group: &str, label: &str) -> &'a str {
 #[test]
 fn codes_are_printed_as_their_labels() {
     let dir = tempfile::tempdir().unwrap();
-    let (file, _, _) = school(&dir);
-    let sheets = file.sheets(&[]).unwrap();
+    let (mut file, _, _) = school(&dir);
+    let sheets = file.sheets().gather(&[]).unwrap();
     let zhang = sheet_of(&sheets.teachers, "张三");
     assert_eq!(value(zhang, "基本信息", "民族"), "汉族");
     assert_eq!(value(zhang, "基本信息", "性别"), "男");
@@ -188,8 +192,8 @@ fn codes_are_printed_as_their_labels() {
 #[test]
 fn a_division_is_printed_as_its_full_name_not_its_code() {
     let dir = tempfile::tempdir().unwrap();
-    let (file, _, _) = school(&dir);
-    let sheets = file.sheets(&[]).unwrap();
+    let (mut file, _, _) = school(&dir);
+    let sheets = file.sheets().gather(&[]).unwrap();
     let zhang = sheet_of(&sheets.teachers, "张三");
     assert_eq!(value(zhang, "基本信息", "籍贯"), "四川省绵阳市三台县");
 }
@@ -197,8 +201,8 @@ fn a_division_is_printed_as_its_full_name_not_its_code() {
 #[test]
 fn a_derived_field_prints_the_value_its_source_group_gives() {
     let dir = tempfile::tempdir().unwrap();
-    let (file, _, _) = school(&dir);
-    let sheets = file.sheets(&[]).unwrap();
+    let (mut file, _, _) = school(&dir);
+    let sheets = file.sheets().gather(&[]).unwrap();
     let zhang = sheet_of(&sheets.teachers, "张三");
     assert!(value(zhang, "基本信息", "最高学历").contains("大学本科"));
 }
@@ -207,7 +211,7 @@ fn a_derived_field_prints_the_value_its_source_group_gives() {
 fn every_printed_value_is_in_the_pdf() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, _, _) = school(&dir);
-    let sheets = file.sheets(&[]).unwrap();
+    let sheets = file.sheets().gather(&[]).unwrap();
     let pdf = print(&mut file, &dir, &[]);
     let text = pdf_text(&pdf, None);
     for must in [
@@ -255,7 +259,7 @@ fn every_printed_value_is_in_the_pdf() {
 fn every_label_of_a_single_record_group_is_printed() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, zhang, _) = school(&dir);
-    let sheets = file.sheets(slice::from_ref(&zhang)).unwrap();
+    let sheets = file.sheets().gather(slice::from_ref(&zhang)).unwrap();
     let pdf = print(&mut file, &dir, &[zhang]);
     let text = pdf_text(&pdf, None);
     let basic = &sheets.teachers[0].info.groups[0];
@@ -274,7 +278,8 @@ fn each_teacher_starts_on_a_new_page_counted_from_one() {
     let (mut file, _, _) = school(&dir);
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(&[], &Template::built_in(), &path)
+        .sheets()
+        .print(&[], &Template::built_in(), &path)
         .unwrap();
     let mut first_pages = Vec::new();
     for page in 1..=printed.pages {
@@ -298,7 +303,8 @@ fn the_footer_shows_page_x_of_y_print_time_and_fingerprint() {
     let (mut file, zhang, _) = school(&dir);
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(&[zhang], &Template::built_in(), &path)
+        .sheets()
+        .print(&[zhang], &Template::built_in(), &path)
         .unwrap();
     let fingerprint = &printed.sheets[0].fingerprint;
     let pages = printed.pages;
@@ -330,7 +336,8 @@ fn the_qr_code_decodes_to_the_fingerprint() {
     let (mut file, zhang, _) = school(&dir);
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(&[zhang], &Template::built_in(), &path)
+        .sheets()
+        .print(&[zhang], &Template::built_in(), &path)
         .unwrap();
     // The rendered first page is kept as target/tmp/sheet-page1.png.
     let png = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sheet-page1.png");
@@ -353,7 +360,7 @@ fn the_qr_code_decodes_to_the_fingerprint() {
 fn open_warnings_are_listed_on_the_sheet() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, zhang, _) = school(&dir);
-    let sheets = file.sheets(slice::from_ref(&zhang)).unwrap();
+    let sheets = file.sheets().gather(slice::from_ref(&zhang)).unwrap();
     let warnings = &sheets.teachers[0].warnings;
     assert!(
         warnings.iter().any(|w| w.field.as_deref() == Some("性别")),
@@ -369,17 +376,18 @@ fn open_warnings_are_listed_on_the_sheet() {
 fn a_warning_with_a_written_reason_is_not_listed() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, zhang, _) = school(&dir);
-    file.explain_warning(
-        &WarningRef {
-            teacher_id: &zhang,
-            rule: "gender_matches_id",
-            field: None,
-            row_order: None,
-        },
-        "以人事档案为准",
-    )
-    .unwrap();
-    let sheets = file.sheets(&[zhang]).unwrap();
+    file.validation()
+        .explain_warning(
+            &WarningRef {
+                teacher_id: &zhang,
+                rule: "gender_matches_id",
+                field: None,
+                row_order: None,
+            },
+            "以人事档案为准",
+        )
+        .unwrap();
+    let sheets = file.sheets().gather(&[zhang]).unwrap();
     assert!(
         sheets.teachers[0]
             .warnings
@@ -391,9 +399,13 @@ fn a_warning_with_a_written_reason_is_not_listed() {
 #[test]
 fn the_fingerprint_is_twelve_hex_digits_and_the_same_for_the_same_information() {
     let dir = tempfile::tempdir().unwrap();
-    let (file, zhang, _) = school(&dir);
-    let first = file.current_fingerprints(Some(&zhang)).unwrap()[&zhang].clone();
-    let again = file.sheets(slice::from_ref(&zhang)).unwrap().teachers[0]
+    let (mut file, zhang, _) = school(&dir);
+    let first = file.sheets().current_fingerprints(Some(&zhang)).unwrap()[&zhang].clone();
+    let again = file
+        .sheets()
+        .gather(slice::from_ref(&zhang))
+        .unwrap()
+        .teachers[0]
         .fingerprint
         .clone();
     assert_eq!(first, again);
@@ -409,14 +421,14 @@ fn the_fingerprint_is_twelve_hex_digits_and_the_same_for_the_same_information() 
 fn the_fingerprint_changes_with_any_printed_value() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, zhang, _) = school(&dir);
-    let before = file.current_fingerprints(Some(&zhang)).unwrap()[&zhang].clone();
+    let before = file.sheets().current_fingerprints(Some(&zhang)).unwrap()[&zhang].clone();
     add(
         &mut file,
         &zhang,
         "年度考核",
         &[("考核年度", "2024"), ("考核结果", "合格")],
     );
-    let after = file.current_fingerprints(Some(&zhang)).unwrap()[&zhang].clone();
+    let after = file.sheets().current_fingerprints(Some(&zhang)).unwrap()[&zhang].clone();
     assert_ne!(before, after);
 }
 
@@ -424,10 +436,10 @@ fn the_fingerprint_changes_with_any_printed_value() {
 fn the_fingerprint_stays_when_nothing_printed_changes() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, zhang, _) = school(&dir);
-    let before = file.current_fingerprints(Some(&zhang)).unwrap()[&zhang].clone();
+    let before = file.sheets().current_fingerprints(Some(&zhang)).unwrap()[&zhang].clone();
     // Saving the same values again bumps the record's version, not its information.
     set(&mut file, &zhang, "基本信息", &[("民族", "汉族")]);
-    let after = file.current_fingerprints(Some(&zhang)).unwrap()[&zhang].clone();
+    let after = file.sheets().current_fingerprints(Some(&zhang)).unwrap()[&zhang].clone();
     assert_eq!(before, after);
 }
 
@@ -438,12 +450,13 @@ fn printing_records_each_fingerprint_with_a_revision() {
     let revisions = file.revisions().unwrap().len();
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(&[], &Template::built_in(), &path)
+        .sheets()
+        .print(&[], &Template::built_in(), &path)
         .unwrap();
     for (id, sheet) in [&zhang, &li].into_iter().zip(&printed.sheets) {
         assert_eq!(&sheet.teacher_id, id);
         assert_eq!(
-            file.printed_fingerprints(id).unwrap(),
+            file.sheets().printed_fingerprints(id).unwrap(),
             slice::from_ref(&sheet.fingerprint)
         );
     }
@@ -475,7 +488,8 @@ fn a_school_without_teachers_has_no_sheets_to_print() {
     .unwrap();
     let path = dir.path().join("sheets.pdf");
     let err = file
-        .print_sheets(&[], &Template::built_in(), &path)
+        .sheets()
+        .print(&[], &Template::built_in(), &path)
         .unwrap_err();
     assert!(matches!(err, Error::NoSheetsToPrint), "{err}");
     assert!(!path.exists());
@@ -487,16 +501,17 @@ fn a_matching_fingerprint_marks_the_sheet_signed() {
     let (mut file, zhang, _) = school(&dir);
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(slice::from_ref(&zhang), &Template::built_in(), &path)
+        .sheets()
+        .print(slice::from_ref(&zhang), &Template::built_in(), &path)
         .unwrap();
     let fingerprint = printed.sheets[0].fingerprint.to_uppercase();
-    let state = file.signoff(&zhang, &fingerprint).unwrap();
+    let state = file.sheets().signoff(&zhang, &fingerprint).unwrap();
     assert!(
         matches!(&state, SignoffState::Signed { current, signed_by, .. }
             if *current == printed.sheets[0].fingerprint && signed_by == "王老师"),
         "{state:?}"
     );
-    assert_eq!(file.signoff_state(&zhang).unwrap(), state);
+    assert_eq!(file.sheets().signoff_state(&zhang).unwrap(), state);
 }
 
 #[test]
@@ -505,7 +520,8 @@ fn a_fingerprint_never_printed_for_the_teacher_is_refused_and_the_file_unchanged
     let (mut file, zhang, li) = school(&dir);
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(&[], &Template::built_in(), &path)
+        .sheets()
+        .print(&[], &Template::built_in(), &path)
         .unwrap();
     let school_path = file.path().to_owned();
     file.close().unwrap();
@@ -514,12 +530,19 @@ fn a_fingerprint_never_printed_for_the_teacher_is_refused_and_the_file_unchanged
     let mut file = accounts::open(&school_path).unwrap();
     // 李四's fingerprint is not one printed for 张三.
     let err = file
+        .sheets()
         .signoff(&zhang, &printed.sheets[1].fingerprint)
         .unwrap_err();
     assert!(matches!(err, Error::FingerprintNotPrinted { .. }), "{err}");
     assert!(err.to_string().contains("张三"), "{err}");
-    assert_eq!(file.signoff_state(&zhang).unwrap(), SignoffState::None);
-    assert_eq!(file.signoff_state(&li).unwrap(), SignoffState::None);
+    assert_eq!(
+        file.sheets().signoff_state(&zhang).unwrap(),
+        SignoffState::None
+    );
+    assert_eq!(
+        file.sheets().signoff_state(&li).unwrap(),
+        SignoffState::None
+    );
     file.close().unwrap();
     assert_eq!(accounts::data_snapshot(&school_path), before);
 }
@@ -528,7 +551,7 @@ fn a_fingerprint_never_printed_for_the_teacher_is_refused_and_the_file_unchanged
 fn a_fingerprint_that_is_not_twelve_hex_digits_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, zhang, _) = school(&dir);
-    let err = file.signoff(&zhang, "12345").unwrap_err();
+    let err = file.sheets().signoff(&zhang, "12345").unwrap_err();
     assert!(matches!(err, Error::InvalidFingerprint(_)), "{err}");
 }
 
@@ -538,13 +561,14 @@ fn a_change_after_signoff_makes_it_stale() {
     let (mut file, zhang, _) = school(&dir);
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(slice::from_ref(&zhang), &Template::built_in(), &path)
+        .sheets()
+        .print(slice::from_ref(&zhang), &Template::built_in(), &path)
         .unwrap();
     let signed = printed.sheets[0].fingerprint.clone();
-    file.signoff(&zhang, &signed).unwrap();
+    file.sheets().signoff(&zhang, &signed).unwrap();
     set(&mut file, &zhang, "基本信息", &[("民族", "回族")]);
-    let state = file.signoff_state(&zhang).unwrap();
-    let current = file.current_fingerprints(Some(&zhang)).unwrap()[&zhang].clone();
+    let state = file.sheets().signoff_state(&zhang).unwrap();
+    let current = file.sheets().current_fingerprints(Some(&zhang)).unwrap()[&zhang].clone();
     assert_eq!(
         state,
         SignoffState::Stale {
@@ -566,10 +590,12 @@ fn signing_a_sheet_printed_before_a_change_is_recorded_but_stale() {
     let (mut file, zhang, _) = school(&dir);
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(slice::from_ref(&zhang), &Template::built_in(), &path)
+        .sheets()
+        .print(slice::from_ref(&zhang), &Template::built_in(), &path)
         .unwrap();
     set(&mut file, &zhang, "基本信息", &[("民族", "回族")]);
     let state = file
+        .sheets()
         .signoff(&zhang, &printed.sheets[0].fingerprint)
         .unwrap();
     assert!(matches!(state, SignoffState::Stale { .. }), "{state:?}");
@@ -581,11 +607,13 @@ fn every_teacher_has_a_signoff_state() {
     let (mut file, zhang, li) = school(&dir);
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(slice::from_ref(&zhang), &Template::built_in(), &path)
+        .sheets()
+        .print(slice::from_ref(&zhang), &Template::built_in(), &path)
         .unwrap();
-    file.signoff(&zhang, &printed.sheets[0].fingerprint)
+    file.sheets()
+        .signoff(&zhang, &printed.sheets[0].fingerprint)
         .unwrap();
-    let states = file.signoff_states().unwrap();
+    let states = file.sheets().signoff_states().unwrap();
     assert_eq!(states[&zhang].label(), "已签字");
     assert_eq!(states[&li], SignoffState::None);
     assert_eq!(states[&li].label(), "未签字");
@@ -609,7 +637,7 @@ fn a_province_template_replaces_the_layout_and_reads_files_beside_it() {
     .unwrap();
     let template = Template::load(&pack.join("sheet.typ")).unwrap();
     let path = dir.path().join("sheets.pdf");
-    let printed = file.print_sheets(&[zhang], &template, &path).unwrap();
+    let printed = file.sheets().print(&[zhang], &template, &path).unwrap();
     let text = pdf_text(&path, None);
     assert!(text.contains(&format!(
         "省级模板张三指纹{}",
@@ -630,7 +658,8 @@ fn a_broken_template_is_refused_with_its_line_and_nothing_recorded() {
     .unwrap();
     let path = dir.path().join("sheets.pdf");
     let err = file
-        .print_sheets(
+        .sheets()
+        .print(
             slice::from_ref(&zhang),
             &Template::load(&broken).unwrap(),
             &path,
@@ -639,7 +668,12 @@ fn a_broken_template_is_refused_with_its_line_and_nothing_recorded() {
     assert!(matches!(err, Error::SheetTemplate { .. }), "{err}");
     assert!(err.to_string().contains("第 2 行"), "{err}");
     assert!(!path.exists());
-    assert!(file.printed_fingerprints(&zhang).unwrap().is_empty());
+    assert!(
+        file.sheets()
+            .printed_fingerprints(&zhang)
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -652,8 +686,11 @@ fn the_missing_font_message_names_the_package_to_install() {
 #[test]
 fn the_preview_shows_each_page_as_svg_with_the_printed_values() {
     let dir = tempfile::tempdir().unwrap();
-    let (file, _, _) = school(&dir);
-    let preview = file.preview_sheets(&[], &Template::built_in(), 10).unwrap();
+    let (mut file, _, _) = school(&dir);
+    let preview = file
+        .sheets()
+        .preview(&[], &Template::built_in(), 10)
+        .unwrap();
     assert_eq!(preview.teachers, 2);
     assert_eq!(
         preview
@@ -675,11 +712,13 @@ fn the_preview_carries_the_fingerprints_a_printing_would() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, zhang, _) = school(&dir);
     let preview = file
-        .preview_sheets(slice::from_ref(&zhang), &Template::built_in(), 10)
+        .sheets()
+        .preview(slice::from_ref(&zhang), &Template::built_in(), 10)
         .unwrap();
     let path = dir.path().join("sheets.pdf");
     let printed = file
-        .print_sheets(slice::from_ref(&zhang), &Template::built_in(), &path)
+        .sheets()
+        .print(slice::from_ref(&zhang), &Template::built_in(), &path)
         .unwrap();
     assert_eq!(preview.sheets, printed.sheets);
 }
@@ -687,12 +726,16 @@ fn the_preview_carries_the_fingerprints_a_printing_would() {
 #[test]
 fn the_preview_of_a_large_printing_stops_at_its_limit_and_says_how_many_in_all() {
     let dir = tempfile::tempdir().unwrap();
-    let (file, _, li) = school(&dir);
-    let preview = file.preview_sheets(&[], &Template::built_in(), 1).unwrap();
+    let (mut file, _, li) = school(&dir);
+    let preview = file
+        .sheets()
+        .preview(&[], &Template::built_in(), 1)
+        .unwrap();
     assert_eq!(preview.teachers, 2);
     assert_eq!(preview.sheets.len(), 1);
     let alone = file
-        .preview_sheets(slice::from_ref(&li), &Template::built_in(), 1)
+        .sheets()
+        .preview(slice::from_ref(&li), &Template::built_in(), 1)
         .unwrap();
     assert_eq!(alone.sheets[0].teacher_id, li);
 }
@@ -700,11 +743,18 @@ fn the_preview_of_a_large_printing_stops_at_its_limit_and_says_how_many_in_all()
 #[test]
 fn previewing_records_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let (file, zhang, _) = school(&dir);
+    let (mut file, zhang, _) = school(&dir);
     let revisions = file.revisions().unwrap().len();
-    file.preview_sheets(&[], &Template::built_in(), 10).unwrap();
+    file.sheets()
+        .preview(&[], &Template::built_in(), 10)
+        .unwrap();
     assert_eq!(file.revisions().unwrap().len(), revisions);
-    assert!(file.printed_fingerprints(&zhang).unwrap().is_empty());
+    assert!(
+        file.sheets()
+            .printed_fingerprints(&zhang)
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -712,10 +762,10 @@ fn the_signoff_info_lists_printed_versions_latest_first_marking_the_current_one(
     let dir = tempfile::tempdir().unwrap();
     let (mut file, zhang, _) = school(&dir);
     print(&mut file, &dir, slice::from_ref(&zhang));
-    let old = file.printed_fingerprints(&zhang).unwrap()[0].clone();
+    let old = file.sheets().printed_fingerprints(&zhang).unwrap()[0].clone();
     set(&mut file, &zhang, "基本信息", &[("民族", "回族")]);
     print(&mut file, &dir, slice::from_ref(&zhang));
-    let info = file.signoff_info(&zhang).unwrap();
+    let info = file.sheets().signoff_info(&zhang).unwrap();
     assert_eq!(info.state, SignoffState::None);
     assert_eq!(info.prints.len(), 2);
     assert!(info.prints[0].current);
@@ -727,8 +777,8 @@ fn the_signoff_info_lists_printed_versions_latest_first_marking_the_current_one(
 #[test]
 fn the_signoff_info_of_a_teacher_never_printed_has_no_versions() {
     let dir = tempfile::tempdir().unwrap();
-    let (file, zhang, _) = school(&dir);
-    let info = file.signoff_info(&zhang).unwrap();
+    let (mut file, zhang, _) = school(&dir);
+    let info = file.sheets().signoff_info(&zhang).unwrap();
     assert_eq!(info.state, SignoffState::None);
     assert!(info.prints.is_empty());
 }

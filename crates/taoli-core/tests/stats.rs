@@ -52,22 +52,24 @@ fn resident_id(birth: &str, sequence: &str) -> String {
 }
 
 fn add(file: &mut SchoolFile, name: &str, id_number: &str) -> Teacher {
-    file.add_teacher(&NewTeacher {
-        name: name.into(),
-        id_type: "1".into(),
-        id_number: id_number.into(),
-    })
-    .unwrap()
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: name.into(),
+            id_type: "1".into(),
+            id_number: id_number.into(),
+        })
+        .unwrap()
 }
 
 /// A teacher with a passport: nothing of 基本信息 filled from the number.
 fn add_passport_holder(file: &mut SchoolFile, name: &str, number: &str) -> Teacher {
-    file.add_teacher(&NewTeacher {
-        name: name.into(),
-        id_type: "A".into(),
-        id_number: number.into(),
-    })
-    .unwrap()
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: name.into(),
+            id_type: "A".into(),
+            id_number: number.into(),
+        })
+        .unwrap()
 }
 
 /// A teacher born on 1990-01-01 (by the ID number) with nothing else filled.
@@ -80,7 +82,8 @@ fn set(file: &mut SchoolFile, teacher: &Teacher, assignments: &[(&str, &str)]) {
         .iter()
         .map(|(f, v)| ((*f).to_owned(), (*v).to_owned()))
         .collect();
-    file.set_fields(&teacher.id, "基本信息", &assignments)
+    file.data_entry()
+        .set_fields(&teacher.id, "基本信息", &assignments)
         .unwrap();
 }
 
@@ -89,12 +92,13 @@ fn add_row(file: &mut SchoolFile, teacher: &Teacher, group: &str, assignments: &
         .iter()
         .map(|(f, v)| ((*f).to_owned(), (*v).to_owned()))
         .collect();
-    file.add_group_record(&teacher.id, group, &assignments)
+    file.data_entry()
+        .add_group_record(&teacher.id, group, &assignments)
         .unwrap();
 }
 
 fn stats(file: &SchoolFile) -> SchoolStats {
-    file.stats_as_of(today()).unwrap()
+    file.stats().count_as_of(today()).unwrap()
 }
 
 fn dimension(stats: &SchoolStats, id: Dimension) -> &StatsDimension {
@@ -254,12 +258,13 @@ fn the_filled_birth_date_wins_over_the_id_number() {
 fn age_is_unknown_without_a_birth_date_or_a_resident_id_number() {
     let dir = TempDir::new().unwrap();
     let mut file = school(&dir);
-    file.add_teacher(&NewTeacher {
-        name: "Anna Smith".into(),
-        id_type: "A".into(),
-        id_number: "E12345678".into(),
-    })
-    .unwrap();
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: "Anna Smith".into(),
+            id_type: "A".into(),
+            id_number: "E12345678".into(),
+        })
+        .unwrap();
     let stats = stats(&file);
     let ages = dimension(&stats, Dimension::Age);
     let unknown = ages.bucket(MISSING_KEY).unwrap();

@@ -199,12 +199,13 @@ fn a_corrupted_file_is_refused_with_a_clear_message() {
     for i in 0..200 {
         let id = format!("{:06}19800101{:03}", 110105, i);
         let check = taoli_core::id_number::check_character(&id).unwrap();
-        file.add_teacher(&NewTeacher {
-            name: format!("教师{i}"),
-            id_type: "1".into(),
-            id_number: format!("{id}{check}"),
-        })
-        .unwrap();
+        file.data_entry()
+            .add_teacher(&NewTeacher {
+                name: format!("教师{i}"),
+                id_type: "1".into(),
+                id_number: format!("{id}{check}"),
+            })
+            .unwrap();
     }
     file.close().unwrap();
     let mut bytes = fs::read(&path).unwrap();
@@ -271,7 +272,7 @@ fn a_missing_file_is_reported_as_missing() {
 fn a_teacher_survives_reopening() {
     let dir = TempDir::new().unwrap();
     let (path, mut file) = new_file(&dir);
-    file.add_teacher(&zhang_san()).unwrap();
+    file.data_entry().add_teacher(&zhang_san()).unwrap();
     file.close().unwrap();
     let teachers = accounts::open(&path).unwrap().teachers().unwrap();
     assert_eq!(teachers.len(), 1);
@@ -283,11 +284,11 @@ fn a_teacher_survives_reopening() {
 fn the_same_id_type_and_number_is_refused_the_second_time() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = new_file(&dir);
-    file.add_teacher(&zhang_san()).unwrap();
+    file.data_entry().add_teacher(&zhang_san()).unwrap();
     let mut again = zhang_san();
     again.name = "张叁".into();
     again.id_number = "11010519491231002x".into();
-    let err = file.add_teacher(&again).unwrap_err();
+    let err = file.data_entry().add_teacher(&again).unwrap_err();
     assert!(matches!(err, Error::DuplicateTeacher { .. }), "{err}");
     assert!(err.to_string().contains("张三"), "{err}");
     assert_eq!(file.teachers().unwrap().len(), 1);
@@ -314,7 +315,7 @@ fn creating_the_school_writes_a_revision() {
 fn adding_a_teacher_writes_a_revision_with_the_new_value() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = new_file(&dir);
-    let teacher = file.add_teacher(&zhang_san()).unwrap();
+    let teacher = file.data_entry().add_teacher(&zhang_san()).unwrap();
     // The other revision is the 基本信息 his ID number gives (tests/id_derived.rs).
     let revisions: Vec<_> = file
         .teacher_revisions(&teacher.id)
@@ -332,7 +333,7 @@ fn adding_a_teacher_writes_a_revision_with_the_new_value() {
 fn updating_a_record_bumps_its_version_and_keeps_old_and_new() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = new_file(&dir);
-    let teacher = file.add_teacher(&zhang_san()).unwrap();
+    let teacher = file.data_entry().add_teacher(&zhang_san()).unwrap();
     let record = file
         .add_record(
             &teacher.id,
@@ -356,7 +357,7 @@ fn updating_a_record_bumps_its_version_and_keeps_old_and_new() {
 fn an_edit_of_a_stale_version_is_refused() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = new_file(&dir);
-    let teacher = file.add_teacher(&zhang_san()).unwrap();
+    let teacher = file.data_entry().add_teacher(&zhang_san()).unwrap();
     let record = file
         .add_record(&teacher.id, "学习经历", Fields::new())
         .unwrap();
@@ -374,7 +375,7 @@ fn an_edit_of_a_stale_version_is_refused() {
 fn deleting_a_record_keeps_its_last_values_in_the_history() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = new_file(&dir);
-    let teacher = file.add_teacher(&zhang_san()).unwrap();
+    let teacher = file.data_entry().add_teacher(&zhang_san()).unwrap();
     let record = file
         .add_record(
             &teacher.id,
@@ -398,7 +399,7 @@ fn deleting_a_record_keeps_its_last_values_in_the_history() {
 fn rows_of_a_multi_record_group_keep_their_order() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = new_file(&dir);
-    let teacher = file.add_teacher(&zhang_san()).unwrap();
+    let teacher = file.data_entry().add_teacher(&zhang_san()).unwrap();
     for school in ["甲中学", "乙大学"] {
         file.add_record(
             &teacher.id,
@@ -421,14 +422,14 @@ fn rows_of_a_multi_record_group_keep_their_order() {
 fn export_holds_the_school_teachers_and_records() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = new_file(&dir);
-    let teacher = file.add_teacher(&zhang_san()).unwrap();
+    let teacher = file.data_entry().add_teacher(&zhang_san()).unwrap();
     file.add_record(
         &teacher.id,
         "学习经历",
         fields(serde_json::json!({"YXMC": "甲中学"})),
     )
     .unwrap();
-    let export = serde_json::to_value(file.export().unwrap()).unwrap();
+    let export = serde_json::to_value(file.exports().document().unwrap()).unwrap();
     assert_eq!(export["format"], "taoli.school");
     assert_eq!(export["school"]["code"], "2151012345");
     assert_eq!(export["teachers"][0]["name"], "张三");
@@ -444,14 +445,15 @@ fn export_holds_the_school_teachers_and_records() {
 fn finding_teachers_reports_the_matches_and_the_school_total() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = new_file(&dir);
-    file.add_teacher(&zhang_san()).unwrap();
-    file.add_teacher(&NewTeacher {
-        name: "李四".into(),
-        id_type: "1".into(),
-        id_number: "110105198001011238".into(),
-    })
-    .unwrap();
-    let listing = file.find_teachers("ls").unwrap();
+    file.data_entry().add_teacher(&zhang_san()).unwrap();
+    file.data_entry()
+        .add_teacher(&NewTeacher {
+            name: "李四".into(),
+            id_type: "1".into(),
+            id_number: "110105198001011238".into(),
+        })
+        .unwrap();
+    let listing = file.search().teachers("ls").unwrap();
     assert_eq!(listing.total, 2);
     let names: Vec<_> = listing.teachers.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["李四"]);
@@ -462,7 +464,7 @@ fn saving_the_form_keeps_derived_values_it_does_not_send() {
     use taoli_core::entry::RecordDraft;
     let dir = TempDir::new().unwrap();
     let (_, mut file) = new_file(&dir);
-    let teacher = file.add_teacher(&zhang_san()).unwrap();
+    let teacher = file.data_entry().add_teacher(&zhang_san()).unwrap();
     let record = file
         .add_record(
             &teacher.id,
@@ -471,6 +473,7 @@ fn saving_the_form_keeps_derived_values_it_does_not_send() {
         )
         .unwrap();
     let saved = file
+        .data_entry()
         .save_draft(&RecordDraft {
             teacher_id: teacher.id.clone(),
             group: "basic".into(),

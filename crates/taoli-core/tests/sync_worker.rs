@@ -87,6 +87,7 @@ impl School {
         let code = upstream.code(SCHOOL);
         let keys = KeyAccess::new(Some(&*self.keychain), None);
         self.file
+            .reporting()
             .enroll(&upstream.url(), &code, &keys, fast().backoff)
             .unwrap();
     }
@@ -97,6 +98,7 @@ impl School {
         let code = upstream.code(SCHOOL);
         let keys = KeyAccess::new(None, Some(accounts::PASSWORD));
         self.file
+            .reporting()
             .enroll(&upstream.url(), &code, &keys, fast().backoff)
             .unwrap();
     }
@@ -111,11 +113,12 @@ impl School {
             change_reason: None,
             sync: fast(),
         };
-        self.file.submit(&keys, &options).unwrap()
+        self.file.reporting().submit(&keys, &options).unwrap()
     }
 
-    fn status_of(&self, teacher: &Teacher) -> UploadStatus {
+    fn status_of(&mut self, teacher: &Teacher) -> UploadStatus {
         self.file
+            .reporting()
             .outbox_status()
             .unwrap()
             .teachers
@@ -184,39 +187,48 @@ fn nobody_signed_in_has_no_second_handle() {
 #[test]
 fn a_second_handle_is_refused_once_the_session_is_locked() {
     let mut school = School::new();
-    let second = school.file.second_handle().unwrap();
+    let mut second = school.file.second_handle().unwrap();
     school.file.lock();
-    assert!(matches!(second.enrollment(), Err(Error::SessionLocked)));
+    assert!(matches!(
+        second.reporting().enrollment(),
+        Err(Error::SessionLocked)
+    ));
 }
 
 #[test]
 fn a_second_handle_is_refused_once_signed_out() {
     let mut school = School::new();
-    let second = school.file.second_handle().unwrap();
+    let mut second = school.file.second_handle().unwrap();
     school.file.sign_out();
-    assert!(matches!(second.enrollment(), Err(Error::NotSignedIn)));
+    assert!(matches!(
+        second.reporting().enrollment(),
+        Err(Error::NotSignedIn)
+    ));
 }
 
 #[test]
 fn a_second_handle_is_refused_once_someone_else_signs_in() {
     let mut school = School::new();
-    let second = school.file.second_handle().unwrap();
+    let mut second = school.file.second_handle().unwrap();
     school.file.sign_in(&accounts::viewer()).unwrap();
-    assert!(matches!(second.enrollment(), Err(Error::NotSignedIn)));
+    assert!(matches!(
+        second.reporting().enrollment(),
+        Err(Error::NotSignedIn)
+    ));
 }
 
 #[test]
 fn a_second_handles_work_does_not_keep_the_session_awake() {
     let mut school = School::new();
     school.file.set_idle_limit(Duration::from_millis(300));
-    let second = school.file.second_handle().unwrap();
+    let mut second = school.file.second_handle().unwrap();
     let until = Instant::now() + Duration::from_millis(600);
     while Instant::now() < until {
-        let _ = second.enrollment();
+        let _ = second.reporting().enrollment();
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(matches!(
-        school.file.find_teachers(""),
+        school.file.search().teachers(""),
         Err(Error::SessionLocked)
     ));
 }
@@ -240,12 +252,12 @@ fn the_first_handle_reads_and_writes_while_a_sync_on_the_second_waits_on_the_net
             change_reason: None,
             sync: fast(),
         };
-        second.submit(&keys, &options).unwrap()
+        second.reporting().submit(&keys, &options).unwrap()
     });
     std::thread::sleep(Duration::from_millis(300));
     let before = Instant::now();
     school.teacher("李四", 2);
-    assert_eq!(school.file.find_teachers("").unwrap().total, 2);
+    assert_eq!(school.file.search().teachers("").unwrap().total, 2);
     assert!(
         before.elapsed() < Duration::from_millis(1000),
         "the first handle waited {:?}",
@@ -270,6 +282,7 @@ fn a_key_kept_in_the_school_file_needs_the_password_once_a_session() {
     };
     let outcome = school
         .file
+        .reporting()
         .submit(&KeyAccess::new(None, None), &options)
         .unwrap();
     assert_eq!(outcome.sync.received.len(), 1);
@@ -288,11 +301,15 @@ fn a_new_session_asks_for_the_password_again() {
         sync: fast(),
     };
     assert!(matches!(
-        school.file.submit(&KeyAccess::new(None, None), &options),
+        school
+            .file
+            .reporting()
+            .submit(&KeyAccess::new(None, None), &options),
         Err(Error::AdminPasswordNeeded)
     ));
     let outcome = school
         .file
+        .reporting()
         .submit(&KeyAccess::new(None, Some(accounts::PASSWORD)), &options)
         .unwrap();
     assert_eq!(outcome.sync.received.len(), 1);
@@ -310,6 +327,7 @@ fn a_second_handle_signs_with_the_key_its_session_unlocked() {
         sync: fast(),
     };
     let outcome = second
+        .reporting()
         .submit(&KeyAccess::new(None, None), &options)
         .unwrap();
     assert_eq!(outcome.sync.received.len(), 1);
@@ -546,14 +564,19 @@ fn a_kept_receipt_is_exported_byte_for_byte_and_recorded() {
     school.enroll(&upstream);
     school.teacher("张三", 1);
     let batch = school.submit().built.unwrap();
-    let kept = school.file.receipts().unwrap().remove(0);
+    let kept = school.file.reporting().receipts().unwrap().remove(0);
     let path = school.path.with_file_name("第1批回执.taolireceipt");
-    let exported = school.file.export_receipt(&batch.id, &path).unwrap();
+    let exported = school
+        .file
+        .reporting()
+        .export_receipt(&batch.id, &path)
+        .unwrap();
     assert_eq!(exported.receipt_sha256, kept.receipt_sha256);
     assert_eq!(std::fs::read(&path).unwrap(), kept.receipt.as_bytes());
     let log = school
         .file
-        .audit_log(&AuditQuery {
+        .audit()
+        .log(&AuditQuery {
             operation: Some(taoli_core::revision::Operation::Export),
             ..AuditQuery::default()
         })
@@ -575,8 +598,12 @@ fn an_exported_receipt_imports_back_as_already_kept() {
     school.teacher("张三", 1);
     let batch = school.submit().built.unwrap();
     let path = school.path.with_file_name("回执.taolireceipt");
-    school.file.export_receipt(&batch.id, &path).unwrap();
-    let imported = school.file.import_receipt(&path).unwrap();
+    school
+        .file
+        .reporting()
+        .export_receipt(&batch.id, &path)
+        .unwrap();
+    let imported = school.file.reporting().import_receipt(&path).unwrap();
     assert!(!imported.newly_received);
     assert_eq!(imported.batch.id, batch.id);
 }
@@ -587,9 +614,9 @@ fn a_batch_not_yet_received_has_no_receipt_to_export() {
     let mut school = School::new();
     school.enroll(&upstream);
     school.teacher("张三", 1);
-    let batch = school.file.build_batch(None).unwrap().unwrap();
+    let batch = school.file.reporting().build_batch(None).unwrap().unwrap();
     let path = school.path.with_file_name("回执.taolireceipt");
-    let refused = school.file.export_receipt(&batch.id, &path);
+    let refused = school.file.reporting().export_receipt(&batch.id, &path);
     assert!(
         matches!(&refused, Err(Error::NoReceiptYet { sequence: 1, .. })),
         "{refused:?}"
@@ -607,7 +634,7 @@ fn a_viewer_may_not_export_a_receipt() {
     school.file.sign_in(&accounts::viewer()).unwrap();
     let path = school.path.with_file_name("回执.taolireceipt");
     assert!(matches!(
-        school.file.export_receipt(&batch.id, &path),
+        school.file.reporting().export_receipt(&batch.id, &path),
         Err(Error::NotPermitted { .. })
     ));
 }
@@ -618,17 +645,17 @@ fn the_proposed_file_names_name_the_school_and_the_batch() {
     let mut school = School::new();
     school.enroll(&upstream);
     assert_eq!(
-        school.file.batch_file_name().unwrap(),
+        school.file.reporting().batch_file_name().unwrap(),
         "桃李镇中心小学-第1批.taolibatch"
     );
     school.teacher("张三", 1);
     school.submit();
     assert_eq!(
-        school.file.batch_file_name().unwrap(),
+        school.file.reporting().batch_file_name().unwrap(),
         "桃李镇中心小学-第2批.taolibatch"
     );
     assert_eq!(
-        school.file.receipt_file_name(1).unwrap(),
+        school.file.reporting().receipt_file_name(1).unwrap(),
         "桃李镇中心小学-第1批回执.taolireceipt"
     );
 }

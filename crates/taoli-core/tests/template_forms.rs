@@ -110,9 +110,10 @@ fn the_templates_code_sheet_is_passed_over_and_the_preview_says_so() {
     let dir = TempDir::new().unwrap();
     let school = school(&dir);
     let roster = template(dir.path(), &rows());
-    let file = accounts::open(&school).unwrap();
+    let mut file = accounts::open(&school).unwrap();
     let plan = file
-        .plan_import(&mut open(&roster).unwrap(), &ImportOptions::default())
+        .imports()
+        .plan(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();
     let read: Vec<&str> = plan
         .preview
@@ -133,7 +134,8 @@ fn every_row_of_a_filled_template_imports_with_every_value_right() {
     let roster = template(dir.path(), &rows);
     let mut file = accounts::open(&school).unwrap();
     let plan = file
-        .plan_import(&mut open(&roster).unwrap(), &ImportOptions::default())
+        .imports()
+        .plan(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();
     assert_eq!(
         plan.preview.counts.new, 2,
@@ -141,7 +143,7 @@ fn every_row_of_a_filled_template_imports_with_every_value_right() {
         plan.preview.problem_groups
     );
     assert!(plan.pending.is_empty(), "{:?}", plan.pending);
-    file.commit_import(&plan, &mut |_, _| {}).unwrap();
+    file.imports().commit(&plan, &mut |_, _| {}).unwrap();
     let want = [
         ("张三", "1", "1985-03-04", "01", "01", "0"),
         ("李四", "2", "1990-02-15", "03", "13", "1"),
@@ -169,13 +171,14 @@ fn a_sheet_the_clerk_chose_without_name_columns_is_still_refused_with_the_reason
     let dir = TempDir::new().unwrap();
     let school = school(&dir);
     let roster = template(dir.path(), &rows());
-    let file = accounts::open(&school).unwrap();
+    let mut file = accounts::open(&school).unwrap();
     let options = ImportOptions {
         sheets: vec!["基础信息".into()],
         ..ImportOptions::default()
     };
     let err = file
-        .plan_import(&mut open(&roster).unwrap(), &options)
+        .imports()
+        .plan(&mut open(&roster).unwrap(), &options)
         .unwrap_err();
     assert!(err.to_string().contains("基础信息"), "{err}");
 }

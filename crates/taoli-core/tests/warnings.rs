@@ -28,13 +28,15 @@ fn school(dir: &tempfile::TempDir) -> (SchoolFile, String) {
     )
     .unwrap();
     let teacher = file
+        .data_entry()
         .add_teacher(&NewTeacher {
             name: "张三".into(),
             id_type: "1".into(),
             id_number: "11010519491231002X".into(),
         })
         .unwrap();
-    file.set_fields(&teacher.id, "基本信息", &[("性别".into(), "男".into())])
+    file.data_entry()
+        .set_fields(&teacher.id, "基本信息", &[("性别".into(), "男".into())])
         .unwrap();
     (file, teacher.id)
 }
@@ -52,9 +54,10 @@ fn warning<'a>(teacher_id: &'a str, rule: &'a str) -> WarningRef<'a> {
 fn an_explained_warning_carries_its_reason_in_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, id) = school(&dir);
-    file.explain_warning(&warning(&id, "gender_matches_id"), "以人事档案为准")
+    file.validation()
+        .explain_warning(&warning(&id, "gender_matches_id"), "以人事档案为准")
         .unwrap();
-    let report = file.validate().unwrap();
+    let report = file.validation().report().unwrap();
     let p = report
         .problems
         .iter()
@@ -69,6 +72,7 @@ fn an_error_cannot_be_explained_away() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, id) = school(&dir);
     let err = file
+        .validation()
         .explain_warning(&warning(&id, "required"), "以后再填")
         .unwrap_err();
     assert!(matches!(err, Error::ErrorNeedsFixing(_)), "{err}");
@@ -79,6 +83,7 @@ fn a_reason_for_a_warning_that_is_not_there_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, id) = school(&dir);
     let err = file
+        .validation()
         .explain_warning(&warning(&id, "birth_date_matches_id"), "以人事档案为准")
         .unwrap_err();
     assert!(matches!(err, Error::NoSuchWarning { .. }), "{err}");
@@ -89,6 +94,7 @@ fn an_empty_reason_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, id) = school(&dir);
     let err = file
+        .validation()
         .explain_warning(&warning(&id, "gender_matches_id"), "  ")
         .unwrap_err();
     assert!(matches!(err, Error::EmptyWarningReason));
@@ -98,7 +104,8 @@ fn an_empty_reason_is_refused() {
 fn explaining_a_warning_leaves_a_revision() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, id) = school(&dir);
-    file.explain_warning(&warning(&id, "gender_matches_id"), "以人事档案为准")
+    file.validation()
+        .explain_warning(&warning(&id, "gender_matches_id"), "以人事档案为准")
         .unwrap();
     let last = file.teacher_revisions(&id).unwrap().pop().unwrap();
     assert_eq!(

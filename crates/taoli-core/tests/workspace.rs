@@ -78,6 +78,7 @@ fn daily_backups(path: &Path) -> usize {
     let mut file = accounts::open_as(path, &admin()).unwrap();
     let n = file
         .backups()
+        .list()
         .unwrap()
         .iter()
         .filter(|b| b.reason == BackupReason::Daily)

@@ -19,12 +19,12 @@ pub(super) fn audit(command: AuditCommand, login: &Login, lang: Lang) -> Result<
             }
         }
         AuditCommand::List(args) => {
-            let file = login.open(&args.filter.school_file)?;
+            let mut file = login.open(&args.filter.school_file)?;
             let query = AuditQuery {
                 limit: args.limit,
                 ..args.filter.query(&file)?
             };
-            let page = file.audit_log(&query)?;
+            let page = file.audit().log(&query)?;
             file.close()?;
             if args.json {
                 output::json(&page)?;
@@ -38,7 +38,7 @@ pub(super) fn audit(command: AuditCommand, login: &Login, lang: Lang) -> Result<
         } => {
             let mut file = login.open(&filter.school_file)?;
             let query = filter.query(&file)?;
-            file.export_audit_to(&query, &path)?;
+            file.audit().export_to(&query, &path)?;
             file.close()?;
             output::audit_exported(&path, lang);
         }

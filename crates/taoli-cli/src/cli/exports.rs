@@ -25,7 +25,7 @@ pub(super) fn export(args: ExportArgs, login: &Login, lang: Lang) -> Result<Exit
         (Some(path), _) => path,
         (None, Some(name)) => export::unused_path(&PathBuf::from(name)),
         (None, None) => {
-            let bytes = file.export_as_in(format, group, style)?;
+            let bytes = file.exports().as_format_in(format, group, style)?;
             let style = export::file::style_code(style);
             file.record_styled_export(format.code(), style, group, None, bytes.len())?;
             file.close()?;
@@ -33,7 +33,7 @@ pub(super) fn export(args: ExportArgs, login: &Login, lang: Lang) -> Result<Exit
             return Ok(ExitCode::SUCCESS);
         }
     };
-    file.export_to_in(format, group, style, &path)?;
+    file.exports().to_file_in(format, group, style, &path)?;
     file.close()?;
     output::exported(format, style, &path, lang);
     Ok(ExitCode::SUCCESS)

@@ -19,7 +19,7 @@ pub(super) fn import(args: ImportArgs, login: &Login, lang: Lang) -> Result<Exit
     };
     let mut roster = taoli_core::import::open(&args.roster)?;
     let mut file = login.open(&args.school_file)?;
-    let mut plan = file.plan_import(&mut roster, &options)?;
+    let mut plan = file.imports().plan(&mut roster, &options)?;
     drop(roster);
     let refused_path = match (&args.refused, args.dry_run) {
         (Some(path), _) => Some(path.clone()),
@@ -31,7 +31,7 @@ pub(super) fn import(args: ImportArgs, login: &Login, lang: Lang) -> Result<Exit
     let import = if args.dry_run {
         None
     } else {
-        Some(file.commit_import(&plan, &mut |_, _| {})?)
+        Some(file.imports().commit(&plan, &mut |_, _| {})?)
     };
     file.close()?;
     // The report and the workbook need only the preview and the refused rows.
@@ -64,7 +64,7 @@ pub(super) fn import(args: ImportArgs, login: &Login, lang: Lang) -> Result<Exit
 /// `taoli import-undo`.
 pub(super) fn import_undo(args: ImportUndoArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     let mut file = login.open(&args.school_file)?;
-    let result = file.undo_import(args.import_id.as_deref())?;
+    let result = file.imports().undo(args.import_id.as_deref())?;
     output::import_undone(&result, lang);
     file.close()?;
     Ok(ExitCode::SUCCESS)
@@ -76,8 +76,8 @@ pub(super) fn import_history(
     login: &Login,
     lang: Lang,
 ) -> Result<ExitCode> {
-    let file = login.open(&args.school_file)?;
-    let runs = file.imports()?;
+    let mut file = login.open(&args.school_file)?;
+    let runs = file.imports().runs()?;
     file.close()?;
     if args.json {
         output::json(&runs)?;

@@ -6,7 +6,7 @@ use super::*;
 pub(super) fn enroll(args: EnrollArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     let mut file = login.open(&args.school_file)?;
     let info = batches::with_keys(login, |keys| {
-        file.enroll(
+        file.reporting().enroll(
             &args.upstream,
             &args.code,
             keys,
@@ -28,7 +28,7 @@ pub(super) fn submit(args: SubmitArgs, login: &Login, lang: Lang) -> Result<Exit
             ..batches::sync_options(args.retries)
         },
     };
-    let outcome = batches::with_keys(login, |keys| file.submit(keys, &options))?;
+    let outcome = batches::with_keys(login, |keys| file.reporting().submit(keys, &options))?;
     file.close()?;
     if args.json {
         output::json(&outcome)?;
@@ -45,7 +45,7 @@ pub(super) fn sync(args: SyncArgs, login: &Login, lang: Lang) -> Result<ExitCode
         locale: lang.locale(),
         ..batches::sync_options(args.retries)
     };
-    let report = batches::with_keys(login, |keys| file.sync(keys, &options))?;
+    let report = batches::with_keys(login, |keys| file.reporting().sync(keys, &options))?;
     file.close()?;
     if args.json {
         output::json(&report)?;
@@ -79,7 +79,8 @@ pub(super) fn batch(command: BatchCommand, login: &Login, lang: Lang) -> Result<
         BatchCommand::Export(args) => {
             let mut file = login.open(&args.school_file)?;
             let exported = batches::with_keys(login, |keys| {
-                file.export_batch(keys, args.reason.as_deref(), &args.output)
+                file.reporting()
+                    .export_batch(keys, args.reason.as_deref(), &args.output)
             })?;
             file.close()?;
             if args.json {
@@ -109,7 +110,7 @@ pub(super) fn batch(command: BatchCommand, login: &Login, lang: Lang) -> Result<
 pub(super) fn receipts(args: ReceiptsArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     let mut file = login.open(&args.school_file)?;
     if let Some(path) = &args.import {
-        let imported = file.import_receipt(path)?;
+        let imported = file.reporting().import_receipt(path)?;
         file.close()?;
         if args.json {
             output::json(&imported)?;
@@ -118,7 +119,7 @@ pub(super) fn receipts(args: ReceiptsArgs, login: &Login, lang: Lang) -> Result<
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let receipts = file.receipts()?;
+    let receipts = file.reporting().receipts()?;
     file.close()?;
     if args.json {
         output::json(&receipts)?;
@@ -130,8 +131,8 @@ pub(super) fn receipts(args: ReceiptsArgs, login: &Login, lang: Lang) -> Result<
 
 /// `taoli status`.
 pub(super) fn status(args: StatusArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
-    let file = login.open(&args.school_file)?;
-    let status = file.outbox_status()?;
+    let mut file = login.open(&args.school_file)?;
+    let status = file.reporting().outbox_status()?;
     file.close()?;
     if args.json {
         output::json(&status)?;

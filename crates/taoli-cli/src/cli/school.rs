@@ -28,7 +28,7 @@ pub(super) fn init(args: InitArgs, login: &Login, lang: Lang) -> Result<ExitCode
     let shown = file.recovery_code_shown(&code);
     crate::recovery::print_code(&shown, args.recovery_sheet.as_deref(), lang);
     if let Some(sheet) = &args.recovery_sheet {
-        file.write_recovery_sheet(&code, sheet)?;
+        file.recovery_sheet().write(&code, sheet)?;
     }
     file.close()?;
     Ok(ExitCode::SUCCESS)
@@ -38,8 +38,8 @@ pub(super) fn init(args: InitArgs, login: &Login, lang: Lang) -> Result<ExitCode
 pub(super) fn backup(args: BackupArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     let mut file = login.open(&args.school_file)?;
     let backup = match &args.to {
-        Some(folder) => file.backup_to(folder)?,
-        None => file.backup_now(BackupReason::Manual)?,
+        Some(folder) => file.backups().to_folder(folder)?,
+        None => file.backups().now(BackupReason::Manual)?,
     };
     file.close()?;
     if args.json {
@@ -52,9 +52,9 @@ pub(super) fn backup(args: BackupArgs, login: &Login, lang: Lang) -> Result<Exit
 
 /// `taoli backup-list`.
 pub(super) fn backup_list(args: BackupListArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
-    let file = login.open(&args.school_file)?;
-    let backups = file.backups()?;
-    let folder = file.backup_folder();
+    let mut file = login.open(&args.school_file)?;
+    let backups = file.backups().list()?;
+    let folder = file.backups().folder();
     file.close()?;
     if args.json {
         output::json(&backups)?;
@@ -86,12 +86,12 @@ pub(super) fn copy_to_this_computer(
 /// `taoli restore`.
 pub(super) fn restore(args: RestoreArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     let mut file = login.open(&args.school_file)?;
-    let safety = match file.restore(&args.backup) {
+    let safety = match file.backups().restore(&args.backup) {
         // A backup made before the 系统管理员 password was changed
         // opens with the password of that time.
         Err(taoli_core::Error::BackupKeyMismatch(_)) => {
             let old = login.backup_password()?;
-            file.restore_with_password(&args.backup, &old)?
+            file.backups().restore_with_password(&args.backup, &old)?
         }
         other => other?,
     };

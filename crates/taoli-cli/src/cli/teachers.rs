@@ -7,20 +7,24 @@ pub(super) fn teacher(command: TeacherCommand, login: &Login, lang: Lang) -> Res
     match command {
         TeacherCommand::Add(args) => {
             let mut file = login.open(&args.school_file)?;
-            let teacher = file.add_teacher(&NewTeacher {
+            let teacher = file.data_entry().add_teacher(&NewTeacher {
                 name: args.name,
                 id_type: args.id_type,
                 id_number: args.id_number,
             })?;
             // What add_teacher filled of 基本信息 from a resident ID number.
-            let from_id = file.id_derived_values(&teacher.id_type, &teacher.id_number)?;
+            let from_id = file
+                .data_entry()
+                .id_derived_values(&teacher.id_type, &teacher.id_number)?;
             output::teacher_added(&teacher, &from_id, lang);
             file.close()?;
         }
         TeacherCommand::List(args) => {
-            let file = login.open(&args.school_file)?;
-            let listing = file.find_teachers(args.query.as_deref().unwrap_or(""))?;
-            let signoffs = file.signoff_states()?;
+            let mut file = login.open(&args.school_file)?;
+            let listing = file
+                .search()
+                .teachers(args.query.as_deref().unwrap_or(""))?;
+            let signoffs = file.sheets().signoff_states()?;
             if args.json {
                 output::teacher_list_json(&listing.teachers, &signoffs)?;
             } else {
@@ -32,7 +36,9 @@ pub(super) fn teacher(command: TeacherCommand, login: &Login, lang: Lang) -> Res
             let mut file = login.open(&args.school_file)?;
             let teacher = file.teacher_by_id_number(None, &args.id_number)?;
             let assignments = parse_assignments(&args.assignments)?;
-            let record = file.set_fields(&teacher.id, &args.group, &assignments)?;
+            let record = file
+                .data_entry()
+                .set_fields(&teacher.id, &args.group, &assignments)?;
             output::record_saved(&teacher.name, &record, lang);
             file.close()?;
         }
@@ -47,7 +53,9 @@ pub(super) fn record(command: RecordCommand, login: &Login, lang: Lang) -> Resul
             let mut file = login.open(&args.school_file)?;
             let teacher = file.teacher_by_id_number(None, &args.id_number)?;
             let assignments = parse_assignments(&args.assignments)?;
-            let record = file.add_group_record(&teacher.id, &args.group, &assignments)?;
+            let record =
+                file.data_entry()
+                    .add_group_record(&teacher.id, &args.group, &assignments)?;
             output::record_saved(&teacher.name, &record, lang);
             file.close()?;
         }
@@ -67,7 +75,7 @@ pub(super) fn warning(command: WarningCommand, login: &Login, lang: Lang) -> Res
                 field: args.field.as_deref(),
                 row_order: args.row,
             };
-            file.explain_warning(&warning, &args.reason)?;
+            file.validation().explain_warning(&warning, &args.reason)?;
             println!(
                 "{}",
                 match lang {
@@ -86,8 +94,8 @@ pub(super) fn warning(command: WarningCommand, login: &Login, lang: Lang) -> Res
 
 /// `taoli validate` (exits 1 when there are errors).
 pub(super) fn validate(args: ValidateArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
-    let file = login.open(&args.school_file)?;
-    let report = file.validate()?;
+    let mut file = login.open(&args.school_file)?;
+    let report = file.validation().report()?;
     file.close()?;
     if args.json {
         output::json(&report)?;
@@ -104,7 +112,7 @@ pub(super) fn validate(args: ValidateArgs, login: &Login, lang: Lang) -> Result<
 /// `taoli stats`.
 pub(super) fn stats(args: StatsArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     let file = login.open(&args.school_file)?;
-    let stats = file.stats()?;
+    let stats = file.stats().count()?;
     file.close()?;
     match (&args.xlsx, args.json) {
         (Some(path), _) => {
@@ -132,7 +140,7 @@ pub(super) fn sheets(args: SheetsArgs, login: &Login, lang: Lang) -> Result<Exit
             &file.school()?.name,
         ))),
     };
-    let printed = file.print_sheets(&ids, &template, &path)?;
+    let printed = file.sheets().print(&ids, &template, &path)?;
     file.close()?;
     if args.json {
         output::json(&printed)?;
@@ -146,7 +154,7 @@ pub(super) fn sheets(args: SheetsArgs, login: &Login, lang: Lang) -> Result<Exit
 pub(super) fn signoff(args: SignoffArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     let mut file = login.open(&args.school_file)?;
     let teacher = file.teacher_by_id_number(None, &args.id_number)?;
-    let state = file.signoff(&teacher.id, &args.fingerprint)?;
+    let state = file.sheets().signoff(&teacher.id, &args.fingerprint)?;
     file.close()?;
     if args.json {
         output::json(&state)?;

@@ -6,7 +6,7 @@
 //! and the long one (`benches/upload_faults.rs`).
 //!
 //! Everything is real: the school file (SQLCipher, on disk), the core's
-//! client (`SchoolFile::submit`, reqwest over TCP), the `taoli` binary for
+//! client (`Reporting::submit`, reqwest over TCP), the `taoli` binary for
 //! the runs whose client is killed, and the reference upstream
 //! (`taoli-upstream`, axum + SQLite) on 127.0.0.1 in this process. Between
 //! the client and the upstream sits [`Link`], a TCP proxy on 127.0.0.1
@@ -543,12 +543,13 @@ fn edit(file: &mut SchoolFile, serial: &mut u64) -> Vec<(String, String)> {
     for teacher in file.teachers().unwrap() {
         *serial += 1;
         let mobile = format!("139{:08}", *serial % 100_000_000);
-        file.set_fields(
-            &teacher.id,
-            "contact",
-            &[("mobile".to_owned(), mobile.clone())],
-        )
-        .unwrap();
+        file.data_entry()
+            .set_fields(
+                &teacher.id,
+                "contact",
+                &[("mobile".to_owned(), mobile.clone())],
+            )
+            .unwrap();
         set.push((teacher.id, mobile));
     }
     set
@@ -583,7 +584,9 @@ impl Start {
                 .issue_enrollment_code(crate::upstream::SCHOOL, 30)
                 .unwrap();
             let url = format!("http://{}", station.addr());
-            file.enroll(&url, &code, &keys(), fast().backoff).unwrap();
+            file.reporting()
+                .enroll(&url, &code, &keys(), fast().backoff)
+                .unwrap();
             file.close().unwrap();
         }
         // How long a round's `taoli submit` takes on a good link.
@@ -755,8 +758,15 @@ fn one_run(
         }
     }
     outcome?;
-    let file = file.unwrap();
-    let checked = check(&file, &school, &key, &link.station(), &last_values, totals);
+    let mut file = file.unwrap();
+    let checked = check(
+        &mut file,
+        &school,
+        &key,
+        &link.station(),
+        &last_values,
+        totals,
+    );
     file.close().map_err(|e| e.to_string())?;
     drop(link);
     std::fs::remove_dir_all(&run).unwrap();
@@ -772,12 +782,15 @@ fn submit_until_sent(
     let mut last = String::new();
     for _ in 0..MAX_PASSES {
         totals.passes += 1;
-        match file.submit(&keys(), options) {
+        match file.reporting().submit(&keys(), options) {
             Ok(outcome) => {
                 if !outcome.sync.refused.is_empty() {
                     return Err(format!("refused: {:?}", outcome.sync.refused));
                 }
-                let status = file.outbox_status().map_err(|e| e.to_string())?;
+                let status = file
+                    .reporting()
+                    .outbox_status()
+                    .map_err(|e| e.to_string())?;
                 if outcome.sync.pending.is_none()
                     && !status.missing.batch_in_flight
                     && status.missing.unsent_changes == 0
@@ -799,7 +812,7 @@ type FileBatch = (String, String, Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>);
 
 /// Every check of a run that ended; the counts go into `totals`.
 fn check(
-    file: &SchoolFile,
+    file: &mut SchoolFile,
     school: &Path,
     key: &FileKey,
     station: &Station,
@@ -827,6 +840,7 @@ fn check(
     let mut problems = Vec::new();
     totals.batches += ours.len() as u64;
     let kept: HashSet<String> = file
+        .reporting()
         .receipts()
         .map_err(|e| e.to_string())?
         .into_iter()

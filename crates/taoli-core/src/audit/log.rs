@@ -1,7 +1,7 @@
 //! Reading the audit trail (操作痕迹) as a log: newest first, filtered by
 //! teacher, operator, kind of operation and date, each entry with what
 //! changed from what to what. The app's 操作记录 page and `taoli audit list`
-//! show it; `audit_csv` writes it out for an inspector.
+//! show it; `Audit::csv` writes it out for an inspector.
 
 use std::path::Path;
 
@@ -117,10 +117,20 @@ fn day_start(day: &str, days_later: u64) -> Result<String> {
         .to_string())
 }
 
-impl SchoolFile {
+/// The audit trail as people read it (操作记录): the log, its CSV and its
+/// export to a file.
+///
+/// A service of the school file, reached with [`SchoolFile::audit`];
+/// each public method checks the signed-in role first.
+#[derive(Debug)]
+pub struct Audit<'a> {
+    pub(crate) school: &'a mut SchoolFile,
+}
+
+impl Audit<'_> {
     /// The audit log, newest first, narrowed by `query`.
-    pub fn audit_log(&self, query: &AuditQuery) -> Result<AuditPage> {
-        self.require(Permission::AuditView)?;
+    pub fn log(&self, query: &AuditQuery) -> Result<AuditPage> {
+        self.school.require(Permission::AuditView)?;
         let mut conditions: Vec<String> = Vec::new();
         let mut params: Vec<SqlValue> = Vec::new();
         if let Some(teacher) = &query.teacher_id {
@@ -147,7 +157,7 @@ impl SchoolFile {
         } else {
             format!("WHERE {}", conditions.join(" AND "))
         };
-        let total: i64 = self.conn.query_row(
+        let total: i64 = self.school.conn.query_row(
             &format!("SELECT COUNT(*) FROM revision r {filter}"),
             rusqlite::params_from_iter(params.iter()),
             |r| r.get(0),
@@ -158,10 +168,10 @@ impl SchoolFile {
             i64::try_from(query.limit).unwrap_or(i64::MAX)
         };
         let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
-        let effective = self.effective_catalog()?;
-        let catalog = self.catalog()?;
+        let effective = self.school.effective_catalog()?;
+        let catalog = self.school.catalog()?;
         let printer = Printer::new(&effective, &catalog);
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.school.conn.prepare(&format!(
             "SELECT r.id, r.at, r.actor, r.entity, r.entity_id, r.teacher_id, r.action,
                     r.old_value, r.new_value, r.hash, t.name
              FROM revision r LEFT JOIN teacher t ON t.id = r.teacher_id
@@ -195,6 +205,7 @@ impl SchoolFile {
             })
             .collect::<rusqlite::Result<_>>()?;
         let mut actors = self
+            .school
             .conn
             .prepare("SELECT DISTINCT actor FROM revision ORDER BY actor")?;
         let actors = actors
@@ -209,11 +220,14 @@ impl SchoolFile {
 
     /// Writes the log narrowed by `query` as CSV to `path` and records the
     /// export in the trail itself (the file is removed when it cannot be).
-    pub fn export_audit_to(&mut self, query: &AuditQuery, path: &Path) -> Result<()> {
-        let actor = self.require(Permission::AuditView)?;
-        let bytes = self.audit_csv(query)?;
+    pub fn export_to(&mut self, query: &AuditQuery, path: &Path) -> Result<()> {
+        let actor = self.school.require(Permission::AuditView)?;
+        let bytes = self.csv(query)?;
         crate::export::write_file(path, &bytes)?;
-        if let Err(error) = self.log_export(&actor, "audit_csv", None, Some(path), bytes.len()) {
+        if let Err(error) =
+            self.school
+                .log_export(&actor, "audit_csv", None, Some(path), bytes.len())
+        {
             let _ = std::fs::remove_file(path);
             return Err(error);
         }
@@ -222,13 +236,13 @@ impl SchoolFile {
 
     /// The log narrowed by `query` (every entry it matches, paging ignored)
     /// as CSV for Excel: UTF-8 with a BOM, one row per changed value.
-    pub fn audit_csv(&self, query: &AuditQuery) -> Result<Vec<u8>> {
+    pub fn csv(&self, query: &AuditQuery) -> Result<Vec<u8>> {
         let all = AuditQuery {
             offset: 0,
             limit: 0,
             ..query.clone()
         };
-        let page = self.audit_log(&all)?;
+        let page = self.log(&all)?;
         let failed = |e: ::csv::Error| Error::ExportFailed(e.to_string());
         let mut out = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)

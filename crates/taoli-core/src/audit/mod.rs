@@ -6,4 +6,6 @@
 
 mod log;
 
-pub use log::{AuditChange, AuditEntry, AuditPage, AuditQuery, action_label, audit_file_name};
+pub use log::{
+    Audit, AuditChange, AuditEntry, AuditPage, AuditQuery, action_label, audit_file_name,
+};

@@ -223,7 +223,7 @@ pub struct UploadedFile {
 /// the file names; checks the receipt against the manifest and the file's
 /// upstream key, and writes it to `receipt_path` (beside the batch file,
 /// `<name>.taolireceipt`, when None). Import that file into the school file
-/// with [`crate::SchoolFile::import_receipt`].
+/// with [`crate::batches::Reporting::import_receipt`].
 pub fn upload_file(
     path: &Path,
     upstream: Option<&str>,

@@ -1,7 +1,7 @@
 //! Reporting to the upstream system (上报, issue #7, `docs/batches.md`): the
 //! school's side of the batch protocol `taoli-batch/1` (`docs/protocol.md`).
 //!
-//! - **Enrollment** ([`crate::SchoolFile::enroll`]): the school's Ed25519
+//! - **Enrollment** ([`Reporting::enroll`]): the school's Ed25519
 //!   signing key is made here, kept in the keychain (or, where there is
 //!   none, in the school file wrapped under the 系统管理员 password:
 //!   [`KeyAccess`]), registered with the one-time 报送码, and the upstream's
@@ -49,6 +49,7 @@ pub use sync::{SubmitOptions, SubmitOutcome, SyncOptions, SyncReport};
 pub use worker::{SyncPass, SyncWorker, WorkerOptions};
 
 use crate::protocol::Refusal;
+use crate::store::SchoolFile;
 
 /// Where a batch stands in the school's outbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
@@ -356,4 +357,14 @@ pub struct BatchExport {
     pub path: String,
     #[ts(type = "number")]
     pub bytes: usize,
+}
+/// Reporting to the upstream (上报): enrollment (登记), building, signing,
+/// submitting and syncing batches, the outbox, receipts and the batch and
+/// receipt files carried by hand.
+///
+/// A service of the school file, reached with [`SchoolFile::reporting`];
+/// each public method checks the signed-in role first.
+#[derive(Debug)]
+pub struct Reporting<'a> {
+    pub(crate) school: &'a mut SchoolFile,
 }

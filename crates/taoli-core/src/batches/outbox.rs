@@ -11,6 +11,7 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde_json::{Map, Value, json};
 
 use crate::account::{Actor, Permission};
+use crate::batches::Reporting;
 use crate::batches::plan::{self, EntityKind, Inputs, ItemRow, ItemStatus, Standing};
 use crate::batches::{
     BatchState, BatchSummary, EnrollmentInfo, KeyPlace, Missing, OutboxStatus, ReceiptInfo,
@@ -362,44 +363,16 @@ impl ReportingInputs {
     }
 }
 
-impl SchoolFile {
+impl Reporting<'_> {
     // ----- reads for the core's own use (unchecked) -----
-
-    pub(crate) fn stored_enrollment(&self) -> Result<Option<StoredEnrollment>> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT upstream, school, key_id, key_place, wrapped_key, upstream_key, enrolled_at, enrolled_by, review_cursor
-                 FROM enrollment WHERE id = 1",
-                [],
-                enrollment_from_row,
-            )
-            .optional()?;
-        let Some((raw, upstream_key)) = row else {
-            return Ok(None);
-        };
-        let wire: PublicKeyWire = serde_json::from_str(&upstream_key)?;
-        let upstream_key = PublicKey::from_wire(&wire, RefusalCode::ReceiptInvalid)?;
-        Ok(Some(StoredEnrollment {
-            upstream: raw.upstream,
-            school: raw.school,
-            key_id: raw.key_id,
-            key_place: KeyPlace::parse(&raw.key_place),
-            wrapped_key: raw.wrapped_key,
-            upstream_key,
-            enrolled_at: raw.enrolled_at,
-            enrolled_by: raw.enrolled_by,
-            review_cursor: u64::try_from(raw.review_cursor).unwrap_or(0),
-        }))
-    }
 
     /// The enrollment, or [`Error::NotEnrolled`].
     pub(crate) fn required_enrollment(&self) -> Result<StoredEnrollment> {
-        self.stored_enrollment()?.ok_or(Error::NotEnrolled)
+        stored_enrollment(self.school)?.ok_or(Error::NotEnrolled)
     }
 
     pub(crate) fn pending_enrollment(&self) -> Result<Option<PendingEnrollment>> {
-        Ok(self
+        Ok(self.school
             .conn
             .query_row(
                 "SELECT upstream, key_id, key_place, wrapped_key FROM enrollment_pending WHERE id = 1",
@@ -419,7 +392,7 @@ impl SchoolFile {
 
     /// Whether `password` is the password of an active 系统管理员.
     pub(crate) fn is_admin_password(&self, password: &str) -> Result<bool> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.school.conn.prepare(
             "SELECT password_hash FROM account WHERE role = 'system_admin' AND disabled_at IS NULL",
         )?;
         let hashes = stmt
@@ -433,35 +406,9 @@ impl SchoolFile {
         Ok(false)
     }
 
-    /// The signing key kept in the school file, wrapped anew under
-    /// `new_password`, when it is wrapped under `current` now; None when
-    /// there is no such key or another password wraps it.
-    pub(crate) fn rewrapped_signing_key(
-        &self,
-        current: &str,
-        new_password: &str,
-    ) -> Result<Option<String>> {
-        let Some(enrollment) = self.stored_enrollment()? else {
-            return Ok(None);
-        };
-        let Some(wrapped) = enrollment.wrapped_key else {
-            return Ok(None);
-        };
-        let secret = match crate::secrets::unwrap(
-            &crate::secrets::WrappedKey::from_json(&wrapped)?,
-            current,
-        ) {
-            Ok(secret) => secret,
-            Err(Error::WrongPassword) => return Ok(None),
-            Err(other) => return Err(other),
-        };
-        Ok(Some(
-            crate::secrets::wrap(&secret, new_password)?.to_json()?,
-        ))
-    }
-
     pub(crate) fn batch_row(&self, batch_id: &str) -> Result<Option<BatchRow>> {
         Ok(self
+            .school
             .conn
             .query_row(
                 &format!("SELECT {BATCH_ROW_COLUMNS} FROM batch WHERE id = ?1"),
@@ -475,6 +422,7 @@ impl SchoolFile {
     /// (there is at most one).
     pub(crate) fn batch_in_flight(&self) -> Result<Option<BatchRow>> {
         Ok(self
+            .school
             .conn
             .query_row(
                 &format!(
@@ -490,6 +438,7 @@ impl SchoolFile {
     /// The last batch the upstream received: (sequence, id).
     pub(crate) fn last_received(&self) -> Result<Option<(i64, String)>> {
         Ok(self
+            .school
             .conn
             .query_row(
                 "SELECT sequence, id FROM batch WHERE state IN ('received', 'reviewed')
@@ -504,16 +453,16 @@ impl SchoolFile {
     /// read once ([`ReportingInputs::inputs`]).
     fn reporting_inputs(&self) -> Result<ReportingInputs> {
         Ok(ReportingInputs {
-            teachers: self.stored_teachers()?,
-            records: self.stored_all_records()?,
-            problems: self.validation_report()?.problems,
+            teachers: self.school.stored_teachers()?,
+            records: self.school.stored_all_records()?,
+            problems: crate::validate::validation_report(self.school)?.problems,
             items: self.carried_items()?,
         })
     }
 
     /// Every change carried by a batch that was not refused, oldest batch first.
     pub(crate) fn carried_items(&self) -> Result<Vec<ItemRow>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.school.conn.prepare(
             "SELECT i.batch_id, b.state, i.change_id, i.op, i.teacher_id, i.entity, i.entity_id,
                     i.group_code, i.version, i.status, i.reason
              FROM batch_item i JOIN batch b ON b.id = i.batch_id
@@ -565,6 +514,7 @@ impl SchoolFile {
             return recovered;
         }
         let text: String = self
+            .school
             .conn
             .query_row(
                 "SELECT new_value FROM revision
@@ -598,6 +548,7 @@ impl SchoolFile {
         version: i64,
     ) -> Option<Option<Map<String, Value>>> {
         let (payload, change_id): (Vec<u8>, String) = self
+            .school
             .conn
             .query_row(
                 "SELECT b.payload, i.change_id FROM batch_item i JOIN batch b ON b.id = i.batch_id
@@ -622,7 +573,7 @@ impl SchoolFile {
     }
 
     fn stored_batch_summaries(&self, only: Option<&str>) -> Result<Vec<BatchSummary>> {
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.school.conn.prepare(&format!(
             "SELECT {BATCH_COLUMNS} FROM batch b WHERE ?1 IS NULL OR b.id = ?1 ORDER BY b.rowid DESC"
         ))?;
         let rows = stmt.query_map([only], summary_from_row)?;
@@ -642,7 +593,7 @@ impl SchoolFile {
 
     /// Remembers the key made for an enrollment before it is sent.
     pub(crate) fn save_pending_enrollment(&mut self, pending: &PendingEnrollment) -> Result<()> {
-        self.write(|tx| {
+        self.school.write(|tx| {
             tx.execute(
                 "INSERT OR REPLACE INTO enrollment_pending (id, upstream, key_id, key_place, wrapped_key, created_at)
                  VALUES (1, ?1, ?2, ?3, ?4, ?5)",
@@ -667,8 +618,8 @@ impl SchoolFile {
         actor: &Actor,
         enrollment: &StoredEnrollment,
     ) -> Result<()> {
-        let old = self.stored_enrollment()?;
-        self.write(|tx| {
+        let old = stored_enrollment(self.school)?;
+        self.school.write(|tx| {
             tx.execute(
                 "INSERT OR REPLACE INTO enrollment (id, upstream, school, key_id, key_place, wrapped_key, upstream_key,
                                                     enrolled_at, enrolled_by, review_cursor)
@@ -736,7 +687,7 @@ impl SchoolFile {
         key_id: &str,
         envelope: &[u8],
     ) -> Result<()> {
-        self.write(|tx| {
+        self.school.write(|tx| {
             let changed = tx.execute(
                 "UPDATE batch SET state = 'signed', key_id = ?2, envelope = ?3, signed_at = ?4
                  WHERE id = ?1 AND state = 'built'",
@@ -762,7 +713,7 @@ impl SchoolFile {
         batch_id: &str,
         upstream: &str,
     ) -> Result<()> {
-        self.write(|tx| {
+        self.school.write(|tx| {
             let changed = tx.execute(
                 "UPDATE batch SET state = 'uploading' WHERE id = ?1 AND state = 'signed'",
                 [batch_id],
@@ -782,7 +733,7 @@ impl SchoolFile {
 
     /// Counts a failed upload attempt and keeps what went wrong.
     pub(crate) fn note_upload_failure(&mut self, batch_id: &str, message: &str) -> Result<()> {
-        self.write(|tx| {
+        self.school.write(|tx| {
             tx.execute(
                 "UPDATE batch SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
                 params![batch_id, message],
@@ -801,7 +752,7 @@ impl SchoolFile {
         received_at: &str,
         from_file: Option<&str>,
     ) -> Result<bool> {
-        self.write(|tx| {
+        self.school.write(|tx| {
             let state: String =
                 tx.query_row("SELECT state FROM batch WHERE id = ?1", [batch_id], |r| {
                     r.get(0)
@@ -838,7 +789,7 @@ impl SchoolFile {
         batch_id: &str,
         refusal: &Refusal,
     ) -> Result<()> {
-        self.write(|tx| {
+        self.school.write(|tx| {
             let state: String =
                 tx.query_row("SELECT state FROM batch WHERE id = ?1", [batch_id], |r| {
                     r.get(0)
@@ -876,7 +827,7 @@ impl SchoolFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        self.write(|tx| {
+        self.school.write(|tx| {
             tx.execute(
                 "UPDATE batch SET exported_at = ?2 WHERE id = ?1",
                 params![batch_id, now()],
@@ -909,7 +860,7 @@ impl SchoolFile {
         actor: &Actor,
         page: &ReviewPage,
     ) -> Result<ReviewsApplied> {
-        self.write(|tx| {
+        self.school.write(|tx| {
             let mut applied = ReviewsApplied::default();
             let mut touched: Vec<String> = Vec::new();
             let at = now();
@@ -1029,7 +980,7 @@ impl SchoolFile {
         batch: &RecoveredBatch<'_>,
     ) -> Result<()> {
         let manifest = batch.manifest;
-        self.write(|tx| {
+        self.school.write(|tx| {
             let at = now();
             let receipt_sha256 = protocol::sha256_hex(batch.receipt);
             let existing: Option<String> = tx
@@ -1131,7 +1082,7 @@ impl SchoolFile {
         batch: &NewBatch,
         backup: &crate::store::Backup,
     ) -> Result<()> {
-        self.write(|tx| {
+        self.school.write(|tx| {
             let sha = protocol::sha256_hex(&batch.payload);
             tx.execute(
                 "INSERT INTO batch (id, sequence, base_batch, state, created_at, created_by, record_count, payload, payload_sha256)
@@ -1193,9 +1144,9 @@ impl SchoolFile {
     /// changes wait. None when there is nothing to send. Refused while
     /// another batch is in flight ([`Error::BatchInFlight`]): one batch at a
     /// time, so sequences never collide. Not signed yet: see
-    /// [`SchoolFile::sign_batch`].
+    /// [`Reporting::sign_batch`].
     pub fn build_batch(&mut self, change_reason: Option<&str>) -> Result<Option<BatchSummary>> {
-        let actor = self.require(Permission::BatchesSubmit)?;
+        let actor = self.school.require(Permission::BatchesSubmit)?;
         let enrollment = self.required_enrollment()?;
         let change_reason = match change_reason.map(str::trim) {
             Some(r) if r.is_empty() || r.chars().count() > protocol::MAX_REASON_CHARS => {
@@ -1236,7 +1187,7 @@ impl SchoolFile {
             payload: bytes,
             changes: planned.changes,
         };
-        let backup = self.automatic_backup(BackupReason::BeforeBatch)?;
+        let backup = self.school.automatic_backup(BackupReason::BeforeBatch)?;
         self.insert_batch(&actor, &batch, &backup)?;
         self.batch_summary(&batch.id).map(Some)
     }
@@ -1245,8 +1196,8 @@ impl SchoolFile {
 
     /// The school's enrollment with the upstream, if it has one.
     pub fn enrollment(&self) -> Result<Option<EnrollmentInfo>> {
-        self.require(Permission::TeachersView)?;
-        Ok(self.stored_enrollment()?.map(|e| EnrollmentInfo {
+        self.school.require(Permission::TeachersView)?;
+        Ok(stored_enrollment(self.school)?.map(|e| EnrollmentInfo {
             upstream: e.upstream,
             school: e.school,
             key_id: e.key_id,
@@ -1262,7 +1213,7 @@ impl SchoolFile {
     /// export writes: the one in flight, or the next one
     /// (`桃李镇中心小学-第3批.taolibatch`).
     pub fn batch_file_name(&self) -> Result<String> {
-        self.require(Permission::TeachersView)?;
+        self.school.require(Permission::TeachersView)?;
         let sequence = match self.batch_in_flight()? {
             Some(batch) => batch.sequence,
             None => self
@@ -1271,7 +1222,7 @@ impl SchoolFile {
         };
         Ok(format!(
             "{}-第{sequence}批.{}",
-            crate::text::file_name_safe(self.school()?.name.trim()),
+            crate::text::file_name_safe(self.school.school()?.name.trim()),
             crate::batches::BATCH_FILE_EXTENSION
         ))
     }
@@ -1279,25 +1230,25 @@ impl SchoolFile {
     /// The file name the save dialog proposes for the receipt of batch
     /// `sequence` (`桃李镇中心小学-第3批回执.taolireceipt`).
     pub fn receipt_file_name(&self, sequence: i64) -> Result<String> {
-        self.require(Permission::TeachersView)?;
+        self.school.require(Permission::TeachersView)?;
         Ok(format!(
             "{}-第{sequence}批回执.{}",
-            crate::text::file_name_safe(self.school()?.name.trim()),
+            crate::text::file_name_safe(self.school.school()?.name.trim()),
             crate::batches::RECEIPT_FILE_EXTENSION
         ))
     }
 
     /// Every batch of the outbox, newest first.
     pub fn batches(&self) -> Result<Vec<BatchSummary>> {
-        self.require(Permission::TeachersView)?;
+        self.school.require(Permission::TeachersView)?;
         self.stored_batch_summaries(None)
     }
 
     /// Every kept receipt (回执), newest first: the evidence of what the
     /// school reported and when the upstream had it.
     pub fn receipts(&self) -> Result<Vec<ReceiptInfo>> {
-        self.require(Permission::TeachersView)?;
-        let mut stmt = self.conn.prepare(
+        self.school.require(Permission::TeachersView)?;
+        let mut stmt = self.school.conn.prepare(
             "SELECT id, sequence, record_count, received_at, receipt FROM batch
              WHERE receipt IS NOT NULL ORDER BY sequence DESC, rowid DESC",
         )?;
@@ -1333,11 +1284,11 @@ impl SchoolFile {
     /// 已接收 / 已退回 / 已生效, with the reviewer's reasons), each batch, the
     /// next deadline and what is still missing.
     pub fn outbox_status(&self) -> Result<OutboxStatus> {
-        self.require(Permission::TeachersView)?;
+        self.school.require(Permission::TeachersView)?;
         let enrollment = self.enrollment()?;
         let inputs = self.reporting_inputs()?;
         let assessed = plan::assess(&inputs.inputs());
-        let effective = self.effective_catalog()?;
+        let effective = self.school.effective_catalog()?;
         let group_name = |id: &str| effective.group(id).map(|g| g.name.clone());
         let mut counts = StatusCounts::default();
         let mut missing = Missing {
@@ -1415,7 +1366,7 @@ impl SchoolFile {
             } else {
                 None
             };
-            let shown = self.shown(stored.clone());
+            let shown = self.school.shown(stored.clone());
             out.push(TeacherUpload {
                 teacher_id: stored.id.clone(),
                 name: stored.name.clone(),
@@ -1430,7 +1381,8 @@ impl SchoolFile {
             });
         }
         let today = chrono::Local::now().date_naive();
-        let deadline = crate::batches::deadline::next_deadline(self.catalog()?.deadlines(), today);
+        let deadline =
+            crate::batches::deadline::next_deadline(self.school.catalog()?.deadlines(), today);
         Ok(OutboxStatus {
             enrollment,
             batches: self.stored_batch_summaries(None)?,
@@ -1439,5 +1391,68 @@ impl SchoolFile {
             deadline,
             missing,
         })
+    }
+}
+
+/// The enrollment as the school file keeps it (unchecked: the core's own
+/// read, for the reporting service and the store's password change).
+pub(crate) fn stored_enrollment(school: &SchoolFile) -> Result<Option<StoredEnrollment>> {
+    let row = school
+        .conn
+        .query_row(
+            "SELECT upstream, school, key_id, key_place, wrapped_key, upstream_key, enrolled_at, enrolled_by, review_cursor
+             FROM enrollment WHERE id = 1",
+            [],
+            enrollment_from_row,
+        )
+        .optional()?;
+    let Some((raw, upstream_key)) = row else {
+        return Ok(None);
+    };
+    let wire: PublicKeyWire = serde_json::from_str(&upstream_key)?;
+    let upstream_key = PublicKey::from_wire(&wire, RefusalCode::ReceiptInvalid)?;
+    Ok(Some(StoredEnrollment {
+        upstream: raw.upstream,
+        school: raw.school,
+        key_id: raw.key_id,
+        key_place: KeyPlace::parse(&raw.key_place),
+        wrapped_key: raw.wrapped_key,
+        upstream_key,
+        enrolled_at: raw.enrolled_at,
+        enrolled_by: raw.enrolled_by,
+        review_cursor: u64::try_from(raw.review_cursor).unwrap_or(0),
+    }))
+}
+
+/// The one method a feature keeps on the handle: the store calls it
+/// (docs/ARCHITECTURE.md, "The store is the bottom layer"; allowed in
+/// `tests/architecture.rs`) when a 系统管理员's own password change re-wraps
+/// the signing key in the same transaction.
+impl SchoolFile {
+    /// The signing key kept in the school file, wrapped anew under
+    /// `new_password`, when it is wrapped under `current` now; None when
+    /// there is no such key or another password wraps it.
+    pub(crate) fn rewrapped_signing_key(
+        &self,
+        current: &str,
+        new_password: &str,
+    ) -> Result<Option<String>> {
+        let Some(enrollment) = stored_enrollment(self)? else {
+            return Ok(None);
+        };
+        let Some(wrapped) = enrollment.wrapped_key else {
+            return Ok(None);
+        };
+        let secret = match crate::secrets::unwrap(
+            &crate::secrets::WrappedKey::from_json(&wrapped)?,
+            current,
+        ) {
+            Ok(secret) => secret,
+            Err(Error::WrongPassword) => return Ok(None),
+            Err(other) => return Err(other),
+        };
+        Ok(Some(
+            crate::secrets::wrap(&secret, new_password)?.to_json()?,
+        ))
     }
 }

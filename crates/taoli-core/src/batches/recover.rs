@@ -4,7 +4,7 @@
 //! asks the upstream what it holds (`GET /v1/schools/{school}/batches`),
 //! verifies each lost batch's receipt with the pinned key against its
 //! manifest and its payload against the receipt, and keeps them again, in
-//! order, each in one transaction (`SchoolFile::keep_recovered_batch`).
+//! order, each in one transaction (`Reporting::keep_recovered_batch`).
 //! The next batch is then numbered after them and carries whatever the
 //! restored file holds that they did not.
 
@@ -12,12 +12,12 @@ use super::BatchSummary;
 use super::http::Upstream;
 use super::sync::{SignedCalls, SyncOptions};
 use crate::account::Actor;
+use crate::batches::Reporting;
 use crate::batches::outbox::{RecoveredBatch, StoredEnrollment};
 use crate::error::{Error, Result};
 use crate::protocol::{self, Payload, Refusal, RefusalCode, SigningKey};
-use crate::store::SchoolFile;
 
-impl SchoolFile {
+impl Reporting<'_> {
     /// Takes back every batch the upstream received after this file's last
     /// received one, oldest first. Returns them (none when the upstream
     /// holds nothing this file lacks). A batch that does not verify, or a

@@ -17,13 +17,13 @@ use super::http::{Failure, Upstream, normalize_url};
 use super::keys::{KeyAccess, KeyPlace, keep_new_key, load_key};
 use super::{BatchExport, BatchState, BatchSummary, EnrollmentInfo, ReceiptImport, ReceiptInfo};
 use crate::account::{Actor, Permission};
+use crate::batches::Reporting;
 use crate::batches::ReviewsApplied;
-use crate::batches::outbox::{PendingEnrollment, StoredEnrollment};
+use crate::batches::outbox::{PendingEnrollment, StoredEnrollment, stored_enrollment};
 use crate::error::{Error, ErrorPayload, Locale, Result};
 use crate::protocol::{
     EnrollmentRequest, EnrollmentResponse, Manifest, RefusalCode, SignedManifest, SigningKey,
 };
-use crate::store::SchoolFile;
 
 /// Bytes per payload request: small enough that a broken link loses little,
 /// large enough that a 16 MiB batch takes 64 requests.
@@ -178,7 +178,7 @@ pub struct SubmitOutcome {
     pub sync: SyncReport,
 }
 
-impl SchoolFile {
+impl Reporting<'_> {
     /// Enrolls the school with the upstream at `upstream` (登记): makes the
     /// school's signing key, keeps it (the keychain, or wrapped under the
     /// 系统管理员 password in the school file: [`KeyAccess`]), registers its
@@ -194,9 +194,9 @@ impl SchoolFile {
         keys: &KeyAccess<'_>,
         backoff: Backoff,
     ) -> Result<EnrollmentInfo> {
-        let actor = self.require(Permission::BatchesSubmit)?;
+        let actor = self.school.require(Permission::BatchesSubmit)?;
         let url = normalize_url(upstream)?;
-        let school = self.school()?.code;
+        let school = self.school.school()?.code;
         let reused = match self.pending_enrollment()? {
             Some(pending) if pending.upstream == url => load_key(
                 keys,
@@ -269,7 +269,7 @@ impl SchoolFile {
         )?;
         if key_place == KeyPlace::SchoolFile {
             // The password was just given: not asked again this session.
-            self.keep_session_signing_key(&key)?;
+            self.school.keep_session_signing_key(&key)?;
         }
         self.enrollment()?.ok_or(Error::NotEnrolled)
     }
@@ -283,7 +283,7 @@ impl SchoolFile {
         enrollment: &StoredEnrollment,
         keys: &KeyAccess<'_>,
     ) -> Result<SigningKey> {
-        if let Some(key) = self.session_signing_key(&enrollment.key_id)? {
+        if let Some(key) = self.school.session_signing_key(&enrollment.key_id)? {
             return Ok(key);
         }
         let key = load_key(
@@ -294,7 +294,7 @@ impl SchoolFile {
             enrollment.wrapped_key.as_deref(),
         )?;
         if enrollment.key_place == KeyPlace::SchoolFile {
-            self.keep_session_signing_key(&key)?;
+            self.school.keep_session_signing_key(&key)?;
         }
         Ok(key)
     }
@@ -304,7 +304,7 @@ impl SchoolFile {
     /// signed with the school's key. Returns the batch, or None when none is
     /// in flight.
     pub fn sign_batch(&mut self, keys: &KeyAccess<'_>) -> Result<Option<BatchSummary>> {
-        let actor = self.require(Permission::BatchesSubmit)?;
+        let actor = self.school.require(Permission::BatchesSubmit)?;
         let enrollment = self.required_enrollment()?;
         let key = self.signing_key(&enrollment, keys)?;
         self.sign_in_flight(&actor, &enrollment, &key)
@@ -322,7 +322,7 @@ impl SchoolFile {
         if batch.state == BatchState::Built {
             if crate::protocol::sha256_hex(&batch.payload) != batch.payload_sha256 {
                 return Err(Error::CorruptSchoolFile {
-                    path: self.path().to_owned(),
+                    path: self.school.path().to_owned(),
                     detail: format!("批次 {} 的数据与保存的校验值不一致", batch.id),
                 });
             }
@@ -452,9 +452,8 @@ impl SchoolFile {
     ) -> Result<()> {
         let client = Upstream::new(&enrollment.upstream)?;
         // As kept now: an earlier pull of this pass may have moved it.
-        let mut cursor = self
-            .stored_enrollment()?
-            .map_or(enrollment.review_cursor, |e| e.review_cursor);
+        let mut cursor =
+            stored_enrollment(self.school)?.map_or(enrollment.review_cursor, |e| e.review_cursor);
         let mut calls = SignedCalls::new(options);
         let mut pages = 0usize;
         while pages < MAX_REVIEW_PAGES {
@@ -486,7 +485,7 @@ impl SchoolFile {
     /// outbox ([`SyncReport::pending`]); the next pass goes on from the
     /// byte the upstream holds, with the same batch id.
     pub fn sync(&mut self, keys: &KeyAccess<'_>, options: &SyncOptions) -> Result<SyncReport> {
-        let actor = self.require(Permission::BatchesSubmit)?;
+        let actor = self.school.require(Permission::BatchesSubmit)?;
         let enrollment = self.required_enrollment()?;
         let key = self.signing_key(&enrollment, keys)?;
         let mut report = SyncReport::default();
@@ -496,7 +495,7 @@ impl SchoolFile {
     }
 
     /// Submits (报送): sends a batch still in flight first; then builds a new
-    /// batch of everything changed since ([`SchoolFile::build_batch`]),
+    /// batch of everything changed since ([`Reporting::build_batch`]),
     /// signs it, uploads it and keeps its receipt; then pulls the review
     /// results. When the batch in flight cannot be sent now, no new batch is
     /// built (one batch at a time). A batch refused as a replay (the school
@@ -507,7 +506,7 @@ impl SchoolFile {
         keys: &KeyAccess<'_>,
         options: &SubmitOptions,
     ) -> Result<SubmitOutcome> {
-        let actor = self.require(Permission::BatchesSubmit)?;
+        let actor = self.school.require(Permission::BatchesSubmit)?;
         let enrollment = self.required_enrollment()?;
         let key = self.signing_key(&enrollment, keys)?;
         let mut outcome = SubmitOutcome::default();
@@ -539,7 +538,7 @@ impl SchoolFile {
     /// Writes the batch in flight (or, when none is, a new one built now) as
     /// a `.taolibatch` file at `path`, signed, for another computer to upload
     /// (`docs/batches.md`, "Offline carry"). The batch stays in the outbox
-    /// until its receipt comes back ([`SchoolFile::import_receipt`]) or a
+    /// until its receipt comes back ([`Reporting::import_receipt`]) or a
     /// sync sends it itself: the same batch id either way, so it is received
     /// once. None when there is nothing to report.
     pub fn export_batch(
@@ -548,7 +547,7 @@ impl SchoolFile {
         change_reason: Option<&str>,
         path: &Path,
     ) -> Result<Option<BatchExport>> {
-        let actor = self.require(Permission::BatchesSubmit)?;
+        let actor = self.school.require(Permission::BatchesSubmit)?;
         let enrollment = self.required_enrollment()?;
         let key = self.signing_key(&enrollment, keys)?;
         if self.batch_in_flight()?.is_none() && self.build_batch(change_reason)?.is_none() {
@@ -582,9 +581,9 @@ impl SchoolFile {
 
     /// Writes the kept receipt (回执) of batch `batch_id` to `path`, byte
     /// for byte as the upstream signed it (a `.taolireceipt` file, which
-    /// [`SchoolFile::import_receipt`] reads back), and records the export.
+    /// [`Reporting::import_receipt`] reads back), and records the export.
     pub fn export_receipt(&mut self, batch_id: &str, path: &Path) -> Result<ReceiptInfo> {
-        let actor = self.require(Permission::Export)?;
+        let actor = self.school.require(Permission::Export)?;
         let receipt = self
             .receipts()?
             .into_iter()
@@ -600,7 +599,7 @@ impl SchoolFile {
         };
         let bytes = receipt.receipt.as_bytes();
         crate::export::write_file(path, bytes)?;
-        self.log_export(
+        self.school.log_export(
             &actor,
             super::RECEIPT_FILE_EXTENSION,
             None,
@@ -615,7 +614,7 @@ impl SchoolFile {
     /// the batch's own manifest, then kept as if the upload had been made
     /// from here.
     pub fn import_receipt(&mut self, path: &Path) -> Result<ReceiptImport> {
-        let actor = self.require(Permission::BatchesSubmit)?;
+        let actor = self.school.require(Permission::BatchesSubmit)?;
         let enrollment = self.required_enrollment()?;
         let signed = read_receipt_file(path)?;
         let receipt = signed.verify(&enrollment.upstream_key)?;

@@ -29,9 +29,11 @@ use ts_rs::TS;
 use super::backoff::Backoff;
 use super::http::Upstream;
 use super::keys::KeyAccess;
+use super::outbox::stored_enrollment;
 use super::sync::{SubmitOptions, SubmitOutcome, SyncOptions, SyncReport};
 use super::{BatchExport, EnrollmentInfo, ReceiptImport};
 use crate::account::Permission;
+use crate::batches::Reporting;
 use crate::error::{Error, ErrorPayload, Result, SharedLocale};
 use crate::secrets::SecretStore;
 use crate::store::SchoolFile;
@@ -179,11 +181,11 @@ impl Shared {
     /// when the upstream does not answer; else a sync.
     fn pass(&self, admin_password: Option<&str>) -> Step {
         let upstream = {
-            let guard = self.file();
-            let Some(file) = guard.as_ref() else {
+            let mut guard = self.file();
+            let Some(file) = guard.as_mut() else {
                 return Step::Ended(Error::NotSignedIn);
             };
-            match file.reporting_upstream() {
+            match file.reporting().reporting_upstream() {
                 Ok(Some(upstream)) => upstream,
                 Ok(None) => return Step::Idle,
                 Err(error) if ends_the_worker(&error) => return Step::Ended(error),
@@ -204,7 +206,7 @@ impl Shared {
             return Step::Ended(Error::NotSignedIn);
         };
         let keys = KeyAccess::new(self.keychain.as_deref(), admin_password);
-        match file.sync(&keys, &self.sync_options()) {
+        match file.reporting().sync(&keys, &self.sync_options()) {
             Ok(report) => Step::Synced(Box::new(report)),
             Err(error) if ends_the_worker(&error) => Step::Ended(error),
             Err(error) => Step::Failed(error),
@@ -384,7 +386,7 @@ impl SyncWorker {
         f(file)
     }
 
-    /// Enrolls the school (登记, [`SchoolFile::enroll`]) and runs a pass soon.
+    /// Enrolls the school (登记, [`Reporting::enroll`]) and runs a pass soon.
     pub fn enroll(
         &self,
         upstream: &str,
@@ -393,12 +395,13 @@ impl SyncWorker {
     ) -> Result<EnrollmentInfo> {
         let keys = KeyAccess::new(self.shared.keychain.as_deref(), admin_password);
         let backoff = self.shared.options.sync.backoff;
-        let info = self.with_file(|file| file.enroll(upstream, code, &keys, backoff))?;
+        let info =
+            self.with_file(|file| file.reporting().enroll(upstream, code, &keys, backoff))?;
         self.wake();
         Ok(info)
     }
 
-    /// Submits (立即上传, [`SchoolFile::submit`]); what it sent and pulled
+    /// Submits (立即上传, [`Reporting::submit`]); what it sent and pulled
     /// counts as a pass, so a batch it could not send is tried again on the
     /// retry schedule.
     pub fn submit(
@@ -411,7 +414,7 @@ impl SyncWorker {
             change_reason: change_reason.map(str::to_owned),
             sync: self.shared.sync_options(),
         };
-        let outcome = self.with_file(|file| file.submit(&keys, &options))?;
+        let outcome = self.with_file(|file| file.reporting().submit(&keys, &options))?;
         let pass = self.shared.settle(
             &Step::Synced(Box::new(outcome.sync.clone())),
             outcome.built.is_some(),
@@ -421,7 +424,7 @@ impl SyncWorker {
     }
 
     /// Writes the batch in flight, or a new one, to a `.taolibatch` file
-    /// for another computer to upload ([`SchoolFile::export_batch`]).
+    /// for another computer to upload ([`Reporting::export_batch`]).
     pub fn export_batch(
         &self,
         path: &Path,
@@ -429,13 +432,13 @@ impl SyncWorker {
         admin_password: Option<&str>,
     ) -> Result<Option<BatchExport>> {
         let keys = KeyAccess::new(self.shared.keychain.as_deref(), admin_password);
-        self.with_file(|file| file.export_batch(&keys, change_reason, path))
+        self.with_file(|file| file.reporting().export_batch(&keys, change_reason, path))
     }
 
     /// Imports the receipt file of a carried batch
-    /// ([`SchoolFile::import_receipt`]).
+    /// ([`Reporting::import_receipt`]).
     pub fn import_receipt(&self, path: &Path) -> Result<ReceiptImport> {
-        self.with_file(|file| file.import_receipt(path))
+        self.with_file(|file| file.reporting().import_receipt(path))
     }
 
     /// A pass now (立即同步), with the 系统管理员 password when the signing
@@ -497,12 +500,12 @@ impl Drop for SyncWorker {
     }
 }
 
-impl SchoolFile {
+impl Reporting<'_> {
     /// The upstream to sync with, for a session that may report: None when
     /// the school is not enrolled.
     fn reporting_upstream(&self) -> Result<Option<String>> {
-        self.require(Permission::BatchesSubmit)?;
-        Ok(self.stored_enrollment()?.map(|e| e.upstream))
+        self.school.require(Permission::BatchesSubmit)?;
+        Ok(stored_enrollment(self.school)?.map(|e| e.upstream))
     }
 }
 

@@ -9,7 +9,7 @@ use super::layout::sheets;
 use super::style::{SheetStyle, Writing};
 use crate::entry::find_group;
 use crate::error::{Error, Result};
-use crate::store::SchoolFile;
+use crate::export::Exports;
 
 /// The UTF-8 byte order mark.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -29,18 +29,18 @@ pub fn defused(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-impl SchoolFile {
+impl Exports<'_> {
     /// One group's sheet as CSV; `group` is its id (`basic`) or Chinese name
     /// (基本信息). An unknown group is refused with the valid ones listed.
-    pub fn export_csv(&self, group: &str) -> Result<Vec<u8>> {
-        self.export_csv_in(group, SheetStyle::Taoli)
+    pub fn csv(&self, group: &str) -> Result<Vec<u8>> {
+        self.csv_in(group, SheetStyle::Taoli)
     }
 
-    /// [`SchoolFile::export_csv`] in `style` (the national form: 「代码-名称」
+    /// [`Exports::csv`] in `style` (the national form: 「代码-名称」
     /// values and the template's headers).
-    pub fn export_csv_in(&self, group: &str, style: SheetStyle) -> Result<Vec<u8>> {
-        self.require(crate::account::Permission::Export)?;
-        let effective = self.effective_catalog()?;
+    pub fn csv_in(&self, group: &str, style: SheetStyle) -> Result<Vec<u8>> {
+        self.school.require(crate::account::Permission::Export)?;
+        let effective = self.school.effective_catalog()?;
         let writing = Writing::new(style, &effective)?;
         let group = find_group(&effective, group)?;
         let sheet = sheets(&effective, &writing)?

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::style::SheetStyle;
 use crate::error::{Error, Result};
-use crate::store::SchoolFile;
+use crate::export::Exports;
 
 /// What `taoli export` (and the app's 导出 menu) writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
@@ -106,32 +106,32 @@ fn file_safe(name: &str) -> String {
     }
 }
 
-impl SchoolFile {
+impl Exports<'_> {
     /// Writes the export in `format` to `path` and records it in the audit
     /// trail. When it cannot be recorded, the file is removed again: no
     /// export leaves the school unrecorded.
-    pub fn export_to(
+    pub fn to_file(
         &mut self,
         format: ExportFormat,
         group: Option<&str>,
         path: &Path,
     ) -> Result<()> {
-        self.export_to_in(format, group, SheetStyle::Taoli, path)
+        self.to_file_in(format, group, SheetStyle::Taoli, path)
     }
 
-    /// [`SchoolFile::export_to`] in `style`; the audit entry names a style
+    /// [`Exports::to_file`] in `style`; the audit entry names a style
     /// other than Taoli's own.
-    pub fn export_to_in(
+    pub fn to_file_in(
         &mut self,
         format: ExportFormat,
         group: Option<&str>,
         style: SheetStyle,
         path: &Path,
     ) -> Result<()> {
-        let actor = &self.require(crate::account::Permission::Export)?;
-        let bytes = self.export_as_in(format, group, style)?;
+        let actor = &self.school.require(crate::account::Permission::Export)?;
+        let bytes = self.as_format_in(format, group, style)?;
         write_file(path, &bytes)?;
-        let logged = self.log_styled_export(
+        let logged = self.school.log_styled_export(
             actor,
             format.code(),
             style_code(style),
@@ -148,28 +148,29 @@ impl SchoolFile {
 
     /// The export in `format`. `group` names the information group of a CSV
     /// export and must be absent for the others.
-    pub fn export_as(&self, format: ExportFormat, group: Option<&str>) -> Result<Vec<u8>> {
-        self.export_as_in(format, group, SheetStyle::Taoli)
+    pub fn as_format(&self, format: ExportFormat, group: Option<&str>) -> Result<Vec<u8>> {
+        self.as_format_in(format, group, SheetStyle::Taoli)
     }
 
-    /// [`SchoolFile::export_as`] in `style`. The national form is a
+    /// [`Exports::as_format`] in `style`. The national form is a
     /// spreadsheet's: a JSON export with it is refused.
-    pub fn export_as_in(
+    pub fn as_format_in(
         &self,
         format: ExportFormat,
         group: Option<&str>,
         style: SheetStyle,
     ) -> Result<Vec<u8>> {
-        self.require(crate::account::Permission::Export)?;
+        self.school.require(crate::account::Permission::Export)?;
         if format == ExportFormat::Json && style != SheetStyle::Taoli {
             return Err(Error::ExportStyleNotUsed {
                 style: style.name().to_owned(),
             });
         }
         match (format, group) {
-            (ExportFormat::Csv, Some(group)) => self.export_csv_in(group, style),
+            (ExportFormat::Csv, Some(group)) => self.csv_in(group, style),
             (ExportFormat::Csv, None) => Err(Error::ExportGroupRequired {
                 valid: self
+                    .school
                     .effective_catalog()?
                     .groups
                     .iter()
@@ -181,12 +182,12 @@ impl SchoolFile {
                 format: other.name().to_owned(),
             }),
             (ExportFormat::Json, None) => {
-                let mut bytes = serde_json::to_vec_pretty(&self.export()?)?;
+                let mut bytes = serde_json::to_vec_pretty(&self.document()?)?;
                 bytes.push(b'\n');
                 Ok(bytes)
             }
-            (ExportFormat::Template, None) => self.export_template_in(style),
-            (ExportFormat::Xlsx, None) => self.export_workbook_in(style),
+            (ExportFormat::Template, None) => self.template_in(style),
+            (ExportFormat::Xlsx, None) => self.workbook_in(style),
         }
     }
 }

@@ -60,33 +60,48 @@ pub struct TeacherExport {
     pub records: Vec<IndicatorRecord>,
 }
 
-impl SchoolFile {
+/// Exports (导出): the whole school as JSON, the import template, the
+/// school's data as a workbook, one group as CSV, and writing them to a file.
+///
+/// A service of the school file, reached with [`SchoolFile::exports`];
+/// each public method checks the signed-in role first.
+#[derive(Debug)]
+pub struct Exports<'a> {
+    pub(crate) school: &'a mut SchoolFile,
+}
+
+impl Exports<'_> {
     /// Every teacher with their records, as the signed-in role reads them:
     /// masked for a role that reads masked (none of today's roles that may
     /// export does; the rule holds should one).
     pub(crate) fn shown_school(&self) -> Result<Vec<TeacherExport>> {
         Ok(cells::by_teacher(
-            self.stored_teachers()?
+            self.school
+                .stored_teachers()?
                 .into_iter()
-                .map(|t| self.shown(t))
+                .map(|t| self.school.shown(t))
                 .collect(),
-            self.shown_records(self.stored_all_records()?)?,
+            self.school
+                .shown_records(self.school.stored_all_records()?)?,
         ))
     }
 
     /// Everything in the school file, teachers in registration order and each
     /// teacher's records by group and row.
-    pub fn export(&self) -> Result<SchoolExport> {
-        self.require(crate::account::Permission::Export)?;
+    pub fn document(&self) -> Result<SchoolExport> {
+        self.school.require(crate::account::Permission::Export)?;
         let teachers = self
+            .school
             .stored_teachers()?
             .into_iter()
             .map(|teacher| {
                 // Masked as the signed-in role reads them (none of today's
                 // roles that may export reads masked; the rule holds should one).
-                let records = self.shown_records(self.stored_records(&teacher.id)?)?;
+                let records = self
+                    .school
+                    .shown_records(self.school.stored_records(&teacher.id)?)?;
                 Ok(TeacherExport {
-                    teacher: self.shown(teacher),
+                    teacher: self.school.shown(teacher),
                     records,
                 })
             })
@@ -95,9 +110,9 @@ impl SchoolFile {
             format: EXPORT_FORMAT.to_owned(),
             format_version: EXPORT_FORMAT_VERSION,
             taoli_version: env!("CARGO_PKG_VERSION").to_owned(),
-            schema_version: self.schema_version()?,
+            schema_version: self.school.schema_version()?,
             exported_at: crate::time::now(),
-            school: self.school()?,
+            school: self.school.school()?,
             teachers,
         })
     }

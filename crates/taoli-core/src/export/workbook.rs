@@ -19,9 +19,9 @@ use super::layout::{Column, MULTI_CODE_SEPARATOR, Sheet, sheets};
 use super::style::{SheetStyle, Writing};
 use crate::catalog::{CodeTable, EffectiveCatalog, FieldType};
 use crate::error::{Error, Result};
+use crate::export::Exports;
 use crate::import::mapping::column_letter;
 use crate::school::School;
-use crate::store::SchoolFile;
 use crate::validate::BASIC_GROUP;
 
 /// The first sheet: how to fill the workbook in.
@@ -34,36 +34,36 @@ const LAST_ROW: u32 = 1_048_575;
 const MIN_WIDTH: f64 = 8.0;
 const MAX_WIDTH: f64 = 40.0;
 
-impl SchoolFile {
+impl Exports<'_> {
     /// The empty import workbook for the school's indicator set (and its
     /// province pack).
-    pub fn export_template(&self) -> Result<Vec<u8>> {
-        self.export_template_in(SheetStyle::Taoli)
+    pub fn template(&self) -> Result<Vec<u8>> {
+        self.template_in(SheetStyle::Taoli)
     }
 
-    /// [`SchoolFile::export_template`] in `style`: the national form heads
+    /// [`Exports::template`] in `style`: the national form heads
     /// its columns as the national template does.
-    pub fn export_template_in(&self, style: SheetStyle) -> Result<Vec<u8>> {
-        self.require(crate::account::Permission::Export)?;
-        let effective = self.effective_catalog()?;
+    pub fn template_in(&self, style: SheetStyle) -> Result<Vec<u8>> {
+        self.school.require(crate::account::Permission::Export)?;
+        let effective = self.school.effective_catalog()?;
         let writing = Writing::new(style, &effective)?;
-        build(&self.school()?, &effective, &writing, None)
+        build(&self.school.school()?, &effective, &writing, None)
     }
 
     /// The import workbook filled with every teacher of the school. Imported
     /// into an empty school of the same type, it gives the same school.
-    pub fn export_workbook(&self) -> Result<Vec<u8>> {
-        self.export_workbook_in(SheetStyle::Taoli)
+    pub fn workbook(&self) -> Result<Vec<u8>> {
+        self.workbook_in(SheetStyle::Taoli)
     }
 
-    /// [`SchoolFile::export_workbook`] in `style`: the national form writes
+    /// [`Exports::workbook`] in `style`: the national form writes
     /// codes as 「代码-名称」 and heads its columns as the national template does.
-    pub fn export_workbook_in(&self, style: SheetStyle) -> Result<Vec<u8>> {
-        self.require(crate::account::Permission::Export)?;
-        let effective = self.effective_catalog()?;
+    pub fn workbook_in(&self, style: SheetStyle) -> Result<Vec<u8>> {
+        self.school.require(crate::account::Permission::Export)?;
+        let effective = self.school.effective_catalog()?;
         let writing = Writing::new(style, &effective)?;
         let school = self.shown_school()?;
-        build(&self.school()?, &effective, &writing, Some(&school))
+        build(&self.school.school()?, &effective, &writing, Some(&school))
     }
 }
 

@@ -1,4 +1,4 @@
-//! Committing an import plan ([`SchoolFile::commit_import`]): in one
+//! Committing an import plan ([`Imports::commit`]): in one
 //! transaction, with the backup taken just before it, the plan's writes in
 //! order (each with its revision), then the clerk's column corrections, the
 //! cells kept on a 待修正 error, and the record of the import (`import_run`)
@@ -11,33 +11,34 @@ use super::runs::{max_revision, record_by_id, teacher_json};
 use super::{ImportPlan, ImportRun, OnConflict};
 use crate::account::{Actor, Permission};
 use crate::error::{Error, Result, StaleReason};
+use crate::import::Imports;
 use crate::record::IndicatorRecord;
 use crate::revision::{Action, Entity};
 use crate::store::backups::{self, BackupReason};
-use crate::store::{SchoolFile, pending, revisions};
+use crate::store::{pending, revisions};
 use crate::time::now;
 
-impl SchoolFile {
+impl Imports<'_> {
     /// Writes a plan's accepted rows in one transaction, records the import,
     /// and remembers the clerk's column corrections. `progress` is told
     /// (writes done, writes in all) as the commit goes.
-    pub fn commit_import(
+    pub fn commit(
         &mut self,
         plan: &ImportPlan,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportRun> {
-        let actor = &self.require(Permission::Import)?;
+        let actor = &self.school.require(Permission::Import)?;
         if plan.is_settled() {
             return Err(Error::ImportAlreadyCommitted);
         }
         let total = plan.writes.len();
         // The school as it was, in case the import was not what the clerk
         // meant; recorded in the import's own transaction (all or nothing).
-        let backup = self.automatic_backup(BackupReason::BeforeImport)?;
+        let backup = self.school.automatic_backup(BackupReason::BeforeImport)?;
         // A bulk write: a bigger page cache keeps SQLite from spilling pages
         // to the WAL before the commit.
-        self.conn.pragma_update(None, "cache_size", -8_192)?;
-        let result = self.write(|tx| {
+        self.school.conn.pragma_update(None, "cache_size", -8_192)?;
+        let result = self.school.write(|tx| {
             backups::record_backup(tx, &backup, actor)?;
             let at = now();
             let base = max_revision(tx)?;
@@ -50,7 +51,7 @@ impl SchoolFile {
             progress(total, total);
             Ok(run)
         });
-        self.conn.pragma_update(None, "cache_size", -2000)?;
+        self.school.conn.pragma_update(None, "cache_size", -2000)?;
         result
     }
 }

@@ -32,7 +32,7 @@ struct Choice {
 }
 
 /// Every correction the school remembers, newest first
-/// (`SchoolFile::remembered_choices`).
+/// (`Imports::remembered_choices`).
 #[derive(Debug, Clone, Default)]
 pub struct Remembered {
     choices: Vec<Choice>,

@@ -46,6 +46,7 @@ pub use plan::ImportPlan;
 pub use source::{RosterFile, RosterKind, SheetInfo, TextEncoding};
 
 use crate::record::Fields;
+use crate::store::SchoolFile;
 
 /// The header of the refused-rows workbook's explanation column; a re-import
 /// skips it without listing it as unknown.
@@ -370,4 +371,13 @@ impl ImportPreview {
             rows: matching.skip(offset).take(limit).cloned().collect(),
         }
     }
+}
+/// Roster import (导入): the dry run, the commit, undo, the recorded runs
+/// and the remembered column choices.
+///
+/// A service of the school file, reached with [`SchoolFile::imports`];
+/// each public method checks the signed-in role first.
+#[derive(Debug)]
+pub struct Imports<'a> {
+    pub(crate) school: &'a mut SchoolFile,
 }

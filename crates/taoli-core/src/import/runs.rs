@@ -10,8 +10,8 @@ use super::learned::Remembered;
 use super::{ImportCounts, ImportRun, OnConflict};
 use crate::account::Permission;
 use crate::error::Result;
+use crate::import::Imports;
 use crate::record::IndicatorRecord;
-use crate::store::SchoolFile;
 use crate::teacher::{Teacher, id_type_name};
 
 pub(super) const RUN_COLUMNS: &str = "id, at, actor, file_name, sheets, on_conflict, counts, teachers_created, records_written, undone_at, undone_by, first_revision, last_revision";
@@ -100,15 +100,15 @@ pub(super) fn max_revision(tx: &Transaction<'_>) -> Result<i64> {
     Ok(tx.query_row("SELECT IFNULL(MAX(id), 0) FROM revision", [], |r| r.get(0))?)
 }
 
-impl SchoolFile {
+impl Imports<'_> {
     /// The column corrections the school remembers, newest first: what
     /// [`Remembered::apply`] gives a later roster, for the same header layout
     /// or by header name (`import/learned.rs`). Targets no longer in the
     /// school's catalog (after a province pack change) are left out.
     pub fn remembered_choices(&self) -> Result<Remembered> {
-        self.require(Permission::Import)?;
-        let effective = self.effective_catalog()?;
-        let mut stmt = self.conn.prepare(
+        self.school.require(Permission::Import)?;
+        let effective = self.school.effective_catalog()?;
+        let mut stmt = self.school.conn.prepare(
             "SELECT layout, header, target FROM import_mapping ORDER BY at DESC, layout, header",
         )?;
         let rows = stmt
@@ -124,9 +124,9 @@ impl SchoolFile {
     }
 
     /// Every committed import, newest first.
-    pub fn imports(&self) -> Result<Vec<ImportRun>> {
-        self.require(Permission::Import)?;
-        let mut stmt = self.conn.prepare(&format!(
+    pub fn runs(&self) -> Result<Vec<ImportRun>> {
+        self.school.require(Permission::Import)?;
+        let mut stmt = self.school.conn.prepare(&format!(
             "SELECT {RUN_COLUMNS} FROM import_run ORDER BY at DESC, id DESC"
         ))?;
         let rows = stmt.query_map([], run_from_row)?;

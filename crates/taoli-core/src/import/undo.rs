@@ -1,4 +1,4 @@
-//! Undoing a committed import as a whole ([`SchoolFile::undo_import`]): the
+//! Undoing a committed import as a whole ([`Imports::undo`]): the
 //! import's revisions (`first_revision..=last_revision` of its `import_run`)
 //! are read back newest first and each write is taken back with its own
 //! revision, in one transaction; refused, naming the teachers, when anything
@@ -11,18 +11,19 @@ use super::runs::{RUN_COLUMNS, record_by_id, run_from_row, teacher_json};
 use super::{ImportRun, UndoResult};
 use crate::account::{Actor, Permission};
 use crate::error::{Error, Result};
+use crate::import::Imports;
 use crate::record::{Fields, IndicatorRecord};
 use crate::revision::{Action, Entity};
-use crate::store::{SchoolFile, pending, revisions};
+use crate::store::{pending, revisions};
 use crate::time::now;
 
-impl SchoolFile {
+impl Imports<'_> {
     /// Undoes a committed import as a whole (the latest one not yet undone
     /// when `id` is none). Refuses, naming the teachers, when anything the
     /// import wrote was changed afterwards.
-    pub fn undo_import(&mut self, id: Option<&str>) -> Result<UndoResult> {
-        let actor = &self.require(Permission::Import)?;
-        let (mut run, first, last) = find_run(&self.conn, id)?;
+    pub fn undo(&mut self, id: Option<&str>) -> Result<UndoResult> {
+        let actor = &self.school.require(Permission::Import)?;
+        let (mut run, first, last) = find_run(&self.school.conn, id)?;
         if let Some(at) = &run.undone_at {
             return Err(Error::ImportAlreadyUndone {
                 id: run.id.clone(),
@@ -36,7 +37,7 @@ impl SchoolFile {
             records_removed: 0,
             records_restored: 0,
         };
-        self.write(|tx| {
+        self.school.write(|tx| {
             if let (Some(first), Some(last)) = (first, last) {
                 refuse_if_changed_since(tx, first, last)?;
                 let mut undo = Undo {

@@ -25,19 +25,30 @@ pub fn default_file_name(school_name: &str) -> String {
     )
 }
 
-impl SchoolFile {
+/// The recovery code sheet (恢复码保管单): the A4 page with the 恢复码.
+///
+/// A service of the school file, reached with [`SchoolFile::recovery_sheet`];
+/// each public method checks the signed-in role first.
+#[derive(Debug)]
+pub struct RecoverySheet<'a> {
+    pub(crate) school: &'a SchoolFile,
+}
+
+impl RecoverySheet<'_> {
     /// The recovery code sheet (恢复码保管单) of `code` as a PDF (系统管理员).
-    pub fn recovery_sheet(&self, code: &RecoveryCode) -> Result<Vec<u8>> {
-        let actor = self.require(crate::account::Permission::UsersManage)?;
-        let school = self.school()?;
-        let sidecar = file_name(&sidecar_path(self.path()));
+    pub fn pdf(&self, code: &RecoveryCode) -> Result<Vec<u8>> {
+        let actor = self
+            .school
+            .require(crate::account::Permission::UsersManage)?;
+        let school = self.school.school()?;
+        let sidecar = file_name(&sidecar_path(self.school.path()));
         let id = code_id(code);
         pdf(
             code,
             &SheetFacts {
                 school_name: &school.name,
                 school_code: &school.code,
-                file_name: &file_name(self.path()),
+                file_name: &file_name(self.school.path()),
                 sidecar_name: &sidecar,
                 made_by: actor.name(),
                 code_id: &id,
@@ -46,8 +57,8 @@ impl SchoolFile {
     }
 
     /// Writes the sheet of `code` to `path` (a PDF).
-    pub fn write_recovery_sheet(&self, code: &RecoveryCode, path: &Path) -> Result<()> {
-        let pdf = self.recovery_sheet(code)?;
+    pub fn write(&self, code: &RecoveryCode, path: &Path) -> Result<()> {
+        let pdf = self.pdf(code)?;
         super::sidecar::write_atomically(path, &pdf)
     }
 }

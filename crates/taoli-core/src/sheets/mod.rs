@@ -156,13 +156,23 @@ pub struct PrintedSheets {
     pub sheets: Vec<PrintedSheet>,
 }
 
-impl SchoolFile {
+/// Verification sheets (信息确认表): gathering, previewing, rendering and
+/// printing them, and the sign-offs (签字确认) of printed sheets.
+///
+/// A service of the school file, reached with [`SchoolFile::sheets`];
+/// each public method checks the signed-in role first.
+#[derive(Debug)]
+pub struct VerificationSheets<'a> {
+    pub(crate) school: &'a mut SchoolFile,
+}
+
+impl VerificationSheets<'_> {
     /// The sheets of the teachers with these ids, in the order given (every
     /// teacher, in registration order, when none is given).
-    pub fn sheets(&self, teacher_ids: &[String]) -> Result<Sheets> {
-        self.require(Permission::SheetsPrint)?;
+    pub fn gather(&self, teacher_ids: &[String]) -> Result<Sheets> {
+        self.school.require(Permission::SheetsPrint)?;
         let (school, printed) = self.printed_information(teacher_ids)?;
-        let report = self.validation_report()?;
+        let report = crate::validate::validation_report(self.school)?;
         let mut warnings: HashMap<String, Vec<SheetWarning>> = HashMap::new();
         for problem in report
             .problems
@@ -204,7 +214,7 @@ impl SchoolFile {
         &self,
         teacher_id: Option<&str>,
     ) -> Result<HashMap<String, String>> {
-        self.require(Permission::TeachersView)?;
+        self.school.require(Permission::TeachersView)?;
         let ids: Vec<String> = teacher_id.map(str::to_owned).into_iter().collect();
         let (_, printed) = self.printed_information(&ids)?;
         printed
@@ -215,12 +225,8 @@ impl SchoolFile {
 
     /// Typesets the sheets of these teachers (every teacher when none is
     /// given) into one PDF, each teacher starting on a new page. Records nothing.
-    pub fn render_sheets(
-        &self,
-        teacher_ids: &[String],
-        template: &Template,
-    ) -> Result<RenderedSheets> {
-        let sheets = self.sheets(teacher_ids)?;
+    pub fn render(&self, teacher_ids: &[String], template: &Template) -> Result<RenderedSheets> {
+        let sheets = self.gather(teacher_ids)?;
         if sheets.teachers.is_empty() {
             return Err(Error::NoSheetsToPrint);
         }
@@ -244,13 +250,13 @@ impl SchoolFile {
     /// A preview of the sheets of these teachers (every teacher when none is
     /// given): the pages of the first `max_teachers` of them as SVG images.
     /// Records nothing; the fingerprints are those a printing now would carry.
-    pub fn preview_sheets(
+    pub fn preview(
         &self,
         teacher_ids: &[String],
         template: &Template,
         max_teachers: usize,
     ) -> Result<SheetsPreview> {
-        let mut sheets = self.sheets(teacher_ids)?;
+        let mut sheets = self.gather(teacher_ids)?;
         if sheets.teachers.is_empty() {
             return Err(Error::NoSheetsToPrint);
         }
@@ -275,14 +281,14 @@ impl SchoolFile {
     /// to a PDF at `path`, replacing it, and records each fingerprint printed
     /// (one transaction, a revision per teacher). Nothing is recorded when the
     /// file cannot be written.
-    pub fn print_sheets(
+    pub fn print(
         &mut self,
         teacher_ids: &[String],
         template: &Template,
         path: &Path,
     ) -> Result<PrintedSheets> {
-        let actor = &self.require(Permission::SheetsPrint)?;
-        let rendered = self.render_sheets(teacher_ids, template)?;
+        let actor = &self.school.require(Permission::SheetsPrint)?;
+        let rendered = self.render(teacher_ids, template)?;
         write_pdf(path, &rendered.pdf)?;
         if let Err(error) = self.record_prints(&rendered.sheets, actor) {
             let _ = std::fs::remove_file(path);
@@ -302,14 +308,14 @@ impl SchoolFile {
         &self,
         teacher_ids: &[String],
     ) -> Result<(School, Vec<(Teacher, TeacherInfo)>)> {
-        let school = self.school()?;
-        let effective = self.effective_catalog()?;
-        let catalog = self.catalog()?;
+        let school = self.school.school()?;
+        let effective = self.school.effective_catalog()?;
+        let catalog = self.school.catalog()?;
         let printer = content::Printer::new(&effective, &catalog);
         let teachers = self.chosen_teachers(teacher_ids)?;
         let records: Vec<IndicatorRecord> = match teachers.as_slice() {
-            [one] => self.stored_records(&one.id)?,
-            _ => self.stored_all_records()?,
+            [one] => self.school.stored_records(&one.id)?,
+            _ => self.school.stored_all_records()?,
         };
         let mut by_teacher: HashMap<&str, Vec<&IndicatorRecord>> = HashMap::new();
         for record in &records {
@@ -334,12 +340,12 @@ impl SchoolFile {
 
     fn chosen_teachers(&self, teacher_ids: &[String]) -> Result<Vec<Teacher>> {
         if teacher_ids.is_empty() {
-            return self.stored_teachers();
+            return self.school.stored_teachers();
         }
         let mut chosen: Vec<Teacher> = Vec::with_capacity(teacher_ids.len());
         for id in teacher_ids {
             if !chosen.iter().any(|t| &t.id == id) {
-                chosen.push(self.stored_teacher(id)?);
+                chosen.push(self.school.stored_teacher(id)?);
             }
         }
         Ok(chosen)

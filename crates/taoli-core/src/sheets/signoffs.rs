@@ -13,8 +13,9 @@ use ts_rs::TS;
 use crate::account::{Actor, Permission};
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
+use crate::sheets::VerificationSheets;
 use crate::sheets::{PrintedSheet, fingerprint};
-use crate::store::{SchoolFile, revisions};
+use crate::store::revisions;
 use crate::time::now;
 
 /// Where a teacher's sheet stands.
@@ -127,11 +128,11 @@ fn latest_signoffs(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-impl SchoolFile {
+impl VerificationSheets<'_> {
     /// Records the sheets just printed: one row and one revision per teacher,
     /// all in one transaction.
     pub(crate) fn record_prints(&mut self, sheets: &[PrintedSheet], actor: &Actor) -> Result<()> {
-        self.write(|tx| {
+        self.school.write(|tx| {
             let at = now();
             for sheet in sheets {
                 tx.prepare_cached(
@@ -157,12 +158,12 @@ impl SchoolFile {
 
     /// The fingerprints printed for a teacher, latest first.
     pub fn printed_fingerprints(&self, teacher_id: &str) -> Result<Vec<String>> {
-        self.require(Permission::TeachersView)?;
+        self.school.require(Permission::TeachersView)?;
         self.stored_fingerprints(teacher_id)
     }
 
     fn stored_fingerprints(&self, teacher_id: &str) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.school.conn.prepare(
             "SELECT fingerprint FROM sheet_print WHERE teacher_id = ?1
              GROUP BY fingerprint ORDER BY MAX(id) DESC",
         )?;
@@ -172,7 +173,7 @@ impl SchoolFile {
 
     /// A teacher's sign-off state with every version of their sheet printed.
     pub fn signoff_info(&self, teacher_id: &str) -> Result<SignoffInfo> {
-        self.require(Permission::TeachersView)?;
+        self.school.require(Permission::TeachersView)?;
         let state = self.signoff_state(teacher_id)?;
         let current = match &state {
             SignoffState::Signed { current, .. } | SignoffState::Stale { current, .. } => {
@@ -183,7 +184,7 @@ impl SchoolFile {
                 .remove(teacher_id)
                 .unwrap_or_default(),
         };
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.school.conn.prepare(
             "SELECT fingerprint, actor, at FROM sheet_print WHERE id IN
                (SELECT MAX(id) FROM sheet_print WHERE teacher_id = ?1 GROUP BY fingerprint)
              ORDER BY id DESC",
@@ -211,10 +212,10 @@ impl SchoolFile {
     /// printed for this teacher. Returns the teacher's state after it; a sheet
     /// printed before a later change is recorded as signed but shows as stale.
     pub fn signoff(&mut self, teacher_id: &str, fingerprint: &str) -> Result<SignoffState> {
-        let actor = &self.require(Permission::SheetsPrint)?;
+        let actor = &self.school.require(Permission::SheetsPrint)?;
         let fingerprint = fingerprint::normalize(fingerprint)
             .ok_or_else(|| Error::InvalidFingerprint(fingerprint.trim().to_owned()))?;
-        let teacher = self.stored_teacher(teacher_id)?;
+        let teacher = self.school.stored_teacher(teacher_id)?;
         let printed = self.stored_fingerprints(&teacher.id)?;
         if !printed.contains(&fingerprint) {
             return Err(Error::FingerprintNotPrinted {
@@ -228,7 +229,7 @@ impl SchoolFile {
                 },
             });
         }
-        self.write(|tx| {
+        self.school.write(|tx| {
             let at = now();
             tx.execute(
                 "INSERT INTO signoff (teacher_id, fingerprint, actor, at) VALUES (?1, ?2, ?3, ?4)",
@@ -250,10 +251,10 @@ impl SchoolFile {
 
     /// Where a teacher's sheet stands: not signed, signed, or changed since signed.
     pub fn signoff_state(&self, teacher_id: &str) -> Result<SignoffState> {
-        self.require(Permission::TeachersView)?;
-        let latest = latest_signoffs(&self.conn, Some(teacher_id))?.remove(teacher_id);
+        self.school.require(Permission::TeachersView)?;
+        let latest = latest_signoffs(&self.school.conn, Some(teacher_id))?.remove(teacher_id);
         let Some(latest) = latest else {
-            self.stored_teacher(teacher_id)?;
+            self.school.stored_teacher(teacher_id)?;
             return Ok(SignoffState::None);
         };
         let current = self
@@ -265,10 +266,11 @@ impl SchoolFile {
 
     /// Every teacher's state, by teacher id.
     pub fn signoff_states(&self) -> Result<HashMap<String, SignoffState>> {
-        self.require(Permission::TeachersView)?;
-        let mut latest = latest_signoffs(&self.conn, None)?;
+        self.school.require(Permission::TeachersView)?;
+        let mut latest = latest_signoffs(&self.school.conn, None)?;
         if latest.is_empty() {
             return Ok(self
+                .school
                 .stored_teachers()?
                 .into_iter()
                 .map(|t| (t.id, SignoffState::None))

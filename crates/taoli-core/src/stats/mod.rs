@@ -209,26 +209,36 @@ const STAFF_CATEGORY: CodeSpec = spec(
 const BIRTH_DATE: &str = "birth_date";
 const ETHNICITY: &str = "ethnicity";
 
-impl SchoolFile {
+/// The school's statistics (统计).
+///
+/// A service of the school file, reached with [`SchoolFile::stats`];
+/// each public method checks the signed-in role first.
+#[derive(Debug)]
+pub struct Statistics<'a> {
+    pub(crate) school: &'a SchoolFile,
+}
+
+impl Statistics<'_> {
     /// The school's statistics as of today (the computer's date).
-    pub fn stats(&self) -> Result<SchoolStats> {
-        self.stats_as_of(chrono::Local::now().date_naive())
+    pub fn count(&self) -> Result<SchoolStats> {
+        self.count_as_of(chrono::Local::now().date_naive())
     }
 
     /// The school's statistics, ages counted on `today`.
-    pub fn stats_as_of(&self, today: NaiveDate) -> Result<SchoolStats> {
-        self.require(crate::account::Permission::TeachersView)?;
-        let school = self.school()?;
-        let effective = self.effective_catalog()?;
-        let catalog = self.catalog()?;
+    pub fn count_as_of(&self, today: NaiveDate) -> Result<SchoolStats> {
+        self.school
+            .require(crate::account::Permission::TeachersView)?;
+        let school = self.school.school()?;
+        let effective = self.school.effective_catalog()?;
+        let catalog = self.school.catalog()?;
         let rules: Vec<&Rule> = catalog
             .rules()
             .iter()
             .filter(|r| r.sets.contains(&effective.set.id))
             .filter(|r| effective.group(&r.group).is_some())
             .collect();
-        let teachers = self.stored_teachers()?;
-        let records = self.stored_all_records()?;
+        let teachers = self.school.stored_teachers()?;
+        let records = self.school.stored_all_records()?;
         let mut by_teacher: HashMap<&str, Vec<&IndicatorRecord>> = HashMap::new();
         for record in &records {
             by_teacher

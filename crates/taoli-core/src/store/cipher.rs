@@ -383,7 +383,7 @@ impl SchoolFile {
     /// password, derived with the file's own salt
     /// (`FileKey::derive(new password, *old.salt())`); a key with another salt
     /// is refused. Backups made before keep the old key (restore them with
-    /// [`SchoolFile::restore_with_password`] and the old password).
+    /// the old password).
     ///
     /// Keep the new key in the keychain afterwards ([`SchoolFile::remember_key`]).
     pub fn rekey(&mut self, new: FileKey) -> Result<()> {

@@ -410,17 +410,28 @@ impl Out<'_, '_> {
     }
 }
 
-impl SchoolFile {
+/// Validation (校验): the school's report and the written reasons of
+/// accepted warnings (提醒理由).
+///
+/// A service of the school file, reached with [`SchoolFile::validation`];
+/// each public method checks the signed-in role first.
+#[derive(Debug)]
+pub struct Validation<'a> {
+    pub(crate) school: &'a mut SchoolFile,
+}
+
+impl Validation<'_> {
     /// Validates every teacher of the school against its indicator set. For
     /// a role that reads masked, ID and phone numbers in the problems are
     /// masked and dates of birth shown as their year.
-    pub fn validate(&self) -> Result<ValidationReport> {
-        self.require(crate::account::Permission::TeachersView)?;
-        let mut report = self.validation_report()?;
-        if self.masked() {
+    pub fn report(&self) -> Result<ValidationReport> {
+        self.school
+            .require(crate::account::Permission::TeachersView)?;
+        let mut report = validation_report(self.school)?;
+        if self.school.masked() {
             // Every value the role may not see in full, wherever a message
             // quotes it (a rule on one field may name another's value).
-            let hidden = self.masked_values()?;
+            let hidden = self.school.masked_values()?;
             for problem in &mut report.problems {
                 let Some(pairs) = hidden.get(&problem.teacher_id) else {
                     continue;
@@ -443,49 +454,49 @@ impl SchoolFile {
         }
         Ok(report)
     }
+}
 
-    /// [`SchoolFile::validate`] on the stored values, for the core's own use.
-    pub(crate) fn validation_report(&self) -> Result<ValidationReport> {
-        let school = self.school()?;
-        let set = school
-            .indicator_set
-            .ok_or_else(|| Error::UnknownSchoolType(school.school_type.clone()))?;
-        let catalog = self.catalog()?;
-        let validator = Validator::new(&catalog, &set.id)?;
-        let teachers = self.stored_teachers()?;
-        let mut records_by_teacher: HashMap<String, Vec<IndicatorRecord>> = HashMap::new();
-        for record in self.stored_all_records()? {
-            records_by_teacher
-                .entry(record.teacher_id.clone())
-                .or_default()
-                .push(record);
-        }
-        let reasons = self.stored_warning_reasons()?;
-        let mut problems = Vec::new();
-        for teacher in &teachers {
-            let records = records_by_teacher
-                .get(&teacher.id)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            let mut found = validator.teacher(teacher, records);
-            if let Some(given) = reasons.get(&teacher.id) {
-                for p in found.iter_mut().filter(|p| p.severity == Severity::Warning) {
-                    p.reason = given.get(&p.key()).cloned();
-                }
-            }
-            problems.extend(found);
-        }
-        let pending = self.stored_pending(None)?;
-        if !pending.is_empty() {
-            problems.extend(crate::pending::problems(
-                &pending,
-                &teachers,
-                &records_by_teacher,
-                validator.effective(),
-            ));
-        }
-        Ok(report(&set.id, teachers.len(), problems))
+/// [`Validation::report`] on the stored values, for the core's own use.
+pub(crate) fn validation_report(file: &SchoolFile) -> Result<ValidationReport> {
+    let school = file.school()?;
+    let set = school
+        .indicator_set
+        .ok_or_else(|| Error::UnknownSchoolType(school.school_type.clone()))?;
+    let catalog = file.catalog()?;
+    let validator = Validator::new(&catalog, &set.id)?;
+    let teachers = file.stored_teachers()?;
+    let mut records_by_teacher: HashMap<String, Vec<IndicatorRecord>> = HashMap::new();
+    for record in file.stored_all_records()? {
+        records_by_teacher
+            .entry(record.teacher_id.clone())
+            .or_default()
+            .push(record);
     }
+    let reasons = file.stored_warning_reasons()?;
+    let mut problems = Vec::new();
+    for teacher in &teachers {
+        let records = records_by_teacher
+            .get(&teacher.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let mut found = validator.teacher(teacher, records);
+        if let Some(given) = reasons.get(&teacher.id) {
+            for p in found.iter_mut().filter(|p| p.severity == Severity::Warning) {
+                p.reason = given.get(&p.key()).cloned();
+            }
+        }
+        problems.extend(found);
+    }
+    let pending = crate::pending::stored_pending(file, None)?;
+    if !pending.is_empty() {
+        problems.extend(crate::pending::problems(
+            &pending,
+            &teachers,
+            &records_by_teacher,
+            validator.effective(),
+        ));
+    }
+    Ok(report(&set.id, teachers.len(), problems))
 }
 
 /// Counts the problems into a report.

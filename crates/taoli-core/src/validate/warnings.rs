@@ -6,9 +6,10 @@ use crate::account::Permission;
 use crate::catalog::Severity;
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
+use crate::store::revisions;
 use crate::store::warnings::{WarningReasonRow, WarningReasons, put_warning_reason};
-use crate::store::{SchoolFile, revisions};
 use crate::time::now;
+use crate::validate::Validation;
 
 /// Which warning a reason is for.
 #[derive(Debug, Clone)]
@@ -21,18 +22,18 @@ pub struct WarningRef<'a> {
     pub row_order: Option<i64>,
 }
 
-impl SchoolFile {
+impl Validation<'_> {
     /// Keeps a written reason with a warning the teacher currently has. An
     /// error cannot be explained away, and a warning that is not there now is
     /// refused, so a reason always answers a real warning.
     pub fn explain_warning(&mut self, warning: &WarningRef<'_>, reason: &str) -> Result<()> {
-        let actor = &self.require(Permission::TeachersEdit)?;
+        let actor = &self.school.require(Permission::TeachersEdit)?;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(Error::EmptyWarningReason);
         }
-        let teacher = self.stored_teacher(warning.teacher_id)?;
-        let report = self.validation_report()?;
+        let teacher = self.school.stored_teacher(warning.teacher_id)?;
+        let report = crate::validate::validation_report(self.school)?;
         let problem = report
             .problems
             .into_iter()
@@ -51,7 +52,7 @@ impl SchoolFile {
         }
         let (rule, record_key, field) = problem.key();
         let at = now();
-        self.write(|tx| {
+        self.school.write(|tx| {
             put_warning_reason(
                 tx,
                 &WarningReasonRow {
@@ -81,7 +82,7 @@ impl SchoolFile {
 
     /// Every stored reason.
     pub fn warning_reasons(&self) -> Result<WarningReasons> {
-        self.require(Permission::TeachersView)?;
-        self.stored_warning_reasons()
+        self.school.require(Permission::TeachersView)?;
+        self.school.stored_warning_reasons()
     }
 }

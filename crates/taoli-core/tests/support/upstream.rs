@@ -260,6 +260,7 @@ pub fn add_complete_teacher(file: &mut SchoolFile, name: &str, n: u32) -> Teache
     let birth = format!("{year}-0{}-1{}", 1 + n % 9, n % 9);
     let id = id_number(&birth, n);
     let teacher = file
+        .data_entry()
         .add_teacher(&NewTeacher {
             name: name.to_owned(),
             id_type: "1".into(),

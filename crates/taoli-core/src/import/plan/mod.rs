@@ -32,8 +32,8 @@ use crate::catalog::{
 use crate::error::{Error, Result};
 use crate::id_derived::GenderFromId;
 use crate::id_number::IdGender;
+use crate::import::Imports;
 use crate::record::{Fields, IndicatorRecord};
-use crate::store::SchoolFile;
 use crate::teacher::{NewTeacher, Teacher};
 use crate::validate::{BASIC_GROUP, Validator};
 
@@ -262,16 +262,12 @@ struct Planner<'a> {
     notes: crate::import::notes::Notes,
 }
 
-impl SchoolFile {
+impl Imports<'_> {
     /// Reads the roster and plans the import without writing anything.
-    pub fn plan_import(
-        &self,
-        roster: &mut RosterFile,
-        options: &ImportOptions,
-    ) -> Result<ImportPlan> {
-        self.require(crate::account::Permission::Import)?;
-        let effective = self.effective_catalog()?;
-        let catalog = self.catalog()?;
+    pub fn plan(&self, roster: &mut RosterFile, options: &ImportOptions) -> Result<ImportPlan> {
+        self.school.require(crate::account::Permission::Import)?;
+        let effective = self.school.effective_catalog()?;
+        let catalog = self.school.catalog()?;
         let matcher = HeaderMatcher::new(&effective);
         let remembered = self.remembered_choices()?;
         let context = SheetContext {
@@ -308,13 +304,14 @@ impl SchoolFile {
         on_conflict: OnConflict,
     ) -> Result<Planner<'a>> {
         let mut stored_records: HashMap<String, Vec<IndicatorRecord>> = HashMap::new();
-        for record in self.stored_all_records()? {
+        for record in self.school.stored_all_records()? {
             stored_records
                 .entry(record.teacher_id.clone())
                 .or_default()
                 .push(record);
         }
         let stored_teachers = self
+            .school
             .stored_teachers()?
             .into_iter()
             .map(|t| ((t.id_type.clone(), t.id_number.clone()), t))
