@@ -401,12 +401,10 @@ commands! {
         let mut progress = |done: usize, total: usize| {
             let _ = tauri::Emitter::emit(&app, IMPORT_PROGRESS_EVENT, (done, total));
         };
-        let result = with_school(&state, |file| file.imports().commit(&plan, &mut progress));
         // The plan stays for the refused-rows workbook (and a retry after a
-        // failure); once committed, only what the workbook and the pages need.
-        if result.is_ok() {
-            plan.settle();
-        }
+        // failure); once committed, it keeps only what the workbook and the
+        // pages need.
+        let result = with_school(&state, |file| file.imports().commit(&mut plan, &mut progress));
         *state.pending_import() = Some(plan);
         result
     }

@@ -72,11 +72,11 @@ fn main() {
     let roster = dir.path().join("roster.csv");
     std::fs::write(&roster, csv).unwrap();
     let mut file = accounts::open(&school_path).unwrap();
-    let plan = file
+    let mut plan = file
         .imports()
         .plan(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();
-    let run = file.imports().commit(&plan, &mut |_, _| {}).unwrap();
+    let run = file.imports().commit(&mut plan, &mut |_, _| {}).unwrap();
     assert_eq!(
         run.teachers_created, TEACHERS as usize,
         "{:?}",

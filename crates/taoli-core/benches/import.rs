@@ -137,11 +137,11 @@ fn store_only(roster: &Path) {
     let mut file = accounts::create(&source, &school).unwrap();
     let first = file.revisions().unwrap().len();
     let mut opened = open(roster).unwrap();
-    let plan = file
+    let mut plan = file
         .imports()
         .plan(&mut opened, &ImportOptions::default())
         .unwrap();
-    file.imports().commit(&plan, &mut |_, _| {}).unwrap();
+    file.imports().commit(&mut plan, &mut |_, _| {}).unwrap();
     drop(plan);
     file.close().unwrap();
     let read = |sql: &str| -> Vec<Row> {
@@ -242,7 +242,7 @@ fn import(roster: &Path) {
     let start = Instant::now();
     let mut file = accounts::open(&school_path).unwrap();
     let mut roster = open(roster).unwrap();
-    let plan = file
+    let mut plan = file
         .imports()
         .plan(&mut roster, &ImportOptions::default())
         .unwrap();
@@ -252,7 +252,7 @@ fn import(roster: &Path) {
         peak_mb()
     );
     let t = Instant::now();
-    let run = file.imports().commit(&plan, &mut |_, _| {}).unwrap();
+    let run = file.imports().commit(&mut plan, &mut |_, _| {}).unwrap();
     eprintln!("commit: {:.2} s", t.elapsed().as_secs_f64());
     let secs = start.elapsed().as_secs_f64();
     assert!(

@@ -193,11 +193,11 @@ fn import_other(file: &mut SchoolFile, roster_dir: &TempDir) {
         format!("姓名,身份证件号\n{OTHER_NAME},{OTHER_ID}\n"),
     )
     .unwrap();
-    let plan = file
+    let mut plan = file
         .imports()
         .plan(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();
-    file.imports().commit(&plan, &mut |_, _| {}).unwrap();
+    file.imports().commit(&mut plan, &mut |_, _| {}).unwrap();
 }
 
 /// The audit trail without the accounts' entries (signing in adds one).

@@ -109,11 +109,11 @@ fn an_import_is_preceded_by_a_backup_without_it() {
     let (_, mut file) = school(&dir);
     let roster = dir.path().join("花名册.csv");
     fs::write(&roster, "姓名,身份证件号\n李四,110105198001011238\n").unwrap();
-    let plan = file
+    let mut plan = file
         .imports()
         .plan(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();
-    file.imports().commit(&plan, &mut |_, _| {}).unwrap();
+    file.imports().commit(&mut plan, &mut |_, _| {}).unwrap();
     let backups = file.backups().list().unwrap();
     assert_eq!(backups.len(), 1);
     assert_eq!(backups[0].reason, BackupReason::BeforeImport);

@@ -189,14 +189,17 @@ fn an_import_on_a_full_disk_is_refused_and_imports_nothing() {
     let (path, mut file) = school_on(&disk);
     let roster =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/rosters/legacy-messy.xlsx");
-    let plan = file
+    let mut plan = file
         .imports()
         .plan(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();
     let teachers = file.teachers().unwrap().len();
     let before = content(&path);
     disk.fill_leaving(LEFT_KIB);
-    let error = file.imports().commit(&plan, &mut |_, _| {}).unwrap_err();
+    let error = file
+        .imports()
+        .commit(&mut plan, &mut |_, _| {})
+        .unwrap_err();
     assert_disk_full(&error);
     assert_eq!(file.teachers().unwrap().len(), teachers);
     assert_nothing_half_written(&disk);

@@ -715,7 +715,7 @@ fn round_trip_in(
     write_file(&path, &file.exports().workbook_in(style).unwrap()).unwrap();
     let mut fresh = new_school(dir, "fresh.taoli", school_type);
     let mut roster = open(&path).unwrap();
-    let plan = fresh
+    let mut plan = fresh
         .imports()
         .plan(&mut roster, &ImportOptions::default())
         .unwrap();
@@ -738,7 +738,7 @@ fn round_trip_in(
         })
         .collect();
     assert!(unknown.is_empty(), "unrecognized columns: {unknown:?}");
-    fresh.imports().commit(&plan, &mut |_, _| {}).unwrap();
+    fresh.imports().commit(&mut plan, &mut |_, _| {}).unwrap();
     fresh
 }
 

@@ -502,7 +502,7 @@ fn a_valid_row_imports_with_its_id_number_and_birth_date_unchanged() {
             )
             .unwrap();
             let mut file = accounts::open(&school).unwrap();
-            let plan = file
+            let mut plan = file
                 .imports()
                 .plan(&mut open(&roster).unwrap(), &ImportOptions::default())
                 .unwrap();
@@ -512,7 +512,7 @@ fn a_valid_row_imports_with_its_id_number_and_birth_date_unchanged() {
                 "{:?}",
                 plan.preview.rows[0].messages
             );
-            file.imports().commit(&plan, &mut |_, _| {}).unwrap();
+            file.imports().commit(&mut plan, &mut |_, _| {}).unwrap();
             let teacher = file.teacher_by_id_number(None, &id).unwrap();
             prop_assert_eq!(&teacher.name, &name);
             let basic = file

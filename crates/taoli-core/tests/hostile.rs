@@ -89,14 +89,14 @@ fn import(school: &Path, roster: &Path) -> taoli_core::Result<ImportPlan> {
     let mut roster = open(roster)?;
     let mut file = accounts::open(school).unwrap();
     let plan = file.imports().plan(&mut roster, &ImportOptions::default());
-    let plan = match plan {
+    let mut plan = match plan {
         Ok(plan) => plan,
         Err(e) => {
             file.close().unwrap();
             return Err(e);
         }
     };
-    file.imports().commit(&plan, &mut |_, _| {})?;
+    file.imports().commit(&mut plan, &mut |_, _| {})?;
     file.close().unwrap();
     Ok(plan)
 }

@@ -56,8 +56,8 @@ fn options() -> ImportOptions {
 fn import(school: &Path, roster: &Path, options: &ImportOptions) -> taoli_core::import::ImportPlan {
     let mut file = accounts::open(school).unwrap();
     let mut roster = open(roster).unwrap();
-    let plan = file.imports().plan(&mut roster, options).unwrap();
-    file.imports().commit(&plan, &mut |_, _| {}).unwrap();
+    let mut plan = file.imports().plan(&mut roster, options).unwrap();
+    file.imports().commit(&mut plan, &mut |_, _| {}).unwrap();
     file.close().unwrap();
     plan
 }
@@ -622,15 +622,18 @@ fn a_settled_plan_still_writes_its_refused_rows_workbook() {
 }
 
 #[test]
-fn a_settled_plan_is_not_committed_a_second_time() {
+fn a_committed_plan_is_settled_and_not_committed_a_second_time() {
     let dir = TempDir::new().unwrap();
     let school = school(&dir);
     let roster = expected::rosters_dir().join("legacy-messy.xlsx");
     let mut plan = import(&school, &roster, &options());
-    plan.settle();
+    assert!(plan.is_settled());
     let mut file = accounts::open(&school).unwrap();
     let teachers = file.teachers().unwrap().len();
-    let err = file.imports().commit(&plan, &mut |_, _| {}).unwrap_err();
+    let err = file
+        .imports()
+        .commit(&mut plan, &mut |_, _| {})
+        .unwrap_err();
     assert!(
         matches!(err, taoli_core::Error::ImportAlreadyCommitted),
         "{err}"
@@ -639,6 +642,26 @@ fn a_settled_plan_is_not_committed_a_second_time() {
     assert!(err.to_string().contains("已经提交过了"), "{err}");
     assert_eq!(file.teachers().unwrap().len(), teachers);
     assert_eq!(file.imports().runs().unwrap().len(), 1);
+}
+
+#[test]
+fn a_failed_commit_keeps_the_plan_whole_to_commit_again() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let roster = expected::rosters_dir().join("legacy-messy.xlsx");
+    let mut plan = preview(&school, &roster, &options());
+    let mut viewer = accounts::open_as(&school, &accounts::viewer()).unwrap();
+    let refused = viewer.imports().commit(&mut plan, &mut |_, _| {});
+    assert!(
+        matches!(refused, Err(taoli_core::Error::NotPermitted { .. })),
+        "{refused:?}"
+    );
+    assert!(!plan.is_settled());
+    viewer.close().unwrap();
+    let mut file = accounts::open(&school).unwrap();
+    let run = file.imports().commit(&mut plan, &mut |_, _| {}).unwrap();
+    assert!(run.teachers_created > 0);
+    assert!(plan.is_settled());
 }
 
 #[test]

@@ -65,8 +65,8 @@ fn preview(school: &Path, roster: &Path, options: &ImportOptions) -> ImportPlan 
 fn import(school: &Path, roster: &Path, options: &ImportOptions) -> ImportPlan {
     let mut file = accounts::open(school).unwrap();
     let mut roster = open(roster).unwrap();
-    let plan = file.imports().plan(&mut roster, options).unwrap();
-    file.imports().commit(&plan, &mut |_, _| {}).unwrap();
+    let mut plan = file.imports().plan(&mut roster, options).unwrap();
+    file.imports().commit(&mut plan, &mut |_, _| {}).unwrap();
     file.close().unwrap();
     plan
 }

@@ -47,11 +47,11 @@ fn roster(dir: &TempDir, text: &str) -> PathBuf {
 fn import(school: &Path, roster: &Path) -> taoli_core::import::ImportPlan {
     let mut file = accounts::open(school).unwrap();
     let mut roster = open(roster).unwrap();
-    let plan = file
+    let mut plan = file
         .imports()
         .plan(&mut roster, &ImportOptions::default())
         .unwrap();
-    file.imports().commit(&plan, &mut |_, _| {}).unwrap();
+    file.imports().commit(&mut plan, &mut |_, _| {}).unwrap();
     file.close().unwrap();
     plan
 }

@@ -186,7 +186,7 @@ fn imported_or_refused_clearly(
     commit: bool,
 ) -> Result<(), TestCaseError> {
     let planned = open(roster).and_then(|mut r| file.imports().plan(&mut r, options));
-    let plan = match planned {
+    let mut plan = match planned {
         Ok(plan) => plan,
         Err(e) => {
             prop_assert!(is_chinese(&e.to_string()), "{}: {e}", e.code());
@@ -207,7 +207,7 @@ fn imported_or_refused_clearly(
         prop_assert!(is_chinese(&e.to_string()), "{e}");
     }
     if commit {
-        match file.imports().commit(&plan, &mut |_, _| {}) {
+        match file.imports().commit(&mut plan, &mut |_, _| {}) {
             Ok(_) => {
                 for teacher in file.teachers().unwrap() {
                     file.records(&teacher.id).unwrap();

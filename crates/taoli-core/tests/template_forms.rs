@@ -133,7 +133,7 @@ fn every_row_of_a_filled_template_imports_with_every_value_right() {
     let rows = rows();
     let roster = template(dir.path(), &rows);
     let mut file = accounts::open(&school).unwrap();
-    let plan = file
+    let mut plan = file
         .imports()
         .plan(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();
@@ -143,7 +143,7 @@ fn every_row_of_a_filled_template_imports_with_every_value_right() {
         plan.preview.problem_groups
     );
     assert!(plan.pending.is_empty(), "{:?}", plan.pending);
-    file.imports().commit(&plan, &mut |_, _| {}).unwrap();
+    file.imports().commit(&mut plan, &mut |_, _| {}).unwrap();
     let want = [
         ("张三", "1", "1985-03-04", "01", "01", "0"),
         ("李四", "2", "1990-02-15", "03", "13", "1"),

@@ -31,10 +31,11 @@ pub(super) fn import(args: ImportArgs, login: &Login, lang: Lang) -> Result<Exit
     let import = if args.dry_run {
         None
     } else {
-        Some(file.imports().commit(&plan, &mut |_, _| {})?)
+        Some(file.imports().commit(&mut plan, &mut |_, _| {})?)
     };
     file.close()?;
-    // The report and the workbook need only the preview and the refused rows.
+    // The report and the workbook need only the preview and the refused rows
+    // (a committed plan is settled already).
     plan.settle();
     let refused_workbook = match refused_path {
         Some(path) if plan.preview.counts.refused > 0 || !plan.pending.is_empty() => {

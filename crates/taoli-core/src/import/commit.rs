@@ -21,8 +21,21 @@ use crate::time::now;
 impl Imports<'_> {
     /// Writes a plan's accepted rows in one transaction, records the import,
     /// and remembers the clerk's column corrections. `progress` is told
-    /// (writes done, writes in all) as the commit goes.
+    /// (writes done, writes in all) as the commit goes. A committed plan is
+    /// settled ([`ImportPlan::settle`]): what only the commit needed is let
+    /// go, and it is never committed again. A failed commit leaves the plan
+    /// whole, to try again.
     pub fn commit(
+        &mut self,
+        plan: &mut ImportPlan,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportRun> {
+        let run = self.commit_plan(plan, progress)?;
+        plan.settle();
+        Ok(run)
+    }
+
+    fn commit_plan(
         &mut self,
         plan: &ImportPlan,
         progress: &mut dyn FnMut(usize, usize),
