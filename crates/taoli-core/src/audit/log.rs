@@ -12,7 +12,7 @@ use ts_rs::TS;
 
 use crate::account::Permission;
 use crate::account::Role;
-use crate::catalog::{Catalog, EffectiveCatalog};
+use crate::catalog::{Catalog, EffectiveCatalog, EffectiveGroup};
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity, Operation, Revision};
 use crate::sheets::content::Printer;
@@ -348,25 +348,65 @@ fn entry(
             .find_map(|v| v.get("name").and_then(Value::as_str).map(str::to_owned))
     };
     let teacher_name = name.or_else(|| revision.teacher_id.as_ref().and_then(|_| recorded_name()));
-    let value = revision.new_value.as_ref().or(revision.old_value.as_ref());
-    let group = (operation == Operation::Record)
-        .then(|| {
-            value
-                .and_then(|v| v.get("group_code"))
-                .and_then(Value::as_str)
-        })
-        .flatten()
-        .and_then(|id| effective.group(id));
+    let group = record_group(&revision, operation, effective);
     let subject = match group {
-        Some(group) => match value
-            .and_then(|v| v.get("row_order"))
-            .and_then(Value::as_i64)
-        {
-            Some(row) if group.multi => format!("{} 第 {row} 条", group.name),
-            _ => group.name.clone(),
-        },
+        Some(group) => group_subject(&revision, group),
         None => subject(&revision, operation),
     };
+    let changes = changes(&revision, operation, group, printer, catalog);
+    AuditEntry {
+        id: revision.id,
+        at: revision.at,
+        actor: revision.actor,
+        operation,
+        action: revision.action,
+        teacher_id: revision.teacher_id,
+        teacher_name,
+        subject,
+        changes,
+        hash: revision.hash,
+    }
+}
+
+/// The information group of a record's revision.
+fn record_group<'e>(
+    revision: &Revision,
+    operation: Operation,
+    effective: &'e EffectiveCatalog,
+) -> Option<&'e EffectiveGroup> {
+    if operation != Operation::Record {
+        return None;
+    }
+    let value = revision.new_value.as_ref().or(revision.old_value.as_ref());
+    value
+        .and_then(|v| v.get("group_code"))
+        .and_then(Value::as_str)
+        .and_then(|id| effective.group(id))
+}
+
+/// A record's subject: its group, and which of the group's records.
+fn group_subject(revision: &Revision, group: &EffectiveGroup) -> String {
+    let row = revision
+        .new_value
+        .as_ref()
+        .or(revision.old_value.as_ref())
+        .and_then(|v| v.get("row_order"))
+        .and_then(Value::as_i64);
+    match row {
+        Some(row) if group.multi => format!("{} 第 {row} 条", group.name),
+        _ => group.name.clone(),
+    }
+}
+
+/// What a revision changed, before → after, by indicator label where the
+/// value is a record's field; bookkeeping and unchanged values left out.
+fn changes(
+    revision: &Revision,
+    operation: Operation,
+    group: Option<&EffectiveGroup>,
+    printer: &Printer<'_>,
+    catalog: &Catalog,
+) -> Vec<AuditChange> {
     let mut raw = Vec::new();
     diff(
         "",
@@ -374,8 +414,7 @@ fn entry(
         revision.new_value.as_ref(),
         &mut raw,
     );
-    let changes = raw
-        .into_iter()
+    raw.into_iter()
         .filter(|(path, _, _)| {
             let top = path.split('.').next().unwrap_or_default();
             !BOOKKEEPING.contains(&top)
@@ -391,46 +430,34 @@ fn entry(
                     before: shown(printer.text(field, before.as_ref())),
                     after: shown(printer.text(field, after.as_ref())),
                 },
-                None => {
-                    // An ID type is stored as its code: show its name.
-                    let named = |value: Option<&Value>| {
-                        let text = plain(value)?;
-                        if operation == Operation::Teacher
-                            && path == "id_type"
-                            && let Ok(id_type) = catalog.id_type(&text)
-                        {
-                            return Some(id_type.name.clone());
-                        }
-                        if operation == Operation::Account
-                            && (path == "role" || path == "signed_in_as")
-                            && let Some(role) = Role::ALL.into_iter().find(|r| r.code() == text)
-                        {
-                            return Some(role.label().to_owned());
-                        }
-                        Some(text)
-                    };
-                    AuditChange {
-                        before: named(before.as_ref()),
-                        after: named(after.as_ref()),
-                        path: key_label(operation, &path).map_or(path, str::to_owned),
-                    }
-                }
+                None => AuditChange {
+                    before: named(operation, &path, before.as_ref(), catalog),
+                    after: named(operation, &path, after.as_ref(), catalog),
+                    path: key_label(operation, &path).map_or(path, str::to_owned),
+                },
             }
         })
         .filter(|c| c.before != c.after)
-        .collect();
-    AuditEntry {
-        id: revision.id,
-        at: revision.at,
-        actor: revision.actor,
-        operation,
-        action: revision.action,
-        teacher_id: revision.teacher_id,
-        teacher_name,
-        subject,
-        changes,
-        hash: revision.hash,
+        .collect()
+}
+
+/// A value outside the indicators as the log shows it: an ID type or a
+/// role by its name rather than its code.
+fn named(operation: Operation, path: &str, value: Option<&Value>, catalog: &Catalog) -> Option<String> {
+    let text = plain(value)?;
+    if operation == Operation::Teacher
+        && path == "id_type"
+        && let Ok(id_type) = catalog.id_type(&text)
+    {
+        return Some(id_type.name.clone());
     }
+    if operation == Operation::Account
+        && (path == "role" || path == "signed_in_as")
+        && let Some(role) = Role::ALL.into_iter().find(|r| r.code() == text)
+    {
+        return Some(role.label().to_owned());
+    }
+    Some(text)
 }
 
 /// The name of a value outside the catalog's indicators, as the log shows it.

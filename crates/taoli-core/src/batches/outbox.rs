@@ -12,7 +12,10 @@ use serde_json::{Map, Value, json};
 
 use crate::account::{Actor, Permission};
 use crate::batches::Reporting;
-use crate::batches::plan::{self, EntityKind, Inputs, ItemRow, ItemStatus, Standing};
+use crate::batches::plan::{
+    self, EntityKind, Inputs, ItemRow, ItemStatus, Standing, TeacherAssessment,
+};
+use crate::catalog::EffectiveCatalog;
 use crate::batches::{
     BatchState, BatchSummary, EnrollmentInfo, KeyPlace, Missing, OutboxStatus, ReceiptInfo,
     ReturnedRecord, StatusCounts, TeacherUpload, UploadStatus,
@@ -862,103 +865,17 @@ impl Reporting<'_> {
     ) -> Result<ReviewsApplied> {
         self.school.write(|tx| {
             let mut applied = ReviewsApplied::default();
-            let mut touched: Vec<String> = Vec::new();
+            let mut touched: Vec<&str> = Vec::new();
             let at = now();
             for result in &page.results {
-                let item: Option<(String, String)> = tx
-                    .query_row(
-                        "SELECT teacher_id, status FROM batch_item WHERE batch_id = ?1 AND change_id = ?2",
-                        params![result.batch_id, result.record],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .optional()?;
-                let inserted = tx.execute(
-                    "INSERT OR IGNORE INTO review_result
-                         (review_id, cursor, batch_id, change_id, decision, reason, reviewed_at, applied_at, known)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    params![
-                        result.review_id,
-                        i64::try_from(result.cursor).unwrap_or(i64::MAX),
-                        result.batch_id,
-                        result.record,
-                        result.decision.as_str(),
-                        result.reason,
-                        result.reviewed_at,
-                        at,
-                        i64::from(item.is_some()),
-                    ],
-                )?;
-                if inserted == 0 {
-                    applied.duplicates = applied.duplicates.saturating_add(1);
-                    continue;
-                }
-                let Some((teacher_id, status)) = item else {
-                    applied.unknown = applied.unknown.saturating_add(1);
-                    continue;
-                };
-                if status != ItemStatus::Pending.as_str() {
-                    // A change is decided once; a second decision is kept
-                    // in review_result only.
-                    applied.duplicates = applied.duplicates.saturating_add(1);
-                    continue;
-                }
-                tx.execute(
-                    "UPDATE batch_item SET status = ?3, reason = ?4, review_id = ?5, reviewed_at = ?6
-                     WHERE batch_id = ?1 AND change_id = ?2",
-                    params![
-                        result.batch_id,
-                        result.record,
-                        result.decision.as_str(),
-                        result.reason,
-                        result.review_id,
-                        result.reviewed_at
-                    ],
-                )?;
-                match result.decision {
-                    protocol::Decision::Accepted => applied.accepted = applied.accepted.saturating_add(1),
-                    protocol::Decision::Returned => applied.returned = applied.returned.saturating_add(1),
-                }
-                revisions::record(
-                    tx,
-                    actor,
-                    Entity::Upstream,
-                    &result.record,
-                    Some(&teacher_id),
-                    Action::Update,
-                    None,
-                    Some(&json!({
-                        "batch_id": result.batch_id,
-                        "decision": result.decision.label(),
-                        "reason": result.reason,
-                    })),
-                )?;
-                if !touched.contains(&result.batch_id) {
-                    touched.push(result.batch_id.clone());
+                if apply_review(tx, actor, result, &at, &mut applied)?
+                    && !touched.contains(&result.batch_id.as_str())
+                {
+                    touched.push(&result.batch_id);
                 }
             }
             for batch_id in touched {
-                let pending: i64 = tx.query_row(
-                    "SELECT count(*) FROM batch_item WHERE batch_id = ?1 AND status = 'pending'",
-                    [&batch_id],
-                    |r| r.get(0),
-                )?;
-                let changed = if pending == 0 {
-                    tx.execute(
-                        "UPDATE batch SET state = 'reviewed' WHERE id = ?1 AND state = 'received'",
-                        [&batch_id],
-                    )?
-                } else {
-                    0
-                };
-                if changed == 1 {
-                    record_transition(
-                        tx,
-                        actor,
-                        &batch_id,
-                        BatchState::Received,
-                        json!({ "state": BatchState::Reviewed.label() }),
-                    )?;
-                }
+                close_reviewed_batch(tx, actor, batch_id)?;
             }
             tx.execute(
                 "UPDATE enrollment SET review_cursor = max(review_cursor, ?1) WHERE id = 1",
@@ -1289,14 +1206,13 @@ impl Reporting<'_> {
         let inputs = self.reporting_inputs()?;
         let assessed = plan::assess(&inputs.inputs());
         let effective = self.school.effective_catalog()?;
-        let group_name = |id: &str| effective.group(id).map(|g| g.name.clone());
         let mut counts = StatusCounts::default();
         let mut missing = Missing {
             not_enrolled: enrollment.is_none(),
             batch_in_flight: self.batch_in_flight()?.is_some(),
             ..Missing::default()
         };
-        let mut out = Vec::with_capacity(assessed.len());
+        let mut teachers = Vec::with_capacity(assessed.len());
         for teacher in &assessed {
             let unsent = teacher.unsent().count();
             let needing_reason = teacher.unsent().filter(|e| e.needs_reason()).count();
@@ -1307,67 +1223,11 @@ impl Reporting<'_> {
             let Some(stored) = teacher.teacher else {
                 continue;
             };
-            let mut returned = Vec::new();
-            let mut status = UploadStatus::Effective;
-            for entity in &teacher.entities {
-                let here = match &entity.standing {
-                    Standing::Unsent(_) => UploadStatus::Pending,
-                    Standing::InFlight => UploadStatus::Uploading,
-                    Standing::Received => UploadStatus::Received,
-                    Standing::Returned => UploadStatus::Returned,
-                    Standing::Effective => UploadStatus::Effective,
-                };
-                status = status.min(here);
-                if let Some(latest) = entity.latest
-                    && latest.status == ItemStatus::Returned
-                {
-                    let superseded = !matches!(entity.standing, Standing::Returned);
-                    if !superseded {
-                        missing.returned_records = missing.returned_records.saturating_add(1);
-                    }
-                    returned.push(ReturnedRecord {
-                        batch_id: latest.batch_id.clone(),
-                        change_id: latest.change_id.clone(),
-                        group: entity.group.clone(),
-                        group_name: entity.group.as_deref().and_then(&group_name),
-                        reason: latest.reason.clone().unwrap_or_default(),
-                        version: latest.version,
-                        superseded,
-                    });
-                }
-            }
-            match status {
-                UploadStatus::Returned => counts.returned = counts.returned.saturating_add(1),
-                UploadStatus::Pending => counts.pending = counts.pending.saturating_add(1),
-                UploadStatus::Uploading => counts.uploading = counts.uploading.saturating_add(1),
-                UploadStatus::Received => counts.received = counts.received.saturating_add(1),
-                UploadStatus::Effective => counts.effective = counts.effective.saturating_add(1),
-            }
-            if teacher.errors > 0 {
-                missing.teachers_with_errors = missing.teachers_with_errors.saturating_add(1);
-            } else if teacher.unexplained_warnings > 0 {
-                missing.teachers_with_unexplained_warnings =
-                    missing.teachers_with_unexplained_warnings.saturating_add(1);
-            }
-            let held_back = if unsent == 0 {
-                None
-            } else if teacher.errors > 0 {
-                Some(format!(
-                    "有 {} 处错误，改正后才能上报（在「校验」页查看；命令行 taoli validate）",
-                    teacher.errors
-                ))
-            } else if teacher.unexplained_warnings > 0 {
-                Some(format!(
-                    "有 {} 条提醒还没有写明理由，写明后才能上报（在「校验」页填写提醒理由；命令行 taoli warning explain）",
-                    teacher.unexplained_warnings
-                ))
-            } else if needing_reason > 0 {
-                Some("已生效的信息有改动，要作为变更申请上报，需写明变更理由".to_owned())
-            } else {
-                None
-            };
+            let (status, returned) = upload_status(teacher, &effective);
+            count_status(&mut counts, status);
+            count_missing(&mut missing, teacher, &returned);
             let shown = self.school.shown(stored.clone());
-            out.push(TeacherUpload {
+            teachers.push(TeacherUpload {
                 teacher_id: stored.id.clone(),
                 name: stored.name.clone(),
                 id_number: shown.id_number,
@@ -1376,7 +1236,7 @@ impl Reporting<'_> {
                 unsent,
                 errors: teacher.errors,
                 unexplained_warnings: teacher.unexplained_warnings,
-                held_back,
+                held_back: held_back(teacher, unsent, needing_reason),
                 returned,
             });
         }
@@ -1386,11 +1246,201 @@ impl Reporting<'_> {
         Ok(OutboxStatus {
             enrollment,
             batches: self.stored_batch_summaries(None)?,
-            teachers: out,
+            teachers,
             counts,
             deadline,
             missing,
         })
+    }
+}
+
+/// Keeps one review result and, the first time a pending change is decided,
+/// applies it to its batch item (audited). Whether it was applied; the
+/// counts say what became of it.
+fn apply_review(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    result: &protocol::ReviewResult,
+    at: &str,
+    applied: &mut ReviewsApplied,
+) -> Result<bool> {
+    let item: Option<(String, String)> = tx
+        .query_row(
+            "SELECT teacher_id, status FROM batch_item WHERE batch_id = ?1 AND change_id = ?2",
+            params![result.batch_id, result.record],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let inserted = tx.execute(
+        "INSERT OR IGNORE INTO review_result
+             (review_id, cursor, batch_id, change_id, decision, reason, reviewed_at, applied_at, known)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            result.review_id,
+            i64::try_from(result.cursor).unwrap_or(i64::MAX),
+            result.batch_id,
+            result.record,
+            result.decision.as_str(),
+            result.reason,
+            result.reviewed_at,
+            at,
+            i64::from(item.is_some()),
+        ],
+    )?;
+    if inserted == 0 {
+        applied.duplicates = applied.duplicates.saturating_add(1);
+        return Ok(false);
+    }
+    let Some((teacher_id, status)) = item else {
+        applied.unknown = applied.unknown.saturating_add(1);
+        return Ok(false);
+    };
+    if status != ItemStatus::Pending.as_str() {
+        // A change is decided once; a second decision is kept in
+        // review_result only.
+        applied.duplicates = applied.duplicates.saturating_add(1);
+        return Ok(false);
+    }
+    tx.execute(
+        "UPDATE batch_item SET status = ?3, reason = ?4, review_id = ?5, reviewed_at = ?6
+         WHERE batch_id = ?1 AND change_id = ?2",
+        params![
+            result.batch_id,
+            result.record,
+            result.decision.as_str(),
+            result.reason,
+            result.review_id,
+            result.reviewed_at
+        ],
+    )?;
+    let count = match result.decision {
+        protocol::Decision::Accepted => &mut applied.accepted,
+        protocol::Decision::Returned => &mut applied.returned,
+    };
+    *count = count.saturating_add(1);
+    revisions::record(
+        tx,
+        actor,
+        Entity::Upstream,
+        &result.record,
+        Some(&teacher_id),
+        Action::Update,
+        None,
+        Some(&json!({
+            "batch_id": result.batch_id,
+            "decision": result.decision.label(),
+            "reason": result.reason,
+        })),
+    )?;
+    Ok(true)
+}
+
+/// A received batch with no change left pending becomes reviewed (audited).
+fn close_reviewed_batch(tx: &Transaction<'_>, actor: &Actor, batch_id: &str) -> Result<()> {
+    let pending: i64 = tx.query_row(
+        "SELECT count(*) FROM batch_item WHERE batch_id = ?1 AND status = 'pending'",
+        [batch_id],
+        |r| r.get(0),
+    )?;
+    if pending > 0 {
+        return Ok(());
+    }
+    let changed = tx.execute(
+        "UPDATE batch SET state = 'reviewed' WHERE id = ?1 AND state = 'received'",
+        [batch_id],
+    )?;
+    if changed == 1 {
+        record_transition(
+            tx,
+            actor,
+            batch_id,
+            BatchState::Received,
+            json!({ "state": BatchState::Reviewed.label() }),
+        )?;
+    }
+    Ok(())
+}
+
+/// A teacher's upload status (the least advanced of their identity's and
+/// records'), and what the reviewer returned of them.
+fn upload_status(
+    teacher: &TeacherAssessment<'_>,
+    effective: &EffectiveCatalog,
+) -> (UploadStatus, Vec<ReturnedRecord>) {
+    let mut returned = Vec::new();
+    let mut status = UploadStatus::Effective;
+    for entity in &teacher.entities {
+        let here = match &entity.standing {
+            Standing::Unsent(_) => UploadStatus::Pending,
+            Standing::InFlight => UploadStatus::Uploading,
+            Standing::Received => UploadStatus::Received,
+            Standing::Returned => UploadStatus::Returned,
+            Standing::Effective => UploadStatus::Effective,
+        };
+        status = status.min(here);
+        if let Some(latest) = entity.latest
+            && latest.status == ItemStatus::Returned
+        {
+            returned.push(ReturnedRecord {
+                batch_id: latest.batch_id.clone(),
+                change_id: latest.change_id.clone(),
+                group: entity.group.clone(),
+                group_name: entity
+                    .group
+                    .as_deref()
+                    .and_then(|id| effective.group(id).map(|g| g.name.clone())),
+                reason: latest.reason.clone().unwrap_or_default(),
+                version: latest.version,
+                // Changed since it was returned: the change waits to go again.
+                superseded: !matches!(entity.standing, Standing::Returned),
+            });
+        }
+    }
+    (status, returned)
+}
+
+fn count_status(counts: &mut StatusCounts, status: UploadStatus) {
+    let count = match status {
+        UploadStatus::Returned => &mut counts.returned,
+        UploadStatus::Pending => &mut counts.pending,
+        UploadStatus::Uploading => &mut counts.uploading,
+        UploadStatus::Received => &mut counts.received,
+        UploadStatus::Effective => &mut counts.effective,
+    };
+    *count = count.saturating_add(1);
+}
+
+/// What a teacher adds to the school's to-do list: their returned records
+/// still to correct, and errors or unexplained warnings.
+fn count_missing(missing: &mut Missing, teacher: &TeacherAssessment<'_>, returned: &[ReturnedRecord]) {
+    let to_correct = returned.iter().filter(|r| !r.superseded).count();
+    missing.returned_records = missing.returned_records.saturating_add(to_correct);
+    if teacher.errors > 0 {
+        missing.teachers_with_errors = missing.teachers_with_errors.saturating_add(1);
+    } else if teacher.unexplained_warnings > 0 {
+        missing.teachers_with_unexplained_warnings =
+            missing.teachers_with_unexplained_warnings.saturating_add(1);
+    }
+}
+
+/// Why a teacher's unsent changes wait, if something holds them back.
+fn held_back(teacher: &TeacherAssessment<'_>, unsent: usize, needing_reason: usize) -> Option<String> {
+    if unsent == 0 {
+        None
+    } else if teacher.errors > 0 {
+        Some(format!(
+            "有 {} 处错误，改正后才能上报（在「校验」页查看；命令行 taoli validate）",
+            teacher.errors
+        ))
+    } else if teacher.unexplained_warnings > 0 {
+        Some(format!(
+            "有 {} 条提醒还没有写明理由，写明后才能上报（在「校验」页填写提醒理由；命令行 taoli warning explain）",
+            teacher.unexplained_warnings
+        ))
+    } else if needing_reason > 0 {
+        Some("已生效的信息有改动，要作为变更申请上报，需写明变更理由".to_owned())
+    } else {
+        None
     }
 }
 

@@ -192,9 +192,9 @@ fn write_pending(
         let (who, id) = plan
             .persons
             .get(cell.person)
-            .map_or((String::new(), String::new()), |p| {
-                (p.name.clone(), p.id_number.clone())
-            });
+            .map(|p| (p.name.clone(), p.id_number.clone()))
+            .or_else(|| cell.owner.as_deref().cloned())
+            .unwrap_or_default();
         ws.write_string_with_format(r, 0, fit(&cell.sheet).as_ref(), text)?;
         ws.write_number(r, 1, f64::from(cell.row))?;
         ws.write_string_with_format(r, 2, &cell.column, text)?;

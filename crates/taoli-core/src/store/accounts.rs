@@ -313,96 +313,103 @@ impl SchoolFile {
         // A failed attempt leaves the session as it was (a locked one stays
         // locked); only success replaces it.
         let name = crate::text::normalize_person_name(&credentials.name);
-        let row: Option<(String, Option<String>, u32, Option<String>)> = self
-            .conn
-            .query_row(
-                "SELECT password_hash, disabled_at, failed_attempts, locked_until FROM account WHERE name = ?1",
-                [&name],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?;
-        let failed = |left: u32| Error::SignInFailed {
-            left,
-            limit: MAX_FAILED_SIGN_INS,
-            minutes: LOCK_MINUTES,
-        };
-        let Some((hash, disabled_at, failures, locked_until)) = row else {
+        let Some(stored) = StoredSignIn::read(&self.conn, &name)? else {
             // As slow as a wrong password, so that the time the answer
             // takes does not tell which account names exist.
             let _ = verify_password(unknown_account_hash()?, &credentials.password);
-            return Err(failed(MAX_FAILED_SIGN_INS - 1));
+            return Err(sign_in_failed(MAX_FAILED_SIGN_INS - 1));
         };
-        if let Some(minutes) = locked_minutes_left(locked_until.as_deref()) {
+        if let Some(minutes) = locked_minutes_left(stored.locked_until.as_deref()) {
             return Err(Error::AccountLocked {
                 name,
                 limit: MAX_FAILED_SIGN_INS,
                 minutes,
             });
         }
-        if !verify_password(&hash, &credentials.password)? {
-            // A lock that has run out starts a fresh count.
-            let failures = if locked_until.is_some() {
-                1
-            } else {
-                failures.saturating_add(1)
-            };
-            let lock = failures >= MAX_FAILED_SIGN_INS;
-            let until = lock.then(|| {
-                let now = Utc::now();
-                now.checked_add_signed(chrono::Duration::minutes(i64::from(LOCK_MINUTES)))
-                    .unwrap_or(now)
-                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-            });
-            let by = Actor::new(name.clone(), role_of(""));
-            self.write(|tx| {
-                tx.execute(
-                    "UPDATE account SET failed_attempts = ?2, locked_until = ?3 WHERE name = ?1",
-                    (&name, if lock { 0 } else { failures }, &until),
-                )?;
-                revisions::record(
-                    tx,
-                    &by,
-                    Entity::Account,
-                    &name,
-                    None,
-                    Action::SignInFailed,
-                    None,
-                    Some(&json!({ "failed_attempts": failures, "locked_until": until })),
-                )
-            })?;
-            return Err(if lock {
-                Error::AccountLocked {
-                    name,
-                    limit: MAX_FAILED_SIGN_INS,
-                    minutes: i64::from(LOCK_MINUTES),
-                }
-            } else {
-                failed(MAX_FAILED_SIGN_INS.saturating_sub(failures))
-            });
+        if !verify_password(&stored.password_hash, &credentials.password)? {
+            return Err(self.count_failed_sign_in(name, &stored)?);
         }
-        if disabled_at.is_some() {
+        if stored.disabled_at.is_some() {
             return Err(Error::AccountDisabled(name));
         }
-        let user = existing_user(&self.conn, &name)?;
+        let actor = self.record_sign_in(&name)?;
+        let session = Session::of(&actor);
+        self.start_session(actor, &credentials.password)?;
+        Ok(session)
+    }
+
+    /// Counts a wrong password against the account, locking it at the
+    /// limit (audited); the refusal to give.
+    fn count_failed_sign_in(&mut self, name: String, stored: &StoredSignIn) -> Result<Error> {
+        // A lock that has run out starts a fresh count.
+        let failures = if stored.locked_until.is_some() {
+            1
+        } else {
+            stored.failed_attempts.saturating_add(1)
+        };
+        let lock = failures >= MAX_FAILED_SIGN_INS;
+        let until = lock.then(|| {
+            let now = Utc::now();
+            now.checked_add_signed(chrono::Duration::minutes(i64::from(LOCK_MINUTES)))
+                .unwrap_or(now)
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        });
+        let by = Actor::new(name.clone(), role_of(""));
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE account SET failed_attempts = ?2, locked_until = ?3 WHERE name = ?1",
+                (&name, if lock { 0 } else { failures }, &until),
+            )?;
+            revisions::record(
+                tx,
+                &by,
+                Entity::Account,
+                &name,
+                None,
+                Action::SignInFailed,
+                None,
+                Some(&json!({ "failed_attempts": failures, "locked_until": until })),
+            )
+        })?;
+        Ok(if lock {
+            Error::AccountLocked {
+                name,
+                limit: MAX_FAILED_SIGN_INS,
+                minutes: i64::from(LOCK_MINUTES),
+            }
+        } else {
+            sign_in_failed(MAX_FAILED_SIGN_INS.saturating_sub(failures))
+        })
+    }
+
+    /// Clears the account's failed attempts and records the sign-in
+    /// (audited); who is signed in now.
+    fn record_sign_in(&mut self, name: &str) -> Result<Actor> {
+        let user = existing_user(&self.conn, name)?;
         let actor = Actor::new(user.name.clone(), user.role);
         self.write(|tx| {
             let at = now();
             tx.execute(
                 "UPDATE account SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = ?2 WHERE name = ?1",
-                (&name, &at),
+                (name, &at),
             )?;
             revisions::record(
                 tx,
                 &actor,
                 Entity::Account,
-                &name,
+                name,
                 None,
                 Action::SignIn,
                 None,
                 Some(&json!({ "signed_in_as": user.role.code() })),
             )
         })?;
-        let session = Session::of(&actor);
+        Ok(actor)
+    }
+
+    /// Makes `actor` the session (ending the one before) and, for a
+    /// 系统管理员 on a file not encrypted yet, encrypts it under `password`.
+    fn start_session(&mut self, actor: Actor, password: &str) -> Result<()> {
         let admin = actor.role() == Role::SystemAdmin;
         self.holder_signed_in(Some(actor.name()));
         if let Some(before) = self.session.replace(SignedIn::new(actor)) {
@@ -411,12 +418,9 @@ impl SchoolFile {
         if admin && !self.is_encrypted() {
             // A file from before encryption (or whose first encryption
             // failed): the 系统管理员's password encrypts it now.
-            self.encrypt(FileKey::derive(
-                &credentials.password,
-                FileKey::new_salt()?,
-            )?)?;
+            self.encrypt(FileKey::derive(password, FileKey::new_salt()?)?)?;
         }
-        Ok(session)
+        Ok(())
     }
 
     /// Writes `change`, which sets a 系统管理员's password: the file key
@@ -688,4 +692,40 @@ fn locked_minutes_left(locked_until: Option<&str>) -> Option<i64> {
     let until = DateTime::parse_from_rfc3339(locked_until?).ok()?;
     let left = until.with_timezone(&Utc).signed_duration_since(Utc::now());
     (left > chrono::Duration::zero()).then(|| left.num_seconds().saturating_add(59) / 60)
+}
+
+/// What signing in reads of an account.
+struct StoredSignIn {
+    password_hash: String,
+    disabled_at: Option<String>,
+    failed_attempts: u32,
+    locked_until: Option<String>,
+}
+
+impl StoredSignIn {
+    fn read(conn: &Connection, name: &str) -> Result<Option<StoredSignIn>> {
+        Ok(conn
+            .query_row(
+                "SELECT password_hash, disabled_at, failed_attempts, locked_until FROM account WHERE name = ?1",
+                [name],
+                |r| {
+                    Ok(StoredSignIn {
+                        password_hash: r.get(0)?,
+                        disabled_at: r.get(1)?,
+                        failed_attempts: r.get(2)?,
+                        locked_until: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+}
+
+/// A wrong password (or an unknown name), with the attempts left.
+fn sign_in_failed(left: u32) -> Error {
+    Error::SignInFailed {
+        left,
+        limit: MAX_FAILED_SIGN_INS,
+        minutes: LOCK_MINUTES,
+    }
 }

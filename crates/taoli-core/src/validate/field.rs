@@ -18,52 +18,12 @@ pub struct FieldContext<'a> {
     pub id_type: Option<&'a IdType>,
 }
 
-/// The problem with a filled-in value, if any.
+/// The problem with a filled-in value, if any: one check per indicator type.
 pub fn check(field: &EffectiveField, value: &Value, ctx: &FieldContext<'_>) -> Option<Detail> {
     match field.kind {
-        FieldType::Text => {
-            let text = value::text(value);
-            let len = text.chars().count();
-            match field.max_len {
-                Some(max) if len > max as usize => Some(Detail::new(
-                    format!("最多 {max} 个字，实为 {len} 个"),
-                    format!("at most {max} characters, found {len}"),
-                )),
-                _ => None,
-            }
-        }
-        FieldType::Code | FieldType::YesNo => {
-            if let Value::String(s) = value
-                && !s.contains([',', '，', '、', ';', '；'])
-            {
-                return check_code(field, s.trim(), ctx.table);
-            }
-            let codes = value::codes(value);
-            if codes.len() > 1 {
-                return Some(Detail::new(
-                    format!("只能填一个代码，实为「{}」", codes.join("、")),
-                    format!("takes one code, found \"{}\"", codes.join(", ")),
-                ));
-            }
-            codes.first().and_then(|c| check_code(field, c, ctx.table))
-        }
-        FieldType::MultiCode => {
-            let codes = value::codes(value);
-            let mut seen: Vec<&str> = Vec::new();
-            for code in &codes {
-                if seen.contains(&code.as_str()) {
-                    return Some(Detail::new(
-                        format!("代码「{code}」重复"),
-                        format!("code \"{code}\" appears twice"),
-                    ));
-                }
-                seen.push(code);
-                if let Some(problem) = check_code(field, code, ctx.table) {
-                    return Some(problem);
-                }
-            }
-            None
-        }
+        FieldType::Text => check_text(field, value),
+        FieldType::Code | FieldType::YesNo => check_single_code(field, value, ctx),
+        FieldType::MultiCode => check_codes(field, value, ctx),
         FieldType::YearMonth => {
             check_moment(value, ctx.today, "YYYY-MM", "年-月，如 2005-09", |m| {
                 m.month.is_some() && m.day.is_none()
@@ -80,49 +40,101 @@ pub fn check(field: &EffectiveField, value: &Value, ctx: &FieldContext<'_>) -> O
             m.month.is_none()
         }),
         FieldType::Number => check_number(field, value),
-        FieldType::IdNumber => {
-            let id = id_number::normalize(&value::text(value));
-            let id_type = ctx.id_type?;
-            id_number::check(id_type, &id).err().map(|problem| {
-                let zh = problem.message(Locale::ZhCn);
-                let en = problem.message(Locale::En);
-                Detail::new(
-                    zh.trim_end_matches('。').to_owned(),
-                    en.trim_end_matches('.').to_owned(),
-                )
-            })
-        }
-        FieldType::Phone => {
-            let text = value::text(value);
-            let digits: String = text.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
-            let ok = digits.chars().all(|c| c.is_ascii_digit())
-                && (7..=20).contains(&digits.len())
-                && (digits.len() != 11 || !digits.starts_with('1') || is_mobile(&digits));
-            (!ok).then(|| {
-                Detail::new(
-                    format!("「{text}」不是有效的电话号码（手机 11 位，座机如 0838-1234567）"),
-                    format!("\"{text}\" is not a valid phone number"),
-                )
-            })
-        }
-        FieldType::Email => {
-            let text = value::text(value);
-            let ok = text.split_once('@').is_some_and(|(user, host)| {
-                !user.is_empty()
-                    && host.contains('.')
-                    && !host.starts_with('.')
-                    && !host.ends_with('.')
-            }) && !text.contains(char::is_whitespace);
-            (!ok).then(|| {
-                Detail::new(
-                    format!("「{text}」不是有效的电子信箱"),
-                    format!("\"{text}\" is not a valid e-mail address"),
-                )
-            })
-        }
+        FieldType::IdNumber => check_id_number(value, ctx),
+        FieldType::Phone => check_phone(value),
+        FieldType::Email => check_email(value),
         // A warning, not an error: see `check_region`.
         FieldType::Region => None,
     }
+}
+
+fn check_text(field: &EffectiveField, value: &Value) -> Option<Detail> {
+    let len = value::text(value).chars().count();
+    match field.max_len {
+        Some(max) if len > max as usize => Some(Detail::new(
+            format!("最多 {max} 个字，实为 {len} 个"),
+            format!("at most {max} characters, found {len}"),
+        )),
+        _ => None,
+    }
+}
+
+/// A code (or 是/否) field holds one code of its table.
+fn check_single_code(field: &EffectiveField, value: &Value, ctx: &FieldContext<'_>) -> Option<Detail> {
+    if let Value::String(s) = value
+        && !s.contains([',', '，', '、', ';', '；'])
+    {
+        return check_code(field, s.trim(), ctx.table);
+    }
+    let codes = value::codes(value);
+    if codes.len() > 1 {
+        return Some(Detail::new(
+            format!("只能填一个代码，实为「{}」", codes.join("、")),
+            format!("takes one code, found \"{}\"", codes.join(", ")),
+        ));
+    }
+    codes.first().and_then(|c| check_code(field, c, ctx.table))
+}
+
+/// A multi-code field holds codes of its table, each once.
+fn check_codes(field: &EffectiveField, value: &Value, ctx: &FieldContext<'_>) -> Option<Detail> {
+    let codes = value::codes(value);
+    let mut seen: Vec<&str> = Vec::new();
+    for code in &codes {
+        if seen.contains(&code.as_str()) {
+            return Some(Detail::new(
+                format!("代码「{code}」重复"),
+                format!("code \"{code}\" appears twice"),
+            ));
+        }
+        seen.push(code);
+        if let Some(problem) = check_code(field, code, ctx.table) {
+            return Some(problem);
+        }
+    }
+    None
+}
+
+/// An ID number of the form the teacher's document type requires.
+fn check_id_number(value: &Value, ctx: &FieldContext<'_>) -> Option<Detail> {
+    let id = id_number::normalize(&value::text(value));
+    let id_type = ctx.id_type?;
+    id_number::check(id_type, &id).err().map(|problem| {
+        let zh = problem.message(Locale::ZhCn);
+        let en = problem.message(Locale::En);
+        Detail::new(
+            zh.trim_end_matches('。').to_owned(),
+            en.trim_end_matches('.').to_owned(),
+        )
+    })
+}
+
+/// A mobile (11 digits) or landline number, hyphens and spaces allowed.
+fn check_phone(value: &Value) -> Option<Detail> {
+    let text = value::text(value);
+    let digits: String = text.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+    let ok = digits.chars().all(|c| c.is_ascii_digit())
+        && (7..=20).contains(&digits.len())
+        && (digits.len() != 11 || !digits.starts_with('1') || is_mobile(&digits));
+    (!ok).then(|| {
+        Detail::new(
+            format!("「{text}」不是有效的电话号码（手机 11 位，座机如 0838-1234567）"),
+            format!("\"{text}\" is not a valid phone number"),
+        )
+    })
+}
+
+fn check_email(value: &Value) -> Option<Detail> {
+    let text = value::text(value);
+    let ok = text.split_once('@').is_some_and(|(user, host)| {
+        !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+    }) && !text.contains(char::is_whitespace);
+    (!ok).then(|| {
+        Detail::new(
+            format!("「{text}」不是有效的电子信箱"),
+            format!("\"{text}\" is not a valid e-mail address"),
+        )
+    })
 }
 
 /// The rule id of a `region` value that is not a division's code.

@@ -85,6 +85,9 @@ pub(crate) const PENDING_CODE: &str = "import.pending_correction";
 #[derive(Debug, Clone)]
 pub struct PendingCell {
     pub(crate) person: usize,
+    /// Whose cell it is (name, ID number): copied from the person when the
+    /// plan is settled, for the refused-rows workbook.
+    pub(crate) owner: Option<Box<(String, String)>>,
     pub group: String,
     pub field: String,
     pub label: String,
@@ -142,6 +145,11 @@ impl ImportPlan {
     /// cells stay for the report and the refused-rows workbook. A settled
     /// plan is not committed again: the clerk previews the roster anew.
     pub fn settle(&mut self) {
+        for cell in &mut self.pending {
+            if let Some(person) = self.persons.get(cell.person) {
+                cell.owner = Some(Box::new((person.name.clone(), person.id_number.clone())));
+            }
+        }
         self.settled = true;
         self.persons = Vec::new();
         self.writes = Vec::new();

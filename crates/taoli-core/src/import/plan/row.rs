@@ -85,6 +85,7 @@ impl BirthMonth {
         };
         let cell = PendingCell {
             person: 0,
+            owner: None,
             group: BASIC_GROUP.to_owned(),
             field,
             label,
@@ -152,6 +153,7 @@ impl ReadRow {
         });
         self.pending.push(PendingCell {
             person: 0,
+            owner: None,
             group: target.group.clone(),
             field: target.field.clone(),
             label: label.clone(),
