@@ -443,7 +443,12 @@ fn changes(
 
 /// A value outside the indicators as the log shows it: an ID type or a
 /// role by its name rather than its code.
-fn named(operation: Operation, path: &str, value: Option<&Value>, catalog: &Catalog) -> Option<String> {
+fn named(
+    operation: Operation,
+    path: &str,
+    value: Option<&Value>,
+    catalog: &Catalog,
+) -> Option<String> {
     let text = plain(value)?;
     if operation == Operation::Teacher
         && path == "id_type"

@@ -15,11 +15,11 @@ use crate::batches::Reporting;
 use crate::batches::plan::{
     self, EntityKind, Inputs, ItemRow, ItemStatus, Standing, TeacherAssessment,
 };
-use crate::catalog::EffectiveCatalog;
 use crate::batches::{
     BatchState, BatchSummary, EnrollmentInfo, KeyPlace, Missing, OutboxStatus, ReceiptInfo,
     ReturnedRecord, StatusCounts, TeacherUpload, UploadStatus,
 };
+use crate::catalog::EffectiveCatalog;
 use crate::error::{Error, Result};
 use crate::protocol::{
     self, Change, ChangeOp, Payload, PublicKey, PublicKeyWire, Refusal, RefusalCode, ReviewPage,
@@ -1412,7 +1412,11 @@ fn count_status(counts: &mut StatusCounts, status: UploadStatus) {
 
 /// What a teacher adds to the school's to-do list: their returned records
 /// still to correct, and errors or unexplained warnings.
-fn count_missing(missing: &mut Missing, teacher: &TeacherAssessment<'_>, returned: &[ReturnedRecord]) {
+fn count_missing(
+    missing: &mut Missing,
+    teacher: &TeacherAssessment<'_>,
+    returned: &[ReturnedRecord],
+) {
     let to_correct = returned.iter().filter(|r| !r.superseded).count();
     missing.returned_records = missing.returned_records.saturating_add(to_correct);
     if teacher.errors > 0 {
@@ -1424,7 +1428,11 @@ fn count_missing(missing: &mut Missing, teacher: &TeacherAssessment<'_>, returne
 }
 
 /// Why a teacher's unsent changes wait, if something holds them back.
-fn held_back(teacher: &TeacherAssessment<'_>, unsent: usize, needing_reason: usize) -> Option<String> {
+fn held_back(
+    teacher: &TeacherAssessment<'_>,
+    unsent: usize,
+    needing_reason: usize,
+) -> Option<String> {
     if unsent == 0 {
         None
     } else if teacher.errors > 0 {

@@ -60,7 +60,11 @@ fn check_text(field: &EffectiveField, value: &Value) -> Option<Detail> {
 }
 
 /// A code (or 是/否) field holds one code of its table.
-fn check_single_code(field: &EffectiveField, value: &Value, ctx: &FieldContext<'_>) -> Option<Detail> {
+fn check_single_code(
+    field: &EffectiveField,
+    value: &Value,
+    ctx: &FieldContext<'_>,
+) -> Option<Detail> {
     if let Value::String(s) = value
         && !s.contains([',', '，', '、', ';', '；'])
     {
