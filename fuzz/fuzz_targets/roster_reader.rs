@@ -41,7 +41,7 @@ fn bench() -> Option<Bench> {
     let path = dir.path().join("school.taoli");
     let mut file =
         SchoolFile::create(&path, &school, &Credentials::new("管理员", PASSWORD)).ok()?;
-    file.add_user(&NewUser {
+    file.accounts().add(&NewUser {
         name: "王老师".into(),
         role: Role::InfoManager,
         password: PASSWORD.into(),

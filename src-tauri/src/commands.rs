@@ -166,7 +166,7 @@ commands! {
     }
 
     fn list_users() -> Vec<User> = sync {
-        with_school(&state, |file| file.users())
+        with_school(&state, |file| file.accounts().list())
     }
 
     /// Adds an account; a new 系统管理员's password is the file's password now.
@@ -175,11 +175,11 @@ commands! {
     }
 
     fn set_user_disabled(name: String, disabled: bool) -> User = sync {
-        with_school(&state, |file| file.set_user_disabled(&name, disabled))
+        with_school(&state, |file| file.accounts().set_disabled(&name, disabled))
     }
 
     fn set_user_role(name: String, role: Role) -> User = sync {
-        with_school(&state, |file| file.set_user_role(&name, role))
+        with_school(&state, |file| file.accounts().set_role(&name, role))
     }
 
     /// Sets a password: one's own (with the current one) or, for a

@@ -303,7 +303,7 @@ impl Workspace {
 
     /// Adds an account; a new 系统管理员's password is the file's key now.
     pub fn add_user(&mut self, user: &NewUser) -> Result<User> {
-        let added = self.open_file()?.add_user(user)?;
+        let added = self.open_file()?.accounts().add(user)?;
         self.keep_current_key();
         Ok(added)
     }

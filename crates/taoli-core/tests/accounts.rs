@@ -186,7 +186,7 @@ fn a_disabled_account_cannot_sign_in() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);
     file.sign_in(&accounts::admin()).unwrap();
-    let user = file.set_user_disabled(CLERK, true).unwrap();
+    let user = file.accounts().set_disabled(CLERK, true).unwrap();
     assert!(user.disabled);
     let err = file.sign_in(&accounts::clerk()).unwrap_err();
     assert!(matches!(err, Error::AccountDisabled(_)), "{err}");
@@ -197,9 +197,12 @@ fn the_last_system_admin_can_be_neither_disabled_nor_given_another_role() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);
     file.sign_in(&accounts::admin()).unwrap();
-    let err = file.set_user_disabled(ADMIN, true).unwrap_err();
+    let err = file.accounts().set_disabled(ADMIN, true).unwrap_err();
     assert!(matches!(err, Error::LastAdmin(_)), "{err}");
-    let err = file.set_user_role(ADMIN, Role::InfoManager).unwrap_err();
+    let err = file
+        .accounts()
+        .set_role(ADMIN, Role::InfoManager)
+        .unwrap_err();
     assert!(matches!(err, Error::LastAdmin(_)), "{err}");
 }
 
@@ -209,7 +212,8 @@ fn an_account_name_is_taken_only_once() {
     let (_, mut file, _) = school(&dir);
     file.sign_in(&accounts::admin()).unwrap();
     let err = file
-        .add_user(&NewUser {
+        .accounts()
+        .add(&NewUser {
             name: CLERK.into(),
             role: Role::InfoViewer,
             password: PASSWORD.into(),
@@ -459,12 +463,13 @@ fn an_unknown_account_name_takes_as_long_as_a_wrong_password() {
     let mut accounts_made = 0;
     file.sign_in(&accounts::admin()).unwrap();
     for i in 0..5 {
-        file.add_user(&NewUser {
-            name: format!("试{i}"),
-            role: Role::InfoViewer,
-            password: PASSWORD.into(),
-        })
-        .unwrap();
+        file.accounts()
+            .add(&NewUser {
+                name: format!("试{i}"),
+                role: Role::InfoViewer,
+                password: PASSWORD.into(),
+            })
+            .unwrap();
         accounts_made += 1;
     }
     let mut known = (0..accounts_made).map(|i| format!("试{i}"));
@@ -612,7 +617,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "users",
             needs: Permission::UsersManage,
-            run: |f, _| f.users().map(drop),
+            run: |f, _| f.accounts().list().map(drop),
         },
         Case {
             name: "outbox status",
@@ -720,7 +725,7 @@ fn sign_ins_wrong_passwords_and_account_changes_are_in_the_audit_trail() {
     let (_, mut file, _) = school(&dir);
     file.sign_in(&wrong(VIEWER)).unwrap_err();
     file.sign_in(&accounts::admin()).unwrap();
-    file.set_user_role(VIEWER, Role::InfoManager).unwrap();
+    file.accounts().set_role(VIEWER, Role::InfoManager).unwrap();
     let page = file
         .audit()
         .log(&AuditQuery {
@@ -799,14 +804,15 @@ fn a_restore_keeps_the_accounts_as_they_are_now() {
         .now(taoli_core::store::BackupReason::Manual)
         .unwrap();
     file.sign_in(&accounts::admin()).unwrap();
-    file.set_user_disabled(VIEWER, true).unwrap();
+    file.accounts().set_disabled(VIEWER, true).unwrap();
     file.change_password(ADMIN, Some(PASSWORD), "the-admin-password-now")
         .unwrap();
     file.backups()
         .restore_with_password(std::path::Path::new(&backup.path), PASSWORD)
         .unwrap();
     let viewer = file
-        .users()
+        .accounts()
+        .list()
         .unwrap()
         .into_iter()
         .find(|u| u.name == VIEWER)

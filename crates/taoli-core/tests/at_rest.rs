@@ -434,12 +434,13 @@ fn only_the_system_admins_password_opens_the_file_on_a_new_pc() {
         (CLERK, Role::InfoManager, clerk_password),
         (accounts::VIEWER, Role::InfoViewer, viewer_password),
     ] {
-        file.add_user(&NewUser {
-            name: name.to_owned(),
-            role,
-            password: password.to_owned(),
-        })
-        .unwrap();
+        file.accounts()
+            .add(&NewUser {
+                name: name.to_owned(),
+                role,
+                password: password.to_owned(),
+            })
+            .unwrap();
     }
     // Another account's password, reset by the 系统管理员, is not the file's.
     file.change_password(CLERK, None, "王老师的新密码2027")
@@ -472,12 +473,13 @@ fn a_second_system_admin_makes_their_password_the_files() {
     let dir = TempDir::new().unwrap();
     let (path, mut file, key) = encrypted_school(&dir);
     file.sign_in(&admin()).unwrap();
-    file.add_user(&NewUser {
-        name: "赵主任".to_owned(),
-        role: Role::SystemAdmin,
-        password: NEW_PASSWORD.to_owned(),
-    })
-    .unwrap();
+    file.accounts()
+        .add(&NewUser {
+            name: "赵主任".to_owned(),
+            role: Role::SystemAdmin,
+            password: NEW_PASSWORD.to_owned(),
+        })
+        .unwrap();
     assert!(file.verify_audit().unwrap().intact());
     file.close().unwrap();
     assert_no_teacher_data(&path);

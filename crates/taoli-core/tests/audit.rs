@@ -259,12 +259,13 @@ fn an_older_file_is_chained_when_opened_and_verifies() {
     assert!(check.intact(), "{check:?}");
     // The two entries of the older file, then the new 系统管理员's account.
     assert_eq!(check.entries, 3);
-    file.add_user(&taoli_core::NewUser {
-        name: accounts::CLERK.to_owned(),
-        role: taoli_core::Role::InfoManager,
-        password: accounts::PASSWORD.to_owned(),
-    })
-    .unwrap();
+    file.accounts()
+        .add(&taoli_core::NewUser {
+            name: accounts::CLERK.to_owned(),
+            role: taoli_core::Role::InfoManager,
+            password: accounts::PASSWORD.to_owned(),
+        })
+        .unwrap();
     file.sign_in(&accounts::clerk()).unwrap();
     add(&mut file, "李四", LI_SI);
     assert!(file.verify_audit().unwrap().intact());

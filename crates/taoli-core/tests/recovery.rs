@@ -49,12 +49,13 @@ fn school_with_code(dir: &TempDir) -> (PathBuf, String) {
     let code = RecoveryCode::generate().unwrap();
     let mut file =
         SchoolFile::create_with_recovery_code(&path, &demo_school(), &admin(), &code).unwrap();
-    file.add_user(&NewUser {
-        name: "王老师".into(),
-        role: Role::InfoManager,
-        password: PASSWORD.into(),
-    })
-    .unwrap();
+    file.accounts()
+        .add(&NewUser {
+            name: "王老师".into(),
+            role: Role::InfoManager,
+            password: PASSWORD.into(),
+        })
+        .unwrap();
     file.sign_in(&Credentials::new("王老师", PASSWORD)).unwrap();
     file.data_entry()
         .add_teacher(&NewTeacher {
@@ -255,12 +256,13 @@ fn an_existing_file_gets_its_code_at_the_admins_sign_in_and_recovers_with_it() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("老文件.taoli");
     let mut file = SchoolFile::create(&path, &demo_school(), &admin()).unwrap();
-    file.add_user(&NewUser {
-        name: "王老师".into(),
-        role: Role::InfoManager,
-        password: PASSWORD.into(),
-    })
-    .unwrap();
+    file.accounts()
+        .add(&NewUser {
+            name: "王老师".into(),
+            role: Role::InfoManager,
+            password: PASSWORD.into(),
+        })
+        .unwrap();
     file.close().unwrap();
     make_pre_feature(&path);
 
@@ -439,12 +441,13 @@ fn with_two_admins_the_recovery_asks_which_and_lifts_that_ones_lock() {
     let dir = TempDir::new().unwrap();
     let (path, code) = school_with_code(&dir);
     let mut file = open_as_admin(&path, PASSWORD);
-    file.add_user(&NewUser {
-        name: "李副校长".into(),
-        role: Role::SystemAdmin,
-        password: PASSWORD.into(),
-    })
-    .unwrap();
+    file.accounts()
+        .add(&NewUser {
+            name: "李副校长".into(),
+            role: Role::SystemAdmin,
+            password: PASSWORD.into(),
+        })
+        .unwrap();
     // 李副校长 locks the account with wrong passwords.
     for _ in 0..5 {
         let _ = file.sign_in(&Credentials::new("李副校长", "not-the-password"));

@@ -8,8 +8,8 @@ pub(super) fn user(command: UserCommand, login: &Login, lang: Lang) -> Result<Ex
     match command {
         UserCommand::Add(args) => return add(args, login, lang),
         UserCommand::List(args) => {
-            let file = login.open(&args.school_file)?;
-            let users = file.users()?;
+            let mut file = login.open(&args.school_file)?;
+            let users = file.accounts().list()?;
             file.close()?;
             if args.json {
                 output::json(&users)?;
@@ -19,20 +19,20 @@ pub(super) fn user(command: UserCommand, login: &Login, lang: Lang) -> Result<Ex
         }
         UserCommand::Disable(args) => {
             let mut file = login.open(&args.school_file)?;
-            let user = file.set_user_disabled(&args.name, true)?;
+            let user = file.accounts().set_disabled(&args.name, true)?;
             output::user_changed(&user, lang);
             file.close()?;
         }
         UserCommand::Enable(args) => {
             let mut file = login.open(&args.school_file)?;
-            let user = file.set_user_disabled(&args.name, false)?;
+            let user = file.accounts().set_disabled(&args.name, false)?;
             output::user_changed(&user, lang);
             file.close()?;
         }
         UserCommand::Role(args) => {
             let role = Role::parse(&args.role)?;
             let mut file = login.open(&args.school_file)?;
-            let user = file.set_user_role(&args.name, role)?;
+            let user = file.accounts().set_role(&args.name, role)?;
             output::user_changed(&user, lang);
             file.close()?;
         }
@@ -67,7 +67,7 @@ fn add(args: UserAddArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     let user = if file.has_users()? {
         file.sign_in(&credentials.ok_or(crate::error::CliError::UserNeeded)?)?;
         let password = login.new_password(&args.name)?;
-        file.add_user(&NewUser {
+        file.accounts().add(&NewUser {
             name: args.name,
             role,
             password,
@@ -78,7 +78,7 @@ fn add(args: UserAddArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
         }
         let password = login.new_password(&args.name)?;
         file.create_first_admin(&Credentials::new(&args.name, password))?;
-        file.users()?.remove(0)
+        file.accounts().list()?.remove(0)
     };
     keep_key(&file);
     output::user_added(&user, lang);

@@ -567,12 +567,13 @@ impl Start {
             let mut file =
                 SchoolFile::create(&school, &new_school(), &Credentials::new(ADMIN, PASSWORD))
                     .unwrap();
-            file.add_user(&NewUser {
-                name: CLERK.into(),
-                role: Role::InfoManager,
-                password: PASSWORD.into(),
-            })
-            .unwrap();
+            file.accounts()
+                .add(&NewUser {
+                    name: CLERK.into(),
+                    role: Role::InfoManager,
+                    password: PASSWORD.into(),
+                })
+                .unwrap();
             file.sign_in(&Credentials::new(CLERK, PASSWORD)).unwrap();
             for n in 0..TEACHERS {
                 add_complete_teacher(&mut file, &format!("教师{n}"), n);

@@ -515,94 +515,6 @@ impl SchoolFile {
         Ok(Session::of(&actor))
     }
 
-    /// Every account, by name.
-    pub fn users(&self) -> Result<Vec<User>> {
-        self.require(Permission::UsersManage)?;
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {COLUMNS} FROM account ORDER BY name"))?;
-        let rows = stmt.query_map([], user_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Adds an account (系统管理员 only).
-    /// A new 系统管理员's password becomes the file's password too.
-    pub fn add_user(&mut self, new: &NewUser) -> Result<User> {
-        let actor = self.require(Permission::UsersManage)?;
-        let name = valid_user_name(&new.name)?;
-        check_password_strength(&new.password)?;
-        if find_user(&self.conn, &name)?.is_some() {
-            return Err(Error::UserExists(name));
-        }
-        if new.role == Role::SystemAdmin {
-            // The new 系统管理员's password becomes the file's, with the
-            // account in the same step.
-            return self
-                .write_with_admin_password(&new.password, |tx| insert_user(tx, new, &actor));
-        }
-        self.write(|tx| insert_user(tx, new, &actor))
-    }
-
-    /// Disables or re-enables an account. The last active 系统管理员 cannot
-    /// be disabled.
-    pub fn set_user_disabled(&mut self, name: &str, disabled: bool) -> Result<User> {
-        let actor = self.require(Permission::UsersManage)?;
-        self.write(|tx| {
-            let user = existing_user(tx, name)?;
-            if user.disabled == disabled {
-                return Ok(user);
-            }
-            if disabled && user.role == Role::SystemAdmin && active_admins(tx)? <= 1 {
-                return Err(Error::LastAdmin(user.name));
-            }
-            let at = now();
-            tx.execute(
-                "UPDATE account SET disabled_at = ?2, updated_at = ?3 WHERE name = ?1",
-                (&user.name, disabled.then_some(&at), &at),
-            )?;
-            revisions::record(
-                tx,
-                &actor,
-                Entity::Account,
-                &user.name,
-                None,
-                Action::Update,
-                Some(&json!({ "disabled": user.disabled })),
-                Some(&json!({ "disabled": disabled })),
-            )?;
-            existing_user(tx, &user.name)
-        })
-    }
-
-    /// Gives an account another role. The last active 系统管理员 keeps theirs.
-    pub fn set_user_role(&mut self, name: &str, role: Role) -> Result<User> {
-        let actor = self.require(Permission::UsersManage)?;
-        self.write(|tx| {
-            let user = existing_user(tx, name)?;
-            if user.role == role {
-                return Ok(user);
-            }
-            if user.role == Role::SystemAdmin && !user.disabled && active_admins(tx)? <= 1 {
-                return Err(Error::LastAdmin(user.name));
-            }
-            tx.execute(
-                "UPDATE account SET role = ?2, updated_at = ?3 WHERE name = ?1",
-                (&user.name, role.code(), now()),
-            )?;
-            revisions::record(
-                tx,
-                &actor,
-                Entity::Account,
-                &user.name,
-                None,
-                Action::Update,
-                Some(&json!({ "role": user.role.code() })),
-                Some(&json!({ "role": role.code() })),
-            )?;
-            existing_user(tx, &user.name)
-        })
-    }
-
     /// Sets a new password: one's own (any role, after giving the current
     /// one), or anyone's by a 系统管理员, which also lifts a lock.
     pub fn change_password(
@@ -692,6 +604,114 @@ fn locked_minutes_left(locked_until: Option<&str>) -> Option<i64> {
     let until = DateTime::parse_from_rfc3339(locked_until?).ok()?;
     let left = until.with_timezone(&Utc).signed_duration_since(Utc::now());
     (left > chrono::Duration::zero()).then(|| left.num_seconds().saturating_add(59) / 60)
+}
+
+/// Account administration (账号管理, 系统管理员 only): the accounts, adding
+/// one, disabling one, giving one another role. Reached with
+/// [`SchoolFile::accounts`]; signing in, the session and one's own password
+/// stay on the handle.
+#[derive(Debug)]
+pub struct Accounts<'a> {
+    school: &'a mut SchoolFile,
+}
+
+impl SchoolFile {
+    /// [`Accounts`]: account administration (账号管理).
+    pub fn accounts(&mut self) -> Accounts<'_> {
+        Accounts { school: self }
+    }
+}
+
+impl Accounts<'_> {
+    /// Every account, by name.
+    pub fn list(&self) -> Result<Vec<User>> {
+        self.school.require(Permission::UsersManage)?;
+        let mut stmt = self
+            .school
+            .conn
+            .prepare(&format!("SELECT {COLUMNS} FROM account ORDER BY name"))?;
+        let rows = stmt.query_map([], user_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Adds an account (系统管理员 only).
+    /// A new 系统管理员's password becomes the file's password too.
+    pub fn add(&mut self, new: &NewUser) -> Result<User> {
+        let actor = self.school.require(Permission::UsersManage)?;
+        let name = valid_user_name(&new.name)?;
+        check_password_strength(&new.password)?;
+        if find_user(&self.school.conn, &name)?.is_some() {
+            return Err(Error::UserExists(name));
+        }
+        if new.role == Role::SystemAdmin {
+            // The new 系统管理员's password becomes the file's, with the
+            // account in the same step.
+            return self
+                .school
+                .write_with_admin_password(&new.password, |tx| insert_user(tx, new, &actor));
+        }
+        self.school.write(|tx| insert_user(tx, new, &actor))
+    }
+
+    /// Disables or re-enables an account. The last active 系统管理员 cannot
+    /// be disabled.
+    pub fn set_disabled(&mut self, name: &str, disabled: bool) -> Result<User> {
+        let actor = self.school.require(Permission::UsersManage)?;
+        self.school.write(|tx| {
+            let user = existing_user(tx, name)?;
+            if user.disabled == disabled {
+                return Ok(user);
+            }
+            if disabled && user.role == Role::SystemAdmin && active_admins(tx)? <= 1 {
+                return Err(Error::LastAdmin(user.name));
+            }
+            let at = now();
+            tx.execute(
+                "UPDATE account SET disabled_at = ?2, updated_at = ?3 WHERE name = ?1",
+                (&user.name, disabled.then_some(&at), &at),
+            )?;
+            revisions::record(
+                tx,
+                &actor,
+                Entity::Account,
+                &user.name,
+                None,
+                Action::Update,
+                Some(&json!({ "disabled": user.disabled })),
+                Some(&json!({ "disabled": disabled })),
+            )?;
+            existing_user(tx, &user.name)
+        })
+    }
+
+    /// Gives an account another role. The last active 系统管理员 keeps theirs.
+    pub fn set_role(&mut self, name: &str, role: Role) -> Result<User> {
+        let actor = self.school.require(Permission::UsersManage)?;
+        self.school.write(|tx| {
+            let user = existing_user(tx, name)?;
+            if user.role == role {
+                return Ok(user);
+            }
+            if user.role == Role::SystemAdmin && !user.disabled && active_admins(tx)? <= 1 {
+                return Err(Error::LastAdmin(user.name));
+            }
+            tx.execute(
+                "UPDATE account SET role = ?2, updated_at = ?3 WHERE name = ?1",
+                (&user.name, role.code(), now()),
+            )?;
+            revisions::record(
+                tx,
+                &actor,
+                Entity::Account,
+                &user.name,
+                None,
+                Action::Update,
+                Some(&json!({ "role": user.role.code() })),
+                Some(&json!({ "role": role.code() })),
+            )?;
+            existing_user(tx, &user.name)
+        })
+    }
 }
 
 /// What signing in reads of an account.

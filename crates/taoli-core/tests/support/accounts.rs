@@ -30,7 +30,7 @@ pub fn viewer() -> Credentials {
 pub fn create(path: &Path, school: &NewSchool) -> taoli_core::Result<SchoolFile> {
     let mut file = SchoolFile::create(path, school, &admin())?;
     for (name, role) in [(CLERK, Role::InfoManager), (VIEWER, Role::InfoViewer)] {
-        file.add_user(&NewUser {
+        file.accounts().add(&NewUser {
             name: name.to_owned(),
             role,
             password: PASSWORD.to_owned(),
@@ -158,7 +158,7 @@ pub fn data_snapshot(path: &Path) -> String {
 pub fn open_older(path: &Path) -> taoli_core::Result<SchoolFile> {
     let mut file = SchoolFile::open_with_password(path, PASSWORD, &MemorySecretStore::new())?;
     file.create_first_admin(&admin())?;
-    file.add_user(&NewUser {
+    file.accounts().add(&NewUser {
         name: CLERK.to_owned(),
         role: Role::InfoManager,
         password: PASSWORD.to_owned(),
