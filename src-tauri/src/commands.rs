@@ -192,18 +192,18 @@ commands! {
     /// Whether the 系统管理员 just signed in (or who created the school) is
     /// to be shown a new recovery code: the file has none yet.
     fn recovery_code_missing() -> bool = sync {
-        with_school(&state, |file| file.recovery_code_missing())
+        with_school(&state, |file| file.recovery_codes().missing())
     }
 
     /// Where the recovery code stands (设置 → 账号); a missing recovery file
     /// is written again.
     fn recovery_status() -> RecoveryStatus = sync {
-        with_school(&state, |file| file.recovery_status())
+        with_school(&state, |file| file.recovery_codes().status())
     }
 
     /// A new recovery code to show once; nothing is kept until `recovery_keep_code`.
     fn recovery_new_code() -> RecoveryCodeShown = sync {
-        with_school(&state, |file| file.new_recovery_code().map(|(_, shown)| shown))
+        with_school(&state, |file| file.recovery_codes().new_code().map(|(_, shown)| shown))
     }
 
     /// Writes the 恢复码保管单 of `code` beside the school file and returns
@@ -222,7 +222,7 @@ commands! {
     /// Makes `code` the file's recovery code, once the 系统管理员 has it (the
     /// old one stops opening it).
     fn recovery_keep_code(code: String) -> RecoveryStatus = sync {
-        with_school(&state, |file| file.set_recovery_code(&RecoveryCode::parse(&code)?))
+        with_school(&state, |file| file.recovery_codes().set(&RecoveryCode::parse(&code)?))
     }
 
     /// The 系统管理员 accounts whose password the recovery code of the file

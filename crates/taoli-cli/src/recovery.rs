@@ -77,7 +77,7 @@ pub fn run(command: RecoveryCommand, login: &Login, lang: Lang) -> Result<()> {
     match command {
         RecoveryCommand::ShowStatus(args) => {
             let mut file = login.open(&args.school_file)?;
-            let status = file.recovery_status()?;
+            let status = file.recovery_codes().status()?;
             file.close()?;
             if args.json {
                 output::json(&status)?;
@@ -96,9 +96,9 @@ pub fn run(command: RecoveryCommand, login: &Login, lang: Lang) -> Result<()> {
             }
         }
         RecoveryCommand::Sheet(args) => {
-            let file = login.open(&args.school_file)?;
+            let mut file = login.open(&args.school_file)?;
             let code = RecoveryCode::parse(&typed_code(lang)?)?;
-            if !file.is_recovery_code(&code)? {
+            if !file.recovery_codes().is_current(&code)? {
                 return Err(taoli_core::Error::WrongRecoveryCode(args.school_file).into());
             }
             let path = match args.output {
@@ -162,12 +162,12 @@ pub fn run(command: RecoveryCommand, login: &Login, lang: Lang) -> Result<()> {
 
 /// Makes a new code the file's, with its sheet when `sheet` names a PDF.
 pub fn new_code(file: &mut SchoolFile, sheet: Option<&Path>) -> Result<RecoveryCodeShown> {
-    let (code, shown) = file.new_recovery_code()?;
+    let (code, shown) = file.recovery_codes().new_code()?;
     if let Some(sheet) = sheet {
         // The sheet first: a code whose sheet could not be written is not kept.
         file.recovery_sheet().write(&code, sheet)?;
     }
-    file.set_recovery_code(&code)?;
+    file.recovery_codes().set(&code)?;
     Ok(shown)
 }
 

@@ -270,19 +270,19 @@ fn an_existing_file_gets_its_code_at_the_admins_sign_in_and_recovers_with_it() {
     let mut file =
         SchoolFile::open_with_password(&path, PASSWORD, &MemorySecretStore::new()).unwrap();
     file.sign_in(&Credentials::new("王老师", PASSWORD)).unwrap();
-    assert!(!file.recovery_code_missing().unwrap());
+    assert!(!file.recovery_codes().missing().unwrap());
     file.sign_in(&admin()).unwrap();
-    assert!(file.recovery_code_missing().unwrap());
+    assert!(file.recovery_codes().missing().unwrap());
     assert!(!sidecar_path(&path).exists());
 
-    let (code, shown) = file.new_recovery_code().unwrap();
+    let (code, shown) = file.recovery_codes().new_code().unwrap();
     assert_eq!(shown.groups.len(), GROUPS);
     // Shown, not yet kept: nothing changes until the 系统管理员 confirms.
-    assert!(file.recovery_code_missing().unwrap());
-    let status = file.set_recovery_code(&code).unwrap();
+    assert!(file.recovery_codes().missing().unwrap());
+    let status = file.recovery_codes().set(&code).unwrap();
     assert!(status.has_code);
     assert_eq!(status.keys, 1);
-    assert!(!file.recovery_code_missing().unwrap());
+    assert!(!file.recovery_codes().missing().unwrap());
     assert!(
         account_changes(&mut file).contains(&"生成恢复码: true".to_owned()),
         "{:?}",
@@ -323,7 +323,7 @@ fn a_backup_made_before_a_password_change_opens_with_the_code() {
     );
     file.change_password(ADMIN, Some(PASSWORD), NEW_PASSWORD)
         .unwrap();
-    let status = file.recovery_status().unwrap();
+    let status = file.recovery_codes().status().unwrap();
     assert_eq!(status.keys, 2, "the current key and the one before");
     file.close().unwrap();
 
@@ -358,9 +358,9 @@ fn changing_the_code_makes_the_old_one_fail_and_is_audited() {
     file.backups().now(BackupReason::Manual).unwrap();
     file.change_password(ADMIN, Some(PASSWORD), NEW_PASSWORD)
         .unwrap();
-    let before = file.recovery_status().unwrap().code_id;
-    let (code, shown) = file.new_recovery_code().unwrap();
-    let status = file.set_recovery_code(&code).unwrap();
+    let before = file.recovery_codes().status().unwrap().code_id;
+    let (code, shown) = file.recovery_codes().new_code().unwrap();
+    let status = file.recovery_codes().set(&code).unwrap();
     assert_ne!(status.code_id, before);
     assert_eq!(status.code_id.as_deref(), Some(shown.code_id.as_str()));
     assert_eq!(status.keys, 2, "the new code opens the older backups too");
@@ -565,11 +565,11 @@ fn restoring_a_backup_keeps_the_files_code() {
     let (path, old_code) = school_with_code(&dir);
     let mut file = open_as_admin(&path, PASSWORD);
     let backup = PathBuf::from(file.backups().now(BackupReason::Manual).unwrap().path);
-    let (code, shown) = file.new_recovery_code().unwrap();
-    file.set_recovery_code(&code).unwrap();
+    let (code, shown) = file.recovery_codes().new_code().unwrap();
+    file.recovery_codes().set(&code).unwrap();
     file.backups().restore(&backup).unwrap();
     assert_eq!(
-        file.recovery_status().unwrap().code_id.as_deref(),
+        file.recovery_codes().status().unwrap().code_id.as_deref(),
         Some(shown.code_id.as_str())
     );
     file.close().unwrap();
@@ -593,8 +593,8 @@ fn a_missing_recovery_file_is_named_and_written_again_by_the_status() {
     );
 
     let mut file = open_as_admin(&path, PASSWORD);
-    assert!(file.recovery_status().unwrap().repaired);
-    assert!(!file.recovery_status().unwrap().repaired);
+    assert!(file.recovery_codes().status().unwrap().repaired);
+    assert!(!file.recovery_codes().status().unwrap().repaired);
     file.close().unwrap();
     SchoolFile::open_with_recovery_code(&path, &code, None)
         .unwrap()
@@ -610,11 +610,11 @@ fn only_a_system_admin_sees_or_changes_the_code() {
         SchoolFile::open_with_password(&path, PASSWORD, &MemorySecretStore::new()).unwrap();
     file.sign_in(&Credentials::new("王老师", PASSWORD)).unwrap();
     assert!(matches!(
-        file.new_recovery_code().unwrap_err(),
+        file.recovery_codes().new_code().unwrap_err(),
         Error::NotPermitted { .. }
     ));
     assert!(matches!(
-        file.recovery_status().unwrap_err(),
+        file.recovery_codes().status().unwrap_err(),
         Error::NotPermitted { .. }
     ));
 }
@@ -640,11 +640,11 @@ fn the_sheet_prints_the_code_the_school_and_the_recovery_files_name() {
     let dir = TempDir::new().unwrap();
     let (path, _) = school_with_code(&dir);
     let mut file = open_as_admin(&path, PASSWORD);
-    let (code, shown) = file.new_recovery_code().unwrap();
+    let (code, shown) = file.recovery_codes().new_code().unwrap();
     let pdf = dir.path().join("保管单.pdf");
     file.recovery_sheet().write(&code, &pdf).unwrap();
-    file.set_recovery_code(&code).unwrap();
-    assert!(file.is_recovery_code(&code).unwrap());
+    file.recovery_codes().set(&code).unwrap();
+    assert!(file.recovery_codes().is_current(&code).unwrap());
     file.close().unwrap();
     let text = pdf_text(&pdf);
     assert!(text.contains("恢复码保管单"), "{text}");

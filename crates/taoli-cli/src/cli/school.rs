@@ -16,7 +16,7 @@ pub(super) fn init(args: InitArgs, login: &Login, lang: Lang) -> Result<ExitCode
     };
     // The file is made with its recovery code, in one transaction.
     let code = taoli_core::recovery::RecoveryCode::generate()?;
-    let file = SchoolFile::create_with_recovery_code(
+    let mut file = SchoolFile::create_with_recovery_code(
         &args.school_file,
         &school,
         &Credentials::new(&args.admin, password),
@@ -25,7 +25,7 @@ pub(super) fn init(args: InitArgs, login: &Login, lang: Lang) -> Result<ExitCode
     output::school_created(&file.school()?, &args.school_file, lang);
     // Shown before the sheet is written: a sheet that cannot be
     // written (no Chinese font) must not hide the code.
-    let shown = file.recovery_code_shown(&code);
+    let shown = file.recovery_codes().shown(&code);
     crate::recovery::print_code(&shown, args.recovery_sheet.as_deref(), lang);
     if let Some(sheet) = &args.recovery_sheet {
         file.recovery_sheet().write(&code, sheet)?;

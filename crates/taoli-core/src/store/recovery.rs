@@ -235,41 +235,64 @@ pub(crate) fn put_back_recovery(tx: &Transaction<'_>, saved: &SavedRecovery) -> 
     Ok(())
 }
 
+/// The recovery code (恢复码) of an open school file (系统管理员): where it
+/// stands, a new one, keeping it. Reached with [`SchoolFile::recovery_codes`];
+/// opening or recovering a file with a code are the handle's own
+/// (`open_with_recovery_code`, `recover_with_code`).
+#[derive(Debug)]
+pub struct RecoveryCodes<'a> {
+    school: &'a mut SchoolFile,
+}
+
 impl SchoolFile {
+    /// [`RecoveryCodes`]: the file's recovery code (恢复码).
+    pub fn recovery_codes(&mut self) -> RecoveryCodes<'_> {
+        RecoveryCodes { school: self }
+    }
+}
+
+impl RecoveryCodes<'_> {
     /// Whether a 系统管理员 is signed in to an encrypted file that has no
     /// recovery code yet (one made before recovery codes existed, or whose
     /// code was never kept): the app then shows a new code once.
-    pub fn recovery_code_missing(&self) -> Result<bool> {
-        let admin = self.session().is_some_and(|s| s.role == Role::SystemAdmin);
-        Ok(admin && self.key.is_some() && escrow(&self.conn)?.is_none())
+    pub fn missing(&self) -> Result<bool> {
+        let admin = self
+            .school
+            .session()
+            .is_some_and(|s| s.role == Role::SystemAdmin);
+        Ok(admin && self.school.key.is_some() && escrow(&self.school.conn)?.is_none())
     }
 
     /// Where the recovery code stands (系统管理员). A recovery file beside the
     /// school file that is missing or out of date (another code, or not
     /// every key) is written again from the file (`repaired`).
-    pub fn recovery_status(&mut self) -> Result<RecoveryStatus> {
-        self.require(Permission::UsersManage)?;
-        let beside = sidecar_path(&self.path);
-        let escrow = escrow(&self.conn)?;
+    pub fn status(&mut self) -> Result<RecoveryStatus> {
+        self.school.require(Permission::UsersManage)?;
+        let beside = sidecar_path(&self.school.path);
+        let escrow = escrow(&self.school.conn)?;
         let mut repaired = false;
         let mut keys = 0;
         if let Some(escrow) = &escrow
-            && self.key.is_some()
+            && self.school.key.is_some()
         {
-            let expected = self.file_keys(None)?.len();
+            let expected = self.school.file_keys(None)?.len();
             let current = Sidecar::read(&beside).is_ok_and(|s| {
                 s.code_id == escrow.wrapping.code_id
                     && s.keys.len() == expected
-                    && self.key.as_ref().is_some_and(|k| k.salt() == &s.file_salt)
+                    && self
+                        .school
+                        .key
+                        .as_ref()
+                        .is_some_and(|k| k.salt() == &s.file_salt)
             });
             if !current {
-                self.write_sidecars(None)?;
+                self.school.write_sidecars(None)?;
                 repaired = true;
             }
             keys = expected;
         }
         Ok(RecoveryStatus {
-            encrypted: self.key.is_some(),
+            encrypted: self.school.key.is_some(),
             has_code: escrow.is_some(),
             code_id: escrow.as_ref().map(|e| e.wrapping.code_id.clone()),
             created_at: escrow.as_ref().map(|e| e.created_at.clone()),
@@ -282,23 +305,23 @@ impl SchoolFile {
     }
 
     /// A new recovery code, to show once (系统管理员). Nothing is kept until
-    /// [`SchoolFile::set_recovery_code`]: the app keeps it only after the
+    /// [`RecoveryCodes::set`]: the app keeps it only after the
     /// 系统管理员 says it is written down or printed, so a code nobody saw
     /// never locks anything.
-    pub fn new_recovery_code(&self) -> Result<(RecoveryCode, RecoveryCodeShown)> {
-        self.require(Permission::UsersManage)?;
-        if self.key.is_none() {
-            return Err(Error::NotEncrypted(self.path.clone()));
+    pub fn new_code(&self) -> Result<(RecoveryCode, RecoveryCodeShown)> {
+        self.school.require(Permission::UsersManage)?;
+        if self.school.key.is_none() {
+            return Err(Error::NotEncrypted(self.school.path.clone()));
         }
         let code = RecoveryCode::generate()?;
-        let shown = RecoveryCodeShown::of(&code, &self.path);
+        let shown = RecoveryCodeShown::of(&code, &self.school.path);
         Ok((code, shown))
     }
 
     /// How `code` is shown for this file (its groups, number and the
     /// recovery file's name).
-    pub fn recovery_code_shown(&self, code: &RecoveryCode) -> RecoveryCodeShown {
-        RecoveryCodeShown::of(code, &self.path)
+    pub fn shown(&self, code: &RecoveryCode) -> RecoveryCodeShown {
+        RecoveryCodeShown::of(code, &self.school.path)
     }
 
     /// Makes `code` the file's recovery code (系统管理员): the first one
@@ -307,30 +330,32 @@ impl SchoolFile {
     /// school file and in its backup folder are written under it, with the
     /// current key and every older key, so the new code opens older backups
     /// too. Recovery files copied elsewhere (a USB stick) keep the old code.
-    pub fn set_recovery_code(&mut self, code: &RecoveryCode) -> Result<RecoveryStatus> {
-        let actor = self.require(Permission::UsersManage)?;
-        if self.key.is_none() {
-            return Err(Error::NotEncrypted(self.path.clone()));
+    pub fn set(&mut self, code: &RecoveryCode) -> Result<RecoveryStatus> {
+        let actor = self.school.require(Permission::UsersManage)?;
+        if self.school.key.is_none() {
+            return Err(Error::NotEncrypted(self.school.path.clone()));
         }
-        if escrow(&self.conn)?.is_some_and(|e| e.wrapping.code_id == code_id(code)) {
+        if escrow(&self.school.conn)?.is_some_and(|e| e.wrapping.code_id == code_id(code)) {
             // The same code again: nothing to change.
-            return self.recovery_status();
+            return self.status();
         }
         // The file first: a crash before the recovery files are written
         // leaves them under the old code, which still opens the file, and
-        // `recovery_status` writes them again.
-        self.write(|tx| keep_code(tx, code, &actor))?;
-        self.write_sidecars(None)?;
-        self.recovery_status()
+        // `status` writes them again.
+        self.school.write(|tx| keep_code(tx, code, &actor))?;
+        self.school.write_sidecars(None)?;
+        self.status()
     }
 
     /// Whether `code` is the file's recovery code now (系统管理员): to print
     /// its sheet again from what was written down, after checking it.
-    pub fn is_recovery_code(&self, code: &RecoveryCode) -> Result<bool> {
-        self.require(Permission::UsersManage)?;
-        Ok(escrow(&self.conn)?.is_some_and(|e| e.wrapping.code_id == code_id(code)))
+    pub fn is_current(&self, code: &RecoveryCode) -> Result<bool> {
+        self.school.require(Permission::UsersManage)?;
+        Ok(escrow(&self.school.conn)?.is_some_and(|e| e.wrapping.code_id == code_id(code)))
     }
+}
 
+impl SchoolFile {
     /// Opens the encrypted school file at `path` (or a backup of it) with
     /// its recovery code, nobody signed in; see
     /// [`SchoolFile::recover_with_code`] for where the recovery file is
