@@ -331,13 +331,13 @@ commands! {
     /// changes.
     fn use_province_pack(path: String) -> PackInfo = sync {
         let pack = ProvincePack::load(Path::new(&path)).map_err(payload)?;
-        with_school(&state, |file| file.use_province_pack(&pack))
+        with_school(&state, |file| file.province().use_pack(&pack))
     }
 
     /// Stops using the province pack: the school validates against the
     /// national catalog alone.
     fn clear_province_pack() -> () = sync {
-        with_school(&state, |file| file.clear_province_pack())
+        with_school(&state, |file| file.province().clear())
     }
 
     /// Keeps a written reason with a warning the teacher has now.

@@ -612,7 +612,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "clear province pack",
             needs: Permission::SettingsManage,
-            run: |f, _| f.clear_province_pack(),
+            run: |f, _| f.province().clear(),
         },
         Case {
             name: "users",

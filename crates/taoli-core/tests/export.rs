@@ -254,7 +254,7 @@ fn the_template_includes_the_fields_of_the_school_s_province_pack() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/province/example-pack.toml");
     let pack = ProvincePack::load(&pack_path).unwrap();
     file.sign_in(&accounts::admin()).unwrap();
-    file.use_province_pack(&pack).unwrap();
+    file.province().use_pack(&pack).unwrap();
     file.sign_in(&accounts::clerk()).unwrap();
     let mut book = workbook(file.exports().template().unwrap());
     let basic = headers(&sheet(&mut book, "基本信息"));

@@ -215,7 +215,7 @@ fn a_changed_pack_the_catalog_accepts_is_stored_in_a_school_file_or_refused_in_c
             let text = toml::to_string(&pack).unwrap();
             if let Some(pack) = applied_or_refused_clearly(&text)? {
                 let mut file = file.borrow_mut();
-                match file.use_province_pack(&pack) {
+                match file.province().use_pack(&pack) {
                     Ok(_) => {
                         file.effective_catalog().unwrap();
                     }

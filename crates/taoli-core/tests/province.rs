@@ -174,7 +174,9 @@ fn the_school_file_remembers_its_pack_across_reopening() {
     let dir = tempfile::tempdir().unwrap();
     let mut file = school(&dir);
     file.sign_in(&accounts::admin()).unwrap();
-    file.use_province_pack(&pack("example-pack.toml")).unwrap();
+    file.province()
+        .use_pack(&pack("example-pack.toml"))
+        .unwrap();
     file.sign_in(&accounts::clerk()).unwrap();
     let path = file.path().to_owned();
     file.close().unwrap();
@@ -200,11 +202,13 @@ fn validation_follows_the_schools_pack() {
     };
     assert!(!asks_rural_post(&mut file));
     file.sign_in(&accounts::admin()).unwrap();
-    file.use_province_pack(&pack("example-pack.toml")).unwrap();
+    file.province()
+        .use_pack(&pack("example-pack.toml"))
+        .unwrap();
     file.sign_in(&accounts::clerk()).unwrap();
     assert!(asks_rural_post(&mut file));
     file.sign_in(&accounts::admin()).unwrap();
-    file.clear_province_pack().unwrap();
+    file.province().clear().unwrap();
     file.sign_in(&accounts::clerk()).unwrap();
     assert!(!asks_rural_post(&mut file));
 }
@@ -215,7 +219,8 @@ fn a_refused_pack_leaves_the_school_as_it_was() {
     let mut file = school(&dir);
     file.sign_in(&accounts::admin()).unwrap();
     let revisions = file.revisions().unwrap().len();
-    file.use_province_pack(&pack("drops-national-required.toml"))
+    file.province()
+        .use_pack(&pack("drops-national-required.toml"))
         .unwrap_err();
     assert!(file.province_pack().unwrap().is_none());
     assert_eq!(file.revisions().unwrap().len(), revisions);

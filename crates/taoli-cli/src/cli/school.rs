@@ -106,7 +106,7 @@ pub(super) fn province(command: ProvinceCommand, login: &Login, lang: Lang) -> R
         ProvinceCommand::Use { school_file, pack } => {
             let pack = ProvincePack::load(&pack)?;
             let mut file = login.open(&school_file)?;
-            let info = file.use_province_pack(&pack)?;
+            let info = file.province().use_pack(&pack)?;
             output::pack_in_use(Some(&info), lang);
             file.close()?;
         }
@@ -117,7 +117,7 @@ pub(super) fn province(command: ProvinceCommand, login: &Login, lang: Lang) -> R
         }
         ProvinceCommand::Clear { school_file } => {
             let mut file = login.open(&school_file)?;
-            file.clear_province_pack()?;
+            file.province().clear()?;
             output::pack_in_use(None, lang);
             file.close()?;
         }

@@ -45,17 +45,37 @@ impl SchoolFile {
             .ok_or_else(|| Error::UnknownSchoolType(school.school_type.clone()))?;
         self.catalog()?.effective(&set.id)
     }
+}
 
+/// The school's province pack (省级补充包), set by a 系统管理员: using one, or
+/// going back to the national catalog. Reached with
+/// [`SchoolFile::province`]; which pack the school uses is the handle's
+/// ([`SchoolFile::province_pack`]), since every catalog read needs it.
+#[derive(Debug)]
+pub struct ProvincePacks<'a> {
+    school: &'a mut SchoolFile,
+}
+
+impl SchoolFile {
+    /// [`ProvincePacks`]: the school's province pack (省级补充包).
+    pub fn province(&mut self) -> ProvincePacks<'_> {
+        ProvincePacks { school: self }
+    }
+}
+
+impl ProvincePacks<'_> {
     /// Makes the school use a province pack, replacing any earlier one. The
     /// pack is checked against the national catalog first; a refused pack
     /// changes nothing.
-    pub fn use_province_pack(&mut self, pack: &ProvincePack) -> Result<PackInfo> {
-        let actor = &self.require(crate::account::Permission::SettingsManage)?;
+    pub fn use_pack(&mut self, pack: &ProvincePack) -> Result<PackInfo> {
+        let actor = &self
+            .school
+            .require(crate::account::Permission::SettingsManage)?;
         let text = pack.text.as_str();
         catalog()?.with_pack(pack)?;
-        let old = self.province_pack()?.map(|p| p.info);
+        let old = self.school.province_pack()?.map(|p| p.info);
         let info = pack.info.clone();
-        self.write(|tx| {
+        self.school.write(|tx| {
             tx.execute(
                 "INSERT OR REPLACE INTO province_pack (id, pack_id, name, version, content, loaded_at, loaded_by)
                  VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
@@ -78,12 +98,14 @@ impl SchoolFile {
     }
 
     /// Goes back to the national catalog alone.
-    pub fn clear_province_pack(&mut self) -> Result<()> {
-        let actor = &self.require(crate::account::Permission::SettingsManage)?;
-        let Some(old) = self.province_pack()?.map(|p| p.info) else {
+    pub fn clear(&mut self) -> Result<()> {
+        let actor = &self
+            .school
+            .require(crate::account::Permission::SettingsManage)?;
+        let Some(old) = self.school.province_pack()?.map(|p| p.info) else {
             return Ok(());
         };
-        self.write(|tx| {
+        self.school.write(|tx| {
             tx.execute("DELETE FROM province_pack", [])?;
             let code: String =
                 tx.query_row("SELECT code FROM school WHERE id = 1", [], |r| r.get(0))?;
