@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use taoli_core::account::Permission;
-use taoli_core::error::StaleReason;
 use taoli_core::error::messages::{self, Locale, placeholders, template};
+use taoli_core::error::{Particular, StaleReason};
 use taoli_core::id_number::IdProblem;
 use taoli_core::protocol::{Refusal, RefusalCode};
 use taoli_core::store::{LockHolder, computer_name};
@@ -197,7 +197,7 @@ fn every_variant() -> Vec<Error> {
         },
         Error::BackupUnusable {
             path: PathBuf::from("a.taoli"),
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         },
         Error::BackupOfAnotherSchool {
             path: PathBuf::from("a.taoli"),
@@ -311,7 +311,7 @@ fn every_variant() -> Vec<Error> {
             detail: "x".to_owned(),
         },
         Error::SigningKeyMissing {
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         },
         Error::AdminPasswordNeeded,
         Error::SigningKeyPasswordWrong,
@@ -863,4 +863,32 @@ fn an_invalid_id_number_is_explained_in_english_in_the_english_message() {
         error.to_string(),
         "身份证件号「51072219851340123X」有误：第7–14位应为出生日期，「19851340」不是有效日期。"
     );
+}
+
+#[test]
+fn a_particular_of_taoli_s_own_is_said_in_the_message_s_language() {
+    let error = Error::BackupUnusable {
+        path: PathBuf::from("备份.taoli"),
+        detail: Particular::said("particular.not_a_school_file", vec![]),
+    };
+    let english = error.message(Locale::En);
+    assert!(
+        english.contains("it is not a Taoli school file"),
+        "{english}"
+    );
+    assert!(error.to_string().contains("不是桃李学校文件"), "{error}");
+}
+
+#[test]
+fn a_particular_that_is_another_error_is_said_in_the_message_s_language() {
+    let error = Error::BackupUnusable {
+        path: PathBuf::from("backup.taoli"),
+        detail: Error::EmptySchoolName.into(),
+    };
+    let english = error.message(Locale::En);
+    assert!(
+        english.contains(&Error::EmptySchoolName.message(Locale::En)),
+        "{english}"
+    );
+    assert!(!english.chars().any(is_cjk), "{english}");
 }

@@ -15,7 +15,7 @@ use std::fmt;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Particular, Result};
 use crate::protocol::SigningKey;
 use crate::secrets::{SecretKey, SecretStore, SigningKeyStore, WrappedKey};
 
@@ -132,19 +132,22 @@ pub(crate) fn load_key(
         KeyPlace::Keychain => {
             let Some(keychain) = access.keychain else {
                 return Err(Error::SigningKeyMissing {
-                    detail: "这台电脑现在没有可用的密钥环".to_owned(),
+                    detail: Particular::said("particular.no_keychain", vec![]),
                 });
             };
             match SigningKey::load(keychain, school) {
                 Ok(Some(key)) => key,
                 Ok(None) => {
                     return Err(Error::SigningKeyMissing {
-                        detail: "密钥环中没有本校的签名密钥".to_owned(),
+                        detail: Particular::said("particular.key_not_in_keychain", vec![]),
                     });
                 }
                 Err(Error::KeychainUnavailable { detail }) => {
                     return Err(Error::SigningKeyMissing {
-                        detail: format!("密钥环现在不能使用：{detail}"),
+                        detail: Particular::said(
+                            "particular.keychain_unusable",
+                            vec![("detail", detail)],
+                        ),
                     });
                 }
                 Err(other) => return Err(other),
@@ -152,7 +155,7 @@ pub(crate) fn load_key(
         }
         KeyPlace::SchoolFile => {
             let wrapped = wrapped.ok_or_else(|| Error::SigningKeyMissing {
-                detail: "学校文件中没有签名密钥的副本".to_owned(),
+                detail: Particular::said("particular.no_key_copy_in_file", vec![]),
             })?;
             let password = access.admin_password.ok_or(Error::AdminPasswordNeeded)?;
             let secret = crate::secrets::unwrap(&WrappedKey::from_json(wrapped)?, password)
@@ -165,10 +168,12 @@ pub(crate) fn load_key(
     };
     if key.key_id() != key_id {
         return Err(Error::SigningKeyMissing {
-            detail: format!(
-                "{}中的签名密钥（{}）不是本校登记的那一把（{key_id}），可能是别的学校文件在这台电脑上重新登记过",
-                place.label(),
-                key.key_id()
+            detail: Particular::said(
+                match place {
+                    KeyPlace::Keychain => "particular.keychain_key_of_another_enrollment",
+                    KeyPlace::SchoolFile => "particular.file_key_of_another_enrollment",
+                },
+                vec![("found", key.key_id()), ("expected", key_id.to_owned())],
             ),
         });
     }

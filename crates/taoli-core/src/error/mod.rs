@@ -289,7 +289,7 @@ pub enum Error {
 
     BackupUnusable {
         path: PathBuf,
-        detail: String,
+        detail: Particular,
     },
 
     BackupOfAnotherSchool {
@@ -461,7 +461,7 @@ pub enum Error {
     },
 
     SigningKeyMissing {
-        detail: String,
+        detail: Particular,
     },
 
     AdminPasswordNeeded,
@@ -627,6 +627,54 @@ impl StaleReason {
     /// The reason in `locale`.
     pub fn message(&self, locale: Locale) -> String {
         messages::render(locale, self.key(), &self.arguments())
+    }
+}
+
+/// A particular inside a message: what another part said (a library's or
+/// the system's text, kept as it is), one of Taoli's own sentences (from the
+/// catalogs, `particular.*`), or another of Taoli's errors; the last two are
+/// said in the message's language.
+#[derive(Debug)]
+pub enum Particular {
+    Text(String),
+    Said {
+        key: &'static str,
+        args: Vec<(&'static str, String)>,
+    },
+    Error(Box<Error>),
+}
+
+impl Particular {
+    /// One of Taoli's own sentences, by its catalog key.
+    pub fn said(key: &'static str, args: Vec<(&'static str, String)>) -> Particular {
+        Particular::Said { key, args }
+    }
+
+    /// The particular in `locale`.
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            Particular::Text(text) => text.clone(),
+            Particular::Said { key, args } => messages::render(locale, key, args),
+            Particular::Error(error) => error.message(locale),
+        }
+    }
+}
+
+impl From<String> for Particular {
+    fn from(text: String) -> Particular {
+        Particular::Text(text)
+    }
+}
+
+impl From<Error> for Particular {
+    fn from(error: Error) -> Particular {
+        Particular::Error(Box::new(error))
+    }
+}
+
+impl fmt::Display for Particular {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Locale::ZhCn))
     }
 }
 
@@ -891,7 +939,7 @@ impl Error {
                 vec![("folder", shown(folder)), ("detail", shown(detail))]
             }
             Error::BackupUnusable { path, detail } => {
-                vec![("path", shown(path)), ("detail", shown(detail))]
+                vec![("path", shown(path)), ("detail", detail.message(locale))]
             }
             Error::BackupOfAnotherSchool {
                 path,
@@ -995,7 +1043,7 @@ impl Error {
             Error::UpstreamUnreachable { upstream, detail } => {
                 vec![("upstream", shown(upstream)), ("detail", shown(detail))]
             }
-            Error::SigningKeyMissing { detail } => vec![("detail", shown(detail))],
+            Error::SigningKeyMissing { detail } => vec![("detail", detail.message(locale))],
             Error::AdminPasswordNeeded => vec![],
             Error::SigningKeyPasswordWrong => vec![],
             Error::WrongAdminPassword => vec![],

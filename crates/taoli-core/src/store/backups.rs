@@ -32,7 +32,7 @@ use super::{
     copy_database, migrations, remove_if_exists, revisions, sibling,
 };
 use crate::account::{Actor, Permission};
-use crate::error::{Error, Result};
+use crate::error::{Error, Particular, Result};
 use crate::revision::{Action, Entity};
 
 /// How many automatic backups are kept besides one per month.
@@ -132,7 +132,7 @@ impl SchoolFile {
             (Some(_), _, None) => {
                 return Err(Error::BackupUnusable {
                     path: backup.to_owned(),
-                    detail: "它已加密，而学校文件没有加密（要恢复它，请先设置系统管理员密码、为学校文件加密）".to_owned(),
+                    detail: Particular::said("particular.backup_encrypted_file_not", vec![]),
                 });
             }
             (Some(_), Some(given), _) => Some(given),
@@ -150,7 +150,7 @@ impl SchoolFile {
             let _ = fs::remove_file(&staged);
             return Err(Error::BackupUnusable {
                 path: backup.to_owned(),
-                detail: error.to_string(),
+                detail: error.into(),
             });
         }
         let restored = self.restore_staged(&staged, own.as_ref(), version, backup, actor);
@@ -205,7 +205,7 @@ impl SchoolFile {
             .and_then(|b| b.run_to_completion(1024, std::time::Duration::from_millis(10), None))
             .map_err(|e| Error::BackupUnusable {
                 path: backup.to_owned(),
-                detail: e.to_string(),
+                detail: e.to_string().into(),
             })?;
         Ok(safety)
     }
@@ -390,7 +390,7 @@ pub(crate) fn backup_salt(path: &Path) -> Result<Option<[u8; FILE_SALT_LEN]>> {
     match super::check_header(path) {
         Err(Error::NotASchoolFile(_)) => Err(Error::BackupUnusable {
             path: path.to_owned(),
-            detail: "不是桃李学校文件".to_owned(),
+            detail: Particular::said("particular.not_a_school_file", vec![]),
         }),
         other => other,
     }
@@ -400,18 +400,18 @@ pub(crate) fn backup_salt(path: &Path) -> Result<Option<[u8; FILE_SALT_LEN]>> {
 /// file, intact, not from a newer Taoli, read with `key` (the file's own, or
 /// the one the clerk's password gave: `key_given`). Returns its schema version.
 fn check_backup(path: &Path, code: &str, key: Option<&FileKey>, key_given: bool) -> Result<i64> {
-    let unusable = |detail: String| Error::BackupUnusable {
+    let unusable = |detail: Particular| Error::BackupUnusable {
         path: path.to_owned(),
         detail,
     };
     if !path.is_file() {
         return Err(Error::FileNotFound(path.to_owned()));
     }
-    let conn = connect(path, Access::ReadOnly, key).map_err(|e| unusable(e.to_string()))?;
+    let conn = connect(path, Access::ReadOnly, key).map_err(|e| unusable(e.into()))?;
     if key.is_some() {
         probe(&conn).map_err(|e| {
             if !is_not_a_database(&e) {
-                unusable(e.to_string())
+                unusable(e.to_string().into())
             } else if key_given {
                 Error::WrongFilePassword(path.to_owned())
             } else {
@@ -421,27 +421,34 @@ fn check_backup(path: &Path, code: &str, key: Option<&FileKey>, key_given: bool)
     }
     let application_id: i32 = conn
         .pragma_query_value(None, "application_id", |r| r.get(0))
-        .map_err(|_| unusable("不是桃李学校文件".to_owned()))?;
+        .map_err(|_| unusable(Particular::said("particular.not_a_school_file", vec![])))?;
     if application_id != APPLICATION_ID {
-        return Err(unusable("不是桃李学校文件".to_owned()));
+        return Err(unusable(Particular::said(
+            "particular.not_a_school_file",
+            vec![],
+        )));
     }
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(|e| unusable(e.to_string()))?;
+        .map_err(|e| unusable(e.to_string().into()))?;
     if version > CURRENT_SCHEMA_VERSION {
-        return Err(unusable(format!(
-            "它由更新版本的桃李创建（文件格式版本 {version}），请先升级桃李"
+        return Err(unusable(Particular::said(
+            "particular.from_newer_taoli",
+            vec![("version", version.to_string())],
         )));
     }
     let integrity: String = conn
         .query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))
-        .map_err(|e| unusable(e.to_string()))?;
+        .map_err(|e| unusable(e.to_string().into()))?;
     if integrity != "ok" {
-        return Err(unusable(format!("完整性检查未通过：{integrity}")));
+        return Err(unusable(Particular::said(
+            "particular.integrity_check_failed",
+            vec![("detail", integrity)],
+        )));
     }
     let found: String = conn
         .query_row("SELECT code FROM school WHERE id = 1", [], |r| r.get(0))
-        .map_err(|_| unusable("文件中没有学校信息".to_owned()))?;
+        .map_err(|_| unusable(Particular::said("particular.no_school_row", vec![])))?;
     if found != code {
         return Err(Error::BackupOfAnotherSchool {
             path: path.to_owned(),
