@@ -159,13 +159,13 @@ fn every_variant() -> Vec<Error> {
         },
         Error::ExportUnwritable {
             path: PathBuf::from("a.taoli"),
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         },
         Error::ExportFailed("x".to_owned()),
         Error::InvalidAuditDate("x".to_owned()),
         Error::StatsUnwritable {
             path: PathBuf::from("a.taoli"),
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         },
         Error::StatsFailed("x".to_owned()),
         Error::NoChineseFont,
@@ -175,7 +175,7 @@ fn every_variant() -> Vec<Error> {
         },
         Error::SheetTemplate {
             template: "x".to_owned(),
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         },
         Error::NoSheetsToPrint,
         Error::SheetsUnwritable {
@@ -193,7 +193,7 @@ fn every_variant() -> Vec<Error> {
         Error::FileNotFound(PathBuf::from("a.taoli")),
         Error::BackupFailed {
             folder: PathBuf::from("a.taoli"),
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         },
         Error::BackupUnusable {
             path: PathBuf::from("a.taoli"),
@@ -212,7 +212,7 @@ fn every_variant() -> Vec<Error> {
         },
         Error::CorruptSchoolFile {
             path: PathBuf::from("a.taoli"),
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         },
         Error::FileKeyNeeded(PathBuf::from("a.taoli")),
         Error::WrongFilePassword(PathBuf::from("a.taoli")),
@@ -308,7 +308,7 @@ fn every_variant() -> Vec<Error> {
         Error::InvalidUpstreamUrl("x".to_owned()),
         Error::UpstreamUnreachable {
             upstream: "x".to_owned(),
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         },
         Error::SigningKeyMissing {
             detail: "x".to_owned().into(),

@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use reqwest::blocking::{Client, RequestBuilder, Response};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Particular, Result};
 use crate::protocol::{
     self, BatchHistory, BatchStatus, EnrollmentRequest, HEADER_DATE, HEADER_KEY_ID,
     HEADER_SIGNATURE, HEADER_UPLOAD_OFFSET, MAX_BATCH_HISTORY_BYTES, MAX_BATCH_STATUS_BYTES,
@@ -60,7 +60,7 @@ impl Failure {
         match self {
             Failure::Link(detail) => Error::UpstreamUnreachable {
                 upstream: upstream.to_owned(),
-                detail,
+                detail: detail.into(),
             },
             Failure::Refused { refusal, .. } => Error::Refused(refusal),
         }
@@ -119,7 +119,10 @@ impl Upstream {
         }
         let client = builder.build().map_err(|e| Error::UpstreamUnreachable {
             upstream: base.clone(),
-            detail: format!("无法准备网络连接（{e}）"),
+            detail: Particular::said(
+                "particular.no_network_client",
+                vec![("detail", e.to_string())],
+            ),
         })?;
         Ok(Upstream { base, client })
     }

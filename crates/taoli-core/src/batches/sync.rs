@@ -20,7 +20,7 @@ use crate::account::{Actor, Permission};
 use crate::batches::Reporting;
 use crate::batches::ReviewsApplied;
 use crate::batches::outbox::{PendingEnrollment, StoredEnrollment, stored_enrollment};
-use crate::error::{Error, ErrorPayload, Locale, Result};
+use crate::error::{Error, ErrorPayload, Locale, Particular, Result};
 use crate::protocol::{
     EnrollmentRequest, EnrollmentResponse, Manifest, RefusalCode, SignedManifest, SigningKey,
 };
@@ -323,7 +323,10 @@ impl Reporting<'_> {
             if crate::protocol::sha256_hex(&batch.payload) != batch.payload_sha256 {
                 return Err(Error::CorruptSchoolFile {
                     path: self.school.path().to_owned(),
-                    detail: format!("批次 {} 的数据与保存的校验值不一致", batch.id),
+                    detail: Particular::said(
+                        "particular.batch_checksum_mismatch",
+                        vec![("batch", batch.id.clone())],
+                    ),
                 });
             }
             let record_count = u64::try_from(batch.record_count).unwrap_or(0);

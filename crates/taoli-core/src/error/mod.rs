@@ -235,7 +235,7 @@ pub enum Error {
 
     ExportUnwritable {
         path: PathBuf,
-        detail: String,
+        detail: Particular,
     },
 
     ExportFailed(String),
@@ -244,7 +244,7 @@ pub enum Error {
 
     StatsUnwritable {
         path: PathBuf,
-        detail: String,
+        detail: Particular,
     },
 
     StatsFailed(String),
@@ -258,7 +258,7 @@ pub enum Error {
 
     SheetTemplate {
         template: String,
-        detail: String,
+        detail: Particular,
     },
 
     NoSheetsToPrint,
@@ -284,7 +284,7 @@ pub enum Error {
 
     BackupFailed {
         folder: PathBuf,
-        detail: String,
+        detail: Particular,
     },
 
     BackupUnusable {
@@ -308,7 +308,7 @@ pub enum Error {
 
     CorruptSchoolFile {
         path: PathBuf,
-        detail: String,
+        detail: Particular,
     },
 
     FileKeyNeeded(PathBuf),
@@ -457,7 +457,7 @@ pub enum Error {
 
     UpstreamUnreachable {
         upstream: String,
-        detail: String,
+        detail: Particular,
     },
 
     SigningKeyMissing {
@@ -903,12 +903,12 @@ impl Error {
             Error::ExportGroupNotUsed { format } => vec![("format", shown(format))],
             Error::ExportStyleNotUsed { style } => vec![("style", shown(style))],
             Error::ExportUnwritable { path, detail } => {
-                vec![("path", shown(path)), ("detail", shown(detail))]
+                vec![("path", shown(path)), ("detail", detail.message(locale))]
             }
             Error::ExportFailed(detail) => vec![("detail", shown(detail))],
             Error::InvalidAuditDate(value) => vec![("value", shown(value))],
             Error::StatsUnwritable { path, detail } => {
-                vec![("path", shown(path)), ("detail", shown(detail))]
+                vec![("path", shown(path)), ("detail", detail.message(locale))]
             }
             Error::StatsFailed(detail) => vec![("detail", shown(detail))],
             Error::NoChineseFont => vec![],
@@ -916,7 +916,10 @@ impl Error {
                 vec![("path", shown(path)), ("problem", shown(problem))]
             }
             Error::SheetTemplate { template, detail } => {
-                vec![("template", shown(template)), ("detail", shown(detail))]
+                vec![
+                    ("template", shown(template)),
+                    ("detail", detail.message(locale)),
+                ]
             }
             Error::NoSheetsToPrint => vec![],
             Error::SheetsUnwritable { path, detail } => {
@@ -936,7 +939,10 @@ impl Error {
             Error::FileExists(path) => vec![("path", shown(path))],
             Error::FileNotFound(path) => vec![("path", shown(path))],
             Error::BackupFailed { folder, detail } => {
-                vec![("folder", shown(folder)), ("detail", shown(detail))]
+                vec![
+                    ("folder", shown(folder)),
+                    ("detail", detail.message(locale)),
+                ]
             }
             Error::BackupUnusable { path, detail } => {
                 vec![("path", shown(path)), ("detail", detail.message(locale))]
@@ -961,7 +967,7 @@ impl Error {
                 ("supported", shown(supported)),
             ],
             Error::CorruptSchoolFile { path, detail } => {
-                vec![("path", shown(path)), ("detail", shown(detail))]
+                vec![("path", shown(path)), ("detail", detail.message(locale))]
             }
             Error::FileKeyNeeded(path) => vec![("path", shown(path))],
             Error::WrongFilePassword(path) => vec![("path", shown(path))],
@@ -1041,7 +1047,10 @@ impl Error {
             Error::NotEnrolled => vec![],
             Error::InvalidUpstreamUrl(url) => vec![("url", shown(url))],
             Error::UpstreamUnreachable { upstream, detail } => {
-                vec![("upstream", shown(upstream)), ("detail", shown(detail))]
+                vec![
+                    ("upstream", shown(upstream)),
+                    ("detail", detail.message(locale)),
+                ]
             }
             Error::SigningKeyMissing { detail } => vec![("detail", detail.message(locale))],
             Error::AdminPasswordNeeded => vec![],

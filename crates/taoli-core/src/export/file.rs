@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::style::SheetStyle;
-use crate::error::{Error, Result};
+use crate::error::{Error, Particular, Result};
 use crate::export::Exports;
 
 /// What `taoli export` (and the app's 导出 menu) writes.
@@ -210,13 +210,13 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
         }
         Error::ExportUnwritable {
             path: path.to_owned(),
-            detail: io_reason(&e),
+            detail: io_reason(&e).into(),
         }
     };
     if path.is_dir() {
         return Err(Error::ExportUnwritable {
             path: path.to_owned(),
-            detail: "这是一个文件夹，不是文件".to_owned(),
+            detail: Particular::said("particular.a_folder", vec![]),
         });
     }
     crate::fsio::write_bytes_atomically(path, bytes).map_err(unwritable)

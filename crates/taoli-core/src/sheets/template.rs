@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Particular, Result};
 
 /// The variable that names a template file to use instead of the built-in one.
 pub const TEMPLATE_VARIABLE: &str = "TAOLI_SHEET_TEMPLATE";
@@ -37,7 +37,10 @@ impl Template {
     pub fn load(path: &Path) -> Result<Template> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::SheetTemplate {
             template: path.display().to_string(),
-            detail: format!("无法读取这个文件（{e}）"),
+            detail: Particular::said(
+                "particular.file_unreadable",
+                vec![("detail", e.to_string())],
+            ),
         })?;
         Ok(Template {
             name: path.display().to_string(),

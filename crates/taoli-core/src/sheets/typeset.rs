@@ -215,7 +215,7 @@ fn typeset(shared: &Shared<'_>, sheet: &SheetInput) -> Result<PagedDocument> {
         .output
         .map_err(|diagnostics| Error::SheetTemplate {
             template: shared.template.to_owned(),
-            detail: describe(&world, &diagnostics),
+            detail: describe(&world, &diagnostics).into(),
         })
 }
 

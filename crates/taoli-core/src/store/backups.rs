@@ -234,7 +234,7 @@ impl SchoolFile {
         self.write_sidecar_into(folder).map_err(failed)?;
         describe(&path).ok_or_else(|| Error::BackupFailed {
             folder: folder.to_owned(),
-            detail: "备份文件写入后无法读取".to_owned(),
+            detail: Particular::said("particular.backup_unreadable_after_writing", vec![]),
         })
     }
 
@@ -274,7 +274,7 @@ impl SchoolFile {
             Error::BackupFailed { .. } | Error::FileExists(_) => error,
             other => Error::BackupFailed {
                 folder: folder.to_owned(),
-                detail: other.to_string(),
+                detail: other.into(),
             },
         }
     }

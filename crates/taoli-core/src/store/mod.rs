@@ -36,7 +36,7 @@ use std::sync::Arc;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction};
 
 use crate::account::{Actor, NewUser, Role};
-use crate::error::{Error, Result};
+use crate::error::{Error, Particular, Result};
 use crate::revision::{Action, Entity};
 use crate::school::{NewSchool, School};
 use crate::secrets::SecretStore;
@@ -273,12 +273,12 @@ impl SchoolFile {
             // page that does not decrypt: damage.
             Some(ErrorCode::NotADatabase) if key.is_some() => Error::CorruptSchoolFile {
                 path: path.to_owned(),
-                detail: e.to_string(),
+                detail: e.to_string().into(),
             },
             Some(ErrorCode::NotADatabase) => Error::NotASchoolFile(path.to_owned()),
             Some(ErrorCode::DatabaseCorrupt) => Error::CorruptSchoolFile {
                 path: path.to_owned(),
-                detail: e.to_string(),
+                detail: e.to_string().into(),
             },
             _ => Error::Database(e),
         };
@@ -555,7 +555,7 @@ fn read_school(conn: &Connection) -> Result<School> {
         .optional()?;
     school.ok_or_else(|| Error::CorruptSchoolFile {
         path: PathBuf::new(),
-        detail: "文件中没有学校信息".to_owned(),
+        detail: Particular::said("particular.no_school_row", vec![]),
     })
 }
 
@@ -597,7 +597,7 @@ fn check_integrity(conn: &Connection, path: &Path) -> Result<()> {
     }
     Err(Error::CorruptSchoolFile {
         path: path.to_owned(),
-        detail: problems.join("；"),
+        detail: problems.join("；").into(),
     })
 }
 
