@@ -1,10 +1,12 @@
 //! Bytes as text → ID number cleaning and the check of every ID type in
-//! the catalog, the resident-ID reader, the hint the form shows, and the
-//! person-name and search normalizations the same text meets on its way.
+//! the catalog, the resident-ID reader, the hint the form shows (in each
+//! language), and the person-name and search normalizations the same text
+//! meets on its way.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use taoli_core::catalog::catalog;
+use taoli_core::error::Locale;
 use taoli_core::{id_number, teacher, text};
 
 fuzz_target!(|data: &[u8]| {
@@ -18,7 +20,9 @@ fuzz_target!(|data: &[u8]| {
     for id_type in catalog.id_types() {
         let _ = id_number::check(id_type, &normalized);
         let _ = id_number::check(id_type, raw);
-        let _ = teacher::id_number_problem(&id_type.code, raw);
+        for locale in Locale::ALL {
+            let _ = teacher::id_number_problem(&id_type.code, raw, locale);
+        }
     }
     let _ = id_number::check_resident_id(&normalized);
     let _ = id_number::check_resident_id(raw);
