@@ -5,8 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, fill, click, byTestId, textsOf, until, screenshot, clickWhenFree,
-  useChinese, demoSchool, ADMIN, CLERK, CALL_TIMEOUT_MS,
+  untilSignInPage,
+  launch, fill, click, byTestId, textsOf, until, screenshot,
+  useChinese, demoSchool, CLERK, CALL_TIMEOUT_MS,
 } from '../lib/app.mjs';
 
 /** Whether `text` has a Chinese character. */
@@ -18,23 +19,6 @@ async function useEnglish(browser) {
   await en.waitForClickable({ timeout: CALL_TIMEOUT_MS });
   await en.click();
   await until(browser, async () => (await browser.execute(() => document.documentElement.lang)) === 'en', 'the interface did not switch to English');
-}
-
-/** Gets past the 系统管理员 password the test machine's missing keychain asks for, to the sign-in page. */
-async function untilSignInPage(browser) {
-  await until(
-    browser,
-    async () =>
-      (await browser.$('.key-dialog').isDisplayed().catch(() => false)) ||
-      (await byTestId(browser, 'login-page').isDisplayed().catch(() => false)),
-    'neither the key dialog nor the sign-in page showed',
-  );
-  if (await browser.$('.key-dialog').isDisplayed().catch(() => false)) {
-    const input = await browser.$('.key-dialog input');
-    await input.setValue(ADMIN.password);
-    await clickWhenFree(browser, await browser.$('.key-dialog .el-button--primary'));
-  }
-  await (await byTestId(browser, 'login-page')).waitForDisplayed({ timeout: CALL_TIMEOUT_MS });
 }
 
 async function signInWrongly(browser) {
