@@ -164,7 +164,7 @@ row_order: number, fields: Record<string, unknown>,
  */
 version: number, updated_at: string, };
 
-export type Entity = "school" | "teacher" | "record" | "export" | "backup" | "account" | "upstream";
+export type Entity = "school" | "teacher" | "record" | "export" | "backup" | "account" | "upstream" | "import";
 
 export type Action = "create" | "update" | "delete" | "sign_in" | "sign_in_failed";
 
@@ -618,7 +618,7 @@ export type SignoffInfo = { teacher_id: string, state: SignoffState,
  */
 prints: Array<SheetPrint>, };
 
-export type Operation = "school" | "teacher" | "record" | "warning_reason" | "sheet_print" | "signoff" | "export" | "backup" | "account" | "upload";
+export type Operation = "school" | "teacher" | "record" | "warning_reason" | "sheet_print" | "signoff" | "export" | "backup" | "account" | "upload" | "import";
 
 export type AuditQuery = { teacher_id: string | null, 
 /**
@@ -644,7 +644,12 @@ export type AuditChange = {
  */
 path: string, before: string | null, after: string | null, };
 
-export type AuditEntry = { id: number, at: string, actor: string, operation: Operation, 
+export type AuditEntry = { id: number, 
+/**
+ * Under an import's entry, which of the teachers it wrote (1, 2 …)
+ * this shows the changes of; 0 for every other entry.
+ */
+part: number, at: string, actor: string, operation: Operation, 
 /**
  * 新增 / 修改 / 删除.
  */

@@ -527,6 +527,7 @@ enum AuditOperation {
     Backup,
     Account,
     Upload,
+    Import,
 }
 
 #[derive(Debug, Args)]
@@ -558,6 +559,7 @@ impl AuditFilterArgs {
             AuditOperation::Backup => Operation::Backup,
             AuditOperation::Account => Operation::Account,
             AuditOperation::Upload => Operation::Upload,
+            AuditOperation::Import => Operation::Import,
         });
         Ok(AuditQuery {
             teacher_id,

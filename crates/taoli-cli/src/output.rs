@@ -893,7 +893,7 @@ pub fn audit_list(page: &AuditPage, lang: Lang) {
         let teacher = e.teacher_name.as_deref().unwrap_or("");
         println!(
             "{:>6}  {}  {}  {}{}  {}  {}",
-            e.id,
+            e.number(),
             e.at,
             e.actor,
             e.operation.label(),

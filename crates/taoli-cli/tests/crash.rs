@@ -559,6 +559,7 @@ fn assert_consistent(path: &Path) -> Result<(), String> {
         Entity::Backup => "backup",
         Entity::Account => "account",
         Entity::Upstream => "upstream",
+        Entity::Import => "import",
     };
     for r in &revisions {
         let key = (entity(r.entity), r.entity_id.as_str());
@@ -817,6 +818,7 @@ fn setup() -> Setup {
              DROP TABLE review_result; DROP TABLE batch_item; DROP TABLE batch;
              DROP TABLE enrollment_pending; DROP TABLE enrollment;
              DROP TABLE recovery_code; DROP TABLE file_key_history; DROP TABLE pending_value;
+             DROP TABLE import_change; ALTER TABLE import_run DROP COLUMN audit_entry;
              DELETE FROM migration_log WHERE version > 5; PRAGMA user_version = 5;",
         )
         .unwrap();

@@ -110,7 +110,7 @@ fn compare_on(roster: &Path, what: &str) {
     println!("  calamine alone (worksheet_range): {cal_s:.2} s, peak {cal_mb:.0} MB");
     println!("  taoli import (plan + commit):      {imp_s:.2} s, peak {imp_mb:.0} MB");
     println!(
-        "  SQLite alone writing the import's rows: {floor:.2} s; with their revisions: {floor_all:.2} s"
+        "  SQLite alone writing the import's rows: {floor:.2} s; with its change set: {floor_all:.2} s"
     );
     println!(
         "  import / floor: {:.2}× (goal ≤ 1.25×); import / calamine: {:.2}×; peak memory goal ≤ 400 MB",
@@ -121,7 +121,8 @@ fn compare_on(roster: &Path, what: &str) {
 
 /// The floor under any import: SQLite (SQLCipher) alone inserting exactly
 /// the rows Taoli's import of the roster writes — its teachers and records,
-/// then also their revisions — in one transaction into a new school file,
+/// then also its change set (`import_change`, the audit trail's record of
+/// them) — in one transaction into a new school file,
 /// with prepared statements and nothing else. The rows are taken, untimed,
 /// from a real import of the roster. Prints both times.
 fn store_only(roster: &Path) {
@@ -135,7 +136,6 @@ fn store_only(roster: &Path) {
     };
     let source = dir.path().join("source.taoli");
     let mut file = accounts::create(&source, &school).unwrap();
-    let first = file.revisions().unwrap().len();
     let mut opened = open(roster).unwrap();
     let mut plan = file
         .imports()
@@ -158,11 +158,8 @@ fn store_only(roster: &Path) {
     let records = read(
         "SELECT id, teacher_id, group_code, row_order, fields, version, updated_at FROM record",
     );
-    let revisions = read(&format!(
-        "SELECT at, actor, entity, entity_id, teacher_id, action, old_value, new_value, hash
-         FROM revision WHERE id > {first} AND entity IN ('teacher', 'record') ORDER BY id"
-    ));
-    let insert = |n: u32, with_revisions: bool| -> f64 {
+    let changes = read("SELECT run_id, teacher_id, body FROM import_change ORDER BY id");
+    let insert = |n: u32, with_changes: bool| -> f64 {
         let path = dir.path().join(format!("floor-{n}.taoli"));
         accounts::create(&path, &school).unwrap().close().unwrap();
         let mut conn = accounts::raw_connection(&path);
@@ -182,10 +179,10 @@ fn store_only(roster: &Path) {
             "INSERT INTO record (id, teacher_id, group_code, row_order, fields, version, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             &records,
         );
-        if with_revisions {
+        if with_changes {
             put(
-                "INSERT INTO revision (at, actor, entity, entity_id, teacher_id, action, old_value, new_value, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                &revisions,
+                "INSERT INTO import_change (run_id, teacher_id, body) VALUES (?1, ?2, ?3)",
+                &changes,
             );
         }
         tx.commit().unwrap();

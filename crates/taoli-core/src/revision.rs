@@ -25,6 +25,10 @@ pub enum Entity {
     /// signed, uploaded, its receipt, a review result. Entity id is
     /// `enrollment`, the batch id, or the reviewed change's id.
     Upstream,
+    /// A committed roster import (花名册导入), recorded as one entry that
+    /// holds its change set (`store/change_sets.rs`). Entity id is the
+    /// import's id.
+    Import,
 }
 
 impl Entity {
@@ -37,6 +41,7 @@ impl Entity {
             Entity::Backup => "backup",
             Entity::Account => "account",
             Entity::Upstream => "upstream",
+            Entity::Import => "import",
         }
     }
 
@@ -49,6 +54,7 @@ impl Entity {
             "backup" => Some(Entity::Backup),
             "account" => Some(Entity::Account),
             "upstream" => Some(Entity::Upstream),
+            "import" => Some(Entity::Import),
             _ => None,
         }
     }
@@ -113,6 +119,8 @@ pub enum Operation {
     Account,
     /// 上报: 登记, 批次的生成、签名、上传、回执, 审核结果.
     Upload,
+    /// 导入花名册: the import, and what it wrote for each teacher.
+    Import,
 }
 
 impl Operation {
@@ -129,6 +137,7 @@ impl Operation {
             Operation::Backup => "备份与恢复",
             Operation::Account => "账号",
             Operation::Upload => "上报",
+            Operation::Import => "导入花名册",
         }
     }
 }
@@ -167,6 +176,7 @@ impl Revision {
             Entity::Backup => Operation::Backup,
             Entity::Account => Operation::Account,
             Entity::Upstream => Operation::Upload,
+            Entity::Import => Operation::Import,
             Entity::Teacher if self.entity_id.starts_with("sheet:") => Operation::SheetPrint,
             Entity::Teacher if self.entity_id.starts_with("signoff:") => Operation::Signoff,
             Entity::Teacher if has("warning_reason") => Operation::WarningReason,

@@ -272,6 +272,41 @@ fn an_older_file_is_chained_when_opened_and_verifies() {
 }
 
 #[test]
+fn an_import_recorded_before_change_sets_still_undoes_and_verifies() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("old.taoli");
+    file_before_the_chain(&path);
+    // The teacher came with a record, in an import that wrote a revision
+    // per row (entries 2 and 3), as imports did up to schema 12.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "INSERT INTO record VALUES ('r1', 't1', 'basic', 1, '{\"ethnicity\":\"01\"}', 1, 'x');
+         INSERT INTO revision (at, actor, entity, entity_id, teacher_id, action, new_value)
+           VALUES ('2026-01-02T00:00:00.000Z', '王老师', 'record', 'r1', 't1', 'create', '{\"id\":\"r1\"}');
+         INSERT INTO import_run (id, at, actor, file_name, sheets, on_conflict, counts,
+                                 teachers_created, records_written, first_revision, last_revision)
+           VALUES ('run1', '2026-01-02T00:00:00.000Z', '王老师', '花名册.xlsx', '[]', 'keep', '{}', 1, 1, 2, 3);",
+    )
+    .unwrap();
+    drop(conn);
+    let mut file = SchoolFile::open(&path).unwrap();
+    file.create_first_admin(&accounts::admin()).unwrap();
+    assert!(file.verify_audit().unwrap().intact());
+    file.accounts()
+        .add(&taoli_core::NewUser {
+            name: accounts::CLERK.to_owned(),
+            role: taoli_core::Role::InfoManager,
+            password: accounts::PASSWORD.to_owned(),
+        })
+        .unwrap();
+    file.sign_in(&accounts::clerk()).unwrap();
+    let undone = file.imports().undo(None).unwrap();
+    assert_eq!((undone.teachers_removed, undone.records_removed), (1, 1));
+    assert!(file.teachers().unwrap().is_empty());
+    assert!(file.verify_audit().unwrap().intact());
+}
+
+#[test]
 fn an_export_to_a_file_is_recorded() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);

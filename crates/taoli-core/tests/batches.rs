@@ -561,6 +561,45 @@ fn an_accepted_record_changed_later_goes_as_a_change_request_with_the_reason() {
     assert_eq!(change.fields["ethnicity"], json!("02"));
 }
 
+#[test]
+fn a_change_request_after_an_import_is_compared_with_what_the_import_wrote() {
+    let upstream = Upstream::start();
+    let mut school = School::new();
+    school.enroll(&upstream);
+    let teacher = school.teacher("张三", 1);
+    // An import replaces 民族: recorded in its change set, not as a revision.
+    let roster = school.path.with_file_name("花名册.csv");
+    std::fs::write(
+        &roster,
+        format!("姓名,身份证件号,民族\n张三,{},回族\n", teacher.id_number),
+    )
+    .unwrap();
+    let options = taoli_core::import::ImportOptions {
+        on_conflict: taoli_core::import::OnConflict::Take,
+        ..Default::default()
+    };
+    let mut source = taoli_core::import::open(&roster).unwrap();
+    let mut plan = school.file.imports().plan(&mut source, &options).unwrap();
+    school
+        .file
+        .imports()
+        .commit(&mut plan, &mut |_, _| {})
+        .unwrap();
+    let first = school.submit().built.unwrap();
+    upstream.accept_all(&first.id, 1);
+    school.sync();
+    set_basic(&mut school.file, &teacher, "民族", "02");
+    let options = SubmitOptions {
+        change_reason: Some("民族登记有误".into()),
+        sync: fast(),
+    };
+    let second = school.submit_with(&options).built.unwrap();
+    let change = &school.payload(&second.id).changes[0];
+    // Only the value changed since the import's travels.
+    assert_eq!(change.fields.len(), 1, "{:?}", change.fields);
+    assert_eq!(change.fields["ethnicity"], json!("02"));
+}
+
 // ----- the edit-in-flight rule (docs/batches.md) -----
 
 /// A batch built and signed, not yet sent: the link is down.

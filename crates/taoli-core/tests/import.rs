@@ -755,3 +755,173 @@ fn an_empty_cell_in_a_column_the_roster_has_stays_empty() {
     );
     assert!(!basic(&school, &a).contains_key("nationality"));
 }
+
+// ----- the import on the audit trail: one entry and its change set -----
+
+/// A roster of three teachers, each with 民族.
+fn three_teachers(dir: &TempDir) -> PathBuf {
+    write(
+        dir,
+        "three.csv",
+        &format!(
+            "姓名,身份证件号,民族\n张三,{},汉\n李四,{},回族\n王五,{},汉\n",
+            id("19850304", 11),
+            id("19860405", 12),
+            id("19870506", 13)
+        ),
+    )
+}
+
+/// How many entries of the audit chain name `entity`.
+fn chain_entries(school: &Path, entity: &str) -> i64 {
+    accounts::raw_connection(school)
+        .query_row(
+            "SELECT COUNT(*) FROM revision WHERE entity = ?1",
+            [entity],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn a_committed_import_is_one_entry_on_the_audit_chain() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    import(&school, &three_teachers(&dir), &options());
+    assert_eq!(chain_entries(&school, "import"), 1);
+    assert_eq!(chain_entries(&school, "teacher"), 0);
+    assert_eq!(chain_entries(&school, "record"), 0);
+    let file = accounts::open(&school).unwrap();
+    assert!(file.verify_audit().unwrap().intact());
+}
+
+#[test]
+fn the_audit_log_shows_what_an_import_wrote_for_each_teacher() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    import(&school, &three_teachers(&dir), &options());
+    let mut file = accounts::open(&school).unwrap();
+    let query = taoli_core::audit::AuditQuery {
+        operation: Some(taoli_core::revision::Operation::Import),
+        ..Default::default()
+    };
+    let page = file.audit().log(&query).unwrap();
+    // The import itself, then one entry per teacher under it.
+    assert_eq!(page.total, 4);
+    assert_eq!(page.entries[0].subject, "three.csv");
+    let li_si = page
+        .entries
+        .iter()
+        .find(|e| e.teacher_name.as_deref() == Some("李四"))
+        .unwrap();
+    assert_eq!(li_si.action, taoli_core::revision::Action::Create);
+    assert_eq!(li_si.number(), format!("{}-2", li_si.id));
+    let ethnicity = li_si
+        .changes
+        .iter()
+        .find(|c| c.path.ends_with("民族"))
+        .unwrap();
+    assert_eq!(ethnicity.before, None);
+    assert_eq!(ethnicity.after.as_deref(), Some("回族"));
+}
+
+#[test]
+fn a_teachers_history_holds_what_an_import_wrote() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    import(&school, &three_teachers(&dir), &options());
+    let file = accounts::open(&school).unwrap();
+    let teacher = file
+        .teacher_by_id_number(None, &id("19860405", 12))
+        .unwrap();
+    let history = file.teacher_revisions(&teacher.id).unwrap();
+    let registered = history
+        .iter()
+        .find(|r| r.entity == taoli_core::revision::Entity::Teacher)
+        .unwrap();
+    assert_eq!(registered.new_value.as_ref().unwrap()["name"], "李四");
+    let basic = history
+        .iter()
+        .find(|r| r.entity == taoli_core::revision::Entity::Record)
+        .unwrap();
+    assert_eq!(
+        basic.new_value.as_ref().unwrap()["fields"]["ethnicity"],
+        "03"
+    );
+}
+
+#[test]
+fn an_edited_change_set_breaks_the_audit_chain_at_the_import() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    import(&school, &three_teachers(&dir), &options());
+    let entry: i64 = accounts::raw_connection(&school)
+        .query_row("SELECT id FROM revision WHERE entity = 'import'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    accounts::raw_connection(&school)
+        .execute(
+            "UPDATE import_change SET body = body || X'00' WHERE id = (SELECT MIN(id) FROM import_change)",
+            [],
+        )
+        .unwrap();
+    let check = accounts::open(&school).unwrap().verify_audit().unwrap();
+    let broken = check.broken.unwrap();
+    assert_eq!(broken.id, entry);
+    assert!(broken.reason.contains("改动"), "{}", broken.reason);
+}
+
+#[test]
+fn a_removed_change_set_row_breaks_the_audit_chain() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    import(&school, &three_teachers(&dir), &options());
+    accounts::raw_connection(&school)
+        .execute(
+            "DELETE FROM import_change WHERE id = (SELECT MAX(id) FROM import_change)",
+            [],
+        )
+        .unwrap();
+    let check = accounts::open(&school).unwrap().verify_audit().unwrap();
+    let broken = check.broken.unwrap();
+    assert!(
+        broken.reason.contains("应有 3 条，现有 2 条"),
+        "{}",
+        broken.reason
+    );
+}
+
+#[test]
+fn undo_stops_when_a_later_import_changed_what_the_import_wrote() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let a = id("19850304", 11);
+    import(
+        &school,
+        &write(
+            &dir,
+            "1.csv",
+            &format!("姓名,身份证件号,民族\n张三,{a},回族\n"),
+        ),
+        &options(),
+    );
+    let take = ImportOptions {
+        on_conflict: OnConflict::Take,
+        ..options()
+    };
+    import(
+        &school,
+        &write(
+            &dir,
+            "2.csv",
+            &format!("姓名,身份证件号,民族\n张三,{a},汉族\n"),
+        ),
+        &take,
+    );
+    let mut file = accounts::open(&school).unwrap();
+    let first = file.imports().runs().unwrap().pop().unwrap();
+    let error = file.imports().undo(Some(&first.id)).unwrap_err();
+    assert_eq!(error.code(), "import.undo_blocked");
+    assert!(error.to_string().contains("张三"), "{error}");
+}

@@ -401,6 +401,7 @@ const en: MessageSchema = {
       backup: 'Backup and restore',
       account: 'Accounts and sign-ins',
       upload: 'Upload',
+      import: 'Roster import',
     },
     action: {
       create: 'added',

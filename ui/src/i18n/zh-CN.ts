@@ -400,6 +400,7 @@ const zhCN = {
       backup: '备份与恢复',
       account: '账号与登录',
       upload: '上报',
+      import: '导入花名册',
     },
     action: {
       create: '新增',

@@ -16,7 +16,7 @@ use crate::catalog::{Catalog, EffectiveCatalog, EffectiveGroup};
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity, Operation, Revision};
 use crate::sheets::content::Printer;
-use crate::store::SchoolFile;
+use crate::store::{SchoolFile, change_sets};
 
 /// Which entries to show. Every field narrows; none shows everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -51,6 +51,10 @@ pub struct AuditChange {
 pub struct AuditEntry {
     #[ts(type = "number")]
     pub id: i64,
+    /// Under an import's entry, which of the teachers it wrote (1, 2 …)
+    /// this shows the changes of; 0 for every other entry.
+    #[ts(type = "number")]
+    pub part: i64,
     pub at: String,
     pub actor: String,
     pub operation: Operation,
@@ -65,6 +69,18 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
+impl AuditEntry {
+    /// The entry's number as the log shows it: its id on the audit chain,
+    /// and under an import's entry which teacher's changes (`1234-17`).
+    pub fn number(&self) -> String {
+        if self.part == 0 {
+            self.id.to_string()
+        } else {
+            format!("{}-{}", self.id, self.part)
+        }
+    }
+}
+
 /// A page of the log and how many entries match in all.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct AuditPage {
@@ -73,6 +89,25 @@ pub struct AuditPage {
     pub total: usize,
     /// Everyone who made an entry, for the operator filter.
     pub actors: Vec<String>,
+}
+
+/// The entries of the audit chain, as the log reads them.
+const REVISION_ROWS: &str =
+    "SELECT id, 0 AS part, at, actor, entity, entity_id, teacher_id, action,
+        old_value, new_value, hash FROM revision";
+
+/// What an import wrote for each teacher, one row each, under the import's
+/// own entry (its id, time, actor and hash): `part` is the change set's row.
+const IMPORT_ROWS: &str = "SELECT r.id AS id, c.id AS part, r.at AS at, r.actor AS actor,
+        'import_change' AS entity, r.entity_id AS entity_id, c.teacher_id AS teacher_id,
+        'update' AS action, NULL AS old_value, NULL AS new_value, r.hash AS hash
+    FROM import_change c JOIN import_run i ON i.id = c.run_id JOIN revision r ON r.id = i.audit_entry";
+
+/// What the log shows values with.
+struct Shown<'a> {
+    effective: &'a EffectiveCatalog,
+    printer: &'a Printer<'a>,
+    catalog: &'a Catalog,
 }
 
 /// The SQL condition matching an operation (see `Revision::operation`).
@@ -84,6 +119,7 @@ fn operation_condition(operation: Operation) -> &'static str {
         Operation::Backup => "r.entity = 'backup'",
         Operation::Account => "r.entity = 'account'",
         Operation::Upload => "r.entity = 'upstream'",
+        Operation::Import => "r.entity IN ('import', 'import_change')",
         Operation::SheetPrint => "(r.entity = 'teacher' AND r.entity_id LIKE 'sheet:%')",
         Operation::Signoff => "(r.entity = 'teacher' AND r.entity_id LIKE 'signoff:%')",
         Operation::WarningReason => {
@@ -158,7 +194,10 @@ impl Audit<'_> {
             format!("WHERE {}", conditions.join(" AND "))
         };
         let total: i64 = self.school.conn.query_row(
-            &format!("SELECT COUNT(*) FROM revision r {filter}"),
+            &format!(
+                "SELECT (SELECT COUNT(*) FROM ({REVISION_ROWS}) r {filter})
+                      + (SELECT COUNT(*) FROM ({IMPORT_ROWS}) r {filter})"
+            ),
             rusqlite::params_from_iter(params.iter()),
             |r| r.get(0),
         )?;
@@ -168,14 +207,24 @@ impl Audit<'_> {
             i64::try_from(query.limit).unwrap_or(i64::MAX)
         };
         let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+        // Each side gives its newest entries up to the page's end, through
+        // its own index, before the two are merged.
+        let end = if limit < 0 {
+            -1
+        } else {
+            limit.saturating_add(offset)
+        };
         let effective = self.school.effective_catalog()?;
         let catalog = self.school.catalog()?;
         let printer = Printer::new(&effective, &catalog);
         let mut stmt = self.school.conn.prepare(&format!(
             "SELECT r.id, r.at, r.actor, r.entity, r.entity_id, r.teacher_id, r.action,
-                    r.old_value, r.new_value, r.hash, t.name
-             FROM revision r LEFT JOIN teacher t ON t.id = r.teacher_id
-             {filter} ORDER BY r.id DESC LIMIT {limit} OFFSET {offset}"
+                    r.old_value, r.new_value, r.hash, t.name, r.part
+             FROM (SELECT * FROM (SELECT * FROM ({REVISION_ROWS}) r {filter} ORDER BY r.id DESC LIMIT {end})
+                   UNION ALL
+                   SELECT * FROM (SELECT * FROM ({IMPORT_ROWS}) r {filter} ORDER BY r.id DESC, r.part DESC LIMIT {end})) r
+             LEFT JOIN teacher t ON t.id = r.teacher_id
+             ORDER BY r.id DESC, r.part DESC LIMIT {limit} OFFSET {offset}"
         ))?;
         let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
             let json = |i: usize| -> rusqlite::Result<Option<Value>> {
@@ -188,7 +237,7 @@ impl Audit<'_> {
                 id: r.get(0)?,
                 at: r.get(1)?,
                 actor: r.get(2)?,
-                entity: Entity::parse(&entity).unwrap_or(Entity::Record),
+                entity: Entity::parse(&entity).unwrap_or(Entity::Import),
                 entity_id: r.get(4)?,
                 teacher_id: r.get(5)?,
                 action: Action::parse(&action).unwrap_or(Action::Update),
@@ -197,13 +246,25 @@ impl Audit<'_> {
                 hash: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
             };
             let name: Option<String> = r.get(10)?;
-            Ok((revision, name))
+            let part: i64 = r.get(11)?;
+            Ok((revision, name, part))
         })?;
+        let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        let shown = Shown {
+            effective: &effective,
+            printer: &printer,
+            catalog: &catalog,
+        };
         let entries = rows
-            .map(|row| {
-                row.map(|(revision, name)| entry(revision, name, &effective, &printer, &catalog))
+            .into_iter()
+            .map(|(revision, name, part)| {
+                if part == 0 {
+                    Ok(entry(revision, name, &shown))
+                } else {
+                    import_entry(&self.school.conn, revision, name, part, &shown)
+                }
             })
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<Result<_>>()?;
         let mut actors = self
             .school
             .conn
@@ -262,7 +323,7 @@ impl Audit<'_> {
         ])
         .map_err(failed)?;
         for e in &page.entries {
-            let id = e.id.to_string();
+            let id = e.number();
             let head = [
                 id.as_str(),
                 e.at.as_str(),
@@ -333,13 +394,12 @@ const BOOKKEEPING: &[&str] = &[
     "indicator_set",
 ];
 
-fn entry(
-    revision: Revision,
-    name: Option<String>,
-    effective: &EffectiveCatalog,
-    printer: &Printer<'_>,
-    catalog: &Catalog,
-) -> AuditEntry {
+fn entry(revision: Revision, name: Option<String>, shown: &Shown<'_>) -> AuditEntry {
+    let Shown {
+        effective,
+        printer,
+        catalog,
+    } = *shown;
     let operation = revision.operation();
     let recorded_name = || {
         [&revision.new_value, &revision.old_value]
@@ -356,6 +416,7 @@ fn entry(
     let changes = changes(&revision, operation, group, printer, catalog);
     AuditEntry {
         id: revision.id,
+        part: 0,
         at: revision.at,
         actor: revision.actor,
         operation,
@@ -366,6 +427,70 @@ fn entry(
         changes,
         hash: revision.hash,
     }
+}
+
+/// What an import wrote for one teacher (row `part` of its change set), as
+/// one entry under the import's own: each change's values, the record's
+/// group and row before each indicator's label.
+fn import_entry(
+    conn: &rusqlite::Connection,
+    import: Revision,
+    name: Option<String>,
+    part: i64,
+    shown: &Shown<'_>,
+) -> Result<AuditEntry> {
+    let (body, file_name, first): (Vec<u8>, String, Option<i64>) = conn.query_row(
+        "SELECT c.body, i.file_name, json_extract(r.new_value, '$.change_set.first')
+         FROM import_change c JOIN import_run i ON i.id = c.run_id
+         JOIN revision r ON r.id = i.audit_entry WHERE c.id = ?1",
+        [part],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let row = change_sets::ChangeRow {
+        teacher_id: import.teacher_id.clone().unwrap_or_default(),
+        changes: change_sets::decode(conn, &body)?,
+    };
+    let meta = change_sets::EntryMeta {
+        id: import.id,
+        at: import.at.clone(),
+        actor: import.actor.clone(),
+        hash: import.hash.clone(),
+    };
+    let revisions = change_sets::revisions_of_row(&meta, &row);
+    let registered = revisions
+        .iter()
+        .any(|r| r.entity == Entity::Teacher && r.action == Action::Create);
+    let mut changes = Vec::new();
+    let mut teacher_name = name;
+    for revision in revisions {
+        let shown_entry = entry(revision, teacher_name.clone(), shown);
+        teacher_name = teacher_name.or(shown_entry.teacher_name);
+        let prefix = (shown_entry.operation == Operation::Record).then_some(shown_entry.subject);
+        changes.extend(shown_entry.changes.into_iter().map(|c| AuditChange {
+            path: match &prefix {
+                Some(group) => format!("{group} · {}", c.path),
+                None => c.path,
+            },
+            ..c
+        }));
+    }
+    Ok(AuditEntry {
+        id: import.id,
+        part: first.map_or(1, |first| part.saturating_sub(first).saturating_add(1)),
+        at: import.at,
+        actor: import.actor,
+        operation: Operation::Import,
+        action: if registered {
+            Action::Create
+        } else {
+            Action::Update
+        },
+        teacher_id: import.teacher_id,
+        teacher_name,
+        subject: file_name,
+        changes,
+        hash: import.hash,
+    })
 }
 
 /// The information group of a record's revision.
@@ -514,6 +639,14 @@ fn key_label(operation: Operation, path: &str) -> Option<&'static str> {
         (Operation::Upload, "refusal") => "拒收原因",
         (Operation::Upload, "path") => "文件",
         (Operation::Upload, "error") => "失败原因",
+        (Operation::Import, "file_name") => "花名册",
+        (Operation::Import, "teachers_created") => "新增教师",
+        (Operation::Import, "records_written") => "写入记录",
+        (Operation::Import, "change_set.rows") => "涉及教师（条）",
+        (Operation::Import, "change_set.changes") => "变更（项）",
+        (Operation::Import, "change_set.first") => "变更记录起",
+        (Operation::Import, "change_set.last") => "变更记录止",
+        (Operation::Import, "change_set.sha256") => "变更内容校验值",
         (Operation::WarningReason, "warning_reason.reason") => "理由",
         (Operation::WarningReason, "warning_reason.rule") => "规则",
         (Operation::WarningReason, "warning_reason.field") => "指标",
@@ -557,6 +690,7 @@ fn subject(revision: &Revision, operation: Operation) -> String {
         | Operation::Backup
         | Operation::Account
         | Operation::Upload => revision.entity_id.clone(),
+        Operation::Import => text("/file_name").unwrap_or_else(|| revision.entity_id.clone()),
     }
 }
 

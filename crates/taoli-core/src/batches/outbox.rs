@@ -27,7 +27,7 @@ use crate::protocol::{
 use crate::record::IndicatorRecord;
 use crate::revision::{Action, Entity};
 use crate::store::backups::{BackupReason, record_backup};
-use crate::store::{SchoolFile, revisions};
+use crate::store::{SchoolFile, change_sets, revisions};
 use crate::teacher::Teacher;
 use crate::time::now;
 use crate::validate::Problem;
@@ -516,18 +516,22 @@ impl Reporting<'_> {
         if let Some(recovered) = self.recovered_fields(kind, id, version) {
             return recovered;
         }
-        let text: String = self
-            .school
-            .conn
+        let conn = &self.school.conn;
+        let revised: Option<(i64, String)> = conn
             .query_row(
-                "SELECT new_value FROM revision
+                "SELECT id, new_value FROM revision
                  WHERE entity = ?1 AND entity_id = ?2 AND json_extract(new_value, '$.version') = ?3
                  ORDER BY id DESC LIMIT 1",
                 params![kind.as_str(), id, version],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .ok()?;
-        let value: Value = serde_json::from_str(&text).ok()?;
+            .ok();
+        let revised = revised.and_then(|(at, text)| Some((at, serde_json::from_str(&text).ok()?)));
+        let imported = self.imported_value_at_version(kind, id, version);
+        let (_, value) = match (revised, imported) {
+            (Some(r), Some(i)) => Some(if i.0 > r.0 { i } else { r }),
+            (r, i) => r.or(i),
+        }?;
         match kind {
             EntityKind::Record => value.get("fields")?.as_object().cloned(),
             EntityKind::Teacher => Some(
@@ -537,6 +541,39 @@ impl Reporting<'_> {
                     .collect(),
             ),
         }
+    }
+
+    /// The entity at `version` as an import's change set recorded it, with
+    /// the import's entry id (`store/change_sets.rs`).
+    fn imported_value_at_version(
+        &self,
+        kind: EntityKind,
+        id: &str,
+        version: i64,
+    ) -> Option<(i64, Value)> {
+        let conn = &self.school.conn;
+        let teacher_id: String = match kind {
+            EntityKind::Teacher => id.to_owned(),
+            // A record removed since is still named by its removal's revision.
+            EntityKind::Record => conn
+                .query_row(
+                    "SELECT teacher_id FROM record WHERE id = ?1
+                     UNION ALL
+                     SELECT teacher_id FROM revision WHERE entity = 'record' AND entity_id = ?1
+                       AND teacher_id IS NOT NULL
+                     LIMIT 1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .ok()?,
+        };
+        let entity = match kind {
+            EntityKind::Teacher => Entity::Teacher,
+            EntityKind::Record => Entity::Record,
+        };
+        change_sets::value_at_version(conn, &teacher_id, entity, id, version)
+            .ok()
+            .flatten()
     }
 
     /// The values a batch taken back from the upstream carried for an

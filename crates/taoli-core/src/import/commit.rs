@@ -1,13 +1,15 @@
 //! Committing an import plan ([`Imports::commit`]): in one
 //! transaction, with the backup taken just before it, the plan's writes in
-//! order (each with its revision), then the clerk's column corrections, the
-//! cells kept on a 待修正 error, and the record of the import (`import_run`)
-//! that names the revisions it wrote, for the undo (`undo.rs`).
+//! order, gathered per teacher into the import's change set; then the
+//! clerk's column corrections, the cells kept on a 待修正 error, the record
+//! of the import (`import_run`), and last the import's one entry on the
+//! audit chain, which holds the change set's hash (`store/change_sets.rs`).
+//! The undo (`undo.rs`) reads the change set back.
 
 use rusqlite::Transaction;
 
 use super::plan::{Person, StoredRecord, WorkingRecord, Write};
-use super::runs::{max_revision, record_by_id, teacher_json};
+use super::runs::{record_by_id, teacher_json};
 use super::{ImportPlan, ImportRun, OnConflict};
 use crate::account::{Actor, Permission};
 use crate::error::{Error, Result, StaleReason};
@@ -15,6 +17,7 @@ use crate::import::Imports;
 use crate::record::IndicatorRecord;
 use crate::revision::{Action, Entity};
 use crate::store::backups::{self, BackupReason};
+use crate::store::change_sets::ChangeSetWriter;
 use crate::store::{pending, revisions};
 use crate::time::now;
 
@@ -53,14 +56,29 @@ impl Imports<'_> {
         self.school.conn.pragma_update(None, "cache_size", -8_192)?;
         let result = self.school.write(|tx| {
             backups::record_backup(tx, &backup, actor)?;
-            let at = now();
-            let base = max_revision(tx)?;
-            let written = apply_writes(tx, plan, actor, &at, progress)?;
-            let revisions = revisions_since(tx, base)?;
-            remember_corrections(tx, plan, actor, &at)?;
-            let id = uuid::Uuid::now_v7().to_string();
-            keep_pending_cells(tx, plan, &written.teacher_ids, &id, &at)?;
-            let run = record_run(tx, plan, actor, Run { id, at }, &written, revisions)?;
+            let run = Run {
+                id: uuid::Uuid::now_v7().to_string(),
+                at: now(),
+            };
+            let (written, changes) = apply_writes(tx, plan, &run, progress)?;
+            remember_corrections(tx, plan, actor, &run.at)?;
+            keep_pending_cells(tx, plan, &written.teacher_ids, &run.id, &run.at)?;
+            let summary = serde_json::json!({
+                "file_name": plan.preview.file_name,
+                "teachers_created": written.teachers_created,
+                "records_written": written.records_written,
+            });
+            let serde_json::Value::Object(summary) = summary else {
+                unreachable!("a JSON object literal")
+            };
+            let entry = changes.finish(
+                tx,
+                &mut revisions::Chain::start(tx)?,
+                &run.at,
+                actor,
+                summary,
+            )?;
+            let run = record_run(tx, plan, actor, run, &written, entry)?;
             progress(total, total);
             Ok(run)
         });
@@ -84,22 +102,20 @@ struct Run {
     at: String,
 }
 
-/// Carries out the plan's writes in order, each with its revision on the
-/// audit chain, telling `progress` every 500 writes.
+/// Carries out the plan's writes in order, each change gathered into the
+/// import's change set, telling `progress` every 500 writes.
 fn apply_writes(
     tx: &Transaction<'_>,
     plan: &ImportPlan,
-    actor: &Actor,
-    at: &str,
+    run: &Run,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<Written> {
+) -> Result<(Written, ChangeSetWriter)> {
     let total = plan.writes.len();
     let mut writer = Writer {
         tx,
         plan,
-        actor,
-        at,
-        chain: revisions::Chain::start(tx)?,
+        at: &run.at,
+        changes: ChangeSetWriter::new(&run.id),
         written: Written {
             teacher_ids: plan
                 .persons
@@ -130,16 +146,15 @@ fn apply_writes(
             } => writer.update_record(*person, group, *index)?,
         }
     }
-    Ok(writer.written)
+    Ok((writer.written, writer.changes))
 }
 
 /// One commit's writes under way.
 struct Writer<'a, 't> {
     tx: &'a Transaction<'t>,
     plan: &'a ImportPlan,
-    actor: &'a Actor,
     at: &'a str,
-    chain: revisions::Chain,
+    changes: ChangeSetWriter,
     written: Written,
 }
 
@@ -167,13 +182,11 @@ impl Writer<'_, '_> {
         }
         inserted?;
         let json = teacher_json(&id, &p.name, &p.id_type, &p.id_number, 1, at, at)?;
-        self.chain.record_text(
+        self.changes.change(
             tx,
-            at,
-            self.actor,
+            &id,
             Entity::Teacher,
             &id,
-            Some(&id),
             Action::Create,
             None,
             Some(&json.to_string()),
@@ -216,15 +229,14 @@ impl Writer<'_, '_> {
             &old.created_at,
             at,
         )?;
-        self.chain.record(
+        self.changes.change(
             tx,
-            self.actor,
+            &old.id,
             Entity::Teacher,
             &old.id,
-            Some(&old.id),
             Action::Update,
-            Some(&before),
-            Some(&after),
+            Some(&before.to_string()),
+            Some(&after.to_string()),
         )?;
         Ok(())
     }
@@ -269,13 +281,11 @@ impl Writer<'_, '_> {
             r#"{{"id":"{id}","teacher_id":"{teacher_id}","group_code":{},"row_order":{row_order},"fields":{text},"version":1,"updated_at":"{at}"}}"#,
             serde_json::to_string(group)?
         );
-        self.chain.record_text(
+        self.changes.change(
             tx,
-            at,
-            self.actor,
+            teacher_id,
             Entity::Record,
             &id,
-            Some(teacher_id),
             Action::Create,
             None,
             Some(&json),
@@ -315,30 +325,18 @@ impl Writer<'_, '_> {
             updated_at: at.to_owned(),
             ..old.clone()
         };
-        self.chain.record(
+        self.changes.change(
             tx,
-            self.actor,
+            &old.teacher_id,
             Entity::Record,
             record_id,
-            Some(&old.teacher_id),
             Action::Update,
-            Some(&serde_json::to_value(&old)?),
-            Some(&serde_json::to_value(&new)?),
+            Some(&serde_json::to_string(&old)?),
+            Some(&serde_json::to_string(&new)?),
         )?;
         self.written.records_written = self.written.records_written.saturating_add(1);
         Ok(())
     }
-}
-
-/// The first and last revision written after `base`, none when the writes
-/// wrote none: what the undo reads back.
-fn revisions_since(tx: &Transaction<'_>, base: i64) -> Result<(Option<i64>, Option<i64>)> {
-    let last = max_revision(tx)?;
-    Ok(if last > base {
-        (Some(base.saturating_add(1)), Some(last))
-    } else {
-        (None, None)
-    })
 }
 
 /// Remembers the clerk's column corrections (`import_mapping`) for the
@@ -389,23 +387,23 @@ fn keep_pending_cells(
     Ok(())
 }
 
-/// Records the import (`import_run`) with what it wrote and the range of
-/// its revisions, and gives it back as the clerk sees it.
+/// Records the import (`import_run`) with what it wrote and its entry on
+/// the audit chain, and gives it back as the clerk sees it.
 fn record_run(
     tx: &Transaction<'_>,
     plan: &ImportPlan,
     actor: &Actor,
     run: Run,
     written: &Written,
-    (first, last): (Option<i64>, Option<i64>),
+    audit_entry: i64,
 ) -> Result<ImportRun> {
     let Run { id, at } = run;
     let preview = &plan.preview;
     let sheets: Vec<&str> = preview.sheets.iter().map(|s| s.name.as_str()).collect();
     tx.execute(
         "INSERT INTO import_run (id, at, actor, file_name, sheets, on_conflict, counts,
-                                 teachers_created, records_written, first_revision, last_revision)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                 teachers_created, records_written, audit_entry)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         (
             &id,
             &at,
@@ -419,8 +417,7 @@ fn record_run(
             serde_json::to_string(&preview.counts)?,
             written.teachers_created as i64,
             written.records_written as i64,
-            first,
-            last,
+            audit_entry,
         ),
     )?;
     Ok(ImportRun {

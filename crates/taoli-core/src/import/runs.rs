@@ -14,9 +14,22 @@ use crate::import::Imports;
 use crate::record::IndicatorRecord;
 use crate::teacher::{Teacher, id_type_name};
 
-pub(super) const RUN_COLUMNS: &str = "id, at, actor, file_name, sheets, on_conflict, counts, teachers_created, records_written, undone_at, undone_by, first_revision, last_revision";
+pub(super) const RUN_COLUMNS: &str = "id, at, actor, file_name, sheets, on_conflict, counts, teachers_created, records_written, undone_at, undone_by, first_revision, last_revision, audit_entry";
 
-pub(super) fn run_from_row(r: &Row<'_>) -> rusqlite::Result<(ImportRun, Option<i64>, Option<i64>)> {
+/// How an import's writes are recorded on the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Recorded {
+    /// As one entry holding its change set (`store/change_sets.rs`): the
+    /// entry's id.
+    ChangeSet(i64),
+    /// As a revision per written row, `first..=last` (imports committed
+    /// before change sets, schema 12 and older).
+    Revisions(i64, i64),
+    /// Nothing was written.
+    Nothing,
+}
+
+pub(super) fn run_from_row(r: &Row<'_>) -> rusqlite::Result<(ImportRun, Recorded)> {
     let json = |i: usize| -> rusqlite::Result<Value> {
         let text: String = r.get(i)?;
         serde_json::from_str(&text).map_err(|e| {
@@ -50,8 +63,11 @@ pub(super) fn run_from_row(r: &Row<'_>) -> rusqlite::Result<(ImportRun, Option<i
             undone_at: r.get(9)?,
             undone_by: r.get(10)?,
         },
-        r.get(11)?,
-        r.get(12)?,
+        match (r.get(13)?, r.get(11)?, r.get(12)?) {
+            (Some(entry), _, _) => Recorded::ChangeSet(entry),
+            (None, Some(first), Some(last)) => Recorded::Revisions(first, last),
+            _ => Recorded::Nothing,
+        },
     ))
 }
 
@@ -96,10 +112,6 @@ pub(super) fn record_by_id(tx: &Transaction<'_>, id: &str) -> Result<Option<Indi
         .optional()?)
 }
 
-pub(super) fn max_revision(tx: &Transaction<'_>) -> Result<i64> {
-    Ok(tx.query_row("SELECT IFNULL(MAX(id), 0) FROM revision", [], |r| r.get(0))?)
-}
-
 impl Imports<'_> {
     /// The column corrections the school remembers, newest first: what
     /// [`Remembered::apply`] gives a later roster, for the same header layout
@@ -131,7 +143,7 @@ impl Imports<'_> {
         ))?;
         let rows = stmt.query_map([], run_from_row)?;
         Ok(rows
-            .map(|r| r.map(|(run, _, _)| run))
+            .map(|r| r.map(|(run, _)| run))
             .collect::<rusqlite::Result<_>>()?)
     }
 }

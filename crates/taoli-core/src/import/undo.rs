@@ -1,19 +1,23 @@
 //! Undoing a committed import as a whole ([`Imports::undo`]): the
-//! import's revisions (`first_revision..=last_revision` of its `import_run`)
-//! are read back newest first and each write is taken back with its own
-//! revision, in one transaction; refused, naming the teachers, when anything
-//! the import wrote was changed afterwards.
+//! import's changes are read back (its change set, or for an import
+//! committed before change sets its revisions
+//! `first_revision..=last_revision`) and each write is taken back, newest
+//! first, with its own revision, in one transaction; refused, naming the
+//! teachers, when anything the import wrote was changed afterwards.
+
+use std::collections::{BTreeSet, HashSet};
 
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use serde_json::Value;
 
-use super::runs::{RUN_COLUMNS, record_by_id, run_from_row, teacher_json};
+use super::runs::{RUN_COLUMNS, Recorded, record_by_id, run_from_row, teacher_json};
 use super::{ImportRun, UndoResult};
 use crate::account::{Actor, Permission};
 use crate::error::{Error, Result};
 use crate::import::Imports;
 use crate::record::{Fields, IndicatorRecord};
 use crate::revision::{Action, Entity};
+use crate::store::change_sets::{self, Summary};
 use crate::store::{pending, revisions};
 use crate::time::now;
 
@@ -23,7 +27,7 @@ impl Imports<'_> {
     /// import wrote was changed afterwards.
     pub fn undo(&mut self, id: Option<&str>) -> Result<UndoResult> {
         let actor = &self.school.require(Permission::Import)?;
-        let (mut run, first, last) = find_run(&self.school.conn, id)?;
+        let (mut run, recorded) = find_run(&self.school.conn, id)?;
         if let Some(at) = &run.undone_at {
             return Err(Error::ImportAlreadyUndone {
                 id: run.id.clone(),
@@ -38,15 +42,15 @@ impl Imports<'_> {
             records_restored: 0,
         };
         self.school.write(|tx| {
-            if let (Some(first), Some(last)) = (first, last) {
-                refuse_if_changed_since(tx, first, last)?;
+            if let Some((after, written)) = written_changes(tx, recorded)? {
+                refuse_if_changed_since(tx, after, &written)?;
                 let mut undo = Undo {
                     tx,
                     actor,
                     at: &at,
                     result: &mut result,
                 };
-                undo.take_back(first, last)?;
+                undo.take_back(written)?;
             }
             pending::delete_for_import(tx, &run.id)?;
             mark_undone(tx, &run.id, actor, &at)
@@ -58,9 +62,9 @@ impl Imports<'_> {
     }
 }
 
-/// The import to undo, with the range of its revisions: the one named, or
+/// The import to undo, with how its writes are recorded: the one named, or
 /// the latest not yet undone.
-fn find_run(conn: &Connection, id: Option<&str>) -> Result<(ImportRun, Option<i64>, Option<i64>)> {
+fn find_run(conn: &Connection, id: Option<&str>) -> Result<(ImportRun, Recorded)> {
     Ok(match id {
         Some(id) => conn
             .query_row(
@@ -83,22 +87,110 @@ fn find_run(conn: &Connection, id: Option<&str>) -> Result<(ImportRun, Option<i6
     })
 }
 
-/// Refuses the undo when a revision after the import touched anything the
-/// import wrote, naming (up to 20 of) the teachers concerned.
-fn refuse_if_changed_since(tx: &Transaction<'_>, first: i64, last: i64) -> Result<()> {
-    let blocked: Vec<String> = tx
-        .prepare(
-            "SELECT DISTINCT COALESCE(t.name, json_extract(r.new_value, '$.name'), r.teacher_id)
-             FROM revision r LEFT JOIN teacher t ON t.id = r.teacher_id
-             WHERE r.id > ?2 AND r.entity_id IN (SELECT entity_id FROM revision WHERE id BETWEEN ?1 AND ?2)
-             ORDER BY 1",
-        )?
-        .query_map((first, last), |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<_>>()?;
+/// One write of the import, as its undo needs it.
+struct Written {
+    entity: String,
+    entity_id: String,
+    action: String,
+    /// The entity before the write, if it was there.
+    old: Option<Value>,
+}
+
+/// The import's writes in the order they were made, with the id of the
+/// last audit entry that records them; none when it wrote nothing.
+fn written_changes(
+    tx: &Transaction<'_>,
+    recorded: Recorded,
+) -> Result<Option<(i64, Vec<Written>)>> {
+    Ok(match recorded {
+        Recorded::Nothing => None,
+        Recorded::Revisions(first, last) => {
+            let written = tx
+                .prepare(
+                    "SELECT entity, entity_id, action, old_value FROM revision
+                     WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+                )?
+                .query_map((first, last), |r| {
+                    let old: Option<String> = r.get(3)?;
+                    Ok(Written {
+                        entity: r.get(0)?,
+                        entity_id: r.get(1)?,
+                        action: r.get(2)?,
+                        old: old.and_then(|t| serde_json::from_str(&t).ok()),
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Some((last, written))
+        }
+        Recorded::ChangeSet(entry) => {
+            let value: Option<String> = tx
+                .query_row(
+                    "SELECT new_value FROM revision WHERE id = ?1",
+                    [entry],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+            let value: Option<Value> = value.and_then(|t| serde_json::from_str(&t).ok());
+            let Some(summary) = Summary::of(value.as_ref()) else {
+                return Ok(Some((entry, Vec::new())));
+            };
+            let written = change_sets::rows(tx, &summary)?
+                .into_iter()
+                .flat_map(|row| row.changes)
+                .map(|c| Written {
+                    entity: c.entity,
+                    entity_id: c.entity_id,
+                    action: c.action,
+                    old: c.old,
+                })
+                .collect();
+            Some((entry, written))
+        }
+    })
+}
+
+/// Refuses the undo when anything recorded after audit entry `after` (a
+/// revision, or a later import's change set) touched what the import
+/// wrote, naming (up to 20 of) the teachers concerned.
+fn refuse_if_changed_since(tx: &Transaction<'_>, after: i64, written: &[Written]) -> Result<()> {
+    let touched: HashSet<&str> = written.iter().map(|w| w.entity_id.as_str()).collect();
+    let mut blocked = BTreeSet::new();
+    let mut later = tx.prepare(
+        "SELECT r.entity_id, COALESCE(t.name, json_extract(r.new_value, '$.name'), r.teacher_id)
+         FROM revision r LEFT JOIN teacher t ON t.id = r.teacher_id
+         WHERE r.id > ?1",
+    )?;
+    let mut rows = later.query([after])?;
+    while let Some(r) = rows.next()? {
+        let entity_id: String = r.get(0)?;
+        if touched.contains(entity_id.as_str())
+            && let Some(name) = r.get::<_, Option<String>>(1)?
+        {
+            blocked.insert(name);
+        }
+    }
+    let mut later_sets = tx.prepare(
+        "SELECT c.teacher_id, COALESCE(t.name, c.teacher_id), c.body
+         FROM import_change c JOIN import_run i ON i.id = c.run_id
+         LEFT JOIN teacher t ON t.id = c.teacher_id
+         WHERE i.audit_entry > ?1",
+    )?;
+    let mut rows = later_sets.query([after])?;
+    while let Some(r) = rows.next()? {
+        let body = r.get_ref(2)?.as_blob().unwrap_or_default();
+        let changes = change_sets::decode(tx, body)?;
+        if changes
+            .iter()
+            .any(|c| touched.contains(c.entity_id.as_str()))
+        {
+            blocked.insert(r.get::<_, String>(1)?);
+        }
+    }
     if blocked.is_empty() {
         return Ok(());
     }
-    let shown: Vec<String> = blocked.iter().take(20).cloned().collect();
+    let shown: Vec<&str> = blocked.iter().take(20).map(String::as_str).collect();
     let more = if blocked.len() > 20 {
         format!(" 等 {} 位", blocked.len())
     } else {
@@ -127,20 +219,15 @@ struct Undo<'a, 't> {
 }
 
 impl Undo<'_, '_> {
-    /// Takes back every write of the revisions `first..=last`, newest first.
-    fn take_back(&mut self, first: i64, last: i64) -> Result<()> {
-        let written: Vec<(String, String, String, Option<String>)> = self
-            .tx
-            .prepare(
-                "SELECT entity, entity_id, action, old_value FROM revision
-                 WHERE id BETWEEN ?1 AND ?2 ORDER BY id DESC",
-            )?
-            .query_map((first, last), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        for (entity, entity_id, action, old_value) in written {
-            let old: Option<Value> = old_value.and_then(|t| serde_json::from_str(&t).ok());
+    /// Takes back every write of the import, newest first.
+    fn take_back(&mut self, written: Vec<Written>) -> Result<()> {
+        for Written {
+            entity,
+            entity_id,
+            action,
+            old,
+        } in written.into_iter().rev()
+        {
             match (entity.as_str(), action.as_str()) {
                 ("record", "create") => self.remove_record(&entity_id)?,
                 ("record", "update") => self.restore_record(&entity_id, old.as_ref())?,

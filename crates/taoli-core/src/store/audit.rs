@@ -15,7 +15,7 @@ use ts_rs::TS;
 
 use std::path::Path;
 
-use super::{SchoolFile, revisions};
+use super::{SchoolFile, change_sets, revisions};
 use crate::account::{Actor, Permission};
 use crate::error::Result;
 use crate::revision::{Action, Entity};
@@ -275,7 +275,7 @@ impl SchoolFile {
                     last_id.saturating_add(1),
                     id.saturating_sub(1)
                 )),
-                Some(_) => None,
+                Some(_) => change_set_problem(&self.conn, &row)?,
             };
             if let Some(reason) = reason {
                 return Ok(AuditCheck {
@@ -321,6 +321,22 @@ impl SchoolFile {
             head: (entries > 0).then_some(previous),
             broken: None,
         })
+    }
+}
+
+/// What is wrong with the change set an import's entry holds (its rows
+/// edited, removed, added or reordered); None for any other entry.
+fn change_set_problem(conn: &Connection, row: &Row) -> Result<Option<String>> {
+    if row.entity != Entity::Import.as_str() {
+        return Ok(None);
+    }
+    let value: Option<serde_json::Value> = row
+        .new_value
+        .as_deref()
+        .and_then(|t| serde_json::from_str(t).ok());
+    match change_sets::Summary::of(value.as_ref()) {
+        Some(summary) => change_sets::check(conn, &summary),
+        None => Ok(Some("这次导入的记录缺少变更内容的校验值".to_owned())),
     }
 }
 

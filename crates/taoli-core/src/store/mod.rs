@@ -16,6 +16,7 @@
 mod accounts;
 mod audit;
 pub(crate) mod backups;
+pub(crate) mod change_sets;
 mod cipher;
 mod lock;
 pub mod migrations;

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, Transaction};
 
-use super::{SchoolFile, audit};
+use super::{SchoolFile, audit, change_sets};
 use crate::error::Result;
 use crate::revision::{Action, Actor, Entity, Revision};
 use crate::time::now;
@@ -154,11 +154,18 @@ fn read(conn: &Connection, teacher_id: Option<&str>) -> Result<Vec<Revision>> {
             hash: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut revisions: Vec<Revision> = rows.collect::<rusqlite::Result<_>>()?;
+    // An import's changes carry its entry's id; the sort is stable, so they
+    // follow the entry itself.
+    revisions.extend(change_sets::revisions(conn, teacher_id)?);
+    revisions.sort_by_key(|r| r.id);
+    Ok(revisions)
 }
 
 impl SchoolFile {
-    /// The whole history of the school, oldest first.
+    /// The whole history of the school, oldest first: every entry of the
+    /// audit chain, and after an import's entry the changes of its change
+    /// set, each as the revision it stands for.
     pub fn revisions(&self) -> Result<Vec<Revision>> {
         self.require(crate::account::Permission::AuditView)?;
         read(&self.conn, None)
