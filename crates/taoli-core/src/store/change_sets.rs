@@ -13,11 +13,10 @@
 //! change's own entity, action and values. Nothing else in Taoli reads the
 //! rows' bodies.
 
-use std::io::{Read, Write};
+use std::io::Read;
 
-use flate2::Compression;
 use flate2::read::DeflateDecoder;
-use flate2::write::DeflateEncoder;
+use flate2::{Compress, Compression, FlushCompress, Status};
 use rusqlite::{Connection, Transaction};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -87,6 +86,10 @@ pub(crate) struct ChangeSetWriter {
     /// The teacher whose changes `body` gathers, and the JSON list so far.
     teacher: Option<String>,
     body: Vec<u8>,
+    /// One deflate stream, reset for each row: a new one per row would
+    /// allocate and clear its tables a hundred thousand times over.
+    deflate: Compress,
+    compressed: Vec<u8>,
 }
 
 impl ChangeSetWriter {
@@ -101,6 +104,8 @@ impl ChangeSetWriter {
             changes: 0,
             teacher: None,
             body: Vec::with_capacity(4096),
+            deflate: Compress::new(Compression::fast(), false),
+            compressed: Vec::with_capacity(4096),
         }
     }
 
@@ -146,23 +151,40 @@ impl ChangeSetWriter {
             return Ok(());
         };
         self.body.push(b']');
-        let mut deflate =
-            DeflateEncoder::new(Vec::with_capacity(self.body.len() / 3), Compression::fast());
-        // Deflating into memory fails only with the memory itself.
-        let path = || tx.path().unwrap_or_default().to_owned();
-        deflate.write_all(&self.body).map_err(Error::io(path()))?;
-        let compressed = deflate.finish().map_err(Error::io(path()))?;
+        self.deflate_body(tx)?;
         self.body.clear();
+        let compressed = &self.compressed;
         tx.prepare_cached(
             "INSERT INTO import_change (run_id, teacher_id, body) VALUES (?1, ?2, ?3)",
         )?
-        .execute((&self.run_id, &teacher_id, &compressed))?;
+        .execute((&self.run_id, &teacher_id, compressed))?;
         let id = tx.last_insert_rowid();
-        self.hasher.row(id, &teacher_id, &compressed);
+        self.hasher.row(id, &teacher_id, compressed);
         self.first.get_or_insert(id);
         self.last = Some(id);
         self.rows = self.rows.saturating_add(1);
         Ok(())
+    }
+
+    /// Deflates `body` into `compressed`, growing it until the stream ends.
+    fn deflate_body(&mut self, tx: &Transaction<'_>) -> Result<()> {
+        self.deflate.reset();
+        self.compressed.clear();
+        self.compressed
+            .reserve(self.body.len().saturating_div(2).saturating_add(64));
+        loop {
+            let read = usize::try_from(self.deflate.total_in()).unwrap_or(usize::MAX);
+            let rest = self.body.get(read..).unwrap_or_default();
+            let status = self
+                .deflate
+                .compress_vec(rest, &mut self.compressed, FlushCompress::Finish)
+                // Deflating into memory fails only with the memory itself.
+                .map_err(|e| Error::io(tx.path().unwrap_or_default())(e.into()))?;
+            if status == Status::StreamEnd {
+                return Ok(());
+            }
+            self.compressed.reserve(self.body.len().saturating_add(64));
+        }
     }
 
     /// Stores what is still gathered and writes the change set's entry on
