@@ -28,6 +28,7 @@ const SCHOOL: School = {
 function entry(id: number, extra: Partial<AuditEntry> = {}): AuditEntry {
   return {
     id,
+    part: 0,
     at: '2026-11-22T02:00:00.000Z',
     actor: '王老师',
     operation: 'record',
@@ -93,6 +94,25 @@ describe('AuditPage', () => {
     expect(ops).toEqual(['信息记录 · 修改', '教师 · 新增'])
     expect(byTestId('audit-row-changes').textContent).toContain('民族：汉族 → 回族')
     expect(byTestId('audit-summary').textContent).toBe('共 2 条')
+  })
+
+  it('lists an import, and under it each teacher it wrote with the group of each change', async () => {
+    showAudit()
+    const imported = (part: number, name: string) =>
+      entry(7, { part, operation: 'import', action: 'create', teacher_name: name, subject: '花名册.xlsx', changes: [{ path: '基本信息 · 民族', before: null, after: '汉族' }] })
+    backend({
+      audit_log: () => ({
+        entries: [imported(2, '李四'), imported(1, '张三'), entry(7, { operation: 'import', action: 'create', teacher_name: null, subject: '花名册.xlsx', changes: [] })],
+        total: 3,
+        actors: ['王老师'],
+      }),
+    })
+    await mountPage()
+    const teachers = Array.from(document.body.querySelectorAll('[data-testid="audit-row-teacher"]')).map((e) => e.textContent)
+    expect(teachers).toEqual(['李四', '张三', ''])
+    const ops = Array.from(document.body.querySelectorAll('[data-testid="audit-row-operation"]')).map((e) => e.textContent)
+    expect(ops).toEqual(['导入花名册 · 新增', '导入花名册 · 新增', '导入花名册 · 新增'])
+    expect(byTestId('audit-row-changes').textContent).toContain('基本信息 · 民族：（空） → 汉族')
   })
 
   it('asks for the first page of everything', async () => {

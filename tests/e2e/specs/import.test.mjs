@@ -202,6 +202,28 @@ test('a CSV roster is previewed, imported into the demo school and undone', asyn
     assert.match(item, /花名册写的是「85\.3」/);
     assert.match(item, /第 5 行 G 列/);
     await screenshot(browser, 'form-pending');
+
+    // The teacher's 操作记录: the import is one entry on the chain, and
+    // under it what it wrote for this teacher, group by group.
+    await click(browser, 'form-open-audit');
+    await until(
+      browser,
+      async () => (await textsOf(browser, 'audit-row-operation')).includes('导入花名册 · 新增'),
+      "the teacher's log does not show what the import wrote",
+    );
+    assert.match((await textsOf(browser, 'audit-row-changes')).join('\n'), /基本信息 · 民族：（空） → /);
+    await until(
+      browser,
+      async () => browser.execute(() => !Array.from(document.querySelectorAll('.el-loading-mask')).some((m) => m.offsetParent !== null)),
+      'the log is still loading',
+    );
+    await screenshot(browser, 'audit-import-entry');
+    await click(browser, 'audit-back');
+    await until(
+      browser,
+      async () => ((await textsOf(browser, 'form-title'))[0] || '').includes(PENDING.name),
+      'the form did not come back from the log',
+    );
     await click(browser, 'form-back');
     await fill(browser, 'teacher-search', IMPORTED[0].name);
 
