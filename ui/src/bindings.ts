@@ -859,13 +859,16 @@ errors: number,
  */
 unexplained_warnings: number, 
 /**
- * Why unsent changes wait, as the clerk reads it.
+ * Why unsent changes wait; the shells say it in the clerk's language
+ * ([`HeldBack::message`], the UI's own strings).
  */
-held_back: string | null, 
+held_back: HeldBack | null, 
 /**
  * What the reviewer returned (not yet answered by a newer edit, or answered).
  */
 returned: Array<ReturnedRecord>, };
+
+export type HeldBack = { "kind": "errors", count: number, } | { "kind": "unexplained_warnings", count: number, } | { "kind": "needs_change_reason" };
 
 export type StatusCounts = { returned: number, pending: number, uploading: number, received: number, effective: number, };
 

@@ -6,7 +6,7 @@ import { resetSession, useSession } from '../src/session'
 import { uploadOf } from '../src/uploads'
 import { byTestId, clickTestId, maybeTestId, routeInvoke, typeInto, wait, type Handlers } from './formHelpers'
 import { plugins, settle, signInForTests, useChinese } from './helpers'
-import { NOTHING_MISSING, RECEIPT, batch, pass, report, status } from './outboxFixtures'
+import { NOTHING_MISSING, RECEIPT, batch, pass, report, status, upload } from './outboxFixtures'
 
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
@@ -408,6 +408,18 @@ describe('SubmitPage', () => {
     expect(texts('upload-row-status')).toEqual(['已退回', '已生效'])
     expect(texts('upload-row-note')).toEqual(['退回（身份信息）：姓名与户籍不一致，请核对'])
     expect(uploadOf('id-11010519491231002X')?.status).toBe('returned')
+  })
+
+  it('says why a teacher’s changes wait, in the language chosen', async () => {
+    const waiting = upload('t-3', '王五', 'pending', '待上报', { unsent: 2, errors: 2, held_back: { kind: 'errors', count: 2 } })
+    const warned = upload('t-4', '赵六', 'pending', '待上报', { unsent: 1, held_back: { kind: 'unexplained_warnings', count: 1 } })
+    const change = upload('t-5', '钱七', 'pending', '待上报', { unsent: 1, held_back: { kind: 'needs_change_reason' } })
+    await mountPage({}, status({ teachers: [waiting, warned, change] }))
+    expect(texts('upload-row-note')).toEqual([
+      '有 2 处错误，改正后才能上报（在「校验」页查看）',
+      '有 1 条提醒还没有写明理由，写明后才能上报（在「校验」页填写提醒理由）',
+      '已生效的信息有改动，要作为变更申请上报，需写明变更理由',
+    ])
   })
 
   it('shows only the teachers of the status chosen', async () => {

@@ -424,8 +424,8 @@ fn teachers(status: &OutboxStatus, lang: Lang) {
                 Lang::En => format!("{group} returned: {}", r.reason),
             });
         }
-        if let Some(held) = &t.held_back {
-            notes.push(held.clone());
+        if let Some(held) = t.held_back {
+            notes.push(held.message(lang.locale()));
         } else if t.unsent > 0 {
             notes.push(match lang {
                 Lang::Zh => format!("{} 项改动待上报", t.unsent),

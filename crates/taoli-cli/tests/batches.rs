@@ -466,6 +466,22 @@ fn the_status_says_who_is_held_back_and_the_next_deadline() {
 }
 
 #[test]
+fn the_status_says_why_a_teacher_waits_in_english_too() {
+    let upstream = Upstream::start();
+    let school = School::new();
+    school.enroll(&upstream);
+    support::add_teacher(&school.path, "王五", "11010519491231002X");
+    taoli()
+        .env("TAOLI_LANG", "en")
+        .args(["status", school.p()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "errors to correct before reporting",
+        ));
+}
+
+#[test]
 fn uploads_are_in_the_audit_log_under_their_own_operation() {
     let upstream = Upstream::start();
     let school = School::new();

@@ -8,9 +8,9 @@ use ts_rs::{Config, TS};
 use crate::account::{NewUser, Permission, Role, Session, User};
 use crate::audit::{AuditChange, AuditEntry, AuditPage, AuditQuery};
 use crate::batches::{
-    BatchExport, BatchState, BatchSummary, EnrollmentInfo, KeyPlace, Missing, NextDeadline,
-    OutboxStatus, ReceiptImport, ReceiptInfo, ReturnedRecord, ReviewsApplied, StatusCounts,
-    SubmitOutcome, SyncPass, SyncReport, TeacherUpload, UploadStatus,
+    BatchExport, BatchState, BatchSummary, EnrollmentInfo, HeldBack, KeyPlace, Missing,
+    NextDeadline, OutboxStatus, ReceiptImport, ReceiptInfo, ReturnedRecord, ReviewsApplied,
+    StatusCounts, SubmitOutcome, SyncPass, SyncReport, TeacherUpload, UploadStatus,
 };
 use crate::catalog::{
     AllSets, Code, CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Filler,
@@ -157,6 +157,7 @@ pub fn typescript() -> String {
         BatchSummary::decl(&cfg),
         ReturnedRecord::decl(&cfg),
         TeacherUpload::decl(&cfg),
+        HeldBack::decl(&cfg),
         StatusCounts::decl(&cfg),
         Missing::decl(&cfg),
         NextDeadline::decl(&cfg),

@@ -400,7 +400,19 @@ fn a_teacher_with_errors_is_left_out_of_the_batch() {
     let status = school.status_of(&bad);
     assert_eq!(status.status, UploadStatus::Pending);
     assert!(status.errors > 0);
-    assert!(status.held_back.unwrap().contains("错误"));
+    assert_eq!(
+        status.held_back,
+        Some(taoli_core::batches::HeldBack::Errors {
+            count: status.errors
+        })
+    );
+    assert!(
+        status
+            .held_back
+            .unwrap()
+            .message(taoli_core::Locale::ZhCn)
+            .contains("错误")
+    );
     let overall = school.file.reporting().outbox_status().unwrap();
     assert_eq!(overall.missing.teachers_with_errors, 1);
     assert!(overall.missing.unsent_changes > 0);
@@ -426,12 +438,9 @@ fn a_warning_travels_with_its_written_reason() {
     assert_eq!(problem.severity, taoli_core::catalog::Severity::Warning);
     // Without a reason the teacher waits.
     assert!(school.submit().built.is_none());
-    assert!(
-        school
-            .status_of(&teacher)
-            .held_back
-            .unwrap()
-            .contains("理由")
+    assert_eq!(
+        school.status_of(&teacher).held_back,
+        Some(taoli_core::batches::HeldBack::UnexplainedWarnings { count: 1 })
     );
     school
         .file

@@ -412,6 +412,11 @@ const en: MessageSchema = {
     },
   },
   submit: {
+    heldBack: {
+      errors: '{count} errors to correct before reporting (see the Validation page)',
+      unexplained_warnings: '{count} warnings without a written reason: write them before reporting (on the Validation page)',
+      needs_change_reason: 'Information already in effect was changed: it goes as a change request, which needs a reason',
+    },
     title: 'Submit',
     back: 'Teacher list',
     help: 'Signs the school’s teacher information and uploads it to the upstream system (the national teacher management information system), keeps the upstream’s receipts and pulls the review results.',

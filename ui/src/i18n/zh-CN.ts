@@ -411,6 +411,11 @@ const zhCN = {
     },
   },
   submit: {
+    heldBack: {
+      errors: '有 {count} 处错误，改正后才能上报（在「校验」页查看）',
+      unexplained_warnings: '有 {count} 条提醒还没有写明理由，写明后才能上报（在「校验」页填写提醒理由）',
+      needs_change_reason: '已生效的信息有改动，要作为变更申请上报，需写明变更理由',
+    },
     title: '报送',
     back: '教师名单',
     help: '把本校教师信息签名后上传到上级系统（全国教师管理信息系统），保存上级系统的回执，取回审核结果。',

@@ -257,10 +257,47 @@ pub struct TeacherUpload {
     /// Warnings without a written reason (提醒理由), which hold the teacher back too.
     #[ts(type = "number")]
     pub unexplained_warnings: usize,
-    /// Why unsent changes wait, as the clerk reads it.
-    pub held_back: Option<String>,
+    /// Why unsent changes wait; the shells say it in the clerk's language
+    /// ([`HeldBack::message`], the UI's own strings).
+    pub held_back: Option<HeldBack>,
     /// What the reviewer returned (not yet answered by a newer edit, or answered).
     pub returned: Vec<ReturnedRecord>,
+}
+
+/// Why a teacher's changes wait instead of going in the next batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HeldBack {
+    /// Errors to correct first (the 校验 page; `taoli validate`).
+    Errors {
+        #[ts(type = "number")]
+        count: usize,
+    },
+    /// Warnings whose reason (提醒理由) is not written yet.
+    UnexplainedWarnings {
+        #[ts(type = "number")]
+        count: usize,
+    },
+    /// A change to what the county holds as 生效: a 变更申请, which needs a reason.
+    NeedsChangeReason,
+}
+
+impl HeldBack {
+    /// What the clerk reads, in `locale` (the catalogs' `held_back.*`).
+    pub fn message(self, locale: crate::Locale) -> String {
+        use crate::error::messages::render;
+        match self {
+            HeldBack::Errors { count } => {
+                render(locale, "held_back.errors", &[("count", count.to_string())])
+            }
+            HeldBack::UnexplainedWarnings { count } => render(
+                locale,
+                "held_back.unexplained_warnings",
+                &[("count", count.to_string())],
+            ),
+            HeldBack::NeedsChangeReason => render(locale, "held_back.needs_change_reason", &[]),
+        }
+    }
 }
 
 /// How many teachers are in each status.

@@ -16,8 +16,8 @@ use crate::batches::plan::{
     self, EntityKind, Inputs, ItemRow, ItemStatus, Standing, TeacherAssessment,
 };
 use crate::batches::{
-    BatchState, BatchSummary, EnrollmentInfo, KeyPlace, Missing, OutboxStatus, ReceiptInfo,
-    ReturnedRecord, StatusCounts, TeacherUpload, UploadStatus,
+    BatchState, BatchSummary, EnrollmentInfo, HeldBack, KeyPlace, Missing, OutboxStatus,
+    ReceiptInfo, ReturnedRecord, StatusCounts, TeacherUpload, UploadStatus,
 };
 use crate::catalog::EffectiveCatalog;
 use crate::error::{Error, Result};
@@ -1469,21 +1469,19 @@ fn held_back(
     teacher: &TeacherAssessment<'_>,
     unsent: usize,
     needing_reason: usize,
-) -> Option<String> {
+) -> Option<HeldBack> {
     if unsent == 0 {
         None
     } else if teacher.errors > 0 {
-        Some(format!(
-            "有 {} 处错误，改正后才能上报（在「校验」页查看；命令行 taoli validate）",
-            teacher.errors
-        ))
+        Some(HeldBack::Errors {
+            count: teacher.errors,
+        })
     } else if teacher.unexplained_warnings > 0 {
-        Some(format!(
-            "有 {} 条提醒还没有写明理由，写明后才能上报（在「校验」页填写提醒理由；命令行 taoli warning explain）",
-            teacher.unexplained_warnings
-        ))
+        Some(HeldBack::UnexplainedWarnings {
+            count: teacher.unexplained_warnings,
+        })
     } else if needing_reason > 0 {
-        Some("已生效的信息有改动，要作为变更申请上报，需写明变更理由".to_owned())
+        Some(HeldBack::NeedsChangeReason)
     } else {
         None
     }
