@@ -680,9 +680,12 @@ id: number,
  */
 at: string | null, 
 /**
- * What was found, for a clerk or an inspector.
+ * What was found, for a clerk or an inspector: said in their language
+ * by the shells ([`AuditBreakReason::message`]; Display is Chinese).
  */
-reason: string, };
+reason: AuditBreakReason, };
+
+export type AuditBreakReason = { "kind": "unhashed" } | { "kind": "altered" } | { "kind": "missing_or_altered", first: number, last: number, } | { "kind": "removed", first: number, last: number, } | { "kind": "newest_removed", first: number, last: number, } | { "kind": "change_set_altered" } | { "kind": "change_set_rows", expected: number, found: number, } | { "kind": "change_set_unsealed" };
 
 export type AuditCheck = { 
 /**

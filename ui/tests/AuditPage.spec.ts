@@ -142,13 +142,13 @@ describe('AuditPage', () => {
   it('names where the chain breaks when the trail was tampered with', async () => {
     showAudit()
     backend({
-      audit_verify: () => ({ entries: 5, head: null, broken: { id: 3, at: null, reason: '这条记录的内容被改动过' } }),
+      audit_verify: () => ({ entries: 5, head: null, broken: { id: 3, at: null, reason: { kind: 'missing_or_altered', first: 2, last: 2 } } }),
     })
     await mountPage()
     await clickTestId('audit-verify')
     await settle()
     expect(byTestId('audit-broken').textContent).toContain('第 3 条处校验链断开')
-    expect(byTestId('audit-broken').textContent).toContain('这条记录的内容被改动过')
+    expect(byTestId('audit-break-reason').textContent).toBe('第 2 至 2 条记录缺失，或这条记录被改动过')
     expect(maybeTestId('audit-intact')).toBeNull()
   })
 

@@ -867,7 +867,7 @@ pub fn audit_check(check: &AuditCheck, lang: Lang) {
             b.at.as_deref()
                 .map(|at| format!("（{at}）"))
                 .unwrap_or_default(),
-            b.reason
+            b.reason.message(lang.locale())
         ),
         (Some(b), Lang::En) => println!(
             "The audit trail was tampered with: the chain breaks at entry {}{}: {}. Keep this school file for the county administrator and restore from a backup.",
@@ -875,7 +875,7 @@ pub fn audit_check(check: &AuditCheck, lang: Lang) {
             b.at.as_deref()
                 .map(|at| format!(" ({at})"))
                 .unwrap_or_default(),
-            b.reason
+            b.reason.message(lang.locale())
         ),
     }
 }

@@ -41,8 +41,9 @@ use crate::sheets::{
 };
 use crate::stats::{ChartKind, Dimension, SchoolStats, StatsBucket, StatsDimension};
 use crate::store::{
-    AuditBreak, AuditCheck, Backup, BackupList, BackupReason, CopiedToThisComputer, Credentials,
-    NetworkShare, OpenedSchool, RecoveryCodeShown, RecoveryStatus,
+    AuditBreak, AuditBreakReason, AuditCheck, Backup, BackupList, BackupReason,
+    CopiedToThisComputer, Credentials, NetworkShare, OpenedSchool, RecoveryCodeShown,
+    RecoveryStatus,
 };
 use crate::teacher::{NewTeacher, Teacher};
 use crate::validate::{Problem, ValidationReport};
@@ -142,6 +143,7 @@ pub fn typescript() -> String {
         AuditEntry::decl(&cfg),
         AuditPage::decl(&cfg),
         AuditBreak::decl(&cfg),
+        AuditBreakReason::decl(&cfg),
         AuditCheck::decl(&cfg),
         BackupReason::decl(&cfg),
         Backup::decl(&cfg),

@@ -20,7 +20,7 @@ use taoli_core::audit::{AuditChange, AuditQuery};
 use taoli_core::export::ExportFormat;
 use taoli_core::revision::{Action, Operation};
 use taoli_core::sheets::Template;
-use taoli_core::store::{AuditBreak, migrations::MIGRATIONS};
+use taoli_core::store::{AuditBreak, AuditBreakReason, migrations::MIGRATIONS};
 use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 use tempfile::TempDir;
 
@@ -138,7 +138,12 @@ fn an_edited_entry_breaks_the_chain_at_that_entry() {
     let check = accounts::open(&path).unwrap().verify_audit().unwrap();
     let broken = check.broken.expect("the edit is found");
     assert_eq!(broken.id, edited);
-    assert!(broken.reason.contains("改动"), "{}", broken.reason);
+    assert_eq!(broken.reason, AuditBreakReason::Altered);
+    assert!(
+        broken.reason.to_string().contains("改动"),
+        "{}",
+        broken.reason
+    );
     assert!(check.head.is_none());
 }
 
@@ -160,8 +165,12 @@ fn a_removed_entry_breaks_the_chain_and_names_the_gap() {
     tamper(&path, "DELETE FROM revision WHERE id = 3");
     let broken = first_break(&path);
     assert_eq!(broken.id, 4);
+    assert_eq!(
+        broken.reason,
+        AuditBreakReason::MissingOrAltered { first: 3, last: 3 }
+    );
     assert!(
-        broken.reason.contains("第 3 至 3 条记录缺失"),
+        broken.reason.to_string().contains("第 3 至 3 条记录缺失"),
         "{}",
         broken.reason
     );
@@ -183,6 +192,7 @@ fn removing_the_newest_entries_is_found() {
     assert!(
         broken
             .reason
+            .to_string()
             .contains(&format!("第 {} 至 {} 条记录缺失", last - 1, last)),
         "{}",
         broken.reason
@@ -216,7 +226,12 @@ fn an_entry_written_around_taoli_is_found() {
          VALUES ('2026-11-22T00:00:00.000Z', '某人', 'teacher', 'x', 'delete')",
     );
     let broken = first_break(&path);
-    assert!(broken.reason.contains("没有校验值"), "{}", broken.reason);
+    assert_eq!(broken.reason, AuditBreakReason::Unhashed);
+    assert!(
+        broken.reason.to_string().contains("没有校验值"),
+        "{}",
+        broken.reason
+    );
 }
 
 /// Builds a file as Taoli wrote it before the audit chain (schema 6), with

@@ -869,7 +869,10 @@ fn an_edited_change_set_breaks_the_audit_chain_at_the_import() {
     let check = accounts::open(&school).unwrap().verify_audit().unwrap();
     let broken = check.broken.unwrap();
     assert_eq!(broken.id, entry);
-    assert!(broken.reason.contains("改动"), "{}", broken.reason);
+    assert_eq!(
+        broken.reason,
+        taoli_core::store::AuditBreakReason::ChangeSetAltered
+    );
 }
 
 #[test]
@@ -885,8 +888,15 @@ fn a_removed_change_set_row_breaks_the_audit_chain() {
         .unwrap();
     let check = accounts::open(&school).unwrap().verify_audit().unwrap();
     let broken = check.broken.unwrap();
+    assert_eq!(
+        broken.reason,
+        taoli_core::store::AuditBreakReason::ChangeSetRows {
+            expected: 3,
+            found: 2
+        }
+    );
     assert!(
-        broken.reason.contains("应有 3 条，现有 2 条"),
+        broken.reason.to_string().contains("应有 3 条，现有 2 条"),
         "{}",
         broken.reason
     );

@@ -361,6 +361,16 @@ const en: MessageSchema = {
     },
   },
   audit: {
+    breakReason: {
+      unhashed: 'This entry has no hash: it was written into the school file around Taoli',
+      altered: 'This entry was edited, or swapped with the one before or after it',
+      missing_or_altered: 'Entries {first} to {last} are missing, or this entry was edited',
+      removed: 'Entries {first} to {last} are missing (removed)',
+      newest_removed: 'The newest entries ({first} to {last}) were removed',
+      change_set_altered: 'The changes this import recorded were edited',
+      change_set_rows: 'This import recorded {expected} rows of changes, {found} are there: rows were removed or added',
+      change_set_unsealed: 'This import’s entry does not hold the hash of its changes',
+    },
     title: 'Audit log',
     back: 'Back',
     summary: '{total} entries',

@@ -360,6 +360,16 @@ const zhCN = {
     },
   },
   audit: {
+    breakReason: {
+      unhashed: '这条记录没有校验值，是绕过桃李直接写入学校文件的',
+      altered: '这条记录的内容被改动过，或与前后记录的顺序被调换过',
+      missing_or_altered: '第 {first} 至 {last} 条记录缺失，或这条记录被改动过',
+      removed: '第 {first} 至 {last} 条记录缺失（被删除了）',
+      newest_removed: '最新的记录（第 {first} 至 {last} 条）被删除了',
+      change_set_altered: '这次导入的变更记录被改动过',
+      change_set_rows: '这次导入的变更记录应有 {expected} 条，现有 {found} 条：有记录被删除或写入',
+      change_set_unsealed: '这次导入的记录缺少变更内容的校验值',
+    },
     title: '操作记录',
     back: '返回',
     summary: '共 {total} 条',

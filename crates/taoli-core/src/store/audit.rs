@@ -158,8 +158,105 @@ pub struct AuditBreak {
     pub id: i64,
     /// When the entry says it was made, if it is there.
     pub at: Option<String>,
-    /// What was found, for a clerk or an inspector.
-    pub reason: String,
+    /// What was found, for a clerk or an inspector: said in their language
+    /// by the shells ([`AuditBreakReason::message`]; Display is Chinese).
+    pub reason: AuditBreakReason,
+}
+
+/// What `verify_audit` found where the chain breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AuditBreakReason {
+    /// The entry has no hash: it was written around Taoli.
+    Unhashed,
+    /// The entry's content was edited, or it changed places with another.
+    Altered,
+    /// Entries `first..=last` are missing, or this entry was edited.
+    MissingOrAltered {
+        #[ts(type = "number")]
+        first: i64,
+        #[ts(type = "number")]
+        last: i64,
+    },
+    /// Entries `first..=last` were removed (this entry still chains).
+    Removed {
+        #[ts(type = "number")]
+        first: i64,
+        #[ts(type = "number")]
+        last: i64,
+    },
+    /// The newest entries `first..=last` were removed.
+    NewestRemoved {
+        #[ts(type = "number")]
+        first: i64,
+        #[ts(type = "number")]
+        last: i64,
+    },
+    /// An import's change set was edited or reordered.
+    ChangeSetAltered,
+    /// An import's change set has `found` rows where its entry recorded `expected`.
+    ChangeSetRows {
+        #[ts(type = "number")]
+        expected: u64,
+        #[ts(type = "number")]
+        found: u64,
+    },
+    /// An import's entry does not hold its change set's hash.
+    ChangeSetUnsealed,
+}
+
+impl AuditBreakReason {
+    /// What was found, in `locale` (the catalogs' `audit_break.*`).
+    pub fn message(&self, locale: crate::Locale) -> String {
+        use crate::error::messages::render;
+        let range = |key, first: &i64, last: &i64| {
+            render(
+                locale,
+                key,
+                &[("first", first.to_string()), ("last", last.to_string())],
+            )
+        };
+        match self {
+            AuditBreakReason::Unhashed => render(locale, "audit_break.unhashed", &[]),
+            AuditBreakReason::Altered => render(locale, "audit_break.altered", &[]),
+            AuditBreakReason::MissingOrAltered { first, last } => {
+                range("audit_break.missing_or_altered", first, last)
+            }
+            AuditBreakReason::Removed { first, last } => range("audit_break.removed", first, last),
+            AuditBreakReason::NewestRemoved { first, last } => render(
+                locale,
+                "audit_break.newest_removed",
+                &[
+                    (
+                        "count",
+                        last.saturating_sub(*first).saturating_add(1).to_string(),
+                    ),
+                    ("first", first.to_string()),
+                    ("last", last.to_string()),
+                ],
+            ),
+            AuditBreakReason::ChangeSetAltered => {
+                render(locale, "audit_break.change_set_altered", &[])
+            }
+            AuditBreakReason::ChangeSetRows { expected, found } => render(
+                locale,
+                "audit_break.change_set_rows",
+                &[
+                    ("expected", expected.to_string()),
+                    ("found", found.to_string()),
+                ],
+            ),
+            AuditBreakReason::ChangeSetUnsealed => {
+                render(locale, "audit_break.change_set_unsealed", &[])
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for AuditBreakReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(crate::Locale::ZhCn))
+    }
 }
 
 impl SchoolFile {
@@ -256,25 +353,23 @@ impl SchoolFile {
             entries = entries.saturating_add(1);
             let expected = hash(&previous, &row.entry());
             let reason = match stored {
-                None => Some("这条记录没有校验值，是绕过桃李直接写入学校文件的".to_owned()),
+                None => Some(AuditBreakReason::Unhashed),
                 Some(ref s) if *s != expected => Some(if id != last_id.saturating_add(1) {
-                    format!(
-                        "第 {} 至 {} 条记录缺失，或这条记录被改动过",
-                        last_id.saturating_add(1),
-                        id.saturating_sub(1)
-                    )
+                    AuditBreakReason::MissingOrAltered {
+                        first: last_id.saturating_add(1),
+                        last: id.saturating_sub(1),
+                    }
                 } else {
-                    "这条记录的内容被改动过，或与前后记录的顺序被调换过".to_owned()
+                    AuditBreakReason::Altered
                 }),
                 // Entries are numbered without gaps (AUTOINCREMENT, and a
                 // rolled-back entry takes its number back with it): a gap
                 // whose next entry still chains means entries were removed
                 // and later ones written after them.
-                Some(_) if id != last_id.saturating_add(1) => Some(format!(
-                    "第 {} 至 {} 条记录缺失（被删除了）",
-                    last_id.saturating_add(1),
-                    id.saturating_sub(1)
-                )),
+                Some(_) if id != last_id.saturating_add(1) => Some(AuditBreakReason::Removed {
+                    first: last_id.saturating_add(1),
+                    last: id.saturating_sub(1),
+                }),
                 Some(_) => change_set_problem(&self.conn, &row)?,
             };
             if let Some(reason) = reason {
@@ -307,12 +402,10 @@ impl SchoolFile {
                 broken: Some(AuditBreak {
                     id: last_id.saturating_add(1),
                     at: None,
-                    reason: format!(
-                        "最新的 {} 条记录（第 {} 至 {} 条）被删除了",
-                        handed_out.saturating_sub(last_id),
-                        last_id.saturating_add(1),
-                        handed_out
-                    ),
+                    reason: AuditBreakReason::NewestRemoved {
+                        first: last_id.saturating_add(1),
+                        last: handed_out,
+                    },
                 }),
             });
         }
@@ -326,7 +419,7 @@ impl SchoolFile {
 
 /// What is wrong with the change set an import's entry holds (its rows
 /// edited, removed, added or reordered); None for any other entry.
-fn change_set_problem(conn: &Connection, row: &Row) -> Result<Option<String>> {
+fn change_set_problem(conn: &Connection, row: &Row) -> Result<Option<AuditBreakReason>> {
     if row.entity != Entity::Import.as_str() {
         return Ok(None);
     }
@@ -336,7 +429,7 @@ fn change_set_problem(conn: &Connection, row: &Row) -> Result<Option<String>> {
         .and_then(|t| serde_json::from_str(t).ok());
     match change_sets::Summary::of(value.as_ref()) {
         Some(summary) => change_sets::check(conn, &summary),
-        None => Ok(Some("这次导入的记录缺少变更内容的校验值".to_owned())),
+        None => Ok(Some(AuditBreakReason::ChangeSetUnsealed)),
     }
 }
 

@@ -22,6 +22,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use super::audit::AuditBreakReason;
 use super::revisions::Chain;
 use crate::account::Actor;
 use crate::error::{Error, Particular, Result};
@@ -288,7 +289,7 @@ pub(crate) fn rows(conn: &Connection, summary: &Summary) -> Result<Vec<ChangeRow
 
 /// Whether a change set's rows are as its entry recorded them: None when
 /// they are, or what is wrong, for the audit check.
-pub(crate) fn check(conn: &Connection, summary: &Summary) -> Result<Option<String>> {
+pub(crate) fn check(conn: &Connection, summary: &Summary) -> Result<Option<AuditBreakReason>> {
     let mut hasher = RowHasher::new();
     let mut rows = 0u64;
     if let (Some(first), Some(last)) = (summary.first, summary.last) {
@@ -305,12 +306,12 @@ pub(crate) fn check(conn: &Connection, summary: &Summary) -> Result<Option<Strin
         }
     }
     Ok(if rows != summary.rows {
-        Some(format!(
-            "这次导入的变更记录应有 {} 条，现有 {rows} 条：有记录被删除或写入",
-            summary.rows
-        ))
+        Some(AuditBreakReason::ChangeSetRows {
+            expected: summary.rows,
+            found: rows,
+        })
     } else if hasher.finish() != summary.sha256 {
-        Some("这次导入的变更记录被改动过".to_owned())
+        Some(AuditBreakReason::ChangeSetAltered)
     } else {
         None
     })

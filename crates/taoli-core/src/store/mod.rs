@@ -44,7 +44,7 @@ use crate::secrets::SecretStore;
 use crate::time::now;
 
 pub use accounts::{Credentials, IDLE_LIMIT, LOCK_MINUTES, MAX_FAILED_SIGN_INS, OpenedSchool};
-pub use audit::{AuditBreak, AuditCheck};
+pub use audit::{AuditBreak, AuditBreakReason, AuditCheck};
 pub use backups::{Backup, BackupList, BackupReason, KEEP_RECENT};
 pub use cipher::{
     EncryptedCopies, FILE_KEY_PARAMS, FILE_SALT_LEN, FileKey, file_key_account, file_salt,
