@@ -935,3 +935,59 @@ fn undo_stops_when_a_later_import_changed_what_the_import_wrote() {
     assert_eq!(error.code(), "import.undo_blocked");
     assert!(error.to_string().contains("张三"), "{error}");
 }
+
+#[test]
+fn the_log_pages_through_an_import_newest_first() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    import(&school, &three_teachers(&dir), &options());
+    let mut file = accounts::open(&school).unwrap();
+    let zhang = file
+        .teacher_by_id_number(None, &id("19850304", 11))
+        .unwrap();
+    file.data_entry()
+        .set_fields(&zhang.id, "basic", &[("民族".into(), "回族".into())])
+        .unwrap();
+    let mut page = |offset: usize| {
+        let query = taoli_core::audit::AuditQuery {
+            offset,
+            limit: 2,
+            ..Default::default()
+        };
+        let page = file.audit().log(&query).unwrap();
+        let shown: Vec<(String, Option<String>)> = page
+            .entries
+            .iter()
+            .map(|e| (e.operation.label().to_owned(), e.teacher_name.clone()))
+            .collect();
+        (page.total, shown)
+    };
+    let (total, first) = page(0);
+    let (_, second) = page(2);
+    let (_, third) = page(4);
+    let name = |n: &str| Some(n.to_owned());
+    // The edit, and signing in to make it; then the import's teachers,
+    // newest first, and the import's own entry after them.
+    assert_eq!(
+        first,
+        [
+            ("信息记录".to_owned(), name("张三")),
+            ("账号".to_owned(), None),
+        ]
+    );
+    assert_eq!(
+        second,
+        [
+            ("导入花名册".to_owned(), name("王五")),
+            ("导入花名册".to_owned(), name("李四")),
+        ]
+    );
+    assert_eq!(
+        third,
+        [
+            ("导入花名册".to_owned(), name("张三")),
+            ("导入花名册".to_owned(), None),
+        ]
+    );
+    assert!(total > 5, "{total}");
+}

@@ -10,13 +10,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use super::imported;
 use crate::account::Permission;
 use crate::account::Role;
 use crate::catalog::{Catalog, EffectiveCatalog, EffectiveGroup};
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity, Operation, Revision};
 use crate::sheets::content::Printer;
-use crate::store::{SchoolFile, change_sets};
+use crate::store::SchoolFile;
 
 /// Which entries to show. Every field narrows; none shows everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -91,23 +92,163 @@ pub struct AuditPage {
     pub actors: Vec<String>,
 }
 
-/// The entries of the audit chain, as the log reads them.
-const REVISION_ROWS: &str =
-    "SELECT id, 0 AS part, at, actor, entity, entity_id, teacher_id, action,
-        old_value, new_value, hash FROM revision";
-
-/// What an import wrote for each teacher, one row each, under the import's
-/// own entry (its id, time, actor and hash): `part` is the change set's row.
-const IMPORT_ROWS: &str = "SELECT r.id AS id, c.id AS part, r.at AS at, r.actor AS actor,
-        'import_change' AS entity, r.entity_id AS entity_id, c.teacher_id AS teacher_id,
-        'update' AS action, NULL AS old_value, NULL AS new_value, r.hash AS hash
-    FROM import_change c JOIN import_run i ON i.id = c.run_id JOIN revision r ON r.id = i.audit_entry";
-
 /// What the log shows values with.
-struct Shown<'a> {
-    effective: &'a EffectiveCatalog,
-    printer: &'a Printer<'a>,
-    catalog: &'a Catalog,
+pub(super) struct Shown<'a> {
+    pub effective: &'a EffectiveCatalog,
+    pub printer: &'a Printer<'a>,
+    pub catalog: &'a Catalog,
+}
+
+/// A query's conditions, as SQL over the audit chain (`revision r`).
+struct Filter {
+    /// Every condition of the query, for the chain's own entries.
+    all: Vec<String>,
+    all_params: Vec<SqlValue>,
+    /// Who and when only, for the entries of imports (whose teachers are
+    /// in their change sets).
+    when_who: Vec<String>,
+    when_who_params: Vec<SqlValue>,
+    /// Whether the query can match what imports wrote for each teacher.
+    imports: bool,
+}
+
+impl Filter {
+    fn new(query: &AuditQuery) -> Result<Filter> {
+        let mut filter = Filter {
+            all: Vec::new(),
+            all_params: Vec::new(),
+            when_who: Vec::new(),
+            when_who_params: Vec::new(),
+            imports: matches!(query.operation, None | Some(Operation::Import)),
+        };
+        if let Some(teacher) = &query.teacher_id {
+            filter.push_all("r.teacher_id = ?", SqlValue::Text(teacher.clone()));
+        }
+        if let Some(operation) = query.operation {
+            filter.all.push(operation_condition(operation).to_owned());
+        }
+        if let Some(actor) = &query.actor {
+            filter.push_both("r.actor = ?", SqlValue::Text(actor.clone()));
+        }
+        if let Some(from) = &query.from {
+            filter.push_both("r.at >= ?", SqlValue::Text(day_start(from, 0)?));
+        }
+        if let Some(to) = &query.to {
+            filter.push_both("r.at < ?", SqlValue::Text(day_start(to, 1)?));
+        }
+        Ok(filter)
+    }
+
+    fn push_all(&mut self, condition: &str, value: SqlValue) {
+        self.all_params.push(value);
+        self.all
+            .push(format!("{condition}{}", self.all_params.len()));
+    }
+
+    fn push_both(&mut self, condition: &str, value: SqlValue) {
+        self.push_all(condition, value.clone());
+        self.when_who_params.push(value);
+        self.when_who
+            .push(format!("{condition}{}", self.when_who_params.len()));
+    }
+
+    /// How many of the chain's entries match, and the newest `end` of them
+    /// (all when none) with their teacher's name.
+    fn revisions(
+        &self,
+        conn: &rusqlite::Connection,
+        end: Option<usize>,
+    ) -> Result<(usize, Vec<Named>)> {
+        let filter = where_clause(&self.all);
+        let params = || rusqlite::params_from_iter(self.all_params.iter());
+        let total: i64 = conn.query_row(
+            &format!("SELECT COUNT(*) FROM revision r {filter}"),
+            params(),
+            |r| r.get(0),
+        )?;
+        let limit = end.map_or(-1, |end| i64::try_from(end).unwrap_or(i64::MAX));
+        let mut stmt = conn.prepare(&format!(
+            "SELECT r.id, r.at, r.actor, r.entity, r.entity_id, r.teacher_id, r.action,
+                    r.old_value, r.new_value, r.hash, t.name
+             FROM revision r LEFT JOIN teacher t ON t.id = r.teacher_id
+             {filter} ORDER BY r.id DESC LIMIT {limit}"
+        ))?;
+        let rows = stmt.query_map(params(), |r| {
+            let json = |i: usize| -> rusqlite::Result<Option<Value>> {
+                let text: Option<String> = r.get(i)?;
+                Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+            };
+            let entity: String = r.get(3)?;
+            let action: String = r.get(6)?;
+            let revision = Revision {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                entity: Entity::parse(&entity).unwrap_or(Entity::Record),
+                entity_id: r.get(4)?,
+                teacher_id: r.get(5)?,
+                action: Action::parse(&action).unwrap_or(Action::Update),
+                old_value: json(7)?,
+                new_value: json(8)?,
+                hash: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+            };
+            Ok((revision, r.get(10)?))
+        })?;
+        let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok((usize::try_from(total).unwrap_or(0), rows))
+    }
+
+    /// The who-and-when conditions, for the imports' own entries.
+    fn entries(&self) -> imported::EntryFilter<'_> {
+        imported::EntryFilter {
+            conditions: &self.when_who,
+            params: &self.when_who_params,
+        }
+    }
+}
+
+/// `WHERE` and the conditions joined, or nothing.
+pub(super) fn where_clause(conditions: &[String]) -> String {
+    if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    }
+}
+
+/// An entry of the chain with the name of its teacher now.
+type Named = (Revision, Option<String>);
+
+/// A line of the log before it is shown.
+enum Item {
+    Revision(Box<Named>),
+    Imported(imported::Unit),
+}
+
+/// The chain's entries and what imports wrote, each newest first, as one
+/// list newest first: by entry id, and under an import's entry by its row
+/// of the change set (an import's teachers come before its own entry).
+fn merge_newest_first(revisions: Vec<Named>, imported: Vec<imported::Unit>) -> Vec<Item> {
+    let mut out = Vec::with_capacity(revisions.len().saturating_add(imported.len()));
+    let mut revisions = revisions.into_iter().peekable();
+    let mut imported = imported.into_iter().peekable();
+    loop {
+        let take_revision = match (revisions.peek(), imported.peek()) {
+            (Some((revision, _)), Some(unit)) => revision.id > unit.entry,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let item = if take_revision {
+            revisions
+                .next()
+                .map(|named| Item::Revision(Box::new(named)))
+        } else {
+            imported.next().map(Item::Imported)
+        };
+        out.extend(item);
+    }
+    out
 }
 
 /// The SQL condition matching an operation (see `Revision::operation`).
@@ -119,7 +260,7 @@ fn operation_condition(operation: Operation) -> &'static str {
         Operation::Backup => "r.entity = 'backup'",
         Operation::Account => "r.entity = 'account'",
         Operation::Upload => "r.entity = 'upstream'",
-        Operation::Import => "r.entity IN ('import', 'import_change')",
+        Operation::Import => "r.entity = 'import'",
         Operation::SheetPrint => "(r.entity = 'teacher' AND r.entity_id LIKE 'sheet:%')",
         Operation::Signoff => "(r.entity = 'teacher' AND r.entity_id LIKE 'signoff:%')",
         Operation::WarningReason => {
@@ -167,104 +308,44 @@ impl Audit<'_> {
     /// The audit log, newest first, narrowed by `query`.
     pub fn log(&self, query: &AuditQuery) -> Result<AuditPage> {
         self.school.require(Permission::AuditView)?;
-        let mut conditions: Vec<String> = Vec::new();
-        let mut params: Vec<SqlValue> = Vec::new();
-        if let Some(teacher) = &query.teacher_id {
-            params.push(SqlValue::Text(teacher.clone()));
-            conditions.push(format!("r.teacher_id = ?{}", params.len()));
-        }
-        if let Some(actor) = &query.actor {
-            params.push(SqlValue::Text(actor.clone()));
-            conditions.push(format!("r.actor = ?{}", params.len()));
-        }
-        if let Some(operation) = query.operation {
-            conditions.push(operation_condition(operation).to_owned());
-        }
-        if let Some(from) = &query.from {
-            params.push(SqlValue::Text(day_start(from, 0)?));
-            conditions.push(format!("r.at >= ?{}", params.len()));
-        }
-        if let Some(to) = &query.to {
-            params.push(SqlValue::Text(day_start(to, 1)?));
-            conditions.push(format!("r.at < ?{}", params.len()));
-        }
-        let filter = if conditions.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conditions.join(" AND "))
-        };
-        let total: i64 = self.school.conn.query_row(
-            &format!(
-                "SELECT (SELECT COUNT(*) FROM ({REVISION_ROWS}) r {filter})
-                      + (SELECT COUNT(*) FROM ({IMPORT_ROWS}) r {filter})"
-            ),
-            rusqlite::params_from_iter(params.iter()),
-            |r| r.get(0),
-        )?;
-        let limit = if query.limit == 0 {
-            -1
-        } else {
-            i64::try_from(query.limit).unwrap_or(i64::MAX)
-        };
-        let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+        let conn = &self.school.conn;
+        let filter = Filter::new(query)?;
+        let offset = query.offset;
         // Each side gives its newest entries up to the page's end, through
         // its own index, before the two are merged.
-        let end = if limit < 0 {
-            -1
+        let end = (query.limit > 0).then(|| query.limit.saturating_add(offset));
+        let (revisions_total, revisions) = filter.revisions(conn, end)?;
+        let (imported_total, imported) = if filter.imports {
+            imported::units(conn, &filter.entries(), query.teacher_id.as_deref(), end)?
         } else {
-            limit.saturating_add(offset)
+            (0, Vec::new())
         };
         let effective = self.school.effective_catalog()?;
         let catalog = self.school.catalog()?;
         let printer = Printer::new(&effective, &catalog);
-        let mut stmt = self.school.conn.prepare(&format!(
-            "SELECT r.id, r.at, r.actor, r.entity, r.entity_id, r.teacher_id, r.action,
-                    r.old_value, r.new_value, r.hash, t.name, r.part
-             FROM (SELECT * FROM (SELECT * FROM ({REVISION_ROWS}) r {filter} ORDER BY r.id DESC LIMIT {end})
-                   UNION ALL
-                   SELECT * FROM (SELECT * FROM ({IMPORT_ROWS}) r {filter} ORDER BY r.id DESC, r.part DESC LIMIT {end})) r
-             LEFT JOIN teacher t ON t.id = r.teacher_id
-             ORDER BY r.id DESC, r.part DESC LIMIT {limit} OFFSET {offset}"
-        ))?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-            let json = |i: usize| -> rusqlite::Result<Option<Value>> {
-                let text: Option<String> = r.get(i)?;
-                Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
-            };
-            let entity: String = r.get(3)?;
-            let action: String = r.get(6)?;
-            let revision = Revision {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                entity: Entity::parse(&entity).unwrap_or(Entity::Import),
-                entity_id: r.get(4)?,
-                teacher_id: r.get(5)?,
-                action: Action::parse(&action).unwrap_or(Action::Update),
-                old_value: json(7)?,
-                new_value: json(8)?,
-                hash: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
-            };
-            let name: Option<String> = r.get(10)?;
-            let part: i64 = r.get(11)?;
-            Ok((revision, name, part))
-        })?;
-        let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         let shown = Shown {
             effective: &effective,
             printer: &printer,
             catalog: &catalog,
         };
-        let entries = rows
+        let page = merge_newest_first(revisions, imported)
             .into_iter()
-            .map(|(revision, name, part)| {
-                if part == 0 {
+            .skip(offset)
+            .take(if query.limit == 0 {
+                usize::MAX
+            } else {
+                query.limit
+            });
+        let entries = page
+            .map(|item| match item {
+                Item::Revision(named) => {
+                    let (revision, name) = *named;
                     Ok(entry(revision, name, &shown))
-                } else {
-                    import_entry(&self.school.conn, revision, name, part, &shown)
                 }
+                Item::Imported(unit) => imported::entry(conn, &unit, &shown),
             })
             .collect::<Result<_>>()?;
+        let total = revisions_total.saturating_add(imported_total);
         let mut actors = self
             .school
             .conn
@@ -274,7 +355,7 @@ impl Audit<'_> {
             .collect::<rusqlite::Result<_>>()?;
         Ok(AuditPage {
             entries,
-            total: usize::try_from(total).unwrap_or(0),
+            total,
             actors,
         })
     }
@@ -394,7 +475,7 @@ const BOOKKEEPING: &[&str] = &[
     "indicator_set",
 ];
 
-fn entry(revision: Revision, name: Option<String>, shown: &Shown<'_>) -> AuditEntry {
+pub(super) fn entry(revision: Revision, name: Option<String>, shown: &Shown<'_>) -> AuditEntry {
     let Shown {
         effective,
         printer,
@@ -427,70 +508,6 @@ fn entry(revision: Revision, name: Option<String>, shown: &Shown<'_>) -> AuditEn
         changes,
         hash: revision.hash,
     }
-}
-
-/// What an import wrote for one teacher (row `part` of its change set), as
-/// one entry under the import's own: each change's values, the record's
-/// group and row before each indicator's label.
-fn import_entry(
-    conn: &rusqlite::Connection,
-    import: Revision,
-    name: Option<String>,
-    part: i64,
-    shown: &Shown<'_>,
-) -> Result<AuditEntry> {
-    let (body, file_name, first): (Vec<u8>, String, Option<i64>) = conn.query_row(
-        "SELECT c.body, i.file_name, json_extract(r.new_value, '$.change_set.first')
-         FROM import_change c JOIN import_run i ON i.id = c.run_id
-         JOIN revision r ON r.id = i.audit_entry WHERE c.id = ?1",
-        [part],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
-    let row = change_sets::ChangeRow {
-        teacher_id: import.teacher_id.clone().unwrap_or_default(),
-        changes: change_sets::decode(conn, &body)?,
-    };
-    let meta = change_sets::EntryMeta {
-        id: import.id,
-        at: import.at.clone(),
-        actor: import.actor.clone(),
-        hash: import.hash.clone(),
-    };
-    let revisions = change_sets::revisions_of_row(&meta, &row);
-    let registered = revisions
-        .iter()
-        .any(|r| r.entity == Entity::Teacher && r.action == Action::Create);
-    let mut changes = Vec::new();
-    let mut teacher_name = name;
-    for revision in revisions {
-        let shown_entry = entry(revision, teacher_name.clone(), shown);
-        teacher_name = teacher_name.or(shown_entry.teacher_name);
-        let prefix = (shown_entry.operation == Operation::Record).then_some(shown_entry.subject);
-        changes.extend(shown_entry.changes.into_iter().map(|c| AuditChange {
-            path: match &prefix {
-                Some(group) => format!("{group} · {}", c.path),
-                None => c.path,
-            },
-            ..c
-        }));
-    }
-    Ok(AuditEntry {
-        id: import.id,
-        part: first.map_or(1, |first| part.saturating_sub(first).saturating_add(1)),
-        at: import.at,
-        actor: import.actor,
-        operation: Operation::Import,
-        action: if registered {
-            Action::Create
-        } else {
-            Action::Update
-        },
-        teacher_id: import.teacher_id,
-        teacher_name,
-        subject: file_name,
-        changes,
-        hash: import.hash,
-    })
 }
 
 /// The information group of a record's revision.
