@@ -244,9 +244,9 @@ fn make_pre_feature(path: &Path) {
     .unwrap();
     conn.execute_batch(
         "DROP TABLE recovery_code; DROP TABLE file_key_history; DROP TABLE pending_value;
-         DROP TABLE import_change; ALTER TABLE import_run DROP COLUMN audit_entry;
          DELETE FROM migration_log
            WHERE name IN ('0011_recovery_code', '0012_pending_values', '0013_import_change_sets');
+         -- Migration 13 keeps the change sets it finds.
          PRAGMA user_version = 10;",
     )
     .unwrap();

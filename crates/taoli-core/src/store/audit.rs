@@ -207,7 +207,7 @@ pub enum AuditBreakReason {
 
 impl AuditBreakReason {
     /// What was found, in `locale` (the catalogs' `audit_break.*`).
-    pub fn message(&self, locale: crate::Locale) -> String {
+    pub fn message(&self, locale: crate::error::Locale) -> String {
         use crate::error::messages::render;
         let range = |key, first: &i64, last: &i64| {
             render(
@@ -255,7 +255,7 @@ impl AuditBreakReason {
 
 impl std::fmt::Display for AuditBreakReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message(crate::Locale::ZhCn))
+        f.write_str(&self.message(crate::error::Locale::ZhCn))
     }
 }
 

@@ -50,7 +50,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(10, "0010_recovered_batches"),
     migration!(11, "0011_recovery_code"),
     migration!(12, "0012_pending_values"),
-    migration!(13, "0013_import_change_sets"),
+    migration!(13, "0013_import_change_sets", then super::change_sets::add_audit_entry_column),
 ];
 
 /// The schema version this build of Taoli writes.

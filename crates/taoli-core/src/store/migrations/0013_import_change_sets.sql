@@ -10,14 +10,15 @@
 -- (import_run.first_revision..last_revision); nothing of the chain is
 -- rewritten, so `taoli audit verify` passes on a migrated file as before.
 
-CREATE TABLE import_change (
+CREATE TABLE IF NOT EXISTS import_change (
     id          INTEGER PRIMARY KEY,
     run_id      TEXT NOT NULL,                       -- import_run.id
     teacher_id  TEXT NOT NULL,
     body        BLOB NOT NULL
 );
-CREATE INDEX import_change_by_teacher ON import_change (teacher_id);
+CREATE INDEX IF NOT EXISTS import_change_by_teacher ON import_change (teacher_id);
 
--- The import's chained audit entry (revision.id); NULL for imports
--- recorded before change sets.
-ALTER TABLE import_run ADD COLUMN audit_entry INTEGER;
+-- The import's chained audit entry (revision.id) is the column
+-- import_run.audit_entry, NULL for imports recorded before change sets:
+-- added by this migration's Rust step (store/change_sets.rs) when the file
+-- does not have it, as this file creates only what is missing.
