@@ -12,6 +12,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::account::Permission;
+use crate::error::EntryError;
 use crate::error::{Error, Result};
 use crate::store::SchoolFile;
 
@@ -65,7 +66,9 @@ impl Pending<'_> {
         if self.clear_stored_pending(id.trim(), &at, actor.name())? {
             Ok(())
         } else {
-            Err(Error::PendingValueNotFound(id.trim().to_owned()))
+            Err(Error::Entry(EntryError::PendingValueNotFound(
+                id.trim().to_owned(),
+            )))
         }
     }
 }

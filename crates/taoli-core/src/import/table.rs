@@ -7,6 +7,7 @@ use calamine::Data;
 
 use super::mapping::HeaderMatcher;
 use super::source::SheetRow;
+use crate::error::ImportError;
 use crate::error::{Error, Result};
 
 /// How far down the header row is looked for.
@@ -212,9 +213,9 @@ pub fn find_header(
         }
     }
     let Some((_, first, last, names)) = best.filter(|b| b.0 >= 2) else {
-        return Err(Error::NoHeaderRow {
+        return Err(Error::Import(ImportError::NoHeaderRow {
             sheet: sheet.to_owned(),
-        });
+        }));
     };
     let header = Header {
         rows: (

@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::runs::{RUN_COLUMNS, Recorded, record_by_id, run_from_row, teacher_json};
 use super::{ImportRun, UndoResult};
 use crate::account::{Actor, Permission};
+use crate::error::ImportError;
 use crate::error::{Error, Result};
 use crate::import::Imports;
 use crate::record::{Fields, IndicatorRecord};
@@ -29,10 +30,10 @@ impl Imports<'_> {
         let actor = &self.school.require(Permission::Import)?;
         let (mut run, recorded) = find_run(&self.school.conn, id)?;
         if let Some(at) = &run.undone_at {
-            return Err(Error::ImportAlreadyUndone {
+            return Err(Error::Import(ImportError::ImportAlreadyUndone {
                 id: run.id.clone(),
                 at: at.clone(),
-            });
+            }));
         }
         let at = now();
         let mut result = UndoResult {
@@ -73,7 +74,7 @@ fn find_run(conn: &Connection, id: Option<&str>) -> Result<(ImportRun, Recorded)
                 run_from_row,
             )
             .optional()?
-            .ok_or_else(|| Error::ImportNotFound(id.to_owned()))?,
+            .ok_or_else(|| Error::Import(ImportError::ImportNotFound(id.to_owned())))?,
         None => conn
             .query_row(
                 &format!(
@@ -83,7 +84,7 @@ fn find_run(conn: &Connection, id: Option<&str>) -> Result<(ImportRun, Recorded)
                 run_from_row,
             )
             .optional()?
-            .ok_or(Error::NothingToUndo)?,
+            .ok_or(Error::Import(ImportError::NothingToUndo))?,
     })
 }
 
@@ -196,9 +197,9 @@ fn refuse_if_changed_since(tx: &Transaction<'_>, after: i64, written: &[Written]
     } else {
         String::new()
     };
-    Err(Error::UndoBlocked {
+    Err(Error::Import(ImportError::UndoBlocked {
         teachers: format!("{}{more}", shown.join("、")),
-    })
+    }))
 }
 
 /// Marks the import undone, by whom and when.
