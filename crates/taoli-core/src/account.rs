@@ -190,10 +190,11 @@ impl Actor {
         if self.allows(permission) {
             return Ok(());
         }
-        Err(Error::Account(AccountError::NotPermitted {
+        Err(AccountError::NotPermitted {
             role: self.role,
             permission,
-        }))
+        }
+        .into())
     }
 }
 
@@ -373,15 +374,16 @@ impl Session {
 pub(crate) fn valid_user_name(name: &str) -> Result<String> {
     let name = crate::text::normalize_person_name(name);
     if name.is_empty() {
-        return Err(Error::Account(AccountError::EmptyUserName));
+        return Err(AccountError::EmptyUserName.into());
     }
     if name.chars().count() > USER_NAME_MAX_CHARS
         || name.chars().any(|c| c.is_control() || c.is_whitespace())
     {
-        return Err(Error::Account(AccountError::InvalidUserName {
+        return Err(AccountError::InvalidUserName {
             name,
             max: USER_NAME_MAX_CHARS,
-        }));
+        }
+        .into());
     }
     Ok(name)
 }

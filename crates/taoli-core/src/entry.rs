@@ -246,10 +246,10 @@ fn normalize_all(
     for (name, raw) in assignments {
         let field = find_field(group, name)?;
         if field.derived {
-            return Err(Error::Entry(EntryError::DerivedField(field.label.clone())));
+            return Err(EntryError::DerivedField(field.label.clone()).into());
         }
         if crate::teacher::is_identity_field(&group.id, &field.code) {
-            return Err(Error::Entry(EntryError::IdentityField(field.label.clone())));
+            return Err(EntryError::IdentityField(field.label.clone()).into());
         }
         let table = field
             .code_table
@@ -280,9 +280,7 @@ impl DataEntry<'_> {
         let effective = effective_for(self.school)?;
         let group = find_group(&effective, group)?;
         if group.multi {
-            return Err(Error::Entry(EntryError::MultiRecordGroup(
-                group.name.clone(),
-            )));
+            return Err(EntryError::MultiRecordGroup(group.name.clone()).into());
         }
         let existing = self
             .school
@@ -313,9 +311,7 @@ impl DataEntry<'_> {
         let effective = effective_for(self.school)?;
         let group = find_group(&effective, group)?;
         if !group.multi {
-            return Err(Error::Entry(EntryError::SingleRecordGroup(
-                group.name.clone(),
-            )));
+            return Err(EntryError::SingleRecordGroup(group.name.clone()).into());
         }
         let mut fields = Fields::new();
         normalize_all(&effective, group, assignments, &mut fields)?;

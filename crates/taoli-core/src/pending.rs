@@ -13,7 +13,7 @@ use ts_rs::TS;
 
 use crate::account::Permission;
 use crate::error::EntryError;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::SchoolFile;
 
 /// One value waiting for the clerk.
@@ -66,9 +66,7 @@ impl Pending<'_> {
         if self.clear_stored_pending(id.trim(), &at, actor.name())? {
             Ok(())
         } else {
-            Err(Error::Entry(EntryError::PendingValueNotFound(
-                id.trim().to_owned(),
-            )))
+            Err(EntryError::PendingValueNotFound(id.trim().to_owned()).into())
         }
     }
 }

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::catalog::{IndicatorSet, SchoolTypeScope, catalog};
+use crate::error::Result;
 use crate::error::SchoolError;
-use crate::error::{Error, Result};
 
 const NAME_MAX_CHARS: usize = 100;
 
@@ -55,20 +55,19 @@ impl NewSchool {
     pub(crate) fn validate(&self) -> Result<ValidNewSchool> {
         let code = crate::text::to_half_width(self.code.trim());
         if code.len() != 10 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::School(SchoolError::InvalidSchoolCode(
-                self.code.trim().to_owned(),
-            )));
+            return Err(SchoolError::InvalidSchoolCode(self.code.trim().to_owned()).into());
         }
         let name = self.name.trim().to_owned();
         if name.is_empty() {
-            return Err(Error::School(SchoolError::EmptySchoolName));
+            return Err(SchoolError::EmptySchoolName.into());
         }
         let len = name.chars().count();
         if len > NAME_MAX_CHARS {
-            return Err(Error::School(SchoolError::SchoolNameTooLong {
+            return Err(SchoolError::SchoolNameTooLong {
                 len,
                 max: NAME_MAX_CHARS,
-            }));
+            }
+            .into());
         }
         let school_type = catalog()?
             .collected_school_type(&self.school_type)?
@@ -84,7 +83,7 @@ impl NewSchool {
             Some(region) => {
                 let region = crate::text::to_half_width(region);
                 if region.len() != 6 || !region.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(Error::School(SchoolError::InvalidRegionCode(region)));
+                    return Err(SchoolError::InvalidRegionCode(region).into());
                 }
                 (
                     region.get(..2).map(|province| format!("{province}0000")),
@@ -125,6 +124,7 @@ impl School {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     fn school(code: &str, school_type: &str) -> NewSchool {
         NewSchool {

@@ -58,16 +58,17 @@ impl NewTeacher {
     pub(crate) fn validate(&self) -> Result<ValidNewTeacher> {
         let name = crate::text::normalize_person_name(&self.name);
         if name.is_empty() {
-            return Err(Error::Teacher(TeacherError::EmptyTeacherName));
+            return Err(TeacherError::EmptyTeacherName.into());
         }
         invisible_characters(&name)?;
         let len = name.chars().count();
         if len > NAME_MAX_CHARS {
-            return Err(Error::Teacher(TeacherError::TeacherNameTooLong {
+            return Err(TeacherError::TeacherNameTooLong {
                 name: crate::text::excerpt(&name, NAME_MAX_CHARS),
                 len,
                 max: NAME_MAX_CHARS,
-            }));
+            }
+            .into());
         }
         let id_type = catalog()?.id_type(&self.id_type)?;
         let id_number = id_number::normalize(&self.id_number);
@@ -112,10 +113,11 @@ fn invisible_characters(name: &str) -> Result<()> {
             format!("U+{:04X} {kind}", c as u32)
         })
         .collect();
-    Err(Error::Teacher(TeacherError::InvalidTeacherName {
+    Err(TeacherError::InvalidTeacherName {
         name: crate::text::excerpt(&shown, 60),
         chars: chars.join("、"),
-    }))
+    }
+    .into())
 }
 
 /// What is wrong with an ID number for a document type, as the clerk types it,

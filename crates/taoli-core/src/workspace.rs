@@ -265,15 +265,9 @@ impl Workspace {
     /// worker, and the key kept (signing in as the 系统管理员 may have
     /// encrypted an older file).
     pub fn sign_in(&mut self, credentials: &Credentials) -> Result<Session> {
-        let file = self
-            .file
-            .as_mut()
-            .ok_or(Error::File(FileError::NoSchoolOpen))?;
+        let file = self.file.as_mut().ok_or(FileError::NoSchoolOpen)?;
         let session = file.sign_in(credentials)?;
-        let mut file = self
-            .file
-            .take()
-            .ok_or(Error::File(FileError::NoSchoolOpen))?;
+        let mut file = self.file.take().ok_or(FileError::NoSchoolOpen)?;
         self.daily_backup(&mut file);
         self.start_worker(&file);
         self.keep_key(&file);
@@ -284,10 +278,7 @@ impl Workspace {
     /// Creates the first account of a school file that has none, its
     /// 系统管理员, signed in.
     pub fn create_first_admin(&mut self, admin: &Credentials) -> Result<Session> {
-        let file = self
-            .file
-            .as_mut()
-            .ok_or(Error::File(FileError::NoSchoolOpen))?;
+        let file = self.file.as_mut().ok_or(FileError::NoSchoolOpen)?;
         let session = file.create_first_admin(admin)?;
         self.keep_current_key();
         self.start_current_worker();
@@ -299,7 +290,7 @@ impl Workspace {
         self.worker.replace(None);
         self.file
             .as_mut()
-            .ok_or(Error::File(FileError::NoSchoolOpen))?
+            .ok_or(FileError::NoSchoolOpen)?
             .sign_out();
         Ok(())
     }
@@ -307,19 +298,13 @@ impl Workspace {
     /// Locks the session; the sync worker stops.
     pub fn lock(&mut self) -> Result<()> {
         self.worker.replace(None);
-        self.file
-            .as_mut()
-            .ok_or(Error::File(FileError::NoSchoolOpen))?
-            .lock();
+        self.file.as_mut().ok_or(FileError::NoSchoolOpen)?.lock();
         Ok(())
     }
 
     /// Unlocks with the password: a new session, with a new sync worker.
     pub fn unlock(&mut self, password: &str) -> Result<Session> {
-        let file = self
-            .file
-            .as_mut()
-            .ok_or(Error::File(FileError::NoSchoolOpen))?;
+        let file = self.file.as_mut().ok_or(FileError::NoSchoolOpen)?;
         let session = file.unlock(password)?;
         self.start_current_worker();
         Ok(session)

@@ -90,14 +90,14 @@ pub(crate) struct Upstream {
 /// base URL kept without a trailing slash.
 pub(crate) fn normalize_url(url: &str) -> Result<String> {
     let trimmed = url.trim().trim_end_matches('/');
-    let parsed = reqwest::Url::parse(trimmed)
-        .map_err(|_| Error::Batch(BatchError::InvalidUpstreamUrl(url.to_owned())))?;
+    let parsed =
+        reqwest::Url::parse(trimmed).map_err(|_| BatchError::InvalidUpstreamUrl(url.to_owned()))?;
     let ok = matches!(parsed.scheme(), "http" | "https")
         && parsed.host_str().is_some_and(|h| !h.is_empty())
         && parsed.query().is_none()
         && parsed.fragment().is_none();
     if !ok {
-        return Err(Error::Batch(BatchError::InvalidUpstreamUrl(url.to_owned())));
+        return Err(BatchError::InvalidUpstreamUrl(url.to_owned()).into());
     }
     Ok(trimmed.to_owned())
 }

@@ -111,9 +111,9 @@ pub(crate) fn keep_new_key(
     }
     let password = access
         .admin_password
-        .ok_or(Error::Batch(BatchError::AdminPasswordNeeded))?;
+        .ok_or(BatchError::AdminPasswordNeeded)?;
     if !is_admin_password(password)? {
-        return Err(Error::Batch(BatchError::WrongAdminPassword));
+        return Err(BatchError::WrongAdminPassword.into());
     }
     let secret = SecretKey::from_slice(&key.to_bytes()[..])?;
     let wrapped = crate::secrets::wrap(&secret, password)?.to_json()?;
@@ -134,24 +134,27 @@ pub(crate) fn load_key(
     let key = match place {
         KeyPlace::Keychain => {
             let Some(keychain) = access.keychain else {
-                return Err(Error::Batch(BatchError::SigningKeyMissing {
+                return Err(BatchError::SigningKeyMissing {
                     detail: Particular::said("particular.no_keychain", vec![]),
-                }));
+                }
+                .into());
             };
             match SigningKey::load(keychain, school) {
                 Ok(Some(key)) => key,
                 Ok(None) => {
-                    return Err(Error::Batch(BatchError::SigningKeyMissing {
+                    return Err(BatchError::SigningKeyMissing {
                         detail: Particular::said("particular.key_not_in_keychain", vec![]),
-                    }));
+                    }
+                    .into());
                 }
                 Err(Error::Secrets(SecretsError::KeychainUnavailable { detail })) => {
-                    return Err(Error::Batch(BatchError::SigningKeyMissing {
+                    return Err(BatchError::SigningKeyMissing {
                         detail: Particular::said(
                             "particular.keychain_unusable",
                             vec![("detail", detail)],
                         ),
-                    }));
+                    }
+                    .into());
                 }
                 Err(other) => return Err(other),
             }
@@ -164,7 +167,7 @@ pub(crate) fn load_key(
             })?;
             let password = access
                 .admin_password
-                .ok_or(Error::Batch(BatchError::AdminPasswordNeeded))?;
+                .ok_or(BatchError::AdminPasswordNeeded)?;
             let secret = crate::secrets::unwrap(&WrappedKey::from_json(wrapped)?, password)
                 .map_err(|e| match e {
                     Error::Secrets(SecretsError::WrongPassword) => {
@@ -176,7 +179,7 @@ pub(crate) fn load_key(
         }
     };
     if key.key_id() != key_id {
-        return Err(Error::Batch(BatchError::SigningKeyMissing {
+        return Err(BatchError::SigningKeyMissing {
             detail: Particular::said(
                 match place {
                     KeyPlace::Keychain => "particular.keychain_key_of_another_enrollment",
@@ -184,7 +187,8 @@ pub(crate) fn load_key(
                 },
                 vec![("found", key.key_id()), ("expected", key_id.to_owned())],
             ),
-        }));
+        }
+        .into());
     }
     Ok(key)
 }

@@ -1107,17 +1107,19 @@ impl Reporting<'_> {
         let enrollment = self.required_enrollment()?;
         let change_reason = match change_reason.map(str::trim) {
             Some(r) if r.is_empty() || r.chars().count() > protocol::MAX_REASON_CHARS => {
-                return Err(Error::Batch(BatchError::InvalidChangeReason {
+                return Err(BatchError::InvalidChangeReason {
                     max: protocol::MAX_REASON_CHARS,
-                }));
+                }
+                .into());
             }
             other => other,
         };
         if let Some(batch) = self.batch_in_flight()? {
-            return Err(Error::Batch(BatchError::BatchInFlight {
+            return Err(BatchError::BatchInFlight {
                 sequence: batch.sequence,
                 batch_id: batch.id,
-            }));
+            }
+            .into());
         }
         let inputs = self.reporting_inputs()?;
         let assessed = plan::assess(&inputs.inputs());

@@ -55,9 +55,10 @@ impl Reporting<'_> {
                 let verified = held.verify(&enrollment.upstream_key)?;
                 let manifest = &verified.manifest;
                 if manifest.school != *school || manifest.previous_batch != previous {
-                    return Err(Error::Batch(BatchError::UpstreamHistoryMismatch {
+                    return Err(BatchError::UpstreamHistoryMismatch {
                         sequence: manifest.sequence,
-                    }));
+                    }
+                    .into());
                 }
                 let payload = calls
                     .call(|now| client.held_payload(school, &held.batch_id, key, now))

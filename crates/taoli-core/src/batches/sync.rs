@@ -323,13 +323,14 @@ impl Reporting<'_> {
         };
         if batch.state == BatchState::Built {
             if crate::protocol::sha256_hex(&batch.payload) != batch.payload_sha256 {
-                return Err(Error::File(FileError::CorruptSchoolFile {
+                return Err(FileError::CorruptSchoolFile {
                     path: self.school.path().to_owned(),
                     detail: Particular::said(
                         "particular.batch_checksum_mismatch",
                         vec![("batch", batch.id.clone())],
                     ),
-                }));
+                }
+                .into());
             }
             let record_count = u64::try_from(batch.record_count).unwrap_or(0);
             let manifest = Manifest::new(
@@ -596,11 +597,12 @@ impl Reporting<'_> {
         let Some(receipt) = receipt else {
             let batch = self
                 .batch_row(batch_id)?
-                .ok_or_else(|| Error::Batch(BatchError::BatchNotFound(batch_id.to_owned())))?;
-            return Err(Error::Batch(BatchError::NoReceiptYet {
+                .ok_or_else(|| BatchError::BatchNotFound(batch_id.to_owned()))?;
+            return Err(BatchError::NoReceiptYet {
                 sequence: batch.sequence,
                 batch_id: batch.id,
-            }));
+            }
+            .into());
         };
         let bytes = receipt.receipt.as_bytes();
         crate::export::write_file(path, bytes)?;
@@ -629,9 +631,10 @@ impl Reporting<'_> {
             })
         })?;
         let Some(envelope) = &batch.envelope else {
-            return Err(Error::Batch(BatchError::ReceiptOfAnotherBatch {
+            return Err(BatchError::ReceiptOfAnotherBatch {
                 batch_id: receipt.batch_id,
-            }));
+            }
+            .into());
         };
         let manifest = SignedManifest::decode(envelope).and_then(|s| s.unverified_manifest())?;
         receipt.check_matches(&manifest)?;

@@ -378,7 +378,7 @@ impl SyncWorker {
         std::thread::Builder::new()
             .name("taoli-sync".to_owned())
             .spawn(move || thread.run())
-            .map_err(|e| Error::Batch(BatchError::SyncWorkerFailed(e.to_string())))?;
+            .map_err(|e| BatchError::SyncWorkerFailed(e.to_string()))?;
         Ok(SyncWorker { shared })
     }
 
@@ -386,9 +386,7 @@ impl SyncWorker {
     /// window's reporting operations: one at a time, never beside a pass).
     pub fn with_file<T>(&self, f: impl FnOnce(&mut SchoolFile) -> Result<T>) -> Result<T> {
         let mut guard = self.shared.file();
-        let file = guard
-            .as_mut()
-            .ok_or(Error::Account(AccountError::NotSignedIn))?;
+        let file = guard.as_mut().ok_or(AccountError::NotSignedIn)?;
         f(file)
     }
 
@@ -454,7 +452,7 @@ impl SyncWorker {
     pub fn sync_now(&self, admin_password: Option<&str>) -> Result<SyncPass> {
         let step = self.shared.pass(admin_password);
         match step {
-            Step::Idle => return Err(Error::Batch(BatchError::NotEnrolled)),
+            Step::Idle => return Err(BatchError::NotEnrolled.into()),
             Step::Failed(error) if waits_for_the_clerk(&error) => return Err(error),
             Step::Ended(error) => {
                 self.shared.settle(

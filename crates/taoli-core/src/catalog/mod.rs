@@ -270,16 +270,15 @@ impl Catalog {
         let code = code.trim();
         let school_type = self
             .school_type(code)
-            .ok_or_else(|| Error::School(SchoolError::UnknownSchoolType(code.to_owned())))?;
+            .ok_or_else(|| SchoolError::UnknownSchoolType(code.to_owned()))?;
         match &school_type.scope {
             SchoolTypeScope::In { .. } => Ok(school_type),
-            SchoolTypeScope::Out { reason } => {
-                Err(Error::School(SchoolError::SchoolTypeOutOfScope {
-                    code: school_type.code.clone(),
-                    name: school_type.name.clone(),
-                    reason: reason.clone(),
-                }))
+            SchoolTypeScope::Out { reason } => Err(SchoolError::SchoolTypeOutOfScope {
+                code: school_type.code.clone(),
+                name: school_type.name.clone(),
+                reason: reason.clone(),
             }
+            .into()),
         }
     }
 

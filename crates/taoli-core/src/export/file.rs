@@ -163,9 +163,10 @@ impl Exports<'_> {
     ) -> Result<Vec<u8>> {
         self.school.require(crate::account::Permission::Export)?;
         if format == ExportFormat::Json && style != SheetStyle::Taoli {
-            return Err(Error::Export(ExportError::ExportStyleNotUsed {
+            return Err(ExportError::ExportStyleNotUsed {
                 style: style.name().to_owned(),
-            }));
+            }
+            .into());
         }
         match (format, group) {
             (ExportFormat::Csv, Some(group)) => self.csv_in(group, style),
@@ -179,9 +180,10 @@ impl Exports<'_> {
                     .collect::<Vec<_>>()
                     .join("、"),
             })),
-            (other, Some(_)) => Err(Error::Export(ExportError::ExportGroupNotUsed {
+            (other, Some(_)) => Err(ExportError::ExportGroupNotUsed {
                 format: other.name().to_owned(),
-            })),
+            }
+            .into()),
             (ExportFormat::Json, None) => {
                 let mut bytes = serde_json::to_vec_pretty(&self.document()?)?;
                 bytes.push(b'\n');
@@ -215,10 +217,11 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
         })
     };
     if path.is_dir() {
-        return Err(Error::Export(ExportError::ExportUnwritable {
+        return Err(ExportError::ExportUnwritable {
             path: path.to_owned(),
             detail: Particular::said("particular.a_folder", vec![]),
-        }));
+        }
+        .into());
     }
     crate::fsio::write_bytes_atomically(path, bytes).map_err(unwritable)
 }

@@ -46,7 +46,7 @@ impl Imports<'_> {
     ) -> Result<ImportRun> {
         let actor = &self.school.require(Permission::Import)?;
         if plan.is_settled() {
-            return Err(Error::Import(ImportError::ImportAlreadyCommitted));
+            return Err(ImportError::ImportAlreadyCommitted.into());
         }
         let total = plan.writes.len();
         // The school as it was, in case the import was not what the clerk
@@ -175,11 +175,12 @@ impl Writer<'_, '_> {
         if let Err(rusqlite::Error::SqliteFailure(e, _)) = &inserted
             && e.code == rusqlite::ErrorCode::ConstraintViolation
         {
-            return Err(Error::Import(ImportError::StalePreview {
+            return Err(ImportError::StalePreview {
                 reason: StaleReason::TeacherRegistered {
                     id_number: p.id_number.clone(),
                 },
-            }));
+            }
+            .into());
         }
         inserted?;
         let json = teacher_json(&id, &p.name, &p.id_type, &p.id_number, 1, at, at)?;
@@ -214,11 +215,12 @@ impl Writer<'_, '_> {
             )?
             .execute((&old.id, name, at, old.version))?;
         if changed == 0 {
-            return Err(Error::Import(ImportError::StalePreview {
+            return Err(ImportError::StalePreview {
                 reason: StaleReason::TeacherChanged {
                     name: old.name.clone(),
                 },
-            }));
+            }
+            .into());
         }
         let before = serde_json::to_value(old)?;
         let after = teacher_json(

@@ -90,10 +90,10 @@ impl MappingOverride {
         let (header, target) = raw
             .split_once('=')
             .or_else(|| raw.split_once('＝'))
-            .ok_or_else(|| Error::Import(ImportError::BadColumnMapping(raw.to_owned())))?;
+            .ok_or_else(|| ImportError::BadColumnMapping(raw.to_owned()))?;
         let header = header.trim();
         if header.is_empty() {
-            return Err(Error::Import(ImportError::BadColumnMapping(raw.to_owned())));
+            return Err(ImportError::BadColumnMapping(raw.to_owned()).into());
         }
         let target = target.trim();
         Ok(MappingOverride {
@@ -179,7 +179,7 @@ impl HeaderMatcher {
             let group = crate::entry::find_group(effective, group).map_err(|_| unknown())?;
             let field = crate::entry::find_field(group, field).map_err(|_| unknown())?;
             if field.derived {
-                return Err(Error::Entry(EntryError::DerivedField(field.label.clone())));
+                return Err(EntryError::DerivedField(field.label.clone()).into());
             }
             return Ok(FieldTarget::new(group, field));
         }

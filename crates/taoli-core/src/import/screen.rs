@@ -336,11 +336,12 @@ fn check_ods_grid(path: &Path, part: impl Read) -> Result<(), Error> {
                 }
                 let cells = done_sheets.saturating_add(grid.cells());
                 if cells > MAX_GRID_CELLS {
-                    return Err(Error::Import(ImportError::RosterTooLarge {
+                    return Err(ImportError::RosterTooLarge {
                         path: path.to_owned(),
                         cells,
                         max: MAX_GRID_CELLS,
-                    }));
+                    }
+                    .into());
                 }
             }
             Event::Start(e) | Event::Empty(e)

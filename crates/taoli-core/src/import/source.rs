@@ -300,10 +300,11 @@ impl SheetRows<'_> {
         if row.is_some() {
             self.given = self.given.saturating_add(1);
             if self.given > MAX_ROWS {
-                return Err(Error::Import(ImportError::TooManyRows {
+                return Err(ImportError::TooManyRows {
                     sheet: self.sheet.clone(),
                     rows: self.given,
-                }));
+                }
+                .into());
             }
         }
         Ok(row)
@@ -364,7 +365,7 @@ impl RosterFile {
             }),
         })?;
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-            return Err(Error::Import(ImportError::EmptyRoster(path.to_owned())));
+            return Err(ImportError::EmptyRoster(path.to_owned()).into());
         }
         let extension = path
             .extension()
@@ -381,18 +382,19 @@ impl RosterFile {
             // Excel's and WPS's 「Unicode 文本」: UTF-16 with a byte order mark.
             let (text, had_errors) = encoding.decode_with_bom_removal(&bytes);
             if had_errors {
-                return Err(Error::Import(ImportError::CorruptRoster {
+                return Err(ImportError::CorruptRoster {
                     path: path.to_owned(),
                     detail: "UTF-16 文本中有无法解码的字符".to_owned(),
-                }));
+                }
+                .into());
             }
             open_decoded(path, text.into_owned(), TextEncoding::Utf16)
         } else if looks_like_html(&bytes) {
-            Err(Error::Import(ImportError::RosterIsWebPage(path.to_owned())))
+            Err(ImportError::RosterIsWebPage(path.to_owned()).into())
         } else if looks_like_text(&bytes) {
             open_text(path, &bytes)
         } else {
-            Err(Error::Import(ImportError::NotASpreadsheet(path.to_owned())))
+            Err(ImportError::NotASpreadsheet(path.to_owned()).into())
         }
     }
 
@@ -460,10 +462,11 @@ impl RosterFile {
                             .map_err(|e| fail(e.to_string()))
                     })?;
                     if range.height() > MAX_ROWS {
-                        return Err(Error::Import(ImportError::TooManyRows {
+                        return Err(ImportError::TooManyRows {
                             sheet: sheet.name.clone(),
                             rows: range.height(),
-                        }));
+                        }
+                        .into());
                     }
                     Rows::Range { range, next: 0 }
                 }
@@ -520,9 +523,7 @@ fn open_ole(path: &Path, bytes: Vec<u8>) -> Result<RosterFile, Error> {
         .flat_map(|u| u.to_le_bytes())
         .collect();
     if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
-        return Err(Error::Import(ImportError::RosterPasswordProtected(
-            path.to_owned(),
-        )));
+        return Err(ImportError::RosterPasswordProtected(path.to_owned()).into());
     }
     super::screen::check_ole(path, &bytes)?;
     let reader = BufReader::new(Cursor::new(bytes));
@@ -657,11 +658,12 @@ fn sniff_delimiter(text: &str) -> u8 {
 
 fn open_text(path: &Path, bytes: &[u8]) -> Result<RosterFile, Error> {
     if let Some((utf8_line, other_line)) = mixed_encoding(bytes) {
-        return Err(Error::Import(ImportError::MixedEncoding {
+        return Err(ImportError::MixedEncoding {
             path: path.to_owned(),
             utf8_line,
             other_line,
-        }));
+        }
+        .into());
     }
     let (text, encoding) = decode_text(bytes);
     open_decoded(path, text, encoding)
@@ -678,10 +680,11 @@ fn open_decoded(
         text = text.replace('，', ",");
     }
     if let Some(line) = unterminated_quote(&text, delimiter) {
-        return Err(Error::Import(ImportError::UnterminatedQuote {
+        return Err(ImportError::UnterminatedQuote {
             path: path.to_owned(),
             line,
-        }));
+        }
+        .into());
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -699,10 +702,11 @@ fn open_decoded(
             .map_or(0, |(i, _)| i.saturating_add(1));
         rows.push(record.iter().take(used).map(str::to_owned).collect());
         if rows.len() > MAX_ROWS {
-            return Err(Error::Import(ImportError::TooManyRows {
+            return Err(ImportError::TooManyRows {
                 sheet: sheet_name_of(path),
                 rows: rows.len(),
-            }));
+            }
+            .into());
         }
     }
     Ok(RosterFile {

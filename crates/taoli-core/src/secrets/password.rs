@@ -24,16 +24,18 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 /// [`MIN_PASSWORD_CHARS`] characters (counted as characters, so 8 汉字 pass).
 pub fn check_password_strength(password: &str) -> Result<()> {
     if password.trim().is_empty() {
-        return Err(Error::Secrets(SecretsError::EmptyPassword {
+        return Err(SecretsError::EmptyPassword {
             min: MIN_PASSWORD_CHARS,
-        }));
+        }
+        .into());
     }
     let len = password.chars().count();
     if len < MIN_PASSWORD_CHARS {
-        return Err(Error::Secrets(SecretsError::WeakPassword {
+        return Err(SecretsError::WeakPassword {
             len,
             min: MIN_PASSWORD_CHARS,
-        }));
+        }
+        .into());
     }
     Ok(())
 }

@@ -148,7 +148,7 @@ pub fn wrap_with(key: &SecretKey, password: &str, params: KdfParams) -> Result<W
     buffer.extend_from_slice(key.as_bytes());
     cipher
         .encrypt_in_place(&XNonce::from(nonce), ASSOCIATED_DATA, &mut *buffer)
-        .map_err(|_| Error::Internal(InternalError::SecretsFailed("加密密钥失败".to_owned())))?;
+        .map_err(|_| InternalError::SecretsFailed("加密密钥失败".to_owned()))?;
     Ok(WrappedKey {
         params,
         salt,
@@ -174,7 +174,7 @@ pub fn unwrap(wrapped: &WrappedKey, password: &str) -> Result<SecretKey> {
     let mut buffer = Zeroizing::new(wrapped.ciphertext.clone());
     cipher
         .decrypt_in_place(&XNonce::from(wrapped.nonce), ASSOCIATED_DATA, &mut *buffer)
-        .map_err(|_| Error::Secrets(SecretsError::WrongPassword))?;
+        .map_err(|_| SecretsError::WrongPassword)?;
     SecretKey::from_slice(&buffer)
 }
 
@@ -255,10 +255,11 @@ impl WrappedKey {
         };
         let version = number(object, "v")?;
         if version != u64::from(FORMAT_VERSION) {
-            return Err(Error::Secrets(SecretsError::WrappedKeyUnsupported {
+            return Err(SecretsError::WrappedKeyUnsupported {
                 version,
                 supported: FORMAT_VERSION,
-            }));
+            }
+            .into());
         }
         let fields = StoredFields {
             v: version,

@@ -229,7 +229,7 @@ impl VerificationSheets<'_> {
     pub fn render(&self, teacher_ids: &[String], template: &Template) -> Result<RenderedSheets> {
         let sheets = self.gather(teacher_ids)?;
         if sheets.teachers.is_empty() {
-            return Err(Error::Sheets(SheetsError::NoSheetsToPrint));
+            return Err(SheetsError::NoSheetsToPrint.into());
         }
         let font = font::find()?;
         let inputs = typeset_inputs(&sheets, &font.family)?;
@@ -259,7 +259,7 @@ impl VerificationSheets<'_> {
     ) -> Result<SheetsPreview> {
         let mut sheets = self.gather(teacher_ids)?;
         if sheets.teachers.is_empty() {
-            return Err(Error::Sheets(SheetsError::NoSheetsToPrint));
+            return Err(SheetsError::NoSheetsToPrint.into());
         }
         let teachers = sheets.teachers.len();
         sheets.teachers.truncate(max_teachers.max(1));

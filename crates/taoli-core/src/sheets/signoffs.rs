@@ -222,7 +222,7 @@ impl VerificationSheets<'_> {
         let teacher = self.school.stored_teacher(teacher_id)?;
         let printed = self.stored_fingerprints(&teacher.id)?;
         if !printed.contains(&fingerprint) {
-            return Err(Error::Sheets(SheetsError::FingerprintNotPrinted {
+            return Err(SheetsError::FingerprintNotPrinted {
                 teacher: teacher.name,
                 fingerprint,
                 printed: if printed.is_empty() {
@@ -231,7 +231,8 @@ impl VerificationSheets<'_> {
                     let shown: Vec<&str> = printed.iter().take(5).map(String::as_str).collect();
                     format!("打印过的指纹：{}", shown.join("、"))
                 },
-            }));
+            }
+            .into());
         }
         self.school.write(|tx| {
             let at = now();

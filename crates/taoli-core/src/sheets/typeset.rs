@@ -194,9 +194,7 @@ fn typeset_all(shared: &Shared<'_>, sheets: &[SheetInput]) -> Result<Vec<PagedDo
             .into_iter()
             .map(|w| {
                 w.join().unwrap_or_else(|_| {
-                    Err(Error::Internal(InternalError::SheetsFailed(
-                        "排版时程序出错".to_owned(),
-                    )))
+                    Err(InternalError::SheetsFailed("排版时程序出错".to_owned()).into())
                 })
             })
             .collect()

@@ -131,10 +131,11 @@ impl SchoolFile {
             (None, _, _) => None,
             // Restoring would write the backup's data into a plaintext file.
             (Some(_), _, None) => {
-                return Err(Error::Backup(BackupError::BackupUnusable {
+                return Err(BackupError::BackupUnusable {
                     path: backup.to_owned(),
                     detail: Particular::said("particular.backup_encrypted_file_not", vec![]),
-                }));
+                }
+                .into());
             }
             (Some(_), Some(given), _) => Some(given),
             (Some(_), None, Some(own)) => Some(own),
@@ -149,10 +150,11 @@ impl SchoolFile {
         remove_if_exists(&staged)?;
         if let Err(error) = stage_restore(backup, key, &staged, own.as_ref()) {
             let _ = fs::remove_file(&staged);
-            return Err(Error::Backup(BackupError::BackupUnusable {
+            return Err(BackupError::BackupUnusable {
                 path: backup.to_owned(),
                 detail: error.into(),
-            }));
+            }
+            .into());
         }
         let restored = self.restore_staged(&staged, own.as_ref(), version, backup, actor);
         let _ = fs::remove_file(&staged);
@@ -394,12 +396,11 @@ pub(crate) fn file_name(path: &Path) -> String {
 /// shaped like a school file is unusable.
 pub(crate) fn backup_salt(path: &Path) -> Result<Option<[u8; FILE_SALT_LEN]>> {
     match super::check_header(path) {
-        Err(Error::File(FileError::NotASchoolFile(_))) => {
-            Err(Error::Backup(BackupError::BackupUnusable {
-                path: path.to_owned(),
-                detail: Particular::said("particular.not_a_school_file", vec![]),
-            }))
+        Err(Error::File(FileError::NotASchoolFile(_))) => Err(BackupError::BackupUnusable {
+            path: path.to_owned(),
+            detail: Particular::said("particular.not_a_school_file", vec![]),
         }
+        .into()),
         other => other,
     }
 }
@@ -415,7 +416,7 @@ fn check_backup(path: &Path, code: &str, key: Option<&FileKey>, key_given: bool)
         })
     };
     if !path.is_file() {
-        return Err(Error::File(FileError::FileNotFound(path.to_owned())));
+        return Err(FileError::FileNotFound(path.to_owned()).into());
     }
     let conn = connect(path, Access::ReadOnly, key).map_err(|e| unusable(e.into()))?;
     if key.is_some() {
@@ -460,11 +461,12 @@ fn check_backup(path: &Path, code: &str, key: Option<&FileKey>, key_given: bool)
         .query_row("SELECT code FROM school WHERE id = 1", [], |r| r.get(0))
         .map_err(|_| unusable(Particular::said("particular.no_school_row", vec![])))?;
     if found != code {
-        return Err(Error::Backup(BackupError::BackupOfAnotherSchool {
+        return Err(BackupError::BackupOfAnotherSchool {
             path: path.to_owned(),
             found,
             expected: code.to_owned(),
-        }));
+        }
+        .into());
     }
     Ok(version)
 }

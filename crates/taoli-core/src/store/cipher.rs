@@ -341,7 +341,7 @@ impl SchoolFile {
         change: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
     ) -> Result<(T, EncryptedCopies)> {
         if self.key.is_some() {
-            return Err(Error::File(FileError::AlreadyEncrypted(self.path.clone())));
+            return Err(FileError::AlreadyEncrypted(self.path.clone()).into());
         }
         let value = self.rewrite_under(Rewrite::Encrypt, key, change)?;
         let copies = self.key.as_ref().map(|key| self.encrypt_copies(key));
@@ -405,11 +405,12 @@ impl SchoolFile {
         change: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
         match &self.key {
-            None => return Err(Error::File(FileError::NotEncrypted(self.path.clone()))),
+            None => return Err(FileError::NotEncrypted(self.path.clone()).into()),
             Some(current) if new.salt != current.salt => {
-                return Err(Error::Internal(InternalError::SecretsFailed(
+                return Err(InternalError::SecretsFailed(
                     "新密钥的盐与学校文件的不同：新密钥应由新密码和学校文件原有的盐派生".to_owned(),
-                )));
+                )
+                .into());
             }
             Some(_) => {}
         }
@@ -542,7 +543,7 @@ fn rewritten_copy<T>(
     export_into(&conn, source, source_key)?;
     let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
     if application_id != APPLICATION_ID {
-        return Err(Error::File(FileError::NotASchoolFile(source.to_owned())));
+        return Err(FileError::NotASchoolFile(source.to_owned()).into());
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -567,7 +568,7 @@ pub(crate) fn encrypted_copy(
     export_into(&conn, source, source_key)?;
     let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
     if application_id != APPLICATION_ID {
-        return Err(Error::File(FileError::NotASchoolFile(source.to_owned())));
+        return Err(FileError::NotASchoolFile(source.to_owned()).into());
     }
     check_integrity(&conn, target)?;
     conn.close().map_err(|(_, e)| Error::Database(e))

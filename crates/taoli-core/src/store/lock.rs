@@ -195,10 +195,11 @@ pub(crate) fn acquire(school: &Path) -> Result<Option<Arc<FileLock>>> {
         let file = match open_lock_file(&path) {
             Ok(file) => file,
             Err(e) if held_elsewhere(&e) => {
-                return Err(Error::File(FileError::SchoolFileInUse {
+                return Err(FileError::SchoolFileInUse {
                     path: school.to_owned(),
                     holder: read_holder(&path).map(Box::new),
-                }));
+                }
+                .into());
             }
             Err(e) if unguardable(&e) => return Ok(None),
             Err(e) => return Err(Error::io(&path)(e)),
@@ -206,10 +207,11 @@ pub(crate) fn acquire(school: &Path) -> Result<Option<Arc<FileLock>>> {
         match lock_file(&file) {
             Ok(true) => {}
             Ok(false) => {
-                return Err(Error::File(FileError::SchoolFileInUse {
+                return Err(FileError::SchoolFileInUse {
                     path: school.to_owned(),
                     holder: read_holder(&path).map(Box::new),
-                }));
+                }
+                .into());
             }
             // A file system without locks: unguarded, as before.
             Err(_) => return Ok(None),
@@ -226,10 +228,11 @@ pub(crate) fn acquire(school: &Path) -> Result<Option<Arc<FileLock>>> {
         held.push((key, Arc::downgrade(&lock)));
         return Ok(Some(lock));
     }
-    Err(Error::File(FileError::SchoolFileInUse {
+    Err(FileError::SchoolFileInUse {
         path: school.to_owned(),
         holder: read_holder(&path).map(Box::new),
-    }))
+    }
+    .into())
 }
 
 impl FileLock {

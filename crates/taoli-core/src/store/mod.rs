@@ -184,7 +184,7 @@ impl SchoolFile {
     pub fn open(path: &Path) -> Result<SchoolFile> {
         match check_header(path)? {
             None => SchoolFile::open_checked(path, None),
-            Some(_) => Err(Error::File(FileError::FileKeyNeeded(path.to_owned()))),
+            Some(_) => Err(FileError::FileKeyNeeded(path.to_owned()).into()),
         }
     }
 
@@ -195,7 +195,7 @@ impl SchoolFile {
         match check_header(path)? {
             None => SchoolFile::open_checked(path, None),
             Some(salt) if &salt == key.salt() => SchoolFile::open_checked(path, Some(key)),
-            Some(_) => Err(Error::File(FileError::WrongFilePassword(path.to_owned()))),
+            Some(_) => Err(FileError::WrongFilePassword(path.to_owned()).into()),
         }
     }
 
@@ -209,11 +209,11 @@ impl SchoolFile {
             return SchoolFile::open_checked(path, None);
         };
         let Some(key) = recall_file_key(store, &salt)? else {
-            return Err(Error::File(FileError::FileKeyNeeded(path.to_owned())));
+            return Err(FileError::FileKeyNeeded(path.to_owned()).into());
         };
         match SchoolFile::open_checked(path, Some(&key)) {
             Err(Error::File(FileError::WrongFilePassword(_))) => {
-                Err(Error::File(FileError::FileKeyNeeded(path.to_owned())))
+                Err(FileError::FileKeyNeeded(path.to_owned()).into())
             }
             other => other,
         }
@@ -295,17 +295,18 @@ impl SchoolFile {
             .pragma_query_value(None, "application_id", |r| r.get(0))
             .map_err(not_ours)?;
         if application_id != APPLICATION_ID {
-            return Err(Error::File(FileError::NotASchoolFile(path.to_owned())));
+            return Err(FileError::NotASchoolFile(path.to_owned()).into());
         }
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(not_ours)?;
         if version > CURRENT_SCHEMA_VERSION {
-            return Err(Error::File(FileError::NewerSchoolFile {
+            return Err(FileError::NewerSchoolFile {
                 path: path.to_owned(),
                 found: version,
                 supported: CURRENT_SCHEMA_VERSION,
-            }));
+            }
+            .into());
         }
         check_integrity(&conn, path).map_err(|e| match e {
             Error::Database(e) => not_ours(e),
@@ -349,16 +350,16 @@ impl SchoolFile {
     /// SQLite's lock on it): [`FileError::NetworkShareOneConnection`].
     pub fn second_handle(&self) -> Result<SchoolFile> {
         let Some(session) = &self.session else {
-            return Err(Error::Account(AccountError::NotSignedIn));
+            return Err(AccountError::NotSignedIn.into());
         };
         if self.share.is_some() {
-            return Err(Error::File(FileError::NetworkShareOneConnection));
+            return Err(FileError::NetworkShareOneConnection.into());
         }
         let conn = connect(&self.path, Access::ReadWrite, self.key.as_ref())?;
         let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
         if application_id != APPLICATION_ID {
             // Replaced on disk since it was opened.
-            return Err(Error::File(FileError::NotASchoolFile(self.path.clone())));
+            return Err(FileError::NotASchoolFile(self.path.clone()).into());
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -487,7 +488,7 @@ fn build(
 ) -> Result<()> {
     let valid = school.validate()?;
     if path.exists() {
-        return Err(Error::File(FileError::FileExists(path.to_owned())));
+        return Err(FileError::FileExists(path.to_owned()).into());
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir).map_err(Error::io(dir))?;
@@ -577,21 +578,21 @@ fn check_header(path: &Path) -> Result<Option<[u8; FILE_SALT_LEN]>> {
     let mut file = match fs::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::File(FileError::FileNotFound(path.to_owned())));
+            return Err(FileError::FileNotFound(path.to_owned()).into());
         }
         Err(e) => return Err(Error::io(path)(e)),
     };
     let metadata = file.metadata().map_err(Error::io(path))?;
     if metadata.is_dir() {
-        return Err(Error::File(FileError::NotASchoolFile(path.to_owned())));
+        return Err(FileError::NotASchoolFile(path.to_owned()).into());
     }
     let mut header = [0u8; 16];
     match file.read_exact(&mut header) {
         Ok(()) if &header == SQLITE_MAGIC => Ok(None),
         Ok(()) if metadata.len() > 0 && metadata.len() % 1024 == 0 => Ok(Some(header)),
-        Ok(()) => Err(Error::File(FileError::NotASchoolFile(path.to_owned()))),
+        Ok(()) => Err(FileError::NotASchoolFile(path.to_owned()).into()),
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-            Err(Error::File(FileError::NotASchoolFile(path.to_owned())))
+            Err(FileError::NotASchoolFile(path.to_owned()).into())
         }
         Err(e) => Err(Error::io(path)(e)),
     }
@@ -605,10 +606,11 @@ fn check_integrity(conn: &Connection, path: &Path) -> Result<()> {
     if matches!(problems.as_slice(), [only] if only == "ok") {
         return Ok(());
     }
-    Err(Error::File(FileError::CorruptSchoolFile {
+    Err(FileError::CorruptSchoolFile {
         path: path.to_owned(),
         detail: problems.join("；").into(),
-    }))
+    }
+    .into())
 }
 
 /// Where an older file is copied before it is migrated:

@@ -93,9 +93,7 @@ impl SchoolFile {
                 |r| r.get(0),
             )?;
             if !exists {
-                return Err(Error::Teacher(TeacherError::TeacherNotFound(
-                    teacher_id.to_owned(),
-                )));
+                return Err(TeacherError::TeacherNotFound(teacher_id.to_owned()).into());
             }
             insert(tx, actor, teacher_id, group_code, fields)
         })
@@ -113,10 +111,10 @@ impl SchoolFile {
         self.write(|tx| {
             let old = by_id(tx, record_id)?;
             if old.version != expected_version {
-                return Err(Error::Entry(EntryError::StaleRecord {
+                return Err(EntryError::StaleRecord {
                     expected: expected_version,
                     current: old.version,
-                }));
+                }.into());
             }
             tx.execute(
                 "UPDATE record SET fields = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",

@@ -313,9 +313,7 @@ impl RecoveryCodes<'_> {
     pub fn new_code(&self) -> Result<(RecoveryCode, RecoveryCodeShown)> {
         self.school.require(Permission::UsersManage)?;
         if self.school.key.is_none() {
-            return Err(Error::File(FileError::NotEncrypted(
-                self.school.path.clone(),
-            )));
+            return Err(FileError::NotEncrypted(self.school.path.clone()).into());
         }
         let code = RecoveryCode::generate()?;
         let shown = RecoveryCodeShown::of(&code, &self.school.path);
@@ -337,9 +335,7 @@ impl RecoveryCodes<'_> {
     pub fn set(&mut self, code: &RecoveryCode) -> Result<RecoveryStatus> {
         let actor = self.school.require(Permission::UsersManage)?;
         if self.school.key.is_none() {
-            return Err(Error::File(FileError::NotEncrypted(
-                self.school.path.clone(),
-            )));
+            return Err(FileError::NotEncrypted(self.school.path.clone()).into());
         }
         if escrow(&self.school.conn)?.is_some_and(|e| e.wrapping.code_id == code_id(code)) {
             // The same code again: nothing to change.
@@ -424,22 +420,22 @@ impl SchoolFile {
         let name = match account.map(crate::text::normalize_person_name) {
             Some(name) if admins.contains(&name) => name,
             Some(name) => {
-                return Err(Error::Recovery(RecoveryError::RecoveryAccountUnknown {
+                return Err(RecoveryError::RecoveryAccountUnknown {
                     name,
                     names: admins.join("、"),
-                }));
+                }
+                .into());
             }
             None => match admins.as_slice() {
                 [only] => only.clone(),
                 [] => {
-                    return Err(Error::Recovery(RecoveryError::RecoveryNoAdmin(
-                        path.to_owned(),
-                    )));
+                    return Err(RecoveryError::RecoveryNoAdmin(path.to_owned()).into());
                 }
                 _ => {
-                    return Err(Error::Recovery(RecoveryError::RecoveryAccountNeeded {
+                    return Err(RecoveryError::RecoveryAccountNeeded {
                         names: admins.join("、"),
-                    }));
+                    }
+                    .into());
                 }
             },
         };
@@ -571,9 +567,7 @@ fn open_with_code(
     sidecar: Option<&Path>,
 ) -> Result<(SchoolFile, WrappingKey)> {
     let Some(salt) = check_header(path)? else {
-        return Err(Error::Recovery(RecoveryError::RecoveryNotNeeded(
-            path.to_owned(),
-        )));
+        return Err(RecoveryError::RecoveryNotNeeded(path.to_owned()).into());
     };
     let candidates: Vec<PathBuf> = match sidecar {
         Some(given) => vec![given.to_owned()],
@@ -595,10 +589,11 @@ fn open_with_code(
         }
     };
     if candidates.is_empty() {
-        return Err(Error::Recovery(RecoveryError::RecoverySidecarMissing {
+        return Err(RecoveryError::RecoverySidecarMissing {
             path: path.to_owned(),
             name: file_name(&sidecar_path(path)),
-        }));
+        }
+        .into());
     }
     let wanted = code_id(code);
     let mut first_error = None;
@@ -631,15 +626,11 @@ fn unseal(
         ));
     }
     if sidecar.code_id != wanted {
-        return Err(Error::Recovery(RecoveryError::WrongRecoveryCode(
-            path.to_owned(),
-        )));
+        return Err(RecoveryError::WrongRecoveryCode(path.to_owned()).into());
     }
     let wrapping = WrappingKey::derive(code, sidecar.code_salt, sidecar.params)?;
     let Some(keys) = sidecar.open(&wrapping)? else {
-        return Err(Error::Recovery(RecoveryError::WrongRecoveryCode(
-            path.to_owned(),
-        )));
+        return Err(RecoveryError::WrongRecoveryCode(path.to_owned()).into());
     };
     for key in keys {
         let key = FileKey::from_parts(key, salt);
@@ -649,10 +640,11 @@ fn unseal(
             Err(other) => return Err(other),
         }
     }
-    Err(Error::Recovery(RecoveryError::RecoveryKeysDoNotOpen {
+    Err(RecoveryError::RecoveryKeysDoNotOpen {
         sidecar: candidate.to_owned(),
         path: path.to_owned(),
-    }))
+    }
+    .into())
 }
 
 /// The recovery files in `folder`, by name.

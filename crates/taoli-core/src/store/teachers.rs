@@ -55,11 +55,12 @@ pub(crate) fn insert(
     valid: &ValidNewTeacher,
 ) -> Result<Teacher> {
     if let Some(existing) = find(tx, &valid.id_type.code, &valid.id_number)? {
-        return Err(Error::Teacher(TeacherError::DuplicateTeacher {
+        return Err(TeacherError::DuplicateTeacher {
             id_type_name: valid.id_type.name.clone(),
             id_number: valid.id_number.clone(),
             existing_name: existing.name,
-        }));
+        }
+        .into());
     }
     let id = uuid::Uuid::now_v7().to_string();
     let at = now();

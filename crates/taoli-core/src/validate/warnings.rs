@@ -31,7 +31,7 @@ impl Validation<'_> {
         let actor = &self.school.require(Permission::TeachersEdit)?;
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(Error::Entry(EntryError::EmptyWarningReason));
+            return Err(EntryError::EmptyWarningReason.into());
         }
         let teacher = self.school.stored_teacher(warning.teacher_id)?;
         let report = crate::validate::validation_report(self.school)?;
@@ -51,7 +51,7 @@ impl Validation<'_> {
                 })
             })?;
         if problem.severity == Severity::Error {
-            return Err(Error::Entry(EntryError::ErrorNeedsFixing(problem.message)));
+            return Err(EntryError::ErrorNeedsFixing(problem.message).into());
         }
         let (rule, record_key, field) = problem.key();
         let at = now();

@@ -293,7 +293,7 @@ impl Imports<'_> {
             planner.plan_sheet(roster, sheet, &context, &mut planned)?;
         }
         if let Some(o) = unknown_override(&options.mappings, &planned.sheets) {
-            return Err(Error::Import(ImportError::UnknownColumn(o.header.clone())));
+            return Err(ImportError::UnknownColumn(o.header.clone()).into());
         }
         if planned.sheets.is_empty() {
             return Err(planned.first_error.unwrap_or_else(|| {
@@ -725,10 +725,11 @@ fn check_identity(
                 .group(BASIC_GROUP)
                 .and_then(|g| g.field(code))
                 .map_or(code.to_owned(), |f| f.label.clone());
-            return Err(Error::Import(ImportError::NoIdentityColumn {
+            return Err(ImportError::NoIdentityColumn {
                 sheet: sheet.to_owned(),
                 missing: label,
-            }));
+            }
+            .into());
         }
     }
     Ok(())
