@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use taoli_core::batches::WorkerOptions;
+use taoli_core::error::FileError;
 use taoli_core::import::ImportPlan;
 use taoli_core::workspace::{PassHook, Worker, WorkerSlot, Workspace};
 use taoli_core::{ErrorKind, Locale, SharedLocale};
@@ -109,7 +110,7 @@ pub fn tell_window(app: tauri::AppHandle, event: &'static str) -> PassHook {
 
 /// The error for a call that needs an open school when none is.
 pub fn no_school_open() -> Failure {
-    Failure::Core(taoli_core::Error::NoSchoolOpen)
+    Failure::Core(taoli_core::Error::File(FileError::NoSchoolOpen))
 }
 
 /// The error for an import call that needs a preview first.
@@ -153,7 +154,10 @@ mod tests {
     fn errors_are_chinese_until_the_window_chooses_english() {
         let state = app_state();
         let chinese = guard(state.locale(), || Err::<(), _>(no_school_open())).unwrap_err();
-        assert_eq!(chinese.message, taoli_core::Error::NoSchoolOpen.to_string());
+        assert_eq!(
+            chinese.message,
+            taoli_core::Error::File(FileError::NoSchoolOpen).to_string()
+        );
         state.set_locale(Locale::En);
         let english = guard(state.locale(), || Err::<(), _>(no_school_open())).unwrap_err();
         assert_eq!(english.code, "app.no_school_open");

@@ -10,6 +10,7 @@ use taoli_core::batches::{
     Backoff, BatchExport, BatchSummary, KeyAccess, OutboxStatus, ReceiptImport, ReceiptInfo,
     SyncOptions, SyncReport, UploadedFile,
 };
+use taoli_core::error::BatchError;
 use taoli_core::secrets::{KeychainSecretStore, SecretStore};
 use taoli_core::{Error, ErrorPayload};
 
@@ -55,14 +56,14 @@ pub fn with_keys<T>(
     let store = keychain.as_ref().map(|k| k as &dyn SecretStore);
     let from_env = std::env::var(ADMIN_PASSWORD_VARIABLE).ok();
     match f(&KeyAccess::new(store, from_env.as_deref())) {
-        Err(Error::AdminPasswordNeeded) if from_env.is_none() => {
+        Err(Error::Batch(BatchError::AdminPasswordNeeded)) if from_env.is_none() => {
             let prompt = login.lang.pick(
                 "系统管理员的密码：",
                 "The system administrator's password: ",
             );
             match rpassword::prompt_password(prompt) {
                 Ok(password) => Ok(f(&KeyAccess::new(store, Some(&password)))?),
-                Err(_) => Err(Error::AdminPasswordNeeded.into()),
+                Err(_) => Err(Error::Batch(BatchError::AdminPasswordNeeded).into()),
             }
         }
         other => Ok(other?),

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use taoli_core::error::{AccountError, FileError};
 use taoli_core::workspace::Workspace;
 use taoli_core::{Credentials, Error, SchoolFile};
 
@@ -38,11 +39,13 @@ impl Login {
         let mut workspace = Workspace::on_this_computer();
         let file = self.open_in(&workspace, path, Some(&credentials.password))?;
         if !file.has_users()? {
-            return Err(Error::NoUsersYet.into());
+            return Err(Error::Account(AccountError::NoUsersYet).into());
         }
         workspace.adopt(file)?;
         workspace.sign_in(credentials)?;
-        workspace.into_file().ok_or(Error::NoSchoolOpen.into())
+        workspace
+            .into_file()
+            .ok_or(Error::File(FileError::NoSchoolOpen).into())
     }
 
     /// Opens a school file, not signed in. An encrypted file's key comes
@@ -77,7 +80,7 @@ impl Login {
         let password = match std::env::var(ADMIN_PASSWORD_VARIABLE) {
             Ok(password) => password,
             Err(_) => match workspace.open_unbound(path, None) {
-                Err(Error::FileKeyNeeded(_)) => match password {
+                Err(Error::File(FileError::FileKeyNeeded(_))) => match password {
                     Some(password) => password.to_owned(),
                     None => self.credentials()?.password,
                 },
@@ -87,7 +90,7 @@ impl Login {
         workspace
             .open_unbound(path, Some(&password))
             .map_err(|e| match e {
-                Error::WrongFilePassword(_) => CliError::FileKeyMissing,
+                Error::File(FileError::WrongFilePassword(_)) => CliError::FileKeyMissing,
                 other => other.into(),
             })
     }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use taoli_core::SchoolFile;
+use taoli_core::error::RecoveryError;
 use taoli_core::recovery::RecoveryCode;
 use taoli_core::secrets::{KeychainSecretStore, MemorySecretStore, SecretStore};
 use taoli_core::store::{RecoveryCodeShown, RecoveryStatus};
@@ -99,7 +100,10 @@ pub fn run(command: RecoveryCommand, login: &Login, lang: Lang) -> Result<()> {
             let mut file = login.open(&args.school_file)?;
             let code = RecoveryCode::parse(&typed_code(lang)?)?;
             if !file.recovery_codes().is_current(&code)? {
-                return Err(taoli_core::Error::WrongRecoveryCode(args.school_file).into());
+                return Err(
+                    taoli_core::Error::Recovery(RecoveryError::WrongRecoveryCode(args.school_file))
+                        .into(),
+                );
             }
             let path = match args.output {
                 Some(path) => path,
@@ -124,9 +128,11 @@ pub fn run(command: RecoveryCommand, login: &Login, lang: Lang) -> Result<()> {
                 (Some(account), _) => account,
                 (None, [only]) => only.clone(),
                 (None, _) => {
-                    return Err(taoli_core::Error::RecoveryAccountNeeded {
-                        names: admins.join("、"),
-                    }
+                    return Err(taoli_core::Error::Recovery(
+                        RecoveryError::RecoveryAccountNeeded {
+                            names: admins.join("、"),
+                        },
+                    )
                     .into());
                 }
             };

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::catalog::FieldType;
+use crate::error::{AccountError, InternalError};
 use crate::error::{Error, Result};
 
 const ROLES_TOML: &str = include_str!("../catalog/roles.toml");
@@ -61,7 +62,7 @@ impl Role {
                         Role::InfoViewer => wanted.eq_ignore_ascii_case("viewer"),
                     }
             })
-            .ok_or_else(|| Error::UnknownRole(wanted.to_owned()))
+            .ok_or_else(|| Error::Account(AccountError::UnknownRole(wanted.to_owned())))
     }
 
     /// The role's name as clerks know it (系统管理员).
@@ -189,10 +190,11 @@ impl Actor {
         if self.allows(permission) {
             return Ok(());
         }
-        Err(Error::NotPermitted {
+        Err(AccountError::NotPermitted {
             role: self.role,
             permission,
-        })
+        }
+        .into())
     }
 }
 
@@ -302,13 +304,12 @@ impl Policy {
 
 fn policy() -> Result<&'static Policy> {
     static POLICY: OnceLock<std::result::Result<Policy, String>> = OnceLock::new();
-    POLICY
-        .get_or_init(load)
-        .as_ref()
-        .map_err(|detail| Error::Catalog {
+    POLICY.get_or_init(load).as_ref().map_err(|detail| {
+        Error::Internal(InternalError::Catalog {
             file: "roles.toml",
             detail: detail.clone(),
         })
+    })
 }
 
 fn load() -> std::result::Result<Policy, String> {
@@ -373,15 +374,16 @@ impl Session {
 pub(crate) fn valid_user_name(name: &str) -> Result<String> {
     let name = crate::text::normalize_person_name(name);
     if name.is_empty() {
-        return Err(Error::EmptyUserName);
+        return Err(AccountError::EmptyUserName.into());
     }
     if name.chars().count() > USER_NAME_MAX_CHARS
         || name.chars().any(|c| c.is_control() || c.is_whitespace())
     {
-        return Err(Error::InvalidUserName {
+        return Err(AccountError::InvalidUserName {
             name,
             max: USER_NAME_MAX_CHARS,
-        });
+        }
+        .into());
     }
     Ok(name)
 }

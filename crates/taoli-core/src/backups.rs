@@ -80,7 +80,7 @@ impl Backups<'_> {
     ///
     /// A backup of an encrypted file is read with the file's key. One made
     /// before the 系统管理员 password was changed does not open with it:
-    /// [`Error::BackupKeyMismatch`]; restore it with
+    /// [`BackupError::BackupKeyMismatch`]; restore it with
     /// [`Backups::restore_with_password`] and the password of that time.
     ///
     /// The accounts are the file's as they are now, not the backup's: a
@@ -94,7 +94,7 @@ impl Backups<'_> {
 
     /// [`Backups::restore`] of an encrypted backup made under an earlier
     /// 系统管理员 password: `password` is the one it was made under. A wrong
-    /// one is [`Error::WrongFilePassword`], with the school file unchanged.
+    /// one is [`FileError::WrongFilePassword`], with the school file unchanged.
     /// The restored data is encrypted under the file's current key.
     pub fn restore_with_password(&mut self, backup: &Path, password: &str) -> Result<Backup> {
         let actor = &self.school.require(Permission::Restore)?;

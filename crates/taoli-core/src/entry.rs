@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::account::Permission;
 use crate::catalog::{CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType};
+use crate::error::EntryError;
 use crate::error::{Error, Result};
 use crate::record::{Fields, IndicatorRecord};
 use crate::store::{SchoolFile, records, teachers};
@@ -19,7 +20,7 @@ pub fn parse_assignment(raw: &str) -> Result<(String, String)> {
         .or_else(|| raw.split_once('＝'))
         .map(|(f, v)| (f.trim().to_owned(), v.trim().to_owned()))
         .filter(|(f, _)| !f.is_empty())
-        .ok_or_else(|| Error::BadAssignment(raw.to_owned()))
+        .ok_or_else(|| Error::Entry(EntryError::BadAssignment(raw.to_owned())))
 }
 
 /// Finds the field a clerk named, by code, label or header synonym.
@@ -29,16 +30,18 @@ pub fn find_field<'a>(group: &'a EffectiveGroup, name: &str) -> Result<&'a Effec
         .fields
         .iter()
         .find(|f| f.code == name || f.label == name || f.header_synonyms.iter().any(|s| s == name))
-        .ok_or_else(|| Error::UnknownField {
-            group: group.name.clone(),
-            field: name.to_owned(),
-            valid: group
-                .fields
-                .iter()
-                .filter(|f| !f.derived)
-                .map(|f| format!("{}（{}）", f.label, f.code))
-                .collect::<Vec<_>>()
-                .join("、"),
+        .ok_or_else(|| {
+            Error::Entry(EntryError::UnknownField {
+                group: group.name.clone(),
+                field: name.to_owned(),
+                valid: group
+                    .fields
+                    .iter()
+                    .filter(|f| !f.derived)
+                    .map(|f| format!("{}（{}）", f.label, f.code))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            })
         })
 }
 
@@ -60,10 +63,12 @@ pub fn normalize_value(
     if raw.is_empty() {
         return Ok(Value::Null);
     }
-    let invalid = |problem: String| Error::InvalidValue {
-        field: field.label.clone(),
-        value: crate::text::excerpt(raw, 60),
-        problem,
+    let invalid = |problem: String| {
+        Error::Entry(EntryError::InvalidValue {
+            field: field.label.clone(),
+            value: crate::text::excerpt(raw, 60),
+            problem,
+        })
     };
     // `None`: a way of saying "none" where the table has no code for it.
     let resolve = |part: &str| -> Result<Option<String>> {
@@ -241,10 +246,10 @@ fn normalize_all(
     for (name, raw) in assignments {
         let field = find_field(group, name)?;
         if field.derived {
-            return Err(Error::DerivedField(field.label.clone()));
+            return Err(EntryError::DerivedField(field.label.clone()).into());
         }
         if crate::teacher::is_identity_field(&group.id, &field.code) {
-            return Err(Error::IdentityField(field.label.clone()));
+            return Err(EntryError::IdentityField(field.label.clone()).into());
         }
         let table = field
             .code_table
@@ -275,7 +280,7 @@ impl DataEntry<'_> {
         let effective = effective_for(self.school)?;
         let group = find_group(&effective, group)?;
         if group.multi {
-            return Err(Error::MultiRecordGroup(group.name.clone()));
+            return Err(EntryError::MultiRecordGroup(group.name.clone()).into());
         }
         let existing = self
             .school
@@ -306,7 +311,7 @@ impl DataEntry<'_> {
         let effective = effective_for(self.school)?;
         let group = find_group(&effective, group)?;
         if !group.multi {
-            return Err(Error::SingleRecordGroup(group.name.clone()));
+            return Err(EntryError::SingleRecordGroup(group.name.clone()).into());
         }
         let mut fields = Fields::new();
         normalize_all(&effective, group, assignments, &mut fields)?;
@@ -479,14 +484,16 @@ pub fn find_group<'a>(effective: &'a EffectiveCatalog, name: &str) -> Result<&'a
         .groups
         .iter()
         .find(|g| g.id == name || g.name == name)
-        .ok_or_else(|| Error::UnknownGroup {
-            group: name.to_owned(),
-            valid: effective
-                .groups
-                .iter()
-                .map(|g| g.name.clone())
-                .collect::<Vec<_>>()
-                .join("、"),
+        .ok_or_else(|| {
+            Error::Entry(EntryError::UnknownGroup {
+                group: name.to_owned(),
+                valid: effective
+                    .groups
+                    .iter()
+                    .map(|g| g.name.clone())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            })
         })
 }
 

@@ -6,7 +6,7 @@
 //! [`catch`]. Unwinding drops the open transaction, which rolls back, so the
 //! school file stays as it was before the operation. The clerk is told
 //! 「内部错误」 with a short code and the report file to send
-//! ([`PanicReport`], turned into [`Error::Panicked`]); the report holds what
+//! ([`PanicReport`], turned into [`InternalError::Panicked`]); the report holds what
 //! a developer needs (message, place, backtrace, version) and nothing of the
 //! school's data.
 //!
@@ -27,6 +27,7 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::error::Error;
+use crate::error::InternalError;
 
 /// The variable that makes a test panic on purpose ([`injection_point`]).
 pub const INJECT_VARIABLE: &str = "TAOLI_TEST_PANIC_AT";
@@ -60,10 +61,10 @@ impl From<PanicReport> for Error {
             .file
             .map(|f| f.display().to_string())
             .unwrap_or_else(|| "（报告未能写入磁盘）".to_owned());
-        Error::Panicked {
+        Error::Internal(InternalError::Panicked {
             code: report.code,
             file,
-        }
+        })
     }
 }
 

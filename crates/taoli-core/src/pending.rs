@@ -12,7 +12,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::account::Permission;
-use crate::error::{Error, Result};
+use crate::error::EntryError;
+use crate::error::Result;
 use crate::store::SchoolFile;
 
 /// One value waiting for the clerk.
@@ -65,7 +66,7 @@ impl Pending<'_> {
         if self.clear_stored_pending(id.trim(), &at, actor.name())? {
             Ok(())
         } else {
-            Err(Error::PendingValueNotFound(id.trim().to_owned()))
+            Err(EntryError::PendingValueNotFound(id.trim().to_owned()).into())
         }
     }
 }

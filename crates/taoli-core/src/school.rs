@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::catalog::{IndicatorSet, SchoolTypeScope, catalog};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::error::SchoolError;
 
 const NAME_MAX_CHARS: usize = 100;
 
@@ -54,18 +55,19 @@ impl NewSchool {
     pub(crate) fn validate(&self) -> Result<ValidNewSchool> {
         let code = crate::text::to_half_width(self.code.trim());
         if code.len() != 10 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::InvalidSchoolCode(self.code.trim().to_owned()));
+            return Err(SchoolError::InvalidSchoolCode(self.code.trim().to_owned()).into());
         }
         let name = self.name.trim().to_owned();
         if name.is_empty() {
-            return Err(Error::EmptySchoolName);
+            return Err(SchoolError::EmptySchoolName.into());
         }
         let len = name.chars().count();
         if len > NAME_MAX_CHARS {
-            return Err(Error::SchoolNameTooLong {
+            return Err(SchoolError::SchoolNameTooLong {
                 len,
                 max: NAME_MAX_CHARS,
-            });
+            }
+            .into());
         }
         let school_type = catalog()?
             .collected_school_type(&self.school_type)?
@@ -81,7 +83,7 @@ impl NewSchool {
             Some(region) => {
                 let region = crate::text::to_half_width(region);
                 if region.len() != 6 || !region.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(Error::InvalidRegionCode(region));
+                    return Err(SchoolError::InvalidRegionCode(region).into());
                 }
                 (
                     region.get(..2).map(|province| format!("{province}0000")),
@@ -122,6 +124,7 @@ impl School {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     fn school(code: &str, school_type: &str) -> NewSchool {
         NewSchool {
@@ -144,7 +147,10 @@ mod tests {
     fn school_code_must_be_ten_digits() {
         for bad in ["215101234", "21510123456", "21510A2345", ""] {
             let err = school(bad, "211").validate().unwrap_err();
-            assert!(matches!(err, Error::InvalidSchoolCode(_)), "{bad}: {err}");
+            assert!(
+                matches!(err, Error::School(SchoolError::InvalidSchoolCode(_))),
+                "{bad}: {err}"
+            );
         }
     }
 

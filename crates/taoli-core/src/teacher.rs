@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::catalog::{IdType, catalog};
+use crate::error::TeacherError;
 use crate::error::{Error, Locale, Result};
 use crate::id_number;
 
@@ -57,22 +58,25 @@ impl NewTeacher {
     pub(crate) fn validate(&self) -> Result<ValidNewTeacher> {
         let name = crate::text::normalize_person_name(&self.name);
         if name.is_empty() {
-            return Err(Error::EmptyTeacherName);
+            return Err(TeacherError::EmptyTeacherName.into());
         }
         invisible_characters(&name)?;
         let len = name.chars().count();
         if len > NAME_MAX_CHARS {
-            return Err(Error::TeacherNameTooLong {
+            return Err(TeacherError::TeacherNameTooLong {
                 name: crate::text::excerpt(&name, NAME_MAX_CHARS),
                 len,
                 max: NAME_MAX_CHARS,
-            });
+            }
+            .into());
         }
         let id_type = catalog()?.id_type(&self.id_type)?;
         let id_number = id_number::normalize(&self.id_number);
-        id_number::check(id_type, &id_number).map_err(|problem| Error::InvalidIdNumber {
-            id_number: crate::text::excerpt(&id_number, 40),
-            problem,
+        id_number::check(id_type, &id_number).map_err(|problem| {
+            Error::Teacher(TeacherError::InvalidIdNumber {
+                id_number: crate::text::excerpt(&id_number, 40),
+                problem,
+            })
         })?;
         Ok(ValidNewTeacher {
             name,
@@ -109,10 +113,11 @@ fn invisible_characters(name: &str) -> Result<()> {
             format!("U+{:04X} {kind}", c as u32)
         })
         .collect();
-    Err(Error::InvalidTeacherName {
+    Err(TeacherError::InvalidTeacherName {
         name: crate::text::excerpt(&shown, 60),
         chars: chars.join("、"),
-    })
+    }
+    .into())
 }
 
 /// What is wrong with an ID number for a document type, as the clerk types it,
@@ -188,7 +193,10 @@ mod tests {
     #[test]
     fn empty_name_is_refused() {
         let err = new("  ", "1", "11010519491231002X").validate().unwrap_err();
-        assert!(matches!(err, Error::EmptyTeacherName));
+        assert!(matches!(
+            err,
+            Error::Teacher(TeacherError::EmptyTeacherName)
+        ));
     }
 
     #[test]
@@ -196,6 +204,9 @@ mod tests {
         let err = new(&"张".repeat(21), "1", "11010519491231002X")
             .validate()
             .unwrap_err();
-        assert!(matches!(err, Error::TeacherNameTooLong { len: 21, .. }));
+        assert!(matches!(
+            err,
+            Error::Teacher(TeacherError::TeacherNameTooLong { len: 21, .. })
+        ));
     }
 }

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::account::{NewUser, Session, User};
 use crate::batches::{SyncPass, SyncWorker, WorkerOptions};
+use crate::error::{AccountError, FileError};
 use crate::error::{Error, ErrorPayload, Result, SharedLocale};
 use crate::recent::RecentFiles;
 use crate::school::NewSchool;
@@ -40,11 +41,14 @@ pub struct WorkerSlot {
 
 impl WorkerSlot {
     /// The session's sync worker, or why there is none
-    /// ([`Error::NotSignedIn`] while nobody is).
+    /// ([`AccountError::NotSignedIn`] while nobody is).
     pub fn current(&self) -> Worker {
-        self.slot()
-            .clone()
-            .unwrap_or_else(|| Err(ErrorPayload::new(&Error::NotSignedIn, self.locale.get())))
+        self.slot().clone().unwrap_or_else(|| {
+            Err(ErrorPayload::new(
+                &Error::Account(AccountError::NotSignedIn),
+                self.locale.get(),
+            ))
+        })
     }
 
     fn replace(&self, worker: Option<Worker>) {
@@ -161,9 +165,11 @@ impl Workspace {
         self.file.as_mut()
     }
 
-    /// The open school file, or [`Error::NoSchoolOpen`].
+    /// The open school file, or [`FileError::NoSchoolOpen`].
     pub fn open_file(&mut self) -> Result<&mut SchoolFile> {
-        self.file.as_mut().ok_or(Error::NoSchoolOpen)
+        self.file
+            .as_mut()
+            .ok_or(Error::File(FileError::NoSchoolOpen))
     }
 
     /// The sync worker's slot, to read without holding the workspace.
@@ -178,7 +184,7 @@ impl Workspace {
 
     /// Opens a school file, nobody signed in, and makes it the open one. An
     /// encrypted file's key comes from the keychain; without it the error is
-    /// [`Error::FileKeyNeeded`] (ask for the 系统管理员 password, then
+    /// [`FileError::FileKeyNeeded`] (ask for the 系统管理员 password, then
     /// [`Workspace::open_with_password`]).
     pub fn open(&mut self, path: &Path) -> Result<OpenedSchool> {
         let file = self.open_unbound(path, None)?;
@@ -198,7 +204,7 @@ impl Workspace {
     pub fn open_unbound(&self, path: &Path, admin_password: Option<&str>) -> Result<SchoolFile> {
         if let Some(keychain) = &self.keychain {
             match SchoolFile::open_with_store(path, keychain.as_ref()) {
-                Err(Error::FileKeyNeeded(_)) => {}
+                Err(Error::File(FileError::FileKeyNeeded(_))) => {}
                 other => return other,
             }
         }
@@ -259,9 +265,9 @@ impl Workspace {
     /// worker, and the key kept (signing in as the 系统管理员 may have
     /// encrypted an older file).
     pub fn sign_in(&mut self, credentials: &Credentials) -> Result<Session> {
-        let file = self.file.as_mut().ok_or(Error::NoSchoolOpen)?;
+        let file = self.file.as_mut().ok_or(FileError::NoSchoolOpen)?;
         let session = file.sign_in(credentials)?;
-        let mut file = self.file.take().ok_or(Error::NoSchoolOpen)?;
+        let mut file = self.file.take().ok_or(FileError::NoSchoolOpen)?;
         self.daily_backup(&mut file);
         self.start_worker(&file);
         self.keep_key(&file);
@@ -272,7 +278,7 @@ impl Workspace {
     /// Creates the first account of a school file that has none, its
     /// 系统管理员, signed in.
     pub fn create_first_admin(&mut self, admin: &Credentials) -> Result<Session> {
-        let file = self.file.as_mut().ok_or(Error::NoSchoolOpen)?;
+        let file = self.file.as_mut().ok_or(FileError::NoSchoolOpen)?;
         let session = file.create_first_admin(admin)?;
         self.keep_current_key();
         self.start_current_worker();
@@ -282,20 +288,23 @@ impl Workspace {
     /// Signs out; the sync worker stops.
     pub fn sign_out(&mut self) -> Result<()> {
         self.worker.replace(None);
-        self.file.as_mut().ok_or(Error::NoSchoolOpen)?.sign_out();
+        self.file
+            .as_mut()
+            .ok_or(FileError::NoSchoolOpen)?
+            .sign_out();
         Ok(())
     }
 
     /// Locks the session; the sync worker stops.
     pub fn lock(&mut self) -> Result<()> {
         self.worker.replace(None);
-        self.file.as_mut().ok_or(Error::NoSchoolOpen)?.lock();
+        self.file.as_mut().ok_or(FileError::NoSchoolOpen)?.lock();
         Ok(())
     }
 
     /// Unlocks with the password: a new session, with a new sync worker.
     pub fn unlock(&mut self, password: &str) -> Result<Session> {
-        let file = self.file.as_mut().ok_or(Error::NoSchoolOpen)?;
+        let file = self.file.as_mut().ok_or(FileError::NoSchoolOpen)?;
         let session = file.unlock(password)?;
         self.start_current_worker();
         Ok(session)

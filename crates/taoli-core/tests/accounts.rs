@@ -14,6 +14,7 @@ use std::time::Duration;
 use taoli_core::account::{Permission, mask, year_only};
 use taoli_core::audit::AuditQuery;
 use taoli_core::catalog::FieldType;
+use taoli_core::error::{AccountError, SecretsError};
 use taoli_core::export::ExportFormat;
 use taoli_core::revision::{Entity, Operation};
 use taoli_core::store::BackupReason;
@@ -90,7 +91,10 @@ fn a_new_school_file_refuses_a_short_admin_password_and_leaves_nothing() {
     let path = dir.path().join("new.taoli");
     let err =
         SchoolFile::create(&path, &demo_school(), &Credentials::new(ADMIN, "123")).unwrap_err();
-    assert!(matches!(err, Error::WeakPassword { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Secrets(SecretsError::WeakPassword { .. })),
+        "{err}"
+    );
     assert!(!path.exists());
 }
 
@@ -102,7 +106,10 @@ fn an_opened_file_shows_nothing_before_sign_in() {
     let file = accounts::open_signed_out(&path).unwrap();
     assert!(file.session().is_none());
     let err = file.teachers().unwrap_err();
-    assert!(matches!(err, Error::NotSignedIn), "{err}");
+    assert!(
+        matches!(err, Error::Account(AccountError::NotSignedIn)),
+        "{err}"
+    );
     assert!(err.to_string().contains("请先登录"), "{err}");
 }
 
@@ -123,7 +130,13 @@ fn a_wrong_password_is_refused_and_says_how_many_tries_are_left() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);
     let err = file.sign_in(&wrong(CLERK)).unwrap_err();
-    assert!(matches!(err, Error::SignInFailed { left: 4, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Account(AccountError::SignInFailed { left: 4, .. })
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("还可以试 4 次"), "{err}");
     // A failed attempt leaves whoever was signed in as they were.
     assert_eq!(file.session().unwrap().name, CLERK);
@@ -136,7 +149,10 @@ fn an_unknown_account_gets_the_same_answer_as_a_wrong_password() {
     let err = file
         .sign_in(&Credentials::new("赵六", PASSWORD))
         .unwrap_err();
-    assert!(matches!(err, Error::SignInFailed { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Account(AccountError::SignInFailed { .. })),
+        "{err}"
+    );
 }
 
 #[test]
@@ -148,11 +164,17 @@ fn five_wrong_passwords_lock_the_account_even_against_the_right_one() {
     }
     let fifth = file.sign_in(&wrong(CLERK)).unwrap_err();
     assert!(
-        matches!(fifth, Error::AccountLocked { minutes: 5, .. }),
+        matches!(
+            fifth,
+            Error::Account(AccountError::AccountLocked { minutes: 5, .. })
+        ),
         "{fifth}"
     );
     let right = file.sign_in(&accounts::clerk()).unwrap_err();
-    assert!(matches!(right, Error::AccountLocked { .. }), "{right}");
+    assert!(
+        matches!(right, Error::Account(AccountError::AccountLocked { .. })),
+        "{right}"
+    );
     assert!(right.to_string().contains("分钟后再试"), "{right}");
 }
 
@@ -165,7 +187,13 @@ fn a_right_password_before_the_fifth_try_starts_the_count_again() {
     }
     file.sign_in(&accounts::clerk()).unwrap();
     let err = file.sign_in(&wrong(CLERK)).unwrap_err();
-    assert!(matches!(err, Error::SignInFailed { left: 4, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Account(AccountError::SignInFailed { left: 4, .. })
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -189,7 +217,10 @@ fn a_disabled_account_cannot_sign_in() {
     let user = file.accounts().set_disabled(CLERK, true).unwrap();
     assert!(user.disabled);
     let err = file.sign_in(&accounts::clerk()).unwrap_err();
-    assert!(matches!(err, Error::AccountDisabled(_)), "{err}");
+    assert!(
+        matches!(err, Error::Account(AccountError::AccountDisabled(_))),
+        "{err}"
+    );
 }
 
 #[test]
@@ -198,12 +229,18 @@ fn the_last_system_admin_can_be_neither_disabled_nor_given_another_role() {
     let (_, mut file, _) = school(&dir);
     file.sign_in(&accounts::admin()).unwrap();
     let err = file.accounts().set_disabled(ADMIN, true).unwrap_err();
-    assert!(matches!(err, Error::LastAdmin(_)), "{err}");
+    assert!(
+        matches!(err, Error::Account(AccountError::LastAdmin(_))),
+        "{err}"
+    );
     let err = file
         .accounts()
         .set_role(ADMIN, Role::InfoManager)
         .unwrap_err();
-    assert!(matches!(err, Error::LastAdmin(_)), "{err}");
+    assert!(
+        matches!(err, Error::Account(AccountError::LastAdmin(_))),
+        "{err}"
+    );
 }
 
 #[test]
@@ -219,7 +256,10 @@ fn an_account_name_is_taken_only_once() {
             password: PASSWORD.into(),
         })
         .unwrap_err();
-    assert!(matches!(err, Error::UserExists(_)), "{err}");
+    assert!(
+        matches!(err, Error::Account(AccountError::UserExists(_))),
+        "{err}"
+    );
 }
 
 #[test]
@@ -229,7 +269,10 @@ fn changing_ones_own_password_needs_the_current_one() {
     let err = file
         .change_password(CLERK, Some("guess-guess"), "another-password")
         .unwrap_err();
-    assert!(matches!(err, Error::WrongCurrentPassword), "{err}");
+    assert!(
+        matches!(err, Error::Account(AccountError::WrongCurrentPassword)),
+        "{err}"
+    );
     file.change_password(CLERK, Some(PASSWORD), "another-password")
         .unwrap();
     file.sign_in(&Credentials::new(CLERK, "another-password"))
@@ -263,10 +306,16 @@ fn an_idle_session_locks_and_the_password_unlocks_it() {
     file.set_idle_limit(Duration::ZERO);
     std::thread::sleep(Duration::from_millis(2));
     let err = file.teachers().unwrap_err();
-    assert!(matches!(err, Error::SessionLocked), "{err}");
+    assert!(
+        matches!(err, Error::Account(AccountError::SessionLocked)),
+        "{err}"
+    );
     file.set_idle_limit(taoli_core::store::IDLE_LIMIT);
     // Still locked: a lock ends only with the password.
-    assert!(matches!(file.teachers().unwrap_err(), Error::SessionLocked));
+    assert!(matches!(
+        file.teachers().unwrap_err(),
+        Error::Account(AccountError::SessionLocked)
+    ));
     file.unlock(PASSWORD).unwrap();
     assert_eq!(file.teachers().unwrap().len(), 1);
 }
@@ -276,7 +325,10 @@ fn locking_by_hand_needs_the_password_too() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = school(&dir);
     file.lock();
-    assert!(matches!(file.teachers().unwrap_err(), Error::SessionLocked));
+    assert!(matches!(
+        file.teachers().unwrap_err(),
+        Error::Account(AccountError::SessionLocked)
+    ));
     file.unlock("not-it-at-all").unwrap_err();
     file.unlock(PASSWORD).unwrap();
     file.teachers().unwrap();
@@ -388,7 +440,7 @@ fn a_viewer_exports_nothing_with_a_full_id_number_or_birth_date() {
         let out = dir.path().join(format!("out.{}", format.code()));
         let refused = file.exports().to_file(format, group, &out);
         match refused {
-            Err(Error::NotPermitted { .. }) => assert!(!out.exists()),
+            Err(Error::Account(AccountError::NotPermitted { .. })) => assert!(!out.exists()),
             Err(other) => panic!("{other}"),
             Ok(()) => {
                 let bytes = std::fs::read(&out).unwrap();
@@ -402,12 +454,12 @@ fn a_viewer_exports_nothing_with_a_full_id_number_or_birth_date() {
         }
         assert!(matches!(
             file.exports().as_format(format, group).unwrap_err(),
-            Error::NotPermitted { .. }
+            Error::Account(AccountError::NotPermitted { .. })
         ));
     }
     assert!(matches!(
         file.exports().document().unwrap_err(),
-        Error::NotPermitted { .. }
+        Error::Account(AccountError::NotPermitted { .. })
     ));
 }
 
@@ -456,7 +508,7 @@ fn an_unknown_account_name_takes_as_long_as_a_wrong_password() {
         let name = unknown_names.next().unwrap();
         assert!(matches!(
             file.sign_in(&wrong(&name)).unwrap_err(),
-            Error::SignInFailed { .. }
+            Error::Account(AccountError::SignInFailed { .. })
         ));
     });
     // A fresh account each time, so none locks.
@@ -477,7 +529,7 @@ fn an_unknown_account_name_takes_as_long_as_a_wrong_password() {
         let name = known.next().unwrap();
         assert!(matches!(
             file.sign_in(&wrong(&name)).unwrap_err(),
-            Error::SignInFailed { .. }
+            Error::Account(AccountError::SignInFailed { .. })
         ));
     });
     eprintln!("sign-in medians: unknown name {unknown:?}, wrong password {wrong_password:?}");
@@ -500,7 +552,10 @@ fn a_refused_operation_names_the_role_and_who_may_do_it() {
             id_number: "110105198001011238".into(),
         })
         .unwrap_err();
-    assert!(matches!(err, Error::NotPermitted { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Account(AccountError::NotPermitted { .. })),
+        "{err}"
+    );
     let text = err.to_string();
     assert!(text.contains("信息查询员不能"), "{text}");
     assert!(text.contains("信息管理员"), "{text}");
@@ -691,7 +746,10 @@ fn every_role_may_do_exactly_what_the_permission_matrix_gives_it() {
                 dir: dir.path().to_owned(),
             };
             let result = (case.run)(&mut file, &ctx);
-            let refused = matches!(result, Err(Error::NotPermitted { .. }));
+            let refused = matches!(
+                result,
+                Err(Error::Account(AccountError::NotPermitted { .. }))
+            );
             assert_eq!(
                 refused,
                 !role.allows(case.needs),
@@ -785,13 +843,13 @@ fn a_file_without_accounts_takes_its_first_system_admin_once() {
     assert!(!file.has_users().unwrap());
     assert!(matches!(
         file.sign_in(&accounts::clerk()).unwrap_err(),
-        Error::NoUsersYet
+        Error::Account(AccountError::NoUsersYet)
     ));
     file.create_first_admin(&accounts::admin()).unwrap();
     assert!(matches!(
         file.create_first_admin(&Credentials::new("别人", PASSWORD))
             .unwrap_err(),
-        Error::UsersExist
+        Error::Account(AccountError::UsersExist)
     ));
 }
 

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use accounts::{ADMIN, CLERK, PASSWORD, admin, clerk};
 use taoli_core::error::Error;
+use taoli_core::error::{AccountError, BackupError, FileError};
 use taoli_core::import::{ImportOptions, open};
 use taoli_core::revision::Entity;
 use taoli_core::secrets::{MemorySecretStore, SecretStore};
@@ -384,7 +385,10 @@ fn a_wrong_password_is_refused_and_the_file_left_unchanged() {
     let before = fs::read(&path).unwrap();
     let store = new_pc();
     let err = SchoolFile::open_with_password(&path, "不是这个密码123", &store).unwrap_err();
-    assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
+    assert!(
+        matches!(err, Error::File(FileError::WrongFilePassword(_))),
+        "{err}"
+    );
     assert_eq!(err.code(), "file.wrong_password");
     assert!(err.to_string().contains("密码不正确"), "{err}");
     assert!(err.to_string().contains("未作任何改动"), "{err}");
@@ -404,7 +408,10 @@ fn a_new_pc_opens_the_file_with_the_password_then_from_its_keychain() {
     file.close().unwrap();
     let new_pc = new_pc();
     let err = SchoolFile::open_with_store(&path, &new_pc).unwrap_err();
-    assert!(matches!(err, Error::FileKeyNeeded(_)), "{err}");
+    assert!(
+        matches!(err, Error::File(FileError::FileKeyNeeded(_))),
+        "{err}"
+    );
 
     let mut file = SchoolFile::open_with_password(&path, PASSWORD, &new_pc).unwrap();
     assert!(
@@ -456,7 +463,10 @@ fn only_the_system_admins_password_opens_the_file_on_a_new_pc() {
     let new_pc = new_pc();
     for password in [clerk_password, "王老师的新密码2027", viewer_password] {
         let err = SchoolFile::open_with_password(&path, password, &new_pc).unwrap_err();
-        assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
+        assert!(
+            matches!(err, Error::File(FileError::WrongFilePassword(_))),
+            "{err}"
+        );
     }
     assert_eq!(fs::read(&path).unwrap(), before, "byte for byte");
     let salt = file_salt(&path).unwrap().unwrap();
@@ -486,7 +496,10 @@ fn a_second_system_admin_makes_their_password_the_files() {
 
     let new_pc = new_pc();
     let err = SchoolFile::open_with_password(&path, PASSWORD, &new_pc).unwrap_err();
-    assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
+    assert!(
+        matches!(err, Error::File(FileError::WrongFilePassword(_))),
+        "{err}"
+    );
     let mut file = SchoolFile::open_with_password(&path, NEW_PASSWORD, &new_pc).unwrap();
     assert_eq!(file_salt(&path).unwrap(), Some(*key.salt()), "same salt");
     // The first 系统管理员 still signs in with their own password.
@@ -515,7 +528,10 @@ fn the_plaintext_only_open_says_an_encrypted_file_needs_its_key() {
     file.close().unwrap();
     let before = fs::read(&path).unwrap();
     let err = SchoolFile::open(&path).unwrap_err();
-    assert!(matches!(err, Error::FileKeyNeeded(_)), "{err}");
+    assert!(
+        matches!(err, Error::File(FileError::FileKeyNeeded(_))),
+        "{err}"
+    );
     assert_eq!(err.code(), "file.key_needed");
     assert!(err.to_string().contains("已加密"), "{err}");
     assert!(err.to_string().contains("系统管理员的密码"), "{err}");
@@ -551,8 +567,14 @@ fn a_file_without_a_header_of_an_odd_size_is_not_a_school_file() {
     let path = dir.path().join("杂物.taoli");
     fs::write(&path, vec![0x5Au8; 1000]).unwrap();
     let err = SchoolFile::open(&path).unwrap_err();
-    assert!(matches!(err, Error::NotASchoolFile(_)), "{err}");
-    assert!(matches!(file_salt(&path), Err(Error::NotASchoolFile(_))));
+    assert!(
+        matches!(err, Error::File(FileError::NotASchoolFile(_))),
+        "{err}"
+    );
+    assert!(matches!(
+        file_salt(&path),
+        Err(Error::File(FileError::NotASchoolFile(_)))
+    ));
 }
 
 #[test]
@@ -562,7 +584,10 @@ fn random_pages_are_refused_as_a_wrong_password_and_left_unchanged() {
     let bytes: Vec<u8> = (0..8192u32).map(|i| (i * 7919 % 251) as u8).collect();
     fs::write(&path, &bytes).unwrap();
     let err = SchoolFile::open_with_password(&path, PASSWORD, &new_pc()).unwrap_err();
-    assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
+    assert!(
+        matches!(err, Error::File(FileError::WrongFilePassword(_))),
+        "{err}"
+    );
     assert_eq!(fs::read(&path).unwrap(), bytes);
 }
 
@@ -637,7 +662,10 @@ fn the_first_system_admin_of_an_encrypted_file_without_accounts_sets_its_passwor
     let err = file
         .create_first_admin(&Credentials::new(ADMIN, NEW_PASSWORD))
         .unwrap_err();
-    assert!(matches!(err, Error::RekeyFailed { .. }), "{err}");
+    assert!(
+        matches!(err, Error::File(FileError::RekeyFailed { .. })),
+        "{err}"
+    );
     assert!(!file.has_users().unwrap());
     assert!(file.session().is_none());
     drop(elsewhere);
@@ -648,7 +676,10 @@ fn the_first_system_admin_of_an_encrypted_file_without_accounts_sets_its_passwor
 
     let new_pc = new_pc();
     let err = SchoolFile::open_with_password(&path, PASSWORD, &new_pc).unwrap_err();
-    assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
+    assert!(
+        matches!(err, Error::File(FileError::WrongFilePassword(_))),
+        "{err}"
+    );
     let mut file = SchoolFile::open_with_password(&path, NEW_PASSWORD, &new_pc).unwrap();
     assert_eq!(file_salt(&path).unwrap(), Some(*key.salt()), "same salt");
     file.sign_in(&Credentials::new(ADMIN, NEW_PASSWORD))
@@ -680,16 +711,25 @@ fn encrypting_takes_a_system_admin_and_an_encrypted_file_is_not_encrypted_again(
     let dir = TempDir::new().unwrap();
     let (_, mut file, _) = encrypted_school(&dir);
     let err = file.encrypt(new_key()).unwrap_err();
-    assert!(matches!(err, Error::NotPermitted { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Account(AccountError::NotPermitted { .. })),
+        "{err}"
+    );
     file.sign_in(&admin()).unwrap();
     let err = file.encrypt(new_key()).unwrap_err();
-    assert!(matches!(err, Error::AlreadyEncrypted(_)), "{err}");
+    assert!(
+        matches!(err, Error::File(FileError::AlreadyEncrypted(_))),
+        "{err}"
+    );
     assert_eq!(names(&file), [NAME]);
 
     let plain_dir = TempDir::new().unwrap();
     let (path, mut plain) = plaintext_school(&plain_dir);
     let err = plain.encrypt(new_key()).unwrap_err();
-    assert!(matches!(err, Error::NotPermitted { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Account(AccountError::NotPermitted { .. })),
+        "{err}"
+    );
     assert!(!plain.is_encrypted());
     assert_eq!(file_salt(&path).unwrap(), None);
 }
@@ -728,7 +768,10 @@ fn encrypting_a_file_open_elsewhere_is_refused_and_changes_nothing() {
     let (path, mut file) = plaintext_school(&dir);
     let mut elsewhere = accounts::open(&path).unwrap();
     let err = file.sign_in(&admin()).unwrap_err();
-    assert!(matches!(err, Error::EncryptFailed { .. }), "{err}");
+    assert!(
+        matches!(err, Error::File(FileError::EncryptFailed { .. })),
+        "{err}"
+    );
     assert!(err.to_string().contains("另一个桃李窗口"), "{err}");
     assert!(err.to_string().contains("没有加密"), "{err}");
     assert!(!file.is_encrypted());
@@ -756,7 +799,10 @@ fn after_a_password_change_the_new_password_opens_the_file_and_the_old_does_not(
 
     let store = new_pc();
     let err = SchoolFile::open_with_password(&path, PASSWORD, &store).unwrap_err();
-    assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
+    assert!(
+        matches!(err, Error::File(FileError::WrongFilePassword(_))),
+        "{err}"
+    );
     let mut file = SchoolFile::open_with_password(&path, NEW_PASSWORD, &store).unwrap();
     assert_eq!(file_salt(&path).unwrap(), Some(*key.salt()), "same salt");
     file.sign_in(&Credentials::new(ADMIN, NEW_PASSWORD))
@@ -798,7 +844,10 @@ fn a_password_change_while_the_file_is_open_elsewhere_is_refused() {
     let err = file
         .change_password(ADMIN, Some(PASSWORD), NEW_PASSWORD)
         .unwrap_err();
-    assert!(matches!(err, Error::RekeyFailed { .. }), "{err}");
+    assert!(
+        matches!(err, Error::File(FileError::RekeyFailed { .. })),
+        "{err}"
+    );
     assert!(err.to_string().contains("仍用原来的密码"), "{err}");
     assert_eq!(names(&elsewhere), [NAME]);
     // Neither the key nor the account's password changed.
@@ -822,7 +871,10 @@ fn a_key_with_another_salt_is_refused_for_a_password_change() {
     let (path, mut file, _) = encrypted_school(&dir);
     let other_salt = || FileKey::derive(NEW_PASSWORD, FileKey::new_salt().unwrap()).unwrap();
     let err = file.rekey(other_salt()).unwrap_err();
-    assert!(matches!(err, Error::NotPermitted { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Account(AccountError::NotPermitted { .. })),
+        "{err}"
+    );
     file.sign_in(&admin()).unwrap();
     assert!(file.rekey(other_salt()).is_err());
     file.close().unwrap();
@@ -841,7 +893,10 @@ fn a_keychain_key_from_before_a_password_change_asks_for_the_password() {
     change_admin_password(&mut file, NEW_PASSWORD);
     file.close().unwrap();
     let err = SchoolFile::open_with_store(&path, &this_pc).unwrap_err();
-    assert!(matches!(err, Error::FileKeyNeeded(_)), "{err}");
+    assert!(
+        matches!(err, Error::File(FileError::FileKeyNeeded(_))),
+        "{err}"
+    );
     SchoolFile::open_with_password(&path, NEW_PASSWORD, &this_pc)
         .unwrap()
         .close()
@@ -882,7 +937,10 @@ fn a_backup_from_before_a_password_change_needs_the_password_of_that_time() {
     let revisions = file.revisions().unwrap().len();
 
     let err = file.backups().restore(&backup).unwrap_err();
-    assert!(matches!(err, Error::BackupKeyMismatch(_)), "{err}");
+    assert!(
+        matches!(err, Error::Backup(BackupError::BackupKeyMismatch(_))),
+        "{err}"
+    );
     assert_eq!(err.code(), "backup.key_mismatch");
     assert!(err.to_string().contains("更改密码之前"), "{err}");
     assert_eq!(file.revisions().unwrap().len(), revisions, "nothing done");
@@ -891,7 +949,10 @@ fn a_backup_from_before_a_password_change_needs_the_password_of_that_time() {
         .backups()
         .restore_with_password(&backup, "不是当时的密码")
         .unwrap_err();
-    assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
+    assert!(
+        matches!(err, Error::File(FileError::WrongFilePassword(_))),
+        "{err}"
+    );
     assert_eq!(file.revisions().unwrap().len(), revisions, "nothing done");
 
     file.backups()
@@ -903,7 +964,10 @@ fn a_backup_from_before_a_password_change_needs_the_password_of_that_time() {
     // Restored under the file's current key, not the backup's.
     let new_pc = new_pc();
     let err = SchoolFile::open_with_password(&path, PASSWORD, &new_pc).unwrap_err();
-    assert!(matches!(err, Error::WrongFilePassword(_)), "{err}");
+    assert!(
+        matches!(err, Error::File(FileError::WrongFilePassword(_))),
+        "{err}"
+    );
     let mut file = SchoolFile::open_with_password(&path, NEW_PASSWORD, &new_pc).unwrap();
     file.sign_in(&clerk()).unwrap();
     assert_eq!(names(&file), [NAME]);
@@ -966,7 +1030,10 @@ fn an_encrypted_backup_is_not_restored_into_a_plaintext_file() {
         .backups()
         .restore_with_password(Path::new(&backup.path), PASSWORD)
         .unwrap_err();
-    assert!(matches!(err, Error::BackupUnusable { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Backup(BackupError::BackupUnusable { .. })),
+        "{err}"
+    );
     assert!(err.to_string().contains("学校文件没有加密"), "{err}");
     assert_eq!(names(&plain), both());
     assert!(plain.backups().list().unwrap().is_empty(), "nothing done");

@@ -18,6 +18,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use taoli_core::audit::AuditQuery;
+use taoli_core::error::BackupError;
 use taoli_core::error::Error;
 use taoli_core::import::{ImportOptions, open};
 use taoli_core::revision::Operation;
@@ -193,7 +194,10 @@ fn an_unwritable_folder_is_refused_in_chinese_and_nothing_recorded() {
     fs::write(&blocked, b"x").unwrap();
     let revisions = file.revisions().unwrap().len();
     let err = file.backups().to_folder(&blocked).unwrap_err();
-    assert!(matches!(err, Error::BackupFailed { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Backup(BackupError::BackupFailed { .. })),
+        "{err}"
+    );
     assert!(err.to_string().contains("无法备份到"), "{err}");
     assert_eq!(file.revisions().unwrap().len(), revisions);
 }
@@ -257,7 +261,10 @@ fn a_file_that_is_not_a_school_file_is_refused() {
     fs::write(&text, "这不是数据库").unwrap();
     file.sign_in(&accounts::admin()).unwrap();
     let err = file.backups().restore(&text).unwrap_err();
-    assert!(matches!(err, Error::BackupUnusable { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Backup(BackupError::BackupUnusable { .. })),
+        "{err}"
+    );
 }
 
 #[test]
@@ -269,14 +276,23 @@ fn a_backup_of_another_school_is_refused() {
     file.sign_in(&accounts::admin()).unwrap();
     // Encrypted under the other school's key: this file's key does not open it.
     let err = file.backups().restore(Path::new(&theirs.path)).unwrap_err();
-    assert!(matches!(err, Error::BackupKeyMismatch(_)), "{err}");
+    assert!(
+        matches!(err, Error::Backup(BackupError::BackupKeyMismatch(_))),
+        "{err}"
+    );
     assert!(err.to_string().contains("另一份加密的学校文件"), "{err}");
     // With the other school's password it opens, and is of another school.
     let err = file
         .backups()
         .restore_with_password(Path::new(&theirs.path), accounts::PASSWORD)
         .unwrap_err();
-    assert!(matches!(err, Error::BackupOfAnotherSchool { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Backup(BackupError::BackupOfAnotherSchool { .. })
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("2151099999"), "{err}");
     assert_eq!(names(&file), ["张三"]);
 }

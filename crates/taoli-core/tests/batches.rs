@@ -26,6 +26,7 @@ use taoli_core::audit::AuditQuery;
 use taoli_core::batches::{
     Backoff, BatchFile, BatchState, KeyAccess, KeyPlace, SubmitOptions, SyncOptions, UploadStatus,
 };
+use taoli_core::error::{AccountError, BatchError};
 use taoli_core::protocol::{Payload, RefusalCode, SignedReceipt, SigningKey};
 use taoli_core::revision::Operation;
 use taoli_core::secrets::{MemorySecretStore, SigningKeyStore};
@@ -211,7 +212,7 @@ fn without_a_keychain_the_key_is_kept_wrapped_under_the_admin_password() {
     let without = KeyAccess::new(None, None);
     assert!(matches!(
         school.file.reporting().sync(&without, &fast()),
-        Err(Error::AdminPasswordNeeded)
+        Err(Error::Batch(BatchError::AdminPasswordNeeded))
     ));
 }
 
@@ -226,7 +227,7 @@ fn without_a_keychain_enrolling_needs_the_right_admin_password() {
             .file
             .reporting()
             .enroll(&upstream.url(), &code, &none, fast().backoff),
-        Err(Error::AdminPasswordNeeded)
+        Err(Error::Batch(BatchError::AdminPasswordNeeded))
     ));
     let wrong = KeyAccess::new(None, Some("not-the-password"));
     assert!(matches!(
@@ -234,7 +235,7 @@ fn without_a_keychain_enrolling_needs_the_right_admin_password() {
             .file
             .reporting()
             .enroll(&upstream.url(), &code, &wrong, fast().backoff),
-        Err(Error::WrongAdminPassword)
+        Err(Error::Batch(BatchError::WrongAdminPassword))
     ));
     // Nothing reached the upstream: the code is still good.
     assert!(school.file.reporting().enrollment().unwrap().is_none());
@@ -297,7 +298,7 @@ fn submitting_before_enrolling_says_how_to_enroll() {
         .reporting()
         .submit(&keys, &submit_options())
         .unwrap_err();
-    assert!(matches!(error, Error::NotEnrolled));
+    assert!(matches!(error, Error::Batch(BatchError::NotEnrolled)));
     assert!(error.to_string().contains("taoli enroll"), "{error}");
 }
 
@@ -1230,10 +1231,16 @@ fn a_viewer_cannot_submit_but_reads_the_status() {
         .reporting()
         .submit(&keys, &submit_options())
         .unwrap_err();
-    assert!(matches!(error, Error::NotPermitted { .. }), "{error}");
+    assert!(
+        matches!(error, Error::Account(AccountError::NotPermitted { .. })),
+        "{error}"
+    );
     assert!(error.to_string().contains("信息查询员"), "{error}");
     let error = school.file.reporting().sync(&keys, &fast()).unwrap_err();
-    assert!(matches!(error, Error::NotPermitted { .. }));
+    assert!(matches!(
+        error,
+        Error::Account(AccountError::NotPermitted { .. })
+    ));
     let status = school.file.reporting().outbox_status().unwrap();
     assert!(status.teachers[0].id_number.contains('*'));
     assert_eq!(upstream.batches().len(), 0);

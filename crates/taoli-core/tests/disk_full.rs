@@ -1,7 +1,7 @@
 //! A full disk (磁盘空间不足): on a real, nearly full disk — a small tmpfs
 //! the test mounts (as root, here and in CI), with the school file on it and
 //! a filler file leaving a few kilobytes — an import, a teacher edit, a
-//! backup and building a batch each end in [`Error::DiskFull`]: a Chinese
+//! backup and building a batch each end in [`FileError::DiskFull`]: a Chinese
 //! message that says the disk is full and what to free, with the stable
 //! code `disk.full`. The school file's content is unchanged (every table,
 //! read with SQLite, the same as before; the audit chain holds), nothing
@@ -31,6 +31,7 @@ use std::time::Duration;
 
 use small_disk::SmallDisk;
 use taoli_core::batches::{Backoff, KeyAccess};
+use taoli_core::error::FileError;
 use taoli_core::import::{ImportOptions, open};
 use taoli_core::secrets::MemorySecretStore;
 use taoli_core::store::BackupReason;
@@ -89,7 +90,7 @@ fn assert_disk_full(error: &Error) {
     assert!(message.contains(" MB"), "{message}");
     assert!(message.contains("请删除不用的文件"), "{message}");
     assert!(
-        matches!(error, Error::DiskFull { needed_mb, .. } if *needed_mb >= 1),
+        matches!(error, Error::File(FileError::DiskFull { needed_mb, .. }) if *needed_mb >= 1),
         "{error:?}"
     );
 }

@@ -17,6 +17,7 @@ mod accounts;
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
+use taoli_core::error::{AccountError, ImportError};
 use taoli_core::import::{
     ImportOptions, MappingOverride, OnConflict, REFUSAL_COLUMN, RowStatus, open,
     refused::write_refused_rows,
@@ -635,7 +636,10 @@ fn a_committed_plan_is_settled_and_not_committed_a_second_time() {
         .commit(&mut plan, &mut |_, _| {})
         .unwrap_err();
     assert!(
-        matches!(err, taoli_core::Error::ImportAlreadyCommitted),
+        matches!(
+            err,
+            taoli_core::Error::Import(ImportError::ImportAlreadyCommitted)
+        ),
         "{err}"
     );
     assert_eq!(err.code(), "import.already_committed");
@@ -653,7 +657,12 @@ fn a_failed_commit_keeps_the_plan_whole_to_commit_again() {
     let mut viewer = accounts::open_as(&school, &accounts::viewer()).unwrap();
     let refused = viewer.imports().commit(&mut plan, &mut |_, _| {});
     assert!(
-        matches!(refused, Err(taoli_core::Error::NotPermitted { .. })),
+        matches!(
+            refused,
+            Err(taoli_core::Error::Account(
+                AccountError::NotPermitted { .. }
+            ))
+        ),
         "{refused:?}"
     );
     assert!(!plan.is_settled());

@@ -9,6 +9,10 @@ use std::path::PathBuf;
 
 use taoli_core::account::Permission;
 use taoli_core::error::messages::{self, Locale, placeholders, template};
+use taoli_core::error::{
+    AccountError, BackupError, BatchError, EntryError, ExportError, FileError, ImportError,
+    InternalError, RecoveryError, SchoolError, SecretsError, SheetsError, TeacherError,
+};
 use taoli_core::error::{Particular, StaleReason};
 use taoli_core::id_number::IdProblem;
 use taoli_core::protocol::{Refusal, RefusalCode};
@@ -18,357 +22,359 @@ use taoli_core::{Error, ErrorKind, ErrorPayload, Role};
 /// One value of every variant (and each shape of a lock holder).
 fn every_variant() -> Vec<Error> {
     let mut all = vec![
-        Error::InvalidSchoolCode("x".to_owned()),
-        Error::EmptySchoolName,
-        Error::SchoolNameTooLong { len: 1, max: 1 },
-        Error::UnknownSchoolType("x".to_owned()),
-        Error::SchoolTypeOutOfScope {
+        Error::School(SchoolError::InvalidSchoolCode("x".to_owned())),
+        Error::School(SchoolError::EmptySchoolName),
+        Error::School(SchoolError::SchoolNameTooLong { len: 1, max: 1 }),
+        Error::School(SchoolError::UnknownSchoolType("x".to_owned())),
+        Error::School(SchoolError::SchoolTypeOutOfScope {
             code: "x".to_owned(),
             name: "x".to_owned(),
             reason: "x".to_owned(),
-        },
-        Error::UnknownIndicatorSet {
+        }),
+        Error::School(SchoolError::UnknownIndicatorSet {
             given: "x".to_owned(),
             valid: "x".to_owned(),
-        },
-        Error::UnknownCodeTable("x".to_owned()),
-        Error::ProvincePack {
+        }),
+        Error::School(SchoolError::UnknownCodeTable("x".to_owned())),
+        Error::School(SchoolError::ProvincePack {
             pack: "x".to_owned(),
             reason: "x".to_owned(),
-        },
-        Error::InvalidRegionCode("x".to_owned()),
-        Error::EmptyTeacherName,
-        Error::TeacherNameTooLong {
+        }),
+        Error::School(SchoolError::InvalidRegionCode("x".to_owned())),
+        Error::Teacher(TeacherError::EmptyTeacherName),
+        Error::Teacher(TeacherError::TeacherNameTooLong {
             name: "x".to_owned(),
             len: 1,
             max: 1,
-        },
-        Error::InvalidTeacherName {
+        }),
+        Error::Teacher(TeacherError::InvalidTeacherName {
             name: "x".to_owned(),
             chars: "x".to_owned(),
-        },
-        Error::UnknownIdType("x".to_owned(), "x".to_owned()),
-        Error::InvalidIdNumber {
+        }),
+        Error::Teacher(TeacherError::UnknownIdType("x".to_owned(), "x".to_owned())),
+        Error::Teacher(TeacherError::InvalidIdNumber {
             id_number: "x".to_owned(),
             problem: IdProblem::Empty,
-        },
-        Error::DuplicateTeacher {
+        }),
+        Error::Teacher(TeacherError::DuplicateTeacher {
             id_type_name: "x".to_owned(),
             id_number: "x".to_owned(),
             existing_name: "x".to_owned(),
-        },
-        Error::TeacherNotFound("x".to_owned()),
-        Error::BadAssignment("x".to_owned()),
-        Error::UnknownField {
+        }),
+        Error::Teacher(TeacherError::TeacherNotFound("x".to_owned())),
+        Error::Entry(EntryError::BadAssignment("x".to_owned())),
+        Error::Entry(EntryError::UnknownField {
             group: "x".to_owned(),
             field: "x".to_owned(),
             valid: "x".to_owned(),
-        },
-        Error::UnknownGroup {
+        }),
+        Error::Entry(EntryError::UnknownGroup {
             group: "x".to_owned(),
             valid: "x".to_owned(),
-        },
-        Error::InvalidValue {
+        }),
+        Error::Entry(EntryError::InvalidValue {
             field: "x".to_owned(),
             value: "x".to_owned(),
             problem: "x".to_owned(),
-        },
-        Error::DerivedField("x".to_owned()),
-        Error::IdentityField("x".to_owned()),
-        Error::MultiRecordGroup("x".to_owned()),
-        Error::SingleRecordGroup("x".to_owned()),
-        Error::EmptyWarningReason,
-        Error::NoSuchWarning {
+        }),
+        Error::Entry(EntryError::DerivedField("x".to_owned())),
+        Error::Entry(EntryError::IdentityField("x".to_owned())),
+        Error::Entry(EntryError::MultiRecordGroup("x".to_owned())),
+        Error::Entry(EntryError::SingleRecordGroup("x".to_owned())),
+        Error::Entry(EntryError::EmptyWarningReason),
+        Error::Entry(EntryError::NoSuchWarning {
             teacher: "x".to_owned(),
             rule: "x".to_owned(),
-        },
-        Error::ErrorNeedsFixing("x".to_owned()),
-        Error::RecordNotFound("x".to_owned()),
-        Error::StaleRecord {
+        }),
+        Error::Entry(EntryError::ErrorNeedsFixing("x".to_owned())),
+        Error::Entry(EntryError::RecordNotFound("x".to_owned())),
+        Error::Entry(EntryError::StaleRecord {
             expected: 1,
             current: 1,
-        },
-        Error::RosterUnreadable {
+        }),
+        Error::Import(ImportError::RosterUnreadable {
             path: PathBuf::from("a.taoli"),
             detail: "x".to_owned(),
-        },
-        Error::EmptyRoster(PathBuf::from("a.taoli")),
-        Error::RosterIsWebPage(PathBuf::from("a.taoli")),
-        Error::NotASpreadsheet(PathBuf::from("a.taoli")),
-        Error::MixedEncoding {
+        }),
+        Error::Import(ImportError::EmptyRoster(PathBuf::from("a.taoli"))),
+        Error::Import(ImportError::RosterIsWebPage(PathBuf::from("a.taoli"))),
+        Error::Import(ImportError::NotASpreadsheet(PathBuf::from("a.taoli"))),
+        Error::Import(ImportError::MixedEncoding {
             path: PathBuf::from("a.taoli"),
             utf8_line: 1,
             other_line: 1,
-        },
-        Error::UnterminatedQuote {
+        }),
+        Error::Import(ImportError::UnterminatedQuote {
             path: PathBuf::from("a.taoli"),
             line: 1,
-        },
-        Error::RosterTooLarge {
+        }),
+        Error::Import(ImportError::RosterTooLarge {
             path: PathBuf::from("a.taoli"),
             cells: 1,
             max: 1,
-        },
-        Error::RosterPasswordProtected(PathBuf::from("a.taoli")),
-        Error::CorruptRoster {
+        }),
+        Error::Import(ImportError::RosterPasswordProtected(PathBuf::from(
+            "a.taoli",
+        ))),
+        Error::Import(ImportError::CorruptRoster {
             path: PathBuf::from("a.taoli"),
             detail: "x".to_owned(),
-        },
-        Error::UnknownSheet {
+        }),
+        Error::Import(ImportError::UnknownSheet {
             given: "x".to_owned(),
             valid: "x".to_owned(),
-        },
-        Error::TooManyRows {
+        }),
+        Error::Import(ImportError::TooManyRows {
             sheet: "x".to_owned(),
             rows: 1,
-        },
-        Error::NoHeaderRow {
+        }),
+        Error::Import(ImportError::NoHeaderRow {
             sheet: "x".to_owned(),
-        },
-        Error::NoIdentityColumn {
+        }),
+        Error::Import(ImportError::NoIdentityColumn {
             sheet: "x".to_owned(),
             missing: "x".to_owned(),
-        },
-        Error::BadColumnMapping("x".to_owned()),
-        Error::UnknownColumn("x".to_owned()),
-        Error::UnknownMappingTarget {
+        }),
+        Error::Import(ImportError::BadColumnMapping("x".to_owned())),
+        Error::Import(ImportError::UnknownColumn("x".to_owned())),
+        Error::Import(ImportError::UnknownMappingTarget {
             target: "x".to_owned(),
-        },
-        Error::ImportNotFound("x".to_owned()),
-        Error::NothingToUndo,
-        Error::PendingValueNotFound("x".to_owned()),
-        Error::ImportAlreadyUndone {
+        }),
+        Error::Import(ImportError::ImportNotFound("x".to_owned())),
+        Error::Import(ImportError::NothingToUndo),
+        Error::Entry(EntryError::PendingValueNotFound("x".to_owned())),
+        Error::Import(ImportError::ImportAlreadyUndone {
             id: "x".to_owned(),
             at: "x".to_owned(),
-        },
-        Error::UndoBlocked {
+        }),
+        Error::Import(ImportError::UndoBlocked {
             teachers: "x".to_owned(),
-        },
-        Error::StalePreview {
+        }),
+        Error::Import(ImportError::StalePreview {
             reason: StaleReason::RecordChanged,
-        },
-        Error::ImportAlreadyCommitted,
-        Error::ExportGroupRequired {
+        }),
+        Error::Import(ImportError::ImportAlreadyCommitted),
+        Error::Export(ExportError::ExportGroupRequired {
             valid: "x".to_owned(),
-        },
-        Error::ExportGroupNotUsed {
+        }),
+        Error::Export(ExportError::ExportGroupNotUsed {
             format: "x".to_owned(),
-        },
-        Error::ExportStyleNotUsed {
+        }),
+        Error::Export(ExportError::ExportStyleNotUsed {
             style: "x".to_owned(),
-        },
-        Error::ExportUnwritable {
+        }),
+        Error::Export(ExportError::ExportUnwritable {
             path: PathBuf::from("a.taoli"),
             detail: "x".to_owned().into(),
-        },
-        Error::ExportFailed("x".to_owned()),
-        Error::InvalidAuditDate("x".to_owned()),
-        Error::StatsUnwritable {
+        }),
+        Error::Internal(InternalError::ExportFailed("x".to_owned())),
+        Error::Export(ExportError::InvalidAuditDate("x".to_owned())),
+        Error::Export(ExportError::StatsUnwritable {
             path: PathBuf::from("a.taoli"),
             detail: "x".to_owned().into(),
-        },
-        Error::StatsFailed("x".to_owned()),
-        Error::NoChineseFont,
-        Error::UnusableFont {
+        }),
+        Error::Internal(InternalError::StatsFailed("x".to_owned())),
+        Error::Sheets(SheetsError::NoChineseFont),
+        Error::Sheets(SheetsError::UnusableFont {
             path: PathBuf::from("a.taoli"),
             problem: "x".to_owned(),
-        },
-        Error::SheetTemplate {
+        }),
+        Error::Sheets(SheetsError::SheetTemplate {
             template: "x".to_owned(),
             detail: "x".to_owned().into(),
-        },
-        Error::NoSheetsToPrint,
-        Error::SheetsUnwritable {
+        }),
+        Error::Sheets(SheetsError::NoSheetsToPrint),
+        Error::Sheets(SheetsError::SheetsUnwritable {
             path: PathBuf::from("a.taoli"),
             detail: "x".to_owned(),
-        },
-        Error::SheetsFailed("x".to_owned()),
-        Error::InvalidFingerprint("x".to_owned()),
-        Error::FingerprintNotPrinted {
+        }),
+        Error::Internal(InternalError::SheetsFailed("x".to_owned())),
+        Error::Sheets(SheetsError::InvalidFingerprint("x".to_owned())),
+        Error::Sheets(SheetsError::FingerprintNotPrinted {
             teacher: "x".to_owned(),
             fingerprint: "x".to_owned(),
             printed: "x".to_owned(),
-        },
-        Error::FileExists(PathBuf::from("a.taoli")),
-        Error::FileNotFound(PathBuf::from("a.taoli")),
-        Error::BackupFailed {
+        }),
+        Error::File(FileError::FileExists(PathBuf::from("a.taoli"))),
+        Error::File(FileError::FileNotFound(PathBuf::from("a.taoli"))),
+        Error::Backup(BackupError::BackupFailed {
             folder: PathBuf::from("a.taoli"),
             detail: "x".to_owned().into(),
-        },
-        Error::BackupUnusable {
+        }),
+        Error::Backup(BackupError::BackupUnusable {
             path: PathBuf::from("a.taoli"),
             detail: "x".to_owned().into(),
-        },
-        Error::BackupOfAnotherSchool {
+        }),
+        Error::Backup(BackupError::BackupOfAnotherSchool {
             path: PathBuf::from("a.taoli"),
             found: "x".to_owned(),
             expected: "x".to_owned(),
-        },
-        Error::NotASchoolFile(PathBuf::from("a.taoli")),
-        Error::NewerSchoolFile {
+        }),
+        Error::File(FileError::NotASchoolFile(PathBuf::from("a.taoli"))),
+        Error::File(FileError::NewerSchoolFile {
             path: PathBuf::from("a.taoli"),
             found: 1,
             supported: 1,
-        },
-        Error::CorruptSchoolFile {
+        }),
+        Error::File(FileError::CorruptSchoolFile {
             path: PathBuf::from("a.taoli"),
             detail: "x".to_owned().into(),
-        },
-        Error::FileKeyNeeded(PathBuf::from("a.taoli")),
-        Error::WrongFilePassword(PathBuf::from("a.taoli")),
-        Error::AlreadyEncrypted(PathBuf::from("a.taoli")),
-        Error::RecoveryCodeMalformed {
+        }),
+        Error::File(FileError::FileKeyNeeded(PathBuf::from("a.taoli"))),
+        Error::File(FileError::WrongFilePassword(PathBuf::from("a.taoli"))),
+        Error::File(FileError::AlreadyEncrypted(PathBuf::from("a.taoli"))),
+        Error::Recovery(RecoveryError::RecoveryCodeMalformed {
             detail: "x".to_owned(),
-        },
-        Error::WrongRecoveryCode(PathBuf::from("a.taoli")),
-        Error::RecoverySidecarMissing {
+        }),
+        Error::Recovery(RecoveryError::WrongRecoveryCode(PathBuf::from("a.taoli"))),
+        Error::Recovery(RecoveryError::RecoverySidecarMissing {
             path: PathBuf::from("a.taoli"),
             name: "x".to_owned(),
-        },
-        Error::RecoverySidecarDamaged {
+        }),
+        Error::Recovery(RecoveryError::RecoverySidecarDamaged {
             path: PathBuf::from("a.taoli"),
             detail: "x".to_owned(),
-        },
-        Error::RecoverySidecarOfAnotherFile {
+        }),
+        Error::Recovery(RecoveryError::RecoverySidecarOfAnotherFile {
             sidecar: PathBuf::from("a.taoli"),
             path: PathBuf::from("a.taoli"),
-        },
-        Error::RecoveryKeysDoNotOpen {
+        }),
+        Error::Recovery(RecoveryError::RecoveryKeysDoNotOpen {
             sidecar: PathBuf::from("a.taoli"),
             path: PathBuf::from("a.taoli"),
-        },
-        Error::RecoveryAccountNeeded {
+        }),
+        Error::Recovery(RecoveryError::RecoveryAccountNeeded {
             names: "x".to_owned(),
-        },
-        Error::RecoveryAccountUnknown {
+        }),
+        Error::Recovery(RecoveryError::RecoveryAccountUnknown {
             name: "x".to_owned(),
             names: "x".to_owned(),
-        },
-        Error::RecoveryNoAdmin(PathBuf::from("a.taoli")),
-        Error::RecoveryNotNeeded(PathBuf::from("a.taoli")),
-        Error::NotEncrypted(PathBuf::from("a.taoli")),
-        Error::EncryptFailed {
+        }),
+        Error::Recovery(RecoveryError::RecoveryNoAdmin(PathBuf::from("a.taoli"))),
+        Error::Recovery(RecoveryError::RecoveryNotNeeded(PathBuf::from("a.taoli"))),
+        Error::File(FileError::NotEncrypted(PathBuf::from("a.taoli"))),
+        Error::File(FileError::EncryptFailed {
             path: PathBuf::from("a.taoli"),
             detail: "x".to_owned(),
-        },
-        Error::RekeyFailed {
+        }),
+        Error::File(FileError::RekeyFailed {
             path: PathBuf::from("a.taoli"),
             detail: "x".to_owned(),
-        },
-        Error::BackupKeyMismatch(PathBuf::from("a.taoli")),
-        Error::KeychainUnavailable {
+        }),
+        Error::Backup(BackupError::BackupKeyMismatch(PathBuf::from("a.taoli"))),
+        Error::Secrets(SecretsError::KeychainUnavailable {
             detail: "x".to_owned(),
-        },
-        Error::WrongPassword,
-        Error::WrappedKeyDamaged {
+        }),
+        Error::Secrets(SecretsError::WrongPassword),
+        Error::Secrets(SecretsError::WrappedKeyDamaged {
             detail: "x".to_owned(),
-        },
-        Error::WrappedKeyUnsupported {
+        }),
+        Error::Secrets(SecretsError::WrappedKeyUnsupported {
             version: 1,
             supported: 1,
-        },
-        Error::EmptyPassword { min: 1 },
-        Error::WeakPassword { len: 1, min: 1 },
-        Error::PasswordHashInvalid {
+        }),
+        Error::Secrets(SecretsError::EmptyPassword { min: 1 }),
+        Error::Secrets(SecretsError::WeakPassword { len: 1, min: 1 }),
+        Error::Secrets(SecretsError::PasswordHashInvalid {
             detail: "x".to_owned(),
-        },
-        Error::SecretsFailed("x".to_owned()),
-        Error::UnknownRole("x".to_owned()),
-        Error::NotPermitted {
+        }),
+        Error::Internal(InternalError::SecretsFailed("x".to_owned())),
+        Error::Account(AccountError::UnknownRole("x".to_owned())),
+        Error::Account(AccountError::NotPermitted {
             role: Role::InfoViewer,
             permission: Permission::UsersManage,
-        },
-        Error::NotSignedIn,
-        Error::NoSchoolOpen,
-        Error::SessionLocked,
-        Error::EmptyUserName,
-        Error::InvalidUserName {
+        }),
+        Error::Account(AccountError::NotSignedIn),
+        Error::File(FileError::NoSchoolOpen),
+        Error::Account(AccountError::SessionLocked),
+        Error::Account(AccountError::EmptyUserName),
+        Error::Account(AccountError::InvalidUserName {
             name: "x".to_owned(),
             max: 1,
-        },
-        Error::UserExists("x".to_owned()),
-        Error::UserNotFound("x".to_owned()),
-        Error::SignInFailed {
+        }),
+        Error::Account(AccountError::UserExists("x".to_owned())),
+        Error::Account(AccountError::UserNotFound("x".to_owned())),
+        Error::Account(AccountError::SignInFailed {
             left: 1,
             limit: 1,
             minutes: 1,
-        },
-        Error::AccountLocked {
+        }),
+        Error::Account(AccountError::AccountLocked {
             name: "x".to_owned(),
             limit: 1,
             minutes: 1,
-        },
-        Error::AccountDisabled("x".to_owned()),
-        Error::NoUsersYet,
-        Error::UsersExist,
-        Error::FirstUserMustBeAdmin,
-        Error::WrongCurrentPassword,
-        Error::LastAdmin("x".to_owned()),
-        Error::NotEnrolled,
-        Error::InvalidUpstreamUrl("x".to_owned()),
-        Error::UpstreamUnreachable {
+        }),
+        Error::Account(AccountError::AccountDisabled("x".to_owned())),
+        Error::Account(AccountError::NoUsersYet),
+        Error::Account(AccountError::UsersExist),
+        Error::Account(AccountError::FirstUserMustBeAdmin),
+        Error::Account(AccountError::WrongCurrentPassword),
+        Error::Account(AccountError::LastAdmin("x".to_owned())),
+        Error::Batch(BatchError::NotEnrolled),
+        Error::Batch(BatchError::InvalidUpstreamUrl("x".to_owned())),
+        Error::Batch(BatchError::UpstreamUnreachable {
             upstream: "x".to_owned(),
             detail: "x".to_owned().into(),
-        },
-        Error::SigningKeyMissing {
+        }),
+        Error::Batch(BatchError::SigningKeyMissing {
             detail: "x".to_owned().into(),
-        },
-        Error::AdminPasswordNeeded,
-        Error::SigningKeyPasswordWrong,
-        Error::WrongAdminPassword,
-        Error::BatchInFlight {
+        }),
+        Error::Batch(BatchError::AdminPasswordNeeded),
+        Error::Batch(BatchError::SigningKeyPasswordWrong),
+        Error::Batch(BatchError::WrongAdminPassword),
+        Error::Batch(BatchError::BatchInFlight {
             sequence: 1,
             batch_id: "x".to_owned(),
-        },
-        Error::BatchFileUnreadable {
+        }),
+        Error::Batch(BatchError::BatchFileUnreadable {
             path: PathBuf::from("a.taoli"),
             detail: "x".to_owned(),
-        },
-        Error::ReceiptFileUnreadable {
+        }),
+        Error::Batch(BatchError::ReceiptFileUnreadable {
             path: PathBuf::from("a.taoli"),
             detail: "x".to_owned(),
-        },
-        Error::ReceiptOfAnotherBatch {
+        }),
+        Error::Batch(BatchError::ReceiptOfAnotherBatch {
             batch_id: "x".to_owned(),
-        },
-        Error::NoReceiptYet {
+        }),
+        Error::Batch(BatchError::NoReceiptYet {
             sequence: 1,
             batch_id: "x".to_owned(),
-        },
-        Error::BatchNotFound("x".to_owned()),
-        Error::SyncWorkerFailed("x".to_owned()),
-        Error::UpstreamHistoryMismatch { sequence: 1 },
-        Error::InvalidChangeReason { max: 1 },
+        }),
+        Error::Batch(BatchError::BatchNotFound("x".to_owned())),
+        Error::Batch(BatchError::SyncWorkerFailed("x".to_owned())),
+        Error::Batch(BatchError::UpstreamHistoryMismatch { sequence: 1 }),
+        Error::Batch(BatchError::InvalidChangeReason { max: 1 }),
         Error::Refused(Refusal::new(RefusalCode::KeyRevoked)),
         Error::Protocol(taoli_core::protocol::Error::Random("x".to_owned())),
-        Error::SchoolFileInUse {
+        Error::File(FileError::SchoolFileInUse {
             path: PathBuf::from("a.taoli"),
             holder: None,
-        },
-        Error::NetworkShareOneConnection,
-        Error::DiskFull {
+        }),
+        Error::File(FileError::NetworkShareOneConnection),
+        Error::File(FileError::DiskFull {
             folder: PathBuf::from("a.taoli"),
             needed_mb: 1,
-        },
+        }),
         Error::Io {
             path: PathBuf::from("a.taoli"),
             source: std::io::Error::other("x"),
         },
         Error::Database(rusqlite::Error::QueryReturnedNoRows),
         Error::Json(serde_json::from_str::<u8>("x").unwrap_err()),
-        Error::Catalog {
+        Error::Internal(InternalError::Catalog {
             file: "f",
             detail: "x".to_owned(),
-        },
-        Error::Panicked {
+        }),
+        Error::Internal(InternalError::Panicked {
             code: "x".to_owned(),
             file: "x".to_owned(),
-        },
+        }),
     ];
     for computer in [computer_name(), "OFFICE-PC".to_owned()] {
         for account in [Some("Wang".to_owned()), None] {
             for os_user in ["clerk", ""] {
-                all.push(Error::SchoolFileInUse {
+                all.push(Error::File(FileError::SchoolFileInUse {
                     path: PathBuf::from("a.taoli"),
                     holder: Some(Box::new(LockHolder {
                         computer: computer.clone(),
@@ -377,161 +383,164 @@ fn every_variant() -> Vec<Error> {
                         pid: 7,
                         since: "not a time".to_owned(),
                     })),
-                });
+                }));
             }
         }
     }
     all
 }
 
-/// The variant's name. No wildcard: a new variant does not compile here
-/// until it is named, and then `every_variant_has_a_sample` wants a value.
+/// The variant's name. No wildcard: a new variant of `Error` or of any
+/// domain's enum does not compile here until it is named, and then
+/// `every_variant_has_a_sample` wants a value.
 fn variant(error: &Error) -> &'static str {
     match error {
-        Error::InvalidSchoolCode { .. } => "InvalidSchoolCode",
-        Error::EmptySchoolName => "EmptySchoolName",
-        Error::SchoolNameTooLong { .. } => "SchoolNameTooLong",
-        Error::UnknownSchoolType { .. } => "UnknownSchoolType",
-        Error::SchoolTypeOutOfScope { .. } => "SchoolTypeOutOfScope",
-        Error::UnknownIndicatorSet { .. } => "UnknownIndicatorSet",
-        Error::UnknownCodeTable { .. } => "UnknownCodeTable",
-        Error::ProvincePack { .. } => "ProvincePack",
-        Error::InvalidRegionCode { .. } => "InvalidRegionCode",
-        Error::EmptyTeacherName => "EmptyTeacherName",
-        Error::TeacherNameTooLong { .. } => "TeacherNameTooLong",
-        Error::InvalidTeacherName { .. } => "InvalidTeacherName",
-        Error::UnknownIdType { .. } => "UnknownIdType",
-        Error::InvalidIdNumber { .. } => "InvalidIdNumber",
-        Error::DuplicateTeacher { .. } => "DuplicateTeacher",
-        Error::TeacherNotFound { .. } => "TeacherNotFound",
-        Error::BadAssignment { .. } => "BadAssignment",
-        Error::UnknownField { .. } => "UnknownField",
-        Error::UnknownGroup { .. } => "UnknownGroup",
-        Error::InvalidValue { .. } => "InvalidValue",
-        Error::DerivedField { .. } => "DerivedField",
-        Error::IdentityField { .. } => "IdentityField",
-        Error::MultiRecordGroup { .. } => "MultiRecordGroup",
-        Error::SingleRecordGroup { .. } => "SingleRecordGroup",
-        Error::EmptyWarningReason => "EmptyWarningReason",
-        Error::NoSuchWarning { .. } => "NoSuchWarning",
-        Error::ErrorNeedsFixing { .. } => "ErrorNeedsFixing",
-        Error::RecordNotFound { .. } => "RecordNotFound",
-        Error::StaleRecord { .. } => "StaleRecord",
-        Error::RosterUnreadable { .. } => "RosterUnreadable",
-        Error::EmptyRoster { .. } => "EmptyRoster",
-        Error::RosterIsWebPage { .. } => "RosterIsWebPage",
-        Error::NotASpreadsheet { .. } => "NotASpreadsheet",
-        Error::MixedEncoding { .. } => "MixedEncoding",
-        Error::UnterminatedQuote { .. } => "UnterminatedQuote",
-        Error::RosterTooLarge { .. } => "RosterTooLarge",
-        Error::RosterPasswordProtected { .. } => "RosterPasswordProtected",
-        Error::CorruptRoster { .. } => "CorruptRoster",
-        Error::UnknownSheet { .. } => "UnknownSheet",
-        Error::TooManyRows { .. } => "TooManyRows",
-        Error::NoHeaderRow { .. } => "NoHeaderRow",
-        Error::NoIdentityColumn { .. } => "NoIdentityColumn",
-        Error::BadColumnMapping { .. } => "BadColumnMapping",
-        Error::UnknownColumn { .. } => "UnknownColumn",
-        Error::UnknownMappingTarget { .. } => "UnknownMappingTarget",
-        Error::ImportNotFound { .. } => "ImportNotFound",
-        Error::NothingToUndo => "NothingToUndo",
-        Error::PendingValueNotFound { .. } => "PendingValueNotFound",
-        Error::ImportAlreadyUndone { .. } => "ImportAlreadyUndone",
-        Error::UndoBlocked { .. } => "UndoBlocked",
-        Error::StalePreview { .. } => "StalePreview",
-        Error::ImportAlreadyCommitted => "ImportAlreadyCommitted",
-        Error::ExportGroupRequired { .. } => "ExportGroupRequired",
-        Error::ExportGroupNotUsed { .. } => "ExportGroupNotUsed",
-        Error::ExportStyleNotUsed { .. } => "ExportStyleNotUsed",
-        Error::ExportUnwritable { .. } => "ExportUnwritable",
-        Error::ExportFailed { .. } => "ExportFailed",
-        Error::InvalidAuditDate { .. } => "InvalidAuditDate",
-        Error::StatsUnwritable { .. } => "StatsUnwritable",
-        Error::StatsFailed { .. } => "StatsFailed",
-        Error::NoChineseFont => "NoChineseFont",
-        Error::UnusableFont { .. } => "UnusableFont",
-        Error::SheetTemplate { .. } => "SheetTemplate",
-        Error::NoSheetsToPrint => "NoSheetsToPrint",
-        Error::SheetsUnwritable { .. } => "SheetsUnwritable",
-        Error::SheetsFailed { .. } => "SheetsFailed",
-        Error::InvalidFingerprint { .. } => "InvalidFingerprint",
-        Error::FingerprintNotPrinted { .. } => "FingerprintNotPrinted",
-        Error::FileExists { .. } => "FileExists",
-        Error::FileNotFound { .. } => "FileNotFound",
-        Error::BackupFailed { .. } => "BackupFailed",
-        Error::BackupUnusable { .. } => "BackupUnusable",
-        Error::BackupOfAnotherSchool { .. } => "BackupOfAnotherSchool",
-        Error::NotASchoolFile { .. } => "NotASchoolFile",
-        Error::NewerSchoolFile { .. } => "NewerSchoolFile",
-        Error::CorruptSchoolFile { .. } => "CorruptSchoolFile",
-        Error::FileKeyNeeded { .. } => "FileKeyNeeded",
-        Error::WrongFilePassword { .. } => "WrongFilePassword",
-        Error::AlreadyEncrypted { .. } => "AlreadyEncrypted",
-        Error::RecoveryCodeMalformed { .. } => "RecoveryCodeMalformed",
-        Error::WrongRecoveryCode { .. } => "WrongRecoveryCode",
-        Error::RecoverySidecarMissing { .. } => "RecoverySidecarMissing",
-        Error::RecoverySidecarDamaged { .. } => "RecoverySidecarDamaged",
-        Error::RecoverySidecarOfAnotherFile { .. } => "RecoverySidecarOfAnotherFile",
-        Error::RecoveryKeysDoNotOpen { .. } => "RecoveryKeysDoNotOpen",
-        Error::RecoveryAccountNeeded { .. } => "RecoveryAccountNeeded",
-        Error::RecoveryAccountUnknown { .. } => "RecoveryAccountUnknown",
-        Error::RecoveryNoAdmin { .. } => "RecoveryNoAdmin",
-        Error::RecoveryNotNeeded { .. } => "RecoveryNotNeeded",
-        Error::NotEncrypted { .. } => "NotEncrypted",
-        Error::EncryptFailed { .. } => "EncryptFailed",
-        Error::RekeyFailed { .. } => "RekeyFailed",
-        Error::BackupKeyMismatch { .. } => "BackupKeyMismatch",
-        Error::KeychainUnavailable { .. } => "KeychainUnavailable",
-        Error::WrongPassword => "WrongPassword",
-        Error::WrappedKeyDamaged { .. } => "WrappedKeyDamaged",
-        Error::WrappedKeyUnsupported { .. } => "WrappedKeyUnsupported",
-        Error::EmptyPassword { .. } => "EmptyPassword",
-        Error::WeakPassword { .. } => "WeakPassword",
-        Error::PasswordHashInvalid { .. } => "PasswordHashInvalid",
-        Error::SecretsFailed { .. } => "SecretsFailed",
-        Error::UnknownRole { .. } => "UnknownRole",
-        Error::NotPermitted { .. } => "NotPermitted",
-        Error::NotSignedIn => "NotSignedIn",
-        Error::NoSchoolOpen => "NoSchoolOpen",
-        Error::SessionLocked => "SessionLocked",
-        Error::EmptyUserName => "EmptyUserName",
-        Error::InvalidUserName { .. } => "InvalidUserName",
-        Error::UserExists { .. } => "UserExists",
-        Error::UserNotFound { .. } => "UserNotFound",
-        Error::SignInFailed { .. } => "SignInFailed",
-        Error::AccountLocked { .. } => "AccountLocked",
-        Error::AccountDisabled { .. } => "AccountDisabled",
-        Error::NoUsersYet => "NoUsersYet",
-        Error::UsersExist => "UsersExist",
-        Error::FirstUserMustBeAdmin => "FirstUserMustBeAdmin",
-        Error::WrongCurrentPassword => "WrongCurrentPassword",
-        Error::LastAdmin { .. } => "LastAdmin",
-        Error::NotEnrolled => "NotEnrolled",
-        Error::InvalidUpstreamUrl { .. } => "InvalidUpstreamUrl",
-        Error::UpstreamUnreachable { .. } => "UpstreamUnreachable",
-        Error::SigningKeyMissing { .. } => "SigningKeyMissing",
-        Error::AdminPasswordNeeded => "AdminPasswordNeeded",
-        Error::SigningKeyPasswordWrong => "SigningKeyPasswordWrong",
-        Error::WrongAdminPassword => "WrongAdminPassword",
-        Error::BatchInFlight { .. } => "BatchInFlight",
-        Error::BatchFileUnreadable { .. } => "BatchFileUnreadable",
-        Error::ReceiptFileUnreadable { .. } => "ReceiptFileUnreadable",
-        Error::ReceiptOfAnotherBatch { .. } => "ReceiptOfAnotherBatch",
-        Error::NoReceiptYet { .. } => "NoReceiptYet",
-        Error::BatchNotFound { .. } => "BatchNotFound",
-        Error::SyncWorkerFailed { .. } => "SyncWorkerFailed",
-        Error::UpstreamHistoryMismatch { .. } => "UpstreamHistoryMismatch",
-        Error::InvalidChangeReason { .. } => "InvalidChangeReason",
+        Error::School(SchoolError::InvalidSchoolCode { .. }) => "InvalidSchoolCode",
+        Error::School(SchoolError::EmptySchoolName) => "EmptySchoolName",
+        Error::School(SchoolError::SchoolNameTooLong { .. }) => "SchoolNameTooLong",
+        Error::School(SchoolError::UnknownSchoolType { .. }) => "UnknownSchoolType",
+        Error::School(SchoolError::SchoolTypeOutOfScope { .. }) => "SchoolTypeOutOfScope",
+        Error::School(SchoolError::UnknownIndicatorSet { .. }) => "UnknownIndicatorSet",
+        Error::School(SchoolError::UnknownCodeTable { .. }) => "UnknownCodeTable",
+        Error::School(SchoolError::ProvincePack { .. }) => "ProvincePack",
+        Error::School(SchoolError::InvalidRegionCode { .. }) => "InvalidRegionCode",
+        Error::Teacher(TeacherError::EmptyTeacherName) => "EmptyTeacherName",
+        Error::Teacher(TeacherError::TeacherNameTooLong { .. }) => "TeacherNameTooLong",
+        Error::Teacher(TeacherError::InvalidTeacherName { .. }) => "InvalidTeacherName",
+        Error::Teacher(TeacherError::UnknownIdType { .. }) => "UnknownIdType",
+        Error::Teacher(TeacherError::InvalidIdNumber { .. }) => "InvalidIdNumber",
+        Error::Teacher(TeacherError::DuplicateTeacher { .. }) => "DuplicateTeacher",
+        Error::Teacher(TeacherError::TeacherNotFound { .. }) => "TeacherNotFound",
+        Error::Entry(EntryError::BadAssignment { .. }) => "BadAssignment",
+        Error::Entry(EntryError::UnknownField { .. }) => "UnknownField",
+        Error::Entry(EntryError::UnknownGroup { .. }) => "UnknownGroup",
+        Error::Entry(EntryError::InvalidValue { .. }) => "InvalidValue",
+        Error::Entry(EntryError::DerivedField { .. }) => "DerivedField",
+        Error::Entry(EntryError::IdentityField { .. }) => "IdentityField",
+        Error::Entry(EntryError::MultiRecordGroup { .. }) => "MultiRecordGroup",
+        Error::Entry(EntryError::SingleRecordGroup { .. }) => "SingleRecordGroup",
+        Error::Entry(EntryError::EmptyWarningReason) => "EmptyWarningReason",
+        Error::Entry(EntryError::NoSuchWarning { .. }) => "NoSuchWarning",
+        Error::Entry(EntryError::ErrorNeedsFixing { .. }) => "ErrorNeedsFixing",
+        Error::Entry(EntryError::RecordNotFound { .. }) => "RecordNotFound",
+        Error::Entry(EntryError::StaleRecord { .. }) => "StaleRecord",
+        Error::Import(ImportError::RosterUnreadable { .. }) => "RosterUnreadable",
+        Error::Import(ImportError::EmptyRoster { .. }) => "EmptyRoster",
+        Error::Import(ImportError::RosterIsWebPage { .. }) => "RosterIsWebPage",
+        Error::Import(ImportError::NotASpreadsheet { .. }) => "NotASpreadsheet",
+        Error::Import(ImportError::MixedEncoding { .. }) => "MixedEncoding",
+        Error::Import(ImportError::UnterminatedQuote { .. }) => "UnterminatedQuote",
+        Error::Import(ImportError::RosterTooLarge { .. }) => "RosterTooLarge",
+        Error::Import(ImportError::RosterPasswordProtected { .. }) => "RosterPasswordProtected",
+        Error::Import(ImportError::CorruptRoster { .. }) => "CorruptRoster",
+        Error::Import(ImportError::UnknownSheet { .. }) => "UnknownSheet",
+        Error::Import(ImportError::TooManyRows { .. }) => "TooManyRows",
+        Error::Import(ImportError::NoHeaderRow { .. }) => "NoHeaderRow",
+        Error::Import(ImportError::NoIdentityColumn { .. }) => "NoIdentityColumn",
+        Error::Import(ImportError::BadColumnMapping { .. }) => "BadColumnMapping",
+        Error::Import(ImportError::UnknownColumn { .. }) => "UnknownColumn",
+        Error::Import(ImportError::UnknownMappingTarget { .. }) => "UnknownMappingTarget",
+        Error::Import(ImportError::ImportNotFound { .. }) => "ImportNotFound",
+        Error::Import(ImportError::NothingToUndo) => "NothingToUndo",
+        Error::Entry(EntryError::PendingValueNotFound { .. }) => "PendingValueNotFound",
+        Error::Import(ImportError::ImportAlreadyUndone { .. }) => "ImportAlreadyUndone",
+        Error::Import(ImportError::UndoBlocked { .. }) => "UndoBlocked",
+        Error::Import(ImportError::StalePreview { .. }) => "StalePreview",
+        Error::Import(ImportError::ImportAlreadyCommitted) => "ImportAlreadyCommitted",
+        Error::Export(ExportError::ExportGroupRequired { .. }) => "ExportGroupRequired",
+        Error::Export(ExportError::ExportGroupNotUsed { .. }) => "ExportGroupNotUsed",
+        Error::Export(ExportError::ExportStyleNotUsed { .. }) => "ExportStyleNotUsed",
+        Error::Export(ExportError::ExportUnwritable { .. }) => "ExportUnwritable",
+        Error::Internal(InternalError::ExportFailed { .. }) => "ExportFailed",
+        Error::Export(ExportError::InvalidAuditDate { .. }) => "InvalidAuditDate",
+        Error::Export(ExportError::StatsUnwritable { .. }) => "StatsUnwritable",
+        Error::Internal(InternalError::StatsFailed { .. }) => "StatsFailed",
+        Error::Sheets(SheetsError::NoChineseFont) => "NoChineseFont",
+        Error::Sheets(SheetsError::UnusableFont { .. }) => "UnusableFont",
+        Error::Sheets(SheetsError::SheetTemplate { .. }) => "SheetTemplate",
+        Error::Sheets(SheetsError::NoSheetsToPrint) => "NoSheetsToPrint",
+        Error::Sheets(SheetsError::SheetsUnwritable { .. }) => "SheetsUnwritable",
+        Error::Internal(InternalError::SheetsFailed { .. }) => "SheetsFailed",
+        Error::Sheets(SheetsError::InvalidFingerprint { .. }) => "InvalidFingerprint",
+        Error::Sheets(SheetsError::FingerprintNotPrinted { .. }) => "FingerprintNotPrinted",
+        Error::File(FileError::FileExists { .. }) => "FileExists",
+        Error::File(FileError::FileNotFound { .. }) => "FileNotFound",
+        Error::Backup(BackupError::BackupFailed { .. }) => "BackupFailed",
+        Error::Backup(BackupError::BackupUnusable { .. }) => "BackupUnusable",
+        Error::Backup(BackupError::BackupOfAnotherSchool { .. }) => "BackupOfAnotherSchool",
+        Error::File(FileError::NotASchoolFile { .. }) => "NotASchoolFile",
+        Error::File(FileError::NewerSchoolFile { .. }) => "NewerSchoolFile",
+        Error::File(FileError::CorruptSchoolFile { .. }) => "CorruptSchoolFile",
+        Error::File(FileError::FileKeyNeeded { .. }) => "FileKeyNeeded",
+        Error::File(FileError::WrongFilePassword { .. }) => "WrongFilePassword",
+        Error::File(FileError::AlreadyEncrypted { .. }) => "AlreadyEncrypted",
+        Error::Recovery(RecoveryError::RecoveryCodeMalformed { .. }) => "RecoveryCodeMalformed",
+        Error::Recovery(RecoveryError::WrongRecoveryCode { .. }) => "WrongRecoveryCode",
+        Error::Recovery(RecoveryError::RecoverySidecarMissing { .. }) => "RecoverySidecarMissing",
+        Error::Recovery(RecoveryError::RecoverySidecarDamaged { .. }) => "RecoverySidecarDamaged",
+        Error::Recovery(RecoveryError::RecoverySidecarOfAnotherFile { .. }) => {
+            "RecoverySidecarOfAnotherFile"
+        }
+        Error::Recovery(RecoveryError::RecoveryKeysDoNotOpen { .. }) => "RecoveryKeysDoNotOpen",
+        Error::Recovery(RecoveryError::RecoveryAccountNeeded { .. }) => "RecoveryAccountNeeded",
+        Error::Recovery(RecoveryError::RecoveryAccountUnknown { .. }) => "RecoveryAccountUnknown",
+        Error::Recovery(RecoveryError::RecoveryNoAdmin { .. }) => "RecoveryNoAdmin",
+        Error::Recovery(RecoveryError::RecoveryNotNeeded { .. }) => "RecoveryNotNeeded",
+        Error::File(FileError::NotEncrypted { .. }) => "NotEncrypted",
+        Error::File(FileError::EncryptFailed { .. }) => "EncryptFailed",
+        Error::File(FileError::RekeyFailed { .. }) => "RekeyFailed",
+        Error::Backup(BackupError::BackupKeyMismatch { .. }) => "BackupKeyMismatch",
+        Error::Secrets(SecretsError::KeychainUnavailable { .. }) => "KeychainUnavailable",
+        Error::Secrets(SecretsError::WrongPassword) => "WrongPassword",
+        Error::Secrets(SecretsError::WrappedKeyDamaged { .. }) => "WrappedKeyDamaged",
+        Error::Secrets(SecretsError::WrappedKeyUnsupported { .. }) => "WrappedKeyUnsupported",
+        Error::Secrets(SecretsError::EmptyPassword { .. }) => "EmptyPassword",
+        Error::Secrets(SecretsError::WeakPassword { .. }) => "WeakPassword",
+        Error::Secrets(SecretsError::PasswordHashInvalid { .. }) => "PasswordHashInvalid",
+        Error::Internal(InternalError::SecretsFailed { .. }) => "SecretsFailed",
+        Error::Account(AccountError::UnknownRole { .. }) => "UnknownRole",
+        Error::Account(AccountError::NotPermitted { .. }) => "NotPermitted",
+        Error::Account(AccountError::NotSignedIn) => "NotSignedIn",
+        Error::File(FileError::NoSchoolOpen) => "NoSchoolOpen",
+        Error::Account(AccountError::SessionLocked) => "SessionLocked",
+        Error::Account(AccountError::EmptyUserName) => "EmptyUserName",
+        Error::Account(AccountError::InvalidUserName { .. }) => "InvalidUserName",
+        Error::Account(AccountError::UserExists { .. }) => "UserExists",
+        Error::Account(AccountError::UserNotFound { .. }) => "UserNotFound",
+        Error::Account(AccountError::SignInFailed { .. }) => "SignInFailed",
+        Error::Account(AccountError::AccountLocked { .. }) => "AccountLocked",
+        Error::Account(AccountError::AccountDisabled { .. }) => "AccountDisabled",
+        Error::Account(AccountError::NoUsersYet) => "NoUsersYet",
+        Error::Account(AccountError::UsersExist) => "UsersExist",
+        Error::Account(AccountError::FirstUserMustBeAdmin) => "FirstUserMustBeAdmin",
+        Error::Account(AccountError::WrongCurrentPassword) => "WrongCurrentPassword",
+        Error::Account(AccountError::LastAdmin { .. }) => "LastAdmin",
+        Error::Batch(BatchError::NotEnrolled) => "NotEnrolled",
+        Error::Batch(BatchError::InvalidUpstreamUrl { .. }) => "InvalidUpstreamUrl",
+        Error::Batch(BatchError::UpstreamUnreachable { .. }) => "UpstreamUnreachable",
+        Error::Batch(BatchError::SigningKeyMissing { .. }) => "SigningKeyMissing",
+        Error::Batch(BatchError::AdminPasswordNeeded) => "AdminPasswordNeeded",
+        Error::Batch(BatchError::SigningKeyPasswordWrong) => "SigningKeyPasswordWrong",
+        Error::Batch(BatchError::WrongAdminPassword) => "WrongAdminPassword",
+        Error::Batch(BatchError::BatchInFlight { .. }) => "BatchInFlight",
+        Error::Batch(BatchError::BatchFileUnreadable { .. }) => "BatchFileUnreadable",
+        Error::Batch(BatchError::ReceiptFileUnreadable { .. }) => "ReceiptFileUnreadable",
+        Error::Batch(BatchError::ReceiptOfAnotherBatch { .. }) => "ReceiptOfAnotherBatch",
+        Error::Batch(BatchError::NoReceiptYet { .. }) => "NoReceiptYet",
+        Error::Batch(BatchError::BatchNotFound { .. }) => "BatchNotFound",
+        Error::Batch(BatchError::SyncWorkerFailed { .. }) => "SyncWorkerFailed",
+        Error::Batch(BatchError::UpstreamHistoryMismatch { .. }) => "UpstreamHistoryMismatch",
+        Error::Batch(BatchError::InvalidChangeReason { .. }) => "InvalidChangeReason",
         Error::Refused { .. } => "Refused",
         Error::Protocol { .. } => "Protocol",
-        Error::SchoolFileInUse { .. } => "SchoolFileInUse",
-        Error::NetworkShareOneConnection => "NetworkShareOneConnection",
-        Error::DiskFull { .. } => "DiskFull",
+        Error::File(FileError::SchoolFileInUse { .. }) => "SchoolFileInUse",
+        Error::File(FileError::NetworkShareOneConnection) => "NetworkShareOneConnection",
+        Error::File(FileError::DiskFull { .. }) => "DiskFull",
         Error::Io { .. } => "Io",
         Error::Database { .. } => "Database",
         Error::Json { .. } => "Json",
-        Error::Catalog { .. } => "Catalog",
-        Error::Panicked { .. } => "Panicked",
+        Error::Internal(InternalError::Catalog { .. }) => "Catalog",
+        Error::Internal(InternalError::Panicked { .. }) => "Panicked",
     }
 }
 
@@ -584,6 +593,118 @@ fn the_shipped_catalogs_parse() {
 fn every_variant_has_a_sample() {
     let sampled: BTreeSet<&str> = every_variant().iter().map(variant).collect();
     assert_eq!(sampled.len(), 144, "{sampled:?}");
+}
+
+/// What a domain's enum says of itself.
+struct Said {
+    domain: &'static str,
+    code: &'static str,
+    kind: ErrorKind,
+    chinese: String,
+    english: String,
+}
+
+/// What the domain's enum inside `error` says of itself, or None for a
+/// foreign error `Error` carries itself.
+fn domain(error: &Error) -> Option<Said> {
+    macro_rules! said {
+        ($domain:literal, $e:expr) => {
+            Some(Said {
+                domain: $domain,
+                code: $e.code(),
+                kind: $e.kind(),
+                chinese: $e.to_string(),
+                english: $e.message(Locale::En),
+            })
+        };
+    }
+    match error {
+        Error::School(e) => said!("School", e),
+        Error::Teacher(e) => said!("Teacher", e),
+        Error::Entry(e) => said!("Entry", e),
+        Error::Import(e) => said!("Import", e),
+        Error::Export(e) => said!("Export", e),
+        Error::Sheets(e) => said!("Sheets", e),
+        Error::File(e) => said!("File", e),
+        Error::Backup(e) => said!("Backup", e),
+        Error::Recovery(e) => said!("Recovery", e),
+        Error::Secrets(e) => said!("Secrets", e),
+        Error::Account(e) => said!("Account", e),
+        Error::Batch(e) => said!("Batch", e),
+        Error::Internal(e) => said!("Internal", e),
+        Error::Refused(_)
+        | Error::Protocol(_)
+        | Error::Io { .. }
+        | Error::Database(_)
+        | Error::Json(_) => None,
+    }
+}
+
+/// The code prefixes each domain's enum holds.
+fn prefixes(domain: &str) -> &'static [&'static str] {
+    match domain {
+        "School" => &["school.", "catalog."],
+        "Teacher" => &["teacher."],
+        "Entry" => &["entry.", "record.", "warning.", "pending."],
+        "Import" => &["import."],
+        "Export" => &["export.", "stats.", "audit."],
+        "Sheets" => &["sheets.", "signoff."],
+        "File" => &["file.", "disk.", "app."],
+        "Backup" => &["backup."],
+        "Recovery" => &["recovery."],
+        "Secrets" => &["secrets."],
+        "Account" => &["account."],
+        "Batch" => &["batches."],
+        "Internal" => &["internal."],
+        other => panic!("no domain {other}"),
+    }
+}
+
+#[test]
+fn a_domain_s_error_says_what_the_crate_error_says() {
+    let mut domains = BTreeSet::new();
+    for error in every_variant() {
+        let Some(said) = domain(&error) else {
+            continue;
+        };
+        let code = said.code;
+        domains.insert(said.domain);
+        assert_eq!(code, error.code(), "{}", variant(&error));
+        assert_eq!(said.kind, error.kind(), "{code}");
+        assert_eq!(said.chinese, error.to_string(), "{code}");
+        assert_eq!(said.chinese, error.message(Locale::ZhCn), "{code}");
+        assert_eq!(said.english, error.message(Locale::En), "{code}");
+    }
+    assert_eq!(domains.len(), 13, "{domains:?}");
+}
+
+#[test]
+fn each_domain_holds_the_codes_of_its_prefixes() {
+    for error in every_variant() {
+        let code = error.code();
+        match domain(&error) {
+            Some(said) => assert!(
+                prefixes(said.domain).iter().any(|p| code.starts_with(p)),
+                "{}: {code}",
+                said.domain
+            ),
+            None => assert!(
+                code.starts_with("internal.") || code.starts_with("protocol."),
+                "{code}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn a_domain_s_error_becomes_the_crate_error_with_question_mark() {
+    fn undo() -> Result<(), Error> {
+        Err(ImportError::NothingToUndo)?;
+        Ok(())
+    }
+    let error = undo().unwrap_err();
+    assert!(matches!(error, Error::Import(ImportError::NothingToUndo)));
+    assert_eq!(error.code(), "import.nothing_to_undo");
 }
 
 #[test]
@@ -650,29 +771,32 @@ fn the_two_catalogs_use_the_same_placeholders_for_every_key() {
 fn chinese_rendering_is_the_text_it_always_was() {
     let cases = [
         (
-            Error::InvalidSchoolCode("123".to_owned()),
+            Error::School(SchoolError::InvalidSchoolCode("123".to_owned())),
             "学校标识码应为 10 位数字，实为「123」。请核对学校标识码后重新输入。",
         ),
         (
-            Error::SchoolNameTooLong { len: 70, max: 60 },
+            Error::School(SchoolError::SchoolNameTooLong { len: 70, max: 60 }),
             "学校名称最多 60 个字，实为 70 个字。请填写学校的规范全称。",
         ),
         (
-            Error::UnknownIdType("Z".to_owned(), "1 居民身份证".to_owned()),
+            Error::Teacher(TeacherError::UnknownIdType(
+                "Z".to_owned(),
+                "1 居民身份证".to_owned(),
+            )),
             "身份证件类型「Z」不存在。有效类型：1 居民身份证。",
         ),
         (
-            Error::UnterminatedQuote {
+            Error::Import(ImportError::UnterminatedQuote {
                 path: PathBuf::from("名单.csv"),
                 line: 4,
-            },
+            }),
             "花名册 名单.csv 第 4 行有一个没有配对的英文双引号（\"）：从它开始到文件末尾的内容都会被读进同一个单元格，后面的行都会丢失，所以没有导入。请用记事本或 WPS 打开这个文件，在第 4 行删掉多余的引号或补上配对的引号，然后重新导入。",
         ),
         (
-            Error::DiskFull {
+            Error::File(FileError::DiskFull {
                 folder: PathBuf::from("/mnt/u"),
                 needed_mb: 12,
-            },
+            }),
             "磁盘空间不足：/mnt/u 所在的磁盘还需要约 12 MB。请删除不用的文件或把学校文件复制到空间更大的磁盘后重试。学校文件没有改动。",
         ),
         (
@@ -683,10 +807,10 @@ fn chinese_rendering_is_the_text_it_always_was() {
             "读写文件 a.taoli 失败：坏了。请检查磁盘空间和文件权限。",
         ),
         (
-            Error::NotPermitted {
+            Error::Account(AccountError::NotPermitted {
                 role: Role::InfoViewer,
                 permission: Permission::TeachersEdit,
-            },
+            }),
             "信息查询员不能录入、修改、删除教师信息，填写提醒理由。请用信息管理员的账号登录后再做。",
         ),
         (
@@ -694,10 +818,10 @@ fn chinese_rendering_is_the_text_it_always_was() {
             "密钥处理失败：无法从操作系统取得随机数（无熵）",
         ),
         (
-            Error::SchoolFileInUse {
+            Error::File(FileError::SchoolFileInUse {
                 path: PathBuf::from("a.taoli"),
                 holder: None,
-            },
+            }),
             "另一个桃李窗口或命令（在这台电脑或另一台电脑上）正在使用这个学校文件。请关闭它后再打开；如果它所在的电脑已经关机或死机，请等几分钟后再试。",
         ),
         (
@@ -733,10 +857,10 @@ fn english_rendering_has_no_chinese_but_the_allowed_terms() {
 
 #[test]
 fn english_names_the_roles_in_english() {
-    let error = Error::NotPermitted {
+    let error = Error::Account(AccountError::NotPermitted {
         role: Role::InfoViewer,
         permission: Permission::UsersManage,
-    };
+    });
     assert_eq!(
         error.message(Locale::En),
         "The Information viewer role may not do this (Manage accounts). Sign in with an account of the System administrator role, then try again."
@@ -767,7 +891,7 @@ fn a_refusal_in_english_is_its_code_s_english_message() {
 
 #[test]
 fn a_payload_is_rendered_in_its_locale_with_the_same_code() {
-    let error = Error::WrongPassword;
+    let error = Error::Secrets(SecretsError::WrongPassword);
     let chinese = ErrorPayload::new(&error, Locale::ZhCn);
     let english = ErrorPayload::new(&error, Locale::En);
     assert_eq!(chinese.code, "secrets.wrong_password");
@@ -847,12 +971,12 @@ fn each_id_number_problem_template_names_exactly_its_arguments() {
 
 #[test]
 fn an_invalid_id_number_is_explained_in_english_in_the_english_message() {
-    let error = Error::InvalidIdNumber {
+    let error = Error::Teacher(TeacherError::InvalidIdNumber {
         id_number: "51072219851340123X".to_owned(),
         problem: IdProblem::BirthDate {
             date: "19851340".to_owned(),
         },
-    };
+    });
     let english = error.message(Locale::En);
     assert!(
         english.contains("“19851340” is not a valid date"),
@@ -867,10 +991,10 @@ fn an_invalid_id_number_is_explained_in_english_in_the_english_message() {
 
 #[test]
 fn a_particular_of_taoli_s_own_is_said_in_the_message_s_language() {
-    let error = Error::BackupUnusable {
+    let error = Error::Backup(BackupError::BackupUnusable {
         path: PathBuf::from("备份.taoli"),
         detail: Particular::said("particular.not_a_school_file", vec![]),
-    };
+    });
     let english = error.message(Locale::En);
     assert!(
         english.contains("it is not a Taoli school file"),
@@ -881,13 +1005,13 @@ fn a_particular_of_taoli_s_own_is_said_in_the_message_s_language() {
 
 #[test]
 fn a_particular_that_is_another_error_is_said_in_the_message_s_language() {
-    let error = Error::BackupUnusable {
+    let error = Error::Backup(BackupError::BackupUnusable {
         path: PathBuf::from("backup.taoli"),
-        detail: Error::EmptySchoolName.into(),
-    };
+        detail: Error::School(SchoolError::EmptySchoolName).into(),
+    });
     let english = error.message(Locale::En);
     assert!(
-        english.contains(&Error::EmptySchoolName.message(Locale::En)),
+        english.contains(&Error::School(SchoolError::EmptySchoolName).message(Locale::En)),
         "{english}"
     );
     assert!(!english.chars().any(is_cjk), "{english}");

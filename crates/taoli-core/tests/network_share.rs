@@ -25,6 +25,7 @@ mod accounts;
 use std::path::{Path, PathBuf};
 
 use taoli_core::batches::{SyncWorker, WorkerOptions};
+use taoli_core::error::FileError;
 use taoli_core::store::{LockHolder, lock_path, share};
 use taoli_core::{Error, NewSchool, NewTeacher, SchoolFile};
 use tempfile::TempDir;
@@ -151,14 +152,17 @@ fn a_second_handle_and_the_sync_worker_are_refused_on_a_network_share_with_the_r
     let file = accounts::create(&path, &new_school()).unwrap();
     let error = file.second_handle().unwrap_err();
     assert!(
-        matches!(error, Error::NetworkShareOneConnection),
+        matches!(error, Error::File(FileError::NetworkShareOneConnection)),
         "{error:?}"
     );
     assert_eq!(error.code(), "file.network_share_one_connection");
     assert!(error.to_string().contains("复制到本机"), "{error}");
     let worker = SyncWorker::start(&file, None, WorkerOptions::default(), |_| {});
     assert!(
-        matches!(worker, Err(Error::NetworkShareOneConnection)),
+        matches!(
+            worker,
+            Err(Error::File(FileError::NetworkShareOneConnection))
+        ),
         "{worker:?}"
     );
 }

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 
 use taoli_core::catalog::{ProvincePack, Severity, catalog};
 use taoli_core::error::Error;
+use taoli_core::error::SchoolError;
 use taoli_core::{NewSchool, NewTeacher, SchoolFile};
 
 fn fixture(name: &str) -> String {
@@ -93,7 +94,10 @@ fn a_pack_dropping_a_national_required_field_is_refused_with_the_reason() {
         .unwrap()
         .with_pack(&pack("drops-national-required.toml"))
         .unwrap_err();
-    assert!(matches!(err, Error::ProvincePack { .. }));
+    assert!(matches!(
+        err,
+        Error::School(SchoolError::ProvincePack { .. })
+    ));
     assert!(
         err.to_string().contains("取消了全国必填指标「性别」"),
         "{err}"

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use taoli_core::audit::AuditQuery;
+use taoli_core::error::{AccountError, FileError, RecoveryError, SecretsError};
 use taoli_core::recovery::{
     CODE_BITS, GROUP_CHARS, GROUPS, RecoveryCode, sidecar_in, sidecar_path,
 };
@@ -161,7 +162,13 @@ fn a_typo_is_named_by_its_group_and_the_code_is_never_echoed() {
     for group in 0..GROUPS {
         let typo = with_typo(&written, group);
         let err = RecoveryCode::parse(&typo).expect_err("a typo is caught");
-        assert!(matches!(err, Error::RecoveryCodeMalformed { .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                Error::Recovery(RecoveryError::RecoveryCodeMalformed { .. })
+            ),
+            "{err}"
+        );
         let text = err.to_string();
         assert!(text.contains(&format!("第 {} 组", group + 1)), "{text}");
         assert!(!text.contains(&typo[..5]), "{text}");
@@ -193,11 +200,11 @@ fn a_new_file_is_recovered_after_losing_the_password_and_the_keychain() {
     let new_pc = MemorySecretStore::new();
     assert!(matches!(
         SchoolFile::open_with_store(&path, &new_pc).unwrap_err(),
-        Error::FileKeyNeeded(_)
+        Error::File(FileError::FileKeyNeeded(_))
     ));
     assert!(matches!(
         SchoolFile::open_with_password(&path, "忘了是什么了啊", &new_pc).unwrap_err(),
-        Error::WrongFilePassword(_)
+        Error::File(FileError::WrongFilePassword(_))
     ));
 
     let mut file =
@@ -222,7 +229,7 @@ fn a_new_file_is_recovered_after_losing_the_password_and_the_keychain() {
     file.close().unwrap();
     assert!(matches!(
         SchoolFile::open_with_password(&path, PASSWORD, &MemorySecretStore::new()).unwrap_err(),
-        Error::WrongFilePassword(_)
+        Error::File(FileError::WrongFilePassword(_))
     ));
     // The code still works after it was used.
     SchoolFile::open_with_recovery_code(&path, &code, None).unwrap();
@@ -336,7 +343,7 @@ fn a_backup_made_before_a_password_change_opens_with_the_code() {
     assert!(matches!(
         SchoolFile::open_with_password(&old_backup, NEW_PASSWORD, &MemorySecretStore::new())
             .unwrap_err(),
-        Error::WrongFilePassword(_)
+        Error::File(FileError::WrongFilePassword(_))
     ));
     let opened = SchoolFile::open_with_recovery_code(&old_backup, &code, None).unwrap();
     assert_eq!(opened.school().unwrap().name, "桃李镇中心小学");
@@ -375,7 +382,10 @@ fn changing_the_code_makes_the_old_one_fail_and_is_audited() {
     file.close().unwrap();
 
     let err = SchoolFile::open_with_recovery_code(&path, &old_code, None).unwrap_err();
-    assert!(matches!(err, Error::WrongRecoveryCode(_)), "{err}");
+    assert!(
+        matches!(err, Error::Recovery(RecoveryError::WrongRecoveryCode(_))),
+        "{err}"
+    );
     SchoolFile::open_with_recovery_code(&path, &shown.code, None)
         .unwrap()
         .close()
@@ -387,7 +397,10 @@ fn changing_the_code_makes_the_old_one_fail_and_is_audited() {
         Some(&sidecar_in(&backup_folder, &path)),
     )
     .unwrap_err();
-    assert!(matches!(err, Error::WrongRecoveryCode(_)), "{err}");
+    assert!(
+        matches!(err, Error::Recovery(RecoveryError::WrongRecoveryCode(_))),
+        "{err}"
+    );
 }
 
 #[test]
@@ -401,7 +414,10 @@ fn a_wrong_code_changes_nothing() {
 
     let err =
         SchoolFile::recover_with_code(&path, &other, None, None, NEW_PASSWORD, &store).unwrap_err();
-    assert!(matches!(err, Error::WrongRecoveryCode(_)), "{err}");
+    assert!(
+        matches!(err, Error::Recovery(RecoveryError::WrongRecoveryCode(_))),
+        "{err}"
+    );
     assert!(err.to_string().contains("文件未作任何改动"), "{err}");
     let err = SchoolFile::recover_with_code(
         &path,
@@ -412,7 +428,13 @@ fn a_wrong_code_changes_nothing() {
         &store,
     )
     .unwrap_err();
-    assert!(matches!(err, Error::RecoveryCodeMalformed { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Recovery(RecoveryError::RecoveryCodeMalformed { .. })
+        ),
+        "{err}"
+    );
 
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
     assert_eq!(std::fs::read(sidecar_path(&path)).unwrap(), sidecar);
@@ -434,7 +456,10 @@ fn a_short_new_password_is_refused_before_the_file_is_touched() {
     let err =
         SchoolFile::recover_with_code(&path, &code, None, None, "123", &MemorySecretStore::new())
             .unwrap_err();
-    assert!(matches!(err, Error::WeakPassword { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Secrets(SecretsError::WeakPassword { .. })),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
 }
 
@@ -457,7 +482,7 @@ fn with_two_admins_the_recovery_asks_which_and_lifts_that_ones_lock() {
     assert!(matches!(
         file.sign_in(&Credentials::new("李副校长", PASSWORD))
             .unwrap_err(),
-        Error::AccountLocked { .. }
+        Error::Account(AccountError::AccountLocked { .. })
     ));
     file.close().unwrap();
 
@@ -468,12 +493,24 @@ fn with_two_admins_the_recovery_asks_which_and_lifts_that_ones_lock() {
     let store = MemorySecretStore::new();
     let err =
         SchoolFile::recover_with_code(&path, &code, None, None, NEW_PASSWORD, &store).unwrap_err();
-    assert!(matches!(err, Error::RecoveryAccountNeeded { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Recovery(RecoveryError::RecoveryAccountNeeded { .. })
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("张校长、李副校长"), "{err}");
     let err =
         SchoolFile::recover_with_code(&path, &code, None, Some("王老师"), NEW_PASSWORD, &store)
             .unwrap_err();
-    assert!(matches!(err, Error::RecoveryAccountUnknown { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Recovery(RecoveryError::RecoveryAccountUnknown { .. })
+        ),
+        "{err}"
+    );
 
     let mut file =
         SchoolFile::recover_with_code(&path, &code, None, Some("李副校长"), NEW_PASSWORD, &store)
@@ -588,7 +625,13 @@ fn a_missing_recovery_file_is_named_and_written_again_by_the_status() {
     let (path, code) = school_with_code(&dir);
     std::fs::remove_file(sidecar_path(&path)).unwrap();
     let err = SchoolFile::open_with_recovery_code(&path, &code, None).unwrap_err();
-    assert!(matches!(err, Error::RecoverySidecarMissing { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Recovery(RecoveryError::RecoverySidecarMissing { .. })
+        ),
+        "{err}"
+    );
     assert!(
         err.to_string().contains("桃李镇中心小学.taoli.恢复"),
         "{err}"
@@ -613,11 +656,11 @@ fn only_a_system_admin_sees_or_changes_the_code() {
     file.sign_in(&Credentials::new("王老师", PASSWORD)).unwrap();
     assert!(matches!(
         file.recovery_codes().new_code().unwrap_err(),
-        Error::NotPermitted { .. }
+        Error::Account(AccountError::NotPermitted { .. })
     ));
     assert!(matches!(
         file.recovery_codes().status().unwrap_err(),
-        Error::NotPermitted { .. }
+        Error::Account(AccountError::NotPermitted { .. })
     ));
 }
 

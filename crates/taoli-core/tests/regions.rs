@@ -20,6 +20,7 @@ use std::process::Command;
 use serde_json::{Value, json};
 use taoli_core::catalog::{FieldType, RegionMiss, Regions, Severity, catalog};
 use taoli_core::entry::RecordDraft;
+use taoli_core::error::EntryError;
 use taoli_core::error::Error;
 use taoli_core::export::cells::{Cell, cell};
 use taoli_core::export::layout::Column;
@@ -523,7 +524,10 @@ fn typed_text_that_names_no_division_is_refused_in_chinese() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, id) = school(&dir);
     let err = set(&mut file, &id, "籍贯", "火星市").unwrap_err();
-    assert!(matches!(err, Error::InvalidValue { .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::Entry(EntryError::InvalidValue { .. })),
+        "{err:?}"
+    );
     let message = err.to_string();
     assert!(
         message.contains("籍贯") && message.contains("火星市") && message.contains("行政区划"),

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::thread;
 
 use serde_json::Value;
+use taoli_core::error::SecretsError;
 use taoli_core::error::{Error, ErrorKind};
 use taoli_core::secrets::{
     KdfParams, MIN_PASSWORD_CHARS, MemorySecretStore, SecretKey, SecretStore, WrappedKey,
@@ -47,7 +48,7 @@ fn flip_bit(object: &mut serde_json::Map<String, Value>, field: &str) {
 
 fn assert_damaged(result: Result<WrappedKey, Error>) {
     match result {
-        Err(error @ Error::WrappedKeyDamaged { .. }) => {
+        Err(error @ Error::Secrets(SecretsError::WrappedKeyDamaged { .. })) => {
             assert_eq!(error.code(), "secrets.wrapped_key_damaged");
             assert!(error.to_string().contains("已损坏"), "{error}");
         }
@@ -136,7 +137,10 @@ fn a_key_wrapped_in_the_stored_form_unwraps_after_reading_it_back() {
 fn a_wrong_password_is_refused() {
     let (_, wrapped) = wrapped();
     let error = unwrap(&wrapped, "桃李满天下2027").unwrap_err();
-    assert!(matches!(error, Error::WrongPassword), "{error:?}");
+    assert!(
+        matches!(error, Error::Secrets(SecretsError::WrongPassword)),
+        "{error:?}"
+    );
     assert_eq!(error.code(), "secrets.wrong_password");
     assert_eq!(error.kind(), ErrorKind::User);
     assert!(error.to_string().starts_with("密码不正确"), "{error}");
@@ -148,7 +152,7 @@ fn a_password_differing_only_in_case_is_refused() {
     let wrapped = wrap(&key, "Correct-Horse").unwrap();
     assert!(matches!(
         unwrap(&wrapped, "correct-horse"),
-        Err(Error::WrongPassword)
+        Err(Error::Secrets(SecretsError::WrongPassword))
     ));
 }
 
@@ -191,7 +195,10 @@ fn an_altered_ciphertext_with_a_matching_checksum_is_still_refused() {
     let (_, mut wrapped) = wrapped();
     wrapped.ciphertext[0] ^= 0x01;
     let read = WrappedKey::from_json(&wrapped.to_json().unwrap()).unwrap();
-    assert!(matches!(unwrap(&read, PASSWORD), Err(Error::WrongPassword)));
+    assert!(matches!(
+        unwrap(&read, PASSWORD),
+        Err(Error::Secrets(SecretsError::WrongPassword))
+    ));
 }
 
 #[test]
@@ -201,11 +208,14 @@ fn an_altered_nonce_or_salt_with_a_matching_checksum_is_still_refused() {
     nonce.nonce[0] ^= 0x01;
     assert!(matches!(
         unwrap(&nonce, PASSWORD),
-        Err(Error::WrongPassword)
+        Err(Error::Secrets(SecretsError::WrongPassword))
     ));
     let mut salt = wrapped;
     salt.salt[0] ^= 0x01;
-    assert!(matches!(unwrap(&salt, PASSWORD), Err(Error::WrongPassword)));
+    assert!(matches!(
+        unwrap(&salt, PASSWORD),
+        Err(Error::Secrets(SecretsError::WrongPassword))
+    ));
 }
 
 #[test]
@@ -214,7 +224,7 @@ fn a_truncated_ciphertext_is_refused_as_damaged() {
     wrapped.ciphertext.truncate(40);
     assert!(matches!(
         unwrap(&wrapped, PASSWORD),
-        Err(Error::WrappedKeyDamaged { .. })
+        Err(Error::Secrets(SecretsError::WrappedKeyDamaged { .. }))
     ));
     assert_damaged(WrappedKey::from_json(&wrapped.to_json().unwrap()));
 }
@@ -245,7 +255,7 @@ fn parameters_asking_for_too_much_memory_are_refused_before_deriving() {
     wrapped.params.memory_kib = 4 * 1024 * 1024;
     assert!(matches!(
         unwrap(&wrapped, PASSWORD),
-        Err(Error::WrappedKeyDamaged { .. })
+        Err(Error::Secrets(SecretsError::WrappedKeyDamaged { .. }))
     ));
     assert_damaged(WrappedKey::from_json(&wrapped.to_json().unwrap()));
 }
@@ -318,10 +328,10 @@ fn an_unknown_version_is_refused() {
     assert!(
         matches!(
             error,
-            Error::WrappedKeyUnsupported {
+            Error::Secrets(SecretsError::WrappedKeyUnsupported {
                 version: 2,
                 supported: 1
-            }
+            })
         ),
         "{error:?}"
     );
@@ -348,9 +358,15 @@ fn wrapping_under_a_weak_password_is_refused() {
     let key = SecretKey::generate().unwrap();
     assert!(matches!(
         wrap(&key, "1234567"),
-        Err(Error::WeakPassword { len: 7, min: 8 })
+        Err(Error::Secrets(SecretsError::WeakPassword {
+            len: 7,
+            min: 8
+        }))
     ));
-    assert!(matches!(wrap(&key, ""), Err(Error::EmptyPassword { .. })));
+    assert!(matches!(
+        wrap(&key, ""),
+        Err(Error::Secrets(SecretsError::EmptyPassword { .. }))
+    ));
 }
 
 #[test]
@@ -391,7 +407,10 @@ fn a_malformed_or_foreign_password_hash_is_refused() {
     ] {
         let error = verify_password(phc, PASSWORD).unwrap_err();
         assert!(
-            matches!(error, Error::PasswordHashInvalid { .. }),
+            matches!(
+                error,
+                Error::Secrets(SecretsError::PasswordHashInvalid { .. })
+            ),
             "{phc}: {error:?}"
         );
         assert_eq!(error.code(), "secrets.password_hash_invalid");
@@ -402,7 +421,7 @@ fn a_malformed_or_foreign_password_hash_is_refused() {
 fn hashing_a_weak_password_is_refused() {
     assert!(matches!(
         hash_password("short"),
-        Err(Error::WeakPassword { .. })
+        Err(Error::Secrets(SecretsError::WeakPassword { .. }))
     ));
 }
 
@@ -411,7 +430,10 @@ fn an_empty_password_is_refused() {
     for password in ["", "   ", "\t\n"] {
         let error = check_password_strength(password).unwrap_err();
         assert!(
-            matches!(error, Error::EmptyPassword { min: 8 }),
+            matches!(
+                error,
+                Error::Secrets(SecretsError::EmptyPassword { min: 8 })
+            ),
             "{error:?}"
         );
         assert_eq!(error.code(), "secrets.password_empty");
@@ -423,7 +445,10 @@ fn an_empty_password_is_refused() {
 fn a_password_shorter_than_eight_characters_is_refused() {
     let error = check_password_strength("abc1234").unwrap_err();
     assert!(
-        matches!(error, Error::WeakPassword { len: 7, min: 8 }),
+        matches!(
+            error,
+            Error::Secrets(SecretsError::WeakPassword { len: 7, min: 8 })
+        ),
         "{error:?}"
     );
     assert_eq!(error.code(), "secrets.password_weak");
@@ -437,7 +462,7 @@ fn password_length_counts_characters_not_bytes() {
     // Seven 汉字 are 21 bytes of UTF-8 but still seven characters.
     assert!(matches!(
         check_password_strength("桃李满天下春晖"),
-        Err(Error::WeakPassword { len: 7, .. })
+        Err(Error::Secrets(SecretsError::WeakPassword { len: 7, .. }))
     ));
     check_password_strength("桃李满天下春晖寸草").unwrap();
     check_password_strength("abcd1234").unwrap();

@@ -21,6 +21,7 @@ use std::process::Command;
 use std::slice;
 
 use taoli_core::error::Error;
+use taoli_core::error::SheetsError;
 use taoli_core::sheets::SignoffState;
 use taoli_core::sheets::{TeacherSheet, Template};
 use taoli_core::validate::WarningRef;
@@ -491,7 +492,10 @@ fn a_school_without_teachers_has_no_sheets_to_print() {
         .sheets()
         .print(&[], &Template::built_in(), &path)
         .unwrap_err();
-    assert!(matches!(err, Error::NoSheetsToPrint), "{err}");
+    assert!(
+        matches!(err, Error::Sheets(SheetsError::NoSheetsToPrint)),
+        "{err}"
+    );
     assert!(!path.exists());
 }
 
@@ -533,7 +537,13 @@ fn a_fingerprint_never_printed_for_the_teacher_is_refused_and_the_file_unchanged
         .sheets()
         .signoff(&zhang, &printed.sheets[1].fingerprint)
         .unwrap_err();
-    assert!(matches!(err, Error::FingerprintNotPrinted { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Sheets(SheetsError::FingerprintNotPrinted { .. })
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("张三"), "{err}");
     assert_eq!(
         file.sheets().signoff_state(&zhang).unwrap(),
@@ -552,7 +562,10 @@ fn a_fingerprint_that_is_not_twelve_hex_digits_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, zhang, _) = school(&dir);
     let err = file.sheets().signoff(&zhang, "12345").unwrap_err();
-    assert!(matches!(err, Error::InvalidFingerprint(_)), "{err}");
+    assert!(
+        matches!(err, Error::Sheets(SheetsError::InvalidFingerprint(_))),
+        "{err}"
+    );
 }
 
 #[test]
@@ -665,7 +678,10 @@ fn a_broken_template_is_refused_with_its_line_and_nothing_recorded() {
             &path,
         )
         .unwrap_err();
-    assert!(matches!(err, Error::SheetTemplate { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Sheets(SheetsError::SheetTemplate { .. })),
+        "{err}"
+    );
     assert!(err.to_string().contains("第 2 行"), "{err}");
     assert!(!path.exists());
     assert!(
@@ -678,7 +694,7 @@ fn a_broken_template_is_refused_with_its_line_and_nothing_recorded() {
 
 #[test]
 fn the_missing_font_message_names_the_package_to_install() {
-    let message = Error::NoChineseFont.to_string();
+    let message = Error::Sheets(SheetsError::NoChineseFont).to_string();
     assert!(message.contains("apt install fonts-noto-cjk"), "{message}");
     assert!(message.contains("TAOLI_FONT"), "{message}");
 }

@@ -21,6 +21,7 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use serde_json::json;
 use taoli_core::error::Error;
+use taoli_core::error::ExportError;
 use taoli_core::id_number::check_character;
 use taoli_core::stats::{ChartKind, Dimension, MISSING_KEY, SchoolStats, StatsDimension, workbook};
 use taoli_core::{NewSchool, NewTeacher, SchoolFile, Teacher};
@@ -584,7 +585,10 @@ fn a_workbook_into_a_missing_folder_is_refused_and_says_so() {
     let stats = stats(&small_school(&dir));
     let path = dir.path().join("没有这个文件夹").join("统计.xlsx");
     let error = workbook::write(&stats, &path).unwrap_err();
-    assert!(matches!(error, Error::StatsUnwritable { .. }), "{error}");
+    assert!(
+        matches!(error, Error::Export(ExportError::StatsUnwritable { .. })),
+        "{error}"
+    );
     assert_eq!(error.code(), "stats.unwritable");
     assert!(error.to_string().contains("文件夹不存在"), "{error}");
 }

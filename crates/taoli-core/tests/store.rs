@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 use taoli_core::error::Error;
+use taoli_core::error::{EntryError, FileError, TeacherError};
 use taoli_core::record::Fields;
 use taoli_core::revision::{Action, Entity};
 use taoli_core::store::{APPLICATION_ID, CURRENT_SCHEMA_VERSION, migrations::MIGRATIONS};
@@ -120,7 +121,10 @@ fn create_refuses_to_overwrite_an_existing_file() {
     let path = dir.path().join("school.taoli");
     fs::write(&path, b"precious").unwrap();
     let err = accounts::create(&path, &demo_school()).unwrap_err();
-    assert!(matches!(err, Error::FileExists(_)), "{err}");
+    assert!(
+        matches!(err, Error::File(FileError::FileExists(_))),
+        "{err}"
+    );
     assert_eq!(fs::read(&path).unwrap(), b"precious");
 }
 
@@ -185,7 +189,7 @@ fn a_newer_file_is_refused_and_left_unchanged() {
     let before = fs::read(&path).unwrap();
     let err = accounts::open(&path).unwrap_err();
     assert!(
-        matches!(err, Error::NewerSchoolFile { found, .. } if found == CURRENT_SCHEMA_VERSION + 1),
+        matches!(err, Error::File(FileError::NewerSchoolFile { found, .. }) if found == CURRENT_SCHEMA_VERSION + 1),
         "{err}"
     );
     assert!(err.to_string().contains("升级桃李"), "{err}");
@@ -217,7 +221,10 @@ fn a_corrupted_file_is_refused_with_a_clear_message() {
     fs::write(&path, &bytes).unwrap();
 
     let err = accounts::open(&path).unwrap_err();
-    assert!(matches!(err, Error::CorruptSchoolFile { .. }), "{err}");
+    assert!(
+        matches!(err, Error::File(FileError::CorruptSchoolFile { .. })),
+        "{err}"
+    );
     assert!(err.to_string().contains("已损坏"), "{err}");
     assert_eq!(
         fs::read(&path).unwrap(),
@@ -233,14 +240,14 @@ fn a_file_that_is_not_a_school_file_is_refused() {
     fs::write(&text, "姓名,身份证号\n张三,11010519491231002X\n").unwrap();
     assert!(matches!(
         accounts::open(&text).unwrap_err(),
-        Error::NotASchoolFile(_)
+        Error::File(FileError::NotASchoolFile(_))
     ));
 
     let empty = dir.path().join("empty.taoli");
     fs::write(&empty, b"").unwrap();
     assert!(matches!(
         accounts::open(&empty).unwrap_err(),
-        Error::NotASchoolFile(_)
+        Error::File(FileError::NotASchoolFile(_))
     ));
 }
 
@@ -256,7 +263,7 @@ fn another_sqlite_database_is_refused_and_left_unchanged() {
     let before = fs::read(&path).unwrap();
     assert!(matches!(
         accounts::open(&path).unwrap_err(),
-        Error::NotASchoolFile(_)
+        Error::File(FileError::NotASchoolFile(_))
     ));
     assert_eq!(fs::read(&path).unwrap(), before);
 }
@@ -265,7 +272,10 @@ fn another_sqlite_database_is_refused_and_left_unchanged() {
 fn a_missing_file_is_reported_as_missing() {
     let dir = TempDir::new().unwrap();
     let err = accounts::open(&dir.path().join("nowhere.taoli")).unwrap_err();
-    assert!(matches!(err, Error::FileNotFound(_)), "{err}");
+    assert!(
+        matches!(err, Error::File(FileError::FileNotFound(_))),
+        "{err}"
+    );
 }
 
 #[test]
@@ -289,7 +299,10 @@ fn the_same_id_type_and_number_is_refused_the_second_time() {
     again.name = "张叁".into();
     again.id_number = "11010519491231002x".into();
     let err = file.data_entry().add_teacher(&again).unwrap_err();
-    assert!(matches!(err, Error::DuplicateTeacher { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Teacher(TeacherError::DuplicateTeacher { .. })),
+        "{err}"
+    );
     assert!(err.to_string().contains("张三"), "{err}");
     assert_eq!(file.teachers().unwrap().len(), 1);
 }
@@ -366,7 +379,10 @@ fn an_edit_of_a_stale_version_is_refused() {
         .update_record(&record.id, 1, Fields::new())
         .unwrap_err();
     assert!(
-        matches!(err, Error::StaleRecord { current: 2, .. }),
+        matches!(
+            err,
+            Error::Entry(EntryError::StaleRecord { current: 2, .. })
+        ),
         "{err}"
     );
 }

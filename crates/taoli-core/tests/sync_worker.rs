@@ -27,6 +27,7 @@ use taoli_core::batches::{
     Backoff, KeyAccess, SubmitOptions, SyncOptions, SyncPass, SyncWorker, UploadStatus,
     WorkerOptions,
 };
+use taoli_core::error::{AccountError, BatchError};
 use taoli_core::secrets::{MemorySecretStore, SecretStore};
 use taoli_core::{Error, SchoolFile, Teacher};
 use taoli_upstream::Faults;
@@ -180,7 +181,7 @@ fn nobody_signed_in_has_no_second_handle() {
     school.file.sign_out();
     assert!(matches!(
         school.file.second_handle(),
-        Err(Error::NotSignedIn)
+        Err(Error::Account(AccountError::NotSignedIn))
     ));
 }
 
@@ -191,7 +192,7 @@ fn a_second_handle_is_refused_once_the_session_is_locked() {
     school.file.lock();
     assert!(matches!(
         second.reporting().enrollment(),
-        Err(Error::SessionLocked)
+        Err(Error::Account(AccountError::SessionLocked))
     ));
 }
 
@@ -202,7 +203,7 @@ fn a_second_handle_is_refused_once_signed_out() {
     school.file.sign_out();
     assert!(matches!(
         second.reporting().enrollment(),
-        Err(Error::NotSignedIn)
+        Err(Error::Account(AccountError::NotSignedIn))
     ));
 }
 
@@ -213,7 +214,7 @@ fn a_second_handle_is_refused_once_someone_else_signs_in() {
     school.file.sign_in(&accounts::viewer()).unwrap();
     assert!(matches!(
         second.reporting().enrollment(),
-        Err(Error::NotSignedIn)
+        Err(Error::Account(AccountError::NotSignedIn))
     ));
 }
 
@@ -229,7 +230,7 @@ fn a_second_handles_work_does_not_keep_the_session_awake() {
     }
     assert!(matches!(
         school.file.search().teachers(""),
-        Err(Error::SessionLocked)
+        Err(Error::Account(AccountError::SessionLocked))
     ));
 }
 
@@ -305,7 +306,7 @@ fn a_new_session_asks_for_the_password_again() {
             .file
             .reporting()
             .submit(&KeyAccess::new(None, None), &options),
-        Err(Error::AdminPasswordNeeded)
+        Err(Error::Batch(BatchError::AdminPasswordNeeded))
     ));
     let outcome = school
         .file
@@ -340,7 +341,10 @@ fn a_viewer_has_no_worker() {
     let mut school = School::new();
     school.file.sign_in(&accounts::viewer()).unwrap();
     let started = SyncWorker::start(&school.file, None, every(Duration::from_secs(60)), |_| {});
-    assert!(matches!(started, Err(Error::NotPermitted { .. })));
+    assert!(matches!(
+        started,
+        Err(Error::Account(AccountError::NotPermitted { .. }))
+    ));
 }
 
 #[test]
@@ -504,7 +508,7 @@ fn a_worker_whose_key_needs_the_password_waits_for_the_clerk() {
     );
     assert!(matches!(
         worker.sync_now(None),
-        Err(Error::AdminPasswordNeeded)
+        Err(Error::Batch(BatchError::AdminPasswordNeeded))
     ));
     let pass = worker.sync_now(Some(accounts::PASSWORD)).unwrap();
     assert!(pass.error.is_none(), "{:?}", pass.error);
@@ -524,7 +528,10 @@ fn a_worker_whose_key_needs_the_password_waits_for_the_clerk() {
 fn a_school_not_enrolled_has_nothing_to_sync_now() {
     let school = School::new();
     let (worker, _passes) = school.worker(every(Duration::from_secs(600)));
-    assert!(matches!(worker.sync_now(None), Err(Error::NotEnrolled)));
+    assert!(matches!(
+        worker.sync_now(None),
+        Err(Error::Batch(BatchError::NotEnrolled))
+    ));
 }
 
 #[test]
@@ -618,7 +625,10 @@ fn a_batch_not_yet_received_has_no_receipt_to_export() {
     let path = school.path.with_file_name("回执.taolireceipt");
     let refused = school.file.reporting().export_receipt(&batch.id, &path);
     assert!(
-        matches!(&refused, Err(Error::NoReceiptYet { sequence: 1, .. })),
+        matches!(
+            &refused,
+            Err(Error::Batch(BatchError::NoReceiptYet { sequence: 1, .. }))
+        ),
         "{refused:?}"
     );
     assert!(!path.exists());
@@ -635,7 +645,7 @@ fn a_viewer_may_not_export_a_receipt() {
     let path = school.path.with_file_name("回执.taolireceipt");
     assert!(matches!(
         school.file.reporting().export_receipt(&batch.id, &path),
-        Err(Error::NotPermitted { .. })
+        Err(Error::Account(AccountError::NotPermitted { .. }))
     ));
 }
 
@@ -667,7 +677,7 @@ fn without_a_keychain_enrolling_through_the_worker_asks_for_the_password_and_say
     let (worker, _passes) = school.worker_with(None, every(Duration::from_secs(600)));
     assert!(matches!(
         worker.enroll(&upstream.url(), "AAAA-BBBB-CCCC-DDDD", None),
-        Err(Error::AdminPasswordNeeded)
+        Err(Error::Batch(BatchError::AdminPasswordNeeded))
     ));
     let wrong = worker.enroll(
         &upstream.url(),

@@ -11,6 +11,7 @@
 #[path = "support/accounts.rs"]
 mod accounts;
 
+use taoli_core::error::EntryError;
 use taoli_core::error::Error;
 use taoli_core::validate::WarningRef;
 use taoli_core::{NewSchool, NewTeacher, SchoolFile};
@@ -75,7 +76,10 @@ fn an_error_cannot_be_explained_away() {
         .validation()
         .explain_warning(&warning(&id, "required"), "以后再填")
         .unwrap_err();
-    assert!(matches!(err, Error::ErrorNeedsFixing(_)), "{err}");
+    assert!(
+        matches!(err, Error::Entry(EntryError::ErrorNeedsFixing(_))),
+        "{err}"
+    );
 }
 
 #[test]
@@ -86,7 +90,10 @@ fn a_reason_for_a_warning_that_is_not_there_is_refused() {
         .validation()
         .explain_warning(&warning(&id, "birth_date_matches_id"), "以人事档案为准")
         .unwrap_err();
-    assert!(matches!(err, Error::NoSuchWarning { .. }), "{err}");
+    assert!(
+        matches!(err, Error::Entry(EntryError::NoSuchWarning { .. })),
+        "{err}"
+    );
 }
 
 #[test]
@@ -97,7 +104,7 @@ fn an_empty_reason_is_refused() {
         .validation()
         .explain_warning(&warning(&id, "gender_matches_id"), "  ")
         .unwrap_err();
-    assert!(matches!(err, Error::EmptyWarningReason));
+    assert!(matches!(err, Error::Entry(EntryError::EmptyWarningReason)));
 }
 
 #[test]

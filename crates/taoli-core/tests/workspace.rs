@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use taoli_core::batches::WorkerOptions;
+use taoli_core::error::FileError;
 use taoli_core::recent::RecentFiles;
 use taoli_core::secrets::{MemorySecretStore, SecretStore};
 use taoli_core::store::BackupReason;
@@ -122,7 +123,7 @@ fn a_created_school_opens_again_from_the_kept_key_without_a_password() {
     let mut elsewhere = app(&keychain(), &dir.file("config"));
     assert!(matches!(
         elsewhere.open(&path),
-        Err(Error::FileKeyNeeded(_))
+        Err(Error::File(FileError::FileKeyNeeded(_)))
     ));
 }
 
@@ -136,10 +137,13 @@ fn opening_with_the_password_keeps_the_key_for_next_time() {
 
     let keys = keychain();
     let mut ws = Workspace::new(Some(Arc::clone(&keys)));
-    assert!(matches!(ws.open(&path), Err(Error::FileKeyNeeded(_))));
+    assert!(matches!(
+        ws.open(&path),
+        Err(Error::File(FileError::FileKeyNeeded(_)))
+    ));
     assert!(matches!(
         ws.open_with_password(&path, "not-the-password-1"),
-        Err(Error::WrongFilePassword(_))
+        Err(Error::File(FileError::WrongFilePassword(_)))
     ));
     ws.open_with_password(&path, PASSWORD).unwrap();
     ws.close().unwrap();
@@ -167,7 +171,7 @@ fn a_new_admin_password_is_kept_as_the_new_key() {
     let mut elsewhere = Workspace::new(None);
     assert!(matches!(
         elsewhere.open_with_password(&path, PASSWORD),
-        Err(Error::WrongFilePassword(_))
+        Err(Error::File(FileError::WrongFilePassword(_)))
     ));
 }
 
@@ -310,8 +314,14 @@ fn without_a_sync_worker_signing_in_starts_none_and_calls_need_an_open_school() 
     let dir = Dir::new();
     let path = dir.file("school.taoli");
     let mut ws = Workspace::new(Some(keychain()));
-    assert!(matches!(ws.sign_in(&admin()), Err(Error::NoSchoolOpen)));
-    assert_eq!(Error::NoSchoolOpen.code(), "app.no_school_open");
+    assert!(matches!(
+        ws.sign_in(&admin()),
+        Err(Error::File(FileError::NoSchoolOpen))
+    ));
+    assert_eq!(
+        Error::File(FileError::NoSchoolOpen).code(),
+        "app.no_school_open"
+    );
     ws.create(&path, &school("3201010011"), &admin()).unwrap();
     assert!(ws.worker_slot().current().is_err());
     let file = ws.into_file().unwrap();

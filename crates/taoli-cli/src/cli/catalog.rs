@@ -1,6 +1,7 @@
 //! The commands that read the catalog alone, without a school file: `catalog`, `school-types`, `id-types`.
 
 use super::*;
+use taoli_core::error::SchoolError;
 
 /// `taoli catalog`: the sets, a set's groups and fields, a code table, the regions, or the whole catalog as Markdown.
 pub(super) fn catalog(args: CatalogArgs, lang: Lang) -> Result<ExitCode> {
@@ -34,7 +35,9 @@ pub(super) fn catalog(args: CatalogArgs, lang: Lang) -> Result<ExitCode> {
                 Some(set) => catalog.effective(&set)?.code_table(&table).cloned(),
                 None => catalog.code_table(&table).cloned(),
             }
-            .ok_or_else(|| taoli_core::Error::UnknownCodeTable(table.clone()))?;
+            .ok_or_else(|| {
+                taoli_core::Error::School(SchoolError::UnknownCodeTable(table.clone()))
+            })?;
             if args.json {
                 output::json(&table)?;
             } else {

@@ -1,6 +1,7 @@
 //! The school file as a whole: `init`, the backups (`backup`, `backup-list`, `restore`, `copy-to-this-computer`) and the province pack.
 
 use super::*;
+use taoli_core::error::BackupError;
 
 /// `taoli init`: the school file with its first 系统管理员 and its recovery code.
 pub(super) fn init(args: InitArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
@@ -89,7 +90,7 @@ pub(super) fn restore(args: RestoreArgs, login: &Login, lang: Lang) -> Result<Ex
     let safety = match file.backups().restore(&args.backup) {
         // A backup made before the 系统管理员 password was changed
         // opens with the password of that time.
-        Err(taoli_core::Error::BackupKeyMismatch(_)) => {
+        Err(taoli_core::Error::Backup(BackupError::BackupKeyMismatch(_))) => {
             let old = login.backup_password()?;
             file.backups().restore_with_password(&args.backup, &old)?
         }

@@ -1,6 +1,7 @@
 //! The account commands (`taoli user …`).
 
 use super::*;
+use taoli_core::error::AccountError;
 
 /// The account commands. `user add` on a file without accounts creates its
 /// first 系统管理员 without signing in (a file from before accounts existed).
@@ -74,7 +75,7 @@ fn add(args: UserAddArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
         })?
     } else {
         if role != Role::SystemAdmin {
-            return Err(taoli_core::Error::FirstUserMustBeAdmin.into());
+            return Err(taoli_core::Error::Account(AccountError::FirstUserMustBeAdmin).into());
         }
         let password = login.new_password(&args.name)?;
         file.create_first_admin(&Credentials::new(&args.name, password))?;

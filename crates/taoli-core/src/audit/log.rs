@@ -15,6 +15,7 @@ use crate::account::Permission;
 use crate::account::Role;
 use crate::catalog::{Catalog, EffectiveCatalog, EffectiveGroup};
 use crate::error::{Error, Result};
+use crate::error::{ExportError, InternalError};
 use crate::revision::{Action, Entity, Operation, Revision};
 use crate::sheets::content::Printer;
 use crate::store::SchoolFile;
@@ -278,7 +279,7 @@ fn operation_condition(operation: Operation) -> &'static str {
 /// clerk's 3月31日 is their own day, not Greenwich's.
 fn day_start(day: &str, days_later: u64) -> Result<String> {
     use chrono::TimeZone;
-    let invalid = || Error::InvalidAuditDate(day.to_owned());
+    let invalid = || Error::Export(ExportError::InvalidAuditDate(day.to_owned()));
     let date = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
         .map_err(|_| invalid())?
         .checked_add_days(chrono::Days::new(days_later))
@@ -385,7 +386,7 @@ impl Audit<'_> {
             ..query.clone()
         };
         let page = self.log(&all)?;
-        let failed = |e: ::csv::Error| Error::ExportFailed(e.to_string());
+        let failed = |e: ::csv::Error| Error::Internal(InternalError::ExportFailed(e.to_string()));
         let mut out = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)
             .from_writer(crate::export::csv::BOM.to_vec());
@@ -438,7 +439,7 @@ impl Audit<'_> {
             }
         }
         out.into_inner()
-            .map_err(|e| Error::ExportFailed(e.to_string()))
+            .map_err(|e| Error::Internal(InternalError::ExportFailed(e.to_string())))
     }
 }
 

@@ -31,6 +31,7 @@ use serde_json::{Map, Value};
 use super::backoff::Backoff;
 use super::deliver::{Delivered, Delivery, Policy, deliver};
 use super::http::Upstream;
+use crate::error::BatchError;
 use crate::error::{Error, Result};
 use crate::protocol::{
     MAX_PAYLOAD_BYTES, Manifest, PROTOCOL_VERSION, PublicKey, PublicKeyWire, RefusalCode,
@@ -85,9 +86,11 @@ impl BatchFile {
     /// the envelope (not its signature: that is the upstream's to check) and
     /// that the payload has the size the manifest names.
     pub fn decode(bytes: &[u8], path: &Path) -> Result<BatchFile> {
-        let bad = |detail: String| Error::BatchFileUnreadable {
-            path: path.to_owned(),
-            detail,
+        let bad = |detail: String| {
+            Error::Batch(BatchError::BatchFileUnreadable {
+                path: path.to_owned(),
+                detail,
+            })
         };
         if bytes.len() > MAX_BATCH_FILE_BYTES {
             return Err(bad(format!("文件有 {} 字节，超过上限", bytes.len())));
@@ -159,10 +162,10 @@ impl BatchFile {
     /// Reads a batch file.
     pub fn read(path: &Path) -> Result<BatchFile> {
         let bytes = read_limited(path, MAX_BATCH_FILE_BYTES).map_err(|detail| {
-            Error::BatchFileUnreadable {
+            Error::Batch(BatchError::BatchFileUnreadable {
                 path: path.to_owned(),
                 detail,
-            }
+            })
         })?;
         BatchFile::decode(&bytes, path)
     }
@@ -192,14 +195,16 @@ fn read_limited(path: &Path, limit: usize) -> std::result::Result<Vec<u8>, Strin
 /// Reads a receipt file: the signed receipt envelope (not yet verified).
 pub fn read_receipt_file(path: &Path) -> Result<SignedReceipt> {
     let bytes = read_limited(path, MAX_RECEIPT_FILE_BYTES).map_err(|detail| {
-        Error::ReceiptFileUnreadable {
+        Error::Batch(BatchError::ReceiptFileUnreadable {
             path: path.to_owned(),
             detail,
-        }
+        })
     })?;
-    SignedReceipt::decode(&bytes).map_err(|r| Error::ReceiptFileUnreadable {
-        path: path.to_owned(),
-        detail: r.message,
+    SignedReceipt::decode(&bytes).map_err(|r| {
+        Error::Batch(BatchError::ReceiptFileUnreadable {
+            path: path.to_owned(),
+            detail: r.message,
+        })
     })
 }
 

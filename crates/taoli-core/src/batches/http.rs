@@ -10,6 +10,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use reqwest::blocking::{Client, RequestBuilder, Response};
 
+use crate::error::BatchError;
 use crate::error::{Error, Particular, Result};
 use crate::protocol::{
     self, BatchHistory, BatchStatus, EnrollmentRequest, HEADER_DATE, HEADER_KEY_ID,
@@ -58,10 +59,10 @@ impl Failure {
     /// The failure as the core's error, for `upstream`.
     pub(crate) fn into_error(self, upstream: &str) -> Error {
         match self {
-            Failure::Link(detail) => Error::UpstreamUnreachable {
+            Failure::Link(detail) => Error::Batch(BatchError::UpstreamUnreachable {
                 upstream: upstream.to_owned(),
                 detail: detail.into(),
-            },
+            }),
             Failure::Refused { refusal, .. } => Error::Refused(refusal),
         }
     }
@@ -90,13 +91,13 @@ pub(crate) struct Upstream {
 pub(crate) fn normalize_url(url: &str) -> Result<String> {
     let trimmed = url.trim().trim_end_matches('/');
     let parsed =
-        reqwest::Url::parse(trimmed).map_err(|_| Error::InvalidUpstreamUrl(url.to_owned()))?;
+        reqwest::Url::parse(trimmed).map_err(|_| BatchError::InvalidUpstreamUrl(url.to_owned()))?;
     let ok = matches!(parsed.scheme(), "http" | "https")
         && parsed.host_str().is_some_and(|h| !h.is_empty())
         && parsed.query().is_none()
         && parsed.fragment().is_none();
     if !ok {
-        return Err(Error::InvalidUpstreamUrl(url.to_owned()));
+        return Err(BatchError::InvalidUpstreamUrl(url.to_owned()).into());
     }
     Ok(trimmed.to_owned())
 }
@@ -117,12 +118,14 @@ impl Upstream {
             // computer and itself.
             builder = builder.no_proxy();
         }
-        let client = builder.build().map_err(|e| Error::UpstreamUnreachable {
-            upstream: base.clone(),
-            detail: Particular::said(
-                "particular.no_network_client",
-                vec![("detail", e.to_string())],
-            ),
+        let client = builder.build().map_err(|e| {
+            Error::Batch(BatchError::UpstreamUnreachable {
+                upstream: base.clone(),
+                detail: Particular::said(
+                    "particular.no_network_client",
+                    vec![("detail", e.to_string())],
+                ),
+            })
         })?;
         Ok(Upstream { base, client })
     }
@@ -371,7 +374,10 @@ mod tests {
             "https://x/?a=1",
         ] {
             assert!(
-                matches!(normalize_url(bad), Err(Error::InvalidUpstreamUrl(_))),
+                matches!(
+                    normalize_url(bad),
+                    Err(Error::Batch(BatchError::InvalidUpstreamUrl(_)))
+                ),
                 "{bad}"
             );
         }

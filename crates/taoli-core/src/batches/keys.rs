@@ -15,6 +15,7 @@ use std::fmt;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::error::{BatchError, SecretsError};
 use crate::error::{Error, Particular, Result};
 use crate::protocol::SigningKey;
 use crate::secrets::{SecretKey, SecretStore, SigningKeyStore, WrappedKey};
@@ -104,13 +105,15 @@ pub(crate) fn keep_new_key(
                     wrapped: None,
                 });
             }
-            Err(Error::KeychainUnavailable { .. }) => {}
+            Err(Error::Secrets(SecretsError::KeychainUnavailable { .. })) => {}
             Err(other) => return Err(other),
         }
     }
-    let password = access.admin_password.ok_or(Error::AdminPasswordNeeded)?;
+    let password = access
+        .admin_password
+        .ok_or(BatchError::AdminPasswordNeeded)?;
     if !is_admin_password(password)? {
-        return Err(Error::WrongAdminPassword);
+        return Err(BatchError::WrongAdminPassword.into());
     }
     let secret = SecretKey::from_slice(&key.to_bytes()[..])?;
     let wrapped = crate::secrets::wrap(&secret, password)?.to_json()?;
@@ -131,43 +134,52 @@ pub(crate) fn load_key(
     let key = match place {
         KeyPlace::Keychain => {
             let Some(keychain) = access.keychain else {
-                return Err(Error::SigningKeyMissing {
+                return Err(BatchError::SigningKeyMissing {
                     detail: Particular::said("particular.no_keychain", vec![]),
-                });
+                }
+                .into());
             };
             match SigningKey::load(keychain, school) {
                 Ok(Some(key)) => key,
                 Ok(None) => {
-                    return Err(Error::SigningKeyMissing {
+                    return Err(BatchError::SigningKeyMissing {
                         detail: Particular::said("particular.key_not_in_keychain", vec![]),
-                    });
+                    }
+                    .into());
                 }
-                Err(Error::KeychainUnavailable { detail }) => {
-                    return Err(Error::SigningKeyMissing {
+                Err(Error::Secrets(SecretsError::KeychainUnavailable { detail })) => {
+                    return Err(BatchError::SigningKeyMissing {
                         detail: Particular::said(
                             "particular.keychain_unusable",
                             vec![("detail", detail)],
                         ),
-                    });
+                    }
+                    .into());
                 }
                 Err(other) => return Err(other),
             }
         }
         KeyPlace::SchoolFile => {
-            let wrapped = wrapped.ok_or_else(|| Error::SigningKeyMissing {
-                detail: Particular::said("particular.no_key_copy_in_file", vec![]),
+            let wrapped = wrapped.ok_or_else(|| {
+                Error::Batch(BatchError::SigningKeyMissing {
+                    detail: Particular::said("particular.no_key_copy_in_file", vec![]),
+                })
             })?;
-            let password = access.admin_password.ok_or(Error::AdminPasswordNeeded)?;
+            let password = access
+                .admin_password
+                .ok_or(BatchError::AdminPasswordNeeded)?;
             let secret = crate::secrets::unwrap(&WrappedKey::from_json(wrapped)?, password)
                 .map_err(|e| match e {
-                    Error::WrongPassword => Error::SigningKeyPasswordWrong,
+                    Error::Secrets(SecretsError::WrongPassword) => {
+                        Error::Batch(BatchError::SigningKeyPasswordWrong)
+                    }
                     other => other,
                 })?;
             SigningKey::from_bytes(secret.as_bytes())?
         }
     };
     if key.key_id() != key_id {
-        return Err(Error::SigningKeyMissing {
+        return Err(BatchError::SigningKeyMissing {
             detail: Particular::said(
                 match place {
                     KeyPlace::Keychain => "particular.keychain_key_of_another_enrollment",
@@ -175,7 +187,8 @@ pub(crate) fn load_key(
                 },
                 vec![("found", key.key_id()), ("expected", key_id.to_owned())],
             ),
-        });
+        }
+        .into());
     }
     Ok(key)
 }

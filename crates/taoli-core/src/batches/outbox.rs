@@ -20,6 +20,7 @@ use crate::batches::{
     ReceiptInfo, ReturnedRecord, StatusCounts, TeacherUpload, UploadStatus,
 };
 use crate::catalog::EffectiveCatalog;
+use crate::error::{BatchError, SecretsError};
 use crate::error::{Error, Result};
 use crate::protocol::{
     self, Change, ChangeOp, Payload, PublicKey, PublicKeyWire, Refusal, RefusalCode, ReviewPage,
@@ -369,9 +370,9 @@ impl ReportingInputs {
 impl Reporting<'_> {
     // ----- reads for the core's own use (unchecked) -----
 
-    /// The enrollment, or [`Error::NotEnrolled`].
+    /// The enrollment, or [`BatchError::NotEnrolled`].
     pub(crate) fn required_enrollment(&self) -> Result<StoredEnrollment> {
-        stored_enrollment(self.school)?.ok_or(Error::NotEnrolled)
+        stored_enrollment(self.school)?.ok_or(Error::Batch(BatchError::NotEnrolled))
     }
 
     pub(crate) fn pending_enrollment(&self) -> Result<Option<PendingEnrollment>> {
@@ -624,8 +625,10 @@ impl Reporting<'_> {
         self.stored_batch_summaries(Some(batch_id))?
             .into_iter()
             .next()
-            .ok_or_else(|| Error::ReceiptOfAnotherBatch {
-                batch_id: batch_id.to_owned(),
+            .ok_or_else(|| {
+                Error::Batch(BatchError::ReceiptOfAnotherBatch {
+                    batch_id: batch_id.to_owned(),
+                })
             })
     }
 
@@ -1096,7 +1099,7 @@ impl Reporting<'_> {
     /// automatic backup (报送前). `change_reason` is the reason sent with
     /// 变更申请 (changes to information in effect upstream); without it those
     /// changes wait. None when there is nothing to send. Refused while
-    /// another batch is in flight ([`Error::BatchInFlight`]): one batch at a
+    /// another batch is in flight ([`BatchError::BatchInFlight`]): one batch at a
     /// time, so sequences never collide. Not signed yet: see
     /// [`Reporting::sign_batch`].
     pub fn build_batch(&mut self, change_reason: Option<&str>) -> Result<Option<BatchSummary>> {
@@ -1104,17 +1107,19 @@ impl Reporting<'_> {
         let enrollment = self.required_enrollment()?;
         let change_reason = match change_reason.map(str::trim) {
             Some(r) if r.is_empty() || r.chars().count() > protocol::MAX_REASON_CHARS => {
-                return Err(Error::InvalidChangeReason {
+                return Err(BatchError::InvalidChangeReason {
                     max: protocol::MAX_REASON_CHARS,
-                });
+                }
+                .into());
             }
             other => other,
         };
         if let Some(batch) = self.batch_in_flight()? {
-            return Err(Error::BatchInFlight {
+            return Err(BatchError::BatchInFlight {
                 sequence: batch.sequence,
                 batch_id: batch.id,
-            });
+            }
+            .into());
         }
         let inputs = self.reporting_inputs()?;
         let assessed = plan::assess(&inputs.inputs());
@@ -1541,7 +1546,7 @@ impl SchoolFile {
             current,
         ) {
             Ok(secret) => secret,
-            Err(Error::WrongPassword) => return Ok(None),
+            Err(Error::Secrets(SecretsError::WrongPassword)) => return Ok(None),
             Err(other) => return Err(other),
         };
         Ok(Some(

@@ -14,6 +14,7 @@ use super::sync::{SignedCalls, SyncOptions};
 use crate::account::Actor;
 use crate::batches::Reporting;
 use crate::batches::outbox::{RecoveredBatch, StoredEnrollment};
+use crate::error::BatchError;
 use crate::error::{Error, Result};
 use crate::protocol::{self, Payload, Refusal, RefusalCode, SigningKey};
 
@@ -54,9 +55,10 @@ impl Reporting<'_> {
                 let verified = held.verify(&enrollment.upstream_key)?;
                 let manifest = &verified.manifest;
                 if manifest.school != *school || manifest.previous_batch != previous {
-                    return Err(Error::UpstreamHistoryMismatch {
+                    return Err(BatchError::UpstreamHistoryMismatch {
                         sequence: manifest.sequence,
-                    });
+                    }
+                    .into());
                 }
                 let payload = calls
                     .call(|now| client.held_payload(school, &held.batch_id, key, now))

@@ -20,6 +20,7 @@ use crate::account::{Actor, Permission};
 use crate::batches::Reporting;
 use crate::batches::ReviewsApplied;
 use crate::batches::outbox::{PendingEnrollment, StoredEnrollment, stored_enrollment};
+use crate::error::{BatchError, FileError};
 use crate::error::{Error, ErrorPayload, Locale, Particular, Result};
 use crate::protocol::{
     EnrollmentRequest, EnrollmentResponse, Manifest, RefusalCode, SignedManifest, SigningKey,
@@ -271,7 +272,8 @@ impl Reporting<'_> {
             // The password was just given: not asked again this session.
             self.school.keep_session_signing_key(&key)?;
         }
-        self.enrollment()?.ok_or(Error::NotEnrolled)
+        self.enrollment()?
+            .ok_or(Error::Batch(BatchError::NotEnrolled))
     }
 
     /// The school's signing key, from where enrollment kept it. A key kept
@@ -321,13 +323,14 @@ impl Reporting<'_> {
         };
         if batch.state == BatchState::Built {
             if crate::protocol::sha256_hex(&batch.payload) != batch.payload_sha256 {
-                return Err(Error::CorruptSchoolFile {
+                return Err(FileError::CorruptSchoolFile {
                     path: self.school.path().to_owned(),
                     detail: Particular::said(
                         "particular.batch_checksum_mismatch",
                         vec![("batch", batch.id.clone())],
                     ),
-                });
+                }
+                .into());
             }
             let record_count = u64::try_from(batch.record_count).unwrap_or(0);
             let manifest = Manifest::new(
@@ -594,11 +597,12 @@ impl Reporting<'_> {
         let Some(receipt) = receipt else {
             let batch = self
                 .batch_row(batch_id)?
-                .ok_or_else(|| Error::BatchNotFound(batch_id.to_owned()))?;
-            return Err(Error::NoReceiptYet {
+                .ok_or_else(|| BatchError::BatchNotFound(batch_id.to_owned()))?;
+            return Err(BatchError::NoReceiptYet {
                 sequence: batch.sequence,
                 batch_id: batch.id,
-            });
+            }
+            .into());
         };
         let bytes = receipt.receipt.as_bytes();
         crate::export::write_file(path, bytes)?;
@@ -621,15 +625,16 @@ impl Reporting<'_> {
         let enrollment = self.required_enrollment()?;
         let signed = read_receipt_file(path)?;
         let receipt = signed.verify(&enrollment.upstream_key)?;
-        let batch =
-            self.batch_row(&receipt.batch_id)?
-                .ok_or_else(|| Error::ReceiptOfAnotherBatch {
-                    batch_id: receipt.batch_id.clone(),
-                })?;
+        let batch = self.batch_row(&receipt.batch_id)?.ok_or_else(|| {
+            Error::Batch(BatchError::ReceiptOfAnotherBatch {
+                batch_id: receipt.batch_id.clone(),
+            })
+        })?;
         let Some(envelope) = &batch.envelope else {
-            return Err(Error::ReceiptOfAnotherBatch {
+            return Err(BatchError::ReceiptOfAnotherBatch {
                 batch_id: receipt.batch_id,
-            });
+            }
+            .into());
         };
         let manifest = SignedManifest::decode(envelope).and_then(|s| s.unverified_manifest())?;
         receipt.check_matches(&manifest)?;

@@ -34,6 +34,7 @@ use super::sync::{SubmitOptions, SubmitOutcome, SyncOptions, SyncReport};
 use super::{BatchExport, EnrollmentInfo, ReceiptImport};
 use crate::account::Permission;
 use crate::batches::Reporting;
+use crate::error::{AccountError, BatchError};
 use crate::error::{Error, ErrorPayload, Result, SharedLocale};
 use crate::secrets::SecretStore;
 use crate::store::SchoolFile;
@@ -117,7 +118,10 @@ enum Step {
 fn ends_the_worker(error: &Error) -> bool {
     matches!(
         error,
-        Error::NotSignedIn | Error::SessionLocked | Error::NoUsersYet | Error::NotPermitted { .. }
+        Error::Account(AccountError::NotSignedIn)
+            | Error::Account(AccountError::SessionLocked)
+            | Error::Account(AccountError::NoUsersYet)
+            | Error::Account(AccountError::NotPermitted { .. })
     )
 }
 
@@ -126,9 +130,9 @@ fn ends_the_worker(error: &Error) -> bool {
 fn waits_for_the_clerk(error: &Error) -> bool {
     matches!(
         error,
-        Error::AdminPasswordNeeded
-            | Error::SigningKeyPasswordWrong
-            | Error::SigningKeyMissing { .. }
+        Error::Batch(BatchError::AdminPasswordNeeded)
+            | Error::Batch(BatchError::SigningKeyPasswordWrong)
+            | Error::Batch(BatchError::SigningKeyMissing { .. })
     )
 }
 
@@ -183,7 +187,7 @@ impl Shared {
         let upstream = {
             let mut guard = self.file();
             let Some(file) = guard.as_mut() else {
-                return Step::Ended(Error::NotSignedIn);
+                return Step::Ended(Error::Account(AccountError::NotSignedIn));
             };
             match file.reporting().reporting_upstream() {
                 Ok(Some(upstream)) => upstream,
@@ -203,7 +207,7 @@ impl Shared {
         }
         let mut guard = self.file();
         let Some(file) = guard.as_mut() else {
-            return Step::Ended(Error::NotSignedIn);
+            return Step::Ended(Error::Account(AccountError::NotSignedIn));
         };
         let keys = KeyAccess::new(self.keychain.as_deref(), admin_password);
         match file.reporting().sync(&keys, &self.sync_options()) {
@@ -334,7 +338,7 @@ impl SyncWorker {
     /// `keychain` is where it finds a signing key kept there (a key kept in
     /// the school file is used once this session unlocked it with the
     /// 系统管理员 password). `on_pass` is told every pass that ran, on the
-    /// worker's thread. Refused ([`Error::NotPermitted`]) for a session
+    /// worker's thread. Refused ([`AccountError::NotPermitted`]) for a session
     /// that may not report, which has no worker.
     pub fn start(
         file: &SchoolFile,
@@ -374,7 +378,7 @@ impl SyncWorker {
         std::thread::Builder::new()
             .name("taoli-sync".to_owned())
             .spawn(move || thread.run())
-            .map_err(|e| Error::SyncWorkerFailed(e.to_string()))?;
+            .map_err(|e| BatchError::SyncWorkerFailed(e.to_string()))?;
         Ok(SyncWorker { shared })
     }
 
@@ -382,7 +386,7 @@ impl SyncWorker {
     /// window's reporting operations: one at a time, never beside a pass).
     pub fn with_file<T>(&self, f: impl FnOnce(&mut SchoolFile) -> Result<T>) -> Result<T> {
         let mut guard = self.shared.file();
-        let file = guard.as_mut().ok_or(Error::NotSignedIn)?;
+        let file = guard.as_mut().ok_or(AccountError::NotSignedIn)?;
         f(file)
     }
 
@@ -448,17 +452,20 @@ impl SyncWorker {
     pub fn sync_now(&self, admin_password: Option<&str>) -> Result<SyncPass> {
         let step = self.shared.pass(admin_password);
         match step {
-            Step::Idle => return Err(Error::NotEnrolled),
+            Step::Idle => return Err(BatchError::NotEnrolled.into()),
             Step::Failed(error) if waits_for_the_clerk(&error) => return Err(error),
             Step::Ended(error) => {
-                self.shared.settle(&Step::Ended(Error::NotSignedIn), false);
+                self.shared.settle(
+                    &Step::Ended(Error::Account(AccountError::NotSignedIn)),
+                    false,
+                );
                 return Err(error);
             }
             _ => {}
         }
         let pass = self.shared.settle(&step, false);
         self.shared.tell(pass.as_ref());
-        pass.ok_or(Error::NotSignedIn)
+        pass.ok_or(Error::Account(AccountError::NotSignedIn))
     }
 
     /// Runs a pass soon (after enrolling, after the key was unlocked).

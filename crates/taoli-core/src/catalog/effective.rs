@@ -8,6 +8,7 @@ use ts_rs::TS;
 use super::model::{CodeTable, FieldType, Filler};
 
 use super::{Catalog, IndicatorSet};
+use crate::error::SchoolError;
 use crate::error::{Error, Result};
 
 /// The table every yes/no field uses.
@@ -73,14 +74,16 @@ impl EffectiveCatalog {
 impl Catalog {
     /// The catalog for one indicator set (by id or Chinese name).
     pub fn effective(&self, set: &str) -> Result<EffectiveCatalog> {
-        let set = self.set(set).ok_or_else(|| Error::UnknownIndicatorSet {
-            given: set.to_owned(),
-            valid: self
-                .sets()
-                .iter()
-                .map(|s| format!("{}（{}）", s.name, s.id))
-                .collect::<Vec<_>>()
-                .join("、"),
+        let set = self.set(set).ok_or_else(|| {
+            Error::School(SchoolError::UnknownIndicatorSet {
+                given: set.to_owned(),
+                valid: self
+                    .sets()
+                    .iter()
+                    .map(|s| format!("{}（{}）", s.name, s.id))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            })
         })?;
         let mut table_ids: Vec<String> = Vec::new();
         let groups = self

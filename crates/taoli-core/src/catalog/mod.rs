@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::error::{InternalError, SchoolError, TeacherError};
 
 pub use effective::{EffectiveCatalog, EffectiveField, EffectiveGroup};
 pub use model::{AllSets, Code, CodeTable, Field, FieldType, Filler, Group, SetScope};
@@ -155,9 +156,11 @@ pub fn catalog() -> Result<&'static Catalog> {
     CATALOG
         .get_or_init(Catalog::parse_embedded)
         .as_ref()
-        .map_err(|(file, detail)| Error::Catalog {
-            file,
-            detail: detail.clone(),
+        .map_err(|(file, detail)| {
+            Error::Internal(InternalError::Catalog {
+                file,
+                detail: detail.clone(),
+            })
         })
 }
 
@@ -267,14 +270,15 @@ impl Catalog {
         let code = code.trim();
         let school_type = self
             .school_type(code)
-            .ok_or_else(|| Error::UnknownSchoolType(code.to_owned()))?;
+            .ok_or_else(|| SchoolError::UnknownSchoolType(code.to_owned()))?;
         match &school_type.scope {
             SchoolTypeScope::In { .. } => Ok(school_type),
-            SchoolTypeScope::Out { reason } => Err(Error::SchoolTypeOutOfScope {
+            SchoolTypeScope::Out { reason } => Err(SchoolError::SchoolTypeOutOfScope {
                 code: school_type.code.clone(),
                 name: school_type.name.clone(),
                 reason: reason.clone(),
-            }),
+            }
+            .into()),
         }
     }
 
@@ -295,7 +299,7 @@ impl Catalog {
                     .map(|t| format!("{} {}", t.code, t.name))
                     .collect::<Vec<_>>()
                     .join("、");
-                Error::UnknownIdType(wanted.to_owned(), valid)
+                Error::Teacher(TeacherError::UnknownIdType(wanted.to_owned(), valid))
             })
     }
 }

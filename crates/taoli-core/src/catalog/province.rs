@@ -28,6 +28,7 @@ use ts_rs::TS;
 use super::model::{Code, CodeTable, Field, Group, SetScope};
 use super::rules::Rule;
 use super::{Catalog, Deadline, IndicatorSet, SchoolType, SchoolTypeScope};
+use crate::error::SchoolError;
 use crate::error::{Error, Result};
 
 /// Which pack a school uses.
@@ -113,9 +114,11 @@ impl ProvincePack {
 
     /// Parses a pack; `source` names it in messages (a file name).
     pub fn parse(text: &str, source: &str) -> Result<ProvincePack> {
-        let file: PackFile = toml::from_str(text).map_err(|e| Error::ProvincePack {
-            pack: source.to_owned(),
-            reason: format!("格式有误：{e}"),
+        let file: PackFile = toml::from_str(text).map_err(|e| {
+            Error::School(SchoolError::ProvincePack {
+                pack: source.to_owned(),
+                reason: format!("格式有误：{e}"),
+            })
         })?;
         Ok(ProvincePack {
             info: file.pack.clone(),
@@ -134,9 +137,11 @@ impl Catalog {
         let mut c = self.clone();
         c.apply(pack, self.sets())
             .and_then(|()| c.check())
-            .map_err(|reason| Error::ProvincePack {
-                pack: format!("{}（{} 版）", pack.info.name, pack.info.version),
-                reason,
+            .map_err(|reason| {
+                Error::School(SchoolError::ProvincePack {
+                    pack: format!("{}（{} 版）", pack.info.name, pack.info.version),
+                    reason,
+                })
             })?;
         Ok(c)
     }

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::FieldType;
+use crate::error::InternalError;
 use crate::error::{Error, Result};
 
 const TEMPLATES_TOML: &str = include_str!("../../catalog/templates.toml");
@@ -134,9 +135,11 @@ pub fn edition_for(set: &str) -> Result<&'static TemplateEdition> {
         .iter()
         .find(|e| e.set == set)
         .or_else(|| file.edition.iter().find(|e| e.set == file.fallback))
-        .ok_or_else(|| Error::Catalog {
-            file: FILE,
-            detail: format!("指标体系 {set} 没有国家模板的版本"),
+        .ok_or_else(|| {
+            Error::Internal(InternalError::Catalog {
+                file: FILE,
+                detail: format!("指标体系 {set} 没有国家模板的版本"),
+            })
         })
 }
 
@@ -153,9 +156,11 @@ fn templates() -> Result<&'static TemplatesFile> {
     FILE_PARSED
         .get_or_init(|| parse(TEMPLATES_TOML))
         .as_ref()
-        .map_err(|detail| Error::Catalog {
-            file: FILE,
-            detail: detail.clone(),
+        .map_err(|detail| {
+            Error::Internal(InternalError::Catalog {
+                file: FILE,
+                detail: detail.clone(),
+            })
         })
 }
 

@@ -8,6 +8,7 @@ use super::cells::rows;
 use super::layout::sheets;
 use super::style::{SheetStyle, Writing};
 use crate::entry::find_group;
+use crate::error::InternalError;
 use crate::error::{Error, Result};
 use crate::export::Exports;
 
@@ -46,9 +47,14 @@ impl Exports<'_> {
         let sheet = sheets(&effective, &writing)?
             .into_iter()
             .find(|s| s.group.id == group.id)
-            .ok_or_else(|| Error::ExportFailed(format!("信息项 {} 没有工作表", group.id)))?;
+            .ok_or_else(|| {
+                Error::Internal(InternalError::ExportFailed(format!(
+                    "信息项 {} 没有工作表",
+                    group.id
+                )))
+            })?;
         let school = self.shown_school()?;
-        let failed = |e: ::csv::Error| Error::ExportFailed(e.to_string());
+        let failed = |e: ::csv::Error| Error::Internal(InternalError::ExportFailed(e.to_string()));
         let mut out = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)
             .from_writer(BOM.to_vec());
@@ -59,6 +65,6 @@ impl Exports<'_> {
                 .map_err(failed)?;
         }
         out.into_inner()
-            .map_err(|e| Error::ExportFailed(e.to_string()))
+            .map_err(|e| Error::Internal(InternalError::ExportFailed(e.to_string())))
     }
 }

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::style::SheetStyle;
+use crate::error::ExportError;
 use crate::error::{Error, Particular, Result};
 use crate::export::Exports;
 
@@ -162,13 +163,14 @@ impl Exports<'_> {
     ) -> Result<Vec<u8>> {
         self.school.require(crate::account::Permission::Export)?;
         if format == ExportFormat::Json && style != SheetStyle::Taoli {
-            return Err(Error::ExportStyleNotUsed {
+            return Err(ExportError::ExportStyleNotUsed {
                 style: style.name().to_owned(),
-            });
+            }
+            .into());
         }
         match (format, group) {
             (ExportFormat::Csv, Some(group)) => self.csv_in(group, style),
-            (ExportFormat::Csv, None) => Err(Error::ExportGroupRequired {
+            (ExportFormat::Csv, None) => Err(Error::Export(ExportError::ExportGroupRequired {
                 valid: self
                     .school
                     .effective_catalog()?
@@ -177,10 +179,11 @@ impl Exports<'_> {
                     .map(|g| g.name.clone())
                     .collect::<Vec<_>>()
                     .join("、"),
-            }),
-            (other, Some(_)) => Err(Error::ExportGroupNotUsed {
+            })),
+            (other, Some(_)) => Err(ExportError::ExportGroupNotUsed {
                 format: other.name().to_owned(),
-            }),
+            }
+            .into()),
             (ExportFormat::Json, None) => {
                 let mut bytes = serde_json::to_vec_pretty(&self.document()?)?;
                 bytes.push(b'\n');
@@ -201,23 +204,24 @@ pub fn style_code(style: SheetStyle) -> Option<&'static str> {
 /// Writes an export to `path`, replacing what is there, with
 /// [`crate::fsio::write_atomically`]: never half a file, and the old one kept
 /// when writing fails. A path that cannot be written is refused with the
-/// reason; a full disk is [`Error::DiskFull`].
+/// reason; a full disk is [`FileError::DiskFull`].
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let unwritable = |e: std::io::Error| {
         if crate::fsio::is_storage_full(&e) {
             let wanted = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
             return Error::disk_full(crate::fsio::folder_of(path), wanted);
         }
-        Error::ExportUnwritable {
+        Error::Export(ExportError::ExportUnwritable {
             path: path.to_owned(),
             detail: io_reason(&e).into(),
-        }
+        })
     };
     if path.is_dir() {
-        return Err(Error::ExportUnwritable {
+        return Err(ExportError::ExportUnwritable {
             path: path.to_owned(),
             detail: Particular::said("particular.a_folder", vec![]),
-        });
+        }
+        .into());
     }
     crate::fsio::write_bytes_atomically(path, bytes).map_err(unwritable)
 }

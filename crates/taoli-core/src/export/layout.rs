@@ -9,6 +9,7 @@
 
 use super::style::Writing;
 use crate::catalog::{EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType};
+use crate::error::InternalError;
 use crate::error::{Error, Result};
 use crate::validate::BASIC_GROUP;
 
@@ -88,9 +89,11 @@ fn column(group: &EffectiveGroup, field: &EffectiveField, writing: &Writing) -> 
 
 /// The sheets of a set, in the catalog's group order, headed as `writing` writes.
 pub fn sheets(effective: &EffectiveCatalog, writing: &Writing) -> Result<Vec<Sheet>> {
-    let basic = effective.group(BASIC_GROUP).ok_or_else(|| Error::Catalog {
-        file: "catalog/groups",
-        detail: format!("指标体系 {} 没有基本信息", effective.set.id),
+    let basic = effective.group(BASIC_GROUP).ok_or_else(|| {
+        Error::Internal(InternalError::Catalog {
+            file: "catalog/groups",
+            detail: format!("指标体系 {} 没有基本信息", effective.set.id),
+        })
     })?;
     let identity: Vec<Column> = IDENTITY_FIELDS
         .iter()
@@ -98,9 +101,11 @@ pub fn sheets(effective: &EffectiveCatalog, writing: &Writing) -> Result<Vec<She
             basic
                 .field(code)
                 .map(|f| column(basic, f, writing))
-                .ok_or_else(|| Error::Catalog {
-                    file: "catalog/groups/01_basic.toml",
-                    detail: format!("基本信息缺少身份指标 {code}"),
+                .ok_or_else(|| {
+                    Error::Internal(InternalError::Catalog {
+                        file: "catalog/groups/01_basic.toml",
+                        detail: format!("基本信息缺少身份指标 {code}"),
+                    })
                 })
         })
         .collect::<Result<_>>()?;

@@ -18,6 +18,7 @@ use super::cells::{Cell, rows};
 use super::layout::{Column, MULTI_CODE_SEPARATOR, Sheet, sheets};
 use super::style::{SheetStyle, Writing};
 use crate::catalog::{CodeTable, EffectiveCatalog, FieldType};
+use crate::error::InternalError;
 use crate::error::{Error, Result};
 use crate::export::Exports;
 use crate::import::mapping::column_letter;
@@ -68,7 +69,7 @@ impl Exports<'_> {
 }
 
 fn failed(e: XlsxError) -> Error {
-    Error::ExportFailed(e.to_string())
+    Error::Internal(InternalError::ExportFailed(e.to_string()))
 }
 
 struct Formats {

@@ -12,6 +12,7 @@ use super::plan::{Person, StoredRecord, WorkingRecord, Write};
 use super::runs::{record_by_id, teacher_json};
 use super::{ImportPlan, ImportRun, OnConflict};
 use crate::account::{Actor, Permission};
+use crate::error::ImportError;
 use crate::error::{Error, Result, StaleReason};
 use crate::import::Imports;
 use crate::record::IndicatorRecord;
@@ -45,7 +46,7 @@ impl Imports<'_> {
     ) -> Result<ImportRun> {
         let actor = &self.school.require(Permission::Import)?;
         if plan.is_settled() {
-            return Err(Error::ImportAlreadyCommitted);
+            return Err(ImportError::ImportAlreadyCommitted.into());
         }
         let total = plan.writes.len();
         // The school as it was, in case the import was not what the clerk
@@ -174,11 +175,12 @@ impl Writer<'_, '_> {
         if let Err(rusqlite::Error::SqliteFailure(e, _)) = &inserted
             && e.code == rusqlite::ErrorCode::ConstraintViolation
         {
-            return Err(Error::StalePreview {
+            return Err(ImportError::StalePreview {
                 reason: StaleReason::TeacherRegistered {
                     id_number: p.id_number.clone(),
                 },
-            });
+            }
+            .into());
         }
         inserted?;
         let json = teacher_json(&id, &p.name, &p.id_type, &p.id_number, 1, at, at)?;
@@ -213,11 +215,12 @@ impl Writer<'_, '_> {
             )?
             .execute((&old.id, name, at, old.version))?;
         if changed == 0 {
-            return Err(Error::StalePreview {
+            return Err(ImportError::StalePreview {
                 reason: StaleReason::TeacherChanged {
                     name: old.name.clone(),
                 },
-            });
+            }
+            .into());
         }
         let before = serde_json::to_value(old)?;
         let after = teacher_json(
@@ -298,8 +301,10 @@ impl Writer<'_, '_> {
     /// the record changed or went since.
     fn update_record(&mut self, person: usize, group: &str, index: usize) -> Result<()> {
         let (tx, at) = (self.tx, self.at);
-        let stale = || Error::StalePreview {
-            reason: StaleReason::RecordChanged,
+        let stale = || {
+            Error::Import(ImportError::StalePreview {
+                reason: StaleReason::RecordChanged,
+            })
         };
         let planned = planned_record(self.plan, person, group, index);
         let fields = planned.map_or("{}", |r| &*r.text);
@@ -455,7 +460,9 @@ fn planned_record<'p>(
 /// The person a write of the plan is for. The planner hands out only its own
 /// positions, so a miss means the plan is not the one previewed.
 fn planned_person(plan: &ImportPlan, person: usize) -> Result<&Person> {
-    plan.persons.get(person).ok_or_else(|| Error::StalePreview {
-        reason: StaleReason::PlanMismatch,
+    plan.persons.get(person).ok_or_else(|| {
+        Error::Import(ImportError::StalePreview {
+            reason: StaleReason::PlanMismatch,
+        })
     })
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::catalog::{EffectiveCatalog, EffectiveField, EffectiveGroup};
+use crate::error::{EntryError, ImportError};
 use crate::error::{Error, Result};
 use crate::validate::BASIC_GROUP;
 
@@ -89,10 +90,10 @@ impl MappingOverride {
         let (header, target) = raw
             .split_once('=')
             .or_else(|| raw.split_once('＝'))
-            .ok_or_else(|| Error::BadColumnMapping(raw.to_owned()))?;
+            .ok_or_else(|| ImportError::BadColumnMapping(raw.to_owned()))?;
         let header = header.trim();
         if header.is_empty() {
-            return Err(Error::BadColumnMapping(raw.to_owned()));
+            return Err(ImportError::BadColumnMapping(raw.to_owned()).into());
         }
         let target = target.trim();
         Ok(MappingOverride {
@@ -169,14 +170,16 @@ impl HeaderMatcher {
 
     /// A target named by a clerk: `信息项.指标`, or a field's code, label or synonym.
     pub fn resolve(&self, effective: &EffectiveCatalog, target: &str) -> Result<FieldTarget> {
-        let unknown = || Error::UnknownMappingTarget {
-            target: target.to_owned(),
+        let unknown = || {
+            Error::Import(ImportError::UnknownMappingTarget {
+                target: target.to_owned(),
+            })
         };
         if let Some((group, field)) = target.split_once(['.', '。', '·']) {
             let group = crate::entry::find_group(effective, group).map_err(|_| unknown())?;
             let field = crate::entry::find_field(group, field).map_err(|_| unknown())?;
             if field.derived {
-                return Err(Error::DerivedField(field.label.clone()));
+                return Err(EntryError::DerivedField(field.label.clone()).into());
             }
             return Ok(FieldTarget::new(group, field));
         }

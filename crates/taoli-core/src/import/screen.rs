@@ -23,6 +23,7 @@ use std::path::Path;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::error::Error;
+use crate::error::ImportError;
 
 /// The most shared strings a workbook may declare (16 per row of a full
 /// Excel sheet; calamine reserves 24 bytes for each, so at most 400 MB).
@@ -184,10 +185,10 @@ fn has_loop(next: &[u32]) -> bool {
 }
 
 fn corrupt(path: &Path, detail: String) -> Error {
-    Error::CorruptRoster {
+    Error::Import(ImportError::CorruptRoster {
         path: path.to_owned(),
         detail,
-    }
+    })
 }
 
 fn number(value: &str) -> Option<u64> {
@@ -335,11 +336,12 @@ fn check_ods_grid(path: &Path, part: impl Read) -> Result<(), Error> {
                 }
                 let cells = done_sheets.saturating_add(grid.cells());
                 if cells > MAX_GRID_CELLS {
-                    return Err(Error::RosterTooLarge {
+                    return Err(ImportError::RosterTooLarge {
                         path: path.to_owned(),
                         cells,
                         max: MAX_GRID_CELLS,
-                    });
+                    }
+                    .into());
                 }
             }
             Event::Start(e) | Event::Empty(e)

@@ -15,7 +15,8 @@ use calamine::{Data, Range, Reader, SheetVisible, Sheets};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::error::Error as ImportError;
+use crate::error::Error;
+use crate::error::{FileError, ImportError};
 
 /// No roster holds more rows than this; a sheet above it is refused.
 pub const MAX_ROWS: usize = 1_000_000;
@@ -168,9 +169,9 @@ impl SheetRows<'_> {
     /// false to stop (the 合计 row that ends a table); the reader stops too.
     pub fn read_ahead(
         &mut self,
-        mut take: impl FnMut(SheetRow) -> Result<bool, ImportError>,
-    ) -> Result<(), ImportError> {
-        type Chunk = Result<Vec<SheetRow>, ImportError>;
+        mut take: impl FnMut(SheetRow) -> Result<bool, Error>,
+    ) -> Result<(), Error> {
+        type Chunk = Result<Vec<SheetRow>, Error>;
         std::thread::scope(|scope| {
             let (sender, chunks) = std::sync::mpsc::sync_channel::<Chunk>(READ_AHEAD_CHUNKS);
             scope.spawn(move || {
@@ -210,7 +211,7 @@ impl SheetRows<'_> {
 
 impl SheetRows<'_> {
     /// The next row holding anything; `None` at the end of the sheet.
-    pub fn next_row(&mut self) -> Result<Option<SheetRow>, ImportError> {
+    pub fn next_row(&mut self) -> Result<Option<SheetRow>, Error> {
         let row = match &mut self.inner {
             Rows::Range { range, next } => {
                 let (height, width) = range.get_size();
@@ -302,7 +303,8 @@ impl SheetRows<'_> {
                 return Err(ImportError::TooManyRows {
                     sheet: self.sheet.clone(),
                     rows: self.given,
-                });
+                }
+                .into());
             }
         }
         Ok(row)
@@ -318,7 +320,7 @@ fn text_cell(text: &str) -> Data {
 }
 
 /// A cell the sheet places outside Excel's grid (`XFE1`, `A1048577`).
-fn outside_grid(path: &Path, row: u32, column: u32) -> ImportError {
+fn outside_grid(path: &Path, row: u32, column: u32) -> Error {
     corrupt(
         path,
         format!(
@@ -332,10 +334,7 @@ fn outside_grid(path: &Path, row: u32, column: u32) -> ImportError {
 /// Runs a call into calamine so that a panic inside it (an arithmetic
 /// overflow on a crafted cell reference such as `ZZZZZZZZZZZZ1`, found by the
 /// hostile corpus) refuses the file instead of ending the program.
-pub(crate) fn guarded<T>(
-    path: &Path,
-    read: impl FnOnce() -> Result<T, ImportError>,
-) -> Result<T, ImportError> {
+pub(crate) fn guarded<T>(path: &Path, read: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
     // An expected panic: no 内部错误 report is written for it.
     crate::panic_report::expected(read).unwrap_or_else(|_| {
         Err(corrupt(
@@ -357,16 +356,16 @@ fn put(row: &mut SheetRow, column: u32, value: Data) {
 
 impl RosterFile {
     /// Opens a roster and lists its sheets. Nothing is read from the school file.
-    pub fn open(path: &Path) -> Result<RosterFile, ImportError> {
+    pub fn open(path: &Path) -> Result<RosterFile, Error> {
         let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ImportError::FileNotFound(path.to_owned()),
-            _ => ImportError::RosterUnreadable {
+            std::io::ErrorKind::NotFound => Error::File(FileError::FileNotFound(path.to_owned())),
+            _ => Error::Import(ImportError::RosterUnreadable {
                 path: path.to_owned(),
                 detail: e.to_string(),
-            },
+            }),
         })?;
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-            return Err(ImportError::EmptyRoster(path.to_owned()));
+            return Err(ImportError::EmptyRoster(path.to_owned()).into());
         }
         let extension = path
             .extension()
@@ -386,15 +385,16 @@ impl RosterFile {
                 return Err(ImportError::CorruptRoster {
                     path: path.to_owned(),
                     detail: "UTF-16 文本中有无法解码的字符".to_owned(),
-                });
+                }
+                .into());
             }
             open_decoded(path, text.into_owned(), TextEncoding::Utf16)
         } else if looks_like_html(&bytes) {
-            Err(ImportError::RosterIsWebPage(path.to_owned()))
+            Err(ImportError::RosterIsWebPage(path.to_owned()).into())
         } else if looks_like_text(&bytes) {
             open_text(path, &bytes)
         } else {
-            Err(ImportError::NotASpreadsheet(path.to_owned()))
+            Err(ImportError::NotASpreadsheet(path.to_owned()).into())
         }
     }
 
@@ -404,7 +404,7 @@ impl RosterFile {
 
     /// The sheets a clerk named (by name or 1-based number); with none named,
     /// every visible sheet.
-    pub fn choose_sheets(&self, wanted: &[String]) -> Result<Vec<SheetInfo>, ImportError> {
+    pub fn choose_sheets(&self, wanted: &[String]) -> Result<Vec<SheetInfo>, Error> {
         if wanted.is_empty() {
             return Ok(self.sheets.iter().filter(|s| !s.hidden).cloned().collect());
         }
@@ -421,25 +421,29 @@ impl RosterFile {
                             .and_then(|n| self.sheets.iter().find(|s| s.index == n))
                     })
                     .cloned()
-                    .ok_or_else(|| ImportError::UnknownSheet {
-                        given: w.to_owned(),
-                        valid: self
-                            .sheets
-                            .iter()
-                            .map(|s| format!("{}. {}", s.index, s.name))
-                            .collect::<Vec<_>>()
-                            .join("、"),
+                    .ok_or_else(|| {
+                        Error::Import(ImportError::UnknownSheet {
+                            given: w.to_owned(),
+                            valid: self
+                                .sheets
+                                .iter()
+                                .map(|s| format!("{}. {}", s.index, s.name))
+                                .collect::<Vec<_>>()
+                                .join("、"),
+                        })
                     })
             })
             .collect()
     }
 
     /// The rows of one sheet, streamed where the format allows.
-    pub fn rows(&mut self, sheet: &SheetInfo) -> Result<SheetRows<'_>, ImportError> {
+    pub fn rows(&mut self, sheet: &SheetInfo) -> Result<SheetRows<'_>, Error> {
         let path = self.path.clone();
-        let fail = |e: String| ImportError::CorruptRoster {
-            path: path.clone(),
-            detail: e,
+        let fail = |e: String| {
+            Error::Import(ImportError::CorruptRoster {
+                path: path.clone(),
+                detail: e,
+            })
         };
         let inner = match &mut self.content {
             Content::Workbook(book) => match book.as_mut() {
@@ -461,7 +465,8 @@ impl RosterFile {
                         return Err(ImportError::TooManyRows {
                             sheet: sheet.name.clone(),
                             rows: range.height(),
-                        });
+                        }
+                        .into());
                     }
                     Rows::Range { range, next: 0 }
                 }
@@ -477,14 +482,14 @@ impl RosterFile {
     }
 }
 
-fn corrupt(path: &Path, detail: impl std::fmt::Display) -> ImportError {
-    ImportError::CorruptRoster {
+fn corrupt(path: &Path, detail: impl std::fmt::Display) -> Error {
+    Error::Import(ImportError::CorruptRoster {
         path: path.to_owned(),
         detail: detail.to_string(),
-    }
+    })
 }
 
-fn open_zip(path: &Path, bytes: Vec<u8>, extension: &str) -> Result<RosterFile, ImportError> {
+fn open_zip(path: &Path, bytes: Vec<u8>, extension: &str) -> Result<RosterFile, Error> {
     let is_ods = extension == "ods"
         || bytes
             .windows(b"application/vnd.oasis.opendocument.spreadsheet".len())
@@ -496,7 +501,7 @@ fn open_zip(path: &Path, bytes: Vec<u8>, extension: &str) -> Result<RosterFile, 
         let ods = guarded(path, || {
             calamine::open_workbook_from_rs(reader).map_err(|e| match e {
                 calamine::OdsError::Password => {
-                    ImportError::RosterPasswordProtected(path.to_owned())
+                    Error::Import(ImportError::RosterPasswordProtected(path.to_owned()))
                 }
                 other => corrupt(path, other),
             })
@@ -511,20 +516,22 @@ fn open_zip(path: &Path, bytes: Vec<u8>, extension: &str) -> Result<RosterFile, 
     Ok(workbook(path, book, kind))
 }
 
-fn open_ole(path: &Path, bytes: Vec<u8>) -> Result<RosterFile, ImportError> {
+fn open_ole(path: &Path, bytes: Vec<u8>) -> Result<RosterFile, Error> {
     // A password-protected .xlsx is an OLE container holding "EncryptedPackage".
     let marker: Vec<u8> = "EncryptedPackage"
         .encode_utf16()
         .flat_map(|u| u.to_le_bytes())
         .collect();
     if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
-        return Err(ImportError::RosterPasswordProtected(path.to_owned()));
+        return Err(ImportError::RosterPasswordProtected(path.to_owned()).into());
     }
     super::screen::check_ole(path, &bytes)?;
     let reader = BufReader::new(Cursor::new(bytes));
     let xls = guarded(path, || {
         calamine::open_workbook_from_rs(reader).map_err(|e| match e {
-            calamine::XlsError::Password => ImportError::RosterPasswordProtected(path.to_owned()),
+            calamine::XlsError::Password => {
+                Error::Import(ImportError::RosterPasswordProtected(path.to_owned()))
+            }
             other => corrupt(path, other),
         })
     })?;
@@ -649,13 +656,14 @@ fn sniff_delimiter(text: &str) -> u8 {
         .map_or(b',', |(_, _, d)| if d == '，' { b',' } else { d as u8 })
 }
 
-fn open_text(path: &Path, bytes: &[u8]) -> Result<RosterFile, ImportError> {
+fn open_text(path: &Path, bytes: &[u8]) -> Result<RosterFile, Error> {
     if let Some((utf8_line, other_line)) = mixed_encoding(bytes) {
         return Err(ImportError::MixedEncoding {
             path: path.to_owned(),
             utf8_line,
             other_line,
-        });
+        }
+        .into());
     }
     let (text, encoding) = decode_text(bytes);
     open_decoded(path, text, encoding)
@@ -666,7 +674,7 @@ fn open_decoded(
     path: &Path,
     mut text: String,
     encoding: TextEncoding,
-) -> Result<RosterFile, ImportError> {
+) -> Result<RosterFile, Error> {
     let delimiter = sniff_delimiter(&text);
     if delimiter == b',' && !text.contains(',') && text.contains('，') {
         text = text.replace('，', ",");
@@ -675,7 +683,8 @@ fn open_decoded(
         return Err(ImportError::UnterminatedQuote {
             path: path.to_owned(),
             line,
-        });
+        }
+        .into());
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -696,7 +705,8 @@ fn open_decoded(
             return Err(ImportError::TooManyRows {
                 sheet: sheet_name_of(path),
                 rows: rows.len(),
-            });
+            }
+            .into());
         }
     }
     Ok(RosterFile {

@@ -7,7 +7,8 @@ use calamine::Data;
 
 use super::mapping::HeaderMatcher;
 use super::source::SheetRow;
-use crate::error::{Error, Result};
+use crate::error::ImportError;
+use crate::error::Result;
 
 /// How far down the header row is looked for.
 pub const HEADER_SEARCH_ROWS: usize = 20;
@@ -212,9 +213,10 @@ pub fn find_header(
         }
     }
     let Some((_, first, last, names)) = best.filter(|b| b.0 >= 2) else {
-        return Err(Error::NoHeaderRow {
+        return Err(ImportError::NoHeaderRow {
             sheet: sheet.to_owned(),
-        });
+        }
+        .into());
     };
     let header = Header {
         rows: (

@@ -13,7 +13,8 @@ use serde_json::Value;
 use super::runs::{RUN_COLUMNS, Recorded, record_by_id, run_from_row, teacher_json};
 use super::{ImportRun, UndoResult};
 use crate::account::{Actor, Permission};
-use crate::error::{Error, Result};
+use crate::error::ImportError;
+use crate::error::Result;
 use crate::import::Imports;
 use crate::record::{Fields, IndicatorRecord};
 use crate::revision::{Action, Entity};
@@ -29,10 +30,11 @@ impl Imports<'_> {
         let actor = &self.school.require(Permission::Import)?;
         let (mut run, recorded) = find_run(&self.school.conn, id)?;
         if let Some(at) = &run.undone_at {
-            return Err(Error::ImportAlreadyUndone {
+            return Err(ImportError::ImportAlreadyUndone {
                 id: run.id.clone(),
                 at: at.clone(),
-            });
+            }
+            .into());
         }
         let at = now();
         let mut result = UndoResult {
@@ -73,7 +75,7 @@ fn find_run(conn: &Connection, id: Option<&str>) -> Result<(ImportRun, Recorded)
                 run_from_row,
             )
             .optional()?
-            .ok_or_else(|| Error::ImportNotFound(id.to_owned()))?,
+            .ok_or_else(|| ImportError::ImportNotFound(id.to_owned()))?,
         None => conn
             .query_row(
                 &format!(
@@ -83,7 +85,7 @@ fn find_run(conn: &Connection, id: Option<&str>) -> Result<(ImportRun, Recorded)
                 run_from_row,
             )
             .optional()?
-            .ok_or(Error::NothingToUndo)?,
+            .ok_or(ImportError::NothingToUndo)?,
     })
 }
 
@@ -196,9 +198,10 @@ fn refuse_if_changed_since(tx: &Transaction<'_>, after: i64, written: &[Written]
     } else {
         String::new()
     };
-    Err(Error::UndoBlocked {
+    Err(ImportError::UndoBlocked {
         teachers: format!("{}{more}", shown.join("、")),
-    })
+    }
+    .into())
 }
 
 /// Marks the import undone, by whom and when.

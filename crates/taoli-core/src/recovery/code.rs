@@ -22,6 +22,7 @@ use std::fmt;
 use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
+use crate::error::RecoveryError;
 use crate::error::{Error, Result};
 
 /// The groups of a written code.
@@ -63,10 +64,11 @@ impl RecoveryCode {
 
     /// Reads a code as a person typed it. A code of the wrong length, with a
     /// character no code has, or with a group whose check character does
-    /// not match is [`Error::RecoveryCodeMalformed`], naming what is wrong
+    /// not match is [`RecoveryError::RecoveryCodeMalformed`], naming what is wrong
     /// (never the code itself).
     pub fn parse(typed: &str) -> Result<RecoveryCode> {
-        let malformed = |detail: String| Error::RecoveryCodeMalformed { detail };
+        let malformed =
+            |detail: String| Error::Recovery(RecoveryError::RecoveryCodeMalformed { detail });
         let mut values: Vec<u8> = Vec::with_capacity(CODE_CHARS);
         let normalized: Zeroizing<String> = Zeroizing::new(typed.nfkc().collect());
         for c in normalized.chars() {

@@ -35,6 +35,7 @@ use zeroize::Zeroizing;
 
 use super::code::RecoveryCode;
 use crate::error::{Error, Result};
+use crate::error::{InternalError, RecoveryError};
 use crate::secrets::{KEY_LEN, KdfParams, NONCE_LEN, SALT_LEN, SecretKey, derive_key};
 
 /// What a recovery file's name adds to the school file's: `学校.taoli.恢复`.
@@ -146,7 +147,11 @@ impl Sidecar {
                 buffer.extend_from_slice(key.as_bytes());
                 cipher
                     .encrypt_in_place(&XNonce::from(nonce), &associated(&file_salt), &mut *buffer)
-                    .map_err(|_| Error::SecretsFailed("无法为恢复文件加密密钥".to_owned()))?;
+                    .map_err(|_| {
+                        Error::Internal(InternalError::SecretsFailed(
+                            "无法为恢复文件加密密钥".to_owned(),
+                        ))
+                    })?;
                 Ok(Sealed {
                     nonce,
                     ciphertext: buffer.to_vec(),
@@ -210,11 +215,13 @@ impl Sidecar {
     }
 
     /// Reads the recovery file at `path`. Anything wrong with it is
-    /// [`Error::RecoverySidecarDamaged`].
+    /// [`RecoveryError::RecoverySidecarDamaged`].
     pub(crate) fn read(path: &Path) -> Result<Sidecar> {
-        let damaged = |detail: String| Error::RecoverySidecarDamaged {
-            path: path.to_owned(),
-            detail,
+        let damaged = |detail: String| {
+            Error::Recovery(RecoveryError::RecoverySidecarDamaged {
+                path: path.to_owned(),
+                detail,
+            })
         };
         let size = fs::metadata(path).map_err(Error::io(path))?.len();
         if size > MAX_BYTES {
@@ -304,7 +311,7 @@ fn associated(file_salt: &[u8; SALT_LEN]) -> Vec<u8> {
 
 fn cipher(key: &SecretKey) -> Result<XChaCha20Poly1305> {
     XChaCha20Poly1305::new_from_slice(key.as_bytes())
-        .map_err(|e| Error::SecretsFailed(format!("密钥长度不对（{e}）")))
+        .map_err(|e| Error::Internal(InternalError::SecretsFailed(format!("密钥长度不对（{e}）"))))
 }
 
 /// Writes `bytes` to `path` all or nothing: a temporary file beside it,

@@ -4,6 +4,7 @@ use std::fmt;
 
 use zeroize::Zeroize;
 
+use crate::error::InternalError;
 use crate::error::{Error, Result};
 
 /// Length of a [`SecretKey`] in bytes (256 bits).
@@ -34,10 +35,10 @@ impl SecretKey {
     /// must be exactly [`KEY_LEN`] bytes long. The caller should wipe its copy.
     pub fn from_slice(bytes: &[u8]) -> Result<SecretKey> {
         let bytes: [u8; KEY_LEN] = bytes.try_into().map_err(|_| {
-            Error::SecretsFailed(format!(
+            Error::Internal(InternalError::SecretsFailed(format!(
                 "密钥应为 {KEY_LEN} 字节，实为 {} 字节",
                 bytes.len()
-            ))
+            )))
         })?;
         Ok(SecretKey { bytes })
     }

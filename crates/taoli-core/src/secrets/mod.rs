@@ -37,10 +37,14 @@ pub use wrap::{
 
 pub use zeroize::Zeroizing;
 
+use crate::error::InternalError;
 use crate::error::{Error, Result};
 
 /// Fills `buf` from the operating system's CSPRNG.
 pub(crate) fn random_bytes(buf: &mut [u8]) -> Result<()> {
-    getrandom::fill(buf)
-        .map_err(|e| Error::SecretsFailed(format!("无法从操作系统取得随机数（{e}）")))
+    getrandom::fill(buf).map_err(|e| {
+        Error::Internal(InternalError::SecretsFailed(format!(
+            "无法从操作系统取得随机数（{e}）"
+        )))
+    })
 }

@@ -6,6 +6,7 @@ use argon2::{ARGON2ID_IDENT, Argon2, PasswordHash, PasswordHasher, PasswordVerif
 
 use super::wrap::KdfParams;
 use crate::error::{Error, Result};
+use crate::error::{InternalError, SecretsError};
 
 /// A password as it is hashed and derived from: Unicode NFKC, so the same
 /// password typed through a Chinese input method in full-width form
@@ -23,16 +24,18 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 /// [`MIN_PASSWORD_CHARS`] characters (counted as characters, so 8 汉字 pass).
 pub fn check_password_strength(password: &str) -> Result<()> {
     if password.trim().is_empty() {
-        return Err(Error::EmptyPassword {
+        return Err(SecretsError::EmptyPassword {
             min: MIN_PASSWORD_CHARS,
-        });
+        }
+        .into());
     }
     let len = password.chars().count();
     if len < MIN_PASSWORD_CHARS {
-        return Err(Error::WeakPassword {
+        return Err(SecretsError::WeakPassword {
             len,
             min: MIN_PASSWORD_CHARS,
-        });
+        }
+        .into());
     }
     Ok(())
 }
@@ -45,15 +48,19 @@ pub fn hash_password(password: &str) -> Result<String> {
     let argon2 = argon2(&KdfParams::RECOMMENDED)?;
     let hash = argon2
         .hash_password(canonical(password).as_bytes())
-        .map_err(|e| Error::SecretsFailed(format!("无法计算密码摘要（{e}）")))?;
+        .map_err(|e| {
+            Error::Internal(InternalError::SecretsFailed(format!(
+                "无法计算密码摘要（{e}）"
+            )))
+        })?;
     Ok(hash.to_string())
 }
 
 /// Whether `password` is the one `phc` was made from. A PHC string that is
 /// malformed, not Argon2id, or asks for more than [`KdfParams`]' limits is
-/// [`Error::PasswordHashInvalid`].
+/// [`SecretsError::PasswordHashInvalid`].
 pub fn verify_password(phc: &str, password: &str) -> Result<bool> {
-    let invalid = |detail: String| Error::PasswordHashInvalid { detail };
+    let invalid = |detail: String| Error::Secrets(SecretsError::PasswordHashInvalid { detail });
     let hash = PasswordHash::new(phc).map_err(|e| invalid(format!("格式不对：{e}")))?;
     if hash.algorithm != ARGON2ID_IDENT {
         return Err(invalid(format!(
@@ -78,5 +85,7 @@ pub fn verify_password(phc: &str, password: &str) -> Result<bool> {
 }
 
 fn argon2(params: &KdfParams) -> Result<Argon2<'static>> {
-    params.argon2().map_err(Error::SecretsFailed)
+    params
+        .argon2()
+        .map_err(|e| InternalError::SecretsFailed(e).into())
 }

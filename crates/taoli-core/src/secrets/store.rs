@@ -10,6 +10,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use zeroize::Zeroizing;
 
+use crate::error::SecretsError;
 use crate::error::{Error, Result};
 
 /// The service name every Taoli secret is kept under.
@@ -24,7 +25,7 @@ pub fn school_key_account(school_code: &str) -> String {
 ///
 /// `get` of a name never set (or deleted) is `Ok(None)`; `delete` of such a
 /// name is `Ok(())`. A store that cannot be reached is an error
-/// ([`Error::KeychainUnavailable`] for the keychain), never a panic.
+/// ([`SecretsError::KeychainUnavailable`] for the keychain), never a panic.
 pub trait SecretStore: Send + Sync {
     /// The secret kept under `account`, if any. Wiped from memory when dropped.
     fn get(&self, account: &str) -> Result<Option<Zeroizing<Vec<u8>>>>;
@@ -82,7 +83,7 @@ impl SecretStore for MemorySecretStore {
 /// (GNOME Keyring, KWallet) on Linux, the Credential Manager on Windows, the
 /// Keychain on macOS.
 ///
-/// A missing, locked or refusing keychain is [`Error::KeychainUnavailable`];
+/// A missing, locked or refusing keychain is [`SecretsError::KeychainUnavailable`];
 /// the caller then falls back to the password-protected copy of the key.
 #[derive(Debug, Clone, Copy)]
 pub struct KeychainSecretStore {
@@ -138,7 +139,7 @@ fn unavailable(error: &keyring::Error) -> Error {
         keyring::Error::PlatformFailure(e) => format!("密钥环服务出错（{e}）"),
         other => format!("密钥环服务出错（{other}）"),
     };
-    Error::KeychainUnavailable { detail }
+    Error::Secrets(SecretsError::KeychainUnavailable { detail })
 }
 
 #[cfg(test)]

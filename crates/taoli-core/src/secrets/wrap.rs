@@ -25,9 +25,10 @@ use zeroize::Zeroizing;
 use super::key::{KEY_LEN, SecretKey};
 use super::password::{canonical, check_password_strength};
 use crate::error::{Error, Result};
+use crate::error::{InternalError, SecretsError};
 
 /// The stored form's version (`"v"`). A different one is refused with
-/// [`Error::WrappedKeyUnsupported`].
+/// [`SecretsError::WrappedKeyUnsupported`].
 pub const FORMAT_VERSION: u32 = 1;
 /// The key derivation function (`"kdf"`): Argon2id, version 0x13.
 pub const KDF_NAME: &str = "argon2id";
@@ -142,12 +143,12 @@ pub fn wrap_with(key: &SecretKey, password: &str, params: KdfParams) -> Result<W
     let mut nonce = [0u8; NONCE_LEN];
     super::random_bytes(&mut nonce)?;
 
-    let cipher = cipher(&params, &salt, password).map_err(Error::SecretsFailed)?;
+    let cipher = cipher(&params, &salt, password).map_err(InternalError::SecretsFailed)?;
     let mut buffer = Zeroizing::new(Vec::with_capacity(KEY_LEN + TAG_LEN));
     buffer.extend_from_slice(key.as_bytes());
     cipher
         .encrypt_in_place(&XNonce::from(nonce), ASSOCIATED_DATA, &mut *buffer)
-        .map_err(|_| Error::SecretsFailed("加密密钥失败".to_owned()))?;
+        .map_err(|_| InternalError::SecretsFailed("加密密钥失败".to_owned()))?;
     Ok(WrappedKey {
         params,
         salt,
@@ -159,8 +160,8 @@ pub fn wrap_with(key: &SecretKey, password: &str, params: KdfParams) -> Result<W
 /// The key inside `wrapped`, given the password it was wrapped under.
 ///
 /// A wrong password (or a copy altered on purpose, which the cipher cannot
-/// tell apart from one) is [`Error::WrongPassword`]; parameters out of bounds
-/// or a ciphertext of the wrong length are [`Error::WrappedKeyDamaged`].
+/// tell apart from one) is [`SecretsError::WrongPassword`]; parameters out of bounds
+/// or a ciphertext of the wrong length are [`SecretsError::WrappedKeyDamaged`].
 pub fn unwrap(wrapped: &WrappedKey, password: &str) -> Result<SecretKey> {
     if wrapped.ciphertext.len() != KEY_LEN + TAG_LEN {
         return Err(damaged(format!(
@@ -173,7 +174,7 @@ pub fn unwrap(wrapped: &WrappedKey, password: &str) -> Result<SecretKey> {
     let mut buffer = Zeroizing::new(wrapped.ciphertext.clone());
     cipher
         .decrypt_in_place(&XNonce::from(wrapped.nonce), ASSOCIATED_DATA, &mut *buffer)
-        .map_err(|_| Error::WrongPassword)?;
+        .map_err(|_| SecretsError::WrongPassword)?;
     SecretKey::from_slice(&buffer)
 }
 
@@ -185,7 +186,7 @@ pub fn unwrap(wrapped: &WrappedKey, password: &str) -> Result<SecretKey> {
 /// is derived to open as well as to protect, and a later change of the rule
 /// must not lock anyone out.
 pub fn derive_key(password: &str, salt: &[u8; SALT_LEN], params: KdfParams) -> Result<SecretKey> {
-    derive(&params, salt, password).map_err(Error::SecretsFailed)
+    derive(&params, salt, password).map_err(|e| InternalError::SecretsFailed(e).into())
 }
 
 fn derive(
@@ -212,7 +213,7 @@ fn cipher(
 }
 
 fn damaged(detail: String) -> Error {
-    Error::WrappedKeyDamaged { detail }
+    Error::Secrets(SecretsError::WrappedKeyDamaged { detail })
 }
 
 impl WrappedKey {
@@ -222,9 +223,9 @@ impl WrappedKey {
     }
 
     /// Reads the stored form. An unknown version is
-    /// [`Error::WrappedKeyUnsupported`]; anything else wrong with it
+    /// [`SecretsError::WrappedKeyUnsupported`]; anything else wrong with it
     /// (not JSON, a missing field, an unknown algorithm, a bad length, a
-    /// checksum that does not match) is [`Error::WrappedKeyDamaged`].
+    /// checksum that does not match) is [`SecretsError::WrappedKeyDamaged`].
     pub fn from_json(text: &str) -> Result<WrappedKey> {
         let value: Value =
             serde_json::from_str(text).map_err(|e| damaged(format!("不是有效的 JSON（{e}）")))?;
@@ -254,10 +255,11 @@ impl WrappedKey {
         };
         let version = number(object, "v")?;
         if version != u64::from(FORMAT_VERSION) {
-            return Err(Error::WrappedKeyUnsupported {
+            return Err(SecretsError::WrappedKeyUnsupported {
                 version,
                 supported: FORMAT_VERSION,
-            });
+            }
+            .into());
         }
         let fields = StoredFields {
             v: version,

@@ -10,6 +10,7 @@ use std::process::Command;
 use typst::foundations::Bytes;
 use typst::text::Font;
 
+use crate::error::SheetsError;
 use crate::error::{Error, Result};
 
 /// The variable that names a font file to use instead of the system's.
@@ -61,13 +62,14 @@ pub struct ChineseFont {
 pub fn find() -> Result<ChineseFont> {
     if let Some(path) = std::env::var_os(FONT_VARIABLE).filter(|v| !v.is_empty()) {
         let path = PathBuf::from(path);
-        return load(&path).map_err(|problem| Error::UnusableFont { path, problem });
+        return load(&path)
+            .map_err(|problem| Error::Sheets(SheetsError::UnusableFont { path, problem }));
     }
     let first = |paths: Vec<PathBuf>| paths.into_iter().find_map(|p| load(&p).ok());
     first(known_files())
         .or_else(|| first(fontconfig().into_iter().collect()))
         .or_else(|| first(walked_files()))
-        .ok_or(Error::NoChineseFont)
+        .ok_or(Error::Sheets(SheetsError::NoChineseFont))
 }
 
 /// Loads a font file and picks its Simplified Chinese face, or says why not.

@@ -34,6 +34,7 @@ pub const PREVIEW_TEACHERS: usize = 10;
 
 use crate::account::Permission;
 use crate::catalog::Severity;
+use crate::error::SheetsError;
 use crate::error::{Error, Result};
 use crate::record::IndicatorRecord;
 use crate::school::School;
@@ -228,7 +229,7 @@ impl VerificationSheets<'_> {
     pub fn render(&self, teacher_ids: &[String], template: &Template) -> Result<RenderedSheets> {
         let sheets = self.gather(teacher_ids)?;
         if sheets.teachers.is_empty() {
-            return Err(Error::NoSheetsToPrint);
+            return Err(SheetsError::NoSheetsToPrint.into());
         }
         let font = font::find()?;
         let inputs = typeset_inputs(&sheets, &font.family)?;
@@ -258,7 +259,7 @@ impl VerificationSheets<'_> {
     ) -> Result<SheetsPreview> {
         let mut sheets = self.gather(teacher_ids)?;
         if sheets.teachers.is_empty() {
-            return Err(Error::NoSheetsToPrint);
+            return Err(SheetsError::NoSheetsToPrint.into());
         }
         let teachers = sheets.teachers.len();
         sheets.teachers.truncate(max_teachers.max(1));
@@ -397,16 +398,16 @@ fn heading(school: &School) -> SchoolHeading {
 }
 
 /// Writes the PDF with [`crate::fsio::write_atomically`], so a failure
-/// leaves no half file; a full disk is [`Error::DiskFull`].
+/// leaves no half file; a full disk is [`FileError::DiskFull`].
 fn write_pdf(path: &Path, bytes: &[u8]) -> Result<()> {
     crate::fsio::write_bytes_atomically(path, bytes).map_err(|e| {
         if crate::fsio::is_storage_full(&e) {
             let wanted = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
             return Error::disk_full(crate::fsio::folder_of(path), wanted);
         }
-        Error::SheetsUnwritable {
+        Error::Sheets(SheetsError::SheetsUnwritable {
             path: path.to_owned(),
             detail: e.to_string(),
-        }
+        })
     })
 }

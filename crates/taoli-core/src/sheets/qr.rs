@@ -3,6 +3,7 @@
 
 use qrcode::{Color, EcLevel, QrCode};
 
+use crate::error::InternalError;
 use crate::error::{Error, Result};
 
 /// Modules of white border the QR standard asks for around the code.
@@ -10,7 +11,9 @@ const QUIET_ZONE: usize = 4;
 
 /// `text` as a QR code (error correction level M), as PNG bytes.
 pub fn png(text: &str) -> Result<Vec<u8>> {
-    let failed = |e: &dyn std::fmt::Display| Error::SheetsFailed(format!("二维码：{e}"));
+    let failed = |e: &dyn std::fmt::Display| {
+        Error::Internal(InternalError::SheetsFailed(format!("二维码：{e}")))
+    };
     let code = QrCode::with_error_correction_level(text, EcLevel::M).map_err(|e| failed(&e))?;
     let width = code.width();
     let size = width.saturating_add(2 * QUIET_ZONE);

@@ -11,6 +11,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::account::{Actor, Permission};
+use crate::error::SheetsError;
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
 use crate::sheets::VerificationSheets;
@@ -213,12 +214,15 @@ impl VerificationSheets<'_> {
     /// printed before a later change is recorded as signed but shows as stale.
     pub fn signoff(&mut self, teacher_id: &str, fingerprint: &str) -> Result<SignoffState> {
         let actor = &self.school.require(Permission::SheetsPrint)?;
-        let fingerprint = fingerprint::normalize(fingerprint)
-            .ok_or_else(|| Error::InvalidFingerprint(fingerprint.trim().to_owned()))?;
+        let fingerprint = fingerprint::normalize(fingerprint).ok_or_else(|| {
+            Error::Sheets(SheetsError::InvalidFingerprint(
+                fingerprint.trim().to_owned(),
+            ))
+        })?;
         let teacher = self.school.stored_teacher(teacher_id)?;
         let printed = self.stored_fingerprints(&teacher.id)?;
         if !printed.contains(&fingerprint) {
-            return Err(Error::FingerprintNotPrinted {
+            return Err(SheetsError::FingerprintNotPrinted {
                 teacher: teacher.name,
                 fingerprint,
                 printed: if printed.is_empty() {
@@ -227,7 +231,8 @@ impl VerificationSheets<'_> {
                     let shown: Vec<&str> = printed.iter().take(5).map(String::as_str).collect();
                     format!("打印过的指纹：{}", shown.join("、"))
                 },
-            });
+            }
+            .into());
         }
         self.school.write(|tx| {
             let at = now();

@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::error::SheetsError;
 use crate::error::{Error, Particular, Result};
 
 /// The variable that names a template file to use instead of the built-in one.
@@ -35,12 +36,14 @@ impl Template {
 
     /// A template file.
     pub fn load(path: &Path) -> Result<Template> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::SheetTemplate {
-            template: path.display().to_string(),
-            detail: Particular::said(
-                "particular.file_unreadable",
-                vec![("detail", e.to_string())],
-            ),
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::Sheets(SheetsError::SheetTemplate {
+                template: path.display().to_string(),
+                detail: Particular::said(
+                    "particular.file_unreadable",
+                    vec![("detail", e.to_string())],
+                ),
+            })
         })?;
         Ok(Template {
             name: path.display().to_string(),

@@ -17,6 +17,7 @@ use typst::{Library, LibraryExt, World, WorldExt};
 use super::font::ChineseFont;
 use super::template::Template;
 use crate::error::{Error, Result};
+use crate::error::{InternalError, SheetsError};
 
 /// Where the template finds its data.
 pub const DATA_FILE: &str = "/data.json";
@@ -108,13 +109,13 @@ pub(crate) fn pdf(
         ..Default::default()
     };
     let bytes = typst_pdf::pdf(&joined, &options).map_err(|diagnostics| {
-        Error::SheetsFailed(
+        Error::Internal(InternalError::SheetsFailed(
             diagnostics
                 .iter()
                 .map(|d| d.message.to_string())
                 .collect::<Vec<_>>()
                 .join("；"),
-        )
+        ))
     });
     // Typst memoizes across compilations; let what this printing cached go.
     typst::comemo::evict(10);
@@ -192,8 +193,9 @@ fn typeset_all(shared: &Shared<'_>, sheets: &[SheetInput]) -> Result<Vec<PagedDo
         workers
             .into_iter()
             .map(|w| {
-                w.join()
-                    .unwrap_or_else(|_| Err(Error::SheetsFailed("排版时程序出错".to_owned())))
+                w.join().unwrap_or_else(|_| {
+                    Err(InternalError::SheetsFailed("排版时程序出错".to_owned()).into())
+                })
             })
             .collect()
     });
@@ -213,9 +215,11 @@ fn typeset(shared: &Shared<'_>, sheet: &SheetInput) -> Result<PagedDocument> {
     };
     typst::compile::<PagedDocument>(&world)
         .output
-        .map_err(|diagnostics| Error::SheetTemplate {
-            template: shared.template.to_owned(),
-            detail: describe(&world, &diagnostics).into(),
+        .map_err(|diagnostics| {
+            Error::Sheets(SheetsError::SheetTemplate {
+                template: shared.template.to_owned(),
+                detail: describe(&world, &diagnostics).into(),
+            })
         })
 }
 

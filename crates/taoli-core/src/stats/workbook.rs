@@ -12,6 +12,7 @@ use rust_xlsxwriter::{
 
 use super::{ChartKind, SchoolStats, StatsDimension};
 use crate::error::{Error, Result};
+use crate::error::{ExportError, InternalError};
 
 /// The one sheet.
 pub const SHEET: &str = "统计";
@@ -29,7 +30,7 @@ const MAX_LABEL_WIDTH: f64 = 40.0;
 const MULTI_NOTE: &str = "一人有多项的，每项各计一次，各项人数之和可能大于合计。";
 
 fn failed(e: XlsxError) -> Error {
-    Error::StatsFailed(e.to_string())
+    Error::Internal(InternalError::StatsFailed(e.to_string()))
 }
 
 /// The workbook's bytes.
@@ -44,7 +45,9 @@ pub fn build(stats: &SchoolStats) -> Result<Vec<u8>> {
 pub fn write(stats: &SchoolStats, path: &Path) -> Result<()> {
     let bytes = build(stats)?;
     crate::export::write_file(path, &bytes).map_err(|e| match e {
-        Error::ExportUnwritable { path, detail } => Error::StatsUnwritable { path, detail },
+        Error::Export(ExportError::ExportUnwritable { path, detail }) => {
+            Error::Export(ExportError::StatsUnwritable { path, detail })
+        }
         other => other,
     })
 }

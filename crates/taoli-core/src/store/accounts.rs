@@ -14,6 +14,7 @@ use ts_rs::TS;
 
 use super::{FileKey, SchoolFile, revisions};
 use crate::account::{Actor, NewUser, Permission, Role, Session, User, valid_user_name};
+use crate::error::AccountError;
 use crate::error::{Error, Result};
 use crate::protocol::SigningKey;
 use crate::revision::{Action, Entity};
@@ -150,7 +151,8 @@ fn find_user(conn: &Connection, name: &str) -> Result<Option<User>> {
 }
 
 fn existing_user(conn: &Connection, name: &str) -> Result<User> {
-    find_user(conn, name)?.ok_or_else(|| Error::UserNotFound(name.to_owned()))
+    find_user(conn, name)?
+        .ok_or_else(|| Error::Account(AccountError::UserNotFound(name.to_owned())))
 }
 
 fn active_admins(conn: &Connection) -> Result<i64> {
@@ -166,7 +168,7 @@ pub(crate) fn insert_user(tx: &Transaction<'_>, new: &NewUser, by: &Actor) -> Re
     let name = valid_user_name(&new.name)?;
     check_password_strength(&new.password)?;
     if find_user(tx, &name)?.is_some() {
-        return Err(Error::UserExists(name));
+        return Err(AccountError::UserExists(name).into());
     }
     let hash = hash_password(&new.password)?;
     let at = now();
@@ -232,19 +234,19 @@ impl SchoolFile {
     pub(crate) fn require(&self, permission: Permission) -> Result<Actor> {
         let Some(session) = &self.session else {
             return Err(if account_count(&self.conn)? == 0 {
-                Error::NoUsersYet
+                Error::Account(AccountError::NoUsersYet)
             } else {
-                Error::NotSignedIn
+                Error::Account(AccountError::NotSignedIn)
             });
         };
         if session.ended.load(Ordering::SeqCst) {
-            return Err(Error::NotSignedIn);
+            return Err(AccountError::NotSignedIn.into());
         }
         if session.locked.load(Ordering::SeqCst)
             || session.last_active().elapsed() > self.idle_limit
         {
             session.lock();
-            return Err(Error::SessionLocked);
+            return Err(AccountError::SessionLocked.into());
         }
         session.actor.require(permission)?;
         if !self.second {
@@ -308,7 +310,7 @@ impl SchoolFile {
     /// minutes; a disabled account is refused. Both outcomes are audited.
     pub fn sign_in(&mut self, credentials: &Credentials) -> Result<Session> {
         if account_count(&self.conn)? == 0 {
-            return Err(Error::NoUsersYet);
+            return Err(AccountError::NoUsersYet.into());
         }
         // A failed attempt leaves the session as it was (a locked one stays
         // locked); only success replaces it.
@@ -320,17 +322,18 @@ impl SchoolFile {
             return Err(sign_in_failed(MAX_FAILED_SIGN_INS - 1));
         };
         if let Some(minutes) = locked_minutes_left(stored.locked_until.as_deref()) {
-            return Err(Error::AccountLocked {
+            return Err(AccountError::AccountLocked {
                 name,
                 limit: MAX_FAILED_SIGN_INS,
                 minutes,
-            });
+            }
+            .into());
         }
         if !verify_password(&stored.password_hash, &credentials.password)? {
             return Err(self.count_failed_sign_in(name, &stored)?);
         }
         if stored.disabled_at.is_some() {
-            return Err(Error::AccountDisabled(name));
+            return Err(AccountError::AccountDisabled(name).into());
         }
         let actor = self.record_sign_in(&name)?;
         let session = Session::of(&actor);
@@ -372,11 +375,11 @@ impl SchoolFile {
             )
         })?;
         Ok(if lock {
-            Error::AccountLocked {
+            Error::Account(AccountError::AccountLocked {
                 name,
                 limit: MAX_FAILED_SIGN_INS,
                 minutes: i64::from(LOCK_MINUTES),
-            }
+            })
         } else {
             sign_in_failed(MAX_FAILED_SIGN_INS.saturating_sub(failures))
         })
@@ -467,7 +470,7 @@ impl SchoolFile {
     pub fn unlock(&mut self, password: &str) -> Result<Session> {
         let name = match &self.session {
             Some(session) => session.actor.name().to_owned(),
-            None => return Err(Error::NotSignedIn),
+            None => return Err(AccountError::NotSignedIn.into()),
         };
         self.sign_in(&Credentials::new(name, password))
     }
@@ -481,7 +484,7 @@ impl SchoolFile {
     /// accounts existed): it must be a 系统管理员, who is then signed in.
     pub fn create_first_admin(&mut self, admin: &Credentials) -> Result<Session> {
         if account_count(&self.conn)? > 0 {
-            return Err(Error::UsersExist);
+            return Err(AccountError::UsersExist.into());
         }
         let name = valid_user_name(&admin.name)?;
         check_password_strength(&admin.password)?;
@@ -524,7 +527,7 @@ impl SchoolFile {
         new_password: &str,
     ) -> Result<()> {
         let Some(session) = &self.session else {
-            return Err(Error::NotSignedIn);
+            return Err(AccountError::NotSignedIn.into());
         };
         let own = session.actor.name() == name.trim();
         let actor = if own {
@@ -540,7 +543,7 @@ impl SchoolFile {
                 |r| r.get(0),
             )?;
             if !verify_password(&hash, current.unwrap_or_default())? {
-                return Err(Error::WrongCurrentPassword);
+                return Err(AccountError::WrongCurrentPassword.into());
             }
         }
         let target = existing_user(&self.conn, name.trim())?;
@@ -641,7 +644,7 @@ impl Accounts<'_> {
         let name = valid_user_name(&new.name)?;
         check_password_strength(&new.password)?;
         if find_user(&self.school.conn, &name)?.is_some() {
-            return Err(Error::UserExists(name));
+            return Err(AccountError::UserExists(name).into());
         }
         if new.role == Role::SystemAdmin {
             // The new 系统管理员's password becomes the file's, with the
@@ -663,7 +666,7 @@ impl Accounts<'_> {
                 return Ok(user);
             }
             if disabled && user.role == Role::SystemAdmin && active_admins(tx)? <= 1 {
-                return Err(Error::LastAdmin(user.name));
+                return Err(AccountError::LastAdmin(user.name).into());
             }
             let at = now();
             tx.execute(
@@ -693,7 +696,7 @@ impl Accounts<'_> {
                 return Ok(user);
             }
             if user.role == Role::SystemAdmin && !user.disabled && active_admins(tx)? <= 1 {
-                return Err(Error::LastAdmin(user.name));
+                return Err(AccountError::LastAdmin(user.name).into());
             }
             tx.execute(
                 "UPDATE account SET role = ?2, updated_at = ?3 WHERE name = ?1",
@@ -743,9 +746,9 @@ impl StoredSignIn {
 
 /// A wrong password (or an unknown name), with the attempts left.
 fn sign_in_failed(left: u32) -> Error {
-    Error::SignInFailed {
+    Error::Account(AccountError::SignInFailed {
         left,
         limit: MAX_FAILED_SIGN_INS,
         minutes: LOCK_MINUTES,
-    }
+    })
 }

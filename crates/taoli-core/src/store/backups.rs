@@ -32,6 +32,7 @@ use super::{
     copy_database, migrations, remove_if_exists, revisions, sibling,
 };
 use crate::account::{Actor, Permission};
+use crate::error::{BackupError, FileError};
 use crate::error::{Error, Particular, Result};
 use crate::revision::{Action, Entity};
 
@@ -130,10 +131,11 @@ impl SchoolFile {
             (None, _, _) => None,
             // Restoring would write the backup's data into a plaintext file.
             (Some(_), _, None) => {
-                return Err(Error::BackupUnusable {
+                return Err(BackupError::BackupUnusable {
                     path: backup.to_owned(),
                     detail: Particular::said("particular.backup_encrypted_file_not", vec![]),
-                });
+                }
+                .into());
             }
             (Some(_), Some(given), _) => Some(given),
             (Some(_), None, Some(own)) => Some(own),
@@ -148,10 +150,11 @@ impl SchoolFile {
         remove_if_exists(&staged)?;
         if let Err(error) = stage_restore(backup, key, &staged, own.as_ref()) {
             let _ = fs::remove_file(&staged);
-            return Err(Error::BackupUnusable {
+            return Err(BackupError::BackupUnusable {
                 path: backup.to_owned(),
                 detail: error.into(),
-            });
+            }
+            .into());
         }
         let restored = self.restore_staged(&staged, own.as_ref(), version, backup, actor);
         let _ = fs::remove_file(&staged);
@@ -203,15 +206,17 @@ impl SchoolFile {
         let source = connect(staged, Access::ReadOnly, own)?;
         rusqlite::backup::Backup::new(&source, &mut self.conn)
             .and_then(|b| b.run_to_completion(1024, std::time::Duration::from_millis(10), None))
-            .map_err(|e| Error::BackupUnusable {
-                path: backup.to_owned(),
-                detail: e.to_string().into(),
+            .map_err(|e| {
+                Error::Backup(BackupError::BackupUnusable {
+                    path: backup.to_owned(),
+                    detail: e.to_string().into(),
+                })
             })?;
         Ok(safety)
     }
 
     /// Copies the live file into `folder` under a new name, checked. A full
-    /// disk is [`Error::DiskFull`], with nothing left behind.
+    /// disk is [`FileError::DiskFull`], with nothing left behind.
     pub(crate) fn backup_into(&self, folder: &Path, reason: BackupReason) -> Result<Backup> {
         let failed = |error: Error| self.copy_failed(folder, error);
         fs::create_dir_all(folder).map_err(|e| failed(Error::io(folder)(e)))?;
@@ -228,13 +233,15 @@ impl SchoolFile {
         let path = (1..)
             .map(|n| folder.join(name(n)))
             .find(|p| !p.exists())
-            .ok_or_else(|| failed(Error::FileExists(folder.join(name(1)))))?;
+            .ok_or_else(|| failed(Error::File(FileError::FileExists(folder.join(name(1))))))?;
         self.checked_copy_to(&path).map_err(failed)?;
         // The recovery file goes with every backup (store/recovery.rs).
         self.write_sidecar_into(folder).map_err(failed)?;
-        describe(&path).ok_or_else(|| Error::BackupFailed {
-            folder: folder.to_owned(),
-            detail: Particular::said("particular.backup_unreadable_after_writing", vec![]),
+        describe(&path).ok_or_else(|| {
+            Error::Backup(BackupError::BackupFailed {
+                folder: folder.to_owned(),
+                detail: Particular::said("particular.backup_unreadable_after_writing", vec![]),
+            })
         })
     }
 
@@ -271,11 +278,12 @@ impl SchoolFile {
             return Error::disk_full(folder, size.saturating_add(1024 * 1024));
         }
         match error {
-            Error::BackupFailed { .. } | Error::FileExists(_) => error,
-            other => Error::BackupFailed {
+            Error::Backup(BackupError::BackupFailed { .. })
+            | Error::File(FileError::FileExists(_)) => error,
+            other => Error::Backup(BackupError::BackupFailed {
                 folder: folder.to_owned(),
                 detail: other.into(),
-            },
+            }),
         }
     }
 
@@ -388,10 +396,11 @@ pub(crate) fn file_name(path: &Path) -> String {
 /// shaped like a school file is unusable.
 pub(crate) fn backup_salt(path: &Path) -> Result<Option<[u8; FILE_SALT_LEN]>> {
     match super::check_header(path) {
-        Err(Error::NotASchoolFile(_)) => Err(Error::BackupUnusable {
+        Err(Error::File(FileError::NotASchoolFile(_))) => Err(BackupError::BackupUnusable {
             path: path.to_owned(),
             detail: Particular::said("particular.not_a_school_file", vec![]),
-        }),
+        }
+        .into()),
         other => other,
     }
 }
@@ -400,12 +409,14 @@ pub(crate) fn backup_salt(path: &Path) -> Result<Option<[u8; FILE_SALT_LEN]>> {
 /// file, intact, not from a newer Taoli, read with `key` (the file's own, or
 /// the one the clerk's password gave: `key_given`). Returns its schema version.
 fn check_backup(path: &Path, code: &str, key: Option<&FileKey>, key_given: bool) -> Result<i64> {
-    let unusable = |detail: Particular| Error::BackupUnusable {
-        path: path.to_owned(),
-        detail,
+    let unusable = |detail: Particular| {
+        Error::Backup(BackupError::BackupUnusable {
+            path: path.to_owned(),
+            detail,
+        })
     };
     if !path.is_file() {
-        return Err(Error::FileNotFound(path.to_owned()));
+        return Err(FileError::FileNotFound(path.to_owned()).into());
     }
     let conn = connect(path, Access::ReadOnly, key).map_err(|e| unusable(e.into()))?;
     if key.is_some() {
@@ -413,9 +424,9 @@ fn check_backup(path: &Path, code: &str, key: Option<&FileKey>, key_given: bool)
             if !is_not_a_database(&e) {
                 unusable(e.to_string().into())
             } else if key_given {
-                Error::WrongFilePassword(path.to_owned())
+                Error::File(FileError::WrongFilePassword(path.to_owned()))
             } else {
-                Error::BackupKeyMismatch(path.to_owned())
+                Error::Backup(BackupError::BackupKeyMismatch(path.to_owned()))
             }
         })?;
     }
@@ -450,11 +461,12 @@ fn check_backup(path: &Path, code: &str, key: Option<&FileKey>, key_given: bool)
         .query_row("SELECT code FROM school WHERE id = 1", [], |r| r.get(0))
         .map_err(|_| unusable(Particular::said("particular.no_school_row", vec![])))?;
     if found != code {
-        return Err(Error::BackupOfAnotherSchool {
+        return Err(BackupError::BackupOfAnotherSchool {
             path: path.to_owned(),
             found,
             expected: code.to_owned(),
-        });
+        }
+        .into());
     }
     Ok(version)
 }

@@ -25,6 +25,7 @@ use sha2::{Digest, Sha256};
 use super::audit::AuditBreakReason;
 use super::revisions::Chain;
 use crate::account::Actor;
+use crate::error::FileError;
 use crate::error::{Error, Particular, Result};
 use crate::revision::{Action, Entity, Revision};
 
@@ -277,10 +278,10 @@ pub(crate) fn decode(conn: &Connection, body: &[u8]) -> Result<Vec<StoredChange>
 }
 
 fn corrupt(conn: &Connection) -> Error {
-    Error::CorruptSchoolFile {
+    Error::File(FileError::CorruptSchoolFile {
         path: conn.path().unwrap_or_default().into(),
         detail: Particular::said("particular.change_set_unreadable", vec![]),
-    }
+    })
 }
 
 /// The rows `first..=last` of a change set, in order.

@@ -32,6 +32,7 @@ use super::{
     APPLICATION_ID, Access, SchoolFile, check_integrity, connect, remove_if_exists, sibling,
 };
 use crate::error::{Error, Result};
+use crate::error::{FileError, InternalError};
 use crate::secrets::{KEY_LEN, KdfParams, SALT_LEN, SecretKey, SecretStore, derive_key};
 
 /// Length of a school file's salt: its first 16 bytes.
@@ -152,7 +153,7 @@ pub fn recall_file_key(
 /// The salt of the school file at `path`: `None` for a plaintext SQLite file
 /// (one that starts `SQLite format 3\0`), its first 16 bytes for an encrypted
 /// one. A file that is neither (too short, or not a whole number of 1 KiB
-/// pages) is [`Error::NotASchoolFile`]; nothing is written.
+/// pages) is [`FileError::NotASchoolFile`]; nothing is written.
 pub fn file_salt(path: &Path) -> Result<Option<[u8; FILE_SALT_LEN]>> {
     super::check_header(path)
 }
@@ -201,7 +202,9 @@ fn without_text(error: rusqlite::Error) -> Error {
         .sqlite_error()
         .map(|e| e.extended_code.to_string())
         .unwrap_or_else(|| "未知".to_owned());
-    Error::SecretsFailed(format!("无法为学校文件设置密钥（SQLite 错误码 {code}）"))
+    Error::Internal(InternalError::SecretsFailed(format!(
+        "无法为学校文件设置密钥（SQLite 错误码 {code}）"
+    )))
 }
 
 /// Copies the database at `source` (encrypted under `source_key`, or
@@ -215,10 +218,10 @@ pub(crate) fn export_into(
     source_key: Option<&FileKey>,
 ) -> Result<()> {
     let name = source.to_str().ok_or_else(|| {
-        Error::SecretsFailed(format!(
+        Error::Internal(InternalError::SecretsFailed(format!(
             "文件路径 {} 含有无法处理的字符，请把文件移到名称只含常用文字的文件夹",
             source.display()
-        ))
+        )))
     })?;
     // An empty key attaches a plaintext database; without KEY it would take
     // the target's key.
@@ -280,9 +283,9 @@ pub struct EncryptedCopies {
 /// is reported as, and where the new file is built.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Rewrite {
-    /// A plaintext file encrypted ([`Error::EncryptFailed`]).
+    /// A plaintext file encrypted ([`FileError::EncryptFailed`]).
     Encrypt,
-    /// An encrypted file given another key ([`Error::RekeyFailed`]).
+    /// An encrypted file given another key ([`FileError::RekeyFailed`]).
     Rekey,
 }
 
@@ -298,8 +301,8 @@ impl Rewrite {
     fn failed(self, path: &Path, detail: String) -> Error {
         let path = path.to_owned();
         match self {
-            Rewrite::Encrypt => Error::EncryptFailed { path, detail },
-            Rewrite::Rekey => Error::RekeyFailed { path, detail },
+            Rewrite::Encrypt => Error::File(FileError::EncryptFailed { path, detail }),
+            Rewrite::Rekey => Error::File(FileError::RekeyFailed { path, detail }),
         }
     }
 }
@@ -311,7 +314,7 @@ impl SchoolFile {
     /// with the schema version and application id), checked, and renamed
     /// over the original; the connection is reopened with the key. All or
     /// nothing: a failure leaves the plaintext file as it was
-    /// ([`Error::EncryptFailed`]). Then the automatic backups and the copies
+    /// ([`FileError::EncryptFailed`]). Then the automatic backups and the copies
     /// made before migrations are encrypted the same way, each on its own;
     /// backups the clerk made to a folder of their choice (a USB stick) are
     /// out of reach and stay plaintext.
@@ -338,7 +341,7 @@ impl SchoolFile {
         change: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
     ) -> Result<(T, EncryptedCopies)> {
         if self.key.is_some() {
-            return Err(Error::AlreadyEncrypted(self.path.clone()));
+            return Err(FileError::AlreadyEncrypted(self.path.clone()).into());
         }
         let value = self.rewrite_under(Rewrite::Encrypt, key, change)?;
         let copies = self.key.as_ref().map(|key| self.encrypt_copies(key));
@@ -402,11 +405,12 @@ impl SchoolFile {
         change: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
         match &self.key {
-            None => return Err(Error::NotEncrypted(self.path.clone())),
+            None => return Err(FileError::NotEncrypted(self.path.clone()).into()),
             Some(current) if new.salt != current.salt => {
-                return Err(Error::SecretsFailed(
+                return Err(InternalError::SecretsFailed(
                     "新密钥的盐与学校文件的不同：新密钥应由新密码和学校文件原有的盐派生".to_owned(),
-                ));
+                )
+                .into());
             }
             Some(_) => {}
         }
@@ -539,7 +543,7 @@ fn rewritten_copy<T>(
     export_into(&conn, source, source_key)?;
     let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
     if application_id != APPLICATION_ID {
-        return Err(Error::NotASchoolFile(source.to_owned()));
+        return Err(FileError::NotASchoolFile(source.to_owned()).into());
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -564,7 +568,7 @@ pub(crate) fn encrypted_copy(
     export_into(&conn, source, source_key)?;
     let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
     if application_id != APPLICATION_ID {
-        return Err(Error::NotASchoolFile(source.to_owned()));
+        return Err(FileError::NotASchoolFile(source.to_owned()).into());
     }
     check_integrity(&conn, target)?;
     conn.close().map_err(|(_, e)| Error::Database(e))

@@ -6,7 +6,7 @@
 //! lock on it, which the system lets go of when the program ends however it
 //! ends (a crash, a kill, the power). A second program — on this PC or
 //! another one reaching the file over a network share — that cannot take
-//! the lock is refused with [`Error::SchoolFileInUse`], naming the holder. A
+//! the lock is refused with [`FileError::SchoolFileInUse`], naming the holder. A
 //! lock file left by a program that is gone (its lock free) is taken over
 //! without a word; the lock file is removed when the file is closed.
 //!
@@ -31,6 +31,7 @@ use std::sync::{Arc, Mutex, Weak};
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::FileError;
 use crate::error::messages::{self, Locale};
 use crate::error::{Error, Result};
 
@@ -194,10 +195,11 @@ pub(crate) fn acquire(school: &Path) -> Result<Option<Arc<FileLock>>> {
         let file = match open_lock_file(&path) {
             Ok(file) => file,
             Err(e) if held_elsewhere(&e) => {
-                return Err(Error::SchoolFileInUse {
+                return Err(FileError::SchoolFileInUse {
                     path: school.to_owned(),
                     holder: read_holder(&path).map(Box::new),
-                });
+                }
+                .into());
             }
             Err(e) if unguardable(&e) => return Ok(None),
             Err(e) => return Err(Error::io(&path)(e)),
@@ -205,10 +207,11 @@ pub(crate) fn acquire(school: &Path) -> Result<Option<Arc<FileLock>>> {
         match lock_file(&file) {
             Ok(true) => {}
             Ok(false) => {
-                return Err(Error::SchoolFileInUse {
+                return Err(FileError::SchoolFileInUse {
                     path: school.to_owned(),
                     holder: read_holder(&path).map(Box::new),
-                });
+                }
+                .into());
             }
             // A file system without locks: unguarded, as before.
             Err(_) => return Ok(None),
@@ -225,10 +228,11 @@ pub(crate) fn acquire(school: &Path) -> Result<Option<Arc<FileLock>>> {
         held.push((key, Arc::downgrade(&lock)));
         return Ok(Some(lock));
     }
-    Err(Error::SchoolFileInUse {
+    Err(FileError::SchoolFileInUse {
         path: school.to_owned(),
         holder: read_holder(&path).map(Box::new),
-    })
+    }
+    .into())
 }
 
 impl FileLock {

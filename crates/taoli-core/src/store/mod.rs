@@ -37,6 +37,7 @@ use std::sync::Arc;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction};
 
 use crate::account::{Actor, NewUser, Role};
+use crate::error::{AccountError, FileError};
 use crate::error::{Error, Particular, Result};
 use crate::revision::{Action, Entity};
 use crate::school::{NewSchool, School};
@@ -178,40 +179,42 @@ impl SchoolFile {
 
     /// Opens an existing, plaintext school file: checks that it is one, that
     /// this build can read it and that it is intact; backs up and migrates an
-    /// older file. An encrypted file is [`Error::FileKeyNeeded`]: open it with
+    /// older file. An encrypted file is [`FileError::FileKeyNeeded`]: open it with
     /// [`SchoolFile::open_with_store`] or [`SchoolFile::open_with_password`].
     pub fn open(path: &Path) -> Result<SchoolFile> {
         match check_header(path)? {
             None => SchoolFile::open_checked(path, None),
-            Some(_) => Err(Error::FileKeyNeeded(path.to_owned())),
+            Some(_) => Err(FileError::FileKeyNeeded(path.to_owned()).into()),
         }
     }
 
     /// Opens a school file with its key. A key of another file (another salt)
-    /// or a wrong key is [`Error::WrongFilePassword`], with the file
+    /// or a wrong key is [`FileError::WrongFilePassword`], with the file
     /// unchanged. A plaintext file opens as it is, without the key.
     pub fn open_with_key(path: &Path, key: &FileKey) -> Result<SchoolFile> {
         match check_header(path)? {
             None => SchoolFile::open_checked(path, None),
             Some(salt) if &salt == key.salt() => SchoolFile::open_checked(path, Some(key)),
-            Some(_) => Err(Error::WrongFilePassword(path.to_owned())),
+            Some(_) => Err(FileError::WrongFilePassword(path.to_owned()).into()),
         }
     }
 
     /// Opens a school file with the key kept for it in `store` (the
     /// keychain), found by the file's salt. When there is none, or it no
     /// longer opens the file (the password was changed on another PC), the
-    /// error is [`Error::FileKeyNeeded`]: ask for the 系统管理员 password and
+    /// error is [`FileError::FileKeyNeeded`]: ask for the 系统管理员 password and
     /// call [`SchoolFile::open_with_password`]. A plaintext file opens as it is.
     pub fn open_with_store(path: &Path, store: &dyn SecretStore) -> Result<SchoolFile> {
         let Some(salt) = check_header(path)? else {
             return SchoolFile::open_checked(path, None);
         };
         let Some(key) = recall_file_key(store, &salt)? else {
-            return Err(Error::FileKeyNeeded(path.to_owned()));
+            return Err(FileError::FileKeyNeeded(path.to_owned()).into());
         };
         match SchoolFile::open_checked(path, Some(&key)) {
-            Err(Error::WrongFilePassword(_)) => Err(Error::FileKeyNeeded(path.to_owned())),
+            Err(Error::File(FileError::WrongFilePassword(_))) => {
+                Err(FileError::FileKeyNeeded(path.to_owned()).into())
+            }
             other => other,
         }
     }
@@ -219,7 +222,7 @@ impl SchoolFile {
     /// Opens an encrypted school file with the 系统管理员 password: derives
     /// its key from the password and the file's salt, opens it, and keeps the
     /// key in `store` so that this PC opens it without the password next
-    /// time. A wrong password is [`Error::WrongFilePassword`], with the file
+    /// time. A wrong password is [`FileError::WrongFilePassword`], with the file
     /// unchanged. A keychain that cannot be used does not stop the file from
     /// opening; the password is then asked for again next time. A plaintext
     /// file opens as it is.
@@ -263,7 +266,7 @@ impl SchoolFile {
             // The first read of an encrypted file is where a wrong key shows.
             cipher::probe(&conn).map_err(|e| {
                 if cipher::is_not_a_database(&e) {
-                    Error::WrongFilePassword(path.to_owned())
+                    Error::File(FileError::WrongFilePassword(path.to_owned()))
                 } else {
                     Error::Database(e)
                 }
@@ -272,15 +275,19 @@ impl SchoolFile {
         let not_ours = |e: rusqlite::Error| match e.sqlite_error_code() {
             // Past the first page, "not a database" in an encrypted file is a
             // page that does not decrypt: damage.
-            Some(ErrorCode::NotADatabase) if key.is_some() => Error::CorruptSchoolFile {
+            Some(ErrorCode::NotADatabase) if key.is_some() => {
+                Error::File(FileError::CorruptSchoolFile {
+                    path: path.to_owned(),
+                    detail: e.to_string().into(),
+                })
+            }
+            Some(ErrorCode::NotADatabase) => {
+                Error::File(FileError::NotASchoolFile(path.to_owned()))
+            }
+            Some(ErrorCode::DatabaseCorrupt) => Error::File(FileError::CorruptSchoolFile {
                 path: path.to_owned(),
                 detail: e.to_string().into(),
-            },
-            Some(ErrorCode::NotADatabase) => Error::NotASchoolFile(path.to_owned()),
-            Some(ErrorCode::DatabaseCorrupt) => Error::CorruptSchoolFile {
-                path: path.to_owned(),
-                detail: e.to_string().into(),
-            },
+            }),
             _ => Error::Database(e),
         };
         // Read-only inspection first: nothing is written before these pass.
@@ -288,17 +295,18 @@ impl SchoolFile {
             .pragma_query_value(None, "application_id", |r| r.get(0))
             .map_err(not_ours)?;
         if application_id != APPLICATION_ID {
-            return Err(Error::NotASchoolFile(path.to_owned()));
+            return Err(FileError::NotASchoolFile(path.to_owned()).into());
         }
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(not_ours)?;
         if version > CURRENT_SCHEMA_VERSION {
-            return Err(Error::NewerSchoolFile {
+            return Err(FileError::NewerSchoolFile {
                 path: path.to_owned(),
                 found: version,
                 supported: CURRENT_SCHEMA_VERSION,
-            });
+            }
+            .into());
         }
         check_integrity(&conn, path).map_err(|e| match e {
             Error::Database(e) => not_ours(e),
@@ -339,19 +347,19 @@ impl SchoolFile {
     /// write waits for the other's transaction to end.
     ///
     /// A file on a network share has one connection only (this handle keeps
-    /// SQLite's lock on it): [`Error::NetworkShareOneConnection`].
+    /// SQLite's lock on it): [`FileError::NetworkShareOneConnection`].
     pub fn second_handle(&self) -> Result<SchoolFile> {
         let Some(session) = &self.session else {
-            return Err(Error::NotSignedIn);
+            return Err(AccountError::NotSignedIn.into());
         };
         if self.share.is_some() {
-            return Err(Error::NetworkShareOneConnection);
+            return Err(FileError::NetworkShareOneConnection.into());
         }
         let conn = connect(&self.path, Access::ReadWrite, self.key.as_ref())?;
         let application_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
         if application_id != APPLICATION_ID {
             // Replaced on disk since it was opened.
-            return Err(Error::NotASchoolFile(self.path.clone()));
+            return Err(FileError::NotASchoolFile(self.path.clone()).into());
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -439,7 +447,7 @@ impl SchoolFile {
     }
 
     /// Runs `f` in one transaction. A full disk rolls it back and is told
-    /// as [`Error::DiskFull`], the file as it was.
+    /// as [`FileError::DiskFull`], the file as it was.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let written = (|| {
             let tx = self.conn.transaction()?;
@@ -457,7 +465,7 @@ fn journal_mode(on_share: bool) -> &'static str {
     if on_share { "DELETE" } else { "WAL" }
 }
 
-/// A failure, or [`Error::DiskFull`] when the disk under the school file at
+/// A failure, or [`FileError::DiskFull`] when the disk under the school file at
 /// `path` is full. Its writes need room for about the file's size (a
 /// rollback journal, the log's checkpoint), at least a megabyte.
 fn on_full_disk(error: Error, path: &Path) -> Error {
@@ -480,7 +488,7 @@ fn build(
 ) -> Result<()> {
     let valid = school.validate()?;
     if path.exists() {
-        return Err(Error::FileExists(path.to_owned()));
+        return Err(FileError::FileExists(path.to_owned()).into());
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir).map_err(Error::io(dir))?;
@@ -554,9 +562,11 @@ fn read_school(conn: &Connection) -> Result<School> {
             },
         )
         .optional()?;
-    school.ok_or_else(|| Error::CorruptSchoolFile {
-        path: PathBuf::new(),
-        detail: Particular::said("particular.no_school_row", vec![]),
+    school.ok_or_else(|| {
+        Error::File(FileError::CorruptSchoolFile {
+            path: PathBuf::new(),
+            detail: Particular::said("particular.no_school_row", vec![]),
+        })
     })
 }
 
@@ -568,21 +578,21 @@ fn check_header(path: &Path) -> Result<Option<[u8; FILE_SALT_LEN]>> {
     let mut file = match fs::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::FileNotFound(path.to_owned()));
+            return Err(FileError::FileNotFound(path.to_owned()).into());
         }
         Err(e) => return Err(Error::io(path)(e)),
     };
     let metadata = file.metadata().map_err(Error::io(path))?;
     if metadata.is_dir() {
-        return Err(Error::NotASchoolFile(path.to_owned()));
+        return Err(FileError::NotASchoolFile(path.to_owned()).into());
     }
     let mut header = [0u8; 16];
     match file.read_exact(&mut header) {
         Ok(()) if &header == SQLITE_MAGIC => Ok(None),
         Ok(()) if metadata.len() > 0 && metadata.len() % 1024 == 0 => Ok(Some(header)),
-        Ok(()) => Err(Error::NotASchoolFile(path.to_owned())),
+        Ok(()) => Err(FileError::NotASchoolFile(path.to_owned()).into()),
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-            Err(Error::NotASchoolFile(path.to_owned()))
+            Err(FileError::NotASchoolFile(path.to_owned()).into())
         }
         Err(e) => Err(Error::io(path)(e)),
     }
@@ -596,10 +606,11 @@ fn check_integrity(conn: &Connection, path: &Path) -> Result<()> {
     if matches!(problems.as_slice(), [only] if only == "ok") {
         return Ok(());
     }
-    Err(Error::CorruptSchoolFile {
+    Err(FileError::CorruptSchoolFile {
         path: path.to_owned(),
         detail: problems.join("；").into(),
-    })
+    }
+    .into())
 }
 
 /// Where an older file is copied before it is migrated:

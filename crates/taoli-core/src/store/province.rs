@@ -6,6 +6,7 @@ use rusqlite::OptionalExtension;
 
 use super::{SchoolFile, revisions};
 use crate::catalog::{Catalog, EffectiveCatalog, PackInfo, ProvincePack, catalog};
+use crate::error::SchoolError;
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
 use crate::time::now;
@@ -40,9 +41,9 @@ impl SchoolFile {
     /// with its province pack applied.
     pub fn effective_catalog(&self) -> Result<EffectiveCatalog> {
         let school = self.school()?;
-        let set = school
-            .indicator_set
-            .ok_or_else(|| Error::UnknownSchoolType(school.school_type.clone()))?;
+        let set = school.indicator_set.ok_or_else(|| {
+            Error::School(SchoolError::UnknownSchoolType(school.school_type.clone()))
+        })?;
         self.catalog()?.effective(&set.id)
     }
 }

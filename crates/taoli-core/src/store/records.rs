@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{SchoolFile, revisions};
 use crate::account::Permission;
+use crate::error::{EntryError, TeacherError};
 use crate::error::{Error, Result};
 use crate::record::{Fields, IndicatorRecord};
 use crate::revision::{Action, Entity};
@@ -31,7 +32,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<IndicatorRecord> {
 }
 
 fn by_id(conn: &Connection, id: &str) -> Result<IndicatorRecord> {
-    find_by_id(conn, id)?.ok_or_else(|| Error::RecordNotFound(id.to_owned()))
+    find_by_id(conn, id)?.ok_or_else(|| Error::Entry(EntryError::RecordNotFound(id.to_owned())))
 }
 
 /// One record as stored, if there is one.
@@ -92,7 +93,7 @@ impl SchoolFile {
                 |r| r.get(0),
             )?;
             if !exists {
-                return Err(Error::TeacherNotFound(teacher_id.to_owned()));
+                return Err(TeacherError::TeacherNotFound(teacher_id.to_owned()).into());
             }
             insert(tx, actor, teacher_id, group_code, fields)
         })
@@ -110,10 +111,10 @@ impl SchoolFile {
         self.write(|tx| {
             let old = by_id(tx, record_id)?;
             if old.version != expected_version {
-                return Err(Error::StaleRecord {
+                return Err(EntryError::StaleRecord {
                     expected: expected_version,
                     current: old.version,
-                });
+                }.into());
             }
             tx.execute(
                 "UPDATE record SET fields = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",

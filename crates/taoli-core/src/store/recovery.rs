@@ -28,6 +28,7 @@ use super::backups::file_name;
 use super::{FileKey, SchoolFile, accounts, backups, check_header, revisions};
 use crate::account::{Actor, Permission, Role};
 use crate::error::{Error, Result};
+use crate::error::{FileError, InternalError, RecoveryError};
 use crate::recovery::sidecar::{Sidecar, WrappingKey};
 use crate::recovery::{RecoveryCode, code_id, sidecar_in, sidecar_path};
 use crate::revision::{Action, Entity};
@@ -113,10 +114,11 @@ fn escrow(conn: &Connection) -> Result<Option<Escrow>> {
     let Some((code_id, kek, salt, m, t, p, created_at, created_by)) = row else {
         return Ok(None);
     };
-    let salt: [u8; SALT_LEN] = salt
-        .as_slice()
-        .try_into()
-        .map_err(|_| Error::SecretsFailed("学校文件中的恢复码记录已损坏".to_owned()))?;
+    let salt: [u8; SALT_LEN] = salt.as_slice().try_into().map_err(|_| {
+        Error::Internal(InternalError::SecretsFailed(
+            "学校文件中的恢复码记录已损坏".to_owned(),
+        ))
+    })?;
     Ok(Some(Escrow {
         wrapping: WrappingKey {
             key: SecretKey::from_slice(&kek)?,
@@ -311,7 +313,7 @@ impl RecoveryCodes<'_> {
     pub fn new_code(&self) -> Result<(RecoveryCode, RecoveryCodeShown)> {
         self.school.require(Permission::UsersManage)?;
         if self.school.key.is_none() {
-            return Err(Error::NotEncrypted(self.school.path.clone()));
+            return Err(FileError::NotEncrypted(self.school.path.clone()).into());
         }
         let code = RecoveryCode::generate()?;
         let shown = RecoveryCodeShown::of(&code, &self.school.path);
@@ -333,7 +335,7 @@ impl RecoveryCodes<'_> {
     pub fn set(&mut self, code: &RecoveryCode) -> Result<RecoveryStatus> {
         let actor = self.school.require(Permission::UsersManage)?;
         if self.school.key.is_none() {
-            return Err(Error::NotEncrypted(self.school.path.clone()));
+            return Err(FileError::NotEncrypted(self.school.path.clone()).into());
         }
         if escrow(&self.school.conn)?.is_some_and(|e| e.wrapping.code_id == code_id(code)) {
             // The same code again: nothing to change.
@@ -397,8 +399,8 @@ impl SchoolFile {
     /// The recovery file is `sidecar` when given, else the one beside the
     /// school file, else the one in its backup folder, else any other in the
     /// file's folder (a backup opened where it lies). A mistyped code is
-    /// [`Error::RecoveryCodeMalformed`] before anything is read; a code that
-    /// is not this file's is [`Error::WrongRecoveryCode`]; either way nothing
+    /// [`RecoveryError::RecoveryCodeMalformed`] before anything is read; a code that
+    /// is not this file's is [`RecoveryError::WrongRecoveryCode`]; either way nothing
     /// is changed. The code used stays the file's code.
     ///
     /// A signing key for reporting kept in the school file under the old
@@ -418,18 +420,22 @@ impl SchoolFile {
         let name = match account.map(crate::text::normalize_person_name) {
             Some(name) if admins.contains(&name) => name,
             Some(name) => {
-                return Err(Error::RecoveryAccountUnknown {
+                return Err(RecoveryError::RecoveryAccountUnknown {
                     name,
                     names: admins.join("、"),
-                });
+                }
+                .into());
             }
             None => match admins.as_slice() {
                 [only] => only.clone(),
-                [] => return Err(Error::RecoveryNoAdmin(path.to_owned())),
+                [] => {
+                    return Err(RecoveryError::RecoveryNoAdmin(path.to_owned()).into());
+                }
                 _ => {
-                    return Err(Error::RecoveryAccountNeeded {
+                    return Err(RecoveryError::RecoveryAccountNeeded {
                         names: admins.join("、"),
-                    });
+                    }
+                    .into());
                 }
             },
         };
@@ -561,7 +567,7 @@ fn open_with_code(
     sidecar: Option<&Path>,
 ) -> Result<(SchoolFile, WrappingKey)> {
     let Some(salt) = check_header(path)? else {
-        return Err(Error::RecoveryNotNeeded(path.to_owned()));
+        return Err(RecoveryError::RecoveryNotNeeded(path.to_owned()).into());
     };
     let candidates: Vec<PathBuf> = match sidecar {
         Some(given) => vec![given.to_owned()],
@@ -583,10 +589,11 @@ fn open_with_code(
         }
     };
     if candidates.is_empty() {
-        return Err(Error::RecoverySidecarMissing {
+        return Err(RecoveryError::RecoverySidecarMissing {
             path: path.to_owned(),
             name: file_name(&sidecar_path(path)),
-        });
+        }
+        .into());
     }
     let wanted = code_id(code);
     let mut first_error = None;
@@ -598,7 +605,8 @@ fn open_with_code(
             }
         }
     }
-    Err(first_error.unwrap_or_else(|| Error::WrongRecoveryCode(path.to_owned())))
+    Err(first_error
+        .unwrap_or_else(|| Error::Recovery(RecoveryError::WrongRecoveryCode(path.to_owned()))))
 }
 
 fn unseal(
@@ -610,30 +618,33 @@ fn unseal(
 ) -> Result<(SchoolFile, WrappingKey)> {
     let sidecar = Sidecar::read(candidate)?;
     if sidecar.file_salt != salt {
-        return Err(Error::RecoverySidecarOfAnotherFile {
-            sidecar: candidate.to_owned(),
-            path: path.to_owned(),
-        });
+        return Err(Error::Recovery(
+            RecoveryError::RecoverySidecarOfAnotherFile {
+                sidecar: candidate.to_owned(),
+                path: path.to_owned(),
+            },
+        ));
     }
     if sidecar.code_id != wanted {
-        return Err(Error::WrongRecoveryCode(path.to_owned()));
+        return Err(RecoveryError::WrongRecoveryCode(path.to_owned()).into());
     }
     let wrapping = WrappingKey::derive(code, sidecar.code_salt, sidecar.params)?;
     let Some(keys) = sidecar.open(&wrapping)? else {
-        return Err(Error::WrongRecoveryCode(path.to_owned()));
+        return Err(RecoveryError::WrongRecoveryCode(path.to_owned()).into());
     };
     for key in keys {
         let key = FileKey::from_parts(key, salt);
         match SchoolFile::open_checked(path, Some(&key)) {
             Ok(file) => return Ok((file, wrapping)),
-            Err(Error::WrongFilePassword(_)) => {}
+            Err(Error::File(FileError::WrongFilePassword(_))) => {}
             Err(other) => return Err(other),
         }
     }
-    Err(Error::RecoveryKeysDoNotOpen {
+    Err(RecoveryError::RecoveryKeysDoNotOpen {
         sidecar: candidate.to_owned(),
         path: path.to_owned(),
-    })
+    }
+    .into())
 }
 
 /// The recovery files in `folder`, by name.

@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 
 use super::{SchoolFile, revisions};
 use crate::account::{Actor, Permission};
+use crate::error::TeacherError;
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
 use crate::teacher::{Teacher, ValidNewTeacher, id_type_name};
@@ -54,11 +55,12 @@ pub(crate) fn insert(
     valid: &ValidNewTeacher,
 ) -> Result<Teacher> {
     if let Some(existing) = find(tx, &valid.id_type.code, &valid.id_number)? {
-        return Err(Error::DuplicateTeacher {
+        return Err(TeacherError::DuplicateTeacher {
             id_type_name: valid.id_type.name.clone(),
             id_number: valid.id_number.clone(),
             existing_name: existing.name,
-        });
+        }
+        .into());
     }
     let id = uuid::Uuid::now_v7().to_string();
     let at = now();
@@ -115,7 +117,7 @@ impl SchoolFile {
     /// One teacher as stored, for the core's own use (no check, no mask).
     pub(crate) fn stored_teacher(&self, teacher_id: &str) -> Result<Teacher> {
         find_by_id(&self.conn, teacher_id)?
-            .ok_or_else(|| Error::TeacherNotFound(teacher_id.to_owned()))
+            .ok_or_else(|| Error::Teacher(TeacherError::TeacherNotFound(teacher_id.to_owned())))
     }
 
     /// Every teacher as stored, for the core's own use (no check, no mask).
@@ -157,6 +159,6 @@ impl SchoolFile {
                 )
                 .optional()?,
         };
-        found.ok_or(Error::TeacherNotFound(id_number))
+        found.ok_or(Error::Teacher(TeacherError::TeacherNotFound(id_number)))
     }
 }

@@ -18,7 +18,8 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::catalog::{Catalog, EffectiveCatalog, EffectiveGroup, IdType, Rule, Severity};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::error::SchoolError;
 use crate::record::{Fields, IndicatorRecord};
 use crate::store::SchoolFile;
 use crate::teacher::Teacher;
@@ -461,7 +462,7 @@ pub(crate) fn validation_report(file: &SchoolFile) -> Result<ValidationReport> {
     let school = file.school()?;
     let set = school
         .indicator_set
-        .ok_or_else(|| Error::UnknownSchoolType(school.school_type.clone()))?;
+        .ok_or_else(|| SchoolError::UnknownSchoolType(school.school_type.clone()))?;
     let catalog = file.catalog()?;
     let validator = Validator::new(&catalog, &set.id)?;
     let teachers = file.stored_teachers()?;

@@ -4,6 +4,7 @@
 
 use crate::account::Permission;
 use crate::catalog::Severity;
+use crate::error::EntryError;
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
 use crate::store::revisions;
@@ -30,7 +31,7 @@ impl Validation<'_> {
         let actor = &self.school.require(Permission::TeachersEdit)?;
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(Error::EmptyWarningReason);
+            return Err(EntryError::EmptyWarningReason.into());
         }
         let teacher = self.school.stored_teacher(warning.teacher_id)?;
         let report = crate::validate::validation_report(self.school)?;
@@ -43,12 +44,14 @@ impl Validation<'_> {
                     && (warning.field.is_none() || p.field.as_deref() == warning.field)
                     && (warning.row_order.is_none() || p.row_order == warning.row_order)
             })
-            .ok_or_else(|| Error::NoSuchWarning {
-                teacher: teacher.name.clone(),
-                rule: warning.rule.to_owned(),
+            .ok_or_else(|| {
+                Error::Entry(EntryError::NoSuchWarning {
+                    teacher: teacher.name.clone(),
+                    rule: warning.rule.to_owned(),
+                })
             })?;
         if problem.severity == Severity::Error {
-            return Err(Error::ErrorNeedsFixing(problem.message));
+            return Err(EntryError::ErrorNeedsFixing(problem.message).into());
         }
         let (rule, record_key, field) = problem.key();
         let at = now();

@@ -9,6 +9,7 @@
 use std::ops::BitOrAssign;
 
 use super::*;
+use crate::error::TeacherError;
 use crate::teacher::ValidNewTeacher;
 
 /// What planning a row did.
@@ -110,9 +111,16 @@ impl Refusal {
                 let field = c.target.as_ref().map(|t| t.field.as_str());
                 matches!(
                     (error, field),
-                    (Error::InvalidIdNumber { .. }, Some("id_number"))
-                        | (Error::UnknownIdType(..), Some("id_type"))
-                        | (Error::TeacherNameTooLong { .. }, Some("name"))
+                    (
+                        Error::Teacher(TeacherError::InvalidIdNumber { .. }),
+                        Some("id_number")
+                    ) | (
+                        Error::Teacher(TeacherError::UnknownIdType(..)),
+                        Some("id_type")
+                    ) | (
+                        Error::Teacher(TeacherError::TeacherNameTooLong { .. }),
+                        Some("name")
+                    )
                 )
             })
             .map(|c| (c.index as usize, error.to_string()))

@@ -29,6 +29,7 @@ use crate::catalog::{
     EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Form, IdNumberForm, Reading,
     Severity,
 };
+use crate::error::ImportError;
 use crate::error::{Error, Result};
 use crate::id_derived::GenderFromId;
 use crate::id_number::IdGender;
@@ -292,11 +293,13 @@ impl Imports<'_> {
             planner.plan_sheet(roster, sheet, &context, &mut planned)?;
         }
         if let Some(o) = unknown_override(&options.mappings, &planned.sheets) {
-            return Err(Error::UnknownColumn(o.header.clone()));
+            return Err(ImportError::UnknownColumn(o.header.clone()).into());
         }
         if planned.sheets.is_empty() {
-            return Err(planned.first_error.unwrap_or_else(|| Error::NoHeaderRow {
-                sheet: roster.path.display().to_string(),
+            return Err(planned.first_error.unwrap_or_else(|| {
+                Error::Import(ImportError::NoHeaderRow {
+                    sheet: roster.path.display().to_string(),
+                })
             }));
         }
         let validator = Validator::new(&catalog, &effective.set.id)?;
@@ -722,10 +725,11 @@ fn check_identity(
                 .group(BASIC_GROUP)
                 .and_then(|g| g.field(code))
                 .map_or(code.to_owned(), |f| f.label.clone());
-            return Err(Error::NoIdentityColumn {
+            return Err(ImportError::NoIdentityColumn {
                 sheet: sheet.to_owned(),
                 missing: label,
-            });
+            }
+            .into());
         }
     }
     Ok(())
