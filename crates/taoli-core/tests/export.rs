@@ -1068,6 +1068,16 @@ fn writing_into_a_missing_folder_is_refused_and_says_so() {
 }
 
 #[test]
+fn why_a_path_cannot_be_written_is_said_in_english_too() {
+    let dir = TempDir::new().unwrap();
+    let path: PathBuf = dir.path().join("no-such-folder").join("template.xlsx");
+    let error = write_file(&path, b"x").unwrap_err();
+    let english = error.message(taoli_core::Locale::En);
+    assert!(english.contains("the folder does not exist"), "{english}");
+    assert!(!english.contains("文件夹"), "{english}");
+}
+
+#[test]
 fn writing_replaces_an_existing_file_and_leaves_nothing_beside_it() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("out.csv");

@@ -213,7 +213,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
         }
         Error::Export(ExportError::ExportUnwritable {
             path: path.to_owned(),
-            detail: io_reason(&e).into(),
+            detail: io_reason(&e),
         })
     };
     if path.is_dir() {
@@ -226,17 +226,20 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     crate::fsio::write_bytes_atomically(path, bytes).map_err(unwritable)
 }
 
-fn io_reason(e: &std::io::Error) -> String {
+/// Why a path cannot be written, in the clerk's language where Taoli
+/// knows the cause; the system's own words otherwise.
+fn io_reason(e: &std::io::Error) -> Particular {
     use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::NotFound => "文件夹不存在".to_owned(),
-        ErrorKind::PermissionDenied => "没有写入权限，或文件正被其他程序使用".to_owned(),
-        ErrorKind::IsADirectory => "这是一个文件夹，不是文件".to_owned(),
-        ErrorKind::NotADirectory => "路径中有一段不是文件夹".to_owned(),
-        ErrorKind::ReadOnlyFilesystem => "磁盘是只读的".to_owned(),
-        ErrorKind::StorageFull => "磁盘空间不足".to_owned(),
-        _ => e.to_string(),
-    }
+    let key = match e.kind() {
+        ErrorKind::NotFound => "particular.folder_missing",
+        ErrorKind::PermissionDenied => "particular.no_write_permission",
+        ErrorKind::IsADirectory => "particular.a_folder",
+        ErrorKind::NotADirectory => "particular.path_through_a_file",
+        ErrorKind::ReadOnlyFilesystem => "particular.read_only_disk",
+        ErrorKind::StorageFull => "particular.disk_full",
+        _ => return Particular::Text(e.to_string()),
+    };
+    Particular::said(key, vec![])
 }
 
 #[cfg(test)]
