@@ -16,9 +16,9 @@ use crate::account::Role;
 use crate::catalog::{Catalog, EffectiveCatalog, EffectiveGroup};
 use crate::error::{Error, Result};
 use crate::error::{ExportError, InternalError};
-use crate::revision::{Action, Entity, Operation, Revision};
+use crate::revision::{Action, Operation, Revision};
 use crate::sheets::content::Printer;
-use crate::store::SchoolFile;
+use crate::store::{SchoolFile, revisions};
 
 /// Which entries to show. Every field narrows; none shows everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -174,27 +174,7 @@ impl Filter {
              FROM revision r LEFT JOIN teacher t ON t.id = r.teacher_id
              {filter} ORDER BY r.id DESC LIMIT {limit}"
         ))?;
-        let rows = stmt.query_map(params(), |r| {
-            let json = |i: usize| -> rusqlite::Result<Option<Value>> {
-                let text: Option<String> = r.get(i)?;
-                Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
-            };
-            let entity: String = r.get(3)?;
-            let action: String = r.get(6)?;
-            let revision = Revision {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                entity: Entity::parse(&entity).unwrap_or(Entity::Record),
-                entity_id: r.get(4)?,
-                teacher_id: r.get(5)?,
-                action: Action::parse(&action).unwrap_or(Action::Update),
-                old_value: json(7)?,
-                new_value: json(8)?,
-                hash: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
-            };
-            Ok((revision, r.get(10)?))
-        })?;
+        let rows = stmt.query_map(params(), |r| Ok((revisions::from_row(r)?, r.get(10)?)))?;
         let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok((usize::try_from(total).unwrap_or(0), rows))
     }

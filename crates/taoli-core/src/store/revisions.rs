@@ -129,31 +129,35 @@ impl Chain {
     }
 }
 
+/// A revision from a row whose first ten columns are `id, at, actor,
+/// entity, entity_id, teacher_id, action, old_value, new_value, hash`.
+pub(crate) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Revision> {
+    let json = |i: usize| -> rusqlite::Result<Option<serde_json::Value>> {
+        let text: Option<String> = r.get(i)?;
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    };
+    let entity: String = r.get(3)?;
+    let action: String = r.get(6)?;
+    Ok(Revision {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        entity: Entity::parse(&entity).unwrap_or(Entity::Record),
+        entity_id: r.get(4)?,
+        teacher_id: r.get(5)?,
+        action: Action::parse(&action).unwrap_or(Action::Update),
+        old_value: json(7)?,
+        new_value: json(8)?,
+        hash: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+    })
+}
+
 fn read(conn: &Connection, teacher_id: Option<&str>) -> Result<Vec<Revision>> {
     let mut stmt = conn.prepare(
         "SELECT id, at, actor, entity, entity_id, teacher_id, action, old_value, new_value, hash
          FROM revision WHERE ?1 IS NULL OR teacher_id = ?1 ORDER BY id",
     )?;
-    let rows = stmt.query_map([teacher_id], |r| {
-        let json = |i: usize| -> rusqlite::Result<Option<serde_json::Value>> {
-            let text: Option<String> = r.get(i)?;
-            Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
-        };
-        let entity: String = r.get(3)?;
-        let action: String = r.get(6)?;
-        Ok(Revision {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            entity: Entity::parse(&entity).unwrap_or(Entity::Record),
-            entity_id: r.get(4)?,
-            teacher_id: r.get(5)?,
-            action: Action::parse(&action).unwrap_or(Action::Update),
-            old_value: json(7)?,
-            new_value: json(8)?,
-            hash: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
-        })
-    })?;
+    let rows = stmt.query_map([teacher_id], from_row)?;
     let mut revisions: Vec<Revision> = rows.collect::<rusqlite::Result<_>>()?;
     // An import's changes carry its entry's id; the sort is stable, so they
     // follow the entry itself.
