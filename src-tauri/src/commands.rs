@@ -293,7 +293,7 @@ commands! {
 
     /// Every stored record of one teacher, by group and row order.
     fn teacher_records(teacher_id: String) -> Vec<IndicatorRecord> = sync {
-        with_school(&state, |file| file.records(&teacher_id))
+        with_school(&state, |file| file.teachers().records(&teacher_id))
     }
 
     /// Creates a record (record_id null) or replaces the fields of the one named.
@@ -308,7 +308,7 @@ commands! {
     }
 
     fn delete_record(record_id: String) -> () = sync {
-        with_school(&state, |file| file.delete_record(&record_id))
+        with_school(&state, |file| file.data_entry().delete_record(&record_id))
     }
 
     /// Every problem of every teacher of the open school.
@@ -524,13 +524,13 @@ commands! {
 
     /// Checks the audit chain for edited, removed or reordered entries.
     fn audit_verify() -> AuditCheck = task {
-        with_school(&state, |file| file.verify_audit())
+        with_school(&state, |file| file.audit().verify())
     }
 
     /// Writes the log narrowed by `query` as CSV to `path` (recorded as an
     /// export).
     fn audit_export(query: AuditQuery, path: String) -> String = sync {
-        with_school(&state, |file| file.audit().export_to(&query, Path::new(&path)))?;
+        with_school(&state, |file| file.exports().audit_log_to(&query, Path::new(&path)))?;
         Ok(path)
     }
 

@@ -459,7 +459,9 @@ layout: string, };
 
 export type ImportCounts = { total: number, new: number, update: number, unchanged: number, refused: number, };
 
-export type SkippedSheet = { name: string, reason: string, };
+export type SkippedSheet = { name: string, reason: SkipReason, };
+
+export type SkipReason = { "kind": "no_header" } | { "kind": "pending_list" } | { "kind": "no_identity_columns", headers: string, };
 
 export type ImportNote = { sheet: string, column: string, field: string, count: number, 
 /**

@@ -545,7 +545,7 @@ struct AuditListArgs {
 impl AuditFilterArgs {
     fn query(&self, file: &SchoolFile) -> Result<AuditQuery> {
         let teacher_id = match &self.teacher {
-            Some(number) => Some(file.teacher_by_id_number(None, number)?.id),
+            Some(number) => Some(file.teachers().by_id_number(None, number)?.id),
             None => None,
         };
         let operation = self.operation.map(|o| match o {

@@ -535,14 +535,14 @@ fn assert_consistent(path: &Path) -> Result<(), String> {
     }
     file.school().map_err(|e| e.to_string())?;
     // The audit trail: every entry chained, none lost to the kill.
-    let check = file.verify_audit().map_err(|e| e.to_string())?;
+    let check = file.audit().verify().map_err(|e| e.to_string())?;
     if let Some(broken) = check.broken {
         return Err(format!(
             "audit chain broken at {}: {}",
             broken.id, broken.reason
         ));
     }
-    let revisions = file.revisions().map_err(|e| e.to_string())?;
+    let revisions = file.audit().revisions().map_err(|e| e.to_string())?;
     if !revisions
         .iter()
         .any(|r| r.entity == Entity::School && r.action == Action::Create)
@@ -568,7 +568,7 @@ fn assert_consistent(path: &Path) -> Result<(), String> {
         }
         latest.insert(key, r);
     }
-    let teachers = file.teachers().map_err(|e| e.to_string())?;
+    let teachers = file.teachers().all().map_err(|e| e.to_string())?;
     for t in &teachers {
         if !created.contains(&("teacher", t.id.as_str())) {
             return Err(format!("teacher {} has no create revision", t.name));
@@ -582,7 +582,7 @@ fn assert_consistent(path: &Path) -> Result<(), String> {
             return Err(format!("teacher {}: last revision names {named:?}", t.name));
         }
     }
-    let records = file.all_records().map_err(|e| e.to_string())?;
+    let records = file.teachers().all_records().map_err(|e| e.to_string())?;
     for record in &records {
         let Some(last) = latest.get(&("record", record.id.as_str())) else {
             return Err(format!("record {} has no revision", record.id));

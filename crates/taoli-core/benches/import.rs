@@ -1,5 +1,6 @@
 //! Benchmark: importing a 100,000-row, 13-column messy roster (.xlsx) —
-//! parse + map + normalize + validate + commit — against calamine alone
+//! parse + map + normalize + validate + commit, as the app's preview and
+//! commit and as `taoli import`'s one pass — against calamine alone
 //! reading the same file and against the store's floor (SQLite alone
 //! inserting the rows the import wrote). Goals (issue #16): the import at
 //! most 1.25× the floor, peak memory at most 400 MB on any roster of the size.
@@ -50,6 +51,7 @@ fn main() {
         Some("generate") => generate(Path::new(&args[1])),
         Some("calamine") => calamine_only(Path::new(&args[1])),
         Some("import") => import(Path::new(&args[1])),
+        Some("one-pass") => one_pass(Path::new(&args[1])),
         Some("store-only") => store_only(Path::new(&args[1])),
         // Any other arguments: more rosters to measure beside the benchmark's own.
         _ => compare(&args.iter().map(PathBuf::from).collect::<Vec<_>>()),
@@ -102,6 +104,7 @@ fn best(mode: &str, roster: &Path) -> (f64, f64) {
 fn compare_on(roster: &Path, what: &str) {
     let (cal_s, cal_mb) = best("calamine", roster);
     let (imp_s, imp_mb) = best("import", roster);
+    let (one_s, one_mb) = best("one-pass", roster);
     // Both times of the floor, each the best of its runs.
     let (floor, floor_all) = (0..RUNS)
         .map(|_| run_child("store-only", roster))
@@ -109,12 +112,14 @@ fn compare_on(roster: &Path, what: &str) {
     println!("roster: {} ({what})", roster.display());
     println!("  calamine alone (worksheet_range): {cal_s:.2} s, peak {cal_mb:.0} MB");
     println!("  taoli import (plan + commit):      {imp_s:.2} s, peak {imp_mb:.0} MB");
+    println!("  taoli import, one pass (pipelined): {one_s:.2} s, peak {one_mb:.0} MB");
     println!(
         "  SQLite alone writing the import's rows: {floor:.2} s; with its change set: {floor_all:.2} s"
     );
     println!(
-        "  import / floor: {:.2}× (goal ≤ 1.25×); import / calamine: {:.2}×; peak memory goal ≤ 400 MB",
+        "  import / floor: {:.2}× (goal ≤ 1.25×); one pass / floor: {:.2}×; import / calamine: {:.2}×; peak memory goal ≤ 400 MB",
         imp_s / floor,
+        one_s / floor,
         imp_s / cal_s
     );
 }
@@ -253,6 +258,37 @@ fn import(roster: &Path) {
     let t = Instant::now();
     let run = file.imports().commit(&mut plan, &mut |_, _| {}).unwrap();
     eprintln!("commit: {:.2} s", t.elapsed().as_secs_f64());
+    let secs = start.elapsed().as_secs_f64();
+    assert!(
+        run.teachers_created > ROWS as usize * 9 / 10,
+        "{:?}",
+        plan.preview.counts
+    );
+    println!("{secs:.3} {:.1}", peak_mb());
+}
+
+/// The one-pass import `taoli import` runs (`Imports::import`): planning
+/// on one thread, its writes carried out on this one as they come.
+fn one_pass(roster: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let school_path = dir.path().join("bench.taoli");
+    let school = NewSchool {
+        code: "5107220001".into(),
+        name: "基准测试小学".into(),
+        school_type: "211".into(),
+        region_code: None,
+    };
+    accounts::create(&school_path, &school)
+        .unwrap()
+        .close()
+        .unwrap();
+    let mut file = accounts::open(&school_path).unwrap();
+    let start = Instant::now();
+    let mut roster = open(roster).unwrap();
+    let (plan, run) = file
+        .imports()
+        .import(&mut roster, &ImportOptions::default(), &mut |_, _| {})
+        .unwrap();
     let secs = start.elapsed().as_secs_f64();
     assert!(
         run.teachers_created > ROWS as usize * 9 / 10,

@@ -90,7 +90,9 @@ fn build(dir: &std::path::Path) -> SchoolFile {
             format!("{year}-0{month}-1{}", i % 10)
         };
         let mut add = |group: &str, v: Value| {
-            file.add_record(&teacher.id, group, fields(v)).unwrap();
+            file.data_entry()
+                .add_record(&teacher.id, group, fields(v))
+                .unwrap();
         };
         add(
             "basic",

@@ -26,7 +26,7 @@ use crate::import::notes::{ImportNote, ProblemGroup};
 use crate::import::{
     ColumnMapping, FieldChange, FieldTarget, ImportCounts, ImportOptions, ImportRun, ImportSummary,
     MappingOverride, MappingSource, MessageSeverity, OnConflict, RosterInfo, RosterKind,
-    RowMessage, RowPage, RowPreview, RowStatus, SheetInfo, SheetPreview, SkippedSheet,
+    RowMessage, RowPage, RowPreview, RowStatus, SheetInfo, SheetPreview, SkipReason, SkippedSheet,
     TextEncoding, UndoResult,
 };
 use crate::pending::PendingValue;
@@ -120,6 +120,7 @@ pub fn typescript() -> String {
         SheetPreview::decl(&cfg),
         ImportCounts::decl(&cfg),
         SkippedSheet::decl(&cfg),
+        SkipReason::decl(&cfg),
         ImportNote::decl(&cfg),
         ProblemGroup::decl(&cfg),
         ImportSummary::decl(&cfg),

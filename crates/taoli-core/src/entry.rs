@@ -235,6 +235,38 @@ impl DataEntry<'_> {
             Ok(teacher)
         })
     }
+
+    /// Adds a record to a teacher's information group, after the existing rows.
+    pub fn add_record(
+        &mut self,
+        teacher_id: &str,
+        group_code: &str,
+        fields: Fields,
+    ) -> Result<IndicatorRecord> {
+        let actor = &self.school.require(Permission::TeachersEdit)?;
+        self.school
+            .write(|tx| records::add(tx, actor, teacher_id, group_code, fields))
+    }
+
+    /// Replaces a record's fields. `expected_version` is the version the edit
+    /// started from; a record changed in the meantime is refused.
+    pub fn update_record(
+        &mut self,
+        record_id: &str,
+        expected_version: i64,
+        fields: Fields,
+    ) -> Result<IndicatorRecord> {
+        let actor = &self.school.require(Permission::TeachersEdit)?;
+        self.school
+            .write(|tx| records::update(tx, actor, record_id, expected_version, fields))
+    }
+
+    /// Removes a record; its last values stay in the revision history.
+    pub fn delete_record(&mut self, record_id: &str) -> Result<()> {
+        let actor = &self.school.require(Permission::TeachersEdit)?;
+        self.school
+            .write(|tx| records::delete(tx, actor, record_id))
+    }
 }
 
 fn normalize_all(
@@ -293,10 +325,8 @@ impl DataEntry<'_> {
             .unwrap_or_default();
         normalize_all(&effective, group, assignments, &mut fields)?;
         match existing {
-            Some(record) => self
-                .school
-                .update_record(&record.id, record.version, fields),
-            None => self.school.add_record(teacher_id, &group.id, fields),
+            Some(record) => self.update_record(&record.id, record.version, fields),
+            None => self.add_record(teacher_id, &group.id, fields),
         }
     }
 
@@ -315,7 +345,7 @@ impl DataEntry<'_> {
         }
         let mut fields = Fields::new();
         normalize_all(&effective, group, assignments, &mut fields)?;
-        self.school.add_record(teacher_id, &group.id, fields)
+        self.add_record(teacher_id, &group.id, fields)
     }
 }
 
@@ -412,9 +442,9 @@ impl DataEntry<'_> {
             (Some(id), Some(stored)) => {
                 let version = draft.expected_version.unwrap_or(stored.version);
                 let fields = keep_unformed(group, &stored.fields, fields);
-                self.school.update_record(&id, version, fields)
+                self.update_record(&id, version, fields)
             }
-            _ => self.school.add_record(&draft.teacher_id, &group.id, fields),
+            _ => self.add_record(&draft.teacher_id, &group.id, fields),
         }
     }
 

@@ -43,6 +43,7 @@ pub mod sheets;
 pub mod stats;
 pub mod store;
 pub mod teacher;
+pub mod teachers;
 pub mod text;
 mod time;
 pub mod validate;

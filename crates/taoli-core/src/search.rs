@@ -31,7 +31,7 @@ impl Search<'_> {
     /// The teachers matching `query` (everyone for an empty one), in
     /// registration order, with the school's total.
     pub fn teachers(&self, query: &str) -> Result<TeacherListing> {
-        let all = self.school.teachers()?;
+        let all = self.school.teachers().all()?;
         let total = all.len();
         let query = Query::new(query);
         let teachers = all.into_iter().filter(|t| query.matches(t)).collect();

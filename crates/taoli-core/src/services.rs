@@ -27,9 +27,15 @@ use crate::search::Search;
 use crate::sheets::VerificationSheets;
 use crate::stats::Statistics;
 use crate::store::SchoolFile;
+use crate::teachers::Teachers;
 use crate::validate::Validation;
 
 impl SchoolFile {
+    /// [`Teachers`]: the teachers on file, their records and their history.
+    pub fn teachers(&self) -> Teachers<'_> {
+        Teachers { school: self }
+    }
+
     /// [`DataEntry`]: field-by-field entry (录入): teachers, fields, records, the form's drafts.
     pub fn data_entry(&mut self) -> DataEntry<'_> {
         DataEntry { school: self }
@@ -80,8 +86,8 @@ impl SchoolFile {
         Reporting { school: self }
     }
 
-    /// [`Audit`]: the audit log (操作记录), its CSV and its export.
-    pub fn audit(&mut self) -> Audit<'_> {
+    /// [`Audit`]: the audit log (操作记录), its CSV, the chain's check.
+    pub fn audit(&self) -> Audit<'_> {
         Audit { school: self }
     }
 

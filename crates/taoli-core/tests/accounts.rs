@@ -105,7 +105,7 @@ fn an_opened_file_shows_nothing_before_sign_in() {
     file.close().unwrap();
     let file = accounts::open_signed_out(&path).unwrap();
     assert!(file.session().is_none());
-    let err = file.teachers().unwrap_err();
+    let err = file.teachers().all().unwrap_err();
     assert!(
         matches!(err, Error::Account(AccountError::NotSignedIn)),
         "{err}"
@@ -305,7 +305,7 @@ fn an_idle_session_locks_and_the_password_unlocks_it() {
     let (_, mut file, _) = school(&dir);
     file.set_idle_limit(Duration::ZERO);
     std::thread::sleep(Duration::from_millis(2));
-    let err = file.teachers().unwrap_err();
+    let err = file.teachers().all().unwrap_err();
     assert!(
         matches!(err, Error::Account(AccountError::SessionLocked)),
         "{err}"
@@ -313,11 +313,11 @@ fn an_idle_session_locks_and_the_password_unlocks_it() {
     file.set_idle_limit(taoli_core::store::IDLE_LIMIT);
     // Still locked: a lock ends only with the password.
     assert!(matches!(
-        file.teachers().unwrap_err(),
+        file.teachers().all().unwrap_err(),
         Error::Account(AccountError::SessionLocked)
     ));
     file.unlock(PASSWORD).unwrap();
-    assert_eq!(file.teachers().unwrap().len(), 1);
+    assert_eq!(file.teachers().all().unwrap().len(), 1);
 }
 
 #[test]
@@ -326,12 +326,12 @@ fn locking_by_hand_needs_the_password_too() {
     let (_, mut file, _) = school(&dir);
     file.lock();
     assert!(matches!(
-        file.teachers().unwrap_err(),
+        file.teachers().all().unwrap_err(),
         Error::Account(AccountError::SessionLocked)
     ));
     file.unlock("not-it-at-all").unwrap_err();
     file.unlock(PASSWORD).unwrap();
-    file.teachers().unwrap();
+    file.teachers().all().unwrap();
 }
 
 #[test]
@@ -339,13 +339,13 @@ fn a_viewer_reads_id_and_phone_numbers_masked() {
     let dir = TempDir::new().unwrap();
     let (_, mut file, teacher) = school(&dir);
     file.sign_in(&accounts::viewer()).unwrap();
-    let shown = &file.teachers().unwrap()[0];
+    let shown = &file.teachers().all().unwrap()[0];
     assert_eq!(shown.id_number, "110105**********2X");
     assert_eq!(
-        file.teacher(&teacher).unwrap().id_number,
+        file.teachers().get(&teacher).unwrap().id_number,
         "110105**********2X"
     );
-    let records = file.records(&teacher).unwrap();
+    let records = file.teachers().records(&teacher).unwrap();
     let mobile = records
         .iter()
         .find_map(|r| r.fields.get("mobile"))
@@ -360,7 +360,7 @@ fn a_viewer_reads_id_and_phone_numbers_masked() {
     assert_eq!(born, "1949年");
     let found = file.search().teachers("张").unwrap();
     assert_eq!(found.teachers[0].id_number, "110105**********2X");
-    for record in file.all_records().unwrap() {
+    for record in file.teachers().all_records().unwrap() {
         let text = serde_json::to_string(&record.fields).unwrap();
         assert!(!text.contains(ZHANG_SAN_BORN), "{text}");
         assert!(!text.contains("13812345678"), "{text}");
@@ -467,7 +467,7 @@ fn a_viewer_exports_nothing_with_a_full_id_number_or_birth_date() {
 fn a_manager_reads_full_numbers() {
     let dir = TempDir::new().unwrap();
     let (_, file, _) = school(&dir);
-    assert_eq!(file.teachers().unwrap()[0].id_number, ZHANG_SAN);
+    assert_eq!(file.teachers().all().unwrap()[0].id_number, ZHANG_SAN);
 }
 
 #[test]
@@ -578,7 +578,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "teachers",
             needs: Permission::TeachersView,
-            run: |f, _| f.teachers().map(drop),
+            run: |f, _| f.teachers().all().map(drop),
         },
         Case {
             name: "validate",
@@ -646,7 +646,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "verify audit",
             needs: Permission::AuditView,
-            run: |f, _| f.verify_audit().map(drop),
+            run: |f, _| f.audit().verify().map(drop),
         },
         Case {
             name: "backup",
@@ -818,9 +818,10 @@ fn sign_ins_wrong_passwords_and_account_changes_are_in_the_audit_trail() {
         .expect("the role change");
     assert_eq!(change.changes[0].before.as_deref(), Some("信息查询员"));
     assert_eq!(change.changes[0].after.as_deref(), Some("信息管理员"));
-    assert!(file.verify_audit().unwrap().intact());
+    assert!(file.audit().verify().unwrap().intact());
     assert!(
-        file.revisions()
+        file.audit()
+            .revisions()
             .unwrap()
             .iter()
             .filter(|r| r.entity == Entity::Account)

@@ -176,6 +176,7 @@ fn both() -> Vec<String> {
 fn names(file: &SchoolFile) -> Vec<String> {
     let mut names: Vec<String> = file
         .teachers()
+        .all()
         .unwrap()
         .into_iter()
         .map(|t| t.name)
@@ -203,7 +204,8 @@ fn import_other(file: &mut SchoolFile, roster_dir: &TempDir) {
 
 /// The audit trail without the accounts' entries (signing in adds one).
 fn data_revisions(file: &SchoolFile) -> usize {
-    file.revisions()
+    file.audit()
+        .revisions()
         .unwrap()
         .iter()
         .filter(|r| r.entity != Entity::Account)
@@ -490,7 +492,7 @@ fn a_second_system_admin_makes_their_password_the_files() {
             password: NEW_PASSWORD.to_owned(),
         })
         .unwrap();
-    assert!(file.verify_audit().unwrap().intact());
+    assert!(file.audit().verify().unwrap().intact());
     file.close().unwrap();
     assert_no_teacher_data(&path);
 
@@ -602,7 +604,7 @@ fn the_first_system_admin_sign_in_encrypts_a_plaintext_file_keeping_everything()
     assert!(file.is_encrypted());
     assert_eq!(names(&file), both());
     assert_eq!(data_revisions(&file), revisions);
-    assert!(file.verify_audit().unwrap().intact());
+    assert!(file.audit().verify().unwrap().intact());
     file.close().unwrap();
     assert!(!with_suffix(&path, "-wal").exists());
     assert_no_teacher_data(&path);
@@ -611,7 +613,7 @@ fn the_first_system_admin_sign_in_encrypts_a_plaintext_file_keeping_everything()
     let mut file = SchoolFile::open_with_password(&path, PASSWORD, &new_pc).unwrap();
     assert!(file.is_encrypted());
     file.sign_in(&clerk()).unwrap();
-    assert!(file.verify_audit().unwrap().intact());
+    assert!(file.audit().verify().unwrap().intact());
     assert_eq!(data_revisions(&file), revisions);
     assert_eq!(names(&file), both());
 }
@@ -793,7 +795,7 @@ fn after_a_password_change_the_new_password_opens_the_file_and_the_old_does_not(
     file.data_entry()
         .add_teacher(&teacher(OTHER_NAME, OTHER_ID))
         .unwrap();
-    assert!(file.verify_audit().unwrap().intact());
+    assert!(file.audit().verify().unwrap().intact());
     file.close().unwrap();
     assert_no_teacher_data(&path);
 
@@ -831,7 +833,7 @@ fn a_password_change_cut_short_before_its_rename_left_the_old_key_and_password()
     let mut file = SchoolFile::open_with_password(&path, NEW_PASSWORD, &new_pc()).unwrap();
     file.sign_in(&Credentials::new(ADMIN, NEW_PASSWORD))
         .unwrap();
-    assert!(file.verify_audit().unwrap().intact());
+    assert!(file.audit().verify().unwrap().intact());
 }
 
 #[test]
@@ -917,7 +919,7 @@ fn an_encrypted_backup_is_restored() {
     file.sign_in(&admin()).unwrap();
     let safety = file.backups().restore(Path::new(&backup.path)).unwrap();
     assert_eq!(names(&file), [NAME]);
-    assert!(file.verify_audit().unwrap().intact());
+    assert!(file.audit().verify().unwrap().intact());
     assert_no_teacher_data(Path::new(&safety.path));
 }
 
@@ -934,7 +936,7 @@ fn a_backup_from_before_a_password_change_needs_the_password_of_that_time() {
         .unwrap();
     file.sign_in(&Credentials::new(ADMIN, NEW_PASSWORD))
         .unwrap();
-    let revisions = file.revisions().unwrap().len();
+    let revisions = file.audit().revisions().unwrap().len();
 
     let err = file.backups().restore(&backup).unwrap_err();
     assert!(
@@ -943,7 +945,11 @@ fn a_backup_from_before_a_password_change_needs_the_password_of_that_time() {
     );
     assert_eq!(err.code(), "backup.key_mismatch");
     assert!(err.to_string().contains("更改密码之前"), "{err}");
-    assert_eq!(file.revisions().unwrap().len(), revisions, "nothing done");
+    assert_eq!(
+        file.audit().revisions().unwrap().len(),
+        revisions,
+        "nothing done"
+    );
 
     let err = file
         .backups()
@@ -953,13 +959,17 @@ fn a_backup_from_before_a_password_change_needs_the_password_of_that_time() {
         matches!(err, Error::File(FileError::WrongFilePassword(_))),
         "{err}"
     );
-    assert_eq!(file.revisions().unwrap().len(), revisions, "nothing done");
+    assert_eq!(
+        file.audit().revisions().unwrap().len(),
+        revisions,
+        "nothing done"
+    );
 
     file.backups()
         .restore_with_password(&backup, PASSWORD)
         .unwrap();
     assert_eq!(names(&file), [NAME]);
-    assert!(file.verify_audit().unwrap().intact());
+    assert!(file.audit().verify().unwrap().intact());
     file.close().unwrap();
     // Restored under the file's current key, not the backup's.
     let new_pc = new_pc();
@@ -999,7 +1009,7 @@ fn a_plaintext_backup_restores_into_an_encrypted_file_encrypted() {
     file.sign_in(&admin()).unwrap();
     file.backups().restore(&backup).unwrap();
     assert_eq!(names(&file), [NAME]);
-    assert!(file.verify_audit().unwrap().intact());
+    assert!(file.audit().verify().unwrap().intact());
     file.close().unwrap();
     assert_no_teacher_data(&path);
     let mut file = SchoolFile::open_with_password(&path, PASSWORD, &new_pc()).unwrap();

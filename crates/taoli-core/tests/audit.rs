@@ -1,5 +1,5 @@
 //! The audit trail (操作痕迹): every write appends a chained entry; editing,
-//! removing, reordering or forging an entry is found by `verify_audit`; the
+//! removing, reordering or forging an entry is found by `Audit::verify`; the
 //! log reads newest first with filters, and exports as CSV.
 
 #![allow(
@@ -74,11 +74,12 @@ fn tamper(path: &Path, sql: &str) {
     conn.execute_batch(sql).unwrap();
 }
 
-/// Where `verify_audit` finds the chain of the file at `path` broken.
+/// Where `Audit::verify` finds the chain of the file at `path` broken.
 fn first_break(path: &Path) -> AuditBreak {
     accounts::open(path)
         .unwrap()
-        .verify_audit()
+        .audit()
+        .verify()
         .unwrap()
         .broken
         .expect("the chain is broken")
@@ -105,7 +106,7 @@ fn revision_count(path: &Path) -> i64 {
 fn every_write_extends_an_intact_chain() {
     let dir = TempDir::new().unwrap();
     let (path, file, _) = school(&dir);
-    let check = file.verify_audit().unwrap();
+    let check = file.audit().verify().unwrap();
     assert!(check.intact(), "{check:?}");
     file.close().unwrap();
     assert_eq!(check.entries as i64, revision_count(&path));
@@ -116,7 +117,7 @@ fn every_write_extends_an_intact_chain() {
 fn each_entry_carries_its_hash() {
     let dir = TempDir::new().unwrap();
     let (_, file, _) = school(&dir);
-    let revisions = file.revisions().unwrap();
+    let revisions = file.audit().revisions().unwrap();
     assert!(revisions.iter().all(|r| r.hash.len() == 64));
     let mut hashes: Vec<&str> = revisions.iter().map(|r| r.hash.as_str()).collect();
     hashes.dedup();
@@ -135,7 +136,7 @@ fn an_edited_entry_breaks_the_chain_at_that_entry() {
             "UPDATE revision SET new_value = replace(new_value, '张三', '章三') WHERE id = {edited}"
         ),
     );
-    let check = accounts::open(&path).unwrap().verify_audit().unwrap();
+    let check = accounts::open(&path).unwrap().audit().verify().unwrap();
     let broken = check.broken.expect("the edit is found");
     assert_eq!(broken.id, edited);
     assert_eq!(broken.reason, AuditBreakReason::Altered);
@@ -153,7 +154,7 @@ fn a_changed_operator_breaks_the_chain() {
     let (path, file, _) = school(&dir);
     file.close().unwrap();
     tamper(&path, "UPDATE revision SET actor = '李老师' WHERE id = 2");
-    let check = accounts::open(&path).unwrap().verify_audit().unwrap();
+    let check = accounts::open(&path).unwrap().audit().verify().unwrap();
     assert_eq!(check.broken.unwrap().id, 2);
 }
 
@@ -270,7 +271,7 @@ fn an_older_file_is_chained_when_opened_and_verifies() {
         file.is_encrypted(),
         "the first 系统管理员's password encrypts it"
     );
-    let check = file.verify_audit().unwrap();
+    let check = file.audit().verify().unwrap();
     assert!(check.intact(), "{check:?}");
     // The two entries of the older file, then the new 系统管理员's account.
     assert_eq!(check.entries, 3);
@@ -283,7 +284,7 @@ fn an_older_file_is_chained_when_opened_and_verifies() {
         .unwrap();
     file.sign_in(&accounts::clerk()).unwrap();
     add(&mut file, "李四", LI_SI);
-    assert!(file.verify_audit().unwrap().intact());
+    assert!(file.audit().verify().unwrap().intact());
 }
 
 #[test]
@@ -306,7 +307,7 @@ fn an_import_recorded_before_change_sets_still_undoes_and_verifies() {
     drop(conn);
     let mut file = SchoolFile::open(&path).unwrap();
     file.create_first_admin(&accounts::admin()).unwrap();
-    assert!(file.verify_audit().unwrap().intact());
+    assert!(file.audit().verify().unwrap().intact());
     file.accounts()
         .add(&taoli_core::NewUser {
             name: accounts::CLERK.to_owned(),
@@ -317,8 +318,8 @@ fn an_import_recorded_before_change_sets_still_undoes_and_verifies() {
     file.sign_in(&accounts::clerk()).unwrap();
     let undone = file.imports().undo(None).unwrap();
     assert_eq!((undone.teachers_removed, undone.records_removed), (1, 1));
-    assert!(file.teachers().unwrap().is_empty());
-    assert!(file.verify_audit().unwrap().intact());
+    assert!(file.teachers().all().unwrap().is_empty());
+    assert!(file.audit().verify().unwrap().intact());
 }
 
 #[test]
@@ -347,7 +348,7 @@ fn an_export_to_a_file_is_recorded() {
         "{:?}",
         entry.changes
     );
-    assert!(file.verify_audit().unwrap().intact());
+    assert!(file.audit().verify().unwrap().intact());
 }
 
 #[test]
@@ -375,7 +376,7 @@ fn printing_and_signing_are_in_the_log() {
 #[test]
 fn the_log_is_newest_first_and_shows_before_and_after() {
     let dir = TempDir::new().unwrap();
-    let (_, mut file, _) = school(&dir);
+    let (_, file, _) = school(&dir);
     let log = file.audit().log(&AuditQuery::default()).unwrap();
     let newest = &log.entries[0];
     assert_eq!(newest.operation, Operation::Record);
@@ -396,7 +397,7 @@ fn the_log_is_newest_first_and_shows_before_and_after() {
 #[test]
 fn a_new_teacher_shows_their_identity_by_label() {
     let dir = TempDir::new().unwrap();
-    let (_, mut file, zhang) = school(&dir);
+    let (_, file, zhang) = school(&dir);
     let log = file
         .audit()
         .log(&AuditQuery {
@@ -421,7 +422,7 @@ fn a_new_teacher_shows_their_identity_by_label() {
 #[test]
 fn the_log_narrows_to_one_teacher() {
     let dir = TempDir::new().unwrap();
-    let (_, mut file, zhang) = school(&dir);
+    let (_, file, zhang) = school(&dir);
     let log = file
         .audit()
         .log(&AuditQuery {
@@ -465,7 +466,7 @@ fn the_log_narrows_to_an_operator_and_lists_everyone() {
 #[test]
 fn the_log_narrows_to_days() {
     let dir = TempDir::new().unwrap();
-    let (_, mut file, _) = school(&dir);
+    let (_, file, _) = school(&dir);
     let all = file.audit().log(&AuditQuery::default()).unwrap().total;
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
     let from_today = file
@@ -490,7 +491,7 @@ fn the_log_narrows_to_days() {
 #[test]
 fn a_malformed_day_is_refused_in_chinese() {
     let dir = TempDir::new().unwrap();
-    let (_, mut file, _) = school(&dir);
+    let (_, file, _) = school(&dir);
     let err = file
         .audit()
         .log(&AuditQuery {
@@ -504,7 +505,7 @@ fn a_malformed_day_is_refused_in_chinese() {
 #[test]
 fn the_log_pages() {
     let dir = TempDir::new().unwrap();
-    let (_, mut file, _) = school(&dir);
+    let (_, file, _) = school(&dir);
     let page = file
         .audit()
         .log(&AuditQuery {

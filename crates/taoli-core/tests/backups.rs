@@ -58,6 +58,7 @@ fn school(dir: &TempDir) -> (PathBuf, SchoolFile) {
 
 fn names(file: &SchoolFile) -> Vec<String> {
     file.teachers()
+        .all()
         .unwrap()
         .into_iter()
         .map(|t| t.name)
@@ -101,7 +102,7 @@ fn a_backup_is_recorded_in_the_audit_trail() {
         .unwrap();
     assert_eq!(log.total, 1);
     assert_eq!(log.entries[0].subject, backup.file_name);
-    assert!(file.verify_audit().unwrap().intact());
+    assert!(file.audit().verify().unwrap().intact());
 }
 
 #[test]
@@ -192,14 +193,14 @@ fn an_unwritable_folder_is_refused_in_chinese_and_nothing_recorded() {
     let (_, mut file) = school(&dir);
     let blocked = dir.path().join("文件而非文件夹");
     fs::write(&blocked, b"x").unwrap();
-    let revisions = file.revisions().unwrap().len();
+    let revisions = file.audit().revisions().unwrap().len();
     let err = file.backups().to_folder(&blocked).unwrap_err();
     assert!(
         matches!(err, Error::Backup(BackupError::BackupFailed { .. })),
         "{err}"
     );
     assert!(err.to_string().contains("无法备份到"), "{err}");
-    assert_eq!(file.revisions().unwrap().len(), revisions);
+    assert_eq!(file.audit().revisions().unwrap().len(), revisions);
 }
 
 #[test]
@@ -231,7 +232,7 @@ fn a_restore_is_recorded_and_the_chain_still_verifies() {
         "{:?}",
         newest.changes
     );
-    assert!(file.verify_audit().unwrap().intact());
+    assert!(file.audit().verify().unwrap().intact());
 }
 
 #[test]
@@ -246,11 +247,11 @@ fn a_damaged_backup_is_refused_and_the_file_unchanged() {
     fs::write(&damaged, &bytes).unwrap();
     add(&mut file, "李四", "110105198001011238");
     file.sign_in(&accounts::admin()).unwrap();
-    let revisions = file.revisions().unwrap().len();
+    let revisions = file.audit().revisions().unwrap().len();
     let err = file.backups().restore(&damaged).unwrap_err();
     assert!(err.to_string().contains("不能用来恢复"), "{err}");
     assert_eq!(names(&file), ["张三", "李四"]);
-    assert_eq!(file.revisions().unwrap().len(), revisions);
+    assert_eq!(file.audit().revisions().unwrap().len(), revisions);
 }
 
 #[test]

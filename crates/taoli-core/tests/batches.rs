@@ -142,7 +142,8 @@ fn set_basic(file: &mut SchoolFile, teacher: &Teacher, field: &str, value: &str)
 }
 
 fn basic_record_id(file: &SchoolFile, teacher: &Teacher) -> String {
-    file.records(&teacher.id)
+    file.teachers()
+        .records(&teacher.id)
         .unwrap()
         .into_iter()
         .find(|r| r.group_code == "basic")
@@ -683,7 +684,7 @@ fn a_review_of_the_old_version_never_overwrites_the_newer_edit() {
         "民族有误",
     );
     school.sync();
-    let record = school.file.record(&basic).unwrap();
+    let record = school.file.teachers().record(&basic).unwrap();
     assert_eq!(record.fields["ethnicity"], json!("02"));
     assert_eq!(record.version, BASIC_VERSION + 1);
     let status = school.status_of(&teacher);
@@ -972,7 +973,7 @@ fn a_value_the_restore_took_back_goes_up_as_the_newer_version() {
     assert_eq!(changes[0].version, Some(BASIC_VERSION + 2));
     assert_eq!(changes[0].fields["ethnicity"], json!("01"));
     assert_eq!(
-        r.school.file.record(&basic).unwrap().version,
+        r.school.file.teachers().record(&basic).unwrap().version,
         BASIC_VERSION + 2
     );
 }
@@ -1309,7 +1310,7 @@ fn enrolling_building_signing_uploading_and_the_receipt_are_in_the_audit_trail()
         .collect();
     assert_eq!(states, ["已生成", "已签名", "上传中", "已接收"]);
     assert!(log.entries.iter().any(|e| e.subject == "enrollment"));
-    assert!(school.file.verify_audit().unwrap().intact());
+    assert!(school.file.audit().verify().unwrap().intact());
 }
 
 #[test]
@@ -1352,12 +1353,13 @@ fn a_record_deleted_after_it_was_reported_goes_as_a_removal() {
     school.submit();
     let work = school
         .file
+        .teachers()
         .records(&teacher.id)
         .unwrap()
         .into_iter()
         .find(|r| r.group_code == "work")
         .unwrap();
-    school.file.delete_record(&work.id).unwrap();
+    school.file.data_entry().delete_record(&work.id).unwrap();
     let second = school.submit().built.unwrap();
     let changes = school.payload(&second.id).changes;
     assert_eq!(changes.len(), 1);
@@ -1379,12 +1381,13 @@ fn removing_a_record_in_effect_waits_for_a_reason() {
     school.sync();
     let work = school
         .file
+        .teachers()
         .records(&teacher.id)
         .unwrap()
         .into_iter()
         .find(|r| r.group_code == "work")
         .unwrap();
-    school.file.delete_record(&work.id).unwrap();
+    school.file.data_entry().delete_record(&work.id).unwrap();
     assert!(school.submit().built.is_none());
     let options = SubmitOptions {
         change_reason: Some("工作经历重复录入".into()),

@@ -119,14 +119,14 @@ fn assert_nothing_half_written(disk: &SmallDisk) {
 /// whole; closed and reopened once there is room, the same still.
 fn assert_unchanged(disk: &SmallDisk, path: &Path, file: SchoolFile, before: &[String]) {
     assert_eq!(content(path), before, "the school file changed");
-    let check = file.verify_audit().unwrap();
+    let check = file.audit().verify().unwrap();
     assert!(check.broken.is_none(), "{check:?}");
     // Closing moves the log into the file, which needs room.
     disk.empty_filler();
     file.close().unwrap();
     assert_eq!(content(path), before, "the school file changed once closed");
     let reopened = accounts::open(path).unwrap();
-    assert!(reopened.verify_audit().unwrap().broken.is_none());
+    assert!(reopened.audit().verify().unwrap().broken.is_none());
 }
 
 #[test]
@@ -135,7 +135,7 @@ fn a_teacher_edit_on_a_full_disk_is_refused_and_changes_nothing() {
         return;
     };
     let (path, mut file) = school_on(&disk);
-    let teacher = file.teachers().unwrap().remove(0);
+    let teacher = file.teachers().all().unwrap().remove(0);
     let before = content(&path);
     disk.fill_leaving(LEFT_KIB);
     let error = file
@@ -194,7 +194,7 @@ fn an_import_on_a_full_disk_is_refused_and_imports_nothing() {
         .imports()
         .plan(&mut open(&roster).unwrap(), &ImportOptions::default())
         .unwrap();
-    let teachers = file.teachers().unwrap().len();
+    let teachers = file.teachers().all().unwrap().len();
     let before = content(&path);
     disk.fill_leaving(LEFT_KIB);
     let error = file
@@ -202,7 +202,7 @@ fn an_import_on_a_full_disk_is_refused_and_imports_nothing() {
         .commit(&mut plan, &mut |_, _| {})
         .unwrap_err();
     assert_disk_full(&error);
-    assert_eq!(file.teachers().unwrap().len(), teachers);
+    assert_eq!(file.teachers().all().unwrap().len(), teachers);
     assert_nothing_half_written(&disk);
     assert_unchanged(&disk, &path, file, &before);
 }

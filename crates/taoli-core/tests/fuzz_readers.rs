@@ -513,9 +513,10 @@ fn a_valid_row_imports_with_its_id_number_and_birth_date_unchanged() {
                 plan.preview.rows[0].messages
             );
             file.imports().commit(&mut plan, &mut |_, _| {}).unwrap();
-            let teacher = file.teacher_by_id_number(None, &id).unwrap();
+            let teacher = file.teachers().by_id_number(None, &id).unwrap();
             prop_assert_eq!(&teacher.name, &name);
             let basic = file
+                .teachers()
                 .records(&teacher.id)
                 .unwrap()
                 .into_iter()

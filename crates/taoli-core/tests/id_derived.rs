@@ -45,7 +45,8 @@ fn add(file: &mut SchoolFile, name: &str, id_type: &str, id_number: &str) -> Tea
 }
 
 fn basic(file: &SchoolFile, teacher: &Teacher) -> Option<Fields> {
-    file.records(&teacher.id)
+    file.teachers()
+        .records(&teacher.id)
         .unwrap()
         .into_iter()
         .find(|r| r.group_code == "basic")
@@ -98,9 +99,9 @@ fn the_values_and_their_teacher_are_written_with_revisions_in_the_audit_chain() 
     let dir = TempDir::new().unwrap();
     let mut file = school(&dir);
     let teacher = add(&mut file, "张三", "1", WOMAN);
-    let history = file.teacher_revisions(&teacher.id).unwrap();
+    let history = file.teachers().history(&teacher.id).unwrap();
     assert_eq!(history.len(), 2, "the teacher and the 基本信息 record");
-    assert!(file.verify_audit().unwrap().intact());
+    assert!(file.audit().verify().unwrap().intact());
 }
 
 #[test]

@@ -75,8 +75,9 @@ fn preview(
 
 fn basic(school: &Path, id_number: &str) -> serde_json::Map<String, serde_json::Value> {
     let file = accounts::open(school).unwrap();
-    let teacher = file.teacher_by_id_number(None, id_number).unwrap();
-    file.records(&teacher.id)
+    let teacher = file.teachers().by_id_number(None, id_number).unwrap();
+    file.teachers()
+        .records(&teacher.id)
         .unwrap()
         .into_iter()
         .find(|r| r.group_code == "basic")
@@ -180,7 +181,7 @@ fn a_commit_registers_the_new_teachers_with_their_values() {
     );
     import(&school, &roster, &options());
     let file = accounts::open(&school).unwrap();
-    assert_eq!(file.teachers().unwrap().len(), 2);
+    assert_eq!(file.teachers().all().unwrap().len(), 2);
     file.close().unwrap();
     let fields = basic(&school, &b);
     assert_eq!(fields["ethnicity"], "03");
@@ -319,7 +320,7 @@ fn an_existing_teacher_matched_by_id_type_and_number_is_updated_not_duplicated()
     );
     assert_eq!(plan.preview.rows[0].status, RowStatus::Update);
     let file = accounts::open(&school).unwrap();
-    assert_eq!(file.teachers().unwrap().len(), 1);
+    assert_eq!(file.teachers().all().unwrap().len(), 1);
 }
 
 #[test]
@@ -360,7 +361,7 @@ fn undo_removes_the_teachers_an_import_registered() {
     let mut file = accounts::open(&school).unwrap();
     let undone = file.imports().undo(None).unwrap();
     assert_eq!((undone.teachers_removed, undone.records_removed), (1, 1));
-    assert!(file.teachers().unwrap().is_empty());
+    assert!(file.teachers().all().unwrap().is_empty());
     assert!(file.imports().runs().unwrap()[0].undone_at.is_some());
 }
 
@@ -419,9 +420,9 @@ fn undoing_a_rename_records_the_teacher_as_now_stored() {
     );
     let mut file = accounts::open(&school).unwrap();
     file.imports().undo(None).unwrap();
-    let stored = file.teachers().unwrap().remove(0);
+    let stored = file.teachers().all().unwrap().remove(0);
     assert_eq!(stored.name, "张三");
-    let last = file.teacher_revisions(&stored.id).unwrap().pop().unwrap();
+    let last = file.teachers().history(&stored.id).unwrap().pop().unwrap();
     let after = last.new_value.unwrap();
     assert_eq!(after["name"], "张三");
     assert_eq!(after["version"], stored.version);
@@ -443,14 +444,14 @@ fn undo_stops_and_names_the_teacher_when_a_later_edit_touched_the_import() {
         &options(),
     );
     let mut file = accounts::open(&school).unwrap();
-    let teacher = file.teacher_by_id_number(None, &a).unwrap();
+    let teacher = file.teachers().by_id_number(None, &a).unwrap();
     file.data_entry()
         .set_fields(&teacher.id, "basic", &[("民族".into(), "回族".into())])
         .unwrap();
     let error = file.imports().undo(None).unwrap_err();
     assert_eq!(error.code(), "import.undo_blocked");
     assert!(error.to_string().contains("张三"));
-    assert_eq!(file.teachers().unwrap().len(), 1);
+    assert_eq!(file.teachers().all().unwrap().len(), 1);
 }
 
 #[test]
@@ -560,8 +561,9 @@ fn a_keyed_multi_record_row_updates_the_stored_row_of_the_same_year() {
     );
     assert_eq!(plan.preview.rows[0].status, RowStatus::Update);
     let file = accounts::open(&school).unwrap();
-    let teacher = file.teacher_by_id_number(None, &a).unwrap();
+    let teacher = file.teachers().by_id_number(None, &a).unwrap();
     let assessments: Vec<_> = file
+        .teachers()
         .records(&teacher.id)
         .unwrap()
         .into_iter()
@@ -630,7 +632,7 @@ fn a_committed_plan_is_settled_and_not_committed_a_second_time() {
     let mut plan = import(&school, &roster, &options());
     assert!(plan.is_settled());
     let mut file = accounts::open(&school).unwrap();
-    let teachers = file.teachers().unwrap().len();
+    let teachers = file.teachers().all().unwrap().len();
     let err = file
         .imports()
         .commit(&mut plan, &mut |_, _| {})
@@ -644,7 +646,7 @@ fn a_committed_plan_is_settled_and_not_committed_a_second_time() {
     );
     assert_eq!(err.code(), "import.already_committed");
     assert!(err.to_string().contains("已经提交过了"), "{err}");
-    assert_eq!(file.teachers().unwrap().len(), teachers);
+    assert_eq!(file.teachers().all().unwrap().len(), teachers);
     assert_eq!(file.imports().runs().unwrap().len(), 1);
 }
 
@@ -801,7 +803,7 @@ fn a_committed_import_is_one_entry_on_the_audit_chain() {
     assert_eq!(chain_entries(&school, "teacher"), 0);
     assert_eq!(chain_entries(&school, "record"), 0);
     let file = accounts::open(&school).unwrap();
-    assert!(file.verify_audit().unwrap().intact());
+    assert!(file.audit().verify().unwrap().intact());
 }
 
 #[test]
@@ -809,7 +811,7 @@ fn the_audit_log_shows_what_an_import_wrote_for_each_teacher() {
     let dir = TempDir::new().unwrap();
     let school = school(&dir);
     import(&school, &three_teachers(&dir), &options());
-    let mut file = accounts::open(&school).unwrap();
+    let file = accounts::open(&school).unwrap();
     let query = taoli_core::audit::AuditQuery {
         operation: Some(taoli_core::revision::Operation::Import),
         ..Default::default()
@@ -841,9 +843,10 @@ fn a_teachers_history_holds_what_an_import_wrote() {
     import(&school, &three_teachers(&dir), &options());
     let file = accounts::open(&school).unwrap();
     let teacher = file
-        .teacher_by_id_number(None, &id("19860405", 12))
+        .teachers()
+        .by_id_number(None, &id("19860405", 12))
         .unwrap();
-    let history = file.teacher_revisions(&teacher.id).unwrap();
+    let history = file.teachers().history(&teacher.id).unwrap();
     let registered = history
         .iter()
         .find(|r| r.entity == taoli_core::revision::Entity::Teacher)
@@ -875,7 +878,7 @@ fn an_edited_change_set_breaks_the_audit_chain_at_the_import() {
             [],
         )
         .unwrap();
-    let check = accounts::open(&school).unwrap().verify_audit().unwrap();
+    let check = accounts::open(&school).unwrap().audit().verify().unwrap();
     let broken = check.broken.unwrap();
     assert_eq!(broken.id, entry);
     assert_eq!(
@@ -895,7 +898,7 @@ fn a_removed_change_set_row_breaks_the_audit_chain() {
             [],
         )
         .unwrap();
-    let check = accounts::open(&school).unwrap().verify_audit().unwrap();
+    let check = accounts::open(&school).unwrap().audit().verify().unwrap();
     let broken = check.broken.unwrap();
     assert_eq!(
         broken.reason,
@@ -952,12 +955,13 @@ fn the_log_pages_through_an_import_newest_first() {
     import(&school, &three_teachers(&dir), &options());
     let mut file = accounts::open(&school).unwrap();
     let zhang = file
-        .teacher_by_id_number(None, &id("19850304", 11))
+        .teachers()
+        .by_id_number(None, &id("19850304", 11))
         .unwrap();
     file.data_entry()
         .set_fields(&zhang.id, "basic", &[("民族".into(), "回族".into())])
         .unwrap();
-    let mut page = |offset: usize| {
+    let page = |offset: usize| {
         let query = taoli_core::audit::AuditQuery {
             offset,
             limit: 2,

@@ -139,8 +139,9 @@ fn the_remembered_mapping_fills_the_indicator_on_commit() {
     );
     import(&school, &second, &ImportOptions::default());
     let file = accounts::open(&school).unwrap();
-    let teacher = file.teacher_by_id_number(None, &b).unwrap();
+    let teacher = file.teachers().by_id_number(None, &b).unwrap();
     let basic = file
+        .teachers()
         .records(&teacher.id)
         .unwrap()
         .into_iter()

@@ -118,7 +118,7 @@ fn every_variant() -> Vec<Error> {
         ))),
         Error::Import(ImportError::CorruptRoster {
             path: PathBuf::from("a.taoli"),
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         }),
         Error::Import(ImportError::UnknownSheet {
             given: "x".to_owned(),
@@ -154,6 +154,7 @@ fn every_variant() -> Vec<Error> {
             reason: StaleReason::RecordChanged,
         }),
         Error::Import(ImportError::ImportAlreadyCommitted),
+        Error::Import(ImportError::ImportStopped),
         Error::Export(ExportError::ExportGroupRequired {
             valid: "x".to_owned(),
         }),
@@ -447,6 +448,7 @@ fn variant(error: &Error) -> &'static str {
         Error::Import(ImportError::UndoBlocked { .. }) => "UndoBlocked",
         Error::Import(ImportError::StalePreview { .. }) => "StalePreview",
         Error::Import(ImportError::ImportAlreadyCommitted) => "ImportAlreadyCommitted",
+        Error::Import(ImportError::ImportStopped) => "ImportStopped",
         Error::Export(ExportError::ExportGroupRequired { .. }) => "ExportGroupRequired",
         Error::Export(ExportError::ExportGroupNotUsed { .. }) => "ExportGroupNotUsed",
         Error::Export(ExportError::ExportStyleNotUsed { .. }) => "ExportStyleNotUsed",
@@ -592,7 +594,7 @@ fn the_shipped_catalogs_parse() {
 #[test]
 fn every_variant_has_a_sample() {
     let sampled: BTreeSet<&str> = every_variant().iter().map(variant).collect();
-    assert_eq!(sampled.len(), 144, "{sampled:?}");
+    assert_eq!(sampled.len(), 145, "{sampled:?}");
 }
 
 /// What a domain's enum says of itself.

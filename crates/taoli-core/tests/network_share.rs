@@ -72,6 +72,7 @@ fn journal_mode(path: &Path) -> String {
 
 fn names(file: &SchoolFile) -> Vec<String> {
     file.teachers()
+        .all()
         .unwrap()
         .into_iter()
         .map(|t| t.name)
@@ -181,7 +182,7 @@ fn copying_to_this_computer_opens_a_checked_local_copy_signed_in_as_before() {
     assert_eq!(copy.network_share(), None);
     assert_eq!(copy.session().unwrap().name, accounts::CLERK);
     assert_eq!(names(&copy), ["张三"]);
-    assert!(copy.verify_audit().unwrap().broken.is_none());
+    assert!(copy.audit().verify().unwrap().broken.is_none());
     // The copy works as a local file: a second handle, the write-ahead log.
     add(&mut copy, "李四", "110105194912310046");
     assert!(copy.second_handle().is_ok());

@@ -57,8 +57,9 @@ fn import(school: &Path, roster: &Path) -> taoli_core::import::ImportPlan {
 }
 
 fn basic(file: &SchoolFile, id_number: &str) -> serde_json::Map<String, serde_json::Value> {
-    let teacher = file.teacher_by_id_number(None, id_number).unwrap();
-    file.records(&teacher.id)
+    let teacher = file.teachers().by_id_number(None, id_number).unwrap();
+    file.teachers()
+        .records(&teacher.id)
         .unwrap()
         .into_iter()
         .find(|r| r.group_code == "basic")
@@ -162,8 +163,9 @@ fn filling_the_field_answers_the_pending_value() {
     );
     import(&school, &roster);
     let mut file = accounts::open(&school).unwrap();
-    let teacher = file.teacher_by_id_number(None, &zhang).unwrap();
+    let teacher = file.teachers().by_id_number(None, &zhang).unwrap();
     let record = file
+        .teachers()
         .records(&teacher.id)
         .unwrap()
         .into_iter()
@@ -171,7 +173,8 @@ fn filling_the_field_answers_the_pending_value() {
         .unwrap();
     let mut fields = record.fields.clone();
     fields.insert("ethnicity".into(), "01".into());
-    file.update_record(&record.id, record.version, fields)
+    file.data_entry()
+        .update_record(&record.id, record.version, fields)
         .unwrap();
     let report = file.validation().report().unwrap();
     assert!(!report.problems.iter().any(|p| p.rule == PENDING_RULE));

@@ -209,8 +209,8 @@ fn imported_or_refused_clearly(
     if commit {
         match file.imports().commit(&mut plan, &mut |_, _| {}) {
             Ok(_) => {
-                for teacher in file.teachers().unwrap() {
-                    file.records(&teacher.id).unwrap();
+                for teacher in file.teachers().all().unwrap() {
+                    file.teachers().records(&teacher.id).unwrap();
                 }
             }
             Err(e) => prop_assert!(is_chinese(&e.to_string()), "{e}"),

@@ -222,10 +222,10 @@ fn a_refused_pack_leaves_the_school_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let mut file = school(&dir);
     file.sign_in(&accounts::admin()).unwrap();
-    let revisions = file.revisions().unwrap().len();
+    let revisions = file.audit().revisions().unwrap().len();
     file.province()
         .use_pack(&pack("drops-national-required.toml"))
         .unwrap_err();
     assert!(file.province_pack().unwrap().is_none());
-    assert_eq!(file.revisions().unwrap().len(), revisions);
+    assert_eq!(file.audit().revisions().unwrap().len(), revisions);
 }

@@ -80,6 +80,7 @@ fn open_as_admin(path: &Path, password: &str) -> SchoolFile {
 
 fn teacher_names(file: &SchoolFile) -> Vec<String> {
     file.teachers()
+        .all()
         .unwrap()
         .into_iter()
         .map(|t| t.name)

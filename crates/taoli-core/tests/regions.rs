@@ -542,6 +542,7 @@ fn a_form_save_keeps_stored_text_the_clerk_did_not_change() {
     // The teacher's 基本信息 (birth date and gender from the ID) with free
     // text stored in 籍贯 before the field held codes.
     let basic = file
+        .teachers()
         .records(&id)
         .unwrap()
         .into_iter()
@@ -550,6 +551,7 @@ fn a_form_save_keeps_stored_text_the_clerk_did_not_change() {
     let mut fields = basic.fields.clone();
     fields.insert("native_place".into(), json!("河南郑州老城"));
     let record = file
+        .data_entry()
         .update_record(&basic.id, basic.version, fields)
         .unwrap();
     let draft = RecordDraft {

@@ -448,7 +448,7 @@ fn the_fingerprint_stays_when_nothing_printed_changes() {
 fn printing_records_each_fingerprint_with_a_revision() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, zhang, li) = school(&dir);
-    let revisions = file.revisions().unwrap().len();
+    let revisions = file.audit().revisions().unwrap().len();
     let path = dir.path().join("sheets.pdf");
     let printed = file
         .sheets()
@@ -461,7 +461,7 @@ fn printing_records_each_fingerprint_with_a_revision() {
             slice::from_ref(&sheet.fingerprint)
         );
     }
-    assert_eq!(file.revisions().unwrap().len(), revisions + 2);
+    assert_eq!(file.audit().revisions().unwrap().len(), revisions + 2);
 }
 
 #[test]
@@ -760,11 +760,11 @@ fn the_preview_of_a_large_printing_stops_at_its_limit_and_says_how_many_in_all()
 fn previewing_records_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (mut file, zhang, _) = school(&dir);
-    let revisions = file.revisions().unwrap().len();
+    let revisions = file.audit().revisions().unwrap().len();
     file.sheets()
         .preview(&[], &Template::built_in(), 10)
         .unwrap();
-    assert_eq!(file.revisions().unwrap().len(), revisions);
+    assert_eq!(file.audit().revisions().unwrap().len(), revisions);
     assert!(
         file.sheets()
             .printed_fingerprints(&zhang)

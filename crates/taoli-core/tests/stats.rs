@@ -294,6 +294,7 @@ fn a_stored_highest_education_is_counted_as_stored() {
     add_row(&mut file, &t, "学习经历", &[("获得学历", "大学本科毕业")]);
     // Into the 基本信息 that add_teacher wrote from the ID number.
     let basic = file
+        .teachers()
         .records(&t.id)
         .unwrap()
         .into_iter()
@@ -301,7 +302,8 @@ fn a_stored_highest_education_is_counted_as_stored() {
         .unwrap();
     let mut fields = basic.fields.clone();
     fields.insert("highest_education".into(), json!("14"));
-    file.update_record(&basic.id, basic.version, fields)
+    file.data_entry()
+        .update_record(&basic.id, basic.version, fields)
         .unwrap();
     let stats = stats(&file);
     assert_eq!(

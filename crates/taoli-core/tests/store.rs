@@ -147,7 +147,7 @@ fn an_older_file_is_backed_up_then_migrated() {
 
     let file = accounts::open_older(&path).unwrap();
     assert_eq!(file.schema_version().unwrap(), CURRENT_SCHEMA_VERSION);
-    assert_eq!(file.teachers().unwrap()[0].name, "张三");
+    assert_eq!(file.teachers().all().unwrap()[0].name, "张三");
     file.close().unwrap();
 
     let backups: Vec<PathBuf> = fs::read_dir(dir.path())
@@ -171,9 +171,10 @@ fn a_migrated_file_accepts_records() {
     let path = dir.path().join("old.taoli");
     file_at_schema_version(&path, 1);
     let mut file = accounts::open_older(&path).unwrap();
-    file.add_record("t1", "基本信息", fields(serde_json::json!({"XB": "2"})))
+    file.data_entry()
+        .add_record("t1", "基本信息", fields(serde_json::json!({"XB": "2"})))
         .unwrap();
-    assert_eq!(file.records("t1").unwrap().len(), 1);
+    assert_eq!(file.teachers().records("t1").unwrap().len(), 1);
 }
 
 #[test]
@@ -284,7 +285,7 @@ fn a_teacher_survives_reopening() {
     let (path, mut file) = new_file(&dir);
     file.data_entry().add_teacher(&zhang_san()).unwrap();
     file.close().unwrap();
-    let teachers = accounts::open(&path).unwrap().teachers().unwrap();
+    let teachers = accounts::open(&path).unwrap().teachers().all().unwrap();
     assert_eq!(teachers.len(), 1);
     assert_eq!(teachers[0].name, "张三");
     assert_eq!(teachers[0].id_type_name, "居民身份证");
@@ -304,14 +305,14 @@ fn the_same_id_type_and_number_is_refused_the_second_time() {
         "{err}"
     );
     assert!(err.to_string().contains("张三"), "{err}");
-    assert_eq!(file.teachers().unwrap().len(), 1);
+    assert_eq!(file.teachers().all().unwrap().len(), 1);
 }
 
 #[test]
 fn creating_the_school_writes_a_revision() {
     let dir = TempDir::new().unwrap();
     let (_, file) = new_file(&dir);
-    let revisions = file.revisions().unwrap();
+    let revisions = file.audit().revisions().unwrap();
     assert_eq!(revisions[0].entity, Entity::School);
     assert_eq!(
         revisions
@@ -331,7 +332,8 @@ fn adding_a_teacher_writes_a_revision_with_the_new_value() {
     let teacher = file.data_entry().add_teacher(&zhang_san()).unwrap();
     // The other revision is the 基本信息 his ID number gives (tests/id_derived.rs).
     let revisions: Vec<_> = file
-        .teacher_revisions(&teacher.id)
+        .teachers()
+        .history(&teacher.id)
         .unwrap()
         .into_iter()
         .filter(|r| r.entity == Entity::Teacher)
@@ -348,6 +350,7 @@ fn updating_a_record_bumps_its_version_and_keeps_old_and_new() {
     let (_, mut file) = new_file(&dir);
     let teacher = file.data_entry().add_teacher(&zhang_san()).unwrap();
     let record = file
+        .data_entry()
         .add_record(
             &teacher.id,
             "基本信息",
@@ -356,11 +359,12 @@ fn updating_a_record_bumps_its_version_and_keeps_old_and_new() {
         .unwrap();
     assert_eq!(record.version, 1);
     let updated = file
+        .data_entry()
         .update_record(&record.id, 1, fields(serde_json::json!({"MZ": "02"})))
         .unwrap();
     assert_eq!(updated.version, 2);
 
-    let last = file.teacher_revisions(&teacher.id).unwrap().pop().unwrap();
+    let last = file.teachers().history(&teacher.id).unwrap().pop().unwrap();
     assert_eq!(last.action, Action::Update);
     assert_eq!(last.old_value.unwrap()["fields"]["MZ"], "01");
     assert_eq!(last.new_value.unwrap()["fields"]["MZ"], "02");
@@ -372,10 +376,14 @@ fn an_edit_of_a_stale_version_is_refused() {
     let (_, mut file) = new_file(&dir);
     let teacher = file.data_entry().add_teacher(&zhang_san()).unwrap();
     let record = file
+        .data_entry()
         .add_record(&teacher.id, "学习经历", Fields::new())
         .unwrap();
-    file.update_record(&record.id, 1, Fields::new()).unwrap();
+    file.data_entry()
+        .update_record(&record.id, 1, Fields::new())
+        .unwrap();
     let err = file
+        .data_entry()
         .update_record(&record.id, 1, Fields::new())
         .unwrap_err();
     assert!(
@@ -393,20 +401,22 @@ fn deleting_a_record_keeps_its_last_values_in_the_history() {
     let (_, mut file) = new_file(&dir);
     let teacher = file.data_entry().add_teacher(&zhang_san()).unwrap();
     let record = file
+        .data_entry()
         .add_record(
             &teacher.id,
             "工作经历",
             fields(serde_json::json!({"RZDWMC": "某小学"})),
         )
         .unwrap();
-    file.delete_record(&record.id).unwrap();
+    file.data_entry().delete_record(&record.id).unwrap();
     assert!(
-        file.records(&teacher.id)
+        file.teachers()
+            .records(&teacher.id)
             .unwrap()
             .iter()
             .all(|r| r.group_code != "工作经历")
     );
-    let last = file.teacher_revisions(&teacher.id).unwrap().pop().unwrap();
+    let last = file.teachers().history(&teacher.id).unwrap().pop().unwrap();
     assert_eq!(last.action, Action::Delete);
     assert_eq!(last.old_value.unwrap()["fields"]["RZDWMC"], "某小学");
 }
@@ -417,14 +427,16 @@ fn rows_of_a_multi_record_group_keep_their_order() {
     let (_, mut file) = new_file(&dir);
     let teacher = file.data_entry().add_teacher(&zhang_san()).unwrap();
     for school in ["甲中学", "乙大学"] {
-        file.add_record(
-            &teacher.id,
-            "学习经历",
-            fields(serde_json::json!({"YXMC": school})),
-        )
-        .unwrap();
+        file.data_entry()
+            .add_record(
+                &teacher.id,
+                "学习经历",
+                fields(serde_json::json!({"YXMC": school})),
+            )
+            .unwrap();
     }
     let orders: Vec<i64> = file
+        .teachers()
         .records(&teacher.id)
         .unwrap()
         .iter()
@@ -439,12 +451,13 @@ fn export_holds_the_school_teachers_and_records() {
     let dir = TempDir::new().unwrap();
     let (_, mut file) = new_file(&dir);
     let teacher = file.data_entry().add_teacher(&zhang_san()).unwrap();
-    file.add_record(
-        &teacher.id,
-        "学习经历",
-        fields(serde_json::json!({"YXMC": "甲中学"})),
-    )
-    .unwrap();
+    file.data_entry()
+        .add_record(
+            &teacher.id,
+            "学习经历",
+            fields(serde_json::json!({"YXMC": "甲中学"})),
+        )
+        .unwrap();
     let export = serde_json::to_value(file.exports().document().unwrap()).unwrap();
     assert_eq!(export["format"], "taoli.school");
     assert_eq!(export["school"]["code"], "2151012345");
@@ -482,6 +495,7 @@ fn saving_the_form_keeps_derived_values_it_does_not_send() {
     let (_, mut file) = new_file(&dir);
     let teacher = file.data_entry().add_teacher(&zhang_san()).unwrap();
     let record = file
+        .data_entry()
         .add_record(
             &teacher.id,
             "basic",

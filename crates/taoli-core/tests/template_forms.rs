@@ -149,9 +149,10 @@ fn every_row_of_a_filled_template_imports_with_every_value_right() {
         ("李四", "2", "1990-02-15", "03", "13", "1"),
     ];
     for (row, (name, gender, birth, ethnicity, political, mental)) in rows.iter().zip(want) {
-        let teacher = file.teacher_by_id_number(None, &row[1]).unwrap();
+        let teacher = file.teachers().by_id_number(None, &row[1]).unwrap();
         assert_eq!(teacher.name, name);
         let basic = file
+            .teachers()
             .records(&teacher.id)
             .unwrap()
             .into_iter()

@@ -114,7 +114,7 @@ fn explaining_a_warning_leaves_a_revision() {
     file.validation()
         .explain_warning(&warning(&id, "gender_matches_id"), "以人事档案为准")
         .unwrap();
-    let last = file.teacher_revisions(&id).unwrap().pop().unwrap();
+    let last = file.teachers().history(&id).unwrap().pop().unwrap();
     assert_eq!(
         last.new_value.unwrap()["warning_reason"]["reason"],
         "以人事档案为准"

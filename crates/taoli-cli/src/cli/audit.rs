@@ -7,7 +7,7 @@ pub(super) fn audit(command: AuditCommand, login: &Login, lang: Lang) -> Result<
     match command {
         AuditCommand::Verify { school_file, json } => {
             let file = login.open(&school_file)?;
-            let check = file.verify_audit()?;
+            let check = file.audit().verify()?;
             file.close()?;
             if json {
                 output::json(&check)?;
@@ -19,7 +19,7 @@ pub(super) fn audit(command: AuditCommand, login: &Login, lang: Lang) -> Result<
             }
         }
         AuditCommand::List(args) => {
-            let mut file = login.open(&args.filter.school_file)?;
+            let file = login.open(&args.filter.school_file)?;
             let query = AuditQuery {
                 limit: args.limit,
                 ..args.filter.query(&file)?
@@ -38,7 +38,7 @@ pub(super) fn audit(command: AuditCommand, login: &Login, lang: Lang) -> Result<
         } => {
             let mut file = login.open(&filter.school_file)?;
             let query = filter.query(&file)?;
-            file.audit().export_to(&query, &path)?;
+            file.exports().audit_log_to(&query, &path)?;
             file.close()?;
             output::audit_exported(&path, lang);
         }

@@ -25,9 +25,7 @@ pub(super) fn export(args: ExportArgs, login: &Login, lang: Lang) -> Result<Exit
         (Some(path), _) => path,
         (None, Some(name)) => export::unused_path(&PathBuf::from(name)),
         (None, None) => {
-            let bytes = file.exports().as_format_in(format, group, style)?;
-            let style = export::file::style_code(style);
-            file.record_styled_export(format.code(), style, group, None, bytes.len())?;
+            let bytes = file.exports().for_screen_in(format, group, style)?;
             file.close()?;
             output::raw(&bytes)?;
             return Ok(ExitCode::SUCCESS);

@@ -2,8 +2,9 @@
 
 use super::*;
 
-/// `taoli import`: the preview, then (unless `--dry-run`) the commit; the refused
-/// rows and 待修正 cells written beside the roster. Exits 1 when rows were refused.
+/// `taoli import`: the import in one pass, planning and writing at once (with
+/// `--dry-run`, the preview alone); the refused rows and 待修正 cells written
+/// beside the roster. Exits 1 when rows were refused.
 pub(super) fn import(args: ImportArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     let options = ImportOptions {
         sheets: args.sheet,
@@ -19,8 +20,16 @@ pub(super) fn import(args: ImportArgs, login: &Login, lang: Lang) -> Result<Exit
     };
     let mut roster = taoli_core::import::open(&args.roster)?;
     let mut file = login.open(&args.school_file)?;
-    let mut plan = file.imports().plan(&mut roster, &options)?;
+    let (mut plan, import) = if args.dry_run {
+        (file.imports().plan(&mut roster, &options)?, None)
+    } else {
+        let (plan, run) = file
+            .imports()
+            .import(&mut roster, &options, &mut |_, _| {})?;
+        (plan, Some(run))
+    };
     drop(roster);
+    file.close()?;
     let refused_path = match (&args.refused, args.dry_run) {
         (Some(path), _) => Some(path.clone()),
         (None, false) if plan.preview.counts.refused > 0 || !plan.pending.is_empty() => {
@@ -28,12 +37,6 @@ pub(super) fn import(args: ImportArgs, login: &Login, lang: Lang) -> Result<Exit
         }
         _ => None,
     };
-    let import = if args.dry_run {
-        None
-    } else {
-        Some(file.imports().commit(&mut plan, &mut |_, _| {})?)
-    };
-    file.close()?;
     // The report and the workbook need only the preview and the refused rows
     // (a committed plan is settled already).
     plan.settle();

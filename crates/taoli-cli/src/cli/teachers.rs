@@ -34,7 +34,7 @@ pub(super) fn teacher(command: TeacherCommand, login: &Login, lang: Lang) -> Res
         }
         TeacherCommand::Set(args) => {
             let mut file = login.open(&args.school_file)?;
-            let teacher = file.teacher_by_id_number(None, &args.id_number)?;
+            let teacher = file.teachers().by_id_number(None, &args.id_number)?;
             let assignments = parse_assignments(&args.assignments)?;
             let record = file
                 .data_entry()
@@ -51,7 +51,7 @@ pub(super) fn record(command: RecordCommand, login: &Login, lang: Lang) -> Resul
     match command {
         RecordCommand::Add(args) => {
             let mut file = login.open(&args.school_file)?;
-            let teacher = file.teacher_by_id_number(None, &args.id_number)?;
+            let teacher = file.teachers().by_id_number(None, &args.id_number)?;
             let assignments = parse_assignments(&args.assignments)?;
             let record =
                 file.data_entry()
@@ -68,7 +68,7 @@ pub(super) fn warning(command: WarningCommand, login: &Login, lang: Lang) -> Res
     match command {
         WarningCommand::Explain(args) => {
             let mut file = login.open(&args.school_file)?;
-            let teacher = file.teacher_by_id_number(None, &args.id_number)?;
+            let teacher = file.teachers().by_id_number(None, &args.id_number)?;
             let warning = WarningRef {
                 teacher_id: &teacher.id,
                 rule: &args.rule,
@@ -132,7 +132,7 @@ pub(super) fn sheets(args: SheetsArgs, login: &Login, lang: Lang) -> Result<Exit
     let ids = args
         .teachers
         .iter()
-        .map(|n| file.teacher_by_id_number(None, n).map(|t| t.id))
+        .map(|n| file.teachers().by_id_number(None, n).map(|t| t.id))
         .collect::<taoli_core::Result<Vec<_>>>()?;
     let path = match args.output {
         Some(path) => path,
@@ -153,7 +153,7 @@ pub(super) fn sheets(args: SheetsArgs, login: &Login, lang: Lang) -> Result<Exit
 /// `taoli signoff`.
 pub(super) fn signoff(args: SignoffArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     let mut file = login.open(&args.school_file)?;
-    let teacher = file.teacher_by_id_number(None, &args.id_number)?;
+    let teacher = file.teachers().by_id_number(None, &args.id_number)?;
     let state = file.sheets().signoff(&teacher.id, &args.fingerprint)?;
     file.close()?;
     if args.json {

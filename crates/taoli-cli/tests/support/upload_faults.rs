@@ -540,7 +540,7 @@ fn open(school: &Path, key: &FileKey) -> SchoolFile {
 /// Sets each teacher's mobile number to a new value; returns them by teacher.
 fn edit(file: &mut SchoolFile, serial: &mut u64) -> Vec<(String, String)> {
     let mut set = Vec::new();
-    for teacher in file.teachers().unwrap() {
+    for teacher in file.teachers().all().unwrap() {
         *serial += 1;
         let mobile = format!("139{:08}", *serial % 100_000_000);
         file.data_entry()

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::error::{ExportError, InternalError};
 use crate::revision::{Action, Operation, Revision};
 use crate::sheets::content::Printer;
-use crate::store::{SchoolFile, revisions};
+use crate::store::{self, AuditCheck, SchoolFile, revisions};
 
 /// Which entries to show. Every field narrows; none shows everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -282,10 +282,24 @@ fn day_start(day: &str, days_later: u64) -> Result<String> {
 /// each public method checks the signed-in role first.
 #[derive(Debug)]
 pub struct Audit<'a> {
-    pub(crate) school: &'a mut SchoolFile,
+    pub(crate) school: &'a SchoolFile,
 }
 
 impl Audit<'_> {
+    /// The whole history of the school, oldest first: every entry of the
+    /// audit chain, and after an import's entry the changes of its change
+    /// set, each as the revision it stands for.
+    pub fn revisions(&self) -> Result<Vec<Revision>> {
+        self.school.require(Permission::AuditView)?;
+        revisions::read(&self.school.conn, None)
+    }
+
+    /// Checks the whole audit chain, oldest entry first (`taoli audit verify`).
+    pub fn verify(&self) -> Result<AuditCheck> {
+        self.school.require(Permission::AuditView)?;
+        store::audit::verify(&self.school.conn)
+    }
+
     /// The audit log, newest first, narrowed by `query`.
     pub fn log(&self, query: &AuditQuery) -> Result<AuditPage> {
         self.school.require(Permission::AuditView)?;
@@ -339,22 +353,6 @@ impl Audit<'_> {
             total,
             actors,
         })
-    }
-
-    /// Writes the log narrowed by `query` as CSV to `path` and records the
-    /// export in the trail itself (the file is removed when it cannot be).
-    pub fn export_to(&mut self, query: &AuditQuery, path: &Path) -> Result<()> {
-        let actor = self.school.require(Permission::AuditView)?;
-        let bytes = self.csv(query)?;
-        crate::export::write_file(path, &bytes)?;
-        if let Err(error) =
-            self.school
-                .log_export(&actor, "audit_csv", None, Some(path), bytes.len())
-        {
-            let _ = std::fs::remove_file(path);
-            return Err(error);
-        }
-        Ok(())
     }
 
     /// The log narrowed by `query` (every entry it matches, paging ignored)
@@ -420,6 +418,25 @@ impl Audit<'_> {
         }
         out.into_inner()
             .map_err(|e| Error::Internal(InternalError::ExportFailed(e.to_string())))
+    }
+}
+
+impl crate::export::Exports<'_> {
+    /// Writes the audit log narrowed by `query` as CSV ([`Audit::csv`]) to
+    /// `path` and records the export in the trail itself (the file is
+    /// removed when it cannot be).
+    pub fn audit_log_to(&mut self, query: &AuditQuery, path: &Path) -> Result<()> {
+        let actor = self.school.require(Permission::AuditView)?;
+        let bytes = self.school.audit().csv(query)?;
+        crate::export::write_file(path, &bytes)?;
+        if let Err(error) =
+            self.school
+                .log_export(&actor, "audit_csv", None, Some(path), bytes.len())
+        {
+            let _ = std::fs::remove_file(path);
+            return Err(error);
+        }
+        Ok(())
     }
 }
 

@@ -1,6 +1,6 @@
 //! Importing a roster: [`ImportError`].
 
-use super::{Error, ErrorKind, Locale, messages, shown};
+use super::{Error, ErrorKind, Locale, Particular, messages, shown};
 use std::path::PathBuf;
 
 /// Reading a roster, mapping its columns, committing and undoing an import:
@@ -42,7 +42,7 @@ pub enum ImportError {
 
     CorruptRoster {
         path: PathBuf,
-        detail: String,
+        detail: Particular,
     },
 
     UnknownSheet {
@@ -92,6 +92,11 @@ pub enum ImportError {
     /// The plan was committed already (and settled): a second commit would
     /// write its rows twice.
     ImportAlreadyCommitted,
+
+    /// A one-pass import's planning stopped because its writing had
+    /// stopped; the writing's own error is the one reported, this one only
+    /// should that be lost.
+    ImportStopped,
 }
 
 impl ImportError {
@@ -121,6 +126,7 @@ impl ImportError {
             ImportError::UndoBlocked { .. } => "import.undo_blocked",
             ImportError::StalePreview { .. } => "import.stale_preview",
             ImportError::ImportAlreadyCommitted => "import.already_committed",
+            ImportError::ImportStopped => "import.stopped",
         }
     }
 
@@ -158,7 +164,7 @@ impl ImportError {
             ],
             ImportError::RosterPasswordProtected(path) => vec![("path", shown(path))],
             ImportError::CorruptRoster { path, detail } => {
-                vec![("path", shown(path)), ("detail", shown(detail))]
+                vec![("path", shown(path)), ("detail", detail.message(locale))]
             }
             ImportError::UnknownSheet { given, valid } => {
                 vec![("given", shown(given)), ("valid", shown(valid))]
@@ -180,7 +186,7 @@ impl ImportError {
             }
             ImportError::UndoBlocked { teachers } => vec![("teachers", shown(teachers))],
             ImportError::StalePreview { reason } => vec![("detail", reason.message(locale))],
-            ImportError::ImportAlreadyCommitted => vec![],
+            ImportError::ImportAlreadyCommitted | ImportError::ImportStopped => vec![],
         }
     }
 

@@ -193,6 +193,28 @@ impl Exports<'_> {
             (ExportFormat::Xlsx, None) => self.workbook_in(style),
         }
     }
+
+    /// [`Exports::as_format_in`] for the screen or a pipe (`taoli export`
+    /// without a file): the bytes, with the export recorded in the audit
+    /// log as leaving to the screen.
+    pub fn for_screen_in(
+        &mut self,
+        format: ExportFormat,
+        group: Option<&str>,
+        style: SheetStyle,
+    ) -> Result<Vec<u8>> {
+        let actor = self.school.require(crate::account::Permission::Export)?;
+        let bytes = self.as_format_in(format, group, style)?;
+        self.school.log_styled_export(
+            &actor,
+            format.code(),
+            style_code(style),
+            group,
+            None,
+            bytes.len(),
+        )?;
+        Ok(bytes)
+    }
 }
 
 /// The style as the audit entry names it: none for Taoli's own, so that

@@ -14,7 +14,8 @@
 //! 6. `commit.rs` commits a plan in one transaction and records it
 //!    (`runs.rs`: the record of imports and the remembered corrections),
 //!    `undo.rs` undoes it; [`refused`] writes the refused rows back out for
-//!    fixing.
+//!    fixing. `pipeline.rs` runs steps 1–6 in one pass, the writing
+//!    overlapping the planning, for an import not previewed first.
 //!
 //! A roster is untrusted input: `screen` checks a workbook's parts before
 //! calamine reads them, and `fixtures/hostile/` holds the malformed files
@@ -28,6 +29,7 @@ mod commit;
 pub mod learned;
 pub mod mapping;
 pub mod notes;
+mod pipeline;
 pub mod plan;
 pub mod refused;
 mod runs;
@@ -212,7 +214,42 @@ pub struct ImportPreview {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct SkippedSheet {
     pub name: String,
-    pub reason: String,
+    pub reason: SkipReason,
+}
+
+/// Why the import passed a sheet over (the clerk did not choose it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SkipReason {
+    /// No header row (姓名, 身份证件号 …) in its first rows.
+    NoHeader,
+    /// Taoli's own list of 待修正 cells, written beside an imported roster.
+    PendingList,
+    /// A header without 姓名 and 身份证件号 columns: a template's code sheet
+    /// or its instructions. `headers`: its first column headers, shortened.
+    NoIdentityColumns { headers: String },
+}
+
+impl SkipReason {
+    /// Why, in `locale` (the catalogs' `import.skipped.*`).
+    pub fn message(&self, locale: crate::error::Locale) -> String {
+        use crate::error::messages::render;
+        match self {
+            SkipReason::NoHeader => render(locale, "import.skipped.no_header", &[]),
+            SkipReason::PendingList => render(locale, "import.skipped.pending_list", &[]),
+            SkipReason::NoIdentityColumns { headers } => render(
+                locale,
+                "import.skipped.no_identity_columns",
+                &[("headers", headers.clone())],
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(crate::error::Locale::ZhCn))
+    }
 }
 
 /// A committed import, as the school file records it.

@@ -23,7 +23,7 @@ use std::path::Path;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::error::Error;
-use crate::error::ImportError;
+use crate::error::{ImportError, Particular};
 
 /// The most shared strings a workbook may declare (16 per row of a full
 /// Excel sheet; calamine reserves 24 bytes for each, so at most 400 MB).
@@ -83,8 +83,7 @@ pub(crate) fn check_ole(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let damaged = || {
         corrupt(
             path,
-            "文件内部的数据块链接有误（首尾相连成环或超出文件），无法读完；文件已损坏或被改动过"
-                .to_owned(),
+            Particular::said("particular.roster_chain_broken", vec![]),
         )
     };
     let size = match bytes.get(30..32) {
@@ -184,7 +183,7 @@ fn has_loop(next: &[u32]) -> bool {
     false
 }
 
-fn corrupt(path: &Path, detail: String) -> Error {
+fn corrupt(path: &Path, detail: Particular) -> Error {
     Error::Import(ImportError::CorruptRoster {
         path: path.to_owned(),
         detail,
@@ -223,7 +222,10 @@ fn check_shared_strings(path: &Path, part: impl Read) -> Result<(), Error> {
     let refused = || {
         corrupt(
             path,
-            format!("共享字符串表声明有 {declared} 个字符串，与文件的实际内容不符"),
+            Particular::said(
+                "particular.shared_strings_mismatch",
+                vec![("declared", declared.to_string())],
+            ),
         )
     };
     if declared > MAX_SHARED_STRINGS {

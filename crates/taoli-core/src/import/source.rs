@@ -16,7 +16,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::Error;
-use crate::error::{FileError, ImportError};
+use crate::error::{FileError, ImportError, Particular};
 
 /// No roster holds more rows than this; a sheet above it is refused.
 pub const MAX_ROWS: usize = 1_000_000;
@@ -321,12 +321,14 @@ fn text_cell(text: &str) -> Data {
 
 /// A cell the sheet places outside Excel's grid (`XFE1`, `A1048577`).
 fn outside_grid(path: &Path, row: u32, column: u32) -> Error {
-    corrupt(
+    corrupt_as(
         path,
-        format!(
-            "有单元格位于第 {} 行第 {} 列，超出了 Excel 表格的范围（最多 1,048,576 行、16,384 列），这不是 Excel 或 WPS 保存的文件",
-            u64::from(row) + 1,
-            u64::from(column) + 1
+        Particular::said(
+            "particular.cell_outside_grid",
+            vec![
+                ("row", (u64::from(row) + 1).to_string()),
+                ("column", (u64::from(column) + 1).to_string()),
+            ],
         ),
     )
 }
@@ -337,9 +339,9 @@ fn outside_grid(path: &Path, row: u32, column: u32) -> Error {
 pub(crate) fn guarded<T>(path: &Path, read: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
     // An expected panic: no 内部错误 report is written for it.
     crate::panic_report::expected(read).unwrap_or_else(|_| {
-        Err(corrupt(
+        Err(corrupt_as(
             path,
-            "文件内容不合规范，读取时出错（可能是被改动过或由不规范的软件生成）",
+            Particular::said("particular.roster_malformed", vec![]),
         ))
     })
 }
@@ -382,11 +384,10 @@ impl RosterFile {
             // Excel's and WPS's 「Unicode 文本」: UTF-16 with a byte order mark.
             let (text, had_errors) = encoding.decode_with_bom_removal(&bytes);
             if had_errors {
-                return Err(ImportError::CorruptRoster {
-                    path: path.to_owned(),
-                    detail: "UTF-16 文本中有无法解码的字符".to_owned(),
-                }
-                .into());
+                return Err(corrupt_as(
+                    path,
+                    Particular::said("particular.utf16_undecodable", vec![]),
+                ));
             }
             open_decoded(path, text.into_owned(), TextEncoding::Utf16)
         } else if looks_like_html(&bytes) {
@@ -442,7 +443,7 @@ impl RosterFile {
         let fail = |e: String| {
             Error::Import(ImportError::CorruptRoster {
                 path: path.clone(),
-                detail: e,
+                detail: e.into(),
             })
         };
         let inner = match &mut self.content {
@@ -482,10 +483,17 @@ impl RosterFile {
     }
 }
 
+/// A roster that cannot be read, as calamine or the CSV reader says why.
 fn corrupt(path: &Path, detail: impl std::fmt::Display) -> Error {
+    corrupt_as(path, Particular::Text(detail.to_string()))
+}
+
+/// A roster that cannot be read, for a reason of Taoli's own
+/// ([`Particular::said`]).
+fn corrupt_as(path: &Path, detail: Particular) -> Error {
     Error::Import(ImportError::CorruptRoster {
         path: path.to_owned(),
-        detail: detail.to_string(),
+        detail,
     })
 }
 

@@ -16,7 +16,7 @@ use ts_rs::TS;
 use std::path::Path;
 
 use super::{SchoolFile, change_sets, revisions};
-use crate::account::{Actor, Permission};
+use crate::account::Actor;
 use crate::error::Result;
 use crate::revision::{Action, Entity};
 
@@ -163,7 +163,7 @@ pub struct AuditBreak {
     pub reason: AuditBreakReason,
 }
 
-/// What `verify_audit` found where the chain breaks.
+/// What [`verify`] found where the chain breaks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AuditBreakReason {
@@ -261,32 +261,8 @@ impl std::fmt::Display for AuditBreakReason {
 
 impl SchoolFile {
     /// Records that the school's data left it: an export in `format` (of
-    /// `group`, for a CSV) to `destination` (the screen when none), `bytes` long.
-    pub fn record_export(
-        &mut self,
-        format: &str,
-        group: Option<&str>,
-        destination: Option<&Path>,
-        bytes: usize,
-    ) -> Result<()> {
-        self.record_styled_export(format, None, group, destination, bytes)
-    }
-
-    /// [`SchoolFile::record_export`] of a spreadsheet written in a style
-    /// (`national`; none for Taoli's own, which the entry does not name).
-    pub fn record_styled_export(
-        &mut self,
-        format: &str,
-        style: Option<&str>,
-        group: Option<&str>,
-        destination: Option<&Path>,
-        bytes: usize,
-    ) -> Result<()> {
-        let actor = self.require(Permission::Export)?;
-        self.log_styled_export(&actor, format, style, group, destination, bytes)
-    }
-
-    /// [`SchoolFile::record_export`] for an account already checked.
+    /// `group`, for a CSV) to `destination` (the screen when none), `bytes`
+    /// long, by an account already checked.
     pub(crate) fn log_export(
         &mut self,
         actor: &Actor,
@@ -298,7 +274,8 @@ impl SchoolFile {
         self.log_styled_export(actor, format, None, group, destination, bytes)
     }
 
-    /// [`SchoolFile::log_export`] naming the export's style.
+    /// [`SchoolFile::log_export`] naming the export's style (`national`;
+    /// none for Taoli's own, which the entry does not name).
     pub(crate) fn log_styled_export(
         &mut self,
         actor: &Actor,
@@ -334,87 +311,6 @@ impl SchoolFile {
             )
         })
     }
-
-    /// Checks the whole audit chain, oldest entry first.
-    pub fn verify_audit(&self) -> Result<AuditCheck> {
-        self.require(Permission::AuditView)?;
-        let mut stmt = self.conn.prepare(
-            "SELECT id, hash, at, actor, entity, entity_id, teacher_id, action, old_value, new_value
-             FROM revision ORDER BY id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut previous = GENESIS.to_owned();
-        let mut entries = 0u64;
-        let mut last_id = 0i64;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let stored: Option<String> = r.get(1)?;
-            let row = Row::read(r, 2)?;
-            entries = entries.saturating_add(1);
-            let expected = hash(&previous, &row.entry());
-            let reason = match stored {
-                None => Some(AuditBreakReason::Unhashed),
-                Some(ref s) if *s != expected => Some(if id != last_id.saturating_add(1) {
-                    AuditBreakReason::MissingOrAltered {
-                        first: last_id.saturating_add(1),
-                        last: id.saturating_sub(1),
-                    }
-                } else {
-                    AuditBreakReason::Altered
-                }),
-                // Entries are numbered without gaps (AUTOINCREMENT, and a
-                // rolled-back entry takes its number back with it): a gap
-                // whose next entry still chains means entries were removed
-                // and later ones written after them.
-                Some(_) if id != last_id.saturating_add(1) => Some(AuditBreakReason::Removed {
-                    first: last_id.saturating_add(1),
-                    last: id.saturating_sub(1),
-                }),
-                Some(_) => change_set_problem(&self.conn, &row)?,
-            };
-            if let Some(reason) = reason {
-                return Ok(AuditCheck {
-                    entries,
-                    head: None,
-                    broken: Some(AuditBreak {
-                        id,
-                        at: Some(row.at),
-                        reason,
-                    }),
-                });
-            }
-            previous = expected;
-            last_id = id;
-        }
-        let handed_out: i64 = self
-            .conn
-            .query_row(
-                "SELECT seq FROM sqlite_sequence WHERE name = 'revision'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(0);
-        if handed_out > last_id {
-            return Ok(AuditCheck {
-                entries,
-                head: None,
-                broken: Some(AuditBreak {
-                    id: last_id.saturating_add(1),
-                    at: None,
-                    reason: AuditBreakReason::NewestRemoved {
-                        first: last_id.saturating_add(1),
-                        last: handed_out,
-                    },
-                }),
-            });
-        }
-        Ok(AuditCheck {
-            entries,
-            head: (entries > 0).then_some(previous),
-            broken: None,
-        })
-    }
 }
 
 /// What is wrong with the change set an import's entry holds (its rows
@@ -431,6 +327,85 @@ fn change_set_problem(conn: &Connection, row: &Row) -> Result<Option<AuditBreakR
         Some(summary) => change_sets::check(conn, &summary),
         None => Ok(Some(AuditBreakReason::ChangeSetUnsealed)),
     }
+}
+
+/// Checks the whole audit chain, oldest entry first.
+pub(crate) fn verify(conn: &Connection) -> Result<AuditCheck> {
+    let mut stmt = conn.prepare(
+        "SELECT id, hash, at, actor, entity, entity_id, teacher_id, action, old_value, new_value
+         FROM revision ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut previous = GENESIS.to_owned();
+    let mut entries = 0u64;
+    let mut last_id = 0i64;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let stored: Option<String> = r.get(1)?;
+        let row = Row::read(r, 2)?;
+        entries = entries.saturating_add(1);
+        let expected = hash(&previous, &row.entry());
+        let reason = match stored {
+            None => Some(AuditBreakReason::Unhashed),
+            Some(ref s) if *s != expected => Some(if id != last_id.saturating_add(1) {
+                AuditBreakReason::MissingOrAltered {
+                    first: last_id.saturating_add(1),
+                    last: id.saturating_sub(1),
+                }
+            } else {
+                AuditBreakReason::Altered
+            }),
+            // Entries are numbered without gaps (AUTOINCREMENT, and a
+            // rolled-back entry takes its number back with it): a gap
+            // whose next entry still chains means entries were removed
+            // and later ones written after them.
+            Some(_) if id != last_id.saturating_add(1) => Some(AuditBreakReason::Removed {
+                first: last_id.saturating_add(1),
+                last: id.saturating_sub(1),
+            }),
+            Some(_) => change_set_problem(conn, &row)?,
+        };
+        if let Some(reason) = reason {
+            return Ok(AuditCheck {
+                entries,
+                head: None,
+                broken: Some(AuditBreak {
+                    id,
+                    at: Some(row.at),
+                    reason,
+                }),
+            });
+        }
+        previous = expected;
+        last_id = id;
+    }
+    let handed_out: i64 = conn
+        .query_row(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'revision'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0);
+    if handed_out > last_id {
+        return Ok(AuditCheck {
+            entries,
+            head: None,
+            broken: Some(AuditBreak {
+                id: last_id.saturating_add(1),
+                at: None,
+                reason: AuditBreakReason::NewestRemoved {
+                    first: last_id.saturating_add(1),
+                    last: handed_out,
+                },
+            }),
+        });
+    }
+    Ok(AuditCheck {
+        entries,
+        head: (entries > 0).then_some(previous),
+        broken: None,
+    })
 }
 
 #[cfg(test)]

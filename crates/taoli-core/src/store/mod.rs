@@ -14,7 +14,7 @@
 //! this PC or another, is told who has it open instead of corrupting it.
 
 mod accounts;
-mod audit;
+pub(crate) mod audit;
 pub(crate) mod backups;
 pub(crate) mod change_sets;
 mod cipher;

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{SchoolFile, revisions};
-use crate::account::Permission;
 use crate::error::{EntryError, TeacherError};
 use crate::error::{Error, Result};
 use crate::record::{Fields, IndicatorRecord};
@@ -77,108 +76,86 @@ pub(crate) fn insert(
     Ok(record)
 }
 
+/// Adds a record to a stored teacher's information group, after the
+/// group's existing rows; refused when the teacher is not on file.
+pub(crate) fn add(
+    tx: &rusqlite::Transaction<'_>,
+    actor: &crate::revision::Actor,
+    teacher_id: &str,
+    group_code: &str,
+    fields: Fields,
+) -> Result<IndicatorRecord> {
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM teacher WHERE id = ?1)",
+        [teacher_id],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Err(TeacherError::TeacherNotFound(teacher_id.to_owned()).into());
+    }
+    insert(tx, actor, teacher_id, group_code, fields)
+}
+
+/// Replaces a record's fields, with its revision. `expected_version` is the
+/// version the edit started from; a record changed in the meantime is refused.
+pub(crate) fn update(
+    tx: &rusqlite::Transaction<'_>,
+    actor: &crate::revision::Actor,
+    record_id: &str,
+    expected_version: i64,
+    fields: Fields,
+) -> Result<IndicatorRecord> {
+    let old = by_id(tx, record_id)?;
+    if old.version != expected_version {
+        return Err(EntryError::StaleRecord {
+            expected: expected_version,
+            current: old.version,
+        }
+        .into());
+    }
+    tx.execute(
+        "UPDATE record SET fields = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",
+        (
+            record_id,
+            serde_json::Value::Object(fields).to_string(),
+            now(),
+        ),
+    )?;
+    let new = by_id(tx, record_id)?;
+    revisions::record(
+        tx,
+        actor,
+        Entity::Record,
+        record_id,
+        Some(&new.teacher_id),
+        Action::Update,
+        Some(&serde_json::to_value(&old)?),
+        Some(&serde_json::to_value(&new)?),
+    )?;
+    Ok(new)
+}
+
+/// Removes a record; its last values stay in the revision history.
+pub(crate) fn delete(
+    tx: &rusqlite::Transaction<'_>,
+    actor: &crate::revision::Actor,
+    record_id: &str,
+) -> Result<()> {
+    let old = by_id(tx, record_id)?;
+    tx.execute("DELETE FROM record WHERE id = ?1", [record_id])?;
+    revisions::record(
+        tx,
+        actor,
+        Entity::Record,
+        record_id,
+        Some(&old.teacher_id),
+        Action::Delete,
+        Some(&serde_json::to_value(&old)?),
+        None,
+    )
+}
+
 impl SchoolFile {
-    /// Adds a record to a teacher's information group, after the existing rows.
-    pub fn add_record(
-        &mut self,
-        teacher_id: &str,
-        group_code: &str,
-        fields: Fields,
-    ) -> Result<IndicatorRecord> {
-        let actor = &self.require(Permission::TeachersEdit)?;
-        self.write(|tx| {
-            let exists: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM teacher WHERE id = ?1)",
-                [teacher_id],
-                |r| r.get(0),
-            )?;
-            if !exists {
-                return Err(TeacherError::TeacherNotFound(teacher_id.to_owned()).into());
-            }
-            insert(tx, actor, teacher_id, group_code, fields)
-        })
-    }
-
-    /// Replaces a record's fields. `expected_version` is the version the edit
-    /// started from; a record changed in the meantime is refused.
-    pub fn update_record(
-        &mut self,
-        record_id: &str,
-        expected_version: i64,
-        fields: Fields,
-    ) -> Result<IndicatorRecord> {
-        let actor = &self.require(Permission::TeachersEdit)?;
-        self.write(|tx| {
-            let old = by_id(tx, record_id)?;
-            if old.version != expected_version {
-                return Err(EntryError::StaleRecord {
-                    expected: expected_version,
-                    current: old.version,
-                }.into());
-            }
-            tx.execute(
-                "UPDATE record SET fields = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",
-                (
-                    record_id,
-                    serde_json::Value::Object(fields).to_string(),
-                    now(),
-                ),
-            )?;
-            let new = by_id(tx, record_id)?;
-            revisions::record(
-                tx,
-                actor,
-                Entity::Record,
-                record_id,
-                Some(&new.teacher_id),
-                Action::Update,
-                Some(&serde_json::to_value(&old)?),
-                Some(&serde_json::to_value(&new)?),
-            )?;
-            Ok(new)
-        })
-    }
-
-    /// Removes a record; its last values stay in the revision history.
-    pub fn delete_record(&mut self, record_id: &str) -> Result<()> {
-        let actor = &self.require(Permission::TeachersEdit)?;
-        self.write(|tx| {
-            let old = by_id(tx, record_id)?;
-            tx.execute("DELETE FROM record WHERE id = ?1", [record_id])?;
-            revisions::record(
-                tx,
-                actor,
-                Entity::Record,
-                record_id,
-                Some(&old.teacher_id),
-                Action::Delete,
-                Some(&serde_json::to_value(&old)?),
-                None,
-            )
-        })
-    }
-
-    /// One record by id (masked values for a role that reads masked).
-    pub fn record(&self, record_id: &str) -> Result<IndicatorRecord> {
-        self.require(Permission::TeachersView)?;
-        let record = self.stored_record(record_id)?;
-        Ok(self.shown_records(vec![record])?.remove(0))
-    }
-
-    /// Every record of the school, by teacher, group and row order (masked
-    /// values for a role that reads masked).
-    pub fn all_records(&self) -> Result<Vec<IndicatorRecord>> {
-        self.require(Permission::TeachersView)?;
-        self.shown_records(self.stored_all_records()?)
-    }
-
-    /// A teacher's records, by group and row order (masked values for a role
-    /// that reads masked).
-    pub fn records(&self, teacher_id: &str) -> Result<Vec<IndicatorRecord>> {
-        self.require(Permission::TeachersView)?;
-        self.shown_records(self.stored_records(teacher_id)?)
-    }
-
     /// Records as the signed-in account may see them: for a role that reads
     /// masked, values of the masked field types (ID and phone numbers) with
     /// their middle hidden and dates of birth as their year.

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, Transaction};
 
-use super::{SchoolFile, audit, change_sets};
+use super::{audit, change_sets};
 use crate::error::Result;
 use crate::revision::{Action, Actor, Entity, Revision};
 use crate::time::now;
@@ -152,7 +152,7 @@ pub(crate) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Revision> {
     })
 }
 
-fn read(conn: &Connection, teacher_id: Option<&str>) -> Result<Vec<Revision>> {
+pub(crate) fn read(conn: &Connection, teacher_id: Option<&str>) -> Result<Vec<Revision>> {
     let mut stmt = conn.prepare(
         "SELECT id, at, actor, entity, entity_id, teacher_id, action, old_value, new_value, hash
          FROM revision WHERE ?1 IS NULL OR teacher_id = ?1 ORDER BY id",
@@ -164,20 +164,4 @@ fn read(conn: &Connection, teacher_id: Option<&str>) -> Result<Vec<Revision>> {
     revisions.extend(change_sets::revisions(conn, teacher_id)?);
     revisions.sort_by_key(|r| r.id);
     Ok(revisions)
-}
-
-impl SchoolFile {
-    /// The whole history of the school, oldest first: every entry of the
-    /// audit chain, and after an import's entry the changes of its change
-    /// set, each as the revision it stands for.
-    pub fn revisions(&self) -> Result<Vec<Revision>> {
-        self.require(crate::account::Permission::AuditView)?;
-        read(&self.conn, None)
-    }
-
-    /// The history of one teacher (their identity and every record), oldest first.
-    pub fn teacher_revisions(&self, teacher_id: &str) -> Result<Vec<Revision>> {
-        self.require(crate::account::Permission::AuditView)?;
-        read(&self.conn, Some(teacher_id))
-    }
 }

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 
 use super::{SchoolFile, revisions};
-use crate::account::{Actor, Permission};
+use crate::account::Actor;
 use crate::error::TeacherError;
 use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
@@ -88,23 +88,6 @@ pub(crate) fn insert(
 }
 
 impl SchoolFile {
-    /// One teacher by internal id (ID number masked for a role that reads masked).
-    pub fn teacher(&self, teacher_id: &str) -> Result<Teacher> {
-        self.require(Permission::TeachersView)?;
-        Ok(self.shown(self.stored_teacher(teacher_id)?))
-    }
-
-    /// Every teacher, in the order they were registered (ID numbers masked
-    /// for a role that reads masked).
-    pub fn teachers(&self) -> Result<Vec<Teacher>> {
-        self.require(Permission::TeachersView)?;
-        Ok(self
-            .stored_teachers()?
-            .into_iter()
-            .map(|t| self.shown(t))
-            .collect())
-    }
-
     /// A teacher as the signed-in account may see it.
     pub(crate) fn shown(&self, mut teacher: Teacher) -> Teacher {
         if self.masked() {
@@ -127,14 +110,6 @@ impl SchoolFile {
         ))?;
         let rows = stmt.query_map([], from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The teacher holding an ID number. With `id_type` unset, any document type
-    /// matches (ID numbers of different types practically never collide; when they
-    /// do, the resident ID card wins).
-    pub fn teacher_by_id_number(&self, id_type: Option<&str>, id_number: &str) -> Result<Teacher> {
-        self.require(Permission::TeachersView)?;
-        Ok(self.shown(self.stored_teacher_by_id_number(id_type, id_number)?))
     }
 
     pub(crate) fn stored_teacher_by_id_number(

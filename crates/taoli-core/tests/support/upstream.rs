@@ -271,6 +271,7 @@ pub fn add_complete_teacher(file: &mut SchoolFile, name: &str, n: u32) -> Teache
         // add_teacher already wrote the 基本信息 the ID number gives
         // (出生日期, 性别): the rest joins that record.
         let written = file
+            .teachers()
             .records(&teacher.id)
             .unwrap()
             .into_iter()
@@ -279,10 +280,14 @@ pub fn add_complete_teacher(file: &mut SchoolFile, name: &str, n: u32) -> Teache
             Some(record) => {
                 let mut all = record.fields;
                 all.extend(fields(values));
-                file.update_record(&record.id, record.version, all).unwrap();
+                file.data_entry()
+                    .update_record(&record.id, record.version, all)
+                    .unwrap();
             }
             None => {
-                file.add_record(&teacher.id, group, fields(values)).unwrap();
+                file.data_entry()
+                    .add_record(&teacher.id, group, fields(values))
+                    .unwrap();
             }
         }
     }

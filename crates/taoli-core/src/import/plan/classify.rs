@@ -328,7 +328,8 @@ impl Planner<'_> {
             records.push(WorkingRecord {
                 stored: None,
                 text: "{}".into(),
-                written: false,
+                write: NO_WRITE,
+                dirty: false,
                 touched: false,
                 matched: false,
             });
@@ -341,8 +342,10 @@ impl Planner<'_> {
             return Effect::NONE;
         }
         record.text = Value::Object(merged).to_string().into();
-        if !record.written {
-            record.written = true;
+        if record.written() {
+            mark_dirty(record, self.sent, &mut self.dirty);
+        } else {
+            record.write = write_position(&self.writes);
             self.writes.push(single_write(record, person, key, stored));
         }
         Effect {
@@ -436,8 +439,10 @@ impl Planner<'_> {
         }
         record.text = Value::Object(merged).to_string().into();
         let was_stored = record.stored.is_some();
-        if !record.written && was_stored {
-            record.written = true;
+        if record.written() {
+            mark_dirty(record, self.sent, &mut self.dirty);
+        } else if was_stored {
+            record.write = write_position(&self.writes);
             self.writes.push(Write::UpdateRecord {
                 person,
                 group: self.group_key(&group.id),
@@ -483,7 +488,8 @@ impl Planner<'_> {
         records.push(WorkingRecord {
             stored: None,
             text: Value::Object(fields).to_string().into(),
-            written: true,
+            write: write_position(&self.writes),
+            dirty: false,
             touched: true,
             matched: false,
         });
@@ -504,6 +510,22 @@ impl Planner<'_> {
 
 /// The write of a single-record group's record: an update of the stored one,
 /// or the record added (first of a new teacher's).
+/// The position the next write takes in the plan's writes. A plan holds
+/// far fewer than four billion writes (a roster's rows are bounded long
+/// before), so the position fits the record's 32 bits.
+fn write_position(writes: &[Write]) -> u32 {
+    u32::try_from(writes.len()).unwrap_or(NO_WRITE)
+}
+
+/// Notes that a record whose write already went down the pipe changed:
+/// the next batch carries its text again.
+fn mark_dirty(record: &mut WorkingRecord, sent: usize, dirty: &mut Vec<u32>) {
+    if (record.write as usize) < sent && !record.dirty {
+        record.dirty = true;
+        dirty.push(record.write);
+    }
+}
+
 fn single_write(record: &WorkingRecord, person: usize, group: Arc<str>, stored: bool) -> Write {
     if record.stored.is_some() {
         Write::UpdateRecord {

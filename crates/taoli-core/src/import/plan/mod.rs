@@ -15,6 +15,7 @@ use calamine::Data;
 use serde_json::Value;
 
 use super::cell::{CellProblem, convert};
+pub(crate) use super::commit::Ready;
 use super::mapping::{
     ColumnMapping, FieldTarget, HeaderMatcher, MappingOverride, MappingSource, layout_key,
     normalize_header, propose,
@@ -23,14 +24,14 @@ use super::source::{RosterFile, SheetInfo, SheetRow};
 use super::table::{HEADER_SEARCH_ROWS, Header, RowKind, cell_text, find_header};
 use super::{
     FieldChange, ImportCounts, ImportOptions, ImportPreview, MessageSeverity, OnConflict,
-    REFUSAL_COLUMN, RowMessage, RowPreview, RowStatus, SheetPreview, SkippedSheet,
+    REFUSAL_COLUMN, RowMessage, RowPreview, RowStatus, SheetPreview, SkipReason, SkippedSheet,
 };
 use crate::catalog::{
     EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Form, IdNumberForm, Reading,
     Severity,
 };
 use crate::error::ImportError;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, StaleReason};
 use crate::id_derived::GenderFromId;
 use crate::id_number::IdGender;
 use crate::import::Imports;
@@ -162,6 +163,101 @@ impl ImportPlan {
     pub fn is_settled(&self) -> bool {
         self.settled
     }
+
+    /// A write of the plan, taken out with what it writes.
+    pub(crate) fn ready(&self, write: &Write) -> Result<Ready> {
+        ready(&self.persons, &self.states, write)
+    }
+
+    /// The person a write of the plan is for. The planner hands out only
+    /// its own positions, so a miss means the plan is not the one previewed.
+    pub(crate) fn person(&self, person: usize) -> Result<&Person> {
+        planned_person(&self.persons, person)
+    }
+
+    /// The fields the plan leaves a record with, as JSON text.
+    pub(crate) fn fields_of(&self, person: usize, group: &str, index: usize) -> &str {
+        planned_record(&self.states, person, group, index).map_or("{}", |r| &*r.text)
+    }
+}
+
+/// A write taken out of the plan: what it writes, copied.
+fn ready(persons: &[Person], states: &[PersonState], write: &Write) -> Result<Ready> {
+    Ok(match write {
+        Write::NewTeacher { person } => {
+            let p = planned_person(persons, *person)?;
+            Ready::NewTeacher {
+                person: *person,
+                name: p.name.clone(),
+                id_type: p.id_type.clone(),
+                id_number: p.id_number.clone(),
+            }
+        }
+        Write::RenameTeacher { person } => {
+            let p = planned_person(persons, *person)?;
+            match (&p.existing, &p.rename) {
+                (Some(old), Some(name)) => Ready::RenameTeacher {
+                    old: old.clone(),
+                    name: name.clone(),
+                },
+                _ => Ready::Nothing,
+            }
+        }
+        Write::AddRecord {
+            person,
+            group,
+            index,
+            numbered,
+        } => Ready::AddRecord {
+            person: *person,
+            stored_teacher: planned_person(persons, *person)?
+                .existing
+                .as_ref()
+                .map(|t| t.id.clone()),
+            group: group.clone(),
+            row_order: numbered
+                .then(|| i64::try_from(*index).map_or(i64::MAX, |i| i.saturating_add(1))),
+            text: planned_record(states, *person, group, *index)
+                .map_or_else(|| "{}".into(), |r| r.text.clone()),
+        },
+        Write::UpdateRecord {
+            person,
+            group,
+            index,
+        } => {
+            let record = planned_record(states, *person, group, *index);
+            let Some(stored) = record.and_then(|r| r.stored.as_deref()) else {
+                return Err(ImportError::StalePreview {
+                    reason: StaleReason::RecordChanged,
+                }
+                .into());
+            };
+            Ready::UpdateRecord {
+                stored: stored.clone(),
+                text: record.map_or_else(|| "{}".into(), |r| r.text.clone()),
+            }
+        }
+    })
+}
+
+fn planned_record<'p>(
+    states: &'p [PersonState],
+    person: usize,
+    group: &str,
+    index: usize,
+) -> Option<&'p WorkingRecord> {
+    states
+        .get(person)
+        .and_then(|s| s.records.get(group))
+        .and_then(|r| r.get(index))
+}
+
+fn planned_person(persons: &[Person], person: usize) -> Result<&Person> {
+    persons.get(person).ok_or_else(|| {
+        Error::Import(ImportError::StalePreview {
+            reason: StaleReason::PlanMismatch,
+        })
+    })
 }
 
 /// A stored record's id and the version the preview saw.
@@ -180,8 +276,12 @@ pub(crate) struct WorkingRecord {
     /// The fields as JSON text: compact while a large import is planned,
     /// and what the commit stores as is.
     pub text: Box<str>,
-    /// Whether a write creating or updating it is planned.
-    written: bool,
+    /// The position in the plan's writes of the write creating or updating
+    /// it; [`NO_WRITE`] while none is planned.
+    write: u32,
+    /// Changed after its write went down the pipe ([`Planner::flush`]):
+    /// its text goes again with the next batch.
+    dirty: bool,
     /// Whether this import touched it (for validation messages).
     touched: bool,
     /// A stored row an imported row was found to match (as the same or by
@@ -189,9 +289,17 @@ pub(crate) struct WorkingRecord {
     matched: bool,
 }
 
+/// A [`WorkingRecord`] no write creates or updates.
+const NO_WRITE: u32 = u32::MAX;
+
 impl WorkingRecord {
     pub(crate) fn fields(&self) -> Fields {
         serde_json::from_str(&self.text).unwrap_or_default()
+    }
+
+    /// Whether a write creating or updating it is planned.
+    fn written(&self) -> bool {
+        self.write != NO_WRITE
     }
 }
 
@@ -269,16 +377,83 @@ struct Planner<'a> {
     pending: Vec<PendingCell>,
     /// Ways of writing understood so far.
     notes: crate::import::notes::Notes,
+    /// Where the writes go as they are planned, in a one-pass import
+    /// (`import/pipeline.rs`); none for a preview.
+    pipe: Option<std::sync::mpsc::SyncSender<Vec<Ready>>>,
+    /// How many of `writes` went down the pipe.
+    sent: usize,
+    /// Writes sent whose record changed since (each once, by position).
+    dirty: Vec<u32>,
 }
 
 impl Imports<'_> {
     /// Reads the roster and plans the import without writing anything.
     pub fn plan(&self, roster: &mut RosterFile, options: &ImportOptions) -> Result<ImportPlan> {
         self.school.require(crate::account::Permission::Import)?;
+        self.planning(options)?.run(roster, None)
+    }
+
+    /// What planning an import needs of the school file, read up front so
+    /// that the planning itself can run on a thread of its own.
+    pub(super) fn planning<'o>(&self, options: &'o ImportOptions) -> Result<Planning<'o>> {
         let effective = self.school.effective_catalog()?;
         let catalog = self.school.catalog()?;
         let matcher = HeaderMatcher::new(&effective);
         let remembered = self.remembered_choices()?;
+        let mut stored_records: HashMap<String, Vec<IndicatorRecord>> = HashMap::new();
+        for record in self.school.stored_all_records()? {
+            stored_records
+                .entry(record.teacher_id.clone())
+                .or_default()
+                .push(record);
+        }
+        let stored_teachers = self
+            .school
+            .stored_teachers()?
+            .into_iter()
+            .map(|t| ((t.id_type.clone(), t.id_number.clone()), t))
+            .collect();
+        Ok(Planning {
+            effective,
+            catalog,
+            matcher,
+            remembered,
+            stored_teachers,
+            stored_records,
+            options,
+        })
+    }
+}
+
+/// The school file's part of planning an import ([`Imports::planning`]).
+pub(crate) struct Planning<'o> {
+    effective: EffectiveCatalog,
+    catalog: std::borrow::Cow<'static, crate::catalog::Catalog>,
+    matcher: HeaderMatcher,
+    remembered: crate::import::learned::Remembered,
+    stored_teachers: HashMap<(String, String), Teacher>,
+    stored_records: HashMap<String, Vec<IndicatorRecord>>,
+    options: &'o ImportOptions,
+}
+
+impl Planning<'_> {
+    /// Plans the import of `roster`: every chosen sheet, then the checks on
+    /// every person. With a `pipe`, each batch of writes goes down it as
+    /// soon as it is planned (the one-pass import, `import/pipeline.rs`).
+    pub(crate) fn run(
+        self,
+        roster: &mut RosterFile,
+        pipe: Option<std::sync::mpsc::SyncSender<Vec<Ready>>>,
+    ) -> Result<ImportPlan> {
+        let Planning {
+            effective,
+            catalog,
+            matcher,
+            remembered,
+            stored_teachers,
+            stored_records,
+            options,
+        } = self;
         let context = SheetContext {
             effective: &effective,
             matcher: &matcher,
@@ -287,7 +462,14 @@ impl Imports<'_> {
             explicit: !options.sheets.is_empty(),
         };
         let chosen = roster.choose_sheets(&options.sheets)?;
-        let mut planner = self.planner(&catalog, &effective, options.on_conflict)?;
+        let mut planner = Planner::new(
+            &catalog,
+            &effective,
+            options.on_conflict,
+            stored_teachers,
+            stored_records,
+        );
+        planner.pipe = pipe;
         let mut planned = SheetsPlanned::default();
         for sheet in &chosen {
             planner.plan_sheet(roster, sheet, &context, &mut planned)?;
@@ -302,33 +484,31 @@ impl Imports<'_> {
                 })
             }));
         }
+        // The last writes go before the checks, which the writes do not wait for.
+        planner.flush()?;
+        planner.pipe = None;
         let validator = Validator::new(&catalog, &effective.set.id)?;
         planner.validate(&validator);
         Ok(planner.finish(roster, options.on_conflict, planned))
     }
+}
 
+/// Rows planned between two batches down the pipe (and a batch at each
+/// sheet's end): large enough that a batch costs little to send, small
+/// enough that the writer starts at once.
+const ROWS_PER_BATCH: usize = 1_000;
+
+impl<'a> Planner<'a> {
     /// A planner over the school's stored teachers and their records.
-    fn planner<'a>(
-        &self,
+    fn new(
         catalog: &crate::catalog::Catalog,
         effective: &'a EffectiveCatalog,
         on_conflict: OnConflict,
-    ) -> Result<Planner<'a>> {
-        let mut stored_records: HashMap<String, Vec<IndicatorRecord>> = HashMap::new();
-        for record in self.school.stored_all_records()? {
-            stored_records
-                .entry(record.teacher_id.clone())
-                .or_default()
-                .push(record);
-        }
-        let stored_teachers = self
-            .school
-            .stored_teachers()?
-            .into_iter()
-            .map(|t| ((t.id_type.clone(), t.id_number.clone()), t))
-            .collect();
+        stored_teachers: HashMap<(String, String), Teacher>,
+        stored_records: HashMap<String, Vec<IndicatorRecord>>,
+    ) -> Planner<'a> {
         let (birth_field, gender_field) = id_derived_fields(catalog, effective);
-        Ok(Planner {
+        Planner {
             effective,
             on_conflict,
             by_key: HashMap::new(),
@@ -354,7 +534,63 @@ impl Imports<'_> {
             defaults_used: Default::default(),
             pending: Vec::new(),
             notes: Default::default(),
-        })
+            pipe: None,
+            sent: 0,
+            dirty: Vec::new(),
+        }
+    }
+
+    /// Sends down the pipe, if there is one, the writes planned since the
+    /// last batch, and the fields now of each record whose write went
+    /// earlier and which a row changed since. Refused when the writer has
+    /// stopped: its own error says why.
+    fn flush(&mut self) -> Result<()> {
+        let Some(pipe) = &self.pipe else {
+            return Ok(());
+        };
+        let mut batch = Vec::with_capacity(
+            self.writes
+                .len()
+                .saturating_sub(self.sent)
+                .saturating_add(self.dirty.len()),
+        );
+        for write in self.writes.get(self.sent..).unwrap_or_default() {
+            batch.push(ready(&self.persons, &self.states, write)?);
+        }
+        for position in std::mem::take(&mut self.dirty) {
+            let Some(
+                Write::AddRecord {
+                    person,
+                    group,
+                    index,
+                    ..
+                }
+                | Write::UpdateRecord {
+                    person,
+                    group,
+                    index,
+                },
+            ) = self.writes.get(position as usize)
+            else {
+                continue;
+            };
+            let Some(record) = self
+                .states
+                .get_mut(*person)
+                .and_then(|s| s.records.get_mut(group))
+                .and_then(|r| r.get_mut(*index))
+            else {
+                continue;
+            };
+            record.dirty = false;
+            batch.push(Ready::Refresh {
+                write: position,
+                text: record.text.clone(),
+            });
+        }
+        self.sent = self.writes.len();
+        pipe.send(batch)
+            .map_err(|_| Error::Import(ImportError::ImportStopped))
     }
 }
 
@@ -387,7 +623,7 @@ impl SheetsPlanned {
         &mut self,
         context: &SheetContext<'_>,
         name: &str,
-        reason: String,
+        reason: SkipReason,
         error: Error,
     ) -> Result<()> {
         if context.explicit {
@@ -414,8 +650,7 @@ impl SheetContext<'_> {
         let (header, below) = match find_header(&sheet.name, first_rows, self.matcher) {
             Ok(found) => found,
             Err(e) => {
-                let reason = "找不到表头（姓名、身份证件号等列名），不是教师名单".into();
-                planned.skip(self, &sheet.name, reason, e)?;
+                planned.skip(self, &sheet.name, SkipReason::NoHeader, e)?;
                 return Ok(None);
             }
         };
@@ -423,7 +658,7 @@ impl SheetContext<'_> {
         if !self.explicit && crate::import::refused::is_pending_header(&texts) {
             planned.skipped.push(SkippedSheet {
                 name: sheet.name.clone(),
-                reason: "是桃李列出的待修正单元格，这些教师已经导入，请在教师信息中改正".into(),
+                reason: SkipReason::PendingList,
             });
             return Ok(None);
         }
@@ -467,10 +702,9 @@ impl SheetContext<'_> {
                 .take(6)
                 .collect::<Vec<_>>()
                 .join("、");
-            let reason = format!(
-                "没有姓名和身份证件号列，不是教师名单（像是代码表或填写说明：{}）",
-                crate::text::excerpt(&shown, 40)
-            );
+            let reason = SkipReason::NoIdentityColumns {
+                headers: crate::text::excerpt(&shown, 40),
+            };
             planned.skip(self, &sheet.name, reason, e)?;
             return Ok(None);
         }
@@ -527,6 +761,9 @@ impl Planner<'_> {
             if let Some(refused) = self.plan_row(&sheet_name, &row, &columns) {
                 refused_rows.push(refused);
             }
+            if self.pipe.is_some() && self.rows.len().is_multiple_of(ROWS_PER_BATCH) {
+                self.flush()?;
+            }
             Ok(true)
         };
         let mut ended = false;
@@ -546,6 +783,8 @@ impl Planner<'_> {
                 rows: refused_rows,
             });
         }
+        // A sheet's last rows go before the next sheet's first.
+        self.flush()?;
         planned.sheets.push(SheetPreview {
             defaults: self.defaults_used.take(),
             name: sheet.name.clone(),

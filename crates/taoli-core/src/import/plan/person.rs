@@ -25,7 +25,8 @@ impl Planner<'_> {
                         version: r.version,
                     })),
                     text: Value::Object(r.fields).to_string().into(),
-                    written: false,
+                    write: NO_WRITE,
+                    dirty: false,
                     touched: false,
                     matched: false,
                 });
