@@ -1,18 +1,19 @@
 //! Committing an import plan ([`Imports::commit`]): in one
 //! transaction, with the backup taken just before it, the plan's writes in
-//! order ([`Executor`]); then the import's change set, gathered per teacher
-//! from what the writes did ([`record_changes`]); the clerk's column
-//! corrections, the cells kept on a 待修正 error, the record of the import
+//! order ([`Executor`]), each change gathered per teacher into the
+//! import's change set as it is made; then the clerk's column corrections,
+//! the cells kept on a 待修正 error, the record of the import
 //! (`import_run`), and last the import's one entry on the audit chain,
 //! which holds the change set's hash (`store/change_sets.rs`). The one-pass
 //! import (`pipeline.rs`) runs the same steps with the writes coming from
 //! the planner as it goes. The undo (`undo.rs`) reads the change set back.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use rusqlite::Transaction;
+use rusqlite::{OptionalExtension, Transaction};
 
-use super::plan::{StoredRecord, Write};
+use super::plan::StoredRecord;
 use super::runs::{record_by_id, teacher_json};
 use super::{ImportPlan, ImportRun, OnConflict};
 use crate::account::{Actor, Permission};
@@ -55,12 +56,12 @@ impl Imports<'_> {
         }
         let total = plan.writes.len();
         self.in_import_transaction(|tx, run| {
-            let mut executor = Executor::new(tx, &run.at);
-            for (done, write) in plan.writes.iter().enumerate() {
+            let mut executor = Executor::new(tx, &run, false);
+            for done in 0..total {
                 if done % 500 == 0 {
                     progress(done, total);
                 }
-                executor.execute(plan.ready(write)?)?;
+                executor.execute(plan.ready(done)?)?;
             }
             let run = finish_import(tx, plan, actor, run, executor)?;
             progress(total, total);
@@ -101,8 +102,9 @@ pub(super) struct Run {
     pub at: String,
 }
 
-/// After the writes: the change set, the remembered corrections, the
-/// 待修正 cells, the record of the import and its entry on the chain.
+/// After the writes: the remembered corrections, the 待修正 cells, the
+/// record of the import and its entry on the chain, which seals the change
+/// set the writes gathered.
 pub(super) fn finish_import(
     tx: &Transaction<'_>,
     plan: &ImportPlan,
@@ -110,8 +112,7 @@ pub(super) fn finish_import(
     run: Run,
     executor: Executor<'_, '_>,
 ) -> Result<ImportRun> {
-    let written = executor.finish(plan);
-    let changes = record_changes(tx, plan, &written, &run)?;
+    let (written, changes) = executor.finish(plan);
     remember_corrections(tx, plan, actor, &run.at)?;
     keep_pending_cells(tx, plan, &written.teacher_ids, &run.id, &run.at)?;
     let summary = serde_json::json!({
@@ -149,7 +150,9 @@ pub(crate) enum Ready {
     /// Creates a record of the person at this position: a stored teacher
     /// (their id), or one this import registers. `row_order` is the plan's
     /// for a new teacher; a stored teacher's row goes after their others.
+    /// `write` is the write's position in the plan.
     AddRecord {
+        write: u32,
         person: usize,
         stored_teacher: Option<String>,
         group: Arc<str>,
@@ -161,22 +164,28 @@ pub(crate) enum Ready {
         stored: StoredRecord,
         text: Box<str>,
     },
-    /// The record the write at this position made or updated changed in the
-    /// plan since: its fields now.
-    Refresh { write: u32, text: Box<str> },
+    /// A record an earlier write of this import made or updated, changed in
+    /// the plan since (a later row or sheet of the same teacher): its fields
+    /// now. Only the one-pass import sends these.
+    Refresh { record: Refreshed, text: Box<str> },
     /// Nothing to write.
     Nothing,
 }
 
-/// What a write did, kept for the change set: a plan's half a million
-/// writes each leave one (32 bytes).
+/// Which record a [`Ready::Refresh`] writes over.
 #[derive(Debug)]
-enum Done {
-    Teacher(uuid::Uuid),
-    Renamed,
-    Added { id: uuid::Uuid, row_order: i64 },
-    Updated(Box<IndicatorRecord>),
-    Nothing,
+pub(crate) enum Refreshed {
+    /// A stored record the import updated.
+    Stored(String),
+    /// A new teacher's record: the person and the row the plan numbered.
+    Numbered {
+        person: usize,
+        group: Arc<str>,
+        row_order: i64,
+    },
+    /// A stored teacher's new record, by the position of the write that
+    /// made it.
+    Added(u32),
 }
 
 /// What the plan's writes left behind.
@@ -186,41 +195,48 @@ pub(super) struct Written {
     pub teacher_ids: Vec<Option<String>>,
     pub teachers_created: usize,
     pub records_written: usize,
-    /// What each write did, in the plan's order.
-    done: Vec<Done>,
 }
 
-/// Carries out an import's writes in order in its transaction.
+/// Carries out an import's writes in order in its transaction, each change
+/// gathered into the import's change set as it is made.
 pub(crate) struct Executor<'a, 't> {
     tx: &'a Transaction<'t>,
     at: String,
+    changes: ChangeSetWriter,
     /// The teachers this import registered, by the person's position.
     new_ids: Vec<Option<uuid::Uuid>>,
-    done: Vec<Done>,
+    /// The records made for stored teachers, by the write's position, for a
+    /// [`Refreshed::Added`]; kept only while a one-pass import may send one.
+    added: Option<HashMap<u32, uuid::Uuid>>,
+    writes: usize,
     teachers_created: usize,
     records_written: usize,
 }
 
 impl<'a, 't> Executor<'a, 't> {
-    pub(super) fn new(tx: &'a Transaction<'t>, at: &str) -> Executor<'a, 't> {
+    /// An executor for the import `run`; `refreshes` when writes may be
+    /// sent again (the one-pass import).
+    pub(super) fn new(tx: &'a Transaction<'t>, run: &Run, refreshes: bool) -> Executor<'a, 't> {
         Executor {
             tx,
-            at: at.to_owned(),
+            at: run.at.clone(),
+            changes: ChangeSetWriter::new(&run.id),
             new_ids: Vec::new(),
-            done: Vec::new(),
+            added: refreshes.then(HashMap::new),
+            writes: 0,
             teachers_created: 0,
             records_written: 0,
         }
     }
 
-    /// How many writes were carried out so far.
+    /// How many of the plan's writes were carried out so far.
     pub(super) fn writes_done(&self) -> usize {
-        self.done.len()
+        self.writes
     }
 
     /// Carries out one write.
     pub(super) fn execute(&mut self, ready: Ready) -> Result<()> {
-        let done = match ready {
+        match ready {
             Ready::NewTeacher {
                 person,
                 name,
@@ -229,25 +245,31 @@ impl<'a, 't> Executor<'a, 't> {
             } => self.new_teacher(person, &name, &id_type, &id_number)?,
             Ready::RenameTeacher { old, name } => self.rename_teacher(&old, &name)?,
             Ready::AddRecord {
+                write,
                 person,
                 stored_teacher,
                 group,
                 row_order,
                 text,
-            } => self.add_record(person, stored_teacher.as_deref(), &group, row_order, &text)?,
+            } => self.add_record(
+                write,
+                person,
+                stored_teacher.as_deref(),
+                &group,
+                row_order,
+                &text,
+            )?,
             Ready::UpdateRecord { stored, text } => self.update_record(&stored, &text)?,
-            Ready::Refresh { write, text } => {
-                self.refresh(write, &text)?;
-                return Ok(());
-            }
-            Ready::Nothing => Done::Nothing,
-        };
-        self.done.push(done);
+            Ready::Refresh { record, text } => return self.refresh(record, &text),
+            Ready::Nothing => {}
+        }
+        self.writes = self.writes.saturating_add(1);
         Ok(())
     }
 
-    /// What the writes left behind, with each person's teacher id.
-    fn finish(self, plan: &ImportPlan) -> Written {
+    /// What the writes left behind, with each person's teacher id, and the
+    /// change set to seal.
+    fn finish(self, plan: &ImportPlan) -> (Written, ChangeSetWriter) {
         let teacher_ids = plan
             .persons
             .iter()
@@ -262,12 +284,16 @@ impl<'a, 't> Executor<'a, 't> {
                     .map(|id| id.to_string()),
             })
             .collect();
-        Written {
+        let written = Written {
             teacher_ids,
             teachers_created: self.teachers_created,
             records_written: self.records_written,
-            done: self.done,
-        }
+        };
+        (written, self.changes)
+    }
+
+    fn new_id(&self, person: usize) -> Option<uuid::Uuid> {
+        self.new_ids.get(person).copied().flatten()
     }
 
     /// Registers a new teacher; refused as a stale preview when someone
@@ -278,15 +304,16 @@ impl<'a, 't> Executor<'a, 't> {
         name: &str,
         id_type: &str,
         id_number: &str,
-    ) -> Result<Done> {
+    ) -> Result<()> {
+        let (tx, at) = (self.tx, self.at.as_str());
         let id = uuid::Uuid::now_v7();
-        let inserted = self
-            .tx
+        let id_text = id.to_string();
+        let inserted = tx
             .prepare_cached(
                 "INSERT INTO teacher (id, id_type, id_number, name, version, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)",
             )?
-            .execute((id.to_string(), id_type, id_number, name, &self.at));
+            .execute((&id_text, id_type, id_number, name, at));
         if let Err(rusqlite::Error::SqliteFailure(e, _)) = &inserted
             && e.code == rusqlite::ErrorCode::ConstraintViolation
         {
@@ -298,6 +325,16 @@ impl<'a, 't> Executor<'a, 't> {
             .into());
         }
         inserted?;
+        let json = teacher_json(&id_text, name, id_type, id_number, 1, at, at)?;
+        self.changes.change(
+            tx,
+            &id_text,
+            Entity::Teacher,
+            &id_text,
+            Action::Create,
+            None,
+            Some(&json.to_string()),
+        )?;
         if self.new_ids.len() <= person {
             self.new_ids.resize(person.saturating_add(1), None);
         }
@@ -305,19 +342,19 @@ impl<'a, 't> Executor<'a, 't> {
             *slot = Some(id);
         }
         self.teachers_created = self.teachers_created.saturating_add(1);
-        Ok(Done::Teacher(id))
+        Ok(())
     }
 
     /// Renames a stored teacher; refused as a stale preview when the row
     /// changed since.
-    fn rename_teacher(&mut self, old: &Teacher, name: &str) -> Result<Done> {
-        let changed = self
-            .tx
+    fn rename_teacher(&mut self, old: &Teacher, name: &str) -> Result<()> {
+        let (tx, at) = (self.tx, self.at.as_str());
+        let changed = tx
             .prepare_cached(
                 "UPDATE teacher SET name = ?2, version = version + 1, updated_at = ?3
                  WHERE id = ?1 AND version = ?4",
             )?
-            .execute((&old.id, name, &self.at, old.version))?;
+            .execute((&old.id, name, at, old.version))?;
         if changed == 0 {
             return Err(ImportError::StalePreview {
                 reason: StaleReason::TeacherChanged {
@@ -326,196 +363,171 @@ impl<'a, 't> Executor<'a, 't> {
             }
             .into());
         }
-        Ok(Done::Renamed)
+        let before = serde_json::to_value(old)?;
+        let after = teacher_json(
+            &old.id,
+            name,
+            &old.id_type,
+            &old.id_number,
+            old.version.saturating_add(1),
+            &old.created_at,
+            at,
+        )?;
+        self.changes.change(
+            tx,
+            &old.id,
+            Entity::Teacher,
+            &old.id,
+            Action::Update,
+            Some(&before.to_string()),
+            Some(&after.to_string()),
+        )
     }
 
     /// Creates a record (numbered by the plan, or after the teacher's stored
     /// rows of the group); nothing for a person not registered.
     fn add_record(
         &mut self,
+        write: u32,
         person: usize,
         stored_teacher: Option<&str>,
         group: &str,
         row_order: Option<i64>,
         text: &str,
-    ) -> Result<Done> {
+    ) -> Result<()> {
+        let (tx, at) = (self.tx, self.at.as_str());
         let new_id;
         let teacher_id = match stored_teacher {
             Some(id) => id,
-            None => match self.new_ids.get(person).copied().flatten() {
+            None => match self.new_id(person) {
                 Some(id) => {
                     new_id = id.to_string();
                     new_id.as_str()
                 }
-                None => return Ok(Done::Nothing),
+                None => return Ok(()),
             },
         };
         let row_order: i64 = match row_order {
             Some(n) => n,
-            None => self
-                .tx
+            None => tx
                 .prepare_cached(
                     "SELECT COALESCE(MAX(row_order), 0) + 1 FROM record WHERE teacher_id = ?1 AND group_code = ?2",
                 )?
                 .query_row((teacher_id, group), |r| r.get(0))?,
         };
         let id = uuid::Uuid::now_v7();
-        self.tx
-            .prepare_cached(
-                "INSERT INTO record (id, teacher_id, group_code, row_order, fields, version, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
-            )?
-            .execute((id.to_string(), teacher_id, group, row_order, text, &self.at))?;
+        let id_text = id.to_string();
+        tx.prepare_cached(
+            "INSERT INTO record (id, teacher_id, group_code, row_order, fields, version, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
+        )?
+        .execute((&id_text, teacher_id, group, row_order, text, at))?;
+        // The record as `IndicatorRecord` serializes, built around the
+        // fields' JSON rather than serializing them twice.
+        let json = format!(
+            r#"{{"id":"{id_text}","teacher_id":"{teacher_id}","group_code":{},"row_order":{row_order},"fields":{text},"version":1,"updated_at":"{at}"}}"#,
+            serde_json::to_string(group)?
+        );
+        self.changes.change(
+            tx,
+            teacher_id,
+            Entity::Record,
+            &id_text,
+            Action::Create,
+            None,
+            Some(&json),
+        )?;
+        if stored_teacher.is_some()
+            && let Some(added) = &mut self.added
+        {
+            added.insert(write, id);
+        }
         self.records_written = self.records_written.saturating_add(1);
-        Ok(Done::Added { id, row_order })
+        Ok(())
     }
 
     /// Replaces a stored record's fields; refused as a stale preview when
     /// the record changed or went since.
-    fn update_record(&mut self, stored: &StoredRecord, text: &str) -> Result<Done> {
+    fn update_record(&mut self, stored: &StoredRecord, text: &str) -> Result<()> {
+        let (tx, at) = (self.tx, self.at.as_str());
         let stale = || {
             Error::Import(ImportError::StalePreview {
                 reason: StaleReason::RecordChanged,
             })
         };
-        let old = record_by_id(self.tx, &stored.id)?.ok_or_else(stale)?;
+        let old = record_by_id(tx, &stored.id)?.ok_or_else(stale)?;
         if old.version != stored.version {
             return Err(stale());
         }
-        self.tx
-            .prepare_cached(
-                "UPDATE record SET fields = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",
-            )?
-            .execute((&stored.id, text, &self.at))?;
-        self.records_written = self.records_written.saturating_add(1);
-        Ok(Done::Updated(Box::new(old)))
-    }
-
-    /// Writes the fields the plan now has for the record an earlier write
-    /// made or updated.
-    fn refresh(&mut self, write: u32, text: &str) -> Result<()> {
-        let id = match self.done.get(write as usize) {
-            Some(Done::Added { id, .. }) => id.to_string(),
-            Some(Done::Updated(old)) => old.id.clone(),
-            _ => return Ok(()),
+        tx.prepare_cached(
+            "UPDATE record SET fields = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",
+        )?
+        .execute((&stored.id, text, at))?;
+        let new = IndicatorRecord {
+            fields: serde_json::from_str(text)?,
+            version: old.version.saturating_add(1),
+            updated_at: at.to_owned(),
+            ..old.clone()
         };
-        self.tx
-            .prepare_cached("UPDATE record SET fields = ?2 WHERE id = ?1")?
-            .execute((id, text))?;
+        self.changes.change(
+            tx,
+            &old.teacher_id,
+            Entity::Record,
+            &stored.id,
+            Action::Update,
+            Some(&serde_json::to_string(&old)?),
+            Some(&serde_json::to_string(&new)?),
+        )?;
+        self.records_written = self.records_written.saturating_add(1);
         Ok(())
     }
-}
 
-/// The import's change set: each write's change as the revision it
-/// replaces would have recorded it, from the plan as finished (the fields
-/// the record was left with) and what the write did.
-fn record_changes(
-    tx: &Transaction<'_>,
-    plan: &ImportPlan,
-    written: &Written,
-    run: &Run,
-) -> Result<ChangeSetWriter> {
-    let at = run.at.as_str();
-    let mut changes = ChangeSetWriter::new(&run.id);
-    for (write, done) in plan.writes.iter().zip(&written.done) {
-        match (write, done) {
-            (Write::NewTeacher { person }, Done::Teacher(id)) => {
-                let p = plan.person(*person)?;
-                let id = id.to_string();
-                let json = teacher_json(&id, &p.name, &p.id_type, &p.id_number, 1, at, at)?;
-                changes.change(
-                    tx,
-                    &id,
-                    Entity::Teacher,
-                    &id,
-                    Action::Create,
-                    None,
-                    Some(&json.to_string()),
-                )?;
-            }
-            (Write::RenameTeacher { person }, Done::Renamed) => {
-                let p = plan.person(*person)?;
-                let (Some(old), Some(name)) = (&p.existing, &p.rename) else {
-                    continue;
-                };
-                let before = serde_json::to_value(old)?;
-                let after = teacher_json(
-                    &old.id,
-                    name,
-                    &old.id_type,
-                    &old.id_number,
-                    old.version.saturating_add(1),
-                    &old.created_at,
-                    at,
-                )?;
-                changes.change(
-                    tx,
-                    &old.id,
-                    Entity::Teacher,
-                    &old.id,
-                    Action::Update,
-                    Some(&before.to_string()),
-                    Some(&after.to_string()),
-                )?;
-            }
-            (
-                Write::AddRecord {
-                    person,
-                    group,
-                    index,
-                    ..
-                },
-                Done::Added { id, row_order },
-            ) => {
-                let Some(teacher_id) = written.teacher_ids.get(*person).and_then(Option::as_deref)
-                else {
-                    continue;
-                };
-                let text = plan.fields_of(*person, group, *index);
-                // The record as `IndicatorRecord` serializes, built around
-                // the fields' JSON rather than serializing them twice.
-                let json = format!(
-                    r#"{{"id":"{id}","teacher_id":"{teacher_id}","group_code":{},"row_order":{row_order},"fields":{text},"version":1,"updated_at":"{at}"}}"#,
-                    serde_json::to_string(&**group)?
-                );
-                changes.change(
-                    tx,
-                    teacher_id,
-                    Entity::Record,
-                    &id.to_string(),
-                    Action::Create,
-                    None,
-                    Some(&json),
-                )?;
-            }
-            (
-                Write::UpdateRecord {
-                    person,
-                    group,
-                    index,
-                },
-                Done::Updated(old),
-            ) => {
-                let new = IndicatorRecord {
-                    fields: serde_json::from_str(plan.fields_of(*person, group, *index))?,
-                    version: old.version.saturating_add(1),
-                    updated_at: at.to_owned(),
-                    ..(**old).clone()
-                };
-                changes.change(
-                    tx,
-                    &old.teacher_id,
-                    Entity::Record,
-                    &old.id,
-                    Action::Update,
-                    Some(&serde_json::to_string(old)?),
-                    Some(&serde_json::to_string(&new)?),
-                )?;
-            }
-            _ => {}
-        }
+    /// Writes the fields the plan now has over a record this import made
+    /// or updated earlier, and records the change: in the trail the record
+    /// is written, then corrected, by the same import (its version stays:
+    /// it is one write of the import).
+    fn refresh(&mut self, record: Refreshed, text: &str) -> Result<()> {
+        let tx = self.tx;
+        let id = match record {
+            Refreshed::Stored(id) => Some(id),
+            Refreshed::Numbered {
+                person,
+                group,
+                row_order,
+            } => match self.new_id(person) {
+                Some(teacher) => tx
+                    .prepare_cached(
+                        "SELECT id FROM record WHERE teacher_id = ?1 AND group_code = ?2 AND row_order = ?3",
+                    )?
+                    .query_row((teacher.to_string(), &*group, row_order), |r| r.get(0))
+                    .optional()?,
+                None => None,
+            },
+            Refreshed::Added(write) => self
+                .added
+                .as_ref()
+                .and_then(|a| a.get(&write))
+                .map(uuid::Uuid::to_string),
+        };
+        let Some(old) = id.map(|id| record_by_id(tx, &id)).transpose()?.flatten() else {
+            return Ok(());
+        };
+        tx.prepare_cached("UPDATE record SET fields = ?2 WHERE id = ?1")?
+            .execute((&old.id, text))?;
+        let new = IndicatorRecord {
+            fields: serde_json::from_str(text)?,
+            ..old.clone()
+        };
+        self.changes.change(
+            tx,
+            &old.teacher_id,
+            Entity::Record,
+            &old.id,
+            Action::Update,
+            Some(&serde_json::to_string(&old)?),
+            Some(&serde_json::to_string(&new)?),
+        )
     }
-    Ok(changes)
 }
 
 /// Remembers the clerk's column corrections (`import_mapping`) for the

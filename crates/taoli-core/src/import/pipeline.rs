@@ -44,7 +44,7 @@ impl Imports<'_> {
             let (to_writer, batches) = mpsc::sync_channel::<Vec<Ready>>(BATCHES_AHEAD);
             std::thread::scope(|scope| {
                 let planner = scope.spawn(move || planning.run(roster, Some(to_writer)));
-                let mut executor = Executor::new(tx, &run.at);
+                let mut executor = Executor::new(tx, &run, true);
                 let mut planned = 0usize;
                 let mut failed = None;
                 for batch in &batches {

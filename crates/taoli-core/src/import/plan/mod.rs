@@ -15,7 +15,7 @@ use calamine::Data;
 use serde_json::Value;
 
 use super::cell::{CellProblem, convert};
-pub(crate) use super::commit::Ready;
+pub(crate) use super::commit::{Ready, Refreshed};
 use super::mapping::{
     ColumnMapping, FieldTarget, HeaderMatcher, MappingOverride, MappingSource, layout_key,
     normalize_header, propose,
@@ -164,25 +164,25 @@ impl ImportPlan {
         self.settled
     }
 
-    /// A write of the plan, taken out with what it writes.
-    pub(crate) fn ready(&self, write: &Write) -> Result<Ready> {
-        ready(&self.persons, &self.states, write)
-    }
-
-    /// The person a write of the plan is for. The planner hands out only
-    /// its own positions, so a miss means the plan is not the one previewed.
-    pub(crate) fn person(&self, person: usize) -> Result<&Person> {
-        planned_person(&self.persons, person)
-    }
-
-    /// The fields the plan leaves a record with, as JSON text.
-    pub(crate) fn fields_of(&self, person: usize, group: &str, index: usize) -> &str {
-        planned_record(&self.states, person, group, index).map_or("{}", |r| &*r.text)
+    /// The write at `position` of the plan, taken out with what it writes.
+    pub(crate) fn ready(&self, position: usize) -> Result<Ready> {
+        ready(&self.persons, &self.states, &self.writes, position)
     }
 }
 
-/// A write taken out of the plan: what it writes, copied.
-fn ready(persons: &[Person], states: &[PersonState], write: &Write) -> Result<Ready> {
+/// The write at `position` taken out of the plan: what it writes, copied.
+fn ready(
+    persons: &[Person],
+    states: &[PersonState],
+    writes: &[Write],
+    position: usize,
+) -> Result<Ready> {
+    let Some(write) = writes.get(position) else {
+        return Err(ImportError::StalePreview {
+            reason: StaleReason::PlanMismatch,
+        }
+        .into());
+    };
     Ok(match write {
         Write::NewTeacher { person } => {
             let p = planned_person(persons, *person)?;
@@ -209,6 +209,7 @@ fn ready(persons: &[Person], states: &[PersonState], write: &Write) -> Result<Re
             index,
             numbered,
         } => Ready::AddRecord {
+            write: u32::try_from(position).unwrap_or(NO_WRITE),
             person: *person,
             stored_teacher: planned_person(persons, *person)?
                 .existing
@@ -252,6 +253,8 @@ fn planned_record<'p>(
         .and_then(|r| r.get(index))
 }
 
+/// The person a write of the plan is for. The planner hands out only its
+/// own positions, so a miss means the plan is not the one previewed.
 fn planned_person(persons: &[Person], person: usize) -> Result<&Person> {
     persons.get(person).ok_or_else(|| {
         Error::Import(ImportError::StalePreview {
@@ -554,37 +557,46 @@ impl<'a> Planner<'a> {
                 .saturating_sub(self.sent)
                 .saturating_add(self.dirty.len()),
         );
-        for write in self.writes.get(self.sent..).unwrap_or_default() {
-            batch.push(ready(&self.persons, &self.states, write)?);
+        for position in self.sent..self.writes.len() {
+            batch.push(ready(&self.persons, &self.states, &self.writes, position)?);
         }
         for position in std::mem::take(&mut self.dirty) {
-            let Some(
-                Write::AddRecord {
-                    person,
-                    group,
-                    index,
-                    ..
-                }
-                | Write::UpdateRecord {
-                    person,
-                    group,
-                    index,
-                },
-            ) = self.writes.get(position as usize)
-            else {
-                continue;
+            let (person, group, index) = match self.writes.get(position as usize) {
+                Some(
+                    Write::AddRecord {
+                        person,
+                        group,
+                        index,
+                        ..
+                    }
+                    | Write::UpdateRecord {
+                        person,
+                        group,
+                        index,
+                    },
+                ) => (*person, group.clone(), *index),
+                _ => continue,
             };
             let Some(record) = self
                 .states
-                .get_mut(*person)
-                .and_then(|s| s.records.get_mut(group))
-                .and_then(|r| r.get_mut(*index))
+                .get_mut(person)
+                .and_then(|s| s.records.get_mut(&group))
+                .and_then(|r| r.get_mut(index))
             else {
                 continue;
             };
             record.dirty = false;
+            let target = match (&record.stored, self.writes.get(position as usize)) {
+                (Some(stored), _) => Refreshed::Stored(stored.id.clone()),
+                (None, Some(Write::AddRecord { numbered: true, .. })) => Refreshed::Numbered {
+                    person,
+                    group,
+                    row_order: i64::try_from(index).map_or(i64::MAX, |i| i.saturating_add(1)),
+                },
+                (None, _) => Refreshed::Added(position),
+            };
             batch.push(Ready::Refresh {
-                write: position,
+                record: target,
                 text: record.text.clone(),
             });
         }
