@@ -377,6 +377,11 @@ commands! {
 
     /// Plans the import (a dry run) and keeps the plan for paging and committing.
     fn import_preview(path: String, options: ImportOptions) -> ImportSummary = sync {
+        // Worded in the window's language, whatever the window sent.
+        let options = ImportOptions {
+            locale: state.locale(),
+            ..options
+        };
         let mut roster = import::open(Path::new(&path)).map_err(payload)?;
         let plan = with_school(&state, |file| file.imports().plan(&mut roster, &options))?;
         let summary = plan.preview.summary();

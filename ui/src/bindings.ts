@@ -378,7 +378,12 @@ export type ImportOptions = {
 /**
  * Sheet names or 1-based numbers; empty means every visible sheet.
  */
-sheets: Array<string>, mappings: Array<MappingOverride>, on_conflict: OnConflict, };
+sheets: Array<string>, mappings: Array<MappingOverride>, on_conflict: OnConflict, 
+/**
+ * The language the preview is worded in: the window's (the app fills
+ * it in from `set_locale`) or `TAOLI_LANG`'s. Chinese when not given.
+ */
+locale: Locale, };
 
 export type RowStatus = "new" | "update" | "unchanged" | "refused";
 
@@ -394,16 +399,21 @@ code: string, severity: MessageSeverity,
  */
 column: string | null, 
 /**
- * The indicator concerned, if one.
+ * The indicator concerned, if one: its label.
  */
 field: string | null, 
 /**
- * Shared between rows with the same text (a large roster's rows mostly
- * lack the same fields).
+ * What is the matter, in the preview's language
+ * ([`ImportOptions::locale`]). Shared between rows with the same text
+ * (a large roster's rows mostly lack the same fields).
  */
 text: string, };
 
-export type FieldChange = { group: string, group_name: string, field: string, label: string, 
+export type FieldChange = { group: string, group_name: string, field: string, 
+/**
+ * The indicator's label, in the preview's language.
+ */
+label: string, 
 /**
  * The stored value (empty when there is none).
  */
@@ -459,11 +469,15 @@ layout: string, };
 
 export type ImportCounts = { total: number, new: number, update: number, unchanged: number, refused: number, };
 
-export type SkippedSheet = { name: string, reason: SkipReason, };
+export type SkippedSheet = { name: string, reason: string, why: SkipReason, };
 
 export type SkipReason = { "kind": "no_header" } | { "kind": "pending_list" } | { "kind": "no_identity_columns", headers: string, };
 
-export type ImportNote = { sheet: string, column: string, field: string, count: number, 
+export type ImportNote = { sheet: string, column: string, 
+/**
+ * The indicator's label, in the preview's language.
+ */
+field: string, count: number, 
 /**
  * The first rows (as Excel numbers them).
  */
@@ -473,11 +487,16 @@ rows: Array<number>,
  */
 example: string, taken_as: string, 
 /**
- * The whole line: 「民族（F 列）2,314 行写成了『汉 族』等带空格的写法：已按『汉族』处理」.
+ * The whole line, in the preview's language: 「民族（F 列）2,314 行写成了
+ * 『汉 族』等带空格的写法：已按『汉族』处理」.
  */
 text: string, };
 
-export type ProblemGroup = { severity: MessageSeverity, code: string, column: string | null, field: string | null, count: number, 
+export type ProblemGroup = { severity: MessageSeverity, code: string, column: string | null, 
+/**
+ * The indicator's label, in the preview's language.
+ */
+field: string | null, count: number, 
 /**
  * The first rows: sheet and row number.
  */
@@ -487,7 +506,7 @@ rows: Array<[string, number]>,
  */
 example: string, 
 /**
- * The whole line, with the count and example rows.
+ * The whole line, with the count and example rows, in the preview's language.
  */
 text: string, };
 

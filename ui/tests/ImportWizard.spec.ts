@@ -16,6 +16,7 @@ import ImportWizard from '../src/components/ImportWizard.vue'
 import { resetSession, setSchool, showImport, useSession } from '../src/session'
 import { CATALOG } from './fakeCatalog'
 import { byTestId, clickTestId, maybeTestId, routeInvoke, typeInto, type Handlers } from './formHelpers'
+import { setLocale } from '../src/i18n'
 import { plugins, settle, useChinese, signInForTests } from './helpers'
 
 const invoke = vi.hoisted(() => vi.fn())
@@ -411,7 +412,7 @@ describe('ImportWizard', () => {
     await toMapping()
     expect(lastCall('import_preview')).toEqual({
       path: WORKBOOK.path,
-      options: { sheets: [], mappings: [], on_conflict: 'keep' },
+      options: { sheets: [], mappings: [], on_conflict: 'keep', locale: 'zh-CN' },
     })
     expect(activeStep()).toBe('列对应')
   })
@@ -526,6 +527,17 @@ describe('ImportWizard', () => {
     expect(messages).toHaveLength(1)
     expect(messages[0]!.textContent).toBe('G 列 · 进本校年月：进本校年月「85.3」的年份只有两位，无法确定世纪')
     expect(messages[0]!.classList.contains('refusal')).toBe(true)
+  })
+
+  it('asks for the preview in the window’s language', async () => {
+    setLocale('en')
+    try {
+      await mountWizard()
+      await toPreview()
+      expect(lastCall('import_preview').options).toMatchObject({ locale: 'en' })
+    } finally {
+      useChinese()
+    }
   })
 
   it('shows an update’s changes as old → new', async () => {

@@ -92,7 +92,7 @@ describe('command wrappers', () => {
   })
 
   it('pass the import commands their arguments in camelCase', async () => {
-    const options = { sheets: [], mappings: [{ header: '来校时间', target: '基本信息.进本校年月' }], on_conflict: 'keep' as const }
+    const options = { sheets: [], mappings: [{ header: '来校时间', target: '基本信息.进本校年月' }], on_conflict: 'keep' as const, locale: 'zh-CN' as const }
     await importOpen('/tmp/花名册.csv')
     await importPreview('/tmp/花名册.csv', options)
     await importRows('refused', 200, 200)

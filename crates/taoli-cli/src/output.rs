@@ -503,16 +503,8 @@ pub fn import_outcome(outcome: &ImportOutcome, lang: Lang) {
         println!(
             "{}",
             match lang {
-                Lang::Zh => format!(
-                    "跳过工作表「{}」：{}。",
-                    skipped.name,
-                    skipped.reason.message(lang.locale())
-                ),
-                Lang::En => format!(
-                    "Sheet {} skipped: {}.",
-                    skipped.name,
-                    skipped.reason.message(lang.locale())
-                ),
+                Lang::Zh => format!("跳过工作表「{}」：{}。", skipped.name, skipped.reason),
+                Lang::En => format!("Sheet {} skipped: {}.", skipped.name, skipped.reason),
             }
         );
     }

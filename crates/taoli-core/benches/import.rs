@@ -228,9 +228,11 @@ fn calamine_only(roster: &Path) {
     println!("{secs:.3} {:.1}", peak_mb());
 }
 
-fn import(roster: &Path) {
-    let dir = tempfile::tempdir().unwrap();
-    let school_path = dir.path().join("bench.taoli");
+/// A new school file in `dir`, opened (its key derived from the password)
+/// before the clock starts, as the floor's connection is: the clerk's file
+/// is open already.
+fn open_new_school(dir: &Path) -> taoli_core::SchoolFile {
+    let school_path = dir.join("bench.taoli");
     let school = NewSchool {
         code: "5107220001".into(),
         name: "基准测试小学".into(),
@@ -241,9 +243,12 @@ fn import(roster: &Path) {
         .unwrap()
         .close()
         .unwrap();
-    // Opened (its key derived from the password) before the clock starts,
-    // as the floor's connection is: the clerk's file is open already.
-    let mut file = accounts::open(&school_path).unwrap();
+    accounts::open(&school_path).unwrap()
+}
+
+fn import(roster: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut file = open_new_school(dir.path());
     let start = Instant::now();
     let mut roster = open(roster).unwrap();
     let mut plan = file
@@ -271,18 +276,7 @@ fn import(roster: &Path) {
 /// on one thread, its writes carried out on this one as they come.
 fn one_pass(roster: &Path) {
     let dir = tempfile::tempdir().unwrap();
-    let school_path = dir.path().join("bench.taoli");
-    let school = NewSchool {
-        code: "5107220001".into(),
-        name: "基准测试小学".into(),
-        school_type: "211".into(),
-        region_code: None,
-    };
-    accounts::create(&school_path, &school)
-        .unwrap()
-        .close()
-        .unwrap();
-    let mut file = accounts::open(&school_path).unwrap();
+    let mut file = open_new_school(dir.path());
     let start = Instant::now();
     let mut roster = open(roster).unwrap();
     let (plan, run) = file

@@ -99,6 +99,7 @@ fn every_committed_roster_gives_its_expected_results() {
                 .map(|m| MappingOverride::parse(m).unwrap())
                 .collect(),
             on_conflict: OnConflict::Keep,
+            ..Default::default()
         };
         let roster = expected::rosters_dir().join(want["file"].as_str().unwrap());
         let plan = preview(&school, &roster, &options);
@@ -1003,4 +1004,133 @@ fn the_log_pages_through_an_import_newest_first() {
         ]
     );
     assert!(total > 5, "{total}");
+}
+
+/// Whether `text` reads as English: Latin words, once what it quotes of the
+/// roster (“…”) is left out.
+fn reads_as_english(text: &str) -> bool {
+    let mut outside = String::new();
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '“' => quoted = true,
+            '”' => quoted = false,
+            c if !quoted => outside.push(c),
+            _ => {}
+        }
+    }
+    outside
+        .split_whitespace()
+        .filter(|w| w.chars().all(|c| c.is_ascii_alphabetic()))
+        .count()
+        >= 3
+}
+
+fn english() -> ImportOptions {
+    ImportOptions {
+        locale: taoli_core::Locale::En,
+        ..ImportOptions::default()
+    }
+}
+
+#[test]
+fn a_preview_asked_for_in_english_words_every_message_note_and_group_in_english() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let mut seen = 0;
+    for file in ["legacy-messy.xlsx", "gbk.csv", "legacy.xls"] {
+        let roster = expected::rosters_dir().join(file);
+        let chinese = preview(&school, &roster, &options());
+        let plan = preview(&school, &roster, &english());
+        let p = &plan.preview;
+        for (m, zh) in p
+            .rows
+            .iter()
+            .flat_map(|r| &r.messages)
+            .zip(chinese.preview.rows.iter().flat_map(|r| &r.messages))
+        {
+            assert_eq!(m.code, zh.code, "{file}: the same messages either way");
+            assert_ne!(m.text, zh.text, "{file}: {}", m.code);
+            assert!(reads_as_english(&m.text), "{file}: {} {}", m.code, m.text);
+            seen += 1;
+        }
+        for n in &p.notes {
+            assert!(reads_as_english(&n.text), "{file}: {}", n.text);
+        }
+        for g in &p.problem_groups {
+            assert!(reads_as_english(&g.text), "{file}: {}", g.text);
+        }
+        for s in &p.skipped_sheets {
+            assert!(reads_as_english(&s.reason), "{file}: {}", s.reason);
+        }
+        assert_eq!(p.counts, chinese.preview.counts, "{file}");
+    }
+    assert!(
+        seen > 10,
+        "only {seen} messages: the rosters should have more"
+    );
+}
+
+#[test]
+fn a_two_digit_year_is_told_in_the_preview_s_language() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let roster = write(
+        &dir,
+        "two-digit.csv",
+        &format!(
+            "姓名,身份证件号,进本校年月\n张三,{},85.3\n",
+            id("19850304", 1)
+        ),
+    );
+    let message = |options: &ImportOptions| {
+        let plan = preview(&school, &roster, options);
+        let m = plan.preview.rows[0]
+            .messages
+            .iter()
+            .find(|m| m.code == "import.pending_correction")
+            .unwrap()
+            .clone();
+        (m.field.unwrap(), m.text.to_string())
+    };
+    assert_eq!(
+        message(&options()),
+        (
+            "进本校年月".to_owned(),
+            "进本校年月「85.3」的年份只有两位，无法确定世纪，应为年月，如 2005-09。这一项先空着导入，原文「85.3」记为待修正".to_owned()
+        )
+    );
+    assert_eq!(
+        message(&english()),
+        (
+            "Month joined this school".to_owned(),
+            "Month joined this school “85.3” has a two-digit year, so its century cannot be told; it should be a year and month, such as 2005-09. The field is imported empty for now, and the cell's text “85.3” is kept as a value to correct (待修正)".to_owned()
+        )
+    );
+}
+
+#[test]
+fn what_the_school_file_keeps_of_a_cell_to_correct_is_chinese_whatever_the_preview_s_language() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let roster = write(
+        &dir,
+        "two-digit.csv",
+        &format!(
+            "姓名,身份证件号,进本校年月\n张三,{},85.3\n",
+            id("19850304", 1)
+        ),
+    );
+    let mut file = accounts::open(&school).unwrap();
+    let mut opened = open(&roster).unwrap();
+    file.imports()
+        .import(&mut opened, &english(), &mut |_, _| {})
+        .unwrap();
+    let kept = file.pending().values(None).unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        kept[0].problem,
+        "进本校年月「85.3」的年份只有两位，无法确定世纪，应为年月，如 2005-09"
+    );
+    file.close().unwrap();
 }

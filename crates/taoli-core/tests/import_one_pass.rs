@@ -16,32 +16,22 @@ mod expected;
 #[path = "support/accounts.rs"]
 mod accounts;
 
+#[path = "support/ids.rs"]
+mod ids;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use taoli_core::Error;
 use taoli_core::error::ImportError;
 use taoli_core::import::{ImportOptions, MappingOverride, OnConflict, open};
-use taoli_core::{Error, NewSchool};
 use tempfile::TempDir;
 
 fn school(dir: &Path, name: &str, school_type: &str) -> PathBuf {
     let path = dir.join(name);
-    let school = NewSchool {
-        code: "2151072201".into(),
-        name: "XX县第一小学".into(),
-        school_type: school_type.into(),
-        region_code: None,
-    };
-    accounts::create(&path, &school).unwrap().close().unwrap();
+    accounts::create_closed(&path, school_type);
     path
-}
-
-/// A valid resident ID number for a birth date (YYYYMMDD) and sequence.
-fn id(date: &str, seq: u32) -> String {
-    let first17 = format!("510722{date}{seq:03}");
-    let check = taoli_core::id_number::check_character(&first17).unwrap();
-    format!("{first17}{check}")
 }
 
 /// Previews `roster` and commits the preview.
@@ -178,6 +168,7 @@ fn options_of(want: &Value) -> ImportOptions {
             .map(|m| MappingOverride::parse(m).unwrap())
             .collect(),
         on_conflict: OnConflict::Keep,
+        ..Default::default()
     }
 }
 
@@ -215,7 +206,7 @@ fn every_national_template_imports_in_one_pass_as_its_preview_commits() {
 
 /// The `n`th teacher's resident ID number (`n` below 10,800).
 fn person_id(n: u32) -> String {
-    id(&format!("1985{:02}01", n / 900 + 1), n % 900 + 1)
+    ids::resident_id(&format!("1985{:02}01", n / 900 + 1), n % 900 + 1)
 }
 
 /// A roster of `teachers` rows (姓名, 身份证件号, 手机号码), then `more`

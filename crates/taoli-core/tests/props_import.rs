@@ -173,6 +173,7 @@ fn options() -> impl Strategy<Value = ImportOptions> {
             } else {
                 OnConflict::Keep
             },
+            ..Default::default()
         })
 }
 

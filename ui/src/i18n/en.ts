@@ -717,11 +717,6 @@ const en: MessageSchema = {
       notes: 'Values understood in another form ({n} kinds)',
       skipped: 'Sheets skipped ({n})',
       skippedSheet: '{name}: {reason}',
-      skipReason: {
-        no_header: 'no header row (姓名, 身份证件号 and the like) was found: not a list of teachers',
-        pending_list: "it is Taoli's own list of 待修正 cells; those teachers were imported already, correct them in their information",
-        no_identity_columns: 'it has no 姓名 and 身份证件号 columns: not a list of teachers (it looks like a code sheet or instructions: {headers})',
-      },
       severity: { refusal: 'Refused', pending: 'To correct', error: 'To complete', warning: 'Warning', info: 'Note' },
     },
     preview: {
@@ -744,6 +739,7 @@ const en: MessageSchema = {
       },
       rowAt: '{sheet} row {row}',
       column: 'col. {column}',
+      colon: ': ',
       change: '{label}: {stored} → {imported}',
       blank: '(empty)',
       kept: ' (kept as stored)',

@@ -716,11 +716,6 @@ const zhCN = {
       notes: '已按代码表识别的写法（{n} 类）',
       skipped: '跳过的工作表（{n} 个）',
       skippedSheet: '「{name}」：{reason}',
-      skipReason: {
-        no_header: '找不到表头（姓名、身份证件号等列名），不是教师名单',
-        pending_list: '是桃李列出的待修正单元格，这些教师已经导入，请在教师信息中改正',
-        no_identity_columns: '没有姓名和身份证件号列，不是教师名单（像是代码表或填写说明：{headers}）',
-      },
       severity: { refusal: '未通过', pending: '待修正', error: '需补全', warning: '提醒', info: '说明' },
     },
     preview: {
@@ -743,6 +738,7 @@ const zhCN = {
       },
       rowAt: '{sheet} 第 {row} 行',
       column: '{column} 列',
+      colon: '：',
       change: '{label}：{stored} → {imported}',
       blank: '（空）',
       kept: '（保留已有值）',

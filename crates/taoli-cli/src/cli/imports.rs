@@ -17,6 +17,7 @@ pub(super) fn import(args: ImportArgs, login: &Login, lang: Lang) -> Result<Exit
             ConflictChoice::Keep => OnConflict::Keep,
             ConflictChoice::Take => OnConflict::Take,
         },
+        locale: lang.locale(),
     };
     let mut roster = taoli_core::import::open(&args.roster)?;
     let mut file = login.open(&args.school_file)?;

@@ -56,14 +56,15 @@ pub enum Form {
 }
 
 impl Form {
-    /// How a note names the form: 「写成了『汉 族』等{}」.
-    pub fn describe(self) -> &'static str {
+    /// The catalogs' key of how a note names the form (「写成了『汉 族』等
+    /// 带空格或全角字符的写法」), for the message in any locale.
+    pub fn message_key(self) -> &'static str {
         match self {
-            Form::Exact => "标准写法",
-            Form::Spaced => "带空格或全角字符的写法",
-            Form::CodeAndName => "「代码-名称」的写法",
-            Form::Path => "「上级/下级」的写法",
-            Form::NoneWord => "表示“无”的写法",
+            Form::Exact => "import.form.exact",
+            Form::Spaced => "import.form.spaced",
+            Form::CodeAndName => "import.form.code_and_name",
+            Form::Path => "import.form.path",
+            Form::NoneWord => "import.form.none_word",
         }
     }
 }

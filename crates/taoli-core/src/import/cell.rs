@@ -9,24 +9,50 @@
 use calamine::Data;
 use serde_json::Value;
 
+use super::Worded;
 use super::table::{cell_text, number_text};
 use crate::catalog::{CodeTable, EffectiveField, FieldType};
 use crate::entry::{normalize_moment, normalize_value};
+use crate::error::Locale;
 
-/// Why a cell could not be imported: a stable code and the clerk's message.
+/// Why a cell could not be imported: a stable code and the clerk's
+/// message, in Chinese and in English.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellProblem {
     pub code: &'static str,
     pub text: String,
+    pub text_en: String,
 }
 
 impl CellProblem {
-    fn new(code: &'static str, text: impl Into<String>) -> CellProblem {
+    fn new(code: &'static str, worded: Worded) -> CellProblem {
         CellProblem {
             code,
-            text: text.into(),
+            text: worded.zh,
+            text_en: worded.en,
         }
     }
+
+    /// The message in both languages.
+    pub(crate) fn worded(&self) -> Worded {
+        Worded {
+            zh: self.text.clone(),
+            en: self.text_en.clone(),
+        }
+    }
+}
+
+/// An indicator's label in `locale`.
+fn label(field: &EffectiveField, locale: Locale) -> String {
+    match locale {
+        Locale::ZhCn => field.label.clone(),
+        Locale::En => field.label_en.clone(),
+    }
+}
+
+/// The catalogs' advice for an ID number Excel has mangled, in `locale`.
+fn excel_id_fix(locale: Locale) -> String {
+    crate::error::messages::render(locale, "import.cell.excel_id_fix", &[])
 }
 
 /// Excel's date serials for 1900-01-01 … 2099-12-31; a whole number in this
@@ -42,7 +68,7 @@ pub fn convert(
     if let Data::Error(e) = cell {
         return Err(CellProblem::new(
             "import.cell_error",
-            format!("单元格是 Excel 错误值 #{e:?}（公式出错），请在花名册中改正这个单元格"),
+            Worded::said("import.cell.excel_error", &[("error", format!("{e:?}"))]),
         ));
     }
     if matches!(cell, Data::Empty) {
@@ -78,25 +104,19 @@ fn text_value(
         Ok(v) => Ok(Some(v)),
         Err(e) => Err(CellProblem::new(
             "import.invalid_value",
-            strip_period(&e.to_string()),
+            Worded::of_error(&e),
         )),
     }
 }
-
-fn strip_period(s: &str) -> String {
-    s.trim_end_matches('。').to_owned()
-}
-
-const EXCEL_ID_FIX: &str = "请把这一列的单元格格式设为「文本」，再按身份证原样重新输入这些号码（或在号码前加英文单引号 '）";
 
 /// An ID number as text, cleaned; refused when Excel has turned it into a number.
 pub fn id_number(cell: &Data) -> Result<String, CellProblem> {
     let mangled = |shown: String| {
         CellProblem::new(
             "import.id_number_as_number",
-            format!(
-                "证件号被 Excel 存成了数字（显示为 {shown}），超过 15 位的部分已经丢失，无法还原。{EXCEL_ID_FIX}"
-            ),
+            Worded::said_in("import.cell.id_as_number", |l| {
+                vec![("shown", shown.clone()), ("fix", excel_id_fix(l))]
+            }),
         )
     };
     let text = match cell {
@@ -105,10 +125,9 @@ pub fn id_number(cell: &Data) -> Result<String, CellProblem> {
         Data::DateTime(_) | Data::DateTimeIso(_) => {
             return Err(CellProblem::new(
                 "import.id_number_as_date",
-                format!(
-                    "证件号被 Excel 当成了日期（{}）。{EXCEL_ID_FIX}",
-                    cell_text(cell)
-                ),
+                Worded::said_in("import.cell.id_as_date", |l| {
+                    vec![("shown", cell_text(cell)), ("fix", excel_id_fix(l))]
+                }),
             ));
         }
         other => cell_text(other),
@@ -133,9 +152,9 @@ pub fn id_number(cell: &Data) -> Result<String, CellProblem> {
     {
         return Err(CellProblem::new(
             "import.id_number_as_number",
-            format!(
-                "证件号 {id} 只有前 15 位有效、后面都是 0，是 Excel 把它存成数字后丢掉的末几位。{EXCEL_ID_FIX}"
-            ),
+            Worded::said_in("import.cell.id_zero_tail", |l| {
+                vec![("id", id.clone()), ("fix", excel_id_fix(l))]
+            }),
         ));
     }
     Ok(id)
@@ -150,25 +169,30 @@ fn moment(field: &EffectiveField, cell: &Data) -> Result<Option<Value>, CellProb
         }
     };
     let expected = match field.kind {
-        FieldType::Date => "日期，如 1985-03-04",
-        FieldType::YearMonth => "年月，如 2005-09",
-        _ => "四位年份，如 2025",
+        FieldType::Date => "import.cell.expected.date",
+        FieldType::YearMonth => "import.cell.expected.year_month",
+        _ => "import.cell.expected.year",
     };
     let bad = |shown: &str, why: &str| {
+        let shown = crate::text::excerpt(shown, 40);
         CellProblem::new(
             "import.invalid_date",
-            format!(
-                "{}「{}」{why}，应为{expected}",
-                field.label,
-                crate::text::excerpt(shown, 40)
-            ),
+            Worded::said_in("import.cell.bad_moment", |l| {
+                let render = crate::error::messages::render;
+                vec![
+                    ("label", label(field, l)),
+                    ("shown", shown.clone()),
+                    ("why", render(l, why, &[])),
+                    ("expected", render(l, expected, &[])),
+                ]
+            }),
         )
     };
     let text = match cell {
         Data::DateTime(d) => {
             return match super::table::excel_datetime(d) {
                 Some(dt) => Ok(Some(Value::String(precision(dt.date())))),
-                None => Err(bad(&cell_text(cell), "不是有效日期")),
+                None => Err(bad(&cell_text(cell), "import.cell.why.not_a_date")),
             };
         }
         Data::Float(f) if f.fract() != 0.0 => {
@@ -177,13 +201,16 @@ fn moment(field: &EffectiveField, cell: &Data) -> Result<Option<Value>, CellProb
             if let Some((_, month)) = shown.split_once('.')
                 && month == "1"
             {
+                let year: String = shown.chars().take(4).collect();
                 return Err(CellProblem::new(
                     "import.ambiguous_month",
-                    format!(
-                        "{}「{shown}」是数字单元格，无法分辨是 1 月还是 10 月（Excel 会把 1985.10 存成 1985.1）。请把这一列设为「文本」格式，按 {year}.10 或 {year}.01 的样子重新填写",
-                        field.label,
-                        year = shown.chars().take(4).collect::<String>(),
-                    ),
+                    Worded::said_in("import.cell.ambiguous_month", |l| {
+                        vec![
+                            ("label", label(field, l)),
+                            ("shown", shown.clone()),
+                            ("year", year.clone()),
+                        ]
+                    }),
                 ));
             }
             shown
@@ -209,9 +236,9 @@ fn moment(field: &EffectiveField, cell: &Data) -> Result<Option<Value>, CellProb
     }
     let year_digits = text.chars().take_while(char::is_ascii_digit).count();
     Err(if year_digits == 2 {
-        bad(text, "的年份只有两位，无法确定世纪")
+        bad(text, "import.cell.why.two_digit_year")
     } else {
-        bad(text, "无法识别或不是有效日期")
+        bad(text, "import.cell.why.unrecognized")
     })
 }
 
@@ -273,11 +300,9 @@ fn code(
         Data::DateTime(_) => {
             return Err(CellProblem::new(
                 "import.invalid_value",
-                format!(
-                    "{}「{}」是日期，不是可选的代码或名称",
-                    field.label,
-                    cell_text(cell)
-                ),
+                Worded::said_in("import.cell.date_in_code", |l| {
+                    vec![("label", label(field, l)), ("shown", cell_text(cell))]
+                }),
             ));
         }
         other => cell_text(other),

@@ -72,6 +72,10 @@ pub struct ImportOptions {
     pub sheets: Vec<String>,
     pub mappings: Vec<MappingOverride>,
     pub on_conflict: OnConflict,
+    /// The language the preview is worded in: the window's (the app fills
+    /// it in from `set_locale`) or `TAOLI_LANG`'s. Chinese when not given.
+    #[serde(default)]
+    pub locale: crate::error::Locale,
 }
 
 /// A row's fate in the import.
@@ -112,12 +116,96 @@ pub struct RowMessage {
     pub severity: MessageSeverity,
     /// The column letter of the cell concerned, if one.
     pub column: Option<String>,
-    /// The indicator concerned, if one.
+    /// The indicator concerned, if one: its label.
     pub field: Option<String>,
-    /// Shared between rows with the same text (a large roster's rows mostly
-    /// lack the same fields).
+    /// What is the matter, in the preview's language
+    /// ([`ImportOptions::locale`]). Shared between rows with the same text
+    /// (a large roster's rows mostly lack the same fields).
     #[ts(type = "string")]
     pub text: std::sync::Arc<str>,
+}
+
+impl RowMessage {
+    /// A message about a row, worded in `locale`: `field` is the label of
+    /// the indicator concerned, if one.
+    pub(crate) fn new(
+        locale: crate::error::Locale,
+        code: impl Into<std::borrow::Cow<'static, str>>,
+        severity: MessageSeverity,
+        column: Option<String>,
+        field: Option<Worded>,
+        text: Worded,
+    ) -> RowMessage {
+        RowMessage {
+            code: code.into(),
+            severity,
+            column,
+            field: field.map(|f| f.into_locale(locale)),
+            text: text.into_locale(locale).into(),
+        }
+    }
+}
+
+/// A sentence of the import's in both of Taoli's languages, worded by the
+/// message catalogs (`import.*` in `messages/*.toml`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Worded {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Worded {
+    /// The catalogs' `key` with `args`, the same in both languages.
+    pub(crate) fn said(key: &str, args: &[(&'static str, String)]) -> Worded {
+        Worded::said_in(key, |_| args.to_vec())
+    }
+
+    /// The catalogs' `key` with arguments worded for each language (an
+    /// indicator's label, a sentence of its own).
+    pub(crate) fn said_in(
+        key: &str,
+        args: impl Fn(crate::error::Locale) -> Vec<(&'static str, String)>,
+    ) -> Worded {
+        use crate::error::{Locale, messages::render};
+        Worded {
+            zh: render(Locale::ZhCn, key, &args(Locale::ZhCn)),
+            en: render(Locale::En, key, &args(Locale::En)),
+        }
+    }
+
+    /// An indicator's label in both languages.
+    pub(crate) fn label(field: &crate::catalog::EffectiveField) -> Worded {
+        Worded {
+            zh: field.label.clone(),
+            en: field.label_en.clone(),
+        }
+    }
+
+    /// An error's message in both languages, without its closing stop.
+    pub(crate) fn of_error(error: &crate::Error) -> Worded {
+        use crate::error::Locale;
+        let bare = |s: String| s.trim_end_matches(['。', '.']).to_owned();
+        Worded {
+            zh: bare(error.message(Locale::ZhCn)),
+            en: bare(error.message(Locale::En)),
+        }
+    }
+
+    /// This one in `locale`, taken.
+    pub(crate) fn into_locale(self, locale: crate::error::Locale) -> String {
+        match locale {
+            crate::error::Locale::ZhCn => self.zh,
+            crate::error::Locale::En => self.en,
+        }
+    }
+
+    /// This one in `locale`.
+    pub(crate) fn get(&self, locale: crate::error::Locale) -> &str {
+        match locale {
+            crate::error::Locale::ZhCn => &self.zh,
+            crate::error::Locale::En => &self.en,
+        }
+    }
 }
 
 /// One value that the import changes or would change.
@@ -126,6 +214,7 @@ pub struct FieldChange {
     pub group: String,
     pub group_name: String,
     pub field: String,
+    /// The indicator's label, in the preview's language.
     pub label: String,
     /// The stored value (empty when there is none).
     pub stored: String,
@@ -210,11 +299,22 @@ pub struct ImportPreview {
     pub problem_groups: Vec<notes::ProblemGroup>,
 }
 
-/// A sheet the import passed over.
+/// A sheet the import passed over: why, in the preview's language, and by kind.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct SkippedSheet {
     pub name: String,
-    pub reason: SkipReason,
+    pub reason: String,
+    pub why: SkipReason,
+}
+
+impl SkippedSheet {
+    pub(crate) fn new(name: &str, why: SkipReason, locale: crate::error::Locale) -> SkippedSheet {
+        SkippedSheet {
+            name: name.to_owned(),
+            reason: why.message(locale),
+            why,
+        }
+    }
 }
 
 /// Why the import passed a sheet over (the clerk did not choose it).

@@ -13,8 +13,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{MessageSeverity, RowPreview};
+use super::{MessageSeverity, RowPreview, Worded};
 use crate::catalog::Form;
+use crate::error::Locale;
+use crate::error::messages::render;
 
 /// How many example rows a grouped line names.
 const EXAMPLES: usize = 5;
@@ -24,6 +26,7 @@ const EXAMPLES: usize = 5;
 pub struct ImportNote {
     pub sheet: String,
     pub column: String,
+    /// The indicator's label, in the preview's language.
     pub field: String,
     #[ts(type = "number")]
     pub count: usize,
@@ -32,7 +35,8 @@ pub struct ImportNote {
     /// The first value written this way, and what it was taken as.
     pub example: String,
     pub taken_as: String,
-    /// The whole line: 「民族（F 列）2,314 行写成了『汉 族』等带空格的写法：已按『汉族』处理」.
+    /// The whole line, in the preview's language: 「民族（F 列）2,314 行写成了
+    /// 『汉 族』等带空格的写法：已按『汉族』处理」.
     pub text: String,
 }
 
@@ -42,6 +46,7 @@ pub struct ProblemGroup {
     pub severity: MessageSeverity,
     pub code: String,
     pub column: Option<String>,
+    /// The indicator's label, in the preview's language.
     pub field: Option<String>,
     #[ts(type = "number")]
     pub count: usize,
@@ -49,29 +54,33 @@ pub struct ProblemGroup {
     pub rows: Vec<(String, u32)>,
     /// The first row's message, which names what to do.
     pub example: String,
-    /// The whole line, with the count and example rows.
+    /// The whole line, with the count and example rows, in the preview's language.
     pub text: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Tally {
+    /// The indicator's label in English (the key holds the Chinese one).
+    field_en: String,
     count: usize,
     rows: Vec<u32>,
     example: String,
     taken_as: String,
 }
 
-/// Where a note's value was: sheet, column letter, field label, row.
+/// Where a note's value was: sheet, column letter, field label (in Chinese
+/// and in English), row.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct At<'a> {
     pub sheet: &'a str,
     pub column: &'a str,
     pub field: &'a str,
+    pub field_en: &'a str,
     pub row: u32,
 }
 
 /// Collects the notes while rows are planned.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Notes {
     seen: BTreeMap<(String, String, String, Form), Tally>,
 }
@@ -86,6 +95,7 @@ impl Notes {
             sheet,
             column,
             field,
+            field_en,
             row,
         } = *at;
         let tally = self
@@ -93,6 +103,7 @@ impl Notes {
             .entry((sheet.to_owned(), column.to_owned(), field.to_owned(), form))
             .or_default();
         if tally.count == 0 {
+            tally.field_en = field_en.to_owned();
             tally.example = crate::text::excerpt(written, 30);
             tally.taken_as = crate::text::excerpt(taken_as, 30);
         }
@@ -102,33 +113,46 @@ impl Notes {
         }
     }
 
-    pub(crate) fn finish(self) -> Vec<ImportNote> {
+    /// The notes, worded in `locale`.
+    pub(crate) fn finish(self, locale: Locale) -> Vec<ImportNote> {
         self.seen
             .into_iter()
             .map(|((sheet, column, field, form), t)| {
-                let taken = if t.taken_as.is_empty() {
-                    "空值".to_owned()
-                } else {
-                    format!("『{}』", t.taken_as)
-                };
-                let text = format!(
-                    "{field}（{column} 列）{} 行写成了『{}』等{}：已按{taken}{}处理（第 {} 行{}）",
-                    thousands(t.count),
-                    t.example,
-                    form.describe(),
-                    if t.count > 1 { "等" } else { "" },
-                    join_rows(&t.rows),
-                    if t.count > t.rows.len() { "等" } else { "" },
-                );
+                let text = Worded::said_in("import.note", |l| {
+                    let etc = || render(l, "import.note.etc", &[]);
+                    let taken = if t.taken_as.is_empty() {
+                        render(l, "import.note.taken_empty", &[])
+                    } else {
+                        render(l, "import.note.taken", &[("value", t.taken_as.clone())])
+                    };
+                    vec![
+                        ("field", pick(l, &field, &t.field_en)),
+                        ("column", column.clone()),
+                        ("count", thousands(t.count)),
+                        ("example", t.example.clone()),
+                        ("form", render(l, form.message_key(), &[])),
+                        ("taken", taken),
+                        ("etc", if t.count > 1 { etc() } else { String::new() }),
+                        ("rows", join_rows(l, &t.rows)),
+                        (
+                            "rows_etc",
+                            if t.count > t.rows.len() {
+                                etc()
+                            } else {
+                                String::new()
+                            },
+                        ),
+                    ]
+                });
                 ImportNote {
                     sheet,
                     column,
-                    field,
+                    field: pick(locale, &field, &t.field_en),
                     count: t.count,
                     rows: t.rows,
                     example: t.example,
                     taken_as: t.taken_as,
-                    text,
+                    text: text.into_locale(locale),
                 }
             })
             .collect()
@@ -137,7 +161,7 @@ impl Notes {
 
 /// The rows' refusals, errors and warnings, one group per kind and column,
 /// in order of severity, then of how many rows they concern.
-pub fn problem_groups(rows: &[RowPreview]) -> Vec<ProblemGroup> {
+pub fn problem_groups(rows: &[RowPreview], locale: Locale) -> Vec<ProblemGroup> {
     let mut groups: Vec<ProblemGroup> = Vec::new();
     let mut index: BTreeMap<(u8, String, Option<String>, Option<String>), usize> = BTreeMap::new();
     for row in rows {
@@ -171,23 +195,39 @@ pub fn problem_groups(rows: &[RowPreview]) -> Vec<ProblemGroup> {
         }
     }
     for group in &mut groups {
-        let what = match (&group.field, &group.column) {
-            (Some(f), Some(c)) => format!("{f}（{c} 列）"),
-            (Some(f), None) => f.clone(),
-            (None, _) => String::new(),
-        };
         let rows: Vec<u32> = group.rows.iter().map(|(_, r)| *r).collect();
-        group.text = if group.count == 1 {
-            format!("{what}第 {} 行：{}", join_rows(&rows), group.example)
+        let key = if group.count == 1 {
+            "import.problem_group.one"
         } else {
-            format!(
-                "{what}{} 行，如第 {} 行{}：{}",
-                thousands(group.count),
-                join_rows(&rows),
-                if group.count > rows.len() { "等" } else { "" },
-                group.example
-            )
+            "import.problem_group.many"
         };
+        let field = group.field.clone();
+        let text = Worded::said_in(key, |l| {
+            let place = match (field.clone(), &group.column) {
+                (Some(f), Some(c)) => render(
+                    l,
+                    "import.problem_group.where",
+                    &[("field", f), ("column", c.clone())],
+                ),
+                (Some(f), None) => f,
+                (None, _) => String::new(),
+            };
+            vec![
+                ("where", place),
+                ("count", thousands(group.count)),
+                ("rows", join_rows(l, &rows)),
+                (
+                    "rows_etc",
+                    if group.count > rows.len() {
+                        render(l, "import.note.etc", &[])
+                    } else {
+                        String::new()
+                    },
+                ),
+                ("example", group.example.clone()),
+            ]
+        });
+        group.text = text.into_locale(locale);
     }
     groups.sort_by_key(|g| {
         (
@@ -203,11 +243,20 @@ pub fn problem_groups(rows: &[RowPreview]) -> Vec<ProblemGroup> {
     groups
 }
 
-fn join_rows(rows: &[u32]) -> String {
+/// Row numbers as a list in `locale`: 「2、3、4」, "2, 3, 4".
+fn join_rows(locale: Locale, rows: &[u32]) -> String {
     rows.iter()
         .map(u32::to_string)
         .collect::<Vec<_>>()
-        .join("、")
+        .join(&render(locale, "import.row.list_separator", &[]))
+}
+
+/// The Chinese or the English of a pair.
+fn pick(locale: Locale, zh: &str, en: &str) -> String {
+    match locale {
+        Locale::ZhCn => zh.to_owned(),
+        Locale::En => en.to_owned(),
+    }
 }
 
 /// 2314 → 「2,314」.
@@ -242,15 +291,20 @@ mod tests {
                 sheet: "教师信息",
                 column: "F",
                 field: "民族",
+                field_en: "Ethnicity",
                 row,
             };
             notes.add(&at, Form::Spaced, "汉 族", "汉族");
         }
-        let notes = notes.finish();
-        assert_eq!(notes.len(), 1);
+        let both = (notes.clone().finish(Locale::ZhCn), notes.finish(Locale::En));
+        assert_eq!(both.0.len(), 1);
         assert_eq!(
-            notes[0].text,
+            both.0[0].text,
             "民族（F 列）2,314 行写成了『汉 族』等带空格或全角字符的写法：已按『汉族』等处理（第 2、3、4、5、6 行等）"
+        );
+        assert_eq!(
+            both.1[0].text,
+            "Ethnicity (column F): 2,314 rows written as “汉 族” and the like, a form with spaces or full-width characters: taken as “汉族” and so on (rows 2, 3, 4, 5, 6 and so on)"
         );
     }
 
@@ -261,9 +315,10 @@ mod tests {
             sheet: "教师信息",
             column: "F",
             field: "民族",
+            field_en: "Ethnicity",
             row: 2,
         };
         notes.add(&at, Form::Exact, "汉族", "汉族");
-        assert!(notes.finish().is_empty());
+        assert!(notes.finish(Locale::ZhCn).is_empty());
     }
 }

@@ -40,6 +40,18 @@ pub fn create(path: &Path, school: &NewSchool) -> taoli_core::Result<SchoolFile>
     Ok(file)
 }
 
+/// Creates a school of `school_type` (办学类型代码) at `path`, 「XX县第一小学」,
+/// with the two accounts, and closes it.
+pub fn create_closed(path: &Path, school_type: &str) {
+    let school = NewSchool {
+        code: "2151072201".into(),
+        name: "XX县第一小学".into(),
+        school_type: school_type.into(),
+        region_code: None,
+    };
+    create(path, &school).unwrap().close().unwrap();
+}
+
 /// Opens a school file signed in as the clerk.
 pub fn open(path: &Path) -> taoli_core::Result<SchoolFile> {
     open_as(path, &clerk())

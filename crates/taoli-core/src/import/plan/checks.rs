@@ -12,7 +12,7 @@ impl Planner<'_> {
             .map_or(1, |n| n.get())
             .clamp(1, 8);
         let chunk = self.states.len().div_ceil(threads).max(1);
-        let (persons, states) = (&self.persons, &self.states);
+        let (persons, states, locale) = (&self.persons, &self.states, self.locale);
         let found: Vec<(usize, Vec<RowMessage>)> = std::thread::scope(|scope| {
             let workers: Vec<_> = persons
                 .chunks(chunk)
@@ -24,7 +24,7 @@ impl Planner<'_> {
                             .iter()
                             .zip(states)
                             .filter_map(|(person, state)| {
-                                person_problems(validator, person, state, &mut texts)
+                                person_problems(validator, person, state, locale, &mut texts)
                             })
                             .collect::<Vec<_>>()
                     })
@@ -64,6 +64,7 @@ fn person_problems(
     validator: &Validator<'_>,
     p: &Person,
     state: &PersonState,
+    locale: crate::error::Locale,
     texts: &mut HashMap<String, Arc<str>>,
 ) -> Option<(usize, Vec<RowMessage>)> {
     let &first_row = state.rows.first()?;
@@ -99,24 +100,36 @@ fn person_problems(
         }
     }
     let problems = validator.teacher_brief(&teacher, &records);
-    let mut missing: Vec<String> = Vec::new();
+    let effective = validator.effective();
+    let mut missing: Vec<Worded> = Vec::new();
     let mut messages = Vec::new();
     for problem in problems
         .into_iter()
         .filter(|p| touched_groups.contains(&p.group.as_str()))
     {
-        let label = problem.field_label.clone().unwrap_or_default();
+        let group = effective.group(&problem.group);
+        let label = problem
+            .field
+            .as_deref()
+            .and_then(|f| group.and_then(|g| g.field(f)).map(Worded::label));
         if problem.rule == "required" && problem.severity == Severity::Error {
-            let name = if problem.row_order.is_some() {
-                format!("{}·{label}", problem.group_name)
-            } else {
-                label
+            let label = label.unwrap_or_default();
+            let name = match (problem.row_order.is_some(), group) {
+                (true, Some(g)) => Worded {
+                    zh: format!("{}·{}", g.name, label.zh),
+                    en: format!("{} · {}", g.name_en, label.en),
+                },
+                _ => label,
             };
             if !missing.contains(&name) {
                 missing.push(name);
             }
             continue;
         }
+        let text = match locale {
+            crate::error::Locale::ZhCn => problem.message,
+            crate::error::Locale::En => problem.message_en,
+        };
         messages.push(RowMessage {
             code: format!("validate.{}", problem.rule).into(),
             severity: match problem.severity {
@@ -124,11 +137,16 @@ fn person_problems(
                 Severity::Warning => MessageSeverity::Warning,
             },
             column: None,
-            field: problem.field_label.clone(),
-            text: problem.message.into(),
+            field: label.map(|l| l.into_locale(locale)).or(problem.field_label),
+            text: text.into(),
         });
     }
     if !missing.is_empty() {
+        let text = Worded::said_in("import.row.still_required", |l| {
+            let separator = crate::error::messages::render(l, "import.row.list_separator", &[]);
+            let names: Vec<&str> = missing.iter().map(|m| m.get(l)).collect();
+            vec![("fields", names.join(&separator))]
+        });
         messages.insert(
             0,
             RowMessage {
@@ -136,7 +154,7 @@ fn person_problems(
                 severity: MessageSeverity::Error,
                 column: None,
                 field: None,
-                text: intern(texts, format!("导入后还需补全：{}", missing.join("、"))),
+                text: intern(texts, text.into_locale(locale)),
             },
         );
     }

@@ -67,7 +67,7 @@ impl BitOrAssign for Effect {
 pub(super) struct Refusal {
     /// The refusal's own message (code, text); none when the messages of the
     /// identity cells already say why.
-    pub message: Option<(&'static str, String)>,
+    pub message: Option<(&'static str, Worded)>,
     /// The cells to mark in the refused-rows workbook: column index and why.
     pub bad_cells: Vec<(usize, String)>,
     /// Whether the preview shows what could be read of the row.
@@ -87,15 +87,12 @@ impl Refusal {
     /// 姓名 or 身份证件号 is missing.
     fn identity_missing(name: bool, id_number: bool) -> Refusal {
         let missing = match (name, id_number) {
-            (true, true) => "姓名和身份证件号",
-            (true, false) => "姓名",
-            _ => "身份证件号",
+            (true, true) => "import.row.identity_missing.both",
+            (true, false) => "import.row.identity_missing.name",
+            _ => "import.row.identity_missing.id_number",
         };
         Refusal {
-            message: Some((
-                "import.identity_missing",
-                format!("这一行没有{missing}，无法确定是哪位教师。请补上后重新导入"),
-            )),
+            message: Some(("import.identity_missing", Worded::said(missing, &[]))),
             bad_cells: Vec::new(),
             shows_values: false,
         }
@@ -126,7 +123,7 @@ impl Refusal {
             .map(|c| (c.index as usize, error.to_string()))
             .collect();
         Refusal {
-            message: Some((error.code(), error.to_string())),
+            message: Some((error.code(), Worded::of_error(error))),
             bad_cells,
             shows_values: true,
         }
@@ -138,8 +135,13 @@ impl Refusal {
         Refusal {
             message: Some((
                 "import.duplicate_person",
-                format!(
-                    "与工作表「{first_sheet}」第 {first_row} 行是同一人（证件号 {id_number}），只导入第一次出现的那一行。如果这一行才是对的，请删去那一行后重新导入"
+                Worded::said(
+                    "import.row.duplicate_person",
+                    &[
+                        ("sheet", first_sheet.to_owned()),
+                        ("row", first_row.to_string()),
+                        ("id_number", id_number.to_owned()),
+                    ],
                 ),
             )),
             bad_cells: Vec::new(),
@@ -206,7 +208,10 @@ impl Planner<'_> {
                 .group(BASIC_GROUP)
                 .map_or_else(String::new, |g| g.name.clone()),
             field: "name".into(),
-            label: "姓名".into(),
+            label: self
+                .group(BASIC_GROUP)
+                .and_then(|g| g.field("name"))
+                .map_or_else(|| "姓名".into(), |f| label_in(f, self.locale)),
             stored: existing.name.clone(),
             imported: valid.name.clone(),
             conflict: true,
@@ -256,6 +261,7 @@ impl Planner<'_> {
         stored: bool,
     ) -> (Fields, bool) {
         let take = self.on_conflict == OnConflict::Take;
+        let locale = self.locale;
         let mut merged = current.clone();
         let mut changed = false;
         let change =
@@ -263,7 +269,9 @@ impl Planner<'_> {
                 group: group.id.clone(),
                 group_name: group.name.clone(),
                 field: code.clone(),
-                label: group.field(code).map_or(code.clone(), |f| f.label.clone()),
+                label: group
+                    .field(code)
+                    .map_or(code.clone(), |f| label_in(f, locale)),
                 stored,
                 imported: display(imported),
                 conflict,
@@ -384,13 +392,20 @@ impl Planner<'_> {
         {
             same.touched = true;
             same.matched = true;
-            preview.messages.push(RowMessage {
-                code: "import.record_exists".into(),
-                severity: MessageSeverity::Info,
-                column: None,
-                field: None,
-                text: format!("{}中已有相同的一条记录，不再重复添加", group.name).into(),
-            });
+            preview.messages.push(RowMessage::new(
+                self.locale,
+                "import.record_exists",
+                MessageSeverity::Info,
+                None,
+                None,
+                Worded::said_in("import.row.record_exists", |l| {
+                    let name = match l {
+                        crate::error::Locale::ZhCn => group.name.clone(),
+                        crate::error::Locale::En => group.name_en.clone(),
+                    };
+                    vec![("group", name)]
+                }),
+            ));
             return Effect::NONE;
         }
         let keyed = !group.key.is_empty() && group.key.iter().all(|k| fields.contains_key(k));
@@ -463,6 +478,7 @@ impl Planner<'_> {
         fields: &Fields,
         preview: &mut RowPreview,
     ) -> Effect {
+        let locale = self.locale;
         let stored = self.is_stored(person);
         if stored {
             for (code, value) in fields {
@@ -470,7 +486,9 @@ impl Planner<'_> {
                     group: group.id.clone(),
                     group_name: group.name.clone(),
                     field: code.clone(),
-                    label: group.field(code).map_or(code.clone(), |f| f.label.clone()),
+                    label: group
+                        .field(code)
+                        .map_or(code.clone(), |f| label_in(f, locale)),
                     stored: String::new(),
                     imported: display(value),
                     conflict: false,
@@ -510,6 +528,11 @@ impl Planner<'_> {
 
 /// The write of a single-record group's record: an update of the stored one,
 /// or the record added (first of a new teacher's).
+/// An indicator's label in `locale`.
+fn label_in(field: &EffectiveField, locale: crate::error::Locale) -> String {
+    Worded::label(field).into_locale(locale)
+}
+
 /// The position the next write takes in the plan's writes. A plan holds
 /// far fewer than four billion writes (a roster's rows are bounded long
 /// before), so the position fits the record's 32 bits.

@@ -25,6 +25,7 @@ use super::table::{HEADER_SEARCH_ROWS, Header, RowKind, cell_text, find_header};
 use super::{
     FieldChange, ImportCounts, ImportOptions, ImportPreview, MessageSeverity, OnConflict,
     REFUSAL_COLUMN, RowMessage, RowPreview, RowStatus, SheetPreview, SkipReason, SkippedSheet,
+    Worded,
 };
 use crate::catalog::{
     EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Form, IdNumberForm, Reading,
@@ -92,11 +93,16 @@ pub struct PendingCell {
     pub(crate) owner: Option<Box<(String, String)>>,
     pub group: String,
     pub field: String,
+    /// The indicator's label, in Chinese and in English.
     pub label: String,
+    pub label_en: String,
     /// The cell as the roster wrote it.
     pub raw: String,
+    /// Why it could not be read, in Chinese (what the school file keeps)
+    /// and in English.
     pub problem_code: &'static str,
     pub problem: String,
+    pub problem_en: String,
     pub sheet: String,
     pub row: u32,
     pub column: String,
@@ -380,6 +386,8 @@ struct Planner<'a> {
     pending: Vec<PendingCell>,
     /// Ways of writing understood so far.
     notes: crate::import::notes::Notes,
+    /// The language the preview is worded in.
+    locale: crate::error::Locale,
     /// Where the writes go as they are planned, in a one-pass import
     /// (`import/pipeline.rs`); none for a preview.
     pipe: Option<std::sync::mpsc::SyncSender<Vec<Ready>>>,
@@ -471,6 +479,7 @@ impl Planning<'_> {
             options.on_conflict,
             stored_teachers,
             stored_records,
+            options.locale,
         );
         planner.pipe = pipe;
         let mut planned = SheetsPlanned::default();
@@ -509,6 +518,7 @@ impl<'a> Planner<'a> {
         on_conflict: OnConflict,
         stored_teachers: HashMap<(String, String), Teacher>,
         stored_records: HashMap<String, Vec<IndicatorRecord>>,
+        locale: crate::error::Locale,
     ) -> Planner<'a> {
         let (birth_field, gender_field) = id_derived_fields(catalog, effective);
         Planner {
@@ -537,6 +547,7 @@ impl<'a> Planner<'a> {
             defaults_used: Default::default(),
             pending: Vec::new(),
             notes: Default::default(),
+            locale,
             pipe: None,
             sent: 0,
             dirty: Vec::new(),
@@ -641,10 +652,8 @@ impl SheetsPlanned {
         if context.explicit {
             return Err(error);
         }
-        self.skipped.push(SkippedSheet {
-            name: name.to_owned(),
-            reason,
-        });
+        self.skipped
+            .push(SkippedSheet::new(name, reason, context.options.locale));
         self.first_error.get_or_insert(error);
         Ok(())
     }
@@ -668,10 +677,11 @@ impl SheetContext<'_> {
         };
         let texts: Vec<&str> = header.columns.iter().map(|(_, h)| h.as_str()).collect();
         if !self.explicit && crate::import::refused::is_pending_header(&texts) {
-            planned.skipped.push(SkippedSheet {
-                name: sheet.name.clone(),
-                reason: SkipReason::PendingList,
-            });
+            planned.skipped.push(SkippedSheet::new(
+                &sheet.name,
+                SkipReason::PendingList,
+                self.options.locale,
+            ));
             return Ok(None);
         }
         Ok(Some((header, below)))
@@ -817,8 +827,8 @@ impl Planner<'_> {
         planned: SheetsPlanned,
     ) -> ImportPlan {
         let counts = ImportCounts::of(&self.rows);
-        let problem_groups = crate::import::notes::problem_groups(&self.rows);
-        let notes = std::mem::take(&mut self.notes).finish();
+        let problem_groups = crate::import::notes::problem_groups(&self.rows, self.locale);
+        let notes = std::mem::take(&mut self.notes).finish(self.locale);
         ImportPlan {
             preview: ImportPreview {
                 file_name: roster

@@ -7,6 +7,7 @@
 
 use super::classify::{Refusal, RowOutcome, classify, identify};
 use super::*;
+use crate::error::Locale;
 use crate::teacher::ValidNewTeacher;
 
 /// A mapped cell of a data row, and where it is.
@@ -30,7 +31,7 @@ impl<'r> MappedCell<'r> {
 struct BirthMonth {
     month: String,
     letter: String,
-    label: String,
+    label: Worded,
     problem: CellProblem,
 }
 
@@ -38,66 +39,76 @@ impl BirthMonth {
     /// The message of a date filled from the ID: completed when the ID
     /// agrees with the roster's year-month, else the ID's date taken and the
     /// roster's year-month kept on the message.
-    fn filled_from_id(self, date: chrono::NaiveDate) -> RowMessage {
+    fn filled_from_id(self, date: chrono::NaiveDate, locale: Locale) -> RowMessage {
         let month = self.month;
-        let (code, severity, text) = if date.format("%Y-%m").to_string() == month {
-            (
-                "import.birth_date_completed",
-                MessageSeverity::Info,
-                format!("花名册只有出生年月 {month}，已按身份证件号补全为 {date}"),
-            )
+        let (code, severity) = if date.format("%Y-%m").to_string() == month {
+            ("import.birth_date_completed", MessageSeverity::Info)
         } else {
-            (
-                "import.birth_date_from_id",
-                MessageSeverity::Warning,
-                format!(
-                    "花名册只有出生年月 {month}，与身份证件号中的出生日期 {date} 不一致，已按身份证件号填为 {date}。如果人事档案不同，请在教师信息中改正"
-                ),
-            )
+            ("import.birth_date_from_id", MessageSeverity::Warning)
         };
-        RowMessage {
-            code: code.into(),
+        let text = Worded::said(
+            &format!("import.row.{}", code.trim_start_matches("import.")),
+            &[("month", month.clone()), ("date", date.to_string())],
+        );
+        RowMessage::new(
+            locale,
+            code,
             severity,
-            column: Some(self.letter),
-            field: Some(self.label),
-            text: text.into(),
-        }
+            Some(self.letter),
+            Some(self.label),
+            text,
+        )
     }
 
     /// The ID states no date: the year-month kept as written on a 待修正 error.
-    fn pending(self, sheet: &str, row: u32, field: String) -> (RowMessage, PendingCell) {
+    fn pending(
+        self,
+        sheet: &str,
+        row: u32,
+        field: String,
+        locale: Locale,
+    ) -> (RowMessage, PendingCell) {
         let BirthMonth {
             month,
             letter,
             label,
             problem,
         } = self;
-        let message = RowMessage {
-            code: PENDING_CODE.into(),
-            severity: MessageSeverity::Error,
-            column: Some(letter.clone()),
-            field: Some(label.clone()),
-            text: format!(
-                "{}。这一项先空着导入，原文「{month}」记为待修正",
-                problem.text
-            )
-            .into(),
-        };
+        let message = RowMessage::new(
+            locale,
+            PENDING_CODE,
+            MessageSeverity::Error,
+            Some(letter.clone()),
+            Some(label.clone()),
+            pending_text(&problem, &month),
+        );
         let cell = PendingCell {
             person: 0,
             owner: None,
             group: BASIC_GROUP.to_owned(),
             field,
-            label,
+            label: label.zh,
+            label_en: label.en,
             raw: month,
             problem_code: problem.code,
             problem: problem.text,
+            problem_en: problem.text_en,
             sheet: sheet.to_owned(),
             row,
             column: letter,
         };
         (message, cell)
     }
+}
+
+/// The message of a cell kept as 待修正: why, and that it is imported empty.
+fn pending_text(problem: &CellProblem, raw: &str) -> Worded {
+    Worded::said_in("import.row.pending", |l| {
+        vec![
+            ("problem", problem.worded().get(l).to_owned()),
+            ("raw", raw.to_owned()),
+        ]
+    })
 }
 
 /// A data row's mapped cells as read.
@@ -116,8 +127,14 @@ impl ReadRow {
     /// A cell that could not be read. Only who the row is can refuse it; any
     /// other bad cell is kept as written, on an error the clerk must fix
     /// (待修正), and 出生年月 with only a year and month waits for the ID.
-    fn unreadable(&mut self, at: &MappedCell<'_>, problem: CellProblem, birth_field: Option<&str>) {
-        let (target, letter, label) = (at.target, &at.column.letter, &at.field.label);
+    fn unreadable(
+        &mut self,
+        at: &MappedCell<'_>,
+        problem: CellProblem,
+        birth_field: Option<&str>,
+        locale: Locale,
+    ) {
+        let (target, letter, label) = (at.target, &at.column.letter, Worded::label(at.field));
         if target.group == BASIC_GROUP
             && birth_field == Some(target.field.as_str())
             && let Some(month) = crate::import::cell::year_month_only(at.cell())
@@ -125,41 +142,49 @@ impl ReadRow {
             self.birth_month = Some(BirthMonth {
                 month,
                 letter: letter.clone(),
-                label: label.clone(),
+                label,
                 problem,
             });
             return;
         }
-        let CellProblem { code, text } = problem;
         if is_identity(target) {
             self.bad_cells
-                .push((at.column.index as usize, text.clone()));
-            self.messages.push(RowMessage {
-                code: code.into(),
-                severity: MessageSeverity::Refusal,
-                column: Some(letter.clone()),
-                field: Some(label.clone()),
-                text: text.into(),
-            });
+                .push((at.column.index as usize, problem.text.clone()));
+            self.messages.push(RowMessage::new(
+                locale,
+                problem.code,
+                MessageSeverity::Refusal,
+                Some(letter.clone()),
+                Some(label),
+                problem.worded(),
+            ));
             return;
         }
         let raw = crate::text::excerpt(cell_text(at.cell()).trim(), 200);
-        self.messages.push(RowMessage {
-            code: PENDING_CODE.into(),
-            severity: MessageSeverity::Error,
-            column: Some(letter.clone()),
-            field: Some(label.clone()),
-            text: format!("{text}。这一项先空着导入，原文「{raw}」记为待修正").into(),
-        });
+        self.messages.push(RowMessage::new(
+            locale,
+            PENDING_CODE,
+            MessageSeverity::Error,
+            Some(letter.clone()),
+            Some(label.clone()),
+            pending_text(&problem, &raw),
+        ));
+        let CellProblem {
+            code,
+            text,
+            text_en,
+        } = problem;
         self.pending.push(PendingCell {
             person: 0,
             owner: None,
             group: target.group.clone(),
             field: target.field.clone(),
-            label: label.clone(),
+            label: label.zh,
+            label_en: label.en,
             raw,
             problem_code: code,
             problem: text,
+            problem_en: text_en,
             sheet: at.sheet.to_string(),
             row: at.row.number,
             column: letter.clone(),
@@ -259,7 +284,9 @@ impl Planner<'_> {
                             .insert(target.field.clone(), value);
                     }
                 }
-                Err(problem) => read.unreadable(&at, problem, self.birth_field.as_deref()),
+                Err(problem) => {
+                    read.unreadable(&at, problem, self.birth_field.as_deref(), self.locale)
+                }
             }
         }
         read
@@ -324,13 +351,14 @@ impl Planner<'_> {
             preview.values = crate::import::raw_values(values);
         }
         if let Some((code, text)) = refusal.message {
-            preview.messages.push(RowMessage {
-                code: code.into(),
-                severity: MessageSeverity::Refusal,
-                column: None,
-                field: None,
-                text: text.into(),
-            });
+            preview.messages.push(RowMessage::new(
+                self.locale,
+                code,
+                MessageSeverity::Refusal,
+                None,
+                None,
+                text,
+            ));
         }
         let reason = preview
             .messages
@@ -373,11 +401,13 @@ impl Planner<'_> {
                     .entry(BASIC_GROUP.to_owned())
                     .or_default()
                     .insert(field.clone(), Value::String(date.to_string()));
-                preview.messages.push(month.filled_from_id(date));
+                preview
+                    .messages
+                    .push(month.filled_from_id(date, self.locale));
             }
             _ => {
                 let field = self.birth_field.clone().unwrap_or_default();
-                let (message, cell) = month.pending(sheet, row, field);
+                let (message, cell) = month.pending(sheet, row, field, self.locale);
                 preview.messages.push(message);
                 read.pending.push(cell);
             }
@@ -414,7 +444,10 @@ impl Planner<'_> {
             && !stored_basic.contains_key(f)
         {
             basic.insert(f.clone(), Value::String(resident.birth_date.to_string()));
-            filled.push(format!("出生日期 {}", resident.birth_date));
+            filled.push((
+                "import.row.filled.birth_date",
+                ("date", resident.birth_date.to_string()),
+            ));
         }
         if let Some(gender) = &self.gender_field
             && !basic.contains_key(&gender.field)
@@ -425,19 +458,31 @@ impl Planner<'_> {
                 IdGender::Female => &gender.female,
             };
             basic.insert(gender.field.clone(), Value::String(code.clone()));
-            filled.push(format!("性别 {label}"));
+            filled.push(("import.row.filled.gender", ("label", label.clone())));
         }
         if basic.is_empty() {
             values.remove(BASIC_GROUP);
         }
         if !filled.is_empty() {
-            preview.messages.push(RowMessage {
-                code: "import.filled_from_id".into(),
-                severity: MessageSeverity::Info,
-                column: None,
-                field: None,
-                text: format!("花名册中没有，已按身份证件号填写：{}", filled.join("、")).into(),
+            let text = Worded::said_in("import.row.filled_from_id", |l| {
+                let render = crate::error::messages::render;
+                let items: Vec<String> = filled
+                    .iter()
+                    .map(|(key, arg)| render(l, key, std::slice::from_ref(arg)))
+                    .collect();
+                vec![(
+                    "filled",
+                    items.join(&render(l, "import.row.list_separator", &[])),
+                )]
             });
+            preview.messages.push(RowMessage::new(
+                self.locale,
+                "import.filled_from_id",
+                MessageSeverity::Info,
+                None,
+                None,
+                text,
+            ));
         }
     }
 
@@ -459,13 +504,20 @@ impl Planner<'_> {
             for message in preview.messages.iter_mut().filter(|m| {
                 m.code == PENDING_CODE && m.column.as_deref() == Some(cell.column.as_str())
             }) {
+                let text = Worded::said_in("import.row.replaced_from_id", |l| {
+                    let (label, problem) = match l {
+                        crate::error::Locale::ZhCn => (&cell.label, &cell.problem),
+                        crate::error::Locale::En => (&cell.label_en, &cell.problem_en),
+                    };
+                    vec![
+                        ("label", label.clone()),
+                        ("raw", cell.raw.clone()),
+                        ("problem", problem.clone()),
+                    ]
+                });
                 message.code = "import.replaced_from_id".into();
                 message.severity = MessageSeverity::Warning;
-                message.text = format!(
-                    "{}「{}」{}；已按身份证件号填写",
-                    cell.label, cell.raw, cell.problem
-                )
-                .into();
+                message.text = text.into_locale(self.locale).into();
             }
         }
         pending.retain(|p| !answered(p));
@@ -490,6 +542,7 @@ impl Planner<'_> {
             sheet: at.sheet,
             column: &at.column.letter,
             field: &field.label,
+            field_en: &field.label_en,
             row: at.row.number,
         };
         if field.code == "name" && field.kind == FieldType::Text {
