@@ -11,6 +11,7 @@
 )]
 
 #[path = "../../taoli-core/tests/support/expected.rs"]
+#[allow(dead_code)] // The core's own import tests use all of it.
 mod expected;
 
 use std::fs;

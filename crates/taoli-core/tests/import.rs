@@ -91,16 +91,7 @@ fn every_committed_roster_gives_its_expected_results() {
         let want = expected::load(&path);
         let dir = TempDir::new().unwrap();
         let school = school(&dir);
-        let (sheets, map) = expected::options(&want);
-        let options = ImportOptions {
-            sheets,
-            mappings: map
-                .iter()
-                .map(|m| MappingOverride::parse(m).unwrap())
-                .collect(),
-            on_conflict: OnConflict::Keep,
-            ..Default::default()
-        };
+        let options = expected::import_options(&want);
         let roster = expected::rosters_dir().join(want["file"].as_str().unwrap());
         let plan = preview(&school, &roster, &options);
         let got = serde_json::to_value(&plan.preview).unwrap();
@@ -1071,18 +1062,23 @@ fn a_preview_asked_for_in_english_words_every_message_note_and_group_in_english(
     );
 }
 
-#[test]
-fn a_two_digit_year_is_told_in_the_preview_s_language() {
-    let dir = TempDir::new().unwrap();
-    let school = school(&dir);
-    let roster = write(
-        &dir,
+/// One teacher whose 进本校年月 is written 85.3: a two-digit year.
+fn two_digit_year_roster(dir: &TempDir) -> PathBuf {
+    write(
+        dir,
         "two-digit.csv",
         &format!(
             "姓名,身份证件号,进本校年月\n张三,{},85.3\n",
             id("19850304", 1)
         ),
-    );
+    )
+}
+
+#[test]
+fn a_two_digit_year_is_told_in_the_preview_s_language() {
+    let dir = TempDir::new().unwrap();
+    let school = school(&dir);
+    let roster = two_digit_year_roster(&dir);
     let message = |options: &ImportOptions| {
         let plan = preview(&school, &roster, options);
         let m = plan.preview.rows[0]
@@ -1113,14 +1109,7 @@ fn a_two_digit_year_is_told_in_the_preview_s_language() {
 fn what_the_school_file_keeps_of_a_cell_to_correct_is_chinese_whatever_the_preview_s_language() {
     let dir = TempDir::new().unwrap();
     let school = school(&dir);
-    let roster = write(
-        &dir,
-        "two-digit.csv",
-        &format!(
-            "姓名,身份证件号,进本校年月\n张三,{},85.3\n",
-            id("19850304", 1)
-        ),
-    );
+    let roster = two_digit_year_roster(&dir);
     let mut file = accounts::open(&school).unwrap();
     let mut opened = open(&roster).unwrap();
     file.imports()

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use taoli_core::Error;
 use taoli_core::error::ImportError;
-use taoli_core::import::{ImportOptions, MappingOverride, OnConflict, open};
+use taoli_core::import::{ImportOptions, MappingOverride, open};
 use tempfile::TempDir;
 
 fn school(dir: &Path, name: &str, school_type: &str) -> PathBuf {
@@ -159,19 +159,6 @@ fn both_ways(
     )
 }
 
-fn options_of(want: &Value) -> ImportOptions {
-    let (sheets, map) = expected::options(want);
-    ImportOptions {
-        sheets,
-        mappings: map
-            .iter()
-            .map(|m| MappingOverride::parse(m).unwrap())
-            .collect(),
-        on_conflict: OnConflict::Keep,
-        ..Default::default()
-    }
-}
-
 #[test]
 fn every_committed_roster_imports_in_one_pass_as_its_preview_commits() {
     for path in expected::expected_files() {
@@ -182,7 +169,8 @@ fn every_committed_roster_imports_in_one_pass_as_its_preview_commits() {
         let dir = TempDir::new().unwrap();
         let school = school(dir.path(), "school.taoli", "211");
         let roster = expected::rosters_dir().join(file);
-        let (previewed, passed) = both_ways(&school, &roster, &options_of(&want), true);
+        let (previewed, passed) =
+            both_ways(&school, &roster, &expected::import_options(&want), true);
         assert!(previewed.contains("teacher "), "{file}: nothing imported");
         assert_eq!(previewed, passed, "{file}");
     }
@@ -197,8 +185,12 @@ fn every_national_template_imports_in_one_pass_as_its_preview_commits() {
         let school_type = want["school_type"].as_str().unwrap();
         let dir = TempDir::new().unwrap();
         let school = school(dir.path(), "school.taoli", school_type);
-        let (previewed, passed) =
-            both_ways(&school, &templates.join(file), &options_of(&want), true);
+        let (previewed, passed) = both_ways(
+            &school,
+            &templates.join(file),
+            &expected::import_options(&want),
+            true,
+        );
         assert!(previewed.contains("teacher "), "{file}: nothing imported");
         assert_eq!(previewed, passed, "{file}");
     }

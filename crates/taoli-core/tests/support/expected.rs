@@ -41,6 +41,19 @@ pub fn options(expected: &Value) -> (Vec<String>, Vec<String>) {
     (list("sheets"), list("map"))
 }
 
+/// [`options`] as the core takes them.
+pub fn import_options(expected: &Value) -> taoli_core::import::ImportOptions {
+    let (sheets, map) = options(expected);
+    taoli_core::import::ImportOptions {
+        sheets,
+        mappings: map
+            .iter()
+            .map(|m| taoli_core::import::MappingOverride::parse(m).unwrap())
+            .collect(),
+        ..Default::default()
+    }
+}
+
 /// Every way `preview` differs from `expected`; empty when it matches.
 pub fn mismatches(expected: &Value, preview: &Value) -> Vec<String> {
     let mut out = Vec::new();
