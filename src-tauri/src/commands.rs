@@ -524,6 +524,7 @@ commands! {
 
     /// A page of the audit log, newest first, narrowed by `query`.
     fn audit_log(query: AuditQuery) -> AuditPage = sync {
+        let query = AuditQuery { locale: state.locale(), ..query };
         with_school(&state, |file| file.audit().log(&query))
     }
 
@@ -535,6 +536,7 @@ commands! {
     /// Writes the log narrowed by `query` as CSV to `path` (recorded as an
     /// export).
     fn audit_export(query: AuditQuery, path: String) -> String = sync {
+        let query = AuditQuery { locale: state.locale(), ..query };
         with_school(&state, |file| file.exports().audit_log_to(&query, Path::new(&path)))?;
         Ok(path)
     }
@@ -542,7 +544,7 @@ commands! {
     /// The file name the save dialog proposes for the audit log.
     fn audit_file_name() -> String = sync {
         with_school(&state, |file| {
-            Ok(taoli_core::audit::audit_file_name(&file.school()?.name))
+            Ok(taoli_core::audit::audit_file_name(&file.school()?.name, state.locale()))
         })
     }
 

@@ -657,11 +657,17 @@ to: string | null, offset: number,
 /**
  * How many entries at most (all when 0).
  */
-limit: number, };
+limit: number, 
+/**
+ * The language the entries' subjects and change labels are said in
+ * (the app passes its window's).
+ */
+locale: Locale, };
 
 export type AuditChange = { 
 /**
- * The value's place, as dotted keys (`fields.民族`, `name`).
+ * What changed: an indicator's label (民族), or for a value outside
+ * the indicators its name in the query's language (姓名 / Name).
  */
 path: string, before: string | null, after: string | null, };
 
@@ -793,6 +799,8 @@ export type BatchState = "built" | "signed" | "uploading" | "received" | "review
 
 export type UploadStatus = "returned" | "pending" | "uploading" | "received" | "effective";
 
+export type BatchStatus = "returned" | "pending" | "uploading" | "received" | "effective" | "refused";
+
 export type EnrollmentInfo = { upstream: string, school: string, 
 /**
  * The school's signing key's id.
@@ -818,6 +826,10 @@ export type BatchSummary = { id: string, sequence: number,
 base_batch: string | null, state: BatchState, 
 /**
  * 待上传 / 上传中 / 已接收 / 已退回 / 已生效, or 被拒收.
+ */
+status: BatchStatus, 
+/**
+ * [`BatchSummary::status`] in Chinese, for scripts reading `--json`.
  */
 state_label: string, created_at: string, created_by: string, record_count: number, 
 /**

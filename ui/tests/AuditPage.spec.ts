@@ -119,7 +119,7 @@ describe('AuditPage', () => {
     showAudit()
     backend()
     await mountPage()
-    expect(queries[0]).toEqual({ teacher_id: null, actor: null, operation: null, from: null, to: null, offset: 0, limit: 50 })
+    expect(queries[0]).toEqual({ teacher_id: null, actor: null, operation: null, from: null, to: null, offset: 0, limit: 50, locale: 'zh-CN' })
   })
 
   it('opens narrowed to the teacher it was opened for', async () => {
@@ -161,7 +161,7 @@ describe('AuditPage', () => {
     await settle()
     expect(dialog.save).toHaveBeenCalledWith(expect.objectContaining({ defaultPath: '桃李小学-操作记录.csv' }))
     expect(invoke).toHaveBeenCalledWith('audit_export', {
-      query: { teacher_id: null, actor: null, operation: null, from: null, to: null, offset: 0, limit: 0 },
+      query: { teacher_id: null, actor: null, operation: null, from: null, to: null, offset: 0, limit: 0, locale: 'zh-CN' },
       path: '/home/clerk/操作记录.csv',
     })
   })

@@ -250,7 +250,7 @@ describe('SubmitPage', () => {
   })
 
   it('says a batch that could not be sent yet waits and goes on by itself', async () => {
-    const waiting = batch(2, { state: 'uploading', state_label: '上传中', received_at: null })
+    const waiting = batch(2, { state: 'uploading', status: 'uploading', state_label: '上传中', received_at: null })
     await mountPage({
       submit: () => ({
         built: waiting,
@@ -370,7 +370,7 @@ describe('SubmitPage', () => {
       last_sync: () =>
         pass({
           report: report({
-            refused: [batch(3, { state: 'refused', state_label: '被拒收' })],
+            refused: [batch(3, { state: 'refused', status: 'refused', state_label: '被拒收' })],
             recovery_error: { code: 'batches.upstream_history_mismatch', kind: 'user', message: '学校文件与上级系统的记录对不上' },
           }),
         }),

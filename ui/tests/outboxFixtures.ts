@@ -70,6 +70,7 @@ export function batch(sequence: number, more: Partial<BatchSummary> = {}): Batch
     sequence,
     base_batch: sequence > 1 ? `b-${sequence - 1}` : null,
     state: 'received',
+    status: 'received',
     state_label: '已接收',
     created_at: '2026-03-02T08:00:00.000Z',
     created_by: '王老师',

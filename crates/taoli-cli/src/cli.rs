@@ -543,7 +543,7 @@ struct AuditListArgs {
 }
 
 impl AuditFilterArgs {
-    fn query(&self, file: &SchoolFile) -> Result<AuditQuery> {
+    fn query(&self, file: &SchoolFile, lang: Lang) -> Result<AuditQuery> {
         let teacher_id = match &self.teacher {
             Some(number) => Some(file.teachers().by_id_number(None, number)?.id),
             None => None,
@@ -569,6 +569,7 @@ impl AuditFilterArgs {
             to: self.to.clone(),
             offset: 0,
             limit: 0,
+            locale: lang.locale(),
         })
     }
 }

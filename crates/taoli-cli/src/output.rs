@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 use taoli_core::account::User;
-use taoli_core::audit::{AuditPage, action_label};
+use taoli_core::audit::AuditPage;
 use taoli_core::catalog::{
     Catalog, CodeTable, EffectiveCatalog, IdType, SchoolType, SchoolTypeScope, Severity,
 };
@@ -889,24 +889,29 @@ pub fn audit_list(page: &AuditPage, lang: Lang) {
         );
         return;
     }
+    let locale = lang.locale();
+    let empty = lang.pick("（空）", "(empty)");
     for e in &page.entries {
         let teacher = e.teacher_name.as_deref().unwrap_or("");
+        let (operation, action) = (e.operation.said(locale), e.action.said(locale));
+        let done = match lang {
+            Lang::Zh => format!("{operation}{action}"),
+            Lang::En => format!("{operation} {action}"),
+        };
         println!(
-            "{:>6}  {}  {}  {}{}  {}  {}",
+            "{:>6}  {}  {}  {done}  {teacher}  {}",
             e.number(),
             e.at,
             e.actor,
-            e.operation.label(),
-            action_label(e.action),
-            teacher,
             e.subject
         );
         for c in &e.changes {
             println!(
-                "        {}：{} → {}",
+                "        {}{}{} → {}",
                 c.path,
-                c.before.as_deref().unwrap_or("（空）"),
-                c.after.as_deref().unwrap_or("（空）")
+                lang.pick("：", ": "),
+                c.before.as_deref().unwrap_or(empty),
+                c.after.as_deref().unwrap_or(empty)
             );
         }
     }

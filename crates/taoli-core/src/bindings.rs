@@ -8,9 +8,9 @@ use ts_rs::{Config, TS};
 use crate::account::{NewUser, Permission, Role, Session, User};
 use crate::audit::{AuditChange, AuditEntry, AuditPage, AuditQuery};
 use crate::batches::{
-    BatchExport, BatchState, BatchSummary, EnrollmentInfo, HeldBack, KeyPlace, Missing,
-    NextDeadline, OutboxStatus, ReceiptImport, ReceiptInfo, ReturnedRecord, ReviewsApplied,
-    StatusCounts, SubmitOutcome, SyncPass, SyncReport, TeacherUpload, UploadStatus,
+    BatchExport, BatchState, BatchStatus, BatchSummary, EnrollmentInfo, HeldBack, KeyPlace,
+    Missing, NextDeadline, OutboxStatus, ReceiptImport, ReceiptInfo, ReturnedRecord,
+    ReviewsApplied, StatusCounts, SubmitOutcome, SyncPass, SyncReport, TeacherUpload, UploadStatus,
 };
 use crate::catalog::{
     AllSets, Code, CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Filler,
@@ -156,6 +156,7 @@ pub fn typescript() -> String {
         KeyPlace::decl(&cfg),
         BatchState::decl(&cfg),
         UploadStatus::decl(&cfg),
+        BatchStatus::decl(&cfg),
         EnrollmentInfo::decl(&cfg),
         BatchSummary::decl(&cfg),
         ReturnedRecord::decl(&cfg),

@@ -4,6 +4,7 @@
 //! as the change itself. Verification sheets, the audit trail and upload
 //! batches are built on this history.
 
+use crate::error::messages::{self, Locale};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -73,7 +74,20 @@ pub enum Action {
 }
 
 impl Action {
-    pub(crate) fn as_str(self) -> &'static str {
+    pub const ALL: [Action; 5] = [
+        Action::Create,
+        Action::Update,
+        Action::Delete,
+        Action::SignIn,
+        Action::SignInFailed,
+    ];
+
+    /// What the entry did, as the audit log says it (新增, 修改 …).
+    pub fn said(self, locale: Locale) -> String {
+        messages::word(locale, "action", self.as_str())
+    }
+
+    pub fn as_str(self) -> &'static str {
         match self {
             Action::Create => "create",
             Action::Update => "update",
@@ -124,21 +138,39 @@ pub enum Operation {
 }
 
 impl Operation {
-    /// The operation's name in the audit log.
-    pub fn label(self) -> &'static str {
+    pub const ALL: [Operation; 11] = [
+        Operation::School,
+        Operation::Teacher,
+        Operation::Record,
+        Operation::WarningReason,
+        Operation::SheetPrint,
+        Operation::Signoff,
+        Operation::Export,
+        Operation::Backup,
+        Operation::Account,
+        Operation::Upload,
+        Operation::Import,
+    ];
+
+    pub fn as_str(self) -> &'static str {
         match self {
-            Operation::School => "学校设置",
-            Operation::Teacher => "教师",
-            Operation::Record => "信息记录",
-            Operation::WarningReason => "提醒理由",
-            Operation::SheetPrint => "打印确认表",
-            Operation::Signoff => "登记签字",
-            Operation::Export => "导出",
-            Operation::Backup => "备份与恢复",
-            Operation::Account => "账号",
-            Operation::Upload => "上报",
-            Operation::Import => "导入花名册",
+            Operation::School => "school",
+            Operation::Teacher => "teacher",
+            Operation::Record => "record",
+            Operation::WarningReason => "warning_reason",
+            Operation::SheetPrint => "sheet_print",
+            Operation::Signoff => "signoff",
+            Operation::Export => "export",
+            Operation::Backup => "backup",
+            Operation::Account => "account",
+            Operation::Upload => "upload",
+            Operation::Import => "import",
         }
+    }
+
+    /// The operation's name in the audit log (学校设置, 导入花名册 …).
+    pub fn said(self, locale: Locale) -> String {
+        messages::word(locale, "operation", self.as_str())
     }
 }
 

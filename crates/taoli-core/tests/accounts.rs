@@ -798,7 +798,7 @@ fn sign_ins_wrong_passwords_and_account_changes_are_in_the_audit_trail() {
             format!(
                 "{} {} {}",
                 e.actor,
-                taoli_core::audit::action_label(e.action),
+                e.action.said(taoli_core::Locale::ZhCn),
                 e.subject
             )
         })

@@ -541,3 +541,97 @@ fn the_csv_export_opens_in_excel_and_keeps_typed_formulas_as_text() {
         "a formula would run in Excel"
     );
 }
+
+/// The log asked for in English.
+fn in_english(query: AuditQuery) -> AuditQuery {
+    AuditQuery {
+        locale: taoli_core::Locale::En,
+        ..query
+    }
+}
+
+#[test]
+fn the_log_names_a_teacher_s_identity_in_the_language_asked_for() {
+    let dir = TempDir::new().unwrap();
+    let (_, file, zhang) = school(&dir);
+    let log = file
+        .audit()
+        .log(&in_english(AuditQuery {
+            teacher_id: Some(zhang),
+            operation: Some(Operation::Teacher),
+            ..AuditQuery::default()
+        }))
+        .unwrap();
+    let paths: Vec<&str> = log.entries[0]
+        .changes
+        .iter()
+        .map(|c| c.path.as_str())
+        .collect();
+    assert!(
+        paths.contains(&"Name") && paths.contains(&"ID number"),
+        "{paths:?}"
+    );
+}
+
+#[test]
+fn a_stored_word_is_shown_in_the_language_asked_for() {
+    let dir = TempDir::new().unwrap();
+    let (_, mut file, _) = school(&dir);
+    file.backups()
+        .now(taoli_core::store::BackupReason::Manual)
+        .unwrap();
+    let query = AuditQuery {
+        operation: Some(Operation::Backup),
+        ..AuditQuery::default()
+    };
+    let reason = |query: &AuditQuery| {
+        let log = file.audit().log(query).unwrap();
+        let change = log.entries[0]
+            .changes
+            .iter()
+            .find(|c| c.path == "Reason" || c.path == "原因")
+            .cloned();
+        change.unwrap()
+    };
+    let chinese = reason(&query);
+    let english = reason(&in_english(query.clone()));
+    assert_eq!(
+        (chinese.path.as_str(), chinese.after.as_deref()),
+        ("原因", Some("手动"))
+    );
+    assert_eq!(
+        (english.path.as_str(), english.after.as_deref()),
+        ("Reason", Some("manual"))
+    );
+}
+
+#[test]
+fn the_csv_in_english_has_english_columns_and_words() {
+    let dir = TempDir::new().unwrap();
+    let (_, file, _) = school(&dir);
+    let csv = file
+        .audit()
+        .csv(&in_english(AuditQuery::default()))
+        .unwrap();
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    assert!(
+        text.starts_with("No.,Time,Operator,Operation,Action,Teacher"),
+        "{}",
+        &text[..80]
+    );
+    assert!(text.contains(",Information,changed,"), "{text}");
+    assert!(!text.contains("修改"), "{text}");
+}
+
+#[test]
+fn the_audit_file_name_follows_the_language() {
+    use taoli_core::audit::audit_file_name;
+    assert_eq!(
+        audit_file_name("桃李镇中心小学", taoli_core::Locale::ZhCn),
+        "桃李镇中心小学-操作记录.csv"
+    );
+    assert_eq!(
+        audit_file_name("桃李镇中心小学", taoli_core::Locale::En),
+        "桃李镇中心小学-audit-log.csv"
+    );
+}

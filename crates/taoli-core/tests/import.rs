@@ -963,7 +963,12 @@ fn the_log_pages_through_an_import_newest_first() {
         let shown: Vec<(String, Option<String>)> = page
             .entries
             .iter()
-            .map(|e| (e.operation.label().to_owned(), e.teacher_name.clone()))
+            .map(|e| {
+                (
+                    e.operation.said(taoli_core::Locale::ZhCn),
+                    e.teacher_name.clone(),
+                )
+            })
             .collect();
         (page.total, shown)
     };

@@ -1018,3 +1018,94 @@ fn a_particular_that_is_another_error_is_said_in_the_message_s_language() {
     );
     assert!(!english.chars().any(is_cjk), "{english}");
 }
+
+/// A word's key under `word.`, the Chinese the audit trail stores for it
+/// (where it has one), and how the code says it.
+type Word = (String, Option<&'static str>, Box<dyn Fn(Locale) -> String>);
+
+/// Every word the code names (`word.<kind>.<code>`).
+fn every_word() -> Vec<Word> {
+    use taoli_core::batches::{BatchState, BatchStatus, KeyPlace, UploadStatus};
+    use taoli_core::revision::{Action, Operation};
+    use taoli_core::store::BackupReason;
+    let mut words: Vec<Word> = Vec::new();
+    for v in Operation::ALL {
+        words.push((
+            format!("operation.{}", v.as_str()),
+            None,
+            Box::new(move |l| v.said(l)),
+        ));
+    }
+    for v in Action::ALL {
+        words.push((
+            format!("action.{}", v.as_str()),
+            None,
+            Box::new(move |l| v.said(l)),
+        ));
+    }
+    for v in BatchState::ALL {
+        words.push((
+            format!("batch_state.{}", v.as_str()),
+            Some(v.label()),
+            Box::new(move |l| v.said(l)),
+        ));
+    }
+    for v in UploadStatus::ALL {
+        words.push((
+            format!("upload_status.{}", v.as_str()),
+            Some(v.label()),
+            Box::new(move |l| v.said(l)),
+        ));
+    }
+    for v in BatchStatus::ALL {
+        words.push((
+            format!("batch_status.{}", v.as_str()),
+            None,
+            Box::new(move |l| v.said(l)),
+        ));
+    }
+    for v in BackupReason::ALL {
+        words.push((
+            format!("backup_reason.{}", v.as_str()),
+            Some(v.label()),
+            Box::new(move |l| v.said(l)),
+        ));
+    }
+    for v in KeyPlace::ALL {
+        words.push((
+            format!("key_place.{}", v.as_str()),
+            Some(v.label()),
+            Box::new(move |l| v.said(l)),
+        ));
+    }
+    words
+}
+
+#[test]
+fn every_word_the_code_names_is_in_both_catalogs() {
+    for (key, _, _) in every_word() {
+        for locale in Locale::ALL {
+            assert!(
+                template(locale, &format!("word.{key}")).is_some(),
+                "{locale:?}: word.{key}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_word_said_in_chinese_is_the_word_the_trail_stores() {
+    for (key, stored, said) in every_word() {
+        if let Some(stored) = stored {
+            assert_eq!(said(Locale::ZhCn), stored, "word.{key}");
+        }
+    }
+}
+
+#[test]
+fn a_word_said_in_english_has_no_chinese() {
+    for (key, _, said) in every_word() {
+        let english = said(Locale::En);
+        assert!(!english.chars().any(is_cjk), "word.{key}: {english}");
+    }
+}

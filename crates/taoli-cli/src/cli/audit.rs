@@ -22,7 +22,7 @@ pub(super) fn audit(command: AuditCommand, login: &Login, lang: Lang) -> Result<
             let file = login.open(&args.filter.school_file)?;
             let query = AuditQuery {
                 limit: args.limit,
-                ..args.filter.query(&file)?
+                ..args.filter.query(&file, lang)?
             };
             let page = file.audit().log(&query)?;
             file.close()?;
@@ -37,7 +37,7 @@ pub(super) fn audit(command: AuditCommand, login: &Login, lang: Lang) -> Result<
             output: path,
         } => {
             let mut file = login.open(&filter.school_file)?;
-            let query = filter.query(&file)?;
+            let query = filter.query(&file, lang)?;
             file.exports().audit_log_to(&query, &path)?;
             file.close()?;
             output::audit_exported(&path, lang);

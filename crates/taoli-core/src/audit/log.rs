@@ -13,11 +13,15 @@ use ts_rs::TS;
 use super::imported;
 use crate::account::Permission;
 use crate::account::Role;
+use crate::batches::{BatchState, KeyPlace};
 use crate::catalog::{Catalog, EffectiveCatalog, EffectiveGroup};
+use crate::error::messages::{self, Locale};
 use crate::error::{Error, Result};
 use crate::error::{ExportError, InternalError};
+use crate::protocol::Decision;
 use crate::revision::{Action, Operation, Revision};
 use crate::sheets::content::Printer;
+use crate::store::backups::BackupReason;
 use crate::store::{self, AuditCheck, SchoolFile, revisions};
 
 /// Which entries to show. Every field narrows; none shows everything.
@@ -37,12 +41,16 @@ pub struct AuditQuery {
     /// How many entries at most (all when 0).
     #[ts(type = "number")]
     pub limit: usize,
+    /// The language the entries' subjects and change labels are said in
+    /// (the app passes its window's).
+    pub locale: Locale,
 }
 
 /// One value that an entry changed: where in the record, from what, to what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct AuditChange {
-    /// The value's place, as dotted keys (`fields.民族`, `name`).
+    /// What changed: an indicator's label (民族), or for a value outside
+    /// the indicators its name in the query's language (姓名 / Name).
     pub path: String,
     pub before: Option<String>,
     pub after: Option<String>,
@@ -98,6 +106,7 @@ pub(super) struct Shown<'a> {
     pub effective: &'a EffectiveCatalog,
     pub printer: &'a Printer<'a>,
     pub catalog: &'a Catalog,
+    pub locale: Locale,
 }
 
 /// A query's conditions, as SQL over the audit chain (`revision r`).
@@ -322,6 +331,7 @@ impl Audit<'_> {
             effective: &effective,
             printer: &printer,
             catalog: &catalog,
+            locale: query.locale,
         };
         let page = merge_newest_first(revisions, imported)
             .into_iter()
@@ -368,28 +378,21 @@ impl Audit<'_> {
         let mut out = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)
             .from_writer(crate::export::csv::BOM.to_vec());
-        out.write_record([
-            "编号",
-            "时间",
-            "操作人",
-            "操作",
-            "动作",
-            "教师",
-            "对象",
-            "项目",
-            "原值",
-            "新值",
-            "校验值",
-        ])
+        let locale = query.locale;
+        out.write_record(
+            CSV_COLUMNS.map(|column| messages::render(locale, &format!("audit.csv.{column}"), &[])),
+        )
         .map_err(failed)?;
         for e in &page.entries {
             let id = e.number();
+            let operation = e.operation.said(locale);
+            let action = e.action.said(locale);
             let head = [
                 id.as_str(),
                 e.at.as_str(),
                 e.actor.as_str(),
-                e.operation.label(),
-                action_label(e.action),
+                operation.as_str(),
+                action.as_str(),
                 e.teacher_name.as_deref().unwrap_or(""),
                 e.subject.as_str(),
             ];
@@ -440,23 +443,29 @@ impl crate::export::Exports<'_> {
     }
 }
 
-/// A file name for a school's audit log: `桃李镇中心小学-操作记录.csv`.
-pub fn audit_file_name(school_name: &str) -> String {
-    format!(
-        "{}-操作记录.csv",
-        crate::text::file_name_safe(school_name.trim())
-    )
-}
+/// The columns of the log's CSV, by their catalog key (`audit.csv.<column>`).
+const CSV_COLUMNS: [&str; 11] = [
+    "number",
+    "at",
+    "actor",
+    "operation",
+    "action",
+    "teacher",
+    "subject",
+    "item",
+    "before",
+    "after",
+    "hash",
+];
 
-/// 新增 / 修改 / 删除.
-pub fn action_label(action: Action) -> &'static str {
-    match action {
-        Action::Create => "新增",
-        Action::Update => "修改",
-        Action::Delete => "删除",
-        Action::SignIn => "登录",
-        Action::SignInFailed => "密码错误",
-    }
+/// A file name for a school's audit log in `locale`:
+/// `桃李镇中心小学-操作记录.csv`.
+pub fn audit_file_name(school_name: &str, locale: Locale) -> String {
+    messages::render(
+        locale,
+        "audit.file_name",
+        &[("school", crate::text::file_name_safe(school_name.trim()))],
+    )
 }
 
 /// Bookkeeping the store keeps beside the data: not worth a line in the log.
@@ -475,9 +484,7 @@ const BOOKKEEPING: &[&str] = &[
 
 pub(super) fn entry(revision: Revision, name: Option<String>, shown: &Shown<'_>) -> AuditEntry {
     let Shown {
-        effective,
-        printer,
-        catalog,
+        effective, locale, ..
     } = *shown;
     let operation = revision.operation();
     let recorded_name = || {
@@ -489,10 +496,10 @@ pub(super) fn entry(revision: Revision, name: Option<String>, shown: &Shown<'_>)
     let teacher_name = name.or_else(|| revision.teacher_id.as_ref().and_then(|_| recorded_name()));
     let group = record_group(&revision, operation, effective);
     let subject = match group {
-        Some(group) => group_subject(&revision, group),
+        Some(group) => group_subject(&revision, group, locale),
         None => subject(&revision, operation),
     };
-    let changes = changes(&revision, operation, group, printer, catalog);
+    let changes = changes(&revision, operation, group, shown);
     AuditEntry {
         id: revision.id,
         part: 0,
@@ -525,7 +532,7 @@ fn record_group<'e>(
 }
 
 /// A record's subject: its group, and which of the group's records.
-fn group_subject(revision: &Revision, group: &EffectiveGroup) -> String {
+fn group_subject(revision: &Revision, group: &EffectiveGroup, locale: Locale) -> String {
     let row = revision
         .new_value
         .as_ref()
@@ -533,7 +540,11 @@ fn group_subject(revision: &Revision, group: &EffectiveGroup) -> String {
         .and_then(|v| v.get("row_order"))
         .and_then(Value::as_i64);
     match row {
-        Some(row) if group.multi => format!("{} 第 {row} 条", group.name),
+        Some(row) if group.multi => messages::render(
+            locale,
+            "audit.group_row",
+            &[("group", group.name.clone()), ("row", row.to_string())],
+        ),
         _ => group.name.clone(),
     }
 }
@@ -544,9 +555,9 @@ fn changes(
     revision: &Revision,
     operation: Operation,
     group: Option<&EffectiveGroup>,
-    printer: &Printer<'_>,
-    catalog: &Catalog,
+    shown: &Shown<'_>,
 ) -> Vec<AuditChange> {
+    let printer = shown.printer;
     let mut raw = Vec::new();
     diff(
         "",
@@ -567,13 +578,13 @@ fn changes(
             match field {
                 Some(field) => AuditChange {
                     path: field.label.clone(),
-                    before: shown(printer.text(field, before.as_ref())),
-                    after: shown(printer.text(field, after.as_ref())),
+                    before: non_empty(printer.text(field, before.as_ref())),
+                    after: non_empty(printer.text(field, after.as_ref())),
                 },
                 None => AuditChange {
-                    before: named(operation, &path, before.as_ref(), catalog),
-                    after: named(operation, &path, after.as_ref(), catalog),
-                    path: key_label(operation, &path).map_or(path, str::to_owned),
+                    before: named(operation, &path, before.as_ref(), shown),
+                    after: named(operation, &path, after.as_ref(), shown),
+                    path: key_label(operation, &path, shown.locale).unwrap_or(path),
                 },
             }
         })
@@ -582,97 +593,67 @@ fn changes(
 }
 
 /// A value outside the indicators as the log shows it: an ID type or a
-/// role by its name rather than its code.
+/// role by its name rather than its code, and a word the trail stores in
+/// Chinese (a batch's state, a backup's reason, where a key is kept, a
+/// review's decision) in the query's language.
 fn named(
     operation: Operation,
     path: &str,
     value: Option<&Value>,
-    catalog: &Catalog,
+    shown: &Shown<'_>,
 ) -> Option<String> {
     let text = plain(value)?;
-    if operation == Operation::Teacher
-        && path == "id_type"
-        && let Ok(id_type) = catalog.id_type(&text)
-    {
-        return Some(id_type.name.clone());
-    }
-    if operation == Operation::Account
-        && (path == "role" || path == "signed_in_as")
-        && let Some(role) = Role::ALL.into_iter().find(|r| r.code() == text)
-    {
-        return Some(role.label().to_owned());
-    }
-    Some(text)
+    let locale = shown.locale;
+    let said = match (operation, path) {
+        (Operation::Teacher, "id_type") => shown
+            .catalog
+            .id_type(&text)
+            .ok()
+            .map(|id_type| id_type.name.clone()),
+        (Operation::Account, "role" | "signed_in_as") => Role::ALL
+            .into_iter()
+            .find(|r| r.code() == text)
+            .map(|role| match locale {
+                Locale::ZhCn => role.label(),
+                Locale::En => role.label_en(),
+            })
+            .map(str::to_owned),
+        (Operation::Upload, "state") => {
+            BatchState::from_label(&text).map(|state| state.said(locale))
+        }
+        (Operation::Upload, "key_place") => [KeyPlace::Keychain, KeyPlace::SchoolFile]
+            .into_iter()
+            .find(|p| p.label() == text)
+            .map(|place| place.said(locale)),
+        (Operation::Upload, "decision") => [Decision::Accepted, Decision::Returned]
+            .into_iter()
+            .find(|d| d.label() == text)
+            .map(|decision| messages::word(locale, "decision", decision.as_str())),
+        (Operation::Backup, "reason") => {
+            BackupReason::from_label(&text).map(|reason| reason.said(locale))
+        }
+        _ => None,
+    };
+    Some(said.unwrap_or(text))
 }
 
-/// The name of a value outside the catalog's indicators, as the log shows it.
-fn key_label(operation: Operation, path: &str) -> Option<&'static str> {
-    Some(match (operation, path) {
-        (Operation::Teacher, "name") => "姓名",
-        (Operation::Teacher, "id_type") => "身份证件类型",
-        (Operation::Teacher, "id_number") => "身份证件号",
-        (Operation::School, "code") => "学校标识码",
-        (Operation::School, "name") => "学校名称",
-        (Operation::School, "school_type") => "办学类型",
-        (Operation::School, "region_code") => "县级行政区划",
-        (Operation::School, p) if p.starts_with("province_pack.name") => "省级补充包",
-        (Operation::School, p) if p.starts_with("province_pack.version") => "补充包版本",
-        (Operation::Export, "format") => "格式",
-        (Operation::Export, "style") => "写法",
-        (Operation::Export, "group") => "信息项",
-        (Operation::Export, "path") => "文件",
-        (Operation::Export, "bytes") | (Operation::Backup, "bytes") => "大小（字节）",
-        (Operation::Backup, "reason") => "原因",
-        (Operation::Backup, "path") => "文件",
-        (Operation::Backup, "restored_from") => "从此备份恢复",
-        (Operation::Backup, "safety_backup") => "恢复前的备份",
-        (Operation::Account, "name") => "账号",
-        (Operation::Account, "role") => "角色",
-        (Operation::Account, "signed_in_as") => "登录身份",
-        (Operation::Account, "disabled") => "已停用",
-        (Operation::Account, "password_changed") => "密码已修改",
-        (Operation::Account, "recovery_code_created") => "生成恢复码",
-        (Operation::Account, "recovery_code_changed") => "更换恢复码",
-        (Operation::Account, "password_reset_with_recovery_code") => "用恢复码重设密码",
-        (Operation::Account, "code_id") => "恢复码编号",
-        (Operation::Account, "failed_attempts") => "连续输错次数",
-        (Operation::Account, "locked_until") => "锁定到",
-        (Operation::Upload, "state") => "状态",
-        (Operation::Upload, "sequence") => "批次序号",
-        (Operation::Upload, "record_count") => "记录数",
-        (Operation::Upload, "payload_bytes") => "数据大小（字节）",
-        (Operation::Upload, "payload_sha256") => "数据校验值",
-        (Operation::Upload, "receipt_sha256") => "回执校验值",
-        (Operation::Upload, "received_at") => "上级系统收到时间",
-        (Operation::Upload, "upstream") => "上级系统",
-        (Operation::Upload, "key_id") => "签名密钥",
-        (Operation::Upload, "key_place") => "密钥保存处",
-        (Operation::Upload, "upstream_key_id") => "上级系统密钥",
-        (Operation::Upload, "batch_id") => "批次",
-        (Operation::Upload, "decision") => "审核结果",
-        (Operation::Upload, "reason") => "理由",
-        (Operation::Upload, "refusal") => "拒收原因",
-        (Operation::Upload, "path") => "文件",
-        (Operation::Upload, "error") => "失败原因",
-        (Operation::Import, "file_name") => "花名册",
-        (Operation::Import, "teachers_created") => "新增教师",
-        (Operation::Import, "records_written") => "写入记录",
-        (Operation::Import, "change_set.rows") => "涉及教师（条）",
-        (Operation::Import, "change_set.changes") => "变更（项）",
-        (Operation::Import, "change_set.first") => "变更记录起",
-        (Operation::Import, "change_set.last") => "变更记录止",
-        (Operation::Import, "change_set.sha256") => "变更内容校验值",
-        (Operation::WarningReason, "warning_reason.reason") => "理由",
-        (Operation::WarningReason, "warning_reason.rule") => "规则",
-        (Operation::WarningReason, "warning_reason.field") => "指标",
-        (Operation::WarningReason, "warning_reason.record") => "记录",
-        (Operation::SheetPrint, "sheet_printed.fingerprint")
-        | (Operation::Signoff, "signoff.fingerprint") => "指纹",
-        _ => return None,
-    })
+/// The name of a value outside the catalog's indicators, as the log shows
+/// it in `locale` (`audit.item.<operation>.<path>`).
+fn key_label(operation: Operation, path: &str, locale: Locale) -> Option<String> {
+    let path = if path.starts_with("province_pack.name") {
+        "province_pack.name"
+    } else if path.starts_with("province_pack.version") {
+        "province_pack.version"
+    } else {
+        path
+    };
+    let key = format!("audit.item.{}.{path}", operation.as_str());
+    messages::template(locale, &key)
+        .or_else(|| messages::template(Locale::ZhCn, &key))
+        .map(str::to_owned)
 }
 
-fn shown(text: String) -> Option<String> {
+fn non_empty(text: String) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 

@@ -8,6 +8,4 @@
 mod imported;
 mod log;
 
-pub use log::{
-    Audit, AuditChange, AuditEntry, AuditPage, AuditQuery, action_label, audit_file_name,
-};
+pub use log::{Audit, AuditChange, AuditEntry, AuditPage, AuditQuery, audit_file_name};

@@ -15,6 +15,7 @@ use std::fmt;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::error::messages::{self, Locale};
 use crate::error::{BatchError, SecretsError};
 use crate::error::{Error, Particular, Result};
 use crate::protocol::SigningKey;
@@ -31,6 +32,8 @@ pub enum KeyPlace {
 }
 
 impl KeyPlace {
+    pub const ALL: [KeyPlace; 2] = [KeyPlace::Keychain, KeyPlace::SchoolFile];
+
     pub fn as_str(self) -> &'static str {
         match self {
             KeyPlace::Keychain => "keychain",
@@ -46,6 +49,13 @@ impl KeyPlace {
         }
     }
 
+    /// Where the key is kept, in `locale`.
+    pub fn said(self, locale: Locale) -> String {
+        messages::word(locale, "key_place", self.as_str())
+    }
+
+    /// Where the key is kept, as the audit trail stores it (stored words
+    /// never change).
     pub fn label(self) -> &'static str {
         match self {
             KeyPlace::Keychain => "这台电脑的密钥环",

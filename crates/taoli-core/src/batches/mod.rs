@@ -48,6 +48,7 @@ pub use outbox::ReviewsApplied;
 pub use sync::{SubmitOptions, SubmitOutcome, SyncOptions, SyncReport};
 pub use worker::{SyncPass, SyncWorker, WorkerOptions};
 
+use crate::error::messages::{self, Locale};
 use crate::protocol::Refusal;
 use crate::store::SchoolFile;
 
@@ -71,6 +72,15 @@ pub enum BatchState {
 }
 
 impl BatchState {
+    pub const ALL: [BatchState; 6] = [
+        BatchState::Built,
+        BatchState::Signed,
+        BatchState::Uploading,
+        BatchState::Received,
+        BatchState::Reviewed,
+        BatchState::Refused,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             BatchState::Built => "built",
@@ -82,21 +92,22 @@ impl BatchState {
         }
     }
 
-    pub(crate) fn parse(text: &str) -> Option<BatchState> {
-        [
-            BatchState::Built,
-            BatchState::Signed,
-            BatchState::Uploading,
-            BatchState::Received,
-            BatchState::Reviewed,
-            BatchState::Refused,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
+    /// The state the audit trail stored as `label` (已生成 …).
+    pub(crate) fn from_label(label: &str) -> Option<BatchState> {
+        BatchState::ALL.into_iter().find(|s| s.label() == label)
     }
 
-    /// The step as the audit trail names it (已生成, 已签名 …); the
-    /// batch list shows [`BatchSummary::state_label`] instead.
+    pub(crate) fn parse(text: &str) -> Option<BatchState> {
+        BatchState::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The step in `locale` (已生成, 已签名 …).
+    pub fn said(self, locale: Locale) -> String {
+        messages::word(locale, "batch_state", self.as_str())
+    }
+
+    /// The step as the audit trail stores it (已生成, 已签名 …): stored
+    /// words never change; the batch list shows [`BatchSummary::status`].
     pub fn label(self) -> &'static str {
         match self {
             BatchState::Built => "已生成",
@@ -139,6 +150,14 @@ pub enum UploadStatus {
 }
 
 impl UploadStatus {
+    pub const ALL: [UploadStatus; 5] = [
+        UploadStatus::Returned,
+        UploadStatus::Pending,
+        UploadStatus::Uploading,
+        UploadStatus::Received,
+        UploadStatus::Effective,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             UploadStatus::Returned => "returned",
@@ -149,6 +168,11 @@ impl UploadStatus {
         }
     }
 
+    /// The status in `locale` (待上传, 已生效 …).
+    pub fn said(self, locale: Locale) -> String {
+        messages::word(locale, "upload_status", self.as_str())
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             UploadStatus::Returned => "已退回",
@@ -157,6 +181,59 @@ impl UploadStatus {
             UploadStatus::Received => "已接收",
             UploadStatus::Effective => "已生效",
         }
+    }
+}
+
+/// Where a batch stands, in the clerk's words: a teacher's five
+/// ([`UploadStatus`]) and 被拒收.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchStatus {
+    Returned,
+    Pending,
+    Uploading,
+    Received,
+    Effective,
+    /// 被拒收: the upstream refused the whole batch.
+    Refused,
+}
+
+impl BatchStatus {
+    pub const ALL: [BatchStatus; 6] = [
+        BatchStatus::Returned,
+        BatchStatus::Pending,
+        BatchStatus::Uploading,
+        BatchStatus::Received,
+        BatchStatus::Effective,
+        BatchStatus::Refused,
+    ];
+
+    /// A batch in `state` of which `returned` records came back returned.
+    pub(crate) fn of(state: BatchState, returned: i64) -> BatchStatus {
+        match state {
+            BatchState::Built | BatchState::Signed => BatchStatus::Pending,
+            BatchState::Uploading => BatchStatus::Uploading,
+            BatchState::Received => BatchStatus::Received,
+            BatchState::Reviewed if returned > 0 => BatchStatus::Returned,
+            BatchState::Reviewed => BatchStatus::Effective,
+            BatchState::Refused => BatchStatus::Refused,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BatchStatus::Returned => "returned",
+            BatchStatus::Pending => "pending",
+            BatchStatus::Uploading => "uploading",
+            BatchStatus::Received => "received",
+            BatchStatus::Effective => "effective",
+            BatchStatus::Refused => "refused",
+        }
+    }
+
+    /// The status in `locale` (待上传 … 被拒收).
+    pub fn said(self, locale: Locale) -> String {
+        messages::word(locale, "batch_status", self.as_str())
     }
 }
 
@@ -188,6 +265,8 @@ pub struct BatchSummary {
     pub base_batch: Option<String>,
     pub state: BatchState,
     /// 待上传 / 上传中 / 已接收 / 已退回 / 已生效, or 被拒收.
+    pub status: BatchStatus,
+    /// [`BatchSummary::status`] in Chinese, for scripts reading `--json`.
     pub state_label: String,
     pub created_at: String,
     pub created_by: String,

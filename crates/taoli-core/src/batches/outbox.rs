@@ -16,10 +16,11 @@ use crate::batches::plan::{
     self, EntityKind, Inputs, ItemRow, ItemStatus, Standing, TeacherAssessment,
 };
 use crate::batches::{
-    BatchState, BatchSummary, EnrollmentInfo, HeldBack, KeyPlace, Missing, OutboxStatus,
-    ReceiptInfo, ReturnedRecord, StatusCounts, TeacherUpload, UploadStatus,
+    BatchState, BatchStatus, BatchSummary, EnrollmentInfo, HeldBack, KeyPlace, Missing,
+    OutboxStatus, ReceiptInfo, ReturnedRecord, StatusCounts, TeacherUpload, UploadStatus,
 };
 use crate::catalog::EffectiveCatalog;
+use crate::error::messages::Locale;
 use crate::error::{BatchError, SecretsError};
 use crate::error::{Error, Result};
 use crate::protocol::{
@@ -145,7 +146,8 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<BatchSummary> {
         sequence: r.get(1)?,
         base_batch: r.get(2)?,
         state,
-        state_label: batch_status_label(state, returned).to_owned(),
+        status: BatchStatus::of(state, returned),
+        state_label: BatchStatus::of(state, returned).said(Locale::ZhCn),
         created_at: r.get(4)?,
         created_by: r.get(5)?,
         record_count: r.get(6)?,
@@ -164,18 +166,6 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<BatchSummary> {
         pending: r.get(19)?,
         recovered_at: r.get(20)?,
     })
-}
-
-/// A batch's status in the clerk's five words (and 被拒收).
-pub(crate) fn batch_status_label(state: BatchState, returned: i64) -> &'static str {
-    match state {
-        BatchState::Built | BatchState::Signed => UploadStatus::Pending.label(),
-        BatchState::Uploading => UploadStatus::Uploading.label(),
-        BatchState::Received => UploadStatus::Received.label(),
-        BatchState::Reviewed if returned > 0 => UploadStatus::Returned.label(),
-        BatchState::Reviewed => UploadStatus::Effective.label(),
-        BatchState::Refused => BatchState::Refused.label(),
-    }
 }
 
 fn batch_row_from(r: &Row<'_>) -> rusqlite::Result<BatchRow> {

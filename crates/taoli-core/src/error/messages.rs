@@ -126,6 +126,14 @@ pub fn render(locale: Locale, key: &str, args: &[(&str, String)]) -> String {
     }
 }
 
+/// One of Taoli's own words for a value of `kind` (an operation, a batch's
+/// state, a backup's reason …), said in `locale`: `word.<kind>.<code>` of
+/// the catalogs. Where a word is also stored (in the audit trail, in a file
+/// name), the stored word is the Chinese one and never changes.
+pub fn word(locale: Locale, kind: &str, code: &str) -> String {
+    render(locale, &format!("word.{kind}.{code}"), &[])
+}
+
 /// `template` with each `{name}` replaced by its argument, in one pass (an
 /// argument's own braces are left as they are). A name without an argument
 /// stays as written.

@@ -32,6 +32,7 @@ use super::{
     copy_database, migrations, remove_if_exists, revisions, sibling,
 };
 use crate::account::{Actor, Permission};
+use crate::error::messages::{self, Locale};
 use crate::error::{BackupError, FileError};
 use crate::error::{Error, Particular, Result};
 use crate::revision::{Action, Entity};
@@ -56,7 +57,31 @@ pub enum BackupReason {
 }
 
 impl BackupReason {
-    /// The reason as the file name and the app show it.
+    pub const ALL: [BackupReason; 5] = [
+        BackupReason::BeforeImport,
+        BackupReason::BeforeRestore,
+        BackupReason::BeforeBatch,
+        BackupReason::Daily,
+        BackupReason::Manual,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackupReason::BeforeImport => "before_import",
+            BackupReason::BeforeRestore => "before_restore",
+            BackupReason::BeforeBatch => "before_batch",
+            BackupReason::Daily => "daily",
+            BackupReason::Manual => "manual",
+        }
+    }
+
+    /// The reason in `locale`.
+    pub fn said(self, locale: Locale) -> String {
+        messages::word(locale, "backup_reason", self.as_str())
+    }
+
+    /// The reason as the backup's file name and the audit trail write it
+    /// (Chinese always: a file's name does not change with the window).
     pub fn label(self) -> &'static str {
         match self {
             BackupReason::BeforeImport => "导入前",
@@ -67,16 +92,8 @@ impl BackupReason {
         }
     }
 
-    fn from_label(label: &str) -> Option<BackupReason> {
-        [
-            BackupReason::BeforeImport,
-            BackupReason::BeforeRestore,
-            BackupReason::BeforeBatch,
-            BackupReason::Daily,
-            BackupReason::Manual,
-        ]
-        .into_iter()
-        .find(|r| r.label() == label)
+    pub(crate) fn from_label(label: &str) -> Option<BackupReason> {
+        BackupReason::ALL.into_iter().find(|r| r.label() == label)
     }
 }
 
