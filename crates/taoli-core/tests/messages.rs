@@ -329,11 +329,11 @@ fn every_variant() -> Vec<Error> {
         }),
         Error::Batch(BatchError::BatchFileUnreadable {
             path: PathBuf::from("a.taoli"),
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         }),
         Error::Batch(BatchError::ReceiptFileUnreadable {
             path: PathBuf::from("a.taoli"),
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         }),
         Error::Batch(BatchError::ReceiptOfAnotherBatch {
             batch_id: "x".to_owned(),

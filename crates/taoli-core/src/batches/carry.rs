@@ -32,7 +32,7 @@ use super::backoff::Backoff;
 use super::deliver::{Delivered, Delivery, Policy, deliver};
 use super::http::Upstream;
 use crate::error::BatchError;
-use crate::error::{Error, Result};
+use crate::error::{Error, Particular, Result};
 use crate::protocol::{
     MAX_PAYLOAD_BYTES, Manifest, PROTOCOL_VERSION, PublicKey, PublicKeyWire, RefusalCode,
     SignedManifest, SignedReceipt,
@@ -86,37 +86,60 @@ impl BatchFile {
     /// the envelope (not its signature: that is the upstream's to check) and
     /// that the payload has the size the manifest names.
     pub fn decode(bytes: &[u8], path: &Path) -> Result<BatchFile> {
-        let bad = |detail: String| {
+        let bad = |detail: Particular| {
             Error::Batch(BatchError::BatchFileUnreadable {
                 path: path.to_owned(),
                 detail,
             })
         };
         if bytes.len() > MAX_BATCH_FILE_BYTES {
-            return Err(bad(format!("文件有 {} 字节，超过上限", bytes.len())));
+            return Err(bad(Particular::said(
+                "particular.batch_file.too_large",
+                vec![("bytes", bytes.len().to_string())],
+            )));
         }
-        let value: Value =
-            serde_json::from_slice(bytes).map_err(|e| bad(format!("不是有效的 JSON（{e}）")))?;
+        let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+            bad(Particular::said(
+                "particular.batch_file.not_json",
+                vec![("detail", e.to_string())],
+            ))
+        })?;
         let Value::Object(mut object) = value else {
-            return Err(bad("不是 JSON 对象".into()));
+            return Err(bad(Particular::said(
+                "particular.batch_file.not_an_object",
+                vec![],
+            )));
         };
         match object.get("kind").and_then(Value::as_str) {
             Some(KIND) => {}
-            _ => return Err(bad("不是桃李的批次文件（kind 应为 taolibatch）".into())),
+            _ => {
+                return Err(bad(Particular::said(
+                    "particular.batch_file.not_a_batch_file",
+                    vec![],
+                )));
+            }
         }
         match object.get("protocol").and_then(Value::as_str) {
             Some(PROTOCOL_VERSION) => {}
             Some(other) => {
-                return Err(bad(format!(
-                    "协议版本是「{}」，本程序只认得 {PROTOCOL_VERSION}，请升级桃李",
-                    other.chars().take(40).collect::<String>()
+                return Err(bad(Particular::said(
+                    "particular.batch_file.newer_protocol",
+                    vec![
+                        ("found", other.chars().take(40).collect()),
+                        ("known", PROTOCOL_VERSION.to_owned()),
+                    ],
                 )));
             }
-            None => return Err(bad("缺少协议版本".into())),
+            None => {
+                return Err(bad(Particular::said(
+                    "particular.batch_file.no_protocol",
+                    vec![],
+                )));
+            }
         }
         let mut text = |field: &str| match object.remove(field) {
             Some(Value::String(s)) => Ok(s),
-            _ => Err(bad(format!("缺少「{field}」"))),
+            _ => Err(bad(missing(field))),
         };
         let upstream = text("upstream")?;
         let payload = text("payload")?;
@@ -125,30 +148,41 @@ impl BatchFile {
             .map(serde_json::from_value)
             .transpose()
             .map_err(|e| {
-                bad(format!(
-                    "上级系统公钥有误（{}）",
-                    crate::text::excerpt(&e.to_string(), 200)
+                bad(Particular::said(
+                    "particular.batch_file.upstream_key_wrong",
+                    vec![("detail", crate::text::excerpt(&e.to_string(), 200))],
                 ))
             })?
-            .ok_or_else(|| bad("缺少「upstream_key」".into()))?;
+            .ok_or_else(|| bad(missing("upstream_key")))?;
         let upstream_key = PublicKey::from_wire(&upstream_key, RefusalCode::MalformedRequest)
-            .map_err(|r| bad(r.message))?;
+            .map_err(|r| bad(Error::from(r).into()))?;
         let envelope = object
             .remove("envelope")
-            .ok_or_else(|| bad("缺少「envelope」".into()))?;
+            .ok_or_else(|| bad(missing("envelope")))?;
         let envelope = serde_json::to_vec(&envelope)?;
-        let signed = SignedManifest::decode(&envelope).map_err(|r| bad(r.message))?;
-        let manifest = signed.unverified_manifest().map_err(|r| bad(r.message))?;
+        let signed = SignedManifest::decode(&envelope).map_err(|r| bad(Error::from(r).into()))?;
+        let manifest = signed
+            .unverified_manifest()
+            .map_err(|r| bad(Error::from(r).into()))?;
         if payload.len() > MAX_PAYLOAD_BYTES.div_ceil(3).saturating_mul(4) {
-            return Err(bad("数据超过上限".into()));
+            return Err(bad(Particular::said(
+                "particular.batch_file.payload_too_large",
+                vec![],
+            )));
         }
-        let payload = Base64::decode_vec(&payload)
-            .map_err(|e| bad(format!("数据不是有效的 base64（{e}）")))?;
+        let payload = Base64::decode_vec(&payload).map_err(|e| {
+            bad(Particular::said(
+                "particular.batch_file.payload_not_base64",
+                vec![("detail", e.to_string())],
+            ))
+        })?;
         if payload.len() as u64 != manifest.payload_size {
-            return Err(bad(format!(
-                "数据有 {} 字节，批次清单写的是 {} 字节（文件不完整）",
-                payload.len(),
-                manifest.payload_size
+            return Err(bad(Particular::said(
+                "particular.batch_file.payload_size_mismatch",
+                vec![
+                    ("bytes", payload.len().to_string()),
+                    ("declared", manifest.payload_size.to_string()),
+                ],
             )));
         }
         Ok(BatchFile {
@@ -176,18 +210,37 @@ impl BatchFile {
     }
 }
 
-fn read_limited(path: &Path, limit: usize) -> std::result::Result<Vec<u8>, String> {
+/// A batch file's field that is not there.
+fn missing(field: &str) -> Particular {
+    Particular::said(
+        "particular.batch_file.field_missing",
+        vec![("field", field.to_owned())],
+    )
+}
+
+fn read_limited(path: &Path, limit: usize) -> std::result::Result<Vec<u8>, Particular> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "找不到这个文件".to_owned(),
-        _ => format!("打不开（{e}）"),
+        std::io::ErrorKind::NotFound => Particular::said("particular.file_not_found", vec![]),
+        _ => Particular::said(
+            "particular.file_not_opened",
+            vec![("detail", e.to_string())],
+        ),
     })?;
     let mut bytes = Vec::new();
     file.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("读取失败（{e}）"))?;
+        .map_err(|e| {
+            Particular::said(
+                "particular.file_read_failed",
+                vec![("detail", e.to_string())],
+            )
+        })?;
     if bytes.len() > limit {
-        return Err(format!("文件超过 {limit} 字节的上限"));
+        return Err(Particular::said(
+            "particular.file_over_limit",
+            vec![("limit", limit.to_string())],
+        ));
     }
     Ok(bytes)
 }
@@ -203,7 +256,7 @@ pub fn read_receipt_file(path: &Path) -> Result<SignedReceipt> {
     SignedReceipt::decode(&bytes).map_err(|r| {
         Error::Batch(BatchError::ReceiptFileUnreadable {
             path: path.to_owned(),
-            detail: r.message,
+            detail: Error::from(r).into(),
         })
     })
 }

@@ -36,12 +36,12 @@ pub enum BatchError {
 
     BatchFileUnreadable {
         path: PathBuf,
-        detail: String,
+        detail: Particular,
     },
 
     ReceiptFileUnreadable {
         path: PathBuf,
-        detail: String,
+        detail: Particular,
     },
 
     ReceiptOfAnotherBatch {
@@ -115,10 +115,10 @@ impl BatchError {
                 vec![("sequence", shown(sequence)), ("batch_id", shown(batch_id))]
             }
             BatchError::BatchFileUnreadable { path, detail } => {
-                vec![("path", shown(path)), ("detail", shown(detail))]
+                vec![("path", shown(path)), ("detail", detail.message(locale))]
             }
             BatchError::ReceiptFileUnreadable { path, detail } => {
-                vec![("path", shown(path)), ("detail", shown(detail))]
+                vec![("path", shown(path)), ("detail", detail.message(locale))]
             }
             BatchError::ReceiptOfAnotherBatch { batch_id } => vec![("batch_id", shown(batch_id))],
             BatchError::NoReceiptYet { sequence, batch_id } => {
