@@ -8,7 +8,8 @@ use serde_json::Value;
 use crate::account::Permission;
 use crate::catalog::{CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType};
 use crate::error::EntryError;
-use crate::error::{Error, Result};
+use crate::error::messages::{listed, named_code};
+use crate::error::{Error, Locale, Particular, Result, Worded};
 use crate::record::{Fields, IndicatorRecord};
 use crate::store::{SchoolFile, records, teachers};
 use crate::teacher::{NewTeacher, Teacher};
@@ -29,18 +30,27 @@ pub fn find_field<'a>(group: &'a EffectiveGroup, name: &str) -> Result<&'a Effec
     group
         .fields
         .iter()
-        .find(|f| f.code == name || f.label == name || f.header_synonyms.iter().any(|s| s == name))
+        .find(|f| {
+            f.code == name
+                || f.label == name
+                || (!f.label_en.is_empty() && f.label_en.eq_ignore_ascii_case(name))
+                || f.header_synonyms.iter().any(|s| s == name)
+        })
         .ok_or_else(|| {
+            let fillable = |locale| {
+                let fields = group.fields.iter().filter(|f| !f.derived);
+                listed(
+                    locale,
+                    fields.map(|f| named_code(locale, f.worded_label().get(locale), &f.code)),
+                )
+            };
             Error::Entry(EntryError::UnknownField {
-                group: group.name.clone(),
+                group: Box::new(group.worded_name()),
                 field: name.to_owned(),
-                valid: group
-                    .fields
-                    .iter()
-                    .filter(|f| !f.derived)
-                    .map(|f| format!("{}（{}）", f.label, f.code))
-                    .collect::<Vec<_>>()
-                    .join("、"),
+                valid: Box::new(Worded {
+                    zh: fillable(Locale::ZhCn),
+                    en: fillable(Locale::En),
+                }),
             })
         })
 }
@@ -63,9 +73,9 @@ pub fn normalize_value(
     if raw.is_empty() {
         return Ok(Value::Null);
     }
-    let invalid = |problem: String| {
+    let invalid = |problem: Particular| {
         Error::Entry(EntryError::InvalidValue {
-            field: field.label.clone(),
+            field: Box::new(field.worded_label()),
             value: crate::text::excerpt(raw, 60),
             problem,
         })
@@ -76,23 +86,36 @@ pub fn normalize_value(
         match table.map(|t| t.read(part)) {
             Some(Reading::Code(code)) => Ok(Some(code.code.clone())),
             Some(Reading::Empty) => Ok(None),
-            Some(Reading::Mismatch { code, written_name }) => Err(invalid(format!(
-                "前面的代码 {} 是「{}」，后面的名称却是「{}」，两者不一致。请按人事档案改成其中正确的一个",
-                code.code,
-                code.name,
-                crate::text::excerpt(&written_name, 30)
+            Some(Reading::Mismatch { code, written_name }) => Err(invalid(Particular::said(
+                "particular.value.code_name_mismatch",
+                vec![
+                    ("code", code.code.clone()),
+                    ("name", code.name.clone()),
+                    ("written", crate::text::excerpt(&written_name, 30)),
+                ],
             ))),
             _ if field.kind == FieldType::YesNo => match part {
                 "是" | "1" => Ok(Some("1".into())),
                 "否" | "0" => Ok(Some("0".into())),
-                _ => Err(invalid("应为「是」或「否」".into())),
+                _ if part.eq_ignore_ascii_case("yes") => Ok(Some("1".into())),
+                _ if part.eq_ignore_ascii_case("no") => Ok(Some("0".into())),
+                _ => Err(invalid(Particular::said(
+                    "particular.value.yes_or_no",
+                    vec![],
+                ))),
             },
             _ => Err(invalid(match table {
-                Some(t) => format!(
-                    "不在「{}」代码表中。运行 `taoli catalog --codes {}` 查看可填的代码",
-                    t.name, t.id
-                ),
-                None => "没有对应的代码表".into(),
+                Some(t) => Particular::from(Worded::said_in(
+                    "particular.value.not_in_code_table",
+                    |locale| {
+                        let name = match locale {
+                            Locale::ZhCn => &t.name,
+                            Locale::En => &t.name_en,
+                        };
+                        vec![("table", name.clone()), ("id", t.id.clone())]
+                    },
+                )),
+                None => Particular::said("particular.value.no_code_table", vec![]),
             })),
         }
     };
@@ -117,21 +140,24 @@ pub fn normalize_value(
         }
         FieldType::Date | FieldType::YearMonth | FieldType::Year => {
             Value::String(normalize_moment(field.kind, raw).ok_or_else(|| {
-                invalid(match field.kind {
-                    FieldType::Date => "应为日期，如 1985-03-04".into(),
-                    FieldType::YearMonth => "应为年月，如 2005-09".into(),
-                    _ => "应为四位年份，如 2025".into(),
-                })
+                invalid(Particular::said(
+                    match field.kind {
+                        FieldType::Date => "particular.value.date",
+                        FieldType::YearMonth => "particular.value.year_month",
+                        _ => "particular.value.year",
+                    },
+                    vec![],
+                ))
             })?)
         }
         FieldType::Number => {
             let n: f64 = raw
                 .replace(',', "")
                 .parse()
-                .map_err(|_| invalid("应为数字".into()))?;
+                .map_err(|_| invalid(Particular::said("particular.value.number", vec![])))?;
             serde_json::Number::from_f64(n)
                 .map(Value::Number)
-                .ok_or_else(|| invalid("应为数字".into()))?
+                .ok_or_else(|| invalid(Particular::said("particular.value.number", vec![])))?
         }
         FieldType::IdNumber => Value::String(crate::id_number::normalize(raw)),
         FieldType::Region => {
@@ -278,10 +304,10 @@ fn normalize_all(
     for (name, raw) in assignments {
         let field = find_field(group, name)?;
         if field.derived {
-            return Err(EntryError::DerivedField(field.label.clone()).into());
+            return Err(EntryError::DerivedField(field.worded_label()).into());
         }
         if crate::teacher::is_identity_field(&group.id, &field.code) {
-            return Err(EntryError::IdentityField(field.label.clone()).into());
+            return Err(EntryError::IdentityField(field.worded_label()).into());
         }
         let table = field
             .code_table
@@ -312,7 +338,7 @@ impl DataEntry<'_> {
         let effective = effective_for(self.school)?;
         let group = find_group(&effective, group)?;
         if group.multi {
-            return Err(EntryError::MultiRecordGroup(group.name.clone()).into());
+            return Err(EntryError::MultiRecordGroup(group.worded_name()).into());
         }
         let existing = self
             .school
@@ -341,7 +367,7 @@ impl DataEntry<'_> {
         let effective = effective_for(self.school)?;
         let group = find_group(&effective, group)?;
         if !group.multi {
-            return Err(EntryError::SingleRecordGroup(group.name.clone()).into());
+            return Err(EntryError::SingleRecordGroup(group.worded_name()).into());
         }
         let mut fields = Fields::new();
         normalize_all(&effective, group, assignments, &mut fields)?;
@@ -507,22 +533,28 @@ fn keep_unformed(group: &EffectiveGroup, stored: &Fields, mut fields: Fields) ->
     fields
 }
 
-/// A group of the school's set, by id or Chinese name.
+/// A group of the school's set, by id or name (Chinese or English).
 pub fn find_group<'a>(effective: &'a EffectiveCatalog, name: &str) -> Result<&'a EffectiveGroup> {
     let name = name.trim();
     effective
         .groups
         .iter()
-        .find(|g| g.id == name || g.name == name)
+        .find(|g| {
+            g.id == name
+                || g.name == name
+                || (!g.name_en.is_empty() && g.name_en.eq_ignore_ascii_case(name))
+        })
         .ok_or_else(|| {
+            let groups = || effective.groups.iter();
             Error::Entry(EntryError::UnknownGroup {
                 group: name.to_owned(),
-                valid: effective
-                    .groups
-                    .iter()
-                    .map(|g| g.name.clone())
-                    .collect::<Vec<_>>()
-                    .join("、"),
+                valid: Box::new(Worded {
+                    zh: listed(Locale::ZhCn, groups().map(|g| g.name.clone())),
+                    en: listed(
+                        Locale::En,
+                        groups().map(|g| named_code(Locale::En, &g.name_en, &g.id)),
+                    ),
+                }),
             })
         })
 }

@@ -13,11 +13,19 @@ use taoli_core::error::{
     AccountError, BackupError, BatchError, EntryError, ExportError, FileError, ImportError,
     InternalError, RecoveryError, SchoolError, SecretsError, SheetsError, TeacherError,
 };
-use taoli_core::error::{Particular, StaleReason};
+use taoli_core::error::{Particular, StaleReason, Worded};
 use taoli_core::id_number::IdProblem;
 use taoli_core::protocol::{Refusal, RefusalCode};
 use taoli_core::store::{LockHolder, computer_name};
 use taoli_core::{Error, ErrorKind, ErrorPayload, Role};
+
+/// The same text in both languages.
+fn worded(text: &str) -> Worded {
+    Worded {
+        zh: text.to_owned(),
+        en: text.to_owned(),
+    }
+}
 
 /// One value of every variant (and each shape of a lock holder).
 fn every_variant() -> Vec<Error> {
@@ -64,23 +72,23 @@ fn every_variant() -> Vec<Error> {
         Error::Teacher(TeacherError::TeacherNotFound("x".to_owned())),
         Error::Entry(EntryError::BadAssignment("x".to_owned())),
         Error::Entry(EntryError::UnknownField {
-            group: "x".to_owned(),
+            group: Box::new(worded("x")),
             field: "x".to_owned(),
-            valid: "x".to_owned(),
+            valid: Box::new(worded("x")),
         }),
         Error::Entry(EntryError::UnknownGroup {
             group: "x".to_owned(),
-            valid: "x".to_owned(),
+            valid: Box::new(worded("x")),
         }),
         Error::Entry(EntryError::InvalidValue {
-            field: "x".to_owned(),
+            field: Box::new(worded("x")),
             value: "x".to_owned(),
-            problem: "x".to_owned(),
+            problem: "x".to_owned().into(),
         }),
-        Error::Entry(EntryError::DerivedField("x".to_owned())),
-        Error::Entry(EntryError::IdentityField("x".to_owned())),
-        Error::Entry(EntryError::MultiRecordGroup("x".to_owned())),
-        Error::Entry(EntryError::SingleRecordGroup("x".to_owned())),
+        Error::Entry(EntryError::DerivedField(worded("x"))),
+        Error::Entry(EntryError::IdentityField(worded("x"))),
+        Error::Entry(EntryError::MultiRecordGroup(worded("x"))),
+        Error::Entry(EntryError::SingleRecordGroup(worded("x"))),
         Error::Entry(EntryError::EmptyWarningReason),
         Error::Entry(EntryError::NoSuchWarning {
             teacher: "x".to_owned(),
@@ -225,7 +233,7 @@ fn every_variant() -> Vec<Error> {
         Error::File(FileError::WrongFilePassword(PathBuf::from("a.taoli"))),
         Error::File(FileError::AlreadyEncrypted(PathBuf::from("a.taoli"))),
         Error::Recovery(RecoveryError::RecoveryCodeMalformed {
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         }),
         Error::Recovery(RecoveryError::WrongRecoveryCode(PathBuf::from("a.taoli"))),
         Error::Recovery(RecoveryError::RecoverySidecarMissing {
@@ -234,7 +242,7 @@ fn every_variant() -> Vec<Error> {
         }),
         Error::Recovery(RecoveryError::RecoverySidecarDamaged {
             path: PathBuf::from("a.taoli"),
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         }),
         Error::Recovery(RecoveryError::RecoverySidecarOfAnotherFile {
             sidecar: PathBuf::from("a.taoli"),
@@ -264,11 +272,11 @@ fn every_variant() -> Vec<Error> {
         }),
         Error::Backup(BackupError::BackupKeyMismatch(PathBuf::from("a.taoli"))),
         Error::Secrets(SecretsError::KeychainUnavailable {
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         }),
         Error::Secrets(SecretsError::WrongPassword),
         Error::Secrets(SecretsError::WrappedKeyDamaged {
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         }),
         Error::Secrets(SecretsError::WrappedKeyUnsupported {
             version: 1,
@@ -277,7 +285,7 @@ fn every_variant() -> Vec<Error> {
         Error::Secrets(SecretsError::EmptyPassword { min: 1 }),
         Error::Secrets(SecretsError::WeakPassword { len: 1, min: 1 }),
         Error::Secrets(SecretsError::PasswordHashInvalid {
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         }),
         Error::Internal(InternalError::SecretsFailed("x".to_owned())),
         Error::Account(AccountError::UnknownRole("x".to_owned())),
@@ -1107,5 +1115,82 @@ fn a_word_said_in_english_has_no_chinese() {
     for (key, _, said) in every_word() {
         let english = said(Locale::En);
         assert!(!english.chars().any(is_cjk), "word.{key}: {english}");
+    }
+}
+
+/// Fields of the first indicator set, one of each kind asked for.
+fn field_of(kind: taoli_core::catalog::FieldType) -> taoli_core::catalog::EffectiveField {
+    let catalog = taoli_core::catalog::catalog().unwrap();
+    let set = &catalog.sets()[0];
+    let effective = catalog.effective(&set.id).unwrap();
+    effective
+        .groups
+        .iter()
+        .flat_map(|g| g.fields.iter())
+        .find(|f| f.kind == kind && !f.derived)
+        .cloned()
+        .unwrap()
+}
+
+#[test]
+fn a_value_of_the_wrong_form_is_explained_in_english_in_english() {
+    use taoli_core::catalog::FieldType;
+    for kind in [FieldType::Date, FieldType::YearMonth, FieldType::Number] {
+        let field = field_of(kind);
+        let error = taoli_core::entry::normalize_value(&field, None, "abc").unwrap_err();
+        let english = error.message(Locale::En);
+        assert!(english.contains(&field.label_en), "{english}");
+        assert!(!english.chars().any(is_cjk), "{english}");
+        assert!(
+            error.message(Locale::ZhCn).contains("应为"),
+            "{}",
+            error.message(Locale::ZhCn)
+        );
+    }
+}
+
+#[test]
+fn a_code_not_in_its_table_is_explained_with_the_table_s_english_name_in_english() {
+    use taoli_core::catalog::FieldType;
+    let field = field_of(FieldType::Code);
+    let catalog = taoli_core::catalog::catalog().unwrap();
+    let table = catalog
+        .code_table(field.code_table.as_deref().unwrap())
+        .unwrap();
+    let error = taoli_core::entry::normalize_value(&field, Some(table), "zzz").unwrap_err();
+    let english = error.message(Locale::En);
+    assert!(english.contains(&table.name_en), "{english}");
+    assert!(!english.chars().any(is_cjk), "{english}");
+    assert!(error.message(Locale::ZhCn).contains(&table.name));
+}
+
+#[test]
+fn a_yes_no_field_takes_yes_and_no_in_english() {
+    use taoli_core::catalog::FieldType;
+    let field = field_of(FieldType::YesNo);
+    let catalog = taoli_core::catalog::catalog().unwrap();
+    let table = catalog
+        .code_table(field.code_table.as_deref().unwrap())
+        .unwrap();
+    let normalize = |raw| taoli_core::entry::normalize_value(&field, Some(table), raw).unwrap();
+    assert_eq!(normalize("Yes"), serde_json::json!("1"));
+    assert_eq!(normalize("no"), serde_json::json!("0"));
+}
+
+#[test]
+fn a_mistyped_recovery_code_is_explained_in_english_in_english() {
+    use taoli_core::recovery::RecoveryCode;
+    for typed in ["ABCD", "ABCD-EFGH-我"] {
+        let Err(error) = RecoveryCode::parse(typed) else {
+            panic!("{typed} was read as a code")
+        };
+        let english = error.message(Locale::En);
+        let shown = english.replace('我', "");
+        assert!(!shown.chars().any(is_cjk), "{english}");
+        assert!(
+            error.message(Locale::ZhCn).contains("恢复码"),
+            "{}",
+            error.message(Locale::ZhCn)
+        );
     }
 }

@@ -27,7 +27,7 @@ use taoli_core::export::layout::Column;
 use taoli_core::export::style::Writing;
 use taoli_core::record::{Fields, IndicatorRecord};
 use taoli_core::validate::{Problem, Validator};
-use taoli_core::{NewSchool, NewTeacher, SchoolFile, Teacher};
+use taoli_core::{Locale, NewSchool, NewTeacher, SchoolFile, Teacher};
 
 fn regions() -> &'static Regions {
     catalog().unwrap().regions()
@@ -37,7 +37,10 @@ fn regions() -> &'static Regions {
 fn code_of(text: &str) -> String {
     match regions().resolve(text) {
         Ok(region) => region.code.clone(),
-        Err(miss) => panic!("「{text}」: {}", miss.problem(regions())),
+        Err(miss) => panic!(
+            "「{text}」: {}",
+            miss.problem(regions()).message(Locale::ZhCn)
+        ),
     }
 }
 
@@ -215,7 +218,7 @@ fn code_and_name_together_are_read_when_they_agree() {
 fn code_and_name_that_disagree_are_refused_naming_both() {
     let miss = regions().resolve("510107-锦江区").unwrap_err();
     assert!(matches!(miss, RegionMiss::Mismatch { .. }), "{miss:?}");
-    let problem = miss.problem(regions());
+    let problem = miss.problem(regions()).message(Locale::ZhCn);
     assert!(
         problem.contains("四川省成都市武侯区") && problem.contains("锦江区"),
         "{problem}"
@@ -233,9 +236,23 @@ fn a_name_several_divisions_share_is_refused_listing_them() {
         codes.contains(&"110105") && codes.contains(&"220104"),
         "{codes:?}"
     );
-    let problem = miss.problem(regions());
+    let problem = miss.problem(regions()).message(Locale::ZhCn);
     assert!(
         problem.contains("北京市朝阳区（110105）") && problem.contains("省或市"),
+        "{problem}"
+    );
+}
+
+#[test]
+fn a_name_several_divisions_share_is_explained_in_english_in_english() {
+    let miss = regions().resolve("朝阳区").unwrap_err();
+    let problem = miss.problem(regions()).message(Locale::En);
+    assert!(
+        problem.contains("北京市朝阳区 (110105), ") && problem.contains("province or city"),
+        "{problem}"
+    );
+    assert!(
+        !problem.contains("可指") && !problem.contains('、'),
         "{problem}"
     );
 }
@@ -245,9 +262,11 @@ fn text_that_names_no_division_is_refused_saying_how_to_find_one() {
     let miss = regions().resolve("火星市").unwrap_err();
     assert_eq!(miss, RegionMiss::Unknown);
     assert!(
-        miss.problem(regions()).contains("taoli catalog --regions"),
-        "{}",
         miss.problem(regions())
+            .message(Locale::ZhCn)
+            .contains("taoli catalog --regions"),
+        "{}",
+        miss.problem(regions()).message(Locale::ZhCn)
     );
 }
 
@@ -255,7 +274,11 @@ fn text_that_names_no_division_is_refused_saying_how_to_find_one() {
 fn a_code_no_division_has_is_refused_naming_the_edition() {
     let miss = regions().resolve("510122").unwrap_err();
     assert_eq!(miss, RegionMiss::UnknownCode("510122".into()));
-    assert!(miss.problem(regions()).contains("2023"));
+    assert!(
+        miss.problem(regions())
+            .message(Locale::ZhCn)
+            .contains("2023")
+    );
 }
 
 #[test]

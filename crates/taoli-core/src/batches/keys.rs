@@ -17,7 +17,7 @@ use ts_rs::TS;
 
 use crate::error::messages::{self, Locale};
 use crate::error::{BatchError, SecretsError};
-use crate::error::{Error, Particular, Result};
+use crate::error::{Error, Particular, Result, Worded};
 use crate::protocol::SigningKey;
 use crate::secrets::{SecretKey, SecretStore, SigningKeyStore, WrappedKey};
 
@@ -159,10 +159,10 @@ pub(crate) fn load_key(
                 }
                 Err(Error::Secrets(SecretsError::KeychainUnavailable { detail })) => {
                     return Err(BatchError::SigningKeyMissing {
-                        detail: Particular::said(
+                        detail: Particular::from(Worded::said_in(
                             "particular.keychain_unusable",
-                            vec![("detail", detail)],
-                        ),
+                            |locale| vec![("detail", detail.message(locale))],
+                        )),
                     }
                     .into());
                 }

@@ -9,7 +9,7 @@ use super::model::{CodeTable, FieldType, Filler};
 
 use super::{Catalog, IndicatorSet};
 use crate::error::SchoolError;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Worded};
 
 /// The table every yes/no field uses.
 pub const YES_NO_TABLE: &str = "yes_no";
@@ -50,6 +50,24 @@ pub struct EffectiveGroup {
 impl EffectiveGroup {
     pub fn field(&self, code: &str) -> Option<&EffectiveField> {
         self.fields.iter().find(|f| f.code == code)
+    }
+
+    /// The group's name in both languages.
+    pub fn worded_name(&self) -> Worded {
+        Worded {
+            zh: self.name.clone(),
+            en: self.name_en.clone(),
+        }
+    }
+}
+
+impl EffectiveField {
+    /// The indicator's label in both languages.
+    pub fn worded_label(&self) -> Worded {
+        Worded {
+            zh: self.label.clone(),
+            en: self.label_en.clone(),
+        }
     }
 }
 

@@ -11,6 +11,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::error::messages::{listed, named_code, render};
+use crate::error::{Particular, Worded};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -543,37 +545,41 @@ fn short_name(name: &str, ethnic: &[String]) -> Option<String> {
 impl RegionMiss<'_> {
     /// What is wrong, for the clerk (without the field and value, which the
     /// caller names).
-    pub fn problem(&self, regions: &Regions) -> String {
-        const FIND: &str =
-            "查找可用 `taoli catalog --regions 关键词`，或在表单中从行政区划列表选择";
+    pub fn problem(&self, regions: &Regions) -> Particular {
         match self {
-            RegionMiss::Unknown => format!(
-                "不是行政区划的名称。请写省、市、县（区）的名称，如「四川省成都市武侯区」「成都市武侯区」「四川成都武侯」，或 6 位行政区划代码；{FIND}"
-            ),
-            RegionMiss::UnknownCode(code) => format!(
-                "「{code}」不是现行的行政区划代码（{}）。请写 6 位代码或名称；{FIND}",
-                regions.edition
+            RegionMiss::Unknown => Particular::said("particular.region.unknown", vec![]),
+            RegionMiss::UnknownCode(code) => Particular::said(
+                "particular.region.unknown_code",
+                vec![("code", code.clone()), ("edition", regions.edition.clone())],
             ),
             RegionMiss::Ambiguous(found) => {
-                let listed: Vec<String> = found
-                    .iter()
-                    .take(6)
-                    .map(|r| format!("{}（{}）", regions.display(&r.code), r.code))
-                    .collect();
-                let more = if found.len() > 6 { " 等" } else { "" };
-                format!(
-                    "可指多个行政区划：{}{more}。请写上所在的省或市，如「{}」",
-                    listed.join("、"),
-                    found
-                        .first()
-                        .map(|r| regions.display(&r.code))
-                        .unwrap_or_default()
-                )
+                let example = found
+                    .first()
+                    .map(|r| regions.display(&r.code))
+                    .unwrap_or_default();
+                Particular::from(Worded::said_in("particular.region.ambiguous", |locale| {
+                    let shown = found
+                        .iter()
+                        .take(6)
+                        .map(|r| named_code(locale, &regions.display(&r.code), &r.code));
+                    let more = if found.len() > 6 {
+                        render(locale, "list.more", &[])
+                    } else {
+                        String::new()
+                    };
+                    vec![
+                        ("found", format!("{}{more}", listed(locale, shown))),
+                        ("example", example.clone()),
+                    ]
+                }))
             }
-            RegionMiss::Mismatch { region, name } => format!(
-                "代码 {} 是「{}」，与所写名称「{name}」不一致。请核对代码和名称",
-                region.code,
-                regions.display(&region.code)
+            RegionMiss::Mismatch { region, name } => Particular::said(
+                "particular.region.mismatch",
+                vec![
+                    ("code", region.code.clone()),
+                    ("region", regions.display(&region.code)),
+                    ("name", name.clone()),
+                ],
             ),
         }
     }

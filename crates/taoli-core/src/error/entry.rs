@@ -1,6 +1,6 @@
 //! Data entry: [`EntryError`].
 
-use super::{Error, ErrorKind, Locale, messages, shown};
+use super::{Error, ErrorKind, Locale, Particular, Worded, messages, shown};
 
 /// Entering and changing a teacher's records: an assignment, a field, a value
 /// (`entry.*`), a record (`record.*`), a warning's reason (`warning.*`) and a
@@ -12,30 +12,33 @@ use super::{Error, ErrorKind, Locale, messages, shown};
 pub enum EntryError {
     BadAssignment(String),
 
+    /// `field` as the clerk wrote it; `valid` lists the group's indicators
+    /// (label and code).
     UnknownField {
-        group: String,
+        group: Box<Worded>,
         field: String,
-        valid: String,
+        valid: Box<Worded>,
     },
 
+    /// `group` as the clerk wrote it; `valid` lists the set's groups.
     UnknownGroup {
         group: String,
-        valid: String,
+        valid: Box<Worded>,
     },
 
     InvalidValue {
-        field: String,
+        field: Box<Worded>,
         value: String,
-        problem: String,
+        problem: Particular,
     },
 
-    DerivedField(String),
+    DerivedField(Worded),
 
-    IdentityField(String),
+    IdentityField(Worded),
 
-    MultiRecordGroup(String),
+    MultiRecordGroup(Worded),
 
-    SingleRecordGroup(String),
+    SingleRecordGroup(Worded),
 
     RecordNotFound(String),
 
@@ -85,7 +88,7 @@ impl EntryError {
 
     /// The named arguments of this error's message, as its template names
     /// them (`{path}`, `{detail}` …).
-    pub fn arguments(&self, _locale: Locale) -> Vec<(&'static str, String)> {
+    pub fn arguments(&self, locale: Locale) -> Vec<(&'static str, String)> {
         match self {
             EntryError::BadAssignment(text) => vec![("text", shown(text))],
             EntryError::UnknownField {
@@ -93,26 +96,29 @@ impl EntryError {
                 field,
                 valid,
             } => vec![
-                ("group", shown(group)),
+                ("group", group.get(locale).to_owned()),
                 ("field", shown(field)),
-                ("valid", shown(valid)),
+                ("valid", valid.get(locale).to_owned()),
             ],
             EntryError::UnknownGroup { group, valid } => {
-                vec![("group", shown(group)), ("valid", shown(valid))]
+                vec![
+                    ("group", shown(group)),
+                    ("valid", valid.get(locale).to_owned()),
+                ]
             }
             EntryError::InvalidValue {
                 field,
                 value,
                 problem,
             } => vec![
-                ("field", shown(field)),
+                ("field", field.get(locale).to_owned()),
                 ("value", shown(value)),
-                ("problem", shown(problem)),
+                ("problem", problem.message(locale)),
             ],
-            EntryError::DerivedField(field) => vec![("field", shown(field))],
-            EntryError::IdentityField(field) => vec![("field", shown(field))],
-            EntryError::MultiRecordGroup(group) => vec![("group", shown(group))],
-            EntryError::SingleRecordGroup(group) => vec![("group", shown(group))],
+            EntryError::DerivedField(field) => vec![("field", field.get(locale).to_owned())],
+            EntryError::IdentityField(field) => vec![("field", field.get(locale).to_owned())],
+            EntryError::MultiRecordGroup(group) => vec![("group", group.get(locale).to_owned())],
+            EntryError::SingleRecordGroup(group) => vec![("group", group.get(locale).to_owned())],
             EntryError::RecordNotFound(record) => vec![("record", shown(record))],
             EntryError::StaleRecord { expected, current } => {
                 vec![("expected", shown(expected)), ("current", shown(current))]

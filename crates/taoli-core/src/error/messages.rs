@@ -134,6 +134,21 @@ pub fn word(locale: Locale, kind: &str, code: &str) -> String {
     render(locale, &format!("word.{kind}.{code}"), &[])
 }
 
+/// `items` as a list in `locale` (甲、乙、丙 / a, b, c).
+pub fn listed(locale: Locale, items: impl IntoIterator<Item = String>) -> String {
+    let separator = render(locale, "list.separator", &[]);
+    items.into_iter().collect::<Vec<_>>().join(&separator)
+}
+
+/// A name with its code after it, in `locale` (学历（21） / Degree (21)).
+pub fn named_code(locale: Locale, name: &str, code: &str) -> String {
+    render(
+        locale,
+        "list.named_code",
+        &[("name", name.to_owned()), ("code", code.to_owned())],
+    )
+}
+
 /// `template` with each `{name}` replaced by its argument, in one pass (an
 /// argument's own braces are left as they are). A name without an argument
 /// stays as written.

@@ -29,6 +29,7 @@ mod school;
 mod secrets;
 mod sheets;
 mod teacher;
+mod worded;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -50,6 +51,7 @@ pub use school::SchoolError;
 pub use secrets::SecretsError;
 pub use sheets::SheetsError;
 pub use teacher::TeacherError;
+pub use worded::Worded;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -196,6 +198,9 @@ pub enum Particular {
         args: Vec<(&'static str, String)>,
     },
     Error(Box<Error>),
+    /// Worded in both languages where it was raised (its arguments differ by
+    /// language: a list, a label).
+    Worded(Box<Worded>),
 }
 
 impl Particular {
@@ -210,6 +215,7 @@ impl Particular {
             Particular::Text(text) => text.clone(),
             Particular::Said { key, args } => messages::render(locale, key, args),
             Particular::Error(error) => error.message(locale),
+            Particular::Worded(worded) => worded.get(locale).to_owned(),
         }
     }
 }
@@ -217,6 +223,12 @@ impl Particular {
 impl From<String> for Particular {
     fn from(text: String) -> Particular {
         Particular::Text(text)
+    }
+}
+
+impl From<Worded> for Particular {
+    fn from(worded: Worded) -> Particular {
+        Particular::Worded(Box::new(worded))
     }
 }
 

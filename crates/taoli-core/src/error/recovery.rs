@@ -1,6 +1,6 @@
 //! Recovering an encrypted school file: [`RecoveryError`].
 
-use super::{Error, ErrorKind, Locale, messages, shown};
+use super::{Error, ErrorKind, Locale, Particular, messages, shown};
 use std::path::PathBuf;
 
 /// A recovery code and its sidecar file: codes `recovery.*`.
@@ -9,13 +9,13 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[error("{}", self.message(Locale::ZhCn))]
 pub enum RecoveryError {
-    RecoveryCodeMalformed { detail: String },
+    RecoveryCodeMalformed { detail: Particular },
 
     WrongRecoveryCode(PathBuf),
 
     RecoverySidecarMissing { path: PathBuf, name: String },
 
-    RecoverySidecarDamaged { path: PathBuf, detail: String },
+    RecoverySidecarDamaged { path: PathBuf, detail: Particular },
 
     RecoverySidecarOfAnotherFile { sidecar: PathBuf, path: PathBuf },
 
@@ -57,15 +57,17 @@ impl RecoveryError {
 
     /// The named arguments of this error's message, as its template names
     /// them (`{path}`, `{detail}` …).
-    pub fn arguments(&self, _locale: Locale) -> Vec<(&'static str, String)> {
+    pub fn arguments(&self, locale: Locale) -> Vec<(&'static str, String)> {
         match self {
-            RecoveryError::RecoveryCodeMalformed { detail } => vec![("detail", shown(detail))],
+            RecoveryError::RecoveryCodeMalformed { detail } => {
+                vec![("detail", detail.message(locale))]
+            }
             RecoveryError::WrongRecoveryCode(path) => vec![("path", shown(path))],
             RecoveryError::RecoverySidecarMissing { path, name } => {
                 vec![("path", shown(path)), ("name", shown(name))]
             }
             RecoveryError::RecoverySidecarDamaged { path, detail } => {
-                vec![("path", shown(path)), ("detail", shown(detail))]
+                vec![("path", shown(path)), ("detail", detail.message(locale))]
             }
             RecoveryError::RecoverySidecarOfAnotherFile { sidecar, path } => {
                 vec![("sidecar", shown(sidecar)), ("path", shown(path))]

@@ -1,6 +1,6 @@
 //! Passwords and keys: [`SecretsError`].
 
-use super::{Error, ErrorKind, Locale, messages, shown};
+use super::{Error, ErrorKind, Locale, Particular, messages, shown};
 
 /// Passwords, the key they wrap and the system keychain: codes `secrets.*`.
 ///
@@ -8,11 +8,11 @@ use super::{Error, ErrorKind, Locale, messages, shown};
 #[derive(Debug, thiserror::Error)]
 #[error("{}", self.message(Locale::ZhCn))]
 pub enum SecretsError {
-    KeychainUnavailable { detail: String },
+    KeychainUnavailable { detail: Particular },
 
     WrongPassword,
 
-    WrappedKeyDamaged { detail: String },
+    WrappedKeyDamaged { detail: Particular },
 
     WrappedKeyUnsupported { version: u64, supported: u32 },
 
@@ -20,7 +20,7 @@ pub enum SecretsError {
 
     WeakPassword { len: usize, min: usize },
 
-    PasswordHashInvalid { detail: String },
+    PasswordHashInvalid { detail: Particular },
 }
 
 impl SecretsError {
@@ -45,11 +45,13 @@ impl SecretsError {
 
     /// The named arguments of this error's message, as its template names
     /// them (`{path}`, `{detail}` …).
-    pub fn arguments(&self, _locale: Locale) -> Vec<(&'static str, String)> {
+    pub fn arguments(&self, locale: Locale) -> Vec<(&'static str, String)> {
         match self {
-            SecretsError::KeychainUnavailable { detail } => vec![("detail", shown(detail))],
+            SecretsError::KeychainUnavailable { detail } => {
+                vec![("detail", detail.message(locale))]
+            }
             SecretsError::WrongPassword => vec![],
-            SecretsError::WrappedKeyDamaged { detail } => vec![("detail", shown(detail))],
+            SecretsError::WrappedKeyDamaged { detail } => vec![("detail", detail.message(locale))],
             SecretsError::WrappedKeyUnsupported { version, supported } => {
                 vec![("version", shown(version)), ("supported", shown(supported))]
             }
@@ -57,7 +59,9 @@ impl SecretsError {
             SecretsError::WeakPassword { len, min } => {
                 vec![("len", shown(len)), ("min", shown(min))]
             }
-            SecretsError::PasswordHashInvalid { detail } => vec![("detail", shown(detail))],
+            SecretsError::PasswordHashInvalid { detail } => {
+                vec![("detail", detail.message(locale))]
+            }
         }
     }
 

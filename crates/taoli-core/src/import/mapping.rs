@@ -179,7 +179,7 @@ impl HeaderMatcher {
             let group = crate::entry::find_group(effective, group).map_err(|_| unknown())?;
             let field = crate::entry::find_field(group, field).map_err(|_| unknown())?;
             if field.derived {
-                return Err(EntryError::DerivedField(field.label.clone()).into());
+                return Err(EntryError::DerivedField(field.worded_label()).into());
             }
             return Ok(FieldTarget::new(group, field));
         }

@@ -146,67 +146,7 @@ impl RowMessage {
     }
 }
 
-/// A sentence of the import's in both of Taoli's languages, worded by the
-/// message catalogs (`import.*` in `messages/*.toml`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Worded {
-    pub zh: String,
-    pub en: String,
-}
-
-impl Worded {
-    /// The catalogs' `key` with `args`, the same in both languages.
-    pub(crate) fn said(key: &str, args: &[(&'static str, String)]) -> Worded {
-        Worded::said_in(key, |_| args.to_vec())
-    }
-
-    /// The catalogs' `key` with arguments worded for each language (an
-    /// indicator's label, a sentence of its own).
-    pub(crate) fn said_in(
-        key: &str,
-        args: impl Fn(crate::error::Locale) -> Vec<(&'static str, String)>,
-    ) -> Worded {
-        use crate::error::{Locale, messages::render};
-        Worded {
-            zh: render(Locale::ZhCn, key, &args(Locale::ZhCn)),
-            en: render(Locale::En, key, &args(Locale::En)),
-        }
-    }
-
-    /// An indicator's label in both languages.
-    pub(crate) fn label(field: &crate::catalog::EffectiveField) -> Worded {
-        Worded {
-            zh: field.label.clone(),
-            en: field.label_en.clone(),
-        }
-    }
-
-    /// An error's message in both languages, without its closing stop.
-    pub(crate) fn of_error(error: &crate::Error) -> Worded {
-        use crate::error::Locale;
-        let bare = |s: String| s.trim_end_matches(['。', '.']).to_owned();
-        Worded {
-            zh: bare(error.message(Locale::ZhCn)),
-            en: bare(error.message(Locale::En)),
-        }
-    }
-
-    /// This one in `locale`, taken.
-    pub(crate) fn into_locale(self, locale: crate::error::Locale) -> String {
-        match locale {
-            crate::error::Locale::ZhCn => self.zh,
-            crate::error::Locale::En => self.en,
-        }
-    }
-
-    /// This one in `locale`.
-    pub(crate) fn get(&self, locale: crate::error::Locale) -> &str {
-        match locale {
-            crate::error::Locale::ZhCn => &self.zh,
-            crate::error::Locale::En => &self.en,
-        }
-    }
-}
+pub(crate) use crate::error::Worded;
 
 /// One value that the import changes or would change.
 #[derive(Debug, Clone, Serialize, TS)]

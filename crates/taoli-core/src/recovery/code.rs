@@ -23,7 +23,7 @@ use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
 use crate::error::RecoveryError;
-use crate::error::{Error, Result};
+use crate::error::{Error, Particular, Result};
 
 /// The groups of a written code.
 pub const GROUPS: usize = 7;
@@ -68,7 +68,7 @@ impl RecoveryCode {
     /// (never the code itself).
     pub fn parse(typed: &str) -> Result<RecoveryCode> {
         let malformed =
-            |detail: String| Error::Recovery(RecoveryError::RecoveryCodeMalformed { detail });
+            |detail: Particular| Error::Recovery(RecoveryError::RecoveryCodeMalformed { detail });
         let mut values: Vec<u8> = Vec::with_capacity(CODE_CHARS);
         let normalized: Zeroizing<String> = Zeroizing::new(typed.nfkc().collect());
         for c in normalized.chars() {
@@ -78,28 +78,37 @@ impl RecoveryCode {
             match value_of(c) {
                 Some(v) => values.push(v),
                 None => {
-                    return Err(malformed(format!(
-                        "「{c}」不是恢复码里会有的字符（恢复码只有数字 0–9 和字母，没有 I、L、O、U）"
+                    return Err(malformed(Particular::said(
+                        "particular.recovery_code.character",
+                        vec![("character", c.to_string())],
                     )));
                 }
             }
         }
         let values = Zeroizing::new(values);
         if values.len() != CODE_CHARS {
-            return Err(malformed(format!(
-                "恢复码应有 {CODE_CHARS} 个字符（{GROUPS} 组，每组 {GROUP_CHARS} 个），输入的是 {} 个",
-                values.len()
+            return Err(malformed(Particular::said(
+                "particular.recovery_code.length",
+                vec![
+                    ("characters", CODE_CHARS.to_string()),
+                    ("groups", GROUPS.to_string()),
+                    ("group_characters", GROUP_CHARS.to_string()),
+                    ("typed", values.len().to_string()),
+                ],
             )));
         }
         let mut digits = Zeroizing::new([0u8; DATA_CHARS]);
         for (g, group) in values.chunks(GROUP_CHARS).enumerate() {
             let Some((data, check)) = group.split_at_checked(GROUP_DATA) else {
-                return Err(malformed("组的长度不对".to_owned()));
+                return Err(malformed(Particular::said(
+                    "particular.recovery_code.group_length",
+                    vec![],
+                )));
             };
             if check.first().copied() != Some(check_digit(g, data)) {
-                return Err(malformed(format!(
-                    "第 {} 组有误（可能有一个字符抄错或两个字符前后颠倒），请对照恢复码保管单核对这一组",
-                    g.saturating_add(1)
+                return Err(malformed(Particular::said(
+                    "particular.recovery_code.group",
+                    vec![("group", g.saturating_add(1).to_string())],
                 )));
             }
             for (k, v) in data.iter().enumerate() {

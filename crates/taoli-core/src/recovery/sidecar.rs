@@ -34,7 +34,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::code::RecoveryCode;
-use crate::error::{Error, Result};
+use crate::error::{Error, Particular, Result};
 use crate::error::{InternalError, RecoveryError};
 use crate::secrets::{KEY_LEN, KdfParams, NONCE_LEN, SALT_LEN, SecretKey, derive_key};
 
@@ -217,7 +217,7 @@ impl Sidecar {
     /// Reads the recovery file at `path`. Anything wrong with it is
     /// [`RecoveryError::RecoverySidecarDamaged`].
     pub(crate) fn read(path: &Path) -> Result<Sidecar> {
-        let damaged = |detail: String| {
+        let damaged = |detail: Particular| {
             Error::Recovery(RecoveryError::RecoverySidecarDamaged {
                 path: path.to_owned(),
                 detail,
@@ -225,28 +225,45 @@ impl Sidecar {
         };
         let size = fs::metadata(path).map_err(Error::io(path))?.len();
         if size > MAX_BYTES {
-            return Err(damaged(format!("文件太大（{size} 字节）")));
+            return Err(damaged(Particular::said(
+                "particular.recovery_file.too_large",
+                vec![("size", size.to_string())],
+            )));
         }
-        let text = fs::read_to_string(path).map_err(|e| damaged(e.to_string()))?;
-        let stored: Stored =
-            serde_json::from_str(&text).map_err(|e| damaged(format!("不是有效的 JSON（{e}）")))?;
+        let text =
+            fs::read_to_string(path).map_err(|e| damaged(Particular::Text(e.to_string())))?;
+        let stored: Stored = serde_json::from_str(&text).map_err(|e| {
+            damaged(Particular::said(
+                "particular.stored.not_json",
+                vec![("detail", e.to_string())],
+            ))
+        })?;
         if stored.format != FORMAT {
-            return Err(damaged(format!("不是桃李恢复文件（{}）", stored.format)));
+            return Err(damaged(Particular::said(
+                "particular.recovery_file.format",
+                vec![("format", stored.format.clone())],
+            )));
         }
         if stored.v != SIDECAR_VERSION {
-            return Err(damaged(format!(
-                "格式版本 {} 不受支持（本程序读取版本 {SIDECAR_VERSION}），请先升级桃李",
-                stored.v
+            return Err(damaged(Particular::said(
+                "particular.recovery_file.version",
+                vec![
+                    ("version", stored.v.to_string()),
+                    ("supported", SIDECAR_VERSION.to_string()),
+                ],
             )));
         }
         if stored.kdf != KDF || stored.aead != AEAD {
-            return Err(damaged(format!(
-                "未知的算法（{}、{}）",
-                stored.kdf, stored.aead
+            return Err(damaged(Particular::said(
+                "particular.recovery_file.algorithms",
+                vec![("kdf", stored.kdf.clone()), ("aead", stored.aead.clone())],
             )));
         }
         if stored.keys.is_empty() || stored.keys.len() > MAX_KEYS {
-            return Err(damaged(format!("密钥数目不对（{}）", stored.keys.len())));
+            return Err(damaged(Particular::said(
+                "particular.recovery_file.key_count",
+                vec![("count", stored.keys.len().to_string())],
+            )));
         }
         let params = KdfParams {
             memory_kib: stored.m,
@@ -260,17 +277,21 @@ impl Sidecar {
             || params.parallelism < 1
             || params.parallelism > KdfParams::MAX_PARALLELISM
         {
-            return Err(damaged(format!(
-                "Argon2id 参数超出范围（m={}，t={}，p={}）",
-                stored.m, stored.t, stored.p
+            return Err(damaged(Particular::said(
+                "particular.recovery_file.parameters",
+                vec![
+                    ("m", stored.m.to_string()),
+                    ("t", stored.t.to_string()),
+                    ("p", stored.p.to_string()),
+                ],
             )));
         }
         let file_salt = hex::decode(&stored.file_salt)
             .ok()
             .and_then(|b| <[u8; SALT_LEN]>::try_from(b.as_slice()).ok())
-            .ok_or_else(|| damaged("file_salt 不对".to_owned()))?;
+            .ok_or_else(|| damaged(wrong_field("file_salt")))?;
         let code_salt = fixed::<SALT_LEN>(&stored.code_salt)
-            .ok_or_else(|| damaged("code_salt 不对".to_owned()))?;
+            .ok_or_else(|| damaged(wrong_field("code_salt")))?;
         let keys = stored
             .keys
             .iter()
@@ -280,7 +301,7 @@ impl Sidecar {
                 (ciphertext.len() == KEY_LEN + TAG_LEN).then_some(Sealed { nonce, ciphertext })
             })
             .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| damaged("密钥条目不对".to_owned()))?;
+            .ok_or_else(|| damaged(Particular::said("particular.recovery_file.keys", vec![])))?;
         Ok(Sidecar {
             file_salt,
             code_id: stored.code_id,
@@ -296,6 +317,14 @@ impl Sidecar {
     pub(crate) fn write(&self, path: &Path) -> Result<()> {
         write_atomically(path, self.to_json()?.as_bytes())
     }
+}
+
+/// A field of the recovery file that is not what it should be.
+fn wrong_field(name: &str) -> Particular {
+    Particular::said(
+        "particular.recovery_file.field",
+        vec![("name", name.to_owned())],
+    )
 }
 
 fn fixed<const N: usize>(encoded: &str) -> Option<[u8; N]> {

@@ -5,7 +5,7 @@ use argon2::password_hash::Error as HashError;
 use argon2::{ARGON2ID_IDENT, Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 
 use super::wrap::KdfParams;
-use crate::error::{Error, Result};
+use crate::error::{Error, Particular, Result};
 use crate::error::{InternalError, SecretsError};
 
 /// A password as it is hashed and derived from: Unicode NFKC, so the same
@@ -60,15 +60,20 @@ pub fn hash_password(password: &str) -> Result<String> {
 /// malformed, not Argon2id, or asks for more than [`KdfParams`]' limits is
 /// [`SecretsError::PasswordHashInvalid`].
 pub fn verify_password(phc: &str, password: &str) -> Result<bool> {
-    let invalid = |detail: String| Error::Secrets(SecretsError::PasswordHashInvalid { detail });
-    let hash = PasswordHash::new(phc).map_err(|e| invalid(format!("格式不对：{e}")))?;
+    let invalid = |detail: Particular| Error::Secrets(SecretsError::PasswordHashInvalid { detail });
+    let with_detail = |key, e: &dyn std::fmt::Display| {
+        invalid(Particular::said(key, vec![("detail", e.to_string())]))
+    };
+    let hash =
+        PasswordHash::new(phc).map_err(|e| with_detail("particular.password_hash.form", &e))?;
     if hash.algorithm != ARGON2ID_IDENT {
-        return Err(invalid(format!(
-            "算法应为 argon2id，实为 {}",
-            hash.algorithm
+        return Err(invalid(Particular::said(
+            "particular.password_hash.algorithm",
+            vec![("found", hash.algorithm.to_string())],
         )));
     }
-    let params = argon2::Params::try_from(&hash).map_err(|e| invalid(format!("参数不对：{e}")))?;
+    let params = argon2::Params::try_from(&hash)
+        .map_err(|e| with_detail("particular.password_hash.parameters", &e))?;
     // Checks the bounds before Argon2 allocates what the string asks for.
     KdfParams {
         memory_kib: params.m_cost(),
@@ -80,12 +85,12 @@ pub fn verify_password(phc: &str, password: &str) -> Result<bool> {
     match Argon2::default().verify_password(canonical(password).as_bytes(), &hash) {
         Ok(()) => Ok(true),
         Err(HashError::PasswordInvalid) => Ok(false),
-        Err(e) => Err(invalid(format!("无法核对：{e}"))),
+        Err(e) => Err(with_detail("particular.password_hash.unverifiable", &e)),
     }
 }
 
 fn argon2(params: &KdfParams) -> Result<Argon2<'static>> {
     params
         .argon2()
-        .map_err(|e| InternalError::SecretsFailed(e).into())
+        .map_err(|e| InternalError::SecretsFailed(e.to_string()).into())
 }

@@ -11,7 +11,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use zeroize::Zeroizing;
 
 use crate::error::SecretsError;
-use crate::error::{Error, Result};
+use crate::error::{Error, Particular, Result};
 
 /// The service name every Taoli secret is kept under.
 pub const SERVICE: &str = "taoli";
@@ -133,11 +133,15 @@ impl SecretStore for KeychainSecretStore {
 /// A keyring failure as the clerk reads it. The keyring's own text (English,
 /// from the platform) is kept as the detail for whoever helps them.
 fn unavailable(error: &keyring::Error) -> Error {
+    let with_detail =
+        |key, e: &dyn std::fmt::Display| Particular::said(key, vec![("detail", e.to_string())]);
     let detail = match error {
-        keyring::Error::NoDefaultStore => "没有找到可用的密钥环服务".to_owned(),
-        keyring::Error::NoStorageAccess(e) => format!("密钥环已锁定或拒绝访问（{e}）"),
-        keyring::Error::PlatformFailure(e) => format!("密钥环服务出错（{e}）"),
-        other => format!("密钥环服务出错（{other}）"),
+        keyring::Error::NoDefaultStore => {
+            Particular::said("particular.keychain.no_service", vec![])
+        }
+        keyring::Error::NoStorageAccess(e) => with_detail("particular.keychain.locked", e),
+        keyring::Error::PlatformFailure(e) => with_detail("particular.keychain.failed", e),
+        other => with_detail("particular.keychain.failed", other),
     };
     Error::Secrets(SecretsError::KeychainUnavailable { detail })
 }

@@ -24,7 +24,7 @@ use zeroize::Zeroizing;
 
 use super::key::{KEY_LEN, SecretKey};
 use super::password::{canonical, check_password_strength};
-use crate::error::{Error, Result};
+use crate::error::{Error, Particular, Result};
 use crate::error::{InternalError, SecretsError};
 
 /// The stored form's version (`"v"`). A different one is refused with
@@ -75,26 +75,32 @@ impl KdfParams {
     pub const MAX_PARALLELISM: u32 = 16;
 
     /// Argon2id with these parameters, or why they are refused.
-    pub(super) fn argon2(&self) -> std::result::Result<Argon2<'static>, String> {
+    pub(super) fn argon2(&self) -> std::result::Result<Argon2<'static>, Particular> {
+        let over = |key, value: u32, limit: u32| {
+            Particular::said(
+                key,
+                vec![("value", value.to_string()), ("limit", limit.to_string())],
+            )
+        };
         if self.memory_kib > Self::MAX_MEMORY_KIB {
-            return Err(format!(
-                "内存参数 {} KiB 超过上限 {} KiB",
+            return Err(over(
+                "particular.stored.memory_over",
                 self.memory_kib,
-                Self::MAX_MEMORY_KIB
+                Self::MAX_MEMORY_KIB,
             ));
         }
         if self.iterations > Self::MAX_ITERATIONS {
-            return Err(format!(
-                "迭代次数 {} 超过上限 {}",
+            return Err(over(
+                "particular.stored.iterations_over",
                 self.iterations,
-                Self::MAX_ITERATIONS
+                Self::MAX_ITERATIONS,
             ));
         }
         if self.parallelism > Self::MAX_PARALLELISM {
-            return Err(format!(
-                "并行度 {} 超过上限 {}",
+            return Err(over(
+                "particular.stored.parallelism_over",
                 self.parallelism,
-                Self::MAX_PARALLELISM
+                Self::MAX_PARALLELISM,
             ));
         }
         let params = Params::new(
@@ -103,7 +109,12 @@ impl KdfParams {
             self.parallelism,
             Some(KEY_LEN),
         )
-        .map_err(|e| format!("Argon2id 参数无效（{e}）"))?;
+        .map_err(|e| {
+            Particular::said(
+                "particular.stored.argon2_invalid",
+                vec![("detail", e.to_string())],
+            )
+        })?;
         Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
     }
 }
@@ -143,7 +154,8 @@ pub fn wrap_with(key: &SecretKey, password: &str, params: KdfParams) -> Result<W
     let mut nonce = [0u8; NONCE_LEN];
     super::random_bytes(&mut nonce)?;
 
-    let cipher = cipher(&params, &salt, password).map_err(InternalError::SecretsFailed)?;
+    let cipher = cipher(&params, &salt, password)
+        .map_err(|e| InternalError::SecretsFailed(e.to_string()))?;
     let mut buffer = Zeroizing::new(Vec::with_capacity(KEY_LEN + TAG_LEN));
     buffer.extend_from_slice(key.as_bytes());
     cipher
@@ -164,11 +176,7 @@ pub fn wrap_with(key: &SecretKey, password: &str, params: KdfParams) -> Result<W
 /// or a ciphertext of the wrong length are [`SecretsError::WrappedKeyDamaged`].
 pub fn unwrap(wrapped: &WrappedKey, password: &str) -> Result<SecretKey> {
     if wrapped.ciphertext.len() != KEY_LEN + TAG_LEN {
-        return Err(damaged(format!(
-            "密文应为 {} 字节，实为 {} 字节",
-            KEY_LEN + TAG_LEN,
-            wrapped.ciphertext.len()
-        )));
+        return Err(damaged(ciphertext_length(wrapped.ciphertext.len())));
     }
     let cipher = cipher(&wrapped.params, &wrapped.salt, password).map_err(damaged)?;
     let mut buffer = Zeroizing::new(wrapped.ciphertext.clone());
@@ -186,20 +194,25 @@ pub fn unwrap(wrapped: &WrappedKey, password: &str) -> Result<SecretKey> {
 /// is derived to open as well as to protect, and a later change of the rule
 /// must not lock anyone out.
 pub fn derive_key(password: &str, salt: &[u8; SALT_LEN], params: KdfParams) -> Result<SecretKey> {
-    derive(&params, salt, password).map_err(|e| InternalError::SecretsFailed(e).into())
+    derive(&params, salt, password).map_err(|e| InternalError::SecretsFailed(e.to_string()).into())
 }
 
 fn derive(
     params: &KdfParams,
     salt: &[u8; SALT_LEN],
     password: &str,
-) -> std::result::Result<SecretKey, String> {
+) -> std::result::Result<SecretKey, Particular> {
     let argon2 = params.argon2()?;
     let mut key = Zeroizing::new([0u8; KEY_LEN]);
     argon2
         .hash_password_into(canonical(password).as_bytes(), salt, &mut key[..])
-        .map_err(|e| format!("无法由密码派生密钥（{e}）"))?;
-    SecretKey::from_slice(&key[..]).map_err(|e| e.to_string())
+        .map_err(|e| {
+            Particular::said(
+                "particular.stored.derive_failed",
+                vec![("detail", e.to_string())],
+            )
+        })?;
+    SecretKey::from_slice(&key[..]).map_err(Particular::from)
 }
 
 /// XChaCha20-Poly1305 under the key Argon2id derives from `password`.
@@ -207,12 +220,27 @@ fn cipher(
     params: &KdfParams,
     salt: &[u8; SALT_LEN],
     password: &str,
-) -> std::result::Result<XChaCha20Poly1305, String> {
+) -> std::result::Result<XChaCha20Poly1305, Particular> {
     let kek = derive(params, salt, password)?;
-    XChaCha20Poly1305::new_from_slice(kek.as_bytes()).map_err(|e| format!("密钥长度不对（{e}）"))
+    XChaCha20Poly1305::new_from_slice(kek.as_bytes()).map_err(|e| {
+        Particular::said(
+            "particular.stored.key_length_wrong",
+            vec![("detail", e.to_string())],
+        )
+    })
 }
 
-fn damaged(detail: String) -> Error {
+fn ciphertext_length(actual: usize) -> Particular {
+    Particular::said(
+        "particular.stored.ciphertext_length",
+        vec![
+            ("expected", (KEY_LEN + TAG_LEN).to_string()),
+            ("actual", actual.to_string()),
+        ],
+    )
+}
+
+fn damaged(detail: Particular) -> Error {
     Error::Secrets(SecretsError::WrappedKeyDamaged { detail })
 }
 
@@ -227,8 +255,7 @@ impl WrappedKey {
     /// (not JSON, a missing field, an unknown algorithm, a bad length, a
     /// checksum that does not match) is [`SecretsError::WrappedKeyDamaged`].
     pub fn from_json(text: &str) -> Result<WrappedKey> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| damaged(format!("不是有效的 JSON（{e}）")))?;
+        let value: Value = serde_json::from_str(text).map_err(|e| damaged(not_json(&e)))?;
         WrappedKey::from_stored(&value)
     }
 
@@ -251,7 +278,10 @@ impl WrappedKey {
 
     fn from_stored(value: &Value) -> Result<WrappedKey> {
         let Some(object) = value.as_object() else {
-            return Err(damaged("不是 JSON 对象".to_owned()));
+            return Err(damaged(Particular::said(
+                "particular.stored.not_an_object",
+                vec![],
+            )));
         };
         let version = number(object, "v")?;
         if version != u64::from(FORMAT_VERSION) {
@@ -274,13 +304,22 @@ impl WrappedKey {
             check: text(object, "check")?.to_owned(),
         };
         if fields.check != fields.checksum() {
-            return Err(damaged("校验和不符，内容被改动或损坏".to_owned()));
+            return Err(damaged(Particular::said(
+                "particular.stored.checksum_mismatch",
+                vec![],
+            )));
         }
         if fields.kdf != KDF_NAME {
-            return Err(damaged(format!("未知的密钥派生算法「{}」", fields.kdf)));
+            return Err(damaged(Particular::said(
+                "particular.stored.unknown_kdf",
+                vec![("name", fields.kdf.to_owned())],
+            )));
         }
         if fields.aead != AEAD_NAME {
-            return Err(damaged(format!("未知的加密算法「{}」", fields.aead)));
+            return Err(damaged(Particular::said(
+                "particular.stored.unknown_cipher",
+                vec![("name", fields.aead.to_owned())],
+            )));
         }
         let params = KdfParams {
             memory_kib: small(fields.m, "m")?,
@@ -290,11 +329,7 @@ impl WrappedKey {
         params.argon2().map_err(damaged)?;
         let ciphertext = bytes(&fields.ct, "ct")?;
         if ciphertext.len() != KEY_LEN + TAG_LEN {
-            return Err(damaged(format!(
-                "密文应为 {} 字节，实为 {} 字节",
-                KEY_LEN + TAG_LEN,
-                ciphertext.len()
-            )));
+            return Err(damaged(ciphertext_length(ciphertext.len())));
         }
         Ok(WrappedKey {
             params,
@@ -341,35 +376,45 @@ impl StoredFields<'_> {
 fn field<'a>(object: &'a Map<String, Value>, name: &str) -> Result<&'a Value> {
     object
         .get(name)
-        .ok_or_else(|| damaged(format!("缺少字段「{name}」")))
+        .ok_or_else(|| damaged(of_field("particular.stored.field_missing", name)))
 }
 
 fn number(object: &Map<String, Value>, name: &str) -> Result<u64> {
     field(object, name)?
         .as_u64()
-        .ok_or_else(|| damaged(format!("字段「{name}」应为非负整数")))
+        .ok_or_else(|| damaged(of_field("particular.stored.field_not_count", name)))
 }
 
 fn text<'a>(object: &'a Map<String, Value>, name: &str) -> Result<&'a str> {
     field(object, name)?
         .as_str()
-        .ok_or_else(|| damaged(format!("字段「{name}」应为文字")))
+        .ok_or_else(|| damaged(of_field("particular.stored.field_not_text", name)))
 }
 
 fn small(value: u64, name: &str) -> Result<u32> {
-    u32::try_from(value).map_err(|_| damaged(format!("字段「{name}」的值 {value} 太大")))
+    u32::try_from(value).map_err(|_| {
+        damaged(Particular::said(
+            "particular.stored.field_too_big",
+            vec![("name", name.to_owned()), ("value", value.to_string())],
+        ))
+    })
 }
 
 fn bytes(encoded: &str, name: &str) -> Result<Vec<u8>> {
-    Base64::decode_vec(encoded).map_err(|_| damaged(format!("字段「{name}」不是有效的 base64")))
+    Base64::decode_vec(encoded)
+        .map_err(|_| damaged(of_field("particular.stored.field_not_base64", name)))
 }
 
 fn fixed<const N: usize>(encoded: &str, name: &str) -> Result<[u8; N]> {
     let decoded = bytes(encoded, name)?;
     decoded.as_slice().try_into().map_err(|_| {
-        damaged(format!(
-            "字段「{name}」应为 {N} 字节，实为 {} 字节",
-            decoded.len()
+        damaged(Particular::said(
+            "particular.stored.field_length",
+            vec![
+                ("name", name.to_owned()),
+                ("expected", N.to_string()),
+                ("actual", decoded.len().to_string()),
+            ],
         ))
     })
 }
@@ -385,4 +430,17 @@ impl<'de> Deserialize<'de> for WrappedKey {
         let value = Value::deserialize(deserializer)?;
         WrappedKey::from_stored(&value).map_err(serde::de::Error::custom)
     }
+}
+
+/// A stored field named in a particular.
+fn of_field(key: &'static str, name: &str) -> Particular {
+    Particular::said(key, vec![("name", name.to_owned())])
+}
+
+/// Text that should have been JSON.
+fn not_json(error: &serde_json::Error) -> Particular {
+    Particular::said(
+        "particular.stored.not_json",
+        vec![("detail", error.to_string())],
+    )
 }

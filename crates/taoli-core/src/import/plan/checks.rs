@@ -108,10 +108,11 @@ fn person_problems(
         .filter(|p| touched_groups.contains(&p.group.as_str()))
     {
         let group = effective.group(&problem.group);
-        let label = problem
-            .field
-            .as_deref()
-            .and_then(|f| group.and_then(|g| g.field(f)).map(Worded::label));
+        let label = problem.field.as_deref().and_then(|f| {
+            group
+                .and_then(|g| g.field(f))
+                .map(EffectiveField::worded_label)
+        });
         if problem.rule == "required" && problem.severity == Severity::Error {
             let label = label.unwrap_or_default();
             let name = match (problem.row_order.is_some(), group) {

@@ -530,7 +530,7 @@ impl Planner<'_> {
 /// or the record added (first of a new teacher's).
 /// An indicator's label in `locale`.
 fn label_in(field: &EffectiveField, locale: crate::error::Locale) -> String {
-    Worded::label(field).into_locale(locale)
+    field.worded_label().into_locale(locale)
 }
 
 /// The position the next write takes in the plan's writes. A plan holds

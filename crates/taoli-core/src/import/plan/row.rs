@@ -134,7 +134,7 @@ impl ReadRow {
         birth_field: Option<&str>,
         locale: Locale,
     ) {
-        let (target, letter, label) = (at.target, &at.column.letter, Worded::label(at.field));
+        let (target, letter, label) = (at.target, &at.column.letter, at.field.worded_label());
         if target.group == BASIC_GROUP
             && birth_field == Some(target.field.as_str())
             && let Some(month) = crate::import::cell::year_month_only(at.cell())
