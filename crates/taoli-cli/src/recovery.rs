@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use taoli_core::SchoolFile;
-use taoli_core::error::RecoveryError;
+use taoli_core::error::{RecoveryError, Worded};
 use taoli_core::recovery::RecoveryCode;
 use taoli_core::secrets::{KeychainSecretStore, MemorySecretStore, SecretStore};
 use taoli_core::store::{RecoveryCodeShown, RecoveryStatus};
@@ -130,7 +130,7 @@ pub fn run(command: RecoveryCommand, login: &Login, lang: Lang) -> Result<()> {
                 (None, _) => {
                     return Err(taoli_core::Error::Recovery(
                         RecoveryError::RecoveryAccountNeeded {
-                            names: admins.join("、"),
+                            names: Worded::list(|_| admins.iter().cloned()),
                         },
                     )
                     .into());

@@ -5,7 +5,7 @@ use ts_rs::TS;
 
 use crate::catalog::{IdType, catalog};
 use crate::error::TeacherError;
-use crate::error::{Error, Locale, Result};
+use crate::error::{Error, Locale, Result, Worded};
 use crate::id_number;
 
 /// 姓名 holds at most this many characters (reference §3).
@@ -106,16 +106,16 @@ fn invisible_characters(name: &str) -> Result<()> {
             None => c.to_string(),
         })
         .collect();
-    let chars: Vec<String> = found
-        .iter()
-        .map(|&c| {
+    let chars = Worded::list(|locale| {
+        found.iter().map(move |&c| {
             let kind = crate::text::invisible_kind(c).unwrap_or_default();
+            let kind = crate::error::messages::word(locale, "invisible", kind);
             format!("U+{:04X} {kind}", c as u32)
         })
-        .collect();
+    });
     Err(TeacherError::InvalidTeacherName {
         name: crate::text::excerpt(&shown, 60),
-        chars: chars.join("、"),
+        chars: Box::new(chars),
     }
     .into())
 }

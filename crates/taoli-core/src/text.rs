@@ -61,20 +61,22 @@ pub fn normalize_person_name(raw: &str) -> String {
 /// follows it (U+202E RIGHT-TO-LEFT OVERRIDE shows 王\u{202E}五六 as 王六五); a
 /// zero-width character that hides in the text; or U+FFFD, which a decoder
 /// leaves where it could not read the bytes (mojibake). `None` otherwise.
+///
+/// The kind is a code; `word.invisible.<kind>` in the message catalogs says it.
 pub fn invisible_kind(c: char) -> Option<&'static str> {
     match c {
-        c if c.is_control() => Some("控制字符"),
+        c if c.is_control() => Some("control"),
         '\u{202A}'..='\u{202E}'
         | '\u{2066}'..='\u{2069}'
         | '\u{200E}'
         | '\u{200F}'
-        | '\u{061C}' => Some("文字方向符"),
+        | '\u{061C}' => Some("direction"),
         '\u{200B}'..='\u{200D}'
         | '\u{2060}'..='\u{2064}'
         | '\u{FEFF}'
         | '\u{00AD}'
-        | '\u{180E}' => Some("零宽字符"),
-        '\u{FFFD}' => Some("乱码替换符 �"),
+        | '\u{180E}' => Some("zero_width"),
+        '\u{FFFD}' => Some("replacement"),
         _ => None,
     }
 }

@@ -422,3 +422,20 @@ fn a_name_with_a_right_to_left_override_cannot_be_added_by_hand_either() {
     assert_eq!(error.code(), "teacher.name_invalid");
     assert!(error.to_string().contains("U+202E"), "{error}");
 }
+
+#[test]
+fn a_name_with_a_right_to_left_override_is_refused_in_english_in_english() {
+    let dir = TempDir::new().unwrap();
+    let mut file = accounts::open(&school(&dir)).unwrap();
+    let error = file
+        .data_entry()
+        .add_teacher(&taoli_core::NewTeacher {
+            name: "王\u{202E}五六".into(),
+            id_type: "1".into(),
+            id_number: id("19850304", 11),
+        })
+        .unwrap_err();
+    let english = error.message(taoli_core::Locale::En);
+    assert!(english.contains("U+202E text direction mark"), "{english}");
+    assert!(error.to_string().contains("U+202E 文字方向符"), "{error}");
+}

@@ -41,7 +41,7 @@ fn every_variant() -> Vec<Error> {
         }),
         Error::School(SchoolError::UnknownIndicatorSet {
             given: "x".to_owned(),
-            valid: "x".to_owned(),
+            valid: Box::new(worded("x")),
         }),
         Error::School(SchoolError::UnknownCodeTable("x".to_owned())),
         Error::School(SchoolError::ProvincePack {
@@ -57,7 +57,7 @@ fn every_variant() -> Vec<Error> {
         }),
         Error::Teacher(TeacherError::InvalidTeacherName {
             name: "x".to_owned(),
-            chars: "x".to_owned(),
+            chars: Box::new(worded("x")),
         }),
         Error::Teacher(TeacherError::UnknownIdType("x".to_owned(), "x".to_owned())),
         Error::Teacher(TeacherError::InvalidIdNumber {
@@ -156,7 +156,7 @@ fn every_variant() -> Vec<Error> {
             at: "x".to_owned(),
         }),
         Error::Import(ImportError::UndoBlocked {
-            teachers: "x".to_owned(),
+            teachers: Box::new(worded("x")),
         }),
         Error::Import(ImportError::StalePreview {
             reason: StaleReason::RecordChanged,
@@ -252,23 +252,21 @@ fn every_variant() -> Vec<Error> {
             sidecar: PathBuf::from("a.taoli"),
             path: PathBuf::from("a.taoli"),
         }),
-        Error::Recovery(RecoveryError::RecoveryAccountNeeded {
-            names: "x".to_owned(),
-        }),
+        Error::Recovery(RecoveryError::RecoveryAccountNeeded { names: worded("x") }),
         Error::Recovery(RecoveryError::RecoveryAccountUnknown {
             name: "x".to_owned(),
-            names: "x".to_owned(),
+            names: worded("x"),
         }),
         Error::Recovery(RecoveryError::RecoveryNoAdmin(PathBuf::from("a.taoli"))),
         Error::Recovery(RecoveryError::RecoveryNotNeeded(PathBuf::from("a.taoli"))),
         Error::File(FileError::NotEncrypted(PathBuf::from("a.taoli"))),
         Error::File(FileError::EncryptFailed {
             path: PathBuf::from("a.taoli"),
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         }),
         Error::File(FileError::RekeyFailed {
             path: PathBuf::from("a.taoli"),
-            detail: "x".to_owned(),
+            detail: "x".to_owned().into(),
         }),
         Error::Backup(BackupError::BackupKeyMismatch(PathBuf::from("a.taoli"))),
         Error::Secrets(SecretsError::KeychainUnavailable {

@@ -9,7 +9,8 @@ use super::model::{CodeTable, FieldType, Filler};
 
 use super::{Catalog, IndicatorSet};
 use crate::error::SchoolError;
-use crate::error::{Error, Result, Worded};
+use crate::error::messages::named_code;
+use crate::error::{Error, Locale, Result, Worded};
 
 /// The table every yes/no field uses.
 pub const YES_NO_TABLE: &str = "yes_no";
@@ -95,12 +96,15 @@ impl Catalog {
         let set = self.set(set).ok_or_else(|| {
             Error::School(SchoolError::UnknownIndicatorSet {
                 given: set.to_owned(),
-                valid: self
-                    .sets()
-                    .iter()
-                    .map(|s| format!("{}（{}）", s.name, s.id))
-                    .collect::<Vec<_>>()
-                    .join("、"),
+                valid: Box::new(Worded::list(|locale| {
+                    self.sets().iter().map(move |s| {
+                        let name = match locale {
+                            Locale::ZhCn => &s.name,
+                            Locale::En => &s.name_en,
+                        };
+                        named_code(locale, name, &s.id)
+                    })
+                })),
             })
         })?;
         let mut table_ids: Vec<String> = Vec::new();

@@ -39,12 +39,12 @@ pub enum FileError {
 
     EncryptFailed {
         path: PathBuf,
-        detail: String,
+        detail: Particular,
     },
 
     RekeyFailed {
         path: PathBuf,
-        detail: String,
+        detail: Particular,
     },
 
     SchoolFileInUse {
@@ -123,10 +123,10 @@ impl FileError {
             FileError::AlreadyEncrypted(path) => vec![("path", shown(path))],
             FileError::NotEncrypted(path) => vec![("path", shown(path))],
             FileError::EncryptFailed { path, detail } => {
-                vec![("path", shown(path)), ("detail", shown(detail))]
+                vec![("path", shown(path)), ("detail", detail.message(locale))]
             }
             FileError::RekeyFailed { path, detail } => {
-                vec![("path", shown(path)), ("detail", shown(detail))]
+                vec![("path", shown(path)), ("detail", detail.message(locale))]
             }
             FileError::SchoolFileInUse { holder, .. } => {
                 crate::store::LockHolder::refusal_arguments(holder.as_deref(), locale).1

@@ -1,6 +1,6 @@
 //! Importing a roster: [`ImportError`].
 
-use super::{Error, ErrorKind, Locale, Particular, messages, shown};
+use super::{Error, ErrorKind, Locale, Particular, Worded, messages, shown};
 use std::path::PathBuf;
 
 /// Reading a roster, mapping its columns, committing and undoing an import:
@@ -82,7 +82,7 @@ pub enum ImportError {
     },
 
     UndoBlocked {
-        teachers: String,
+        teachers: Box<Worded>,
     },
 
     StalePreview {
@@ -184,7 +184,9 @@ impl ImportError {
             ImportError::ImportAlreadyUndone { id, at } => {
                 vec![("id", shown(id)), ("at", shown(at))]
             }
-            ImportError::UndoBlocked { teachers } => vec![("teachers", shown(teachers))],
+            ImportError::UndoBlocked { teachers } => {
+                vec![("teachers", teachers.get(locale).to_owned())]
+            }
             ImportError::StalePreview { reason } => vec![("detail", reason.message(locale))],
             ImportError::ImportAlreadyCommitted | ImportError::ImportStopped => vec![],
         }

@@ -1,6 +1,6 @@
 //! Recovering an encrypted school file: [`RecoveryError`].
 
-use super::{Error, ErrorKind, Locale, Particular, messages, shown};
+use super::{Error, ErrorKind, Locale, Particular, Worded, messages, shown};
 use std::path::PathBuf;
 
 /// A recovery code and its sidecar file: codes `recovery.*`.
@@ -21,9 +21,9 @@ pub enum RecoveryError {
 
     RecoveryKeysDoNotOpen { sidecar: PathBuf, path: PathBuf },
 
-    RecoveryAccountNeeded { names: String },
+    RecoveryAccountNeeded { names: Worded },
 
-    RecoveryAccountUnknown { name: String, names: String },
+    RecoveryAccountUnknown { name: String, names: Worded },
 
     RecoveryNoAdmin(PathBuf),
 
@@ -75,9 +75,14 @@ impl RecoveryError {
             RecoveryError::RecoveryKeysDoNotOpen { sidecar, path } => {
                 vec![("sidecar", shown(sidecar)), ("path", shown(path))]
             }
-            RecoveryError::RecoveryAccountNeeded { names } => vec![("names", shown(names))],
+            RecoveryError::RecoveryAccountNeeded { names } => {
+                vec![("names", names.get(locale).to_owned())]
+            }
             RecoveryError::RecoveryAccountUnknown { name, names } => {
-                vec![("name", shown(name)), ("names", shown(names))]
+                vec![
+                    ("name", shown(name)),
+                    ("names", names.get(locale).to_owned()),
+                ]
             }
             RecoveryError::RecoveryNoAdmin(path) => vec![("path", shown(path))],
             RecoveryError::RecoveryNotNeeded(path) => vec![("path", shown(path))],

@@ -1,6 +1,6 @@
 //! The school and its catalogs: [`SchoolError`].
 
-use super::{Error, ErrorKind, Locale, messages, shown};
+use super::{Error, ErrorKind, Locale, Worded, messages, shown};
 
 /// What is wrong with the school's own particulars (its code, name, type,
 /// region) or with the catalogs it is set up with (indicator sets, code
@@ -31,7 +31,7 @@ pub enum SchoolError {
 
     UnknownIndicatorSet {
         given: String,
-        valid: String,
+        valid: Box<Worded>,
     },
 
     UnknownCodeTable(String),
@@ -66,7 +66,7 @@ impl SchoolError {
 
     /// The named arguments of this error's message, as its template names
     /// them (`{path}`, `{detail}` …).
-    pub fn arguments(&self, _locale: Locale) -> Vec<(&'static str, String)> {
+    pub fn arguments(&self, locale: Locale) -> Vec<(&'static str, String)> {
         match self {
             SchoolError::InvalidSchoolCode(value) => vec![("value", shown(value))],
             SchoolError::EmptySchoolName => vec![],
@@ -81,7 +81,10 @@ impl SchoolError {
             ],
             SchoolError::InvalidRegionCode(value) => vec![("value", shown(value))],
             SchoolError::UnknownIndicatorSet { given, valid } => {
-                vec![("given", shown(given)), ("valid", shown(valid))]
+                vec![
+                    ("given", shown(given)),
+                    ("valid", valid.get(locale).to_owned()),
+                ]
             }
             SchoolError::UnknownCodeTable(table) => vec![("table", shown(table))],
             SchoolError::ProvincePack { pack, reason } => {

@@ -1,6 +1,6 @@
 //! Teachers: [`TeacherError`].
 
-use super::{Error, ErrorKind, Locale, messages, shown};
+use super::{Error, ErrorKind, Locale, Worded, messages, shown};
 
 /// A teacher's identity (name, ID type and number) and finding one: codes
 /// `teacher.*`.
@@ -19,7 +19,7 @@ pub enum TeacherError {
 
     InvalidTeacherName {
         name: String,
-        chars: String,
+        chars: Box<Worded>,
     },
 
     UnknownIdType(String, String),
@@ -69,7 +69,10 @@ impl TeacherError {
                 ("max", shown(max)),
             ],
             TeacherError::InvalidTeacherName { name, chars } => {
-                vec![("name", shown(name)), ("chars", shown(chars))]
+                vec![
+                    ("name", shown(name)),
+                    ("chars", chars.get(locale).to_owned()),
+                ]
             }
             TeacherError::UnknownIdType(given, valid) => {
                 vec![("given", shown(given)), ("valid", shown(valid))]

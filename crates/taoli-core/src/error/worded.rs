@@ -31,6 +31,15 @@ impl Worded {
         }
     }
 
+    /// `items` listed in both languages (甲、乙 / 甲, 乙), each item worded
+    /// for the language.
+    pub fn list<I: IntoIterator<Item = String>>(items: impl Fn(Locale) -> I) -> Worded {
+        Worded {
+            zh: super::messages::listed(Locale::ZhCn, items(Locale::ZhCn)),
+            en: super::messages::listed(Locale::En, items(Locale::En)),
+        }
+    }
+
     /// An error's message in both languages, without its closing stop.
     pub(crate) fn of_error(error: &Error) -> Worded {
         let bare = |s: String| s.trim_end_matches(['。', '.']).to_owned();

@@ -14,7 +14,8 @@ use super::runs::{RUN_COLUMNS, Recorded, record_by_id, run_from_row, teacher_jso
 use super::{ImportRun, UndoResult};
 use crate::account::{Actor, Permission};
 use crate::error::ImportError;
-use crate::error::Result;
+use crate::error::messages::{listed, render};
+use crate::error::{Result, Worded};
 use crate::import::Imports;
 use crate::record::{Fields, IndicatorRecord};
 use crate::revision::{Action, Entity};
@@ -192,14 +193,23 @@ fn refuse_if_changed_since(tx: &Transaction<'_>, after: i64, written: &[Written]
     if blocked.is_empty() {
         return Ok(());
     }
-    let shown: Vec<&str> = blocked.iter().take(20).map(String::as_str).collect();
-    let more = if blocked.len() > 20 {
-        format!(" 等 {} 位", blocked.len())
-    } else {
-        String::new()
-    };
+    let teachers = Worded::said_in("list.people", |locale| {
+        let more = if blocked.len() > 20 {
+            render(
+                locale,
+                "list.more_people",
+                &[("count", blocked.len().to_string())],
+            )
+        } else {
+            String::new()
+        };
+        vec![
+            ("names", listed(locale, blocked.iter().take(20).cloned())),
+            ("more", more),
+        ]
+    });
     Err(ImportError::UndoBlocked {
-        teachers: format!("{}{more}", shown.join("、")),
+        teachers: Box::new(teachers),
     }
     .into())
 }

@@ -31,7 +31,7 @@ use zeroize::Zeroizing;
 use super::{
     APPLICATION_ID, Access, SchoolFile, check_integrity, connect, remove_if_exists, sibling,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, Particular, Result};
 use crate::error::{FileError, InternalError};
 use crate::secrets::{KEY_LEN, KdfParams, SALT_LEN, SecretKey, SecretStore, derive_key};
 
@@ -298,7 +298,7 @@ impl Rewrite {
         }
     }
 
-    fn failed(self, path: &Path, detail: String) -> Error {
+    fn failed(self, path: &Path, detail: Particular) -> Error {
         let path = path.to_owned();
         match self {
             Rewrite::Encrypt => Error::File(FileError::EncryptFailed { path, detail }),
@@ -453,32 +453,32 @@ impl SchoolFile {
         // Left by a rewrite that was cut short: never the school file.
         remove_if_exists(&target)?;
         let source_key = self.key.as_ref().map(FileKey::duplicate).transpose()?;
-        let made = (|| -> std::result::Result<T, String> {
+        let made = (|| -> std::result::Result<T, Particular> {
             // Everything in the write-ahead log into the file, which is what
             // the export reads. Leaving WAL mode needs the only connection to
             // the file: another Taoli writing to it now would write into the
             // file about to be replaced.
             self.conn
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-                .map_err(|e| e.to_string())?;
-            let in_use = "学校文件正被另一个桃李窗口或命令使用，请先关闭它们".to_owned();
+                .map_err(|e| Particular::Text(e.to_string()))?;
+            let in_use = || Particular::said("particular.school_file_busy", vec![]);
             let mode: String = self
                 .conn
                 .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))
                 .map_err(|e| {
                     if is_busy(&e) {
-                        in_use.clone()
+                        in_use()
                     } else {
-                        e.to_string()
+                        Particular::Text(e.to_string())
                     }
                 })?;
             if !mode.eq_ignore_ascii_case("delete") {
-                return Err(in_use);
+                return Err(in_use());
             }
             // On a network share, the export's connection must get to read it.
-            self.release_sqlite_lock().map_err(|e| e.to_string())?;
+            self.release_sqlite_lock().map_err(Particular::from)?;
             rewritten_copy(&path, source_key.as_ref(), &target, &key, change)
-                .map_err(|e| e.to_string())
+                .map_err(Particular::from)
         })();
         let value = match made {
             Ok(value) => value,
@@ -508,14 +508,14 @@ impl SchoolFile {
             );
             let _ = self.retake_sqlite_lock();
             let _ = fs::remove_file(&target);
-            return Err(rewrite.failed(&path, error.to_string()));
+            return Err(rewrite.failed(&path, Particular::Text(error.to_string())));
         }
         // The commit point; the folder is synced so the rename survives a
         // power cut.
         if let Err(error) = crate::fsio::rename_durably(&target, &path) {
             let _ = fs::remove_file(&target);
             self.conn = SchoolFile::open_checked(&path, source_key.as_ref())?.conn;
-            return Err(rewrite.failed(&path, error.to_string()));
+            return Err(rewrite.failed(&path, Particular::Text(error.to_string())));
         }
         // A file closed in DELETE mode leaves no log behind; were one left,
         // it would belong to the old file.

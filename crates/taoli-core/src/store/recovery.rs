@@ -27,7 +27,7 @@ use zeroize::Zeroizing;
 use super::backups::file_name;
 use super::{FileKey, SchoolFile, accounts, backups, check_header, revisions};
 use crate::account::{Actor, Permission, Role};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Worded};
 use crate::error::{FileError, InternalError, RecoveryError};
 use crate::recovery::sidecar::{Sidecar, WrappingKey};
 use crate::recovery::{RecoveryCode, code_id, sidecar_in, sidecar_path};
@@ -422,7 +422,7 @@ impl SchoolFile {
             Some(name) => {
                 return Err(RecoveryError::RecoveryAccountUnknown {
                     name,
-                    names: admins.join("、"),
+                    names: Worded::list(|_| admins.iter().cloned()),
                 }
                 .into());
             }
@@ -433,7 +433,7 @@ impl SchoolFile {
                 }
                 _ => {
                     return Err(RecoveryError::RecoveryAccountNeeded {
-                        names: admins.join("、"),
+                        names: Worded::list(|_| admins.iter().cloned()),
                     }
                     .into());
                 }
