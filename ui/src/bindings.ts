@@ -791,7 +791,14 @@ sidecar_name: string, };
 
 export type RefusalCode = "unsupported_version" | "unsupported_algorithm" | "too_large" | "malformed_request" | "malformed_manifest" | "malformed_payload" | "malformed_response" | "bad_signature" | "key_unknown" | "key_revoked" | "wrong_school" | "sequence_replayed" | "sequence_out_of_order" | "payload_hash_mismatch" | "batch_conflict" | "offset_mismatch" | "batch_not_found" | "enrollment_code_invalid" | "receipt_invalid" | "request_expired" | "server_error" | "unknown";
 
-export type Refusal = { code: RefusalCode, message: string, };
+export type Refusal = { code: RefusalCode, message: string, 
+/**
+ * The particulars in English, for [`Refusal::message_in_english`]:
+ * present when they were given in both languages
+ * ([`Refusal::with_details`]), absent when there are none or they read
+ * the same in every language ([`Refusal::with_detail`]).
+ */
+detail_en?: string, };
 
 export type KeyPlace = "keychain" | "school_file";
 

@@ -26,6 +26,7 @@ use taoli_core::audit::AuditQuery;
 use taoli_core::batches::{
     Backoff, BatchFile, BatchState, KeyAccess, KeyPlace, SubmitOptions, SyncOptions, UploadStatus,
 };
+use taoli_core::error::messages::Locale;
 use taoli_core::error::{AccountError, BatchError};
 use taoli_core::protocol::{Payload, RefusalCode, SignedReceipt, SigningKey};
 use taoli_core::revision::Operation;
@@ -287,6 +288,65 @@ fn an_unreachable_upstream_is_a_chinese_message_and_no_enrollment() {
     assert_eq!(error.code(), "batches.upstream_unreachable");
     assert!(error.to_string().contains("连不上上级系统"), "{error}");
     assert!(school.file.reporting().enrollment().unwrap().is_none());
+}
+
+#[test]
+fn a_used_enrollment_code_is_refused_in_english_without_chinese() {
+    let upstream = Upstream::start();
+    let mut first = School::new();
+    let code = upstream.code(SCHOOL);
+    first.enroll_with(&upstream, &code);
+    let mut second = School::new();
+    let keys = KeyAccess::new(Some(&second.keychain), None);
+    let error = second
+        .file
+        .reporting()
+        .enroll(&upstream.url(), &code, &keys, fast().backoff)
+        .unwrap_err();
+    let english = error.message(Locale::En);
+    assert!(
+        english.ends_with("(the enrollment code was already used)"),
+        "{english}"
+    );
+    assert!(!has_chinese(&english), "{english}");
+    assert!(error.to_string().ends_with("（报送码已经用过）"), "{error}");
+}
+
+#[test]
+fn an_unreachable_upstream_is_said_in_english_in_the_english_message() {
+    let mut school = School::new();
+    let keys = KeyAccess::new(Some(&school.keychain), None);
+    let error = school
+        .file
+        .reporting()
+        .enroll(
+            "http://127.0.0.1:9",
+            "AAAA-BBBB-CCCC-DDDD",
+            &keys,
+            fast().backoff,
+        )
+        .unwrap_err();
+    let english = error.message(Locale::En);
+    assert!(
+        english.contains(
+            "Cannot reach the upstream (http://127.0.0.1:9): no connection could be made ("
+        ),
+        "{english}"
+    );
+    assert!(!has_chinese(&english), "{english}");
+    assert!(
+        error
+            .to_string()
+            .contains("连不上上级系统（http://127.0.0.1:9）：无法建立连接（"),
+        "{error}"
+    );
+}
+
+/// Chinese characters and the full-width punctuation around them.
+fn has_chinese(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}')
+    })
 }
 
 #[test]

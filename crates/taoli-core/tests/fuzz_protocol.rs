@@ -1212,6 +1212,22 @@ fn every_hostile_protocol_file_is_refused_with_its_code() {
 }
 
 #[test]
+fn every_hostile_protocol_file_is_refused_in_english_without_chinese() {
+    let dir = hostile_dir();
+    let expected: BTreeMap<String, Value> =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+    for (name, outcome) in &expected {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let decoder = Decoder::from_name(outcome["decoder"].as_str().unwrap());
+        let Err(refusal) = decoder.decode(&bytes) else {
+            panic!("{name} was decoded");
+        };
+        let english = refusal.message_in_english();
+        assert!(!is_chinese(&english), "{name}: {english}");
+    }
+}
+
+#[test]
 fn every_hostile_protocol_file_has_an_outcome_and_a_line_in_the_readme() {
     let dir = hostile_dir();
     let files: BTreeSet<String> = std::fs::read_dir(&dir)

@@ -898,6 +898,104 @@ fn a_refusal_in_english_is_its_code_s_english_message() {
 }
 
 #[test]
+fn a_refusal_with_english_particulars_is_said_with_them_in_english() {
+    let error = Error::Refused(Refusal::with_details(
+        RefusalCode::EnrollmentCodeInvalid,
+        "报送码已过期",
+        "the enrollment code has expired",
+    ));
+    assert_eq!(
+        error.message(Locale::En),
+        format!(
+            "{} (the enrollment code has expired)",
+            RefusalCode::EnrollmentCodeInvalid.message_en()
+        )
+    );
+    assert_eq!(
+        error.message(Locale::ZhCn),
+        format!(
+            "{}（报送码已过期）",
+            RefusalCode::EnrollmentCodeInvalid.message()
+        )
+    );
+}
+
+/// The `.rs` files under `dir`.
+fn rust_files(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The text from `(` at the start of `text` to its matching `)`.
+fn in_parentheses(text: &str) -> &str {
+    let mut depth = 0usize;
+    for (at, c) in text.char_indices() {
+        match c {
+            '(' => depth = depth.saturating_add(1),
+            ')' if depth <= 1 => return text.get(..=at).unwrap_or(text),
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    text
+}
+
+#[test]
+fn no_refusal_is_made_with_particulars_in_chinese_only() {
+    // `Refusal::with_detail` is for particulars that read the same in every
+    // language; words go through `with_details`, in English too.
+    let crates = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for name in ["taoli-protocol", "taoli-upstream", "taoli-core"] {
+        rust_files(&crates.join(name).join("src"), &mut files);
+    }
+    let mut chinese_only = Vec::new();
+    for file in files {
+        let source = std::fs::read_to_string(&file).unwrap();
+        for (at, name) in source.match_indices("with_detail(") {
+            let from = at.saturating_add(name.len()).saturating_sub(1);
+            let arguments = in_parentheses(source.get(from..).unwrap_or_default());
+            if arguments.chars().any(is_cjk) {
+                let line = source.get(..at).unwrap_or_default().lines().count();
+                chinese_only.push(format!("{}:{line}: {arguments}", file.display()));
+            }
+        }
+    }
+    assert!(chinese_only.is_empty(), "{chinese_only:#?}");
+}
+
+#[test]
+fn why_the_upstream_could_not_be_reached_is_said_in_the_message_s_language() {
+    let ways = [
+        ("particular.link.reading_broke", "读取答复时连接中断（x）"),
+        ("particular.link.timed_out", "等待上级系统答复超时（x）"),
+        ("particular.link.no_connection", "无法建立连接（x）"),
+        ("particular.link.broken", "连接中断（x）"),
+    ];
+    for (key, chinese) in ways {
+        let error = Error::Batch(BatchError::UpstreamUnreachable {
+            upstream: "http://127.0.0.1:9".to_owned(),
+            detail: Particular::said(key, vec![("detail", "x".to_owned())]),
+        });
+        assert!(
+            error.to_string().starts_with(&format!(
+                "连不上上级系统（http://127.0.0.1:9）：{chinese}。"
+            )),
+            "{key}: {error}"
+        );
+        let english = error.message(Locale::En);
+        assert!(english.contains(" (x). "), "{key}: {english}");
+        assert!(!english.chars().any(is_cjk), "{key}: {english}");
+    }
+}
+
+#[test]
 fn a_payload_is_rendered_in_its_locale_with_the_same_code() {
     let error = Error::Secrets(SecretsError::WrongPassword);
     let chinese = ErrorPayload::new(&error, Locale::ZhCn);

@@ -72,26 +72,43 @@ impl BatchStatus {
     /// Reads a status the upstream sent.
     pub fn decode(bytes: &[u8]) -> Result<BatchStatus, Refusal> {
         let malformed = RefusalCode::MalformedResponse;
-        let object =
-            codec::open_object(bytes, MAX_BATCH_STATUS_BYTES, "批次状态", malformed, None)?;
-        let status: BatchStatus = codec::typed(object, "批次状态", malformed)?;
-        let bad = |d: &str| Err(Refusal::with_detail(malformed, format!("批次状态{d}")));
+        let what = codec::Named {
+            zh: "批次状态",
+            en: "batch status",
+        };
+        let object = codec::open_object(bytes, MAX_BATCH_STATUS_BYTES, what, malformed, None)?;
+        let status: BatchStatus = codec::typed(object, what, malformed)?;
+        let bad = |zh: &str, en: &str| {
+            Err(Refusal::with_details(
+                malformed,
+                format!("批次状态{zh}"),
+                format!("the batch status {en}"),
+            ))
+        };
         if !codec::is_uuid_v7(&status.batch_id) {
-            return bad("的批次编号格式不对");
+            return bad("的批次编号格式不对", "has a batch id in the wrong form");
         }
         if status.payload_size > MAX_PAYLOAD_BYTES as u64
             || status.received_bytes > status.payload_size
         {
-            return bad("的字节数不对");
+            return bad("的字节数不对", "has the wrong numbers of bytes");
         }
         match (status.state, &status.receipt, &status.refusal) {
             (BatchState::Receiving, None, None)
             | (BatchState::Received, Some(_), None)
             | (BatchState::Refused, None, Some(_)) => {}
-            _ => return bad("与回执或拒收说明对不上"),
+            _ => {
+                return bad(
+                    "与回执或拒收说明对不上",
+                    "does not agree with its receipt or refusal",
+                );
+            }
         }
         if status.state == BatchState::Received && status.received_bytes != status.payload_size {
-            return bad("说已收齐，字节数却不够");
+            return bad(
+                "说已收齐，字节数却不够",
+                "says the batch is whole, but not all its bytes arrived",
+            );
         }
         Ok(status)
     }

@@ -26,13 +26,43 @@ pub(crate) fn base64(bytes: &[u8]) -> String {
     Base64::encode_string(bytes)
 }
 
+/// Why a text is not the base64 it should be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Base64Error {
+    /// Longer than the bytes it may hold: so many characters.
+    TooLong(usize),
+    /// Not standard base64 with padding: the decoder's words.
+    Invalid(String),
+}
+
+impl Base64Error {
+    /// In Chinese, after the name of what it is (`签名不是有效的 base64（…）`).
+    pub(crate) fn zh(&self) -> String {
+        match self {
+            Base64Error::TooLong(chars) => format!("base64 文本有 {chars} 个字符，超过上限"),
+            Base64Error::Invalid(e) => format!("不是有效的 base64（{e}）"),
+        }
+    }
+
+    /// In English, after the name of what it is (`the signature is not
+    /// valid base64 (…)`).
+    pub(crate) fn en(&self) -> String {
+        match self {
+            Base64Error::TooLong(chars) => {
+                format!("is {chars} characters of base64, more than the limit")
+            }
+            Base64Error::Invalid(e) => format!("is not valid base64 ({e})"),
+        }
+    }
+}
+
 /// Standard base64 with padding, refused when not exactly that (base64ct is
 /// strict about padding and trailing bits, so one byte string has one text).
-pub(crate) fn unbase64(text: &str, max_len: usize) -> Result<Vec<u8>, String> {
+pub(crate) fn unbase64(text: &str, max_len: usize) -> Result<Vec<u8>, Base64Error> {
     if text.len() > max_len.div_ceil(3).saturating_mul(4) {
-        return Err(format!("base64 文本有 {} 个字符，超过上限", text.len()));
+        return Err(Base64Error::TooLong(text.len()));
     }
-    Base64::decode_vec(text).map_err(|e| format!("不是有效的 base64（{e}）"))
+    Base64::decode_vec(text).map_err(|e| Base64Error::Invalid(e.to_string()))
 }
 
 /// The protocol's one timestamp form: RFC 3339, UTC, milliseconds, `Z`.
@@ -77,6 +107,14 @@ pub(crate) fn is_token(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':' | b'@'))
 }
 
+/// What a decoder reads, named in both languages for its refusals'
+/// particulars: `批次状态`, `batch status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Named {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
 /// Parses `bytes` (at most `max` of them) as a JSON object and checks, before
 /// any other field, that `"protocol"` is [`PROTOCOL_VERSION`] and, when
 /// `alg_field` is given, that it names a known algorithm. `malformed` is the
@@ -84,22 +122,33 @@ pub(crate) fn is_token(s: &str) -> bool {
 pub(crate) fn open_object(
     bytes: &[u8],
     max: usize,
-    what: &str,
+    what: Named,
     malformed: RefusalCode,
     alg_field: Option<&str>,
 ) -> Result<Map<String, Value>, Refusal> {
     if bytes.len() > max {
-        return Err(Refusal::with_detail(
+        return Err(Refusal::with_details(
             RefusalCode::TooLarge,
-            format!("{what}有 {} 字节，上限是 {max} 字节", bytes.len()),
+            format!("{}有 {} 字节，上限是 {max} 字节", what.zh, bytes.len()),
+            format!(
+                "the {} has {} bytes, more than the limit of {max}",
+                what.en,
+                bytes.len()
+            ),
         ));
     }
-    let value: Value = serde_json::from_slice(bytes)
-        .map_err(|e| Refusal::with_detail(malformed, format!("{what}不是有效的 JSON：{e}")))?;
-    let Value::Object(object) = value else {
-        return Err(Refusal::with_detail(
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        Refusal::with_details(
             malformed,
-            format!("{what}应是 JSON 对象"),
+            format!("{}不是有效的 JSON：{e}", what.zh),
+            format!("the {} is not valid JSON: {e}", what.en),
+        )
+    })?;
+    let Value::Object(object) = value else {
+        return Err(Refusal::with_details(
+            malformed,
+            format!("{}应是 JSON 对象", what.zh),
+            format!("the {} should be a JSON object", what.en),
         ));
     };
     check_version(&object, what, malformed)?;
@@ -111,18 +160,20 @@ pub(crate) fn open_object(
 
 pub(crate) fn check_version(
     object: &Map<String, Value>,
-    what: &str,
+    what: Named,
     malformed: RefusalCode,
 ) -> Result<(), Refusal> {
     match object.get("protocol") {
         Some(Value::String(v)) if v == PROTOCOL_VERSION => Ok(()),
-        Some(Value::String(v)) => Err(Refusal::with_detail(
+        Some(Value::String(v)) => Err(Refusal::with_details(
             RefusalCode::UnsupportedVersion,
-            format!("{what}的协议版本是「{}」", clip(v)),
+            format!("{}的协议版本是「{}」", what.zh, clip(v)),
+            format!("the protocol version of the {} is “{}”", what.en, clip(v)),
         )),
-        _ => Err(Refusal::with_detail(
+        _ => Err(Refusal::with_details(
             malformed,
-            format!("{what}缺少协议版本（protocol）"),
+            format!("{}缺少协议版本（protocol）", what.zh),
+            format!("the {} names no protocol version (protocol)", what.en),
         )),
     }
 }
@@ -130,18 +181,24 @@ pub(crate) fn check_version(
 pub(crate) fn check_algorithm(
     object: &Map<String, Value>,
     field: &str,
-    what: &str,
+    what: Named,
     malformed: RefusalCode,
 ) -> Result<(), Refusal> {
     match object.get(field) {
         Some(Value::String(a)) if a == ALGORITHM_ED25519 => Ok(()),
-        Some(Value::String(a)) => Err(Refusal::with_detail(
+        Some(Value::String(a)) => Err(Refusal::with_details(
             RefusalCode::UnsupportedAlgorithm,
-            format!("{what}的签名算法是「{}」", clip(a)),
+            format!("{}的签名算法是「{}」", what.zh, clip(a)),
+            format!(
+                "the signature algorithm of the {} is “{}”",
+                what.en,
+                clip(a)
+            ),
         )),
-        _ => Err(Refusal::with_detail(
+        _ => Err(Refusal::with_details(
             malformed,
-            format!("{what}缺少签名算法（{field}）"),
+            format!("{}缺少签名算法（{field}）", what.zh),
+            format!("the {} names no signature algorithm ({field})", what.en),
         )),
     }
 }
@@ -152,13 +209,15 @@ pub(crate) fn check_algorithm(
 /// number belongs makes a short refusal, not a megabyte one.
 pub(crate) fn typed<T: DeserializeOwned>(
     object: Map<String, Value>,
-    what: &str,
+    what: Named,
     malformed: RefusalCode,
 ) -> Result<T, Refusal> {
     serde_json::from_value(Value::Object(object)).map_err(|e| {
-        Refusal::with_detail(
+        let error = detail(&e.to_string());
+        Refusal::with_details(
             malformed,
-            format!("{what}的字段有误：{}", detail(&e.to_string())),
+            format!("{}的字段有误：{error}", what.zh),
+            format!("a field of the {} is wrong: {error}", what.en),
         )
     })
 }

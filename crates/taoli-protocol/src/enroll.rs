@@ -69,23 +69,31 @@ impl EnrollmentRequest {
     /// Reads a request (the upstream's side); returns it with the key.
     pub fn decode(bytes: &[u8]) -> Result<(EnrollmentRequest, PublicKey), Refusal> {
         let malformed = RefusalCode::MalformedRequest;
-        let object = codec::open_object(
-            bytes,
-            MAX_ENROLLMENT_BYTES,
-            "登记请求",
-            malformed,
-            Some("alg"),
-        )?;
-        let request: EnrollmentRequest = codec::typed(object, "登记请求", malformed)?;
+        let what = codec::Named {
+            zh: "登记请求",
+            en: "enrollment request",
+        };
+        let object = codec::open_object(bytes, MAX_ENROLLMENT_BYTES, what, malformed, Some("alg"))?;
+        let request: EnrollmentRequest = codec::typed(object, what, malformed)?;
         if !codec::is_school_code(&request.school) {
-            return Err(Refusal::with_detail(malformed, "学校标识码应为 10 位数字"));
+            return Err(Refusal::with_details(
+                malformed,
+                "学校标识码应为 10 位数字",
+                "the school code should be 10 digits",
+            ));
         }
         let code = normalize_enrollment_code(&request.code);
         if code.is_empty() || code.len() > 64 || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(Refusal::new(RefusalCode::EnrollmentCodeInvalid));
         }
-        let bytes = codec::unbase64(&request.public_key, super::keys::ED25519_KEY_LEN)
-            .map_err(|e| Refusal::with_detail(malformed, format!("公钥{e}")))?;
+        let bytes =
+            codec::unbase64(&request.public_key, super::keys::ED25519_KEY_LEN).map_err(|e| {
+                Refusal::with_details(
+                    malformed,
+                    format!("公钥{}", e.zh()),
+                    format!("the public key {}", e.en()),
+                )
+            })?;
         let key = PublicKey::from_bytes(&bytes, malformed)?;
         Ok((request, key))
     }
@@ -103,22 +111,41 @@ impl EnrollmentResponse {
         request: &EnrollmentRequest,
     ) -> Result<(EnrollmentResponse, PublicKey), Refusal> {
         let malformed = RefusalCode::MalformedResponse;
-        let object = codec::open_object(bytes, MAX_ENROLLMENT_BYTES, "登记答复", malformed, None)?;
-        let response: EnrollmentResponse = codec::typed(object, "登记答复", malformed)?;
+        let what = codec::Named {
+            zh: "登记答复",
+            en: "enrollment answer",
+        };
+        let object = codec::open_object(bytes, MAX_ENROLLMENT_BYTES, what, malformed, None)?;
+        let response: EnrollmentResponse = codec::typed(object, what, malformed)?;
         let upstream = PublicKey::from_wire(&response.upstream_key, malformed)?;
-        let bad = |d: &str| Err(Refusal::with_detail(malformed, format!("登记答复{d}")));
+        let bad = |zh: &str, en: &str| {
+            Err(Refusal::with_details(
+                malformed,
+                format!("登记答复{zh}"),
+                format!("the enrollment answer {en}"),
+            ))
+        };
         if response.school != request.school {
-            return bad("的学校标识码与登记请求的不一致");
+            return bad(
+                "的学校标识码与登记请求的不一致",
+                "names another school code than the enrollment request",
+            );
         }
         let own = codec::unbase64(&request.public_key, super::keys::ED25519_KEY_LEN)
             .ok()
             .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
             .map(|b| super::keys::key_id_of(&b));
         if own.as_deref() != Some(response.key_id.as_str()) {
-            return bad("的密钥编号不是本校的公钥");
+            return bad(
+                "的密钥编号不是本校的公钥",
+                "names a key id that is not this school's public key",
+            );
         }
         if codec::parse_timestamp(&response.enrolled_at).is_none() {
-            return bad("的登记时间格式不对");
+            return bad(
+                "的登记时间格式不对",
+                "has an enrollment time in the wrong form",
+            );
         }
         Ok((response, upstream))
     }

@@ -52,16 +52,24 @@ impl Envelope {
         bytes: &[u8],
         body_field: &str,
         max_body: usize,
-        what: &str,
+        what: codec::Named,
         malformed: RefusalCode,
     ) -> Result<Envelope, Refusal> {
         let max = max_body.div_ceil(3).saturating_mul(4).saturating_add(512);
         let mut object = codec::open_object(bytes, max, what, malformed, Some("alg"))?;
-        let bad = |detail: String| Refusal::with_detail(malformed, detail);
+        let (zh, en) = (what.zh, what.en);
+        let bad =
+            |detail: String, english: String| Refusal::with_details(malformed, detail, english);
         let mut text = |field: &str| match object.remove(field) {
             Some(Value::String(s)) => Ok(s),
-            Some(_) => Err(bad(format!("{what}的「{field}」应是文本"))),
-            None => Err(bad(format!("{what}缺少「{field}」"))),
+            Some(_) => Err(bad(
+                format!("{zh}的「{field}」应是文本"),
+                format!("“{field}” in the {en} should be text"),
+            )),
+            None => Err(bad(
+                format!("{zh}缺少「{field}」"),
+                format!("the {en} has no “{field}”"),
+            )),
         };
         let key_id = text("key_id")?;
         let body = text(body_field)?;
@@ -69,26 +77,51 @@ impl Envelope {
         object.remove("protocol");
         object.remove("alg");
         if let Some(extra) = object.keys().next() {
-            return Err(bad(format!("{what}有多余的字段「{}」", codec::clip(extra))));
-        }
-        if !codec::is_key_id(&key_id) {
-            return Err(bad(format!("{what}的密钥编号（key_id）格式不对")));
-        }
-        let body = unbase64(&body, max_body).map_err(|e| bad(format!("{what}的内容{e}")))?;
-        if body.len() > max_body {
-            return Err(Refusal::with_detail(
-                RefusalCode::TooLarge,
-                format!("{what}的内容有 {} 字节，上限是 {max_body} 字节", body.len()),
+            let extra = codec::clip(extra);
+            return Err(bad(
+                format!("{zh}有多余的字段「{extra}」"),
+                format!("the {en} has a field too many: “{extra}”"),
             ));
         }
-        let signature = unbase64(&signature, ED25519_SIGNATURE_LEN)
-            .map_err(|e| Refusal::with_detail(RefusalCode::BadSignature, format!("签名{e}")))?;
+        if !codec::is_key_id(&key_id) {
+            return Err(bad(
+                format!("{zh}的密钥编号（key_id）格式不对"),
+                format!("the key id (key_id) of the {en} is in the wrong form"),
+            ));
+        }
+        let body = unbase64(&body, max_body).map_err(|e| {
+            bad(
+                format!("{zh}的内容{}", e.zh()),
+                format!("the contents of the {en} {}", e.en()),
+            )
+        })?;
+        if body.len() > max_body {
+            return Err(Refusal::with_details(
+                RefusalCode::TooLarge,
+                format!("{zh}的内容有 {} 字节，上限是 {max_body} 字节", body.len()),
+                format!(
+                    "the contents of the {en} have {} bytes, more than the limit of {max_body}",
+                    body.len()
+                ),
+            ));
+        }
+        let signature = unbase64(&signature, ED25519_SIGNATURE_LEN).map_err(|e| {
+            Refusal::with_details(
+                RefusalCode::BadSignature,
+                format!("签名{}", e.zh()),
+                format!("the signature {}", e.en()),
+            )
+        })?;
         let signature: [u8; ED25519_SIGNATURE_LEN] =
             signature.as_slice().try_into().map_err(|_| {
-                Refusal::with_detail(
+                Refusal::with_details(
                     RefusalCode::BadSignature,
                     format!(
                         "签名应为 {ED25519_SIGNATURE_LEN} 字节，实为 {} 字节",
+                        signature.len()
+                    ),
+                    format!(
+                        "the signature should be {ED25519_SIGNATURE_LEN} bytes, not {}",
                         signature.len()
                     ),
                 )
@@ -104,9 +137,10 @@ impl Envelope {
     /// the envelope names.
     pub fn verify(&self, key: &PublicKey) -> Result<(), Refusal> {
         if key.key_id() != self.key_id {
-            return Err(Refusal::with_detail(
+            return Err(Refusal::with_details(
                 RefusalCode::BadSignature,
                 "签名密钥的编号与登记的不一致",
+                "the signing key's id is not the one enrolled",
             ));
         }
         if !key.verify(&self.body, &self.signature) {

@@ -56,7 +56,11 @@ impl HeldBatch {
         receipt_envelope: &[u8],
     ) -> Result<HeldBatch, Refusal> {
         let receipt = serde_json::from_slice(receipt_envelope).map_err(|e| {
-            Refusal::with_detail(RefusalCode::ServerError, format!("保存的回执无法读取：{e}"))
+            Refusal::with_details(
+                RefusalCode::ServerError,
+                format!("保存的回执无法读取：{e}"),
+                format!("a stored receipt cannot be read: {e}"),
+            )
         })?;
         Ok(HeldBatch {
             sequence,
@@ -74,15 +78,20 @@ impl HeldBatch {
     /// over it was checked by the upstream when it arrived.
     pub fn verify(&self, pinned: &PublicKey) -> Result<VerifiedBatch, Refusal> {
         let bytes = codec::unbase64(&self.manifest, MAX_MANIFEST_BYTES).map_err(|e| {
-            Refusal::with_detail(RefusalCode::MalformedResponse, format!("批次清单{e}"))
+            Refusal::with_details(
+                RefusalCode::MalformedResponse,
+                format!("批次清单{}", e.zh()),
+                format!("the batch manifest {}", e.en()),
+            )
         })?;
         let manifest = Manifest::decode(&bytes).map_err(as_malformed_response)?;
         let signed_receipt = SignedReceipt::decode(&codec::to_json_bytes(&self.receipt))?;
         let receipt = signed_receipt.verify_for(pinned, &manifest)?;
         if manifest.batch_id != self.batch_id || manifest.sequence != self.sequence {
-            return Err(Refusal::with_detail(
+            return Err(Refusal::with_details(
                 RefusalCode::ReceiptInvalid,
                 "上级系统列出的批次与它的回执对不上",
+                "a batch the upstream listed does not match its receipt",
             ));
         }
         Ok(VerifiedBatch {
@@ -97,7 +106,10 @@ impl HeldBatch {
 fn as_malformed_response(refusal: Refusal) -> Refusal {
     match refusal.code {
         RefusalCode::UnsupportedVersion | RefusalCode::UnsupportedAlgorithm => refusal,
-        _ => Refusal::with_detail(RefusalCode::MalformedResponse, refusal.message),
+        _ => {
+            let english = refusal.message_in_english();
+            Refusal::with_details(RefusalCode::MalformedResponse, refusal.message, english)
+        }
     }
 }
 
@@ -134,33 +146,51 @@ impl BatchHistory {
     /// without a gap up to at most `last_sequence`.
     pub fn decode(bytes: &[u8], school: &str, after: u64) -> Result<BatchHistory, Refusal> {
         let malformed = RefusalCode::MalformedResponse;
-        let what = "上级系统的批次记录";
+        let what = codec::Named {
+            zh: "上级系统的批次记录",
+            en: "upstream's list of the batches it received",
+        };
         let object = codec::open_object(bytes, MAX_BATCH_HISTORY_BYTES, what, malformed, None)?;
         let history: BatchHistory = codec::typed(object, what, malformed)?;
-        let bad = |d: &str| Err(Refusal::with_detail(malformed, format!("{what}{d}")));
+        let bad = |zh: &str, en: &str| {
+            Err(Refusal::with_details(
+                malformed,
+                format!("{}{zh}", what.zh),
+                format!("the {} {en}", what.en),
+            ))
+        };
         if history.school != school {
-            return bad("是另一所学校的");
+            return bad("是另一所学校的", "is another school's");
         }
         if history.batches.len() > MAX_BATCH_HISTORY_BATCHES {
-            return bad("一次列出的批次超过上限");
+            return bad(
+                "一次列出的批次超过上限",
+                "lists more batches at once than the limit",
+            );
         }
         let mut expected = after;
         for batch in &history.batches {
             expected = match expected.checked_add(1) {
                 Some(next) if batch.sequence == next => next,
-                _ => return bad("的批次序号不连续"),
+                _ => return bad("的批次序号不连续", "has a gap in its sequence numbers"),
             };
             if !codec::is_uuid_v7(&batch.batch_id)
                 || batch.manifest.is_empty()
                 || !batch.receipt.is_object()
             {
-                return bad("中有一批的字段格式不对");
+                return bad(
+                    "中有一批的字段格式不对",
+                    "holds a batch with a field in the wrong form",
+                );
             }
         }
         let listed_past_the_last = !history.batches.is_empty() && expected > history.last_sequence;
         let left_out = history.batches.is_empty() && after < history.last_sequence;
         if listed_past_the_last || left_out {
-            return bad("与上级系统最后收到的批次序号对不上");
+            return bad(
+                "与上级系统最后收到的批次序号对不上",
+                "does not agree with the sequence number of the last batch the upstream received",
+            );
         }
         Ok(history)
     }

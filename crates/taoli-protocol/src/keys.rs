@@ -114,15 +114,28 @@ impl PublicKey {
     /// valid point, or a weak (small-order) one that would verify forgeries.
     pub fn from_bytes(bytes: &[u8], malformed: RefusalCode) -> Result<PublicKey, Refusal> {
         let raw: [u8; ED25519_KEY_LEN] = bytes.try_into().map_err(|_| {
-            Refusal::with_detail(
+            Refusal::with_details(
                 malformed,
                 format!("公钥应为 {ED25519_KEY_LEN} 字节，实为 {} 字节", bytes.len()),
+                format!(
+                    "the public key should be {ED25519_KEY_LEN} bytes, not {}",
+                    bytes.len()
+                ),
             )
         })?;
-        let verifying = VerifyingKey::from_bytes(&raw)
-            .map_err(|_| Refusal::with_detail(malformed, "公钥不是有效的 Ed25519 公钥"))?;
+        let verifying = VerifyingKey::from_bytes(&raw).map_err(|_| {
+            Refusal::with_details(
+                malformed,
+                "公钥不是有效的 Ed25519 公钥",
+                "the public key is not a valid Ed25519 public key",
+            )
+        })?;
         if verifying.is_weak() {
-            return Err(Refusal::with_detail(malformed, "公钥是弱密钥，不能使用"));
+            return Err(Refusal::with_details(
+                malformed,
+                "公钥是弱密钥，不能使用",
+                "the public key is a weak key and cannot be used",
+            ));
         }
         Ok(PublicKey { verifying })
     }
@@ -132,18 +145,26 @@ impl PublicKey {
     /// `key_id` is the key's own.
     pub fn from_wire(wire: &PublicKeyWire, malformed: RefusalCode) -> Result<PublicKey, Refusal> {
         if wire.alg != ALGORITHM_ED25519 {
-            return Err(Refusal::with_detail(
+            let alg = codec::clip(&wire.alg);
+            return Err(Refusal::with_details(
                 RefusalCode::UnsupportedAlgorithm,
-                format!("公钥的算法是「{}」", codec::clip(&wire.alg)),
+                format!("公钥的算法是「{alg}」"),
+                format!("the public key's algorithm is “{alg}”"),
             ));
         }
-        let bytes = unbase64(&wire.public_key, ED25519_KEY_LEN)
-            .map_err(|e| Refusal::with_detail(malformed, format!("公钥{e}")))?;
+        let bytes = unbase64(&wire.public_key, ED25519_KEY_LEN).map_err(|e| {
+            Refusal::with_details(
+                malformed,
+                format!("公钥{}", e.zh()),
+                format!("the public key {}", e.en()),
+            )
+        })?;
         let key = PublicKey::from_bytes(&bytes, malformed)?;
         if key.key_id() != wire.key_id {
-            return Err(Refusal::with_detail(
+            return Err(Refusal::with_details(
                 malformed,
                 "公钥的编号（key_id）与公钥不符",
+                "the public key's id (key_id) does not match the key",
             ));
         }
         Ok(key)
@@ -251,23 +272,30 @@ pub fn verify_request(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), Refusal> {
     let Some(at) = codec::parse_timestamp(&signature.date) else {
-        return Err(Refusal::with_detail(
+        return Err(Refusal::with_details(
             RefusalCode::MalformedRequest,
             "请求时间（Taoli-Date）格式不对",
+            "the request time (Taoli-Date) is in the wrong form",
         ));
     };
     if now.signed_duration_since(at).num_seconds().abs() > REQUEST_WINDOW_SECONDS {
-        return Err(Refusal::with_detail(
+        let upstream_time = codec::timestamp(now);
+        return Err(Refusal::with_details(
             RefusalCode::RequestExpired,
+            format!("请求时间 {}，上级系统时间 {upstream_time}", signature.date),
             format!(
-                "请求时间 {}，上级系统时间 {}",
-                signature.date,
-                codec::timestamp(now)
+                "request time {}, upstream time {upstream_time}",
+                signature.date
             ),
         ));
     }
-    let sig = unbase64(&signature.signature, ED25519_SIGNATURE_LEN)
-        .map_err(|e| Refusal::with_detail(RefusalCode::BadSignature, format!("签名{e}")))?;
+    let sig = unbase64(&signature.signature, ED25519_SIGNATURE_LEN).map_err(|e| {
+        Refusal::with_details(
+            RefusalCode::BadSignature,
+            format!("签名{}", e.zh()),
+            format!("the signature {}", e.en()),
+        )
+    })?;
     if !key.verify(
         &request_signing_bytes(method, path_and_query, &signature.date),
         &sig,

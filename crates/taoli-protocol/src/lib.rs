@@ -17,7 +17,8 @@
 //!   received from the school, with their manifests and receipts, for a
 //!   school file restored from before some of them.
 //! - **Refusals** ([`Refusal`], [`RefusalCode`]): a machine code and a
-//!   Chinese message for everything either side will not take.
+//!   Chinese message for everything either side will not take, with its
+//!   particulars in English too when they are words.
 //!
 //! Every decoder bounds its input ([`MAX_MANIFEST_BYTES`],
 //! [`MAX_PAYLOAD_BYTES`], [`MAX_PAYLOAD_JSON_BYTES`] …), checks the protocol

@@ -94,19 +94,18 @@ impl Manifest {
     /// their values, then that the bytes are the canonical form.
     pub fn decode(bytes: &[u8]) -> Result<Manifest, Refusal> {
         let malformed = RefusalCode::MalformedManifest;
-        let object = codec::open_object(
-            bytes,
-            MAX_MANIFEST_BYTES,
-            "批次清单",
-            malformed,
-            Some("alg"),
-        )?;
-        let manifest: Manifest = codec::typed(object, "批次清单", malformed)?;
+        let what = codec::Named {
+            zh: "批次清单",
+            en: "batch manifest",
+        };
+        let object = codec::open_object(bytes, MAX_MANIFEST_BYTES, what, malformed, Some("alg"))?;
+        let manifest: Manifest = codec::typed(object, what, malformed)?;
         manifest.check()?;
         if manifest.canonical_bytes() != bytes {
-            return Err(Refusal::with_detail(
+            return Err(Refusal::with_details(
                 malformed,
                 "批次清单不是规范格式（字段顺序、空格或转义与协议规定的不同）",
+                "the batch manifest is not in its canonical form (the order of its fields, its spaces or its escapes differ from what the protocol lays down)",
             ));
         }
         Ok(manifest)
@@ -114,64 +113,116 @@ impl Manifest {
 
     /// Every field's own rule.
     fn check(&self) -> Result<(), Refusal> {
-        let bad = |detail: &str| Err(Refusal::with_detail(RefusalCode::MalformedManifest, detail));
+        let bad = |zh: &str, en: &str| {
+            Err(Refusal::with_details(
+                RefusalCode::MalformedManifest,
+                zh,
+                en,
+            ))
+        };
         if self.kind != "manifest" {
-            return bad("kind 应为 manifest");
+            return bad("kind 应为 manifest", "kind should be manifest");
         }
         if self.protocol != PROTOCOL_VERSION {
-            return Err(Refusal::with_detail(
+            let version = codec::clip(&self.protocol);
+            return Err(Refusal::with_details(
                 RefusalCode::UnsupportedVersion,
-                format!("批次清单的协议版本是「{}」", codec::clip(&self.protocol)),
+                format!("批次清单的协议版本是「{version}」"),
+                format!("the protocol version of the batch manifest is “{version}”"),
             ));
         }
         if self.alg != ALGORITHM_ED25519 {
-            return Err(Refusal::with_detail(
+            let alg = codec::clip(&self.alg);
+            return Err(Refusal::with_details(
                 RefusalCode::UnsupportedAlgorithm,
-                format!("批次清单的签名算法是「{}」", codec::clip(&self.alg)),
+                format!("批次清单的签名算法是「{alg}」"),
+                format!("the signature algorithm of the batch manifest is “{alg}”"),
             ));
         }
         if !codec::is_key_id(&self.key_id) {
-            return bad("密钥编号（key_id）格式不对");
+            return bad(
+                "密钥编号（key_id）格式不对",
+                "the key id (key_id) is in the wrong form",
+            );
         }
         if !codec::is_school_code(&self.school) {
-            return bad("学校标识码应为 10 位数字");
+            return bad(
+                "学校标识码应为 10 位数字",
+                "the school code should be 10 digits",
+            );
         }
         if !codec::is_uuid_v7(&self.batch_id) {
-            return bad("批次编号应为小写的 UUIDv7");
+            return bad(
+                "批次编号应为小写的 UUIDv7",
+                "the batch id should be a lower-case UUIDv7",
+            );
         }
         if self.sequence == 0 {
-            return bad("批次序号从 1 开始");
+            return bad("批次序号从 1 开始", "batch sequence numbers start at 1");
         }
         match &self.previous_batch {
-            None if self.sequence != 1 => return bad("只有第 1 批可以没有前一批次"),
-            Some(_) if self.sequence == 1 => return bad("第 1 批不能有前一批次"),
-            Some(p) if !codec::is_uuid_v7(p) => return bad("前一批次的编号应为小写的 UUIDv7"),
-            Some(p) if *p == self.batch_id => return bad("前一批次不能是它自己"),
+            None if self.sequence != 1 => {
+                return bad(
+                    "只有第 1 批可以没有前一批次",
+                    "only batch 1 may have no previous batch",
+                );
+            }
+            Some(_) if self.sequence == 1 => {
+                return bad(
+                    "第 1 批不能有前一批次",
+                    "batch 1 cannot have a previous batch",
+                );
+            }
+            Some(p) if !codec::is_uuid_v7(p) => {
+                return bad(
+                    "前一批次的编号应为小写的 UUIDv7",
+                    "the previous batch's id should be a lower-case UUIDv7",
+                );
+            }
+            Some(p) if *p == self.batch_id => {
+                return bad(
+                    "前一批次不能是它自己",
+                    "the previous batch cannot be the batch itself",
+                );
+            }
             _ => {}
         }
         if codec::parse_timestamp(&self.created_at).is_none() {
-            return bad("生成时间应为 UTC 的 RFC 3339 时间，精确到毫秒");
+            return bad(
+                "生成时间应为 UTC 的 RFC 3339 时间，精确到毫秒",
+                "the time it was made should be an RFC 3339 time in UTC, to the millisecond",
+            );
         }
         if self.record_count == 0 || self.record_count > MAX_RECORDS {
-            return bad("记录数应在 1 到 200000 之间");
+            return bad(
+                "记录数应在 1 到 200000 之间",
+                "the number of records should be between 1 and 200000",
+            );
         }
         if self.compression != COMPRESSION_GZIP {
-            return bad("压缩方式应为 gzip");
+            return bad("压缩方式应为 gzip", "the compression should be gzip");
         }
         if self.payload_size == 0 {
-            return bad("数据大小不能为 0");
+            return bad("数据大小不能为 0", "the data size cannot be 0");
         }
         if self.payload_size > MAX_PAYLOAD_BYTES as u64 {
-            return Err(Refusal::with_detail(
+            return Err(Refusal::with_details(
                 RefusalCode::TooLarge,
                 format!(
                     "压缩后的数据有 {} 字节，上限是 {MAX_PAYLOAD_BYTES} 字节",
                     self.payload_size
                 ),
+                format!(
+                    "the compressed data has {} bytes, more than the limit of {MAX_PAYLOAD_BYTES}",
+                    self.payload_size
+                ),
             ));
         }
         if !codec::is_sha256_hex(&self.payload_sha256) {
-            return bad("数据校验值应为 64 位小写十六进制的 SHA-256");
+            return bad(
+                "数据校验值应为 64 位小写十六进制的 SHA-256",
+                "the data's check value should be a SHA-256 in 64 lower-case hex digits",
+            );
         }
         Ok(())
     }
@@ -226,7 +277,10 @@ impl SignedManifest {
             bytes,
             "manifest",
             MAX_MANIFEST_BYTES,
-            "批次信封",
+            codec::Named {
+                zh: "批次信封",
+                en: "batch envelope",
+            },
             RefusalCode::MalformedRequest,
         )?;
         Ok(SignedManifest {
@@ -243,9 +297,10 @@ impl SignedManifest {
         self.envelope().verify(key)?;
         let manifest = Manifest::decode(&self.manifest_bytes)?;
         if manifest.key_id != self.key_id {
-            return Err(Refusal::with_detail(
+            return Err(Refusal::with_details(
                 RefusalCode::MalformedManifest,
                 "批次清单中的密钥编号与信封上的不一致",
+                "the key id in the batch manifest is not the one on its envelope",
             ));
         }
         Ok(manifest)

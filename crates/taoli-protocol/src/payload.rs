@@ -65,6 +65,27 @@ impl ChangeOp {
             ChangeOp::ChangeRequest => "变更申请",
         }
     }
+
+    /// The name in English, for a refusal's English particulars.
+    pub(crate) fn label_en(self) -> &'static str {
+        match self {
+            ChangeOp::NewTeacher => "new teacher",
+            ChangeOp::NewRecord => "new record",
+            ChangeOp::UpdateTeacher => "teacher update",
+            ChangeOp::UpdateRecord => "record update",
+            ChangeOp::RemoveTeacher => "teacher removal",
+            ChangeOp::RemoveRecord => "record removal",
+            ChangeOp::ChangeRequest => "change request",
+        }
+    }
+}
+
+/// What is wrong with one change: in Chinese after 第 N 条记录（…）, in
+/// English as a clause after `record N (…): `.
+type ChangeProblem = (String, String);
+
+fn problem(zh: impl Into<String>, en: impl Into<String>) -> ChangeProblem {
+    (zh.into(), en.into())
 }
 
 /// One change, reviewed on its own.
@@ -150,20 +171,28 @@ impl Payload {
         self.check()?;
         let json = codec::to_json_bytes(self);
         if json.len() > MAX_PAYLOAD_JSON_BYTES {
-            return Err(Refusal::with_detail(
+            return Err(Refusal::with_details(
                 RefusalCode::TooLarge,
                 format!(
                     "数据有 {} 字节，上限是 {MAX_PAYLOAD_JSON_BYTES} 字节",
+                    json.len()
+                ),
+                format!(
+                    "the data has {} bytes, more than the limit of {MAX_PAYLOAD_JSON_BYTES}",
                     json.len()
                 ),
             ));
         }
         let compressed = compress(&json)?;
         if compressed.len() > MAX_PAYLOAD_BYTES {
-            return Err(Refusal::with_detail(
+            return Err(Refusal::with_details(
                 RefusalCode::TooLarge,
                 format!(
                     "压缩后的数据有 {} 字节，上限是 {MAX_PAYLOAD_BYTES} 字节",
+                    compressed.len()
+                ),
+                format!(
+                    "the compressed data has {} bytes, more than the limit of {MAX_PAYLOAD_BYTES}",
                     compressed.len()
                 ),
             ));
@@ -179,14 +208,13 @@ impl Payload {
     /// [`Payload::decode`] with a smaller bound on the decompressed size.
     pub fn decode_with_limit(compressed: &[u8], max_json: usize) -> Result<Payload, Refusal> {
         let json = decompress(compressed, max_json)?;
-        let object = codec::open_object(
-            &json,
-            max_json,
-            "批次数据",
-            RefusalCode::MalformedPayload,
-            None,
-        )?;
-        let payload: Payload = codec::typed(object, "批次数据", RefusalCode::MalformedPayload)?;
+        let what = codec::Named {
+            zh: "批次数据",
+            en: "batch data",
+        };
+        let object =
+            codec::open_object(&json, max_json, what, RefusalCode::MalformedPayload, None)?;
+        let payload: Payload = codec::typed(object, what, RefusalCode::MalformedPayload)?;
         payload.check()?;
         Ok(payload)
     }
@@ -194,61 +222,95 @@ impl Payload {
     /// Whether the payload is the one `manifest` describes: same school,
     /// same batch, as many records.
     pub fn check_against(&self, manifest: &Manifest) -> Result<(), Refusal> {
-        let bad = |d: String| Err(Refusal::with_detail(RefusalCode::MalformedPayload, d));
+        let bad = |zh: String, en: String| {
+            Err(Refusal::with_details(RefusalCode::MalformedPayload, zh, en))
+        };
         if self.school != manifest.school {
-            return bad(format!(
-                "数据的学校标识码 {} 与批次清单的 {} 不一致",
-                codec::clip(&self.school),
-                manifest.school
-            ));
+            let school = codec::clip(&self.school);
+            return bad(
+                format!(
+                    "数据的学校标识码 {school} 与批次清单的 {} 不一致",
+                    manifest.school
+                ),
+                format!(
+                    "the data's school code {school} is not the batch manifest's {}",
+                    manifest.school
+                ),
+            );
         }
         if self.batch_id != manifest.batch_id {
-            return bad("数据的批次编号与批次清单的不一致".into());
+            return bad(
+                "数据的批次编号与批次清单的不一致".into(),
+                "the data's batch id is not the batch manifest's".into(),
+            );
         }
         if self.record_count() != manifest.record_count {
-            return bad(format!(
-                "数据有 {} 条记录，批次清单写的是 {} 条",
-                self.record_count(),
-                manifest.record_count
-            ));
+            return bad(
+                format!(
+                    "数据有 {} 条记录，批次清单写的是 {} 条",
+                    self.record_count(),
+                    manifest.record_count
+                ),
+                format!(
+                    "the data has {} records and the batch manifest says {}",
+                    self.record_count(),
+                    manifest.record_count
+                ),
+            );
         }
         Ok(())
     }
 
     fn check(&self) -> Result<(), Refusal> {
-        let bad = |d: String| Err(Refusal::with_detail(RefusalCode::MalformedPayload, d));
+        let bad = |zh: String, en: String| {
+            Err(Refusal::with_details(RefusalCode::MalformedPayload, zh, en))
+        };
         if self.protocol != PROTOCOL_VERSION {
-            return Err(Refusal::with_detail(
+            let version = codec::clip(&self.protocol);
+            return Err(Refusal::with_details(
                 RefusalCode::UnsupportedVersion,
-                format!("批次数据的协议版本是「{}」", codec::clip(&self.protocol)),
+                format!("批次数据的协议版本是「{version}」"),
+                format!("the protocol version of the batch data is “{version}”"),
             ));
         }
         if !codec::is_school_code(&self.school) {
-            return bad("学校标识码应为 10 位数字".into());
+            return bad(
+                "学校标识码应为 10 位数字".into(),
+                "the school code should be 10 digits".into(),
+            );
         }
         if !codec::is_uuid_v7(&self.batch_id) {
-            return bad("批次编号应为小写的 UUIDv7".into());
+            return bad(
+                "批次编号应为小写的 UUIDv7".into(),
+                "the batch id should be a lower-case UUIDv7".into(),
+            );
         }
         if self.changes.is_empty() {
-            return bad("批次中没有任何记录".into());
+            return bad(
+                "批次中没有任何记录".into(),
+                "the batch holds no records".into(),
+            );
         }
         if self.changes.len() as u64 > MAX_RECORDS {
-            return bad(format!("批次中的记录超过 {MAX_RECORDS} 条"));
+            return bad(
+                format!("批次中的记录超过 {MAX_RECORDS} 条"),
+                format!("the batch holds more than {MAX_RECORDS} records"),
+            );
         }
         let mut ids = HashSet::with_capacity(self.changes.len());
         for (n, change) in self.changes.iter().enumerate() {
+            let n = n.saturating_add(1);
             if !ids.insert(change.id.as_str()) {
-                return bad(format!(
-                    "第 {} 条记录的编号与前面的重复",
-                    n.saturating_add(1)
-                ));
+                return bad(
+                    format!("第 {n} 条记录的编号与前面的重复"),
+                    format!("record {n} has the same id as an earlier one"),
+                );
             }
-            change.check().or_else(|d| {
-                bad(format!(
-                    "第 {} 条记录（{}）{d}",
-                    n.saturating_add(1),
-                    change.op.label()
-                ))
+            change.check().or_else(|(zh, en)| {
+                bad(
+                    format!("第 {n} 条记录（{}）{zh}", change.op.label()),
+                    format!("record {n} ({}): {en}", change.op.label_en()),
+                )
             })?;
         }
         for (n, warning) in self.warning_reasons.iter().enumerate() {
@@ -257,10 +319,11 @@ impl Payload {
                 && codec::is_token(&warning.rule)
                 && reason_ok(&warning.reason);
             if !ok {
-                return bad(format!(
-                    "第 {} 条提醒理由不完整或格式不对",
-                    n.saturating_add(1)
-                ));
+                let n = n.saturating_add(1);
+                return bad(
+                    format!("第 {n} 条提醒理由不完整或格式不对"),
+                    format!("warning reason {n} is incomplete or in the wrong form"),
+                );
             }
         }
         Ok(())
@@ -272,13 +335,20 @@ fn reason_ok(reason: &str) -> bool {
 }
 
 impl Change {
-    /// The rules of each op; the error is the detail after 第 N 条记录.
-    fn check(&self) -> Result<(), String> {
+    /// The rules of each op; the error is the detail after 第 N 条记录
+    /// (`record N`).
+    fn check(&self) -> Result<(), ChangeProblem> {
         if !codec::is_token(&self.id) {
-            return Err("的编号格式不对（1–128 个字母、数字或 -_.:@）".into());
+            return Err(problem(
+                "的编号格式不对（1–128 个字母、数字或 -_.:@）",
+                "its id is in the wrong form (1–128 letters, digits or -_.:@)",
+            ));
         }
         if !codec::is_token(&self.teacher_id) {
-            return Err("的教师编号格式不对".into());
+            return Err(problem(
+                "的教师编号格式不对",
+                "its teacher id is in the wrong form",
+            ));
         }
         let on_record = matches!(
             self.op,
@@ -290,12 +360,25 @@ impl Change {
                     self.op,
                     ChangeOp::NewTeacher | ChangeOp::UpdateTeacher | ChangeOp::RemoveTeacher
                 ) {
-                    return Err("是教师的改动，不应有记录编号和信息项".into());
+                    return Err(problem(
+                        "是教师的改动，不应有记录编号和信息项",
+                        "it changes a teacher and should have no record id or group",
+                    ));
                 }
             }
             (None, None) if !on_record => {}
-            (None, None) => return Err("缺少记录编号（record_id）和信息项（group）".into()),
-            _ => return Err("的记录编号和信息项应同时给出且格式正确".into()),
+            (None, None) => {
+                return Err(problem(
+                    "缺少记录编号（record_id）和信息项（group）",
+                    "it has no record id (record_id) and no group (group)",
+                ));
+            }
+            _ => {
+                return Err(problem(
+                    "的记录编号和信息项应同时给出且格式正确",
+                    "its record id and group should both be given, in the right form",
+                ));
+            }
         }
         let (needs_base, needs_version, needs_fields, needs_reason) = match self.op {
             ChangeOp::NewTeacher | ChangeOp::NewRecord => (false, true, true, false),
@@ -305,39 +388,63 @@ impl Change {
         };
         if needs_base != self.base_version.is_some() {
             return Err(if needs_base {
-                "缺少原版本号（base_version）".into()
+                problem(
+                    "缺少原版本号（base_version）",
+                    "it has no base version (base_version)",
+                )
             } else {
-                "不应有原版本号（base_version）".into()
+                problem(
+                    "不应有原版本号（base_version）",
+                    "it should have no base version (base_version)",
+                )
             });
         }
         if needs_version != self.version.is_some() {
             return Err(if needs_version {
-                "缺少版本号（version）".into()
+                problem("缺少版本号（version）", "it has no version (version)")
             } else {
-                "不应有版本号（version）".into()
+                problem(
+                    "不应有版本号（version）",
+                    "it should have no version (version)",
+                )
             });
         }
         if self.base_version.is_some_and(|v| v < 1) || self.version.is_some_and(|v| v < 1) {
-            return Err("的版本号应从 1 开始".into());
+            return Err(problem(
+                "的版本号应从 1 开始",
+                "its version numbers should start at 1",
+            ));
         }
         if let (Some(base), Some(version)) = (self.base_version, self.version)
             && version <= base
         {
-            return Err("的版本号应大于原版本号".into());
+            return Err(problem(
+                "的版本号应大于原版本号",
+                "its version should be greater than its base version",
+            ));
         }
         if needs_fields == self.fields.is_empty() {
             return Err(if needs_fields {
-                "没有任何指标的值".into()
+                problem("没有任何指标的值", "it has no indicator values")
             } else {
-                "是删除，不应带指标的值".into()
+                problem(
+                    "是删除，不应带指标的值",
+                    "it is a removal and should carry no indicator values",
+                )
             });
         }
         if self.fields.keys().any(|k| !codec::is_token(k)) {
-            return Err("的指标代码格式不对".into());
+            return Err(problem(
+                "的指标代码格式不对",
+                "an indicator code is in the wrong form",
+            ));
         }
         match &self.reason {
-            Some(r) if !reason_ok(r) => Err(format!("的理由应为 1–{MAX_REASON_CHARS} 个字")),
-            None if needs_reason => Err("缺少理由（reason）".into()),
+            Some(r) if !reason_ok(r) => Err(problem(
+                format!("的理由应为 1–{MAX_REASON_CHARS} 个字"),
+                format!("its reason should be 1–{MAX_REASON_CHARS} characters"),
+            )),
+            None if needs_reason => Err(problem("缺少理由（reason）", "it has no reason (reason)")),
             _ => Ok(()),
         }
     }
@@ -350,18 +457,27 @@ pub fn compress(bytes: &[u8]) -> Result<Vec<u8>, Refusal> {
     encoder
         .write_all(bytes)
         .and_then(|()| encoder.finish())
-        .map_err(|e| Refusal::with_detail(RefusalCode::MalformedPayload, format!("压缩失败：{e}")))
+        .map_err(|e| {
+            Refusal::with_details(
+                RefusalCode::MalformedPayload,
+                format!("压缩失败：{e}"),
+                format!("compressing failed: {e}"),
+            )
+        })
 }
 
 /// Inflates one gzip member, refusing more than `max` bytes of output
 /// (a decompression bomb stops at `max` + 1) and anything after the member.
 pub fn decompress(compressed: &[u8], max: usize) -> Result<Vec<u8>, Refusal> {
-    let bad = |d: String| Refusal::with_detail(RefusalCode::MalformedPayload, d);
     if compressed.len() > MAX_PAYLOAD_BYTES {
-        return Err(Refusal::with_detail(
+        return Err(Refusal::with_details(
             RefusalCode::TooLarge,
             format!(
                 "压缩后的数据有 {} 字节，上限是 {MAX_PAYLOAD_BYTES} 字节",
+                compressed.len()
+            ),
+            format!(
+                "the compressed data has {} bytes, more than the limit of {MAX_PAYLOAD_BYTES}",
                 compressed.len()
             ),
         ));
@@ -372,15 +488,26 @@ pub fn decompress(compressed: &[u8], max: usize) -> Result<Vec<u8>, Refusal> {
     (&mut decoder)
         .take(limit)
         .read_to_end(&mut out)
-        .map_err(|e| bad(format!("数据无法解压（不是完整的 gzip）：{e}")))?;
+        .map_err(|e| {
+            Refusal::with_details(
+                RefusalCode::MalformedPayload,
+                format!("数据无法解压（不是完整的 gzip）：{e}"),
+                format!("the data cannot be decompressed (it is not whole gzip): {e}"),
+            )
+        })?;
     if out.len() > max {
-        return Err(Refusal::with_detail(
+        return Err(Refusal::with_details(
             RefusalCode::TooLarge,
             format!("解压后的数据超过上限 {max} 字节"),
+            format!("the decompressed data is more than the limit of {max} bytes"),
         ));
     }
     if !decoder.into_inner().is_empty() {
-        return Err(bad("gzip 数据之后还有多余的字节".into()));
+        return Err(Refusal::with_details(
+            RefusalCode::MalformedPayload,
+            "gzip 数据之后还有多余的字节",
+            "there are bytes left over after the gzip data",
+        ));
     }
     Ok(out)
 }

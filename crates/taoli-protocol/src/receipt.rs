@@ -13,6 +13,12 @@ use super::manifest::Manifest;
 use super::refusal::{Refusal, RefusalCode};
 use super::{MAX_RECORDS, PROTOCOL_VERSION};
 
+/// A receipt, named in both languages for its refusals.
+const RECEIPT: codec::Named = codec::Named {
+    zh: "回执",
+    en: "receipt",
+};
+
 /// Where a record stands with the reviewer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -102,11 +108,17 @@ impl Receipt {
     /// Reads receipt bytes (already verified to be signed).
     pub fn decode(bytes: &[u8]) -> Result<Receipt, Refusal> {
         let malformed = RefusalCode::MalformedResponse;
-        let object = codec::open_object(bytes, MAX_RECEIPT_BYTES, "回执", malformed, None)?;
-        let receipt: Receipt = codec::typed(object, "回执", malformed)?;
-        let bad = |d: &str| Err(Refusal::with_detail(malformed, format!("回执{d}")));
+        let object = codec::open_object(bytes, MAX_RECEIPT_BYTES, RECEIPT, malformed, None)?;
+        let receipt: Receipt = codec::typed(object, RECEIPT, malformed)?;
+        let bad = |zh: &str, en: &str| {
+            Err(Refusal::with_details(
+                malformed,
+                format!("回执{zh}"),
+                format!("the receipt {en}"),
+            ))
+        };
         if receipt.kind != "receipt" {
-            return bad("的 kind 应为 receipt");
+            return bad("的 kind 应为 receipt", "should have the kind receipt");
         }
         if !codec::is_school_code(&receipt.school)
             || !codec::is_uuid_v7(&receipt.batch_id)
@@ -115,18 +127,24 @@ impl Receipt {
             || !codec::is_sha256_hex(&receipt.payload_sha256)
             || codec::parse_timestamp(&receipt.received_at).is_none()
         {
-            return bad("的字段格式不对");
+            return bad("的字段格式不对", "has a field in the wrong form");
         }
         if receipt.records.is_empty() || receipt.records.len() as u64 > MAX_RECORDS {
-            return bad("的记录数不对");
+            return bad("的记录数不对", "has the wrong number of records");
         }
         let mut ids = HashSet::with_capacity(receipt.records.len());
         for record in &receipt.records {
             if !codec::is_token(&record.id) || !ids.insert(record.id.as_str()) {
-                return bad("中的记录编号格式不对或重复");
+                return bad(
+                    "中的记录编号格式不对或重复",
+                    "holds a record id in the wrong form, or twice",
+                );
             }
             if record.status != RecordStatus::Pending {
-                return bad("中的记录应为待审核");
+                return bad(
+                    "中的记录应为待审核",
+                    "should hold records pending review only",
+                );
             }
         }
         Ok(receipt)
@@ -135,29 +153,30 @@ impl Receipt {
     /// Whether this receipt answers exactly the batch `manifest` (and its
     /// canonical bytes) describes; refused as [`RefusalCode::ReceiptInvalid`].
     pub fn check_matches(&self, manifest: &Manifest) -> Result<(), Refusal> {
-        let mismatch = |what: &str| {
-            Err(Refusal::with_detail(
+        let mismatch = |zh: &str, en: &str| {
+            Err(Refusal::with_details(
                 RefusalCode::ReceiptInvalid,
-                format!("回执的{what}与上报的批次不一致"),
+                format!("回执的{zh}与上报的批次不一致"),
+                format!("the receipt's {en} is not the reported batch's"),
             ))
         };
         if self.batch_id != manifest.batch_id {
-            return mismatch("批次编号");
+            return mismatch("批次编号", "batch id");
         }
         if self.school != manifest.school {
-            return mismatch("学校标识码");
+            return mismatch("学校标识码", "school code");
         }
         if self.sequence != manifest.sequence {
-            return mismatch("批次序号");
+            return mismatch("批次序号", "sequence number");
         }
         if self.manifest_sha256 != manifest.sha256() {
-            return mismatch("批次清单校验值");
+            return mismatch("批次清单校验值", "batch manifest check value");
         }
         if self.payload_sha256 != manifest.payload_sha256 {
-            return mismatch("数据校验值");
+            return mismatch("数据校验值", "data check value");
         }
         if self.records.len() as u64 != manifest.record_count {
-            return mismatch("记录数");
+            return mismatch("记录数", "number of records");
         }
         Ok(())
     }
@@ -207,7 +226,7 @@ impl SignedReceipt {
             bytes,
             "receipt",
             MAX_RECEIPT_BYTES,
-            "回执",
+            RECEIPT,
             RefusalCode::MalformedResponse,
         )?;
         Ok(SignedReceipt {
@@ -222,15 +241,17 @@ impl SignedReceipt {
     /// key, is [`RefusalCode::ReceiptInvalid`].
     pub fn verify(&self, pinned: &PublicKey) -> Result<Receipt, Refusal> {
         if self.key_id != pinned.key_id() {
-            return Err(Refusal::with_detail(
+            return Err(Refusal::with_details(
                 RefusalCode::ReceiptInvalid,
                 "回执不是用登记时记下的上级系统密钥签的",
+                "the receipt was not signed with the upstream key recorded at enrollment",
             ));
         }
         if !pinned.verify(&self.receipt_bytes, &self.signature) {
-            return Err(Refusal::with_detail(
+            return Err(Refusal::with_details(
                 RefusalCode::ReceiptInvalid,
                 "回执的签名与内容不符",
+                "the receipt's signature does not match its contents",
             ));
         }
         Receipt::decode(&self.receipt_bytes)

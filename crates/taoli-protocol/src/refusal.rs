@@ -3,8 +3,10 @@
 //!
 //! Every refusal has a stable machine code ([`RefusalCode`], snake_case on the
 //! wire) and a Chinese message for the clerk that says what is wrong and what
-//! to do. On the wire a refusal is `{"code":"…","message":"…"}` with the HTTP
-//! status [`RefusalCode::http_status`] gives (`docs/protocol.md`).
+//! to do; particulars in words travel in English too (`detail_en`), for the
+//! English window. On the wire a refusal is
+//! `{"code":"…","message":"…","detail_en":"…"}` with the HTTP status
+//! [`RefusalCode::http_status`] gives (`docs/protocol.md`).
 
 use std::fmt;
 
@@ -332,17 +334,26 @@ impl fmt::Display for RefusalCode {
     }
 }
 
-/// A refusal: the machine code and the clerk's message (the code's message,
-/// with the particulars after it in 「」 or （）).
+/// A refusal: the machine code, the clerk's message (the code's message,
+/// with the particulars after it in 「」 or （）) and, when the particulars
+/// are words, the same particulars in English.
 ///
 /// Reading one ignores fields this build does not know, so a newer upstream
-/// can add particulars without making its refusals unreadable.
+/// can add particulars without making its refusals unreadable; a refusal
+/// without `detail_en` (an older upstream's) reads as before.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[error("{message}")]
 pub struct Refusal {
     pub code: RefusalCode,
     pub message: String,
+    /// The particulars in English, for [`Refusal::message_in_english`]:
+    /// present when they were given in both languages
+    /// ([`Refusal::with_details`]), absent when there are none or they read
+    /// the same in every language ([`Refusal::with_detail`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub detail_en: Option<String>,
 }
 
 impl Refusal {
@@ -351,23 +362,52 @@ impl Refusal {
         Refusal {
             code,
             message: code.message().to_owned(),
+            detail_en: None,
         }
     }
 
-    /// The refusal with the particulars after the code's message, e.g.
-    /// `（序号 3，上级系统最后收到的是 5）`.
+    /// The refusal with particulars that read the same in every language
+    /// after the code's message: a number, an id, a school code, e.g.
+    /// `（5100000001）`. Particulars in words take [`Refusal::with_details`],
+    /// so that the English window does not show Chinese.
     pub fn with_detail(code: RefusalCode, detail: impl fmt::Display) -> Refusal {
         Refusal {
             code,
             message: format!("{}（{detail}）", code.message()),
+            detail_en: None,
         }
     }
 
-    /// The refusal in English: the code's English message, with the
-    /// particulars (as written, often Chinese) after it. A message that is
-    /// not the code's own (a newer upstream's words) follows as it came.
+    /// The refusal with particulars in words, in Chinese after the code's
+    /// message (e.g. `（序号 3，上级系统最后收到的是第 1 批）`) and in English
+    /// for [`Refusal::message_in_english`] (e.g. `sequence number 3; the last
+    /// batch the upstream received is batch 1`: a plain sentence, lower case
+    /// first, as it stands in parentheses). Values (numbers, ids, a parser's
+    /// words) are in both as they are.
+    pub fn with_details(
+        code: RefusalCode,
+        detail: impl fmt::Display,
+        detail_en: impl fmt::Display,
+    ) -> Refusal {
+        Refusal {
+            code,
+            message: format!("{}（{detail}）", code.message()),
+            detail_en: Some(detail_en.to_string()),
+        }
+    }
+
+    /// The refusal in English: the code's English message, with the English
+    /// particulars after it. A refusal without them (an older upstream's, or
+    /// particulars that read the same in every language) has its particulars
+    /// as written; a message that is not the code's own (a newer upstream's
+    /// words) follows as it came.
     pub fn message_in_english(&self) -> String {
         let english = self.code.message_en();
+        if let Some(detail) = self.detail_en.as_deref().map(str::trim)
+            && !detail.is_empty()
+        {
+            return format!("{english} ({detail})");
+        }
         let particulars = self
             .message
             .strip_prefix(self.code.message())
@@ -401,22 +441,25 @@ impl Refusal {
     /// never a panic.
     pub fn decode(bytes: &[u8]) -> Result<Refusal, Refusal> {
         if bytes.len() > super::MAX_REFUSAL_BYTES {
-            return Err(Refusal::with_detail(
+            return Err(Refusal::with_details(
                 RefusalCode::MalformedResponse,
                 format!("拒收说明有 {} 字节，超过上限", bytes.len()),
+                format!("the refusal has {} bytes, more than the limit", bytes.len()),
             ));
         }
         let refusal: Refusal = serde_json::from_slice(bytes).map_err(|e| {
-            Refusal::with_detail(
+            let error = super::codec::detail(&e.to_string());
+            Refusal::with_details(
                 RefusalCode::MalformedResponse,
-                format!(
-                    "不是 {PROTOCOL_VERSION} 的拒收说明：{}",
-                    super::codec::detail(&e.to_string())
-                ),
+                format!("不是 {PROTOCOL_VERSION} 的拒收说明：{error}"),
+                format!("it is not a {PROTOCOL_VERSION} refusal: {error}"),
             )
         })?;
         if refusal.message.trim().is_empty() {
-            return Ok(Refusal::new(refusal.code));
+            return Ok(Refusal {
+                message: refusal.code.message().to_owned(),
+                ..refusal
+            });
         }
         Ok(refusal)
     }

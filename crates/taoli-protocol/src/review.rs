@@ -89,19 +89,35 @@ impl ReviewPage {
     /// another school, or its cursors do not rise from `after`.
     pub fn decode(bytes: &[u8], school: &str, after: u64) -> Result<ReviewPage, Refusal> {
         let malformed = RefusalCode::MalformedResponse;
-        let object = codec::open_object(bytes, MAX_REVIEW_PAGE_BYTES, "审核结果", malformed, None)?;
-        let page: ReviewPage = codec::typed(object, "审核结果", malformed)?;
-        let bad = |d: &str| Err(Refusal::with_detail(malformed, format!("审核结果{d}")));
+        let what = codec::Named {
+            zh: "审核结果",
+            en: "review results",
+        };
+        let object = codec::open_object(bytes, MAX_REVIEW_PAGE_BYTES, what, malformed, None)?;
+        let page: ReviewPage = codec::typed(object, what, malformed)?;
+        let bad = |zh: &str, en: &str| {
+            Err(Refusal::with_details(
+                malformed,
+                format!("审核结果{zh}"),
+                format!("the review results {en}"),
+            ))
+        };
         if page.school != school {
-            return bad("是另一所学校的");
+            return bad("是另一所学校的", "are another school's");
         }
         if page.results.len() > MAX_REVIEW_PAGE_RESULTS {
-            return bad("一页的条数超过上限");
+            return bad(
+                "一页的条数超过上限",
+                "hold more results on a page than the limit",
+            );
         }
         let mut last = after;
         for result in &page.results {
             if result.cursor <= last {
-                return bad("的顺序号（cursor）没有递增");
+                return bad(
+                    "的顺序号（cursor）没有递增",
+                    "have cursors that do not rise",
+                );
             }
             last = result.cursor;
             let reason_ok = match (result.decision, &result.reason) {
@@ -117,11 +133,17 @@ impl ReviewPage {
                 || codec::parse_timestamp(&result.reviewed_at).is_none()
                 || !reason_ok
             {
-                return bad("中有一条的字段格式不对");
+                return bad(
+                    "中有一条的字段格式不对",
+                    "hold a result with a field in the wrong form",
+                );
             }
         }
         if page.next != last {
-            return bad("的下一页位置（next）不对");
+            return bad(
+                "的下一页位置（next）不对",
+                "give the wrong place for the next page (next)",
+            );
         }
         Ok(page)
     }

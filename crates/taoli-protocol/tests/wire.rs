@@ -14,8 +14,9 @@
 use std::path::Path;
 
 use taoli_protocol::{
-    EnrollmentRequest, Error, Manifest, Payload, Receipt, Refusal, RefusalCode, SignedManifest,
-    SignedReceipt, SigningKey, key_id_of, normalize_enrollment_code, sha256_hex, verify_request,
+    BatchStatus, EnrollmentRequest, Error, Manifest, Payload, Receipt, Refusal, RefusalCode,
+    SignedManifest, SignedReceipt, SigningKey, key_id_of, normalize_enrollment_code, sha256_hex,
+    verify_request,
 };
 
 /// The fixed keys the seed corpus was signed with.
@@ -190,6 +191,8 @@ fn every_refusal_code_has_an_english_message_without_chinese() {
 
 #[test]
 fn a_refusal_in_english_keeps_its_particulars() {
+    // Particulars without English (as an older upstream wrote them) are
+    // kept as written.
     let refusal = Refusal::with_detail(RefusalCode::SequenceOutOfOrder, "序号 3");
     assert_eq!(
         refusal.message_in_english(),
@@ -199,4 +202,138 @@ fn a_refusal_in_english_keeps_its_particulars() {
         Refusal::new(RefusalCode::KeyRevoked).message_in_english(),
         RefusalCode::KeyRevoked.message_en()
     );
+}
+
+/// Chinese characters and the full-width punctuation around them.
+fn has_chinese(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}')
+    })
+}
+
+#[test]
+fn a_refusal_with_english_particulars_says_them_in_english() {
+    let refusal = Refusal::with_details(
+        RefusalCode::SequenceOutOfOrder,
+        "序号 3，上级系统最后收到的是第 1 批",
+        "sequence number 3; the last batch the upstream received is batch 1",
+    );
+    assert_eq!(
+        refusal.message_in_english(),
+        format!(
+            "{} (sequence number 3; the last batch the upstream received is batch 1)",
+            RefusalCode::SequenceOutOfOrder.message_en()
+        )
+    );
+}
+
+#[test]
+fn english_particulars_leave_the_chinese_message_as_it_was() {
+    let code = RefusalCode::SequenceOutOfOrder;
+    let refusal = Refusal::with_details(code, "序号 3", "sequence number 3");
+    assert_eq!(refusal.message, format!("{}（序号 3）", code.message()));
+    assert_eq!(
+        refusal.message,
+        Refusal::with_detail(code, "序号 3").message
+    );
+    assert_eq!(refusal.to_string(), refusal.message);
+}
+
+#[test]
+fn a_refusal_without_english_particulars_from_the_wire_reads_as_before() {
+    // An older upstream's refusal, as committed before the field existed.
+    let refusal = Refusal::decode(&seed("refusal")).unwrap();
+    assert_eq!(refusal.detail_en, None);
+    assert_eq!(
+        refusal.message_in_english(),
+        format!("{} (序号 2)", RefusalCode::SequenceReplayed.message_en())
+    );
+    assert_eq!(refusal.to_json().into_bytes(), seed("refusal"));
+}
+
+#[test]
+fn english_particulars_survive_encoding_and_decoding() {
+    let refusal = Refusal::with_details(
+        RefusalCode::OffsetMismatch,
+        "上级系统已收到 100 字节",
+        "the upstream has received 100 bytes",
+    );
+    let json = refusal.to_json();
+    assert!(
+        json.contains(r#""detail_en":"the upstream has received 100 bytes""#),
+        "{json}"
+    );
+    assert_eq!(Refusal::decode(json.as_bytes()).unwrap(), refusal);
+}
+
+#[test]
+fn a_refusal_without_particulars_carries_no_english_field() {
+    let json = Refusal::new(RefusalCode::KeyRevoked).to_json();
+    assert!(!json.contains("detail_en"), "{json}");
+}
+
+#[test]
+fn a_refusal_with_fields_this_build_does_not_know_still_reads() {
+    let json = format!(
+        r#"{{"code":"batch_not_found","message":"{}","detail_en":"batch 7","hint":"later"}}"#,
+        RefusalCode::BatchNotFound.message()
+    );
+    let refusal = Refusal::decode(json.as_bytes()).unwrap();
+    assert_eq!(refusal.code, RefusalCode::BatchNotFound);
+    assert_eq!(refusal.detail_en.as_deref(), Some("batch 7"));
+}
+
+#[test]
+fn a_malformed_batch_status_is_refused_without_chinese_in_english() {
+    let status = BatchStatus::new("not-a-uuid", taoli_protocol::BatchState::Receiving, 10, 0);
+    let refusal = BatchStatus::decode(&status.to_json()).unwrap_err();
+    assert_eq!(refusal.code, RefusalCode::MalformedResponse);
+    assert!(
+        refusal.message.ends_with("（批次状态的批次编号格式不对）"),
+        "{}",
+        refusal.message
+    );
+    let english = refusal.message_in_english();
+    assert!(
+        english.ends_with("(the batch status has a batch id in the wrong form)"),
+        "{english}"
+    );
+    assert!(!has_chinese(&english), "{english}");
+}
+
+#[test]
+fn every_decoder_s_refusal_of_unreadable_bytes_has_no_chinese_in_english() {
+    let garbage = b"{\"protocol\":\"taoli-batch/1\",\"kind\":7}";
+    let refusals = [
+        Manifest::decode(garbage).unwrap_err(),
+        Manifest::decode(b"[]").unwrap_err(),
+        Manifest::decode(b"{").unwrap_err(),
+        SignedManifest::decode(garbage).unwrap_err(),
+        SignedReceipt::decode(b"{\"protocol\":\"taoli-batch/9\"}").unwrap_err(),
+        Receipt::decode(garbage).unwrap_err(),
+        BatchStatus::decode(garbage).unwrap_err(),
+        EnrollmentRequest::decode(garbage).unwrap_err(),
+        Payload::decode(b"not gzip").unwrap_err(),
+        Payload::decode(&taoli_protocol::compress(garbage).unwrap()).unwrap_err(),
+        Refusal::decode(b"<html>502</html>").unwrap_err(),
+    ];
+    for refusal in refusals {
+        let english = refusal.message_in_english();
+        assert!(refusal.detail_en.is_some(), "{}", refusal.message);
+        assert!(!has_chinese(&english), "{english}");
+    }
+}
+
+#[test]
+fn a_payload_record_that_breaks_its_rule_is_named_in_english() {
+    let text =
+        String::from_utf8(taoli_protocol::decompress(&seed("payload"), 1 << 20).unwrap()).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["changes"][0]["version"] = serde_json::json!(0);
+    let bytes = taoli_protocol::compress(&serde_json::to_vec(&json).unwrap()).unwrap();
+    let refusal = Payload::decode(&bytes).unwrap_err();
+    assert_eq!(refusal.code, RefusalCode::MalformedPayload);
+    let english = refusal.message_in_english();
+    assert!(english.contains("record 1 ("), "{english}");
+    assert!(!has_chinese(&english), "{english}");
 }

@@ -264,6 +264,10 @@ impl Db {
             return Err(Error::refused_with(
                 RefusalCode::WrongSchool,
                 format!("报送码是发给另一所学校的，不是 {}", request.school),
+                format!(
+                    "the enrollment code was issued to another school, not {}",
+                    request.school
+                ),
             ));
         }
         let key_id = key.key_id();
@@ -281,12 +285,14 @@ impl Db {
             return Err(Error::refused_with(
                 RefusalCode::EnrollmentCodeInvalid,
                 "报送码已经用过",
+                "the enrollment code was already used",
             ));
         }
         if expires_at < protocol::now() {
             return Err(Error::refused_with(
                 RefusalCode::EnrollmentCodeInvalid,
                 "报送码已过期",
+                "the enrollment code has expired",
             ));
         }
         let known: Option<String> = tx
@@ -300,6 +306,7 @@ impl Db {
             return Err(Error::refused_with(
                 RefusalCode::MalformedRequest,
                 "这个公钥已经登记过，请让桃李生成新的签名密钥",
+                "this public key is already enrolled; let Taoli make a new signing key",
             ));
         }
         let now = protocol::now();
@@ -376,6 +383,7 @@ impl Db {
                 return Err(Error::refused_with(
                     RefusalCode::BatchConflict,
                     format!("批次 {}", manifest.batch_id),
+                    format!("batch {}", manifest.batch_id),
                 ));
             }
             let status = status_of(&tx, &manifest.batch_id, server_key)?;
@@ -438,6 +446,7 @@ impl Db {
             return Err(Error::refused_with(
                 RefusalCode::OffsetMismatch,
                 "批次已经不在接收中",
+                "the batch is no longer being received",
             ));
         }
         let held = held_bytes(&tx, batch_id)?;
@@ -448,6 +457,9 @@ impl Db {
             return Err(Error::refused_with(
                 RefusalCode::TooLarge,
                 format!("批次清单写明数据共 {size} 字节，上传的超出了"),
+                format!(
+                    "the batch manifest says the data has {size} bytes, and more were uploaded"
+                ),
             ));
         }
         if !bytes.is_empty() {
@@ -506,6 +518,7 @@ impl Db {
             return Err(Error::refused_with(
                 RefusalCode::PayloadHashMismatch,
                 "已丢弃收到的数据，请从头重新上传",
+                "the data received was thrown away; upload it again from the start",
             ));
         }
         let checked =
@@ -791,6 +804,7 @@ fn offset_mismatch(held: u64) -> Error {
     Error::refused_with(
         RefusalCode::OffsetMismatch,
         format!("上级系统已收到 {held} 字节"),
+        format!("the upstream has received {held} bytes"),
     )
 }
 
@@ -815,6 +829,10 @@ fn check_sequence(conn: &Connection, manifest: &Manifest) -> Result<()> {
                 "序号 {}，上级系统已收到第 {last_sequence} 批",
                 manifest.sequence
             ),
+            format!(
+                "sequence number {}; the upstream has received batch {last_sequence}",
+                manifest.sequence
+            ),
         ));
     }
     if manifest.sequence != last_sequence.saturating_add(1) {
@@ -824,12 +842,17 @@ fn check_sequence(conn: &Connection, manifest: &Manifest) -> Result<()> {
                 "序号 {}，上级系统最后收到的是第 {last_sequence} 批",
                 manifest.sequence
             ),
+            format!(
+                "sequence number {}; the last batch the upstream received is batch {last_sequence}",
+                manifest.sequence
+            ),
         ));
     }
     if manifest.previous_batch.as_deref() != last_id {
         return Err(Error::refused_with(
             RefusalCode::SequenceOutOfOrder,
             "批次写明的前一批次不是上级系统最后收到的批次",
+            "the previous batch the batch names is not the last batch the upstream received",
         ));
     }
     Ok(())

@@ -1,8 +1,9 @@
 //! The one error type of `taoli-upstream`.
 //!
 //! A protocol refusal ([`Error::Refused`]) is answered with its own code,
-//! status and Chinese message; anything else is the server's own failure,
-//! logged in full and answered as `server_error`.
+//! status and Chinese message, and its particulars in English when they are
+//! words; anything else is the server's own failure, logged in full and
+//! answered as `server_error`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -83,9 +84,11 @@ impl Error {
     pub fn refusal(&self) -> Refusal {
         match self {
             Error::Refused(refusal) => refusal.clone(),
-            Error::BatchNotFound(id) => {
-                Refusal::with_detail(RefusalCode::BatchNotFound, format!("批次 {id}"))
-            }
+            Error::BatchNotFound(id) => Refusal::with_details(
+                RefusalCode::BatchNotFound,
+                format!("批次 {id}"),
+                format!("batch {id}"),
+            ),
             _ => Refusal::new(RefusalCode::ServerError),
         }
     }
@@ -95,8 +98,13 @@ impl Error {
         Error::Refused(Refusal::new(code))
     }
 
-    /// A refusal with particulars.
-    pub fn refused_with(code: RefusalCode, detail: impl std::fmt::Display) -> Error {
-        Error::Refused(Refusal::with_detail(code, detail))
+    /// A refusal with particulars, in Chinese and in English
+    /// ([`Refusal::with_details`]).
+    pub fn refused_with(
+        code: RefusalCode,
+        detail: impl std::fmt::Display,
+        detail_en: impl std::fmt::Display,
+    ) -> Error {
+        Error::Refused(Refusal::with_details(code, detail, detail_en))
     }
 }

@@ -170,16 +170,18 @@ fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
 }
 
 fn injected_500() -> ApiError {
-    ApiError::from(Refusal::with_detail(
+    ApiError::from(Refusal::with_details(
         RefusalCode::ServerError,
         "测试用的故障注入：已保存，但答复 500",
+        "a fault injected for testing: saved, but answered 500",
     ))
 }
 
 fn injected_500_before_commit() -> ApiError {
-    ApiError::from(Refusal::with_detail(
+    ApiError::from(Refusal::with_details(
         RefusalCode::ServerError,
         "测试用的故障注入：没有处理，答复 500",
+        "a fault injected for testing: not handled, answered 500",
     ))
 }
 
@@ -213,9 +215,10 @@ fn router(state: AppState, admin: bool) -> Router {
 }
 
 async fn not_found() -> ApiError {
-    ApiError::from(Refusal::with_detail(
+    ApiError::from(Refusal::with_details(
         RefusalCode::MalformedRequest,
         "没有这个地址",
+        "there is no such address",
     ))
 }
 
@@ -270,6 +273,10 @@ async fn create_batch(State(state): State<AppState>, body: Bytes) -> ApiResult {
                     "批次写的是 {}，签名密钥登记在 {} 名下",
                     manifest.school, school_key.school
                 ),
+                format!(
+                    "the batch names {}; the signing key is enrolled for {}",
+                    manifest.school, school_key.school
+                ),
             ));
         }
         db.register_batch(&signed, &manifest, server_key)
@@ -315,10 +322,14 @@ async fn receipt(State(state): State<AppState>, Path(id): Path<String>) -> ApiRe
             serde_json::to_vec(receipt).unwrap_or_default(),
         )),
         (None, Some(refusal)) => Err(ApiError::from(refusal.clone())),
-        (None, None) => Err(ApiError::from(Refusal::with_detail(
+        (None, None) => Err(ApiError::from(Refusal::with_details(
             RefusalCode::BatchNotFound,
             format!(
                 "批次 {} 的数据还没有收齐（已收到 {} / {} 字节）",
+                status.batch_id, status.received_bytes, status.payload_size
+            ),
+            format!(
+                "not all the data of batch {} has arrived yet ({} of {} bytes received)",
                 status.batch_id, status.received_bytes, status.payload_size
             ),
         ))),
@@ -342,9 +353,10 @@ async fn put_payload(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok())
         .ok_or_else(|| {
-            Refusal::with_detail(
+            Refusal::with_details(
                 RefusalCode::MalformedRequest,
                 "缺少 Upload-Offset（从第几个字节开始）",
+                "Upload-Offset (the byte to start from) is missing",
             )
         })?;
     let lookup = id.clone();
@@ -364,9 +376,12 @@ async fn put_payload(
     }
     if offset != held {
         return Err(ApiError {
-            refusal: Refusal::with_detail(
+            refusal: Refusal::with_details(
                 RefusalCode::OffsetMismatch,
                 format!("上级系统已收到 {held} 字节，续传应从这里开始，而不是 {offset}"),
+                format!(
+                    "the upstream has received {held} bytes; the upload should resume there, not at {offset}"
+                ),
             ),
             upload_offset: Some(held),
         });
@@ -383,9 +398,12 @@ async fn put_payload(
         };
         received.extend_from_slice(&chunk);
         if received.len() as u64 > room {
-            return Err(ApiError::from(Refusal::with_detail(
+            return Err(ApiError::from(Refusal::with_details(
                 RefusalCode::TooLarge,
                 format!("批次清单写明数据共 {size} 字节，上传的超出了"),
+                format!(
+                    "the batch manifest says the data has {size} bytes, and more were uploaded"
+                ),
             )));
         }
         if let Some(after) = drop_after
@@ -461,10 +479,14 @@ async fn replayed_payload(
             .is_some_and(|part| part == sent.as_ref())
     });
     if !same {
-        return Err(ApiError::from(Refusal::with_detail(
+        return Err(ApiError::from(Refusal::with_details(
             RefusalCode::BatchConflict,
             format!(
                 "批次 {} 已经收齐，这次发来的数据与收到的不同",
+                status.batch_id
+            ),
+            format!(
+                "batch {} is already whole, and the data sent now differs from what was received",
                 status.batch_id
             ),
         )));
@@ -487,9 +509,10 @@ fn request_signature(headers: &HeaderMap) -> std::result::Result<RequestSignatur
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
             .ok_or_else(|| {
-                Refusal::with_detail(
+                Refusal::with_details(
                     RefusalCode::MalformedRequest,
                     format!("缺少签名请求头 {name}"),
+                    format!("the signature header {name} is missing"),
                 )
             })
     };
@@ -529,8 +552,8 @@ impl SignedRequest {
     /// The key it names is registered, not revoked and the school's own,
     /// and its signature covers this method, path and query and a date
     /// within the window of the upstream's clock. `what` names the data
-    /// for the refusal of another school's key.
-    fn check(&self, db: &Db, what: &str) -> Result<()> {
+    /// for the refusal of another school's key, in Chinese and in English.
+    fn check(&self, db: &Db, what: (&str, &str)) -> Result<()> {
         let Some(school_key) = db.school_key(&self.signature.key_id)? else {
             return Err(Error::refused(RefusalCode::KeyUnknown));
         };
@@ -538,10 +561,15 @@ impl SignedRequest {
             return Err(Error::refused(RefusalCode::KeyRevoked));
         }
         if school_key.school != self.school {
+            let (what, what_en) = what;
             return Err(Error::refused_with(
                 RefusalCode::WrongSchool,
                 format!(
                     "签名密钥登记在 {} 名下，不能读取 {} 的{what}",
+                    school_key.school, self.school
+                ),
+                format!(
+                    "the signing key is enrolled for {}, and cannot read the {what_en} of {}",
                     school_key.school, self.school
                 ),
             ));
@@ -568,7 +596,7 @@ async fn reviews(
     let request = SignedRequest::new(school, &method, &uri, &headers)?;
     let limit = query.limit.unwrap_or(100).clamp(1, MAX_REVIEW_PAGE_RESULTS);
     let page = blocking(&state, move |db, _| {
-        request.check(db, "审核结果")?;
+        request.check(db, ("审核结果", "review results"))?;
         db.reviews(&request.school, query.after, limit)
     })
     .await?;
@@ -598,7 +626,7 @@ async fn held_batches(
         .unwrap_or(20)
         .clamp(1, protocol::MAX_BATCH_HISTORY_BATCHES);
     let history = blocking(&state, move |db, _| {
-        request.check(db, "批次记录")?;
+        request.check(db, ("批次记录", "list of batches"))?;
         db.held_batches(&request.school, query.after, limit)
     })
     .await?;
@@ -616,11 +644,12 @@ async fn held_payload(
 ) -> ApiResult {
     let request = SignedRequest::new(school, &method, &uri, &headers)?;
     let payload = blocking(&state, move |db, _| {
-        request.check(db, "批次数据")?;
+        request.check(db, ("批次数据", "batch data"))?;
         db.held_payload(&request.school, &id)?.ok_or_else(|| {
             Error::refused_with(
                 RefusalCode::BatchNotFound,
                 format!("本校没有已收齐的批次 {id}"),
+                format!("the school has no batch {id} received whole"),
             )
         })
     })
@@ -701,7 +730,11 @@ async fn get_faults(State(state): State<AppState>) -> Response {
 
 async fn put_faults(State(state): State<AppState>, body: Bytes) -> ApiResult {
     let faults: Faults = serde_json::from_slice(&body).map_err(|e| {
-        Refusal::with_detail(RefusalCode::MalformedRequest, format!("故障设置有误：{e}"))
+        Refusal::with_details(
+            RefusalCode::MalformedRequest,
+            format!("故障设置有误：{e}"),
+            format!("the fault settings are wrong: {e}"),
+        )
     })?;
     *state.faults() = faults.clone();
     Ok(json_response(

@@ -399,6 +399,31 @@ async fn a_skipped_sequence_is_refused_sequence_out_of_order() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_s_particulars_reach_the_school_in_chinese_and_in_english() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let first = school.next_batch(1);
+    h.upload_ok(&mut school, &first).await;
+    let third = school.batch(SCHOOL, 3, Some(&first.id), 1);
+    let response = h.post_manifest(&third.envelope).await;
+    let refusal = assert_refused(response, RefusalCode::SequenceOutOfOrder).await;
+    assert_eq!(
+        refusal.message,
+        format!(
+            "{}（序号 3，上级系统最后收到的是第 1 批）",
+            RefusalCode::SequenceOutOfOrder.message()
+        )
+    );
+    assert_eq!(
+        refusal.message_in_english(),
+        format!(
+            "{} (sequence number 3; the last batch the upstream received is batch 1)",
+            RefusalCode::SequenceOutOfOrder.message_en()
+        )
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_built_on_another_base_is_refused_sequence_out_of_order() {
     let h = Harness::start().await;
     let mut school = h.enroll(SCHOOL).await;

@@ -9,7 +9,7 @@
 //! batch id with the same bytes, so the upstream never holds the batch twice.
 
 use super::backoff::Backoff;
-use super::http::{Failure, Upstream};
+use super::http::{Failure, LinkFailure, Upstream};
 use crate::protocol::{BatchState, BatchStatus, RefusalCode, SignedReceipt};
 
 /// One batch's bytes, exactly as signed.
@@ -85,7 +85,7 @@ pub(crate) fn deliver(
 ) -> Delivered {
     let attempts = policy.backoff.attempts.max(1);
     let mut maybe_posted = policy.maybe_posted;
-    let mut last = Failure::Link(String::new());
+    let mut last = Failure::Link(LinkFailure::default());
     for n in 0..attempts {
         match attempt(upstream, delivery, &policy, maybe_posted) {
             Ok(receipt) => return Delivered::Received(receipt),
@@ -139,9 +139,10 @@ fn attempt(
         match status.state {
             BatchState::Received => {
                 return status.signed_receipt().map_err(refused)?.ok_or_else(|| {
-                    refused(crate::protocol::Refusal::with_detail(
+                    refused(crate::protocol::Refusal::with_details(
                         RefusalCode::MalformedResponse,
                         "批次已收齐，答复中却没有回执",
+                        "the batch is whole, but the answer holds no receipt",
                     ))
                 });
             }
@@ -153,9 +154,10 @@ fn attempt(
             BatchState::Receiving => {}
         }
         if rounds == 0 {
-            return Err(refused(crate::protocol::Refusal::with_detail(
+            return Err(refused(crate::protocol::Refusal::with_details(
                 RefusalCode::MalformedResponse,
                 "上级系统一直没有收齐数据",
+                "the upstream never received all the data",
             )));
         }
         rounds = rounds.saturating_sub(1);
@@ -186,9 +188,10 @@ fn check_status(status: &BatchStatus, delivery: Delivery<'_>) -> Result<(), Fail
         || status.payload_size != delivery.payload.len() as u64
         || status.received_bytes > status.payload_size
     {
-        return Err(refused(crate::protocol::Refusal::with_detail(
+        return Err(refused(crate::protocol::Refusal::with_details(
             RefusalCode::MalformedResponse,
             "上级系统答复的批次状态与上传的批次对不上",
+            "the batch status the upstream answered does not match the batch uploaded",
         )));
     }
     Ok(())

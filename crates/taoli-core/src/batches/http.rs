@@ -1,8 +1,9 @@
 //! The HTTP side of the protocol, and the only place Taoli talks to the
 //! network: reqwest's blocking client over rustls. Every answer is read
 //! bounded and through the protocol's decoders; every failure is either the
-//! link ([`Failure::Link`]: no answer at all) or the upstream's refusal
-//! ([`Failure::Refused`]: a code and a Chinese message).
+//! link ([`Failure::Link`]: no answer at all, said in the clerk's language)
+//! or the upstream's refusal ([`Failure::Refused`]: a code, a Chinese
+//! message and, where its particulars are words, them in English).
 
 use std::io::Read;
 use std::time::Duration;
@@ -28,7 +29,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 #[derive(Debug, Clone)]
 pub(crate) enum Failure {
     /// No answer: the connection failed, broke or timed out.
-    Link(String),
+    Link(LinkFailure),
     /// The upstream answered with a refusal (or something unreadable,
     /// read as `malformed_response`).
     Refused {
@@ -38,6 +39,33 @@ pub(crate) enum Failure {
         /// The upstream's clock, from its `Date` header.
         server_date: Option<DateTime<Utc>>,
     },
+}
+
+/// How the link failed, for the clerk: which way (a catalog key,
+/// `particular.link.*`, said in the message's language) and the library's
+/// own words, kept as they are for whoever helps them.
+#[derive(Debug, Clone)]
+pub(crate) struct LinkFailure {
+    key: &'static str,
+    detail: String,
+}
+
+impl LinkFailure {
+    fn new(key: &'static str, detail: String) -> LinkFailure {
+        LinkFailure { key, detail }
+    }
+
+    /// The particular an `upstream_unreachable` error says.
+    pub(crate) fn particular(self) -> Particular {
+        Particular::said(self.key, vec![("detail", self.detail)])
+    }
+}
+
+impl Default for LinkFailure {
+    /// No particulars yet: where a failure is kept before the first attempt.
+    fn default() -> LinkFailure {
+        LinkFailure::new("particular.link.broken", String::new())
+    }
 }
 
 impl Failure {
@@ -59,9 +87,9 @@ impl Failure {
     /// The failure as the core's error, for `upstream`.
     pub(crate) fn into_error(self, upstream: &str) -> Error {
         match self {
-            Failure::Link(detail) => Error::Batch(BatchError::UpstreamUnreachable {
+            Failure::Link(link) => Error::Batch(BatchError::UpstreamUnreachable {
                 upstream: upstream.to_owned(),
-                detail: detail.into(),
+                detail: link.particular(),
             }),
             Failure::Refused { refusal, .. } => Error::Refused(refusal),
         }
@@ -157,7 +185,12 @@ impl Upstream {
         });
         let success = (200..300).contains(&status);
         let body = read_bounded(response, if success { limit } else { MAX_REFUSAL_BYTES })
-            .map_err(|e| Failure::Link(format!("读取答复时连接中断（{e}）")))?;
+            .map_err(|e| {
+                Failure::Link(LinkFailure::new(
+                    "particular.link.reading_broke",
+                    e.to_string(),
+                ))
+            })?;
         if success {
             return Ok(Answer {
                 upload_offset,
@@ -166,9 +199,10 @@ impl Upstream {
         }
         let refusal = match Refusal::decode(&body) {
             Ok(refusal) => refusal,
-            Err(_) if status >= 500 => Refusal::with_detail(
+            Err(_) if status >= 500 => Refusal::with_details(
                 RefusalCode::ServerError,
                 format!("HTTP {status}，答复不是上报协议的格式"),
+                format!("HTTP {status}; the answer is not in the reporting protocol's form"),
             ),
             Err(unreadable) => unreadable,
         };
@@ -245,9 +279,10 @@ impl Upstream {
         if let Some(held) = answer.upload_offset
             && held != status.received_bytes
         {
-            return Err(Failure::refused(Refusal::with_detail(
+            return Err(Failure::refused(Refusal::with_details(
                 RefusalCode::MalformedResponse,
                 "答复的 Upload-Offset 与批次状态中的字节数不一致",
+                "the answer's Upload-Offset does not match the number of bytes in the batch status",
             )));
         }
         Ok(status)
@@ -312,9 +347,10 @@ impl Upstream {
         let path = format!("/v1/schools/{school}/batches/{batch_id}/payload");
         let answer = self.signed_get(&path, key, now, MAX_PAYLOAD_BYTES)?;
         if answer.body.len() > MAX_PAYLOAD_BYTES {
-            return Err(Failure::refused(Refusal::with_detail(
+            return Err(Failure::refused(Refusal::with_details(
                 RefusalCode::TooLarge,
                 format!("批次 {batch_id} 的数据超过上限"),
+                format!("the data of batch {batch_id} is more than the limit"),
             )));
         }
         Ok(answer.body)
@@ -333,14 +369,14 @@ fn read_bounded(response: Response, limit: usize) -> std::io::Result<Vec<u8>> {
 }
 
 /// A failed connection, as the clerk reads it (reqwest's own text kept in
-/// （） for whoever helps them).
-fn link_detail(error: &reqwest::Error) -> String {
-    let what = if error.is_timeout() {
-        "等待上级系统答复超时"
+/// parentheses for whoever helps them).
+fn link_detail(error: &reqwest::Error) -> LinkFailure {
+    let key = if error.is_timeout() {
+        "particular.link.timed_out"
     } else if error.is_connect() {
-        "无法建立连接"
+        "particular.link.no_connection"
     } else {
-        "连接中断"
+        "particular.link.broken"
     };
     let mut detail = error.to_string();
     let mut source = std::error::Error::source(error);
@@ -349,7 +385,7 @@ fn link_detail(error: &reqwest::Error) -> String {
         detail.push_str(&inner.to_string());
         source = inner.source();
     }
-    format!("{what}（{detail}）")
+    LinkFailure::new(key, detail)
 }
 
 #[cfg(test)]

@@ -670,7 +670,11 @@ impl Reporting<'_> {
                 ],
             )?;
             tx.execute("DELETE FROM enrollment_pending", [])?;
-            let revoked = Refusal::with_detail(RefusalCode::KeyRevoked, "本校已重新登记，这一批次作废");
+            let revoked = Refusal::with_details(
+                RefusalCode::KeyRevoked,
+                "本校已重新登记，这一批次作废",
+                "the school enrolled again, so this batch is void",
+            );
             let in_flight: Vec<(String, String)> = tx
                 .prepare("SELECT id, state FROM batch WHERE state IN ('built', 'signed', 'uploading')")?
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?

@@ -64,10 +64,14 @@ impl Reporting<'_> {
                     .call(|now| client.held_payload(school, &held.batch_id, key, now))
                     .map_err(|failure| failure.into_error(client.base()))?;
                 if protocol::sha256_hex(&payload) != manifest.payload_sha256 {
-                    return Err(Error::Refused(Refusal::with_detail(
+                    return Err(Error::Refused(Refusal::with_details(
                         RefusalCode::ReceiptInvalid,
                         format!(
                             "上级系统发回的第 {} 批数据与回执中的校验值不一致",
+                            manifest.sequence
+                        ),
+                        format!(
+                            "the data of batch {} the upstream sent back does not match the check value in its receipt",
                             manifest.sequence
                         ),
                     )));

@@ -13,7 +13,7 @@ use ts_rs::TS;
 use super::backoff::Backoff;
 use super::carry::{BatchFile, read_receipt_file};
 use super::deliver::{Delivered, Delivery, Policy, deliver};
-use super::http::{Failure, Upstream, normalize_url};
+use super::http::{Failure, LinkFailure, Upstream, normalize_url};
 use super::keys::{KeyAccess, KeyPlace, keep_new_key, load_key};
 use super::{BatchExport, BatchState, BatchSummary, EnrollmentInfo, ReceiptImport, ReceiptInfo};
 use crate::account::{Actor, Permission};
@@ -229,7 +229,7 @@ impl Reporting<'_> {
         };
         let client = Upstream::new(&url)?;
         let request = EnrollmentRequest::new(&school, code, &key);
-        let mut last = Failure::Link(String::new());
+        let mut last = Failure::Link(LinkFailure::default());
         let mut answer = None;
         for n in 0..backoff.attempts.max(1) {
             match client.enroll(&request) {

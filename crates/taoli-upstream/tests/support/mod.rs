@@ -203,6 +203,8 @@ pub async fn refusal_of(response: Response) -> (StatusCode, Refusal) {
     (status, refusal)
 }
 
+/// A refusal answer with `code`: its status, a Chinese message, and in
+/// English no Chinese at all (the particulars came in English too).
 pub async fn assert_refused(response: Response, code: RefusalCode) -> Refusal {
     let (status, refusal) = refusal_of(response).await;
     assert_eq!(refusal.code, code, "{}", refusal.message);
@@ -215,7 +217,16 @@ pub async fn assert_refused(response: Response, code: RefusalCode) -> Refusal {
         "{}",
         refusal.message
     );
+    let english = refusal.message_in_english();
+    assert!(!has_chinese(&english), "{english}");
     refusal
+}
+
+/// Chinese characters and the full-width punctuation around them.
+pub fn has_chinese(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}')
+    })
 }
 
 pub struct School {
