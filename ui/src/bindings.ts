@@ -40,13 +40,13 @@ source: string,
  */
 kind: string, 
 /**
+ * The same in English (`Windows shared folder (SMB)`).
+ */
+kind_en: string, 
+/**
  * The file system type as the system names it (`cifs`, `nfs4`, `unc`).
  */
-file_system: string, 
-/**
- * The notice the window and the command show.
- */
-notice: string, };
+file_system: string, };
 
 export type CopiedToThisComputer = { path: string, opened: OpenedSchool, };
 
@@ -855,6 +855,11 @@ received_at: string | null,
  * SHA-256 of the kept receipt envelope.
  */
 receipt_sha256: string | null, refusal: Refusal | null, 
+/**
+ * The refusal said in English ([`Refusal::message_in_english`]), for
+ * the English window; `refusal.message` is the Chinese.
+ */
+refusal_en: string | null, 
 /**
  * Its records: accepted (生效), returned (退回), waiting (待审核).
  */

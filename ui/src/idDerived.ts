@@ -3,6 +3,7 @@
 // (id_derived_values, the catalog's ID-agreement rules); here they are only
 // put into the form's empty fields: a value the clerk gave (the 档案 may
 // differ from the ID) is never replaced, and the 校验 warning asks for its reason.
+import { listed } from './i18n'
 import type { IdDerivedValue } from './bindings'
 import type { FieldValue } from './indicators'
 
@@ -25,5 +26,5 @@ export function fillFromId(values: Record<string, FieldValue>, derived: IdDerive
 
 /** 「出生日期 1985-03-04、性别 男」: what was (or will be) filled, for a note. */
 export function describeDerived(derived: IdDerivedValue[]): string {
-  return derived.map((item) => `${item.label} ${item.shown}`).join('、')
+  return listed(derived.map((item) => `${item.label} ${item.shown}`))
 }

@@ -5,6 +5,7 @@ import ShareNotice from '../src/components/ShareNotice.vue'
 import { resetSession, setSchool, useSession } from '../src/session'
 import { clickTestId, maybeTestId, routeInvoke } from './formHelpers'
 import { plugins, settle, signInForTests, useChinese } from './helpers'
+import { setLocale } from '../src/i18n'
 
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
@@ -12,8 +13,8 @@ vi.mock('@tauri-apps/api/core', () => ({ invoke }))
 const SHARE: NetworkShare = {
   source: '//192.168.1.10/教务处',
   kind: 'Windows 共享文件夹（SMB）',
+  kind_en: 'Windows shared folder (SMB)',
   file_system: 'cifs',
-  notice: '这个学校文件在网络共享文件夹上（Windows 共享文件夹（SMB）：//192.168.1.10/教务处）。',
 }
 
 const SCHOOL: School = {
@@ -82,6 +83,18 @@ describe('ShareNotice', () => {
     )
     expect(notice.textContent).toContain('两台电脑不能同时打开')
     expect(maybeTestId('copy-to-this-computer')!.textContent).toContain('复制到本机')
+  })
+
+  it('names the kind of share in English in the English window', async () => {
+    setLocale('en')
+    try {
+      await mountNotice({ network_share: () => SHARE })
+      const notice = maybeTestId('share-notice')!
+      expect(notice.textContent).toContain('(Windows shared folder (SMB): //192.168.1.10/教务处)')
+      expect(notice.textContent).not.toContain('共享文件夹')
+    } finally {
+      useChinese()
+    }
   })
 
   it('copies the file to this computer, opens the copy and says where it is', async () => {

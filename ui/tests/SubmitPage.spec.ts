@@ -2,6 +2,7 @@ import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ErrorPayload, OutboxStatus, SyncPass } from '../src/bindings'
 import SubmitPage from '../src/components/SubmitPage.vue'
+import { setLocale } from '../src/i18n'
 import { resetSession, useSession } from '../src/session'
 import { uploadOf } from '../src/uploads'
 import { byTestId, clickTestId, maybeTestId, routeInvoke, typeInto, wait, type Handlers } from './formHelpers'
@@ -363,6 +364,35 @@ describe('SubmitPage', () => {
   it('says the batches lost by restoring a backup were taken back from the upstream', async () => {
     await mountPage({ last_sync: () => pass({ report: report({ recovered: [batch(1), batch(2)] }) }) })
     expect(byTestId('submit-last-sync').textContent).toContain('恢复备份后丢失的 2 批已从上级系统取回')
+  })
+
+  it('shows a refused batch’s refusal in English in the English window', async () => {
+    const refused = batch(1, {
+      state: 'refused',
+      status: 'refused',
+      refusal: { code: 'sequence_out_of_order', message: '批次序号不连续（序号 3）', detail_en: 'sequence number 3' },
+      refusal_en: 'The batch sequence has a gap (sequence number 3)',
+    })
+    setLocale('en')
+    try {
+      await mountPage({}, status({ batches: [refused] }))
+      const note = byTestId('batch-row-note').textContent ?? ''
+      expect(note).toContain('The batch sequence has a gap (sequence number 3)')
+      expect(note).not.toContain('批次序号不连续')
+    } finally {
+      useChinese()
+    }
+  })
+
+  it('shows a refused batch’s refusal in Chinese in the Chinese window', async () => {
+    const refused = batch(1, {
+      state: 'refused',
+      status: 'refused',
+      refusal: { code: 'sequence_out_of_order', message: '批次序号不连续（序号 3）' },
+      refusal_en: 'The batch sequence has a gap (sequence number 3)',
+    })
+    await mountPage({}, status({ batches: [refused] }))
+    expect(byTestId('batch-row-note').textContent).toContain('批次序号不连续（序号 3）')
   })
 
   it('says why the batches lost by restoring a backup could not be taken back', async () => {

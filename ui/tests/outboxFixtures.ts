@@ -85,6 +85,7 @@ export function batch(sequence: number, more: Partial<BatchSummary> = {}): Batch
     received_at: '2026-03-02T08:00:02.000Z',
     receipt_sha256: 'b'.repeat(64),
     refusal: null,
+    refusal_en: null,
     accepted: 0,
     returned: 0,
     pending: 2,

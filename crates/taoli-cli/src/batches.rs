@@ -164,10 +164,11 @@ pub fn sync_report(report: &SyncReport, lang: Lang) -> ExitCode {
         }
     }
     for batch in &report.refused {
-        let why = batch
-            .refusal
-            .as_ref()
-            .map_or_else(String::new, |r| r.message.clone());
+        let why = match (lang, &batch.refusal) {
+            (_, None) => String::new(),
+            (Lang::Zh, Some(refusal)) => refusal.message.clone(),
+            (Lang::En, Some(refusal)) => refusal.message_in_english(),
+        };
         match lang {
             Lang::Zh => eprintln!(
                 "第 {} 批被上级系统拒收：{why}\n这一批的记录会在下一次报送时重新生成批次上报。",

@@ -66,7 +66,7 @@ impl Login {
         let file = self.open_file_quietly(workspace, path, password)?;
         // A file on a network share: said on every command, on standard error.
         if let Some(share) = file.network_share() {
-            eprintln!("{}", share.notice);
+            eprintln!("{}", share.notice(self.lang.locale()));
         }
         Ok(file)
     }

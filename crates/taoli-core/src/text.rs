@@ -108,9 +108,9 @@ mod tests {
 
     #[test]
     fn bidi_overrides_and_zero_width_spaces_are_invisible() {
-        assert_eq!(invisible_kind('\u{202E}'), Some("文字方向符"));
-        assert_eq!(invisible_kind('\u{200B}'), Some("零宽字符"));
-        assert_eq!(invisible_kind('\u{7}'), Some("控制字符"));
+        assert_eq!(invisible_kind('\u{202E}'), Some("direction"));
+        assert_eq!(invisible_kind('\u{200B}'), Some("zero_width"));
+        assert_eq!(invisible_kind('\u{7}'), Some("control"));
         assert_eq!(invisible_kind('·'), None);
     }
 

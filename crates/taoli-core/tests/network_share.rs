@@ -134,14 +134,26 @@ fn the_notice_says_where_the_file_is_and_offers_copying_it_to_this_computer() {
     let (dir, path) = share_folder();
     let file = accounts::create(&path, &new_school()).unwrap();
     let share = file.network_share().unwrap();
-    assert!(share.notice.starts_with("这个学校文件在网络共享文件夹上（"));
     assert!(
         share
-            .notice
+            .notice(taoli_core::Locale::ZhCn)
+            .starts_with("这个学校文件在网络共享文件夹上（")
+    );
+    assert!(
+        share
+            .notice(taoli_core::Locale::ZhCn)
             .contains(&dir.path().canonicalize().unwrap().display().to_string())
     );
-    assert!(share.notice.contains("两台电脑不能同时打开"));
-    assert!(share.notice.contains("「复制到本机」"));
+    assert!(
+        share
+            .notice(taoli_core::Locale::ZhCn)
+            .contains("两台电脑不能同时打开")
+    );
+    assert!(
+        share
+            .notice(taoli_core::Locale::ZhCn)
+            .contains("「复制到本机」")
+    );
     let local = TempDir::new().unwrap();
     let local_file = accounts::create(&local.path().join("本机.taoli"), &new_school()).unwrap();
     assert_eq!(local_file.network_share(), None);

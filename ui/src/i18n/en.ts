@@ -7,6 +7,7 @@ const en: MessageSchema = {
     language: 'Language',
     langZh: '中文',
     langEn: 'English',
+    listSeparator: ', ',
   },
   errors: {
     unexpected: 'Something unexpected went wrong. Please try again; if it keeps happening, contact support.',

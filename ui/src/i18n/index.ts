@@ -46,6 +46,11 @@ export function tellBackEndLocale(locale: AppLocale = currentLocale()): void {
   })
 }
 
+/** `items` as a list in the window's language (甲、乙 / a, b). */
+export function listed(items: readonly string[]): string {
+  return items.join(i18n.global.t('app.listSeparator'))
+}
+
 export function setLocale(locale: AppLocale): void {
   tellBackEndLocale(locale)
   i18n.global.locale.value = locale

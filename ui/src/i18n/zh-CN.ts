@@ -6,6 +6,7 @@ const zhCN = {
     language: '界面语言',
     langZh: '中文',
     langEn: 'English',
+    listSeparator: '、',
   },
   errors: {
     unexpected: '出现了意外错误，请重试。如果问题一直存在，请联系技术支持。',

@@ -288,6 +288,9 @@ pub struct BatchSummary {
     /// SHA-256 of the kept receipt envelope.
     pub receipt_sha256: Option<String>,
     pub refusal: Option<Refusal>,
+    /// The refusal said in English ([`Refusal::message_in_english`]), for
+    /// the English window; `refusal.message` is the Chinese.
+    pub refusal_en: Option<String>,
     /// Its records: accepted (生效), returned (退回), waiting (待审核).
     #[ts(type = "number")]
     pub accepted: i64,

@@ -140,6 +140,7 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<BatchSummary> {
     let state = BatchState::parse(&state).unwrap_or(BatchState::Refused);
     let receipt: Option<Vec<u8>> = r.get(15)?;
     let refusal: Option<String> = r.get(16)?;
+    let refusal = refusal.and_then(|text| Refusal::decode(text.as_bytes()).ok());
     let returned: i64 = r.get(18)?;
     Ok(BatchSummary {
         id: r.get(0)?,
@@ -160,7 +161,8 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<BatchSummary> {
         last_error: r.get(13)?,
         received_at: r.get(14)?,
         receipt_sha256: receipt.map(|bytes| protocol::sha256_hex(&bytes)),
-        refusal: refusal.and_then(|text| Refusal::decode(text.as_bytes()).ok()),
+        refusal_en: refusal.as_ref().map(Refusal::message_in_english),
+        refusal,
         accepted: r.get(17)?,
         returned,
         pending: r.get(19)?,

@@ -32,39 +32,41 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::SchoolFile;
+use crate::error::Locale;
+use crate::error::messages::{render, word};
 
 /// The file system types that are network (or remote, or shared-disk)
-/// file systems, as the kernel names them, and what the clerk is told they
-/// are.
+/// file systems, as the kernel names them, and the kind of share each is
+/// (said by `word.share_kind.<kind>` in the message catalogs).
 pub const NETWORK_FILE_SYSTEMS: &[(&str, &str)] = &[
-    ("cifs", "Windows 共享文件夹（SMB）"),
-    ("smb3", "Windows 共享文件夹（SMB）"),
-    ("smbfs", "Windows 共享文件夹（SMB）"),
-    ("fuse.smbnetfs", "Windows 共享文件夹（SMB）"),
-    ("fuse.gvfsd-fuse", "文件管理器打开的网络位置"),
-    ("fuse.kio-fuse", "文件管理器打开的网络位置"),
-    ("nfs", "NFS 网络文件夹"),
-    ("nfs4", "NFS 网络文件夹"),
-    ("afpfs", "苹果文件共享（AFP）"),
-    ("webdav", "WebDAV 网络文件夹"),
-    ("davfs", "WebDAV 网络文件夹"),
-    ("fuse.davfs2", "WebDAV 网络文件夹"),
-    ("fuse.sshfs", "SSH 远程文件夹"),
-    ("sshfs", "SSH 远程文件夹"),
-    ("fuse.rclone", "云盘挂载的文件夹（rclone）"),
-    ("fuse.s3fs", "云盘挂载的文件夹"),
-    ("9p", "虚拟机共享文件夹"),
-    ("vboxsf", "虚拟机共享文件夹"),
-    ("fuse.vmhgfs-fuse", "虚拟机共享文件夹"),
-    ("vmhgfs", "虚拟机共享文件夹"),
-    ("afs", "网络文件系统（AFS）"),
-    ("ceph", "网络文件系统（Ceph）"),
-    ("fuse.ceph", "网络文件系统（Ceph）"),
-    ("glusterfs", "网络文件系统（GlusterFS）"),
-    ("fuse.glusterfs", "网络文件系统（GlusterFS）"),
-    ("lustre", "网络文件系统（Lustre）"),
-    ("gfs2", "共享磁盘文件系统（GFS2）"),
-    ("ocfs2", "共享磁盘文件系统（OCFS2）"),
+    ("cifs", "smb"),
+    ("smb3", "smb"),
+    ("smbfs", "smb"),
+    ("fuse.smbnetfs", "smb"),
+    ("fuse.gvfsd-fuse", "file_manager"),
+    ("fuse.kio-fuse", "file_manager"),
+    ("nfs", "nfs"),
+    ("nfs4", "nfs"),
+    ("afpfs", "afp"),
+    ("webdav", "webdav"),
+    ("davfs", "webdav"),
+    ("fuse.davfs2", "webdav"),
+    ("fuse.sshfs", "ssh"),
+    ("sshfs", "ssh"),
+    ("fuse.rclone", "rclone"),
+    ("fuse.s3fs", "cloud"),
+    ("9p", "virtual_machine"),
+    ("vboxsf", "virtual_machine"),
+    ("fuse.vmhgfs-fuse", "virtual_machine"),
+    ("vmhgfs", "virtual_machine"),
+    ("afs", "afs"),
+    ("ceph", "ceph"),
+    ("fuse.ceph", "ceph"),
+    ("glusterfs", "glusterfs"),
+    ("fuse.glusterfs", "glusterfs"),
+    ("lustre", "lustre"),
+    ("gfs2", "gfs2"),
+    ("ocfs2", "ocfs2"),
 ];
 
 /// A folder whose files are treated as lying on a network share, for
@@ -81,10 +83,10 @@ pub struct NetworkShare {
     pub source: String,
     /// What kind of share it is, for the clerk (`Windows 共享文件夹（SMB）`).
     pub kind: String,
+    /// The same in English (`Windows shared folder (SMB)`).
+    pub kind_en: String,
     /// The file system type as the system names it (`cifs`, `nfs4`, `unc`).
     pub file_system: String,
-    /// The notice the window and the command show.
-    pub notice: String,
 }
 
 impl NetworkShare {
@@ -92,17 +94,26 @@ impl NetworkShare {
         let kind = NETWORK_FILE_SYSTEMS
             .iter()
             .find(|(name, _)| *name == file_system)
-            .map(|(_, kind)| (*kind).to_owned())
-            .unwrap_or_else(|| "网络共享文件夹".to_owned());
-        let notice = format!(
-            "这个学校文件在网络共享文件夹上（{kind}：{source}）。为防止损坏，桃李已改用更稳妥的方式打开它，但速度会慢一些；两台电脑不能同时打开。建议「复制到本机」后再使用。"
-        );
+            .map_or("other", |(_, kind)| *kind);
         NetworkShare {
             source: source.to_owned(),
-            kind,
+            kind: word(Locale::ZhCn, "share_kind", kind),
+            kind_en: word(Locale::En, "share_kind", kind),
             file_system: file_system.to_owned(),
-            notice,
         }
+    }
+
+    /// The notice the command shows, in `locale` (the window words its own).
+    pub fn notice(&self, locale: Locale) -> String {
+        let kind = match locale {
+            Locale::ZhCn => &self.kind,
+            Locale::En => &self.kind_en,
+        };
+        render(
+            locale,
+            "share.notice",
+            &[("kind", kind.clone()), ("source", self.source.clone())],
+        )
     }
 }
 
@@ -305,8 +316,20 @@ mod tests {
         assert_eq!(share.file_system, "cifs");
         assert_eq!(share.source, "//192.168.1.10/教务处");
         assert_eq!(share.kind, "Windows 共享文件夹（SMB）");
-        assert!(share.notice.contains("//192.168.1.10/教务处"));
-        assert!(share.notice.contains("复制到本机"));
+        assert!(share.notice(Locale::ZhCn).contains("//192.168.1.10/教务处"));
+        assert!(share.notice(Locale::ZhCn).contains("复制到本机"));
+    }
+
+    #[test]
+    fn a_share_s_kind_and_notice_are_said_in_english_in_english() {
+        let share = share_of("/home/clerk/共享/2151012345-桃李镇中心小学.taoli").unwrap();
+        assert_eq!(share.kind_en, "Windows shared folder (SMB)");
+        let notice = share.notice(Locale::En);
+        assert!(
+            notice.contains("Windows shared folder (SMB): //192.168.1.10/教务处"),
+            "{notice}"
+        );
+        assert!(notice.contains("Copy to this computer"), "{notice}");
     }
 
     #[test]

@@ -811,7 +811,7 @@ impl Planner<'_> {
             defaults: self.defaults_used.take(),
             name: sheet.name.clone(),
             header_rows: header.rows,
-            unknown_columns: unknown_columns(&columns),
+            unknown_columns: unknown_columns(&columns, context.options.locale),
             columns,
             data_rows: self.rows.len().saturating_sub(first_row),
             layout,
@@ -876,11 +876,17 @@ fn header_texts(header: &Header) -> Vec<String> {
 }
 
 /// The columns no indicator was found for, as the preview lists them.
-fn unknown_columns(columns: &[ColumnMapping]) -> Vec<String> {
+fn unknown_columns(columns: &[ColumnMapping], locale: crate::error::Locale) -> Vec<String> {
     columns
         .iter()
         .filter(|c| matches!(c.source, MappingSource::Unknown | MappingSource::Ambiguous))
-        .map(|c| format!("{}（{} 列）", c.header, c.letter))
+        .map(|c| {
+            crate::error::messages::render(
+                locale,
+                "import.unknown_column",
+                &[("header", c.header.clone()), ("letter", c.letter.clone())],
+            )
+        })
         .collect()
 }
 
