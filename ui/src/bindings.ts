@@ -848,6 +848,10 @@ payload_bytes: number, payload_sha256: string, key_id: string | null, signed_at:
  */
 attempts: number, last_error: string | null, 
 /**
+ * The same in English.
+ */
+last_error_en: string | null, 
+/**
  * When the upstream had it whole, by the upstream's clock (the receipt's).
  */
 received_at: string | null, 

@@ -82,6 +82,7 @@ export function batch(sequence: number, more: Partial<BatchSummary> = {}): Batch
     exported_at: null,
     attempts: 0,
     last_error: null,
+    last_error_en: null,
     received_at: '2026-03-02T08:00:02.000Z',
     receipt_sha256: 'b'.repeat(64),
     refusal: null,

@@ -453,7 +453,11 @@ fn batches(status: &OutboxStatus, lang: Lang) {
         println!("{}", lang.pick("批次：", "Batches:"));
         for batch in &status.batches {
             println!("{}", batch_line(batch, lang));
-            if let (Some(error), true) = (&batch.last_error, batch.state.in_flight()) {
+            let last_error = match lang {
+                Lang::Zh => &batch.last_error,
+                Lang::En => &batch.last_error_en,
+            };
+            if let (Some(error), true) = (last_error, batch.state.in_flight()) {
                 println!("\t{}{error}", lang.pick("上次失败：", "Last failure: "));
             }
         }

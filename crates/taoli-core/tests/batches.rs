@@ -855,6 +855,11 @@ fn an_unreachable_upstream_keeps_the_batch_for_the_next_sync() {
     assert_eq!(summary.state, BatchState::Uploading);
     assert_eq!(summary.attempts, 5);
     assert!(summary.last_error.unwrap().contains("连不上上级系统"));
+    let english = summary.last_error_en.unwrap();
+    assert!(
+        english.contains("127.0.0.1:9") && !english.contains("连不上"),
+        "{english}"
+    );
     assert_eq!(school.status_of(&teacher).status, UploadStatus::Uploading);
     restore_upstream(&school, &upstream);
     let report = school.sync();

@@ -94,11 +94,6 @@ impl Failure {
             Failure::Refused { refusal, .. } => Error::Refused(refusal),
         }
     }
-
-    /// What the clerk reads about it.
-    pub(crate) fn message(&self, upstream: &str) -> String {
-        self.clone().into_error(upstream).to_string()
-    }
 }
 
 /// An answer that was a success.

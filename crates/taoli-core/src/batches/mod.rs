@@ -283,6 +283,8 @@ pub struct BatchSummary {
     #[ts(type = "number")]
     pub attempts: i64,
     pub last_error: Option<String>,
+    /// The same in English.
+    pub last_error_en: Option<String>,
     /// When the upstream had it whole, by the upstream's clock (the receipt's).
     pub received_at: Option<String>,
     /// SHA-256 of the kept receipt envelope.

@@ -8,6 +8,7 @@
 //! outbox's rules and reads and writes its tables through the store.
 
 use rusqlite::{OptionalExtension, Row, Transaction, params};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::account::{Actor, Permission};
@@ -96,6 +97,28 @@ impl ReviewsApplied {
     }
 }
 
+/// What went wrong with a batch's last upload, in both languages, as the
+/// `last_error` column keeps it (JSON; a file from before keeps Chinese
+/// text, read as both).
+#[derive(Debug, Serialize, Deserialize)]
+struct LastError {
+    zh: String,
+    en: String,
+}
+
+impl LastError {
+    fn to_stored(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| self.zh.clone())
+    }
+
+    fn from_stored(text: &str) -> LastError {
+        serde_json::from_str(text).unwrap_or_else(|_| LastError {
+            zh: text.to_owned(),
+            en: text.to_owned(),
+        })
+    }
+}
+
 fn refusal_json(refusal: &Refusal) -> String {
     refusal.to_json()
 }
@@ -140,6 +163,8 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<BatchSummary> {
     let state = BatchState::parse(&state).unwrap_or(BatchState::Refused);
     let receipt: Option<Vec<u8>> = r.get(15)?;
     let refusal: Option<String> = r.get(16)?;
+    let last_error: Option<String> = r.get(13)?;
+    let last_error = last_error.map(|text| LastError::from_stored(&text));
     let refusal = refusal.and_then(|text| Refusal::decode(text.as_bytes()).ok());
     let returned: i64 = r.get(18)?;
     Ok(BatchSummary {
@@ -158,7 +183,8 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<BatchSummary> {
         signed_at: r.get(10)?,
         exported_at: r.get(11)?,
         attempts: r.get(12)?,
-        last_error: r.get(13)?,
+        last_error: last_error.as_ref().map(|e| e.zh.clone()),
+        last_error_en: last_error.map(|e| e.en),
         received_at: r.get(14)?,
         receipt_sha256: receipt.map(|bytes| protocol::sha256_hex(&bytes)),
         refusal_en: refusal.as_ref().map(Refusal::message_in_english),
@@ -770,12 +796,17 @@ impl Reporting<'_> {
         })
     }
 
-    /// Counts a failed upload attempt and keeps what went wrong.
-    pub(crate) fn note_upload_failure(&mut self, batch_id: &str, message: &str) -> Result<()> {
+    /// Counts a failed upload attempt and keeps what went wrong, in both
+    /// languages.
+    pub(crate) fn note_upload_failure(&mut self, batch_id: &str, error: &Error) -> Result<()> {
+        let said = LastError {
+            zh: error.message(Locale::ZhCn),
+            en: error.message(Locale::En),
+        };
         self.school.write(|tx| {
             tx.execute(
                 "UPDATE batch SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
-                params![batch_id, message],
+                params![batch_id, said.to_stored()],
             )?;
             Ok(())
         })
@@ -839,7 +870,16 @@ impl Reporting<'_> {
             }
             tx.execute(
                 "UPDATE batch SET state = 'refused', refusal = ?2, closed_at = ?3, last_error = ?4 WHERE id = ?1",
-                params![batch_id, refusal_json(refusal), now(), refusal.message],
+                params![
+                    batch_id,
+                    refusal_json(refusal),
+                    now(),
+                    LastError {
+                        zh: refusal.message.clone(),
+                        en: refusal.message_in_english(),
+                    }
+                    .to_stored()
+                ],
             )?;
             record_transition(
                 tx,
@@ -1548,5 +1588,31 @@ impl SchoolFile {
         Ok(Some(
             crate::secrets::wrap(&secret, new_password)?.to_json()?,
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LastError;
+
+    #[test]
+    fn a_last_error_is_kept_in_both_languages() {
+        let kept = LastError {
+            zh: "连不上上级系统".into(),
+            en: "Cannot reach the upstream".into(),
+        }
+        .to_stored();
+        let read = LastError::from_stored(&kept);
+        assert_eq!(
+            (read.zh.as_str(), read.en.as_str()),
+            ("连不上上级系统", "Cannot reach the upstream")
+        );
+    }
+
+    #[test]
+    fn a_last_error_an_older_taoli_kept_as_text_reads_as_it_was() {
+        let read = LastError::from_stored("连不上上级系统（http://127.0.0.1:9）");
+        assert_eq!(read.zh, "连不上上级系统（http://127.0.0.1:9）");
+        assert_eq!(read.en, read.zh);
     }
 }

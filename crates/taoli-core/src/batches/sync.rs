@@ -388,7 +388,8 @@ impl Reporting<'_> {
         let mut noted: Option<Error> = None;
         let outcome = deliver(&client, delivery, policy, &mut |_, failure| {
             if noted.is_none()
-                && let Err(e) = self.note_upload_failure(&batch.id, &failure.message(client.base()))
+                && let Err(e) =
+                    self.note_upload_failure(&batch.id, &failure.clone().into_error(client.base()))
             {
                 noted = Some(e);
             }
@@ -411,7 +412,7 @@ impl Reporting<'_> {
                     }
                     Err(refusal) => {
                         let error = Error::Refused(refusal);
-                        self.note_upload_failure(&batch.id, &error.to_string())?;
+                        self.note_upload_failure(&batch.id, &error)?;
                         report.pending = Some(self.batch_summary(&batch.id)?);
                         report.pending_error = Some(ErrorPayload::new(&error, options.locale));
                     }
