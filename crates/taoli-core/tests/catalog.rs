@@ -237,3 +237,32 @@ fn the_official_template_typo_is_a_header_synonym() {
     );
     assert_eq!(field.kind, FieldType::Code);
 }
+
+#[test]
+fn personnel_status_has_its_three_families_under_unselectable_headings() {
+    let c = catalog().unwrap();
+    let table = c.code_table("personnel_status").unwrap();
+    let parent_of = |code: &str| table.get(code).unwrap().parent.clone();
+    for heading in ["200", "300"] {
+        assert!(!table.get(heading).unwrap().selectable, "{heading}");
+    }
+    for (code, parent) in [("201", "200"), ("299", "200"), ("301", "300"), ("308", "300")] {
+        assert_eq!(parent_of(code).as_deref(), Some(parent), "{code}");
+    }
+    for code in ["100", "101"] {
+        assert!(table.get(code).unwrap().selectable, "{code}");
+    }
+}
+
+#[test]
+fn personnel_status_marks_what_no_source_confirms_for_a_province_pack() {
+    let c = catalog().unwrap();
+    let table = c.code_table("personnel_status").unwrap();
+    let unconfirmed: Vec<&str> = table
+        .codes
+        .iter()
+        .filter(|code| !code.confirmed)
+        .map(|code| code.code.as_str())
+        .collect();
+    assert_eq!(unconfirmed, ["200", "300", "305"]);
+}
