@@ -246,7 +246,12 @@ fn personnel_status_has_its_three_families_under_unselectable_headings() {
     for heading in ["200", "300"] {
         assert!(!table.get(heading).unwrap().selectable, "{heading}");
     }
-    for (code, parent) in [("201", "200"), ("299", "200"), ("301", "300"), ("308", "300")] {
+    for (code, parent) in [
+        ("201", "200"),
+        ("299", "200"),
+        ("301", "300"),
+        ("308", "300"),
+    ] {
         assert_eq!(parent_of(code).as_deref(), Some(parent), "{code}");
     }
     for code in ["100", "101"] {
@@ -265,4 +270,41 @@ fn personnel_status_marks_what_no_source_confirms_for_a_province_pack() {
         .map(|code| code.code.as_str())
         .collect();
     assert_eq!(unconfirmed, ["200", "300", "305"]);
+}
+
+#[test]
+fn every_personnel_status_a_clerk_can_choose_has_a_status_change_rule() {
+    let c = catalog().unwrap();
+    let table = c.code_table("personnel_status").unwrap();
+    for code in table.codes.iter().filter(|code| code.selectable) {
+        assert!(c.status_change(&code.code).is_some(), "{}", code.code);
+    }
+}
+
+#[test]
+fn leaving_the_school_takes_the_teacher_off_the_roster_with_the_county_s_approval() {
+    use taoli_core::catalog::Approval;
+    let c = catalog().unwrap();
+    for code in ["301", "303", "305", "307"] {
+        let change = c.status_change(code).unwrap();
+        assert!(!change.on_roster, "{code}");
+        assert_eq!(change.approval, Approval::County, "{code}");
+        assert!(change.evidence && change.locks_group("basic"), "{code}");
+    }
+    for code in ["100", "101", "203", "299"] {
+        let change = c.status_change(code).unwrap();
+        assert!(change.on_roster, "{code}");
+        assert_eq!(change.approval, Approval::School, "{code}");
+    }
+}
+
+#[test]
+fn how_status_changes_are_handled_is_inferred_so_a_pack_may_change_it() {
+    assert!(
+        catalog()
+            .unwrap()
+            .status_changes()
+            .iter()
+            .all(|c| !c.confirmed)
+    );
 }

@@ -48,7 +48,7 @@ const CHINESE_IN_CODE: &[(&str, usize, &str)] = &[
     ("batches/outbox.rs", 4, STORED),
     ("batches/plan.rs", 1, STORED),
     ("batches/recover.rs", 1, PAIRED),
-    ("catalog/check.rs", 22, DATA_CHECK),
+    ("catalog/check.rs", 26, DATA_CHECK),
     ("catalog/markdown.rs", 21, DATA_CHECK),
     ("catalog/mod.rs", 8, DATA_CHECK),
     ("catalog/province.rs", 18, DATA_CHECK),

@@ -229,3 +229,30 @@ fn a_refused_pack_leaves_the_school_as_it_was() {
     assert!(file.province_pack().unwrap().is_none());
     assert_eq!(file.audit().revisions().unwrap().len(), revisions);
 }
+
+#[test]
+fn a_pack_replaces_how_status_changes_are_handled_a_code_s_own_entry_first() {
+    use taoli_core::catalog::Approval;
+    let c = catalog()
+        .unwrap()
+        .with_pack(&pack("status-changes-pack.toml"))
+        .unwrap();
+    let sick_leave = c.status_change("203").unwrap();
+    assert_eq!(sick_leave.approval, Approval::County);
+    assert!(!sick_leave.on_roster && sick_leave.locks_group("basic"));
+    let further_study = c.status_change("204").unwrap();
+    assert_eq!(further_study.to, "200");
+    assert_eq!(further_study.approval, Approval::School);
+}
+
+#[test]
+fn a_pack_leaving_a_status_without_a_rule_is_refused_with_the_reason() {
+    let err = catalog()
+        .unwrap()
+        .with_pack(&pack("status-change-without-rule.toml"))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("人员状态 301 没有对应的变动规则"),
+        "{err}"
+    );
+}

@@ -5,7 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use super::{Catalog, Check, Field, FieldType, Group, SetScope, written};
+use super::{
+    ALL_GROUPS, Catalog, Check, Field, FieldType, Group, PERSONNEL_STATUS_TABLE, SetScope, written,
+};
 
 type Checked = std::result::Result<(), String>;
 
@@ -18,7 +20,45 @@ impl Catalog {
             self.check_group(group)?;
         }
         self.check_deadlines()?;
+        self.check_status_changes()?;
         self.check_rules()
+    }
+
+    /// Each entry names a 人员状态 code and groups that exist, and every
+    /// code a clerk can choose has an entry (its own or its heading's).
+    fn check_status_changes(&self) -> Checked {
+        let Some(table) = self.code_table(PERSONNEL_STATUS_TABLE) else {
+            return Err(format!("代码表 {PERSONNEL_STATUS_TABLE} 不存在"));
+        };
+        for change in &self.status_changes {
+            if table.get(&change.to).is_none() {
+                return Err(format!(
+                    "人员状态变动 to = \"{}\" 不是人员状态代码",
+                    change.to
+                ));
+            }
+            if let Some(group) = change
+                .locks
+                .iter()
+                .find(|g| *g != ALL_GROUPS && self.group(g).is_none())
+            {
+                return Err(format!(
+                    "人员状态变动 {} 锁定的信息项 {group} 不存在",
+                    change.to
+                ));
+            }
+        }
+        match table
+            .codes
+            .iter()
+            .find(|c| c.selectable && self.status_change(&c.code).is_none())
+        {
+            Some(code) => Err(format!(
+                "人员状态 {} 没有对应的变动规则（status_changes）",
+                code.code
+            )),
+            None => Ok(()),
+        }
     }
 
     fn known_set(&self, id: &str) -> bool {

@@ -20,6 +20,7 @@
 //! [[required]]     # group = "basic", field = "native_place", sets = [...] or "all"
 //! [[rule]]         # a new rule, or the replacement of an inferred national one (same id)
 //! [[deadline]]     # the province's reporting deadlines: month, day, label, label_en (replace the national list)
+//! [[status_change]] # how a change of 人员状态 is handled: to, on_roster, approval, evidence, locks (replace the national list)
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -27,7 +28,7 @@ use ts_rs::TS;
 
 use super::model::{Code, CodeTable, Field, Group, SetScope};
 use super::rules::Rule;
-use super::{Catalog, Deadline, IndicatorSet, SchoolType, SchoolTypeScope};
+use super::{Catalog, Deadline, IndicatorSet, SchoolType, SchoolTypeScope, StatusChange};
 use crate::error::SchoolError;
 use crate::error::{Error, Result};
 
@@ -92,6 +93,8 @@ struct PackFile {
     rule: Vec<Rule>,
     #[serde(default)]
     deadline: Vec<Deadline>,
+    #[serde(default)]
+    status_change: Vec<StatusChange>,
 }
 
 /// A parsed province pack, with its text kept so a school file can store it.
@@ -168,6 +171,9 @@ impl Catalog {
         self.change_rules(&f.rule)?;
         if !f.deadline.is_empty() {
             self.deadlines = f.deadline.clone();
+        }
+        if !f.status_change.is_empty() {
+            self.status_changes = f.status_change.clone();
         }
         Ok(())
     }
