@@ -14,6 +14,9 @@
     clippy::arithmetic_side_effects
 )]
 
+#[path = "support/sources.rs"]
+mod sources;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -40,17 +43,6 @@ const STORE_MAY_USE: &[&str] = &[
 
 /// Paths inside an allowed module that are still above the store.
 const STORE_MAY_NOT_USE: &[&str] = &["recovery::sheet"];
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
 
 /// The source with comment lines blanked (so a doc link is not a use),
 /// keeping every line where it was.
@@ -153,7 +145,7 @@ fn refusal(path: &str) -> Option<String> {
 /// "file:line: why".
 fn violations(store: &Path) -> Vec<String> {
     let mut files = Vec::new();
-    rust_files(store, &mut files);
+    sources::rust_files(store, &mut files);
     files.sort();
     let mut out = Vec::new();
     for file in files {
@@ -239,7 +231,7 @@ const STORE_MAY_CALL: &[(&str, &str)] = &[(
 /// `HANDLE_MAY_KEEP` allows), with the file that defines them.
 fn feature_methods(src: &Path) -> Vec<(String, PathBuf)> {
     let mut files = Vec::new();
-    rust_files(src, &mut files);
+    sources::rust_files(src, &mut files);
     let store = src.join("store");
     let mut out = Vec::new();
     for file in files.into_iter().filter(|f| !f.starts_with(&store)) {
@@ -272,7 +264,7 @@ fn calls_up(src: &Path) -> Vec<String> {
     let store = src.join("store");
     // A name the store also defines is the store's own (a private helper).
     let mut store_files = Vec::new();
-    rust_files(&store, &mut store_files);
+    sources::rust_files(&store, &mut store_files);
     store_files.sort();
     let sources: Vec<(PathBuf, String)> = store_files
         .iter()
@@ -338,7 +330,7 @@ const HANDLE_MAY_KEEP: &[(&str, &str, &str)] = &[(
 /// (`impl SchoolFile`, `impl crate::store::SchoolFile`).
 fn handle_impls(src: &Path) -> Vec<(String, usize, Vec<String>)> {
     let mut files = Vec::new();
-    rust_files(src, &mut files);
+    sources::rust_files(src, &mut files);
     files.sort();
     let store = src.join("store");
     let mut out = Vec::new();

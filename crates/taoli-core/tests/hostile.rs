@@ -407,34 +407,29 @@ fn a_formula_brought_in_by_a_roster_is_exported_to_csv_as_text() {
     assert_eq!(names, ["'-2+3", "'=cmd|' /C calc'!A0", "'@SUM(1+1)"]);
 }
 
-#[test]
-fn a_name_with_a_right_to_left_override_cannot_be_added_by_hand_either() {
+/// The error adding a teacher named 王\u{202E}五六 by hand gives.
+fn right_to_left_override_refused() -> taoli_core::Error {
     let dir = TempDir::new().unwrap();
     let mut file = accounts::open(&school(&dir)).unwrap();
-    let error = file
-        .data_entry()
+    file.data_entry()
         .add_teacher(&taoli_core::NewTeacher {
             name: "王\u{202E}五六".into(),
             id_type: "1".into(),
             id_number: id("19850304", 11),
         })
-        .unwrap_err();
+        .unwrap_err()
+}
+
+#[test]
+fn a_name_with_a_right_to_left_override_cannot_be_added_by_hand_either() {
+    let error = right_to_left_override_refused();
     assert_eq!(error.code(), "teacher.name_invalid");
     assert!(error.to_string().contains("U+202E"), "{error}");
 }
 
 #[test]
 fn a_name_with_a_right_to_left_override_is_refused_in_english_in_english() {
-    let dir = TempDir::new().unwrap();
-    let mut file = accounts::open(&school(&dir)).unwrap();
-    let error = file
-        .data_entry()
-        .add_teacher(&taoli_core::NewTeacher {
-            name: "王\u{202E}五六".into(),
-            id_type: "1".into(),
-            id_number: id("19850304", 11),
-        })
-        .unwrap_err();
+    let error = right_to_left_override_refused();
     let english = error.message(taoli_core::Locale::En);
     assert!(english.contains("U+202E text direction mark"), "{english}");
     assert!(error.to_string().contains("U+202E 文字方向符"), "{error}");

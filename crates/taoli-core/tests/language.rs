@@ -14,9 +14,12 @@
     clippy::arithmetic_side_effects
 )]
 
+#[path = "support/sources.rs"]
+mod sources;
+
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What the national system's templates, the printed sheets and the
 /// exported workbooks say: the school's record, Chinese in every window.
@@ -152,22 +155,11 @@ fn chinese_literals(source: &str) -> usize {
         .count()
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn chinese_is_written_in_code_only_where_the_list_says_why() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    sources::rust_files(&src, &mut files);
     let allowed: BTreeMap<&str, usize> = CHINESE_IN_CODE.iter().map(|(f, n, _)| (*f, *n)).collect();
     let mut wrong = Vec::new();
     for path in &files {
