@@ -27,6 +27,10 @@ use taoli_core::recovery::RecoveryCode;
 use taoli_core::search::TeacherListing;
 use taoli_core::sheets::{self, PrintedSheets, SheetsPreview, SignoffInfo, SignoffState, Template};
 use taoli_core::stats::SchoolStats;
+use taoli_core::status_changes::{
+    DepartedTeacher, NewStatusChange, RosterFilter, StatusRule, StatusTimeline,
+};
+use taoli_core::status_event::StatusEvent;
 use taoli_core::store::{AuditCheck, Backup, BackupList, BackupReason};
 use taoli_core::store::{
     CopiedToThisComputer, NetworkShare, OpenedSchool, RecoveryCodeShown, RecoveryStatus,
@@ -267,6 +271,37 @@ commands! {
     /// school's total.
     fn list_teachers(query: String) -> TeacherListing = sync {
         with_school(&state, |file| file.search().teachers(&query))
+    }
+
+    /// The teachers matching `query` among those on the active roster, off
+    /// it (离校教师) or everyone, with how many each side has.
+    fn list_roster(query: String, filter: RosterFilter) -> TeacherListing = sync {
+        with_school(&state, |file| file.search().roster(&query, filter))
+    }
+
+    /// How a change to each 人员状态 is handled (the change dialog's hints).
+    fn status_rules() -> Vec<StatusRule> = sync {
+        with_school(&state, |file| file.status_changes().rules())
+    }
+
+    /// A teacher's status history (the form's timeline) and what holds now.
+    fn status_timeline(teacher_id: String) -> StatusTimeline = sync {
+        with_school(&state, |file| file.status_changes().timeline(&teacher_id))
+    }
+
+    /// 变动: changes a teacher's 人员状态, at once or pending the county's approval.
+    fn change_status(change: NewStatusChange) -> StatusEvent = sync {
+        with_school(&state, |file| file.status_changes().change(&change))
+    }
+
+    /// Withdraws a status change still waiting for the county.
+    fn withdraw_status_change(event_id: String) -> StatusEvent = sync {
+        with_school(&state, |file| file.status_changes().withdraw(&event_id))
+    }
+
+    /// 离校教师: the teachers off the active roster today, most recent first.
+    fn departed_teachers() -> Vec<DepartedTeacher> = sync {
+        with_school(&state, |file| file.status_changes().departed())
     }
 
     /// The live hint under the ID number field: what is wrong, or nothing.

@@ -148,7 +148,93 @@ export type Teacher = {
  */
 id: string, name: string, id_type: string, id_type_name: string, id_number: string, version: number, created_at: string, updated_at: string, };
 
-export type TeacherListing = { teachers: Array<Teacher>, total: number, };
+export type TeacherListing = { teachers: Array<Teacher>, 
+/**
+ * The teachers the listing's filter lets through, found or not.
+ */
+total: number, 
+/**
+ * The teachers off the active roster today (离校教师), listed or not.
+ */
+departed: number, };
+
+export type RosterFilter = "on_roster" | "departed" | "all";
+
+export type StatusEvent = { id: string, teacher_id: string, 
+/**
+ * The 人员状态 code (`personnel_status`).
+ */
+status: string, 
+/**
+ * From when it holds (YYYY-MM-DD).
+ */
+effective_date: string, 
+/**
+ * Why (empty for an initial or entered status).
+ */
+reason: string, 
+/**
+ * Evidence notes: 文号, 证明材料.
+ */
+evidence: string | null, kind: EventKind, state: EventState, 
+/**
+ * The reviewer's note on a returned change.
+ */
+decision_note: string | null, decided_at: string | null, created_at: string, 
+/**
+ * The account that made it (empty for the first event a migration made).
+ */
+created_by: string, };
+
+export type EventKind = "initial" | "change" | "entered";
+
+export type EventState = "in_effect" | "pending" | "returned" | "withdrawn";
+
+export type NewStatusChange = { teacher_id: string, 
+/**
+ * The new 人员状态: its code, or its name as written (退休, 301-退休).
+ */
+status: string, 
+/**
+ * From when it holds (YYYY-MM-DD).
+ */
+effective_date: string, reason: string, 
+/**
+ * Evidence notes (文号, 证明材料); some changes ask for them.
+ */
+evidence: string | null, };
+
+export type StatusTimeline = { teacher_id: string, 
+/**
+ * The 人员状态 on file (None before one is entered).
+ */
+current: string | null, 
+/**
+ * Whether the teacher is on the active roster today.
+ */
+on_roster: boolean, 
+/**
+ * A change waiting for the county's approval, if any (also in `events`).
+ */
+pending: StatusEvent | null, 
+/**
+ * The information groups the current status locks (`*`: every one).
+ */
+locks: Array<string>, 
+/**
+ * Every event, oldest first: in effect, pending, returned, withdrawn.
+ */
+events: Array<StatusEvent>, };
+
+export type DepartedTeacher = { teacher: Teacher, 
+/**
+ * The 人员状态 code they left with.
+ */
+status: string, 
+/**
+ * From when (YYYY-MM-DD).
+ */
+effective_date: string, reason: string, evidence: string | null, };
 
 export type IndicatorRecord = { id: string, teacher_id: string, 
 /**
@@ -593,7 +679,16 @@ set: string,
 /**
  * The day ages are counted on (YYYY-MM-DD).
  */
-as_of: string, teachers: number, dimensions: Array<StatsDimension>, };
+as_of: string, 
+/**
+ * The teachers on the active roster that day (those who left before
+ * it, 离校教师, are not counted).
+ */
+teachers: number, 
+/**
+ * The teachers on file who were off the roster that day.
+ */
+departed: number, dimensions: Array<StatsDimension>, };
 
 export type PrintedSheet = { teacher_id: string, name: string, id_number: string, fingerprint: string, };
 
@@ -639,7 +734,7 @@ export type SignoffInfo = { teacher_id: string, state: SignoffState,
  */
 prints: Array<SheetPrint>, };
 
-export type Operation = "school" | "teacher" | "record" | "warning_reason" | "sheet_print" | "signoff" | "export" | "backup" | "account" | "upload" | "import";
+export type Operation = "school" | "teacher" | "record" | "warning_reason" | "sheet_print" | "signoff" | "export" | "backup" | "account" | "upload" | "import" | "status_change";
 
 export type AuditQuery = { teacher_id: string | null, 
 /**

@@ -8,6 +8,7 @@ import type {
   OpenedSchool,
   Permission,
   Regions,
+  RosterFilter,
   School,
   Session,
   Severity,
@@ -41,6 +42,8 @@ interface State {
   /** The screen the form's back button returns to. */
   formReturn: 'list' | 'validation'
   listQuery: string
+  /** Which teachers the list shows: on the roster, departed (离校教师) or all. */
+  listRoster: RosterFilter
   /** The teachers whose 信息确认表 the sheets page prints (everyone when empty). */
   sheetsFor: Teacher[]
   /** The screen the sheets page's back button returns to. */
@@ -62,6 +65,7 @@ const state = reactive<State>({
   target: null,
   formReturn: 'list',
   listQuery: '',
+  listRoster: 'on_roster',
   sheetsFor: [],
   sheetsReturn: 'list',
   auditFor: null,
@@ -128,6 +132,7 @@ export function setSchool(school: School | null): void {
   state.teacher = null
   state.target = null
   state.listQuery = ''
+  state.listRoster = 'on_roster'
   state.sheetsFor = []
   state.auditFor = null
   state.validationFilter = { severity: 'all', group: '' }
@@ -242,6 +247,10 @@ export function leaveAudit(): void {
   state.view = state.auditReturn === 'form' && state.teacher ? 'form' : 'list'
 }
 
+export function setListRoster(filter: RosterFilter): void {
+  state.listRoster = filter
+}
+
 export function setListQuery(query: string): void {
   state.listQuery = query
 }
@@ -257,6 +266,7 @@ export function useSession() {
     target: computed(() => state.target),
     formReturn: computed(() => state.formReturn),
     listQuery: computed(() => state.listQuery),
+    listRoster: computed(() => state.listRoster),
     sheetsFor: computed(() => state.sheetsFor),
     auditFor: computed(() => state.auditFor),
     setSchool,

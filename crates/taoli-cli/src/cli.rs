@@ -11,6 +11,7 @@ use taoli_core::export;
 use taoli_core::import::{ImportOptions, ImportOutcome, MappingOverride, OnConflict};
 use taoli_core::revision::Operation;
 use taoli_core::sheets::Template;
+use taoli_core::status_changes::{NewStatusChange, RosterFilter};
 use taoli_core::store::BackupReason;
 use taoli_core::validate::WarningRef;
 use taoli_core::{Credentials, NewSchool, NewTeacher, NewUser, Role, SchoolFile};
@@ -54,7 +55,7 @@ enum Command {
     /// 恢复码：忘记系统管理员密码时打开学校文件的另一把钥匙（查看状态、更换、打印保管单、恢复）
     #[command(subcommand)]
     Recovery(crate::recovery::RecoveryCommand),
-    /// 教师：添加、列出
+    /// 教师：添加、列出、填写、在职情况变动、变动记录
     #[command(subcommand)]
     Teacher(TeacherCommand),
     /// 导出：整个学校的 JSON、空白导入模板、填好教师信息的工作簿（.xlsx），或一个信息项的 CSV
@@ -346,6 +347,46 @@ enum TeacherCommand {
     List(TeacherListArgs),
     /// 填写教师的单条信息项（默认基本信息），如 民族=汉族 参加工作年月=2005-09
     Set(TeacherSetArgs),
+    /// 在职情况变动：改变教师的人员状态（退休、调出、借出、进修、回校……），写明生效日期和原因
+    Status(TeacherStatusArgs),
+    /// 查看教师的人员状态变动记录
+    History(TeacherHistoryArgs),
+}
+
+#[derive(Debug, Args)]
+struct TeacherStatusArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 教师的身份证件号
+    #[arg(long)]
+    id_number: String,
+    /// 新的人员状态：代码或名称，如 301 或 退休（全部：taoli catalog --codes personnel_status）
+    #[arg(long, value_name = "人员状态", required_unless_present = "withdraw")]
+    to: Option<String>,
+    /// 生效日期，如 2026-09-01
+    #[arg(long, value_name = "日期", required_unless_present = "withdraw")]
+    date: Option<String>,
+    /// 变动原因，如 到龄退休
+    #[arg(long, value_name = "原因", required_unless_present = "withdraw")]
+    reason: Option<String>,
+    /// 证明材料：文号、批准文件名称（有的变动必须填写）
+    #[arg(long, value_name = "说明")]
+    evidence: Option<String>,
+    /// 撤回这位教师正在等待上级审核的变动
+    #[arg(long, conflicts_with_all = ["to", "date", "reason", "evidence"])]
+    withdraw: bool,
+}
+
+#[derive(Debug, Args)]
+struct TeacherHistoryArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 教师的身份证件号
+    #[arg(long)]
+    id_number: String,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -528,6 +569,7 @@ enum AuditOperation {
     Account,
     Upload,
     Import,
+    StatusChange,
 }
 
 #[derive(Debug, Args)]
@@ -560,6 +602,7 @@ impl AuditFilterArgs {
             AuditOperation::Account => Operation::Account,
             AuditOperation::Upload => Operation::Upload,
             AuditOperation::Import => Operation::Import,
+            AuditOperation::StatusChange => Operation::StatusChange,
         });
         Ok(AuditQuery {
             teacher_id,
@@ -645,6 +688,12 @@ struct TeacherListArgs {
     /// 只列出姓名、拼音首字母或证件号后几位匹配的教师
     #[arg(long)]
     query: Option<String>,
+    /// 只列出离校教师（人员状态为不在本单位任职：退休、调出、辞职……）
+    #[arg(long, conflicts_with = "all")]
+    departed: bool,
+    /// 列出全部教师，在册的和离校的
+    #[arg(long)]
+    all: bool,
     /// 输出 JSON 而不是表格
     #[arg(long)]
     json: bool,

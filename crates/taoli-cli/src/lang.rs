@@ -139,7 +139,10 @@ const ENGLISH: &[(&str, &str)] = &[
         "taoli user role/role",
         "New role: 系统管理员 (admin), 信息管理员 (manager) or 信息查询员 (viewer)",
     ),
-    ("taoli teacher", "Teachers: add and list"),
+    (
+        "taoli teacher",
+        "Teachers: add, list, fill in, change status, history",
+    ),
     ("taoli teacher add", "Register a teacher"),
     ("taoli teacher add/school_file", "The school file"),
     ("taoli teacher add/name", "姓名: the teacher's name"),
@@ -158,6 +161,44 @@ const ENGLISH: &[(&str, &str)] = &[
         "taoli teacher list/query",
         "Only teachers matching a name, pinyin initials or the last digits of the ID",
     ),
+    (
+        "taoli teacher list/departed",
+        "Only the departed teachers (personnel status 不在本单位任职: retired, transferred, resigned …)",
+    ),
+    (
+        "taoli teacher list/all",
+        "Every teacher, on the roster and departed",
+    ),
+    (
+        "taoli teacher status",
+        "Status change (在职情况变动): change a teacher's personnel status (retirement, transfer, secondment, further study, return …) with its effective date and reason",
+    ),
+    ("taoli teacher status/school_file", "The school file"),
+    ("taoli teacher status/id_number", "The teacher's ID number"),
+    (
+        "taoli teacher status/to",
+        "The new personnel status: code or name, e.g. 301 or 退休 (all of them: taoli catalog --codes personnel_status)",
+    ),
+    (
+        "taoli teacher status/date",
+        "The effective date, e.g. 2026-09-01",
+    ),
+    (
+        "taoli teacher status/reason",
+        "Why, e.g. reached retirement age",
+    ),
+    (
+        "taoli teacher status/evidence",
+        "Evidence notes: document number or title of the approval (some changes need them)",
+    ),
+    (
+        "taoli teacher status/withdraw",
+        "Withdraw the teacher's change waiting for the county's approval",
+    ),
+    ("taoli teacher history", "Show a teacher's status history"),
+    ("taoli teacher history/school_file", "The school file"),
+    ("taoli teacher history/id_number", "The teacher's ID number"),
+    ("taoli teacher history/json", "Print JSON"),
     (
         "taoli export",
         "Export: the whole school as JSON, the empty import template, the workbook filled with the teachers (.xlsx), or one information group as CSV",

@@ -20,6 +20,8 @@ use taoli_core::record::IndicatorRecord;
 use taoli_core::sheets::PrintedSheets;
 use taoli_core::sheets::SignoffState;
 use taoli_core::stats::SchoolStats;
+use taoli_core::status_changes::StatusTimeline;
+use taoli_core::status_event::{EventKind, EventState, StatusEvent};
 use taoli_core::store::{AuditCheck, Backup};
 use taoli_core::validate::ValidationReport;
 use taoli_core::{Error, Result, School, Teacher};
@@ -989,5 +991,115 @@ pub fn restored(from: &Path, safety: &Backup, lang: Lang) {
             from.display(),
             safety.path
         ),
+    }
+}
+
+/// A 人员状态 code with its name in the CLI's language (301 退休).
+fn status_name(code: &str, catalog: &Catalog, lang: Lang) -> String {
+    let found = catalog
+        .code_table(taoli_core::catalog::PERSONNEL_STATUS_TABLE)
+        .and_then(|t| t.get(code));
+    match found {
+        Some(c) => match lang {
+            Lang::Zh => format!("{} {}", c.code, c.name),
+            Lang::En => format!("{} {}", c.code, c.name_en.as_deref().unwrap_or(&c.name)),
+        },
+        None => code.to_owned(),
+    }
+}
+
+/// Under the teacher list: how many left the roster, and how to list them.
+pub fn departed_hint(departed: usize, lang: Lang) {
+    match lang {
+        Lang::Zh => {
+            println!("另有离校教师 {departed} 人未列出（taoli teacher list --departed 查看）")
+        }
+        Lang::En => println!(
+            "{departed} departed teachers not listed (taoli teacher list --departed lists them)"
+        ),
+    }
+}
+
+/// After `taoli teacher status`: what was recorded and whether it holds yet.
+pub fn status_changed(teacher: &Teacher, event: &StatusEvent, catalog: &Catalog, lang: Lang) {
+    let status = status_name(&event.status, catalog, lang);
+    let date = &event.effective_date;
+    let name = &teacher.name;
+    match (event.state, lang) {
+        (EventState::Pending, Lang::Zh) => println!(
+            "已登记 {name} 的变动：{status}，{date} 起。这项变动需上级审核，随下一批次报送，审核通过后生效。"
+        ),
+        (EventState::Pending, Lang::En) => println!(
+            "Recorded {name}'s change to {status} from {date}. It needs the county's approval: it goes with the next batch and takes effect once accepted."
+        ),
+        (_, Lang::Zh) => println!("已变动：{name} 自 {date} 起为 {status}。"),
+        (_, Lang::En) => println!("Changed: {name} is {status} from {date}."),
+    }
+}
+
+/// After `taoli teacher status --withdraw`.
+pub fn status_withdrawn(teacher: &Teacher, event: &StatusEvent, catalog: &Catalog, lang: Lang) {
+    let status = status_name(&event.status, catalog, lang);
+    match lang {
+        Lang::Zh => println!("已撤回 {} 变动为 {status} 的申请。", teacher.name),
+        Lang::En => println!("Withdrew {}'s change to {status}.", teacher.name),
+    }
+}
+
+/// `taoli teacher history`: the status timeline, oldest first.
+pub fn status_history(teacher: &Teacher, timeline: &StatusTimeline, catalog: &Catalog, lang: Lang) {
+    let current = timeline
+        .current
+        .as_deref()
+        .map(|c| status_name(c, catalog, lang))
+        .unwrap_or_else(|| lang.pick("未填写", "not entered").to_owned());
+    let roster = if timeline.on_roster {
+        lang.pick("在册", "on the roster")
+    } else {
+        lang.pick("离校", "departed")
+    };
+    match lang {
+        Lang::Zh => println!("{}：现为 {current}（{roster}）", teacher.name),
+        Lang::En => println!("{}: now {current} ({roster})", teacher.name),
+    }
+    if timeline.events.is_empty() {
+        println!(
+            "{}",
+            lang.pick("还没有变动记录。", "No status changes yet.")
+        );
+        return;
+    }
+    println!(
+        "{}\t{}\t{}\t{}\t{}",
+        lang.pick("生效日期", "Effective"),
+        lang.pick("人员状态", "Status"),
+        lang.pick("办理", "State"),
+        lang.pick("原因", "Reason"),
+        lang.pick("证明材料", "Evidence"),
+    );
+    for event in &timeline.events {
+        let state = match (event.kind, event.state) {
+            (EventKind::Initial, _) => lang.pick("建档时", "initial"),
+            (EventKind::Entered, _) => lang.pick("录入", "entered"),
+            (_, EventState::InEffect) => lang.pick("已生效", "in effect"),
+            (_, EventState::Pending) => lang.pick("待上级审核", "awaiting the county"),
+            (_, EventState::Returned) => lang.pick("已退回", "returned"),
+            (_, EventState::Withdrawn) => lang.pick("已撤回", "withdrawn"),
+        };
+        let reason = match &event.decision_note {
+            Some(note) => match lang {
+                Lang::Zh => format!("{}（退回理由：{note}）", event.reason),
+                Lang::En => format!("{} (returned: {note})", event.reason),
+            },
+            None => event.reason.clone(),
+        };
+        println!(
+            "{}\t{}\t{}\t{}\t{}",
+            event.effective_date,
+            status_name(&event.status, catalog, lang),
+            state,
+            reason,
+            event.evidence.as_deref().unwrap_or("")
+        );
     }
 }

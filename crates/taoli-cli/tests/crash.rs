@@ -820,6 +820,7 @@ fn setup() -> Setup {
              DROP TABLE review_result; DROP TABLE batch_item; DROP TABLE batch;
              DROP TABLE enrollment_pending; DROP TABLE enrollment;
              DROP TABLE recovery_code; DROP TABLE file_key_history; DROP TABLE pending_value;
+             DROP TABLE status_event;
              DELETE FROM migration_log WHERE version > 5; PRAGMA user_version = 5;",
         )
         .unwrap();

@@ -40,6 +40,10 @@ use crate::sheets::{
     PrintedSheet, PrintedSheets, SheetPrint, SheetsPreview, SignoffInfo, SignoffState,
 };
 use crate::stats::{ChartKind, Dimension, SchoolStats, StatsBucket, StatsDimension};
+use crate::status_changes::{
+    DepartedTeacher, NewStatusChange, RosterFilter, StatusRule, StatusTimeline,
+};
+use crate::status_event::{EventKind, EventState, StatusEvent};
 use crate::store::{
     AuditBreak, AuditBreakReason, AuditCheck, Backup, BackupList, BackupReason,
     CopiedToThisComputer, Credentials, NetworkShare, OpenedSchool, RecoveryCodeShown,
@@ -76,6 +80,15 @@ pub fn typescript() -> String {
         NewTeacher::decl(&cfg),
         Teacher::decl(&cfg),
         TeacherListing::decl(&cfg),
+        RosterFilter::decl(&cfg),
+        StatusEvent::decl(&cfg),
+        EventKind::decl(&cfg),
+        EventState::decl(&cfg),
+        NewStatusChange::decl(&cfg),
+        StatusTimeline::decl(&cfg),
+        DepartedTeacher::decl(&cfg),
+        StatusRule::decl(&cfg),
+        crate::catalog::Approval::decl(&cfg),
         IndicatorRecord::decl(&cfg),
         Entity::decl(&cfg),
         Action::decl(&cfg),

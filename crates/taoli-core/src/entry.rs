@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use crate::account::Permission;
 use crate::catalog::{CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType};
-use crate::error::EntryError;
 use crate::error::messages::{listed, named_code};
+use crate::error::{EntryError, TeacherError};
 use crate::error::{Error, Locale, Particular, Result, Worded};
 use crate::record::{Fields, IndicatorRecord};
 use crate::store::{SchoolFile, records, teachers};
@@ -270,6 +270,7 @@ impl DataEntry<'_> {
         fields: Fields,
     ) -> Result<IndicatorRecord> {
         let actor = &self.school.require(Permission::TeachersEdit)?;
+        refuse_locked(self.school, teacher_id, group_code)?;
         self.school
             .write(|tx| records::add(tx, actor, teacher_id, group_code, fields))
     }
@@ -283,6 +284,9 @@ impl DataEntry<'_> {
         fields: Fields,
     ) -> Result<IndicatorRecord> {
         let actor = &self.school.require(Permission::TeachersEdit)?;
+        let stored = self.school.stored_record(record_id)?;
+        refuse_locked(self.school, &stored.teacher_id, &stored.group_code)?;
+        refuse_status_edit(self.school, &stored, &fields)?;
         self.school
             .write(|tx| records::update(tx, actor, record_id, expected_version, fields))
     }
@@ -290,8 +294,63 @@ impl DataEntry<'_> {
     /// Removes a record; its last values stay in the revision history.
     pub fn delete_record(&mut self, record_id: &str) -> Result<()> {
         let actor = &self.school.require(Permission::TeachersEdit)?;
+        let stored = self.school.stored_record(record_id)?;
+        refuse_locked(self.school, &stored.teacher_id, &stored.group_code)?;
         self.school
             .write(|tx| records::delete(tx, actor, record_id))
+    }
+}
+
+/// Refuses a write to a group the teacher's 人员状态 locks (a teacher who
+/// left: `catalog/status_changes.toml`, `locks`).
+fn refuse_locked(school: &SchoolFile, teacher_id: &str, group_code: &str) -> Result<()> {
+    let Some(status) = crate::status_changes::locking_status(school, teacher_id, group_code)?
+    else {
+        return Ok(());
+    };
+    let teacher = school.stored_teacher(teacher_id)?;
+    let catalog = school.catalog()?;
+    let group = match school.effective_catalog()?.group(group_code) {
+        Some(group) => group.worded_name(),
+        None => Worded {
+            zh: group_code.to_owned(),
+            en: group_code.to_owned(),
+        },
+    };
+    Err(TeacherError::GroupLockedByStatus {
+        name: teacher.name,
+        group: Box::new(group),
+        status: Box::new(crate::status_changes::worded_status(&catalog, &status)),
+    }
+    .into())
+}
+
+/// Refuses changing a 人员状态 already on file as a plain value: a change
+/// of status is an event with its date and reason (`StatusChanges::change`).
+/// Entering the first one, or leaving it as it is, is an edit like any other.
+fn refuse_status_edit(
+    school: &SchoolFile,
+    stored: &IndicatorRecord,
+    fields: &Fields,
+) -> Result<()> {
+    use crate::status_changes::PERSONNEL_STATUS_FIELD;
+    if stored.group_code != crate::validate::BASIC_GROUP {
+        return Ok(());
+    }
+    let status = |f: &Fields| {
+        f.get(PERSONNEL_STATUS_FIELD)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let (before, after) = (status(&stored.fields), status(fields));
+    match before {
+        Some(before) if Some(&before) != after.as_ref() => {
+            let teacher = school.stored_teacher(&stored.teacher_id)?;
+            Err(TeacherError::StatusThroughChange { name: teacher.name }.into())
+        }
+        _ => Ok(()),
     }
 }
 

@@ -41,6 +41,8 @@ pub mod secrets;
 pub mod services;
 pub mod sheets;
 pub mod stats;
+pub mod status_changes;
+pub mod status_event;
 pub mod store;
 pub mod teacher;
 pub mod teachers;

@@ -135,10 +135,12 @@ pub enum Operation {
     Upload,
     /// 导入花名册: the import, and what it wrote for each teacher.
     Import,
+    /// 在职情况变动: a change of 人员状态, and the county's decision on it.
+    StatusChange,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 11] = [
+    pub const ALL: [Operation; 12] = [
         Operation::School,
         Operation::Teacher,
         Operation::Record,
@@ -150,6 +152,7 @@ impl Operation {
         Operation::Account,
         Operation::Upload,
         Operation::Import,
+        Operation::StatusChange,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -165,6 +168,7 @@ impl Operation {
             Operation::Account => "account",
             Operation::Upload => "upload",
             Operation::Import => "import",
+            Operation::StatusChange => "status_change",
         }
     }
 
@@ -211,6 +215,7 @@ impl Revision {
             Entity::Import => Operation::Import,
             Entity::Teacher if self.entity_id.starts_with("sheet:") => Operation::SheetPrint,
             Entity::Teacher if self.entity_id.starts_with("signoff:") => Operation::Signoff,
+            Entity::Teacher if self.entity_id.starts_with("status:") => Operation::StatusChange,
             Entity::Teacher if has("warning_reason") => Operation::WarningReason,
             Entity::Teacher => Operation::Teacher,
         }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::Result;
+use crate::status_changes::{Roster, RosterFilter};
 use crate::store::SchoolFile;
 use crate::teacher::Teacher;
 
@@ -14,8 +15,12 @@ use crate::teacher::Teacher;
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct TeacherListing {
     pub teachers: Vec<Teacher>,
+    /// The teachers the listing's filter lets through, found or not.
     #[ts(type = "number")]
     pub total: usize,
+    /// The teachers off the active roster today (离校教师), listed or not.
+    #[ts(type = "number")]
+    pub departed: usize,
 }
 
 /// Finding teachers (查找) by name, pinyin initials or ID ending.
@@ -31,11 +36,38 @@ impl Search<'_> {
     /// The teachers matching `query` (everyone for an empty one), in
     /// registration order, with the school's total.
     pub fn teachers(&self, query: &str) -> Result<TeacherListing> {
+        self.roster(query, RosterFilter::OnRoster)
+    }
+
+    /// The teachers matching `query` among those `filter` lets through
+    /// (on the active roster today, off it, or everyone).
+    pub fn roster(&self, query: &str, filter: RosterFilter) -> Result<TeacherListing> {
         let all = self.school.teachers().all()?;
-        let total = all.len();
+        let catalog = self.school.catalog()?;
+        let roster = Roster::read(self.school)?;
+        let today = chrono::Local::now().date_naive();
+        let (on, off): (Vec<Teacher>, Vec<Teacher>) = all
+            .into_iter()
+            .partition(|t| roster.on_roster(&catalog, &t.id, today));
+        let departed = off.len();
+        let listed = match filter {
+            RosterFilter::OnRoster => on,
+            RosterFilter::Departed => off,
+            RosterFilter::All => {
+                let mut all = on;
+                all.extend(off);
+                all.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
+                all
+            }
+        };
+        let total = listed.len();
         let query = Query::new(query);
-        let teachers = all.into_iter().filter(|t| query.matches(t)).collect();
-        Ok(TeacherListing { teachers, total })
+        let teachers = listed.into_iter().filter(|t| query.matches(t)).collect();
+        Ok(TeacherListing {
+            teachers,
+            total,
+            departed,
+        })
     }
 }
 

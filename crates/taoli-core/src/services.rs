@@ -26,6 +26,7 @@ use crate::recovery::sheet::RecoverySheet;
 use crate::search::Search;
 use crate::sheets::VerificationSheets;
 use crate::stats::Statistics;
+use crate::status_changes::StatusChanges;
 use crate::store::SchoolFile;
 use crate::teachers::Teachers;
 use crate::validate::Validation;
@@ -69,6 +70,11 @@ impl SchoolFile {
     /// [`Statistics`]: the school's statistics (统计).
     pub fn stats(&self) -> Statistics<'_> {
         Statistics { school: self }
+    }
+
+    /// [`StatusChanges`]: status changes (在职情况变动), the status history, 离校教师.
+    pub fn status_changes(&mut self) -> StatusChanges<'_> {
+        StatusChanges { school: self }
     }
 
     /// [`VerificationSheets`]: verification sheets (信息确认表) and their sign-offs (签字确认).

@@ -31,6 +31,7 @@ const STORE_MAY_USE: &[&str] = &[
     "panic_report",
     "revision",
     "record",
+    "status_event",
     "teacher",
     "school",
     "secrets",

@@ -2,7 +2,7 @@
 
 use super::*;
 
-/// `taoli teacher add|list|set`.
+/// `taoli teacher add|list|set|status|history`.
 pub(super) fn teacher(command: TeacherCommand, login: &Login, lang: Lang) -> Result<ExitCode> {
     match command {
         TeacherCommand::Add(args) => {
@@ -21,14 +21,53 @@ pub(super) fn teacher(command: TeacherCommand, login: &Login, lang: Lang) -> Res
         }
         TeacherCommand::List(args) => {
             let mut file = login.open(&args.school_file)?;
+            let filter = match (args.departed, args.all) {
+                (true, _) => RosterFilter::Departed,
+                (_, true) => RosterFilter::All,
+                _ => RosterFilter::OnRoster,
+            };
             let listing = file
                 .search()
-                .teachers(args.query.as_deref().unwrap_or(""))?;
+                .roster(args.query.as_deref().unwrap_or(""), filter)?;
             let signoffs = file.sheets().signoff_states()?;
             if args.json {
                 output::teacher_list_json(&listing.teachers, &signoffs)?;
             } else {
                 output::teacher_table(&listing.teachers, listing.total, &signoffs, lang);
+                if filter == RosterFilter::OnRoster && listing.departed > 0 {
+                    output::departed_hint(listing.departed, lang);
+                }
+            }
+            file.close()?;
+        }
+        TeacherCommand::Status(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let teacher = file.teachers().by_id_number(None, &args.id_number)?;
+            let catalog = file.catalog()?.into_owned();
+            if args.withdraw {
+                let event = file.status_changes().withdraw_pending(&teacher.id)?;
+                output::status_withdrawn(&teacher, &event, &catalog, lang);
+            } else {
+                let event = file.status_changes().change(&NewStatusChange {
+                    teacher_id: teacher.id.clone(),
+                    status: args.to.unwrap_or_default(),
+                    effective_date: args.date.unwrap_or_default(),
+                    reason: args.reason.unwrap_or_default(),
+                    evidence: args.evidence,
+                })?;
+                output::status_changed(&teacher, &event, &catalog, lang);
+            }
+            file.close()?;
+        }
+        TeacherCommand::History(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let teacher = file.teachers().by_id_number(None, &args.id_number)?;
+            let catalog = file.catalog()?.into_owned();
+            let timeline = file.status_changes().timeline(&teacher.id)?;
+            if args.json {
+                output::json(&timeline)?;
+            } else {
+                output::status_history(&teacher, &timeline, &catalog, lang);
             }
             file.close()?;
         }

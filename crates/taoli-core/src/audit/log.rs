@@ -253,11 +253,13 @@ fn operation_condition(operation: Operation) -> &'static str {
         Operation::Import => "r.entity = 'import'",
         Operation::SheetPrint => "(r.entity = 'teacher' AND r.entity_id LIKE 'sheet:%')",
         Operation::Signoff => "(r.entity = 'teacher' AND r.entity_id LIKE 'signoff:%')",
+        Operation::StatusChange => "(r.entity = 'teacher' AND r.entity_id LIKE 'status:%')",
         Operation::WarningReason => {
             "(r.entity = 'teacher' AND json_extract(r.new_value, '$.warning_reason') IS NOT NULL)"
         }
         Operation::Teacher => {
             "(r.entity = 'teacher' AND r.entity_id NOT LIKE 'sheet:%' AND r.entity_id NOT LIKE 'signoff:%'
+              AND r.entity_id NOT LIKE 'status:%'
               AND json_extract(r.new_value, '$.warning_reason') IS NULL)"
         }
     }
@@ -679,6 +681,7 @@ fn subject(revision: &Revision, operation: Operation) -> String {
         Operation::SheetPrint => text("/sheet_printed/fingerprint").unwrap_or_default(),
         Operation::Signoff => text("/signoff/fingerprint").unwrap_or_default(),
         Operation::WarningReason => text("/warning_reason/rule").unwrap_or_default(),
+        Operation::StatusChange => text("/status_event/status").unwrap_or_default(),
         Operation::Teacher => text("/id_number").unwrap_or_else(|| revision.entity_id.clone()),
         Operation::Record
         | Operation::Export

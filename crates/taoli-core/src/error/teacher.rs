@@ -36,6 +36,49 @@ pub enum TeacherError {
     },
 
     TeacherNotFound(String),
+
+    /// A 人员状态 that is not in the code table.
+    StatusUnknown(String),
+    /// A heading of the code table (200, 300), not a status one can have.
+    StatusHeading {
+        status: Box<Worded>,
+    },
+    StatusDateInvalid(String),
+    StatusPending {
+        name: String,
+        status: Box<Worded>,
+    },
+    StatusUnchanged {
+        name: String,
+        status: Box<Worded>,
+    },
+    StatusDateBeforeLatest {
+        date: String,
+        latest: String,
+    },
+    StatusReasonMissing,
+    StatusNoteTooLong {
+        len: usize,
+        max: usize,
+    },
+    StatusEvidenceMissing {
+        status: Box<Worded>,
+    },
+    StatusEventNotFound(String),
+    StatusNotPending(String),
+    StatusNothingPending {
+        name: String,
+    },
+    /// A 人员状态 on file changed as a plain value, not as a change.
+    StatusThroughChange {
+        name: String,
+    },
+    /// An information group the teacher's status locks.
+    GroupLockedByStatus {
+        name: String,
+        group: Box<Worded>,
+        status: Box<Worded>,
+    },
 }
 
 impl TeacherError {
@@ -50,6 +93,20 @@ impl TeacherError {
             TeacherError::InvalidIdNumber { .. } => "teacher.id_number_invalid",
             TeacherError::DuplicateTeacher { .. } => "teacher.duplicate",
             TeacherError::TeacherNotFound(..) => "teacher.not_found",
+            TeacherError::StatusUnknown(..) => "teacher.status.unknown",
+            TeacherError::StatusHeading { .. } => "teacher.status.heading",
+            TeacherError::StatusDateInvalid(..) => "teacher.status.date_invalid",
+            TeacherError::StatusPending { .. } => "teacher.status.pending",
+            TeacherError::StatusUnchanged { .. } => "teacher.status.unchanged",
+            TeacherError::StatusDateBeforeLatest { .. } => "teacher.status.date_before_latest",
+            TeacherError::StatusReasonMissing => "teacher.status.reason_missing",
+            TeacherError::StatusNoteTooLong { .. } => "teacher.status.note_too_long",
+            TeacherError::StatusEvidenceMissing { .. } => "teacher.status.evidence_missing",
+            TeacherError::StatusEventNotFound(..) => "teacher.status.event_not_found",
+            TeacherError::StatusNotPending(..) => "teacher.status.not_pending",
+            TeacherError::StatusNothingPending { .. } => "teacher.status.nothing_pending",
+            TeacherError::GroupLockedByStatus { .. } => "teacher.status.group_locked",
+            TeacherError::StatusThroughChange { .. } => "teacher.status.through_change",
         }
     }
 
@@ -93,6 +150,38 @@ impl TeacherError {
                 ("existing_name", shown(existing_name)),
             ],
             TeacherError::TeacherNotFound(id_number) => vec![("id_number", shown(id_number))],
+            TeacherError::StatusUnknown(given) => vec![("given", shown(given))],
+            TeacherError::StatusHeading { status }
+            | TeacherError::StatusEvidenceMissing { status } => {
+                vec![("status", status.get(locale).to_owned())]
+            }
+            TeacherError::StatusDateInvalid(date) => vec![("date", shown(date))],
+            TeacherError::StatusPending { name, status }
+            | TeacherError::StatusUnchanged { name, status } => vec![
+                ("name", shown(name)),
+                ("status", status.get(locale).to_owned()),
+            ],
+            TeacherError::StatusDateBeforeLatest { date, latest } => {
+                vec![("date", shown(date)), ("latest", shown(latest))]
+            }
+            TeacherError::StatusReasonMissing => vec![],
+            TeacherError::StatusThroughChange { name }
+            | TeacherError::StatusNothingPending { name } => vec![("name", shown(name))],
+            TeacherError::StatusNoteTooLong { len, max } => {
+                vec![("len", shown(len)), ("max", shown(max))]
+            }
+            TeacherError::StatusEventNotFound(id) | TeacherError::StatusNotPending(id) => {
+                vec![("id", shown(id))]
+            }
+            TeacherError::GroupLockedByStatus {
+                name,
+                group,
+                status,
+            } => vec![
+                ("name", shown(name)),
+                ("group", group.get(locale).to_owned()),
+                ("status", status.get(locale).to_owned()),
+            ],
         }
     }
 

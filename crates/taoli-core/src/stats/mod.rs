@@ -113,8 +113,13 @@ pub struct SchoolStats {
     pub set: String,
     /// The day ages are counted on (YYYY-MM-DD).
     pub as_of: String,
+    /// The teachers on the active roster that day (those who left before
+    /// it, 离校教师, are not counted).
     #[ts(type = "number")]
     pub teachers: usize,
+    /// The teachers on file who were off the roster that day.
+    #[ts(type = "number")]
+    pub departed: usize,
     pub dimensions: Vec<StatsDimension>,
 }
 
@@ -237,7 +242,12 @@ impl Statistics<'_> {
             .filter(|r| r.sets.contains(&effective.set.id))
             .filter(|r| effective.group(&r.group).is_some())
             .collect();
-        let teachers = self.school.stored_teachers()?;
+        let roster = crate::status_changes::Roster::read(self.school)?;
+        let (teachers, departed): (Vec<Teacher>, Vec<Teacher>) = self
+            .school
+            .stored_teachers()?
+            .into_iter()
+            .partition(|t| roster.on_roster(&catalog, &t.id, today));
         let records = self.school.stored_all_records()?;
         let mut by_teacher: HashMap<&str, Vec<&IndicatorRecord>> = HashMap::new();
         for record in &records {
@@ -280,6 +290,7 @@ impl Statistics<'_> {
             set: effective.set.id.clone(),
             as_of: today.format("%Y-%m-%d").to_string(),
             teachers: teachers.len(),
+            departed: departed.len(),
             dimensions,
         })
     }

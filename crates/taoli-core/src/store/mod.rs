@@ -26,6 +26,7 @@ pub(crate) mod records;
 mod recovery;
 pub(crate) mod revisions;
 pub mod share;
+pub(crate) mod status_events;
 pub(crate) mod teachers;
 pub(crate) mod warnings;
 

@@ -30,7 +30,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<IndicatorRecord> {
     })
 }
 
-fn by_id(conn: &Connection, id: &str) -> Result<IndicatorRecord> {
+pub(crate) fn by_id(conn: &Connection, id: &str) -> Result<IndicatorRecord> {
     find_by_id(conn, id)?.ok_or_else(|| Error::Entry(EntryError::RecordNotFound(id.to_owned())))
 }
 
