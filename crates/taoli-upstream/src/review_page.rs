@@ -36,18 +36,7 @@ form { display: inline; }
 "#;
 
 fn op_label(op: &str) -> &str {
-    [
-        ChangeOp::NewTeacher,
-        ChangeOp::NewRecord,
-        ChangeOp::UpdateTeacher,
-        ChangeOp::UpdateRecord,
-        ChangeOp::RemoveTeacher,
-        ChangeOp::RemoveRecord,
-        ChangeOp::ChangeRequest,
-    ]
-    .into_iter()
-    .find(|o| o.as_str() == op)
-    .map_or(op, |o| o.label())
+    ChangeOp::parse(op).map_or(op, |o| o.label())
 }
 
 /// The page listing `records`, with `notice` above the table.

@@ -314,6 +314,7 @@ pub fn sample_payload(school: &str, batch_id: &str, teachers: usize) -> Payload 
             version: Some(1),
             fields,
             reason: None,
+            status: None,
         });
         let mut education = Map::new();
         education.insert("education_level".into(), Value::from("21"));
@@ -328,6 +329,7 @@ pub fn sample_payload(school: &str, batch_id: &str, teachers: usize) -> Payload 
             version: Some(1),
             fields: education,
             reason: None,
+            status: None,
         });
     }
     payload
