@@ -94,6 +94,7 @@ fn sample_payload() -> Payload {
                 ("ethnicity", json!("01")),
             ]),
             reason: None,
+            status: None,
         },
         Change {
             id: "record:r-1@2".into(),
@@ -105,6 +106,7 @@ fn sample_payload() -> Payload {
             version: Some(2),
             fields: fields(&[("education_level", json!("21")), ("major", json!("数学"))]),
             reason: None,
+            status: None,
         },
         Change {
             id: "record:r-2@removed".into(),
@@ -116,6 +118,7 @@ fn sample_payload() -> Payload {
             version: None,
             fields: Map::new(),
             reason: Some("重复录入".into()),
+            status: None,
         },
         Change {
             id: "change:t-2@5".into(),
@@ -127,6 +130,7 @@ fn sample_payload() -> Payload {
             version: Some(5),
             fields: fields(&[("name", json!("李四"))]),
             reason: Some("姓名登记有误，以户口簿为准".into()),
+            status: None,
         },
     ];
     payload.warning_reasons = vec![WarningReason {

@@ -8,7 +8,8 @@
 //!   报送码 and pins the upstream's receipt-signing [`PublicKey`].
 //! - **Batch**: a [`Manifest`] whose canonical bytes the school signs
 //!   ([`SignedManifest`]), and a gzip-compressed [`Payload`] the manifest
-//!   names by size and SHA-256.
+//!   names by size and SHA-256. Its changes ([`Change`], [`ChangeOp`]) include
+//!   a teacher's change of 人员状态 ([`StatusEvent`]).
 //! - **Receipt** ([`Receipt`], [`SignedReceipt`]): the upstream's signed
 //!   statement that it holds the batch, every record pending review.
 //! - **Review** ([`ReviewPage`], [`ReviewResult`]): each record accepted (生效)
@@ -73,7 +74,7 @@ pub use keys::{
 };
 pub use manifest::{MAX_SIGNED_MANIFEST_BYTES, Manifest, ManifestFields, SignedManifest};
 pub use payload::{
-    Change, ChangeOp, MAX_REASON_CHARS, Payload, WarningReason, compress, decompress,
+    Change, ChangeOp, MAX_REASON_CHARS, Payload, StatusEvent, WarningReason, compress, decompress,
 };
 pub use receipt::{MAX_RECEIPT_BYTES, Receipt, ReceiptRecord, RecordStatus, SignedReceipt};
 pub use refusal::{Refusal, RefusalCode};

@@ -36,11 +36,32 @@ pub enum ChangeOp {
     /// Removing a record (with `reason`).
     RemoveRecord,
     /// 变更申请: changing values already in effect upstream; needs `reason`
-    /// and the county's approval.
+    /// and the county's approval. On a teacher (no `record_id`) its fields
+    /// are identity fields: an identity correction (身份信息更正).
     ChangeRequest,
+    /// 在职状态变动: a teacher's new 人员状态 as of a date, with its reason
+    /// and evidence ([`StatusEvent`], in `status`); in effect when accepted.
+    StatusChange,
 }
 
 impl ChangeOp {
+    /// Every op, in the order of the protocol's table.
+    pub const ALL: [ChangeOp; 8] = [
+        ChangeOp::NewTeacher,
+        ChangeOp::NewRecord,
+        ChangeOp::UpdateTeacher,
+        ChangeOp::UpdateRecord,
+        ChangeOp::RemoveTeacher,
+        ChangeOp::RemoveRecord,
+        ChangeOp::ChangeRequest,
+        ChangeOp::StatusChange,
+    ];
+
+    /// The op of its wire name (`status_change`), or None.
+    pub fn parse(name: &str) -> Option<ChangeOp> {
+        ChangeOp::ALL.into_iter().find(|op| op.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ChangeOp::NewTeacher => "new_teacher",
@@ -50,6 +71,7 @@ impl ChangeOp {
             ChangeOp::RemoveTeacher => "remove_teacher",
             ChangeOp::RemoveRecord => "remove_record",
             ChangeOp::ChangeRequest => "change_request",
+            ChangeOp::StatusChange => "status_change",
         }
     }
 
@@ -63,6 +85,7 @@ impl ChangeOp {
             ChangeOp::RemoveTeacher => "删除教师",
             ChangeOp::RemoveRecord => "删除记录",
             ChangeOp::ChangeRequest => "变更申请",
+            ChangeOp::StatusChange => "在职状态变动",
         }
     }
 
@@ -76,6 +99,7 @@ impl ChangeOp {
             ChangeOp::RemoveTeacher => "teacher removal",
             ChangeOp::RemoveRecord => "record removal",
             ChangeOp::ChangeRequest => "change request",
+            ChangeOp::StatusChange => "status change",
         }
     }
 }
@@ -114,9 +138,34 @@ pub struct Change {
     /// a removal.
     #[serde(default)]
     pub fields: Map<String, Value>,
-    /// Why: required for removals and change requests.
+    /// Why: required for removals and change requests. A status change
+    /// gives its reason in `status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The particulars of a status change: with `status_change` and only
+    /// there. Left out of the JSON when absent, so a payload without status
+    /// changes is byte for byte what it was before the field existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<StatusEvent>,
+}
+
+/// The particulars of a change of 人员状态 (在职状态变动): the new code,
+/// from when, why, and on what evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusEvent {
+    /// The school file's id of the event (an id the client chooses), so the
+    /// review result of the change can be matched back to it.
+    pub event_id: String,
+    /// The new 人员状态 code (code table `personnel_status`): 3 digits.
+    pub code: String,
+    /// The day it takes effect, `YYYY-MM-DD`.
+    pub effective_date: String,
+    /// Why: 1–[`MAX_REASON_CHARS`] characters.
+    pub reason: String,
+    /// Evidence notes (文号 …), 1–[`MAX_REASON_CHARS`] characters when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
 }
 
 /// The written reason kept with an accepted warning (提醒理由), sent with the
@@ -145,7 +194,8 @@ pub struct Payload {
     pub warning_reasons: Vec<WarningReason>,
 }
 
-/// The longest reason (removal, change request, warning) in characters.
+/// The longest reason (removal, change request, status change, warning)
+/// and evidence note, in characters.
 pub const MAX_REASON_CHARS: usize = 500;
 
 impl Payload {
@@ -298,12 +348,23 @@ impl Payload {
             );
         }
         let mut ids = HashSet::with_capacity(self.changes.len());
+        let mut events = HashSet::new();
         for (n, change) in self.changes.iter().enumerate() {
             let n = n.saturating_add(1);
             if !ids.insert(change.id.as_str()) {
                 return bad(
                     format!("第 {n} 条记录的编号与前面的重复"),
                     format!("record {n} has the same id as an earlier one"),
+                );
+            }
+            if let Some(status) = &change.status
+                && !events.insert(status.event_id.as_str())
+            {
+                return bad(
+                    format!("第 {n} 条记录的状态变动编号（status.event_id）与前面的重复"),
+                    format!(
+                        "record {n} has the same status event id (status.event_id) as an earlier one"
+                    ),
                 );
             }
             change.check().or_else(|(zh, en)| {
@@ -358,7 +419,10 @@ impl Change {
             (Some(r), Some(g)) if codec::is_token(r) && codec::is_token(g) => {
                 if matches!(
                     self.op,
-                    ChangeOp::NewTeacher | ChangeOp::UpdateTeacher | ChangeOp::RemoveTeacher
+                    ChangeOp::NewTeacher
+                        | ChangeOp::UpdateTeacher
+                        | ChangeOp::RemoveTeacher
+                        | ChangeOp::StatusChange
                 ) {
                     return Err(problem(
                         "是教师的改动，不应有记录编号和信息项",
@@ -385,6 +449,8 @@ impl Change {
             ChangeOp::UpdateTeacher | ChangeOp::UpdateRecord => (true, true, true, false),
             ChangeOp::RemoveTeacher | ChangeOp::RemoveRecord => (true, false, false, true),
             ChangeOp::ChangeRequest => (true, true, true, true),
+            // Its reason is the event's own, in `status`.
+            ChangeOp::StatusChange => (false, false, false, false),
         };
         if needs_base != self.base_version.is_some() {
             return Err(if needs_base {
@@ -426,6 +492,11 @@ impl Change {
         if needs_fields == self.fields.is_empty() {
             return Err(if needs_fields {
                 problem("没有任何指标的值", "it has no indicator values")
+            } else if self.op == ChangeOp::StatusChange {
+                problem(
+                    "不应带指标的值（新的人员状态写在 status 中）",
+                    "it should carry no indicator values (the new personnel status is in status)",
+                )
             } else {
                 problem(
                     "是删除，不应带指标的值",
@@ -440,14 +511,90 @@ impl Change {
             ));
         }
         match &self.reason {
-            Some(r) if !reason_ok(r) => Err(problem(
-                format!("的理由应为 1–{MAX_REASON_CHARS} 个字"),
-                format!("its reason should be 1–{MAX_REASON_CHARS} characters"),
+            Some(_) if self.op == ChangeOp::StatusChange => {
+                return Err(problem(
+                    "的理由应写在 status.reason 中，不应另写 reason",
+                    "its reason belongs in status.reason, not in reason",
+                ));
+            }
+            Some(r) if !reason_ok(r) => {
+                return Err(problem(
+                    format!("的理由应为 1–{MAX_REASON_CHARS} 个字"),
+                    format!("its reason should be 1–{MAX_REASON_CHARS} characters"),
+                ));
+            }
+            None if needs_reason => {
+                return Err(problem("缺少理由（reason）", "it has no reason (reason)"));
+            }
+            _ => {}
+        }
+        match (&self.status, self.op) {
+            (Some(status), ChangeOp::StatusChange) => status.check(),
+            (None, ChangeOp::StatusChange) => Err(problem(
+                "缺少新的人员状态、生效日期和理由（status）",
+                "it has no new personnel status, effective date and reason (status)",
             )),
-            None if needs_reason => Err(problem("缺少理由（reason）", "it has no reason (reason)")),
-            _ => Ok(()),
+            (Some(_), _) => Err(problem(
+                "不是在职状态变动，不应带 status",
+                "it is not a status change and should carry no status particulars (status)",
+            )),
+            (None, _) => Ok(()),
         }
     }
+}
+
+impl StatusEvent {
+    /// The rules of a status change's particulars; the error is the detail
+    /// after 第 N 条记录（在职状态变动） (`record N (status change)`).
+    fn check(&self) -> Result<(), ChangeProblem> {
+        if !codec::is_token(&self.event_id) {
+            return Err(problem(
+                "的状态变动编号（status.event_id）格式不对（1–128 个字母、数字或 -_.:@）",
+                "its status event id (status.event_id) is in the wrong form (1–128 letters, digits or -_.:@)",
+            ));
+        }
+        if !is_status_code(&self.code) {
+            return Err(problem(
+                "的人员状态代码（status.code）应为 3 位数字",
+                "its personnel status code (status.code) should be 3 digits",
+            ));
+        }
+        if !is_date(&self.effective_date) {
+            return Err(problem(
+                "的生效日期（status.effective_date）应为实际存在的日期，写作 YYYY-MM-DD",
+                "its effective date (status.effective_date) should be a real date written YYYY-MM-DD",
+            ));
+        }
+        if !reason_ok(&self.reason) {
+            return Err(problem(
+                format!("的变动理由（status.reason）应为 1–{MAX_REASON_CHARS} 个字"),
+                format!("its reason (status.reason) should be 1–{MAX_REASON_CHARS} characters"),
+            ));
+        }
+        if self.evidence.as_deref().is_some_and(|e| !reason_ok(e)) {
+            return Err(problem(
+                format!(
+                    "的证明材料（status.evidence）应为 1–{MAX_REASON_CHARS} 个字，没有时不写这一项"
+                ),
+                format!(
+                    "its evidence notes (status.evidence) should be 1–{MAX_REASON_CHARS} characters, or left out"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// True for a 人员状态 code in its wire form: 3 ASCII digits. Which codes
+/// exist is the code table's business, not the protocol's.
+fn is_status_code(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// True for a calendar date that exists, written `YYYY-MM-DD` exactly.
+fn is_date(text: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .is_ok_and(|d| d.format("%Y-%m-%d").to_string() == text)
 }
 
 /// gzip of `bytes` (default level).

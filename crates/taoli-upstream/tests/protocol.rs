@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use std::process::Command;
 
 use reqwest::StatusCode;
-use support::{Batch, Harness, OTHER_SCHOOL, SCHOOL, assert_refused, receipt_of};
+use support::{Batch, Harness, OTHER_SCHOOL, SCHOOL, assert_refused, fixture_changes, receipt_of};
 use taoli_protocol::{
     self as protocol, BatchState, BatchStatus, Decision, EnrollmentRequest, Manifest, RecordStatus,
     RefusalCode, SignedManifest, SigningKey,
@@ -733,6 +733,115 @@ async fn returning_without_a_reason_on_the_review_page_is_refused_in_chinese() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(response.text().await.unwrap().contains("退回时要写明理由"));
+}
+
+// ------------------------------------ status changes and identity corrections
+
+/// The page's HTML.
+async fn review_html(h: &Harness) -> String {
+    let response = h.client.get(h.url("/review")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.text().await.unwrap()
+}
+
+/// The reviewer's 生效 (`None`) or 退回 (with the reason) on the /review page.
+async fn review_on_page(h: &Harness, batch: &str, record: &str, returned: Option<&str>) {
+    let mut form = vec![("batch", batch), ("record", record)];
+    match returned {
+        None => form.push(("action", "accept")),
+        Some(reason) => form.extend([("action", "return"), ("reason", reason)]),
+    }
+    let response = h
+        .client
+        .post(h.url("/review"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_status_change_is_received_and_waits_for_review_in_words() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch_of(fixture_changes("status-change-payload.json"));
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let ids: Vec<&str> = receipt.records.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["status:ev-7", "status:ev-8"]);
+    assert!(
+        receipt
+            .records
+            .iter()
+            .all(|r| r.status == RecordStatus::Pending)
+    );
+
+    let page = review_html(&h).await;
+    for shown in [
+        "在职状态变动",
+        "<dd>301</dd>",
+        "<dd>2026-02-28</dd>",
+        "<dd>达到法定退休年龄</dd>",
+        "<dd>县人社局〔2026〕12号</dd>",
+        "<dd>203</dd>",
+        "<dd>（未提供）</dd>",
+    ] {
+        assert!(page.contains(shown), "{shown} not on the page");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_accepted_status_change_reaches_the_school_by_its_change_id() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch_of(fixture_changes("status-change-payload.json"));
+    h.upload_ok(&mut school, &batch).await;
+    review_on_page(&h, &batch.id, "status:ev-7", None).await;
+
+    let page = h.review_page(&school, 0).await;
+    assert_eq!(page.results.len(), 1);
+    let result = &page.results[0];
+    assert_eq!(result.batch_id, batch.id);
+    assert_eq!(result.record, "status:ev-7");
+    assert_eq!(result.decision, Decision::Accepted);
+    assert_eq!(result.reason, None);
+    // Decided once: the page lists only the other one.
+    let html = review_html(&h).await;
+    assert!(!html.contains("value=\"status:ev-7\""));
+    assert!(html.contains("value=\"status:ev-8\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_returned_status_change_reaches_the_school_with_the_reviewers_reason() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch_of(fixture_changes("status-change-payload.json"));
+    h.upload_ok(&mut school, &batch).await;
+    review_on_page(&h, &batch.id, "status:ev-8", Some("请补充医院的病假证明")).await;
+
+    let page = h.review_page(&school, 0).await;
+    assert_eq!(page.results.len(), 1);
+    let result = &page.results[0];
+    assert_eq!(result.record, "status:ev-8");
+    assert_eq!(result.decision, Decision::Returned);
+    assert_eq!(result.reason.as_deref(), Some("请补充医院的病假证明"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_identity_correction_is_shown_and_reviewed_as_a_change_request() {
+    let h = Harness::start().await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch_of(fixture_changes("identity-correction-payload.json"));
+    h.upload_ok(&mut school, &batch).await;
+    let html = review_html(&h).await;
+    assert!(html.contains("（身份信息更正）"), "{html}");
+    assert!(html.contains("<dt>姓名</dt><dd>改为 李四</dd>"), "{html}");
+
+    review_on_page(&h, &batch.id, "change:t-2@5", None).await;
+    let page = h.review_page(&school, 0).await;
+    assert_eq!(page.results.len(), 1);
+    assert_eq!(page.results[0].record, "change:t-2@5");
+    assert_eq!(page.results[0].decision, Decision::Accepted);
 }
 
 // --------------------------------------------------- what the upstream holds

@@ -679,6 +679,7 @@ fn change_for(
             version: unsent.version,
             fields,
             reason,
+            status: None,
         },
         entity: entity.kind,
         entity_id: entity.id.clone(),

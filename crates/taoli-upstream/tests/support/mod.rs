@@ -263,13 +263,31 @@ impl School {
     ) -> Batch {
         let id = Uuid::now_v7().hyphenated().to_string();
         let payload = sample_payload(school, &id, teachers);
+        self.batch_of(payload, sequence, previous)
+    }
+
+    /// The next batch after the last accepted one, carrying `changes`.
+    pub fn next_batch_of(&self, changes: Vec<Change>) -> Batch {
+        let (sequence, previous) = match &self.last {
+            Some((s, id)) => (s + 1, Some(id.clone())),
+            None => (1, None),
+        };
+        let id = Uuid::now_v7().hyphenated().to_string();
+        let mut payload = Payload::new(&self.code, &id);
+        payload.changes = changes;
+        self.batch_of(payload, sequence, previous.as_deref())
+    }
+
+    fn batch_of(&self, payload: Payload, sequence: u64, previous: Option<&str>) -> Batch {
+        let school = payload.school.as_str();
+        let id = payload.batch_id.as_str();
         let bytes = payload.encode().unwrap();
         let created_at = protocol::now();
         let manifest = Manifest::new(
             &self.key,
             ManifestFields {
                 school,
-                batch_id: &id,
+                batch_id: id,
                 sequence,
                 previous_batch: previous,
                 created_at: &created_at,
@@ -314,6 +332,7 @@ pub fn sample_payload(school: &str, batch_id: &str, teachers: usize) -> Payload 
             version: Some(1),
             fields,
             reason: None,
+            status: None,
         });
         let mut education = Map::new();
         education.insert("education_level".into(), Value::from("21"));
@@ -328,7 +347,18 @@ pub fn sample_payload(school: &str, batch_id: &str, teachers: usize) -> Payload 
             version: Some(1),
             fields: education,
             reason: None,
+            status: None,
         });
     }
     payload
+}
+
+/// The changes of a payload in `fixtures/protocol/` (`docs/protocol.md`).
+pub fn fixture_changes(name: &str) -> Vec<Change> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/protocol")
+        .join(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let payload = Payload::decode(&protocol::compress(&bytes).unwrap()).unwrap();
+    payload.changes
 }
