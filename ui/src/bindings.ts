@@ -236,6 +236,14 @@ status: string,
  */
 effective_date: string, reason: string, evidence: string | null, };
 
+export type StatusRule = { 
+/**
+ * The 人员状态 code.
+ */
+code: string, on_roster: boolean, approval: Approval, evidence: boolean, locks: Array<string>, };
+
+export type Approval = "school" | "county";
+
 export type IndicatorRecord = { id: string, teacher_id: string, 
 /**
  * The information group (信息项), e.g. 基本信息.

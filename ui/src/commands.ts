@@ -10,6 +10,7 @@ import type {
   BatchExport,
   CopiedToThisComputer,
   Credentials,
+  DepartedTeacher,
   EffectiveCatalog,
   EnrollmentInfo,
   ExportFormat,
@@ -22,6 +23,7 @@ import type {
   Locale,
   NetworkShare,
   NewSchool,
+  NewStatusChange,
   NewTeacher,
   NewUser,
   OpenedSchool,
@@ -38,6 +40,7 @@ import type {
   RecoveryStatus,
   Regions,
   Role,
+  RosterFilter,
   RosterInfo,
   RowPage,
   RowStatus,
@@ -48,6 +51,9 @@ import type {
   SheetsPreview,
   SignoffInfo,
   SignoffState,
+  StatusEvent,
+  StatusRule,
+  StatusTimeline,
   SubmitOutcome,
   SyncPass,
   Teacher,
@@ -279,6 +285,49 @@ export function copyToThisComputer(folder: string | null): Promise<CopiedToThisC
  */
 export function listTeachers(query: string): Promise<TeacherListing> {
   return invoke<TeacherListing>('list_teachers', { query })
+}
+
+/**
+ * The teachers matching `query` among those on the active roster, off
+ * it (离校教师) or everyone, with how many each side has.
+ */
+export function listRoster(query: string, filter: RosterFilter): Promise<TeacherListing> {
+  return invoke<TeacherListing>('list_roster', { query, filter })
+}
+
+/**
+ * How a change to each 人员状态 is handled (the change dialog's hints).
+ */
+export function statusRules(): Promise<Array<StatusRule>> {
+  return invoke<Array<StatusRule>>('status_rules')
+}
+
+/**
+ * A teacher's status history (the form's timeline) and what holds now.
+ */
+export function statusTimeline(teacherId: string): Promise<StatusTimeline> {
+  return invoke<StatusTimeline>('status_timeline', { teacherId })
+}
+
+/**
+ * 变动: changes a teacher's 人员状态, at once or pending the county's approval.
+ */
+export function changeStatus(change: NewStatusChange): Promise<StatusEvent> {
+  return invoke<StatusEvent>('change_status', { change })
+}
+
+/**
+ * Withdraws a status change still waiting for the county.
+ */
+export function withdrawStatusChange(eventId: string): Promise<StatusEvent> {
+  return invoke<StatusEvent>('withdraw_status_change', { eventId })
+}
+
+/**
+ * 离校教师: the teachers off the active roster today, most recent first.
+ */
+export function departedTeachers(): Promise<Array<DepartedTeacher>> {
+  return invoke<Array<DepartedTeacher>>('departed_teachers')
 }
 
 /**

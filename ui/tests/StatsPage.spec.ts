@@ -43,6 +43,7 @@ const STATS: SchoolStats = {
   set: 'primary_secondary',
   as_of: '2026-06-15',
   teachers: 30,
+  departed: 0,
   dimensions: [
     dimension('gender', '性别', 'Gender', 'pie', [
       bucket('1', '男', 12, 'Male'),

@@ -1,10 +1,20 @@
 import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { IndicatorRecord, PendingValue, Problem, RecordDraft } from '../src/bindings'
+import type {
+  CodeTable,
+  EffectiveCatalog,
+  IndicatorRecord,
+  NewStatusChange,
+  PendingValue,
+  Problem,
+  RecordDraft,
+  StatusEvent,
+  StatusTimeline,
+} from '../src/bindings'
 import TeacherForm from '../src/components/TeacherForm.vue'
 import type { FormTarget } from '../src/session'
 import { openTeacher, resetSession, showValidation, useSession } from '../src/session'
-import { BASIC, CATALOG, EDUCATION, TEACHER, problem, record } from './fakeCatalog'
+import { BASIC, CATALOG, EDUCATION, TEACHER, field, problem, record } from './fakeCatalog'
 import {
   byTestId,
   clickTestId,
@@ -36,6 +46,15 @@ const PENDING: PendingValue = {
   created_at: '2026-12-06T00:00:00Z',
 }
 
+const NO_HISTORY: StatusTimeline = {
+  teacher_id: 't1',
+  current: null,
+  on_roster: true,
+  pending: null,
+  locks: [],
+  events: [],
+}
+
 const STORED_BASIC = record('r-basic', 'basic', { gender: '1', highest_education: '21', on_establishment: '1' })
 
 function backend(overrides: Handlers = {}, records: IndicatorRecord[] = [STORED_BASIC]): void {
@@ -44,6 +63,7 @@ function backend(overrides: Handlers = {}, records: IndicatorRecord[] = [STORED_
     teacher_records: () => records,
     check_record: () => [],
     pending_values: () => [],
+    status_timeline: () => NO_HISTORY,
     ...overrides,
   })
 }
@@ -107,13 +127,13 @@ describe('TeacherForm', () => {
     expect(maybeTestId('form-returned')).toBeNull()
   })
 
-  it('builds one tab per group of the catalog, in catalog order', async () => {
+  it('builds one tab per group of the catalog, in catalog order, then the status history', async () => {
     backend()
     await mountForm()
     const tabs = Array.from(document.body.querySelectorAll('[data-testid^="form-tab-"]')).map((el) =>
       el.getAttribute('data-testid'),
     )
-    expect(tabs).toEqual(['form-tab-basic', 'form-tab-education'])
+    expect(tabs).toEqual(['form-tab-basic', 'form-tab-education', 'form-tab-status-history'])
     expect(byTestId('form-tab-basic').textContent).toContain('基本信息')
     expect(byTestId('form-tab-education').textContent).toContain('学习经历')
   })
@@ -430,5 +450,147 @@ describe('TeacherForm', () => {
     backend({ pending_values: () => [PENDING] }, [record('r-basic', 'basic', { gender: '1', ethnicity: '01' })])
     const w = await mountForm()
     expect(w.find('[data-testid="form-pending"]').exists()).toBe(false)
+  })
+})
+
+// ----- 在职情况变动 -----
+
+/** Types into a textarea (typeInto finds inputs). */
+async function typeText(testid: string, value: string): Promise<void> {
+  const el = byTestId(testid)
+  const area = el instanceof HTMLTextAreaElement ? el : el.querySelector('textarea')
+  if (!area) throw new Error(`no textarea in [data-testid="${testid}"]`)
+  area.value = value
+  area.dispatchEvent(new Event('input'))
+  await settle()
+}
+
+const STATUS_TABLE = {
+  id: 'personnel_status',
+  name: '人员状态',
+  name_en: 'Personnel status',
+  source: null,
+  confirmed: true,
+  none_code: null,
+  none_words: null,
+  code: [
+    { code: '100', name: '在本单位任职', name_en: 'In post', synonyms: [], parent: null, selectable: true, sets: 'all', confirmed: true },
+    { code: '204', name: '进修', name_en: 'Further study', synonyms: [], parent: null, selectable: true, sets: 'all', confirmed: true },
+    { code: '301', name: '退休', name_en: 'Retired', synonyms: [], parent: null, selectable: true, sets: 'all', confirmed: true },
+  ],
+} as unknown as CodeTable
+
+/** The catalog with 人员状态 in 基本信息. */
+const STATUS_CATALOG: EffectiveCatalog = {
+  ...CATALOG,
+  groups: [
+    { ...BASIC, fields: [...BASIC.fields, field('personnel_status', '人员状态', 'code', { required: true, code_table: 'personnel_status' })] },
+    EDUCATION,
+  ],
+  code_tables: [...CATALOG.code_tables, STATUS_TABLE],
+}
+
+function statusEvent(partial: Partial<StatusEvent>): StatusEvent {
+  return {
+    id: 'e1',
+    teacher_id: TEACHER.id,
+    status: '100',
+    effective_date: '2025-01-01',
+    reason: '',
+    evidence: null,
+    kind: 'initial',
+    state: 'in_effect',
+    decision_note: null,
+    decided_at: null,
+    created_at: '2026-09-01T08:00:00Z',
+    created_by: '王老师',
+    ...partial,
+  }
+}
+
+const IN_POST: StatusTimeline = {
+  teacher_id: TEACHER.id,
+  current: '100',
+  on_roster: true,
+  pending: null,
+  locks: [],
+  events: [statusEvent({})],
+}
+
+describe('TeacherForm status changes', () => {
+  beforeEach(() => {
+    resetSession()
+    signInForTests()
+    useChinese()
+    invoke.mockReset()
+  })
+
+  afterEach(() => {
+    wrapper?.unmount()
+    wrapper = undefined
+    document.body.innerHTML = ''
+  })
+
+  function statusBackend(timeline: StatusTimeline, overrides: Handlers = {}): void {
+    backend(
+      { school_catalog: () => STATUS_CATALOG, status_timeline: () => timeline, ...overrides },
+      [record('r-basic', 'basic', { gender: '1', personnel_status: timeline.current })],
+    )
+  }
+
+  it('shows 人员状态 read-only once the teacher has one, saying it changes through 变动', async () => {
+    statusBackend(IN_POST)
+    await mountForm()
+    expect(inputOf('field-basic-personnel_status').disabled).toBe(true)
+    expect(document.body.textContent).toContain('人员状态通过「变动」修改')
+  })
+
+  it('lists the status history newest first in its own tab', async () => {
+    const pending = statusEvent({ id: 'e3', status: '301', kind: 'change', state: 'pending', reason: '到龄退休', evidence: '文号12', effective_date: '2026-08-31' })
+    statusBackend({
+      ...IN_POST,
+      pending,
+      events: [statusEvent({}), statusEvent({ id: 'e2', status: '204', kind: 'change', reason: '进修', effective_date: '2026-03-01' }), pending],
+    })
+    await mountForm()
+    await clickTestId('form-tab-status-history')
+    const states = Array.from(document.querySelectorAll('[data-testid="status-event-state"]')).map((e) => e.textContent?.trim())
+    expect(states).toEqual(['待上级审核', '已生效', '建档时'])
+    expect(byTestId('status-timeline').textContent).toContain('301 退休')
+    expect(byTestId('status-timeline').textContent).toContain('证明材料：文号12')
+    expect(byTestId('form-status-pending').textContent).toContain('301 退休')
+  })
+
+  it('changes the status through the 变动 dialog with its date, reason and evidence', async () => {
+    const saved: NewStatusChange[] = []
+    statusBackend(IN_POST, {
+      status_rules: () => [{ code: '301', on_roster: false, approval: 'county', evidence: true, locks: ['*'] }],
+      change_status: (args) => {
+        const change = (args as { change: NewStatusChange }).change
+        saved.push(change)
+        return statusEvent({ id: 'e9', status: change.status, kind: 'change', state: 'pending' })
+      },
+    })
+    await mountForm()
+    await clickTestId('form-status-change')
+    expect(byTestId('status-current').textContent).toContain('100 在本单位任职')
+    await pick('status-to', '301', '301')
+    expect(byTestId('status-rule').textContent).toContain('需上级审核')
+    await typeText('status-reason', '到龄退休')
+    await clickTestId('status-save')
+    expect(byTestId('status-error').textContent).toContain('请填写证明材料')
+    expect(saved).toEqual([])
+    await typeInto('status-evidence', '桃教人〔2026〕12号')
+    await clickTestId('status-save')
+    expect(saved).toHaveLength(1)
+    expect(saved[0]).toMatchObject({ teacher_id: TEACHER.id, status: '301', reason: '到龄退休', evidence: '桃教人〔2026〕12号' })
+    expect(saved[0].effective_date).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+  })
+
+  it('shows a departed teacher’s information as locked', async () => {
+    statusBackend({ ...IN_POST, current: '301', on_roster: false, locks: ['*'] })
+    await mountForm()
+    expect(byTestId('form-status-locked').textContent).toContain('信息已锁定')
+    expect(inputOf('field-basic-ethnicity').disabled).toBe(true)
   })
 })

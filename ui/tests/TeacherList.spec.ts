@@ -47,6 +47,15 @@ function teacher(name: string, idNumber: string): Teacher {
 }
 
 const ALL = [teacher('张三', '11010519491231002X'), teacher('李四', '110105194912310038')]
+/** A teacher who retired: off the roster, listed under 离校教师. */
+const LEFT = teacher('王五', '110105195001010019')
+
+const STATUS_TABLE = {
+  id: 'personnel_status',
+  name: '人员状态',
+  name_en: 'Personnel status',
+  code: [{ code: '301', name: '退休', name_en: 'Retired', synonyms: [], parent: '300', selectable: true, confirmed: true }],
+}
 
 /** 张三 signed and unchanged; 李四 changed since signing. */
 const SIGNOFFS: Record<string, SignoffState> = {
@@ -69,10 +78,16 @@ describe('TeacherList', () => {
     useChinese()
     invoke.mockReset()
     invoke.mockImplementation(async (cmd: string, args?: { query: string }) => {
-      if (cmd === 'list_teachers') {
+      if (cmd === 'list_roster') {
+        const filter = (args as unknown as { filter: string }).filter
+        if (filter === 'departed') return { teachers: [LEFT], total: 1, departed: 1 }
         const teachers = args?.query ? ALL.filter((t) => t.name === '张三') : ALL
-        return { teachers, total: ALL.length }
+        return { teachers, total: ALL.length, departed: 1 }
       }
+      if (cmd === 'departed_teachers') {
+        return [{ teacher: LEFT, status: '301', effective_date: '2026-08-31', reason: '到龄退休', evidence: '桃教人〔2026〕12号' }]
+      }
+      if (cmd === 'school_catalog') return { code_tables: [STATUS_TABLE], groups: [] }
       if (cmd === 'id_types') return []
       if (cmd === 'signoff_states') return SIGNOFFS
       if (cmd === 'outbox_status') return status({ teachers: [RETURNED, EFFECTIVE] })
@@ -116,11 +131,29 @@ describe('TeacherList', () => {
     await settle()
     invoke.mockClear()
     await wrapper.find('[data-testid="teacher-search"]').setValue('zs')
-    expect(invoke).not.toHaveBeenCalledWith('list_teachers', expect.anything())
+    expect(invoke).not.toHaveBeenCalledWith('list_roster', expect.anything())
     await new Promise((resolve) => setTimeout(resolve, 200))
     await settle()
-    expect(invoke).toHaveBeenCalledWith('list_teachers', { query: 'zs' })
+    expect(invoke).toHaveBeenCalledWith('list_roster', { query: 'zs', filter: 'on_roster' })
     expect(wrapper.find('[data-testid="teacher-count"]').text()).toBe('显示 1 / 共 2 人')
+  })
+
+  it('says how many teachers have left on the 离校教师 switch', async () => {
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    expect(wrapper.find('[data-testid="roster-departed"]').text()).toBe('离校教师（1）')
+  })
+
+  it('lists the departed with the status they left with, when and why', async () => {
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    await wrapper.find('[data-testid="roster-departed"] input').setValue(true)
+    await settle()
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('list_roster', { query: '', filter: 'departed' })
+    expect(wrapper.findAll('[data-testid="teacher-row-name"]').map((n) => n.text())).toEqual(['王五'])
+    expect(wrapper.find('[data-testid="teacher-row-departed"]').text()).toBe('301 退休')
+    expect(wrapper.text()).toContain('到龄退休')
   })
 
   it('closes the school and clears the session', async () => {

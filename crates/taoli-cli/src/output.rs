@@ -1041,7 +1041,7 @@ pub fn status_changed(teacher: &Teacher, event: &StatusEvent, catalog: &Catalog,
 pub fn status_withdrawn(teacher: &Teacher, event: &StatusEvent, catalog: &Catalog, lang: Lang) {
     let status = status_name(&event.status, catalog, lang);
     match lang {
-        Lang::Zh => println!("已撤回 {} 变动为 {status} 的申请。", teacher.name),
+        Lang::Zh => println!("已撤回 {} 变动为「{status}」的申请。", teacher.name),
         Lang::En => println!("Withdrew {}'s change to {status}.", teacher.name),
     }
 }

@@ -122,7 +122,7 @@ fn a_waiting_change_can_be_withdrawn() {
     status(&path, ZHANG_SAN_ID, &["--withdraw"])
         .success()
         .stdout(predicate::str::contains(
-            "已撤回 张三 变动为 306 辞职的申请",
+            "已撤回 张三 变动为「306 辞职」的申请",
         ));
 }
 

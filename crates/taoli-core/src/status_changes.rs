@@ -179,31 +179,6 @@ impl StatusChanges<'_> {
         self.withdraw(&pending.id)
     }
 
-    /// The county's decision on a pending change: accepted, it takes effect
-    /// (the status is written into 基本信息); returned, it stays returned
-    /// with the reviewer's note and the status on file is unchanged.
-    pub(crate) fn decide(
-        &mut self,
-        event_id: &str,
-        accepted: bool,
-        note: Option<&str>,
-    ) -> Result<StatusEvent> {
-        let actor = self.school.require(Permission::BatchesSubmit)?;
-        let event = pending_event(self.school, event_id)?;
-        let basic = basic_record(self.school, &event.teacher_id)?;
-        let at = now();
-        self.school.write(|tx| {
-            if accepted {
-                let decided =
-                    status_events::decide(tx, &actor, &event, EventState::InEffect, None, &at)?;
-                write_status(tx, &actor, &event.teacher_id, basic.as_ref(), &event.status)?;
-                Ok(decided)
-            } else {
-                status_events::decide(tx, &actor, &event, EventState::Returned, note, &at)
-            }
-        })
-    }
-
     /// How a change to each status a clerk can choose is handled.
     pub fn rules(&self) -> Result<Vec<StatusRule>> {
         self.school.require(Permission::TeachersView)?;
@@ -285,6 +260,66 @@ impl StatusChanges<'_> {
         departed.sort_by(|a, b| b.effective_date.cmp(&a.effective_date));
         Ok(departed)
     }
+}
+
+/// The changes of status a batch reports (`status_change`): every change
+/// the clerk made that is in effect or waiting for the county, oldest first.
+/// Which of them a batch already carried is the batches' to know.
+pub(crate) fn reportable(school: &SchoolFile) -> Result<Vec<StatusEvent>> {
+    let mut events: Vec<StatusEvent> = status_events::all(&school.conn)?
+        .into_iter()
+        .filter(|e| e.kind == EventKind::Change)
+        .filter(|e| matches!(e.state, EventState::InEffect | EventState::Pending))
+        .collect();
+    events.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+    Ok(events)
+}
+
+/// By teacher, the reason of their latest change of status in effect: what
+/// a batch says for the 基本信息 变更申请 that change wrote.
+pub(crate) fn status_reasons(school: &SchoolFile) -> Result<HashMap<String, String>> {
+    let mut reasons = HashMap::new();
+    for event in status_events::all(&school.conn)? {
+        if event.kind == EventKind::Change && event.state == EventState::InEffect {
+            reasons.insert(event.teacher_id, event.reason);
+        }
+    }
+    Ok(reasons)
+}
+
+/// The county's decision on a reported change, inside the transaction that
+/// applies the review result. A pending change accepted takes effect (the
+/// status is written into 基本信息); returned, it stays returned with the
+/// reviewer's note and the status on file is unchanged. A change the school
+/// made at once and the county returned stays in effect with the note, for
+/// the clerk to act on. Anything else (withdrawn meanwhile, decided before)
+/// is left as it is.
+pub(crate) fn decided_upstream(
+    tx: &rusqlite::Transaction<'_>,
+    actor: &crate::account::Actor,
+    event_id: &str,
+    accepted: bool,
+    note: Option<&str>,
+) -> Result<()> {
+    let Some(event) = status_events::by_id(tx, event_id)? else {
+        return Ok(());
+    };
+    let at = now();
+    match (event.state, accepted) {
+        (EventState::Pending, true) => {
+            status_events::decide(tx, actor, &event, EventState::InEffect, None, &at)?;
+            let basic = records::of_group(tx, &event.teacher_id, BASIC_GROUP)?;
+            write_status(tx, actor, &event.teacher_id, basic.as_ref(), &event.status)?;
+        }
+        (EventState::Pending, false) => {
+            status_events::decide(tx, actor, &event, EventState::Returned, note, &at)?;
+        }
+        (EventState::InEffect, false) => {
+            status_events::decide(tx, actor, &event, EventState::InEffect, note, &at)?;
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// What [`check`] makes of a request.
@@ -521,6 +556,14 @@ fn write_status(
             // Read again inside the transaction: the version checked is the
             // one on file now.
             let current = records::by_id(tx, &basic.id)?;
+            if current
+                .fields
+                .get(PERSONNEL_STATUS_FIELD)
+                .and_then(|v| v.as_str())
+                == Some(status)
+            {
+                return Ok(());
+            }
             let mut fields = current.fields.clone();
             fields.insert(PERSONNEL_STATUS_FIELD.to_owned(), value);
             records::update(tx, actor, &current.id, current.version, fields)?;

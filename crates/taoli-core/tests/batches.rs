@@ -31,6 +31,8 @@ use taoli_core::error::{AccountError, BatchError};
 use taoli_core::protocol::{Payload, RefusalCode, SignedReceipt, SigningKey};
 use taoli_core::revision::Operation;
 use taoli_core::secrets::{MemorySecretStore, SigningKeyStore};
+use taoli_core::status_changes::NewStatusChange;
+use taoli_core::status_event::EventState;
 use taoli_core::store::BackupReason;
 use taoli_core::{Error, SchoolFile, Teacher};
 use taoli_upstream::Faults;
@@ -1462,4 +1464,209 @@ fn removing_a_record_in_effect_waits_for_a_reason() {
     let change = &school.payload(&second.id).changes[0];
     assert_eq!(change.op.as_str(), "remove_record");
     assert_eq!(change.reason.as_deref(), Some("工作经历重复录入"));
+}
+
+// ----- status changes (在职情况变动) -----
+
+fn status_change(teacher: &Teacher, status: &str, evidence: Option<&str>) -> NewStatusChange {
+    NewStatusChange {
+        teacher_id: teacher.id.clone(),
+        status: status.to_owned(),
+        effective_date: "2026-08-31".to_owned(),
+        reason: "到龄退休".to_owned(),
+        evidence: evidence.map(str::to_owned),
+    }
+}
+
+/// A teacher the upstream has received and put in effect.
+fn effective_teacher(school: &mut School, upstream: &Upstream) -> Teacher {
+    let teacher = school.teacher("张三", 1);
+    let first = school.submit().built.unwrap();
+    upstream.accept_all(&first.id, 1);
+    school.sync();
+    teacher
+}
+
+fn status_on_file(school: &School, teacher: &Teacher) -> Option<String> {
+    school
+        .file
+        .teachers()
+        .records(&teacher.id)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.group_code == "basic")
+        .and_then(|r| r.fields.get("personnel_status").cloned())
+        .and_then(|v| v.as_str().map(str::to_owned))
+}
+
+#[test]
+fn a_status_change_goes_upstream_as_its_own_kind_of_change() {
+    let upstream = Upstream::start();
+    let mut school = School::new();
+    school.enroll(&upstream);
+    let teacher = effective_teacher(&mut school, &upstream);
+    let event = school
+        .file
+        .status_changes()
+        .change(&status_change(&teacher, "301", Some("桃教人〔2026〕12号")))
+        .unwrap();
+    let batch = school.submit().built.unwrap();
+    let payload = school.payload(&batch.id);
+    let reported = payload
+        .changes
+        .iter()
+        .find(|c| c.op.as_str() == "status_change")
+        .unwrap();
+    let status = reported.status.as_ref().unwrap();
+    assert_eq!(
+        (
+            status.event_id.as_str(),
+            status.code.as_str(),
+            status.effective_date.as_str()
+        ),
+        (event.id.as_str(), "301", "2026-08-31")
+    );
+    assert_eq!(status.evidence.as_deref(), Some("桃教人〔2026〕12号"));
+}
+
+#[test]
+fn a_status_change_is_reported_once() {
+    let upstream = Upstream::start();
+    let mut school = School::new();
+    school.enroll(&upstream);
+    let teacher = effective_teacher(&mut school, &upstream);
+    school
+        .file
+        .status_changes()
+        .change(&status_change(&teacher, "301", Some("文号")))
+        .unwrap();
+    let batch = school.submit().built.unwrap();
+    upstream.accept_all(&batch.id, 1);
+    school.sync();
+    // What follows is the 基本信息 the accepted change wrote, not the change again.
+    if let Some(next) = school.submit().built {
+        let ops: Vec<String> = school
+            .payload(&next.id)
+            .changes
+            .iter()
+            .map(|c| c.op.as_str().to_owned())
+            .collect();
+        assert!(!ops.iter().any(|op| op == "status_change"), "{ops:?}");
+    }
+}
+
+#[test]
+fn a_departure_the_county_accepts_takes_effect_and_leaves_the_roster() {
+    let upstream = Upstream::start();
+    let mut school = School::new();
+    school.enroll(&upstream);
+    let teacher = effective_teacher(&mut school, &upstream);
+    school
+        .file
+        .status_changes()
+        .change(&status_change(&teacher, "301", Some("文号")))
+        .unwrap();
+    assert_eq!(status_on_file(&school, &teacher).as_deref(), Some("100"));
+    let batch = school.submit().built.unwrap();
+    upstream.accept_all(&batch.id, 1);
+    school.sync();
+    assert_eq!(status_on_file(&school, &teacher).as_deref(), Some("301"));
+    let departed = school.file.status_changes().departed().unwrap();
+    assert_eq!(departed.len(), 1);
+    assert_eq!(departed[0].teacher.id, teacher.id);
+}
+
+#[test]
+fn a_departure_the_county_returns_stays_returned_with_its_reason() {
+    let upstream = Upstream::start();
+    let mut school = School::new();
+    school.enroll(&upstream);
+    let teacher = effective_teacher(&mut school, &upstream);
+    let event = school
+        .file
+        .status_changes()
+        .change(&status_change(&teacher, "301", Some("文号")))
+        .unwrap();
+    let batch = school.submit().built.unwrap();
+    upstream.send_back(
+        &batch.id,
+        &format!("status:{}", event.id),
+        "退休审批文件未到，请补充",
+    );
+    school.sync();
+    assert_eq!(status_on_file(&school, &teacher).as_deref(), Some("100"));
+    let timeline = school.file.status_changes().timeline(&teacher.id).unwrap();
+    let returned = timeline.events.iter().find(|e| e.id == event.id).unwrap();
+    assert_eq!(returned.state, EventState::Returned);
+    assert_eq!(
+        returned.decision_note.as_deref(),
+        Some("退休审批文件未到，请补充")
+    );
+    assert!(
+        timeline.pending.is_none(),
+        "a returned change waits no more"
+    );
+}
+
+#[test]
+fn a_status_change_of_a_teacher_the_upstream_has_not_seen_travels_with_the_teacher() {
+    let upstream = Upstream::start();
+    let mut school = School::new();
+    school.enroll(&upstream);
+    let teacher = school.teacher("张三", 1);
+    school
+        .file
+        .status_changes()
+        .change(&NewStatusChange {
+            teacher_id: teacher.id.clone(),
+            status: "204".to_owned(),
+            effective_date: "2026-09-01".to_owned(),
+            reason: "进修".to_owned(),
+            evidence: None,
+        })
+        .unwrap();
+    let batch = school.submit().built.unwrap();
+    let ops: Vec<&str> = school
+        .payload(&batch.id)
+        .changes
+        .iter()
+        .map(|c| c.op.as_str())
+        .collect();
+    assert!(
+        ops.contains(&"new_teacher") && ops.contains(&"status_change"),
+        "{ops:?}"
+    );
+}
+
+#[test]
+fn the_basic_change_a_status_change_wrote_goes_with_its_reason() {
+    let upstream = Upstream::start();
+    let mut school = School::new();
+    school.enroll(&upstream);
+    let teacher = effective_teacher(&mut school, &upstream);
+    school
+        .file
+        .status_changes()
+        .change(&NewStatusChange {
+            teacher_id: teacher.id.clone(),
+            status: "204".to_owned(),
+            effective_date: "2026-09-01".to_owned(),
+            reason: "赴师范大学进修".to_owned(),
+            evidence: None,
+        })
+        .unwrap();
+    let missing = school.file.reporting().outbox_status().unwrap().missing;
+    assert_eq!(missing.changes_needing_reason, 0);
+    let batch = school.submit().built.unwrap();
+    let payload = school.payload(&batch.id);
+    let request = payload
+        .changes
+        .iter()
+        .find(|c| c.op.as_str() == "change_request")
+        .unwrap();
+    assert_eq!(request.reason.as_deref(), Some("赴师范大学进修"));
+    assert_eq!(
+        request.fields.keys().collect::<Vec<_>>(),
+        ["personnel_status"]
+    );
 }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
-  launch, click, fill, choose, textsOf, until, untilMessage, screenshot, demoSchool,
+  launch, click, fill, choose, textsOf, until, untilMessage, messages, screenshot, demoSchool,
   waitForDemoSchool, openForm, cliBinary, repoRoot, ADMIN, CLERK,
 } from '../lib/app.mjs';
 
@@ -68,6 +68,7 @@ test('a status change on the form shows on the timeline; one for the county wait
     assert.match(events[0], /301 退休/);
     assert.match(events[0], /桃教人〔2026〕12号/);
     assert.match(events[1], /204 进修/);
+    await until(browser, async () => (await messages(browser)).length === 0, 'the messages did not close');
     await screenshot(browser, 'status-timeline');
   } finally {
     await app.stop();
@@ -87,11 +88,12 @@ test('a departed teacher leaves the roster and is listed under 离校教师 with
     await waitForDemoSchool(browser);
     await until(browser, async () => (await textsOf(browser, 'teacher-row-name')).length > 0, 'the teacher list stayed empty');
     assert.ok(!(await textsOf(browser, 'teacher-row-name')).includes(LI.name), 'a departed teacher is on the roster');
-    assert.match((await textsOf(browser, 'roster-departed'))[0], /离校教师 1/);
+    assert.match((await textsOf(browser, 'roster-departed'))[0], /离校教师（1）/);
 
     await click(browser, 'roster-departed');
     await until(browser, async () => (await textsOf(browser, 'teacher-row-name')).join() === LI.name, 'the 离校教师 view did not list 李燕 alone');
     await until(browser, async () => (await textsOf(browser, 'teacher-row-departed')).join().includes('301 退休'), 'the status she left with is not shown');
+    await browser.pause(400); // the switch's colour transition
     await screenshot(browser, 'departed-teachers');
 
     await openForm(browser, LI.name);

@@ -190,7 +190,7 @@ const en: MessageSchema = {
       departed: 'Departed',
       all: 'All',
       label: 'Which teachers to show',
-      departedCount: '{n} departed',
+      departedCount: 'Departed ({n})',
     },
     col: {
       index: 'No.',
@@ -686,6 +686,7 @@ const en: MessageSchema = {
     back: 'Back to teachers',
     refresh: 'Refresh',
     summary: 'As of {date}: {teachers} teachers',
+    departed: ' ({n} departed teachers not counted)',
     loading: 'Counting…',
     colCount: 'Teachers',
     colShare: 'Share',

@@ -189,7 +189,7 @@ const zhCN = {
       departed: '离校教师',
       all: '全部',
       label: '显示哪些教师',
-      departedCount: '离校教师 {n} 人',
+      departedCount: '离校教师（{n}）',
     },
     col: {
       index: '序号',
@@ -685,6 +685,7 @@ const zhCN = {
     back: '返回教师名单',
     refresh: '刷新',
     summary: '截至 {date}，共 {teachers} 位教师',
+    departed: '（另有离校教师 {n} 人，不计入统计）',
     loading: '正在统计…',
     colCount: '人数',
     colShare: '占比',

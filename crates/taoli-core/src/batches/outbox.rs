@@ -7,6 +7,8 @@
 //! The network side is the rest of `crate::batches`; this module holds the
 //! outbox's rules and reads and writes its tables through the store.
 
+use std::collections::HashSet;
+
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -488,7 +490,7 @@ impl Reporting<'_> {
             "SELECT i.batch_id, b.state, i.change_id, i.op, i.teacher_id, i.entity, i.entity_id,
                     i.group_code, i.version, i.status, i.reason
              FROM batch_item i JOIN batch b ON b.id = i.batch_id
-             WHERE b.state <> 'refused'
+             WHERE b.state <> 'refused' AND i.op <> 'status_change'
              ORDER BY b.sequence, b.rowid, i.rowid",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -1161,7 +1163,13 @@ impl Reporting<'_> {
         let assessed = plan::assess(&inputs.inputs());
         let old_fields =
             |kind: EntityKind, id: &str, version: i64| self.fields_at_version(kind, id, version);
-        let planned = plan::plan(&assessed, change_reason, &old_fields);
+        let reasons = plan::Reasons {
+            clerk: change_reason,
+            status: crate::status_changes::status_reasons(self.school)?,
+        };
+        let mut planned = plan::plan(&assessed, &reasons, &old_fields);
+        let status_changes = self.status_changes_to_report(&planned.changes, &inputs.items)?;
+        planned.changes.extend(status_changes);
         if planned.changes.is_empty() {
             return Ok(None);
         }
@@ -1185,6 +1193,38 @@ impl Reporting<'_> {
         let backup = self.school.automatic_backup(BackupReason::BeforeBatch)?;
         self.insert_batch(&actor, &batch, &backup)?;
         self.batch_summary(&batch.id).map(Some)
+    }
+
+    /// The changes of status the next batch reports (`status_change`, one
+    /// per event): those not yet carried by a batch that was not refused,
+    /// of teachers the upstream has been sent or this batch sends (a change
+    /// of a teacher it has never seen waits for the teacher).
+    fn status_changes_to_report(
+        &self,
+        planned: &[plan::PlannedChange],
+        items: &[ItemRow],
+    ) -> Result<Vec<plan::PlannedChange>> {
+        let mut stmt = self.school.conn.prepare(
+            "SELECT i.change_id FROM batch_item i JOIN batch b ON b.id = i.batch_id
+             WHERE i.op = 'status_change' AND b.state <> 'refused'",
+        )?;
+        let carried: HashSet<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let known: HashSet<&str> = items
+            .iter()
+            .filter(|i| i.entity == EntityKind::Teacher)
+            .map(|i| i.teacher_id.as_str())
+            .chain(planned.iter().map(|c| c.change.teacher_id.as_str()))
+            .collect();
+        Ok(crate::status_changes::reportable(self.school)?
+            .into_iter()
+            .filter(|e| known.contains(e.teacher_id.as_str()))
+            .filter_map(|e| {
+                let id = plan::status_change_id(&e.id);
+                (!carried.contains(&id)).then(|| plan::status_change_for(id, e))
+            })
+            .collect())
     }
 
     // ----- public reads -----
@@ -1284,6 +1324,12 @@ impl Reporting<'_> {
         let inputs = self.reporting_inputs()?;
         let assessed = plan::assess(&inputs.inputs());
         let effective = self.school.effective_catalog()?;
+        let reasons = plan::Reasons {
+            clerk: None,
+            status: crate::status_changes::status_reasons(self.school)?,
+        };
+        let old_fields =
+            |kind: EntityKind, id: &str, version: i64| self.fields_at_version(kind, id, version);
         let mut counts = StatusCounts::default();
         let mut missing = Missing {
             not_enrolled: enrollment.is_none(),
@@ -1293,7 +1339,16 @@ impl Reporting<'_> {
         let mut teachers = Vec::with_capacity(assessed.len());
         for teacher in &assessed {
             let unsent = teacher.unsent().count();
-            let needing_reason = teacher.unsent().filter(|e| e.needs_reason()).count();
+            let needing_reason = teacher
+                .unsent()
+                .filter(|e| e.needs_reason())
+                .filter(|e| match &e.standing {
+                    Standing::Unsent(unsent) => reasons
+                        .reason_for(&teacher.teacher_id, e, unsent, &old_fields)
+                        .is_none(),
+                    _ => true,
+                })
+                .count();
             missing.unsent_changes = missing.unsent_changes.saturating_add(unsent);
             missing.changes_needing_reason = missing
                 .changes_needing_reason
@@ -1342,11 +1397,11 @@ fn apply_review(
     at: &str,
     applied: &mut ReviewsApplied,
 ) -> Result<bool> {
-    let item: Option<(String, String)> = tx
+    let item: Option<(String, String, String)> = tx
         .query_row(
-            "SELECT teacher_id, status FROM batch_item WHERE batch_id = ?1 AND change_id = ?2",
+            "SELECT teacher_id, status, op FROM batch_item WHERE batch_id = ?1 AND change_id = ?2",
             params![result.batch_id, result.record],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
     let inserted = tx.execute(
@@ -1369,7 +1424,7 @@ fn apply_review(
         applied.duplicates = applied.duplicates.saturating_add(1);
         return Ok(false);
     }
-    let Some((teacher_id, status)) = item else {
+    let Some((teacher_id, status, op)) = item else {
         applied.unknown = applied.unknown.saturating_add(1);
         return Ok(false);
     };
@@ -1391,6 +1446,17 @@ fn apply_review(
             result.reviewed_at
         ],
     )?;
+    if op == ChangeOp::StatusChange.as_str()
+        && let Some(event_id) = plan::status_event_of(&result.record)
+    {
+        crate::status_changes::decided_upstream(
+            tx,
+            actor,
+            event_id,
+            result.decision == protocol::Decision::Accepted,
+            result.reason.as_deref(),
+        )?;
+    }
     let count = match result.decision {
         protocol::Decision::Accepted => &mut applied.accepted,
         protocol::Decision::Returned => &mut applied.returned,

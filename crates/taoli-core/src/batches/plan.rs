@@ -29,6 +29,7 @@ use super::BatchState;
 use crate::catalog::Severity;
 use crate::protocol::{Change, ChangeOp, MAX_REASON_CHARS, WarningReason};
 use crate::record::IndicatorRecord;
+use crate::status_event::StatusEvent;
 use crate::teacher::Teacher;
 use crate::validate::Problem;
 
@@ -560,13 +561,59 @@ pub(crate) struct Plan {
 /// values); None when they are not known.
 pub(crate) type OldFields<'f> = dyn Fn(EntityKind, &str, i64) -> Option<Map<String, Value>> + 'f;
 
+/// The reasons a change that needs one may go with: the clerk's, for every
+/// 变更申请; and, for a 变更申请 of 基本信息 that changes nothing but the
+/// 人员状态, the reason of the teacher's status change in effect that wrote
+/// it (reported on its own as a `status_change`), so it never waits for
+/// the clerk to explain the same change twice.
+#[derive(Debug, Default)]
+pub(crate) struct Reasons<'r> {
+    pub clerk: Option<&'r str>,
+    /// By teacher: the reason of their latest status change in effect.
+    pub status: HashMap<String, String>,
+}
+
+impl Reasons<'_> {
+    /// The reason `entity`'s unsent change goes with, if it has one.
+    pub(crate) fn reason_for(
+        &self,
+        teacher_id: &str,
+        entity: &EntityAssessment<'_>,
+        unsent: &Unsent,
+        old_fields: &OldFields<'_>,
+    ) -> Option<String> {
+        if let Some(reason) = self.clerk {
+            return Some(clip_reason(reason));
+        }
+        let status_reason = self.status.get(teacher_id)?;
+        let (ChangeOp::ChangeRequest, Current::Record(record), Some(base)) =
+            (unsent.op, entity.current, unsent.base)
+        else {
+            return None;
+        };
+        if record.group_code != crate::catalog::BASIC_GROUP {
+            return None;
+        }
+        let old = old_fields(entity.kind, &entity.id, base)?;
+        let changed: HashSet<&String> = record
+            .fields
+            .keys()
+            .chain(old.keys())
+            .filter(|k| record.fields.get(*k) != old.get(*k))
+            .collect();
+        let only_status = changed.len() == 1
+            && changed.contains(&crate::status_changes::PERSONNEL_STATUS_FIELD.to_owned());
+        only_status.then(|| clip_reason(status_reason))
+    }
+}
+
 /// The changes the next batch carries: every unsent change of every teacher
 /// not held back, in registration order, at most [`MAX_CHANGES_PER_BATCH`]
 /// (a teacher's changes are never split). Changes that need a reason wait
-/// when `change_reason` is None.
+/// when [`Reasons`] gives none.
 pub(crate) fn plan(
     teachers: &[TeacherAssessment<'_>],
-    change_reason: Option<&str>,
+    reasons: &Reasons<'_>,
     old_fields: &OldFields<'_>,
 ) -> Plan {
     let mut plan = Plan::default();
@@ -580,8 +627,8 @@ pub(crate) fn plan(
                 continue;
             };
             let reason = if unsent.needs_reason(entity.effective) {
-                match change_reason {
-                    Some(reason) => Some(clip_reason(reason)),
+                match reasons.reason_for(&teacher.teacher_id, entity, unsent, old_fields) {
+                    Some(reason) => Some(reason),
                     None => continue,
                 }
             } else if matches!(unsent.op, ChangeOp::RemoveTeacher | ChangeOp::RemoveRecord) {
@@ -610,6 +657,48 @@ pub(crate) fn plan(
             .extend(teacher.warning_reasons.iter().cloned());
     }
     plan
+}
+
+/// The id of the change reporting the status event `event_id`.
+pub(crate) fn status_change_id(event_id: &str) -> String {
+    format!("{STATUS_CHANGE_PREFIX}{event_id}")
+}
+
+/// The status event a `status_change`'s id names.
+pub(crate) fn status_event_of(change_id: &str) -> Option<&str> {
+    change_id.strip_prefix(STATUS_CHANGE_PREFIX)
+}
+
+const STATUS_CHANGE_PREFIX: &str = "status:";
+
+/// The change reporting a status event (`status_change`): the new 人员状态,
+/// its date, reason and evidence; no values, no versions.
+pub(crate) fn status_change_for(id: String, event: StatusEvent) -> PlannedChange {
+    let teacher_id = event.teacher_id.clone();
+    let entity_id = event.id.clone();
+    PlannedChange {
+        change: Change {
+            id,
+            op: ChangeOp::StatusChange,
+            teacher_id,
+            record_id: None,
+            group: None,
+            base_version: None,
+            version: None,
+            fields: Map::new(),
+            reason: None,
+            status: Some(crate::protocol::StatusEvent {
+                event_id: event.id,
+                code: event.status,
+                effective_date: event.effective_date,
+                reason: clip_reason(&event.reason),
+                evidence: event.evidence.map(|e| clip_reason(&e)),
+            }),
+        },
+        entity: EntityKind::Teacher,
+        entity_id,
+        group_code: None,
+    }
 }
 
 /// The identity fields of a teacher, as a change carries them.

@@ -45,6 +45,25 @@ pub(crate) fn find_by_id(conn: &Connection, id: &str) -> Result<Option<Indicator
         .optional()?)
 }
 
+/// A teacher's record of a single-record group (基本信息), if they have one,
+/// read on the caller's connection or transaction.
+pub(crate) fn of_group(
+    conn: &Connection,
+    teacher_id: &str,
+    group: &str,
+) -> Result<Option<IndicatorRecord>> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT {COLUMNS} FROM record WHERE teacher_id = ?1 AND group_code = ?2
+                 ORDER BY row_order LIMIT 1"
+            ),
+            (teacher_id, group),
+            from_row,
+        )
+        .optional()?)
+}
+
 /// Writes a new record of a stored teacher after the group's existing rows,
 /// with its revision, inside the caller's transaction.
 pub(crate) fn insert(

@@ -9,8 +9,11 @@
 -- kind: `initial` is the status a teacher had when the history began (the
 -- value on file when this migration ran, or when their first change was
 -- made), dated the day they were registered; `change` is one the clerk made.
+--
+-- Creates only what is missing, as 0013 does: a file whose schema version
+-- was set back (a test's older file) migrates again without harm.
 
-CREATE TABLE status_event (
+CREATE TABLE IF NOT EXISTS status_event (
     id              TEXT PRIMARY KEY,                   -- UUIDv7, or initial:<teacher id>
     teacher_id      TEXT NOT NULL REFERENCES teacher (id) ON DELETE CASCADE,
     status          TEXT NOT NULL,                      -- 人员状态 code
@@ -24,10 +27,10 @@ CREATE TABLE status_event (
     created_at      TEXT NOT NULL,
     created_by      TEXT NOT NULL
 ) STRICT;
-CREATE INDEX status_event_by_teacher ON status_event (teacher_id, effective_date, created_at);
+CREATE INDEX IF NOT EXISTS status_event_by_teacher ON status_event (teacher_id, effective_date, created_at);
 
 -- Every teacher on file gets a first event from their current 人员状态.
-INSERT INTO status_event (id, teacher_id, status, effective_date, reason, evidence, kind, state, created_at, created_by)
+INSERT OR IGNORE INTO status_event (id, teacher_id, status, effective_date, reason, evidence, kind, state, created_at, created_by)
 SELECT 'initial:' || t.id,
        t.id,
        json_extract(r.fields, '$.personnel_status'),
