@@ -47,6 +47,7 @@ use crate::store::{
 };
 use crate::teacher::{NewTeacher, Teacher};
 use crate::validate::{Problem, ValidationReport};
+use crate::workbench::{Completeness, ReportingCounts, SignoffCounts, WorkbenchSummary};
 
 /// The contents of `ui/src/bindings.ts`.
 pub fn typescript() -> String {
@@ -166,6 +167,10 @@ pub fn typescript() -> String {
         Missing::decl(&cfg),
         NextDeadline::decl(&cfg),
         OutboxStatus::decl(&cfg),
+        Completeness::decl(&cfg),
+        SignoffCounts::decl(&cfg),
+        ReportingCounts::decl(&cfg),
+        WorkbenchSummary::decl(&cfg),
         ReceiptInfo::decl(&cfg),
         ReceiptImport::decl(&cfg),
         BatchExport::decl(&cfg),
