@@ -37,6 +37,7 @@ use taoli_core::store::{
 };
 use taoli_core::validate::WarningRef;
 use taoli_core::validate::{Problem, ValidationReport};
+use taoli_core::workbench::WorkbenchSummary;
 use taoli_core::{
     Credentials, Locale, NewSchool, NewTeacher, NewUser, Role, SchoolFile, Session, Teacher,
 };
@@ -656,6 +657,12 @@ commands! {
     /// deadline and what is still missing.
     fn outbox_status() -> OutboxStatus = task {
         with_school(&state, |file| file.reporting().outbox_status())
+    }
+
+    /// The home's figures (工作台): the next deadline, completeness,
+    /// sign-offs, changes not yet uploaded and returned records.
+    fn workbench_summary() -> WorkbenchSummary = task {
+        with_school(&state, |file| file.workbench().summary())
     }
 
     /// The kept receipts (回执), newest first.

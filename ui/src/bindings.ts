@@ -242,6 +242,20 @@ export type StatusRule = {
  */
 code: string, on_roster: boolean, approval: Approval, evidence: boolean, locks: Array<string>, };
 
+export type StatusChangeCounts = { 
+/**
+ * Teachers with a change waiting for the county's approval.
+ */
+pending: number, 
+/**
+ * Teachers whose latest change the county returned, not yet made again.
+ */
+returned: number, 
+/**
+ * Teachers off the active roster today (离校教师).
+ */
+departed: number, };
+
 export type Approval = "school" | "county";
 
 export type IndicatorRecord = { id: string, teacher_id: string, 
@@ -1085,6 +1099,84 @@ teachers: Array<TeacherUpload>, counts: StatusCounts,
  * The next reporting deadline.
  */
 deadline: NextDeadline | null, missing: Missing, };
+
+export type Completeness = { 
+/**
+ * Every teacher on file.
+ */
+teachers: number, 
+/**
+ * Teachers with no error (warnings do not count against them).
+ */
+without_errors: number, 
+/**
+ * Teachers with at least one error: the 校验 page filtered to errors.
+ */
+with_errors: number, };
+
+export type SignoffCounts = { 
+/**
+ * Every teacher on file.
+ */
+teachers: number, 
+/**
+ * Signed, and their information unchanged since (已签字).
+ */
+current: number, 
+/**
+ * Signed, but their information changed since (签字后有改动).
+ */
+stale: number, 
+/**
+ * No sheet of theirs signed yet (未签字).
+ */
+unsigned: number, };
+
+export type ReportingCounts = { 
+/**
+ * Whether the school is enrolled with the upstream (登记上报).
+ */
+enrolled: boolean, 
+/**
+ * Changes not yet in any batch (待上传), held back ones included.
+ */
+unsent_changes: number, 
+/**
+ * Teachers whose status is 待上传.
+ */
+teachers_pending: number, 
+/**
+ * Records the reviewer returned and no newer edit answers yet (已退回).
+ */
+returned_records: number, 
+/**
+ * Teachers whose status is 已退回.
+ */
+teachers_returned: number, };
+
+export type WorkbenchSummary = { 
+/**
+ * The next reporting deadline (31 March, 30 September, or the province
+ * pack's) and the days left; none when the catalog names no deadline.
+ */
+deadline: NextDeadline | null, 
+/**
+ * Completeness: the teachers on file, and those without any error.
+ */
+completeness: Completeness, 
+/**
+ * The teachers' 信息确认表 sign-offs.
+ */
+signoffs: SignoffCounts, 
+/**
+ * What waits to be reported (待上传) and what the reviewer returned (已退回).
+ */
+reporting: ReportingCounts, 
+/**
+ * Changes of 人员状态 waiting for the county or returned by it, and the
+ * teachers who have left (离校教师).
+ */
+status: StatusChangeCounts, };
 
 export type ReceiptInfo = { batch_id: string, sequence: number, record_count: number, 
 /**

@@ -61,6 +61,7 @@ import type {
   UndoResult,
   User,
   ValidationReport,
+  WorkbenchSummary,
 } from './bindings'
 
 /**
@@ -676,6 +677,14 @@ export function lastSync(): Promise<SyncPass | null> {
  */
 export function outboxStatus(): Promise<OutboxStatus> {
   return invoke<OutboxStatus>('outbox_status')
+}
+
+/**
+ * The home's figures (工作台): the next deadline, completeness,
+ * sign-offs, changes not yet uploaded and returned records.
+ */
+export function workbenchSummary(): Promise<WorkbenchSummary> {
+  return invoke<WorkbenchSummary>('workbench_summary')
 }
 
 /**

@@ -13,10 +13,21 @@ import type {
   Session,
   Severity,
   Teacher,
+  UploadStatus,
 } from './bindings'
 
-/** The screens of an open school. */
-export type View = 'list' | 'form' | 'validation' | 'stats' | 'settings' | 'import' | 'sheets' | 'audit' | 'submit'
+/** The screens of an open school; 'home' is the 工作台, shown after sign-in. */
+export type View =
+  | 'home'
+  | 'list'
+  | 'form'
+  | 'validation'
+  | 'stats'
+  | 'settings'
+  | 'import'
+  | 'sheets'
+  | 'audit'
+  | 'submit'
 
 /** Where the teacher form opens: a group's tab, and optionally one field (of one row). */
 export interface FormTarget {
@@ -53,6 +64,8 @@ interface State {
   /** The screen the 操作记录 page's back button returns to. */
   auditReturn: 'list' | 'form'
   validationFilter: { severity: SeverityFilter; group: string }
+  /** The status the 报送 page's teacher list opens filtered to (all when ''). */
+  submitFilter: UploadStatus | ''
 }
 
 const state = reactive<State>({
@@ -71,6 +84,7 @@ const state = reactive<State>({
   auditFor: null,
   auditReturn: 'list',
   validationFilter: { severity: 'all', group: '' },
+  submitFilter: '',
 })
 
 let catalogCache: { school: string; catalog: Promise<EffectiveCatalog> } | null = null
@@ -82,13 +96,13 @@ export function setOpened(opened: OpenedSchool): void {
   state.hasUsers = opened.has_users
 }
 
-/** Someone signed in (or unlocked): the list of their school shows. */
+/** Someone signed in: the 工作台 of their school shows. */
 export function setAccount(account: Session | null): void {
   if (account?.name !== state.account?.name) clearUploads()
   state.account = account
   state.locked = false
   if (account) state.hasUsers = true
-  state.view = 'list'
+  state.view = 'home'
   state.teacher = null
 }
 
@@ -128,7 +142,7 @@ export function setSchool(school: School | null): void {
   state.account = null
   state.locked = false
   state.hasUsers = true
-  state.view = 'list'
+  state.view = 'home'
   state.teacher = null
   state.target = null
   state.listQuery = ''
@@ -136,6 +150,7 @@ export function setSchool(school: School | null): void {
   state.sheetsFor = []
   state.auditFor = null
   state.validationFilter = { severity: 'all', group: '' }
+  state.submitFilter = ''
   catalogCache = null
   clearUploads()
 }
@@ -193,17 +208,51 @@ export function leaveForm(): void {
   state.target = null
 }
 
+let leaveGuard: (() => Promise<boolean>) | null = null
+
+/**
+ * Lets the screen shown ask before the menu takes the clerk elsewhere (the
+ * teacher form with unsaved changes). Returns the call that takes it back.
+ */
+export function guardLeaving(guard: () => Promise<boolean>): () => void {
+  leaveGuard = guard
+  return () => {
+    if (leaveGuard === guard) leaveGuard = null
+  }
+}
+
+/** Whether the screen shown lets the clerk go (asked before the menu switches screens). */
+export async function mayLeave(): Promise<boolean> {
+  return leaveGuard ? leaveGuard() : true
+}
+
+/** The 工作台: the figures of what waits, each a link to its list. */
+export function showHome(): void {
+  state.view = 'home'
+}
+
 export function showList(): void {
   state.view = 'list'
 }
 
-export function showValidation(): void {
+/** The 校验 page; opened filtered to one severity when given (the 工作台's errors). */
+export function showValidation(severity?: SeverityFilter): void {
+  if (severity !== undefined) state.validationFilter = { severity, group: '' }
   state.view = 'validation'
 }
 
-/** The 报送 page: enrollment, the deadline, batches, receipts, each teacher's status. */
-export function showSubmit(): void {
+/**
+ * The 报送 page: enrollment, the deadline, batches, receipts, each teacher's
+ * status; its teacher list filtered to `filter` (all when '').
+ */
+export function showSubmit(filter: UploadStatus | '' = ''): void {
+  state.submitFilter = filter
   state.view = 'submit'
+}
+
+/** The status the 报送 page opens filtered to. */
+export function submitFilter(): UploadStatus | '' {
+  return state.submitFilter
 }
 
 /** The 统计 page. */

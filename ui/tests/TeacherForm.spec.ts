@@ -584,7 +584,7 @@ describe('TeacherForm status changes', () => {
     await clickTestId('status-save')
     expect(saved).toHaveLength(1)
     expect(saved[0]).toMatchObject({ teacher_id: TEACHER.id, status: '301', reason: '到龄退休', evidence: '桃教人〔2026〕12号' })
-    expect(saved[0].effective_date).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+    expect(saved[0]?.effective_date).toMatch(/^\d{4}-\d{2}-\d{2}$/)
   })
 
   it('shows a departed teacher’s information as locked', async () => {

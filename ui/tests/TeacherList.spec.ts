@@ -95,7 +95,6 @@ describe('TeacherList', () => {
         const id = (args as unknown as { teacherId: string }).teacherId
         return { teacher_id: id, state: SIGNOFFS[id], prints: [] }
       }
-      if (cmd === 'close_school') return null
       if (cmd === 'export_file_name') return '桃李小学-教师数据.xlsx'
       if (cmd === 'export_file') return (args as unknown as { path: string }).path
       throw new Error(`unexpected command ${cmd}`)
@@ -108,22 +107,29 @@ describe('TeacherList', () => {
     document.body.innerHTML = ''
   })
 
-  it('shows the school and its teacher count', async () => {
+  it('shows its title and the teacher count (the school is named in the side menu)', async () => {
     wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
     await settle()
-    expect(wrapper.find('[data-testid="school-name"]').text()).toBe('桃李小学')
-    expect(wrapper.text()).toContain('211 小学 · 中小学指标体系')
+    expect(wrapper.find('[data-testid="list-title"]').text()).toBe('教师名单')
     expect(wrapper.find('[data-testid="teacher-count"]').text()).toBe('共 2 人')
   })
 
-  it('hides what a 信息查询员 may not do: add, import, export, print, 操作记录', async () => {
+  it('hides what a 信息查询员 may not do: add, export, print', async () => {
     signInForTests(['teachers.view'])
     wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
     await settle()
-    for (const testid of ['add-teacher', 'import-open', 'export-open', 'print-sheets', 'open-audit']) {
+    for (const testid of ['add-teacher', 'export-open', 'print-sheets']) {
       expect(wrapper.find(`[data-testid="${testid}"]`).exists(), testid).toBe(false)
     }
-    expect(wrapper.find('[data-testid="open-validation"]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid="teacher-search"]').exists()).toBe(true)
+  })
+
+  it('leaves the other screens to the side menu: no buttons to them above the list', async () => {
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    for (const testid of ['open-validation', 'open-submit', 'open-stats', 'open-audit', 'open-settings', 'import-open', 'close-school']) {
+      expect(wrapper.find(`[data-testid="${testid}"]`).exists(), testid).toBe(false)
+    }
   })
 
   it('asks the back end to search after the clerk stops typing and shows the filtered count', async () => {
@@ -156,17 +162,6 @@ describe('TeacherList', () => {
     expect(wrapper.text()).toContain('到龄退休')
   })
 
-  it('closes the school and clears the session', async () => {
-    setSchool(SCHOOL)
-    signInForTests()
-    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
-    await settle()
-    await wrapper.find('[data-testid="close-school"]').trigger('click')
-    await settle()
-    expect(invoke).toHaveBeenCalledWith('close_school')
-    expect(useSession().school.value).toBeNull()
-  })
-
   it('opens a teacher’s form when the name is clicked', async () => {
     setSchool(SCHOOL)
     signInForTests()
@@ -177,24 +172,6 @@ describe('TeacherList', () => {
     await names[1]!.trigger('click')
     expect(useSession().view.value).toBe('form')
     expect(useSession().teacher.value?.name).toBe(names[1]!.text())
-  })
-
-  it('opens the 校验 page from the header', async () => {
-    setSchool(SCHOOL)
-    signInForTests()
-    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
-    await settle()
-    await wrapper.find('[data-testid="open-validation"]').trigger('click')
-    expect(useSession().view.value).toBe('validation')
-  })
-
-  it('opens the 统计 page from the header', async () => {
-    setSchool(SCHOOL)
-    signInForTests()
-    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
-    await settle()
-    await wrapper.find('[data-testid="open-stats"]').trigger('click')
-    expect(useSession().view.value).toBe('stats')
   })
 
   it('exports the school’s data to the file the clerk chooses, proposing the school’s name', async () => {
@@ -246,25 +223,6 @@ describe('TeacherList', () => {
     wrapper.findComponent({ name: 'ElDropdown' }).vm.$emit('command', 'template')
     await settle()
     expect(invoke).not.toHaveBeenCalledWith('export_file', expect.anything())
-  })
-
-  it('opens the settings from the header', async () => {
-    setSchool(SCHOOL)
-    signInForTests()
-    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
-    await settle()
-    await wrapper.find('[data-testid="open-settings"]').trigger('click')
-    expect(useSession().view.value).toBe('settings')
-  })
-
-  it('opens the import wizard from the toolbar', async () => {
-    setSchool(SCHOOL)
-    signInForTests()
-    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
-    await settle()
-    expect(wrapper.find('[data-testid="import-open"]').text()).toBe('导入花名册')
-    await wrapper.find('[data-testid="import-open"]').trigger('click')
-    expect(useSession().view.value).toBe('import')
   })
 
   it('shows each teacher’s sign-off state in the 确认表 column', async () => {
@@ -323,15 +281,6 @@ describe('TeacherList', () => {
     wrapper.unmount()
     wrapper = undefined
     expect(events.syncPass).toBeNull()
-  })
-
-  it('opens the 报送 page from the header', async () => {
-    setSchool(SCHOOL)
-    signInForTests()
-    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
-    await settle()
-    await wrapper.find('[data-testid="open-submit"]').trigger('click')
-    expect(useSession().view.value).toBe('submit')
   })
 
   it('opens the sign-off dialog from a teacher’s 确认表 state', async () => {

@@ -41,7 +41,7 @@ use crate::sheets::{
 };
 use crate::stats::{ChartKind, Dimension, SchoolStats, StatsBucket, StatsDimension};
 use crate::status_changes::{
-    DepartedTeacher, NewStatusChange, RosterFilter, StatusRule, StatusTimeline,
+    DepartedTeacher, NewStatusChange, RosterFilter, StatusChangeCounts, StatusRule, StatusTimeline,
 };
 use crate::status_event::{EventKind, EventState, StatusEvent};
 use crate::store::{
@@ -51,6 +51,7 @@ use crate::store::{
 };
 use crate::teacher::{NewTeacher, Teacher};
 use crate::validate::{Problem, ValidationReport};
+use crate::workbench::{Completeness, ReportingCounts, SignoffCounts, WorkbenchSummary};
 
 /// The contents of `ui/src/bindings.ts`.
 pub fn typescript() -> String {
@@ -88,6 +89,7 @@ pub fn typescript() -> String {
         StatusTimeline::decl(&cfg),
         DepartedTeacher::decl(&cfg),
         StatusRule::decl(&cfg),
+        StatusChangeCounts::decl(&cfg),
         crate::catalog::Approval::decl(&cfg),
         IndicatorRecord::decl(&cfg),
         Entity::decl(&cfg),
@@ -179,6 +181,10 @@ pub fn typescript() -> String {
         Missing::decl(&cfg),
         NextDeadline::decl(&cfg),
         OutboxStatus::decl(&cfg),
+        Completeness::decl(&cfg),
+        SignoffCounts::decl(&cfg),
+        ReportingCounts::decl(&cfg),
+        WorkbenchSummary::decl(&cfg),
         ReceiptInfo::decl(&cfg),
         ReceiptImport::decl(&cfg),
         BatchExport::decl(&cfg),

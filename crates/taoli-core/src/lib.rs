@@ -49,6 +49,7 @@ pub mod teachers;
 pub mod text;
 mod time;
 pub mod validate;
+pub mod workbench;
 pub mod workspace;
 
 pub use account::{Actor, NewUser, Role, Session};

@@ -30,6 +30,7 @@ use crate::status_changes::StatusChanges;
 use crate::store::SchoolFile;
 use crate::teachers::Teachers;
 use crate::validate::Validation;
+use crate::workbench::Workbench;
 
 impl SchoolFile {
     /// [`Teachers`]: the teachers on file, their records and their history.
@@ -100,5 +101,10 @@ impl SchoolFile {
     /// [`Backups`]: backups (备份) and restore (恢复).
     pub fn backups(&mut self) -> Backups<'_> {
         Backups { school: self }
+    }
+
+    /// [`Workbench`]: the clerk's home (工作台), the figures of what waits.
+    pub fn workbench(&mut self) -> Workbench<'_> {
+        Workbench { school: self }
     }
 }

@@ -94,6 +94,20 @@ pub struct StatusRule {
     pub locks: Vec<String>,
 }
 
+/// The school's status changes in figures (the 工作台's).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+pub struct StatusChangeCounts {
+    /// Teachers with a change waiting for the county's approval.
+    #[ts(type = "number")]
+    pub pending: usize,
+    /// Teachers whose latest change the county returned, not yet made again.
+    #[ts(type = "number")]
+    pub returned: usize,
+    /// Teachers off the active roster today (离校教师).
+    #[ts(type = "number")]
+    pub departed: usize,
+}
+
 /// Which teachers a listing shows, by their place on the roster.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -229,6 +243,35 @@ impl StatusChanges<'_> {
             current,
             events,
         })
+    }
+
+    /// How many teachers have a change waiting for the county, had their
+    /// last change returned, or are off the roster today.
+    pub fn counts(&self) -> Result<StatusChangeCounts> {
+        self.school.require(Permission::TeachersView)?;
+        let catalog = self.school.catalog()?;
+        let roster = Roster::read(self.school)?;
+        let today = today();
+        let mut counts = StatusChangeCounts::default();
+        for teacher in self.school.stored_teachers()? {
+            if !roster.on_roster(&catalog, &teacher.id, today) {
+                counts.departed = counts.departed.saturating_add(1);
+            }
+        }
+        let mut last: HashMap<String, EventState> = HashMap::new();
+        for event in status_events::all(&self.school.conn)? {
+            if event.kind == EventKind::Change && event.state != EventState::Withdrawn {
+                last.insert(event.teacher_id, event.state);
+            }
+        }
+        for state in last.values() {
+            match state {
+                EventState::Pending => counts.pending = counts.pending.saturating_add(1),
+                EventState::Returned => counts.returned = counts.returned.saturating_add(1),
+                _ => {}
+            }
+        }
+        Ok(counts)
     }
 
     /// The teachers off the active roster today (离校教师), most recent first.

@@ -438,6 +438,7 @@ fn the_handle_check_sees_the_accessors_and_what_is_kept() {
         "reporting",
         "audit",
         "backups",
+        "workbench",
     ] {
         assert!(
             services.iter().any(|n| n == accessor),

@@ -338,14 +338,24 @@ export const VIEWER = { name: '李老师', password: 'taoli-view' };
 /**
  * Gets past what stands between an opened school file and its teacher list:
  * the 系统管理员 password when this computer's keychain has no key for the
- * file (the test machine has no keychain), then the sign-in page.
+ * file (the test machine has no keychain), then the sign-in page, then the
+ * 工作台 every sign-in opens on (the side menu's 教师名单 leads on). With
+ * `{ to: 'home' }` it stops at the 工作台.
  */
-export async function signIn(browser, who = CLERK, adminPassword = ADMIN.password) {
+export async function signIn(browser, who = CLERK, adminPassword = ADMIN.password, { to = 'list' } = {}) {
   await untilSignInPage(browser, adminPassword);
   await fill(browser, 'login-name', who.name);
   await fill(browser, 'login-password', who.password);
   await click(browser, 'login-submit');
   await (await byTestId(browser, 'account-bar')).waitForDisplayed({ timeout: 20_000 });
+  await (await byTestId(browser, 'workbench-page')).waitForDisplayed({ timeout: 20_000 });
+  if (to === 'list') await openTeacherList(browser);
+}
+
+/** Opens the teacher list from the side menu (教师名单). */
+export async function openTeacherList(browser) {
+  await click(browser, 'nav-teachers');
+  await (await byTestId(browser, 'teacher-count')).waitForDisplayed({ timeout: 20_000 });
 }
 
 /**
@@ -369,15 +379,18 @@ export async function untilSignInPage(browser, adminPassword = ADMIN.password) {
   await page.waitForDisplayed({ timeout: 20_000 });
 }
 
-/** Signs out and signs in as `who` (the school stays open). */
+/** Signs out and signs in as `who` (the school stays open), on to the teacher list. */
 export async function switchUser(browser, who) {
   await click(browser, 'sign-out');
   await signIn(browser, who);
 }
 
-/** Waits until the demo school is open and `who` signed in, with the UI in Chinese. */
-export async function waitForDemoSchool(browser, who = CLERK) {
-  await signIn(browser, who);
+/**
+ * Waits until the demo school is open and `who` signed in, with the UI in
+ * Chinese, on the teacher list (or the 工作台 with `{ to: 'home' }`).
+ */
+export async function waitForDemoSchool(browser, who = CLERK, { to = 'list' } = {}) {
+  await signIn(browser, who, ADMIN.password, { to });
   const name = await byTestId(browser, 'school-name');
   await name.waitForDisplayed({ timeout: 20_000 });
   assert.equal(await name.getText(), '桃李县实验小学');

@@ -56,7 +56,7 @@ test('the 统计 page counts the demo school’s teachers in a card per dimensio
     await screenshot(browser, 'stats');
 
     await click(browser, 'stats-back');
-    await until(browser, async () => (await textsOf(browser, 'school-name')).length === 1, 'the teacher list did not come back');
+    await until(browser, async () => (await textsOf(browser, 'teacher-count')).length === 1, 'the teacher list did not come back');
   } finally {
     await app.stop();
   }
