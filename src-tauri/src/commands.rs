@@ -14,7 +14,7 @@ use taoli_core::batches::{
 };
 use taoli_core::catalog::{EffectiveCatalog, PackInfo, ProvincePack};
 use taoli_core::catalog::{IdType, Regions, SchoolType, catalog};
-use taoli_core::entry::RecordDraft;
+use taoli_core::entry::{IdentityCorrection, RecordDraft};
 use taoli_core::export::{ExportFormat, SheetStyle};
 use taoli_core::id_derived::IdDerivedValue;
 use taoli_core::import::{
@@ -315,6 +315,16 @@ commands! {
     /// invalid number.
     fn id_derived_values(id_type: String, id_number: String) -> Vec<IdDerivedValue> = sync {
         with_school(&state, |file| file.data_entry().id_derived_values(&id_type, &id_number))
+    }
+
+    /// 更正: corrects a teacher's name, ID type and number, with the reason.
+    fn correct_identity(correction: IdentityCorrection) -> Teacher = sync {
+        with_school(&state, |file| file.data_entry().correct_identity(&correction))
+    }
+
+    /// Removes a teacher entered by mistake (never reported), with the reason.
+    fn remove_teacher(teacher_id: String, reason: String) -> Teacher = sync {
+        with_school(&state, |file| file.data_entry().remove_teacher(&teacher_id, &reason))
     }
 
     fn add_teacher(teacher: NewTeacher) -> Teacher = sync {

@@ -204,6 +204,8 @@ effective_date: string, reason: string,
  */
 evidence: string | null, };
 
+export type IdentityCorrection = { teacher_id: string, name: string, id_type: string, id_number: string, reason: string, };
+
 export type StatusTimeline = { teacher_id: string, 
 /**
  * The 人员状态 on file (None before one is entered).

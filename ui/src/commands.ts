@@ -16,6 +16,7 @@ import type {
   ExportFormat,
   IdDerivedValue,
   IdType,
+  IdentityCorrection,
   ImportOptions,
   ImportRun,
   ImportSummary,
@@ -345,6 +346,20 @@ export function checkIdNumber(idType: string, idNumber: string): Promise<string 
  */
 export function idDerivedValues(idType: string, idNumber: string): Promise<Array<IdDerivedValue>> {
   return invoke<Array<IdDerivedValue>>('id_derived_values', { idType, idNumber })
+}
+
+/**
+ * 更正: corrects a teacher's name, ID type and number, with the reason.
+ */
+export function correctIdentity(correction: IdentityCorrection): Promise<Teacher> {
+  return invoke<Teacher>('correct_identity', { correction })
+}
+
+/**
+ * Removes a teacher entered by mistake (never reported), with the reason.
+ */
+export function removeTeacher(teacherId: string, reason: string): Promise<Teacher> {
+  return invoke<Teacher>('remove_teacher', { teacherId, reason })
 }
 
 export function addTeacher(teacher: NewTeacher): Promise<Teacher> {

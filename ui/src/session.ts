@@ -201,6 +201,11 @@ export function openTeacher(teacher: Teacher, target: FormTarget | null = null):
   state.view = 'form'
 }
 
+/** The open form's teacher as now registered (after a correction), the form staying where it is. */
+export function replaceTeacher(teacher: Teacher): void {
+  if (state.teacher?.id === teacher.id) state.teacher = teacher
+}
+
 /** Leaves the form for the screen it was opened from. */
 export function leaveForm(): void {
   state.view = state.formReturn

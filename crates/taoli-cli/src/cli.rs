@@ -7,6 +7,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use taoli_core::audit::AuditQuery;
 use taoli_core::batches::{SubmitOptions, SyncOptions};
 use taoli_core::catalog::ProvincePack;
+use taoli_core::entry::IdentityCorrection;
 use taoli_core::export;
 use taoli_core::import::{ImportOptions, ImportOutcome, MappingOverride, OnConflict};
 use taoli_core::revision::Operation;
@@ -351,6 +352,43 @@ enum TeacherCommand {
     Status(TeacherStatusArgs),
     /// 查看教师的人员状态变动记录
     History(TeacherHistoryArgs),
+    /// 更正教师的姓名、身份证件类型或证件号（写明理由；已报送的教师随变更申请报上级审核）
+    Correct(TeacherCorrectArgs),
+    /// 删除误录的教师（写明理由；只限从未报送过的教师，删除前的信息记入操作记录）
+    Remove(TeacherRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+struct TeacherCorrectArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 教师现在登记的身份证件号
+    #[arg(long)]
+    id_number: String,
+    /// 更正后的姓名
+    #[arg(long, value_name = "姓名")]
+    name: Option<String>,
+    /// 更正后的身份证件类型代码（查看全部：taoli id-types）
+    #[arg(long, value_name = "代码")]
+    new_id_type: Option<String>,
+    /// 更正后的身份证件号
+    #[arg(long, value_name = "证件号")]
+    new_id_number: Option<String>,
+    /// 更正的理由，如 身份证号录入错误
+    #[arg(long, value_name = "理由")]
+    reason: String,
+}
+
+#[derive(Debug, Args)]
+struct TeacherRemoveArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 教师的身份证件号
+    #[arg(long)]
+    id_number: String,
+    /// 删除的理由，如 重复录入
+    #[arg(long, value_name = "理由")]
+    reason: String,
 }
 
 #[derive(Debug, Args)]

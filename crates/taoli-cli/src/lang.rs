@@ -200,6 +200,35 @@ const ENGLISH: &[(&str, &str)] = &[
     ("taoli teacher history/id_number", "The teacher's ID number"),
     ("taoli teacher history/json", "Print JSON"),
     (
+        "taoli teacher correct",
+        "Correct a teacher's name, ID type or ID number, with the reason (for a teacher already reported, it goes upstream as a change request)",
+    ),
+    ("taoli teacher correct/school_file", "The school file"),
+    (
+        "taoli teacher correct/id_number",
+        "The teacher's ID number as registered now",
+    ),
+    ("taoli teacher correct/name", "The corrected name"),
+    (
+        "taoli teacher correct/new_id_type",
+        "The corrected ID type code (all of them: taoli id-types)",
+    ),
+    (
+        "taoli teacher correct/new_id_number",
+        "The corrected ID number",
+    ),
+    (
+        "taoli teacher correct/reason",
+        "Why, e.g. the ID number was typed wrong",
+    ),
+    (
+        "taoli teacher remove",
+        "Remove a teacher entered by mistake, with the reason (only a teacher never reported; what is removed goes in the audit log)",
+    ),
+    ("taoli teacher remove/school_file", "The school file"),
+    ("taoli teacher remove/id_number", "The teacher's ID number"),
+    ("taoli teacher remove/reason", "Why, e.g. entered twice"),
+    (
         "taoli export",
         "Export: the whole school as JSON, the empty import template, the workbook filled with the teachers (.xlsx), or one information group as CSV",
     ),

@@ -1103,3 +1103,41 @@ pub fn status_history(teacher: &Teacher, timeline: &StatusTimeline, catalog: &Ca
         );
     }
 }
+
+/// After `taoli teacher correct`: before → after.
+pub fn teacher_corrected(before: &Teacher, after: &Teacher, lang: Lang) {
+    match lang {
+        Lang::Zh => println!(
+            "已更正：{}（{} {}）→ {}（{} {}）",
+            before.name,
+            before.id_type_name,
+            before.id_number,
+            after.name,
+            after.id_type_name,
+            after.id_number
+        ),
+        Lang::En => println!(
+            "Corrected: {} ({} {}) → {} ({} {})",
+            before.name,
+            before.id_type_name,
+            before.id_number,
+            after.name,
+            after.id_type_name,
+            after.id_number
+        ),
+    }
+}
+
+/// After `taoli teacher remove`.
+pub fn teacher_removed(teacher: &Teacher, lang: Lang) {
+    match lang {
+        Lang::Zh => println!(
+            "已删除教师 {}（{}），删除前的信息已记入操作记录。",
+            teacher.name, teacher.id_number
+        ),
+        Lang::En => println!(
+            "Removed teacher {} ({}); what was removed is kept in the audit log.",
+            teacher.name, teacher.id_number
+        ),
+    }
+}

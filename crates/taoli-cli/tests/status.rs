@@ -256,3 +256,63 @@ fn status_messages_are_in_english_with_taoli_lang_en() {
         .success()
         .stdout(predicate::str::contains("Changed: 张三 is 204"));
 }
+
+#[test]
+fn a_typo_in_a_name_is_corrected_with_its_reason() {
+    let dir = TempDir::new().unwrap();
+    let path = school(&dir);
+    taoli()
+        .args(["teacher", "correct"])
+        .arg(&path)
+        .args([
+            "--id-number",
+            ZHANG_SAN_ID,
+            "--name",
+            "张珊",
+            "--reason",
+            "姓名录入错字",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("已更正：张三"))
+        .stdout(predicate::str::contains("→ 张珊"));
+}
+
+#[test]
+fn a_correction_without_a_reason_is_refused_by_the_command_line() {
+    let dir = TempDir::new().unwrap();
+    let path = school(&dir);
+    taoli()
+        .args(["teacher", "correct"])
+        .arg(&path)
+        .args([
+            "--id-number",
+            ZHANG_SAN_ID,
+            "--name",
+            "张珊",
+            "--reason",
+            " ",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("请写明更正的理由"));
+}
+
+#[test]
+fn a_teacher_entered_by_mistake_is_removed() {
+    let dir = TempDir::new().unwrap();
+    let path = school(&dir);
+    taoli()
+        .args(["teacher", "remove"])
+        .arg(&path)
+        .args(["--id-number", LI_SI_ID, "--reason", "重复录入"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("已删除教师 李四"));
+    taoli()
+        .args(["teacher", "list"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("李四").not());
+}

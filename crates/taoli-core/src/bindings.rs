@@ -86,6 +86,7 @@ pub fn typescript() -> String {
         EventKind::decl(&cfg),
         EventState::decl(&cfg),
         NewStatusChange::decl(&cfg),
+        crate::entry::IdentityCorrection::decl(&cfg),
         StatusTimeline::decl(&cfg),
         DepartedTeacher::decl(&cfg),
         StatusRule::decl(&cfg),

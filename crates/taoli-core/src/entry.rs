@@ -301,6 +301,72 @@ impl DataEntry<'_> {
     }
 }
 
+/// A correction of a teacher's identity (更正): the new name, ID type and
+/// number (each as registered, unchanged ones as they are) and why.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+pub struct IdentityCorrection {
+    pub teacher_id: String,
+    pub name: String,
+    pub id_type: String,
+    pub id_number: String,
+    pub reason: String,
+}
+
+impl DataEntry<'_> {
+    /// Corrects a teacher's name, ID type and number (audited, with the
+    /// reason). Before the teacher was ever reported it simply takes the new
+    /// values; after, the next batch carries it as a 变更申请 with this reason
+    /// for the county to approve.
+    pub fn correct_identity(&mut self, correction: &IdentityCorrection) -> Result<Teacher> {
+        let actor = self.school.require(Permission::TeachersEdit)?;
+        let reason = correction.reason.trim();
+        if reason.is_empty() {
+            return Err(TeacherError::CorrectionReasonMissing.into());
+        }
+        if reason.chars().count() > crate::status_changes::MAX_NOTE_CHARS {
+            return Err(TeacherError::StatusNoteTooLong {
+                len: reason.chars().count(),
+                max: crate::status_changes::MAX_NOTE_CHARS,
+            }
+            .into());
+        }
+        let stored = self.school.stored_teacher(&correction.teacher_id)?;
+        let valid = NewTeacher {
+            name: correction.name.clone(),
+            id_type: correction.id_type.clone(),
+            id_number: correction.id_number.clone(),
+        }
+        .validate()?;
+        if valid.name == stored.name
+            && valid.id_type.code == stored.id_type
+            && valid.id_number == stored.id_number
+        {
+            return Err(TeacherError::CorrectionUnchanged { name: stored.name }.into());
+        }
+        self.school
+            .write(|tx| teachers::correct(tx, &actor, &stored.id, &valid, reason))
+    }
+
+    /// Removes a teacher entered by mistake, with why (audited: the entry
+    /// keeps what was removed). Only before the teacher was ever reported:
+    /// after, the county holds them, and a teacher who left is a change of
+    /// status ([`crate::status_changes::StatusChanges::change`]).
+    pub fn remove_teacher(&mut self, teacher_id: &str, reason: &str) -> Result<Teacher> {
+        let actor = self.school.require(Permission::TeachersEdit)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(TeacherError::RemovalReasonMissing.into());
+        }
+        let stored = self.school.stored_teacher(teacher_id)?;
+        if crate::batches::outbox::ever_reported(self.school, teacher_id)? {
+            return Err(TeacherError::RemovalAfterReport { name: stored.name }.into());
+        }
+        let records = self.school.stored_records(teacher_id)?;
+        self.school
+            .write(|tx| teachers::remove(tx, &actor, &stored.id, &records, reason))
+    }
+}
+
 /// Refuses a write to a group the teacher's 人员状态 locks (a teacher who
 /// left: `catalog/status_changes.toml`, `locks`).
 fn refuse_locked(school: &SchoolFile, teacher_id: &str, group_code: &str) -> Result<()> {

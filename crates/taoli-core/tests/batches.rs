@@ -1670,3 +1670,50 @@ fn the_basic_change_a_status_change_wrote_goes_with_its_reason() {
         ["personnel_status"]
     );
 }
+
+#[test]
+fn a_reported_teacher_cannot_be_removed_and_is_told_what_to_do_instead() {
+    let upstream = Upstream::start();
+    let mut school = School::new();
+    school.enroll(&upstream);
+    let teacher = school.teacher("张三", 1);
+    school.submit().built.unwrap();
+    let err = school
+        .file
+        .data_entry()
+        .remove_teacher(&teacher.id, "误录")
+        .unwrap_err();
+    assert!(err.to_string().contains("已经报送过"), "{err}");
+    assert!(err.to_string().contains("变动"), "{err}");
+}
+
+#[test]
+fn a_correction_of_a_teacher_in_effect_goes_as_a_change_request_with_its_reason() {
+    let upstream = Upstream::start();
+    let mut school = School::new();
+    school.enroll(&upstream);
+    let teacher = effective_teacher(&mut school, &upstream);
+    school
+        .file
+        .data_entry()
+        .correct_identity(&taoli_core::entry::IdentityCorrection {
+            teacher_id: teacher.id.clone(),
+            name: "张珊".into(),
+            id_type: teacher.id_type.clone(),
+            id_number: teacher.id_number.clone(),
+            reason: "姓名录入错字，以户口簿为准".into(),
+        })
+        .unwrap();
+    let batch = school.submit().built.unwrap();
+    let payload = school.payload(&batch.id);
+    let request = payload
+        .changes
+        .iter()
+        .find(|c| c.op.as_str() == "change_request" && c.record_id.is_none())
+        .unwrap();
+    assert_eq!(
+        request.reason.as_deref(),
+        Some("姓名录入错字，以户口簿为准")
+    );
+    assert_eq!(request.fields["name"], "张珊");
+}

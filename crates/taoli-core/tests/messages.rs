@@ -100,6 +100,14 @@ fn every_variant() -> Vec<Error> {
         Error::Teacher(TeacherError::StatusThroughChange {
             name: "x".to_owned(),
         }),
+        Error::Teacher(TeacherError::CorrectionReasonMissing),
+        Error::Teacher(TeacherError::CorrectionUnchanged {
+            name: "x".to_owned(),
+        }),
+        Error::Teacher(TeacherError::RemovalReasonMissing),
+        Error::Teacher(TeacherError::RemovalAfterReport {
+            name: "x".to_owned(),
+        }),
         Error::Teacher(TeacherError::GroupLockedByStatus {
             name: "x".to_owned(),
             group: Box::new(worded("x")),
@@ -467,6 +475,10 @@ fn variant(error: &Error) -> &'static str {
         Error::Teacher(TeacherError::StatusNothingPending { .. }) => "StatusNothingPending",
         Error::Teacher(TeacherError::StatusThroughChange { .. }) => "StatusThroughChange",
         Error::Teacher(TeacherError::GroupLockedByStatus { .. }) => "GroupLockedByStatus",
+        Error::Teacher(TeacherError::CorrectionReasonMissing) => "CorrectionReasonMissing",
+        Error::Teacher(TeacherError::CorrectionUnchanged { .. }) => "CorrectionUnchanged",
+        Error::Teacher(TeacherError::RemovalReasonMissing) => "RemovalReasonMissing",
+        Error::Teacher(TeacherError::RemovalAfterReport { .. }) => "RemovalAfterReport",
         Error::Entry(EntryError::BadAssignment { .. }) => "BadAssignment",
         Error::Entry(EntryError::UnknownField { .. }) => "UnknownField",
         Error::Entry(EntryError::UnknownGroup { .. }) => "UnknownGroup",
@@ -649,7 +661,7 @@ fn the_shipped_catalogs_parse() {
 #[test]
 fn every_variant_has_a_sample() {
     let sampled: BTreeSet<&str> = every_variant().iter().map(variant).collect();
-    assert_eq!(sampled.len(), 159, "{sampled:?}");
+    assert_eq!(sampled.len(), 163, "{sampled:?}");
 }
 
 /// What a domain's enum says of itself.

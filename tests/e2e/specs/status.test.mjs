@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
   launch, click, fill, choose, textsOf, until, untilMessage, messages, screenshot, demoSchool,
-  waitForDemoSchool, openForm, cliBinary, repoRoot, ADMIN, CLERK,
+  waitForDemoSchool, openForm, clickWhenFree, cliBinary, repoRoot, ADMIN, CLERK,
 } from '../lib/app.mjs';
 
 const LUO = { name: '罗玉兰', id: '510704199509208627' };
@@ -98,6 +98,37 @@ test('a departed teacher leaves the roster and is listed under 离校教师 with
 
     await openForm(browser, LI.name);
     await until(browser, async () => (await textsOf(browser, 'form-status-locked')).length === 1, 'her information is not shown as locked');
+  } finally {
+    await app.stop();
+  }
+});
+
+test('a name typed wrong is corrected with its reason, and a teacher entered by mistake is removed', async () => {
+  const { profile, demo } = demoSchool();
+  const app = await launch(profile, [demo]);
+  const { browser } = app;
+  try {
+    await waitForDemoSchool(browser);
+    await openForm(browser, LUO.name);
+
+    await click(browser, 'form-more-open');
+    await click(browser, 'form-correct');
+    await fill(browser, 'correction-name', '罗玉岚');
+    await fill(browser, 'correction-reason', '姓名录入错字，以身份证为准');
+    await screenshot(browser, 'correction-dialog');
+    await click(browser, 'correction-save');
+    await untilMessage(browser, '已更正');
+    await until(browser, async () => ((await textsOf(browser, 'form-title'))[0] || '').includes('罗玉岚'), 'the form did not show the corrected name');
+
+    await click(browser, 'form-more-open');
+    await click(browser, 'form-remove');
+    const reason = await browser.$('.el-message-box__input input');
+    await reason.waitForDisplayed({ timeout: 20_000 });
+    await reason.setValue('重复录入');
+    await clickWhenFree(browser, await browser.$('.el-message-box__btns .el-button--primary'));
+    await untilMessage(browser, '已删除教师 罗玉岚');
+    await until(browser, async () => (await textsOf(browser, 'teacher-row-name')).length > 0, 'the teacher list did not come back');
+    assert.ok(!(await textsOf(browser, 'teacher-row-name')).includes('罗玉岚'), 'the removed teacher is still listed');
   } finally {
     await app.stop();
   }

@@ -57,8 +57,8 @@ test('the 工作台 shows the school’s figures, each a link to its list, and t
     await useChinese(browser);
     await until(
       browser,
-      async () => (await textsOf(browser, 'workbench-card')).length === 5,
-      'the 工作台 did not show its five cards',
+      async () => (await textsOf(browser, 'workbench-card')).length === 7,
+      'the 工作台 did not show its seven cards',
     );
     const days = status.deadline.days_left;
     assert.equal(
@@ -70,6 +70,8 @@ test('the 工作台 shows the school’s figures, each a link to its list, and t
     assert.equal((await textsOf(browser, 'workbench-signoffs-value'))[0], `1 / ${teachers}`);
     assert.equal((await textsOf(browser, 'workbench-unsent-value'))[0], String(status.missing.unsent_changes));
     assert.equal((await textsOf(browser, 'workbench-returned-value'))[0], String(status.missing.returned_records));
+    assert.equal((await textsOf(browser, 'workbench-statusPending-value'))[0], '0');
+    assert.equal((await textsOf(browser, 'workbench-departed-value'))[0], '0');
     // The menu marks where the clerk is.
     assert.match(await (await byTestId(browser, 'nav-home')).getAttribute('class'), /is-active/);
     await screenshot(browser, 'workbench');

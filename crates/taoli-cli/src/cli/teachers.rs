@@ -2,7 +2,7 @@
 
 use super::*;
 
-/// `taoli teacher add|list|set|status|history`.
+/// `taoli teacher add|list|set|status|history|correct|remove`.
 pub(super) fn teacher(command: TeacherCommand, login: &Login, lang: Lang) -> Result<ExitCode> {
     match command {
         TeacherCommand::Add(args) => {
@@ -57,6 +57,30 @@ pub(super) fn teacher(command: TeacherCommand, login: &Login, lang: Lang) -> Res
                 })?;
                 output::status_changed(&teacher, &event, &catalog, lang);
             }
+            file.close()?;
+        }
+        TeacherCommand::Correct(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let teacher = file.teachers().by_id_number(None, &args.id_number)?;
+            let corrected = file.data_entry().correct_identity(&IdentityCorrection {
+                teacher_id: teacher.id.clone(),
+                name: args.name.unwrap_or_else(|| teacher.name.clone()),
+                id_type: args.new_id_type.unwrap_or_else(|| teacher.id_type.clone()),
+                id_number: args
+                    .new_id_number
+                    .unwrap_or_else(|| teacher.id_number.clone()),
+                reason: args.reason,
+            })?;
+            output::teacher_corrected(&teacher, &corrected, lang);
+            file.close()?;
+        }
+        TeacherCommand::Remove(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let teacher = file.teachers().by_id_number(None, &args.id_number)?;
+            let removed = file
+                .data_entry()
+                .remove_teacher(&teacher.id, &args.reason)?;
+            output::teacher_removed(&removed, lang);
             file.close()?;
         }
         TeacherCommand::History(args) => {

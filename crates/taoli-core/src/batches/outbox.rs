@@ -258,6 +258,17 @@ pub(crate) struct RecoveredBatch<'a> {
     pub changes: &'a [Change],
 }
 
+/// Whether any batch not refused carried something of the teacher: then
+/// the upstream holds them, and removing them is no longer the school's.
+pub(crate) fn ever_reported(school: &SchoolFile, teacher_id: &str) -> Result<bool> {
+    Ok(school.conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM batch_item i JOIN batch b ON b.id = i.batch_id
+                        WHERE i.teacher_id = ?1 AND b.state <> 'refused')",
+        [teacher_id],
+        |r| r.get(0),
+    )?)
+}
+
 /// The entity a change names: a record when it has a record id, else the
 /// teacher's identity (as the planner makes them).
 fn entity_of(change: &Change) -> (EntityKind, &str) {
@@ -1166,6 +1177,7 @@ impl Reporting<'_> {
         let reasons = plan::Reasons {
             clerk: change_reason,
             status: crate::status_changes::status_reasons(self.school)?,
+            corrections: crate::store::revisions::correction_reasons(&self.school.conn)?,
         };
         let mut planned = plan::plan(&assessed, &reasons, &old_fields);
         let status_changes = self.status_changes_to_report(&planned.changes, &inputs.items)?;
@@ -1327,6 +1339,7 @@ impl Reporting<'_> {
         let reasons = plan::Reasons {
             clerk: None,
             status: crate::status_changes::status_reasons(self.school)?,
+            corrections: crate::store::revisions::correction_reasons(&self.school.conn)?,
         };
         let old_fields =
             |kind: EntityKind, id: &str, version: i64| self.fields_at_version(kind, id, version);

@@ -571,6 +571,9 @@ pub(crate) struct Reasons<'r> {
     pub clerk: Option<&'r str>,
     /// By teacher: the reason of their latest status change in effect.
     pub status: HashMap<String, String>,
+    /// By teacher: the reason of their latest identity correction (更正),
+    /// for the 变更申请 of their identity.
+    pub corrections: HashMap<String, String>,
 }
 
 impl Reasons<'_> {
@@ -584,6 +587,9 @@ impl Reasons<'_> {
     ) -> Option<String> {
         if let Some(reason) = self.clerk {
             return Some(clip_reason(reason));
+        }
+        if let (ChangeOp::ChangeRequest, Current::Teacher(_)) = (unsent.op, entity.current) {
+            return self.corrections.get(teacher_id).map(|r| clip_reason(r));
         }
         let status_reason = self.status.get(teacher_id)?;
         let (ChangeOp::ChangeRequest, Current::Record(record), Some(base)) =

@@ -73,6 +73,14 @@ pub enum TeacherError {
     StatusThroughChange {
         name: String,
     },
+    CorrectionReasonMissing,
+    CorrectionUnchanged {
+        name: String,
+    },
+    RemovalReasonMissing,
+    RemovalAfterReport {
+        name: String,
+    },
     /// An information group the teacher's status locks.
     GroupLockedByStatus {
         name: String,
@@ -107,6 +115,10 @@ impl TeacherError {
             TeacherError::StatusNothingPending { .. } => "teacher.status.nothing_pending",
             TeacherError::GroupLockedByStatus { .. } => "teacher.status.group_locked",
             TeacherError::StatusThroughChange { .. } => "teacher.status.through_change",
+            TeacherError::CorrectionReasonMissing => "teacher.correction.reason_missing",
+            TeacherError::CorrectionUnchanged { .. } => "teacher.correction.unchanged",
+            TeacherError::RemovalReasonMissing => "teacher.removal.reason_missing",
+            TeacherError::RemovalAfterReport { .. } => "teacher.removal.after_report",
         }
     }
 
@@ -166,7 +178,10 @@ impl TeacherError {
             }
             TeacherError::StatusReasonMissing => vec![],
             TeacherError::StatusThroughChange { name }
-            | TeacherError::StatusNothingPending { name } => vec![("name", shown(name))],
+            | TeacherError::StatusNothingPending { name }
+            | TeacherError::CorrectionUnchanged { name }
+            | TeacherError::RemovalAfterReport { name } => vec![("name", shown(name))],
+            TeacherError::CorrectionReasonMissing | TeacherError::RemovalReasonMissing => vec![],
             TeacherError::StatusNoteTooLong { len, max } => {
                 vec![("len", shown(len)), ("max", shown(max))]
             }

@@ -165,3 +165,22 @@ pub(crate) fn read(conn: &Connection, teacher_id: Option<&str>) -> Result<Vec<Re
     revisions.sort_by_key(|r| r.id);
     Ok(revisions)
 }
+
+/// By teacher, the reason of their latest identity correction (更正): the
+/// `correction_reason` its revision keeps.
+pub(crate) fn correction_reasons(
+    conn: &rusqlite::Connection,
+) -> Result<std::collections::HashMap<String, String>> {
+    let mut stmt = conn.prepare(
+        "SELECT entity_id, json_extract(new_value, '$.correction_reason') FROM revision
+         WHERE entity = 'teacher' AND json_extract(new_value, '$.correction_reason') IS NOT NULL
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut reasons = std::collections::HashMap::new();
+    for row in rows {
+        let (teacher, reason) = row?;
+        reasons.insert(teacher, reason);
+    }
+    Ok(reasons)
+}

@@ -87,6 +87,89 @@ pub(crate) fn insert(
     Ok(teacher)
 }
 
+/// Corrects a teacher's name, ID type and number, with its revision (the
+/// reason kept in the entry as `correction_reason`). Refuses an ID another
+/// teacher holds.
+pub(crate) fn correct(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    teacher_id: &str,
+    valid: &ValidNewTeacher,
+    reason: &str,
+) -> Result<Teacher> {
+    let old = find_by_id(tx, teacher_id)?
+        .ok_or_else(|| Error::Teacher(TeacherError::TeacherNotFound(teacher_id.to_owned())))?;
+    if let Some(existing) = find(tx, &valid.id_type.code, &valid.id_number)?
+        && existing.id != old.id
+    {
+        return Err(TeacherError::DuplicateTeacher {
+            id_type_name: valid.id_type.name.clone(),
+            id_number: valid.id_number.clone(),
+            existing_name: existing.name,
+        }
+        .into());
+    }
+    tx.execute(
+        "UPDATE teacher SET name = ?2, id_type = ?3, id_number = ?4, version = version + 1,
+                updated_at = ?5 WHERE id = ?1",
+        (
+            teacher_id,
+            &valid.name,
+            &valid.id_type.code,
+            &valid.id_number,
+            now(),
+        ),
+    )?;
+    let new = find_by_id(tx, teacher_id)?
+        .ok_or_else(|| Error::Teacher(TeacherError::TeacherNotFound(teacher_id.to_owned())))?;
+    let mut after = serde_json::to_value(&new)?;
+    if let Some(object) = after.as_object_mut() {
+        object.insert("correction_reason".into(), reason.into());
+    }
+    revisions::record(
+        tx,
+        actor,
+        Entity::Teacher,
+        teacher_id,
+        Some(teacher_id),
+        Action::Update,
+        Some(&serde_json::to_value(&old)?),
+        Some(&after),
+    )?;
+    Ok(new)
+}
+
+/// Removes a teacher and everything kept of them (records, sign-offs,
+/// status history …, by the schema's cascade), with one revision whose old
+/// value keeps the teacher, their records and the reason.
+pub(crate) fn remove(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    teacher_id: &str,
+    records: &[crate::record::IndicatorRecord],
+    reason: &str,
+) -> Result<Teacher> {
+    let old = find_by_id(tx, teacher_id)?
+        .ok_or_else(|| Error::Teacher(TeacherError::TeacherNotFound(teacher_id.to_owned())))?;
+    let mut kept = serde_json::to_value(&old)?;
+    if let Some(object) = kept.as_object_mut() {
+        object.insert("records".into(), serde_json::to_value(records)?);
+        object.insert("removal_reason".into(), reason.into());
+    }
+    tx.execute("DELETE FROM teacher WHERE id = ?1", [teacher_id])?;
+    revisions::record(
+        tx,
+        actor,
+        Entity::Teacher,
+        teacher_id,
+        Some(teacher_id),
+        Action::Delete,
+        Some(&kept),
+        None,
+    )?;
+    Ok(old)
+}
+
 impl SchoolFile {
     /// A teacher as the signed-in account may see it.
     pub(crate) fn shown(&self, mut teacher: Teacher) -> Teacher {
