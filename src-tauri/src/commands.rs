@@ -14,6 +14,7 @@ use taoli_core::batches::{
 };
 use taoli_core::catalog::{EffectiveCatalog, PackInfo, ProvincePack};
 use taoli_core::catalog::{IdType, Regions, SchoolType, catalog};
+use taoli_core::duplicates::DuplicatePair;
 use taoli_core::entry::{IdentityCorrection, RecordDraft};
 use taoli_core::export::{ExportFormat, SheetStyle};
 use taoli_core::id_derived::IdDerivedValue;
@@ -325,6 +326,16 @@ commands! {
     /// Removes a teacher entered by mistake (never reported), with the reason.
     fn remove_teacher(teacher_id: String, reason: String) -> Teacher = sync {
         with_school(&state, |file| file.data_entry().remove_teacher(&teacher_id, &reason))
+    }
+
+    /// 疑似重复: pairs of teachers that look like one person.
+    fn find_duplicates() -> Vec<DuplicatePair> = sync {
+        with_school(&state, |file| file.duplicates().find())
+    }
+
+    /// 合并: merges `merged` into `kept`, with the reason.
+    fn merge_teachers(kept: String, merged: String, reason: String) -> Teacher = sync {
+        with_school(&state, |file| file.duplicates().merge(&kept, &merged, &reason))
     }
 
     fn add_teacher(teacher: NewTeacher) -> Teacher = sync {

@@ -206,6 +206,10 @@ evidence: string | null, };
 
 export type IdentityCorrection = { teacher_id: string, name: string, id_type: string, id_number: string, reason: string, };
 
+export type DuplicatePair = { first: Teacher, second: Teacher, reason: DuplicateReason, };
+
+export type DuplicateReason = "same_id_number" | "same_name_and_birth_date";
+
 export type StatusTimeline = { teacher_id: string, 
 /**
  * The 人员状态 on file (None before one is entered).

@@ -11,6 +11,7 @@ import type {
   CopiedToThisComputer,
   Credentials,
   DepartedTeacher,
+  DuplicatePair,
   EffectiveCatalog,
   EnrollmentInfo,
   ExportFormat,
@@ -360,6 +361,20 @@ export function correctIdentity(correction: IdentityCorrection): Promise<Teacher
  */
 export function removeTeacher(teacherId: string, reason: string): Promise<Teacher> {
   return invoke<Teacher>('remove_teacher', { teacherId, reason })
+}
+
+/**
+ * 疑似重复: pairs of teachers that look like one person.
+ */
+export function findDuplicates(): Promise<Array<DuplicatePair>> {
+  return invoke<Array<DuplicatePair>>('find_duplicates')
+}
+
+/**
+ * 合并: merges `merged` into `kept`, with the reason.
+ */
+export function mergeTeachers(kept: string, merged: string, reason: string): Promise<Teacher> {
+  return invoke<Teacher>('merge_teachers', { kept, merged, reason })
 }
 
 export function addTeacher(teacher: NewTeacher): Promise<Teacher> {

@@ -47,6 +47,9 @@ function teacher(name: string, idNumber: string): Teacher {
 }
 
 const ALL = [teacher('张三', '11010519491231002X'), teacher('李四', '110105194912310038')]
+/** The pairs find_duplicates gives (none unless a test sets them). */
+let DUPLICATES: unknown[] = []
+
 /** A teacher who retired: off the roster, listed under 离校教师. */
 const LEFT = teacher('王五', '110105195001010019')
 
@@ -89,6 +92,7 @@ describe('TeacherList', () => {
       }
       if (cmd === 'school_catalog') return { code_tables: [STATUS_TABLE], groups: [] }
       if (cmd === 'id_types') return []
+      if (cmd === 'find_duplicates') return DUPLICATES
       if (cmd === 'signoff_states') return SIGNOFFS
       if (cmd === 'outbox_status') return status({ teachers: [RETURNED, EFFECTIVE] })
       if (cmd === 'signoff_info') {
@@ -142,6 +146,23 @@ describe('TeacherList', () => {
     await settle()
     expect(invoke).toHaveBeenCalledWith('list_roster', { query: 'zs', filter: 'on_roster' })
     expect(wrapper.find('[data-testid="teacher-count"]').text()).toBe('显示 1 / 共 2 人')
+  })
+
+  it('says when teachers look registered twice', async () => {
+    DUPLICATES = [{ first: ALL[0], second: { ...ALL[0], id: 'other', id_type: 'A' }, reason: 'same_id_number' }]
+    try {
+      wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+      await settle()
+      expect(wrapper.find('[data-testid="duplicates-banner"]').text()).toContain('发现 1 组疑似重复登记的教师')
+    } finally {
+      DUPLICATES = []
+    }
+  })
+
+  it('shows no duplicate notice when none look registered twice', async () => {
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    expect(wrapper.find('[data-testid="duplicates-banner"]').exists()).toBe(false)
   })
 
   it('says how many teachers have left on the 离校教师 switch', async () => {

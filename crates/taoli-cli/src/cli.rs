@@ -356,6 +356,40 @@ enum TeacherCommand {
     Correct(TeacherCorrectArgs),
     /// 删除误录的教师（写明理由；只限从未报送过的教师，删除前的信息记入操作记录）
     Remove(TeacherRemoveArgs),
+    /// 列出疑似重复的教师：同一证件号登记了两种证件类型，或姓名和出生日期都相同
+    Duplicates(TeacherDuplicatesArgs),
+    /// 合并重复登记的教师：保留一位，另一位的信息并入后删除（写明理由；两人的操作记录都保留）
+    Merge(TeacherMergeArgs),
+}
+
+#[derive(Debug, Args)]
+struct TeacherDuplicatesArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct TeacherMergeArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 保留的教师的身份证件号
+    #[arg(long, value_name = "证件号")]
+    keep: String,
+    /// 保留的教师的身份证件类型代码（两人证件号相同时用来区分）
+    #[arg(long, value_name = "代码")]
+    keep_id_type: Option<String>,
+    /// 并入后删除的教师的身份证件号
+    #[arg(long, value_name = "证件号")]
+    merge: String,
+    /// 并入后删除的教师的身份证件类型代码（两人证件号相同时用来区分）
+    #[arg(long, value_name = "代码")]
+    merge_id_type: Option<String>,
+    /// 合并的理由，如 同一人用两种证件重复登记
+    #[arg(long, value_name = "理由")]
+    reason: String,
 }
 
 #[derive(Debug, Args)]

@@ -229,6 +229,37 @@ const ENGLISH: &[(&str, &str)] = &[
     ("taoli teacher remove/id_number", "The teacher's ID number"),
     ("taoli teacher remove/reason", "Why, e.g. entered twice"),
     (
+        "taoli teacher duplicates",
+        "List teachers who look registered twice: the same ID number under two ID types, or the same name and date of birth",
+    ),
+    ("taoli teacher duplicates/school_file", "The school file"),
+    ("taoli teacher duplicates/json", "Print JSON"),
+    (
+        "taoli teacher merge",
+        "Merge a teacher registered twice: keep one, move the other's information to them and remove the other (with the reason; both histories are kept)",
+    ),
+    ("taoli teacher merge/school_file", "The school file"),
+    (
+        "taoli teacher merge/keep",
+        "The ID number of the teacher kept",
+    ),
+    (
+        "taoli teacher merge/keep_id_type",
+        "The ID type code of the teacher kept (when both have the same number)",
+    ),
+    (
+        "taoli teacher merge/merge",
+        "The ID number of the teacher merged into the kept one and removed",
+    ),
+    (
+        "taoli teacher merge/merge_id_type",
+        "The ID type code of the teacher merged (when both have the same number)",
+    ),
+    (
+        "taoli teacher merge/reason",
+        "Why, e.g. one person registered under two ID types",
+    ),
+    (
         "taoli export",
         "Export: the whole school as JSON, the empty import template, the workbook filled with the teachers (.xlsx), or one information group as CSV",
     ),

@@ -1141,3 +1141,63 @@ pub fn teacher_removed(teacher: &Teacher, lang: Lang) {
         ),
     }
 }
+
+/// `taoli teacher duplicates`: each pair and why it looks like one person.
+pub fn duplicates(pairs: &[taoli_core::duplicates::DuplicatePair], lang: Lang) {
+    use taoli_core::duplicates::DuplicateReason;
+    if pairs.is_empty() {
+        println!(
+            "{}",
+            lang.pick("没有疑似重复的教师。", "No teachers look registered twice.")
+        );
+        return;
+    }
+    for pair in pairs {
+        let why = match pair.reason {
+            DuplicateReason::SameIdNumber => lang.pick("证件号相同", "same ID number"),
+            DuplicateReason::SameNameAndBirthDate => {
+                lang.pick("姓名和出生日期相同", "same name and date of birth")
+            }
+        };
+        println!(
+            "{}（{} {}）\t{}（{} {}）\t{why}",
+            pair.first.name,
+            pair.first.id_type_name,
+            pair.first.id_number,
+            pair.second.name,
+            pair.second.id_type_name,
+            pair.second.id_number,
+        );
+    }
+    match lang {
+        Lang::Zh => println!("共 {} 组。核对后用 taoli teacher merge 合并。", pairs.len()),
+        Lang::En => println!(
+            "{} pairs. After checking, merge them with taoli teacher merge.",
+            pairs.len()
+        ),
+    }
+}
+
+/// After `taoli teacher merge`.
+pub fn teachers_merged(kept: &Teacher, merged: &Teacher, lang: Lang) {
+    match lang {
+        Lang::Zh => println!(
+            "已合并：{}（{} {}）并入 {}（{} {}），两人的操作记录都已保留。",
+            merged.name,
+            merged.id_type_name,
+            merged.id_number,
+            kept.name,
+            kept.id_type_name,
+            kept.id_number
+        ),
+        Lang::En => println!(
+            "Merged {} ({} {}) into {} ({} {}); both histories are kept.",
+            merged.name,
+            merged.id_type_name,
+            merged.id_number,
+            kept.name,
+            kept.id_type_name,
+            kept.id_number
+        ),
+    }
+}

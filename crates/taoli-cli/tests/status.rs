@@ -316,3 +316,44 @@ fn a_teacher_entered_by_mistake_is_removed() {
         .success()
         .stdout(predicate::str::contains("李四").not());
 }
+
+#[test]
+fn a_teacher_registered_twice_is_listed_and_merged() {
+    let dir = TempDir::new().unwrap();
+    let path = school(&dir);
+    taoli()
+        .args(["teacher", "add"])
+        .arg(&path)
+        .args([
+            "--name",
+            "张三",
+            "--id-type",
+            "A",
+            "--id-number",
+            ZHANG_SAN_ID,
+        ])
+        .assert()
+        .success();
+    taoli()
+        .args(["teacher", "duplicates"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("证件号相同"))
+        .stdout(predicate::str::contains("共 1 组"));
+    taoli()
+        .args(["teacher", "merge"])
+        .arg(&path)
+        .args(["--keep", ZHANG_SAN_ID, "--keep-id-type", "1"])
+        .args(["--merge", ZHANG_SAN_ID, "--merge-id-type", "A"])
+        .args(["--reason", "同一人用两种证件重复登记"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("已合并"));
+    taoli()
+        .args(["teacher", "duplicates"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("没有疑似重复的教师"));
+}

@@ -87,6 +87,8 @@ pub fn typescript() -> String {
         EventState::decl(&cfg),
         NewStatusChange::decl(&cfg),
         crate::entry::IdentityCorrection::decl(&cfg),
+        crate::duplicates::DuplicatePair::decl(&cfg),
+        crate::duplicates::DuplicateReason::decl(&cfg),
         StatusTimeline::decl(&cfg),
         DepartedTeacher::decl(&cfg),
         StatusRule::decl(&cfg),

@@ -21,6 +21,7 @@ pub mod batches;
 pub mod bindings;
 pub mod catalog;
 pub mod derived;
+pub mod duplicates;
 pub mod entry;
 pub mod error;
 pub mod export;

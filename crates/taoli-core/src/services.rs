@@ -18,6 +18,7 @@
 use crate::audit::Audit;
 use crate::backups::Backups;
 use crate::batches::Reporting;
+use crate::duplicates::Duplicates;
 use crate::entry::DataEntry;
 use crate::export::Exports;
 use crate::import::Imports;
@@ -41,6 +42,11 @@ impl SchoolFile {
     /// [`DataEntry`]: field-by-field entry (录入): teachers, fields, records, the form's drafts.
     pub fn data_entry(&mut self) -> DataEntry<'_> {
         DataEntry { school: self }
+    }
+
+    /// [`Duplicates`]: teachers registered twice (疑似重复) and merging them.
+    pub fn duplicates(&mut self) -> Duplicates<'_> {
+        Duplicates { school: self }
     }
 
     /// [`Search`]: finding teachers by name, pinyin initials or ID ending.

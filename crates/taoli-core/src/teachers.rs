@@ -72,9 +72,19 @@ impl Teachers<'_> {
     }
 
     /// A teacher's history (their identity and every record), oldest first:
-    /// the audit chain's entries and the changes imports made.
+    /// the audit chain's entries and the changes imports made, and those of
+    /// every teacher merged into them.
     pub fn history(&self, teacher_id: &str) -> Result<Vec<Revision>> {
         self.school.require(Permission::AuditView)?;
-        revisions::read(&self.school.conn, Some(teacher_id))
+        let mut history = revisions::read(&self.school.conn, Some(teacher_id))?;
+        let merged = revisions::merged_into(&self.school.conn, teacher_id)?;
+        if merged.is_empty() {
+            return Ok(history);
+        }
+        for other in merged {
+            history.extend(revisions::read(&self.school.conn, Some(&other))?);
+        }
+        history.sort_by_key(|r| r.id);
+        Ok(history)
     }
 }

@@ -439,6 +439,8 @@ fn the_handle_check_sees_the_accessors_and_what_is_kept() {
         "audit",
         "backups",
         "workbench",
+        "status_changes",
+        "duplicates",
     ] {
         assert!(
             services.iter().any(|n| n == accessor),

@@ -1717,3 +1717,27 @@ fn a_correction_of_a_teacher_in_effect_goes_as_a_change_request_with_its_reason(
     );
     assert_eq!(request.fields["name"], "张珊");
 }
+
+#[test]
+fn a_reported_teacher_cannot_be_merged_away() {
+    let upstream = Upstream::start();
+    let mut school = School::new();
+    school.enroll(&upstream);
+    let reported = school.teacher("张三", 1);
+    school.submit().built.unwrap();
+    let other = school
+        .file
+        .data_entry()
+        .add_teacher(&taoli_core::NewTeacher {
+            name: "张三".into(),
+            id_type: "A".into(),
+            id_number: reported.id_number.clone(),
+        })
+        .unwrap();
+    let err = school
+        .file
+        .duplicates()
+        .merge(&other.id, &reported.id, "重复登记")
+        .unwrap_err();
+    assert!(err.to_string().contains("不能被合并掉"), "{err}");
+}

@@ -105,6 +105,13 @@ fn every_variant() -> Vec<Error> {
             name: "x".to_owned(),
         }),
         Error::Teacher(TeacherError::RemovalReasonMissing),
+        Error::Teacher(TeacherError::MergeReasonMissing),
+        Error::Teacher(TeacherError::MergeWithItself {
+            name: "x".to_owned(),
+        }),
+        Error::Teacher(TeacherError::MergeAfterReport {
+            name: "x".to_owned(),
+        }),
         Error::Teacher(TeacherError::RemovalAfterReport {
             name: "x".to_owned(),
         }),
@@ -478,6 +485,9 @@ fn variant(error: &Error) -> &'static str {
         Error::Teacher(TeacherError::CorrectionReasonMissing) => "CorrectionReasonMissing",
         Error::Teacher(TeacherError::CorrectionUnchanged { .. }) => "CorrectionUnchanged",
         Error::Teacher(TeacherError::RemovalReasonMissing) => "RemovalReasonMissing",
+        Error::Teacher(TeacherError::MergeReasonMissing) => "MergeReasonMissing",
+        Error::Teacher(TeacherError::MergeWithItself { .. }) => "MergeWithItself",
+        Error::Teacher(TeacherError::MergeAfterReport { .. }) => "MergeAfterReport",
         Error::Teacher(TeacherError::RemovalAfterReport { .. }) => "RemovalAfterReport",
         Error::Entry(EntryError::BadAssignment { .. }) => "BadAssignment",
         Error::Entry(EntryError::UnknownField { .. }) => "UnknownField",
@@ -661,7 +671,7 @@ fn the_shipped_catalogs_parse() {
 #[test]
 fn every_variant_has_a_sample() {
     let sampled: BTreeSet<&str> = every_variant().iter().map(variant).collect();
-    assert_eq!(sampled.len(), 163, "{sampled:?}");
+    assert_eq!(sampled.len(), 166, "{sampled:?}");
 }
 
 /// What a domain's enum says of itself.

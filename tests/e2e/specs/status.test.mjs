@@ -133,3 +133,31 @@ test('a name typed wrong is corrected with its reason, and a teacher entered by 
     await app.stop();
   }
 });
+
+test('a teacher registered twice is flagged on the teacher list and merged', async () => {
+  const { profile, demo } = demoSchool();
+  // The same person again, under another ID type.
+  taoli(CLERK, 'teacher', 'add', demo, '--name', LUO.name, '--id-type', 'A', '--id-number', LUO.id);
+  const app = await launch(profile, [demo]);
+  const { browser } = app;
+  try {
+    await waitForDemoSchool(browser);
+    await until(browser, async () => (await textsOf(browser, 'duplicates-banner')).length === 1, 'the duplicate was not flagged');
+    assert.match((await textsOf(browser, 'duplicates-banner'))[0], /发现 1 组疑似重复/);
+    await click(browser, 'duplicates-open');
+    await until(browser, async () => (await textsOf(browser, 'duplicate-pair')).length === 1, 'the pair was not listed');
+    assert.match((await textsOf(browser, 'duplicate-pair'))[0], /证件号相同/);
+    await screenshot(browser, 'duplicates-dialog');
+    const keep = await browser.$$('[data-testid="duplicate-keep"]');
+    await clickWhenFree(browser, keep[0]);
+    const reason = await browser.$('.el-message-box__input input');
+    await reason.waitForDisplayed({ timeout: 20_000 });
+    await reason.setValue('同一人用两种证件重复登记');
+    await clickWhenFree(browser, await browser.$('.el-message-box__btns .el-button--primary'));
+    await untilMessage(browser, '已合并');
+    await until(browser, async () => (await textsOf(browser, 'duplicates-banner')).length === 0, 'the notice stayed after the merge');
+    assert.equal((await textsOf(browser, 'teacher-row-name')).filter((n) => n === LUO.name).length, 1);
+  } finally {
+    await app.stop();
+  }
+});

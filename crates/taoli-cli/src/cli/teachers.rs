@@ -2,7 +2,7 @@
 
 use super::*;
 
-/// `taoli teacher add|list|set|status|history|correct|remove`.
+/// `taoli teacher add|list|set|status|history|correct|remove|duplicates|merge`.
 pub(super) fn teacher(command: TeacherCommand, login: &Login, lang: Lang) -> Result<ExitCode> {
     match command {
         TeacherCommand::Add(args) => {
@@ -81,6 +81,28 @@ pub(super) fn teacher(command: TeacherCommand, login: &Login, lang: Lang) -> Res
                 .data_entry()
                 .remove_teacher(&teacher.id, &args.reason)?;
             output::teacher_removed(&removed, lang);
+            file.close()?;
+        }
+        TeacherCommand::Duplicates(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let pairs = file.duplicates().find()?;
+            if args.json {
+                output::json(&pairs)?;
+            } else {
+                output::duplicates(&pairs, lang);
+            }
+            file.close()?;
+        }
+        TeacherCommand::Merge(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let keep = file
+                .teachers()
+                .by_id_number(args.keep_id_type.as_deref(), &args.keep)?;
+            let merge = file
+                .teachers()
+                .by_id_number(args.merge_id_type.as_deref(), &args.merge)?;
+            let kept = file.duplicates().merge(&keep.id, &merge.id, &args.reason)?;
+            output::teachers_merged(&kept, &merge, lang);
             file.close()?;
         }
         TeacherCommand::History(args) => {

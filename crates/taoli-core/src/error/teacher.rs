@@ -78,6 +78,13 @@ pub enum TeacherError {
         name: String,
     },
     RemovalReasonMissing,
+    MergeReasonMissing,
+    MergeWithItself {
+        name: String,
+    },
+    MergeAfterReport {
+        name: String,
+    },
     RemovalAfterReport {
         name: String,
     },
@@ -119,6 +126,9 @@ impl TeacherError {
             TeacherError::CorrectionUnchanged { .. } => "teacher.correction.unchanged",
             TeacherError::RemovalReasonMissing => "teacher.removal.reason_missing",
             TeacherError::RemovalAfterReport { .. } => "teacher.removal.after_report",
+            TeacherError::MergeReasonMissing => "teacher.merge.reason_missing",
+            TeacherError::MergeWithItself { .. } => "teacher.merge.itself",
+            TeacherError::MergeAfterReport { .. } => "teacher.merge.after_report",
         }
     }
 
@@ -180,8 +190,12 @@ impl TeacherError {
             TeacherError::StatusThroughChange { name }
             | TeacherError::StatusNothingPending { name }
             | TeacherError::CorrectionUnchanged { name }
-            | TeacherError::RemovalAfterReport { name } => vec![("name", shown(name))],
-            TeacherError::CorrectionReasonMissing | TeacherError::RemovalReasonMissing => vec![],
+            | TeacherError::RemovalAfterReport { name }
+            | TeacherError::MergeWithItself { name }
+            | TeacherError::MergeAfterReport { name } => vec![("name", shown(name))],
+            TeacherError::CorrectionReasonMissing
+            | TeacherError::RemovalReasonMissing
+            | TeacherError::MergeReasonMissing => vec![],
             TeacherError::StatusNoteTooLong { len, max } => {
                 vec![("len", shown(len)), ("max", shown(max))]
             }

@@ -154,6 +154,37 @@ pub(crate) fn update(
     Ok(new)
 }
 
+/// Moves a record to another teacher (a merge), after that teacher's rows
+/// of its group, with its revision.
+pub(crate) fn reparent(
+    tx: &rusqlite::Transaction<'_>,
+    actor: &crate::revision::Actor,
+    record_id: &str,
+    teacher_id: &str,
+) -> Result<IndicatorRecord> {
+    let old = by_id(tx, record_id)?;
+    tx.execute(
+        "UPDATE record SET teacher_id = ?2,
+                row_order = (SELECT COALESCE(MAX(row_order), 0) + 1 FROM record
+                             WHERE teacher_id = ?2 AND group_code = ?3),
+                version = version + 1, updated_at = ?4
+         WHERE id = ?1",
+        (record_id, teacher_id, &old.group_code, now()),
+    )?;
+    let new = by_id(tx, record_id)?;
+    revisions::record(
+        tx,
+        actor,
+        Entity::Record,
+        record_id,
+        Some(teacher_id),
+        Action::Update,
+        Some(&serde_json::to_value(&old)?),
+        Some(&serde_json::to_value(&new)?),
+    )?;
+    Ok(new)
+}
+
 /// Removes a record; its last values stay in the revision history.
 pub(crate) fn delete(
     tx: &rusqlite::Transaction<'_>,

@@ -184,3 +184,26 @@ pub(crate) fn correction_reasons(
     }
     Ok(reasons)
 }
+
+/// The teachers merged into `teacher_id`, each with the ones merged into
+/// them, as the `merged_from` of its entries names them.
+pub(crate) fn merged_into(conn: &rusqlite::Connection, teacher_id: &str) -> Result<Vec<String>> {
+    let mut found: Vec<String> = Vec::new();
+    let mut stack = vec![teacher_id.to_owned()];
+    let mut stmt = conn.prepare(
+        "SELECT json_extract(new_value, '$.merged_from.id') FROM revision
+         WHERE entity = 'teacher' AND entity_id = ?1
+           AND json_extract(new_value, '$.merged_from.id') IS NOT NULL",
+    )?;
+    while let Some(id) = stack.pop() {
+        let rows = stmt.query_map([&id], |r| r.get::<_, String>(0))?;
+        for merged in rows {
+            let merged = merged?;
+            if merged != teacher_id && !found.contains(&merged) {
+                found.push(merged.clone());
+                stack.push(merged);
+            }
+        }
+    }
+    Ok(found)
+}

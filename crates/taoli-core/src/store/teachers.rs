@@ -170,6 +170,38 @@ pub(crate) fn remove(
     Ok(old)
 }
 
+/// Ends a merge: removes `merged` (whose records moved to `kept`), with
+/// two entries: `kept`'s names the teacher merged into them
+/// (`merged_from`, which their history follows) and the reason; `merged`'s
+/// removal keeps what they had.
+pub(crate) fn merge_into(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    merged: &str,
+    kept: &str,
+    records: &[crate::record::IndicatorRecord],
+    reason: &str,
+) -> Result<()> {
+    let gone = remove(tx, actor, merged, records, reason)?;
+    let keep = find_by_id(tx, kept)?
+        .ok_or_else(|| Error::Teacher(TeacherError::TeacherNotFound(kept.to_owned())))?;
+    let mut after = serde_json::to_value(&keep)?;
+    if let Some(object) = after.as_object_mut() {
+        object.insert("merged_from".into(), serde_json::to_value(&gone)?);
+        object.insert("merge_reason".into(), reason.into());
+    }
+    revisions::record(
+        tx,
+        actor,
+        Entity::Teacher,
+        kept,
+        Some(kept),
+        Action::Update,
+        Some(&serde_json::to_value(&keep)?),
+        Some(&after),
+    )
+}
+
 impl SchoolFile {
     /// A teacher as the signed-in account may see it.
     pub(crate) fn shown(&self, mut teacher: Teacher) -> Teacher {
