@@ -296,6 +296,11 @@ exists: boolean, };
 
 export type TeacherExport = { records: Array<IndicatorRecord>, 
 /**
+ * The teacher's status history (在职情况变动), oldest first; in the
+ * JSON document only (spreadsheets carry the status on file).
+ */
+status_events: Array<StatusEvent>, 
+/**
  * Stable internal id; never shown to clerks.
  */
 id: string, name: string, id_type: string, id_type_name: string, id_number: string, version: number, created_at: string, updated_at: string, };

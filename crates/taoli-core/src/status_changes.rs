@@ -305,6 +305,11 @@ impl StatusChanges<'_> {
     }
 }
 
+/// A teacher's status events as stored, oldest first (the JSON export's).
+pub(crate) fn history_of(school: &SchoolFile, teacher_id: &str) -> Result<Vec<StatusEvent>> {
+    status_events::of_teacher(&school.conn, teacher_id)
+}
+
 /// The changes of status a batch reports (`status_change`): every change
 /// the clerk made that is in effect or waiting for the county, oldest first.
 /// Which of them a batch already carried is the batches' to know.

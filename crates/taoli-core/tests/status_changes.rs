@@ -555,3 +555,18 @@ fn file_status_events(file: &mut SchoolFile, teacher_id: &str) -> Vec<(EventKind
         .map(|e| (e.kind, e.status, e.effective_date))
         .collect()
 }
+
+#[test]
+fn the_json_export_carries_each_teachers_status_history() {
+    let dir = TempDir::new().unwrap();
+    let mut file = school(&dir);
+    let zhang = teacher(&mut file, "张老师", "001");
+    file.status_changes()
+        .change(&change(&zhang, "204", "2026-09-01", "进修"))
+        .unwrap();
+    let export = serde_json::to_value(file.exports().document().unwrap()).unwrap();
+    let events = &export["teachers"][0]["status_events"];
+    assert_eq!(events[0]["kind"], "initial");
+    assert_eq!(events[1]["status"], "204");
+    assert_eq!(events[1]["reason"], "进修");
+}

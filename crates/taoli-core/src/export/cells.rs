@@ -51,7 +51,11 @@ pub fn by_teacher(teachers: Vec<Teacher>, records: Vec<IndicatorRecord>) -> Vec<
             records.sort_by(|a, b| {
                 (a.group_code.as_str(), a.row_order).cmp(&(b.group_code.as_str(), b.row_order))
             });
-            TeacherExport { teacher, records }
+            TeacherExport {
+                teacher,
+                records,
+                status_events: Vec::new(),
+            }
         })
         .collect()
 }

@@ -58,6 +58,9 @@ pub struct TeacherExport {
     #[ts(flatten)]
     pub teacher: Teacher,
     pub records: Vec<IndicatorRecord>,
+    /// The teacher's status history (在职情况变动), oldest first; in the
+    /// JSON document only (spreadsheets carry the status on file).
+    pub status_events: Vec<crate::status_event::StatusEvent>,
 }
 
 /// Exports (导出): the whole school as JSON, the import template, the
@@ -100,9 +103,11 @@ impl Exports<'_> {
                 let records = self
                     .school
                     .shown_records(self.school.stored_records(&teacher.id)?)?;
+                let status_events = crate::status_changes::history_of(self.school, &teacher.id)?;
                 Ok(TeacherExport {
                     teacher: self.school.shown(teacher),
                     records,
+                    status_events,
                 })
             })
             .collect::<Result<_>>()?;
