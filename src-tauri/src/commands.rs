@@ -26,7 +26,9 @@ use taoli_core::recent::{RecentFile, RecentFiles};
 use taoli_core::record::IndicatorRecord;
 use taoli_core::recovery::RecoveryCode;
 use taoli_core::search::TeacherListing;
-use taoli_core::sheets::{self, PrintedSheets, SheetsPreview, SignoffInfo, SignoffState, Template};
+use taoli_core::sheets::{
+    self, PrintedSheets, SheetsPreview, SignoffGaps, SignoffInfo, SignoffState, Template,
+};
 use taoli_core::stats::SchoolStats;
 use taoli_core::status_changes::{
     DepartedTeacher, NewStatusChange, RosterFilter, StatusRule, StatusTimeline,
@@ -329,6 +331,11 @@ commands! {
     }
 
     /// 疑似重复: pairs of teachers that look like one person.
+    /// 还差什么's sign-offs: teachers on the roster whose sheet is unsigned or stale.
+    fn signoff_gaps() -> SignoffGaps = sync {
+        with_school(&state, |file| file.sheets().gaps())
+    }
+
     fn find_duplicates() -> Vec<DuplicatePair> = sync {
         with_school(&state, |file| file.duplicates().find())
     }

@@ -210,6 +210,16 @@ export type DuplicatePair = { first: Teacher, second: Teacher, reason: Duplicate
 
 export type DuplicateReason = "same_id_number" | "same_name_and_birth_date";
 
+export type SignoffGaps = { 
+/**
+ * Not signed yet (未签字), in registration order.
+ */
+unsigned: Array<Teacher>, 
+/**
+ * Signed, but changed since (签字后有改动), in registration order.
+ */
+stale: Array<Teacher>, };
+
 export type StatusTimeline = { teacher_id: string, 
 /**
  * The 人员状态 on file (None before one is entered).

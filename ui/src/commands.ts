@@ -51,6 +51,7 @@ import type {
   Session,
   SheetStyle,
   SheetsPreview,
+  SignoffGaps,
   SignoffInfo,
   SignoffState,
   StatusEvent,
@@ -365,7 +366,12 @@ export function removeTeacher(teacherId: string, reason: string): Promise<Teache
 
 /**
  * 疑似重复: pairs of teachers that look like one person.
+ * 还差什么's sign-offs: teachers on the roster whose sheet is unsigned or stale.
  */
+export function signoffGaps(): Promise<SignoffGaps> {
+  return invoke<SignoffGaps>('signoff_gaps')
+}
+
 export function findDuplicates(): Promise<Array<DuplicatePair>> {
   return invoke<Array<DuplicatePair>>('find_duplicates')
 }

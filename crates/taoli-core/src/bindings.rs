@@ -89,6 +89,7 @@ pub fn typescript() -> String {
         crate::entry::IdentityCorrection::decl(&cfg),
         crate::duplicates::DuplicatePair::decl(&cfg),
         crate::duplicates::DuplicateReason::decl(&cfg),
+        crate::sheets::SignoffGaps::decl(&cfg),
         StatusTimeline::decl(&cfg),
         DepartedTeacher::decl(&cfg),
         StatusRule::decl(&cfg),

@@ -798,3 +798,24 @@ fn the_signoff_info_of_a_teacher_never_printed_has_no_versions() {
     assert_eq!(info.state, SignoffState::None);
     assert!(info.prints.is_empty());
 }
+
+#[test]
+fn the_gaps_list_the_unsigned_and_the_stale_sheets() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut file, zhang, li) = school(&dir);
+    let path = dir.path().join("sheets.pdf");
+    let printed = file
+        .sheets()
+        .print(slice::from_ref(&zhang), &Template::built_in(), &path)
+        .unwrap();
+    file.sheets()
+        .signoff(&zhang, &printed.sheets[0].fingerprint)
+        .unwrap();
+    set(&mut file, &zhang, "基本信息", &[("民族", "回族")]);
+    let gaps = file.sheets().gaps().unwrap();
+    let ids = |teachers: &[taoli_core::Teacher]| {
+        teachers.iter().map(|t| t.id.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&gaps.stale), [zhang]);
+    assert_eq!(ids(&gaps.unsigned), [li]);
+}

@@ -25,7 +25,7 @@ use ts_rs::TS;
 
 pub use content::{SheetColumn, SheetField, SheetGroup, TeacherInfo};
 pub use fingerprint::FINGERPRINT_LEN;
-pub use signoffs::{SheetPrint, SignoffInfo, SignoffState};
+pub use signoffs::{SheetPrint, SignoffGaps, SignoffInfo, SignoffState};
 pub use template::Template;
 
 /// How many teachers' sheets a preview shows; a printing of more previews

@@ -129,6 +129,41 @@ fn latest_signoffs(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The teachers on the active roster whose 信息确认表 is not signed, or was
+/// signed before their information changed: what 还差什么 on the 报送 page
+/// lists (a departed teacher signs nothing more).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+pub struct SignoffGaps {
+    /// Not signed yet (未签字), in registration order.
+    pub unsigned: Vec<crate::teacher::Teacher>,
+    /// Signed, but changed since (签字后有改动), in registration order.
+    pub stale: Vec<crate::teacher::Teacher>,
+}
+
+impl VerificationSheets<'_> {
+    /// The teachers on the active roster today whose sheet is unsigned or stale.
+    pub fn gaps(&self) -> Result<SignoffGaps> {
+        self.school.require(Permission::TeachersView)?;
+        let states = self.signoff_states()?;
+        let catalog = self.school.catalog()?;
+        let roster = crate::status_changes::Roster::read(self.school)?;
+        let today = chrono::Local::now().date_naive();
+        let mut gaps = SignoffGaps::default();
+        for teacher in self.school.stored_teachers()? {
+            if !roster.on_roster(&catalog, &teacher.id, today) {
+                continue;
+            }
+            let shown = self.school.shown(teacher.clone());
+            match states.get(&teacher.id) {
+                Some(SignoffState::Signed { .. }) => {}
+                Some(SignoffState::Stale { .. }) => gaps.stale.push(shown),
+                _ => gaps.unsigned.push(shown),
+            }
+        }
+        Ok(gaps)
+    }
+}
+
 impl VerificationSheets<'_> {
     /// Records the sheets just printed: one row and one revision per teacher,
     /// all in one transaction.
