@@ -1741,3 +1741,41 @@ fn a_reported_teacher_cannot_be_merged_away() {
         .unwrap_err();
     assert!(err.to_string().contains("不能被合并掉"), "{err}");
 }
+
+#[test]
+fn the_changes_of_a_teacher_who_signed_carry_the_signoff() {
+    let upstream = Upstream::start();
+    let mut school = School::new();
+    school.enroll(&upstream);
+    let signed = school.teacher("张三", 1);
+    let unsigned = school.teacher("李四", 2);
+    let pdf = school.path.with_file_name("sheet.pdf");
+    let printed = school
+        .file
+        .sheets()
+        .print(
+            std::slice::from_ref(&signed.id),
+            &taoli_core::sheets::Template::built_in(),
+            &pdf,
+        )
+        .unwrap();
+    let fingerprint = printed.sheets[0].fingerprint.clone();
+    school
+        .file
+        .sheets()
+        .signoff(&signed.id, &fingerprint)
+        .unwrap();
+    let batch = school.submit().built.unwrap();
+    let payload = school.payload(&batch.id);
+    for change in &payload.changes {
+        if change.teacher_id == signed.id {
+            assert_eq!(
+                change.signoff.as_ref().map(|s| s.fingerprint.as_str()),
+                Some(fingerprint.as_str())
+            );
+        } else {
+            assert_eq!(change.teacher_id, unsigned.id);
+            assert!(change.signoff.is_none());
+        }
+    }
+}

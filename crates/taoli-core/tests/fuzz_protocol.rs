@@ -95,6 +95,7 @@ fn sample_payload() -> Payload {
             ]),
             reason: None,
             status: None,
+            signoff: None,
         },
         Change {
             id: "record:r-1@2".into(),
@@ -107,6 +108,7 @@ fn sample_payload() -> Payload {
             fields: fields(&[("education_level", json!("21")), ("major", json!("数学"))]),
             reason: None,
             status: None,
+            signoff: None,
         },
         Change {
             id: "record:r-2@removed".into(),
@@ -119,6 +121,7 @@ fn sample_payload() -> Payload {
             fields: Map::new(),
             reason: Some("重复录入".into()),
             status: None,
+            signoff: None,
         },
         Change {
             id: "change:t-2@5".into(),
@@ -131,6 +134,7 @@ fn sample_payload() -> Payload {
             fields: fields(&[("name", json!("李四"))]),
             reason: Some("姓名登记有误，以户口簿为准".into()),
             status: None,
+            signoff: None,
         },
     ];
     payload.warning_reasons = vec![WarningReason {

@@ -74,7 +74,8 @@ pub use keys::{
 };
 pub use manifest::{MAX_SIGNED_MANIFEST_BYTES, Manifest, ManifestFields, SignedManifest};
 pub use payload::{
-    Change, ChangeOp, MAX_REASON_CHARS, Payload, StatusEvent, WarningReason, compress, decompress,
+    Change, ChangeOp, MAX_REASON_CHARS, Payload, SignoffMark, StatusEvent, WarningReason, compress,
+    decompress,
 };
 pub use receipt::{MAX_RECEIPT_BYTES, Receipt, ReceiptRecord, RecordStatus, SignedReceipt};
 pub use refusal::{Refusal, RefusalCode};

@@ -147,6 +147,22 @@ pub struct Change {
     /// changes is byte for byte what it was before the field existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<StatusEvent>,
+    /// The teacher's signed 信息确认表 this change's values were checked
+    /// on (签字确认): present when the teacher's current information is
+    /// what they signed. Left out when absent, so a payload without it is
+    /// byte for byte what it was before the field existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signoff: Option<SignoffMark>,
+}
+
+/// A teacher's sign-off of their 信息确认表: the sheet's fingerprint (its
+/// footer and QR code) and when the school recorded it signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignoffMark {
+    pub fingerprint: String,
+    /// RFC 3339, as the school file recorded it.
+    pub signed_at: String,
 }
 
 /// The particulars of a change of 人员状态 (在职状态变动): the new code,
@@ -527,6 +543,16 @@ impl Change {
                 return Err(problem("缺少理由（reason）", "it has no reason (reason)"));
             }
             _ => {}
+        }
+        if let Some(signoff) = &self.signoff
+            && (!codec::is_token(&signoff.fingerprint)
+                || signoff.signed_at.is_empty()
+                || signoff.signed_at.chars().count() > 40)
+        {
+            return Err(problem(
+                "的签字确认（signoff）格式不对：应有确认表指纹和签字时间",
+                "its sign-off (signoff) is malformed: it needs the sheet's fingerprint and when it was signed",
+            ));
         }
         match (&self.status, self.op) {
             (Some(status), ChangeOp::StatusChange) => status.check(),

@@ -341,3 +341,21 @@ fn an_identity_correction_without_a_reason_is_refused() {
         refusal.message
     );
 }
+
+#[test]
+fn a_change_with_a_malformed_signoff_is_refused() {
+    let mut json = status_changes();
+    json["changes"][0]["signoff"] =
+        serde_json::json!({ "fingerprint": "", "signed_at": "2026-12-01T08:00:00Z" });
+    refused_status_change(&json, "签字确认", "sign-off");
+}
+
+#[test]
+fn a_change_carries_the_signoff_it_was_checked_on() {
+    let mut json = status_changes();
+    json["changes"][0]["signoff"] =
+        serde_json::json!({ "fingerprint": "a1b2c3d4e5f6", "signed_at": "2026-12-01T08:00:00Z" });
+    let payload = decode(&json).unwrap();
+    let signoff = payload.changes[0].signoff.as_ref().unwrap();
+    assert_eq!(signoff.fingerprint, "a1b2c3d4e5f6");
+}

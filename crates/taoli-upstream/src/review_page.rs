@@ -80,7 +80,17 @@ fn kind_cell(record: &PendingRecord, change: Option<&Change>) -> String {
 /// The content cell: a status change and an identity correction in words,
 /// anything else as its pretty JSON.
 fn content_cell(record: &PendingRecord, change: Option<&Change>) -> String {
-    match change {
+    let signed = change
+        .and_then(|c| c.signoff.as_ref())
+        .map(|s| {
+            format!(
+                "<div class=\"signoff\">签字确认：确认表指纹 {}（{}）</div>",
+                escape(&s.fingerprint),
+                escape(&s.signed_at)
+            )
+        })
+        .unwrap_or_default();
+    let content = match change {
         Some(Change {
             op: ChangeOp::StatusChange,
             status: Some(status),
@@ -93,7 +103,8 @@ fn content_cell(record: &PendingRecord, change: Option<&Change>) -> String {
                 .unwrap_or_else(|_| record.content.clone());
             format!("<pre>{}</pre>", escape(&pretty))
         }
-    }
+    };
+    content + &signed
 }
 
 /// 人员状态 by its code: the upstream has no code table of its own.

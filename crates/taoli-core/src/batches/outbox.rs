@@ -1185,6 +1185,12 @@ impl Reporting<'_> {
         if planned.changes.is_empty() {
             return Ok(None);
         }
+        // Each change of a teacher whose current information is what they
+        // signed carries that sign-off (签字确认).
+        let marks = self.signoff_marks()?;
+        for planned in &mut planned.changes {
+            planned.change.signoff = marks.get(&planned.change.teacher_id).cloned();
+        }
         let (sequence, base_batch) = match self.last_received()? {
             Some((sequence, id)) => (sequence.saturating_add(1), Some(id)),
             None => (1, None),
@@ -1205,6 +1211,30 @@ impl Reporting<'_> {
         let backup = self.school.automatic_backup(BackupReason::BeforeBatch)?;
         self.insert_batch(&actor, &batch, &backup)?;
         self.batch_summary(&batch.id).map(Some)
+    }
+
+    /// By teacher, the sign-off of their current information, if they signed it.
+    fn signoff_marks(
+        &mut self,
+    ) -> Result<std::collections::HashMap<String, protocol::SignoffMark>> {
+        Ok(self
+            .school
+            .sheets()
+            .signoff_states()?
+            .into_iter()
+            .filter_map(|(teacher, state)| match state {
+                crate::sheets::SignoffState::Signed {
+                    current, signed_at, ..
+                } => Some((
+                    teacher,
+                    protocol::SignoffMark {
+                        fingerprint: current,
+                        signed_at,
+                    },
+                )),
+                _ => None,
+            })
+            .collect())
     }
 
     /// The changes of status the next batch reports (`status_change`, one

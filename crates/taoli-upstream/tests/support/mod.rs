@@ -333,6 +333,7 @@ pub fn sample_payload(school: &str, batch_id: &str, teachers: usize) -> Payload 
             fields,
             reason: None,
             status: None,
+            signoff: None,
         });
         let mut education = Map::new();
         education.insert("education_level".into(), Value::from("21"));
@@ -348,6 +349,7 @@ pub fn sample_payload(school: &str, batch_id: &str, teachers: usize) -> Payload 
             fields: education,
             reason: None,
             status: None,
+            signoff: None,
         });
     }
     payload
