@@ -63,6 +63,20 @@ fn with_school<T>(
     f(file).map_err(payload)
 }
 
+/// Runs `f` on a thread of its own and waits for it, for what goes over the
+/// network without a sync worker to run it (the 系统管理员's approval of a
+/// batch): the HTTP client blocks, which the async runtime's threads must
+/// never do. A panic there is the 「内部错误」 reply, as on the worker.
+fn off_the_runtime<T: Send>(f: impl FnOnce() -> Reply<T> + Send) -> Reply<T> {
+    std::thread::scope(|scope| {
+        scope.spawn(f).join().unwrap_or_else(|panic| {
+            Err(payload(
+                taoli_core::panic_report::report_of_other_thread(panic.as_ref()).into(),
+            ))
+        })
+    })
+}
+
 /// Runs `f` on the workspace (opening, signing in and out, switching school).
 fn with_workspace<T>(
     state: &AppState,
@@ -685,7 +699,9 @@ commands! {
     /// 批准并上传: signs the waiting batch and uploads it; `admin_password`
     /// when the signing key is kept in the school file and not yet unlocked.
     fn review_approve(admin_password: Option<String>) -> ReviewApproval = task {
-        with_workspace(&state, |workspace| workspace.approve_review(admin_password.as_deref()))
+        off_the_runtime(|| {
+            with_workspace(&state, |workspace| workspace.approve_review(admin_password.as_deref()))
+        })
     }
 
     /// 退回: drops the waiting batch, its changes unsent again, with `note`

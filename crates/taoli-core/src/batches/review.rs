@@ -519,6 +519,13 @@ fn review_change(
             }
         }
     }
+    // In the catalog's order, as the form and the sheets list them.
+    let rank = |code: &str| {
+        group
+            .and_then(|g| g.fields.iter().position(|f| f.code == code))
+            .unwrap_or(usize::MAX)
+    };
+    codes.sort_by_key(|code| rank(code));
     let fields = codes
         .into_iter()
         .filter_map(|code| {
