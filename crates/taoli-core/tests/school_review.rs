@@ -275,6 +275,53 @@ fn a_changed_value_shows_as_uploaded_before_and_now_after() {
 }
 
 #[test]
+fn the_admin_sees_the_warnings_that_travel_with_their_reasons() {
+    let upstream = Upstream::start();
+    let mut school = School::reviewed(&upstream);
+    let teacher = school.teacher("张三", 1);
+    // A birth date that differs from the ID number: a warning.
+    school
+        .file
+        .data_entry()
+        .set_fields(
+            &teacher.id,
+            "基本信息",
+            &[("出生日期".to_owned(), "1970-01-11".to_owned())],
+        )
+        .unwrap();
+    let problem = school
+        .file
+        .validation()
+        .report()
+        .unwrap()
+        .problems
+        .into_iter()
+        .find(|p| p.teacher_id == teacher.id)
+        .unwrap();
+    school
+        .file
+        .validation()
+        .explain_warning(
+            &taoli_core::validate::WarningRef {
+                teacher_id: &teacher.id,
+                rule: &problem.rule,
+                field: problem.field.as_deref(),
+                row_order: None,
+            },
+            "以人事档案为准",
+        )
+        .unwrap();
+    school.submit().built.unwrap();
+    school.as_admin();
+    let pending = school.file.school_review().pending().unwrap().unwrap();
+    let warnings = &pending.teachers[0].warnings;
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert_eq!(warnings[0].rule, problem.rule);
+    assert_eq!(warnings[0].reason, "以人事档案为准");
+    assert!(!warnings[0].message.is_empty());
+}
+
+#[test]
 fn the_clerk_cannot_review() {
     let upstream = Upstream::start();
     let mut school = School::reviewed(&upstream);
