@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use taoli_core::account::User;
 use taoli_core::audit::{AuditPage, AuditQuery};
 use taoli_core::batches::{
-    BatchExport, EnrollmentInfo, OutboxStatus, ReceiptImport, ReceiptInfo, SubmitOutcome, SyncPass,
+    BatchExport, EnrollmentInfo, OutboxStatus, PendingReview, ReceiptImport, ReceiptInfo,
+    ReturnedBatch, ReviewApproval, ReviewStatus, SubmitOutcome, SyncPass,
 };
 use taoli_core::catalog::{EffectiveCatalog, PackInfo, ProvincePack};
 use taoli_core::catalog::{IdType, Regions, SchoolType, catalog};
@@ -63,6 +64,20 @@ fn with_school<T>(
     let mut workspace = state.workspace();
     let file = workspace.file_mut().ok_or_else(no_school_open)?;
     f(file).map_err(payload)
+}
+
+/// Runs `f` on a thread of its own and waits for it, for what goes over the
+/// network without a sync worker to run it (the 系统管理员's approval of a
+/// batch): the HTTP client blocks, which the async runtime's threads must
+/// never do. A panic there is the 「内部错误」 reply, as on the worker.
+fn off_the_runtime<T: Send>(f: impl FnOnce() -> Reply<T> + Send) -> Reply<T> {
+    std::thread::scope(|scope| {
+        scope.spawn(f).join().unwrap_or_else(|panic| {
+            Err(payload(
+                taoli_core::panic_report::report_of_other_thread(panic.as_ref()).into(),
+            ))
+        })
+    })
 }
 
 /// Runs `f` on the workspace (opening, signing in and out, switching school).
@@ -691,6 +706,36 @@ commands! {
     /// sign-offs, changes not yet uploaded and returned records.
     fn workbench_summary() -> WorkbenchSummary = task {
         with_school(&state, |file| file.workbench().summary())
+    }
+
+    /// The school's review before upload (学校负责人审核): whether it is
+    /// required, the batch that waits, the last return's note.
+    fn review_status() -> ReviewStatus = sync {
+        with_school(&state, |file| file.school_review().status())
+    }
+
+    /// Turns the school's review before upload on or off (系统管理员).
+    fn review_set_required(required: bool) -> ReviewStatus = sync {
+        with_school(&state, |file| file.school_review().set_required(required))
+    }
+
+    /// The batch waiting for review, per teacher, before → after (系统管理员).
+    fn review_pending() -> Option<PendingReview> = task {
+        with_school(&state, |file| file.school_review().pending())
+    }
+
+    /// 批准并上传: signs the waiting batch and uploads it; `admin_password`
+    /// when the signing key is kept in the school file and not yet unlocked.
+    fn review_approve(admin_password: Option<String>) -> ReviewApproval = task {
+        off_the_runtime(|| {
+            with_workspace(&state, |workspace| workspace.approve_review(admin_password.as_deref()))
+        })
+    }
+
+    /// 退回: drops the waiting batch, its changes unsent again, with `note`
+    /// for the clerk.
+    fn review_send_back(note: String) -> ReturnedBatch = sync {
+        with_school(&state, |file| file.school_review().send_back(&note))
     }
 
     /// The kept receipts (回执), newest first.

@@ -9,7 +9,7 @@ export type Locale = "zh-CN" | "en";
 
 export type Role = "system_admin" | "info_manager" | "info_viewer";
 
-export type Permission = "teachers.view" | "teachers.view_full" | "teachers.edit" | "import" | "export" | "sheets.print" | "batches.submit" | "audit.view" | "backup" | "restore" | "settings.manage" | "users.manage";
+export type Permission = "teachers.view" | "teachers.view_full" | "teachers.edit" | "import" | "export" | "sheets.print" | "batches.submit" | "batches.review" | "audit.view" | "backup" | "restore" | "settings.manage" | "users.manage";
 
 export type Session = { name: string, role: Role, role_label: string, permissions: Array<Permission>, 
 /**
@@ -1220,6 +1220,68 @@ export type ReceiptImport = { batch: BatchSummary,
 newly_received: boolean, };
 
 export type BatchExport = { batch: BatchSummary, path: string, bytes: number, };
+
+export type WaitingBatch = { batch_id: string, sequence: number, record_count: number, submitted_at: string, submitted_by: string, };
+
+export type ReturnedBatch = { batch_id: string, sequence: number, note: string, returned_at: string, returned_by: string, submitted_by: string, };
+
+export type ReviewStatus = { 
+/**
+ * Batches wait for the 系统管理员's approval before upload.
+ */
+required: boolean, 
+/**
+ * The batch that waits, if one does.
+ */
+waiting: WaitingBatch | null, 
+/**
+ * The last batch returned (退回), until a batch is built after it.
+ */
+returned: ReturnedBatch | null, };
+
+export type ReviewField = { code: string, label: string, label_en: string, 
+/**
+ * As last uploaded (none for something new).
+ */
+before: string | null, 
+/**
+ * As the batch carries it (none once removed or cleared).
+ */
+after: string | null, };
+
+export type ReviewChange = { 
+/**
+ * The change's kind (`new_teacher`, `update_record` …).
+ */
+op: string, 
+/**
+ * The kind in Chinese and in English.
+ */
+op_label: string, op_label_en: string, 
+/**
+ * The information group, for a record.
+ */
+group: string | null, group_name: string | null, group_name_en: string | null, fields: Array<ReviewField>, 
+/**
+ * The reason sent with it (变更申请, a removal, a status change).
+ */
+reason: string | null, };
+
+export type ReviewWarning = { rule: string, message: string, message_en: string, 
+/**
+ * The clerk's written reason.
+ */
+reason: string, };
+
+export type ReviewTeacher = { teacher_id: string, name: string, changes: Array<ReviewChange>, 
+/**
+ * The warnings that travel with the batch, with their written reasons.
+ */
+warnings: Array<ReviewWarning>, };
+
+export type PendingReview = { batch: WaitingBatch, teachers: Array<ReviewTeacher>, };
+
+export type ReviewApproval = { batch: BatchSummary, sync: SyncReport, };
 
 export type ReviewsApplied = { 
 /**

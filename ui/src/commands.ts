@@ -31,6 +31,7 @@ import type {
   OpenedSchool,
   OutboxStatus,
   PackInfo,
+  PendingReview,
   PendingValue,
   PrintedSheets,
   Problem,
@@ -41,6 +42,9 @@ import type {
   RecoveryCodeShown,
   RecoveryStatus,
   Regions,
+  ReturnedBatch,
+  ReviewApproval,
+  ReviewStatus,
   Role,
   RosterFilter,
   RosterInfo,
@@ -721,6 +725,44 @@ export function outboxStatus(): Promise<OutboxStatus> {
  */
 export function workbenchSummary(): Promise<WorkbenchSummary> {
   return invoke<WorkbenchSummary>('workbench_summary')
+}
+
+/**
+ * The school's review before upload (学校负责人审核): whether it is
+ * required, the batch that waits, the last return's note.
+ */
+export function reviewStatus(): Promise<ReviewStatus> {
+  return invoke<ReviewStatus>('review_status')
+}
+
+/**
+ * Turns the school's review before upload on or off (系统管理员).
+ */
+export function reviewSetRequired(required: boolean): Promise<ReviewStatus> {
+  return invoke<ReviewStatus>('review_set_required', { required })
+}
+
+/**
+ * The batch waiting for review, per teacher, before → after (系统管理员).
+ */
+export function reviewPending(): Promise<PendingReview | null> {
+  return invoke<PendingReview | null>('review_pending')
+}
+
+/**
+ * 批准并上传: signs the waiting batch and uploads it; `admin_password`
+ * when the signing key is kept in the school file and not yet unlocked.
+ */
+export function reviewApprove(adminPassword: string | null): Promise<ReviewApproval> {
+  return invoke<ReviewApproval>('review_approve', { adminPassword })
+}
+
+/**
+ * 退回: drops the waiting batch, its changes unsent again, with `note`
+ * for the clerk.
+ */
+export function reviewSendBack(note: string): Promise<ReturnedBatch> {
+  return invoke<ReturnedBatch>('review_send_back', { note })
 }
 
 /**

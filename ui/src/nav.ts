@@ -4,7 +4,17 @@ import type { Permission } from './bindings'
 import type { View } from './session'
 
 /** A menu entry: the screen it opens. */
-export type NavKey = 'home' | 'list' | 'validation' | 'import' | 'sheets' | 'submit' | 'stats' | 'audit' | 'settings'
+export type NavKey =
+  | 'home'
+  | 'list'
+  | 'validation'
+  | 'import'
+  | 'sheets'
+  | 'submit'
+  | 'review'
+  | 'stats'
+  | 'audit'
+  | 'settings'
 
 export interface NavItem {
   key: NavKey
@@ -32,6 +42,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'import', label: 'nav.import', title: 'list.importTitle', testid: 'import-open', permission: 'import' },
   { key: 'sheets', label: 'nav.sheets', title: 'nav.sheetsTitle', testid: 'nav-sheets', permission: 'sheets.print' },
   { key: 'submit', label: 'nav.submit', title: 'list.openSubmitTitle', testid: 'open-submit', permission: 'teachers.view' },
+  // 待审核: the school head's review of a batch before upload (系统管理员).
+  { key: 'review', label: 'nav.review', title: 'nav.reviewTitle', testid: 'open-review', permission: 'batches.review' },
   { key: 'stats', label: 'nav.stats', title: 'list.openStatsTitle', testid: 'open-stats', permission: 'teachers.view' },
   { key: 'audit', label: 'nav.audit', title: 'list.openAuditTitle', testid: 'open-audit', permission: 'audit.view' },
   // 设置 holds the interface language, which every role may choose.

@@ -28,6 +28,7 @@ export type View =
   | 'sheets'
   | 'audit'
   | 'submit'
+  | 'review'
 
 /** Where the teacher form opens: a group's tab, and optionally one field (of one row). */
 export interface FormTarget {
@@ -261,6 +262,11 @@ export function submitFilter(): UploadStatus | '' {
 }
 
 /** The 统计 page. */
+/** 待审核: the batch waiting for the school head's review (系统管理员). */
+export function showReview(): void {
+  state.view = 'review'
+}
+
 export function showStats(): void {
   state.view = 'stats'
 }

@@ -8,6 +8,7 @@ import { uploadOf } from '../src/uploads'
 import { byTestId, clickTestId, maybeTestId, routeInvoke, typeInto, wait, type Handlers } from './formHelpers'
 import { plugins, settle, signInForTests, useChinese } from './helpers'
 import { NOTHING_MISSING, RECEIPT, batch, pass, report, status, upload } from './outboxFixtures'
+import { WAITING, reviewStatus } from './reviewFixtures'
 
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
@@ -525,5 +526,55 @@ describe('SubmitPage', () => {
     await mountPage()
     await clickTestId('submit-back')
     expect(useSession().view.value).toBe('list')
+  })
+})
+
+describe('SubmitPage with the school review (学校负责人审核)', () => {
+  beforeEach(() => {
+    resetSession()
+    signInForTests()
+    useChinese()
+    invoke.mockReset()
+    events.syncPass = null
+  })
+
+  afterEach(() => {
+    wrapper?.unmount()
+    wrapper = undefined
+    document.body.innerHTML = ''
+  })
+
+  it('offers 提交审核 instead of 立即上传', async () => {
+    await mountPage({ review_status: () => reviewStatus() })
+    expect(byTestId('submit-now').textContent).toContain('提交审核')
+  })
+
+  it('shows the batch waiting for review', async () => {
+    await mountPage({ review_status: () => reviewStatus({ waiting: WAITING }) })
+    expect(byTestId('submit-review-waiting').textContent).toContain('第 3 批')
+    expect(byTestId('submit-review-waiting').textContent).toContain('待审核')
+  })
+
+  it('shows the note of a returned batch', async () => {
+    await mountPage({
+      review_status: () =>
+        reviewStatus({
+          returned: {
+            batch_id: 'b-3',
+            sequence: 3,
+            note: '学历请核对',
+            returned_at: '2026-03-01T03:00:00Z',
+            returned_by: '管理员',
+            submitted_by: '王老师',
+          },
+        }),
+    })
+    expect(byTestId('submit-review-returned').textContent).toContain('学历请核对')
+  })
+
+  it('keeps 立即上传 without the setting', async () => {
+    await mountPage({ review_status: () => reviewStatus({ required: false }) })
+    expect(byTestId('submit-now').textContent).toContain('立即上传')
+    expect(maybeTestId('submit-review-waiting')).toBeNull()
   })
 })

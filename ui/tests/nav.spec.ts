@@ -52,6 +52,11 @@ describe('navItems', () => {
     expect(keys).not.toContain('sheets')
   })
 
+  it('gives 待审核 to whoever may review batches, and not to the 信息管理员', () => {
+    expect(navItems(role([...ADMIN, 'batches.review'])).map((i) => i.key)).toContain('review')
+    expect(navItems(role(CLERK)).map((i) => i.key)).not.toContain('review')
+  })
+
   it('shows nothing but 设置 to no one signed in', () => {
     expect(navItems(() => false).map((i) => i.key)).toEqual(['settings'])
   })

@@ -254,6 +254,20 @@ pub fn submitted(built: Option<&BatchSummary>, lang: Lang) {
     }
 }
 
+/// A batch built and held for the school's review (学校负责人审核).
+pub fn submitted_for_review(batch: &BatchSummary, lang: Lang) {
+    match lang {
+        Lang::Zh => println!(
+            "已生成第 {} 批：{} 条记录，已提交审核（待审核）：系统管理员批准后才签名上传（taoli review list|approve|return）。",
+            batch.sequence, batch.record_count
+        ),
+        Lang::En => println!(
+            "Built batch {}: {} records, submitted for review: it is signed and uploaded once the system administrator approves it (taoli review list|approve|return).",
+            batch.sequence, batch.record_count
+        ),
+    }
+}
+
 pub fn exported(export: Option<&BatchExport>, lang: Lang) {
     match (export, lang) {
         (Some(e), Lang::Zh) => {

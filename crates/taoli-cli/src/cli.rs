@@ -28,6 +28,7 @@ mod catalog;
 mod exports;
 mod imports;
 mod reporting;
+mod review;
 mod school;
 mod teachers;
 mod users;
@@ -114,6 +115,9 @@ enum Command {
     Receipts(ReceiptsArgs),
     /// 上报状态：每位教师、每个批次的状态，下一个截止日期，还缺什么
     Status(StatusArgs),
+    /// 学校负责人审核：报送前由系统管理员审核批准的设置，列出、批准或退回等待审核的批次
+    #[command(subcommand)]
+    Review(review::ReviewCommand),
 }
 
 #[derive(Debug, Args)]
@@ -933,5 +937,6 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
         Command::Batch(command) => reporting::batch(command, login, lang),
         Command::Receipts(args) => reporting::receipts(args, login, lang),
         Command::Status(args) => reporting::status(args, login, lang),
+        Command::Review(command) => review::review(command, login, lang),
     }
 }

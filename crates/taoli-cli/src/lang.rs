@@ -463,6 +463,46 @@ const ENGLISH: &[(&str, &str)] = &[
     ),
     ("taoli receipts/json", "Print JSON"),
     (
+        "taoli review",
+        "School review: whether batches need the system administrator's (school head's) approval before upload; list, approve or return the batch awaiting review",
+    ),
+    (
+        "taoli review setting",
+        "Whether batches need the system administrator's (school head's) approval before upload; without on/off, show the setting (system administrator)",
+    ),
+    ("taoli review setting/school_file", "The school file"),
+    (
+        "taoli review setting/value",
+        "on turns the review on, off turns it off",
+    ),
+    ("taoli review setting/json", "Print JSON"),
+    (
+        "taoli review list",
+        "The batch awaiting review: per teacher what changed (as last reported → now) and the warnings that go with it, with their reasons (system administrator)",
+    ),
+    ("taoli review list/school_file", "The school file"),
+    ("taoli review list/json", "Print JSON"),
+    (
+        "taoli review approve",
+        "Approve the batch awaiting review: it is signed with the school's key and uploaded (system administrator)",
+    ),
+    ("taoli review approve/school_file", "The school file"),
+    (
+        "taoli review approve/retries",
+        "How many attempts when the upstream cannot be reached (default 6)",
+    ),
+    ("taoli review approve/json", "Print JSON"),
+    (
+        "taoli review return",
+        "Return the batch awaiting review with a note: the batch is dropped, its changes are unsent again, and the information manager reads the note on the Submit page (system administrator)",
+    ),
+    ("taoli review return/school_file", "The school file"),
+    (
+        "taoli review return/note",
+        "Why it is returned (required); the information manager reads it on the Submit page",
+    ),
+    ("taoli review return/json", "Print JSON"),
+    (
         "taoli status",
         "Reporting status: each teacher and batch, the next deadline, and what is still missing",
     ),

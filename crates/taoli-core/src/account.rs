@@ -105,6 +105,8 @@ pub enum Permission {
     SheetsPrint,
     #[serde(rename = "batches.submit")]
     BatchesSubmit,
+    #[serde(rename = "batches.review")]
+    BatchesReview,
     #[serde(rename = "audit.view")]
     AuditView,
     #[serde(rename = "backup")]
@@ -118,7 +120,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::TeachersView,
         Permission::TeachersViewFull,
         Permission::TeachersEdit,
@@ -126,6 +128,7 @@ impl Permission {
         Permission::Export,
         Permission::SheetsPrint,
         Permission::BatchesSubmit,
+        Permission::BatchesReview,
         Permission::AuditView,
         Permission::Backup,
         Permission::Restore,

@@ -9,8 +9,10 @@ use crate::account::{NewUser, Permission, Role, Session, User};
 use crate::audit::{AuditChange, AuditEntry, AuditPage, AuditQuery};
 use crate::batches::{
     BatchExport, BatchState, BatchStatus, BatchSummary, EnrollmentInfo, HeldBack, KeyPlace,
-    Missing, NextDeadline, OutboxStatus, ReceiptImport, ReceiptInfo, ReturnedRecord,
-    ReviewsApplied, StatusCounts, SubmitOutcome, SyncPass, SyncReport, TeacherUpload, UploadStatus,
+    Missing, NextDeadline, OutboxStatus, PendingReview, ReceiptImport, ReceiptInfo, ReturnedBatch,
+    ReturnedRecord, ReviewApproval, ReviewChange, ReviewField, ReviewStatus, ReviewTeacher,
+    ReviewWarning, ReviewsApplied, StatusCounts, SubmitOutcome, SyncPass, SyncReport,
+    TeacherUpload, UploadStatus, WaitingBatch,
 };
 use crate::catalog::{
     AllSets, Code, CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Filler,
@@ -192,6 +194,15 @@ pub fn typescript() -> String {
         ReceiptInfo::decl(&cfg),
         ReceiptImport::decl(&cfg),
         BatchExport::decl(&cfg),
+        WaitingBatch::decl(&cfg),
+        ReturnedBatch::decl(&cfg),
+        ReviewStatus::decl(&cfg),
+        ReviewField::decl(&cfg),
+        ReviewChange::decl(&cfg),
+        ReviewWarning::decl(&cfg),
+        ReviewTeacher::decl(&cfg),
+        PendingReview::decl(&cfg),
+        ReviewApproval::decl(&cfg),
         ReviewsApplied::decl(&cfg),
         SyncReport::decl(&cfg),
         SubmitOutcome::decl(&cfg),

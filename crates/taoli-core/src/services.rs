@@ -17,7 +17,7 @@
 
 use crate::audit::Audit;
 use crate::backups::Backups;
-use crate::batches::Reporting;
+use crate::batches::{Reporting, SchoolReview};
 use crate::duplicates::Duplicates;
 use crate::entry::DataEntry;
 use crate::export::Exports;
@@ -97,6 +97,11 @@ impl SchoolFile {
     /// [`Reporting`]: reporting to the upstream (上报): enrollment, batches, sync, receipts.
     pub fn reporting(&mut self) -> Reporting<'_> {
         Reporting { school: self }
+    }
+
+    /// [`SchoolReview`]: the school's own review before upload (学校负责人审核).
+    pub fn school_review(&mut self) -> SchoolReview<'_> {
+        SchoolReview { school: self }
     }
 
     /// [`Audit`]: the audit log (操作记录), its CSV, the chain's check.

@@ -172,6 +172,26 @@ impl Workspace {
             .ok_or(Error::File(FileError::NoSchoolOpen))
     }
 
+    /// Approves the batch waiting for the school's review
+    /// ([`crate::batches::SchoolReview::approve`]) with this computer's
+    /// keychain, or `admin_password` where the signing key is kept in the
+    /// school file, and uploads it.
+    pub fn approve_review(
+        &mut self,
+        admin_password: Option<&str>,
+    ) -> Result<crate::batches::ReviewApproval> {
+        let keys = crate::batches::KeyAccess::new(self.keychain.as_deref(), admin_password);
+        let options = crate::batches::SyncOptions {
+            locale: self.locale.get(),
+            ..crate::batches::SyncOptions::default()
+        };
+        let file = self
+            .file
+            .as_mut()
+            .ok_or(Error::File(FileError::NoSchoolOpen))?;
+        file.school_review().approve(&keys, &options)
+    }
+
     /// The sync worker's slot, to read without holding the workspace.
     pub fn worker_slot(&self) -> WorkerSlot {
         self.worker.clone()

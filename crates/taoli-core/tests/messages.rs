@@ -402,6 +402,9 @@ fn every_variant() -> Vec<Error> {
         Error::Batch(BatchError::SyncWorkerFailed("x".to_owned())),
         Error::Batch(BatchError::UpstreamHistoryMismatch { sequence: 1 }),
         Error::Batch(BatchError::InvalidChangeReason { max: 1 }),
+        Error::Batch(BatchError::AwaitingReview { sequence: 3 }),
+        Error::Batch(BatchError::NothingAwaitingReview),
+        Error::Batch(BatchError::InvalidReturnNote { max: 500 }),
         Error::Refused(Refusal::new(RefusalCode::KeyRevoked)),
         Error::Protocol(taoli_core::protocol::Error::Random("x".to_owned())),
         Error::File(FileError::SchoolFileInUse {
@@ -610,6 +613,9 @@ fn variant(error: &Error) -> &'static str {
         Error::Batch(BatchError::SyncWorkerFailed { .. }) => "SyncWorkerFailed",
         Error::Batch(BatchError::UpstreamHistoryMismatch { .. }) => "UpstreamHistoryMismatch",
         Error::Batch(BatchError::InvalidChangeReason { .. }) => "InvalidChangeReason",
+        Error::Batch(BatchError::AwaitingReview { .. }) => "AwaitingReview",
+        Error::Batch(BatchError::NothingAwaitingReview) => "NothingAwaitingReview",
+        Error::Batch(BatchError::InvalidReturnNote { .. }) => "InvalidReturnNote",
         Error::Refused { .. } => "Refused",
         Error::Protocol { .. } => "Protocol",
         Error::File(FileError::SchoolFileInUse { .. }) => "SchoolFileInUse",
@@ -671,7 +677,7 @@ fn the_shipped_catalogs_parse() {
 #[test]
 fn every_variant_has_a_sample() {
     let sampled: BTreeSet<&str> = every_variant().iter().map(variant).collect();
-    assert_eq!(sampled.len(), 166, "{sampled:?}");
+    assert_eq!(sampled.len(), 169, "{sampled:?}");
 }
 
 /// What a domain's enum says of itself.

@@ -29,12 +29,18 @@ pub(super) fn submit(args: SubmitArgs, login: &Login, lang: Lang) -> Result<Exit
         },
     };
     let outcome = batches::with_keys(login, |keys| file.reporting().submit(keys, &options))?;
+    let waiting = file.school_review().status()?.waiting;
     file.close()?;
     if args.json {
         output::json(&outcome)?;
         return Ok(exit_code(outcome.sync.complete()));
     }
-    batches::submitted(outcome.built.as_ref(), lang);
+    match (&outcome.built, &waiting) {
+        (Some(built), Some(waiting)) if built.id == waiting.batch_id => {
+            batches::submitted_for_review(built, lang)
+        }
+        _ => batches::submitted(outcome.built.as_ref(), lang),
+    }
     Ok(batches::sync_report(&outcome.sync, lang))
 }
 

@@ -19,6 +19,9 @@
 //! - **A restored school file** (`recover`): refused `sequence_replayed`
 //!   because it lost batches the upstream received, it takes them back with
 //!   their receipts and numbers its next batch after them.
+//! - **The school's own review** ([`SchoolReview`], `review.rs`): with the
+//!   school's setting on, a batch waits built for the 系统管理员's approval
+//!   before it is signed and sent, or is returned with a note.
 //! - **Status** ([`OutboxStatus`]): per teacher 待上传 / 上传中 / 已接收 /
 //!   已退回 / 已生效, per batch, the next deadline ([`deadline`]) and what is
 //!   still missing.
@@ -32,6 +35,7 @@ mod keys;
 pub(crate) mod outbox;
 pub(crate) mod plan;
 mod recover;
+pub(crate) mod review;
 mod sync;
 mod worker;
 
@@ -45,6 +49,10 @@ pub use carry::{
 pub use deadline::NextDeadline;
 pub use keys::{KeyAccess, KeyPlace};
 pub use outbox::ReviewsApplied;
+pub use review::{
+    PendingReview, ReturnedBatch, ReviewApproval, ReviewChange, ReviewField, ReviewStatus,
+    ReviewTeacher, ReviewWarning, SchoolReview, WaitingBatch,
+};
 pub use sync::{SubmitOptions, SubmitOutcome, SyncOptions, SyncReport};
 pub use worker::{SyncPass, SyncWorker, WorkerOptions};
 

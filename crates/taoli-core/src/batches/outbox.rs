@@ -1138,6 +1138,16 @@ impl Reporting<'_> {
                     "payload_bytes": batch.payload.len(),
                     "payload_sha256": sha,
                 })),
+            )?;
+            // With the school's review required, it waits for it (same
+            // transaction: never sent unreviewed).
+            super::review::hold_for_review(
+                tx,
+                actor,
+                &batch.id,
+                batch.sequence,
+                batch.changes.len() as i64,
+                &batch.created_at,
             )
         })
     }

@@ -280,7 +280,7 @@ impl Reporting<'_> {
     /// in the school file, once unlocked with the 系统管理员 password, is
     /// kept for the rest of the session (until it is locked or ends), so
     /// the password is asked for once and the sync worker can sign.
-    fn signing_key(
+    pub(super) fn signing_key(
         &self,
         enrollment: &StoredEnrollment,
         keys: &KeyAccess<'_>,
@@ -321,6 +321,15 @@ impl Reporting<'_> {
         let Some(batch) = self.batch_in_flight()? else {
             return Ok(None);
         };
+        if batch.state == BatchState::Built
+            && super::review::awaits_review(&self.school.conn, &batch.id)?
+        {
+            // The school's review comes first: only an approval signs it.
+            return Err(BatchError::AwaitingReview {
+                sequence: batch.sequence,
+            }
+            .into());
+        }
         if batch.state == BatchState::Built {
             if crate::protocol::sha256_hex(&batch.payload) != batch.payload_sha256 {
                 return Err(FileError::CorruptSchoolFile {
@@ -352,8 +361,9 @@ impl Reporting<'_> {
     }
 
     /// Sends the batch in flight (signing it first if need be) until the
-    /// upstream holds it, it is refused for good, or this pass gives up.
-    fn send_in_flight(
+    /// upstream holds it, it is refused for good, or this pass gives up. A
+    /// batch waiting for the school's review (`review.rs`) is left waiting.
+    pub(super) fn send_in_flight(
         &mut self,
         actor: &Actor,
         enrollment: &StoredEnrollment,
@@ -361,6 +371,11 @@ impl Reporting<'_> {
         options: &SyncOptions,
         report: &mut SyncReport,
     ) -> Result<()> {
+        if let Some(batch) = self.batch_in_flight()?
+            && super::review::awaits_review(&self.school.conn, &batch.id)?
+        {
+            return Ok(());
+        }
         if self.sign_in_flight(actor, enrollment, key)?.is_none() {
             return Ok(());
         }
@@ -449,7 +464,7 @@ impl Reporting<'_> {
 
     /// Pulls the review results after the kept cursor, page by page, and
     /// applies each page in one transaction.
-    fn pull_reviews(
+    pub(super) fn pull_reviews(
         &mut self,
         actor: &Actor,
         enrollment: &StoredEnrollment,
@@ -516,6 +531,14 @@ impl Reporting<'_> {
         let actor = self.school.require(Permission::BatchesSubmit)?;
         let enrollment = self.required_enrollment()?;
         let key = self.signing_key(&enrollment, keys)?;
+        if let Some(batch) = self.batch_in_flight()?
+            && super::review::awaits_review(&self.school.conn, &batch.id)?
+        {
+            return Err(BatchError::AwaitingReview {
+                sequence: batch.sequence,
+            }
+            .into());
+        }
         let mut outcome = SubmitOutcome::default();
         self.send_in_flight(&actor, &enrollment, &key, &options.sync, &mut outcome.sync)?;
         // A second round only after a batch was refused as a replay and

@@ -64,6 +64,19 @@ pub enum BatchError {
     InvalidChangeReason {
         max: usize,
     },
+
+    /// The school's review is required and a batch already waits for it.
+    AwaitingReview {
+        sequence: i64,
+    },
+
+    /// Nothing waits for the school's review.
+    NothingAwaitingReview,
+
+    /// A return without a note, or one too long.
+    InvalidReturnNote {
+        max: usize,
+    },
 }
 
 impl BatchError {
@@ -87,6 +100,9 @@ impl BatchError {
             BatchError::SyncWorkerFailed(..) => "batches.sync_worker_failed",
             BatchError::UpstreamHistoryMismatch { .. } => "batches.upstream_history_mismatch",
             BatchError::InvalidChangeReason { .. } => "batches.change_reason_invalid",
+            BatchError::AwaitingReview { .. } => "batches.awaiting_review",
+            BatchError::NothingAwaitingReview => "batches.nothing_awaiting_review",
+            BatchError::InvalidReturnNote { .. } => "batches.return_note_invalid",
         }
     }
 
@@ -128,6 +144,9 @@ impl BatchError {
             BatchError::SyncWorkerFailed(detail) => vec![("detail", shown(detail))],
             BatchError::UpstreamHistoryMismatch { sequence } => vec![("sequence", shown(sequence))],
             BatchError::InvalidChangeReason { max } => vec![("max", shown(max))],
+            BatchError::AwaitingReview { sequence } => vec![("sequence", shown(sequence))],
+            BatchError::NothingAwaitingReview => vec![],
+            BatchError::InvalidReturnNote { max } => vec![("max", shown(max))],
         }
     }
 
