@@ -220,6 +220,8 @@ unsigned: Array<Teacher>,
  */
 stale: Array<Teacher>, };
 
+export type ReviewCounts = { required: boolean, waiting_changes: number, };
+
 export type StatusTimeline = { teacher_id: string, 
 /**
  * The 人员状态 on file (None before one is entered).
@@ -1197,7 +1199,12 @@ reporting: ReportingCounts,
  * Changes of 人员状态 waiting for the county or returned by it, and the
  * teachers who have left (离校教师).
  */
-status: StatusChangeCounts, };
+status: StatusChangeCounts, 
+/**
+ * The school's own review (学校负责人审核): whether the setting is on,
+ * and how many changes the batch waiting for it carries (0: none waits).
+ */
+review: ReviewCounts, };
 
 export type ReceiptInfo = { batch_id: string, sequence: number, record_count: number, 
 /**

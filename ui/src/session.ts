@@ -261,12 +261,12 @@ export function submitFilter(): UploadStatus | '' {
   return state.submitFilter
 }
 
-/** The 统计 page. */
 /** 待审核: the batch waiting for the school head's review (系统管理员). */
 export function showReview(): void {
   state.view = 'review'
 }
 
+/** The 统计 page. */
 export function showStats(): void {
   state.view = 'stats'
 }

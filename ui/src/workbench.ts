@@ -7,7 +7,15 @@
 import type { Permission, RosterFilter, UploadStatus, WorkbenchSummary } from './bindings'
 import type { SeverityFilter } from './session'
 
-export type CardKey = 'deadline' | 'completeness' | 'signoffs' | 'unsent' | 'returned' | 'statusPending' | 'departed'
+export type CardKey =
+  | 'deadline'
+  | 'completeness'
+  | 'signoffs'
+  | 'unsent'
+  | 'returned'
+  | 'review'
+  | 'statusPending'
+  | 'departed'
 
 /** How a card's figure is coloured: all done, needs a look, urgent, or plain. */
 export type CardTone = 'success' | 'warning' | 'danger' | 'info'
@@ -18,6 +26,7 @@ export type CardLink =
   | { view: 'submit'; filter: UploadStatus | '' }
   | { view: 'sheets' }
   | { view: 'list'; roster: RosterFilter }
+  | { view: 'review' }
 
 export interface WorkbenchCard {
   key: CardKey
@@ -103,6 +112,17 @@ export function workbenchCards(
       tone: waitingTone(reporting.returned_records, true),
       link: { view: 'submit', filter: 'returned' },
     },
+    ...(summary.review.required
+      ? [
+          {
+            key: 'review' as const,
+            value: summary.review.waiting_changes,
+            total: null,
+            tone: waitingTone(summary.review.waiting_changes),
+            link: may('batches.review') ? ({ view: 'review' } as const) : ({ view: 'submit', filter: '' } as const),
+          },
+        ]
+      : []),
     {
       key: 'statusPending',
       value: summary.status.pending,

@@ -226,6 +226,27 @@ describe('SubmitPage', () => {
     ])
   })
 
+  it('lists the teachers whose 信息确认表 is unsigned or changed since signing', async () => {
+    const teacher = (id: string, name: string) => ({
+      id,
+      name,
+      id_type: '1',
+      id_type_name: '居民身份证',
+      id_number: '11010519491231002X',
+      version: 1,
+      created_at: '',
+      updated_at: '',
+    })
+    await mountPage(
+      { signoff_gaps: () => ({ unsigned: [teacher('a', '张三'), teacher('b', '李四')], stale: [teacher('c', '王五')] }) },
+      status({ missing: NOTHING_MISSING }),
+    )
+    expect(texts('submit-missing-item')).toEqual([
+      '2 位教师的信息确认表还没有签字：张三、李四',
+      '1 位教师签字后信息有改动，需重新打印确认表签字：王五',
+    ])
+  })
+
   it('says so when nothing is missing', async () => {
     await mountPage({}, status({ missing: NOTHING_MISSING }))
     expect(maybeTestId('submit-missing')).toBeNull()

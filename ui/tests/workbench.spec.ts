@@ -31,6 +31,13 @@ describe('workbenchCards', () => {
     expect(card?.tone).toBe('danger')
   })
 
+  it('shows the review card only when the school reviews before upload, linked to 待审核 for who may review', () => {
+    expect(workbenchCards(summary(), everyone).map((c) => c.key)).not.toContain('review')
+    const on = summary({ review: { required: true, waiting_changes: 12 } })
+    expect(workbenchCards(on, everyone).find((c) => c.key === 'review')).toMatchObject({ value: 12, link: { view: 'review' } })
+    expect(workbenchCards(on, viewer).find((c) => c.key === 'review')?.link).toEqual({ view: 'submit', filter: '' })
+  })
+
   it('links the departed to the teacher list’s 离校教师 view', () => {
     const card = workbenchCards(summary(), everyone).find((c) => c.key === 'departed')
     expect(card).toMatchObject({ value: 2, link: { view: 'list', roster: 'departed' } })

@@ -8,6 +8,7 @@ export function summary(overrides: Partial<WorkbenchSummary> = {}): WorkbenchSum
     signoffs: { teachers: 30, current: 5, stale: 1, unsigned: 24 },
     reporting: { enrolled: false, unsent_changes: 120, teachers_pending: 30, returned_records: 0, teachers_returned: 0 },
     status: { pending: 1, returned: 0, departed: 2 },
+    review: { required: false, waiting_changes: 0 },
     ...overrides,
   }
 }

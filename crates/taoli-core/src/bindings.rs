@@ -92,6 +92,7 @@ pub fn typescript() -> String {
         crate::duplicates::DuplicatePair::decl(&cfg),
         crate::duplicates::DuplicateReason::decl(&cfg),
         crate::sheets::SignoffGaps::decl(&cfg),
+        crate::workbench::ReviewCounts::decl(&cfg),
         StatusTimeline::decl(&cfg),
         DepartedTeacher::decl(&cfg),
         StatusRule::decl(&cfg),

@@ -39,6 +39,17 @@ pub struct WorkbenchSummary {
     /// Changes of 人员状态 waiting for the county or returned by it, and the
     /// teachers who have left (离校教师).
     pub status: StatusChangeCounts,
+    /// The school's own review (学校负责人审核): whether the setting is on,
+    /// and how many changes the batch waiting for it carries (0: none waits).
+    pub review: ReviewCounts,
+}
+
+/// The school's own review in figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+pub struct ReviewCounts {
+    pub required: bool,
+    #[ts(type = "number")]
+    pub waiting_changes: i64,
 }
 
 /// Teachers without errors out of all teachers (完整度).
@@ -108,6 +119,7 @@ impl Workbench<'_> {
         let outbox = self.school.reporting().outbox_status()?;
         let states = self.school.sheets().signoff_states()?;
         let status = self.school.status_changes().counts()?;
+        let review = self.school.school_review().status()?;
         let teachers = outbox.teachers.len();
         let with_errors = outbox.missing.teachers_with_errors;
         let mut signoffs = SignoffCounts {
@@ -138,6 +150,10 @@ impl Workbench<'_> {
                 teachers_returned: outbox.counts.returned,
             },
             status,
+            review: ReviewCounts {
+                required: review.required,
+                waiting_changes: review.waiting.map_or(0, |w| w.record_count),
+            },
         })
     }
 }

@@ -203,6 +203,12 @@ const en: MessageSchema = {
         hintNone: 'No records returned',
         link: 'Show returned',
       },
+      review: {
+        title: 'Awaiting the school head’s review',
+        hint: 'A batch ({n} changes) waits for the system administrator’s approval before upload',
+        hintNone: 'No batch waits for review',
+        link: 'Review',
+      },
       statusPending: {
         title: 'Status changes awaiting the county',
         hint: '{teachers} teachers’ status changes wait for the county; they go with the next batch',
@@ -631,6 +637,9 @@ const en: MessageSchema = {
       needReason: 'of which {n} change information already in effect and need a change reason',
       returned: '{n} records returned by the upstream and not corrected yet',
       inFlight: 'A batch is not fully uploaded yet; Taoli goes on uploading it by itself',
+      unsigned: '{n} teachers have not signed their verification sheet: {names}',
+      stale: '{n} teachers changed since signing and need a new sheet signed: {names}',
+      andMore: '{names} and {n} in all',
     },
     allSent: 'Everything is reported; nothing is missing.',
     submitNow: 'Upload now',

@@ -202,6 +202,12 @@ const zhCN = {
         hintNone: '没有被退回的记录',
         link: '查看退回',
       },
+      review: {
+        title: '待学校负责人审核',
+        hint: '一个批次（{n} 条改动）等待系统管理员审核后上传',
+        hintNone: '没有等待审核的批次',
+        link: '去审核',
+      },
       statusPending: {
         title: '在职情况变动待审核',
         hint: '{teachers} 位教师的变动等待上级审核，随下一批次报送',
@@ -630,6 +636,9 @@ const zhCN = {
       needReason: '其中 {n} 处是对已生效信息的更改，上传时要写明变更理由',
       returned: '{n} 条记录被上级系统退回，还没有改正',
       inFlight: '有一批数据还没有上传完成，桃李会自动接着上传',
+      unsigned: '{n} 位教师的信息确认表还没有签字：{names}',
+      stale: '{n} 位教师签字后信息有改动，需重新打印确认表签字：{names}',
+      andMore: '{names} 等 {n} 位',
     },
     allSent: '所有信息都已上报，没有还差的。',
     submitNow: '立即上传',
