@@ -399,18 +399,11 @@ fn refuse_status_edit(
     stored: &IndicatorRecord,
     fields: &Fields,
 ) -> Result<()> {
-    use crate::status_changes::PERSONNEL_STATUS_FIELD;
+    use crate::status_changes::status_in;
     if stored.group_code != crate::validate::BASIC_GROUP {
         return Ok(());
     }
-    let status = |f: &Fields| {
-        f.get(PERSONNEL_STATUS_FIELD)
-            .and_then(|v| v.as_str())
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
-    let (before, after) = (status(&stored.fields), status(fields));
+    let (before, after) = (status_in(&stored.fields), status_in(fields));
     match before {
         Some(before) if Some(&before) != after.as_ref() => {
             let teacher = school.stored_teacher(&stored.teacher_id)?;

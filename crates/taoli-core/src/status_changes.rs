@@ -565,8 +565,12 @@ fn entered_event(
 }
 
 fn status_of(basic: &IndicatorRecord) -> Option<String> {
-    basic
-        .fields
+    status_in(&basic.fields)
+}
+
+/// The 人员状态 a 基本信息 record's fields hold, if any.
+pub(crate) fn status_in(fields: &Fields) -> Option<String> {
+    fields
         .get(PERSONNEL_STATUS_FIELD)
         .and_then(|v| v.as_str())
         .map(str::trim)
@@ -575,10 +579,7 @@ fn status_of(basic: &IndicatorRecord) -> Option<String> {
 }
 
 fn basic_record(school: &SchoolFile, teacher_id: &str) -> Result<Option<IndicatorRecord>> {
-    Ok(school
-        .stored_records(teacher_id)?
-        .into_iter()
-        .find(|r| r.group_code == BASIC_GROUP))
+    records::of_group(&school.conn, teacher_id, BASIC_GROUP)
 }
 
 fn pending_event(school: &SchoolFile, event_id: &str) -> Result<StatusEvent> {

@@ -12,31 +12,15 @@
 
 #[path = "support/accounts.rs"]
 mod accounts;
+#[path = "support/teachers.rs"]
+mod teachers;
 
 use taoli_core::entry::IdentityCorrection;
 use taoli_core::error::{Error, TeacherError};
-use taoli_core::id_number::check_character;
 use taoli_core::revision::Action;
-use taoli_core::{NewSchool, NewTeacher, SchoolFile, Teacher};
+use taoli_core::{NewTeacher, SchoolFile, Teacher};
+use teachers::{resident_id, school, teacher_error};
 use tempfile::TempDir;
-
-fn school(dir: &TempDir) -> SchoolFile {
-    accounts::create(
-        &dir.path().join("school.taoli"),
-        &NewSchool {
-            code: "2151012345".into(),
-            name: "桃李镇中心小学".into(),
-            school_type: "211".into(),
-            region_code: None,
-        },
-    )
-    .unwrap()
-}
-
-fn resident_id(sequence: &str) -> String {
-    let first17 = format!("11010519850315{sequence}");
-    format!("{first17}{}", check_character(&first17).unwrap())
-}
 
 fn teacher(file: &mut SchoolFile, name: &str, sequence: &str) -> Teacher {
     file.data_entry()
@@ -55,13 +39,6 @@ fn correction(teacher: &Teacher, name: &str, id_number: &str, reason: &str) -> I
         id_type: teacher.id_type.clone(),
         id_number: id_number.into(),
         reason: reason.into(),
-    }
-}
-
-fn teacher_error(err: Error) -> TeacherError {
-    match err {
-        Error::Teacher(e) => e,
-        other => panic!("expected a teacher error, got {other:?}"),
     }
 }
 

@@ -14,6 +14,8 @@
 
 #[path = "support/accounts.rs"]
 mod accounts;
+#[path = "support/teachers.rs"]
+mod teachers;
 
 use std::path::{Path, PathBuf};
 
@@ -21,27 +23,14 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use taoli_core::catalog::ProvincePack;
 use taoli_core::error::{Error, TeacherError};
-use taoli_core::id_number::check_character;
 use taoli_core::revision::Operation;
 use taoli_core::search::TeacherListing;
 use taoli_core::status_changes::{NewStatusChange, RosterFilter};
 use taoli_core::status_event::{EventKind, EventState};
 use taoli_core::store::migrations::MIGRATIONS;
-use taoli_core::{NewSchool, NewTeacher, SchoolFile, Teacher};
+use taoli_core::{NewTeacher, SchoolFile, Teacher};
+use teachers::{resident_id, school, teacher_error};
 use tempfile::TempDir;
-
-fn school(dir: &TempDir) -> SchoolFile {
-    accounts::create(
-        &dir.path().join("school.taoli"),
-        &NewSchool {
-            code: "2151012345".into(),
-            name: "桃李镇中心小学".into(),
-            school_type: "211".into(),
-            region_code: None,
-        },
-    )
-    .unwrap()
-}
 
 /// A school whose province lets it record a departure at once
 /// (`fixtures/province/status-changes-school-decides.toml`).
@@ -54,11 +43,6 @@ fn school_deciding_departures(dir: &TempDir) -> SchoolFile {
     file.province().use_pack(&pack).unwrap();
     file.sign_in(&accounts::clerk()).unwrap();
     file
-}
-
-fn resident_id(sequence: &str) -> String {
-    let first17 = format!("11010519850315{sequence}");
-    format!("{first17}{}", check_character(&first17).unwrap())
 }
 
 /// A teacher in post (人员状态 100).
@@ -107,13 +91,6 @@ fn listed(listing: &TeacherListing) -> Vec<&str> {
 
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-}
-
-fn teacher_error(err: Error) -> TeacherError {
-    match err {
-        Error::Teacher(e) => e,
-        other => panic!("expected a teacher error, got {other:?}"),
-    }
 }
 
 #[test]

@@ -1184,11 +1184,7 @@ impl Reporting<'_> {
         let assessed = plan::assess(&inputs.inputs());
         let old_fields =
             |kind: EntityKind, id: &str, version: i64| self.fields_at_version(kind, id, version);
-        let reasons = plan::Reasons {
-            clerk: change_reason,
-            status: crate::status_changes::status_reasons(self.school)?,
-            corrections: crate::store::revisions::correction_reasons(&self.school.conn)?,
-        };
+        let reasons = self.reasons(&assessed, change_reason)?;
         let mut planned = plan::plan(&assessed, &reasons, &old_fields);
         let status_changes = self.status_changes_to_report(&planned.changes, &inputs.items)?;
         planned.changes.extend(status_changes);
@@ -1221,6 +1217,30 @@ impl Reporting<'_> {
         let backup = self.school.automatic_backup(BackupReason::BeforeBatch)?;
         self.insert_batch(&actor, &batch, &backup)?;
         self.batch_summary(&batch.id).map(Some)
+    }
+
+    /// The reasons changes that need one may go with: the clerk's, and the
+    /// status changes' and corrections' own, read only when some unsent
+    /// change needs a reason (the status reads this on every sync pass).
+    fn reasons<'r>(
+        &self,
+        assessed: &[TeacherAssessment<'_>],
+        clerk: Option<&'r str>,
+    ) -> Result<plan::Reasons<'r>> {
+        let needed = assessed
+            .iter()
+            .any(|t| t.unsent().any(|e| e.needs_reason()));
+        if !needed {
+            return Ok(plan::Reasons {
+                clerk,
+                ..plan::Reasons::default()
+            });
+        }
+        Ok(plan::Reasons {
+            clerk,
+            status: crate::status_changes::status_reasons(self.school)?,
+            corrections: crate::store::revisions::correction_reasons(&self.school.conn)?,
+        })
     }
 
     /// By teacher, the sign-off of their current information, if they signed it.
@@ -1376,11 +1396,7 @@ impl Reporting<'_> {
         let inputs = self.reporting_inputs()?;
         let assessed = plan::assess(&inputs.inputs());
         let effective = self.school.effective_catalog()?;
-        let reasons = plan::Reasons {
-            clerk: None,
-            status: crate::status_changes::status_reasons(self.school)?,
-            corrections: crate::store::revisions::correction_reasons(&self.school.conn)?,
-        };
+        let reasons = self.reasons(&assessed, None)?;
         let old_fields =
             |kind: EntityKind, id: &str, version: i64| self.fields_at_version(kind, id, version);
         let mut counts = StatusCounts::default();
