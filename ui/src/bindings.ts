@@ -220,6 +220,22 @@ unsigned: Array<Teacher>,
  */
 stale: Array<Teacher>, };
 
+export type SignoffGate = { 
+/**
+ * A signed, current sheet is required before a teacher's changes go upstream.
+ */
+required: boolean, 
+/**
+ * Teachers asked to sign whose sheet is not signed (未签字).
+ */
+unsigned: number, 
+/**
+ * Teachers asked to sign whose information changed since they signed.
+ */
+stale: number, };
+
+export type SignoffLack = "unsigned" | "stale";
+
 export type ReviewCounts = { required: boolean, waiting_changes: number, };
 
 export type StatusTimeline = { teacher_id: string, 
@@ -1060,7 +1076,7 @@ held_back: HeldBack | null,
  */
 returned: Array<ReturnedRecord>, };
 
-export type HeldBack = { "kind": "errors", count: number, } | { "kind": "unexplained_warnings", count: number, } | { "kind": "needs_change_reason" };
+export type HeldBack = { "kind": "errors", count: number, } | { "kind": "unexplained_warnings", count: number, } | { "kind": "needs_change_reason" } | { "kind": "signoff", lack: SignoffLack, };
 
 export type StatusCounts = { returned: number, pending: number, uploading: number, received: number, effective: number, };
 
@@ -1086,6 +1102,11 @@ changes_needing_reason: number,
  * Records returned by the reviewer and not yet corrected.
  */
 returned_records: number, 
+/**
+ * Teachers with changes to send whose signed, current 信息确认表 the
+ * school requires first (the sign-off gate).
+ */
+teachers_without_signoff: number, 
 /**
  * A batch built but not yet received by the upstream.
  */

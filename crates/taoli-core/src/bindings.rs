@@ -92,6 +92,8 @@ pub fn typescript() -> String {
         crate::duplicates::DuplicatePair::decl(&cfg),
         crate::duplicates::DuplicateReason::decl(&cfg),
         crate::sheets::SignoffGaps::decl(&cfg),
+        crate::sheets::SignoffGate::decl(&cfg),
+        crate::sheets::SignoffLack::decl(&cfg),
         crate::workbench::ReviewCounts::decl(&cfg),
         StatusTimeline::decl(&cfg),
         DepartedTeacher::decl(&cfg),

@@ -323,6 +323,16 @@ pub(crate) fn reportable(school: &SchoolFile) -> Result<Vec<StatusEvent>> {
     Ok(events)
 }
 
+/// By teacher, the 人员状态 a change waiting for the county asks for (at
+/// most one waits per teacher): what their verification sheet prints.
+pub(crate) fn awaiting_county(school: &SchoolFile) -> Result<HashMap<String, String>> {
+    Ok(status_events::all(&school.conn)?
+        .into_iter()
+        .filter(|e| e.kind == EventKind::Change && e.state == EventState::Pending)
+        .map(|e| (e.teacher_id, e.status))
+        .collect())
+}
+
 /// By teacher, the reason of their latest change of status in effect: what
 /// a batch says for the 基本信息 变更申请 that change wrote.
 pub(crate) fn status_reasons(school: &SchoolFile) -> Result<HashMap<String, String>> {

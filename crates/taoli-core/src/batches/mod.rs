@@ -372,6 +372,9 @@ pub enum HeldBack {
     },
     /// A change to what the county holds as 生效: a 变更申请, which needs a reason.
     NeedsChangeReason,
+    /// The school requires a signed, current 信息确认表 before upload, and
+    /// this teacher's is unsigned or older than their information.
+    Signoff { lack: crate::sheets::SignoffLack },
 }
 
 impl HeldBack {
@@ -388,6 +391,12 @@ impl HeldBack {
                 &[("count", count.to_string())],
             ),
             HeldBack::NeedsChangeReason => render(locale, "held_back.needs_change_reason", &[]),
+            HeldBack::Signoff {
+                lack: crate::sheets::SignoffLack::Unsigned,
+            } => render(locale, "held_back.signoff_unsigned", &[]),
+            HeldBack::Signoff {
+                lack: crate::sheets::SignoffLack::Stale,
+            } => render(locale, "held_back.signoff_stale", &[]),
         }
     }
 }
@@ -426,6 +435,10 @@ pub struct Missing {
     /// Records returned by the reviewer and not yet corrected.
     #[ts(type = "number")]
     pub returned_records: usize,
+    /// Teachers with changes to send whose signed, current 信息确认表 the
+    /// school requires first (the sign-off gate).
+    #[ts(type = "number")]
+    pub teachers_without_signoff: usize,
     /// A batch built but not yet received by the upstream.
     pub batch_in_flight: bool,
     /// The school is not enrolled yet.

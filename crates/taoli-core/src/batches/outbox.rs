@@ -7,7 +7,7 @@
 //! The network side is the rest of `crate::batches`; this module holds the
 //! outbox's rules and reads and writes its tables through the store.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,7 @@ use crate::protocol::{
 };
 use crate::record::IndicatorRecord;
 use crate::revision::{Action, Entity};
+use crate::sheets::SignoffLack;
 use crate::store::backups::{BackupReason, record_backup};
 use crate::store::{SchoolFile, change_sets, revisions};
 use crate::teacher::Teacher;
@@ -385,6 +386,7 @@ struct ReportingInputs {
     records: Vec<IndicatorRecord>,
     problems: Vec<Problem>,
     items: Vec<ItemRow>,
+    signoff: HashMap<String, SignoffLack>,
 }
 
 impl ReportingInputs {
@@ -394,6 +396,7 @@ impl ReportingInputs {
             records: &self.records,
             problems: &self.problems,
             items: &self.items,
+            signoff: &self.signoff,
         }
     }
 }
@@ -492,6 +495,7 @@ impl Reporting<'_> {
             records: self.school.stored_all_records()?,
             problems: crate::validate::validation_report(self.school)?.problems,
             items: self.carried_items()?,
+            signoff: crate::sheets::held_for_signoff(self.school)?,
         })
     }
 
@@ -1186,7 +1190,7 @@ impl Reporting<'_> {
             |kind: EntityKind, id: &str, version: i64| self.fields_at_version(kind, id, version);
         let reasons = self.reasons(&assessed, change_reason)?;
         let mut planned = plan::plan(&assessed, &reasons, &old_fields);
-        let status_changes = self.status_changes_to_report(&planned.changes, &inputs.items)?;
+        let status_changes = self.status_changes_to_report(&planned.changes, &inputs)?;
         planned.changes.extend(status_changes);
         if planned.changes.is_empty() {
             return Ok(None);
@@ -1270,12 +1274,31 @@ impl Reporting<'_> {
     /// The changes of status the next batch reports (`status_change`, one
     /// per event): those not yet carried by a batch that was not refused,
     /// of teachers the upstream has been sent or this batch sends (a change
-    /// of a teacher it has never seen waits for the teacher).
+    /// of a teacher it has never seen waits for the teacher), and not held
+    /// back by the sign-off gate.
     fn status_changes_to_report(
         &self,
         planned: &[plan::PlannedChange],
-        items: &[ItemRow],
+        inputs: &ReportingInputs,
     ) -> Result<Vec<plan::PlannedChange>> {
+        let known: HashSet<&str> = inputs
+            .items
+            .iter()
+            .filter(|i| i.entity == EntityKind::Teacher)
+            .map(|i| i.teacher_id.as_str())
+            .chain(planned.iter().map(|c| c.change.teacher_id.as_str()))
+            .collect();
+        Ok(self
+            .uncarried_status_changes()?
+            .into_iter()
+            .filter(|e| known.contains(e.teacher_id.as_str()))
+            .filter(|e| !inputs.signoff.contains_key(&e.teacher_id))
+            .map(|e| plan::status_change_for(plan::status_change_id(&e.id), e))
+            .collect())
+    }
+
+    /// The changes of status no batch that was not refused carried yet.
+    fn uncarried_status_changes(&self) -> Result<Vec<crate::status_event::StatusEvent>> {
         let mut stmt = self.school.conn.prepare(
             "SELECT i.change_id FROM batch_item i JOIN batch b ON b.id = i.batch_id
              WHERE i.op = 'status_change' AND b.state <> 'refused'",
@@ -1283,19 +1306,9 @@ impl Reporting<'_> {
         let carried: HashSet<String> = stmt
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let known: HashSet<&str> = items
-            .iter()
-            .filter(|i| i.entity == EntityKind::Teacher)
-            .map(|i| i.teacher_id.as_str())
-            .chain(planned.iter().map(|c| c.change.teacher_id.as_str()))
-            .collect();
         Ok(crate::status_changes::reportable(self.school)?
             .into_iter()
-            .filter(|e| known.contains(e.teacher_id.as_str()))
-            .filter_map(|e| {
-                let id = plan::status_change_id(&e.id);
-                (!carried.contains(&id)).then(|| plan::status_change_for(id, e))
-            })
+            .filter(|e| !carried.contains(&plan::status_change_id(&e.id)))
             .collect())
     }
 
@@ -1405,9 +1418,18 @@ impl Reporting<'_> {
             batch_in_flight: self.batch_in_flight()?.is_some(),
             ..Missing::default()
         };
+        let mut status_changes: HashMap<String, usize> = HashMap::new();
+        for event in self.uncarried_status_changes()? {
+            *status_changes.entry(event.teacher_id).or_default() += 1;
+        }
         let mut teachers = Vec::with_capacity(assessed.len());
         for teacher in &assessed {
-            let unsent = teacher.unsent().count();
+            let unsent = teacher.unsent().count().saturating_add(
+                status_changes
+                    .get(&teacher.teacher_id)
+                    .copied()
+                    .unwrap_or_default(),
+            );
             let needing_reason = teacher
                 .unsent()
                 .filter(|e| e.needs_reason())
@@ -1427,7 +1449,7 @@ impl Reporting<'_> {
             };
             let (status, returned) = upload_status(teacher, &effective);
             count_status(&mut counts, status);
-            count_missing(&mut missing, teacher, &returned);
+            count_missing(&mut missing, teacher, unsent, &returned);
             let shown = self.school.shown(stored.clone());
             teachers.push(TeacherUpload {
                 teacher_id: stored.id.clone(),
@@ -1628,6 +1650,7 @@ fn count_status(counts: &mut StatusCounts, status: UploadStatus) {
 fn count_missing(
     missing: &mut Missing,
     teacher: &TeacherAssessment<'_>,
+    unsent: usize,
     returned: &[ReturnedRecord],
 ) {
     let to_correct = returned.iter().filter(|r| !r.superseded).count();
@@ -1637,6 +1660,9 @@ fn count_missing(
     } else if teacher.unexplained_warnings > 0 {
         missing.teachers_with_unexplained_warnings =
             missing.teachers_with_unexplained_warnings.saturating_add(1);
+    }
+    if teacher.signoff.is_some() && unsent > 0 {
+        missing.teachers_without_signoff = missing.teachers_without_signoff.saturating_add(1);
     }
 }
 
@@ -1656,6 +1682,8 @@ fn held_back(
         Some(HeldBack::UnexplainedWarnings {
             count: teacher.unexplained_warnings,
         })
+    } else if let Some(lack) = teacher.signoff {
+        Some(HeldBack::Signoff { lack })
     } else if needing_reason > 0 {
         Some(HeldBack::NeedsChangeReason)
     } else {

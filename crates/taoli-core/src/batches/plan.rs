@@ -29,6 +29,7 @@ use super::BatchState;
 use crate::catalog::Severity;
 use crate::protocol::{Change, ChangeOp, MAX_REASON_CHARS, WarningReason};
 use crate::record::IndicatorRecord;
+use crate::sheets::SignoffLack;
 use crate::status_event::StatusEvent;
 use crate::teacher::Teacher;
 use crate::validate::Problem;
@@ -121,6 +122,9 @@ pub(crate) struct Inputs<'a> {
     pub problems: &'a [Problem],
     /// The changes of every batch not refused, oldest batch first.
     pub items: &'a [ItemRow],
+    /// The teachers the sign-off gate holds back (empty when the school
+    /// does not require a signed sheet).
+    pub signoff: &'a HashMap<String, SignoffLack>,
 }
 
 /// Where one teacher or record stands.
@@ -197,12 +201,16 @@ pub(crate) struct TeacherAssessment<'a> {
     pub unexplained_warnings: usize,
     /// The warnings with a written reason, which travel with the teacher.
     pub warning_reasons: Vec<WarningReason>,
+    /// Held back by the sign-off gate: no signed, current sheet.
+    pub signoff: Option<SignoffLack>,
 }
 
 impl TeacherAssessment<'_> {
-    /// Held back whole: errors, or warnings without a reason.
+    /// Held back whole: errors, warnings without a reason, or no signed,
+    /// current sheet where the school requires one.
     pub(crate) fn held_back(&self) -> bool {
-        self.teacher.is_some() && (self.errors > 0 || self.unexplained_warnings > 0)
+        self.teacher.is_some()
+            && (self.errors > 0 || self.unexplained_warnings > 0 || self.signoff.is_some())
     }
 
     pub(crate) fn unsent(&self) -> impl Iterator<Item = &EntityAssessment<'_>> {
@@ -332,6 +340,7 @@ struct Index<'a> {
     gone_records: HashMap<&'a str, Vec<&'a ItemRow>>,
     /// Teachers carried once and gone now.
     gone_teachers: Vec<&'a ItemRow>,
+    signoff: &'a HashMap<String, SignoffLack>,
 }
 
 impl<'a> Index<'a> {
@@ -357,6 +366,7 @@ impl<'a> Index<'a> {
             problems_by_teacher,
             gone_records: gone.records,
             gone_teachers: gone.teachers,
+            signoff: inputs.signoff,
         }
     }
 
@@ -416,6 +426,7 @@ impl<'a> Index<'a> {
                 .filter(|p| p.severity == Severity::Warning && p.reason.is_none())
                 .count(),
             warning_reasons: warning_reasons(&teacher.id, problems),
+            signoff: self.signoff.get(teacher.id.as_str()).copied(),
         }
     }
 
@@ -472,6 +483,7 @@ impl<'a> Index<'a> {
             errors: 0,
             unexplained_warnings: 0,
             warning_reasons: Vec::new(),
+            signoff: None,
         })
     }
 }

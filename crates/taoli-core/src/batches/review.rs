@@ -32,7 +32,7 @@ use crate::error::{BatchError, Result};
 use crate::protocol::{self, ChangeOp, Payload};
 use crate::revision::{Action, Actor, Entity};
 use crate::sheets::content::Printer;
-use crate::store::{SchoolFile, revisions};
+use crate::store::{SchoolFile, revisions, school_settings};
 
 /// The setting's key in `school_setting`.
 const REVIEW_SETTING: &str = "review_before_upload";
@@ -148,14 +148,7 @@ pub struct ReviewApproval {
 
 /// Whether batches wait for the school's review, as `conn` keeps it.
 pub(crate) fn review_required(conn: &rusqlite::Connection) -> Result<bool> {
-    let value: Option<String> = conn
-        .query_row(
-            "SELECT value FROM school_setting WHERE key = ?1",
-            [REVIEW_SETTING],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(value.as_deref() == Some("on"))
+    school_settings::is_on(conn, REVIEW_SETTING)
 }
 
 /// Whether batch `batch_id` waits for the school's review.
@@ -276,32 +269,8 @@ impl SchoolReview<'_> {
     /// still approved or returned.
     pub fn set_required(&mut self, required: bool) -> Result<ReviewStatus> {
         let actor = self.school.require(Permission::SettingsManage)?;
-        let was = review_required(&self.school.conn)?;
-        if was != required {
-            self.school.write(|tx| {
-                tx.execute(
-                    "INSERT INTO school_setting (key, value, changed_at, changed_by)
-                     VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (key) DO UPDATE SET value = ?2, changed_at = ?3, changed_by = ?4",
-                    params![
-                        REVIEW_SETTING,
-                        if required { "on" } else { "off" },
-                        crate::time::now(),
-                        actor.name()
-                    ],
-                )?;
-                revisions::record(
-                    tx,
-                    &actor,
-                    Entity::School,
-                    REVIEW_SETTING,
-                    None,
-                    Action::Update,
-                    Some(&json!({ REVIEW_SETTING: was })),
-                    Some(&json!({ REVIEW_SETTING: required })),
-                )
-            })?;
-        }
+        self.school
+            .write(|tx| school_settings::set(tx, &actor, REVIEW_SETTING, required))?;
         self.status()
     }
 

@@ -25,7 +25,8 @@ use ts_rs::TS;
 
 pub use content::{SheetColumn, SheetField, SheetGroup, TeacherInfo};
 pub use fingerprint::FINGERPRINT_LEN;
-pub use signoffs::{SheetPrint, SignoffGaps, SignoffInfo, SignoffState};
+pub(crate) use signoffs::held_for_signoff;
+pub use signoffs::{SheetPrint, SignoffGaps, SignoffGate, SignoffInfo, SignoffLack, SignoffState};
 pub use template::Template;
 
 /// How many teachers' sheets a preview shows; a printing of more previews
@@ -172,7 +173,7 @@ impl VerificationSheets<'_> {
     /// teacher, in registration order, when none is given).
     pub fn gather(&self, teacher_ids: &[String]) -> Result<Sheets> {
         self.school.require(Permission::SheetsPrint)?;
-        let (school, printed) = self.printed_information(teacher_ids)?;
+        let (school, printed) = printed_information(self.school, teacher_ids)?;
         let report = crate::validate::validation_report(self.school)?;
         let mut warnings: HashMap<String, Vec<SheetWarning>> = HashMap::new();
         for problem in report
@@ -216,12 +217,7 @@ impl VerificationSheets<'_> {
         teacher_id: Option<&str>,
     ) -> Result<HashMap<String, String>> {
         self.school.require(Permission::TeachersView)?;
-        let ids: Vec<String> = teacher_id.map(str::to_owned).into_iter().collect();
-        let (_, printed) = self.printed_information(&ids)?;
-        printed
-            .into_iter()
-            .map(|(teacher, info)| Ok((teacher.id, fingerprint::of(&info)?)))
-            .collect()
+        fingerprints(self.school, teacher_id)
     }
 
     /// Typesets the sheets of these teachers (every teacher when none is
@@ -303,54 +299,87 @@ impl VerificationSheets<'_> {
             sheets: rendered.sheets,
         })
     }
+}
 
-    /// The school and the chosen teachers' information as printed.
-    fn printed_information(
-        &self,
-        teacher_ids: &[String],
-    ) -> Result<(School, Vec<(Teacher, TeacherInfo)>)> {
-        let school = self.school.school()?;
-        let effective = self.school.effective_catalog()?;
-        let catalog = self.school.catalog()?;
-        let printer = content::Printer::new(&effective, &catalog);
-        let teachers = self.chosen_teachers(teacher_ids)?;
-        let records: Vec<IndicatorRecord> = match teachers.as_slice() {
-            [one] => self.school.stored_records(&one.id)?,
-            _ => self.school.stored_all_records()?,
-        };
-        let mut by_teacher: HashMap<&str, Vec<&IndicatorRecord>> = HashMap::new();
-        for record in &records {
-            by_teacher
-                .entry(record.teacher_id.as_str())
-                .or_default()
-                .push(record);
-        }
-        let printed = teachers
-            .into_iter()
-            .map(|teacher| {
-                let mine = by_teacher
-                    .get(teacher.id.as_str())
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                let info = printer.teacher(&teacher, mine);
-                (teacher, info)
-            })
-            .collect();
-        Ok((school, printed))
-    }
-
-    fn chosen_teachers(&self, teacher_ids: &[String]) -> Result<Vec<Teacher>> {
-        if teacher_ids.is_empty() {
-            return self.school.stored_teachers();
-        }
-        let mut chosen: Vec<Teacher> = Vec::with_capacity(teacher_ids.len());
-        for id in teacher_ids {
-            if !chosen.iter().any(|t| &t.id == id) {
-                chosen.push(self.school.stored_teacher(id)?);
+/// The information each chosen teacher's sheet prints (every teacher, in
+/// registration order, when none is chosen). A teacher with a change of
+/// status waiting for the county, or an identity correction waiting for it,
+/// is printed as asked for: the sheet is the teacher's word that it is
+/// right, so it is signed before it goes upstream, and stays signed once
+/// the county puts it in effect.
+pub(crate) fn printed_information(
+    school_file: &SchoolFile,
+    teacher_ids: &[String],
+) -> Result<(School, Vec<(Teacher, TeacherInfo)>)> {
+    let school = school_file.school()?;
+    let effective = school_file.effective_catalog()?;
+    let catalog = school_file.catalog()?;
+    let printer = content::Printer::new(&effective, &catalog);
+    let teachers = chosen_teachers(school_file, teacher_ids)?;
+    let mut records: Vec<IndicatorRecord> = match teachers.as_slice() {
+        [one] => school_file.stored_records(&one.id)?,
+        _ => school_file.stored_all_records()?,
+    };
+    let asked = crate::status_changes::awaiting_county(school_file)?;
+    if !asked.is_empty() {
+        for record in records
+            .iter_mut()
+            .filter(|r| r.group_code == crate::catalog::BASIC_GROUP)
+        {
+            if let Some(status) = asked.get(&record.teacher_id) {
+                record.fields.insert(
+                    crate::status_changes::PERSONNEL_STATUS_FIELD.to_owned(),
+                    serde_json::Value::String(status.clone()),
+                );
             }
         }
-        Ok(chosen)
     }
+    let mut by_teacher: HashMap<&str, Vec<&IndicatorRecord>> = HashMap::new();
+    for record in &records {
+        by_teacher
+            .entry(record.teacher_id.as_str())
+            .or_default()
+            .push(record);
+    }
+    let printed = teachers
+        .into_iter()
+        .map(|teacher| {
+            let mine = by_teacher
+                .get(teacher.id.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let info = printer.teacher(&teacher, mine);
+            (teacher, info)
+        })
+        .collect();
+    Ok((school, printed))
+}
+
+fn chosen_teachers(school: &SchoolFile, teacher_ids: &[String]) -> Result<Vec<Teacher>> {
+    if teacher_ids.is_empty() {
+        return school.stored_teachers();
+    }
+    let mut chosen: Vec<Teacher> = Vec::with_capacity(teacher_ids.len());
+    for id in teacher_ids {
+        if !chosen.iter().any(|t| &t.id == id) {
+            chosen.push(school.stored_teacher(id)?);
+        }
+    }
+    Ok(chosen)
+}
+
+/// The fingerprint each teacher's information has now, by teacher id
+/// (only `teacher_id`'s when given). Unchecked: the core's own read.
+pub(crate) fn fingerprints(
+    school: &SchoolFile,
+    teacher_id: Option<&str>,
+) -> Result<HashMap<String, String>> {
+    let ids: Vec<String> = teacher_id.map(str::to_owned).into_iter().collect();
+    let (_, printed) = printed_information(school, &ids)?;
+    printed
+        .into_iter()
+        .map(|(teacher, info)| Ok((teacher.id, fingerprint::of(&info)?)))
+        .collect()
 }
 
 /// A file name for a school's sheets: `桃李镇中心小学-信息确认表.pdf`.

@@ -4,7 +4,7 @@
 //! with its revisions (entity `teacher`, entity id `sheet:…` / `signoff:…`, so
 //! that printing or signing never counts as a change to the teacher's data).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::revision::{Action, Entity};
 use crate::sheets::VerificationSheets;
 use crate::sheets::{PrintedSheet, fingerprint};
-use crate::store::revisions;
+use crate::store::{SchoolFile, revisions, school_settings};
 use crate::time::now;
 
 /// Where a teacher's sheet stands.
@@ -141,16 +141,15 @@ pub struct SignoffGaps {
 }
 
 impl VerificationSheets<'_> {
-    /// The teachers on the active roster today whose sheet is unsigned or stale.
+    /// The teachers asked to sign today ([`signers`]) whose sheet is
+    /// unsigned or stale.
     pub fn gaps(&self) -> Result<SignoffGaps> {
         self.school.require(Permission::TeachersView)?;
-        let states = self.signoff_states()?;
-        let catalog = self.school.catalog()?;
-        let roster = crate::status_changes::Roster::read(self.school)?;
-        let today = chrono::Local::now().date_naive();
+        let states = states(self.school)?;
+        let signers = signers(self.school)?;
         let mut gaps = SignoffGaps::default();
         for teacher in self.school.stored_teachers()? {
-            if !roster.on_roster(&catalog, &teacher.id, today) {
+            if !signers.contains(&teacher.id) {
                 continue;
             }
             let shown = self.school.shown(teacher.clone());
@@ -162,6 +161,105 @@ impl VerificationSheets<'_> {
         }
         Ok(gaps)
     }
+
+    /// The sign-off gate: whether a teacher's changes wait for a signed,
+    /// current sheet before they go upstream (off unless the school turns
+    /// it on), and how many teachers it would hold back.
+    pub fn signoff_gate(&self) -> Result<SignoffGate> {
+        let gaps = self.gaps()?;
+        Ok(SignoffGate {
+            required: signoff_required(&self.school.conn)?,
+            unsigned: gaps.unsigned.len(),
+            stale: gaps.stale.len(),
+        })
+    }
+
+    /// Turns the sign-off gate on or off (系统管理员: settings; audited).
+    /// From the next batch on, the changes of every teacher in
+    /// [`SignoffGaps`] wait; a batch already built goes as it is.
+    pub fn set_signoff_required(&mut self, required: bool) -> Result<SignoffGate> {
+        let actor = self.school.require(Permission::SettingsManage)?;
+        self.school
+            .write(|tx| school_settings::set(tx, &actor, SIGNOFF_SETTING, required))?;
+        self.signoff_gate()
+    }
+}
+
+/// The sign-off gate as the settings and `taoli signoff-gate` show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SignoffGate {
+    /// A signed, current sheet is required before a teacher's changes go upstream.
+    pub required: bool,
+    /// Teachers asked to sign whose sheet is not signed (未签字).
+    #[ts(type = "number")]
+    pub unsigned: usize,
+    /// Teachers asked to sign whose information changed since they signed.
+    #[ts(type = "number")]
+    pub stale: usize,
+}
+
+/// The setting's key in `school_setting`: a signed, current sheet before
+/// a teacher's changes go upstream.
+const SIGNOFF_SETTING: &str = "signoff_before_upload";
+
+/// Whether the school requires a signed, current sheet before upload.
+pub(crate) fn signoff_required(conn: &Connection) -> Result<bool> {
+    school_settings::is_on(conn, SIGNOFF_SETTING)
+}
+
+/// Why the sign-off gate holds a teacher's changes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SignoffLack {
+    /// No sheet of theirs is signed (未签字).
+    Unsigned,
+    /// They signed, but their information changed since (签字后有改动),
+    /// a change of status or a correction asked for included.
+    Stale,
+}
+
+/// The teachers whose changes the sign-off gate holds back, and why: none
+/// when the school does not require it. Only teachers asked to sign
+/// ([`signers`]): one who left, or whose leaving waits for the county,
+/// signs nothing more, and their changes go without.
+pub(crate) fn held_for_signoff(school: &SchoolFile) -> Result<HashMap<String, SignoffLack>> {
+    if !signoff_required(&school.conn)? {
+        return Ok(HashMap::new());
+    }
+    let signers = signers(school)?;
+    Ok(states(school)?
+        .into_iter()
+        .filter(|(id, _)| signers.contains(id))
+        .filter_map(|(id, state)| match state {
+            SignoffState::Signed { .. } => None,
+            SignoffState::Stale { .. } => Some((id, SignoffLack::Stale)),
+            SignoffState::None => Some((id, SignoffLack::Unsigned)),
+        })
+        .collect())
+}
+
+/// The teachers asked to sign their sheet: those on the active roster
+/// today, but not one whose change of status taking them off it waits for
+/// the county (a teacher who retires or died is not asked to sign).
+fn signers(school: &SchoolFile) -> Result<HashSet<String>> {
+    let catalog = school.catalog()?;
+    let roster = crate::status_changes::Roster::read(school)?;
+    let leaving: HashSet<String> = crate::status_changes::awaiting_county(school)?
+        .into_iter()
+        .filter(|(_, status)| {
+            catalog
+                .status_change(status)
+                .is_some_and(|rule| !rule.on_roster)
+        })
+        .map(|(id, _)| id)
+        .collect();
+    let today = chrono::Local::now().date_naive();
+    Ok(school
+        .stored_teachers()?
+        .into_iter()
+        .filter(|t| roster.on_roster(&catalog, &t.id, today) && !leaving.contains(&t.id))
+        .map(|t| t.id)
+        .collect())
 }
 
 impl VerificationSheets<'_> {
@@ -307,22 +405,26 @@ impl VerificationSheets<'_> {
     /// Every teacher's state, by teacher id.
     pub fn signoff_states(&self) -> Result<HashMap<String, SignoffState>> {
         self.school.require(Permission::TeachersView)?;
-        let mut latest = latest_signoffs(&self.school.conn, None)?;
-        if latest.is_empty() {
-            return Ok(self
-                .school
-                .stored_teachers()?
-                .into_iter()
-                .map(|t| (t.id, SignoffState::None))
-                .collect());
-        }
-        Ok(self
-            .current_fingerprints(None)?
-            .into_iter()
-            .map(|(id, current)| {
-                let state = SignoffState::from_latest(latest.remove(&id), &current);
-                (id, state)
-            })
-            .collect())
+        states(self.school)
     }
+}
+
+/// Every teacher's sign-off state, by teacher id. Unchecked: the core's own
+/// read (the batches' sign-off gate and marks).
+pub(crate) fn states(school: &SchoolFile) -> Result<HashMap<String, SignoffState>> {
+    let mut latest = latest_signoffs(&school.conn, None)?;
+    if latest.is_empty() {
+        return Ok(school
+            .stored_teachers()?
+            .into_iter()
+            .map(|t| (t.id, SignoffState::None))
+            .collect());
+    }
+    Ok(crate::sheets::fingerprints(school, None)?
+        .into_iter()
+        .map(|(id, current)| {
+            let state = SignoffState::from_latest(latest.remove(&id), &current);
+            (id, state)
+        })
+        .collect())
 }

@@ -25,6 +25,7 @@ mod province;
 pub(crate) mod records;
 mod recovery;
 pub(crate) mod revisions;
+pub(crate) mod school_settings;
 pub mod share;
 pub(crate) mod status_events;
 pub(crate) mod teachers;
