@@ -1420,7 +1420,8 @@ impl Reporting<'_> {
         };
         let mut status_changes: HashMap<String, usize> = HashMap::new();
         for event in self.uncarried_status_changes()? {
-            *status_changes.entry(event.teacher_id).or_default() += 1;
+            let count = status_changes.entry(event.teacher_id).or_default();
+            *count = count.saturating_add(1);
         }
         let mut teachers = Vec::with_capacity(assessed.len());
         for teacher in &assessed {
