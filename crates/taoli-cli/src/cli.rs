@@ -102,6 +102,8 @@ enum Command {
     Sheets(SheetsArgs),
     /// 登记教师已在信息确认表上签字（按确认表页脚的指纹）
     Signoff(SignoffArgs),
+    /// 报送前须本人签字确认：开启后，没有签字或签字后信息有改动的教师暂不上报；不写 on/off 时显示当前设置与未签字人数（系统管理员）
+    SignoffGate(SignoffGateArgs),
     /// 登记上报：用县教育局发的报送码，在上级系统登记本校的签名密钥（每台电脑一次）
     Enroll(EnrollArgs),
     /// 报送：把上次报送以来的改动生成批次、签名、上传，并取回审核结果
@@ -252,6 +254,18 @@ struct SignoffArgs {
     /// 签字的确认表页脚上的指纹（12 位，如 3f9a21c0b7e4）
     #[arg(long)]
     fingerprint: String,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct SignoffGateArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// on 开启，off 关闭
+    #[arg(value_enum)]
+    value: Option<review::OnOff>,
     /// 输出 JSON
     #[arg(long)]
     json: bool,
@@ -931,6 +945,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
         Command::IdTypes(args) => catalog::id_types(args, lang),
         Command::Sheets(args) => teachers::sheets(args, login, lang),
         Command::Signoff(args) => teachers::signoff(args, login, lang),
+        Command::SignoffGate(args) => teachers::signoff_gate(args, login, lang),
         Command::Enroll(args) => reporting::enroll(args, login, lang),
         Command::Submit(args) => reporting::submit(args, login, lang),
         Command::Sync(args) => reporting::sync(args, login, lang),

@@ -376,6 +376,16 @@ const ENGLISH: &[(&str, &str)] = &[
     ),
     ("taoli signoff/json", "Print JSON"),
     (
+        "taoli signoff-gate",
+        "Teachers sign before upload: when on, a teacher who has not signed a sheet of their current information is not reported yet; without on/off, show the setting and how many have not signed (system administrator)",
+    ),
+    ("taoli signoff-gate/school_file", "The school file"),
+    (
+        "taoli signoff-gate/value",
+        "on turns it on, off turns it off",
+    ),
+    ("taoli signoff-gate/json", "Print JSON"),
+    (
         "taoli enroll",
         "Enroll for reporting: register the school's signing key with the upstream using the county's one-time enrollment code (once per computer)",
     ),

@@ -249,6 +249,51 @@ pub(super) fn signoff(args: SignoffArgs, login: &Login, lang: Lang) -> Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
+/// `taoli signoff-gate`: shows or changes the sign-off gate.
+pub(super) fn signoff_gate(args: SignoffGateArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
+    let mut file = login.open(&args.school_file)?;
+    let gate = match args.value {
+        Some(value) => file
+            .sheets()
+            .set_signoff_required(matches!(value, review::OnOff::On))?,
+        None => file.sheets().signoff_gate()?,
+    };
+    file.close()?;
+    if args.json {
+        output::json(&gate)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    match (gate.required, lang) {
+        (true, Lang::Zh) => println!("报送前须本人签字确认：开启。"),
+        (false, Lang::Zh) => println!("报送前须本人签字确认：关闭。"),
+        (true, Lang::En) => println!("Teachers sign their sheet before upload: on."),
+        (false, Lang::En) => println!("Teachers sign their sheet before upload: off."),
+    }
+    match lang {
+        Lang::Zh => println!(
+            "在册教师中 {} 人未签字，{} 人签字后信息有改动{}。",
+            gate.unsigned,
+            gate.stale,
+            if gate.required {
+                "，他们的改动暂不上报"
+            } else {
+                ""
+            }
+        ),
+        Lang::En => println!(
+            "Of the teachers on the roster, {} have not signed and {} changed since they signed{}.",
+            gate.unsigned,
+            gate.stale,
+            if gate.required {
+                "; their changes wait"
+            } else {
+                ""
+            }
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn parse_assignments(raw: &[String]) -> taoli_core::Result<Vec<(String, String)>> {
     raw.iter()
         .map(|a| taoli_core::entry::parse_assignment(a))
