@@ -28,7 +28,8 @@ use taoli_core::record::IndicatorRecord;
 use taoli_core::recovery::RecoveryCode;
 use taoli_core::search::TeacherListing;
 use taoli_core::sheets::{
-    self, PrintedSheets, SheetsPreview, SignoffGaps, SignoffInfo, SignoffState, Template,
+    self, PrintedSheets, SheetsPreview, SignoffGaps, SignoffGate, SignoffInfo, SignoffState,
+    Template,
 };
 use taoli_core::stats::SchoolStats;
 use taoli_core::status_changes::{
@@ -345,12 +346,23 @@ commands! {
         with_school(&state, |file| file.data_entry().remove_teacher(&teacher_id, &reason))
     }
 
-    /// 疑似重复: pairs of teachers that look like one person.
-    /// 还差什么's sign-offs: teachers on the roster whose sheet is unsigned or stale.
+    /// 还差什么's sign-offs: teachers asked to sign whose sheet is unsigned or stale.
     fn signoff_gaps() -> SignoffGaps = sync {
         with_school(&state, |file| file.sheets().gaps())
     }
 
+    /// The sign-off gate: whether a signed, current sheet is required before
+    /// upload, and how many teachers have none.
+    fn signoff_gate() -> SignoffGate = sync {
+        with_school(&state, |file| file.sheets().signoff_gate())
+    }
+
+    /// Turns the sign-off gate on or off (系统管理员).
+    fn set_signoff_required(required: bool) -> SignoffGate = sync {
+        with_school(&state, |file| file.sheets().set_signoff_required(required))
+    }
+
+    /// 疑似重复: pairs of teachers that look like one person.
     fn find_duplicates() -> Vec<DuplicatePair> = sync {
         with_school(&state, |file| file.duplicates().find())
     }

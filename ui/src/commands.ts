@@ -56,6 +56,7 @@ import type {
   SheetStyle,
   SheetsPreview,
   SignoffGaps,
+  SignoffGate,
   SignoffInfo,
   SignoffState,
   StatusEvent,
@@ -369,13 +370,30 @@ export function removeTeacher(teacherId: string, reason: string): Promise<Teache
 }
 
 /**
- * 疑似重复: pairs of teachers that look like one person.
- * 还差什么's sign-offs: teachers on the roster whose sheet is unsigned or stale.
+ * 还差什么's sign-offs: teachers asked to sign whose sheet is unsigned or stale.
  */
 export function signoffGaps(): Promise<SignoffGaps> {
   return invoke<SignoffGaps>('signoff_gaps')
 }
 
+/**
+ * The sign-off gate: whether a signed, current sheet is required before
+ * upload, and how many teachers have none.
+ */
+export function signoffGate(): Promise<SignoffGate> {
+  return invoke<SignoffGate>('signoff_gate')
+}
+
+/**
+ * Turns the sign-off gate on or off (系统管理员).
+ */
+export function setSignoffRequired(required: boolean): Promise<SignoffGate> {
+  return invoke<SignoffGate>('set_signoff_required', { required })
+}
+
+/**
+ * 疑似重复: pairs of teachers that look like one person.
+ */
 export function findDuplicates(): Promise<Array<DuplicatePair>> {
   return invoke<Array<DuplicatePair>>('find_duplicates')
 }

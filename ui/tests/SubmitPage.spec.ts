@@ -474,6 +474,15 @@ describe('SubmitPage', () => {
     ])
   })
 
+  it('says when a teacher’s changes wait for their signature', async () => {
+    const unsigned = upload('t-6', '孙八', 'pending', '待上报', { unsent: 1, held_back: { kind: 'signoff', lack: 'unsigned' } })
+    const stale = upload('t-7', '周九', 'pending', '待上报', { unsent: 1, held_back: { kind: 'signoff', lack: 'stale' } })
+    await mountPage({}, status({ teachers: [unsigned, stale] }))
+    const notes = texts('upload-row-note')
+    expect(notes[0]).toContain('学校要求报送前本人签字确认')
+    expect(notes[1]).toContain('签字后信息有改动')
+  })
+
   it('shows only the teachers of the status chosen', async () => {
     await mountPage()
     byTestId('upload-count-effective').click()

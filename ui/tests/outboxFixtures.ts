@@ -28,6 +28,7 @@ export const NOTHING_MISSING: Missing = {
   unsent_changes: 0,
   changes_needing_reason: 0,
   returned_records: 0,
+  teachers_without_signoff: 0,
   batch_in_flight: false,
   not_enrolled: false,
 }
