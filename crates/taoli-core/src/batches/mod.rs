@@ -435,8 +435,9 @@ pub struct Missing {
     /// Records returned by the reviewer and not yet corrected.
     #[ts(type = "number")]
     pub returned_records: usize,
-    /// Teachers with changes to send whose signed, current 信息确认表 the
-    /// school requires first (the sign-off gate).
+    /// Teachers with changes to send, and neither errors nor unexplained
+    /// warnings, whose signed, current 信息确认表 the school requires first
+    /// (the sign-off gate).
     #[ts(type = "number")]
     pub teachers_without_signoff: usize,
     /// A batch built but not yet received by the upstream.

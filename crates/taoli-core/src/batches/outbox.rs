@@ -1661,8 +1661,7 @@ fn count_missing(
     } else if teacher.unexplained_warnings > 0 {
         missing.teachers_with_unexplained_warnings =
             missing.teachers_with_unexplained_warnings.saturating_add(1);
-    }
-    if teacher.signoff.is_some() && unsent > 0 {
+    } else if teacher.signoff.is_some() && unsent > 0 {
         missing.teachers_without_signoff = missing.teachers_without_signoff.saturating_add(1);
     }
 }
