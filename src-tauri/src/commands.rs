@@ -15,8 +15,9 @@ use taoli_core::batches::{
 };
 use taoli_core::catalog::{EffectiveCatalog, PackInfo, ProvincePack};
 use taoli_core::catalog::{IdType, Regions, SchoolType, catalog};
+use taoli_core::correction_request::CorrectionRequest;
 use taoli_core::duplicates::DuplicatePair;
-use taoli_core::entry::{IdentityCorrection, RecordDraft};
+use taoli_core::entry::{CorrectionOutcome, IdentityCorrection, RecordDraft};
 use taoli_core::export::{ExportFormat, SheetStyle};
 use taoli_core::id_derived::IdDerivedValue;
 use taoli_core::import::{
@@ -336,9 +337,20 @@ commands! {
         with_school(&state, |file| file.data_entry().id_derived_values(&id_type, &id_number))
     }
 
-    /// 更正: corrects a teacher's name, ID type and number, with the reason.
-    fn correct_identity(correction: IdentityCorrection) -> Teacher = sync {
+    /// 更正: corrects a teacher's name, ID type and number, with the reason;
+    /// for a teacher in effect upstream, asks the county (更正申请).
+    fn correct_identity(correction: IdentityCorrection) -> CorrectionOutcome = sync {
         with_school(&state, |file| file.data_entry().correct_identity(&correction))
+    }
+
+    /// The teacher's identity correction waiting for the county or returned.
+    fn correction_request(teacher_id: String) -> Option<CorrectionRequest> = sync {
+        with_school(&state, |file| file.data_entry().correction_request(&teacher_id))
+    }
+
+    /// Withdraws the teacher's open identity correction.
+    fn withdraw_correction(teacher_id: String) -> CorrectionRequest = sync {
+        with_school(&state, |file| file.data_entry().withdraw_correction(&teacher_id))
     }
 
     /// Removes a teacher entered by mistake (never reported), with the reason.

@@ -204,7 +204,34 @@ effective_date: string, reason: string,
  */
 evidence: string | null, };
 
-export type IdentityCorrection = { teacher_id: string, name: string, id_type: string, id_number: string, reason: string, };
+export type IdentityCorrection = { teacher_id: string, name: string, id_type: string, id_number: string, reason: string, evidence: string | null, };
+
+export type CorrectionOutcome = { teacher: Teacher, request: CorrectionRequest | null, };
+
+export type CorrectionRequest = { id: string, teacher_id: string, 
+/**
+ * The identity asked for.
+ */
+name: string, id_type: string, id_type_name: string, id_number: string, 
+/**
+ * The identity in effect when it was asked for.
+ */
+old_name: string, old_id_type: string, old_id_type_name: string, old_id_number: string, reason: string, 
+/**
+ * Evidence notes: 文号, 证明材料.
+ */
+evidence: string | null, state: RequestState, 
+/**
+ * Whether a batch carried it to the county (上传过); a pending one not
+ * yet carried goes in the next batch.
+ */
+sent: boolean, 
+/**
+ * The reviewer's note on a return.
+ */
+decision_note: string | null, decided_at: string | null, created_at: string, created_by: string, };
+
+export type RequestState = "pending" | "accepted" | "returned" | "withdrawn";
 
 export type DuplicatePair = { first: Teacher, second: Teacher, reason: DuplicateReason, };
 
@@ -1103,8 +1130,9 @@ changes_needing_reason: number,
  */
 returned_records: number, 
 /**
- * Teachers with changes to send whose signed, current 信息确认表 the
- * school requires first (the sign-off gate).
+ * Teachers with changes to send, and neither errors nor unexplained
+ * warnings, whose signed, current 信息确认表 the school requires first
+ * (the sign-off gate).
  */
 teachers_without_signoff: number, 
 /**

@@ -9,6 +9,8 @@ import type {
   BackupList,
   BatchExport,
   CopiedToThisComputer,
+  CorrectionOutcome,
+  CorrectionRequest,
   Credentials,
   DepartedTeacher,
   DuplicatePair,
@@ -356,10 +358,25 @@ export function idDerivedValues(idType: string, idNumber: string): Promise<Array
 }
 
 /**
- * 更正: corrects a teacher's name, ID type and number, with the reason.
+ * 更正: corrects a teacher's name, ID type and number, with the reason;
+ * for a teacher in effect upstream, asks the county (更正申请).
  */
-export function correctIdentity(correction: IdentityCorrection): Promise<Teacher> {
-  return invoke<Teacher>('correct_identity', { correction })
+export function correctIdentity(correction: IdentityCorrection): Promise<CorrectionOutcome> {
+  return invoke<CorrectionOutcome>('correct_identity', { correction })
+}
+
+/**
+ * The teacher's identity correction waiting for the county or returned.
+ */
+export function correctionRequest(teacherId: string): Promise<CorrectionRequest | null> {
+  return invoke<CorrectionRequest | null>('correction_request', { teacherId })
+}
+
+/**
+ * Withdraws the teacher's open identity correction.
+ */
+export function withdrawCorrection(teacherId: string): Promise<CorrectionRequest> {
+  return invoke<CorrectionRequest>('withdraw_correction', { teacherId })
 }
 
 /**

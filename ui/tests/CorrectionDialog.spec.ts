@@ -51,7 +51,7 @@ describe('CorrectionDialog', () => {
       correct_identity: (args) => {
         const correction = (args as { correction: IdentityCorrection }).correction
         saved.push(correction)
-        return { ...TEACHER, name: correction.name, version: 2 }
+        return { teacher: { ...TEACHER, name: correction.name, version: 2 }, request: null }
       },
     })
     wrapper = mount(CorrectionDialog, {
@@ -85,8 +85,41 @@ describe('CorrectionDialog', () => {
     await typeReason('姓名录入错字')
     await clickTestId('correction-save')
     expect(saved).toEqual([
-      { teacher_id: 't-1', name: '张老师', id_type: '1', id_number: '11010519491231002X', reason: '姓名录入错字' },
+      { teacher_id: 't-1', name: '张老师', id_type: '1', id_number: '11010519491231002X', reason: '姓名录入错字', evidence: null },
     ])
-    expect(wrapper?.emitted('corrected')?.[0]?.[0]).toMatchObject({ name: '张老师' })
+    expect(wrapper?.emitted('corrected')?.[0]?.[0]).toMatchObject({ teacher: { name: '张老师' } })
+  })
+
+  it('says a correction of a teacher in effect waits for the county', async () => {
+    routeInvoke(invoke, {
+      id_types: () => ID_TYPES,
+      correct_identity: (args) => {
+        const correction = (args as { correction: IdentityCorrection }).correction
+        return {
+          teacher: TEACHER,
+          request: {
+            id: 'c-1', teacher_id: 't-1', name: correction.name, id_type: '1', id_type_name: '居民身份证',
+            id_number: TEACHER.id_number, old_name: TEACHER.name, old_id_type: '1', old_id_type_name: '居民身份证',
+            old_id_number: TEACHER.id_number, reason: correction.reason, evidence: correction.evidence,
+            state: 'pending', sent: false, decision_note: null, decided_at: null,
+            created_at: '2026-12-07T00:00:00Z', created_by: '王老师',
+          },
+        }
+      },
+    })
+    wrapper = mount(CorrectionDialog, {
+      props: { modelValue: true, teacher: TEACHER },
+      global: { plugins },
+      attachTo: document.body,
+    })
+    await settle()
+    await settle()
+    await typeInto('correction-name', '张老师')
+    await typeReason('姓名录入错字')
+    await typeInto('correction-evidence', '户口簿复印件')
+    await clickTestId('correction-save')
+    const messages = Array.from(document.querySelectorAll('.el-message')).map((m) => m.textContent ?? '')
+    expect(messages.some((m) => m.includes('已提交更正申请（张老师）'))).toBe(true)
+    expect(wrapper?.emitted('corrected')?.[0]?.[0]).toMatchObject({ request: { evidence: '户口簿复印件' } })
   })
 })

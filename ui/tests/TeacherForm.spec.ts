@@ -64,6 +64,7 @@ function backend(overrides: Handlers = {}, records: IndicatorRecord[] = [STORED_
     check_record: () => [],
     pending_values: () => [],
     status_timeline: () => NO_HISTORY,
+    correction_request: () => null,
     ...overrides,
   })
 }

@@ -370,8 +370,10 @@ enum TeacherCommand {
     Status(TeacherStatusArgs),
     /// 查看教师的人员状态变动记录
     History(TeacherHistoryArgs),
-    /// 更正教师的姓名、身份证件类型或证件号（写明理由；已报送的教师随变更申请报上级审核）
+    /// 更正教师的姓名、身份证件类型或证件号（写明理由；信息已生效的教师作为更正申请报上级审核，审核通过前仍用原值）
     Correct(TeacherCorrectArgs),
+    /// 撤回教师等待审核或被退回的身份信息更正申请（原来的姓名和证件号不变）
+    WithdrawCorrection(TeacherWithdrawCorrectionArgs),
     /// 删除误录的教师（写明理由；只限从未报送过的教师，删除前的信息记入操作记录）
     Remove(TeacherRemoveArgs),
     /// 列出疑似重复的教师：同一证件号登记了两种证件类型，或姓名和出生日期都相同
@@ -429,6 +431,21 @@ struct TeacherCorrectArgs {
     /// 更正的理由，如 身份证号录入错误
     #[arg(long, value_name = "理由")]
     reason: String,
+    /// 证明材料或文号（随更正申请报上级），如 户口簿复印件
+    #[arg(long, value_name = "材料")]
+    evidence: Option<String>,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct TeacherWithdrawCorrectionArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 教师的身份证件号
+    #[arg(long)]
+    id_number: String,
 }
 
 #[derive(Debug, Args)]

@@ -201,7 +201,7 @@ const ENGLISH: &[(&str, &str)] = &[
     ("taoli teacher history/json", "Print JSON"),
     (
         "taoli teacher correct",
-        "Correct a teacher's name, ID type or ID number, with the reason (for a teacher already reported, it goes upstream as a change request)",
+        "Correct a teacher's name, ID type or ID number, with the reason (for a teacher whose information is in effect upstream, it is a correction request the county reviews; until accepted the old values stay)",
     ),
     ("taoli teacher correct/school_file", "The school file"),
     (
@@ -220,6 +220,23 @@ const ENGLISH: &[(&str, &str)] = &[
     (
         "taoli teacher correct/reason",
         "Why, e.g. the ID number was typed wrong",
+    ),
+    (
+        "taoli teacher correct/evidence",
+        "Evidence or document number sent with a correction request, e.g. a copy of the household register",
+    ),
+    ("taoli teacher correct/json", "Print JSON"),
+    (
+        "taoli teacher withdraw-correction",
+        "Withdraw a teacher's identity correction waiting for review or returned (the name and ID number stay as they are)",
+    ),
+    (
+        "taoli teacher withdraw-correction/school_file",
+        "The school file",
+    ),
+    (
+        "taoli teacher withdraw-correction/id_number",
+        "The teacher's ID number",
     ),
     (
         "taoli teacher remove",

@@ -10,6 +10,8 @@ use taoli_core::audit::AuditPage;
 use taoli_core::catalog::{
     Catalog, CodeTable, EffectiveCatalog, IdType, SchoolType, SchoolTypeScope, Severity,
 };
+use taoli_core::correction_request::CorrectionRequest;
+use taoli_core::entry::CorrectionOutcome;
 use taoli_core::export::{ExportFormat, SheetStyle};
 use taoli_core::id_derived::IdDerivedValue;
 use taoli_core::import::{
@@ -1105,7 +1107,33 @@ pub fn status_history(teacher: &Teacher, timeline: &StatusTimeline, catalog: &Ca
 }
 
 /// After `taoli teacher correct`: before → after.
-pub fn teacher_corrected(before: &Teacher, after: &Teacher, lang: Lang) {
+pub fn teacher_corrected(before: &Teacher, outcome: &CorrectionOutcome, lang: Lang) {
+    if let Some(request) = &outcome.request {
+        match lang {
+            Lang::Zh => println!(
+                "已提交更正申请：{}（{} {}）→ {}（{} {}）。{} 的信息已在上级生效，更正随下次报送作为变更申请报上级审核，审核通过前仍使用原来的姓名和证件号。",
+                request.old_name,
+                request.old_id_type_name,
+                request.old_id_number,
+                request.name,
+                request.id_type_name,
+                request.id_number,
+                before.name
+            ),
+            Lang::En => println!(
+                "Correction requested: {} ({} {}) → {} ({} {}). {}'s information is in effect upstream, so the correction goes with the next report as a change request for review; until it is accepted the name and ID number stay as they are.",
+                request.old_name,
+                request.old_id_type_name,
+                request.old_id_number,
+                request.name,
+                request.id_type_name,
+                request.id_number,
+                before.name
+            ),
+        }
+        return;
+    }
+    let after = &outcome.teacher;
     match lang {
         Lang::Zh => println!(
             "已更正：{}（{} {}）→ {}（{} {}）",
@@ -1124,6 +1152,20 @@ pub fn teacher_corrected(before: &Teacher, after: &Teacher, lang: Lang) {
             after.name,
             after.id_type_name,
             after.id_number
+        ),
+    }
+}
+
+/// After `taoli teacher withdraw-correction`.
+pub fn correction_withdrawn(teacher: &Teacher, request: &CorrectionRequest, lang: Lang) {
+    match lang {
+        Lang::Zh => println!(
+            "已撤回 {} 的更正申请（{} → {}），姓名和证件号仍为 {}（{}）。",
+            teacher.name, request.old_name, request.name, teacher.name, teacher.id_number
+        ),
+        Lang::En => println!(
+            "Withdrew the correction of {} ({} → {}); the name and ID number stay {} ({}).",
+            teacher.name, request.old_name, request.name, teacher.name, teacher.id_number
         ),
     }
 }

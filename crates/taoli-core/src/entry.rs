@@ -7,6 +7,8 @@ use serde_json::Value;
 
 use crate::account::Permission;
 use crate::catalog::{CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType};
+use crate::correction_request::CorrectionRequest;
+use crate::correction_requests;
 use crate::error::messages::{listed, named_code};
 use crate::error::{EntryError, TeacherError};
 use crate::error::{Error, Locale, Particular, Result, Worded};
@@ -302,7 +304,8 @@ impl DataEntry<'_> {
 }
 
 /// A correction of a teacher's identity (更正): the new name, ID type and
-/// number (each as registered, unchanged ones as they are) and why.
+/// number (each as registered, unchanged ones as they are), why, and the
+/// evidence (文号, 证明材料) a correction the county reviews may cite.
 #[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
 pub struct IdentityCorrection {
     pub teacher_id: String,
@@ -310,25 +313,44 @@ pub struct IdentityCorrection {
     pub id_type: String,
     pub id_number: String,
     pub reason: String,
+    #[serde(default)]
+    pub evidence: Option<String>,
+}
+
+/// What a correction did: the teacher as on file now, and, for a teacher
+/// whose identity the county holds in effect, the request that waits for
+/// it (the teacher keeps the identity in effect until it is accepted).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct CorrectionOutcome {
+    pub teacher: Teacher,
+    pub request: Option<CorrectionRequest>,
 }
 
 impl DataEntry<'_> {
-    /// Corrects a teacher's name, ID type and number (audited, with the
-    /// reason). Before the teacher was ever reported it simply takes the new
-    /// values; after, the next batch carries it as a 变更申请 with this reason
-    /// for the county to approve.
-    pub fn correct_identity(&mut self, correction: &IdentityCorrection) -> Result<Teacher> {
+    /// Corrects a teacher's name, ID type and number, with the reason
+    /// (audited). While the county holds no identity of the teacher in
+    /// effect (never reported, or not yet accepted) it takes the new values
+    /// at once, and the next batch carries them. Once it does (生效), the
+    /// correction is a request (更正申请) that goes upstream as a 变更申请
+    /// with this reason and evidence, and the teacher keeps the identity in
+    /// effect until the county accepts it.
+    pub fn correct_identity(
+        &mut self,
+        correction: &IdentityCorrection,
+    ) -> Result<CorrectionOutcome> {
         let actor = self.school.require(Permission::TeachersEdit)?;
         let reason = correction.reason.trim();
         if reason.is_empty() {
             return Err(TeacherError::CorrectionReasonMissing.into());
         }
-        if reason.chars().count() > crate::status_changes::MAX_NOTE_CHARS {
-            return Err(TeacherError::StatusNoteTooLong {
-                len: reason.chars().count(),
-                max: crate::status_changes::MAX_NOTE_CHARS,
+        for note in std::iter::once(reason).chain(correction.evidence.as_deref()) {
+            if note.chars().count() > crate::status_changes::MAX_NOTE_CHARS {
+                return Err(TeacherError::StatusNoteTooLong {
+                    len: note.chars().count(),
+                    max: crate::status_changes::MAX_NOTE_CHARS,
+                }
+                .into());
             }
-            .into());
         }
         let stored = self.school.stored_teacher(&correction.teacher_id)?;
         let valid = NewTeacher {
@@ -343,8 +365,53 @@ impl DataEntry<'_> {
         {
             return Err(TeacherError::CorrectionUnchanged { name: stored.name }.into());
         }
-        self.school
-            .write(|tx| teachers::correct(tx, &actor, &stored.id, &valid, reason))
+        if correction_requests::identity_in_effect(self.school, &stored)? {
+            let request = correction_requests::request(
+                self.school,
+                &actor,
+                &stored,
+                &valid,
+                reason,
+                correction.evidence.as_deref(),
+            )?;
+            return Ok(CorrectionOutcome {
+                teacher: self.school.shown(stored),
+                request: Some(request),
+            });
+        }
+        let teacher = self
+            .school
+            .write(|tx| teachers::correct(tx, &actor, &stored.id, &valid, reason))?;
+        Ok(CorrectionOutcome {
+            teacher: self.school.shown(teacher),
+            request: None,
+        })
+    }
+
+    /// The teacher's identity correction still open (waiting for the county,
+    /// or returned with its note), if any.
+    pub fn correction_request(&self, teacher_id: &str) -> Result<Option<CorrectionRequest>> {
+        self.school.require(Permission::TeachersView)?;
+        self.school.stored_teacher(teacher_id)?;
+        let masked = self.school.masked();
+        Ok(
+            correction_requests::open_request(self.school, teacher_id)?.map(|mut request| {
+                if masked {
+                    let kind = crate::catalog::FieldType::IdNumber;
+                    request.id_number = crate::account::mask(&request.id_number, kind);
+                    request.old_id_number = crate::account::mask(&request.old_id_number, kind);
+                }
+                request
+            }),
+        )
+    }
+
+    /// Withdraws the teacher's open identity correction (waiting, or
+    /// returned): the identity in effect stays (audited).
+    pub fn withdraw_correction(&mut self, teacher_id: &str) -> Result<CorrectionRequest> {
+        let actor = self.school.require(Permission::TeachersEdit)?;
+        let teacher = self.school.stored_teacher(teacher_id)?;
+        correction_requests::withdraw(self.school, &actor, &teacher)
     }
 
     /// Removes a teacher entered by mistake, with why (audited: the entry

@@ -20,6 +20,8 @@ pub mod backups;
 pub mod batches;
 pub mod bindings;
 pub mod catalog;
+pub mod correction_request;
+pub(crate) mod correction_requests;
 pub mod derived;
 pub mod duplicates;
 pub mod entry;

@@ -32,6 +32,7 @@ const STORE_MAY_USE: &[&str] = &[
     "revision",
     "record",
     "status_event",
+    "correction_request",
     "teacher",
     "school",
     "secrets",

@@ -1702,6 +1702,7 @@ fn a_correction_of_a_teacher_in_effect_goes_as_a_change_request_with_its_reason(
             id_type: teacher.id_type.clone(),
             id_number: teacher.id_number.clone(),
             reason: "姓名录入错字，以户口簿为准".into(),
+            evidence: None,
         })
         .unwrap();
     let batch = school.submit().built.unwrap();

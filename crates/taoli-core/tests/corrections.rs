@@ -39,6 +39,7 @@ fn correction(teacher: &Teacher, name: &str, id_number: &str, reason: &str) -> I
         id_type: teacher.id_type.clone(),
         id_number: id_number.into(),
         reason: reason.into(),
+        evidence: None,
     }
 }
 

@@ -104,6 +104,12 @@ fn every_variant() -> Vec<Error> {
         Error::Teacher(TeacherError::CorrectionUnchanged {
             name: "x".to_owned(),
         }),
+        Error::Teacher(TeacherError::CorrectionPending {
+            name: "x".to_owned(),
+        }),
+        Error::Teacher(TeacherError::CorrectionNothingOpen {
+            name: "x".to_owned(),
+        }),
         Error::Teacher(TeacherError::RemovalReasonMissing),
         Error::Teacher(TeacherError::MergeReasonMissing),
         Error::Teacher(TeacherError::MergeWithItself {
@@ -487,6 +493,8 @@ fn variant(error: &Error) -> &'static str {
         Error::Teacher(TeacherError::GroupLockedByStatus { .. }) => "GroupLockedByStatus",
         Error::Teacher(TeacherError::CorrectionReasonMissing) => "CorrectionReasonMissing",
         Error::Teacher(TeacherError::CorrectionUnchanged { .. }) => "CorrectionUnchanged",
+        Error::Teacher(TeacherError::CorrectionPending { .. }) => "CorrectionPending",
+        Error::Teacher(TeacherError::CorrectionNothingOpen { .. }) => "CorrectionNothingOpen",
         Error::Teacher(TeacherError::RemovalReasonMissing) => "RemovalReasonMissing",
         Error::Teacher(TeacherError::MergeReasonMissing) => "MergeReasonMissing",
         Error::Teacher(TeacherError::MergeWithItself { .. }) => "MergeWithItself",
@@ -677,7 +685,7 @@ fn the_shipped_catalogs_parse() {
 #[test]
 fn every_variant_has_a_sample() {
     let sampled: BTreeSet<&str> = every_variant().iter().map(variant).collect();
-    assert_eq!(sampled.len(), 169, "{sampled:?}");
+    assert_eq!(sampled.len(), 171, "{sampled:?}");
 }
 
 /// What a domain's enum says of itself.

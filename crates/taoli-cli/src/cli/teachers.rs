@@ -70,9 +70,21 @@ pub(super) fn teacher(command: TeacherCommand, login: &Login, lang: Lang) -> Res
                     .new_id_number
                     .unwrap_or_else(|| teacher.id_number.clone()),
                 reason: args.reason,
+                evidence: args.evidence,
             })?;
-            output::teacher_corrected(&teacher, &corrected, lang);
             file.close()?;
+            if args.json {
+                output::json(&corrected)?;
+            } else {
+                output::teacher_corrected(&teacher, &corrected, lang);
+            }
+        }
+        TeacherCommand::WithdrawCorrection(args) => {
+            let mut file = login.open(&args.school_file)?;
+            let teacher = file.teachers().by_id_number(None, &args.id_number)?;
+            let withdrawn = file.data_entry().withdraw_correction(&teacher.id)?;
+            file.close()?;
+            output::correction_withdrawn(&teacher, &withdrawn, lang);
         }
         TeacherCommand::Remove(args) => {
             let mut file = login.open(&args.school_file)?;

@@ -506,6 +506,7 @@ impl Reporting<'_> {
                     i.group_code, i.version, i.status, i.reason
              FROM batch_item i JOIN batch b ON b.id = i.batch_id
              WHERE b.state <> 'refused' AND i.op <> 'status_change'
+               AND NOT (i.change_id LIKE 'correction:%' AND i.status <> 'accepted')
              ORDER BY b.sequence, b.rowid, i.rowid",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -1060,7 +1061,11 @@ impl Reporting<'_> {
                     change.version,
                     change.base_version
                 ])?;
-                realign(tx, actor, change)?;
+                // A correction request's values are the teacher's only once
+                // the county accepts it: nothing here is older than it.
+                if crate::correction_request::request_of(&change.id).is_none() {
+                    realign(tx, actor, change)?;
+                }
             }
             revisions::record(
                 tx,
@@ -1192,6 +1197,8 @@ impl Reporting<'_> {
         let mut planned = plan::plan(&assessed, &reasons, &old_fields);
         let status_changes = self.status_changes_to_report(&planned.changes, &inputs)?;
         planned.changes.extend(status_changes);
+        let corrections = self.correction_requests_to_report(&inputs)?;
+        planned.changes.extend(corrections);
         if planned.changes.is_empty() {
             return Ok(None);
         }
@@ -1294,6 +1301,54 @@ impl Reporting<'_> {
             .filter(|e| known.contains(e.teacher_id.as_str()))
             .filter(|e| !inputs.signoff.contains_key(&e.teacher_id))
             .map(|e| plan::status_change_for(plan::status_change_id(&e.id), e))
+            .collect())
+    }
+
+    /// The identity corrections the next batch asks the county for (one
+    /// 变更申请 of the teacher's identity each, `correction:<id>`): those
+    /// waiting and not yet carried by a batch that was not refused, of
+    /// teachers the sign-off gate does not hold back.
+    fn correction_requests_to_report(
+        &self,
+        inputs: &ReportingInputs,
+    ) -> Result<Vec<plan::PlannedChange>> {
+        let mut out = Vec::new();
+        for request in crate::correction_requests::awaiting_county(self.school)?.into_values() {
+            if request.sent || inputs.signoff.contains_key(&request.teacher_id) {
+                continue;
+            }
+            let Some(teacher) = inputs.teachers.iter().find(|t| t.id == request.teacher_id) else {
+                continue;
+            };
+            out.push(plan::correction_request_for(&request, teacher));
+        }
+        out.sort_by(|a, b| a.change.id.cmp(&b.change.id));
+        Ok(out)
+    }
+
+    /// By teacher, their open identity correction (waiting for the county,
+    /// or returned) and the batch that carried it, if one did.
+    fn open_corrections(&self) -> Result<HashMap<String, OpenCorrection>> {
+        let mut stmt = self.school.conn.prepare(
+            "SELECT i.change_id, i.batch_id, b.state FROM batch_item i JOIN batch b ON b.id = i.batch_id
+             WHERE i.change_id LIKE 'correction:%' AND b.state <> 'refused'",
+        )?;
+        let carriers: HashMap<String, (String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+            .collect::<rusqlite::Result<_>>()?;
+        let open = crate::correction_requests::awaiting_county(self.school)?
+            .into_iter()
+            .chain(crate::correction_requests::returned(self.school)?);
+        Ok(open
+            .map(|(teacher, request)| {
+                let batch = carriers.get(&request.change_id()).map(|(id, state)| {
+                    (
+                        id.clone(),
+                        BatchState::parse(state).unwrap_or(BatchState::Built),
+                    )
+                });
+                (teacher, OpenCorrection { request, batch })
+            })
             .collect())
     }
 
@@ -1423,14 +1478,20 @@ impl Reporting<'_> {
             let count = status_changes.entry(event.teacher_id).or_default();
             *count = count.saturating_add(1);
         }
+        let corrections = self.open_corrections()?;
         let mut teachers = Vec::with_capacity(assessed.len());
         for teacher in &assessed {
-            let unsent = teacher.unsent().count().saturating_add(
-                status_changes
-                    .get(&teacher.teacher_id)
-                    .copied()
-                    .unwrap_or_default(),
-            );
+            let correction = corrections.get(&teacher.teacher_id);
+            let unsent = teacher
+                .unsent()
+                .count()
+                .saturating_add(
+                    status_changes
+                        .get(&teacher.teacher_id)
+                        .copied()
+                        .unwrap_or_default(),
+                )
+                .saturating_add(usize::from(correction.is_some_and(|c| c.unsent())));
             let needing_reason = teacher
                 .unsent()
                 .filter(|e| e.needs_reason())
@@ -1448,7 +1509,11 @@ impl Reporting<'_> {
             let Some(stored) = teacher.teacher else {
                 continue;
             };
-            let (status, returned) = upload_status(teacher, &effective);
+            let (mut status, mut returned) = upload_status(teacher, &effective);
+            if let Some(correction) = correction {
+                status = status.min(correction.status());
+                returned.extend(correction.returned());
+            }
             count_status(&mut counts, status);
             count_missing(&mut missing, teacher, unsent, &returned);
             let shown = self.school.shown(stored.clone());
@@ -1475,6 +1540,52 @@ impl Reporting<'_> {
             counts,
             deadline,
             missing,
+        })
+    }
+}
+
+/// A teacher's open identity correction, as the 报送 status counts it.
+struct OpenCorrection {
+    request: crate::correction_request::CorrectionRequest,
+    /// The batch that carried it and the batch's state.
+    batch: Option<(String, BatchState)>,
+}
+
+impl OpenCorrection {
+    /// Waiting for the next batch.
+    fn unsent(&self) -> bool {
+        self.request.state == crate::correction_request::RequestState::Pending
+            && self.batch.is_none()
+    }
+
+    fn status(&self) -> UploadStatus {
+        if self.request.state == crate::correction_request::RequestState::Returned {
+            return UploadStatus::Returned;
+        }
+        match &self.batch {
+            None => UploadStatus::Pending,
+            Some((_, state)) if state.in_flight() => UploadStatus::Uploading,
+            Some(_) => UploadStatus::Received,
+        }
+    }
+
+    /// The return, for the teacher's returned list (the identity: no group).
+    fn returned(&self) -> Option<ReturnedRecord> {
+        if self.request.state != crate::correction_request::RequestState::Returned {
+            return None;
+        }
+        Some(ReturnedRecord {
+            batch_id: self
+                .batch
+                .as_ref()
+                .map(|(id, _)| id.clone())
+                .unwrap_or_default(),
+            change_id: self.request.change_id(),
+            group: None,
+            group_name: None,
+            reason: self.request.decision_note.clone().unwrap_or_default(),
+            version: None,
+            superseded: false,
         })
     }
 }
@@ -1548,6 +1659,25 @@ fn apply_review(
             result.decision == protocol::Decision::Accepted,
             result.reason.as_deref(),
         )?;
+    }
+    if op == ChangeOp::ChangeRequest.as_str()
+        && let Some(request_id) = crate::correction_request::request_of(&result.record)
+    {
+        let applied_version = crate::correction_requests::decided_upstream(
+            tx,
+            actor,
+            request_id,
+            result.decision == protocol::Decision::Accepted,
+            result.reason.as_deref(),
+        )?;
+        // The version accepting it made is the one the change names, so the
+        // teacher stands in effect at it and nothing goes upstream again.
+        if let Some(version) = applied_version {
+            tx.execute(
+                "UPDATE batch_item SET version = ?3 WHERE batch_id = ?1 AND change_id = ?2",
+                params![result.batch_id, result.record, version],
+            )?;
+        }
     }
     let count = match result.decision {
         protocol::Decision::Accepted => &mut applied.accepted,

@@ -720,6 +720,48 @@ pub(crate) fn status_change_for(id: String, event: StatusEvent) -> PlannedChange
     }
 }
 
+/// The change asking the county for an identity correction (a 变更申请 of
+/// the teacher's identity): the changed identity fields, from the version
+/// in effect to the one accepting it makes, with the request's reason and
+/// evidence.
+pub(crate) fn correction_request_for(
+    request: &crate::correction_request::CorrectionRequest,
+    teacher: &Teacher,
+) -> PlannedChange {
+    let mut fields = Map::new();
+    for (code, old, new) in [
+        ("name", &request.old_name, &request.name),
+        ("id_type", &request.old_id_type, &request.id_type),
+        ("id_number", &request.old_id_number, &request.id_number),
+    ] {
+        if old != new {
+            fields.insert(code.into(), Value::from(new.clone()));
+        }
+    }
+    let reason = match &request.evidence {
+        Some(evidence) => format!("{} / {evidence}", request.reason),
+        None => request.reason.clone(),
+    };
+    PlannedChange {
+        change: Change {
+            id: request.change_id(),
+            op: ChangeOp::ChangeRequest,
+            teacher_id: teacher.id.clone(),
+            record_id: None,
+            group: None,
+            base_version: Some(teacher.version),
+            version: Some(teacher.version.saturating_add(1)),
+            fields,
+            reason: Some(clip_reason(&reason)),
+            status: None,
+            signoff: None,
+        },
+        entity: EntityKind::Teacher,
+        entity_id: teacher.id.clone(),
+        group_code: None,
+    }
+}
+
 /// The identity fields of a teacher, as a change carries them.
 pub(crate) fn identity_fields(teacher: &Teacher) -> Map<String, Value> {
     let mut fields = Map::new();

@@ -77,6 +77,14 @@ pub enum TeacherError {
     CorrectionUnchanged {
         name: String,
     },
+    /// A correction of the teacher's identity already waits for the county.
+    CorrectionPending {
+        name: String,
+    },
+    /// No correction of the teacher's identity waits or came back returned.
+    CorrectionNothingOpen {
+        name: String,
+    },
     RemovalReasonMissing,
     MergeReasonMissing,
     MergeWithItself {
@@ -124,6 +132,8 @@ impl TeacherError {
             TeacherError::StatusThroughChange { .. } => "teacher.status.through_change",
             TeacherError::CorrectionReasonMissing => "teacher.correction.reason_missing",
             TeacherError::CorrectionUnchanged { .. } => "teacher.correction.unchanged",
+            TeacherError::CorrectionPending { .. } => "teacher.correction.pending",
+            TeacherError::CorrectionNothingOpen { .. } => "teacher.correction.nothing_open",
             TeacherError::RemovalReasonMissing => "teacher.removal.reason_missing",
             TeacherError::RemovalAfterReport { .. } => "teacher.removal.after_report",
             TeacherError::MergeReasonMissing => "teacher.merge.reason_missing",
@@ -190,6 +200,8 @@ impl TeacherError {
             TeacherError::StatusThroughChange { name }
             | TeacherError::StatusNothingPending { name }
             | TeacherError::CorrectionUnchanged { name }
+            | TeacherError::CorrectionPending { name }
+            | TeacherError::CorrectionNothingOpen { name }
             | TeacherError::RemovalAfterReport { name }
             | TeacherError::MergeWithItself { name }
             | TeacherError::MergeAfterReport { name } => vec![("name", shown(name))],

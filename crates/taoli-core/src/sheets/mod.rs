@@ -315,7 +315,18 @@ pub(crate) fn printed_information(
     let effective = school_file.effective_catalog()?;
     let catalog = school_file.catalog()?;
     let printer = content::Printer::new(&effective, &catalog);
-    let teachers = chosen_teachers(school_file, teacher_ids)?;
+    let mut teachers = chosen_teachers(school_file, teacher_ids)?;
+    let corrections = crate::correction_requests::awaiting_county(school_file)?;
+    if !corrections.is_empty() {
+        for teacher in &mut teachers {
+            if let Some(asked) = corrections.get(&teacher.id) {
+                teacher.name.clone_from(&asked.name);
+                teacher.id_type.clone_from(&asked.id_type);
+                teacher.id_type_name.clone_from(&asked.id_type_name);
+                teacher.id_number.clone_from(&asked.id_number);
+            }
+        }
+    }
     let mut records: Vec<IndicatorRecord> = match teachers.as_slice() {
         [one] => school_file.stored_records(&one.id)?,
         _ => school_file.stored_all_records()?,

@@ -53,6 +53,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(13, "0013_import_change_sets", then super::change_sets::add_audit_entry_column),
     migration!(14, "0014_status_events"),
     migration!(15, "0015_school_review"),
+    migration!(16, "0016_identity_corrections"),
 ];
 
 /// The schema version this build of Taoli writes.

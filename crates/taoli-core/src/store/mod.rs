@@ -18,6 +18,7 @@ pub(crate) mod audit;
 pub(crate) mod backups;
 pub(crate) mod change_sets;
 mod cipher;
+pub(crate) mod identity_corrections;
 mod lock;
 pub mod migrations;
 pub(crate) mod pending;
