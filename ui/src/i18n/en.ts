@@ -671,6 +671,7 @@ const en: MessageSchema = {
     count: {
       returned: 'Returned',
       pending: 'To upload',
+      awaiting_review: 'Awaiting review',
       uploading: 'Uploading',
       received: 'Received',
       effective: 'In effect',
@@ -678,6 +679,7 @@ const en: MessageSchema = {
     batchStatus: {
       returned: 'Returned',
       pending: 'To upload',
+      awaiting_review: 'Awaiting review',
       uploading: 'Uploading',
       received: 'Received',
       effective: 'In effect',

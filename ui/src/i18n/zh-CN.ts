@@ -670,6 +670,7 @@ const zhCN = {
     count: {
       returned: '已退回',
       pending: '待上传',
+      awaiting_review: '待审核',
       uploading: '上传中',
       received: '已接收',
       effective: '已生效',
@@ -677,6 +678,7 @@ const zhCN = {
     batchStatus: {
       returned: '已退回',
       pending: '待上传',
+      awaiting_review: '待审核',
       uploading: '上传中',
       received: '已接收',
       effective: '已生效',
