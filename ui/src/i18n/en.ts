@@ -162,6 +162,7 @@ const en: MessageSchema = {
     stats: 'Statistics',
     review: 'Awaiting review',
     reviewTitle: 'School review: see what the waiting batch changes, approve the upload or return it',
+    badge: '{n} waiting for review',
     audit: 'Audit log',
     settings: 'Settings',
   },
