@@ -987,9 +987,9 @@ export type KeyPlace = "keychain" | "school_file";
 
 export type BatchState = "built" | "signed" | "uploading" | "received" | "reviewed" | "refused";
 
-export type UploadStatus = "returned" | "pending" | "uploading" | "received" | "effective";
+export type UploadStatus = "returned" | "pending" | "awaiting_review" | "uploading" | "received" | "effective";
 
-export type BatchStatus = "returned" | "pending" | "uploading" | "received" | "effective" | "refused";
+export type BatchStatus = "returned" | "pending" | "awaiting_review" | "uploading" | "received" | "effective" | "refused";
 
 export type EnrollmentInfo = { upstream: string, school: string, 
 /**
@@ -1015,7 +1015,7 @@ export type BatchSummary = { id: string, sequence: number,
  */
 base_batch: string | null, state: BatchState, 
 /**
- * 待上传 / 上传中 / 已接收 / 已退回 / 已生效, or 被拒收.
+ * 待上传 / 待审核 / 上传中 / 已接收 / 已退回 / 已生效, or 被拒收.
  */
 status: BatchStatus, 
 /**
@@ -1105,7 +1105,11 @@ returned: Array<ReturnedRecord>, };
 
 export type HeldBack = { "kind": "errors", count: number, } | { "kind": "unexplained_warnings", count: number, } | { "kind": "needs_change_reason" } | { "kind": "signoff", lack: SignoffLack, };
 
-export type StatusCounts = { returned: number, pending: number, uploading: number, received: number, effective: number, };
+export type StatusCounts = { returned: number, pending: number, 
+/**
+ * In a batch waiting for the school's own review (待审核).
+ */
+awaiting_review: number, uploading: number, received: number, effective: number, };
 
 export type Missing = { 
 /**

@@ -1,5 +1,5 @@
-// Where each teacher stands with the upstream (待上传 / 上传中 / 已接收 / 已退回 /
-// 已生效), as the last outbox status said: the teacher list's 报送 column and
+// Where each teacher stands with the upstream (待上传 / 待审核 / 上传中 / 已接收 /
+// 已退回 / 已生效), as the last outbox status said: the teacher list's 报送 column and
 // the 报送 page read it, and the teacher form shows a returned teacher's
 // reasons from it without asking the back end again. Labels are the core's.
 import { reactive } from 'vue'
@@ -44,6 +44,8 @@ export function uploadTagType(status: UploadStatus): 'danger' | 'warning' | 'pri
       return 'danger'
     case 'pending':
       return 'warning'
+    // Waiting for the school's own review: in hand, nothing for the clerk to do.
+    case 'awaiting_review':
     case 'uploading':
       return 'primary'
     case 'received':

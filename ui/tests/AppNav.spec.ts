@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { School } from '../src/bindings'
 import AppNav from '../src/components/AppNav.vue'
 import { guardLeaving, resetSession, setSchool, showList, useSession } from '../src/session'
-import { plugins, settle, signInForTests, useChinese } from './helpers'
+import { setReviewWaiting } from '../src/reviewWaiting'
+import { ALL_PERMISSIONS, plugins, settle, signInForTests, useChinese } from './helpers'
 
 const invoke = vi.hoisted(() => vi.fn())
 vi.mock('@tauri-apps/api/core', () => ({ invoke }))
@@ -165,6 +166,80 @@ describe('AppNav', () => {
     await settle()
     expect(invoke).toHaveBeenCalledWith('close_school')
     expect(useSession().school.value).toBeNull()
+  })
+
+  describe('the 待审核 count', () => {
+    const REVIEWER = [...ALL_PERMISSIONS, 'batches.review' as const]
+
+    function reviewStatus(waiting: boolean) {
+      return {
+        required: true,
+        waiting: waiting
+          ? { batch_id: 'b-3', sequence: 3, record_count: 2, submitted_at: '2026-03-01T02:00:00Z', submitted_by: '王老师' }
+          : null,
+        returned: null,
+      }
+    }
+
+    function answer(waiting: boolean): void {
+      invoke.mockImplementation(async (cmd: string) => {
+        if (cmd === 'review_status') return reviewStatus(waiting)
+        if (cmd === 'plugin:event|listen') return 1
+        if (cmd === 'plugin:event|unlisten') return null
+        throw new Error(`unexpected command ${cmd}`)
+      })
+    }
+
+    it('shows how many batches wait for the 系统管理员’s review', async () => {
+      signInForTests(REVIEWER)
+      answer(true)
+      mountNav()
+      await settle()
+      expect(entry('open-review-badge').exists()).toBe(true)
+      expect(entry('open-review-badge').text()).toBe('1')
+      expect(entry('open-review').text()).toContain('待审核')
+    })
+
+    it('shows no badge when nothing waits', async () => {
+      signInForTests(REVIEWER)
+      answer(false)
+      mountNav()
+      await settle()
+      expect(entry('open-review').exists()).toBe(true)
+      expect(entry('open-review-badge').exists()).toBe(false)
+    })
+
+    it('follows the count a page reads (a batch approved or returned)', async () => {
+      signInForTests(REVIEWER)
+      answer(true)
+      mountNav()
+      await settle()
+      setReviewWaiting(0)
+      await settle()
+      expect(entry('open-review-badge').exists()).toBe(false)
+      setReviewWaiting(1)
+      await settle()
+      expect(entry('open-review-badge').text()).toBe('1')
+    })
+
+    it('keeps a dot on the icon when the menu is folded', async () => {
+      signInForTests(REVIEWER)
+      answer(true)
+      mountNav()
+      await settle()
+      await entry('nav-collapse').trigger('click')
+      await settle()
+      expect(wrapper!.find('.nav-badge-dot .el-badge__content.is-dot').exists()).toBe(true)
+    })
+
+    it('is not asked for by a role without the 待审核 entry', async () => {
+      setReviewWaiting(1)
+      mountNav()
+      await settle()
+      expect(invoke.mock.calls.some((c) => c[0] === 'review_status')).toBe(false)
+      expect(entry('open-review').exists()).toBe(false)
+      expect(wrapper!.find('.el-badge').exists()).toBe(false)
+    })
   })
 
   it('folds to its icons and back', async () => {

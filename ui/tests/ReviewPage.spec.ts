@@ -1,6 +1,7 @@
 import { mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import ReviewPage from '../src/components/ReviewPage.vue'
+import { reviewWaiting } from '../src/reviewWaiting'
 import { resetSession } from '../src/session'
 import { byTestId, clickTestId, maybeTestId, routeInvoke, wait, type Handlers } from './formHelpers'
 import { plugins, settle, signInForTests, useChinese } from './helpers'
@@ -75,10 +76,13 @@ describe('ReviewPage', () => {
         return APPROVAL
       },
     })
+    expect(reviewWaiting.value).toBe(1)
     await clickTestId('review-approve')
     await settle()
     expect(calls('review_approve')).toEqual([['review_approve', { adminPassword: null }]])
     expect(maybeTestId('review-nothing')).not.toBeNull()
+    // The side menu's 待审核 count follows: nothing waits any more.
+    expect(reviewWaiting.value).toBe(0)
   })
 
   it('returns the batch with the note written', async () => {

@@ -3,11 +3,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ErrorPayload, OutboxStatus, SyncPass } from '../src/bindings'
 import SubmitPage from '../src/components/SubmitPage.vue'
 import { setLocale } from '../src/i18n'
+import { reviewWaiting } from '../src/reviewWaiting'
 import { resetSession, useSession } from '../src/session'
 import { uploadOf } from '../src/uploads'
 import { byTestId, clickTestId, maybeTestId, routeInvoke, typeInto, wait, type Handlers } from './formHelpers'
 import { plugins, settle, signInForTests, useChinese } from './helpers'
-import { NOTHING_MISSING, RECEIPT, batch, pass, report, status, upload } from './outboxFixtures'
+import { EFFECTIVE, NOTHING_MISSING, RECEIPT, batch, pass, report, status, upload } from './outboxFixtures'
 import { WAITING, reviewStatus } from './reviewFixtures'
 
 const invoke = vi.hoisted(() => vi.fn())
@@ -606,5 +607,34 @@ describe('SubmitPage with the school review (学校负责人审核)', () => {
     await mountPage({ review_status: () => reviewStatus({ required: false }) })
     expect(byTestId('submit-now').textContent).toContain('立即上传')
     expect(maybeTestId('submit-review-waiting')).toBeNull()
+    expect(maybeTestId('upload-count-awaiting_review')).toBeNull()
+  })
+
+  it('shows the teachers and the batch waiting for review as 待审核, not 上传中', async () => {
+    const waiting = upload('t-1', '张三', 'awaiting_review', '待审核')
+    await mountPage(
+      { review_status: () => reviewStatus({ waiting: WAITING }) },
+      status({
+        teachers: [waiting, EFFECTIVE],
+        batches: [batch(3, { state: 'built', status: 'awaiting_review', state_label: '待审核', signed_at: null, received_at: null })],
+        counts: { returned: 0, pending: 0, awaiting_review: 1, uploading: 0, received: 0, effective: 1 },
+      }),
+    )
+    expect(texts('upload-row-status')).toEqual(['待审核', '已生效'])
+    expect(byTestId('upload-count-awaiting_review').textContent).toContain('待审核 1')
+    byTestId('upload-count-awaiting_review').click()
+    await settle()
+    expect(texts('upload-row-name')).toEqual(['张三'])
+    await clickTestId('submit-tab-batches')
+    expect(texts('batch-row-state')).toEqual(['待审核'])
+  })
+
+  it('keeps the side menu’s 待审核 count with the review status it reads', async () => {
+    await mountPage({ review_status: () => reviewStatus({ waiting: WAITING }) })
+    expect(reviewWaiting.value).toBe(1)
+    wrapper?.unmount()
+    wrapper = undefined
+    await mountPage({ review_status: () => reviewStatus() })
+    expect(reviewWaiting.value).toBe(0)
   })
 })

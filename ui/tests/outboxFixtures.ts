@@ -111,7 +111,7 @@ export function status(more: Partial<OutboxStatus> = {}): OutboxStatus {
     enrollment: ENROLLMENT,
     batches: [batch(1)],
     teachers: [RETURNED, EFFECTIVE],
-    counts: { returned: 1, pending: 0, uploading: 0, received: 0, effective: 1 },
+    counts: { returned: 1, pending: 0, awaiting_review: 0, uploading: 0, received: 0, effective: 1 },
     deadline: { date: '2027-03-31', label: '上一年度数据全部更新完毕', label_en: 'Last year’s data all updated', days_left: 120 },
     missing: { ...NOTHING_MISSING, returned_records: 1 },
     ...more,

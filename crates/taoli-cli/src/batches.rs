@@ -413,12 +413,12 @@ fn counts(status: &OutboxStatus, lang: Lang) {
     let c = &status.counts;
     match lang {
         Lang::Zh => println!(
-            "教师：已生效 {}，已接收 {}，上传中 {}，待上传 {}，已退回 {}",
-            c.effective, c.received, c.uploading, c.pending, c.returned
+            "教师：已生效 {}，已接收 {}，上传中 {}，待审核 {}，待上传 {}，已退回 {}",
+            c.effective, c.received, c.uploading, c.awaiting_review, c.pending, c.returned
         ),
         Lang::En => println!(
-            "Teachers: {} effective, {} received, {} uploading, {} pending, {} returned",
-            c.effective, c.received, c.uploading, c.pending, c.returned
+            "Teachers: {} effective, {} received, {} uploading, {} awaiting review, {} pending, {} returned",
+            c.effective, c.received, c.uploading, c.awaiting_review, c.pending, c.returned
         ),
     }
 }

@@ -107,6 +107,20 @@ fn a_submit_with_the_review_on_waits_for_it() {
 }
 
 #[test]
+fn status_shows_the_waiting_batch_and_its_teachers_as_awaiting_review() {
+    let upstream = Upstream::start();
+    let school = School::reviewed(&upstream);
+    school.submit();
+    taoli()
+        .args(["status", school.p()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("待审核 1，"))
+        .stdout(predicate::str::is_match(r"张三\t[^\t]*\t待审核").unwrap())
+        .stdout(predicate::str::is_match(r"第 1 批\t[^\t]*\t待审核").unwrap());
+}
+
+#[test]
 fn review_list_shows_each_teachers_changes() {
     let upstream = Upstream::start();
     let school = School::reviewed(&upstream);

@@ -1242,7 +1242,7 @@ fn every_word() -> Vec<Word> {
     for v in UploadStatus::ALL {
         words.push((
             format!("upload_status.{}", v.as_str()),
-            Some(v.label()),
+            None,
             Box::new(move |l| v.said(l)),
         ));
     }

@@ -21,12 +21,13 @@ use std::time::Duration;
 
 use taoli_core::audit::AuditQuery;
 use taoli_core::batches::{
-    Backoff, BatchState, KeyAccess, SubmitOptions, SubmitOutcome, SyncOptions, UploadStatus,
+    Backoff, BatchState, BatchStatus, KeyAccess, SubmitOptions, SubmitOutcome, SyncOptions,
+    UploadStatus,
 };
 use taoli_core::error::{AccountError, BatchError};
 use taoli_core::revision::Operation;
 use taoli_core::secrets::MemorySecretStore;
-use taoli_core::{Error, SchoolFile, Teacher};
+use taoli_core::{Error, Locale, SchoolFile, Teacher};
 use tempfile::TempDir;
 use upstream::{SCHOOL, Upstream, add_complete_teacher, new_school};
 
@@ -190,7 +191,46 @@ fn with_the_setting_a_submit_builds_the_batch_but_does_not_upload_it() {
     assert_eq!(upstream.received(SCHOOL), 0);
     let status = school.file.school_review().status().unwrap();
     assert_eq!(status.waiting.unwrap().batch_id, built.id);
-    assert_eq!(school.status_of(&teacher), UploadStatus::Uploading);
+    assert_eq!(school.status_of(&teacher), UploadStatus::AwaitingReview);
+}
+
+#[test]
+fn a_teacher_in_the_waiting_batch_reads_awaiting_review_until_it_is_approved() {
+    let upstream = Upstream::start();
+    let mut school = School::reviewed(&upstream);
+    let teacher = school.teacher("张三", 1);
+    let batch = school.submit().built.unwrap();
+    let status = school.file.reporting().outbox_status().unwrap();
+    let row = status
+        .teachers
+        .iter()
+        .find(|t| t.teacher_id == teacher.id)
+        .unwrap();
+    assert_eq!(row.status, UploadStatus::AwaitingReview);
+    assert_eq!(row.status_label, "待审核");
+    assert_eq!(row.status.said(Locale::En), "Awaiting review");
+    assert_eq!(status.counts.awaiting_review, 1);
+    assert_eq!(status.counts.uploading, 0);
+    let waiting = status.batches.iter().find(|b| b.id == batch.id).unwrap();
+    assert_eq!(waiting.status, BatchStatus::AwaitingReview);
+    assert_eq!(waiting.state_label, "待审核");
+    school.as_admin();
+    school.approve();
+    school.as_clerk();
+    let status = school.file.reporting().outbox_status().unwrap();
+    let row = status
+        .teachers
+        .iter()
+        .find(|t| t.teacher_id == teacher.id)
+        .unwrap();
+    assert!(
+        matches!(row.status, UploadStatus::Uploading | UploadStatus::Received),
+        "{:?}",
+        row.status
+    );
+    assert_eq!(status.counts.awaiting_review, 0);
+    let sent = status.batches.iter().find(|b| b.id == batch.id).unwrap();
+    assert_ne!(sent.status, BatchStatus::AwaitingReview);
 }
 
 #[test]

@@ -162,6 +162,7 @@ const en: MessageSchema = {
     stats: 'Statistics',
     review: 'Awaiting review',
     reviewTitle: 'School review: see what the waiting batch changes, approve the upload or return it',
+    badge: '{n} waiting for review',
     audit: 'Audit log',
     settings: 'Settings',
   },
@@ -684,6 +685,7 @@ const en: MessageSchema = {
     count: {
       returned: 'Returned',
       pending: 'To upload',
+      awaiting_review: 'Awaiting review',
       uploading: 'Uploading',
       received: 'Received',
       effective: 'In effect',
@@ -691,6 +693,7 @@ const en: MessageSchema = {
     batchStatus: {
       returned: 'Returned',
       pending: 'To upload',
+      awaiting_review: 'Awaiting review',
       uploading: 'Uploading',
       received: 'Received',
       effective: 'In effect',

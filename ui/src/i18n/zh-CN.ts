@@ -161,6 +161,7 @@ const zhCN = {
     stats: '统计',
     review: '待审核',
     reviewTitle: '学校负责人审核：查看等待上传的批次改了什么，批准上传或退回',
+    badge: '{n} 批等待审核',
     audit: '操作记录',
     settings: '设置',
   },
@@ -683,6 +684,7 @@ const zhCN = {
     count: {
       returned: '已退回',
       pending: '待上传',
+      awaiting_review: '待审核',
       uploading: '上传中',
       received: '已接收',
       effective: '已生效',
@@ -690,6 +692,7 @@ const zhCN = {
     batchStatus: {
       returned: '已退回',
       pending: '待上传',
+      awaiting_review: '待审核',
       uploading: '上传中',
       received: '已接收',
       effective: '已生效',

@@ -22,8 +22,8 @@
 //! - **The school's own review** ([`SchoolReview`], `review.rs`): with the
 //!   school's setting on, a batch waits built for the 系统管理员's approval
 //!   before it is signed and sent, or is returned with a note.
-//! - **Status** ([`OutboxStatus`]): per teacher 待上传 / 上传中 / 已接收 /
-//!   已退回 / 已生效, per batch, the next deadline ([`deadline`]) and what is
+//! - **Status** ([`OutboxStatus`]): per teacher 待上传 / 待审核 / 上传中 /
+//!   已接收 / 已退回 / 已生效, per batch, the next deadline ([`deadline`]) and what is
 //!   still missing.
 
 mod backoff;
@@ -149,6 +149,9 @@ pub enum UploadStatus {
     Returned,
     /// 待上传: changes not yet in any batch (held back while there are errors).
     Pending,
+    /// 待审核: in a batch built and waiting for the school's own review
+    /// (学校负责人审核, [`SchoolReview`]) before it is signed and sent.
+    AwaitingReview,
     /// 上传中: in a batch not yet received.
     Uploading,
     /// 已接收: received, waiting for review.
@@ -158,9 +161,10 @@ pub enum UploadStatus {
 }
 
 impl UploadStatus {
-    pub const ALL: [UploadStatus; 5] = [
+    pub const ALL: [UploadStatus; 6] = [
         UploadStatus::Returned,
         UploadStatus::Pending,
+        UploadStatus::AwaitingReview,
         UploadStatus::Uploading,
         UploadStatus::Received,
         UploadStatus::Effective,
@@ -170,6 +174,7 @@ impl UploadStatus {
         match self {
             UploadStatus::Returned => "returned",
             UploadStatus::Pending => "pending",
+            UploadStatus::AwaitingReview => "awaiting_review",
             UploadStatus::Uploading => "uploading",
             UploadStatus::Received => "received",
             UploadStatus::Effective => "effective",
@@ -181,24 +186,21 @@ impl UploadStatus {
         messages::word(locale, "upload_status", self.as_str())
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            UploadStatus::Returned => "已退回",
-            UploadStatus::Pending => "待上传",
-            UploadStatus::Uploading => "上传中",
-            UploadStatus::Received => "已接收",
-            UploadStatus::Effective => "已生效",
-        }
+    /// The status in Chinese (待上传, 已生效 …), for scripts reading `--json`.
+    pub fn label(self) -> String {
+        self.said(Locale::ZhCn)
     }
 }
 
-/// Where a batch stands, in the clerk's words: a teacher's five
+/// Where a batch stands, in the clerk's words: a teacher's six
 /// ([`UploadStatus`]) and 被拒收.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum BatchStatus {
     Returned,
     Pending,
+    /// 待审核: built, waiting for the school's own review before it is signed.
+    AwaitingReview,
     Uploading,
     Received,
     Effective,
@@ -207,18 +209,21 @@ pub enum BatchStatus {
 }
 
 impl BatchStatus {
-    pub const ALL: [BatchStatus; 6] = [
+    pub const ALL: [BatchStatus; 7] = [
         BatchStatus::Returned,
         BatchStatus::Pending,
+        BatchStatus::AwaitingReview,
         BatchStatus::Uploading,
         BatchStatus::Received,
         BatchStatus::Effective,
         BatchStatus::Refused,
     ];
 
-    /// A batch in `state` of which `returned` records came back returned.
-    pub(crate) fn of(state: BatchState, returned: i64) -> BatchStatus {
+    /// A batch in `state` of which `returned` records came back returned;
+    /// `awaiting_review` when it waits for the school's own review.
+    pub(crate) fn of(state: BatchState, returned: i64, awaiting_review: bool) -> BatchStatus {
         match state {
+            BatchState::Built if awaiting_review => BatchStatus::AwaitingReview,
             BatchState::Built | BatchState::Signed => BatchStatus::Pending,
             BatchState::Uploading => BatchStatus::Uploading,
             BatchState::Received => BatchStatus::Received,
@@ -232,6 +237,7 @@ impl BatchStatus {
         match self {
             BatchStatus::Returned => "returned",
             BatchStatus::Pending => "pending",
+            BatchStatus::AwaitingReview => "awaiting_review",
             BatchStatus::Uploading => "uploading",
             BatchStatus::Received => "received",
             BatchStatus::Effective => "effective",
@@ -272,7 +278,7 @@ pub struct BatchSummary {
     /// The received batch this one builds on.
     pub base_batch: Option<String>,
     pub state: BatchState,
-    /// 待上传 / 上传中 / 已接收 / 已退回 / 已生效, or 被拒收.
+    /// 待上传 / 待审核 / 上传中 / 已接收 / 已退回 / 已生效, or 被拒收.
     pub status: BatchStatus,
     /// [`BatchSummary::status`] in Chinese, for scripts reading `--json`.
     pub state_label: String,
@@ -408,6 +414,9 @@ pub struct StatusCounts {
     pub returned: usize,
     #[ts(type = "number")]
     pub pending: usize,
+    /// In a batch waiting for the school's own review (待审核).
+    #[ts(type = "number")]
+    pub awaiting_review: usize,
     #[ts(type = "number")]
     pub uploading: usize,
     #[ts(type = "number")]

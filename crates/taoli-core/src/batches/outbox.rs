@@ -159,7 +159,8 @@ const BATCH_COLUMNS: &str = "b.id, b.sequence, b.base_batch, b.state, b.created_
      (SELECT count(*) FROM batch_item i WHERE i.batch_id = b.id AND i.status = 'accepted'),
      (SELECT count(*) FROM batch_item i WHERE i.batch_id = b.id AND i.status = 'returned'),
      (SELECT count(*) FROM batch_item i WHERE i.batch_id = b.id AND i.status = 'pending'),
-     b.recovered_at";
+     b.recovered_at,
+     EXISTS (SELECT 1 FROM batch_review r WHERE r.batch_id = b.id AND r.state = 'awaiting')";
 
 fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<BatchSummary> {
     let state: String = r.get(3)?;
@@ -170,13 +171,14 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<BatchSummary> {
     let last_error = last_error.map(|text| LastError::from_stored(&text));
     let refusal = refusal.and_then(|text| Refusal::decode(text.as_bytes()).ok());
     let returned: i64 = r.get(18)?;
+    let status = BatchStatus::of(state, returned, r.get(21)?);
     Ok(BatchSummary {
         id: r.get(0)?,
         sequence: r.get(1)?,
         base_batch: r.get(2)?,
         state,
-        status: BatchStatus::of(state, returned),
-        state_label: BatchStatus::of(state, returned).said(Locale::ZhCn),
+        status,
+        state_label: status.said(Locale::ZhCn),
         created_at: r.get(4)?,
         created_by: r.get(5)?,
         record_count: r.get(6)?,
@@ -1455,8 +1457,8 @@ impl Reporting<'_> {
         Ok(out)
     }
 
-    /// Where the school's reporting stands: each teacher (待上传 / 上传中 /
-    /// 已接收 / 已退回 / 已生效, with the reviewer's reasons), each batch, the
+    /// Where the school's reporting stands: each teacher (待上传 / 待审核 /
+    /// 上传中 / 已接收 / 已退回 / 已生效, with the reviewer's reasons), each batch, the
     /// next deadline and what is still missing.
     pub fn outbox_status(&self) -> Result<OutboxStatus> {
         self.school.require(Permission::TeachersView)?;
@@ -1467,6 +1469,8 @@ impl Reporting<'_> {
         let reasons = self.reasons(&assessed, None)?;
         let old_fields =
             |kind: EntityKind, id: &str, version: i64| self.fields_at_version(kind, id, version);
+        // The batch waiting for the school's own review: its teachers read 待审核.
+        let awaiting = super::review::waiting_batch(&self.school.conn)?.map(|w| w.batch_id);
         let mut counts = StatusCounts::default();
         let mut missing = Missing {
             not_enrolled: enrollment.is_none(),
@@ -1509,9 +1513,10 @@ impl Reporting<'_> {
             let Some(stored) = teacher.teacher else {
                 continue;
             };
-            let (mut status, mut returned) = upload_status(teacher, &effective);
+            let (mut status, mut returned) =
+                upload_status(teacher, &effective, awaiting.as_deref());
             if let Some(correction) = correction {
-                status = status.min(correction.status());
+                status = status.min(correction.status(awaiting.as_deref()));
                 returned.extend(correction.returned());
             }
             count_status(&mut counts, status);
@@ -1522,7 +1527,7 @@ impl Reporting<'_> {
                 name: stored.name.clone(),
                 id_number: shown.id_number,
                 status,
-                status_label: status.label().to_owned(),
+                status_label: status.label(),
                 unsent,
                 errors: teacher.errors,
                 unexplained_warnings: teacher.unexplained_warnings,
@@ -1558,12 +1563,15 @@ impl OpenCorrection {
             && self.batch.is_none()
     }
 
-    fn status(&self) -> UploadStatus {
+    /// Where it stands; `awaiting` is the batch waiting for the school's
+    /// review, if one does.
+    fn status(&self, awaiting: Option<&str>) -> UploadStatus {
         if self.request.state == crate::correction_request::RequestState::Returned {
             return UploadStatus::Returned;
         }
         match &self.batch {
             None => UploadStatus::Pending,
+            Some((id, _)) if Some(id.as_str()) == awaiting => UploadStatus::AwaitingReview,
             Some((_, state)) if state.in_flight() => UploadStatus::Uploading,
             Some(_) => UploadStatus::Received,
         }
@@ -1728,16 +1736,24 @@ fn close_reviewed_batch(tx: &Transaction<'_>, actor: &Actor, batch_id: &str) -> 
 }
 
 /// A teacher's upload status (the least advanced of their identity's and
-/// records'), and what the reviewer returned of them.
+/// records'), and what the reviewer returned of them. Something carried by
+/// the batch `awaiting` (waiting for the school's own review) is 待审核.
 fn upload_status(
     teacher: &TeacherAssessment<'_>,
     effective: &EffectiveCatalog,
+    awaiting: Option<&str>,
 ) -> (UploadStatus, Vec<ReturnedRecord>) {
     let mut returned = Vec::new();
     let mut status = UploadStatus::Effective;
     for entity in &teacher.entities {
         let here = match &entity.standing {
             Standing::Unsent(_) => UploadStatus::Pending,
+            Standing::InFlight
+                if awaiting.is_some()
+                    && entity.latest.map(|item| item.batch_id.as_str()) == awaiting =>
+            {
+                UploadStatus::AwaitingReview
+            }
             Standing::InFlight => UploadStatus::Uploading,
             Standing::Received => UploadStatus::Received,
             Standing::Returned => UploadStatus::Returned,
@@ -1769,6 +1785,7 @@ fn count_status(counts: &mut StatusCounts, status: UploadStatus) {
     let count = match status {
         UploadStatus::Returned => &mut counts.returned,
         UploadStatus::Pending => &mut counts.pending,
+        UploadStatus::AwaitingReview => &mut counts.awaiting_review,
         UploadStatus::Uploading => &mut counts.uploading,
         UploadStatus::Received => &mut counts.received,
         UploadStatus::Effective => &mut counts.effective,

@@ -194,7 +194,8 @@ pub(crate) fn hold_for_review(
     )
 }
 
-fn waiting_batch(conn: &rusqlite::Connection) -> Result<Option<WaitingBatch>> {
+/// The batch that waits for the school's review, if one does.
+pub(crate) fn waiting_batch(conn: &rusqlite::Connection) -> Result<Option<WaitingBatch>> {
     Ok(conn
         .query_row(
             "SELECT r.batch_id, r.sequence, r.record_count, r.submitted_at, r.submitted_by
