@@ -70,7 +70,7 @@ function unescape(html) {
  */
 export async function pendingRecords(url) {
   const page = await (await fetch(`${url}/review`)).text();
-  const row = /<tr><td>[^<]*<\/td><td>第 (\d+) 批<br><code>([^<]+)<\/code><\/td><td><code>([^<]+)<\/code><\/td><td>[^<]*<\/td><td><code>([^<]*)<\/code><\/td><td><pre>([\s\S]*?)<\/pre>/g;
+  const row = /<tr><td>[^<]*<\/td><td>第 (\d+) 批<br><code>([^<]+)<\/code><\/td><td><code>([^<]+)<\/code><\/td><td>(?:[^<]|<br>)*<\/td><td><code>([^<]*)<\/code><\/td><td><pre>([\s\S]*?)<\/pre>/g;
   const records = [];
   for (const m of page.matchAll(row)) {
     records.push({
