@@ -165,7 +165,7 @@ impl StatusChanges<'_> {
             }
             status_events::insert(tx, &actor, &event)?;
             if state == EventState::InEffect {
-                write_status(tx, &actor, &teacher.id, basic.as_ref(), &event.status)?;
+                write_status(tx, &actor, &event, basic.as_ref())?;
             }
             Ok(())
         })?;
@@ -367,7 +367,7 @@ pub(crate) fn decided_upstream(
         (EventState::Pending, true) => {
             status_events::decide(tx, actor, &event, EventState::InEffect, None, &at)?;
             let basic = records::of_group(tx, &event.teacher_id, BASIC_GROUP)?;
-            write_status(tx, actor, &event.teacher_id, basic.as_ref(), &event.status)?;
+            write_status(tx, actor, &event, basic.as_ref())?;
         }
         (EventState::Pending, false) => {
             status_events::decide(tx, actor, &event, EventState::Returned, note, &at)?;
@@ -605,10 +605,10 @@ fn pending_event(school: &SchoolFile, event_id: &str) -> Result<StatusEvent> {
 fn write_status(
     tx: &rusqlite::Transaction<'_>,
     actor: &crate::account::Actor,
-    teacher_id: &str,
+    event: &StatusEvent,
     basic: Option<&IndicatorRecord>,
-    status: &str,
 ) -> Result<()> {
+    let status = event.status.as_str();
     let value = serde_json::Value::String(status.to_owned());
     match basic {
         Some(basic) => {
@@ -625,12 +625,19 @@ fn write_status(
             }
             let mut fields = current.fields.clone();
             fields.insert(PERSONNEL_STATUS_FIELD.to_owned(), value);
-            records::update(tx, actor, &current.id, current.version, fields)?;
+            let written = records::update(tx, actor, &current.id, current.version, fields)?;
+            status_events::record_write(
+                tx,
+                &event.id,
+                &written.id,
+                current.version,
+                written.version,
+            )?;
         }
         None => {
             let mut fields = Fields::new();
             fields.insert(PERSONNEL_STATUS_FIELD.to_owned(), value);
-            records::insert(tx, actor, teacher_id, BASIC_GROUP, fields)?;
+            records::insert(tx, actor, &event.teacher_id, BASIC_GROUP, fields)?;
         }
     }
     Ok(())

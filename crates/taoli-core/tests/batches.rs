@@ -1543,16 +1543,13 @@ fn a_status_change_is_reported_once() {
     let batch = school.submit().built.unwrap();
     upstream.accept_all(&batch.id, 1);
     school.sync();
-    // What follows is the 基本信息 the accepted change wrote, not the change again.
-    if let Some(next) = school.submit().built {
-        let ops: Vec<String> = school
-            .payload(&next.id)
-            .changes
-            .iter()
-            .map(|c| c.op.as_str().to_owned())
-            .collect();
-        assert!(!ops.iter().any(|op| op == "status_change"), "{ops:?}");
-    }
+    // The 基本信息 the accepted change wrote is what the county accepted:
+    // nothing goes again, neither the change nor a 变更申请 of 人员状态.
+    assert!(school.submit().built.is_none());
+    assert_eq!(
+        school.status_of(&teacher).status,
+        taoli_core::batches::UploadStatus::Effective
+    );
 }
 
 #[test]
@@ -1639,7 +1636,7 @@ fn a_status_change_of_a_teacher_the_upstream_has_not_seen_travels_with_the_teach
 }
 
 #[test]
-fn the_basic_change_a_status_change_wrote_goes_with_its_reason() {
+fn a_status_change_the_school_decides_goes_once_without_a_basic_change_request() {
     let upstream = Upstream::start();
     let mut school = School::new();
     school.enroll(&upstream);
@@ -1655,20 +1652,65 @@ fn the_basic_change_a_status_change_wrote_goes_with_its_reason() {
             evidence: None,
         })
         .unwrap();
-    let missing = school.file.reporting().outbox_status().unwrap().missing;
-    assert_eq!(missing.changes_needing_reason, 0);
+    let status = school.status_of(&teacher);
+    assert_eq!((status.unsent, status.held_back), (1, None));
     let batch = school.submit().built.unwrap();
+    let ops: Vec<String> = school
+        .payload(&batch.id)
+        .changes
+        .iter()
+        .map(|c| c.op.as_str().to_owned())
+        .collect();
+    assert_eq!(ops, ["status_change"]);
+    upstream.accept_all(&batch.id, 1);
+    school.sync();
+    assert!(school.submit().built.is_none());
+    assert_eq!(
+        school.status_of(&teacher).status,
+        taoli_core::batches::UploadStatus::Effective
+    );
+}
+
+#[test]
+fn an_unsent_edit_before_a_status_change_goes_with_it_as_a_change_request() {
+    let upstream = Upstream::start();
+    let mut school = School::new();
+    school.enroll(&upstream);
+    let teacher = effective_teacher(&mut school, &upstream);
+    school
+        .file
+        .data_entry()
+        .set_fields(
+            &teacher.id,
+            "基本信息",
+            &[("民族".to_owned(), "回族".to_owned())],
+        )
+        .unwrap();
+    school
+        .file
+        .status_changes()
+        .change(&NewStatusChange {
+            teacher_id: teacher.id.clone(),
+            status: "204".to_owned(),
+            effective_date: "2026-09-01".to_owned(),
+            reason: "赴师范大学进修".to_owned(),
+            evidence: None,
+        })
+        .unwrap();
+    let options = SubmitOptions {
+        change_reason: Some("民族录入错误".to_owned()),
+        sync: fast(),
+    };
+    let batch = school.submit_with(&options).built.unwrap();
     let payload = school.payload(&batch.id);
     let request = payload
         .changes
         .iter()
         .find(|c| c.op.as_str() == "change_request")
-        .unwrap();
-    assert_eq!(request.reason.as_deref(), Some("赴师范大学进修"));
-    assert_eq!(
-        request.fields.keys().collect::<Vec<_>>(),
-        ["personnel_status"]
-    );
+        .expect("the edit is not hidden behind the change of status");
+    let mut fields: Vec<&String> = request.fields.keys().collect();
+    fields.sort();
+    assert_eq!(fields, ["ethnicity", "personnel_status"]);
 }
 
 #[test]

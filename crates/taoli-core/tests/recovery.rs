@@ -254,7 +254,8 @@ fn make_pre_feature(path: &Path) {
         "DROP TABLE recovery_code; DROP TABLE file_key_history; DROP TABLE pending_value;
          DELETE FROM migration_log
            WHERE name IN ('0011_recovery_code', '0012_pending_values', '0013_import_change_sets',
-                          '0014_status_events', '0015_school_review', '0016_identity_corrections');
+                          '0014_status_events', '0015_school_review', '0016_identity_corrections',
+                          '0017_status_writes');
          -- Migration 13 keeps the change sets it finds.
          PRAGMA user_version = 10;",
     )

@@ -501,8 +501,96 @@ impl Reporting<'_> {
         })
     }
 
-    /// Every change carried by a batch that was not refused, oldest batch first.
-    pub(crate) fn carried_items(&self) -> Result<Vec<ItemRow>> {
+    /// Every change carried by a batch that was not refused, oldest batch
+    /// first; and, right after a `status_change` that reported a change of
+    /// status which wrote 基本信息's 人员状态 (`status_write`), that version
+    /// of 基本信息 as carried by it, standing as the change does: the county
+    /// hears of the new 人员状态 once, from the change of status, and never
+    /// again as a 变更申请 of 基本信息. Only where the version it was written
+    /// over is the one last carried, so that no edit of the clerk's is hidden.
+    fn carried_items(&self) -> Result<Vec<ItemRow>> {
+        let items = self.batch_items()?;
+        let writes = self.reported_status_writes()?;
+        if writes.is_empty() {
+            return Ok(items);
+        }
+        let mut out: Vec<ItemRow> = Vec::with_capacity(items.len().saturating_add(writes.len()));
+        let mut pending = writes.into_iter().peekable();
+        let mut batches = items
+            .iter()
+            .map(|i| i.batch_id.as_str())
+            .collect::<Vec<_>>();
+        batches.dedup();
+        let mut index = 0;
+        for batch in batches {
+            let sequence = self.sequence_of(batch);
+            // Reported by an earlier batch that carried nothing else.
+            while let Some(write) = pending.next_if(|w| w.sequence < sequence) {
+                push_written(&mut out, write);
+            }
+            while let Some(item) = items.get(index).filter(|i| i.batch_id == batch) {
+                out.push(item.clone());
+                index = index.saturating_add(1);
+            }
+            while let Some(write) = pending.next_if(|w| w.sequence == sequence) {
+                push_written(&mut out, write);
+            }
+        }
+        for write in pending {
+            push_written(&mut out, write);
+        }
+        Ok(out)
+    }
+
+    /// A batch's sequence (0 for one no longer kept).
+    fn sequence_of(&self, batch_id: &str) -> i64 {
+        self.school
+            .conn
+            .query_row(
+                "SELECT sequence FROM batch WHERE id = ?1",
+                [batch_id],
+                |r| r.get(0),
+            )
+            .unwrap_or(0)
+    }
+
+    /// The writes of 人员状态 whose change of status a batch (not refused)
+    /// reported, with that batch and how its change stands, by batch.
+    fn reported_status_writes(&self) -> Result<Vec<StatusWrite>> {
+        let mut stmt = self.school.conn.prepare(
+            "SELECT i.batch_id, b.state, b.sequence, i.change_id, i.teacher_id, i.status, i.reason,
+                    w.record_id, w.base_version, w.version
+             FROM status_write w
+             JOIN batch_item i ON i.change_id = 'status:' || w.event_id
+             JOIN batch b ON b.id = i.batch_id
+             WHERE b.state <> 'refused'
+             ORDER BY b.sequence, b.rowid, i.rowid",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(StatusWrite {
+                sequence: r.get(2)?,
+                base_version: r.get(8)?,
+                item: ItemRow {
+                    batch_id: r.get(0)?,
+                    batch_state: BatchState::parse(&r.get::<_, String>(1)?)
+                        .unwrap_or(BatchState::Refused),
+                    change_id: r.get(3)?,
+                    op: ChangeOp::ChangeRequest,
+                    teacher_id: r.get(4)?,
+                    entity: EntityKind::Record,
+                    entity_id: r.get(7)?,
+                    group_code: Some(crate::catalog::BASIC_GROUP.to_owned()),
+                    version: Some(r.get(9)?),
+                    status: ItemStatus::parse(&r.get::<_, String>(5)?),
+                    reason: r.get(6)?,
+                },
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every change carried by a batch that was not refused, as stored.
+    fn batch_items(&self) -> Result<Vec<ItemRow>> {
         let mut stmt = self.school.conn.prepare(
             "SELECT i.batch_id, b.state, i.change_id, i.op, i.teacher_id, i.entity, i.entity_id,
                     i.group_code, i.version, i.status, i.reason
@@ -1198,6 +1286,16 @@ impl Reporting<'_> {
         let reasons = self.reasons(&assessed, change_reason)?;
         let mut planned = plan::plan(&assessed, &reasons, &old_fields);
         let status_changes = self.status_changes_to_report(&planned.changes, &inputs)?;
+        // A 变更申请 of 基本信息 that only writes the 人员状态 of a change of
+        // status this batch reports is told by that change: it goes once.
+        let covered = self.written_by(
+            status_changes
+                .iter()
+                .filter_map(|c| plan::status_event_of(&c.change.id).map(str::to_owned)),
+        )?;
+        planned.changes.retain(|c| {
+            !covered.contains(&(c.entity_id.clone(), c.change.base_version, c.change.version))
+        });
         planned.changes.extend(status_changes);
         let corrections = self.correction_requests_to_report(&inputs)?;
         planned.changes.extend(corrections);
@@ -1354,6 +1452,27 @@ impl Reporting<'_> {
             .collect())
     }
 
+    /// The versions of 基本信息 the changes of status `events` wrote their
+    /// 人员状态 into: (record, version written over, version written).
+    fn written_by(
+        &self,
+        events: impl Iterator<Item = String>,
+    ) -> Result<HashSet<WrittenVersion>> {
+        let mut stmt = self.school.conn.prepare_cached(
+            "SELECT record_id, base_version, version FROM status_write WHERE event_id = ?1",
+        )?;
+        let mut out = HashSet::new();
+        for event in events {
+            if let Some((record, base, version)) = stmt
+                .query_row([&event], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?
+            {
+                out.insert((record, Some(base), Some(version)));
+            }
+        }
+        Ok(out)
+    }
+
     /// The changes of status no batch that was not refused carried yet.
     fn uncarried_status_changes(&self) -> Result<Vec<crate::status_event::StatusEvent>> {
         let mut stmt = self.school.conn.prepare(
@@ -1478,16 +1597,27 @@ impl Reporting<'_> {
             ..Missing::default()
         };
         let mut status_changes: HashMap<String, usize> = HashMap::new();
-        for event in self.uncarried_status_changes()? {
+        let uncarried = self.uncarried_status_changes()?;
+        let covered = self.written_by(uncarried.iter().map(|e| e.id.clone()))?;
+        for event in uncarried {
             let count = status_changes.entry(event.teacher_id).or_default();
             *count = count.saturating_add(1);
         }
+        // A 变更申请 of 基本信息 a change of status will report is not
+        // counted apart from it.
+        let told_by_status = |e: &plan::EntityAssessment<'_>| match &e.standing {
+            Standing::Unsent(unsent) => {
+                covered.contains(&(e.id.clone(), unsent.base, unsent.version))
+            }
+            _ => false,
+        };
         let corrections = self.open_corrections()?;
         let mut teachers = Vec::with_capacity(assessed.len());
         for teacher in &assessed {
             let correction = corrections.get(&teacher.teacher_id);
             let unsent = teacher
                 .unsent()
+                .filter(|e| !told_by_status(e))
                 .count()
                 .saturating_add(
                     status_changes
@@ -1498,6 +1628,7 @@ impl Reporting<'_> {
                 .saturating_add(usize::from(correction.is_some_and(|c| c.unsent())));
             let needing_reason = teacher
                 .unsent()
+                .filter(|e| !told_by_status(e))
                 .filter(|e| e.needs_reason())
                 .filter(|e| match &e.standing {
                     Standing::Unsent(unsent) => reasons
@@ -1546,6 +1677,31 @@ impl Reporting<'_> {
             deadline,
             missing,
         })
+    }
+}
+
+/// A version of 基本信息 a change of status wrote: (record, version written
+/// over, version written), as a planned change names them.
+type WrittenVersion = (String, Option<i64>, Option<i64>);
+
+/// A write of 人员状态 into 基本信息 whose change of status a batch reported.
+struct StatusWrite {
+    sequence: i64,
+    /// The version it was written over.
+    base_version: i64,
+    /// 基本信息 at the version written, as the batch's change carries it.
+    item: ItemRow,
+}
+
+/// Adds `write`'s version of 基本信息 as carried, when the version it was
+/// written over is the last one carried (so no unsent edit hides behind it).
+fn push_written(out: &mut Vec<ItemRow>, write: StatusWrite) {
+    let last = out
+        .iter()
+        .rev()
+        .find(|i| i.entity == EntityKind::Record && i.entity_id == write.item.entity_id);
+    if last.and_then(|i| i.version) == Some(write.base_version) {
+        out.push(write.item);
     }
 }
 

@@ -54,6 +54,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(14, "0014_status_events"),
     migration!(15, "0015_school_review"),
     migration!(16, "0016_identity_corrections"),
+    migration!(17, "0017_status_writes"),
 ];
 
 /// The schema version this build of Taoli writes.

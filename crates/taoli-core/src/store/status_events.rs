@@ -128,3 +128,20 @@ pub(crate) fn decide(
     )?;
     Ok(new)
 }
+
+/// Keeps which version of 基本信息 (`record_id`, `base_version` →
+/// `version`) the change `event_id` wrote its 人员状态 into.
+pub(crate) fn record_write(
+    tx: &Transaction<'_>,
+    event_id: &str,
+    record_id: &str,
+    base_version: i64,
+    version: i64,
+) -> Result<()> {
+    tx.execute(
+        "INSERT OR REPLACE INTO status_write (event_id, record_id, base_version, version)
+         VALUES (?1, ?2, ?3, ?4)",
+        (event_id, record_id, base_version, version),
+    )?;
+    Ok(())
+}
