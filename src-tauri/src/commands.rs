@@ -33,9 +33,7 @@ use taoli_core::sheets::{
     Template,
 };
 use taoli_core::stats::SchoolStats;
-use taoli_core::status_changes::{
-    DepartedTeacher, NewStatusChange, RosterFilter, StatusRule, StatusTimeline,
-};
+use taoli_core::status_changes::{NewStatusChange, RosterFilter, StatusRule, StatusTimeline};
 use taoli_core::status_event::StatusEvent;
 use taoli_core::store::{AuditCheck, Backup, BackupList, BackupReason};
 use taoli_core::store::{
@@ -318,11 +316,6 @@ commands! {
     /// Withdraws a status change still waiting for the county.
     fn withdraw_status_change(event_id: String) -> StatusEvent = sync {
         with_school(&state, |file| file.status_changes().withdraw(&event_id))
-    }
-
-    /// 离校教师: the teachers off the active roster today, most recent first.
-    fn departed_teachers() -> Vec<DepartedTeacher> = sync {
-        with_school(&state, |file| file.status_changes().departed())
     }
 
     /// The live hint under the ID number field: what is wrong, or nothing.

@@ -156,7 +156,13 @@ total: number,
 /**
  * The teachers off the active roster today (离校教师), listed or not.
  */
-departed: number, };
+departed: number, 
+/**
+ * How each listed teacher off the roster left it, in the listing's
+ * order (read with the same roster, so the 离校教师 view needs no
+ * second read).
+ */
+departures: Array<Departure>, };
 
 export type RosterFilter = "on_roster" | "departed" | "all";
 
@@ -288,6 +294,16 @@ locks: Array<string>,
 events: Array<StatusEvent>, };
 
 export type DepartedTeacher = { teacher: Teacher, 
+/**
+ * The 人员状态 code they left with.
+ */
+status: string, 
+/**
+ * From when (YYYY-MM-DD).
+ */
+effective_date: string, reason: string, evidence: string | null, };
+
+export type Departure = { teacher_id: string, 
 /**
  * The 人员状态 code they left with.
  */

@@ -12,7 +12,6 @@ import type {
   CorrectionOutcome,
   CorrectionRequest,
   Credentials,
-  DepartedTeacher,
   DuplicatePair,
   EffectiveCatalog,
   EnrollmentInfo,
@@ -332,13 +331,6 @@ export function changeStatus(change: NewStatusChange): Promise<StatusEvent> {
  */
 export function withdrawStatusChange(eventId: string): Promise<StatusEvent> {
   return invoke<StatusEvent>('withdraw_status_change', { eventId })
-}
-
-/**
- * 离校教师: the teachers off the active roster today, most recent first.
- */
-export function departedTeachers(): Promise<Array<DepartedTeacher>> {
-  return invoke<Array<DepartedTeacher>>('departed_teachers')
 }
 
 /**

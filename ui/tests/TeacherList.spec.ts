@@ -83,12 +83,10 @@ describe('TeacherList', () => {
     invoke.mockImplementation(async (cmd: string, args?: { query: string }) => {
       if (cmd === 'list_roster') {
         const filter = (args as unknown as { filter: string }).filter
-        if (filter === 'departed') return { teachers: [LEFT], total: 1, departed: 1 }
+        const departures = [{ teacher_id: LEFT.id, status: '301', effective_date: '2026-08-31', reason: '到龄退休', evidence: '桃教人〔2026〕12号' }]
+        if (filter === 'departed') return { teachers: [LEFT], total: 1, departed: 1, departures }
         const teachers = args?.query ? ALL.filter((t) => t.name === '张三') : ALL
-        return { teachers, total: ALL.length, departed: 1 }
-      }
-      if (cmd === 'departed_teachers') {
-        return [{ teacher: LEFT, status: '301', effective_date: '2026-08-31', reason: '到龄退休', evidence: '桃教人〔2026〕12号' }]
+        return { teachers, total: ALL.length, departed: 1, departures: [] }
       }
       if (cmd === 'school_catalog') return { code_tables: [STATUS_TABLE], groups: [] }
       if (cmd === 'id_types') return []

@@ -100,6 +100,7 @@ pub fn typescript() -> String {
         crate::workbench::ReviewCounts::decl(&cfg),
         StatusTimeline::decl(&cfg),
         DepartedTeacher::decl(&cfg),
+        crate::status_changes::Departure::decl(&cfg),
         StatusRule::decl(&cfg),
         StatusChangeCounts::decl(&cfg),
         crate::catalog::Approval::decl(&cfg),

@@ -7,7 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::Result;
-use crate::status_changes::{Roster, RosterFilter};
+use crate::status_changes::{Departure, Roster, RosterFilter};
 use crate::store::SchoolFile;
 use crate::teacher::Teacher;
 
@@ -21,6 +21,10 @@ pub struct TeacherListing {
     /// The teachers off the active roster today (离校教师), listed or not.
     #[ts(type = "number")]
     pub departed: usize,
+    /// How each listed teacher off the roster left it, in the listing's
+    /// order (read with the same roster, so the 离校教师 view needs no
+    /// second read).
+    pub departures: Vec<Departure>,
 }
 
 /// Finding teachers (查找) by name, pinyin initials or ID ending.
@@ -62,11 +66,20 @@ impl Search<'_> {
         };
         let total = listed.len();
         let query = Query::new(query);
-        let teachers = listed.into_iter().filter(|t| query.matches(t)).collect();
+        let teachers: Vec<Teacher> = listed.into_iter().filter(|t| query.matches(t)).collect();
+        let departures = if filter == RosterFilter::OnRoster {
+            Vec::new()
+        } else {
+            teachers
+                .iter()
+                .filter_map(|t| roster.departure(&catalog, &t.id, today))
+                .collect()
+        };
         Ok(TeacherListing {
             teachers,
             total,
             departed,
+            departures,
         })
     }
 }

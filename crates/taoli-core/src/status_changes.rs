@@ -81,6 +81,38 @@ pub struct DepartedTeacher {
     pub evidence: Option<String>,
 }
 
+/// How a teacher left the active roster: the change that took them off it.
+/// What the teacher list's 离校教师 view shows beside each teacher.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Departure {
+    pub teacher_id: String,
+    /// The 人员状态 code they left with.
+    pub status: String,
+    /// From when (YYYY-MM-DD).
+    pub effective_date: String,
+    pub reason: String,
+    pub evidence: Option<String>,
+}
+
+impl Roster {
+    /// How `teacher_id` left the active roster, if they are off it on `day`.
+    pub(crate) fn departure(
+        &self,
+        catalog: &Catalog,
+        teacher_id: &str,
+        day: NaiveDate,
+    ) -> Option<Departure> {
+        let event = self.history(teacher_id)?.off_roster_since(catalog, day)?;
+        Some(Departure {
+            teacher_id: teacher_id.to_owned(),
+            status: event.status.clone(),
+            effective_date: event.effective_date.clone(),
+            reason: event.reason.clone(),
+            evidence: event.evidence.clone(),
+        })
+    }
+}
+
 /// How a change to one 人员状态 is handled, resolved for that code (its
 /// own entry in `catalog/status_changes.toml`, else its heading's): what
 /// the change dialog tells the clerk before they make it.
@@ -289,14 +321,13 @@ impl StatusChanges<'_> {
             .stored_teachers()?
             .into_iter()
             .filter_map(|teacher| {
-                let history = roster.history(&teacher.id)?;
-                let event = history.off_roster_since(&catalog, day)?.clone();
+                let left = roster.departure(&catalog, &teacher.id, day)?;
                 Some(DepartedTeacher {
                     teacher: self.school.shown(teacher),
-                    status: event.status,
-                    effective_date: event.effective_date,
-                    reason: event.reason,
-                    evidence: event.evidence,
+                    status: left.status,
+                    effective_date: left.effective_date,
+                    reason: left.reason,
+                    evidence: left.evidence,
                 })
             })
             .collect();

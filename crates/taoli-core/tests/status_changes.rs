@@ -399,6 +399,31 @@ fn the_teacher_list_shows_the_roster_and_the_departed_apart() {
 }
 
 #[test]
+fn the_departed_listing_says_how_each_listed_teacher_left() {
+    let dir = TempDir::new().unwrap();
+    let mut file = school_deciding_departures(&dir);
+    teacher(&mut file, "张老师", "001");
+    let li = teacher(&mut file, "李老师", "002");
+    file.status_changes()
+        .change(&change(&li, "303", "2026-03-02", "病故"))
+        .unwrap();
+    let off = file.search().roster("", RosterFilter::Departed).unwrap();
+    assert_eq!(off.departures.len(), 1);
+    let left = &off.departures[0];
+    assert_eq!(
+        (
+            left.teacher_id.as_str(),
+            left.status.as_str(),
+            left.effective_date.as_str(),
+            left.reason.as_str()
+        ),
+        (li.id.as_str(), "303", "2026-03-02", "病故")
+    );
+    let on = file.search().roster("", RosterFilter::OnRoster).unwrap();
+    assert!(on.departures.is_empty());
+}
+
+#[test]
 fn the_departed_list_says_when_and_why_each_teacher_left() {
     let dir = TempDir::new().unwrap();
     let mut file = school_deciding_departures(&dir);

@@ -1454,10 +1454,7 @@ impl Reporting<'_> {
 
     /// The versions of 基本信息 the changes of status `events` wrote their
     /// 人员状态 into: (record, version written over, version written).
-    fn written_by(
-        &self,
-        events: impl Iterator<Item = String>,
-    ) -> Result<HashSet<WrittenVersion>> {
+    fn written_by(&self, events: impl Iterator<Item = String>) -> Result<HashSet<WrittenVersion>> {
         let mut stmt = self.school.conn.prepare_cached(
             "SELECT record_id, base_version, version FROM status_write WHERE event_id = ?1",
         )?;
