@@ -294,8 +294,9 @@ commands! {
 
     /// The teachers matching `query` among those on the active roster, off
     /// it (离校教师) or everyone, with how many each side has.
-    fn list_roster(query: String, filter: RosterFilter) -> TeacherListing = sync {
-        with_school(&state, |file| file.search().roster(&query, filter))
+    /// With `status`, only the teachers in that 人员状态 (or under it).
+    fn list_roster(query: String, filter: RosterFilter, status: Option<String>) -> TeacherListing = sync {
+        with_school(&state, |file| file.search().roster_in_status(&query, filter, status.as_deref()))
     }
 
     /// How a change to each 人员状态 is handled (the change dialog's hints).

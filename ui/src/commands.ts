@@ -300,9 +300,10 @@ export function listTeachers(query: string): Promise<TeacherListing> {
 /**
  * The teachers matching `query` among those on the active roster, off
  * it (离校教师) or everyone, with how many each side has.
+ * With `status`, only the teachers in that 人员状态 (or under it).
  */
-export function listRoster(query: string, filter: RosterFilter): Promise<TeacherListing> {
-  return invoke<TeacherListing>('list_roster', { query, filter })
+export function listRoster(query: string, filter: RosterFilter, status: string | null): Promise<TeacherListing> {
+  return invoke<TeacherListing>('list_roster', { query, filter, status })
 }
 
 /**

@@ -142,7 +142,7 @@ describe('TeacherList', () => {
     expect(invoke).not.toHaveBeenCalledWith('list_roster', expect.anything())
     await new Promise((resolve) => setTimeout(resolve, 200))
     await settle()
-    expect(invoke).toHaveBeenCalledWith('list_roster', { query: 'zs', filter: 'on_roster' })
+    expect(invoke).toHaveBeenCalledWith('list_roster', { query: 'zs', filter: 'on_roster', status: null })
     expect(wrapper.find('[data-testid="teacher-count"]').text()).toBe('显示 1 / 共 2 人')
   })
 
@@ -175,10 +175,23 @@ describe('TeacherList', () => {
     await wrapper.find('[data-testid="roster-departed"] input').setValue(true)
     await settle()
     await settle()
-    expect(invoke).toHaveBeenCalledWith('list_roster', { query: '', filter: 'departed' })
+    expect(invoke).toHaveBeenCalledWith('list_roster', { query: '', filter: 'departed', status: null })
     expect(wrapper.findAll('[data-testid="teacher-row-name"]').map((n) => n.text())).toEqual(['王五'])
     expect(wrapper.find('[data-testid="teacher-row-departed"]').text()).toBe('301 退休')
     expect(wrapper.text()).toContain('到龄退休')
+  })
+
+  it('lists only the teachers in the 人员状态 chosen', async () => {
+    wrapper = mount(TeacherList, { props: { school: SCHOOL }, global: { plugins } })
+    await settle()
+    const select = wrapper
+      .findAllComponents({ name: 'ElSelect' })
+      .find((c) => c.attributes('data-testid') === 'list-status-filter')
+    expect(select).toBeTruthy()
+    select?.vm.$emit('update:modelValue', '204')
+    await settle()
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('list_roster', { query: '', filter: 'on_roster', status: '204' })
   })
 
   it('opens a teacher’s form when the name is clicked', async () => {

@@ -801,6 +801,9 @@ struct TeacherListArgs {
     /// 列出全部教师，在册的和离校的
     #[arg(long)]
     all: bool,
+    /// 只列出这种人员状态的教师（代码或名称，如 204 或 进修；写 200 这样的大类则含其下各类）
+    #[arg(long, value_name = "人员状态")]
+    status: Option<String>,
     /// 输出 JSON 而不是表格
     #[arg(long)]
     json: bool,

@@ -170,6 +170,10 @@ const ENGLISH: &[(&str, &str)] = &[
         "Every teacher, on the roster and departed",
     ),
     (
+        "taoli teacher list/status",
+        "Only teachers with this personnel status (a code or its name, e.g. 204 or 进修; a heading such as 200 takes every status under it)",
+    ),
+    (
         "taoli teacher status",
         "Status change (在职情况变动): change a teacher's personnel status (retirement, transfer, secondment, further study, return …) with its effective date and reason",
     ),

@@ -357,3 +357,43 @@ fn a_teacher_registered_twice_is_listed_and_merged() {
         .success()
         .stdout(predicate::str::contains("没有疑似重复的教师"));
 }
+
+#[test]
+fn teacher_list_status_lists_the_teachers_in_that_status() {
+    let dir = TempDir::new().unwrap();
+    let path = school(&dir);
+    status(
+        &path,
+        LI_SI_ID,
+        &[
+            "--to",
+            "进修",
+            "--date",
+            "2026-09-01",
+            "--reason",
+            "脱产进修一年",
+        ],
+    )
+    .success();
+    taoli()
+        .args(["teacher", "list"])
+        .arg(&path)
+        .args(["--status", "进修"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("李四"))
+        .stdout(predicate::str::contains("张三").not());
+}
+
+#[test]
+fn teacher_list_with_an_unknown_status_says_so() {
+    let dir = TempDir::new().unwrap();
+    let path = school(&dir);
+    taoli()
+        .args(["teacher", "list"])
+        .arg(&path)
+        .args(["--status", "不存在的状态"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("不存在的状态"));
+}

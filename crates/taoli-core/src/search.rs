@@ -6,7 +6,8 @@ use pinyin::ToPinyinMulti;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::error::Result;
+use crate::catalog::{Catalog, PERSONNEL_STATUS_TABLE, Reading};
+use crate::error::{Result, TeacherError};
 use crate::status_changes::{Departure, Roster, RosterFilter};
 use crate::store::SchoolFile;
 use crate::teacher::Teacher;
@@ -46,12 +47,36 @@ impl Search<'_> {
     /// The teachers matching `query` among those `filter` lets through
     /// (on the active roster today, off it, or everyone).
     pub fn roster(&self, query: &str, filter: RosterFilter) -> Result<TeacherListing> {
+        self.roster_in_status(query, filter, None)
+    }
+
+    /// As [`Search::roster`], and only the teachers whose 人员状态 today is
+    /// `status` (a code or its name, as the code table reads it), or under
+    /// it when it is a heading (200 暂未在本单位任职 …). An unknown status is
+    /// refused, saying so.
+    pub fn roster_in_status(
+        &self,
+        query: &str,
+        filter: RosterFilter,
+        status: Option<&str>,
+    ) -> Result<TeacherListing> {
         let all = self.school.teachers().all()?;
         let catalog = self.school.catalog()?;
         let roster = Roster::read(self.school)?;
         let today = chrono::Local::now().date_naive();
+        let wanted = match status.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(text) => Some(status_code(&catalog, text)?),
+            None => None,
+        };
+        let in_status = |teacher: &Teacher| match &wanted {
+            None => true,
+            Some(wanted) => roster
+                .status_on(&teacher.id, today)
+                .is_some_and(|code| status_within(&catalog, code, wanted)),
+        };
         let (on, off): (Vec<Teacher>, Vec<Teacher>) = all
             .into_iter()
+            .filter(in_status)
             .partition(|t| roster.on_roster(&catalog, &t.id, today));
         let departed = off.len();
         let listed = match filter {
@@ -82,6 +107,35 @@ impl Search<'_> {
             departures,
         })
     }
+}
+
+/// The 人员状态 code `text` names (a code, its name or a synonym).
+fn status_code(catalog: &Catalog, text: &str) -> Result<String> {
+    let unknown = || TeacherError::StatusUnknown(text.to_owned());
+    let table = catalog
+        .code_table(PERSONNEL_STATUS_TABLE)
+        .ok_or_else(unknown)?;
+    match table.read(text) {
+        Reading::Code(code) => Ok(code.code.clone()),
+        _ => Err(unknown().into()),
+    }
+}
+
+/// Whether status `code` is `wanted`, or under it in the code table.
+fn status_within(catalog: &Catalog, code: &str, wanted: &str) -> bool {
+    let Some(table) = catalog.code_table(PERSONNEL_STATUS_TABLE) else {
+        return code == wanted;
+    };
+    let mut current = Some(code);
+    // A code table is a shallow tree; the bound guards a malformed one.
+    for _ in 0..8 {
+        match current {
+            Some(c) if c == wanted => return true,
+            Some(c) => current = table.get(c).and_then(|entry| entry.parent.as_deref()),
+            None => return false,
+        }
+    }
+    false
 }
 
 /// Teachers whose name, pinyin initials or ID number ending match `query`,

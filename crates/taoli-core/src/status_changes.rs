@@ -770,6 +770,14 @@ impl Roster {
         self.events.get(teacher_id).map(|e| History::of(e))
     }
 
+    /// The 人员状态 `teacher_id` has on `day`, if any.
+    pub(crate) fn status_on(&self, teacher_id: &str, day: NaiveDate) -> Option<&str> {
+        self.events
+            .get(teacher_id)
+            .and_then(|events| History::of(events).status_on(day))
+            .map(|e| e.status.as_str())
+    }
+
     /// Whether `teacher_id` is on the active roster on `day`.
     pub(crate) fn on_roster(&self, catalog: &Catalog, teacher_id: &str, day: NaiveDate) -> bool {
         self.history(teacher_id)

@@ -399,6 +399,49 @@ fn the_teacher_list_shows_the_roster_and_the_departed_apart() {
 }
 
 #[test]
+fn the_teacher_list_filters_by_status_and_by_heading() {
+    let dir = TempDir::new().unwrap();
+    let mut file = school_deciding_departures(&dir);
+    teacher(&mut file, "张老师", "001");
+    let li = teacher(&mut file, "李老师", "002");
+    file.status_changes()
+        .change(&change(&li, "204", "2026-09-01", "脱产进修"))
+        .unwrap();
+    let names = |status: &str| {
+        let listing = file
+            .search()
+            .roster_in_status("", RosterFilter::All, Some(status))
+            .unwrap();
+        listed(&listing)
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names("204"), ["李老师"]);
+    assert_eq!(names("进修"), ["李老师"]);
+    assert_eq!(
+        names("200"),
+        ["李老师"],
+        "a heading takes the statuses under it"
+    );
+    assert_eq!(names("100"), ["张老师"]);
+}
+
+#[test]
+fn an_unknown_status_to_filter_by_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let file = school_deciding_departures(&dir);
+    let refused = file
+        .search()
+        .roster_in_status("", RosterFilter::All, Some("不存在的状态"))
+        .unwrap_err();
+    assert!(
+        matches!(refused, Error::Teacher(TeacherError::StatusUnknown(_))),
+        "{refused:?}"
+    );
+}
+
+#[test]
 fn the_departed_listing_says_how_each_listed_teacher_left() {
     let dir = TempDir::new().unwrap();
     let mut file = school_deciding_departures(&dir);

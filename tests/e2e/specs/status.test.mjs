@@ -1,7 +1,8 @@
 // 在职情况变动 in the real window: the clerk changes a teacher's 人员状态 from
 // the form (one change that takes effect at once, one the county approves),
-// reads the status timeline, and finds a departed teacher in the teacher
-// list's 离校教师 view, kept with when and why they left.
+// reads the status timeline, filters the teacher list by 人员状态, and finds
+// a departed teacher in the teacher list's 离校教师 view, kept with when and
+// why they left.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,7 +32,7 @@ function inPost(demo, teacher) {
   taoli(CLERK, 'teacher', 'set', demo, '--id-number', teacher.id, 'personnel_status=100');
 }
 
-test('a status change on the form shows on the timeline; one for the county waits', async () => {
+test('a status change on the form shows on the timeline; one for the county waits; the list filters by it', async () => {
   const { profile, demo } = demoSchool();
   inPost(demo, LUO);
   const app = await launch(profile, [demo]);
@@ -70,6 +71,13 @@ test('a status change on the form shows on the timeline; one for the county wait
     assert.match(events[1], /204 进修/);
     await until(browser, async () => (await messages(browser)).length === 0, 'the messages did not close');
     await screenshot(browser, 'status-timeline');
+
+    // The teacher list filters by 人员状态: 204 进修 lists her alone.
+    await click(browser, 'form-back');
+    await until(browser, async () => (await textsOf(browser, 'teacher-row-name')).length > 1, 'the teacher list did not come back');
+    await choose(browser, 'list-status-filter', '204');
+    await until(browser, async () => (await textsOf(browser, 'teacher-row-name')).join() === LUO.name, 'the status filter did not list her alone');
+    await screenshot(browser, 'teacher-list-status-filter');
   } finally {
     await app.stop();
   }

@@ -225,6 +225,7 @@ const en: MessageSchema = {
     },
   },
   list: {
+    statusFilter: 'Filter by personnel status',
     schoolCode: 'School code {code}',
     typeLine: '{type} · {set} indicators',
     noIndicatorSet: '{type} · no indicator set',

@@ -224,6 +224,7 @@ const zhCN = {
     },
   },
   list: {
+    statusFilter: '按人员状态筛选',
     schoolCode: '学校标识码 {code}',
     typeLine: '{type} · {set}指标体系',
     noIndicatorSet: '{type} · 暂无对应的指标体系',

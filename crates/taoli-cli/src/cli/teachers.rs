@@ -26,9 +26,11 @@ pub(super) fn teacher(command: TeacherCommand, login: &Login, lang: Lang) -> Res
                 (_, true) => RosterFilter::All,
                 _ => RosterFilter::OnRoster,
             };
-            let listing = file
-                .search()
-                .roster(args.query.as_deref().unwrap_or(""), filter)?;
+            let listing = file.search().roster_in_status(
+                args.query.as_deref().unwrap_or(""),
+                filter,
+                args.status.as_deref(),
+            )?;
             let signoffs = file.sheets().signoff_states()?;
             if args.json {
                 output::teacher_list_json(&listing.teachers, &signoffs)?;
