@@ -45,16 +45,16 @@ pub(crate) fn identity_in_effect(school: &SchoolFile, teacher: &Teacher) -> Resu
 }
 
 /// The teacher's request still open: waiting for the county, or returned
-/// and not yet withdrawn or asked again.
+/// and not yet withdrawn or asked again (a new request closes the one it
+/// answers, so the latest of these is the one).
 pub(crate) fn open_request(
-    school: &SchoolFile,
+    conn: &rusqlite::Connection,
     teacher_id: &str,
 ) -> Result<Option<CorrectionRequest>> {
-    Ok(identity_corrections::of_teacher(&school.conn, teacher_id)?
+    Ok(identity_corrections::of_teacher(conn, teacher_id)?
         .into_iter()
         .rev()
-        .find(|r| r.state != RequestState::Withdrawn)
-        .filter(|r| matches!(r.state, RequestState::Pending | RequestState::Returned)))
+        .find(|r| matches!(r.state, RequestState::Pending | RequestState::Returned)))
 }
 
 /// Asks the county for a correction of `stored`'s identity (audited). One
@@ -67,7 +67,7 @@ pub(crate) fn request(
     reason: &str,
     evidence: Option<&str>,
 ) -> Result<CorrectionRequest> {
-    if let Some(open) = open_request(school, &stored.id)?
+    if let Some(open) = open_request(&school.conn, &stored.id)?
         && open.state == RequestState::Pending
     {
         return Err(TeacherError::CorrectionPending {
@@ -75,9 +75,9 @@ pub(crate) fn request(
         }
         .into());
     }
-    if let Some(existing) = school.stored_teachers()?.into_iter().find(|t| {
-        t.id != stored.id && t.id_type == valid.id_type.code && t.id_number == valid.id_number
-    }) {
+    if let Some(existing) = teachers::find(&school.conn, &valid.id_type.code, &valid.id_number)?
+        && existing.id != stored.id
+    {
         return Err(TeacherError::DuplicateTeacher {
             id_type_name: valid.id_type.name.clone(),
             id_number: valid.id_number.clone(),
@@ -110,7 +110,7 @@ pub(crate) fn request(
     };
     school.write(|tx| {
         // A returned request is answered by this one: it is closed first.
-        if let Some(open) = open_request_tx(tx, &stored.id)? {
+        if let Some(open) = open_request(tx, &stored.id)? {
             identity_corrections::decide(tx, actor, &open, RequestState::Withdrawn, None, &now())?;
         }
         identity_corrections::insert(tx, actor, &request)
@@ -124,20 +124,14 @@ pub(crate) fn withdraw(
     actor: &Actor,
     teacher: &Teacher,
 ) -> Result<CorrectionRequest> {
-    let open =
-        open_request(school, &teacher.id)?.ok_or_else(|| TeacherError::CorrectionNothingOpen {
+    let open = open_request(&school.conn, &teacher.id)?.ok_or_else(|| {
+        TeacherError::CorrectionNothingOpen {
             name: teacher.name.clone(),
-        })?;
+        }
+    })?;
     school.write(|tx| {
         identity_corrections::decide(tx, actor, &open, RequestState::Withdrawn, None, &now())
     })
-}
-
-fn open_request_tx(tx: &Transaction<'_>, teacher_id: &str) -> Result<Option<CorrectionRequest>> {
-    Ok(identity_corrections::of_teacher(tx, teacher_id)?
-        .into_iter()
-        .rev()
-        .find(|r| matches!(r.state, RequestState::Pending | RequestState::Returned)))
 }
 
 /// By teacher, the correction waiting for the county: what the teacher's

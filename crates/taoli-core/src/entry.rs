@@ -395,7 +395,7 @@ impl DataEntry<'_> {
         self.school.stored_teacher(teacher_id)?;
         let masked = self.school.masked();
         Ok(
-            correction_requests::open_request(self.school, teacher_id)?.map(|mut request| {
+            correction_requests::open_request(&self.school.conn, teacher_id)?.map(|mut request| {
                 if masked {
                     let kind = crate::catalog::FieldType::IdNumber;
                     request.id_number = crate::account::mask(&request.id_number, kind);

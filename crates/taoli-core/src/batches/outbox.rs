@@ -521,9 +521,10 @@ impl Reporting<'_> {
             .map(|i| i.batch_id.as_str())
             .collect::<Vec<_>>();
         batches.dedup();
+        let sequences = self.batch_sequences()?;
         let mut index = 0;
         for batch in batches {
-            let sequence = self.sequence_of(batch);
+            let sequence = sequences.get(batch).copied().unwrap_or(0);
             // Reported by an earlier batch that carried nothing else.
             while let Some(write) = pending.next_if(|w| w.sequence < sequence) {
                 push_written(&mut out, write);
@@ -542,16 +543,11 @@ impl Reporting<'_> {
         Ok(out)
     }
 
-    /// A batch's sequence (0 for one no longer kept).
-    fn sequence_of(&self, batch_id: &str) -> i64 {
-        self.school
-            .conn
-            .query_row(
-                "SELECT sequence FROM batch WHERE id = ?1",
-                [batch_id],
-                |r| r.get(0),
-            )
-            .unwrap_or(0)
+    /// Every batch's sequence, by id (read once for the planner's items).
+    fn batch_sequences(&self) -> Result<HashMap<String, i64>> {
+        let mut stmt = self.school.conn.prepare("SELECT id, sequence FROM batch")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The writes of 人员状态 whose change of status a batch (not refused)

@@ -26,7 +26,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Teacher> {
     })
 }
 
-fn find(conn: &Connection, id_type: &str, id_number: &str) -> Result<Option<Teacher>> {
+pub(crate) fn find(conn: &Connection, id_type: &str, id_number: &str) -> Result<Option<Teacher>> {
     Ok(conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM teacher WHERE id_type = ?1 AND id_number = ?2"),
