@@ -42,7 +42,9 @@ E2E_PACKAGES=(xvfb webkit2gtk-driver xauth procps)
 # check the printed verification sheets. gnome-keyring and dbus (for
 # dbus-run-session) give them a real keychain (Secret Service) to store in.
 # sshfs and openssh-server: a real network share for crates/taoli-cli/tests/sshfs.rs.
-TEST_PACKAGES=(poppler-utils gnome-keyring dbus sshfs openssh-server)
+# postgresql: the upstream's production store; its tests start a throwaway
+# cluster of their own (crates/taoli-upstream/tests/support/postgres.rs).
+TEST_PACKAGES=(poppler-utils gnome-keyring dbus sshfs openssh-server postgresql)
 
 # npm packages of one folder, reinstalled only when its lock file changed.
 # `npm install` rather than `npm ci`: the registry here serves no packages for

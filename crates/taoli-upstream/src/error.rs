@@ -32,6 +32,33 @@ pub enum Error {
     #[error("数据库操作失败：{0}")]
     Database(#[from] rusqlite::Error),
 
+    #[error("PostgreSQL 数据库操作失败：{0}")]
+    Postgres(#[from] postgres::Error),
+
+    #[error("数据库连接串写得不对（{detail}）。应形如 postgresql://用户@主机:端口/数据库名。")]
+    DatabaseUrl { detail: String },
+
+    #[error(
+        "连不上数据库 {database}（{detail}）。请确认 PostgreSQL 正在运行、地址和用户名正确、pg_hba.conf 允许这台机器连接。"
+    )]
+    ConnectDatabase { database: String, detail: String },
+
+    #[error("数据库连接都在忙，等不到空闲的连接（{0}）。请稍后再试；常见时可调大 --pool。")]
+    Pool(String),
+
+    #[error(
+        "数据库 {database} 的表结构还没有升级（待执行：{pending}）。请先运行 taoli-upstream migrate --db 同一个数据库，再启动服务。"
+    )]
+    MigrationsPending { database: String, pending: String },
+
+    #[error(
+        "这个数据库已由较新版本的 taoli-upstream 升级过（迁移 {version}），这个版本读不懂它。请用较新的版本。"
+    )]
+    DatabaseNewer { version: i64 },
+
+    #[error("数据库内容与预期不符：{0}")]
+    Storage(String),
+
     #[error("无法监听 {addr}：{source}。请换一个端口，或确认没有别的程序占用它。")]
     Bind {
         addr: SocketAddr,

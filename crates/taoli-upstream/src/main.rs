@@ -1,11 +1,16 @@
 //! `taoli-upstream`: the reference upstream server for Taoli's batch protocol.
 //!
 //! ```text
-//! taoli-upstream serve --db FILE --listen 127.0.0.1:PORT [--admin] [--fault-…]
-//! taoli-upstream enroll-code --db FILE --school CODE [--valid-days N]
-//! taoli-upstream review --db FILE --batch ID --record ID (--accept | --return REASON) [--deliver-twice]
-//! taoli-upstream revoke-key --db FILE --key-id ID
+//! taoli-upstream migrate --db DATABASE [--check]
+//! taoli-upstream serve --db DATABASE --listen 127.0.0.1:PORT [--pool N] [--admin] [--fault-…]
+//! taoli-upstream enroll-code --db DATABASE --school CODE [--valid-days N]
+//! taoli-upstream review --db DATABASE --batch ID --record ID (--accept | --return REASON) [--deliver-twice]
+//! taoli-upstream revoke-key --db DATABASE --key-id ID
 //! ```
+//!
+//! DATABASE is a SQLite file (made and migrated when missing: the embedded
+//! default) or a PostgreSQL connection string (`postgresql://user@host/db`,
+//! migrated once with `migrate`); `TAOLI_UPSTREAM_DB` gives it too.
 //!
 //! Exit codes: 0 success, 1 the operator's input was refused, 2 the server failed.
 
@@ -21,11 +26,11 @@
 )]
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{ArgGroup, Parser, Subcommand};
 use taoli_protocol::Decision;
+use taoli_upstream::db::{DEFAULT_POOL_SIZE, Location};
 use taoli_upstream::{Db, Error, Faults, Server};
 
 #[derive(Debug, Parser)]
@@ -39,13 +44,46 @@ struct Cli {
     command: Command,
 }
 
+/// Where the database is.
+#[derive(Debug, clap::Args)]
+struct DbArgs {
+    /// 数据库：SQLite 文件（不存在时新建），或 PostgreSQL 连接串 postgresql://用户@主机/库名
+    /// / The database: a SQLite file (created when missing) or a PostgreSQL connection string.
+    #[arg(long, env = "TAOLI_UPSTREAM_DB")]
+    db: String,
+    /// 最多同时打开的数据库连接数 / The most database connections to hold open.
+    #[arg(long, default_value_t = DEFAULT_POOL_SIZE, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pool: u32,
+}
+
+impl DbArgs {
+    fn location(&self) -> Location {
+        Location {
+            database: self.db.clone(),
+            pool_size: self.pool,
+        }
+    }
+
+    /// The database, ready for work.
+    fn open(&self) -> Result<Db, Error> {
+        Db::connect(&self.location())
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// 升级数据库表结构（PostgreSQL 在首次启动和每次升级前执行）/ Apply the database's pending migrations.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+        /// 只列出待执行的迁移，不执行 / Only list the pending migrations.
+        #[arg(long)]
+        check: bool,
+    },
     /// 启动服务 / Serve the protocol, the /review page and (with --admin) /admin/faults.
     Serve {
-        /// 数据库文件（不存在时新建）/ The database file (created when missing).
-        #[arg(long)]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
         /// 监听地址，端口 0 表示任选空闲端口 / Address to listen on; port 0 picks a free one.
         #[arg(long, default_value = "127.0.0.1:8750")]
         listen: SocketAddr,
@@ -73,8 +111,8 @@ enum Command {
     },
     /// 为学校生成一次性报送码 / Issue a school a one-time enrollment code.
     EnrollCode {
-        #[arg(long)]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
         /// 学校标识码（10 位数字）/ The school's 10-digit code.
         #[arg(long)]
         school: String,
@@ -85,8 +123,8 @@ enum Command {
     /// 审核一条记录：生效或退回 / Accept or return one record.
     #[command(group(ArgGroup::new("decision").required(true).args(["accept", "return_reason"])))]
     Review {
-        #[arg(long)]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
         /// 批次编号 / The batch id.
         #[arg(long)]
         batch: String,
@@ -105,8 +143,8 @@ enum Command {
     },
     /// 停用学校的签名密钥 / Revoke a school's signing key.
     RevokeKey {
-        #[arg(long)]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
         #[arg(long)]
         key_id: String,
     },
@@ -119,7 +157,12 @@ fn main() -> ExitCode {
         Err(error) => {
             eprintln!("taoli-upstream：{error}");
             match error {
-                Error::Database(_) | Error::Io(_) | Error::ServerKeyDamaged(_) => ExitCode::from(2),
+                Error::Database(_)
+                | Error::Postgres(_)
+                | Error::Pool(_)
+                | Error::Storage(_)
+                | Error::Io(_)
+                | Error::ServerKeyDamaged(_) => ExitCode::from(2),
                 _ => ExitCode::from(1),
             }
         }
@@ -128,6 +171,25 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<(), Error> {
     match command {
+        Command::Migrate { db, check } => {
+            let db = Db::connect_unmigrated(&db.location())?;
+            if check {
+                let pending = db.pending_migrations()?;
+                if pending.is_empty() {
+                    println!("{}：表结构已是最新", db.describe());
+                } else {
+                    println!("{}：待执行 {}", db.describe(), pending.join(" "));
+                }
+                return Ok(());
+            }
+            let applied = db.migrate()?;
+            if applied.is_empty() {
+                println!("{}：表结构已是最新，无需升级", db.describe());
+            } else {
+                println!("{}：已执行 {}", db.describe(), applied.join(" "));
+            }
+            Ok(())
+        }
         Command::Serve {
             db,
             listen,
@@ -147,7 +209,7 @@ fn run(command: Command) -> Result<(), Error> {
                 delay_ms: fault_delay_ms,
                 duplicate_reviews: fault_duplicate_reviews,
             };
-            let db = Db::open(&db)?;
+            let db = db.open()?;
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
@@ -166,7 +228,7 @@ fn run(command: Command) -> Result<(), Error> {
             school,
             valid_days,
         } => {
-            let code = Db::open(&db)?.issue_enrollment_code(&school, valid_days)?;
+            let code = db.open()?.issue_enrollment_code(&school, valid_days)?;
             println!("{code}");
             Ok(())
         }
@@ -184,7 +246,7 @@ fn run(command: Command) -> Result<(), Error> {
                 Decision::Returned
             };
             let deliveries = if deliver_twice { 2 } else { 1 };
-            let result = Db::open(&db)?.review(
+            let result = db.open()?.review(
                 &batch,
                 &record,
                 decision,
@@ -201,7 +263,7 @@ fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::RevokeKey { db, key_id } => {
-            Db::open(&db)?.revoke_key(&key_id)?;
+            db.open()?.revoke_key(&key_id)?;
             println!("{key_id} 已停用");
             Ok(())
         }

@@ -33,7 +33,7 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
-use support::{Harness, SCHOOL, School};
+use support::{Harness, SCHOOL, School, Store};
 use taoli_protocol::{self as protocol, EnrollmentRequest, HEADER_UPLOAD_OFFSET, SigningKey};
 
 /// Every byte but unreserved ones percent-encoded: a path segment of any text.
@@ -278,7 +278,7 @@ fn still_serves(rt: &tokio::runtime::Runtime, h: &Harness) {
 #[test]
 fn any_method_path_header_and_body_is_answered_with_a_4xx() {
     let rt = runtime();
-    let h = rt.block_on(Harness::start());
+    let h = rt.block_on(Harness::start(Store::Sqlite));
     let strategy = (method(), path(), headers(), body());
     runner(400)
         .run(&strategy, |(method, path, headers, body)| {
@@ -300,7 +300,7 @@ fn any_method_path_header_and_body_is_answered_with_a_4xx() {
 #[test]
 fn signed_reads_with_any_query_are_answered_without_a_server_error() {
     let rt = runtime();
-    let h = rt.block_on(Harness::start());
+    let h = rt.block_on(Harness::start(Store::Sqlite));
     let school = rt.block_on(h.enroll(SCHOOL));
     let path = (
         prop::sample::select(vec![

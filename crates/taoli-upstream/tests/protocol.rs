@@ -15,7 +15,9 @@ use std::collections::HashSet;
 use std::process::Command;
 
 use reqwest::StatusCode;
-use support::{Batch, Harness, OTHER_SCHOOL, SCHOOL, assert_refused, fixture_changes, receipt_of};
+use support::{
+    Batch, Harness, OTHER_SCHOOL, SCHOOL, Store, assert_refused, fixture_changes, receipt_of,
+};
 use taoli_protocol::{
     self as protocol, BatchState, BatchStatus, Decision, EnrollmentRequest, Manifest, RecordStatus,
     RefusalCode, SignedManifest, SigningKey,
@@ -24,9 +26,8 @@ use taoli_upstream::Faults;
 
 // ---------------------------------------------------------------- enrollment
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn enrollment_with_a_code_pins_the_upstream_receipt_key() {
-    let h = Harness::start().await;
+async fn enrollment_with_a_code_pins_the_upstream_receipt_key(store: Store) {
+    let h = Harness::start(store).await;
     let school = h.enroll(SCHOOL).await;
     let upstream = h
         .client
@@ -40,9 +41,8 @@ async fn enrollment_with_a_code_pins_the_upstream_receipt_key() {
     assert_eq!(school.pinned.to_wire(), upstream);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_enrollment_code_is_used_up_by_its_first_key() {
-    let h = Harness::start().await;
+async fn an_enrollment_code_is_used_up_by_its_first_key(store: Store) {
+    let h = Harness::start(store).await;
     let code = h.issue_code(SCHOOL);
     h.enroll_with_code(SCHOOL, &code).await;
     let second = SigningKey::generate().unwrap();
@@ -52,9 +52,8 @@ async fn an_enrollment_code_is_used_up_by_its_first_key() {
     assert_refused(response, RefusalCode::EnrollmentCodeInvalid).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_enrollment_retried_with_the_same_key_gets_the_same_answer() {
-    let h = Harness::start().await;
+async fn an_enrollment_retried_with_the_same_key_gets_the_same_answer(store: Store) {
+    let h = Harness::start(store).await;
     let code = h.issue_code(SCHOOL);
     let key = SigningKey::generate().unwrap();
     let request = EnrollmentRequest::new(SCHOOL, &code, &key);
@@ -67,16 +66,14 @@ async fn an_enrollment_retried_with_the_same_key_gets_the_same_answer() {
     assert_eq!(retried.status(), StatusCode::OK);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_enrollment_code_typed_in_lower_case_with_spaces_still_works() {
-    let h = Harness::start().await;
+async fn an_enrollment_code_typed_in_lower_case_with_spaces_still_works(store: Store) {
+    let h = Harness::start(store).await;
     let code = h.issue_code(SCHOOL).to_lowercase().replace('-', " ");
     h.enroll_with_code(SCHOOL, &code).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_enrollment_code_of_another_school_is_refused_wrong_school() {
-    let h = Harness::start().await;
+async fn an_enrollment_code_of_another_school_is_refused_wrong_school(store: Store) {
+    let h = Harness::start(store).await;
     let code = h.issue_code(OTHER_SCHOOL);
     let key = SigningKey::generate().unwrap();
     let response = h
@@ -87,9 +84,8 @@ async fn an_enrollment_code_of_another_school_is_refused_wrong_school() {
 
 // -------------------------------------------------------------------- upload
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_upload_gets_a_receipt_that_verifies_with_the_pinned_key() {
-    let h = Harness::start().await;
+async fn an_upload_gets_a_receipt_that_verifies_with_the_pinned_key(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(3);
     let receipt = h.upload_ok(&mut school, &batch).await;
@@ -105,9 +101,8 @@ async fn an_upload_gets_a_receipt_that_verifies_with_the_pinned_key() {
     assert_eq!(h.received_batches(SCHOOL), 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_receipt_does_not_verify_with_another_key() {
-    let h = Harness::start().await;
+async fn a_receipt_does_not_verify_with_another_key(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(1);
     let response = h.upload(&batch).await;
@@ -118,9 +113,8 @@ async fn a_receipt_does_not_verify_with_another_key() {
     assert_eq!(refusal.code, RefusalCode::ReceiptInvalid);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_same_batch_id_with_the_same_bytes_returns_the_same_receipt() {
-    let h = Harness::start().await;
+async fn the_same_batch_id_with_the_same_bytes_returns_the_same_receipt(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(2);
     let first = h.upload_ok(&mut school, &batch).await;
@@ -134,9 +128,8 @@ async fn the_same_batch_id_with_the_same_bytes_returns_the_same_receipt() {
     assert_eq!(h.received_batches(SCHOOL), 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_same_batch_id_with_other_bytes_is_refused_409_batch_conflict() {
-    let h = Harness::start().await;
+async fn the_same_batch_id_with_other_bytes_is_refused_409_batch_conflict(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(2);
     h.upload_ok(&mut school, &batch).await;
@@ -149,9 +142,8 @@ async fn the_same_batch_id_with_other_bytes_is_refused_409_batch_conflict() {
     assert_refused(response, RefusalCode::BatchConflict).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn other_payload_bytes_for_a_received_batch_are_refused_409_batch_conflict() {
-    let h = Harness::start().await;
+async fn other_payload_bytes_for_a_received_batch_are_refused_409_batch_conflict(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(2);
     h.upload_ok(&mut school, &batch).await;
@@ -161,9 +153,8 @@ async fn other_payload_bytes_for_a_received_batch_are_refused_409_batch_conflict
     assert_refused(response, RefusalCode::BatchConflict).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_dropped_upload_resumes_from_the_bytes_held_and_stores_one_batch() {
-    let h = Harness::start().await;
+async fn a_dropped_upload_resumes_from_the_bytes_held_and_stores_one_batch(store: Store) {
+    let h = Harness::start(store).await;
     let school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(200);
     assert!(batch.payload.len() > 1500, "{}", batch.payload.len());
@@ -188,9 +179,8 @@ async fn a_dropped_upload_resumes_from_the_bytes_held_and_stores_one_batch() {
     assert_eq!(h.received_batches(SCHOOL), 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_upload_dropped_again_and_again_still_completes_by_resuming() {
-    let h = Harness::start().await;
+async fn an_upload_dropped_again_and_again_still_completes_by_resuming(store: Store) {
+    let h = Harness::start(store).await;
     let school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(40);
     h.post_manifest(&batch.envelope).await;
@@ -215,9 +205,8 @@ async fn an_upload_dropped_again_and_again_still_completes_by_resuming() {
     assert_eq!(h.received_batches(SCHOOL), 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_resume_at_the_wrong_offset_is_refused_with_the_bytes_held() {
-    let h = Harness::start().await;
+async fn a_resume_at_the_wrong_offset_is_refused_with_the_bytes_held(store: Store) {
+    let h = Harness::start(store).await;
     let school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(10);
     h.post_manifest(&batch.envelope).await;
@@ -234,9 +223,8 @@ async fn a_resume_at_the_wrong_offset_is_refused_with_the_bytes_held() {
     assert_refused(response, RefusalCode::OffsetMismatch).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_500_after_committing_the_payload_then_a_retry_stores_exactly_one_batch() {
-    let h = Harness::start().await;
+async fn a_500_after_committing_the_payload_then_a_retry_stores_exactly_one_batch(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(3);
     h.post_manifest(&batch.envelope).await;
@@ -257,9 +245,10 @@ async fn a_500_after_committing_the_payload_then_a_retry_stores_exactly_one_batc
     assert_eq!(h.received_batches(SCHOOL), 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_500_before_commit_keeps_nothing_of_the_payload_and_the_retry_completes_the_batch() {
-    let h = Harness::start().await;
+async fn a_500_before_commit_keeps_nothing_of_the_payload_and_the_retry_completes_the_batch(
+    store: Store,
+) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(3);
     h.post_manifest(&batch.envelope).await;
@@ -278,9 +267,8 @@ async fn a_500_before_commit_keeps_nothing_of_the_payload_and_the_retry_complete
     assert_eq!(h.received_batches(SCHOOL), 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_500_after_committing_the_manifest_then_a_retry_continues_the_same_batch() {
-    let h = Harness::start().await;
+async fn a_500_after_committing_the_manifest_then_a_retry_continues_the_same_batch(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(3);
     h.set_faults(Faults {
@@ -296,9 +284,8 @@ async fn a_500_after_committing_the_manifest_then_a_retry_continues_the_same_bat
     assert_eq!(h.received_batches(SCHOOL), 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_slow_upstream_still_answers() {
-    let h = Harness::start().await;
+async fn a_slow_upstream_still_answers(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     h.set_faults(Faults {
         delay_ms: 300,
@@ -312,9 +299,8 @@ async fn a_slow_upstream_still_answers() {
 
 // ------------------------------------------------------------------ refusals
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_tampered_payload_is_refused_payload_hash_mismatch_and_discarded() {
-    let h = Harness::start().await;
+async fn a_tampered_payload_is_refused_payload_hash_mismatch_and_discarded(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(3);
     h.post_manifest(&batch.envelope).await;
@@ -329,9 +315,8 @@ async fn a_tampered_payload_is_refused_payload_hash_mismatch_and_discarded() {
     h.upload_ok(&mut school, &batch).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_tampered_manifest_is_refused_bad_signature() {
-    let h = Harness::start().await;
+async fn a_tampered_manifest_is_refused_bad_signature(store: Store) {
+    let h = Harness::start(store).await;
     let school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(3);
     let mut signed = SignedManifest::decode(&batch.envelope).unwrap();
@@ -344,9 +329,10 @@ async fn a_tampered_manifest_is_refused_bad_signature() {
     assert_refused(response, RefusalCode::BadSignature).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_manifest_signed_by_another_key_under_the_schools_key_id_is_refused_bad_signature() {
-    let h = Harness::start().await;
+async fn a_manifest_signed_by_another_key_under_the_schools_key_id_is_refused_bad_signature(
+    store: Store,
+) {
+    let h = Harness::start(store).await;
     let school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(1);
     let stranger = SigningKey::generate().unwrap();
@@ -356,9 +342,8 @@ async fn a_manifest_signed_by_another_key_under_the_schools_key_id_is_refused_ba
     assert_refused(response, RefusalCode::BadSignature).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_signed_by_an_unregistered_key_is_refused_key_unknown() {
-    let h = Harness::start().await;
+async fn a_batch_signed_by_an_unregistered_key_is_refused_key_unknown(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     school.key = SigningKey::generate().unwrap();
     let batch = school.next_batch(1);
@@ -366,9 +351,8 @@ async fn a_batch_signed_by_an_unregistered_key_is_refused_key_unknown() {
     assert_refused(response, RefusalCode::KeyUnknown).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_signed_by_a_key_replaced_by_a_new_enrollment_is_refused_key_revoked() {
-    let h = Harness::start().await;
+async fn a_batch_signed_by_a_key_replaced_by_a_new_enrollment_is_refused_key_revoked(store: Store) {
+    let h = Harness::start(store).await;
     let old = h.enroll(SCHOOL).await;
     let _new = h.enroll(SCHOOL).await;
     let batch = old.next_batch(1);
@@ -376,9 +360,8 @@ async fn a_batch_signed_by_a_key_replaced_by_a_new_enrollment_is_refused_key_rev
     assert_refused(response, RefusalCode::KeyRevoked).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_replayed_sequence_is_refused_sequence_replayed() {
-    let h = Harness::start().await;
+async fn a_replayed_sequence_is_refused_sequence_replayed(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let first = school.next_batch(1);
     h.upload_ok(&mut school, &first).await;
@@ -387,9 +370,8 @@ async fn a_replayed_sequence_is_refused_sequence_replayed() {
     assert_refused(response, RefusalCode::SequenceReplayed).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_skipped_sequence_is_refused_sequence_out_of_order() {
-    let h = Harness::start().await;
+async fn a_skipped_sequence_is_refused_sequence_out_of_order(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let first = school.next_batch(1);
     h.upload_ok(&mut school, &first).await;
@@ -398,9 +380,8 @@ async fn a_skipped_sequence_is_refused_sequence_out_of_order() {
     assert_refused(response, RefusalCode::SequenceOutOfOrder).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_refusal_s_particulars_reach_the_school_in_chinese_and_in_english() {
-    let h = Harness::start().await;
+async fn a_refusal_s_particulars_reach_the_school_in_chinese_and_in_english(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let first = school.next_batch(1);
     h.upload_ok(&mut school, &first).await;
@@ -423,9 +404,8 @@ async fn a_refusal_s_particulars_reach_the_school_in_chinese_and_in_english() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_built_on_another_base_is_refused_sequence_out_of_order() {
-    let h = Harness::start().await;
+async fn a_batch_built_on_another_base_is_refused_sequence_out_of_order(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let first = school.next_batch(1);
     h.upload_ok(&mut school, &first).await;
@@ -435,9 +415,8 @@ async fn a_batch_built_on_another_base_is_refused_sequence_out_of_order() {
     assert_refused(response, RefusalCode::SequenceOutOfOrder).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_batches_racing_for_one_sequence_leave_the_loser_refused() {
-    let h = Harness::start().await;
+async fn two_batches_racing_for_one_sequence_leave_the_loser_refused(store: Store) {
+    let h = Harness::start(store).await;
     let school = h.enroll(SCHOOL).await;
     let a = school.next_batch(1);
     let b = school.next_batch(1);
@@ -464,18 +443,16 @@ async fn two_batches_racing_for_one_sequence_leave_the_loser_refused() {
     assert_eq!(h.received_batches(SCHOOL), 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_for_another_school_is_refused_wrong_school() {
-    let h = Harness::start().await;
+async fn a_batch_for_another_school_is_refused_wrong_school(store: Store) {
+    let h = Harness::start(store).await;
     let school = h.enroll(SCHOOL).await;
     let batch = school.batch(OTHER_SCHOOL, 1, None, 1);
     let response = h.post_manifest(&batch.envelope).await;
     assert_refused(response, RefusalCode::WrongSchool).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_manifest_of_an_unsupported_version_is_refused_unsupported_version() {
-    let h = Harness::start().await;
+async fn a_manifest_of_an_unsupported_version_is_refused_unsupported_version(store: Store) {
+    let h = Harness::start(store).await;
     let school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(1);
     let mut manifest: Manifest = batch.manifest.clone();
@@ -485,9 +462,8 @@ async fn a_manifest_of_an_unsupported_version_is_refused_unsupported_version() {
     assert_refused(response, RefusalCode::UnsupportedVersion).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_envelope_of_an_unsupported_version_is_refused_unsupported_version() {
-    let h = Harness::start().await;
+async fn an_envelope_of_an_unsupported_version_is_refused_unsupported_version(store: Store) {
+    let h = Harness::start(store).await;
     let school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(1);
     let text = String::from_utf8(batch.envelope.clone()).unwrap();
@@ -497,9 +473,8 @@ async fn an_envelope_of_an_unsupported_version_is_refused_unsupported_version() 
     assert_refused(response, RefusalCode::UnsupportedVersion).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_envelope_of_an_unknown_algorithm_is_refused_unsupported_algorithm() {
-    let h = Harness::start().await;
+async fn an_envelope_of_an_unknown_algorithm_is_refused_unsupported_algorithm(store: Store) {
+    let h = Harness::start(store).await;
     let school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(1);
     let text = String::from_utf8(batch.envelope.clone()).unwrap();
@@ -512,9 +487,8 @@ async fn an_envelope_of_an_unknown_algorithm_is_refused_unsupported_algorithm() 
     assert_refused(response, RefusalCode::UnsupportedAlgorithm).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_payload_that_disagrees_with_its_manifest_is_refused_malformed_payload() {
-    let h = Harness::start().await;
+async fn a_payload_that_disagrees_with_its_manifest_is_refused_malformed_payload(store: Store) {
+    let h = Harness::start(store).await;
     let school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(2);
     // A manifest that promises one record more than the payload holds.
@@ -528,34 +502,33 @@ async fn a_payload_that_disagrees_with_its_manifest_is_refused_malformed_payload
     assert_refused(again, RefusalCode::MalformedPayload).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn garbage_instead_of_an_envelope_is_refused_malformed_request() {
-    let h = Harness::start().await;
+async fn garbage_instead_of_an_envelope_is_refused_malformed_request(store: Store) {
+    let h = Harness::start(store).await;
     let response = h.post_manifest(b"<html>not json</html>").await;
     assert_refused(response, RefusalCode::MalformedRequest).await;
 }
 
 // ------------------------------------------------------------------- reviews
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_returned_record_reaches_the_school_with_its_reason_by_cursor() {
-    let h = Harness::start().await;
+async fn a_returned_record_reaches_the_school_with_its_reason_by_cursor(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(1);
     let receipt = h.upload_ok(&mut school, &batch).await;
     let teacher = &receipt.records[0].id;
     let record = &receipt.records[1].id;
-    let db = h.server.db();
-    db.review(&batch.id, teacher, Decision::Accepted, None, 1)
+    h.with_db(|db| {
+        db.review(&batch.id, teacher, Decision::Accepted, None, 1)
+            .unwrap();
+        db.review(
+            &batch.id,
+            record,
+            Decision::Returned,
+            Some("毕业年月早于入学年月，请核对学历证书"),
+            1,
+        )
         .unwrap();
-    db.review(
-        &batch.id,
-        record,
-        Decision::Returned,
-        Some("毕业年月早于入学年月，请核对学历证书"),
-        1,
-    )
-    .unwrap();
+    });
 
     let page = h.review_page(&school, 0).await;
     assert_eq!(page.results.len(), 2);
@@ -574,9 +547,8 @@ async fn a_returned_record_reaches_the_school_with_its_reason_by_cursor() {
     assert_eq!(after.next, page.next);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_duplicate_review_delivery_is_harmless() {
-    let h = Harness::start_with(true).await;
+async fn a_duplicate_review_delivery_is_harmless(store: Store) {
+    let h = Harness::start_with(store, true).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(1);
     let receipt = h.upload_ok(&mut school, &batch).await;
@@ -619,26 +591,25 @@ async fn a_duplicate_review_delivery_is_harmless() {
     assert!(h.review_page(&school, page.next).await.results.is_empty());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_record_is_reviewed_only_once() {
-    let h = Harness::start().await;
+async fn a_record_is_reviewed_only_once(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(1);
     let receipt = h.upload_ok(&mut school, &batch).await;
-    let db = h.server.db();
     let record = &receipt.records[0].id;
-    db.review(&batch.id, record, Decision::Accepted, None, 1)
-        .unwrap();
-    let again = db.review(&batch.id, record, Decision::Returned, Some("重复"), 1);
+    let again = h.with_db(|db| {
+        db.review(&batch.id, record, Decision::Accepted, None, 1)
+            .unwrap();
+        db.review(&batch.id, record, Decision::Returned, Some("重复"), 1)
+    });
     assert!(matches!(
         again,
         Err(taoli_upstream::Error::AlreadyReviewed { .. })
     ));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reviews_are_refused_without_the_schools_signature() {
-    let h = Harness::start().await;
+async fn reviews_are_refused_without_the_schools_signature(store: Store) {
+    let h = Harness::start(store).await;
     let school = h.enroll(SCHOOL).await;
     let other = h.enroll(OTHER_SCHOOL).await;
     let unsigned = h
@@ -676,9 +647,8 @@ async fn reviews_are_refused_without_the_schools_signature() {
     assert_refused(response, RefusalCode::RequestExpired).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_review_page_lists_pending_records_and_accepts_one() {
-    let h = Harness::start().await;
+async fn the_review_page_lists_pending_records_and_accepts_one(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(1);
     let receipt = h.upload_ok(&mut school, &batch).await;
@@ -713,9 +683,8 @@ async fn the_review_page_lists_pending_records_and_accepts_one() {
     assert_eq!(results[0].decision, Decision::Accepted);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn returning_without_a_reason_on_the_review_page_is_refused_in_chinese() {
-    let h = Harness::start().await;
+async fn returning_without_a_reason_on_the_review_page_is_refused_in_chinese(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(1);
     let receipt = h.upload_ok(&mut school, &batch).await;
@@ -761,9 +730,8 @@ async fn review_on_page(h: &Harness, batch: &str, record: &str, returned: Option
     assert!(response.status().is_success(), "{}", response.status());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_status_change_is_received_and_waits_for_review_in_words() {
-    let h = Harness::start().await;
+async fn a_status_change_is_received_and_waits_for_review_in_words(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch_of(fixture_changes("status-change-payload.json"));
     let receipt = h.upload_ok(&mut school, &batch).await;
@@ -790,9 +758,8 @@ async fn a_status_change_is_received_and_waits_for_review_in_words() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_accepted_status_change_reaches_the_school_by_its_change_id() {
-    let h = Harness::start().await;
+async fn an_accepted_status_change_reaches_the_school_by_its_change_id(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch_of(fixture_changes("status-change-payload.json"));
     h.upload_ok(&mut school, &batch).await;
@@ -811,9 +778,8 @@ async fn an_accepted_status_change_reaches_the_school_by_its_change_id() {
     assert!(html.contains("value=\"status:ev-8\""));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_returned_status_change_reaches_the_school_with_the_reviewers_reason() {
-    let h = Harness::start().await;
+async fn a_returned_status_change_reaches_the_school_with_the_reviewers_reason(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch_of(fixture_changes("status-change-payload.json"));
     h.upload_ok(&mut school, &batch).await;
@@ -827,9 +793,8 @@ async fn a_returned_status_change_reaches_the_school_with_the_reviewers_reason()
     assert_eq!(result.reason.as_deref(), Some("请补充医院的病假证明"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_identity_correction_is_shown_and_reviewed_as_a_change_request() {
-    let h = Harness::start().await;
+async fn an_identity_correction_is_shown_and_reviewed_as_a_change_request(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch_of(fixture_changes("identity-correction-payload.json"));
     h.upload_ok(&mut school, &batch).await;
@@ -846,9 +811,8 @@ async fn an_identity_correction_is_shown_and_reviewed_as_a_change_request() {
 
 // --------------------------------------------------- what the upstream holds
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_batches_held_after_a_sequence_are_listed_with_receipts_that_verify() {
-    let h = Harness::start().await;
+async fn the_batches_held_after_a_sequence_are_listed_with_receipts_that_verify(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let mut batches = Vec::new();
     for teachers in [1, 2, 3] {
@@ -867,9 +831,8 @@ async fn the_batches_held_after_a_sequence_are_listed_with_receipts_that_verify(
     assert!(h.held_batches(&school, 3).await.batches.is_empty());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_still_arriving_is_not_listed_as_held() {
-    let h = Harness::start().await;
+async fn a_batch_still_arriving_is_not_listed_as_held(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let first = school.next_batch(1);
     h.upload_ok(&mut school, &first).await;
@@ -888,9 +851,8 @@ async fn a_batch_still_arriving_is_not_listed_as_held() {
     assert_eq!(ids, [first.id.as_str()]);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_held_payload_comes_back_byte_for_byte() {
-    let h = Harness::start().await;
+async fn a_held_payload_comes_back_byte_for_byte(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(4);
     h.upload_ok(&mut school, &batch).await;
@@ -900,9 +862,8 @@ async fn a_held_payload_comes_back_byte_for_byte() {
     assert_eq!(response.bytes().await.unwrap().as_ref(), batch.payload);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_payload_of_a_batch_not_received_is_batch_not_found() {
-    let h = Harness::start().await;
+async fn the_payload_of_a_batch_not_received_is_batch_not_found(store: Store) {
+    let h = Harness::start(store).await;
     let school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(1);
     h.post_manifest(&batch.envelope).await;
@@ -911,9 +872,8 @@ async fn the_payload_of_a_batch_not_received_is_batch_not_found() {
     assert_refused(response, RefusalCode::BatchNotFound).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_schools_key_cannot_read_what_a_school_sent() {
-    let h = Harness::start().await;
+async fn another_schools_key_cannot_read_what_a_school_sent(store: Store) {
+    let h = Harness::start(store).await;
     let mut school = h.enroll(SCHOOL).await;
     let other = h.enroll(OTHER_SCHOOL).await;
     let batch = school.next_batch(1);
@@ -939,9 +899,8 @@ async fn another_schools_key_cannot_read_what_a_school_sent() {
     assert_refused(own, RefusalCode::BatchNotFound).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_batches_held_are_refused_without_a_signature() {
-    let h = Harness::start().await;
+async fn the_batches_held_are_refused_without_a_signature(store: Store) {
+    let h = Harness::start(store).await;
     h.enroll(SCHOOL).await;
     let unsigned = h
         .client
@@ -954,13 +913,12 @@ async fn the_batches_held_are_refused_without_a_signature() {
 
 // --------------------------------------------------------------- the binary
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_commands_issue_a_code_and_review_against_the_served_database() {
-    let h = Harness::start().await;
+async fn the_commands_issue_a_code_and_review_against_the_served_database(store: Store) {
+    let h = Harness::start(store).await;
     let exe = env!("CARGO_BIN_EXE_taoli-upstream");
     let issued = Command::new(exe)
         .args(["enroll-code", "--db"])
-        .arg(h.db_path())
+        .arg(h.database())
         .args(["--school", SCHOOL])
         .output()
         .unwrap();
@@ -973,7 +931,7 @@ async fn the_commands_issue_a_code_and_review_against_the_served_database() {
 
     let reviewed = Command::new(exe)
         .args(["review", "--db"])
-        .arg(h.db_path())
+        .arg(h.database())
         .args(["--batch", &batch.id, "--record", &receipt.records[0].id])
         .args(["--return", "出生日期与身份证件号不一致"])
         .output()
@@ -987,7 +945,7 @@ async fn the_commands_issue_a_code_and_review_against_the_served_database() {
 
     let twice = Command::new(exe)
         .args(["review", "--db"])
-        .arg(h.db_path())
+        .arg(h.database())
         .args([
             "--batch",
             &batch.id,
@@ -1045,3 +1003,56 @@ fn an_enrollment_code_valid_past_the_calendar_is_refused_not_a_panic() {
     assert_eq!(issued.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("有效天数"), "{stderr}");
 }
+
+on_both_stores!(
+    enrollment_with_a_code_pins_the_upstream_receipt_key,
+    an_enrollment_code_is_used_up_by_its_first_key,
+    an_enrollment_retried_with_the_same_key_gets_the_same_answer,
+    an_enrollment_code_typed_in_lower_case_with_spaces_still_works,
+    an_enrollment_code_of_another_school_is_refused_wrong_school,
+    an_upload_gets_a_receipt_that_verifies_with_the_pinned_key,
+    a_receipt_does_not_verify_with_another_key,
+    the_same_batch_id_with_the_same_bytes_returns_the_same_receipt,
+    the_same_batch_id_with_other_bytes_is_refused_409_batch_conflict,
+    other_payload_bytes_for_a_received_batch_are_refused_409_batch_conflict,
+    a_dropped_upload_resumes_from_the_bytes_held_and_stores_one_batch,
+    an_upload_dropped_again_and_again_still_completes_by_resuming,
+    a_resume_at_the_wrong_offset_is_refused_with_the_bytes_held,
+    a_500_after_committing_the_payload_then_a_retry_stores_exactly_one_batch,
+    a_500_before_commit_keeps_nothing_of_the_payload_and_the_retry_completes_the_batch,
+    a_500_after_committing_the_manifest_then_a_retry_continues_the_same_batch,
+    a_slow_upstream_still_answers,
+    a_tampered_payload_is_refused_payload_hash_mismatch_and_discarded,
+    a_tampered_manifest_is_refused_bad_signature,
+    a_manifest_signed_by_another_key_under_the_schools_key_id_is_refused_bad_signature,
+    a_batch_signed_by_an_unregistered_key_is_refused_key_unknown,
+    a_batch_signed_by_a_key_replaced_by_a_new_enrollment_is_refused_key_revoked,
+    a_replayed_sequence_is_refused_sequence_replayed,
+    a_skipped_sequence_is_refused_sequence_out_of_order,
+    a_refusal_s_particulars_reach_the_school_in_chinese_and_in_english,
+    a_batch_built_on_another_base_is_refused_sequence_out_of_order,
+    two_batches_racing_for_one_sequence_leave_the_loser_refused,
+    a_batch_for_another_school_is_refused_wrong_school,
+    a_manifest_of_an_unsupported_version_is_refused_unsupported_version,
+    an_envelope_of_an_unsupported_version_is_refused_unsupported_version,
+    an_envelope_of_an_unknown_algorithm_is_refused_unsupported_algorithm,
+    a_payload_that_disagrees_with_its_manifest_is_refused_malformed_payload,
+    garbage_instead_of_an_envelope_is_refused_malformed_request,
+    a_returned_record_reaches_the_school_with_its_reason_by_cursor,
+    a_duplicate_review_delivery_is_harmless,
+    a_record_is_reviewed_only_once,
+    reviews_are_refused_without_the_schools_signature,
+    the_review_page_lists_pending_records_and_accepts_one,
+    returning_without_a_reason_on_the_review_page_is_refused_in_chinese,
+    a_status_change_is_received_and_waits_for_review_in_words,
+    an_accepted_status_change_reaches_the_school_by_its_change_id,
+    a_returned_status_change_reaches_the_school_with_the_reviewers_reason,
+    an_identity_correction_is_shown_and_reviewed_as_a_change_request,
+    the_batches_held_after_a_sequence_are_listed_with_receipts_that_verify,
+    a_batch_still_arriving_is_not_listed_as_held,
+    a_held_payload_comes_back_byte_for_byte,
+    the_payload_of_a_batch_not_received_is_batch_not_found,
+    another_schools_key_cannot_read_what_a_school_sent,
+    the_batches_held_are_refused_without_a_signature,
+    the_commands_issue_a_code_and_review_against_the_served_database,
+);

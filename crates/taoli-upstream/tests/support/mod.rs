@@ -12,9 +12,72 @@ use taoli_protocol::{
     EnrollmentResponse, HEADER_UPLOAD_OFFSET, Manifest, ManifestFields, Payload, PublicKey,
     Receipt, Refusal, RefusalCode, ReviewPage, SignedManifest, SignedReceipt, SigningKey,
 };
+use taoli_upstream::db::Location;
 use taoli_upstream::{Db, Faults, Server};
 use tempfile::TempDir;
 use uuid::Uuid;
+
+pub mod postgres;
+
+/// The engine a test's upstream stores in: every protocol test runs on both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Store {
+    Sqlite,
+    Postgres,
+}
+
+impl Store {
+    /// Where a new, empty database of this engine is: a file in `dir`, or
+    /// a new database on the test cluster.
+    pub fn fresh_location(self, dir: &std::path::Path) -> Location {
+        match self {
+            Store::Sqlite => Location::new(dir.join("upstream.db").display().to_string()),
+            Store::Postgres => Location::new(postgres::fresh_database()),
+        }
+    }
+
+    /// A new, empty, migrated database of this engine, and where it is.
+    pub fn fresh(self, dir: &std::path::Path) -> (Db, Location) {
+        let location = self.fresh_location(dir);
+        let opened = location.clone();
+        let db = off_runtime(move || {
+            let db = Db::connect_unmigrated(&opened).unwrap();
+            db.migrate().unwrap();
+            db
+        });
+        (db, location)
+    }
+}
+
+/// Runs blocking store work (the PostgreSQL client runs a runtime of its
+/// own) on a thread of its own, as the server does with `spawn_blocking`.
+pub fn off_runtime<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| s.spawn(work).join().unwrap())
+}
+
+/// Declares each named `async fn name(store: Store)` as two tests,
+/// `sqlite::name` and `postgres::name`.
+#[macro_export]
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::Store::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::Store::Postgres).await
+                }
+            )*
+        }
+    };
+}
 
 pub const SCHOOL: &str = "2151072201";
 pub const OTHER_SCHOOL: &str = "2151072202";
@@ -23,16 +86,17 @@ pub struct Harness {
     pub server: Server,
     pub client: Client,
     pub dir: TempDir,
+    pub location: Location,
 }
 
 impl Harness {
-    pub async fn start() -> Harness {
-        Harness::start_with(false).await
+    pub async fn start(store: Store) -> Harness {
+        Harness::start_with(store, false).await
     }
 
-    pub async fn start_with(admin: bool) -> Harness {
+    pub async fn start_with(store: Store, admin: bool) -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("upstream.db")).unwrap();
+        let (db, location) = store.fresh(dir.path());
         let listen: SocketAddr = "127.0.0.1:0".parse().unwrap();
         let server = Server::start(db, listen, admin, Faults::default())
             .await
@@ -42,11 +106,20 @@ impl Harness {
             server,
             client,
             dir,
+            location,
         }
     }
 
-    pub fn db_path(&self) -> std::path::PathBuf {
-        self.dir.path().join("upstream.db")
+    /// The server's database as `--db` names it: a file or a connection
+    /// string.
+    pub fn database(&self) -> &str {
+        &self.location.database
+    }
+
+    /// Runs `work` on the server's store, off the async threads.
+    pub fn with_db<T: Send>(&self, work: impl FnOnce(&Db) -> T + Send) -> T {
+        let db = self.server.db();
+        off_runtime(move || work(db))
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -54,7 +127,7 @@ impl Harness {
     }
 
     pub fn issue_code(&self, school: &str) -> String {
-        self.server.db().issue_enrollment_code(school, 30).unwrap()
+        self.with_db(|db| db.issue_enrollment_code(school, 30).unwrap())
     }
 
     pub async fn post_enroll(&self, request: &EnrollmentRequest) -> Response {
@@ -184,7 +257,7 @@ impl Harness {
     }
 
     pub fn received_batches(&self, school: &str) -> u64 {
-        self.server.db().received_batches(school).unwrap()
+        self.with_db(|db| db.received_batches(school).unwrap())
     }
 }
 

@@ -1,0 +1,948 @@
+//! The upstream's store: its receipt-signing key, enrollment codes, the
+//! schools' keys, batches (with partial payloads while they arrive), their
+//! records and the review results.
+//!
+//! The logic is written once, over [`sql::Tx`]; two engines run it:
+//! PostgreSQL in production (`postgres.rs`: a bounded pool, any number of
+//! server processes over one database) and SQLite embedded for a single
+//! county's laptop and the demo (`sqlite.rs`). The same test suite runs on
+//! both (crates/taoli-upstream/tests/protocol.rs).
+//!
+//! Every change is one transaction, so a request interrupted anywhere (or
+//! answered with an injected 500 after its commit) leaves either all of its
+//! work or none. What makes a batch exactly-once is the database's: the
+//! batch id is the key, a school's received sequence numbers are unique, and
+//! one school's writes hold a lock ([`sql::Tx::lock`]) while they check and
+//! change its chain.
+
+mod migrations;
+mod postgres;
+pub(crate) mod sql;
+mod sqlite;
+
+use std::path::Path;
+
+use chrono::{Duration, Utc};
+use taoli_protocol::{
+    self as protocol, BatchHistory, BatchState, BatchStatus, Change, Decision, EnrollmentRequest,
+    EnrollmentResponse, HeldBatch, MAX_REASON_CHARS, Manifest, Payload, PublicKey, Receipt,
+    Refusal, RefusalCode, ReviewPage, ReviewResult, SignedManifest, SignedReceipt, SigningKey,
+    normalize_enrollment_code,
+};
+use uuid::Uuid;
+
+use crate::db::sql::{Engine, Tx, args};
+use crate::error::{Error, Result};
+
+/// The longest an enrollment code may stay valid: ten years.
+pub const MAX_VALID_DAYS: u32 = 3660;
+
+/// Connections an upstream keeps open to its database, unless told
+/// otherwise: well under PostgreSQL's default `max_connections` (100) even
+/// with several server processes over one database.
+pub const DEFAULT_POOL_SIZE: u32 = 16;
+
+/// A school's registered key.
+#[derive(Debug, Clone)]
+pub struct SchoolKey {
+    pub school: String,
+    pub key: PublicKey,
+    pub revoked: bool,
+}
+
+/// A record waiting for review, as the /review page lists it.
+#[derive(Debug, Clone)]
+pub struct PendingRecord {
+    pub school: String,
+    pub batch_id: String,
+    pub sequence: u64,
+    pub record: String,
+    pub op: String,
+    pub teacher_id: String,
+    pub content: String,
+}
+
+/// How to reach the database: a file (SQLite) or a PostgreSQL connection
+/// string, and how many connections to keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub database: String,
+    pub pool_size: u32,
+}
+
+impl Location {
+    pub fn new(database: impl Into<String>) -> Location {
+        Location {
+            database: database.into(),
+            pool_size: DEFAULT_POOL_SIZE,
+        }
+    }
+
+    /// Whether it names a PostgreSQL database (`postgres://`,
+    /// `postgresql://`, or `key=value` settings).
+    pub fn is_postgres(&self) -> bool {
+        let d = self.database.trim();
+        d.starts_with("postgres://") || d.starts_with("postgresql://") || d.contains("dbname=")
+    }
+}
+
+/// The upstream's store, over one of the two engines.
+#[derive(Debug)]
+pub struct Db {
+    engine: Box<dyn Engine>,
+}
+
+impl Db {
+    /// Opens (or creates) the SQLite database at `path`, migrated.
+    pub fn open(path: &Path) -> Result<Db> {
+        Ok(Db {
+            engine: Box::new(sqlite::Sqlite::open(path, DEFAULT_POOL_SIZE)?),
+        })
+    }
+
+    /// Opens the database `location` names. A SQLite file migrates itself;
+    /// a PostgreSQL database must be migrated first (`taoli-upstream
+    /// migrate`), so an upgrade is the operator's decision, made once.
+    pub fn connect(location: &Location) -> Result<Db> {
+        let db = Db::connect_unmigrated(location)?;
+        let pending = db.pending_migrations()?;
+        if !pending.is_empty() {
+            return Err(Error::MigrationsPending {
+                database: db.describe(),
+                pending: pending.join("、"),
+            });
+        }
+        Ok(db)
+    }
+
+    /// Opens the database `location` names without checking its tables:
+    /// for `migrate`.
+    pub fn connect_unmigrated(location: &Location) -> Result<Db> {
+        let engine: Box<dyn Engine> = if location.is_postgres() {
+            Box::new(postgres::Postgres::connect(
+                &location.database,
+                location.pool_size,
+            )?)
+        } else {
+            Box::new(sqlite::Sqlite::open(
+                Path::new(&location.database),
+                location.pool_size,
+            )?)
+        };
+        Ok(Db { engine })
+    }
+
+    /// The migrations the database has not applied, by name.
+    pub fn pending_migrations(&self) -> Result<Vec<&'static str>> {
+        self.engine.pending_migrations()
+    }
+
+    /// Applies every pending migration; the names applied.
+    pub fn migrate(&self) -> Result<Vec<&'static str>> {
+        self.engine.migrate()
+    }
+
+    /// The database, as the operator named it (no password).
+    pub fn describe(&self) -> String {
+        self.engine.describe()
+    }
+
+    /// Runs `work` in one write transaction (again from the start if the
+    /// engine asks).
+    fn write<T>(&self, mut work: impl FnMut(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        let mut out = None;
+        self.engine.write(&mut |tx| {
+            out = Some(work(tx)?);
+            Ok(())
+        })?;
+        out.ok_or_else(|| Error::Storage("事务没有答复".into()))
+    }
+
+    /// Like [`Db::write`], for work that commits what it did and still
+    /// fails: `Ok(Err(e))` keeps the changes and answers `e` (a batch
+    /// refused for good, bytes thrown away).
+    fn write_then_fail<T>(
+        &self,
+        mut work: impl FnMut(&mut dyn Tx) -> Result<Result<T>>,
+    ) -> Result<T> {
+        let mut out = None;
+        self.engine.write(&mut |tx| {
+            out = Some(work(tx)?);
+            Ok(())
+        })?;
+        out.ok_or_else(|| Error::Storage("事务没有答复".into()))?
+    }
+
+    /// Runs `work` in one read-only transaction.
+    fn read<T>(&self, mut work: impl FnMut(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        let mut out = None;
+        self.engine.read(&mut |tx| {
+            out = Some(work(tx)?);
+            Ok(())
+        })?;
+        out.ok_or_else(|| Error::Storage("事务没有答复".into()))
+    }
+
+    /// The receipt-signing key, made on first use and kept in the database.
+    /// Two processes starting at once over a new database agree on one.
+    pub fn server_key(&self) -> Result<SigningKey> {
+        let key = self.write(|tx| {
+            tx.lock("server_key")?;
+            let stored = tx.query_opt("SELECT secret FROM server_key WHERE id = 1", &[])?;
+            Ok(match stored {
+                Some(row) => SigningKey::from_bytes(&row.bytes(0)?)
+                    .map_err(|e| Error::ServerKeyDamaged(e.to_string()))?,
+                None => {
+                    let key = SigningKey::generate()?;
+                    tx.execute(
+                        "INSERT INTO server_key (id, alg, secret, key_id, created_at)
+                         VALUES (1, $1, $2, $3, $4)",
+                        args![
+                            protocol::ALGORITHM_ED25519,
+                            &key.to_bytes()[..],
+                            key.key_id(),
+                            protocol::now()
+                        ],
+                    )?;
+                    key
+                }
+            })
+        })?;
+        Ok(key)
+    }
+
+    /// Issues a one-time enrollment code (报送码) for `school`, valid for
+    /// `valid_days` (at most [`MAX_VALID_DAYS`]). Only its SHA-256 is kept.
+    pub fn issue_enrollment_code(&self, school: &str, valid_days: u32) -> Result<String> {
+        if school.len() != 10 || !school.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::InvalidSchoolCode(school.to_owned()));
+        }
+        // No 0/O, 1/I/L: a clerk copies it from paper.
+        const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+        let mut random = [0u8; 16];
+        getrandom::fill(&mut random)
+            .map_err(|e| Error::Protocol(taoli_protocol::Error::Random(e.to_string())))?;
+        let chars: String = random
+            .iter()
+            .filter_map(|b| {
+                let at = usize::from(*b).checked_rem(ALPHABET.len())?;
+                ALPHABET.get(at).copied().map(char::from)
+            })
+            .collect();
+        let now = Utc::now();
+        // Past chrono's last year (262143) `now + days` would panic.
+        let expires = now
+            .checked_add_signed(Duration::days(i64::from(valid_days)))
+            .filter(|_| valid_days <= MAX_VALID_DAYS)
+            .ok_or(Error::InvalidValidDays(valid_days))?;
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO enrollment_code (code_hash, school, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4)",
+                args![
+                    code_hash(&chars),
+                    school,
+                    protocol::timestamp(now),
+                    protocol::timestamp(expires)
+                ],
+            )
+        })?;
+        let letters: Vec<char> = chars.chars().collect();
+        let groups: Vec<String> = letters.chunks(4).map(|g| g.iter().collect()).collect();
+        Ok(groups.join("-"))
+    }
+
+    /// Registers a school's key with an enrollment code, revoking the
+    /// school's earlier keys. The same key enrolling again with the code it
+    /// used gets the same answer (a retry after a lost response).
+    pub fn enroll(
+        &self,
+        request: &EnrollmentRequest,
+        key: &PublicKey,
+        upstream: &PublicKey,
+    ) -> Result<EnrollmentResponse> {
+        let hash = code_hash(&normalize_enrollment_code(&request.code));
+        let key_id = key.key_id();
+        self.write(|tx| {
+            tx.lock(&request.school)?;
+            let sql = format!(
+                "SELECT school, expires_at, used_at, key_id FROM enrollment_code
+                 WHERE code_hash = $1{}",
+                tx.for_update()
+            );
+            let Some(row) = tx.query_opt(&sql, args![&hash])? else {
+                return Err(Error::refused(RefusalCode::EnrollmentCodeInvalid));
+            };
+            let (school, expires_at) = (row.text(0)?, row.text(1)?);
+            let (used_at, used_by) = (row.opt_text(2)?, row.opt_text(3)?);
+            if school != request.school {
+                return Err(Error::refused_with(
+                    RefusalCode::WrongSchool,
+                    format!("报送码是发给另一所学校的，不是 {}", request.school),
+                    format!(
+                        "the enrollment code was issued to another school, not {}",
+                        request.school
+                    ),
+                ));
+            }
+            let response = |enrolled_at: String| EnrollmentResponse {
+                protocol: protocol::PROTOCOL_VERSION.into(),
+                school: school.clone(),
+                key_id: key_id.clone(),
+                enrolled_at,
+                upstream_key: upstream.to_wire(),
+            };
+            if let Some(used_at) = used_at {
+                if used_by.as_deref() == Some(key_id.as_str()) {
+                    return Ok(response(used_at));
+                }
+                return Err(Error::refused_with(
+                    RefusalCode::EnrollmentCodeInvalid,
+                    "报送码已经用过",
+                    "the enrollment code was already used",
+                ));
+            }
+            if expires_at < protocol::now() {
+                return Err(Error::refused_with(
+                    RefusalCode::EnrollmentCodeInvalid,
+                    "报送码已过期",
+                    "the enrollment code has expired",
+                ));
+            }
+            let known = tx.query_opt(
+                "SELECT school FROM school_key WHERE key_id = $1",
+                args![&key_id],
+            )?;
+            if known.is_some() {
+                return Err(Error::refused_with(
+                    RefusalCode::MalformedRequest,
+                    "这个公钥已经登记过，请让桃李生成新的签名密钥",
+                    "this public key is already enrolled; let Taoli make a new signing key",
+                ));
+            }
+            let now = protocol::now();
+            tx.execute(
+                "UPDATE school_key SET revoked_at = $1 WHERE school = $2 AND revoked_at IS NULL",
+                args![&now, &school],
+            )?;
+            tx.execute(
+                "INSERT INTO school_key (key_id, school, alg, public_key, enrolled_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+                args![&key_id, &school, key.alg(), &key.as_bytes()[..], &now],
+            )?;
+            tx.execute(
+                "UPDATE enrollment_code SET used_at = $1, key_id = $2 WHERE code_hash = $3",
+                args![&now, &key_id, &hash],
+            )?;
+            Ok(response(now))
+        })
+    }
+
+    /// Revokes a school's key: batches it signs are refused from now on.
+    pub fn revoke_key(&self, key_id: &str) -> Result<()> {
+        let changed = self.write(|tx| {
+            tx.execute(
+                "UPDATE school_key SET revoked_at = $1 WHERE key_id = $2 AND revoked_at IS NULL",
+                args![protocol::now(), key_id],
+            )
+        })?;
+        if changed == 0 {
+            return Err(Error::KeyNotFound(key_id.to_owned()));
+        }
+        Ok(())
+    }
+
+    /// A registered key by id.
+    pub fn school_key(&self, key_id: &str) -> Result<Option<SchoolKey>> {
+        let row = self.read(|tx| {
+            tx.query_opt(
+                "SELECT school, public_key, revoked_at FROM school_key WHERE key_id = $1",
+                args![key_id],
+            )
+        })?;
+        row.map(|row| {
+            let key = PublicKey::from_bytes(&row.bytes(1)?, RefusalCode::ServerError)?;
+            Ok(SchoolKey {
+                school: row.text(0)?,
+                key,
+                revoked: row.opt_text(2)?.is_some(),
+            })
+        })
+        .transpose()
+    }
+
+    /// Takes a verified manifest. The same batch id with the same manifest
+    /// bytes is the existing batch (`Ok((status, false))`); with other bytes
+    /// it is `batch_conflict`. A new batch must follow the school's last
+    /// received batch.
+    pub fn register_batch(
+        &self,
+        signed: &SignedManifest,
+        manifest: &Manifest,
+        server_key: &SigningKey,
+    ) -> Result<(BatchStatus, bool)> {
+        self.write(|tx| {
+            tx.lock(&manifest.school)?;
+            let existing = tx.query_opt(
+                "SELECT manifest FROM batch WHERE batch_id = $1",
+                args![&manifest.batch_id],
+            )?;
+            if let Some(row) = existing {
+                if row.bytes(0)? != signed.manifest_bytes {
+                    return Err(Error::refused_with(
+                        RefusalCode::BatchConflict,
+                        format!("批次 {}", manifest.batch_id),
+                        format!("batch {}", manifest.batch_id),
+                    ));
+                }
+                let status = status_of(tx, &manifest.batch_id, server_key)?;
+                if let Some(refusal) = status.refusal {
+                    return Err(Error::Refused(refusal));
+                }
+                return Ok((status, false));
+            }
+            check_sequence(tx, manifest)?;
+            tx.execute(
+                "INSERT INTO batch (batch_id, school, sequence, previous_batch, key_id, manifest,
+                                    payload_size, payload_sha256, record_count, state, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'receiving', $10)",
+                args![
+                    &manifest.batch_id,
+                    &manifest.school,
+                    manifest.sequence,
+                    manifest.previous_batch.as_deref(),
+                    &manifest.key_id,
+                    &signed.manifest_bytes[..],
+                    manifest.payload_size,
+                    &manifest.payload_sha256,
+                    manifest.record_count,
+                    protocol::now()
+                ],
+            )?;
+            let status = status_of(tx, &manifest.batch_id, server_key)?;
+            Ok((status, true))
+        })
+    }
+
+    /// Where a batch stands.
+    pub fn batch_status(&self, batch_id: &str, server_key: &SigningKey) -> Result<BatchStatus> {
+        self.read(|tx| status_of(tx, batch_id, server_key))
+    }
+
+    /// The payload bytes of a received batch.
+    pub fn stored_payload(&self, batch_id: &str) -> Result<Option<Vec<u8>>> {
+        self.read(|tx| {
+            tx.query_opt(
+                "SELECT payload FROM batch WHERE batch_id = $1",
+                args![batch_id],
+            )?
+            .map_or(Ok(None), |row| row.opt_bytes(0))
+        })
+    }
+
+    /// Appends `bytes` at `offset` to a receiving batch's payload. The offset
+    /// must be exactly what is held (`offset_mismatch` otherwise, with the
+    /// bytes held); more than the manifest's size is `too_large`. Returns the
+    /// bytes now held.
+    pub fn append_payload(&self, batch_id: &str, offset: u64, bytes: &[u8]) -> Result<u64> {
+        self.write(|tx| {
+            let (state, size) = lock_batch(tx, batch_id)?;
+            if state != BatchState::Receiving {
+                return Err(Error::refused_with(
+                    RefusalCode::OffsetMismatch,
+                    "批次已经不在接收中",
+                    "the batch is no longer being received",
+                ));
+            }
+            let held = held_bytes(tx, batch_id)?;
+            if offset != held {
+                return Err(offset_mismatch(held));
+            }
+            if held.saturating_add(bytes.len() as u64) > size {
+                return Err(Error::refused_with(
+                    RefusalCode::TooLarge,
+                    format!("批次清单写明数据共 {size} 字节，上传的超出了"),
+                    format!(
+                        "the batch manifest says the data has {size} bytes, and more were uploaded"
+                    ),
+                ));
+            }
+            if !bytes.is_empty() {
+                tx.execute(
+                    "INSERT INTO payload_chunk (batch_id, \"offset\", bytes) VALUES ($1, $2, $3)",
+                    args![batch_id, offset, bytes],
+                )?;
+            }
+            Ok(held.saturating_add(bytes.len() as u64))
+        })
+    }
+
+    /// The payload bytes held and the batch's state and size.
+    pub fn held(&self, batch_id: &str) -> Result<(BatchState, u64, u64)> {
+        self.read(|tx| {
+            let (state, size) = state_and_size(tx, batch_id)?;
+            let held = match state {
+                BatchState::Received => size,
+                _ => held_bytes(tx, batch_id)?,
+            };
+            Ok((state, held, size))
+        })
+    }
+
+    /// Checks a batch whose payload has fully arrived and, when it passes,
+    /// stores its records and signs its receipt, all in one transaction.
+    ///
+    /// A hash mismatch discards the bytes (the batch can be sent again); a
+    /// payload that cannot be read or breaks the sequence refuses the batch
+    /// for good.
+    pub fn complete_batch(&self, batch_id: &str, server_key: &SigningKey) -> Result<BatchStatus> {
+        self.write_then_fail(|tx| {
+            let school = tx
+                .query_opt(
+                    "SELECT school FROM batch WHERE batch_id = $1",
+                    args![batch_id],
+                )?
+                .ok_or_else(|| Error::BatchNotFound(batch_id.to_owned()))?
+                .text(0)?;
+            tx.lock(&school)?;
+            let (state, size) = lock_batch(tx, batch_id)?;
+            if state != BatchState::Receiving || held_bytes(tx, batch_id)? != size {
+                return Ok(Ok(status_of(tx, batch_id, server_key)?));
+            }
+            let manifest_bytes = tx
+                .query_one(
+                    "SELECT manifest FROM batch WHERE batch_id = $1",
+                    args![batch_id],
+                )?
+                .bytes(0)?;
+            let manifest = Manifest::decode(&manifest_bytes)?;
+            let mut payload = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+            for row in tx.query(
+                "SELECT bytes FROM payload_chunk WHERE batch_id = $1 ORDER BY \"offset\"",
+                args![batch_id],
+            )? {
+                payload.extend_from_slice(&row.bytes(0)?);
+            }
+            tx.execute(
+                "DELETE FROM payload_chunk WHERE batch_id = $1",
+                args![batch_id],
+            )?;
+            if protocol::sha256_hex(&payload) != manifest.payload_sha256 {
+                return Ok(Err(Error::refused_with(
+                    RefusalCode::PayloadHashMismatch,
+                    "已丢弃收到的数据，请从头重新上传",
+                    "the data received was thrown away; upload it again from the start",
+                )));
+            }
+            let checked = match Payload::decode(&payload)
+                .and_then(|p| p.check_against(&manifest).map(|()| p))
+            {
+                Ok(p) => match check_sequence(tx, &manifest) {
+                    Ok(()) => Ok(p),
+                    Err(Error::Refused(refusal)) => Err(refusal),
+                    Err(other) => return Err(other),
+                },
+                Err(refusal) => Err(refusal),
+            };
+            let payload_doc = match checked {
+                Ok(p) => p,
+                Err(refusal) => {
+                    tx.execute(
+                        "UPDATE batch SET state = 'refused', refusal = $1 WHERE batch_id = $2",
+                        args![refusal.to_json(), batch_id],
+                    )?;
+                    return Ok(Err(Error::Refused(refusal)));
+                }
+            };
+            let received_at = protocol::now();
+            for (position, change) in payload_doc.changes.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO batch_record (batch_id, record, position, op, teacher_id, content, status)
+                     VALUES ($1, $2, $3, $4, $5, $6, 'pending')",
+                    args![
+                        batch_id,
+                        &change.id,
+                        position as u64,
+                        change.op.as_str(),
+                        &change.teacher_id,
+                        content_of(change)
+                    ],
+                )?;
+            }
+            let ids: Vec<String> = payload_doc.changes.iter().map(|c| c.id.clone()).collect();
+            let receipt = Receipt::new(&manifest, &received_at, &ids);
+            let signed = SignedReceipt::sign(&receipt, server_key);
+            tx.execute(
+                "UPDATE batch SET state = 'received', received_at = $1, payload = $2, receipt = $3
+                 WHERE batch_id = $4",
+                args![&received_at, &payload[..], signed.encode(), batch_id],
+            )?;
+            Ok(Ok(status_of(tx, batch_id, server_key)?))
+        })
+    }
+
+    /// How many batches of `school` are received (for tests and the page).
+    pub fn received_batches(&self, school: &str) -> Result<u64> {
+        self.read(|tx| {
+            tx.query_one(
+                "SELECT count(*) FROM batch WHERE school = $1 AND state = 'received'",
+                args![school],
+            )?
+            .count(0)
+        })
+    }
+
+    /// Records review `decision` for one record. `deliveries` is how many
+    /// times the result is queued for the school (2 under the duplicate
+    /// fault); every delivery carries the same `review_id`.
+    pub fn review(
+        &self,
+        batch_id: &str,
+        record: &str,
+        decision: Decision,
+        reason: Option<&str>,
+        deliveries: u32,
+    ) -> Result<ReviewResult> {
+        let reason = match (decision, reason.map(str::trim)) {
+            (Decision::Returned, Some(r))
+                if !r.is_empty() && r.chars().count() <= MAX_REASON_CHARS =>
+            {
+                Some(r.to_owned())
+            }
+            (Decision::Returned, _) => {
+                return Err(Error::ReasonRequired {
+                    max: MAX_REASON_CHARS,
+                });
+            }
+            (Decision::Accepted, _) => None,
+        };
+        self.write(|tx| {
+            let batch = tx.query_opt(
+                "SELECT school, state FROM batch WHERE batch_id = $1",
+                args![batch_id],
+            )?;
+            let Some(batch) = batch else {
+                return Err(Error::BatchNotFound(batch_id.to_owned()));
+            };
+            let school = batch.text(0)?;
+            tx.lock(&school)?;
+            if batch.text(1)? != "received" {
+                return Err(Error::BatchNotReceived(batch_id.to_owned()));
+            }
+            let status = tx
+                .query_opt(
+                    "SELECT status FROM batch_record WHERE batch_id = $1 AND record = $2",
+                    args![batch_id, record],
+                )?
+                .map(|row| row.text(0))
+                .transpose()?;
+            match status.as_deref() {
+                None => {
+                    return Err(Error::RecordNotFound {
+                        batch: batch_id.to_owned(),
+                        record: record.to_owned(),
+                    });
+                }
+                Some("pending") => {}
+                Some(done) => {
+                    return Err(Error::AlreadyReviewed {
+                        batch: batch_id.to_owned(),
+                        record: record.to_owned(),
+                        decision: if done == "accepted" {
+                            "生效"
+                        } else {
+                            "退回"
+                        }
+                        .to_owned(),
+                    });
+                }
+            }
+            let review_id = Uuid::now_v7().hyphenated().to_string();
+            let reviewed_at = protocol::now();
+            tx.execute(
+                "UPDATE batch_record SET status = $1, reason = $2, reviewed_at = $3, review_id = $4
+                 WHERE batch_id = $5 AND record = $6",
+                args![
+                    decision.as_str(),
+                    reason.as_deref(),
+                    &reviewed_at,
+                    &review_id,
+                    batch_id,
+                    record
+                ],
+            )?;
+            let mut cursor = 0;
+            for _ in 0..deliveries.max(1) {
+                cursor = tx
+                    .query_one(
+                        "INSERT INTO review_event (school, review_id, batch_id, record, decision, reason, reviewed_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING cursor",
+                        args![
+                            &school,
+                            &review_id,
+                            batch_id,
+                            record,
+                            decision.as_str(),
+                            reason.as_deref(),
+                            &reviewed_at
+                        ],
+                    )?
+                    .count(0)?;
+            }
+            Ok(ReviewResult {
+                cursor,
+                review_id,
+                batch_id: batch_id.to_owned(),
+                record: record.to_owned(),
+                decision,
+                reason: reason.clone(),
+                reviewed_at,
+            })
+        })
+    }
+
+    /// The school's review results after `after`, at most `limit`.
+    pub fn reviews(&self, school: &str, after: u64, limit: usize) -> Result<ReviewPage> {
+        let rows = self.read(|tx| {
+            tx.query(
+                "SELECT cursor, review_id, batch_id, record, decision, reason, reviewed_at
+                 FROM review_event WHERE school = $1 AND cursor > $2 ORDER BY cursor LIMIT $3",
+                args![school, after, limit.saturating_add(1) as u64],
+            )
+        })?;
+        let mut results = rows
+            .iter()
+            .map(|r| {
+                Ok(ReviewResult {
+                    cursor: r.count(0)?,
+                    review_id: r.text(1)?,
+                    batch_id: r.text(2)?,
+                    record: r.text(3)?,
+                    decision: if r.text(4)? == "accepted" {
+                        Decision::Accepted
+                    } else {
+                        Decision::Returned
+                    },
+                    reason: r.opt_text(5)?,
+                    reviewed_at: r.text(6)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let more = results.len() > limit;
+        results.truncate(limit);
+        Ok(protocol::review_page(school, after, results, more))
+    }
+
+    /// The school's received batches after sequence `after`, in order, at
+    /// most `limit` of them and no more than
+    /// [`protocol::BATCH_HISTORY_PAGE_BYTES`] (at least one), with the
+    /// school's last accepted sequence: what a school file restored from an
+    /// old backup takes back (`GET /v1/schools/{school}/batches`).
+    pub fn held_batches(&self, school: &str, after: u64, limit: usize) -> Result<BatchHistory> {
+        let (last, rows) = self.read(|tx| {
+            let last = tx
+                .query_one(
+                    "SELECT coalesce(max(sequence), 0) FROM batch
+                     WHERE school = $1 AND state = 'received'",
+                    args![school],
+                )?
+                .count(0)?;
+            let rows = tx.query(
+                "SELECT sequence, batch_id, manifest, receipt FROM batch
+                 WHERE school = $1 AND state = 'received' AND sequence > $2
+                 ORDER BY sequence LIMIT $3",
+                args![school, after, limit as u64],
+            )?;
+            Ok((last, rows))
+        })?;
+        let mut batches = Vec::new();
+        let mut bytes = 0usize;
+        for row in rows {
+            if !batches.is_empty() && bytes >= protocol::BATCH_HISTORY_PAGE_BYTES {
+                break;
+            }
+            let manifest = row.bytes(2)?;
+            let receipt = row.opt_bytes(3)?.unwrap_or_default();
+            bytes = bytes.saturating_add(
+                (manifest.len() / 3)
+                    .saturating_mul(4)
+                    .saturating_add(receipt.len()),
+            );
+            batches.push(HeldBatch::new(
+                row.count(0)?,
+                &row.text(1)?,
+                &manifest,
+                &receipt,
+            )?);
+        }
+        Ok(BatchHistory::new(school, last, batches))
+    }
+
+    /// The payload of one of `school`'s received batches, exactly as it
+    /// arrived; None for a batch of another school, unknown or not received.
+    pub fn held_payload(&self, school: &str, batch_id: &str) -> Result<Option<Vec<u8>>> {
+        self.read(|tx| {
+            tx.query_opt(
+                "SELECT payload FROM batch
+                 WHERE batch_id = $1 AND school = $2 AND state = 'received'",
+                args![batch_id, school],
+            )?
+            .map_or(Ok(None), |row| row.opt_bytes(0))
+        })
+    }
+
+    /// Every record waiting for review, oldest batch first.
+    pub fn pending_records(&self) -> Result<Vec<PendingRecord>> {
+        let rows = self.read(|tx| {
+            tx.query(
+                "SELECT b.school, b.batch_id, b.sequence, r.record, r.op, r.teacher_id, r.content
+                 FROM batch_record r JOIN batch b ON b.batch_id = r.batch_id
+                 WHERE r.status = 'pending' ORDER BY b.received_at, b.batch_id, r.position",
+                &[],
+            )
+        })?;
+        rows.iter()
+            .map(|r| {
+                Ok(PendingRecord {
+                    school: r.text(0)?,
+                    batch_id: r.text(1)?,
+                    sequence: r.count(2)?,
+                    record: r.text(3)?,
+                    op: r.text(4)?,
+                    teacher_id: r.text(5)?,
+                    content: r.text(6)?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn code_hash(normalized: &str) -> String {
+    protocol::sha256_hex(normalized.as_bytes())
+}
+
+fn offset_mismatch(held: u64) -> Error {
+    Error::refused_with(
+        RefusalCode::OffsetMismatch,
+        format!("上级系统已收到 {held} 字节"),
+        format!("the upstream has received {held} bytes"),
+    )
+}
+
+/// Whether `manifest` follows the school's last received batch.
+fn check_sequence(tx: &mut dyn Tx, manifest: &Manifest) -> Result<()> {
+    let last = tx.query_opt(
+        "SELECT sequence, batch_id FROM batch WHERE school = $1 AND state = 'received'
+         ORDER BY sequence DESC LIMIT 1",
+        args![&manifest.school],
+    )?;
+    let (last_sequence, last_id) = match &last {
+        Some(row) => (row.count(0)?, Some(row.text(1)?)),
+        None => (0, None),
+    };
+    if manifest.sequence <= last_sequence {
+        return Err(Error::refused_with(
+            RefusalCode::SequenceReplayed,
+            format!(
+                "序号 {}，上级系统已收到第 {last_sequence} 批",
+                manifest.sequence
+            ),
+            format!(
+                "sequence number {}; the upstream has received batch {last_sequence}",
+                manifest.sequence
+            ),
+        ));
+    }
+    if manifest.sequence != last_sequence.saturating_add(1) {
+        return Err(Error::refused_with(
+            RefusalCode::SequenceOutOfOrder,
+            format!(
+                "序号 {}，上级系统最后收到的是第 {last_sequence} 批",
+                manifest.sequence
+            ),
+            format!(
+                "sequence number {}; the last batch the upstream received is batch {last_sequence}",
+                manifest.sequence
+            ),
+        ));
+    }
+    if manifest.previous_batch != last_id {
+        return Err(Error::refused_with(
+            RefusalCode::SequenceOutOfOrder,
+            "批次写明的前一批次不是上级系统最后收到的批次",
+            "the previous batch the batch names is not the last batch the upstream received",
+        ));
+    }
+    Ok(())
+}
+
+fn state_and_size(tx: &mut dyn Tx, batch_id: &str) -> Result<(BatchState, u64)> {
+    read_state_and_size(tx, batch_id, "")
+}
+
+/// [`state_and_size`], holding the batch's row until the transaction ends.
+fn lock_batch(tx: &mut dyn Tx, batch_id: &str) -> Result<(BatchState, u64)> {
+    let clause = tx.for_update();
+    read_state_and_size(tx, batch_id, clause)
+}
+
+fn read_state_and_size(tx: &mut dyn Tx, batch_id: &str, clause: &str) -> Result<(BatchState, u64)> {
+    let sql = format!("SELECT state, payload_size FROM batch WHERE batch_id = $1{clause}");
+    let Some(row) = tx.query_opt(&sql, args![batch_id])? else {
+        return Err(Error::BatchNotFound(batch_id.to_owned()));
+    };
+    Ok((parse_state(&row.text(0)?), row.count(1)?))
+}
+
+fn parse_state(state: &str) -> BatchState {
+    match state {
+        "received" => BatchState::Received,
+        "refused" => BatchState::Refused,
+        _ => BatchState::Receiving,
+    }
+}
+
+fn held_bytes(tx: &mut dyn Tx, batch_id: &str) -> Result<u64> {
+    tx.query_one(
+        "SELECT CAST(coalesce(sum(length(bytes)), 0) AS BIGINT) FROM payload_chunk
+         WHERE batch_id = $1",
+        args![batch_id],
+    )?
+    .count(0)
+}
+
+fn status_of(tx: &mut dyn Tx, batch_id: &str, server_key: &SigningKey) -> Result<BatchStatus> {
+    let Some(row) = tx.query_opt(
+        "SELECT state, payload_size, receipt, refusal FROM batch WHERE batch_id = $1",
+        args![batch_id],
+    )?
+    else {
+        return Err(Error::BatchNotFound(batch_id.to_owned()));
+    };
+    let state = parse_state(&row.text(0)?);
+    let size = row.count(1)?;
+    let held = match state {
+        BatchState::Received => size,
+        _ => held_bytes(tx, batch_id)?,
+    };
+    let mut status = BatchStatus::new(batch_id, state, size, held);
+    if let Some(bytes) = row.opt_bytes(2)? {
+        // Kept as signed; checked against our own key so a damaged row is
+        // never handed out as evidence.
+        let signed = SignedReceipt::decode(&bytes)?;
+        signed.verify(&server_key.public_key())?;
+        status.receipt = Some(
+            serde_json::from_slice(&bytes)
+                .map_err(|e| Error::ServerKeyDamaged(format!("保存的回执无法读取：{e}")))?,
+        );
+    }
+    if let Some(text) = row.opt_text(3)? {
+        status.refusal = Some(Refusal::decode(text.as_bytes())?);
+    }
+    Ok(status)
+}
+
+/// What the reviewer sees of a change: its op, ids, versions, values, reason.
+fn content_of(change: &Change) -> String {
+    serde_json::to_string(change).unwrap_or_default()
+}
