@@ -96,14 +96,21 @@ impl Db {
     /// Opens (or creates) the SQLite database at `path`, migrated.
     pub fn open(path: &Path) -> Result<Db> {
         Ok(Db {
-            engine: Box::new(sqlite::Sqlite::open(path, DEFAULT_POOL_SIZE)?),
+            engine: Box::new(sqlite::Sqlite::open(path, DEFAULT_POOL_SIZE, true)?),
         })
     }
 
-    /// Opens the database `location` names. A SQLite file migrates itself;
-    /// a PostgreSQL database must be migrated first (`taoli-upstream
-    /// migrate`), so an upgrade is the operator's decision, made once.
+    /// Opens the database `location` names, ready for work. A SQLite file
+    /// migrates itself; a PostgreSQL database must be migrated first
+    /// (`taoli-upstream migrate`), so an upgrade of a shared database is the
+    /// operator's decision, made once.
     pub fn connect(location: &Location) -> Result<Db> {
+        if !location.is_postgres() {
+            let path = Path::new(&location.database);
+            return Ok(Db {
+                engine: Box::new(sqlite::Sqlite::open(path, location.pool_size, true)?),
+            });
+        }
         let db = Db::connect_unmigrated(location)?;
         let pending = db.pending_migrations()?;
         if !pending.is_empty() {
@@ -115,8 +122,8 @@ impl Db {
         Ok(db)
     }
 
-    /// Opens the database `location` names without checking its tables:
-    /// for `migrate`.
+    /// Opens the database `location` names without migrating or checking
+    /// its tables: for `migrate`.
     pub fn connect_unmigrated(location: &Location) -> Result<Db> {
         let engine: Box<dyn Engine> = if location.is_postgres() {
             Box::new(postgres::Postgres::connect(
@@ -127,6 +134,7 @@ impl Db {
             Box::new(sqlite::Sqlite::open(
                 Path::new(&location.database),
                 location.pool_size,
+                false,
             )?)
         };
         Ok(Db { engine })

@@ -108,6 +108,18 @@ impl Postgres {
             detail: e.to_string(),
         })?;
         let shown = shown(&config);
+        // One connection first: its failure says what is wrong (refused,
+        // no such database, password) at once, where the pool would only
+        // time out.
+        let probe = std::thread::scope(|s| {
+            s.spawn(|| config.connect(NoTls).map(drop))
+                .join()
+                .unwrap_or_else(|_| Ok(()))
+        });
+        probe.map_err(|e| Error::ConnectDatabase {
+            database: shown.clone(),
+            detail: e.to_string(),
+        })?;
         let pool = r2d2::Pool::builder()
             .max_size(pool_size.max(1))
             .min_idle(Some(1))

@@ -53,9 +53,10 @@ pub(crate) struct Sqlite {
 }
 
 impl Sqlite {
-    /// Opens (or creates) the database at `path` and brings its tables up
-    /// to date: the embedded store migrates itself.
-    pub(crate) fn open(path: &Path, pool_size: u32) -> Result<Sqlite> {
+    /// Opens (or creates) the database at `path`; with `migrate`, brings
+    /// its tables up to date (the embedded store migrates itself when it
+    /// serves).
+    pub(crate) fn open(path: &Path, pool_size: u32, migrate: bool) -> Result<Sqlite> {
         let open_err = |source| Error::OpenDatabase {
             path: path.to_owned(),
             source,
@@ -91,7 +92,9 @@ impl Sqlite {
             pool,
             path: path.to_owned(),
         };
-        engine.migrate()?;
+        if migrate {
+            engine.migrate()?;
+        }
         Ok(engine)
     }
 

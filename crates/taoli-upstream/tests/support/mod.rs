@@ -110,6 +110,24 @@ impl Harness {
         }
     }
 
+    /// A second upstream over the same database, as a second server process
+    /// behind a load balancer would be: its own server, its own pool.
+    pub async fn beside(&self) -> Harness {
+        let location = self.location.clone();
+        let opened = location.clone();
+        let db = off_runtime(move || Db::connect(&opened).unwrap());
+        let listen: SocketAddr = "127.0.0.1:0".parse().unwrap();
+        let server = Server::start(db, listen, false, Faults::default())
+            .await
+            .unwrap();
+        Harness {
+            server,
+            client: Client::builder().no_proxy().build().unwrap(),
+            dir: tempfile::tempdir().unwrap(),
+            location,
+        }
+    }
+
     /// The server's database as `--db` names it: a file or a connection
     /// string.
     pub fn database(&self) -> &str {
