@@ -59,6 +59,56 @@ pub enum Error {
     #[error("数据库内容与预期不符：{0}")]
     Storage(String),
 
+    #[error("用户名或密码不对。请核对后重试；连续输错 5 次账号会锁定 15 分钟。")]
+    SignInFailed,
+
+    #[error(
+        "密码连续输错次数太多，账号已锁定到 {until}（北京时间）。到时再试，或请本级系统管理员重设密码。"
+    )]
+    AccountLocked { until: String },
+
+    #[error("这个账号已停用。请联系本级系统管理员。")]
+    AccountDisabled,
+
+    #[error("还没有登录，或登录已过期。请重新登录。")]
+    NotSignedIn,
+
+    #[error("页面已过期（防伪令牌不符）。请刷新页面后再操作。")]
+    CsrfMismatch,
+
+    #[error("「{role}」不能做这件事，需要{needs}。")]
+    Forbidden { role: String, needs: String },
+
+    #[error("这所学校或单位不在「{org}」的管辖范围内。")]
+    OutsideScope { org: String },
+
+    #[error("行政区划代码「{0}」不在区划表里。请核对 6 位代码（如 510722）。")]
+    UnknownRegion(String),
+
+    #[error("「{0}」不是县级区划代码，学校只能登记在县（区）下。")]
+    NotACounty(String),
+
+    #[error("学校名称不能为空。")]
+    SchoolNameMissing,
+
+    #[error("学校 {0} 还没有登记。请先在「学校管理」登记学校及其所在县。")]
+    SchoolNotRegistered(String),
+
+    #[error("用户名「{0}」不合适：只能用 1–32 个英文字母、数字、下划线、点或短横线。")]
+    InvalidUsername(String),
+
+    #[error("用户名「{0}」已有人用。请换一个。")]
+    UsernameTaken(String),
+
+    #[error("没有用户名为「{0}」的账号。")]
+    UnknownOfficer(String),
+
+    #[error("{0}")]
+    BadRequest(String),
+
+    #[error("密码太弱：至少 {min} 位，要有字母和数字，且不能与用户名相同。")]
+    WeakPassword { min: usize },
+
     #[error("无法监听 {addr}：{source}。请换一个端口，或确认没有别的程序占用它。")]
     Bind {
         addr: SocketAddr,

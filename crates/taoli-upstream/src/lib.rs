@@ -20,8 +20,12 @@
     )
 )]
 
+mod console;
 pub mod db;
 pub mod error;
+pub mod labels;
+pub mod officer;
+pub mod org;
 mod review_page;
 mod server;
 

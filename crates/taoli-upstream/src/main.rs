@@ -6,6 +6,9 @@
 //! taoli-upstream enroll-code --db DATABASE --school CODE [--valid-days N]
 //! taoli-upstream review --db DATABASE --batch ID --record ID (--accept | --return REASON) [--deliver-twice]
 //! taoli-upstream revoke-key --db DATABASE --key-id ID
+//! taoli-upstream register-school --db DATABASE --school CODE --name NAME --county CODE
+//! taoli-upstream add-officer --db DATABASE --username U --name NAME --org CODE --role ROLE < password
+//! taoli-upstream reset-password --db DATABASE --username U < password
 //! ```
 //!
 //! DATABASE is a SQLite file (made and migrated when missing: the embedded
@@ -30,7 +33,9 @@ use std::process::ExitCode;
 
 use clap::{ArgGroup, Parser, Subcommand};
 use taoli_protocol::Decision;
+use taoli_upstream::db::console::Actor;
 use taoli_upstream::db::{DEFAULT_POOL_SIZE, Location};
+use taoli_upstream::officer::Role;
 use taoli_upstream::{Db, Error, Faults, Server};
 
 #[derive(Debug, Parser)]
@@ -140,6 +145,44 @@ enum Command {
         /// 故障注入：这条结果发送两次 / Fault: deliver this result twice.
         #[arg(long)]
         deliver_twice: bool,
+    },
+    /// 登记学校（在所在县下）/ Register a school under its county.
+    RegisterSchool {
+        #[command(flatten)]
+        db: DbArgs,
+        /// 学校标识码（10 位数字）/ The school's 10-digit code.
+        #[arg(long)]
+        school: String,
+        /// 学校名称 / The school's name.
+        #[arg(long)]
+        name: String,
+        /// 所在县（区）的 6 位行政区划代码 / The county's 6-digit division code.
+        #[arg(long)]
+        county: String,
+    },
+    /// 新建控制台账号（密码从标准输入读一行）/ Add a console account (password: one line on stdin).
+    AddOfficer {
+        #[command(flatten)]
+        db: DbArgs,
+        /// 用户名 / The username.
+        #[arg(long)]
+        username: String,
+        /// 姓名 / The officer's name.
+        #[arg(long)]
+        name: String,
+        /// 所在单位：省、市或县的 6 位行政区划代码 / The unit: a province, city or county code.
+        #[arg(long)]
+        org: String,
+        /// 角色：系统管理员、信息管理员或信息查询员 / system_admin, info_admin or info_query.
+        #[arg(long)]
+        role: String,
+    },
+    /// 重设控制台账号的密码并解除锁定（新密码从标准输入读一行）/ Reset a console account's password (stdin).
+    ResetPassword {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
     },
     /// 停用学校的签名密钥 / Revoke a school's signing key.
     RevokeKey {
@@ -262,10 +305,54 @@ fn run(command: Command) -> Result<(), Error> {
             );
             Ok(())
         }
+        Command::RegisterSchool {
+            db,
+            school,
+            name,
+            county,
+        } => {
+            db.open()?
+                .register_school(&Actor::operator(), &school, &name, &county)?;
+            println!("已登记 {school} {name}");
+            Ok(())
+        }
+        Command::AddOfficer {
+            db,
+            username,
+            name,
+            org,
+            role,
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                Error::BadRequest(format!(
+                    "角色「{role}」应为系统管理员、信息管理员或信息查询员（system_admin、info_admin、info_query）"
+                ))
+            })?;
+            let password = read_password()?;
+            db.open()?
+                .add_officer(&Actor::operator(), &username, &name, &org, role, &password)?;
+            println!("已新建账号 {username}（{}）", role.label());
+            Ok(())
+        }
+        Command::ResetPassword { db, username } => {
+            let password = read_password()?;
+            db.open()?
+                .reset_password(&Actor::operator(), &username, &password)?;
+            println!("已重设 {username} 的密码");
+            Ok(())
+        }
         Command::RevokeKey { db, key_id } => {
             db.open()?.revoke_key(&key_id)?;
             println!("{key_id} 已停用");
             Ok(())
         }
     }
+}
+
+/// The password, as one line on standard input (so it is in no command
+/// line and no shell history).
+fn read_password() -> Result<String, Error> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }

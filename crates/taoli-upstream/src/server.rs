@@ -55,8 +55,8 @@ pub struct Faults {
 }
 
 #[derive(Clone)]
-struct AppState {
-    db: Arc<Db>,
+pub(crate) struct AppState {
+    pub(crate) db: Arc<Db>,
     key: Arc<SigningKey>,
     faults: Arc<Mutex<Faults>>,
 }
@@ -104,7 +104,7 @@ impl AppState {
 }
 
 /// Runs database work off the async threads.
-async fn blocking<T, F>(state: &AppState, f: F) -> Result<T>
+pub(crate) async fn blocking<T, F>(state: &AppState, f: F) -> Result<T>
 where
     T: Send + 'static,
     F: FnOnce(&Db, &SigningKey) -> Result<T> + Send + 'static,
@@ -204,9 +204,13 @@ fn router(state: AppState, admin: bool) -> Router {
             "/v1/schools/{school}/batches/{id}/payload",
             get(held_payload),
         )
-        .route("/review", get(review_page_get).post(review_page_post));
+        .merge(crate::console::routes());
     if admin {
-        app = app.route("/admin/faults", get(get_faults).put(put_faults));
+        // The bare reviewer page of the tests: no sign-in, so never in
+        // production (the console reviews there).
+        app = app
+            .route("/review", get(review_page_get).post(review_page_post))
+            .route("/admin/faults", get(get_faults).put(put_faults));
     }
     app.fallback(not_found)
         .layer(DefaultBodyLimit::max(64 * 1024))
@@ -838,8 +842,8 @@ async fn accept_loop(listener: TcpListener, app: Router, mut stop: oneshot::Rece
             accepted = listener.accept() => accepted,
             _ = &mut stop => return,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             Err(e) => {
                 eprintln!("taoli-upstream: 接受连接失败：{e}");
                 tokio::time::sleep(Duration::from_millis(50)).await;
@@ -855,6 +859,7 @@ async fn accept_loop(listener: TcpListener, app: Router, mut stop: oneshot::Rece
                 request
                     .extensions_mut()
                     .insert(axum::Extension(conn_kill.clone()).0);
+                request.extensions_mut().insert(crate::console::Peer(peer));
                 let app = app.clone();
                 async move { Ok::<_, Infallible>(app.oneshot(request).await.into_response()) }
             });

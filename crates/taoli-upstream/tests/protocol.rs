@@ -648,7 +648,7 @@ async fn reviews_are_refused_without_the_schools_signature(store: Store) {
 }
 
 async fn the_review_page_lists_pending_records_and_accepts_one(store: Store) {
-    let h = Harness::start(store).await;
+    let h = Harness::start_with(store, true).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(1);
     let receipt = h.upload_ok(&mut school, &batch).await;
@@ -684,7 +684,7 @@ async fn the_review_page_lists_pending_records_and_accepts_one(store: Store) {
 }
 
 async fn returning_without_a_reason_on_the_review_page_is_refused_in_chinese(store: Store) {
-    let h = Harness::start(store).await;
+    let h = Harness::start_with(store, true).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch(1);
     let receipt = h.upload_ok(&mut school, &batch).await;
@@ -731,7 +731,7 @@ async fn review_on_page(h: &Harness, batch: &str, record: &str, returned: Option
 }
 
 async fn a_status_change_is_received_and_waits_for_review_in_words(store: Store) {
-    let h = Harness::start(store).await;
+    let h = Harness::start_with(store, true).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch_of(fixture_changes("status-change-payload.json"));
     let receipt = h.upload_ok(&mut school, &batch).await;
@@ -759,7 +759,7 @@ async fn a_status_change_is_received_and_waits_for_review_in_words(store: Store)
 }
 
 async fn an_accepted_status_change_reaches_the_school_by_its_change_id(store: Store) {
-    let h = Harness::start(store).await;
+    let h = Harness::start_with(store, true).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch_of(fixture_changes("status-change-payload.json"));
     h.upload_ok(&mut school, &batch).await;
@@ -779,7 +779,7 @@ async fn an_accepted_status_change_reaches_the_school_by_its_change_id(store: St
 }
 
 async fn a_returned_status_change_reaches_the_school_with_the_reviewers_reason(store: Store) {
-    let h = Harness::start(store).await;
+    let h = Harness::start_with(store, true).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch_of(fixture_changes("status-change-payload.json"));
     h.upload_ok(&mut school, &batch).await;
@@ -794,7 +794,7 @@ async fn a_returned_status_change_reaches_the_school_with_the_reviewers_reason(s
 }
 
 async fn an_identity_correction_is_shown_and_reviewed_as_a_change_request(store: Store) {
-    let h = Harness::start(store).await;
+    let h = Harness::start_with(store, true).await;
     let mut school = h.enroll(SCHOOL).await;
     let batch = school.next_batch_of(fixture_changes("identity-correction-payload.json"));
     h.upload_ok(&mut school, &batch).await;

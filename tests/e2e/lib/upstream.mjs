@@ -12,7 +12,7 @@ import { upstreamBinary } from './app.mjs';
 /** Starts a server with a fresh database; returns { url, db, stop }. */
 export async function startUpstream() {
   const db = join(mkdtempSync(join(tmpdir(), 'taoli-upstream-')), 'upstream.db');
-  const child = spawn(upstreamBinary, ['serve', '--db', db, '--listen', '127.0.0.1:0'], {
+  const child = spawn(upstreamBinary, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--admin'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

@@ -6,17 +6,31 @@
 use crate::db::sql::{Migration, Tx, args};
 use crate::error::{Error, Result};
 
-pub(crate) const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_batches",
-    sql: include_str!("../../migrations/sqlite/0001_batches.sql"),
-}];
+pub(crate) const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_batches",
+        sql: include_str!("../../migrations/sqlite/0001_batches.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_console",
+        sql: include_str!("../../migrations/sqlite/0002_console.sql"),
+    },
+];
 
-pub(crate) const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_batches",
-    sql: include_str!("../../migrations/postgres/0001_batches.sql"),
-}];
+pub(crate) const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_batches",
+        sql: include_str!("../../migrations/postgres/0001_batches.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_console",
+        sql: include_str!("../../migrations/postgres/0002_console.sql"),
+    },
+];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migration (
     version BIGINT PRIMARY KEY,

@@ -15,6 +15,7 @@
 //! one school's writes hold a lock ([`sql::Tx::lock`]) while they check and
 //! change its chain.
 
+pub mod console;
 mod migrations;
 mod postgres;
 pub(crate) mod sql;
@@ -625,87 +626,15 @@ impl Db {
             (Decision::Accepted, _) => None,
         };
         self.write(|tx| {
-            let batch = tx.query_opt(
-                "SELECT school, state FROM batch WHERE batch_id = $1",
-                args![batch_id],
-            )?;
-            let Some(batch) = batch else {
-                return Err(Error::BatchNotFound(batch_id.to_owned()));
-            };
-            let school = batch.text(0)?;
-            tx.lock(&school)?;
-            if batch.text(1)? != "received" {
-                return Err(Error::BatchNotReceived(batch_id.to_owned()));
-            }
-            let status = tx
-                .query_opt(
-                    "SELECT status FROM batch_record WHERE batch_id = $1 AND record = $2",
-                    args![batch_id, record],
-                )?
-                .map(|row| row.text(0))
-                .transpose()?;
-            match status.as_deref() {
-                None => {
-                    return Err(Error::RecordNotFound {
-                        batch: batch_id.to_owned(),
-                        record: record.to_owned(),
-                    });
-                }
-                Some("pending") => {}
-                Some(done) => {
-                    return Err(Error::AlreadyReviewed {
-                        batch: batch_id.to_owned(),
-                        record: record.to_owned(),
-                        decision: if done == "accepted" {
-                            "生效"
-                        } else {
-                            "退回"
-                        }
-                        .to_owned(),
-                    });
-                }
-            }
-            let review_id = Uuid::now_v7().hyphenated().to_string();
-            let reviewed_at = protocol::now();
-            tx.execute(
-                "UPDATE batch_record SET status = $1, reason = $2, reviewed_at = $3, review_id = $4
-                 WHERE batch_id = $5 AND record = $6",
-                args![
-                    decision.as_str(),
-                    reason.as_deref(),
-                    &reviewed_at,
-                    &review_id,
-                    batch_id,
-                    record
-                ],
-            )?;
-            let mut cursor = 0;
-            for _ in 0..deliveries.max(1) {
-                cursor = tx
-                    .query_one(
-                        "INSERT INTO review_event (school, review_id, batch_id, record, decision, reason, reviewed_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING cursor",
-                        args![
-                            &school,
-                            &review_id,
-                            batch_id,
-                            record,
-                            decision.as_str(),
-                            reason.as_deref(),
-                            &reviewed_at
-                        ],
-                    )?
-                    .count(0)?;
-            }
-            Ok(ReviewResult {
-                cursor,
-                review_id,
-                batch_id: batch_id.to_owned(),
-                record: record.to_owned(),
+            review_in(
+                tx,
+                batch_id,
+                record,
                 decision,
-                reason: reason.clone(),
-                reviewed_at,
-            })
+                reason.as_deref(),
+                deliveries,
+                None,
+            )
         })
     }
 
@@ -823,6 +752,103 @@ impl Db {
             })
             .collect()
     }
+}
+
+/// Records review `decision` for one record inside `tx`, by the console's
+/// officer `reviewed_by` (None: the operator's command or the test page),
+/// and puts what it accepts in effect ([`console::take_effect`]).
+pub(crate) fn review_in(
+    tx: &mut dyn Tx,
+    batch_id: &str,
+    record: &str,
+    decision: Decision,
+    reason: Option<&str>,
+    deliveries: u32,
+    reviewed_by: Option<i64>,
+) -> Result<ReviewResult> {
+    let batch = tx.query_opt(
+        "SELECT school, state FROM batch WHERE batch_id = $1",
+        args![batch_id],
+    )?;
+    let Some(batch) = batch else {
+        return Err(Error::BatchNotFound(batch_id.to_owned()));
+    };
+    let school = batch.text(0)?;
+    tx.lock(&school)?;
+    if batch.text(1)? != "received" {
+        return Err(Error::BatchNotReceived(batch_id.to_owned()));
+    }
+    let row = tx.query_opt(
+        "SELECT status, content FROM batch_record WHERE batch_id = $1 AND record = $2",
+        args![batch_id, record],
+    )?;
+    let Some(row) = row else {
+        return Err(Error::RecordNotFound {
+            batch: batch_id.to_owned(),
+            record: record.to_owned(),
+        });
+    };
+    match row.text(0)?.as_str() {
+        "pending" => {}
+        done => {
+            return Err(Error::AlreadyReviewed {
+                batch: batch_id.to_owned(),
+                record: record.to_owned(),
+                decision: if done == "accepted" {
+                    "生效"
+                } else {
+                    "退回"
+                }
+                .to_owned(),
+            });
+        }
+    }
+    let review_id = Uuid::now_v7().hyphenated().to_string();
+    let reviewed_at = protocol::now();
+    tx.execute(
+        "UPDATE batch_record SET status = $1, reason = $2, reviewed_at = $3, review_id = $4,
+                                 reviewed_by = $5
+         WHERE batch_id = $6 AND record = $7",
+        args![
+            decision.as_str(),
+            reason,
+            &reviewed_at,
+            &review_id,
+            reviewed_by,
+            batch_id,
+            record
+        ],
+    )?;
+    if decision == Decision::Accepted {
+        console::take_effect(tx, &school, &row.text(1)?, &reviewed_at)?;
+    }
+    let mut cursor = 0;
+    for _ in 0..deliveries.max(1) {
+        cursor = tx
+            .query_one(
+                "INSERT INTO review_event (school, review_id, batch_id, record, decision, reason, reviewed_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING cursor",
+                args![
+                    &school,
+                    &review_id,
+                    batch_id,
+                    record,
+                    decision.as_str(),
+                    reason,
+                    &reviewed_at
+                ],
+            )?
+            .count(0)?;
+    }
+    Ok(ReviewResult {
+        cursor,
+        review_id,
+        batch_id: batch_id.to_owned(),
+        record: record.to_owned(),
+        decision,
+        reason: reason.map(str::to_owned),
+        reviewed_at,
+    })
 }
 
 fn code_hash(normalized: &str) -> String {

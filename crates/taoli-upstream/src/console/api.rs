@@ -1,0 +1,472 @@
+//! The console's JSON API. Every handler signs the officer in first
+//! ([`super::signed_in`]); what each may do is the store's to check.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use taoli_protocol::Decision;
+
+use super::{ConsoleResult, Peer, address, session_cookie, signed_in};
+use crate::db::console::{Actor, Period, RecordRef};
+use crate::error::Error;
+use crate::officer::{Officer, Role};
+use crate::server::{AppState, blocking};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/api/login", post(login))
+        .route("/console/api/logout", post(logout))
+        .route("/console/api/session", get(session))
+        .route("/console/api/schools", get(schools).post(register_school))
+        .route(
+            "/console/api/schools/{code}/codes",
+            post(issue_code).delete(revoke_codes),
+        )
+        .route("/console/api/schools/{code}/revoke-key", post(revoke_key))
+        .route("/console/api/progress", get(progress))
+        .route("/console/api/progress.xlsx", get(progress_xlsx))
+        .route("/console/api/queue", get(queue))
+        .route("/console/api/queue/decide", post(decide))
+        .route("/console/api/officers", get(officers).post(add_officer))
+        .route(
+            "/console/api/officers/{username}/password",
+            post(reset_password),
+        )
+        .route("/console/api/audit", get(audit))
+}
+
+#[derive(Serialize)]
+struct SessionBody {
+    officer: Officer,
+    role_label: &'static str,
+    csrf: String,
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    Json(form): Json<LoginForm>,
+) -> ConsoleResult<Response> {
+    let addr = address(&headers, peer.map(|p| p.0));
+    let (officer, secrets) = blocking(&state, move |db, _| {
+        db.sign_in(&form.username, &form.password, &addr)
+    })
+    .await?;
+    let body = SessionBody {
+        role_label: officer.role.label(),
+        officer,
+        csrf: secrets.csrf,
+    };
+    let mut response = Json(body).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&secrets.token, &headers));
+    Ok(response)
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+) -> ConsoleResult<Response> {
+    let me = signed_in(&state, &method, &headers, peer.map(|p| p.0)).await?;
+    blocking(&state, move |db, _| db.sign_out(&me.token, &me.actor)).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie("", &headers));
+    Ok(response)
+}
+
+async fn session(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+) -> ConsoleResult<Json<SessionBody>> {
+    let me = signed_in(&state, &method, &headers, peer.map(|p| p.0)).await?;
+    Ok(Json(SessionBody {
+        role_label: me.officer.role.label(),
+        officer: me.officer,
+        csrf: me.csrf,
+    }))
+}
+
+/// Runs `work` on the store as the signed-in officer.
+async fn as_officer<T, F>(
+    state: &AppState,
+    method: &Method,
+    headers: &HeaderMap,
+    peer: Option<Extension<Peer>>,
+    work: F,
+) -> ConsoleResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&crate::Db, &Actor) -> crate::Result<T> + Send + 'static,
+{
+    let me = signed_in(state, method, headers, peer.map(|p| p.0)).await?;
+    Ok(blocking(state, move |db, _| work(db, &me.actor)).await?)
+}
+
+async fn schools(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+) -> ConsoleResult<Response> {
+    let list = as_officer(&state, &method, &headers, peer, |db, me| db.schools(me)).await?;
+    Ok(Json(list).into_response())
+}
+
+#[derive(Deserialize)]
+struct SchoolForm {
+    code: String,
+    name: String,
+    county: String,
+}
+
+async fn register_school(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    Json(form): Json<SchoolForm>,
+) -> ConsoleResult<Response> {
+    as_officer(&state, &method, &headers, peer, move |db, me| {
+        db.register_school(me, form.code.trim(), &form.name, form.county.trim())
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    #[serde(default = "default_valid_days")]
+    valid_days: u32,
+}
+
+fn default_valid_days() -> u32 {
+    30
+}
+
+#[derive(Serialize)]
+struct IssuedCode {
+    code: String,
+    valid_days: u32,
+}
+
+async fn issue_code(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    Path(school): Path<String>,
+    Json(form): Json<CodeForm>,
+) -> ConsoleResult<Response> {
+    let days = form.valid_days;
+    let code = as_officer(&state, &method, &headers, peer, move |db, me| {
+        db.issue_code_as(me, &school, days)
+    })
+    .await?;
+    Ok(Json(IssuedCode {
+        code,
+        valid_days: days,
+    })
+    .into_response())
+}
+
+#[derive(Serialize)]
+struct Count {
+    count: u64,
+}
+
+async fn revoke_codes(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    Path(school): Path<String>,
+) -> ConsoleResult<Response> {
+    let count = as_officer(&state, &method, &headers, peer, move |db, me| {
+        db.revoke_codes(me, &school)
+    })
+    .await?;
+    Ok(Json(Count { count }).into_response())
+}
+
+async fn revoke_key(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    Path(school): Path<String>,
+) -> ConsoleResult<Response> {
+    let count = as_officer(&state, &method, &headers, peer, move |db, me| {
+        db.revoke_school_key(me, &school)
+    })
+    .await?;
+    Ok(Json(Count { count }).into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct PeriodQuery {
+    /// The deadline, `YYYY-MM-DD`; the national one ahead when absent.
+    deadline: Option<String>,
+    /// Days after the deadline still on time.
+    #[serde(default)]
+    grace: u32,
+}
+
+impl PeriodQuery {
+    pub(super) fn period(&self) -> crate::Result<Period> {
+        match self.deadline.as_deref().filter(|d| !d.trim().is_empty()) {
+            Some(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map(|d| Period::ending(d, self.grace.min(366)))
+                .map_err(|_| {
+                    Error::BadRequest(format!("截止日期「{text}」应写成 2027-03-31 这样"))
+                }),
+            None => {
+                let today = Utc::now()
+                    .checked_add_signed(chrono::Duration::hours(8))
+                    .unwrap_or_else(Utc::now)
+                    .date_naive();
+                Ok(Period::current(today, self.grace.min(366)))
+            }
+        }
+    }
+}
+
+async fn progress(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    Query(query): Query<PeriodQuery>,
+) -> ConsoleResult<Response> {
+    let period = query.period()?;
+    let progress = as_officer(&state, &method, &headers, peer, move |db, me| {
+        db.progress(me, period)
+    })
+    .await?;
+    Ok(Json(progress).into_response())
+}
+
+async fn progress_xlsx(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    Query(query): Query<PeriodQuery>,
+) -> ConsoleResult<Response> {
+    let period = query.period()?;
+    let bytes = as_officer(&state, &method, &headers, peer, move |db, me| {
+        let progress = db.progress(me, period)?;
+        let bytes = super::export::progress_workbook(&progress)?;
+        db.record_action(
+            me,
+            "导出进度表",
+            &progress.total.name,
+            &format!("截止 {}", period.deadline),
+        )?;
+        Ok(bytes)
+    })
+    .await?;
+    let name = format!("报送进度-{}.xlsx", period.deadline);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"progress.xlsx\"; filename*=UTF-8''{}",
+                    percent_encode(&name)
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// RFC 5987's percent-encoding of a file name.
+fn percent_encode(name: &str) -> String {
+    name.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct QueueQuery {
+    school: Option<String>,
+    #[serde(default = "first_page")]
+    page: u64,
+    #[serde(default = "default_page_size")]
+    size: u64,
+}
+
+fn first_page() -> u64 {
+    1
+}
+
+fn default_page_size() -> u64 {
+    20
+}
+
+async fn queue(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    Query(query): Query<QueueQuery>,
+) -> ConsoleResult<Response> {
+    let page = as_officer(&state, &method, &headers, peer, move |db, me| {
+        db.review_queue(
+            me,
+            query.school.as_deref().filter(|s| !s.is_empty()),
+            query.page,
+            query.size,
+        )
+    })
+    .await?;
+    Ok(Json(page).into_response())
+}
+
+#[derive(Deserialize)]
+struct DecideForm {
+    items: Vec<RecordRef>,
+    decision: String,
+    reason: Option<String>,
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    Json(form): Json<DecideForm>,
+) -> ConsoleResult<Response> {
+    let decision = match form.decision.as_str() {
+        "accepted" => Decision::Accepted,
+        "returned" => Decision::Returned,
+        other => {
+            return Err(Error::BadRequest(format!(
+                "审核结论「{other}」应为 accepted（生效）或 returned（退回）"
+            ))
+            .into());
+        }
+    };
+    if form.items.is_empty() || form.items.len() > 500 {
+        return Err(Error::BadRequest("一次审核 1–500 条记录".into()).into());
+    }
+    let decided = as_officer(&state, &method, &headers, peer, move |db, me| {
+        db.decide(me, &form.items, decision, form.reason.as_deref())
+    })
+    .await?;
+    Ok(Json(decided).into_response())
+}
+
+async fn officers(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+) -> ConsoleResult<Response> {
+    let list = as_officer(&state, &method, &headers, peer, |db, me| db.officers(me)).await?;
+    Ok(Json(list).into_response())
+}
+
+#[derive(Deserialize)]
+struct OfficerForm {
+    username: String,
+    display_name: String,
+    org: String,
+    role: String,
+    password: String,
+}
+
+async fn add_officer(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    Json(form): Json<OfficerForm>,
+) -> ConsoleResult<Response> {
+    let role = Role::parse(&form.role).ok_or_else(|| {
+        Error::BadRequest(format!(
+            "角色「{}」应为系统管理员、信息管理员或信息查询员",
+            form.role
+        ))
+    })?;
+    as_officer(&state, &method, &headers, peer, move |db, me| {
+        db.add_officer(
+            me,
+            &form.username,
+            &form.display_name,
+            form.org.trim(),
+            role,
+            &form.password,
+        )
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    password: String,
+}
+
+async fn reset_password(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    Path(username): Path<String>,
+    Json(form): Json<PasswordForm>,
+) -> ConsoleResult<Response> {
+    as_officer(&state, &method, &headers, peer, move |db, me| {
+        db.reset_password(me, &username, &form.password)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    before: Option<i64>,
+}
+
+async fn audit(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    Query(query): Query<AuditQuery>,
+) -> ConsoleResult<Response> {
+    let lines = as_officer(&state, &method, &headers, peer, move |db, me| {
+        db.audit_log(me, query.before, 100)
+    })
+    .await?;
+    Ok(Json(lines).into_response())
+}
