@@ -951,7 +951,10 @@ impl Db {
                     &change.teacher_id,
                     change.record_id.as_deref().unwrap_or(""),
                 )?;
-                let teacher = state_of(tx, &row.text(0)?, &change.teacher_id, "")?;
+                let teacher = match state_of(tx, &row.text(0)?, &change.teacher_id, "")? {
+                    Some(teacher) => Some(teacher),
+                    None => sent_teacher(tx, &row.text(0)?, &change.teacher_id)?,
+                };
                 states.push((change, before, teacher));
             }
             Ok((total, rows, states))
@@ -1216,6 +1219,22 @@ fn state_of(
             .map_err(|e| Error::Storage(format!("保存的在用信息无法读取：{e}")))
     })
     .transpose()
+}
+
+/// The teacher's values as the school last sent them, when none are in
+/// effect yet (a new teacher waiting in the queue beside their records).
+fn sent_teacher(tx: &mut dyn Tx, school: &str, teacher: &str) -> Result<Option<Map<String, Json>>> {
+    let row = tx.query_opt(
+        "SELECT r.content FROM batch_record r JOIN batch b ON b.batch_id = r.batch_id
+         WHERE b.school = $1 AND r.teacher_id = $2
+           AND r.op IN ('new_teacher', 'update_teacher')
+         ORDER BY b.sequence DESC, r.position DESC LIMIT 1",
+        args![school, teacher],
+    )?;
+    Ok(row
+        .and_then(|r| r.text(0).ok())
+        .and_then(|text| serde_json::from_str::<Change>(&text).ok())
+        .map(|change| change.fields))
 }
 
 /// Puts an accepted change in effect: a new or updated teacher or record

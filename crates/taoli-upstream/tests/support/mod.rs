@@ -17,6 +17,7 @@ use taoli_upstream::{Db, Faults, Server};
 use tempfile::TempDir;
 use uuid::Uuid;
 
+pub mod console;
 pub mod postgres;
 
 /// The engine a test's upstream stores in: every protocol test runs on both.

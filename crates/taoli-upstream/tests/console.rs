@@ -1,0 +1,577 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+//! The county's console API against a real server on both engines: signing
+//! in, what a session and CSRF token guard, what each role and level sees,
+//! progress against a deadline, the review queue, and the audit log.
+
+mod support;
+
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, SET_COOKIE};
+use serde_json::{Value, json};
+use support::console::PASSWORD;
+use support::{Harness, OTHER_SCHOOL, SCHOOL, Store};
+use taoli_upstream::officer::Role;
+
+/// 绵阳市 with two of its counties, and 广元市's 利州区.
+const CITY: &str = "510700";
+const COUNTY: &str = "510722";
+const NEIGHBOUR: &str = "510703";
+const ELSEWHERE: &str = "510802";
+const FAR_SCHOOL: &str = "2151080201";
+
+async fn county_with_schools(store: Store) -> Harness {
+    let h = Harness::start(store).await;
+    h.register(SCHOOL, "三台县第一小学", COUNTY);
+    h.register(OTHER_SCHOOL, "涪城区实验小学", NEIGHBOUR);
+    h.register(FAR_SCHOOL, "利州区东坝小学", ELSEWHERE);
+    h.officer("santai", COUNTY, Role::InfoAdmin);
+    h
+}
+
+// ------------------------------------------------------------------ sign-in
+
+async fn signing_in_gives_an_httponly_strict_session_cookie(store: Store) {
+    let h = county_with_schools(store).await;
+    let response = h.post_login("santai", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["officer"]["org_name"], "三台县");
+    assert_eq!(body["role_label"], "信息管理员");
+    assert!(body["csrf"].as_str().unwrap().len() >= 40);
+}
+
+async fn a_wrong_password_is_refused_in_chinese(store: Store) {
+    let h = county_with_schools(store).await;
+    let response = h.post_login("santai", "not-the-password-1").await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("用户名或密码不对")
+    );
+}
+
+async fn an_unknown_username_is_refused_like_a_wrong_password(store: Store) {
+    let h = county_with_schools(store).await;
+    let unknown = h.post_login("nobody", PASSWORD).await;
+    let wrong = h.post_login("santai", "not-the-password-1").await;
+    assert_eq!(unknown.status(), wrong.status());
+    let (a, b): (Value, Value) = (unknown.json().await.unwrap(), wrong.json().await.unwrap());
+    assert_eq!(a, b);
+}
+
+async fn five_wrong_passwords_lock_the_account_even_against_the_right_one(store: Store) {
+    let h = county_with_schools(store).await;
+    for _ in 0..4 {
+        let r = h.post_login("santai", "not-the-password-1").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let fifth = h.post_login("santai", "not-the-password-1").await;
+    assert_eq!(fifth.status(), StatusCode::LOCKED);
+    let right = h.post_login("santai", PASSWORD).await;
+    assert_eq!(right.status(), StatusCode::LOCKED);
+    let body: Value = right.json().await.unwrap();
+    assert!(
+        body["message"].as_str().unwrap().contains("已锁定"),
+        "{body}"
+    );
+}
+
+async fn a_reset_password_unlocks_the_account(store: Store) {
+    let h = county_with_schools(store).await;
+    for _ in 0..5 {
+        h.post_login("santai", "not-the-password-1").await;
+    }
+    h.officer("admin", COUNTY, Role::SystemAdmin);
+    let admin = h.sign_in("admin").await;
+    let reset = admin
+        .post(
+            "/console/api/officers/santai/password",
+            json!({ "password": "new2027password" }),
+        )
+        .await;
+    assert_eq!(reset.status(), StatusCode::NO_CONTENT);
+    let again = h.post_login("santai", "new2027password").await;
+    assert_eq!(again.status(), StatusCode::OK);
+}
+
+async fn signing_out_ends_the_session(store: Store) {
+    let h = county_with_schools(store).await;
+    let me = h.sign_in("santai").await;
+    assert_eq!(
+        me.get("/console/api/session").await.status(),
+        StatusCode::OK
+    );
+    let out = me.post("/console/api/logout", json!({})).await;
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        me.get("/console/api/session").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+// ---------------------------------------------------------------- CSRF
+
+async fn a_change_without_the_csrf_token_is_refused(store: Store) {
+    let h = county_with_schools(store).await;
+    let me = h.sign_in("santai").await;
+    let forged = h
+        .client
+        .post(h.url(&format!("/console/api/schools/{SCHOOL}/codes")))
+        .header(COOKIE, &me.cookie)
+        .json(&json!({ "valid_days": 30 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let body: Value = forged.json().await.unwrap();
+    assert!(body["message"].as_str().unwrap().contains("刷新页面"));
+}
+
+async fn a_change_from_another_origin_is_refused(store: Store) {
+    let h = county_with_schools(store).await;
+    let me = h.sign_in("santai").await;
+    let forged = h
+        .client
+        .post(h.url(&format!("/console/api/schools/{SCHOOL}/codes")))
+        .header(COOKIE, &me.cookie)
+        .header("x-csrf-token", &me.csrf)
+        .header("origin", "http://evil.example")
+        .json(&json!({ "valid_days": 30 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+}
+
+async fn the_api_needs_a_session(store: Store) {
+    let h = county_with_schools(store).await;
+    let anonymous = h
+        .client
+        .get(h.url("/console/api/progress"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
+
+// ------------------------------------------------------------- scope, roles
+
+async fn a_county_sees_its_schools_and_a_city_sees_its_counties(store: Store) {
+    let h = county_with_schools(store).await;
+    h.officer("mianyang", CITY, Role::InfoQuery);
+    let county = h.sign_in("santai").await;
+    let codes = |v: Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        codes(county.get_json("/console/api/schools").await),
+        [SCHOOL]
+    );
+    let city = h.sign_in("mianyang").await;
+    assert_eq!(
+        codes(city.get_json("/console/api/schools").await),
+        [OTHER_SCHOOL, SCHOOL]
+    );
+}
+
+async fn a_county_cannot_issue_a_code_for_another_countys_school(store: Store) {
+    let h = county_with_schools(store).await;
+    let me = h.sign_in("santai").await;
+    let response = me
+        .post(
+            &format!("/console/api/schools/{OTHER_SCHOOL}/codes"),
+            json!({ "valid_days": 30 }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+async fn an_info_query_officer_cannot_issue_codes(store: Store) {
+    let h = county_with_schools(store).await;
+    h.officer("chaxun", COUNTY, Role::InfoQuery);
+    let me = h.sign_in("chaxun").await;
+    let response = me
+        .post(
+            &format!("/console/api/schools/{SCHOOL}/codes"),
+            json!({ "valid_days": 30 }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let body: Value = response.json().await.unwrap();
+    assert!(body["message"].as_str().unwrap().contains("信息查询员"));
+}
+
+// ------------------------------------------------------------- schools
+
+async fn a_code_issued_in_the_console_enrolls_the_school(store: Store) {
+    let h = county_with_schools(store).await;
+    let me = h.sign_in("santai").await;
+    let issued: Value = me
+        .post(
+            &format!("/console/api/schools/{SCHOOL}/codes"),
+            json!({ "valid_days": 30 }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let code = issued["code"].as_str().unwrap();
+    h.enroll_with_code(SCHOOL, code).await;
+    let schools = me.get_json("/console/api/schools").await;
+    assert_eq!(schools[0]["enrolled"], true);
+    assert_eq!(schools[0]["open_codes"], 0);
+}
+
+async fn revoking_a_schools_key_refuses_its_next_batch(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let me = h.sign_in("santai").await;
+    let revoked: Value = me
+        .post(
+            &format!("/console/api/schools/{SCHOOL}/revoke-key"),
+            json!({}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(revoked["count"], 1);
+    let batch = school.next_batch(1);
+    let response = h.upload(&batch).await;
+    support::assert_refused(response, taoli_protocol::RefusalCode::KeyRevoked).await;
+    school.last = None;
+}
+
+// ------------------------------------------------------------- progress
+
+async fn progress_counts_reported_schools_and_rolls_them_up(store: Store) {
+    let h = county_with_schools(store).await;
+    h.officer("mianyang", CITY, Role::InfoQuery);
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(2);
+    h.upload_ok(&mut school, &batch).await;
+    let city = h.sign_in("mianyang").await;
+    let today = chrono::Utc::now().date_naive();
+    let deadline = today + chrono::Duration::days(30);
+    let progress = city
+        .get_json(&format!("/console/api/progress?deadline={deadline}"))
+        .await;
+    assert_eq!(progress["total"]["expected"], 2);
+    assert_eq!(progress["total"]["reported"], 1);
+    assert_eq!(progress["total"]["on_time"], 1);
+    assert_eq!(progress["total"]["reporting_rate"], 50.0);
+    assert_eq!(progress["total"]["pending"], 4);
+    let counties: Vec<&str> = progress["counties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(counties, ["涪城区", "三台县"]);
+}
+
+async fn a_batch_after_the_deadline_and_its_grace_is_reported_but_late(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    h.upload_ok(&mut school, &batch).await;
+    let me = h.sign_in("santai").await;
+    let yesterday = chrono::Utc::now().date_naive() - chrono::Duration::days(2);
+    let late = me
+        .get_json(&format!("/console/api/progress?deadline={yesterday}"))
+        .await;
+    assert_eq!(late["schools"][0]["reported"], true);
+    assert_eq!(late["schools"][0]["on_time"], false);
+    let graced = me
+        .get_json(&format!(
+            "/console/api/progress?deadline={yesterday}&grace=5"
+        ))
+        .await;
+    assert_eq!(graced["schools"][0]["on_time"], true);
+    assert_eq!(graced["total"]["on_time_rate"], 100.0);
+}
+
+async fn progress_exports_as_a_workbook(store: Store) {
+    let h = county_with_schools(store).await;
+    let me = h.sign_in("santai").await;
+    let response = me.get("/console/api/progress.xlsx").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.bytes().await.unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    use calamine::Reader;
+    assert_eq!(book.sheet_names(), ["学校", "按县汇总", "按市汇总"]);
+    let schools = book.worksheet_range("学校").unwrap();
+    assert_eq!(
+        schools
+            .get_value((1, 1))
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("三台县第一小学")
+    );
+}
+
+// ------------------------------------------------------------- review
+
+async fn the_queue_shows_each_value_by_its_indicator_label(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    h.upload_ok(&mut school, &batch).await;
+    let me = h.sign_in("santai").await;
+    let page = me.get_json("/console/api/queue?page=1&size=10").await;
+    assert_eq!(page["total"], 2);
+    let teacher = &page["items"][0];
+    assert_eq!(teacher["op_label"], "新增教师");
+    assert_eq!(teacher["school_name"], "三台县第一小学");
+    assert_eq!(teacher["teacher_name"], "教师0");
+    let labels: Vec<&str> = teacher["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"姓名"), "{labels:?}");
+    assert!(labels.contains(&"出生日期"), "{labels:?}");
+    let record = &page["items"][1];
+    assert_eq!(record["group_label"], "学习经历");
+    assert_eq!(record["teacher_name"], "教师0");
+}
+
+async fn a_change_request_shows_what_is_in_effect_before_and_after(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let first = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &first).await;
+    let me = h.sign_in("santai").await;
+    let items: Vec<Value> = receipt
+        .records
+        .iter()
+        .map(|r| json!({ "batch_id": first.id, "record": r.id }))
+        .collect();
+    let decided: Value = me
+        .post(
+            "/console/api/queue/decide",
+            json!({ "items": items, "decision": "accepted" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(decided["decided"], 2);
+
+    let mut fields = serde_json::Map::new();
+    fields.insert("name".into(), json!("教师零"));
+    let correction = taoli_protocol::Change {
+        id: "correction:1".into(),
+        op: taoli_protocol::ChangeOp::ChangeRequest,
+        teacher_id: "t-0000".into(),
+        record_id: None,
+        group: None,
+        base_version: Some(1),
+        version: Some(2),
+        fields,
+        reason: Some("姓名录入错误".into()),
+        status: None,
+        signoff: None,
+    };
+    let second = school.next_batch_of(vec![correction]);
+    h.upload_ok(&mut school, &second).await;
+    let page = me.get_json("/console/api/queue").await;
+    let item = &page["items"][0];
+    assert_eq!(item["op_label"], "变更申请");
+    assert_eq!(item["reason"], "姓名录入错误");
+    assert_eq!(
+        item["changes"],
+        json!([{ "field": "name", "label": "姓名", "before": "教师0", "after": "教师零" }])
+    );
+}
+
+async fn a_bulk_accept_lists_what_was_already_reviewed(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let me = h.sign_in("santai").await;
+    let one = json!({ "batch_id": batch.id, "record": receipt.records[0].id });
+    let two = json!({ "batch_id": batch.id, "record": receipt.records[1].id });
+    me.post(
+        "/console/api/queue/decide",
+        json!({ "items": [one.clone()], "decision": "returned", "reason": "姓名与证件不符" }),
+    )
+    .await;
+    let bulk: Value = me
+        .post(
+            "/console/api/queue/decide",
+            json!({ "items": [one, two], "decision": "accepted" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bulk["decided"], 1);
+    let skipped = &bulk["not_decided"][0];
+    assert_eq!(skipped["record"], receipt.records[0].id);
+    assert!(
+        skipped["why"].as_str().unwrap().contains("退回"),
+        "{skipped}"
+    );
+    // The school hears of both decisions.
+    let reviews = h.review_page(&school, 0).await;
+    assert_eq!(reviews.results.len(), 2);
+}
+
+async fn returning_without_a_reason_is_refused(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let me = h.sign_in("santai").await;
+    let response = me
+        .post(
+            "/console/api/queue/decide",
+            json!({
+                "items": [{ "batch_id": batch.id, "record": receipt.records[0].id }],
+                "decision": "returned",
+                "reason": "  ",
+            }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = response.json().await.unwrap();
+    assert!(body["message"].as_str().unwrap().contains("理由"));
+}
+
+async fn a_system_admin_cannot_review(store: Store) {
+    let h = county_with_schools(store).await;
+    h.officer("admin", COUNTY, Role::SystemAdmin);
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let admin = h.sign_in("admin").await;
+    let response = admin
+        .post(
+            "/console/api/queue/decide",
+            json!({
+                "items": [{ "batch_id": batch.id, "record": receipt.records[0].id }],
+                "decision": "accepted",
+            }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+// ------------------------------------------------------------- audit
+
+async fn every_officer_action_is_in_the_audit_log(store: Store) {
+    let h = county_with_schools(store).await;
+    h.officer("admin", COUNTY, Role::SystemAdmin);
+    h.post_login("santai", "not-the-password-1").await;
+    let me = h.sign_in("santai").await;
+    me.post(
+        &format!("/console/api/schools/{SCHOOL}/codes"),
+        json!({ "valid_days": 7 }),
+    )
+    .await;
+    let admin = h.sign_in("admin").await;
+    let log = admin.get_json("/console/api/audit").await;
+    let actions: Vec<(String, String)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["username"].as_str().unwrap().to_owned(),
+                l["action"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    for expected in [
+        ("santai", "登录失败"),
+        ("santai", "登录"),
+        ("santai", "签发报送码"),
+        ("admin", "登录"),
+    ] {
+        assert!(
+            actions
+                .iter()
+                .any(|(u, a)| u == expected.0 && a == expected.1),
+            "{expected:?} not in {actions:?}"
+        );
+    }
+    assert_eq!(log[0]["address"], "127.0.0.1");
+}
+
+async fn an_info_admin_cannot_read_the_audit_log(store: Store) {
+    let h = county_with_schools(store).await;
+    let me = h.sign_in("santai").await;
+    assert_eq!(
+        me.get("/console/api/audit").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+// ------------------------------------------------------------- the bare page
+
+async fn the_bare_review_page_is_not_served_without_admin(store: Store) {
+    let h = Harness::start(store).await;
+    let page = h.client.get(h.url("/review")).send().await.unwrap();
+    assert!(page.status().is_client_error(), "{}", page.status());
+    assert!(!page.text().await.unwrap().contains("<form"));
+}
+
+async fn the_console_app_is_served_with_a_strict_content_policy(store: Store) {
+    let h = Harness::start(store).await;
+    let page = h.client.get(h.url("/console/")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("default-src 'self'"), "{csp}");
+    assert!(page.text().await.unwrap().contains("桃李"));
+}
+
+on_both_stores!(
+    signing_in_gives_an_httponly_strict_session_cookie,
+    a_wrong_password_is_refused_in_chinese,
+    an_unknown_username_is_refused_like_a_wrong_password,
+    five_wrong_passwords_lock_the_account_even_against_the_right_one,
+    a_reset_password_unlocks_the_account,
+    signing_out_ends_the_session,
+    a_change_without_the_csrf_token_is_refused,
+    a_change_from_another_origin_is_refused,
+    the_api_needs_a_session,
+    a_county_sees_its_schools_and_a_city_sees_its_counties,
+    a_county_cannot_issue_a_code_for_another_countys_school,
+    an_info_query_officer_cannot_issue_codes,
+    a_code_issued_in_the_console_enrolls_the_school,
+    revoking_a_schools_key_refuses_its_next_batch,
+    progress_counts_reported_schools_and_rolls_them_up,
+    a_batch_after_the_deadline_and_its_grace_is_reported_but_late,
+    progress_exports_as_a_workbook,
+    the_queue_shows_each_value_by_its_indicator_label,
+    a_change_request_shows_what_is_in_effect_before_and_after,
+    a_bulk_accept_lists_what_was_already_reviewed,
+    returning_without_a_reason_is_refused,
+    a_system_admin_cannot_review,
+    every_officer_action_is_in_the_audit_log,
+    an_info_admin_cannot_read_the_audit_log,
+    the_bare_review_page_is_not_served_without_admin,
+    the_console_app_is_served_with_a_strict_content_policy,
+);
