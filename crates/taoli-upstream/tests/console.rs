@@ -476,6 +476,141 @@ async fn a_system_admin_cannot_review(store: Store) {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
 
+// ------------------------------------------------------- 查询与统计
+
+fn teacher(
+    n: usize,
+    name: &str,
+    gender: &str,
+    birth: &str,
+    education: &str,
+) -> taoli_protocol::Change {
+    let mut fields = serde_json::Map::new();
+    fields.insert("name".into(), json!(name));
+    fields.insert("gender".into(), json!(gender));
+    fields.insert("id_type".into(), json!("1"));
+    fields.insert("id_number".into(), json!(format!("51072219850101{n:04}")));
+    fields.insert("birth_date".into(), json!(birth));
+    fields.insert("highest_education".into(), json!(education));
+    taoli_protocol::Change {
+        id: format!("teacher:t{n}"),
+        op: taoli_protocol::ChangeOp::NewTeacher,
+        teacher_id: format!("t{n}"),
+        record_id: None,
+        group: None,
+        base_version: None,
+        version: Some(1),
+        fields,
+        reason: None,
+        status: None,
+        signoff: None,
+    }
+}
+
+/// 三台县第一小学 with three teachers, two of them accepted.
+async fn three_teachers_two_in_effect(store: Store) -> Harness {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch_of(vec![
+        teacher(1, "王芳", "2", "1985-01-01", "21"),
+        teacher(2, "李强", "1", "1999-06-30", "31"),
+        teacher(3, "赵敏", "2", "1970-05-05", "21"),
+    ]);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let me = h.sign_in("santai").await;
+    let items: Vec<Value> = receipt.records[..2]
+        .iter()
+        .map(|r| json!({ "batch_id": batch.id, "record": r.id }))
+        .collect();
+    me.post(
+        "/console/api/queue/decide",
+        json!({ "items": items, "decision": "accepted" }),
+    )
+    .await;
+    h
+}
+
+async fn teachers_in_effect_are_found_by_name_id_tail_and_school(store: Store) {
+    let h = three_teachers_two_in_effect(store).await;
+    let me = h.sign_in("santai").await;
+    let by_name = me.get_json("/console/api/teachers?q=王").await;
+    assert_eq!(by_name["total"], 1);
+    assert_eq!(by_name["items"][0]["name"], "王芳");
+    assert_eq!(by_name["items"][0]["gender"], "女");
+    assert_eq!(by_name["items"][0]["id_tail"], "0001");
+    let by_tail = me.get_json("/console/api/teachers?q=0002").await;
+    assert_eq!(by_tail["items"][0]["name"], "李强");
+    let by_school = me.get_json("/console/api/teachers?q=三台").await;
+    assert_eq!(by_school["total"], 2);
+}
+
+async fn a_teacher_waiting_for_review_is_not_in_effect(store: Store) {
+    let h = three_teachers_two_in_effect(store).await;
+    let me = h.sign_in("santai").await;
+    let found = me.get_json("/console/api/teachers?q=赵敏").await;
+    assert_eq!(found["total"], 0);
+}
+
+async fn statistics_count_teachers_in_effect_by_gender_and_education(store: Store) {
+    let h = three_teachers_two_in_effect(store).await;
+    h.officer("mianyang", CITY, Role::InfoQuery);
+    let city = h.sign_in("mianyang").await;
+    let stats = city.get_json("/console/api/stats").await;
+    assert_eq!(stats["teachers"], 2);
+    let dimension = |key: &str| -> Vec<(String, u64)> {
+        stats["dimensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["key"] == key)
+            .unwrap()["buckets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| {
+                (
+                    b["label"].as_str().unwrap().to_owned(),
+                    b["count"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        dimension("gender"),
+        [("女".to_owned(), 1), ("男".to_owned(), 1)]
+    );
+    assert_eq!(dimension("age_band").iter().map(|(_, n)| n).sum::<u64>(), 2);
+    let education = dimension("education");
+    assert_eq!(education.len(), 2, "{education:?}");
+}
+
+async fn statistics_export_as_a_workbook_with_a_total(store: Store) {
+    let h = three_teachers_two_in_effect(store).await;
+    let me = h.sign_in("santai").await;
+    let response = me.get("/console/api/stats.xlsx").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.bytes().await.unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    use calamine::Reader;
+    let gender = book.worksheet_range("性别").unwrap();
+    let last = gender.height() - 1;
+    assert_eq!(
+        gender
+            .get_value((last as u32, 0))
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("合计")
+    );
+    assert_eq!(
+        gender
+            .get_value((last as u32, 1))
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("2")
+    );
+}
+
 // ------------------------------------------------------------- audit
 
 async fn every_officer_action_is_in_the_audit_log(store: Store) {
@@ -573,5 +708,9 @@ on_both_stores!(
     every_officer_action_is_in_the_audit_log,
     an_info_admin_cannot_read_the_audit_log,
     the_bare_review_page_is_not_served_without_admin,
+    teachers_in_effect_are_found_by_name_id_tail_and_school,
+    a_teacher_waiting_for_review_is_not_in_effect,
+    statistics_count_teachers_in_effect_by_gender_and_education,
+    statistics_export_as_a_workbook_with_a_total,
     the_console_app_is_served_with_a_strict_content_policy,
 );

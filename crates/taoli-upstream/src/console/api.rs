@@ -37,6 +37,9 @@ pub(super) fn routes() -> Router<AppState> {
             post(reset_password),
         )
         .route("/console/api/audit", get(audit))
+        .route("/console/api/teachers", get(teachers))
+        .route("/console/api/stats", get(stats))
+        .route("/console/api/stats.xlsx", get(stats_xlsx))
 }
 
 #[derive(Serialize)]
@@ -237,13 +240,7 @@ impl PeriodQuery {
                 .map_err(|_| {
                     Error::BadRequest(format!("截止日期「{text}」应写成 2027-03-31 这样"))
                 }),
-            None => {
-                let today = Utc::now()
-                    .checked_add_signed(chrono::Duration::hours(8))
-                    .unwrap_or_else(Utc::now)
-                    .date_naive();
-                Ok(Period::current(today, self.grace.min(366)))
-            }
+            None => Ok(Period::current(china_today(), self.grace.min(366))),
         }
     }
 }
@@ -283,8 +280,15 @@ async fn progress_xlsx(
         Ok(bytes)
     })
     .await?;
-    let name = format!("报送进度-{}.xlsx", period.deadline);
-    Ok((
+    Ok(workbook(
+        bytes,
+        &format!("报送进度-{}.xlsx", period.deadline),
+    ))
+}
+
+/// A workbook to download, named in Chinese.
+fn workbook(bytes: Vec<u8>, name: &str) -> Response {
+    (
         [
             (
                 header::CONTENT_TYPE,
@@ -293,14 +297,94 @@ async fn progress_xlsx(
             (
                 header::CONTENT_DISPOSITION,
                 format!(
-                    "attachment; filename=\"progress.xlsx\"; filename*=UTF-8''{}",
-                    percent_encode(&name)
+                    "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}",
+                    percent_encode(name)
                 ),
             ),
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
+}
+
+/// China's date today.
+fn china_today() -> NaiveDate {
+    Utc::now()
+        .checked_add_signed(chrono::Duration::hours(8))
+        .unwrap_or_else(Utc::now)
+        .date_naive()
+}
+
+#[derive(Deserialize)]
+struct TeacherQuery {
+    #[serde(default)]
+    q: String,
+    school: Option<String>,
+    #[serde(default = "first_page")]
+    page: u64,
+    #[serde(default = "default_page_size")]
+    size: u64,
+}
+
+async fn teachers(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    Query(query): Query<TeacherQuery>,
+) -> ConsoleResult<Response> {
+    let page = as_officer(&state, &method, &headers, peer, move |db, me| {
+        db.find_teachers(
+            me,
+            &query.q,
+            query.school.as_deref().filter(|s| !s.is_empty()),
+            query.page,
+            query.size,
+        )
+    })
+    .await?;
+    Ok(Json(page).into_response())
+}
+
+#[derive(Deserialize)]
+struct StatsQuery {
+    school: Option<String>,
+}
+
+async fn stats(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    Query(query): Query<StatsQuery>,
+) -> ConsoleResult<Response> {
+    let stats = as_officer(&state, &method, &headers, peer, move |db, me| {
+        db.teacher_stats(
+            me,
+            query.school.as_deref().filter(|s| !s.is_empty()),
+            china_today(),
+        )
+    })
+    .await?;
+    Ok(Json(stats).into_response())
+}
+
+async fn stats_xlsx(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    Query(query): Query<StatsQuery>,
+) -> ConsoleResult<Response> {
+    let bytes = as_officer(&state, &method, &headers, peer, move |db, me| {
+        let school = query.school.as_deref().filter(|s| !s.is_empty());
+        let stats = db.teacher_stats(me, school, china_today())?;
+        let bytes = super::export::stats_workbook(&stats)?;
+        db.record_action(me, "导出统计表", school.unwrap_or("全部"), "")?;
+        Ok(bytes)
+    })
+    .await?;
+    Ok(workbook(bytes, &format!("教师统计-{}.xlsx", china_today())))
 }
 
 /// RFC 5987's percent-encoding of a file name.

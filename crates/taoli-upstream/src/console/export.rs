@@ -4,6 +4,7 @@
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use crate::db::console::{Progress, UnitProgress};
+use crate::db::teachers::Stats;
 use crate::error::{Error, Result};
 
 fn failed(e: XlsxError) -> Error {
@@ -124,5 +125,34 @@ pub(super) fn progress_workbook(progress: &Progress) -> Result<Vec<u8>> {
     let cities = book.add_worksheet();
     cities.set_name("按市汇总").map_err(failed)?;
     units(cities, &bold, &progress.cities)?;
+    book.save_to_buffer().map_err(failed)
+}
+
+/// The statistics as a workbook: one sheet a dimension.
+pub(super) fn stats_workbook(stats: &Stats) -> Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    for dimension in &stats.dimensions {
+        let sheet = book.add_worksheet();
+        sheet.set_name(&dimension.label).map_err(failed)?;
+        headers(sheet, &bold, &[dimension.label.as_str(), "人数"])?;
+        for (i, bucket) in dimension.buckets.iter().enumerate() {
+            let row = u32::try_from(i).unwrap_or(u32::MAX).saturating_add(1);
+            sheet.write_string(row, 0, &bucket.label).map_err(failed)?;
+            sheet
+                .write_number(row, 1, bucket.count as f64)
+                .map_err(failed)?;
+        }
+        let total = u32::try_from(dimension.buckets.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(1);
+        sheet
+            .write_string_with_format(total, 0, "合计", &bold)
+            .map_err(failed)?;
+        sheet
+            .write_number_with_format(total, 1, stats.teachers as f64, &bold)
+            .map_err(failed)?;
+        sheet.autofit();
+    }
     book.save_to_buffer().map_err(failed)
 }

@@ -65,7 +65,7 @@ impl Actor {
     }
 
     /// The `LIKE` pattern of the counties the actor sees.
-    fn pattern(&self) -> String {
+    pub(crate) fn pattern(&self) -> String {
         match &self.officer {
             Some(o) => org::scope_pattern(&o.org, o.level),
             None => "%".into(),

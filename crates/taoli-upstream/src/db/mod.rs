@@ -20,6 +20,7 @@ mod migrations;
 mod postgres;
 pub(crate) mod sql;
 mod sqlite;
+pub mod teachers;
 
 use std::path::Path;
 
