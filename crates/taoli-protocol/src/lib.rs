@@ -51,6 +51,7 @@ mod error;
 mod history;
 mod keys;
 mod manifest;
+mod notice;
 mod payload;
 mod receipt;
 mod refusal;
@@ -73,6 +74,9 @@ pub use keys::{
     SigningKey, key_id_of, request_signing_bytes, verify_request,
 };
 pub use manifest::{MAX_SIGNED_MANIFEST_BYTES, Manifest, ManifestFields, SignedManifest};
+pub use notice::{
+    MAX_NOTICE_CHARS, MAX_NOTICE_PAGE_BYTES, MAX_NOTICE_PAGE_NOTICES, Notice, NoticePage,
+};
 pub use payload::{
     Change, ChangeOp, MAX_REASON_CHARS, Payload, SignoffMark, StatusEvent, WarningReason, compress,
     decompress,

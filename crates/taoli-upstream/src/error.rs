@@ -106,6 +106,9 @@ pub enum Error {
     #[error("{0}")]
     BadRequest(String),
 
+    #[error("提醒内容应为 1–{max} 个字。")]
+    NoticeLength { max: usize },
+
     #[error("密码太弱：至少 {min} 位，要有字母和数字，且不能与用户名相同。")]
     WeakPassword { min: usize },
 

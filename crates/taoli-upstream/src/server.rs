@@ -200,6 +200,7 @@ fn router(state: AppState, admin: bool) -> Router {
         .route("/v1/batches/{id}/receipt", get(receipt))
         .route("/v1/schools/{school}/reviews", get(reviews))
         .route("/v1/schools/{school}/batches", get(held_batches))
+        .route("/v1/schools/{school}/notices", get(notices))
         .route(
             "/v1/schools/{school}/batches/{id}/payload",
             get(held_payload),
@@ -602,6 +603,29 @@ async fn reviews(
     let page = blocking(&state, move |db, _| {
         request.check(db, ("审核结果", "review results"))?;
         db.reviews(&request.school, query.after, limit)
+    })
+    .await?;
+    Ok(json_response(StatusCode::OK, page.to_json()))
+}
+
+/// `GET /v1/schools/{school}/notices?after=N`: the county's notices
+/// (督促提醒) after cursor N, signed by the school as for its reviews.
+async fn notices(
+    State(state): State<AppState>,
+    Path(school): Path<String>,
+    Query(query): Query<ReviewsQuery>,
+    method: Method,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> ApiResult {
+    let request = SignedRequest::new(school, &method, &uri, &headers)?;
+    let limit = query
+        .limit
+        .unwrap_or(50)
+        .clamp(1, protocol::MAX_NOTICE_PAGE_NOTICES);
+    let page = blocking(&state, move |db, _| {
+        request.check(db, ("督促提醒", "notices"))?;
+        db.notices(&request.school, query.after, limit)
     })
     .await?;
     Ok(json_response(StatusCode::OK, page.to_json()))

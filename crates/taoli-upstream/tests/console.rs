@@ -611,6 +611,87 @@ async fn statistics_export_as_a_workbook_with_a_total(store: Store) {
     );
 }
 
+// ------------------------------------------------------- 督促提醒
+
+async fn a_reminder_reaches_the_school_at_its_next_signed_read(store: Store) {
+    let h = county_with_schools(store).await;
+    let school = h.enroll(SCHOOL).await;
+    let me = h.sign_in("santai").await;
+    let sent: Value = me
+        .post(
+            "/console/api/notices",
+            json!({ "schools": [SCHOOL], "message": "请于3月31日前完成报送" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sent["count"], 1);
+    let path = format!("/v1/schools/{SCHOOL}/notices?after=0");
+    let response = h.signed_get(&school.key, &path).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.bytes().await.unwrap();
+    let page = taoli_protocol::NoticePage::decode(&bytes, SCHOOL, 0).unwrap();
+    assert_eq!(page.notices.len(), 1);
+    assert_eq!(page.notices[0].message, "请于3月31日前完成报送");
+    assert_eq!(page.notices[0].from, "三台县 测试干部");
+    let after = h
+        .signed_get(
+            &school.key,
+            &format!("/v1/schools/{SCHOOL}/notices?after={}", page.next),
+        )
+        .await;
+    let later =
+        taoli_protocol::NoticePage::decode(&after.bytes().await.unwrap(), SCHOOL, page.next)
+            .unwrap();
+    assert!(later.notices.is_empty());
+}
+
+async fn notices_are_refused_without_the_schools_signature(store: Store) {
+    let h = county_with_schools(store).await;
+    let anonymous = h
+        .client
+        .get(h.url(&format!("/v1/schools/{SCHOOL}/notices?after=0")))
+        .send()
+        .await
+        .unwrap();
+    assert!(anonymous.status().is_client_error());
+}
+
+async fn a_county_cannot_remind_another_countys_school(store: Store) {
+    let h = county_with_schools(store).await;
+    let me = h.sign_in("santai").await;
+    let response = me
+        .post(
+            "/console/api/notices",
+            json!({ "schools": [SCHOOL, OTHER_SCHOOL], "message": "请尽快报送" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // Nothing was sent, not even to its own school.
+    let school = h.enroll(SCHOOL).await;
+    let page = h
+        .signed_get(
+            &school.key,
+            &format!("/v1/schools/{SCHOOL}/notices?after=0"),
+        )
+        .await;
+    let page = taoli_protocol::NoticePage::decode(&page.bytes().await.unwrap(), SCHOOL, 0).unwrap();
+    assert!(page.notices.is_empty());
+}
+
+async fn an_empty_reminder_is_refused(store: Store) {
+    let h = county_with_schools(store).await;
+    let me = h.sign_in("santai").await;
+    let response = me
+        .post(
+            "/console/api/notices",
+            json!({ "schools": [SCHOOL], "message": "   " }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
+
 // ------------------------------------------------------------- audit
 
 async fn every_officer_action_is_in_the_audit_log(store: Store) {
@@ -712,5 +793,9 @@ on_both_stores!(
     a_teacher_waiting_for_review_is_not_in_effect,
     statistics_count_teachers_in_effect_by_gender_and_education,
     statistics_export_as_a_workbook_with_a_total,
+    a_reminder_reaches_the_school_at_its_next_signed_read,
+    notices_are_refused_without_the_schools_signature,
+    a_county_cannot_remind_another_countys_school,
+    an_empty_reminder_is_refused,
     the_console_app_is_served_with_a_strict_content_policy,
 );

@@ -37,6 +37,7 @@ pub(super) fn routes() -> Router<AppState> {
             post(reset_password),
         )
         .route("/console/api/audit", get(audit))
+        .route("/console/api/notices", post(send_notices))
         .route("/console/api/teachers", get(teachers))
         .route("/console/api/stats", get(stats))
         .route("/console/api/stats.xlsx", get(stats_xlsx))
@@ -313,6 +314,26 @@ fn china_today() -> NaiveDate {
         .checked_add_signed(chrono::Duration::hours(8))
         .unwrap_or_else(Utc::now)
         .date_naive()
+}
+
+#[derive(Deserialize)]
+struct NoticeForm {
+    schools: Vec<String>,
+    message: String,
+}
+
+async fn send_notices(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    Json(form): Json<NoticeForm>,
+) -> ConsoleResult<Response> {
+    let count = as_officer(&state, &method, &headers, peer, move |db, me| {
+        db.send_notices(me, &form.schools, &form.message)
+    })
+    .await?;
+    Ok(Json(Count { count }).into_response())
 }
 
 #[derive(Deserialize)]

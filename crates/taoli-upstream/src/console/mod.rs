@@ -76,7 +76,8 @@ impl IntoResponse for ConsoleError {
             | Error::InvalidUsername(_)
             | Error::WeakPassword { .. }
             | Error::ReasonRequired { .. }
-            | Error::BadRequest(_) => (StatusCode::BAD_REQUEST, "invalid"),
+            | Error::BadRequest(_)
+            | Error::NoticeLength { .. } => (StatusCode::BAD_REQUEST, "invalid"),
             Error::Pool(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             other => {
                 eprintln!("taoli-upstream console: {other}");

@@ -55,7 +55,7 @@ impl Actor {
     }
 
     /// Refuses a school outside the officer's subtree.
-    fn must_cover(&self, county: &str) -> Result<()> {
+    pub(crate) fn must_cover(&self, county: &str) -> Result<()> {
         match &self.officer {
             Some(o) if !org::covers(&o.org, o.level, county) => Err(Error::OutsideScope {
                 org: o.org_name.clone(),
@@ -73,7 +73,13 @@ impl Actor {
     }
 }
 
-fn audit(tx: &mut dyn Tx, actor: &Actor, action: &str, target: &str, detail: &str) -> Result<()> {
+pub(crate) fn audit(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    action: &str,
+    target: &str,
+    detail: &str,
+) -> Result<()> {
     let (id, org) = match &actor.officer {
         Some(o) => (Some(o.id), Some(o.org.clone())),
         None => (None, None),
@@ -429,7 +435,7 @@ impl Db {
     }
 
     /// The county of a registered school.
-    fn county_of(tx: &mut dyn Tx, school: &str) -> Result<String> {
+    pub(crate) fn county_of(tx: &mut dyn Tx, school: &str) -> Result<String> {
         tx.query_opt("SELECT county FROM school WHERE code = $1", args![school])?
             .ok_or_else(|| Error::SchoolNotRegistered(school.to_owned()))?
             .text(0)

@@ -17,6 +17,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "0002_console",
         sql: include_str!("../../migrations/sqlite/0002_console.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_notices",
+        sql: include_str!("../../migrations/sqlite/0003_notices.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -29,6 +34,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 2,
         name: "0002_console",
         sql: include_str!("../../migrations/postgres/0002_console.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "0003_notices",
+        sql: include_str!("../../migrations/postgres/0003_notices.sql"),
     },
 ];
 

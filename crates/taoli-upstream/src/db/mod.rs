@@ -17,6 +17,7 @@
 
 pub mod console;
 mod migrations;
+pub mod notices;
 mod postgres;
 pub(crate) mod sql;
 mod sqlite;
