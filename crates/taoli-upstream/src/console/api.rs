@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use taoli_protocol::Decision;
 
 use super::{ConsoleResult, Peer, address, session_cookie, signed_in};
-use crate::db::console::{Actor, Period, RecordRef};
+use crate::db::console::Actor;
+use crate::db::progress::Period;
+use crate::db::queue::RecordRef;
 use crate::error::Error;
 use crate::officer::{Officer, Role};
 use crate::server::{AppState, blocking};

@@ -3,7 +3,7 @@
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use crate::db::console::{Progress, UnitProgress};
+use crate::db::progress::{Progress, UnitProgress};
 use crate::db::teachers::Stats;
 use crate::error::{Error, Result};
 

@@ -18,7 +18,11 @@
 pub mod console;
 mod migrations;
 pub mod notices;
+pub mod officers;
 mod postgres;
+pub mod progress;
+pub mod queue;
+pub mod schools;
 pub(crate) mod sql;
 mod sqlite;
 pub mod teachers;
@@ -758,7 +762,7 @@ impl Db {
 
 /// Records review `decision` for one record inside `tx`, by the console's
 /// officer `reviewed_by` (None: the operator's command or the test page),
-/// and puts what it accepts in effect ([`console::take_effect`]).
+/// and puts what it accepts in effect ([`queue::take_effect`]).
 pub(crate) fn review_in(
     tx: &mut dyn Tx,
     batch_id: &str,
@@ -822,7 +826,7 @@ pub(crate) fn review_in(
         ],
     )?;
     if decision == Decision::Accepted {
-        console::take_effect(tx, &school, &row.text(1)?, &reviewed_at)?;
+        queue::take_effect(tx, &school, &row.text(1)?, &reviewed_at)?;
     }
     let mut cursor = 0;
     for _ in 0..deliveries.max(1) {

@@ -1,0 +1,385 @@
+//! 审核队列: the records waiting for review in an officer's subtree, shown
+//! by indicator label before → after, the decisions on them, and what an
+//! accepted change puts in effect (`teacher_state`).
+
+use serde_json::{Map, Value as Json};
+use taoli_protocol::{Change, ChangeOp, Decision, MAX_REASON_CHARS};
+
+use serde::Serialize;
+
+use super::Db;
+use super::console::{Actor, audit};
+use super::review_in;
+use super::sql::{Tx, args};
+use crate::error::{Error, Result};
+use crate::officer::Permission;
+
+/// One value of a change, by indicator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub label: String,
+    /// In effect upstream before (None: nothing yet).
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// A record waiting for review, readable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueueItem {
+    pub school: String,
+    pub school_name: String,
+    pub batch_id: String,
+    pub sequence: u64,
+    pub received_at: String,
+    pub record: String,
+    pub op: String,
+    pub op_label: String,
+    pub teacher_id: String,
+    pub teacher_name: Option<String>,
+    pub group: Option<String>,
+    pub group_label: Option<String>,
+    pub reason: Option<String>,
+    pub changes: Vec<FieldChange>,
+}
+
+/// A page of the review queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueuePage {
+    pub items: Vec<QueueItem>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+/// One record of a bulk decision that was not made, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotDecided {
+    pub batch_id: String,
+    pub record: String,
+    pub why: String,
+}
+
+/// What a bulk decision did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decided {
+    pub decided: u64,
+    pub not_decided: Vec<NotDecided>,
+}
+
+/// A record to decide: its batch and id.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct RecordRef {
+    pub batch_id: String,
+    pub record: String,
+}
+
+impl Db {
+    /// A page of the records waiting for review in the actor's subtree
+    /// (of one school if given), oldest batch first, readable: each value
+    /// by its indicator's label, what is in effect before → after.
+    pub fn review_queue(
+        &self,
+        actor: &Actor,
+        school: Option<&str>,
+        page: u64,
+        page_size: u64,
+    ) -> Result<QueuePage> {
+        let pattern = actor.pattern();
+        let page_size = page_size.clamp(1, 200);
+        let page = page.max(1);
+        let offset = page.saturating_sub(1).saturating_mul(page_size);
+        let school = school.unwrap_or("").to_owned();
+        let (total, rows, states) = self.read(|tx| {
+            let total = tx
+                .query_one(
+                    "SELECT count(*) FROM batch_record r JOIN batch b ON b.batch_id = r.batch_id
+                     JOIN school s ON s.code = b.school
+                     WHERE r.status = 'pending' AND s.county LIKE $1 AND ($2 = '' OR b.school = $2)",
+                    args![&pattern, &school],
+                )?
+                .count(0)?;
+            let rows = tx.query(
+                "SELECT b.school, s.name, b.batch_id, b.sequence, b.received_at, r.record, r.content
+                 FROM batch_record r JOIN batch b ON b.batch_id = r.batch_id
+                 JOIN school s ON s.code = b.school
+                 WHERE r.status = 'pending' AND s.county LIKE $1 AND ($2 = '' OR b.school = $2)
+                 ORDER BY b.received_at, b.batch_id, r.position LIMIT $3 OFFSET $4",
+                args![&pattern, &school, page_size, offset],
+            )?;
+            let mut states = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let change: Change = serde_json::from_str(&row.text(6)?)
+                    .map_err(|e| Error::Storage(format!("保存的记录无法读取：{e}")))?;
+                let before = state_of(
+                    tx,
+                    &row.text(0)?,
+                    &change.teacher_id,
+                    change.record_id.as_deref().unwrap_or(""),
+                )?;
+                let teacher = match state_of(tx, &row.text(0)?, &change.teacher_id, "")? {
+                    Some(teacher) => Some(teacher),
+                    None => sent_teacher(tx, &row.text(0)?, &change.teacher_id)?,
+                };
+                states.push((change, before, teacher));
+            }
+            Ok((total, rows, states))
+        })?;
+        let labels = crate::labels::Labels::get();
+        let mut items = Vec::with_capacity(rows.len());
+        for (row, (change, before, teacher)) in rows.iter().zip(states) {
+            let after_name = change.fields.get("name").map(json_text);
+            let teacher_name =
+                after_name.or_else(|| teacher.as_ref().and_then(|t| t.get("name")).map(json_text));
+            let removal = matches!(change.op, ChangeOp::RemoveTeacher | ChangeOp::RemoveRecord);
+            let mut changes: Vec<FieldChange> = change
+                .fields
+                .iter()
+                .map(|(field, after)| FieldChange {
+                    field: field.clone(),
+                    label: labels.field(field),
+                    before: before
+                        .as_ref()
+                        .and_then(|b| b.get(field))
+                        .map(|v| labels.value(field, &json_text(v))),
+                    after: Some(labels.value(field, &json_text(after))),
+                })
+                .filter(|c| c.before != c.after || before.is_none())
+                .collect();
+            if removal && let Some(before) = &before {
+                {
+                    changes = before
+                        .iter()
+                        .map(|(field, value)| FieldChange {
+                            field: field.clone(),
+                            label: labels.field(field),
+                            before: Some(labels.value(field, &json_text(value))),
+                            after: None,
+                        })
+                        .collect();
+                }
+            }
+            if let Some(status) = &change.status {
+                changes.push(FieldChange {
+                    field: "status".into(),
+                    label: "人员状态变动".into(),
+                    before: None,
+                    after: Some(serde_json::to_string(status).unwrap_or_default()),
+                });
+            }
+            items.push(QueueItem {
+                school: row.text(0)?,
+                school_name: row.text(1)?,
+                batch_id: row.text(2)?,
+                sequence: row.count(3)?,
+                received_at: row.text(4)?,
+                record: row.text(5)?,
+                op: change.op.as_str().to_owned(),
+                op_label: op_label(change.op).to_owned(),
+                teacher_id: change.teacher_id.clone(),
+                teacher_name,
+                group_label: change.group.as_deref().map(|g| labels.group(g)),
+                group: change.group.clone(),
+                reason: change.reason.clone(),
+                changes,
+            });
+        }
+        Ok(QueuePage {
+            items,
+            total,
+            page,
+            page_size,
+        })
+    }
+
+    /// Accepts or returns the records `refs` as the console's officer, each
+    /// in its own transaction; what was not decided is listed with why (a
+    /// record reviewed meanwhile, outside the officer's subtree …).
+    pub fn decide(
+        &self,
+        actor: &Actor,
+        refs: &[RecordRef],
+        decision: Decision,
+        reason: Option<&str>,
+    ) -> Result<Decided> {
+        actor.must(Permission::Review)?;
+        let reason = match (decision, reason.map(str::trim)) {
+            (Decision::Returned, Some(r))
+                if !r.is_empty() && r.chars().count() <= MAX_REASON_CHARS =>
+            {
+                Some(r.to_owned())
+            }
+            (Decision::Returned, _) => {
+                return Err(Error::ReasonRequired {
+                    max: MAX_REASON_CHARS,
+                });
+            }
+            (Decision::Accepted, _) => None,
+        };
+        let officer_id = actor.officer.as_ref().map(|o| o.id);
+        let mut decided = 0u64;
+        let mut not_decided = Vec::new();
+        for r in refs {
+            let outcome = self.write(|tx| {
+                let county = tx
+                    .query_opt(
+                        "SELECT s.county FROM batch b JOIN school s ON s.code = b.school
+                         WHERE b.batch_id = $1",
+                        args![&r.batch_id],
+                    )?
+                    .ok_or_else(|| Error::BatchNotFound(r.batch_id.clone()))?
+                    .text(0)?;
+                actor.must_cover(&county)?;
+                review_in(
+                    tx,
+                    &r.batch_id,
+                    &r.record,
+                    decision,
+                    reason.as_deref(),
+                    1,
+                    officer_id,
+                )?;
+                audit(
+                    tx,
+                    actor,
+                    if decision == Decision::Accepted {
+                        "审核生效"
+                    } else {
+                        "审核退回"
+                    },
+                    &format!("{} / {}", r.batch_id, r.record),
+                    reason.as_deref().unwrap_or(""),
+                )
+            });
+            match outcome {
+                Ok(()) => decided = decided.saturating_add(1),
+                Err(
+                    e @ (Error::AlreadyReviewed { .. }
+                    | Error::RecordNotFound { .. }
+                    | Error::BatchNotFound(_)
+                    | Error::BatchNotReceived(_)
+                    | Error::OutsideScope { .. }),
+                ) => not_decided.push(NotDecided {
+                    batch_id: r.batch_id.clone(),
+                    record: r.record.clone(),
+                    why: e.to_string(),
+                }),
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(Decided {
+            decided,
+            not_decided,
+        })
+    }
+}
+
+/// A value as the console shows it.
+fn json_text(value: &Json) -> String {
+    match value {
+        Json::String(s) => s.clone(),
+        Json::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn op_label(op: ChangeOp) -> &'static str {
+    match op {
+        ChangeOp::NewTeacher => "新增教师",
+        ChangeOp::NewRecord => "新增记录",
+        ChangeOp::UpdateTeacher => "修改教师信息",
+        ChangeOp::UpdateRecord => "修改记录",
+        ChangeOp::RemoveTeacher => "删除教师",
+        ChangeOp::RemoveRecord => "删除记录",
+        ChangeOp::ChangeRequest => "变更申请",
+        ChangeOp::StatusChange => "人员状态变动",
+        #[allow(unreachable_patterns)]
+        _ => "其他变动",
+    }
+}
+
+/// What is in effect for a teacher (`record_id` '') or one of their
+/// records; None when nothing is.
+fn state_of(
+    tx: &mut dyn Tx,
+    school: &str,
+    teacher: &str,
+    record_id: &str,
+) -> Result<Option<Map<String, Json>>> {
+    let row = tx.query_opt(
+        "SELECT fields FROM teacher_state
+         WHERE school = $1 AND teacher_id = $2 AND record_id = $3 AND removed = 0",
+        args![school, teacher, record_id],
+    )?;
+    row.map(|r| {
+        serde_json::from_str(&r.text(0)?)
+            .map_err(|e| Error::Storage(format!("保存的在用信息无法读取：{e}")))
+    })
+    .transpose()
+}
+
+/// The teacher's values as the school last sent them, when none are in
+/// effect yet (a new teacher waiting in the queue beside their records).
+fn sent_teacher(tx: &mut dyn Tx, school: &str, teacher: &str) -> Result<Option<Map<String, Json>>> {
+    let row = tx.query_opt(
+        "SELECT r.content FROM batch_record r JOIN batch b ON b.batch_id = r.batch_id
+         WHERE b.school = $1 AND r.teacher_id = $2
+           AND r.op IN ('new_teacher', 'update_teacher')
+         ORDER BY b.sequence DESC, r.position DESC LIMIT 1",
+        args![school, teacher],
+    )?;
+    Ok(row
+        .and_then(|r| r.text(0).ok())
+        .and_then(|text| serde_json::from_str::<Change>(&text).ok())
+        .map(|change| change.fields))
+}
+
+/// Puts an accepted change in effect: a new or updated teacher or record
+/// takes its values, a change request merges the changed ones, a removal
+/// marks it removed.
+pub(crate) fn take_effect(
+    tx: &mut dyn Tx,
+    school: &str,
+    content: &str,
+    accepted_at: &str,
+) -> Result<()> {
+    let change: Change = serde_json::from_str(content)
+        .map_err(|e| Error::Storage(format!("保存的记录无法读取：{e}")))?;
+    let record_id = change.record_id.clone().unwrap_or_default();
+    let group = change.group.clone().unwrap_or_default();
+    let (fields, removed) = match change.op {
+        ChangeOp::RemoveTeacher | ChangeOp::RemoveRecord => (
+            state_of(tx, school, &change.teacher_id, &record_id)?.unwrap_or_default(),
+            1,
+        ),
+        ChangeOp::ChangeRequest | ChangeOp::StatusChange => {
+            let mut merged =
+                state_of(tx, school, &change.teacher_id, &record_id)?.unwrap_or_default();
+            for (k, v) in &change.fields {
+                merged.insert(k.clone(), v.clone());
+            }
+            (merged, 0)
+        }
+        _ => (change.fields.clone(), 0),
+    };
+    let fields = serde_json::to_string(&fields).unwrap_or_default();
+    tx.execute(
+        "INSERT INTO teacher_state (school, teacher_id, record_id, grp, fields, version, removed,
+                                    accepted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (school, teacher_id, record_id) DO UPDATE SET
+             grp = excluded.grp, fields = excluded.fields, version = excluded.version,
+             removed = excluded.removed, accepted_at = excluded.accepted_at",
+        args![
+            school,
+            &change.teacher_id,
+            &record_id,
+            &group,
+            &fields,
+            change.version,
+            removed as i64,
+            accepted_at
+        ],
+    )?;
+    Ok(())
+}
