@@ -106,6 +106,12 @@ pub enum Error {
     #[error("{0}")]
     BadRequest(String),
 
+    #[error("这条记录正等待{level}级审核，不在你这一级。")]
+    WaitingElsewhere { level: String },
+
+    #[error("{level}级是第一级审核，没有下级可以退回。")]
+    NothingBelow { level: String },
+
     #[error("提醒内容应为 1–{max} 个字。")]
     NoticeLength { max: usize },
 
@@ -159,6 +165,21 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether it is about one record of a bulk decision (reviewed
+    /// meanwhile, outside the subtree, waiting at another level …), so the
+    /// others go on and it is listed as not decided.
+    pub fn is_about_one_record(&self) -> bool {
+        matches!(
+            self,
+            Error::AlreadyReviewed { .. }
+                | Error::RecordNotFound { .. }
+                | Error::BatchNotFound(_)
+                | Error::BatchNotReceived(_)
+                | Error::OutsideScope { .. }
+                | Error::WaitingElsewhere { .. }
+        )
+    }
+
     /// The refusal the client is sent: the error's own for a protocol
     /// refusal, `server_error` for the server's failures.
     pub fn refusal(&self) -> Refusal {

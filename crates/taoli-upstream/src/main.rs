@@ -9,6 +9,7 @@
 //! taoli-upstream register-school --db DATABASE --school CODE --name NAME --county CODE
 //! taoli-upstream add-officer --db DATABASE --username U --name NAME --org CODE --role ROLE < password
 //! taoli-upstream reset-password --db DATABASE --username U < password
+//! taoli-upstream set-review-levels --db DATABASE county,city
 //! ```
 //!
 //! DATABASE is a SQLite file (made and migrated when missing: the embedded
@@ -34,6 +35,7 @@ use std::process::ExitCode;
 use clap::{ArgGroup, Parser, Subcommand};
 use taoli_protocol::Decision;
 use taoli_upstream::db::console::Actor;
+use taoli_upstream::db::review_levels::ReviewLevels;
 use taoli_upstream::db::{DEFAULT_POOL_SIZE, Location};
 use taoli_upstream::officer::Role;
 use taoli_upstream::{Db, Error, Faults, Server};
@@ -183,6 +185,13 @@ enum Command {
         db: DbArgs,
         #[arg(long)]
         username: String,
+    },
+    /// 设置逐级审核的级别，如 county 或 county,city / Set the levels that review, in turn.
+    SetReviewLevels {
+        #[command(flatten)]
+        db: DbArgs,
+        /// county、county,city 或 county,city,province（也可写 县,市,省）
+        levels: String,
     },
     /// 停用学校的签名密钥 / Revoke a school's signing key.
     RevokeKey {
@@ -339,6 +348,13 @@ fn run(command: Command) -> Result<(), Error> {
             db.open()?
                 .reset_password(&Actor::operator(), &username, &password)?;
             println!("已重设 {username} 的密码");
+            Ok(())
+        }
+        Command::SetReviewLevels { db, levels } => {
+            let levels = ReviewLevels::parse(&levels)?;
+            db.open()?.set_review_levels(&Actor::operator(), &levels)?;
+            let names: Vec<&str> = levels.0.iter().map(|l| l.label()).collect();
+            println!("审核级别：{}", names.join(" → "));
             Ok(())
         }
         Command::RevokeKey { db, key_id } => {

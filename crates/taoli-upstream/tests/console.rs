@@ -476,6 +476,157 @@ async fn a_system_admin_cannot_review(store: Store) {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
 
+// ------------------------------------------------------- 逐级审核
+
+/// A county and its city both review; 三台县第一小学 has sent one teacher
+/// (a teacher and a record). Returns the harness, the school and the batch.
+async fn county_then_city(store: Store) -> (Harness, support::School, support::Batch, Vec<String>) {
+    let h = county_with_schools(store).await;
+    h.officer("mianyang", CITY, Role::InfoAdmin);
+    h.with_db(|db| {
+        let levels = taoli_upstream::db::review_levels::ReviewLevels::parse("county,city").unwrap();
+        db.set_review_levels(&taoli_upstream::db::console::Actor::operator(), &levels)
+            .unwrap()
+    });
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let records = receipt.records.iter().map(|r| r.id.clone()).collect();
+    (h, school, batch, records)
+}
+
+fn refs(batch: &support::Batch, records: &[String]) -> Value {
+    Value::Array(
+        records
+            .iter()
+            .map(|r| json!({ "batch_id": batch.id, "record": r }))
+            .collect(),
+    )
+}
+
+async fn a_county_approval_passes_the_record_up_without_telling_the_school(store: Store) {
+    let (h, school, batch, records) = county_then_city(store).await;
+    let county = h.sign_in("santai").await;
+    let decided: Value = county
+        .post(
+            "/console/api/queue/decide",
+            json!({ "items": refs(&batch, &records[..1]), "decision": "accepted" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(decided["decided"], 1);
+    assert!(h.review_page(&school, 0).await.results.is_empty());
+    let county_queue = county.get_json("/console/api/queue").await;
+    assert_eq!(county_queue["total"], 1, "only the undecided record stays");
+
+    let city = h.sign_in("mianyang").await;
+    let city_queue = city.get_json("/console/api/queue").await;
+    assert_eq!(city_queue["total"], 1);
+    let item = &city_queue["items"][0];
+    assert_eq!(item["stage"], "city");
+    assert_eq!(item["approvals"][0]["level"], "county");
+    assert_eq!(item["approvals"][0]["by"], "三台县 测试干部");
+}
+
+async fn the_last_levels_acceptance_takes_effect_and_reaches_the_school(store: Store) {
+    let (h, school, batch, records) = county_then_city(store).await;
+    let county = h.sign_in("santai").await;
+    county
+        .post(
+            "/console/api/queue/decide",
+            json!({ "items": refs(&batch, &records[..1]), "decision": "accepted" }),
+        )
+        .await;
+    let city = h.sign_in("mianyang").await;
+    city.post(
+        "/console/api/queue/decide",
+        json!({ "items": refs(&batch, &records[..1]), "decision": "accepted" }),
+    )
+    .await;
+    let page = h.review_page(&school, 0).await;
+    assert_eq!(page.results.len(), 1);
+    assert_eq!(page.results[0].decision, taoli_protocol::Decision::Accepted);
+    let found = city.get_json("/console/api/teachers?q=教师0").await;
+    assert_eq!(found["total"], 1);
+}
+
+async fn a_city_cannot_decide_a_record_still_at_the_county(store: Store) {
+    let (h, _school, batch, records) = county_then_city(store).await;
+    let city = h.sign_in("mianyang").await;
+    let decided: Value = city
+        .post(
+            "/console/api/queue/decide",
+            json!({ "items": refs(&batch, &records[..1]), "decision": "accepted" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(decided["decided"], 0);
+    let why = decided["not_decided"][0]["why"].as_str().unwrap();
+    assert!(why.contains("等待县级审核"), "{why}");
+}
+
+async fn a_city_sends_a_record_back_to_the_county_with_its_reason(store: Store) {
+    let (h, school, batch, records) = county_then_city(store).await;
+    let county = h.sign_in("santai").await;
+    county
+        .post(
+            "/console/api/queue/decide",
+            json!({ "items": refs(&batch, &records[..1]), "decision": "accepted" }),
+        )
+        .await;
+    let city = h.sign_in("mianyang").await;
+    let sent: Value = city
+        .post(
+            "/console/api/queue/send-back",
+            json!({ "items": refs(&batch, &records[..1]), "reason": "请核对出生日期" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sent["decided"], 1);
+    assert_eq!(city.get_json("/console/api/queue").await["total"], 0);
+    let again = county.get_json("/console/api/queue").await;
+    let back = again["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["record"] == records[0].as_str())
+        .unwrap();
+    assert_eq!(back["stage"], "county");
+    assert_eq!(back["sent_back"], "绵阳市 测试干部：请核对出生日期");
+    assert!(h.review_page(&school, 0).await.results.is_empty());
+}
+
+async fn a_county_return_goes_straight_to_the_school(store: Store) {
+    let (h, school, batch, records) = county_then_city(store).await;
+    let county = h.sign_in("santai").await;
+    county
+        .post(
+            "/console/api/queue/decide",
+            json!({ "items": refs(&batch, &records[..1]), "decision": "returned", "reason": "姓名有误" }),
+        )
+        .await;
+    let page = h.review_page(&school, 0).await;
+    assert_eq!(page.results[0].decision, taoli_protocol::Decision::Returned);
+}
+
+async fn the_county_has_no_level_below_to_send_back_to(store: Store) {
+    let (h, _school, batch, records) = county_then_city(store).await;
+    let county = h.sign_in("santai").await;
+    let response = county
+        .post(
+            "/console/api/queue/send-back",
+            json!({ "items": refs(&batch, &records[..1]), "reason": "重审" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
+
 // ------------------------------------------------------- 查询与统计
 
 fn teacher(
@@ -797,5 +948,11 @@ on_both_stores!(
     notices_are_refused_without_the_schools_signature,
     a_county_cannot_remind_another_countys_school,
     an_empty_reminder_is_refused,
+    a_county_approval_passes_the_record_up_without_telling_the_school,
+    the_last_levels_acceptance_takes_effect_and_reaches_the_school,
+    a_city_cannot_decide_a_record_still_at_the_county,
+    a_city_sends_a_record_back_to_the_county_with_its_reason,
+    a_county_return_goes_straight_to_the_school,
+    the_county_has_no_level_below_to_send_back_to,
     the_console_app_is_served_with_a_strict_content_policy,
 );

@@ -33,6 +33,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/console/api/progress.xlsx", get(progress_xlsx))
         .route("/console/api/queue", get(queue))
         .route("/console/api/queue/decide", post(decide))
+        .route("/console/api/queue/send-back", post(send_back))
         .route("/console/api/officers", get(officers).post(add_officer))
         .route(
             "/console/api/officers/{username}/password",
@@ -491,6 +492,29 @@ async fn decide(
     })
     .await?;
     Ok(Json(decided).into_response())
+}
+
+#[derive(Deserialize)]
+struct SendBackForm {
+    items: Vec<RecordRef>,
+    reason: String,
+}
+
+async fn send_back(
+    State(state): State<AppState>,
+    method: Method,
+    peer: Option<Extension<Peer>>,
+    headers: HeaderMap,
+    Json(form): Json<SendBackForm>,
+) -> ConsoleResult<Response> {
+    if form.items.is_empty() || form.items.len() > 500 {
+        return Err(Error::BadRequest("一次退回 1–500 条记录".into()).into());
+    }
+    let done = as_officer(&state, &method, &headers, peer, move |db, me| {
+        db.send_back(me, &form.items, &form.reason)
+    })
+    .await?;
+    Ok(Json(done).into_response())
 }
 
 async fn officers(

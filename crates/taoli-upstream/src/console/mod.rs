@@ -67,7 +67,9 @@ impl IntoResponse for ConsoleError {
             | Error::UnknownOfficer(_)
             | Error::BatchNotFound(_)
             | Error::RecordNotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
-            Error::AlreadyReviewed { .. } => (StatusCode::CONFLICT, "already_reviewed"),
+            Error::AlreadyReviewed { .. } | Error::WaitingElsewhere { .. } => {
+                (StatusCode::CONFLICT, "already_reviewed")
+            }
             Error::UnknownRegion(_)
             | Error::NotACounty(_)
             | Error::SchoolNameMissing
@@ -77,7 +79,8 @@ impl IntoResponse for ConsoleError {
             | Error::WeakPassword { .. }
             | Error::ReasonRequired { .. }
             | Error::BadRequest(_)
-            | Error::NoticeLength { .. } => (StatusCode::BAD_REQUEST, "invalid"),
+            | Error::NoticeLength { .. }
+            | Error::NothingBelow { .. } => (StatusCode::BAD_REQUEST, "invalid"),
             Error::Pool(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             other => {
                 eprintln!("taoli-upstream console: {other}");

@@ -22,6 +22,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "0003_notices",
         sql: include_str!("../../migrations/sqlite/0003_notices.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_review_levels",
+        sql: include_str!("../../migrations/sqlite/0004_review_levels.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -39,6 +44,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 3,
         name: "0003_notices",
         sql: include_str!("../../migrations/postgres/0003_notices.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "0004_review_levels",
+        sql: include_str!("../../migrations/postgres/0004_review_levels.sql"),
     },
 ];
 

@@ -22,6 +22,7 @@ pub mod officers;
 mod postgres;
 pub mod progress;
 pub mod queue;
+pub mod review_levels;
 pub mod schools;
 pub(crate) mod sql;
 mod sqlite;

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value as Json};
 use taoli_protocol::{Change, ChangeOp, Decision, MAX_REASON_CHARS};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Db;
 use super::console::{Actor, audit};
@@ -13,6 +13,8 @@ use super::review_in;
 use super::sql::{Tx, args};
 use crate::error::{Error, Result};
 use crate::officer::Permission;
+use crate::org::Level;
+use taoli_protocol as protocol;
 
 /// One value of a change, by indicator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,6 +43,26 @@ pub struct QueueItem {
     pub group_label: Option<String>,
     pub reason: Option<String>,
     pub changes: Vec<FieldChange>,
+    /// The level it waits at (逐级审核).
+    pub stage: Level,
+    /// The lower levels' approvals on its way up.
+    pub approvals: Vec<Approval>,
+    /// Why a higher level sent it back, and who.
+    pub sent_back: Option<String>,
+}
+
+/// A lower level's approval of a record on its way up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    pub level: Level,
+    /// The unit and the officer: 「三台县 张科员」.
+    pub by: String,
+    pub at: String,
+}
+
+fn approvals_of(text: Option<&str>) -> Vec<Approval> {
+    text.and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or_default()
 }
 
 /// A page of the review queue.
@@ -90,22 +112,31 @@ impl Db {
         let page = page.max(1);
         let offset = page.saturating_sub(1).saturating_mul(page_size);
         let school = school.unwrap_or("").to_owned();
+        // An officer sees what waits at their own level; the operator all.
+        let stage = actor
+            .officer
+            .as_ref()
+            .map_or("", |o| o.level.as_str())
+            .to_owned();
         let (total, rows, states) = self.read(|tx| {
             let total = tx
                 .query_one(
                     "SELECT count(*) FROM batch_record r JOIN batch b ON b.batch_id = r.batch_id
                      JOIN school s ON s.code = b.school
-                     WHERE r.status = 'pending' AND s.county LIKE $1 AND ($2 = '' OR b.school = $2)",
-                    args![&pattern, &school],
+                     WHERE r.status = 'pending' AND s.county LIKE $1 AND ($2 = '' OR b.school = $2)
+                       AND ($3 = '' OR coalesce(r.stage, 'county') = $3)",
+                    args![&pattern, &school, &stage],
                 )?
                 .count(0)?;
             let rows = tx.query(
-                "SELECT b.school, s.name, b.batch_id, b.sequence, b.received_at, r.record, r.content
+                "SELECT b.school, s.name, b.batch_id, b.sequence, b.received_at, r.record, r.content,
+                        coalesce(r.stage, 'county'), r.approvals, r.sent_back
                  FROM batch_record r JOIN batch b ON b.batch_id = r.batch_id
                  JOIN school s ON s.code = b.school
                  WHERE r.status = 'pending' AND s.county LIKE $1 AND ($2 = '' OR b.school = $2)
+                   AND ($5 = '' OR coalesce(r.stage, 'county') = $5)
                  ORDER BY b.received_at, b.batch_id, r.position LIMIT $3 OFFSET $4",
-                args![&pattern, &school, page_size, offset],
+                args![&pattern, &school, page_size, offset, &stage],
             )?;
             let mut states = Vec::with_capacity(rows.len());
             for row in &rows {
@@ -182,6 +213,9 @@ impl Db {
                 group: change.group.clone(),
                 reason: change.reason.clone(),
                 changes,
+                stage: Level::parse(&row.text(7)?).unwrap_or(Level::County),
+                approvals: approvals_of(row.opt_text(8)?.as_deref()),
+                sent_back: row.opt_text(9)?,
             });
         }
         Ok(QueuePage {
@@ -217,19 +251,42 @@ impl Db {
             (Decision::Accepted, _) => None,
         };
         let officer_id = actor.officer.as_ref().map(|o| o.id);
+        let levels = self.review_levels()?;
         let mut decided = 0u64;
         let mut not_decided = Vec::new();
         for r in refs {
             let outcome = self.write(|tx| {
-                let county = tx
-                    .query_opt(
-                        "SELECT s.county FROM batch b JOIN school s ON s.code = b.school
-                         WHERE b.batch_id = $1",
-                        args![&r.batch_id],
-                    )?
-                    .ok_or_else(|| Error::BatchNotFound(r.batch_id.clone()))?
-                    .text(0)?;
-                actor.must_cover(&county)?;
+                let (stage, approvals) = self.waiting_record(tx, actor, r)?;
+                let target = format!("{} / {}", r.batch_id, r.record);
+                let next = match (&actor.officer, decision) {
+                    (Some(_), Decision::Accepted) => levels.after(stage),
+                    _ => None,
+                };
+                if let (Some(next), Some(officer)) = (next, &actor.officer) {
+                    let mut approvals = approvals_of(approvals.as_deref());
+                    approvals.push(Approval {
+                        level: stage,
+                        by: format!("{} {}", officer.org_name, officer.display_name),
+                        at: protocol::now(),
+                    });
+                    tx.execute(
+                        "UPDATE batch_record SET stage = $1, approvals = $2, sent_back = NULL
+                         WHERE batch_id = $3 AND record = $4",
+                        args![
+                            next.as_str(),
+                            serde_json::to_string(&approvals).unwrap_or_default(),
+                            &r.batch_id,
+                            &r.record
+                        ],
+                    )?;
+                    return audit(
+                        tx,
+                        actor,
+                        "审核通过",
+                        &target,
+                        &format!("报{}级审核", next.label()),
+                    );
+                }
                 review_in(
                     tx,
                     &r.batch_id,
@@ -247,19 +304,13 @@ impl Db {
                     } else {
                         "审核退回"
                     },
-                    &format!("{} / {}", r.batch_id, r.record),
+                    &target,
                     reason.as_deref().unwrap_or(""),
                 )
             });
             match outcome {
                 Ok(()) => decided = decided.saturating_add(1),
-                Err(
-                    e @ (Error::AlreadyReviewed { .. }
-                    | Error::RecordNotFound { .. }
-                    | Error::BatchNotFound(_)
-                    | Error::BatchNotReceived(_)
-                    | Error::OutsideScope { .. }),
-                ) => not_decided.push(NotDecided {
+                Err(e) if e.is_about_one_record() => not_decided.push(NotDecided {
                     batch_id: r.batch_id.clone(),
                     record: r.record.clone(),
                     why: e.to_string(),
@@ -271,6 +322,114 @@ impl Db {
             decided,
             not_decided,
         })
+    }
+
+    /// Sends records waiting at the officer's level back to the level below
+    /// (退回下级重审), with the reason the lower level reads.
+    pub fn send_back(&self, actor: &Actor, refs: &[RecordRef], reason: &str) -> Result<Decided> {
+        actor.must(Permission::Review)?;
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+            return Err(Error::ReasonRequired {
+                max: MAX_REASON_CHARS,
+            });
+        }
+        let Some(officer) = &actor.officer else {
+            return Err(Error::BadRequest(
+                "退回下级重审要由上级审核人员在控制台操作".into(),
+            ));
+        };
+        let levels = self.review_levels()?;
+        let Some(below) = levels.before(officer.level) else {
+            return Err(Error::NothingBelow {
+                level: officer.level.label().into(),
+            });
+        };
+        let note = format!("{} {}：{reason}", officer.org_name, officer.display_name);
+        let mut decided = 0u64;
+        let mut not_decided = Vec::new();
+        for r in refs {
+            let outcome = self.write(|tx| {
+                self.waiting_record(tx, actor, r)?;
+                tx.execute(
+                    "UPDATE batch_record SET stage = $1, sent_back = $2
+                     WHERE batch_id = $3 AND record = $4",
+                    args![below.as_str(), &note, &r.batch_id, &r.record],
+                )?;
+                audit(
+                    tx,
+                    actor,
+                    "退回下级重审",
+                    &format!("{} / {}", r.batch_id, r.record),
+                    reason,
+                )
+            });
+            match outcome {
+                Ok(()) => decided = decided.saturating_add(1),
+                Err(e) if e.is_about_one_record() => not_decided.push(NotDecided {
+                    batch_id: r.batch_id.clone(),
+                    record: r.record.clone(),
+                    why: e.to_string(),
+                }),
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(Decided {
+            decided,
+            not_decided,
+        })
+    }
+
+    /// A record the actor may decide now: pending, in their subtree and
+    /// waiting at their level. Its stage and the approvals so far.
+    fn waiting_record(
+        &self,
+        tx: &mut dyn Tx,
+        actor: &Actor,
+        r: &RecordRef,
+    ) -> Result<(Level, Option<String>)> {
+        let county = tx
+            .query_opt(
+                "SELECT s.county FROM batch b JOIN school s ON s.code = b.school
+                 WHERE b.batch_id = $1",
+                args![&r.batch_id],
+            )?
+            .ok_or_else(|| Error::BatchNotFound(r.batch_id.clone()))?
+            .text(0)?;
+        actor.must_cover(&county)?;
+        let sql = format!(
+            "SELECT status, coalesce(stage, 'county'), approvals FROM batch_record
+             WHERE batch_id = $1 AND record = $2{}",
+            tx.for_update()
+        );
+        let row = tx
+            .query_opt(&sql, args![&r.batch_id, &r.record])?
+            .ok_or_else(|| Error::RecordNotFound {
+                batch: r.batch_id.clone(),
+                record: r.record.clone(),
+            })?;
+        let status = row.text(0)?;
+        if status != "pending" {
+            return Err(Error::AlreadyReviewed {
+                batch: r.batch_id.clone(),
+                record: r.record.clone(),
+                decision: if status == "accepted" {
+                    "生效"
+                } else {
+                    "退回"
+                }
+                .into(),
+            });
+        }
+        let stage = Level::parse(&row.text(1)?).unwrap_or(Level::County);
+        if let Some(officer) = &actor.officer
+            && officer.level != stage
+        {
+            return Err(Error::WaitingElsewhere {
+                level: stage.label().into(),
+            });
+        }
+        Ok((stage, row.opt_text(2)?))
     }
 }
 
