@@ -11,7 +11,7 @@ use taoli_core::account::User;
 use taoli_core::audit::{AuditPage, AuditQuery};
 use taoli_core::batches::{
     BatchExport, EnrollmentInfo, OutboxStatus, PendingReview, ReceiptImport, ReceiptInfo,
-    ReturnedBatch, ReviewApproval, ReviewStatus, SubmitOutcome, SyncPass,
+    ReturnedBatch, ReviewApproval, ReviewStatus, SubmitOutcome, SyncPass, UpstreamNotice,
 };
 use taoli_core::catalog::{EffectiveCatalog, PackInfo, ProvincePack};
 use taoli_core::catalog::{IdType, Regions, SchoolType, catalog};
@@ -771,6 +771,16 @@ commands! {
     /// The file name the save dialog proposes for the receipt of batch `sequence`.
     fn receipt_file_name(sequence: i64) -> String = sync {
         with_school(&state, |file| file.reporting().receipt_file_name(sequence))
+    }
+
+    /// The county's notices (督促提醒), newest first.
+    fn upstream_notices() -> Vec<UpstreamNotice> = sync {
+        with_school(&state, |file| file.reporting().notices())
+    }
+
+    /// Marks the county's unread notices read (知道了); how many were unread.
+    fn mark_upstream_notices_read() -> usize = sync {
+        with_school(&state, |file| file.reporting().mark_notices_read())
     }
 
     /// The file name the save dialog proposes for a `.taolibatch`.

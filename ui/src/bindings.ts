@@ -1025,6 +1025,16 @@ upstream_key_id: string, enrolled_at: string, enrolled_by: string,
  */
 review_cursor: number, };
 
+export type UpstreamNotice = { cursor: number, message: string, 
+/**
+ * Who sent it: the unit and the officer.
+ */
+from: string, sent_at: string, received_at: string, 
+/**
+ * When a clerk said 知道了; None while unread.
+ */
+read_at: string | null, };
+
 export type BatchSummary = { id: string, sequence: number, 
 /**
  * The received batch this one builds on.
@@ -1414,7 +1424,15 @@ reviews: ReviewsApplied,
 /**
  * Why review results could not be read, if they could not.
  */
-review_error: ErrorPayload | null, };
+review_error: ErrorPayload | null, 
+/**
+ * New notices (督促提醒) from the county kept in this pass.
+ */
+notices: number, 
+/**
+ * Why the county's notices could not be read, if they could not.
+ */
+notice_error: ErrorPayload | null, };
 
 export type SubmitOutcome = { built: BatchSummary | null, sync: SyncReport, };
 

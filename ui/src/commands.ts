@@ -68,6 +68,7 @@ import type {
   Teacher,
   TeacherListing,
   UndoResult,
+  UpstreamNotice,
   User,
   ValidationReport,
   WorkbenchSummary,
@@ -812,6 +813,20 @@ export function exportReceipt(batchId: string, path: string): Promise<ReceiptInf
  */
 export function receiptFileName(sequence: number): Promise<string> {
   return invoke<string>('receipt_file_name', { sequence })
+}
+
+/**
+ * The county's notices (督促提醒), newest first.
+ */
+export function upstreamNotices(): Promise<UpstreamNotice[]> {
+  return invoke<UpstreamNotice[]>('upstream_notices')
+}
+
+/**
+ * Marks the county's unread notices read (知道了); how many were unread.
+ */
+export function markUpstreamNoticesRead(): Promise<number> {
+  return invoke<number>('mark_upstream_notices_read')
 }
 
 /**

@@ -129,6 +129,8 @@ export function report(more: Partial<SyncReport> = {}): SyncReport {
     pending_error: null,
     reviews: { accepted: 0, returned: 0, duplicates: 0, unknown: 0 },
     review_error: null,
+    notices: 0,
+    notice_error: null,
     ...more,
   }
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use taoli_core::batches::{
     Backoff, BatchExport, BatchSummary, KeyAccess, OutboxStatus, ReceiptImport, ReceiptInfo,
-    SyncOptions, SyncReport, UploadedFile,
+    SyncOptions, SyncReport, UploadedFile, UpstreamNotice,
 };
 use taoli_core::error::BatchError;
 use taoli_core::secrets::{KeychainSecretStore, SecretStore};
@@ -190,6 +190,18 @@ pub fn sync_report(report: &SyncReport, lang: Lang) -> ExitCode {
             Lang::En => println!(
                 "Review results: {} accepted, {} returned (see taoli status for the reasons).",
                 reviews.accepted, reviews.returned
+            ),
+        }
+    }
+    if report.notices > 0 {
+        match lang {
+            Lang::Zh => println!(
+                "收到上级的督促提醒 {} 条（taoli notices 查看）。",
+                report.notices
+            ),
+            Lang::En => println!(
+                "{} new notices from the county (see taoli notices).",
+                report.notices
             ),
         }
     }
@@ -560,4 +572,39 @@ fn missing(status: &OutboxStatus, lang: Lang) {
         lang.pick("还缺：", "Missing: "),
         todo.join(lang.pick("；", "; "))
     );
+}
+
+/// The county's notices, newest first, unread ones marked.
+pub fn notices(notices: &[UpstreamNotice], marked: Option<usize>, lang: Lang) {
+    if notices.is_empty() {
+        match lang {
+            Lang::Zh => println!("没有上级的督促提醒。"),
+            Lang::En => println!("No notices from the county."),
+        }
+    }
+    for notice in notices {
+        let unread = notice.read_at.is_none() && marked.is_none();
+        match lang {
+            Lang::Zh => println!(
+                "{}{}  {}：{}",
+                if unread { "【未读】" } else { "" },
+                notice.sent_at,
+                notice.from,
+                notice.message
+            ),
+            Lang::En => println!(
+                "{}{}  {}: {}",
+                if unread { "[unread] " } else { "" },
+                notice.sent_at,
+                notice.from,
+                notice.message
+            ),
+        }
+    }
+    if let Some(n) = marked {
+        match lang {
+            Lang::Zh => println!("已将 {n} 条未读提醒标记为已读。"),
+            Lang::En => println!("Marked {n} unread notices read."),
+        }
+    }
 }

@@ -117,6 +117,8 @@ enum Command {
     Receipts(ReceiptsArgs),
     /// 上报状态：每位教师、每个批次的状态，下一个截止日期，还缺什么
     Status(StatusArgs),
+    /// 督促提醒：列出上级教育行政部门发来的提醒（同步时取回）；--read 标记为已读
+    Notices(NoticesArgs),
     /// 学校负责人审核：报送前由系统管理员审核批准的设置，列出、批准或退回等待审核的批次
     #[command(subcommand)]
     Review(review::ReviewCommand),
@@ -212,6 +214,18 @@ struct ReceiptsArgs {
     /// 导入这个回执文件（taoli batch upload 在别的电脑上写出的 .taolireceipt）
     #[arg(long, value_name = "RECEIPT")]
     import: Option<PathBuf>,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct NoticesArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// 把未读的提醒标记为已读（知道了）
+    #[arg(long)]
+    read: bool,
     /// 输出 JSON
     #[arg(long)]
     json: bool,
@@ -971,6 +985,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
         Command::Sync(args) => reporting::sync(args, login, lang),
         Command::Batch(command) => reporting::batch(command, login, lang),
         Command::Receipts(args) => reporting::receipts(args, login, lang),
+        Command::Notices(args) => reporting::notices(args, login, lang),
         Command::Status(args) => reporting::status(args, login, lang),
         Command::Review(command) => review::review(command, login, lang),
     }

@@ -445,6 +445,37 @@ fn a_wrong_enrollment_code_is_refused_in_chinese() {
 }
 
 #[test]
+fn a_notice_from_the_county_is_said_at_sync_and_listed_until_read() {
+    let upstream = Upstream::start();
+    let school = School::new();
+    school.enroll(&upstream);
+    upstream.notify("请于3月31日前完成报送");
+    taoli()
+        .args(["sync", school.p()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("收到上级的督促提醒 1 条"));
+    taoli()
+        .args(["notices", school.p()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("【未读】"))
+        .stdout(predicate::str::contains(
+            "上级教育行政部门：请于3月31日前完成报送",
+        ));
+    taoli()
+        .args(["notices", school.p(), "--read"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("已将 1 条未读提醒标记为已读"));
+    taoli()
+        .args(["notices", school.p()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("【未读】").not());
+}
+
+#[test]
 fn the_status_says_who_is_held_back_and_the_next_deadline() {
     let upstream = Upstream::start();
     let school = School::new();

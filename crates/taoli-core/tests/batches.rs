@@ -187,6 +187,57 @@ fn enrolling_keeps_the_key_in_the_keychain_and_pins_the_upstream_key() {
 }
 
 #[test]
+fn a_notice_from_the_county_is_kept_at_the_next_sync() {
+    let upstream = Upstream::start();
+    let mut school = School::new();
+    school.enroll(&upstream);
+    upstream.notify("请于3月31日前完成报送");
+    let report = school.sync();
+    assert_eq!(report.notices, 1);
+    assert!(report.notice_error.is_none());
+    let notices = school.file.reporting().notices().unwrap();
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].message, "请于3月31日前完成报送");
+    assert_eq!(notices[0].from, "上级教育行政部门");
+    assert!(notices[0].read_at.is_none());
+}
+
+#[test]
+fn a_notice_is_kept_once_however_often_the_school_syncs() {
+    let upstream = Upstream::start();
+    let mut school = School::new();
+    school.enroll(&upstream);
+    upstream.notify("请尽快报送");
+    school.sync();
+    let again = school.sync();
+    assert_eq!(again.notices, 0);
+    upstream.notify("再次提醒");
+    assert_eq!(school.sync().notices, 1);
+    let messages: Vec<String> = school
+        .file
+        .reporting()
+        .notices()
+        .unwrap()
+        .into_iter()
+        .map(|n| n.message)
+        .collect();
+    assert_eq!(messages, ["再次提醒", "请尽快报送"]);
+}
+
+#[test]
+fn marking_notices_read_keeps_them_and_says_how_many_were_unread() {
+    let upstream = Upstream::start();
+    let mut school = School::new();
+    school.enroll(&upstream);
+    upstream.notify("请尽快报送");
+    school.sync();
+    assert_eq!(school.file.reporting().mark_notices_read().unwrap(), 1);
+    assert_eq!(school.file.reporting().mark_notices_read().unwrap(), 0);
+    let notices = school.file.reporting().notices().unwrap();
+    assert!(notices[0].read_at.is_some());
+}
+
+#[test]
 fn without_a_keychain_the_key_is_kept_wrapped_under_the_admin_password() {
     let upstream = Upstream::start();
     let mut school = School::new();

@@ -255,7 +255,7 @@ fn make_pre_feature(path: &Path) {
          DELETE FROM migration_log
            WHERE name IN ('0011_recovery_code', '0012_pending_values', '0013_import_change_sets',
                           '0014_status_events', '0015_school_review', '0016_identity_corrections',
-                          '0017_status_writes');
+                          '0017_status_writes', '0018_upstream_notices');
          -- Migration 13 keeps the change sets it finds.
          PRAGMA user_version = 10;",
     )

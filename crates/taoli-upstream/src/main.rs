@@ -10,6 +10,7 @@
 //! taoli-upstream add-officer --db DATABASE --username U --name NAME --org CODE --role ROLE < password
 //! taoli-upstream reset-password --db DATABASE --username U < password
 //! taoli-upstream set-review-levels --db DATABASE county,city
+//! taoli-upstream notify --db DATABASE --school CODE [--school CODE …] --message TEXT
 //! ```
 //!
 //! DATABASE is a SQLite file (made and migrated when missing: the embedded
@@ -186,6 +187,17 @@ enum Command {
         #[arg(long)]
         username: String,
     },
+    /// 给学校发督促提醒（学校下次同步时看到）/ Send schools a reminder they see at their next sync.
+    Notify {
+        #[command(flatten)]
+        db: DbArgs,
+        /// 学校标识码，可写多次 / A school's code; repeat for several.
+        #[arg(long = "school", required = true)]
+        schools: Vec<String>,
+        /// 提醒内容 / The message.
+        #[arg(long)]
+        message: String,
+    },
     /// 设置逐级审核的级别，如 county 或 county,city / Set the levels that review, in turn.
     SetReviewLevels {
         #[command(flatten)]
@@ -348,6 +360,17 @@ fn run(command: Command) -> Result<(), Error> {
             db.open()?
                 .reset_password(&Actor::operator(), &username, &password)?;
             println!("已重设 {username} 的密码");
+            Ok(())
+        }
+        Command::Notify {
+            db,
+            schools,
+            message,
+        } => {
+            let sent = db
+                .open()?
+                .send_notices(&Actor::operator(), &schools, &message)?;
+            println!("已向 {sent} 所学校发送提醒");
             Ok(())
         }
         Command::SetReviewLevels { db, levels } => {

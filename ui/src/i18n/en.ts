@@ -1051,6 +1051,10 @@ const en: MessageSchema = {
       done: 'Undone: {teachers} teachers and {removed} records removed, {restored} records restored',
     },
   },
+  notices: {
+    title: 'Notices from the county ({count} unread)',
+    read: 'Got it',
+  },
 }
 
 export default en

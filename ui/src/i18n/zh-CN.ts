@@ -1050,6 +1050,10 @@ const zhCN = {
       done: '已撤销：删除 {teachers} 位教师、{removed} 条记录，恢复 {restored} 条记录',
     },
   },
+  notices: {
+    title: '上级教育行政部门的督促提醒（{count} 条未读）',
+    read: '知道了',
+  },
 }
 
 export type MessageSchema = typeof zhCN

@@ -135,6 +135,24 @@ pub(super) fn receipts(args: ReceiptsArgs, login: &Login, lang: Lang) -> Result<
     Ok(ExitCode::SUCCESS)
 }
 
+/// `taoli notices`.
+pub(super) fn notices(args: NoticesArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
+    let mut file = login.open(&args.school_file)?;
+    let notices = file.reporting().notices()?;
+    let marked = if args.read {
+        Some(file.reporting().mark_notices_read()?)
+    } else {
+        None
+    };
+    file.close()?;
+    if args.json {
+        output::json(&notices)?;
+    } else {
+        batches::notices(&notices, marked, lang);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `taoli status`.
 pub(super) fn status(args: StatusArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     let mut file = login.open(&args.school_file)?;

@@ -316,6 +316,20 @@ impl Upstream {
         ReviewPage::decode(&answer.body, school, after).map_err(Failure::refused)
     }
 
+    /// `GET /v1/schools/{school}/notices?after=N` as a signed request: the
+    /// county's 督促提醒 after cursor N.
+    pub(crate) fn notices(
+        &self,
+        school: &str,
+        after: u64,
+        key: &SigningKey,
+        now: DateTime<Utc>,
+    ) -> Result<protocol::NoticePage, Failure> {
+        let path = format!("/v1/schools/{school}/notices?after={after}");
+        let answer = self.signed_get(&path, key, now, protocol::MAX_NOTICE_PAGE_BYTES)?;
+        protocol::NoticePage::decode(&answer.body, school, after).map_err(Failure::refused)
+    }
+
     /// `GET /v1/schools/{school}/batches?after=N` as a signed request: the
     /// batches the upstream received after sequence N.
     pub(crate) fn batch_history(

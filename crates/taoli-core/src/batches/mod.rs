@@ -32,6 +32,7 @@ pub mod deadline;
 mod deliver;
 mod http;
 mod keys;
+mod notices;
 pub(crate) mod outbox;
 pub(crate) mod plan;
 mod recover;
@@ -48,6 +49,7 @@ pub use carry::{
 };
 pub use deadline::NextDeadline;
 pub use keys::{KeyAccess, KeyPlace};
+pub use notices::UpstreamNotice;
 pub use outbox::ReviewsApplied;
 pub use review::{
     PendingReview, ReturnedBatch, ReviewApproval, ReviewChange, ReviewField, ReviewStatus,

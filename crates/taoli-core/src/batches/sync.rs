@@ -146,6 +146,10 @@ pub struct SyncReport {
     pub reviews: ReviewsApplied,
     /// Why review results could not be read, if they could not.
     pub review_error: Option<ErrorPayload>,
+    /// New notices (督促提醒) from the county kept in this pass.
+    pub notices: u32,
+    /// Why the county's notices could not be read, if they could not.
+    pub notice_error: Option<ErrorPayload>,
 }
 
 impl SyncReport {
@@ -513,6 +517,7 @@ impl Reporting<'_> {
         let mut report = SyncReport::default();
         self.send_in_flight(&actor, &enrollment, &key, options, &mut report)?;
         self.pull_reviews(&actor, &enrollment, &key, options, &mut report)?;
+        self.pull_notices(&enrollment, &key, options, &mut report)?;
         Ok(report)
     }
 
@@ -562,6 +567,7 @@ impl Reporting<'_> {
             outcome.built = None;
         }
         self.pull_reviews(&actor, &enrollment, &key, &options.sync, &mut outcome.sync)?;
+        self.pull_notices(&enrollment, &key, &options.sync, &mut outcome.sync)?;
         Ok(outcome)
     }
 

@@ -55,6 +55,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(15, "0015_school_review"),
     migration!(16, "0016_identity_corrections"),
     migration!(17, "0017_status_writes"),
+    migration!(18, "0018_upstream_notices"),
 ];
 
 /// The schema version this build of Taoli writes.

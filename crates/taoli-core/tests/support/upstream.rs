@@ -101,6 +101,18 @@ impl Upstream {
         self.server().set_faults(faults);
     }
 
+    /// Sends [`SCHOOL`] a notice (督促提醒) as the county's operator would,
+    /// registering the school under a county first.
+    pub fn notify(&self, message: &str) {
+        let operator = taoli_upstream::db::console::Actor::operator();
+        self.db()
+            .register_school(&operator, SCHOOL, "桃李镇中心小学", "510722")
+            .unwrap();
+        self.db()
+            .send_notices(&operator, &[SCHOOL.to_owned()], message)
+            .unwrap();
+    }
+
     /// Accepts (生效) one record of a batch.
     pub fn accept(&self, batch: &str, record: &str) {
         self.db()
