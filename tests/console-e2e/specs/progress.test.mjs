@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   SANTAI_SCHOOL, byTestId, click, downloadedFiles, openBrowser, schoolUploads, screenshot, signIn, startUpstream,
-  textOf, until, untilText,
+  textOf, until, untilMessage, untilText,
 } from '../lib/console.mjs';
 
 test('progress shows the rates, draws the chart, lists the school not reported and exports a workbook', async () => {
@@ -42,6 +42,11 @@ test('progress shows the rates, draws the chart, lists the school not reported a
     await untilText(browser, 'progress-missing', '三台县芦溪中学');
     assert.doesNotMatch(await textOf(browser, 'progress-missing'), /三台县第一小学/);
     await screenshot(browser, 'console-progress-missing');
+
+    // 督促提醒 to the school not reported.
+    await click(browser, 'progress-remind');
+    await click(browser, 'progress-remind-send');
+    await untilMessage(browser, '已向 1 所学校发送提醒');
 
     await click(browser, 'progress-export');
     await until(browser, () => downloadedFiles(downloads).some((f) => f.endsWith('.xlsx')), 'no workbook was downloaded');

@@ -9,15 +9,10 @@ import type {
   QueuePage,
   RecordRef,
   SchoolEntry,
-} from './bindings'
-import type {
-  Count,
-  IssuedCode,
-  NewOfficer,
-  SessionBody,
+  Stats,
   TeacherPage,
-  TeacherStats,
-} from './types'
+} from './bindings'
+import type { Count, IssuedCode, NewOfficer, SessionBody } from './types'
 
 export const API = '/console/api'
 
@@ -206,6 +201,11 @@ export function decide(
   return json('POST', '/queue/decide', { body: { items, decision, reason } })
 }
 
+/** 督促提醒: a notice each school reads at its next sync; how many were sent. */
+export function sendNotices(schools: string[], message: string): Promise<Count> {
+  return json('POST', '/notices', { body: { schools, message } })
+}
+
 // ---------------------------------------------------------------- schools
 
 export function schools(): Promise<SchoolEntry[]> {
@@ -236,7 +236,7 @@ export function teachers(q: string, school: string, page: number, size: number):
   return json('GET', '/teachers' + query({ q, school, page, size }))
 }
 
-export function stats(school: string): Promise<TeacherStats> {
+export function stats(school: string): Promise<Stats> {
   return json('GET', '/stats' + query({ school }))
 }
 

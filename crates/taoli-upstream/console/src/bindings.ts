@@ -64,3 +64,18 @@ export type RecordRef = { batch_id: string, record: string, };
 export type NotDecided = { batch_id: string, record: string, why: string, };
 
 export type Decided = { decided: number, not_decided: Array<NotDecided>, };
+
+export type TeacherRow = { school: string, school_name: string, teacher_id: string, name: string, gender: string, birth_date: string, 
+/**
+ * The last four characters of the ID number: enough to tell two
+ * teachers apart, no more.
+ */
+id_tail: string, education: string, title: string, };
+
+export type TeacherPage = { items: Array<TeacherRow>, total: number, page: number, page_size: number, };
+
+export type Bucket = { label: string, count: number, };
+
+export type Dimension = { key: string, label: string, buckets: Array<Bucket>, };
+
+export type Stats = { teachers: number, dimensions: Array<Dimension>, };

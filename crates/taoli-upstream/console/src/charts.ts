@@ -1,7 +1,6 @@
 // The console's ECharts options (pure, tested) and the lazily loaded engine
 // with only what the console draws.
-import type { UnitProgress } from './bindings'
-import type { StatsDimension } from './types'
+import type { Dimension, UnitProgress } from './bindings'
 
 export type ChartHandle = {
   setOption(option: object, notMerge?: boolean): void
@@ -49,7 +48,7 @@ export function rateChartOption(units: readonly UnitProgress[], labels: RateLabe
 }
 
 /** One dimension of the teacher statistics as bars of counts. */
-export function dimensionChartOption(dimension: StatsDimension): object {
+export function dimensionChartOption(dimension: Dimension): object {
   return {
     animation: false,
     title: { text: dimension.label, left: 'center', textStyle: { fontSize: 14 } },
