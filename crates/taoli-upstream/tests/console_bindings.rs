@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use taoli_upstream::db::officers::{AuditLine, OfficerEntry};
 use taoli_upstream::db::progress::{Period, Progress, SchoolProgress, UnitProgress};
 use taoli_upstream::db::queue::{
-    Decided, FieldChange, NotDecided, QueueItem, QueuePage, RecordRef,
+    Approval, Decided, FieldChange, NotDecided, QueueItem, QueuePage, RecordRef,
 };
 use taoli_upstream::db::schools::SchoolEntry;
 use taoli_upstream::db::teachers::{Bucket, Dimension, Stats, TeacherPage, TeacherRow};
@@ -35,6 +35,7 @@ fn typescript() -> String {
         UnitProgress::decl(&cfg),
         Progress::decl(&cfg),
         FieldChange::decl(&cfg),
+        Approval::decl(&cfg),
         QueueItem::decl(&cfg),
         QueuePage::decl(&cfg),
         RecordRef::decl(&cfg),

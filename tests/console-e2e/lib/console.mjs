@@ -50,6 +50,11 @@ export function enrollmentCode(db, school) {
   return cli(['enroll-code', '--db', db, '--school', school]);
 }
 
+/** 逐级审核: the levels a record is reviewed at, in turn (e.g. 'county,city'). */
+export function setReviewLevels(db, levels) {
+  cli(['set-review-levels', '--db', db, levels]);
+}
+
 /** The reviewer decides a record at the server's command line (as another reviewer would meanwhile). */
 export function acceptAtCli(db, batch, record) {
   cli(['review', '--db', db, '--batch', batch, '--record', record, '--accept']);
@@ -72,13 +77,14 @@ export function schoolUploads(url, db, school, { teachers = 3, correct = false }
  * 涪城区 510703), 张科员 (santai, 信息管理员 of 三台县) and 李主任
  * (mianyang, 系统管理员 of 绵阳市 510700). Returns { url, db, stop }.
  */
-export async function startUpstream() {
+export async function startUpstream({ prepare } = {}) {
   const db = join(mkdtempSync(join(tmpdir(), 'taoli-console-')), 'upstream.db');
   registerSchool(db, SANTAI_SCHOOL, '三台县第一小学', '510722');
   registerSchool(db, SILENT_SCHOOL, '三台县芦溪中学', '510722');
   registerSchool(db, FUCHENG_SCHOOL, '涪城区实验小学', '510703');
   addOfficer(db, 'santai', '张科员', '510722', 'info_admin');
   addOfficer(db, 'mianyang', '李主任', '510700', 'system_admin');
+  if (prepare) prepare(db);
   const child = spawn(upstreamBinary, ['serve', '--db', db, '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -299,10 +305,17 @@ export async function screenshot(browser, name) {
 /** Opens the console and signs in; waits for the 进度 page. */
 export async function signIn(browser, url, username, password = PASSWORD) {
   await browser.url(`${url}/console/`);
+  await byTestId(browser, 'login').then((e) => e.waitForExist({ timeout: CALL_TIMEOUT_MS }));
   await fill(browser, 'login-username', username);
   await fill(browser, 'login-password', password);
   await click(browser, 'login-submit');
   await byTestId(browser, 'progress-page').then((e) => e.waitForExist({ timeout: CALL_TIMEOUT_MS }));
+}
+
+/** 退出登录, back at the login page. */
+export async function signOut(browser) {
+  await click(browser, 'sign-out');
+  await byTestId(browser, 'login').then((e) => e.waitForExist({ timeout: CALL_TIMEOUT_MS }));
 }
 
 /** Goes to a page by its menu item. */

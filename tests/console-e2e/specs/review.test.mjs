@@ -57,7 +57,7 @@ test('a reviewer reads a correction before and after, accepts it, returns a reco
     await screenshot(browser, 'console-review');
 
     await clickInItem(browser, /变更申请/, 'review-accept');
-    await untilMessage(browser, '已生效 1 条');
+    await untilMessage(browser, '审核通过 1 条');
     await until(browser, async () => (await total(browser)) === 4, 'the accepted correction stayed in the queue');
     assert.ok(!(await textsOf(browser, 'review-item')).some((t) => /变更申请/.test(t)));
 
@@ -79,7 +79,7 @@ test('a reviewer reads a correction before and after, accepts it, returns a reco
     );
     acceptAtCli(upstream.db, firstBatch, records[0]);
     await click(browser, 'review-bulk-accept');
-    await untilText(browser, 'review-result', '已生效 2 条');
+    await untilText(browser, 'review-result', '审核通过 2 条');
     const notDecided = await textOf(browser, 'review-not-decided');
     assert.match(notDecided, /1 条没有处理|原因/);
     assert.ok(notDecided.length > 10, `the not-decided list says why: ${notDecided}`);

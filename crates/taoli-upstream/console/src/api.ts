@@ -206,6 +206,11 @@ export function sendNotices(schools: string[], message: string): Promise<Count> 
   return json('POST', '/notices', { body: { schools, message } })
 }
 
+/** 退回下级重审: records waiting at this level go back to the level below. */
+export function sendBack(items: RecordRef[], reason: string): Promise<Decided> {
+  return json('POST', '/queue/send-back', { body: { items, reason } })
+}
+
 // ---------------------------------------------------------------- schools
 
 export function schools(): Promise<SchoolEntry[]> {

@@ -55,7 +55,25 @@ export type FieldChange = { field: string, label: string,
  */
 before: string | null, after: string | null, };
 
-export type QueueItem = { school: string, school_name: string, batch_id: string, sequence: number, received_at: string, record: string, op: string, op_label: string, teacher_id: string, teacher_name: string | null, group: string | null, group_label: string | null, reason: string | null, changes: Array<FieldChange>, };
+export type Approval = { level: Level, 
+/**
+ * The unit and the officer: 「三台县 张科员」.
+ */
+by: string, at: string, };
+
+export type QueueItem = { school: string, school_name: string, batch_id: string, sequence: number, received_at: string, record: string, op: string, op_label: string, teacher_id: string, teacher_name: string | null, group: string | null, group_label: string | null, reason: string | null, changes: Array<FieldChange>, 
+/**
+ * The level it waits at (逐级审核).
+ */
+stage: Level, 
+/**
+ * The lower levels' approvals on its way up.
+ */
+approvals: Array<Approval>, 
+/**
+ * Why a higher level sent it back, and who.
+ */
+sent_back: string | null, };
 
 export type QueuePage = { items: Array<QueueItem>, total: number, page: number, page_size: number, };
 

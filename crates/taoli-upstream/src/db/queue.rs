@@ -52,7 +52,7 @@ pub struct QueueItem {
 }
 
 /// A lower level's approval of a record on its way up.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Approval {
     pub level: Level,
     /// The unit and the officer: 「三台县 张科员」.
