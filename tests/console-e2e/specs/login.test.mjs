@@ -52,3 +52,20 @@ test('a session survives a reload and 退出登录 returns to the login page', a
     upstream.stop();
   }
 });
+
+test('a request after the session is gone returns to the login page and says why', async () => {
+  const upstream = await startUpstream();
+  const { browser, stop } = await openBrowser();
+  try {
+    await signIn(browser, upstream.url, 'santai');
+    // The session cookie is gone (as after 30 idle minutes): the next request is a 401.
+    await browser.deleteCookies();
+    await click(browser, 'nav-schools');
+    await untilText(browser, 'login-notice', '登录已失效');
+    await signIn(browser, upstream.url, 'santai');
+    assert.match(await textOf(browser, 'who'), /张科员/);
+  } finally {
+    await stop();
+    upstream.stop();
+  }
+});
