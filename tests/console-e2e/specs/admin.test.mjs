@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  click, fill, goTo, openBrowser, screenshot, signIn, startUpstream, textOf, textsOf, until, untilMessage, untilText,
+  byTestId, click, fill, goTo, openBrowser, registerSchool, screenshot, signIn, startUpstream, textOf, textsOf,
+  until, untilMessage, untilText,
 } from '../lib/console.mjs';
 
 test('a system administrator adds an account, resets a password and reads the audit log', async () => {
@@ -57,6 +58,31 @@ test('an information administrator sees neither accounts nor the audit log', asy
     const nav = (await textsOf(browser, 'nav')).join();
     assert.doesNotMatch(nav, /账号|操作日志/);
     assert.match(nav, /审核/);
+  } finally {
+    await stop();
+    upstream.stop();
+  }
+});
+
+test('the audit log loads 100 lines at a time and 加载更多 brings the earlier ones', async () => {
+  const upstream = await startUpstream({
+    prepare: (db) => {
+      // 110 more lines: a county registering its schools at the command line.
+      for (let n = 10; n < 120; n += 1) registerSchool(db, `2151072${String(n).padStart(3, '0')}`, `三台县第${n}小学`, '510722');
+    },
+  });
+  const { browser, stop } = await openBrowser();
+  try {
+    await signIn(browser, upstream.url, 'mianyang');
+    await goTo(browser, 'audit');
+    const rows = () => browser.execute(() => document.querySelectorAll('[data-testid="audit-table"] tbody tr').length);
+    await until(browser, async () => (await rows()) === 100, 'the first page is not 100 lines');
+    assert.doesNotMatch(await textOf(browser, 'audit-table'), /三台县第一小学/, 'the earliest line is not on the first page');
+    await click(browser, 'audit-more');
+    await until(browser, async () => (await rows()) > 100, '加载更多 loaded nothing');
+    await untilText(browser, 'audit-table', '三台县第一小学');
+    assert.match(await textOf(browser, 'audit-page'), /已经是最早的记录/);
+    assert.equal(await (await byTestId(browser, 'audit-more')).isExisting(), false);
   } finally {
     await stop();
     upstream.stop();

@@ -38,6 +38,13 @@ test('a session survives a reload and 退出登录 returns to the login page', a
     await browser.url(`${upstream.url}/console/`);
     await (await byTestId(browser, 'login')).waitForExist();
     await screenshot(browser, 'console-login');
+    // The English interface, then back to Chinese (remembered in the browser).
+    await (await browser.$('[data-testid="language"] .el-radio-button:last-child')).click();
+    await untilText(browser, 'login', 'Sign in to the county console');
+    await browser.refresh();
+    await untilText(browser, 'login', 'Sign in to the county console');
+    await (await browser.$('[data-testid="language"] .el-radio-button:first-child')).click();
+    await untilText(browser, 'login', '县级管理控制台登录');
     await signIn(browser, upstream.url, 'santai');
     assert.match(await textOf(browser, 'who'), /张科员/);
     assert.match(await textOf(browser, 'role'), /信息管理员/);
