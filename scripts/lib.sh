@@ -45,6 +45,9 @@ E2E_PACKAGES=(xvfb webkit2gtk-driver xauth procps)
 # postgresql: the upstream's production store; its tests start a throwaway
 # cluster of their own (crates/taoli-upstream/tests/support/postgres.rs).
 TEST_PACKAGES=(poppler-utils gnome-keyring dbus sshfs openssh-server postgresql)
+# What the county console's browser tests (tests/console-e2e) drive: headless
+# Chromium and its WebDriver, and the Chinese fonts the screenshots need.
+CONSOLE_PACKAGES=(chromium chromium-driver fonts-noto-cjk)
 
 # npm packages of one folder, reinstalled only when its lock file changed.
 # `npm install` rather than `npm ci`: the registry here serves no packages for
@@ -92,6 +95,14 @@ need_cargo_deny() {
 build_ui() {
   say "Building the UI"
   (cd "$TAOLI_ROOT/ui" && npm run build --silent)
+}
+
+# taoli-upstream embeds the county console's built files (crates/taoli-upstream/
+# console/dist, build.rs) at compile time: build them before cargo builds it.
+build_console() {
+  say "Building the county console"
+  need_npm crates/taoli-upstream/console
+  (cd "$TAOLI_ROOT/crates/taoli-upstream/console" && npm run build --silent)
 }
 
 build_rust() {

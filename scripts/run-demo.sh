@@ -8,8 +8,10 @@ need_toolchains
 need_apt "${APP_PACKAGES[@]}"
 need_npm ui
 build_ui
+# The county's server embeds its web console: build the console first.
+build_console
 say "Building Taoli (Rust)"
-(cd "$TAOLI_ROOT" && cargo build -p taoli-app -p taoli-fixtures -p taoli-cli)
+(cd "$TAOLI_ROOT" && cargo build -p taoli-app -p taoli-fixtures -p taoli-cli -p taoli-upstream)
 
 DEMO_DIR="${TAOLI_DEMO_DIR:-$HOME/.local/share/taoli-demo}"
 DEMO_FILE="$DEMO_DIR/桃李县实验小学.taoli"

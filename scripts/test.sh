@@ -7,9 +7,11 @@ set +e
 export NO_COLOR=1 FORCE_COLOR=0
 
 need_toolchains
-need_apt "${APP_PACKAGES[@]}" "${E2E_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+need_apt "${APP_PACKAGES[@]}" "${E2E_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${CONSOLE_PACKAGES[@]}"
 need_npm ui
 need_npm tests/e2e
+need_npm crates/taoli-upstream/console
+need_npm tests/console-e2e
 # The pinned data package the region table is generated from (crates/taoli-core/
 # tests/regions.rs checks the committed table against it).
 need_npm scripts/regions
@@ -39,6 +41,9 @@ sum_matches() { # file regex(with one number group)
 # The desktop shell embeds ui/dist at compile time: build the UI first.
 build_ui 2>&1 | tee "$log_dir/ui-build.log"
 tally "UI build" "${PIPESTATUS[0]}" 0 0
+# So does taoli-upstream with the county console's: build it before any cargo step.
+build_console 2>&1 | tee "$log_dir/console-build.log"
+tally "console build" "${PIPESTATUS[0]}" 0 0
 
 say "Checking formatting and lints"
 (cd "$TAOLI_ROOT" && cargo fmt --all -- --check && cargo clippy --workspace --all-targets --quiet -- -D warnings) 2>&1 | tee "$log_dir/lint.log"
@@ -79,6 +84,14 @@ tally "vitest" "$code" \
   "$(sum_matches "$log_dir/vitest-summary.log" '[0-9]+ passed')" \
   "$(sum_matches "$log_dir/vitest-summary.log" '[0-9]+ failed')"
 
+say "County console unit tests"
+(cd "$TAOLI_ROOT/crates/taoli-upstream/console" && npx vitest run --reporter=default) 2>&1 | tee "$log_dir/console-vitest.log"
+code=${PIPESTATUS[0]}
+grep -aE '^ *Tests ' "$log_dir/console-vitest.log" > "$log_dir/console-vitest-summary.log"
+tally "console vitest" "$code" \
+  "$(sum_matches "$log_dir/console-vitest-summary.log" '[0-9]+ passed')" \
+  "$(sum_matches "$log_dir/console-vitest-summary.log" '[0-9]+ failed')"
+
 say "End-to-end tests (real window under Xvfb)"
 (cd "$TAOLI_ROOT" && cargo build -p taoli-app -p taoli-fixtures -p taoli-cli -p taoli-upstream) >/dev/null 2>&1
 XVFB_DISPLAY=":$((90 + RANDOM % 100))"
@@ -91,7 +104,15 @@ kill "$xvfb_pid" 2>/dev/null
 tally "end-to-end" "$code" \
   "$(sum_matches "$log_dir/e2e.log" 'ℹ pass [0-9]+')" \
   "$(sum_matches "$log_dir/e2e.log" 'ℹ fail [0-9]+')"
-echo "Screenshots: tests/e2e/artifacts/screenshots/"
+
+say "County console in headless Chromium (tests/console-e2e)"
+(cd "$TAOLI_ROOT" && cargo build -p taoli-upstream --bin taoli-upstream --example console_school) >/dev/null 2>&1
+(cd "$TAOLI_ROOT/tests/console-e2e" && timeout 900 npm test --silent) 2>&1 | tee "$log_dir/console-e2e.log"
+code=${PIPESTATUS[0]}
+tally "console end-to-end" "$code" \
+  "$(sum_matches "$log_dir/console-e2e.log" 'ℹ pass [0-9]+')" \
+  "$(sum_matches "$log_dir/console-e2e.log" 'ℹ fail [0-9]+')"
+echo "Screenshots: tests/e2e/artifacts/screenshots/ (console-*.png: the county console)"
 
 echo
 echo "${passed} passed, ${failed} failed"

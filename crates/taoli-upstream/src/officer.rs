@@ -21,7 +21,7 @@ pub const SESSION_HOURS: i64 = 12;
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
 /// The national roles (系统管理员, 信息管理员, 信息查询员).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 系统管理员: the accounts of the unit and those under it.
@@ -94,7 +94,7 @@ impl Permission {
 }
 
 /// A signed-in officer, as the console shows them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Officer {
     pub id: i64,
     pub username: String,

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 const TABLE: &str = include_str!("../../taoli-core/catalog/regions/regions.tsv");
 
 /// The level of a unit of the tree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Province,

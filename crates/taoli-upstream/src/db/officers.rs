@@ -17,7 +17,7 @@ use crate::officer::{self, Officer, Permission, Role};
 use crate::org::{self, Level};
 
 /// An officer, as the accounts page lists them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct OfficerEntry {
     pub id: i64,
     pub username: String,
@@ -31,7 +31,7 @@ pub struct OfficerEntry {
 }
 
 /// One line of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct AuditLine {
     pub id: i64,
     pub at: String,

@@ -17,9 +17,11 @@ use crate::org::{self, Level};
 /// The reporting period the progress page measures: from `opens` to the
 /// deadline, with `grace_days` after it still on time (DHIS2's
 /// `timelyDays`). Dates are China's (UTC+8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Period {
+    #[ts(type = "string")]
     pub opens: NaiveDate,
+    #[ts(type = "string")]
     pub deadline: NaiveDate,
     pub grace_days: u32,
 }
@@ -79,7 +81,7 @@ impl Period {
 }
 
 /// A school's progress in a period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SchoolProgress {
     pub code: String,
     pub name: String,
@@ -101,7 +103,7 @@ pub struct SchoolProgress {
 }
 
 /// Progress rolled up for one unit (a county or a city).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct UnitProgress {
     pub code: String,
     pub name: String,
@@ -121,7 +123,7 @@ pub struct UnitProgress {
 }
 
 /// The progress page: every school of the subtree and the roll-ups.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Progress {
     pub period: Period,
     pub schools: Vec<SchoolProgress>,

@@ -17,7 +17,7 @@ use crate::org::Level;
 use taoli_protocol as protocol;
 
 /// One value of a change, by indicator.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct FieldChange {
     pub field: String,
     pub label: String,
@@ -27,7 +27,7 @@ pub struct FieldChange {
 }
 
 /// A record waiting for review, readable.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct QueueItem {
     pub school: String,
     pub school_name: String,
@@ -52,7 +52,7 @@ pub struct QueueItem {
 }
 
 /// A lower level's approval of a record on its way up.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Approval {
     pub level: Level,
     /// The unit and the officer: 「三台县 张科员」.
@@ -66,7 +66,7 @@ fn approvals_of(text: Option<&str>) -> Vec<Approval> {
 }
 
 /// A page of the review queue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct QueuePage {
     pub items: Vec<QueueItem>,
     pub total: u64,
@@ -75,7 +75,7 @@ pub struct QueuePage {
 }
 
 /// One record of a bulk decision that was not made, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct NotDecided {
     pub batch_id: String,
     pub record: String,
@@ -83,14 +83,14 @@ pub struct NotDecided {
 }
 
 /// What a bulk decision did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Decided {
     pub decided: u64,
     pub not_decided: Vec<NotDecided>,
 }
 
 /// A record to decide: its batch and id.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
 pub struct RecordRef {
     pub batch_id: String,
     pub record: String,

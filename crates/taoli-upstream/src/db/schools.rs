@@ -13,7 +13,7 @@ use crate::officer::Permission;
 use crate::org::{self, Level, Region};
 
 /// A school registered under its county.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SchoolEntry {
     pub code: String,
     pub name: String,

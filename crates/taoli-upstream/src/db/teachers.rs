@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::labels::Labels;
 
 /// A teacher in effect, as the query lists them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct TeacherRow {
     pub school: String,
     pub school_name: String,
@@ -33,7 +33,7 @@ pub struct TeacherRow {
 }
 
 /// A page of teachers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct TeacherPage {
     pub items: Vec<TeacherRow>,
     pub total: u64,
@@ -42,14 +42,14 @@ pub struct TeacherPage {
 }
 
 /// One bar or slice of a dimension.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Bucket {
     pub label: String,
     pub count: u64,
 }
 
 /// The teachers counted by one thing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Dimension {
     pub key: String,
     pub label: String,
@@ -57,7 +57,7 @@ pub struct Dimension {
 }
 
 /// The statistics of the subtree (or one school).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Stats {
     pub teachers: u64,
     pub dimensions: Vec<Dimension>,
