@@ -209,6 +209,29 @@ pub fn top_statements(client: &mut Client, limit: i64) -> Vec<Statement> {
         .collect()
 }
 
+/// What the upstream's tables take on disk, with their indexes and TOAST.
+pub fn storage(client: &mut Client, batches: u64) -> Result<crate::report::Storage> {
+    let row = client.query_one(
+        "SELECT pg_total_relation_size('batch'), pg_total_relation_size('batch_record'),
+                pg_database_size(current_database())",
+        &[],
+    )?;
+    let size = |i: usize| -> Result<u64> {
+        let v: i64 = row.try_get(i)?;
+        Ok(u64::try_from(v).unwrap_or(0))
+    };
+    let (batch_bytes, batch_record_bytes) = (size(0)?, size(1)?);
+    Ok(crate::report::Storage {
+        batch_bytes,
+        batch_record_bytes,
+        database_bytes: size(2)?,
+        bytes_per_batch: batch_bytes
+            .saturating_add(batch_record_bytes)
+            .checked_div(batches)
+            .unwrap_or(0),
+    })
+}
+
 /// Loads `pg_stat_statements` into the database and empties it, when the
 /// server has it preloaded; whether it did.
 pub fn reset_statements(client: &mut Client) -> bool {

@@ -161,6 +161,17 @@ pub struct Floor {
     pub ratio: f64,
 }
 
+/// What the rush's rows take on disk (tables with their indexes and
+/// TOAST), before the floor's tables are made.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Storage {
+    pub batch_bytes: u64,
+    pub batch_record_bytes: u64,
+    pub database_bytes: u64,
+    /// `batch` and `batch_record` over the batches received.
+    pub bytes_per_batch: u64,
+}
+
 /// One statement's share of the database's time (`pg_stat_statements`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Statement {
@@ -194,6 +205,7 @@ pub struct Report {
     /// Batches given up on after every retry (counted as lost too).
     pub gave_up: u64,
     pub verification: Verification,
+    pub storage: Storage,
     pub floor: Option<Floor>,
     pub top_statements: Vec<Statement>,
 }
@@ -287,6 +299,15 @@ impl Report {
             v.client_connections_left
                 .map_or_else(|| "?".to_owned(), |n| n.to_string()),
             v.upstreams_killed_at_stop
+        );
+        let st = &self.storage;
+        let _ = writeln!(
+            s,
+            "占用空间 / on disk: batch {:.1} MB，batch_record {:.1} MB，每批 {:.1} KB / per batch；整库 database {:.1} MB",
+            st.batch_bytes as f64 / 1e6,
+            st.batch_record_bytes as f64 / 1e6,
+            st.bytes_per_batch as f64 / 1e3,
+            st.database_bytes as f64 / 1e6
         );
         if let Some(f) = &self.floor {
             let _ = writeln!(

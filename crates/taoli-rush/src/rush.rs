@@ -221,6 +221,7 @@ pub fn run(config: &Config) -> Result<Report> {
     verification.client_connections_left = client_left;
     verification.upstreams_killed_at_stop = stopped_badly;
 
+    let storage = check::storage(&mut checker, accepted)?;
     let wall = rushed.wall.as_secs_f64();
     let floor = if config.floor {
         let received: Vec<(&Batch, Option<&[u8]>)> =
@@ -266,6 +267,7 @@ pub fn run(config: &Config) -> Result<Report> {
         retries: counters_errors.1,
         gave_up,
         verification,
+        storage,
         floor,
         top_statements,
     })
