@@ -209,6 +209,40 @@ pub fn top_statements(client: &mut Client, limit: i64) -> Vec<Statement> {
         .collect()
 }
 
+/// CPU seconds (user and system) process `pid` has used, and with
+/// `children` also its children it has waited for (Linux `/proc`; None
+/// elsewhere or once it is gone).
+pub fn cpu_seconds(pid: u32, children: bool) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command's closing parenthesis: state is the
+    // 3rd field of the line, utime the 14th, stime 15th, cutime 16th,
+    // cstime 17th.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<u64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(4)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let take = if children { 4 } else { 2 };
+    let ticks: u64 = fields.iter().take(take).sum();
+    // The kernel reports in USER_HZ, 100 a second on Linux.
+    Some(ticks as f64 / 100.0)
+}
+
+/// CPU seconds the PostgreSQL server whose postmaster is `pid` has used:
+/// the postmaster, the backends it has reaped, and those still running.
+pub fn server_cpu_seconds(postmaster: u32) -> Option<f64> {
+    let mut total = cpu_seconds(postmaster, true)?;
+    let children =
+        std::fs::read_to_string(format!("/proc/{postmaster}/task/{postmaster}/children"))
+            .unwrap_or_default();
+    for child in children.split_whitespace().filter_map(|c| c.parse().ok()) {
+        total += cpu_seconds(child, false).unwrap_or(0.0);
+    }
+    Some(total)
+}
+
 /// What the upstream's tables take on disk, with their indexes and TOAST.
 pub fn storage(client: &mut Client, batches: u64) -> Result<crate::report::Storage> {
     let row = client.query_one(

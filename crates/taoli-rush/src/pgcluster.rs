@@ -197,6 +197,14 @@ impl Cluster {
         self.create_database(&format!("t{}_{n}", std::process::id()))
     }
 
+    /// The postmaster's process id (None for a server this process did
+    /// not start).
+    pub fn postmaster_pid(&self) -> Option<u32> {
+        let owned = self.owned.as_ref()?;
+        let text = std::fs::read_to_string(owned.data.join("postmaster.pid")).ok()?;
+        text.lines().next()?.trim().parse().ok()
+    }
+
     /// The server's log (None for a server this process did not start).
     pub fn log_path(&self) -> Option<PathBuf> {
         self.owned.as_ref().map(|o| o.dir.join("log"))

@@ -172,6 +172,17 @@ pub struct Storage {
     pub bytes_per_batch: u64,
 }
 
+/// CPU seconds each party used during the rush (Linux; None where
+/// unknown): the upstream processes (until stopped or killed), the
+/// PostgreSQL server (only a cluster the rush started), and the load
+/// generator itself.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Cpu {
+    pub upstreams_seconds: Option<f64>,
+    pub postgres_seconds: Option<f64>,
+    pub generator_seconds: Option<f64>,
+}
+
 /// One statement's share of the database's time (`pg_stat_statements`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Statement {
@@ -206,6 +217,7 @@ pub struct Report {
     pub gave_up: u64,
     pub verification: Verification,
     pub storage: Storage,
+    pub cpu: Cpu,
     pub floor: Option<Floor>,
     pub top_statements: Vec<Statement>,
 }
@@ -299,6 +311,15 @@ impl Report {
             v.client_connections_left
                 .map_or_else(|| "?".to_owned(), |n| n.to_string()),
             v.upstreams_killed_at_stop
+        );
+        let show = |v: Option<f64>| v.map_or_else(|| "?".to_owned(), |v| format!("{v:.0}"));
+        let _ = writeln!(
+            s,
+            "上报期间的 CPU 秒 / CPU seconds during the rush: 上游 upstreams {}，PostgreSQL {}，压测程序 generator {}（墙钟 wall {:.0} 秒）",
+            show(self.cpu.upstreams_seconds),
+            show(self.cpu.postgres_seconds),
+            show(self.cpu.generator_seconds),
+            self.rush_seconds
         );
         let st = &self.storage;
         let _ = writeln!(

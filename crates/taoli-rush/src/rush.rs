@@ -21,7 +21,7 @@ use crate::client::{self, Balancer, Failure, Retry, Uploaded};
 use crate::error::{Error, Result};
 use crate::floor;
 use crate::pgcluster::{self, Cluster};
-use crate::report::{Counters, Floor, Latency, Report};
+use crate::report::{Counters, Cpu, Floor, Latency, Report};
 use crate::roster::{self, Batch, School};
 use crate::upstreams::{self, Upstream};
 
@@ -101,6 +101,7 @@ struct Rushed {
     killed_at: Option<Duration>,
     client_connections_left: Option<u64>,
     counters: Arc<Counters>,
+    cpu: Cpu,
 }
 
 /// Runs the rush `config` describes; the report, whether or not its
@@ -147,6 +148,8 @@ pub fn run(config: &Config) -> Result<Report> {
         )?);
     }
     let urls: Vec<String> = processes.iter().map(|p| p.url.clone()).collect();
+    let pids: Vec<u32> = processes.iter().map(Upstream::pid).collect();
+    let postmaster = cluster.as_ref().and_then(Cluster::postmaster_pid);
     let ports: Vec<u16> = processes.iter().map(|p| p.port).collect();
     // The one to kill is the last; the others serve on.
     let victim = match config.kill_one_after {
@@ -158,12 +161,16 @@ pub fn run(config: &Config) -> Result<Report> {
     let batches = Arc::new(batches);
     let rushed = rush(
         config,
-        urls,
-        &ports,
+        Fleet {
+            urls,
+            ports: &ports,
+            pids: &pids,
+            postmaster,
+            victim,
+        },
         schools.clone(),
         codes,
         batches.clone(),
-        victim,
     );
     let mut stopped_badly = 0u64;
     for p in &mut processes {
@@ -268,6 +275,7 @@ pub fn run(config: &Config) -> Result<Report> {
         gave_up,
         verification,
         storage,
+        cpu: rushed.cpu.clone(),
         floor,
         top_statements,
     })
@@ -349,18 +357,34 @@ fn make_batches(schools: &[School], config: &Config) -> Result<Vec<Vec<Batch>>> 
     Ok(all)
 }
 
+/// The upstream processes as the rush sees them: their addresses, ports and
+/// process ids (the victim's last), the database server's postmaster, and
+/// the one to kill.
+struct Fleet<'a> {
+    urls: Vec<String>,
+    ports: &'a [u16],
+    pids: &'a [u32],
+    postmaster: Option<u32>,
+    victim: Option<Upstream>,
+}
+
 /// Enrollment, then the rush, on a runtime of their own; the victim (if
 /// any) killed on time by a thread of its own. The client is gone when
 /// this returns.
 fn rush(
     config: &Config,
-    urls: Vec<String>,
-    ports: &[u16],
+    fleet: Fleet<'_>,
     schools: Arc<Vec<School>>,
     codes: Vec<String>,
     batches: Arc<Vec<Vec<Batch>>>,
-    victim: Option<Upstream>,
 ) -> Result<Rushed> {
+    let Fleet {
+        urls,
+        ports,
+        pids,
+        postmaster,
+        victim,
+    } = fleet;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -401,19 +425,25 @@ fn rush(
 
     // The victim's timer: killed `after` the start, unless the rush ends first.
     let (done, finished) = mpsc::channel::<()>();
+    // CPU used so far, to count only the rush's.
+    let cpu_of = |pid: u32| check::cpu_seconds(pid, false);
+    let upstreams_before: Option<f64> = pids.iter().map(|p| cpu_of(*p)).sum();
+    let postgres_before = postmaster.and_then(check::server_cpu_seconds);
+    let generator_before = cpu_of(std::process::id());
     let killer = match (victim, config.kill_one_after) {
         (Some(mut victim), Some(after)) => Some(std::thread::spawn(move || {
             let started = Instant::now();
-            let killed = match finished.recv_timeout(after) {
+            let (killed, cpu) = match finished.recv_timeout(after) {
                 Err(mpsc::RecvTimeoutError::Timeout) => {
+                    let cpu = check::cpu_seconds(victim.pid(), false);
                     let _ = victim.kill();
-                    Some(started.elapsed())
+                    (Some(started.elapsed()), cpu)
                 }
-                _ => None,
+                _ => (None, check::cpu_seconds(victim.pid(), false)),
             };
             // Not killed (the rush ended first): stopped as the others.
             let _ = victim.stop(Duration::from_secs(15));
-            killed
+            (killed, cpu)
         })),
         _ => None,
     };
@@ -481,7 +511,28 @@ fn rush(
     });
     let wall = rush_started.elapsed();
     let _ = done.send(());
-    let killed_at = killer.and_then(|k| k.join().ok()).flatten();
+    let (killed_at, victim_cpu) = killer
+        .and_then(|k| k.join().ok())
+        .map_or((None, Some(0.0)), |(killed, cpu)| (killed, cpu));
+    let survivors = pids
+        .len()
+        .saturating_sub(usize::from(config.kill_one_after.is_some()));
+    let upstreams_after: Option<f64> = pids
+        .iter()
+        .take(survivors)
+        .map(|p| cpu_of(*p))
+        .chain(std::iter::once(victim_cpu))
+        .sum();
+    let cpu = Cpu {
+        upstreams_seconds: upstreams_after.zip(upstreams_before).map(|(a, b)| a - b),
+        postgres_seconds: postmaster
+            .and_then(check::server_cpu_seconds)
+            .zip(postgres_before)
+            .map(|(a, b)| a - b),
+        generator_seconds: cpu_of(std::process::id())
+            .zip(generator_before)
+            .map(|(a, b)| a - b),
+    };
     drop(http);
     runtime.shutdown_timeout(Duration::from_secs(5));
     let client_connections_left = check::client_connections_to(ports);
@@ -493,5 +544,6 @@ fn rush(
         killed_at,
         client_connections_left,
         counters,
+        cpu,
     })
 }
