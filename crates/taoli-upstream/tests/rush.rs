@@ -64,10 +64,11 @@ fn assert_nothing_left_open(report: &Report) {
 /// ODK Central's soak holds 50 small submissions a second for 30 s
 /// against a release build. This one holds 10 batches a second (20
 /// records each) for 30 s against a debug build on a 2-core machine that
-/// other builds share: a debug upstream takes a 100-record batch in about
-/// 0.1 s of one core, so 10 a second of 20 records leaves it most of a
-/// core to spare, and a busy machine does not make the test flaky. The
-/// release figures at full size are in docs/benchmarks.md.
+/// other builds share: a debug upstream spends about 0.05 s of CPU on a
+/// 100-record batch (`taoli-rush`'s CPU count), so 10 a second of 20
+/// records takes a small part of one core, and a busy machine does not make
+/// the test flaky. The release figures at full size are in
+/// docs/benchmarks.md.
 #[test]
 fn a_thirty_second_soak_at_ten_batches_a_second_keeps_every_batch_exactly_once_and_leaves_nothing_open()
  {
