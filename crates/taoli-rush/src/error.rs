@@ -45,6 +45,9 @@ pub enum Error {
     #[error("读写文件出错 / I/O: {0}")]
     Io(#[from] std::io::Error),
 
+    #[error("参数有误 / the settings cannot run: {0}")]
+    Settings(String),
+
     #[error("检查未通过 / a check failed: {0}")]
     Check(String),
 }

@@ -107,6 +107,11 @@ struct Rushed {
 /// Runs the rush `config` describes; the report, whether or not its
 /// checks passed (`Report::is_clean`).
 pub fn run(config: &Config) -> Result<Report> {
+    if config.kill_one_after.is_some() && config.processes < 2 {
+        return Err(Error::Settings(
+            "强行结束一个上游进程至少要有两个进程（--processes 2）/ killing one upstream needs at least two".into(),
+        ));
+    }
     let bin = upstreams::locate(config.upstream_bin.as_deref())?;
     let logs = match &config.log_dir {
         Some(dir) => {
