@@ -41,6 +41,13 @@ fn content_type(path: &str) -> &'static str {
 }
 
 fn file(path: &str) -> Response {
+    if path.starts_with("api/") {
+        // An API path no route has: say so, never the app's page.
+        return super::ConsoleError::from(crate::error::Error::BadRequest(format!(
+            "控制台没有这个接口：/console/{path}"
+        )))
+        .into_response();
+    }
     let (path, found) = match DIST.get_file(path) {
         Some(found) => (path, found),
         None if path.starts_with("assets/") => return StatusCode::NOT_FOUND.into_response(),
