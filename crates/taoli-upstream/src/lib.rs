@@ -22,9 +22,13 @@
 
 pub mod db;
 pub mod error;
+pub mod limits;
 mod review_page;
 mod server;
+pub mod tls;
 
 pub use db::Db;
 pub use error::{Error, Result};
-pub use server::{Faults, Server};
+pub use limits::Limits;
+pub use server::{Faults, ServeOptions, Server};
+pub use tls::TlsFiles;
