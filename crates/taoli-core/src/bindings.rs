@@ -12,7 +12,7 @@ use crate::batches::{
     Missing, NextDeadline, OutboxStatus, PendingReview, ReceiptImport, ReceiptInfo, ReturnedBatch,
     ReturnedRecord, ReviewApproval, ReviewChange, ReviewField, ReviewStatus, ReviewTeacher,
     ReviewWarning, ReviewsApplied, StatusCounts, SubmitOutcome, SyncPass, SyncReport,
-    TeacherUpload, UploadStatus, WaitingBatch,
+    TeacherUpload, TransportSettings, UploadStatus, WaitingBatch,
 };
 use crate::catalog::{
     AllSets, Code, CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Filler,
@@ -186,6 +186,7 @@ pub fn typescript() -> String {
         UploadStatus::decl(&cfg),
         BatchStatus::decl(&cfg),
         EnrollmentInfo::decl(&cfg),
+        TransportSettings::decl(&cfg),
         BatchSummary::decl(&cfg),
         ReturnedRecord::decl(&cfg),
         TeacherUpload::decl(&cfg),
