@@ -67,6 +67,7 @@ import type {
   SyncPass,
   Teacher,
   TeacherListing,
+  TransportSettings,
   UndoResult,
   User,
   ValidationReport,
@@ -714,6 +715,21 @@ export function enrollment(): Promise<EnrollmentInfo | null> {
  */
 export function enroll(upstream: string, code: string, adminPassword: string | null): Promise<EnrollmentInfo> {
   return invoke<EnrollmentInfo>('enroll', { upstream, code, adminPassword })
+}
+
+/**
+ * How the school reaches its upstream: whether plain `http://` to
+ * another computer is allowed.
+ */
+export function transportSettings(): Promise<TransportSettings> {
+  return invoke<TransportSettings>('transport_settings')
+}
+
+/**
+ * Allows or forbids plain `http://` to another computer (系统管理员).
+ */
+export function setAllowPlainHttp(allow: boolean): Promise<TransportSettings> {
+  return invoke<TransportSettings>('set_allow_plain_http', { allow })
 }
 
 /**
