@@ -147,3 +147,43 @@ async fn a_certificate_file_without_a_certificate_is_refused_at_start() {
     assert!(matches!(error, Error::Tls { .. }), "{error:?}");
     assert!(error.to_string().contains("证书"), "{error}");
 }
+
+#[test]
+fn serve_with_a_certificate_says_https_and_prints_the_fingerprint_at_start() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let (files, _) = self_signed(dir.path());
+    let db = dir.path().join("served.db");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_taoli-upstream"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .arg("--tls-cert")
+        .arg(&files.cert)
+        .arg("--tls-key")
+        .arg(&files.key)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut listening = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut listening)
+        .unwrap();
+    let mut fingerprint = String::new();
+    std::io::BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut fingerprint)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        listening.contains("listening on https://127.0.0.1:"),
+        "{listening}"
+    );
+    let printed = taoli_upstream::Db::open(&db)
+        .unwrap()
+        .server_key()
+        .unwrap()
+        .public_key()
+        .fingerprint();
+    assert!(fingerprint.contains(&printed), "{fingerprint}");
+}
