@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use taoli_core::audit::AuditQuery;
-use taoli_core::batches::{Backoff, KeyAccess, SyncOptions, SyncReport};
+use taoli_core::batches::{Backoff, KeyAccess, SyncOptions, SyncReport, SyncWorker, WorkerOptions};
 use taoli_core::error::messages::Locale;
 use taoli_core::error::{AccountError, BatchError};
 use taoli_core::revision::Operation;
@@ -153,6 +153,33 @@ fn nothing_is_sent_to_the_upstream_before_its_retry_after_is_over() {
     let report = school.sync(&options(Duration::from_secs(5)));
     let error = report.review_error.expect("the reviews still wait");
     assert_eq!(error.code, "batches.upstream_busy", "{}", error.message);
+}
+
+#[test]
+fn the_sync_workers_next_pass_comes_no_sooner_than_the_upstreams_retry_after() {
+    let upstream = Upstream::start_limited(one_a_minute());
+    let mut school = School::enrolled(&upstream);
+    let keychain: std::sync::Arc<dyn taoli_core::secrets::SecretStore> =
+        std::sync::Arc::new(std::mem::take(&mut school.keychain));
+    // Passes 20 s apart, retries sooner: the upstream's minute wins.
+    let options = WorkerOptions {
+        first_pass: Duration::ZERO,
+        sync: options(Duration::from_millis(20)),
+        ..WorkerOptions::every(Duration::from_secs(20))
+    };
+    let (tell, passes) = std::sync::mpsc::channel();
+    let tell = std::sync::Mutex::new(tell);
+    let _worker = SyncWorker::start(&school.file, Some(keychain), options, move |pass| {
+        let _ = tell.lock().unwrap().send(pass.clone());
+    })
+    .unwrap();
+    let pass = passes.recv_timeout(Duration::from_secs(30)).unwrap();
+    let error = pass.report.and_then(|r| r.review_error).expect("busy");
+    assert_eq!(error.code, "batches.upstream_busy");
+    let at = chrono::DateTime::parse_from_rfc3339(&pass.at).unwrap();
+    let next = chrono::DateTime::parse_from_rfc3339(pass.next_at.as_deref().unwrap()).unwrap();
+    let wait = (next - at).num_seconds();
+    assert!((50..=61).contains(&wait), "{wait} s");
 }
 
 #[test]
