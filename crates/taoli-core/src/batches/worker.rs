@@ -126,14 +126,16 @@ fn ends_the_worker(error: &Error) -> bool {
     )
 }
 
-/// The signing key waits for the clerk (a password, a new enrollment):
-/// trying again sooner would not help.
+/// The signing key waits for the clerk (a password, a new enrollment), or
+/// the 系统管理员 must allow the upstream's plain-http address: trying again
+/// sooner would not help.
 fn waits_for_the_clerk(error: &Error) -> bool {
     matches!(
         error,
         Error::Batch(BatchError::AdminPasswordNeeded)
             | Error::Batch(BatchError::SigningKeyPasswordWrong)
             | Error::Batch(BatchError::SigningKeyMissing { .. })
+            | Error::Batch(BatchError::PlainHttpRefused { .. })
     )
 }
 
