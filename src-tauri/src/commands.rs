@@ -11,7 +11,8 @@ use taoli_core::account::User;
 use taoli_core::audit::{AuditPage, AuditQuery};
 use taoli_core::batches::{
     BatchExport, EnrollmentInfo, OutboxStatus, PendingReview, ReceiptImport, ReceiptInfo,
-    ReturnedBatch, ReviewApproval, ReviewStatus, SubmitOutcome, SyncPass, UpstreamNotice,
+    ReturnedBatch, ReviewApproval, ReviewStatus, SubmitOutcome, SyncPass, TransportSettings,
+    UpstreamNotice,
 };
 use taoli_core::catalog::{EffectiveCatalog, PackInfo, ProvincePack};
 use taoli_core::catalog::{IdType, Regions, SchoolType, catalog};
@@ -692,6 +693,17 @@ commands! {
         admin_password: Option<String>,
     ) -> EnrollmentInfo = worker |worker| {
         worker.enroll(&upstream, &code, admin_password.as_deref())
+    }
+
+    /// How the school reaches its upstream: whether plain `http://` to
+    /// another computer is allowed.
+    fn transport_settings() -> TransportSettings = sync {
+        with_school(&state, |file| file.reporting().transport())
+    }
+
+    /// Allows or forbids plain `http://` to another computer (系统管理员).
+    fn set_allow_plain_http(allow: bool) -> TransportSettings = sync {
+        with_school(&state, |file| file.reporting().set_allow_plain_http(allow))
     }
 
     /// 立即上传: sends what waits, builds, signs and uploads a batch of what

@@ -988,7 +988,7 @@ code_id: string,
  */
 sidecar_name: string, };
 
-export type RefusalCode = "unsupported_version" | "unsupported_algorithm" | "too_large" | "malformed_request" | "malformed_manifest" | "malformed_payload" | "malformed_response" | "bad_signature" | "key_unknown" | "key_revoked" | "wrong_school" | "sequence_replayed" | "sequence_out_of_order" | "payload_hash_mismatch" | "batch_conflict" | "offset_mismatch" | "batch_not_found" | "enrollment_code_invalid" | "receipt_invalid" | "request_expired" | "server_error" | "unknown";
+export type RefusalCode = "unsupported_version" | "unsupported_algorithm" | "too_large" | "malformed_request" | "malformed_manifest" | "malformed_payload" | "malformed_response" | "bad_signature" | "key_unknown" | "key_revoked" | "wrong_school" | "sequence_replayed" | "sequence_out_of_order" | "payload_hash_mismatch" | "batch_conflict" | "offset_mismatch" | "batch_not_found" | "enrollment_code_invalid" | "receipt_invalid" | "request_expired" | "server_error" | "rate_limited" | "request_timeout" | "unknown";
 
 export type Refusal = { code: RefusalCode, message: string, 
 /**
@@ -1019,7 +1019,12 @@ key_place: KeyPlace,
 /**
  * The pinned upstream receipt key's id.
  */
-upstream_key_id: string, enrolled_at: string, enrolled_by: string, 
+upstream_key_id: string, 
+/**
+ * The pinned receipt key's fingerprint (16 groups of 4 hex digits),
+ * for the clerk to compare with the one the county printed.
+ */
+upstream_fingerprint: string, enrolled_at: string, enrolled_by: string, 
 /**
  * The review results are asked for after this cursor.
  */
@@ -1034,6 +1039,12 @@ from: string, sent_at: string, received_at: string,
  * When a clerk said 知道了; None while unread.
  */
 read_at: string | null, };
+
+export type TransportSettings = { 
+/**
+ * Plain `http://` to another computer is allowed (系统管理员, settings).
+ */
+allow_plain_http: boolean, };
 
 export type BatchSummary = { id: string, sequence: number, 
 /**

@@ -67,6 +67,7 @@ import type {
   SyncPass,
   Teacher,
   TeacherListing,
+  TransportSettings,
   UndoResult,
   UpstreamNotice,
   User,
@@ -718,6 +719,21 @@ export function enroll(upstream: string, code: string, adminPassword: string | n
 }
 
 /**
+ * How the school reaches its upstream: whether plain `http://` to
+ * another computer is allowed.
+ */
+export function transportSettings(): Promise<TransportSettings> {
+  return invoke<TransportSettings>('transport_settings')
+}
+
+/**
+ * Allows or forbids plain `http://` to another computer (系统管理员).
+ */
+export function setAllowPlainHttp(allow: boolean): Promise<TransportSettings> {
+  return invoke<TransportSettings>('set_allow_plain_http', { allow })
+}
+
+/**
  * 立即上传: sends what waits, builds, signs and uploads a batch of what
  * changed (with the 变更理由 for changes to information in effect),
  * pulls the reviews.
@@ -818,8 +834,8 @@ export function receiptFileName(sequence: number): Promise<string> {
 /**
  * The county's notices (督促提醒), newest first.
  */
-export function upstreamNotices(): Promise<UpstreamNotice[]> {
-  return invoke<UpstreamNotice[]>('upstream_notices')
+export function upstreamNotices(): Promise<Array<UpstreamNotice>> {
+  return invoke<Array<UpstreamNotice>>('upstream_notices')
 }
 
 /**

@@ -8,7 +8,7 @@ import { resetSession, useSession } from '../src/session'
 import { uploadOf } from '../src/uploads'
 import { byTestId, clickTestId, maybeTestId, routeInvoke, typeInto, wait, type Handlers } from './formHelpers'
 import { plugins, settle, signInForTests, useChinese } from './helpers'
-import { EFFECTIVE, NOTHING_MISSING, RECEIPT, batch, pass, report, status, upload } from './outboxFixtures'
+import { EFFECTIVE, ENROLLMENT, NOTHING_MISSING, RECEIPT, batch, pass, report, status, upload } from './outboxFixtures'
 import { WAITING, reviewStatus } from './reviewFixtures'
 
 const invoke = vi.hoisted(() => vi.fn())
@@ -130,6 +130,26 @@ describe('SubmitPage', () => {
     })
     expect(byTestId('submit-enrollment').textContent).toContain('http://127.0.0.1:8750')
     expect(toasts()).toContain('登记成功')
+  })
+
+  it('shows the upstream key fingerprint to compare once enrolled', async () => {
+    let enrolled = false
+    await mountPage({
+      outbox_status: () => (enrolled ? status() : NOT_ENROLLED),
+      receipts: () => [],
+      enroll: () => {
+        enrolled = true
+        return status().enrollment
+      },
+    })
+    await clickTestId('enroll-open')
+    await typeInto('enroll-upstream', 'https://jsgl.example.gov.cn')
+    await typeInto('enroll-code', '7KQ2-M9XD-4HVA-PT3R')
+    await clickTestId('enroll-submit')
+    await settle()
+    expect(byTestId('enroll-fingerprint').textContent).toBe(ENROLLMENT.upstream_fingerprint)
+    expect(byTestId('enroll-fingerprint-dialog').textContent).toContain('逐组核对')
+    expect(byTestId('submit-fingerprint').textContent).toContain(ENROLLMENT.upstream_fingerprint)
   })
 
   it('asks for the upstream address and the code before enrolling', async () => {

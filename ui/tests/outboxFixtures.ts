@@ -17,6 +17,7 @@ export const ENROLLMENT: EnrollmentInfo = {
   key_id: '34750f98bd59fcfc946da45aaabe933b',
   key_place: 'school_file',
   upstream_key_id: '6a3803d5f059902a1c6dafbc9ba47292',
+  upstream_fingerprint: '0C4F 77A1 9B2E 5D60 13C8 A4F7 2E91 B05D 6C3A 8F14 D279 E0B6 4A85 1F3C 7D92 9E02',
   enrolled_at: '2026-03-01T07:59:00.000Z',
   enrolled_by: '王老师',
   review_cursor: 0,

@@ -83,6 +83,10 @@ pub fn enrolled(info: &taoli_core::batches::EnrollmentInfo, lang: Lang) {
                 info.key_place.label(),
                 info.upstream_key_id
             );
+            println!("上级系统回执密钥的指纹：{}", info.upstream_fingerprint);
+            println!(
+                "请与县教育局打印给本校的指纹逐组核对；如果不一致，请不要上报，并联系县教育局。"
+            );
         }
         Lang::En => {
             println!("Enrolled with {} as school {}.", info.upstream, info.school);
@@ -91,6 +95,13 @@ pub fn enrolled(info: &taoli_core::batches::EnrollmentInfo, lang: Lang) {
                 info.key_id,
                 info.key_place.as_str(),
                 info.upstream_key_id
+            );
+            println!(
+                "The upstream's receipt key fingerprint: {}",
+                info.upstream_fingerprint
+            );
+            println!(
+                "Compare it group by group with the one the county education bureau printed for the school; if they differ, do not report, and contact the county education bureau."
             );
         }
     }

@@ -104,8 +104,10 @@ enum Command {
     Signoff(SignoffArgs),
     /// 报送前须本人签字确认：开启后，没有签字或签字后信息有改动的教师暂不上报；不写 on/off 时显示当前设置与未签字人数（系统管理员）
     SignoffGate(SignoffGateArgs),
-    /// 登记上报：用县教育局发的报送码，在上级系统登记本校的签名密钥（每台电脑一次）
+    /// 登记上报：用县教育局发的报送码，在上级系统登记本校的签名密钥（每台电脑一次）；显示上级系统回执密钥的指纹，请与县里打印的核对
     Enroll(EnrollArgs),
+    /// 允许向其他电脑的不加密 http:// 地址上报（默认不允许，只用 https://；本机 127.0.0.1 总是可以）；不写 on/off 时显示当前设置（系统管理员）
+    PlainHttp(PlainHttpArgs),
     /// 报送：把上次报送以来的改动生成批次、签名、上传，并取回审核结果
     Submit(SubmitArgs),
     /// 同步：接着上传没有传完的批次，取回审核结果
@@ -268,6 +270,18 @@ struct SignoffArgs {
     /// 签字的确认表页脚上的指纹（12 位，如 3f9a21c0b7e4）
     #[arg(long)]
     fingerprint: String,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct PlainHttpArgs {
+    /// 学校文件
+    school_file: PathBuf,
+    /// on 允许，off 不允许
+    #[arg(value_enum)]
+    value: Option<review::OnOff>,
     /// 输出 JSON
     #[arg(long)]
     json: bool,
@@ -981,6 +995,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<ExitCode> {
         Command::Signoff(args) => teachers::signoff(args, login, lang),
         Command::SignoffGate(args) => teachers::signoff_gate(args, login, lang),
         Command::Enroll(args) => reporting::enroll(args, login, lang),
+        Command::PlainHttp(args) => reporting::plain_http(args, login, lang),
         Command::Submit(args) => reporting::submit(args, login, lang),
         Command::Sync(args) => reporting::sync(args, login, lang),
         Command::Batch(command) => reporting::batch(command, login, lang),

@@ -12,7 +12,7 @@ use crate::batches::{
     Missing, NextDeadline, OutboxStatus, PendingReview, ReceiptImport, ReceiptInfo, ReturnedBatch,
     ReturnedRecord, ReviewApproval, ReviewChange, ReviewField, ReviewStatus, ReviewTeacher,
     ReviewWarning, ReviewsApplied, StatusCounts, SubmitOutcome, SyncPass, SyncReport,
-    TeacherUpload, UploadStatus, UpstreamNotice, WaitingBatch,
+    TeacherUpload, TransportSettings, UploadStatus, UpstreamNotice, WaitingBatch,
 };
 use crate::catalog::{
     AllSets, Code, CodeTable, EffectiveCatalog, EffectiveField, EffectiveGroup, FieldType, Filler,
@@ -187,6 +187,7 @@ pub fn typescript() -> String {
         BatchStatus::decl(&cfg),
         EnrollmentInfo::decl(&cfg),
         UpstreamNotice::decl(&cfg),
+        TransportSettings::decl(&cfg),
         BatchSummary::decl(&cfg),
         ReturnedRecord::decl(&cfg),
         TeacherUpload::decl(&cfg),

@@ -411,6 +411,13 @@ fn every_variant() -> Vec<Error> {
         Error::Batch(BatchError::AwaitingReview { sequence: 3 }),
         Error::Batch(BatchError::NothingAwaitingReview),
         Error::Batch(BatchError::InvalidReturnNote { max: 500 }),
+        Error::Batch(BatchError::PlainHttpRefused {
+            upstream: "http://jsgl.example.gov.cn".to_owned(),
+        }),
+        Error::Batch(BatchError::UpstreamBusy {
+            upstream: "https://jsgl.example.gov.cn".to_owned(),
+            minutes: 3,
+        }),
         Error::Refused(Refusal::new(RefusalCode::KeyRevoked)),
         Error::Protocol(taoli_core::protocol::Error::Random("x".to_owned())),
         Error::File(FileError::SchoolFileInUse {
@@ -624,6 +631,8 @@ fn variant(error: &Error) -> &'static str {
         Error::Batch(BatchError::AwaitingReview { .. }) => "AwaitingReview",
         Error::Batch(BatchError::NothingAwaitingReview) => "NothingAwaitingReview",
         Error::Batch(BatchError::InvalidReturnNote { .. }) => "InvalidReturnNote",
+        Error::Batch(BatchError::PlainHttpRefused { .. }) => "PlainHttpRefused",
+        Error::Batch(BatchError::UpstreamBusy { .. }) => "UpstreamBusy",
         Error::Refused { .. } => "Refused",
         Error::Protocol { .. } => "Protocol",
         Error::File(FileError::SchoolFileInUse { .. }) => "SchoolFileInUse",
@@ -685,7 +694,7 @@ fn the_shipped_catalogs_parse() {
 #[test]
 fn every_variant_has_a_sample() {
     let sampled: BTreeSet<&str> = every_variant().iter().map(variant).collect();
-    assert_eq!(sampled.len(), 171, "{sampled:?}");
+    assert_eq!(sampled.len(), 173, "{sampled:?}");
 }
 
 /// What a domain's enum says of itself.

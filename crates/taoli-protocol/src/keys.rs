@@ -26,6 +26,23 @@ pub fn key_id_of(public_key: &[u8; ED25519_KEY_LEN]) -> String {
     hex::encode(digest.get(..16).unwrap_or(digest))
 }
 
+/// A public key's fingerprint (指纹), as a person compares it by eye with
+/// the one the county printed: the SHA-256 of the raw 32-byte public key in
+/// upper-case hex, in 16 groups of 4 separated by spaces, e.g.
+/// `3F2A 9C01 … 77BE`. The upstream prints the same
+/// (`taoli-upstream fingerprint`); the clerk sees it at enrollment.
+pub fn fingerprint_of(public_key: &[u8; ED25519_KEY_LEN]) -> String {
+    let hex = hex::encode_upper(Sha256::digest(public_key));
+    let mut out = String::with_capacity(hex.len().saturating_add(hex.len() / 4));
+    for (n, c) in hex.chars().enumerate() {
+        if n > 0 && n.checked_rem(4) == Some(0) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// An Ed25519 signing key, wiped from memory when dropped (`ed25519-dalek`'s
 /// `zeroize`), never printed. The school's key ([`SchoolSigningKey`]) and the
 /// upstream's receipt-signing key are both this type.
@@ -187,6 +204,11 @@ impl PublicKey {
     /// This key's id.
     pub fn key_id(&self) -> String {
         key_id_of(self.verifying.as_bytes())
+    }
+
+    /// The key's fingerprint for a person to compare by eye ([`fingerprint_of`]).
+    pub fn fingerprint(&self) -> String {
+        fingerprint_of(self.verifying.as_bytes())
     }
 
     /// The algorithm, always `ed25519` for now.

@@ -55,6 +55,7 @@ mod notice;
 mod payload;
 mod receipt;
 mod refusal;
+mod retry;
 mod review;
 mod text;
 
@@ -71,7 +72,7 @@ pub use history::{
 pub use keys::{
     ED25519_KEY_LEN, ED25519_SIGNATURE_LEN, HEADER_DATE, HEADER_KEY_ID, HEADER_SIGNATURE,
     PublicKey, PublicKeyWire, REQUEST_WINDOW_SECONDS, RequestSignature, SchoolSigningKey,
-    SigningKey, key_id_of, request_signing_bytes, verify_request,
+    SigningKey, fingerprint_of, key_id_of, request_signing_bytes, verify_request,
 };
 pub use manifest::{MAX_SIGNED_MANIFEST_BYTES, Manifest, ManifestFields, SignedManifest};
 pub use notice::{
@@ -83,6 +84,7 @@ pub use payload::{
 };
 pub use receipt::{MAX_RECEIPT_BYTES, Receipt, ReceiptRecord, RecordStatus, SignedReceipt};
 pub use refusal::{Refusal, RefusalCode};
+pub use retry::{HEADER_RETRY_AFTER, MAX_RETRY_AFTER_SECONDS, retry_after_seconds};
 pub use review::{
     Decision, MAX_REVIEW_PAGE_BYTES, MAX_REVIEW_PAGE_RESULTS, ReviewPage, ReviewResult, review_page,
 };

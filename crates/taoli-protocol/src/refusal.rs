@@ -62,6 +62,12 @@ pub enum RefusalCode {
     RequestExpired,
     /// The upstream failed; try again later.
     ServerError,
+    /// Too many requests from this school (or this address) for now: the
+    /// answer's `Retry-After` says how many seconds to wait (HTTP 429).
+    RateLimited,
+    /// The request took longer than the upstream allows (a slow upload, a
+    /// slow reader): nothing of it was kept; send it again (HTTP 408).
+    RequestTimeout,
     /// A code this build does not know (a newer upstream); the message says what.
     #[serde(other)]
     Unknown,
@@ -69,7 +75,7 @@ pub enum RefusalCode {
 
 impl RefusalCode {
     /// Every code, in documentation order.
-    pub const ALL: [RefusalCode; 22] = [
+    pub const ALL: [RefusalCode; 24] = [
         RefusalCode::UnsupportedVersion,
         RefusalCode::UnsupportedAlgorithm,
         RefusalCode::TooLarge,
@@ -91,6 +97,8 @@ impl RefusalCode {
         RefusalCode::ReceiptInvalid,
         RefusalCode::RequestExpired,
         RefusalCode::ServerError,
+        RefusalCode::RateLimited,
+        RefusalCode::RequestTimeout,
         RefusalCode::Unknown,
     ];
 
@@ -118,6 +126,8 @@ impl RefusalCode {
             RefusalCode::ReceiptInvalid => "receipt_invalid",
             RefusalCode::RequestExpired => "request_expired",
             RefusalCode::ServerError => "server_error",
+            RefusalCode::RateLimited => "rate_limited",
+            RefusalCode::RequestTimeout => "request_timeout",
             RefusalCode::Unknown => "unknown",
         }
     }
@@ -146,6 +156,8 @@ impl RefusalCode {
             RefusalCode::ReceiptInvalid => "protocol.receipt_invalid",
             RefusalCode::RequestExpired => "protocol.request_expired",
             RefusalCode::ServerError => "protocol.server_error",
+            RefusalCode::RateLimited => "protocol.rate_limited",
+            RefusalCode::RequestTimeout => "protocol.request_timeout",
             RefusalCode::Unknown => "protocol.unknown",
         }
     }
@@ -167,7 +179,9 @@ impl RefusalCode {
             | RefusalCode::SequenceOutOfOrder
             | RefusalCode::BatchConflict
             | RefusalCode::OffsetMismatch => 409,
+            RefusalCode::RequestTimeout => 408,
             RefusalCode::TooLarge => 413,
+            RefusalCode::RateLimited => 429,
             RefusalCode::PayloadHashMismatch | RefusalCode::MalformedPayload => 422,
             RefusalCode::MalformedResponse
             | RefusalCode::ReceiptInvalid
@@ -181,7 +195,11 @@ impl RefusalCode {
     pub fn is_retryable(self) -> bool {
         matches!(
             self,
-            RefusalCode::ServerError | RefusalCode::OffsetMismatch | RefusalCode::RequestExpired
+            RefusalCode::ServerError
+                | RefusalCode::OffsetMismatch
+                | RefusalCode::RequestExpired
+                | RefusalCode::RateLimited
+                | RefusalCode::RequestTimeout
         )
     }
 
@@ -248,6 +266,12 @@ impl RefusalCode {
             }
             RefusalCode::ServerError => {
                 "上级系统暂时出错，没有完成这次请求。请稍后重试；桃李会保留要上报的数据。"
+            }
+            RefusalCode::RateLimited => {
+                "上级系统繁忙：本校短时间内的请求太多，上级系统请桃李稍后再来。桃李会按上级系统说的时间自动重试，要上报的数据都保留着，不需要做什么。"
+            }
+            RefusalCode::RequestTimeout => {
+                "这次请求用的时间超过了上级系统允许的上限（网络太慢或中途停顿），上级系统没有保留它。桃李会自动重试；如果一直出现，请检查网络。"
             }
             RefusalCode::Unknown => {
                 "上级系统拒收了这次上报，原因是本版本桃李不认识的。请把桃李升级到最新版本后重试。"
@@ -320,6 +344,12 @@ impl RefusalCode {
             }
             RefusalCode::ServerError => {
                 "The upstream failed and did not finish this request. Try again later; Taoli keeps the data to report."
+            }
+            RefusalCode::RateLimited => {
+                "The upstream is busy: this school sent too many requests in a short time, and the upstream asks Taoli to come back later. Taoli tries again by itself when the upstream says; the data to report is kept, nothing needs doing."
+            }
+            RefusalCode::RequestTimeout => {
+                "This request took longer than the upstream allows (the network is too slow or stalled), and the upstream kept none of it. Taoli tries again by itself; if this keeps happening, check the network."
             }
             RefusalCode::Unknown => {
                 "The upstream refused this report for a reason this version of Taoli does not know. Update Taoli to the latest version and try again."

@@ -337,3 +337,30 @@ fn a_payload_record_that_breaks_its_rule_is_named_in_english() {
     assert!(english.contains("record 1 ("), "{english}");
     assert!(!has_chinese(&english), "{english}");
 }
+
+#[test]
+fn a_fingerprint_is_the_public_keys_sha256_in_sixteen_groups_of_four() {
+    let key = upstream_key().public_key();
+    let fingerprint = key.fingerprint();
+    let groups: Vec<&str> = fingerprint.split(' ').collect();
+    assert_eq!(groups.len(), 16, "{fingerprint}");
+    assert!(groups.iter().all(|g| {
+        g.len() == 4
+            && g.chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())
+    }));
+    assert_eq!(
+        fingerprint.replace(' ', "").to_lowercase(),
+        sha256_hex(key.as_bytes())
+    );
+}
+
+#[test]
+fn rate_limited_is_answered_429_and_request_timeout_408_both_retryable() {
+    assert_eq!(RefusalCode::RateLimited.http_status(), 429);
+    assert_eq!(RefusalCode::RequestTimeout.http_status(), 408);
+    assert!(RefusalCode::RateLimited.is_retryable());
+    assert!(RefusalCode::RequestTimeout.is_retryable());
+    let wire = Refusal::new(RefusalCode::RateLimited).to_json();
+    assert!(wire.contains("\"code\":\"rate_limited\""), "{wire}");
+}

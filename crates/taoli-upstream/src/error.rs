@@ -159,6 +159,18 @@ pub enum Error {
     #[error("服务器的回执签名密钥已损坏：{0}。请从备份恢复数据库。")]
     ServerKeyDamaged(String),
 
+    #[error(
+        "无法读取 TLS {what} {path}：{detail}。请确认它是 PEM 格式的{what}文件，且与另一个文件配对。"
+    )]
+    Tls {
+        what: &'static str,
+        path: PathBuf,
+        detail: String,
+    },
+
+    #[error("限流设置有误：{0}")]
+    InvalidLimits(String),
+
     /// Making or reading the receipt-signing key failed.
     #[error("{0}")]
     Protocol(#[from] taoli_protocol::Error),

@@ -24,11 +24,15 @@ mod console;
 pub mod db;
 pub mod error;
 pub mod labels;
+pub mod limits;
 pub mod officer;
 pub mod org;
 mod review_page;
 mod server;
+pub mod tls;
 
 pub use db::Db;
 pub use error::{Error, Result};
-pub use server::{Faults, Server};
+pub use limits::Limits;
+pub use server::{Faults, ServeOptions, Server};
+pub use tls::TlsFiles;

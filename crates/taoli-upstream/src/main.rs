@@ -2,7 +2,9 @@
 //!
 //! ```text
 //! taoli-upstream migrate --db DATABASE [--check]
-//! taoli-upstream serve --db DATABASE --listen 127.0.0.1:PORT [--pool N] [--admin] [--fault-…]
+//! taoli-upstream serve --db DATABASE --listen 127.0.0.1:PORT [--pool N] [--tls-cert FILE --tls-key FILE]
+//!                      [--rate-per-minute N …] [--request-timeout SECONDS] [--admin] [--fault-…]
+//! taoli-upstream fingerprint --db DATABASE
 //! taoli-upstream enroll-code --db DATABASE --school CODE [--valid-days N]
 //! taoli-upstream review --db DATABASE --batch ID --record ID (--accept | --return REASON) [--deliver-twice]
 //! taoli-upstream revoke-key --db DATABASE --key-id ID
@@ -30,8 +32,11 @@
     )
 )]
 
+use std::io::Write;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{ArgGroup, Parser, Subcommand};
 use taoli_protocol::Decision;
@@ -39,7 +44,7 @@ use taoli_upstream::db::console::Actor;
 use taoli_upstream::db::review_levels::ReviewLevels;
 use taoli_upstream::db::{DEFAULT_POOL_SIZE, Location};
 use taoli_upstream::officer::Role;
-use taoli_upstream::{Db, Error, Faults, Server};
+use taoli_upstream::{Db, Error, Faults, Limits, ServeOptions, Server, TlsFiles};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -95,6 +100,33 @@ enum Command {
         /// 监听地址，端口 0 表示任选空闲端口 / Address to listen on; port 0 picks a free one.
         #[arg(long, default_value = "127.0.0.1:8750")]
         listen: SocketAddr,
+        /// TLS 证书（PEM，含中间证书）；与 --tls-key 一起给出时提供 HTTPS / The TLS certificate chain (PEM); with --tls-key, serve HTTPS.
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// TLS 私钥（PEM）/ The TLS certificate's private key (PEM).
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// 每所学校每分钟平均可发的请求数，0 表示不限 / Requests per minute one school may make on average; 0 turns it off.
+        #[arg(long, value_name = "N", default_value_t = Limits::default().school_per_minute)]
+        rate_per_minute: u32,
+        /// 每所学校可一次连续发出的请求数 / Requests one school may make at once.
+        #[arg(long, value_name = "N", default_value_t = Limits::default().school_burst)]
+        rate_burst: u32,
+        /// 不指明学校的请求，每个地址每分钟的请求数，0 表示不限 / Per address, per minute, for requests that name no school; 0 turns it off.
+        #[arg(long, value_name = "N", default_value_t = Limits::default().address_per_minute)]
+        address_rate_per_minute: u32,
+        /// 不指明学校的请求，每个地址可一次连续发出的请求数 / Per address, at once, for requests that name no school.
+        #[arg(long, value_name = "N", default_value_t = Limits::default().address_burst)]
+        address_rate_burst: u32,
+        /// 从 X-Forwarded-For 读取客户端地址（只在反向代理之后使用）/ Take the client's address from X-Forwarded-For (only behind a reverse proxy).
+        #[arg(long)]
+        trust_forwarded_for: bool,
+        /// 一个请求（含上传数据）最多用多少秒 / The longest one request may take, its body included (seconds).
+        #[arg(long, value_name = "SECONDS", default_value_t = Limits::default().request_timeout.as_secs())]
+        request_timeout: u64,
+        /// 客户端发送请求头最多用多少秒 / The longest a client may take to send a request's headers (seconds).
+        #[arg(long, value_name = "SECONDS", default_value_t = Limits::default().header_timeout.as_secs())]
+        header_timeout: u64,
         /// 开放 /admin/faults（只用于测试）/ Enable /admin/faults (tests only).
         #[arg(long)]
         admin: bool,
@@ -116,6 +148,11 @@ enum Command {
         /// 每条审核结果发送两次 / Deliver every review result twice.
         #[arg(long)]
         fault_duplicate_reviews: bool,
+    },
+    /// 显示回执签名公钥的指纹，供县里打印给学校核对 / Print the receipt-signing key's fingerprint, for the county to print for schools.
+    Fingerprint {
+        #[command(flatten)]
+        db: DbArgs,
     },
     /// 为学校生成一次性报送码 / Issue a school a one-time enrollment code.
     EnrollCode {
@@ -257,6 +294,15 @@ fn run(command: Command) -> Result<(), Error> {
         Command::Serve {
             db,
             listen,
+            tls_cert,
+            tls_key,
+            rate_per_minute,
+            rate_burst,
+            address_rate_per_minute,
+            address_rate_burst,
+            trust_forwarded_for,
+            request_timeout,
+            header_timeout,
             admin,
             fault_drop_after,
             fault_drop_times,
@@ -273,19 +319,45 @@ fn run(command: Command) -> Result<(), Error> {
                 delay_ms: fault_delay_ms,
                 duplicate_reviews: fault_duplicate_reviews,
             };
+            let options = ServeOptions {
+                limits: Limits {
+                    school_per_minute: rate_per_minute,
+                    school_burst: rate_burst,
+                    address_per_minute: address_rate_per_minute,
+                    address_burst: address_rate_burst,
+                    request_timeout: Duration::from_secs(request_timeout),
+                    header_timeout: Duration::from_secs(header_timeout),
+                    trust_forwarded_for,
+                },
+                tls: tls_cert
+                    .zip(tls_key)
+                    .map(|(cert, key)| TlsFiles { cert, key }),
+            };
             let db = db.open()?;
+            let fingerprint = db.server_key()?.public_key().fingerprint();
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
             runtime.block_on(async move {
-                let server = Server::start(db, listen, admin, faults).await?;
+                let server = Server::start_with(db, listen, admin, faults, options).await?;
+                // The first line of stdout stays where it listens (scripts
+                // and tests read it); the fingerprint goes to stderr, where
+                // an operator sees it and a closed reader cannot stop us.
                 println!("taoli-upstream listening on {}", server.url());
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "回执签名公钥指纹 / receipt key fingerprint: {fingerprint}"
+                );
                 tokio::select! {
                     () = server.wait() => {}
                     _ = tokio::signal::ctrl_c() => {}
                 }
                 Ok(())
             })
+        }
+        Command::Fingerprint { db } => {
+            println!("{}", db.open()?.server_key()?.public_key().fingerprint());
+            Ok(())
         }
         Command::EnrollCode {
             db,

@@ -27,7 +27,9 @@ use tower::ServiceExt;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::limits::{self, Limits, PeerAddr, RateLimits};
 use crate::review_page;
+use crate::tls::{Tls, TlsFiles};
 
 /// Faults to inject, for tests of a link that comes and goes and an
 /// upstream that fails. Set with `serve`'s `--fault-*` flags or
@@ -186,8 +188,9 @@ fn injected_500_before_commit() -> ApiError {
 }
 
 /// The router with every route of `docs/protocol.md`, and `/admin/faults`
-/// when `admin`.
-fn router(state: AppState, admin: bool) -> Router {
+/// when `admin`; every request first counted against its school's rate
+/// limit, then timed (`limits.rs`).
+fn router(state: AppState, admin: bool, limits: Arc<RateLimits>) -> Router {
     let mut app = Router::new()
         .route("/v1/enroll", post(enroll))
         .route("/v1/upstream-key", get(upstream_key))
@@ -214,8 +217,13 @@ fn router(state: AppState, admin: bool) -> Router {
             .route("/admin/faults", get(get_faults).put(put_faults));
     }
     app.fallback(not_found)
-        .layer(DefaultBodyLimit::max(64 * 1024))
+        .layer(DefaultBodyLimit::max(limits::MAX_REQUEST_BODY_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), delay))
+        .layer(middleware::from_fn_with_state(
+            limits.clone(),
+            limits::time_limit,
+        ))
+        .layer(middleware::from_fn_with_state(limits, limits::rate_limit))
         .with_state(state)
 }
 
@@ -771,10 +779,20 @@ async fn put_faults(State(state): State<AppState>, body: Bytes) -> ApiResult {
     ))
 }
 
+/// How a server runs beyond its database and address: its limits, and its
+/// own HTTPS when given a certificate.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    pub limits: Limits,
+    /// Serve HTTPS with this certificate and key instead of plain HTTP.
+    pub tls: Option<TlsFiles>,
+}
+
 /// A running server.
 #[derive(Debug)]
 pub struct Server {
     addr: SocketAddr,
+    https: bool,
     db: Arc<Db>,
     faults: Arc<Mutex<Faults>>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -785,6 +803,20 @@ impl Server {
     /// Binds `listen` (port 0 picks a free port), makes the receipt key on
     /// first start, and serves until [`Server::stop`] (or the process ends).
     pub async fn start(db: Db, listen: SocketAddr, admin: bool, faults: Faults) -> Result<Server> {
+        Server::start_with(db, listen, admin, faults, ServeOptions::default()).await
+    }
+
+    /// [`Server::start`] with its limits and TLS given.
+    pub async fn start_with(
+        db: Db,
+        listen: SocketAddr,
+        admin: bool,
+        faults: Faults,
+        options: ServeOptions,
+    ) -> Result<Server> {
+        let rate_limits = Arc::new(RateLimits::new(&options.limits)?);
+        let tls = options.tls.as_ref().map(Tls::load).transpose()?;
+        let https = tls.is_some();
         let db = Arc::new(db);
         let key_db = db.clone();
         let key = tokio::task::spawn_blocking(move || key_db.server_key())
@@ -803,11 +835,16 @@ impl Server {
             key: Arc::new(key),
             faults: faults.clone(),
         };
-        let app = router(state, admin);
+        let app = router(state, admin, rate_limits);
         let (shutdown, stop) = oneshot::channel();
-        let task = tokio::spawn(accept_loop(listener, app, stop));
+        let connections = Connections {
+            tls,
+            header_timeout: options.limits.header_timeout,
+        };
+        let task = tokio::spawn(accept_loop(listener, app, connections, stop));
         Ok(Server {
             addr,
+            https,
             db,
             faults,
             shutdown: Some(shutdown),
@@ -820,9 +857,10 @@ impl Server {
         self.addr
     }
 
-    /// `http://ADDR`.
+    /// `http://ADDR`, or `https://ADDR` when it serves TLS.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Its database.
@@ -857,10 +895,24 @@ impl Server {
     }
 }
 
+/// How each accepted connection is served: TLS first when configured, and
+/// the time its request headers may take.
+#[derive(Debug, Clone)]
+struct Connections {
+    tls: Option<Tls>,
+    header_timeout: Duration,
+}
+
 /// One task per connection. Each request carries its connection's
-/// [`ConnectionKill`]; notifying it drops the connection (no answer, the
-/// socket closed) as a broken link would.
-async fn accept_loop(listener: TcpListener, app: Router, mut stop: oneshot::Receiver<()>) {
+/// [`ConnectionKill`] and the client's address ([`PeerAddr`], for the rate
+/// limits); notifying the kill drops the connection (no answer, the socket
+/// closed) as a broken link would.
+async fn accept_loop(
+    listener: TcpListener,
+    app: Router,
+    connections: Connections,
+    mut stop: oneshot::Receiver<()>,
+) {
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -875,24 +927,55 @@ async fn accept_loop(listener: TcpListener, app: Router, mut stop: oneshot::Rece
             }
         };
         let app = app.clone();
+        let connections = connections.clone();
         tokio::spawn(async move {
-            let kill = Arc::new(Notify::new());
-            let conn_kill = ConnectionKill(kill.clone());
-            let service = hyper::service::service_fn(move |request: hyper::Request<_>| {
-                let mut request = request.map(Body::new);
-                request
-                    .extensions_mut()
-                    .insert(axum::Extension(conn_kill.clone()).0);
-                request.extensions_mut().insert(crate::console::Peer(peer));
-                let app = app.clone();
-                async move { Ok::<_, Infallible>(app.oneshot(request).await.into_response()) }
-            });
-            let connection = hyper::server::conn::http1::Builder::new()
-                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
-            tokio::select! {
-                _ = connection => {}
-                _ = kill.notified() => {}
+            match &connections.tls {
+                Some(tls) => {
+                    // A failed handshake (plain HTTP, an untrusted
+                    // certificate) just closes the connection.
+                    if let Some(stream) = tls.accept(stream).await {
+                        serve_connection(stream, peer, true, app, connections.header_timeout).await;
+                    }
+                }
+                None => {
+                    serve_connection(stream, peer, false, app, connections.header_timeout).await
+                }
             }
         });
+    }
+}
+
+/// Serves one connection's requests until it closes or a handler kills it.
+async fn serve_connection<S>(
+    stream: S,
+    peer: SocketAddr,
+    tls: bool,
+    app: Router,
+    header_timeout: Duration,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let kill = Arc::new(Notify::new());
+    let conn_kill = ConnectionKill(kill.clone());
+    let service = hyper::service::service_fn(move |request: hyper::Request<_>| {
+        let mut request = request.map(Body::new);
+        request
+            .extensions_mut()
+            .insert(axum::Extension(conn_kill.clone()).0);
+        request.extensions_mut().insert(PeerAddr(peer));
+        request.extensions_mut().insert(crate::console::Peer(peer));
+        if tls {
+            request.extensions_mut().insert(crate::console::OverTls);
+        }
+        let app = app.clone();
+        async move { Ok::<_, Infallible>(app.oneshot(request).await.into_response()) }
+    });
+    let connection = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+    tokio::select! {
+        _ = connection => {}
+        _ = kill.notified() => {}
     }
 }

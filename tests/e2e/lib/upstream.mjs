@@ -44,6 +44,11 @@ export function enrollmentCode(db, school) {
   return execFileSync(upstreamBinary, ['enroll-code', '--db', db, '--school', school], { encoding: 'utf8' }).trim();
 }
 
+/** The receipt key's fingerprint, as the county prints it for its schools. */
+export function upstreamFingerprint(db) {
+  return execFileSync(upstreamBinary, ['fingerprint', '--db', db], { encoding: 'utf8' }).trim();
+}
+
 /** The reviewer accepts (生效) a record of a batch. */
 export function accept(db, batch, record) {
   execFileSync(upstreamBinary, ['review', '--db', db, '--batch', batch, '--record', record, '--accept']);

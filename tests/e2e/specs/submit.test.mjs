@@ -11,7 +11,9 @@ import {
   launch, click, fill, choose, byTestId, textsOf, until, untilMessage, messages, screenshot, demoSchool,
   waitForDemoSchool, openForm, clickWhenFree, cliBinary, ADMIN, CLERK, CALL_TIMEOUT_MS,
 } from '../lib/app.mjs';
-import { startUpstream, enrollmentCode, accept, sendBack, pendingRecords } from '../lib/upstream.mjs';
+import {
+  startUpstream, enrollmentCode, upstreamFingerprint, accept, sendBack, pendingRecords,
+} from '../lib/upstream.mjs';
 
 const SCHOOL_CODE = '2151072201';
 const RETURN_REASON = '民族与户籍登记不一致，请核对后重新上报';
@@ -123,7 +125,16 @@ test('enroll with the county’s code, upload, get the receipt, a returned teach
     await fill(browser, 'enroll-code', code);
     await screenshot(browser, 'submit-enroll-dialog');
     await click(browser, 'enroll-submit');
+    // Enrolled: the upstream's receipt-key fingerprint, to compare group by
+    // group with the one the county printed (`taoli-upstream fingerprint`).
+    const printed = upstreamFingerprint(upstream.db);
+    assert.match(printed, /^([0-9A-F]{4} ){15}[0-9A-F]{4}$/);
+    await (await byTestId(browser, 'enroll-fingerprint-dialog')).waitForDisplayed({ timeout: CALL_TIMEOUT_MS });
+    assert.equal((await textsOf(browser, 'enroll-fingerprint'))[0], printed);
+    await screenshot(browser, 'submit-enroll-fingerprint');
+    await click(browser, 'enroll-fingerprint-ok');
     await (await byTestId(browser, 'submit-enrollment')).waitForDisplayed({ timeout: CALL_TIMEOUT_MS });
+    assert.ok((await textsOf(browser, 'submit-fingerprint'))[0].includes(printed), 'the 报送 page does not show the fingerprint');
     assert.match((await textsOf(browser, 'submit-enrollment'))[0], new RegExp(upstream.url.replace(/[.]/g, '\\.')));
     assert.match((await textsOf(browser, 'submit-deadline'))[0], /下一个报送截止日期|今天/);
     assert.ok(

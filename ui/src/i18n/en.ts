@@ -637,6 +637,7 @@ const en: MessageSchema = {
     notEnrolledViewer: 'Enrollment and submitting are done by an information manager.',
     enrollOpen: 'Enroll',
     enrolled: 'Enrolled with {upstream}; by {by} at {at}; the signing key is kept in {place}.',
+    fingerprint: 'The upstream’s receipt key fingerprint: {fingerprint} (it should match the one the county printed)',
     keyPlace: {
       keychain: 'this computer’s keychain',
       school_file: 'the school file (encrypted with the system administrator’s password)',
@@ -767,6 +768,10 @@ const en: MessageSchema = {
       upstreamRequired: 'Enter the upstream’s address (ask the county education bureau)',
       codeRequired: 'Enter the enrollment code from the county',
       done: 'Enrolled: the school can report to the upstream now.',
+      fingerprintTitle: 'Check the upstream’s key fingerprint',
+      fingerprintHelp: 'This is the fingerprint of the upstream’s receipt-signing key. Compare it group by group (16 groups of 4 characters) with the one the county education bureau printed for the school:',
+      fingerprintMismatch: 'If any group differs, this may not be the county’s upstream: do not report, and contact the county education bureau. The fingerprint is also shown on the Submit page and in Settings → Reporting.',
+      fingerprintOk: 'Checked',
     },
     reason: {
       title: 'Change reason',
@@ -903,6 +908,13 @@ const en: MessageSchema = {
     reviewSwitch: 'The school head (system administrator) reviews batches before upload',
     reviewOn: 'On: batches are uploaded after review.',
     reviewOff: 'Off: batches upload directly.',
+    transportTitle: 'Reporting',
+    transportHelp: 'Taoli reports only to https:// addresses (encrypted on the way) and to this computer (127.0.0.1). If the county’s upstream really offers only an unencrypted http:// address, the system administrator can allow it here; what is sent could then be read or changed on the way.',
+    transportSwitch: 'Allow unencrypted http addresses',
+    transportOn: 'Allowed: Taoli also reports to http:// addresses of other computers (unencrypted).',
+    transportOff: 'Not allowed: Taoli reports to https:// addresses and this computer only.',
+    transportFingerprint: 'The upstream’s receipt key fingerprint (kept at enrollment):',
+    transportNotEnrolled: 'The school has not enrolled yet; once it has, the upstream’s receipt key fingerprint is shown here.',
     languageHelp: 'Changes only the text of the interface. Indicator names, codes and the data reported stay in the national system\'s Chinese standard. You can also switch at the top right of the window.',
   },
   import: {

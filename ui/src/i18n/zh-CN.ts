@@ -636,6 +636,7 @@ const zhCN = {
     notEnrolledViewer: '登记和上报由信息管理员操作。',
     enrollOpen: '登记上报',
     enrolled: '已登记上报：上级系统 {upstream}；{at} 由 {by} 登记；本校签名密钥保存在{place}。',
+    fingerprint: '上级系统回执密钥的指纹：{fingerprint}（应与县教育局打印的一致）',
     keyPlace: {
       keychain: '这台电脑的密钥环',
       school_file: '学校文件中（用系统管理员的密码加密）',
@@ -766,6 +767,10 @@ const zhCN = {
       upstreamRequired: '请填写上级系统的地址（向县教育局询问）',
       codeRequired: '请填写县教育局给的报送码',
       done: '登记成功：本校可以向上级系统报送了。',
+      fingerprintTitle: '请核对上级系统的密钥指纹',
+      fingerprintHelp: '这是上级系统回执签名密钥的指纹。请与县教育局打印给本校的指纹逐组核对（共 16 组，每组 4 个字符）：',
+      fingerprintMismatch: '如果有任何一组不一致，说明连上的可能不是县里的上级系统：请不要上报，并联系县教育局。以后在「报送」页和「设置 → 上报」中也能看到这个指纹。',
+      fingerprintOk: '已核对',
     },
     reason: {
       title: '写明变更理由',
@@ -902,6 +907,13 @@ const zhCN = {
     reviewSwitch: '报送前须学校负责人（系统管理员）审核',
     reviewOn: '已开启：批次须经审核后上传。',
     reviewOff: '已关闭：批次照常直接上传。',
+    transportTitle: '上报',
+    transportHelp: '桃李只向 https:// 地址（加密传送）和本机（127.0.0.1）上报。如果县里的上级系统确实只提供不加密的 http:// 地址，系统管理员可以在这里允许；数据在网上传送时可能被别人看到或改动。',
+    transportSwitch: '允许不加密的 http 地址',
+    transportOn: '已允许：也会向其他电脑的 http:// 地址上报（不加密）。',
+    transportOff: '不允许：只向 https:// 地址和本机上报。',
+    transportFingerprint: '上级系统回执密钥的指纹（登记时记下）：',
+    transportNotEnrolled: '本校还没有登记上报；登记后这里显示上级系统回执密钥的指纹。',
     languageHelp: '只改变界面上的文字。指标名称、代码和上报的数据不受影响，仍按全国系统的中文标准。也可以在窗口右上角切换。',
   },
   import: {

@@ -18,6 +18,37 @@ pub(super) fn enroll(args: EnrollArgs, login: &Login, lang: Lang) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
+/// `taoli plain-http FILE [on|off]`: the school's `allow_plain_http` setting.
+pub(super) fn plain_http(args: PlainHttpArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
+    let mut file = login.open(&args.school_file)?;
+    let settings = match args.value {
+        Some(value) => file
+            .reporting()
+            .set_allow_plain_http(matches!(value, review::OnOff::On))?,
+        None => file.reporting().transport()?,
+    };
+    file.close()?;
+    if args.json {
+        output::json(&settings)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    match (settings.allow_plain_http, lang) {
+        (true, Lang::Zh) => println!(
+            "允许不加密的 http 地址：开启。桃李也会向其他电脑的 http:// 地址上报，数据在网上传送时不加密。"
+        ),
+        (false, Lang::Zh) => println!(
+            "允许不加密的 http 地址：关闭。桃李只向 https:// 地址（和本机 127.0.0.1）上报。"
+        ),
+        (true, Lang::En) => println!(
+            "Allow unencrypted http addresses: on. Taoli also reports to http:// addresses of other computers, unencrypted on the way."
+        ),
+        (false, Lang::En) => println!(
+            "Allow unencrypted http addresses: off. Taoli reports to https:// addresses only (and to 127.0.0.1 on this computer)."
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `taoli submit` (exits 1 when something waits or failed).
 pub(super) fn submit(args: SubmitArgs, login: &Login, lang: Lang) -> Result<ExitCode> {
     let mut file = login.open(&args.school_file)?;

@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use super::http::Failure;
+
 /// How often and how long to wait between attempts of one sync pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Backoff {
@@ -46,6 +48,22 @@ impl Backoff {
             .checked_rem(nanos.saturating_add(1))
             .unwrap_or(0);
         half.saturating_add(Duration::from_nanos(jitter))
+    }
+}
+
+impl Backoff {
+    /// The wait before the next attempt after failed attempt `n`: the
+    /// backoff's, or longer when the upstream asked for longer
+    /// (`Retry-After`). None when it asked for more than this backoff ever
+    /// waits ([`Backoff::max`]): the pass ends, and the next one comes after
+    /// the wait (the client sends nothing to the upstream before then).
+    pub(crate) fn wait_after(&self, n: u32, failure: &Failure) -> Option<Duration> {
+        let step = self.delay(n);
+        match failure.retry_after() {
+            Some(asked) if asked > self.max => None,
+            Some(asked) => Some(step.max(asked)),
+            None => Some(step),
+        }
     }
 }
 

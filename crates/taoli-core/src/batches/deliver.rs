@@ -53,7 +53,9 @@ fn worth_retrying(failure: &Failure, policy: &Policy) -> bool {
             RefusalCode::ServerError
             | RefusalCode::OffsetMismatch
             | RefusalCode::RequestExpired
-            | RefusalCode::BatchNotFound,
+            | RefusalCode::BatchNotFound
+            | RefusalCode::RateLimited
+            | RefusalCode::RequestTimeout,
         ) => true,
         Some(RefusalCode::PayloadHashMismatch) => policy.retry_hash_mismatch,
         Some(_) => false,
@@ -69,7 +71,9 @@ fn final_refusal(code: RefusalCode, policy: &Policy) -> bool {
         | RefusalCode::ServerError
         | RefusalCode::OffsetMismatch
         | RefusalCode::RequestExpired
-        | RefusalCode::BatchNotFound => false,
+        | RefusalCode::BatchNotFound
+        | RefusalCode::RateLimited
+        | RefusalCode::RequestTimeout => false,
         RefusalCode::PayloadHashMismatch => !policy.retry_hash_mismatch,
         _ => true,
     }
@@ -96,17 +100,19 @@ pub(crate) fn deliver(
                     return Delivered::Refused(refusal.clone());
                 }
                 on_failure(n, &failure);
-                let retry = worth_retrying(&failure, &policy);
+                let wait = worth_retrying(&failure, &policy)
+                    .then(|| policy.backoff.wait_after(n, &failure))
+                    .flatten();
                 last = failure;
-                if !retry {
+                let Some(wait) = wait else {
                     break;
+                };
+                // After any failure the manifest may have arrived.
+                maybe_posted = true;
+                if n.saturating_add(1) < attempts {
+                    std::thread::sleep(wait);
                 }
             }
-        }
-        // After any failure the manifest may have arrived.
-        maybe_posted = true;
-        if n.saturating_add(1) < attempts {
-            std::thread::sleep(policy.backoff.delay(n));
         }
     }
     Delivered::NotYet(last)
@@ -198,9 +204,5 @@ fn check_status(status: &BatchStatus, delivery: Delivery<'_>) -> Result<(), Fail
 }
 
 fn refused(refusal: crate::protocol::Refusal) -> Failure {
-    Failure::Refused {
-        refusal,
-        upload_offset: None,
-        server_date: None,
-    }
+    Failure::refused(refusal)
 }

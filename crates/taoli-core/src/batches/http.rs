@@ -8,6 +8,8 @@
 use std::io::Read;
 use std::time::Duration;
 
+use super::transport::{self, Pause};
+
 use chrono::{DateTime, Utc};
 use reqwest::blocking::{Client, RequestBuilder, Response};
 
@@ -15,9 +17,9 @@ use crate::error::BatchError;
 use crate::error::{Error, Particular, Result};
 use crate::protocol::{
     self, BatchHistory, BatchStatus, EnrollmentRequest, HEADER_DATE, HEADER_KEY_ID,
-    HEADER_SIGNATURE, HEADER_UPLOAD_OFFSET, MAX_BATCH_HISTORY_BYTES, MAX_BATCH_STATUS_BYTES,
-    MAX_ENROLLMENT_BYTES, MAX_PAYLOAD_BYTES, MAX_REFUSAL_BYTES, MAX_REVIEW_PAGE_BYTES, Refusal,
-    RefusalCode, ReviewPage, SigningKey,
+    HEADER_RETRY_AFTER, HEADER_SIGNATURE, HEADER_UPLOAD_OFFSET, MAX_BATCH_HISTORY_BYTES,
+    MAX_BATCH_STATUS_BYTES, MAX_ENROLLMENT_BYTES, MAX_PAYLOAD_BYTES, MAX_REFUSAL_BYTES,
+    MAX_REVIEW_PAGE_BYTES, Refusal, RefusalCode, ReviewPage, SigningKey,
 };
 
 /// How long to wait for a connection.
@@ -38,6 +40,8 @@ pub(crate) enum Failure {
         upload_offset: Option<u64>,
         /// The upstream's clock, from its `Date` header.
         server_date: Option<DateTime<Utc>>,
+        /// How long the upstream asked to be left alone (`Retry-After`).
+        retry_after: Option<Duration>,
     },
 }
 
@@ -69,11 +73,31 @@ impl Default for LinkFailure {
 }
 
 impl Failure {
-    fn refused(refusal: Refusal) -> Failure {
+    pub(crate) fn refused(refusal: Refusal) -> Failure {
         Failure::Refused {
             refusal,
             upload_offset: None,
             server_date: None,
+            retry_after: None,
+        }
+    }
+
+    /// `429 rate_limited` with the wait still to go: what a request to an
+    /// upstream that asked for a pause gets without going out.
+    fn paused(wait: Duration) -> Failure {
+        Failure::Refused {
+            refusal: Refusal::new(RefusalCode::RateLimited),
+            upload_offset: None,
+            server_date: None,
+            retry_after: Some(wait),
+        }
+    }
+
+    /// How long the upstream asked to wait before the next request, if it did.
+    pub(crate) fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Failure::Link(_) => None,
+            Failure::Refused { retry_after, .. } => *retry_after,
         }
     }
 
@@ -91,6 +115,17 @@ impl Failure {
                 upstream: upstream.to_owned(),
                 detail: link.particular(),
             }),
+            Failure::Refused {
+                refusal,
+                retry_after,
+                ..
+            } if refusal.code == RefusalCode::RateLimited => {
+                let seconds = retry_after.map_or(60, |wait| wait.as_secs());
+                Error::Batch(BatchError::UpstreamBusy {
+                    upstream: upstream.to_owned(),
+                    minutes: seconds.div_ceil(60).max(1),
+                })
+            }
             Failure::Refused { refusal, .. } => Error::Refused(refusal),
         }
     }
@@ -107,6 +142,8 @@ struct Answer {
 pub(crate) struct Upstream {
     base: String,
     client: Client,
+    /// Where this process remembers the upstream's `Retry-After`.
+    pause: Pause,
 }
 
 /// Checks an upstream address: `http://` or `https://` with a host; the
@@ -126,8 +163,12 @@ pub(crate) fn normalize_url(url: &str) -> Result<String> {
 }
 
 impl Upstream {
-    pub(crate) fn new(url: &str) -> Result<Upstream> {
+    /// The client of the upstream at `url`. Plain `http://` to another
+    /// computer is refused unless `allow_plain_http` (the school's setting,
+    /// `transport.rs`); loopback is always allowed.
+    pub(crate) fn new(url: &str, allow_plain_http: bool) -> Result<Upstream> {
         let base = normalize_url(url)?;
+        transport::check_scheme(&base, allow_plain_http)?;
         let mut builder = Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
@@ -150,7 +191,12 @@ impl Upstream {
                 ),
             })
         })?;
-        Ok(Upstream { base, client })
+        let pause = Pause::of(&base);
+        Ok(Upstream {
+            base,
+            client,
+            pause,
+        })
     }
 
     pub(crate) fn base(&self) -> &str {
@@ -161,10 +207,38 @@ impl Upstream {
         format!("{}{path}", self.base)
     }
 
+    /// The wait the upstream asked for that is still to go, as a failure.
+    fn check_pause(&self) -> Result<(), Failure> {
+        match self.pause.remaining() {
+            Some(wait) => Err(Failure::paused(wait)),
+            None => Ok(()),
+        }
+    }
+
+    /// Keeps the upstream's `Retry-After`, if `response` has one, so no
+    /// request goes to it before then; the wait.
+    fn keep_retry_after(&self, response: &Response) -> Option<Duration> {
+        let seconds = response
+            .headers()
+            .get(HEADER_RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| protocol::retry_after_seconds(v, Utc::now()))?;
+        let wait = Duration::from_secs(seconds);
+        self.pause.hold_for(wait);
+        Some(wait)
+    }
+
     /// Sends a request and reads its answer, at most `limit` bytes of it.
+    /// Nothing is sent while the upstream's `Retry-After` lasts.
     fn call(&self, request: RequestBuilder, limit: usize) -> Result<Answer, Failure> {
+        self.check_pause()?;
         let response = request.send().map_err(|e| Failure::Link(link_detail(&e)))?;
         let status = response.status().as_u16();
+        let retry_after = if (200..300).contains(&status) {
+            None
+        } else {
+            self.keep_retry_after(&response)
+        };
         let header = |name: &str| {
             response
                 .headers()
@@ -194,6 +268,8 @@ impl Upstream {
         }
         let refusal = match Refusal::decode(&body) {
             Ok(refusal) => refusal,
+            // A proxy's own 429 in front of the upstream.
+            Err(_) if status == 429 => Refusal::new(RefusalCode::RateLimited),
             Err(_) if status >= 500 => Refusal::with_details(
                 RefusalCode::ServerError,
                 format!("HTTP {status}，答复不是上报协议的格式"),
@@ -205,6 +281,7 @@ impl Upstream {
             refusal,
             upload_offset,
             server_date,
+            retry_after,
         })
     }
 
@@ -212,13 +289,23 @@ impl Upstream {
     /// /v1/upstream-key`, any HTTP answer counting. The sync worker asks
     /// this before a pass, so that a link that is down costs one short
     /// request instead of a pass of retries.
+    /// An upstream that asked to be left alone (`429` and `Retry-After`,
+    /// now or earlier) is not asked.
     pub(crate) fn answers(&self, within: Duration) -> Result<(), Failure> {
-        self.client
+        self.check_pause()?;
+        let response = self
+            .client
             .get(self.url("/v1/upstream-key"))
             .timeout(within)
             .send()
-            .map(|_| ())
-            .map_err(|e| Failure::Link(link_detail(&e)))
+            .map_err(|e| Failure::Link(link_detail(&e)))?;
+        if response.status().as_u16() == 429 {
+            let wait = self
+                .keep_retry_after(&response)
+                .unwrap_or(Duration::from_secs(60));
+            return Err(Failure::paused(wait));
+        }
+        Ok(())
     }
 
     /// `POST /v1/enroll`: the answer's bytes.

@@ -38,6 +38,7 @@ pub(crate) mod plan;
 mod recover;
 pub(crate) mod review;
 mod sync;
+pub(crate) mod transport;
 mod worker;
 
 use serde::Serialize;
@@ -56,6 +57,7 @@ pub use review::{
     ReviewTeacher, ReviewWarning, SchoolReview, WaitingBatch,
 };
 pub use sync::{SubmitOptions, SubmitOutcome, SyncOptions, SyncReport};
+pub use transport::TransportSettings;
 pub use worker::{SyncPass, SyncWorker, WorkerOptions};
 
 use crate::error::messages::{self, Locale};
@@ -264,6 +266,9 @@ pub struct EnrollmentInfo {
     pub key_place: KeyPlace,
     /// The pinned upstream receipt key's id.
     pub upstream_key_id: String,
+    /// The pinned receipt key's fingerprint (16 groups of 4 hex digits),
+    /// for the clerk to compare with the one the county printed.
+    pub upstream_fingerprint: String,
     pub enrolled_at: String,
     pub enrolled_by: String,
     /// The review results are asked for after this cursor.

@@ -8,7 +8,6 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::Reporting;
-use super::http::Upstream;
 use super::outbox::StoredEnrollment;
 use super::sync::{SignedCalls, SyncOptions, SyncReport};
 use crate::account::Permission;
@@ -43,7 +42,7 @@ impl Reporting<'_> {
         options: &SyncOptions,
         report: &mut SyncReport,
     ) -> Result<()> {
-        let client = Upstream::new(&enrollment.upstream)?;
+        let client = self.upstream_client(&enrollment.upstream)?;
         let mut calls = SignedCalls::new(options);
         for _ in 0..MAX_NOTICE_PAGES {
             let after = self.last_notice()?;

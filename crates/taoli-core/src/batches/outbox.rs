@@ -1492,6 +1492,7 @@ impl Reporting<'_> {
             key_id: e.key_id,
             key_place: e.key_place,
             upstream_key_id: e.upstream_key.key_id(),
+            upstream_fingerprint: e.upstream_key.fingerprint(),
             enrolled_at: e.enrolled_at,
             enrolled_by: e.enrolled_by,
             review_cursor: e.review_cursor,

@@ -9,7 +9,6 @@
 //! restored file holds that they did not.
 
 use super::BatchSummary;
-use super::http::Upstream;
 use super::sync::{SignedCalls, SyncOptions};
 use crate::account::Actor;
 use crate::batches::Reporting;
@@ -31,7 +30,7 @@ impl Reporting<'_> {
         key: &SigningKey,
         options: &SyncOptions,
     ) -> Result<Vec<BatchSummary>> {
-        let client = Upstream::new(&enrollment.upstream)?;
+        let client = self.upstream_client(&enrollment.upstream)?;
         let school = &enrollment.school;
         let mut calls = SignedCalls::new(options);
         let mut recovered = Vec::new();

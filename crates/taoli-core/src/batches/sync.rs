@@ -13,7 +13,7 @@ use ts_rs::TS;
 use super::backoff::Backoff;
 use super::carry::{BatchFile, read_receipt_file};
 use super::deliver::{Delivered, Delivery, Policy, deliver};
-use super::http::{Failure, LinkFailure, Upstream, normalize_url};
+use super::http::{Failure, LinkFailure, normalize_url};
 use super::keys::{KeyAccess, KeyPlace, keep_new_key, load_key};
 use super::{BatchExport, BatchState, BatchSummary, EnrollmentInfo, ReceiptImport, ReceiptInfo};
 use crate::account::{Actor, Permission};
@@ -98,16 +98,32 @@ impl SignedCalls {
                     self.corrected = true;
                 }
                 Err(failure) => {
-                    let again = matches!(failure.code(), None | Some(RefusalCode::ServerError));
-                    if !again || failures.saturating_add(1) >= self.backoff.attempts.max(1) {
+                    let wait = again(&failure)
+                        .then(|| self.backoff.wait_after(failures, &failure))
+                        .flatten();
+                    let Some(wait) = wait else {
+                        return Err(failure);
+                    };
+                    if failures.saturating_add(1) >= self.backoff.attempts.max(1) {
                         return Err(failure);
                     }
-                    std::thread::sleep(self.backoff.delay(failures));
+                    std::thread::sleep(wait);
                     failures = failures.saturating_add(1);
                 }
             }
         }
     }
+}
+
+/// Whether a request that failed so may succeed sent again as it is: the
+/// link, the upstream's own failure, a rate limit or a time limit.
+fn again(failure: &Failure) -> bool {
+    matches!(
+        failure.code(),
+        None | Some(
+            RefusalCode::ServerError | RefusalCode::RateLimited | RefusalCode::RequestTimeout
+        )
+    )
 }
 
 /// What to submit, and how.
@@ -201,6 +217,8 @@ impl Reporting<'_> {
     ) -> Result<EnrollmentInfo> {
         let actor = self.school.require(Permission::BatchesSubmit)?;
         let url = normalize_url(upstream)?;
+        // A plain-http address is refused before a key is made for it.
+        let client = self.upstream_client(&url)?;
         let school = self.school.school()?.code;
         let reused = match self.pending_enrollment()? {
             Some(pending) if pending.upstream == url => load_key(
@@ -231,7 +249,6 @@ impl Reporting<'_> {
                 (key, pending)
             }
         };
-        let client = Upstream::new(&url)?;
         let request = EnrollmentRequest::new(&school, code, &key);
         let mut last = Failure::Link(LinkFailure::default());
         let mut answer = None;
@@ -242,15 +259,17 @@ impl Reporting<'_> {
                     break;
                 }
                 Err(failure) => {
-                    let again = matches!(failure.code(), None | Some(RefusalCode::ServerError));
+                    let wait = again(&failure)
+                        .then(|| backoff.wait_after(n, &failure))
+                        .flatten();
                     last = failure;
-                    if !again {
+                    let Some(wait) = wait else {
                         break;
+                    };
+                    if n.saturating_add(1) < backoff.attempts {
+                        std::thread::sleep(wait);
                     }
                 }
-            }
-            if n.saturating_add(1) < backoff.attempts {
-                std::thread::sleep(backoff.delay(n));
             }
         }
         let Some(bytes) = answer else {
@@ -390,7 +409,7 @@ impl Reporting<'_> {
             return Ok(());
         };
         let manifest = SignedManifest::decode(&envelope).and_then(|s| s.unverified_manifest())?;
-        let client = Upstream::new(&enrollment.upstream)?;
+        let client = self.upstream_client(&enrollment.upstream)?;
         let maybe_posted = batch.state == BatchState::Uploading;
         self.mark_uploading(actor, &batch.id, client.base())?;
         let policy = Policy {
@@ -476,7 +495,7 @@ impl Reporting<'_> {
         options: &SyncOptions,
         report: &mut SyncReport,
     ) -> Result<()> {
-        let client = Upstream::new(&enrollment.upstream)?;
+        let client = self.upstream_client(&enrollment.upstream)?;
         // As kept now: an earlier pull of this pass may have moved it.
         let mut cursor =
             stored_enrollment(self.school)?.map_or(enrollment.review_cursor, |e| e.review_cursor);

@@ -31,6 +31,7 @@ use super::http::Upstream;
 use super::keys::KeyAccess;
 use super::outbox::stored_enrollment;
 use super::sync::{SubmitOptions, SubmitOutcome, SyncOptions, SyncReport};
+use super::transport;
 use super::{BatchExport, EnrollmentInfo, ReceiptImport};
 use crate::account::Permission;
 use crate::batches::Reporting;
@@ -125,14 +126,16 @@ fn ends_the_worker(error: &Error) -> bool {
     )
 }
 
-/// The signing key waits for the clerk (a password, a new enrollment):
-/// trying again sooner would not help.
+/// The signing key waits for the clerk (a password, a new enrollment), or
+/// the 系统管理员 must allow the upstream's plain-http address: trying again
+/// sooner would not help.
 fn waits_for_the_clerk(error: &Error) -> bool {
     matches!(
         error,
         Error::Batch(BatchError::AdminPasswordNeeded)
             | Error::Batch(BatchError::SigningKeyPasswordWrong)
             | Error::Batch(BatchError::SigningKeyMissing { .. })
+            | Error::Batch(BatchError::PlainHttpRefused { .. })
     )
 }
 
@@ -155,6 +158,8 @@ struct Shared {
     options: WorkerOptions,
     /// The language of each pass's error.
     locale: SharedLocale,
+    /// The upstream of the last pass, whose `Retry-After` the next waits for.
+    upstream: Mutex<Option<String>>,
     on_pass: Listener,
 }
 
@@ -196,14 +201,11 @@ impl Shared {
                 Err(error) => return Step::Failed(error),
             }
         };
+        *self.upstream.lock().unwrap_or_else(|p| p.into_inner()) = Some(upstream.base().to_owned());
         // Asked without the file: the window's reporting calls need not
         // wait on a link that is down.
-        if let Err(error) = Upstream::new(&upstream).and_then(|client| {
-            client
-                .answers(PROBE_TIMEOUT)
-                .map_err(|failure| failure.into_error(client.base()))
-        }) {
-            return Step::Failed(error);
+        if let Err(failure) = upstream.answers(PROBE_TIMEOUT) {
+            return Step::Failed(failure.into_error(upstream.base()));
         }
         let mut guard = self.file();
         let Some(file) = guard.as_mut() else {
@@ -256,6 +258,14 @@ impl Shared {
                 Some(ErrorPayload::new(error, self.locale.get())),
             ),
         };
+        // Never before the upstream's `Retry-After` is over.
+        let paused = self
+            .upstream
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_deref()
+            .and_then(transport::paused_for);
+        let wait = paused.map_or(wait, |paused| wait.max(paused));
         schedule.due = later(now, wait);
         let wall = chrono::Utc::now();
         let next = chrono::TimeDelta::from_std(wait)
@@ -372,6 +382,7 @@ impl SyncWorker {
             keychain,
             options,
             locale,
+            upstream: Mutex::new(None),
             on_pass: Box::new(on_pass),
         });
         let thread = Arc::clone(&shared);
@@ -509,10 +520,13 @@ impl Drop for SyncWorker {
 
 impl Reporting<'_> {
     /// The upstream to sync with, for a session that may report: None when
-    /// the school is not enrolled.
-    fn reporting_upstream(&self) -> Result<Option<String>> {
+    /// the school is not enrolled; refused when its address is plain http
+    /// the school does not allow.
+    fn reporting_upstream(&self) -> Result<Option<Upstream>> {
         self.school.require(Permission::BatchesSubmit)?;
-        Ok(stored_enrollment(self.school)?.map(|e| e.upstream))
+        stored_enrollment(self.school)?
+            .map(|e| self.upstream_client(&e.upstream))
+            .transpose()
     }
 }
 

@@ -77,6 +77,19 @@ pub enum BatchError {
     InvalidReturnNote {
         max: usize,
     },
+
+    /// The upstream's address is plain `http://` to another computer, and
+    /// the school has not allowed it (`allow_plain_http`).
+    PlainHttpRefused {
+        upstream: String,
+    },
+
+    /// The upstream answered `429 rate_limited`: it asks this school to
+    /// wait about `minutes` minutes (its `Retry-After`, at most an hour).
+    UpstreamBusy {
+        upstream: String,
+        minutes: u64,
+    },
 }
 
 impl BatchError {
@@ -103,6 +116,8 @@ impl BatchError {
             BatchError::AwaitingReview { .. } => "batches.awaiting_review",
             BatchError::NothingAwaitingReview => "batches.nothing_awaiting_review",
             BatchError::InvalidReturnNote { .. } => "batches.return_note_invalid",
+            BatchError::PlainHttpRefused { .. } => "batches.plain_http_refused",
+            BatchError::UpstreamBusy { .. } => "batches.upstream_busy",
         }
     }
 
@@ -147,6 +162,10 @@ impl BatchError {
             BatchError::AwaitingReview { sequence } => vec![("sequence", shown(sequence))],
             BatchError::NothingAwaitingReview => vec![],
             BatchError::InvalidReturnNote { max } => vec![("max", shown(max))],
+            BatchError::PlainHttpRefused { upstream } => vec![("upstream", shown(upstream))],
+            BatchError::UpstreamBusy { upstream, minutes } => {
+                vec![("upstream", shown(upstream)), ("minutes", shown(minutes))]
+            }
         }
     }
 

@@ -11,7 +11,7 @@ use serde_json::json;
 use taoli_core::protocol::Decision;
 use taoli_core::record::Fields;
 use taoli_core::{NewSchool, NewTeacher, SchoolFile, Teacher};
-use taoli_upstream::{Db, Faults, Server};
+use taoli_upstream::{Db, Faults, Limits, ServeOptions, Server};
 use tempfile::TempDir;
 
 /// The school the batch tests report for (学校标识码).
@@ -51,7 +51,16 @@ impl Upstream {
         Upstream::start_in(dir, faults)
     }
 
+    /// An upstream with these limits (a tiny rate limit, say).
+    pub fn start_limited(limits: Limits) -> Upstream {
+        Upstream::start_in_with(tempfile::tempdir().unwrap(), Faults::default(), limits)
+    }
+
     fn start_in(dir: TempDir, faults: Faults) -> Upstream {
+        Upstream::start_in_with(dir, faults, Limits::default())
+    }
+
+    fn start_in_with(dir: TempDir, faults: Faults, limits: Limits) -> Upstream {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -60,7 +69,16 @@ impl Upstream {
         let db = Db::open(&dir.path().join("upstream.db")).unwrap();
         let listen: SocketAddr = "127.0.0.1:0".parse().unwrap();
         let server = runtime
-            .block_on(Server::start(db, listen, false, faults))
+            .block_on(Server::start_with(
+                db,
+                listen,
+                false,
+                faults,
+                ServeOptions {
+                    limits,
+                    ..ServeOptions::default()
+                },
+            ))
             .unwrap();
         Upstream {
             runtime,
@@ -188,6 +206,15 @@ impl Upstream {
             |r| r.get::<_, i64>(0),
         )
         .unwrap() as u64
+    }
+}
+
+impl Upstream {
+    /// Stops the server: nothing answers at its address any more.
+    pub fn stop(&mut self) {
+        if let Some(server) = self.server.take() {
+            self.runtime.block_on(server.stop());
+        }
     }
 }
 

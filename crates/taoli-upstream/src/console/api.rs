@@ -10,7 +10,7 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use taoli_protocol::Decision;
 
-use super::{ConsoleResult, Peer, address, session_cookie, signed_in};
+use super::{ConsoleResult, OverTls, Peer, address, session_cookie, signed_in};
 use crate::db::console::Actor;
 use crate::db::progress::Period;
 use crate::db::queue::RecordRef;
@@ -62,6 +62,7 @@ struct LoginForm {
 async fn login(
     State(state): State<AppState>,
     peer: Option<Extension<Peer>>,
+    tls: Option<Extension<OverTls>>,
     headers: HeaderMap,
     Json(form): Json<LoginForm>,
 ) -> ConsoleResult<Response> {
@@ -76,9 +77,10 @@ async fn login(
         csrf: secrets.csrf,
     };
     let mut response = Json(body).into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, session_cookie(&secrets.token, &headers));
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(&secrets.token, &headers, tls.is_some()),
+    );
     Ok(response)
 }
 
@@ -86,14 +88,16 @@ async fn logout(
     State(state): State<AppState>,
     method: Method,
     peer: Option<Extension<Peer>>,
+    tls: Option<Extension<OverTls>>,
     headers: HeaderMap,
 ) -> ConsoleResult<Response> {
     let me = signed_in(&state, &method, &headers, peer.map(|p| p.0)).await?;
     blocking(&state, move |db, _| db.sign_out(&me.token, &me.actor)).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, session_cookie("", &headers));
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie("", &headers, tls.is_some()),
+    );
     Ok(response)
 }
 

@@ -32,6 +32,10 @@ const COOKIE: &str = "taoli_console";
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Peer(pub(crate) SocketAddr);
 
+/// Set by the accept loop on a request that came over this server's own TLS.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OverTls;
+
 /// The console's routes: the API and the app's files.
 pub(crate) fn routes() -> Router<AppState> {
     api::routes().merge(assets::routes())
@@ -192,9 +196,14 @@ pub(crate) async fn signed_in(
     })
 }
 
-/// The `Set-Cookie` that starts a session (or, with an empty token, ends it).
-pub(crate) fn session_cookie(token: &str, headers: &HeaderMap) -> HeaderValue {
-    let secure = if over_https(headers) { "; Secure" } else { "" };
+/// The `Set-Cookie` that starts a session (or, with an empty token, ends
+/// it): `Secure` over this server's TLS or a proxy's HTTPS.
+pub(crate) fn session_cookie(token: &str, headers: &HeaderMap, tls: bool) -> HeaderValue {
+    let secure = if tls || over_https(headers) {
+        "; Secure"
+    } else {
+        ""
+    };
     let max_age = if token.is_empty() {
         0
     } else {

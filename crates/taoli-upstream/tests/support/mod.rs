@@ -13,7 +13,7 @@ use taoli_protocol::{
     Receipt, Refusal, RefusalCode, ReviewPage, SignedManifest, SignedReceipt, SigningKey,
 };
 use taoli_upstream::db::Location;
-use taoli_upstream::{Db, Faults, Server};
+use taoli_upstream::{Db, Faults, ServeOptions, Server};
 use tempfile::TempDir;
 use uuid::Uuid;
 
@@ -96,10 +96,15 @@ impl Harness {
     }
 
     pub async fn start_with(store: Store, admin: bool) -> Harness {
+        Harness::start_with_options(store, admin, ServeOptions::default()).await
+    }
+
+    /// A server with these limits (and TLS, when given).
+    pub async fn start_with_options(store: Store, admin: bool, options: ServeOptions) -> Harness {
         let dir = tempfile::tempdir().unwrap();
         let (db, location) = store.fresh(dir.path());
         let listen: SocketAddr = "127.0.0.1:0".parse().unwrap();
-        let server = Server::start(db, listen, admin, Faults::default())
+        let server = Server::start_with(db, listen, admin, Faults::default(), options)
             .await
             .unwrap();
         let client = Client::builder().no_proxy().build().unwrap();
