@@ -116,7 +116,7 @@ async fn the_upstream_key_read_over_https_has_the_fingerprint_the_upstream_print
             .unwrap();
     let printed = std::process::Command::new(env!("CARGO_BIN_EXE_taoli-upstream"))
         .args(["fingerprint", "--db"])
-        .arg(h.db_path())
+        .arg(h.database())
         .output()
         .unwrap();
     assert!(printed.status.success());
