@@ -27,7 +27,7 @@ pub enum Error {
     #[error("上游进程没有启动 / an upstream process did not start: {0}")]
     UpstreamStart(String),
 
-    #[error("数据库出错 / database: {0}")]
+    #[error("数据库出错 / database: {}", said(.0))]
     Postgres(#[from] postgres::Error),
 
     #[error("上游的存储出错 / the upstream's store: {0}")]
@@ -53,3 +53,12 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A PostgreSQL error with what the server said (its Display alone is
+/// "db error").
+fn said(error: &postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => format!("{} ({}): {}", db.severity(), db.code().code(), db.message()),
+        None => error.to_string(),
+    }
+}

@@ -82,10 +82,19 @@ pub fn copy(client: &mut Client, rows: &Rows) -> Result<Duration> {
          CREATE TABLE floor_batch_record (LIKE batch_record INCLUDING ALL);",
     )?;
     let started = Instant::now();
-    let mut writer = client.copy_in("COPY floor_batch FROM STDIN")?;
+    let mut writer = client.copy_in(
+        "COPY floor_batch (batch_id, school, sequence, previous_batch, key_id, manifest, payload_size,
+                           payload_sha256, record_count, state, created_at, received_at, payload,
+                           receipt, refusal) FROM STDIN",
+    )?;
     writer.write_all(&rows.batch)?;
     writer.finish()?;
-    let mut writer = client.copy_in("COPY floor_batch_record FROM STDIN")?;
+    let mut writer = client.copy_in(
+        // The columns a received record has; later migrations' columns
+        // (the review stage, who reviewed) start empty, as they do upstream.
+        "COPY floor_batch_record (batch_id, record, position, op, teacher_id, content, status,
+                                  reason, reviewed_at, review_id) FROM STDIN",
+    )?;
     for buffer in &rows.records {
         writer.write_all(buffer)?;
     }
