@@ -606,19 +606,7 @@ impl Db {
         reason: Option<&str>,
         deliveries: u32,
     ) -> Result<ReviewResult> {
-        let reason = match (decision, reason.map(str::trim)) {
-            (Decision::Returned, Some(r))
-                if !r.is_empty() && r.chars().count() <= MAX_REASON_CHARS =>
-            {
-                Some(r.to_owned())
-            }
-            (Decision::Returned, _) => {
-                return Err(Error::ReasonRequired {
-                    max: MAX_REASON_CHARS,
-                });
-            }
-            (Decision::Accepted, _) => None,
-        };
+        let reason = decision_reason(decision, reason)?;
         self.write(|tx| {
             review_in(
                 tx,
@@ -843,6 +831,20 @@ pub(crate) fn review_in(
         reason: reason.map(str::to_owned),
         reviewed_at,
     })
+}
+
+/// The reason a decision carries: a return needs one (1–MAX_REASON_CHARS
+/// characters, trimmed), an acceptance none.
+pub(crate) fn decision_reason(decision: Decision, reason: Option<&str>) -> Result<Option<String>> {
+    match (decision, reason.map(str::trim)) {
+        (Decision::Returned, Some(r)) if !r.is_empty() && r.chars().count() <= MAX_REASON_CHARS => {
+            Ok(Some(r.to_owned()))
+        }
+        (Decision::Returned, _) => Err(Error::ReasonRequired {
+            max: MAX_REASON_CHARS,
+        }),
+        (Decision::Accepted, _) => Ok(None),
+    }
 }
 
 fn code_hash(normalized: &str) -> String {

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::Db;
 use super::console::{Actor, audit};
-use super::review_in;
 use super::sql::{Tx, args};
+use super::{decision_reason, review_in};
 use crate::error::{Error, Result};
 use crate::officer::Permission;
 use crate::org::Level;
@@ -237,19 +237,7 @@ impl Db {
         reason: Option<&str>,
     ) -> Result<Decided> {
         actor.must(Permission::Review)?;
-        let reason = match (decision, reason.map(str::trim)) {
-            (Decision::Returned, Some(r))
-                if !r.is_empty() && r.chars().count() <= MAX_REASON_CHARS =>
-            {
-                Some(r.to_owned())
-            }
-            (Decision::Returned, _) => {
-                return Err(Error::ReasonRequired {
-                    max: MAX_REASON_CHARS,
-                });
-            }
-            (Decision::Accepted, _) => None,
-        };
+        let reason = decision_reason(decision, reason)?;
         let officer_id = actor.officer.as_ref().map(|o| o.id);
         let levels = self.review_levels()?;
         let mut decided = 0u64;
