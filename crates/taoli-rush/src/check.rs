@@ -122,16 +122,19 @@ pub fn verify(client: &mut Client, sent: &[Sent<'_>]) -> Result<Verification> {
     Ok(v)
 }
 
-/// Connections to the checker's database other than its own, waited for
-/// up to `patience` to go (a backend notices its client is gone on its
-/// next read).
+/// Client connections to the checker's database other than its own,
+/// waited for up to `patience` to go (a backend notices its client is gone
+/// on its next read). PostgreSQL's own workers are not connections: after
+/// millions of rows an autovacuum worker is busy on the tables for a while,
+/// and `pg_stat_activity` lists it under the database.
 pub fn connections_left(client: &mut Client, patience: Duration) -> Result<u64> {
     let started = Instant::now();
     loop {
         let n: i64 = client
             .query_one(
                 "SELECT count(*) FROM pg_stat_activity
-                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()
+                   AND backend_type = 'client backend'",
                 &[],
             )?
             .try_get(0)?;

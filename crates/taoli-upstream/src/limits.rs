@@ -10,7 +10,9 @@
 //! - the school a request names: the path of `/v1/schools/{school}/…`, the
 //!   `school` of an enrollment request, the `school` of a batch manifest
 //!   (read, not yet verified: the route verifies it);
-//! - a batch, for `/v1/batches/{id}…` (a batch is one school's);
+//! - the school of the batch in `/v1/batches/{id}…`, as the database
+//!   has it (looked up once a batch and remembered; a batch the database
+//!   does not know spends a bucket of its own, and its route answers 404);
 //! - the signing key of a signed request that names neither;
 //! - else the client's address (the `/review` page, `/v1/upstream-key`,
 //!   unknown paths), with a bucket of its own, larger by default, so a county
@@ -23,8 +25,9 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -37,6 +40,7 @@ use governor::{DefaultKeyedRateLimiter, Quota};
 use serde::Deserialize;
 use taoli_protocol::{HEADER_KEY_ID, HEADER_RETRY_AFTER, Refusal, RefusalCode, SignedManifest};
 
+use crate::db::Db;
 use crate::error::{Error, Result};
 
 /// The largest body of any request but a payload chunk (enrollment,
@@ -45,6 +49,10 @@ pub const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
 
 /// How many requests the buckets see between two sweeps of idle keys.
 const SWEEP_EVERY: u64 = 4096;
+
+/// Batches whose school is remembered (the most recently used): far more
+/// than are ever in flight at once.
+const BATCHES_REMEMBERED: usize = 65_536;
 
 /// The limits a server runs with (`serve`'s `--rate-*`, `--request-timeout`
 /// and `--header-timeout` flags).
@@ -97,6 +105,10 @@ pub(crate) struct RateLimits {
     request_timeout: Duration,
     trust_forwarded_for: bool,
     seen: AtomicU64,
+    /// Where a batch's school is looked up.
+    db: Option<Arc<Db>>,
+    /// Batch id → school, as the database answered.
+    batches: Mutex<lru::LruCache<String, String>>,
 }
 
 /// The client's address, as the accept loop saw the connection.
@@ -129,7 +141,53 @@ impl RateLimits {
             request_timeout: limits.request_timeout,
             trust_forwarded_for: limits.trust_forwarded_for,
             seen: AtomicU64::new(0),
+            db: None,
+            batches: Mutex::new(lru::LruCache::new(
+                NonZeroUsize::new(BATCHES_REMEMBERED).unwrap_or(NonZeroUsize::MIN),
+            )),
         })
+    }
+
+    /// Charges a batch's requests to its school, looked up in `db`.
+    pub(crate) fn with_db(mut self, db: Arc<Db>) -> RateLimits {
+        self.db = Some(db);
+        self
+    }
+
+    /// The bucket of batch `id`: its school's when the database knows the
+    /// batch (once a batch; remembered after), else the batch's own.
+    async fn batch_bucket(&self, id: &str) -> String {
+        if self.schools.is_none() {
+            return format!("batch:{id}");
+        }
+        let remembered = self
+            .batches
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(id)
+            .cloned();
+        if let Some(school) = remembered {
+            return format!("school:{school}");
+        }
+        let Some(db) = self.db.clone() else {
+            return format!("batch:{id}");
+        };
+        let lookup = id.to_owned();
+        let school = tokio::task::spawn_blocking(move || db.batch_school(&lookup))
+            .await
+            .ok()
+            .and_then(std::result::Result::ok)
+            .flatten();
+        match school {
+            Some(school) => {
+                self.batches
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .put(id.to_owned(), school.clone());
+                format!("school:{school}")
+            }
+            None => format!("batch:{id}"),
+        }
     }
 
     /// Forgets the buckets that are full again, now and then, so a stream
@@ -284,7 +342,13 @@ pub(crate) async fn rate_limit(
     next: Next,
 ) -> Response {
     let mut request = request;
-    let mut who = named_in_path(&request).map(Who::Named);
+    let mut who = match named_in_path(&request) {
+        Some(named) => match named.strip_prefix("batch:") {
+            Some(batch) => Some(Who::Named(limits.batch_bucket(batch).await)),
+            None => Some(Who::Named(named)),
+        },
+        None => None,
+    };
     if who.is_none() && request.method() == Method::POST {
         let path = request.uri().path().to_owned();
         if path == "/v1/enroll" || path == "/v1/batches" {

@@ -436,21 +436,20 @@ async fn put_payload(
             return Err(ApiError::from(Refusal::new(RefusalCode::ServerError)));
         }
     }
-    let append_id = id.clone();
-    let held = blocking(&state, move |db, _| {
-        db.append_payload(&append_id, offset, &received)
+    if broken {
+        // Nobody is listening; what arrived is kept for the resume.
+        blocking(&state, move |db, _| {
+            db.append_payload(&id, offset, &received)
+        })
+        .await
+        .map_err(|e| with_offset(e, held))?;
+        return Err(ApiError::from(Refusal::new(RefusalCode::ServerError)));
+    }
+    let status = blocking(&state, move |db, key| {
+        db.receive_payload(&id, offset, &received, key)
     })
     .await
     .map_err(|e| with_offset(e, held))?;
-    if broken {
-        // Nobody is listening; what arrived is kept for the resume.
-        return Err(ApiError::from(Refusal::new(RefusalCode::ServerError)));
-    }
-    let status = if held == size {
-        blocking(&state, move |db, key| db.complete_batch(&id, key)).await?
-    } else {
-        blocking(&state, move |db, key| db.batch_status(&id, key)).await?
-    };
     if state.fail_after_commit() {
         return Err(injected_500());
     }
@@ -814,10 +813,10 @@ impl Server {
         faults: Faults,
         options: ServeOptions,
     ) -> Result<Server> {
-        let rate_limits = Arc::new(RateLimits::new(&options.limits)?);
+        let db = Arc::new(db);
+        let rate_limits = Arc::new(RateLimits::new(&options.limits)?.with_db(db.clone()));
         let tls = options.tls.as_ref().map(Tls::load).transpose()?;
         let https = tls.is_some();
-        let db = Arc::new(db);
         let key_db = db.clone();
         let key = tokio::task::spawn_blocking(move || key_db.server_key())
             .await

@@ -122,7 +122,27 @@ async fn an_enrollment_counts_against_the_school_it_names() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batchs_payload_chunks_are_counted_per_batch() {
+async fn a_batchs_requests_are_counted_against_its_school() {
+    let h = harness(Limits {
+        school_per_minute: 60,
+        school_burst: 3,
+        ..Limits::default()
+    })
+    .await;
+    let school = h.enroll(SCHOOL).await; // the school's first request
+    let batch = school.next_batch(20);
+    assert!(h.post_manifest(&batch.envelope).await.status().is_success()); // second
+    assert_eq!(h.held(&batch.id).await, 0); // third, by the batch's id
+    // The school's budget is spent, whichever path names it.
+    assert_refused(ask_reviews(&h, SCHOOL).await, RefusalCode::RateLimited).await;
+    assert_eq!(
+        ask_reviews(&h, OTHER_SCHOOL).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_batchs_requests_are_counted_per_batch() {
     let h = harness(tight()).await;
     let uri = |n: u32| h.url(&format!("/v1/batches/0000000{n}-no-such/payload"));
     for _ in 0..2 {

@@ -179,6 +179,47 @@ async fn a_dropped_upload_resumes_from_the_bytes_held_and_stores_one_batch(store
     assert_eq!(h.received_batches(SCHOOL), 1);
 }
 
+async fn a_payload_sent_in_parts_is_completed_by_the_part_that_ends_it(store: Store) {
+    let h = Harness::start(store).await;
+    let school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(200);
+    h.post_manifest(&batch.envelope).await;
+    let (first, rest) = batch.payload.split_at(batch.payload.len() / 2);
+
+    let part = h.put_payload(&batch.id, 0, first).await.unwrap();
+    assert_eq!(part.status(), StatusCode::OK);
+    let status: BatchStatus = part.json().await.unwrap();
+    assert_eq!(status.state, BatchState::Receiving);
+    assert_eq!(status.received_bytes, first.len() as u64);
+    assert_eq!(h.received_batches(SCHOOL), 0);
+
+    let last = h
+        .put_payload(&batch.id, first.len() as u64, rest)
+        .await
+        .unwrap();
+    assert_eq!(last.status(), StatusCode::OK);
+    receipt_of(last, &school, &batch).await;
+    assert_eq!(h.received_batches(SCHOOL), 1);
+}
+
+async fn a_payload_held_whole_when_the_link_broke_completes_on_an_empty_resume(store: Store) {
+    let h = Harness::start(store).await;
+    let school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(20);
+    h.post_manifest(&batch.envelope).await;
+    // Every byte arrived, and the request broke before the batch was
+    // completed: what a server that stopped between the two keeps.
+    let (id, bytes) = (batch.id.clone(), batch.payload.clone());
+    h.with_db(move |db| db.append_payload(&id, 0, &bytes).unwrap());
+    let size = batch.payload.len() as u64;
+    assert_eq!(h.held(&batch.id).await, size);
+
+    let resumed = h.put_payload(&batch.id, size, &[]).await.unwrap();
+    assert_eq!(resumed.status(), StatusCode::OK);
+    receipt_of(resumed, &school, &batch).await;
+    assert_eq!(h.received_batches(SCHOOL), 1);
+}
+
 async fn an_upload_dropped_again_and_again_still_completes_by_resuming(store: Store) {
     let h = Harness::start(store).await;
     let school = h.enroll(SCHOOL).await;
@@ -1016,6 +1057,8 @@ on_both_stores!(
     the_same_batch_id_with_other_bytes_is_refused_409_batch_conflict,
     other_payload_bytes_for_a_received_batch_are_refused_409_batch_conflict,
     a_dropped_upload_resumes_from_the_bytes_held_and_stores_one_batch,
+    a_payload_sent_in_parts_is_completed_by_the_part_that_ends_it,
+    a_payload_held_whole_when_the_link_broke_completes_on_an_empty_resume,
     an_upload_dropped_again_and_again_still_completes_by_resuming,
     a_resume_at_the_wrong_offset_is_refused_with_the_bytes_held,
     a_500_after_committing_the_payload_then_a_retry_stores_exactly_one_batch,

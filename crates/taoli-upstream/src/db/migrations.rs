@@ -27,6 +27,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "0004_review_levels",
         sql: include_str!("../../migrations/sqlite/0004_review_levels.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_rush",
+        sql: include_str!("../../migrations/sqlite/0005_rush.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -49,6 +54,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 4,
         name: "0004_review_levels",
         sql: include_str!("../../migrations/postgres/0004_review_levels.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "0005_rush",
+        sql: include_str!("../../migrations/postgres/0005_rush.sql"),
     },
 ];
 

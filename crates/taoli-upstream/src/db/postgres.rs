@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
+use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::error::SqlState;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, Config, IsolationLevel, NoTls, Statement};
@@ -104,9 +105,13 @@ impl Postgres {
     /// Connects to the database `url` names (`postgresql://…` or
     /// `host=… dbname=…`), keeping at most `pool_size` connections.
     pub(crate) fn connect(url: &str, pool_size: u32) -> Result<Postgres> {
-        let config = Config::from_str(url).map_err(|e| Error::DatabaseUrl {
+        let mut config = Config::from_str(url).map_err(|e| Error::DatabaseUrl {
             detail: e.to_string(),
         })?;
+        // What a database administrator sees in pg_stat_activity.
+        if config.get_application_name().is_none() {
+            config.application_name("taoli-upstream");
+        }
         let shown = shown(&config);
         // One connection first: its failure says what is wrong (refused,
         // no such database, password) at once, where the pool would only
@@ -251,6 +256,33 @@ impl Tx for PgTx<'_> {
         rows.iter().map(read_row).collect()
     }
 
+    fn insert_rows(&mut self, table: &str, columns: &[&str], rows: &[Vec<Value>]) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        // Binary COPY names each column's type; the upstream's columns are
+        // BIGINT, TEXT and BYTEA, and a NULL is written alike in any type.
+        let types: Vec<Type> = (0..columns.len())
+            .map(|i| {
+                rows.iter()
+                    .filter_map(|row| row.get(i))
+                    .find(|v| **v != Value::Null)
+                    .map_or(Type::TEXT, copy_type)
+            })
+            .collect();
+        let sql = format!(
+            "COPY {table} ({}) FROM STDIN (FORMAT binary)",
+            columns.join(", ")
+        );
+        let writer = self.tx.copy_in(&sql)?;
+        let mut writer = BinaryCopyInWriter::new(writer, &types);
+        for row in rows {
+            writer.write(&params(row))?;
+        }
+        writer.finish()?;
+        Ok(())
+    }
+
     fn lock(&mut self, key: &str) -> Result<()> {
         self.query(
             "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
@@ -261,6 +293,15 @@ impl Tx for PgTx<'_> {
 
     fn for_update(&self) -> &'static str {
         " FOR UPDATE"
+    }
+}
+
+/// The column type a value is sent as in a binary `COPY`.
+fn copy_type(value: &Value) -> Type {
+    match value {
+        Value::Int(_) => Type::INT8,
+        Value::Bytes(_) => Type::BYTEA,
+        Value::Null | Value::Text(_) => Type::TEXT,
     }
 }
 

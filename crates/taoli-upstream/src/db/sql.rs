@@ -136,6 +136,13 @@ pub(crate) trait Tx {
     /// Runs a query; every row.
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
 
+    /// Inserts `rows` (each a value for every one of `columns`) into
+    /// `table` in one go: a binary `COPY` on PostgreSQL, one prepared
+    /// statement run for each row on SQLite (in-process, where a statement
+    /// costs no round trip). Constraints, indexes and triggers apply as to
+    /// any `INSERT`.
+    fn insert_rows(&mut self, table: &str, columns: &[&str], rows: &[Vec<Value>]) -> Result<()>;
+
     /// Holds `key` until the transaction ends, so that two server processes
     /// over one database take one school's writes one after the other
     /// (a no-op where the engine lets one writer in at a time).

@@ -203,6 +203,20 @@ impl Tx for SqliteTx<'_> {
         Ok(out)
     }
 
+    fn insert_rows(&mut self, table: &str, columns: &[&str], rows: &[Vec<Value>]) -> Result<()> {
+        let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({})",
+            columns.join(", "),
+            marks.join(", ")
+        );
+        let mut stmt = self.tx.prepare_cached(&sql)?;
+        for row in rows {
+            stmt.execute(rusqlite::params_from_iter(row.iter().map(bind)))?;
+        }
+        Ok(())
+    }
+
     fn lock(&mut self, _key: &str) -> Result<()> {
         // Every write is IMMEDIATE: it already holds the only write lock.
         Ok(())

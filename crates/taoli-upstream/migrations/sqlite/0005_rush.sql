@@ -1,0 +1,3 @@
+-- PostgreSQL's 0005 drops an index the SQLite schema never had and tells
+-- PostgreSQL not to compress payloads, which SQLite never does. The number
+-- is kept so that both engines' ledgers read alike.
