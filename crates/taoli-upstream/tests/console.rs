@@ -216,6 +216,64 @@ async fn an_info_query_officer_cannot_issue_codes(store: Store) {
     assert!(body["message"].as_str().unwrap().contains("信息查询员"));
 }
 
+async fn an_info_query_officer_reads_progress_the_queue_and_teachers(store: Store) {
+    let h = county_with_schools(store).await;
+    h.officer("chaxun", COUNTY, Role::InfoQuery);
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    h.upload_ok(&mut school, &batch).await;
+    let me = h.sign_in("chaxun").await;
+    let deadline = chrono::Utc::now().date_naive() + chrono::Duration::days(30);
+    let progress = me
+        .get_json(&format!("/console/api/progress?deadline={deadline}"))
+        .await;
+    assert_eq!(progress["total"]["reported"], 1);
+    assert_eq!(me.get_json("/console/api/queue").await["total"], 2);
+    assert_eq!(me.get_json("/console/api/teachers").await["total"], 0);
+    assert_eq!(me.get_json("/console/api/stats").await["teachers"], 0);
+}
+
+async fn an_info_query_officer_cannot_review(store: Store) {
+    let h = county_with_schools(store).await;
+    h.officer("chaxun", COUNTY, Role::InfoQuery);
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let me = h.sign_in("chaxun").await;
+    let response = me
+        .post(
+            "/console/api/queue/decide",
+            json!({
+                "items": [{ "batch_id": batch.id, "record": receipt.records[0].id }],
+                "decision": "returned",
+                "reason": "姓名与证件不符",
+            }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["message"].as_str().unwrap().contains("信息查询员"),
+        "{body}"
+    );
+    assert!(h.review_page(&school, 0).await.results.is_empty());
+}
+
+async fn an_info_query_officer_cannot_register_a_school(store: Store) {
+    let h = county_with_schools(store).await;
+    h.officer("chaxun", COUNTY, Role::InfoQuery);
+    let me = h.sign_in("chaxun").await;
+    let response = me
+        .post(
+            "/console/api/schools",
+            json!({ "code": "2151072299", "name": "三台县新建小学", "county": COUNTY }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let schools = me.get_json("/console/api/schools").await;
+    assert_eq!(schools.as_array().unwrap().len(), 1);
+}
+
 // ------------------------------------------------------------- schools
 
 async fn a_code_issued_in_the_console_enrolls_the_school(store: Store) {
@@ -434,6 +492,84 @@ async fn a_bulk_accept_lists_what_was_already_reviewed(store: Store) {
     // The school hears of both decisions.
     let reviews = h.review_page(&school, 0).await;
     assert_eq!(reviews.results.len(), 2);
+}
+
+async fn a_bulk_return_sends_each_record_back_with_the_one_reason(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let me = h.sign_in("santai").await;
+    let records: Vec<String> = receipt.records.iter().map(|r| r.id.clone()).collect();
+    let bulk: Value = me
+        .post(
+            "/console/api/queue/decide",
+            json!({ "items": refs(&batch, &records), "decision": "returned", "reason": "学历证书编号缺失" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bulk, json!({ "decided": 2, "not_decided": [] }));
+    let reviews = h.review_page(&school, 0).await;
+    assert_eq!(reviews.results.len(), 2);
+    for result in &reviews.results {
+        assert_eq!(result.decision, taoli_protocol::Decision::Returned);
+        assert_eq!(result.reason.as_deref(), Some("学历证书编号缺失"));
+    }
+    assert_eq!(me.get_json("/console/api/queue").await["total"], 0);
+}
+
+async fn a_bulk_return_lists_what_was_not_returned_and_why(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let me = h.sign_in("santai").await;
+    let records: Vec<String> = receipt.records.iter().map(|r| r.id.clone()).collect();
+    // Another reviewer accepts the first record meanwhile.
+    me.post(
+        "/console/api/queue/decide",
+        json!({ "items": refs(&batch, &records[..1]), "decision": "accepted" }),
+    )
+    .await;
+    let bulk: Value = me
+        .post(
+            "/console/api/queue/decide",
+            json!({ "items": refs(&batch, &records), "decision": "returned", "reason": "学历证书编号缺失" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bulk["decided"], 1);
+    let skipped = &bulk["not_decided"][0];
+    assert_eq!(skipped["record"], records[0].as_str());
+    assert_eq!(
+        skipped["why"],
+        format!(
+            "批次 {} 的记录「{}」已经审核为「生效」，不能再次审核。",
+            batch.id, records[0]
+        )
+    );
+}
+
+async fn a_bulk_return_without_a_reason_returns_nothing(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let me = h.sign_in("santai").await;
+    let records: Vec<String> = receipt.records.iter().map(|r| r.id.clone()).collect();
+    let response = me
+        .post(
+            "/console/api/queue/decide",
+            json!({ "items": refs(&batch, &records), "decision": "returned" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(me.get_json("/console/api/queue").await["total"], 2);
+    assert!(h.review_page(&school, 0).await.results.is_empty());
 }
 
 async fn returning_without_a_reason_is_refused(store: Store) {
@@ -927,6 +1063,9 @@ on_both_stores!(
     a_county_sees_its_schools_and_a_city_sees_its_counties,
     a_county_cannot_issue_a_code_for_another_countys_school,
     an_info_query_officer_cannot_issue_codes,
+    an_info_query_officer_reads_progress_the_queue_and_teachers,
+    an_info_query_officer_cannot_review,
+    an_info_query_officer_cannot_register_a_school,
     a_code_issued_in_the_console_enrolls_the_school,
     revoking_a_schools_key_refuses_its_next_batch,
     progress_counts_reported_schools_and_rolls_them_up,
@@ -935,6 +1074,9 @@ on_both_stores!(
     the_queue_shows_each_value_by_its_indicator_label,
     a_change_request_shows_what_is_in_effect_before_and_after,
     a_bulk_accept_lists_what_was_already_reviewed,
+    a_bulk_return_sends_each_record_back_with_the_one_reason,
+    a_bulk_return_lists_what_was_not_returned_and_why,
+    a_bulk_return_without_a_reason_returns_nothing,
     returning_without_a_reason_is_refused,
     a_system_admin_cannot_review,
     every_officer_action_is_in_the_audit_log,
