@@ -97,3 +97,38 @@ export type Bucket = { label: string, count: number, };
 export type Dimension = { key: string, label: string, buckets: Array<Bucket>, };
 
 export type Stats = { teachers: number, dimensions: Array<Dimension>, };
+
+export type SessionBody = { officer: Officer, role_label: string, csrf: string, };
+
+export type LoginForm = { username: string, password: string, };
+
+export type NewSchool = { code: string, name: string, county: string, };
+
+export type CodeForm = { 
+/**
+ * 30 when absent.
+ */
+valid_days: number, };
+
+export type IssuedCode = { code: string, valid_days: number, };
+
+export type Count = { count: number, };
+
+export type NoticeForm = { schools: Array<string>, message: string, };
+
+export type DecideForm = { items: Array<RecordRef>, 
+/**
+ * `accepted` (生效) or `returned` (退回); anything else is refused
+ * with a message, not a parse error.
+ */
+decision: "accepted" | "returned", reason?: string, };
+
+export type SendBackForm = { items: Array<RecordRef>, reason: string, };
+
+export type NewOfficer = { username: string, display_name: string, org: string, 
+/**
+ * The role's id (`info_admin` …); its Chinese name is taken too.
+ */
+role: Role, password: string, };
+
+export type PasswordForm = { password: string, };

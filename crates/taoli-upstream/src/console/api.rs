@@ -7,15 +7,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use chrono::{NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use taoli_protocol::Decision;
 
+use super::bodies::{
+    CodeForm, Count, DecideForm, IssuedCode, LoginForm, NewOfficer, NewSchool, NoticeForm,
+    PasswordForm, SendBackForm, SessionBody,
+};
 use super::{ConsoleResult, OverTls, Peer, address, session_cookie, signed_in};
 use crate::db::console::Actor;
 use crate::db::progress::Period;
-use crate::db::queue::RecordRef;
 use crate::error::Error;
-use crate::officer::{Officer, Role};
+use crate::officer::Role;
 use crate::server::{AppState, blocking};
 
 pub(super) fn routes() -> Router<AppState> {
@@ -46,19 +49,6 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/console/api/stats.xlsx", get(stats_xlsx))
 }
 
-#[derive(Serialize)]
-struct SessionBody {
-    officer: Officer,
-    role_label: &'static str,
-    csrf: String,
-}
-
-#[derive(Deserialize)]
-struct LoginForm {
-    username: String,
-    password: String,
-}
-
 async fn login(
     State(state): State<AppState>,
     peer: Option<Extension<Peer>>,
@@ -72,7 +62,7 @@ async fn login(
     })
     .await?;
     let body = SessionBody {
-        role_label: officer.role.label(),
+        role_label: officer.role.label().to_owned(),
         officer,
         csrf: secrets.csrf,
     };
@@ -109,7 +99,7 @@ async fn session(
 ) -> ConsoleResult<Json<SessionBody>> {
     let me = signed_in(&state, &method, &headers, peer.map(|p| p.0)).await?;
     Ok(Json(SessionBody {
-        role_label: me.officer.role.label(),
+        role_label: me.officer.role.label().to_owned(),
         officer: me.officer,
         csrf: me.csrf,
     }))
@@ -141,41 +131,18 @@ async fn schools(
     Ok(Json(list).into_response())
 }
 
-#[derive(Deserialize)]
-struct SchoolForm {
-    code: String,
-    name: String,
-    county: String,
-}
-
 async fn register_school(
     State(state): State<AppState>,
     method: Method,
     peer: Option<Extension<Peer>>,
     headers: HeaderMap,
-    Json(form): Json<SchoolForm>,
+    Json(form): Json<NewSchool>,
 ) -> ConsoleResult<Response> {
     as_officer(&state, &method, &headers, peer, move |db, me| {
         db.register_school(me, form.code.trim(), &form.name, form.county.trim())
     })
     .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-#[derive(Deserialize)]
-struct CodeForm {
-    #[serde(default = "default_valid_days")]
-    valid_days: u32,
-}
-
-fn default_valid_days() -> u32 {
-    30
-}
-
-#[derive(Serialize)]
-struct IssuedCode {
-    code: String,
-    valid_days: u32,
 }
 
 async fn issue_code(
@@ -196,11 +163,6 @@ async fn issue_code(
         valid_days: days,
     })
     .into_response())
-}
-
-#[derive(Serialize)]
-struct Count {
-    count: u64,
 }
 
 async fn revoke_codes(
@@ -321,12 +283,6 @@ fn china_today() -> NaiveDate {
         .checked_add_signed(chrono::Duration::hours(8))
         .unwrap_or_else(Utc::now)
         .date_naive()
-}
-
-#[derive(Deserialize)]
-struct NoticeForm {
-    schools: Vec<String>,
-    message: String,
 }
 
 async fn send_notices(
@@ -464,13 +420,6 @@ async fn queue(
     Ok(Json(page).into_response())
 }
 
-#[derive(Deserialize)]
-struct DecideForm {
-    items: Vec<RecordRef>,
-    decision: String,
-    reason: Option<String>,
-}
-
 async fn decide(
     State(state): State<AppState>,
     method: Method,
@@ -496,12 +445,6 @@ async fn decide(
     })
     .await?;
     Ok(Json(decided).into_response())
-}
-
-#[derive(Deserialize)]
-struct SendBackForm {
-    items: Vec<RecordRef>,
-    reason: String,
 }
 
 async fn send_back(
@@ -531,21 +474,12 @@ async fn officers(
     Ok(Json(list).into_response())
 }
 
-#[derive(Deserialize)]
-struct OfficerForm {
-    username: String,
-    display_name: String,
-    org: String,
-    role: String,
-    password: String,
-}
-
 async fn add_officer(
     State(state): State<AppState>,
     method: Method,
     peer: Option<Extension<Peer>>,
     headers: HeaderMap,
-    Json(form): Json<OfficerForm>,
+    Json(form): Json<NewOfficer>,
 ) -> ConsoleResult<Response> {
     let role = Role::parse(&form.role).ok_or_else(|| {
         Error::BadRequest(format!(
@@ -565,11 +499,6 @@ async fn add_officer(
     })
     .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-#[derive(Deserialize)]
-struct PasswordForm {
-    password: String,
 }
 
 async fn reset_password(

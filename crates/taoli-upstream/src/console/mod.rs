@@ -10,6 +10,7 @@
 
 mod api;
 mod assets;
+pub mod bodies;
 mod export;
 
 use std::net::SocketAddr;
