@@ -831,6 +831,48 @@ async fn teachers_in_effect_are_found_by_name_id_tail_and_school(store: Store) {
     assert_eq!(by_school["total"], 2);
 }
 
+async fn the_teachers_list_names_the_id_type(store: Store) {
+    let h = three_teachers_two_in_effect(store).await;
+    let me = h.sign_in("santai").await;
+    let found = me.get_json("/console/api/teachers?q=王芳").await;
+    assert_eq!(found["items"][0]["id_type"], "居民身份证");
+}
+
+async fn a_change_of_id_type_shows_both_types_by_name(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let first = school.next_batch_of(vec![teacher(1, "王芳", "2", "1985-01-01", "21")]);
+    let receipt = h.upload_ok(&mut school, &first).await;
+    let me = h.sign_in("santai").await;
+    me.post(
+        "/console/api/queue/decide",
+        json!({ "items": [{ "batch_id": first.id, "record": receipt.records[0].id }], "decision": "accepted" }),
+    )
+    .await;
+    let mut fields = serde_json::Map::new();
+    fields.insert("id_type".into(), json!("A"));
+    let correction = taoli_protocol::Change {
+        id: "correction:1".into(),
+        op: taoli_protocol::ChangeOp::ChangeRequest,
+        teacher_id: "t1".into(),
+        record_id: None,
+        group: None,
+        base_version: Some(1),
+        version: Some(2),
+        fields,
+        reason: Some("证件类型录入错误".into()),
+        status: None,
+        signoff: None,
+    };
+    let second = school.next_batch_of(vec![correction]);
+    h.upload_ok(&mut school, &second).await;
+    let page = me.get_json("/console/api/queue").await;
+    assert_eq!(
+        page["items"][0]["changes"],
+        json!([{ "field": "id_type", "label": "身份证件类型", "before": "1 居民身份证", "after": "A 护照" }])
+    );
+}
+
 async fn a_teacher_waiting_for_review_is_not_in_effect(store: Store) {
     let h = three_teachers_two_in_effect(store).await;
     let me = h.sign_in("santai").await;
@@ -1083,6 +1125,8 @@ on_both_stores!(
     an_info_admin_cannot_read_the_audit_log,
     the_bare_review_page_is_not_served_without_admin,
     teachers_in_effect_are_found_by_name_id_tail_and_school,
+    the_teachers_list_names_the_id_type,
+    a_change_of_id_type_shows_both_types_by_name,
     a_teacher_waiting_for_review_is_not_in_effect,
     statistics_count_teachers_in_effect_by_gender_and_education,
     statistics_export_as_a_workbook_with_a_total,

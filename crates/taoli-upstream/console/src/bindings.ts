@@ -85,6 +85,10 @@ export type Decided = { decided: number, not_decided: Array<NotDecided>, };
 
 export type TeacherRow = { school: string, school_name: string, teacher_id: string, name: string, gender: string, birth_date: string, 
 /**
+ * The ID document's type by its name (居民身份证, 护照 …), or 未填.
+ */
+id_type: string, 
+/**
  * The last four characters of the ID number: enough to tell two
  * teachers apart, no more.
  */

@@ -161,6 +161,7 @@ const en: Messages<typeof zhCN> = {
     name: 'Name',
     gender: 'Gender',
     birthDate: 'Date of birth',
+    idType: 'ID type',
     idTail: 'ID last 4',
     education: 'Highest education',
     title: 'Professional title',

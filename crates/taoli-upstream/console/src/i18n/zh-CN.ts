@@ -158,6 +158,7 @@ const zhCN = {
     name: '姓名',
     gender: '性别',
     birthDate: '出生日期',
+    idType: '证件类型',
     idTail: '证件号后 4 位',
     education: '最高学历',
     title: '专业技术职务',
