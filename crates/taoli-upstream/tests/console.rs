@@ -10,6 +10,7 @@
 
 mod support;
 
+use chrono::{DateTime, TimeDelta, Utc};
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, SET_COOKIE};
 use serde_json::{Value, json};
@@ -118,6 +119,62 @@ async fn signing_out_ends_the_session(store: Store) {
         me.get("/console/api/session").await.status(),
         StatusCode::UNAUTHORIZED
     );
+}
+
+// ------------------------------------------------------- idle sessions
+
+/// Signs santai in at the store; the session's token, and the instants
+/// just before and just after the sign-in.
+fn session_signed_in(h: &Harness) -> (String, DateTime<Utc>, DateTime<Utc>) {
+    h.with_db(|db| {
+        let before = Utc::now();
+        let (_, secrets) = db.sign_in("santai", PASSWORD, "127.0.0.1").unwrap();
+        (secrets.token, before, Utc::now())
+    })
+}
+
+fn session_alive_at(h: &Harness, token: &str, at: DateTime<Utc>) -> bool {
+    let token = token.to_owned();
+    h.with_db(move |db| db.session_at(&token, at).unwrap().is_some())
+}
+
+async fn a_session_idle_for_just_under_thirty_minutes_is_kept(store: Store) {
+    let h = county_with_schools(store).await;
+    let (token, before, _) = session_signed_in(&h);
+    let almost = before + TimeDelta::minutes(30) - TimeDelta::seconds(1);
+    assert!(session_alive_at(&h, &token, almost));
+}
+
+async fn a_session_idle_for_thirty_minutes_ends(store: Store) {
+    let h = county_with_schools(store).await;
+    let (token, _, after) = session_signed_in(&h);
+    let idle = after + TimeDelta::minutes(30) + TimeDelta::seconds(1);
+    assert!(!session_alive_at(&h, &token, idle));
+    // Ended for good: it is removed, not only refused.
+    assert!(!session_alive_at(&h, &token, after));
+}
+
+async fn a_request_keeps_the_session_thirty_more_minutes(store: Store) {
+    let h = county_with_schools(store).await;
+    let (token, _, after) = session_signed_in(&h);
+    let later = after + TimeDelta::minutes(20);
+    assert!(session_alive_at(&h, &token, later));
+    let past_the_first_limit = later + TimeDelta::minutes(29);
+    assert!(session_alive_at(&h, &token, past_the_first_limit));
+}
+
+async fn a_request_within_a_minute_of_the_last_recorded_one_writes_nothing(store: Store) {
+    let h = county_with_schools(store).await;
+    let (token, before, after) = session_signed_in(&h);
+    assert!(
+        after - before < TimeDelta::seconds(10),
+        "signing in took 10 s or more; the instants below no longer tell"
+    );
+    // Recorded at the sign-in; 50 seconds later the session is only read …
+    assert!(session_alive_at(&h, &token, after + TimeDelta::seconds(50)));
+    // … so it ends 30 minutes after the sign-in, not after that request.
+    let idle = before + TimeDelta::minutes(30) + TimeDelta::seconds(40);
+    assert!(!session_alive_at(&h, &token, idle));
 }
 
 // ---------------------------------------------------------------- CSRF
@@ -1099,6 +1156,10 @@ on_both_stores!(
     five_wrong_passwords_lock_the_account_even_against_the_right_one,
     a_reset_password_unlocks_the_account,
     signing_out_ends_the_session,
+    a_session_idle_for_just_under_thirty_minutes_is_kept,
+    a_session_idle_for_thirty_minutes_ends,
+    a_request_keeps_the_session_thirty_more_minutes,
+    a_request_within_a_minute_of_the_last_recorded_one_writes_nothing,
     a_change_without_the_csrf_token_is_refused,
     a_change_from_another_origin_is_refused,
     the_api_needs_a_session,
