@@ -930,6 +930,60 @@ async fn a_change_of_id_type_shows_both_types_by_name(store: Store) {
     );
 }
 
+/// A 变更申请 of teacher `t{n}`'s 姓名.
+fn rename(n: usize, name: &str) -> taoli_protocol::Change {
+    let mut fields = serde_json::Map::new();
+    fields.insert("name".into(), json!(name));
+    taoli_protocol::Change {
+        id: format!("rename:t{n}"),
+        op: taoli_protocol::ChangeOp::ChangeRequest,
+        teacher_id: format!("t{n}"),
+        record_id: None,
+        group: None,
+        base_version: Some(1),
+        version: Some(2),
+        fields,
+        reason: Some("姓名录入错误".into()),
+        status: None,
+        signoff: None,
+    }
+}
+
+async fn each_record_on_a_page_shows_its_own_teachers_values_before(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let first = school.next_batch_of(vec![
+        teacher(1, "王芳", "2", "1985-01-01", "21"),
+        teacher(2, "李强", "1", "1999-06-30", "31"),
+    ]);
+    let receipt = h.upload_ok(&mut school, &first).await;
+    let me = h.sign_in("santai").await;
+    let records: Vec<String> = receipt.records.iter().map(|r| r.id.clone()).collect();
+    me.post(
+        "/console/api/queue/decide",
+        json!({ "items": refs(&first, &records), "decision": "accepted" }),
+    )
+    .await;
+    let renames = school.next_batch_of(vec![rename(1, "王芳芳"), rename(2, "李强强")]);
+    h.upload_ok(&mut school, &renames).await;
+    let page = me.get_json("/console/api/queue?size=10").await;
+    let seen: Vec<(Value, Value)> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|item| item["op"] == "change_request")
+        .map(|item| (item["teacher_name"].clone(), item["changes"].clone()))
+        .collect();
+    let changed = |before: &str, after: &str| json!([{ "field": "name", "label": "姓名", "before": before, "after": after }]);
+    assert_eq!(
+        seen,
+        vec![
+            (json!("王芳芳"), changed("王芳", "王芳芳")),
+            (json!("李强强"), changed("李强", "李强强")),
+        ]
+    );
+}
+
 async fn a_teacher_waiting_for_review_is_not_in_effect(store: Store) {
     let h = three_teachers_two_in_effect(store).await;
     let me = h.sign_in("santai").await;
@@ -1188,6 +1242,7 @@ on_both_stores!(
     teachers_in_effect_are_found_by_name_id_tail_and_school,
     the_teachers_list_names_the_id_type,
     a_change_of_id_type_shows_both_types_by_name,
+    each_record_on_a_page_shows_its_own_teachers_values_before,
     a_teacher_waiting_for_review_is_not_in_effect,
     statistics_count_teachers_in_effect_by_gender_and_education,
     statistics_export_as_a_workbook_with_a_total,
