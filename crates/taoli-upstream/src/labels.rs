@@ -11,6 +11,9 @@ use serde::Deserialize;
 
 static GROUPS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../taoli-core/catalog/groups");
 static CODES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../taoli-core/catalog/codes");
+/// 身份证件类型 is a table of its own, beside the others: the catalog
+/// (`taoli_core::catalog`) reads it into the code table `id_type`.
+static ID_TYPES: &str = include_str!("../../taoli-core/catalog/id_types.toml");
 
 #[derive(Deserialize)]
 struct GroupFile {
@@ -33,6 +36,12 @@ struct CodeFile {
     id: String,
     #[serde(default)]
     code: Vec<CodeEntry>,
+}
+
+#[derive(Deserialize)]
+struct IdTypeFile {
+    #[serde(default)]
+    id_type: Vec<CodeEntry>,
 }
 
 #[derive(Deserialize)]
@@ -85,6 +94,12 @@ impl Labels {
                 table.code.into_iter().map(|c| (c.code, c.name)).collect(),
             );
         }
+        if let Ok(file) = toml::from_str::<IdTypeFile>(ID_TYPES) {
+            labels.codes.insert(
+                "id_type".into(),
+                file.id_type.into_iter().map(|c| (c.code, c.name)).collect(),
+            );
+        }
         labels
     }
 
@@ -133,5 +148,11 @@ mod tests {
     fn a_coded_value_is_said_with_its_name() {
         assert_eq!(Labels::get().value("gender", "1"), "1 男");
         assert_eq!(Labels::get().value("name", "王芳"), "王芳");
+    }
+
+    #[test]
+    fn an_id_type_is_said_with_its_name() {
+        assert_eq!(Labels::get().value("id_type", "1"), "1 居民身份证");
+        assert_eq!(Labels::get().value("id_type", "A"), "A 护照");
     }
 }

@@ -20,7 +20,7 @@
     )
 )]
 
-mod console;
+pub mod console;
 pub mod db;
 pub mod error;
 pub mod labels;

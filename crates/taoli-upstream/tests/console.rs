@@ -10,6 +10,7 @@
 
 mod support;
 
+use chrono::{DateTime, TimeDelta, Utc};
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, SET_COOKIE};
 use serde_json::{Value, json};
@@ -120,6 +121,62 @@ async fn signing_out_ends_the_session(store: Store) {
     );
 }
 
+// ------------------------------------------------------- idle sessions
+
+/// Signs santai in at the store; the session's token, and the instants
+/// just before and just after the sign-in.
+fn session_signed_in(h: &Harness) -> (String, DateTime<Utc>, DateTime<Utc>) {
+    h.with_db(|db| {
+        let before = Utc::now();
+        let (_, secrets) = db.sign_in("santai", PASSWORD, "127.0.0.1").unwrap();
+        (secrets.token, before, Utc::now())
+    })
+}
+
+fn session_alive_at(h: &Harness, token: &str, at: DateTime<Utc>) -> bool {
+    let token = token.to_owned();
+    h.with_db(move |db| db.session_at(&token, at).unwrap().is_some())
+}
+
+async fn a_session_idle_for_just_under_thirty_minutes_is_kept(store: Store) {
+    let h = county_with_schools(store).await;
+    let (token, before, _) = session_signed_in(&h);
+    let almost = before + TimeDelta::minutes(30) - TimeDelta::seconds(1);
+    assert!(session_alive_at(&h, &token, almost));
+}
+
+async fn a_session_idle_for_thirty_minutes_ends(store: Store) {
+    let h = county_with_schools(store).await;
+    let (token, _, after) = session_signed_in(&h);
+    let idle = after + TimeDelta::minutes(30) + TimeDelta::seconds(1);
+    assert!(!session_alive_at(&h, &token, idle));
+    // Ended for good: it is removed, not only refused.
+    assert!(!session_alive_at(&h, &token, after));
+}
+
+async fn a_request_keeps_the_session_thirty_more_minutes(store: Store) {
+    let h = county_with_schools(store).await;
+    let (token, _, after) = session_signed_in(&h);
+    let later = after + TimeDelta::minutes(20);
+    assert!(session_alive_at(&h, &token, later));
+    let past_the_first_limit = later + TimeDelta::minutes(29);
+    assert!(session_alive_at(&h, &token, past_the_first_limit));
+}
+
+async fn a_request_within_a_minute_of_the_last_recorded_one_writes_nothing(store: Store) {
+    let h = county_with_schools(store).await;
+    let (token, before, after) = session_signed_in(&h);
+    assert!(
+        after - before < TimeDelta::seconds(10),
+        "signing in took 10 s or more; the instants below no longer tell"
+    );
+    // Recorded at the sign-in; 50 seconds later the session is only read …
+    assert!(session_alive_at(&h, &token, after + TimeDelta::seconds(50)));
+    // … so it ends 30 minutes after the sign-in, not after that request.
+    let idle = before + TimeDelta::minutes(30) + TimeDelta::seconds(40);
+    assert!(!session_alive_at(&h, &token, idle));
+}
+
 // ---------------------------------------------------------------- CSRF
 
 async fn a_change_without_the_csrf_token_is_refused(store: Store) {
@@ -214,6 +271,64 @@ async fn an_info_query_officer_cannot_issue_codes(store: Store) {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let body: Value = response.json().await.unwrap();
     assert!(body["message"].as_str().unwrap().contains("信息查询员"));
+}
+
+async fn an_info_query_officer_reads_progress_the_queue_and_teachers(store: Store) {
+    let h = county_with_schools(store).await;
+    h.officer("chaxun", COUNTY, Role::InfoQuery);
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    h.upload_ok(&mut school, &batch).await;
+    let me = h.sign_in("chaxun").await;
+    let deadline = chrono::Utc::now().date_naive() + chrono::Duration::days(30);
+    let progress = me
+        .get_json(&format!("/console/api/progress?deadline={deadline}"))
+        .await;
+    assert_eq!(progress["total"]["reported"], 1);
+    assert_eq!(me.get_json("/console/api/queue").await["total"], 2);
+    assert_eq!(me.get_json("/console/api/teachers").await["total"], 0);
+    assert_eq!(me.get_json("/console/api/stats").await["teachers"], 0);
+}
+
+async fn an_info_query_officer_cannot_review(store: Store) {
+    let h = county_with_schools(store).await;
+    h.officer("chaxun", COUNTY, Role::InfoQuery);
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let me = h.sign_in("chaxun").await;
+    let response = me
+        .post(
+            "/console/api/queue/decide",
+            json!({
+                "items": [{ "batch_id": batch.id, "record": receipt.records[0].id }],
+                "decision": "returned",
+                "reason": "姓名与证件不符",
+            }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["message"].as_str().unwrap().contains("信息查询员"),
+        "{body}"
+    );
+    assert!(h.review_page(&school, 0).await.results.is_empty());
+}
+
+async fn an_info_query_officer_cannot_register_a_school(store: Store) {
+    let h = county_with_schools(store).await;
+    h.officer("chaxun", COUNTY, Role::InfoQuery);
+    let me = h.sign_in("chaxun").await;
+    let response = me
+        .post(
+            "/console/api/schools",
+            json!({ "code": "2151072299", "name": "三台县新建小学", "county": COUNTY }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let schools = me.get_json("/console/api/schools").await;
+    assert_eq!(schools.as_array().unwrap().len(), 1);
 }
 
 // ------------------------------------------------------------- schools
@@ -434,6 +549,84 @@ async fn a_bulk_accept_lists_what_was_already_reviewed(store: Store) {
     // The school hears of both decisions.
     let reviews = h.review_page(&school, 0).await;
     assert_eq!(reviews.results.len(), 2);
+}
+
+async fn a_bulk_return_sends_each_record_back_with_the_one_reason(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let me = h.sign_in("santai").await;
+    let records: Vec<String> = receipt.records.iter().map(|r| r.id.clone()).collect();
+    let bulk: Value = me
+        .post(
+            "/console/api/queue/decide",
+            json!({ "items": refs(&batch, &records), "decision": "returned", "reason": "学历证书编号缺失" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bulk, json!({ "decided": 2, "not_decided": [] }));
+    let reviews = h.review_page(&school, 0).await;
+    assert_eq!(reviews.results.len(), 2);
+    for result in &reviews.results {
+        assert_eq!(result.decision, taoli_protocol::Decision::Returned);
+        assert_eq!(result.reason.as_deref(), Some("学历证书编号缺失"));
+    }
+    assert_eq!(me.get_json("/console/api/queue").await["total"], 0);
+}
+
+async fn a_bulk_return_lists_what_was_not_returned_and_why(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let me = h.sign_in("santai").await;
+    let records: Vec<String> = receipt.records.iter().map(|r| r.id.clone()).collect();
+    // Another reviewer accepts the first record meanwhile.
+    me.post(
+        "/console/api/queue/decide",
+        json!({ "items": refs(&batch, &records[..1]), "decision": "accepted" }),
+    )
+    .await;
+    let bulk: Value = me
+        .post(
+            "/console/api/queue/decide",
+            json!({ "items": refs(&batch, &records), "decision": "returned", "reason": "学历证书编号缺失" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bulk["decided"], 1);
+    let skipped = &bulk["not_decided"][0];
+    assert_eq!(skipped["record"], records[0].as_str());
+    assert_eq!(
+        skipped["why"],
+        format!(
+            "批次 {} 的记录「{}」已经审核为「生效」，不能再次审核。",
+            batch.id, records[0]
+        )
+    );
+}
+
+async fn a_bulk_return_without_a_reason_returns_nothing(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let batch = school.next_batch(1);
+    let receipt = h.upload_ok(&mut school, &batch).await;
+    let me = h.sign_in("santai").await;
+    let records: Vec<String> = receipt.records.iter().map(|r| r.id.clone()).collect();
+    let response = me
+        .post(
+            "/console/api/queue/decide",
+            json!({ "items": refs(&batch, &records), "decision": "returned" }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(me.get_json("/console/api/queue").await["total"], 2);
+    assert!(h.review_page(&school, 0).await.results.is_empty());
 }
 
 async fn returning_without_a_reason_is_refused(store: Store) {
@@ -695,6 +888,102 @@ async fn teachers_in_effect_are_found_by_name_id_tail_and_school(store: Store) {
     assert_eq!(by_school["total"], 2);
 }
 
+async fn the_teachers_list_names_the_id_type(store: Store) {
+    let h = three_teachers_two_in_effect(store).await;
+    let me = h.sign_in("santai").await;
+    let found = me.get_json("/console/api/teachers?q=王芳").await;
+    assert_eq!(found["items"][0]["id_type"], "居民身份证");
+}
+
+async fn a_change_of_id_type_shows_both_types_by_name(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let first = school.next_batch_of(vec![teacher(1, "王芳", "2", "1985-01-01", "21")]);
+    let receipt = h.upload_ok(&mut school, &first).await;
+    let me = h.sign_in("santai").await;
+    me.post(
+        "/console/api/queue/decide",
+        json!({ "items": [{ "batch_id": first.id, "record": receipt.records[0].id }], "decision": "accepted" }),
+    )
+    .await;
+    let mut fields = serde_json::Map::new();
+    fields.insert("id_type".into(), json!("A"));
+    let correction = taoli_protocol::Change {
+        id: "correction:1".into(),
+        op: taoli_protocol::ChangeOp::ChangeRequest,
+        teacher_id: "t1".into(),
+        record_id: None,
+        group: None,
+        base_version: Some(1),
+        version: Some(2),
+        fields,
+        reason: Some("证件类型录入错误".into()),
+        status: None,
+        signoff: None,
+    };
+    let second = school.next_batch_of(vec![correction]);
+    h.upload_ok(&mut school, &second).await;
+    let page = me.get_json("/console/api/queue").await;
+    assert_eq!(
+        page["items"][0]["changes"],
+        json!([{ "field": "id_type", "label": "身份证件类型", "before": "1 居民身份证", "after": "A 护照" }])
+    );
+}
+
+/// A 变更申请 of teacher `t{n}`'s 姓名.
+fn rename(n: usize, name: &str) -> taoli_protocol::Change {
+    let mut fields = serde_json::Map::new();
+    fields.insert("name".into(), json!(name));
+    taoli_protocol::Change {
+        id: format!("rename:t{n}"),
+        op: taoli_protocol::ChangeOp::ChangeRequest,
+        teacher_id: format!("t{n}"),
+        record_id: None,
+        group: None,
+        base_version: Some(1),
+        version: Some(2),
+        fields,
+        reason: Some("姓名录入错误".into()),
+        status: None,
+        signoff: None,
+    }
+}
+
+async fn each_record_on_a_page_shows_its_own_teachers_values_before(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let first = school.next_batch_of(vec![
+        teacher(1, "王芳", "2", "1985-01-01", "21"),
+        teacher(2, "李强", "1", "1999-06-30", "31"),
+    ]);
+    let receipt = h.upload_ok(&mut school, &first).await;
+    let me = h.sign_in("santai").await;
+    let records: Vec<String> = receipt.records.iter().map(|r| r.id.clone()).collect();
+    me.post(
+        "/console/api/queue/decide",
+        json!({ "items": refs(&first, &records), "decision": "accepted" }),
+    )
+    .await;
+    let renames = school.next_batch_of(vec![rename(1, "王芳芳"), rename(2, "李强强")]);
+    h.upload_ok(&mut school, &renames).await;
+    let page = me.get_json("/console/api/queue?size=10").await;
+    let seen: Vec<(Value, Value)> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|item| item["op"] == "change_request")
+        .map(|item| (item["teacher_name"].clone(), item["changes"].clone()))
+        .collect();
+    let changed = |before: &str, after: &str| json!([{ "field": "name", "label": "姓名", "before": before, "after": after }]);
+    assert_eq!(
+        seen,
+        vec![
+            (json!("王芳芳"), changed("王芳", "王芳芳")),
+            (json!("李强强"), changed("李强", "李强强")),
+        ]
+    );
+}
+
 async fn a_teacher_waiting_for_review_is_not_in_effect(store: Store) {
     let h = three_teachers_two_in_effect(store).await;
     let me = h.sign_in("santai").await;
@@ -921,12 +1210,19 @@ on_both_stores!(
     five_wrong_passwords_lock_the_account_even_against_the_right_one,
     a_reset_password_unlocks_the_account,
     signing_out_ends_the_session,
+    a_session_idle_for_just_under_thirty_minutes_is_kept,
+    a_session_idle_for_thirty_minutes_ends,
+    a_request_keeps_the_session_thirty_more_minutes,
+    a_request_within_a_minute_of_the_last_recorded_one_writes_nothing,
     a_change_without_the_csrf_token_is_refused,
     a_change_from_another_origin_is_refused,
     the_api_needs_a_session,
     a_county_sees_its_schools_and_a_city_sees_its_counties,
     a_county_cannot_issue_a_code_for_another_countys_school,
     an_info_query_officer_cannot_issue_codes,
+    an_info_query_officer_reads_progress_the_queue_and_teachers,
+    an_info_query_officer_cannot_review,
+    an_info_query_officer_cannot_register_a_school,
     a_code_issued_in_the_console_enrolls_the_school,
     revoking_a_schools_key_refuses_its_next_batch,
     progress_counts_reported_schools_and_rolls_them_up,
@@ -935,12 +1231,18 @@ on_both_stores!(
     the_queue_shows_each_value_by_its_indicator_label,
     a_change_request_shows_what_is_in_effect_before_and_after,
     a_bulk_accept_lists_what_was_already_reviewed,
+    a_bulk_return_sends_each_record_back_with_the_one_reason,
+    a_bulk_return_lists_what_was_not_returned_and_why,
+    a_bulk_return_without_a_reason_returns_nothing,
     returning_without_a_reason_is_refused,
     a_system_admin_cannot_review,
     every_officer_action_is_in_the_audit_log,
     an_info_admin_cannot_read_the_audit_log,
     the_bare_review_page_is_not_served_without_admin,
     teachers_in_effect_are_found_by_name_id_tail_and_school,
+    the_teachers_list_names_the_id_type,
+    a_change_of_id_type_shows_both_types_by_name,
+    each_record_on_a_page_shows_its_own_teachers_values_before,
     a_teacher_waiting_for_review_is_not_in_effect,
     statistics_count_teachers_in_effect_by_gender_and_education,
     statistics_export_as_a_workbook_with_a_total,

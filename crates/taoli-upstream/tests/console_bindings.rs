@@ -8,6 +8,10 @@
 
 use std::path::PathBuf;
 
+use taoli_upstream::console::bodies::{
+    CodeForm, Count, DecideForm, IssuedCode, LoginForm, NewOfficer, NewSchool, NoticeForm,
+    PasswordForm, SendBackForm, SessionBody,
+};
 use taoli_upstream::db::officers::{AuditLine, OfficerEntry};
 use taoli_upstream::db::progress::{Period, Progress, SchoolProgress, UnitProgress};
 use taoli_upstream::db::queue::{
@@ -46,6 +50,17 @@ fn typescript() -> String {
         Bucket::decl(&cfg),
         Dimension::decl(&cfg),
         Stats::decl(&cfg),
+        SessionBody::decl(&cfg),
+        LoginForm::decl(&cfg),
+        NewSchool::decl(&cfg),
+        CodeForm::decl(&cfg),
+        IssuedCode::decl(&cfg),
+        Count::decl(&cfg),
+        NoticeForm::decl(&cfg),
+        DecideForm::decl(&cfg),
+        SendBackForm::decl(&cfg),
+        NewOfficer::decl(&cfg),
+        PasswordForm::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types of crates/taoli-upstream by ts-rs. Do not edit.\n\

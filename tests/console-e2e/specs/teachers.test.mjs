@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
   SANTAI_SCHOOL, click, downloadedFiles, fill, goTo, openBrowser, schoolUploads, screenshot, signIn, startUpstream,
-  textOf, until, untilText,
+  textOf, textsOf, until, untilText,
 } from '../lib/console.mjs';
 
 test('an officer finds an accepted teacher by name, sees a chart per dimension and exports the statistics', async () => {
@@ -21,6 +21,8 @@ test('an officer finds an accepted teacher by name, sees a chart per dimension a
     const all = await textOf(browser, 'teachers-table');
     assert.match(all, /三台县第一小学/);
     assert.doesNotMatch(all, /李强/, 'a teacher still under review is not in effect');
+    // The ID type reads as the code table's name, not its code.
+    assert.deepEqual(await textsOf(browser, 'teachers-id-type'), ['居民身份证']);
     await fill(browser, 'teachers-q', '王');
     await click(browser, 'teachers-find');
     await untilText(browser, 'teachers-table', '王芳');

@@ -3,16 +3,26 @@
 // sign-in itself) handed to the app, which goes back to the login page.
 import type {
   AuditLine,
+  CodeForm,
+  Count,
   Decided,
+  DecideForm,
+  IssuedCode,
+  LoginForm,
+  NewOfficer,
+  NewSchool,
+  NoticeForm,
   OfficerEntry,
+  PasswordForm,
   Progress,
   QueuePage,
   RecordRef,
   SchoolEntry,
+  SendBackForm,
+  SessionBody,
   Stats,
   TeacherPage,
 } from './bindings'
-import type { Count, IssuedCode, NewOfficer, SessionBody } from './types'
 
 export const API = '/console/api'
 
@@ -159,8 +169,9 @@ export async function session(): Promise<SessionBody> {
 }
 
 export async function login(username: string, password: string): Promise<SessionBody> {
+  const form: LoginForm = { username, password }
   const body = await json<SessionBody>('POST', '/login', {
-    body: { username, password },
+    body: form,
     signIn: true,
   })
   csrf = body.csrf
@@ -195,20 +206,23 @@ export function queue(school: string, page: number, size: number): Promise<Queue
 
 export function decide(
   items: RecordRef[],
-  decision: 'accepted' | 'returned',
+  decision: DecideForm['decision'],
   reason?: string,
 ): Promise<Decided> {
-  return json('POST', '/queue/decide', { body: { items, decision, reason } })
+  const form: DecideForm = { items, decision, reason }
+  return json('POST', '/queue/decide', { body: form })
 }
 
 /** 督促提醒: a notice each school reads at its next sync; how many were sent. */
 export function sendNotices(schools: string[], message: string): Promise<Count> {
-  return json('POST', '/notices', { body: { schools, message } })
+  const form: NoticeForm = { schools, message }
+  return json('POST', '/notices', { body: form })
 }
 
 /** 退回下级重审: records waiting at this level go back to the level below. */
 export function sendBack(items: RecordRef[], reason: string): Promise<Decided> {
-  return json('POST', '/queue/send-back', { body: { items, reason } })
+  const form: SendBackForm = { items, reason }
+  return json('POST', '/queue/send-back', { body: form })
 }
 
 // ---------------------------------------------------------------- schools
@@ -218,13 +232,13 @@ export function schools(): Promise<SchoolEntry[]> {
 }
 
 export async function registerSchool(code: string, name: string, county: string): Promise<void> {
-  await send('POST', '/schools', { body: { code, name, county } })
+  const form: NewSchool = { code, name, county }
+  await send('POST', '/schools', { body: form })
 }
 
 export function issueCode(school: string, validDays: number): Promise<IssuedCode> {
-  return json('POST', `/schools/${encodeURIComponent(school)}/codes`, {
-    body: { valid_days: validDays },
-  })
+  const form: CodeForm = { valid_days: validDays }
+  return json('POST', `/schools/${encodeURIComponent(school)}/codes`, { body: form })
 }
 
 export function revokeCodes(school: string): Promise<Count> {
@@ -260,7 +274,8 @@ export async function addOfficer(officer: NewOfficer): Promise<void> {
 }
 
 export async function resetPassword(username: string, password: string): Promise<void> {
-  await send('POST', `/officers/${encodeURIComponent(username)}/password`, { body: { password } })
+  const form: PasswordForm = { password }
+  await send('POST', `/officers/${encodeURIComponent(username)}/password`, { body: form })
 }
 
 export function audit(before?: number): Promise<AuditLine[]> {

@@ -85,6 +85,10 @@ export type Decided = { decided: number, not_decided: Array<NotDecided>, };
 
 export type TeacherRow = { school: string, school_name: string, teacher_id: string, name: string, gender: string, birth_date: string, 
 /**
+ * The ID document's type by its name (居民身份证, 护照 …), or 未填.
+ */
+id_type: string, 
+/**
  * The last four characters of the ID number: enough to tell two
  * teachers apart, no more.
  */
@@ -97,3 +101,38 @@ export type Bucket = { label: string, count: number, };
 export type Dimension = { key: string, label: string, buckets: Array<Bucket>, };
 
 export type Stats = { teachers: number, dimensions: Array<Dimension>, };
+
+export type SessionBody = { officer: Officer, role_label: string, csrf: string, };
+
+export type LoginForm = { username: string, password: string, };
+
+export type NewSchool = { code: string, name: string, county: string, };
+
+export type CodeForm = { 
+/**
+ * 30 when absent.
+ */
+valid_days: number, };
+
+export type IssuedCode = { code: string, valid_days: number, };
+
+export type Count = { count: number, };
+
+export type NoticeForm = { schools: Array<string>, message: string, };
+
+export type DecideForm = { items: Array<RecordRef>, 
+/**
+ * `accepted` (生效) or `returned` (退回); anything else is refused
+ * with a message, not a parse error.
+ */
+decision: "accepted" | "returned", reason?: string, };
+
+export type SendBackForm = { items: Array<RecordRef>, reason: string, };
+
+export type NewOfficer = { username: string, display_name: string, org: string, 
+/**
+ * The role's id (`info_admin` …); its Chinese name is taken too.
+ */
+role: Role, password: string, };
+
+export type PasswordForm = { password: string, };

@@ -1,7 +1,6 @@
 // The signed-in officer and what their role lets the console show.
 import { computed, ref } from 'vue'
-import type { Role } from './bindings'
-import type { SessionBody } from './types'
+import type { Role, SessionBody } from './bindings'
 
 export const current = ref<SessionBody | null>(null)
 

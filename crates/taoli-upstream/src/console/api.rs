@@ -1,21 +1,24 @@
-//! The console's JSON API. Every handler signs the officer in first
-//! ([`super::signed_in`]); what each may do is the store's to check.
+//! The console's JSON API. Every handler but the sign-in takes the
+//! signed-in officer ([`SignedIn`], which also checks CSRF on a change);
+//! what each may do is the store's to check.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use chrono::{NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use taoli_protocol::Decision;
 
-use super::{ConsoleResult, OverTls, Peer, address, session_cookie, signed_in};
-use crate::db::console::Actor;
+use super::bodies::{
+    CodeForm, Count, DecideForm, IssuedCode, LoginForm, NewOfficer, NewSchool, NoticeForm,
+    PasswordForm, SendBackForm, SessionBody,
+};
+use super::{ConsoleResult, OverTls, Peer, SignedIn, address, session_cookie};
 use crate::db::progress::Period;
-use crate::db::queue::RecordRef;
 use crate::error::Error;
-use crate::officer::{Officer, Role};
+use crate::officer::Role;
 use crate::server::{AppState, blocking};
 
 pub(super) fn routes() -> Router<AppState> {
@@ -46,19 +49,6 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/console/api/stats.xlsx", get(stats_xlsx))
 }
 
-#[derive(Serialize)]
-struct SessionBody {
-    officer: Officer,
-    role_label: &'static str,
-    csrf: String,
-}
-
-#[derive(Deserialize)]
-struct LoginForm {
-    username: String,
-    password: String,
-}
-
 async fn login(
     State(state): State<AppState>,
     peer: Option<Extension<Peer>>,
@@ -72,7 +62,7 @@ async fn login(
     })
     .await?;
     let body = SessionBody {
-        role_label: officer.role.label(),
+        role_label: officer.role.label().to_owned(),
         officer,
         csrf: secrets.csrf,
     };
@@ -86,12 +76,10 @@ async fn login(
 
 async fn logout(
     State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
+    me: SignedIn,
     tls: Option<Extension<OverTls>>,
     headers: HeaderMap,
 ) -> ConsoleResult<Response> {
-    let me = signed_in(&state, &method, &headers, peer.map(|p| p.0)).await?;
     blocking(&state, move |db, _| db.sign_out(&me.token, &me.actor)).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(
@@ -101,96 +89,41 @@ async fn logout(
     Ok(response)
 }
 
-async fn session(
-    State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
-) -> ConsoleResult<Json<SessionBody>> {
-    let me = signed_in(&state, &method, &headers, peer.map(|p| p.0)).await?;
+async fn session(me: SignedIn) -> ConsoleResult<Json<SessionBody>> {
     Ok(Json(SessionBody {
-        role_label: me.officer.role.label(),
+        role_label: me.officer.role.label().to_owned(),
         officer: me.officer,
         csrf: me.csrf,
     }))
 }
 
-/// Runs `work` on the store as the signed-in officer.
-async fn as_officer<T, F>(
-    state: &AppState,
-    method: &Method,
-    headers: &HeaderMap,
-    peer: Option<Extension<Peer>>,
-    work: F,
-) -> ConsoleResult<T>
-where
-    T: Send + 'static,
-    F: FnOnce(&crate::Db, &Actor) -> crate::Result<T> + Send + 'static,
-{
-    let me = signed_in(state, method, headers, peer.map(|p| p.0)).await?;
-    Ok(blocking(state, move |db, _| work(db, &me.actor)).await?)
-}
-
-async fn schools(
-    State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
-) -> ConsoleResult<Response> {
-    let list = as_officer(&state, &method, &headers, peer, |db, me| db.schools(me)).await?;
+async fn schools(State(state): State<AppState>, me: SignedIn) -> ConsoleResult<Response> {
+    let list = me.run(&state, |db, me| db.schools(me)).await?;
     Ok(Json(list).into_response())
-}
-
-#[derive(Deserialize)]
-struct SchoolForm {
-    code: String,
-    name: String,
-    county: String,
 }
 
 async fn register_school(
     State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
-    Json(form): Json<SchoolForm>,
+    me: SignedIn,
+    Json(form): Json<NewSchool>,
 ) -> ConsoleResult<Response> {
-    as_officer(&state, &method, &headers, peer, move |db, me| {
+    me.run(&state, move |db, me| {
         db.register_school(me, form.code.trim(), &form.name, form.county.trim())
     })
     .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Deserialize)]
-struct CodeForm {
-    #[serde(default = "default_valid_days")]
-    valid_days: u32,
-}
-
-fn default_valid_days() -> u32 {
-    30
-}
-
-#[derive(Serialize)]
-struct IssuedCode {
-    code: String,
-    valid_days: u32,
-}
-
 async fn issue_code(
     State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
+    me: SignedIn,
     Path(school): Path<String>,
     Json(form): Json<CodeForm>,
 ) -> ConsoleResult<Response> {
     let days = form.valid_days;
-    let code = as_officer(&state, &method, &headers, peer, move |db, me| {
-        db.issue_code_as(me, &school, days)
-    })
-    .await?;
+    let code = me
+        .run(&state, move |db, me| db.issue_code_as(me, &school, days))
+        .await?;
     Ok(Json(IssuedCode {
         code,
         valid_days: days,
@@ -198,36 +131,25 @@ async fn issue_code(
     .into_response())
 }
 
-#[derive(Serialize)]
-struct Count {
-    count: u64,
-}
-
 async fn revoke_codes(
     State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
+    me: SignedIn,
     Path(school): Path<String>,
 ) -> ConsoleResult<Response> {
-    let count = as_officer(&state, &method, &headers, peer, move |db, me| {
-        db.revoke_codes(me, &school)
-    })
-    .await?;
+    let count = me
+        .run(&state, move |db, me| db.revoke_codes(me, &school))
+        .await?;
     Ok(Json(Count { count }).into_response())
 }
 
 async fn revoke_key(
     State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
+    me: SignedIn,
     Path(school): Path<String>,
 ) -> ConsoleResult<Response> {
-    let count = as_officer(&state, &method, &headers, peer, move |db, me| {
-        db.revoke_school_key(me, &school)
-    })
-    .await?;
+    let count = me
+        .run(&state, move |db, me| db.revoke_school_key(me, &school))
+        .await?;
     Ok(Json(Count { count }).into_response())
 }
 
@@ -255,39 +177,35 @@ impl PeriodQuery {
 
 async fn progress(
     State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
+    me: SignedIn,
     Query(query): Query<PeriodQuery>,
 ) -> ConsoleResult<Response> {
     let period = query.period()?;
-    let progress = as_officer(&state, &method, &headers, peer, move |db, me| {
-        db.progress(me, period)
-    })
-    .await?;
+    let progress = me
+        .run(&state, move |db, me| db.progress(me, period))
+        .await?;
     Ok(Json(progress).into_response())
 }
 
 async fn progress_xlsx(
     State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
+    me: SignedIn,
     Query(query): Query<PeriodQuery>,
 ) -> ConsoleResult<Response> {
     let period = query.period()?;
-    let bytes = as_officer(&state, &method, &headers, peer, move |db, me| {
-        let progress = db.progress(me, period)?;
-        let bytes = super::export::progress_workbook(&progress)?;
-        db.record_action(
-            me,
-            "导出进度表",
-            &progress.total.name,
-            &format!("截止 {}", period.deadline),
-        )?;
-        Ok(bytes)
-    })
-    .await?;
+    let bytes = me
+        .run(&state, move |db, me| {
+            let progress = db.progress(me, period)?;
+            let bytes = super::export::progress_workbook(&progress)?;
+            db.record_action(
+                me,
+                "导出进度表",
+                &progress.total.name,
+                &format!("截止 {}", period.deadline),
+            )?;
+            Ok(bytes)
+        })
+        .await?;
     Ok(workbook(
         bytes,
         &format!("报送进度-{}.xlsx", period.deadline),
@@ -323,23 +241,16 @@ fn china_today() -> NaiveDate {
         .date_naive()
 }
 
-#[derive(Deserialize)]
-struct NoticeForm {
-    schools: Vec<String>,
-    message: String,
-}
-
 async fn send_notices(
     State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
+    me: SignedIn,
     Json(form): Json<NoticeForm>,
 ) -> ConsoleResult<Response> {
-    let count = as_officer(&state, &method, &headers, peer, move |db, me| {
-        db.send_notices(me, &form.schools, &form.message)
-    })
-    .await?;
+    let count = me
+        .run(&state, move |db, me| {
+            db.send_notices(me, &form.schools, &form.message)
+        })
+        .await?;
     Ok(Json(Count { count }).into_response())
 }
 
@@ -356,21 +267,20 @@ struct TeacherQuery {
 
 async fn teachers(
     State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
+    me: SignedIn,
     Query(query): Query<TeacherQuery>,
 ) -> ConsoleResult<Response> {
-    let page = as_officer(&state, &method, &headers, peer, move |db, me| {
-        db.find_teachers(
-            me,
-            &query.q,
-            query.school.as_deref().filter(|s| !s.is_empty()),
-            query.page,
-            query.size,
-        )
-    })
-    .await?;
+    let page = me
+        .run(&state, move |db, me| {
+            db.find_teachers(
+                me,
+                &query.q,
+                query.school.as_deref().filter(|s| !s.is_empty()),
+                query.page,
+                query.size,
+            )
+        })
+        .await?;
     Ok(Json(page).into_response())
 }
 
@@ -381,37 +291,35 @@ struct StatsQuery {
 
 async fn stats(
     State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
+    me: SignedIn,
     Query(query): Query<StatsQuery>,
 ) -> ConsoleResult<Response> {
-    let stats = as_officer(&state, &method, &headers, peer, move |db, me| {
-        db.teacher_stats(
-            me,
-            query.school.as_deref().filter(|s| !s.is_empty()),
-            china_today(),
-        )
-    })
-    .await?;
+    let stats = me
+        .run(&state, move |db, me| {
+            db.teacher_stats(
+                me,
+                query.school.as_deref().filter(|s| !s.is_empty()),
+                china_today(),
+            )
+        })
+        .await?;
     Ok(Json(stats).into_response())
 }
 
 async fn stats_xlsx(
     State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
+    me: SignedIn,
     Query(query): Query<StatsQuery>,
 ) -> ConsoleResult<Response> {
-    let bytes = as_officer(&state, &method, &headers, peer, move |db, me| {
-        let school = query.school.as_deref().filter(|s| !s.is_empty());
-        let stats = db.teacher_stats(me, school, china_today())?;
-        let bytes = super::export::stats_workbook(&stats)?;
-        db.record_action(me, "导出统计表", school.unwrap_or("全部"), "")?;
-        Ok(bytes)
-    })
-    .await?;
+    let bytes = me
+        .run(&state, move |db, me| {
+            let school = query.school.as_deref().filter(|s| !s.is_empty());
+            let stats = db.teacher_stats(me, school, china_today())?;
+            let bytes = super::export::stats_workbook(&stats)?;
+            db.record_action(me, "导出统计表", school.unwrap_or("全部"), "")?;
+            Ok(bytes)
+        })
+        .await?;
     Ok(workbook(bytes, &format!("教师统计-{}.xlsx", china_today())))
 }
 
@@ -447,35 +355,25 @@ fn default_page_size() -> u64 {
 
 async fn queue(
     State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
+    me: SignedIn,
     Query(query): Query<QueueQuery>,
 ) -> ConsoleResult<Response> {
-    let page = as_officer(&state, &method, &headers, peer, move |db, me| {
-        db.review_queue(
-            me,
-            query.school.as_deref().filter(|s| !s.is_empty()),
-            query.page,
-            query.size,
-        )
-    })
-    .await?;
+    let page = me
+        .run(&state, move |db, me| {
+            db.review_queue(
+                me,
+                query.school.as_deref().filter(|s| !s.is_empty()),
+                query.page,
+                query.size,
+            )
+        })
+        .await?;
     Ok(Json(page).into_response())
-}
-
-#[derive(Deserialize)]
-struct DecideForm {
-    items: Vec<RecordRef>,
-    decision: String,
-    reason: Option<String>,
 }
 
 async fn decide(
     State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
+    me: SignedIn,
     Json(form): Json<DecideForm>,
 ) -> ConsoleResult<Response> {
     let decision = match form.decision.as_str() {
@@ -491,61 +389,39 @@ async fn decide(
     if form.items.is_empty() || form.items.len() > 500 {
         return Err(Error::BadRequest("一次审核 1–500 条记录".into()).into());
     }
-    let decided = as_officer(&state, &method, &headers, peer, move |db, me| {
-        db.decide(me, &form.items, decision, form.reason.as_deref())
-    })
-    .await?;
+    let decided = me
+        .run(&state, move |db, me| {
+            db.decide(me, &form.items, decision, form.reason.as_deref())
+        })
+        .await?;
     Ok(Json(decided).into_response())
-}
-
-#[derive(Deserialize)]
-struct SendBackForm {
-    items: Vec<RecordRef>,
-    reason: String,
 }
 
 async fn send_back(
     State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
+    me: SignedIn,
     Json(form): Json<SendBackForm>,
 ) -> ConsoleResult<Response> {
     if form.items.is_empty() || form.items.len() > 500 {
         return Err(Error::BadRequest("一次退回 1–500 条记录".into()).into());
     }
-    let done = as_officer(&state, &method, &headers, peer, move |db, me| {
-        db.send_back(me, &form.items, &form.reason)
-    })
-    .await?;
+    let done = me
+        .run(&state, move |db, me| {
+            db.send_back(me, &form.items, &form.reason)
+        })
+        .await?;
     Ok(Json(done).into_response())
 }
 
-async fn officers(
-    State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
-) -> ConsoleResult<Response> {
-    let list = as_officer(&state, &method, &headers, peer, |db, me| db.officers(me)).await?;
+async fn officers(State(state): State<AppState>, me: SignedIn) -> ConsoleResult<Response> {
+    let list = me.run(&state, |db, me| db.officers(me)).await?;
     Ok(Json(list).into_response())
-}
-
-#[derive(Deserialize)]
-struct OfficerForm {
-    username: String,
-    display_name: String,
-    org: String,
-    role: String,
-    password: String,
 }
 
 async fn add_officer(
     State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
-    Json(form): Json<OfficerForm>,
+    me: SignedIn,
+    Json(form): Json<NewOfficer>,
 ) -> ConsoleResult<Response> {
     let role = Role::parse(&form.role).ok_or_else(|| {
         Error::BadRequest(format!(
@@ -553,7 +429,7 @@ async fn add_officer(
             form.role
         ))
     })?;
-    as_officer(&state, &method, &headers, peer, move |db, me| {
+    me.run(&state, move |db, me| {
         db.add_officer(
             me,
             &form.username,
@@ -567,20 +443,13 @@ async fn add_officer(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Deserialize)]
-struct PasswordForm {
-    password: String,
-}
-
 async fn reset_password(
     State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
+    me: SignedIn,
     Path(username): Path<String>,
     Json(form): Json<PasswordForm>,
 ) -> ConsoleResult<Response> {
-    as_officer(&state, &method, &headers, peer, move |db, me| {
+    me.run(&state, move |db, me| {
         db.reset_password(me, &username, &form.password)
     })
     .await?;
@@ -594,14 +463,11 @@ struct AuditQuery {
 
 async fn audit(
     State(state): State<AppState>,
-    method: Method,
-    peer: Option<Extension<Peer>>,
-    headers: HeaderMap,
+    me: SignedIn,
     Query(query): Query<AuditQuery>,
 ) -> ConsoleResult<Response> {
-    let lines = as_officer(&state, &method, &headers, peer, move |db, me| {
-        db.audit_log(me, query.before, 100)
-    })
-    .await?;
+    let lines = me
+        .run(&state, move |db, me| db.audit_log(me, query.before, 100))
+        .await?;
     Ok(Json(lines).into_response())
 }

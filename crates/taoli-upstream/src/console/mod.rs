@@ -10,11 +10,14 @@
 
 mod api;
 mod assets;
+pub mod bodies;
 mod export;
 
 use std::net::SocketAddr;
 
 use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -108,6 +111,31 @@ pub(crate) struct SignedIn {
     pub(crate) csrf: String,
     pub(crate) token: String,
     pub(crate) actor: Actor,
+}
+
+/// A handler that takes a [`SignedIn`] runs only for a signed-in officer
+/// (401 otherwise) and, for a request that changes something, only with the
+/// session's CSRF token and an origin of this server (403 otherwise).
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ConsoleError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ConsoleResult<SignedIn> {
+        let peer = parts.extensions.get::<Peer>().copied();
+        signed_in(state, &parts.method, &parts.headers, peer).await
+    }
+}
+
+impl SignedIn {
+    /// Runs `work` on the store as this officer (the store checks what
+    /// their role and unit allow, and audits it).
+    pub(crate) async fn run<T, F>(self, state: &AppState, work: F) -> ConsoleResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&crate::Db, &Actor) -> crate::Result<T> + Send + 'static,
+    {
+        let actor = self.actor;
+        Ok(blocking(state, move |db, _| work(db, &actor)).await?)
+    }
 }
 
 /// The session token the request's cookie carries.

@@ -1,7 +1,7 @@
 //! Officers: their accounts, signing in (Argon2id, lockout), sessions, and
 //! the audit log they read.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use serde::Serialize;
 use taoli_protocol as protocol;
@@ -42,6 +42,10 @@ pub struct AuditLine {
     pub detail: String,
     pub address: String,
 }
+
+/// A session's `last_seen_at` is written again only when it is at least
+/// this old: a page's burst of requests reads the session without writing.
+pub const SESSION_TOUCH_SECONDS: i64 = 60;
 
 /// A new session's secrets: the cookie's token and the CSRF token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -316,13 +320,24 @@ impl Db {
     /// The officer a session token belongs to, and its CSRF token; None for
     /// an unknown, idle or expired session (which is removed).
     pub fn session(&self, token: &str) -> Result<Option<(Officer, String)>> {
+        self.session_at(token, Utc::now())
+    }
+
+    /// [`Db::session`] as of `now`. A session ends
+    /// [`officer::SESSION_IDLE_MINUTES`] after the request that last
+    /// recorded it: a request records itself only when the session was last
+    /// recorded [`SESSION_TOUCH_SECONDS`] or more before, so most requests
+    /// only read; the idle limit is never longer than 30 minutes.
+    pub fn session_at(&self, token: &str, now: DateTime<Utc>) -> Result<Option<(Officer, String)>> {
         let hash = code_hash(token);
-        let now = protocol::now();
+        let at = protocol::timestamp(now);
         let idle_since = protocol::timestamp(shifted(
-            Utc::now(),
+            now,
             Duration::minutes(-officer::SESSION_IDLE_MINUTES),
         ));
-        self.write(|tx| {
+        let touch_before =
+            protocol::timestamp(shifted(now, Duration::seconds(-SESSION_TOUCH_SECONDS)));
+        let found = self.read(|tx| {
             let row = tx.query_opt(
                 &format!(
                     "SELECT {OFFICER_COLUMNS}, s.csrf_token, s.last_seen_at, s.expires_at,
@@ -332,22 +347,38 @@ impl Db {
                 ),
                 args![&hash],
             )?;
-            let Some(row) = row else {
-                return Ok(None);
-            };
-            if row.text(8)? < idle_since || row.text(9)? < now || row.opt_text(10)?.is_some() {
+            row.map(|row| {
+                let last_seen = row.text(8)?;
+                let ended =
+                    last_seen < idle_since || row.text(9)? < at || row.opt_text(10)?.is_some();
+                Ok((officer_from(&row)?, row.text(7)?, last_seen, ended))
+            })
+            .transpose()
+        })?;
+        let Some((officer, csrf, last_seen, ended)) = found else {
+            return Ok(None);
+        };
+        if ended {
+            self.write(|tx| {
                 tx.execute(
                     "DELETE FROM officer_session WHERE token_hash = $1",
                     args![&hash],
                 )?;
-                return Ok(None);
-            }
-            tx.execute(
-                "UPDATE officer_session SET last_seen_at = $1 WHERE token_hash = $2",
-                args![&now, &hash],
-            )?;
-            Ok(Some((officer_from(&row)?, row.text(7)?)))
-        })
+                Ok(())
+            })?;
+            return Ok(None);
+        }
+        if last_seen < touch_before {
+            self.write(|tx| {
+                tx.execute(
+                    "UPDATE officer_session SET last_seen_at = $1
+                     WHERE token_hash = $2 AND last_seen_at < $1",
+                    args![&at, &hash],
+                )?;
+                Ok(())
+            })?;
+        }
+        Ok(Some((officer, csrf)))
     }
 
     /// Ends a session.

@@ -2,6 +2,8 @@
 //! by indicator label before → after, the decisions on them, and what an
 //! accepted change puts in effect (`teacher_state`).
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value as Json};
 use taoli_protocol::{Change, ChangeOp, Decision, MAX_REASON_CHARS};
 
@@ -9,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Db;
 use super::console::{Actor, audit};
-use super::sql::{Tx, args};
+use super::sql::{Tx, Value, args};
 use super::{decision_reason, review_in};
 use crate::error::{Error, Result};
 use crate::officer::Permission;
@@ -138,22 +140,60 @@ impl Db {
                  ORDER BY b.received_at, b.batch_id, r.position LIMIT $3 OFFSET $4",
                 args![&pattern, &school, page_size, offset, &stage],
             )?;
-            let mut states = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let change: Change = serde_json::from_str(&row.text(6)?)
-                    .map_err(|e| Error::Storage(format!("保存的记录无法读取：{e}")))?;
-                let before = state_of(
-                    tx,
-                    &row.text(0)?,
-                    &change.teacher_id,
-                    change.record_id.as_deref().unwrap_or(""),
-                )?;
-                let teacher = match state_of(tx, &row.text(0)?, &change.teacher_id, "")? {
-                    Some(teacher) => Some(teacher),
-                    None => sent_teacher(tx, &row.text(0)?, &change.teacher_id)?,
-                };
-                states.push((change, before, teacher));
-            }
+            let changes = rows
+                .iter()
+                .map(|row| {
+                    serde_json::from_str::<Change>(&row.text(6)?)
+                        .map_err(|e| Error::Storage(format!("保存的记录无法读取：{e}")))
+                })
+                .collect::<Result<Vec<Change>>>()?;
+            let schools = rows
+                .iter()
+                .map(|row| row.text(0))
+                .collect::<Result<Vec<String>>>()?;
+            // What is in effect, and what the school last sent of each
+            // teacher: one query each for the whole page.
+            let wanted: Vec<(&str, &str, &str)> = schools
+                .iter()
+                .zip(&changes)
+                .flat_map(|(school, change)| {
+                    let record = change.record_id.as_deref().unwrap_or("");
+                    [
+                        (school.as_str(), change.teacher_id.as_str(), record),
+                        (school.as_str(), change.teacher_id.as_str(), ""),
+                    ]
+                })
+                .collect();
+            let in_effect = states_of(tx, &wanted)?;
+            let unseen: Vec<(&str, &str)> = wanted
+                .iter()
+                .filter(|(school, teacher, record)| {
+                    record.is_empty()
+                        && !in_effect.contains_key(&(
+                            (*school).to_owned(),
+                            (*teacher).to_owned(),
+                            String::new(),
+                        ))
+                })
+                .map(|(school, teacher, _)| (*school, *teacher))
+                .collect();
+            let sent = sent_teachers(tx, &unseen)?;
+            let states = schools
+                .iter()
+                .zip(changes)
+                .map(|(school, change)| {
+                    let record = change.record_id.clone().unwrap_or_default();
+                    let teacher_key = (school.clone(), change.teacher_id.clone(), String::new());
+                    let before = in_effect
+                        .get(&(school.clone(), change.teacher_id.clone(), record))
+                        .cloned();
+                    let teacher = match in_effect.get(&teacher_key) {
+                        Some(teacher) => Some(teacher.clone()),
+                        None => sent.get(&(school.clone(), change.teacher_id.clone())).cloned(),
+                    };
+                    (change, before, teacher)
+                })
+                .collect::<Vec<_>>();
             Ok((total, rows, states))
         })?;
         let labels = crate::labels::Labels::get();
@@ -465,20 +505,97 @@ fn state_of(
     .transpose()
 }
 
-/// The teacher's values as the school last sent them, when none are in
-/// effect yet (a new teacher waiting in the queue beside their records).
-fn sent_teacher(tx: &mut dyn Tx, school: &str, teacher: &str) -> Result<Option<Map<String, Json>>> {
-    let row = tx.query_opt(
-        "SELECT r.content FROM batch_record r JOIN batch b ON b.batch_id = r.batch_id
-         WHERE b.school = $1 AND r.teacher_id = $2
-           AND r.op IN ('new_teacher', 'update_teacher')
-         ORDER BY b.sequence DESC, r.position DESC LIMIT 1",
-        args![school, teacher],
+/// A row of `teacher_state`: school, teacher, record ('' for the teacher).
+type StateKey = (String, String, String);
+
+/// The values in effect for each (school, teacher, record) asked (record
+/// '' for the teacher), in one query; what is missing has nothing in effect.
+fn states_of(
+    tx: &mut dyn Tx,
+    wanted: &[(&str, &str, &str)],
+) -> Result<HashMap<StateKey, Map<String, Json>>> {
+    let mut found = HashMap::new();
+    if wanted.is_empty() {
+        return Ok(found);
+    }
+    let mut params = Vec::with_capacity(wanted.len().saturating_mul(3));
+    let mut alternatives = Vec::with_capacity(wanted.len());
+    for (school, teacher, record) in wanted {
+        let n = params.len();
+        alternatives.push(format!(
+            "(school = ${} AND teacher_id = ${} AND record_id = ${})",
+            n.saturating_add(1),
+            n.saturating_add(2),
+            n.saturating_add(3)
+        ));
+        params.extend([
+            Value::from(*school),
+            Value::from(*teacher),
+            Value::from(*record),
+        ]);
+    }
+    let rows = tx.query(
+        &format!(
+            "SELECT school, teacher_id, record_id, fields FROM teacher_state
+             WHERE removed = 0 AND ({})",
+            alternatives.join(" OR ")
+        ),
+        &params,
     )?;
-    Ok(row
-        .and_then(|r| r.text(0).ok())
-        .and_then(|text| serde_json::from_str::<Change>(&text).ok())
-        .map(|change| change.fields))
+    for row in rows {
+        let fields: Map<String, Json> = serde_json::from_str(&row.text(3)?)
+            .map_err(|e| Error::Storage(format!("保存的在用信息无法读取：{e}")))?;
+        found.insert((row.text(0)?, row.text(1)?, row.text(2)?), fields);
+    }
+    Ok(found)
+}
+
+/// Each teacher's values as the school last sent them, for those with none
+/// in effect yet (a new teacher waiting in the queue beside their records),
+/// in one query.
+fn sent_teachers(
+    tx: &mut dyn Tx,
+    teachers: &[(&str, &str)],
+) -> Result<HashMap<(String, String), Map<String, Json>>> {
+    let mut found = HashMap::new();
+    if teachers.is_empty() {
+        return Ok(found);
+    }
+    let mut params = Vec::with_capacity(teachers.len().saturating_mul(2));
+    let mut alternatives = Vec::with_capacity(teachers.len());
+    for (school, teacher) in teachers {
+        let n = params.len();
+        alternatives.push(format!(
+            "(b.school = ${} AND r.teacher_id = ${})",
+            n.saturating_add(1),
+            n.saturating_add(2)
+        ));
+        params.extend([Value::from(*school), Value::from(*teacher)]);
+    }
+    let rows = tx.query(
+        &format!(
+            "SELECT b.school, r.teacher_id, r.content
+             FROM batch_record r JOIN batch b ON b.batch_id = r.batch_id
+             WHERE r.op IN ('new_teacher', 'update_teacher') AND ({})
+             ORDER BY b.sequence DESC, r.position DESC",
+            alternatives.join(" OR ")
+        ),
+        &params,
+    )?;
+    for row in rows {
+        let key = (row.text(0)?, row.text(1)?);
+        if found.contains_key(&key) {
+            continue; // an older one: the newest came first
+        }
+        if let Some(change) = row
+            .text(2)
+            .ok()
+            .and_then(|text| serde_json::from_str::<Change>(&text).ok())
+        {
+            found.insert(key, change.fields);
+        }
+    }
+    Ok(found)
 }
 
 /// Puts an accepted change in effect: a new or updated teacher or record

@@ -25,6 +25,8 @@ pub struct TeacherRow {
     pub name: String,
     pub gender: String,
     pub birth_date: String,
+    /// The ID document's type by its name (居民身份证, 护照 …), or 未填.
+    pub id_type: String,
     /// The last four characters of the ID number: enough to tell two
     /// teachers apart, no more.
     pub id_tail: String,
@@ -158,6 +160,7 @@ impl Db {
                     name: text(&fields, "name"),
                     gender: named(labels, "gender", &text(&fields, "gender")),
                     birth_date: text(&fields, "birth_date"),
+                    id_type: named(labels, "id_type", &text(&fields, "id_type")),
                     id_tail: tail,
                     education: named(
                         labels,
