@@ -2,6 +2,7 @@
 //! admin switches for fault injection, and the accept loop (hyper, one task
 //! per connection) that lets a handler drop its own connection mid-request.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -9,7 +10,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Form, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Form, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -535,7 +537,8 @@ fn request_signature(headers: &HeaderMap) -> std::result::Result<RequestSignatur
     })
 }
 
-/// A signed request about `school`'s own data, as it arrived.
+/// A signed request about `school`'s own data, as it arrived: the
+/// extractor of every `/v1/schools/{school}/…` route.
 struct SignedRequest {
     school: String,
     method: Method,
@@ -543,22 +546,51 @@ struct SignedRequest {
     signature: RequestSignature,
 }
 
-impl SignedRequest {
-    fn new(
-        school: String,
-        method: &Method,
-        uri: &axum::http::Uri,
-        headers: &HeaderMap,
-    ) -> std::result::Result<SignedRequest, Refusal> {
+impl<S: Send + Sync> FromRequestParts<S> for SignedRequest {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> std::result::Result<SignedRequest, ApiError> {
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| Refusal::new(RefusalCode::MalformedRequest))?;
+        let school = params
+            .get("school")
+            .cloned()
+            .ok_or_else(|| Refusal::new(RefusalCode::MalformedRequest))?;
         Ok(SignedRequest {
             school,
-            method: method.clone(),
-            path_and_query: uri
+            method: parts.method.clone(),
+            path_and_query: parts
+                .uri
                 .path_and_query()
                 .map(|p| p.as_str().to_owned())
                 .unwrap_or_default(),
-            signature: request_signature(headers)?,
+            signature: request_signature(&parts.headers)?,
         })
+    }
+}
+
+impl SignedRequest {
+    /// Runs `read` for the school once the request checks out
+    /// ([`SignedRequest::check`]); `what` names the data as `check` does.
+    async fn read<T, F>(
+        self,
+        state: &AppState,
+        what: (&'static str, &'static str),
+        read: F,
+    ) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Db, &str) -> Result<T> + Send + 'static,
+    {
+        blocking(state, move |db, _| {
+            self.check(db, what)?;
+            read(db, &self.school)
+        })
+        .await
     }
 
     /// The key it names is registered, not revoked and the school's own,
@@ -599,19 +631,17 @@ impl SignedRequest {
 
 async fn reviews(
     State(state): State<AppState>,
-    Path(school): Path<String>,
+    request: SignedRequest,
     Query(query): Query<ReviewsQuery>,
-    method: Method,
-    uri: axum::http::Uri,
-    headers: HeaderMap,
 ) -> ApiResult {
-    let request = SignedRequest::new(school, &method, &uri, &headers)?;
     let limit = query.limit.unwrap_or(100).clamp(1, MAX_REVIEW_PAGE_RESULTS);
-    let page = blocking(&state, move |db, _| {
-        request.check(db, ("审核结果", "review results"))?;
-        db.reviews(&request.school, query.after, limit)
-    })
-    .await?;
+    let page = request
+        .read(
+            &state,
+            ("审核结果", "review results"),
+            move |db, school| db.reviews(school, query.after, limit),
+        )
+        .await?;
     Ok(json_response(StatusCode::OK, page.to_json()))
 }
 
@@ -619,22 +649,18 @@ async fn reviews(
 /// (督促提醒) after cursor N, signed by the school as for its reviews.
 async fn notices(
     State(state): State<AppState>,
-    Path(school): Path<String>,
+    request: SignedRequest,
     Query(query): Query<ReviewsQuery>,
-    method: Method,
-    uri: axum::http::Uri,
-    headers: HeaderMap,
 ) -> ApiResult {
-    let request = SignedRequest::new(school, &method, &uri, &headers)?;
     let limit = query
         .limit
         .unwrap_or(50)
         .clamp(1, protocol::MAX_NOTICE_PAGE_NOTICES);
-    let page = blocking(&state, move |db, _| {
-        request.check(db, ("督促提醒", "notices"))?;
-        db.notices(&request.school, query.after, limit)
-    })
-    .await?;
+    let page = request
+        .read(&state, ("督促提醒", "notices"), move |db, school| {
+            db.notices(school, query.after, limit)
+        })
+        .await?;
     Ok(json_response(StatusCode::OK, page.to_json()))
 }
 
@@ -649,22 +675,20 @@ struct HistoryQuery {
 /// sequence N, with their manifests and receipts.
 async fn held_batches(
     State(state): State<AppState>,
-    Path(school): Path<String>,
+    request: SignedRequest,
     Query(query): Query<HistoryQuery>,
-    method: Method,
-    uri: axum::http::Uri,
-    headers: HeaderMap,
 ) -> ApiResult {
-    let request = SignedRequest::new(school, &method, &uri, &headers)?;
     let limit = query
         .limit
         .unwrap_or(20)
         .clamp(1, protocol::MAX_BATCH_HISTORY_BATCHES);
-    let history = blocking(&state, move |db, _| {
-        request.check(db, ("批次记录", "list of batches"))?;
-        db.held_batches(&request.school, query.after, limit)
-    })
-    .await?;
+    let history = request
+        .read(
+            &state,
+            ("批次记录", "list of batches"),
+            move |db, school| db.held_batches(school, query.after, limit),
+        )
+        .await?;
     Ok(json_response(StatusCode::OK, history.to_json()))
 }
 
@@ -672,23 +696,20 @@ async fn held_batches(
 /// payload, exactly as it arrived.
 async fn held_payload(
     State(state): State<AppState>,
-    Path((school, id)): Path<(String, String)>,
-    method: Method,
-    uri: axum::http::Uri,
-    headers: HeaderMap,
+    request: SignedRequest,
+    Path((_, id)): Path<(String, String)>,
 ) -> ApiResult {
-    let request = SignedRequest::new(school, &method, &uri, &headers)?;
-    let payload = blocking(&state, move |db, _| {
-        request.check(db, ("批次数据", "batch data"))?;
-        db.held_payload(&request.school, &id)?.ok_or_else(|| {
-            Error::refused_with(
-                RefusalCode::BatchNotFound,
-                format!("本校没有已收齐的批次 {id}"),
-                format!("the school has no batch {id} received whole"),
-            )
+    let payload = request
+        .read(&state, ("批次数据", "batch data"), move |db, school| {
+            db.held_payload(school, &id)?.ok_or_else(|| {
+                Error::refused_with(
+                    RefusalCode::BatchNotFound,
+                    format!("本校没有已收齐的批次 {id}"),
+                    format!("the school has no batch {id} received whole"),
+                )
+            })
         })
-    })
-    .await?;
+        .await?;
     Ok((
         StatusCode::OK,
         [(header::CONTENT_TYPE, "application/gzip")],
