@@ -192,7 +192,7 @@ pub fn payload(school: &str, batch_id: &str, teachers: usize, rng: &mut impl Rng
         });
         let mut education = Map::new();
         education.insert(
-            "education_level".into(),
+            "education".into(),
             Value::from(pick(rng, &["21", "31", "14"])),
         );
         education.insert("major".into(), json!(pick(rng, &MAJORS)));

@@ -66,7 +66,7 @@ fn teacher_changes(teachers: usize) -> Vec<Change> {
             None,
         ));
         let mut education = Map::new();
-        education.insert("education_level".into(), Value::from("21"));
+        education.insert("education".into(), Value::from("21"));
         education.insert("major".into(), json!("汉语言文学"));
         changes.push(change(
             &teacher_id,

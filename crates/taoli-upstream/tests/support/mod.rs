@@ -433,7 +433,7 @@ pub fn sample_payload(school: &str, batch_id: &str, teachers: usize) -> Payload 
             signoff: None,
         });
         let mut education = Map::new();
-        education.insert("education_level".into(), Value::from("21"));
+        education.insert("education".into(), Value::from("21"));
         education.insert("major".into(), json!(format!("汉语言文学 {n}")));
         payload.changes.push(Change {
             id: format!("record:r-{n:04}@1"),
