@@ -293,10 +293,28 @@ export async function untilMessage(browser, text) {
   await until(browser, async () => (await messages(browser)).some((m) => m.includes(text)), `no message 「${text}」`);
 }
 
-/** Saves a screenshot after two animation frames, so it shows the current frame. */
+/**
+ * Saves a screenshot once the page's finite transitions have ended (a dialog
+ * fading in, another fading out; at most 3 s) and two animation frames have
+ * been drawn, so it shows the screen at rest.
+ */
 export async function screenshot(browser, name) {
   mkdirSync(screenshotDir, { recursive: true });
-  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  await browser.executeAsync((done) => {
+    const started = performance.now();
+    const settled = () =>
+      document.getAnimations().every(
+        (a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity,
+      );
+    const wait = () => {
+      if (settled() || performance.now() - started > 3000) {
+        requestAnimationFrame(() => requestAnimationFrame(() => done()));
+      } else {
+        setTimeout(wait, 50);
+      }
+    };
+    wait();
+  });
   const path = join(screenshotDir, `${name}.png`);
   await browser.saveScreenshot(path);
   return path;
