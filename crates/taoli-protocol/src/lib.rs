@@ -17,6 +17,8 @@
 //! - **History** ([`BatchHistory`], [`HeldBatch`]): the batches the upstream
 //!   received from the school, with their manifests and receipts, for a
 //!   school file restored from before some of them.
+//! - **Transfers** ([`Transfer`], [`TransferStep`]): 调动's confirmations in
+//!   order, each step with its own id (issue #19; not yet on the wire).
 //! - **Refusals** ([`Refusal`], [`RefusalCode`]): a machine code and a
 //!   Chinese message for everything either side will not take, with its
 //!   particulars in English too when they are words.
@@ -58,6 +60,7 @@ mod refusal;
 mod retry;
 mod review;
 mod text;
+mod transfer;
 
 pub use batch::{BatchState, BatchStatus, MAX_BATCH_STATUS_BYTES};
 pub use codec::{now, sha256_hex, timestamp};
@@ -87,6 +90,9 @@ pub use refusal::{Refusal, RefusalCode};
 pub use retry::{HEADER_RETRY_AFTER, MAX_RETRY_AFTER_SECONDS, retry_after_seconds};
 pub use review::{
     Decision, MAX_REVIEW_PAGE_BYTES, MAX_REVIEW_PAGE_RESULTS, ReviewPage, ReviewResult, review_page,
+};
+pub use transfer::{
+    Applied, Transfer, TransferAction, TransferParty, TransferRefusal, TransferStage, TransferStep,
 };
 
 /// The protocol version every document names (`"protocol"`).
