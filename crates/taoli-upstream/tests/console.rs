@@ -1051,6 +1051,454 @@ async fn statistics_export_as_a_workbook_with_a_total(store: Store) {
     );
 }
 
+/// `changes` sent by 三台县第一小学 and accepted by its county.
+async fn accepted(h: &Harness, school: &mut support::School, changes: Vec<taoli_protocol::Change>) {
+    let batch = school.next_batch_of(changes);
+    let receipt = h.upload_ok(school, &batch).await;
+    let records: Vec<String> = receipt.records.iter().map(|r| r.id.clone()).collect();
+    let me = h.sign_in("santai").await;
+    let decided = me
+        .post(
+            "/console/api/queue/decide",
+            json!({ "items": refs(&batch, &records), "decision": "accepted" }),
+        )
+        .await;
+    assert_eq!(decided.status(), StatusCode::OK);
+}
+
+/// Teacher `t{n}` named `name`, with the ID number `id_number`.
+fn teacher_with_id(n: usize, name: &str, id_number: &str) -> taoli_protocol::Change {
+    let mut change = teacher(n, name, "2", "1985-01-01", "21");
+    change.fields.insert("id_number".into(), json!(id_number));
+    change
+}
+
+/// A 变更申请 of teacher `t{n}`'s `field`.
+fn correction(n: usize, field: &str, value: &str) -> taoli_protocol::Change {
+    let mut change = rename(n, "");
+    change.id = format!("correction:t{n}:{field}");
+    change.fields = serde_json::Map::new();
+    change.fields.insert(field.into(), json!(value));
+    change.reason = Some("录入错误".into());
+    change
+}
+
+fn names(page: &Value) -> Vec<&str> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect()
+}
+
+fn teacher_ids(page: &Value) -> Vec<&str> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["teacher_id"].as_str().unwrap())
+        .collect()
+}
+
+async fn an_id_tail_ending_in_x_is_found_when_typed_with_a_lower_case_x(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    accepted(
+        &h,
+        &mut school,
+        vec![
+            teacher_with_id(1, "王芳", "51072219850101123X"),
+            teacher_with_id(2, "李强", "510722198501011234"),
+        ],
+    )
+    .await;
+    let me = h.sign_in("santai").await;
+    let found = me.get_json("/console/api/teachers?q=123x").await;
+    assert_eq!(found["total"], 1);
+    assert_eq!(names(&found), ["王芳"]);
+    assert_eq!(found["items"][0]["id_tail"], "123X");
+}
+
+async fn an_id_number_entered_with_a_lower_case_x_is_found_by_its_tail(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    accepted(
+        &h,
+        &mut school,
+        vec![teacher_with_id(1, "王芳", "51072219850101123x")],
+    )
+    .await;
+    let me = h.sign_in("santai").await;
+    let found = me.get_json("/console/api/teachers?q=123X").await;
+    assert_eq!(names(&found), ["王芳"]);
+}
+
+async fn an_underscore_in_a_search_matches_only_an_underscore(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    accepted(
+        &h,
+        &mut school,
+        vec![
+            teacher(1, "王_芳", "2", "1985-01-01", "21"),
+            teacher(2, "王小芳", "2", "1985-01-01", "21"),
+        ],
+    )
+    .await;
+    let me = h.sign_in("santai").await;
+    let found = me.get_json("/console/api/teachers?q=王_芳").await;
+    assert_eq!(found["total"], 1);
+    assert_eq!(names(&found), ["王_芳"]);
+}
+
+async fn a_percent_sign_in_a_search_matches_only_a_percent_sign(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    accepted(
+        &h,
+        &mut school,
+        vec![
+            teacher(1, "李%强", "1", "1985-01-01", "21"),
+            teacher(2, "李小强", "1", "1985-01-01", "21"),
+        ],
+    )
+    .await;
+    let me = h.sign_in("santai").await;
+    let found = me.get_json("/console/api/teachers?q=李%25强").await;
+    assert_eq!(found["total"], 1);
+    assert_eq!(names(&found), ["李%强"]);
+}
+
+async fn a_backslash_in_a_search_matches_only_a_backslash(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    accepted(
+        &h,
+        &mut school,
+        vec![
+            teacher(1, r"赵\敏", "2", "1985-01-01", "21"),
+            teacher(2, "赵敏", "2", "1985-01-01", "21"),
+        ],
+    )
+    .await;
+    let me = h.sign_in("santai").await;
+    let found = me.get_json("/console/api/teachers?q=赵%5C敏").await;
+    assert_eq!(names(&found), [r"赵\敏"]);
+}
+
+async fn a_name_search_tells_upper_from_lower_case_on_both_stores(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    accepted(
+        &h,
+        &mut school,
+        vec![
+            teacher(1, "Li Ming", "1", "1985-01-01", "21"),
+            teacher(2, "li ming", "1", "1985-01-01", "21"),
+        ],
+    )
+    .await;
+    let me = h.sign_in("santai").await;
+    let found = me.get_json("/console/api/teachers?q=Li").await;
+    assert_eq!(names(&found), ["Li Ming"]);
+}
+
+async fn the_second_page_holds_the_next_teachers_and_the_total_counts_all(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    let five = (1..=5)
+        .map(|n| teacher(n, &format!("教师{n}"), "1", "1985-01-01", "21"))
+        .collect();
+    accepted(&h, &mut school, five).await;
+    let me = h.sign_in("santai").await;
+    let page = me.get_json("/console/api/teachers?size=2&page=2").await;
+    assert_eq!(page["total"], 5);
+    assert_eq!(page["page"], 2);
+    assert_eq!(page["page_size"], 2);
+    assert_eq!(teacher_ids(&page), ["t3", "t4"]);
+}
+
+async fn the_total_of_a_search_counts_only_the_teachers_it_found(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    accepted(
+        &h,
+        &mut school,
+        vec![
+            teacher(1, "王芳", "2", "1985-01-01", "21"),
+            teacher(2, "李强", "1", "1985-01-01", "21"),
+            teacher(3, "王磊", "1", "1985-01-01", "21"),
+            teacher(4, "赵敏", "2", "1985-01-01", "21"),
+            teacher(5, "王静", "2", "1985-01-01", "21"),
+        ],
+    )
+    .await;
+    let me = h.sign_in("santai").await;
+    let page = me
+        .get_json("/console/api/teachers?q=王&size=2&page=2")
+        .await;
+    assert_eq!(page["total"], 3);
+    assert_eq!(names(&page), ["王静"]);
+}
+
+async fn a_renamed_teacher_is_found_by_the_new_name_and_not_the_old(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    accepted(
+        &h,
+        &mut school,
+        vec![teacher(1, "王芳", "2", "1985-01-01", "21")],
+    )
+    .await;
+    accepted(&h, &mut school, vec![rename(1, "王小芳")]).await;
+    let me = h.sign_in("santai").await;
+    let by_old = me.get_json("/console/api/teachers?q=王芳").await;
+    assert_eq!(by_old["total"], 0);
+    let by_new = me.get_json("/console/api/teachers?q=王小芳").await;
+    assert_eq!(names(&by_new), ["王小芳"]);
+}
+
+/// The buckets of the statistics' dimension `key`: (label, count).
+fn buckets(stats: &Value, key: &str) -> Vec<(String, u64)> {
+    stats["dimensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["key"] == key)
+        .unwrap()["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["label"].as_str().unwrap().to_owned(),
+                b["count"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+async fn statistics_count_a_corrected_teacher_by_the_new_values_only(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    accepted(
+        &h,
+        &mut school,
+        vec![teacher(1, "王芳", "2", "1985-01-01", "21")],
+    )
+    .await;
+    accepted(
+        &h,
+        &mut school,
+        vec![correction(1, "highest_education", "31")],
+    )
+    .await;
+    let me = h.sign_in("santai").await;
+    let stats = me.get_json("/console/api/stats").await;
+    assert_eq!(stats["teachers"], 1);
+    assert_eq!(
+        buckets(&stats, "education"),
+        [("大学专科毕业".to_owned(), 1)]
+    );
+}
+
+async fn statistics_count_a_value_not_given_as_not_filled_in(store: Store) {
+    let h = county_with_schools(store).await;
+    let mut school = h.enroll(SCHOOL).await;
+    accepted(
+        &h,
+        &mut school,
+        vec![teacher(1, "王芳", "2", "1985-01-01", "21")],
+    )
+    .await;
+    let me = h.sign_in("santai").await;
+    let stats = me.get_json("/console/api/stats").await;
+    assert_eq!(buckets(&stats, "title"), [("未填".to_owned(), 1)]);
+}
+
+async fn a_search_within_one_school_lists_only_its_teachers(store: Store) {
+    let h = county_with_schools(store).await;
+    h.register("2151072203", "三台县第二小学", COUNTY);
+    let mut first = h.enroll(SCHOOL).await;
+    accepted(
+        &h,
+        &mut first,
+        vec![teacher(1, "王芳", "2", "1985-01-01", "21")],
+    )
+    .await;
+    let mut second = h.enroll("2151072203").await;
+    accepted(
+        &h,
+        &mut second,
+        vec![teacher(1, "王磊", "1", "1985-01-01", "21")],
+    )
+    .await;
+    let me = h.sign_in("santai").await;
+    let all = me.get_json("/console/api/teachers?q=王").await;
+    assert_eq!(all["total"], 2);
+    let one = me
+        .get_json("/console/api/teachers?q=王&school=2151072203")
+        .await;
+    assert_eq!(names(&one), ["王磊"]);
+}
+
+async fn a_county_does_not_list_another_countys_teachers(store: Store) {
+    let h = county_with_schools(store).await;
+    h.officer("fucheng", NEIGHBOUR, Role::InfoAdmin);
+    let mut school = h.enroll(SCHOOL).await;
+    accepted(
+        &h,
+        &mut school,
+        vec![teacher(1, "王芳", "2", "1985-01-01", "21")],
+    )
+    .await;
+    let neighbour = h.sign_in("fucheng").await;
+    let found = neighbour.get_json("/console/api/teachers").await;
+    assert_eq!(found["total"], 0);
+    let stats = neighbour.get_json("/console/api/stats").await;
+    assert_eq!(stats["teachers"], 0);
+}
+
+// ------------------------------------------- a database from before 0006
+
+/// The SQL of migrations 0001–0005 of `store`'s engine, recorded as
+/// applied: a database as an upstream before 0006 left it.
+fn schema_before_0006(store: Store) -> String {
+    let files = match store {
+        Store::Sqlite => [
+            include_str!("../migrations/sqlite/0001_batches.sql"),
+            include_str!("../migrations/sqlite/0002_console.sql"),
+            include_str!("../migrations/sqlite/0003_notices.sql"),
+            include_str!("../migrations/sqlite/0004_review_levels.sql"),
+            include_str!("../migrations/sqlite/0005_rush.sql"),
+        ],
+        Store::Postgres => [
+            include_str!("../migrations/postgres/0001_batches.sql"),
+            include_str!("../migrations/postgres/0002_console.sql"),
+            include_str!("../migrations/postgres/0003_notices.sql"),
+            include_str!("../migrations/postgres/0004_review_levels.sql"),
+            include_str!("../migrations/postgres/0005_rush.sql"),
+        ],
+    };
+    let mut sql = files.join("\n;\n");
+    sql.push_str(
+        ";
+        CREATE TABLE schema_migration (
+            version BIGINT PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        );
+        INSERT INTO schema_migration VALUES
+            (1, '0001_batches', '2026-09-01T00:00:00Z'),
+            (2, '0002_console', '2026-09-01T00:00:00Z'),
+            (3, '0003_notices', '2026-09-01T00:00:00Z'),
+            (4, '0004_review_levels', '2026-09-01T00:00:00Z'),
+            (5, '0005_rush', '2026-09-01T00:00:00Z');",
+    );
+    sql
+}
+
+/// Runs `sql` on the database, as a client of the engine's own.
+fn run_sql(store: Store, database: &str, sql: &str) {
+    match store {
+        Store::Sqlite => {
+            let conn = rusqlite::Connection::open(database).unwrap();
+            conn.pragma_update(None, "application_id", 0x544c_5550)
+                .unwrap();
+            conn.execute_batch(sql).unwrap();
+        }
+        Store::Postgres => {
+            let mut client = ::postgres::Client::connect(database, ::postgres::NoTls).unwrap();
+            client.batch_execute(sql).unwrap();
+        }
+    }
+}
+
+/// 三台县第一小学 on a database written before 0006 and then migrated:
+/// 王芳 in effect (her name typed between spaces, a full-width one after,
+/// her ID number with a lower-case x), one of her records, and 李强,
+/// removed.
+async fn migrated_from_before_0006(store: Store) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let location = store.fresh_location(dir.path());
+    let database = location.database.clone();
+    let written = r#"
+        INSERT INTO teacher_state
+            (school, teacher_id, record_id, grp, fields, version, removed, accepted_at)
+        VALUES
+            ('2151072201', 't1', '', '',
+             '{"name":" 王芳\u3000","gender":"2","id_type":"1","id_number":"51072219850101123x","birth_date":"1985-01-01","highest_education":"21","current_title":null}',
+             1, 0, '2026-10-01T00:00:00Z'),
+            ('2151072201', 't1', 'r1', 'education', '{"name":"王芳的学习经历"}',
+             1, 0, '2026-10-01T00:00:00Z'),
+            ('2151072201', 't2', '', '',
+             '{"name":"李强","gender":"1","id_type":"1","id_number":"510722199906300012","birth_date":"1999-06-30","highest_education":"31"}',
+             1, 1, '2026-10-01T00:00:00Z');"#;
+    let sql = format!("{}\n{written}", schema_before_0006(store));
+    support::off_runtime(move || run_sql(store, &database, &sql));
+    let opened = location.clone();
+    let db = support::off_runtime(move || {
+        let db = taoli_upstream::Db::connect_unmigrated(&opened).unwrap();
+        assert_eq!(db.migrate().unwrap(), ["0006_teacher_columns"]);
+        db
+    });
+    let server = taoli_upstream::Server::start(
+        db,
+        "127.0.0.1:0".parse().unwrap(),
+        false,
+        taoli_upstream::Faults::default(),
+    )
+    .await
+    .unwrap();
+    let h = Harness {
+        server,
+        client: reqwest::Client::builder().no_proxy().build().unwrap(),
+        dir,
+        location,
+    };
+    h.register(SCHOOL, "三台县第一小学", COUNTY);
+    h.officer("santai", COUNTY, Role::InfoAdmin);
+    h
+}
+
+async fn a_database_from_before_0006_lists_its_teachers_as_their_json_says(store: Store) {
+    let h = migrated_from_before_0006(store).await;
+    let me = h.sign_in("santai").await;
+    let listed = me.get_json("/console/api/teachers").await;
+    assert_eq!(listed["total"], 1);
+    assert_eq!(
+        listed["items"],
+        json!([{
+            "school": SCHOOL,
+            "school_name": "三台县第一小学",
+            "teacher_id": "t1",
+            "name": "王芳",
+            "gender": "女",
+            "birth_date": "1985-01-01",
+            "id_type": "居民身份证",
+            "id_tail": "123X",
+            "education": "大学本科毕业",
+            "title": "未填",
+        }])
+    );
+}
+
+async fn a_database_from_before_0006_finds_a_teacher_by_the_tail_of_the_id_number(store: Store) {
+    let h = migrated_from_before_0006(store).await;
+    let me = h.sign_in("santai").await;
+    let found = me.get_json("/console/api/teachers?q=123X").await;
+    assert_eq!(names(&found), ["王芳"]);
+}
+
+async fn a_database_from_before_0006_counts_its_teachers_in_effect(store: Store) {
+    let h = migrated_from_before_0006(store).await;
+    let me = h.sign_in("santai").await;
+    let stats = me.get_json("/console/api/stats").await;
+    assert_eq!(stats["teachers"], 1);
+    assert_eq!(buckets(&stats, "gender"), [("女".to_owned(), 1)]);
+}
+
 // ------------------------------------------------------- 督促提醒
 
 async fn a_reminder_reaches_the_school_at_its_next_signed_read(store: Store) {
@@ -1246,6 +1694,22 @@ on_both_stores!(
     a_teacher_waiting_for_review_is_not_in_effect,
     statistics_count_teachers_in_effect_by_gender_and_education,
     statistics_export_as_a_workbook_with_a_total,
+    an_id_tail_ending_in_x_is_found_when_typed_with_a_lower_case_x,
+    an_id_number_entered_with_a_lower_case_x_is_found_by_its_tail,
+    an_underscore_in_a_search_matches_only_an_underscore,
+    a_percent_sign_in_a_search_matches_only_a_percent_sign,
+    a_backslash_in_a_search_matches_only_a_backslash,
+    a_name_search_tells_upper_from_lower_case_on_both_stores,
+    the_second_page_holds_the_next_teachers_and_the_total_counts_all,
+    the_total_of_a_search_counts_only_the_teachers_it_found,
+    a_renamed_teacher_is_found_by_the_new_name_and_not_the_old,
+    statistics_count_a_corrected_teacher_by_the_new_values_only,
+    statistics_count_a_value_not_given_as_not_filled_in,
+    a_search_within_one_school_lists_only_its_teachers,
+    a_county_does_not_list_another_countys_teachers,
+    a_database_from_before_0006_lists_its_teachers_as_their_json_says,
+    a_database_from_before_0006_finds_a_teacher_by_the_tail_of_the_id_number,
+    a_database_from_before_0006_counts_its_teachers_in_effect,
     a_reminder_reaches_the_school_at_its_next_signed_read,
     notices_are_refused_without_the_schools_signature,
     a_county_cannot_remind_another_countys_school,

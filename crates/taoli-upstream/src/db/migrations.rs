@@ -32,6 +32,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "0005_rush",
         sql: include_str!("../../migrations/sqlite/0005_rush.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_teacher_columns",
+        sql: include_str!("../../migrations/sqlite/0006_teacher_columns.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -59,6 +64,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 5,
         name: "0005_rush",
         sql: include_str!("../../migrations/postgres/0005_rush.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "0006_teacher_columns",
+        sql: include_str!("../../migrations/postgres/0006_teacher_columns.sql"),
     },
 ];
 

@@ -2,6 +2,8 @@
 //! roll-ups per county and per city with DHIS2's reporting and on-time
 //! rates.
 
+use std::collections::HashMap;
+
 use chrono::{Duration, NaiveDate, Utc};
 
 use serde::Serialize;
@@ -161,7 +163,7 @@ impl Db {
             )?;
             Ok((schools, counts))
         })?;
-        let mut by_school: std::collections::HashMap<String, [u64; 3]> = Default::default();
+        let mut by_school: HashMap<String, [u64; 3]> = Default::default();
         for row in &counts {
             let entry = by_school.entry(row.text(0)?).or_default();
             let slot = match row.text(1)?.as_str() {
@@ -219,29 +221,29 @@ impl Db {
     }
 }
 
+/// The schools rolled up into their units (counties or cities, by `key`)
+/// in one pass, each unit where its first school comes.
 fn roll_up<'a>(
     rows: &'a [SchoolProgress],
     level: Level,
     key: impl Fn(&'a SchoolProgress) -> (&'a String, &'a String),
 ) -> Vec<UnitProgress> {
-    let mut order: Vec<(&String, &String)> = Vec::new();
+    let mut units: Vec<UnitProgress> = Vec::new();
+    let mut index: HashMap<&String, usize> = HashMap::new();
     for row in rows {
-        let k = key(row);
-        if !order.iter().any(|(code, _)| *code == k.0) {
-            order.push(k);
+        let (code, name) = key(row);
+        let at = *index.entry(code).or_insert_with(|| {
+            units.push(UnitProgress::empty(code.clone(), name.clone(), level));
+            units.len().saturating_sub(1)
+        });
+        if let Some(unit) = units.get_mut(at) {
+            unit.add(row);
         }
     }
-    order
-        .into_iter()
-        .map(|(code, name)| {
-            unit(
-                code.clone(),
-                name.clone(),
-                level,
-                rows.iter().filter(|r| key(r).0 == code),
-            )
-        })
-        .collect()
+    for unit in &mut units {
+        unit.rate();
+    }
+    units
 }
 
 fn percent(part: u64, whole: u64) -> f64 {
@@ -258,32 +260,101 @@ fn unit<'a>(
     level: Level,
     rows: impl Iterator<Item = &'a SchoolProgress>,
 ) -> UnitProgress {
-    let mut u = UnitProgress {
-        code,
-        name,
-        level,
-        expected: 0,
-        enrolled: 0,
-        reported: 0,
-        on_time: 0,
-        reporting_rate: 0.0,
-        on_time_rate: 0.0,
-        records_received: 0,
-        accepted: 0,
-        returned: 0,
-        pending: 0,
-    };
+    let mut u = UnitProgress::empty(code, name, level);
     for r in rows {
-        u.expected = u.expected.saturating_add(1);
-        u.enrolled = u.enrolled.saturating_add(u64::from(r.enrolled));
-        u.reported = u.reported.saturating_add(u64::from(r.reported));
-        u.on_time = u.on_time.saturating_add(u64::from(r.on_time));
-        u.records_received = u.records_received.saturating_add(r.records_received);
-        u.accepted = u.accepted.saturating_add(r.accepted);
-        u.returned = u.returned.saturating_add(r.returned);
-        u.pending = u.pending.saturating_add(r.pending);
+        u.add(r);
     }
-    u.reporting_rate = percent(u.reported, u.expected);
-    u.on_time_rate = percent(u.on_time, u.expected);
+    u.rate();
     u
+}
+
+impl UnitProgress {
+    fn empty(code: String, name: String, level: Level) -> UnitProgress {
+        UnitProgress {
+            code,
+            name,
+            level,
+            expected: 0,
+            enrolled: 0,
+            reported: 0,
+            on_time: 0,
+            reporting_rate: 0.0,
+            on_time_rate: 0.0,
+            records_received: 0,
+            accepted: 0,
+            returned: 0,
+            pending: 0,
+        }
+    }
+
+    /// Counts one more school of the unit.
+    fn add(&mut self, r: &SchoolProgress) {
+        self.expected = self.expected.saturating_add(1);
+        self.enrolled = self.enrolled.saturating_add(u64::from(r.enrolled));
+        self.reported = self.reported.saturating_add(u64::from(r.reported));
+        self.on_time = self.on_time.saturating_add(u64::from(r.on_time));
+        self.records_received = self.records_received.saturating_add(r.records_received);
+        self.accepted = self.accepted.saturating_add(r.accepted);
+        self.returned = self.returned.saturating_add(r.returned);
+        self.pending = self.pending.saturating_add(r.pending);
+    }
+
+    /// The rates of the schools counted.
+    fn rate(&mut self) {
+        self.reporting_rate = percent(self.reported, self.expected);
+        self.on_time_rate = percent(self.on_time, self.expected);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn school(code: &str, county: &str, city: &str, reported: bool) -> SchoolProgress {
+        SchoolProgress {
+            code: code.into(),
+            name: code.into(),
+            county: county.into(),
+            county_name: county.into(),
+            city: city.into(),
+            city_name: city.into(),
+            enrolled: true,
+            last_batch_at: None,
+            reported,
+            on_time: reported,
+            records_received: 0,
+            accepted: 0,
+            returned: 0,
+            pending: 0,
+        }
+    }
+
+    #[test]
+    fn each_unit_counts_its_own_schools_in_the_order_they_come() {
+        let rows = [
+            school("a", "510703", "510700", true),
+            school("b", "510722", "510700", false),
+            school("c", "510722", "510700", true),
+            school("d", "510802", "510800", false),
+        ];
+        let counties = roll_up(&rows, Level::County, |s| (&s.county, &s.county_name));
+        let seen: Vec<(&str, u64, u64, f64)> = counties
+            .iter()
+            .map(|u| (u.code.as_str(), u.expected, u.reported, u.reporting_rate))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("510703", 1, 1, 100.0),
+                ("510722", 2, 1, 50.0),
+                ("510802", 1, 0, 0.0)
+            ]
+        );
+        let cities = roll_up(&rows, Level::City, |s| (&s.city, &s.city_name));
+        let seen: Vec<(&str, u64)> = cities
+            .iter()
+            .map(|u| (u.code.as_str(), u.expected))
+            .collect();
+        assert_eq!(seen, [("510700", 3), ("510800", 1)]);
+    }
 }

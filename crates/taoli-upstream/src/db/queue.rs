@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::Db;
 use super::console::{Actor, audit};
 use super::sql::{Tx, Value, args};
+use super::teachers::Listed;
 use super::{decision_reason, review_in};
 use crate::error::{Error, Result};
 use crate::officer::Permission;
@@ -626,14 +627,22 @@ pub(crate) fn take_effect(
         }
         _ => (change.fields.clone(), 0),
     };
+    // What the console lists and counts, in columns of their own beside
+    // the JSON (migration 0006).
+    let listed = Listed::of(&fields);
     let fields = serde_json::to_string(&fields).unwrap_or_default();
     tx.execute(
         "INSERT INTO teacher_state (school, teacher_id, record_id, grp, fields, version, removed,
-                                    accepted_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                    accepted_at, name, id_number, gender, birth_date, id_type,
+                                    highest_education, current_title)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          ON CONFLICT (school, teacher_id, record_id) DO UPDATE SET
              grp = excluded.grp, fields = excluded.fields, version = excluded.version,
-             removed = excluded.removed, accepted_at = excluded.accepted_at",
+             removed = excluded.removed, accepted_at = excluded.accepted_at,
+             name = excluded.name, id_number = excluded.id_number, gender = excluded.gender,
+             birth_date = excluded.birth_date, id_type = excluded.id_type,
+             highest_education = excluded.highest_education,
+             current_title = excluded.current_title",
         args![
             school,
             &change.teacher_id,
@@ -642,7 +651,14 @@ pub(crate) fn take_effect(
             &fields,
             change.version,
             removed as i64,
-            accepted_at
+            accepted_at,
+            &listed.name,
+            &listed.id_number,
+            &listed.gender,
+            &listed.birth_date,
+            &listed.id_type,
+            &listed.highest_education,
+            &listed.current_title
         ],
     )?;
     Ok(())
