@@ -92,7 +92,9 @@ pub use review::{
     Decision, MAX_REVIEW_PAGE_BYTES, MAX_REVIEW_PAGE_RESULTS, ReviewPage, ReviewResult, review_page,
 };
 pub use transfer::{
-    Applied, Transfer, TransferAction, TransferParty, TransferRefusal, TransferStage, TransferStep,
+    Applied, MAX_TRANSFER_DOCUMENT_CHARS, MAX_TRANSFER_ID_NUMBER_CHARS, MAX_TRANSFER_NAME_CHARS,
+    RequestField, Transfer, TransferAction, TransferParty, TransferRefusal, TransferRequest,
+    TransferStage, TransferStep,
 };
 
 /// The protocol version every document names (`"protocol"`).

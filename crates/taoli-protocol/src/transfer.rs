@@ -130,6 +130,21 @@ pub enum TransferRefusal {
     /// The same step id with other content.
     #[error("步骤 {step_id} 已经办理过，内容与这次不同")]
     StepConflict { step_id: String },
+    /// A request without something it needs.
+    #[error("调动申请缺少{}，请填写", .field.label())]
+    Missing { field: RequestField },
+    /// A request's value longer than it may be.
+    #[error("调动申请的{}超过 {max} 个字，请精简", .field.label())]
+    TooLong { field: RequestField, max: usize },
+    /// A school code that is not ten digits.
+    #[error("学校标识码「{code}」应为 10 位数字")]
+    SchoolCode { code: String },
+    /// A transfer from a school to itself.
+    #[error("调出学校与调入学校是同一所学校，不是调动")]
+    SameSchool,
+    /// A date that is not a day of the calendar.
+    #[error("计划调动日期「{value}」不是有效日期（格式 YYYY-MM-DD）")]
+    BadDate { value: String },
 }
 
 fn closed_label(stage: &TransferStage) -> &'static str {
@@ -171,8 +186,141 @@ impl TransferRefusal {
             TransferRefusal::StepConflict { step_id } => {
                 format!("step {step_id} was already taken, with other content")
             }
+            TransferRefusal::Missing { field } => {
+                format!("the transfer request has no {}", field.label_en())
+            }
+            TransferRefusal::TooLong { field, max } => format!(
+                "the transfer request's {} is longer than {max} characters",
+                field.label_en()
+            ),
+            TransferRefusal::SchoolCode { code } => {
+                format!("the school code \"{code}\" should be 10 digits")
+            }
+            TransferRefusal::SameSchool => {
+                "the sending and the receiving school are the same school".to_owned()
+            }
+            TransferRefusal::BadDate { value } => {
+                format!("the planned date \"{value}\" is not a date (YYYY-MM-DD)")
+            }
         }
     }
+}
+
+/// A value of a [`TransferRequest`] a refusal names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestField {
+    Name,
+    IdType,
+    IdNumber,
+    Reason,
+    DocumentNo,
+}
+
+impl RequestField {
+    /// The value's name on the national system's forms.
+    pub fn label(self) -> &'static str {
+        match self {
+            RequestField::Name => "姓名",
+            RequestField::IdType => "身份证件类型",
+            RequestField::IdNumber => "身份证件号码",
+            RequestField::Reason => "调动原因",
+            RequestField::DocumentNo => "文号",
+        }
+    }
+
+    /// The value's name in English.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            RequestField::Name => "name",
+            RequestField::IdType => "ID type",
+            RequestField::IdNumber => "ID number",
+            RequestField::Reason => "reason",
+            RequestField::DocumentNo => "document number",
+        }
+    }
+}
+
+/// The longest name a request may carry.
+pub const MAX_TRANSFER_NAME_CHARS: usize = 50;
+/// The longest ID number a request may carry.
+pub const MAX_TRANSFER_ID_NUMBER_CHARS: usize = 30;
+/// The longest 文号 a request may carry.
+pub const MAX_TRANSFER_DOCUMENT_CHARS: usize = 100;
+
+/// What the receiving school (调入学校) asks: the teacher by ID and name,
+/// the school they come from, when, why. It travels in the school's next
+/// batch; the transfer is then [`Transfer::requested`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferRequest {
+    /// The transfer's id (a UUID), made by the receiving school: the same
+    /// request sent twice is one transfer.
+    pub transfer_id: String,
+    /// 身份证件类型, a code of the catalog's table.
+    pub id_type: String,
+    /// 身份证件号码.
+    pub id_number: String,
+    /// 姓名.
+    pub name: String,
+    /// 调出学校's 学校标识码.
+    pub sending_school: String,
+    /// 调入学校's 学校标识码 (the school asking).
+    pub receiving_school: String,
+    /// 计划调动日期, YYYY-MM-DD.
+    pub planned_date: String,
+    /// 调动原因.
+    pub reason: String,
+    /// 文号, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_no: Option<String>,
+}
+
+impl TransferRequest {
+    /// Whether the request is one the upstream can take: every value there,
+    /// within its length, both schools ten-digit codes and not the same, the
+    /// date a day of the calendar. The first thing wrong, said for a clerk.
+    pub fn check(&self) -> Result<(), TransferRefusal> {
+        required(RequestField::Name, &self.name, MAX_TRANSFER_NAME_CHARS)?;
+        required(RequestField::IdType, &self.id_type, 10)?;
+        required(
+            RequestField::IdNumber,
+            &self.id_number,
+            MAX_TRANSFER_ID_NUMBER_CHARS,
+        )?;
+        for code in [&self.sending_school, &self.receiving_school] {
+            if code.len() != 10 || !code.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(TransferRefusal::SchoolCode { code: code.clone() });
+            }
+        }
+        if self.sending_school == self.receiving_school {
+            return Err(TransferRefusal::SameSchool);
+        }
+        if chrono::NaiveDate::parse_from_str(&self.planned_date, "%Y-%m-%d").is_err() {
+            return Err(TransferRefusal::BadDate {
+                value: self.planned_date.clone(),
+            });
+        }
+        required(RequestField::Reason, &self.reason, MAX_REASON_CHARS)?;
+        if let Some(document) = &self.document_no {
+            required(
+                RequestField::DocumentNo,
+                document,
+                MAX_TRANSFER_DOCUMENT_CHARS,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A value that must be there, trimmed, and at most `max` characters.
+fn required(field: RequestField, value: &str, max: usize) -> Result<(), TransferRefusal> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(TransferRefusal::Missing { field });
+    }
+    if value.chars().count() > max {
+        return Err(TransferRefusal::TooLong { field, max });
+    }
+    Ok(())
 }
 
 /// What applying a step did.
@@ -485,11 +633,115 @@ mod tests {
             TransferRefusal::StepConflict {
                 step_id: "x".into(),
             },
+            TransferRefusal::Missing {
+                field: RequestField::DocumentNo,
+            },
+            TransferRefusal::TooLong {
+                field: RequestField::Name,
+                max: 50,
+            },
+            TransferRefusal::SchoolCode { code: "1".into() },
+            TransferRefusal::SameSchool,
+            TransferRefusal::BadDate { value: "x".into() },
         ];
         for r in refusals {
             assert!(!r.message_in_english().is_empty());
             assert_ne!(r.message_in_english(), r.to_string());
         }
+    }
+
+    fn request() -> TransferRequest {
+        TransferRequest {
+            transfer_id: "0190a1b2-0000-7000-8000-000000000001".into(),
+            id_type: "1".into(),
+            id_number: "51072319850315002X".into(),
+            name: "王芳".into(),
+            sending_school: "2151072201".into(),
+            receiving_school: "2151072202".into(),
+            planned_date: "2027-09-01".into(),
+            reason: "夫妻两地分居".into(),
+            document_no: Some("三教人〔2027〕12号".into()),
+        }
+    }
+
+    #[test]
+    fn a_complete_request_passes_its_check() {
+        assert_eq!(request().check(), Ok(()));
+    }
+
+    #[test]
+    fn a_request_without_a_name_says_so() {
+        let r = TransferRequest {
+            name: "  ".into(),
+            ..request()
+        };
+        let refused = r.check().unwrap_err();
+        assert_eq!(
+            refused,
+            TransferRefusal::Missing {
+                field: RequestField::Name
+            }
+        );
+        assert!(refused.to_string().contains("缺少姓名"));
+        assert!(refused.message_in_english().contains("name"));
+    }
+
+    #[test]
+    fn a_school_code_that_is_not_ten_digits_is_named() {
+        let r = TransferRequest {
+            sending_school: "215107220".into(),
+            ..request()
+        };
+        assert_eq!(
+            r.check(),
+            Err(TransferRefusal::SchoolCode {
+                code: "215107220".into()
+            })
+        );
+    }
+
+    #[test]
+    fn a_transfer_to_the_same_school_is_refused() {
+        let r = TransferRequest {
+            sending_school: "2151072202".into(),
+            ..request()
+        };
+        assert_eq!(r.check(), Err(TransferRefusal::SameSchool));
+    }
+
+    #[test]
+    fn a_planned_date_off_the_calendar_is_refused() {
+        let r = TransferRequest {
+            planned_date: "2027-02-30".into(),
+            ..request()
+        };
+        assert!(matches!(r.check(), Err(TransferRefusal::BadDate { .. })));
+    }
+
+    #[test]
+    fn a_reason_over_the_limit_is_refused_with_the_limit() {
+        let r = TransferRequest {
+            reason: "长".repeat(MAX_REASON_CHARS + 1),
+            ..request()
+        };
+        assert_eq!(
+            r.check(),
+            Err(TransferRefusal::TooLong {
+                field: RequestField::Reason,
+                max: MAX_REASON_CHARS
+            })
+        );
+    }
+
+    #[test]
+    fn a_request_without_a_document_number_is_fine() {
+        let r = TransferRequest {
+            document_no: None,
+            ..request()
+        };
+        assert_eq!(r.check(), Ok(()));
+        let text = serde_json::to_string(&r).unwrap();
+        assert!(!text.contains("document_no"), "{text}");
     }
 
     #[test]
