@@ -1134,57 +1134,38 @@ async fn an_id_number_entered_with_a_lower_case_x_is_found_by_its_tail(store: St
     assert_eq!(names(&found), ["王芳"]);
 }
 
-async fn an_underscore_in_a_search_matches_only_an_underscore(store: Store) {
+/// Two teachers in effect, `literal` and `other`; a search for `query`
+/// (already URL-encoded) finds `literal` alone.
+async fn a_search_finds_only(store: Store, literal: &str, other: &str, query: &str) {
     let h = county_with_schools(store).await;
     let mut school = h.enroll(SCHOOL).await;
     accepted(
         &h,
         &mut school,
         vec![
-            teacher(1, "王_芳", "2", "1985-01-01", "21"),
-            teacher(2, "王小芳", "2", "1985-01-01", "21"),
+            teacher(1, literal, "2", "1985-01-01", "21"),
+            teacher(2, other, "2", "1985-01-01", "21"),
         ],
     )
     .await;
     let me = h.sign_in("santai").await;
-    let found = me.get_json("/console/api/teachers?q=王_芳").await;
+    let found = me
+        .get_json(&format!("/console/api/teachers?q={query}"))
+        .await;
     assert_eq!(found["total"], 1);
-    assert_eq!(names(&found), ["王_芳"]);
+    assert_eq!(names(&found), [literal]);
+}
+
+async fn an_underscore_in_a_search_matches_only_an_underscore(store: Store) {
+    a_search_finds_only(store, "王_芳", "王小芳", "王_芳").await;
 }
 
 async fn a_percent_sign_in_a_search_matches_only_a_percent_sign(store: Store) {
-    let h = county_with_schools(store).await;
-    let mut school = h.enroll(SCHOOL).await;
-    accepted(
-        &h,
-        &mut school,
-        vec![
-            teacher(1, "李%强", "1", "1985-01-01", "21"),
-            teacher(2, "李小强", "1", "1985-01-01", "21"),
-        ],
-    )
-    .await;
-    let me = h.sign_in("santai").await;
-    let found = me.get_json("/console/api/teachers?q=李%25强").await;
-    assert_eq!(found["total"], 1);
-    assert_eq!(names(&found), ["李%强"]);
+    a_search_finds_only(store, "李%强", "李小强", "李%25强").await;
 }
 
 async fn a_backslash_in_a_search_matches_only_a_backslash(store: Store) {
-    let h = county_with_schools(store).await;
-    let mut school = h.enroll(SCHOOL).await;
-    accepted(
-        &h,
-        &mut school,
-        vec![
-            teacher(1, r"赵\敏", "2", "1985-01-01", "21"),
-            teacher(2, "赵敏", "2", "1985-01-01", "21"),
-        ],
-    )
-    .await;
-    let me = h.sign_in("santai").await;
-    let found = me.get_json("/console/api/teachers?q=赵%5C敏").await;
-    assert_eq!(names(&found), [r"赵\敏"]);
+    a_search_finds_only(store, r"赵\敏", "赵敏", "赵%5C敏").await;
 }
 
 async fn a_name_search_tells_upper_from_lower_case_on_both_stores(store: Store) {
